@@ -1,0 +1,2 @@
+/* being written */
+typedef int vsr_builtin_placeholder;

@@ -1,0 +1,2 @@
+/* loader: being written */
+typedef int vsr_loader_placeholder;

@@ -1,0 +1,279 @@
+#include "buf.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+char buf_empty[1];
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->ptr = buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+	b->max = max;
+	b->capped = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->alloc)
+		free(b->ptr);
+	buf_init(b, b->max);
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->ptr[0] = '\0';
+	b->capped = 0;
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p;
+
+	if (len)
+		*len = b->len;
+	if (!b->alloc) {
+		p = malloc(1);
+		if (p)
+			p[0] = '\0';
+	} else {
+		p = b->ptr;
+	}
+	buf_init(b, b->max);
+	return p;
+}
+
+int buf_grow(struct buf *b, size_t extra)
+{
+	size_t need, na;
+	char *p;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		return -1;
+	need = b->len + extra;
+	if (b->max && need > b->max) {
+		b->capped = 1;
+		return -1;
+	}
+	if (need + 1 <= b->alloc)
+		return 0;
+	na = b->alloc ? b->alloc : 64;
+	while (na < need + 1)
+		na = na < SIZE_MAX / 2 ? na * 2 : need + 1;
+	p = realloc(b->alloc ? b->ptr : NULL, na);
+	if (!p)
+		return -1;
+	if (!b->alloc)
+		p[0] = '\0';
+	b->ptr = p;
+	b->alloc = na;
+	return 0;
+}
+
+int buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (buf_grow(b, n))
+		return -1;
+	memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int buf_adds(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int buf_addch(struct buf *b, int c)
+{
+	char ch = (char)c;
+	return buf_add(b, &ch, 1);
+}
+
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(b->ptr + b->len, b->alloc ? b->alloc - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return -1;
+	if (b->alloc && (size_t)n < b->alloc - b->len) {
+		if (b->max && b->len + (size_t)n > b->max) {
+			b->ptr[b->len] = '\0';
+			b->capped = 1;
+			return -1;
+		}
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (buf_grow(b, (size_t)n)) {
+		if (b->alloc)
+			b->ptr[b->len] = '\0';
+		return -1;
+	}
+	va_copy(cp, ap);
+	n = vsnprintf(b->ptr + b->len, b->alloc - b->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return -1;
+	b->len += (size_t)n;
+	return 0;
+}
+
+int buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void buf_setlen(struct buf *b, size_t len)
+{
+	if (!b->alloc)
+		return;
+	if (len > b->alloc - 1)
+		len = b->alloc - 1;
+	b->len = len;
+	b->ptr[len] = '\0';
+}
+
+int buf_add_json_str(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *run = p;
+	int r = buf_addch(b, '"');
+
+	for (; *p && !r; p++) {
+		unsigned char c = *p;
+		char esc[7];
+		size_t n = 0;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		r = buf_add(b, run, (size_t)(p - run));
+		run = p + 1;
+		esc[n++] = '\\';
+		switch (c) {
+		case '"': esc[n++] = '"'; break;
+		case '\\': esc[n++] = '\\'; break;
+		case '\n': esc[n++] = 'n'; break;
+		case '\r': esc[n++] = 'r'; break;
+		case '\t': esc[n++] = 't'; break;
+		default:
+			esc[n++] = 'u';
+			esc[n++] = '0';
+			esc[n++] = '0';
+			esc[n++] = hex[c >> 4];
+			esc[n++] = hex[c & 15];
+		}
+		if (!r)
+			r = buf_add(b, esc, n);
+	}
+	if (!r)
+		r = buf_add(b, run, (size_t)(p - run));
+	if (!r)
+		r = buf_addch(b, '"');
+	return r;
+}
+
+int buf_add_xml_str(struct buf *b, const char *s)
+{
+	const char *run = s;
+	int r = 0;
+
+	for (; *s && !r; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '&': rep = "&amp;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		r = buf_add(b, run, (size_t)(s - run));
+		if (!r)
+			r = buf_adds(b, rep);
+		run = s + 1;
+	}
+	if (!r)
+		r = buf_add(b, run, (size_t)(s - run));
+	return r;
+}
+
+int buf_getline(struct buf *b, FILE *fp, int *complete)
+{
+	int c;
+
+	buf_reset(b);
+	if (complete)
+		*complete = 1;
+	for (;;) {
+		char chunk[4096];
+		size_t n;
+		char *nl;
+
+		if (!fgets(chunk, sizeof(chunk), fp)) {
+			if (ferror(fp))
+				return -1;
+			if (b->len == 0)
+				return 0;
+			if (complete)
+				*complete = 0;
+			break;
+		}
+		n = strlen(chunk);
+		nl = n ? (chunk[n - 1] == '\n' ? chunk + n - 1 : NULL) : NULL;
+		if (nl)
+			n--;
+		if (buf_add(b, chunk, n)) {
+			/* Skip the rest of the line so the caller can go on. */
+			if (!nl)
+				while ((c = getc(fp)) != EOF && c != '\n')
+					;
+			return -1;
+		}
+		if (nl)
+			break;
+	}
+	if (b->len && b->ptr[b->len - 1] == '\r')
+		buf_setlen(b, b->len - 1);
+	return 1;
+}
+
+int buf_read_file(struct buf *b, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int r = 0;
+
+	if (!fp)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (buf_add(b, chunk, n)) {
+			r = -1;
+			errno = b->capped ? EFBIG : ENOMEM;
+			break;
+		}
+	}
+	if (!r && ferror(fp)) {
+		r = -1;
+		errno = EIO;
+	}
+	fclose(fp);
+	return r;
+}

@@ -1,0 +1,64 @@
+/*
+ * buf: the one growable byte buffer.
+ *
+ * Invariants (after BUF_INIT or buf_init):
+ *  - ptr is never NULL and ptr[len] == '\0', so ptr is always a C string;
+ *  - max, when non-zero, is a hard cap on len: an append that would pass it
+ *    fails with -1, leaves the buffer as it was, and sets `capped`;
+ *  - on allocation failure the append fails with -1 and the buffer is intact.
+ * Every line read from a dataset and every HTTP body lives in a buf with a
+ * max, so hostile input gets a clear error instead of exhausting memory.
+ * The caller owns the buffer and releases it with buf_release.
+ */
+#ifndef VSR_BUF_H
+#define VSR_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct buf {
+	char *ptr;
+	size_t len;
+	size_t alloc; /* 0: ptr points at a shared static "" */
+	size_t max;   /* 0: no cap */
+	int capped;   /* set when an append hit max */
+};
+
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0, 0, 0 }
+
+void buf_init(struct buf *b, size_t max);
+/* Frees the memory and returns the buffer to BUF_INIT state (max kept). */
+void buf_release(struct buf *b);
+/* Keeps the memory, empties the string. */
+void buf_reset(struct buf *b);
+/* Returns the string and leaves the buffer empty; caller frees. */
+char *buf_detach(struct buf *b, size_t *len);
+
+int buf_grow(struct buf *b, size_t extra);
+int buf_add(struct buf *b, const void *data, size_t n);
+int buf_adds(struct buf *b, const char *s);
+int buf_addch(struct buf *b, int c);
+int buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+void buf_setlen(struct buf *b, size_t len);
+
+/* Appends s as a JSON string literal (quotes included, UTF-8 kept). */
+int buf_add_json_str(struct buf *b, const char *s);
+/* Appends s with <, >, &, " and ' escaped for HTML/XML. */
+int buf_add_xml_str(struct buf *b, const char *s);
+
+/*
+ * Reads one line (without its '\n', a trailing '\r' removed) into b.
+ * Returns 1 for a line, 0 at end of file, -1 on a read error or when the
+ * line is longer than b->max (b->capped is then set).  `complete` (may be
+ * NULL) is set to 0 when the last line of the file had no '\n'.
+ */
+int buf_getline(struct buf *b, FILE *fp, int *complete);
+
+/* Reads a whole file. Returns 0, or -1 with errno set (EFBIG when capped). */
+int buf_read_file(struct buf *b, const char *path);
+
+#endif

@@ -1,0 +1,52 @@
+#include "item.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const letters[26] = {
+	"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+	"N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
+};
+
+const char *answer_name(answer_t a)
+{
+	if (a == ANS_YES)
+		return "yes";
+	if (a == ANS_NO)
+		return "no";
+	if (ANS_IS_LETTER(a))
+		return letters[a - 10];
+	return "invalid";
+}
+
+answer_t answer_parse(const char *s)
+{
+	if (!strcmp(s, "yes"))
+		return ANS_YES;
+	if (!strcmp(s, "no"))
+		return ANS_NO;
+	if (!strcmp(s, "invalid"))
+		return ANS_INVALID;
+	if (s[0] >= 'A' && s[0] <= 'Z' && !s[1])
+		return ANS_LETTER(s[0] - 'A');
+	return -1;
+}
+
+void item_release(struct item *it)
+{
+	free(it->id);
+	free(it->caption);
+	free(it->subject);
+	free(it->relation);
+	free(it->object);
+	free(it->image_path);
+	if (it->priv && it->priv_free)
+		it->priv_free(it->priv);
+	memset(it, 0, sizeof(*it));
+}
+
+void image_release(struct image *img)
+{
+	free(img->bytes);
+	memset(img, 0, sizeof(*img));
+}

@@ -1,0 +1,61 @@
+/*
+ * Small shared helpers: error messages, exit codes, hashing, checked number
+ * parsing, atomic file writes, CPU clocks.
+ */
+#ifndef VSR_UTIL_H
+#define VSR_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* Exit codes (DESIGN.md). Functions that fail return one of these. */
+enum {
+	VSR_OK = 0,
+	VSR_EGATE = 1,   /* a gate or threshold failed */
+	VSR_EUSAGE = 2,  /* usage or configuration error */
+	VSR_EDATA = 3,   /* bad or missing data */
+	VSR_EMODEL = 4,  /* model unreachable or failing */
+	VSR_EINTR = 5,   /* interrupted, resumable */
+};
+
+#define VSR_ERR_MAX 512
+/* Every fallible function takes `char *err` of VSR_ERR_MAX bytes. */
+int err_set(char *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+extern const char *vsr_progname;
+void vsr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vsr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 64-bit hashing (not cryptographic; stable across runs and machines). */
+#define HASH_SEED 0x9e3779b97f4a7c15ULL
+uint64_t hash64(const void *data, size_t n, uint64_t seed);
+uint64_t hash64_str(const char *s, uint64_t seed);
+
+/* Strict number parsing: the whole string must be a number in range. */
+int parse_long(const char *s, long min, long max, long *out);
+int parse_double(const char *s, double *out);
+
+/*
+ * Writes `data` to `path` atomically: PATH.tmp.PID, fsync, rename.
+ * Returns 0 or fills err and returns VSR_EDATA; no partial file remains.
+ */
+int write_file_atomic(const char *path, const char *data, size_t n, char *err);
+
+/* mkdir -p; returns 0 or -1 with errno. */
+int mkdir_p(const char *path);
+
+double cpu_seconds(void);        /* process CPU time, user + system */
+double thread_cpu_seconds(void); /* this thread's CPU time */
+double wall_seconds(void);       /* monotonic */
+
+/* Lower-cases ASCII in place. */
+void str_lower(char *s);
+char *xstrdup(const char *s); /* aborts on OOM: only for small strings */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+
+#endif

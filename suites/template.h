@@ -1,0 +1,67 @@
+/*
+ * template: the instruction template bank.
+ *
+ * A template turns an item into a prompt.  Placeholders: [caption],
+ * [subject], [relation], [object]; any other [word] is an error at load time.
+ * Each template has an answer format: yes/no, true/false or letter options
+ * (for letters the template also says which choice each letter stands for).
+ *
+ * Selection (-t): "single" (the canonical template), "pool" (the whole
+ * built-in bank), "ID,ID,..." (chosen built-in ids), or a path to a file of
+ * the user's own: one template per line, `ID<TAB>FORMAT<TAB>TEXT`, FORMAT one
+ * of yesno, truefalse, letter-yes-no, letter-no-yes; '#' starts a comment.
+ */
+#ifndef VSR_TEMPLATE_H
+#define VSR_TEMPLATE_H
+
+#include <stddef.h>
+
+#include "../harness/buf.h"
+#include "../harness/item.h"
+
+enum tfmt {
+	TF_YESNO = 0,
+	TF_TRUEFALSE,
+	TF_LETTER, /* options A/B; choices[] says what each letter means */
+};
+
+struct template {
+	char *id;
+	enum tfmt fmt;
+	char *text;
+	/* For TF_LETTER: choice texts ("yes","no" or "no","yes"), else NULL/0. */
+	const char *choices[2];
+	size_t n_choices;
+	answer_t choice_answer[2]; /* ANS_YES/ANS_NO for each letter */
+	unsigned needs; /* bit set of placeholders used (TPL_NEEDS_*) */
+};
+
+#define TPL_NEEDS_CAPTION 1u
+#define TPL_NEEDS_SUBJECT 2u
+#define TPL_NEEDS_RELATION 4u
+#define TPL_NEEDS_OBJECT 8u
+
+struct template_set {
+	struct template *t;
+	size_t n;
+	char *spec; /* what the user asked for, for run.json */
+};
+
+const char *tfmt_name(enum tfmt f);
+
+/* Fills set from a -t spec.  VSR_EUSAGE or VSR_EDATA with err on failure. */
+int template_set_load(struct template_set *set, const char *spec, char *err);
+void template_set_release(struct template_set *set);
+
+/*
+ * Appends the prompt for `it` to out.  Returns 0, or VSR_EDATA when the
+ * template needs a field the item lacks (e.g. [subject] on a caption that
+ * could not be split).
+ */
+int template_expand(const struct template *t, const struct item *it, struct buf *out,
+		    char *err);
+
+/* `vsrbench list templates` */
+void template_list(FILE *fp);
+
+#endif
