@@ -1,2 +1,281 @@
-/* loader: being written */
-typedef int vsr_loader_placeholder;
+#include "loader.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../harness/util.h"
+
+int model_config_json(const struct kv *opts, size_t n, char **out, char *err)
+{
+	cJSON *obj = cJSON_CreateObject();
+	char *s;
+
+	if (!obj)
+		return err_set(err, VSR_EUSAGE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!opts[i].key[0]) {
+			cJSON_Delete(obj);
+			return err_set(err, VSR_EUSAGE, "-M option '=%s' has an empty key",
+				       opts[i].value);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, opts[i].key);
+		cJSON_AddStringToObject(obj, opts[i].key, opts[i].value);
+	}
+	s = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	if (!s)
+		return err_set(err, VSR_EUSAGE, "out of memory");
+	*out = xstrdup(s);
+	cJSON_free(s);
+	return 0;
+}
+
+static int exe_dir(char *out, size_t n)
+{
+	ssize_t len = readlink("/proc/self/exe", out, n - 1);
+	char *slash;
+
+	if (len <= 0)
+		return -1;
+	out[len] = '\0';
+	slash = strrchr(out, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+const char *model_adapter_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("VSRBENCH_ADAPTER_DIR");
+	char exe[PATH_MAX];
+
+	if (env && *env)
+		return env;
+	if (!exe_dir(exe, sizeof(exe))) {
+		snprintf(dir, sizeof(dir), "%s/adapters", exe);
+		if (!access(dir, R_OK))
+			return dir;
+		snprintf(dir, sizeof(dir), "%s/../lib/vsrbench", exe);
+		if (!access(dir, R_OK))
+			return dir;
+	}
+	return VSR_INSTALL_ADAPTER_DIR;
+}
+
+static int valid_builtin_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_' &&
+		    *s != '-')
+			return 0;
+	return 1;
+}
+
+static void list_builtins(struct buf *out)
+{
+	DIR *d = opendir(model_adapter_dir());
+	struct dirent *de;
+	char *names[64];
+	size_t n = 0;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) && n < 64) {
+		size_t len = strlen(de->d_name);
+		if (strncmp(de->d_name, "builtin-", 8) || len < 12 ||
+		    strcmp(de->d_name + len - 3, ".so"))
+			continue;
+		names[n] = xstrdup(de->d_name + 8);
+		names[n][len - 11] = '\0';
+		n++;
+	}
+	closedir(d);
+	/* insertion sort: a handful of names */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(out, "%sbuiltin:%s", i ? ", " : "", names[i]);
+		free(names[i]);
+	}
+}
+
+void model_list(FILE *fp)
+{
+	struct buf b = BUF_INIT;
+
+	list_builtins(&b);
+	fprintf(fp, "builtin models (from %s):\n  %s\n", model_adapter_dir(),
+		b.len ? b.ptr : "(none found)");
+	fprintf(fp, "shared libraries:\n  lib:PATH.so  any library exporting %s (ABI %d.%d)\n",
+		VSRBENCH_ENTRY_SYMBOL, VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR);
+	buf_release(&b);
+}
+
+static int resolve(const char *spec, char **path, char *err)
+{
+	struct buf b = BUF_INIT;
+
+	if (!strncmp(spec, "builtin:", 8)) {
+		const char *name = spec + 8;
+		if (!valid_builtin_name(name))
+			return err_set(err, VSR_EUSAGE,
+				       "model '%s': builtin names are lower-case letters, digits, '-' and '_'",
+				       spec);
+		buf_addf(&b, "%s/builtin-%s.so", model_adapter_dir(), name);
+		if (access(b.ptr, R_OK)) {
+			struct buf known = BUF_INIT;
+			list_builtins(&known);
+			err_set(err, VSR_EUSAGE, "unknown model '%s' (available: %s)", spec,
+				known.len ? known.ptr : "none: set VSRBENCH_ADAPTER_DIR");
+			buf_release(&known);
+			buf_release(&b);
+			return VSR_EUSAGE;
+		}
+		*path = buf_detach(&b, NULL);
+		return 0;
+	}
+	if (!strncmp(spec, "lib:", 4)) {
+		if (!spec[4])
+			return err_set(err, VSR_EUSAGE, "model 'lib:' needs a path: -m lib:PATH.so");
+		/* dlopen searches the library path for names without '/': we don't. */
+		if (!strchr(spec + 4, '/'))
+			buf_adds(&b, "./");
+		buf_adds(&b, spec + 4);
+		*path = buf_detach(&b, NULL);
+		return 0;
+	}
+	return err_set(err, VSR_EUSAGE,
+		       "cannot parse model '%s' (expected builtin:NAME or lib:PATH.so; see 'vsrbench list models')",
+		       spec);
+}
+
+/* The part of struct vsrbench_adapter every 1.x adapter must provide. */
+#define ADAPTER_MIN_SIZE (offsetof(struct vsrbench_adapter, version) + sizeof(const char *))
+
+int model_open(struct model *m, const char *spec, const char *config_json, char *err)
+{
+	vsrbench_adapter_entry_fn entry;
+	const struct vsrbench_adapter *a;
+	char aerr[256] = "";
+	struct buf fp = BUF_INIT;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	r = resolve(spec, &m->path, err);
+	if (r)
+		return r;
+	m->spec = xstrdup(spec);
+	m->config_json = xstrdup(config_json ? config_json : "{}");
+	m->dl = dlopen(m->path, RTLD_NOW | RTLD_LOCAL);
+	if (!m->dl) {
+		r = err_set(err, VSR_EUSAGE, "cannot load adapter %s: %s", m->path, dlerror());
+		goto fail;
+	}
+	*(void **)&entry = dlsym(m->dl, VSRBENCH_ENTRY_SYMBOL);
+	if (!entry) {
+		r = err_set(err, VSR_EUSAGE, "%s: missing symbol %s (not a vsrbench adapter?)",
+			    m->path, VSRBENCH_ENTRY_SYMBOL);
+		goto fail;
+	}
+	a = entry(VSRBENCH_ABI_MAJOR);
+	if (!a) {
+		r = err_set(err, VSR_EUSAGE, "%s: adapter refuses host ABI %d.%d", m->path,
+			    VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR);
+		goto fail;
+	}
+	if (a->abi_major != VSRBENCH_ABI_MAJOR) {
+		r = err_set(err, VSR_EUSAGE,
+			    "%s: adapter ABI %u.%u is not compatible with host ABI %d.%d (rebuild it against vsrbench_adapter.h)",
+			    m->path, a->abi_major, a->abi_minor, VSRBENCH_ABI_MAJOR,
+			    VSRBENCH_ABI_MINOR);
+		goto fail;
+	}
+	if (a->struct_size < ADAPTER_MIN_SIZE) {
+		r = err_set(err, VSR_EUSAGE,
+			    "%s: adapter table is %zu bytes, ABI %d.0 needs at least %zu", m->path,
+			    a->struct_size, VSRBENCH_ABI_MAJOR, (size_t)ADAPTER_MIN_SIZE);
+		goto fail;
+	}
+	if (!a->open || !a->answer_batch || !a->free_response || !a->close || !a->name) {
+		r = err_set(err, VSR_EUSAGE, "%s: adapter table lacks %s", m->path,
+			    !a->name ? "name" : !a->open ? "open()"
+			    : !a->answer_batch ? "answer_batch()"
+			    : !a->free_response ? "free_response()" : "close()");
+		goto fail;
+	}
+	if (a->max_batch == 0) {
+		r = err_set(err, VSR_EUSAGE, "%s: adapter says max_batch 0", m->path);
+		goto fail;
+	}
+	if (a->open(m->config_json, &m->state, aerr, sizeof(aerr))) {
+		aerr[sizeof(aerr) - 1] = '\0';
+		r = err_set(err, VSR_EUSAGE, "model %s: %s", spec, aerr[0] ? aerr : "open failed");
+		goto fail;
+	}
+	m->a = a;
+	m->max_batch = a->max_batch;
+	m->thread_safe = a->thread_safe;
+	pthread_mutex_init(&m->lock, NULL);
+	buf_addf(&fp, "%s/%s abi %u.%u %s", a->name, a->version ? a->version : "-",
+		 a->abi_major, a->abi_minor, m->config_json);
+	m->fingerprint = buf_detach(&fp, NULL);
+	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
+	return 0;
+fail:
+	if (m->dl)
+		dlclose(m->dl);
+	free(m->path);
+	free(m->spec);
+	free(m->config_json);
+	memset(m, 0, sizeof(*m));
+	return r;
+}
+
+int model_answer(struct model *m, const struct vsrbench_request *req,
+		 struct vsrbench_response *resp, size_t n)
+{
+	int r;
+
+	if (m->thread_safe)
+		return m->a->answer_batch(m->state, req, resp, n);
+	pthread_mutex_lock(&m->lock);
+	r = m->a->answer_batch(m->state, req, resp, n);
+	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
+void model_free_response(struct model *m, struct vsrbench_response *resp)
+{
+	m->a->free_response(m->state, resp);
+}
+
+void model_close(struct model *m)
+{
+	if (m->a) {
+		m->a->close(m->state);
+		pthread_mutex_destroy(&m->lock);
+	}
+	if (m->dl)
+		dlclose(m->dl);
+	free(m->path);
+	free(m->spec);
+	free(m->config_json);
+	free(m->fingerprint);
+	memset(m, 0, sizeof(*m));
+}

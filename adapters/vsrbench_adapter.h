@@ -89,7 +89,8 @@ struct vsrbench_adapter {
 	 * Answers n <= max_batch requests, filling resp[i] for req[i].  Returns 0
 	 * when every response has been filled (each with its own status), non-zero
 	 * when the whole batch failed (the host then treats every request as a
-	 * transient error).
+	 * transient error, and does not call free_response(): the adapter must
+	 * leave nothing allocated in resp).
 	 */
 	int (*answer_batch)(void *state, const struct vsrbench_request *req,
 			    struct vsrbench_response *resp, size_t n);

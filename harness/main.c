@@ -1,1 +1,73 @@
-int main(void) { return 0; }
+/*
+ * vsrbench: score vision-language models on visual spatial reasoning.
+ *
+ * main() only dispatches.  To add a subcommand: write harness/cmd_NAME.c
+ * with `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand),
+ * declare it in harness/cmd.h and add one line to `commands` below.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "run", cmd_run, "score a model on suites (default: builtin:geometry on synth)" },
+	{ "report", cmd_report, "rebuild the reports of a run directory from its journal" },
+	{ "list", cmd_list, "list suites, templates, models or relations" },
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: vsrbench <command> [options]\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(fp, "\n'vsrbench <command> --help' describes a command's options.\n"
+		    "Exit codes: 0 ok, 1 gate failed, 2 usage/configuration, 3 bad data, "
+		    "4 model failed, 5 interrupted.\n");
+}
+
+int main(int argc, char **argv)
+{
+	int r = VSR_EUSAGE;
+
+	if (argc < 2) {
+		/* `vsrbench` alone runs the embedded default job. */
+		char run_arg[] = "run";
+		char *def[] = { run_arg, NULL };
+		r = cmd_run(1, def);
+		goto out;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		r = 0;
+		goto out;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vsrbench %s (adapter ABI %d.%d)\n", VSR_VERSION, 1, 0);
+		r = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name)) {
+			r = commands[i].fn(argc - 1, argv + 1);
+			goto out;
+		}
+	vsr_error("unknown command '%s'", argv[1]);
+	usage(stderr);
+out:
+	/* A report cut short by a full disk or a closed pipe is a failure. */
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno != EPIPE)
+			vsr_error("write failure on standard output: %s", strerror(errno));
+		if (!r)
+			r = VSR_EDATA;
+	}
+	return r;
+}

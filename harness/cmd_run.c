@@ -1,0 +1,657 @@
+/*
+ * vsrbench run: suites -> expander -> scheduler -> journal -> metrics -> reports.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../adapters/loader.h"
+#include "../reports/report.h"
+#include "../suites/suite.h"
+#include "../suites/template.h"
+#include "cmd.h"
+#include "extract.h"
+#include "journal.h"
+#include "metrics.h"
+#include "scheduler.h"
+#include "util.h"
+
+#define DEFAULT_SUITE "synth"
+#define DEFAULT_MODEL "builtin:geometry"
+#define MAX_LIST 64
+
+struct run_opts {
+	const char *suites[MAX_LIST];
+	size_t n_suites;
+	struct kv sopts[MAX_LIST];
+	size_t n_sopts;
+	const char *model;
+	struct kv mopts[MAX_LIST];
+	size_t n_mopts;
+	const char *templates;
+	const char *data_dir;
+	const char *images[MAX_LIST];
+	size_t n_images;
+	long jobs;
+	long limit;
+	const char *out;
+	uint64_t seed;
+	long max_tokens;
+	double temperature;
+	long retries;
+	int timings;
+	int quiet;
+	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
+	size_t n_owned;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	/* A second Ctrl-C kills at once. */
+	signal(SIGINT, SIG_DFL);
+}
+
+static void run_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: vsrbench run [-s SUITE]... [-S [SUITE.]KEY=VALUE]... [-m MODEL] [-M KEY=VALUE]...\n"
+		"                    [-t single|pool|ID,ID|FILE] [--data DIR] [--images DIR]... [-j N]\n"
+		"                    [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N] [--temperature T]\n"
+		"                    [--retries N] [--timings] [-q]\n"
+		"\n"
+		"  -s, --suite SUITE       suite to run (repeatable; default %s; see 'vsrbench list suites')\n"
+		"  -S, --suite-opt K=V     suite option, e.g. -S count=1000 -S relations=left_of,above\n"
+		"                          (prefix with SUITE. to aim at one suite)\n"
+		"  -m, --model MODEL       builtin:NAME or lib:PATH.so (default %s)\n"
+		"  -M, --model-opt K=V     adapter option, passed to it as a JSON object\n"
+		"  -t, --templates SPEC    instruction templates: single (default), pool, ids, or a file\n"
+		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
+		"      --images DIR        image root (repeatable)\n"
+		"  -j, --jobs N            worker threads (default: CPUs)\n"
+		"  -n, --limit N           at most N items per suite\n"
+		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
+		"      --seed N            seed for generated suites and the model (default 1)\n"
+		"      --max-tokens N      generation limit sent to the model (default 32)\n"
+		"      --temperature T     sampling temperature sent to the model (default 0)\n"
+		"      --retries N         extra attempts for a transient failure (default 3)\n"
+		"      --timings           print where the CPU time went, as JSON on stderr\n"
+		"  -q, --quiet             no summary table\n",
+		DEFAULT_SUITE, DEFAULT_MODEL);
+}
+
+static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct kv *kv,
+		    char *err)
+{
+	const char *eq = strchr(arg, '=');
+	char *key;
+
+	if (!eq || eq == arg)
+		return err_set(err, VSR_EUSAGE, "%s '%s': expected KEY=VALUE", opt, arg);
+	key = xstrdup(arg);
+	key[eq - arg] = '\0';
+	o->owned[o->n_owned++] = key;
+	kv->key = key;
+	kv->value = eq + 1;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
+{
+	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS };
+	static const struct option longopts[] = {
+		{ "suite", required_argument, NULL, 's' },
+		{ "suite-opt", required_argument, NULL, 'S' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "model-opt", required_argument, NULL, 'M' },
+		{ "templates", required_argument, NULL, 't' },
+		{ "data", required_argument, NULL, O_DATA },
+		{ "images", required_argument, NULL, O_IMAGES },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "max-tokens", required_argument, NULL, O_MAXTOK },
+		{ "temperature", required_argument, NULL, O_TEMP },
+		{ "retries", required_argument, NULL, O_RETRIES },
+		{ "timings", no_argument, NULL, O_TIMINGS },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long v;
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->limit = -1;
+	o->seed = 1;
+	o->max_tokens = 32;
+	o->retries = 3;
+	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	if (o->jobs < 1)
+		o->jobs = 1;
+	if (o->jobs > 16)
+		o->jobs = 16;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:S:m:M:t:j:n:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (o->n_suites == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -s options");
+			o->suites[o->n_suites++] = optarg;
+			break;
+		case 'S':
+			if (o->n_sopts == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -S options");
+			if ((r = split_kv(o, optarg, "-S", &o->sopts[o->n_sopts], err)))
+				return r;
+			o->n_sopts++;
+			break;
+		case 'm':
+			o->model = optarg;
+			break;
+		case 'M':
+			if (o->n_mopts == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -M options");
+			if ((r = split_kv(o, optarg, "-M", &o->mopts[o->n_mopts], err)))
+				return r;
+			o->n_mopts++;
+			break;
+		case 't':
+			o->templates = optarg;
+			break;
+		case O_DATA:
+			o->data_dir = optarg;
+			break;
+		case O_IMAGES:
+			if (o->n_images == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many --images options");
+			o->images[o->n_images++] = optarg;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &o->jobs))
+				return err_set(err, VSR_EUSAGE, "-j '%s': expected a number from 1 to 1024", optarg);
+			break;
+		case 'n':
+			if (parse_long(optarg, 1, 1000000000L, &o->limit))
+				return err_set(err, VSR_EUSAGE, "-n '%s': expected a positive number", optarg);
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case O_SEED:
+			if (parse_long(optarg, 0, 0x7fffffffffffffffL, &v))
+				return err_set(err, VSR_EUSAGE, "--seed '%s': expected a non-negative integer", optarg);
+			o->seed = (uint64_t)v;
+			break;
+		case O_MAXTOK:
+			if (parse_long(optarg, 1, 1000000, &o->max_tokens))
+				return err_set(err, VSR_EUSAGE, "--max-tokens '%s': expected 1..1000000", optarg);
+			break;
+		case O_TEMP:
+			if (parse_double(optarg, &o->temperature) || o->temperature < 0 || o->temperature > 10)
+				return err_set(err, VSR_EUSAGE, "--temperature '%s': expected 0..10", optarg);
+			break;
+		case O_RETRIES:
+			if (parse_long(optarg, 0, 100, &o->retries))
+				return err_set(err, VSR_EUSAGE, "--retries '%s': expected 0..100", optarg);
+			break;
+		case O_TIMINGS:
+			o->timings = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return -1;
+		case ':':
+			return err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench run --help')",
+				       argv[optind - 1]);
+		default:
+			return err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench run --help')",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return err_set(err, VSR_EUSAGE, "unexpected argument '%s' (see 'vsrbench run --help')",
+			       argv[optind]);
+	if (!o->n_suites)
+		o->suites[o->n_suites++] = DEFAULT_SUITE;
+	if (!o->model)
+		o->model = DEFAULT_MODEL;
+	if (!o->templates)
+		o->templates = "single";
+	if (!o->data_dir)
+		o->data_dir = getenv("VSRBENCH_DATA");
+	return 0;
+}
+
+static void free_opts(struct run_opts *o)
+{
+	for (size_t i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+}
+
+/* The -S options meant for one suite: unprefixed ones, and SUITE.KEY ones. */
+static size_t suite_options(const struct run_opts *o, const char *suite, struct kv *out)
+{
+	size_t n = 0, len = strlen(suite);
+
+	for (size_t i = 0; i < o->n_sopts; i++) {
+		const char *k = o->sopts[i].key;
+		const char *dot = strchr(k, '.');
+		if (!dot) {
+			out[n++] = o->sopts[i];
+		} else if ((size_t)(dot - k) == len && !strncmp(k, suite, len)) {
+			out[n].key = dot + 1;
+			out[n++].value = o->sopts[i].value;
+		}
+	}
+	return n;
+}
+
+static int check_prefixes(const struct run_opts *o, char *err)
+{
+	for (size_t i = 0; i < o->n_sopts; i++) {
+		const char *k = o->sopts[i].key, *dot = strchr(k, '.');
+		size_t j;
+		if (!dot)
+			continue;
+		for (j = 0; j < o->n_suites; j++)
+			if (strlen(o->suites[j]) == (size_t)(dot - k) &&
+			    !strncmp(o->suites[j], k, (size_t)(dot - k)))
+				break;
+		if (j == o->n_suites)
+			return err_set(err, VSR_EUSAGE, "-S %s: suite '%.*s' is not in this run", k,
+				       (int)(dot - k), k);
+	}
+	return 0;
+}
+
+static void default_out_dir(struct buf *b, const struct run_opts *o, const struct model *m)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char stamp[32];
+	size_t base;
+	struct stat st;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	buf_addf(b, "runs/%s-%s-%s", o->n_suites == 1 ? o->suites[0] : "multi", m->a->name, stamp);
+	base = b->len;
+	for (int i = 2; !stat(b->ptr, &st) && i < 1000; i++) {
+		buf_setlen(b, base);
+		buf_addf(b, "-%d", i);
+	}
+}
+
+/* run.json without the fields that may differ between resumes of one run. */
+static cJSON *run_config(const struct run_opts *o, const struct model *m,
+			 const struct suite *suites, const struct template_set *ts)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *mo, *gen;
+	char hex[17];
+
+	mo = cJSON_AddObjectToObject(root, "model");
+	cJSON_AddStringToObject(mo, "spec", m->spec);
+	cJSON_AddStringToObject(mo, "name", m->a->name);
+	cJSON_AddStringToObject(mo, "version", m->a->version ? m->a->version : "");
+	cJSON_AddStringToObject(mo, "fingerprint", m->fingerprint);
+	cJSON_AddItemToObject(mo, "config", cJSON_Parse(m->config_json));
+	arr = cJSON_AddArrayToObject(root, "suites");
+	for (size_t i = 0; i < o->n_suites; i++) {
+		cJSON *so = cJSON_CreateObject(), *opts;
+		struct kv kv[MAX_LIST];
+		size_t n = suite_options(o, o->suites[i], kv);
+		cJSON_AddStringToObject(so, "name", suites[i].name);
+		opts = cJSON_AddObjectToObject(so, "options");
+		for (size_t k = 0; k < n; k++) {
+			cJSON_DeleteItemFromObjectCaseSensitive(opts, kv[k].key);
+			cJSON_AddStringToObject(opts, kv[k].key, kv[k].value);
+		}
+		snprintf(hex, sizeof(hex), "%016" PRIx64, suites[i].ops->digest(suites[i].priv));
+		cJSON_AddStringToObject(so, "digest", hex);
+		cJSON_AddItemToArray(arr, so);
+	}
+	cJSON_AddStringToObject(root, "templates", ts->spec);
+	arr = cJSON_AddArrayToObject(root, "template_ids");
+	for (size_t i = 0; i < ts->n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(ts->t[i].id));
+	gen = cJSON_AddObjectToObject(root, "generation");
+	cJSON_AddNumberToObject(gen, "max_tokens", (double)o->max_tokens);
+	cJSON_AddNumberToObject(gen, "temperature", o->temperature);
+	cJSON_AddNumberToObject(root, "seed", (double)o->seed);
+	cJSON_AddNumberToObject(root, "limit", (double)o->limit);
+	return root;
+}
+
+static int lock_dir(const char *dir, int *fd, char *err)
+{
+	struct buf p = BUF_INIT;
+
+	buf_addf(&p, "%s/.lock", dir);
+	*fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	buf_release(&p);
+	if (*fd < 0)
+		return err_set(err, VSR_EUSAGE, "cannot create a lock in %s: %s", dir, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		close(*fd);
+		*fd = -1;
+		return err_set(err, VSR_EUSAGE, "another vsrbench is running in %s", dir);
+	}
+	return 0;
+}
+
+/* Writes run.json, or checks that an existing one describes the same run. */
+static int prepare_run_json(const char *dir, cJSON *cfg, int argc, char **argv, char *err)
+{
+	struct buf path = BUF_INIT, old = BUF_INIT;
+	char *canon = cJSON_PrintUnformatted(cfg), *text = NULL;
+	char hex[17];
+	int r = 0;
+
+	snprintf(hex, sizeof(hex), "%016" PRIx64, hash64_str(canon, HASH_SEED));
+	cJSON_free(canon);
+	buf_addf(&path, "%s/run.json", dir);
+	old.max = 16u << 20;
+	if (!buf_read_file(&old, path.ptr)) {
+		cJSON *prev = cJSON_Parse(old.ptr);
+		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "config_hash"));
+		if (!prev || !h)
+			r = err_set(err, VSR_EDATA, "%s: not a vsrbench run.json", path.ptr);
+		else if (strcmp(h, hex))
+			r = err_set(err, VSR_EUSAGE,
+				    "%s holds a run with a different configuration (model, suites, templates, "
+				    "options or limit differ); resume it with its own options or use another -o",
+				    dir);
+		cJSON_Delete(prev);
+		goto out;
+	} else if (errno != ENOENT) {
+		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path.ptr, strerror(errno));
+		goto out;
+	}
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+		char stamp[32];
+		cJSON *cmd = cJSON_CreateArray();
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON_AddStringToObject(cfg, "config_hash", hex);
+		cJSON_AddStringToObject(cfg, "harness_version", VSR_VERSION);
+		cJSON_AddStringToObject(cfg, "created", stamp);
+		cJSON_AddStringToObject(cfg, "schema", "vsrbench.run/1");
+		for (int i = 0; i < argc; i++)
+			cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+		cJSON_AddItemToObject(cfg, "command", cmd);
+		text = cJSON_Print(cfg);
+		r = write_file_atomic(path.ptr, text, strlen(text), err);
+	}
+out:
+	cJSON_free(text);
+	buf_release(&path);
+	buf_release(&old);
+	return r;
+}
+
+/* Builds one job from an item: a task per template, minus those already done. */
+static int expand(struct job *job, const struct template_set *ts, const struct model *m,
+		  const struct run_opts *o, struct journal *jr, struct buf *prompt, size_t *skipped,
+		  char *err)
+{
+	const struct item *it = &job->item;
+
+	job->tasks = xcalloc(ts->n, sizeof(*job->tasks));
+	for (size_t i = 0; i < ts->n; i++) {
+		int r;
+		uint64_t key;
+
+		buf_reset(prompt);
+		r = template_expand(&ts->t[i], it, prompt, err);
+		if (r)
+			return r;
+		key = task_key(job->suite->name, it->id, "base", ts->t[i].id, prompt->ptr,
+			       it->image_digest, m->fingerprint_hash, (int)o->max_tokens,
+			       o->temperature, o->seed);
+		if (journal_has(jr, key)) {
+			(*skipped)++;
+			continue;
+		}
+		job->tasks[job->n_tasks].key = key;
+		job->tasks[job->n_tasks].tpl = &ts->t[i];
+		job->tasks[job->n_tasks].prompt = buf_detach(prompt, NULL);
+		job->n_tasks++;
+	}
+	return 0;
+}
+
+static int load_run_json(const char *dir, cJSON **out)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+
+	*out = NULL;
+	buf_addf(&path, "%s/run.json", dir);
+	text.max = 16u << 20;
+	if (!buf_read_file(&text, path.ptr))
+		*out = cJSON_Parse(text.ptr);
+	buf_release(&path);
+	buf_release(&text);
+	return 0;
+}
+
+int run_reports(const char *dir, const char *formats, int summary, char *err)
+{
+	struct buf path = BUF_INIT;
+	struct metrics m;
+	cJSON *run;
+	int r;
+
+	buf_addf(&path, "%s/samples.jsonl", dir);
+	r = metrics_from_journal(path.ptr, &m, err);
+	buf_release(&path);
+	if (r)
+		return r;
+	load_run_json(dir, &run);
+	r = reports_write(dir, formats, &m, run, err);
+	if (!r && summary)
+		report_summary(stdout, &m);
+	if (m.torn)
+		vsr_warn("%s/samples.jsonl ends in a torn line (a crash); it was ignored", dir);
+	cJSON_Delete(run);
+	metrics_release(&m);
+	return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct template_set ts = { 0 };
+	struct model model;
+	struct suite suites[MAX_LIST];
+	size_t n_open = 0, total = 0, skipped = 0;
+	struct journal jr;
+	struct sched *sched = NULL;
+	struct sched_stats st = { 0 };
+	struct buf dir = BUF_INIT, path = BUF_INIT, prompt = BUF_INIT;
+	char err[VSR_ERR_MAX] = "";
+	char *config_json = NULL;
+	cJSON *cfg = NULL;
+	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0;
+	double cpu0 = cpu_seconds();
+
+	memset(&model, 0, sizeof(model));
+	r = parse_args(argc, argv, &o, err);
+	if (r < 0) {
+		free_opts(&o);
+		return 0;
+	}
+	if (r)
+		goto out;
+	if ((r = check_prefixes(&o, err)) || (r = extract_init(err)) ||
+	    (r = template_set_load(&ts, o.templates, err)) ||
+	    (r = model_config_json(o.mopts, o.n_mopts, &config_json, err)) ||
+	    (r = model_open(&model, o.model, config_json, err)))
+		goto out;
+	model_open_ok = 1;
+	for (size_t i = 0; i < o.n_suites; i++) {
+		struct kv kv[MAX_LIST];
+		struct suite_config sc = { 0 };
+		sc.data_dir = o.data_dir;
+		sc.image_dirs = o.images;
+		sc.n_image_dirs = o.n_images;
+		sc.seed = o.seed;
+		sc.opts = kv;
+		sc.n_opts = suite_options(&o, o.suites[i], kv);
+		if ((r = suite_open(&suites[i], o.suites[i], &sc, err)))
+			goto out;
+		n_open++;
+		{
+			long c = suites[i].ops->count ? suites[i].ops->count(suites[i].priv) : -1;
+			if (c >= 0)
+				total += (o.limit >= 0 && c > o.limit ? (size_t)o.limit : (size_t)c) * ts.n;
+		}
+	}
+	if (o.out)
+		buf_adds(&dir, o.out);
+	else
+		default_out_dir(&dir, &o, &model);
+	if (mkdir_p(dir.ptr) < 0) {
+		r = err_set(err, VSR_EUSAGE, "cannot create run directory %s: %s", dir.ptr, strerror(errno));
+		goto out;
+	}
+	if ((r = lock_dir(dir.ptr, &lockfd, err)))
+		goto out;
+	cfg = run_config(&o, &model, suites, &ts);
+	if ((r = prepare_run_json(dir.ptr, cfg, argc, argv, err)))
+		goto out;
+	buf_addf(&path, "%s/samples.jsonl", dir.ptr);
+	if ((r = journal_open(&jr, path.ptr, err)))
+		goto out;
+	journal_ok = 1;
+	if (jr.torn)
+		vsr_warn("%s ended in a torn line (an earlier crash); it was cut off", path.ptr);
+	{
+		struct sched_config sc = { 0 };
+		sc.model = &model;
+		sc.journal = &jr;
+		sc.workers = (size_t)o.jobs;
+		sc.max_tokens = (int)o.max_tokens;
+		sc.temperature = o.temperature;
+		sc.seed = o.seed;
+		sc.retries = (int)o.retries;
+		sc.stop = &interrupted;
+		sc.progress = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
+		sc.total = total;
+		sc.already = jr.done.n < total ? jr.done.n : total;
+		if ((r = sched_start(&sched, &sc, err)))
+			goto out;
+	}
+	signal(SIGINT, on_sigint);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < o.n_suites && !r && !interrupted; i++) {
+		for (long k = 0; o.limit < 0 || k < o.limit; k++) {
+			struct job *job = xcalloc(1, sizeof(*job));
+			int got = suites[i].ops->next(suites[i].priv, &job->item, err);
+			if (got != 1) {
+				free(job);
+				r = got;
+				break;
+			}
+			job->suite = &suites[i];
+			if ((r = expand(job, &ts, &model, &o, &jr, &prompt, &skipped, err))) {
+				job_free(job);
+				break;
+			}
+			if (!job->n_tasks) {
+				job_free(job);
+				continue;
+			}
+			if (sched_submit(sched, job))
+				break;
+		}
+	}
+	{
+		char serr[VSR_ERR_MAX];
+		int sr = sched_finish(sched, &st, serr);
+		sched = NULL;
+		if (sr && !r) {
+			r = sr;
+			memcpy(err, serr, sizeof(err));
+		}
+	}
+	signal(SIGINT, SIG_DFL);
+	journal_ok = 0;
+	{
+		char jerr[VSR_ERR_MAX];
+		int jr_r = journal_close(&jr, jerr);
+		if (jr_r && !r) {
+			r = jr_r;
+			memcpy(err, jerr, sizeof(err));
+		}
+	}
+	if (r)
+		goto out;
+	if ((r = run_reports(dir.ptr, NULL, !o.quiet, err)))
+		goto out;
+	if (o.timings) {
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		fprintf(stderr,
+			"{\"tasks\":%zu,\"skipped\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
+			"\"cpu_image_s\":%.6f,\"cpu_model_s\":%.6f,\"cpu_worker_harness_s\":%.6f,"
+			"\"max_rss_kb\":%ld}\n",
+			st.done, skipped, st.wall, cpu_seconds() - cpu0, st.cpu_image, st.cpu_model,
+			st.cpu_harness, ru.ru_maxrss);
+	}
+	if (interrupted) {
+		printf("interrupted after %zu new tasks; resume with: vsrbench run ... -o %s\n", st.done,
+		       dir.ptr);
+		r = VSR_EINTR;
+		goto out;
+	}
+	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, skipped);
+	if (st.errors) {
+		r = err_set(err, VSR_EMODEL,
+			    "%zu of %zu tasks failed (see \"error\" in %s); run the same command again to retry them",
+			    st.errors, st.done, path.ptr);
+	}
+out:
+	if (sched)
+		sched_finish(sched, NULL, NULL);
+	if (journal_ok)
+		journal_close(&jr, NULL);
+	if (r && r != VSR_EINTR && err[0])
+		vsr_error("%s", err);
+	for (size_t i = 0; i < n_open; i++)
+		suite_close(&suites[i]);
+	if (model_open_ok)
+		model_close(&model);
+	if (lockfd >= 0)
+		close(lockfd);
+	cJSON_Delete(cfg);
+	free(config_json);
+	template_set_release(&ts);
+	extract_free();
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&prompt);
+	free_opts(&o);
+	return r;
+}

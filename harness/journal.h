@@ -1,0 +1,83 @@
+/*
+ * journal: RUN_DIR/samples.jsonl, the run's single source of truth.
+ *
+ * One JSON object per finished task, appended with one write(2) per batch
+ * of complete lines, so `kill -9` loses at most the tasks in flight.  A last
+ * line without its newline (torn by a crash) is ignored on load and cut off
+ * before the next append; a malformed line anywhere else is an error naming
+ * the file and line.  A task whose request failed is recorded with "error"
+ * and is retried by the next run into the same directory: it is never an
+ * answer.
+ *
+ * Line schema (keys in this order, all strings unless noted):
+ *   key (16 hex digits), suite, item, template, format, variant,
+ *   relation, category (or null), label ("yes"/"no"/letter), prompt, image
+ *   (or null), response (raw model text), answer (extracted: yes/no/letter/
+ *   invalid), correct (bool), ms (number: model latency per task)
+ * or, for a failed task: the same up to image, then error (reason), attempts.
+ */
+#ifndef VSR_JOURNAL_H
+#define VSR_JOURNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "item.h"
+#include "keyset.h"
+
+/* One parsed journal line.  Strings are borrowed for the callback's duration. */
+struct sample {
+	uint64_t key;
+	const char *suite, *item, *tmpl, *format, *variant;
+	const char *relation, *category; /* may be NULL */
+	const char *prompt, *response, *image; /* may be NULL */
+	answer_t label, answer;
+	int correct;
+	const char *error; /* non-NULL: the task failed, no answer */
+	double ms;
+	size_t line;
+};
+
+/* The fields the writer needs to describe one task. */
+struct sample_meta {
+	uint64_t key;
+	const char *suite, *item, *tmpl, *format, *variant;
+	const char *relation, *category, *prompt, *image;
+	answer_t label;
+};
+
+void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
+		      answer_t answer, double ms);
+void sample_format_error(struct buf *out, const struct sample_meta *m, const char *error,
+			 int attempts);
+
+struct journal {
+	char *path;
+	int fd;
+	struct keyset done; /* keys with an answer */
+	size_t lines;       /* complete lines on disk */
+	size_t errors;      /* error lines among them */
+	int torn;           /* a torn last line was cut off */
+	pthread_mutex_t lock;
+};
+
+/*
+ * Calls fn for every complete line of a journal file, in file order.  A
+ * torn last line is skipped (*torn set when torn is non-NULL).  fn returns 0
+ * to go on, else that value stops the scan and is returned.  A missing file
+ * is VSR_EDATA unless missing_ok, then it is an empty journal.
+ */
+int journal_scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
+		 void *ctx, int *torn, char *err);
+
+/* Loads the keys of a journal (creating it if absent) and opens it to append. */
+int journal_open(struct journal *j, const char *path, char *err);
+/* Appends complete lines (each ending in '\n').  Thread-safe. */
+int journal_append(struct journal *j, const char *data, size_t n, char *err);
+int journal_has(const struct journal *j, uint64_t key);
+/* fsyncs and closes; returns VSR_EDATA if the data could not be made durable. */
+int journal_close(struct journal *j, char *err);
+
+#endif

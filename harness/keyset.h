@@ -1,0 +1,22 @@
+/* keyset: an open-addressing set of 64-bit task keys (already hashes). */
+#ifndef VSR_KEYSET_H
+#define VSR_KEYSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct keyset {
+	uint64_t *slots; /* 0 marks an empty slot; key 0 is kept in has_zero */
+	size_t cap;      /* power of two */
+	size_t n;
+	int has_zero;
+};
+
+#define KEYSET_INIT { NULL, 0, 0, 0 }
+
+/* Returns 1 when added, 0 when it was already there. */
+int keyset_add(struct keyset *s, uint64_t key);
+int keyset_has(const struct keyset *s, uint64_t key);
+void keyset_release(struct keyset *s);
+
+#endif

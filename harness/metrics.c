@@ -1,0 +1,186 @@
+#include "metrics.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "journal.h"
+#include "keyset.h"
+#include "util.h"
+
+void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms)
+{
+	a->tasks++;
+	a->answered += answered != 0;
+	a->correct += correct != 0;
+	a->yes += answer_yes != 0;
+	a->ms += ms;
+	if (label_yes) {
+		a->pos++;
+		a->pos_correct += correct != 0;
+	} else {
+		a->neg++;
+		a->neg_correct += correct != 0;
+	}
+}
+
+static struct acc *groups_get(struct groups *gs, const char *name)
+{
+	size_t lo = 0, hi = gs->n;
+
+	/* Binary search keeps the array sorted as it grows. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(gs->g[mid].name, name);
+		if (!c)
+			return &gs->g[mid].a;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (gs->n == gs->cap) {
+		gs->cap = gs->cap ? gs->cap * 2 : 16;
+		gs->g = xrealloc(gs->g, gs->cap * sizeof(*gs->g));
+	}
+	memmove(gs->g + lo + 1, gs->g + lo, (gs->n - lo) * sizeof(*gs->g));
+	memset(&gs->g[lo], 0, sizeof(gs->g[lo]));
+	gs->g[lo].name = xstrdup(name);
+	gs->n++;
+	return &gs->g[lo].a;
+}
+
+static void groups_release(struct groups *gs)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		free(gs->g[i].name);
+	free(gs->g);
+	memset(gs, 0, sizeof(*gs));
+}
+
+static struct suite_metrics *suite_get(struct metrics *m, const char *name)
+{
+	size_t lo = 0, hi = m->n_suites;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->suites[mid].name, name);
+		if (!c)
+			return &m->suites[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	m->suites = xrealloc(m->suites, (m->n_suites + 1) * sizeof(*m->suites));
+	memmove(m->suites + lo + 1, m->suites + lo, (m->n_suites - lo) * sizeof(*m->suites));
+	memset(&m->suites[lo], 0, sizeof(m->suites[lo]));
+	m->suites[lo].name = xstrdup(name);
+	m->n_suites++;
+	return &m->suites[lo];
+}
+
+/* A failed task, kept aside until we know whether a later line answered it. */
+struct failed {
+	uint64_t key;
+	char *suite, *relation, *category, *tmpl;
+};
+
+struct ctx {
+	struct metrics *m;
+	struct keyset counted;
+	struct failed *failed;
+	size_t n_failed, cap_failed;
+};
+
+static void each_group(struct suite_metrics *sm, const char *category, const char *relation,
+		       const char *tmpl, void (*fn)(struct acc *, const void *), const void *arg)
+{
+	fn(&sm->all, arg);
+	fn(groups_get(&sm->by_category, category ? category : "(none)"), arg);
+	if (relation)
+		fn(groups_get(&sm->by_relation, relation), arg);
+	fn(groups_get(&sm->by_template, tmpl), arg);
+}
+
+static void add_scored(struct acc *a, const void *arg)
+{
+	const struct sample *s = arg;
+
+	acc_add(a, s->label == ANS_YES, s->answer != ANS_INVALID, s->answer == ANS_YES,
+		s->correct, s->ms);
+}
+
+static void add_error(struct acc *a, const void *arg)
+{
+	(void)arg;
+	a->errors++;
+}
+
+static int on_sample(const struct sample *s, void *p)
+{
+	struct ctx *c = p;
+	struct failed *f;
+
+	c->m->lines++;
+	if (s->error) {
+		if (c->n_failed == c->cap_failed) {
+			c->cap_failed = c->cap_failed ? c->cap_failed * 2 : 64;
+			c->failed = xrealloc(c->failed, c->cap_failed * sizeof(*c->failed));
+		}
+		f = &c->failed[c->n_failed++];
+		f->key = s->key;
+		f->suite = xstrdup(s->suite);
+		f->relation = s->relation ? xstrdup(s->relation) : NULL;
+		f->category = s->category ? xstrdup(s->category) : NULL;
+		f->tmpl = xstrdup(s->tmpl);
+		return 0;
+	}
+	if (!keyset_add(&c->counted, s->key)) {
+		c->m->duplicates++;
+		return 0;
+	}
+	add_scored(&c->m->all, s);
+	each_group(suite_get(c->m, s->suite), s->category, s->relation, s->tmpl, add_scored, s);
+	return 0;
+}
+
+int metrics_from_journal(const char *path, struct metrics *m, char *err)
+{
+	struct ctx c;
+	int r;
+
+	memset(m, 0, sizeof(*m));
+	memset(&c, 0, sizeof(c));
+	c.m = m;
+	r = journal_scan(path, 0, on_sample, &c, &m->torn, err);
+	for (size_t i = 0; i < c.n_failed; i++) {
+		struct failed *f = &c.failed[i];
+		/* Counted once per key, and only if no line ever answered it. */
+		if (!r && keyset_add(&c.counted, f->key)) {
+			m->all.errors++;
+			each_group(suite_get(m, f->suite), f->category, f->relation, f->tmpl,
+				   add_error, NULL);
+		}
+		free(f->suite);
+		free(f->relation);
+		free(f->category);
+		free(f->tmpl);
+	}
+	free(c.failed);
+	keyset_release(&c.counted);
+	if (r)
+		metrics_release(m);
+	return r;
+}
+
+void metrics_release(struct metrics *m)
+{
+	for (size_t i = 0; i < m->n_suites; i++) {
+		free(m->suites[i].name);
+		groups_release(&m->suites[i].by_category);
+		groups_release(&m->suites[i].by_relation);
+		groups_release(&m->suites[i].by_template);
+	}
+	free(m->suites);
+	memset(m, 0, sizeof(*m));
+}

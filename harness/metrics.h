@@ -1,0 +1,55 @@
+/*
+ * metrics: everything the reports print, computed from the journal alone.
+ *
+ * A task counts once (its first answered line); a task that only ever failed
+ * counts as an error, never as a wrong answer.  Groups are kept sorted by
+ * name so that the reports do not depend on the order tasks finished in.
+ */
+#ifndef VSR_METRICS_H
+#define VSR_METRICS_H
+
+#include <stddef.h>
+
+struct acc {
+	size_t tasks;    /* answered by the model (parsed or not) */
+	size_t errors;   /* failed requests: not in tasks */
+	size_t answered; /* the reply parsed to an answer */
+	size_t correct;
+	size_t yes;      /* parsed answers that were "yes" */
+	size_t pos, pos_correct; /* items whose label is yes */
+	size_t neg, neg_correct; /* items whose label is no */
+	double ms;       /* summed model latency */
+};
+
+struct group {
+	char *name;
+	struct acc a;
+};
+
+struct groups {
+	struct group *g;
+	size_t n, cap;
+};
+
+struct suite_metrics {
+	char *name;
+	struct acc all;
+	struct groups by_category, by_relation, by_template;
+};
+
+struct metrics {
+	struct suite_metrics *suites; /* sorted by name */
+	size_t n_suites;
+	struct acc all;
+	size_t lines;      /* journal lines read */
+	size_t duplicates; /* answered lines for a key already counted */
+	int torn;          /* the journal ended in a torn line */
+};
+
+int metrics_from_journal(const char *path, struct metrics *m, char *err);
+void metrics_release(struct metrics *m);
+
+/* Accumulates one scored task; exposed for tests. */
+void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms);
+
+#endif

@@ -1,0 +1,121 @@
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/stats.h"
+#include "../harness/util.h"
+
+double ratio(size_t k, size_t n)
+{
+	return n ? (double)k / (double)n : 0.0;
+}
+
+/* The formats `vsrbench report --format` knows, and the file each writes. */
+static const struct {
+	const char *format;
+	const char *file;
+	report_fn fn;
+} writers[] = {
+	{ "json", "report.json", report_json },
+	{ "md", "report.md", report_md },
+};
+#define N_WRITERS (sizeof(writers) / sizeof(writers[0]))
+
+static int wanted(const char *formats, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = formats;
+
+	if (!formats)
+		return 1;
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, name, n))
+			return 1;
+		p += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+int reports_write(const char *run_dir, const char *formats, const struct metrics *m,
+		  const cJSON *run, char *err)
+{
+	struct buf path = BUF_INIT, out = BUF_INIT;
+	int r = 0;
+
+	/* Reject unknown names before writing anything. */
+	if (formats) {
+		const char *p = formats;
+		while (*p) {
+			const char *end = strchr(p, ',');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			size_t i;
+			for (i = 0; i < N_WRITERS; i++)
+				if (strlen(writers[i].format) == len && !strncmp(p, writers[i].format, len))
+					break;
+			if (i == N_WRITERS)
+				return err_set(err, VSR_EUSAGE, "unknown report format '%.*s' (known: json, md)",
+					       (int)len, p);
+			p += len + (end ? 1 : 0);
+		}
+	}
+	for (size_t i = 0; i < N_WRITERS && !r; i++) {
+		if (!wanted(formats, writers[i].format))
+			continue;
+		buf_reset(&out);
+		buf_reset(&path);
+		if (writers[i].fn(m, run, &out)) {
+			r = err_set(err, VSR_EDATA, "cannot build %s", writers[i].file);
+			break;
+		}
+		buf_addf(&path, "%s/%s", run_dir, writers[i].file);
+		r = write_file_atomic(path.ptr, out.ptr, out.len, err);
+	}
+	buf_release(&path);
+	buf_release(&out);
+	return r;
+}
+
+/* ---- the terminal summary ---------------------------------------------- */
+
+static void summary_row(FILE *fp, const char *name, const struct acc *a)
+{
+	double lo, hi;
+	char nm[29];
+
+	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	snprintf(nm, sizeof(nm), "%s", name);
+	fprintf(fp, "  %-28s %7zu %6zu %7.1f%% %7.1f%%  [%5.1f, %5.1f] %7.1f%% %7.1f%%\n", nm,
+		a->tasks, a->errors, 100 * ratio(a->answered, a->tasks),
+		100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi,
+		100 * ratio(a->correct, a->answered), 100 * ratio(a->yes, a->answered));
+}
+
+static void summary_groups(FILE *fp, const char *title, const struct groups *gs, size_t max)
+{
+	if (gs->n < 2 || gs->n > max)
+		return;
+	fprintf(fp, "  %s\n", title);
+	for (size_t i = 0; i < gs->n; i++) {
+		char nm[40];
+		snprintf(nm, sizeof(nm), "  %s", gs->g[i].name);
+		summary_row(fp, nm, &gs->g[i].a);
+	}
+}
+
+void report_summary(FILE *fp, const struct metrics *m)
+{
+	fprintf(fp, "  %-28s %7s %6s %8s %8s  %-14s %8s %8s\n", "suite", "tasks", "errors",
+		"answered", "accuracy", "[95% CI]", "acc(ans)", "yes-rate");
+	for (size_t i = 0; i < m->n_suites; i++) {
+		const struct suite_metrics *sm = &m->suites[i];
+		summary_row(fp, sm->name, &sm->all);
+		summary_groups(fp, "by category", &sm->by_category, 12);
+		summary_groups(fp, "by relation", &sm->by_relation, 16);
+		summary_groups(fp, "by template", &sm->by_template, 12);
+	}
+	if (m->n_suites > 1)
+		summary_row(fp, "all suites", &m->all);
+}

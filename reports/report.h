@@ -1,0 +1,40 @@
+/*
+ * report: writers that turn metrics into files in the run directory.
+ *
+ * To add a format: write reports/report_FMT.c with a function of type
+ * report_fn and add one line to the table in reports/report.c.
+ * Every writer is a pure function of (metrics, run.json): the same journal
+ * gives byte-identical reports, whatever order its tasks finished in.
+ */
+#ifndef VSR_REPORT_H
+#define VSR_REPORT_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "../harness/buf.h"
+#include "../harness/metrics.h"
+
+#define REPORT_SCHEMA "vsrbench.report/1"
+
+/* run: the parsed run.json, or NULL when the directory has none. */
+typedef int (*report_fn)(const struct metrics *m, const cJSON *run, struct buf *out);
+
+int report_json(const struct metrics *m, const cJSON *run, struct buf *out);
+int report_md(const struct metrics *m, const cJSON *run, struct buf *out);
+
+/*
+ * Writes the reports named in `formats` (comma list; NULL = all) into
+ * run_dir, each atomically.  VSR_EUSAGE for an unknown format, VSR_EDATA
+ * when a file cannot be written.
+ */
+int reports_write(const char *run_dir, const char *formats, const struct metrics *m,
+		  const cJSON *run, char *err);
+
+/* The terminal summary table (at most 100 columns wide). */
+void report_summary(FILE *fp, const struct metrics *m);
+
+/* Shared by writers: ratio or 0 for an empty denominator. */
+double ratio(size_t k, size_t n);
+
+#endif

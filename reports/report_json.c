@@ -1,0 +1,100 @@
+/*
+ * report.json, schema "vsrbench.report/1" (documented in docs/report-json.md).
+ * Numbers are rounded to 6 decimals so that the file is stable and diffable.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/stats.h"
+#include "../harness/util.h"
+#include "report.h"
+
+static double r6(double x)
+{
+	return round(x * 1e6) / 1e6;
+}
+
+static cJSON *proportion(size_t k, size_t n)
+{
+	cJSON *o = cJSON_CreateObject();
+	double lo, hi;
+
+	wilson_interval(k, n, Z95, &lo, &hi);
+	cJSON_AddNumberToObject(o, "value", r6(ratio(k, n)));
+	cJSON_AddNumberToObject(o, "ci_low", r6(lo));
+	cJSON_AddNumberToObject(o, "ci_high", r6(hi));
+	cJSON_AddNumberToObject(o, "k", (double)k);
+	cJSON_AddNumberToObject(o, "n", (double)n);
+	return o;
+}
+
+static cJSON *acc_json(const struct acc *a)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "tasks", (double)a->tasks);
+	cJSON_AddNumberToObject(o, "errors", (double)a->errors);
+	cJSON_AddItemToObject(o, "answered", proportion(a->answered, a->tasks));
+	/* acc_t: correct over all tasks; acc_a: correct over answered tasks. */
+	cJSON_AddItemToObject(o, "accuracy", proportion(a->correct, a->tasks));
+	cJSON_AddItemToObject(o, "accuracy_answered", proportion(a->correct, a->answered));
+	cJSON_AddItemToObject(o, "yes_rate", proportion(a->yes, a->answered));
+	cJSON_AddItemToObject(o, "accuracy_true_label", proportion(a->pos_correct, a->pos));
+	cJSON_AddItemToObject(o, "accuracy_false_label", proportion(a->neg_correct, a->neg));
+	cJSON_AddNumberToObject(o, "mean_ms", r6(a->tasks ? a->ms / (double)a->tasks : 0));
+	return o;
+}
+
+static cJSON *groups_json(const struct groups *gs)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; i < gs->n; i++)
+		cJSON_AddItemToObject(o, gs->g[i].name, acc_json(&gs->g[i].a));
+	return o;
+}
+
+static void copy_field(cJSON *dst, const cJSON *run, const char *key)
+{
+	const cJSON *v = run ? cJSON_GetObjectItemCaseSensitive(run, key) : NULL;
+
+	if (v)
+		cJSON_AddItemToObject(dst, key, cJSON_Duplicate(v, 1));
+}
+
+int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *suites, *runo;
+	char *s;
+	int r;
+
+	cJSON_AddStringToObject(root, "schema", REPORT_SCHEMA);
+	cJSON_AddStringToObject(root, "harness_version", VSR_VERSION);
+	runo = cJSON_AddObjectToObject(root, "run");
+	copy_field(runo, run, "model");
+	copy_field(runo, run, "suites");
+	copy_field(runo, run, "templates");
+	copy_field(runo, run, "generation");
+	copy_field(runo, run, "seed");
+	cJSON_AddItemToObject(root, "overall", acc_json(&m->all));
+	suites = cJSON_AddObjectToObject(root, "suites");
+	for (size_t i = 0; i < m->n_suites; i++) {
+		const struct suite_metrics *sm = &m->suites[i];
+		cJSON *o = acc_json(&sm->all);
+		cJSON_AddItemToObject(o, "by_category", groups_json(&sm->by_category));
+		cJSON_AddItemToObject(o, "by_relation", groups_json(&sm->by_relation));
+		cJSON_AddItemToObject(o, "by_template", groups_json(&sm->by_template));
+		cJSON_AddItemToObject(suites, sm->name, o);
+	}
+	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);
+	cJSON_AddNumberToObject(root, "duplicate_lines", (double)m->duplicates);
+	s = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!s)
+		return VSR_EDATA;
+	r = buf_adds(out, s) || buf_addch(out, '\n') ? VSR_EDATA : 0;
+	cJSON_free(s);
+	return r;
+}

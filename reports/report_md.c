@@ -1,0 +1,145 @@
+/* report.md: the human-readable report, for terminals and pull requests. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/stats.h"
+#include "../harness/util.h"
+#include "report.h"
+
+static void pct_ci(struct buf *out, size_t k, size_t n)
+{
+	double lo, hi;
+
+	wilson_interval(k, n, Z95, &lo, &hi);
+	buf_addf(out, "%.1f%% [%.1f, %.1f]", 100 * ratio(k, n), 100 * lo, 100 * hi);
+}
+
+/* Dataset names may hold '|' or newlines: keep the table intact. */
+static void md_cell(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			buf_adds(out, "\\|");
+		else if (*s == '\n' || *s == '\r')
+			buf_addch(out, ' ');
+		else
+			buf_addch(out, *s);
+	}
+}
+
+static void row(struct buf *out, const char *name, const struct acc *a)
+{
+	buf_adds(out, "| ");
+	md_cell(out, name);
+	buf_addf(out, " | %zu | %zu | %.1f%% | ", a->tasks, a->errors,
+		 100 * ratio(a->answered, a->tasks));
+	pct_ci(out, a->correct, a->tasks);
+	buf_addf(out, " | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n",
+		 100 * ratio(a->correct, a->answered), 100 * ratio(a->yes, a->answered),
+		 100 * ratio(a->pos_correct, a->pos), 100 * ratio(a->neg_correct, a->neg));
+}
+
+static void header(struct buf *out, const char *first)
+{
+	buf_addf(out, "| %s | tasks | errors | answered | acc_t [95%% CI] | acc_a | yes-rate | "
+		      "acc (true label) | acc (false label) |\n",
+		 first);
+	buf_adds(out, "|---|---:|---:|---:|---|---:|---:|---:|---:|\n");
+}
+
+static int by_accuracy(const void *pa, const void *pb)
+{
+	const struct group *a = *(const struct group *const *)pa;
+	const struct group *b = *(const struct group *const *)pb;
+	double x = ratio(a->a.correct, a->a.tasks), y = ratio(b->a.correct, b->a.tasks);
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void group_table(struct buf *out, const char *title, const char *first,
+			const struct groups *gs, int sort_by_accuracy)
+{
+	const struct group **order;
+
+	if (!gs->n)
+		return;
+	order = xmalloc(gs->n * sizeof(*order));
+	for (size_t i = 0; i < gs->n; i++)
+		order[i] = &gs->g[i];
+	if (sort_by_accuracy)
+		qsort(order, gs->n, sizeof(*order), by_accuracy);
+	buf_addf(out, "\n### %s\n\n", title);
+	header(out, first);
+	for (size_t i = 0; i < gs->n; i++)
+		row(out, order[i]->name, &order[i]->a);
+	free(order);
+}
+
+static void template_spread(struct buf *out, const struct groups *gs)
+{
+	double lo = 1, hi = 0, sum = 0;
+	const char *lo_id = "", *hi_id = "";
+
+	if (gs->n < 2)
+		return;
+	for (size_t i = 0; i < gs->n; i++) {
+		double v = ratio(gs->g[i].a.correct, gs->g[i].a.tasks);
+		sum += v;
+		if (v < lo) {
+			lo = v;
+			lo_id = gs->g[i].name;
+		}
+		if (v > hi) {
+			hi = v;
+			hi_id = gs->g[i].name;
+		}
+	}
+	buf_addf(out, "\nAcross %zu templates: mean %.1f%%, worst %.1f%% (", gs->n,
+		 100 * sum / (double)gs->n, 100 * lo);
+	md_cell(out, lo_id);
+	buf_addf(out, "), best %.1f%% (", 100 * hi);
+	md_cell(out, hi_id);
+	buf_addf(out, "), spread %.1f points.\n", 100 * (hi - lo));
+}
+
+int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
+{
+	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
+	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
+	const char *tpl = cJSON_GetStringValue(
+		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
+
+	buf_adds(out, "# vsrbench report\n\n");
+	if (spec) {
+		buf_adds(out, "- model: `");
+		md_cell(out, spec);
+		buf_adds(out, "`\n");
+	}
+	if (tpl) {
+		buf_adds(out, "- templates: `");
+		md_cell(out, tpl);
+		buf_adds(out, "`\n");
+	}
+	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
+	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "
+		      "intervals are Wilson 95%. Errors (failed requests) are not answers and "
+		      "are not in any denominator.\n\n## Overall\n\n");
+	header(out, "suite");
+	for (size_t i = 0; i < m->n_suites; i++)
+		row(out, m->suites[i].name, &m->suites[i].all);
+	if (m->n_suites > 1)
+		row(out, "all suites", &m->all);
+	for (size_t i = 0; i < m->n_suites; i++) {
+		const struct suite_metrics *sm = &m->suites[i];
+		buf_adds(out, "\n## Suite `");
+		md_cell(out, sm->name);
+		buf_adds(out, "`\n");
+		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
+		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
+		group_table(out, "By instruction template", "template", &sm->by_template, 0);
+		template_spread(out, &sm->by_template);
+	}
+	return out->capped ? VSR_EDATA : 0;
+}

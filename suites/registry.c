@@ -1,0 +1,69 @@
+/*
+ * The suite registry: name -> loader.  To add a suite, write its loader in
+ * suites/NAME.c and add one line to `registry` below (aliases are extra lines
+ * pointing at the same ops).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/util.h"
+#include "suite.h"
+#include "synth.h"
+
+static const struct {
+	const char *name;
+	const struct suite_ops *ops;
+	const char *alias_of; /* NULL for a primary name */
+} registry[] = {
+	{ "synth", &synth_suite_ops, NULL },
+};
+#define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
+
+const struct suite_ops *suite_find(const char *name)
+{
+	for (size_t i = 0; i < N_REGISTRY; i++)
+		if (!strcmp(registry[i].name, name))
+			return registry[i].ops;
+	return NULL;
+}
+
+void suite_list(int verbose)
+{
+	(void)verbose;
+	for (size_t i = 0; i < N_REGISTRY; i++) {
+		if (registry[i].alias_of)
+			printf("%-22s alias of %s\n", registry[i].name, registry[i].alias_of);
+		else
+			printf("%-22s %s\n", registry[i].name, registry[i].ops->summary);
+	}
+}
+
+int suite_open(struct suite *s, const char *name, const struct suite_config *cfg, char *err)
+{
+	const struct suite_ops *ops = suite_find(name);
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (!ops) {
+		struct buf known = BUF_INIT;
+		for (size_t i = 0; i < N_REGISTRY; i++)
+			buf_addf(&known, "%s%s", i ? ", " : "", registry[i].name);
+		r = err_set(err, VSR_EUSAGE, "unknown suite '%s' (known: %s)", name, known.ptr);
+		buf_release(&known);
+		return r;
+	}
+	r = ops->open(cfg, &s->priv, err);
+	if (r)
+		return r;
+	s->ops = ops;
+	s->name = ops->name;
+	return 0;
+}
+
+void suite_close(struct suite *s)
+{
+	if (s->ops)
+		s->ops->close(s->priv);
+	memset(s, 0, sizeof(*s));
+}
