@@ -55,18 +55,18 @@ static int exe_dir(char *out, size_t n)
 
 const char *model_adapter_dir(void)
 {
-	static char dir[PATH_MAX];
+	static char dir[PATH_MAX + 32];
 	const char *env = getenv("VSRBENCH_ADAPTER_DIR");
 	char exe[PATH_MAX];
 
 	if (env && *env)
 		return env;
 	if (!exe_dir(exe, sizeof(exe))) {
-		snprintf(dir, sizeof(dir), "%s/adapters", exe);
-		if (!access(dir, R_OK))
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/adapters", exe) < sizeof(dir) &&
+		    !access(dir, R_OK))
 			return dir;
-		snprintf(dir, sizeof(dir), "%s/../lib/vsrbench", exe);
-		if (!access(dir, R_OK))
+		if ((size_t)snprintf(dir, sizeof(dir), "%s/../lib/vsrbench", exe) < sizeof(dir) &&
+		    !access(dir, R_OK))
 			return dir;
 	}
 	return VSR_INSTALL_ADAPTER_DIR;

@@ -463,6 +463,8 @@ int run_reports(const char *dir, const char *formats, int summary, char *err)
 	cJSON *run;
 	int r;
 
+	if ((r = reports_check(formats, err)))
+		return r;
 	buf_addf(&path, "%s/samples.jsonl", dir);
 	r = metrics_from_journal(path.ptr, &m, err);
 	buf_release(&path);

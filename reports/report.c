@@ -39,28 +39,38 @@ static int wanted(const char *formats, const char *name)
 	return 0;
 }
 
+int reports_check(const char *formats, char *err)
+{
+	const char *p = formats;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		size_t i;
+		for (i = 0; i < N_WRITERS; i++)
+			if (strlen(writers[i].format) == len && !strncmp(p, writers[i].format, len))
+				break;
+		if (i == N_WRITERS) {
+			struct buf known = BUF_INIT;
+			for (i = 0; i < N_WRITERS; i++)
+				buf_addf(&known, "%s%s", i ? ", " : "", writers[i].format);
+			err_set(err, VSR_EUSAGE, "unknown report format '%.*s' (known: %s)", (int)len, p,
+				known.ptr);
+			buf_release(&known);
+			return VSR_EUSAGE;
+		}
+		p += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
 int reports_write(const char *run_dir, const char *formats, const struct metrics *m,
 		  const cJSON *run, char *err)
 {
 	struct buf path = BUF_INIT, out = BUF_INIT;
 	int r = 0;
 
-	/* Reject unknown names before writing anything. */
-	if (formats) {
-		const char *p = formats;
-		while (*p) {
-			const char *end = strchr(p, ',');
-			size_t len = end ? (size_t)(end - p) : strlen(p);
-			size_t i;
-			for (i = 0; i < N_WRITERS; i++)
-				if (strlen(writers[i].format) == len && !strncmp(p, writers[i].format, len))
-					break;
-			if (i == N_WRITERS)
-				return err_set(err, VSR_EUSAGE, "unknown report format '%.*s' (known: json, md)",
-					       (int)len, p);
-			p += len + (end ? 1 : 0);
-		}
-	}
+	r = reports_check(formats, err);
 	for (size_t i = 0; i < N_WRITERS && !r; i++) {
 		if (!wanted(formats, writers[i].format))
 			continue;

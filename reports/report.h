@@ -23,6 +23,9 @@ typedef int (*report_fn)(const struct metrics *m, const cJSON *run, struct buf *
 int report_json(const struct metrics *m, const cJSON *run, struct buf *out);
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out);
 
+/* VSR_EUSAGE naming the first unknown name in a comma list of formats. */
+int reports_check(const char *formats, char *err);
+
 /*
  * Writes the reports named in `formats` (comma list; NULL = all) into
  * run_dir, each atomically.  VSR_EUSAGE for an unknown format, VSR_EDATA

@@ -42,7 +42,6 @@ static cJSON *acc_json(const struct acc *a)
 	cJSON_AddItemToObject(o, "yes_rate", proportion(a->yes, a->answered));
 	cJSON_AddItemToObject(o, "accuracy_true_label", proportion(a->pos_correct, a->pos));
 	cJSON_AddItemToObject(o, "accuracy_false_label", proportion(a->neg_correct, a->neg));
-	cJSON_AddNumberToObject(o, "mean_ms", r6(a->tasks ? a->ms / (double)a->tasks : 0));
 	return o;
 }
 

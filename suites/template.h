@@ -48,8 +48,19 @@ struct template_set {
 };
 
 const char *tfmt_name(enum tfmt f);
+/* The user-file FORMAT name of t: yesno, truefalse, letter-yes-no, letter-no-yes. */
+const char *template_format_name(const struct template *t);
+/* The id `-t single` selects ("yn01"), and the size of the built-in bank. */
+const char *template_canonical_id(void);
+size_t template_builtin_count(void);
 
-/* Fills set from a -t spec.  VSR_EUSAGE or VSR_EDATA with err on failure. */
+/*
+ * Fills set from a -t spec (NULL means "single").  VSR_EUSAGE (bad spec,
+ * unknown id) or VSR_EDATA (bad or unreadable file; the message names
+ * FILE:LINE) with err on failure, and then set holds nothing.  The set owns
+ * its strings; template_set_release frees them.  A spec with '/' is a file;
+ * otherwise an id list, or an existing file when the ids are not all known.
+ */
 int template_set_load(struct template_set *set, const char *spec, char *err);
 void template_set_release(struct template_set *set);
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Bad input: a one-line message saying what and where, exit 2 or 3, no crash,
+# and nothing written under a final name.
+. "$(dirname "$0")/lib.bash"
+
+cd "$T"
+V=$VSRBENCH
+
+expect_exit 2 "$V" frobnicate
+expect_err "unknown command 'frobnicate'"
+expect_exit 2 "$V" run -s nope -o x
+expect_err "unknown suite 'nope' (known: synth"
+expect_one_line_err
+[ -e x ] && fail "a failed run left a directory behind"
+expect_exit 2 "$V" run -t yn01,zz99 -o x
+expect_err "zz99"
+expect_one_line_err
+expect_exit 2 "$V" run -m gpt4 -o x
+expect_err "cannot parse model 'gpt4'"
+expect_one_line_err
+expect_exit 2 "$V" run -m builtin:oracle -o x
+expect_err "unknown model 'builtin:oracle' (available: builtin:geometry, builtin:no, builtin:random, builtin:yes)"
+expect_one_line_err
+expect_exit 2 "$V" run -M novalue -o x
+expect_err "-M 'novalue': expected KEY=VALUE"
+expect_exit 2 "$V" run -S bogus=1 -o x
+expect_err "bogus"
+expect_one_line_err
+expect_exit 2 "$V" run -S size=5 -o x
+expect_err "size"
+expect_exit 2 "$V" run -S relations=left_of,beside_of -o x
+expect_err "beside"
+expect_exit 2 "$V" run -S vsr.count=3 -o x
+expect_err "suite 'vsr' is not in this run"
+expect_exit 2 "$V" run -j 0 -o x
+expect_err "-j '0'"
+expect_exit 2 "$V" run --seed -4 -o x
+expect_exit 2 "$V" run --frob
+expect_err "unknown option '--frob'"
+expect_exit 2 "$V" run -n
+expect_err "needs a value"
+expect_exit 2 "$V" list things
+expect_exit 2 "$V" list
+
+# A template file with an unknown placeholder: file and line.
+printf 'ok1\tyesno\t[caption] Yes or no?\n# a comment\nbad1\tyesno\tIs the [subjekt] there?\n' >tpl.tsv
+expect_exit 3 "$V" run -t "$T/tpl.tsv" -o x
+expect_err "$T/tpl.tsv:3"
+expect_err "subjekt"
+expect_one_line_err
+expect_exit 3 "$V" run -t "$T/missing.tsv" -o x
+expect_err "missing.tsv"
+
+# A journal damaged in the middle: file and line, exit 3.
+expect_exit 0 "$V" run -S count=5 -q -o good
+sed -i '2s/.*/{"key": broken/' good/samples.jsonl
+expect_exit 3 "$V" report good
+expect_err "good/samples.jsonl:2: not valid JSON"
+expect_one_line_err
+expect_exit 3 "$V" run -S count=5 -q -o good
+expect_err "good/samples.jsonl:2"
+expect_exit 3 "$V" report "$T/nothing-here"
+expect_err "not a run directory"
+expect_exit 2 "$V" report good --format pdf
+expect_err "unknown report format 'pdf'"
+
+# Reports are rebuilt from the journal alone, identically.
+expect_exit 0 "$V" run -S count=30 -q -o rebuild
+cp rebuild/report.json before.json
+rm rebuild/report.json rebuild/report.md
+expect_exit 0 "$V" report rebuild -q
+cmp before.json rebuild/report.json || fail "rebuilt report differs"
+expect_exit 0 "$V" report rebuild --format md -q
+echo ok

@@ -1,0 +1,28 @@
+# Sourced by every tests/e2e/*.sh: a scratch directory and small assertions.
+set -euo pipefail
+: "${VSRBENCH:?run through ctest, which sets VSRBENCH}"
+command -v jq >/dev/null || { echo "jq is not installed (make -f Makefile.ci deps)"; exit 1; }
+T=$(mktemp -d /tmp/vsr-e2e.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+ADAPTERS="$VSR_BUILD/tests/adapters"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# expect_exit CODE CMD...: runs CMD, stdout to $T/out, stderr to $T/err.
+expect_exit() {
+	local want=$1 got
+	shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || fail "expected exit $want, got $got: $*
+stdout: $(head -c 2000 "$T/out")
+stderr: $(head -c 2000 "$T/err")"
+}
+expect_err() { grep -qF -- "$1" "$T/err" || fail "stderr lacks '$1': $(cat "$T/err")"; }
+expect_out() { grep -qF -- "$1" "$T/out" || fail "stdout lacks '$1': $(cat "$T/out")"; }
+# The stderr of a failing command is exactly one line (no crash spew).
+expect_one_line_err() {
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "expected a one-line error, got: $(cat "$T/err")"
+}

@@ -1,0 +1,144 @@
+/* The growable buffer: invariants, caps, escaping, line reading. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/buf.h"
+
+static void test_init_is_empty_string(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_non_null(b.ptr);
+	assert_string_equal(b.ptr, "");
+	buf_release(&b);
+	assert_string_equal(b.ptr, "");
+}
+
+static void test_append_and_printf(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(buf_adds(&b, "left"), 0);
+	assert_int_equal(buf_addch(&b, ' '), 0);
+	assert_int_equal(buf_addf(&b, "%s %d", "of", 42), 0);
+	assert_string_equal(b.ptr, "left of 42");
+	assert_int_equal(b.len, 10);
+	/* Growth across many reallocations keeps the contents. */
+	for (int i = 0; i < 1000; i++)
+		buf_addf(&b, "%03d", i % 1000);
+	assert_int_equal(b.len, 10 + 3000);
+	assert_memory_equal(b.ptr + 10, "000001002", 9);
+	assert_int_equal(b.ptr[b.len], '\0');
+	buf_release(&b);
+}
+
+static void test_cap_is_an_error_and_keeps_contents(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	b.max = 8;
+	assert_int_equal(buf_adds(&b, "12345678"), 0);
+	assert_int_equal(buf_adds(&b, "9"), -1);
+	assert_true(b.capped);
+	assert_string_equal(b.ptr, "12345678");
+	buf_reset(&b);
+	assert_int_equal(buf_addf(&b, "%s", "123456789"), -1);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.ptr, "");
+	buf_release(&b);
+}
+
+static void test_json_escape(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_add_json_str(&b, "a\"b\\c\nd\te\x01 caf\xc3\xa9");
+	assert_string_equal(b.ptr, "\"a\\\"b\\\\c\\nd\\te\\u0001 caf\xc3\xa9\"");
+	buf_release(&b);
+}
+
+static void test_xml_escape(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_add_xml_str(&b, "<script>alert('x' & \"y\")</script>");
+	assert_string_equal(b.ptr,
+			    "&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;");
+	buf_release(&b);
+}
+
+static void test_getline(void **state)
+{
+	char path[] = "/tmp/vsr-test-buf-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "w+");
+	struct buf b = BUF_INIT;
+	int complete;
+
+	(void)state;
+	fputs("first\r\nsecond\n", fp);
+	for (int i = 0; i < 10000; i++)
+		fputc('x', fp);
+	fputs("\nlast-without-newline", fp);
+	rewind(fp);
+	assert_int_equal(buf_getline(&b, fp, &complete), 1);
+	assert_string_equal(b.ptr, "first");
+	assert_int_equal(buf_getline(&b, fp, &complete), 1);
+	assert_string_equal(b.ptr, "second");
+	b.max = 100;
+	/* Too long: an error, and the rest of that line is skipped. */
+	assert_int_equal(buf_getline(&b, fp, &complete), -1);
+	assert_true(b.capped);
+	assert_int_equal(buf_getline(&b, fp, &complete), 1);
+	assert_string_equal(b.ptr, "last-without-newline");
+	assert_int_equal(complete, 0);
+	assert_int_equal(buf_getline(&b, fp, &complete), 0);
+	fclose(fp);
+	unlink(path);
+	buf_release(&b);
+}
+
+static void test_detach(void **state)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+	char *s;
+
+	(void)state;
+	s = buf_detach(&b, &n);
+	assert_string_equal(s, "");
+	assert_int_equal(n, 0);
+	free(s);
+	buf_adds(&b, "abc");
+	s = buf_detach(&b, &n);
+	assert_string_equal(s, "abc");
+	assert_int_equal(n, 3);
+	assert_string_equal(b.ptr, "");
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_is_empty_string),
+		cmocka_unit_test(test_append_and_printf),
+		cmocka_unit_test(test_cap_is_an_error_and_keeps_contents),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_xml_escape),
+		cmocka_unit_test(test_getline),
+		cmocka_unit_test(test_detach),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
