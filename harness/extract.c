@@ -368,14 +368,15 @@ static answer_t polar_class(const struct ctx *c)
  *  4. else the first sentence with a yes/no word or phrase ("it's true",
  *     "that is not correct", "false", "..., so no.") decides, unless the text
  *     up to the end of that sentence hedges, or the sentence holds both a
- *     yes and a no, or a "yes or no" / "true or not" pair;
+ *     yes and a no, or a "yes or no" / "true or not" pair (a sentence
+ *     that is such a pair and ends in '?' echoes the question: skipped);
  *  5. else ANS_INVALID.
  * A bare "no" in the middle of a sentence counts only before punctuation or
  * the end: "there is no dog" is not an answer.
  */
 static answer_t decide_yesno(struct ctx *c, const char *s, size_t len)
 {
-	size_t p = 0, start, end, at;
+	size_t p = 0, start, end, at, from;
 	answer_t cls;
 	int round;
 
@@ -400,15 +401,23 @@ static answer_t decide_yesno(struct ctx *c, const char *s, size_t len)
 		return cls;
 	}
 
-	if (!rx_find(c, RX_YN_POLAR, s, p, len))
+	for (from = p;;) {
+		if (!rx_find(c, RX_YN_POLAR, s, from, len))
+			return ANS_INVALID;
+		cls = polar_class(c);
+		start = sentence_start(s, len, p, c->ov[0]);
+		end = sentence_end(s, len, c->ov[1]);
+		if (rx_find(c, RX_HEDGE, s, p, end))
+			return ANS_INVALID;
+		if (!rx_find(c, RX_YN_CONTRA, s, start, end))
+			break;
+		/* "Yes or no? No.": an echo of the question, look further. */
+		if (end < len && s[end] == '?') {
+			from = end + 1;
+			continue;
+		}
 		return ANS_INVALID;
-	cls = polar_class(c);
-	start = sentence_start(s, len, p, c->ov[0]);
-	end = sentence_end(s, len, c->ov[1]);
-	if (rx_find(c, RX_HEDGE, s, p, end))
-		return ANS_INVALID;
-	if (rx_find(c, RX_YN_CONTRA, s, start, end))
-		return ANS_INVALID;
+	}
 	for (at = start; at < end && rx_find(c, RX_YN_POLAR, s, at, end);) {
 		if (polar_class(c) != cls)
 			return ANS_INVALID;
@@ -444,7 +453,8 @@ static int article_like(const char *s, size_t len, size_t after, char letter,
 {
 	static const char *const letter_verbs[] = {
 		"or", "and", "nor", "vs", "versus", "is", "was", "seems", "appears", "because",
-		"since", "would", "should", "will", "matches", "fits", "describes",
+		"since", "would", "should", "will", "matches", "fits", "describes", "says",
+		"means", "states", "corresponds", "stands",
 	};
 	size_t i = after, k;
 
@@ -537,7 +547,7 @@ static int unique_option_text(const char *s, const char *const *choices, size_t 
  *  4. standalone capital letters of the options ("B) no", "I pick B",
  *     "(A) yes"): exactly one distinct letter decides, two is ANS_INVALID.
  *     A and I followed by a lower-case word are the article and the pronoun
- *     ("A cat is ...", "I think ..."), except before "or", "is" and the like
+ *     ("A cat is ...", "I think ..."), except before "or", "is", "says" and the like
  *     or before the option's own text.  A reply opening with a letter whose
  *     text then names another option ("A. no" when A is yes) is ANS_INVALID;
  *  5. else the options' texts: for yes/no options the yes/no rules above

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,38 @@
 double ratio(size_t k, size_t n)
 {
 	return n ? (double)k / (double)n : 0.0;
+}
+
+int groups_spread(const struct groups *gs, struct spread *sp)
+{
+	size_t n = 0;
+	double sum = 0, sq = 0;
+
+	memset(sp, 0, sizeof(*sp));
+	for (size_t i = 0; i < gs->n; i++) {
+		const struct acc *a = &gs->g[i].a;
+		double v;
+		if (!a->tasks)
+			continue;
+		v = ratio(a->correct, a->tasks);
+		if (!n || v < sp->worst) {
+			sp->worst = v;
+			sp->worst_name = gs->g[i].name;
+		}
+		if (!n || v > sp->best) {
+			sp->best = v;
+			sp->best_name = gs->g[i].name;
+		}
+		sum += v;
+		sq += v * v;
+		n++;
+	}
+	if (n < 2)
+		return 0;
+	sp->mean = sum / (double)n;
+	/* Population standard deviation over the groups. */
+	sp->sd = sqrt(fmax(0.0, sq / (double)n - sp->mean * sp->mean));
+	return 1;
 }
 
 /* The formats `vsrbench report --format` knows, and the file each writes. */
@@ -125,6 +158,14 @@ void report_summary(FILE *fp, const struct metrics *m)
 		summary_groups(fp, "by category", &sm->by_category, 12);
 		summary_groups(fp, "by relation", &sm->by_relation, 16);
 		summary_groups(fp, "by template", &sm->by_template, 12);
+		{
+			struct spread sp;
+			if (groups_spread(&sm->by_template, &sp))
+				fprintf(fp, "  %zu templates: mean %.1f%%, worst %.1f%% (%.16s), best %.1f%% (%.16s), "
+					    "spread %.1f points\n",
+					sm->by_template.n, 100 * sp.mean, 100 * sp.worst, sp.worst_name,
+					100 * sp.best, sp.best_name, 100 * (sp.best - sp.worst));
+		}
 	}
 	if (m->n_suites > 1)
 		summary_row(fp, "all suites", &m->all);

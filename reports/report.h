@@ -37,6 +37,14 @@ int reports_write(const char *run_dir, const char *formats, const struct metrics
 /* The terminal summary table (at most 100 columns wide). */
 void report_summary(FILE *fp, const struct metrics *m);
 
+/* Accuracy across the groups (e.g. templates): the spread the paper shows. */
+struct spread {
+	double mean, sd, worst, best;
+	const char *worst_name, *best_name; /* borrowed from the groups */
+};
+/* Returns 0 when there are fewer than two groups with tasks. */
+int groups_spread(const struct groups *gs, struct spread *sp);
+
 /* Shared by writers: ratio or 0 for an empty denominator. */
 double ratio(size_t k, size_t n);
 

@@ -77,31 +77,19 @@ static void group_table(struct buf *out, const char *title, const char *first,
 	free(order);
 }
 
-static void template_spread(struct buf *out, const struct groups *gs)
+static void template_spread_md(struct buf *out, const struct groups *gs)
 {
-	double lo = 1, hi = 0, sum = 0;
-	const char *lo_id = "", *hi_id = "";
+	struct spread sp;
 
-	if (gs->n < 2)
+	if (!groups_spread(gs, &sp))
 		return;
-	for (size_t i = 0; i < gs->n; i++) {
-		double v = ratio(gs->g[i].a.correct, gs->g[i].a.tasks);
-		sum += v;
-		if (v < lo) {
-			lo = v;
-			lo_id = gs->g[i].name;
-		}
-		if (v > hi) {
-			hi = v;
-			hi_id = gs->g[i].name;
-		}
-	}
-	buf_addf(out, "\nAcross %zu templates: mean %.1f%%, worst %.1f%% (", gs->n,
-		 100 * sum / (double)gs->n, 100 * lo);
-	md_cell(out, lo_id);
-	buf_addf(out, "), best %.1f%% (", 100 * hi);
-	md_cell(out, hi_id);
-	buf_addf(out, "), spread %.1f points.\n", 100 * (hi - lo));
+	buf_addf(out, "\nAcross %zu templates: mean %.1f%%, worst %.1f%% (", gs->n, 100 * sp.mean,
+		 100 * sp.worst);
+	md_cell(out, sp.worst_name);
+	buf_addf(out, "), best %.1f%% (", 100 * sp.best);
+	md_cell(out, sp.best_name);
+	buf_addf(out, "), spread %.1f points, standard deviation %.1f points.\n",
+		 100 * (sp.best - sp.worst), 100 * sp.sd);
 }
 
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
@@ -139,7 +127,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
-		template_spread(out, &sm->by_template);
+		template_spread_md(out, &sm->by_template);
 	}
 	return out->capped ? VSR_EDATA : 0;
 }
