@@ -26,7 +26,9 @@ void buf_release(struct buf *b)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->ptr[0] = '\0';
+	/* Never write to the shared buf_empty: other threads read it. */
+	if (b->alloc)
+		b->ptr[0] = '\0';
 	b->capped = 0;
 }
 

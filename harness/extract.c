@@ -260,14 +260,15 @@ static int is_lower(char ch)
 
 /*
  * Markdown out, quotes straight, blanks collapsed, optionally lower-cased.
- * Bytes above EXTRACT_TEXT_MAX are ignored.
+ * Bytes above EXTRACT_TEXT_MAX are ignored.  `out` must be fresh (BUF_INIT):
+ * it is not reset, because buf_reset on an unallocated buffer writes to the
+ * shared buf_empty, a data race between threads.
  */
 static void normalize(const char *text, struct buf *out, int lower)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t n = 0;
 
-	buf_reset(out);
 	for (; *p && n < EXTRACT_TEXT_MAX; p++, n++) {
 		unsigned char ch = *p;
 		char last = out->len ? out->ptr[out->len - 1] : '\n';

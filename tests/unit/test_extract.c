@@ -89,6 +89,9 @@ static const struct tcase cases[] = {
 	{ "Based on the image, the dog is not to the left of the cat, so the answer is no.", YN, NO },
 	{ "I think yes, because the lamp is clearly above the desk.", YN, YES },
 	{ "The car is parked with no driver inside, so no.", YN, NO },
+	{ "Is the cat left of the dog? Yes or no? No.", YN, NO },
+	{ "Is it true or false? True.", YN, YES },
+	{ "Yes, although I'm not completely sure.", YN, YES },
 	/* hedges, contradictions and non-answers */
 	{ "", YN, INV },
 	{ "   \n ", YN, INV },
@@ -115,6 +118,8 @@ static const struct tcase cases[] = {
 	{ "Based on the image, it is not possible to definitively determine if the cup is on the left.", YN, INV },
 	{ "The statement is true, but the other one is false.", YN, INV },
 	{ "Eyes wide open, the owl knows everything.", YN, INV },
+	{ "I can't be certain, but yes.", YN, INV },
+	{ "In the image, the cat is not left of the dog.", YN, INV },
 
 	/* letters, A = yes, B = no */
 	{ "A", AB, YES },
@@ -133,6 +138,11 @@ static const struct tcase cases[] = {
 	{ "Option B", AB, NO },
 	{ "I think the answer is A.", AB, YES },
 	{ "I'd say B, since the lamp is below the shelf.", AB, NO },
+	{ "I choose A.", AB, YES },
+	{ "Answer: (B)", AB, NO },
+	{ "[A]", AB, YES },
+	{ "A, because the dog is on the left.", AB, YES },
+	{ "The U.S. flag is on the left. Yes.", AB, YES },
 	{ "B: no, the kite is not above the tree.", AB, NO },
 	{ "yes", AB, YES },
 	{ "No, the dog is not under the table.", AB, NO },
@@ -144,6 +154,9 @@ static const struct tcase cases[] = {
 	{ "A or B", AB, INV },
 	{ "A. yes B. no", AB, INV },
 	{ "I cannot determine whether A or B is correct.", AB, INV },
+	{ "Option A says yes and option B says no; I pick B.", AB, INV },
+	{ "Neither A nor B.", AB, INV },
+	{ "Not sure, A?", AB, INV },
 	{ "Yes, the T-shirt hangs to the left of the mirror.", AB, YES },
 	{ "", AB, INV },
 
