@@ -20,6 +20,8 @@
 #include "../suites/suite.h"
 #include "vsrbench_adapter.h"
 
+struct sched;
+
 struct model {
 	char *spec;        /* as given on the command line */
 	char *path;        /* resolved shared library path */
@@ -32,6 +34,14 @@ struct model {
 	size_t max_batch;
 	int thread_safe;
 	pthread_mutex_t lock; /* serialises calls when !thread_safe */
+	/*
+	 * A remote model (HTTP, exec) runs its own event loop instead of the
+	 * worker threads: run_loop takes jobs from the scheduler until there are
+	 * none (see the worker calls in harness/scheduler.h).  NULL for plug-ins.
+	 */
+	int (*run_loop)(void *remote_state, struct sched *s);
+	void *remote_state;
+	void (*remote_close)(void *remote_state);
 };
 
 /* Builds {"k":"v",...} from -M options (later keys win).  Caller frees. */

@@ -40,6 +40,12 @@ void item_release(struct item *it)
 	free(it->relation);
 	free(it->object);
 	free(it->image_path);
+	free(it->question);
+	free(it->hint);
+	for (size_t i = 0; i < it->n_choices; i++)
+		free(it->choices[i]);
+	free(it->choices);
+	free(it->group);
 	if (it->priv && it->priv_free)
 		it->priv_free(it->priv);
 	memset(it, 0, sizeof(*it));

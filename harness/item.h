@@ -39,6 +39,14 @@ struct item {
 	char *image_path;
 	uint64_t image_digest; /* identifies the image bytes (set by the suite) */
 
+	/* Questions asked as the dataset words them (MME, MMBench, SEED). */
+	char *question;  /* NULL for caption-based suites */
+	char *hint;      /* MMBench hint, or NULL */
+	char **choices;  /* option texts, A first; then label is ANS_LETTER(k) */
+	size_t n_choices;
+	/* Items scored together: an MME image pair, a CircularEval question. */
+	char *group;
+
 	void *priv; /* suite-private data, e.g. a synthetic scene */
 	void (*priv_free)(void *priv);
 };

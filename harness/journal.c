@@ -40,6 +40,8 @@ static void format_head(struct buf *out, const struct sample_meta *m)
 	add_str_or_null(out, m->relation);
 	buf_adds(out, ",\"category\":");
 	add_str_or_null(out, m->category);
+	buf_adds(out, ",\"group\":");
+	add_str_or_null(out, m->group);
 	buf_addf(out, ",\"label\":\"%s\",\"prompt\":", answer_name(m->label));
 	buf_add_json_str(out, m->prompt);
 	buf_adds(out, ",\"image\":");
@@ -110,6 +112,7 @@ static int parse_sample(const cJSON *o, struct sample *s, const char **why)
 		return *why = "missing one of suite, item, template, format, variant", -1;
 	s->relation = get_str(o, "relation");
 	s->category = get_str(o, "category");
+	s->group = get_str(o, "group");
 	s->prompt = get_str(o, "prompt");
 	s->image = get_str(o, "image");
 	label = get_str(o, "label");

@@ -11,8 +11,8 @@
  *
  * Line schema (keys in this order, all strings unless noted):
  *   key (16 hex digits), suite, item, template, format, variant,
- *   relation, category (or null), label ("yes"/"no"/letter), prompt, image
- *   (or null), response (raw model text), answer (extracted: yes/no/letter/
+ *   relation, category (or null), group (or null), label ("yes"/"no"/
+ *   letter), prompt, image (or null), response (raw model text), answer (extracted: yes/no/letter/
  *   invalid), correct (bool), ms (number: model latency per task)
  * or, for a failed task: the same up to image, then error (reason), attempts.
  */
@@ -31,7 +31,7 @@
 struct sample {
 	uint64_t key;
 	const char *suite, *item, *tmpl, *format, *variant;
-	const char *relation, *category; /* may be NULL */
+	const char *relation, *category, *group; /* may be NULL */
 	const char *prompt, *response, *image; /* may be NULL */
 	answer_t label, answer;
 	int correct;
@@ -44,7 +44,7 @@ struct sample {
 struct sample_meta {
 	uint64_t key;
 	const char *suite, *item, *tmpl, *format, *variant;
-	const char *relation, *category, *prompt, *image;
+	const char *relation, *category, *group, *prompt, *image;
 	answer_t label;
 };
 

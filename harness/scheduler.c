@@ -62,7 +62,15 @@ void job_free(struct job *j)
 	free(j);
 }
 
-static void fail(struct sched *s, int code, const char *msg)
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+void sched_fail(struct sched *s, int code, const char *msg)
 {
 	pthread_mutex_lock(&s->mu);
 	if (!s->failed) {
@@ -75,49 +83,168 @@ static void fail(struct sched *s, int code, const char *msg)
 	pthread_mutex_unlock(&s->mu);
 }
 
-static void sleep_ms(long ms)
+int sched_stopping(struct sched *s)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	int r;
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	pthread_mutex_lock(&s->mu);
+	r = s->failed || *s->cfg.stop;
+	pthread_mutex_unlock(&s->mu);
+	return r;
 }
 
-/* One task of a batch, with what the journal line needs. */
+const struct sched_config *sched_get_config(const struct sched *s)
+{
+	return &s->cfg;
+}
+
+struct job *sched_take(struct sched *s, int block)
+{
+	struct job *j = NULL;
+
+	pthread_mutex_lock(&s->mu);
+	while (block && !s->qlen && !s->closed && !s->failed && !*s->cfg.stop)
+		pthread_cond_wait(&s->not_empty, &s->mu);
+	if (s->qlen && !s->failed && !*s->cfg.stop) {
+		j = s->q[s->qhead];
+		s->qhead = (s->qhead + 1) % s->qcap;
+		s->qlen--;
+		s->active++;
+		pthread_cond_signal(&s->not_full);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return j;
+}
+
+int sched_load_image(struct sched *s, const struct job *j, struct image *img,
+		     struct sched_batch *b)
+{
+	char err[VSR_ERR_MAX];
+	double c0 = thread_cpu_seconds();
+	int r = j->suite->ops->load_image(j->suite->priv, &j->item, img, err);
+
+	b->cpu_image += thread_cpu_seconds() - c0;
+	if (r)
+		sched_fail(s, r, err);
+	return r;
+}
+
+void sched_request(const struct sched *s, const struct job *j, size_t k,
+		   const struct image *img, char *id, struct vsrbench_request *req)
+{
+	const struct task *t = &j->tasks[k];
+	const struct template *tpl = t->tpl;
+
+	snprintf(id, 17, "%016llx", (unsigned long long)t->key);
+	memset(req, 0, sizeof(*req));
+	req->struct_size = sizeof(*req);
+	req->id = id;
+	req->prompt = t->prompt;
+	req->image = img && img->bytes ? img->bytes : NULL;
+	req->image_len = req->image ? img->len : 0;
+	req->image_mime = req->image ? img->mime : NULL;
+	req->choices = tpl->n_choices ? tpl->choices : NULL;
+	req->n_choices = tpl->n_choices;
+	req->max_tokens = s->cfg.max_tokens;
+	req->temperature = s->cfg.temperature;
+	req->seed = s->cfg.seed;
+}
+
+static void task_meta(const struct job *j, size_t k, struct sample_meta *m)
+{
+	const struct item *it = &j->item;
+	const struct template *t = j->tasks[k].tpl;
+
+	memset(m, 0, sizeof(*m));
+	m->key = j->tasks[k].key;
+	m->suite = j->suite->name;
+	m->item = it->id;
+	m->tmpl = t->id;
+	m->format = tfmt_name(t->fmt);
+	m->variant = "base";
+	m->relation = it->relation;
+	m->category = it->category;
+	m->group = it->group;
+	m->prompt = j->tasks[k].prompt;
+	m->image = it->image_path;
+	m->label = it->label;
+}
+
+void sched_complete(struct sched *s, struct job *j, struct task_result *res,
+		    struct sched_batch *b)
+{
+	(void)s;
+	for (size_t k = 0; k < j->n_tasks; k++) {
+		const struct template *t = j->tasks[k].tpl;
+		struct sample_meta m;
+
+		task_meta(j, k, &m);
+		if (res[k].ok) {
+			answer_t a = extract_answer(res[k].text, t->n_choices ? t->choices : NULL,
+						    t->choice_answer, t->n_choices);
+			sample_format_ok(&b->lines, &m, res[k].text, a, res[k].ms);
+			b->answered += a != ANS_INVALID;
+			b->correct += a == m.label;
+		} else {
+			sample_format_error(&b->lines, &m, res[k].error, res[k].attempts);
+			b->errors++;
+		}
+		b->done++;
+		free(res[k].text);
+		res[k].text = NULL;
+	}
+	job_free(j);
+	pthread_mutex_lock(&s->mu);
+	s->active--;
+	pthread_cond_broadcast(&s->drained);
+	pthread_mutex_unlock(&s->mu);
+}
+
+int sched_flush(struct sched *s, struct sched_batch *b)
+{
+	char err[VSR_ERR_MAX];
+
+	if (b->lines.capped) {
+		sched_fail(s, VSR_EDATA, "a batch of journal lines exceeded its size cap");
+		return VSR_EDATA;
+	}
+	if (b->lines.len && journal_append(s->cfg.journal, b->lines.ptr, b->lines.len, err)) {
+		sched_fail(s, VSR_EDATA, err);
+		return VSR_EDATA;
+	}
+	pthread_mutex_lock(&s->mu);
+	s->st.done += b->done;
+	s->st.correct += b->correct;
+	s->st.answered += b->answered;
+	s->st.errors += b->errors;
+	s->st.cpu_image += b->cpu_image;
+	s->st.cpu_model += b->cpu_model;
+	pthread_mutex_unlock(&s->mu);
+	buf_reset(&b->lines);
+	b->done = b->correct = b->answered = b->errors = 0;
+	b->cpu_image = b->cpu_model = 0;
+	return 0;
+}
+
+void sched_batch_release(struct sched_batch *b)
+{
+	buf_release(&b->lines);
+}
+
+/* ---- in-process workers ------------------------------------------------ */
+
+/* One task of a batch on its way through the adapter. */
 struct slot {
 	struct job *job;
-	struct task *task;
-	struct sample_meta meta;
+	size_t k;
+	const struct image *img;
+	struct task_result *res;
 	char id[17];
-	int status;  /* VSRBENCH_OK, or the last failure */
-	int attempts;
-	char *text;  /* copied response */
-	char error[256];
-	double ms;
+	int status;
 };
 
-static void fill_meta(struct slot *sl)
-{
-	const struct item *it = &sl->job->item;
-	const struct template *t = sl->task->tpl;
-
-	snprintf(sl->id, sizeof(sl->id), "%016llx", (unsigned long long)sl->task->key);
-	sl->meta.key = sl->task->key;
-	sl->meta.suite = sl->job->suite->name;
-	sl->meta.item = it->id;
-	sl->meta.tmpl = t->id;
-	sl->meta.format = tfmt_name(t->fmt);
-	sl->meta.variant = "base";
-	sl->meta.relation = it->relation;
-	sl->meta.category = it->category;
-	sl->meta.prompt = sl->task->prompt;
-	sl->meta.image = it->image_path;
-	sl->meta.label = it->label;
-}
-
 /* Calls the adapter for slots[0..n) until each is answered or out of attempts. */
-static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct image *imgs,
-			 struct job **jobs, size_t n_jobs, double *cpu_model)
+static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct sched_batch *b)
 {
 	struct vsrbench_request *req = xcalloc(n, sizeof(*req));
 	struct vsrbench_response *resp = xcalloc(n, sizeof(*resp));
@@ -130,8 +257,7 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct i
 		int r;
 
 		for (size_t i = 0; i < n; i++)
-			if (slots[i].status != VSRBENCH_OK && slots[i].status != VSRBENCH_ERR_FATAL &&
-			    slots[i].attempts < attempt)
+			if (slots[i].status == VSRBENCH_ERR_RETRY)
 				idx[m++] = i;
 		if (!m)
 			break;
@@ -141,24 +267,7 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct i
 		}
 		for (size_t k = 0; k < m; k++) {
 			struct slot *sl = &slots[idx[k]];
-			const struct template *t = sl->task->tpl;
-			const struct image *img = NULL;
-
-			for (size_t j = 0; j < n_jobs; j++)
-				if (jobs[j] == sl->job)
-					img = &imgs[j];
-			memset(&req[k], 0, sizeof(req[k]));
-			req[k].struct_size = sizeof(req[k]);
-			req[k].id = sl->id;
-			req[k].prompt = sl->task->prompt;
-			req[k].image = img && img->bytes ? img->bytes : NULL;
-			req[k].image_len = img ? img->len : 0;
-			req[k].image_mime = req[k].image ? img->mime : NULL;
-			req[k].choices = t->n_choices ? t->choices : NULL;
-			req[k].n_choices = t->n_choices;
-			req[k].max_tokens = s->cfg.max_tokens;
-			req[k].temperature = s->cfg.temperature;
-			req[k].seed = s->cfg.seed;
+			sched_request(s, sl->job, sl->k, sl->img, sl->id, &req[k]);
 			memset(&resp[k], 0, sizeof(resp[k]));
 			resp[k].struct_size = sizeof(resp[k]);
 			resp[k].status = VSRBENCH_ERR_FATAL;
@@ -166,32 +275,33 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct i
 		t0 = wall_seconds();
 		c0 = thread_cpu_seconds();
 		r = model_answer(s->cfg.model, req, resp, m);
-		*cpu_model += thread_cpu_seconds() - c0;
+		b->cpu_model += thread_cpu_seconds() - c0;
 		t0 = (wall_seconds() - t0) * 1000.0 / (double)m;
 		for (size_t k = 0; k < m; k++) {
 			struct slot *sl = &slots[idx[k]];
-			sl->attempts = attempt;
-			sl->ms += t0;
+			struct task_result *res = sl->res;
+			res->attempts = attempt;
+			res->ms += t0;
 			if (r) {
 				sl->status = VSRBENCH_ERR_RETRY;
-				snprintf(sl->error, sizeof(sl->error), "adapter failed the whole batch");
+				snprintf(res->error, sizeof(res->error), "adapter failed the whole batch");
 				continue;
 			}
 			resp[k].error[sizeof(resp[k].error) - 1] = '\0';
 			sl->status = resp[k].status;
-			if (sl->status == VSRBENCH_OK && !resp[k].text) {
-				sl->status = VSRBENCH_ERR_FATAL;
-				snprintf(sl->error, sizeof(sl->error), "adapter returned no text");
+			if (sl->status == VSRBENCH_OK && resp[k].text) {
+				res->ok = 1;
+				res->text = xstrdup(resp[k].text);
 			} else if (sl->status == VSRBENCH_OK) {
-				sl->text = xstrdup(resp[k].text);
+				sl->status = VSRBENCH_ERR_FATAL;
+				snprintf(res->error, sizeof(res->error), "adapter returned no text");
 			} else {
 				if (sl->status != VSRBENCH_ERR_RETRY)
 					sl->status = VSRBENCH_ERR_FATAL;
-				snprintf(sl->error, sizeof(sl->error), "%s",
+				snprintf(res->error, sizeof(res->error), "%s",
 					 resp[k].error[0] ? resp[k].error : "adapter reported an error");
 			}
-			if (!r)
-				model_free_response(s->cfg.model, &resp[k]);
+			model_free_response(s->cfg.model, &resp[k]);
 		}
 	}
 	free(req);
@@ -199,75 +309,60 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct i
 	free(idx);
 }
 
-static void process(struct sched *s, struct job **jobs, size_t n_jobs, struct buf *lines)
+/* Answers the tasks of jobs[0..n_jobs) in batches of at most max_batch. */
+static void process(struct sched *s, struct job **jobs, size_t n_jobs, struct sched_batch *b)
 {
 	struct image *imgs = xcalloc(n_jobs, sizeof(*imgs));
+	struct task_result **res = xcalloc(n_jobs, sizeof(*res));
 	struct slot *slots;
-	size_t n = 0, done = 0, correct = 0, answered = 0, errors = 0;
-	double c_start = thread_cpu_seconds(), c_img, cpu_model = 0;
-	char err[VSR_ERR_MAX];
+	size_t n = 0, loaded = 0;
+	double c_start = thread_cpu_seconds(), c_img = b->cpu_image, c_model = b->cpu_model;
 
 	for (size_t j = 0; j < n_jobs; j++)
 		n += jobs[j]->n_tasks;
 	slots = xcalloc(n, sizeof(*slots));
-	for (size_t j = 0, k = 0; j < n_jobs; j++)
-		for (size_t t = 0; t < jobs[j]->n_tasks; t++, k++) {
-			slots[k].job = jobs[j];
-			slots[k].task = &jobs[j]->tasks[t];
-			slots[k].status = VSRBENCH_ERR_RETRY;
-			fill_meta(&slots[k]);
+	for (; loaded < n_jobs; loaded++)
+		if (sched_load_image(s, jobs[loaded], &imgs[loaded], b))
+			break;
+	if (loaded == n_jobs) {
+		for (size_t j = 0, i = 0; j < n_jobs; j++) {
+			res[j] = xcalloc(jobs[j]->n_tasks, sizeof(**res));
+			for (size_t k = 0; k < jobs[j]->n_tasks; k++, i++) {
+				slots[i].job = jobs[j];
+				slots[i].k = k;
+				slots[i].img = &imgs[j];
+				slots[i].res = &res[j][k];
+				slots[i].status = VSRBENCH_ERR_RETRY;
+			}
 		}
-	c_img = thread_cpu_seconds();
+		for (size_t off = 0; off < n; off += s->cfg.model->max_batch) {
+			size_t m = n - off < s->cfg.model->max_batch ? n - off : s->cfg.model->max_batch;
+			answer_slots(s, slots + off, m, b);
+		}
+		for (size_t j = 0; j < n_jobs; j++) {
+			sched_complete(s, jobs[j], res[j], b);
+			jobs[j] = NULL;
+		}
+		sched_flush(s, b);
+	}
+	/* After a failure: jobs not journaled are dropped; the next run redoes them. */
 	for (size_t j = 0; j < n_jobs; j++) {
-		const struct suite *su = jobs[j]->suite;
-		int r = su->ops->load_image(su->priv, &jobs[j]->item, &imgs[j], err);
-		if (r) {
-			fail(s, r, err);
-			goto out;
+		if (jobs[j]) {
+			job_free(jobs[j]);
+			pthread_mutex_lock(&s->mu);
+			s->active--;
+			pthread_cond_broadcast(&s->drained);
+			pthread_mutex_unlock(&s->mu);
 		}
-	}
-	c_img = thread_cpu_seconds() - c_img;
-	for (size_t off = 0; off < n; off += s->cfg.model->max_batch) {
-		size_t m = n - off < s->cfg.model->max_batch ? n - off : s->cfg.model->max_batch;
-		answer_slots(s, slots + off, m, imgs, jobs, n_jobs, &cpu_model);
-	}
-	buf_reset(lines);
-	for (size_t k = 0; k < n; k++) {
-		struct slot *sl = &slots[k];
-		if (sl->status == VSRBENCH_OK) {
-			const struct template *t = sl->task->tpl;
-			answer_t a = extract_answer(sl->text, t->n_choices ? t->choices : NULL,
-						    t->choice_answer, t->n_choices);
-			sample_format_ok(lines, &sl->meta, sl->text, a, sl->ms);
-			answered += a != ANS_INVALID;
-			correct += a == sl->meta.label;
-		} else {
-			sample_format_error(lines, &sl->meta, sl->error, sl->attempts);
-			errors++;
-		}
-		done++;
-	}
-	if (lines->capped || journal_append(s->cfg.journal, lines->ptr, lines->len, err)) {
-		if (lines->capped)
-			snprintf(err, sizeof(err), "a batch of journal lines exceeded its size cap");
-		fail(s, VSR_EDATA, err);
-		goto out;
+		free(res[j]);
+		image_release(&imgs[j]);
 	}
 	pthread_mutex_lock(&s->mu);
-	s->st.done += done;
-	s->st.correct += correct;
-	s->st.answered += answered;
-	s->st.errors += errors;
-	s->st.cpu_image += c_img;
-	s->st.cpu_model += cpu_model;
-	s->st.cpu_harness += thread_cpu_seconds() - c_start - c_img - cpu_model;
+	s->st.cpu_harness += thread_cpu_seconds() - c_start - (b->cpu_image - c_img) -
+			     (b->cpu_model - c_model);
 	pthread_mutex_unlock(&s->mu);
-out:
-	for (size_t k = 0; k < n; k++)
-		free(slots[k].text);
 	free(slots);
-	for (size_t j = 0; j < n_jobs; j++)
-		image_release(&imgs[j]);
+	free(res);
 	free(imgs);
 }
 
@@ -275,43 +370,47 @@ static void *worker(void *arg)
 {
 	struct sched *s = arg;
 	struct job *batch[MAX_JOBS_PER_BATCH];
-	struct buf lines = BUF_INIT;
+	struct sched_batch b = SCHED_BATCH_INIT;
 
-	lines.max = 256u << 20;
+	b.lines.max = 256u << 20;
 	for (;;) {
 		size_t n = 0, tasks = 0;
+		struct job *j = sched_take(s, 1);
 
-		pthread_mutex_lock(&s->mu);
-		while (!s->qlen && !s->closed && !s->failed && !*s->cfg.stop)
-			pthread_cond_wait(&s->not_empty, &s->mu);
-		if (s->failed || *s->cfg.stop || (!s->qlen && s->closed)) {
-			pthread_mutex_unlock(&s->mu);
+		if (!j)
 			break;
-		}
-		/* Batch whole jobs up to max_batch tasks (at least one job). */
-		while (s->qlen && n < MAX_JOBS_PER_BATCH) {
-			struct job *j = s->q[s->qhead];
-			if (n && tasks + j->n_tasks > s->cfg.model->max_batch)
+		/* Batch whole jobs, up to max_batch tasks, from what is queued now. */
+		batch[n++] = j;
+		tasks = j->n_tasks;
+		while (n < MAX_JOBS_PER_BATCH && tasks < s->cfg.model->max_batch) {
+			pthread_mutex_lock(&s->mu);
+			j = NULL;
+			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch) {
+				j = s->q[s->qhead];
+				s->qhead = (s->qhead + 1) % s->qcap;
+				s->qlen--;
+				s->active++;
+				pthread_cond_signal(&s->not_full);
+			}
+			pthread_mutex_unlock(&s->mu);
+			if (!j)
 				break;
 			batch[n++] = j;
 			tasks += j->n_tasks;
-			s->qhead = (s->qhead + 1) % s->qcap;
-			s->qlen--;
 		}
-		s->active++;
-		pthread_cond_signal(&s->not_full);
-		pthread_mutex_unlock(&s->mu);
-
-		process(s, batch, n, &lines);
-		for (size_t i = 0; i < n; i++)
-			job_free(batch[i]);
-
-		pthread_mutex_lock(&s->mu);
-		s->active--;
-		pthread_cond_broadcast(&s->drained);
-		pthread_mutex_unlock(&s->mu);
+		process(s, batch, n, &b);
 	}
-	buf_release(&lines);
+	sched_batch_release(&b);
+	return NULL;
+}
+
+static void *loop_worker(void *arg)
+{
+	struct sched *s = arg;
+	int r = s->cfg.model->run_loop(s->cfg.model->remote_state, s);
+
+	if (r && !sched_stopping(s))
+		sched_fail(s, r, "the model's event loop failed");
 	return NULL;
 }
 
@@ -322,9 +421,14 @@ int sched_start(struct sched **out, const struct sched_config *cfg, char *err)
 	s->cfg = *cfg;
 	if (!s->cfg.workers)
 		s->cfg.workers = 1;
-	if (!s->cfg.model->thread_safe)
+	/*
+	 * Plug-ins: `workers` threads (one if not thread-safe).  A remote model's
+	 * event loop is one thread; `workers` is then its requests in flight.
+	 */
+	if (!s->cfg.model->run_loop && !s->cfg.model->thread_safe)
 		s->cfg.workers = 1;
-	s->qcap = s->cfg.workers * (s->cfg.model->max_batch + 2) * 2;
+	s->qcap = s->cfg.model->run_loop ? s->cfg.workers * 2
+					 : s->cfg.workers * (s->cfg.model->max_batch + 2) * 2;
 	if (s->qcap < 16)
 		s->qcap = 16;
 	s->q = xcalloc(s->qcap, sizeof(*s->q));
@@ -334,10 +438,10 @@ int sched_start(struct sched **out, const struct sched_config *cfg, char *err)
 	pthread_cond_init(&s->drained, NULL);
 	progress_init(&s->progress, cfg->progress, cfg->total, cfg->already);
 	s->threads = xcalloc(s->cfg.workers, sizeof(*s->threads));
-	for (size_t i = 0; i < s->cfg.workers; i++) {
-		int e = pthread_create(&s->threads[i], NULL, worker, s);
+	for (size_t i = 0; i < (cfg->model->run_loop ? 1 : s->cfg.workers); i++) {
+		int e = pthread_create(&s->threads[i], NULL, cfg->model->run_loop ? loop_worker : worker, s);
 		if (e) {
-			fail(s, VSR_EUSAGE, "cannot start a worker thread");
+			sched_fail(s, VSR_EUSAGE, "cannot start a worker thread");
 			err_set(err, VSR_EUSAGE, "cannot start a worker thread: %s", strerror(e));
 			s->n_threads = i;
 			sched_finish(s, NULL, NULL);

@@ -66,6 +66,52 @@ int sched_submit(struct sched *s, struct job *job);
 /* Waits for all submitted work (or for in-flight work after a stop), joins, frees. */
 int sched_finish(struct sched *s, struct sched_stats *stats, char *err);
 
+/* ---- for workers --------------------------------------------------------
+ * The in-process worker threads (scheduler.c) and an event-loop worker of a
+ * remote model (model->run_loop, e.g. the HTTP adapters) drive tasks through
+ * the same five calls, so the journal, the counters and the failure rules are
+ * one code path:
+ *
+ *   job = sched_take(s, block)             next job, NULL when there is no more
+ *   sched_load_image(s, job, &img)         the item's image bytes (once per job)
+ *   sched_request(s, job, k, &img, id, &req) the ABI request of task k
+ *   sched_complete(s, job, res, &batch)    extract, format journal lines, free job
+ *   sched_flush(s, &batch)                 append the lines, count them
+ */
+struct task_result {
+	int ok;          /* 1: text holds the model's reply */
+	char *text;      /* malloc'd reply; sched_complete frees it */
+	char error[256]; /* why, when !ok */
+	int attempts;
+	double ms;       /* model latency of this task */
+};
+
+struct sched_batch {
+	struct buf lines;
+	size_t done, correct, answered, errors;
+	double cpu_image, cpu_model;
+};
+#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0 }
+
+struct job *sched_take(struct sched *s, int block);
+/* 0, or fails the whole run (sched_fail) and returns the error code. */
+int sched_load_image(struct sched *s, const struct job *j, struct image *img,
+		     struct sched_batch *b);
+/* Fills req for task k of j; id must hold 17 bytes and outlive req. */
+void sched_request(const struct sched *s, const struct job *j, size_t k,
+		   const struct image *img, char *id, struct vsrbench_request *req);
+/* Takes res[0..j->n_tasks) and the job; lines go to b until sched_flush. */
+void sched_complete(struct sched *s, struct job *j, struct task_result *res,
+		    struct sched_batch *b);
+/* Appends b's lines to the journal and adds its counts; empties b. */
+int sched_flush(struct sched *s, struct sched_batch *b);
+void sched_batch_release(struct sched_batch *b);
+/* Stops the run with an error (the first one wins). */
+void sched_fail(struct sched *s, int code, const char *msg);
+/* Non-zero once the run is stopping (SIGINT or a failure). */
+int sched_stopping(struct sched *s);
+const struct sched_config *sched_get_config(const struct sched *s);
+
 /* The stable task key of DESIGN.md. */
 uint64_t task_key(const char *suite, const char *item_id, const char *variant,
 		  const char *template_id, const char *prompt, uint64_t image_digest,

@@ -11,7 +11,9 @@
  * Options (-S KEY=VALUE):
  *   count=N         items, 1..10000000 (default 200)
  *   relations=LIST  comma-separated relation names (default: all eight);
- *                   words may be joined by spaces, '_' or '-' ("left_of")
+ *                   words may be joined by spaces, '_' or '-' ("left_of"),
+ *                   case is ignored, "all" stands for every relation;
+ *                   the order given is the round-robin order
  *   size=N          square image side in pixels, 64..2048 (default 256)
  *   distractors=N   extra shapes besides subject and object, 0..2 (default 1)
  *
@@ -19,14 +21,15 @@
  * d x d box, triangles point up; every box lies inside the image):
  *   left of/right of/above/below: the box centres differ by >= 12% of S
  *       along the axis, in the stated direction when true and in the
- *       opposite direction when false; the shapes do not touch;
+ *       opposite direction when false; the boxes are >= max(3, 2% of S) px
+ *       apart;
  *   near/far from: the Euclidean gap between the two boxes is <= 5% of S
- *       (but >= 2 px) or >= 35% of S, nothing in between;
+ *       (but >= max(2, 1% of S) px) or >= 35% of S, nothing in between;
  *   touching: true = the boxes abut and at least one subject pixel is
  *       4-adjacent to an object pixel (no overlap); false = gap >= 6% of S;
  *   inside: true = the subject's box grown by a margin of max(3, S/64) px
  *       lies within the object's pixels (the subject is drawn on top);
- *       false = the boxes are disjoint and do not touch;
+ *       false = the boxes are >= max(3, 2% of S) px apart;
  *   distractors keep a gap of >= max(3, 2% of S) px from every other shape.
  */
 #ifndef VSR_SYNTH_H
