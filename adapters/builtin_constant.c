@@ -114,7 +114,7 @@ static int c_answer(void *state, const struct vsrbench_request *req,
 		h ^= h >> 32;
 		yes = (int)(h & 1);
 #endif
-		resp[i].text = builtin_reply(&req[i], yes);
+		resp[i].text = builtin_strdup(builtin_phrase(&req[i], yes));
 		resp[i].choice_logprobs = NULL;
 		resp[i].status = resp[i].text ? VSRBENCH_OK : VSRBENCH_ERR_RETRY;
 		if (!resp[i].text)

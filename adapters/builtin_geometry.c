@@ -27,13 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin_reply.h"
 #include "vsrbench_adapter.h"
 
 #define GEOM_EXPORT __attribute__((visibility("default")))
 #define GEOM_MAX_BATCH 16
 #define GEOM_MAX_SIDE 16384
 #define GEOM_MAX_PIXELS (64u * 1024u * 1024u)
-#define CANNOT_TELL "I cannot tell."
 
 /* The synth palette (suites/synth.c): exact RGB values. */
 static const struct {
@@ -454,72 +454,13 @@ static int decide(enum rel rel, const struct blob *s, const struct blob *o, int 
 /* ------------------------------------------------------------------ */
 /* Replies                                                             */
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
-/* Case-insensitive equality after trimming blanks and a final period. */
-static int same_word(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	while (isspace((unsigned char)*s))
-		s++;
-	for (size_t i = 0; i < n; i++)
-		if (tolower((unsigned char)s[i]) != word[i])
-			return 0;
-	s += n;
-	if (*s == '.')
-		s++;
-	while (isspace((unsigned char)*s))
-		s++;
-	return *s == '\0';
-}
-
-static int mentions_true(const char *p)
-{
-	for (size_t i = 0; p[i]; i++)
-		if ((i == 0 || !is_word_char(p[i - 1])) && match_word(p + i, "true"))
-			return 1;
-	return 0;
-}
-
-/* The reply for a decided yes/no, in the form the request asks for. */
-static const char *phrase_answer(const struct vsrbench_request *req, int yes)
-{
-	static const char *const letters[] = {
-		"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
-		"N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
-	};
-
-	if (req->n_choices > 0) {
-		for (size_t k = 0; k < req->n_choices && k < 26; k++) {
-			const char *c = req->choices ? req->choices[k] : NULL;
-
-			if (c && (same_word(c, yes ? "yes" : "no") ||
-				  same_word(c, yes ? "true" : "false")))
-				return letters[k];
-		}
-		return CANNOT_TELL;
-	}
-	if (mentions_true(req->prompt))
-		return yes ? "True" : "False";
-	return yes ? "Yes" : "No";
-}
-
 /* Fills one response; resp->text stays NULL only on failure. */
 static void answer_one(const struct vsrbench_request *req, struct vsrbench_response *resp)
 {
 	struct mention m[2];
 	struct decoder d;
 	struct blob bl[2];
-	const char *reply = CANNOT_TELL;
+	const char *reply = BUILTIN_CANNOT_TELL;
 	int rel, touch;
 
 	if (!req->prompt || !req->image || !req->image_len ||
@@ -541,11 +482,11 @@ static void answer_one(const struct vsrbench_request *req, struct vsrbench_respo
 	    blob_shape(&bl[1]) == m[1].shape) {
 		double side = d.width > d.height ? (double)d.width : (double)d.height;
 
-		reply = phrase_answer(req, decide((enum rel)rel, &bl[0], &bl[1], touch, side));
+		reply = builtin_phrase(req, decide((enum rel)rel, &bl[0], &bl[1], touch, side));
 	}
 	free(d.pixels);
 reply:
-	resp->text = dup_str(reply);
+	resp->text = builtin_strdup(reply);
 	if (!resp->text) {
 		resp->status = VSRBENCH_ERR_RETRY;
 		snprintf(resp->error, sizeof(resp->error), "out of memory");
