@@ -143,8 +143,14 @@ void sched_request(const struct sched *s, const struct job *j, size_t k,
 	req->image = img && img->bytes ? img->bytes : NULL;
 	req->image_len = req->image ? img->len : 0;
 	req->image_mime = req->image ? img->mime : NULL;
-	req->choices = tpl->n_choices ? tpl->choices : NULL;
-	req->n_choices = tpl->n_choices;
+	if (j->item.n_choices) {
+		/* A multiple-choice item brings its own options. */
+		req->choices = (const char *const *)j->item.choices;
+		req->n_choices = j->item.n_choices;
+	} else {
+		req->choices = tpl->n_choices ? tpl->choices : NULL;
+		req->n_choices = tpl->n_choices;
+	}
 	req->max_tokens = s->cfg.max_tokens;
 	req->temperature = s->cfg.temperature;
 	req->seed = s->cfg.seed;
@@ -180,8 +186,11 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 
 		task_meta(j, k, &m);
 		if (res[k].ok) {
-			answer_t a = extract_answer(res[k].text, t->n_choices ? t->choices : NULL,
-						    t->choice_answer, t->n_choices);
+			answer_t a = j->item.n_choices
+				? extract_answer(res[k].text, (const char *const *)j->item.choices,
+						 NULL, j->item.n_choices)
+				: extract_answer(res[k].text, t->n_choices ? t->choices : NULL,
+						 t->choice_answer, t->n_choices);
 			sample_format_ok(&b->lines, &m, res[k].text, a, res[k].ms);
 			b->answered += a != ANS_INVALID;
 			b->correct += a == m.label;
