@@ -5,6 +5,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_data(int argc, char **argv);
 
 /*
  * Rebuilds metrics from RUN_DIR/samples.jsonl, writes the reports named in

@@ -31,7 +31,7 @@ int cmd_list(int argc, char **argv)
 		return VSR_EUSAGE;
 	}
 	if (!strcmp(what, "suites"))
-		suite_list(verbose);
+		suite_list(verbose, data_dir_resolve(NULL));
 	else if (!strcmp(what, "templates"))
 		template_list(stdout);
 	else if (!strcmp(what, "models"))

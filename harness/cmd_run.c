@@ -52,6 +52,8 @@ struct run_opts {
 	long retries;
 	int timings;
 	int quiet;
+	int skip_missing_images;
+	int dry_run;
 	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
 	size_t n_owned;
 };
@@ -89,6 +91,9 @@ static void run_usage(FILE *fp)
 		"      --max-tokens N      generation limit sent to the model (default 32)\n"
 		"      --temperature T     sampling temperature sent to the model (default 0)\n"
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
+		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
+		"                          were skipped (default: a missing image is an error)\n"
+		"      --dry-run           load and expand everything, print the task counts, call no model\n"
 		"      --timings           print where the CPU time went, as JSON on stderr\n"
 		"  -q, --quiet             no summary table\n",
 		DEFAULT_SUITE, DEFAULT_MODEL);
@@ -112,7 +117,8 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 {
-	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS };
+	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
+	       O_DRYRUN };
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "suite-opt", required_argument, NULL, 'S' },
@@ -129,6 +135,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		{ "temperature", required_argument, NULL, O_TEMP },
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "timings", no_argument, NULL, O_TIMINGS },
+		{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
+		{ "dry-run", no_argument, NULL, O_DRYRUN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -214,6 +222,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		case O_TIMINGS:
 			o->timings = 1;
 			break;
+		case O_SKIPMISS:
+			o->skip_missing_images = 1;
+			break;
+		case O_DRYRUN:
+			o->dry_run = 1;
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -237,8 +251,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		o->model = DEFAULT_MODEL;
 	if (!o->templates)
 		o->templates = "single";
-	if (!o->data_dir)
-		o->data_dir = getenv("VSRBENCH_DATA");
+	o->data_dir = data_dir_resolve(o->data_dir);
 	return 0;
 }
 
@@ -328,6 +341,8 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 		}
 		snprintf(hex, sizeof(hex), "%016" PRIx64, suites[i].ops->digest(suites[i].priv));
 		cJSON_AddStringToObject(so, "digest", hex);
+		if (suites[i].ops->describe)
+			suites[i].ops->describe(suites[i].priv, cJSON_AddObjectToObject(so, "data"));
 		cJSON_AddItemToArray(arr, so);
 	}
 	cJSON_AddStringToObject(root, "templates", ts->spec);
@@ -414,7 +429,7 @@ out:
 /* Builds one job from an item: a task per template, minus those already done. */
 static int expand(struct job *job, const struct template_set *ts, const struct model *m,
 		  const struct run_opts *o, struct journal *jr, struct buf *prompt, size_t *skipped,
-		  char *err)
+		  size_t *not_applicable, char *err)
 {
 	const struct item *it = &job->item;
 
@@ -423,6 +438,10 @@ static int expand(struct job *job, const struct template_set *ts, const struct m
 		int r;
 		uint64_t key;
 
+		if (!template_applies(&ts->t[i], it)) {
+			(*not_applicable)++;
+			continue;
+		}
 		buf_reset(prompt);
 		r = template_expand(&ts->t[i], it, prompt, err);
 		if (r)
@@ -439,6 +458,45 @@ static int expand(struct job *job, const struct template_set *ts, const struct m
 		job->tasks[job->n_tasks].prompt = buf_detach(prompt, NULL);
 		job->n_tasks++;
 	}
+	return 0;
+}
+
+/* --dry-run: every item loaded and every prompt expanded, nothing asked. */
+static int dry_run(const struct run_opts *o, struct suite *suites, size_t n,
+		   const struct template_set *ts, struct buf *prompt, char *err)
+{
+	double t0 = wall_seconds();
+	size_t all = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t items = 0, tasks = 0;
+		for (long k = 0; o->limit < 0 || k < o->limit; k++) {
+			struct item it;
+			int got = suites[i].ops->next(suites[i].priv, &it, err);
+			if (got != 1) {
+				if (got)
+					return got;
+				break;
+			}
+			items++;
+			for (size_t t = 0; t < ts->n; t++) {
+				int r;
+				if (!template_applies(&ts->t[t], &it))
+					continue;
+				buf_reset(prompt);
+				if ((r = template_expand(&ts->t[t], &it, prompt, err))) {
+					item_release(&it);
+					return r;
+				}
+				tasks++;
+			}
+			item_release(&it);
+		}
+		printf("%-22s %8zu items %9zu tasks\n", suites[i].name, items, tasks);
+		all += tasks;
+	}
+	printf("%zu tasks in all (%zu templates), expanded in %.3f s; no model was called\n", all,
+	       ts->n, wall_seconds() - t0);
 	return 0;
 }
 
@@ -487,7 +545,7 @@ int cmd_run(int argc, char **argv)
 	struct template_set ts = { 0 };
 	struct model model;
 	struct suite suites[MAX_LIST];
-	size_t n_open = 0, total = 0, skipped = 0;
+	size_t n_open = 0, total = 0, skipped = 0, not_applicable = 0;
 	struct journal jr;
 	struct sched *sched = NULL;
 	struct sched_stats st = { 0 };
@@ -519,6 +577,7 @@ int cmd_run(int argc, char **argv)
 		sc.image_dirs = o.images;
 		sc.n_image_dirs = o.n_images;
 		sc.seed = o.seed;
+		sc.skip_missing_images = o.skip_missing_images;
 		sc.opts = kv;
 		sc.n_opts = suite_options(&o, o.suites[i], kv);
 		if ((r = suite_open(&suites[i], o.suites[i], &sc, err)))
@@ -529,6 +588,10 @@ int cmd_run(int argc, char **argv)
 			if (c >= 0)
 				total += (o.limit >= 0 && c > o.limit ? (size_t)o.limit : (size_t)c) * ts.n;
 		}
+	}
+	if (o.dry_run) {
+		r = dry_run(&o, suites, n_open, &ts, &prompt, err);
+		goto out;
 	}
 	if (o.out)
 		buf_adds(&dir, o.out);
@@ -577,7 +640,8 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			job->suite = &suites[i];
-			if ((r = expand(job, &ts, &model, &o, &jr, &prompt, &skipped, err))) {
+			if ((r = expand(job, &ts, &model, &o, &jr, &prompt, &skipped, &not_applicable,
+					err))) {
 				job_free(job);
 				break;
 			}
@@ -610,6 +674,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r)
 		goto out;
+	if (!st.done && !skipped && not_applicable) {
+		r = err_set(err, VSR_EUSAGE,
+			    "none of the templates applies to these items (they need fields such as "
+			    "[subject] the items lack); pick others with -t");
+		goto out;
+	}
 	if ((r = run_reports(dir.ptr, NULL, !o.quiet, err)))
 		goto out;
 	if (o.timings) {
@@ -629,6 +699,9 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, skipped);
+	if (not_applicable)
+		vsr_warn("%zu tasks left out: their template needs a field (e.g. [subject]) the item lacks",
+			 not_applicable);
 	if (st.errors) {
 		r = err_set(err, VSR_EMODEL,
 			    "%zu of %zu tasks failed (see \"error\" in %s); run the same command again to retry them",

@@ -1,6 +1,7 @@
 #include "keyset.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -66,4 +67,70 @@ void keyset_release(struct keyset *s)
 	s->slots = NULL;
 	s->cap = s->n = 0;
 	s->has_zero = 0;
+}
+
+static void map_grow(struct u64map *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 256;
+	uint64_t *nk = xcalloc(ncap, sizeof(*nk)), *nv = xcalloc(ncap, sizeof(*nv));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+		if (!m->keys[i])
+			continue;
+		for (j = slot_of(m->keys[i], ncap); nk[j]; j = (j + 1) & (ncap - 1))
+			;
+		nk[j] = m->keys[i];
+		nv[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = nk;
+	m->vals = nv;
+	m->cap = ncap;
+}
+
+void u64map_put(struct u64map *m, uint64_t key, uint64_t val)
+{
+	size_t j;
+
+	if (!key) {
+		m->has_zero = 1;
+		m->zero_val = val;
+		return;
+	}
+	if ((m->n + 1) * 4 > m->cap * 3)
+		map_grow(m);
+	for (j = slot_of(key, m->cap); m->keys[j]; j = (j + 1) & (m->cap - 1))
+		if (m->keys[j] == key) {
+			m->vals[j] = val;
+			return;
+		}
+	m->keys[j] = key;
+	m->vals[j] = val;
+	m->n++;
+}
+
+int u64map_get(const struct u64map *m, uint64_t key, uint64_t *val)
+{
+	if (!key) {
+		if (m->has_zero)
+			*val = m->zero_val;
+		return m->has_zero;
+	}
+	if (!m->cap)
+		return 0;
+	for (size_t j = slot_of(key, m->cap); m->keys[j]; j = (j + 1) & (m->cap - 1))
+		if (m->keys[j] == key) {
+			*val = m->vals[j];
+			return 1;
+		}
+	return 0;
+}
+
+void u64map_release(struct u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
 }

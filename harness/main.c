@@ -20,6 +20,7 @@ static const struct {
 	{ "run", cmd_run, "score a model on suites (default: builtin:geometry on synth)" },
 	{ "report", cmd_report, "rebuild the reports of a run directory from its journal" },
 	{ "list", cmd_list, "list suites, templates, models or relations" },
+	{ "data", cmd_data, "check datasets (data check vsr: counts, balance, leakage)" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,6 +1,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi)
 {
@@ -23,4 +24,121 @@ void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi)
 		*lo = 0.0;
 	if (k == n || *hi > 1.0)
 		*hi = 1.0;
+}
+
+/* ---- paired comparisons ------------------------------------------------ */
+
+/*
+ * log P(X = i) for i = 0..k walks C(n, i) up by the ratio (n - i) / (i + 1);
+ * the sum is taken relative to the largest term so that tails of 1e-300
+ * neither underflow the sum nor lose the terms that matter.
+ */
+double binom_cdf(size_t k, size_t n, double p)
+{
+	double lp, lq, lc = 0.0, l, max = -INFINITY, sum = 0.0;
+
+	if (k >= n || p <= 0.0)
+		return 1.0;
+	if (p >= 1.0)
+		return 0.0;
+	lp = log(p);
+	lq = log1p(-p);
+	for (size_t i = 0; i <= k; i++) {
+		l = lc + (double)i * lp + (double)(n - i) * lq;
+		if (l > max)
+			max = l;
+		lc += log((double)(n - i)) - log((double)(i + 1));
+	}
+	lc = 0.0;
+	for (size_t i = 0; i <= k; i++) {
+		l = lc + (double)i * lp + (double)(n - i) * lq;
+		sum += exp(l - max);
+		lc += log((double)(n - i)) - log((double)(i + 1));
+	}
+	l = max + log(sum);
+	return l >= 0.0 ? 1.0 : exp(l);
+}
+
+double binom_sf(size_t k, size_t n, double p)
+{
+	/* X >= k  <=>  n - X <= n - k, and n - X ~ Binomial(n, 1 - p). */
+	if (k == 0)
+		return 1.0;
+	if (k > n)
+		return 0.0;
+	return binom_cdf(n - k, n, 1.0 - p);
+}
+
+double mcnemar_exact_p(size_t b, size_t c)
+{
+	double p;
+
+	if (b + c == 0)
+		return 1.0;
+	p = 2.0 * binom_cdf(b < c ? b : c, b + c, 0.5);
+	return p > 1.0 ? 1.0 : p;
+}
+
+static uint64_t pboot_splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, k) without modulo bias. */
+static size_t pboot_below(uint64_t *s, size_t k)
+{
+	uint64_t bound = (uint64_t)k, threshold = (0 - bound) % bound, r;
+
+	do
+		r = pboot_splitmix(s);
+	while (r < threshold);
+	return (size_t)(r % bound);
+}
+
+static int pboot_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int paired_bootstrap(const size_t *n, const long *d, size_t k, size_t reps, uint64_t seed,
+		     double level, double *lo, double *hi)
+{
+	uint64_t s = seed;
+	double *r, q;
+	size_t i_lo, i_hi;
+
+	*lo = *hi = 0.0;
+	if (!k || !reps)
+		return -1;
+	r = malloc(reps * sizeof(*r));
+	if (!r)
+		return -1;
+	for (size_t b = 0; b < reps; b++) {
+		size_t sn = 0;
+		long sd = 0;
+		for (size_t j = 0; j < k; j++) {
+			size_t c = pboot_below(&s, k);
+			sn += n[c];
+			sd += d[c];
+		}
+		r[b] = sn ? (double)sd / (double)sn : 0.0;
+	}
+	qsort(r, reps, sizeof(*r), pboot_cmp);
+	/* Nearest rank: the smallest resample with at least q of them at or below it. */
+	q = ceil((1.0 - level) / 2.0 * (double)reps - 1e-9);
+	i_lo = q < 1.0 ? 0 : (size_t)q - 1;
+	q = ceil((1.0 + level) / 2.0 * (double)reps - 1e-9);
+	i_hi = q < 1.0 ? 0 : (size_t)q - 1;
+	if (i_hi >= reps)
+		i_hi = reps - 1;
+	*lo = r[i_lo];
+	*hi = r[i_hi];
+	free(r);
+	return 0;
 }

@@ -207,6 +207,19 @@ double wall_seconds(void)
 	return clock_s(CLOCK_MONOTONIC);
 }
 
+const char *data_dir_resolve(const char *given)
+{
+	static char dflt[4096];
+	const char *env = getenv("VSRBENCH_DATA"), *home = getenv("HOME");
+
+	if (given && *given)
+		return given;
+	if (env && *env)
+		return env;
+	snprintf(dflt, sizeof(dflt), "%s/.cache/vsrbench", home && *home ? home : ".");
+	return dflt;
+}
+
 void str_lower(char *s)
 {
 	for (; *s; s++)

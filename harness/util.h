@@ -51,6 +51,12 @@ double cpu_seconds(void);        /* process CPU time, user + system */
 double thread_cpu_seconds(void); /* this thread's CPU time */
 double wall_seconds(void);       /* monotonic */
 
+/*
+ * The dataset root: `given` (--data) if set, else $VSRBENCH_DATA, else
+ * ~/.cache/vsrbench.  Static storage for the last case.
+ */
+const char *data_dir_resolve(const char *given);
+
 /* Lower-cases ASCII in place. */
 void str_lower(char *s);
 char *xstrdup(const char *s); /* aborts on OOM: only for small strings */

@@ -92,6 +92,30 @@ static void template_spread_md(struct buf *out, const struct groups *gs)
 		 100 * (sp.best - sp.worst), 100 * sp.sd);
 }
 
+/* What run.json says about the suite's data that changes how to read it. */
+static void data_notes(struct buf *out, const cJSON *run, const char *suite)
+{
+	const cJSON *suites = run ? cJSON_GetObjectItemCaseSensitive(run, "suites") : NULL, *s;
+
+	cJSON_ArrayForEach(s, suites) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(s, "data");
+		const cJSON *skipped = cJSON_GetObjectItemCaseSensitive(d, "skipped_missing_images");
+		const cJSON *unsplit = cJSON_GetObjectItemCaseSensitive(d, "unsplit_captions");
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
+
+		if (!name || strcmp(name, suite))
+			continue;
+		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
+			buf_addf(out, "\n**%.0f items were skipped because their image is missing** "
+				      "(--skip-missing-images); the numbers below are over the rest.\n",
+				 skipped->valuedouble);
+		if (cJSON_IsNumber(unsplit) && unsplit->valuedouble > 0)
+			buf_addf(out, "\n%.0f captions could not be split into subject, relation and "
+				      "object; templates using [subject]/[object] skip them.\n",
+				 unsplit->valuedouble);
+	}
+}
+
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
@@ -124,6 +148,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		buf_adds(out, "\n## Suite `");
 		md_cell(out, sm->name);
 		buf_adds(out, "`\n");
+		data_notes(out, run, sm->name);
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);

@@ -10,6 +10,7 @@
 #include "../harness/util.h"
 #include "suite.h"
 #include "synth.h"
+#include "vsr.h"
 
 static const struct {
 	const char *name;
@@ -17,6 +18,14 @@ static const struct {
 	const char *alias_of; /* NULL for a primary name */
 } registry[] = {
 	{ "synth", &synth_suite_ops, NULL },
+	{ "vsr-zeroshot-test", &vsr_zeroshot_test_ops, NULL },
+	{ "vsr-unified", &vsr_zeroshot_test_ops, "vsr-zeroshot-test" },
+	{ "vsr-zeroshot-dev", &vsr_zeroshot_dev_ops, NULL },
+	{ "vsr-zeroshot-train", &vsr_zeroshot_train_ops, NULL },
+	{ "vsr-random-test", &vsr_random_test_ops, NULL },
+	{ "vsr-random-dev", &vsr_random_dev_ops, NULL },
+	{ "vsr-random-train", &vsr_random_train_ops, NULL },
+	{ "vsr-validated", &vsr_validated_ops, NULL },
 };
 #define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
 
@@ -28,14 +37,21 @@ const struct suite_ops *suite_find(const char *name)
 	return NULL;
 }
 
-void suite_list(int verbose)
+void suite_list(int verbose, const char *data_dir)
 {
-	(void)verbose;
 	for (size_t i = 0; i < N_REGISTRY; i++) {
 		if (registry[i].alias_of)
 			printf("%-22s alias of %s\n", registry[i].name, registry[i].alias_of);
 		else
 			printf("%-22s %s\n", registry[i].name, registry[i].ops->summary);
+		if (verbose && !registry[i].alias_of && registry[i].ops->inspect) {
+			struct suite_config cfg = { 0 };
+			char err[VSR_ERR_MAX];
+			cfg.data_dir = data_dir;
+			printf("%-22s ", "");
+			if (registry[i].ops->inspect(&cfg, stdout, err))
+				printf("(%s)\n", err);
+		}
 	}
 }
 

@@ -12,6 +12,7 @@
 #define VSR_SUITE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "../harness/item.h"
@@ -29,6 +30,7 @@ struct suite_config {
 	uint64_t seed;
 	const struct kv *opts; /* -S options, in command-line order */
 	size_t n_opts;
+	int skip_missing_images; /* --skip-missing-images: run the items that have one */
 };
 
 struct suite;
@@ -51,6 +53,17 @@ struct suite_ops {
 	/* A stable digest of everything that defines the suite's content. */
 	uint64_t (*digest)(void *priv);
 	void (*close)(void *priv);
+	/*
+	 * Optional: facts about the loaded data for run.json (items, items
+	 * skipped for a missing image, captions that could not be split ...).
+	 * `obj` is a cJSON object.
+	 */
+	void (*describe)(void *priv, void *obj);
+	/*
+	 * Optional: reads the data without needing images and prints a line of
+	 * facts for `vsrbench list suites --verbose` (items, unsplit captions).
+	 */
+	int (*inspect)(const struct suite_config *cfg, FILE *fp, char *err);
 };
 
 struct suite {
@@ -60,7 +73,8 @@ struct suite {
 };
 
 const struct suite_ops *suite_find(const char *name);
-void suite_list(int verbose); /* prints the registry to stdout */
+/* Prints the registry to stdout; verbose adds what inspect() finds in data_dir. */
+void suite_list(int verbose, const char *data_dir);
 
 int suite_open(struct suite *s, const char *name, const struct suite_config *cfg, char *err);
 void suite_close(struct suite *s);

@@ -572,6 +572,14 @@ static const char *item_field(const struct item *it, unsigned bit)
 	return NULL;
 }
 
+int template_applies(const struct template *t, const struct item *it)
+{
+	for (size_t k = 0; k < N_PLACEHOLDERS; k++)
+		if ((t->needs & placeholders[k].bit) && !item_field(it, placeholders[k].bit))
+			return 0;
+	return 1;
+}
+
 int template_expand(const struct template *t, const struct item *it, struct buf *out,
 		    char *err)
 {

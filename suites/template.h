@@ -72,6 +72,13 @@ void template_set_release(struct template_set *set);
 int template_expand(const struct template *t, const struct item *it, struct buf *out,
 		    char *err);
 
+/*
+ * 1 when the item has every field the template needs.  A template that does
+ * not apply to an item (e.g. [subject] on a caption that could not be split)
+ * is left out for that item and counted, not an error.
+ */
+int template_applies(const struct template *t, const struct item *it);
+
 /* `vsrbench list templates` */
 void template_list(FILE *fp);
 

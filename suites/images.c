@@ -1,0 +1,84 @@
+#include "images.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../harness/util.h"
+
+static int unsafe_name(const char *name)
+{
+	const char *p = name;
+
+	if (!*name || name[0] == '/')
+		return 1;
+	/* No ".." component anywhere. */
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return 1;
+		p += n + (slash ? 1 : 0);
+	}
+	return 0;
+}
+
+/* Is `path` (already resolved) inside `root` (already resolved)? */
+static int inside(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (n == 1 && root[0] == '/')
+		return 1;
+	return !strncmp(path, root, n) && path[n] == '/';
+}
+
+int image_resolve(const struct suite_config *cfg, const char *name, char **path, char *err)
+{
+	struct buf b = BUF_INIT;
+
+	*path = NULL;
+	if (unsafe_name(name))
+		return err_set(err, VSR_EDATA,
+			       "image name '%s' is absolute or contains '..': refused", name);
+	for (size_t i = 0; i < cfg->n_image_dirs; i++) {
+		char real[PATH_MAX], root[PATH_MAX];
+		struct stat st;
+
+		buf_reset(&b);
+		buf_addf(&b, "%s/%s", cfg->image_dirs[i], name);
+		if (stat(b.ptr, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (!realpath(b.ptr, real) || !realpath(cfg->image_dirs[i], root)) {
+			buf_release(&b);
+			return err_set(err, VSR_EDATA, "cannot resolve %s: %s", name, strerror(errno));
+		}
+		if (!inside(real, root)) {
+			err_set(err, VSR_EDATA, "image %s leads out of %s (a symlink?): refused", b.ptr,
+				cfg->image_dirs[i]);
+			buf_release(&b);
+			return VSR_EDATA;
+		}
+		*path = buf_detach(&b, NULL);
+		return 0;
+	}
+	buf_release(&b);
+	return err_set(err, IMAGE_MISSING, "no such image %s under --images", name);
+}
+
+const char *image_sniff_mime(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
+		return "image/jpeg";
+	if (n >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
+		return "image/png";
+	if (n >= 6 && (!memcmp(p, "GIF87a", 6) || !memcmp(p, "GIF89a", 6)))
+		return "image/gif";
+	if (n >= 12 && !memcmp(p, "RIFF", 4) && !memcmp(p + 8, "WEBP", 4))
+		return "image/webp";
+	if (n >= 2 && p[0] == 'B' && p[1] == 'M')
+		return "image/bmp";
+	return "application/octet-stream";
+}

@@ -1,0 +1,585 @@
+/*
+ * The VSR suites (Liu et al., "Visual Spatial Reasoning", TACL 2023): one
+ * JSON object per line in DATA/vsr/data/splits/<split>/<part>.jsonl (or
+ * .jsonl.gz), images from COCO 2017 under --images.
+ *
+ * Two schemas.  The zero-shot split has subj/obj; the random split has not,
+ * so both are derived from the caption and the relation ("The car is behind
+ * the suitcase." -> car / suitcase).  The zero-shot subj field carries an
+ * upstream quirk: its first letters were stripped as if by Python's
+ * str.lstrip("The "), giving "orse" for "horse".  We use the subject derived
+ * from the caption whenever the upstream field is exactly that stripped form,
+ * and count how often (run.json, `vsrbench data check vsr`).
+ *
+ * open() reads the file once to validate every line (file:line errors) and to
+ * find every image, so a missing image is an error before any request is
+ * sent; next() then streams the file again.
+ */
+#include "vsr.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../harness/keyset.h"
+#include "../harness/lines.h"
+#include "../harness/util.h"
+#include "images.h"
+#include "taxonomy.h"
+
+#define VSR_LINE_MAX (1u << 20)
+#define VSR_IMAGE_MAX (64u << 20)
+#define N_FIRST_MISSING 3
+
+struct vsr {
+	const struct vsr_split *split;
+	char *path;
+	struct suite_config cfg; /* borrowed strings */
+	struct lines lines;
+	int streaming;
+	size_t lineno;
+	struct vsr_stats st;
+	struct keyset missing;   /* hashes of image names with no file */
+	struct u64map digests;   /* image name hash -> image bytes digest */
+	uint64_t content;        /* digest of the data file's lines */
+	char *first_missing[N_FIRST_MISSING];
+	char scan_err[VSR_ERR_MAX];
+};
+
+static const struct vsr_split splits[] = {
+	{ "vsr-zeroshot-test", "zeroshot", "test" },
+	{ "vsr-zeroshot-dev", "zeroshot", "dev" },
+	{ "vsr-zeroshot-train", "zeroshot", "train" },
+	{ "vsr-random-test", "random", "test" },
+	{ "vsr-random-dev", "random", "dev" },
+	{ "vsr-random-train", "random", "train" },
+	{ "vsr-validated", NULL, NULL },
+};
+
+const struct vsr_split *vsr_split_find(const char *suite)
+{
+	for (size_t i = 0; i < sizeof(splits) / sizeof(splits[0]); i++)
+		if (!strcmp(splits[i].suite, suite))
+			return &splits[i];
+	return NULL;
+}
+
+int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out, char *err)
+{
+	struct buf b = BUF_INIT;
+	size_t base;
+	struct stat st;
+
+	if (!data_dir || !*data_dir)
+		return err_set(err, VSR_EDATA,
+			       "suite %s needs the VSR data: pass --data DIR or set VSRBENCH_DATA", sp->suite);
+	if (sp->split)
+		buf_addf(&b, "%s/vsr/data/splits/%s/%s.jsonl", data_dir, sp->split, sp->part);
+	else
+		buf_addf(&b, "%s/vsr/data/data_files/all_vsr_validated_data.jsonl", data_dir);
+	base = b.len;
+	if (!stat(b.ptr, &st)) {
+		*out = buf_detach(&b, NULL);
+		return 0;
+	}
+	buf_adds(&b, ".gz");
+	if (!stat(b.ptr, &st)) {
+		*out = buf_detach(&b, NULL);
+		return 0;
+	}
+	buf_setlen(&b, base);
+	err_set(err, VSR_EDATA, "suite %s: %s not found (nor .gz): --data must hold vsr/data/",
+		sp->suite, b.ptr);
+	buf_release(&b);
+	return VSR_EDATA;
+}
+
+/* ---- one line ---------------------------------------------------------- */
+
+static int starts_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	return !strncasecmp(s, w, n) && (s[n] == ' ');
+}
+
+/* Finds " REL " in the caption, case-insensitively; returns its offset or -1. */
+static long find_relation(const char *cap, const char *rel)
+{
+	size_t n = strlen(rel), len = strlen(cap);
+
+	for (size_t i = 0; i + n + 2 <= len; i++)
+		if (cap[i] == ' ' && !strncasecmp(cap + i + 1, rel, n) && cap[i + 1 + n] == ' ')
+			return (long)i;
+	return -1;
+}
+
+static char *trimmed_copy(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == '.'))
+		n--;
+	{
+		char *p = xmalloc(n + 1);
+		memcpy(p, s, n);
+		p[n] = '\0';
+		return p;
+	}
+}
+
+int vsr_split_caption(const char *cap, const char *rel, char **subj, char **obj)
+{
+	long at = find_relation(cap, rel);
+	const char *a, *b, *end;
+	size_t alen;
+
+	*subj = *obj = NULL;
+	if (at < 0)
+		return -1;
+	a = cap;
+	alen = (size_t)at;
+	if (starts_word(a, "the") || starts_word(a, "an"))
+		a = strchr(a, ' ') + 1;
+	else if (starts_word(a, "a"))
+		a += 2;
+	alen = (size_t)(cap + at - a);
+	/* "The car is", "The cats are", "The car has" ... */
+	for (const char *const *v = (const char *const[]){ " is", " are", " has", " have", NULL }; *v; v++) {
+		size_t vl = strlen(*v);
+		if (alen > vl && !strncasecmp(a + alen - vl, *v, vl)) {
+			alen -= vl;
+			break;
+		}
+	}
+	b = cap + at + 1 + strlen(rel) + 1;
+	if (starts_word(b, "the") || starts_word(b, "an"))
+		b = strchr(b, ' ') + 1;
+	else if (starts_word(b, "a"))
+		b += 2;
+	end = b + strlen(b);
+	if (!alen || end == b)
+		return -1;
+	*subj = trimmed_copy(a, alen);
+	*obj = trimmed_copy(b, (size_t)(end - b));
+	if (!**subj || !**obj) {
+		free(*subj);
+		free(*obj);
+		*subj = *obj = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* What Python's s.lstrip("The ") leaves of s. */
+static const char *lstrip_the(const char *s)
+{
+	while (*s && strchr("The ", *s))
+		s++;
+	return s;
+}
+
+struct vsr_row {
+	const char *image, *caption, *relation, *subj, *obj;
+	int label;
+};
+
+/* Validates one parsed line; *why says what is wrong. */
+static int row_from_json(const cJSON *o, struct vsr_row *r, const char **why)
+{
+	const cJSON *label = cJSON_GetObjectItemCaseSensitive(o, "label");
+
+	memset(r, 0, sizeof(*r));
+	if (!cJSON_IsObject(o))
+		return *why = "expected a JSON object", -1;
+	r->image = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "image"));
+	r->caption = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "caption"));
+	r->relation = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "relation"));
+	r->subj = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "subj"));
+	r->obj = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "obj"));
+	if (!r->image || !*r->image)
+		return *why = "missing \"image\" (a file name)", -1;
+	if (!r->caption || !*r->caption)
+		return *why = "missing \"caption\" (a string)", -1;
+	if (!r->relation || !*r->relation)
+		return *why = "missing \"relation\" (a string)", -1;
+	if (!cJSON_IsNumber(label) || (label->valuedouble != 0 && label->valuedouble != 1))
+		return *why = "\"label\" must be 0 or 1", -1;
+	r->label = (int)label->valuedouble;
+	return 0;
+}
+
+int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void *ctx, char *err)
+{
+	struct lines l;
+	int r = lines_open(&l, path, VSR_LINE_MAX, err), got;
+
+	if (r)
+		return r;
+	while ((got = lines_next(&l, err)) == 1) {
+		struct vsr_row row;
+		struct vsr_line vl;
+		const char *why = NULL;
+		cJSON *o;
+
+		if (!l.line.len)
+			continue;
+		o = cJSON_ParseWithLength(l.line.ptr, l.line.len);
+		if (!o) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, l.lineno);
+			break;
+		}
+		if (row_from_json(o, &row, &why)) {
+			cJSON_Delete(o);
+			r = err_set(err, VSR_EDATA, "%s:%zu: %s", path, l.lineno, why);
+			break;
+		}
+		memset(&vl, 0, sizeof(vl));
+		vl.lineno = l.lineno;
+		vl.image = row.image;
+		vl.caption = row.caption;
+		vl.relation = row.relation;
+		vl.label = row.label;
+		vl.upstream_subj = row.subj;
+		vl.upstream_obj = row.obj;
+		vl.raw = l.line.ptr;
+		vl.raw_len = l.line.len;
+		if (!vsr_split_caption(row.caption, row.relation, &vl.subj, &vl.obj)) {
+			/* The upstream subj quirk: take the caption's word. */
+			if (row.subj && strcmp(row.subj, vl.subj) && !strcmp(row.subj, lstrip_the(vl.subj)))
+				vl.subj_fixed = 1;
+			else if (row.subj && strcmp(row.subj, vl.subj))
+				vl.subj_disagrees = 1;
+			if (row.obj && strcmp(row.obj, vl.obj))
+				vl.subj_disagrees = 1;
+		}
+		r = fn(&vl, ctx);
+		free(vl.subj);
+		free(vl.obj);
+		cJSON_Delete(o);
+		if (r)
+			break;
+	}
+	if (got != 1 && got != 0 && !r)
+		r = got;
+	lines_close(&l);
+	return r;
+}
+
+/* ---- the suite --------------------------------------------------------- */
+
+static int check_line(const struct vsr_line *vl, void *ctx)
+{
+	struct vsr *v = ctx;
+	char err[VSR_ERR_MAX];
+	char *path = NULL;
+	uint64_t h = hash64_str(vl->image, HASH_SEED);
+	int r;
+
+	v->st.items++;
+	v->content = hash64(vl->raw, vl->raw_len, v->content);
+	if (!vl->subj)
+		v->st.unsplit++;
+	if (vl->subj_fixed)
+		v->st.subject_fixed++;
+	if (keyset_has(&v->missing, h)) {
+		v->st.skipped_missing_images++;
+		return 0;
+	}
+	if (u64map_get(&v->digests, h, &(uint64_t){ 0 }))
+		return 0;
+	r = image_resolve(&v->cfg, vl->image, &path, err);
+	/* An unsafe name (../, absolute) is bad data, not a missing file. */
+	if (r && r != IMAGE_MISSING)
+		return err_set(v->scan_err, r, "%s:%zu: %s", v->path, vl->lineno, err);
+	if (r == IMAGE_MISSING) {
+		keyset_add(&v->missing, h);
+		if (v->st.missing_images < N_FIRST_MISSING)
+			v->first_missing[v->st.missing_images] = xstrdup(vl->image);
+		v->st.missing_images++;
+		v->st.skipped_missing_images++;
+		return 0;
+	}
+	free(path);
+	/* Digest filled lazily in next(): 0 marks "exists, not read yet". */
+	u64map_put(&v->digests, h, 0);
+	return 0;
+}
+
+static void vsr_free(struct vsr *v)
+{
+	if (v->streaming)
+		lines_close(&v->lines);
+	keyset_release(&v->missing);
+	u64map_release(&v->digests);
+	for (size_t i = 0; i < N_FIRST_MISSING; i++)
+		free(v->first_missing[i]);
+	free(v->path);
+	free(v);
+}
+
+static int vsr_open(const char *suite, const struct suite_config *cfg, void **priv, char *err)
+{
+	struct vsr *v = xcalloc(1, sizeof(*v));
+	int r;
+
+	v->split = vsr_split_find(suite);
+	v->cfg = *cfg;
+	for (size_t i = 0; i < cfg->n_opts; i++) {
+		r = err_set(err, VSR_EUSAGE, "suite %s has no option '%s' (it takes none)", suite,
+			    cfg->opts[i].key);
+		goto fail;
+	}
+	if (!cfg->n_image_dirs) {
+		r = err_set(err, VSR_EUSAGE,
+			    "suite %s needs its images (COCO 2017): pass --images DIR (repeatable, e.g. "
+			    "train2017/ and val2017/)",
+			    suite);
+		goto fail;
+	}
+	if ((r = vsr_split_path(v->split, cfg->data_dir, &v->path, err)))
+		goto fail;
+	v->content = HASH_SEED;
+	r = vsr_scan(v->path, check_line, v, err);
+	if (r) {
+		if (v->scan_err[0])
+			memcpy(err, v->scan_err, VSR_ERR_MAX);
+		goto fail;
+	}
+	if (!v->st.items) {
+		r = err_set(err, VSR_EDATA, "%s: no items", v->path);
+		goto fail;
+	}
+	if (v->st.missing_images && !cfg->skip_missing_images) {
+		r = err_set(err, VSR_EDATA,
+			    "%zu of the images of %s are not under --images (%zu items; first: %s%s%s%s%s); "
+			    "pass --skip-missing-images to run the other items",
+			    v->st.missing_images, suite, v->st.skipped_missing_images, v->first_missing[0],
+			    v->first_missing[1] ? ", " : "", v->first_missing[1] ? v->first_missing[1] : "",
+			    v->first_missing[2] ? ", " : "", v->first_missing[2] ? v->first_missing[2] : "");
+		goto fail;
+	}
+	if (v->st.skipped_missing_images == v->st.items) {
+		r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images", v->st.items,
+			    suite);
+		goto fail;
+	}
+	if ((r = lines_open(&v->lines, v->path, VSR_LINE_MAX, err)))
+		goto fail;
+	v->streaming = 1;
+	*priv = v;
+	return 0;
+fail:
+	vsr_free(v);
+	return r;
+}
+
+static int vsr_inspect(const char *suite, const struct suite_config *cfg, FILE *fp, char *err);
+
+#define VSR_OPEN(fn, name)                                                              \
+	static int fn(const struct suite_config *cfg, void **priv, char *err)         \
+	{                                                                               \
+		return vsr_open(name, cfg, priv, err);                                  \
+	}                                                                               \
+	static int fn##_inspect(const struct suite_config *cfg, FILE *fp, char *err)  \
+	{                                                                               \
+		return vsr_inspect(name, cfg, fp, err);                                 \
+	}
+VSR_OPEN(open_zs_test, "vsr-zeroshot-test")
+VSR_OPEN(open_zs_dev, "vsr-zeroshot-dev")
+VSR_OPEN(open_zs_train, "vsr-zeroshot-train")
+VSR_OPEN(open_rnd_test, "vsr-random-test")
+VSR_OPEN(open_rnd_dev, "vsr-random-dev")
+VSR_OPEN(open_rnd_train, "vsr-random-train")
+VSR_OPEN(open_validated, "vsr-validated")
+
+static long vsr_count(void *priv)
+{
+	struct vsr *v = priv;
+
+	return (long)(v->st.items - v->st.skipped_missing_images);
+}
+
+static int read_image(const struct vsr *v, const char *name, struct buf *out, char *err)
+{
+	char *path = NULL;
+	int r = image_resolve(&v->cfg, name, &path, err);
+
+	if (r)
+		return r;
+	out->max = VSR_IMAGE_MAX;
+	if (buf_read_file(out, path)) {
+		r = err_set(err, VSR_EDATA, "cannot read image %s: %s", path,
+			    errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
+	}
+	free(path);
+	return r;
+}
+
+static int vsr_next(void *priv, struct item *it, char *err)
+{
+	struct vsr *v = priv;
+	int got;
+
+	while ((got = lines_next(&v->lines, err)) == 1) {
+		struct vsr_row row;
+		const char *why;
+		cJSON *o;
+		uint64_t h, digest = 0;
+		char id[32];
+
+		if (!v->lines.line.len)
+			continue;
+		o = cJSON_ParseWithLength(v->lines.line.ptr, v->lines.line.len);
+		if (!o || row_from_json(o, &row, &why)) {
+			cJSON_Delete(o);
+			/* The file changed since open() validated it. */
+			return err_set(err, VSR_EDATA, "%s:%zu: changed while running", v->path,
+				       v->lines.lineno);
+		}
+		h = hash64_str(row.image, HASH_SEED);
+		if (keyset_has(&v->missing, h)) {
+			cJSON_Delete(o);
+			continue;
+		}
+		memset(it, 0, sizeof(*it));
+		snprintf(id, sizeof(id), "L%05zu", v->lines.lineno);
+		it->suite = v->split->suite;
+		it->id = xstrdup(id);
+		it->caption = xstrdup(row.caption);
+		it->relation = xstrdup(row.relation);
+		it->category = relation_category(row.relation);
+		it->label = row.label ? ANS_YES : ANS_NO;
+		vsr_split_caption(row.caption, row.relation, &it->subject, &it->object);
+		if (!it->subject && row.subj && row.obj) {
+			it->subject = xstrdup(row.subj);
+			it->object = xstrdup(row.obj);
+		}
+		if (image_resolve(&v->cfg, row.image, &it->image_path, err)) {
+			cJSON_Delete(o);
+			item_release(it);
+			return VSR_EDATA;
+		}
+		u64map_get(&v->digests, h, &digest);
+		if (!digest) {
+			struct buf bytes = BUF_INIT;
+			int r = read_image(v, row.image, &bytes, err);
+			if (r) {
+				cJSON_Delete(o);
+				item_release(it);
+				buf_release(&bytes);
+				return r;
+			}
+			digest = hash64(bytes.ptr, bytes.len, HASH_SEED) | 1;
+			u64map_put(&v->digests, h, digest);
+			buf_release(&bytes);
+		}
+		it->image_digest = digest;
+		cJSON_Delete(o);
+		return 1;
+	}
+	return got;
+}
+
+static int vsr_load_image(void *priv, const struct item *it, struct image *img, char *err)
+{
+	struct vsr *v = priv;
+	struct buf b = BUF_INIT;
+	size_t len;
+
+	(void)v;
+	b.max = VSR_IMAGE_MAX;
+	if (buf_read_file(&b, it->image_path)) {
+		int e = errno;
+		buf_release(&b);
+		return err_set(err, VSR_EDATA, "cannot read image %s: %s", it->image_path,
+			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
+	}
+	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
+	img->bytes = (unsigned char *)buf_detach(&b, &len);
+	img->len = len;
+	return 0;
+}
+
+static uint64_t vsr_digest(void *priv)
+{
+	struct vsr *v = priv;
+
+	return v->content;
+}
+
+static void vsr_describe(void *priv, void *obj)
+{
+	struct vsr *v = priv;
+	cJSON *o = obj;
+
+	cJSON_AddNumberToObject(o, "items", (double)v->st.items);
+	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)v->st.skipped_missing_images);
+	cJSON_AddNumberToObject(o, "unsplit_captions", (double)v->st.unsplit);
+	cJSON_AddNumberToObject(o, "subject_fixed", (double)v->st.subject_fixed);
+}
+
+struct inspect_ctx {
+	size_t items, yes, unsplit, fixed;
+};
+
+static int inspect_line(const struct vsr_line *vl, void *p)
+{
+	struct inspect_ctx *c = p;
+
+	c->items++;
+	c->yes += vl->label == 1;
+	c->unsplit += !vl->subj;
+	c->fixed += vl->subj_fixed;
+	return 0;
+}
+
+static int vsr_inspect(const char *suite, const struct suite_config *cfg, FILE *fp, char *err)
+{
+	struct inspect_ctx c = { 0 };
+	char *path = NULL;
+	int r = vsr_split_path(vsr_split_find(suite), cfg->data_dir, &path, err);
+
+	if (!r)
+		r = vsr_scan(path, inspect_line, &c, err);
+	if (!r)
+		fprintf(fp, "%zu items (%zu true), %zu captions not splittable into subject/relation/object, "
+			    "%zu upstream subjects corrected\n",
+			c.items, c.yes, c.unsplit, c.fixed);
+	free(path);
+	return r;
+}
+
+static void vsr_close(void *priv)
+{
+	vsr_free(priv);
+}
+
+#define VSR_OPS(var, nm, opener, text)                                                    \
+	const struct suite_ops var = {                                                     \
+		.name = nm,                                                                \
+		.summary = text,                                                           \
+		.open = opener,                                                            \
+		.count = vsr_count,                                                        \
+		.next = vsr_next,                                                          \
+		.load_image = vsr_load_image,                                              \
+		.digest = vsr_digest,                                                      \
+		.close = vsr_close,                                                        \
+		.describe = vsr_describe,                                                  \
+		.inspect = opener##_inspect,                                               \
+	}
+VSR_OPS(vsr_zeroshot_test_ops, "vsr-zeroshot-test", open_zs_test,
+	"VSR zero-shot test: the unified test set (1,222 captions, 715 COCO images)");
+VSR_OPS(vsr_zeroshot_dev_ops, "vsr-zeroshot-dev", open_zs_dev, "VSR zero-shot dev (340)");
+VSR_OPS(vsr_zeroshot_train_ops, "vsr-zeroshot-train", open_zs_train, "VSR zero-shot train (3,489)");
+VSR_OPS(vsr_random_test_ops, "vsr-random-test", open_rnd_test, "VSR random test (2,195)");
+VSR_OPS(vsr_random_dev_ops, "vsr-random-dev", open_rnd_dev, "VSR random dev (1,097)");
+VSR_OPS(vsr_random_train_ops, "vsr-random-train", open_rnd_train, "VSR random train (7,680)");
+VSR_OPS(vsr_validated_ops, "vsr-validated", open_validated,
+	"every validated VSR caption (10,972; the pool both splits were drawn from)");

@@ -1,0 +1,56 @@
+/* The VSR suites and the reading of VSR split files (also used by `data check`). */
+#ifndef VSR_VSR_H
+#define VSR_VSR_H
+
+#include <stddef.h>
+
+#include "suite.h"
+
+extern const struct suite_ops vsr_zeroshot_test_ops, vsr_zeroshot_dev_ops,
+	vsr_zeroshot_train_ops, vsr_random_test_ops, vsr_random_dev_ops, vsr_random_train_ops,
+	vsr_validated_ops;
+
+struct vsr_split {
+	const char *suite; /* "vsr-zeroshot-test" */
+	const char *split; /* "zeroshot"; NULL for the validated pool */
+	const char *part;  /* "test" */
+};
+
+/* Counts for run.json and `vsrbench data check vsr`. */
+struct vsr_stats {
+	size_t items;
+	size_t unsplit;                /* captions not splittable into subject/relation/object */
+	size_t subject_fixed;          /* upstream subj quirk corrected from the caption */
+	size_t missing_images;         /* distinct image names with no file */
+	size_t skipped_missing_images; /* items skipped for that reason */
+};
+
+/* One validated line, as vsr_scan hands it over (all strings borrowed). */
+struct vsr_line {
+	size_t lineno;
+	const char *image, *caption, *relation;
+	int label; /* 0 or 1 */
+	const char *upstream_subj, *upstream_obj; /* zero-shot only, else NULL */
+	char *subj, *obj; /* derived from the caption, NULL when it cannot be split */
+	int subj_fixed;     /* upstream subj was the lstrip("The ") form of subj */
+	int subj_disagrees; /* upstream subj/obj differ from the caption otherwise */
+	const char *raw;
+	size_t raw_len;
+};
+
+const struct vsr_split *vsr_split_find(const char *suite);
+/* DATA/vsr/data/splits/<split>/<part>.jsonl, or .jsonl.gz if only that exists. */
+int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out, char *err);
+/*
+ * Calls fn for each line of a VSR file in order; bad lines are VSR_EDATA with
+ * FILE:LINE.  fn returns 0 to go on.
+ */
+int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void *ctx, char *err);
+/*
+ * Splits "The car is behind the suitcase." with relation "behind" into
+ * "car" and "suitcase" (caller frees both).  -1 (both NULL) when the caption
+ * does not contain the relation between two non-empty parts.
+ */
+int vsr_split_caption(const char *caption, const char *relation, char **subj, char **obj);
+
+#endif
