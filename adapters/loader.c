@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../harness/util.h"
+#include "remote.h"
 
 int model_config_json(const struct kv *opts, size_t n, char **out, char *err)
 {
@@ -125,6 +126,7 @@ void model_list(FILE *fp)
 	fprintf(fp, "shared libraries:\n  lib:PATH.so  any library exporting %s (ABI %d.%d)\n",
 		VSRBENCH_ENTRY_SYMBOL, VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR);
 	buf_release(&b);
+	remote_list(fp);
 }
 
 static int resolve(const char *spec, char **path, char *err)
@@ -161,7 +163,7 @@ static int resolve(const char *spec, char **path, char *err)
 		return 0;
 	}
 	return err_set(err, VSR_EUSAGE,
-		       "cannot parse model '%s' (expected builtin:NAME or lib:PATH.so; see 'vsrbench list models')",
+		       "cannot parse model '%s' (expected builtin:NAME, lib:PATH.so, openai, ollama, anthropic, gemini or exec; see 'vsrbench list models')",
 		       spec);
 }
 
@@ -177,6 +179,8 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 	int r;
 
 	memset(m, 0, sizeof(*m));
+	if (remote_kind_known(spec))
+		return remote_open(spec, config_json, m, err);
 	r = resolve(spec, &m->path, err);
 	if (r)
 		return r;
@@ -265,8 +269,20 @@ void model_free_response(struct model *m, struct vsrbench_response *resp)
 	m->a->free_response(m->state, resp);
 }
 
+const char *model_name(const struct model *m)
+{
+	return m->a ? m->a->name : m->remote_name ? m->remote_name : "model";
+}
+
+const char *model_version(const struct model *m)
+{
+	return m->a ? (m->a->version ? m->a->version : "") : "1";
+}
+
 void model_close(struct model *m)
 {
+	if (m->remote_close)
+		m->remote_close(m->remote_state);
 	if (m->a) {
 		m->a->close(m->state);
 		pthread_mutex_destroy(&m->lock);

@@ -3,6 +3,7 @@
  *
  *   builtin:NAME   the plug-in builtin-NAME.so from the adapter directory
  *   lib:PATH.so    any shared library exporting vsrbench_adapter_entry
+ *   openai, ollama, anthropic, gemini, exec   remote models (adapters/remote.h)
  *
  * The adapter directory is $VSRBENCH_ADAPTER_DIR, else `adapters/` beside the
  * executable (the build tree), else `../lib/vsrbench` beside it (installed).
@@ -42,6 +43,7 @@ struct model {
 	int (*run_loop)(void *remote_state, struct sched *s);
 	void *remote_state;
 	void (*remote_close)(void *remote_state);
+	const char *remote_name; /* static: "openai", "exec" ... (a is NULL then) */
 };
 
 /* Builds {"k":"v",...} from -M options (later keys win).  Caller frees. */
@@ -53,6 +55,9 @@ int model_answer(struct model *m, const struct vsrbench_request *req,
 		 struct vsrbench_response *resp, size_t n);
 void model_free_response(struct model *m, struct vsrbench_response *resp);
 void model_close(struct model *m);
+/* The model's short name and version (plug-in table or remote kind). */
+const char *model_name(const struct model *m);
+const char *model_version(const struct model *m);
 
 /* The directory builtin:NAME adapters are loaded from (static storage). */
 const char *model_adapter_dir(void);

@@ -1,10 +1,12 @@
 /* vsrbench report RUN_DIR [--format json,md]: rebuild reports from the journal. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "metrics.h"
 #include "util.h"
 
 int cmd_report(int argc, char **argv)
@@ -12,17 +14,21 @@ int cmd_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "bootstrap", required_argument, NULL, 'b' },
+		{ "bootstrap-seed", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *formats = NULL;
+	struct metrics_opts mo = { 1000, 1 };
+	long v;
 	char err[VSR_ERR_MAX] = "";
 	int c, quiet = 0, r;
 	struct stat st;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:qhb:B:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			formats = optarg;
@@ -30,8 +36,25 @@ int cmd_report(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'b':
+			if (parse_long(optarg, 10, 1000000, &v)) {
+				vsr_error("--bootstrap '%s': expected 10..1000000 resamples", optarg);
+				return VSR_EUSAGE;
+			}
+			mo.resamples = (size_t)v;
+			break;
+		case 'B':
+			if (parse_long(optarg, 0, 0x7fffffffffffffffL, &v)) {
+				vsr_error("--bootstrap-seed '%s': expected a non-negative integer", optarg);
+				return VSR_EUSAGE;
+			}
+			mo.seed = (uint64_t)v;
+			break;
 		case 'h':
-			printf("usage: vsrbench report RUN_DIR [--format json,md] [-q]\n");
+			printf("usage: vsrbench report RUN_DIR [--format json,md,html,junit] [-q]\n"
+			       "                       [--bootstrap N] [--bootstrap-seed S]\n"
+			       "  --bootstrap N       resamples behind the sensitivity intervals (default 1000)\n"
+			       "  --bootstrap-seed S  their seed (default 1): the same seed, the same intervals\n");
 			return 0;
 		case ':':
 			vsr_error("option '%s' needs a value", argv[optind - 1]);
@@ -49,7 +72,7 @@ int cmd_report(int argc, char **argv)
 		vsr_error("%s: not a run directory", argv[optind]);
 		return VSR_EDATA;
 	}
-	r = run_reports(argv[optind], formats, !quiet, err);
+	r = run_reports_opts(argv[optind], formats, !quiet, &mo, err);
 	if (r)
 		vsr_error("%s", err);
 	return r;

@@ -17,10 +17,12 @@
 #include <unistd.h>
 
 #include "../adapters/loader.h"
+#include "../reports/compare.h"
 #include "../reports/report.h"
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "cmd.h"
+#include "expand.h"
 #include "extract.h"
 #include "journal.h"
 #include "metrics.h"
@@ -50,10 +52,14 @@ struct run_opts {
 	long max_tokens;
 	double temperature;
 	long retries;
+	double max_error_rate;
+	int jobs_given;
 	int timings;
 	int quiet;
 	int skip_missing_images;
 	int dry_run;
+	unsigned perturb;
+	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
 	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
 	size_t n_owned;
 };
@@ -79,22 +85,33 @@ static void run_usage(FILE *fp)
 		"  -s, --suite SUITE       suite to run (repeatable; default %s; see 'vsrbench list suites')\n"
 		"  -S, --suite-opt K=V     suite option, e.g. -S count=1000 -S relations=left_of,above\n"
 		"                          (prefix with SUITE. to aim at one suite)\n"
-		"  -m, --model MODEL       builtin:NAME or lib:PATH.so (default %s)\n"
+		"  -m, --model MODEL       builtin:NAME, lib:PATH.so, or a served model: openai, ollama,\n"
+		"                          anthropic, gemini, exec (docs/models.md; default %s)\n"
 		"  -M, --model-opt K=V     adapter option, passed to it as a JSON object\n"
-		"  -t, --templates SPEC    instruction templates: single (default), pool, ids, or a file\n"
+		"  -t, --templates SPEC    instruction templates: single, pool, ids, or a file (default:\n"
+		"                          the first suite's own, single for caption suites)\n"
+		"  -p, --perturb LIST      variants: instr,format,converse,hflip,blind,circular (combinable;\n"
+		"                          instr means -t pool, format adds " FORMAT_FAMILY ")\n"
 		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 		"      --images DIR        image root (repeatable)\n"
-		"  -j, --jobs N            worker threads (default: CPUs)\n"
+		"  -j, --jobs N            worker threads (default: CPUs); for a served model, requests\n"
+		"                          in flight per endpoint (default 16)\n"
 		"  -n, --limit N           at most N items per suite\n"
 		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
 		"      --seed N            seed for generated suites and the model (default 1)\n"
 		"      --max-tokens N      generation limit sent to the model (default 32)\n"
 		"      --temperature T     sampling temperature sent to the model (default 0)\n"
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
+		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
 		"                          were skipped (default: a missing image is an error)\n"
 		"      --dry-run           load and expand everything, print the task counts, call no model\n"
 		"      --timings           print where the CPU time went, as JSON on stderr\n"
+		"      --baseline DIR      gate: compare with this run (writes compare.md, compare.json)\n"
+		"      --max-drop POINTS   gate: fail on a drop vs --baseline of more than POINTS that\n"
+		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
+		"      --min-accuracy [SUITE=]X  gate: fail when accuracy is below X (0..1)\n"
+		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
 		"  -q, --quiet             no summary table\n",
 		DEFAULT_SUITE, DEFAULT_MODEL);
 }
@@ -118,7 +135,8 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 {
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
-	       O_DRYRUN };
+	       O_DRYRUN, O_MAXERR };
+	enum { O_BASELINE = 400, O_MAXDROP, O_ALPHA, O_MINACC, O_MAXLANG }; /* the gate */
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "suite-opt", required_argument, NULL, 'S' },
@@ -134,10 +152,17 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		{ "max-tokens", required_argument, NULL, O_MAXTOK },
 		{ "temperature", required_argument, NULL, O_TEMP },
 		{ "retries", required_argument, NULL, O_RETRIES },
+		{ "max-error-rate", required_argument, NULL, O_MAXERR },
 		{ "timings", no_argument, NULL, O_TIMINGS },
 		{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
 		{ "dry-run", no_argument, NULL, O_DRYRUN },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "max-drop", required_argument, NULL, O_MAXDROP },
+		{ "alpha", required_argument, NULL, O_ALPHA },
+		{ "min-accuracy", required_argument, NULL, O_MINACC },
+		{ "max-language-sensitivity", required_argument, NULL, O_MAXLANG },
+		{ "perturb", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -149,6 +174,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 	o->seed = 1;
 	o->max_tokens = 32;
 	o->retries = 3;
+	o->max_error_rate = 0.05;
 	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->jobs < 1)
 		o->jobs = 1;
@@ -156,7 +182,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		o->jobs = 16;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:S:m:M:t:j:n:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:S:m:M:t:p:j:n:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (o->n_suites == MAX_LIST)
@@ -194,6 +220,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		case 'j':
 			if (parse_long(optarg, 1, 1024, &o->jobs))
 				return err_set(err, VSR_EUSAGE, "-j '%s': expected a number from 1 to 1024", optarg);
+			o->jobs_given = 1;
 			break;
 		case 'n':
 			if (parse_long(optarg, 1, 1000000000L, &o->limit))
@@ -219,6 +246,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 			if (parse_long(optarg, 0, 100, &o->retries))
 				return err_set(err, VSR_EUSAGE, "--retries '%s': expected 0..100", optarg);
 			break;
+		case O_MAXERR:
+			if (parse_double(optarg, &o->max_error_rate) || o->max_error_rate < 0 ||
+			    o->max_error_rate > 1)
+				return err_set(err, VSR_EUSAGE, "--max-error-rate '%s': expected 0..1", optarg);
+			break;
 		case O_TIMINGS:
 			o->timings = 1;
 			break;
@@ -230,6 +262,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case O_BASELINE:
+		case O_MAXDROP:
+		case O_ALPHA:
+		case O_MINACC:
+		case O_MAXLANG:
+			for (size_t k = 0; longopts[k].name; k++)
+				if (longopts[k].val == c && (r = gate_opts_set(&o->gate, longopts[k].name, optarg, err)))
+					return r;
+			break;
+		case 'p':
+			if ((r = perturb_parse(optarg, &o->perturb, err)))
+				return r;
 			break;
 		case 'h':
 			run_usage(stdout);
@@ -249,9 +294,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		o->suites[o->n_suites++] = DEFAULT_SUITE;
 	if (!o->model)
 		o->model = DEFAULT_MODEL;
-	if (!o->templates)
-		o->templates = "single";
 	o->data_dir = data_dir_resolve(o->data_dir);
+	if ((r = gate_opts_check(&o->gate, 1, err)))
+		return r;
 	return 0;
 }
 
@@ -307,7 +352,7 @@ static void default_out_dir(struct buf *b, const struct run_opts *o, const struc
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	buf_addf(b, "runs/%s-%s-%s", o->n_suites == 1 ? o->suites[0] : "multi", m->a->name, stamp);
+	buf_addf(b, "runs/%s-%s-%s", o->n_suites == 1 ? o->suites[0] : "multi", model_name(m), stamp);
 	base = b->len;
 	for (int i = 2; !stat(b->ptr, &st) && i < 1000; i++) {
 		buf_setlen(b, base);
@@ -324,8 +369,8 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 
 	mo = cJSON_AddObjectToObject(root, "model");
 	cJSON_AddStringToObject(mo, "spec", m->spec);
-	cJSON_AddStringToObject(mo, "name", m->a->name);
-	cJSON_AddStringToObject(mo, "version", m->a->version ? m->a->version : "");
+	cJSON_AddStringToObject(mo, "name", model_name(m));
+	cJSON_AddStringToObject(mo, "version", model_version(m));
 	cJSON_AddStringToObject(mo, "fingerprint", m->fingerprint);
 	cJSON_AddItemToObject(mo, "config", cJSON_Parse(m->config_json));
 	arr = cJSON_AddArrayToObject(root, "suites");
@@ -346,6 +391,12 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 		cJSON_AddItemToArray(arr, so);
 	}
 	cJSON_AddStringToObject(root, "templates", ts->spec);
+	{
+		struct buf pn = BUF_INIT;
+		perturb_names(o->perturb, &pn);
+		cJSON_AddStringToObject(root, "perturbations", pn.ptr);
+		buf_release(&pn);
+	}
 	arr = cJSON_AddArrayToObject(root, "template_ids");
 	for (size_t i = 0; i < ts->n; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(ts->t[i].id));
@@ -426,44 +477,9 @@ out:
 	return r;
 }
 
-/* Builds one job from an item: a task per template, minus those already done. */
-static int expand(struct job *job, const struct template_set *ts, const struct model *m,
-		  const struct run_opts *o, struct journal *jr, struct buf *prompt, size_t *skipped,
-		  size_t *not_applicable, char *err)
-{
-	const struct item *it = &job->item;
-
-	job->tasks = xcalloc(ts->n, sizeof(*job->tasks));
-	for (size_t i = 0; i < ts->n; i++) {
-		int r;
-		uint64_t key;
-
-		if (!template_applies(&ts->t[i], it)) {
-			(*not_applicable)++;
-			continue;
-		}
-		buf_reset(prompt);
-		r = template_expand(&ts->t[i], it, prompt, err);
-		if (r)
-			return r;
-		key = task_key(job->suite->name, it->id, "base", ts->t[i].id, prompt->ptr,
-			       it->image_digest, m->fingerprint_hash, (int)o->max_tokens,
-			       o->temperature, o->seed);
-		if (journal_has(jr, key)) {
-			(*skipped)++;
-			continue;
-		}
-		job->tasks[job->n_tasks].key = key;
-		job->tasks[job->n_tasks].tpl = &ts->t[i];
-		job->tasks[job->n_tasks].prompt = buf_detach(prompt, NULL);
-		job->n_tasks++;
-	}
-	return 0;
-}
-
 /* --dry-run: every item loaded and every prompt expanded, nothing asked. */
-static int dry_run(const struct run_opts *o, struct suite *suites, size_t n,
-		   const struct template_set *ts, struct buf *prompt, char *err)
+static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, struct expander *e,
+		   char *err)
 {
 	double t0 = wall_seconds();
 	size_t all = 0;
@@ -471,32 +487,32 @@ static int dry_run(const struct run_opts *o, struct suite *suites, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		size_t items = 0, tasks = 0;
 		for (long k = 0; o->limit < 0 || k < o->limit; k++) {
-			struct item it;
-			int got = suites[i].ops->next(suites[i].priv, &it, err);
+			struct job job;
+			int r, got;
+
+			memset(&job, 0, sizeof(job));
+			got = suites[i].ops->next(suites[i].priv, &job.item, err);
 			if (got != 1) {
 				if (got)
 					return got;
 				break;
 			}
+			job.suite = &suites[i];
 			items++;
-			for (size_t t = 0; t < ts->n; t++) {
-				int r;
-				if (!template_applies(&ts->t[t], &it))
-					continue;
-				buf_reset(prompt);
-				if ((r = template_expand(&ts->t[t], &it, prompt, err))) {
-					item_release(&it);
-					return r;
-				}
-				tasks++;
-			}
-			item_release(&it);
+			r = expand_job(e, &job, err);
+			tasks += job.n_tasks;
+			for (size_t t = 0; t < job.n_tasks; t++)
+				free(job.tasks[t].prompt);
+			free(job.tasks);
+			item_release(&job.item);
+			if (r)
+				return r;
 		}
 		printf("%-22s %8zu items %9zu tasks\n", suites[i].name, items, tasks);
 		all += tasks;
 	}
 	printf("%zu tasks in all (%zu templates), expanded in %.3f s; no model was called\n", all,
-	       ts->n, wall_seconds() - t0);
+	       e->ts->n, wall_seconds() - t0);
 	return 0;
 }
 
@@ -516,6 +532,14 @@ static int load_run_json(const char *dir, cJSON **out)
 
 int run_reports(const char *dir, const char *formats, int summary, char *err)
 {
+	struct metrics_opts mo = { 1000, 1 };
+
+	return run_reports_opts(dir, formats, summary, &mo, err);
+}
+
+int run_reports_opts(const char *dir, const char *formats, int summary,
+		     const struct metrics_opts *mo, char *err)
+{
 	struct buf path = BUF_INIT;
 	struct metrics m;
 	cJSON *run;
@@ -524,7 +548,7 @@ int run_reports(const char *dir, const char *formats, int summary, char *err)
 	if ((r = reports_check(formats, err)))
 		return r;
 	buf_addf(&path, "%s/samples.jsonl", dir);
-	r = metrics_from_journal(path.ptr, &m, err);
+	r = metrics_from_journal_opts(path.ptr, mo, &m, err);
 	buf_release(&path);
 	if (r)
 		return r;
@@ -545,11 +569,12 @@ int cmd_run(int argc, char **argv)
 	struct template_set ts = { 0 };
 	struct model model;
 	struct suite suites[MAX_LIST];
-	size_t n_open = 0, total = 0, skipped = 0, not_applicable = 0;
+	size_t n_open = 0, total = 0;
+	struct expander ex;
 	struct journal jr;
 	struct sched *sched = NULL;
 	struct sched_stats st = { 0 };
-	struct buf dir = BUF_INIT, path = BUF_INIT, prompt = BUF_INIT;
+	struct buf dir = BUF_INIT, path = BUF_INIT;
 	char err[VSR_ERR_MAX] = "";
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
@@ -557,6 +582,7 @@ int cmd_run(int argc, char **argv)
 	double cpu0 = cpu_seconds();
 
 	memset(&model, 0, sizeof(model));
+	memset(&ex, 0, sizeof(ex));
 	r = parse_args(argc, argv, &o, err);
 	if (r < 0) {
 		free_opts(&o);
@@ -564,12 +590,24 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r)
 		goto out;
+	if (!o.templates) { /* the first suite's own prompt, e.g. q01 for MME */
+		const struct suite_ops *so = suite_find(o.suites[0]);
+		o.templates = so && so->default_templates ? so->default_templates : "single";
+		/* -p instr asks the whole pool when no -t narrows it. */
+		if ((o.perturb & PERTURB_INSTR) && !strcmp(o.templates, "single"))
+			o.templates = "pool";
+	}
+	if ((o.perturb & PERTURB_FORMAT) && !strcmp(o.templates, "single"))
+		o.templates = FORMAT_FAMILY;
 	if ((r = check_prefixes(&o, err)) || (r = extract_init(err)) ||
 	    (r = template_set_load(&ts, o.templates, err)) ||
 	    (r = model_config_json(o.mopts, o.n_mopts, &config_json, err)) ||
 	    (r = model_open(&model, o.model, config_json, err)))
 		goto out;
 	model_open_ok = 1;
+	/* A served model's -j is requests in flight, not CPU threads. */
+	if (model.run_loop && !o.jobs_given)
+		o.jobs = 16;
 	for (size_t i = 0; i < o.n_suites; i++) {
 		struct kv kv[MAX_LIST];
 		struct suite_config sc = { 0 };
@@ -589,8 +627,14 @@ int cmd_run(int argc, char **argv)
 				total += (o.limit >= 0 && c > o.limit ? (size_t)o.limit : (size_t)c) * ts.n;
 		}
 	}
+	ex.ts = &ts;
+	ex.perturb = o.perturb;
+	ex.model_fp = model.fingerprint_hash;
+	ex.max_tokens = (int)o.max_tokens;
+	ex.temperature = o.temperature;
+	ex.seed = o.seed;
 	if (o.dry_run) {
-		r = dry_run(&o, suites, n_open, &ts, &prompt, err);
+		r = dry_run(&o, suites, n_open, &ex, err);
 		goto out;
 	}
 	if (o.out)
@@ -610,6 +654,7 @@ int cmd_run(int argc, char **argv)
 	if ((r = journal_open(&jr, path.ptr, err)))
 		goto out;
 	journal_ok = 1;
+	ex.journal = &jr;
 	if (jr.torn)
 		vsr_warn("%s ended in a torn line (an earlier crash); it was cut off", path.ptr);
 	{
@@ -640,8 +685,7 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			job->suite = &suites[i];
-			if ((r = expand(job, &ts, &model, &o, &jr, &prompt, &skipped, &not_applicable,
-					err))) {
+			if ((r = expand_job(&ex, job, err))) {
 				job_free(job);
 				break;
 			}
@@ -674,7 +718,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r)
 		goto out;
-	if (!st.done && !skipped && not_applicable) {
+	if (!st.done && !ex.done && ex.not_applicable) {
 		r = err_set(err, VSR_EUSAGE,
 			    "none of the templates applies to these items (they need fields such as "
 			    "[subject] the items lack); pick others with -t");
@@ -689,7 +733,7 @@ int cmd_run(int argc, char **argv)
 			"{\"tasks\":%zu,\"skipped\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,"
 			"\"cpu_image_s\":%.6f,\"cpu_model_s\":%.6f,\"cpu_worker_harness_s\":%.6f,"
 			"\"max_rss_kb\":%ld}\n",
-			st.done, skipped, st.wall, cpu_seconds() - cpu0, st.cpu_image, st.cpu_model,
+			st.done, ex.done, st.wall, cpu_seconds() - cpu0, st.cpu_image, st.cpu_model,
 			st.cpu_harness, ru.ru_maxrss);
 	}
 	if (interrupted) {
@@ -698,15 +742,26 @@ int cmd_run(int argc, char **argv)
 		r = VSR_EINTR;
 		goto out;
 	}
-	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, skipped);
-	if (not_applicable)
+	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, ex.done);
+	if (ex.not_applicable)
 		vsr_warn("%zu tasks left out: their template needs a field (e.g. [subject]) the item lacks",
-			 not_applicable);
-	if (st.errors) {
+			 ex.not_applicable);
+	if (ex.no_converse)
+		vsr_warn("%zu items have no converse variant: their relation has no converse "
+			 "('vsrbench list relations')", ex.no_converse);
+	/* The share of the run's tasks that are failed now (earlier errors were retried). */
+	if (st.errors && (double)st.errors > o.max_error_rate * (double)(st.done + ex.done)) {
 		r = err_set(err, VSR_EMODEL,
 			    "%zu of %zu tasks failed (see \"error\" in %s); run the same command again to retry them",
 			    st.errors, st.done, path.ptr);
+	} else if (st.errors) {
+		vsr_warn("%zu of %zu tasks failed (below --max-error-rate %g; see \"error\" in %s); "
+			 "run the same command again to retry them",
+			 st.errors, st.done + ex.done, o.max_error_rate, path.ptr);
 	}
+	/* The gate, on the reports just written (reports/compare.h). */
+	if (!r && gate_opts_any(&o.gate))
+		r = gate_after_run(dir.ptr, &o.gate, err);
 out:
 	if (sched)
 		sched_finish(sched, NULL, NULL);
@@ -726,7 +781,7 @@ out:
 	extract_free();
 	buf_release(&dir);
 	buf_release(&path);
-	buf_release(&prompt);
+	expander_release(&ex);
 	free_opts(&o);
 	return r;
 }

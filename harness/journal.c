@@ -54,8 +54,13 @@ void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *
 	format_head(out, m);
 	buf_adds(out, ",\"response\":");
 	buf_add_json_str(out, response ? response : "");
-	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f}\n", answer_name(answer),
+	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f", answer_name(answer),
 		 answer == m->label ? "true" : "false", ms);
+	if (m->meta_json && *m->meta_json) {
+		buf_adds(out, ",\"meta\":");
+		buf_adds(out, m->meta_json);
+	}
+	buf_adds(out, "}\n");
 }
 
 void sample_format_error(struct buf *out, const struct sample_meta *m, const char *error,

@@ -13,7 +13,9 @@
  *   key (16 hex digits), suite, item, template, format, variant,
  *   relation, category (or null), group (or null), label ("yes"/"no"/
  *   letter), prompt, image (or null), response (raw model text), answer (extracted: yes/no/letter/
- *   invalid), correct (bool), ms (number: model latency per task)
+ *   invalid), correct (bool), ms (number: model latency per task),
+ *   optionally meta (object: what a remote model reported, e.g. model,
+ *   usage, system_fingerprint, attempts; readers ignore it)
  * or, for a failed task: the same up to image, then error (reason), attempts.
  */
 #ifndef VSR_JOURNAL_H
@@ -46,6 +48,7 @@ struct sample_meta {
 	const char *suite, *item, *tmpl, *format, *variant;
 	const char *relation, *category, *group, *prompt, *image;
 	answer_t label;
+	const char *meta_json; /* NULL, or a JSON object: written as "meta" on ok lines */
 };
 
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,

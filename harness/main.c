@@ -19,6 +19,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run, "score a model on suites (default: builtin:geometry on synth)" },
 	{ "report", cmd_report, "rebuild the reports of a run directory from its journal" },
+	{ "compare", cmd_compare, "compare two runs (paired) and gate on a significant drop" },
 	{ "list", cmd_list, "list suites, templates, models or relations" },
 	{ "data", cmd_data, "check datasets (data check vsr: counts, balance, leakage)" },
 };

@@ -75,6 +75,7 @@ static struct suite_metrics *suite_get(struct metrics *m, const char *name)
 	memmove(m->suites + lo + 1, m->suites + lo, (m->n_suites - lo) * sizeof(*m->suites));
 	memset(&m->suites[lo], 0, sizeof(m->suites[lo]));
 	m->suites[lo].name = xstrdup(name);
+	m->suites[lo].id = (uint32_t)m->n_suites;
 	m->n_suites++;
 	return &m->suites[lo];
 }
@@ -82,24 +83,28 @@ static struct suite_metrics *suite_get(struct metrics *m, const char *name)
 /* A failed task, kept aside until we know whether a later line answered it. */
 struct failed {
 	uint64_t key;
-	char *suite, *relation, *category, *tmpl;
+	char *suite, *relation, *category, *tmpl, *format, *variant;
 };
 
 struct ctx {
 	struct metrics *m;
+	struct sens_collector sens;
 	struct keyset counted;
 	struct failed *failed;
 	size_t n_failed, cap_failed;
 };
 
 static void each_group(struct suite_metrics *sm, const char *category, const char *relation,
-		       const char *tmpl, void (*fn)(struct acc *, const void *), const void *arg)
+		       const char *tmpl, const char *format, const char *variant,
+		       void (*fn)(struct acc *, const void *), const void *arg)
 {
 	fn(&sm->all, arg);
 	fn(groups_get(&sm->by_category, category ? category : "(none)"), arg);
 	if (relation)
 		fn(groups_get(&sm->by_relation, relation), arg);
 	fn(groups_get(&sm->by_template, tmpl), arg);
+	fn(groups_get(&sm->by_format, format), arg);
+	fn(groups_get(&sm->by_variant, variant), arg);
 }
 
 static void add_scored(struct acc *a, const void *arg)
@@ -133,6 +138,8 @@ static int on_sample(const struct sample *s, void *p)
 		f->relation = s->relation ? xstrdup(s->relation) : NULL;
 		f->category = s->category ? xstrdup(s->category) : NULL;
 		f->tmpl = xstrdup(s->tmpl);
+		f->format = xstrdup(s->format);
+		f->variant = xstrdup(s->variant);
 		return 0;
 	}
 	if (!keyset_add(&c->counted, s->key)) {
@@ -140,11 +147,23 @@ static int on_sample(const struct sample *s, void *p)
 		return 0;
 	}
 	add_scored(&c->m->all, s);
-	each_group(suite_get(c->m, s->suite), s->category, s->relation, s->tmpl, add_scored, s);
+	{
+		struct suite_metrics *sm = suite_get(c->m, s->suite);
+		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
+		sens_add(&c->sens, s, sm->id);
+	}
 	return 0;
 }
 
 int metrics_from_journal(const char *path, struct metrics *m, char *err)
+{
+	struct metrics_opts o = { 1000, 1 };
+
+	return metrics_from_journal_opts(path, &o, m, err);
+}
+
+int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, struct metrics *m,
+			      char *err)
 {
 	struct ctx c;
 	int r;
@@ -152,6 +171,9 @@ int metrics_from_journal(const char *path, struct metrics *m, char *err)
 	memset(m, 0, sizeof(*m));
 	memset(&c, 0, sizeof(c));
 	c.m = m;
+	m->resamples = o->resamples;
+	m->seed = o->seed;
+	m->journal = xstrdup(path);
 	r = journal_scan(path, 0, on_sample, &c, &m->torn, err);
 	for (size_t i = 0; i < c.n_failed; i++) {
 		struct failed *f = &c.failed[i];
@@ -159,8 +181,10 @@ int metrics_from_journal(const char *path, struct metrics *m, char *err)
 		if (!r && keyset_add(&c.counted, f->key)) {
 			m->all.errors++;
 			each_group(suite_get(m, f->suite), f->category, f->relation, f->tmpl,
-				   add_error, NULL);
+				   f->format, f->variant, add_error, NULL);
 		}
+		free(f->format);
+		free(f->variant);
 		free(f->suite);
 		free(f->relation);
 		free(f->category);
@@ -168,6 +192,9 @@ int metrics_from_journal(const char *path, struct metrics *m, char *err)
 	}
 	free(c.failed);
 	keyset_release(&c.counted);
+	for (size_t i = 0; !r && i < m->n_suites; i++)
+		sens_compute(&c.sens, m->suites[i].id, o->resamples, o->seed, &m->suites[i].sens);
+	sens_release(&c.sens);
 	if (r)
 		metrics_release(m);
 	return r;
@@ -180,7 +207,10 @@ void metrics_release(struct metrics *m)
 		groups_release(&m->suites[i].by_category);
 		groups_release(&m->suites[i].by_relation);
 		groups_release(&m->suites[i].by_template);
+		groups_release(&m->suites[i].by_format);
+		groups_release(&m->suites[i].by_variant);
 	}
 	free(m->suites);
+	free(m->journal);
 	memset(m, 0, sizeof(*m));
 }

@@ -9,6 +9,9 @@
 #define VSR_METRICS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sensitivity.h"
 
 struct acc {
 	size_t tasks;    /* answered by the model (parsed or not) */
@@ -33,8 +36,10 @@ struct groups {
 
 struct suite_metrics {
 	char *name;
+	uint32_t id; /* order of first appearance, for the sensitivity records */
 	struct acc all;
-	struct groups by_category, by_relation, by_template;
+	struct groups by_category, by_relation, by_template, by_format, by_variant;
+	struct sens_result sens;
 };
 
 struct metrics {
@@ -44,9 +49,20 @@ struct metrics {
 	size_t lines;      /* journal lines read */
 	size_t duplicates; /* answered lines for a key already counted */
 	int torn;          /* the journal ended in a torn line */
+	char *journal;     /* the path it was read from (owned): report.html reads it again */
+	size_t resamples;  /* bootstrap resamples behind the sensitivity intervals */
+	uint64_t seed;     /* and their seed */
 };
 
+struct metrics_opts {
+	size_t resamples; /* bootstrap resamples (default 1000) */
+	uint64_t seed;    /* bootstrap seed (default 1) */
+};
+
+/* With the default options. */
 int metrics_from_journal(const char *path, struct metrics *m, char *err);
+int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, struct metrics *m,
+			      char *err);
 void metrics_release(struct metrics *m);
 
 /* Accumulates one scored task; exposed for tests. */

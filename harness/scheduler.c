@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "extract.h"
+#include "imgvar.h"
 #include "progress.h"
 #include "util.h"
 
@@ -55,6 +56,8 @@ void job_free(struct job *j)
 {
 	if (!j)
 		return;
+	image_release(&j->hflip);
+	free(j->rotated);
 	for (size_t i = 0; i < j->n_tasks; i++)
 		free(j->tasks[i].prompt);
 	free(j->tasks);
@@ -116,20 +119,48 @@ struct job *sched_take(struct sched *s, int block)
 	return j;
 }
 
-int sched_load_image(struct sched *s, const struct job *j, struct image *img,
+int sched_load_image(struct sched *s, struct job *j, struct image *img,
 		     struct sched_batch *b)
 {
 	char err[VSR_ERR_MAX];
 	double c0 = thread_cpu_seconds();
 	int r = j->suite->ops->load_image(j->suite->priv, &j->item, img, err);
 
+	for (size_t k = 0; !r && k < j->n_tasks; k++) {
+		if (j->tasks[k].image != IMG_HFLIP)
+			continue;
+		if ((r = image_hflip(img, &j->hflip, err))) {
+			char msg[VSR_ERR_MAX + 128];
+			snprintf(msg, sizeof(msg), "cannot mirror the image of %s %s: %s", j->suite->name,
+				 j->item.id, err);
+			size_t n = strlen(msg) < VSR_ERR_MAX ? strlen(msg) : VSR_ERR_MAX - 1;
+			memcpy(err, msg, n);
+			err[n] = '\0';
+			image_release(img);
+		}
+		break;
+	}
 	b->cpu_image += thread_cpu_seconds() - c0;
 	if (r)
 		sched_fail(s, r, err);
 	return r;
 }
 
-void sched_request(const struct sched *s, const struct job *j, size_t k,
+/* The item's options shifted left by r: option k shows original (k + r) % n. */
+static char **rotated_choices(struct job *j, size_t r)
+{
+	size_t n = j->item.n_choices;
+
+	if (!r)
+		return j->item.choices;
+	if (!j->rotated)
+		j->rotated = xcalloc(n, sizeof(*j->rotated));
+	for (size_t k = 0; k < n; k++)
+		j->rotated[k] = j->item.choices[(k + r) % n];
+	return j->rotated;
+}
+
+void sched_request(const struct sched *s, struct job *j, size_t k,
 		   const struct image *img, char *id, struct vsrbench_request *req)
 {
 	const struct task *t = &j->tasks[k];
@@ -140,12 +171,16 @@ void sched_request(const struct sched *s, const struct job *j, size_t k,
 	req->struct_size = sizeof(*req);
 	req->id = id;
 	req->prompt = t->prompt;
+	if (t->image == IMG_HFLIP)
+		img = &j->hflip;
+	else if (t->image == IMG_BLIND)
+		img = NULL;
 	req->image = img && img->bytes ? img->bytes : NULL;
 	req->image_len = req->image ? img->len : 0;
 	req->image_mime = req->image ? img->mime : NULL;
 	if (j->item.n_choices) {
-		/* A multiple-choice item brings its own options. */
-		req->choices = (const char *const *)j->item.choices;
+		/* A multiple-choice item brings its own options, maybe rotated. */
+		req->choices = (const char *const *)rotated_choices(j, t->rotation);
 		req->n_choices = j->item.n_choices;
 	} else {
 		req->choices = tpl->n_choices ? tpl->choices : NULL;
@@ -167,13 +202,13 @@ static void task_meta(const struct job *j, size_t k, struct sample_meta *m)
 	m->item = it->id;
 	m->tmpl = t->id;
 	m->format = tfmt_name(t->fmt);
-	m->variant = "base";
+	m->variant = j->tasks[k].variant;
 	m->relation = it->relation;
 	m->category = it->category;
 	m->group = it->group;
 	m->prompt = j->tasks[k].prompt;
 	m->image = it->image_path;
-	m->label = it->label;
+	m->label = j->tasks[k].label;
 }
 
 void sched_complete(struct sched *s, struct job *j, struct task_result *res,
@@ -185,12 +220,17 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 		struct sample_meta m;
 
 		task_meta(j, k, &m);
+		m.meta_json = res[k].meta_json;
 		if (res[k].ok) {
-			answer_t a = j->item.n_choices
-				? extract_answer(res[k].text, (const char *const *)j->item.choices,
-						 NULL, j->item.n_choices)
+			size_t n = j->item.n_choices, rot = j->tasks[k].rotation;
+			answer_t a = n
+				? extract_answer(res[k].text,
+						 (const char *const *)rotated_choices(j, rot), NULL, n)
 				: extract_answer(res[k].text, t->n_choices ? t->choices : NULL,
 						 t->choice_answer, t->n_choices);
+			/* Journal letters refer to the options as the dataset orders them. */
+			if (n && rot && ANS_IS_LETTER(a))
+				a = ANS_LETTER((answer_t)(((size_t)(a - ANS_LETTER(0)) + rot) % n));
 			sample_format_ok(&b->lines, &m, res[k].text, a, res[k].ms);
 			b->answered += a != ANS_INVALID;
 			b->correct += a == m.label;
@@ -201,6 +241,8 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 		b->done++;
 		free(res[k].text);
 		res[k].text = NULL;
+		free(res[k].meta_json);
+		res[k].meta_json = NULL;
 	}
 	job_free(j);
 	pthread_mutex_lock(&s->mu);

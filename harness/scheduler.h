@@ -21,10 +21,21 @@
 #include "item.h"
 #include "journal.h"
 
+/* Which image a task shows the model. */
+enum image_variant {
+	IMG_ORIG = 0,
+	IMG_HFLIP, /* mirrored left-right */
+	IMG_BLIND, /* no image at all */
+};
+
 struct task {
 	uint64_t key;
 	const struct template *tpl; /* borrowed from the template set */
 	char *prompt;
+	const char *variant;        /* static: "base", "converse", "hflip", "converse+blind" ... */
+	enum image_variant image;
+	answer_t label;             /* the expected answer of this variant */
+	size_t rotation;            /* multiple choice: options shifted by this much (0: as given) */
 };
 
 struct job {
@@ -32,6 +43,8 @@ struct job {
 	const struct suite *suite; /* borrowed */
 	struct task *tasks;
 	size_t n_tasks;
+	struct image hflip;        /* the mirrored image, made by sched_load_image when needed */
+	char **rotated;            /* scratch for rotated options (n_choices entries) */
 };
 
 void job_free(struct job *j);
@@ -84,6 +97,7 @@ struct task_result {
 	char error[256]; /* why, when !ok */
 	int attempts;
 	double ms;       /* model latency of this task */
+	char *meta_json; /* NULL, or malloc'd JSON object for the journal's "meta"; sched_complete frees it */
 };
 
 struct sched_batch {
@@ -94,11 +108,19 @@ struct sched_batch {
 #define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0 }
 
 struct job *sched_take(struct sched *s, int block);
-/* 0, or fails the whole run (sched_fail) and returns the error code. */
-int sched_load_image(struct sched *s, const struct job *j, struct image *img,
+/*
+ * Loads the item's image into img (caller releases it) and, when a task of
+ * the job needs it, makes the mirrored copy the job keeps.  0, or fails the
+ * whole run (sched_fail) and returns the error code.
+ */
+int sched_load_image(struct sched *s, struct job *j, struct image *img,
 		     struct sched_batch *b);
-/* Fills req for task k of j; id must hold 17 bytes and outlive req. */
-void sched_request(const struct sched *s, const struct job *j, size_t k,
+/*
+ * Fills req for task k of j: the variant's image (none for blind), the
+ * options in the task's rotation.  id must hold 17 bytes; req borrows from
+ * j and img until the next sched_request on the same job.
+ */
+void sched_request(const struct sched *s, struct job *j, size_t k,
 		   const struct image *img, char *id, struct vsrbench_request *req);
 /* Takes res[0..j->n_tasks) and the job; lines go to b until sched_flush. */
 void sched_complete(struct sched *s, struct job *j, struct task_result *res,

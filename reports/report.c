@@ -44,6 +44,53 @@ int groups_spread(const struct groups *gs, struct spread *sp)
 	return 1;
 }
 
+int sens_any(const struct sens_result *sr)
+{
+	for (int f = 0; f < SENS_N; f++)
+		if (sr->fig[f].present)
+			return 1;
+	return 0;
+}
+
+static void pct3(struct buf *out, const struct sens_value *v)
+{
+	buf_addf(out, "%.0f%% [%.0f, %.0f]", 100 * v->value, 100 * v->ci_low, 100 * v->ci_high);
+}
+
+/* Each line stays under 100 columns for the terminal summary. */
+void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent)
+{
+	const struct sens_value *f = sr->fig;
+
+	if (f[SENS_LANGUAGE].present) {
+		buf_addf(out, "%slanguage: answers move with the wording on ", indent);
+		pct3(out, &f[SENS_LANGUAGE]);
+		buf_addf(out, " of variant pairs (%zu items)\n", f[SENS_LANGUAGE].n);
+		buf_addf(out, "%sconsistency: ", indent);
+		pct3(out, &f[SENS_CONSISTENCY]);
+		buf_adds(out, " of items are right under every wording\n");
+	}
+	if (f[SENS_FLIP].present) {
+		buf_addf(out, "%svision: mirroring changes ", indent);
+		pct3(out, &f[SENS_FLIP]);
+		buf_addf(out, " of the answers that should change (%zu pairs)\n", f[SENS_FLIP].n);
+		buf_addf(out, "%svision: both answers right on ", indent);
+		pct3(out, &f[SENS_FLIP_PAIR]);
+		buf_adds(out, " of those mirrored pairs\n");
+	}
+	if (f[SENS_KEEP].present) {
+		buf_addf(out, "%svision: mirroring keeps ", indent);
+		pct3(out, &f[SENS_KEEP]);
+		buf_addf(out, " of the answers that should stay (%zu pairs)\n", f[SENS_KEEP].n);
+	}
+	if (f[SENS_BLIND_GAP].present)
+		buf_addf(out, "%sblind gap: %+.1f points [%+.1f, %+.1f] (%.1f%% with the image, %.1f%% "
+			      "without)\n",
+			 indent, 100 * f[SENS_BLIND_GAP].value, 100 * f[SENS_BLIND_GAP].ci_low,
+			 100 * f[SENS_BLIND_GAP].ci_high, 100 * f[SENS_ACC_IMAGE].value,
+			 100 * f[SENS_ACC_BLIND].value);
+}
+
 /* The formats `vsrbench report --format` knows, and the file each writes. */
 static const struct {
 	const char *format;
@@ -52,6 +99,8 @@ static const struct {
 } writers[] = {
 	{ "json", "report.json", report_json },
 	{ "md", "report.md", report_md },
+	{ "html", "report.html", report_html },
+	{ "junit", "junit.xml", report_junit },
 };
 #define N_WRITERS (sizeof(writers) / sizeof(writers[0]))
 
@@ -158,6 +207,14 @@ void report_summary(FILE *fp, const struct metrics *m)
 		summary_groups(fp, "by category", &sm->by_category, 12);
 		summary_groups(fp, "by relation", &sm->by_relation, 16);
 		summary_groups(fp, "by template", &sm->by_template, 12);
+		summary_groups(fp, "by answer format", &sm->by_format, 6);
+		summary_groups(fp, "by variant", &sm->by_variant, 12);
+		if (sens_any(&sm->sens)) {
+			struct buf d = BUF_INIT;
+			sens_diagnosis(&d, &sm->sens, "  ");
+			fputs(d.ptr, fp);
+			buf_release(&d);
+		}
 		{
 			struct spread sp;
 			if (groups_spread(&sm->by_template, &sp))

@@ -22,6 +22,8 @@ typedef int (*report_fn)(const struct metrics *m, const cJSON *run, struct buf *
 
 int report_json(const struct metrics *m, const cJSON *run, struct buf *out);
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out);
+int report_html(const struct metrics *m, const cJSON *run, struct buf *out);
+int report_junit(const struct metrics *m, const cJSON *run, struct buf *out);
 
 /* VSR_EUSAGE naming the first unknown name in a comma list of formats. */
 int reports_check(const char *formats, char *err);
@@ -44,6 +46,11 @@ struct spread {
 };
 /* Returns 0 when there are fewer than two groups with tasks. */
 int groups_spread(const struct groups *gs, struct spread *sp);
+
+/* Does the suite have any sensitivity figure? */
+int sens_any(const struct sens_result *sr);
+/* The plain-words diagnosis (one line per finding) for md and the summary. */
+void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent);
 
 /* Shared by writers: ratio or 0 for an empty denominator. */
 double ratio(size_t k, size_t n);

@@ -54,6 +54,28 @@ static cJSON *groups_json(const struct groups *gs)
 	return o;
 }
 
+static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result *sr)
+{
+	cJSON *o = cJSON_CreateObject(), *b = cJSON_AddObjectToObject(o, "bootstrap");
+
+	cJSON_AddNumberToObject(b, "resamples", (double)m->resamples);
+	cJSON_AddNumberToObject(b, "seed", (double)m->seed);
+	cJSON_AddStringToObject(b, "unit", "image");
+	cJSON_AddNumberToObject(b, "clusters", (double)sr->clusters);
+	for (int f = 0; f < SENS_N; f++) {
+		const struct sens_value *v = &sr->fig[f];
+		cJSON *x;
+		if (!v->present)
+			continue;
+		x = cJSON_AddObjectToObject(o, sens_names[f]);
+		cJSON_AddNumberToObject(x, "value", r6(v->value));
+		cJSON_AddNumberToObject(x, "ci_low", r6(v->ci_low));
+		cJSON_AddNumberToObject(x, "ci_high", r6(v->ci_high));
+		cJSON_AddNumberToObject(x, "n", (double)v->n);
+	}
+	return o;
+}
+
 static void copy_field(cJSON *dst, const cJSON *run, const char *key)
 {
 	const cJSON *v = run ? cJSON_GetObjectItemCaseSensitive(run, key) : NULL;
@@ -77,6 +99,7 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	copy_field(runo, run, "templates");
 	copy_field(runo, run, "generation");
 	copy_field(runo, run, "seed");
+	copy_field(runo, run, "perturbations");
 	cJSON_AddItemToObject(root, "overall", acc_json(&m->all));
 	suites = cJSON_AddObjectToObject(root, "suites");
 	for (size_t i = 0; i < m->n_suites; i++) {
@@ -85,6 +108,10 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		cJSON_AddItemToObject(o, "by_category", groups_json(&sm->by_category));
 		cJSON_AddItemToObject(o, "by_relation", groups_json(&sm->by_relation));
 		cJSON_AddItemToObject(o, "by_template", groups_json(&sm->by_template));
+		cJSON_AddItemToObject(o, "by_format", groups_json(&sm->by_format));
+		cJSON_AddItemToObject(o, "by_variant", groups_json(&sm->by_variant));
+		if (sens_any(&sm->sens))
+			cJSON_AddItemToObject(o, "sensitivity", sensitivity_json(m, &sm->sens));
 		cJSON_AddItemToObject(suites, sm->name, o);
 	}
 	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);

@@ -153,6 +153,14 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
 		template_spread_md(out, &sm->by_template);
+		group_table(out, "By answer format", "format", &sm->by_format, 0);
+		group_table(out, "By variant", "variant", &sm->by_variant, 0);
+		if (sens_any(&sm->sens)) {
+			buf_addf(out, "\n### Diagnosis\n\nIntervals: percentile bootstrap over %zu images, "
+				      "%zu resamples, seed %llu.\n\n",
+				 sm->sens.clusters, m->resamples, (unsigned long long)m->seed);
+			sens_diagnosis(out, &sm->sens, "- ");
+		}
 	}
 	return out->capped ? VSR_EDATA : 0;
 }

@@ -64,6 +64,8 @@ struct suite_ops {
 	 * facts for `vsrbench list suites --verbose` (items, unsplit captions).
 	 */
 	int (*inspect)(const struct suite_config *cfg, FILE *fp, char *err);
+	/* The -t spec `run` uses when none is given (NULL: "single"). */
+	const char *default_templates;
 };
 
 struct suite {

@@ -123,6 +123,22 @@ static const struct builtin bank[] = {
 
 #define N_BANK (sizeof(bank) / sizeof(bank[0]))
 
+/*
+ * Question templates: the dataset's own question, for MME, MMBench and SEED.
+ * Not in "pool" (they do not apply to caption items); picked by id or as a
+ * suite's default.  q01 is MME's protocol (its questions already end with
+ * "Please answer yes or no.").  mc01 is the multiple-choice prompt of
+ * LLaVA's MMBench/SEED evaluation: hint, question, one "A. text" line per
+ * option, then the instruction.
+ */
+static const struct builtin qbank[] = {
+	{ "q01", TF_YESNO, LO_NONE, "[question]" },
+	{ "mc01", TF_CHOICE, LO_NONE,
+	  "[hint][question]\n[options]\nAnswer with the option's letter from the given choices directly." },
+};
+
+#define N_QBANK (sizeof(qbank) / sizeof(qbank[0]))
+
 /* Placeholders, in the order of their TPL_NEEDS_* bits. */
 static const struct {
 	const char *name; /* with brackets */
@@ -133,7 +149,14 @@ static const struct {
 	{ "[subject]", 9, TPL_NEEDS_SUBJECT },
 	{ "[relation]", 10, TPL_NEEDS_RELATION },
 	{ "[object]", 8, TPL_NEEDS_OBJECT },
+	{ "[question]", 10, TPL_NEEDS_QUESTION },
+	{ "[hint]", 6, TPL_NEEDS_HINT },
+	{ "[options]", 9, TPL_NEEDS_OPTIONS },
 };
+
+#define KNOWN_PLACEHOLDERS \
+	"[caption], [subject], [relation], [object], [question], [hint], [options]"
+
 
 #define N_PLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
 
@@ -146,6 +169,7 @@ const char *tfmt_name(enum tfmt f)
 	case TF_YESNO: return "yesno";
 	case TF_TRUEFALSE: return "truefalse";
 	case TF_LETTER: return "letter";
+	case TF_CHOICE: return "choice";
 	}
 	return "unknown";
 }
@@ -222,7 +246,7 @@ static int scan_placeholders(const char *text, unsigned *needs, char *why, size_
 				break;
 		if (k == N_PLACEHOLDERS) {
 			snprintf(why, whylen,
-				 "unknown placeholder '%.*s' (known: [caption], [subject], [relation], [object])",
+				 "unknown placeholder '%.*s' (known: " KNOWN_PLACEHOLDERS ")",
 				 len > 80 ? 80 : (int)len, p);
 			return -1;
 		}
@@ -279,6 +303,9 @@ static const struct builtin *builtin_find(const char *id, size_t len)
 	for (i = 0; i < N_BANK; i++)
 		if (strlen(bank[i].id) == len && !memcmp(bank[i].id, id, len))
 			return &bank[i];
+	for (i = 0; i < N_QBANK; i++)
+		if (strlen(qbank[i].id) == len && !memcmp(qbank[i].id, id, len))
+			return &qbank[i];
 	return NULL;
 }
 
@@ -346,6 +373,7 @@ static int parse_format(const char *s, enum tfmt *fmt, enum letter_order *order)
 		{ "truefalse", TF_TRUEFALSE, LO_NONE },
 		{ "letter-yes-no", TF_LETTER, LO_YES_NO },
 		{ "letter-no-yes", TF_LETTER, LO_NO_YES },
+		{ "choice", TF_CHOICE, LO_NONE },
 	};
 	size_t i;
 
@@ -463,7 +491,7 @@ static int load_file(struct template_set *set, const char *path, char *err)
 		}
 		if (parse_format(cols[1], &fmt, &order)) {
 			rc = err_set(err, VSR_EDATA,
-				     "%s:%zu: unknown format '%.80s' (expected yesno, truefalse, letter-yes-no or letter-no-yes)",
+				     "%s:%zu: unknown format '%.80s' (expected yesno, truefalse, letter-yes-no, letter-no-yes or choice)",
 				     path, lineno, cols[1]);
 			goto out;
 		}
@@ -477,7 +505,7 @@ static int load_file(struct template_set *set, const char *path, char *err)
 		}
 		if (!needs) {
 			rc = err_set(err, VSR_EDATA,
-				     "%s:%zu: template '%s' uses no placeholder ([caption], [subject], [relation], [object]), so it would ask the same thing about every item",
+				     "%s:%zu: template '%s' uses no placeholder (" KNOWN_PLACEHOLDERS "), so it would ask the same thing about every item",
 				     path, lineno, cols[0]);
 			goto out;
 		}
@@ -561,6 +589,11 @@ int template_set_load(struct template_set *set, const char *spec, char *err)
 /* Expansion                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The text a placeholder stands for in an item, or NULL when the item lacks
+ * it.  [hint] is optional on question items ("" when there is none);
+ * [options] is built by add_options, here only "" says the item has some.
+ */
 static const char *item_field(const struct item *it, unsigned bit)
 {
 	switch (bit) {
@@ -568,32 +601,64 @@ static const char *item_field(const struct item *it, unsigned bit)
 	case TPL_NEEDS_SUBJECT: return it->subject;
 	case TPL_NEEDS_RELATION: return it->relation;
 	case TPL_NEEDS_OBJECT: return it->object;
+	case TPL_NEEDS_QUESTION: return it->question;
+	case TPL_NEEDS_HINT: return it->question ? (it->hint ? it->hint : "") : NULL;
+	case TPL_NEEDS_OPTIONS: return it->n_choices ? "" : NULL;
 	}
 	return NULL;
 }
 
+/* A choice template needs an item with options; the others one without. */
+static int format_fits(const struct template *t, const struct item *it)
+{
+	return (t->fmt == TF_CHOICE) == (it->n_choices > 0);
+}
+
 int template_applies(const struct template *t, const struct item *it)
 {
+	if (!format_fits(t, it))
+		return 0;
 	for (size_t k = 0; k < N_PLACEHOLDERS; k++)
 		if ((t->needs & placeholders[k].bit) && !item_field(it, placeholders[k].bit))
 			return 0;
 	return 1;
 }
 
+/* "A. text\nB. text..." (no final newline), the options of a question item. */
+static int add_options(struct buf *out, const struct item *it)
+{
+	for (size_t k = 0; k < it->n_choices && k < 26; k++)
+		if (buf_addf(out, "%s%c. %s", k ? "\n" : "", (int)('A' + k),
+			     it->choices[k] ? it->choices[k] : ""))
+			return -1;
+	return 0;
+}
+
 int template_expand(const struct template *t, const struct item *it, struct buf *out,
 		    char *err)
 {
 	const char *p = t->text, *run = p;
+	const char *id = it->id ? it->id : "(no id)";
 	size_t k;
 
+	if (!format_fits(t, it))
+		return t->fmt == TF_CHOICE
+			? err_set(err, VSR_EDATA,
+				  "template %s asks for one of the item's options but item %s has none",
+				  t->id, id)
+			: err_set(err, VSR_EDATA,
+				  "template %s asks for %s but item %s is multiple-choice (use a choice "
+				  "template such as mc01)",
+				  t->id, template_format_name(t), id);
 	for (k = 0; k < N_PLACEHOLDERS; k++)
 		if ((t->needs & placeholders[k].bit) && !item_field(it, placeholders[k].bit))
 			return err_set(err, VSR_EDATA,
 				       "template %s needs %s but item %s has none", t->id,
-				       placeholders[k].name, it->id ? it->id : "(no id)");
+				       placeholders[k].name, id);
 	while ((p = strchr(p, '[')) != NULL) {
 		const char *val = NULL;
 		size_t len = 0;
+		int r;
 
 		for (k = 0; k < N_PLACEHOLDERS; k++) {
 			if (!strncmp(p, placeholders[k].name, placeholders[k].len)) {
@@ -608,8 +673,16 @@ int template_expand(const struct template *t, const struct item *it, struct buf 
 		}
 		if (!val)
 			return err_set(err, VSR_EDATA, "template %s needs %s but item %s has none",
-				       t->id, placeholders[k].name, it->id ? it->id : "(no id)");
-		if (buf_add(out, run, (size_t)(p - run)) || buf_adds(out, val))
+				       t->id, placeholders[k].name, id);
+		if (buf_add(out, run, (size_t)(p - run)))
+			goto toolong;
+		if (placeholders[k].bit == TPL_NEEDS_OPTIONS)
+			r = add_options(out, it);
+		else if (placeholders[k].bit == TPL_NEEDS_HINT)
+			r = *val ? (buf_adds(out, val) || buf_addch(out, '\n')) : 0;
+		else
+			r = buf_adds(out, val);
+		if (r)
 			goto toolong;
 		p += len;
 		run = p;
@@ -619,7 +692,7 @@ int template_expand(const struct template *t, const struct item *it, struct buf 
 	return 0;
 toolong:
 	return err_set(err, VSR_EDATA, "prompt from template %s for item %s is too long", t->id,
-		       it->id ? it->id : "(no id)");
+		       id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -631,14 +704,15 @@ void template_list(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "%-6s %-14s %s\n", "ID", "FORMAT", "TEXT");
-	for (i = 0; i < N_BANK; i++) {
-		const char *f = bank[i].order == LO_YES_NO ? "letter-yes-no"
-			      : bank[i].order == LO_NO_YES ? "letter-no-yes"
-							   : tfmt_name(bank[i].fmt);
+	for (i = 0; i < N_BANK + N_QBANK; i++) {
+		const struct builtin *b = i < N_BANK ? &bank[i] : &qbank[i - N_BANK];
+		const char *f = b->order == LO_YES_NO ? "letter-yes-no"
+			      : b->order == LO_NO_YES ? "letter-no-yes"
+						      : tfmt_name(b->fmt);
 		const char *s;
 
-		fprintf(fp, "%-6s %-14s ", bank[i].id, f);
-		for (s = bank[i].text; *s; s++) {
+		fprintf(fp, "%-6s %-14s ", b->id, f);
+		for (s = b->text; *s; s++) {
 			if (*s == '\n')
 				fputs("\\n", fp);
 			else
@@ -647,9 +721,9 @@ void template_list(FILE *fp)
 		fputc('\n', fp);
 	}
 	fprintf(fp,
-		"\n-t single uses %s; -t pool uses all %zu; -t ID,ID,... picks some.\n"
+		"\n-t single uses %s; -t pool uses the %zu caption ones; -t ID,ID,... picks some.\n"
 		"-t FILE reads your own: one per line, ID<TAB>FORMAT<TAB>TEXT, FORMAT one of\n"
-		"yesno, truefalse, letter-yes-no, letter-no-yes; '#' starts a comment.\n"
-		"Placeholders: [caption], [subject], [relation], [object].\n",
+		"yesno, truefalse, letter-yes-no, letter-no-yes, choice; '#' starts a comment.\n"
+		"Placeholders: " KNOWN_PLACEHOLDERS ".\n",
 		TEMPLATE_CANONICAL_ID, N_BANK);
 }

@@ -2,14 +2,23 @@
  * template: the instruction template bank.
  *
  * A template turns an item into a prompt.  Placeholders: [caption],
- * [subject], [relation], [object]; any other [word] is an error at load time.
- * Each template has an answer format: yes/no, true/false or letter options
- * (for letters the template also says which choice each letter stands for).
+ * [subject], [relation], [object] (caption items: VSR, synth) and
+ * [question], [hint], [options] (question items: MME, MMBench, SEED); any
+ * other [word] is an error at load time.  [hint] is the item's hint and a
+ * newline, or nothing when a question item has no hint; [options] is
+ * "A. text\nB. text..." from the item's own choices.
+ * Each template has an answer format: yes/no, true/false, letter options
+ * (for letters the template also says which choice each letter stands for),
+ * or "choice": a letter among the item's own options (multiple-choice items).
+ * A choice template applies only to items with options and the others only
+ * to items without (template_applies).
  *
  * Selection (-t): "single" (the canonical template), "pool" (the whole
  * built-in bank), "ID,ID,..." (chosen built-in ids), or a path to a file of
  * the user's own: one template per line, `ID<TAB>FORMAT<TAB>TEXT`, FORMAT one
- * of yesno, truefalse, letter-yes-no, letter-no-yes; '#' starts a comment.
+ * of yesno, truefalse, letter-yes-no, letter-no-yes, choice; '#' starts a
+ * comment.  "pool" is the caption bank; the question templates (q01, mc01)
+ * are chosen by id or by a suite's default (suite_ops.default_templates).
  */
 #ifndef VSR_TEMPLATE_H
 #define VSR_TEMPLATE_H
@@ -23,6 +32,7 @@ enum tfmt {
 	TF_YESNO = 0,
 	TF_TRUEFALSE,
 	TF_LETTER, /* options A/B; choices[] says what each letter means */
+	TF_CHOICE, /* a letter among the item's own options (MMBench, SEED) */
 };
 
 struct template {
@@ -40,6 +50,9 @@ struct template {
 #define TPL_NEEDS_SUBJECT 2u
 #define TPL_NEEDS_RELATION 4u
 #define TPL_NEEDS_OBJECT 8u
+#define TPL_NEEDS_QUESTION 16u
+#define TPL_NEEDS_HINT 32u
+#define TPL_NEEDS_OPTIONS 64u
 
 struct template_set {
 	struct template *t;

@@ -1,0 +1,118 @@
+/*
+ * -m anthropic: the Anthropic Messages API.  POST {base_url}/messages with
+ * x-api-key and anthropic-version headers, the image as a base64 "source"
+ * block before the text; the reply is the text blocks of "content".
+ * The API has no seed: runs at temperature 0 are as repeatable as it gets.
+ */
+#include <string.h>
+
+#include "../harness/util.h"
+#include "remote.h"
+
+static const char *const keys[] = { "anthropic_version", NULL };
+static const char *const answer_keys[] = { "anthropic_version", NULL };
+
+static int anthropic_setup(struct http_cfg *c, const char **default_url, int *key_required,
+			   const char **key_env, char *err)
+{
+	const char *ver = http_opt(c, "anthropic_version");
+	struct buf h = BUF_INIT;
+
+	(void)default_url;
+	(void)key_required;
+	(void)key_env;
+	if (!c->model)
+		return err_set(err, VSR_EUSAGE,
+			       "-m anthropic needs -M model=NAME (e.g. claude-sonnet-4-5)");
+	buf_adds(&c->path, "/messages");
+	buf_addf(&h, "anthropic-version: %s", ver ? ver : "2023-06-01");
+	c->headers = curl_slist_append(c->headers, h.ptr);
+	if (c->key) {
+		buf_reset(&h);
+		buf_addf(&h, "x-api-key: %s", c->key);
+		c->headers = curl_slist_append(c->headers, h.ptr);
+		memset(h.ptr, 0, h.len);
+	}
+	buf_release(&h);
+	return 0;
+}
+
+static int anthropic_build(const struct http_cfg *c, const struct vsrbench_request *req,
+			   const struct http_image *img, struct buf *body)
+{
+	cJSON *root = cJSON_CreateObject(), *m, *content, *part, *src;
+	int r;
+
+	cJSON_AddStringToObject(root, "model", c->model);
+	cJSON_AddNumberToObject(root, "max_tokens", req->max_tokens);
+	cJSON_AddNumberToObject(root, "temperature", req->temperature);
+	if (c->system)
+		cJSON_AddStringToObject(root, "system", c->system);
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	content = cJSON_AddArrayToObject(m, "content");
+	if (img->b64) {
+		part = cJSON_CreateObject();
+		cJSON_AddStringToObject(part, "type", "image");
+		src = cJSON_AddObjectToObject(part, "source");
+		cJSON_AddStringToObject(src, "type", "base64");
+		cJSON_AddStringToObject(src, "media_type", img->mime ? img->mime : "image/png");
+		cJSON_AddItemToObject(src, "data", http_image_slot());
+		cJSON_AddItemToArray(content, part);
+	}
+	part = cJSON_CreateObject();
+	cJSON_AddStringToObject(part, "type", "text");
+	cJSON_AddStringToObject(part, "text", req->prompt);
+	cJSON_AddItemToArray(content, part);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "messages"), m);
+	r = http_print(body, root, "", img);
+	cJSON_Delete(root);
+	return r;
+}
+
+static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
+			   char *why, size_t whylen)
+{
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(body, "content"), *part, *v;
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "type"));
+	struct buf b = BUF_INIT;
+
+	(void)c;
+	if (type && !strcmp(type, "error")) {
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(body, "error"), "message"));
+		snprintf(why, whylen, "error in a 200 response: %s", m ? m : "(no message)");
+		return VSRBENCH_ERR_RETRY;
+	}
+	if (!cJSON_IsArray(content)) {
+		snprintf(why, whylen, "no \"content\" array");
+		return VSRBENCH_ERR_FATAL;
+	}
+	cJSON_ArrayForEach(part, content) {
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "type"));
+		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "text"));
+		if (t && !strcmp(t, "text") && s)
+			buf_adds(&b, s);
+	}
+	*text = buf_detach(&b, NULL);
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "model")) && cJSON_IsString(v))
+		cJSON_AddStringToObject(meta, "model", v->valuestring);
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "usage")) && cJSON_IsObject(v))
+		cJSON_AddItemToObject(meta, "usage", cJSON_Duplicate(v, 1));
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "stop_reason")) && cJSON_IsString(v))
+		cJSON_AddStringToObject(meta, "finish_reason", v->valuestring);
+	return VSRBENCH_OK;
+}
+
+const struct http_proto http_anthropic_proto = {
+	.kind = "anthropic",
+	.what = "Anthropic Messages API (ANTHROPIC_API_KEY)",
+	.default_url = "https://api.anthropic.com/v1",
+	.key_env = "ANTHROPIC_API_KEY",
+	.key_required = 1,
+	.keys = keys,
+	.answer_keys = answer_keys,
+	.setup = anthropic_setup,
+	.build = anthropic_build,
+	.parse = anthropic_parse,
+};

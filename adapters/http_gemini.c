@@ -1,0 +1,129 @@
+/*
+ * -m gemini: the Gemini API's generateContent.  POST
+ * {base_url}/models/MODEL:generateContent with the key in an
+ * x-goog-api-key header (never in the URL, where logs would keep it), the
+ * image as inline_data before the text; the reply is the text parts of
+ * candidates[0].content.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "../harness/util.h"
+#include "remote.h"
+
+static const char *const keys[] = { NULL };
+static const char *const answer_keys[] = { NULL };
+
+static int gemini_setup(struct http_cfg *c, const char **default_url, int *key_required,
+			const char **key_env, char *err)
+{
+	const char *m = c->model;
+
+	(void)default_url;
+	(void)key_required;
+	(void)key_env;
+	if (!m)
+		return err_set(err, VSR_EUSAGE, "-m gemini needs -M model=NAME (e.g. gemini-2.5-flash)");
+	if (!strncmp(m, "models/", 7))
+		m += 7;
+	for (const char *p = m; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
+			return err_set(err, VSR_EUSAGE, "-M model=%s: expected letters, digits, '-', '.', '_'",
+				       c->model);
+	buf_addf(&c->path, "/models/%s:generateContent", m);
+	if (c->key) {
+		struct buf h = BUF_INIT;
+		buf_addf(&h, "x-goog-api-key: %s", c->key);
+		c->headers = curl_slist_append(c->headers, h.ptr);
+		memset(h.ptr, 0, h.len);
+		buf_release(&h);
+	}
+	return 0;
+}
+
+static int gemini_build(const struct http_cfg *c, const struct vsrbench_request *req,
+			const struct http_image *img, struct buf *body)
+{
+	cJSON *root = cJSON_CreateObject(), *content, *parts, *part, *gen;
+	int r;
+
+	content = cJSON_CreateObject();
+	cJSON_AddStringToObject(content, "role", "user");
+	parts = cJSON_AddArrayToObject(content, "parts");
+	if (img->b64) {
+		cJSON *inl;
+		part = cJSON_CreateObject();
+		inl = cJSON_AddObjectToObject(part, "inline_data");
+		cJSON_AddStringToObject(inl, "mime_type", img->mime ? img->mime : "image/png");
+		cJSON_AddItemToObject(inl, "data", http_image_slot());
+		cJSON_AddItemToArray(parts, part);
+	}
+	part = cJSON_CreateObject();
+	cJSON_AddStringToObject(part, "text", req->prompt);
+	cJSON_AddItemToArray(parts, part);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "contents"), content);
+	if (c->system) {
+		cJSON *si = cJSON_AddObjectToObject(root, "systemInstruction");
+		part = cJSON_CreateObject();
+		cJSON_AddStringToObject(part, "text", c->system);
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(si, "parts"), part);
+	}
+	gen = cJSON_AddObjectToObject(root, "generationConfig");
+	cJSON_AddNumberToObject(gen, "temperature", req->temperature);
+	cJSON_AddNumberToObject(gen, "maxOutputTokens", req->max_tokens);
+	cJSON_AddNumberToObject(gen, "seed", (double)(req->seed & 0x7fffffff));
+	r = http_print(body, root, "", img);
+	cJSON_Delete(root);
+	return r;
+}
+
+static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
+			char *why, size_t whylen)
+{
+	const cJSON *cand = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(body, "candidates"), 0);
+	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(cand, "content"), "parts");
+	const cJSON *part, *v;
+	struct buf b = BUF_INIT;
+
+	(void)c;
+	if (cJSON_GetObjectItemCaseSensitive(body, "error") && !cand) {
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(body, "error"), "message"));
+		snprintf(why, whylen, "error in a 200 response: %s", m ? m : "(no message)");
+		return VSRBENCH_ERR_RETRY;
+	}
+	if (!cand) {
+		const char *block = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(body, "promptFeedback"), "blockReason"));
+		snprintf(why, whylen, block ? "the prompt was blocked: %s" : "no candidates%s",
+			 block ? block : "");
+		return VSRBENCH_ERR_FATAL;
+	}
+	cJSON_ArrayForEach(part, parts) {
+		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "text"));
+		if (s && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought")))
+			buf_adds(&b, s);
+	}
+	*text = buf_detach(&b, NULL);
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "modelVersion")) && cJSON_IsString(v))
+		cJSON_AddStringToObject(meta, "model", v->valuestring);
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "usageMetadata")) && cJSON_IsObject(v))
+		cJSON_AddItemToObject(meta, "usage", cJSON_Duplicate(v, 1));
+	if ((v = cJSON_GetObjectItemCaseSensitive(cand, "finishReason")) && cJSON_IsString(v))
+		cJSON_AddStringToObject(meta, "finish_reason", v->valuestring);
+	return VSRBENCH_OK;
+}
+
+const struct http_proto http_gemini_proto = {
+	.kind = "gemini",
+	.what = "Google Gemini API generateContent (GEMINI_API_KEY)",
+	.default_url = "https://generativelanguage.googleapis.com/v1beta",
+	.key_env = "GEMINI_API_KEY",
+	.key_required = 1,
+	.keys = keys,
+	.answer_keys = answer_keys,
+	.setup = gemini_setup,
+	.build = gemini_build,
+	.parse = gemini_parse,
+};

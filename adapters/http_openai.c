@@ -1,0 +1,240 @@
+/*
+ * -m openai: the OpenAI chat-completions protocol, which vLLM, SGLang,
+ * LMDeploy, TGI, llama.cpp's server, LM Studio, Ollama (/v1) and Azure
+ * OpenAI all speak.  POST {base_url}/chat/completions with the image as a
+ * data: URI; the reply is choices[0].message.content.
+ *
+ * -M preset=NAME gives the usual base URL and key variable of a server
+ * (table below); -M base_url overrides the URL.  Azure: the deployment is
+ * in the base URL, the key goes in an `api-key` header, and the
+ * api-version query is -M api_version.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/util.h"
+#include "remote.h"
+
+struct preset {
+	const char *name, *url, *key_env;
+	int key_required, api_key_header;
+};
+
+static const struct preset presets[] = {
+	{ "openai", "https://api.openai.com/v1", "OPENAI_API_KEY", 1, 0 },
+	{ "azure", NULL, "AZURE_OPENAI_API_KEY", 1, 1 },
+	{ "vllm", "http://127.0.0.1:8000/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "sglang", "http://127.0.0.1:30000/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "lmdeploy", "http://127.0.0.1:23333/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "tgi", "http://127.0.0.1:8080/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "llamacpp", "http://127.0.0.1:8080/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "ollama", "http://127.0.0.1:11434/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "lmstudio", "http://127.0.0.1:1234/v1", "OPENAI_API_KEY", 0, 0 },
+};
+
+struct openai {
+	const char *detail;
+	const char *max_tokens_field;
+	int send_seed;
+};
+
+static const char *const keys[] = {
+	"preset", "detail", "auth", "api_version", "max_tokens_field", "send_seed", NULL,
+};
+static const char *const answer_keys[] = { "detail", "api_version", "send_seed", NULL };
+
+static int openai_setup(struct http_cfg *c, const char **default_url, int *key_required,
+			const char **key_env, char *err)
+{
+	const char *name = http_opt(c, "preset"), *v;
+	const struct preset *p = NULL;
+	struct openai *o = xcalloc(1, sizeof(*o));
+	int api_key_header = 0;
+
+	c->priv = o;
+	if (name) {
+		struct buf known = BUF_INIT;
+		for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++) {
+			if (!strcmp(presets[i].name, name))
+				p = &presets[i];
+			buf_addf(&known, "%s%s", i ? ", " : "", presets[i].name);
+		}
+		if (!p) {
+			err_set(err, VSR_EUSAGE, "-M preset=%s: unknown (known: %s)", name, known.ptr);
+			buf_release(&known);
+			return VSR_EUSAGE;
+		}
+		buf_release(&known);
+	} else if (!http_opt(c, "base_url")) {
+		p = &presets[0]; /* no URL, no preset: OpenAI itself */
+	}
+	if (p) {
+		*default_url = p->url;
+		*key_required = p->key_required;
+		if (!http_opt(c, "api_key_env"))
+			*key_env = p->key_env;
+		api_key_header = p->api_key_header;
+	}
+	if (p && !p->url && !http_opt(c, "base_url"))
+		return err_set(err, VSR_EUSAGE,
+			       "-M preset=%s needs -M base_url=https://RESOURCE.openai.azure.com/openai/deployments/DEPLOYMENT",
+			       p->name);
+	if ((v = http_opt(c, "auth"))) {
+		if (!strcmp(v, "bearer"))
+			api_key_header = 0;
+		else if (!strcmp(v, "api-key"))
+			api_key_header = 1;
+		else
+			return err_set(err, VSR_EUSAGE, "-M auth=%s: expected bearer or api-key", v);
+	}
+	o->detail = http_opt(c, "detail");
+	if (o->detail && strcmp(o->detail, "low") && strcmp(o->detail, "high") &&
+	    strcmp(o->detail, "auto"))
+		return err_set(err, VSR_EUSAGE, "-M detail=%s: expected low, high or auto", o->detail);
+	o->max_tokens_field = http_opt(c, "max_tokens_field");
+	if (!o->max_tokens_field)
+		o->max_tokens_field = "max_tokens";
+	else if (strcmp(o->max_tokens_field, "max_tokens") &&
+		 strcmp(o->max_tokens_field, "max_completion_tokens"))
+		return err_set(err, VSR_EUSAGE,
+			       "-M max_tokens_field=%s: expected max_tokens or max_completion_tokens",
+			       o->max_tokens_field);
+	o->send_seed = 1;
+	if ((v = http_opt(c, "send_seed"))) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return err_set(err, VSR_EUSAGE, "-M send_seed=%s: expected 0 or 1", v);
+		o->send_seed = v[0] == '1';
+	}
+	if (!c->model && !(p && p->api_key_header))
+		return err_set(err, VSR_EUSAGE,
+			       "-m openai needs -M model=NAME (the served model's name, e.g. the one vLLM was started with)");
+	buf_adds(&c->path, "/chat/completions");
+	if ((v = http_opt(c, "api_version"))) {
+		char *esc = curl_easy_escape(NULL, v, 0);
+		buf_addf(&c->path, "?api-version=%s", esc ? esc : "");
+		curl_free(esc);
+	} else if (p && p->api_key_header) {
+		buf_adds(&c->path, "?api-version=2024-10-21");
+	}
+	if (c->key) {
+		struct buf h = BUF_INIT;
+		buf_addf(&h, api_key_header ? "api-key: %s" : "Authorization: Bearer %s", c->key);
+		c->headers = curl_slist_append(c->headers, h.ptr);
+		memset(h.ptr, 0, h.len);
+		buf_release(&h);
+	}
+	return 0;
+}
+
+static int openai_build(const struct http_cfg *c, const struct vsrbench_request *req,
+			const struct http_image *img, struct buf *body)
+{
+	const struct openai *o = c->priv;
+	cJSON *root = cJSON_CreateObject(), *msgs, *m;
+	struct buf prefix = BUF_INIT;
+	int r;
+
+	if (c->model)
+		cJSON_AddStringToObject(root, "model", c->model);
+	msgs = cJSON_AddArrayToObject(root, "messages");
+	if (c->system) {
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "system");
+		cJSON_AddStringToObject(m, "content", c->system);
+		cJSON_AddItemToArray(msgs, m);
+	}
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "user");
+	if (img->b64) {
+		cJSON *content = cJSON_AddArrayToObject(m, "content"), *part, *iu;
+		part = cJSON_CreateObject();
+		cJSON_AddStringToObject(part, "type", "text");
+		cJSON_AddStringToObject(part, "text", req->prompt);
+		cJSON_AddItemToArray(content, part);
+		part = cJSON_CreateObject();
+		cJSON_AddStringToObject(part, "type", "image_url");
+		iu = cJSON_AddObjectToObject(part, "image_url");
+		cJSON_AddItemToObject(iu, "url", http_image_slot());
+		if (o->detail)
+			cJSON_AddStringToObject(iu, "detail", o->detail);
+		cJSON_AddItemToArray(content, part);
+	} else {
+		cJSON_AddStringToObject(m, "content", req->prompt); /* blind */
+	}
+	cJSON_AddItemToArray(msgs, m);
+	cJSON_AddNumberToObject(root, o->max_tokens_field, req->max_tokens);
+	cJSON_AddNumberToObject(root, "temperature", req->temperature);
+	if (o->send_seed)
+		cJSON_AddNumberToObject(root, "seed", (double)req->seed);
+	buf_addf(&prefix, "data:%s;base64,", img->mime ? img->mime : "image/png");
+	r = http_print(body, root, prefix.ptr, img);
+	buf_release(&prefix);
+	cJSON_Delete(root);
+	return r;
+}
+
+static void copy_item(cJSON *meta, const cJSON *from, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+
+	if (v && !cJSON_IsNull(v))
+		cJSON_AddItemToObject(meta, key, cJSON_Duplicate(v, 1));
+}
+
+static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
+			char *why, size_t whylen)
+{
+	const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(body, "choices"), 0);
+	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
+	const cJSON *errobj = cJSON_GetObjectItemCaseSensitive(body, "error");
+
+	(void)c;
+	if (errobj && !choice) {
+		/* Some proxies answer 200 with an error object when upstream failed. */
+		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(errobj, "message"));
+		snprintf(why, whylen, "error in a 200 response: %s",
+			 m ? m : cJSON_GetStringValue(errobj) ? cJSON_GetStringValue(errobj) : "(no message)");
+		return VSRBENCH_ERR_RETRY;
+	}
+	if (cJSON_IsString(content)) {
+		*text = xstrdup(content->valuestring);
+	} else if (cJSON_IsArray(content)) {
+		/* Content as parts: the text parts, joined. */
+		struct buf b = BUF_INIT;
+		const cJSON *part;
+		cJSON_ArrayForEach(part, content) {
+			const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "text"));
+			if (t)
+				buf_adds(&b, t);
+		}
+		*text = buf_detach(&b, NULL);
+	} else {
+		const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
+		const char *refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
+		if (refusal)
+			snprintf(why, whylen, "the model refused: %.200s", refusal);
+		else
+			snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
+				 fin ? fin : "");
+		return VSRBENCH_ERR_FATAL;
+	}
+	copy_item(meta, body, "model");
+	copy_item(meta, body, "system_fingerprint");
+	copy_item(meta, body, "usage");
+	copy_item(meta, choice, "finish_reason");
+	return VSRBENCH_OK;
+}
+
+const struct http_proto http_openai_proto = {
+	.kind = "openai",
+	.what = "OpenAI chat completions: vLLM, SGLang, llama.cpp, LM Studio, Ollama /v1, OpenAI, Azure",
+	.default_url = "https://api.openai.com/v1",
+	.key_env = "OPENAI_API_KEY",
+	.key_required = 1,
+	.keys = keys,
+	.answer_keys = answer_keys,
+	.setup = openai_setup,
+	.build = openai_build,
+	.parse = openai_parse,
+};

@@ -1,0 +1,1442 @@
+/*
+ * remote: the HTTP models' shared machinery.  One thread runs one libcurl
+ * multi loop for every request (curl's own parallel mode, src/tool_operate.c):
+ * curl_multi_poll -> curl_multi_perform -> drain curl_multi_info_read, each
+ * easy handle mapped back to its task with CURLOPT_PRIVATE, a per-transfer
+ * CURLOPT_ERRORBUFFER, retries re-queued with a not-before time.
+ *
+ * Why each rule (the peers' failure modes, issue 4):
+ *  - a failed request is an error with its reason, never an answer;
+ *  - Retry-After (seconds or HTTP-date), retry-after-ms and
+ *    x-ratelimit-reset-* are waited for, never less; the pause applies to
+ *    the whole endpoint, since its next requests would be refused too;
+ *  - connection errors, timeouts, 408, 409, 429 and 5xx are retried with
+ *    exponential backoff and jitter; other 4xx are not (the body is shown
+ *    once); 401/403 stop the run: no later request can succeed;
+ *  - an endpoint that stops answering is taken out of rotation for a
+ *    growing while (a circuit breaker) and its tasks go to the others;
+ *    rate-limit waits and a broken endpoint do not use up a task's retries;
+ *  - -j requests in flight per endpoint, connections kept alive.
+ */
+#include "remote.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../harness/util.h"
+#include "../suites/images.h"
+
+#define RESP_MAX (16u << 20)     /* a chat completion is small; cap hostile bodies */
+#define EXCERPT 300              /* bytes of an error body in a message */
+#define BREAKER_AFTER 3          /* consecutive transport failures before a pause */
+#define BREAKER_MAX_S 30.0
+#define RL_MAX_WAITS 100         /* 429s a task may wait through (besides the deadline) */
+#define MAX_SERVER_WAIT_S 3600.0 /* a longer Retry-After is treated as this */
+
+static const struct http_proto *const protos[] = {
+	&http_openai_proto, &http_ollama_proto, &http_anthropic_proto, &http_gemini_proto, NULL,
+};
+
+/* Options every HTTP kind takes; the first two lists change answers. */
+static const char *const common_keys[] = {
+	"base_url", "model", "system", "api_key_env", "timeout", "connect_timeout", "deadline",
+	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", NULL,
+};
+static const char *const common_answer_keys[] = { "model", "system", NULL };
+/* -M keys that would put a secret on the command line and into run.json. */
+static const char *const secret_keys[] = {
+	"api_key", "apikey", "key", "token", "access_token", "auth_token", "authorization",
+	"password", "secret", "bearer", NULL,
+};
+
+static const struct http_proto *find_proto(const char *kind)
+{
+	for (size_t i = 0; protos[i]; i++)
+		if (!strcmp(protos[i]->kind, kind))
+			return protos[i];
+	return NULL;
+}
+
+int remote_kind_known(const char *spec)
+{
+	return find_proto(spec) || !strcmp(spec, "exec");
+}
+
+void remote_list(FILE *fp)
+{
+	fprintf(fp, "served models (-M options: docs/models.md):\n");
+	for (size_t i = 0; protos[i]; i++)
+		fprintf(fp, "  %-10s %s\n", protos[i]->kind, protos[i]->what);
+	fprintf(fp, "  %-10s %s\n", "exec",
+		"a child process: one JSON request per line on stdin, one response per line on stdout");
+}
+
+/* ====================================================================== */
+/* Small shared helpers                                                     */
+
+int base64_append(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t out = (n + 2) / 3 * 4, i;
+	char *d;
+
+	if (buf_grow(b, out))
+		return -1;
+	d = b->ptr + b->len;
+	for (i = 0; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		*d++ = tab[v >> 18];
+		*d++ = tab[(v >> 12) & 63];
+		*d++ = tab[(v >> 6) & 63];
+		*d++ = tab[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+		*d++ = tab[v >> 18];
+		*d++ = tab[(v >> 12) & 63];
+		*d++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		*d++ = '=';
+	}
+	buf_setlen(b, b->len + out);
+	return 0;
+}
+
+static char *find_nocase(char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s; s++)
+		if (!strncasecmp(s, w, n))
+			return s;
+	return NULL;
+}
+
+static int token_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' ||
+	       c == '=';
+}
+
+/*
+ * In place and length-preserving (the caller's buffer size is unknown):
+ * the key itself, and whatever follows a credential marker, become '*'.
+ */
+void remote_redact(char *s, const char *key)
+{
+	static const char *const marks[] = {
+		"bearer ", "x-api-key:", "x-goog-api-key:", "api-key:", "authorization:",
+		"key=", "api_key=", "token=", NULL,
+	};
+	size_t klen = key ? strlen(key) : 0;
+
+	if (klen >= 4)
+		for (char *p = strstr(s, key); p; p = strstr(p + klen, key))
+			memset(p, '*', klen);
+	for (size_t m = 0; marks[m]; m++) {
+		size_t ml = strlen(marks[m]);
+		for (char *p = s; (p = find_nocase(p, marks[m])); ) {
+			p += ml;
+			while (*p == ' ' || *p == '"' || *p == '\'')
+				p++;
+			if (!strncasecmp(p, "bearer ", 7))
+				continue; /* "Authorization: Bearer x": the next mark does it */
+			while (*p && token_char((unsigned char)*p))
+				*p++ = '*';
+		}
+	}
+}
+
+/* ====================================================================== */
+/* Jobs                                                                     */
+
+static void rjob_free(struct rjob *rj)
+{
+	if (rj->live) {
+		if (rj->prev)
+			rj->prev->next = rj->next;
+		else
+			*rj->live = rj->next;
+		if (rj->next)
+			rj->next->prev = rj->prev;
+	}
+	image_release(&rj->img);
+	buf_release(&rj->b64);
+	free(rj->res);
+	free(rj->priv);
+	free(rj);
+}
+
+static void rjob_abandon(struct rjob *rj)
+{
+	if (rj->res)
+		for (size_t k = 0; k < rj->job->n_tasks; k++) {
+			free(rj->res[k].text);
+			free(rj->res[k].meta_json);
+		}
+	job_free(rj->job);
+	rjob_free(rj);
+}
+
+void rjob_abandon_all(struct rjob **live)
+{
+	while (*live)
+		rjob_abandon(*live);
+}
+
+int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, struct rjob **out,
+	      struct sched_batch *b)
+{
+	struct job *j = sched_take(s, block);
+	struct rjob *rj;
+	int r;
+
+	*out = NULL;
+	if (!j)
+		return 0;
+	rj = xcalloc(1, sizeof(*rj));
+	rj->job = j;
+	rj->b64 = (struct buf)BUF_INIT;
+	if ((r = sched_load_image(s, j, &rj->img, b))) {
+		rjob_abandon(rj);
+		return r;
+	}
+	if (rj->img.bytes) {
+		rj->mime = image_sniff_mime(rj->img.bytes, rj->img.len);
+		if (!strncmp(rj->mime, "application/", 12) && rj->img.mime)
+			rj->mime = rj->img.mime; /* unknown magic: trust the suite */
+		if (want_b64 && base64_append(&rj->b64, rj->img.bytes, rj->img.len)) {
+			rjob_abandon(rj);
+			sched_fail(s, VSR_EDATA, "out of memory encoding an image");
+			return VSR_EDATA;
+		}
+	}
+	rj->res = xcalloc(j->n_tasks, sizeof(*rj->res));
+	rj->left = j->n_tasks;
+	rj->live = live;
+	rj->next = *live;
+	if (*live)
+		(*live)->prev = rj;
+	*live = rj;
+	*out = rj;
+	return 0;
+}
+
+void rjob_task_done(struct sched *s, struct rjob *rj, struct sched_batch *b)
+{
+	if (--rj->left)
+		return;
+	sched_complete(s, rj->job, rj->res, b); /* frees the texts and the job */
+	rj->job = NULL;
+	rjob_free(rj);
+}
+
+/* ====================================================================== */
+/* Body building                                                            */
+
+cJSON *http_image_slot(void)
+{
+	/* cJSON escapes a \x01 inside any string, so the raw one is unique. */
+	return cJSON_CreateRaw("\x01");
+}
+
+int http_print(struct buf *body, cJSON *root, const char *prefix, const struct http_image *img)
+{
+	char *s = cJSON_PrintUnformatted(root);
+	char *slot;
+	int r = 0;
+
+	if (!s)
+		return -1;
+	slot = strchr(s, '\x01');
+	if (!slot || !img || !img->b64) {
+		r = buf_adds(body, s);
+	} else {
+		size_t plen = strlen(prefix);
+		r = buf_grow(body, strlen(s) + plen + img->b64_len + 2);
+		r = r ? r : buf_add(body, s, (size_t)(slot - s));
+		r = r ? r : buf_addch(body, '"');
+		r = r ? r : buf_add(body, prefix, plen);
+		r = r ? r : buf_add(body, img->b64, img->b64_len);
+		r = r ? r : buf_addch(body, '"');
+		r = r ? r : buf_adds(body, slot + 1);
+	}
+	cJSON_free(s);
+	return r;
+}
+
+const char *http_opt(const struct http_cfg *c, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c->opts, key));
+}
+
+/* ====================================================================== */
+/* State                                                                    */
+
+struct endpoint {
+	char *url;        /* base URL + protocol path */
+	char *shown;      /* the base URL, for messages */
+	int insecure;     /* TLS verification off (-M insecure_host) */
+	size_t in_flight;
+	int fails;        /* consecutive transport failures */
+	int answered;     /* has ever sent an HTTP response */
+	double down_until;  /* circuit breaker */
+	double pause_until; /* rate limit */
+	double down_since;  /* start of the current failure streak */
+};
+
+struct http_state {
+	const struct http_proto *proto;
+	struct http_cfg cfg;
+	cJSON *opts;
+	char *key;
+	struct endpoint *eps;
+	size_t n_eps;
+	double timeout, connect_timeout, deadline, backoff, give_up;
+	long retries; /* -1: the run's --retries */
+	double rpm, tpm;
+	char *ca_file;
+	unsigned char shown[600]; /* HTTP statuses whose body was shown */
+	int shown_rl;
+};
+
+/* One task on its way: several attempts, maybe on several endpoints. */
+struct rtask {
+	struct rjob *rj;
+	size_t k;
+	int attempts;    /* attempts that count against --retries */
+	int waits;       /* rate-limit waits */
+	int sent;
+	int last_ep;     /* endpoint of the last failure, -1 */
+	double first;    /* first send: the deadline counts from here */
+	double not_before;
+	double ms;
+	double est_tokens;
+	char why[256];   /* the last failure */
+	struct rtask *next;
+};
+
+struct xfer {
+	CURL *easy;
+	struct rtask *t;
+	size_t ep;
+	struct buf body, resp;
+	char errbuf[CURL_ERROR_SIZE];
+	double t0;
+	struct xfer *next_free;
+};
+
+struct loop {
+	struct http_state *st;
+	struct sched *s;
+	CURLM *multi;
+	struct xfer *xf, *free_xf;
+	size_t n_xf, in_flight, per_ep;
+	struct rtask *ready, *ready_tail, *waiting;
+	size_t active;     /* tasks taken and not final */
+	long retries;
+	uint64_t rng;
+	double rpm_tokens, tpm_tokens, rate_t;
+	struct sched_batch batch;
+	struct rjob *live; /* jobs in progress */
+};
+
+static double rnd(struct loop *L)
+{
+	L->rng ^= L->rng << 13;
+	L->rng ^= L->rng >> 7;
+	L->rng ^= L->rng << 17;
+	return (double)(L->rng >> 11) / 9007199254740992.0;
+}
+
+/* ====================================================================== */
+/* Options                                                                  */
+
+static int in_list(const char *const *l, const char *k)
+{
+	for (; l && *l; l++)
+		if (!strcmp(*l, k))
+			return 1;
+	return 0;
+}
+
+static int opt_num(const cJSON *opts, const char *key, double lo, double hi, double *out,
+		   char *err)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, key));
+
+	if (!v)
+		return 0;
+	if (parse_double(v, out) || *out < lo || *out > hi)
+		return err_set(err, VSR_EUSAGE, "-M %s=%s: expected a number from %g to %g", key, v,
+			       lo, hi);
+	return 0;
+}
+
+/* Refuses secrets in -M and keys nobody reads; names the known ones. */
+static int check_keys(const char *kind, const cJSON *opts, const char *const *a,
+		      const char *const *b, char *err)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, opts) {
+		struct buf known = BUF_INIT;
+		const char *k = it->string;
+		char low[64];
+
+		snprintf(low, sizeof(low), "%s", k);
+		str_lower(low);
+		if (in_list(secret_keys, low) || strstr(low, "secret") || strstr(low, "password") ||
+		    (strstr(low, "key") && strcmp(low, "api_key_env")))
+			return err_set(err, VSR_EUSAGE,
+				       "-M %s=...: keys are read from the environment only, never from the "
+				       "command line (export the key and name its variable with -M api_key_env=NAME)",
+				       k);
+		if (in_list(a, k) || in_list(b, k))
+			continue;
+		for (size_t i = 0; a && a[i]; i++)
+			buf_addf(&known, "%s%s", known.len ? ", " : "", a[i]);
+		for (size_t i = 0; b && b[i]; i++)
+			buf_addf(&known, "%s%s", known.len ? ", " : "", b[i]);
+		err_set(err, VSR_EUSAGE, "-m %s: unknown option -M %s (known: %s)", kind, k, known.ptr);
+		buf_release(&known);
+		return VSR_EUSAGE;
+	}
+	return 0;
+}
+
+static int is_loopback(const char *host)
+{
+	return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "[::1]") ||
+	       !strcmp(host, "::1");
+}
+
+/* Parses one base URL into an endpoint: http(s) only, no credentials, no query. */
+static int endpoint_init(struct http_state *st, struct endpoint *ep, const char *url,
+			 const char *insecure_hosts, char *err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *user = NULL, *query = NULL;
+	struct buf b = BUF_INIT;
+	size_t len = strlen(url);
+	int r = 0;
+
+	if (!u)
+		return err_set(err, VSR_EUSAGE, "out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+		r = err_set(err, VSR_EUSAGE, "-M base_url '%s' is not a URL (e.g. http://127.0.0.1:8000/v1)",
+			    url);
+		goto out;
+	}
+	if (strcmp(scheme, "http") && strcmp(scheme, "https")) {
+		r = err_set(err, VSR_EUSAGE, "-M base_url '%s': only http:// and https:// are supported", url);
+		goto out;
+	}
+	if (!curl_url_get(u, CURLUPART_USER, &user, 0) && user) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M base_url: credentials in the URL are refused (they would be stored in run.json); "
+			    "use an environment variable and -M api_key_env=NAME");
+		goto out;
+	}
+	if (!curl_url_get(u, CURLUPART_QUERY, &query, 0) && query) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M base_url '%s': no query string please (api versions: -M api_version=V; keys: the environment)",
+			    url);
+		goto out;
+	}
+	while (len && url[len - 1] == '/')
+		len--;
+	buf_add(&b, url, len);
+	ep->shown = xstrdup(b.ptr);
+	buf_add(&b, st->cfg.path.ptr, st->cfg.path.len);
+	ep->url = buf_detach(&b, NULL);
+	if (insecure_hosts) {
+		const char *p = insecure_hosts;
+		size_t hl = strlen(host);
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			if (n == hl && !strncasecmp(p, host, n))
+				ep->insecure = 1;
+			p += n + (p[n] == ',');
+		}
+		if (ep->insecure && !strcmp(scheme, "https"))
+			vsr_warn("TLS certificates of %s are NOT verified (-M insecure_host)", host);
+	}
+	if (st->key && !strcmp(scheme, "http") && !is_loopback(host))
+		vsr_warn("the API key from %s is sent unencrypted to %s (use https://)", st->cfg.key_env,
+			 host);
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(user);
+	curl_free(query);
+	curl_url_cleanup(u);
+	buf_release(&b);
+	return r;
+}
+
+static void http_close(void *state);
+static int http_run(void *state, struct sched *s);
+
+/* "KIND/1 k=v ..." over the answer-changing options, sorted by key; never the key. */
+static char *make_fingerprint(const struct http_state *st, const char *kind)
+{
+	struct buf fp = BUF_INIT;
+	const char *names[64];
+	size_t n = 0;
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, st->opts)
+		if (n < 64 && (in_list(common_answer_keys, it->string) ||
+			       in_list(st->proto->answer_keys, it->string)))
+			names[n++] = it->string;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			const char *t = names[j];
+			names[j] = names[j - 1];
+			names[j - 1] = t;
+		}
+	buf_addf(&fp, "%s/1 urls=", kind);
+	for (size_t i = 0; i < st->n_eps; i++)
+		buf_addf(&fp, "%s%s", i ? "," : "", st->eps[i].url);
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(&fp, " %s=", names[i]);
+		buf_add_json_str(&fp, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st->opts, names[i])));
+	}
+	return buf_detach(&fp, NULL);
+}
+
+int remote_open(const char *kind, const char *config_json, struct model *m, char *err)
+{
+	const struct http_proto *p = find_proto(kind);
+	struct http_state *st;
+	const char *default_url, *key_env, *v, *urls;
+	int key_required, r;
+	double d;
+	cJSON *opts = cJSON_Parse(config_json ? config_json : "{}");
+	const cJSON *it;
+
+	if (!cJSON_IsObject(opts)) {
+		cJSON_Delete(opts);
+		return err_set(err, VSR_EUSAGE, "-m %s: the -M options are not a JSON object", kind);
+	}
+	cJSON_ArrayForEach(it, opts)
+		if (!cJSON_IsString(it)) {
+			cJSON_Delete(opts);
+			return err_set(err, VSR_EUSAGE, "-m %s: option %s is not a string", kind, it->string);
+		}
+	if (!p) {
+		r = exec_open(config_json, opts, m, err);
+		cJSON_Delete(opts);
+		return r;
+	}
+	if ((r = check_keys(kind, opts, common_keys, p->keys, err))) {
+		cJSON_Delete(opts);
+		return r;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		cJSON_Delete(opts);
+		return err_set(err, VSR_EUSAGE, "cannot initialise libcurl");
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->proto = p;
+	st->opts = opts;
+	st->cfg.opts = opts;
+	st->cfg.path = (struct buf)BUF_INIT;
+	st->cfg.model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "model"));
+	st->cfg.system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "system"));
+	st->timeout = 120;
+	st->connect_timeout = 10;
+	st->deadline = 900;
+	st->backoff = 0.5;
+	st->give_up = 300;
+	st->retries = -1;
+	if ((r = opt_num(opts, "timeout", 0.001, 86400, &st->timeout, err)) ||
+	    (r = opt_num(opts, "connect_timeout", 0.001, 3600, &st->connect_timeout, err)) ||
+	    (r = opt_num(opts, "deadline", 0.001, 864000, &st->deadline, err)) ||
+	    (r = opt_num(opts, "backoff", 0, 600, &st->backoff, err)) ||
+	    (r = opt_num(opts, "give_up", 0.001, 864000, &st->give_up, err)) ||
+	    (r = opt_num(opts, "rpm", 0.001, 1e9, &st->rpm, err)) ||
+	    (r = opt_num(opts, "tpm", 1, 1e12, &st->tpm, err)))
+		goto fail;
+	d = -1;
+	if ((r = opt_num(opts, "retries", 0, 100, &d, err)))
+		goto fail;
+	if (d >= 0)
+		st->retries = (long)d;
+	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "ca_file"))))
+		st->ca_file = xstrdup(v);
+
+	default_url = p->default_url;
+	key_env = p->key_env;
+	key_required = p->key_required;
+	st->cfg.headers = curl_slist_append(NULL, "Content-Type: application/json");
+	/* curl would wait for a 100 Continue before sending a large body. */
+	st->cfg.headers = curl_slist_append(st->cfg.headers, "Expect:");
+	/* The key first (setup builds the auth header from it), then setup. */
+	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "api_key_env")))) {
+		const char *k = getenv(v);
+		if (!*v || !k || !*k) {
+			r = err_set(err, VSR_EUSAGE, "-M api_key_env=%s: that environment variable is %s", v,
+				    !*v ? "not named" : !k ? "not set" : "empty");
+			goto fail;
+		}
+		key_env = v;
+	}
+	urls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "base_url"));
+	if (p->setup && (r = p->setup(&st->cfg, &default_url, &key_required, &key_env, err)))
+		goto fail;
+	st->cfg.key_env = key_env;
+	if (key_env && getenv(key_env) && *getenv(key_env))
+		st->key = xstrdup(getenv(key_env));
+	if (!urls && !default_url) {
+		r = err_set(err, VSR_EUSAGE, "-m %s needs -M base_url=URL", kind);
+		goto fail;
+	}
+	if (!urls && key_required && !st->key) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-m %s: no API key: export %s=... (or name another variable with -M api_key_env=NAME)",
+			    kind, key_env ? key_env : "the key");
+		goto fail;
+	}
+	st->cfg.key = st->key;
+	/* setup() may have asked for the key: run it again now that it is known. */
+	if (st->key && p->setup) {
+		curl_slist_free_all(st->cfg.headers);
+		st->cfg.headers = curl_slist_append(NULL, "Content-Type: application/json");
+		st->cfg.headers = curl_slist_append(st->cfg.headers, "Expect:");
+		buf_reset(&st->cfg.path);
+		free(st->cfg.priv);
+		st->cfg.priv = NULL;
+		if ((r = p->setup(&st->cfg, &default_url, &key_required, &key_env, err)))
+			goto fail;
+	}
+	{
+		const char *list = urls ? urls : default_url;
+		const char *insecure = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(opts, "insecure_host"));
+		size_t cap = 1;
+		for (const char *q = list; *q; q++)
+			cap += *q == ',';
+		st->eps = xcalloc(cap, sizeof(*st->eps));
+		while (*list) {
+			size_t n = strcspn(list, ",");
+			char one[2048];
+			if (n && n < sizeof(one)) {
+				memcpy(one, list, n);
+				one[n] = '\0';
+				if ((r = endpoint_init(st, &st->eps[st->n_eps], one, insecure, err)))
+					goto fail;
+				st->n_eps++;
+			} else if (n) {
+				r = err_set(err, VSR_EUSAGE, "-M base_url: a URL is too long");
+				goto fail;
+			}
+			list += n + (list[n] == ',');
+		}
+		if (!st->n_eps) {
+			r = err_set(err, VSR_EUSAGE, "-M base_url is empty");
+			goto fail;
+		}
+	}
+	m->spec = xstrdup(kind);
+	m->config_json = xstrdup(config_json ? config_json : "{}");
+	m->fingerprint = make_fingerprint(st, kind);
+	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
+	m->run_loop = http_run;
+	m->remote_state = st;
+	m->remote_close = http_close;
+	m->remote_name = p->kind;
+	m->max_batch = 16;
+	m->thread_safe = 1;
+	return 0;
+fail:
+	remote_redact(err, st->key);
+	http_close(st);
+	return r;
+}
+
+static void http_close(void *state)
+{
+	struct http_state *st = state;
+
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_eps; i++) {
+		free(st->eps[i].url);
+		free(st->eps[i].shown);
+	}
+	free(st->eps);
+	if (st->key) {
+		/* Not a guarantee (copies live in curl's buffers), but no lingering plain copy of ours. */
+		volatile char *p = st->key;
+		while (*p)
+			*p++ = '\0';
+		free(st->key);
+	}
+	curl_slist_free_all(st->cfg.headers);
+	buf_release(&st->cfg.path);
+	free(st->cfg.priv);
+	free(st->ca_file);
+	cJSON_Delete(st->opts);
+	free(st);
+	curl_global_cleanup();
+}
+
+/* ====================================================================== */
+/* The loop                                                                 */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+
+	if (buf_add(b, data, size * n))
+		return 0; /* over RESP_MAX: curl fails the transfer with a write error */
+	return size * n;
+}
+
+static void ready_push(struct loop *L, struct rtask *t)
+{
+	t->next = NULL;
+	if (L->ready_tail)
+		L->ready_tail->next = t;
+	else
+		L->ready = t;
+	L->ready_tail = t;
+}
+
+static void ready_push_front(struct loop *L, struct rtask *t)
+{
+	t->next = L->ready;
+	L->ready = t;
+	if (!L->ready_tail)
+		L->ready_tail = t;
+}
+
+static struct rtask *ready_pop(struct loop *L)
+{
+	struct rtask *t = L->ready;
+
+	if (t) {
+		L->ready = t->next;
+		if (!L->ready)
+			L->ready_tail = NULL;
+	}
+	return t;
+}
+
+/* A task is final: its result is filled; the job completes after its last. */
+static void task_final(struct loop *L, struct rtask *t)
+{
+	struct rjob *rj = t->rj;
+
+	rj->res[t->k].ms = t->ms;
+	rj->res[t->k].attempts = t->sent;
+	L->active--;
+	/* After the job's last task this frees the rtask array, t included. */
+	rjob_task_done(L->s, rj, &L->batch);
+}
+
+static void task_error(struct loop *L, struct rtask *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void task_error(struct loop *L, struct rtask *t, const char *fmt, ...)
+{
+	struct task_result *res = &t->rj->res[t->k];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->error, sizeof(res->error), fmt, ap);
+	va_end(ap);
+	remote_redact(res->error, L->st->key);
+	res->ok = 0;
+	task_final(L, t);
+}
+
+/* Estimated tokens of a request, for -M tpm (corrected by "usage" afterwards). */
+static double estimate_tokens(const struct vsrbench_request *req)
+{
+	return (double)strlen(req->prompt) / 4.0 + (req->image ? 800.0 : 0.0) + req->max_tokens;
+}
+
+static void rate_refill(struct loop *L, double now)
+{
+	double dt = now - L->rate_t;
+	const struct http_state *st = L->st;
+
+	L->rate_t = now;
+	if (st->rpm > 0) {
+		double cap = st->rpm / 60.0 > 1 ? st->rpm / 60.0 : 1;
+		L->rpm_tokens += dt * st->rpm / 60.0;
+		if (L->rpm_tokens > cap)
+			L->rpm_tokens = cap;
+	}
+	if (st->tpm > 0) {
+		double cap = st->tpm / 60.0;
+		L->tpm_tokens += dt * st->tpm / 60.0;
+		if (L->tpm_tokens > cap)
+			L->tpm_tokens = cap;
+	}
+}
+
+/* Seconds until -M rpm / tpm allow the next request (0: now). */
+static double rate_wait(const struct loop *L)
+{
+	double w = 0;
+
+	if (L->st->rpm > 0 && L->rpm_tokens < 1)
+		w = (1 - L->rpm_tokens) * 60.0 / L->st->rpm;
+	/* tpm is a debt: send while the balance is positive, pay after. */
+	if (L->st->tpm > 0 && L->tpm_tokens < 0) {
+		double w2 = -L->tpm_tokens * 60.0 / L->st->tpm;
+		if (w2 > w)
+			w = w2;
+	}
+	return w;
+}
+
+/*
+ * The endpoint for a task: usable (not paused, breaker closed or half open
+ * with nothing in flight), a free slot, the fewest requests in flight, not
+ * the one that just failed it when another will do.  -1: none now.
+ */
+static int pick_endpoint(struct loop *L, const struct rtask *t, double now)
+{
+	const struct http_state *st = L->st;
+	int best = -1;
+
+	for (size_t i = 0; i < st->n_eps; i++) {
+		const struct endpoint *e = &st->eps[i];
+		if (e->in_flight >= L->per_ep || e->pause_until > now || e->down_until > now)
+			continue;
+		if (e->fails >= BREAKER_AFTER && e->in_flight)
+			continue; /* half open: one probe at a time */
+		if (best < 0 || (best == t->last_ep && (int)i != t->last_ep) ||
+		    ((int)i != t->last_ep && e->in_flight < st->eps[best].in_flight))
+			best = (int)i;
+	}
+	return best;
+}
+
+/* When the next endpoint becomes usable, if none is now. */
+static double endpoints_next(const struct loop *L, double now)
+{
+	double t = now + 1;
+
+	for (size_t i = 0; i < L->st->n_eps; i++) {
+		const struct endpoint *e = &L->st->eps[i];
+		double u = e->pause_until > e->down_until ? e->pause_until : e->down_until;
+		if (u > now && u < t)
+			t = u;
+	}
+	return t;
+}
+
+static int start(struct loop *L, struct rtask *t, size_t ep, double now)
+{
+	struct http_state *st = L->st;
+	struct xfer *x = L->free_xf;
+	struct endpoint *e = &st->eps[ep];
+	struct rjob *rj = t->rj;
+	struct vsrbench_request req;
+	struct http_image img = { rj->b64.len ? rj->b64.ptr : NULL, rj->b64.len, rj->mime };
+	char id[17];
+	double left;
+	long ms;
+
+	sched_request(L->s, rj->job, t->k, &rj->img, id, &req);
+	buf_reset(&x->body);
+	if (st->proto->build(&st->cfg, &req, &img, &x->body) || x->body.capped) {
+		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
+		return 0;
+	}
+	if (!t->first)
+		t->first = now;
+	left = t->first + st->deadline - now;
+	ms = (long)(1000 * (st->timeout < left ? st->timeout : left));
+	if (ms < 1)
+		ms = 1;
+	L->free_xf = x->next_free;
+	x->next_free = NULL;
+	x->t = t;
+	x->ep = ep;
+	x->t0 = now;
+	x->errbuf[0] = '\0';
+	buf_reset(&x->resp);
+	curl_easy_setopt(x->easy, CURLOPT_URL, e->url);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body.ptr);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, e->insecure ? 0L : 1L);
+	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, e->insecure ? 0L : 2L);
+	if (curl_multi_add_handle(L->multi, x->easy)) {
+		x->next_free = L->free_xf;
+		L->free_xf = x;
+		task_error(L, t, "%s", "libcurl refused the transfer");
+		return 0;
+	}
+	if (st->tpm > 0) {
+		t->est_tokens = estimate_tokens(&req);
+		L->tpm_tokens -= t->est_tokens;
+	}
+	if (st->rpm > 0)
+		L->rpm_tokens -= 1;
+	e->in_flight++;
+	L->in_flight++;
+	t->sent++;
+	return 0;
+}
+
+/* Starts what may start now; returns when the next attempt is possible. */
+static double dispatch(struct loop *L, double now)
+{
+	double next = now + 1;
+
+	rate_refill(L, now);
+	while (L->ready && L->free_xf) {
+		double w = rate_wait(L);
+		int ep;
+		if (w > 0) {
+			next = now + w;
+			break;
+		}
+		ep = pick_endpoint(L, L->ready, now);
+		if (ep < 0) {
+			next = endpoints_next(L, now);
+			break;
+		}
+		start(L, ready_pop(L), (size_t)ep, now);
+	}
+	return next;
+}
+
+/* Parses an OpenAI-style duration: "1s", "6m0s", "20ms", "1h2m", or plain seconds. */
+static double parse_duration(const char *s)
+{
+	double total = 0;
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	while (*s) {
+		double v = strtod(s, &end);
+		if (end == s)
+			return -1;
+		s = end;
+		if (!*s)
+			return total + v;
+		if (!strncmp(s, "ms", 2)) {
+			total += v / 1000;
+			s += 2;
+		} else if (*s == 's') {
+			total += v;
+			s++;
+		} else if (*s == 'm') {
+			total += v * 60;
+			s++;
+		} else if (*s == 'h') {
+			total += v * 3600;
+			s++;
+		} else {
+			return -1;
+		}
+	}
+	return total;
+}
+
+static const char *header(CURL *e, const char *name)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+		return h->value;
+	return NULL;
+}
+
+/* What the server asks us to wait (Retry-After, retry-after-ms, x-ratelimit-reset-*), or 0. */
+static double server_wait(CURL *e, long status)
+{
+	curl_off_t ra = 0;
+	double w = 0, v;
+	const char *h;
+
+	/* curl parses both forms of Retry-After: delta-seconds and an HTTP-date. */
+	if (!curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) && ra > 0)
+		w = (double)ra;
+	if ((h = header(e, "retry-after-ms")) && (v = strtod(h, NULL)) > 0 && v / 1000 > w)
+		w = v / 1000;
+	if (status == 429 && w <= 0) {
+		const char *rem_r = header(e, "x-ratelimit-remaining-requests");
+		const char *rem_t = header(e, "x-ratelimit-remaining-tokens");
+		/* The limit that ran out, else the later of the two resets. */
+		double rr = parse_duration(header(e, "x-ratelimit-reset-requests"));
+		double rt = parse_duration(header(e, "x-ratelimit-reset-tokens"));
+		if (rem_r && !strcmp(rem_r, "0") && rr > 0)
+			w = rr;
+		else if (rem_t && !strcmp(rem_t, "0") && rt > 0)
+			w = rt;
+		else
+			w = rr > rt ? rr : rt;
+	}
+	return w > MAX_SERVER_WAIT_S ? MAX_SERVER_WAIT_S : w;
+}
+
+/* After a success: pause the endpoint when a limit is used up until it resets. */
+static void note_limits(struct loop *L, struct endpoint *ep, CURL *e, double now)
+{
+	static const char *const which[][2] = {
+		{ "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests" },
+		{ "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens" },
+	};
+
+	(void)L;
+	for (size_t i = 0; i < 2; i++) {
+		const char *rem = header(e, which[i][0]);
+		double w;
+		if (rem && !strcmp(rem, "0") && (w = parse_duration(header(e, which[i][1]))) > 0) {
+			if (w > MAX_SERVER_WAIT_S)
+				w = MAX_SERVER_WAIT_S;
+			if (now + w > ep->pause_until)
+				ep->pause_until = now + w;
+		}
+	}
+}
+
+/* A readable excerpt of an error body: its message when it is JSON. */
+static void body_excerpt(const struct buf *b, char *out, size_t n)
+{
+	cJSON *j = cJSON_ParseWithLength(b->ptr, b->len);
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "message"));
+	size_t i;
+
+	if (!msg)
+		msg = cJSON_GetStringValue(e);
+	if (!msg)
+		msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
+	if (!msg)
+		msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "detail"));
+	if (msg)
+		snprintf(out, n, "%s", msg);
+	else if (!b->len)
+		snprintf(out, n, "(empty body)");
+	else
+		snprintf(out, n, "%.*s", (int)(b->len < EXCERPT ? b->len : EXCERPT), b->ptr);
+	for (i = 0; out[i]; i++)
+		if ((unsigned char)out[i] < 0x20)
+			out[i] = ' ';
+	if (!msg && b->len > EXCERPT && i + 4 < n)
+		snprintf(out + i, n - i, "...");
+	cJSON_Delete(j);
+}
+
+/* Sums what a "usage" object reports, for -M tpm. */
+static double usage_tokens(const cJSON *meta)
+{
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(meta, "usage");
+	static const char *const total[] = { "total_tokens", "totalTokenCount", NULL };
+	static const char *const parts[] = { "input_tokens", "output_tokens", "prompt_eval_count",
+					     "eval_count", NULL };
+	double sum = 0;
+
+	for (size_t i = 0; total[i]; i++) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(u, total[i]);
+		if (cJSON_IsNumber(n))
+			return n->valuedouble;
+	}
+	for (size_t i = 0; parts[i]; i++) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(u, parts[i]);
+		if (cJSON_IsNumber(n))
+			sum += n->valuedouble;
+	}
+	return sum > 0 ? sum : -1;
+}
+
+/* A transfer failed in a way worth another attempt. */
+static void retry_later(struct loop *L, struct rtask *t, double now, double wait, int counts,
+			const char *why)
+{
+	struct http_state *st = L->st;
+	double delay;
+
+	snprintf(t->why, sizeof(t->why), "%s", why);
+	remote_redact(t->why, st->key);
+	if (counts && ++t->attempts > L->retries) {
+		task_error(L, t, "gave up after %d attempt%s: %s", t->sent, t->sent == 1 ? "" : "s",
+			   t->why);
+		return;
+	}
+	if (!counts && ++t->waits > RL_MAX_WAITS) {
+		task_error(L, t, "rate limited %d times in a row: %s", t->waits - 1, t->why);
+		return;
+	}
+	if (wait > 0) {
+		/* Never less than the server asked; a little more so clients spread. */
+		delay = wait + rnd(L) * (wait * 0.1 < 1 ? wait * 0.1 : 1);
+	} else {
+		int n = t->attempts + t->waits;
+		delay = st->backoff * pow(2, n > 1 ? n - 1 : 0);
+		if (delay > 60)
+			delay = 60;
+		delay *= 0.5 + 0.5 * rnd(L);
+	}
+	if (now + delay > t->first + st->deadline) {
+		task_error(L, t, "deadline of %gs passed after %d attempt%s: %s", st->deadline, t->sent,
+			   t->sent == 1 ? "" : "s", t->why);
+		return;
+	}
+	t->not_before = now + delay;
+	t->next = L->waiting;
+	L->waiting = t;
+}
+
+/* Transport errors worth retrying (the server or network may recover). */
+static int transient_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_HTTP3:
+	case CURLE_QUIC_CONNECT_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void endpoint_failed(struct loop *L, struct endpoint *ep, double now)
+{
+	if (!ep->fails++)
+		ep->down_since = now;
+	if (ep->fails >= BREAKER_AFTER) {
+		double d = pow(2, ep->fails - BREAKER_AFTER) * 0.5;
+		ep->down_until = now + (d > BREAKER_MAX_S ? BREAKER_MAX_S : d) * (0.75 + 0.25 * rnd(L));
+	}
+}
+
+/*
+ * Every endpoint is failing: at the start (none ever answered) this is a
+ * configuration error, later an outage of more than -M give_up seconds.
+ */
+static int all_down(const struct loop *L, double now)
+{
+	const struct http_state *st = L->st;
+
+	for (size_t i = 0; i < st->n_eps; i++) {
+		const struct endpoint *e = &st->eps[i];
+		if (e->fails < BREAKER_AFTER)
+			return 0;
+		if (e->answered && now - e->down_since < st->give_up)
+			return 0;
+	}
+	return 1;
+}
+
+static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
+{
+	struct http_state *st = L->st;
+	struct rtask *t = x->t;
+	struct endpoint *ep = &st->eps[x->ep];
+	struct task_result *res = &t->rj->res[t->k];
+	long status = 0;
+	char why[512], ex[EXCERPT + 8];
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(L->multi, x->easy);
+	ep->in_flight--;
+	L->in_flight--;
+	x->next_free = L->free_xf;
+	L->free_xf = x;
+	x->t = NULL;
+	t->ms += (now - x->t0) * 1000.0;
+	if (st->tpm > 0)
+		L->tpm_tokens += t->est_tokens; /* re-debited below from "usage" when known */
+
+	if (rc != CURLE_OK) {
+		const char *what = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+		if (rc == CURLE_WRITE_ERROR && x->resp.capped) {
+			snprintf(why, sizeof(why), "%s: the response is larger than %u MiB", ep->shown,
+				 RESP_MAX >> 20);
+			task_error(L, t, "%s", why);
+			return;
+		}
+		snprintf(why, sizeof(why), "%s: %s", ep->shown, what);
+		if (!transient_curl(rc)) {
+			/* TLS verification, bad URL ...: no request can succeed. */
+			remote_redact(why, st->key);
+			sched_fail(L->s, VSR_EMODEL, why);
+			return;
+		}
+		if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
+			endpoint_failed(L, ep, now);
+			if (all_down(L, now)) {
+				char msg[VSR_ERR_MAX];
+				snprintf(msg, sizeof(msg), "%s %.400s (-m %s; is the server running?)",
+					 L->st->eps[0].answered || st->n_eps > 1 ? "no server answered:" :
+					 "cannot reach the server:", why, st->proto->kind);
+				remote_redact(msg, st->key);
+				sched_fail(L->s, VSR_EMODEL, msg);
+				return;
+			}
+		}
+		t->last_ep = (int)x->ep;
+		/* Another endpoint can take it at once; the breaker paces this one. */
+		retry_later(L, t, now, 0, 1, why);
+		return;
+	}
+	ep->fails = 0;
+	ep->answered = 1;
+	ep->down_until = 0;
+	if (status >= 200 && status < 300) {
+		cJSON *body = cJSON_ParseWithLength(x->resp.ptr, x->resp.len);
+		cJSON *meta;
+		char *text = NULL, pwhy[256] = "";
+		int pr;
+
+		note_limits(L, ep, x->easy, now);
+		if (!body) {
+			body_excerpt(&x->resp, ex, sizeof(ex));
+			snprintf(why, sizeof(why), "HTTP %ld with a body that is not JSON: %s", status, ex);
+			retry_later(L, t, now, 0, 1, why);
+			return;
+		}
+		meta = cJSON_CreateObject();
+		pr = st->proto->parse(&st->cfg, body, &text, meta, pwhy, sizeof(pwhy));
+		cJSON_Delete(body);
+		if (pr != VSRBENCH_OK) {
+			free(text);
+			cJSON_Delete(meta);
+			snprintf(why, sizeof(why), "unexpected %s response: %s", st->proto->kind, pwhy);
+			if (pr == VSRBENCH_ERR_RETRY)
+				retry_later(L, t, now, 0, 1, why);
+			else
+				task_error(L, t, "%s", why);
+			return;
+		}
+		if (st->tpm > 0) {
+			double used = usage_tokens(meta);
+			L->tpm_tokens -= used > 0 ? used : t->est_tokens;
+		}
+		if (t->sent > 1)
+			cJSON_AddNumberToObject(meta, "attempts", t->sent);
+		if (meta->child) {
+			char *mj = cJSON_PrintUnformatted(meta);
+			if (mj) {
+				res->meta_json = xstrdup(mj);
+				cJSON_free(mj);
+			}
+		}
+		cJSON_Delete(meta);
+		res->ok = 1;
+		res->text = text;
+		task_final(L, t);
+		return;
+	}
+	if (st->tpm > 0)
+		L->tpm_tokens -= t->est_tokens;
+	body_excerpt(&x->resp, ex, sizeof(ex));
+	snprintf(why, sizeof(why), "HTTP %ld from %s: %s", status, ep->shown, ex);
+	remote_redact(why, st->key);
+	if (status == 429 || status == 408 || status == 409 || status >= 500) {
+		double w = server_wait(x->easy, status);
+		if (status == 429) {
+			if (w <= 0)
+				w = st->backoff * pow(2, t->waits < 8 ? t->waits : 8);
+			if (now + w > ep->pause_until)
+				ep->pause_until = now + w;
+			if (!st->shown_rl++)
+				vsr_warn("rate limited by %s (HTTP 429); waiting %.3gs as asked, then retrying",
+					 ep->shown, w);
+		}
+		t->last_ep = (int)x->ep;
+		retry_later(L, t, now, w, status != 429, why);
+		return;
+	}
+	if (status == 401 || status == 403) {
+		char msg[VSR_ERR_MAX];
+		snprintf(msg, sizeof(msg), "%.400s (check %s%s)", why,
+			 st->cfg.key_env ? st->cfg.key_env : "the API key",
+			 st->key ? "" : ", which is not set");
+		remote_redact(msg, st->key);
+		sched_fail(L->s, VSR_EMODEL, msg);
+		return;
+	}
+	/* Another 4xx: this request is wrong; show the first body of each status. */
+	if (status > 0 && status < 600 && !st->shown[status]) {
+		st->shown[status] = 1;
+		vsr_warn("%s (not retried; later HTTP %ld errors are only in the journal)", why, status);
+	}
+	task_error(L, t, "%s", why);
+}
+
+/* The tasks of a newly taken job join the ready queue. */
+static void add_job(struct loop *L, struct rjob *rj)
+{
+	struct rtask *ts = xcalloc(rj->job->n_tasks, sizeof(*ts));
+
+	rj->priv = ts; /* freed with the job */
+	for (size_t k = 0; k < rj->job->n_tasks; k++) {
+		ts[k].rj = rj;
+		ts[k].k = k;
+		ts[k].last_ep = -1;
+		ready_push(L, &ts[k]);
+	}
+	L->active += rj->job->n_tasks;
+}
+
+static int http_run(void *state, struct sched *s)
+{
+	struct http_state *st = state;
+	const struct sched_config *sc = sched_get_config(s);
+	struct loop L;
+	int no_more = 0, r = 0;
+	long idle_ms = 1;
+
+	memset(&L, 0, sizeof(L));
+	L.st = st;
+	L.s = s;
+	L.per_ep = sc->workers ? sc->workers : 16;
+	L.n_xf = L.per_ep * st->n_eps;
+	L.retries = st->retries >= 0 ? st->retries : sc->retries;
+	L.rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9);
+	if (!L.rng)
+		L.rng = 1;
+	L.batch = (struct sched_batch)SCHED_BATCH_INIT;
+	L.batch.lines.max = 256u << 20;
+	L.rate_t = wall_seconds();
+	L.rpm_tokens = 1;
+	L.multi = curl_multi_init();
+	if (!L.multi) {
+		sched_fail(s, VSR_EMODEL, "cannot create a libcurl multi handle");
+		return VSR_EMODEL;
+	}
+	curl_multi_setopt(L.multi, CURLMOPT_MAXCONNECTS, (long)(L.n_xf + st->n_eps));
+	L.xf = xcalloc(L.n_xf, sizeof(*L.xf));
+	for (size_t i = 0; i < L.n_xf; i++) {
+		struct xfer *x = &L.xf[i];
+		x->easy = curl_easy_init();
+		if (!x->easy) {
+			sched_fail(s, VSR_EMODEL, "cannot create a libcurl handle");
+			r = VSR_EMODEL;
+			goto out;
+		}
+		buf_init(&x->body, 0);
+		buf_init(&x->resp, RESP_MAX);
+		curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+		curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
+		curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, &x->resp);
+		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, st->cfg.headers);
+		curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(st->connect_timeout * 1000));
+		curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(x->easy, CURLOPT_TCP_KEEPALIVE, 1L);
+		curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
+		if (st->ca_file)
+			curl_easy_setopt(x->easy, CURLOPT_CAINFO, st->ca_file);
+		x->next_free = L.free_xf;
+		L.free_xf = x;
+	}
+
+	for (;;) {
+		double now = wall_seconds(), next;
+		long timeout;
+		int running, took = 0;
+		CURLMsg *msg;
+
+		if (sched_stopping(s))
+			break;
+		/* Retries whose time has come go first. */
+		for (struct rtask **pp = &L.waiting; *pp;) {
+			struct rtask *t = *pp;
+			if (t->not_before <= now) {
+				*pp = t->next;
+				ready_push_front(&L, t);
+			} else {
+				pp = &t->next;
+			}
+		}
+		/* Keep up to -j tasks per endpoint taken: a few more than in flight. */
+		while (!no_more && L.active < L.n_xf + L.per_ep) {
+			struct rjob *rj;
+			int block = L.active == 0;
+			if ((r = rjob_take(s, block, 1, &L.live, &rj, &L.batch)))
+				goto out;
+			if (!rj) {
+				if (block)
+					no_more = 1;
+				break;
+			}
+			took = 1;
+			add_job(&L, rj);
+		}
+		if (no_more && !L.active)
+			break;
+		next = dispatch(&L, now);
+		for (struct rtask *t = L.waiting; t; t = t->next)
+			if (t->not_before < next)
+				next = t->not_before;
+		timeout = (long)ceil((next - now) * 1000);
+		if (!no_more && L.active < L.n_xf + L.per_ep) {
+			/* Starved: look at the job queue again soon (it cannot wake us). */
+			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
+			if (timeout > idle_ms)
+				timeout = idle_ms;
+		}
+		if (timeout > 100)
+			timeout = 100; /* notice a Ctrl-C */
+		if (timeout < 0)
+			timeout = 0;
+		if (L.in_flight)
+			curl_multi_poll(L.multi, NULL, 0, (int)timeout, NULL);
+		else if (timeout > 0) {
+			struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		curl_multi_perform(L.multi, &running);
+		now = wall_seconds();
+		while ((msg = curl_multi_info_read(L.multi, &running))) {
+			struct xfer *x = NULL;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			finish(&L, x, msg->data.result, now);
+		}
+		if (L.batch.lines.len && (r = sched_flush(s, &L.batch)))
+			goto out;
+	}
+out:
+	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
+	for (size_t i = 0; i < L.n_xf; i++) {
+		if (L.xf[i].t)
+			curl_multi_remove_handle(L.multi, L.xf[i].easy);
+		if (L.xf[i].easy)
+			curl_easy_cleanup(L.xf[i].easy);
+		buf_release(&L.xf[i].body);
+		buf_release(&L.xf[i].resp);
+	}
+	sched_flush(s, &L.batch);
+	sched_batch_release(&L.batch);
+	rjob_abandon_all(&L.live);
+	free(L.xf);
+	curl_multi_cleanup(L.multi);
+	return r;
+}

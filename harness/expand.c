@@ -1,0 +1,178 @@
+#include "expand.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../suites/converse.h"
+#include "imgvar.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	unsigned flag;
+} perturbations[] = {
+	{ "instr", PERTURB_INSTR },   { "format", PERTURB_FORMAT }, { "converse", PERTURB_CONVERSE },
+	{ "hflip", PERTURB_HFLIP },   { "blind", PERTURB_BLIND },   { "circular", PERTURB_CIRCULAR },
+};
+#define N_PERTURB (sizeof(perturbations) / sizeof(perturbations[0]))
+
+int perturb_parse(const char *spec, unsigned *flags, char *err)
+{
+	const char *p = spec;
+
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p), i;
+
+		for (i = 0; i < N_PERTURB; i++)
+			if (strlen(perturbations[i].name) == len && !strncmp(p, perturbations[i].name, len))
+				break;
+		if (i == N_PERTURB)
+			return err_set(err, VSR_EUSAGE,
+				       "unknown perturbation '%.*s' (known: instr, format, converse, hflip, "
+				       "blind, circular)",
+				       (int)len, p);
+		*flags |= perturbations[i].flag;
+		p += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+void perturb_names(unsigned flags, struct buf *out)
+{
+	int first = 1;
+
+	for (size_t i = 0; i < N_PERTURB; i++)
+		if (flags & perturbations[i].flag) {
+			buf_addf(out, "%s%s", first ? "" : ",", perturbations[i].name);
+			first = 0;
+		}
+}
+
+/*
+ * Variant names are interned once: "base", "converse", "hflip",
+ * "converse+blind", "rot2", "hflip+rot1" ...  Written only by the producer
+ * thread before a task using it is queued.
+ */
+#define MAX_ROT 26
+static char variant_names[2][3][MAX_ROT][32];
+
+static const char *variant_name(int converse, enum image_variant img, size_t rot)
+{
+	char *s = variant_names[converse][img][rot];
+
+	if (!s[0]) {
+		struct buf b = BUF_INIT;
+		if (converse)
+			buf_adds(&b, "converse");
+		if (img != IMG_ORIG)
+			buf_addf(&b, "%s%s", b.len ? "+" : "", img == IMG_HFLIP ? "hflip" : "blind");
+		if (rot)
+			buf_addf(&b, "%srot%zu", b.len ? "+" : "", rot);
+		snprintf(s, 32, "%s", b.len ? b.ptr : "base");
+		buf_release(&b);
+	}
+	return s;
+}
+
+static uint64_t variant_digest(uint64_t orig, enum image_variant img)
+{
+	uint64_t v[3] = { orig, (uint64_t)img, IMGVAR_VERSION };
+
+	/* The mirrored bytes are a pure function of the original bytes and the
+	 * transform's version, so this names them without making them here. */
+	return img == IMG_ORIG ? orig : hash64(v, sizeof(v), HASH_SEED);
+}
+
+static answer_t flip(answer_t a)
+{
+	return a == ANS_YES ? ANS_NO : a == ANS_NO ? ANS_YES : a;
+}
+
+static int add_tasks(struct expander *e, struct job *job, const struct item *text, int converse,
+		     char *err)
+{
+	const struct item *it = &job->item;
+	size_t n_rot = (e->perturb & PERTURB_CIRCULAR) && it->n_choices > 1 ? it->n_choices : 1;
+
+	if (n_rot > MAX_ROT)
+		n_rot = MAX_ROT;
+	for (size_t i = 0; i < e->ts->n; i++) {
+		const struct template *t = &e->ts->t[i];
+		int r;
+
+		if (!template_applies(t, text)) {
+			e->not_applicable++;
+			continue;
+		}
+		buf_reset(&e->prompt);
+		if ((r = template_expand(t, text, &e->prompt, err)))
+			return r;
+		for (int img = IMG_ORIG; img <= IMG_BLIND; img++) {
+			if ((img == IMG_HFLIP && !(e->perturb & PERTURB_HFLIP)) ||
+			    (img == IMG_BLIND && !(e->perturb & PERTURB_BLIND)))
+				continue;
+			for (size_t rot = 0; rot < n_rot; rot++) {
+				const char *variant = variant_name(converse, (enum image_variant)img, rot);
+				struct task *tk;
+				uint64_t key = task_key(it->suite, it->id, variant, t->id, e->prompt.ptr,
+							variant_digest(it->image_digest, (enum image_variant)img),
+							e->model_fp, e->max_tokens, e->temperature, e->seed);
+				if (e->journal && journal_has(e->journal, key)) {
+					e->done++;
+					continue;
+				}
+				tk = &job->tasks[job->n_tasks++];
+				tk->key = key;
+				tk->tpl = t;
+				tk->prompt = xstrdup(e->prompt.ptr);
+				tk->variant = variant;
+				tk->image = (enum image_variant)img;
+				tk->rotation = rot;
+				tk->label = img == IMG_HFLIP && relation_flips_with_hflip(it->relation)
+					? flip(it->label) : it->label;
+			}
+		}
+	}
+	return 0;
+}
+
+int expand_job(struct expander *e, struct job *job, char *err)
+{
+	const struct item *it = &job->item;
+	size_t n_img = 1 + !!(e->perturb & PERTURB_HFLIP) + !!(e->perturb & PERTURB_BLIND);
+	size_t n_rot = (e->perturb & PERTURB_CIRCULAR) && it->n_choices > 1 ? it->n_choices : 1;
+	size_t n_text = 1 + !!(e->perturb & PERTURB_CONVERSE);
+	int r;
+
+	if (n_rot > MAX_ROT)
+		n_rot = MAX_ROT;
+	job->tasks = xcalloc(e->ts->n * n_img * n_rot * n_text, sizeof(*job->tasks));
+	job->n_tasks = 0;
+	r = add_tasks(e, job, it, 0, err);
+	if (!r && (e->perturb & PERTURB_CONVERSE) && it->relation) {
+		const struct converse_rule *cr = converse_find(it->relation);
+		struct buf cap = BUF_INIT;
+		struct item conv;
+
+		if (cr && !converse_caption(it->subject, it->relation, it->object, &cap)) {
+			/* The same item, restated: borrowed fields, never released. */
+			conv = *it;
+			conv.caption = cap.ptr;
+			conv.subject = it->object;
+			conv.object = it->subject;
+			conv.relation = (char *)(uintptr_t)cr->converse;
+			r = add_tasks(e, job, &conv, 1, err);
+		} else {
+			e->no_converse++;
+		}
+		buf_release(&cap);
+	}
+	return r;
+}
+
+void expander_release(struct expander *e)
+{
+	buf_release(&e->prompt);
+}

@@ -1,0 +1,120 @@
+#include "imgvar.h"
+
+#include <png.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+#include "util.h"
+
+static void mirror_rows(unsigned char *px, int w, int h, int bpp)
+{
+	for (int y = 0; y < h; y++) {
+		unsigned char *row = px + (size_t)y * (size_t)w * (size_t)bpp;
+		for (int a = 0, b = w - 1; a < b; a++, b--)
+			for (int c = 0; c < bpp; c++) {
+				unsigned char t = row[a * bpp + c];
+				row[a * bpp + c] = row[b * bpp + c];
+				row[b * bpp + c] = t;
+			}
+	}
+}
+
+static int jpeg_hflip(const struct image *in, struct image *out, char *err)
+{
+	tjhandle tj = tjInitTransform();
+	unsigned char *dst = NULL, *px = NULL;
+	unsigned long dlen = 0;
+	tjtransform xf;
+	int w, h, sub, cs, r = 0;
+
+	if (!tj)
+		return err_set(err, VSR_EDATA, "cannot start libturbojpeg");
+	if (tjDecompressHeader3(tj, in->bytes, (unsigned long)in->len, &w, &h, &sub, &cs) ||
+	    w <= 0 || h <= 0 || w > 65535 || h > 65535) {
+		r = err_set(err, VSR_EDATA, "not a readable JPEG: %s", tjGetErrorStr2(tj));
+		goto out;
+	}
+	memset(&xf, 0, sizeof(xf));
+	xf.op = TJXOP_HFLIP;
+	/* PERFECT: refuse rather than drop a partial MCU column at the edge. */
+	xf.options = TJXOPT_PERFECT;
+	if (!tjTransform(tj, in->bytes, (unsigned long)in->len, 1, &dst, &dlen, &xf, 0)) {
+		out->bytes = xmalloc(dlen);
+		memcpy(out->bytes, dst, dlen);
+		out->len = dlen;
+		out->mime = "image/jpeg";
+		goto out;
+	}
+	/* Not losslessly mirrorable: decode, mirror, re-encode at high quality. */
+	px = xmalloc((size_t)w * (size_t)h * 3);
+	if (tjDecompress2(tj, in->bytes, (unsigned long)in->len, px, w, 0, h, TJPF_RGB, 0)) {
+		r = err_set(err, VSR_EDATA, "cannot decode JPEG: %s", tjGetErrorStr2(tj));
+		goto out;
+	}
+	mirror_rows(px, w, h, 3);
+	tjDestroy(tj);
+	tj = tjInitCompress();
+	tjFree(dst);
+	dst = NULL;
+	if (!tj || tjCompress2(tj, px, w, 0, h, TJPF_RGB, &dst, &dlen, TJSAMP_444, 95, 0)) {
+		r = err_set(err, VSR_EDATA, "cannot encode JPEG: %s", tj ? tjGetErrorStr2(tj) : "no handle");
+		goto out;
+	}
+	out->bytes = xmalloc(dlen);
+	memcpy(out->bytes, dst, dlen);
+	out->len = dlen;
+	out->mime = "image/jpeg";
+out:
+	free(px);
+	tjFree(dst);
+	if (tj)
+		tjDestroy(tj);
+	return r;
+}
+
+static int png_hflip(const struct image *in, struct image *out, char *err)
+{
+	png_image img;
+	unsigned char *px = NULL;
+	png_alloc_size_t size = 0;
+	int bpp;
+
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, in->bytes, in->len))
+		return err_set(err, VSR_EDATA, "not a readable PNG: %s", img.message);
+	img.format = (img.format & PNG_FORMAT_FLAG_ALPHA) ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+	bpp = (int)PNG_IMAGE_PIXEL_SIZE(img.format);
+	px = xmalloc(PNG_IMAGE_SIZE(img));
+	if (!png_image_finish_read(&img, NULL, px, 0, NULL)) {
+		free(px);
+		return err_set(err, VSR_EDATA, "cannot decode PNG: %s", img.message);
+	}
+	mirror_rows(px, (int)img.width, (int)img.height, bpp);
+	if (!png_image_write_get_memory_size(img, size, 0, px, 0, NULL)) {
+		free(px);
+		return err_set(err, VSR_EDATA, "cannot encode PNG: %s", img.message);
+	}
+	out->bytes = xmalloc(size);
+	if (!png_image_write_to_memory(&img, out->bytes, &size, 0, px, 0, NULL)) {
+		free(px);
+		image_release(out);
+		return err_set(err, VSR_EDATA, "cannot encode PNG: %s", img.message);
+	}
+	free(px);
+	out->len = size;
+	out->mime = "image/png";
+	return 0;
+}
+
+int image_hflip(const struct image *in, struct image *out, char *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (in->len >= 3 && in->bytes[0] == 0xff && in->bytes[1] == 0xd8 && in->bytes[2] == 0xff)
+		return jpeg_hflip(in, out, err);
+	if (in->len >= 8 && !memcmp(in->bytes, "\x89PNG\r\n\x1a\n", 8))
+		return png_hflip(in, out, err);
+	return err_set(err, VSR_EDATA, "cannot mirror a %s image (JPEG and PNG only)",
+		       in->mime ? in->mime : "unknown");
+}

@@ -1,0 +1,271 @@
+#include "sensitivity.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *const sens_names[SENS_N] = {
+	"language", "consistency", "visual_flip", "visual_flip_pair_accuracy",
+	"visual_keep", "blind_gap", "accuracy_image", "accuracy_blind",
+};
+
+struct sens_rec {
+	uint64_t item;    /* hash of the item id */
+	uint64_t cluster; /* hash of the image (or the item when it has none) */
+	uint64_t text;    /* hash of (template, text variant, rotation): one language variant */
+	uint32_t suite;
+	uint8_t img;      /* 0 original, 1 mirrored, 2 blind */
+	int8_t label, answer;
+	uint8_t correct;
+};
+
+/* "converse+hflip+rot2" -> image part and the rest (text part). */
+static uint8_t image_part(const char *variant)
+{
+	if (strstr(variant, "hflip"))
+		return 1;
+	if (strstr(variant, "blind"))
+		return 2;
+	return 0;
+}
+
+void sens_add(struct sens_collector *c, const struct sample *s, uint32_t suite_id)
+{
+	struct sens_rec *r;
+	uint64_t h;
+	const char *v = s->variant;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->r = xrealloc(c->r, c->cap * sizeof(*c->r));
+	}
+	r = &c->r[c->n++];
+	r->item = hash64_str(s->item, HASH_SEED);
+	r->cluster = s->image ? hash64_str(s->image, HASH_SEED ^ 1) : r->item;
+	r->suite = suite_id;
+	r->img = image_part(v);
+	/* The language variant: template plus the variant without its image part. */
+	h = hash64_str(s->tmpl, HASH_SEED);
+	h = hash64(&(int){ strstr(v, "converse") != NULL }, sizeof(int), h);
+	{
+		const char *rot = strstr(v, "rot");
+		h = hash64_str(rot ? rot : "", h);
+	}
+	r->text = h;
+	r->label = (int8_t)s->label;
+	r->answer = (int8_t)s->answer;
+	r->correct = (uint8_t)(s->correct != 0);
+}
+
+static int by_item(const void *pa, const void *pb)
+{
+	const struct sens_rec *a = pa, *b = pb;
+
+	if (a->suite != b->suite)
+		return a->suite < b->suite ? -1 : 1;
+	if (a->item != b->item)
+		return a->item < b->item ? -1 : 1;
+	if (a->text != b->text)
+		return a->text < b->text ? -1 : 1;
+	return a->img - b->img;
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+void sens_bootstrap(const double *num, const double *den, size_t n, size_t resamples,
+		    uint64_t seed, double *lo, double *hi)
+{
+	double *stat = xmalloc((resamples ? resamples : 1) * sizeof(*stat));
+	size_t m = 0;
+	uint64_t st = seed;
+
+	for (size_t b = 0; b < resamples; b++) {
+		double sn = 0, sd = 0;
+		for (size_t i = 0; i < n; i++) {
+			/* Lemire's multiply-shift: an unbiased-enough index for n << 2^32. */
+			size_t k = (size_t)(((splitmix(&st) >> 32) * (uint64_t)n) >> 32);
+			sn += num[k];
+			sd += den[k];
+		}
+		if (sd > 0)
+			stat[m++] = sn / sd;
+	}
+	if (!m) {
+		*lo = *hi = NAN;
+	} else {
+		qsort(stat, m, sizeof(*stat), cmp_double);
+		*lo = stat[(size_t)floor(0.025 * (double)(m - 1))];
+		*hi = stat[(size_t)ceil(0.975 * (double)(m - 1))];
+	}
+	free(stat);
+}
+
+/* Per-cluster numerators and denominators of every figure. */
+struct cluster_sums {
+	uint64_t id;
+	double num[SENS_N], den[SENS_N];
+};
+
+static int by_cluster(const void *pa, const void *pb)
+{
+	const struct cluster_sums *a = pa, *b = pb;
+
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Items are contiguous after sorting; adds one item's contributions. */
+static void item_figures(const struct sens_rec *r, size_t n, double *num, double *den)
+{
+	size_t n_orig = 0, yes = 0, no = 0, inv = 0, right = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].img != 0)
+			continue;
+		n_orig++;
+		right += r[i].correct;
+		if (r[i].answer == ANS_YES)
+			yes++;
+		else if (r[i].answer == ANS_NO)
+			no++;
+		else if (r[i].answer == ANS_INVALID)
+			inv++;
+	}
+	if (n_orig >= 2) {
+		/* Letters of multiple-choice answers: count equal pairs directly. */
+		double pairs = (double)n_orig * (double)(n_orig - 1) / 2, same = 0;
+		if (yes + no + inv == n_orig) {
+			same = (double)(yes * (yes ? yes - 1 : 0) + no * (no ? no - 1 : 0) +
+					inv * (inv ? inv - 1 : 0)) / 2;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = i + 1; j < n; j++)
+					if (!r[i].img && !r[j].img && r[i].answer == r[j].answer)
+						same++;
+		}
+		num[SENS_LANGUAGE] += (pairs - same) / pairs;
+		den[SENS_LANGUAGE] += 1;
+		num[SENS_CONSISTENCY] += right == n_orig;
+		den[SENS_CONSISTENCY] += 1;
+	}
+	/* Records of one language variant are adjacent, ordered orig, hflip, blind. */
+	for (size_t i = 0; i < n; i++) {
+		const struct sens_rec *o = &r[i];
+		if (o->img != 0)
+			continue;
+		for (size_t j = i + 1; j < n && r[j].text == o->text; j++) {
+			const struct sens_rec *v = &r[j];
+			if (v->img == 1 && v->label != o->label) {
+				num[SENS_FLIP] += v->answer != o->answer && v->answer != ANS_INVALID &&
+						  o->answer != ANS_INVALID;
+				den[SENS_FLIP] += 1;
+				num[SENS_FLIP_PAIR] += v->correct && o->correct;
+				den[SENS_FLIP_PAIR] += 1;
+			} else if (v->img == 1) {
+				num[SENS_KEEP] += v->answer == o->answer;
+				den[SENS_KEEP] += 1;
+			} else if (v->img == 2) {
+				num[SENS_BLIND_GAP] += (double)o->correct - (double)v->correct;
+				den[SENS_BLIND_GAP] += 1;
+				num[SENS_ACC_IMAGE] += o->correct;
+				den[SENS_ACC_IMAGE] += 1;
+				num[SENS_ACC_BLIND] += v->correct;
+				den[SENS_ACC_BLIND] += 1;
+			}
+		}
+	}
+}
+
+void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
+		  struct sens_result *out)
+{
+	struct cluster_sums *cl = NULL;
+	size_t n_cl = 0, cap = 0, i = 0;
+	double tot_num[SENS_N] = { 0 }, tot_den[SENS_N] = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	qsort(c->r, c->n, sizeof(*c->r), by_item);
+	while (i < c->n) {
+		size_t j = i;
+		double num[SENS_N] = { 0 }, den[SENS_N] = { 0 };
+
+		while (j < c->n && c->r[j].suite == c->r[i].suite && c->r[j].item == c->r[i].item)
+			j++;
+		if (c->r[i].suite == suite_id) {
+			item_figures(&c->r[i], j - i, num, den);
+			if (n_cl == cap) {
+				cap = cap ? cap * 2 : 256;
+				cl = xrealloc(cl, cap * sizeof(*cl));
+			}
+			memset(&cl[n_cl], 0, sizeof(cl[n_cl]));
+			cl[n_cl].id = c->r[i].cluster;
+			memcpy(cl[n_cl].num, num, sizeof(num));
+			memcpy(cl[n_cl].den, den, sizeof(den));
+			n_cl++;
+		}
+		i = j;
+	}
+	/* Merge the items of one image into one cluster. */
+	qsort(cl, n_cl, sizeof(*cl), by_cluster);
+	{
+		size_t w = 0;
+		for (size_t k = 0; k < n_cl; k++) {
+			if (w && cl[w - 1].id == cl[k].id) {
+				for (int f = 0; f < SENS_N; f++) {
+					cl[w - 1].num[f] += cl[k].num[f];
+					cl[w - 1].den[f] += cl[k].den[f];
+				}
+			} else {
+				cl[w++] = cl[k];
+			}
+		}
+		n_cl = w;
+	}
+	out->clusters = n_cl;
+	for (size_t k = 0; k < n_cl; k++)
+		for (int f = 0; f < SENS_N; f++) {
+			tot_num[f] += cl[k].num[f];
+			tot_den[f] += cl[k].den[f];
+		}
+	for (int f = 0; f < SENS_N; f++) {
+		double *num, *den;
+		if (tot_den[f] <= 0)
+			continue;
+		num = xmalloc(n_cl * sizeof(*num));
+		den = xmalloc(n_cl * sizeof(*den));
+		for (size_t k = 0; k < n_cl; k++) {
+			num[k] = cl[k].num[f];
+			den[k] = cl[k].den[f];
+		}
+		out->fig[f].present = 1;
+		out->fig[f].value = tot_num[f] / tot_den[f];
+		out->fig[f].n = (size_t)tot_den[f];
+		/* Each figure its own stream, so adding one never moves another. */
+		sens_bootstrap(num, den, n_cl, resamples, seed + (uint64_t)f * 0x632be59bd9b4e019ULL,
+			       &out->fig[f].ci_low, &out->fig[f].ci_high);
+		free(num);
+		free(den);
+	}
+	free(cl);
+}
+
+void sens_release(struct sens_collector *c)
+{
+	free(c->r);
+	memset(c, 0, sizeof(*c));
+}

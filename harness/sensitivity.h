@@ -1,0 +1,73 @@
+/*
+ * sensitivity: the diagnosis of issue 6, from the journal alone.
+ *
+ * Language side (the answer must not move): for each item, the answers
+ * under its meaning-preserving variants -- instruction templates, answer
+ * formats, the converse caption, rotated options -- all with the original
+ * image.  `language` is the share of variant pairs whose parsed answers
+ * differ, averaged over items; `consistency` the share of items answered
+ * correctly under every variant.
+ *
+ * Vision side: hflip pairs (same item, template and text, image mirrored).
+ * Where the truth flips (left/right relations) `visual_flip` is the share of
+ * pairs whose answer flipped and `visual_flip_pair_accuracy` the share with
+ * both answers right; where it does not, `visual_keep` is the share whose
+ * answer stayed.  `blind_gap` is accuracy with the image minus accuracy
+ * without it, over matched pairs.
+ *
+ * Intervals: a percentile bootstrap that resamples images (VSR has several
+ * captions per image, so resampling captions would be too narrow), seeded,
+ * so the same journal always gives the same interval.
+ */
+#ifndef VSR_SENSITIVITY_H
+#define VSR_SENSITIVITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "journal.h"
+
+enum sens_figure {
+	SENS_LANGUAGE = 0,
+	SENS_CONSISTENCY,
+	SENS_FLIP,
+	SENS_FLIP_PAIR,
+	SENS_KEEP,
+	SENS_BLIND_GAP,
+	SENS_ACC_IMAGE, /* accuracy of the image side of the blind pairs */
+	SENS_ACC_BLIND,
+	SENS_N
+};
+
+/* Names used in report.json ("language", "visual_flip", ...). */
+extern const char *const sens_names[SENS_N];
+
+struct sens_value {
+	int present;   /* 0: the run has no such pairs */
+	double value, ci_low, ci_high;
+	size_t n;      /* items or pairs behind the value */
+};
+
+struct sens_result {
+	struct sens_value fig[SENS_N];
+	size_t clusters; /* images resampled */
+};
+
+struct sens_rec;
+struct sens_collector {
+	struct sens_rec *r;
+	size_t n, cap;
+};
+
+/* Keeps what one answered journal line says about variants (counted once per key). */
+void sens_add(struct sens_collector *c, const struct sample *s, uint32_t suite_id);
+/* The figures of one suite; resamples `resamples` times with `seed`. */
+void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
+		  struct sens_result *out);
+void sens_release(struct sens_collector *c);
+
+/* For tests: the percentile bootstrap of a ratio of cluster sums. */
+void sens_bootstrap(const double *num, const double *den, size_t n_clusters, size_t resamples,
+		    uint64_t seed, double *lo, double *hi);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * compare: two runs side by side, and the CI gate.
+ *
+ * Tasks are matched across runs on (suite, item, template, variant): task
+ * keys include the model fingerprint, so two models never share one.  In
+ * each run the first answered line of a task counts (as in metrics.h).  A
+ * pair is used only when both runs answered the task; a task that only ever
+ * failed in either run is dropped from both sides and counted, and so are
+ * tasks present in one run only.
+ *
+ * For each suite and for all suites together: both accuracies on the paired
+ * tasks, the change (candidate - base) with a paired bootstrap interval that
+ * resamples images (the journal's "image", else the item id: tasks that share
+ * an image are not independent), and the exact McNemar test on the discordant
+ * pairs.  Per relation and meta-category, the same without the interval (the
+ * movers).  The tasks that went from right to wrong.
+ *
+ * The gate (`vsrbench compare --max-drop ...`, `vsrbench run --baseline ...`)
+ * fails on: a drop larger than --max-drop points that is also significant at
+ * --alpha (McNemar); an accuracy below a --min-accuracy floor; a language
+ * sensitivity above --max-language-sensitivity, or none measured.  A check
+ * that cannot be made fails: a gate never passes silently.
+ *
+ * Ownership: every struct here owns its strings; the *_release functions
+ * free them.  Functions return 0 or an exit code with a one-line err.
+ */
+#ifndef VSR_COMPARE_H
+#define VSR_COMPARE_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../harness/buf.h"
+#include "../harness/item.h"
+#include "../harness/metrics.h"
+
+#define GATE_ALPHA_DEFAULT 0.05
+#define GATE_MAX_FLOORS 32
+#define COMPARE_REPS_DEFAULT 2000
+#define COMPARE_LEVEL 0.95
+/* Right-to-wrong tasks kept in memory and in the JSON (all are counted). */
+#define COMPARE_FLIPS_MAX 1000
+
+/* ---- the gate's options ------------------------------------------------ */
+
+struct gate_floor {
+	char suite[128]; /* "" : every suite together */
+	double min;      /* a share, 0..1 */
+};
+
+/* All zero is "no gate"; alpha 0 means GATE_ALPHA_DEFAULT. */
+struct gate_opts {
+	const char *baseline; /* run --baseline DIR (borrowed from argv) */
+	int has_max_drop;
+	double max_drop; /* points, 0..100 */
+	double alpha;
+	struct gate_floor floors[GATE_MAX_FLOORS];
+	size_t n_floors;
+	int has_max_lang;
+	double max_lang; /* a share, 0..1 */
+};
+
+/*
+ * Sets one option by its long name: "baseline", "max-drop", "alpha",
+ * "min-accuracy" (SUITE=X or X for every suite together),
+ * "max-language-sensitivity".  VSR_EUSAGE with err for a bad value.
+ */
+int gate_opts_set(struct gate_opts *g, const char *name, const char *value, char *err);
+/* 1 when any check was asked for. */
+int gate_opts_any(const struct gate_opts *g);
+/*
+ * Checks that the options make sense together: in `run` (in_run set)
+ * --max-drop needs --baseline and --baseline must be a run directory;
+ * --alpha needs --max-drop.  VSR_EUSAGE or VSR_EDATA with err.
+ */
+int gate_opts_check(const struct gate_opts *g, int in_run, char *err);
+
+/* ---- the comparison ---------------------------------------------------- */
+
+struct cmp_stat {
+	char *name;        /* suite, relation or category */
+	size_t pairs;      /* tasks both runs answered */
+	size_t base_correct, cand_correct;
+	size_t b;          /* right in base, wrong in the candidate */
+	size_t c;          /* wrong in base, right in the candidate */
+	double p;          /* exact McNemar, two-sided */
+	int has_ci;        /* bootstrap interval of the change */
+	double ci_low, ci_high;
+};
+
+struct cmp_suite {
+	struct cmp_stat all;
+	struct cmp_stat *rel, *cat; /* sorted by name */
+	size_t n_rel, n_cat;
+	size_t base_only, cand_only;   /* tasks in one run only */
+	size_t dropped_failed;         /* a request failed in either run */
+	size_t dropped_label;          /* the runs disagree on the label */
+};
+
+/* A task right in base and wrong in the candidate. */
+struct cmp_flip {
+	char *suite, *item, *tmpl, *variant, *prompt;
+	answer_t label, base_answer, cand_answer;
+};
+
+struct comparison {
+	char *base_dir, *cand_dir;
+	char *base_model, *cand_model; /* run.json model.spec, or NULL */
+	struct cmp_suite *suites;      /* sorted by name */
+	size_t n_suites;
+	struct cmp_stat all; /* every suite together */
+	size_t base_only, cand_only, dropped_failed, dropped_label;
+	struct cmp_flip *flips; /* sorted; at most COMPARE_FLIPS_MAX */
+	size_t n_flips, total_flips;
+	size_t flip_items; /* distinct (suite, item) among all flips */
+	char *last_flip_suite, *last_flip_item; /* while loading */
+	size_t reps;
+	uint64_t seed;
+};
+
+/*
+ * Reads BASE/samples.jsonl and CAND/samples.jsonl (journal_scan) and fills
+ * c.  VSR_EDATA when a run cannot be read (missing directory or journal, a
+ * malformed line).  reps 0 means COMPARE_REPS_DEFAULT.
+ */
+int comparison_load(struct comparison *c, const char *base_dir, const char *cand_dir,
+		    size_t reps, uint64_t seed, char *err);
+void comparison_release(struct comparison *c);
+
+/* ---- gate results and outputs ------------------------------------------ */
+
+struct gate_check {
+	char *suite;   /* the testsuite it belongs to; "all suites" across suites */
+	char *name;    /* e.g. "no drop > 2.0 points", "accuracy >= 62.0%" */
+	char *type;    /* "max-drop", "min-accuracy", "max-language-sensitivity" */
+	int failed;
+	char *line;    /* one line: what, by how much, the p-value */
+};
+
+struct gate_result {
+	struct gate_check *c;
+	size_t n, n_failed;
+};
+
+/*
+ * Evaluates the checks g asks for.  cmp (may be NULL when no --max-drop) is
+ * the comparison with the baseline; cand the candidate's metrics; report its
+ * report.json object (report_json output: per-suite "sensitivity").
+ */
+void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
+		   const struct metrics *cand, const cJSON *report, struct gate_result *res);
+void gate_result_release(struct gate_result *res);
+/* One line per failing check on fp, "gate failed: ..." */
+void gate_print_failures(FILE *fp, const struct gate_result *res);
+
+/* Markdown sized for a pull-request comment; gr may be NULL (no gate). */
+void comparison_md(const struct comparison *c, const struct gate_result *gr, struct buf *out);
+/* JSON, schema "vsrbench.compare/1" (docs/ci.md); gr may be NULL. */
+int comparison_json(const struct comparison *c, const struct gate_result *gr, struct buf *out);
+
+/*
+ * JUnit XML: one <testsuite> per vsrbench suite, a testcase "accuracy" in
+ * each, and one testcase per gate check (failures carry the numbers).
+ * gr may be NULL (reports_write's junit.xml).  In report_junit.c.
+ */
+int junit_build(const struct metrics *m, const cJSON *run, const struct gate_result *gr,
+		struct buf *out);
+
+/*
+ * `vsrbench run` with gate options, after the reports are written: compares
+ * with --baseline (writing RUN_DIR/compare.md and compare.json), evaluates
+ * every check, prints one line per failure on stderr and rewrites
+ * RUN_DIR/junit.xml with the checks.  VSR_EGATE (err left empty: the lines
+ * are printed) when a check failed; VSR_EDATA when a run cannot be read.
+ */
+int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err);
+
+/* report.json of the metrics, parsed (for the sensitivity figures); NULL on failure. */
+cJSON *report_json_object(const struct metrics *m, const cJSON *run);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * junit.xml: what GitHub Actions, GitLab and Jenkins show natively.
+ *
+ * One <testsuite> per vsrbench suite; in each, a testcase "accuracy" that
+ * carries the numbers (it errs only when tasks failed: those are not
+ * answers, and the run exits 4), then one testcase per gate check, whose
+ * <failure> carries what failed, by how much, and the p-value.  Checks
+ * across suites go into a testsuite "all suites".  The element and attribute
+ * set is the common subset of the Ant/Jenkins JUnit schema
+ * (tests/junit/junit.xsd); no timestamp, so the file is a pure function of
+ * the journal.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/stats.h"
+#include "../harness/util.h"
+#include "compare.h"
+#include "report.h"
+
+/* Length of the valid UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/*
+ * XML 1.0 forbids most control characters even as references, and the file
+ * says UTF-8: both kinds of bad byte become '?', so that a hostile name
+ * cannot make the file unreadable.
+ */
+static void xml_text(struct buf *out, const char *s)
+{
+	struct buf clean = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+		if (!n || (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')) {
+			buf_addch(&clean, '?');
+			p++;
+			continue;
+		}
+		buf_add(&clean, p, n);
+		p += n;
+	}
+	buf_add_xml_str(out, clean.ptr);
+	buf_release(&clean);
+}
+
+static size_t checks_for(const struct gate_result *gr, const char *suite, size_t *failed)
+{
+	size_t n = 0;
+
+	*failed = 0;
+	for (size_t i = 0; gr && i < gr->n; i++)
+		if (!strcmp(gr->c[i].suite, suite)) {
+			n++;
+			*failed += gr->c[i].failed != 0;
+		}
+	return n;
+}
+
+static void accuracy_case(struct buf *out, const char *suite, const struct acc *a)
+{
+	double lo, hi;
+
+	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	buf_adds(out, "    <testcase classname=\"vsrbench.");
+	xml_text(out, suite);
+	buf_addf(out, "\" name=\"accuracy\" time=\"%.3f\">\n", a->ms / 1000.0);
+	if (a->errors) {
+		buf_addf(out, "      <error type=\"task-errors\" message=\"%zu task%s failed (requests "
+			      "that never got an answer; not counted as wrong)\"/>\n",
+			 a->errors, a->errors == 1 ? "" : "s");
+	}
+	buf_addf(out, "      <system-out>accuracy %.1f%% [%.1f, %.1f] (%zu of %zu tasks correct; "
+		      "%zu answered, %zu failed)</system-out>\n",
+		 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi, a->correct, a->tasks,
+		 a->answered, a->errors);
+	buf_adds(out, "    </testcase>\n");
+}
+
+static void gate_cases(struct buf *out, const char *suite, const struct gate_result *gr)
+{
+	for (size_t i = 0; gr && i < gr->n; i++) {
+		const struct gate_check *ck = &gr->c[i];
+		if (strcmp(ck->suite, suite))
+			continue;
+		buf_adds(out, "    <testcase classname=\"vsrbench.");
+		xml_text(out, suite);
+		buf_adds(out, "\" name=\"");
+		xml_text(out, ck->name);
+		buf_adds(out, "\" time=\"0\">\n");
+		if (ck->failed) {
+			buf_adds(out, "      <failure type=\"");
+			xml_text(out, ck->type);
+			buf_adds(out, "\" message=\"");
+			xml_text(out, ck->line);
+			buf_adds(out, "\">");
+			xml_text(out, ck->line);
+			buf_adds(out, "</failure>\n");
+		} else {
+			buf_adds(out, "      <system-out>");
+			xml_text(out, ck->line);
+			buf_adds(out, "</system-out>\n");
+		}
+		buf_adds(out, "    </testcase>\n");
+	}
+}
+
+static void properties(struct buf *out, const cJSON *run)
+{
+	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
+	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
+	const char *tpl = cJSON_GetStringValue(
+		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
+
+	buf_adds(out, "    <properties>\n");
+	buf_addf(out, "      <property name=\"harness\" value=\"vsrbench %s\"/>\n", VSR_VERSION);
+	if (spec) {
+		buf_adds(out, "      <property name=\"model\" value=\"");
+		xml_text(out, spec);
+		buf_adds(out, "\"/>\n");
+	}
+	if (tpl) {
+		buf_adds(out, "      <property name=\"templates\" value=\"");
+		xml_text(out, tpl);
+		buf_adds(out, "\"/>\n");
+	}
+	buf_adds(out, "    </properties>\n");
+}
+
+static void suite_open(struct buf *out, const char *name, size_t tests, size_t failures,
+		       size_t errors, double ms, const cJSON *run)
+{
+	buf_adds(out, "  <testsuite name=\"");
+	xml_text(out, name);
+	buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\">\n",
+		 tests, failures, errors, ms / 1000.0);
+	properties(out, run);
+}
+
+int junit_build(const struct metrics *m, const cJSON *run, const struct gate_result *gr,
+		struct buf *out)
+{
+	size_t tests = 0, failures = 0, errors = 0, f;
+	struct buf body = BUF_INIT;
+	int r;
+
+	for (size_t i = 0; i < m->n_suites; i++) {
+		const struct suite_metrics *sm = &m->suites[i];
+		size_t n = checks_for(gr, sm->name, &f), e = sm->all.errors ? 1 : 0;
+		suite_open(&body, sm->name, n + 1, f, e, sm->all.ms, run);
+		accuracy_case(&body, sm->name, &sm->all);
+		gate_cases(&body, sm->name, gr);
+		buf_adds(&body, "  </testsuite>\n");
+		tests += n + 1;
+		failures += f;
+		errors += e;
+	}
+	/* Checks across suites, or about a suite the run does not have. */
+	for (size_t i = 0; gr && i < gr->n; i++) {
+		const char *s = gr->c[i].suite;
+		size_t k, n;
+		for (k = 0; k < m->n_suites && strcmp(m->suites[k].name, s); k++)
+			;
+		if (k < m->n_suites)
+			continue;
+		for (k = 0; k < i && strcmp(gr->c[k].suite, s); k++)
+			;
+		if (k < i)
+			continue; /* this testsuite is out already */
+		n = checks_for(gr, s, &f);
+		suite_open(&body, s, n, f, 0, 0, run);
+		gate_cases(&body, s, gr);
+		buf_adds(&body, "  </testsuite>\n");
+		tests += n;
+		failures += f;
+	}
+	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	buf_addf(out, "<testsuites name=\"vsrbench\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+		      "time=\"%.3f\">\n",
+		 tests, failures, errors, m->all.ms / 1000.0);
+	buf_add(out, body.ptr, body.len);
+	buf_adds(out, "</testsuites>\n");
+	r = out->capped || body.capped ? VSR_EDATA : 0;
+	buf_release(&body);
+	return r;
+}
+
+int report_junit(const struct metrics *m, const cJSON *run, struct buf *out)
+{
+	return junit_build(m, run, NULL, out);
+}

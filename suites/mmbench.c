@@ -1,0 +1,803 @@
+/*
+ * mmbench: the MMBench suites (see mmbench.h).
+ *
+ * The column layout comes from the header row, by name, so DEV/TEST, EN/CN,
+ * V11 and legacy files all load: index, question, hint (optional), the
+ * option columns A, B, C ... (empty when a question has fewer options),
+ * answer, category, l2-category (optional), image.  An image field of at
+ * most 64 characters holds the index of the row whose image it shares
+ * (VLMEvalKit's rule), otherwise base64 image bytes.
+ */
+#include "mmbench.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../harness/keyset.h"
+#include "../harness/util.h"
+#include "images.h"
+#include "tsv.h"
+
+#define MMB_DEFAULT_FILE "MMBench_DEV_EN.tsv"
+#define MMB_FIELD_MAX ((size_t)1 << 20) /* one captured field (question, hint, option) */
+#define MMB_SHORT_MAX ((size_t)4096)    /* index, category, l2-category, answer */
+#define MMB_IMAGE_MAX ((size_t)64 << 20) /* one base64 image */
+#define MMB_MAX_COLS 256
+#define MMB_MAX_CATEGORIES 1000
+#define MMB_COPY 1000000L /* circular copies: index + k * MMB_COPY */
+
+enum { C_INDEX, C_QUESTION, C_HINT, C_ANSWER, C_CATEGORY, C_L2, C_IMAGE, C_N };
+static const char *const col_names[C_N] = { "index", "question", "hint", "answer",
+					    "category", "l2-category", "image" };
+
+/* Where a row's base64 image is in the file. */
+struct mmb_image {
+	off_t off;
+	size_t len;
+	int escaped;
+	size_t line;
+	uint64_t digest;
+	int have_digest;
+};
+
+/* A selected row. */
+struct mmb_row {
+	off_t off;
+	size_t line;
+	size_t image; /* slot in images[] */
+	long index;
+	int n_opts;
+};
+
+/* What load_image needs of an item (its priv). */
+struct mmb_imgref {
+	off_t off;
+	size_t len;
+	int escaped;
+	size_t line;
+};
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+struct mmbench {
+	const char *suite;
+	char *path;
+	int fd; /* pread by load_image, from any thread */
+	int col[C_N];
+	int opt_col[26];
+	int n_opt_cols;
+	size_t n_cols;
+	struct mmb_image *images;
+	size_t n_images, cap_images;
+	struct mmb_row *rows;
+	size_t n_rows, cap_rows;
+	int has_copies, circular, generate;
+	size_t n_items;
+	struct names want_cat, want_l2; /* explicit selection, or the suite's default */
+	struct names categories;        /* every category seen: item->category points here */
+	uint64_t digest;
+	/* next() */
+	struct tsv t;
+	int t_open;
+	size_t next_row;
+	int rot, n_rot;
+	struct buf f[C_N], opt[26];
+	struct tsv_field fields[MMB_MAX_COLS];
+};
+
+/* ------------------------------------------------------------------ */
+/* base64                                                              */
+/* ------------------------------------------------------------------ */
+
+int b64_decode(const char *in, size_t n, unsigned char *out, size_t *out_len)
+{
+	static signed char val[256];
+	static int ready;
+	uint32_t acc = 0;
+	size_t o = 0, k = 0, pad = 0;
+
+	if (!ready) { /* idempotent: concurrent first calls write the same bytes */
+		for (int c = 0; c < 256; c++)
+			val[c] = -1;
+		for (int c = 0; c < 26; c++) {
+			val['A' + c] = (signed char)c;
+			val['a' + c] = (signed char)(26 + c);
+		}
+		for (int c = 0; c < 10; c++)
+			val['0' + c] = (signed char)(52 + c);
+		val['+'] = 62;
+		val['/'] = 63;
+		val['='] = -2;
+		val[' '] = val['\n'] = val['\r'] = val['\t'] = -3;
+		ready = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int v = val[(unsigned char)in[i]];
+		if (v >= 0 && !pad) {
+			acc = acc << 6 | (uint32_t)v;
+			if (++k == 4) {
+				out[o++] = (unsigned char)(acc >> 16);
+				out[o++] = (unsigned char)(acc >> 8);
+				out[o++] = (unsigned char)acc;
+				acc = 0;
+				k = 0;
+			}
+		} else if (v == -2) {
+			pad++;
+		} else if (v != -3) {
+			return -1; /* a bad character, or data after the padding */
+		}
+	}
+	if (k == 1 || pad > 2 || (pad && (k + pad) % 4))
+		return -1;
+	if (k == 2) {
+		out[o++] = (unsigned char)(acc >> 4);
+	} else if (k == 3) {
+		out[o++] = (unsigned char)(acc >> 10);
+		out[o++] = (unsigned char)(acc >> 2);
+	}
+	*out_len = o;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+/* ------------------------------------------------------------------ */
+
+static void names_add(struct names *ns, const char *s, size_t len)
+{
+	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
+	ns->v[ns->n] = xmalloc(len + 1);
+	memcpy(ns->v[ns->n], s, len);
+	ns->v[ns->n][len] = '\0';
+	ns->n++;
+}
+
+static void names_release(struct names *ns)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	ns->v = NULL;
+	ns->n = 0;
+}
+
+static int names_has(const struct names *ns, const char *s)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (!strcasecmp(ns->v[i], s))
+			return 1;
+	return 0;
+}
+
+/* A comma list; "all" clears the list and returns 1. */
+static int parse_list(struct names *ns, const char *v)
+{
+	names_release(ns);
+	if (!strcasecmp(v, "all"))
+		return 1;
+	while (*v) {
+		const char *e = strchr(v, ',');
+		const char *s = v, *t = e ? e : v + strlen(v);
+		while (s < t && *s == ' ')
+			s++;
+		while (t > s && t[-1] == ' ')
+			t--;
+		if (t > s)
+			names_add(ns, s, (size_t)(t - s));
+		if (!e)
+			break;
+		v = e + 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+static void mmb_free(struct mmbench *m)
+{
+	if (m->fd >= 0)
+		close(m->fd);
+	if (m->t_open)
+		tsv_close(&m->t);
+	for (int i = 0; i < C_N; i++)
+		buf_release(&m->f[i]);
+	for (int i = 0; i < 26; i++)
+		buf_release(&m->opt[i]);
+	names_release(&m->want_cat);
+	names_release(&m->want_l2);
+	names_release(&m->categories);
+	free(m->images);
+	free(m->rows);
+	free(m->path);
+	free(m);
+}
+
+static int parse_header(struct mmbench *m, struct tsv *t, char *err)
+{
+	struct buf names[MMB_MAX_COLS];
+	size_t nf = 0, line = 0;
+	off_t off;
+	int r;
+
+	for (int i = 0; i < C_N; i++)
+		m->col[i] = -1;
+	for (int i = 0; i < 26; i++)
+		m->opt_col[i] = -1;
+	for (size_t i = 0; i < MMB_MAX_COLS; i++) {
+		buf_init(&names[i], MMB_SHORT_MAX);
+		memset(&m->fields[i], 0, sizeof(m->fields[i]));
+		m->fields[i].text = &names[i];
+	}
+	r = tsv_row(t, m->fields, MMB_MAX_COLS, &nf, &off, &line, err);
+	if (r == 0)
+		r = err_set(err, VSR_EDATA, "%s: empty file (expected a header row)", m->path);
+	if (r == 1 && nf > MMB_MAX_COLS)
+		r = err_set(err, VSR_EDATA, "%s:%zu: %zu columns, at most %d expected", m->path, line,
+			    nf, MMB_MAX_COLS);
+	if (r != 1)
+		goto out;
+	r = 0;
+	m->n_cols = nf;
+	for (size_t i = 0; i < nf; i++) {
+		const char *s = names[i].ptr;
+		if (i == 0 && !strncmp(s, "\xEF\xBB\xBF", 3))
+			s += 3; /* a UTF-8 byte order mark */
+		for (int c = 0; c < C_N; c++)
+			if (!strcmp(s, col_names[c]) && m->col[c] < 0)
+				m->col[c] = (int)i;
+		if (s[0] >= 'A' && s[0] <= 'Z' && !s[1] && m->opt_col[s[0] - 'A'] < 0)
+			m->opt_col[s[0] - 'A'] = (int)i;
+	}
+	while (m->n_opt_cols < 26 && m->opt_col[m->n_opt_cols] >= 0)
+		m->n_opt_cols++;
+	if (m->col[C_ANSWER] < 0) {
+		r = err_set(err, VSR_EDATA,
+			    "%s:%zu: no 'answer' column: this looks like a test split, whose answers "
+			    "are withheld (MMBench scores those on its server); use a dev split",
+			    m->path, line);
+		goto out;
+	}
+	for (int c = 0; c < C_N; c++) {
+		if (m->col[c] < 0 && c != C_HINT && c != C_L2) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: no '%s' column in the header", m->path,
+				    line, col_names[c]);
+			goto out;
+		}
+	}
+	if (m->n_opt_cols < 2)
+		r = err_set(err, VSR_EDATA, "%s:%zu: no option columns A and B in the header", m->path,
+			    line);
+out:
+	for (size_t i = 0; i < MMB_MAX_COLS; i++) {
+		buf_release(&names[i]);
+		m->fields[i].text = NULL;
+	}
+	return r;
+}
+
+static const char *category_intern(struct mmbench *m, const char *s, const char *path,
+				   size_t line, char *err)
+{
+	for (size_t i = 0; i < m->categories.n; i++)
+		if (!strcmp(m->categories.v[i], s))
+			return m->categories.v[i];
+	if (m->categories.n >= MMB_MAX_CATEGORIES) {
+		err_set(err, VSR_EDATA, "%s:%zu: more than %d different categories", path, line,
+			MMB_MAX_CATEGORIES);
+		return NULL;
+	}
+	names_add(&m->categories, s, strlen(s));
+	return m->categories.v[m->categories.n - 1];
+}
+
+/* Options of a row: A, B, ... up to the first empty one; nothing after it. */
+static int count_options(const struct mmbench *m, const struct tsv_field *f, size_t line,
+			 int *n, char *err)
+{
+	int k = 0;
+
+	while (k < m->n_opt_cols && f[m->opt_col[k]].len)
+		k++;
+	for (int j = k + 1; j < m->n_opt_cols; j++)
+		if (f[m->opt_col[j]].len)
+			return err_set(err, VSR_EDATA, "%s:%zu: option %c is empty but %c is not",
+				       m->path, line, 'A' + k, 'A' + j);
+	if (k < 2)
+		return err_set(err, VSR_EDATA, "%s:%zu: %d option%s, a question needs at least A and B",
+			       m->path, line, k, k == 1 ? "" : "s");
+	*n = k;
+	return 0;
+}
+
+static int parse_index(const struct mmbench *m, const char *s, size_t line, long *out, char *err)
+{
+	if (parse_long(s, 0, 0x7fffffffffffL, out))
+		return err_set(err, VSR_EDATA, "%s:%zu: index '%.40s' is not a non-negative integer",
+			       m->path, line, s);
+	return 0;
+}
+
+static int selected(const struct mmbench *m, const char *cat, const char *l2)
+{
+	if (!m->want_cat.n && !m->want_l2.n)
+		return 1;
+	return names_has(&m->want_cat, cat) || (l2 && names_has(&m->want_l2, l2));
+}
+
+/* Pass 1: every row checked, the image map and the selected rows kept. */
+static int scan(struct mmbench *m, char *err)
+{
+	struct tsv t;
+	struct buf idx = BUF_INIT, cat = BUF_INIT, l2 = BUF_INIT;
+	struct u64map by_index = U64MAP_INIT; /* index -> image slot + 1, or 0: a reference */
+	struct keyset used_cat = KEYSET_INIT, used_l2 = KEYSET_INIT;
+	long *refs = NULL; /* per selected row: the index whose image it uses */
+	size_t nf, line;
+	off_t off;
+	int r;
+
+	if ((r = tsv_open(&t, m->path, err)))
+		return r;
+	if ((r = parse_header(m, &t, err)))
+		goto out;
+	buf_init(&idx, MMB_SHORT_MAX);
+	buf_init(&cat, MMB_SHORT_MAX);
+	buf_init(&l2, MMB_SHORT_MAX);
+	m->fields[m->col[C_INDEX]].text = &idx;
+	m->fields[m->col[C_CATEGORY]].text = &cat;
+	if (m->col[C_L2] >= 0)
+		m->fields[m->col[C_L2]].text = &l2;
+	m->digest = hash64_str(m->suite, HASH_SEED);
+	while ((r = tsv_row(&t, m->fields, m->n_cols, &nf, &off, &line, err)) == 1) {
+		const struct tsv_field *img = &m->fields[m->col[C_IMAGE]];
+		const char *l2s = m->col[C_L2] >= 0 ? l2.ptr : NULL;
+		long index, ref = -1;
+		uint64_t prev;
+		int n_opts = 0;
+
+		r = 0;
+		if (nf != m->n_cols) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: %zu fields, the header has %zu (a TAB or newline in an "
+				    "unquoted field?)",
+				    m->path, line, nf, m->n_cols);
+			break;
+		}
+		if ((r = parse_index(m, idx.ptr, line, &index, err)))
+			break;
+		if (u64map_get(&by_index, (uint64_t)index, &prev)) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: index %ld appears twice", m->path, line,
+				    index);
+			break;
+		}
+		if (index >= MMB_COPY)
+			m->has_copies = 1;
+		if (!img->len) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: empty image field", m->path, line);
+			break;
+		}
+		if (img->len > 64) {
+			struct mmb_image *im;
+			if (m->n_images == m->cap_images) {
+				m->cap_images = m->cap_images ? m->cap_images * 2 : 1024;
+				m->images = xrealloc(m->images, m->cap_images * sizeof(*m->images));
+			}
+			im = &m->images[m->n_images++];
+			memset(im, 0, sizeof(*im));
+			im->off = img->off;
+			im->len = img->len;
+			im->escaped = img->escaped;
+			im->line = line;
+			u64map_put(&by_index, (uint64_t)index, m->n_images);
+		} else {
+			/* VLMEvalKit: a short image field is the index of the row it shares. */
+			if (parse_long(img->head, 0, 0x7fffffffffffL, &ref)) {
+				r = err_set(err, VSR_EDATA,
+					    "%s:%zu: image '%s' is neither base64 data nor the index of "
+					    "another row",
+					    m->path, line, img->head);
+				break;
+			}
+			u64map_put(&by_index, (uint64_t)index, 0);
+		}
+		if (!category_intern(m, cat.ptr, m->path, line, err)) {
+			r = VSR_EDATA;
+			break;
+		}
+		keyset_add(&used_cat, hash64_str(cat.ptr, HASH_SEED));
+		if (l2s)
+			keyset_add(&used_l2, hash64_str(l2s, HASH_SEED));
+		if (!selected(m, cat.ptr, l2s) || (!m->circular && index >= MMB_COPY))
+			continue;
+		if ((r = count_options(m, m->fields, line, &n_opts, err)))
+			break;
+		{
+			const struct tsv_field *a = &m->fields[m->col[C_ANSWER]];
+			int k = a->head_len == 1 ? a->head[0] - 'A' : -1;
+			if (k < 0 || k >= n_opts) {
+				r = err_set(err, VSR_EDATA,
+					    "%s:%zu: answer '%.20s' is not one of the options A to %c",
+					    m->path, line, a->head, 'A' + n_opts - 1);
+				break;
+			}
+		}
+		if (m->n_rows == m->cap_rows) {
+			m->cap_rows = m->cap_rows ? m->cap_rows * 2 : 256;
+			m->rows = xrealloc(m->rows, m->cap_rows * sizeof(*m->rows));
+			refs = xrealloc(refs, m->cap_rows * sizeof(*refs));
+		}
+		m->rows[m->n_rows].off = off;
+		m->rows[m->n_rows].line = line;
+		m->rows[m->n_rows].index = index;
+		m->rows[m->n_rows].n_opts = n_opts;
+		refs[m->n_rows] = ref >= 0 ? ref : index;
+		m->n_rows++;
+		/* The content digest: what defines the selected items, image lengths included. */
+		m->digest = hash64(&index, sizeof(index), m->digest);
+		m->digest = hash64(&img->len, sizeof(img->len), m->digest);
+		for (size_t k = 0; k < m->n_cols; k++)
+			m->digest = hash64(&m->fields[k].len, sizeof(size_t),
+					   hash64(m->fields[k].head, m->fields[k].head_len, m->digest));
+	}
+	if (r)
+		goto out;
+	/* Image references may point forward: resolve them now. */
+	for (size_t i = 0; i < m->n_rows; i++) {
+		uint64_t slot = 0;
+		if (!u64map_get(&by_index, (uint64_t)refs[i], &slot) || !slot) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: the image refers to index %ld, which is not a row with "
+				    "an image",
+				    m->path, m->rows[i].line, refs[i]);
+			goto out;
+		}
+		m->rows[i].image = (size_t)slot - 1;
+	}
+	for (size_t i = 0; i < m->want_cat.n; i++)
+		if (!keyset_has(&used_cat, hash64_str(m->want_cat.v[i], HASH_SEED)) &&
+		    !names_has(&m->categories, m->want_cat.v[i])) {
+			struct buf known = BUF_INIT;
+			for (size_t k = 0; k < m->categories.n && k < 30; k++)
+				buf_addf(&known, "%s%s", k ? ", " : "", m->categories.v[k]);
+			r = err_set(err, VSR_EUSAGE, "%s: no question in category '%s' (it has: %.300s)",
+				    m->path, m->want_cat.v[i], known.ptr);
+			buf_release(&known);
+			goto out;
+		}
+	for (size_t i = 0; i < m->want_l2.n; i++)
+		if (!keyset_has(&used_l2, hash64_str(m->want_l2.v[i], HASH_SEED))) {
+			size_t k;
+			/* Case-insensitive names: look again the slow way before giving up. */
+			for (k = 0; k < m->n_rows; k++)
+				;
+			r = err_set(err, VSR_EUSAGE,
+				    "%s: no question in l2-category '%s' (names as in the file's "
+				    "l2-category column, e.g. 'finegrained_perception (cross-instance)')",
+				    m->path, m->want_l2.v[i]);
+			goto out;
+		}
+	if (!m->n_rows)
+		r = err_set(err, VSR_EDATA, "%s: no question selected", m->path);
+out:
+	for (size_t i = 0; i < MMB_MAX_COLS; i++)
+		m->fields[i].text = NULL;
+	free(refs);
+	u64map_release(&by_index);
+	keyset_release(&used_cat);
+	keyset_release(&used_l2);
+	buf_release(&idx);
+	buf_release(&cat);
+	buf_release(&l2);
+	tsv_close(&t);
+	return r;
+}
+
+static int mmb_open_named(const char *suite, const char *const *default_cats,
+			  const struct suite_config *cfg, void **priv, char *err)
+{
+	struct mmbench *m = xcalloc(1, sizeof(*m));
+	const char *file = MMB_DEFAULT_FILE;
+	int explicit = 0, r;
+
+	*priv = NULL;
+	m->fd = -1;
+	m->suite = suite;
+	m->circular = 1;
+	for (size_t i = 0; i < cfg->n_opts; i++) {
+		const char *k = cfg->opts[i].key, *v = cfg->opts[i].value;
+		if (!strcmp(k, "file") && *v) {
+			file = v;
+		} else if (!strcmp(k, "category")) {
+			if (!explicit)
+				names_release(&m->want_l2);
+			explicit = 1;
+			parse_list(&m->want_cat, v);
+		} else if (!strcmp(k, "l2")) {
+			if (!explicit)
+				names_release(&m->want_cat);
+			explicit = 1;
+			parse_list(&m->want_l2, v);
+		} else if (!strcmp(k, "circular") && (!strcmp(v, "on") || !strcmp(v, "off"))) {
+			m->circular = !strcmp(v, "on");
+		} else {
+			r = err_set(err, VSR_EUSAGE,
+				    "suite %s: bad option '%s=%s' (known: file=NAME, category=LIST, "
+				    "l2=LIST, circular=on|off)",
+				    suite, k, v);
+			goto fail;
+		}
+	}
+	if (!explicit)
+		for (size_t i = 0; default_cats && default_cats[i]; i++)
+			names_add(&m->want_cat, default_cats[i], strlen(default_cats[i]));
+	if (strchr(file, '/')) {
+		m->path = xstrdup(file);
+	} else {
+		struct buf p = BUF_INIT;
+		if (!cfg->data_dir) {
+			r = err_set(err, VSR_EUSAGE, "suite %s: no data folder (--data)", suite);
+			goto fail;
+		}
+		buf_addf(&p, "%s/mmbench/%s", cfg->data_dir, file);
+		m->path = buf_detach(&p, NULL);
+	}
+	if (access(m->path, R_OK)) {
+		r = err_set(err, VSR_EDATA,
+			    "suite %s: cannot read %s: %s (get it with `vsrbench data pull mmbench`, or "
+			    "name another file with -S file=)",
+			    suite, m->path, strerror(errno));
+		goto fail;
+	}
+	if ((r = scan(m, err)))
+		goto fail;
+	m->generate = m->circular && !m->has_copies;
+	for (size_t i = 0; i < m->n_rows; i++)
+		m->n_items += m->generate ? (size_t)m->rows[i].n_opts : 1;
+	m->digest = hash64(&m->generate, sizeof(m->generate), m->digest);
+	m->fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (m->fd < 0 || (r = tsv_open(&m->t, m->path, err))) {
+		r = err_set(err, VSR_EDATA, "cannot open %s: %s", m->path, strerror(errno));
+		goto fail;
+	}
+	m->t_open = 1;
+	for (int i = 0; i < C_N; i++)
+		buf_init(&m->f[i], i == C_QUESTION || i == C_HINT ? MMB_FIELD_MAX : MMB_SHORT_MAX);
+	for (int i = 0; i < 26; i++)
+		buf_init(&m->opt[i], MMB_FIELD_MAX);
+	for (int i = 0; i < C_N; i++)
+		if (m->col[i] >= 0 && i != C_IMAGE)
+			m->fields[m->col[i]].text = &m->f[i];
+	for (int i = 0; i < m->n_opt_cols; i++)
+		m->fields[m->opt_col[i]].text = &m->opt[i];
+	m->rot = m->n_rot = 0;
+	*priv = m;
+	return 0;
+fail:
+	mmb_free(m);
+	return r;
+}
+
+static long mmb_count(void *priv)
+{
+	const struct mmbench *m = priv;
+
+	return (long)m->n_items;
+}
+
+/* Reads exactly n bytes at off; thread-safe. */
+static int read_at(int fd, void *p, size_t n, off_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = pread(fd, (char *)p + done, n - done, off + (off_t)done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		done += (size_t)k;
+	}
+	return 0;
+}
+
+static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
+{
+	char *b;
+
+	if (im->have_digest)
+		return 0;
+	if (im->len > MMB_IMAGE_MAX)
+		return err_set(err, VSR_EDATA, "%s:%zu: image larger than %zu bytes of base64", m->path,
+			       im->line, MMB_IMAGE_MAX);
+	b = xmalloc(im->len);
+	if (read_at(m->fd, b, im->len, im->off)) {
+		free(b);
+		return err_set(err, VSR_EDATA, "cannot read %s: %s", m->path, strerror(errno));
+	}
+	/* The stored base64 text identifies the image bytes it decodes to. */
+	im->digest = hash64(b, im->len, HASH_SEED);
+	im->have_digest = 1;
+	free(b);
+	return 0;
+}
+
+static int read_row(struct mmbench *m, const struct mmb_row *row, char *err)
+{
+	size_t nf, line;
+	off_t off;
+	int r;
+
+	if ((r = tsv_seek(&m->t, row->off, row->line, err)))
+		return r;
+	r = tsv_row(&m->t, m->fields, m->n_cols, &nf, &off, &line, err);
+	if (r == 1 && nf == m->n_cols)
+		return 0;
+	if (r == 1 || r == 0) /* the file changed since open() */
+		return err_set(err, VSR_EDATA, "%s:%zu: the row changed while the suite was open",
+			       m->path, row->line);
+	return r;
+}
+
+static int mmb_next(void *priv, struct item *it, char *err)
+{
+	struct mmbench *m = priv;
+	const struct mmb_row *row;
+	struct mmb_image *im;
+	struct mmb_imgref *ref;
+	int r, n, ans;
+	char idbuf[32];
+
+	if (m->rot >= m->n_rot) {
+		if (m->next_row >= m->n_rows)
+			return 0;
+		if ((r = read_row(m, &m->rows[m->next_row], err)))
+			return r;
+		m->next_row++;
+		m->rot = 0;
+		m->n_rot = m->generate ? m->rows[m->next_row - 1].n_opts : 1;
+	}
+	row = &m->rows[m->next_row - 1];
+	im = &m->images[row->image];
+	if ((r = image_digest(m, im, err)))
+		return r;
+	n = row->n_opts;
+	ans = m->f[C_ANSWER].ptr[0] - 'A';
+	memset(it, 0, sizeof(*it));
+	it->suite = m->suite;
+	snprintf(idbuf, sizeof(idbuf), "%ld", row->index + (long)m->rot * MMB_COPY);
+	it->id = xstrdup(idbuf);
+	snprintf(idbuf, sizeof(idbuf), "%ld", row->index % MMB_COPY);
+	it->group = xstrdup(idbuf);
+	it->question = xstrdup(m->f[C_QUESTION].ptr);
+	if (m->col[C_HINT] >= 0 && m->f[C_HINT].len)
+		it->hint = xstrdup(m->f[C_HINT].ptr);
+	/* Rotation k: option j shows the original option (j + k) mod n. */
+	it->choices = xcalloc((size_t)n, sizeof(*it->choices));
+	it->n_choices = (size_t)n;
+	for (int j = 0; j < n; j++)
+		it->choices[j] = xstrdup(m->opt[(j + m->rot) % n].ptr);
+	it->label = ANS_LETTER((ans - m->rot + n) % n);
+	it->category = category_intern(m, m->f[C_CATEGORY].ptr, m->path, row->line, err);
+	if (!it->category) {
+		item_release(it);
+		return VSR_EDATA;
+	}
+	it->image_digest = im->digest;
+	ref = xmalloc(sizeof(*ref));
+	ref->off = im->off;
+	ref->len = im->len;
+	ref->escaped = im->escaped;
+	ref->line = im->line;
+	it->priv = ref;
+	it->priv_free = free;
+	m->rot++;
+	return 1;
+}
+
+static int mmb_load_image(void *priv, const struct item *it, struct image *img, char *err)
+{
+	const struct mmbench *m = priv;
+	const struct mmb_imgref *ref = it->priv;
+	unsigned char *out;
+	char *b;
+	size_t len;
+
+	memset(img, 0, sizeof(*img));
+	if (ref->escaped)
+		return err_set(err, VSR_EDATA, "%s:%zu: the image field holds a quote, not base64",
+			       m->path, ref->line);
+	if (ref->len > MMB_IMAGE_MAX)
+		return err_set(err, VSR_EDATA, "%s:%zu: image larger than %zu bytes of base64", m->path,
+			       ref->line, MMB_IMAGE_MAX);
+	b = xmalloc(ref->len);
+	if (read_at(m->fd, b, ref->len, ref->off)) {
+		free(b);
+		return err_set(err, VSR_EDATA, "cannot read %s: %s", m->path, strerror(errno));
+	}
+	out = xmalloc(ref->len / 4 * 3 + 3);
+	if (b64_decode(b, ref->len, out, &len) || !len) {
+		free(b);
+		free(out);
+		return err_set(err, VSR_EDATA, "%s:%zu: the image is not valid base64", m->path,
+			       ref->line);
+	}
+	free(b);
+	img->bytes = out;
+	img->len = len;
+	img->mime = image_sniff_mime(out, len);
+	return 0;
+}
+
+static uint64_t mmb_digest(void *priv)
+{
+	const struct mmbench *m = priv;
+
+	return m->digest;
+}
+
+static void mmb_describe(void *priv, void *obj)
+{
+	const struct mmbench *m = priv;
+	cJSON *o = obj;
+
+	cJSON_AddStringToObject(o, "file", m->path);
+	cJSON_AddNumberToObject(o, "rows", (double)m->n_rows);
+	cJSON_AddNumberToObject(o, "items", (double)m->n_items);
+	cJSON_AddStringToObject(o, "circular",
+				!m->circular ? "off" : m->generate ? "generated" : "from the file");
+}
+
+static void mmb_close(void *priv)
+{
+	mmb_free(priv);
+}
+
+static const char *const spatial_categories[] = { "spatial_relationship", "object_localization",
+						  NULL };
+
+static int mmbench_open(const struct suite_config *cfg, void **priv, char *err)
+{
+	return mmb_open_named("mmbench", NULL, cfg, priv, err);
+}
+
+static int mmbench_spatial_open(const struct suite_config *cfg, void **priv, char *err)
+{
+	return mmb_open_named("mmbench-spatial", spatial_categories, cfg, priv, err);
+}
+
+const struct suite_ops mmbench_ops = {
+	.name = "mmbench",
+	.summary = "MMBench, every category, CircularEval (-S file=, category=, l2=, circular=)",
+	.open = mmbench_open,
+	.count = mmb_count,
+	.next = mmb_next,
+	.load_image = mmb_load_image,
+	.digest = mmb_digest,
+	.close = mmb_close,
+	.describe = mmb_describe,
+	.default_templates = "mc01",
+};
+
+const struct suite_ops mmbench_spatial_ops = {
+	.name = "mmbench-spatial",
+	.summary = "MMBench spatial_relationship + object_localization (126 dev-EN questions)",
+	.open = mmbench_spatial_open,
+	.count = mmb_count,
+	.next = mmb_next,
+	.load_image = mmb_load_image,
+	.digest = mmb_digest,
+	.close = mmb_close,
+	.describe = mmb_describe,
+	.default_templates = "mc01",
+};

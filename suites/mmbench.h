@@ -1,0 +1,41 @@
+/*
+ * mmbench: MMBench multiple-choice suites from the TSV files VLMEvalKit and
+ * OpenCompass distribute (DATA/mmbench/MMBench_DEV_EN.tsv by default).
+ *
+ * Suites: mmbench (every category) and mmbench-spatial (spatial_relationship
+ * and object_localization).  Options (-S):
+ *   file=NAME        a file under DATA/mmbench/ (e.g. MMBench_DEV_EN_V11.tsv),
+ *                    or a path when NAME has a '/'
+ *   category=LIST    categories to run (comma list, case ignored; "all")
+ *   l2=LIST          l2-categories to run ("finegrained_perception (cross-instance)")
+ *                    category= and l2= replace the suite's default and are
+ *                    united: a row is run when either names it
+ *   circular=on|off  CircularEval (default on): each N-option question is asked
+ *                    in its N rotations, from the copies baked into the file
+ *                    (index + k*1000000) or generated when it has none; off
+ *                    asks the originals only
+ *
+ * The file is streamed twice and never held: open() scans every row (column
+ * count, quotes, duplicate indices, image references) keeping only an
+ * index -> image location map and the offsets of the selected rows; next()
+ * seeks to those rows; load_image() reads one base64 image with pread and
+ * decodes it.  Items are "<index>" (a rotation k is index + k*1000000, as in
+ * the files), grouped by index % 1000000, category = the row's category.
+ */
+#ifndef VSR_MMBENCH_H
+#define VSR_MMBENCH_H
+
+#include <stddef.h>
+
+#include "suite.h"
+
+extern const struct suite_ops mmbench_ops, mmbench_spatial_ops;
+
+/*
+ * Decodes standard base64 (RFC 4648; '=' padding optional, whitespace
+ * ignored).  out must hold n / 4 * 3 + 3 bytes.  0, or -1 on a character
+ * outside the alphabet or a bad length.
+ */
+int b64_decode(const char *in, size_t n, unsigned char *out, size_t *out_len);
+
+#endif

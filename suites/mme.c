@@ -1,0 +1,802 @@
+/*
+ * mme: the MME suites (see mme.h).
+ *
+ * open() reads every question of the suite's subtasks (at most 2,374 short
+ * lines) and finds every image, so a missing image is an error before any
+ * request is sent; next() then hands the questions out in order, reading
+ * each image once to digest its bytes into the task key.
+ */
+#include "mme.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "../harness/lines.h"
+#include "../harness/util.h"
+#include "images.h"
+
+#define MME_LINE_MAX ((size_t)1 << 20)
+#define MME_IMAGE_MAX ((size_t)64 << 20)
+#define N_FIRST_MISSING 3
+
+static const struct mme_subtask subtasks[] = {
+	{ "existence", "mme-existence", 0 },
+	{ "count", "mme-count", 0 },
+	{ "position", "mme-position", 0 },
+	{ "color", "mme-color", 0 },
+	{ "posters", "mme-posters", 0 },
+	{ "celebrity", "mme-celebrity", 0 },
+	{ "scene", "mme-scene", 0 },
+	{ "landmark", "mme-landmark", 0 },
+	{ "artwork", "mme-artwork", 0 },
+	{ "OCR", "mme-ocr", 0 },
+	{ "commonsense_reasoning", "mme-commonsense_reasoning", 1 },
+	{ "numerical_calculation", "mme-numerical_calculation", 1 },
+	{ "text_translation", "mme-text_translation", 1 },
+	{ "code_reasoning", "mme-code_reasoning", 1 },
+};
+#define N_SUBTASKS (sizeof(subtasks) / sizeof(subtasks[0]))
+
+const struct mme_subtask *mme_subtasks(size_t *n)
+{
+	*n = N_SUBTASKS;
+	return subtasks;
+}
+
+const struct mme_subtask *mme_subtask_find(const char *name)
+{
+	for (size_t i = 0; i < N_SUBTASKS; i++)
+		if (!strcmp(subtasks[i].name, name))
+			return &subtasks[i];
+	return NULL;
+}
+
+void mme_item_id(struct buf *out, const char *subtask, const char *image, int nth)
+{
+	buf_addf(out, "%s/%s#%d", subtask, image, nth);
+}
+
+void mme_group(struct buf *out, const char *subtask, const char *image)
+{
+	buf_addf(out, "%s/%s", subtask, image);
+}
+
+/* ------------------------------------------------------------------ */
+/* The eval tool's lists                                               */
+/* ------------------------------------------------------------------ */
+
+static int parse_label(const char *s, answer_t *out)
+{
+	/* calculation.py lower-cases the ground truth, then asserts yes or no. */
+	if (!strcasecmp(s, "yes"))
+		*out = ANS_YES;
+	else if (!strcasecmp(s, "no"))
+		*out = ANS_NO;
+	else
+		return -1;
+	return 0;
+}
+
+int mme_list_scan(const char *path, int (*fn)(const struct mme_line *, void *), void *ctx,
+		  char *err)
+{
+	struct lines l;
+	struct buf prev = BUF_INIT;
+	size_t n = 0, prev_line = 0;
+	int r;
+
+	if ((r = lines_open(&l, path, MME_LINE_MAX, err)))
+		return r;
+	while ((r = lines_next(&l, err)) == 1) {
+		char *cols[5], *p = l.line.ptr, *tab;
+		size_t nc = 0;
+		struct mme_line ml;
+
+		if (!*p) /* a blank line (calculation.py would choke on it): no question */
+			continue;
+		for (;;) {
+			if (nc < 5)
+				cols[nc] = p;
+			nc++;
+			tab = strchr(p, '\t');
+			if (!tab)
+				break;
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (nc != 3 && nc != 4) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: %zu tab-separated columns, expected image, question, Yes|No "
+				    "and optionally the model's answer (an answer may not contain a TAB)",
+				    path, l.lineno, nc);
+			break;
+		}
+		memset(&ml, 0, sizeof(ml));
+		ml.lineno = l.lineno;
+		ml.image = cols[0];
+		ml.question = cols[1];
+		ml.response = nc == 4 ? cols[3] : NULL;
+		if (!*ml.image || !*ml.question) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: empty image name or question", path,
+				    l.lineno);
+			break;
+		}
+		if (parse_label(cols[2], &ml.label)) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: ground truth '%.40s', expected Yes or No",
+				    path, l.lineno, cols[2]);
+			break;
+		}
+		/* calculation.py scores lines two by two: both must be about one image. */
+		ml.nth = n % 2 ? 2 : 1;
+		if (ml.nth == 2 && strcmp(prev.ptr, ml.image)) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: image %.100s, but the question on line %zu (its pair) is "
+				    "about %.100s; every image has two consecutive questions",
+				    path, l.lineno, ml.image, prev_line, prev.ptr);
+			break;
+		}
+		buf_reset(&prev);
+		buf_adds(&prev, ml.image);
+		prev_line = l.lineno;
+		n++;
+		if ((r = fn(&ml, ctx)))
+			break;
+	}
+	if (r == 0 && n % 2)
+		r = err_set(err, VSR_EDATA,
+			    "%s:%zu: the last question has no pair (%zu questions; every image has two)",
+			    path, prev_line, n);
+	if (r == 0 && n == 0)
+		r = err_set(err, VSR_EDATA, "%s: no questions", path);
+	lines_close(&l);
+	buf_release(&prev);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* The suite                                                           */
+/* ------------------------------------------------------------------ */
+
+struct mme_q {
+	const struct mme_subtask *task;
+	char *image;    /* the name in the data */
+	char *question;
+	answer_t label;
+	int nth;
+	char *path;     /* the image file; NULL when missing */
+};
+
+struct mme {
+	const char *suite;
+	struct mme_q *q;
+	size_t n, cap, next;
+	uint64_t digest;
+	size_t images, missing_images, skipped;
+	char *first_missing[N_FIRST_MISSING];
+	struct buf sources; /* "position: lists DIR/position.txt; ..." for run.json */
+	/* Both questions of an image: the digest is computed once. */
+	const char *digest_path;
+	uint64_t image_digest;
+	char err[VSR_ERR_MAX];
+};
+
+static void mme_free(struct mme *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->q[i].image);
+		free(m->q[i].question);
+		free(m->q[i].path);
+	}
+	free(m->q);
+	for (size_t i = 0; i < N_FIRST_MISSING; i++)
+		free(m->first_missing[i]);
+	buf_release(&m->sources);
+	free(m);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+static struct mme_q *add_q(struct mme *m)
+{
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 128;
+		m->q = xrealloc(m->q, m->cap * sizeof(*m->q));
+	}
+	memset(&m->q[m->n], 0, sizeof(m->q[0]));
+	return &m->q[m->n++];
+}
+
+/* Finds the image of questions first..n-1 (all about one image); records a miss. */
+static int resolve(struct mme *m, const struct suite_config *cfg, size_t first, char *err)
+{
+	char *path = NULL;
+	const char *name = m->q[first].image;
+	int r = image_resolve(cfg, name, &path, err);
+
+	if (r && r != IMAGE_MISSING)
+		return r;
+	m->images++;
+	if (r == IMAGE_MISSING) {
+		if (m->missing_images < N_FIRST_MISSING)
+			m->first_missing[m->missing_images] = xstrdup(name);
+		m->missing_images++;
+		return 0;
+	}
+	for (size_t i = first; i < m->n; i++)
+		m->q[i].path = i == first ? path : xstrdup(path);
+	return 0;
+}
+
+/* Image roots for a list's bare names: each --images DIR, DIR/<subtask>, DIR/<subtask>/images. */
+struct roots {
+	char *dirs[64];
+	size_t n;
+};
+
+/* Adds a/b/c (b and c may be NULL). */
+static void roots_add(struct roots *rs, const char *a, const char *b, const char *c)
+{
+	struct buf p = BUF_INIT;
+
+	if (rs->n == sizeof(rs->dirs) / sizeof(rs->dirs[0]))
+		return;
+	buf_addf(&p, "%s%s%s%s%s", a, b ? "/" : "", b ? b : "", c ? "/" : "", c ? c : "");
+	rs->dirs[rs->n++] = buf_detach(&p, NULL);
+}
+
+static void roots_release(struct roots *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free(rs->dirs[i]);
+	rs->n = 0;
+}
+
+struct list_ctx {
+	struct mme *m;
+	const struct mme_subtask *task;
+	const struct suite_config *icfg;
+	const char *path;
+	char err[VSR_ERR_MAX];
+};
+
+static int list_line(const struct mme_line *ml, void *p)
+{
+	struct list_ctx *c = p;
+	struct mme_q *q = add_q(c->m);
+	char err[VSR_ERR_MAX];
+	int r;
+
+	q->task = c->task;
+	q->image = xstrdup(ml->image);
+	q->question = xstrdup(ml->question);
+	q->label = ml->label;
+	q->nth = ml->nth;
+	if (ml->nth == 2) {
+		const struct mme_q *first = &c->m->q[c->m->n - 2];
+		q->path = first->path ? xstrdup(first->path) : NULL;
+		return 0;
+	}
+	/* The pair's first line: its image serves both. */
+	r = resolve(c->m, c->icfg, c->m->n - 1, err);
+	if (r)
+		return err_set(c->err, r, "%s:%zu: %s", c->path, ml->lineno, err);
+	return 0;
+}
+
+static int load_list(struct mme *m, const struct suite_config *cfg, const struct mme_subtask *t,
+		     const char *path, const char *release_root, char *err)
+{
+	struct roots rs = { { 0 }, 0 };
+	struct suite_config icfg = *cfg;
+	struct list_ctx c;
+	size_t first_q = m->n;
+	int r;
+
+	for (size_t i = 0; i < cfg->n_image_dirs; i++) {
+		roots_add(&rs, cfg->image_dirs[i], NULL, NULL);
+		roots_add(&rs, cfg->image_dirs[i], t->name, NULL);
+		roots_add(&rs, cfg->image_dirs[i], t->name, "images");
+	}
+	if (release_root) {
+		roots_add(&rs, release_root, t->name, NULL);
+		roots_add(&rs, release_root, t->name, "images");
+	}
+	icfg.image_dirs = (const char *const *)rs.dirs;
+	icfg.n_image_dirs = rs.n;
+	memset(&c, 0, sizeof(c));
+	c.m = m;
+	c.task = t;
+	c.icfg = &icfg;
+	c.path = path;
+	r = mme_list_scan(path, list_line, &c, err);
+	if (r && c.err[0])
+		memcpy(err, c.err, VSR_ERR_MAX);
+	roots_release(&rs);
+	if (!r)
+		buf_addf(&m->sources, "%s%s: %zu questions from %s", m->sources.len ? "; " : "",
+			 t->name, m->n - first_q, path);
+	return r;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_txt_suffix(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 4 && !strcmp(s + n - 4, ".txt");
+}
+
+/* One question file of the release: `question \t Yes|No` per line, two lines. */
+static int load_release_file(struct mme *m, const struct mme_subtask *t, const char *qa_dir,
+			     const char *img_dir, const char *file, char *err)
+{
+	static const char *const exts[] = { ".jpg", ".png", ".jpeg", ".JPG", ".PNG", ".JPEG" };
+	struct buf path = BUF_INIT, name = BUF_INIT;
+	struct lines l;
+	size_t first = m->n, nq = 0;
+	struct suite_config icfg;
+	const char *roots[1] = { img_dir };
+	int r;
+
+	buf_addf(&path, "%s/%s", qa_dir, file);
+	if ((r = lines_open(&l, path.ptr, MME_LINE_MAX, err)))
+		goto out;
+	while ((r = lines_next(&l, err)) == 1) {
+		char *s = l.line.ptr, *e, *tab;
+		struct mme_q *q;
+		answer_t label;
+
+		/* LLaVA's reader: line.strip().split('\t'). */
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = s + strlen(s);
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (!*s)
+			continue;
+		tab = strchr(s, '\t');
+		if (!tab || strchr(tab + 1, '\t')) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: expected question<TAB>Yes|No", path.ptr,
+				    l.lineno);
+			break;
+		}
+		*tab = '\0';
+		if (parse_label(tab + 1, &label)) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: answer '%.40s', expected Yes or No",
+				    path.ptr, l.lineno, tab + 1);
+			break;
+		}
+		q = add_q(m);
+		q->task = t;
+		q->question = xstrdup(s);
+		q->label = label;
+		q->nth = (int)++nq;
+	}
+	lines_close(&l);
+	if (r)
+		goto out;
+	if (nq != 2) {
+		r = err_set(err, VSR_EDATA, "%s: %zu questions, expected 2 (one Yes, one No)",
+			    path.ptr, nq);
+		goto out;
+	}
+	/* The image: the file's stem with an image extension, beside it or in images/. */
+	memset(&icfg, 0, sizeof(icfg));
+	icfg.image_dirs = roots;
+	icfg.n_image_dirs = 1;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		buf_reset(&name);
+		buf_add(&name, file, strlen(file) - 4);
+		buf_adds(&name, exts[i]);
+		buf_reset(&path);
+		buf_addf(&path, "%s/%s", img_dir, name.ptr);
+		if (is_file(path.ptr))
+			break;
+		if (i + 1 == sizeof(exts) / sizeof(exts[0])) { /* none: report the .jpg name */
+			buf_reset(&name);
+			buf_add(&name, file, strlen(file) - 4);
+			buf_adds(&name, ".jpg");
+		}
+	}
+	for (size_t i = first; i < m->n; i++)
+		m->q[i].image = xstrdup(name.ptr);
+	r = resolve(m, &icfg, first, err);
+out:
+	buf_release(&path);
+	buf_release(&name);
+	return r;
+}
+
+static int load_release(struct mme *m, const struct mme_subtask *t, const char *dir, char *err)
+{
+	struct buf qa = BUF_INIT, img = BUF_INIT;
+	char **names = NULL;
+	size_t n = 0, cap = 0, first_q = m->n;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	buf_addf(&qa, "%s/questions_answers_YN", dir);
+	buf_addf(&img, "%s/images", dir);
+	if (!is_dir(qa.ptr) || !is_dir(img.ptr)) {
+		buf_reset(&qa);
+		buf_reset(&img);
+		buf_adds(&qa, dir);
+		buf_adds(&img, dir);
+	}
+	d = opendir(qa.ptr);
+	if (!d) {
+		r = err_set(err, VSR_EDATA, "cannot read %s: %s", qa.ptr, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !has_txt_suffix(de->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	/* Directory order is arbitrary: sort so that runs are reproducible. */
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n && !r; i++)
+		r = load_release_file(m, t, qa.ptr, img.ptr, names[i], err);
+	if (!r && !n)
+		r = err_set(err, VSR_EDATA, "%s: no question files (*.txt)", qa.ptr);
+	if (!r)
+		buf_addf(&m->sources, "%s%s: %zu questions from %s", m->sources.len ? "; " : "",
+			 t->name, m->n - first_q, qa.ptr);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_release(&qa);
+	buf_release(&img);
+	return r;
+}
+
+/*
+ * Where a subtask's questions are: a list file (*list set) or a release
+ * folder (*release_dir set); *release_root is a release tree to also look
+ * for a list's images in.  VSR_EDATA naming the places looked at.
+ */
+static int find_source(const struct suite_config *cfg, const char *dir_opt,
+		       const struct mme_subtask *t, struct buf *list, struct buf *release_dir,
+		       struct buf *release_root, char *err)
+{
+	static const char *const roots[] = { "mme/MME_Benchmark_release_version", "mme/MME_Benchmark",
+					     "mme" };
+	struct buf p = BUF_INIT;
+	int r = 0;
+
+	if (dir_opt) {
+		buf_addf(&p, "%s/%s.txt", dir_opt, t->name);
+		if (is_file(p.ptr)) {
+			buf_adds(list, p.ptr);
+		} else {
+			buf_reset(&p);
+			buf_addf(&p, "%s/%s", dir_opt, t->name);
+			if (is_dir(p.ptr))
+				buf_adds(release_dir, p.ptr);
+			else
+				r = err_set(err, VSR_EDATA,
+					    "MME subtask %s: neither %s/%s.txt (an eval-tool list) nor "
+					    "%s/%s/ (a release folder) exists",
+					    t->name, dir_opt, t->name, dir_opt, t->name);
+		}
+		buf_release(&p);
+		return r;
+	}
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s/%s", cfg->data_dir, roots[i], t->name);
+		if (is_dir(p.ptr)) {
+			buf_reset(release_root);
+			buf_addf(release_root, "%s/%s", cfg->data_dir, roots[i]);
+			break;
+		}
+	}
+	buf_reset(&p);
+	buf_addf(&p, "%s/mme/eval_tool/Your_Results/%s.txt", cfg->data_dir, t->name);
+	if (is_file(p.ptr)) {
+		buf_adds(list, p.ptr);
+	} else if (release_root->len) {
+		buf_addf(release_dir, "%s/%s", release_root->ptr, t->name);
+		buf_reset(release_root);
+	} else {
+		r = err_set(err, VSR_EDATA,
+			    "MME subtask %s: found neither %s nor a release folder "
+			    "%s/mme/MME_Benchmark_release_version/%s/ (get the data with "
+			    "`vsrbench data pull mme`, or point -S dir= at either)",
+			    t->name, p.ptr, cfg->data_dir, t->name);
+	}
+	buf_release(&p);
+	return r;
+}
+
+static int load_subtask(struct mme *m, const struct suite_config *cfg, const char *dir_opt,
+			const struct mme_subtask *t, char *err)
+{
+	struct buf list = BUF_INIT, rel = BUF_INIT, root = BUF_INIT;
+	int r = find_source(cfg, dir_opt, t, &list, &rel, &root, err);
+
+	if (!r && list.len)
+		r = load_list(m, cfg, t, list.ptr, root.len ? root.ptr : NULL, err);
+	else if (!r)
+		r = load_release(m, t, rel.ptr, err);
+	buf_release(&list);
+	buf_release(&rel);
+	buf_release(&root);
+	return r;
+}
+
+/* Which subtasks a suite name stands for. */
+static int suite_selects(const char *suite, const struct mme_subtask *t)
+{
+	if (!strcmp(suite, "mme-perception"))
+		return !t->cognition;
+	if (!strcmp(suite, "mme-cognition"))
+		return t->cognition;
+	return !strcmp(suite, t->suite);
+}
+
+static int load_all(struct mme *m, const struct suite_config *cfg, char *err)
+{
+	const char *dir_opt = NULL;
+
+	for (size_t i = 0; i < cfg->n_opts; i++) {
+		if (!strcmp(cfg->opts[i].key, "dir") && cfg->opts[i].value[0])
+			dir_opt = cfg->opts[i].value;
+		else
+			return err_set(err, VSR_EUSAGE,
+				       "suite %s: unknown option '%s' (known: dir=PATH, a folder of "
+				       "eval-tool lists or an MME release folder)",
+				       m->suite, cfg->opts[i].key);
+	}
+	if (!dir_opt && !cfg->data_dir)
+		return err_set(err, VSR_EUSAGE, "suite %s: no data folder (--data)", m->suite);
+	for (size_t i = 0; i < N_SUBTASKS; i++) {
+		int r;
+		if (!suite_selects(m->suite, &subtasks[i]))
+			continue;
+		if ((r = load_subtask(m, cfg, dir_opt, &subtasks[i], err)))
+			return r;
+	}
+	return 0;
+}
+
+static uint64_t content_digest(const struct mme *m)
+{
+	uint64_t h = hash64_str(m->suite, HASH_SEED);
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct mme_q *q = &m->q[i];
+		h = hash64_str(q->task->name, h);
+		h = hash64_str(q->image, h);
+		h = hash64_str(q->question, h);
+		h = hash64(&q->label, sizeof(q->label), h);
+	}
+	return h;
+}
+
+static int mme_open_named(const char *suite, const struct suite_config *cfg, void **priv,
+			  char *err)
+{
+	struct mme *m = xcalloc(1, sizeof(*m));
+	int r;
+
+	*priv = NULL;
+	m->suite = suite;
+	if ((r = load_all(m, cfg, err)))
+		goto fail;
+	if (m->missing_images && !cfg->skip_missing_images) {
+		r = err_set(err, VSR_EDATA,
+			    "%zu of the %zu images of %s are not under --images%s (first: %s%s%s%s%s); "
+			    "pass --images DIR with the MME images, or --skip-missing-images to run "
+			    "the others",
+			    m->missing_images, m->images, suite,
+			    cfg->n_image_dirs ? "" : " (none given)", m->first_missing[0],
+			    m->first_missing[1] ? ", " : "", m->first_missing[1] ? m->first_missing[1] : "",
+			    m->first_missing[2] ? ", " : "", m->first_missing[2] ? m->first_missing[2] : "");
+		goto fail;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		m->skipped += !m->q[i].path;
+	if (m->skipped == m->n) {
+		r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images", m->images,
+			    suite);
+		goto fail;
+	}
+	m->digest = content_digest(m);
+	*priv = m;
+	return 0;
+fail:
+	mme_free(m);
+	return r;
+}
+
+static long mme_count(void *priv)
+{
+	const struct mme *m = priv;
+
+	return (long)(m->n - m->skipped);
+}
+
+static int digest_file(const char *path, uint64_t *out, char *err)
+{
+	struct buf b = BUF_INIT;
+
+	b.max = MME_IMAGE_MAX;
+	if (buf_read_file(&b, path)) {
+		int e = errno;
+		buf_release(&b);
+		return err_set(err, VSR_EDATA, "cannot read image %s: %s", path,
+			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
+	}
+	*out = hash64(b.ptr, b.len, HASH_SEED);
+	buf_release(&b);
+	return 0;
+}
+
+static int mme_next(void *priv, struct item *it, char *err)
+{
+	struct mme *m = priv;
+	const struct mme_q *q;
+	struct buf b = BUF_INIT;
+	int r;
+
+	while (m->next < m->n && !m->q[m->next].path)
+		m->next++;
+	if (m->next >= m->n)
+		return 0;
+	q = &m->q[m->next];
+	if (!m->digest_path || strcmp(m->digest_path, q->path)) {
+		if ((r = digest_file(q->path, &m->image_digest, err)))
+			return r;
+		m->digest_path = q->path;
+	}
+	m->next++;
+	memset(it, 0, sizeof(*it));
+	it->suite = m->suite;
+	mme_item_id(&b, q->task->name, q->image, q->nth);
+	it->id = buf_detach(&b, NULL);
+	mme_group(&b, q->task->name, q->image);
+	it->group = buf_detach(&b, NULL);
+	it->question = xstrdup(q->question);
+	it->category = q->task->name;
+	it->label = q->label;
+	it->image_path = xstrdup(q->path);
+	it->image_digest = m->image_digest;
+	return 1;
+}
+
+static int mme_load_image(void *priv, const struct item *it, struct image *img, char *err)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+
+	(void)priv;
+	memset(img, 0, sizeof(*img));
+	b.max = MME_IMAGE_MAX;
+	if (buf_read_file(&b, it->image_path)) {
+		int e = errno;
+		buf_release(&b);
+		return err_set(err, VSR_EDATA, "cannot read image %s: %s", it->image_path,
+			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
+	}
+	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
+	img->bytes = (unsigned char *)buf_detach(&b, &len);
+	img->len = len;
+	return 0;
+}
+
+static uint64_t mme_digest(void *priv)
+{
+	const struct mme *m = priv;
+
+	return m->digest;
+}
+
+static void mme_describe(void *priv, void *obj)
+{
+	const struct mme *m = priv;
+	cJSON *o = obj;
+
+	cJSON_AddNumberToObject(o, "questions", (double)m->n);
+	cJSON_AddNumberToObject(o, "images", (double)m->images);
+	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)m->skipped);
+	cJSON_AddStringToObject(o, "sources", m->sources.ptr);
+}
+
+static void mme_close(void *priv)
+{
+	mme_free(priv);
+}
+
+/* `list suites --verbose`: the questions found, without looking for images. */
+static int mme_inspect_named(const char *suite, const struct suite_config *cfg, FILE *fp,
+			     char *err)
+{
+	struct suite_config c = *cfg;
+	struct mme *m = xcalloc(1, sizeof(*m));
+	int r;
+
+	c.n_image_dirs = 0;
+	m->suite = suite;
+	r = load_all(m, &c, err);
+	if (!r)
+		fprintf(fp, "%zu questions about %zu images: %s\n", m->n, m->images, m->sources.ptr);
+	mme_free(m);
+	return r;
+}
+
+#define MME_OPS(var, nm, text)                                                              \
+	static int var##_open(const struct suite_config *cfg, void **priv, char *err)        \
+	{                                                                                    \
+		return mme_open_named(nm, cfg, priv, err);                                   \
+	}                                                                                    \
+	static int var##_inspect(const struct suite_config *cfg, FILE *fp, char *err)        \
+	{                                                                                    \
+		return mme_inspect_named(nm, cfg, fp, err);                                  \
+	}                                                                                    \
+	const struct suite_ops var = {                                                       \
+		.name = nm,                                                                  \
+		.summary = text,                                                             \
+		.open = var##_open,                                                          \
+		.count = mme_count,                                                          \
+		.next = mme_next,                                                            \
+		.load_image = mme_load_image,                                                \
+		.digest = mme_digest,                                                        \
+		.close = mme_close,                                                          \
+		.describe = mme_describe,                                                    \
+		.inspect = var##_inspect,                                                    \
+		.default_templates = "q01",                                                  \
+	}
+
+MME_OPS(mme_existence_ops, "mme-existence", "MME existence (60 questions, 30 images)");
+MME_OPS(mme_count_ops, "mme-count", "MME count (60 questions, 30 images)");
+MME_OPS(mme_position_ops, "mme-position",
+	"MME position: the spatial subtask (60 questions, 30 COCO images)");
+MME_OPS(mme_color_ops, "mme-color", "MME color (60 questions, 30 images)");
+MME_OPS(mme_posters_ops, "mme-posters", "MME posters (294 questions, 147 images)");
+MME_OPS(mme_celebrity_ops, "mme-celebrity", "MME celebrity (340 questions, 170 images)");
+MME_OPS(mme_scene_ops, "mme-scene", "MME scene (400 questions, 200 images)");
+MME_OPS(mme_landmark_ops, "mme-landmark", "MME landmark (400 questions, 200 images)");
+MME_OPS(mme_artwork_ops, "mme-artwork", "MME artwork (400 questions, 200 images)");
+MME_OPS(mme_ocr_ops, "mme-ocr", "MME OCR (40 questions, 20 images)");
+MME_OPS(mme_commonsense_reasoning_ops, "mme-commonsense_reasoning",
+	"MME commonsense reasoning (140 questions, 70 images)");
+MME_OPS(mme_numerical_calculation_ops, "mme-numerical_calculation",
+	"MME numerical calculation (40 questions, 20 images)");
+MME_OPS(mme_text_translation_ops, "mme-text_translation",
+	"MME text translation (40 questions, 20 images)");
+MME_OPS(mme_code_reasoning_ops, "mme-code_reasoning",
+	"MME code reasoning (40 questions, 20 images)");
+MME_OPS(mme_perception_ops, "mme-perception",
+	"MME perception: its 10 perception subtasks (2,114 questions)");
+MME_OPS(mme_cognition_ops, "mme-cognition",
+	"MME cognition: its 4 cognition subtasks (260 questions)");

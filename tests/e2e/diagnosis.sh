@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The diagnosis end to end: perturbations, variants in the journal, the
+# sensitivity figures of a model that perceives (builtin:geometry) and of
+# models that ignore the image (builtin:yes, a test plug-in).
+. "$(dirname "$0")/lib.bash"
+
+cd "$T"
+V=$VSRBENCH
+
+# geometry reads the pixels: wording never moves it, mirroring always does.
+expect_exit 0 "$V" run -S count=40 -p instr,converse,hflip -o geo
+r=geo/report.json
+jq -e '.suites.synth.sensitivity | .language.value == 0 and .consistency.value == 1
+	and .visual_flip.value == 1 and .visual_flip_pair_accuracy.value == 1
+	and .visual_keep.value == 1' $r >/dev/null || fail "geometry sensitivity: $(jq -c .suites.synth.sensitivity $r)"
+# Variants and templates as asked: 36 templates x {base, converse} x {orig, hflip}.
+ntpl=$(jq '.template_ids | length' geo/run.json)
+[ "$(wc -l <geo/samples.jsonl)" = $((40 * ntpl * 4)) ] || fail "task count"
+[ "$(jq -r .variant geo/samples.jsonl | sort -u | tr '\n' ' ')" = "base converse converse+hflip hflip " ] ||
+	fail "variants"
+jq -e '.perturbations == "instr,converse,hflip"' geo/run.json >/dev/null || fail "run.json perturbations"
+# The converse caption is really restated (subject and object swapped).
+jq -r 'select(.variant == "converse" and .relation == "left of" and .template == "yn01") | .prompt' \
+	geo/samples.jsonl | head -1 | grep -q ' is right of the ' || fail "converse caption"
+# Mirrored left/right items expect the other answer; the others keep theirs.
+jq -s -e '[group_by(.item + .template)[] | (map(select(.variant == "base"))[0]) as $b
+	| (map(select(.variant == "hflip"))[0]) as $h
+	| if ($b.relation == "left of" or $b.relation == "right of") then $b.label != $h.label
+	  else $b.label == $h.label end] | all' geo/samples.jsonl >/dev/null || fail "hflip labels"
+# Diagnosis in the summary (within 100 columns) and in report.md.
+grep -q "language: answers move with the wording on 0% \[0, 0\]" "$T/out" || fail "summary diagnosis"
+grep -q "vision: mirroring changes 100% \[100, 100\]" "$T/out" || fail "summary vision"
+awk 'length > 100 { exit 1 }' "$T/out" || fail "summary wider than 100 columns"
+grep -q "### Diagnosis" geo/report.md || fail "report.md diagnosis"
+jq -e '.suites.synth.by_format | has("yesno") and has("truefalse") and has("letter")' $r >/dev/null ||
+	fail "by_format"
+
+# builtin:yes ignores the image: no visual sensitivity and no blind gap.
+expect_exit 0 "$V" run -m builtin:yes -S count=80 -p hflip,blind -o yes
+jq -e '.suites.synth.sensitivity | .visual_flip.value == 0 and .visual_keep.value == 1
+	and .blind_gap.value == 0 and .blind_gap.ci_low == 0 and .blind_gap.ci_high == 0' \
+	yes/report.json >/dev/null || fail "builtin:yes sensitivity: $(jq -c .suites.synth.sensitivity yes/report.json)"
+# And the geometry model loses everything without the image.
+expect_exit 0 "$V" run -S count=40 -p blind -q -o geoblind
+jq -e '.suites.synth.sensitivity.blind_gap.value == 1' geoblind/report.json >/dev/null || fail "geometry blind gap"
+
+# A blind task carries no image to the adapter (a plug-in that demands one fails it).
+expect_exit 4 "$V" run -m "lib:$ADAPTERS/scripted.so" -M need_image=1 -S count=10 -p blind -q -o needimg
+[ "$(jq -r 'select(.error == "no image") | .variant' needimg/samples.jsonl | sort -u)" = blind ] ||
+	fail "blind tasks must reach the adapter without an image"
+[ "$(jq -r 'select(.error == null) | .variant' needimg/samples.jsonl | sort -u)" = base ] ||
+	fail "base tasks must carry the image"
+
+# The intervals are reproducible from the journal; another seed may move them.
+cp geo/report.json before.json
+expect_exit 0 "$V" report geo -q
+cmp before.json geo/report.json || fail "report not reproducible"
+expect_exit 0 "$V" report yes -q --bootstrap 50 --bootstrap-seed 9
+jq -e '.suites.synth.sensitivity.bootstrap | .resamples == 50 and .seed == 9 and .unit == "image"' \
+	yes/report.json >/dev/null || fail "bootstrap options"
+
+# -p format asks the canonical wording in every answer format.
+expect_exit 0 "$V" run -S count=10 -p format -q -o fmt
+[ "$(jq -r .template fmt/samples.jsonl | sort -u | tr '\n' ' ')" = "ab01 ab07 tf01 yn01 " ] ||
+	fail "format family"
+expect_exit 2 "$V" run -p colour -o x
+expect_err "unknown perturbation 'colour'"
+
+# hflip on real JPEG files (VSR with placeholder images): left/right labels flip.
+D=${VSRBENCH_SHARED_DATA:-}
+if [ -d "$D/vsr/data/splits" ]; then
+	jq -r .image "$D/vsr/data/splits/zeroshot/test.jsonl" | sort -u >names.txt
+	mkdir img && "$VSR_BUILD/tests/mkimage" --names names.txt img 48 32
+	expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img -m builtin:yes -p hflip,converse -q -o vsr
+	jq -s -e '[.[] | select(.variant == "hflip" and (.relation == "left of" or .relation == "right of"))]
+		| length > 0' vsr/samples.jsonl >/dev/null || fail "no left/right hflip tasks"
+	jq -s -e '[group_by(.item)[] | (map(select(.variant == "base"))[0]) as $b
+		| (map(select(.variant == "hflip"))[0]) as $h
+		| if ($b.relation | test("^(at the )?(left|right)( side)? of$")) then $b.label != $h.label
+		  else $b.label == $h.label end] | all' vsr/samples.jsonl >/dev/null || fail "VSR hflip labels"
+	# Relations without a converse are counted, not silently dropped.
+	expect_err "items have no converse variant"
+fi
+echo ok

@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""A loopback model server for the HTTP adapter tests (like curl's test
+servers): it speaks the OpenAI, Ollama, Anthropic and Gemini shapes, checks
+every request strictly (headers, key, body shape, image MIME), and answers
+through a real vsrbench plug-in (--plugin builtin-geometry.so: the same code
+the in-process model runs), or, without one, "Yes"/"No" from a hash of the
+prompt.  Python 3 standard library only.
+
+    fake_llm.py [--plugin SO] [--plan JSON] [--model NAME]
+
+Prints "PORT <n>" on stdout once listening on 127.0.0.1 (port 0: the kernel
+picks).  The API key it demands comes from $FAKE_LLM_KEY (unset: none).
+
+Faults, so the tests can script misbehaviour per request:
+  --plan '{"every":N,"faults":[F0,F1,...]}'  a request body whose sha256
+      (first 8 bytes, big-endian) is divisible by N gets fault F_k the k-th
+      time that exact body arrives (k = 0, 1, ...), then normal answers.
+      Retries resend the same body, so a task meets its faults in order
+      whatever the concurrency.
+  POST /_faults {"next":[F,...]}  the next requests (any body) get these.
+Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
+429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
+Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
+500, 502, 503, 400 (an error body), 400echo (an error body quoting the
+credentials it received), 401, notjson (200 with HTML), truncate (200 with a
+Content-Length longer than the body, then the connection is closed), drop
+(the connection is closed without a reply).
+
+GET /_log returns every request: {"i","path","t_recv","t_sent","status",
+"fault","body_sha"} with time.monotonic() stamps taken by this server.
+"""
+import argparse
+import base64
+import email.utils
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plugin  # noqa: E402
+
+MODEL = None
+KEY = os.environ.get("FAKE_LLM_KEY") or None
+PLAN = None
+LOCK = threading.Lock()
+SEEN = {}
+QUEUE = []
+LOG = []
+
+
+class BadRequest(Exception):
+    pass
+
+
+def need(cond, why):
+    if not cond:
+        raise BadRequest(why)
+
+
+def decode_image(b64, mime):
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except Exception as e:  # noqa: BLE001
+        raise BadRequest("image is not valid base64: %s" % e)
+    if mime is not None:
+        need(plugin.sniff(raw) == mime, "image MIME %s does not match its bytes (%s)"
+             % (mime, plugin.sniff(raw)))
+    return raw
+
+
+def gen_settings(max_tokens, temperature, seed):
+    need(isinstance(max_tokens, int) and max_tokens > 0, "max tokens must be a positive integer")
+    need(isinstance(temperature, (int, float)), "temperature must be a number")
+    need(seed is None or isinstance(seed, int), "seed must be an integer")
+
+
+# ---- the four protocols: (prompt, image, mime) from a request; a reply body
+
+def openai_in(h, body):
+    auth = h.get("Authorization") or ""
+    if KEY:
+        need(auth == "Bearer " + KEY or h.get("api-key") == KEY, "401")
+    need(isinstance(body.get("model"), str), "model missing")
+    msgs = body.get("messages")
+    need(isinstance(msgs, list) and msgs and msgs[-1].get("role") == "user", "messages")
+    content = msgs[-1].get("content")
+    prompt, image, mime = None, None, None
+    if isinstance(content, str):
+        prompt = content
+    else:
+        need(isinstance(content, list), "content must be a string or a list")
+        for part in content:
+            if part.get("type") == "text":
+                prompt = part.get("text")
+            elif part.get("type") == "image_url":
+                url = part["image_url"]["url"]
+                m = re.match(r"data:([a-z]+/[a-z0-9.+-]+);base64,(.*)\Z", url, re.S)
+                need(m, "image_url is not a base64 data: URI")
+                mime = m.group(1)
+                image = decode_image(m.group(2), mime)
+                need(part["image_url"].get("detail") in (None, "low", "high", "auto"), "detail")
+            else:
+                raise BadRequest("unknown content part %r" % part.get("type"))
+    need(isinstance(prompt, str), "no text part")
+    gen_settings(body.get("max_tokens", body.get("max_completion_tokens")),
+                 body.get("temperature"), body.get("seed"))
+    return prompt, image, mime
+
+
+def openai_out(text, body):
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
+            "model": MODEL or body.get("model"), "system_fingerprint": "fp_fake1",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                         "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 100, "completion_tokens": 1, "total_tokens": 101}}
+
+
+def ollama_in(h, body):
+    need(isinstance(body.get("model"), str), "model missing")
+    need(body.get("stream") is False, "stream must be false")
+    msg = body["messages"][-1]
+    need(msg.get("role") == "user" and isinstance(msg.get("content"), str), "messages")
+    image = None
+    if "images" in msg:
+        need(isinstance(msg["images"], list) and len(msg["images"]) == 1, "images")
+        image = decode_image(msg["images"][0], None)
+    o = body.get("options", {})
+    gen_settings(o.get("num_predict"), o.get("temperature"), o.get("seed"))
+    return msg["content"], image, plugin.sniff(image) if image else None
+
+
+def ollama_out(text, body):
+    return {"model": MODEL or body["model"], "created_at": "2024-01-01T00:00:00Z",
+            "message": {"role": "assistant", "content": text}, "done": True,
+            "done_reason": "stop", "prompt_eval_count": 100, "eval_count": 1}
+
+
+def anthropic_in(h, body):
+    if KEY:
+        need(h.get("x-api-key") == KEY, "401")
+    need(h.get("anthropic-version") == "2023-06-01", "anthropic-version header")
+    need(isinstance(body.get("model"), str), "model missing")
+    msg = body["messages"][-1]
+    need(msg.get("role") == "user" and isinstance(msg.get("content"), list), "messages")
+    prompt, image, mime = None, None, None
+    for part in msg["content"]:
+        if part["type"] == "text":
+            prompt = part["text"]
+        elif part["type"] == "image":
+            src = part["source"]
+            need(src["type"] == "base64", "source type")
+            mime = src["media_type"]
+            image = decode_image(src["data"], mime)
+        else:
+            raise BadRequest("unknown block %r" % part["type"])
+    need(isinstance(prompt, str), "no text block")
+    gen_settings(body.get("max_tokens"), body.get("temperature"), None)
+    return prompt, image, mime
+
+
+def anthropic_out(text, body):
+    return {"id": "msg_fake", "type": "message", "role": "assistant",
+            "model": MODEL or body["model"], "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn", "usage": {"input_tokens": 100, "output_tokens": 1}}
+
+
+def gemini_in(h, body):
+    if KEY:
+        need(h.get("x-goog-api-key") == KEY, "401")
+    c = body["contents"][-1]
+    need(c.get("role") == "user", "role")
+    prompt, image, mime = None, None, None
+    for part in c["parts"]:
+        if "text" in part:
+            prompt = part["text"]
+        elif "inline_data" in part:
+            mime = part["inline_data"]["mime_type"]
+            image = decode_image(part["inline_data"]["data"], mime)
+        else:
+            raise BadRequest("unknown part")
+    need(isinstance(prompt, str), "no text part")
+    g = body.get("generationConfig", {})
+    gen_settings(g.get("maxOutputTokens"), g.get("temperature"), g.get("seed"))
+    return prompt, image, mime
+
+
+def gemini_out(text, body):
+    return {"candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
+                            "finishReason": "STOP", "index": 0}],
+            "usageMetadata": {"promptTokenCount": 100, "candidatesTokenCount": 1,
+                              "totalTokenCount": 101},
+            "modelVersion": MODEL or "gemini-fake"}
+
+
+ROUTES = [
+    (re.compile(r"/v1/chat/completions\Z"), openai_in, openai_out),
+    (re.compile(r"/api/chat\Z"), ollama_in, ollama_out),
+    (re.compile(r"/v1/messages\Z"), anthropic_in, anthropic_out),
+    (re.compile(r"/v1beta/models/[A-Za-z0-9._-]+:generateContent\Z"), gemini_in, gemini_out),
+]
+
+
+def pick_fault(raw):
+    sha = hashlib.sha256(raw).digest()
+    with LOCK:
+        if QUEUE:
+            return QUEUE.pop(0), sha.hex()[:16]
+        if PLAN:
+            n = SEEN.get(sha, 0)
+            SEEN[sha] = n + 1
+            if int.from_bytes(sha[:8], "big") % PLAN["every"] == 0 and n < len(PLAN["faults"]):
+                return PLAN["faults"][n], sha.hex()[:16]
+    return None, sha.hex()[:16]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send_json(self, status, obj, extra=()):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def do_GET(self):
+        if self.path == "/_log":
+            with LOCK:
+                self.send_json(200, list(LOG))
+        else:
+            self.send_json(404, {"error": {"message": "no such path"}})
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(n)
+        rec = {"path": self.path, "t_recv": time.monotonic()}
+        if self.path == "/_faults":
+            with LOCK:
+                QUEUE.extend(json.loads(raw)["next"])
+            self.send_json(200, {"ok": True})
+            return
+        fault, rec["body_sha"] = pick_fault(raw)
+        rec["fault"] = fault
+        status = self.serve(raw, fault)
+        rec["status"] = status
+        rec["t_sent"] = time.monotonic()
+        with LOCK:
+            rec["i"] = len(LOG)
+            LOG.append(rec)
+
+    def serve(self, raw, fault):
+        kind, arg = (fault.split(":", 1) + [None])[:2] if fault else (None, None)
+        if kind == "slow":
+            time.sleep(float(arg))
+        elif kind == "drop":
+            self.close_connection = True
+            return 0
+        elif kind in ("429", "429date", "429reset"):
+            secs = int(arg)
+            if kind == "429":
+                hdr = [("Retry-After", str(secs))]
+            elif kind == "429date":
+                hdr = [("Retry-After", email.utils.formatdate(time.time() + secs, usegmt=True))]
+            else:
+                hdr = [("x-ratelimit-remaining-requests", "0"),
+                       ("x-ratelimit-reset-requests", "%ds" % secs)]
+            self.send_json(429, {"error": {"message": "Rate limit reached (fake)",
+                                           "type": "rate_limit"}}, hdr)
+            return 429
+        elif kind in ("500", "502", "503", "401"):
+            self.send_json(int(kind), {"error": {"message": "fake %s" % kind}})
+            return int(kind)
+        elif kind == "400":
+            self.send_json(400, {"error": {"message": "Invalid image: fake rejection",
+                                           "type": "invalid_request_error"}})
+            return 400
+        elif kind == "400echo":
+            got = " ".join("%s: %s" % (k, v) for k, v in self.headers.items()
+                           if k.lower() in ("authorization", "x-api-key", "x-goog-api-key",
+                                            "api-key"))
+            self.send_json(400, {"error": {"message": "bad request; you sent %s" % got}})
+            return 400
+        for pat, parse_in, make_out in ROUTES:
+            if pat.match(self.path):
+                break
+        else:
+            self.send_json(404, {"error": {"message": "no route %s" % self.path}})
+            return 404
+        try:
+            body = json.loads(raw)
+            prompt, image, mime = parse_in(self.headers, body)
+        except BadRequest as e:
+            if str(e) == "401":
+                self.send_json(401, {"error": {"message": "Incorrect API key provided"}})
+                return 401
+            self.send_json(400, {"error": {"message": "fake server: bad request: %s" % e}})
+            return 400
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
+            self.send_json(400, {"error": {"message": "fake server: malformed: %r" % e}})
+            return 400
+        status, text, error = ANSWER.answer(prompt, image, mime)
+        if status != 0:
+            self.send_json(500, {"error": {"message": "model: %s" % error}})
+            return 500
+        out = json.dumps(make_out(text, body)).encode()
+        if kind == "notjson":
+            out = b"<html><body>502 Bad Gateway (fake)</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html" if kind == "notjson" else "application/json")
+        if kind == "truncate":
+            self.send_header("Content-Length", str(len(out) + 100))
+            self.end_headers()
+            self.wfile.write(out[: len(out) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return 200
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+        self.wfile.flush()
+        return 200
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+
+def main():
+    global ANSWER, PLAN, MODEL
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugin")
+    ap.add_argument("--plan")
+    ap.add_argument("--model")
+    ap.add_argument("--port", type=int, default=0)
+    a = ap.parse_args()
+    ANSWER = plugin.load(a.plugin)
+    PLAN = json.loads(a.plan) if a.plan else None
+    MODEL = a.model
+    srv = Server(("127.0.0.1", a.port), Handler)
+    print("PORT %d" % srv.server_address[1], flush=True)
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,471 @@
+/*
+ * The paired comparison and the gate: exact McNemar and binomial tails
+ * against exact values, the cluster bootstrap against bootstrap
+ * distributions enumerated by hand, and matching and gating on hand-built
+ * journals whose right counts are written next to each line.
+ *
+ * Fixture values: the binomial sums were computed exactly with Python's
+ * integers and fractions (math.comb, fractions.Fraction), e.g.
+ *   float(min(1, Fraction(2 * sum(comb(35, i) for i in range(11)), 2**35)))
+ * for McNemar b = 10, c = 25; the small ones can be checked by hand
+ * (b = 1, c = 9: 2 (1 + 10) / 1024 = 22/1024).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/metrics.h"
+#include "harness/stats.h"
+#include "harness/util.h"
+#include "reports/compare.h"
+
+static void close_rel(double got, double want, double rel)
+{
+	if (fabs(got - want) > rel * fabs(want))
+		fail_msg("got %.17g, want %.17g (relative tolerance %g)", got, want, rel);
+}
+
+/* ---- McNemar and binomial tails --------------------------------------- */
+
+static void test_mcnemar_exact(void **state)
+{
+	static const struct {
+		size_t b, c;
+		double p;
+	} cases[] = {
+		{ 0, 0, 1.0 },
+		{ 0, 1, 1.0 },
+		{ 0, 5, 0.0625 },             /* 2 / 32 */
+		{ 1, 9, 0.021484375 },        /* 2 * 11 / 1024 */
+		{ 2, 8, 0.109375 },           /* 2 * 56 / 1024 */
+		{ 3, 3, 1.0 },                /* 2 * 42/64 capped at 1 */
+		{ 7, 0, 0.015625 },           /* 2 / 128 */
+		{ 15, 0, 6.103515625e-05 },   /* 2 / 32768 */
+		{ 10, 25, 0.01667384780012071 },
+		{ 25, 10, 0.01667384780012071 },
+		{ 48, 70, 0.052748349677391594 },
+		{ 480, 560, 0.014259079095386026 },
+		{ 4000, 4210, 0.02107076775665867 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		close_rel(mcnemar_exact_p(cases[i].b, cases[i].c), cases[i].p, 1e-9);
+}
+
+static void test_binomial_tails(void **state)
+{
+	(void)state;
+	/* P(X <= 110 | 200, 0.62), P(X <= 3 | 10, 1/4), P(X <= 45 | 50, 0.99). */
+	close_rel(binom_cdf(110, 200, 0.62), 0.02542729014360186, 1e-9);
+	close_rel(binom_cdf(3, 10, 0.25), 0.7758750915527344, 1e-12);
+	close_rel(binom_cdf(45, 50, 0.99), 0.00014568926807182695, 1e-9);
+	/* P(X >= 8 | 10, 1/2) = 56/1024; P(X >= 30 | 100, 0.2). */
+	close_rel(binom_sf(8, 10, 0.5), 0.0546875, 1e-12);
+	close_rel(binom_sf(30, 100, 0.2), 0.011248978720991634, 1e-9);
+	assert_true(binom_cdf(10, 10, 0.3) == 1.0);
+	assert_true(binom_cdf(0, 10, 0.0) == 1.0);
+	assert_true(binom_cdf(9, 10, 1.0) == 0.0);
+	assert_true(binom_sf(0, 10, 0.3) == 1.0);
+	assert_true(binom_sf(11, 10, 0.3) == 0.0);
+	/* A far tail neither underflows to garbage nor exceeds 1. */
+	assert_true(mcnemar_exact_p(0, 2000) > 0.0 || mcnemar_exact_p(0, 2000) == 0.0);
+	assert_true(mcnemar_exact_p(1000, 1000) == 1.0);
+}
+
+/* ---- bootstrap --------------------------------------------------------- */
+
+static void boot(const size_t *n, const long *d, size_t k, double level, double *lo, double *hi)
+{
+	assert_int_equal(paired_bootstrap(n, d, k, 20000, 12345, level, lo, hi), 0);
+}
+
+/*
+ * Three one-pair clusters with changes +1, 0, -1: the mean of three draws
+ * takes S/3 with P(S = -3..3) = 1, 3, 6, 7, 6, 3, 1 (/27), so the cumulative
+ * is .037 .148 .370 .630 .852 .963 1.  Nearest-rank 5% and 95%: -2/3 and
+ * 2/3; 2.5% and 97.5%: -1 and 1.  Every cut is more than 0.01 from a
+ * cumulative step, about 8 standard errors at 20000 resamples.
+ */
+static void test_bootstrap_enumerated(void **state)
+{
+	size_t n[] = { 1, 1, 1 };
+	long d[] = { 1, 0, -1 };
+	double lo, hi;
+
+	(void)state;
+	boot(n, d, 3, 0.90, &lo, &hi);
+	assert_true(fabs(lo + 2.0 / 3) < 1e-12 && fabs(hi - 2.0 / 3) < 1e-12);
+	boot(n, d, 3, 0.95, &lo, &hi);
+	assert_true(lo == -1.0 && hi == 1.0);
+}
+
+/*
+ * Resampling clusters, not tasks.  Two images with two tasks each, both
+ * improved on one image and unchanged on the other: the resampled change is
+ * 0, 1/2 or 1 with P 1/4, 1/2, 1/4, so the 80% interval is [0, 1].  The same
+ * four tasks as independent pairs give Binomial(4, 1/2)/4 (cumulative
+ * .0625 .3125 .6875 .9375 1) and the narrower [1/4, 3/4].
+ */
+static void test_bootstrap_clusters(void **state)
+{
+	size_t nc[] = { 2, 2 }, np[] = { 1, 1, 1, 1 };
+	long dc[] = { 2, 0 }, dp[] = { 1, 1, 0, 0 };
+	double lo, hi;
+
+	(void)state;
+	boot(nc, dc, 2, 0.80, &lo, &hi);
+	assert_true(lo == 0.0 && hi == 1.0);
+	boot(np, dp, 4, 0.80, &lo, &hi);
+	assert_true(lo == 0.25 && hi == 0.75);
+}
+
+/*
+ * Unequal cluster sizes: the change is a ratio of sums.  A (1 task, +1) and
+ * B (3 tasks, 0), two draws: AA 2/2 = 1, AB 1/4, BB 0 with P 1/4, 1/2, 1/4;
+ * the 40% interval (30th and 70th percentiles) is [1/4, 1/4].  A mean of
+ * per-cluster ratios would say 1/2.
+ */
+static void test_bootstrap_ratio(void **state)
+{
+	size_t n[] = { 1, 3 };
+	long d[] = { 1, 0 };
+	double lo, hi;
+
+	(void)state;
+	boot(n, d, 2, 0.40, &lo, &hi);
+	assert_true(lo == 0.25 && hi == 0.25);
+}
+
+/*
+ * 400 one-task clusters, 40 improved and 10 worse: the bootstrap variance of
+ * the mean is (50/400 - 0.075^2) / 400, sd 0.017275, so the interval is
+ * about 0.075 +- 1.96 sd = [0.0411, 0.1089].
+ */
+static void test_bootstrap_normal(void **state)
+{
+	size_t n[400];
+	long d[400];
+	double lo, hi, lo2, hi2;
+
+	(void)state;
+	for (size_t i = 0; i < 400; i++) {
+		n[i] = 1;
+		d[i] = i < 40 ? 1 : i < 50 ? -1 : 0;
+	}
+	boot(n, d, 400, 0.95, &lo, &hi);
+	assert_true(fabs(lo - 0.0411) < 0.005);
+	assert_true(fabs(hi - 0.1089) < 0.005);
+	/* Seeded: the same seed gives the same interval. */
+	boot(n, d, 400, 0.95, &lo2, &hi2);
+	assert_true(lo == lo2 && hi == hi2);
+	assert_int_equal(paired_bootstrap(n, d, 0, 100, 1, 0.95, &lo, &hi), -1);
+}
+
+/* ---- matching and the gate on hand-built journals ----------------------- */
+
+static char dir[] = "/tmp/vsr-test-compare.XXXXXX";
+
+static void line(FILE *fp, unsigned key, const char *item, const char *image,
+		 const char *label, const char *answer)
+{
+	fprintf(fp,
+		"{\"key\":\"%016x\",\"suite\":\"s\",\"item\":\"%s\",\"template\":\"t1\","
+		"\"format\":\"yesno\",\"variant\":\"base\",\"relation\":\"left of\","
+		"\"category\":\"Directional\",\"group\":null,\"label\":\"%s\",\"prompt\":\"P %s\","
+		"\"image\":%s%s%s,",
+		key, item, label, item, image ? "\"" : "", image ? image : "null", image ? "\"" : "");
+	if (!answer)
+		fprintf(fp, "\"error\":\"HTTP 500\",\"attempts\":4}\n");
+	else
+		fprintf(fp, "\"response\":\"%s\",\"answer\":\"%s\",\"correct\":%s,\"ms\":1}\n", answer,
+			answer, strcmp(answer, label) ? "false" : "true");
+}
+
+static FILE *journal(const char *run)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, run);
+	mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/%s/samples.jsonl", dir, run);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	return fp;
+}
+
+static void path_of(char *out, size_t n, const char *run)
+{
+	snprintf(out, n, "%s/%s", dir, run);
+}
+
+static void test_matching(void **state)
+{
+	struct comparison c;
+	char err[VSR_ERR_MAX], a[256], b[256];
+	FILE *fp;
+
+	(void)state;
+	/* Keys differ between the runs on purpose: different models. */
+	fp = journal("base");
+	line(fp, 1, "i1", "img/a.jpg", "yes", "yes"); /* right, right */
+	line(fp, 2, "i2", "img/a.jpg", "yes", "yes"); /* right -> wrong */
+	line(fp, 3, "i3", NULL, "no", "yes");         /* wrong -> right */
+	line(fp, 4, "i4", NULL, "no", "no");          /* right -> wrong */
+	line(fp, 5, "i5", NULL, "no", NULL);          /* failed, then answered: counts */
+	line(fp, 5, "i5", NULL, "no", "no");
+	line(fp, 6, "i6", NULL, "yes", "yes");        /* the candidate failed: dropped */
+	line(fp, 7, "i7", NULL, "yes", "yes");        /* only in base */
+	line(fp, 9, "i9", NULL, "yes", "yes");        /* labels disagree: dropped */
+	fclose(fp);
+	fp = journal("cand");
+	line(fp, 101, "i1", "img/a.jpg", "yes", "yes");
+	line(fp, 101, "i1", "img/a.jpg", "yes", "no"); /* a later answer does not count */
+	line(fp, 102, "i2", "img/a.jpg", "yes", "no");
+	line(fp, 103, "i3", NULL, "no", "no");
+	line(fp, 104, "i4", NULL, "no", "invalid");
+	line(fp, 105, "i5", NULL, "no", "no");
+	line(fp, 106, "i6", NULL, "yes", NULL);
+	line(fp, 108, "i8", NULL, "yes", "yes");        /* only in the candidate */
+	line(fp, 109, "i9", NULL, "no", "no");
+	fclose(fp);
+	path_of(a, sizeof(a), "base");
+	path_of(b, sizeof(b), "cand");
+	assert_int_equal(comparison_load(&c, a, b, 500, 1, err), 0);
+	assert_int_equal(c.n_suites, 1);
+	assert_int_equal(c.all.pairs, 5);
+	assert_int_equal(c.all.base_correct, 4);
+	assert_int_equal(c.all.cand_correct, 3);
+	assert_int_equal(c.all.b, 2);
+	assert_int_equal(c.all.c, 1);
+	/* 2 P(X <= 1 | 3, 1/2) = 1 */
+	assert_true(c.all.p == 1.0);
+	assert_int_equal(c.dropped_failed, 1);
+	assert_int_equal(c.base_only, 1);
+	assert_int_equal(c.cand_only, 1);
+	assert_int_equal(c.dropped_label, 1);
+	assert_int_equal(c.total_flips, 2);
+	assert_string_equal(c.flips[0].item, "i2");
+	assert_string_equal(c.flips[1].item, "i4");
+	assert_int_equal(c.flips[1].cand_answer, ANS_INVALID);
+	assert_int_equal(c.suites[0].n_rel, 1);
+	assert_string_equal(c.suites[0].rel[0].name, "left of");
+	assert_true(c.all.has_ci && c.all.ci_low <= -0.2 && c.all.ci_high >= -0.2);
+	comparison_release(&c);
+
+	/* A run that is not there is bad data, with a message naming it. */
+	path_of(b, sizeof(b), "missing");
+	assert_int_equal(comparison_load(&c, a, b, 500, 1, err), VSR_EDATA);
+	assert_non_null(strstr(err, "missing"));
+}
+
+/* 40 items; the candidate gets `worse` right answers wrong. */
+static void make_pair(const char *base, const char *cand, int worse)
+{
+	FILE *fb = journal(base), *fc = journal(cand);
+	char item[16];
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(item, sizeof(item), "x%02d", i);
+		line(fb, (unsigned)i + 1, item, NULL, i % 2 ? "yes" : "no", i % 2 ? "yes" : "no");
+		line(fc, (unsigned)i + 1001, item, NULL, i % 2 ? "yes" : "no",
+		     i < worse ? (i % 2 ? "no" : "yes") : (i % 2 ? "yes" : "no"));
+	}
+	fclose(fb);
+	fclose(fc);
+}
+
+static int gate(const char *base, const char *cand, const struct gate_opts *g,
+		const cJSON *report, struct gate_result *res)
+{
+	struct comparison c;
+	struct metrics m;
+	char err[VSR_ERR_MAX], a[256], b[256], j[300];
+
+	path_of(a, sizeof(a), base);
+	path_of(b, sizeof(b), cand);
+	assert_int_equal(comparison_load(&c, a, b, 200, 1, err), 0);
+	snprintf(j, sizeof(j), "%s/samples.jsonl", b);
+	assert_int_equal(metrics_from_journal(j, &m, err), 0);
+	gate_evaluate(g, &c, &m, report, res);
+	comparison_release(&c);
+	metrics_release(&m);
+	return (int)res->n_failed;
+}
+
+static void test_gate_drop(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(gate_opts_set(&g, "max-drop", "5", err), 0);
+
+	/* 12 of 40 worse: a drop of 30 points, p = 2 / 4096. */
+	make_pair("b40", "c12", 12);
+	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 1);
+	assert_string_equal(res.c[0].type, "max-drop");
+	assert_non_null(strstr(res.c[0].line, "dropped 30.0 points"));
+	assert_non_null(strstr(res.c[0].line, "p = 0.00049"));
+	gate_result_release(&res);
+
+	/* 3 of 40 worse: 7.5 points, more than 5, but p = 0.25: noise, it passes. */
+	make_pair("b40", "c3", 3);
+	assert_int_equal(gate("b40", "c3", &g, NULL, &res), 0);
+	assert_int_equal(res.n, 1);
+	assert_non_null(strstr(res.c[0].line, "p = 0.25"));
+	gate_result_release(&res);
+
+	/* Significant but small: 12 worse is 30 points; allow 40 and it passes. */
+	assert_int_equal(gate_opts_set(&g, "max-drop", "40", err), 0);
+	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 0);
+	gate_result_release(&res);
+
+	/* A looser alpha makes the 3-task drop significant only if p < alpha. */
+	assert_int_equal(gate_opts_set(&g, "max-drop", "5", err), 0);
+	assert_int_equal(gate_opts_set(&g, "alpha", "0.3", err), 0);
+	assert_int_equal(gate("b40", "c3", &g, NULL, &res), 1);
+	gate_result_release(&res);
+}
+
+static void test_gate_floor_and_sensitivity(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	char err[VSR_ERR_MAX];
+	cJSON *report;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	make_pair("b40", "c12", 12);
+	/* 28 of 40 = 70%: below 0.9, above 0.6 (over every suite). */
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "s=0.9", err), 0);
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "0.6", err), 0);
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "nosuch=0.5", err), 0);
+	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 2);
+	assert_true(res.c[0].failed);
+	assert_non_null(strstr(res.c[0].line, "70.0%"));
+	assert_non_null(strstr(res.c[0].line, "below the floor 90.0% by 20.0 points"));
+	assert_false(res.c[1].failed);
+	assert_string_equal(res.c[1].suite, "all suites");
+	assert_true(res.c[2].failed); /* a suite the run lacks never passes */
+	assert_non_null(strstr(res.c[2].line, "nosuch"));
+	gate_result_release(&res);
+
+	/* No sensitivity in the report: the ceiling fails, saying why. */
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(gate_opts_set(&g, "max-language-sensitivity", "0.2", err), 0);
+	report = cJSON_Parse("{\"suites\":{\"s\":{\"accuracy\":{}}}}");
+	assert_int_equal(gate("b40", "c12", &g, report, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "no language-sensitivity figure"));
+	assert_non_null(strstr(res.c[0].line, "-p instr"));
+	gate_result_release(&res);
+	cJSON_Delete(report);
+
+	/* 30% of 100 over a 20% ceiling: p = P(X >= 30 | 100, 0.2) = 0.011. */
+	report = cJSON_Parse("{\"suites\":{\"s\":{\"sensitivity\":{\"language\":{\"value\":0.3,"
+			     "\"ci_low\":0.21,\"ci_high\":0.39,\"n\":100}}}}}");
+	assert_int_equal(gate("b40", "c12", &g, report, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "above the ceiling 20.0% by 10.0 points"));
+	assert_non_null(strstr(res.c[0].line, "p = 0.011"));
+	gate_result_release(&res);
+	cJSON_Delete(report);
+	report = cJSON_Parse("{\"suites\":{\"s\":{\"sensitivity\":{\"language\":{\"value\":0.1,"
+			     "\"ci_low\":0.05,\"ci_high\":0.18,\"n\":100}}}}}");
+	assert_int_equal(gate("b40", "c12", &g, report, &res), 0);
+	gate_result_release(&res);
+	cJSON_Delete(report);
+}
+
+static void test_gate_options(void **state)
+{
+	struct gate_opts g;
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(gate_opts_set(&g, "max-drop", "-1", err), VSR_EUSAGE);
+	assert_int_equal(gate_opts_set(&g, "alpha", "1.5", err), VSR_EUSAGE);
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "s=62", err), VSR_EUSAGE);
+	assert_non_null(strstr(err, "from 0 to 1"));
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "=0.5", err), VSR_EUSAGE);
+	assert_int_equal(gate_opts_set(&g, "max-language-sensitivity", "x", err), VSR_EUSAGE);
+	assert_false(gate_opts_any(&g));
+	assert_int_equal(gate_opts_set(&g, "alpha", "0.01", err), 0);
+	assert_int_equal(gate_opts_check(&g, 0, err), VSR_EUSAGE); /* alpha without max-drop */
+	assert_int_equal(gate_opts_set(&g, "max-drop", "2", err), 0);
+	assert_int_equal(gate_opts_check(&g, 0, err), 0);
+	assert_int_equal(gate_opts_check(&g, 1, err), VSR_EUSAGE); /* run: needs --baseline */
+	assert_int_equal(gate_opts_set(&g, "baseline", "/nonexistent/run", err), 0);
+	assert_int_equal(gate_opts_check(&g, 1, err), VSR_EDATA);
+}
+
+static void test_junit_counts(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	struct metrics m;
+	struct buf out = BUF_INIT;
+	char err[VSR_ERR_MAX], j[300];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	make_pair("b40", "c12", 12);
+	assert_int_equal(gate_opts_set(&g, "max-drop", "5", err), 0);
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "s=0.5", err), 0);
+	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 1);
+	snprintf(j, sizeof(j), "%s/c12/samples.jsonl", dir);
+	assert_int_equal(metrics_from_journal(j, &m, err), 0);
+	assert_int_equal(junit_build(&m, NULL, &res, &out), 0);
+	/* accuracy + two checks, one failing, with its numbers. */
+	assert_non_null(strstr(out.ptr, "<testsuite name=\"s\" tests=\"3\" failures=\"1\""));
+	assert_non_null(strstr(out.ptr, "<failure type=\"max-drop\" message=\"s: accuracy dropped "
+					"30.0 points"));
+	assert_non_null(strstr(out.ptr, "name=\"accuracy &gt;= 50.0%\""));
+	buf_release(&out);
+	metrics_release(&m);
+	gate_result_release(&res);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mcnemar_exact),
+		cmocka_unit_test(test_binomial_tails),
+		cmocka_unit_test(test_bootstrap_enumerated),
+		cmocka_unit_test(test_bootstrap_clusters),
+		cmocka_unit_test(test_bootstrap_ratio),
+		cmocka_unit_test(test_bootstrap_normal),
+		cmocka_unit_test(test_matching),
+		cmocka_unit_test(test_gate_drop),
+		cmocka_unit_test(test_gate_floor_and_sensitivity),
+		cmocka_unit_test(test_gate_options),
+		cmocka_unit_test(test_junit_counts),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,406 @@
+/*
+ * The diagnosis metrics on hand-built journals (values worked out by hand in
+ * the comments), the bootstrap's coverage on simulated data, and the hflip
+ * image transform round trips.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+#include <unistd.h>
+
+#include "harness/imgvar.h"
+#include "harness/journal.h"
+#include "harness/metrics.h"
+#include "harness/sensitivity.h"
+#include "harness/util.h"
+
+static char path[64];
+
+static void line(struct buf *b, const char *item, const char *image, const char *tpl,
+		 const char *variant, answer_t label, answer_t answer)
+{
+	static uint64_t key = 1;
+	struct sample_meta m;
+
+	memset(&m, 0, sizeof(m));
+	m.key = key++;
+	m.suite = "s";
+	m.item = item;
+	m.tmpl = tpl;
+	m.format = "yesno";
+	m.variant = variant;
+	m.relation = "left of";
+	m.prompt = "p";
+	m.image = image;
+	m.label = label;
+	sample_format_ok(b, &m, answer_name(answer), answer, 1);
+}
+
+static void metrics_of(const char *text, struct metrics *m)
+{
+	FILE *fp = fopen(path, "w");
+	struct metrics_opts o = { 200, 7 };
+	char err[VSR_ERR_MAX];
+
+	fputs(text, fp);
+	fclose(fp);
+	assert_int_equal(metrics_from_journal_opts(path, &o, m, err), 0);
+	assert_int_equal(m->n_suites, 1);
+}
+
+#define Y ANS_YES
+#define N ANS_NO
+
+/*
+ * Language: item A, three wordings answered yes, yes, no (label yes):
+ * 3 pairs, 2 differ -> 2/3; not consistent.  Item B: yes, yes, yes -> 0;
+ * consistent.  Language = (2/3 + 0) / 2 = 1/3; consistency = 1/2.
+ */
+static void test_language_by_hand(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct metrics m;
+	const struct sens_value *f;
+
+	(void)state;
+	line(&b, "A", "a.jpg", "t1", "base", Y, Y);
+	line(&b, "A", "a.jpg", "t2", "base", Y, Y);
+	line(&b, "A", "a.jpg", "t1", "converse", Y, N);
+	line(&b, "B", "b.jpg", "t1", "base", Y, Y);
+	line(&b, "B", "b.jpg", "t2", "base", Y, Y);
+	line(&b, "B", "b.jpg", "t1", "converse", Y, Y);
+	metrics_of(b.ptr, &m);
+	f = m.suites[0].sens.fig;
+	assert_true(f[SENS_LANGUAGE].present);
+	assert_true(fabs(f[SENS_LANGUAGE].value - 1.0 / 3) < 1e-12);
+	assert_int_equal(f[SENS_LANGUAGE].n, 2);
+	assert_true(fabs(f[SENS_CONSISTENCY].value - 0.5) < 1e-12);
+	/* Two images: resampling can only give 0, 1/3 or 2/3 for language. */
+	assert_true(f[SENS_LANGUAGE].ci_low >= 0 && f[SENS_LANGUAGE].ci_high <= 2.0 / 3 + 1e-12);
+	assert_false(f[SENS_FLIP].present);
+	assert_false(f[SENS_BLIND_GAP].present);
+	metrics_release(&m);
+	buf_release(&b);
+}
+
+/*
+ * Vision: two left/right items whose truth flips when mirrored.
+ * C: orig yes (label yes), hflip no (label no): flipped, both right.
+ * D: orig yes (label yes), hflip yes (label no): not flipped, one wrong.
+ * -> visual_flip 1/2, pair accuracy 1/2.  Keep: relation must not flip;
+ * our journal keeps relation "left of" for all, so "should stay" pairs are
+ * those whose labels agree: E orig no / hflip no (labels no, no): kept;
+ * F orig yes / hflip no (labels yes, yes): not kept -> keep 1/2.
+ * Blind: G orig right, blind wrong; H orig right, blind right ->
+ * gap (1 - 0 + 1 - 1) / 2 = 1/2, accuracy with image 1, without 1/2.
+ */
+static void test_vision_by_hand(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct metrics m;
+	const struct sens_value *f;
+
+	(void)state;
+	line(&b, "C", "c.jpg", "t1", "base", Y, Y);
+	line(&b, "C", "c.jpg", "t1", "hflip", N, N);
+	line(&b, "D", "d.jpg", "t1", "base", Y, Y);
+	line(&b, "D", "d.jpg", "t1", "hflip", N, Y);
+	line(&b, "E", "e.jpg", "t1", "base", N, N);
+	line(&b, "E", "e.jpg", "t1", "hflip", N, N);
+	line(&b, "F", "f.jpg", "t1", "base", Y, Y);
+	line(&b, "F", "f.jpg", "t1", "hflip", Y, N);
+	line(&b, "G", "g.jpg", "t1", "base", Y, Y);
+	line(&b, "G", "g.jpg", "t1", "blind", Y, N);
+	line(&b, "H", "h.jpg", "t1", "base", N, N);
+	line(&b, "H", "h.jpg", "t1", "blind", N, N);
+	metrics_of(b.ptr, &m);
+	f = m.suites[0].sens.fig;
+	assert_true(fabs(f[SENS_FLIP].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_FLIP].n, 2);
+	assert_true(fabs(f[SENS_FLIP_PAIR].value - 0.5) < 1e-12);
+	assert_true(fabs(f[SENS_KEEP].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_KEEP].n, 2);
+	assert_true(fabs(f[SENS_BLIND_GAP].value - 0.5) < 1e-12);
+	assert_true(fabs(f[SENS_ACC_IMAGE].value - 1.0) < 1e-12);
+	assert_true(fabs(f[SENS_ACC_BLIND].value - 0.5) < 1e-12);
+	/* One variant per item: no language figure. */
+	assert_false(f[SENS_LANGUAGE].present);
+	assert_int_equal(m.suites[0].sens.clusters, 6);
+	metrics_release(&m);
+	buf_release(&b);
+}
+
+/* Several captions of one image are one cluster. */
+static void test_clusters_are_images(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct metrics m;
+
+	(void)state;
+	line(&b, "I1", "same.jpg", "t1", "base", Y, Y);
+	line(&b, "I1", "same.jpg", "t2", "base", Y, N);
+	line(&b, "I2", "same.jpg", "t1", "base", Y, Y);
+	line(&b, "I2", "same.jpg", "t2", "base", Y, Y);
+	metrics_of(b.ptr, &m);
+	assert_int_equal(m.suites[0].sens.clusters, 1);
+	/* One cluster: every resample is the whole data, the interval a point. */
+	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].value - 0.5) < 1e-12);
+	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].ci_low - 0.5) < 1e-12);
+	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].ci_high - 0.5) < 1e-12);
+	metrics_release(&m);
+	buf_release(&b);
+}
+
+static uint64_t rng(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * Coverage: 300 simulated studies of 150 images with 1-4 items each, each
+ * item "changes" with probability 0.3 shared per image (a cluster effect:
+ * the image's own rate is 0.3 +- 0.15).  The 95% interval should cover the
+ * true mean 0.3 in about 95% of studies; we accept 90%..99%.
+ */
+static void test_bootstrap_coverage(void **state)
+{
+	size_t covered = 0, studies = 300, n = 150;
+	uint64_t s = 12345;
+	double num[150], den[150];
+
+	(void)state;
+	for (size_t st = 0; st < studies; st++) {
+		double lo, hi;
+		for (size_t i = 0; i < n; i++) {
+			double p = 0.15 + 0.3 * (double)(rng(&s) >> 11) / 9007199254740992.0;
+			size_t items = 1 + rng(&s) % 4;
+			num[i] = 0;
+			den[i] = (double)items;
+			for (size_t k = 0; k < items; k++)
+				num[i] += (double)(rng(&s) >> 11) / 9007199254740992.0 < p;
+		}
+		sens_bootstrap(num, den, n, 400, st + 1, &lo, &hi);
+		covered += lo <= 0.3 && 0.3 <= hi;
+	}
+	if (covered < studies * 90 / 100 || covered > studies * 99 / 100)
+		fail_msg("bootstrap covered the truth in %zu of %zu studies", covered, studies);
+}
+
+/* ---- hflip ---------------------------------------------------------------- */
+
+static unsigned char *pattern(int w, int h)
+{
+	unsigned char *px = malloc((size_t)w * (size_t)h * 3);
+
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			unsigned char *p = px + 3 * (y * w + x);
+			p[0] = (unsigned char)(x * 255 / w);
+			p[1] = (unsigned char)(y * 255 / h);
+			p[2] = (unsigned char)((x < w / 3) ? 200 : 20);
+		}
+	return px;
+}
+
+static void encode_jpeg(const unsigned char *px, int w, int h, struct image *out)
+{
+	tjhandle tj = tjInitCompress();
+	unsigned char *buf = NULL;
+	unsigned long len = 0;
+
+	assert_int_equal(tjCompress2(tj, px, w, 0, h, TJPF_RGB, &buf, &len, TJSAMP_420, 90, 0), 0);
+	out->bytes = malloc(len);
+	memcpy(out->bytes, buf, len);
+	out->len = len;
+	out->mime = "image/jpeg";
+	tjFree(buf);
+	tjDestroy(tj);
+}
+
+static unsigned char *decode_jpeg(const struct image *in, int w, int h)
+{
+	tjhandle tj = tjInitDecompress();
+	unsigned char *px = malloc((size_t)w * (size_t)h * 3);
+
+	assert_int_equal(tjDecompress2(tj, in->bytes, (unsigned long)in->len, px, w, 0, h, TJPF_RGB, 0), 0);
+	tjDestroy(tj);
+	return px;
+}
+
+static void test_jpeg_lossless_round_trip(void **state)
+{
+	int w = 64, h = 48; /* whole MCUs: the lossless transform applies */
+	unsigned char *px = pattern(w, h), *a, *c, *once;
+	struct image in = { 0 }, f1, f2;
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	encode_jpeg(px, w, h, &in);
+	assert_int_equal(image_hflip(&in, &f1, err), 0);
+	assert_int_equal(image_hflip(&f1, &f2, err), 0);
+	a = decode_jpeg(&in, w, h);
+	c = decode_jpeg(&f2, w, h);
+	/* Mirroring twice gives the original pixels exactly (DCT blocks reordered). */
+	assert_memory_equal(a, c, (size_t)w * (size_t)h * 3);
+	/* And once mirrors: pixel (x, y) of the flip is pixel (w-1-x, y) of the original. */
+	once = decode_jpeg(&f1, w, h);
+	for (int y = 0; y < h; y += 7)
+		for (int x = 0; x < w; x += 5)
+			for (int k = 0; k < 3; k++) {
+				int d = once[3 * (y * w + x) + k] - a[3 * (y * w + (w - 1 - x)) + k];
+				if (abs(d) > 2)
+					fail_msg("pixel (%d,%d) not mirrored: %d", x, y, d);
+			}
+	free(px);
+	free(a);
+	free(c);
+	free(once);
+	image_release(&in);
+	image_release(&f1);
+	image_release(&f2);
+}
+
+static void test_jpeg_partial_mcu_reencodes(void **state)
+{
+	int w = 61, h = 45; /* not whole MCUs: decoded, mirrored, re-encoded */
+	unsigned char *px = pattern(w, h), *a, *c;
+	struct image in = { 0 }, f1, f2;
+	char err[VSR_ERR_MAX];
+	double diff = 0;
+
+	(void)state;
+	encode_jpeg(px, w, h, &in);
+	assert_int_equal(image_hflip(&in, &f1, err), 0);
+	assert_int_equal(image_hflip(&f1, &f2, err), 0);
+	a = decode_jpeg(&in, w, h);
+	c = decode_jpeg(&f2, w, h);
+	for (size_t i = 0; i < (size_t)w * (size_t)h * 3; i++)
+		diff += abs(a[i] - c[i]);
+	/* Two re-encodings at quality 95 stay close to the original. */
+	assert_true(diff / ((double)w * h * 3) < 3.0);
+	free(px);
+	free(a);
+	free(c);
+	image_release(&in);
+	image_release(&f1);
+	image_release(&f2);
+}
+
+static void encode_png(const unsigned char *px, int w, int h, struct image *out)
+{
+	png_image img;
+	png_alloc_size_t size = 0;
+
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	img.width = (png_uint_32)w;
+	img.height = (png_uint_32)h;
+	img.format = PNG_FORMAT_RGB;
+	assert_true(png_image_write_get_memory_size(img, size, 0, px, 0, NULL));
+	out->bytes = malloc(size);
+	assert_true(png_image_write_to_memory(&img, out->bytes, &size, 0, px, 0, NULL));
+	out->len = size;
+	out->mime = "image/png";
+}
+
+static unsigned char *decode_png(const struct image *in, int *w, int *h)
+{
+	png_image img;
+	unsigned char *px;
+
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	assert_true(png_image_begin_read_from_memory(&img, in->bytes, in->len));
+	img.format = PNG_FORMAT_RGB;
+	px = malloc(PNG_IMAGE_SIZE(img));
+	assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+	*w = (int)img.width;
+	*h = (int)img.height;
+	return px;
+}
+
+static void test_png_round_trip(void **state)
+{
+	int w = 37, h = 20, w2, h2;
+	unsigned char *px = pattern(w, h), *once, *twice;
+	struct image in = { 0 }, f1, f2;
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	encode_png(px, w, h, &in);
+	assert_int_equal(image_hflip(&in, &f1, err), 0);
+	assert_int_equal(image_hflip(&f1, &f2, err), 0);
+	once = decode_png(&f1, &w2, &h2);
+	assert_int_equal(w2, w);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			assert_memory_equal(once + 3 * (y * w + x), px + 3 * (y * w + (w - 1 - x)), 3);
+	twice = decode_png(&f2, &w2, &h2);
+	assert_memory_equal(twice, px, (size_t)w * (size_t)h * 3);
+	free(px);
+	free(once);
+	free(twice);
+	image_release(&in);
+	image_release(&f1);
+	image_release(&f2);
+}
+
+static void test_hflip_rejects_garbage(void **state)
+{
+	unsigned char junk[] = "GIF89a not really";
+	struct image in = { junk, sizeof(junk), "image/gif" }, out;
+	unsigned char bad_jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 0 };
+	struct image in2 = { bad_jpeg, sizeof(bad_jpeg), "image/jpeg" };
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(image_hflip(&in, &out, err), VSR_EDATA);
+	assert_non_null(strstr(err, "JPEG and PNG only"));
+	assert_int_equal(image_hflip(&in2, &out, err), VSR_EDATA);
+}
+
+static int setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/vsr-test-sens-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_language_by_hand),
+		cmocka_unit_test(test_vision_by_hand),
+		cmocka_unit_test(test_clusters_are_images),
+		cmocka_unit_test(test_bootstrap_coverage),
+		cmocka_unit_test(test_jpeg_lossless_round_trip),
+		cmocka_unit_test(test_jpeg_partial_mcu_reencodes),
+		cmocka_unit_test(test_png_round_trip),
+		cmocka_unit_test(test_hflip_rejects_garbage),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
