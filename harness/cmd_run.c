@@ -59,6 +59,7 @@ struct run_opts {
 	int skip_missing_images;
 	int dry_run;
 	unsigned perturb;
+	long shard_i, shard_n; /* this run takes the items whose shard hash % n == i */
 	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
 	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
 	size_t n_owned;
@@ -106,6 +107,10 @@ static void run_usage(FILE *fp)
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
 		"                          were skipped (default: a missing image is an error)\n"
 		"      --dry-run           load and expand everything, print the task counts, call no model\n"
+		"      --shard I/N         run only shard I of N (0 <= I < N), chosen by a stable hash of\n"
+		"                          (suite, item); 'auto' reads JOB_COMPLETION_INDEX or\n"
+		"                          SLURM_ARRAY_TASK_ID (N: 'auto/N', SLURM_ARRAY_TASK_COUNT or\n"
+		"                          VSRBENCH_SHARDS); join the shards with 'vsrbench merge'\n"
 		"      --timings           print where the CPU time went, as JSON on stderr\n"
 		"      --baseline DIR      gate: compare with this run (writes compare.md, compare.json)\n"
 		"      --max-drop POINTS   gate: fail on a drop vs --baseline of more than POINTS that\n"
@@ -114,6 +119,52 @@ static void run_usage(FILE *fp)
 		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
 		"  -q, --quiet             no summary table\n",
 		DEFAULT_SUITE, DEFAULT_MODEL);
+}
+
+static int env_long(const char *name, long *out)
+{
+	const char *v = getenv(name);
+
+	return v && *v && !parse_long(v, 0, 1000000, out) ? 0 : -1;
+}
+
+/* "I/N", "auto" or "auto/N". */
+static int shard_parse(const char *arg, long *i, long *n, char *err)
+{
+	const char *slash = strchr(arg, '/');
+	char head[32];
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+
+	if (len >= sizeof(head))
+		return err_set(err, VSR_EUSAGE, "--shard '%s': expected I/N, auto or auto/N", arg);
+	memcpy(head, arg, len);
+	head[len] = '\0';
+	*n = -1;
+	if (slash && parse_long(slash + 1, 1, 1000000, n))
+		return err_set(err, VSR_EUSAGE, "--shard '%s': N must be a positive number", arg);
+	if (!strcmp(head, "auto")) {
+		long min = 0;
+		if (env_long("JOB_COMPLETION_INDEX", i) && env_long("SLURM_ARRAY_TASK_ID", i))
+			return err_set(err, VSR_EUSAGE,
+				       "--shard auto: neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set");
+		if (!getenv("JOB_COMPLETION_INDEX") && !env_long("SLURM_ARRAY_TASK_MIN", &min))
+			*i -= min; /* Slurm arrays may start at 1 */
+		if (*n < 0 && env_long("SLURM_ARRAY_TASK_COUNT", n) && env_long("VSRBENCH_SHARDS", n))
+			return err_set(err, VSR_EUSAGE,
+				       "--shard auto: the shard count is unknown: use --shard auto/N or set "
+				       "VSRBENCH_SHARDS (SLURM_ARRAY_TASK_COUNT is read too)");
+	} else if (!slash || parse_long(head, 0, 1000000, i)) {
+		return err_set(err, VSR_EUSAGE, "--shard '%s': expected I/N, auto or auto/N", arg);
+	}
+	if (*n < 1 || *i < 0 || *i >= *n)
+		return err_set(err, VSR_EUSAGE, "--shard: index %ld is not in 0..%ld", *i, *n - 1);
+	return 0;
+}
+
+/* Which shard an item belongs to: every variant of it lands in the same one. */
+static long shard_of(const char *suite, const char *item, long n)
+{
+	return (long)(hash64_str(item, hash64_str(suite, HASH_SEED ^ 0x5a4dULL)) % (uint64_t)n);
 }
 
 static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct kv *kv,
@@ -135,7 +186,7 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 {
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
-	       O_DRYRUN, O_MAXERR };
+	       O_DRYRUN, O_SHARD, O_MAXERR };
 	enum { O_BASELINE = 400, O_MAXDROP, O_ALPHA, O_MINACC, O_MAXLANG }; /* the gate */
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
@@ -156,6 +207,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		{ "timings", no_argument, NULL, O_TIMINGS },
 		{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
 		{ "dry-run", no_argument, NULL, O_DRYRUN },
+		{ "shard", required_argument, NULL, O_SHARD },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "max-drop", required_argument, NULL, O_MAXDROP },
@@ -171,6 +223,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 
 	memset(o, 0, sizeof(*o));
 	o->limit = -1;
+	o->shard_n = 1;
 	o->seed = 1;
 	o->max_tokens = 32;
 	o->retries = 3;
@@ -274,6 +327,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 			break;
 		case 'p':
 			if ((r = perturb_parse(optarg, &o->perturb, err)))
+				return r;
+			break;
+		case O_SHARD:
+			if ((r = shard_parse(optarg, &o->shard_i, &o->shard_n, err)))
 				return r;
 			break;
 		case 'h':
@@ -425,8 +482,22 @@ static int lock_dir(const char *dir, int *fd, char *err)
 	return 0;
 }
 
+/* Is the shard in an existing run.json another one than this run's? */
+static int shard_differs(const cJSON *prev, const struct run_opts *o)
+{
+	const cJSON *sh = cJSON_GetObjectItemCaseSensitive(prev, "shard");
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(sh, "index");
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(sh, "count");
+
+	if (!sh)
+		return o->shard_n > 1;
+	return !cJSON_IsNumber(i) || !cJSON_IsNumber(n) || (long)i->valuedouble != o->shard_i ||
+	       (long)n->valuedouble != o->shard_n;
+}
+
 /* Writes run.json, or checks that an existing one describes the same run. */
-static int prepare_run_json(const char *dir, cJSON *cfg, int argc, char **argv, char *err)
+static int prepare_run_json(const char *dir, cJSON *cfg, const struct run_opts *o, int argc,
+			    char **argv, char *err)
 {
 	struct buf path = BUF_INIT, old = BUF_INIT;
 	char *canon = cJSON_PrintUnformatted(cfg), *text = NULL;
@@ -447,6 +518,9 @@ static int prepare_run_json(const char *dir, cJSON *cfg, int argc, char **argv, 
 				    "%s holds a run with a different configuration (model, suites, templates, "
 				    "options or limit differ); resume it with its own options or use another -o",
 				    dir);
+		else if (shard_differs(prev, o))
+			r = err_set(err, VSR_EUSAGE, "%s holds another shard; resume it with its own --shard",
+				    dir);
 		cJSON_Delete(prev);
 		goto out;
 	} else if (errno != ENOENT) {
@@ -464,6 +538,11 @@ static int prepare_run_json(const char *dir, cJSON *cfg, int argc, char **argv, 
 		cJSON_AddStringToObject(cfg, "harness_version", VSR_VERSION);
 		cJSON_AddStringToObject(cfg, "created", stamp);
 		cJSON_AddStringToObject(cfg, "schema", "vsrbench.run/1");
+		if (o->shard_n > 1) {
+			cJSON *sh = cJSON_AddObjectToObject(cfg, "shard");
+			cJSON_AddNumberToObject(sh, "index", (double)o->shard_i);
+			cJSON_AddNumberToObject(sh, "count", (double)o->shard_n);
+		}
 		for (int i = 0; i < argc; i++)
 			cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
 		cJSON_AddItemToObject(cfg, "command", cmd);
@@ -474,6 +553,45 @@ out:
 	cJSON_free(text);
 	buf_release(&path);
 	buf_release(&old);
+	return r;
+}
+
+/*
+ * RUN_DIR/status.json: whether the run went through all its items, and how
+ * many items each suite has in all and in this shard -- what `vsrbench
+ * merge` checks before it joins shards.
+ */
+static int write_status(const char *dir, const struct run_opts *o, const struct suite *suites,
+			size_t n, const size_t *seen, const size_t *mine,
+			const struct sched_stats *st, const struct expander *ex, int stopped,
+			char *err)
+{
+	cJSON *root = cJSON_CreateObject(), *arr;
+	struct buf path = BUF_INIT;
+	char *text;
+	int r;
+
+	cJSON_AddStringToObject(root, "schema", "vsrbench.status/1");
+	cJSON_AddBoolToObject(root, "complete", !stopped);
+	cJSON_AddNumberToObject(root, "shard_index", (double)o->shard_i);
+	cJSON_AddNumberToObject(root, "shard_count", (double)o->shard_n);
+	arr = cJSON_AddArrayToObject(root, "suites");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "name", suites[i].name);
+		cJSON_AddNumberToObject(s, "items_total", (double)seen[i]);
+		cJSON_AddNumberToObject(s, "items_in_shard", (double)mine[i]);
+		cJSON_AddItemToArray(arr, s);
+	}
+	cJSON_AddNumberToObject(root, "tasks_done_now", (double)st->done);
+	cJSON_AddNumberToObject(root, "tasks_done_before", (double)ex->done);
+	cJSON_AddNumberToObject(root, "errors_now", (double)st->errors);
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	buf_addf(&path, "%s/status.json", dir);
+	r = write_file_atomic(path.ptr, text, strlen(text), err);
+	cJSON_free(text);
+	buf_release(&path);
 	return r;
 }
 
@@ -570,6 +688,7 @@ int cmd_run(int argc, char **argv)
 	struct model model;
 	struct suite suites[MAX_LIST];
 	size_t n_open = 0, total = 0;
+	size_t items_seen[MAX_LIST] = { 0 }, items_mine[MAX_LIST] = { 0 };
 	struct expander ex;
 	struct journal jr;
 	struct sched *sched = NULL;
@@ -648,7 +767,7 @@ int cmd_run(int argc, char **argv)
 	if ((r = lock_dir(dir.ptr, &lockfd, err)))
 		goto out;
 	cfg = run_config(&o, &model, suites, &ts);
-	if ((r = prepare_run_json(dir.ptr, cfg, argc, argv, err)))
+	if ((r = prepare_run_json(dir.ptr, cfg, &o, argc, argv, err)))
 		goto out;
 	buf_addf(&path, "%s/samples.jsonl", dir.ptr);
 	if ((r = journal_open(&jr, path.ptr, err)))
@@ -668,7 +787,7 @@ int cmd_run(int argc, char **argv)
 		sc.retries = (int)o.retries;
 		sc.stop = &interrupted;
 		sc.progress = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
-		sc.total = total;
+		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;
@@ -685,6 +804,12 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			job->suite = &suites[i];
+			items_seen[i]++;
+			if (o.shard_n > 1 && shard_of(suites[i].name, job->item.id, o.shard_n) != o.shard_i) {
+				job_free(job);
+				continue;
+			}
+			items_mine[i]++;
 			if ((r = expand_job(&ex, job, err))) {
 				job_free(job);
 				break;
@@ -724,6 +849,9 @@ int cmd_run(int argc, char **argv)
 			    "[subject] the items lack); pick others with -t");
 		goto out;
 	}
+	if ((r = write_status(dir.ptr, &o, suites, n_open, items_seen, items_mine, &st, &ex,
+			      interrupted, err)))
+		goto out;
 	if ((r = run_reports(dir.ptr, NULL, !o.quiet, err)))
 		goto out;
 	if (o.timings) {

@@ -255,6 +255,39 @@ int journal_open(struct journal *j, const char *path, char *err)
 	return 0;
 }
 
+/*
+ * Fault injection for the tests (SQLite-style): with VSRBENCH_FAULT_JOURNAL_BYTES=N
+ * the journal behaves like a disk that fills up at N bytes: the write that
+ * crosses N writes what fits and then fails with ENOSPC.
+ */
+static long long fault_limit(void)
+{
+	static long long limit = -2;
+
+	if (limit == -2) {
+		const char *v = getenv("VSRBENCH_FAULT_JOURNAL_BYTES");
+		char *end;
+		limit = v && *v ? strtoll(v, &end, 10) : -1;
+		if (v && *v && *end)
+			limit = -1;
+	}
+	return limit;
+}
+
+static ssize_t journal_write(int fd, const char *p, size_t n, off_t at)
+{
+	long long limit = fault_limit();
+
+	if (limit >= 0 && (long long)at + (long long)n > limit) {
+		size_t room = (long long)at < limit ? (size_t)(limit - (long long)at) : 0;
+		if (room && write(fd, p, room) > 0)
+			return (ssize_t)room;
+		errno = ENOSPC;
+		return -1;
+	}
+	return write(fd, p, n);
+}
+
 int journal_append(struct journal *j, const char *data, size_t n, char *err)
 {
 	size_t off = 0;
@@ -264,7 +297,7 @@ int journal_append(struct journal *j, const char *data, size_t n, char *err)
 	pthread_mutex_lock(&j->lock);
 	start = lseek(j->fd, 0, SEEK_END);
 	while (off < n) {
-		ssize_t w = write(j->fd, data + off, n - off);
+		ssize_t w = journal_write(j->fd, data + off, n - off, start + (off_t)off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {

@@ -1,0 +1,278 @@
+/*
+ * vsrbench merge OUT RUN...: joins the shards of one evaluation.
+ *
+ * Refuses unless every RUN is complete (status.json), all share the
+ * configuration hash of run.json, the shards are exactly 0..N-1 of one N,
+ * the items of each suite add up to the suite's total, and no task or item
+ * appears in two runs.  OUT then holds a run directory like a single
+ * machine's: run.json (without the shard), samples.jsonl, status.json and
+ * the reports -- which equal the single-machine run's.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "keyset.h"
+#include "util.h"
+
+#define MERGE_LINE_MAX (16u << 20)
+
+struct shard {
+	const char *dir;
+	cJSON *run, *status;
+	long index, count;
+};
+
+static cJSON *read_json(const char *dir, const char *name, char *err, int *r)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	cJSON *j = NULL;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	text.max = 16u << 20;
+	if (buf_read_file(&text, path.ptr))
+		*r = err_set(err, VSR_EDATA, "%s: %s%s", path.ptr, strerror(errno),
+			     !strcmp(name, "status.json") ? " (an unfinished run: resume it first)" : "");
+	else if (!(j = cJSON_Parse(text.ptr)))
+		*r = err_set(err, VSR_EDATA, "%s: not valid JSON", path.ptr);
+	buf_release(&path);
+	buf_release(&text);
+	return j;
+}
+
+static double num(const cJSON *o, const char *k, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static int check_shards(struct shard *sh, size_t n, char *err)
+{
+	const char *hash0 = str(sh[0].run, "config_hash");
+	const cJSON *suites0 = cJSON_GetObjectItemCaseSensitive(sh[0].status, "suites");
+	unsigned char *seen;
+	int r = 0;
+
+	if (!hash0)
+		return err_set(err, VSR_EDATA, "%s/run.json has no config_hash", sh[0].dir);
+	for (size_t i = 0; i < n; i++) {
+		const char *h = str(sh[i].run, "config_hash");
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sh[i].status, "complete")))
+			return err_set(err, VSR_EDATA, "%s did not finish (resume it first)", sh[i].dir);
+		if (!h || strcmp(h, hash0))
+			return err_set(err, VSR_EUSAGE,
+				       "%s has configuration %s but %s has %s: not shards of one run",
+				       sh[i].dir, h ? h : "(none)", sh[0].dir, hash0);
+		sh[i].index = (long)num(sh[i].status, "shard_index", 0);
+		sh[i].count = (long)num(sh[i].status, "shard_count", 1);
+		if (sh[i].count != sh[0].count)
+			return err_set(err, VSR_EUSAGE, "%s is a shard of %ld, %s of %ld", sh[i].dir,
+				       sh[i].count, sh[0].dir, sh[0].count);
+	}
+	if ((size_t)sh[0].count != n)
+		return err_set(err, VSR_EUSAGE, "the runs are shards of %ld but %zu were given",
+			       sh[0].count, n);
+	seen = xcalloc(n, 1);
+	for (size_t i = 0; i < n && !r; i++) {
+		if (sh[i].index < 0 || (size_t)sh[i].index >= n || seen[sh[i].index]++)
+			r = err_set(err, VSR_EUSAGE, "shard %ld/%ld is given twice (%s)", sh[i].index,
+				    sh[i].count, sh[i].dir);
+	}
+	for (size_t k = 0; k < n && !r; k++)
+		if (!seen[k])
+			r = err_set(err, VSR_EUSAGE, "shard %zu/%zu is missing", k, n);
+	free(seen);
+	/* Every suite's items must add up over the shards. */
+	for (const cJSON *s0 = suites0 ? suites0->child : NULL; s0 && !r; s0 = s0->next) {
+		const char *name = str(s0, "name");
+		double total = num(s0, "items_total", -1), sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			const cJSON *ss = cJSON_GetObjectItemCaseSensitive(sh[i].status, "suites"), *s;
+			int found = 0;
+			cJSON_ArrayForEach(s, ss) {
+				if (!name || !str(s, "name") || strcmp(str(s, "name"), name))
+					continue;
+				found = 1;
+				sum += num(s, "items_in_shard", 0);
+				if (num(s, "items_total", -2) != total)
+					r = err_set(err, VSR_EDATA, "%s saw %.0f items of %s, %s saw %.0f",
+						    sh[i].dir, num(s, "items_total", 0), name, sh[0].dir, total);
+			}
+			if (!found && !r)
+				r = err_set(err, VSR_EDATA, "%s has no suite %s", sh[i].dir, name ? name : "?");
+		}
+		if (!r && sum != total)
+			r = err_set(err, VSR_EDATA, "the shards hold %.0f of the %.0f items of %s", sum, total,
+				    name);
+	}
+	return r;
+}
+
+static int parse_key(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s || strlen(s) != 16)
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 16);
+	return errno || *end ? -1 : 0;
+}
+
+/* Appends every complete line of each journal to out, checking uniqueness. */
+static int join_journals(struct shard *sh, size_t n, struct buf *out, char *err)
+{
+	struct u64map items = U64MAP_INIT;
+	struct buf line = BUF_INIT, path = BUF_INIT;
+	int r = 0;
+
+	line.max = MERGE_LINE_MAX;
+	for (size_t i = 0; i < n && !r; i++) {
+		FILE *fp;
+		size_t lineno = 0;
+		int got, complete;
+
+		buf_reset(&path);
+		buf_addf(&path, "%s/samples.jsonl", sh[i].dir);
+		if (!(fp = fopen(path.ptr, "rb"))) {
+			r = err_set(err, VSR_EDATA, "cannot open %s: %s", path.ptr, strerror(errno));
+			break;
+		}
+		while ((got = buf_getline(&line, fp, &complete)) == 1 && complete) {
+			cJSON *o;
+			uint64_t key, item, other;
+			const char *suite, *id;
+
+			lineno++;
+			if (!line.len)
+				continue;
+			o = cJSON_ParseWithLength(line.ptr, line.len);
+			suite = str(o, "suite");
+			id = str(o, "item");
+			if (!o || parse_key(str(o, "key"), &key) || !suite || !id) {
+				cJSON_Delete(o);
+				r = err_set(err, VSR_EDATA, "%s:%zu: not a journal line", path.ptr, lineno);
+				break;
+			}
+			/* Task keys include the item, so one item per run keeps tasks apart too. */
+			item = hash64_str(id, hash64_str(suite, HASH_SEED));
+			if (u64map_get(&items, item, &other) && other != i)
+				r = err_set(err, VSR_EDATA, "item %s of %s is in both %s and %s", id, suite,
+					    sh[other].dir, sh[i].dir);
+			u64map_put(&items, item, i);
+			cJSON_Delete(o);
+			if (r)
+				break;
+			buf_add(out, line.ptr, line.len);
+			buf_addch(out, '\n');
+		}
+		if (!r && got < 0)
+			r = err_set(err, VSR_EDATA, "%s:%zu: unreadable or too long line", path.ptr, lineno + 1);
+		fclose(fp);
+	}
+	if (!r && out->capped)
+		r = err_set(err, VSR_EDATA, "the merged journal is too large to hold in memory");
+	u64map_release(&items);
+	buf_release(&line);
+	buf_release(&path);
+	return r;
+}
+
+static int write_json(const char *dir, const char *name, const cJSON *j, char *err)
+{
+	struct buf path = BUF_INIT;
+	char *text = cJSON_Print(j);
+	int r;
+
+	buf_addf(&path, "%s/%s", dir, name);
+	r = write_file_atomic(path.ptr, text, strlen(text), err);
+	cJSON_free(text);
+	buf_release(&path);
+	return r;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	struct shard *sh;
+	struct buf journal = BUF_INIT, path = BUF_INIT;
+	char err[VSR_ERR_MAX] = "";
+	const char *out;
+	size_t n;
+	struct stat st;
+	int r = 0;
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: vsrbench merge OUT RUN...\n"
+		       "Joins the shards of one run (vsrbench run --shard I/N) into OUT.\n");
+		return 0;
+	}
+	if (argc < 3) {
+		vsr_error("usage: vsrbench merge OUT RUN...");
+		return VSR_EUSAGE;
+	}
+	out = argv[1];
+	n = (size_t)argc - 2;
+	sh = xcalloc(n, sizeof(*sh));
+	for (size_t i = 0; i < n && !r; i++) {
+		sh[i].dir = argv[2 + i];
+		sh[i].run = read_json(sh[i].dir, "run.json", err, &r);
+		if (!r)
+			sh[i].status = read_json(sh[i].dir, "status.json", err, &r);
+	}
+	if (!r)
+		r = check_shards(sh, n, err);
+	buf_addf(&path, "%s/samples.jsonl", out);
+	if (!r && !stat(path.ptr, &st) && st.st_size > 0)
+		r = err_set(err, VSR_EUSAGE, "%s already holds a run; merge into a new directory", out);
+	if (!r && mkdir_p(out) < 0)
+		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", out, strerror(errno));
+	if (!r)
+		r = join_journals(sh, n, &journal, err);
+	if (!r)
+		r = write_file_atomic(path.ptr, journal.ptr, journal.len, err);
+	if (!r) {
+		cJSON *run = cJSON_Duplicate(sh[0].run, 1), *from = cJSON_CreateArray();
+		cJSON *status = cJSON_Duplicate(sh[0].status, 1), *suites;
+		cJSON_DeleteItemFromObjectCaseSensitive(run, "shard");
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(from, cJSON_CreateString(sh[i].dir));
+		cJSON_AddItemToObject(run, "merged_from", from);
+		cJSON_ReplaceItemInObjectCaseSensitive(status, "shard_index", cJSON_CreateNumber(0));
+		cJSON_ReplaceItemInObjectCaseSensitive(status, "shard_count", cJSON_CreateNumber(1));
+		suites = cJSON_GetObjectItemCaseSensitive(status, "suites");
+		for (cJSON *s = suites ? suites->child : NULL; s; s = s->next)
+			cJSON_ReplaceItemInObjectCaseSensitive(
+				s, "items_in_shard",
+				cJSON_CreateNumber(num(s, "items_total", 0)));
+		r = write_json(out, "run.json", run, err);
+		if (!r)
+			r = write_json(out, "status.json", status, err);
+		cJSON_Delete(run);
+		cJSON_Delete(status);
+	}
+	if (!r)
+		r = run_reports(out, NULL, 1, err);
+	if (!r)
+		printf("merged %zu shards into %s\n", n, out);
+	if (r)
+		vsr_error("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		cJSON_Delete(sh[i].run);
+		cJSON_Delete(sh[i].status);
+	}
+	free(sh);
+	buf_release(&journal);
+	buf_release(&path);
+	return r;
+}

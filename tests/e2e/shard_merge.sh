@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# --shard I/N splits items stably; merge joins the shards into a run whose
+# report equals the single-machine run's, and refuses anything else.
+. "$(dirname "$0")/lib.bash"
+
+cd "$T"
+V=$VSRBENCH
+args=(-S count=240 -p instr,hflip -t yn01,tf02,ab03 -q)
+
+expect_exit 0 "$V" run "${args[@]}" -o single
+for i in 0 1 2 3; do
+	expect_exit 0 "$V" run "${args[@]}" --shard "$i/4" -o "s$i"
+	jq -e ".shard == {\"index\": $i, \"count\": 4}" "s$i/run.json" >/dev/null || fail "run.json shard"
+done
+# Every item in exactly one shard, with all its variants.
+cat s0/samples.jsonl s1/samples.jsonl s2/samples.jsonl s3/samples.jsonl >all.jsonl
+[ "$(jq -r .key all.jsonl | sort | uniq -d | wc -l)" = 0 ] || fail "a task in two shards"
+diff <(jq -r .key single/samples.jsonl | sort) <(jq -r .key all.jsonl | sort) >/dev/null ||
+	fail "the shards' tasks are not the single run's"
+for i in 0 1 2 3; do
+	jq -r .item "s$i/samples.jsonl" | sort -u >"items$i"
+done
+[ "$(cat items0 items1 items2 items3 | sort | uniq -d | wc -l)" = 0 ] || fail "an item split across shards"
+# Shards are balanced-ish (a hash, not a round robin): none empty.
+for i in 0 1 2 3; do [ -s "items$i" ] || fail "shard $i is empty"; done
+
+expect_exit 0 "$V" merge merged s2 s0 s3 s1
+cmp single/report.json merged/report.json || fail "merged report differs from the single run's"
+jq -e 'has("shard") | not' merged/run.json >/dev/null || fail "merged run.json keeps a shard"
+# The merged directory is a normal run: it resumes to nothing new.
+expect_exit 0 "$V" run "${args[@]}" -o merged
+grep -q "0 new tasks" "$T/out" || fail "resume of a merged run redid tasks"
+
+# Refusals: a missing shard, a shard twice, another configuration, an unfinished shard.
+expect_exit 2 "$V" merge x1 s0 s1 s2
+expect_err "shards of 4 but 3 were given"
+expect_exit 2 "$V" merge x2 s0 s1 s2 s2
+expect_err "given twice"
+expect_exit 0 "$V" run -S count=240 -p instr,hflip -t yn01 -q --shard 3/4 -o other
+expect_exit 2 "$V" merge x3 s0 s1 s2 other
+expect_err "not shards of one run"
+expect_exit 2 "$V" merge merged s0 s1 s2 s3
+expect_err "already holds a run"
+rm s3/status.json
+expect_exit 3 "$V" merge x4 s0 s1 s2 s3
+expect_err "resume it first"
+# A shard resumed with another --shard is refused.
+expect_exit 2 "$V" run "${args[@]}" --shard 1/4 -o s0
+expect_err "another shard"
+
+# --shard auto from Slurm's and Kubernetes' variables.
+SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=4 expect_exit 0 "$V" run "${args[@]}" --shard auto -o slurm2
+cmp <(jq -r .key s2/samples.jsonl | sort) <(jq -r .key slurm2/samples.jsonl | sort) || fail "slurm auto shard"
+SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_COUNT=4 expect_exit 0 "$V" run "${args[@]}" --shard auto -o slurm1
+cmp <(jq -r .key s2/samples.jsonl | sort) <(jq -r .key slurm1/samples.jsonl | sort) || fail "slurm array from 1"
+JOB_COMPLETION_INDEX=1 expect_exit 0 "$V" run "${args[@]}" --shard auto/4 -o k8s1
+cmp <(jq -r .key s1/samples.jsonl | sort) <(jq -r .key k8s1/samples.jsonl | sort) || fail "k8s auto shard"
+JOB_COMPLETION_INDEX=1 expect_exit 2 "$V" run "${args[@]}" --shard auto -o x
+expect_err "shard count is unknown"
+expect_exit 2 "$V" run --shard 4/4 -o x
+expect_err "not in 0..3"
+expect_exit 2 "$V" run --shard auto -o x
+echo ok
