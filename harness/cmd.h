@@ -8,6 +8,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 /*
  * Rebuilds metrics from RUN_DIR/samples.jsonl, writes the reports named in

@@ -143,6 +143,8 @@ int cmd_compare(int argc, char **argv)
 				 err)))
 		goto out;
 	have_cmp = 1;
+	if (cmp.warnings.len)
+		vsr_warn("%s", cmp.warnings.ptr);
 	/* The candidate's own metrics: floors apply to all its tasks, not only the paired ones. */
 	buf_addf(&path, "%s/samples.jsonl", argv[optind + 1]);
 	if ((r = metrics_from_journal(path.ptr, &m, err)))

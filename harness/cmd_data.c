@@ -15,6 +15,7 @@
 #include "../suites/taxonomy.h"
 #include "../suites/vsr.h"
 #include "cmd.h"
+#include "data_pull.h"
 #include "keyset.h"
 #include "util.h"
 
@@ -144,6 +145,10 @@ int cmd_data(int argc, char **argv)
 	const char *data = NULL;
 	int c;
 
+	if (argc > 1 && !strcmp(argv[1], "pull"))
+		return data_pull_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "verify"))
+		return data_verify_main(argc - 1, argv + 1);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -152,7 +157,9 @@ int cmd_data(int argc, char **argv)
 			data = optarg;
 			break;
 		case 'h':
-			printf("usage: vsrbench data check vsr [--data DIR]\n");
+			printf("usage: vsrbench data check vsr [--data DIR]\n"
+			       "       vsrbench data pull SUITE|DATASET|all [--data DIR] [--mirror URL]\n"
+			       "       vsrbench data verify [DATASET] [--data DIR]\n");
 			return 0;
 		case ':':
 			vsr_error("option '%s' needs a value", argv[optind - 1]);
@@ -164,6 +171,7 @@ int cmd_data(int argc, char **argv)
 	}
 	if (optind + 2 == argc && !strcmp(argv[optind], "check") && !strcmp(argv[optind + 1], "vsr"))
 		return check_vsr(data_dir_resolve(data));
-	vsr_error("usage: vsrbench data check vsr [--data DIR]");
+	vsr_error("usage: vsrbench data check vsr|pull SUITE|verify [DATASET] [--data DIR] (see "
+		  "vsrbench data --help)");
 	return VSR_EUSAGE;
 }

@@ -21,8 +21,9 @@ static const struct {
 	{ "report", cmd_report, "rebuild the reports of a run directory from its journal" },
 	{ "compare", cmd_compare, "compare two runs (paired) and gate on a significant drop" },
 	{ "list", cmd_list, "list suites, templates, models or relations" },
+	{ "score", cmd_score, "score recorded answers (MME lists, SEED results, journals), no model" },
 	{ "merge", cmd_merge, "join the shards of one run (run --shard I/N) into one run directory" },
-	{ "data", cmd_data, "check datasets (data check vsr: counts, balance, leakage)" },
+	{ "data", cmd_data, "datasets: data pull SUITE, data verify, data check vsr (leakage)" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -5,6 +5,7 @@
 
 #include "journal.h"
 #include "keyset.h"
+#include "official.h"
 #include "util.h"
 
 void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms)
@@ -127,6 +128,7 @@ static int on_sample(const struct sample *s, void *p)
 	struct failed *f;
 
 	c->m->lines++;
+	official_add(c->m->official, s);
 	if (s->error) {
 		if (c->n_failed == c->cap_failed) {
 			c->cap_failed = c->cap_failed ? c->cap_failed * 2 : 64;
@@ -174,7 +176,9 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	m->resamples = o->resamples;
 	m->seed = o->seed;
 	m->journal = xstrdup(path);
+	m->official = official_new();
 	r = journal_scan(path, 0, on_sample, &c, &m->torn, err);
+	official_finish(m->official);
 	for (size_t i = 0; i < c.n_failed; i++) {
 		struct failed *f = &c.failed[i];
 		/* Counted once per key, and only if no line ever answered it. */
@@ -212,5 +216,6 @@ void metrics_release(struct metrics *m)
 	}
 	free(m->suites);
 	free(m->journal);
+	official_free(m->official);
 	memset(m, 0, sizeof(*m));
 }

@@ -13,6 +13,8 @@
 
 #include "sensitivity.h"
 
+struct official;
+
 struct acc {
 	size_t tasks;    /* answered by the model (parsed or not) */
 	size_t errors;   /* failed requests: not in tasks */
@@ -52,6 +54,7 @@ struct metrics {
 	char *journal;     /* the path it was read from (owned): report.html reads it again */
 	size_t resamples;  /* bootstrap resamples behind the sensitivity intervals */
 	uint64_t seed;     /* and their seed */
+	struct official *official; /* the benchmarks' own metrics (official.h) */
 };
 
 struct metrics_opts {

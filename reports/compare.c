@@ -339,24 +339,55 @@ static void flip_add(struct comparison *c, const struct pair *p)
 	f->cand_answer = p->ans[SIDE_CAND];
 }
 
-static char *model_spec(const char *dir)
+static cJSON *load_run_json(const char *dir)
 {
 	struct buf path = BUF_INIT, text = BUF_INIT;
-	char *spec = NULL;
-	cJSON *run;
+	cJSON *run = NULL;
 
 	buf_addf(&path, "%s/run.json", dir);
 	text.max = 16u << 20;
-	if (!buf_read_file(&text, path.ptr) && (run = cJSON_Parse(text.ptr))) {
-		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(run, "model"), "spec"));
-		if (s)
-			spec = xstrdup(s);
-		cJSON_Delete(run);
-	}
+	if (!buf_read_file(&text, path.ptr))
+		run = cJSON_Parse(text.ptr);
 	buf_release(&path);
 	buf_release(&text);
-	return spec;
+	return run;
+}
+
+static char *model_spec(const cJSON *run)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(run, "model"), "spec"));
+
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * Items are matched by id: when a suite's content digest differs between the
+ * runs (another seed, options or dataset version), one id may name two
+ * different items.  That is worth a warning, not a refusal: a count or limit
+ * change also changes the digest and leaves the common items alike.
+ */
+static void check_digests(struct comparison *c, const cJSON *base, const cJSON *cand)
+{
+	const cJSON *bs, *cs;
+
+	cJSON_ArrayForEach(bs, cJSON_GetObjectItemCaseSensitive(base, "suites")) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bs, "name"));
+		const char *bd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bs, "digest"));
+		cJSON_ArrayForEach(cs, cJSON_GetObjectItemCaseSensitive(cand, "suites")) {
+			const char *n2 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cs, "name"));
+			const char *cd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cs, "digest"));
+			if (!name || !n2 || strcmp(name, n2) || !bd || !cd || !strcmp(bd, cd))
+				continue;
+			if (c->warnings.len)
+				buf_addch(&c->warnings, '\n');
+			buf_addf(&c->warnings,
+				 "suite %s has different content in the two runs (digest %.16s vs %.16s: "
+				 "another seed, options or data version); tasks are matched by item id, "
+				 "which may name different items",
+				 name, bd, cd);
+		}
+	}
 }
 
 static int scan_run(struct table *t, const char *dir, int side, char *err)
@@ -386,6 +417,7 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	buf_init(&c->warnings, 0);
 	c->reps = reps ? reps : COMPARE_REPS_DEFAULT;
 	c->seed = seed;
 	if ((r = scan_run(&t, base_dir, SIDE_BASE, err)) ||
@@ -395,8 +427,14 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	}
 	c->base_dir = xstrdup(base_dir);
 	c->cand_dir = xstrdup(cand_dir);
-	c->base_model = model_spec(base_dir);
-	c->cand_model = model_spec(cand_dir);
+	{
+		cJSON *rb = load_run_json(base_dir), *rc = load_run_json(cand_dir);
+		c->base_model = model_spec(rb);
+		c->cand_model = model_spec(rc);
+		check_digests(c, rb, rc);
+		cJSON_Delete(rb);
+		cJSON_Delete(rc);
+	}
 	c->all.name = xstrdup("all suites");
 	/* Sorted, so that suites are contiguous and the clusters' order (hence the
 	 * bootstrap) does not depend on the order tasks finished in. */
@@ -443,7 +481,13 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	}
 	if (cur)
 		stat_interval(&cur->all, &cl, suite_from, c->reps, c->seed);
-	stat_interval(&c->all, &cl, 0, c->reps, c->seed);
+	if (c->n_suites == 1) { /* the same clusters: the same resamples */
+		c->all.has_ci = c->suites[0].all.has_ci;
+		c->all.ci_low = c->suites[0].all.ci_low;
+		c->all.ci_high = c->suites[0].all.ci_high;
+	} else {
+		stat_interval(&c->all, &cl, 0, c->reps, c->seed);
+	}
 	stat_finish(&c->all);
 	for (size_t i = 0; i < c->n_suites; i++) {
 		struct cmp_suite *s = &c->suites[i];
@@ -505,6 +549,7 @@ void comparison_release(struct comparison *c)
 	free(c->cand_dir);
 	free(c->base_model);
 	free(c->cand_model);
+	buf_release(&c->warnings);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -605,11 +650,10 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 		buf_addf(&line, "%s: accuracy %.1f%% [%.1f, %.1f] (%zu of %zu) is %s the floor %.1f%%",
 			 suite, 100 * acc, 100 * lo, 100 * hi, a->correct, a->tasks,
 			 failed ? "below" : "at or above", 100 * f->min);
-		if (failed)
-			buf_addf(&line, " by %.1f points", 100 * (f->min - acc));
 		/* How surprising this count would be from a model exactly at the floor. */
-		buf_addf(&line, "; one-sided binomial p = %.2g",
-			 binom_cdf(a->correct, a->tasks, f->min));
+		if (failed)
+			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
+				 100 * (f->min - acc), binom_cdf(a->correct, a->tasks, f->min));
 	}
 	check_set(res, ck, failed, &name, &line);
 }
@@ -650,11 +694,10 @@ static void lang_check(struct gate_result *res, const struct gate_opts *g, const
 			buf_addf(&line, " [%.1f, %.1f]", 100 * lo->valuedouble, 100 * hi->valuedouble);
 		buf_addf(&line, " (n = %zu) is %s the ceiling %.1f%%", nk,
 			 failed ? "above" : "at or below", 100 * g->max_lang);
-		if (failed)
-			buf_addf(&line, " by %.1f points", 100 * (val - g->max_lang));
 		/* How surprising this many changed answers would be at the ceiling. */
-		buf_addf(&line, "; one-sided binomial p = %.2g",
-			 binom_sf(kk > nk ? nk : kk, nk, g->max_lang));
+		if (failed)
+			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
+				 100 * (val - g->max_lang), binom_sf(kk > nk ? nk : kk, nk, g->max_lang));
 	}
 	check_set(res, ck, failed, &name, &line);
 }
@@ -915,7 +958,23 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 	if (c->dropped_label)
 		buf_addf(out, "; %zu pairs dropped because the runs disagree on the label",
 			 c->dropped_label);
-	buf_adds(out, ".\n\n| suite | pairs | base | candidate | change, points [95% CI] | "
+	buf_adds(out, ".\n\n");
+	if (c->warnings.len) {
+		const char *p = c->warnings.ptr;
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			char *one = xmalloc(len + 1);
+			memcpy(one, p, len);
+			one[len] = '\0';
+			buf_adds(out, "> ⚠ ");
+			md_text(out, one, 1000);
+			buf_adds(out, "\n\n");
+			free(one);
+			p += len + (e ? 1 : 0);
+		}
+	}
+	buf_adds(out, "| suite | pairs | base | candidate | change, points [95% CI] | "
 		      "right→wrong | wrong→right | McNemar p |\n"
 		      "|---|---:|---:|---:|---|---:|---:|---:|\n");
 	for (size_t i = 0; i < c->n_suites; i++)
@@ -994,6 +1053,17 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 	cJSON_AddStringToObject(root, "schema", "vsrbench.compare/1");
 	cJSON_AddItemToObject(root, "base", run_json(c->base_dir, c->base_model));
 	cJSON_AddItemToObject(root, "candidate", run_json(c->cand_dir, c->cand_model));
+	arr = cJSON_AddArrayToObject(root, "warnings");
+	for (const char *p = c->warnings.ptr; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *one = xmalloc(len + 1);
+		memcpy(one, p, len);
+		one[len] = '\0';
+		cJSON_AddItemToArray(arr, cJSON_CreateString(one));
+		free(one);
+		p += len + (e ? 1 : 0);
+	}
 	o = cJSON_AddObjectToObject(root, "bootstrap");
 	cJSON_AddNumberToObject(o, "resamples", (double)c->reps);
 	cJSON_AddNumberToObject(o, "seed", (double)c->seed);

@@ -117,6 +117,8 @@ struct comparison {
 	char *last_flip_suite, *last_flip_item; /* while loading */
 	size_t reps;
 	uint64_t seed;
+	/* One line each: suites whose content differs between the runs. */
+	struct buf warnings;
 };
 
 /*

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/official.h"
 #include "../harness/stats.h"
 #include "../harness/util.h"
 
@@ -204,6 +205,7 @@ void report_summary(FILE *fp, const struct metrics *m)
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		summary_row(fp, sm->name, &sm->all);
+		official_summary(fp, m->official, sm->name);
 		summary_groups(fp, "by category", &sm->by_category, 12);
 		summary_groups(fp, "by relation", &sm->by_relation, 16);
 		summary_groups(fp, "by template", &sm->by_template, 12);
@@ -226,4 +228,5 @@ void report_summary(FILE *fp, const struct metrics *m)
 	}
 	if (m->n_suites > 1)
 		summary_row(fp, "all suites", &m->all);
+	official_run_summary(fp, m->official);
 }

@@ -572,7 +572,7 @@ static const char css[] =
 	"th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);"
 	"vertical-align:top}th{background:var(--panel);font-weight:600}\n"
 	"td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
-	"td.prompt{max-width:340px}td.item{white-space:nowrap}td.chips{min-width:260px}\n"
+	"td.prompt{min-width:280px;max-width:420px}td.item{white-space:nowrap}td.chips{min-width:240px}\n"
 	".chip{display:inline-block;padding:1px 6px;margin:1px 0;border-radius:4px;font-size:12px;"
 	"white-space:nowrap}.ok{background:var(--ok);color:var(--okfg)}"
 	".bad{background:var(--bad);color:var(--badfg)}\n"

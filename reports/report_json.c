@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/official.h"
 #include "../harness/stats.h"
 #include "../harness/util.h"
 #include "report.h"
@@ -112,7 +113,17 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		cJSON_AddItemToObject(o, "by_variant", groups_json(&sm->by_variant));
 		if (sens_any(&sm->sens))
 			cJSON_AddItemToObject(o, "sensitivity", sensitivity_json(m, &sm->sens));
+		{
+			cJSON *off = official_suite_json(m->official, sm->name);
+			if (off)
+				cJSON_AddItemToObject(o, "official", off);
+		}
 		cJSON_AddItemToObject(suites, sm->name, o);
+	}
+	{
+		cJSON *off = official_run_json(m->official);
+		if (off)
+			cJSON_AddItemToObject(root, "official", off);
 	}
 	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);
 	cJSON_AddNumberToObject(root, "duplicate_lines", (double)m->duplicates);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/official.h"
 #include "../harness/stats.h"
 #include "../harness/util.h"
 #include "report.h"
@@ -153,6 +154,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
 		template_spread_md(out, &sm->by_template);
+		official_suite_md(m->official, sm->name, out);
 		group_table(out, "By answer format", "format", &sm->by_format, 0);
 		group_table(out, "By variant", "variant", &sm->by_variant, 0);
 		if (sens_any(&sm->sens)) {
@@ -162,5 +164,6 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 			sens_diagnosis(out, &sm->sens, "- ");
 		}
 	}
+	official_run_md(m->official, out);
 	return out->capped ? VSR_EDATA : 0;
 }

@@ -18,6 +18,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "../harness/keyset.h"
 #include "../harness/util.h"
 #include "images.h"
@@ -65,6 +67,7 @@ struct mmb_imgref {
 struct names {
 	char **v;
 	size_t n;
+	size_t *hits; /* rows that matched each name (selection lists) */
 };
 
 struct mmbench {
@@ -97,30 +100,35 @@ struct mmbench {
 /* base64                                                              */
 /* ------------------------------------------------------------------ */
 
+static signed char b64_val[256];
+static pthread_once_t b64_once = PTHREAD_ONCE_INIT;
+
+static void b64_init(void)
+{
+	signed char *val = b64_val;
+
+	for (int c = 0; c < 256; c++)
+		val[c] = -1;
+	for (int c = 0; c < 26; c++) {
+		val['A' + c] = (signed char)c;
+		val['a' + c] = (signed char)(26 + c);
+	}
+	for (int c = 0; c < 10; c++)
+		val['0' + c] = (signed char)(52 + c);
+	val['+'] = 62;
+	val['/'] = 63;
+	val['='] = -2;
+	val[' '] = val['\n'] = val['\r'] = val['\t'] = -3;
+}
+
 int b64_decode(const char *in, size_t n, unsigned char *out, size_t *out_len)
 {
-	static signed char val[256];
-	static int ready;
 	uint32_t acc = 0;
 	size_t o = 0, k = 0, pad = 0;
 
-	if (!ready) { /* idempotent: concurrent first calls write the same bytes */
-		for (int c = 0; c < 256; c++)
-			val[c] = -1;
-		for (int c = 0; c < 26; c++) {
-			val['A' + c] = (signed char)c;
-			val['a' + c] = (signed char)(26 + c);
-		}
-		for (int c = 0; c < 10; c++)
-			val['0' + c] = (signed char)(52 + c);
-		val['+'] = 62;
-		val['/'] = 63;
-		val['='] = -2;
-		val[' '] = val['\n'] = val['\r'] = val['\t'] = -3;
-		ready = 1;
-	}
+	pthread_once(&b64_once, b64_init);
 	for (size_t i = 0; i < n; i++) {
-		int v = val[(unsigned char)in[i]];
+		int v = b64_val[(unsigned char)in[i]];
 		if (v >= 0 && !pad) {
 			acc = acc << 6 | (uint32_t)v;
 			if (++k == 4) {
@@ -155,6 +163,8 @@ int b64_decode(const char *in, size_t n, unsigned char *out, size_t *out_len)
 static void names_add(struct names *ns, const char *s, size_t len)
 {
 	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
+	ns->hits = xrealloc(ns->hits, (ns->n + 1) * sizeof(*ns->hits));
+	ns->hits[ns->n] = 0;
 	ns->v[ns->n] = xmalloc(len + 1);
 	memcpy(ns->v[ns->n], s, len);
 	ns->v[ns->n][len] = '\0';
@@ -166,15 +176,20 @@ static void names_release(struct names *ns)
 	for (size_t i = 0; i < ns->n; i++)
 		free(ns->v[i]);
 	free(ns->v);
+	free(ns->hits);
 	ns->v = NULL;
+	ns->hits = NULL;
 	ns->n = 0;
 }
 
-static int names_has(const struct names *ns, const char *s)
+/* Case-insensitive; counts the hit. */
+static int names_match(struct names *ns, const char *s)
 {
 	for (size_t i = 0; i < ns->n; i++)
-		if (!strcasecmp(ns->v[i], s))
+		if (!strcasecmp(ns->v[i], s)) {
+			ns->hits[i]++;
 			return 1;
+		}
 	return 0;
 }
 
@@ -328,11 +343,28 @@ static int parse_index(const struct mmbench *m, const char *s, size_t line, long
 	return 0;
 }
 
-static int selected(const struct mmbench *m, const char *cat, const char *l2)
+static int selected(struct mmbench *m, const char *cat, const char *l2)
 {
+	int c, l;
+
 	if (!m->want_cat.n && !m->want_l2.n)
 		return 1;
-	return names_has(&m->want_cat, cat) || (l2 && names_has(&m->want_l2, l2));
+	c = names_match(&m->want_cat, cat);
+	l = l2 && names_match(&m->want_l2, l2);
+	return c || l;
+}
+
+/* The option index of an answer such as "B" (spaces ignored), or -1. */
+static int answer_index(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (*s < 'A' || *s > 'Z')
+		return -1;
+	for (const char *p = s + 1; *p; p++)
+		if (*p != ' ')
+			return -1;
+	return *s - 'A';
 }
 
 /* Pass 1: every row checked, the image map and the selected rows kept. */
@@ -341,7 +373,6 @@ static int scan(struct mmbench *m, char *err)
 	struct tsv t;
 	struct buf idx = BUF_INIT, cat = BUF_INIT, l2 = BUF_INIT;
 	struct u64map by_index = U64MAP_INIT; /* index -> image slot + 1, or 0: a reference */
-	struct keyset used_cat = KEYSET_INIT, used_l2 = KEYSET_INIT;
 	long *refs = NULL; /* per selected row: the index whose image it uses */
 	size_t nf, line;
 	off_t off;
@@ -415,16 +446,13 @@ static int scan(struct mmbench *m, char *err)
 			r = VSR_EDATA;
 			break;
 		}
-		keyset_add(&used_cat, hash64_str(cat.ptr, HASH_SEED));
-		if (l2s)
-			keyset_add(&used_l2, hash64_str(l2s, HASH_SEED));
 		if (!selected(m, cat.ptr, l2s) || (!m->circular && index >= MMB_COPY))
 			continue;
 		if ((r = count_options(m, m->fields, line, &n_opts, err)))
 			break;
 		{
 			const struct tsv_field *a = &m->fields[m->col[C_ANSWER]];
-			int k = a->head_len == 1 ? a->head[0] - 'A' : -1;
+			int k = answer_index(a->head);
 			if (k < 0 || k >= n_opts) {
 				r = err_set(err, VSR_EDATA,
 					    "%s:%zu: answer '%.20s' is not one of the options A to %c",
@@ -465,8 +493,7 @@ static int scan(struct mmbench *m, char *err)
 		m->rows[i].image = (size_t)slot - 1;
 	}
 	for (size_t i = 0; i < m->want_cat.n; i++)
-		if (!keyset_has(&used_cat, hash64_str(m->want_cat.v[i], HASH_SEED)) &&
-		    !names_has(&m->categories, m->want_cat.v[i])) {
+		if (!m->want_cat.hits[i]) {
 			struct buf known = BUF_INIT;
 			for (size_t k = 0; k < m->categories.n && k < 30; k++)
 				buf_addf(&known, "%s%s", k ? ", " : "", m->categories.v[k]);
@@ -476,11 +503,7 @@ static int scan(struct mmbench *m, char *err)
 			goto out;
 		}
 	for (size_t i = 0; i < m->want_l2.n; i++)
-		if (!keyset_has(&used_l2, hash64_str(m->want_l2.v[i], HASH_SEED))) {
-			size_t k;
-			/* Case-insensitive names: look again the slow way before giving up. */
-			for (k = 0; k < m->n_rows; k++)
-				;
+		if (!m->want_l2.hits[i]) {
 			r = err_set(err, VSR_EUSAGE,
 				    "%s: no question in l2-category '%s' (names as in the file's "
 				    "l2-category column, e.g. 'finegrained_perception (cross-instance)')",
@@ -494,8 +517,6 @@ out:
 		m->fields[i].text = NULL;
 	free(refs);
 	u64map_release(&by_index);
-	keyset_release(&used_cat);
-	keyset_release(&used_l2);
 	buf_release(&idx);
 	buf_release(&cat);
 	buf_release(&l2);
@@ -672,7 +693,7 @@ static int mmb_next(void *priv, struct item *it, char *err)
 	if ((r = image_digest(m, im, err)))
 		return r;
 	n = row->n_opts;
-	ans = m->f[C_ANSWER].ptr[0] - 'A';
+	ans = answer_index(m->f[C_ANSWER].ptr);
 	memset(it, 0, sizeof(*it));
 	it->suite = m->suite;
 	snprintf(idbuf, sizeof(idbuf), "%ld", row->index + (long)m->rot * MMB_COPY);

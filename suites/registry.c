@@ -9,6 +9,9 @@
 
 #include "../harness/util.h"
 #include "suite.h"
+#include "mmbench.h"
+#include "mme.h"
+#include "seed.h"
 #include "synth.h"
 #include "vsr.h"
 
@@ -26,6 +29,27 @@ static const struct {
 	{ "vsr-random-dev", &vsr_random_dev_ops, NULL },
 	{ "vsr-random-train", &vsr_random_train_ops, NULL },
 	{ "vsr-validated", &vsr_validated_ops, NULL },
+	{ "mme-position", &mme_position_ops, NULL },
+	{ "mme-existence", &mme_existence_ops, NULL },
+	{ "mme-count", &mme_count_ops, NULL },
+	{ "mme-color", &mme_color_ops, NULL },
+	{ "mme-posters", &mme_posters_ops, NULL },
+	{ "mme-celebrity", &mme_celebrity_ops, NULL },
+	{ "mme-scene", &mme_scene_ops, NULL },
+	{ "mme-landmark", &mme_landmark_ops, NULL },
+	{ "mme-artwork", &mme_artwork_ops, NULL },
+	{ "mme-ocr", &mme_ocr_ops, NULL },
+	{ "mme-OCR", &mme_ocr_ops, "mme-ocr" },
+	{ "mme-commonsense_reasoning", &mme_commonsense_reasoning_ops, NULL },
+	{ "mme-numerical_calculation", &mme_numerical_calculation_ops, NULL },
+	{ "mme-text_translation", &mme_text_translation_ops, NULL },
+	{ "mme-code_reasoning", &mme_code_reasoning_ops, NULL },
+	{ "mme-perception", &mme_perception_ops, NULL },
+	{ "mme-cognition", &mme_cognition_ops, NULL },
+	{ "mmbench-spatial", &mmbench_spatial_ops, NULL },
+	{ "mmbench", &mmbench_ops, NULL },
+	{ "seed-spatial", &seed_spatial_ops, NULL },
+	{ "seed", &seed_ops, NULL },
 };
 #define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
 

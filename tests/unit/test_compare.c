@@ -356,6 +356,8 @@ static void test_gate_floor_and_sensitivity(void **state)
 	assert_true(res.c[0].failed);
 	assert_non_null(strstr(res.c[0].line, "70.0%"));
 	assert_non_null(strstr(res.c[0].line, "below the floor 90.0% by 20.0 points"));
+	/* P(X <= 28 | 40, 0.9) = 0.00038083426673634236 (exact, Python fractions). */
+	assert_non_null(strstr(res.c[0].line, "one-sided binomial p = 0.00038"));
 	assert_false(res.c[1].failed);
 	assert_string_equal(res.c[1].suite, "all suites");
 	assert_true(res.c[2].failed); /* a suite the run lacks never passes */

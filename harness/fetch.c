@@ -1,0 +1,681 @@
+/*
+ * fetch: downloads and zip members written by the .part / hash / rename
+ * protocol described in fetch.h.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "fetch.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ digests */
+
+int file_digest(const char *path, struct file_digest *d, char *err)
+{
+	unsigned char chunk[1 << 16];
+	struct sha256 s;
+	struct md5 m;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		return err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(errno));
+	}
+	sha256_init(&s);
+	md5_init(&m);
+	d->size = 0;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		sha256_update(&s, chunk, (size_t)n);
+		md5_update(&m, chunk, (size_t)n);
+		d->size += n;
+	}
+	close(fd);
+	sha256_final_hex(&s, d->sha256);
+	md5_final_hex(&m, d->md5);
+	return 0;
+}
+
+static int all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+			return 0;
+	return s[n] == '\0';
+}
+
+int digest_pin_valid(const char *pin)
+{
+	if (!pin)
+		return 0;
+	if (!strncmp(pin, "sha256:", 7))
+		return all_hex(pin + 7, SHA256_HEX_LEN);
+	if (!strncmp(pin, "md5:", 4))
+		return all_hex(pin + 4, MD5_HEX_LEN);
+	return !strcmp(pin, DIGEST_UNPINNED);
+}
+
+int digest_pin_is_pinned(const char *pin)
+{
+	return digest_pin_valid(pin) && strcmp(pin, DIGEST_UNPINNED) != 0;
+}
+
+int digest_check(const char *pin, const struct file_digest *d, const char **algo,
+		 const char **expected, const char **actual)
+{
+	const char *want, *got, *name;
+
+	if (!digest_pin_is_pinned(pin))
+		return 0;
+	if (!strncmp(pin, "sha256:", 7))
+		name = "sha256", want = pin + 7, got = d->sha256;
+	else
+		name = "md5", want = pin + 4, got = d->md5;
+	if (algo)
+		*algo = name;
+	if (expected)
+		*expected = want;
+	if (actual)
+		*actual = got;
+	return strcasecmp(want, got) ? -1 : 1;
+}
+
+/* -------------------------------------------------------- commit (.part) */
+
+static int fsync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	/* Some file systems cannot fsync a directory: that is not a failure. */
+	if (r < 0 && (errno == EINVAL || errno == EBADF))
+		r = 0;
+	close(fd);
+	return r;
+}
+
+static void dir_of(const char *path, struct buf *out)
+{
+	const char *slash = strrchr(path, '/');
+
+	buf_reset(out);
+	if (!slash)
+		buf_adds(out, ".");
+	else if (slash == path)
+		buf_adds(out, "/");
+	else
+		buf_add(out, path, (size_t)(slash - path));
+}
+
+static int commit(const char *part, const char *dest, long long size, const char *pin,
+		  struct file_digest *d, int *mismatch, char *err)
+{
+	const char *algo = "sha256", *want = NULL, *got = NULL;
+	struct buf dir = BUF_INIT;
+	int r = file_digest(part, d, err), c;
+
+	*mismatch = 0;
+	if (r < 0)
+		return err_set(err, VSR_EDATA, "%s: the partial download %s vanished", dest, part);
+	if (r)
+		return r;
+	c = digest_check(pin, d, &algo, &want, &got);
+	if (c < 0 || (size >= 0 && d->size != size)) {
+		unlink(part);
+		*mismatch = 1;
+		if (c < 0 && size >= 0 && d->size != size)
+			return err_set(err, VSR_EDATA,
+				       "%s: %s mismatch: expected %s, actual %s (%lld bytes, expected "
+				       "%lld); the download was discarded",
+				       dest, algo, want, got, d->size, size);
+		if (c < 0)
+			return err_set(err, VSR_EDATA,
+				       "%s: %s mismatch: expected %s, actual %s; the download was "
+				       "discarded",
+				       dest, algo, want, got);
+		return err_set(err, VSR_EDATA,
+			       "%s: size mismatch: expected %lld bytes, actual %lld (sha256 %s); the "
+			       "download was discarded",
+			       dest, size, d->size, d->sha256);
+	}
+	if (fsync_path(part, O_RDONLY) < 0)
+		return err_set(err, VSR_EDATA, "cannot sync %s: %s", part, strerror(errno));
+	if (rename(part, dest) < 0)
+		return err_set(err, VSR_EDATA, "cannot rename %s to %s: %s", part, dest,
+			       strerror(errno));
+	dir_of(dest, &dir);
+	r = fsync_path(dir.ptr, O_RDONLY | O_DIRECTORY);
+	if (r < 0)
+		r = err_set(err, VSR_EDATA, "cannot sync folder %s: %s", dir.ptr, strerror(errno));
+	buf_release(&dir);
+	return r;
+}
+
+int fetch_commit(const char *part, const char *dest, const char *label, long long size,
+		 const char *pin, struct file_digest *d, char *err)
+{
+	int mismatch;
+
+	(void)label;
+	return commit(part, dest, size, pin, d, &mismatch, err);
+}
+
+void url_redact(const char *url, struct buf *out)
+{
+	const char *scheme = strstr(url, "://");
+	const char *host, *end, *at = NULL;
+
+	buf_reset(out);
+	if (!scheme) {
+		buf_adds(out, url);
+		return;
+	}
+	host = scheme + 3;
+	end = host + strcspn(host, "/?#");
+	for (const char *p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	buf_add(out, url, (size_t)(host - url));
+	buf_adds(out, at ? at + 1 : host);
+}
+
+/* ------------------------------------------------------------- downloads */
+
+int fetch_init(struct fetch *f, char *err)
+{
+	memset(f, 0, sizeof(*f));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return err_set(err, VSR_EDATA, "cannot initialise libcurl");
+	f->curl = curl_easy_init();
+	if (!f->curl) {
+		curl_global_cleanup();
+		return err_set(err, VSR_EDATA, "cannot initialise libcurl");
+	}
+	f->progress = isatty(STDERR_FILENO);
+	f->resume = 1;
+	return 0;
+}
+
+void fetch_release(struct fetch *f)
+{
+	if (f->curl) {
+		curl_easy_cleanup(f->curl);
+		curl_global_cleanup();
+	}
+	f->curl = NULL;
+}
+
+struct xfer {
+	CURL *c;
+	int fd;
+	int write_errno;
+	long long off; /* bytes already in the .part when this transfer began */
+	long long got; /* bytes written by this transfer */
+	long long size_hint;
+	const char *label;
+	int progress;
+	double start, last;
+	int drawn;
+};
+
+static size_t on_write(char *p, size_t sz, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = sz * n, done = 0;
+	long code = 0;
+
+	curl_easy_getinfo(x->c, CURLINFO_RESPONSE_CODE, &code);
+	if (code != 200 && code != 206)
+		return len; /* an error page is not data; the status is reported after */
+	while (done < len) {
+		ssize_t w = write(x->fd, p + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			x->write_errno = w < 0 ? errno : EIO;
+			return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+		}
+		done += (size_t)w;
+	}
+	x->got += (long long)len;
+	return len;
+}
+
+static void human(double bytes, char *out, size_t n)
+{
+	if (bytes >= 1e9)
+		snprintf(out, n, "%.2f GB", bytes / 1e9);
+	else if (bytes >= 1e6)
+		snprintf(out, n, "%.1f MB", bytes / 1e6);
+	else
+		snprintf(out, n, "%.0f kB", bytes / 1e3);
+}
+
+static void draw(struct xfer *x, long long now_bytes, long long total, int final)
+{
+	char a[32], b[32], rate[32];
+	double t = wall_seconds(), el = t - x->start;
+	int pct = total > 0 ? (int)(100.0 * (double)now_bytes / (double)total) : 0;
+	char bar[21];
+	const char *name = x->label, *dots = "";
+
+	if (!final && x->drawn && t - x->last < 0.1)
+		return;
+	x->last = t;
+	x->drawn = 1;
+	for (int i = 0; i < 20; i++)
+		bar[i] = total > 0 && i < pct / 5 ? '#' : total > 0 ? '.' : ' ';
+	bar[20] = '\0';
+	human((double)now_bytes, a, sizeof(a));
+	human((double)total, b, sizeof(b));
+	human(el > 0 ? (double)(now_bytes - x->off) / el : 0.0, rate, sizeof(rate));
+	/* Long paths keep their end: the file name says more than the folder. */
+	if (strlen(name) > 40)
+		name += strlen(name) - 37, dots = "...";
+	if (total > 0)
+		fprintf(stderr, "\r\033[K%s%-*s [%s] %3d%% %s / %s  %s/s", dots, 40 - (int)strlen(dots),
+			name, bar, pct, a, b, rate);
+	else
+		fprintf(stderr, "\r\033[K%s%-*s %s  %s/s", dots, 40 - (int)strlen(dots), name, a,
+			rate);
+	fflush(stderr);
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct xfer *x = ud;
+	long long total = dltotal > 0 ? x->off + (long long)dltotal : x->size_hint;
+
+	(void)ultotal;
+	(void)ulnow;
+	if (x->progress)
+		draw(x, x->off + (long long)dlnow, total, 0);
+	return 0;
+}
+
+static long long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : (long long)st.st_size;
+}
+
+/* Removes an empty .part so an error leaves nothing behind. */
+static void drop_if_empty(const char *part)
+{
+	if (file_size(part) == 0)
+		unlink(part);
+}
+
+int fetch_file(struct fetch *f, const char *url, const char *dest, const char *label,
+	       long long size, const char *pin, struct file_digest *d, char *err)
+{
+	CURL *c = f->curl;
+	char cerr[CURL_ERROR_SIZE];
+	struct buf part = BUF_INIT, safe = BUF_INIT, dir = BUF_INIT;
+	int resumed_once = 0, restarted_once = 0, r = 0, resume = f->resume, mismatch;
+
+	f->received = 0;
+	f->requests = f->restarted = 0;
+	url_redact(url, &safe);
+	buf_addf(&part, "%s.part", dest);
+	dir_of(dest, &dir);
+	if (mkdir_p(dir.ptr) < 0) {
+		r = err_set(err, VSR_EDATA, "cannot create folder %s: %s", dir.ptr, strerror(errno));
+		goto out;
+	}
+again:
+	f->resumed_from = 0;
+	for (;;) {
+		struct xfer x;
+		long long off = file_size(part.ptr);
+		long code = 0;
+		CURLcode rc;
+
+		if (off < 0)
+			off = 0;
+		if (off > 0 && (!resume || (size >= 0 && off > size))) {
+			unlink(part.ptr);
+			off = 0;
+		}
+		if (size >= 0 && off == size && off > 0) {
+			/* An earlier run received every byte; it only missed the check. */
+			f->resumed_from = off;
+			break;
+		}
+		memset(&x, 0, sizeof(x));
+		x.c = c;
+		x.off = off;
+		x.size_hint = size;
+		x.label = label;
+		x.progress = f->progress;
+		x.start = wall_seconds();
+		x.fd = open(part.ptr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (x.fd < 0) {
+			r = err_set(err, VSR_EDATA, "cannot create %s: %s", part.ptr, strerror(errno));
+			goto out;
+		}
+		/* Two pulls appending to one .part would interleave their bytes. */
+		if (flock(x.fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+			close(x.fd);
+			r = err_set(err, VSR_EDATA, "%s: another process is downloading it (%s is locked)",
+				    label, part.ptr);
+			goto out;
+		}
+		curl_easy_reset(c);
+		cerr[0] = '\0';
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+		/* A stalled server: under 1 byte/s for a minute ends the transfer (resumable). */
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
+		rc = curl_easy_perform(c);
+		f->requests++;
+		f->received += x.got;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		if (x.progress && x.drawn)
+			fprintf(stderr, "\r\033[K");
+		if (close(x.fd) < 0 && !x.write_errno)
+			x.write_errno = errno;
+		if (x.write_errno) {
+			r = err_set(err, VSR_EDATA, "cannot write %s: %s", part.ptr,
+				    strerror(x.write_errno));
+			goto out;
+		}
+		if (off > 0 && !restarted_once &&
+		    (rc == CURLE_RANGE_ERROR || (rc == CURLE_OK && code == 416))) {
+			/* The server ignores ranges, or the .part does not fit the file
+			 * any more: the bytes we have are useless, start over once. */
+			vsr_warn("%s: %s cannot resume at byte %lld (%s); downloading it again from "
+				 "the start",
+				 label, safe.ptr, off,
+				 rc == CURLE_RANGE_ERROR ? "the server ignores ranges" : "HTTP 416");
+			unlink(part.ptr);
+			restarted_once = 1;
+			f->restarted = 1;
+			continue;
+		}
+		if (rc == CURLE_OK && code != 200 && code != 206) {
+			drop_if_empty(part.ptr);
+			r = err_set(err, VSR_EDATA, "%s: HTTP %ld for %s", label, code, safe.ptr);
+			goto out;
+		}
+		if (rc != CURLE_OK) {
+			if (x.got > 0 && !resumed_once && resume) {
+				/* Bytes arrived before the break: one immediate resume. */
+				resumed_once = 1;
+				continue;
+			}
+			if (!resume)
+				unlink(part.ptr); /* it would not be resumed: keep nothing */
+			drop_if_empty(part.ptr);
+			off = file_size(part.ptr);
+			if (off > 0)
+				r = err_set(err, VSR_EDATA,
+					    "%s: download from %s failed: %s; %lld bytes kept in %s, "
+					    "run the command again to resume",
+					    label, safe.ptr, cerr[0] ? cerr : curl_easy_strerror(rc),
+					    off, part.ptr);
+			else
+				r = err_set(err, VSR_EDATA, "%s: download from %s failed: %s", label,
+					    safe.ptr, cerr[0] ? cerr : curl_easy_strerror(rc));
+			goto out;
+		}
+		if (off > 0)
+			f->resumed_from = off;
+		break;
+	}
+	r = commit(part.ptr, dest, size, pin, d, &mismatch, err);
+	if (r && mismatch && f->resumed_from > 0) {
+		/* The bytes kept from an earlier run may belong to another version
+		 * of the file (or be damaged): discarded already, fetch it whole once. */
+		vsr_warn("%s: the resumed download failed its check (%s); downloading it again from "
+			 "the start",
+			 label, err);
+		resume = 0;
+		f->restarted = 1;
+		goto again;
+	}
+out:
+	/* The error buffer lives on this stack frame: never leave it set. */
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+	buf_release(&part);
+	buf_release(&safe);
+	buf_release(&dir);
+	return r;
+}
+
+/* ---------------------------------------------------------------- unzip */
+
+/* Little-endian readers; the caller has checked the bounds. */
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w, n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes the member's bytes to fd; returns 0 or fills err. */
+static int inflate_to(int fd, const unsigned char *src, size_t csize, uint32_t method,
+		      uint32_t crc_want, size_t usize, const char *zip, const char *member,
+		      char *err)
+{
+	unsigned char out[1 << 16];
+	uLong crc = crc32(0L, Z_NULL, 0);
+	size_t total = 0;
+
+	if (method == 0) {
+		if (csize != usize)
+			return err_set(err, VSR_EDATA, "%s: member %s: stored sizes differ", zip,
+				       member);
+		if (write_all(fd, src, csize) < 0)
+			return err_set(err, VSR_EDATA, "cannot write %s: %s", member,
+				       strerror(errno));
+		crc = crc32(crc, src, (uInt)csize);
+		total = csize;
+	} else if (method == 8) {
+		z_stream zs;
+		int zr = Z_OK;
+
+		memset(&zs, 0, sizeof(zs));
+		if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
+			return err_set(err, VSR_EDATA, "%s: cannot start inflating", zip);
+		/* zlib does not write through next_in; the cast only drops const. */
+		zs.next_in = (Bytef *)(uintptr_t)src;
+		zs.avail_in = (uInt)csize;
+		while (zr != Z_STREAM_END) {
+			size_t have;
+			zs.next_out = out;
+			zs.avail_out = sizeof(out);
+			zr = inflate(&zs, Z_NO_FLUSH);
+			if (zr != Z_OK && zr != Z_STREAM_END) {
+				inflateEnd(&zs);
+				return err_set(err, VSR_EDATA, "%s: member %s: corrupt deflate data (%s)",
+					       zip, member, zs.msg ? zs.msg : "truncated");
+			}
+			have = sizeof(out) - zs.avail_out;
+			if (have && write_all(fd, out, have) < 0) {
+				inflateEnd(&zs);
+				return err_set(err, VSR_EDATA, "cannot write %s: %s", member,
+					       strerror(errno));
+			}
+			crc = crc32(crc, out, (uInt)have);
+			total += have;
+			if (total > usize)
+				break;
+		}
+		inflateEnd(&zs);
+	} else {
+		return err_set(err, VSR_EDATA,
+			       "%s: member %s uses compression method %u (only stored and deflate "
+			       "are supported)",
+			       zip, member, method);
+	}
+	if (total != usize || crc != crc_want)
+		return err_set(err, VSR_EDATA,
+			       "%s: member %s: CRC-32 or size check failed (%zu bytes, expected %zu)",
+			       zip, member, total, usize);
+	return 0;
+}
+
+int unzip_member(const char *zip, const char *member, const char *dest, const char *label,
+		 long long size, const char *pin, struct file_digest *d, char *err)
+{
+	struct buf z = BUF_INIT, part = BUF_INIT, dir = BUF_INIT;
+	const unsigned char *p, *eocd = NULL;
+	size_t n, cd_off, cd_size, entries, pos;
+	int r = 0, fd = -1, found = 0;
+
+	/* Dataset archives are small; a cap keeps a hostile file from eating memory. */
+	buf_init(&z, (size_t)1 << 30);
+	if (buf_read_file(&z, zip) < 0) {
+		r = err_set(err, VSR_EDATA, "cannot read %s: %s", zip,
+			    errno == EFBIG ? "larger than 1 GiB" : strerror(errno));
+		goto out;
+	}
+	p = (const unsigned char *)z.ptr;
+	n = z.len;
+	/* End of central directory: 22 bytes plus a comment of up to 65535. */
+	for (size_t i = n >= 22 ? n - 22 + 1 : 0; i-- > 0 && n - i <= 22 + 65535;)
+		if (le32(p + i) == 0x06054b50) {
+			eocd = p + i;
+			break;
+		}
+	if (!eocd) {
+		r = err_set(err, VSR_EDATA, "%s: not a zip archive (no end of central directory)",
+			    zip);
+		goto out;
+	}
+	entries = le16(eocd + 10);
+	cd_size = le32(eocd + 12);
+	cd_off = le32(eocd + 16);
+	if (cd_off > n || cd_size > n - cd_off) {
+		r = err_set(err, VSR_EDATA, "%s: central directory out of bounds (zip64 is not "
+			    "supported)", zip);
+		goto out;
+	}
+	pos = cd_off;
+	for (size_t e = 0; e < entries; e++) {
+		const unsigned char *h = p + pos;
+		size_t nlen, xlen, clen, csize, usize, lho, data;
+		uint32_t method, crc;
+
+		if (pos + 46 > cd_off + cd_size || le32(h) != 0x02014b50) {
+			r = err_set(err, VSR_EDATA, "%s: corrupt central directory entry %zu", zip, e);
+			goto out;
+		}
+		method = le16(h + 10);
+		crc = le32(h + 16);
+		csize = le32(h + 20);
+		usize = le32(h + 24);
+		nlen = le16(h + 28);
+		xlen = le16(h + 30);
+		clen = le16(h + 32);
+		lho = le32(h + 42);
+		if (pos + 46 + nlen > cd_off + cd_size) {
+			r = err_set(err, VSR_EDATA, "%s: corrupt central directory entry %zu", zip, e);
+			goto out;
+		}
+		pos += 46 + nlen + xlen + clen;
+		if (!member || nlen != strlen(member) || memcmp(h + 46, member, nlen))
+			continue;
+		found = 1;
+		if (le32(h + 8) & 1) {
+			r = err_set(err, VSR_EDATA, "%s: member %s is encrypted", zip, member);
+			goto out;
+		}
+		if (lho > n || n - lho < 30 || le32(p + lho) != 0x04034b50) {
+			r = err_set(err, VSR_EDATA, "%s: member %s: bad local header", zip, member);
+			goto out;
+		}
+		data = lho + 30 + le16(p + lho + 26) + le16(p + lho + 28);
+		if (data > n || csize > n - data) {
+			r = err_set(err, VSR_EDATA, "%s: member %s: data out of bounds", zip, member);
+			goto out;
+		}
+		buf_addf(&part, "%s.part", dest);
+		dir_of(dest, &dir);
+		if (mkdir_p(dir.ptr) < 0) {
+			r = err_set(err, VSR_EDATA, "cannot create folder %s: %s", dir.ptr,
+				    strerror(errno));
+			goto out;
+		}
+		fd = open(part.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			r = err_set(err, VSR_EDATA, "cannot create %s: %s", part.ptr, strerror(errno));
+			goto out;
+		}
+		r = inflate_to(fd, p + data, csize, method, crc, usize, zip, member, err);
+		if (close(fd) < 0 && !r)
+			r = err_set(err, VSR_EDATA, "cannot write %s: %s", part.ptr, strerror(errno));
+		fd = -1;
+		if (r) {
+			unlink(part.ptr);
+			goto out;
+		}
+		r = fetch_commit(part.ptr, dest, label, size, pin, d, err);
+		goto out;
+	}
+	if (!found && member)
+		r = err_set(err, VSR_EDATA, "%s: no member %s in the archive", zip, member);
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_release(&z);
+	buf_release(&part);
+	buf_release(&dir);
+	return r;
+}

@@ -1,0 +1,104 @@
+/*
+ * fetch: download one file with libcurl so that a partial or wrong file is
+ * never found under its final name, and read members out of zip archives.
+ *
+ * The protocol for every file written here (downloaded or extracted):
+ *   1. bytes go to DEST.part (an existing DEST.part from an interrupted run
+ *      is resumed with an HTTP Range request when the server honours ranges,
+ *      and started over cleanly when it does not);
+ *   2. DEST.part is hashed from disk (SHA-256 always, MD5 when the pin is an
+ *      MD5) and checked against the pinned size and digest;
+ *   3. on a mismatch DEST.part is deleted and the error names the file, the
+ *      expected and the actual digest (VSR_EDATA);
+ *   4. otherwise DEST.part is fsync'ed and renamed to DEST, and the
+ *      directory is fsync'ed.
+ *
+ * A digest pin is a string: "sha256:HEX", "md5:HEX" (only where the
+ * upstream publishes nothing but an MD5) or "unpinned" (nothing is known:
+ * the file is NOT verified, and the caller must say so).
+ *
+ * Owner: the data puller (issue 8, "Datasets").
+ */
+#ifndef VSR_FETCH_H
+#define VSR_FETCH_H
+
+#include "buf.h"
+#include "md5.h"
+#include "sha256.h"
+
+#define DIGEST_UNPINNED "unpinned"
+
+/* What a file on disk hashes to. */
+struct file_digest {
+	long long size;
+	char sha256[SHA256_HEX_LEN + 1];
+	char md5[MD5_HEX_LEN + 1];
+};
+
+/*
+ * Hashes the file at path.  Returns 0; -1 with errno ENOENT when it does
+ * not exist; VSR_EDATA with err filled on any other failure.
+ */
+int file_digest(const char *path, struct file_digest *d, char *err);
+
+/* Checks a pin string for form ("sha256:" + 64 hex, "md5:" + 32 hex, "unpinned"). */
+int digest_pin_valid(const char *pin);
+int digest_pin_is_pinned(const char *pin);
+
+/*
+ * Compares d with pin.  Returns 1 when pinned and equal, 0 when unpinned,
+ * -1 on a mismatch; *expected and *actual (either may be NULL) then point
+ * at the expected hex digest (inside pin) and the actual one (inside d),
+ * and *algo at "sha256" or "md5".
+ */
+int digest_check(const char *pin, const struct file_digest *d, const char **algo,
+		 const char **expected, const char **actual);
+
+/*
+ * Steps 2-4 above for a finished PART: checks size (-1: unknown) and pin,
+ * then renames PART to dest.  On a mismatch PART is deleted.  label names
+ * the file in messages (the path relative to the data folder).
+ */
+int fetch_commit(const char *part, const char *dest, const char *label, long long size,
+		 const char *pin, struct file_digest *d, char *err);
+
+/* Copies url to out with any user:password@ removed (for messages and records). */
+void url_redact(const char *url, struct buf *out);
+
+/* One downloader: a reused libcurl easy handle (keeps connections alive). */
+struct fetch {
+	void *curl;   /* CURL * */
+	int progress; /* draw a progress bar on stderr (set when stderr is a terminal) */
+	int resume;   /* resume an existing .part (default 1) */
+	/* Per-call statistics, reset by fetch_file. */
+	long long resumed_from; /* offset of the last successful Range resume, 0: none */
+	long long received;     /* body bytes received */
+	int requests;           /* HTTP transfers made (0: the .part was already complete) */
+	int restarted;          /* the server ignored a Range request: started over */
+};
+
+int fetch_init(struct fetch *f, char *err);
+void fetch_release(struct fetch *f);
+
+/*
+ * Downloads url to dest by the protocol above.  size (-1: unknown) and pin
+ * are the expectations; label names the file in the progress bar and in
+ * messages.  An interrupted transfer is resumed once at once; if that fails
+ * too, DEST.part stays for the next run and the error says so.  HTTP errors
+ * are one line with the status and the URL (credentials removed).
+ * Returns 0 (d filled) or VSR_EDATA.
+ */
+int fetch_file(struct fetch *f, const char *url, const char *dest, const char *label,
+	       long long size, const char *pin, struct file_digest *d, char *err);
+
+/*
+ * Extracts member from the zip archive at zip into dest by the same
+ * protocol (stored or deflated members; CRC-32 and size checked too).
+ * Returns 0 (d filled), or VSR_EDATA naming the archive and the member.
+ * member NULL: only checks that the central directory is readable (dest,
+ * label, size, pin and d are then unused).
+ */
+int unzip_member(const char *zip, const char *member, const char *dest, const char *label,
+		 long long size, const char *pin, struct file_digest *d, char *err);
+
+#endif

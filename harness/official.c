@@ -1,0 +1,909 @@
+/*
+ * official: the benchmarks' own metrics from the journal (see official.h).
+ *
+ * official_add keeps one small record per task of an official suite; the
+ * numbers are computed once in official_finish, after sorting the records
+ * by (suite, template, category, group), so that they do not depend on the
+ * order in which tasks finished.
+ */
+#include "official.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../suites/mme.h"
+#include "journal.h"
+#include "keyset.h"
+#include "util.h"
+
+#define MMB_COPY 1000000L
+
+/* ------------------------------------------------------------------ */
+/* The rules                                                           */
+/* ------------------------------------------------------------------ */
+
+enum official_kind official_kind_of(const char *suite)
+{
+	if (!strncmp(suite, "mme-", 4))
+		return OFFICIAL_MME;
+	if (!strcmp(suite, "mmbench") || !strncmp(suite, "mmbench-", 8))
+		return OFFICIAL_MMBENCH;
+	if (!strcmp(suite, "seed") || !strncmp(suite, "seed-", 5))
+		return OFFICIAL_SEED;
+	return OFFICIAL_NONE;
+}
+
+/* Bytes of the UTF-8 sequence starting with c; a stray byte counts as one character. */
+static size_t utf8_len(unsigned char c)
+{
+	if (c >= 0xf0 && c < 0xf8)
+		return 4;
+	if (c >= 0xe0)
+		return c < 0xf0 ? 3 : 1;
+	if (c >= 0xc0)
+		return 2;
+	return 1;
+}
+
+answer_t official_mme_rule(const char *response)
+{
+	const unsigned char *p = (const unsigned char *)(response ? response : "");
+	char prefix[8];
+	size_t chars = 0, n = 0;
+
+	/* pred_ans in ["yes", "no"] after lower(): non-ASCII never lowers to these letters. */
+	if (!strcasecmp((const char *)p, "yes"))
+		return ANS_YES;
+	if (!strcasecmp((const char *)p, "no"))
+		return ANS_NO;
+	/* pred_ans[:4]: four characters, not bytes. */
+	while (*p && chars < 4) {
+		size_t len = utf8_len(*p), k;
+		for (k = 1; k < len && p[k]; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				break;
+		if (k < len)
+			len = 1; /* a broken sequence: its lead byte alone */
+		if (len == 1 && *p < 0x80) {
+			char c = (char)*p;
+			prefix[n++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+			chars++;
+		} else {
+			/* Python lower-cases U+0130 (capital I with dot) to two characters. */
+			int two = len == 2 && p[0] == 0xc4 && p[1] == 0xb0;
+			prefix[n++] = two ? 'i' : '\x01';
+			chars++;
+			if (two && chars < 4) {
+				prefix[n++] = '\x01';
+				chars++;
+			}
+		}
+		p += len;
+	}
+	prefix[n] = '\0';
+	if (strstr(prefix, "yes"))
+		return ANS_YES;
+	if (strstr(prefix, "no"))
+		return ANS_NO;
+	return ANS_INVALID;
+}
+
+/* MMBench's 20 categories and their l2-categories, as VLMEvalKit names them. */
+static const struct {
+	const char *category, *l2;
+} mmb_l2[] = {
+	{ "image_emotion", "coarse_perception" },
+	{ "image_quality", "coarse_perception" },
+	{ "image_scene", "coarse_perception" },
+	{ "image_style", "coarse_perception" },
+	{ "image_topic", "coarse_perception" },
+	{ "attribute_recognition", "finegrained_perception (instance-level)" },
+	{ "celebrity_recognition", "finegrained_perception (instance-level)" },
+	{ "object_localization", "finegrained_perception (instance-level)" },
+	{ "ocr", "finegrained_perception (instance-level)" },
+	{ "action_recognition", "finegrained_perception (cross-instance)" },
+	{ "attribute_comparison", "finegrained_perception (cross-instance)" },
+	{ "spatial_relationship", "finegrained_perception (cross-instance)" },
+	{ "function_reasoning", "attribute_reasoning" },
+	{ "identity_reasoning", "attribute_reasoning" },
+	{ "physical_property_reasoning", "attribute_reasoning" },
+	{ "nature_relation", "relation_reasoning" },
+	{ "physical_relation", "relation_reasoning" },
+	{ "social_relation", "relation_reasoning" },
+	{ "future_prediction", "logic_reasoning" },
+	{ "structuralized_imagetext_understanding", "logic_reasoning" },
+};
+
+const char *official_mmbench_l2(const char *category)
+{
+	for (size_t i = 0; category && i < sizeof(mmb_l2) / sizeof(mmb_l2[0]); i++)
+		if (!strcmp(mmb_l2[i].category, category))
+			return mmb_l2[i].l2;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Collecting                                                          */
+/* ------------------------------------------------------------------ */
+
+struct rec {
+	uint64_t key;
+	size_t unit;
+	const char *category; /* interned, or NULL */
+	char *item, *group;
+	answer_t label, answer, rule;
+	int failed;
+};
+
+/* Interned strings: suite, template and category names. */
+struct pool {
+	char **v;
+	size_t n;
+	struct u64map at; /* hash -> index + 1 */
+};
+
+struct official {
+	struct rec *recs;
+	size_t n, cap;
+	struct keyset answered, failed;
+	struct pool pool;
+	struct off_unit *units;
+	size_t n_units;
+	struct u64map unit_at; /* hash(suite, template) -> index + 1 */
+	int finished;
+};
+
+static const char *intern(struct pool *p, const char *s)
+{
+	uint64_t h = hash64_str(s, HASH_SEED), at;
+
+	/* Collisions are checked: a different string with the same hash is kept apart. */
+	while (u64map_get(&p->at, h, &at)) {
+		if (!strcmp(p->v[at - 1], s))
+			return p->v[at - 1];
+		h = h * 0x9e3779b97f4a7c15ULL + 1;
+	}
+	p->v = xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+	p->v[p->n++] = xstrdup(s);
+	u64map_put(&p->at, h, p->n);
+	return p->v[p->n - 1];
+}
+
+struct official *official_new(void)
+{
+	return xcalloc(1, sizeof(struct official));
+}
+
+static size_t unit_get(struct official *o, const char *suite, const char *tmpl)
+{
+	const char *s = intern(&o->pool, suite), *t = intern(&o->pool, tmpl);
+	uint64_t h = hash64_str(t, hash64_str(s, HASH_SEED)), at;
+	struct off_unit *u;
+
+	while (u64map_get(&o->unit_at, h, &at)) {
+		if (o->units[at - 1].suite == s && o->units[at - 1].tmpl == t)
+			return (size_t)at - 1;
+		h = h * 0x9e3779b97f4a7c15ULL + 1;
+	}
+	o->units = xrealloc(o->units, (o->n_units + 1) * sizeof(*o->units));
+	u = &o->units[o->n_units++];
+	memset(u, 0, sizeof(*u));
+	u->suite = s;
+	u->tmpl = t;
+	u->kind = official_kind_of(s);
+	u->rule_applies = 1;
+	u64map_put(&o->unit_at, h, o->n_units);
+	return o->n_units - 1;
+}
+
+void official_add(struct official *o, const struct sample *s)
+{
+	enum official_kind kind = official_kind_of(s->suite);
+	struct rec *r;
+
+	if (!o || kind == OFFICIAL_NONE || strcmp(s->variant, "base"))
+		return;
+	if (s->error) {
+		/* Kept until finish: a later line may still answer it. */
+		if (keyset_has(&o->answered, s->key) || !keyset_add(&o->failed, s->key))
+			return;
+	} else if (!keyset_add(&o->answered, s->key)) {
+		return; /* the first answer of a task counts, as in metrics.c */
+	}
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->recs = xrealloc(o->recs, o->cap * sizeof(*o->recs));
+	}
+	r = &o->recs[o->n++];
+	memset(r, 0, sizeof(*r));
+	r->key = s->key;
+	r->unit = unit_get(o, s->suite, s->tmpl);
+	r->category = s->category ? intern(&o->pool, s->category) : NULL;
+	r->item = xstrdup(s->item);
+	r->group = s->group ? xstrdup(s->group) : NULL;
+	r->label = s->label;
+	r->failed = s->error != NULL;
+	r->answer = s->answer;
+	r->rule = s->answer;
+	if (kind == OFFICIAL_MME) {
+		if (!strcmp(s->format, "yesno"))
+			r->rule = r->failed ? ANS_INVALID : official_mme_rule(s->response);
+		else
+			o->units[r->unit].rule_applies = 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Computing                                                           */
+/* ------------------------------------------------------------------ */
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+static const char *rec_group(const struct rec *r)
+{
+	return r->group ? r->group : r->item;
+}
+
+static int cmp_rec(const void *pa, const void *pb)
+{
+	const struct rec *a = pa, *b = pb;
+	int c;
+
+	if (a->unit != b->unit)
+		return a->unit < b->unit ? -1 : 1;
+	if ((c = cmp_str(a->category, b->category)))
+		return c;
+	if ((c = strcmp(rec_group(a), rec_group(b))))
+		return c;
+	return strcmp(a->item, b->item);
+}
+
+static int cmp_unit(const void *pa, const void *pb)
+{
+	const struct off_unit *a = pa, *b = pb;
+	int c = strcmp(a->suite, b->suite);
+
+	return c ? c : strcmp(a->tmpl, b->tmpl);
+}
+
+static struct off_acc *acc_get(struct off_acc **v, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].name, name))
+			return &(*v)[i];
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
+	(*v)[*n].name = name;
+	return &(*v)[(*n)++];
+}
+
+static double ratio_of(size_t k, size_t n)
+{
+	return n ? (double)k / (double)n : 0.0;
+}
+
+static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
+{
+	for (size_t a = 0; a < n;) {
+		struct off_mme_sub *s;
+		const struct mme_subtask *t;
+		size_t b = a;
+
+		while (b < n && !cmp_str(r[b].category, r[a].category))
+			b++;
+		u->sub = xrealloc(u->sub, (u->n_sub + 1) * sizeof(*u->sub));
+		s = &u->sub[u->n_sub++];
+		memset(s, 0, sizeof(*s));
+		s->name = r[a].category ? r[a].category : "(none)";
+		t = r[a].category ? mme_subtask_find(r[a].category) : NULL;
+		s->known = t != NULL;
+		s->cognition = t && t->cognition;
+		for (size_t g = a; g < b;) {
+			size_t h = g;
+			int failed = 0, all = 1, all_ext = 1;
+			while (h < b && !strcmp(rec_group(&r[h]), rec_group(&r[g])))
+				h++;
+			for (size_t i = g; i < h; i++) {
+				if (r[i].failed) {
+					failed = 1;
+					s->failed++;
+					continue;
+				}
+				s->questions++;
+				s->right += r[i].rule == r[i].label;
+				s->right_ext += r[i].answer == r[i].label;
+				s->other += r[i].rule == ANS_INVALID;
+				s->disagree += r[i].rule != r[i].answer;
+				all &= r[i].rule == r[i].label;
+				all_ext &= r[i].answer == r[i].label;
+			}
+			if (failed) {
+				s->incomplete_images++;
+			} else {
+				s->images++;
+				s->images_right += all;
+				s->images_right_ext += all_ext;
+			}
+			g = h;
+		}
+		s->acc = ratio_of(s->right, s->questions);
+		s->acc_plus = ratio_of(s->images_right, s->images);
+		s->score = 100.0 * (s->acc + s->acc_plus);
+		s->acc_ext = ratio_of(s->right_ext, s->questions);
+		s->acc_plus_ext = ratio_of(s->images_right_ext, s->images);
+		s->score_ext = 100.0 * (s->acc_ext + s->acc_plus_ext);
+		if (s->known && s->cognition) {
+			u->cognition += s->score;
+			u->cognition_ext += s->score_ext;
+			u->n_cognition++;
+		} else if (s->known) {
+			u->perception += s->score;
+			u->perception_ext += s->score_ext;
+			u->n_perception++;
+		}
+		u->failed += s->failed;
+		a = b;
+	}
+}
+
+/* An item id below 1000000 is an original MMBench row, not a rotation. */
+static int is_original(const char *item)
+{
+	long v;
+
+	return !parse_long(item, 0, 0x7fffffffffffL, &v) && v < MMB_COPY;
+}
+
+static void compute_mmbench(struct off_unit *u, const struct rec *r, size_t n)
+{
+	for (size_t g = 0; g < n;) {
+		size_t h = g;
+		int failed = 0, all = 1;
+		const char *cat = r[g].category ? r[g].category : "(none)";
+		const char *l2 = official_mmbench_l2(r[g].category);
+		struct off_acc *c, *l;
+
+		while (h < n && !cmp_str(r[h].category, r[g].category) &&
+		       !strcmp(rec_group(&r[h]), rec_group(&r[g])))
+			h++;
+		for (size_t i = g; i < h; i++) {
+			if (r[i].failed) {
+				failed = 1;
+				u->failed++;
+				continue;
+			}
+			all &= r[i].answer == r[i].label;
+			if (is_original(r[i].item)) {
+				u->vanilla.n++;
+				u->vanilla.right += r[i].answer == r[i].label;
+			}
+		}
+		g = h;
+		if (failed) {
+			u->incomplete++;
+			continue;
+		}
+		c = acc_get(&u->by_cat, &u->n_cat, cat);
+		l = acc_get(&u->by_l2, &u->n_l2, l2 ? l2 : "(unknown)");
+		u->overall.n++;
+		c->n++;
+		l->n++;
+		u->overall.right += all;
+		c->right += all;
+		l->right += all;
+	}
+}
+
+static void compute_seed(struct off_unit *u, const struct rec *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct off_acc *c;
+		if (r[i].failed) {
+			u->failed++;
+			continue;
+		}
+		c = acc_get(&u->by_cat, &u->n_cat, r[i].category ? r[i].category : "(none)");
+		c->n++;
+		c->right += r[i].answer == r[i].label;
+		u->overall.n++;
+		u->overall.right += r[i].answer == r[i].label;
+	}
+}
+
+static int cmp_acc(const void *pa, const void *pb)
+{
+	return strcmp(((const struct off_acc *)pa)->name, ((const struct off_acc *)pb)->name);
+}
+
+void official_finish(struct official *o)
+{
+	size_t *to, k = 0;
+
+	if (!o || o->finished)
+		return;
+	o->finished = 1;
+	/* A failed task that a later line answered is not a failure. */
+	for (size_t i = 0; i < o->n; i++) {
+		if (o->recs[i].failed && keyset_has(&o->answered, o->recs[i].key)) {
+			free(o->recs[i].item);
+			free(o->recs[i].group);
+			continue;
+		}
+		o->recs[k++] = o->recs[i];
+	}
+	o->n = k;
+	/* Units in name order; records follow their unit's new place. */
+	to = xcalloc(o->n_units + 1, sizeof(*to));
+	for (size_t i = 0; i < o->n_units; i++)
+		o->units[i].failed = i; /* borrow the field to remember the old index */
+	qsort(o->units, o->n_units, sizeof(*o->units), cmp_unit);
+	for (size_t i = 0; i < o->n_units; i++) {
+		to[o->units[i].failed] = i;
+		o->units[i].failed = 0;
+	}
+	for (size_t i = 0; i < o->n; i++)
+		o->recs[i].unit = to[o->recs[i].unit];
+	free(to);
+	u64map_release(&o->unit_at);
+	if (o->n)
+		qsort(o->recs, o->n, sizeof(*o->recs), cmp_rec);
+	for (size_t a = 0; a < o->n;) {
+		size_t b = a;
+		struct off_unit *u = &o->units[o->recs[a].unit];
+		while (b < o->n && o->recs[b].unit == o->recs[a].unit)
+			b++;
+		if (u->kind == OFFICIAL_MME)
+			compute_mme(u, o->recs + a, b - a);
+		else if (u->kind == OFFICIAL_MMBENCH)
+			compute_mmbench(u, o->recs + a, b - a);
+		else
+			compute_seed(u, o->recs + a, b - a);
+		if (u->n_cat)
+			qsort(u->by_cat, u->n_cat, sizeof(*u->by_cat), cmp_acc);
+		if (u->n_l2)
+			qsort(u->by_l2, u->n_l2, sizeof(*u->by_l2), cmp_acc);
+		a = b;
+	}
+}
+
+void official_free(struct official *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->recs[i].item);
+		free(o->recs[i].group);
+	}
+	free(o->recs);
+	for (size_t i = 0; i < o->n_units; i++) {
+		free(o->units[i].sub);
+		free(o->units[i].by_cat);
+		free(o->units[i].by_l2);
+	}
+	free(o->units);
+	u64map_release(&o->unit_at);
+	for (size_t i = 0; i < o->pool.n; i++)
+		free(o->pool.v[i]);
+	free(o->pool.v);
+	u64map_release(&o->pool.at);
+	keyset_release(&o->answered);
+	keyset_release(&o->failed);
+	free(o);
+}
+
+const struct off_unit *official_units(const struct official *o, size_t *n)
+{
+	*n = o ? o->n_units : 0;
+	return o ? o->units : NULL;
+}
+
+const struct off_unit *official_find(const struct official *o, const char *suite,
+				     const char *tmpl)
+{
+	for (size_t i = 0; o && i < o->n_units; i++)
+		if (!strcmp(o->units[i].suite, suite) && !strcmp(o->units[i].tmpl, tmpl))
+			return &o->units[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* report.json                                                         */
+/* ------------------------------------------------------------------ */
+
+static double r6(double x)
+{
+	return round(x * 1e6) / 1e6;
+}
+
+static cJSON *acc_json(const struct off_acc *a, const char *unit)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "accuracy", r6(ratio_of(a->right, a->n)));
+	cJSON_AddNumberToObject(o, "right", (double)a->right);
+	cJSON_AddNumberToObject(o, unit, (double)a->n);
+	return o;
+}
+
+static cJSON *mme_unit_json(const struct off_unit *u)
+{
+	cJSON *o = cJSON_CreateObject(), *subs, *p;
+
+	cJSON_AddStringToObject(o, "rule", u->rule_applies
+						   ? "MME calculation.py (acc, acc+, score)"
+						   : "vsrbench's extractor (the template does not ask yes/no)");
+	subs = cJSON_AddObjectToObject(o, "subtasks");
+	for (size_t i = 0; i < u->n_sub; i++) {
+		const struct off_mme_sub *s = &u->sub[i];
+		cJSON *so = cJSON_AddObjectToObject(subs, s->name), *ex;
+		cJSON_AddNumberToObject(so, "questions", (double)s->questions);
+		cJSON_AddNumberToObject(so, "images", (double)s->images);
+		cJSON_AddNumberToObject(so, "acc", r6(s->acc));
+		cJSON_AddNumberToObject(so, "acc_plus", r6(s->acc_plus));
+		cJSON_AddNumberToObject(so, "score", r6(s->score));
+		cJSON_AddNumberToObject(so, "other", (double)s->other);
+		cJSON_AddNumberToObject(so, "disagreements", (double)s->disagree);
+		cJSON_AddNumberToObject(so, "failed", (double)s->failed);
+		cJSON_AddNumberToObject(so, "incomplete_images", (double)s->incomplete_images);
+		ex = cJSON_AddObjectToObject(so, "extractor");
+		cJSON_AddNumberToObject(ex, "acc", r6(s->acc_ext));
+		cJSON_AddNumberToObject(ex, "acc_plus", r6(s->acc_plus_ext));
+		cJSON_AddNumberToObject(ex, "score", r6(s->score_ext));
+	}
+	p = cJSON_AddObjectToObject(o, "perception");
+	cJSON_AddNumberToObject(p, "score", r6(u->perception));
+	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_perception);
+	cJSON_AddNumberToObject(p, "extractor_score", r6(u->perception_ext));
+	p = cJSON_AddObjectToObject(o, "cognition");
+	cJSON_AddNumberToObject(p, "score", r6(u->cognition));
+	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_cognition);
+	cJSON_AddNumberToObject(p, "extractor_score", r6(u->cognition_ext));
+	cJSON_AddNumberToObject(o, "total", r6(u->perception + u->cognition));
+	return o;
+}
+
+static cJSON *accs_json(const struct off_acc *v, size_t n, const char *unit)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToObject(o, v[i].name, acc_json(&v[i], unit));
+	return o;
+}
+
+static cJSON *mmb_unit_json(const struct off_unit *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "method", "CircularEval: a question is right only if every "
+					     "rotation of its options is");
+	cJSON_AddItemToObject(o, "overall", acc_json(&u->overall, "questions"));
+	cJSON_AddItemToObject(o, "by_l2", accs_json(u->by_l2, u->n_l2, "questions"));
+	cJSON_AddItemToObject(o, "by_category", accs_json(u->by_cat, u->n_cat, "questions"));
+	cJSON_AddItemToObject(o, "vanilla", acc_json(&u->vanilla, "questions"));
+	cJSON_AddNumberToObject(o, "incomplete", (double)u->incomplete);
+	cJSON_AddNumberToObject(o, "failed", (double)u->failed);
+	return o;
+}
+
+static cJSON *seed_unit_json(const struct off_unit *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "overall", acc_json(&u->overall, "questions"));
+	cJSON_AddItemToObject(o, "by_dimension", accs_json(u->by_cat, u->n_cat, "questions"));
+	cJSON_AddNumberToObject(o, "failed", (double)u->failed);
+	return o;
+}
+
+static const char *kind_name(enum official_kind k)
+{
+	switch (k) {
+	case OFFICIAL_MME: return "MME";
+	case OFFICIAL_MMBENCH: return "MMBench";
+	case OFFICIAL_SEED: return "SEED-Bench";
+	case OFFICIAL_NONE: break;
+	}
+	return "none";
+}
+
+cJSON *official_suite_json(const struct official *o, const char *suite)
+{
+	cJSON *root = NULL, *tpl = NULL;
+
+	for (size_t i = 0; o && i < o->n_units; i++) {
+		const struct off_unit *u = &o->units[i];
+		if (strcmp(u->suite, suite))
+			continue;
+		if (!root) {
+			root = cJSON_CreateObject();
+			cJSON_AddStringToObject(root, "benchmark", kind_name(u->kind));
+			tpl = cJSON_AddObjectToObject(root, "templates");
+		}
+		cJSON_AddItemToObject(tpl, u->tmpl,
+				      u->kind == OFFICIAL_MME       ? mme_unit_json(u)
+				      : u->kind == OFFICIAL_MMBENCH ? mmb_unit_json(u)
+								    : seed_unit_json(u));
+	}
+	return root;
+}
+
+/* MME subtasks of one template across suites: the first suite (by name) with a subtask wins. */
+static size_t mme_totals(const struct official *o, const char *tmpl,
+			 const struct off_mme_sub **subs, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n_units; i++) {
+		const struct off_unit *u = &o->units[i];
+		if (u->kind != OFFICIAL_MME || strcmp(u->tmpl, tmpl))
+			continue;
+		for (size_t k = 0; k < u->n_sub; k++) {
+			size_t j;
+			if (!u->sub[k].known)
+				continue;
+			for (j = 0; j < n; j++)
+				if (!strcmp(subs[j]->name, u->sub[k].name))
+					break;
+			if (j == n && n < max)
+				subs[n++] = &u->sub[k];
+		}
+	}
+	return n;
+}
+
+cJSON *official_run_json(const struct official *o)
+{
+	cJSON *root = NULL, *mme = NULL;
+
+	for (size_t i = 0; o && i < o->n_units; i++) {
+		const struct off_unit *u = &o->units[i];
+		const struct off_mme_sub *subs[64];
+		double per = 0, cog = 0;
+		size_t n, np = 0, nc = 0;
+		cJSON *t, *p, *so;
+
+		if (u->kind != OFFICIAL_MME || (mme && cJSON_GetObjectItemCaseSensitive(mme, u->tmpl)))
+			continue;
+		if (!root) {
+			root = cJSON_CreateObject();
+			mme = cJSON_AddObjectToObject(root, "mme");
+		}
+		n = mme_totals(o, u->tmpl, subs, 64);
+		t = cJSON_AddObjectToObject(mme, u->tmpl);
+		so = cJSON_CreateObject();
+		for (size_t k = 0; k < n; k++) {
+			if (subs[k]->cognition) {
+				cog += subs[k]->score;
+				nc++;
+			} else {
+				per += subs[k]->score;
+				np++;
+			}
+			cJSON_AddNumberToObject(so, subs[k]->name, r6(subs[k]->score));
+		}
+		p = cJSON_AddObjectToObject(t, "perception");
+		cJSON_AddNumberToObject(p, "score", r6(per));
+		cJSON_AddNumberToObject(p, "subtasks", (double)np);
+		p = cJSON_AddObjectToObject(t, "cognition");
+		cJSON_AddNumberToObject(p, "score", r6(cog));
+		cJSON_AddNumberToObject(p, "subtasks", (double)nc);
+		cJSON_AddNumberToObject(t, "total", r6(per + cog));
+		cJSON_AddItemToObject(t, "subtask_scores", so);
+	}
+	return root;
+}
+
+/* ------------------------------------------------------------------ */
+/* report.md and the terminal summary                                  */
+/* ------------------------------------------------------------------ */
+
+static void md_text(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			buf_adds(out, "\\|");
+		else if (*s == '\n' || *s == '\r')
+			buf_addch(out, ' ');
+		else
+			buf_addch(out, *s);
+	}
+}
+
+static void mme_md(const struct off_unit *u, struct buf *out)
+{
+	buf_adds(out, "| subtask | questions | acc | acc+ | score | other | failed | "
+		      "score (vsrbench extractor) | replies read differently |\n"
+		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < u->n_sub; i++) {
+		const struct off_mme_sub *s = &u->sub[i];
+		buf_adds(out, "| ");
+		md_text(out, s->name);
+		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu |\n",
+			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
+			 s->score_ext, s->disagree);
+	}
+	if (u->n_perception)
+		buf_addf(out, "| **perception** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
+			 u->n_perception, u->perception, u->perception_ext);
+	if (u->n_cognition)
+		buf_addf(out, "| **cognition** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
+			 u->n_cognition, u->cognition, u->cognition_ext);
+	if (!u->rule_applies)
+		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
+			      "the figures use vsrbench's extractor.\n");
+}
+
+static void accs_md(struct buf *out, const char *title, const struct off_acc *v, size_t n)
+{
+	buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n", title);
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(out, "| ");
+		md_text(out, v[i].name);
+		buf_addf(out, " | %zu | %zu | %.2f%% |\n", v[i].n, v[i].right,
+			 100 * ratio_of(v[i].right, v[i].n));
+	}
+}
+
+void official_suite_md(const struct official *o, const char *suite, struct buf *out)
+{
+	for (size_t i = 0; o && i < o->n_units; i++) {
+		const struct off_unit *u = &o->units[i];
+		if (strcmp(u->suite, suite))
+			continue;
+		buf_addf(out, "\n### Official metric: %s (template ", kind_name(u->kind));
+		md_text(out, u->tmpl);
+		buf_adds(out, ")\n\n");
+		if (u->kind == OFFICIAL_MME) {
+			mme_md(u, out);
+			continue;
+		}
+		if (u->kind == OFFICIAL_MMBENCH) {
+			buf_addf(out,
+				 "CircularEval: **%.2f%%** (%zu of %zu questions right in every rotation "
+				 "of their options); the original rows alone: %.2f%% (%zu of %zu)",
+				 100 * ratio_of(u->overall.right, u->overall.n), u->overall.right,
+				 u->overall.n, 100 * ratio_of(u->vanilla.right, u->vanilla.n),
+				 u->vanilla.right, u->vanilla.n);
+			if (u->incomplete)
+				buf_addf(out, "; %zu questions left out for a failed request",
+					 u->incomplete);
+			buf_adds(out, ".\n\n");
+			accs_md(out, "l2-category", u->by_l2, u->n_l2);
+			buf_adds(out, "\n");
+			accs_md(out, "category", u->by_cat, u->n_cat);
+			continue;
+		}
+		buf_addf(out, "Accuracy over all questions: **%.2f%%** (%zu of %zu)",
+			 100 * ratio_of(u->overall.right, u->overall.n), u->overall.right, u->overall.n);
+		if (u->failed)
+			buf_addf(out, "; %zu failed requests left out", u->failed);
+		buf_adds(out, ".\n\n");
+		accs_md(out, "dimension", u->by_cat, u->n_cat);
+	}
+}
+
+/* Prints at most 100 columns. */
+static void line100(FILE *fp, const char *s)
+{
+	fprintf(fp, "%.100s\n", s);
+}
+
+void official_summary(FILE *fp, const struct official *o, const char *suite)
+{
+	for (size_t i = 0; o && i < o->n_units; i++) {
+		const struct off_unit *u = &o->units[i];
+		struct buf b = BUF_INIT;
+
+		if (strcmp(u->suite, suite))
+			continue;
+		buf_addf(&b, "  official %s [%.16s]: ", kind_name(u->kind), u->tmpl);
+		if (u->kind == OFFICIAL_MME && u->n_sub == 1) {
+			const struct off_mme_sub *s = &u->sub[0];
+			buf_addf(&b, "score %.2f (acc %.2f%%, acc+ %.2f%%)", s->score, 100 * s->acc,
+				 100 * s->acc_plus);
+			if (s->disagree)
+				buf_addf(&b, "; extractor %.2f, %zu replies differ", s->score_ext,
+					 s->disagree);
+		} else if (u->kind == OFFICIAL_MME) {
+			size_t differ = 0;
+			for (size_t k = 0; k < u->n_sub; k++)
+				differ += u->sub[k].disagree;
+			buf_addf(&b, "perception %.2f (%zu), cognition %.2f (%zu)", u->perception,
+				 u->n_perception, u->cognition, u->n_cognition);
+			if (differ)
+				buf_addf(&b, "; extractor %.2f/%.2f", u->perception_ext,
+					 u->cognition_ext);
+		} else if (u->kind == OFFICIAL_MMBENCH) {
+			buf_addf(&b, "CircularEval %.2f%% (%zu/%zu), vanilla %.2f%%",
+				 100 * ratio_of(u->overall.right, u->overall.n), u->overall.right,
+				 u->overall.n, 100 * ratio_of(u->vanilla.right, u->vanilla.n));
+		} else {
+			buf_addf(&b, "%.2f%% (%zu/%zu)", 100 * ratio_of(u->overall.right, u->overall.n),
+				 u->overall.right, u->overall.n);
+			for (size_t k = 0; k < u->n_cat && u->n_cat <= 4; k++)
+				buf_addf(&b, "; %s %.1f%%", u->by_cat[k].name,
+					 100 * ratio_of(u->by_cat[k].right, u->by_cat[k].n));
+		}
+		line100(fp, b.ptr);
+		buf_release(&b);
+	}
+}
+
+/* MME totals per template across the run's MME suites: the leaderboard's two numbers. */
+static int mme_run_totals(const struct official *o, size_t i, double *per, double *cog,
+			  size_t *np, size_t *nc)
+{
+	const struct off_unit *u = &o->units[i];
+	const struct off_mme_sub *subs[64];
+	size_t n, suites = 0;
+
+	if (u->kind != OFFICIAL_MME)
+		return 0;
+	for (size_t k = 0; k < o->n_units; k++) {
+		if (o->units[k].kind != OFFICIAL_MME || strcmp(o->units[k].tmpl, u->tmpl))
+			continue;
+		if (k < i)
+			return 0; /* this template was done at its first unit */
+		suites++;
+	}
+	if (suites < 2)
+		return 0;
+	n = mme_totals(o, u->tmpl, subs, 64);
+	*per = *cog = 0;
+	*np = *nc = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (subs[k]->cognition) {
+			*cog += subs[k]->score;
+			(*nc)++;
+		} else {
+			*per += subs[k]->score;
+			(*np)++;
+		}
+	}
+	return 1;
+}
+
+void official_run_summary(FILE *fp, const struct official *o)
+{
+	for (size_t i = 0; o && i < o->n_units; i++) {
+		double per, cog;
+		size_t np, nc;
+		char line[160];
+
+		if (!mme_run_totals(o, i, &per, &cog, &np, &nc))
+			continue;
+		snprintf(line, sizeof(line),
+			 "  official MME across suites [%.16s]: perception %.2f (%zu subtasks), "
+			 "cognition %.2f (%zu)",
+			 o->units[i].tmpl, per, np, cog, nc);
+		line100(fp, line);
+	}
+}
+
+void official_run_md(const struct official *o, struct buf *out)
+{
+	for (size_t i = 0; o && i < o->n_units; i++) {
+		double per, cog;
+		size_t np, nc;
+
+		if (!mme_run_totals(o, i, &per, &cog, &np, &nc))
+			continue;
+		buf_adds(out, "\n## Official MME totals across suites (template ");
+		md_text(out, o->units[i].tmpl);
+		buf_addf(out, ")\n\n| | subtasks | score |\n|---|---:|---:|\n"
+			      "| perception | %zu | %.2f |\n| cognition | %zu | %.2f |\n",
+			 np, per, nc, cog);
+	}
+}

@@ -1,0 +1,118 @@
+/*
+ * official: each benchmark's own metric, computed from the journal exactly
+ * the way the benchmark's authors compute it, so the numbers can be put
+ * next to a leaderboard's.
+ *
+ *   MME (suites mme-*): calculation.py of the MME eval tool.  Per subtask:
+ *     acc = right answers / questions; acc+ = images with both questions
+ *     right / images; score = (acc + acc+) x 100; the perception total is
+ *     the sum over its 10 subtasks, cognition over its 4.  "Right" uses
+ *     MME's own rule on the raw reply (official_mme_rule); the same figures
+ *     with vsrbench's extractor are kept beside them, with the number of
+ *     replies on which the two disagree.
+ *   MMBench (mmbench*): CircularEval.  A question (the items of one group,
+ *     index % 1000000: the question and its option rotations) is right only
+ *     when every rotation is; accuracy = right questions / questions, overall,
+ *     per category and per l2-category; plus the accuracy on the original
+ *     rows alone (VanillaEval).
+ *   SEED-Bench (seed*): accuracy per dimension and over all questions.
+ *
+ * Only "base" variants count (perturbed variants are not the benchmark).
+ * Each template is scored on its own.  A task that only ever failed is not
+ * an answer: it is left out of acc and of the question counts, and its
+ * image pair or CircularEval question is counted as incomplete instead of
+ * right or wrong.
+ *
+ * Life cycle (metrics_from_journal drives it): official_new, official_add for
+ * every journal line in order, official_finish, then the read functions,
+ * official_free.
+ */
+#ifndef VSR_OFFICIAL_H
+#define VSR_OFFICIAL_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "item.h"
+
+struct sample;
+struct official;
+
+enum official_kind { OFFICIAL_NONE = 0, OFFICIAL_MME, OFFICIAL_MMBENCH, OFFICIAL_SEED };
+
+/* Which benchmark a suite name belongs to (by its prefix). */
+enum official_kind official_kind_of(const char *suite);
+
+/*
+ * MME's yes/no rule (calculation.py parse_pred_ans) on a raw reply: lower-
+ * case it; exactly "yes" or "no" is that; otherwise its first four
+ * characters (Unicode code points, as Python slices) containing "yes" is
+ * yes, else containing "no" is no, else "other" (ANS_INVALID).
+ */
+answer_t official_mme_rule(const char *response);
+
+/* The l2-category of an MMBench category (VLMEvalKit's names), or NULL. */
+const char *official_mmbench_l2(const char *category);
+
+struct official *official_new(void);
+void official_add(struct official *o, const struct sample *s);
+void official_finish(struct official *o);
+void official_free(struct official *o);
+
+/* A count of right answers (or questions) out of n. */
+struct off_acc {
+	const char *name; /* borrowed */
+	size_t right, n;
+};
+
+/* One MME subtask of one (suite, template). */
+struct off_mme_sub {
+	const char *name;
+	int cognition, known; /* known: one of the 14 subtasks */
+	size_t questions, images; /* answered questions; complete image pairs */
+	size_t right, images_right;         /* MME's rule */
+	size_t right_ext, images_right_ext; /* vsrbench's extractor */
+	size_t other;     /* replies MME's rule reads as neither yes nor no */
+	size_t disagree;  /* replies on which the rule and the extractor differ */
+	size_t failed, incomplete_images;
+	double acc, acc_plus, score, acc_ext, acc_plus_ext, score_ext;
+};
+
+/* The official figures of one (suite, template). */
+struct off_unit {
+	const char *suite, *tmpl; /* borrowed */
+	enum official_kind kind;
+	int rule_applies; /* MME: the template's format is yes/no */
+	size_t failed;    /* tasks that only failed */
+	/* MME */
+	struct off_mme_sub *sub;
+	size_t n_sub;
+	double perception, cognition, perception_ext, cognition_ext;
+	size_t n_perception, n_cognition;
+	/* MMBench (per CircularEval question) and SEED (per question) */
+	struct off_acc overall, vanilla;
+	struct off_acc *by_cat, *by_l2;
+	size_t n_cat, n_l2;
+	size_t incomplete; /* MMBench questions with a failed rotation */
+};
+
+/* Units sorted by suite, then template. */
+const struct off_unit *official_units(const struct official *o, size_t *n);
+const struct off_unit *official_find(const struct official *o, const char *suite,
+				     const char *tmpl);
+
+/* report.json: the "official" object of a suite, or NULL when it has none. */
+cJSON *official_suite_json(const struct official *o, const char *suite);
+/* report.json: run-level totals (MME perception/cognition across suites), or NULL. */
+cJSON *official_run_json(const struct official *o);
+/* report.md: the section of a suite (nothing when it has none). */
+void official_suite_md(const struct official *o, const char *suite, struct buf *out);
+/* The terminal summary: one line per template of the suite, at most 100 columns. */
+void official_summary(FILE *fp, const struct official *o, const char *suite);
+/* Run-level MME totals (perception, cognition) when several MME suites ran. */
+void official_run_summary(FILE *fp, const struct official *o);
+void official_run_md(const struct official *o, struct buf *out);
+
+#endif

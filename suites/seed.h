@@ -1,0 +1,65 @@
+/*
+ * seed: SEED-Bench (1 and 2) multiple-choice suites from the question file
+ * as released (DATA/seed/SEED-Bench.json, or -S file=SEED-Bench_v2.json):
+ * {"questions": [...], "question_type": {"Scene Understanding": 1, ...}}.
+ *
+ * Suites: seed (every single-image dimension) and seed-spatial (Spatial
+ * Relation and Instance Location).  Options (-S): file=NAME (under
+ * DATA/seed/, or a path with a '/'), dimension=LIST (names as in the file's
+ * question_type map, case ignored; "all").  Dimensions are always looked up
+ * by NAME in the loaded file's own map: releases of SEED-Bench-1 differ in
+ * which id Instance Location has (3 or 4).  A warning names the file when
+ * Spatial Relation or Instance Location do not have SEED-Bench-1's 657 and
+ * 978 questions.  Images: data_id (also with .jpg or .png added) under
+ * --images.  Items are question_id; category = the dimension's name.
+ */
+#ifndef VSR_SEED_H
+#define VSR_SEED_H
+
+#include <stddef.h>
+
+#include "../harness/item.h"
+#include "suite.h"
+
+extern const struct suite_ops seed_ops, seed_spatial_ops;
+
+struct seed_q {
+	char *id;
+	char *question;
+	char *choices[4];
+	char *data_id;         /* NULL when the question has several images */
+	const char *dimension; /* borrowed from seed_file.dims */
+	answer_t answer;       /* ANS_LETTER(0..3) */
+	int image;             /* 1: one image (not a video, not several images) */
+};
+
+struct seed_dim {
+	char *name;
+	long id;
+	size_t questions; /* loaded */
+};
+
+struct seed_file {
+	char *path;
+	struct seed_q *q;
+	size_t n;
+	struct seed_dim *dims; /* the file's question_type map */
+	size_t n_dims;
+};
+
+/*
+ * Loads the questions of the dimensions named in want[0..n_want) (all when
+ * n_want is 0).  VSR_EUSAGE for a name the file's map lacks (the message
+ * lists the names it has), VSR_EDATA with FILE:LINE for bad JSON or a bad
+ * question.
+ */
+int seed_file_load(const char *path, const char *const *want, size_t n_want, struct seed_file *f,
+		   char *err);
+void seed_file_release(struct seed_file *f);
+/* The dimension of a loaded dimension name, or NULL. */
+const struct seed_dim *seed_dim_find(const struct seed_file *f, const char *name);
+
+/* SEED-Bench-2's dimension names by id (DATASET.md), or NULL. */
+const char *seed2_dimension_name(long id);
+
+#endif

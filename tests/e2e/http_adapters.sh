@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The same suite through each HTTP adapter gives the same answers and the same
+# report as the in-process model it wraps: the loopback server answers every
+# request by calling the real builtin-geometry.so plug-in on the prompt and
+# image bytes it received (tests/server/plugin.py), after checking the
+# request's shape, headers and key for its protocol.  Letter templates are left
+# out: over HTTP the options travel inside the prompt only, and the plug-in
+# needs them as a list (the exec test covers them).
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+TPL=yn01,yn04,yn07,yn12,tf01,tf06,tf09
+COMMON=(-S count=16 -t "$TPL" -q)
+KEY="sk-test-$RANDOM$RANDOM-marker"
+
+expect_exit 0 "$V" run -m builtin:geometry "${COMMON[@]}" -o ref
+answers ref >ref.answers
+[ "$(wc -l <ref.answers)" = 112 ] || fail "reference run has $(wc -l <ref.answers) tasks"
+
+FAKE_LLM_KEY=$KEY start_server llm --plugin "$GEOMETRY"
+declare -A URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
+	[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
+# Ollama takes no key; the others read theirs from the usual variable.
+for kind in openai ollama anthropic gemini; do
+	expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
+		"$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl "${COMMON[@]}" -o "$kind"
+	answers "$kind" >"$kind.answers"
+	diff ref.answers "$kind.answers" >/dev/null || fail "$kind answers differ from builtin:geometry:
+$(diff ref.answers "$kind.answers" | head)"
+	diff <(report_body ref) <(report_body "$kind") >/dev/null || fail "$kind report differs"
+	jq -e --arg k "$kind" '.model.name == $k and .model.config.base_url != null' "$kind/run.json" \
+		>/dev/null || fail "$kind: run.json model"
+	jq -e 'select(.meta.usage == null or .meta.model == null)' "$kind/samples.jsonl" >/dev/null &&
+		fail "$kind: a journal line lacks meta.usage or meta.model"
+done
+# OpenAI's extras are journaled as "meta".
+jq -e -s 'all(.[]; .meta.system_fingerprint == "fp_fake1" and .meta.usage.total_tokens == 101
+	and .meta.model == "fake-vl")' openai/samples.jsonl >/dev/null || fail "openai meta"
+# A preset with its URL overridden, detail=low, max_completion_tokens, -j 3, several base URLs
+# of the same server: same answers.
+expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M preset=vllm -M model=fake-vl \
+	-M base_url="http://127.0.0.1:$PORT/v1,http://localhost:$PORT/v1" -M detail=low \
+	-M max_tokens_field=max_completion_tokens -j 3 "${COMMON[@]}" -o opts
+diff ref.answers <(answers opts) >/dev/null || fail "openai with options: answers differ"
+
+# The key is sent (the server demands it) but stored nowhere.
+for d in openai ollama anthropic gemini opts; do
+	grep -rqF -- "$KEY" "$d" && fail "the API key is in $d"
+done
+grep -qF -- "$KEY" "$T/out" "$T/err" && fail "the API key was printed"
+# Every request was well-formed for its protocol: the server never refused one.
+server_log "$PORT" | jq -e 'length == 5 * 112 and all(.[]; .status == 200)' >/dev/null ||
+	fail "the server refused requests: $(server_log "$PORT" | jq -c 'map(.status) | group_by(.) | map([.[0], length])') $(cat "$T/llm.log")"
+
+# Bad configurations: one line, exit 2, before any file is written.
+expect_exit 2 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -o bad
+expect_err "needs -M model=NAME"
+expect_one_line_err
+expect_exit 2 "$V" run -m openai -M base_url=ftp://x/v1 -M model=m -o bad
+expect_err "only http:// and https://"
+expect_exit 2 "$V" run -m gemini -M base_url=http://x -M model=m -M frobs=1 -o bad
+expect_err "unknown option -M frobs"
+expect_exit 2 "$V" run -m openai -M preset=nope -M model=m -o bad
+expect_err "-M preset=nope: unknown"
+expect_exit 2 env -u ANTHROPIC_API_KEY "$V" run -m anthropic -M model=claude -o bad
+expect_err "export ANTHROPIC_API_KEY"
+expect_exit 2 "$V" run -m ollama -M model=m -M api_key_env=VSR_NOT_SET_ANYWHERE -o bad
+expect_err "VSR_NOT_SET_ANYWHERE: that environment variable is not set"
+[ -e bad ] && fail "a refused configuration left a run directory"
+"$V" list models >models.txt
+grep -q "openai" models.txt && grep -q "exec" models.txt || fail "list models lacks the served kinds"
+echo ok

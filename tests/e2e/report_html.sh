@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# report.html: self-contained, renders in headless Chromium without a console
+# message, and every dataset or model string in it is escaped.  The
+# screenshot is kept as $VSR_BUILD/report_html.png.
+. "$(dirname "$0")/lib.bash"
+
+CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
+[ -n "$CHROMIUM" ] ||
+	fail "chromium is not installed: run 'make -f Makefile.ci deps' (CI installs it)"
+
+cd "$T"
+# A template whose text carries markup, quotes and ampersands into every prompt.
+printf '%s\t%s\t%s\n' \
+	evil yesno "<script>alert(1)</script> \"Quoted\" & 'single' [caption] Answer yes or no." \
+	plain yesno '[caption] Is that so? Answer yes or no.' >evil.tpl
+expect_exit 0 "$VSRBENCH" run -q -m builtin:no -t ./evil.tpl -n 30 -o run
+
+# Hand-edited journal: one wrongly answered item gets a local image (a small
+# PNG: it must come back as an inline thumbnail) and, under one template, a
+# model answer full of markup (it does not parse: invalid, still wrong).
+"$VSR_BUILD/tests/mkimage" thumb.png 64 48 3
+item=$(jq -r 'select(.correct | not) | .item' run/samples.jsonl | head -1)
+[ -n "$item" ] || fail "builtin:no answered every item right?"
+jq -c --arg it "$item" --arg img "$T/thumb.png" '
+	if .item == $it then .image = $img |
+		if .template == "plain" then
+			.response = "<img src=x onerror=alert(2)> & \"so\" <b>bold</b>" |
+			.answer = "invalid" | .correct = false
+		else . end
+	else . end' run/samples.jsonl >j && mv j run/samples.jsonl
+expect_exit 0 "$VSRBENCH" report -q run
+h=run/report.html
+[ -s "$h" ] || fail "no report.html"
+
+# ---- the file --------------------------------------------------------------
+grep -qi '<script' "$h" && fail "report.html contains a script element"
+grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; &quot;Quoted&quot; &amp; &#39;single&#39;' "$h" ||
+	fail "the template text is not escaped in report.html"
+grep -qF '&lt;img src=x onerror=alert(2)&gt; &amp; &quot;so&quot; &lt;b&gt;bold&lt;/b&gt;' "$h" ||
+	fail "the model answer is not escaped in report.html"
+# Self-contained: nothing to fetch.
+grep -qiE '(src|href)="(https?:)?//|<link|@import|url\(' "$h" && fail "report.html refers outside"
+# The thumbnail is the file itself, base64 in a data: URI.
+[ "$(grep -o 'data:image/png;base64,[A-Za-z0-9+/=]*' "$h" | wc -l)" = 1 ] ||
+	fail "expected exactly one inline PNG thumbnail"
+grep -o 'data:image/png;base64,[A-Za-z0-9+/=]*' "$h" | sed 's/^data:image\/png;base64,//' |
+	base64 -d >thumb.back
+cmp -s thumb.png thumb.back || fail "the thumbnail is not the image file"
+
+# ---- in a browser ------------------------------------------------------------
+flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+	--disable-background-networking --disable-component-update --disable-sync
+	--enable-logging=stderr --v=0)
+timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
+	--dump-dom "file://$T/$h" >dom.html 2>chrome.err ||
+	fail "chromium --dump-dom failed: $(tail -5 chrome.err)"
+shot="$VSR_BUILD/report_html.png"
+rm -f "$shot"
+timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
+	--window-size=1366,3000 --hide-scrollbars --screenshot="$shot" "file://$T/$h" \
+	>/dev/null 2>>chrome.err || fail "chromium --screenshot failed: $(tail -5 chrome.err)"
+# No console message at all: no script ran or was blocked, no load was refused.
+grep -F 'CONSOLE' chrome.err && fail "the page logged to the console"
+
+for want in '<section id="overview">' '<section class="suite" id="suite-1">' \
+	'<section id="worst-items">' '<table class="worst">' '<img class="thumb"' \
+	'Accuracy by relation' 'Accuracy by instruction template' 'Items wrong most often'; do
+	grep -qF "$want" dom.html || fail "the rendered page lacks $want"
+done
+[ "$(grep -o '<svg' dom.html | wc -l)" -ge 3 ] || fail "expected at least 3 charts"
+# The markup stayed text: no script, no injected image or bold element.
+grep -qi '<script' dom.html && fail "a script element exists in the rendered page"
+grep -qF '<b>bold' dom.html && fail "model text became markup"
+grep -qF '<img src="x"' dom.html && fail "model text became an image"
+grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; "Quoted" &amp; '"'single'" dom.html ||
+	fail "the template text is not shown as text"
+grep -qF '&lt;img src=x onerror=alert(2)&gt; &amp; "so" &lt;b&gt;bold&lt;/b&gt;' dom.html ||
+	fail "the model answer is not shown as text"
+# The escaped answer is also in the chip's tooltip, quoted.
+grep -qF 'title="&lt;img src=x onerror=alert(2)&gt; &amp; &quot;so&quot;' dom.html ||
+	fail "the model answer is not escaped in an attribute"
+
+# A PNG screenshot 1366 pixels wide.
+[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+	fail "the screenshot is not a PNG"
+[ "$(od -An -tu1 -j16 -N4 "$shot" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')" = 1366 ] ||
+	fail "the screenshot is not 1366 pixels wide"
+[ "$(stat -c %s "$shot")" -gt 20000 ] || fail "the screenshot is almost empty"
+
+# The same journal gives the same page.
+cp "$h" first.html
+expect_exit 0 "$VSRBENCH" report -q --format html run
+cmp -s first.html "$h" || fail "report.html differs between two builds from one journal"
+echo "ok (screenshot: $shot)"

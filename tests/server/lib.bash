@@ -1,0 +1,54 @@
+# Sourced by the HTTP and exec end-to-end tests after tests/e2e/lib.bash:
+# starts loopback model servers (tests/server/fake_llm.py) on ephemeral
+# ports and stops them on exit.
+command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+SERVER_DIR="$VSR_SRC/tests/server"
+GEOMETRY="$VSR_BUILD/adapters/builtin-geometry.so"
+SERVER_PIDS=()
+trap 'for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+# A sanitizer-built plug-in needs its runtime preloaded into python.
+plugin_env() {
+	local libs
+	libs=$(ldd "$GEOMETRY" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ {print $3}' | tr '\n' ' ')
+	if [ -n "$libs" ]; then
+		echo "LD_PRELOAD=$libs ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0"
+	fi
+}
+
+# start_server NAME [fake_llm.py options]: sets PORT; the log is $T/NAME.log.
+start_server() {
+	local name=$1 pid i
+	shift
+	# shellcheck disable=SC2046
+	env $(plugin_env) python3 "$SERVER_DIR/fake_llm.py" "$@" >"$T/$name.port" 2>"$T/$name.log" &
+	pid=$!
+	SERVER_PIDS+=("$pid")
+	for i in $(seq 200); do
+		grep -q '^PORT ' "$T/$name.port" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || fail "server $name did not start: $(cat "$T/$name.log")"
+		sleep 0.05
+	done
+	PORT=$(awk '/^PORT /{print $2}' "$T/$name.port")
+	[ -n "$PORT" ] || fail "server $name printed no port"
+}
+
+# server_log PORT: the server's request log (JSON array).  (python, not the
+# curl tool, which the build does not need.)
+server_log() {
+	python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlopen("http://127.0.0.1:%s/_log" % sys.argv[1]).read().decode())' "$1"
+}
+# queue_faults PORT F...: the next requests to that server get these faults.
+queue_faults() {
+	python3 -c 'import json, sys, urllib.request as u; u.urlopen(u.Request("http://127.0.0.1:%s/_faults" % sys.argv[1], json.dumps({"next": sys.argv[2:]}).encode())).read()' "$@"
+}
+
+# A port nothing listens on (bound, then closed).
+dead_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# answers DIR: "item template -> response answer" per task, sorted (keys differ between models).
+answers() { jq -r '[.item, .template, .response, .answer] | @tsv' "$1/samples.jsonl" | sort; }
+# The report without the run description (which names the model).
+report_body() { jq -S 'del(.run)' "$1/report.json"; }
