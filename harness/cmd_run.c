@@ -874,6 +874,9 @@ int cmd_run(int argc, char **argv)
 	if (ex.not_applicable)
 		vsr_warn("%zu tasks left out: their template needs a field (e.g. [subject]) the item lacks",
 			 ex.not_applicable);
+	if (ex.no_hflip)
+		vsr_warn("%zu tasks have no mirrored variant: their question speaks of left or right "
+			 "and has no relation to mirror", ex.no_hflip);
 	if (ex.no_converse)
 		vsr_warn("%zu items have no converse variant: their relation has no converse "
 			 "('vsrbench list relations')", ex.no_converse);

@@ -1,8 +1,10 @@
 #include "expand.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../suites/converse.h"
 #include "imgvar.h"
@@ -85,6 +87,38 @@ static uint64_t variant_digest(uint64_t orig, enum image_variant img)
 	return img == IMG_ORIG ? orig : hash64(v, sizeof(v), HASH_SEED);
 }
 
+static int mentions_side(const char *s)
+{
+	static const char *const words[] = { "left", "right" };
+
+	for (const char *p = s; p && *p; p++)
+		for (size_t w = 0; w < 2; w++) {
+			size_t n = strlen(words[w]);
+			if (!strncasecmp(p, words[w], n) && (p == s || !isalpha((unsigned char)p[-1])) &&
+			    !isalpha((unsigned char)p[n]))
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * Can we say what a mirrored image should change?  With a relation, yes
+ * (left/right flip, the rest stays).  A dataset question without one (MME,
+ * MMBench, SEED) that speaks of left or right has an answer we cannot
+ * mirror, so it gets no hflip variant; any other question keeps its answer.
+ */
+static int hflip_known(const struct item *it)
+{
+	if (it->relation)
+		return 1;
+	if (mentions_side(it->question) || mentions_side(it->caption) || mentions_side(it->hint))
+		return 0;
+	for (size_t k = 0; k < it->n_choices; k++)
+		if (mentions_side(it->choices[k]))
+			return 0;
+	return 1;
+}
+
 static answer_t flip(answer_t a)
 {
 	return a == ANS_YES ? ANS_NO : a == ANS_NO ? ANS_YES : a;
@@ -113,6 +147,10 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 			if ((img == IMG_HFLIP && !(e->perturb & PERTURB_HFLIP)) ||
 			    (img == IMG_BLIND && !(e->perturb & PERTURB_BLIND)))
 				continue;
+			if (img == IMG_HFLIP && !hflip_known(it)) {
+				e->no_hflip++;
+				continue;
+			}
 			for (size_t rot = 0; rot < n_rot; rot++) {
 				const char *variant = variant_name(converse, (enum image_variant)img, rot);
 				struct task *tk;

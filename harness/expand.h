@@ -52,6 +52,7 @@ struct expander {
 	size_t done;                   /* tasks left out: already in the journal */
 	size_t not_applicable;         /* tasks left out: the template needs a missing field */
 	size_t no_converse;            /* items whose relation has no converse */
+	size_t no_hflip;               /* tasks without a mirrored variant: left/right in a question */
 };
 
 /* Fills job->tasks from job->item.  VSR_EDATA when a prompt cannot be built. */
