@@ -143,8 +143,12 @@ int cmd_compare(int argc, char **argv)
 				 err)))
 		goto out;
 	have_cmp = 1;
-	if (cmp.warnings.len)
-		vsr_warn("%s", cmp.warnings.ptr);
+	for (const char *w = cmp.warnings.ptr; *w;) { /* one warning per line */
+		const char *e = strchr(w, '\n');
+		int len = (int)(e ? (size_t)(e - w) : strlen(w));
+		vsr_warn("%.*s", len, w);
+		w += len + (e ? 1 : 0);
+	}
 	/* The candidate's own metrics: floors apply to all its tasks, not only the paired ones. */
 	buf_addf(&path, "%s/samples.jsonl", argv[optind + 1]);
 	if ((r = metrics_from_journal(path.ptr, &m, err)))

@@ -290,6 +290,8 @@ struct worst_ctx {
 	struct worst *w;
 	size_t n_w;
 	struct u64map chosen; /* hash(suite, item) -> position in w + 1 */
+	struct keyset letter_suites; /* hash(suite) of suites with lettered answers */
+	int loaded;                  /* both passes read the journal */
 };
 
 static uint64_t item_hash(const char *suite, const char *item)
@@ -306,6 +308,8 @@ static int count_line(const struct sample *s, void *arg)
 
 	if (s->error || !keyset_add(&c->seen, s->key))
 		return 0;
+	if (ANS_IS_LETTER(s->label))
+		keyset_add(&c->letter_suites, hash64_str(s->suite, HASH_SEED));
 	/* A 64-bit collision between two items would merge them in this table
 	 * only; it is not worth a string comparison. */
 	h = item_hash(s->suite, s->item);
@@ -486,57 +490,61 @@ static void worst_release(struct worst_ctx *c)
 	}
 	free(c->items);
 	keyset_release(&c->seen);
+	keyset_release(&c->letter_suites);
 	u64map_release(&c->index);
 	u64map_release(&c->chosen);
 }
 
-static void worst_items(struct buf *out, const char *journal)
+/* Pass 1 over the journal, the choice of items, pass 2 for their details. */
+static void worst_load(struct worst_ctx *c, const char *journal)
 {
-	struct worst_ctx c;
 	char err[VSR_ERR_MAX];
 
-	memset(&c, 0, sizeof(c));
+	memset(c, 0, sizeof(*c));
+	if (!journal || journal_scan(journal, 0, count_line, c, NULL, err))
+		return;
+	if (c->n)
+		qsort(c->items, c->n, sizeof(*c->items), worst_cmp);
+	for (size_t i = 0; i < c->n && c->n_w < WORST_ITEMS && c->items[i].wrong; i++)
+		c->n_w++;
+	if (c->n_w) {
+		c->w = xcalloc(c->n_w, sizeof(*c->w));
+		for (size_t i = 0; i < c->n_w; i++) {
+			c->w[i].ic = &c->items[i];
+			u64map_put(&c->chosen, item_hash(c->items[i].suite, c->items[i].item), i + 1);
+		}
+		keyset_release(&c->seen);
+		memset(&c->seen, 0, sizeof(c->seen));
+		if (journal_scan(journal, 0, detail_line, c, NULL, err))
+			return;
+	}
+	c->loaded = 1;
+}
+
+static void worst_items(struct buf *out, struct worst_ctx *c)
+{
 	buf_adds(out, "<section id=\"worst-items\"><h2>Items wrong most often</h2>\n");
-	if (!journal || journal_scan(journal, 0, count_line, &c, NULL, err)) {
+	if (!c->loaded) {
 		buf_adds(out, "<p class=\"note\">The journal could not be read again.</p></section>\n");
-		worst_release(&c);
 		return;
 	}
-	if (c.n)
-		qsort(c.items, c.n, sizeof(*c.items), worst_cmp);
-	for (size_t i = 0; i < c.n && c.n_w < WORST_ITEMS && c.items[i].wrong; i++)
-		c.n_w++;
-	if (!c.n_w) {
+	if (!c->n_w) {
 		buf_adds(out, "<p class=\"note\">No item was answered wrongly.</p></section>\n");
-		worst_release(&c);
-		return;
-	}
-	c.w = xcalloc(c.n_w, sizeof(*c.w));
-	for (size_t i = 0; i < c.n_w; i++) {
-		c.w[i].ic = &c.items[i];
-		u64map_put(&c.chosen, item_hash(c.items[i].suite, c.items[i].item), i + 1);
-	}
-	keyset_release(&c.seen);
-	memset(&c.seen, 0, sizeof(c.seen));
-	if (journal_scan(journal, 0, detail_line, &c, NULL, err)) {
-		buf_adds(out, "<p class=\"note\">The journal could not be read again.</p></section>\n");
-		worst_release(&c);
 		return;
 	}
 	buf_addf(out, "<p class=\"note\">The %zu items answered wrongly under the most instruction "
 		      "templates and variants (of %zu items). Wrong answers first; hover over an "
 		      "answer for the model's words.</p>\n",
-		 c.n_w, c.n);
+		 c->n_w, c->n);
 	buf_adds(out, "<table class=\"worst\"><thead><tr><th>#</th><th>item</th><th>image</th>"
 		      "<th>caption / prompt</th><th>expected</th><th>wrong</th><th>answers</th>"
 		      "</tr></thead><tbody>\n");
-	for (size_t i = 0; i < c.n_w; i++) {
-		if (c.w[i].n_chips)
-			qsort(c.w[i].chips, c.w[i].n_chips, sizeof(*c.w[i].chips), chip_cmp);
-		worst_row(out, i + 1, &c.w[i]);
+	for (size_t i = 0; i < c->n_w; i++) {
+		if (c->w[i].n_chips)
+			qsort(c->w[i].chips, c->w[i].n_chips, sizeof(*c->w[i].chips), chip_cmp);
+		worst_row(out, i + 1, &c->w[i]);
 	}
 	buf_adds(out, "</tbody></table></section>\n");
-	worst_release(&c);
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -574,7 +582,7 @@ static const char css[] =
 	"td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
 	"td.prompt{min-width:280px;max-width:420px}td.item{white-space:nowrap}td.chips{min-width:240px}\n"
 	".chip{display:inline-block;padding:1px 6px;margin:1px 0;border-radius:4px;font-size:12px;"
-	"white-space:nowrap}.ok{background:var(--ok);color:var(--okfg)}"
+	"max-width:100%;overflow-wrap:anywhere}.ok{background:var(--ok);color:var(--okfg)}"
 	".bad{background:var(--bad);color:var(--badfg)}\n"
 	".thumb{width:96px;height:auto;border:1px solid var(--line);border-radius:4px}\n"
 	".legend{margin:4px 0 0;padding-left:18px;font-size:13px;color:var(--muted)}\n"
@@ -584,10 +592,12 @@ static const char css[] =
 	"svg .bar,svg .alt{fill:#555}.chip{border:1px solid #999}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
-static int any_letters(const struct suite_metrics *sm)
+/* Yes/no suites have their chance line at 50%; lettered ones (2 to 4 options) none. */
+static double chance_of(const struct worst_ctx *c, const char *suite)
 {
-	/* Yes/no suites have their chance line at 50%; letter suites differ. */
-	return sm->all.pos + sm->all.neg == 0;
+	if (!c->loaded || keyset_has(&c->letter_suites, hash64_str(suite, HASH_SEED)))
+		return -1;
+	return 0.5;
 }
 
 int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
@@ -597,6 +607,9 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 	cJSON *report = report_json_object(m, run);
+	struct worst_ctx worst;
+
+	worst_load(&worst, m->journal);
 
 	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -632,7 +645,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
-		double chance = any_letters(sm) ? -1 : 0.5;
+		double chance = chance_of(&worst, sm->name);
 		struct spread sp;
 		buf_addf(out, "<section class=\"suite\" id=\"suite-%zu\"><h2>Suite ", i + 1);
 		esc(out, sm->name);
@@ -653,10 +666,12 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 				 100 * (sp.best - sp.worst), 100 * sp.sd);
 		}
 		sensitivity(out, report, sm->name);
-		buf_adds(out, "<p class=\"note\">Bars: accuracy; whiskers: Wilson 95% interval; "
-			      "dashed line: chance for yes/no questions.</p></section>\n");
+		buf_adds(out, "<p class=\"note\">Whiskers: 95% intervals (Wilson for accuracies, a "
+			      "bootstrap over images for the sensitivity figures); dashed line: chance "
+			      "for yes/no questions.</p></section>\n");
 	}
-	worst_items(out, m->journal);
+	worst_items(out, &worst);
+	worst_release(&worst);
 	buf_adds(out, "<footer>Rebuilt from <code>samples.jsonl</code> by <code>vsrbench report "
 		      "RUN_DIR</code>; the journal is the single source of truth.</footer>\n"
 		      "</main>\n</body>\n</html>\n");

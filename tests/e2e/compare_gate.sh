@@ -140,6 +140,11 @@ expect_err "--alpha applies to --max-drop"
 expect_exit 3 "$VSRBENCH" compare base nosuchdir
 expect_one_line_err
 expect_err "nosuchdir"
+cp -r same renamed
+jq -c '.item = "z" + .item' same/samples.jsonl >renamed/samples.jsonl
+expect_exit 3 "$VSRBENCH" compare base renamed --max-drop 1
+expect_one_line_err
+expect_err "no answered task in common"
 expect_exit 2 "$VSRBENCH" run -q -n 1 -o x --max-drop 2
 expect_err "--max-drop needs --baseline"
 expect_exit 3 "$VSRBENCH" run -q -n 1 -o x --baseline nosuchdir --max-drop 2

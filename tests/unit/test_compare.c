@@ -172,16 +172,17 @@ static void test_bootstrap_normal(void **state)
 /* ---- matching and the gate on hand-built journals ----------------------- */
 
 static char dir[] = "/tmp/vsr-test-compare.XXXXXX";
+static const char *suite_name = "s"; /* the suite line() writes */
 
 static void line(FILE *fp, unsigned key, const char *item, const char *image,
 		 const char *label, const char *answer)
 {
 	fprintf(fp,
-		"{\"key\":\"%016x\",\"suite\":\"s\",\"item\":\"%s\",\"template\":\"t1\","
+		"{\"key\":\"%016x\",\"suite\":\"%s\",\"item\":\"%s\",\"template\":\"t1\","
 		"\"format\":\"yesno\",\"variant\":\"base\",\"relation\":\"left of\","
 		"\"category\":\"Directional\",\"group\":null,\"label\":\"%s\",\"prompt\":\"P %s\","
 		"\"image\":%s%s%s,",
-		key, item, label, item, image ? "\"" : "", image ? image : "null", image ? "\"" : "");
+		key, suite_name, item, label, item, image ? "\"" : "", image ? image : "null", image ? "\"" : "");
 	if (!answer)
 		fprintf(fp, "\"error\":\"HTTP 500\",\"attempts\":4}\n");
 	else
@@ -389,6 +390,50 @@ static void test_gate_floor_and_sensitivity(void **state)
 	cJSON_Delete(report);
 }
 
+/*
+ * A suite only in the candidate has no baseline: its drop check passes (else
+ * adding a suite would block until merged).  A suite only in the baseline
+ * cannot be checked: that fails.
+ */
+static void test_gate_suites_in_one_run(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	char err[VSR_ERR_MAX];
+	FILE *fb, *fc;
+	char path[300];
+
+	(void)state;
+	make_pair("b2s", "c2s", 0);
+	snprintf(path, sizeof(path), "%s/b2s/samples.jsonl", dir);
+	fb = fopen(path, "a");
+	snprintf(path, sizeof(path), "%s/c2s/samples.jsonl", dir);
+	fc = fopen(path, "a");
+	assert_non_null(fb);
+	assert_non_null(fc);
+	suite_name = "old";
+	line(fb, 5001, "o1", NULL, "yes", "yes");
+	suite_name = "new";
+	line(fc, 6001, "n1", NULL, "yes", "yes");
+	suite_name = "s";
+	fclose(fb);
+	fclose(fc);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(gate_opts_set(&g, "max-drop", "5", err), 0);
+	assert_int_equal(gate("b2s", "c2s", &g, NULL, &res), 1);
+	/* Suites in name order, then all suites. */
+	assert_int_equal(res.n, 4);
+	assert_string_equal(res.c[0].suite, "new");
+	assert_false(res.c[0].failed);
+	assert_non_null(strstr(res.c[0].line, "not in the baseline run"));
+	assert_string_equal(res.c[1].suite, "old");
+	assert_true(res.c[1].failed);
+	assert_non_null(strstr(res.c[1].line, "1 only in the baseline"));
+	assert_false(res.c[2].failed); /* s: no change */
+	assert_false(res.c[3].failed); /* all suites */
+	gate_result_release(&res);
+}
+
 static void test_gate_options(void **state)
 {
 	struct gate_opts g;
@@ -466,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_matching),
 		cmocka_unit_test(test_gate_drop),
 		cmocka_unit_test(test_gate_floor_and_sensitivity),
+		cmocka_unit_test(test_gate_suites_in_one_run),
 		cmocka_unit_test(test_gate_options),
 		cmocka_unit_test(test_junit_counts),
 	};
