@@ -428,7 +428,7 @@ static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 			buf_add_json_str(w, ej->path);
 		} else {
 			buf_adds(w, ",\"image\":\"");
-			buf_add(w, rj->b64.ptr, rj->b64.len);
+			buf_add(w, rj->b64, rj->b64_len);
 			buf_addch(w, '"');
 		}
 		buf_adds(w, ",\"image_mime\":");
@@ -499,82 +499,114 @@ static void child_protocol_error(struct eloop *L, const char *why, const char *l
 	sched_fail(L->s, VSR_EMODEL, msg);
 }
 
+/*
+ * Parses one response line (exposed for the fuzz target; see remote.h).
+ * Leading blanks are skipped; rep->line points at what is left.
+ */
+int exec_reply_parse(char *line, struct exec_reply *rep)
+{
+	const cJSON *meta;
+
+	memset(rep, 0, sizeof(*rep));
+	while (*line == ' ' || *line == '\t')
+		line++;
+	rep->line = line;
+	if (!*line)
+		return EXEC_REPLY_BLANK;
+	if (*line != '{')
+		return EXEC_REPLY_NOISE;
+	rep->root = cJSON_Parse(line);
+	if (!rep->root || !cJSON_IsObject(rep->root)) {
+		cJSON_Delete(rep->root);
+		rep->root = NULL;
+		return EXEC_REPLY_BAD;
+	}
+	rep->id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "id"));
+	rep->text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "text"));
+	rep->error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "error"));
+	rep->retry = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "retry"));
+	meta = cJSON_GetObjectItemCaseSensitive(rep->root, "meta");
+	if (rep->text && !rep->error && cJSON_IsObject(meta)) {
+		char *mj = cJSON_PrintUnformatted(meta);
+		if (mj)
+			rep->meta_json = xstrdup(mj);
+		cJSON_free(mj);
+	}
+	return EXEC_REPLY_OK;
+}
+
+void exec_reply_release(struct exec_reply *rep)
+{
+	cJSON_Delete(rep->root);
+	free(rep->meta_json);
+	memset(rep, 0, sizeof(*rep));
+}
+
 /* One response line from child ci. */
 static void on_line(struct eloop *L, size_t ci, char *line, double now)
 {
 	struct child *c = &L->st->kids[ci];
-	cJSON *j;
-	const char *id, *text, *error;
+	struct exec_reply rep;
 	struct etask *t = NULL;
 	size_t slot = 0;
 
-	while (*line == ' ' || *line == '\t')
-		line++;
-	if (!*line)
+	switch (exec_reply_parse(line, &rep)) {
+	case EXEC_REPLY_BLANK:
 		return;
-	if (*line != '{') {
+	case EXEC_REPLY_NOISE:
 		/* A print() to stdout in the model code: tolerated, not an answer. */
 		if (!L->warned_noise++)
 			vsr_warn("exec child wrote a line that is not JSON (ignored; print logs to stderr): %.100s",
-				 line);
+				 rep.line);
+		return;
+	case EXEC_REPLY_BAD:
+		child_protocol_error(L, "a response line is not valid JSON", rep.line);
 		return;
 	}
-	j = cJSON_Parse(line);
-	if (!j || !cJSON_IsObject(j)) {
-		cJSON_Delete(j);
-		child_protocol_error(L, "a response line is not valid JSON", line);
-		return;
-	}
-	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "id"));
-	for (size_t i = 0; id && i < L->per_child; i++) {
+	for (size_t i = 0; rep.id && i < L->per_child; i++) {
 		struct etask *u = L->sent[ci * L->per_child + i];
-		if (u && !strcmp(u->id, id)) {
+		if (u && !strcmp(u->id, rep.id)) {
 			t = u;
 			slot = ci * L->per_child + i;
 			break;
 		}
 	}
 	if (!t) {
-		cJSON_Delete(j);
-		child_protocol_error(L, id ? "a response for an id it was not asked (or twice)"
-					   : "a response without \"id\"", line);
+		const char *why = rep.id ? "a response for an id it was not asked (or twice)"
+					 : "a response without \"id\"", *shown = rep.line;
+		exec_reply_release(&rep);
+		child_protocol_error(L, why, shown);
 		return;
 	}
 	L->sent[slot] = NULL;
 	c->outstanding--;
 	c->last_progress = now;
 	t->rj->res[t->k].ms += (now - t->t0) * 1000.0;
-	text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "text"));
-	error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "error"));
-	if (text && !error) {
-		const cJSON *meta = cJSON_GetObjectItemCaseSensitive(j, "meta");
+	if (rep.text && !rep.error) {
 		struct task_result *res = &t->rj->res[t->k];
 		res->ok = 1;
-		res->text = xstrdup(text);
-		if (cJSON_IsObject(meta)) {
-			char *mj = cJSON_PrintUnformatted(meta);
-			if (mj)
-				res->meta_json = xstrdup(mj);
-			cJSON_free(mj);
-		}
+		res->text = xstrdup(rep.text);
+		res->meta_json = rep.meta_json;
+		rep.meta_json = NULL;
 		etask_final(L, t);
-	} else if (error && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "retry")) &&
-		   t->attempts <= L->retries) {
+	} else if (rep.error && rep.retry && t->attempts <= L->retries) {
 		t->child = -1;
 		eready_push(L, t);
 	} else {
 		struct task_result *res = &t->rj->res[t->k];
 		snprintf(res->error, sizeof(res->error), "%s%s",
-			 error ? "" : "response has neither \"text\" nor \"error\"", error ? error : "");
+			 rep.error ? "" : "response has neither \"text\" nor \"error\"",
+			 rep.error ? rep.error : "");
 		etask_final(L, t);
 	}
-	cJSON_Delete(j);
+	exec_reply_release(&rep);
 }
 
 static void read_child(struct eloop *L, size_t ci, double now)
 {
 	struct child *c = &L->st->kids[ci];
 	char chunk[65536];
+	int eof = 0;
 
 	for (;;) {
 		ssize_t n = read(c->out, chunk, sizeof(chunk));
@@ -583,14 +615,17 @@ static void read_child(struct eloop *L, size_t ci, double now)
 		if (n < 0 && errno == EAGAIN)
 			break;
 		if (n <= 0) {
-			child_died(L, c, c->outstanding ? "with requests outstanding" : "before the run ended");
-			return;
+			eof = 1;
+			break;
 		}
 		if (buf_add(&c->rbuf, chunk, (size_t)n)) {
 			child_protocol_error(L, "a response line is longer than 64 MiB", "");
 			return;
 		}
 	}
+	/* Its last words first: a reply or an error line before it exits. */
+	if (eof && c->rbuf.len && c->rbuf.ptr[c->rbuf.len - 1] != '\n')
+		buf_addch(&c->rbuf, '\n');
 	{
 		size_t start = 0;
 		char *nl;
@@ -603,9 +638,11 @@ static void read_child(struct eloop *L, size_t ci, double now)
 		memmove(c->rbuf.ptr, c->rbuf.ptr + start, c->rbuf.len - start);
 		buf_setlen(&c->rbuf, c->rbuf.len - start);
 	}
+	if (eof && !sched_stopping(L->s))
+		child_died(L, c, c->outstanding ? "with requests outstanding" : "before the run ended");
 }
 
-static void write_child(struct eloop *L, struct child *c)
+static void write_child(struct child *c)
 {
 	while (c->woff < c->wbuf.len) {
 		ssize_t n = write(c->in, c->wbuf.ptr + c->woff, c->wbuf.len - c->woff);
@@ -614,8 +651,14 @@ static void write_child(struct eloop *L, struct child *c)
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n < 0) {
-			child_died(L, c, "(its stdin is closed)");
-			return;
+			/*
+			 * EPIPE: it closed its stdin or died.  Its last lines may
+			 * still be in the pipe (an error message, say): the read
+			 * side reports the death after reading them.
+			 */
+			close(c->in);
+			c->in = -1;
+			break;
 		}
 		c->woff += (size_t)n;
 	}
@@ -687,8 +730,8 @@ static int exec_run(void *state, struct sched *s)
 		}
 		for (size_t i = 0; i < st->procs; i++) {
 			struct child *c = &st->kids[i];
-			if (c->wbuf.len > c->woff)
-				write_child(&L, c);
+			if (c->wbuf.len > c->woff && c->in >= 0)
+				write_child(c);
 			if (c->outstanding && now - c->last_progress > st->timeout) {
 				char msg[VSR_ERR_MAX];
 				snprintf(msg, sizeof(msg),
@@ -702,7 +745,8 @@ static int exec_run(void *state, struct sched *s)
 		for (size_t i = 0; i < st->procs; i++) {
 			pfd[np].fd = st->kids[i].out;
 			pfd[np++].events = POLLIN;
-			pfd[np].fd = st->kids[i].wbuf.len > st->kids[i].woff ? st->kids[i].in : -1;
+			pfd[np].fd = st->kids[i].wbuf.len > st->kids[i].woff && st->kids[i].in >= 0
+					     ? st->kids[i].in : -1;
 			pfd[np++].events = POLLOUT;
 		}
 		if (!no_more && L.active < cap + L.per_child) {
@@ -718,8 +762,8 @@ static int exec_run(void *state, struct sched *s)
 		for (size_t i = 0; i < st->procs && !sched_stopping(s); i++) {
 			if (pfd[2 * i].revents & (POLLIN | POLLHUP | POLLERR))
 				read_child(&L, i, now);
-			if (pfd[2 * i + 1].revents & (POLLOUT | POLLERR | POLLHUP))
-				write_child(&L, &st->kids[i]);
+			if ((pfd[2 * i + 1].revents & (POLLOUT | POLLERR | POLLHUP)) && st->kids[i].in >= 0)
+				write_child(&st->kids[i]);
 		}
 		if (L.batch.lines.len && (r = sched_flush(s, &L.batch)))
 			goto out;
@@ -739,7 +783,7 @@ out:
 	rjob_abandon_all(&L.live);
 	/* The children see EOF on stdin and should exit; a stopping run does not wait long. */
 	for (size_t i = 0; i < st->procs; i++)
-		reap_child(&st->kids[i], sched_stopping(s) ? 2 : 10);
+		reap_child(&st->kids[i], sched_stopping(s) ? 1 : 10);
 	free(L.sent);
 	free(pfd);
 	return r;

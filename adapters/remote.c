@@ -1,9 +1,12 @@
 /*
- * remote: the HTTP models' shared machinery.  One thread runs one libcurl
- * multi loop for every request (curl's own parallel mode, src/tool_operate.c):
- * curl_multi_poll -> curl_multi_perform -> drain curl_multi_info_read, each
- * easy handle mapped back to its task with CURLOPT_PRIVATE, a per-transfer
- * CURLOPT_ERRORBUFFER, retries re-queued with a not-before time.
+ * remote: the HTTP models' shared machinery.  A loop thread runs one libcurl
+ * multi handle for its share of the requests, like curl's own parallel mode
+ * (src/tool_operate.c) but on the socket interface, so that a round costs
+ * what happened in it and not the number of connections: epoll_wait ->
+ * curl_multi_socket_action on the ready sockets (and on curl's timer) ->
+ * drain curl_multi_info_read, each easy handle mapped back to its task with
+ * CURLOPT_PRIVATE, a per-transfer CURLOPT_ERRORBUFFER, retries re-queued
+ * with a not-before time.
  *
  * Why each rule (the peers' failure modes, issue 4):
  *  - a failed request is an error with its reason, never an answer;
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,7 +51,7 @@ static const struct http_proto *const protos[] = {
 /* Options every HTTP kind takes; the first two lists change answers. */
 static const char *const common_keys[] = {
 	"base_url", "model", "system", "api_key_env", "timeout", "connect_timeout", "deadline",
-	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", NULL,
+	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops", NULL,
 };
 static const char *const common_answer_keys[] = { "model", "system", NULL };
 /* -M keys that would put a secret on the command line and into run.json. */
@@ -168,7 +172,7 @@ static void rjob_free(struct rjob *rj)
 			rj->next->prev = rj->prev;
 	}
 	image_release(&rj->img);
-	buf_release(&rj->b64);
+	buf_release(&rj->own_b64);
 	free(rj->res);
 	free(rj->priv);
 	free(rj);
@@ -203,7 +207,7 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 		return 0;
 	rj = xcalloc(1, sizeof(*rj));
 	rj->job = j;
-	rj->b64 = (struct buf)BUF_INIT;
+	rj->own_b64 = (struct buf)BUF_INIT;
 	if ((r = sched_load_image(s, j, &rj->img, b))) {
 		rjob_abandon(rj);
 		return r;
@@ -212,10 +216,14 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 		rj->mime = image_sniff_mime(rj->img.bytes, rj->img.len);
 		if (!strncmp(rj->mime, "application/", 12) && rj->img.mime)
 			rj->mime = rj->img.mime; /* unknown magic: trust the suite */
-		if (want_b64 && base64_append(&rj->b64, rj->img.bytes, rj->img.len)) {
-			rjob_abandon(rj);
-			sched_fail(s, VSR_EDATA, "out of memory encoding an image");
-			return VSR_EDATA;
+		if (want_b64) {
+			if (base64_append(&rj->own_b64, rj->img.bytes, rj->img.len)) {
+				rjob_abandon(rj);
+				sched_fail(s, VSR_EDATA, "out of memory encoding an image");
+				return VSR_EDATA;
+			}
+			rj->b64 = rj->own_b64.ptr;
+			rj->b64_len = rj->own_b64.len;
 		}
 	}
 	rj->res = xcalloc(j->n_tasks, sizeof(*rj->res));
@@ -284,10 +292,16 @@ struct endpoint {
 	char *url;        /* base URL + protocol path */
 	char *shown;      /* the base URL, for messages */
 	int insecure;     /* TLS verification off (-M insecure_host) */
+};
+
+/* What one loop knows of an endpoint (each loop thread has its own view). */
+struct epstate {
 	size_t in_flight;
-	int fails;        /* consecutive transport failures */
+	int fails;        /* consecutive transport failures, breaker closed */
+	int trips;        /* breaker openings since the last response; 0: closed */
 	int answered;     /* has ever sent an HTTP response */
-	double down_until;  /* circuit breaker */
+	double opened_at;   /* when the breaker last opened */
+	double down_until;  /* open until then, then one probe at a time */
 	double pause_until; /* rate limit */
 	double down_since;  /* start of the current failure streak */
 };
@@ -305,6 +319,8 @@ struct http_state {
 	char *ca_file;
 	unsigned char shown[600]; /* HTTP statuses whose body was shown */
 	int shown_rl;
+	size_t loops;            /* -M loops; 0: by -j */
+	pthread_mutex_t warn_mu; /* shown, shown_rl: loops share them */
 };
 
 /* One task on its way: several attempts, maybe on several endpoints. */
@@ -346,6 +362,11 @@ struct loop {
 	double rpm_tokens, tpm_tokens, rate_t;
 	struct sched_batch batch;
 	struct rjob *live; /* jobs in progress */
+	struct epstate *es; /* this loop's view of st->eps */
+	int epfd;           /* the sockets curl asked us to watch */
+	double timer_at;    /* curl's timeout, absolute; < 0: none */
+	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
+	int rc;
 };
 
 static double rnd(struct loop *L)
@@ -548,6 +569,7 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		return err_set(err, VSR_EUSAGE, "cannot initialise libcurl");
 	}
 	st = xcalloc(1, sizeof(*st));
+	pthread_mutex_init(&st->warn_mu, NULL);
 	st->proto = p;
 	st->opts = opts;
 	st->cfg.opts = opts;
@@ -573,6 +595,10 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		goto fail;
 	if (d >= 0)
 		st->retries = (long)d;
+	d = 0;
+	if ((r = opt_num(opts, "loops", 1, 64, &d, err)))
+		goto fail;
+	st->loops = (size_t)d;
 	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "ca_file"))))
 		st->ca_file = xstrdup(v);
 
@@ -688,6 +714,7 @@ static void http_close(void *state)
 	free(st->cfg.priv);
 	free(st->ca_file);
 	cJSON_Delete(st->opts);
+	pthread_mutex_destroy(&st->warn_mu);
 	free(st);
 	curl_global_cleanup();
 }
@@ -770,18 +797,16 @@ static double estimate_tokens(const struct vsrbench_request *req)
 static void rate_refill(struct loop *L, double now)
 {
 	double dt = now - L->rate_t;
-	const struct http_state *st = L->st;
-
 	L->rate_t = now;
-	if (st->rpm > 0) {
-		double cap = st->rpm / 60.0 > 1 ? st->rpm / 60.0 : 1;
-		L->rpm_tokens += dt * st->rpm / 60.0;
+	if (L->rpm > 0) {
+		double cap = L->rpm / 60.0 > 1 ? L->rpm / 60.0 : 1;
+		L->rpm_tokens += dt * L->rpm / 60.0;
 		if (L->rpm_tokens > cap)
 			L->rpm_tokens = cap;
 	}
-	if (st->tpm > 0) {
-		double cap = st->tpm / 60.0;
-		L->tpm_tokens += dt * st->tpm / 60.0;
+	if (L->tpm > 0) {
+		double cap = L->tpm / 60.0;
+		L->tpm_tokens += dt * L->tpm / 60.0;
 		if (L->tpm_tokens > cap)
 			L->tpm_tokens = cap;
 	}
@@ -792,11 +817,11 @@ static double rate_wait(const struct loop *L)
 {
 	double w = 0;
 
-	if (L->st->rpm > 0 && L->rpm_tokens < 1)
-		w = (1 - L->rpm_tokens) * 60.0 / L->st->rpm;
+	if (L->rpm > 0 && L->rpm_tokens < 1)
+		w = (1 - L->rpm_tokens) * 60.0 / L->rpm;
 	/* tpm is a debt: send while the balance is positive, pay after. */
-	if (L->st->tpm > 0 && L->tpm_tokens < 0) {
-		double w2 = -L->tpm_tokens * 60.0 / L->st->tpm;
+	if (L->tpm > 0 && L->tpm_tokens < 0) {
+		double w2 = -L->tpm_tokens * 60.0 / L->tpm;
 		if (w2 > w)
 			w = w2;
 	}
@@ -814,13 +839,13 @@ static int pick_endpoint(struct loop *L, const struct rtask *t, double now)
 	int best = -1;
 
 	for (size_t i = 0; i < st->n_eps; i++) {
-		const struct endpoint *e = &st->eps[i];
+		const struct epstate *e = &L->es[i];
 		if (e->in_flight >= L->per_ep || e->pause_until > now || e->down_until > now)
 			continue;
-		if (e->fails >= BREAKER_AFTER && e->in_flight)
+		if (e->trips && e->in_flight)
 			continue; /* half open: one probe at a time */
 		if (best < 0 || (best == t->last_ep && (int)i != t->last_ep) ||
-		    ((int)i != t->last_ep && e->in_flight < st->eps[best].in_flight))
+		    ((int)i != t->last_ep && e->in_flight < L->es[best].in_flight))
 			best = (int)i;
 	}
 	return best;
@@ -832,7 +857,7 @@ static double endpoints_next(const struct loop *L, double now)
 	double t = now + 1;
 
 	for (size_t i = 0; i < L->st->n_eps; i++) {
-		const struct endpoint *e = &L->st->eps[i];
+		const struct epstate *e = &L->es[i];
 		double u = e->pause_until > e->down_until ? e->pause_until : e->down_until;
 		if (u > now && u < t)
 			t = u;
@@ -847,7 +872,7 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 	struct endpoint *e = &st->eps[ep];
 	struct rjob *rj = t->rj;
 	struct vsrbench_request req;
-	struct http_image img = { rj->b64.len ? rj->b64.ptr : NULL, rj->b64.len, rj->mime };
+	struct http_image img = { rj->b64, rj->b64_len, rj->mime };
 	char id[17];
 	double left;
 	long ms;
@@ -883,13 +908,13 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 		task_error(L, t, "%s", "libcurl refused the transfer");
 		return 0;
 	}
-	if (st->tpm > 0) {
+	if (L->tpm > 0) {
 		t->est_tokens = estimate_tokens(&req);
 		L->tpm_tokens -= t->est_tokens;
 	}
-	if (st->rpm > 0)
+	if (L->rpm > 0)
 		L->rpm_tokens -= 1;
-	e->in_flight++;
+	L->es[ep].in_flight++;
 	L->in_flight++;
 	t->sent++;
 	return 0;
@@ -990,7 +1015,7 @@ static double server_wait(CURL *e, long status)
 }
 
 /* After a success: pause the endpoint when a limit is used up until it resets. */
-static void note_limits(struct loop *L, struct endpoint *ep, CURL *e, double now)
+static void note_limits(struct loop *L, struct epstate *ep, CURL *e, double now)
 {
 	static const char *const which[][2] = {
 		{ "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests" },
@@ -1036,6 +1061,12 @@ static void body_excerpt(const struct buf *b, char *out, size_t n)
 	if (!msg && b->len > EXCERPT && i + 4 < n)
 		snprintf(out + i, n - i, "...");
 	cJSON_Delete(j);
+}
+
+/* Exposed for the fuzz target (tests/fuzz/http_body.h). */
+void remote_body_excerpt(const struct buf *b, char *out, size_t n)
+{
+	body_excerpt(b, out, n);
 }
 
 /* Sums what a "usage" object reports, for -M tpm. */
@@ -1122,14 +1153,27 @@ static int transient_curl(CURLcode rc)
 	}
 }
 
-static void endpoint_failed(struct loop *L, struct endpoint *ep, double now)
+/*
+ * A transport failure of a request sent at t0.  Closed breaker: the third in
+ * a row opens it.  Open or half open: a failed probe opens it again for
+ * twice as long; requests already in flight when it opened change nothing
+ * (a burst of timeouts is one outage, not sixteen).
+ */
+static void endpoint_failed(struct loop *L, struct epstate *ep, double t0, double now)
 {
-	if (!ep->fails++)
+	double d;
+
+	if (!ep->fails && !ep->trips)
 		ep->down_since = now;
-	if (ep->fails >= BREAKER_AFTER) {
-		double d = pow(2, ep->fails - BREAKER_AFTER) * 0.5;
-		ep->down_until = now + (d > BREAKER_MAX_S ? BREAKER_MAX_S : d) * (0.75 + 0.25 * rnd(L));
-	}
+	if (ep->trips && t0 < ep->opened_at)
+		return;
+	if (!ep->trips && ++ep->fails < BREAKER_AFTER)
+		return;
+	ep->trips++;
+	ep->fails = 0;
+	ep->opened_at = now;
+	d = 0.5 * pow(2, ep->trips < 8 ? ep->trips - 1 : 7);
+	ep->down_until = now + (d > BREAKER_MAX_S ? BREAKER_MAX_S : d) * (0.75 + 0.25 * rnd(L));
 }
 
 /*
@@ -1141,8 +1185,8 @@ static int all_down(const struct loop *L, double now)
 	const struct http_state *st = L->st;
 
 	for (size_t i = 0; i < st->n_eps; i++) {
-		const struct endpoint *e = &st->eps[i];
-		if (e->fails < BREAKER_AFTER)
+		const struct epstate *e = &L->es[i];
+		if (!e->trips)
 			return 0;
 		if (e->answered && now - e->down_since < st->give_up)
 			return 0;
@@ -1155,19 +1199,20 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 	struct http_state *st = L->st;
 	struct rtask *t = x->t;
 	struct endpoint *ep = &st->eps[x->ep];
+	struct epstate *es = &L->es[x->ep];
 	struct task_result *res = &t->rj->res[t->k];
 	long status = 0;
 	char why[512], ex[EXCERPT + 8];
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(L->multi, x->easy);
-	ep->in_flight--;
+	es->in_flight--;
 	L->in_flight--;
 	x->next_free = L->free_xf;
 	L->free_xf = x;
 	x->t = NULL;
 	t->ms += (now - x->t0) * 1000.0;
-	if (st->tpm > 0)
+	if (L->tpm > 0)
 		L->tpm_tokens += t->est_tokens; /* re-debited below from "usage" when known */
 
 	if (rc != CURLE_OK) {
@@ -1186,11 +1231,11 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 			return;
 		}
 		if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
-			endpoint_failed(L, ep, now);
+			endpoint_failed(L, es, x->t0, now);
 			if (all_down(L, now)) {
 				char msg[VSR_ERR_MAX];
 				snprintf(msg, sizeof(msg), "%s %.400s (-m %s; is the server running?)",
-					 L->st->eps[0].answered || st->n_eps > 1 ? "no server answered:" :
+					 L->es[0].answered || st->n_eps > 1 ? "no server answered:" :
 					 "cannot reach the server:", why, st->proto->kind);
 				remote_redact(msg, st->key);
 				sched_fail(L->s, VSR_EMODEL, msg);
@@ -1202,16 +1247,17 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 		retry_later(L, t, now, 0, 1, why);
 		return;
 	}
-	ep->fails = 0;
-	ep->answered = 1;
-	ep->down_until = 0;
+	es->fails = 0;
+	es->trips = 0;
+	es->answered = 1;
+	es->down_until = 0;
 	if (status >= 200 && status < 300) {
 		cJSON *body = cJSON_ParseWithLength(x->resp.ptr, x->resp.len);
 		cJSON *meta;
 		char *text = NULL, pwhy[256] = "";
 		int pr;
 
-		note_limits(L, ep, x->easy, now);
+		note_limits(L, es, x->easy, now);
 		if (!body) {
 			body_excerpt(&x->resp, ex, sizeof(ex));
 			snprintf(why, sizeof(why), "HTTP %ld with a body that is not JSON: %s", status, ex);
@@ -1231,7 +1277,7 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 				task_error(L, t, "%s", why);
 			return;
 		}
-		if (st->tpm > 0) {
+		if (L->tpm > 0) {
 			double used = usage_tokens(meta);
 			L->tpm_tokens -= used > 0 ? used : t->est_tokens;
 		}
@@ -1250,7 +1296,7 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 		task_final(L, t);
 		return;
 	}
-	if (st->tpm > 0)
+	if (L->tpm > 0)
 		L->tpm_tokens -= t->est_tokens;
 	body_excerpt(&x->resp, ex, sizeof(ex));
 	snprintf(why, sizeof(why), "HTTP %ld from %s: %s", status, ep->shown, ex);
@@ -1260,11 +1306,13 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 		if (status == 429) {
 			if (w <= 0)
 				w = st->backoff * pow(2, t->waits < 8 ? t->waits : 8);
-			if (now + w > ep->pause_until)
-				ep->pause_until = now + w;
+			if (now + w > es->pause_until)
+				es->pause_until = now + w;
+			pthread_mutex_lock(&st->warn_mu);
 			if (!st->shown_rl++)
 				vsr_warn("rate limited by %s (HTTP 429); waiting %.3gs as asked, then retrying",
 					 ep->shown, w);
+			pthread_mutex_unlock(&st->warn_mu);
 		}
 		t->last_ep = (int)x->ep;
 		retry_later(L, t, now, w, status != 429, why);
@@ -1280,10 +1328,12 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 		return;
 	}
 	/* Another 4xx: this request is wrong; show the first body of each status. */
+	pthread_mutex_lock(&st->warn_mu);
 	if (status > 0 && status < 600 && !st->shown[status]) {
 		st->shown[status] = 1;
 		vsr_warn("%s (not retried; later HTTP %ld errors are only in the journal)", why, status);
 	}
+	pthread_mutex_unlock(&st->warn_mu);
 	task_error(L, t, "%s", why);
 }
 
@@ -1302,39 +1352,74 @@ static void add_job(struct loop *L, struct rjob *rj)
 	L->active += rj->job->n_tasks;
 }
 
-static int http_run(void *state, struct sched *s)
+/* CURLMOPT_SOCKETFUNCTION: what curl wants to know of a socket. */
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
-	struct http_state *st = state;
-	const struct sched_config *sc = sched_get_config(s);
-	struct loop L;
+	struct loop *L = userp;
+	struct epoll_event ev;
+
+	(void)e;
+	(void)socketp;
+	if (what == CURL_POLL_REMOVE) {
+		epoll_ctl(L->epfd, EPOLL_CTL_DEL, fd, NULL);
+		return 0;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+	ev.data.fd = fd;
+	if (epoll_ctl(L->epfd, EPOLL_CTL_MOD, fd, &ev) && errno == ENOENT)
+		epoll_ctl(L->epfd, EPOLL_CTL_ADD, fd, &ev);
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: when curl wants to be called without socket activity. */
+static int on_timer(CURLM *m, long ms, void *userp)
+{
+	struct loop *L = userp;
+
+	(void)m;
+	L->timer_at = ms < 0 ? -1 : wall_seconds() + (double)ms / 1000.0;
+	return 0;
+}
+
+/* Runs curl's timer when it is due; the transfers just added start so. */
+static void run_timer(struct loop *L, double now)
+{
+	int running;
+
+	if (L->timer_at >= 0 && L->timer_at <= now) {
+		L->timer_at = -1;
+		curl_multi_socket_action(L->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	}
+}
+
+/* One loop: its own multi handle, its share of the connections. */
+static int loop_run(struct loop *L)
+{
+	struct http_state *st = L->st;
 	int no_more = 0, r = 0;
 	long idle_ms = 1;
 
-	memset(&L, 0, sizeof(L));
-	L.st = st;
-	L.s = s;
-	L.per_ep = sc->workers ? sc->workers : 16;
-	L.n_xf = L.per_ep * st->n_eps;
-	L.retries = st->retries >= 0 ? st->retries : sc->retries;
-	L.rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9);
-	if (!L.rng)
-		L.rng = 1;
-	L.batch = (struct sched_batch)SCHED_BATCH_INIT;
-	L.batch.lines.max = 256u << 20;
-	L.rate_t = wall_seconds();
-	L.rpm_tokens = 1;
-	L.multi = curl_multi_init();
-	if (!L.multi) {
-		sched_fail(s, VSR_EMODEL, "cannot create a libcurl multi handle");
+	L->timer_at = -1;
+	L->epfd = epoll_create1(EPOLL_CLOEXEC);
+	L->multi = L->epfd >= 0 ? curl_multi_init() : NULL;
+	if (!L->multi) {
+		if (L->epfd >= 0)
+			close(L->epfd);
+		sched_fail(L->s, VSR_EMODEL, "cannot create a libcurl multi handle");
 		return VSR_EMODEL;
 	}
-	curl_multi_setopt(L.multi, CURLMOPT_MAXCONNECTS, (long)(L.n_xf + st->n_eps));
-	L.xf = xcalloc(L.n_xf, sizeof(*L.xf));
-	for (size_t i = 0; i < L.n_xf; i++) {
-		struct xfer *x = &L.xf[i];
+	curl_multi_setopt(L->multi, CURLMOPT_MAXCONNECTS, (long)(L->n_xf + st->n_eps));
+	curl_multi_setopt(L->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(L->multi, CURLMOPT_SOCKETDATA, L);
+	curl_multi_setopt(L->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(L->multi, CURLMOPT_TIMERDATA, L);
+	L->xf = xcalloc(L->n_xf, sizeof(*L->xf));
+	for (size_t i = 0; i < L->n_xf; i++) {
+		struct xfer *x = &L->xf[i];
 		x->easy = curl_easy_init();
 		if (!x->easy) {
-			sched_fail(s, VSR_EMODEL, "cannot create a libcurl handle");
+			sched_fail(L->s, VSR_EMODEL, "cannot create a libcurl handle");
 			r = VSR_EMODEL;
 			goto out;
 		}
@@ -1350,10 +1435,12 @@ static int http_run(void *state, struct sched *s)
 		curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 		curl_easy_setopt(x->easy, CURLOPT_TCP_KEEPALIVE, 1L);
 		curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
+		/* A request with an image is ~70 KB: one send for its body, not two. */
+		curl_easy_setopt(x->easy, CURLOPT_UPLOAD_BUFFERSIZE, 128L * 1024);
 		if (st->ca_file)
 			curl_easy_setopt(x->easy, CURLOPT_CAINFO, st->ca_file);
-		x->next_free = L.free_xf;
-		L.free_xf = x;
+		x->next_free = L->free_xf;
+		L->free_xf = x;
 	}
 
 	for (;;) {
@@ -1362,23 +1449,23 @@ static int http_run(void *state, struct sched *s)
 		int running, took = 0;
 		CURLMsg *msg;
 
-		if (sched_stopping(s))
+		if (sched_stopping(L->s))
 			break;
 		/* Retries whose time has come go first. */
-		for (struct rtask **pp = &L.waiting; *pp;) {
+		for (struct rtask **pp = &L->waiting; *pp;) {
 			struct rtask *t = *pp;
 			if (t->not_before <= now) {
 				*pp = t->next;
-				ready_push_front(&L, t);
+				ready_push_front(L, t);
 			} else {
 				pp = &t->next;
 			}
 		}
 		/* Keep up to -j tasks per endpoint taken: a few more than in flight. */
-		while (!no_more && L.active < L.n_xf + L.per_ep) {
+		while (!no_more && L->active < L->n_xf + L->per_ep) {
 			struct rjob *rj;
-			int block = L.active == 0;
-			if ((r = rjob_take(s, block, 1, &L.live, &rj, &L.batch)))
+			int block = L->active == 0;
+			if ((r = rjob_take(L->s, block, 1, &L->live, &rj, &L->batch)))
 				goto out;
 			if (!rj) {
 				if (block)
@@ -1386,16 +1473,19 @@ static int http_run(void *state, struct sched *s)
 				break;
 			}
 			took = 1;
-			add_job(&L, rj);
+			add_job(L, rj);
 		}
-		if (no_more && !L.active)
+		if (no_more && !L->active)
 			break;
-		next = dispatch(&L, now);
-		for (struct rtask *t = L.waiting; t; t = t->next)
+		next = dispatch(L, now);
+		run_timer(L, now);
+		if (L->timer_at >= 0 && L->timer_at < next)
+			next = L->timer_at;
+		for (struct rtask *t = L->waiting; t; t = t->next)
 			if (t->not_before < next)
 				next = t->not_before;
 		timeout = (long)ceil((next - now) * 1000);
-		if (!no_more && L.active < L.n_xf + L.per_ep) {
+		if (!no_more && L->active < L->n_xf + L->per_ep) {
 			/* Starved: look at the job queue again soon (it cannot wake us). */
 			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
 			if (timeout > idle_ms)
@@ -1405,38 +1495,116 @@ static int http_run(void *state, struct sched *s)
 			timeout = 100; /* notice a Ctrl-C */
 		if (timeout < 0)
 			timeout = 0;
-		if (L.in_flight)
-			curl_multi_poll(L.multi, NULL, 0, (int)timeout, NULL);
-		else if (timeout > 0) {
-			struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
-			nanosleep(&ts, NULL);
+		{
+			struct epoll_event ev[64];
+			int n = epoll_wait(L->epfd, ev, 64, (int)timeout);
+			for (int i = 0; i < n; i++) {
+				int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+					    (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+					    (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+				curl_multi_socket_action(L->multi, ev[i].data.fd, flags, &running);
+			}
 		}
-		curl_multi_perform(L.multi, &running);
 		now = wall_seconds();
-		while ((msg = curl_multi_info_read(L.multi, &running))) {
+		run_timer(L, now);
+		while ((msg = curl_multi_info_read(L->multi, &running))) {
 			struct xfer *x = NULL;
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			finish(&L, x, msg->data.result, now);
+			finish(L, x, msg->data.result, now);
 		}
-		if (L.batch.lines.len && (r = sched_flush(s, &L.batch)))
+		if (L->batch.lines.len && (r = sched_flush(L->s, &L->batch)))
 			goto out;
 	}
 out:
 	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
-	for (size_t i = 0; i < L.n_xf; i++) {
-		if (L.xf[i].t)
-			curl_multi_remove_handle(L.multi, L.xf[i].easy);
-		if (L.xf[i].easy)
-			curl_easy_cleanup(L.xf[i].easy);
-		buf_release(&L.xf[i].body);
-		buf_release(&L.xf[i].resp);
+	for (size_t i = 0; i < L->n_xf; i++) {
+		if (L->xf[i].t)
+			curl_multi_remove_handle(L->multi, L->xf[i].easy);
+		if (L->xf[i].easy)
+			curl_easy_cleanup(L->xf[i].easy);
+		buf_release(&L->xf[i].body);
+		buf_release(&L->xf[i].resp);
 	}
-	sched_flush(s, &L.batch);
-	sched_batch_release(&L.batch);
-	rjob_abandon_all(&L.live);
-	free(L.xf);
-	curl_multi_cleanup(L.multi);
+	sched_flush(L->s, &L->batch);
+	sched_batch_release(&L->batch);
+	rjob_abandon_all(&L->live);
+	free(L->xf);
+	curl_multi_cleanup(L->multi);
+	close(L->epfd);
+	return r;
+}
+
+static void *loop_thread(void *arg)
+{
+	struct loop *L = arg;
+
+	L->rc = loop_run(L);
+	return NULL;
+}
+
+/*
+ * The model's run_loop.  One loop thread drives thousands of requests per
+ * second; a server that answers instantly is kept busy by several (each
+ * with its own connections, breaker view and share of -M rpm/tpm: they
+ * share nothing, so nothing is locked), -M loops=N, by default one per 32
+ * requests in flight, at most one per CPU.
+ */
+static int http_run(void *state, struct sched *s)
+{
+	struct http_state *st = state;
+	const struct sched_config *sc = sched_get_config(s);
+	size_t per_ep = sc->workers ? sc->workers : 16, n = st->loops, started = 1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct loop *Ls;
+	pthread_t *th;
+	int r = 0;
+
+	if (!n) {
+		n = per_ep * st->n_eps / 32;
+		if (cpus > 0 && n > (size_t)cpus)
+			n = (size_t)cpus;
+		if (n > 8)
+			n = 8;
+	}
+	if (n > per_ep)
+		n = per_ep;
+	if (n < 1)
+		n = 1;
+	Ls = xcalloc(n, sizeof(*Ls));
+	th = xcalloc(n, sizeof(*th));
+	for (size_t i = 0; i < n; i++) {
+		struct loop *L = &Ls[i];
+		L->st = st;
+		L->s = s;
+		L->per_ep = per_ep / n + (i < per_ep % n);
+		L->n_xf = L->per_ep * st->n_eps;
+		L->es = xcalloc(st->n_eps, sizeof(*L->es));
+		L->rpm = st->rpm / (double)n;
+		L->tpm = st->tpm / (double)n;
+		L->retries = st->retries >= 0 ? st->retries : sc->retries;
+		L->rng = ((uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9)) +
+			 i * 0x632be59bd9b4e019ULL;
+		if (!L->rng)
+			L->rng = 1;
+		L->batch = (struct sched_batch)SCHED_BATCH_INIT;
+		L->batch.lines.max = 256u << 20;
+		L->rate_t = wall_seconds();
+		L->rpm_tokens = 1;
+	}
+	for (; started < n; started++)
+		if (pthread_create(&th[started], NULL, loop_thread, &Ls[started]))
+			break; /* fewer loops: the others' tasks wait in the queue */
+	Ls[0].rc = loop_run(&Ls[0]);
+	for (size_t i = 1; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (!r)
+			r = Ls[i].rc;
+		free(Ls[i].es);
+	}
+	free(Ls);
+	free(th);
 	return r;
 }

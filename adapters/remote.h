@@ -56,6 +56,12 @@ void remote_list(FILE *fp);
 /* Replaces the key (when non-NULL) and credential-looking tokens in s. */
 void remote_redact(char *s, const char *key);
 
+/*
+ * A one-line excerpt of an HTTP error body (its "error.message" when it is
+ * JSON) into out[0..n).  Exposed for the fuzz target.
+ */
+void remote_body_excerpt(const struct buf *b, char *out, size_t n);
+
 /* Appends the standard base64 encoding of data[0..n). */
 int base64_append(struct buf *b, const unsigned char *data, size_t n);
 
@@ -68,7 +74,9 @@ struct rjob {
 	struct job *job;
 	struct image img;
 	const char *mime;  /* sniffed; NULL without an image */
-	struct buf b64;    /* base64 of the image, when asked for */
+	const char *b64;   /* base64 of the image, when asked for (own_b64) */
+	size_t b64_len;
+	struct buf own_b64;
 	struct task_result *res;
 	size_t left;       /* tasks not final yet */
 	void *priv;        /* the loop's per-task state; freed with the job */
@@ -157,5 +165,25 @@ extern const struct http_proto http_openai_proto, http_ollama_proto, http_anthro
 /* ---- exec ------------------------------------------------------------- */
 
 int exec_open(const char *config_json, const cJSON *opts, struct model *m, char *err);
+
+/*
+ * One line a child wrote on stdout, parsed (exposed for the fuzz target).
+ * EXEC_REPLY_BLANK: nothing but blanks; EXEC_REPLY_NOISE: not starting with
+ * '{' (a stray print); EXEC_REPLY_BAD: not a JSON object; EXEC_REPLY_OK:
+ * id, text, error (each NULL when absent or not a string), retry, and
+ * meta_json (the "meta" object printed, only with a text and no error) are
+ * set.  rep->line is the line after its leading blanks.  Strings are
+ * borrowed from rep->root; exec_reply_release frees everything.
+ */
+enum { EXEC_REPLY_OK, EXEC_REPLY_BLANK, EXEC_REPLY_NOISE, EXEC_REPLY_BAD };
+struct exec_reply {
+	const char *line;
+	cJSON *root;
+	const char *id, *text, *error;
+	int retry;
+	char *meta_json; /* malloc'd */
+};
+int exec_reply_parse(char *line, struct exec_reply *rep);
+void exec_reply_release(struct exec_reply *rep);
 
 #endif

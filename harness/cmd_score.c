@@ -22,7 +22,6 @@
  * DATASET.md's dimension names.
  */
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -129,34 +129,47 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 {
 	const struct item *it = &job->item;
 	size_t n_rot = (e->perturb & PERTURB_CIRCULAR) && it->n_choices > 1 ? it->n_choices : 1;
+	char *rotated[MAX_ROT];
 
 	if (n_rot > MAX_ROT)
 		n_rot = MAX_ROT;
 	for (size_t i = 0; i < e->ts->n; i++) {
 		const struct template *t = &e->ts->t[i];
-		int r;
 
 		if (!template_applies(t, text)) {
 			e->not_applicable++;
 			continue;
 		}
-		buf_reset(&e->prompt);
-		if ((r = template_expand(t, text, &e->prompt, err)))
-			return r;
-		for (int img = IMG_ORIG; img <= IMG_BLIND; img++) {
-			if ((img == IMG_HFLIP && !(e->perturb & PERTURB_HFLIP)) ||
-			    (img == IMG_BLIND && !(e->perturb & PERTURB_BLIND)))
-				continue;
-			if (img == IMG_HFLIP && !hflip_known(it)) {
-				e->no_hflip++;
-				continue;
+		for (size_t rot = 0; rot < n_rot; rot++) {
+			struct item shown = *text; /* borrowed fields, never released */
+			int r;
+
+			/* Rotation r shows original option (k + r) % n as option k, in the
+			 * prompt's [options] as in the request (scheduler.c rotates those). */
+			if (rot) {
+				for (size_t k = 0; k < it->n_choices && k < MAX_ROT; k++)
+					rotated[k] = text->choices[(k + rot) % it->n_choices];
+				shown.choices = rotated;
 			}
-			for (size_t rot = 0; rot < n_rot; rot++) {
-				const char *variant = variant_name(converse, (enum image_variant)img, rot);
+			buf_reset(&e->prompt);
+			if ((r = template_expand(t, &shown, &e->prompt, err)))
+				return r;
+			for (int img = IMG_ORIG; img <= IMG_BLIND; img++) {
+				const char *variant;
 				struct task *tk;
-				uint64_t key = task_key(it->suite, it->id, variant, t->id, e->prompt.ptr,
-							variant_digest(it->image_digest, (enum image_variant)img),
-							e->model_fp, e->max_tokens, e->temperature, e->seed);
+				uint64_t key;
+
+				if ((img == IMG_HFLIP && !(e->perturb & PERTURB_HFLIP)) ||
+				    (img == IMG_BLIND && !(e->perturb & PERTURB_BLIND)))
+					continue;
+				if (img == IMG_HFLIP && !hflip_known(it)) {
+					e->no_hflip++;
+					continue;
+				}
+				variant = variant_name(converse, (enum image_variant)img, rot);
+				key = task_key(it->suite, it->id, variant, t->id, e->prompt.ptr,
+					       variant_digest(it->image_digest, (enum image_variant)img),
+					       e->model_fp, e->max_tokens, e->temperature, e->seed);
 				if (e->journal && journal_has(e->journal, key)) {
 					e->done++;
 					continue;

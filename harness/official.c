@@ -128,13 +128,14 @@ const char *official_mmbench_l2(const char *category)
 /* Collecting                                                          */
 /* ------------------------------------------------------------------ */
 
+/* One task: 40 bytes, no strings of its own (a run may have millions). */
 struct rec {
 	uint64_t key;
-	size_t unit;
+	uint64_t group;       /* hash of the group name (the item's id when it has none) */
 	const char *category; /* interned, or NULL */
-	char *item, *group;
-	answer_t label, answer, rule;
-	int failed;
+	uint32_t unit;
+	signed char label, answer, rule; /* answer_t codes: 0..35 */
+	unsigned char failed, original;  /* original: an MMBench row, not a rotation */
 };
 
 /* Interned strings: suite, template and category names. */
@@ -198,6 +199,14 @@ static size_t unit_get(struct official *o, const char *suite, const char *tmpl)
 	return o->n_units - 1;
 }
 
+/* An item id below 1000000 is an original MMBench row, not a rotation. */
+static int is_original(const char *item)
+{
+	long v;
+
+	return !parse_long(item, 0, 0x7fffffffffffL, &v) && v < MMB_COPY;
+}
+
 void official_add(struct official *o, const struct sample *s)
 {
 	enum official_kind kind = official_kind_of(s->suite);
@@ -219,17 +228,18 @@ void official_add(struct official *o, const struct sample *s)
 	r = &o->recs[o->n++];
 	memset(r, 0, sizeof(*r));
 	r->key = s->key;
-	r->unit = unit_get(o, s->suite, s->tmpl);
+	r->unit = (uint32_t)unit_get(o, s->suite, s->tmpl);
 	r->category = s->category ? intern(&o->pool, s->category) : NULL;
-	r->item = xstrdup(s->item);
-	r->group = s->group ? xstrdup(s->group) : NULL;
-	r->label = s->label;
+	/* The group's name is only compared: its hash does (a collision is 2^-64). */
+	r->group = hash64_str(s->group ? s->group : s->item, HASH_SEED);
+	r->original = (unsigned char)is_original(s->item);
+	r->label = (signed char)s->label;
 	r->failed = s->error != NULL;
-	r->answer = s->answer;
-	r->rule = s->answer;
+	r->answer = (signed char)s->answer;
+	r->rule = r->answer;
 	if (kind == OFFICIAL_MME) {
 		if (!strcmp(s->format, "yesno"))
-			r->rule = r->failed ? ANS_INVALID : official_mme_rule(s->response);
+			r->rule = (signed char)(r->failed ? ANS_INVALID : official_mme_rule(s->response));
 		else
 			o->units[r->unit].rule_applies = 0;
 	}
@@ -250,11 +260,6 @@ static int cmp_str(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static const char *rec_group(const struct rec *r)
-{
-	return r->group ? r->group : r->item;
-}
-
 static int cmp_rec(const void *pa, const void *pb)
 {
 	const struct rec *a = pa, *b = pb;
@@ -264,9 +269,9 @@ static int cmp_rec(const void *pa, const void *pb)
 		return a->unit < b->unit ? -1 : 1;
 	if ((c = cmp_str(a->category, b->category)))
 		return c;
-	if ((c = strcmp(rec_group(a), rec_group(b))))
-		return c;
-	return strcmp(a->item, b->item);
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->key < b->key ? -1 : a->key > b->key;
 }
 
 static int cmp_unit(const void *pa, const void *pb)
@@ -312,7 +317,7 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 		for (size_t g = a; g < b;) {
 			size_t h = g;
 			int failed = 0, all = 1, all_ext = 1;
-			while (h < b && !strcmp(rec_group(&r[h]), rec_group(&r[g])))
+			while (h < b && r[h].group == r[g].group)
 				h++;
 			for (size_t i = g; i < h; i++) {
 				if (r[i].failed) {
@@ -357,14 +362,6 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 	}
 }
 
-/* An item id below 1000000 is an original MMBench row, not a rotation. */
-static int is_original(const char *item)
-{
-	long v;
-
-	return !parse_long(item, 0, 0x7fffffffffffL, &v) && v < MMB_COPY;
-}
-
 static void compute_mmbench(struct off_unit *u, const struct rec *r, size_t n)
 {
 	for (size_t g = 0; g < n;) {
@@ -374,8 +371,7 @@ static void compute_mmbench(struct off_unit *u, const struct rec *r, size_t n)
 		const char *l2 = official_mmbench_l2(r[g].category);
 		struct off_acc *c, *l;
 
-		while (h < n && !cmp_str(r[h].category, r[g].category) &&
-		       !strcmp(rec_group(&r[h]), rec_group(&r[g])))
+		while (h < n && !cmp_str(r[h].category, r[g].category) && r[h].group == r[g].group)
 			h++;
 		for (size_t i = g; i < h; i++) {
 			if (r[i].failed) {
@@ -384,7 +380,7 @@ static void compute_mmbench(struct off_unit *u, const struct rec *r, size_t n)
 				continue;
 			}
 			all &= r[i].answer == r[i].label;
-			if (is_original(r[i].item)) {
+			if (r[i].original) {
 				u->vanilla.n++;
 				u->vanilla.right += r[i].answer == r[i].label;
 			}
@@ -434,26 +430,22 @@ void official_finish(struct official *o)
 		return;
 	o->finished = 1;
 	/* A failed task that a later line answered is not a failure. */
-	for (size_t i = 0; i < o->n; i++) {
-		if (o->recs[i].failed && keyset_has(&o->answered, o->recs[i].key)) {
-			free(o->recs[i].item);
-			free(o->recs[i].group);
-			continue;
-		}
-		o->recs[k++] = o->recs[i];
-	}
+	for (size_t i = 0; i < o->n; i++)
+		if (!o->recs[i].failed || !keyset_has(&o->answered, o->recs[i].key))
+			o->recs[k++] = o->recs[i];
 	o->n = k;
 	/* Units in name order; records follow their unit's new place. */
 	to = xcalloc(o->n_units + 1, sizeof(*to));
 	for (size_t i = 0; i < o->n_units; i++)
 		o->units[i].failed = i; /* borrow the field to remember the old index */
-	qsort(o->units, o->n_units, sizeof(*o->units), cmp_unit);
+	if (o->n_units)
+		qsort(o->units, o->n_units, sizeof(*o->units), cmp_unit);
 	for (size_t i = 0; i < o->n_units; i++) {
 		to[o->units[i].failed] = i;
 		o->units[i].failed = 0;
 	}
 	for (size_t i = 0; i < o->n; i++)
-		o->recs[i].unit = to[o->recs[i].unit];
+		o->recs[i].unit = (uint32_t)to[o->recs[i].unit];
 	free(to);
 	u64map_release(&o->unit_at);
 	if (o->n)
@@ -481,10 +473,6 @@ void official_free(struct official *o)
 {
 	if (!o)
 		return;
-	for (size_t i = 0; i < o->n; i++) {
-		free(o->recs[i].item);
-		free(o->recs[i].group);
-	}
 	free(o->recs);
 	for (size_t i = 0; i < o->n_units; i++) {
 		free(o->units[i].sub);

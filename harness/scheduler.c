@@ -147,17 +147,24 @@ int sched_load_image(struct sched *s, struct job *j, struct image *img,
 }
 
 /* The item's options shifted left by r: option k shows original (k + r) % n. */
-static char **rotated_choices(struct job *j, size_t r)
+/*
+ * Task t's options, shifted left by its rotation r: option k shows original
+ * (k + r) % n.  Each task has its own slot, because a batch holds the
+ * requests of several tasks of one job at once.
+ */
+static char **rotated_choices(struct job *j, size_t t)
 {
-	size_t n = j->item.n_choices;
+	size_t n = j->item.n_choices, r = j->tasks[t].rotation;
+	char **slot;
 
 	if (!r)
 		return j->item.choices;
 	if (!j->rotated)
-		j->rotated = xcalloc(n, sizeof(*j->rotated));
+		j->rotated = xcalloc(j->n_tasks * n, sizeof(*j->rotated));
+	slot = j->rotated + t * n;
 	for (size_t k = 0; k < n; k++)
-		j->rotated[k] = j->item.choices[(k + r) % n];
-	return j->rotated;
+		slot[k] = j->item.choices[(k + r) % n];
+	return slot;
 }
 
 void sched_request(const struct sched *s, struct job *j, size_t k,
@@ -180,7 +187,7 @@ void sched_request(const struct sched *s, struct job *j, size_t k,
 	req->image_mime = req->image ? img->mime : NULL;
 	if (j->item.n_choices) {
 		/* A multiple-choice item brings its own options, maybe rotated. */
-		req->choices = (const char *const *)rotated_choices(j, t->rotation);
+		req->choices = (const char *const *)rotated_choices(j, k);
 		req->n_choices = j->item.n_choices;
 	} else {
 		req->choices = tpl->n_choices ? tpl->choices : NULL;
@@ -225,7 +232,7 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 			size_t n = j->item.n_choices, rot = j->tasks[k].rotation;
 			answer_t a = n
 				? extract_answer(res[k].text,
-						 (const char *const *)rotated_choices(j, rot), NULL, n)
+						 (const char *const *)rotated_choices(j, k), NULL, n)
 				: extract_answer(res[k].text, t->n_choices ? t->choices : NULL,
 						 t->choice_answer, t->n_choices);
 			/* Journal letters refer to the options as the dataset orders them. */

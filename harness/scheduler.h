@@ -44,7 +44,7 @@ struct job {
 	struct task *tasks;
 	size_t n_tasks;
 	struct image hflip;        /* the mirrored image, made by sched_load_image when needed */
-	char **rotated;            /* scratch for rotated options (n_choices entries) */
+	char **rotated;            /* rotated options, n_choices per task (borrowed strings) */
 };
 
 void job_free(struct job *j);

@@ -199,7 +199,8 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 	double tot_num[SENS_N] = { 0 }, tot_den[SENS_N] = { 0 };
 
 	memset(out, 0, sizeof(*out));
-	qsort(c->r, c->n, sizeof(*c->r), by_item);
+	if (c->n) /* qsort's pointer must not be NULL, even for no elements */
+		qsort(c->r, c->n, sizeof(*c->r), by_item);
 	while (i < c->n) {
 		size_t j = i;
 		double num[SENS_N] = { 0 }, den[SENS_N] = { 0 };
@@ -221,7 +222,9 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		i = j;
 	}
 	/* Merge the items of one image into one cluster. */
-	qsort(cl, n_cl, sizeof(*cl), by_cluster);
+	if (n_cl)
+		if (n_cl)
+			qsort(cl, n_cl, sizeof(*cl), by_cluster);
 	{
 		size_t w = 0;
 		for (size_t k = 0; k < n_cl; k++) {

@@ -37,23 +37,25 @@ enum { C_INDEX, C_QUESTION, C_HINT, C_ANSWER, C_CATEGORY, C_L2, C_IMAGE, C_N };
 static const char *const col_names[C_N] = { "index", "question", "hint", "answer",
 					    "category", "l2-category", "image" };
 
-/* Where a row's base64 image is in the file. */
+/* Where a row's base64 image is in the file (32 bytes: one per image in the file). */
 struct mmb_image {
 	off_t off;
-	size_t len;
-	int escaped;
+	uint32_t len; /* at most MMB_IMAGE_MAX */
+	uint16_t escaped, have_digest;
 	size_t line;
 	uint64_t digest;
-	int have_digest;
 };
 
-/* A selected row. */
-struct mmb_row {
+/* Where a selected row is (24 bytes per selected row: next() reads just that). */
+struct mmb_at {
 	off_t off;
+	size_t line, len;
+};
+
+/* An image reference to an index not seen yet, checked at the end of the scan. */
+struct mmb_fwd {
+	long ref;
 	size_t line;
-	size_t image; /* slot in images[] */
-	long index;
-	int n_opts;
 };
 
 /* What load_image needs of an item (its priv). */
@@ -80,18 +82,20 @@ struct mmbench {
 	size_t n_cols;
 	struct mmb_image *images;
 	size_t n_images, cap_images;
-	struct mmb_row *rows;
-	size_t n_rows, cap_rows;
+	struct u64map image_at; /* row index -> images[] slot + 1 */
 	int has_copies, circular, generate;
-	size_t n_items;
+	size_t n_rows, n_items, sum_opts; /* selected rows; items; their options */
+	struct mmb_at *at;                /* the selected rows' starts */
+	size_t next_at;
 	struct names want_cat, want_l2; /* explicit selection, or the suite's default */
 	struct names categories;        /* every category seen: item->category points here */
 	uint64_t digest;
-	/* next() */
+	/* next(): a second pass over the rows, in order */
 	struct tsv t;
 	int t_open;
-	size_t next_row;
-	int rot, n_rot;
+	long cur_index;
+	size_t cur_image, cur_line;
+	int cur_opts, rot, n_rot;
 	struct buf f[C_N], opt[26];
 	struct tsv_field fields[MMB_MAX_COLS];
 };
@@ -123,12 +127,32 @@ static void b64_init(void)
 
 int b64_decode(const char *in, size_t n, unsigned char *out, size_t *out_len)
 {
+	const unsigned char *p = (const unsigned char *)in;
 	uint32_t acc = 0;
-	size_t o = 0, k = 0, pad = 0;
+	size_t o = 0, k = 0, pad = 0, i = 0;
 
 	pthread_once(&b64_once, b64_init);
-	for (size_t i = 0; i < n; i++) {
-		int v = b64_val[(unsigned char)in[i]];
+	while (i < n) {
+		int v;
+		/* Four plain characters at a time: the whole of a well-formed image. */
+		if (!k && !pad) {
+			while (i + 4 <= n) {
+				int a = b64_val[p[i]], b = b64_val[p[i + 1]], c = b64_val[p[i + 2]],
+				    d = b64_val[p[i + 3]];
+				uint32_t w;
+				if ((a | b | c | d) < 0)
+					break;
+				w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+				out[o] = (unsigned char)(w >> 16);
+				out[o + 1] = (unsigned char)(w >> 8);
+				out[o + 2] = (unsigned char)w;
+				o += 3;
+				i += 4;
+			}
+			if (i >= n)
+				break;
+		}
+		v = b64_val[p[i++]];
 		if (v >= 0 && !pad) {
 			acc = acc << 6 | (uint32_t)v;
 			if (++k == 4) {
@@ -233,7 +257,8 @@ static void mmb_free(struct mmbench *m)
 	names_release(&m->want_l2);
 	names_release(&m->categories);
 	free(m->images);
-	free(m->rows);
+	free(m->at);
+	u64map_release(&m->image_at);
 	free(m->path);
 	free(m);
 }
@@ -354,6 +379,30 @@ static int selected(struct mmbench *m, const char *cat, const char *l2)
 	return c || l;
 }
 
+/* The image slot of the row `index` (an image of its own), or -1. */
+static long image_slot(const struct mmbench *m, long index)
+{
+	uint64_t v;
+
+	return u64map_get(&m->image_at, (uint64_t)index, &v) ? (long)v - 1 : -1;
+}
+
+/* The image a row uses: its own (len > 64) or the row its short field names. */
+static int row_image(const struct mmbench *m, const struct tsv_field *img, long index,
+		     size_t line, long *ref, char *err)
+{
+	if (img->len > 64) {
+		*ref = index;
+		return 0;
+	}
+	/* VLMEvalKit: a short image field is the index of the row it shares. */
+	if (parse_long(img->head, 0, 0x7fffffffffffL, ref))
+		return err_set(err, VSR_EDATA,
+			       "%s:%zu: image '%s' is neither base64 data nor the index of another row",
+			       m->path, line, img->head);
+	return 0;
+}
+
 /* The option index of an answer such as "B" (spaces ignored), or -1. */
 static int answer_index(const char *s)
 {
@@ -367,14 +416,82 @@ static int answer_index(const char *s)
 	return *s - 'A';
 }
 
-/* Pass 1: every row checked, the image map and the selected rows kept. */
+static void add_image(struct mmbench *m, long index, const struct tsv_field *img, size_t line)
+{
+	struct mmb_image *im;
+
+	if (m->n_images == m->cap_images) {
+		m->cap_images = m->cap_images ? m->cap_images + m->cap_images / 2 : 256;
+		m->images = xrealloc(m->images, m->cap_images * sizeof(*m->images));
+	}
+	im = &m->images[m->n_images++];
+	memset(im, 0, sizeof(*im));
+	im->off = img->off;
+	im->len = (uint32_t)img->len;
+	im->escaped = (uint16_t)img->escaped;
+	im->line = line;
+	u64map_put(&m->image_at, (uint64_t)index, m->n_images);
+}
+
+/*
+ * Selected rows whose image is another row's that was not selected (or comes
+ * later): one more pass, keeping only those images.  Rare: a circular copy has
+ * its original's category.
+ */
+static int resolve_refs(struct mmbench *m, const struct mmb_fwd *fwd, size_t n_fwd, char *err)
+{
+	struct u64map want = U64MAP_INIT;
+	struct buf idx = BUF_INIT;
+	struct tsv t;
+	size_t nf, line, missing = 0;
+	off_t off;
+	int r;
+
+	for (size_t i = 0; i < n_fwd; i++)
+		if (image_slot(m, fwd[i].ref) < 0) {
+			u64map_put(&want, (uint64_t)fwd[i].ref, 1);
+			missing++;
+		}
+	if (!missing)
+		return 0;
+	if ((r = tsv_open(&t, m->path, err)))
+		goto out;
+	buf_init(&idx, MMB_SHORT_MAX);
+	r = tsv_row(&t, m->fields, m->n_cols, &nf, &off, &line, err); /* the header */
+	m->fields[m->col[C_INDEX]].text = &idx;
+	while (r == 1 && (r = tsv_row(&t, m->fields, m->n_cols, &nf, &off, &line, err)) == 1) {
+		const struct tsv_field *img = &m->fields[m->col[C_IMAGE]];
+		uint64_t v;
+		long index;
+
+		if (parse_index(m, idx.ptr, line, &index, err)) {
+			r = VSR_EDATA;
+			break;
+		}
+		if (img->len > 64 && u64map_get(&want, (uint64_t)index, &v) && v &&
+		    image_slot(m, index) < 0)
+			add_image(m, index, img, line);
+	}
+	m->fields[m->col[C_INDEX]].text = NULL;
+	tsv_close(&t);
+out:
+	buf_release(&idx);
+	u64map_release(&want);
+	return r < 0 || r > 1 ? r : 0;
+}
+
+/* Pass 1: every row checked; kept are the counts and what the selected rows need. */
 static int scan(struct mmbench *m, char *err)
 {
 	struct tsv t;
-	struct buf idx = BUF_INIT, cat = BUF_INIT, l2 = BUF_INIT;
-	struct u64map by_index = U64MAP_INIT; /* index -> image slot + 1, or 0: a reference */
-	long *refs = NULL; /* per selected row: the index whose image it uses */
-	size_t nf, line;
+	struct buf idx = BUF_INIT, cat = BUF_INIT, l2 = BUF_INIT, dig = BUF_INIT;
+	/*
+	 * Only the selected rows leave a trace (their start, their image, their
+	 * index for duplicates), so memory follows the questions asked, not the file.
+	 */
+	struct keyset seen = KEYSET_INIT;
+	struct mmb_fwd *fwd = NULL;       /* references to an image not seen yet */
+	size_t n_fwd = 0, nf, line;
 	off_t off;
 	int r;
 
@@ -393,8 +510,7 @@ static int scan(struct mmbench *m, char *err)
 	while ((r = tsv_row(&t, m->fields, m->n_cols, &nf, &off, &line, err)) == 1) {
 		const struct tsv_field *img = &m->fields[m->col[C_IMAGE]];
 		const char *l2s = m->col[C_L2] >= 0 ? l2.ptr : NULL;
-		long index, ref = -1;
-		uint64_t prev;
+		long index, ref;
 		int n_opts = 0;
 
 		r = 0;
@@ -407,40 +523,18 @@ static int scan(struct mmbench *m, char *err)
 		}
 		if ((r = parse_index(m, idx.ptr, line, &index, err)))
 			break;
-		if (u64map_get(&by_index, (uint64_t)index, &prev)) {
-			r = err_set(err, VSR_EDATA, "%s:%zu: index %ld appears twice", m->path, line,
-				    index);
-			break;
-		}
 		if (index >= MMB_COPY)
 			m->has_copies = 1;
 		if (!img->len) {
 			r = err_set(err, VSR_EDATA, "%s:%zu: empty image field", m->path, line);
 			break;
 		}
-		if (img->len > 64) {
-			struct mmb_image *im;
-			if (m->n_images == m->cap_images) {
-				m->cap_images = m->cap_images ? m->cap_images * 2 : 1024;
-				m->images = xrealloc(m->images, m->cap_images * sizeof(*m->images));
-			}
-			im = &m->images[m->n_images++];
-			memset(im, 0, sizeof(*im));
-			im->off = img->off;
-			im->len = img->len;
-			im->escaped = img->escaped;
-			im->line = line;
-			u64map_put(&by_index, (uint64_t)index, m->n_images);
-		} else {
-			/* VLMEvalKit: a short image field is the index of the row it shares. */
-			if (parse_long(img->head, 0, 0x7fffffffffffL, &ref)) {
-				r = err_set(err, VSR_EDATA,
-					    "%s:%zu: image '%s' is neither base64 data nor the index of "
-					    "another row",
-					    m->path, line, img->head);
-				break;
-			}
-			u64map_put(&by_index, (uint64_t)index, 0);
+		if ((r = row_image(m, img, index, line, &ref, err)))
+			break;
+		if (img->len > MMB_IMAGE_MAX) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: image larger than %zu bytes of base64",
+				    m->path, line, MMB_IMAGE_MAX);
+			break;
 		}
 		if (!category_intern(m, cat.ptr, m->path, line, err)) {
 			r = VSR_EDATA;
@@ -448,6 +542,11 @@ static int scan(struct mmbench *m, char *err)
 		}
 		if (!selected(m, cat.ptr, l2s) || (!m->circular && index >= MMB_COPY))
 			continue;
+		if (!keyset_add(&seen, (uint64_t)index)) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: index %ld appears twice", m->path, line,
+				    index);
+			break;
+		}
 		if ((r = count_options(m, m->fields, line, &n_opts, err)))
 			break;
 		{
@@ -460,37 +559,45 @@ static int scan(struct mmbench *m, char *err)
 				break;
 			}
 		}
-		if (m->n_rows == m->cap_rows) {
-			m->cap_rows = m->cap_rows ? m->cap_rows * 2 : 256;
-			m->rows = xrealloc(m->rows, m->cap_rows * sizeof(*m->rows));
-			refs = xrealloc(refs, m->cap_rows * sizeof(*refs));
+		if (img->len > 64) {
+			add_image(m, index, img, line);
+		} else if (image_slot(m, ref) < 0) {
+			fwd = xrealloc(fwd, (n_fwd + 1) * sizeof(*fwd));
+			fwd[n_fwd].ref = ref;
+			fwd[n_fwd++].line = line;
 		}
-		m->rows[m->n_rows].off = off;
-		m->rows[m->n_rows].line = line;
-		m->rows[m->n_rows].index = index;
-		m->rows[m->n_rows].n_opts = n_opts;
-		refs[m->n_rows] = ref >= 0 ? ref : index;
+		if (!(m->n_rows & (m->n_rows - 1))) /* a power of two: grow */
+			m->at = xrealloc(m->at, (m->n_rows ? 2 * m->n_rows : 1) * sizeof(*m->at));
+		m->at[m->n_rows].off = off;
+		m->at[m->n_rows].line = line;
+		m->at[m->n_rows].len = (size_t)(tsv_tell(&t) - off);
 		m->n_rows++;
-		/* The content digest: what defines the selected items, image lengths included. */
-		m->digest = hash64(&index, sizeof(index), m->digest);
-		m->digest = hash64(&img->len, sizeof(img->len), m->digest);
-		for (size_t k = 0; k < m->n_cols; k++)
-			m->digest = hash64(&m->fields[k].len, sizeof(size_t),
-					   hash64(m->fields[k].head, m->fields[k].head_len, m->digest));
+		m->sum_opts += (size_t)n_opts;
+		/*
+		 * The content digest: what defines the selected items (each field's length
+		 * and first bytes), in one hash per row.
+		 */
+		buf_reset(&dig);
+		buf_add(&dig, &index, sizeof(index));
+		for (size_t k = 0; k < m->n_cols; k++) {
+			buf_add(&dig, &m->fields[k].len, sizeof(size_t));
+			buf_add(&dig, m->fields[k].head, m->fields[k].head_len);
+		}
+		m->digest = hash64(dig.ptr, dig.len, m->digest);
 	}
 	if (r)
 		goto out;
-	/* Image references may point forward: resolve them now. */
-	for (size_t i = 0; i < m->n_rows; i++) {
-		uint64_t slot = 0;
-		if (!u64map_get(&by_index, (uint64_t)refs[i], &slot) || !slot) {
+	/* References to rows further down, or to rows not selected: found now. */
+	if (n_fwd && (r = resolve_refs(m, fwd, n_fwd, err)))
+		goto out;
+	for (size_t i = 0; i < n_fwd; i++) {
+		if (image_slot(m, fwd[i].ref) < 0) {
 			r = err_set(err, VSR_EDATA,
 				    "%s:%zu: the image refers to index %ld, which is not a row with "
 				    "an image",
-				    m->path, m->rows[i].line, refs[i]);
+				    m->path, fwd[i].line, fwd[i].ref);
 			goto out;
 		}
-		m->rows[i].image = (size_t)slot - 1;
 	}
 	for (size_t i = 0; i < m->want_cat.n; i++)
 		if (!m->want_cat.hits[i]) {
@@ -515,11 +622,12 @@ static int scan(struct mmbench *m, char *err)
 out:
 	for (size_t i = 0; i < MMB_MAX_COLS; i++)
 		m->fields[i].text = NULL;
-	free(refs);
-	u64map_release(&by_index);
+	free(fwd);
+	keyset_release(&seen);
 	buf_release(&idx);
 	buf_release(&cat);
 	buf_release(&l2);
+	buf_release(&dig);
 	tsv_close(&t);
 	return r;
 }
@@ -583,8 +691,7 @@ static int mmb_open_named(const char *suite, const char *const *default_cats,
 	if ((r = scan(m, err)))
 		goto fail;
 	m->generate = m->circular && !m->has_copies;
-	for (size_t i = 0; i < m->n_rows; i++)
-		m->n_items += m->generate ? (size_t)m->rows[i].n_opts : 1;
+	m->n_items = m->generate ? m->sum_opts : m->n_rows;
 	m->digest = hash64(&m->generate, sizeof(m->generate), m->digest);
 	m->fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (m->fd < 0 || (r = tsv_open(&m->t, m->path, err))) {
@@ -632,6 +739,27 @@ static int read_at(int fd, void *p, size_t n, off_t off)
 	return 0;
 }
 
+/*
+ * A 64-bit digest of an image's text, in four independent lanes so that the
+ * producer thread, which digests every image before its tasks are keyed,
+ * goes at memory speed rather than at one multiply chain's.
+ */
+static uint64_t digest_text(const unsigned char *p, size_t n)
+{
+	uint64_t h[4] = { HASH_SEED, HASH_SEED ^ 0x5555555555555555ULL, ~HASH_SEED,
+			  HASH_SEED + 0x2545f4914f6cdd1dULL };
+	size_t len = n;
+
+	for (; n >= 32; p += 32, n -= 32)
+		for (int j = 0; j < 4; j++) {
+			uint64_t w;
+			memcpy(&w, p + 8 * j, 8);
+			h[j] = (h[j] ^ w) * 0xd6e8feb86659fd93ULL;
+			h[j] ^= h[j] >> 29;
+		}
+	return hash64(h, sizeof(h), hash64(p, n, HASH_SEED ^ (uint64_t)len));
+}
+
 static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 {
 	char *b;
@@ -647,58 +775,101 @@ static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 		return err_set(err, VSR_EDATA, "cannot read %s: %s", m->path, strerror(errno));
 	}
 	/* The stored base64 text identifies the image bytes it decodes to. */
-	im->digest = hash64(b, im->len, HASH_SEED);
+	im->digest = digest_text((const unsigned char *)b, im->len);
 	im->have_digest = 1;
 	free(b);
 	return 0;
 }
 
-static int read_row(struct mmbench *m, const struct mmb_row *row, char *err)
+/* Case-insensitive, without counting (the scan counted). */
+static int names_has(const struct names *ns, const char *s)
 {
-	size_t nf, line;
-	off_t off;
-	int r;
+	for (size_t i = 0; i < ns->n; i++)
+		if (!strcasecmp(ns->v[i], s))
+			return 1;
+	return 0;
+}
 
-	if ((r = tsv_seek(&m->t, row->off, row->line, err)))
-		return r;
-	r = tsv_row(&m->t, m->fields, m->n_cols, &nf, &off, &line, err);
-	if (r == 1 && nf == m->n_cols)
-		return 0;
-	if (r == 1 || r == 0) /* the file changed since open() */
-		return err_set(err, VSR_EDATA, "%s:%zu: the row changed while the suite was open",
-			       m->path, row->line);
-	return r;
+/*
+ * The next selected row into the capture buffers: 1, 0 at the end.  It seeks
+ * to the rows the scan selected, so rows of other categories are not parsed
+ * again (a seek within the read buffer costs nothing).
+ */
+static int next_row(struct mmbench *m, char *err)
+{
+	for (;;) {
+		const char *l2 = m->col[C_L2] >= 0 ? m->f[C_L2].ptr : NULL;
+		size_t nf, line;
+		off_t off;
+		long index, ref, slot;
+		int n_opts, r;
+
+		if (m->next_at >= m->n_rows)
+			return 0;
+		{
+			/* Read this row and the selected rows that follow it closely, in one go. */
+			const struct mmb_at *a = &m->at[m->next_at];
+			off_t end = a->off + (off_t)a->len;
+			for (size_t j = m->next_at + 1;
+			     !tsv_buffered(&m->t, a->off) && j < m->n_rows && m->at[j].off - end <= 4096 &&
+			     m->at[j].off + (off_t)m->at[j].len - a->off <= (1 << 20);
+			     j++)
+				end = m->at[j].off + (off_t)m->at[j].len;
+			if ((r = tsv_seek_row(&m->t, a->off, a->line, (size_t)(end - a->off), err)))
+				return r;
+		}
+		m->next_at++;
+		r = tsv_row(&m->t, m->fields, m->n_cols, &nf, &off, &line, err);
+		if (r == 0)
+			return err_set(err, VSR_EDATA, "%s: the file changed while the suite was open",
+				       m->path);
+		if (r != 1)
+			return r;
+		/* The first pass checked every row: a difference means the file changed. */
+		if (nf != m->n_cols || parse_index(m, m->f[C_INDEX].ptr, line, &index, err))
+			return err_set(err, VSR_EDATA, "%s:%zu: the row changed while the suite was open",
+				       m->path, line);
+		if ((m->want_cat.n || m->want_l2.n) && !names_has(&m->want_cat, m->f[C_CATEGORY].ptr) &&
+		    !(l2 && names_has(&m->want_l2, l2)))
+			continue;
+		if (!m->circular && index >= MMB_COPY)
+			continue;
+		if ((r = count_options(m, m->fields, line, &n_opts, err)) ||
+		    (r = row_image(m, &m->fields[m->col[C_IMAGE]], index, line, &ref, err)))
+			return r;
+		if ((slot = image_slot(m, ref)) < 0 || answer_index(m->f[C_ANSWER].ptr) >= n_opts)
+			return err_set(err, VSR_EDATA, "%s:%zu: the row changed while the suite was open",
+				       m->path, line);
+		m->cur_index = index;
+		m->cur_image = (size_t)slot;
+		m->cur_line = line;
+		m->cur_opts = n_opts;
+		m->rot = 0;
+		m->n_rot = m->generate ? n_opts : 1;
+		return 1;
+	}
 }
 
 static int mmb_next(void *priv, struct item *it, char *err)
 {
 	struct mmbench *m = priv;
-	const struct mmb_row *row;
 	struct mmb_image *im;
 	struct mmb_imgref *ref;
 	int r, n, ans;
 	char idbuf[32];
 
-	if (m->rot >= m->n_rot) {
-		if (m->next_row >= m->n_rows)
-			return 0;
-		if ((r = read_row(m, &m->rows[m->next_row], err)))
-			return r;
-		m->next_row++;
-		m->rot = 0;
-		m->n_rot = m->generate ? m->rows[m->next_row - 1].n_opts : 1;
-	}
-	row = &m->rows[m->next_row - 1];
-	im = &m->images[row->image];
+	if (m->rot >= m->n_rot && (r = next_row(m, err)) != 1)
+		return r;
+	im = &m->images[m->cur_image];
 	if ((r = image_digest(m, im, err)))
 		return r;
-	n = row->n_opts;
+	n = m->cur_opts;
 	ans = answer_index(m->f[C_ANSWER].ptr);
 	memset(it, 0, sizeof(*it));
 	it->suite = m->suite;
-	snprintf(idbuf, sizeof(idbuf), "%ld", row->index + (long)m->rot * MMB_COPY);
+	snprintf(idbuf, sizeof(idbuf), "%ld", m->cur_index + (long)m->rot * MMB_COPY);
 	it->id = xstrdup(idbuf);
-	snprintf(idbuf, sizeof(idbuf), "%ld", row->index % MMB_COPY);
+	snprintf(idbuf, sizeof(idbuf), "%ld", m->cur_index % MMB_COPY);
 	it->group = xstrdup(idbuf);
 	it->question = xstrdup(m->f[C_QUESTION].ptr);
 	if (m->col[C_HINT] >= 0 && m->f[C_HINT].len)
@@ -709,7 +880,7 @@ static int mmb_next(void *priv, struct item *it, char *err)
 	for (int j = 0; j < n; j++)
 		it->choices[j] = xstrdup(m->opt[(j + m->rot) % n].ptr);
 	it->label = ANS_LETTER((ans - m->rot + n) % n);
-	it->category = category_intern(m, m->f[C_CATEGORY].ptr, m->path, row->line, err);
+	it->category = category_intern(m, m->f[C_CATEGORY].ptr, m->path, m->cur_line, err);
 	if (!it->category) {
 		item_release(it);
 		return VSR_EDATA;

@@ -15,12 +15,14 @@
  *                    (index + k*1000000) or generated when it has none; off
  *                    asks the originals only
  *
- * The file is streamed twice and never held: open() scans every row (column
- * count, quotes, duplicate indices, image references) keeping only an
- * index -> image location map and the offsets of the selected rows; next()
- * seeks to those rows; load_image() reads one base64 image with pread and
- * decodes it.  Items are "<index>" (a rotation k is index + k*1000000, as in
- * the files), grouped by index % 1000000, category = the row's category.
+ * The file is streamed, never held: open() scans every row (column count,
+ * quotes, options, answers, image references) and keeps, for the selected
+ * rows only, where each row and its base64 image are (about 60 bytes a row;
+ * an image another row refers to is found by a further pass only when that
+ * row is not selected); next() reads just those rows; load_image() reads one
+ * image with pread and decodes it.  Items are "<index>" (a rotation k is
+ * index + k*1000000, as in the files), grouped by index % 1000000,
+ * category = the row's category.
  */
 #ifndef VSR_MMBENCH_H
 #define VSR_MMBENCH_H

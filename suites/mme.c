@@ -748,8 +748,13 @@ static int mme_inspect_named(const char *suite, const struct suite_config *cfg, 
 	c.n_image_dirs = 0;
 	m->suite = suite;
 	r = load_all(m, &c, err);
-	if (!r)
-		fprintf(fp, "%zu questions about %zu images: %s\n", m->n, m->images, m->sources.ptr);
+	if (!r) {
+		/* The first source stands for the others: they sit side by side. */
+		const char *first = strstr(m->sources.ptr, " from ");
+		size_t n = first ? strcspn(first + 6, ";") : 0;
+		fprintf(fp, "%zu questions about %zu images (first from %.*s)\n", m->n, m->images,
+			(int)n, first ? first + 6 : "");
+	}
 	mme_free(m);
 	return r;
 }

@@ -88,7 +88,9 @@ static char *str_or_num(const cJSON *v)
 
 	if (cJSON_IsString(v))
 		return xstrdup(v->valuestring);
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble) {
+	/* In range before the cast: converting 1e300 to an integer is undefined. */
+	if (cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18 &&
+	    v->valuedouble == (double)(long long)v->valuedouble) {
 		snprintf(tmp, sizeof(tmp), "%lld", (long long)v->valuedouble);
 		return xstrdup(tmp);
 	}
@@ -97,7 +99,8 @@ static char *str_or_num(const cJSON *v)
 
 static int get_long(const cJSON *v, long *out)
 {
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble) {
+	if (cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18 &&
+	    v->valuedouble == (double)(long)v->valuedouble) {
 		*out = (long)v->valuedouble;
 		return 0;
 	}

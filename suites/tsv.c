@@ -42,10 +42,25 @@ void tsv_close(struct tsv *t)
 	t->fd = -1;
 }
 
+off_t tsv_tell(const struct tsv *t)
+{
+	return t->buf_off + (off_t)t->pos;
+}
+
+int tsv_buffered(const struct tsv *t, off_t off)
+{
+	return off >= t->buf_off && off < t->buf_off + (off_t)t->end;
+}
+
 int tsv_seek(struct tsv *t, off_t off, size_t line, char *err)
 {
+	return tsv_seek_row(t, off, line, 0, err);
+}
+
+int tsv_seek_row(struct tsv *t, off_t off, size_t line, size_t len, char *err)
+{
 	/* Rows are mostly visited in file order: stay in the buffer when it holds the row. */
-	if (off >= t->buf_off && off < t->buf_off + (off_t)t->end) {
+	if (tsv_buffered(t, off)) {
 		t->pos = (size_t)(off - t->buf_off);
 		t->line = line;
 		return 0;
@@ -56,6 +71,7 @@ int tsv_seek(struct tsv *t, off_t off, size_t line, char *err)
 	t->pos = t->end = 0;
 	t->eof = 0;
 	t->line = line;
+	t->next_read = len;
 	return 0;
 }
 
@@ -67,7 +83,8 @@ static int fill(struct tsv *t, char *err)
 	t->buf_off += (off_t)t->end;
 	t->pos = t->end = 0;
 	for (;;) {
-		ssize_t n = read(t->fd, t->buf, t->cap);
+		size_t want = t->next_read && t->next_read < t->cap ? t->next_read : t->cap;
+		ssize_t n = read(t->fd, t->buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -76,6 +93,7 @@ static int fill(struct tsv *t, char *err)
 			t->eof = 1;
 			return 0;
 		}
+		t->next_read = 0; /* a row longer than announced goes on with whole buffers */
 		t->end = (size_t)n;
 		return 1;
 	}

@@ -40,12 +40,22 @@ struct tsv {
 	off_t buf_off; /* file offset of buf[0] */
 	size_t line;   /* line number of buf[pos] */
 	int eof;
+	size_t next_read; /* bytes the next refill reads (0: a whole buffer) */
 };
 
 /* VSR_EDATA when the file cannot be opened. */
 int tsv_open(struct tsv *t, const char *path, char *err);
 /* Goes to a row start found earlier (tsv_row's row_off and row_line). */
 int tsv_seek(struct tsv *t, off_t off, size_t line, char *err);
+/*
+ * The same for a row known to be len bytes long (tsv_tell after it minus its
+ * start): a seek outside the buffer then reads that much, not a whole buffer.
+ */
+int tsv_seek_row(struct tsv *t, off_t off, size_t line, size_t len, char *err);
+/* The file offset the next row starts at (or a blank line before it). */
+off_t tsv_tell(const struct tsv *t);
+/* 1 when the byte at off is in the read buffer (a seek there reads nothing). */
+int tsv_buffered(const struct tsv *t, off_t off);
 /*
  * Reads one row.  Field k < nf is described in f[k] (captured into
  * f[k].text when that is not NULL; its max applies); further fields are

@@ -149,6 +149,8 @@ int vsr_split_caption(const char *cap, const char *rel, char **subj, char **obj)
 		a = strchr(a, ' ') + 1;
 	else if (starts_word(a, "a"))
 		a += 2;
+	if (a > cap + at)
+		return -1; /* "The on x.": the article ran into the relation, no subject */
 	alen = (size_t)(cap + at - a);
 	/* "The car is", "The cats are", "The car has" ... */
 	for (const char *const *v = (const char *const[]){ " is", " are", " has", " have", NULL }; *v; v++) {

@@ -81,4 +81,27 @@ if [ -d "$D/vsr/data/splits" ]; then
 	# Relations without a converse are counted, not silently dropped.
 	expect_err "items have no converse variant"
 fi
+# -p circular on a multiple-choice suite: every rotation asked, the prompt's
+# options rotated like the request's, answers mapped back to the dataset's
+# letters.  mcq_pick answers the option starting with "ok" unless the first
+# option is a "trap" (then A).  By hand: item 1's rotation puts the trap
+# first -> answers differ between its 2 rotations (share 1); items 2 and 3
+# are right in every rotation (share 0) -> language 1/3, consistency 2/3.
+for i in 1 2 3; do "$VSR_BUILD/tests/mkimage" "m$i.png" 16 16 "$i"; done
+mkdir -p mm/mmbench
+{
+	printf 'index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\timage\tsource\tl2-category\tcomment\tsplit\n'
+	printf '1\tWhere?\t\tok left\ttrap right\t\t\tA\tspatial_relationship\t%s\tx\tl2\t\tdev\n' "$(base64 -w0 m1.png)"
+	printf '2\tWhich?\t\tok lamp\ttable\trug\t\tA\tspatial_relationship\t%s\tx\tl2\t\tdev\n' "$(base64 -w0 m2.png)"
+	printf '3\tLeft?\t\tno\tok yes\t\t\tB\tspatial_relationship\t%s\tx\tl2\t\tdev\n' "$(base64 -w0 m3.png)"
+} >mm/mmbench/MMBench_DEV_EN.tsv
+expect_exit 0 "$V" run -s mmbench -S category=spatial_relationship -S circular=off --data mm -m "lib:$ADAPTERS/mcq_pick.so" -p circular -q -o circ
+[ "$(wc -l <circ/samples.jsonl)" = 7 ] || fail "circular: 2 + 3 + 2 rotations expected"
+jq -e -s 'map(select(.item == "2" and .variant == "rot1"))[0].prompt | test("A. table\nB. rug\nC. ok lamp")' \
+	circ/samples.jsonl >/dev/null || fail "circular: the prompt's options are not rotated"
+jq -e -s 'map(select(.item == "2")) | all(.answer == "A" and .correct)' circ/samples.jsonl >/dev/null ||
+	fail "circular: answers not mapped back to the dataset's letters"
+jq -e '.suites.mmbench.sensitivity | (.language.value * 3 | round) == 1
+	and (.consistency.value * 3 | round) == 2' circ/report.json >/dev/null ||
+	fail "circular sensitivity: $(jq -c '.suites.mmbench.sensitivity' circ/report.json)"
 echo ok

@@ -7,6 +7,8 @@ writes one JSON response per line on stdout.  Python 3 stdlib only.
                   [--reverse] [--log FILE]
 
 --die-after N   exit with status 3 after answering N requests
+--once FILE     ... only when FILE does not exist yet (it is created): a crash
+                that the next run of the same command does not meet
 --retry-first   answer {"error":..., "retry": true} the first time an id is seen
 --noise         print a non-JSON line to stdout first (a stray print())
 --reverse       answer requests read together in reverse order (ids, not order, match)
@@ -50,11 +52,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin")
     ap.add_argument("--die-after", type=int, default=-1)
+    ap.add_argument("--once")
     ap.add_argument("--retry-first", action="store_true")
     ap.add_argument("--noise", action="store_true")
     ap.add_argument("--reverse", action="store_true")
     ap.add_argument("--log")
     a = ap.parse_args()
+    if a.once:
+        if os.path.exists(a.once):
+            a.die_after = -1
+        else:
+            open(a.once, "w").close()
     model = plugin.load(a.plugin)
     seen = set()
     answered = 0
@@ -65,7 +73,7 @@ def main():
     while not eof or pending:
         if not eof:
             # --reverse holds answers while more requests keep arriving.
-            wait = 0.05 if (a.reverse and pending) else None
+            wait = 0.005 if (a.reverse and pending) else None
             ready, _, _ = select.select([0], [], [], wait)
             if ready:
                 chunk = os.read(0, 1 << 20)

@@ -21,13 +21,15 @@ Faults, so the tests can script misbehaviour per request:
 Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
 429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
 Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
-500, 502, 503, 400 (an error body), 400echo (an error body quoting the
-credentials it received), 401, notjson (200 with HTML), truncate (200 with a
+400 (an error body), 400echo (an error body quoting the credentials it
+received), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
-"fault","body_sha"} with time.monotonic() stamps taken by this server.
+"fault","body_sha"} with time.monotonic() stamps taken by this server; a
+request still being served has status null and no t_sent; status 0 is a
+dropped connection, -1 a client that left before the reply.
 """
 import argparse
 import base64
@@ -253,12 +255,18 @@ class Handler(BaseHTTPRequestHandler):
             return
         fault, rec["body_sha"] = pick_fault(raw)
         rec["fault"] = fault
-        status = self.serve(raw, fault)
-        rec["status"] = status
-        rec["t_sent"] = time.monotonic()
+        rec["status"] = None  # logged on arrival: a test can wait for a request in progress
         with LOCK:
             rec["i"] = len(LOG)
             LOG.append(rec)
+        try:
+            status = self.serve(raw, fault)
+        except (BrokenPipeError, ConnectionResetError):
+            status = -1  # the client gave up (e.g. its timeout) before the reply
+            self.close_connection = True
+        with LOCK:
+            rec["status"] = status
+            rec["t_sent"] = time.monotonic()
 
     def serve(self, raw, fault):
         kind, arg = (fault.split(":", 1) + [None])[:2] if fault else (None, None)
@@ -279,9 +287,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(429, {"error": {"message": "Rate limit reached (fake)",
                                            "type": "rate_limit"}}, hdr)
             return 429
-        elif kind in ("500", "502", "503", "401"):
-            self.send_json(int(kind), {"error": {"message": "fake %s" % kind}})
-            return int(kind)
         elif kind == "400":
             self.send_json(400, {"error": {"message": "Invalid image: fake rejection",
                                            "type": "invalid_request_error"}})
@@ -292,6 +297,9 @@ class Handler(BaseHTTPRequestHandler):
                                             "api-key"))
             self.send_json(400, {"error": {"message": "bad request; you sent %s" % got}})
             return 400
+        elif kind and kind.isdigit():  # 401, 408, 409, 500, 502, 503 ...
+            self.send_json(int(kind), {"error": {"message": "fake %s" % kind}})
+            return int(kind)
         for pat, parse_in, make_out in ROUTES:
             if pat.match(self.path):
                 break

@@ -10,9 +10,11 @@ trap 'for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$T"'
 # A sanitizer-built plug-in needs its runtime preloaded into python.
 plugin_env() {
 	local libs
-	libs=$(ldd "$GEOMETRY" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ {print $3}' | tr '\n' ' ')
+	# ':'-separated: the caller splits this line into words for env.  The
+	# caller's ASAN_OPTIONS (make asan's log_path) are kept; python leaks by design.
+	libs=$(ldd "$GEOMETRY" 2>/dev/null | awk '/lib(asan|ubsan)\.so/ {print $3}' | paste -sd:)
 	if [ -n "$libs" ]; then
-		echo "LD_PRELOAD=$libs ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0"
+		echo "LD_PRELOAD=$libs ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0:verify_asan_link_order=0"
 	fi
 }
 
@@ -50,5 +52,6 @@ dead_port() {
 
 # answers DIR: "item template -> response answer" per task, sorted (keys differ between models).
 answers() { jq -r '[.item, .template, .response, .answer] | @tsv' "$1/samples.jsonl" | sort; }
-# The report without the run description (which names the model).
-report_body() { jq -S 'del(.run)' "$1/report.json"; }
+# The report without the run description (which names the model) and the
+# journal line counts (a healed run keeps its old error lines).
+report_body() { jq -S 'del(.run, .journal_lines, .duplicate_lines)' "$1/report.json"; }

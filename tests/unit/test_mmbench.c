@@ -360,6 +360,25 @@ static void test_generated(void **state)
 		fail_msg("%s", err);
 	check_items(&mmbench_spatial_ops, priv, want, sizeof(want) / sizeof(want[0]));
 	mmbench_spatial_ops.close(priv);
+	/* A selected row sharing the image of a row that is not selected, further down. */
+	{
+		static const struct row shared[] = {
+			{ "243", "How does it feel?", "", "happy", "sad", "angry", "calm", "D", "image_emotion", "245", "coarse_perception" },
+			{ "245", "Which is left?", "", "a", "b", "", "", "A", "spatial_relationship", "png1", FPC },
+		};
+		static const struct want w[] = {
+			{ "243", "243", "D", { "happy", "sad", "angry", "calm" }, "image_emotion", 1 },
+			{ "1000243", "243", "C", { "sad", "angry", "calm", "happy" }, "image_emotion", 1 },
+			{ "2000243", "243", "B", { "angry", "calm", "happy", "sad" }, "image_emotion", 1 },
+			{ "3000243", "243", "A", { "calm", "happy", "sad", "angry" }, "image_emotion", 1 },
+		};
+		struct kv o = { "category", "image_emotion" };
+		write_rows(path, shared, 2, "\n");
+		if (open_mmb(&mmbench_ops, &o, 1, &priv, err))
+			fail_msg("%s", err);
+		check_items(&mmbench_ops, priv, w, 4);
+		mmbench_ops.close(priv);
+	}
 }
 
 /* The prompt of mc01: LLaVA's MMBench prompt. */

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Secrets stay secret: the API key (a random marker) reaches the server but no
+# file of the run directory, no output and no error message, even when the
+# server quotes it back; -M api_key=... and credentials in a URL are refused.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+KEY="sk-proj-$RANDOM$RANDOM$RANDOM-secret-marker"
+COMMON=(-S count=12 -t yn01,tf01 -q -M model=fake -M backoff=0.01)
+
+# The server demands the key; a third of the requests get a 400 whose body
+# quotes the credential headers it received.
+FAKE_LLM_KEY=$KEY start_server echo --plugin "$GEOMETRY" --plan '{"every":3,"faults":["400echo"]}'
+expect_exit 4 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" \
+	"${COMMON[@]}" -o oa
+cp "$T/out" oa.out
+cp "$T/err" oa.err
+grep -q 'you sent Authorization: Bearer \*\*\*' oa/samples.jsonl ||
+	fail "the quoted credential is not in the journal, redacted: $(grep -m1 error oa/samples.jsonl)"
+grep -q 'you sent Authorization: Bearer \*\*\*' oa.err || fail "the 400 was not shown: $(cat oa.err)"
+expect_exit 4 env ANTHROPIC_API_KEY="$KEY" "$V" run -m anthropic \
+	-M base_url="http://127.0.0.1:$PORT/v1" "${COMMON[@]}" -o an
+cp "$T/err" an.err
+grep -q 'x-api-key: \*\*\*' an.err || fail "anthropic: $(cat an.err)"
+expect_exit 4 env MY_GEMINI_KEY="$KEY" "$V" run -m gemini -M api_key_env=MY_GEMINI_KEY \
+	-M base_url="http://127.0.0.1:$PORT/v1beta" "${COMMON[@]}" -o ge
+cp "$T/err" ge.err
+grep -q 'x-goog-api-key: \*\*\*' ge.err || fail "gemini: $(cat ge.err)"
+"$V" report oa >report.out 2>&1
+
+# A wrong key: exit 4 at once, naming the variable, not the key.
+expect_exit 4 env OPENAI_API_KEY=sk-wrong-key-123456 "$V" run -m openai \
+	-M base_url="http://127.0.0.1:$PORT/v1" "${COMMON[@]}" -o wrong
+expect_err "HTTP 401"
+expect_err "check OPENAI_API_KEY"
+grep -qF "sk-wrong-key-123456" "$T/err" && fail "the wrong key was printed"
+
+# Keys on the command line or in a URL are refused before anything is written.
+expect_exit 2 "$V" run -m openai -M api_key="$KEY" -M base_url="http://127.0.0.1:$PORT/v1" \
+	-M model=x -o cli
+expect_err "keys are read from the environment only"
+expect_one_line_err
+cp "$T/err" cli.err
+expect_exit 2 "$V" run -m openai -M base_url="http://user:$KEY@127.0.0.1:$PORT/v1" -M model=x -o cli
+expect_err "credentials in the URL are refused"
+cp "$T/err" url.err
+expect_exit 2 "$V" run -m gemini -M base_url="http://127.0.0.1:$PORT/v1beta?key=$KEY" -M model=x -o cli
+cp "$T/err" query.err
+[ -e cli ] && fail "a refused configuration left a run directory"
+
+# The marker is nowhere: not in any file under the run directories, not in
+# any output (the server saw it: the runs above got past its key check).
+server_log "$PORT" | jq -e 'map(select(.status == 200)) | length > 0' >/dev/null ||
+	fail "no request passed the server's key check"
+for f in $(find oa an ge wrong -type f) oa.out oa.err an.err ge.err report.out; do
+	grep -qF -- "$KEY" "$f" && fail "the API key is in $f"
+done
+for f in cli.err url.err query.err; do
+	grep -qF -- "$KEY" "$f" && fail "the refused key was echoed in $f: $(cat "$f")"
+done
+jq -e '.model.fingerprint | test("sk-") | not' oa/run.json >/dev/null || fail "fingerprint"
+echo ok

@@ -1,0 +1,8 @@
+/* fuzz_http_anthropic: a 2xx (or error) response body of -m anthropic (see http_body.h). */
+#include "http_body.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_http_body(&http_anthropic_proto, data, size);
+	return 0;
+}

@@ -1,0 +1,8 @@
+/* fuzz_http_gemini: a 2xx (or error) response body of -m gemini (see http_body.h). */
+#include "http_body.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_http_body(&http_gemini_proto, data, size);
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * http_body: the shared body of the fuzz_http_* targets.  An input is an
+ * HTTP response body as a server sends it: parsed with cJSON as remote.c
+ * does, handed to the protocol's parse() (configured once by its own
+ * setup(), as `-m KIND -M model=fuzz` would), the text it returns run
+ * through the extractor and the meta printed, as a journal line needs.  The
+ * same bytes then go the error-body way: the excerpt of a non-2xx body
+ * and the key redaction every message passes.
+ */
+#ifndef VSR_FUZZ_HTTP_BODY_H
+#define VSR_FUZZ_HTTP_BODY_H
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../adapters/remote.h"
+#include "../../harness/extract.h"
+#include "../../harness/util.h"
+#include "fuzz.h"
+
+#define FUZZ_KEY "sk-fuzz-0123456789"
+
+static struct http_cfg *fuzz_http_cfg(const struct http_proto *p)
+{
+	static struct http_cfg c;
+	static int ready;
+	const char *url, *key_env;
+	int key_required;
+	char err[VSR_ERR_MAX];
+
+	if (ready)
+		return &c;
+	memset(&c, 0, sizeof(c));
+	c.opts = cJSON_Parse("{\"model\":\"fuzz\",\"base_url\":\"http://127.0.0.1:9/v1\"}");
+	c.model = "fuzz";
+	c.key = FUZZ_KEY;
+	c.key_env = p->key_env;
+	buf_init(&c.path, 0);
+	url = p->default_url;
+	key_env = p->key_env;
+	key_required = p->key_required;
+	if (p->setup(&c, &url, &key_required, &key_env, err))
+		abort(); /* the options above are valid for every protocol */
+	ready = 1;
+	return &c;
+}
+
+static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size_t size)
+{
+	const struct http_cfg *c = fuzz_http_cfg(p);
+	cJSON *body = cJSON_ParseWithLength((const char *)data, size);
+
+	if (body) {
+		cJSON *meta = cJSON_CreateObject();
+		char *text = NULL, why[256] = "";
+		int r = p->parse(c, body, &text, meta, why, sizeof(why));
+
+		if (r == VSRBENCH_OK) {
+			char *mj;
+			if (!text)
+				abort(); /* parse() promised a text */
+			(void)extract_answer(text, NULL, NULL, 0);
+			mj = cJSON_PrintUnformatted(meta);
+			cJSON_free(mj);
+		} else if (!why[0]) {
+			abort(); /* a failure says why */
+		}
+		free(text);
+		cJSON_Delete(meta);
+		cJSON_Delete(body);
+	}
+	{
+		struct buf b = BUF_INIT;
+		char ex[300 + 8], *s; /* remote.c: EXCERPT + 8 */
+
+		buf_add(&b, data, size);
+		remote_body_excerpt(&b, ex, sizeof(ex));
+		remote_redact(ex, FUZZ_KEY);
+		s = fuzz_strndup(data, size);
+		remote_redact(s, FUZZ_KEY);
+		if (strlen(s) > size)
+			abort();
+		free(s);
+		buf_release(&b);
+	}
+}
+
+#endif
