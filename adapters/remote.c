@@ -38,6 +38,7 @@
 #include "../suites/images.h"
 
 #define RESP_MAX (16u << 20)     /* a chat completion is small; cap hostile bodies */
+#define SMALL_BODY 60000         /* under libcurl's MAX_INITIAL_POST_SIZE (64 KB) */
 #define EXCERPT 300              /* bytes of an error body in a message */
 #define BREAKER_AFTER 3          /* consecutive transport failures before a pause */
 #define BREAKER_MAX_S 30.0
@@ -272,7 +273,10 @@ int http_print(struct buf *body, cJSON *root, const char *prefix, const struct h
 		r = r ? r : buf_add(body, s, (size_t)(slot - s));
 		r = r ? r : buf_addch(body, '"');
 		r = r ? r : buf_add(body, prefix, plen);
-		r = r ? r : buf_add(body, img->b64, img->b64_len);
+		if (img->split)
+			*img->split = body->len;
+		else
+			r = r ? r : buf_add(body, img->b64, img->b64_len);
 		r = r ? r : buf_addch(body, '"');
 		r = r ? r : buf_adds(body, slot + 1);
 	}
@@ -344,6 +348,10 @@ struct xfer {
 	struct rtask *t;
 	size_t ep;
 	struct buf body, resp;
+	/* The body sent: body[0..split) + img[0..img_len) + body[split..); pos: sent so far. */
+	const char *img;
+	size_t img_len, split, pos;
+	int small;
 	char errbuf[CURL_ERROR_SIZE];
 	double t0;
 	struct xfer *next_free;
@@ -731,6 +739,45 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* CURLOPT_READFUNCTION: the next bytes of the body, from its three parts. */
+static size_t on_read(char *dst, size_t size, size_t n, void *ctx)
+{
+	struct xfer *x = ctx;
+	size_t room = size * n, done = 0, total = x->body.len + x->img_len;
+
+	while (done < room && x->pos < total) {
+		const char *src;
+		size_t avail;
+		if (x->pos < x->split) {
+			src = x->body.ptr + x->pos;
+			avail = x->split - x->pos;
+		} else if (x->pos < x->split + x->img_len) {
+			src = x->img + (x->pos - x->split);
+			avail = x->split + x->img_len - x->pos;
+		} else {
+			src = x->body.ptr + (x->pos - x->img_len);
+			avail = total - x->pos;
+		}
+		if (avail > room - done)
+			avail = room - done;
+		memcpy(dst + done, src, avail);
+		done += avail;
+		x->pos += avail;
+	}
+	return done;
+}
+
+/* CURLOPT_SEEKFUNCTION: curl resends a request on a reused connection that died. */
+static int on_seek(void *ctx, curl_off_t off, int origin)
+{
+	struct xfer *x = ctx;
+
+	if (origin != SEEK_SET || off < 0 || (size_t)off > x->body.len + x->img_len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	x->pos = (size_t)off;
+	return CURL_SEEKFUNC_OK;
+}
+
 static void ready_push(struct loop *L, struct rtask *t)
 {
 	t->next = NULL;
@@ -872,7 +919,8 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 	struct endpoint *e = &st->eps[ep];
 	struct rjob *rj = t->rj;
 	struct vsrbench_request req;
-	struct http_image img = { rj->b64, rj->b64_len, rj->mime };
+	size_t split = SIZE_MAX;
+	struct http_image img = { rj->b64, rj->b64_len, rj->mime, &split };
 	char id[17];
 	double left;
 	long ms;
@@ -882,6 +930,26 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 	if (st->proto->build(&st->cfg, &req, &img, &x->body) || x->body.capped) {
 		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
 		return 0;
+	}
+	x->img = split == SIZE_MAX ? NULL : rj->b64;
+	x->img_len = split == SIZE_MAX ? 0 : rj->b64_len;
+	x->split = split == SIZE_MAX ? x->body.len : split;
+	x->pos = 0;
+	/*
+	 * libcurl 7.x sends a body under 64 KB given as POSTFIELDS with the
+	 * headers in one send(); a larger one goes in a send of its own
+	 * anyway, and streaming it saves a copy.
+	 */
+	x->small = x->body.len + x->img_len < SMALL_BODY;
+	if (x->small && x->img) {
+		char *tail = xstrdup(x->body.ptr + x->split);
+		buf_setlen(&x->body, x->split);
+		buf_add(&x->body, x->img, x->img_len);
+		buf_adds(&x->body, tail);
+		free(tail);
+		x->img = NULL;
+		x->img_len = 0;
+		x->split = x->body.len;
 	}
 	if (!t->first)
 		t->first = now;
@@ -897,8 +965,10 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 	x->errbuf[0] = '\0';
 	buf_reset(&x->resp);
 	curl_easy_setopt(x->easy, CURLOPT_URL, e->url);
-	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body.ptr);
-	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+	/* Large: streamed by on_read, the image copied once, into curl's buffer. */
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->small ? x->body.ptr : NULL);
+	curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(x->body.len + x->img_len));
 	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, ms);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, e->insecure ? 0L : 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, e->insecure ? 0L : 2L);
@@ -1429,6 +1499,10 @@ static int loop_run(struct loop *L)
 		curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
 		curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
 		curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, &x->resp);
+		curl_easy_setopt(x->easy, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(x->easy, CURLOPT_READDATA, x);
+		curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x);
 		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, st->cfg.headers);
 		curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(st->connect_timeout * 1000));

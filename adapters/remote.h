@@ -106,6 +106,12 @@ struct http_image {
 	const char *b64; /* NULL: no image (blind) */
 	size_t b64_len;
 	const char *mime;
+	/*
+	 * NULL: http_print writes the whole body.  Else it leaves the base64
+	 * out and stores here the body offset where it belongs (SIZE_MAX when
+	 * there is none): the loop streams it from the job without a copy.
+	 */
+	size_t *split;
 };
 
 /* What a protocol reads at open and at each request (owned by remote.c). */
@@ -154,7 +160,7 @@ struct http_proto {
 
 /* A placeholder for the image string: prefix (e.g. "data:image/png;base64,") + base64. */
 cJSON *http_image_slot(void);
-/* Prints root into body, replacing the slot by "prefix + img->b64". */
+/* Prints root into body, replacing the slot by "prefix + img->b64" (see split). */
 int http_print(struct buf *body, cJSON *root, const char *prefix, const struct http_image *img);
 /* The value of -M key (a string), or NULL. */
 const char *http_opt(const struct http_cfg *c, const char *key);

@@ -19,8 +19,10 @@
 #   python, 32 threads           a VLMEvalKit-style client (http.client, one
 #                                keep-alive connection per thread), for scale
 # Columns: requests (tasks) per second, ratio to wrk, client CPU per request
-# (process user+sys / requests), server CPU per request (nginx workers'
-# user+sys during the run / requests), client peak RSS.  Peak RSS at 10k and
+# (process user+sys / requests; for vsrbench the whole command: suite
+# reading, prompt expansion, answer extraction, journal and reports
+# included), server CPU per request (nginx workers' user+sys during the run /
+# requests), client peak RSS.  Peak RSS at 10k and
 # at TASKS tasks should be the same: memory does not grow with the task count.
 set -euo pipefail
 V=$(realpath "${1:-./build/vsrbench}")
@@ -140,13 +142,14 @@ results="$tmp/results"
 row() { echo "$*" >>"$results"; } # name reqs wall client_cpu server_ticks rss_kb
 
 run_wrk() {
-	local t0 t1 out
+	local t0 t1 out cpu
 	t0=$(ticks)
-	out=$(wrk -t2 -c64 -d5s -s "$tmp/post.lua" "$URL")
+	# bash's time keyword: wrk's own user+sys seconds.
+	out=$( { TIMEFORMAT='CPU %U %S'; time wrk -t2 -c64 -d5s -s "$tmp/post.lua" "$URL"; } 2>&1 )
 	t1=$(ticks)
-	# wrk's own CPU is not reported; its rate is the reference.
+	cpu=$(awk '/^CPU / {print $2 + $3}' <<<"$out")
 	row wrk "$(awk '/requests in/ {print $1}' <<<"$out")" \
-		"$(awk '/requests in/ {sub(/s,/, "", $4); print $4}' <<<"$out")" - "$((t1 - t0))" -
+		"$(awk '/requests in/ {sub(/s,/, "", $4); print $4}' <<<"$out")" "$cpu" "$((t1 - t0))" -
 }
 run_vsr() { # $1: tasks
 	local n=$1 d="$tmp/run-$1" t0 t1 tm

@@ -222,6 +222,8 @@ static int score_mme_file(struct score *s, const char *path, const struct mme_su
 	int r;
 
 	memset(&c, 0, sizeof(c));
+	buf_init(&c.id, 0); /* a zeroed buf has a NULL ptr, against buf.h's invariant */
+	buf_init(&c.group, 0);
 	c.s = s;
 	c.t = t;
 	c.path = path;
@@ -814,6 +816,8 @@ int cmd_score(int argc, char **argv)
 	struct stat st;
 
 	memset(&s, 0, sizeof(s));
+	buf_init(&s.tmp_path, 0); /* a zeroed buf has a NULL ptr, against buf.h's invariant */
+	buf_init(&s.out, 0);
 	s.fd = -1;
 	optind = 1;
 	opterr = 0;

@@ -152,8 +152,30 @@ static int on_sample(const struct sample *s, void *p)
 	{
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
 		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
-		sens_add(&c->sens, s, sm->id);
 	}
+	return 0;
+}
+
+/*
+ * The second pass, only when some suite has variants to pair (several
+ * templates or perturbations): the per-task records the sensitivity needs.
+ * A plain run never holds them, so its memory does not grow with its size.
+ */
+static int on_sample_sens(const struct sample *s, void *p)
+{
+	struct ctx *c = p;
+
+	if (s->error || !keyset_add(&c->counted, s->key))
+		return 0;
+	sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
+	return 0;
+}
+
+static int needs_sensitivity(const struct metrics *m)
+{
+	for (size_t i = 0; i < m->n_suites; i++)
+		if (m->suites[i].by_template.n > 1 || m->suites[i].by_variant.n > 1)
+			return 1;
 	return 0;
 }
 
@@ -196,6 +218,10 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	}
 	free(c.failed);
 	keyset_release(&c.counted);
+	if (!r && needs_sensitivity(m)) {
+		r = journal_scan(path, 0, on_sample_sens, &c, NULL, err);
+		keyset_release(&c.counted);
+	}
 	for (size_t i = 0; !r && i < m->n_suites; i++)
 		sens_compute(&c.sens, m->suites[i].id, o->resamples, o->seed, &m->suites[i].sens);
 	sens_release(&c.sens);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyset.h"
 #include "util.h"
 
 const char *const sens_names[SENS_N] = {
@@ -195,6 +196,7 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		  struct sens_result *out)
 {
 	struct cluster_sums *cl = NULL;
+	struct u64map at = U64MAP_INIT; /* cluster id -> index + 1 */
 	size_t n_cl = 0, cap = 0, i = 0;
 	double tot_num[SENS_N] = { 0 }, tot_den[SENS_N] = { 0 };
 
@@ -204,41 +206,36 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 	while (i < c->n) {
 		size_t j = i;
 		double num[SENS_N] = { 0 }, den[SENS_N] = { 0 };
+		uint64_t k;
 
 		while (j < c->n && c->r[j].suite == c->r[i].suite && c->r[j].item == c->r[i].item)
 			j++;
-		if (c->r[i].suite == suite_id) {
-			item_figures(&c->r[i], j - i, num, den);
+		if (c->r[i].suite != suite_id) {
+			i = j;
+			continue;
+		}
+		item_figures(&c->r[i], j - i, num, den);
+		/* The items of one image add up into one cluster. */
+		if (!u64map_get(&at, c->r[i].cluster, &k)) {
 			if (n_cl == cap) {
 				cap = cap ? cap * 2 : 256;
 				cl = xrealloc(cl, cap * sizeof(*cl));
 			}
 			memset(&cl[n_cl], 0, sizeof(cl[n_cl]));
 			cl[n_cl].id = c->r[i].cluster;
-			memcpy(cl[n_cl].num, num, sizeof(num));
-			memcpy(cl[n_cl].den, den, sizeof(den));
-			n_cl++;
+			u64map_put(&at, c->r[i].cluster, ++n_cl);
+			k = n_cl;
+		}
+		for (int f = 0; f < SENS_N; f++) {
+			cl[k - 1].num[f] += num[f];
+			cl[k - 1].den[f] += den[f];
 		}
 		i = j;
 	}
-	/* Merge the items of one image into one cluster. */
+	u64map_release(&at);
+	/* Resampling order must not depend on the journal's order. */
 	if (n_cl)
-		if (n_cl)
-			qsort(cl, n_cl, sizeof(*cl), by_cluster);
-	{
-		size_t w = 0;
-		for (size_t k = 0; k < n_cl; k++) {
-			if (w && cl[w - 1].id == cl[k].id) {
-				for (int f = 0; f < SENS_N; f++) {
-					cl[w - 1].num[f] += cl[k].num[f];
-					cl[w - 1].den[f] += cl[k].den[f];
-				}
-			} else {
-				cl[w++] = cl[k];
-			}
-		}
-		n_cl = w;
-	}
+		qsort(cl, n_cl, sizeof(*cl), by_cluster);
 	out->clusters = n_cl;
 	for (size_t k = 0; k < n_cl; k++)
 		for (int f = 0; f < SENS_N; f++) {

@@ -8,16 +8,15 @@
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
 V=$VSRBENCH
-CHILD="python3 $SERVER_DIR/exec_child.py --plugin $GEOMETRY"
-PENV=$(plugin_env)
+# Under sanitizers the child (not vsrbench) needs their runtime preloaded.
+CHILD="env $(plugin_env) python3 $SERVER_DIR/exec_child.py --plugin $GEOMETRY"
 COMMON=(-S count=6 -t pool -q)
 
 expect_exit 0 "$V" run -m builtin:geometry "${COMMON[@]}" -o ref
 answers ref >ref.answers
 [ "$(wc -l <ref.answers)" = 216 ] || fail "reference run has $(wc -l <ref.answers) tasks"
 
-# shellcheck disable=SC2086
-expect_exit 0 env $PENV "$V" run -m exec -M cmd="$CHILD --log $T/requests.jsonl" "${COMMON[@]}" -o plain
+expect_exit 0 "$V" run -m exec -M cmd="$CHILD --log $T/requests.jsonl" "${COMMON[@]}" -o plain
 diff ref.answers <(answers plain) >/dev/null || fail "exec answers differ: $(diff ref.answers <(answers plain) | head -5)"
 diff <(report_body ref) <(report_body plain) >/dev/null || fail "exec report differs"
 # The requests carry what the ABI request has.
@@ -28,26 +27,22 @@ jq -e -s 'length == 216 and all(.[]; (.id | test("^[0-9a-f]{16}$")) and .image_m
 jq -e -s 'all(.[]; .meta.child == "exec_child.py")' plain/samples.jsonl >/dev/null || fail "meta"
 
 # Retry on {"retry": true}, replies out of order, a stray print, image files, two children.
-# shellcheck disable=SC2086
-expect_exit 0 env $PENV "$V" run -m exec -M cmd="$CHILD --retry-first --reverse --noise" \
+expect_exit 0 "$V" run -m exec -M cmd="$CHILD --retry-first --reverse --noise" \
 	-M image=path -M procs=2 -j 4 "${COMMON[@]}" -o hard
 diff ref.answers <(answers hard) >/dev/null || fail "exec answers (hard mode) differ"
 expect_err "not JSON (ignored"
 ls "${TMPDIR:-/tmp}"/vsrbench-exec-* >/dev/null 2>&1 && fail "image files left behind"
 
 # Through a shell when asked.
-# shellcheck disable=SC2086
-expect_exit 0 env $PENV "$V" run -m exec -M shell=1 -M cmd="exec $CHILD 2>/dev/null" "${COMMON[@]}" -o sh
+expect_exit 0 "$V" run -m exec -M shell=1 -M cmd="exec $CHILD 2>/dev/null" "${COMMON[@]}" -o sh
 diff ref.answers <(answers sh) >/dev/null || fail "exec through a shell differs"
 
 # Its death is an error, not a hang (timeout guards the test itself).
-# shellcheck disable=SC2086
 DIE=(-m exec -M cmd="$CHILD --die-after 50 --once $T/died.once" "${COMMON[@]}" -o died)
-expect_exit 4 env $PENV timeout 60 "$V" run "${DIE[@]}"
+expect_exit 4 timeout 60 "$V" run "${DIE[@]}"
 expect_err "exited with status 3"
 expect_one_line_err
-# shellcheck disable=SC2086
-expect_exit 0 env $PENV "$V" run "${DIE[@]}"
+expect_exit 0 "$V" run "${DIE[@]}"
 diff ref.answers <(answers died) >/dev/null || fail "resume after the child died differs"
 # A child that never answers: -M timeout.
 expect_exit 4 timeout 60 "$V" run -m exec -M cmd="sleep 30" -M timeout=0.5 "${COMMON[@]}" -o mute

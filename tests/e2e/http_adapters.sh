@@ -19,6 +19,7 @@ answers ref >ref.answers
 [ "$(wc -l <ref.answers)" = 112 ] || fail "reference run has $(wc -l <ref.answers) tasks"
 
 FAKE_LLM_KEY=$KEY start_server llm --plugin "$GEOMETRY"
+llm=$PORT
 declare -A URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
 	[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
 # Ollama takes no key; the others read theirs from the usual variable.
@@ -37,12 +38,20 @@ done
 # OpenAI's extras are journaled as "meta".
 jq -e -s 'all(.[]; .meta.system_fingerprint == "fp_fake1" and .meta.usage.total_tokens == 101
 	and .meta.model == "fake-vl")' openai/samples.jsonl >/dev/null || fail "openai meta"
-# A preset with its URL overridden, detail=low, max_completion_tokens, -j 3, several base URLs
-# of the same server: same answers.
+# Connections are kept alive: 4 x 112 requests came over at most 4 x 16 (-j) connections.
+server_log "$llm" | jq -e 'map(.peer) | unique | length <= 64' >/dev/null ||
+	fail "connections were not reused: $(server_log "$llm" | jq 'map(.peer) | unique | length') ports"
+# A preset with its URL overridden, detail=low, max_completion_tokens, -j 2 on each of two
+# base URLs (the same server by two names), the server slowed down: same answers, and never
+# more than 2 x 2 requests in flight.
+FAKE_LLM_KEY=$KEY start_server slow --plugin "$GEOMETRY" \
+	--plan '{"every":1,"faults":["slow:0.05","slow:0.05","slow:0.05","slow:0.05"]}'
 expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M preset=vllm -M model=fake-vl \
 	-M base_url="http://127.0.0.1:$PORT/v1,http://localhost:$PORT/v1" -M detail=low \
-	-M max_tokens_field=max_completion_tokens -j 3 "${COMMON[@]}" -o opts
+	-M max_tokens_field=max_completion_tokens -j 2 "${COMMON[@]}" -o opts
 diff ref.answers <(answers opts) >/dev/null || fail "openai with options: answers differ"
+python3 -c 'import sys, urllib.request as u; print(u.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]).read().decode())' \
+	"$PORT" | jq -e '.max_in_flight >= 2 and .max_in_flight <= 4' >/dev/null || fail "-j 2 per endpoint not kept"
 
 # The key is sent (the server demands it) but stored nowhere.
 for d in openai ollama anthropic gemini opts; do
@@ -50,8 +59,8 @@ for d in openai ollama anthropic gemini opts; do
 done
 grep -qF -- "$KEY" "$T/out" "$T/err" && fail "the API key was printed"
 # Every request was well-formed for its protocol: the server never refused one.
-server_log "$PORT" | jq -e 'length == 5 * 112 and all(.[]; .status == 200)' >/dev/null ||
-	fail "the server refused requests: $(server_log "$PORT" | jq -c 'map(.status) | group_by(.) | map([.[0], length])') $(cat "$T/llm.log")"
+server_log "$llm" | jq -e 'length == 4 * 112 and all(.[]; .status == 200)' >/dev/null ||
+	fail "the server refused requests: $(server_log "$llm" | jq -c 'map(.status) | group_by(.) | map([.[0], length])') $(cat "$T/llm.log")"
 
 # Bad configurations: one line, exit 2, before any file is written.
 expect_exit 2 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -o bad

@@ -67,9 +67,12 @@ run_one() {
 	set -- -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-close_fd_mask=3 -artifact_prefix="$art/"
 	[ -n "$dict" ] && set -- "$@" -dict="$dict"
+	set -- "$@" "$work" "$SRC/tests/fuzz/corpus/$name"
+	# Found crashes are seeds too: clang's UBSan sees more than gcc's replay does.
+	[ -d "$SRC/tests/fuzz/regressions/$name" ] && set -- "$@" "$SRC/tests/fuzz/regressions/$name"
 	# Sanitizer reports still reach the log: libFuzzer keeps its own copy of stderr.
 	if ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		"$exe" "$@" "$work" "$SRC/tests/fuzz/corpus/$name" >"$log" 2>&1; then
+		"$exe" "$@" >"$log" 2>&1; then
 		echo "ok $name"
 	else
 		echo "FAILED $name"

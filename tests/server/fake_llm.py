@@ -27,9 +27,10 @@ Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
-"fault","body_sha"} with time.monotonic() stamps taken by this server; a
+"fault","body_sha","peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
 request still being served has status null and no t_sent; status 0 is a
-dropped connection, -1 a client that left before the reply.
+dropped connection, -1 a client that left before the reply.  GET /_stats:
+{"in_flight", "max_in_flight"}: requests being served, now and at most.
 """
 import argparse
 import base64
@@ -53,6 +54,7 @@ LOCK = threading.Lock()
 SEEN = {}
 QUEUE = []
 LOG = []
+STATS = {"in_flight": 0, "max_in_flight": 0}
 
 
 class BadRequest(Exception):
@@ -241,13 +243,16 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/_log":
             with LOCK:
                 self.send_json(200, list(LOG))
+        elif self.path == "/_stats":
+            with LOCK:
+                self.send_json(200, dict(STATS))
         else:
             self.send_json(404, {"error": {"message": "no such path"}})
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n)
-        rec = {"path": self.path, "t_recv": time.monotonic()}
+        rec = {"path": self.path, "t_recv": time.monotonic(), "peer": self.client_address[1]}
         if self.path == "/_faults":
             with LOCK:
                 QUEUE.extend(json.loads(raw)["next"])
@@ -259,6 +264,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             rec["i"] = len(LOG)
             LOG.append(rec)
+            STATS["in_flight"] += 1
+            STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
         try:
             status = self.serve(raw, fault)
         except (BrokenPipeError, ConnectionResetError):
@@ -267,6 +274,7 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             rec["status"] = status
             rec["t_sent"] = time.monotonic()
+            STATS["in_flight"] -= 1
 
     def serve(self, raw, fault):
         kind, arg = (fault.split(":", 1) + [None])[:2] if fault else (None, None)

@@ -1,0 +1,354 @@
+/*
+ * The HTTP protocols' request bodies and reply parsing, checked against the
+ * shapes the providers document (expected values written by hand from their
+ * API references), base64 against RFC 4648's vectors, key redaction, and
+ * the exec reply parser.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/remote.h"
+#include "harness/util.h"
+
+#define KEY "sk-unit-0123456789abcdef"
+
+static void test_base64_rfc4648(void **state)
+{
+	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+
+	(void)state;
+	for (size_t i = 0; i < 7; i++) {
+		struct buf b = BUF_INIT;
+		assert_int_equal(base64_append(&b, (const unsigned char *)in[i], strlen(in[i])), 0);
+		assert_string_equal(b.ptr, out[i]);
+		buf_release(&b);
+	}
+}
+
+static void test_redact(void **state)
+{
+	char s[] = "auth failed for " KEY "; headers: Authorization: Bearer abc.def-123 "
+		   "x-api-key: zzz999 url ?key=AIzaSecret&x=1 done";
+	size_t n = strlen(s);
+
+	(void)state;
+	remote_redact(s, KEY);
+	assert_int_equal(strlen(s), n); /* length-preserving: buffers keep their size */
+	assert_null(strstr(s, KEY));
+	assert_null(strstr(s, "abc.def-123"));
+	assert_null(strstr(s, "zzz999"));
+	assert_null(strstr(s, "AIzaSecret"));
+	assert_non_null(strstr(s, "auth failed for *****"));
+	assert_non_null(strstr(s, "&x=1 done"));
+}
+
+/* A protocol configured as `-m KIND -M model=m-1 -M base_url=http://h/v1` with a key. */
+struct proto_cfg {
+	struct http_cfg c;
+	cJSON *opts;
+};
+
+static void setup_proto(const struct http_proto *p, struct proto_cfg *pc, const char *opts_json)
+{
+	const char *url = p->default_url, *key_env = p->key_env;
+	int key_required = p->key_required;
+	char err[VSR_ERR_MAX];
+
+	memset(pc, 0, sizeof(*pc));
+	pc->opts = cJSON_Parse(opts_json);
+	pc->c.opts = pc->opts;
+	pc->c.model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pc->opts, "model"));
+	pc->c.system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pc->opts, "system"));
+	pc->c.key = KEY;
+	pc->c.path = (struct buf)BUF_INIT;
+	assert_int_equal(p->setup(&pc->c, &url, &key_required, &key_env, err), 0);
+}
+
+static void release_proto(struct proto_cfg *pc)
+{
+	curl_slist_free_all(pc->c.headers);
+	buf_release(&pc->c.path);
+	free(pc->c.priv);
+	cJSON_Delete(pc->opts);
+}
+
+static int has_header(const struct http_cfg *c, const char *h)
+{
+	for (const struct curl_slist *l = c->headers; l; l = l->next)
+		if (!strcmp(l->data, h))
+			return 1;
+	return 0;
+}
+
+/* Builds the body of one request with a (fake) PNG image and parses it. */
+static cJSON *build(const struct http_proto *p, const struct http_cfg *c, int with_image)
+{
+	struct vsrbench_request req;
+	struct http_image img = { "iVBORw0KGgo=", 12, "image/png", NULL };
+	struct buf body = BUF_INIT;
+	cJSON *j;
+
+	memset(&req, 0, sizeof(req));
+	req.struct_size = sizeof(req);
+	req.id = "0123456789abcdef";
+	req.prompt = "Is the \"cat\" left of the dog?\nAnswer yes or no.";
+	req.max_tokens = 32;
+	req.temperature = 0;
+	req.seed = 7;
+	if (!with_image)
+		img.b64 = NULL;
+	assert_int_equal(p->build(c, &req, &img, &body), 0);
+	j = cJSON_Parse(body.ptr);
+	assert_non_null(j);
+	buf_release(&body);
+	return j;
+}
+
+static const cJSON *at(const cJSON *j, const char *k)
+{
+	return cJSON_GetObjectItemCaseSensitive(j, k);
+}
+static const cJSON *nth(const cJSON *j, int i)
+{
+	return cJSON_GetArrayItem(j, i);
+}
+
+static void test_openai(void **state)
+{
+	struct proto_cfg pc;
+	cJSON *j, *r, *meta;
+	const cJSON *content;
+	char *text = NULL, why[256];
+
+	(void)state;
+	setup_proto(&http_openai_proto, &pc, "{\"model\":\"m-1\",\"base_url\":\"http://h/v1\",\"detail\":\"low\"}");
+	assert_string_equal(pc.c.path.ptr, "/chat/completions");
+	assert_true(has_header(&pc.c, "Authorization: Bearer " KEY));
+	j = build(&http_openai_proto, &pc.c, 1);
+	assert_string_equal(cJSON_GetStringValue(at(j, "model")), "m-1");
+	content = at(nth(at(j, "messages"), 0), "content");
+	assert_string_equal(cJSON_GetStringValue(at(nth(content, 0), "type")), "text");
+	assert_string_equal(cJSON_GetStringValue(at(nth(content, 0), "text")),
+			    "Is the \"cat\" left of the dog?\nAnswer yes or no.");
+	assert_string_equal(cJSON_GetStringValue(at(nth(content, 1), "type")), "image_url");
+	assert_string_equal(cJSON_GetStringValue(at(at(nth(content, 1), "image_url"), "url")),
+			    "data:image/png;base64,iVBORw0KGgo=");
+	assert_string_equal(cJSON_GetStringValue(at(at(nth(content, 1), "image_url"), "detail")), "low");
+	assert_int_equal(at(j, "max_tokens")->valueint, 32);
+	assert_true(at(j, "temperature")->valuedouble == 0);
+	assert_int_equal(at(j, "seed")->valueint, 7);
+	cJSON_Delete(j);
+	/* Streaming: the body without the image, and where it goes, reassemble to the same body. */
+	{
+		struct vsrbench_request req;
+		size_t split = SIZE_MAX;
+		struct http_image whole = { "iVBORw0KGgo=", 12, "image/png", NULL };
+		struct http_image cut = { "iVBORw0KGgo=", 12, "image/png", &split };
+		struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+
+		memset(&req, 0, sizeof(req));
+		req.struct_size = sizeof(req);
+		req.prompt = "p";
+		req.max_tokens = 1;
+		assert_int_equal(http_openai_proto.build(&pc.c, &req, &whole, &a), 0);
+		assert_int_equal(http_openai_proto.build(&pc.c, &req, &cut, &b), 0);
+		assert_true(split < b.len);
+		buf_add(&c, b.ptr, split);
+		buf_adds(&c, "iVBORw0KGgo=");
+		buf_adds(&c, b.ptr + split);
+		assert_string_equal(a.ptr, c.ptr);
+		buf_release(&a);
+		buf_release(&b);
+		buf_release(&c);
+	}
+	/* Blind: content is the prompt string. */
+	j = build(&http_openai_proto, &pc.c, 0);
+	assert_string_equal(cJSON_GetStringValue(at(nth(at(j, "messages"), 0), "content")),
+			    "Is the \"cat\" left of the dog?\nAnswer yes or no.");
+	cJSON_Delete(j);
+	/* The reply example of OpenAI's chat completions reference. */
+	r = cJSON_Parse("{\"id\":\"chatcmpl-123\",\"object\":\"chat.completion\",\"created\":1677652288,"
+			"\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,"
+			"\"message\":{\"role\":\"assistant\",\"content\":\"Yes, it is.\"},\"logprobs\":null,"
+			"\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":12,"
+			"\"total_tokens\":21}}");
+	meta = cJSON_CreateObject();
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "Yes, it is.");
+	assert_string_equal(cJSON_GetStringValue(at(meta, "model")), "gpt-4o-mini");
+	assert_string_equal(cJSON_GetStringValue(at(meta, "system_fingerprint")), "fp_44709d6fcb");
+	assert_int_equal(at(at(meta, "usage"), "total_tokens")->valueint, 21);
+	free(text);
+	text = NULL;
+	cJSON_Delete(meta);
+	cJSON_Delete(r);
+	/* No content: a final error saying why; an error object in a 200: retried. */
+	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"content_filter\"}]}");
+	meta = cJSON_CreateObject();
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
+	assert_non_null(strstr(why, "content_filter"));
+	cJSON_Delete(r);
+	r = cJSON_Parse("{\"error\":{\"message\":\"upstream overloaded\"}}");
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_RETRY);
+	assert_non_null(strstr(why, "upstream overloaded"));
+	cJSON_Delete(r);
+	cJSON_Delete(meta);
+	release_proto(&pc);
+
+	/* Azure: api-key header, api-version query, no model needed. */
+	setup_proto(&http_openai_proto, &pc,
+		    "{\"preset\":\"azure\",\"base_url\":\"https://r.openai.azure.com/openai/deployments/d\"}");
+	assert_string_equal(pc.c.path.ptr, "/chat/completions?api-version=2024-10-21");
+	assert_true(has_header(&pc.c, "api-key: " KEY));
+	release_proto(&pc);
+}
+
+static void test_ollama(void **state)
+{
+	struct proto_cfg pc;
+	cJSON *j, *r, *meta = cJSON_CreateObject();
+	const cJSON *msg;
+	char *text = NULL, why[256];
+
+	(void)state;
+	setup_proto(&http_ollama_proto, &pc, "{\"model\":\"llava:7b\",\"system\":\"Be brief.\"}");
+	assert_string_equal(pc.c.path.ptr, "/api/chat");
+	j = build(&http_ollama_proto, &pc.c, 1);
+	assert_string_equal(cJSON_GetStringValue(at(j, "model")), "llava:7b");
+	assert_true(cJSON_IsFalse(at(j, "stream")));
+	assert_string_equal(cJSON_GetStringValue(at(nth(at(j, "messages"), 0), "role")), "system");
+	msg = nth(at(j, "messages"), 1);
+	assert_string_equal(cJSON_GetStringValue(at(msg, "role")), "user");
+	assert_string_equal(cJSON_GetStringValue(nth(at(msg, "images"), 0)), "iVBORw0KGgo=");
+	assert_int_equal(at(at(j, "options"), "num_predict")->valueint, 32);
+	assert_int_equal(at(at(j, "options"), "seed")->valueint, 7);
+	cJSON_Delete(j);
+	/* Ollama's documented /api/chat non-streaming reply. */
+	r = cJSON_Parse("{\"model\":\"llava:7b\",\"created_at\":\"2023-12-12T14:13:43.416799Z\","
+			"\"message\":{\"role\":\"assistant\",\"content\":\"No.\"},\"done\":true,"
+			"\"total_duration\":5191566416,\"prompt_eval_count\":26,\"eval_count\":298}");
+	assert_int_equal(http_ollama_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "No.");
+	assert_int_equal(at(at(meta, "usage"), "eval_count")->valueint, 298);
+	free(text);
+	cJSON_Delete(r);
+	cJSON_Delete(meta);
+	release_proto(&pc);
+}
+
+static void test_anthropic(void **state)
+{
+	struct proto_cfg pc;
+	cJSON *j, *r, *meta = cJSON_CreateObject();
+	const cJSON *content, *src;
+	char *text = NULL, why[256];
+
+	(void)state;
+	setup_proto(&http_anthropic_proto, &pc, "{\"model\":\"claude-x\"}");
+	assert_string_equal(pc.c.path.ptr, "/messages");
+	assert_true(has_header(&pc.c, "x-api-key: " KEY));
+	assert_true(has_header(&pc.c, "anthropic-version: 2023-06-01"));
+	j = build(&http_anthropic_proto, &pc.c, 1);
+	assert_int_equal(at(j, "max_tokens")->valueint, 32);
+	assert_null(at(j, "seed")); /* the API has none */
+	content = at(nth(at(j, "messages"), 0), "content");
+	assert_string_equal(cJSON_GetStringValue(at(nth(content, 0), "type")), "image");
+	src = at(nth(content, 0), "source");
+	assert_string_equal(cJSON_GetStringValue(at(src, "type")), "base64");
+	assert_string_equal(cJSON_GetStringValue(at(src, "media_type")), "image/png");
+	assert_string_equal(cJSON_GetStringValue(at(src, "data")), "iVBORw0KGgo=");
+	assert_string_equal(cJSON_GetStringValue(at(nth(content, 1), "type")), "text");
+	cJSON_Delete(j);
+	/* The Messages API reference's example reply. */
+	r = cJSON_Parse("{\"content\":[{\"text\":\"Hi! My name is Claude.\",\"type\":\"text\"}],"
+			"\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"model\":\"claude-3-7-sonnet-20250219\","
+			"\"role\":\"assistant\",\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+			"\"type\":\"message\",\"usage\":{\"input_tokens\":2095,\"output_tokens\":503}}");
+	assert_int_equal(http_anthropic_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "Hi! My name is Claude.");
+	assert_string_equal(cJSON_GetStringValue(at(meta, "model")), "claude-3-7-sonnet-20250219");
+	assert_int_equal(at(at(meta, "usage"), "output_tokens")->valueint, 503);
+	free(text);
+	cJSON_Delete(r);
+	cJSON_Delete(meta);
+	release_proto(&pc);
+}
+
+static void test_gemini(void **state)
+{
+	struct proto_cfg pc;
+	cJSON *j, *r, *meta = cJSON_CreateObject();
+	const cJSON *parts;
+	char *text = NULL, why[256];
+
+	(void)state;
+	setup_proto(&http_gemini_proto, &pc, "{\"model\":\"models/gemini-2.0-flash\"}");
+	assert_string_equal(pc.c.path.ptr, "/models/gemini-2.0-flash:generateContent");
+	assert_true(has_header(&pc.c, "x-goog-api-key: " KEY));
+	j = build(&http_gemini_proto, &pc.c, 1);
+	parts = at(nth(at(j, "contents"), 0), "parts");
+	assert_string_equal(cJSON_GetStringValue(at(at(nth(parts, 0), "inline_data"), "mime_type")),
+			    "image/png");
+	assert_string_equal(cJSON_GetStringValue(at(at(nth(parts, 0), "inline_data"), "data")),
+			    "iVBORw0KGgo=");
+	assert_non_null(cJSON_GetStringValue(at(nth(parts, 1), "text")));
+	assert_int_equal(at(at(j, "generationConfig"), "maxOutputTokens")->valueint, 32);
+	cJSON_Delete(j);
+	/* generateContent's documented reply shape. */
+	r = cJSON_Parse("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"True\"}],\"role\":\"model\"},"
+			"\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":265,"
+			"\"candidatesTokenCount\":1,\"totalTokenCount\":266},\"modelVersion\":\"gemini-2.0-flash\"}");
+	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "True");
+	assert_int_equal(at(at(meta, "usage"), "totalTokenCount")->valueint, 266);
+	free(text);
+	text = NULL;
+	cJSON_Delete(r);
+	/* A blocked prompt: no candidates, a final error naming the reason. */
+	r = cJSON_Parse("{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}");
+	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
+	assert_non_null(strstr(why, "SAFETY"));
+	cJSON_Delete(r);
+	cJSON_Delete(meta);
+	release_proto(&pc);
+}
+
+static void test_exec_reply(void **state)
+{
+	struct exec_reply rep;
+	char ok[] = "  {\"id\":\"ab\",\"text\":\"Yes\",\"meta\":{\"t\":1}}";
+	char err[] = "{\"id\":\"ab\",\"error\":\"oom\",\"retry\":true}";
+	char noise[] = "loading weights";
+	char bad[] = "{\"id\":";
+
+	(void)state;
+	assert_int_equal(exec_reply_parse(ok, &rep), EXEC_REPLY_OK);
+	assert_string_equal(rep.id, "ab");
+	assert_string_equal(rep.text, "Yes");
+	assert_string_equal(rep.meta_json, "{\"t\":1}");
+	exec_reply_release(&rep);
+	assert_int_equal(exec_reply_parse(err, &rep), EXEC_REPLY_OK);
+	assert_string_equal(rep.error, "oom");
+	assert_true(rep.retry);
+	exec_reply_release(&rep);
+	assert_int_equal(exec_reply_parse(noise, &rep), EXEC_REPLY_NOISE);
+	assert_int_equal(exec_reply_parse(bad, &rep), EXEC_REPLY_BAD);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base64_rfc4648), cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_openai),         cmocka_unit_test(test_ollama),
+		cmocka_unit_test(test_anthropic),      cmocka_unit_test(test_gemini),
+		cmocka_unit_test(test_exec_reply),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
