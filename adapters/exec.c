@@ -423,16 +423,19 @@ static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 	buf_adds(w, ",\"prompt\":");
 	buf_add_json_str(w, req.prompt);
 	if (req.image) {
-		if (ej->path) {
+		const char *b64 = NULL, *mime = rj->mime;
+		size_t b64_len = 0;
+		/* The file on disk is the original image; a mirrored one goes inline. */
+		if (ej->path && req.image == rj->img.bytes) {
 			buf_adds(w, ",\"image_path\":");
 			buf_add_json_str(w, ej->path);
-		} else {
+		} else if (!rjob_request_image(rj, &req, &b64, &b64_len, &mime) && b64) {
 			buf_adds(w, ",\"image\":\"");
-			buf_add(w, rj->b64, rj->b64_len);
+			buf_add(w, b64, b64_len);
 			buf_addch(w, '"');
 		}
 		buf_adds(w, ",\"image_mime\":");
-		buf_add_json_str(w, rj->mime);
+		buf_add_json_str(w, mime);
 	}
 	if (req.n_choices) {
 		buf_adds(w, ",\"choices\":[");

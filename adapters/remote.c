@@ -174,6 +174,7 @@ static void rjob_free(struct rjob *rj)
 	}
 	image_release(&rj->img);
 	buf_release(&rj->own_b64);
+	buf_release(&rj->alt_b64);
 	free(rj->res);
 	free(rj->priv);
 	free(rj);
@@ -194,6 +195,35 @@ void rjob_abandon_all(struct rjob **live)
 {
 	while (*live)
 		rjob_abandon(*live);
+}
+
+int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, const char **b64,
+		       size_t *b64_len, const char **mime)
+{
+	*b64 = NULL;
+	*b64_len = 0;
+	*mime = NULL;
+	if (!req->image)
+		return 0; /* blind */
+	if (req->image == rj->img.bytes) {
+		if (!rj->b64) {
+			if (base64_append(&rj->own_b64, rj->img.bytes, rj->img.len))
+				return -1;
+			rj->b64 = rj->own_b64.ptr;
+			rj->b64_len = rj->own_b64.len;
+		}
+		*b64 = rj->b64;
+		*b64_len = rj->b64_len;
+		*mime = rj->mime;
+		return 0;
+	}
+	/* A variant of the image (hflip): its own encoding, made once. */
+	if (!rj->alt_b64.len && base64_append(&rj->alt_b64, req->image, req->image_len))
+		return -1;
+	*b64 = rj->alt_b64.ptr;
+	*b64_len = rj->alt_b64.len;
+	*mime = req->image_mime ? req->image_mime : image_sniff_mime(req->image, req->image_len);
+	return 0;
 }
 
 int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, struct rjob **out,
@@ -920,19 +950,23 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 	struct rjob *rj = t->rj;
 	struct vsrbench_request req;
 	size_t split = SIZE_MAX;
-	struct http_image img = { rj->b64, rj->b64_len, rj->mime, &split };
+	struct http_image img = { NULL, 0, NULL, &split };
 	char id[17];
 	double left;
 	long ms;
 
 	sched_request(L->s, rj->job, t->k, &rj->img, id, &req);
+	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
+		task_error(L, t, "%s", "out of memory encoding an image");
+		return 0;
+	}
 	buf_reset(&x->body);
 	if (st->proto->build(&st->cfg, &req, &img, &x->body) || x->body.capped) {
 		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
 		return 0;
 	}
-	x->img = split == SIZE_MAX ? NULL : rj->b64;
-	x->img_len = split == SIZE_MAX ? 0 : rj->b64_len;
+	x->img = split == SIZE_MAX ? NULL : img.b64;
+	x->img_len = split == SIZE_MAX ? 0 : img.b64_len;
 	x->split = split == SIZE_MAX ? x->body.len : split;
 	x->pos = 0;
 	/*

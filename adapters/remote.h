@@ -77,6 +77,7 @@ struct rjob {
 	const char *b64;   /* base64 of the image, when asked for (own_b64) */
 	size_t b64_len;
 	struct buf own_b64;
+	struct buf alt_b64; /* base64 of the job's mirrored image, when a task asks for it */
 	struct task_result *res;
 	size_t left;       /* tasks not final yet */
 	void *priv;        /* the loop's per-task state; freed with the job */
@@ -91,6 +92,14 @@ struct rjob {
  */
 int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, struct rjob **out,
 	      struct sched_batch *b);
+/*
+ * The image a task's request carries (sched_request picks the variant):
+ * none for a blind task (*b64 NULL), the job's own, or the mirrored copy,
+ * each encoded once per job.  0, or -1 when out of memory.
+ */
+int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, const char **b64,
+		       size_t *b64_len, const char **mime);
+
 /*
  * One more task of rj is final (its result filled); after the last, the job
  * is completed (journal lines into b) and freed, priv included.

@@ -62,6 +62,19 @@ grep -qF -- "$KEY" "$T/out" "$T/err" && fail "the API key was printed"
 server_log "$llm" | jq -e 'length == 4 * 112 and all(.[]; .status == 200)' >/dev/null ||
 	fail "the server refused requests: $(server_log "$llm" | jq -c 'map(.status) | group_by(.) | map([.[0], length])') $(cat "$T/llm.log")"
 
+# Image variants travel as such: a mirrored image is mirrored, a blind task has
+# none.  Through the server (which runs builtin:geometry on what it receives)
+# the answers equal the in-process model's, variant by variant.
+expect_exit 0 "$V" run -m builtin:geometry -S count=16 -p hflip,blind -q -o vref
+FAKE_LLM_KEY=$KEY start_server var --plugin "$GEOMETRY"
+expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" \
+	-M model=fake -S count=16 -p hflip,blind -q -o vhttp
+diff <(jq -r '[.item, .variant, .answer] | @tsv' vref/samples.jsonl | sort) \
+	<(jq -r '[.item, .variant, .answer] | @tsv' vhttp/samples.jsonl | sort) >/dev/null ||
+	fail "variants over HTTP differ from the in-process model"
+jq -e '.suites.synth.sensitivity | .visual_flip.value == 1 and .blind_gap.value == 1' vhttp/report.json \
+	>/dev/null || fail "HTTP variants: $(jq -c .suites.synth.sensitivity vhttp/report.json)"
+
 # Bad configurations: one line, exit 2, before any file is written.
 expect_exit 2 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -o bad
 expect_err "needs -M model=NAME"
