@@ -205,6 +205,13 @@ int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, cons
 	*mime = NULL;
 	if (!req->image)
 		return 0; /* blind */
+	if (rj->img.b64 && req->image == (const unsigned char *)rj->img.b64) {
+		/* The dataset's own base64 text, passed on untouched. */
+		*b64 = rj->img.b64;
+		*b64_len = rj->img.b64_len;
+		*mime = rj->img.mime;
+		return 0;
+	}
 	if (req->image == rj->img.bytes) {
 		if (!rj->b64) {
 			if (base64_append(&rj->own_b64, rj->img.bytes, rj->img.len))
@@ -239,6 +246,7 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 	rj = xcalloc(1, sizeof(*rj));
 	rj->job = j;
 	rj->own_b64 = (struct buf)BUF_INIT;
+	rj->img.want_b64 = want_b64;
 	if ((r = sched_load_image(s, j, &rj->img, b))) {
 		rjob_abandon(rj);
 		return r;
@@ -256,6 +264,10 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 			rj->b64 = rj->own_b64.ptr;
 			rj->b64_len = rj->own_b64.len;
 		}
+	} else if (rj->img.b64) {
+		rj->mime = rj->img.mime;
+		rj->b64 = rj->img.b64;
+		rj->b64_len = rj->img.b64_len;
 	}
 	rj->res = xcalloc(j->n_tasks, sizeof(*rj->res));
 	rj->left = j->n_tasks;

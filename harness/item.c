@@ -54,5 +54,6 @@ void item_release(struct item *it)
 void image_release(struct image *img)
 {
 	free(img->bytes);
+	free(img->b64);
 	memset(img, 0, sizeof(*img));
 }

@@ -58,6 +58,15 @@ struct image {
 	unsigned char *bytes;
 	size_t len;
 	const char *mime; /* static string, e.g. "image/png" */
+	/*
+	 * A suite whose data holds the image as base64 text (MMBench) may,
+	 * when the caller sets want_b64, hand over that text instead of bytes
+	 * (bytes NULL): a served model then sends it on without decoding and
+	 * re-encoding it.  b64 is owned like bytes.
+	 */
+	char *b64;
+	size_t b64_len;
+	int want_b64;
 };
 void image_release(struct image *img);
 

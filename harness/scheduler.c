@@ -124,7 +124,13 @@ int sched_load_image(struct sched *s, struct job *j, struct image *img,
 {
 	char err[VSR_ERR_MAX];
 	double c0 = thread_cpu_seconds();
-	int r = j->suite->ops->load_image(j->suite->priv, &j->item, img, err);
+	int r;
+
+	/* Mirroring needs the bytes: no base64 pass-through then. */
+	for (size_t k = 0; k < j->n_tasks; k++)
+		if (j->tasks[k].image == IMG_HFLIP)
+			img->want_b64 = 0;
+	r = j->suite->ops->load_image(j->suite->priv, &j->item, img, err);
 
 	for (size_t k = 0; !r && k < j->n_tasks; k++) {
 		if (j->tasks[k].image != IMG_HFLIP)
@@ -184,6 +190,14 @@ void sched_request(const struct sched *s, struct job *j, size_t k,
 		img = NULL;
 	req->image = img && img->bytes ? img->bytes : NULL;
 	req->image_len = req->image ? img->len : 0;
+	if (img && !img->bytes && img->b64) {
+		/*
+		 * Base64 only (asked for by a served model's loop, which knows its
+		 * own text when it sees it: remote.c).  Plug-ins never get this.
+		 */
+		req->image = (const unsigned char *)img->b64;
+		req->image_len = img->b64_len;
+	}
 	req->image_mime = req->image ? img->mime : NULL;
 	if (j->item.n_choices) {
 		/* A multiple-choice item brings its own options, maybe rotated. */

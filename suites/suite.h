@@ -48,7 +48,10 @@ struct suite_ops {
 	long (*count)(void *priv);
 	/* 1: an item was filled; 0: end; otherwise an error code with err set. */
 	int (*next)(void *priv, struct item *it, char *err);
-	/* Fills img with the item's image bytes.  Thread-safe. */
+	/*
+	 * Fills img with the item's image bytes.  Thread-safe.  The caller
+	 * zeroes img first and may set img->want_b64 (see struct image).
+	 */
 	int (*load_image)(void *priv, const struct item *it, struct image *img, char *err);
 	/* A stable digest of everything that defines the suite's content. */
 	uint64_t (*digest)(void *priv);

@@ -36,7 +36,7 @@ static void run(const struct suite_ops *ops, const char *path, const char *circu
 	cJSON_Delete(o);
 	for (size_t n = 0; n < MAX_ITEMS; n++) {
 		struct item it;
-		struct image img;
+		struct image img = { 0 };
 		int r = ops->next(priv, &it, err);
 
 		if (r != 1)

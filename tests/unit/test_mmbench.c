@@ -226,7 +226,7 @@ static void check_items(const struct suite_ops *ops, void *priv, const struct wa
 
 	assert_int_equal(ops->count(priv), (long)n);
 	while ((r = ops->next(priv, &it, err)) == 1) {
-		struct image img;
+		struct image img = { 0 };
 		size_t nc = 0;
 		assert_true(k < n);
 		while (nc < 4 && w[k].choices[nc])
@@ -284,6 +284,44 @@ static void test_baked(void **state)
 	if (open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err))
 		fail_msg("%s", err);
 	check_items(&mmbench_spatial_ops, priv, spatial, sizeof(spatial) / sizeof(spatial[0]));
+	mmbench_spatial_ops.close(priv);
+}
+
+/* For a served model, the TSV's base64 text is handed over as it is. */
+static void test_base64_pass_through(void **state)
+{
+	char err[VSR_ERR_MAX];
+	struct item it;
+	struct image a, b;
+	void *priv;
+
+	(void)state;
+	write_rows(path, baked, sizeof(baked) / sizeof(baked[0]), "\n");
+	if (open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err))
+		fail_msg("%s", err);
+	assert_int_equal(mmbench_spatial_ops.next(priv, &it, err), 1);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	b.want_b64 = 1;
+	assert_int_equal(mmbench_spatial_ops.load_image(priv, &it, &a, err), 0);
+	assert_int_equal(mmbench_spatial_ops.load_image(priv, &it, &b, err), 0);
+	/* Decoded for plug-ins; untouched text for a served model. */
+	assert_non_null(a.bytes);
+	assert_null(a.b64);
+	assert_null(b.bytes);
+	assert_non_null(b.b64);
+	assert_string_equal(b.mime, "image/png");
+	assert_string_equal(a.mime, "image/png");
+	/* It is the file's own field: one of the base64 PNGs this test wrote. */
+	{
+		int found = 0;
+		for (size_t i = 0; i < 3; i++)
+			found |= png64[i].len == b.b64_len && !memcmp(png64[i].ptr, b.b64, b.b64_len);
+		assert_true(found);
+	}
+	image_release(&a);
+	image_release(&b);
+	item_release(&it);
 	mmbench_spatial_ops.close(priv);
 }
 
@@ -497,7 +535,7 @@ static void test_errors(void **state)
 		char err[VSR_ERR_MAX];
 		void *priv;
 		struct item it;
-		struct image img;
+		struct image img = { 0 };
 		FILE *fp = fopen(path, "wb");
 		fputs(H "1\tq\t\ta\tb\t\t\tA\tocr\t" IMG "*!\ts\tl2\t\tdev\n", fp);
 		fclose(fp);
@@ -628,6 +666,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test_setup_teardown(test_baked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_base64_pass_through, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt, setup, teardown),

@@ -248,7 +248,7 @@ static void test_position_suite(void **state)
 		if (k == 15) /* the full-width question mark survives */
 			assert_non_null(strstr(it.question, "image\xef\xbc\x9f Please"));
 		if (k == 1) {
-			struct image img;
+			struct image img = { 0 };
 			assert_int_equal(mme_position_ops.load_image(priv, &it, &img, err), 0);
 			assert_int_equal(img.len, strlen("000000006471.jpg"));
 			image_release(&img);

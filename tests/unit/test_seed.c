@@ -196,7 +196,7 @@ static void test_by_name(void **state)
 	{
 		/* The image of a question, found as data_id + ".png". */
 		struct item it;
-		struct image img;
+		struct image img = { 0 };
 		char err[VSR_ERR_MAX];
 		seed_spatial_ops.close(priv);
 		assert_int_equal(open_seed(&seed_spatial_ops, NULL, 1, 0, &priv, err), 0);

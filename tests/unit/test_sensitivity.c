@@ -359,9 +359,9 @@ static void test_png_round_trip(void **state)
 static void test_hflip_rejects_garbage(void **state)
 {
 	unsigned char junk[] = "GIF89a not really";
-	struct image in = { junk, sizeof(junk), "image/gif" }, out;
+	struct image in = { .bytes = junk, .len = sizeof(junk), .mime = "image/gif" }, out;
 	unsigned char bad_jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0, 0 };
-	struct image in2 = { bad_jpeg, sizeof(bad_jpeg), "image/jpeg" };
+	struct image in2 = { .bytes = bad_jpeg, .len = sizeof(bad_jpeg), .mime = "image/jpeg" };
 	char err[VSR_ERR_MAX];
 
 	(void)state;

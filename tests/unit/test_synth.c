@@ -260,7 +260,7 @@ static void check_shape(const struct tblob *b, const char *mention)
  */
 static void check_item(void *priv, const struct item *it, int distractors)
 {
-	struct image img;
+	struct image img = { 0 };
 	struct timg t;
 	struct tblob b[N_TCOL];
 	int cs = colour_of(it->subject), co = colour_of(it->object), present = 0;
@@ -542,7 +542,7 @@ static void test_render_indexed(void **state)
 		assert_int_equal(pal[i].r, tcol[i].rgb[0]);
 	}
 	for (int i = 0; i < 8; i++) {
-		struct image img;
+		struct image img = { 0 };
 		struct timg t;
 
 		must_next(p, &it);
@@ -574,7 +574,7 @@ static void *load_images(void *arg)
 
 	for (int round = 0; round < 4; round++)
 		for (int i = 0; i < job->n; i++) {
-			struct image img;
+			struct image img = { 0 };
 
 			if (synth_suite_ops.load_image(job->priv, &job->items[i], &img, err)) {
 				job->bad++;
@@ -834,7 +834,7 @@ static void test_geometry_formats(void **state)
 	struct geo *g = *state;
 	void *p;
 	struct item it;
-	struct image img;
+	struct image img = { 0 };
 	struct vsrbench_request rq;
 	char prompt[300], out[300];
 	static const char *const yes_no[] = { "yes", "no" }, *const no_yes[] = { "no", "yes" };
@@ -972,7 +972,7 @@ static void test_geometry_mirrored(void **state)
 	rgb = malloc(side * side * 3);
 	for (int i = 0; i < 64; i++) {
 		struct item it;
-		struct image img;
+		struct image img = { 0 };
 		struct vsrbench_request rq;
 		png_image pi;
 		png_alloc_size_t len = 0;
