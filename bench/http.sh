@@ -29,20 +29,10 @@ V=$(realpath "${1:-./build/vsrbench}")
 TASKS=${2:-100000}
 REPEATS=${3:-3}
 [ -x "$V" ] || { echo "no vsrbench at $V (build first)" >&2; exit 2; }
-need() {
-	command -v "$1" >/dev/null && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		echo "installing $2 (bench only)" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null ||
-			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
-	fi
-	command -v "$1" >/dev/null || { echo "bench needs $1: apt-get install $2" >&2; exit 2; }
-}
-need nginx nginx-light
+. "$(dirname "$0")/lib.bash"
 need wrk wrk
 need jq jq
 need python3 python3
-NGINX=$(command -v nginx)
 tmp=$(mktemp -d /tmp/vsr-bench-http.XXXXXX)
 ngpid=""
 cleanup() {
@@ -84,42 +74,9 @@ body = {"model": "bench", "messages": [{"role": "user", "content": [
     "max_tokens": 32, "temperature": 0, "seed": 1}
 open(out + "/body.json", "w").write(json.dumps(body, separators=(",", ":")))
 EOF
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$tmp/ng"
-cat >"$tmp/ng/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes auto;
-pid $tmp/ng/nginx.pid;
-error_log $tmp/ng/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 120s;
-  client_max_body_size 16m;
-  client_body_buffer_size 1m;
-  client_body_temp_path $tmp/ng/body;
-  proxy_temp_path $tmp/ng/proxy;
-  fastcgi_temp_path $tmp/ng/fastcgi;
-  uwsgi_temp_path $tmp/ng/uwsgi;
-  scgi_temp_path $tmp/ng/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      default_type application/json;
-      return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","system_fingerprint":"fp_bench","choices":[{"index":0,"message":{"role":"assistant","content":"Yes"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":1,"total_tokens":101}}';
-    }
-  }
-}
-EOF
-"$NGINX" -c "$tmp/ng/nginx.conf" -p "$tmp/ng" 2>"$tmp/ng/stderr" &
-ngpid=$!
-for _ in $(seq 100); do
-	python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" \
-		2>/dev/null && break
-	sleep 0.05
-done
+nginx_start "$tmp"
+ngpid=$NGINX_PID
+port=$NGINX_PORT
 URL="http://127.0.0.1:$port/v1/chat/completions"
 cat >"$tmp/post.lua" <<EOF
 local f = io.open("$tmp/body.json", "rb")

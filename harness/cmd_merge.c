@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "keyset.h"
@@ -130,14 +131,26 @@ static int parse_key(const char *s, uint64_t *out)
 	return errno || *end ? -1 : 0;
 }
 
-/* Appends every complete line of each journal to out, checking uniqueness. */
-static int join_journals(struct shard *sh, size_t n, struct buf *out, char *err)
+/*
+ * Streams every complete line of each journal into `final` (through a
+ * temporary file, fsynced and renamed: never a half-written journal under
+ * the final name), checking that no item is in two runs.
+ */
+static int join_journals(struct shard *sh, size_t n, const char *final, char *err)
 {
+	struct buf tmp = BUF_INIT;
+	FILE *out;
 	struct u64map items = U64MAP_INIT;
 	struct buf line = BUF_INIT, path = BUF_INIT;
 	int r = 0;
 
 	line.max = MERGE_LINE_MAX;
+	buf_addf(&tmp, "%s.tmp.%ld", final, (long)getpid());
+	if (!(out = fopen(tmp.ptr, "wb"))) {
+		r = err_set(err, VSR_EDATA, "cannot create %s: %s", tmp.ptr, strerror(errno));
+		buf_release(&tmp);
+		return r;
+	}
 	for (size_t i = 0; i < n && !r; i++) {
 		FILE *fp;
 		size_t lineno = 0;
@@ -174,15 +187,26 @@ static int join_journals(struct shard *sh, size_t n, struct buf *out, char *err)
 			cJSON_Delete(o);
 			if (r)
 				break;
-			buf_add(out, line.ptr, line.len);
-			buf_addch(out, '\n');
+			if (fwrite(line.ptr, 1, line.len, out) != line.len || putc('\n', out) == EOF) {
+				r = err_set(err, VSR_EDATA, "cannot write %s: %s", tmp.ptr, strerror(errno));
+				break;
+			}
 		}
 		if (!r && got < 0)
 			r = err_set(err, VSR_EDATA, "%s:%zu: unreadable or too long line", path.ptr, lineno + 1);
 		fclose(fp);
 	}
-	if (!r && out->capped)
-		r = err_set(err, VSR_EDATA, "the merged journal is too large to hold in memory");
+	if (fflush(out) || fsync(fileno(out)) < 0) {
+		if (!r)
+			r = err_set(err, VSR_EDATA, "cannot write %s: %s", tmp.ptr, strerror(errno));
+	}
+	if (fclose(out) && !r)
+		r = err_set(err, VSR_EDATA, "cannot write %s: %s", tmp.ptr, strerror(errno));
+	if (!r && rename(tmp.ptr, final) < 0)
+		r = err_set(err, VSR_EDATA, "cannot rename %s: %s", tmp.ptr, strerror(errno));
+	if (r)
+		unlink(tmp.ptr);
+	buf_release(&tmp);
 	u64map_release(&items);
 	buf_release(&line);
 	buf_release(&path);
@@ -205,7 +229,7 @@ static int write_json(const char *dir, const char *name, const cJSON *j, char *e
 int cmd_merge(int argc, char **argv)
 {
 	struct shard *sh;
-	struct buf journal = BUF_INIT, path = BUF_INIT;
+	struct buf path = BUF_INIT;
 	char err[VSR_ERR_MAX] = "";
 	const char *out;
 	size_t n;
@@ -238,9 +262,7 @@ int cmd_merge(int argc, char **argv)
 	if (!r && mkdir_p(out) < 0)
 		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", out, strerror(errno));
 	if (!r)
-		r = join_journals(sh, n, &journal, err);
-	if (!r)
-		r = write_file_atomic(path.ptr, journal.ptr, journal.len, err);
+		r = join_journals(sh, n, path.ptr, err);
 	if (!r) {
 		cJSON *run = cJSON_Duplicate(sh[0].run, 1), *from = cJSON_CreateArray();
 		cJSON *status = cJSON_Duplicate(sh[0].status, 1), *suites;
@@ -272,7 +294,6 @@ int cmd_merge(int argc, char **argv)
 		cJSON_Delete(sh[i].status);
 	}
 	free(sh);
-	buf_release(&journal);
 	buf_release(&path);
 	return r;
 }
