@@ -68,6 +68,45 @@ int image_resolve(const struct suite_config *cfg, const char *name, char **path,
 	return err_set(err, IMAGE_MISSING, "no such image %s under --images", name);
 }
 
+int image_read_file(const char *path, struct buf *out, char *err)
+{
+	out->max = IMAGE_FILE_MAX;
+	if (buf_read_file(out, path)) {
+		int e = errno;
+		buf_release(out);
+		return err_set(err, VSR_EDATA, "cannot read image %s: %s", path,
+			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
+	}
+	return 0;
+}
+
+int image_digest_file(const char *path, uint64_t *digest, char *err)
+{
+	struct buf b = BUF_INIT;
+	int r = image_read_file(path, &b, err);
+
+	if (!r)
+		*digest = hash64(b.ptr, b.len, HASH_SEED);
+	buf_release(&b);
+	return r;
+}
+
+int image_load_path(void *priv, const struct item *it, struct image *img, char *err)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	int r;
+
+	(void)priv;
+	memset(img, 0, sizeof(*img));
+	if ((r = image_read_file(it->image_path, &b, err)))
+		return r;
+	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
+	img->bytes = (unsigned char *)buf_detach(&b, &len);
+	img->len = len;
+	return 0;
+}
+
 const char *image_sniff_mime(const unsigned char *p, size_t n)
 {
 	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)

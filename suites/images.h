@@ -9,7 +9,9 @@
 #define VSR_IMAGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "../harness/buf.h"
 #include "suite.h"
 
 /* Returned by image_resolve when the name is fine but no root holds it. */
@@ -21,6 +23,19 @@
  * the name is unsafe or a root is unusable (err says why).
  */
 int image_resolve(const struct suite_config *cfg, const char *name, char **path, char *err);
+
+/* The largest image file a suite reads. */
+#define IMAGE_FILE_MAX ((size_t)64 << 20)
+
+/* Reads an image file whole into out (out->max set here).  VSR_EDATA on failure. */
+int image_read_file(const char *path, struct buf *out, char *err);
+/* The digest of an image file's bytes, as suites put in item->image_digest. */
+int image_digest_file(const char *path, uint64_t *digest, char *err);
+/*
+ * A suite_ops.load_image for suites whose items carry image_path: reads the
+ * file, sniffs its type.  priv is unused.
+ */
+int image_load_path(void *priv, const struct item *it, struct image *img, char *err);
 
 /* "image/jpeg", "image/png", ... from the first bytes; a static string. */
 const char *image_sniff_mime(const unsigned char *p, size_t n);

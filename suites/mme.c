@@ -21,7 +21,6 @@
 #include "images.h"
 
 #define MME_LINE_MAX ((size_t)1 << 20)
-#define MME_IMAGE_MAX ((size_t)64 << 20)
 #define N_FIRST_MISSING 3
 
 static const struct mme_subtask subtasks[] = {
@@ -646,22 +645,6 @@ static long mme_count(void *priv)
 	return (long)(m->n - m->skipped);
 }
 
-static int digest_file(const char *path, uint64_t *out, char *err)
-{
-	struct buf b = BUF_INIT;
-
-	b.max = MME_IMAGE_MAX;
-	if (buf_read_file(&b, path)) {
-		int e = errno;
-		buf_release(&b);
-		return err_set(err, VSR_EDATA, "cannot read image %s: %s", path,
-			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
-	}
-	*out = hash64(b.ptr, b.len, HASH_SEED);
-	buf_release(&b);
-	return 0;
-}
-
 static int mme_next(void *priv, struct item *it, char *err)
 {
 	struct mme *m = priv;
@@ -675,7 +658,7 @@ static int mme_next(void *priv, struct item *it, char *err)
 		return 0;
 	q = &m->q[m->next];
 	if (!m->digest_path || strcmp(m->digest_path, q->path)) {
-		if ((r = digest_file(q->path, &m->image_digest, err)))
+		if ((r = image_digest_file(q->path, &m->image_digest, err)))
 			return r;
 		m->digest_path = q->path;
 	}
@@ -692,26 +675,6 @@ static int mme_next(void *priv, struct item *it, char *err)
 	it->image_path = xstrdup(q->path);
 	it->image_digest = m->image_digest;
 	return 1;
-}
-
-static int mme_load_image(void *priv, const struct item *it, struct image *img, char *err)
-{
-	struct buf b = BUF_INIT;
-	size_t len;
-
-	(void)priv;
-	memset(img, 0, sizeof(*img));
-	b.max = MME_IMAGE_MAX;
-	if (buf_read_file(&b, it->image_path)) {
-		int e = errno;
-		buf_release(&b);
-		return err_set(err, VSR_EDATA, "cannot read image %s: %s", it->image_path,
-			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
-	}
-	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
-	img->bytes = (unsigned char *)buf_detach(&b, &len);
-	img->len = len;
-	return 0;
 }
 
 static uint64_t mme_digest(void *priv)
@@ -774,7 +737,7 @@ static int mme_inspect_named(const char *suite, const struct suite_config *cfg, 
 		.open = var##_open,                                                          \
 		.count = mme_count,                                                          \
 		.next = mme_next,                                                            \
-		.load_image = mme_load_image,                                                \
+		.load_image = image_load_path,                                                  \
 		.digest = mme_digest,                                                        \
 		.close = mme_close,                                                          \
 		.describe = mme_describe,                                                    \

@@ -18,7 +18,6 @@
 #include "images.h"
 
 #define SEED_FILE_MAX ((size_t)512 << 20)
-#define SEED_IMAGE_MAX ((size_t)64 << 20)
 #define N_FIRST_MISSING 3
 
 static const char *const seed2_names[] = {
@@ -466,23 +465,18 @@ static int seed_next(void *priv, struct item *it, char *err)
 {
 	struct seed *s = priv;
 	const struct seed_q *q;
-	struct buf b = BUF_INIT;
+	uint64_t digest;
+	int r;
 
 	while (s->next < s->f.n && !s->paths[s->next])
 		s->next++;
 	if (s->next >= s->f.n)
 		return 0;
 	q = &s->f.q[s->next];
-	b.max = SEED_IMAGE_MAX;
-	if (buf_read_file(&b, s->paths[s->next])) {
-		int e = errno;
-		buf_release(&b);
-		return err_set(err, VSR_EDATA, "cannot read image %s: %s", s->paths[s->next],
-			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
-	}
+	if ((r = image_digest_file(s->paths[s->next], &digest, err)))
+		return r;
 	memset(it, 0, sizeof(*it));
-	it->image_digest = hash64(b.ptr, b.len, HASH_SEED);
-	buf_release(&b);
+	it->image_digest = digest;
 	it->suite = s->suite;
 	it->id = xstrdup(q->id);
 	it->question = xstrdup(q->question);
@@ -495,26 +489,6 @@ static int seed_next(void *priv, struct item *it, char *err)
 	it->image_path = xstrdup(s->paths[s->next]);
 	s->next++;
 	return 1;
-}
-
-static int seed_load_image(void *priv, const struct item *it, struct image *img, char *err)
-{
-	struct buf b = BUF_INIT;
-	size_t len;
-
-	(void)priv;
-	memset(img, 0, sizeof(*img));
-	b.max = SEED_IMAGE_MAX;
-	if (buf_read_file(&b, it->image_path)) {
-		int e = errno;
-		buf_release(&b);
-		return err_set(err, VSR_EDATA, "cannot read image %s: %s", it->image_path,
-			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
-	}
-	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
-	img->bytes = (unsigned char *)buf_detach(&b, &len);
-	img->len = len;
-	return 0;
 }
 
 static uint64_t seed_digest(void *priv)
@@ -562,7 +536,7 @@ const struct suite_ops seed_ops = {
 	.open = seed_all_open,
 	.count = seed_count,
 	.next = seed_next,
-	.load_image = seed_load_image,
+	.load_image = image_load_path,
 	.digest = seed_digest,
 	.close = seed_close,
 	.describe = seed_describe,
@@ -575,7 +549,7 @@ const struct suite_ops seed_spatial_ops = {
 	.open = seed_spatial_open,
 	.count = seed_count,
 	.next = seed_next,
-	.load_image = seed_load_image,
+	.load_image = image_load_path,
 	.digest = seed_digest,
 	.close = seed_close,
 	.describe = seed_describe,

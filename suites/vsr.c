@@ -32,7 +32,6 @@
 #include "taxonomy.h"
 
 #define VSR_LINE_MAX (1u << 20)
-#define VSR_IMAGE_MAX (64u << 20)
 #define N_FIRST_MISSING 3
 
 struct vsr {
@@ -408,22 +407,6 @@ static long vsr_count(void *priv)
 	return (long)(v->st.items - v->st.skipped_missing_images);
 }
 
-static int read_image(const struct vsr *v, const char *name, struct buf *out, char *err)
-{
-	char *path = NULL;
-	int r = image_resolve(&v->cfg, name, &path, err);
-
-	if (r)
-		return r;
-	out->max = VSR_IMAGE_MAX;
-	if (buf_read_file(out, path)) {
-		r = err_set(err, VSR_EDATA, "cannot read image %s: %s", path,
-			    errno == EFBIG ? "larger than 64 MiB" : strerror(errno));
-	}
-	free(path);
-	return r;
-}
-
 static int vsr_next(void *priv, struct item *it, char *err)
 {
 	struct vsr *v = priv;
@@ -470,43 +453,20 @@ static int vsr_next(void *priv, struct item *it, char *err)
 		}
 		u64map_get(&v->digests, h, &digest);
 		if (!digest) {
-			struct buf bytes = BUF_INIT;
-			int r = read_image(v, row.image, &bytes, err);
+			int r = image_digest_file(it->image_path, &digest, err);
 			if (r) {
 				cJSON_Delete(o);
 				item_release(it);
-				buf_release(&bytes);
 				return r;
 			}
-			digest = hash64(bytes.ptr, bytes.len, HASH_SEED) | 1;
+			digest |= 1; /* 0 marks "not read yet" in the map */
 			u64map_put(&v->digests, h, digest);
-			buf_release(&bytes);
 		}
 		it->image_digest = digest;
 		cJSON_Delete(o);
 		return 1;
 	}
 	return got;
-}
-
-static int vsr_load_image(void *priv, const struct item *it, struct image *img, char *err)
-{
-	struct vsr *v = priv;
-	struct buf b = BUF_INIT;
-	size_t len;
-
-	(void)v;
-	b.max = VSR_IMAGE_MAX;
-	if (buf_read_file(&b, it->image_path)) {
-		int e = errno;
-		buf_release(&b);
-		return err_set(err, VSR_EDATA, "cannot read image %s: %s", it->image_path,
-			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
-	}
-	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
-	img->bytes = (unsigned char *)buf_detach(&b, &len);
-	img->len = len;
-	return 0;
 }
 
 static uint64_t vsr_digest(void *priv)
@@ -570,7 +530,7 @@ static void vsr_close(void *priv)
 		.open = opener,                                                            \
 		.count = vsr_count,                                                        \
 		.next = vsr_next,                                                          \
-		.load_image = vsr_load_image,                                              \
+		.load_image = image_load_path,                                              \
 		.digest = vsr_digest,                                                      \
 		.close = vsr_close,                                                        \
 		.describe = vsr_describe,                                                  \
