@@ -280,3 +280,39 @@ int buf_read_file(struct buf *b, const char *path)
 	fclose(fp);
 	return r;
 }
+
+/*
+ * A table cell from dataset or model text: GitHub renders inline HTML in
+ * comments, so < and & are entities (a lone '>' opens nothing); '|' and
+ * newlines would break the row, a backtick would open a code span.  Emphasis
+ * characters are left alone: at worst they change the look.  At most `max`
+ * bytes (0: no limit), cut on a UTF-8 boundary.
+ */
+int buf_add_md(struct buf *out, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	int cut = 0;
+
+	if (max && n > max) {
+		n = max;
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+		cut = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '<': buf_adds(out, "&lt;"); break;
+		case '&': buf_adds(out, "&amp;"); break;
+		case '|': buf_adds(out, "\\|"); break;
+		case '`': buf_adds(out, "\\`"); break;
+		case '\\': buf_adds(out, "\\\\"); break;
+		case '\n':
+		case '\r':
+		case '\t': buf_addch(out, ' '); break;
+		default: buf_addch(out, s[i]);
+		}
+	}
+	if (cut)
+		buf_adds(out, "…");
+	return out->capped ? -1 : 0;
+}

@@ -51,6 +51,13 @@ int buf_add_json_str(struct buf *b, const char *s);
 int buf_add_xml_str(struct buf *b, const char *s);
 
 /*
+ * Appends dataset or model text as one Markdown table cell: < and & as
+ * entities, '|' '`' '\\' escaped, newlines and tabs as spaces; at most max
+ * bytes (0: no limit), cut on a UTF-8 boundary with an ellipsis.
+ */
+int buf_add_md(struct buf *b, const char *s, size_t max);
+
+/*
  * Reads one line (without its '\n', a trailing '\r' removed) into b.
  * Returns 1 for a line, 0 at end of file, -1 on a read error or when the
  * line is longer than b->max (b->capped is then set).  `complete` (may be

@@ -697,18 +697,6 @@ cJSON *official_run_json(const struct official *o)
 /* report.md and the terminal summary                                  */
 /* ------------------------------------------------------------------ */
 
-static void md_text(struct buf *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			buf_adds(out, "\\|");
-		else if (*s == '\n' || *s == '\r')
-			buf_addch(out, ' ');
-		else
-			buf_addch(out, *s);
-	}
-}
-
 static void mme_md(const struct off_unit *u, struct buf *out)
 {
 	buf_adds(out, "| subtask | questions | acc | acc+ | score | other | failed | "
@@ -717,7 +705,7 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 	for (size_t i = 0; i < u->n_sub; i++) {
 		const struct off_mme_sub *s = &u->sub[i];
 		buf_adds(out, "| ");
-		md_text(out, s->name);
+		buf_add_md(out, s->name, 0);
 		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu |\n",
 			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
 			 s->score_ext, s->disagree);
@@ -738,7 +726,7 @@ static void accs_md(struct buf *out, const char *title, const struct off_acc *v,
 	buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n", title);
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(out, "| ");
-		md_text(out, v[i].name);
+		buf_add_md(out, v[i].name, 0);
 		buf_addf(out, " | %zu | %zu | %.2f%% |\n", v[i].n, v[i].right,
 			 100 * ratio_of(v[i].right, v[i].n));
 	}
@@ -751,7 +739,7 @@ void official_suite_md(const struct official *o, const char *suite, struct buf *
 		if (strcmp(u->suite, suite))
 			continue;
 		buf_addf(out, "\n### Official metric: %s (template ", kind_name(u->kind));
-		md_text(out, u->tmpl);
+		buf_add_md(out, u->tmpl, 0);
 		buf_adds(out, ")\n\n");
 		if (u->kind == OFFICIAL_MME) {
 			mme_md(u, out);
@@ -889,7 +877,7 @@ void official_run_md(const struct official *o, struct buf *out)
 		if (!mme_run_totals(o, i, &per, &cog, &np, &nc))
 			continue;
 		buf_adds(out, "\n## Official MME totals across suites (template ");
-		md_text(out, o->units[i].tmpl);
+		buf_add_md(out, o->units[i].tmpl, 0);
 		buf_addf(out, ")\n\n| | subtasks | score |\n|---|---:|---:|\n"
 			      "| perception | %zu | %.2f |\n| cognition | %zu | %.2f |\n",
 			 np, per, nc, cog);

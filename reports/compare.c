@@ -756,41 +756,6 @@ void gate_print_failures(FILE *fp, const struct gate_result *res)
 
 /* ---- Markdown ------------------------------------------------------------ */
 
-/*
- * A table cell from dataset or model text: GitHub renders inline HTML in
- * comments, so < and & are entities (a lone '>' opens nothing); '|' and
- * newlines would break the row, a backtick would open a code span.  Emphasis
- * characters are left alone: at worst they change the look.  At most `max`
- * bytes, cut on a UTF-8 boundary.
- */
-static void md_text(struct buf *out, const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	int cut = 0;
-
-	if (n > max) {
-		n = max;
-		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-		cut = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '<': buf_adds(out, "&lt;"); break;
-		case '&': buf_adds(out, "&amp;"); break;
-		case '|': buf_adds(out, "\\|"); break;
-		case '`': buf_adds(out, "\\`"); break;
-		case '\\': buf_adds(out, "\\\\"); break;
-		case '\n':
-		case '\r':
-		case '\t': buf_addch(out, ' '); break;
-		default: buf_addch(out, s[i]);
-		}
-	}
-	if (cut)
-		buf_adds(out, "…");
-}
-
 static void md_change(struct buf *out, const struct cmp_stat *s)
 {
 	double d = pct(s->cand_correct, s->pairs) - pct(s->base_correct, s->pairs);
@@ -803,7 +768,7 @@ static void md_change(struct buf *out, const struct cmp_stat *s)
 static void md_stat_row(struct buf *out, const struct cmp_stat *s, int bold)
 {
 	buf_adds(out, bold ? "| **" : "| ");
-	md_text(out, s->name, 60);
+	buf_add_md(out, s->name, 60);
 	buf_addf(out, "%s | %zu | %.1f%% | %.1f%% | ", bold ? "**" : "", s->pairs,
 		 pct(s->base_correct, s->pairs), pct(s->cand_correct, s->pairs));
 	md_change(out, s);
@@ -861,9 +826,9 @@ static void md_movers(struct buf *out, const struct comparison *c)
 		for (size_t i = 0; i < n && shown < MD_MOVERS; i++, shown++) {
 			const struct cmp_stat *s = mv[i].s;
 			buf_adds(out, "| ");
-			md_text(out, mv[i].suite, 40);
+			buf_add_md(out, mv[i].suite, 40);
 			buf_addf(out, " | %s | ", mv[i].by);
-			md_text(out, s->name, 40);
+			buf_add_md(out, s->name, 40);
 			buf_addf(out, " | %zu | %.1f%% | %.1f%% | %+.1f | %zu | %zu | %.2g |\n", s->pairs,
 				 pct(s->base_correct, s->pairs), pct(s->cand_correct, s->pairs),
 				 100 * change_of(s), s->b, s->c, s->p);
@@ -899,15 +864,15 @@ static void md_flips(struct buf *out, const struct comparison *c)
 		while (j < c->n_flips && same_item(&c->flips[j], f))
 			j++;
 		buf_adds(out, "| ");
-		md_text(out, f->suite, 40);
+		buf_add_md(out, f->suite, 40);
 		buf_adds(out, " | ");
-		md_text(out, f->item, 40);
+		buf_add_md(out, f->item, 40);
 		buf_addf(out, " | %s | %zu | ", answer_name(f->label), j - i);
 		for (size_t k = i; k < j && k < i + 6; k++) {
-			md_text(out, c->flips[k].tmpl, 20);
+			buf_add_md(out, c->flips[k].tmpl, 20);
 			if (strcmp(c->flips[k].variant, "base")) {
 				buf_adds(out, "·");
-				md_text(out, c->flips[k].variant, 20);
+				buf_add_md(out, c->flips[k].variant, 20);
 			}
 			buf_addf(out, ": %s%s", answer_name(c->flips[k].cand_answer),
 				 k + 1 < j ? ", " : "");
@@ -915,7 +880,7 @@ static void md_flips(struct buf *out, const struct comparison *c)
 		if (j - i > 6)
 			buf_adds(out, "…");
 		buf_adds(out, " | ");
-		md_text(out, f->prompt, 90);
+		buf_add_md(out, f->prompt, 90);
 		buf_adds(out, " |\n");
 		shown++;
 		i = j;
@@ -936,7 +901,7 @@ static void md_gate(struct buf *out, const struct gate_result *gr)
 		buf_addf(out, "**Gate: passed** (%zu check%s)\n\n", gr->n, gr->n == 1 ? "" : "s");
 	for (size_t i = 0; i < gr->n; i++) {
 		buf_adds(out, gr->c[i].failed ? "- ❌ " : "- ✅ ");
-		md_text(out, gr->c[i].line, 1000);
+		buf_add_md(out, gr->c[i].line, 1000);
 		buf_addch(out, '\n');
 	}
 	buf_addch(out, '\n');
@@ -947,13 +912,13 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 	buf_adds(out, "## vsrbench compare\n\n");
 	md_gate(out, gr);
 	buf_adds(out, "Base `");
-	md_text(out, c->base_model ? c->base_model : "?", 80);
+	buf_add_md(out, c->base_model ? c->base_model : "?", 80);
 	buf_adds(out, "` (");
-	md_text(out, c->base_dir, 80);
+	buf_add_md(out, c->base_dir, 80);
 	buf_adds(out, ") → candidate `");
-	md_text(out, c->cand_model ? c->cand_model : "?", 80);
+	buf_add_md(out, c->cand_model ? c->cand_model : "?", 80);
 	buf_adds(out, "` (");
-	md_text(out, c->cand_dir, 80);
+	buf_add_md(out, c->cand_dir, 80);
 	buf_addf(out, "): %zu paired tasks", c->all.pairs);
 	if (c->base_only || c->cand_only)
 		buf_addf(out, "; %zu only in base and %zu only in the candidate (not compared)",
@@ -974,7 +939,7 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 			memcpy(one, p, len);
 			one[len] = '\0';
 			buf_adds(out, "> ⚠ ");
-			md_text(out, one, 1000);
+			buf_add_md(out, one, 1000);
 			buf_adds(out, "\n\n");
 			free(one);
 			p += len + (e ? 1 : 0);
