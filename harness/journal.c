@@ -1,6 +1,5 @@
 #include "journal.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -74,11 +73,6 @@ void sample_format_error(struct buf *out, const struct sample_meta *m, const cha
 
 /* ---- reading ---------------------------------------------------------- */
 
-static const char *get_str(const cJSON *o, const char *k)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
-}
-
 static int parse_key(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -99,49 +93,320 @@ static int parse_key(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_sample(const cJSON *o, struct sample *s, const char **why)
-{
-	const char *label, *answer;
-	const cJSON *c;
+/*
+ * A journal line is read in place, without allocating: one pass over a flat
+ * JSON object, strings unescaped inside the line buffer (an escape is never
+ * shorter than what it stands for) and NUL-terminated there.  Unknown keys
+ * and nested values ("meta") are checked for syntax and skipped.  A report
+ * reads the journal several times, so this is the harness's hot loop.
+ */
+struct jp {
+	char *p;
+	int depth;
+};
 
-	if (!cJSON_IsObject(o))
-		return *why = "not a JSON object", -1;
-	if (parse_key(get_str(o, "key"), &s->key))
+static void jp_ws(struct jp *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int d = hexval((unsigned char)p[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static char *put_utf8(char *w, unsigned cp)
+{
+	if (cp < 0x80) {
+		*w++ = (char)cp;
+	} else if (cp < 0x800) {
+		*w++ = (char)(0xc0 | cp >> 6);
+		*w++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*w++ = (char)(0xe0 | cp >> 12);
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*w++ = (char)(0xf0 | cp >> 18);
+		*w++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return w;
+}
+
+/* At '"': unescapes the string in place; *out points at it, NUL-terminated. */
+static int jp_string(struct jp *j, char **out)
+{
+	char *r = j->p + 1, *w = r;
+
+	*out = w;
+	for (;;) {
+		unsigned char c = (unsigned char)*r;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			return -1; /* control characters (and the line's end) must be escaped */
+		if (c != '\\') {
+			*w++ = *r++;
+			continue;
+		}
+		r++;
+		switch (*r) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '/': *w++ = '/'; break;
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
+		case 'n': *w++ = '\n'; break;
+		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 'u': {
+			unsigned cp, lo;
+			if (hex4(r + 1, &cp))
+				return -1;
+			r += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && r[1] == '\\' && r[2] == 'u' && !hex4(r + 3, &lo) &&
+			    lo >= 0xdc00 && lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				r += 6;
+			} else if (cp >= 0xd800 && cp < 0xe000) {
+				cp = 0xfffd; /* a lone surrogate */
+			}
+			w = put_utf8(w, cp);
+			break;
+		}
+		default:
+			return -1;
+		}
+		r++;
+	}
+	j->p = r + 1;
+	*w = '\0';
+	return 0;
+}
+
+static int jp_literal(struct jp *j, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (strncmp(j->p, word, n))
+		return -1;
+	j->p += n;
+	return 0;
+}
+
+static int jp_number(struct jp *j, double *out)
+{
+	char *end;
+	const char *p = j->p;
+
+	/* JSON's grammar, stricter than strtod's: no hex, inf, nan or leading '+'. */
+	if (*p == '-')
+		p++;
+	if (!(*p >= '0' && *p <= '9'))
+		return -1;
+	*out = strtod(j->p, &end);
+	if (end == j->p)
+		return -1;
+	j->p = end;
+	return 0;
+}
+
+static int jp_skip(struct jp *j);
+
+/* The members of an object or the elements of an array, after the opener. */
+static int jp_skip_container(struct jp *j, char close)
+{
+	if (++j->depth > 64)
+		return -1;
+	jp_ws(j);
+	if (*j->p == close) {
+		j->p++;
+		j->depth--;
+		return 0;
+	}
+	for (;;) {
+		char *k;
+		jp_ws(j);
+		if (close == '}') {
+			if (*j->p != '"' || jp_string(j, &k))
+				return -1;
+			jp_ws(j);
+			if (*j->p++ != ':')
+				return -1;
+		}
+		if (jp_skip(j))
+			return -1;
+		jp_ws(j);
+		if (*j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (*j->p++ != close)
+			return -1;
+		j->depth--;
+		return 0;
+	}
+}
+
+static int jp_skip(struct jp *j)
+{
+	char *s;
+	double d;
+
+	jp_ws(j);
+	switch (*j->p) {
+	case '"': return jp_string(j, &s);
+	case '{': j->p++; return jp_skip_container(j, '}');
+	case '[': j->p++; return jp_skip_container(j, ']');
+	case 't': return jp_literal(j, "true");
+	case 'f': return jp_literal(j, "false");
+	case 'n': return jp_literal(j, "null");
+	default: return jp_number(j, &d);
+	}
+}
+
+/* One value for a known key: strings are kept, null is NULL, the rest noted. */
+struct jv {
+	char *str;  /* a string value */
+	int kind;   /* 's' string, 'n' null, 'b' bool, 'd' number, 'o' other */
+	int truth;
+	double num;
+};
+
+static int jp_value(struct jp *j, struct jv *v)
+{
+	jp_ws(j);
+	memset(v, 0, sizeof(*v));
+	switch (*j->p) {
+	case '"': v->kind = 's'; return jp_string(j, &v->str);
+	case 'n': v->kind = 'n'; return jp_literal(j, "null");
+	case 't': v->kind = 'b'; v->truth = 1; return jp_literal(j, "true");
+	case 'f': v->kind = 'b'; return jp_literal(j, "false");
+	case '{': case '[': v->kind = 'o'; return jp_skip(j);
+	default: v->kind = 'd'; return jp_number(j, &v->num);
+	}
+}
+
+enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
+	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
+	    JK_CORRECT, JK_MS, JK_ERROR, JK_N };
+static const char *const jkeys[JK_N] = {
+	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
+	"label", "prompt", "image", "response", "answer", "correct", "ms", "error",
+};
+
+/*
+ * Parses one journal line (modified in place) into s.  -1 with *why: the
+ * line is not JSON (*why NULL), or a field is wrong (*why says which).
+ */
+static int parse_line(char *line, struct sample *s, const char **why)
+{
+	struct jp j = { line, 0 };
+	struct jv v[JK_N];
+	const char *label, *answer;
+
+	*why = NULL;
+	memset(v, 0, sizeof(v));
+	jp_ws(&j);
+	if (*j.p != '{')
+		return *j.p == '[' || *j.p == '"' || (*j.p >= '0' && *j.p <= '9') || *j.p == '-' ||
+			       *j.p == 't' || *j.p == 'f' || *j.p == 'n'
+			       ? (jp_skip(&j) || (jp_ws(&j), *j.p) ? -1 : (*why = "not a JSON object", -1))
+			       : -1;
+	j.p++;
+	jp_ws(&j);
+	if (*j.p == '}') {
+		j.p++;
+	} else {
+		for (;;) {
+			char *k;
+			size_t i;
+			struct jv tmp;
+
+			jp_ws(&j);
+			if (*j.p != '"' || jp_string(&j, &k))
+				return -1;
+			jp_ws(&j);
+			if (*j.p++ != ':')
+				return -1;
+			for (i = 0; i < JK_N; i++)
+				if (!strcmp(k, jkeys[i]))
+					break;
+			if (jp_value(&j, i < JK_N ? &v[i] : &tmp))
+				return -1;
+			jp_ws(&j);
+			if (*j.p == ',') {
+				j.p++;
+				continue;
+			}
+			if (*j.p++ != '}')
+				return -1;
+			break;
+		}
+	}
+	jp_ws(&j);
+	if (*j.p)
+		return -1; /* something after the object */
+
+#define STR(k) (v[k].kind == 's' ? v[k].str : NULL)
+	if (parse_key(STR(JK_KEY), &s->key))
 		return *why = "\"key\" must be 16 lower-case hex digits", -1;
-	s->suite = get_str(o, "suite");
-	s->item = get_str(o, "item");
-	s->tmpl = get_str(o, "template");
-	s->format = get_str(o, "format");
-	s->variant = get_str(o, "variant");
+	s->suite = STR(JK_SUITE);
+	s->item = STR(JK_ITEM);
+	s->tmpl = STR(JK_TEMPLATE);
+	s->format = STR(JK_FORMAT);
+	s->variant = STR(JK_VARIANT);
 	if (!s->suite || !s->item || !s->tmpl || !s->format || !s->variant)
 		return *why = "missing one of suite, item, template, format, variant", -1;
-	s->relation = get_str(o, "relation");
-	s->category = get_str(o, "category");
-	s->group = get_str(o, "group");
-	s->prompt = get_str(o, "prompt");
-	s->image = get_str(o, "image");
-	label = get_str(o, "label");
+	s->relation = STR(JK_RELATION);
+	s->category = STR(JK_CATEGORY);
+	s->group = STR(JK_GROUP);
+	s->prompt = STR(JK_PROMPT);
+	s->image = STR(JK_IMAGE);
+	label = STR(JK_LABEL);
 	if (!label || (s->label = answer_parse(label)) <= 0)
 		return *why = "\"label\" must be yes, no or a letter", -1;
-	s->error = get_str(o, "error");
-	s->response = get_str(o, "response");
+	s->error = STR(JK_ERROR);
+	s->response = STR(JK_RESPONSE);
 	s->answer = ANS_INVALID;
 	s->correct = 0;
 	s->ms = 0;
 	if (s->error)
 		return 0;
-	answer = get_str(o, "answer");
+	answer = STR(JK_ANSWER);
 	if (!answer || (s->answer = answer_parse(answer)) < 0)
 		return *why = "\"answer\" must be yes, no, a letter or invalid", -1;
-	c = cJSON_GetObjectItemCaseSensitive(o, "correct");
-	if (!cJSON_IsBool(c))
+	if (v[JK_CORRECT].kind != 'b')
 		return *why = "\"correct\" must be true or false", -1;
-	s->correct = cJSON_IsTrue(c);
+	s->correct = v[JK_CORRECT].truth;
 	if (s->correct != (s->answer == s->label))
 		return *why = "\"correct\" disagrees with answer and label", -1;
-	c = cJSON_GetObjectItemCaseSensitive(o, "ms");
-	if (cJSON_IsNumber(c))
-		s->ms = c->valuedouble;
+	if (v[JK_MS].kind == 'd')
+		s->ms = v[JK_MS].num;
+#undef STR
 	return 0;
 }
 
@@ -166,7 +431,6 @@ static int scan(const char *path, int missing_ok, int (*fn)(const struct sample 
 	while ((got = buf_getline(&line, fp, &complete)) == 1) {
 		struct sample s;
 		const char *why = NULL;
-		cJSON *o;
 
 		lineno++;
 		if (!complete) {
@@ -179,20 +443,15 @@ static int scan(const char *path, int missing_ok, int (*fn)(const struct sample 
 			*good_bytes = ftell(fp);
 		if (line.len == 0)
 			continue;
-		o = cJSON_ParseWithLength(line.ptr, line.len);
-		if (!o) {
-			r = err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, lineno);
-			break;
-		}
 		memset(&s, 0, sizeof(s));
 		s.line = lineno;
-		if (parse_sample(o, &s, &why)) {
-			cJSON_Delete(o);
-			r = err_set(err, VSR_EDATA, "%s:%zu: %s", path, lineno, why);
+		/* A NUL inside the line would hide the rest of it from the parser. */
+		if (memchr(line.ptr, '\0', line.len) || parse_line(line.ptr, &s, &why)) {
+			r = why ? err_set(err, VSR_EDATA, "%s:%zu: %s", path, lineno, why)
+				: err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, lineno);
 			break;
 		}
 		r = fn ? fn(&s, ctx) : 0;
-		cJSON_Delete(o);
 		if (r)
 			break;
 	}
