@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../adapters/vsrbench_adapter.h"
 #include "cmd.h"
 #include "util.h"
 
@@ -54,7 +55,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("vsrbench %s (adapter ABI %d.%d)\n", VSR_VERSION, 1, 0);
+		printf("vsrbench %s (adapter ABI %d.%d)\n", VSR_VERSION, VSRBENCH_ABI_MAJOR,
+		       VSRBENCH_ABI_MINOR);
 		r = 0;
 		goto out;
 	}
