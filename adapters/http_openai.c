@@ -136,13 +136,7 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 
 	if (c->model)
 		cJSON_AddStringToObject(root, "model", c->model);
-	msgs = cJSON_AddArrayToObject(root, "messages");
-	if (c->system) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", c->system);
-		cJSON_AddItemToArray(msgs, m);
-	}
+	msgs = http_chat_messages(root, c->system);
 	m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "role", "user");
 	if (img->b64) {

@@ -298,6 +298,19 @@ cJSON *http_image_slot(void)
 	return cJSON_CreateRaw("\x01");
 }
 
+cJSON *http_chat_messages(cJSON *root, const char *system)
+{
+	cJSON *msgs = cJSON_AddArrayToObject(root, "messages");
+
+	if (system) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "system");
+		cJSON_AddStringToObject(m, "content", system);
+		cJSON_AddItemToArray(msgs, m);
+	}
+	return msgs;
+}
+
 int http_print(struct buf *body, cJSON *root, const char *prefix, const struct http_image *img)
 {
 	char *s = cJSON_PrintUnformatted(root);

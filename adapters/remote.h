@@ -169,6 +169,11 @@ struct http_proto {
 
 /* A placeholder for the image string: prefix (e.g. "data:image/png;base64,") + base64. */
 cJSON *http_image_slot(void);
+/*
+ * The "messages" array of a chat body (OpenAI, Ollama), with the system
+ * message first when there is one; the caller appends the user message.
+ */
+cJSON *http_chat_messages(cJSON *root, const char *system);
 /* Prints root into body, replacing the slot by "prefix + img->b64" (see split). */
 int http_print(struct buf *body, cJSON *root, const char *prefix, const struct http_image *img);
 /* The value of -M key (a string), or NULL. */

@@ -1018,8 +1018,6 @@ static cJSON *run_json(const char *dir, const char *model)
 int comparison_json(const struct comparison *c, const struct gate_result *gr, struct buf *out)
 {
 	cJSON *root = cJSON_CreateObject(), *o, *suites, *arr;
-	char *s;
-	int r;
 
 	cJSON_AddStringToObject(root, "schema", "vsrbench.compare/1");
 	cJSON_AddItemToObject(root, "base", run_json(c->base_dir, c->base_model));
@@ -1085,13 +1083,7 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 	} else {
 		cJSON_AddNullToObject(root, "gate");
 	}
-	s = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!s)
-		return VSR_EDATA;
-	r = buf_adds(out, s) || buf_addch(out, '\n') ? VSR_EDATA : 0;
-	cJSON_free(s);
-	return r;
+	return report_json_out(root, out);
 }
 
 /* ---- run --baseline ------------------------------------------------------ */

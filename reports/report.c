@@ -8,6 +8,19 @@
 #include "../harness/stats.h"
 #include "../harness/util.h"
 
+int report_json_out(cJSON *root, struct buf *out)
+{
+	char *s = cJSON_Print(root);
+	int r;
+
+	cJSON_Delete(root);
+	if (!s)
+		return VSR_EDATA;
+	r = buf_adds(out, s) || buf_addch(out, '\n') ? VSR_EDATA : 0;
+	cJSON_free(s);
+	return r;
+}
+
 double ratio(size_t k, size_t n)
 {
 	return n ? (double)k / (double)n : 0.0;

@@ -52,6 +52,9 @@ int sens_any(const struct sens_result *sr);
 /* The plain-words diagnosis (one line per finding) for md and the summary. */
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent);
 
+/* Prints root (indented, newline-terminated) into out and deletes it. */
+int report_json_out(cJSON *root, struct buf *out);
+
 /* Shared by writers: ratio or 0 for an empty denominator. */
 double ratio(size_t k, size_t n);
 

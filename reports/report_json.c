@@ -89,8 +89,6 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *suites, *runo;
-	char *s;
-	int r;
 
 	cJSON_AddStringToObject(root, "schema", REPORT_SCHEMA);
 	cJSON_AddStringToObject(root, "harness_version", VSR_VERSION);
@@ -127,11 +125,5 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	}
 	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);
 	cJSON_AddNumberToObject(root, "duplicate_lines", (double)m->duplicates);
-	s = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!s)
-		return VSR_EDATA;
-	r = buf_adds(out, s) || buf_addch(out, '\n') ? VSR_EDATA : 0;
-	cJSON_free(s);
-	return r;
+	return report_json_out(root, out);
 }
