@@ -529,12 +529,8 @@ int exec_reply_parse(char *line, struct exec_reply *rep)
 	rep->error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "error"));
 	rep->retry = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "retry"));
 	meta = cJSON_GetObjectItemCaseSensitive(rep->root, "meta");
-	if (rep->text && !rep->error && cJSON_IsObject(meta)) {
-		char *mj = cJSON_PrintUnformatted(meta);
-		if (mj)
-			rep->meta_json = xstrdup(mj);
-		cJSON_free(mj);
-	}
+	if (rep->text && !rep->error && cJSON_IsObject(meta))
+		rep->meta_json = json_compact(meta);
 	return EXEC_REPLY_OK;
 }
 

@@ -40,34 +40,30 @@ static int anthropic_setup(struct http_cfg *c, const char **default_url, int *ke
 static int anthropic_build(const struct http_cfg *c, const struct vsrbench_request *req,
 			   const struct http_image *img, struct buf *body)
 {
-	cJSON *root = cJSON_CreateObject(), *m, *content, *part, *src;
-	int r;
+	struct jw w = { body, 0 };
 
-	cJSON_AddStringToObject(root, "model", c->model);
-	cJSON_AddNumberToObject(root, "max_tokens", req->max_tokens);
-	cJSON_AddNumberToObject(root, "temperature", req->temperature);
-	if (c->system)
-		cJSON_AddStringToObject(root, "system", c->system);
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "user");
-	content = cJSON_AddArrayToObject(m, "content");
-	if (img->b64) {
-		part = cJSON_CreateObject();
-		cJSON_AddStringToObject(part, "type", "image");
-		src = cJSON_AddObjectToObject(part, "source");
-		cJSON_AddStringToObject(src, "type", "base64");
-		cJSON_AddStringToObject(src, "media_type", img->mime ? img->mime : "image/png");
-		cJSON_AddItemToObject(src, "data", http_image_slot());
-		cJSON_AddItemToArray(content, part);
+	jw_raw(&w, "{\"model\":");
+	jw_str(&w, c->model);
+	jw_raw(&w, ",\"max_tokens\":");
+	jw_num(&w, req->max_tokens);
+	jw_raw(&w, ",\"temperature\":");
+	jw_num(&w, req->temperature);
+	if (c->system) {
+		jw_raw(&w, ",\"system\":");
+		jw_str(&w, c->system);
 	}
-	part = cJSON_CreateObject();
-	cJSON_AddStringToObject(part, "type", "text");
-	cJSON_AddStringToObject(part, "text", req->prompt);
-	cJSON_AddItemToArray(content, part);
-	cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "messages"), m);
-	r = http_print(body, root, "", img);
-	cJSON_Delete(root);
-	return r;
+	jw_raw(&w, ",\"messages\":[{\"role\":\"user\",\"content\":[");
+	if (img->b64) {
+		jw_raw(&w, "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":");
+		jw_str(&w, http_image_mime(img));
+		jw_raw(&w, ",\"data\":");
+		jw_image(&w, 0, img);
+		jw_raw(&w, "}},");
+	}
+	jw_raw(&w, "{\"type\":\"text\",\"text\":");
+	jw_str(&w, req->prompt);
+	jw_raw(&w, "}]}]}");
+	return w.bad ? -1 : 0;
 }
 
 static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,

@@ -44,37 +44,32 @@ static int gemini_setup(struct http_cfg *c, const char **default_url, int *key_r
 static int gemini_build(const struct http_cfg *c, const struct vsrbench_request *req,
 			const struct http_image *img, struct buf *body)
 {
-	cJSON *root = cJSON_CreateObject(), *content, *parts, *part, *gen;
-	int r;
+	struct jw w = { body, 0 };
 
-	content = cJSON_CreateObject();
-	cJSON_AddStringToObject(content, "role", "user");
-	parts = cJSON_AddArrayToObject(content, "parts");
+	jw_raw(&w, "{\"contents\":[{\"role\":\"user\",\"parts\":[");
 	if (img->b64) {
-		cJSON *inl;
-		part = cJSON_CreateObject();
-		inl = cJSON_AddObjectToObject(part, "inline_data");
-		cJSON_AddStringToObject(inl, "mime_type", img->mime ? img->mime : "image/png");
-		cJSON_AddItemToObject(inl, "data", http_image_slot());
-		cJSON_AddItemToArray(parts, part);
+		jw_raw(&w, "{\"inline_data\":{\"mime_type\":");
+		jw_str(&w, http_image_mime(img));
+		jw_raw(&w, ",\"data\":");
+		jw_image(&w, 0, img);
+		jw_raw(&w, "}},");
 	}
-	part = cJSON_CreateObject();
-	cJSON_AddStringToObject(part, "text", req->prompt);
-	cJSON_AddItemToArray(parts, part);
-	cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "contents"), content);
+	jw_raw(&w, "{\"text\":");
+	jw_str(&w, req->prompt);
+	jw_raw(&w, "}]}]");
 	if (c->system) {
-		cJSON *si = cJSON_AddObjectToObject(root, "systemInstruction");
-		part = cJSON_CreateObject();
-		cJSON_AddStringToObject(part, "text", c->system);
-		cJSON_AddItemToArray(cJSON_AddArrayToObject(si, "parts"), part);
+		jw_raw(&w, ",\"systemInstruction\":{\"parts\":[{\"text\":");
+		jw_str(&w, c->system);
+		jw_raw(&w, "}]}");
 	}
-	gen = cJSON_AddObjectToObject(root, "generationConfig");
-	cJSON_AddNumberToObject(gen, "temperature", req->temperature);
-	cJSON_AddNumberToObject(gen, "maxOutputTokens", req->max_tokens);
-	cJSON_AddNumberToObject(gen, "seed", (double)(req->seed & 0x7fffffff));
-	r = http_print(body, root, "", img);
-	cJSON_Delete(root);
-	return r;
+	jw_raw(&w, ",\"generationConfig\":{\"temperature\":");
+	jw_num(&w, req->temperature);
+	jw_raw(&w, ",\"maxOutputTokens\":");
+	jw_num(&w, req->max_tokens);
+	jw_raw(&w, ",\"seed\":");
+	jw_u64(&w, req->seed & 0x7fffffff);
+	jw_raw(&w, "}}");
+	return w.bad ? -1 : 0;
 }
 
 static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,

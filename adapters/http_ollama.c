@@ -35,28 +35,33 @@ static int ollama_setup(struct http_cfg *c, const char **default_url, int *key_r
 static int ollama_build(const struct http_cfg *c, const struct vsrbench_request *req,
 			const struct http_image *img, struct buf *body)
 {
-	cJSON *root = cJSON_CreateObject(), *msgs, *m, *opts;
 	const char *keep = http_opt(c, "keep_alive");
-	int r;
+	struct jw w = { body, 0 };
 
-	cJSON_AddStringToObject(root, "model", c->model);
-	msgs = http_chat_messages(root, c->system);
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "user");
-	cJSON_AddStringToObject(m, "content", req->prompt);
-	if (img->b64)
-		cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "images"), http_image_slot());
-	cJSON_AddItemToArray(msgs, m);
-	cJSON_AddFalseToObject(root, "stream");
-	if (keep)
-		cJSON_AddStringToObject(root, "keep_alive", keep);
-	opts = cJSON_AddObjectToObject(root, "options");
-	cJSON_AddNumberToObject(opts, "temperature", req->temperature);
-	cJSON_AddNumberToObject(opts, "seed", (double)req->seed);
-	cJSON_AddNumberToObject(opts, "num_predict", req->max_tokens);
-	r = http_print(body, root, "", img);
-	cJSON_Delete(root);
-	return r;
+	jw_raw(&w, "{\"model\":");
+	jw_str(&w, c->model);
+	jw_raw(&w, ",");
+	jw_chat_messages(&w, c->system);
+	jw_raw(&w, "{\"role\":\"user\",\"content\":");
+	jw_str(&w, req->prompt);
+	if (img->b64) {
+		jw_raw(&w, ",\"images\":[");
+		jw_image(&w, 0, img);
+		jw_raw(&w, "]");
+	}
+	jw_raw(&w, "}],\"stream\":false");
+	if (keep) {
+		jw_raw(&w, ",\"keep_alive\":");
+		jw_str(&w, keep);
+	}
+	jw_raw(&w, ",\"options\":{\"temperature\":");
+	jw_num(&w, req->temperature);
+	jw_raw(&w, ",\"seed\":");
+	jw_u64(&w, req->seed);
+	jw_raw(&w, ",\"num_predict\":");
+	jw_num(&w, req->max_tokens);
+	jw_raw(&w, "}}");
+	return w.bad ? -1 : 0;
 }
 
 static int ollama_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,

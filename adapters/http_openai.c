@@ -130,41 +130,41 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 			const struct http_image *img, struct buf *body)
 {
 	const struct openai *o = c->priv;
-	cJSON *root = cJSON_CreateObject(), *msgs, *m;
-	struct buf prefix = BUF_INIT;
-	int r;
+	struct jw w = { body, 0 };
 
-	if (c->model)
-		cJSON_AddStringToObject(root, "model", c->model);
-	msgs = http_chat_messages(root, c->system);
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "user");
-	if (img->b64) {
-		cJSON *content = cJSON_AddArrayToObject(m, "content"), *part, *iu;
-		part = cJSON_CreateObject();
-		cJSON_AddStringToObject(part, "type", "text");
-		cJSON_AddStringToObject(part, "text", req->prompt);
-		cJSON_AddItemToArray(content, part);
-		part = cJSON_CreateObject();
-		cJSON_AddStringToObject(part, "type", "image_url");
-		iu = cJSON_AddObjectToObject(part, "image_url");
-		cJSON_AddItemToObject(iu, "url", http_image_slot());
-		if (o->detail)
-			cJSON_AddStringToObject(iu, "detail", o->detail);
-		cJSON_AddItemToArray(content, part);
-	} else {
-		cJSON_AddStringToObject(m, "content", req->prompt); /* blind */
+	jw_raw(&w, "{");
+	if (c->model) {
+		jw_raw(&w, "\"model\":");
+		jw_str(&w, c->model);
+		jw_raw(&w, ",");
 	}
-	cJSON_AddItemToArray(msgs, m);
-	cJSON_AddNumberToObject(root, o->max_tokens_field, req->max_tokens);
-	cJSON_AddNumberToObject(root, "temperature", req->temperature);
-	if (o->send_seed)
-		cJSON_AddNumberToObject(root, "seed", (double)req->seed);
-	buf_addf(&prefix, "data:%s;base64,", img->mime ? img->mime : "image/png");
-	r = http_print(body, root, prefix.ptr, img);
-	buf_release(&prefix);
-	cJSON_Delete(root);
-	return r;
+	jw_chat_messages(&w, c->system);
+	jw_raw(&w, "{\"role\":\"user\",\"content\":");
+	if (img->b64) {
+		jw_raw(&w, "[{\"type\":\"text\",\"text\":");
+		jw_str(&w, req->prompt);
+		jw_raw(&w, "},{\"type\":\"image_url\",\"image_url\":{\"url\":");
+		jw_image(&w, 1, img);
+		if (o->detail) {
+			jw_raw(&w, ",\"detail\":");
+			jw_str(&w, o->detail);
+		}
+		jw_raw(&w, "}}]");
+	} else {
+		jw_str(&w, req->prompt); /* blind */
+	}
+	jw_raw(&w, "}],\"");
+	jw_raw(&w, o->max_tokens_field);
+	jw_raw(&w, "\":");
+	jw_num(&w, req->max_tokens);
+	jw_raw(&w, ",\"temperature\":");
+	jw_num(&w, req->temperature);
+	if (o->send_seed) {
+		jw_raw(&w, ",\"seed\":");
+		jw_u64(&w, req->seed);
+	}
+	jw_raw(&w, "}");
+	return w.bad ? -1 : 0;
 }
 
 static void copy_item(cJSON *meta, const cJSON *from, const char *key)

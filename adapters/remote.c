@@ -26,11 +26,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -292,51 +296,113 @@ void rjob_task_done(struct sched *s, struct rjob *rj, struct sched_batch *b)
 /* ====================================================================== */
 /* Body building                                                            */
 
-cJSON *http_image_slot(void)
+void jw_raw(struct jw *w, const char *json)
 {
-	/* cJSON escapes a \x01 inside any string, so the raw one is unique. */
-	return cJSON_CreateRaw("\x01");
+	if (buf_adds(w->b, json))
+		w->bad = 1;
 }
 
-cJSON *http_chat_messages(cJSON *root, const char *system)
+void jw_str(struct jw *w, const char *s)
 {
-	cJSON *msgs = cJSON_AddArrayToObject(root, "messages");
+	if (s ? buf_add_json_str(w->b, s) : buf_adds(w->b, "null"))
+		w->bad = 1;
+}
 
+void jw_num(struct jw *w, double v)
+{
+	if (buf_add_json_num(w->b, v))
+		w->bad = 1;
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+	if (buf_add_u64(w->b, v))
+		w->bad = 1;
+}
+
+/* A MIME type from a suite goes inside a JSON string unescaped: check it. */
+static const char *safe_mime(const char *m)
+{
+	if (!m)
+		return "image/png";
+	for (const char *p = m; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/+.-", *p))
+			return "application/octet-stream";
+	return m;
+}
+
+const char *http_image_mime(const struct http_image *img)
+{
+	return safe_mime(img->mime);
+}
+
+void jw_image(struct jw *w, int data_uri, const struct http_image *img)
+{
+	struct buf *b = w->b;
+	int r = buf_grow(b, img->b64_len + 64) || buf_addch(b, '"');
+
+	if (data_uri)
+		r = r || buf_adds(b, "data:") || buf_adds(b, safe_mime(img->mime)) ||
+		    buf_adds(b, ";base64,");
+	if (img->split)
+		*img->split = b->len; /* the loop streams the base64 from the job */
+	else
+		r = r || buf_add(b, img->b64, img->b64_len);
+	if (r || buf_addch(b, '"'))
+		w->bad = 1;
+}
+
+char *json_compact(const cJSON *v)
+{
+	struct buf b = BUF_INIT;
+	struct jw w = { &b, 0 };
+
+	jw_cjson(&w, v);
+	if (w.bad) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+void jw_chat_messages(struct jw *w, const char *system)
+{
+	jw_raw(w, "\"messages\":[");
 	if (system) {
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "system");
-		cJSON_AddStringToObject(m, "content", system);
-		cJSON_AddItemToArray(msgs, m);
+		jw_raw(w, "{\"role\":\"system\",\"content\":");
+		jw_str(w, system);
+		jw_raw(w, "},");
 	}
-	return msgs;
 }
 
-int http_print(struct buf *body, cJSON *root, const char *prefix, const struct http_image *img)
+void jw_cjson(struct jw *w, const cJSON *v)
 {
-	char *s = cJSON_PrintUnformatted(root);
-	char *slot;
-	int r = 0;
+	const cJSON *c;
+	int first = 1;
 
-	if (!s)
-		return -1;
-	slot = strchr(s, '\x01');
-	if (!slot || !img || !img->b64) {
-		r = buf_adds(body, s);
+	if (cJSON_IsString(v)) {
+		jw_str(w, v->valuestring);
+	} else if (cJSON_IsNumber(v)) {
+		jw_num(w, v->valuedouble);
+	} else if (cJSON_IsBool(v)) {
+		jw_raw(w, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		int obj = cJSON_IsObject(v);
+		jw_raw(w, obj ? "{" : "[");
+		cJSON_ArrayForEach(c, v) {
+			if (!first)
+				jw_raw(w, ",");
+			first = 0;
+			if (obj) {
+				jw_str(w, c->string ? c->string : "");
+				jw_raw(w, ":");
+			}
+			jw_cjson(w, c);
+		}
+		jw_raw(w, obj ? "}" : "]");
 	} else {
-		size_t plen = strlen(prefix);
-		r = buf_grow(body, strlen(s) + plen + img->b64_len + 2);
-		r = r ? r : buf_add(body, s, (size_t)(slot - s));
-		r = r ? r : buf_addch(body, '"');
-		r = r ? r : buf_add(body, prefix, plen);
-		if (img->split)
-			*img->split = body->len;
-		else
-			r = r ? r : buf_add(body, img->b64, img->b64_len);
-		r = r ? r : buf_addch(body, '"');
-		r = r ? r : buf_adds(body, slot + 1);
+		jw_raw(w, "null");
 	}
-	cJSON_free(s);
-	return r;
 }
 
 const char *http_opt(const struct http_cfg *c, const char *key)
@@ -427,6 +493,8 @@ struct loop {
 	struct rjob *live; /* jobs in progress */
 	struct epstate *es; /* this loop's view of st->eps */
 	int epfd;           /* the sockets curl asked us to watch */
+	unsigned char *fdst; /* by fd: FD_ bits (on_socket) */
+	size_t n_fdst;
 	double timer_at;    /* curl's timeout, absolute; < 0: none */
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
 	int rc;
@@ -627,6 +695,18 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		cJSON_Delete(opts);
 		return r;
 	}
+#ifdef __GLIBC__
+	/*
+	 * libcurl allocates a transfer's upload buffer (128 KB here) when a
+	 * body is sent and frees it when the transfer ends.  With glibc's
+	 * defaults each one is a fresh mmap or a heap trim (madvise), so every
+	 * request page-faults its buffer in again: measured, that doubled
+	 * libcurl's CPU per 68 KB request (bench/http.sh, "libcurl floor").
+	 * Fixed thresholds keep such blocks in the heap for reuse.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		cJSON_Delete(opts);
 		return err_set(err, VSR_EUSAGE, "cannot initialise libcurl");
@@ -1412,13 +1492,8 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 		}
 		if (t->sent > 1)
 			cJSON_AddNumberToObject(meta, "attempts", t->sent);
-		if (meta->child) {
-			char *mj = cJSON_PrintUnformatted(meta);
-			if (mj) {
-				res->meta_json = xstrdup(mj);
-				cJSON_free(mj);
-			}
-		}
+		if (meta->child)
+			res->meta_json = json_compact(meta);
 		cJSON_Delete(meta);
 		res->ok = 1;
 		res->text = text;
@@ -1481,23 +1556,93 @@ static void add_job(struct loop *L, struct rjob *rj)
 	L->active += rj->job->n_tasks;
 }
 
+/*
+ * The epoll set follows what curl wants of each socket, with one saving:
+ * curl drops a connection's socket from its watch list after every
+ * response and asks for it again with the next request on that
+ * connection, which would cost an EPOLL_CTL_DEL and an EPOLL_CTL_ADD per
+ * request.  A socket this loop opened (on_open) stays in the set while
+ * idle instead; an event on it while idle takes it out then (the server
+ * closed the connection), and its close (on_close) forgets it, since
+ * closing removes it from the set and its number can come back.  Sockets
+ * opened elsewhere (the resolver's) are added and removed eagerly.
+ */
+enum { FD_IN = 1, FD_OUT = 2, FD_SET = 4, FD_IDLE = 8, FD_OURS = 16 };
+
+static unsigned char *fd_state(struct loop *L, curl_socket_t fd)
+{
+	size_t i = (size_t)fd;
+
+	if (i >= L->n_fdst) {
+		size_t n = L->n_fdst ? L->n_fdst : 64;
+		while (n <= i)
+			n *= 2;
+		L->fdst = xrealloc(L->fdst, n);
+		memset(L->fdst + L->n_fdst, 0, n - L->n_fdst);
+		L->n_fdst = n;
+	}
+	return &L->fdst[i];
+}
+
+static void fd_unwatch(struct loop *L, curl_socket_t fd, unsigned char *st)
+{
+	if (*st & FD_SET)
+		epoll_ctl(L->epfd, EPOLL_CTL_DEL, fd, NULL);
+	*st &= FD_OURS;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION */
+static curl_socket_t on_open(void *userp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct loop *L = userp;
+	curl_socket_t fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+
+	(void)purpose;
+	if (fd != CURL_SOCKET_BAD && fd >= 0)
+		*fd_state(L, fd) = FD_OURS;
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION */
+static int on_close(void *userp, curl_socket_t fd)
+{
+	struct loop *L = userp;
+
+	if (fd >= 0)
+		*fd_state(L, fd) = 0; /* close() takes it out of the epoll set */
+	return close(fd);
+}
+
 /* CURLMOPT_SOCKETFUNCTION: what curl wants to know of a socket. */
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
 	struct loop *L = userp;
+	unsigned char *st = fd_state(L, fd), want;
 	struct epoll_event ev;
 
 	(void)e;
 	(void)socketp;
 	if (what == CURL_POLL_REMOVE) {
-		epoll_ctl(L->epfd, EPOLL_CTL_DEL, fd, NULL);
+		if ((*st & (FD_OURS | FD_SET)) == (FD_OURS | FD_SET))
+			*st |= FD_IDLE;
+		else
+			fd_unwatch(L, fd, st);
+		return 0;
+	}
+	want = (what & CURL_POLL_IN ? FD_IN : 0) | (what & CURL_POLL_OUT ? FD_OUT : 0);
+	if ((*st & FD_SET) && (*st & (FD_IN | FD_OUT)) == want) {
+		*st &= (unsigned char)~FD_IDLE;
 		return 0;
 	}
 	memset(&ev, 0, sizeof(ev));
-	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+	ev.events = (want & FD_IN ? EPOLLIN : 0u) | (want & FD_OUT ? EPOLLOUT : 0u);
 	ev.data.fd = fd;
-	if (epoll_ctl(L->epfd, EPOLL_CTL_MOD, fd, &ev) && errno == ENOENT)
-		epoll_ctl(L->epfd, EPOLL_CTL_ADD, fd, &ev);
+	if (epoll_ctl(L->epfd, *st & FD_SET ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev)) {
+		/* Out of step with the kernel (a socket closed behind our back): redo. */
+		if (epoll_ctl(L->epfd, EPOLL_CTL_MOD, fd, &ev) && errno == ENOENT)
+			epoll_ctl(L->epfd, EPOLL_CTL_ADD, fd, &ev);
+	}
+	*st = (unsigned char)((*st & FD_OURS) | FD_SET | want);
 	return 0;
 }
 
@@ -1562,6 +1707,10 @@ static int loop_run(struct loop *L)
 		curl_easy_setopt(x->easy, CURLOPT_READDATA, x);
 		curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek);
 		curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x);
+		curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETFUNCTION, on_open);
+		curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETDATA, L);
+		curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close);
+		curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETDATA, L);
 		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, st->cfg.headers);
 		curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(st->connect_timeout * 1000));
@@ -1632,7 +1781,14 @@ static int loop_run(struct loop *L)
 			struct epoll_event ev[64];
 			int n = epoll_wait(L->epfd, ev, 64, (int)timeout);
 			for (int i = 0; i < n; i++) {
-				int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+				unsigned char *fst = fd_state(L, ev[i].data.fd);
+				int flags;
+				if (*fst & FD_IDLE) {
+					/* Not curl's now: an idle connection closed by the server. */
+					fd_unwatch(L, ev[i].data.fd, fst);
+					continue;
+				}
+				flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
 					    (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
 					    (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
 				curl_multi_socket_action(L->multi, ev[i].data.fd, flags, &running);
@@ -1666,6 +1822,7 @@ out:
 	free(L->xf);
 	curl_multi_cleanup(L->multi);
 	close(L->epfd);
+	free(L->fdst);
 	return r;
 }
 

@@ -116,7 +116,7 @@ struct http_image {
 	size_t b64_len;
 	const char *mime;
 	/*
-	 * NULL: http_print writes the whole body.  Else it leaves the base64
+	 * NULL: jw_image writes the whole body.  Else it leaves the base64
 	 * out and stores here the body offset where it belongs (SIZE_MAX when
 	 * there is none): the loop streams it from the job without a copy.
 	 */
@@ -151,11 +151,7 @@ struct http_proto {
 	 */
 	int (*setup)(struct http_cfg *c, const char **default_url, int *key_required,
 		     const char **key_env, char *err);
-	/*
-	 * The JSON body of one request.  The image goes where http_image_slot()
-	 * was put in the tree: http_print() splices it in without copying it
-	 * through cJSON's escaper (base64 needs no escaping).
-	 */
+	/* The JSON body of one request (written with the jw_ functions). */
 	int (*build)(const struct http_cfg *c, const struct vsrbench_request *req,
 		     const struct http_image *img, struct buf *body);
 	/*
@@ -167,15 +163,36 @@ struct http_proto {
 		     char *why, size_t whylen);
 };
 
-/* A placeholder for the image string: prefix (e.g. "data:image/png;base64,") + base64. */
-cJSON *http_image_slot(void);
 /*
- * The "messages" array of a chat body (OpenAI, Ollama), with the system
- * message first when there is one; the caller appends the user message.
+ * Request bodies are written straight into a buf (no tree to build and
+ * print: this runs once per request).  A failed append sets bad.
  */
-cJSON *http_chat_messages(cJSON *root, const char *system);
-/* Prints root into body, replacing the slot by "prefix + img->b64" (see split). */
-int http_print(struct buf *body, cJSON *root, const char *prefix, const struct http_image *img);
+struct jw {
+	struct buf *b;
+	int bad;
+};
+void jw_raw(struct jw *w, const char *json); /* JSON text as is */
+void jw_str(struct jw *w, const char *s);    /* a string literal; NULL: null */
+void jw_num(struct jw *w, double v);
+void jw_u64(struct jw *w, uint64_t v);
+/* A compact copy of a parsed value (the journal's "meta"). */
+void jw_cjson(struct jw *w, const cJSON *v);
+/* The same as a malloc'd string, or NULL when out of memory. */
+char *json_compact(const cJSON *v);
+/*
+ * The image as a JSON string: "data:MIME;base64,..." when data_uri, else the
+ * bare base64; with img->split set, the base64 is left out and its offset
+ * stored there instead.
+ */
+void jw_image(struct jw *w, int data_uri, const struct http_image *img);
+/* The image's MIME type, checked to be safe inside a JSON string. */
+const char *http_image_mime(const struct http_image *img);
+/*
+ * Opens the "messages" array of a chat body (OpenAI, Ollama), with the
+ * system message first when there is one; the caller writes the user
+ * message and closes the array.
+ */
+void jw_chat_messages(struct jw *w, const char *system);
 /* The value of -M key (a string), or NULL. */
 const char *http_opt(const struct http_cfg *c, const char *key);
 

@@ -16,6 +16,14 @@
 #   wrk -t2 -c64                 the reference rate
 #   vsrbench -j 64, 10k tasks    tasks/s of the whole command's request phase
 #   vsrbench -j 64, TASKS tasks  the same at the full size
+#   libcurl floor                bench/curl_floor.c: the same body posted
+#                                TASKS times through libcurl's multi-socket
+#                                API with vsrbench's transfer options and
+#                                nothing else, two processes of 32 in flight
+#                                (vsrbench runs two loops of 32 at -j 64):
+#                                what libcurl itself costs; vsrbench minus
+#                                this row is the harness, this row minus wrk
+#                                is libcurl
 #   python, 32 threads           a VLMEvalKit-style client (http.client, one
 #                                keep-alive connection per thread), for scale
 # Columns: requests (tasks) per second, ratio to wrk, client CPU per request
@@ -40,6 +48,9 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+floor="$tmp/curl_floor"
+cc -O2 -o "$floor" "$(dirname "$0")/curl_floor.c" $(pkg-config --cflags --libs libcurl) ||
+	{ echo "cannot build bench/curl_floor.c" >&2; exit 2; }
 
 items=$(( (TASKS + 35) / 36 ))
 # Data: items captions over 200 distinct 50 KB images; a request body for wrk.
@@ -122,6 +133,17 @@ run_vsr() { # $1: tasks
 		"$((t1 - t0))" "$(jq .max_rss_kb <<<"$tm")"
 	rm -rf "$d"
 }
+run_floor() { # two processes of 32 in flight, as vsrbench runs two loops of 32 at -j 64
+	local t0 t1
+	t0=$(ticks)
+	"$floor" "$URL" "$tmp/body.json" $((TASKS / 2)) 32 >"$tmp/floor1" &
+	"$floor" "$URL" "$tmp/body.json" $((TASKS / 2)) 32 >"$tmp/floor2"
+	wait $!
+	t1=$(ticks)
+	read -r reqs wall cpu rss < <(awk '{ n += $1; c += $3; if ($2 > w) w = $2; if ($4 > m) m = $4 }
+		END { print n, w, c, m }' "$tmp/floor1" "$tmp/floor2")
+	row floor "$reqs" "$wall" "$cpu" "$((t1 - t0))" "$rss"
+}
 run_python() {
 	local t0 t1 out
 	t0=$(ticks)
@@ -156,6 +178,7 @@ for r in $(seq "$REPEATS"); do
 	run_wrk
 	run_vsr "$small"
 	run_vsr "$TASKS"
+	run_floor
 	run_wrk
 done
 run_python
@@ -181,6 +204,7 @@ awk -v hz="$HZ" '
 			label = k
 			if (k == "wrk") label = "wrk -t2 -c64"
 			else if (k == "python") label = "python 32 threads"
+			else if (k == "floor") label = "libcurl floor"
 			else { sub(/^vsrbench-/, "", label); label = "vsrbench " label " tasks" }
 			printf "%-22s %12.0f %9.2f %16s %16s %10s\n", label, best[k], best[k] / best["wrk"], ccpu[k], scpu[k], mem[k]
 		}

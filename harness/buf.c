@@ -1,6 +1,8 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +191,35 @@ int buf_add_json_str(struct buf *b, const char *s)
 	if (!r)
 		r = buf_addch(b, '"');
 	return r;
+}
+
+int buf_add_u64(struct buf *b, uint64_t v)
+{
+	char d[20];
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return buf_add(b, d + n, sizeof(d) - n);
+}
+
+int buf_add_json_num(struct buf *b, double v)
+{
+	char s[32];
+
+	if (!isfinite(v))
+		return buf_adds(b, "null");
+	if (v == floor(v) && fabs(v) <= 9007199254740992.0) {
+		if (v < 0 && buf_addch(b, '-'))
+			return -1;
+		return buf_add_u64(b, (uint64_t)fabs(v));
+	}
+	snprintf(s, sizeof(s), "%.15g", v);
+	if (strtod(s, NULL) != v)
+		snprintf(s, sizeof(s), "%.17g", v);
+	return buf_adds(b, s);
 }
 
 int buf_add_xml_str(struct buf *b, const char *s)

@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct buf {
@@ -47,6 +48,14 @@ void buf_setlen(struct buf *b, size_t len);
 
 /* Appends s as a JSON string literal (quotes included, UTF-8 kept). */
 int buf_add_json_str(struct buf *b, const char *s);
+/* Appends v in decimal. */
+int buf_add_u64(struct buf *b, uint64_t v);
+/*
+ * Appends v as a JSON number: integers exactly (up to 2^53), others in the
+ * fewest of 15 or 17 significant digits that read back as v; a NaN or an
+ * infinity, which JSON cannot hold, as null.
+ */
+int buf_add_json_num(struct buf *b, double v);
 /* Appends s with <, >, &, " and ' escaped for HTML/XML. */
 int buf_add_xml_str(struct buf *b, const char *s);
 

@@ -353,7 +353,7 @@ static int parse_line(char *line, struct sample *s, const char **why)
 			if (*j.p++ != ':')
 				return -1;
 			for (i = 0; i < JK_N; i++)
-				if (!strcmp(k, jkeys[i]))
+				if (k[0] == jkeys[i][0] && !strcmp(k, jkeys[i]))
 					break;
 			if (jp_value(&j, i < JK_N ? &v[i] : &tmp))
 				return -1;

@@ -1,0 +1,174 @@
+/*
+ * The libcurl floor for bench/http.sh: what posting the same body N times
+ * costs through libcurl's multi-socket interface alone, with the transfer
+ * options vsrbench's HTTP loop uses (body streamed by a read callback,
+ * 128 KB upload buffer, keep-alive, no signals) and nothing else: no suite,
+ * no prompts, no JSON, no journal, no reports.  The gap between this row
+ * and wrk is libcurl's; the gap between vsrbench and this row is ours.
+ *
+ *   curl_floor URL BODY_FILE REQUESTS IN_FLIGHT
+ *
+ * Prints one line: requests wall_s cpu_s max_rss_kb.
+ */
+#include <curl/curl.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <time.h>
+
+struct xfer {
+	CURL *easy;
+	size_t pos;
+};
+
+static int epfd;
+static long timer_ms = -1;
+static const char *body;
+static size_t body_len;
+
+static size_t on_write(char *data, size_t size, size_t n, void *ctx)
+{
+	(void)data;
+	(void)ctx;
+	return size * n;
+}
+
+static size_t on_read(char *dst, size_t size, size_t n, void *ctx)
+{
+	struct xfer *x = ctx;
+	size_t k = body_len - x->pos;
+
+	if (k > size * n)
+		k = size * n;
+	memcpy(dst, body + x->pos, k);
+	x->pos += k;
+	return k;
+}
+
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *u, void *sp)
+{
+	struct epoll_event ev = { 0 };
+
+	(void)e;
+	(void)u;
+	(void)sp;
+	if (what == CURL_POLL_REMOVE)
+		return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL), 0;
+	ev.data.fd = fd;
+	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+	if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev))
+		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	return 0;
+}
+
+static int on_timer(CURLM *m, long ms, void *u)
+{
+	(void)m;
+	(void)u;
+	timer_ms = ms;
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	FILE *fp;
+	long total, started = 0, done = 0;
+	int k, running;
+	CURLM *multi;
+	struct curl_slist *hdr = NULL;
+	struct xfer *xs;
+	struct rusage ru;
+	double t0;
+	char *b;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: curl_floor URL BODY_FILE REQUESTS IN_FLIGHT\n");
+		return 2;
+	}
+	total = atol(argv[3]);
+	k = atoi(argv[4]);
+	if (!(fp = fopen(argv[2], "rb")) || fseek(fp, 0, SEEK_END) || (long)(body_len = (size_t)ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) || !(b = malloc(body_len)) || fread(b, 1, body_len, fp) != body_len) {
+		perror(argv[2]);
+		return 2;
+	}
+	fclose(fp);
+	body = b;
+	/* The same heap settings as vsrbench's HTTP models (adapters/remote.c). */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	multi = curl_multi_init();
+	epfd = epoll_create1(0);
+	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, "Expect:");
+	xs = calloc((size_t)k, sizeof(*xs));
+	t0 = now();
+	for (int i = 0; i < k && started < total; i++, started++) {
+		CURL *e = xs[i].easy = curl_easy_init();
+		curl_easy_setopt(e, CURLOPT_PRIVATE, &xs[i]);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(e, CURLOPT_READDATA, &xs[i]);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(e, CURLOPT_URL, argv[1]);
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+		curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 128L * 1024);
+		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+		curl_multi_add_handle(multi, e);
+	}
+	while (done < total) {
+		struct epoll_event ev[64];
+		CURLMsg *msg;
+		int n = epoll_wait(epfd, ev, 64, timer_ms < 0 ? 1000 : (int)timer_ms), q;
+
+		if (n <= 0 || timer_ms == 0) {
+			timer_ms = -1;
+			curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		}
+		for (int i = 0; i < n; i++)
+			curl_multi_socket_action(multi, ev[i].data.fd,
+						 (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+						 (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+						 (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0),
+						 &running);
+		while ((msg = curl_multi_info_read(multi, &q))) {
+			struct xfer *x;
+			long status = 0;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+			if (msg->data.result || status != 200) {
+				fprintf(stderr, "curl_floor: %s, HTTP %ld\n", curl_easy_strerror(msg->data.result), status);
+				return 1;
+			}
+			done++;
+			curl_multi_remove_handle(multi, x->easy);
+			if (started < total) {
+				x->pos = 0;
+				curl_multi_add_handle(multi, x->easy);
+				started++;
+			}
+		}
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%ld %.6f %.6f %ld\n", done, now() - t0,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+	       ru.ru_maxrss);
+	return 0;
+}
