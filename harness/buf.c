@@ -1,11 +1,14 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 char buf_empty[1];
 
@@ -288,27 +291,56 @@ int buf_getline(struct buf *b, FILE *fp, int *complete)
 	return 1;
 }
 
+/* Room to read into: 64 KB, or what the cap leaves.  Non-zero: none left. */
+static int room_for_more(struct buf *b)
+{
+	int capped = b->capped, r = buf_grow(b, 65536) && buf_grow(b, 1);
+
+	b->capped = capped; /* not capped yet: the file may end here */
+	return r;
+}
+
 int buf_read_file(struct buf *b, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
 	int r = 0;
 
-	if (!fp)
+	if (fd < 0)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_add(b, chunk, n)) {
-			r = -1;
-			errno = b->capped ? EFBIG : ENOMEM;
+	/* Room for the whole file at once: one read() for a regular file. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    buf_grow(b, (size_t)st.st_size)) {
+		errno = b->capped ? EFBIG : ENOMEM;
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t n;
+		if ((!b->alloc || b->alloc - b->len - 1 == 0) && room_for_more(b)) {
+			/* At the cap: an error only if the file goes on. */
+			char c;
+			while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
+				;
+			if (n > 0) {
+				b->capped = 1;
+				errno = EFBIG;
+			}
+			r = n ? -1 : 0;
 			break;
 		}
+		n = read(fd, b->ptr + b->len, b->alloc - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		buf_setlen(b, b->len + (size_t)n);
 	}
-	if (!r && ferror(fp)) {
-		r = -1;
-		errno = EIO;
-	}
-	fclose(fp);
+	close(fd);
 	return r;
 }
 

@@ -1,4 +1,5 @@
 /* The growable buffer: invariants, caps, escaping, line reading. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,6 +130,104 @@ static void test_detach(void **state)
 	free(s);
 }
 
+/* A file of n bytes whose byte i is i*7 mod 251 (so no two runs look alike). */
+static char *make_file(size_t n)
+{
+	char *path = strdup("/tmp/vsr-test-buf.XXXXXX");
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "wb");
+
+	for (size_t i = 0; i < n; i++)
+		fputc((int)(i * 7 % 251), fp);
+	fclose(fp);
+	return path;
+}
+
+static void check_pattern(const struct buf *b, size_t n)
+{
+	assert_int_equal(b->len, n);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)b->ptr[i] != i * 7 % 251)
+			fail_msg("byte %zu differs", i);
+	assert_int_equal(b->ptr[n], '\0');
+}
+
+static void test_read_file(void **state)
+{
+	/* Sizes around the 64 KB read step, 0, and one well past it. */
+	static const size_t sizes[] = { 0, 1, 65535, 65536, 65537, 300001 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		char *path = make_file(sizes[k]);
+		buf_reset(&b);
+		assert_int_equal(buf_read_file(&b, path), 0);
+		check_pattern(&b, sizes[k]);
+		/* Exactly at the cap is fine; one byte over is EFBIG. */
+		buf_release(&b);
+		b.max = sizes[k];
+		assert_int_equal(buf_read_file(&b, path), 0);
+		check_pattern(&b, sizes[k]);
+		assert_false(b.capped);
+		buf_release(&b);
+		if (sizes[k] > 1) { /* max 0 means no cap */
+			b.max = sizes[k] - 1;
+			errno = 0;
+			assert_int_equal(buf_read_file(&b, path), -1);
+			assert_int_equal(errno, EFBIG);
+			buf_release(&b);
+		}
+		b.max = 0;
+		unlink(path);
+		free(path);
+	}
+	/* Appends to what is there; a missing file is -1 with ENOENT. */
+	buf_adds(&b, "x");
+	errno = 0;
+	assert_int_equal(buf_read_file(&b, "/nonexistent/vsr-test"), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(b.ptr, "x");
+	/* A file whose size stat() does not know. */
+	assert_int_equal(buf_read_file(&b, "/proc/self/status"), 0);
+	assert_non_null(strstr(b.ptr, "\nPid:"));
+	buf_release(&b);
+}
+
+static void test_numbers(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_add_u64(&b, 0);
+	buf_addch(&b, ' ');
+	buf_add_u64(&b, UINT64_MAX);
+	assert_string_equal(b.ptr, "0 18446744073709551615");
+	buf_reset(&b);
+	/* Integers exactly; others in the shortest of 15/17 digits that reads back. */
+	buf_add_json_num(&b, 0);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, -0.0);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 101);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, -42);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 9007199254740992.0);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 0.7);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 0.1 + 0.2);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 1e300);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 0.0 / 0.0);
+	buf_addch(&b, ' ');
+	buf_add_json_num(&b, 1.0 / 0.0);
+	assert_string_equal(b.ptr, "0 0 101 -42 9007199254740992 0.7 0.30000000000000004 1e+300 null null");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +238,8 @@ int main(void)
 		cmocka_unit_test(test_xml_escape),
 		cmocka_unit_test(test_getline),
 		cmocka_unit_test(test_detach),
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
