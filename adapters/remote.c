@@ -1630,7 +1630,8 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *soc
 		return 0;
 	}
 	want = (what & CURL_POLL_IN ? FD_IN : 0) | (what & CURL_POLL_OUT ? FD_OUT : 0);
-	if ((*st & FD_SET) && (*st & (FD_IN | FD_OUT)) == want) {
+	/* Only for our own sockets: the state of another may be stale. */
+	if ((*st & (FD_OURS | FD_SET)) == (FD_OURS | FD_SET) && (*st & (FD_IN | FD_OUT)) == want) {
 		*st &= (unsigned char)~FD_IDLE;
 		return 0;
 	}

@@ -30,8 +30,12 @@
 # (process user+sys / requests; for vsrbench the whole command: suite
 # reading, prompt expansion, answer extraction, journal and reports
 # included), server CPU per request (nginx workers' user+sys during the run /
-# requests), client peak RSS.  Peak RSS at 10k and
-# at TASKS tasks should be the same: memory does not grow with the task count.
+# requests), client peak RSS of the whole command and, for vsrbench, of its
+# request phase alone ("requests": before the reports read the journal).  The
+# request phase's peak at 10k and at TASKS tasks should be the same: the
+# client does not grow with the task count.  The whole command's peak grows
+# by the reports' per-task records (the sensitivity pairs answers by item
+# and the key set drops duplicates: about 65 bytes per task).
 set -euo pipefail
 V=$(realpath "${1:-./build/vsrbench}")
 TASKS=${2:-100000}
@@ -107,7 +111,7 @@ ticks() { # CPU clock ticks (user+sys) of nginx's workers
 HZ=$(getconf CLK_TCK)
 results="$tmp/results"
 : >"$results"
-row() { echo "$*" >>"$results"; } # name reqs wall client_cpu server_ticks rss_kb
+row() { echo "$*" >>"$results"; } # name reqs wall client_cpu server_ticks rss_kb [rss_requests_kb]
 
 run_wrk() {
 	local t0 t1 out cpu
@@ -130,7 +134,7 @@ run_vsr() { # $1: tasks
 	tm=$(grep '^{' "$tmp/timings" | tail -1)
 	jq -e '.tasks > 0' <<<"$tm" >/dev/null || { cat "$tmp/timings" >&2; exit 1; }
 	row "vsrbench-$n" "$(jq .tasks <<<"$tm")" "$(jq .wall_s <<<"$tm")" "$(jq .cpu_s <<<"$tm")" \
-		"$((t1 - t0))" "$(jq .max_rss_kb <<<"$tm")"
+		"$((t1 - t0))" "$(jq .max_rss_kb <<<"$tm")" "$(jq .max_rss_run_kb <<<"$tm")"
 	rm -rf "$d"
 }
 run_floor() { # two processes of 32 in flight, as vsrbench runs two loops of 32 at -j 64
@@ -187,18 +191,19 @@ echo "vsrbench -m openai vs wrk, 50 KB image per request (68 KB body), 64 in fli
 echo "($(nproc) CPUs; best of $REPEATS rounds; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 awk -v hz="$HZ" '
 	{
-		name = $1; reqs = $2; wall = $3; cpu = $4; tk = $5; rss = $6
+		name = $1; reqs = $2; wall = $3; cpu = $4; tk = $5; rss = $6; rssq = NF > 6 ? $7 : "-"
 		rate = reqs / wall
 		if (!(name in best) || rate > best[name]) {
 			best[name] = rate
 			ccpu[name] = cpu == "-" ? "-" : sprintf("%.1f", cpu / reqs * 1e6)
 			scpu[name] = sprintf("%.1f", tk / hz / reqs * 1e6)
 			mem[name] = rss == "-" ? "-" : sprintf("%.1f", rss / 1024)
+			memq[name] = rssq == "-" ? "-" : sprintf("%.1f", rssq / 1024)
 		}
 		if (!(name in order)) { order[name] = ++n; names[n] = name }
 	}
 	END {
-		printf "%-22s %12s %9s %16s %16s %10s\n", "client", "requests/s", "x wrk", "client us/req", "server us/req", "peak MiB"
+		printf "%-22s %12s %9s %16s %16s %10s %10s\n", "client", "requests/s", "x wrk", "client us/req", "server us/req", "peak MiB", "requests"
 		for (i = 1; i <= n; i++) {
 			k = names[i]
 			label = k
@@ -206,6 +211,6 @@ awk -v hz="$HZ" '
 			else if (k == "python") label = "python 32 threads"
 			else if (k == "floor") label = "libcurl floor"
 			else { sub(/^vsrbench-/, "", label); label = "vsrbench " label " tasks" }
-			printf "%-22s %12.0f %9.2f %16s %16s %10s\n", label, best[k], best[k] / best["wrk"], ccpu[k], scpu[k], mem[k]
+			printf "%-22s %12.0f %9.2f %16s %16s %10s %10s\n", label, best[k], best[k] / best["wrk"], ccpu[k], scpu[k], mem[k], memq[k]
 		}
 	}' "$results"
