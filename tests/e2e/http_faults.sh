@@ -26,6 +26,17 @@ server_log "$PORT" | jq -e '[.[] | .fault] | (map(select(. == "drop")) | length)
 jq -e -s 'any(.[]; .meta.attempts >= 8)' mix/samples.jsonl >/dev/null ||
 	fail "no task records its 8 attempts in meta"
 
+# 1b. Idle keep-alive connections closed by the server after every reply:
+# the client notices while idle or on reuse, reconnects, loses nothing.
+start_server hangup --plugin "$GEOMETRY" --plan '{"every":1,"faults":["hangup"]}'
+expect_exit 0 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" "${FAST[@]}" \
+	-j 2 "${COMMON[@]}" -o hangup
+diff <(report_body ref) <(report_body hangup) >/dev/null || fail "report with server hang-ups differs"
+diff ref.answers <(answers hangup) >/dev/null || fail "answers with server hang-ups differ"
+server_log "$PORT" | jq -e '([.[] | select(.fault == "hangup")] | length) >= 48 and
+	([.[] | .peer] | unique | length) > 10' >/dev/null ||
+	fail "the server did not hang up on more than 10 connections"
+
 # 2. Rate limits and conflicts: 429 (Retry-After 1), 408, 409.
 start_server rl --plugin "$GEOMETRY" --plan '{"every":5,"faults":["429:1","408","409"]}'
 expect_exit 0 "$V" run -m anthropic -M base_url="http://127.0.0.1:$PORT/v1" "${FAST[@]}" \

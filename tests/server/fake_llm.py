@@ -24,7 +24,8 @@ Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 400 (an error body), 400echo (an error body quoting the credentials it
 received), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
-(the connection is closed without a reply).
+(the connection is closed without a reply), hangup (a whole reply, then the
+connection is closed 50 ms later, as a server's keep-alive timeout does).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
@@ -346,6 +347,11 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(out)
         self.wfile.flush()
+        if kind == "hangup":
+            # A keep-alive timeout: the reply was whole, then the server
+            # closes the connection the client holds idle for its next request.
+            time.sleep(0.05)
+            self.close_connection = True
         return 200
 
 
