@@ -20,7 +20,7 @@ int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *formats = NULL;
-	struct metrics_opts mo = { 1000, 1 };
+	struct metrics_opts mo = { 1000, 1, NULL };
 	long v;
 	char err[VSR_ERR_MAX] = "";
 	int c, quiet = 0, r;

@@ -89,6 +89,9 @@ struct failed {
 
 struct ctx {
 	struct metrics *m;
+	const struct journal_tap *tap;
+	int do_sens; /* the second pass feeds the sensitivity */
+	int tap2;  /* the second pass feeds the tap */
 	struct sens_collector sens;
 	struct keyset counted;
 	struct failed *failed;
@@ -126,7 +129,10 @@ static int on_sample(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
 	struct failed *f;
+	int r;
 
+	if (c->tap && (r = c->tap->pass1(s, c->tap->ctx)))
+		return r;
 	c->m->lines++;
 	official_add(c->m->official, s);
 	if (s->error) {
@@ -164,8 +170,11 @@ static int on_sample(const struct sample *s, void *p)
 static int on_sample_sens(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
+	int r;
 
-	if (s->error || !keyset_add(&c->counted, s->key))
+	if (c->tap2 && (r = c->tap->pass2(s, c->tap->ctx)))
+		return r;
+	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key))
 		return 0;
 	sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
 	return 0;
@@ -181,7 +190,7 @@ static int needs_sensitivity(const struct metrics *m)
 
 int metrics_from_journal(const char *path, struct metrics *m, char *err)
 {
-	struct metrics_opts o = { 1000, 1 };
+	struct metrics_opts o = { 1000, 1, NULL };
 
 	return metrics_from_journal_opts(path, &o, m, err);
 }
@@ -195,6 +204,8 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	memset(m, 0, sizeof(*m));
 	memset(&c, 0, sizeof(c));
 	c.m = m;
+	c.tap = o->tap;
+	m->tap_ctx = o->tap ? o->tap->ctx : NULL;
 	m->resamples = o->resamples;
 	m->seed = o->seed;
 	m->journal = xstrdup(path);
@@ -218,7 +229,9 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	}
 	free(c.failed);
 	keyset_release(&c.counted);
-	if (!r && needs_sensitivity(m)) {
+	c.do_sens = !r && needs_sensitivity(m);
+	c.tap2 = !r && c.tap && c.tap->need_pass2(c.tap->ctx);
+	if (c.do_sens || c.tap2) {
 		r = journal_scan(path, 0, on_sample_sens, &c, NULL, err);
 		keyset_release(&c.counted);
 	}

@@ -51,15 +51,32 @@ struct metrics {
 	size_t lines;      /* journal lines read */
 	size_t duplicates; /* answered lines for a key already counted */
 	int torn;          /* the journal ended in a torn line */
-	char *journal;     /* the path it was read from (owned): report.html reads it again */
+	char *journal;     /* the path it was read from (owned) */
 	size_t resamples;  /* bootstrap resamples behind the sensitivity intervals */
 	uint64_t seed;     /* and their seed */
 	struct official *official; /* the benchmarks' own metrics (official.h) */
+	void *tap_ctx;     /* metrics_opts.tap's ctx, when there was one */
+};
+
+/*
+ * Another reader riding on the metrics' passes over the journal, so that a
+ * report needing its own look at every line (report.html's items wrong
+ * most often) does not read and parse the journal again: pass1 sees every
+ * line of the first pass; then, when need_pass2 says so, pass2 every line
+ * of a second one (the one the sensitivity makes anyway when it needs it).
+ * A non-zero return from pass1/pass2 stops the scan with that code.
+ */
+struct journal_tap {
+	int (*pass1)(const struct sample *s, void *ctx);
+	int (*need_pass2)(void *ctx);
+	int (*pass2)(const struct sample *s, void *ctx);
+	void *ctx;
 };
 
 struct metrics_opts {
 	size_t resamples; /* bootstrap resamples (default 1000) */
 	uint64_t seed;    /* bootstrap seed (default 1) */
+	const struct journal_tap *tap; /* NULL: none */
 };
 
 /* With the default options. */

@@ -118,7 +118,7 @@ static const struct {
 };
 #define N_WRITERS (sizeof(writers) / sizeof(writers[0]))
 
-static int wanted(const char *formats, const char *name)
+int reports_wanted(const char *formats, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p = formats;
@@ -168,7 +168,7 @@ int reports_write(const char *run_dir, const char *formats, const struct metrics
 
 	r = reports_check(formats, err);
 	for (size_t i = 0; i < N_WRITERS && !r; i++) {
-		if (!wanted(formats, writers[i].format))
+		if (!reports_wanted(formats, writers[i].format))
 			continue;
 		buf_reset(&out);
 		buf_reset(&path);

@@ -495,37 +495,59 @@ static void worst_release(struct worst_ctx *c)
 	u64map_release(&c->chosen);
 }
 
-/* Pass 1 over the journal, the choice of items, pass 2 for their details. */
-static void worst_load(struct worst_ctx *c, const char *journal)
+/* Between the passes: the items wrong most often.  Non-zero: pass 2 is needed. */
+static int worst_choose(struct worst_ctx *c)
 {
-	char err[VSR_ERR_MAX];
-
-	memset(c, 0, sizeof(*c));
-	if (!journal || journal_scan(journal, 0, count_line, c, NULL, err))
-		return;
 	if (c->n)
 		qsort(c->items, c->n, sizeof(*c->items), worst_cmp);
 	for (size_t i = 0; i < c->n && c->n_w < WORST_ITEMS && c->items[i].wrong; i++)
 		c->n_w++;
-	if (c->n_w) {
-		c->w = xcalloc(c->n_w, sizeof(*c->w));
-		for (size_t i = 0; i < c->n_w; i++) {
-			c->w[i].ic = &c->items[i];
-			u64map_put(&c->chosen, item_hash(c->items[i].suite, c->items[i].item), i + 1);
-		}
-		keyset_release(&c->seen);
-		memset(&c->seen, 0, sizeof(c->seen));
-		if (journal_scan(journal, 0, detail_line, c, NULL, err))
-			return;
+	if (!c->n_w)
+		return 0;
+	c->w = xcalloc(c->n_w, sizeof(*c->w));
+	for (size_t i = 0; i < c->n_w; i++) {
+		c->w[i].ic = &c->items[i];
+		u64map_put(&c->chosen, item_hash(c->items[i].suite, c->items[i].item), i + 1);
 	}
-	c->loaded = 1;
+	keyset_release(&c->seen);
+	memset(&c->seen, 0, sizeof(c->seen));
+	return 1;
+}
+
+static int worst_need_pass2(void *arg)
+{
+	return worst_choose(arg);
+}
+
+struct worst_ctx *html_tap_new(struct journal_tap *tap)
+{
+	struct worst_ctx *c = xcalloc(1, sizeof(*c));
+
+	tap->pass1 = count_line;
+	tap->need_pass2 = worst_need_pass2;
+	tap->pass2 = detail_line;
+	tap->ctx = c;
+	return c;
+}
+
+void html_tap_done(struct worst_ctx *c, int ok)
+{
+	c->loaded = ok;
+}
+
+void html_tap_free(struct worst_ctx *c)
+{
+	if (c) {
+		worst_release(c);
+		free(c);
+	}
 }
 
 static void worst_items(struct buf *out, struct worst_ctx *c)
 {
 	buf_adds(out, "<section id=\"worst-items\"><h2>Items wrong most often</h2>\n");
 	if (!c->loaded) {
-		buf_adds(out, "<p class=\"note\">The journal could not be read again.</p></section>\n");
+		buf_adds(out, "<p class=\"note\">The items were not collected.</p></section>\n");
 		return;
 	}
 	if (!c->n_w) {
@@ -607,9 +629,13 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 	cJSON *report = report_json_object(m, run);
-	struct worst_ctx worst;
+	/* From the tap on the metrics' passes (run_reports_opts); without one, not loaded. */
+	struct worst_ctx none, *worst = m->tap_ctx;
 
-	worst_load(&worst, m->journal);
+	if (!worst) {
+		memset(&none, 0, sizeof(none));
+		worst = &none;
+	}
 
 	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -645,7 +671,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
-		double chance = chance_of(&worst, sm->name);
+		double chance = chance_of(worst, sm->name);
 		struct spread sp;
 		buf_addf(out, "<section class=\"suite\" id=\"suite-%zu\"><h2>Suite ", i + 1);
 		esc(out, sm->name);
@@ -670,8 +696,8 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 			      "bootstrap over images for the sensitivity figures); dashed line: chance "
 			      "for yes/no questions.</p></section>\n");
 	}
-	worst_items(out, &worst);
-	worst_release(&worst);
+	worst_items(out, worst);
+
 	buf_adds(out, "<footer>Rebuilt from <code>samples.jsonl</code> by <code>vsrbench report "
 		      "RUN_DIR</code>; the journal is the single source of truth.</footer>\n"
 		      "</main>\n</body>\n</html>\n");
