@@ -131,8 +131,6 @@ static int on_sample(const struct sample *s, void *p)
 	struct failed *f;
 	int r;
 
-	if (c->tap && (r = c->tap->pass1(s, c->tap->ctx)))
-		return r;
 	c->m->lines++;
 	official_add(c->m->official, s);
 	if (s->error) {
@@ -154,6 +152,8 @@ static int on_sample(const struct sample *s, void *p)
 		c->m->duplicates++;
 		return 0;
 	}
+	if (c->tap && (r = c->tap->pass1(s, c->tap->ctx)))
+		return r;
 	add_scored(&c->m->all, s);
 	{
 		struct suite_metrics *sm = suite_get(c->m, s->suite);

@@ -61,9 +61,10 @@ struct metrics {
 /*
  * Another reader riding on the metrics' passes over the journal, so that a
  * report needing its own look at every line (report.html's items wrong
- * most often) does not read and parse the journal again: pass1 sees every
- * line of the first pass; then, when need_pass2 says so, pass2 every line
- * of a second one (the one the sensitivity makes anyway when it needs it).
+ * most often) does not read and parse the journal again: pass1 sees each
+ * answered task of the first pass once (its first answer, as the metrics
+ * count it); then, when need_pass2 says so, pass2 sees every line of a
+ * second pass (the one the sensitivity makes anyway when it needs it).
  * A non-zero return from pass1/pass2 stops the scan with that code.
  */
 struct journal_tap {

@@ -262,9 +262,10 @@ static void sensitivity(struct buf *out, const cJSON *report, const char *suite)
 
 /* ---- the items wrong most often ----------------------------------------- */
 
+/* Pass 1 keeps no names: 16 bytes per item, so a run of a million items stays small. */
 struct item_count {
-	char *suite, *item;
-	size_t wrong, total;
+	uint64_t h; /* item_hash(suite, item) */
+	uint32_t wrong, total;
 };
 
 struct chip {
@@ -275,6 +276,7 @@ struct chip {
 
 struct worst {
 	struct item_count *ic;
+	char *suite, *item; /* from pass 2 */
 	char *prompt, *image, *relation;
 	answer_t label;
 	struct chip *chips;
@@ -282,7 +284,7 @@ struct worst {
 };
 
 struct worst_ctx {
-	struct keyset seen;
+	struct keyset seen;  /* pass 2: the chosen items' tasks already shown */
 	struct u64map index; /* hash(suite, item) -> position + 1 */
 	struct item_count *items;
 	size_t n, cap;
@@ -299,15 +301,16 @@ static uint64_t item_hash(const char *suite, const char *item)
 	return hash64_str(item, hash64_str(suite, HASH_SEED) ^ 0x5f);
 }
 
-/* Pass 1: right and wrong per item, each task once (its first answer). */
+/*
+ * Pass 1, a tap on the metrics' first pass: right and wrong per item; it
+ * sees each answered task once (its first answer).
+ */
 static int count_line(const struct sample *s, void *arg)
 {
 	struct worst_ctx *c = arg;
 	uint64_t h, at;
 	struct item_count *ic;
 
-	if (s->error || !keyset_add(&c->seen, s->key))
-		return 0;
 	if (ANS_IS_LETTER(s->label))
 		keyset_add(&c->letter_suites, hash64_str(s->suite, HASH_SEED));
 	/* A 64-bit collision between two items would merge them in this table
@@ -318,8 +321,7 @@ static int count_line(const struct sample *s, void *arg)
 			c->cap = c->cap ? c->cap * 2 : 256;
 			c->items = xrealloc(c->items, c->cap * sizeof(*c->items));
 		}
-		c->items[c->n].suite = xstrdup(s->suite);
-		c->items[c->n].item = xstrdup(s->item);
+		c->items[c->n].h = h;
 		c->items[c->n].wrong = c->items[c->n].total = 0;
 		at = ++c->n;
 		u64map_put(&c->index, h, at);
@@ -330,19 +332,33 @@ static int count_line(const struct sample *s, void *arg)
 	return 0;
 }
 
+/* Most wrong first, then the larger share wrong; among equals, by hash (no names yet). */
 static int worst_cmp(const void *pa, const void *pb)
 {
 	const struct item_count *a = pa, *b = pb;
 	double x = ratio(a->wrong, a->total), y = ratio(b->wrong, b->total);
-	int r;
 
 	if (a->wrong != b->wrong)
 		return a->wrong > b->wrong ? -1 : 1;
 	if (x != y)
 		return x > y ? -1 : 1;
-	if ((r = strcmp(a->suite, b->suite)))
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+/* The table's order: the same, with the names breaking ties. */
+static int shown_cmp(const void *pa, const void *pb)
+{
+	const struct worst *a = pa, *b = pb;
+	double x = ratio(a->ic->wrong, a->ic->total), y = ratio(b->ic->wrong, b->ic->total);
+	int r;
+
+	if (a->ic->wrong != b->ic->wrong)
+		return a->ic->wrong > b->ic->wrong ? -1 : 1;
+	if (x != y)
+		return x > y ? -1 : 1;
+	if ((r = strcmp(a->suite ? a->suite : "", b->suite ? b->suite : "")))
 		return r;
-	return strcmp(a->item, b->item);
+	return strcmp(a->item ? a->item : "", b->item ? b->item : "");
 }
 
 /* Pass 2: the details of the chosen items. */
@@ -358,6 +374,8 @@ static int detail_line(const struct sample *s, void *arg)
 		return 0;
 	w = &c->w[at - 1];
 	if (!w->prompt) {
+		w->suite = xstrdup(s->suite);
+		w->item = xstrdup(s->item);
 		w->prompt = xstrdup(s->prompt ? s->prompt : "");
 		w->image = s->image ? xstrdup(s->image) : NULL;
 		w->relation = s->relation ? xstrdup(s->relation) : NULL;
@@ -433,9 +451,9 @@ static void worst_row(struct buf *out, size_t rank, const struct worst *w)
 	const struct item_count *ic = w->ic;
 
 	buf_addf(out, "<tr><td class=\"num\">%zu</td><td class=\"item\"><b>", rank);
-	esc(out, ic->item);
+	esc(out, w->item ? w->item : "");
 	buf_adds(out, "</b><br><span class=\"muted\">");
-	esc(out, ic->suite);
+	esc(out, w->suite ? w->suite : "");
 	if (w->relation) {
 		buf_adds(out, " · ");
 		esc(out, w->relation);
@@ -444,8 +462,8 @@ static void worst_row(struct buf *out, size_t rank, const struct worst *w)
 	thumbnail(out, w->image);
 	buf_adds(out, "</td><td class=\"prompt\">");
 	esc_cut(out, w->prompt, 400);
-	buf_addf(out, "</td><td><b>%s</b></td><td class=\"num\">%zu of %zu</td><td class=\"chips\">",
-		 answer_name(w->label), ic->wrong, ic->total);
+	buf_addf(out, "</td><td><b>%s</b></td><td class=\"num\">%u of %u</td><td class=\"chips\">",
+		 answer_name(w->label), (unsigned)ic->wrong, (unsigned)ic->total);
 	for (size_t i = 0; i < w->n_chips && i < WORST_CHIPS; i++) {
 		const struct chip *ch = &w->chips[i];
 		buf_addf(out, "<span class=\"chip %s\" title=\"", ch->correct ? "ok" : "bad");
@@ -479,15 +497,13 @@ static void worst_release(struct worst_ctx *c)
 			free(w->chips[k].response);
 		}
 		free(w->chips);
+		free(w->suite);
+		free(w->item);
 		free(w->prompt);
 		free(w->image);
 		free(w->relation);
 	}
 	free(c->w);
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->items[i].suite);
-		free(c->items[i].item);
-	}
 	free(c->items);
 	keyset_release(&c->seen);
 	keyset_release(&c->letter_suites);
@@ -507,7 +523,7 @@ static int worst_choose(struct worst_ctx *c)
 	c->w = xcalloc(c->n_w, sizeof(*c->w));
 	for (size_t i = 0; i < c->n_w; i++) {
 		c->w[i].ic = &c->items[i];
-		u64map_put(&c->chosen, item_hash(c->items[i].suite, c->items[i].item), i + 1);
+		u64map_put(&c->chosen, c->items[i].h, i + 1);
 	}
 	keyset_release(&c->seen);
 	memset(&c->seen, 0, sizeof(c->seen));
@@ -533,6 +549,8 @@ struct worst_ctx *html_tap_new(struct journal_tap *tap)
 void html_tap_done(struct worst_ctx *c, int ok)
 {
 	c->loaded = ok;
+	if (ok && c->n_w)
+		qsort(c->w, c->n_w, sizeof(*c->w), shown_cmp);
 }
 
 void html_tap_free(struct worst_ctx *c)
