@@ -47,6 +47,18 @@ grep -o 'data:image/png;base64,[A-Za-z0-9+/=]*' "$h" | sed 's/^data:image\/png;b
 	base64 -d >thumb.back
 cmp -s thumb.png thumb.back || fail "the thumbnail is not the image file"
 
+# The worst-items table: the 25 items wrong most often (then by share wrong),
+# as jq counts them from the journal, in that order; 40 items under the 36
+# templates of the pool answered at random, so the counts differ.
+expect_exit 0 "$VSRBENCH" run -q -m builtin:random -t pool -n 40 -o rnd
+jq -rs 'group_by([.suite, .item]) | map({w: (map(select(.correct == false)) | length),
+	t: length}) | map(select(.w > 0)) | sort_by([-.w, -(.w / .t)]) | .[:25][] |
+	"\(.w) of \(.t)"' rnd/samples.jsonl >worst.want
+[ "$(sort -u worst.want | wc -l)" -gt 3 ] || fail "the random run's counts do not differ enough"
+grep -o 'class="num">[0-9]* of [0-9]*<' rnd/report.html | sed 's/^class="num">//; s/<$//' >worst.got
+diff worst.want worst.got >/dev/null ||
+	fail "the worst-items table differs from jq's count: $(diff worst.want worst.got | head -5)"
+
 # ---- in a browser ------------------------------------------------------------
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
 	--disable-background-networking --disable-component-update --disable-sync
