@@ -90,34 +90,6 @@ void remote_list(FILE *fp)
 /* ====================================================================== */
 /* Small shared helpers                                                     */
 
-int base64_append(struct buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t out = (n + 2) / 3 * 4, i;
-	char *d;
-
-	if (buf_grow(b, out))
-		return -1;
-	d = b->ptr + b->len;
-	for (i = 0; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*d++ = tab[v >> 18];
-		*d++ = tab[(v >> 12) & 63];
-		*d++ = tab[(v >> 6) & 63];
-		*d++ = tab[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-		*d++ = tab[v >> 18];
-		*d++ = tab[(v >> 12) & 63];
-		*d++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-		*d++ = '=';
-	}
-	buf_setlen(b, b->len + out);
-	return 0;
-}
-
 static char *find_nocase(char *s, const char *w)
 {
 	size_t n = strlen(w);
@@ -218,7 +190,7 @@ int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, cons
 	}
 	if (req->image == rj->img.bytes) {
 		if (!rj->b64) {
-			if (base64_append(&rj->own_b64, rj->img.bytes, rj->img.len))
+			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len))
 				return -1;
 			rj->b64 = rj->own_b64.ptr;
 			rj->b64_len = rj->own_b64.len;
@@ -229,7 +201,7 @@ int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, cons
 		return 0;
 	}
 	/* A variant of the image (hflip): its own encoding, made once. */
-	if (!rj->alt_b64.len && base64_append(&rj->alt_b64, req->image, req->image_len))
+	if (!rj->alt_b64.len && buf_add_base64(&rj->alt_b64, req->image, req->image_len))
 		return -1;
 	*b64 = rj->alt_b64.ptr;
 	*b64_len = rj->alt_b64.len;
@@ -260,7 +232,7 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 		if (!strncmp(rj->mime, "application/", 12) && rj->img.mime)
 			rj->mime = rj->img.mime; /* unknown magic: trust the suite */
 		if (want_b64) {
-			if (base64_append(&rj->own_b64, rj->img.bytes, rj->img.len)) {
+			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len)) {
 				rjob_abandon(rj);
 				sched_fail(s, VSR_EDATA, "out of memory encoding an image");
 				return VSR_EDATA;

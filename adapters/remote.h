@@ -62,8 +62,6 @@ void remote_redact(char *s, const char *key);
  */
 void remote_body_excerpt(const struct buf *b, char *out, size_t n);
 
-/* Appends the standard base64 encoding of data[0..n). */
-int base64_append(struct buf *b, const unsigned char *data, size_t n);
 
 /*
  * A job of the scheduler on its way through a remote loop: the item's image

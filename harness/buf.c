@@ -225,6 +225,34 @@ int buf_add_json_num(struct buf *b, double v)
 	return buf_adds(b, s);
 }
 
+int buf_add_base64(struct buf *b, const unsigned char *p, size_t n)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t out = (n + 2) / 3 * 4, i;
+	char *d;
+
+	if (buf_grow(b, out))
+		return -1;
+	d = b->ptr + b->len;
+	for (i = 0; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		*d++ = tab[v >> 18];
+		*d++ = tab[(v >> 12) & 63];
+		*d++ = tab[(v >> 6) & 63];
+		*d++ = tab[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
+		*d++ = tab[v >> 18];
+		*d++ = tab[(v >> 12) & 63];
+		*d++ = i + 1 < n ? tab[(v >> 6) & 63] : '=';
+		*d++ = '=';
+	}
+	buf_setlen(b, b->len + out);
+	return 0;
+}
+
 int buf_add_xml_str(struct buf *b, const char *s)
 {
 	const char *run = s;

@@ -48,6 +48,8 @@ void buf_setlen(struct buf *b, size_t len);
 
 /* Appends s as a JSON string literal (quotes included, UTF-8 kept). */
 int buf_add_json_str(struct buf *b, const char *s);
+/* Appends the standard base64 encoding (RFC 4648, padded) of p[0..n). */
+int buf_add_base64(struct buf *b, const unsigned char *p, size_t n);
 /* Appends v in decimal. */
 int buf_add_u64(struct buf *b, uint64_t v);
 /*

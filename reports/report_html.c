@@ -403,25 +403,6 @@ static int chip_cmp(const void *pa, const void *pb)
 	return strcmp(a->tmpl, b->tmpl);
 }
 
-static void base64(struct buf *out, const unsigned char *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-	buf_grow(out, (n + 2) / 3 * 4);
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		size_t k = n - i;
-		if (k > 1)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (k > 2)
-			v |= p[i + 2];
-		buf_addch(out, tab[v >> 18 & 63]);
-		buf_addch(out, tab[v >> 12 & 63]);
-		buf_addch(out, k > 1 ? tab[v >> 6 & 63] : '=');
-		buf_addch(out, k > 2 ? tab[v & 63] : '=');
-	}
-}
-
 /* An inline thumbnail when the image is a small local file; else a dash. */
 static void thumbnail(struct buf *out, const char *path)
 {
@@ -441,7 +422,7 @@ static void thumbnail(struct buf *out, const char *path)
 		return;
 	}
 	buf_addf(out, "<img class=\"thumb\" alt=\"\" src=\"data:%s;base64,", mime);
-	base64(out, (const unsigned char *)img.ptr, img.len);
+	buf_add_base64(out, (const unsigned char *)img.ptr, img.len);
 	buf_adds(out, "\">");
 	buf_release(&img);
 }

@@ -1,19 +1,29 @@
 /*
  * fuzz_metrics: a journal through metrics_from_journal (groups, CircularEval
  * and MME pairs of the official metrics, the sensitivity bootstrap), the
- * pure function every report is drawn from.  Few resamples keep it quick.
+ * pure function every report is drawn from, with report.html's tap riding
+ * on its passes, then report.html itself.  Few resamples keep it quick.
  */
 #include "../../harness/metrics.h"
 #include "../../harness/util.h"
+#include "../../reports/report.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[VSR_ERR_MAX];
 	struct metrics m;
-	struct metrics_opts o = { .resamples = 20, .seed = 1 };
+	struct journal_tap tap;
+	struct worst_ctx *worst = html_tap_new(&tap);
+	struct metrics_opts o = { .resamples = 20, .seed = 1, .tap = &tap };
 
-	if (!metrics_from_journal_opts(fuzz_path(0, data, size), &o, &m, err))
+	if (!metrics_from_journal_opts(fuzz_path(0, data, size), &o, &m, err)) {
+		struct buf html = BUF_INIT;
+		html_tap_done(worst, 1);
+		report_html(&m, NULL, &html);
+		buf_release(&html);
 		metrics_release(&m);
+	}
+	html_tap_free(worst);
 	return 0;
 }

@@ -26,7 +26,7 @@ static void test_base64_rfc4648(void **state)
 	(void)state;
 	for (size_t i = 0; i < 7; i++) {
 		struct buf b = BUF_INIT;
-		assert_int_equal(base64_append(&b, (const unsigned char *)in[i], strlen(in[i])), 0);
+		assert_int_equal(buf_add_base64(&b, (const unsigned char *)in[i], strlen(in[i])), 0);
 		assert_string_equal(b.ptr, out[i]);
 		buf_release(&b);
 	}
