@@ -42,26 +42,20 @@ static int anthropic_build(const struct http_cfg *c, const struct vsrbench_reque
 {
 	struct jw w = { body, 0 };
 
-	jw_raw(&w, "{\"model\":");
-	jw_str(&w, c->model);
-	jw_raw(&w, ",\"max_tokens\":");
-	jw_num(&w, req->max_tokens);
-	jw_raw(&w, ",\"temperature\":");
-	jw_num(&w, req->temperature);
-	if (c->system) {
-		jw_raw(&w, ",\"system\":");
-		jw_str(&w, c->system);
-	}
+	jw_kstr(&w, "{\"model\":", c->model);
+	jw_knum(&w, ",\"max_tokens\":", req->max_tokens);
+	jw_knum(&w, ",\"temperature\":", req->temperature);
+	if (c->system)
+		jw_kstr(&w, ",\"system\":", c->system);
 	jw_raw(&w, ",\"messages\":[{\"role\":\"user\",\"content\":[");
 	if (img->b64) {
-		jw_raw(&w, "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":");
-		jw_str(&w, http_image_mime(img));
+		jw_kstr(&w, "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":",
+			http_image_mime(img));
 		jw_raw(&w, ",\"data\":");
 		jw_image(&w, 0, img);
 		jw_raw(&w, "}},");
 	}
-	jw_raw(&w, "{\"type\":\"text\",\"text\":");
-	jw_str(&w, req->prompt);
+	jw_kstr(&w, "{\"type\":\"text\",\"text\":", req->prompt);
 	jw_raw(&w, "}]}]}");
 	return w.bad ? -1 : 0;
 }

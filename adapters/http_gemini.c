@@ -48,26 +48,20 @@ static int gemini_build(const struct http_cfg *c, const struct vsrbench_request 
 
 	jw_raw(&w, "{\"contents\":[{\"role\":\"user\",\"parts\":[");
 	if (img->b64) {
-		jw_raw(&w, "{\"inline_data\":{\"mime_type\":");
-		jw_str(&w, http_image_mime(img));
+		jw_kstr(&w, "{\"inline_data\":{\"mime_type\":", http_image_mime(img));
 		jw_raw(&w, ",\"data\":");
 		jw_image(&w, 0, img);
 		jw_raw(&w, "}},");
 	}
-	jw_raw(&w, "{\"text\":");
-	jw_str(&w, req->prompt);
+	jw_kstr(&w, "{\"text\":", req->prompt);
 	jw_raw(&w, "}]}]");
 	if (c->system) {
-		jw_raw(&w, ",\"systemInstruction\":{\"parts\":[{\"text\":");
-		jw_str(&w, c->system);
+		jw_kstr(&w, ",\"systemInstruction\":{\"parts\":[{\"text\":", c->system);
 		jw_raw(&w, "}]}");
 	}
-	jw_raw(&w, ",\"generationConfig\":{\"temperature\":");
-	jw_num(&w, req->temperature);
-	jw_raw(&w, ",\"maxOutputTokens\":");
-	jw_num(&w, req->max_tokens);
-	jw_raw(&w, ",\"seed\":");
-	jw_u64(&w, req->seed & 0x7fffffff);
+	jw_knum(&w, ",\"generationConfig\":{\"temperature\":", req->temperature);
+	jw_knum(&w, ",\"maxOutputTokens\":", req->max_tokens);
+	jw_ku64(&w, ",\"seed\":", req->seed & 0x7fffffff);
 	jw_raw(&w, "}}");
 	return w.bad ? -1 : 0;
 }

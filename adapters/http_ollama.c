@@ -38,28 +38,21 @@ static int ollama_build(const struct http_cfg *c, const struct vsrbench_request 
 	const char *keep = http_opt(c, "keep_alive");
 	struct jw w = { body, 0 };
 
-	jw_raw(&w, "{\"model\":");
-	jw_str(&w, c->model);
+	jw_kstr(&w, "{\"model\":", c->model);
 	jw_raw(&w, ",");
 	jw_chat_messages(&w, c->system);
-	jw_raw(&w, "{\"role\":\"user\",\"content\":");
-	jw_str(&w, req->prompt);
+	jw_kstr(&w, "{\"role\":\"user\",\"content\":", req->prompt);
 	if (img->b64) {
 		jw_raw(&w, ",\"images\":[");
 		jw_image(&w, 0, img);
 		jw_raw(&w, "]");
 	}
 	jw_raw(&w, "}],\"stream\":false");
-	if (keep) {
-		jw_raw(&w, ",\"keep_alive\":");
-		jw_str(&w, keep);
-	}
-	jw_raw(&w, ",\"options\":{\"temperature\":");
-	jw_num(&w, req->temperature);
-	jw_raw(&w, ",\"seed\":");
-	jw_u64(&w, req->seed);
-	jw_raw(&w, ",\"num_predict\":");
-	jw_num(&w, req->max_tokens);
+	if (keep)
+		jw_kstr(&w, ",\"keep_alive\":", keep);
+	jw_knum(&w, ",\"options\":{\"temperature\":", req->temperature);
+	jw_ku64(&w, ",\"seed\":", req->seed);
+	jw_knum(&w, ",\"num_predict\":", req->max_tokens);
 	jw_raw(&w, "}}");
 	return w.bad ? -1 : 0;
 }

@@ -134,35 +134,27 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 
 	jw_raw(&w, "{");
 	if (c->model) {
-		jw_raw(&w, "\"model\":");
-		jw_str(&w, c->model);
+		jw_kstr(&w, "\"model\":", c->model);
 		jw_raw(&w, ",");
 	}
 	jw_chat_messages(&w, c->system);
 	jw_raw(&w, "{\"role\":\"user\",\"content\":");
 	if (img->b64) {
-		jw_raw(&w, "[{\"type\":\"text\",\"text\":");
-		jw_str(&w, req->prompt);
+		jw_kstr(&w, "[{\"type\":\"text\",\"text\":", req->prompt);
 		jw_raw(&w, "},{\"type\":\"image_url\",\"image_url\":{\"url\":");
 		jw_image(&w, 1, img);
-		if (o->detail) {
-			jw_raw(&w, ",\"detail\":");
-			jw_str(&w, o->detail);
-		}
+		if (o->detail)
+			jw_kstr(&w, ",\"detail\":", o->detail);
 		jw_raw(&w, "}}]");
 	} else {
 		jw_str(&w, req->prompt); /* blind */
 	}
 	jw_raw(&w, "}],\"");
 	jw_raw(&w, o->max_tokens_field);
-	jw_raw(&w, "\":");
-	jw_num(&w, req->max_tokens);
-	jw_raw(&w, ",\"temperature\":");
-	jw_num(&w, req->temperature);
-	if (o->send_seed) {
-		jw_raw(&w, ",\"seed\":");
-		jw_u64(&w, req->seed);
-	}
+	jw_knum(&w, "\":", req->max_tokens);
+	jw_knum(&w, ",\"temperature\":", req->temperature);
+	if (o->send_seed)
+		jw_ku64(&w, ",\"seed\":", req->seed);
 	jw_raw(&w, "}");
 	return w.bad ? -1 : 0;
 }

@@ -286,8 +286,21 @@ void jw_num(struct jw *w, double v)
 		w->bad = 1;
 }
 
-void jw_u64(struct jw *w, uint64_t v)
+void jw_kstr(struct jw *w, const char *key, const char *s)
 {
+	jw_raw(w, key);
+	jw_str(w, s);
+}
+
+void jw_knum(struct jw *w, const char *key, double v)
+{
+	jw_raw(w, key);
+	jw_num(w, v);
+}
+
+void jw_ku64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_raw(w, key);
 	if (buf_add_u64(w->b, v))
 		w->bad = 1;
 }

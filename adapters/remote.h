@@ -172,7 +172,10 @@ struct jw {
 void jw_raw(struct jw *w, const char *json); /* JSON text as is */
 void jw_str(struct jw *w, const char *s);    /* a string literal; NULL: null */
 void jw_num(struct jw *w, double v);
-void jw_u64(struct jw *w, uint64_t v);
+/* A key (JSON text such as ",\"model\":") and its value. */
+void jw_kstr(struct jw *w, const char *key, const char *s);
+void jw_knum(struct jw *w, const char *key, double v);
+void jw_ku64(struct jw *w, const char *key, uint64_t v);
 /* A compact copy of a parsed value (the journal's "meta"). */
 void jw_cjson(struct jw *w, const cJSON *v);
 /* The same as a malloc'd string, or NULL when out of memory. */
