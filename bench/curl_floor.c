@@ -2,9 +2,11 @@
  * The libcurl floor for bench/http.sh: what posting the same body N times
  * costs through libcurl's multi-socket interface alone, with the transfer
  * options vsrbench's HTTP loop uses (body streamed by a read callback,
- * 128 KB upload buffer, keep-alive, no signals) and nothing else: no suite,
- * no prompts, no JSON, no journal, no reports.  The gap between this row
- * and wrk is libcurl's; the gap between vsrbench and this row is ours.
+ * 128 KB upload buffer, keep-alive, no signals) and its savings (sockets
+ * kept in the epoll set between requests, libcurl's buffers kept in the
+ * heap), and nothing else: no suite, no prompts, no JSON, no journal, no
+ * reports.  The gap between this row and wrk is libcurl's; the gap between
+ * vsrbench and this row is ours.
  *
  *   curl_floor URL BODY_FILE REQUESTS IN_FLIGHT
  *
@@ -18,6 +20,8 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 struct xfer {
 	CURL *easy;
@@ -25,6 +29,8 @@ struct xfer {
 };
 
 static int epfd;
+static unsigned char watched[65536]; /* by fd: 1 + the epoll events' bits, 0 not in the set */
+static unsigned char idle[65536];    /* curl let go of it; still in the set */
 static long timer_ms = -1;
 static const char *body;
 static size_t body_len;
@@ -51,17 +57,49 @@ static size_t on_read(char *dst, size_t size, size_t n, void *ctx)
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *u, void *sp)
 {
 	struct epoll_event ev = { 0 };
+	unsigned char want;
 
 	(void)e;
 	(void)u;
 	(void)sp;
-	if (what == CURL_POLL_REMOVE)
-		return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL), 0;
+	if (fd < 0 || fd >= 65536)
+		return -1;
+	if (what == CURL_POLL_REMOVE) {
+		idle[fd] = watched[fd] != 0; /* kept for the connection's next request */
+		return 0;
+	}
+	want = (unsigned char)(1 + ((what & CURL_POLL_IN ? 1 : 0) | (what & CURL_POLL_OUT ? 2 : 0)));
+	idle[fd] = 0;
+	if (watched[fd] == want)
+		return 0;
 	ev.data.fd = fd;
 	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-	if (epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev))
-		epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+	epoll_ctl(epfd, watched[fd] ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev);
+	watched[fd] = want;
 	return 0;
+}
+
+static curl_socket_t on_open(void *u, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	int fd = socket(a->family, a->socktype, a->protocol);
+
+	(void)u;
+	(void)purpose;
+	if (fd >= 65536) {
+		close(fd);
+		return CURL_SOCKET_BAD;
+	}
+	if (fd >= 0)
+		watched[fd] = idle[fd] = 0;
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
+static int on_close(void *u, curl_socket_t fd)
+{
+	(void)u;
+	if (fd >= 0 && fd < 65536)
+		watched[fd] = idle[fd] = 0; /* close() takes it out of the set */
+	return close(fd);
 }
 
 static int on_timer(CURLM *m, long ms, void *u)
@@ -128,6 +166,8 @@ int main(int argc, char **argv)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 		curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 128L * 1024);
 		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
+		curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close);
 		curl_multi_add_handle(multi, e);
 	}
 	while (done < total) {
@@ -139,12 +179,19 @@ int main(int argc, char **argv)
 			timer_ms = -1;
 			curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
 		}
-		for (int i = 0; i < n; i++)
-			curl_multi_socket_action(multi, ev[i].data.fd,
+		for (int i = 0; i < n; i++) {
+			int fd = ev[i].data.fd;
+			if (idle[fd]) { /* the server closed an idle connection */
+				epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+				watched[fd] = idle[fd] = 0;
+				continue;
+			}
+			curl_multi_socket_action(multi, fd,
 						 (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
 						 (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
 						 (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0),
 						 &running);
+		}
 		while ((msg = curl_multi_info_read(multi, &q))) {
 			struct xfer *x;
 			long status = 0;
