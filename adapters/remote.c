@@ -324,7 +324,7 @@ const char *http_image_mime(const struct http_image *img)
 void jw_image(struct jw *w, int data_uri, const struct http_image *img)
 {
 	struct buf *b = w->b;
-	int r = buf_grow(b, img->b64_len + 64) || buf_addch(b, '"');
+	int r = buf_grow(b, (img->split ? 0 : img->b64_len) + 64) || buf_addch(b, '"');
 
 	if (data_uri)
 		r = r || buf_adds(b, "data:") || buf_adds(b, safe_mime(img->mime)) ||
@@ -1602,11 +1602,14 @@ static int on_close(void *userp, curl_socket_t fd)
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *userp, void *socketp)
 {
 	struct loop *L = userp;
-	unsigned char *st = fd_state(L, fd), want;
+	unsigned char *st, want;
 	struct epoll_event ev;
 
 	(void)e;
 	(void)socketp;
+	if (fd < 0)
+		return 0;
+	st = fd_state(L, fd);
 	if (what == CURL_POLL_REMOVE) {
 		if ((*st & (FD_OURS | FD_SET)) == (FD_OURS | FD_SET))
 			*st |= FD_IDLE;
