@@ -6,10 +6,10 @@ through a real vsrbench plug-in (--plugin builtin-geometry.so: the same code
 the in-process model runs), or, without one, "Yes"/"No" from a hash of the
 prompt.  Python 3 standard library only.
 
-    fake_llm.py [--plugin SO] [--plan JSON] [--model NAME]
+    fake_llm.py [--plugin SO] [--plan JSON] [--model NAME] [--tls CERT,KEY]
 
 Prints "PORT <n>" on stdout once listening on 127.0.0.1 (port 0: the kernel
-picks).  The API key it demands comes from $FAKE_LLM_KEY (unset: none).
+picks).  --tls serves HTTPS with that certificate chain and key (PEM files).  The API key it demands comes from $FAKE_LLM_KEY (unset: none).
 
 Faults, so the tests can script misbehaviour per request:
   --plan '{"every":N,"faults":[F0,F1,...]}'  a request body whose sha256
@@ -40,6 +40,7 @@ import hashlib
 import json
 import os
 import re
+import ssl
 import sys
 import threading
 import time
@@ -367,11 +368,17 @@ def main():
     ap.add_argument("--plan")
     ap.add_argument("--model")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tls")
     a = ap.parse_args()
     ANSWER = plugin.load(a.plugin)
     PLAN = json.loads(a.plan) if a.plan else None
     MODEL = a.model
     srv = Server(("127.0.0.1", a.port), Handler)
+    if a.tls:
+        cert, key = a.tls.split(",", 1)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print("PORT %d" % srv.server_address[1], flush=True)
     srv.serve_forever()
 
