@@ -276,7 +276,7 @@ void jw_raw(struct jw *w, const char *json)
 
 void jw_str(struct jw *w, const char *s)
 {
-	if (s ? buf_add_json_str(w->b, s) : buf_adds(w->b, "null"))
+	if (buf_add_json_str(w->b, s))
 		w->bad = 1;
 }
 
@@ -306,19 +306,14 @@ void jw_ku64(struct jw *w, const char *key, uint64_t v)
 }
 
 /* A MIME type from a suite goes inside a JSON string unescaped: check it. */
-static const char *safe_mime(const char *m)
-{
-	if (!m)
-		return "image/png";
-	for (const char *p = m; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("/+.-", *p))
-			return "application/octet-stream";
-	return m;
-}
-
 const char *http_image_mime(const struct http_image *img)
 {
-	return safe_mime(img->mime);
+	if (!img->mime)
+		return "image/png";
+	for (const char *p = img->mime; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/+.-", *p))
+			return "application/octet-stream";
+	return img->mime;
 }
 
 void jw_image(struct jw *w, int data_uri, const struct http_image *img)
@@ -327,7 +322,7 @@ void jw_image(struct jw *w, int data_uri, const struct http_image *img)
 	int r = buf_grow(b, (img->split ? 0 : img->b64_len) + 64) || buf_addch(b, '"');
 
 	if (data_uri)
-		r = r || buf_adds(b, "data:") || buf_adds(b, safe_mime(img->mime)) ||
+		r = r || buf_adds(b, "data:") || buf_adds(b, http_image_mime(img)) ||
 		    buf_adds(b, ";base64,");
 	if (img->split)
 		*img->split = b->len; /* the loop streams the base64 from the job */

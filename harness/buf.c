@@ -161,7 +161,11 @@ int buf_add_json_str(struct buf *b, const char *s)
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *run = p;
-	int r = buf_addch(b, '"');
+	int r;
+
+	if (!s)
+		return buf_adds(b, "null");
+	r = buf_addch(b, '"');
 
 	for (; *p && !r; p++) {
 		unsigned char c = *p;

@@ -46,7 +46,7 @@ int buf_addf(struct buf *b, const char *fmt, ...)
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_setlen(struct buf *b, size_t len);
 
-/* Appends s as a JSON string literal (quotes included, UTF-8 kept). */
+/* Appends s as a JSON string literal (quotes included, UTF-8 kept); NULL as null. */
 int buf_add_json_str(struct buf *b, const char *s);
 /* Appends the standard base64 encoding (RFC 4648, padded) of p[0..n). */
 int buf_add_base64(struct buf *b, const unsigned char *p, size_t n);

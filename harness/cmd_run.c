@@ -681,7 +681,7 @@ int run_reports_opts(const char *dir, const char *formats, int summary,
 		return r;
 	}
 	if (worst)
-		html_tap_done(worst, 1);
+		html_tap_done(worst);
 	load_run_json(dir, &run);
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary)

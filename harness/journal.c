@@ -15,14 +15,6 @@
 
 /* ---- writing ---------------------------------------------------------- */
 
-static void add_str_or_null(struct buf *out, const char *s)
-{
-	if (s)
-		buf_add_json_str(out, s);
-	else
-		buf_adds(out, "null");
-}
-
 static void format_head(struct buf *out, const struct sample_meta *m)
 {
 	buf_addf(out, "{\"key\":\"%016" PRIx64 "\",\"suite\":", m->key);
@@ -36,15 +28,15 @@ static void format_head(struct buf *out, const struct sample_meta *m)
 	buf_adds(out, ",\"variant\":");
 	buf_add_json_str(out, m->variant);
 	buf_adds(out, ",\"relation\":");
-	add_str_or_null(out, m->relation);
+	buf_add_json_str(out, m->relation);
 	buf_adds(out, ",\"category\":");
-	add_str_or_null(out, m->category);
+	buf_add_json_str(out, m->category);
 	buf_adds(out, ",\"group\":");
-	add_str_or_null(out, m->group);
+	buf_add_json_str(out, m->group);
 	buf_addf(out, ",\"label\":\"%s\",\"prompt\":", answer_name(m->label));
 	buf_add_json_str(out, m->prompt);
 	buf_adds(out, ",\"image\":");
-	add_str_or_null(out, m->image);
+	buf_add_json_str(out, m->image);
 }
 
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,

@@ -23,7 +23,7 @@ static uint32_t rotl(uint32_t x, unsigned n)
 	return (x << n) | (x >> (32 - n));
 }
 
-static void compress(uint32_t st[4], const unsigned char *p)
+static void compress(uint32_t *st, const unsigned char *p)
 {
 	uint32_t x[16], a = st[0], b = st[1], c = st[2], d = st[3];
 
@@ -50,45 +50,17 @@ void md5_init(struct md5 *h)
 {
 	h->state[0] = 0x67452301, h->state[1] = 0xefcdab89;
 	h->state[2] = 0x98badcfe, h->state[3] = 0x10325476;
-	h->bytes = 0;
-	h->fill = 0;
+	memset(&h->mb, 0, sizeof(h->mb));
 }
 
 void md5_update(struct md5 *h, const void *data, size_t n)
 {
-	const unsigned char *p = data;
-
-	h->bytes += n;
-	if (h->fill) {
-		size_t take = 64 - h->fill < n ? 64 - h->fill : n;
-		memcpy(h->block + h->fill, p, take);
-		h->fill += take, p += take, n -= take;
-		if (h->fill < 64)
-			return;
-		compress(h->state, h->block);
-		h->fill = 0;
-	}
-	for (; n >= 64; p += 64, n -= 64)
-		compress(h->state, p);
-	memcpy(h->block, p, n);
-	h->fill = n;
+	md_update(&h->mb, h->state, compress, data, n);
 }
 
 void md5_final(struct md5 *h, unsigned char out[MD5_LEN])
 {
-	uint64_t bits = h->bytes * 8;
-
-	/* Padding (3.1, 3.2): 0x80, zeros to 56 mod 64, the bit length little-endian. */
-	h->block[h->fill++] = 0x80;
-	if (h->fill > 56) {
-		memset(h->block + h->fill, 0, 64 - h->fill);
-		compress(h->state, h->block);
-		h->fill = 0;
-	}
-	memset(h->block + h->fill, 0, 56 - h->fill);
-	for (int i = 0; i < 8; i++)
-		h->block[56 + i] = (unsigned char)(bits >> (8 * i));
-	compress(h->state, h->block);
+	md_pad(&h->mb, h->state, compress, 0); /* 3.1, 3.2: the length little-endian */
 	for (int i = 0; i < 4; i++)
 		for (int j = 0; j < 4; j++)
 			out[4 * i + j] = (unsigned char)(h->state[i] >> (8 * j));
@@ -96,13 +68,8 @@ void md5_final(struct md5 *h, unsigned char out[MD5_LEN])
 
 void md5_final_hex(struct md5 *h, char out[MD5_HEX_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char d[MD5_LEN];
 
 	md5_final(h, d);
-	for (int i = 0; i < MD5_LEN; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[MD5_HEX_LEN] = '\0';
+	md_hex(d, MD5_LEN, out);
 }

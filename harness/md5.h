@@ -10,14 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mdblock.h"
+
 #define MD5_LEN 16
 #define MD5_HEX_LEN 32
 
 struct md5 {
 	uint32_t state[4];
-	uint64_t bytes;
-	unsigned char block[64];
-	size_t fill;
+	struct mdblock mb;
 };
 
 void md5_init(struct md5 *h);

@@ -101,6 +101,18 @@ const struct sched_config *sched_get_config(const struct sched *s)
 	return &s->cfg;
 }
 
+/* The queue's first job, now in progress (s->mu held, s->qlen > 0). */
+static struct job *dequeue_locked(struct sched *s)
+{
+	struct job *j = s->q[s->qhead];
+
+	s->qhead = (s->qhead + 1) % s->qcap;
+	s->qlen--;
+	s->active++;
+	pthread_cond_signal(&s->not_full);
+	return j;
+}
+
 struct job *sched_take(struct sched *s, int block)
 {
 	struct job *j = NULL;
@@ -108,13 +120,8 @@ struct job *sched_take(struct sched *s, int block)
 	pthread_mutex_lock(&s->mu);
 	while (block && !s->qlen && !s->closed && !s->failed && !*s->cfg.stop)
 		pthread_cond_wait(&s->not_empty, &s->mu);
-	if (s->qlen && !s->failed && !*s->cfg.stop) {
-		j = s->q[s->qhead];
-		s->qhead = (s->qhead + 1) % s->qcap;
-		s->qlen--;
-		s->active++;
-		pthread_cond_signal(&s->not_full);
-	}
+	if (s->qlen && !s->failed && !*s->cfg.stop)
+		j = dequeue_locked(s);
 	pthread_mutex_unlock(&s->mu);
 	return j;
 }
@@ -457,13 +464,8 @@ static void *worker(void *arg)
 		while (n < MAX_JOBS_PER_BATCH && tasks < s->cfg.model->max_batch) {
 			pthread_mutex_lock(&s->mu);
 			j = NULL;
-			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch) {
-				j = s->q[s->qhead];
-				s->qhead = (s->qhead + 1) % s->qcap;
-				s->qlen--;
-				s->active++;
-				pthread_cond_signal(&s->not_full);
-			}
+			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch)
+				j = dequeue_locked(s);
 			pthread_mutex_unlock(&s->mu);
 			if (!j)
 				break;

@@ -25,7 +25,7 @@ static uint32_t rotr(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-static void compress(uint32_t st[8], const unsigned char *p)
+static void compress(uint32_t *st, const unsigned char *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, h;
 
@@ -53,45 +53,17 @@ void sha256_init(struct sha256 *h)
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	memcpy(h->state, iv, sizeof(iv));
-	h->bytes = 0;
-	h->fill = 0;
+	memset(&h->mb, 0, sizeof(h->mb));
 }
 
 void sha256_update(struct sha256 *h, const void *data, size_t n)
 {
-	const unsigned char *p = data;
-
-	h->bytes += n;
-	if (h->fill) {
-		size_t take = 64 - h->fill < n ? 64 - h->fill : n;
-		memcpy(h->block + h->fill, p, take);
-		h->fill += take, p += take, n -= take;
-		if (h->fill < 64)
-			return;
-		compress(h->state, h->block);
-		h->fill = 0;
-	}
-	for (; n >= 64; p += 64, n -= 64)
-		compress(h->state, p);
-	memcpy(h->block, p, n);
-	h->fill = n;
+	md_update(&h->mb, h->state, compress, data, n);
 }
 
 void sha256_final(struct sha256 *h, unsigned char out[SHA256_LEN])
 {
-	uint64_t bits = h->bytes * 8;
-
-	/* Padding (5.1.1): 0x80, zeros to 56 mod 64, the bit length big-endian. */
-	h->block[h->fill++] = 0x80;
-	if (h->fill > 56) {
-		memset(h->block + h->fill, 0, 64 - h->fill);
-		compress(h->state, h->block);
-		h->fill = 0;
-	}
-	memset(h->block + h->fill, 0, 56 - h->fill);
-	for (int i = 0; i < 8; i++)
-		h->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(h->state, h->block);
+	md_pad(&h->mb, h->state, compress, 1); /* 5.1.1: the length big-endian */
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(h->state[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(h->state[i] >> 16);
@@ -102,13 +74,8 @@ void sha256_final(struct sha256 *h, unsigned char out[SHA256_LEN])
 
 void sha256_final_hex(struct sha256 *h, char out[SHA256_HEX_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char d[SHA256_LEN];
 
 	sha256_final(h, d);
-	for (int i = 0; i < SHA256_LEN; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[SHA256_HEX_LEN] = '\0';
+	md_hex(d, SHA256_LEN, out);
 }

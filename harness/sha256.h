@@ -13,14 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mdblock.h"
+
 #define SHA256_LEN 32
 #define SHA256_HEX_LEN 64 /* hex digits; the hex buffer needs one more for the NUL */
 
 struct sha256 {
 	uint32_t state[8];
-	uint64_t bytes; /* message length so far */
-	unsigned char block[64];
-	size_t fill; /* bytes waiting in block */
+	struct mdblock mb;
 };
 
 void sha256_init(struct sha256 *h);

@@ -26,13 +26,13 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out);
 /*
  * report.html's own look at the journal (its items wrong most often) as a
  * tap on the metrics' passes (metrics.h): html_tap_new fills tap, the
- * caller sets metrics_opts.tap, reads the metrics, says with html_tap_done
- * whether both passes went through, writes the reports (report_html takes
- * the result from metrics.tap_ctx) and frees it with html_tap_free.
+ * caller sets metrics_opts.tap, reads the metrics, calls html_tap_done once
+ * they were read, writes the reports (report_html takes the result from
+ * metrics.tap_ctx) and frees it with html_tap_free.
  */
 struct worst_ctx;
 struct worst_ctx *html_tap_new(struct journal_tap *tap);
-void html_tap_done(struct worst_ctx *c, int ok);
+void html_tap_done(struct worst_ctx *c);
 void html_tap_free(struct worst_ctx *c);
 /* Does the comma list `formats` (NULL: all) ask for `format`? */
 int reports_wanted(const char *formats, const char *format);

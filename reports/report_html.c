@@ -493,8 +493,10 @@ static void worst_release(struct worst_ctx *c)
 }
 
 /* Between the passes: the items wrong most often.  Non-zero: pass 2 is needed. */
-static int worst_choose(struct worst_ctx *c)
+static int worst_choose(void *arg)
 {
+	struct worst_ctx *c = arg;
+
 	if (c->n)
 		qsort(c->items, c->n, sizeof(*c->items), worst_cmp);
 	for (size_t i = 0; i < c->n && c->n_w < WORST_ITEMS && c->items[i].wrong; i++)
@@ -511,26 +513,21 @@ static int worst_choose(struct worst_ctx *c)
 	return 1;
 }
 
-static int worst_need_pass2(void *arg)
-{
-	return worst_choose(arg);
-}
-
 struct worst_ctx *html_tap_new(struct journal_tap *tap)
 {
 	struct worst_ctx *c = xcalloc(1, sizeof(*c));
 
 	tap->pass1 = count_line;
-	tap->need_pass2 = worst_need_pass2;
+	tap->need_pass2 = worst_choose;
 	tap->pass2 = detail_line;
 	tap->ctx = c;
 	return c;
 }
 
-void html_tap_done(struct worst_ctx *c, int ok)
+void html_tap_done(struct worst_ctx *c)
 {
-	c->loaded = ok;
-	if (ok && c->n_w)
+	c->loaded = 1;
+	if (c->n_w)
 		qsort(c->w, c->n_w, sizeof(*c->w), shown_cmp);
 }
 

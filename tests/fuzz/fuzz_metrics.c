@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!metrics_from_journal_opts(fuzz_path(0, data, size), &o, &m, err)) {
 		struct buf html = BUF_INIT;
-		html_tap_done(worst, 1);
+		html_tap_done(worst);
 		report_html(&m, NULL, &html);
 		buf_release(&html);
 		metrics_release(&m);

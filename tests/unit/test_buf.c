@@ -66,6 +66,9 @@ static void test_json_escape(void **state)
 	(void)state;
 	buf_add_json_str(&b, "a\"b\\c\nd\te\x01 caf\xc3\xa9");
 	assert_string_equal(b.ptr, "\"a\\\"b\\\\c\\nd\\te\\u0001 caf\xc3\xa9\"");
+	buf_reset(&b);
+	buf_add_json_str(&b, NULL);
+	assert_string_equal(b.ptr, "null");
 	buf_release(&b);
 }
 

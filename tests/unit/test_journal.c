@@ -13,28 +13,9 @@
 #include "harness/keyset.h"
 #include "harness/metrics.h"
 #include "harness/util.h"
+#include "scratch.h"
 
-static char path[64];
 
-static int setup(void **state)
-{
-	int fd;
-
-	(void)state;
-	snprintf(path, sizeof(path), "/tmp/vsr-test-journal-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
 
 static void write_text(const char *text)
 {
@@ -217,10 +198,10 @@ static void test_keyset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip_and_torn_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed_line_names_file_and_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip_and_torn_line, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed_line_names_file_and_line, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test_setup_teardown(test_metrics_by_hand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_by_hand, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_keyset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

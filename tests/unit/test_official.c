@@ -18,29 +18,14 @@
 #include "harness/official.h"
 #include "harness/util.h"
 #include "reports/report.h"
+#include "scratch.h"
 
-static char path[64];
 static unsigned long next_key;
 
 static int setup(void **state)
 {
-	int fd;
-
-	(void)state;
-	snprintf(path, sizeof(path), "/tmp/vsr-test-official-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
 	next_key = 1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
+	return scratch_setup(state);
 }
 
 /* ---- MME's rule ------------------------------------------------------- */
@@ -402,10 +387,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mme_rule),
 		cmocka_unit_test(test_kinds),
-		cmocka_unit_test_setup_teardown(test_mme_scores, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mme_totals_and_templates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_circular, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_seed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mme_scores, setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_mme_totals_and_templates, setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_circular, setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_seed, setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,8 +21,8 @@
 #include "harness/metrics.h"
 #include "harness/sensitivity.h"
 #include "harness/util.h"
+#include "scratch.h"
 
-static char path[64];
 
 static void line(struct buf *b, const char *item, const char *image, const char *tpl,
 		 const char *variant, answer_t label, answer_t answer)
@@ -370,25 +370,6 @@ static void test_hflip_rejects_garbage(void **state)
 	assert_int_equal(image_hflip(&in2, &out, err), VSR_EDATA);
 }
 
-static int setup(void **state)
-{
-	int fd;
-
-	(void)state;
-	snprintf(path, sizeof(path), "/tmp/vsr-test-sens-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	return 0;
-}
 
 int main(void)
 {
@@ -402,5 +383,5 @@ int main(void)
 		cmocka_unit_test(test_png_round_trip),
 		cmocka_unit_test(test_hflip_rejects_garbage),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, scratch_setup, scratch_teardown);
 }
