@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "remote.h"
 
 extern char **environ;

@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "remote.h"
 
 static const char *const keys[] = { NULL };

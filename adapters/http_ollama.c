@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "remote.h"
 
 static const char *const keys[] = { "keep_alive", NULL };

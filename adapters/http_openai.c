@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "remote.h"
 
 struct preset {

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "remote.h"
 
 int model_config_json(const struct kv *opts, size_t n, char **out, char *err)
@@ -167,6 +167,24 @@ static int resolve(const char *spec, char **path, char *err)
 		       spec);
 }
 
+static int model_answer(struct model *m, const struct vsrbench_request *req,
+			struct vsrbench_response *resp, size_t n)
+{
+	int r;
+
+	if (m->thread_safe)
+		return m->a->answer_batch(m->state, req, resp, n);
+	pthread_mutex_lock(&m->lock);
+	r = m->a->answer_batch(m->state, req, resp, n);
+	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
+static void model_free_response(struct model *m, struct vsrbench_response *resp)
+{
+	m->a->free_response(m->state, resp);
+}
+
 /* The part of struct vsrbench_adapter every 1.x adapter must provide. */
 #define ADAPTER_MIN_SIZE (offsetof(struct vsrbench_adapter, version) + sizeof(const char *))
 
@@ -233,6 +251,8 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 		goto fail;
 	}
 	m->a = a;
+	m->answer = model_answer;
+	m->free_response = model_free_response;
 	m->max_batch = a->max_batch;
 	m->thread_safe = a->thread_safe;
 	pthread_mutex_init(&m->lock, NULL);
@@ -249,34 +269,6 @@ fail:
 	free(m->config_json);
 	memset(m, 0, sizeof(*m));
 	return r;
-}
-
-int model_answer(struct model *m, const struct vsrbench_request *req,
-		 struct vsrbench_response *resp, size_t n)
-{
-	int r;
-
-	if (m->thread_safe)
-		return m->a->answer_batch(m->state, req, resp, n);
-	pthread_mutex_lock(&m->lock);
-	r = m->a->answer_batch(m->state, req, resp, n);
-	pthread_mutex_unlock(&m->lock);
-	return r;
-}
-
-void model_free_response(struct model *m, struct vsrbench_response *resp)
-{
-	m->a->free_response(m->state, resp);
-}
-
-const char *model_name(const struct model *m)
-{
-	return m->a ? m->a->name : m->remote_name ? m->remote_name : "model";
-}
-
-const char *model_version(const struct model *m)
-{
-	return m->a ? (m->a->version ? m->a->version : "") : "1";
 }
 
 void model_close(struct model *m)

@@ -38,8 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "../suites/images.h"
+#include "../base/util.h"
+#include "../base/mime.h"
 
 #define RESP_MAX (16u << 20)     /* a chat completion is small; cap hostile bodies */
 #define SMALL_BODY 60000         /* under libcurl's MAX_INITIAL_POST_SIZE (64 KB) */

@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../harness/buf.h"
-#include "../harness/item.h"
+#include "../base/buf.h"
+#include "../suites/item.h"
 #include "../harness/scheduler.h"
 #include "loader.h"
 

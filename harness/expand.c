@@ -8,7 +8,7 @@
 
 #include "../suites/converse.h"
 #include "imgvar.h"
-#include "util.h"
+#include "../base/util.h"
 
 static const struct {
 	const char *name;

@@ -30,8 +30,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "util.h"
+#include "../base/buf.h"
+#include "../base/util.h"
 
 /* Replies longer than this are judged on their first EXTRACT_TEXT_MAX bytes. */
 #define EXTRACT_TEXT_MAX ((size_t)64 * 1024)

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "item.h"
+#include "../suites/item.h"
 
 /*
  * Call extract_init once before starting worker threads (it is idempotent;

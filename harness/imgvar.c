@@ -5,7 +5,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 
-#include "util.h"
+#include "../base/util.h"
 
 static void mirror_rows(unsigned char *px, int w, int h, int bpp)
 {

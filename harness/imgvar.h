@@ -10,7 +10,7 @@
 #ifndef VSR_IMGVAR_H
 #define VSR_IMGVAR_H
 
-#include "item.h"
+#include "../suites/item.h"
 
 /* Bumped whenever the bytes hflip produces could change. */
 #define IMGVAR_VERSION 1

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "../base/util.h"
 
 #define JOURNAL_LINE_MAX (16u << 20)
 

@@ -25,9 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "item.h"
-#include "keyset.h"
+#include "../base/buf.h"
+#include "../suites/item.h"
+#include "../base/keyset.h"
 
 /* One parsed journal line.  Strings are borrowed for the callback's duration. */
 struct sample {

@@ -11,8 +11,8 @@
 
 #include "extract.h"
 #include "imgvar.h"
-#include "progress.h"
-#include "util.h"
+#include "../base/progress.h"
+#include "../base/util.h"
 
 #define MAX_JOBS_PER_BATCH 64
 #define MAX_RETRY_SLEEP_MS 2000
@@ -32,38 +32,6 @@ struct sched {
 	struct sched_stats st;
 	struct progress progress;
 };
-
-uint64_t task_key(const char *suite, const char *item_id, const char *variant,
-		  const char *template_id, const char *prompt, uint64_t image_digest,
-		  uint64_t model_fp, int max_tokens, double temperature, uint64_t seed)
-{
-	uint64_t h = hash64_str(suite, HASH_SEED);
-	uint64_t tail[5];
-
-	h = hash64_str(item_id, h);
-	h = hash64_str(variant, h);
-	h = hash64_str(template_id, h);
-	h = hash64_str(prompt, h);
-	tail[0] = image_digest;
-	tail[1] = model_fp;
-	tail[2] = (uint64_t)(int64_t)max_tokens;
-	memcpy(&tail[3], &temperature, sizeof(double));
-	tail[4] = seed;
-	return hash64(tail, sizeof(tail), h);
-}
-
-void job_free(struct job *j)
-{
-	if (!j)
-		return;
-	image_release(&j->hflip);
-	free(j->rotated);
-	for (size_t i = 0; i < j->n_tasks; i++)
-		free(j->tasks[i].prompt);
-	free(j->tasks);
-	item_release(&j->item);
-	free(j);
-}
 
 static void sleep_ms(long ms)
 {
@@ -353,7 +321,7 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 		}
 		t0 = wall_seconds();
 		c0 = thread_cpu_seconds();
-		r = model_answer(s->cfg.model, req, resp, m);
+		r = s->cfg.model->answer(s->cfg.model, req, resp, m);
 		b->cpu_model += thread_cpu_seconds() - c0;
 		t0 = (wall_seconds() - t0) * 1000.0 / (double)m;
 		for (size_t k = 0; k < m; k++) {
@@ -380,7 +348,7 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 				snprintf(res->error, sizeof(res->error), "%s",
 					 resp[k].error[0] ? resp[k].error : "adapter reported an error");
 			}
-			model_free_response(s->cfg.model, &resp[k]);
+			s->cfg.model->free_response(s->cfg.model, &resp[k]);
 		}
 	}
 	free(req);

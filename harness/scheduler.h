@@ -15,39 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../adapters/loader.h"
-#include "../suites/suite.h"
-#include "../suites/template.h"
-#include "item.h"
+#include "../base/buf.h"
+#include "../include/vsrbench_adapter.h"
 #include "journal.h"
+#include "model.h"
+#include "task.h"
 
-/* Which image a task shows the model. */
-enum image_variant {
-	IMG_ORIG = 0,
-	IMG_HFLIP, /* mirrored left-right */
-	IMG_BLIND, /* no image at all */
-};
-
-struct task {
-	uint64_t key;
-	const struct template *tpl; /* borrowed from the template set */
-	char *prompt;
-	const char *variant;        /* static: "base", "converse", "hflip", "converse+blind" ... */
-	enum image_variant image;
-	answer_t label;             /* the expected answer of this variant */
-	size_t rotation;            /* multiple choice: options shifted by this much (0: as given) */
-};
-
-struct job {
-	struct item item;
-	const struct suite *suite; /* borrowed */
-	struct task *tasks;
-	size_t n_tasks;
-	struct image hflip;        /* the mirrored image, made by sched_load_image when needed */
-	char **rotated;            /* rotated options, n_choices per task (borrowed strings) */
-};
-
-void job_free(struct job *j);
 
 struct sched_config {
 	struct model *model;
@@ -133,10 +106,5 @@ void sched_fail(struct sched *s, int code, const char *msg);
 /* Non-zero once the run is stopping (SIGINT or a failure). */
 int sched_stopping(struct sched *s);
 const struct sched_config *sched_get_config(const struct sched *s);
-
-/* The stable task key of DESIGN.md. */
-uint64_t task_key(const char *suite, const char *item_id, const char *variant,
-		  const char *template_id, const char *prompt, uint64_t image_digest,
-		  uint64_t model_fp, int max_tokens, double temperature, uint64_t seed);
 
 #endif

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 
 #include "../harness/journal.h"
-#include "../harness/keyset.h"
-#include "../harness/stats.h"
-#include "../harness/util.h"
+#include "../base/keyset.h"
+#include "../metrics/stats.h"
+#include "../base/util.h"
 #include "report.h"
 
 /* ---- options ----------------------------------------------------------- */

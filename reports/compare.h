@@ -31,9 +31,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../harness/buf.h"
-#include "../harness/item.h"
-#include "../harness/metrics.h"
+#include "../base/buf.h"
+#include "../suites/item.h"
+#include "../metrics/metrics.h"
 
 #define GATE_ALPHA_DEFAULT 0.05
 #define GATE_MAX_FLOORS 32

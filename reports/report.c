@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/official.h"
-#include "../harness/stats.h"
-#include "../harness/util.h"
+#include "../metrics/official.h"
+#include "../metrics/stats.h"
+#include "../base/util.h"
 
 int report_json_out(cJSON *root, struct buf *out)
 {

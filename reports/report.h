@@ -12,8 +12,8 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-#include "../harness/buf.h"
-#include "../harness/metrics.h"
+#include "../base/buf.h"
+#include "../metrics/metrics.h"
 
 #define REPORT_SCHEMA "vsrbench.report/1"
 

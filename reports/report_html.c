@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 
 #include "../harness/journal.h"
-#include "../harness/keyset.h"
-#include "../harness/stats.h"
-#include "../harness/util.h"
-#include "../suites/images.h"
+#include "../base/keyset.h"
+#include "../metrics/stats.h"
+#include "../base/util.h"
+#include "../base/mime.h"
 #include "compare.h"
 #include "report.h"
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/official.h"
-#include "../harness/stats.h"
-#include "../harness/util.h"
+#include "../metrics/official.h"
+#include "../metrics/stats.h"
+#include "../base/util.h"
 #include "report.h"
 
 static double r6(double x)

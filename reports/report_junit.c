@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/stats.h"
-#include "../harness/util.h"
+#include "../metrics/stats.h"
+#include "../base/util.h"
 #include "compare.h"
 #include "report.h"
 

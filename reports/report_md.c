@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/official.h"
-#include "../harness/stats.h"
-#include "../harness/util.h"
+#include "../metrics/official.h"
+#include "../metrics/stats.h"
+#include "../base/util.h"
 #include "report.h"
 
 static void pct_ci(struct buf *out, size_t k, size_t n)

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "../harness/buf.h"
+#include "../base/buf.h"
 
 struct converse_rule {
 	const char *relation;

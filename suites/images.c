@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 
 static int unsafe_name(const char *name)
 {
@@ -105,19 +105,4 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;
-}
-
-const char *image_sniff_mime(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "image/jpeg";
-	if (n >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	if (n >= 6 && (!memcmp(p, "GIF87a", 6) || !memcmp(p, "GIF89a", 6)))
-		return "image/gif";
-	if (n >= 12 && !memcmp(p, "RIFF", 4) && !memcmp(p + 8, "WEBP", 4))
-		return "image/webp";
-	if (n >= 2 && p[0] == 'B' && p[1] == 'M')
-		return "image/bmp";
-	return "application/octet-stream";
 }

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/buf.h"
+#include "../base/buf.h"
+#include "../base/mime.h"
 #include "suite.h"
 
 /* Returned by image_resolve when the name is fine but no root holds it. */
@@ -37,7 +38,5 @@ int image_digest_file(const char *path, uint64_t *digest, char *err);
  */
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err);
 
-/* "image/jpeg", "image/png", ... from the first bytes; a static string. */
-const char *image_sniff_mime(const unsigned char *p, size_t n);
 
 #endif

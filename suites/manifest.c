@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "manifest.h"
 #include "suite.h"
 

@@ -16,8 +16,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "../harness/lines.h"
-#include "../harness/util.h"
+#include "../base/lines.h"
+#include "../base/util.h"
 #include "images.h"
 
 #define MME_LINE_MAX ((size_t)1 << 20)

@@ -23,8 +23,8 @@
 
 #include <stddef.h>
 
-#include "../harness/buf.h"
-#include "../harness/item.h"
+#include "../base/buf.h"
+#include "item.h"
 #include "suite.h"
 
 struct mme_subtask {

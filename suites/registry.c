@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "suite.h"
 #include "mmbench.h"
 #include "mme.h"

@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 #include "images.h"
 
 #define SEED_FILE_MAX ((size_t)512 << 20)

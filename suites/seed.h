@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "../harness/item.h"
+#include "item.h"
 #include "suite.h"
 
 extern const struct suite_ops seed_ops, seed_spatial_ops;

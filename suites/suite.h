@@ -15,13 +15,8 @@
 #include <stdio.h>
 #include <stdint.h>
 
-#include "../harness/item.h"
-
-/* One -S KEY=VALUE option.  Borrowed strings. */
-struct kv {
-	const char *key;
-	const char *value;
-};
+#include "../base/kv.h"
+#include "item.h"
 
 struct suite_config {
 	const char *data_dir;          /* borrowed, may be NULL */

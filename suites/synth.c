@@ -21,8 +21,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../harness/buf.h"
-#include "../harness/util.h"
+#include "../base/buf.h"
+#include "../base/util.h"
 #include "taxonomy.h"
 
 /* ------------------------------------------------------------------ */

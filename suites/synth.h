@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/item.h"
+#include "item.h"
 #include "suite.h"
 
 extern const struct suite_ops synth_suite_ops;

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 
 /* ------------------------------------------------------------------ */
 /* The bank                                                            */

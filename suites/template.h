@@ -25,8 +25,8 @@
 
 #include <stddef.h>
 
-#include "../harness/buf.h"
-#include "../harness/item.h"
+#include "../base/buf.h"
+#include "item.h"
 
 enum tfmt {
 	TF_YESNO = 0,

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
+#include "../base/util.h"
 
 #define TSV_BUF ((size_t)1 << 20)
 

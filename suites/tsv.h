@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../harness/buf.h"
+#include "../base/buf.h"
 
 #define TSV_HEAD 64 /* bytes of every field kept in tsv_field.head */
 

@@ -25,9 +25,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/keyset.h"
-#include "../harness/lines.h"
-#include "../harness/util.h"
+#include "../base/keyset.h"
+#include "../base/lines.h"
+#include "../base/util.h"
 #include "images.h"
 #include "taxonomy.h"
 

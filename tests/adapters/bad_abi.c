@@ -1,5 +1,5 @@
 /* A plug-in built for a future ABI major version: the host must refuse it. */
-#include "adapters/vsrbench_adapter.h"
+#include "vsrbench_adapter.h"
 
 static const struct vsrbench_adapter table = {
 	VSRBENCH_ABI_MAJOR + 1, 0, sizeof(struct vsrbench_adapter), "future", 1, 1,

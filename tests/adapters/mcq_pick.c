@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/vsrbench_adapter.h"
+#include "vsrbench_adapter.h"
 
 static int p_open(const char *config_json, void **out, char *err, size_t errlen)
 {

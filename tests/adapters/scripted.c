@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "adapters/vsrbench_adapter.h"
+#include "vsrbench_adapter.h"
 
 struct state {
 	char answer[8];

@@ -1,5 +1,5 @@
 /* A plug-in claiming a table smaller than ABI 1.0 requires. */
-#include "adapters/vsrbench_adapter.h"
+#include "vsrbench_adapter.h"
 
 static const struct vsrbench_adapter table = {
 	VSRBENCH_ABI_MAJOR, 0, 16, "short", 1, 1, 0, 0, 0, 0, 0,

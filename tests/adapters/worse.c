@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/vsrbench_adapter.h"
+#include "vsrbench_adapter.h"
 
 struct entry {
 	char *prompt;

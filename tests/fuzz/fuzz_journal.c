@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../harness/buf.h"
+#include "../../base/buf.h"
 #include "../../harness/journal.h"
-#include "../../harness/util.h"
+#include "../../base/util.h"
 #include "fuzz.h"
 
 static int on_sample(const struct sample *s, void *ctx)

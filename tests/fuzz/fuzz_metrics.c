@@ -4,8 +4,8 @@
  * pure function every report is drawn from, with report.html's tap riding
  * on its passes, then report.html itself.  Few resamples keep it quick.
  */
-#include "../../harness/metrics.h"
-#include "../../harness/util.h"
+#include "../../metrics/metrics.h"
+#include "../../base/util.h"
 #include "../../reports/report.h"
 #include "fuzz.h"
 

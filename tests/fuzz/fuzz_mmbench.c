@@ -9,8 +9,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-#include "../../harness/item.h"
-#include "../../harness/util.h"
+#include "../../suites/item.h"
+#include "../../base/util.h"
 #include "../../suites/mmbench.h"
 #include "fuzz.h"
 

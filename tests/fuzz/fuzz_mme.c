@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "../../harness/buf.h"
-#include "../../harness/util.h"
+#include "../../base/buf.h"
+#include "../../base/util.h"
 #include "../../suites/mme.h"
 #include "fuzz.h"
 

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../harness/buf.h"
-#include "../../harness/cmd.h"
-#include "../../harness/util.h"
+#include "../../base/buf.h"
+#include "../../cli/cmd.h"
+#include "../../base/util.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "../../harness/util.h"
+#include "../../base/util.h"
 #include "../../suites/seed.h"
 #include "fuzz.h"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../harness/buf.h"
-#include "../../harness/util.h"
+#include "../../base/buf.h"
+#include "../../base/util.h"
 #include "../../suites/template.h"
 #include "fuzz.h"
 

@@ -6,9 +6,9 @@
  */
 #include <unistd.h>
 
-#include "../../harness/buf.h"
-#include "../../harness/fetch.h"
-#include "../../harness/util.h"
+#include "../../base/buf.h"
+#include "../../base/fetch.h"
+#include "../../base/util.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

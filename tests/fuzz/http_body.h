@@ -16,7 +16,7 @@
 
 #include "../../adapters/remote.h"
 #include "../../harness/extract.h"
-#include "../../harness/util.h"
+#include "../../base/util.h"
 #include "fuzz.h"
 
 #define FUZZ_KEY "sk-fuzz-0123456789"

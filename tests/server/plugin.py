@@ -1,4 +1,4 @@
-"""Calls a real vsrbench plug-in (.so, adapters/vsrbench_adapter.h ABI 1.x)
+"""Calls a real vsrbench plug-in (.so, include/vsrbench_adapter.h ABI 1.x)
 from Python through ctypes, so the test servers answer exactly as the
 in-process model would: same prompt, same image bytes, same code.
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/buf.h"
+#include "base/buf.h"
 
 static void test_init_is_empty_string(void **state)
 {

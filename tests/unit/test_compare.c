@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/metrics.h"
-#include "harness/stats.h"
-#include "harness/util.h"
+#include "metrics/metrics.h"
+#include "metrics/stats.h"
+#include "base/util.h"
 #include "reports/compare.h"
 
 static void close_rel(double got, double want, double rel)

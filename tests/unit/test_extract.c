@@ -18,9 +18,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness/buf.h"
+#include "base/buf.h"
 #include "harness/extract.h"
-#include "harness/util.h"
+#include "base/util.h"
 
 /* Which options a row is asked with. */
 enum opts {

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "adapters/remote.h"
-#include "harness/util.h"
+#include "base/util.h"
 
 #define KEY "sk-unit-0123456789abcdef"
 

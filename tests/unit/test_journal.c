@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "harness/journal.h"
-#include "harness/keyset.h"
-#include "harness/metrics.h"
-#include "harness/util.h"
+#include "base/keyset.h"
+#include "metrics/metrics.h"
+#include "base/util.h"
 #include "scratch.h"
 
 

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "harness/md5.h"
+#include "base/md5.h"
 
 static void test_rfc1321_suite(void **state)
 {

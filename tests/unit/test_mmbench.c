@@ -17,8 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/buf.h"
-#include "harness/util.h"
+#include "base/buf.h"
+#include "base/util.h"
+#include "base/base64.h"
 #include "suites/mmbench.h"
 #include "suites/suite.h"
 #include "suites/template.h"

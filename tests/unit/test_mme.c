@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/util.h"
+#include "base/util.h"
 #include "suites/mme.h"
 #include "suites/suite.h"
 #include "suites/template.h"

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/metrics.h"
-#include "harness/official.h"
-#include "harness/util.h"
+#include "metrics/metrics.h"
+#include "metrics/official.h"
+#include "base/util.h"
 #include "reports/report.h"
 #include "scratch.h"
 

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/util.h"
+#include "base/util.h"
 #include "suites/seed.h"
 #include "suites/suite.h"
 

@@ -18,9 +18,9 @@
 
 #include "harness/imgvar.h"
 #include "harness/journal.h"
-#include "harness/metrics.h"
-#include "harness/sensitivity.h"
-#include "harness/util.h"
+#include "metrics/metrics.h"
+#include "metrics/sensitivity.h"
+#include "base/util.h"
 #include "scratch.h"
 
 

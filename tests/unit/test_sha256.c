@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "harness/sha256.h"
+#include "base/sha256.h"
 
 static void hex_of(const void *p, size_t n, size_t piece, char out[SHA256_HEX_LEN + 1])
 {

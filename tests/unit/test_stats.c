@@ -11,8 +11,8 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "harness/metrics.h"
-#include "harness/stats.h"
+#include "metrics/metrics.h"
+#include "metrics/stats.h"
 
 static void check(size_t k, size_t n, double lo_want, double hi_want)
 {

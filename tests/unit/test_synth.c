@@ -22,9 +22,9 @@
 
 #include <cmocka.h>
 
-#include "adapters/vsrbench_adapter.h"
-#include "harness/item.h"
-#include "harness/util.h"
+#include "include/vsrbench_adapter.h"
+#include "suites/item.h"
+#include "base/util.h"
 #include "suites/suite.h"
 #include "suites/synth.h"
 

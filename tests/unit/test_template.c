@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/buf.h"
-#include "harness/util.h"
+#include "base/buf.h"
+#include "base/util.h"
 #include "suites/template.h"
 
 static const char *const known[] = { "[caption]", "[subject]", "[relation]", "[object]" };

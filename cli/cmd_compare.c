@@ -9,7 +9,7 @@
 #include "../reports/compare.h"
 #include "../reports/report.h"
 #include "cmd.h"
-#include "util.h"
+#include "../base/util.h"
 
 static void compare_usage(FILE *fp)
 {

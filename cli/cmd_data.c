@@ -16,8 +16,8 @@
 #include "../suites/vsr.h"
 #include "cmd.h"
 #include "data_pull.h"
-#include "keyset.h"
-#include "util.h"
+#include "../base/keyset.h"
+#include "../base/util.h"
 
 struct split_stats {
 	size_t items, yes, with_subj, fixed, disagree;

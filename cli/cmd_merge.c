@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "keyset.h"
-#include "util.h"
+#include "../base/keyset.h"
+#include "../base/util.h"
 
 #define MERGE_LINE_MAX (16u << 20)
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keyset.h"
-#include "util.h"
+#include "../base/keyset.h"
+#include "../base/util.h"
 
 const char *const sens_names[SENS_N] = {
 	"language", "consistency", "visual_flip", "visual_flip_pair_accuracy",

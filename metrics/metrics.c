@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "journal.h"
-#include "keyset.h"
+#include "../harness/journal.h"
+#include "../base/keyset.h"
 #include "official.h"
-#include "util.h"
+#include "../base/util.h"
 
 void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms)
 {

@@ -7,7 +7,7 @@
 #include "../suites/taxonomy.h"
 #include "../suites/template.h"
 #include "cmd.h"
-#include "util.h"
+#include "../base/util.h"
 
 static void list_relations(void)
 {

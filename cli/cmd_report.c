@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "metrics.h"
-#include "util.h"
+#include "../metrics/metrics.h"
+#include "../base/util.h"
 
 int cmd_report(int argc, char **argv)
 {

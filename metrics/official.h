@@ -34,8 +34,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "buf.h"
-#include "item.h"
+#include "../base/buf.h"
+#include "../suites/item.h"
 
 struct sample;
 struct official;

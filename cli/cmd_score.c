@@ -38,12 +38,12 @@
 #include "../suites/seed.h"
 #include "../suites/template.h"
 #include "cmd.h"
-#include "extract.h"
-#include "journal.h"
-#include "keyset.h"
-#include "lines.h"
-#include "scheduler.h"
-#include "util.h"
+#include "../harness/extract.h"
+#include "../harness/journal.h"
+#include "../base/keyset.h"
+#include "../base/lines.h"
+#include "../harness/scheduler.h"
+#include "../base/util.h"
 
 #define SCORE_MAX_INPUTS 256
 #define SCORE_MAX_SUITES 64

@@ -14,8 +14,8 @@
 
 #include "../suites/manifest.h"
 #include "data_pull.h"
-#include "fetch.h"
-#include "util.h"
+#include "../base/fetch.h"
+#include "../base/util.h"
 
 /* ------------------------------------------------------------ the record */
 

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "journal.h"
+#include "../harness/journal.h"
 
 enum sens_figure {
 	SENS_LANGUAGE = 0,

@@ -14,9 +14,9 @@
 #include <strings.h>
 
 #include "../suites/mme.h"
-#include "journal.h"
-#include "keyset.h"
-#include "util.h"
+#include "../harness/journal.h"
+#include "../base/keyset.h"
+#include "../base/util.h"
 
 #define MMB_COPY 1000000L
 

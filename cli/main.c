@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../adapters/vsrbench_adapter.h"
+#include "../include/vsrbench_adapter.h"
 #include "cmd.h"
-#include "util.h"
+#include "../base/util.h"
 
 static const struct {
 	const char *name;
