@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util.h"
+
 char buf_empty[1];
 
 void buf_init(struct buf *b, size_t max)
@@ -44,9 +46,8 @@ char *buf_detach(struct buf *b, size_t *len)
 	if (len)
 		*len = b->len;
 	if (!b->alloc) {
-		p = malloc(1);
-		if (p)
-			p[0] = '\0';
+		p = xmalloc(1);
+		p[0] = '\0';
 	} else {
 		p = b->ptr;
 	}
@@ -71,9 +72,8 @@ int buf_grow(struct buf *b, size_t extra)
 	na = b->alloc ? b->alloc : 64;
 	while (na < need + 1)
 		na = na < SIZE_MAX / 2 ? na * 2 : need + 1;
-	p = realloc(b->alloc ? b->ptr : NULL, na);
-	if (!p)
-		return -1;
+	/* Out of memory ends the process (xrealloc): see the failure rule in buf.h. */
+	p = xrealloc(b->alloc ? b->ptr : NULL, na);
 	if (!b->alloc)
 		p[0] = '\0';
 	b->ptr = p;

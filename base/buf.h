@@ -4,10 +4,20 @@
  * Invariants (after BUF_INIT or buf_init):
  *  - ptr is never NULL and ptr[len] == '\0', so ptr is always a C string;
  *  - max, when non-zero, is a hard cap on len: an append that would pass it
- *    fails with -1, leaves the buffer as it was, and sets `capped`;
- *  - on allocation failure the append fails with -1 and the buffer is intact.
- * Every line read from a dataset and every HTTP body lives in a buf with a
- * max, so hostile input gets a clear error instead of exhausting memory.
+ *    fails with -1, leaves the buffer as it was, and sets `capped` (sticky
+ *    until buf_reset or buf_release).
+ *
+ * The failure rule (one for the whole program, as git's xmalloc):
+ *  - running out of memory is never returned: the append prints "out of
+ *    memory" and aborts (xrealloc), like every x* allocator and cJSON (whose
+ *    hooks are xmalloc/free, cli/main.c).  So no buffer can be left half
+ *    built by a failed allocation and then published: an uncapped buffer's
+ *    appends cannot fail and need no check;
+ *  - hitting `max` is the only failure an append returns.  Every line read
+ *    from a dataset and every HTTP body lives in a buf with a max, so hostile
+ *    input gets a clear error instead of exhausting memory; code that fills
+ *    a capped buffer checks each append, or `capped` once before it uses
+ *    what it built.
  * The caller owns the buffer and releases it with buf_release.
  */
 #ifndef VSR_BUF_H

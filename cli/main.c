@@ -5,8 +5,10 @@
  * with `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand),
  * declare it in harness/cmd.h and add one line to `commands` below.
  */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../include/vsrbench_adapter.h"
@@ -41,7 +43,12 @@ static void usage(FILE *fp)
 int main(int argc, char **argv)
 {
 	int r = VSR_EUSAGE;
+	/* cJSON allocates with xmalloc: out of memory ends the process there
+	 * too, so no JSON document is ever printed with a node missing (the
+	 * failure rule of base/buf.h). */
+	cJSON_Hooks hooks = { xmalloc, free };
 
+	cJSON_InitHooks(&hooks);
 	if (argc < 2) {
 		/* `vsrbench` alone runs the embedded default job. */
 		char run_arg[] = "run";
