@@ -7,6 +7,36 @@
 
 #include "../base/util.h"
 
+static uint64_t max_pixels = IMAGE_MAX_PIXELS_DEFAULT;
+
+void image_set_max_pixels(uint64_t n)
+{
+	max_pixels = n ? n : IMAGE_MAX_PIXELS_DEFAULT;
+}
+
+/*
+ * The cap, checked on the header's sides before any decoder allocates: a
+ * 2 KB JPEG may claim 65,535 x 65,535 pixels.
+ */
+static int check_pixels(const char *kind, uint64_t w, uint64_t h, char *err)
+{
+	if (w * h <= max_pixels)
+		return 0;
+	return err_set(err, VSR_EDATA,
+		       "%s of %llu x %llu pixels is over the cap of %llu pixels (--max-pixels)", kind,
+		       (unsigned long long)w, (unsigned long long)h, (unsigned long long)max_pixels);
+}
+
+/* The decoded pixels: a large allocation that may fail, a data error then. */
+static unsigned char *pixel_buffer(size_t n, char *err)
+{
+	unsigned char *p = malloc(n);
+
+	if (!p)
+		err_set(err, VSR_EDATA, "not enough memory to decode the image (%zu bytes of pixels)", n);
+	return p;
+}
+
 static void mirror_rows(unsigned char *px, int w, int h, int bpp)
 {
 	for (int y = 0; y < h; y++) {
@@ -35,6 +65,8 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 		r = err_set(err, VSR_EDATA, "not a readable JPEG: %s", tjGetErrorStr2(tj));
 		goto out;
 	}
+	if ((r = check_pixels("a JPEG", (uint64_t)w, (uint64_t)h, err)))
+		goto out;
 	memset(&xf, 0, sizeof(xf));
 	xf.op = TJXOP_HFLIP;
 	/* PERFECT: refuse rather than drop a partial MCU column at the edge. */
@@ -47,7 +79,11 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 		goto out;
 	}
 	/* Not losslessly mirrorable: decode, mirror, re-encode at high quality. */
-	px = xmalloc((size_t)w * (size_t)h * 3);
+	px = pixel_buffer((size_t)w * (size_t)h * 3, err);
+	if (!px) {
+		r = VSR_EDATA;
+		goto out;
+	}
 	if (tjDecompress2(tj, in->bytes, (unsigned long)in->len, px, w, 0, h, TJPF_RGB, 0)) {
 		r = err_set(err, VSR_EDATA, "cannot decode JPEG: %s", tjGetErrorStr2(tj));
 		goto out;
@@ -84,9 +120,17 @@ static int png_hflip(const struct image *in, struct image *out, char *err)
 	img.version = PNG_IMAGE_VERSION;
 	if (!png_image_begin_read_from_memory(&img, in->bytes, in->len))
 		return err_set(err, VSR_EDATA, "not a readable PNG: %s", img.message);
+	if (check_pixels("a PNG", img.width, img.height, err)) {
+		png_image_free(&img);
+		return VSR_EDATA;
+	}
 	img.format = (img.format & PNG_FORMAT_FLAG_ALPHA) ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
 	bpp = (int)PNG_IMAGE_PIXEL_SIZE(img.format);
-	px = xmalloc(PNG_IMAGE_SIZE(img));
+	px = pixel_buffer(PNG_IMAGE_SIZE(img), err);
+	if (!px) {
+		png_image_free(&img);
+		return VSR_EDATA;
+	}
 	if (!png_image_finish_read(&img, NULL, px, 0, NULL)) {
 		free(px);
 		return err_set(err, VSR_EDATA, "cannot decode PNG: %s", img.message);
