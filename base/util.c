@@ -26,10 +26,22 @@ int err_set(char *err, int code, const char *fmt, ...)
 	return code;
 }
 
+volatile int vsr_stderr_line_open;
+
+/* A progress line is drawn without its newline: start below it. */
+static void fresh_line(void)
+{
+	if (vsr_stderr_line_open) {
+		vsr_stderr_line_open = 0;
+		fputc('\n', stderr);
+	}
+}
+
 void vsr_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	fresh_line();
 	fprintf(stderr, "%s: error: ", vsr_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -41,6 +53,7 @@ void vsr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	fresh_line();
 	fprintf(stderr, "%s: warning: ", vsr_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

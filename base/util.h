@@ -26,6 +26,8 @@ int err_set(char *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 extern const char *vsr_progname;
+/* Set while a progress line is drawn on a terminal without its newline. */
+extern volatile int vsr_stderr_line_open;
 void vsr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vsr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -478,7 +478,7 @@ int sched_start(struct sched **out, const struct sched_config *cfg, char *err)
 	pthread_cond_init(&s->not_empty, NULL);
 	pthread_cond_init(&s->not_full, NULL);
 	pthread_cond_init(&s->drained, NULL);
-	progress_init(&s->progress, cfg->progress, cfg->total, cfg->already);
+	progress_init(&s->progress, cfg->progress, cfg->progress_interval, cfg->total, cfg->already);
 	s->threads = xcalloc(s->cfg.workers, sizeof(*s->threads));
 	for (size_t i = 0; i < (cfg->model->run_loop ? 1 : s->cfg.workers); i++) {
 		int e = pthread_create(&s->threads[i], NULL, cfg->model->run_loop ? loop_worker : worker, s);

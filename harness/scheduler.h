@@ -31,7 +31,8 @@ struct sched_config {
 	uint64_t seed;
 	int retries;                       /* extra attempts after a transient failure */
 	volatile sig_atomic_t *stop;       /* set by SIGINT: finish in-flight work, stop */
-	int progress;                      /* draw a progress line on stderr */
+	int progress;                      /* enum progress_mode (base/progress.h) */
+	double progress_interval;          /* seconds between plain lines; 0: default */
 	size_t total;                      /* tasks in the run, for the progress line */
 	size_t already;                    /* of which already in the journal */
 };
