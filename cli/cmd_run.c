@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,11 @@
 #include "cmd.h"
 #include "../harness/expand.h"
 #include "../harness/extract.h"
+#include "../harness/imgvar.h"
 #include "../harness/journal.h"
 #include "../metrics/metrics.h"
 #include "../harness/scheduler.h"
+#include "../base/progress.h"
 #include "../base/util.h"
 
 #define DEFAULT_SUITE "synth"
@@ -58,6 +61,8 @@ struct run_opts {
 	int quiet;
 	int skip_missing_images;
 	int dry_run;
+	int progress;            /* enum progress_mode */
+	double progress_interval; /* --progress-interval, 0: the default */
 	unsigned perturb;
 	long shard_i, shard_n; /* this run takes the items whose shard hash % n == i */
 	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
@@ -67,12 +72,24 @@ struct run_opts {
 
 static volatile sig_atomic_t interrupted;
 
+/*
+ * Ctrl-C, and the SIGTERM a cluster's scheduler (Slurm, Kubernetes) sends to
+ * preempt a job, and SIGHUP: finish the journal's current write, close the
+ * model (an exec child is reaped), write the status and exit 5, resumable.
+ */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
 static void on_sigint(int sig)
 {
-	(void)sig;
 	interrupted = 1;
-	/* A second Ctrl-C kills at once. */
-	signal(SIGINT, SIG_DFL);
+	/* A second one kills at once. */
+	signal(sig, SIG_DFL);
+}
+
+static void catch_stop_signals(void (*fn)(int))
+{
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		signal(stop_signals[i], fn);
 }
 
 static void run_usage(FILE *fp)
@@ -112,6 +129,10 @@ static void run_usage(FILE *fp)
 		"                          SLURM_ARRAY_TASK_ID (N: 'auto/N', SLURM_ARRAY_TASK_COUNT or\n"
 		"                          VSRBENCH_SHARDS); join the shards with 'vsrbench merge'\n"
 		"      --timings           print where the CPU time went, as JSON on stderr\n"
+		"      --progress MODE     auto (default: a live line on a terminal, else one line every\n"
+		"                          30 s), tty, lines or off\n"
+		"      --progress-interval S  seconds between progress lines without a terminal\n"
+		"      --max-pixels N      refuse to decode images larger than N pixels (default 67108864)\n"
 		"      --baseline DIR      gate: compare with this run (writes compare.md, compare.json)\n"
 		"      --max-drop POINTS   gate: fail on a drop vs --baseline of more than POINTS that\n"
 		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
@@ -188,6 +209,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
 	       O_DRYRUN, O_SHARD, O_MAXERR };
 	enum { O_BASELINE = 400, O_MAXDROP, O_ALPHA, O_MINACC, O_MAXLANG }; /* the gate */
+	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX };
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "suite-opt", required_argument, NULL, 'S' },
@@ -215,6 +237,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		{ "min-accuracy", required_argument, NULL, O_MINACC },
 		{ "max-language-sensitivity", required_argument, NULL, O_MAXLANG },
 		{ "perturb", required_argument, NULL, 'p' },
+		{ "progress", required_argument, NULL, O_PROGRESS },
+		{ "progress-interval", required_argument, NULL, O_PROGRESS_INT },
+		{ "max-pixels", required_argument, NULL, O_MAXPIX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -228,6 +253,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 	o->max_tokens = 32;
 	o->retries = 3;
 	o->max_error_rate = 0.05;
+	o->progress = PROGRESS_AUTO;
 	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->jobs < 1)
 		o->jobs = 1;
@@ -315,6 +341,25 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case O_PROGRESS:
+			if (progress_parse_mode(optarg, &o->progress))
+				return err_set(err, VSR_EUSAGE,
+					       "--progress: expected auto, tty, lines or off, got '%s'", optarg);
+			break;
+		case O_PROGRESS_INT:
+			if (parse_double(optarg, &o->progress_interval) || o->progress_interval <= 0 ||
+			    o->progress_interval > 86400)
+				return err_set(err, VSR_EUSAGE,
+					       "--progress-interval: expected seconds in (0, 86400], got '%s'",
+					       optarg);
+			break;
+		case O_MAXPIX:
+			if (parse_long(optarg, 1, LONG_MAX, &v))
+				return err_set(err, VSR_EUSAGE,
+					       "--max-pixels: expected a positive number of pixels, got '%s'",
+					       optarg);
+			image_set_max_pixels((uint64_t)v);
 			break;
 		case O_BASELINE:
 		case O_MAXDROP:
@@ -800,13 +845,14 @@ int cmd_run(int argc, char **argv)
 		sc.seed = o.seed;
 		sc.retries = (int)o.retries;
 		sc.stop = &interrupted;
-		sc.progress = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
+		sc.progress = o.progress;
+		sc.progress_interval = o.progress_interval;
 		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;
 	}
-	signal(SIGINT, on_sigint);
+	catch_stop_signals(on_sigint);
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < o.n_suites && !r && !interrupted; i++) {
 		for (long k = 0; o.limit < 0 || k < o.limit; k++) {
@@ -849,7 +895,7 @@ int cmd_run(int argc, char **argv)
 			memcpy(err, serr, sizeof(err));
 		}
 	}
-	signal(SIGINT, SIG_DFL);
+	catch_stop_signals(SIG_DFL);
 	journal_ok = 0;
 	{
 		char jerr[VSR_ERR_MAX];
