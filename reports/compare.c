@@ -1128,6 +1128,7 @@ int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err)
 	text.max = 16u << 20;
 	if (!buf_read_file(&text, path.ptr))
 		run = cJSON_Parse(text.ptr);
+	text.max = 0; /* the cap was for run.json; compare.json may be bigger */
 	report = report_json_object(&m, run);
 	if (g->baseline) {
 		if ((r = comparison_load(&cmp, g->baseline, run_dir, 0, 1, err)))
