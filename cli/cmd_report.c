@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "../metrics/metrics.h"
+#include "../reports/rebuild.h"
 #include "../base/util.h"
 
 int cmd_report(int argc, char **argv)
@@ -72,7 +73,7 @@ int cmd_report(int argc, char **argv)
 		vsr_error("%s: not a run directory", argv[optind]);
 		return VSR_EDATA;
 	}
-	r = run_reports_opts(argv[optind], formats, !quiet, &mo, err);
+	r = reports_rebuild(argv[optind], formats, !quiet, &mo, err);
 	if (r)
 		vsr_error("%s", err);
 	return r;

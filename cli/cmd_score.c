@@ -23,7 +23,6 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,8 +30,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../suites/mme.h"
 #include "../suites/seed.h"
@@ -40,15 +37,16 @@
 #include "cmd.h"
 #include "../harness/extract.h"
 #include "../harness/journal.h"
+#include "../harness/rundir.h"
 #include "../base/keyset.h"
 #include "../base/lines.h"
-#include "../harness/scheduler.h"
+#include "../harness/task.h"
+#include "../reports/rebuild.h"
 #include "../base/util.h"
 
 #define SCORE_MAX_INPUTS 256
 #define SCORE_MAX_SUITES 64
 #define SCORE_LINE_MAX ((size_t)16 << 20)
-#define SCORE_FLUSH ((size_t)1 << 20)
 
 struct score_suite {
 	char *name;
@@ -63,8 +61,7 @@ struct score {
 	const char *data_dir, *questions;
 	int quiet;
 	/* output */
-	int fd;
-	struct buf tmp_path, out;
+	struct rundir_journal *jw;
 	struct keyset keys;
 	struct score_suite suites[SCORE_MAX_SUITES];
 	size_t n_suites;
@@ -83,23 +80,6 @@ struct score {
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
-
-static int flush_out(struct score *s, char *err)
-{
-	size_t off = 0;
-
-	while (off < s->out.len) {
-		ssize_t w = write(s->fd, s->out.ptr + off, s->out.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return err_set(err, VSR_EDATA, "cannot write %s: %s", s->tmp_path.ptr,
-				       w < 0 ? strerror(errno) : "short write");
-		off += (size_t)w;
-	}
-	buf_reset(&s->out);
-	return 0;
-}
 
 static struct score_suite *suite_slot(struct score *s, const char *name, char *err)
 {
@@ -143,9 +123,9 @@ static int emit_ok(struct score *s, struct sample_meta *m, const char *response,
 	ss->items++;
 	ss->digest = hash64(&m->key, sizeof(m->key), ss->digest);
 	note_template(s, m->tmpl);
-	sample_format_ok(&s->out, m, response, answer, ms);
+	sample_format_ok(&s->jw->out, m, response, answer, ms);
 	s->lines++;
-	return s->out.len >= SCORE_FLUSH ? flush_out(s, err) : 0;
+	return rundir_journal_flush(s->jw, err);
 }
 
 /* Is `name` wanted (no -s: everything)? */
@@ -562,16 +542,17 @@ static int journal_line(const struct sample *x, void *p)
 	if (x->error) {
 		/* A failure stays a failure: never an answer. */
 		note_template(s, x->tmpl);
-		sample_format_error(&s->out, &m, x->error, 0);
+		sample_format_error(&s->jw->out, &m, x->error, 0);
 		s->lines++;
-		return s->out.len >= SCORE_FLUSH ? flush_out(s, c->err) : 0;
+		return rundir_journal_flush(s->jw, c->err);
 	}
 	a = reextract(x);
 	s->changed += a != x->answer;
 	return emit_ok(s, &m, x->response ? x->response : "", a, x->ms, c->err);
 }
 
-static int score_journal(struct score *s, const char *path, const char *run_json, char *err)
+/* A journal; run_dir (or NULL) is the run directory it is in, for its model. */
+static int score_journal(struct score *s, const char *path, const char *run_dir, char *err)
 {
 	struct journal_ctx c;
 	size_t before = s->lines, changed = s->changed;
@@ -585,17 +566,12 @@ static int score_journal(struct score *s, const char *path, const char *run_json
 		memcpy(err, c.err, VSR_ERR_MAX);
 	if (r)
 		return r;
-	if (run_json && !s->model) {
-		struct buf t = BUF_INIT;
-		t.max = 16u << 20;
-		if (!buf_read_file(&t, run_json)) {
-			cJSON *run = cJSON_Parse(t.ptr);
-			cJSON *mo = cJSON_GetObjectItemCaseSensitive(run, "model");
-			if (cJSON_IsObject(mo))
-				s->model = cJSON_Duplicate(mo, 1);
-			cJSON_Delete(run);
-		}
-		buf_release(&t);
+	if (run_dir && !s->model) {
+		cJSON *run = rundir_load_run(run_dir);
+		cJSON *mo = cJSON_GetObjectItemCaseSensitive(run, "model");
+		if (cJSON_IsObject(mo))
+			s->model = cJSON_Duplicate(mo, 1);
+		cJSON_Delete(run);
 	}
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "path", path);
@@ -648,16 +624,14 @@ static int score_input(struct score *s, const char *in, char *err)
 	if (stat(in, &st))
 		return err_set(err, VSR_EDATA, "cannot read %s: %s", in, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		struct buf p = BUF_INIT, rj = BUF_INIT;
+		struct buf p = BUF_INIT;
 		int r;
-		buf_addf(&p, "%s/samples.jsonl", in);
-		buf_addf(&rj, "%s/run.json", in);
+		rundir_path(&p, in, RUNDIR_SAMPLES);
 		if (!stat(p.ptr, &st) && S_ISREG(st.st_mode))
-			r = score_journal(s, p.ptr, rj.ptr, err);
+			r = score_journal(s, p.ptr, in, err);
 		else
 			r = score_mme_dir(s, in, err);
 		buf_release(&p);
-		buf_release(&rj);
 		return r;
 	}
 	c = first_char(in, &tab, &journal);
@@ -683,25 +657,13 @@ static int score_input(struct score *s, const char *in, char *err)
 /* The run directory                                                   */
 /* ------------------------------------------------------------------ */
 
-static int write_json(const char *dir, const char *name, cJSON *o, char *err)
-{
-	struct buf p = BUF_INIT;
-	char *text = cJSON_Print(o);
-	int r;
-
-	buf_addf(&p, "%s/%s", dir, name);
-	r = write_file_atomic(p.ptr, text, strlen(text), err);
-	cJSON_free(text);
-	buf_release(&p);
-	return r;
-}
-
+/* run.json and status.json of what was scored. */
 static int write_run_files(struct score *s, int argc, char **argv, char *err)
 {
-	cJSON *run = cJSON_CreateObject(), *mo, *arr, *st, *gen, *cmd;
-	char hex[17], stamp[32], *canon;
-	time_t now = time(NULL);
-	struct tm tm;
+	cJSON *run = cJSON_CreateObject(), *mo, *arr;
+	struct rundir_suite_count counts[SCORE_MAX_SUITES];
+	struct rundir_status st = { 0 };
+	char hex[17];
 	int r;
 
 	if (s->model) {
@@ -734,48 +696,29 @@ static int write_run_files(struct score *s, int argc, char **argv, char *err)
 	arr = cJSON_AddArrayToObject(run, "template_ids");
 	for (size_t i = 0; i < s->n_templates; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(s->templates[i]));
-	gen = cJSON_AddObjectToObject(run, "generation");
-	cJSON_AddNumberToObject(gen, "max_tokens", 0);
-	cJSON_AddNumberToObject(gen, "temperature", 0);
+	mo = cJSON_AddObjectToObject(run, "generation");
+	cJSON_AddNumberToObject(mo, "max_tokens", 0);
+	cJSON_AddNumberToObject(mo, "temperature", 0);
 	cJSON_AddNumberToObject(run, "seed", 0);
 	cJSON_AddNumberToObject(run, "limit", -1);
 	cJSON_AddItemToObject(run, "source", s->sources);
 	s->sources = NULL;
-	canon = cJSON_PrintUnformatted(run);
-	snprintf(hex, sizeof(hex), "%016" PRIx64, hash64_str(canon, HASH_SEED));
-	cJSON_free(canon);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(run, "config_hash", hex);
-	cJSON_AddStringToObject(run, "harness_version", VSR_VERSION);
-	cJSON_AddStringToObject(run, "created", stamp);
-	cJSON_AddStringToObject(run, "schema", "vsrbench.run/1");
-	cmd = cJSON_AddArrayToObject(run, "command");
-	for (int i = 0; i < argc; i++)
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
-	r = write_json(s->dir, "run.json", run, err);
+	r = rundir_write_run(s->dir, run, 0, 1, argc, argv, err);
 	cJSON_Delete(run);
 	if (r)
 		return r;
-	st = cJSON_CreateObject();
-	cJSON_AddStringToObject(st, "schema", "vsrbench.status/1");
-	cJSON_AddBoolToObject(st, "complete", 1);
-	cJSON_AddNumberToObject(st, "shard_index", 0);
-	cJSON_AddNumberToObject(st, "shard_count", 1);
-	arr = cJSON_AddArrayToObject(st, "suites");
 	for (size_t i = 0; i < s->n_suites; i++) {
-		cJSON *so = cJSON_CreateObject();
-		cJSON_AddStringToObject(so, "name", s->suites[i].name);
-		cJSON_AddNumberToObject(so, "items_total", (double)s->suites[i].items);
-		cJSON_AddNumberToObject(so, "items_in_shard", (double)s->suites[i].items);
-		cJSON_AddItemToArray(arr, so);
+		counts[i].name = s->suites[i].name;
+		counts[i].items_total = s->suites[i].items;
+		counts[i].items_in_shard = s->suites[i].items;
 	}
-	cJSON_AddNumberToObject(st, "tasks_done_now", (double)s->lines);
-	cJSON_AddNumberToObject(st, "tasks_done_before", 0);
-	cJSON_AddNumberToObject(st, "errors_now", 0);
-	r = write_json(s->dir, "status.json", st, err);
-	cJSON_Delete(st);
-	return r;
+	st.complete = 1;
+	st.shard_index = 0;
+	st.shard_count = 1;
+	st.suites = counts;
+	st.n_suites = s->n_suites;
+	st.tasks_done_now = s->lines;
+	return rundir_write_status(s->dir, &st, err);
 }
 
 static void score_usage(FILE *fp)
@@ -809,16 +752,15 @@ int cmd_score(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct score s;
+	struct rundir_journal jw = RUNDIR_JOURNAL_INIT;
 	struct buf dir = BUF_INIT, final = BUF_INIT;
 	char err[VSR_ERR_MAX] = "";
 	const char *out = NULL;
-	int c, r = 0, made_tmp = 0;
+	int c, r = 0;
 	struct stat st;
 
 	memset(&s, 0, sizeof(s));
-	buf_init(&s.tmp_path, 0); /* a zeroed buf has a NULL ptr, against buf.h's invariant */
-	buf_init(&s.out, 0);
-	s.fd = -1;
+	s.jw = &jw;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:s:qh", longopts, NULL)) != -1) {
@@ -866,19 +808,12 @@ int cmd_score(int argc, char **argv)
 	s.data_dir = data_dir_resolve(s.data_dir);
 	if ((r = extract_init(err)))
 		goto out;
-	if (out) {
+	if (out)
 		buf_adds(&dir, out);
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		char stamp[32];
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		buf_addf(&dir, "runs/score-%s", stamp);
-	}
+	else
+		rundir_default_path(&dir, "score");
 	s.dir = dir.ptr;
-	buf_addf(&final, "%s/samples.jsonl", dir.ptr);
-	if (!stat(final.ptr, &st)) {
+	if (!stat(rundir_path(&final, dir.ptr, RUNDIR_SAMPLES), &st)) {
 		r = err_set(err, VSR_EUSAGE, "%s already holds a journal; score into a new -o directory",
 			    dir.ptr);
 		goto out;
@@ -887,14 +822,8 @@ int cmd_score(int argc, char **argv)
 		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", dir.ptr, strerror(errno));
 		goto out;
 	}
-	buf_addf(&s.tmp_path, "%s/samples.jsonl.tmp.%ld", dir.ptr, (long)getpid());
-	s.fd = open(s.tmp_path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (s.fd < 0) {
-		r = err_set(err, VSR_EDATA, "cannot create %s: %s", s.tmp_path.ptr, strerror(errno));
+	if ((r = rundir_journal_create(&jw, dir.ptr, err)))
 		goto out;
-	}
-	made_tmp = 1;
-	s.out.max = 64u << 20;
 	s.sources = cJSON_CreateArray();
 	s.model_fp = hash64_str("replay", HASH_SEED);
 	for (int i = optind; i < argc && !r; i++)
@@ -902,34 +831,21 @@ int cmd_score(int argc, char **argv)
 	if (!r && !s.lines)
 		r = err_set(err, VSR_EDATA, "nothing to score%s", s.n_filters ? " for the -s given" : "");
 	if (!r)
-		r = flush_out(&s, err);
-	if (!r && fsync(s.fd) < 0 && errno != EINVAL)
-		r = err_set(err, VSR_EDATA, "cannot sync %s: %s", s.tmp_path.ptr, strerror(errno));
-	if (close(s.fd) < 0 && !r)
-		r = err_set(err, VSR_EDATA, "cannot close %s: %s", s.tmp_path.ptr, strerror(errno));
-	s.fd = -1;
+		r = rundir_journal_finish(&jw, err);
 	if (r)
 		goto out;
-	if ((r = write_run_files(&s, argc, argv, err)))
+	if ((r = write_run_files(&s, argc, argv, err)) || (r = rundir_journal_commit(&jw, err)))
 		goto out;
-	if (rename(s.tmp_path.ptr, final.ptr) < 0) {
-		r = err_set(err, VSR_EDATA, "cannot rename %s: %s", s.tmp_path.ptr, strerror(errno));
-		goto out;
-	}
-	made_tmp = 0;
 	if (s.duplicates)
 		vsr_warn("%zu answers were for a task already scored; the first counts", s.duplicates);
-	if ((r = run_reports(dir.ptr, NULL, !s.quiet, err)))
+	if ((r = reports_rebuild(dir.ptr, NULL, !s.quiet, NULL, err)))
 		goto out;
 	printf("run directory: %s (%zu recorded answers scored)\n", dir.ptr, s.lines);
 	if (s.changed)
 		printf("%zu answers read differently by today's extractor than in the journal\n",
 		       s.changed);
 out:
-	if (s.fd >= 0)
-		close(s.fd);
-	if (made_tmp)
-		unlink(s.tmp_path.ptr);
+	rundir_journal_release(&jw);
 	if (r && err[0])
 		vsr_error("%s", err);
 	for (size_t i = 0; i < s.n_templates; i++)
@@ -942,8 +858,6 @@ out:
 	if (s.seed_loaded)
 		seed_file_release(&s.seed);
 	u64map_release(&s.seed_at);
-	buf_release(&s.tmp_path);
-	buf_release(&s.out);
 	buf_release(&dir);
 	buf_release(&final);
 	extract_free();
