@@ -787,13 +787,8 @@ int cmd_score(int argc, char **argv)
 		case 'h':
 			score_usage(stdout);
 			return 0;
-		case ':':
-			r = err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench score --help')",
-				    argv[optind - 1]);
-			goto out;
 		default:
-			r = err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench score --help')",
-				    argv[optind - 1]);
+			r = cmd_usage_error(err, c, argv, "score", 1);
 			goto out;
 		}
 	}
