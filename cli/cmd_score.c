@@ -28,11 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
-#include "../suites/mme.h"
-#include "../suites/seed.h"
+#include "../suites/import.h"
 #include "../suites/template.h"
 #include "cmd.h"
 #include "../harness/extract.h"
@@ -46,7 +44,6 @@
 
 #define SCORE_MAX_INPUTS 256
 #define SCORE_MAX_SUITES 64
-#define SCORE_LINE_MAX ((size_t)16 << 20)
 
 struct score_suite {
 	char *name;
@@ -72,9 +69,8 @@ struct score {
 	size_t lines, duplicates, changed;
 	uint64_t model_fp;
 	/* SEED */
-	struct seed_file seed;
+	struct import_seed_questions seed;
 	int seed_loaded;
-	struct u64map seed_at; /* hash(question_id) -> index + 1 */
 };
 
 /* ------------------------------------------------------------------ */
@@ -139,45 +135,35 @@ static int wanted(const struct score *s, const char *name)
 	return 0;
 }
 
+/* One imported answer (suites/import.h), scored under `suite`. */
+struct import_ctx {
+	struct score *s;
+	const char *suite;
+};
+
+static int import_answer(const struct import_answer *a, void *p, char *err)
+{
+	struct import_ctx *c = p;
+	struct sample_meta m;
+
+	memset(&m, 0, sizeof(m));
+	m.suite = c->suite;
+	m.item = a->item;
+	m.tmpl = a->tmpl;
+	m.format = a->format;
+	m.variant = "base";
+	m.category = a->category;
+	m.group = a->group;
+	m.prompt = a->prompt;
+	m.image = a->image;
+	m.label = a->label;
+	return emit_ok(c->s, &m, a->response,
+		       extract_answer(a->response, a->choices, NULL, a->n_choices), 0, err);
+}
+
 /* ------------------------------------------------------------------ */
 /* MME answered lists                                                  */
 /* ------------------------------------------------------------------ */
-
-struct mme_ctx {
-	struct score *s;
-	const struct mme_subtask *t;
-	const char *suite, *path;
-	struct buf id, group;
-	char err[VSR_ERR_MAX];
-};
-
-static int mme_answer(const struct mme_line *ml, void *p)
-{
-	struct mme_ctx *c = p;
-	struct sample_meta m;
-
-	if (!ml->response)
-		return err_set(c->err, VSR_EDATA,
-			       "%s:%zu: no answer (a 4th tab-separated column) to score", c->path,
-			       ml->lineno);
-	buf_reset(&c->id);
-	buf_reset(&c->group);
-	mme_item_id(&c->id, c->t->name, ml->image, ml->nth);
-	mme_group(&c->group, c->t->name, ml->image);
-	memset(&m, 0, sizeof(m));
-	m.suite = c->suite;
-	m.item = c->id.ptr;
-	m.tmpl = "q01"; /* MME asks its question as it is: what q01 sends */
-	m.format = "yesno";
-	m.variant = "base";
-	m.category = c->t->name;
-	m.group = c->group.ptr;
-	m.prompt = ml->question;
-	m.image = ml->image;
-	m.label = ml->label;
-	return emit_ok(c->s, &m, ml->response, extract_answer(ml->response, NULL, NULL, 0), 0,
-		       c->err);
-}
 
 /* The suite a subtask's answers go under: -s may name it or a group of it. */
 static const char *mme_target(const struct score *s, const struct mme_subtask *t)
@@ -196,26 +182,14 @@ static const char *mme_target(const struct score *s, const struct mme_subtask *t
 static int score_mme_file(struct score *s, const char *path, const struct mme_subtask *t,
 			  char *err)
 {
-	struct mme_ctx c;
+	struct import_ctx c = { s, mme_target(s, t) };
 	cJSON *src;
 	size_t before = s->lines;
 	int r;
 
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.id, 0); /* a zeroed buf has a NULL ptr, against buf.h's invariant */
-	buf_init(&c.group, 0);
-	c.s = s;
-	c.t = t;
-	c.path = path;
-	c.suite = mme_target(s, t);
 	if (!c.suite)
 		return 0;
-	r = mme_list_scan(path, mme_answer, &c, err);
-	if (r && c.err[0])
-		memcpy(err, c.err, VSR_ERR_MAX);
-	buf_release(&c.id);
-	buf_release(&c.group);
-	if (r)
+	if ((r = import_mme_list(path, t, import_answer, &c, err)))
 		return r;
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "path", path);
@@ -224,22 +198,6 @@ static int score_mme_file(struct score *s, const char *path, const struct mme_su
 	cJSON_AddNumberToObject(src, "answers", (double)(s->lines - before));
 	cJSON_AddItemToArray(s->sources, src);
 	return 0;
-}
-
-/* MME's subtask from a list's file name (<subtask>.txt). */
-static const struct mme_subtask *subtask_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	char stem[64];
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n < 5 || n - 4 >= sizeof(stem) || strcmp(base + n - 4, ".txt"))
-		return NULL;
-	memcpy(stem, base, n - 4);
-	stem[n - 4] = '\0';
-	return mme_subtask_find(stem);
 }
 
 static int score_mme_dir(struct score *s, const char *dir, char *err)
@@ -271,6 +229,7 @@ static int score_mme_dir(struct score *s, const char *dir, char *err)
 /* SEED-Bench result files                                             */
 /* ------------------------------------------------------------------ */
 
+/* --questions, else DATA/seed/SEED-Bench.json when it is there; once. */
 static int load_seed_questions(struct score *s, char *err)
 {
 	struct buf p = BUF_INIT;
@@ -288,64 +247,22 @@ static int load_seed_questions(struct score *s, char *err)
 		buf_release(&p);
 		return 0; /* no question file: gt_answer and id prefixes */
 	}
-	r = seed_file_load(p.ptr, NULL, 0, &s->seed, err);
-	for (size_t i = 0; !r && i < s->seed.n; i++)
-		u64map_put(&s->seed_at, hash64_str(s->seed.q[i].id, HASH_SEED), i + 1);
+	r = import_seed_questions_load(&s->seed, p.ptr, err);
 	buf_release(&p);
 	return r;
 }
 
-static const struct seed_q *seed_question(const struct score *s, const char *id)
-{
-	uint64_t at;
-
-	if (!s->seed.n || !u64map_get(&s->seed_at, hash64_str(id, HASH_SEED), &at))
-		return NULL;
-	return strcmp(s->seed.q[at - 1].id, id) ? NULL : &s->seed.q[at - 1];
-}
-
-/* A SEED-Bench-2 id "<dimension>_<n>": the dimension's name. */
-static const char *seed2_dim_of(const char *id)
-{
-	const char *us = strchr(id, '_');
-	char num[16];
-	long v;
-
-	if (!us || us == id || (size_t)(us - id) >= sizeof(num))
-		return NULL;
-	memcpy(num, id, (size_t)(us - id));
-	num[us - id] = '\0';
-	if (parse_long(num, 1, 1000, &v))
-		return NULL;
-	return seed2_dimension_name(v);
-}
-
-static int letter_of(const char *a, answer_t *out)
-{
-	while (a && *a == ' ')
-		a++;
-	if (!a || *a < 'A' || *a > 'D')
-		return -1;
-	for (const char *p = a + 1; *p; p++)
-		if (*p != ' ')
-			return -1;
-	*out = ANS_LETTER(*a - 'A');
-	return 0;
-}
-
 static int score_seed_file(struct score *s, const char *path, char *err)
 {
-	struct lines l;
-	struct keyset seen = KEYSET_INIT;
-	struct u64map first_pred = U64MAP_INIT;
-	size_t before = s->lines, dups = 0, dups_differ = 0, gt_differs = 0, no_question = 0;
-	const char *suite = "seed";
+	struct import_ctx c = { s, "seed" };
+	struct import_seed_stats st;
+	size_t before = s->lines;
 	cJSON *src;
 	int r;
 
 	if (s->n_filters) {
 		if (wanted(s, "seed-spatial") && !wanted(s, "seed"))
-			suite = "seed-spatial";
+			c.suite = "seed-spatial";
 		else if (!wanted(s, "seed"))
 			return err_set(err, VSR_EUSAGE,
 				       "%s holds SEED-Bench answers: -s may be seed or seed-spatial",
@@ -353,131 +270,29 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 	}
 	if ((r = load_seed_questions(s, err)))
 		return r;
-	if ((r = lines_open(&l, path, SCORE_LINE_MAX, err)))
-		return r;
-	while ((r = lines_next(&l, err)) == 1) {
-		char *p = l.line.ptr, *e;
-		cJSON *o;
-		char *qid = NULL;
-		const char *pred, *gt, *dim = NULL;
-		const struct seed_q *q;
-		struct sample_meta m;
-		answer_t label;
-		uint64_t h;
-
-		r = 0;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		e = p + strlen(p);
-		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		/* One object per line; the published files add a ',' (and may sit in [ ]). */
-		if (e > p && e[-1] == ',')
-			*--e = '\0';
-		if (!*p || !strcmp(p, "[") || !strcmp(p, "]"))
-			continue;
-		o = cJSON_Parse(p);
-		if (!cJSON_IsObject(o)) {
-			cJSON_Delete(o);
-			r = err_set(err, VSR_EDATA,
-				    "%s:%zu: expected one JSON object per line "
-				    "({\"question_id\": ..., \"prediction\": ...})",
-				    path, l.lineno);
-			break;
-		}
-		{
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "question_id");
-			char tmp[32];
-			if (cJSON_IsString(v))
-				qid = xstrdup(v->valuestring);
-			else if (cJSON_IsNumber(v)) {
-				snprintf(tmp, sizeof(tmp), "%lld", (long long)v->valuedouble);
-				qid = xstrdup(tmp);
-			}
-		}
-		pred = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "prediction"));
-		gt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "gt_answer"));
-		if (!qid || !pred) {
-			r = err_set(err, VSR_EDATA, "%s:%zu: needs \"question_id\" and \"prediction\"",
-				    path, l.lineno);
-			goto next;
-		}
-		/* A question answered twice: the first answer counts (as in a journal). */
-		h = hash64_str(qid, HASH_SEED);
-		if (!keyset_add(&seen, h)) {
-			uint64_t ph = 0;
-			dups++;
-			u64map_get(&first_pred, h, &ph);
-			dups_differ += ph != hash64_str(pred, HASH_SEED);
-			goto next;
-		}
-		u64map_put(&first_pred, h, hash64_str(pred, HASH_SEED));
-		q = seed_question(s, qid);
-		if (q) {
-			answer_t g;
-			dim = q->dimension;
-			if (gt && (letter_of(gt, &g) || g != q->answer))
-				gt_differs++;
-			label = q->answer;
-		} else {
-			no_question += s->seed.n > 0;
-			if (!gt || letter_of(gt, &label)) {
-				r = err_set(err, VSR_EDATA,
-					    "%s:%zu: question %s: no ground truth (no \"gt_answer\" A-D, "
-					    "and %s)",
-					    path, l.lineno, qid,
-					    s->seed.n ? "not in the question file"
-						      : "no question file: give --questions SEED-Bench.json");
-				goto next;
-			}
-			dim = seed2_dim_of(qid);
-		}
-		if (!strcmp(suite, "seed-spatial") &&
-		    (!dim || (strcasecmp(dim, "Spatial Relation") && strcasecmp(dim, "Instance Location"))))
-			goto next;
-		memset(&m, 0, sizeof(m));
-		m.suite = suite;
-		m.item = qid;
-		m.tmpl = "recorded"; /* the prompt the model saw is not known */
-		m.format = "choice";
-		m.variant = "base";
-		m.category = dim;
-		m.prompt = q ? q->question : "";
-		m.image = q ? q->data_id : NULL;
-		m.label = label;
-		r = emit_ok(s, &m, pred,
-			    extract_answer(pred, q ? (const char *const *)q->choices : NULL, NULL, 4), 0,
-			    err);
-	next:
-		free(qid);
-		cJSON_Delete(o);
-		if (r)
-			break;
-	}
-	lines_close(&l);
-	keyset_release(&seen);
-	u64map_release(&first_pred);
+	r = import_seed_results(path, &s->seed, !strcmp(c.suite, "seed-spatial"), import_answer, &c,
+				&st, err);
 	if (r)
 		return r;
-	if (dups)
+	if (st.duplicates)
 		vsr_warn("%s: %zu question ids appear more than once (%zu with another prediction); "
 			 "the first answer counts",
-			 path, dups, dups_differ);
-	if (gt_differs)
+			 path, st.duplicates, st.duplicates_differ);
+	if (st.gt_differs)
 		vsr_warn("%s: %zu gt_answer values differ from the question file's answer; the question "
 			 "file's count",
-			 path, gt_differs);
-	if (no_question)
+			 path, st.gt_differs);
+	if (st.no_question)
 		vsr_warn("%s: %zu questions are not in the question file; scored with their gt_answer",
-			 path, no_question);
+			 path, st.no_question);
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "path", path);
 	cJSON_AddStringToObject(src, "format", "seed-results");
-	cJSON_AddStringToObject(src, "suite", suite);
+	cJSON_AddStringToObject(src, "suite", c.suite);
 	cJSON_AddNumberToObject(src, "answers", (double)(s->lines - before));
-	cJSON_AddNumberToObject(src, "duplicate_ids", (double)dups);
-	if (s->seed.n)
-		cJSON_AddStringToObject(src, "questions", s->seed.path);
+	cJSON_AddNumberToObject(src, "duplicate_ids", (double)st.duplicates);
+	if (s->seed.f.n)
+		cJSON_AddStringToObject(src, "questions", s->seed.f.path);
 	cJSON_AddItemToArray(s->sources, src);
 	return 0;
 }
@@ -594,7 +409,7 @@ static int first_char(const char *path, int *has_tab, int *is_journal)
 	int c = 0;
 
 	*has_tab = *is_journal = 0;
-	if (lines_open(&l, path, SCORE_LINE_MAX, err))
+	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
 		return 0;
 	while (lines_next(&l, err) == 1) {
 		const char *p = l.line.ptr;
@@ -640,7 +455,7 @@ static int score_input(struct score *s, const char *in, char *err)
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
 	if (tab) {
-		const struct mme_subtask *t = subtask_of(in);
+		const struct mme_subtask *t = import_mme_subtask_of(in);
 		if (!t)
 			return err_set(err, VSR_EUSAGE,
 				       "%s looks like an MME list, but its name is not <subtask>.txt "
@@ -851,8 +666,7 @@ out:
 	cJSON_Delete(s.model);
 	keyset_release(&s.keys);
 	if (s.seed_loaded)
-		seed_file_release(&s.seed);
-	u64map_release(&s.seed_at);
+		import_seed_questions_release(&s.seed);
 	buf_release(&dir);
 	buf_release(&final);
 	extract_free();
