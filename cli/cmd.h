@@ -1,4 +1,4 @@
-/* The subcommands.  Each lives in harness/cmd_NAME.c; the table is in main.c. */
+/* The subcommands.  Each lives in cli/cmd_NAME.c; the table is in main.c. */
 #ifndef VSR_CMD_H
 #define VSR_CMD_H
 
@@ -11,13 +11,14 @@ int cmd_merge(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 
 /*
- * Rebuilds metrics from RUN_DIR/samples.jsonl, writes the reports named in
- * formats (NULL: all) and, when summary is set, prints the summary table.
+ * The error for a bad option getopt_long returned to a command that set
+ * opterr = 0 and starts its optstring with ':': c is ':' for an option
+ * without its value, anything else for an unknown option (argv[optind - 1]
+ * either way).  An unknown option is told to see 'vsrbench CMD --help'
+ * (cmd names the command: "score", "data pull"), a missing value too when
+ * hint_missing is set.  Fills err, or prints the message (vsr_error) when
+ * err is NULL; returns VSR_EUSAGE.
  */
-int run_reports(const char *dir, const char *formats, int summary, char *err);
-/* The same with chosen bootstrap resamples and seed for the sensitivity intervals. */
-struct metrics_opts;
-int run_reports_opts(const char *dir, const char *formats, int summary,
-		     const struct metrics_opts *mo, char *err);
+int cmd_usage_error(char *err, int c, char *const *argv, const char *cmd, int hint_missing);
 
 #endif

@@ -10,6 +10,7 @@
 #include "../reports/report.h"
 #include "cmd.h"
 #include "../base/util.h"
+#include "../harness/rundir.h"
 
 static void compare_usage(FILE *fp)
 {
@@ -150,16 +151,10 @@ int cmd_compare(int argc, char **argv)
 		w += len + (e ? 1 : 0);
 	}
 	/* The candidate's own metrics: floors apply to all its tasks, not only the paired ones. */
-	buf_addf(&path, "%s/samples.jsonl", argv[optind + 1]);
-	if ((r = metrics_from_journal(path.ptr, &m, err)))
+	if ((r = metrics_from_journal(rundir_path(&path, argv[optind + 1], RUNDIR_SAMPLES), &m, err)))
 		goto out;
 	have_m = 1;
-	buf_reset(&path);
-	buf_addf(&path, "%s/run.json", argv[optind + 1]);
-	text.max = 16u << 20;
-	if (!buf_read_file(&text, path.ptr))
-		run = cJSON_Parse(text.ptr);
-	text.max = 0;
+	run = rundir_load_run(argv[optind + 1]);
 	report = report_json_object(&m, run);
 	gate_evaluate(&g, &cmp, &m, report, &res);
 

@@ -161,12 +161,8 @@ int cmd_data(int argc, char **argv)
 			       "       vsrbench data pull SUITE|DATASET|all [--data DIR] [--mirror URL]\n"
 			       "       vsrbench data verify [DATASET] [--data DIR]\n");
 			return 0;
-		case ':':
-			vsr_error("option '%s' needs a value", argv[optind - 1]);
-			return VSR_EUSAGE;
 		default:
-			vsr_error("unknown option '%s' (see 'vsrbench data --help')", argv[optind - 1]);
-			return VSR_EUSAGE;
+			return cmd_usage_error(NULL, c, argv, "data", 0);
 		}
 	}
 	if (optind + 2 == argc && !strcmp(argv[optind], "check") && !strcmp(argv[optind + 1], "vsr"))

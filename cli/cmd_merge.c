@@ -20,31 +20,15 @@
 #include "cmd.h"
 #include "../base/keyset.h"
 #include "../base/util.h"
-
-#define MERGE_LINE_MAX (16u << 20)
+#include "../harness/journal.h"
+#include "../harness/rundir.h"
+#include "../reports/rebuild.h"
 
 struct shard {
 	const char *dir;
 	cJSON *run, *status;
 	long index, count;
 };
-
-static cJSON *read_json(const char *dir, const char *name, char *err, int *r)
-{
-	struct buf path = BUF_INIT, text = BUF_INIT;
-	cJSON *j = NULL;
-
-	buf_addf(&path, "%s/%s", dir, name);
-	text.max = 16u << 20;
-	if (buf_read_file(&text, path.ptr))
-		*r = err_set(err, VSR_EDATA, "%s: %s%s", path.ptr, strerror(errno),
-			     !strcmp(name, "status.json") ? " (an unfinished run: resume it first)" : "");
-	else if (!(j = cJSON_Parse(text.ptr)))
-		*r = err_set(err, VSR_EDATA, "%s: not valid JSON", path.ptr);
-	buf_release(&path);
-	buf_release(&text);
-	return j;
-}
 
 static double num(const cJSON *o, const char *k, double dflt)
 {
@@ -65,8 +49,12 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 	unsigned char *seen;
 	int r = 0;
 
-	if (!hash0)
-		return err_set(err, VSR_EDATA, "%s/run.json has no config_hash", sh[0].dir);
+	if (!hash0) {
+		struct buf p = BUF_INIT;
+		err_set(err, VSR_EDATA, "%s has no config_hash", rundir_path(&p, sh[0].dir, RUNDIR_RUN_JSON));
+		buf_release(&p);
+		return VSR_EDATA;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *h = str(sh[i].run, "config_hash");
 		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sh[i].status, "complete")))
@@ -144,7 +132,7 @@ static int join_journals(struct shard *sh, size_t n, const char *final, char *er
 	struct buf line = BUF_INIT, path = BUF_INIT;
 	int r = 0;
 
-	line.max = MERGE_LINE_MAX;
+	line.max = JOURNAL_LINE_MAX;
 	buf_addf(&tmp, "%s.tmp.%ld", final, (long)getpid());
 	if (!(out = fopen(tmp.ptr, "wb"))) {
 		r = err_set(err, VSR_EDATA, "cannot create %s: %s", tmp.ptr, strerror(errno));
@@ -156,9 +144,7 @@ static int join_journals(struct shard *sh, size_t n, const char *final, char *er
 		size_t lineno = 0;
 		int got, complete;
 
-		buf_reset(&path);
-		buf_addf(&path, "%s/samples.jsonl", sh[i].dir);
-		if (!(fp = fopen(path.ptr, "rb"))) {
+		if (!(fp = fopen(rundir_path(&path, sh[i].dir, RUNDIR_SAMPLES), "rb"))) {
 			r = err_set(err, VSR_EDATA, "cannot open %s: %s", path.ptr, strerror(errno));
 			break;
 		}
@@ -213,19 +199,6 @@ static int join_journals(struct shard *sh, size_t n, const char *final, char *er
 	return r;
 }
 
-static int write_json(const char *dir, const char *name, const cJSON *j, char *err)
-{
-	struct buf path = BUF_INIT;
-	char *text = cJSON_Print(j);
-	int r;
-
-	buf_addf(&path, "%s/%s", dir, name);
-	r = write_file_atomic(path.ptr, text, strlen(text), err);
-	cJSON_free(text);
-	buf_release(&path);
-	return r;
-}
-
 int cmd_merge(int argc, char **argv)
 {
 	struct shard *sh;
@@ -250,13 +223,13 @@ int cmd_merge(int argc, char **argv)
 	sh = xcalloc(n, sizeof(*sh));
 	for (size_t i = 0; i < n && !r; i++) {
 		sh[i].dir = argv[2 + i];
-		sh[i].run = read_json(sh[i].dir, "run.json", err, &r);
+		r = rundir_read_json(sh[i].dir, RUNDIR_RUN_JSON, &sh[i].run, err);
 		if (!r)
-			sh[i].status = read_json(sh[i].dir, "status.json", err, &r);
+			r = rundir_read_json(sh[i].dir, RUNDIR_STATUS_JSON, &sh[i].status, err);
 	}
 	if (!r)
 		r = check_shards(sh, n, err);
-	buf_addf(&path, "%s/samples.jsonl", out);
+	rundir_path(&path, out, RUNDIR_SAMPLES);
 	if (!r && !stat(path.ptr, &st) && st.st_size > 0)
 		r = err_set(err, VSR_EUSAGE, "%s already holds a run; merge into a new directory", out);
 	if (!r && mkdir_p(out) < 0)
@@ -277,14 +250,14 @@ int cmd_merge(int argc, char **argv)
 			cJSON_ReplaceItemInObjectCaseSensitive(
 				s, "items_in_shard",
 				cJSON_CreateNumber(num(s, "items_total", 0)));
-		r = write_json(out, "run.json", run, err);
+		r = rundir_write_json(out, RUNDIR_RUN_JSON, run, err);
 		if (!r)
-			r = write_json(out, "status.json", status, err);
+			r = rundir_write_json(out, RUNDIR_STATUS_JSON, status, err);
 		cJSON_Delete(run);
 		cJSON_Delete(status);
 	}
 	if (!r)
-		r = run_reports(out, NULL, 1, err);
+		r = reports_rebuild(out, NULL, 1, NULL, err);
 	if (!r)
 		printf("merged %zu shards into %s\n", n, out);
 	if (r)

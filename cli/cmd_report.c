@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "../metrics/metrics.h"
+#include "../reports/rebuild.h"
 #include "../base/util.h"
 
 int cmd_report(int argc, char **argv)
@@ -56,12 +57,8 @@ int cmd_report(int argc, char **argv)
 			       "  --bootstrap N       resamples behind the sensitivity intervals (default 1000)\n"
 			       "  --bootstrap-seed S  their seed (default 1): the same seed, the same intervals\n");
 			return 0;
-		case ':':
-			vsr_error("option '%s' needs a value", argv[optind - 1]);
-			return VSR_EUSAGE;
 		default:
-			vsr_error("unknown option '%s' (see 'vsrbench report --help')", argv[optind - 1]);
-			return VSR_EUSAGE;
+			return cmd_usage_error(NULL, c, argv, "report", 0);
 		}
 	}
 	if (optind + 1 != argc) {
@@ -72,7 +69,7 @@ int cmd_report(int argc, char **argv)
 		vsr_error("%s: not a run directory", argv[optind]);
 		return VSR_EDATA;
 	}
-	r = run_reports_opts(argv[optind], formats, !quiet, &mo, err);
+	r = reports_rebuild(argv[optind], formats, !quiet, &mo, err);
 	if (r)
 		vsr_error("%s", err);
 	return r;

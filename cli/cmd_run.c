@@ -3,7 +3,6 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -11,15 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../adapters/loader.h"
 #include "../reports/compare.h"
-#include "../reports/report.h"
+#include "../reports/rebuild.h"
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "cmd.h"
@@ -27,7 +23,7 @@
 #include "../harness/extract.h"
 #include "../harness/imgvar.h"
 #include "../harness/journal.h"
-#include "../metrics/metrics.h"
+#include "../harness/rundir.h"
 #include "../harness/scheduler.h"
 #include "../base/progress.h"
 #include "../base/util.h"
@@ -444,22 +440,40 @@ static int check_prefixes(const struct run_opts *o, char *err)
 	return 0;
 }
 
+/* runs/SUITE-MODEL-TIME, or with -2, -3 ... when that exists. */
 static void default_out_dir(struct buf *b, const struct run_opts *o, const struct model *m)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	char stamp[32];
-	size_t base;
-	struct stat st;
+	struct buf label = BUF_INIT;
 
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	buf_addf(b, "runs/%s-%s-%s", o->n_suites == 1 ? o->suites[0] : "multi", model_name(m), stamp);
-	base = b->len;
-	for (int i = 2; !stat(b->ptr, &st) && i < 1000; i++) {
-		buf_setlen(b, base);
-		buf_addf(b, "-%d", i);
+	buf_addf(&label, "%s-%s", o->n_suites == 1 ? o->suites[0] : "multi", model_name(m));
+	rundir_default_path(b, label.ptr);
+	rundir_make_unique(b);
+	buf_release(&label);
+}
+
+/* status.json: what `vsrbench merge` checks before it joins shards. */
+static int write_status(const char *dir, const struct run_opts *o, const struct suite *suites,
+			size_t n, const size_t *seen, const size_t *mine,
+			const struct sched_stats *st, const struct expander *ex, int stopped,
+			char *err)
+{
+	struct rundir_suite_count counts[MAX_LIST];
+	struct rundir_status rs = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		counts[i].name = suites[i].name;
+		counts[i].items_total = seen[i];
+		counts[i].items_in_shard = mine[i];
 	}
+	rs.complete = !stopped;
+	rs.shard_index = o->shard_i;
+	rs.shard_count = o->shard_n;
+	rs.suites = counts;
+	rs.n_suites = n;
+	rs.tasks_done_now = st->done;
+	rs.tasks_done_before = ex->done;
+	rs.errors_now = st->errors;
+	return rundir_write_status(dir, &rs, err);
 }
 
 /* run.json without the fields that may differ between resumes of one run. */
@@ -510,136 +524,6 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 	return root;
 }
 
-static int lock_dir(const char *dir, int *fd, char *err)
-{
-	struct buf p = BUF_INIT;
-
-	buf_addf(&p, "%s/.lock", dir);
-	*fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	buf_release(&p);
-	if (*fd < 0)
-		return err_set(err, VSR_EUSAGE, "cannot create a lock in %s: %s", dir, strerror(errno));
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
-		close(*fd);
-		*fd = -1;
-		return err_set(err, VSR_EUSAGE, "another vsrbench is running in %s", dir);
-	}
-	return 0;
-}
-
-/* Is the shard in an existing run.json another one than this run's? */
-static int shard_differs(const cJSON *prev, const struct run_opts *o)
-{
-	const cJSON *sh = cJSON_GetObjectItemCaseSensitive(prev, "shard");
-	const cJSON *i = cJSON_GetObjectItemCaseSensitive(sh, "index");
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(sh, "count");
-
-	if (!sh)
-		return o->shard_n > 1;
-	return !cJSON_IsNumber(i) || !cJSON_IsNumber(n) || (long)i->valuedouble != o->shard_i ||
-	       (long)n->valuedouble != o->shard_n;
-}
-
-/* Writes run.json, or checks that an existing one describes the same run. */
-static int prepare_run_json(const char *dir, cJSON *cfg, const struct run_opts *o, int argc,
-			    char **argv, char *err)
-{
-	struct buf path = BUF_INIT, old = BUF_INIT;
-	char *canon = cJSON_PrintUnformatted(cfg), *text = NULL;
-	char hex[17];
-	int r = 0;
-
-	snprintf(hex, sizeof(hex), "%016" PRIx64, hash64_str(canon, HASH_SEED));
-	cJSON_free(canon);
-	buf_addf(&path, "%s/run.json", dir);
-	old.max = 16u << 20;
-	if (!buf_read_file(&old, path.ptr)) {
-		cJSON *prev = cJSON_Parse(old.ptr);
-		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "config_hash"));
-		if (!prev || !h)
-			r = err_set(err, VSR_EDATA, "%s: not a vsrbench run.json", path.ptr);
-		else if (strcmp(h, hex))
-			r = err_set(err, VSR_EUSAGE,
-				    "%s holds a run with a different configuration (model, suites, templates, "
-				    "options or limit differ); resume it with its own options or use another -o",
-				    dir);
-		else if (shard_differs(prev, o))
-			r = err_set(err, VSR_EUSAGE, "%s holds another shard; resume it with its own --shard",
-				    dir);
-		cJSON_Delete(prev);
-		goto out;
-	} else if (errno != ENOENT) {
-		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path.ptr, strerror(errno));
-		goto out;
-	}
-	{
-		time_t now = time(NULL);
-		struct tm tm;
-		char stamp[32];
-		cJSON *cmd = cJSON_CreateArray();
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		cJSON_AddStringToObject(cfg, "config_hash", hex);
-		cJSON_AddStringToObject(cfg, "harness_version", VSR_VERSION);
-		cJSON_AddStringToObject(cfg, "created", stamp);
-		cJSON_AddStringToObject(cfg, "schema", "vsrbench.run/1");
-		if (o->shard_n > 1) {
-			cJSON *sh = cJSON_AddObjectToObject(cfg, "shard");
-			cJSON_AddNumberToObject(sh, "index", (double)o->shard_i);
-			cJSON_AddNumberToObject(sh, "count", (double)o->shard_n);
-		}
-		for (int i = 0; i < argc; i++)
-			cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
-		cJSON_AddItemToObject(cfg, "command", cmd);
-		text = cJSON_Print(cfg);
-		r = write_file_atomic(path.ptr, text, strlen(text), err);
-	}
-out:
-	cJSON_free(text);
-	buf_release(&path);
-	buf_release(&old);
-	return r;
-}
-
-/*
- * RUN_DIR/status.json: whether the run went through all its items, and how
- * many items each suite has in all and in this shard -- what `vsrbench
- * merge` checks before it joins shards.
- */
-static int write_status(const char *dir, const struct run_opts *o, const struct suite *suites,
-			size_t n, const size_t *seen, const size_t *mine,
-			const struct sched_stats *st, const struct expander *ex, int stopped,
-			char *err)
-{
-	cJSON *root = cJSON_CreateObject(), *arr;
-	struct buf path = BUF_INIT;
-	char *text;
-	int r;
-
-	cJSON_AddStringToObject(root, "schema", "vsrbench.status/1");
-	cJSON_AddBoolToObject(root, "complete", !stopped);
-	cJSON_AddNumberToObject(root, "shard_index", (double)o->shard_i);
-	cJSON_AddNumberToObject(root, "shard_count", (double)o->shard_n);
-	arr = cJSON_AddArrayToObject(root, "suites");
-	for (size_t i = 0; i < n; i++) {
-		cJSON *s = cJSON_CreateObject();
-		cJSON_AddStringToObject(s, "name", suites[i].name);
-		cJSON_AddNumberToObject(s, "items_total", (double)seen[i]);
-		cJSON_AddNumberToObject(s, "items_in_shard", (double)mine[i]);
-		cJSON_AddItemToArray(arr, s);
-	}
-	cJSON_AddNumberToObject(root, "tasks_done_now", (double)st->done);
-	cJSON_AddNumberToObject(root, "tasks_done_before", (double)ex->done);
-	cJSON_AddNumberToObject(root, "errors_now", (double)st->errors);
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	buf_addf(&path, "%s/status.json", dir);
-	r = write_file_atomic(path.ptr, text, strlen(text), err);
-	cJSON_free(text);
-	buf_release(&path);
-	return r;
-}
-
 /* --dry-run: every item loaded and every prompt expanded, nothing asked. */
 static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, struct expander *e,
 		   char *err)
@@ -677,66 +561,6 @@ static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, str
 	printf("%zu tasks in all (%zu templates), expanded in %.3f s; no model was called\n", all,
 	       e->ts->n, wall_seconds() - t0);
 	return 0;
-}
-
-static int load_run_json(const char *dir, cJSON **out)
-{
-	struct buf path = BUF_INIT, text = BUF_INIT;
-
-	*out = NULL;
-	buf_addf(&path, "%s/run.json", dir);
-	text.max = 16u << 20;
-	if (!buf_read_file(&text, path.ptr))
-		*out = cJSON_Parse(text.ptr);
-	buf_release(&path);
-	buf_release(&text);
-	return 0;
-}
-
-int run_reports(const char *dir, const char *formats, int summary, char *err)
-{
-	struct metrics_opts mo = { 1000, 1, NULL };
-
-	return run_reports_opts(dir, formats, summary, &mo, err);
-}
-
-int run_reports_opts(const char *dir, const char *formats, int summary,
-		     const struct metrics_opts *mo, char *err)
-{
-	struct buf path = BUF_INIT;
-	struct metrics m;
-	cJSON *run;
-	int r;
-
-	struct metrics_opts o = *mo;
-	struct journal_tap tap;
-	struct worst_ctx *worst = NULL;
-
-	if ((r = reports_check(formats, err)))
-		return r;
-	if (reports_wanted(formats, "html")) {
-		worst = html_tap_new(&tap);
-		o.tap = &tap;
-	}
-	buf_addf(&path, "%s/samples.jsonl", dir);
-	r = metrics_from_journal_opts(path.ptr, &o, &m, err);
-	buf_release(&path);
-	if (r) {
-		html_tap_free(worst);
-		return r;
-	}
-	if (worst)
-		html_tap_done(worst);
-	load_run_json(dir, &run);
-	r = reports_write(dir, formats, &m, run, err);
-	if (!r && summary)
-		report_summary(stdout, &m);
-	if (m.torn)
-		vsr_warn("%s/samples.jsonl ends in a torn line (a crash); it was ignored", dir);
-	cJSON_Delete(run);
-	metrics_release(&m);
-	html_tap_free(worst);
-	return r;
 }
 
 int cmd_run(int argc, char **argv)
@@ -823,13 +647,12 @@ int cmd_run(int argc, char **argv)
 		r = err_set(err, VSR_EUSAGE, "cannot create run directory %s: %s", dir.ptr, strerror(errno));
 		goto out;
 	}
-	if ((r = lock_dir(dir.ptr, &lockfd, err)))
+	if ((r = rundir_lock(dir.ptr, &lockfd, err)))
 		goto out;
 	cfg = run_config(&o, &model, suites, &ts);
-	if ((r = prepare_run_json(dir.ptr, cfg, &o, argc, argv, err)))
+	if ((r = rundir_prepare_run(dir.ptr, cfg, o.shard_i, o.shard_n, argc, argv, err)))
 		goto out;
-	buf_addf(&path, "%s/samples.jsonl", dir.ptr);
-	if ((r = journal_open(&jr, path.ptr, err)))
+	if ((r = journal_open(&jr, rundir_path(&path, dir.ptr, RUNDIR_SAMPLES), err)))
 		goto out;
 	journal_ok = 1;
 	ex.journal = &jr;
@@ -916,7 +739,7 @@ int cmd_run(int argc, char **argv)
 	if ((r = write_status(dir.ptr, &o, suites, n_open, items_seen, items_mine, &st, &ex,
 			      interrupted, err)))
 		goto out;
-	if ((r = run_reports(dir.ptr, NULL, !o.quiet, err)))
+	if ((r = reports_rebuild(dir.ptr, NULL, !o.quiet, NULL, err)))
 		goto out;
 	if (o.timings) {
 		struct rusage ru;
@@ -968,8 +791,7 @@ out:
 		suite_close(&suites[i]);
 	if (model_open_ok)
 		model_close(&model);
-	if (lockfd >= 0)
-		close(lockfd);
+	rundir_unlock(&lockfd);
 	cJSON_Delete(cfg);
 	free(config_json);
 	template_set_release(&ts);

@@ -23,32 +23,27 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "../suites/mme.h"
-#include "../suites/seed.h"
+#include "../suites/import.h"
 #include "../suites/template.h"
 #include "cmd.h"
 #include "../harness/extract.h"
 #include "../harness/journal.h"
+#include "../harness/rundir.h"
 #include "../base/keyset.h"
 #include "../base/lines.h"
-#include "../harness/scheduler.h"
+#include "../harness/task.h"
+#include "../reports/rebuild.h"
 #include "../base/util.h"
 
 #define SCORE_MAX_INPUTS 256
 #define SCORE_MAX_SUITES 64
-#define SCORE_LINE_MAX ((size_t)16 << 20)
-#define SCORE_FLUSH ((size_t)1 << 20)
 
 struct score_suite {
 	char *name;
@@ -63,8 +58,7 @@ struct score {
 	const char *data_dir, *questions;
 	int quiet;
 	/* output */
-	int fd;
-	struct buf tmp_path, out;
+	struct rundir_journal *jw;
 	struct keyset keys;
 	struct score_suite suites[SCORE_MAX_SUITES];
 	size_t n_suites;
@@ -75,31 +69,13 @@ struct score {
 	size_t lines, duplicates, changed;
 	uint64_t model_fp;
 	/* SEED */
-	struct seed_file seed;
+	struct import_seed_questions seed;
 	int seed_loaded;
-	struct u64map seed_at; /* hash(question_id) -> index + 1 */
 };
 
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
-
-static int flush_out(struct score *s, char *err)
-{
-	size_t off = 0;
-
-	while (off < s->out.len) {
-		ssize_t w = write(s->fd, s->out.ptr + off, s->out.len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return err_set(err, VSR_EDATA, "cannot write %s: %s", s->tmp_path.ptr,
-				       w < 0 ? strerror(errno) : "short write");
-		off += (size_t)w;
-	}
-	buf_reset(&s->out);
-	return 0;
-}
 
 static struct score_suite *suite_slot(struct score *s, const char *name, char *err)
 {
@@ -143,9 +119,9 @@ static int emit_ok(struct score *s, struct sample_meta *m, const char *response,
 	ss->items++;
 	ss->digest = hash64(&m->key, sizeof(m->key), ss->digest);
 	note_template(s, m->tmpl);
-	sample_format_ok(&s->out, m, response, answer, ms);
+	sample_format_ok(&s->jw->out, m, response, answer, ms);
 	s->lines++;
-	return s->out.len >= SCORE_FLUSH ? flush_out(s, err) : 0;
+	return rundir_journal_flush(s->jw, err);
 }
 
 /* Is `name` wanted (no -s: everything)? */
@@ -159,45 +135,35 @@ static int wanted(const struct score *s, const char *name)
 	return 0;
 }
 
+/* One imported answer (suites/import.h), scored under `suite`. */
+struct import_ctx {
+	struct score *s;
+	const char *suite;
+};
+
+static int import_answer(const struct import_answer *a, void *p, char *err)
+{
+	struct import_ctx *c = p;
+	struct sample_meta m;
+
+	memset(&m, 0, sizeof(m));
+	m.suite = c->suite;
+	m.item = a->item;
+	m.tmpl = a->tmpl;
+	m.format = a->format;
+	m.variant = "base";
+	m.category = a->category;
+	m.group = a->group;
+	m.prompt = a->prompt;
+	m.image = a->image;
+	m.label = a->label;
+	return emit_ok(c->s, &m, a->response,
+		       extract_answer(a->response, a->choices, NULL, a->n_choices), 0, err);
+}
+
 /* ------------------------------------------------------------------ */
 /* MME answered lists                                                  */
 /* ------------------------------------------------------------------ */
-
-struct mme_ctx {
-	struct score *s;
-	const struct mme_subtask *t;
-	const char *suite, *path;
-	struct buf id, group;
-	char err[VSR_ERR_MAX];
-};
-
-static int mme_answer(const struct mme_line *ml, void *p)
-{
-	struct mme_ctx *c = p;
-	struct sample_meta m;
-
-	if (!ml->response)
-		return err_set(c->err, VSR_EDATA,
-			       "%s:%zu: no answer (a 4th tab-separated column) to score", c->path,
-			       ml->lineno);
-	buf_reset(&c->id);
-	buf_reset(&c->group);
-	mme_item_id(&c->id, c->t->name, ml->image, ml->nth);
-	mme_group(&c->group, c->t->name, ml->image);
-	memset(&m, 0, sizeof(m));
-	m.suite = c->suite;
-	m.item = c->id.ptr;
-	m.tmpl = "q01"; /* MME asks its question as it is: what q01 sends */
-	m.format = "yesno";
-	m.variant = "base";
-	m.category = c->t->name;
-	m.group = c->group.ptr;
-	m.prompt = ml->question;
-	m.image = ml->image;
-	m.label = ml->label;
-	return emit_ok(c->s, &m, ml->response, extract_answer(ml->response, NULL, NULL, 0), 0,
-		       c->err);
-}
 
 /* The suite a subtask's answers go under: -s may name it or a group of it. */
 static const char *mme_target(const struct score *s, const struct mme_subtask *t)
@@ -216,26 +182,14 @@ static const char *mme_target(const struct score *s, const struct mme_subtask *t
 static int score_mme_file(struct score *s, const char *path, const struct mme_subtask *t,
 			  char *err)
 {
-	struct mme_ctx c;
+	struct import_ctx c = { s, mme_target(s, t) };
 	cJSON *src;
 	size_t before = s->lines;
 	int r;
 
-	memset(&c, 0, sizeof(c));
-	buf_init(&c.id, 0); /* a zeroed buf has a NULL ptr, against buf.h's invariant */
-	buf_init(&c.group, 0);
-	c.s = s;
-	c.t = t;
-	c.path = path;
-	c.suite = mme_target(s, t);
 	if (!c.suite)
 		return 0;
-	r = mme_list_scan(path, mme_answer, &c, err);
-	if (r && c.err[0])
-		memcpy(err, c.err, VSR_ERR_MAX);
-	buf_release(&c.id);
-	buf_release(&c.group);
-	if (r)
+	if ((r = import_mme_list(path, t, import_answer, &c, err)))
 		return r;
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "path", path);
@@ -244,22 +198,6 @@ static int score_mme_file(struct score *s, const char *path, const struct mme_su
 	cJSON_AddNumberToObject(src, "answers", (double)(s->lines - before));
 	cJSON_AddItemToArray(s->sources, src);
 	return 0;
-}
-
-/* MME's subtask from a list's file name (<subtask>.txt). */
-static const struct mme_subtask *subtask_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	char stem[64];
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n < 5 || n - 4 >= sizeof(stem) || strcmp(base + n - 4, ".txt"))
-		return NULL;
-	memcpy(stem, base, n - 4);
-	stem[n - 4] = '\0';
-	return mme_subtask_find(stem);
 }
 
 static int score_mme_dir(struct score *s, const char *dir, char *err)
@@ -291,6 +229,7 @@ static int score_mme_dir(struct score *s, const char *dir, char *err)
 /* SEED-Bench result files                                             */
 /* ------------------------------------------------------------------ */
 
+/* --questions, else DATA/seed/SEED-Bench.json when it is there; once. */
 static int load_seed_questions(struct score *s, char *err)
 {
 	struct buf p = BUF_INIT;
@@ -308,64 +247,22 @@ static int load_seed_questions(struct score *s, char *err)
 		buf_release(&p);
 		return 0; /* no question file: gt_answer and id prefixes */
 	}
-	r = seed_file_load(p.ptr, NULL, 0, &s->seed, err);
-	for (size_t i = 0; !r && i < s->seed.n; i++)
-		u64map_put(&s->seed_at, hash64_str(s->seed.q[i].id, HASH_SEED), i + 1);
+	r = import_seed_questions_load(&s->seed, p.ptr, err);
 	buf_release(&p);
 	return r;
 }
 
-static const struct seed_q *seed_question(const struct score *s, const char *id)
-{
-	uint64_t at;
-
-	if (!s->seed.n || !u64map_get(&s->seed_at, hash64_str(id, HASH_SEED), &at))
-		return NULL;
-	return strcmp(s->seed.q[at - 1].id, id) ? NULL : &s->seed.q[at - 1];
-}
-
-/* A SEED-Bench-2 id "<dimension>_<n>": the dimension's name. */
-static const char *seed2_dim_of(const char *id)
-{
-	const char *us = strchr(id, '_');
-	char num[16];
-	long v;
-
-	if (!us || us == id || (size_t)(us - id) >= sizeof(num))
-		return NULL;
-	memcpy(num, id, (size_t)(us - id));
-	num[us - id] = '\0';
-	if (parse_long(num, 1, 1000, &v))
-		return NULL;
-	return seed2_dimension_name(v);
-}
-
-static int letter_of(const char *a, answer_t *out)
-{
-	while (a && *a == ' ')
-		a++;
-	if (!a || *a < 'A' || *a > 'D')
-		return -1;
-	for (const char *p = a + 1; *p; p++)
-		if (*p != ' ')
-			return -1;
-	*out = ANS_LETTER(*a - 'A');
-	return 0;
-}
-
 static int score_seed_file(struct score *s, const char *path, char *err)
 {
-	struct lines l;
-	struct keyset seen = KEYSET_INIT;
-	struct u64map first_pred = U64MAP_INIT;
-	size_t before = s->lines, dups = 0, dups_differ = 0, gt_differs = 0, no_question = 0;
-	const char *suite = "seed";
+	struct import_ctx c = { s, "seed" };
+	struct import_seed_stats st;
+	size_t before = s->lines;
 	cJSON *src;
 	int r;
 
 	if (s->n_filters) {
 		if (wanted(s, "seed-spatial") && !wanted(s, "seed"))
-			suite = "seed-spatial";
+			c.suite = "seed-spatial";
 		else if (!wanted(s, "seed"))
 			return err_set(err, VSR_EUSAGE,
 				       "%s holds SEED-Bench answers: -s may be seed or seed-spatial",
@@ -373,131 +270,29 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 	}
 	if ((r = load_seed_questions(s, err)))
 		return r;
-	if ((r = lines_open(&l, path, SCORE_LINE_MAX, err)))
-		return r;
-	while ((r = lines_next(&l, err)) == 1) {
-		char *p = l.line.ptr, *e;
-		cJSON *o;
-		char *qid = NULL;
-		const char *pred, *gt, *dim = NULL;
-		const struct seed_q *q;
-		struct sample_meta m;
-		answer_t label;
-		uint64_t h;
-
-		r = 0;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		e = p + strlen(p);
-		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		/* One object per line; the published files add a ',' (and may sit in [ ]). */
-		if (e > p && e[-1] == ',')
-			*--e = '\0';
-		if (!*p || !strcmp(p, "[") || !strcmp(p, "]"))
-			continue;
-		o = cJSON_Parse(p);
-		if (!cJSON_IsObject(o)) {
-			cJSON_Delete(o);
-			r = err_set(err, VSR_EDATA,
-				    "%s:%zu: expected one JSON object per line "
-				    "({\"question_id\": ..., \"prediction\": ...})",
-				    path, l.lineno);
-			break;
-		}
-		{
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "question_id");
-			char tmp[32];
-			if (cJSON_IsString(v))
-				qid = xstrdup(v->valuestring);
-			else if (cJSON_IsNumber(v)) {
-				snprintf(tmp, sizeof(tmp), "%lld", (long long)v->valuedouble);
-				qid = xstrdup(tmp);
-			}
-		}
-		pred = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "prediction"));
-		gt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "gt_answer"));
-		if (!qid || !pred) {
-			r = err_set(err, VSR_EDATA, "%s:%zu: needs \"question_id\" and \"prediction\"",
-				    path, l.lineno);
-			goto next;
-		}
-		/* A question answered twice: the first answer counts (as in a journal). */
-		h = hash64_str(qid, HASH_SEED);
-		if (!keyset_add(&seen, h)) {
-			uint64_t ph = 0;
-			dups++;
-			u64map_get(&first_pred, h, &ph);
-			dups_differ += ph != hash64_str(pred, HASH_SEED);
-			goto next;
-		}
-		u64map_put(&first_pred, h, hash64_str(pred, HASH_SEED));
-		q = seed_question(s, qid);
-		if (q) {
-			answer_t g;
-			dim = q->dimension;
-			if (gt && (letter_of(gt, &g) || g != q->answer))
-				gt_differs++;
-			label = q->answer;
-		} else {
-			no_question += s->seed.n > 0;
-			if (!gt || letter_of(gt, &label)) {
-				r = err_set(err, VSR_EDATA,
-					    "%s:%zu: question %s: no ground truth (no \"gt_answer\" A-D, "
-					    "and %s)",
-					    path, l.lineno, qid,
-					    s->seed.n ? "not in the question file"
-						      : "no question file: give --questions SEED-Bench.json");
-				goto next;
-			}
-			dim = seed2_dim_of(qid);
-		}
-		if (!strcmp(suite, "seed-spatial") &&
-		    (!dim || (strcasecmp(dim, "Spatial Relation") && strcasecmp(dim, "Instance Location"))))
-			goto next;
-		memset(&m, 0, sizeof(m));
-		m.suite = suite;
-		m.item = qid;
-		m.tmpl = "recorded"; /* the prompt the model saw is not known */
-		m.format = "choice";
-		m.variant = "base";
-		m.category = dim;
-		m.prompt = q ? q->question : "";
-		m.image = q ? q->data_id : NULL;
-		m.label = label;
-		r = emit_ok(s, &m, pred,
-			    extract_answer(pred, q ? (const char *const *)q->choices : NULL, NULL, 4), 0,
-			    err);
-	next:
-		free(qid);
-		cJSON_Delete(o);
-		if (r)
-			break;
-	}
-	lines_close(&l);
-	keyset_release(&seen);
-	u64map_release(&first_pred);
+	r = import_seed_results(path, &s->seed, !strcmp(c.suite, "seed-spatial"), import_answer, &c,
+				&st, err);
 	if (r)
 		return r;
-	if (dups)
+	if (st.duplicates)
 		vsr_warn("%s: %zu question ids appear more than once (%zu with another prediction); "
 			 "the first answer counts",
-			 path, dups, dups_differ);
-	if (gt_differs)
+			 path, st.duplicates, st.duplicates_differ);
+	if (st.gt_differs)
 		vsr_warn("%s: %zu gt_answer values differ from the question file's answer; the question "
 			 "file's count",
-			 path, gt_differs);
-	if (no_question)
+			 path, st.gt_differs);
+	if (st.no_question)
 		vsr_warn("%s: %zu questions are not in the question file; scored with their gt_answer",
-			 path, no_question);
+			 path, st.no_question);
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "path", path);
 	cJSON_AddStringToObject(src, "format", "seed-results");
-	cJSON_AddStringToObject(src, "suite", suite);
+	cJSON_AddStringToObject(src, "suite", c.suite);
 	cJSON_AddNumberToObject(src, "answers", (double)(s->lines - before));
-	cJSON_AddNumberToObject(src, "duplicate_ids", (double)dups);
-	if (s->seed.n)
-		cJSON_AddStringToObject(src, "questions", s->seed.path);
+	cJSON_AddNumberToObject(src, "duplicate_ids", (double)st.duplicates);
+	if (s->seed.f.n)
+		cJSON_AddStringToObject(src, "questions", s->seed.f.path);
 	cJSON_AddItemToArray(s->sources, src);
 	return 0;
 }
@@ -562,16 +357,17 @@ static int journal_line(const struct sample *x, void *p)
 	if (x->error) {
 		/* A failure stays a failure: never an answer. */
 		note_template(s, x->tmpl);
-		sample_format_error(&s->out, &m, x->error, 0);
+		sample_format_error(&s->jw->out, &m, x->error, 0);
 		s->lines++;
-		return s->out.len >= SCORE_FLUSH ? flush_out(s, c->err) : 0;
+		return rundir_journal_flush(s->jw, c->err);
 	}
 	a = reextract(x);
 	s->changed += a != x->answer;
 	return emit_ok(s, &m, x->response ? x->response : "", a, x->ms, c->err);
 }
 
-static int score_journal(struct score *s, const char *path, const char *run_json, char *err)
+/* A journal; run_dir (or NULL) is the run directory it is in, for its model. */
+static int score_journal(struct score *s, const char *path, const char *run_dir, char *err)
 {
 	struct journal_ctx c;
 	size_t before = s->lines, changed = s->changed;
@@ -585,17 +381,12 @@ static int score_journal(struct score *s, const char *path, const char *run_json
 		memcpy(err, c.err, VSR_ERR_MAX);
 	if (r)
 		return r;
-	if (run_json && !s->model) {
-		struct buf t = BUF_INIT;
-		t.max = 16u << 20;
-		if (!buf_read_file(&t, run_json)) {
-			cJSON *run = cJSON_Parse(t.ptr);
-			cJSON *mo = cJSON_GetObjectItemCaseSensitive(run, "model");
-			if (cJSON_IsObject(mo))
-				s->model = cJSON_Duplicate(mo, 1);
-			cJSON_Delete(run);
-		}
-		buf_release(&t);
+	if (run_dir && !s->model) {
+		cJSON *run = rundir_load_run(run_dir);
+		cJSON *mo = cJSON_GetObjectItemCaseSensitive(run, "model");
+		if (cJSON_IsObject(mo))
+			s->model = cJSON_Duplicate(mo, 1);
+		cJSON_Delete(run);
 	}
 	src = cJSON_CreateObject();
 	cJSON_AddStringToObject(src, "path", path);
@@ -618,7 +409,7 @@ static int first_char(const char *path, int *has_tab, int *is_journal)
 	int c = 0;
 
 	*has_tab = *is_journal = 0;
-	if (lines_open(&l, path, SCORE_LINE_MAX, err))
+	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
 		return 0;
 	while (lines_next(&l, err) == 1) {
 		const char *p = l.line.ptr;
@@ -648,16 +439,14 @@ static int score_input(struct score *s, const char *in, char *err)
 	if (stat(in, &st))
 		return err_set(err, VSR_EDATA, "cannot read %s: %s", in, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		struct buf p = BUF_INIT, rj = BUF_INIT;
+		struct buf p = BUF_INIT;
 		int r;
-		buf_addf(&p, "%s/samples.jsonl", in);
-		buf_addf(&rj, "%s/run.json", in);
+		rundir_path(&p, in, RUNDIR_SAMPLES);
 		if (!stat(p.ptr, &st) && S_ISREG(st.st_mode))
-			r = score_journal(s, p.ptr, rj.ptr, err);
+			r = score_journal(s, p.ptr, in, err);
 		else
 			r = score_mme_dir(s, in, err);
 		buf_release(&p);
-		buf_release(&rj);
 		return r;
 	}
 	c = first_char(in, &tab, &journal);
@@ -666,7 +455,7 @@ static int score_input(struct score *s, const char *in, char *err)
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
 	if (tab) {
-		const struct mme_subtask *t = subtask_of(in);
+		const struct mme_subtask *t = import_mme_subtask_of(in);
 		if (!t)
 			return err_set(err, VSR_EUSAGE,
 				       "%s looks like an MME list, but its name is not <subtask>.txt "
@@ -683,25 +472,13 @@ static int score_input(struct score *s, const char *in, char *err)
 /* The run directory                                                   */
 /* ------------------------------------------------------------------ */
 
-static int write_json(const char *dir, const char *name, cJSON *o, char *err)
-{
-	struct buf p = BUF_INIT;
-	char *text = cJSON_Print(o);
-	int r;
-
-	buf_addf(&p, "%s/%s", dir, name);
-	r = write_file_atomic(p.ptr, text, strlen(text), err);
-	cJSON_free(text);
-	buf_release(&p);
-	return r;
-}
-
+/* run.json and status.json of what was scored. */
 static int write_run_files(struct score *s, int argc, char **argv, char *err)
 {
-	cJSON *run = cJSON_CreateObject(), *mo, *arr, *st, *gen, *cmd;
-	char hex[17], stamp[32], *canon;
-	time_t now = time(NULL);
-	struct tm tm;
+	cJSON *run = cJSON_CreateObject(), *mo, *arr;
+	struct rundir_suite_count counts[SCORE_MAX_SUITES];
+	struct rundir_status st = { 0 };
+	char hex[17];
 	int r;
 
 	if (s->model) {
@@ -734,48 +511,29 @@ static int write_run_files(struct score *s, int argc, char **argv, char *err)
 	arr = cJSON_AddArrayToObject(run, "template_ids");
 	for (size_t i = 0; i < s->n_templates; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(s->templates[i]));
-	gen = cJSON_AddObjectToObject(run, "generation");
-	cJSON_AddNumberToObject(gen, "max_tokens", 0);
-	cJSON_AddNumberToObject(gen, "temperature", 0);
+	mo = cJSON_AddObjectToObject(run, "generation");
+	cJSON_AddNumberToObject(mo, "max_tokens", 0);
+	cJSON_AddNumberToObject(mo, "temperature", 0);
 	cJSON_AddNumberToObject(run, "seed", 0);
 	cJSON_AddNumberToObject(run, "limit", -1);
 	cJSON_AddItemToObject(run, "source", s->sources);
 	s->sources = NULL;
-	canon = cJSON_PrintUnformatted(run);
-	snprintf(hex, sizeof(hex), "%016" PRIx64, hash64_str(canon, HASH_SEED));
-	cJSON_free(canon);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cJSON_AddStringToObject(run, "config_hash", hex);
-	cJSON_AddStringToObject(run, "harness_version", VSR_VERSION);
-	cJSON_AddStringToObject(run, "created", stamp);
-	cJSON_AddStringToObject(run, "schema", "vsrbench.run/1");
-	cmd = cJSON_AddArrayToObject(run, "command");
-	for (int i = 0; i < argc; i++)
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
-	r = write_json(s->dir, "run.json", run, err);
+	r = rundir_write_run(s->dir, run, 0, 1, argc, argv, err);
 	cJSON_Delete(run);
 	if (r)
 		return r;
-	st = cJSON_CreateObject();
-	cJSON_AddStringToObject(st, "schema", "vsrbench.status/1");
-	cJSON_AddBoolToObject(st, "complete", 1);
-	cJSON_AddNumberToObject(st, "shard_index", 0);
-	cJSON_AddNumberToObject(st, "shard_count", 1);
-	arr = cJSON_AddArrayToObject(st, "suites");
 	for (size_t i = 0; i < s->n_suites; i++) {
-		cJSON *so = cJSON_CreateObject();
-		cJSON_AddStringToObject(so, "name", s->suites[i].name);
-		cJSON_AddNumberToObject(so, "items_total", (double)s->suites[i].items);
-		cJSON_AddNumberToObject(so, "items_in_shard", (double)s->suites[i].items);
-		cJSON_AddItemToArray(arr, so);
+		counts[i].name = s->suites[i].name;
+		counts[i].items_total = s->suites[i].items;
+		counts[i].items_in_shard = s->suites[i].items;
 	}
-	cJSON_AddNumberToObject(st, "tasks_done_now", (double)s->lines);
-	cJSON_AddNumberToObject(st, "tasks_done_before", 0);
-	cJSON_AddNumberToObject(st, "errors_now", 0);
-	r = write_json(s->dir, "status.json", st, err);
-	cJSON_Delete(st);
-	return r;
+	st.complete = 1;
+	st.shard_index = 0;
+	st.shard_count = 1;
+	st.suites = counts;
+	st.n_suites = s->n_suites;
+	st.tasks_done_now = s->lines;
+	return rundir_write_status(s->dir, &st, err);
 }
 
 static void score_usage(FILE *fp)
@@ -809,16 +567,15 @@ int cmd_score(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct score s;
+	struct rundir_journal jw = RUNDIR_JOURNAL_INIT;
 	struct buf dir = BUF_INIT, final = BUF_INIT;
 	char err[VSR_ERR_MAX] = "";
 	const char *out = NULL;
-	int c, r = 0, made_tmp = 0;
+	int c, r = 0;
 	struct stat st;
 
 	memset(&s, 0, sizeof(s));
-	buf_init(&s.tmp_path, 0); /* a zeroed buf has a NULL ptr, against buf.h's invariant */
-	buf_init(&s.out, 0);
-	s.fd = -1;
+	s.jw = &jw;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:s:qh", longopts, NULL)) != -1) {
@@ -845,13 +602,8 @@ int cmd_score(int argc, char **argv)
 		case 'h':
 			score_usage(stdout);
 			return 0;
-		case ':':
-			r = err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench score --help')",
-				    argv[optind - 1]);
-			goto out;
 		default:
-			r = err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench score --help')",
-				    argv[optind - 1]);
+			r = cmd_usage_error(err, c, argv, "score", 1);
 			goto out;
 		}
 	}
@@ -866,19 +618,12 @@ int cmd_score(int argc, char **argv)
 	s.data_dir = data_dir_resolve(s.data_dir);
 	if ((r = extract_init(err)))
 		goto out;
-	if (out) {
+	if (out)
 		buf_adds(&dir, out);
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-		char stamp[32];
-		gmtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		buf_addf(&dir, "runs/score-%s", stamp);
-	}
+	else
+		rundir_default_path(&dir, "score");
 	s.dir = dir.ptr;
-	buf_addf(&final, "%s/samples.jsonl", dir.ptr);
-	if (!stat(final.ptr, &st)) {
+	if (!stat(rundir_path(&final, dir.ptr, RUNDIR_SAMPLES), &st)) {
 		r = err_set(err, VSR_EUSAGE, "%s already holds a journal; score into a new -o directory",
 			    dir.ptr);
 		goto out;
@@ -887,14 +632,8 @@ int cmd_score(int argc, char **argv)
 		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", dir.ptr, strerror(errno));
 		goto out;
 	}
-	buf_addf(&s.tmp_path, "%s/samples.jsonl.tmp.%ld", dir.ptr, (long)getpid());
-	s.fd = open(s.tmp_path.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (s.fd < 0) {
-		r = err_set(err, VSR_EDATA, "cannot create %s: %s", s.tmp_path.ptr, strerror(errno));
+	if ((r = rundir_journal_create(&jw, dir.ptr, err)))
 		goto out;
-	}
-	made_tmp = 1;
-	s.out.max = 64u << 20;
 	s.sources = cJSON_CreateArray();
 	s.model_fp = hash64_str("replay", HASH_SEED);
 	for (int i = optind; i < argc && !r; i++)
@@ -902,34 +641,21 @@ int cmd_score(int argc, char **argv)
 	if (!r && !s.lines)
 		r = err_set(err, VSR_EDATA, "nothing to score%s", s.n_filters ? " for the -s given" : "");
 	if (!r)
-		r = flush_out(&s, err);
-	if (!r && fsync(s.fd) < 0 && errno != EINVAL)
-		r = err_set(err, VSR_EDATA, "cannot sync %s: %s", s.tmp_path.ptr, strerror(errno));
-	if (close(s.fd) < 0 && !r)
-		r = err_set(err, VSR_EDATA, "cannot close %s: %s", s.tmp_path.ptr, strerror(errno));
-	s.fd = -1;
+		r = rundir_journal_finish(&jw, err);
 	if (r)
 		goto out;
-	if ((r = write_run_files(&s, argc, argv, err)))
+	if ((r = write_run_files(&s, argc, argv, err)) || (r = rundir_journal_commit(&jw, err)))
 		goto out;
-	if (rename(s.tmp_path.ptr, final.ptr) < 0) {
-		r = err_set(err, VSR_EDATA, "cannot rename %s: %s", s.tmp_path.ptr, strerror(errno));
-		goto out;
-	}
-	made_tmp = 0;
 	if (s.duplicates)
 		vsr_warn("%zu answers were for a task already scored; the first counts", s.duplicates);
-	if ((r = run_reports(dir.ptr, NULL, !s.quiet, err)))
+	if ((r = reports_rebuild(dir.ptr, NULL, !s.quiet, NULL, err)))
 		goto out;
 	printf("run directory: %s (%zu recorded answers scored)\n", dir.ptr, s.lines);
 	if (s.changed)
 		printf("%zu answers read differently by today's extractor than in the journal\n",
 		       s.changed);
 out:
-	if (s.fd >= 0)
-		close(s.fd);
-	if (made_tmp)
-		unlink(s.tmp_path.ptr);
+	rundir_journal_release(&jw);
 	if (r && err[0])
 		vsr_error("%s", err);
 	for (size_t i = 0; i < s.n_templates; i++)
@@ -940,10 +666,7 @@ out:
 	cJSON_Delete(s.model);
 	keyset_release(&s.keys);
 	if (s.seed_loaded)
-		seed_file_release(&s.seed);
-	u64map_release(&s.seed_at);
-	buf_release(&s.tmp_path);
-	buf_release(&s.out);
+		import_seed_questions_release(&s.seed);
 	buf_release(&dir);
 	buf_release(&final);
 	extract_free();

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../suites/manifest.h"
+#include "cmd.h"
 #include "data_pull.h"
 #include "../base/fetch.h"
 #include "../base/util.h"
@@ -431,14 +432,8 @@ int data_pull_main(int argc, char **argv)
 		case 'h':
 			printf("%s", pull_usage);
 			goto out;
-		case ':':
-			vsr_error("option '%s' needs a value", argv[optind - 1]);
-			r = VSR_EUSAGE;
-			goto out;
 		default:
-			vsr_error("unknown option '%s' (see 'vsrbench data pull --help')",
-				  argv[optind - 1]);
-			r = VSR_EUSAGE;
+			r = cmd_usage_error(NULL, c, argv, "data pull", 0);
 			goto out;
 		}
 	}
@@ -533,13 +528,8 @@ int data_verify_main(int argc, char **argv)
 		case 'h':
 			printf("%s", verify_usage);
 			return 0;
-		case ':':
-			vsr_error("option '%s' needs a value", argv[optind - 1]);
-			return VSR_EUSAGE;
 		default:
-			vsr_error("unknown option '%s' (see 'vsrbench data verify --help')",
-				  argv[optind - 1]);
-			return VSR_EUSAGE;
+			return cmd_usage_error(NULL, c, argv, "data verify", 0);
 		}
 	}
 	named = optind < argc;

@@ -11,8 +11,6 @@
 
 #include "../base/util.h"
 
-#define JOURNAL_LINE_MAX (16u << 20)
-
 /* ---- writing ---------------------------------------------------------- */
 
 static void format_head(struct buf *out, const struct sample_meta *m)

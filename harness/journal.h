@@ -29,6 +29,9 @@
 #include "../suites/item.h"
 #include "../base/keyset.h"
 
+/* The longest journal line read (a bigger one is an error naming FILE:LINE). */
+#define JOURNAL_LINE_MAX (16u << 20)
+
 /* One parsed journal line.  Strings are borrowed for the callback's duration. */
 struct sample {
 	uint64_t key;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "../harness/journal.h"
+#include "../harness/rundir.h"
 #include "../base/keyset.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
@@ -339,20 +340,6 @@ static void flip_add(struct comparison *c, const struct pair *p)
 	f->cand_answer = p->ans[SIDE_CAND];
 }
 
-static cJSON *load_run_json(const char *dir)
-{
-	struct buf path = BUF_INIT, text = BUF_INIT;
-	cJSON *run = NULL;
-
-	buf_addf(&path, "%s/run.json", dir);
-	text.max = 16u << 20;
-	if (!buf_read_file(&text, path.ptr))
-		run = cJSON_Parse(text.ptr);
-	buf_release(&path);
-	buf_release(&text);
-	return run;
-}
-
 static char *model_spec(const cJSON *run)
 {
 	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
@@ -401,8 +388,7 @@ static int scan_run(struct table *t, const char *dir, int side, char *err)
 		return err_set(err, VSR_EDATA, "%s: not a run directory (%s)", dir,
 			       errno == ENOENT ? "no such directory" : "not a directory");
 	}
-	buf_addf(&path, "%s/samples.jsonl", dir);
-	r = journal_scan(path.ptr, 0, on_line, &ctx, NULL, err);
+	r = journal_scan(rundir_path(&path, dir, RUNDIR_SAMPLES), 0, on_line, &ctx, NULL, err);
 	buf_release(&path);
 	return r;
 }
@@ -428,7 +414,7 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	c->base_dir = xstrdup(base_dir);
 	c->cand_dir = xstrdup(cand_dir);
 	{
-		cJSON *rb = load_run_json(base_dir), *rc = load_run_json(cand_dir);
+		cJSON *rb = rundir_load_run(base_dir), *rc = rundir_load_run(cand_dir);
 		c->base_model = model_spec(rb);
 		c->cand_model = model_spec(rc);
 		check_digests(c, rb, rc);
@@ -1099,13 +1085,12 @@ cJSON *report_json_object(const struct metrics *m, const cJSON *run)
 	return o;
 }
 
-static int write_to(const char *dir, const char *file, const struct buf *b, char *err)
+static int write_to(const char *dir, enum rundir_file file, const struct buf *b, char *err)
 {
 	struct buf path = BUF_INIT;
 	int r;
 
-	buf_addf(&path, "%s/%s", dir, file);
-	r = write_file_atomic(path.ptr, b->ptr, b->len, err);
+	r = write_file_atomic(rundir_path(&path, dir, file), b->ptr, b->len, err);
 	buf_release(&path);
 	return r;
 }
@@ -1119,15 +1104,10 @@ int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err)
 	cJSON *run = NULL, *report = NULL;
 	int r, have_cmp = 0;
 
-	buf_addf(&path, "%s/samples.jsonl", run_dir);
-	r = metrics_from_journal(path.ptr, &m, err);
+	r = metrics_from_journal(rundir_path(&path, run_dir, RUNDIR_SAMPLES), &m, err);
 	if (r)
 		goto out_nometrics;
-	buf_reset(&path);
-	buf_addf(&path, "%s/run.json", run_dir);
-	text.max = 16u << 20;
-	if (!buf_read_file(&text, path.ptr))
-		run = cJSON_Parse(text.ptr);
+	run = rundir_load_run(run_dir);
 	report = report_json_object(&m, run);
 	if (g->baseline) {
 		if ((r = comparison_load(&cmp, g->baseline, run_dir, 0, 1, err)))
@@ -1138,15 +1118,15 @@ int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err)
 	if (have_cmp) {
 		buf_reset(&text);
 		comparison_md(&cmp, &res, &text);
-		if ((r = write_to(run_dir, "compare.md", &text, err)))
+		if ((r = write_to(run_dir, RUNDIR_COMPARE_MD, &text, err)))
 			goto out;
 		buf_reset(&text);
 		if ((r = comparison_json(&cmp, &res, &text)) ||
-		    (r = write_to(run_dir, "compare.json", &text, err)))
+		    (r = write_to(run_dir, RUNDIR_COMPARE_JSON, &text, err)))
 			goto out;
 	}
 	buf_reset(&text);
-	if ((r = junit_build(&m, run, &res, &text)) || (r = write_to(run_dir, "junit.xml", &text, err)))
+	if ((r = junit_build(&m, run, &res, &text)) || (r = write_to(run_dir, RUNDIR_JUNIT, &text, err)))
 		goto out;
 	gate_print_failures(stderr, &res);
 	if (res.n_failed) {

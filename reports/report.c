@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/rundir.h"
 #include "../metrics/official.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
@@ -108,13 +109,13 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 /* The formats `vsrbench report --format` knows, and the file each writes. */
 static const struct {
 	const char *format;
-	const char *file;
+	enum rundir_file file;
 	report_fn fn;
 } writers[] = {
-	{ "json", "report.json", report_json },
-	{ "md", "report.md", report_md },
-	{ "html", "report.html", report_html },
-	{ "junit", "junit.xml", report_junit },
+	{ "json", RUNDIR_REPORT_JSON, report_json },
+	{ "md", RUNDIR_REPORT_MD, report_md },
+	{ "html", RUNDIR_REPORT_HTML, report_html },
+	{ "junit", RUNDIR_JUNIT, report_junit },
 };
 #define N_WRITERS (sizeof(writers) / sizeof(writers[0]))
 
@@ -171,13 +172,11 @@ int reports_write(const char *run_dir, const char *formats, const struct metrics
 		if (!reports_wanted(formats, writers[i].format))
 			continue;
 		buf_reset(&out);
-		buf_reset(&path);
 		if (writers[i].fn(m, run, &out)) {
-			r = err_set(err, VSR_EDATA, "cannot build %s", writers[i].file);
+			r = err_set(err, VSR_EDATA, "cannot build %s", rundir_file_name(writers[i].file));
 			break;
 		}
-		buf_addf(&path, "%s/%s", run_dir, writers[i].file);
-		r = write_file_atomic(path.ptr, out.ptr, out.len, err);
+		r = write_file_atomic(rundir_path(&path, run_dir, writers[i].file), out.ptr, out.len, err);
 	}
 	buf_release(&path);
 	buf_release(&out);

@@ -625,7 +625,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 	cJSON *report = report_json_object(m, run);
-	/* From the tap on the metrics' passes (run_reports_opts); without one, not loaded. */
+	/* From the tap on the metrics' passes (reports_rebuild); without one, not loaded. */
 	struct worst_ctx none, *worst = m->tap_ctx;
 
 	if (!worst) {

@@ -1,0 +1,326 @@
+/*
+ * rundir: the run directory's layout, its lock, run.json and status.json,
+ * and a journal written whole.
+ */
+#include "rundir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../base/util.h"
+
+#define RUNDIR_FLUSH ((size_t)1 << 20)
+#define RUNDIR_JOURNAL_BUF ((size_t)64 << 20)
+
+/* ---- paths --------------------------------------------------------------- */
+
+static const char *const names[] = {
+	[RUNDIR_RUN_JSON] = "run.json",
+	[RUNDIR_STATUS_JSON] = "status.json",
+	[RUNDIR_SAMPLES] = "samples.jsonl",
+	[RUNDIR_LOCK] = ".lock",
+	[RUNDIR_REPORT_JSON] = "report.json",
+	[RUNDIR_REPORT_MD] = "report.md",
+	[RUNDIR_REPORT_HTML] = "report.html",
+	[RUNDIR_JUNIT] = "junit.xml",
+	[RUNDIR_COMPARE_MD] = "compare.md",
+	[RUNDIR_COMPARE_JSON] = "compare.json",
+};
+
+const char *rundir_file_name(enum rundir_file f)
+{
+	return (size_t)f < sizeof(names) / sizeof(names[0]) && names[f] ? names[f] : "?";
+}
+
+const char *rundir_path(struct buf *out, const char *dir, enum rundir_file f)
+{
+	buf_reset(out);
+	buf_addf(out, "%s/%s", dir, rundir_file_name(f));
+	return out->ptr;
+}
+
+/* The time now, UTC: for a file name, or ISO 8601 for run.json. */
+static void stamp_now(char out[32], int iso)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	if (iso)
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		strftime(out, 32, "%Y%m%d-%H%M%S", &tm);
+}
+
+void rundir_default_path(struct buf *out, const char *label)
+{
+	char stamp[32];
+
+	stamp_now(stamp, 0);
+	buf_addf(out, "runs/%s-%s", label, stamp);
+}
+
+void rundir_make_unique(struct buf *out)
+{
+	size_t base = out->len;
+	struct stat st;
+
+	for (int i = 2; !stat(out->ptr, &st) && i < 1000; i++) {
+		buf_setlen(out, base);
+		buf_addf(out, "-%d", i);
+	}
+}
+
+/* ---- the lock -------------------------------------------------------------- */
+
+int rundir_lock(const char *dir, int *fd, char *err)
+{
+	struct buf p = BUF_INIT;
+
+	*fd = open(rundir_path(&p, dir, RUNDIR_LOCK), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	buf_release(&p);
+	if (*fd < 0)
+		return err_set(err, VSR_EUSAGE, "cannot create a lock in %s: %s", dir, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		close(*fd);
+		*fd = -1;
+		return err_set(err, VSR_EUSAGE, "another vsrbench is running in %s", dir);
+	}
+	return 0;
+}
+
+void rundir_unlock(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* ---- run.json and status.json ---------------------------------------------- */
+
+int rundir_read_json(const char *dir, enum rundir_file f, cJSON **out, char *err)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	int r = 0;
+
+	*out = NULL;
+	text.max = RUNDIR_JSON_MAX;
+	rundir_path(&path, dir, f);
+	if (buf_read_file(&text, path.ptr))
+		r = err_set(err, VSR_EDATA, "%s: %s%s", path.ptr, strerror(errno),
+			    f == RUNDIR_STATUS_JSON ? " (an unfinished run: resume it first)" : "");
+	else if (!(*out = cJSON_Parse(text.ptr)))
+		r = err_set(err, VSR_EDATA, "%s: not valid JSON", path.ptr);
+	buf_release(&path);
+	buf_release(&text);
+	return r;
+}
+
+cJSON *rundir_load_run(const char *dir)
+{
+	char err[VSR_ERR_MAX];
+	cJSON *run;
+
+	return rundir_read_json(dir, RUNDIR_RUN_JSON, &run, err) ? NULL : run;
+}
+
+int rundir_write_json(const char *dir, enum rundir_file f, const cJSON *o, char *err)
+{
+	struct buf path = BUF_INIT;
+	char *text = cJSON_Print(o);
+	int r;
+
+	r = write_file_atomic(rundir_path(&path, dir, f), text, strlen(text), err);
+	cJSON_free(text);
+	buf_release(&path);
+	return r;
+}
+
+/* The configuration's hash: what tells one run from another. */
+static void config_hash(const cJSON *cfg, char hex[17])
+{
+	char *canon = cJSON_PrintUnformatted(cfg);
+
+	snprintf(hex, 17, "%016" PRIx64, hash64_str(canon, HASH_SEED));
+	cJSON_free(canon);
+}
+
+static int stamp_and_write(const char *dir, cJSON *cfg, const char *hex, long shard_index,
+			   long shard_count, int argc, char **argv, char *err)
+{
+	char stamp[32];
+	cJSON *cmd = cJSON_CreateArray();
+
+	stamp_now(stamp, 1);
+	cJSON_AddStringToObject(cfg, "config_hash", hex);
+	cJSON_AddStringToObject(cfg, "harness_version", VSR_VERSION);
+	cJSON_AddStringToObject(cfg, "created", stamp);
+	cJSON_AddStringToObject(cfg, "schema", "vsrbench.run/1");
+	if (shard_count > 1) {
+		cJSON *sh = cJSON_AddObjectToObject(cfg, "shard");
+		cJSON_AddNumberToObject(sh, "index", (double)shard_index);
+		cJSON_AddNumberToObject(sh, "count", (double)shard_count);
+	}
+	for (int i = 0; i < argc; i++)
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+	cJSON_AddItemToObject(cfg, "command", cmd);
+	return rundir_write_json(dir, RUNDIR_RUN_JSON, cfg, err);
+}
+
+int rundir_write_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
+		     char **argv, char *err)
+{
+	char hex[17];
+
+	config_hash(cfg, hex);
+	return stamp_and_write(dir, cfg, hex, shard_index, shard_count, argc, argv, err);
+}
+
+/* Is the shard in an existing run.json another one than this run's? */
+static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
+{
+	const cJSON *sh = cJSON_GetObjectItemCaseSensitive(prev, "shard");
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(sh, "index");
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(sh, "count");
+
+	if (!sh)
+		return shard_count > 1;
+	return !cJSON_IsNumber(i) || !cJSON_IsNumber(n) || (long)i->valuedouble != shard_index ||
+	       (long)n->valuedouble != shard_count;
+}
+
+int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
+		       char **argv, char *err)
+{
+	struct buf path = BUF_INIT, old = BUF_INIT;
+	char hex[17];
+	int r = 0;
+
+	config_hash(cfg, hex);
+	rundir_path(&path, dir, RUNDIR_RUN_JSON);
+	old.max = RUNDIR_JSON_MAX;
+	if (!buf_read_file(&old, path.ptr)) {
+		cJSON *prev = cJSON_Parse(old.ptr);
+		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "config_hash"));
+		if (!prev || !h)
+			r = err_set(err, VSR_EDATA, "%s: not a vsrbench run.json", path.ptr);
+		else if (strcmp(h, hex))
+			r = err_set(err, VSR_EUSAGE,
+				    "%s holds a run with a different configuration (model, suites, templates, "
+				    "options or limit differ); resume it with its own options or use another -o",
+				    dir);
+		else if (shard_differs(prev, shard_index, shard_count))
+			r = err_set(err, VSR_EUSAGE, "%s holds another shard; resume it with its own --shard",
+				    dir);
+		cJSON_Delete(prev);
+	} else if (errno != ENOENT) {
+		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path.ptr, strerror(errno));
+	} else {
+		r = stamp_and_write(dir, cfg, hex, shard_index, shard_count, argc, argv, err);
+	}
+	buf_release(&path);
+	buf_release(&old);
+	return r;
+}
+
+int rundir_write_status(const char *dir, const struct rundir_status *st, char *err)
+{
+	cJSON *root = cJSON_CreateObject(), *arr;
+	int r;
+
+	cJSON_AddStringToObject(root, "schema", "vsrbench.status/1");
+	cJSON_AddBoolToObject(root, "complete", st->complete);
+	cJSON_AddNumberToObject(root, "shard_index", (double)st->shard_index);
+	cJSON_AddNumberToObject(root, "shard_count", (double)st->shard_count);
+	arr = cJSON_AddArrayToObject(root, "suites");
+	for (size_t i = 0; i < st->n_suites; i++) {
+		cJSON *s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "name", st->suites[i].name);
+		cJSON_AddNumberToObject(s, "items_total", (double)st->suites[i].items_total);
+		cJSON_AddNumberToObject(s, "items_in_shard", (double)st->suites[i].items_in_shard);
+		cJSON_AddItemToArray(arr, s);
+	}
+	cJSON_AddNumberToObject(root, "tasks_done_now", (double)st->tasks_done_now);
+	cJSON_AddNumberToObject(root, "tasks_done_before", (double)st->tasks_done_before);
+	cJSON_AddNumberToObject(root, "errors_now", (double)st->errors_now);
+	r = rundir_write_json(dir, RUNDIR_STATUS_JSON, root, err);
+	cJSON_Delete(root);
+	return r;
+}
+
+/* ---- a journal written whole ----------------------------------------------- */
+
+int rundir_journal_create(struct rundir_journal *j, const char *dir, char *err)
+{
+	j->out.max = RUNDIR_JOURNAL_BUF;
+	rundir_path(&j->final, dir, RUNDIR_SAMPLES);
+	buf_addf(&j->tmp, "%s.tmp.%ld", j->final.ptr, (long)getpid());
+	j->fd = open(j->tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (j->fd < 0)
+		return err_set(err, VSR_EDATA, "cannot create %s: %s", j->tmp.ptr, strerror(errno));
+	j->made = 1;
+	return 0;
+}
+
+static int write_out(struct rundir_journal *j, char *err)
+{
+	size_t off = 0;
+
+	while (off < j->out.len) {
+		ssize_t w = write(j->fd, j->out.ptr + off, j->out.len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return err_set(err, VSR_EDATA, "cannot write %s: %s", j->tmp.ptr,
+				       w < 0 ? strerror(errno) : "short write");
+		off += (size_t)w;
+	}
+	buf_reset(&j->out);
+	return 0;
+}
+
+int rundir_journal_flush(struct rundir_journal *j, char *err)
+{
+	return j->out.len >= RUNDIR_FLUSH ? write_out(j, err) : 0;
+}
+
+int rundir_journal_finish(struct rundir_journal *j, char *err)
+{
+	int r = write_out(j, err);
+
+	if (!r && fsync(j->fd) < 0 && errno != EINVAL)
+		r = err_set(err, VSR_EDATA, "cannot sync %s: %s", j->tmp.ptr, strerror(errno));
+	if (close(j->fd) < 0 && !r)
+		r = err_set(err, VSR_EDATA, "cannot close %s: %s", j->tmp.ptr, strerror(errno));
+	j->fd = -1;
+	return r;
+}
+
+int rundir_journal_commit(struct rundir_journal *j, char *err)
+{
+	if (rename(j->tmp.ptr, j->final.ptr) < 0)
+		return err_set(err, VSR_EDATA, "cannot rename %s: %s", j->tmp.ptr, strerror(errno));
+	j->made = 0;
+	return 0;
+}
+
+void rundir_journal_release(struct rundir_journal *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+	if (j->made)
+		unlink(j->tmp.ptr);
+	j->made = 0;
+	buf_release(&j->out);
+	buf_release(&j->tmp);
+	buf_release(&j->final);
+}

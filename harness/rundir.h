@@ -1,0 +1,135 @@
+/*
+ * rundir: the run directory, its one owner.
+ *
+ *   RUN_DIR/run.json       the configuration: model, suites and their digests,
+ *                          templates, generation, seed, config_hash
+ *                          (rundir_prepare_run, rundir_write_run, rundir_load_run)
+ *   RUN_DIR/status.json    whether the run went through all its items, per
+ *                          suite counts (rundir_write_status; what merge checks)
+ *   RUN_DIR/samples.jsonl  the journal (journal.h reads and appends it;
+ *                          rundir_journal_* writes a whole one at once)
+ *   RUN_DIR/report.json report.md report.html junit.xml compare.md compare.json
+ *                          the reports (reports/ writes them)
+ *   RUN_DIR/.lock          held (flock) by the one process writing the directory
+ *
+ * Nobody else builds these paths or reads run.json and status.json: they ask
+ * rundir_path for a path and the functions below for the documents.  Every
+ * document is written atomically (write_file_atomic: temporary name, fsync,
+ * rename), so a reader never sees half of one.  Functions that fail fill
+ * err (VSR_ERR_MAX bytes) and return a VSR_E* code.
+ */
+#ifndef VSR_RUNDIR_H
+#define VSR_RUNDIR_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "../base/buf.h"
+
+/* The most bytes of run.json or status.json read: they are small, a bigger one is not ours. */
+#define RUNDIR_JSON_MAX ((size_t)16 << 20)
+
+/* The files of a run directory. */
+enum rundir_file {
+	RUNDIR_RUN_JSON,
+	RUNDIR_STATUS_JSON,
+	RUNDIR_SAMPLES,
+	RUNDIR_LOCK,
+	RUNDIR_REPORT_JSON,
+	RUNDIR_REPORT_MD,
+	RUNDIR_REPORT_HTML,
+	RUNDIR_JUNIT,
+	RUNDIR_COMPARE_MD,
+	RUNDIR_COMPARE_JSON,
+};
+
+/* The file's name in the directory: "run.json", "samples.jsonl" ... (static). */
+const char *rundir_file_name(enum rundir_file f);
+/* Sets out (reset first) to DIR/NAME and returns out->ptr. */
+const char *rundir_path(struct buf *out, const char *dir, enum rundir_file f);
+
+/*
+ * Where a run goes without -o: "runs/LABEL-YYYYmmdd-HHMMSS" (UTC) in out
+ * (appended).  rundir_make_unique then appends "-2", "-3" ... while a file
+ * of that name exists.
+ */
+void rundir_default_path(struct buf *out, const char *label);
+void rundir_make_unique(struct buf *out);
+
+/*
+ * Takes DIR/.lock (flock, not blocking): one writer per directory.  *fd is
+ * the lock, released by rundir_unlock (or when the process ends); -1 on
+ * failure.  VSR_EUSAGE when another process holds it or it cannot be made.
+ */
+int rundir_lock(const char *dir, int *fd, char *err);
+/* Releases a lock rundir_lock took; nothing when *fd is -1.  Sets *fd to -1. */
+void rundir_unlock(int *fd);
+
+/*
+ * Reads and parses DIR/run.json or DIR/status.json (at most RUNDIR_JSON_MAX
+ * bytes) into *out (caller frees with cJSON_Delete).  VSR_EDATA when the
+ * file cannot be read ("PATH: REASON"; for status.json the reason adds that
+ * the run did not finish) or is not valid JSON ("PATH: not valid JSON").
+ */
+int rundir_read_json(const char *dir, enum rundir_file f, cJSON **out, char *err);
+/* run.json parsed, or NULL when the directory has none or it is not JSON (caller frees). */
+cJSON *rundir_load_run(const char *dir);
+/* Writes o (borrowed), indented, to DIR/run.json or DIR/status.json atomically. */
+int rundir_write_json(const char *dir, enum rundir_file f, const cJSON *o, char *err);
+
+/*
+ * run.json for a run's configuration cfg (borrowed; the fields that stay the
+ * same when the run is resumed).  rundir_write_run adds to cfg: config_hash
+ * (a hash of cfg as given), harness_version, created, schema, the shard when
+ * shard_count > 1 and the command line argv[0..argc), and writes it.
+ * rundir_prepare_run does that in a directory without run.json; in one with
+ * it, it checks instead that the existing run.json has the same config_hash
+ * and shard (VSR_EUSAGE naming the directory when not, VSR_EDATA when it is
+ * not a vsrbench run.json), and leaves cfg as it was.
+ */
+int rundir_write_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
+		     char **argv, char *err);
+int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
+		       char **argv, char *err);
+
+/* status.json: how far a run went, per suite (borrowed by rundir_write_status). */
+struct rundir_suite_count {
+	const char *name;
+	size_t items_total;    /* items the suite has (after -n) */
+	size_t items_in_shard; /* of them, this shard's */
+};
+struct rundir_status {
+	int complete; /* went through every item (not interrupted) */
+	long shard_index, shard_count;
+	const struct rundir_suite_count *suites;
+	size_t n_suites;
+	size_t tasks_done_now, tasks_done_before, errors_now;
+};
+int rundir_write_status(const char *dir, const struct rundir_status *st, char *err);
+
+/*
+ * A journal written whole (score): the caller formats complete lines into
+ * j->out and calls rundir_journal_flush after each, which writes them to
+ * DIR/samples.jsonl.tmp.PID in big pieces; rundir_journal_finish writes the
+ * rest, fsyncs and closes it; rundir_journal_commit renames it to
+ * DIR/samples.jsonl.  Until then no journal is under the final name.
+ * rundir_journal_release closes and removes a temporary file that was not
+ * committed and frees the rest: call it in every case, also after a failure.
+ * j starts as RUNDIR_JOURNAL_INIT.
+ */
+struct rundir_journal {
+	struct buf out;  /* complete lines not written yet (at most 64 MiB) */
+	int fd;          /* -1 once closed */
+	int made;        /* the temporary file exists */
+	struct buf tmp, final;
+};
+#define RUNDIR_JOURNAL_INIT { BUF_INIT, -1, 0, BUF_INIT, BUF_INIT }
+/* Creates the temporary file; the directory must exist.  VSR_EDATA when it cannot. */
+int rundir_journal_create(struct rundir_journal *j, const char *dir, char *err);
+/* Writes j->out to the file once it holds 1 MiB or more.  VSR_EDATA when it cannot. */
+int rundir_journal_flush(struct rundir_journal *j, char *err);
+int rundir_journal_finish(struct rundir_journal *j, char *err);
+int rundir_journal_commit(struct rundir_journal *j, char *err);
+void rundir_journal_release(struct rundir_journal *j);
+
+#endif
