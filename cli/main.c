@@ -13,6 +13,7 @@
 
 #include "../include/vsrbench_adapter.h"
 #include "cmd.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 static const struct {
@@ -72,6 +73,14 @@ int main(int argc, char **argv)
 			r = commands[i].fn(argc - 1, argv + 1);
 			goto out;
 		}
+	{
+		const char *near = suggest_nearest_field(argv[1], commands, N_COMMANDS, sizeof(commands[0]));
+		if (near) {
+			vsr_error("unknown command '%s'; did you mean '%s'? (see 'vsrbench --help')", argv[1],
+				  near);
+			goto out;
+		}
+	}
 	vsr_error("unknown command '%s'", argv[1]);
 	usage(stderr);
 out:
