@@ -75,8 +75,18 @@ static void test_binomial_tails(void **state)
 	assert_true(binom_cdf(9, 10, 1.0) == 0.0);
 	assert_true(binom_sf(0, 10, 0.3) == 1.0);
 	assert_true(binom_sf(11, 10, 0.3) == 0.0);
-	/* A far tail neither underflows to garbage nor exceeds 1. */
-	assert_true(mcnemar_exact_p(0, 2000) > 0.0 || mcnemar_exact_p(0, 2000) == 0.0);
+	/* A small table by hand: b = 1, c = 4 is 2 P(X <= 1 | 5, 1/2) = 2 (1 + 5) / 32. */
+	close_rel(mcnemar_exact_p(1, 4), 0.375, 1e-12);
+	/*
+	 * Far tails, summed in logs: 2 P(X = 0 | 1000, 1/2) = 2^-999 and
+	 * 2 P(X <= 1 | 1001, 1/2) = 2 (1 + 1001) / 2^1001 = 501 * 2^-999 are
+	 * normal doubles and come out exact to 1e-9; 2^-1999 is below the
+	 * smallest subnormal (2^-1074), so its nearest double is 0.
+	 */
+	close_rel(mcnemar_exact_p(0, 1000), ldexp(1.0, -999), 1e-9);
+	close_rel(mcnemar_exact_p(1000, 0), ldexp(1.0, -999), 1e-9);
+	close_rel(mcnemar_exact_p(1, 1000), 501.0 * ldexp(1.0, -999), 1e-9);
+	assert_true(mcnemar_exact_p(0, 2000) == 0.0);
 	assert_true(mcnemar_exact_p(1000, 1000) == 1.0);
 }
 
