@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../metrics/official.h"
+#include "official_render.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
 
@@ -24,6 +24,11 @@ int report_json_out(cJSON *root, struct buf *out)
 double ratio(size_t k, size_t n)
 {
 	return n ? (double)k / (double)n : 0.0;
+}
+
+double json_round6(double x)
+{
+	return round(x * 1e6) / 1e6;
 }
 
 int groups_spread(const struct groups *gs, struct spread *sp)

@@ -70,5 +70,7 @@ int report_json_out(cJSON *root, struct buf *out);
 
 /* Shared by writers: ratio or 0 for an empty denominator. */
 double ratio(size_t k, size_t n);
+/* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */
+double json_round6(double x);
 
 #endif
