@@ -77,7 +77,7 @@ int cmd_compare(int argc, char **argv)
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	const char *md_file = NULL, *json_file = NULL, *junit_file = NULL;
 	char err[VSR_ERR_MAX] = "";
-	cJSON *run = NULL, *report = NULL;
+	cJSON *run = NULL;
 	long reps = COMPARE_REPS_DEFAULT, seed = 1;
 	int c, quiet = 0, r = 0, have_cmp = 0, have_m = 0;
 
@@ -160,8 +160,7 @@ int cmd_compare(int argc, char **argv)
 	if (!buf_read_file(&text, path.ptr))
 		run = cJSON_Parse(text.ptr);
 	text.max = 0;
-	report = report_json_object(&m, run);
-	gate_evaluate(&g, &cmp, &m, report, &res);
+	gate_evaluate(&g, &cmp, &m, &res);
 
 	buf_reset(&text);
 	comparison_md(&cmp, &res, &text);
@@ -191,7 +190,6 @@ out:
 		comparison_release(&cmp);
 	if (have_m)
 		metrics_release(&m);
-	cJSON_Delete(report);
 	cJSON_Delete(run);
 	buf_release(&path);
 	buf_release(&text);

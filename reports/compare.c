@@ -663,52 +663,42 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 	check_set(res, ck, failed, &name, &line);
 }
 
-static const cJSON *json_path(const cJSON *o, const char *a, const char *b, const char *c)
+static void lang_check(struct gate_result *res, const struct gate_opts *g,
+		       const struct suite_metrics *sm)
 {
-	o = cJSON_GetObjectItemCaseSensitive(o, a);
-	o = cJSON_GetObjectItemCaseSensitive(o, b);
-	return cJSON_GetObjectItemCaseSensitive(o, c);
-}
-
-static void lang_check(struct gate_result *res, const struct gate_opts *g, const char *suite,
-		       const cJSON *report)
-{
-	struct gate_check *ck = check_add(res, suite, "max-language-sensitivity");
+	struct gate_check *ck = check_add(res, sm->name, "max-language-sensitivity");
 	struct buf name = BUF_INIT, line = BUF_INIT;
-	const cJSON *sens = json_path(report, "suites", suite, "sensitivity");
-	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(sens, "language");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(lang, "value");
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(lang, "n");
+	const struct sens_value *lang = &sm->sens.fig[SENS_LANGUAGE];
 	int failed;
 
 	buf_addf(&name, "language sensitivity <= %.1f%%", 100 * g->max_lang);
-	if (!cJSON_IsNumber(v) || !cJSON_IsNumber(n) || n->valuedouble < 1) {
+	if (!lang->present || lang->n < 1) {
 		failed = 1;
 		buf_addf(&line,
 			 "%s: the run has no language-sensitivity figure (it was not run with "
 			 "-p instr, format or converse), so the ceiling %.1f%% cannot be checked",
-			 suite, 100 * g->max_lang);
+			 sm->name, 100 * g->max_lang);
 	} else {
-		const cJSON *lo = cJSON_GetObjectItemCaseSensitive(lang, "ci_low");
-		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(lang, "ci_high");
-		double val = v->valuedouble, nn = n->valuedouble;
-		size_t nk = (size_t)nn, kk = (size_t)llround(val * nn);
-		failed = val > g->max_lang;
-		buf_addf(&line, "%s: language sensitivity %.1f%%", suite, 100 * val);
-		if (cJSON_IsNumber(lo) && cJSON_IsNumber(hi))
-			buf_addf(&line, " [%.1f, %.1f]", 100 * lo->valuedouble, 100 * hi->valuedouble);
-		buf_addf(&line, " (n = %zu) is %s the ceiling %.1f%%", nk,
+		/* The binomial test counts whole items: the figure sums each item's share
+		 * of changed pairs, so its numerator is rounded to the nearest item. */
+		size_t n = lang->n, k = (size_t)llround(lang->num);
+		failed = lang->value > g->max_lang;
+		buf_addf(&line, "%s: language sensitivity %.1f%%", sm->name, 100 * lang->value);
+		if (isfinite(lang->ci_low) && isfinite(lang->ci_high))
+			buf_addf(&line, " [%.1f, %.1f]", 100 * lang->ci_low, 100 * lang->ci_high);
+		buf_addf(&line, " (n = %zu) is %s the ceiling %.1f%%", n,
 			 failed ? "above" : "at or below", 100 * g->max_lang);
 		/* How surprising this many changed answers would be at the ceiling. */
 		if (failed)
 			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
-				 100 * (val - g->max_lang), binom_sf(kk > nk ? nk : kk, nk, g->max_lang));
+				 100 * (lang->value - g->max_lang),
+				 binom_sf(k > n ? n : k, n, g->max_lang));
 	}
 	check_set(res, ck, failed, &name, &line);
 }
 
 void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
-		   const struct metrics *cand, const cJSON *report, struct gate_result *res)
+		   const struct metrics *cand, struct gate_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	if (g->has_max_drop && cmp) {
@@ -723,7 +713,7 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		floor_check(res, &g->floors[i], cand);
 	if (g->has_max_lang) {
 		for (size_t i = 0; i < cand->n_suites; i++)
-			lang_check(res, g, cand->suites[i].name, report);
+			lang_check(res, g, &cand->suites[i]);
 		if (!cand->n_suites) {
 			struct gate_check *ck = check_add(res, "all suites", "max-language-sensitivity");
 			struct buf name = BUF_INIT, line = BUF_INIT;
@@ -1088,17 +1078,6 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 
 /* ---- run --baseline ------------------------------------------------------ */
 
-cJSON *report_json_object(const struct metrics *m, const cJSON *run)
-{
-	struct buf b = BUF_INIT;
-	cJSON *o = NULL;
-
-	if (!report_json(m, run, &b))
-		o = cJSON_Parse(b.ptr);
-	buf_release(&b);
-	return o;
-}
-
 static int write_to(const char *dir, const char *file, const struct buf *b, char *err)
 {
 	struct buf path = BUF_INIT;
@@ -1116,7 +1095,7 @@ int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err)
 	struct gate_result res = { 0 };
 	struct metrics m;
 	struct buf path = BUF_INIT, text = BUF_INIT;
-	cJSON *run = NULL, *report = NULL;
+	cJSON *run = NULL;
 	int r, have_cmp = 0;
 
 	buf_addf(&path, "%s/samples.jsonl", run_dir);
@@ -1128,13 +1107,12 @@ int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err)
 	text.max = 16u << 20;
 	if (!buf_read_file(&text, path.ptr))
 		run = cJSON_Parse(text.ptr);
-	report = report_json_object(&m, run);
 	if (g->baseline) {
 		if ((r = comparison_load(&cmp, g->baseline, run_dir, 0, 1, err)))
 			goto out;
 		have_cmp = 1;
 	}
-	gate_evaluate(g, have_cmp ? &cmp : NULL, &m, report, &res);
+	gate_evaluate(g, have_cmp ? &cmp : NULL, &m, &res);
 	if (have_cmp) {
 		buf_reset(&text);
 		comparison_md(&cmp, &res, &text);
@@ -1159,7 +1137,6 @@ out:
 	gate_result_release(&res);
 	if (have_cmp)
 		comparison_release(&cmp);
-	cJSON_Delete(report);
 	cJSON_Delete(run);
 	metrics_release(&m);
 out_nometrics:

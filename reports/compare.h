@@ -147,11 +147,11 @@ struct gate_result {
 
 /*
  * Evaluates the checks g asks for.  cmp (may be NULL when no --max-drop) is
- * the comparison with the baseline; cand the candidate's metrics; report its
- * report.json object (report_json output: per-suite "sensitivity").
+ * the comparison with the baseline; cand the candidate's metrics (accuracy
+ * floors and the language sensitivity are read from it).
  */
 void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
-		   const struct metrics *cand, const cJSON *report, struct gate_result *res);
+		   const struct metrics *cand, struct gate_result *res);
 void gate_result_release(struct gate_result *res);
 /* One line per failing check on fp, "gate failed: ..." */
 void gate_print_failures(FILE *fp, const struct gate_result *res);
@@ -177,8 +177,5 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct gate_res
  * are printed) when a check failed; VSR_EDATA when a run cannot be read.
  */
 int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err);
-
-/* report.json of the metrics, parsed (for the sensitivity figures); NULL on failure. */
-cJSON *report_json_object(const struct metrics *m, const cJSON *run);
 
 #endif

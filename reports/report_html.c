@@ -5,9 +5,9 @@
  * Content-Security-Policy that forbids every fetch but data: images backs
  * the escaping up.
  *
- * Built from the metrics, the report.json object (for the diagnosis figures
- * under "sensitivity", when the run measured them) and two more passes over
- * the journal for the items wrong most often.  Every string that comes from
+ * Built from the metrics: accuracies and the sensitivity figures (when the
+ * run measured them); the items wrong most often come from a tap on the
+ * metrics' passes over the journal.  Every string that comes from
  * a dataset, a model or the command line goes through buf_add_xml_str.
  */
 #include <math.h>
@@ -21,7 +21,6 @@
 #include "../metrics/stats.h"
 #include "../base/util.h"
 #include "../base/mime.h"
-#include "compare.h"
 #include "report.h"
 
 #define WORST_ITEMS 25
@@ -186,50 +185,48 @@ static void card(struct buf *out, const char *name, const struct acc *a)
 
 /* ---- sensitivity (the diagnosis issue's figures, when present) ---------- */
 
-static int prop_of(const cJSON *o, struct bar *b, const char *name)
+static double unit_clamp(double x)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
-	const cJSON *lo = cJSON_GetObjectItemCaseSensitive(o, "ci_low");
-	const cJSON *hi = cJSON_GetObjectItemCaseSensitive(o, "ci_high");
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "n");
+	return fmin(1, fmax(0, x));
+}
 
-	if (!cJSON_IsNumber(v))
+static int prop_of(const struct sens_value *f, struct bar *b, const char *name)
+{
+	if (!f->present)
 		return 0;
 	b->name = name;
-	b->v = fmin(1, fmax(0, v->valuedouble));
-	b->lo = cJSON_IsNumber(lo) ? fmin(1, fmax(0, lo->valuedouble)) : b->v;
-	b->hi = cJSON_IsNumber(hi) ? fmin(1, fmax(0, hi->valuedouble)) : b->v;
-	b->n = cJSON_IsNumber(n) && n->valuedouble >= 0 ? (size_t)n->valuedouble : 0;
+	b->v = unit_clamp(f->value);
+	/* An interval no resample could measure is NaN: the bar then has no whisker. */
+	b->lo = isfinite(f->ci_low) ? unit_clamp(f->ci_low) : b->v;
+	b->hi = isfinite(f->ci_high) ? unit_clamp(f->ci_high) : b->v;
+	b->n = f->n;
 	return 1;
 }
 
-static void sensitivity(struct buf *out, const cJSON *report, const char *suite)
+static void sensitivity(struct buf *out, const struct sens_result *sr)
 {
 	static const struct {
-		const char *key, *name, *what;
+		enum sens_figure fig;
+		const char *name, *what;
 	} figs[] = {
-		{ "language", "language sensitivity",
+		{ SENS_LANGUAGE, "language sensitivity",
 		  "items whose answer changes when only the wording changes (lower is better)" },
-		{ "consistency", "consistency", "items answered right under every wording" },
-		{ "visual_flip", "flips when mirrored",
+		{ SENS_CONSISTENCY, "consistency", "items answered right under every wording" },
+		{ SENS_FLIP, "flips when mirrored",
 		  "left/right items whose answer flips, as it should, when the image is mirrored" },
-		{ "visual_keep", "keeps when mirrored",
+		{ SENS_KEEP, "keeps when mirrored",
 		  "other items whose answer stays, as it should, when the image is mirrored" },
 	};
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(report, "suites"),
-						 suite),
-		"sensitivity");
-	const cJSON *gap = cJSON_GetObjectItemCaseSensitive(s, "blind_gap");
+	const struct sens_value *gap = &sr->fig[SENS_BLIND_GAP];
 	struct bar bars[4];
 	const char *what[4];
 	size_t n = 0;
 
 	buf_adds(out, "<div class=\"figure sens\"><h3>Sensitivity</h3>\n");
-	for (size_t i = 0; s && i < sizeof(figs) / sizeof(figs[0]); i++)
-		if (prop_of(cJSON_GetObjectItemCaseSensitive(s, figs[i].key), &bars[n], figs[i].name))
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		if (prop_of(&sr->fig[figs[i].fig], &bars[n], figs[i].name))
 			what[n++] = figs[i].what;
-	if (!n && !cJSON_IsObject(gap)) {
+	if (!n && !gap->present) {
 		buf_adds(out, "<p class=\"note\">Not measured in this run. Language sensitivity needs "
 			      "<code>-p instr</code>, <code>format</code> or <code>converse</code>; visual "
 			      "sensitivity <code>-p hflip</code>; the blind gap <code>-p blind</code>.</p>\n"
@@ -243,19 +240,14 @@ static void sensitivity(struct buf *out, const cJSON *report, const char *suite)
 			buf_addf(out, "<li><b>%s</b>: %s</li>", bars[i].name, what[i]);
 		buf_adds(out, "</ul>\n");
 	}
-	if (cJSON_IsObject(gap)) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(gap, "value");
-		const cJSON *lo = cJSON_GetObjectItemCaseSensitive(gap, "ci_low");
-		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(gap, "ci_high");
-		if (cJSON_IsNumber(v)) {
-			buf_addf(out, "<p>Blind gap (accuracy with the image minus without it): "
-				      "<b>%+.1f points</b>",
-				 100 * v->valuedouble);
-			if (cJSON_IsNumber(lo) && cJSON_IsNumber(hi))
-				buf_addf(out, " <span class=\"ci\">[%+.1f, %+.1f]</span>",
-					 100 * lo->valuedouble, 100 * hi->valuedouble);
-			buf_adds(out, ".</p>\n");
-		}
+	if (gap->present) {
+		buf_addf(out, "<p>Blind gap (accuracy with the image minus without it): "
+			      "<b>%+.1f points</b>",
+			 100 * gap->value);
+		if (isfinite(gap->ci_low) && isfinite(gap->ci_high))
+			buf_addf(out, " <span class=\"ci\">[%+.1f, %+.1f]</span>", 100 * gap->ci_low,
+				 100 * gap->ci_high);
+		buf_adds(out, ".</p>\n");
 	}
 	buf_adds(out, "</div>\n");
 }
@@ -624,7 +616,6 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
-	cJSON *report = report_json_object(m, run);
 	/* From the tap on the metrics' passes (run_reports_opts); without one, not loaded. */
 	struct worst_ctx none, *worst = m->tap_ctx;
 
@@ -687,7 +678,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 			buf_addf(out, "): <b>spread %.1f points</b>, standard deviation %.1f points.</p>\n",
 				 100 * (sp.best - sp.worst), 100 * sp.sd);
 		}
-		sensitivity(out, report, sm->name);
+		sensitivity(out, &sm->sens);
 		buf_adds(out, "<p class=\"note\">Whiskers: 95% intervals (Wilson for accuracies, a "
 			      "bootstrap over images for the sensitivity figures); dashed line: chance "
 			      "for yes/no questions.</p></section>\n");
@@ -697,6 +688,5 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_adds(out, "<footer>Rebuilt from <code>samples.jsonl</code> by <code>vsrbench report "
 		      "RUN_DIR</code>; the journal is the single source of truth.</footer>\n"
 		      "</main>\n</body>\n</html>\n");
-	cJSON_Delete(report);
 	return out->capped ? VSR_EDATA : 0;
 }

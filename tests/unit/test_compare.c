@@ -294,8 +294,9 @@ static void make_pair(const char *base, const char *cand, int worse)
 	fclose(fc);
 }
 
+/* lang: the candidate's language figure for suite s (NULL: none measured, as in these journals). */
 static int gate(const char *base, const char *cand, const struct gate_opts *g,
-		const cJSON *report, struct gate_result *res)
+		const struct sens_value *lang, struct gate_result *res)
 {
 	struct comparison c;
 	struct metrics m;
@@ -306,7 +307,11 @@ static int gate(const char *base, const char *cand, const struct gate_opts *g,
 	assert_int_equal(comparison_load(&c, a, b, 200, 1, err), 0);
 	snprintf(j, sizeof(j), "%s/samples.jsonl", b);
 	assert_int_equal(metrics_from_journal(j, &m, err), 0);
-	gate_evaluate(g, &c, &m, report, res);
+	if (lang) {
+		assert_string_equal(m.suites[0].name, "s");
+		m.suites[0].sens.fig[SENS_LANGUAGE] = *lang;
+	}
+	gate_evaluate(g, &c, &m, res);
 	comparison_release(&c);
 	metrics_release(&m);
 	return (int)res->n_failed;
@@ -353,8 +358,8 @@ static void test_gate_floor_and_sensitivity(void **state)
 {
 	struct gate_opts g;
 	struct gate_result res;
+	struct sens_value lang;
 	char err[VSR_ERR_MAX];
-	cJSON *report;
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
@@ -375,29 +380,59 @@ static void test_gate_floor_and_sensitivity(void **state)
 	assert_non_null(strstr(res.c[2].line, "nosuch"));
 	gate_result_release(&res);
 
-	/* No sensitivity in the report: the ceiling fails, saying why. */
+	/* No sensitivity measured: the ceiling fails, saying why. */
 	memset(&g, 0, sizeof(g));
 	assert_int_equal(gate_opts_set(&g, "max-language-sensitivity", "0.2", err), 0);
-	report = cJSON_Parse("{\"suites\":{\"s\":{\"accuracy\":{}}}}");
-	assert_int_equal(gate("b40", "c12", &g, report, &res), 1);
+	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 1);
 	assert_non_null(strstr(res.c[0].line, "no language-sensitivity figure"));
 	assert_non_null(strstr(res.c[0].line, "-p instr"));
 	gate_result_release(&res);
-	cJSON_Delete(report);
 
 	/* 30% of 100 over a 20% ceiling: p = P(X >= 30 | 100, 0.2) = 0.011. */
-	report = cJSON_Parse("{\"suites\":{\"s\":{\"sensitivity\":{\"language\":{\"value\":0.3,"
-			     "\"ci_low\":0.21,\"ci_high\":0.39,\"n\":100}}}}}");
-	assert_int_equal(gate("b40", "c12", &g, report, &res), 1);
+	lang = (struct sens_value){ .present = 1, .value = 0.3, .ci_low = 0.21, .ci_high = 0.39,
+				    .n = 100, .num = 30 };
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "language sensitivity 30.0% [21.0, 39.0] (n = 100)"));
 	assert_non_null(strstr(res.c[0].line, "above the ceiling 20.0% by 10.0 points"));
 	assert_non_null(strstr(res.c[0].line, "p = 0.011"));
 	gate_result_release(&res);
-	cJSON_Delete(report);
-	report = cJSON_Parse("{\"suites\":{\"s\":{\"sensitivity\":{\"language\":{\"value\":0.1,"
-			     "\"ci_low\":0.05,\"ci_high\":0.18,\"n\":100}}}}}");
-	assert_int_equal(gate("b40", "c12", &g, report, &res), 0);
+	lang = (struct sens_value){ .present = 1, .value = 0.1, .ci_low = 0.05, .ci_high = 0.18,
+				    .n = 100, .num = 10 };
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 0);
 	gate_result_release(&res);
-	cJSON_Delete(report);
+}
+
+/*
+ * The language check reads the figure itself, not report.json's 6-decimal
+ * rounding of it: 0.2000004 is above a 0.2 ceiling (rounded, it was 0.2 and
+ * passed).  The binomial test takes its count from the figure's numerator,
+ * 200000.4 item-shares of 1000000 items: 200000 items, the mean at the
+ * ceiling, so P(X >= 200000 | 1000000, 0.2) is one half plus half the
+ * point mass there, 1 / sqrt(2 pi 160000) / 2 = 0.0005: "0.5".  An interval
+ * no resample could measure (NaN) is left out of the line.
+ */
+static void test_gate_language_unrounded(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	struct sens_value lang = { .present = 1, .value = 0.2000004, .ci_low = NAN, .ci_high = 0.25,
+				   .n = 1000000, .num = 200000.4 };
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	make_pair("b40", "c12", 12);
+	assert_int_equal(gate_opts_set(&g, "max-language-sensitivity", "0.2", err), 0);
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 1);
+	assert_true(res.c[0].failed);
+	assert_non_null(strstr(res.c[0].line, "language sensitivity 20.0% (n = 1000000) is above"));
+	assert_non_null(strstr(res.c[0].line, "by 0.0 points; one-sided binomial p = 0.5"));
+	gate_result_release(&res);
+	/* At the ceiling exactly, it passes. */
+	lang.value = 0.2;
+	lang.num = 200000;
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 0);
+	gate_result_release(&res);
 }
 
 /*
@@ -521,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_matching),
 		cmocka_unit_test(test_gate_drop),
 		cmocka_unit_test(test_gate_floor_and_sensitivity),
+		cmocka_unit_test(test_gate_language_unrounded),
 		cmocka_unit_test(test_gate_suites_in_one_run),
 		cmocka_unit_test(test_gate_options),
 		cmocka_unit_test(test_junit_counts),
