@@ -650,7 +650,7 @@ static int load_run_json(const char *dir, cJSON **out)
 
 int run_reports(const char *dir, const char *formats, int summary, char *err)
 {
-	struct metrics_opts mo = { 1000, 1, NULL };
+	struct metrics_opts mo = METRICS_OPTS_INIT;
 
 	return run_reports_opts(dir, formats, summary, &mo, err);
 }
@@ -664,24 +664,15 @@ int run_reports_opts(const char *dir, const char *formats, int summary,
 	int r;
 
 	struct metrics_opts o = *mo;
-	struct journal_tap tap;
-	struct worst_ctx *worst = NULL;
 
 	if ((r = reports_check(formats, err)))
 		return r;
-	if (reports_wanted(formats, "html")) {
-		worst = html_tap_new(&tap);
-		o.tap = &tap;
-	}
+	reports_metrics_opts(formats, &o);
 	buf_addf(&path, "%s/samples.jsonl", dir);
 	r = metrics_from_journal_opts(path.ptr, &o, &m, err);
 	buf_release(&path);
-	if (r) {
-		html_tap_free(worst);
+	if (r)
 		return r;
-	}
-	if (worst)
-		html_tap_done(worst);
 	load_run_json(dir, &run);
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary)
@@ -690,7 +681,6 @@ int run_reports_opts(const char *dir, const char *formats, int summary,
 		vsr_warn("%s/samples.jsonl ends in a torn line (a crash); it was ignored", dir);
 	cJSON_Delete(run);
 	metrics_release(&m);
-	html_tap_free(worst);
 	return r;
 }
 

@@ -140,6 +140,11 @@ int reports_wanted(const char *formats, const char *name)
 	return 0;
 }
 
+void reports_metrics_opts(const char *formats, struct metrics_opts *o)
+{
+	o->worst_items = reports_wanted(formats, "html");
+}
+
 int reports_check(const char *formats, char *err)
 {
 	const char *p = formats;

@@ -47,7 +47,7 @@ static void line(struct buf *b, const char *item, const char *image, const char 
 static void metrics_of(const char *text, struct metrics *m)
 {
 	FILE *fp = fopen(path, "w");
-	struct metrics_opts o = { 200, 7, NULL };
+	struct metrics_opts o = { .resamples = 200, .seed = 7 };
 	char err[VSR_ERR_MAX];
 
 	fputs(text, fp);
