@@ -502,6 +502,94 @@ static void test_gate_options(void **state)
 	assert_int_equal(gate_opts_check(&g, 1, err), VSR_EDATA);
 }
 
+/* The option table: by getopt_long's value and by name, one parser. */
+static void test_gate_option_table(void **state)
+{
+	static const struct option table[] = { GATE_LONGOPT_BASELINE, GATE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct gate_opts g;
+	char err[VSR_ERR_MAX];
+	size_t n = 0;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	for (; table[n].name; n++)
+		assert_int_equal(table[n].has_arg, required_argument);
+	assert_int_equal(n, 5);
+	assert_string_equal(table[0].name, "baseline");
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_DROP, "2.5", err), 0);
+	assert_true(g.has_max_drop && g.max_drop == 2.5);
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MIN_ACCURACY, "synth=0.25", err), 0);
+	assert_string_equal(g.floors[0].suite, "synth");
+	assert_true(g.floors[0].min == 0.25);
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_LANG, "0.3", err), 0);
+	assert_int_equal(gate_opts_set(&g, "alpha", "0.1", err), 0);
+	assert_true(g.alpha == 0.1);
+	assert_int_equal(gate_opts_set(&g, "baseline", "/x", err), 0);
+	assert_string_equal(g.baseline, "/x");
+	assert_int_equal(gate_opts_set(&g, "max-dro", "1", err), VSR_EUSAGE);
+	assert_non_null(strstr(err, "unknown gate option 'max-dro'"));
+	assert_int_equal(gate_opts_getopt(&g, 'q', "1", err), VSR_EUSAGE);
+}
+
+static int file_has(const char *file, const char *want)
+{
+	struct buf b = BUF_INIT;
+	int r;
+
+	r = !buf_read_file(&b, file) && strstr(b.ptr, want);
+	buf_release(&b);
+	return r;
+}
+
+/* The driver: compares, evaluates, writes the files asked for, says how it went. */
+static void test_gate_run(void **state)
+{
+	struct gate_opts g;
+	struct gate_run_opts o;
+	char err[VSR_ERR_MAX], a[256], b[256], md[300], js[300], ju[300];
+
+	(void)state;
+	make_pair("b40", "c12", 12);
+	path_of(a, sizeof(a), "b40");
+	path_of(b, sizeof(b), "c12");
+	snprintf(md, sizeof(md), "%s/out.md", dir);
+	snprintf(js, sizeof(js), "%s/out.json", dir);
+	snprintf(ju, sizeof(ju), "%s/out.xml", dir);
+	memset(&g, 0, sizeof(g));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(gate_opts_set(&g, "max-drop", "5", err), 0);
+	o.base_dir = a;
+	o.cand_dir = b;
+	o.reps = 100;
+	o.seed = 1;
+	o.md_file = md;
+	o.json_file = js;
+	o.junit_file = ju;
+	strcpy(err, "not cleared");
+	assert_int_equal(gate_run(&g, &o, err), VSR_EGATE);
+	assert_string_equal(err, "");
+	assert_true(file_has(md, "**Gate: failed** (1 of 1 check)"));
+	assert_true(file_has(js, "\"passed\":\tfalse"));
+	assert_true(file_has(ju, "<failure type=\"max-drop\""));
+
+	/* Without a baseline: the floors alone, no comparison written. */
+	unlink(md);
+	unlink(js);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "0.5", err), 0);
+	o.base_dir = NULL;
+	assert_int_equal(gate_run(&g, &o, err), 0);
+	assert_int_equal(access(md, F_OK), -1);
+	assert_int_equal(access(js, F_OK), -1);
+	assert_true(file_has(ju, "name=\"accuracy &gt;= 50.0%\""));
+
+	/* A baseline that is not there is bad data, named. */
+	path_of(a, sizeof(a), "missing");
+	o.base_dir = a;
+	assert_int_equal(gate_run(&g, &o, err), VSR_EDATA);
+	assert_non_null(strstr(err, "missing"));
+}
+
 static void test_junit_counts(void **state)
 {
 	struct gate_opts g;
@@ -559,6 +647,8 @@ int main(void)
 		cmocka_unit_test(test_gate_language_unrounded),
 		cmocka_unit_test(test_gate_suites_in_one_run),
 		cmocka_unit_test(test_gate_options),
+		cmocka_unit_test(test_gate_option_table),
+		cmocka_unit_test(test_gate_run),
 		cmocka_unit_test(test_junit_counts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
