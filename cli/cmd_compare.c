@@ -7,10 +7,8 @@
 #include <string.h>
 
 #include "../reports/compare.h"
-#include "../reports/report.h"
 #include "cmd.h"
 #include "../base/util.h"
-#include "../harness/rundir.h"
 
 static void compare_usage(FILE *fp)
 {
@@ -44,24 +42,11 @@ static void compare_usage(FILE *fp)
 		COMPARE_REPS_DEFAULT);
 }
 
-static int write_out(const char *path, const struct buf *b, char *err)
-{
-	if (!strcmp(path, "-")) {
-		fwrite(b->ptr, 1, b->len, stdout);
-		return 0;
-	}
-	return write_file_atomic(path, b->ptr, b->len, err);
-}
-
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_MAXDROP = 256, O_ALPHA, O_MINACC, O_MAXLANG, O_MD, O_JSON, O_JUNIT, O_REPS,
-	       O_SEED };
+	enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED };
 	static const struct option longopts[] = {
-		{ "max-drop", required_argument, NULL, O_MAXDROP },
-		{ "alpha", required_argument, NULL, O_ALPHA },
-		{ "min-accuracy", required_argument, NULL, O_MINACC },
-		{ "max-language-sensitivity", required_argument, NULL, O_MAXLANG },
+		GATE_LONGOPTS,
 		{ "markdown", required_argument, NULL, O_MD },
 		{ "json", required_argument, NULL, O_JSON },
 		{ "junit", required_argument, NULL, O_JUNIT },
@@ -72,37 +57,34 @@ int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gate_opts g;
-	struct comparison cmp;
-	struct gate_result res = { 0 };
-	struct metrics m;
-	struct buf path = BUF_INIT, text = BUF_INIT;
-	const char *md_file = NULL, *json_file = NULL, *junit_file = NULL;
+	struct gate_run_opts o;
 	char err[VSR_ERR_MAX] = "";
-	cJSON *run = NULL, *report = NULL;
 	long reps = COMPARE_REPS_DEFAULT, seed = 1;
-	int c, quiet = 0, r = 0, have_cmp = 0, have_m = 0;
+	int c, r = 0;
 
 	memset(&g, 0, sizeof(g));
+	memset(&o, 0, sizeof(o));
+	o.md_stdout = 1;
+	o.warn = 1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_MAXDROP:
-		case O_ALPHA:
-		case O_MINACC:
-		case O_MAXLANG:
-			for (size_t k = 0; longopts[k].name; k++)
-				if (longopts[k].val == c && (r = gate_opts_set(&g, longopts[k].name, optarg, err)))
-					goto out;
+		case GATE_OPT_MAX_DROP:
+		case GATE_OPT_ALPHA:
+		case GATE_OPT_MIN_ACCURACY:
+		case GATE_OPT_MAX_LANG:
+			if ((r = gate_opts_getopt(&g, c, optarg, err)))
+				goto out;
 			break;
 		case O_MD:
-			md_file = optarg;
+			o.md_file = optarg;
 			break;
 		case O_JSON:
-			json_file = optarg;
+			o.json_file = optarg;
 			break;
 		case O_JUNIT:
-			junit_file = optarg;
+			o.junit_file = optarg;
 			break;
 		case O_REPS:
 			if (parse_long(optarg, 1, 1000000, &reps)) {
@@ -118,7 +100,7 @@ int cmd_compare(int argc, char **argv)
 			}
 			break;
 		case 'q':
-			quiet = 1;
+			o.md_stdout = 0;
 			break;
 		case 'h':
 			compare_usage(stdout);
@@ -140,55 +122,13 @@ int cmd_compare(int argc, char **argv)
 	}
 	if ((r = gate_opts_check(&g, 0, err)))
 		goto out;
-	if ((r = comparison_load(&cmp, argv[optind], argv[optind + 1], (size_t)reps, (uint64_t)seed,
-				 err)))
-		goto out;
-	have_cmp = 1;
-	for (const char *w = cmp.warnings.ptr; *w;) { /* one warning per line */
-		const char *e = strchr(w, '\n');
-		int len = (int)(e ? (size_t)(e - w) : strlen(w));
-		vsr_warn("%.*s", len, w);
-		w += len + (e ? 1 : 0);
-	}
-	/* The candidate's own metrics: floors apply to all its tasks, not only the paired ones. */
-	if ((r = metrics_from_journal(rundir_path(&path, argv[optind + 1], RUNDIR_SAMPLES), &m, err)))
-		goto out;
-	have_m = 1;
-	run = rundir_load_run(argv[optind + 1]);
-	report = report_json_object(&m, run);
-	gate_evaluate(&g, &cmp, &m, report, &res);
-
-	buf_reset(&text);
-	comparison_md(&cmp, &res, &text);
-	if (md_file && (r = write_out(md_file, &text, err)))
-		goto out;
-	if (!md_file && !quiet)
-		fwrite(text.ptr, 1, text.len, stdout);
-	if (json_file) {
-		buf_reset(&text);
-		if ((r = comparison_json(&cmp, &res, &text)) || (r = write_out(json_file, &text, err)))
-			goto out;
-	}
-	if (junit_file) {
-		buf_reset(&text);
-		if ((r = junit_build(&m, run, &res, &text)) || (r = write_out(junit_file, &text, err)))
-			goto out;
-	}
-	fflush(stdout);
-	gate_print_failures(stderr, &res);
-	if (res.n_failed)
-		r = VSR_EGATE;
+	o.base_dir = argv[optind];
+	o.cand_dir = argv[optind + 1];
+	o.reps = (size_t)reps;
+	o.seed = (uint64_t)seed;
+	r = gate_run(&g, &o, err);
 out:
 	if (r && r != VSR_EGATE && err[0])
 		vsr_error("%s", err);
-	gate_result_release(&res);
-	if (have_cmp)
-		comparison_release(&cmp);
-	if (have_m)
-		metrics_release(&m);
-	cJSON_Delete(report);
-	cJSON_Delete(run);
-	buf_release(&path);
-	buf_release(&text);
 	return r;
 }

@@ -21,7 +21,7 @@ int cmd_report(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *formats = NULL;
-	struct metrics_opts mo = { 1000, 1, NULL };
+	struct metrics_opts mo = METRICS_OPTS_INIT;
 	long v;
 	char err[VSR_ERR_MAX] = "";
 	int c, quiet = 0, r;

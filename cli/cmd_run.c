@@ -204,7 +204,6 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 {
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
 	       O_DRYRUN, O_SHARD, O_MAXERR };
-	enum { O_BASELINE = 400, O_MAXDROP, O_ALPHA, O_MINACC, O_MAXLANG }; /* the gate */
 	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX };
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
@@ -227,11 +226,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		{ "dry-run", no_argument, NULL, O_DRYRUN },
 		{ "shard", required_argument, NULL, O_SHARD },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "baseline", required_argument, NULL, O_BASELINE },
-		{ "max-drop", required_argument, NULL, O_MAXDROP },
-		{ "alpha", required_argument, NULL, O_ALPHA },
-		{ "min-accuracy", required_argument, NULL, O_MINACC },
-		{ "max-language-sensitivity", required_argument, NULL, O_MAXLANG },
+		GATE_LONGOPT_BASELINE, /* the gate (reports/compare.h) */
+		GATE_LONGOPTS,
 		{ "perturb", required_argument, NULL, 'p' },
 		{ "progress", required_argument, NULL, O_PROGRESS },
 		{ "progress-interval", required_argument, NULL, O_PROGRESS_INT },
@@ -357,14 +353,13 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 					       optarg);
 			image_set_max_pixels((uint64_t)v);
 			break;
-		case O_BASELINE:
-		case O_MAXDROP:
-		case O_ALPHA:
-		case O_MINACC:
-		case O_MAXLANG:
-			for (size_t k = 0; longopts[k].name; k++)
-				if (longopts[k].val == c && (r = gate_opts_set(&o->gate, longopts[k].name, optarg, err)))
-					return r;
+		case GATE_OPT_BASELINE:
+		case GATE_OPT_MAX_DROP:
+		case GATE_OPT_ALPHA:
+		case GATE_OPT_MIN_ACCURACY:
+		case GATE_OPT_MAX_LANG:
+			if ((r = gate_opts_getopt(&o->gate, c, optarg, err)))
+				return r;
 			break;
 		case 'p':
 			if ((r = perturb_parse(optarg, &o->perturb, err)))

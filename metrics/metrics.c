@@ -6,6 +6,7 @@
 #include "../harness/journal.h"
 #include "../base/keyset.h"
 #include "official.h"
+#include "worst.h"
 #include "../base/util.h"
 
 void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms)
@@ -89,9 +90,9 @@ struct failed {
 
 struct ctx {
 	struct metrics *m;
-	const struct journal_tap *tap;
+	struct worst_collector *worst; /* NULL: not asked for */
 	int do_sens; /* the second pass feeds the sensitivity */
-	int tap2;  /* the second pass feeds the tap */
+	int worst2;  /* the second pass feeds the worst items */
 	struct sens_collector sens;
 	struct keyset counted;
 	struct failed *failed;
@@ -129,7 +130,6 @@ static int on_sample(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
 	struct failed *f;
-	int r;
 
 	c->m->lines++;
 	official_add(c->m->official, s);
@@ -152,11 +152,12 @@ static int on_sample(const struct sample *s, void *p)
 		c->m->duplicates++;
 		return 0;
 	}
-	if (c->tap && (r = c->tap->pass1(s, c->tap->ctx)))
-		return r;
+	if (c->worst)
+		worst_count(c->worst, s);
 	add_scored(&c->m->all, s);
 	{
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
+		sm->lettered |= ANS_IS_LETTER(s->label);
 		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
 	}
 	return 0;
@@ -170,10 +171,9 @@ static int on_sample(const struct sample *s, void *p)
 static int on_sample_sens(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
-	int r;
 
-	if (c->tap2 && (r = c->tap->pass2(s, c->tap->ctx)))
-		return r;
+	if (c->worst2)
+		worst_detail(c->worst, s);
 	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key))
 		return 0;
 	sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
@@ -190,7 +190,7 @@ static int needs_sensitivity(const struct metrics *m)
 
 int metrics_from_journal(const char *path, struct metrics *m, char *err)
 {
-	struct metrics_opts o = { 1000, 1, NULL };
+	struct metrics_opts o = METRICS_OPTS_INIT;
 
 	return metrics_from_journal_opts(path, &o, m, err);
 }
@@ -204,8 +204,7 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	memset(m, 0, sizeof(*m));
 	memset(&c, 0, sizeof(c));
 	c.m = m;
-	c.tap = o->tap;
-	m->tap_ctx = o->tap ? o->tap->ctx : NULL;
+	c.worst = o->worst_items ? worst_collector_new() : NULL;
 	m->resamples = o->resamples;
 	m->seed = o->seed;
 	m->journal = xstrdup(path);
@@ -230,16 +229,20 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	free(c.failed);
 	keyset_release(&c.counted);
 	c.do_sens = !r && needs_sensitivity(m);
-	c.tap2 = !r && c.tap && c.tap->need_pass2(c.tap->ctx);
-	if (c.do_sens || c.tap2) {
+	c.worst2 = !r && c.worst && worst_choose(c.worst);
+	if (c.do_sens || c.worst2) {
 		r = journal_scan(path, 0, on_sample_sens, &c, NULL, err);
 		keyset_release(&c.counted);
 	}
 	for (size_t i = 0; !r && i < m->n_suites; i++)
 		sens_compute(&c.sens, m->suites[i].id, o->resamples, o->seed, &m->suites[i].sens);
 	sens_release(&c.sens);
-	if (r)
+	if (r) {
+		worst_collector_free(c.worst);
 		metrics_release(m);
+	} else if (c.worst) {
+		m->worst = worst_finish(c.worst);
+	}
 	return r;
 }
 
@@ -256,5 +259,6 @@ void metrics_release(struct metrics *m)
 	free(m->suites);
 	free(m->journal);
 	official_free(m->official);
+	worst_items_free(m->worst);
 	memset(m, 0, sizeof(*m));
 }

@@ -14,6 +14,7 @@
 #include "sensitivity.h"
 
 struct official;
+struct worst_items;
 
 struct acc {
 	size_t tasks;    /* answered by the model (parsed or not) */
@@ -42,6 +43,7 @@ struct suite_metrics {
 	struct acc all;
 	struct groups by_category, by_relation, by_template, by_format, by_variant;
 	struct sens_result sens;
+	int lettered; /* some answered task has a lettered label (multiple choice) */
 };
 
 struct metrics {
@@ -55,30 +57,18 @@ struct metrics {
 	size_t resamples;  /* bootstrap resamples behind the sensitivity intervals */
 	uint64_t seed;     /* and their seed */
 	struct official *official; /* the benchmarks' own metrics (official.h) */
-	void *tap_ctx;     /* metrics_opts.tap's ctx, when there was one */
-};
-
-/*
- * Another reader riding on the metrics' passes over the journal, so that a
- * report needing its own look at every line (report.html's items wrong
- * most often) does not read and parse the journal again: pass1 sees each
- * answered task of the first pass once (its first answer, as the metrics
- * count it); then, when need_pass2 says so, pass2 sees every line of a
- * second pass (the one the sensitivity makes anyway when it needs it).
- * A non-zero return from pass1/pass2 stops the scan with that code.
- */
-struct journal_tap {
-	int (*pass1)(const struct sample *s, void *ctx);
-	int (*need_pass2)(void *ctx);
-	int (*pass2)(const struct sample *s, void *ctx);
-	void *ctx;
+	struct worst_items *worst; /* the items wrong most often (worst.h); NULL unless asked */
 };
 
 struct metrics_opts {
 	size_t resamples; /* bootstrap resamples (default 1000) */
 	uint64_t seed;    /* bootstrap seed (default 1) */
-	const struct journal_tap *tap; /* NULL: none */
+	/* Also the items wrong most often (metrics.worst): when any item was
+	 * answered wrongly, a second pass over the journal for their details. */
+	int worst_items;
 };
+
+#define METRICS_OPTS_INIT { 1000, 1, 0 }
 
 /* With the default options. */
 int metrics_from_journal(const char *path, struct metrics *m, char *err);

@@ -4,11 +4,11 @@
  * official_add keeps one small record per task of an official suite; the
  * numbers are computed once in official_finish, after sorting the records
  * by (suite, template, category, group), so that they do not depend on the
- * order in which tasks finished.
+ * order in which tasks finished.  Pure computing: the writers are in
+ * reports/official_render.c.
  */
 #include "official.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,17 +23,6 @@
 /* ------------------------------------------------------------------ */
 /* The rules                                                           */
 /* ------------------------------------------------------------------ */
-
-enum official_kind official_kind_of(const char *suite)
-{
-	if (!strncmp(suite, "mme-", 4))
-		return OFFICIAL_MME;
-	if (!strcmp(suite, "mmbench") || !strncmp(suite, "mmbench-", 8))
-		return OFFICIAL_MMBENCH;
-	if (!strcmp(suite, "seed") || !strncmp(suite, "seed-", 5))
-		return OFFICIAL_SEED;
-	return OFFICIAL_NONE;
-}
 
 /* Bytes of the UTF-8 sequence starting with c; a stray byte counts as one character. */
 static size_t utf8_len(unsigned char c)
@@ -125,7 +114,7 @@ const char *official_mmbench_l2(const char *category)
 }
 
 /* ------------------------------------------------------------------ */
-/* Collecting                                                          */
+/* Records                                                             */
 /* ------------------------------------------------------------------ */
 
 /* One task: 40 bytes, no strings of its own (a run may have millions). */
@@ -153,6 +142,8 @@ struct official {
 	struct off_unit *units;
 	size_t n_units;
 	struct u64map unit_at; /* hash(suite, template) -> index + 1 */
+	struct off_mme_total *totals; /* MME across suites, per template */
+	size_t n_totals;
 	int finished;
 };
 
@@ -175,74 +166,6 @@ static const char *intern(struct pool *p, const char *s)
 struct official *official_new(void)
 {
 	return xcalloc(1, sizeof(struct official));
-}
-
-static size_t unit_get(struct official *o, const char *suite, const char *tmpl)
-{
-	const char *s = intern(&o->pool, suite), *t = intern(&o->pool, tmpl);
-	uint64_t h = hash64_str(t, hash64_str(s, HASH_SEED)), at;
-	struct off_unit *u;
-
-	while (u64map_get(&o->unit_at, h, &at)) {
-		if (o->units[at - 1].suite == s && o->units[at - 1].tmpl == t)
-			return (size_t)at - 1;
-		h = h * 0x9e3779b97f4a7c15ULL + 1;
-	}
-	o->units = xrealloc(o->units, (o->n_units + 1) * sizeof(*o->units));
-	u = &o->units[o->n_units++];
-	memset(u, 0, sizeof(*u));
-	u->suite = s;
-	u->tmpl = t;
-	u->kind = official_kind_of(s);
-	u->rule_applies = 1;
-	u64map_put(&o->unit_at, h, o->n_units);
-	return o->n_units - 1;
-}
-
-/* An item id below 1000000 is an original MMBench row, not a rotation. */
-static int is_original(const char *item)
-{
-	long v;
-
-	return !parse_long(item, 0, 0x7fffffffffffL, &v) && v < MMB_COPY;
-}
-
-void official_add(struct official *o, const struct sample *s)
-{
-	enum official_kind kind = official_kind_of(s->suite);
-	struct rec *r;
-
-	if (!o || kind == OFFICIAL_NONE || strcmp(s->variant, "base"))
-		return;
-	if (s->error) {
-		/* Kept until finish: a later line may still answer it. */
-		if (keyset_has(&o->answered, s->key) || !keyset_add(&o->failed, s->key))
-			return;
-	} else if (!keyset_add(&o->answered, s->key)) {
-		return; /* the first answer of a task counts, as in metrics.c */
-	}
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 256;
-		o->recs = xrealloc(o->recs, o->cap * sizeof(*o->recs));
-	}
-	r = &o->recs[o->n++];
-	memset(r, 0, sizeof(*r));
-	r->key = s->key;
-	r->unit = (uint32_t)unit_get(o, s->suite, s->tmpl);
-	r->category = s->category ? intern(&o->pool, s->category) : NULL;
-	/* The group's name is only compared: its hash does (a collision is 2^-64). */
-	r->group = hash64_str(s->group ? s->group : s->item, HASH_SEED);
-	r->original = (unsigned char)is_original(s->item);
-	r->label = (signed char)s->label;
-	r->failed = s->error != NULL;
-	r->answer = (signed char)s->answer;
-	r->rule = r->answer;
-	if (kind == OFFICIAL_MME) {
-		if (!strcmp(s->format, "yesno"))
-			r->rule = (signed char)(r->failed ? ANS_INVALID : official_mme_rule(s->response));
-		else
-			o->units[r->unit].rule_applies = 0;
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -417,6 +340,183 @@ static void compute_seed(struct off_unit *u, const struct rec *r, size_t n)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* The benchmarks                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One row per benchmark: the only place that knows which suites belong to
+ * which benchmark, what it is called and how it is computed.
+ */
+static const struct bench {
+	enum official_kind kind;
+	const char *name;   /* as the reports print it */
+	const char *prefix; /* its suites are named PREFIX-... */
+	int bare;           /* ... or PREFIX alone */
+	/* The benchmark's own reading of a yes/no reply; NULL: vsrbench's extractor. */
+	answer_t (*rule)(const char *response);
+	/* The figures of one unit from its records, sorted by (category, group). */
+	void (*compute)(struct off_unit *u, const struct rec *r, size_t n);
+} benches[] = {
+	{ OFFICIAL_MME, "MME", "mme", 0, official_mme_rule, compute_mme },
+	{ OFFICIAL_MMBENCH, "MMBench", "mmbench", 1, NULL, compute_mmbench },
+	{ OFFICIAL_SEED, "SEED-Bench", "seed", 1, NULL, compute_seed },
+};
+#define N_BENCHES (sizeof(benches) / sizeof(benches[0]))
+
+static const struct bench *bench_of(const char *suite)
+{
+	for (size_t i = 0; i < N_BENCHES; i++) {
+		size_t len = strlen(benches[i].prefix);
+		if (!strncmp(suite, benches[i].prefix, len) &&
+		    (suite[len] == '-' || (benches[i].bare && !suite[len])))
+			return &benches[i];
+	}
+	return NULL;
+}
+
+static const struct bench *bench_of_kind(enum official_kind kind)
+{
+	for (size_t i = 0; i < N_BENCHES; i++)
+		if (benches[i].kind == kind)
+			return &benches[i];
+	return NULL;
+}
+
+enum official_kind official_kind_of(const char *suite)
+{
+	const struct bench *b = bench_of(suite);
+
+	return b ? b->kind : OFFICIAL_NONE;
+}
+
+const char *official_kind_name(enum official_kind kind)
+{
+	const struct bench *b = bench_of_kind(kind);
+
+	return b ? b->name : "none";
+}
+
+/* ------------------------------------------------------------------ */
+/* Collecting                                                          */
+/* ------------------------------------------------------------------ */
+
+static size_t unit_get(struct official *o, const char *suite, const char *tmpl)
+{
+	const char *s = intern(&o->pool, suite), *t = intern(&o->pool, tmpl);
+	uint64_t h = hash64_str(t, hash64_str(s, HASH_SEED)), at;
+	struct off_unit *u;
+
+	while (u64map_get(&o->unit_at, h, &at)) {
+		if (o->units[at - 1].suite == s && o->units[at - 1].tmpl == t)
+			return (size_t)at - 1;
+		h = h * 0x9e3779b97f4a7c15ULL + 1;
+	}
+	o->units = xrealloc(o->units, (o->n_units + 1) * sizeof(*o->units));
+	u = &o->units[o->n_units++];
+	memset(u, 0, sizeof(*u));
+	u->suite = s;
+	u->tmpl = t;
+	u->kind = official_kind_of(s);
+	u->rule_applies = 1;
+	u64map_put(&o->unit_at, h, o->n_units);
+	return o->n_units - 1;
+}
+
+/* An item id below 1000000 is an original MMBench row, not a rotation. */
+static int is_original(const char *item)
+{
+	long v;
+
+	return !parse_long(item, 0, 0x7fffffffffffL, &v) && v < MMB_COPY;
+}
+
+void official_add(struct official *o, const struct sample *s)
+{
+	const struct bench *b = bench_of(s->suite);
+	struct rec *r;
+
+	if (!o || !b || strcmp(s->variant, "base"))
+		return;
+	if (s->error) {
+		/* Kept until finish: a later line may still answer it. */
+		if (keyset_has(&o->answered, s->key) || !keyset_add(&o->failed, s->key))
+			return;
+	} else if (!keyset_add(&o->answered, s->key)) {
+		return; /* the first answer of a task counts, as in metrics.c */
+	}
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->recs = xrealloc(o->recs, o->cap * sizeof(*o->recs));
+	}
+	r = &o->recs[o->n++];
+	memset(r, 0, sizeof(*r));
+	r->key = s->key;
+	r->unit = (uint32_t)unit_get(o, s->suite, s->tmpl);
+	r->category = s->category ? intern(&o->pool, s->category) : NULL;
+	/* The group's name is only compared: its hash does (a collision is 2^-64). */
+	r->group = hash64_str(s->group ? s->group : s->item, HASH_SEED);
+	r->original = (unsigned char)is_original(s->item);
+	r->label = (signed char)s->label;
+	r->failed = s->error != NULL;
+	r->answer = (signed char)s->answer;
+	r->rule = r->answer;
+	if (b->rule) {
+		if (!strcmp(s->format, "yesno"))
+			r->rule = (signed char)(r->failed ? ANS_INVALID : b->rule(s->response));
+		else
+			o->units[r->unit].rule_applies = 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing                                                           */
+/* ------------------------------------------------------------------ */
+
+/* MME across suites, one total per template in the order of its first MME unit. */
+static void mme_totals(struct official *o)
+{
+	for (size_t i = 0; i < o->n_units; i++) {
+		const struct off_unit *u = &o->units[i];
+		struct off_mme_total *t;
+		size_t k;
+
+		if (u->kind != OFFICIAL_MME)
+			continue;
+		for (k = 0; k < o->n_totals; k++)
+			if (!strcmp(o->totals[k].tmpl, u->tmpl))
+				break;
+		if (k == o->n_totals) {
+			o->totals = xrealloc(o->totals, (o->n_totals + 1) * sizeof(*o->totals));
+			t = &o->totals[o->n_totals++];
+			memset(t, 0, sizeof(*t));
+			t->tmpl = u->tmpl;
+		}
+		t = &o->totals[k];
+		t->suites++;
+		/* Units are in suite order: the first suite with a subtask wins. */
+		for (size_t s = 0; s < u->n_sub; s++) {
+			size_t j;
+			if (!u->sub[s].known)
+				continue;
+			for (j = 0; j < t->n_subs; j++)
+				if (!strcmp(t->subs[j]->name, u->sub[s].name))
+					break;
+			if (j < t->n_subs)
+				continue;
+			t->subs = xrealloc(t->subs, (t->n_subs + 1) * sizeof(*t->subs));
+			t->subs[t->n_subs++] = &u->sub[s];
+			if (u->sub[s].cognition) {
+				t->cognition += u->sub[s].score;
+				t->n_cognition++;
+			} else {
+				t->perception += u->sub[s].score;
+				t->n_perception++;
+			}
+		}
+	}
+}
+
 static int cmp_acc(const void *pa, const void *pb)
 {
 	return strcmp(((const struct off_acc *)pa)->name, ((const struct off_acc *)pb)->name);
@@ -455,24 +555,23 @@ void official_finish(struct official *o)
 		struct off_unit *u = &o->units[o->recs[a].unit];
 		while (b < o->n && o->recs[b].unit == o->recs[a].unit)
 			b++;
-		if (u->kind == OFFICIAL_MME)
-			compute_mme(u, o->recs + a, b - a);
-		else if (u->kind == OFFICIAL_MMBENCH)
-			compute_mmbench(u, o->recs + a, b - a);
-		else
-			compute_seed(u, o->recs + a, b - a);
+		bench_of_kind(u->kind)->compute(u, o->recs + a, b - a);
 		if (u->n_cat)
 			qsort(u->by_cat, u->n_cat, sizeof(*u->by_cat), cmp_acc);
 		if (u->n_l2)
 			qsort(u->by_l2, u->n_l2, sizeof(*u->by_l2), cmp_acc);
 		a = b;
 	}
+	mme_totals(o);
 }
 
 void official_free(struct official *o)
 {
 	if (!o)
 		return;
+	for (size_t i = 0; i < o->n_totals; i++)
+		free(o->totals[i].subs);
+	free(o->totals);
 	free(o->recs);
 	for (size_t i = 0; i < o->n_units; i++) {
 		free(o->units[i].sub);
@@ -505,381 +604,8 @@ const struct off_unit *official_find(const struct official *o, const char *suite
 	return NULL;
 }
 
-/* ------------------------------------------------------------------ */
-/* report.json                                                         */
-/* ------------------------------------------------------------------ */
-
-static double r6(double x)
+const struct off_mme_total *official_mme_totals(const struct official *o, size_t *n)
 {
-	return round(x * 1e6) / 1e6;
-}
-
-static cJSON *acc_json(const struct off_acc *a, const char *unit)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(o, "accuracy", r6(ratio_of(a->right, a->n)));
-	cJSON_AddNumberToObject(o, "right", (double)a->right);
-	cJSON_AddNumberToObject(o, unit, (double)a->n);
-	return o;
-}
-
-static cJSON *mme_unit_json(const struct off_unit *u)
-{
-	cJSON *o = cJSON_CreateObject(), *subs, *p;
-
-	cJSON_AddStringToObject(o, "rule", u->rule_applies
-						   ? "MME calculation.py (acc, acc+, score)"
-						   : "vsrbench's extractor (the template does not ask yes/no)");
-	subs = cJSON_AddObjectToObject(o, "subtasks");
-	for (size_t i = 0; i < u->n_sub; i++) {
-		const struct off_mme_sub *s = &u->sub[i];
-		cJSON *so = cJSON_AddObjectToObject(subs, s->name), *ex;
-		cJSON_AddNumberToObject(so, "questions", (double)s->questions);
-		cJSON_AddNumberToObject(so, "images", (double)s->images);
-		cJSON_AddNumberToObject(so, "acc", r6(s->acc));
-		cJSON_AddNumberToObject(so, "acc_plus", r6(s->acc_plus));
-		cJSON_AddNumberToObject(so, "score", r6(s->score));
-		cJSON_AddNumberToObject(so, "other", (double)s->other);
-		cJSON_AddNumberToObject(so, "disagreements", (double)s->disagree);
-		cJSON_AddNumberToObject(so, "failed", (double)s->failed);
-		cJSON_AddNumberToObject(so, "incomplete_images", (double)s->incomplete_images);
-		ex = cJSON_AddObjectToObject(so, "extractor");
-		cJSON_AddNumberToObject(ex, "acc", r6(s->acc_ext));
-		cJSON_AddNumberToObject(ex, "acc_plus", r6(s->acc_plus_ext));
-		cJSON_AddNumberToObject(ex, "score", r6(s->score_ext));
-	}
-	p = cJSON_AddObjectToObject(o, "perception");
-	cJSON_AddNumberToObject(p, "score", r6(u->perception));
-	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_perception);
-	cJSON_AddNumberToObject(p, "extractor_score", r6(u->perception_ext));
-	p = cJSON_AddObjectToObject(o, "cognition");
-	cJSON_AddNumberToObject(p, "score", r6(u->cognition));
-	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_cognition);
-	cJSON_AddNumberToObject(p, "extractor_score", r6(u->cognition_ext));
-	cJSON_AddNumberToObject(o, "total", r6(u->perception + u->cognition));
-	return o;
-}
-
-static cJSON *accs_json(const struct off_acc *v, size_t n, const char *unit)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToObject(o, v[i].name, acc_json(&v[i], unit));
-	return o;
-}
-
-static cJSON *mmb_unit_json(const struct off_unit *u)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "method", "CircularEval: a question is right only if every "
-					     "rotation of its options is");
-	cJSON_AddItemToObject(o, "overall", acc_json(&u->overall, "questions"));
-	cJSON_AddItemToObject(o, "by_l2", accs_json(u->by_l2, u->n_l2, "questions"));
-	cJSON_AddItemToObject(o, "by_category", accs_json(u->by_cat, u->n_cat, "questions"));
-	cJSON_AddItemToObject(o, "vanilla", acc_json(&u->vanilla, "questions"));
-	cJSON_AddNumberToObject(o, "incomplete", (double)u->incomplete);
-	cJSON_AddNumberToObject(o, "failed", (double)u->failed);
-	return o;
-}
-
-static cJSON *seed_unit_json(const struct off_unit *u)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(o, "overall", acc_json(&u->overall, "questions"));
-	cJSON_AddItemToObject(o, "by_dimension", accs_json(u->by_cat, u->n_cat, "questions"));
-	cJSON_AddNumberToObject(o, "failed", (double)u->failed);
-	return o;
-}
-
-static const char *kind_name(enum official_kind k)
-{
-	switch (k) {
-	case OFFICIAL_MME: return "MME";
-	case OFFICIAL_MMBENCH: return "MMBench";
-	case OFFICIAL_SEED: return "SEED-Bench";
-	case OFFICIAL_NONE: break;
-	}
-	return "none";
-}
-
-cJSON *official_suite_json(const struct official *o, const char *suite)
-{
-	cJSON *root = NULL, *tpl = NULL;
-
-	for (size_t i = 0; o && i < o->n_units; i++) {
-		const struct off_unit *u = &o->units[i];
-		if (strcmp(u->suite, suite))
-			continue;
-		if (!root) {
-			root = cJSON_CreateObject();
-			cJSON_AddStringToObject(root, "benchmark", kind_name(u->kind));
-			tpl = cJSON_AddObjectToObject(root, "templates");
-		}
-		cJSON_AddItemToObject(tpl, u->tmpl,
-				      u->kind == OFFICIAL_MME       ? mme_unit_json(u)
-				      : u->kind == OFFICIAL_MMBENCH ? mmb_unit_json(u)
-								    : seed_unit_json(u));
-	}
-	return root;
-}
-
-/* MME subtasks of one template across suites: the first suite (by name) with a subtask wins. */
-static size_t mme_totals(const struct official *o, const char *tmpl,
-			 const struct off_mme_sub **subs, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < o->n_units; i++) {
-		const struct off_unit *u = &o->units[i];
-		if (u->kind != OFFICIAL_MME || strcmp(u->tmpl, tmpl))
-			continue;
-		for (size_t k = 0; k < u->n_sub; k++) {
-			size_t j;
-			if (!u->sub[k].known)
-				continue;
-			for (j = 0; j < n; j++)
-				if (!strcmp(subs[j]->name, u->sub[k].name))
-					break;
-			if (j == n && n < max)
-				subs[n++] = &u->sub[k];
-		}
-	}
-	return n;
-}
-
-cJSON *official_run_json(const struct official *o)
-{
-	cJSON *root = NULL, *mme = NULL;
-
-	for (size_t i = 0; o && i < o->n_units; i++) {
-		const struct off_unit *u = &o->units[i];
-		const struct off_mme_sub *subs[64];
-		double per = 0, cog = 0;
-		size_t n, np = 0, nc = 0;
-		cJSON *t, *p, *so;
-
-		if (u->kind != OFFICIAL_MME || (mme && cJSON_GetObjectItemCaseSensitive(mme, u->tmpl)))
-			continue;
-		if (!root) {
-			root = cJSON_CreateObject();
-			mme = cJSON_AddObjectToObject(root, "mme");
-		}
-		n = mme_totals(o, u->tmpl, subs, 64);
-		t = cJSON_AddObjectToObject(mme, u->tmpl);
-		so = cJSON_CreateObject();
-		for (size_t k = 0; k < n; k++) {
-			if (subs[k]->cognition) {
-				cog += subs[k]->score;
-				nc++;
-			} else {
-				per += subs[k]->score;
-				np++;
-			}
-			cJSON_AddNumberToObject(so, subs[k]->name, r6(subs[k]->score));
-		}
-		p = cJSON_AddObjectToObject(t, "perception");
-		cJSON_AddNumberToObject(p, "score", r6(per));
-		cJSON_AddNumberToObject(p, "subtasks", (double)np);
-		p = cJSON_AddObjectToObject(t, "cognition");
-		cJSON_AddNumberToObject(p, "score", r6(cog));
-		cJSON_AddNumberToObject(p, "subtasks", (double)nc);
-		cJSON_AddNumberToObject(t, "total", r6(per + cog));
-		cJSON_AddItemToObject(t, "subtask_scores", so);
-	}
-	return root;
-}
-
-/* ------------------------------------------------------------------ */
-/* report.md and the terminal summary                                  */
-/* ------------------------------------------------------------------ */
-
-static void mme_md(const struct off_unit *u, struct buf *out)
-{
-	buf_adds(out, "| subtask | questions | acc | acc+ | score | other | failed | "
-		      "score (vsrbench extractor) | replies read differently |\n"
-		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	for (size_t i = 0; i < u->n_sub; i++) {
-		const struct off_mme_sub *s = &u->sub[i];
-		buf_adds(out, "| ");
-		buf_add_md(out, s->name, 0);
-		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu |\n",
-			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
-			 s->score_ext, s->disagree);
-	}
-	if (u->n_perception)
-		buf_addf(out, "| **perception** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
-			 u->n_perception, u->perception, u->perception_ext);
-	if (u->n_cognition)
-		buf_addf(out, "| **cognition** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
-			 u->n_cognition, u->cognition, u->cognition_ext);
-	if (!u->rule_applies)
-		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
-			      "the figures use vsrbench's extractor.\n");
-}
-
-static void accs_md(struct buf *out, const char *title, const struct off_acc *v, size_t n)
-{
-	buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n", title);
-	for (size_t i = 0; i < n; i++) {
-		buf_adds(out, "| ");
-		buf_add_md(out, v[i].name, 0);
-		buf_addf(out, " | %zu | %zu | %.2f%% |\n", v[i].n, v[i].right,
-			 100 * ratio_of(v[i].right, v[i].n));
-	}
-}
-
-void official_suite_md(const struct official *o, const char *suite, struct buf *out)
-{
-	for (size_t i = 0; o && i < o->n_units; i++) {
-		const struct off_unit *u = &o->units[i];
-		if (strcmp(u->suite, suite))
-			continue;
-		buf_addf(out, "\n### Official metric: %s (template ", kind_name(u->kind));
-		buf_add_md(out, u->tmpl, 0);
-		buf_adds(out, ")\n\n");
-		if (u->kind == OFFICIAL_MME) {
-			mme_md(u, out);
-			continue;
-		}
-		if (u->kind == OFFICIAL_MMBENCH) {
-			buf_addf(out,
-				 "CircularEval: **%.2f%%** (%zu of %zu questions right in every rotation "
-				 "of their options); the original rows alone: %.2f%% (%zu of %zu)",
-				 100 * ratio_of(u->overall.right, u->overall.n), u->overall.right,
-				 u->overall.n, 100 * ratio_of(u->vanilla.right, u->vanilla.n),
-				 u->vanilla.right, u->vanilla.n);
-			if (u->incomplete)
-				buf_addf(out, "; %zu questions left out for a failed request",
-					 u->incomplete);
-			buf_adds(out, ".\n\n");
-			accs_md(out, "l2-category", u->by_l2, u->n_l2);
-			buf_adds(out, "\n");
-			accs_md(out, "category", u->by_cat, u->n_cat);
-			continue;
-		}
-		buf_addf(out, "Accuracy over all questions: **%.2f%%** (%zu of %zu)",
-			 100 * ratio_of(u->overall.right, u->overall.n), u->overall.right, u->overall.n);
-		if (u->failed)
-			buf_addf(out, "; %zu failed requests left out", u->failed);
-		buf_adds(out, ".\n\n");
-		accs_md(out, "dimension", u->by_cat, u->n_cat);
-	}
-}
-
-/* Prints at most 100 columns. */
-static void line100(FILE *fp, const char *s)
-{
-	fprintf(fp, "%.100s\n", s);
-}
-
-void official_summary(FILE *fp, const struct official *o, const char *suite)
-{
-	for (size_t i = 0; o && i < o->n_units; i++) {
-		const struct off_unit *u = &o->units[i];
-		struct buf b = BUF_INIT;
-
-		if (strcmp(u->suite, suite))
-			continue;
-		buf_addf(&b, "  official %s [%.16s]: ", kind_name(u->kind), u->tmpl);
-		if (u->kind == OFFICIAL_MME && u->n_sub == 1) {
-			const struct off_mme_sub *s = &u->sub[0];
-			buf_addf(&b, "score %.2f (acc %.2f%%, acc+ %.2f%%)", s->score, 100 * s->acc,
-				 100 * s->acc_plus);
-			if (s->disagree)
-				buf_addf(&b, "; extractor %.2f, %zu replies differ", s->score_ext,
-					 s->disagree);
-		} else if (u->kind == OFFICIAL_MME) {
-			size_t differ = 0;
-			for (size_t k = 0; k < u->n_sub; k++)
-				differ += u->sub[k].disagree;
-			buf_addf(&b, "perception %.2f (%zu), cognition %.2f (%zu)", u->perception,
-				 u->n_perception, u->cognition, u->n_cognition);
-			if (differ)
-				buf_addf(&b, "; extractor %.2f/%.2f", u->perception_ext,
-					 u->cognition_ext);
-		} else if (u->kind == OFFICIAL_MMBENCH) {
-			buf_addf(&b, "CircularEval %.2f%% (%zu/%zu), vanilla %.2f%%",
-				 100 * ratio_of(u->overall.right, u->overall.n), u->overall.right,
-				 u->overall.n, 100 * ratio_of(u->vanilla.right, u->vanilla.n));
-		} else {
-			buf_addf(&b, "%.2f%% (%zu/%zu)", 100 * ratio_of(u->overall.right, u->overall.n),
-				 u->overall.right, u->overall.n);
-			for (size_t k = 0; k < u->n_cat && u->n_cat <= 4; k++)
-				buf_addf(&b, "; %s %.1f%%", u->by_cat[k].name,
-					 100 * ratio_of(u->by_cat[k].right, u->by_cat[k].n));
-		}
-		line100(fp, b.ptr);
-		buf_release(&b);
-	}
-}
-
-/* MME totals per template across the run's MME suites: the leaderboard's two numbers. */
-static int mme_run_totals(const struct official *o, size_t i, double *per, double *cog,
-			  size_t *np, size_t *nc)
-{
-	const struct off_unit *u = &o->units[i];
-	const struct off_mme_sub *subs[64];
-	size_t n, suites = 0;
-
-	if (u->kind != OFFICIAL_MME)
-		return 0;
-	for (size_t k = 0; k < o->n_units; k++) {
-		if (o->units[k].kind != OFFICIAL_MME || strcmp(o->units[k].tmpl, u->tmpl))
-			continue;
-		if (k < i)
-			return 0; /* this template was done at its first unit */
-		suites++;
-	}
-	if (suites < 2)
-		return 0;
-	n = mme_totals(o, u->tmpl, subs, 64);
-	*per = *cog = 0;
-	*np = *nc = 0;
-	for (size_t k = 0; k < n; k++) {
-		if (subs[k]->cognition) {
-			*cog += subs[k]->score;
-			(*nc)++;
-		} else {
-			*per += subs[k]->score;
-			(*np)++;
-		}
-	}
-	return 1;
-}
-
-void official_run_summary(FILE *fp, const struct official *o)
-{
-	for (size_t i = 0; o && i < o->n_units; i++) {
-		double per, cog;
-		size_t np, nc;
-		char line[160];
-
-		if (!mme_run_totals(o, i, &per, &cog, &np, &nc))
-			continue;
-		snprintf(line, sizeof(line),
-			 "  official MME across suites [%.16s]: perception %.2f (%zu subtasks), "
-			 "cognition %.2f (%zu)",
-			 o->units[i].tmpl, per, np, cog, nc);
-		line100(fp, line);
-	}
-}
-
-void official_run_md(const struct official *o, struct buf *out)
-{
-	for (size_t i = 0; o && i < o->n_units; i++) {
-		double per, cog;
-		size_t np, nc;
-
-		if (!mme_run_totals(o, i, &per, &cog, &np, &nc))
-			continue;
-		buf_adds(out, "\n## Official MME totals across suites (template ");
-		buf_add_md(out, o->units[i].tmpl, 0);
-		buf_addf(out, ")\n\n| | subtasks | score |\n|---|---:|---:|\n"
-			      "| perception | %zu | %.2f |\n| cognition | %zu | %.2f |\n",
-			 np, per, nc, cog);
-	}
+	*n = o ? o->n_totals : 0;
+	return o ? o->totals : NULL;
 }

@@ -25,16 +25,15 @@
  *
  * Life cycle (metrics_from_journal drives it): official_new, official_add for
  * every journal line in order, official_finish, then the read functions,
- * official_free.
+ * official_free.  Everything here computes; the writers that print these
+ * figures (report.json, report.md, the terminal summary) are in
+ * reports/official_render.c.
  */
 #ifndef VSR_OFFICIAL_H
 #define VSR_OFFICIAL_H
 
-#include <cjson/cJSON.h>
 #include <stddef.h>
-#include <stdio.h>
 
-#include "../base/buf.h"
 #include "../suites/item.h"
 
 struct sample;
@@ -42,8 +41,16 @@ struct official;
 
 enum official_kind { OFFICIAL_NONE = 0, OFFICIAL_MME, OFFICIAL_MMBENCH, OFFICIAL_SEED };
 
-/* Which benchmark a suite name belongs to (by its prefix). */
+/*
+ * Which benchmark a suite belongs to.  This is the one place that decides
+ * it: a table in official.c keyed by the suite name ("mme-*"; "mmbench" and
+ * "mmbench-*"; "seed" and "seed-*").  To add a benchmark: a kind above, a
+ * row in that table (its name prefix and compute function) and a row in the
+ * writers' table of reports/official_render.c.
+ */
 enum official_kind official_kind_of(const char *suite);
+/* The benchmark's name as the reports print it ("MME", "MMBench", "SEED-Bench"), or "none". */
+const char *official_kind_name(enum official_kind kind);
 
 /*
  * MME's yes/no rule (calculation.py parse_pred_ans) on a raw reply: lower-
@@ -103,16 +110,22 @@ const struct off_unit *official_units(const struct official *o, size_t *n);
 const struct off_unit *official_find(const struct official *o, const char *suite,
 				     const char *tmpl);
 
-/* report.json: the "official" object of a suite, or NULL when it has none. */
-cJSON *official_suite_json(const struct official *o, const char *suite);
-/* report.json: run-level totals (MME perception/cognition across suites), or NULL. */
-cJSON *official_run_json(const struct official *o);
-/* report.md: the section of a suite (nothing when it has none). */
-void official_suite_md(const struct official *o, const char *suite, struct buf *out);
-/* The terminal summary: one line per template of the suite, at most 100 columns. */
-void official_summary(FILE *fp, const struct official *o, const char *suite);
-/* Run-level MME totals (perception, cognition) when several MME suites ran. */
-void official_run_summary(FILE *fp, const struct official *o);
-void official_run_md(const struct official *o, struct buf *out);
+/*
+ * MME across the run's MME suites, for one template: the leaderboard's two
+ * numbers.  Each of the 14 known subtasks counts once (the first suite by
+ * name that has it wins); perception and cognition are the sums of their
+ * subtasks' scores, in subs order.
+ */
+struct off_mme_total {
+	const char *tmpl; /* borrowed */
+	size_t suites;    /* MME suites run with this template */
+	const struct off_mme_sub **subs; /* borrowed from the units */
+	size_t n_subs;
+	double perception, cognition;
+	size_t n_perception, n_cognition;
+};
+
+/* One per template, in the order of each template's first MME unit. */
+const struct off_mme_total *official_mme_totals(const struct official *o, size_t *n);
 
 #endif

@@ -255,6 +255,7 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		out->fig[f].present = 1;
 		out->fig[f].value = tot_num[f] / tot_den[f];
 		out->fig[f].n = (size_t)tot_den[f];
+		out->fig[f].num = tot_num[f];
 		/* Each figure its own stream, so adding one never moves another. */
 		sens_bootstrap(num, den, n_cl, resamples, seed + (uint64_t)f * 0x632be59bd9b4e019ULL,
 			       &out->fig[f].ci_low, &out->fig[f].ci_high);

@@ -44,8 +44,9 @@ extern const char *const sens_names[SENS_N];
 
 struct sens_value {
 	int present;   /* 0: the run has no such pairs */
-	double value, ci_low, ci_high;
+	double value, ci_low, ci_high; /* an interval may be NaN: no resample had pairs */
 	size_t n;      /* items or pairs behind the value */
+	double num;    /* value = num / n: pairs, or (language) items' shares, summed */
 };
 
 struct sens_result {

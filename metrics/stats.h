@@ -13,7 +13,7 @@
  */
 void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi);
 
-/* ---- paired comparisons (reports/compare.c) ---- */
+/* ---- paired comparisons (reports/compare_stats.c, gate.c) ---- */
 
 /* P(X <= k) for X ~ Binomial(n, p), 0 <= p <= 1; summed in log space. */
 double binom_cdf(size_t k, size_t n, double p);

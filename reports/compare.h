@@ -23,11 +23,18 @@
  *
  * Ownership: every struct here owns its strings; the *_release functions
  * free them.  Functions return 0 or an exit code with a one-line err.
+ *
+ * Files: gate_opts.c (the options), compare_load.c (every read of a run
+ * directory), compare_pair.c (matching), compare_stats.c (the paired
+ * statistics), gate.c (the checks), gate_run.c (the driver `compare` and
+ * `run --baseline` share), compare_md.c and compare_json.c (the writers);
+ * compare_int.h is what they share among themselves.
  */
 #ifndef VSR_COMPARE_H
 #define VSR_COMPARE_H
 
 #include <cjson/cJSON.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -62,10 +69,32 @@ struct gate_opts {
 };
 
 /*
- * Sets one option by its long name: "baseline", "max-drop", "alpha",
- * "min-accuracy" (SUITE=X or X for every suite together),
- * "max-language-sensitivity".  VSR_EUSAGE with err for a bad value.
+ * The gate's long options, the one table of their names: a command puts
+ * GATE_LONGOPTS (and `run` GATE_LONGOPT_BASELINE) into its getopt_long
+ * table and hands what getopt_long returns for them to gate_opts_getopt.
  */
+enum {
+	GATE_OPT_BASELINE = 400,
+	GATE_OPT_MAX_DROP,
+	GATE_OPT_ALPHA,
+	GATE_OPT_MIN_ACCURACY,
+	GATE_OPT_MAX_LANG,
+};
+#define GATE_LONGOPT_BASELINE { "baseline", required_argument, NULL, GATE_OPT_BASELINE }
+#define GATE_LONGOPTS                                                                      \
+	{ "max-drop", required_argument, NULL, GATE_OPT_MAX_DROP },                        \
+	{ "alpha", required_argument, NULL, GATE_OPT_ALPHA },                              \
+	{ "min-accuracy", required_argument, NULL, GATE_OPT_MIN_ACCURACY },                \
+	{ "max-language-sensitivity", required_argument, NULL, GATE_OPT_MAX_LANG }
+
+/*
+ * Sets one option, opt a GATE_OPT_* value: --baseline DIR, --max-drop
+ * POINTS, --alpha A, --min-accuracy [SUITE=]X (without SUITE: every suite
+ * together), --max-language-sensitivity X.  VSR_EUSAGE with err for a bad
+ * value.
+ */
+int gate_opts_getopt(struct gate_opts *g, int opt, const char *value, char *err);
+/* The same by the option's long name ("max-drop"). */
 int gate_opts_set(struct gate_opts *g, const char *name, const char *value, char *err);
 /* 1 when any check was asked for. */
 int gate_opts_any(const struct gate_opts *g);
@@ -129,6 +158,8 @@ struct comparison {
 int comparison_load(struct comparison *c, const char *base_dir, const char *cand_dir,
 		    size_t reps, uint64_t seed, char *err);
 void comparison_release(struct comparison *c);
+/* The change of accuracy on the pairs, candidate - base, as a share. */
+double cmp_stat_change(const struct cmp_stat *s);
 
 /* ---- gate results and outputs ------------------------------------------ */
 
@@ -147,11 +178,11 @@ struct gate_result {
 
 /*
  * Evaluates the checks g asks for.  cmp (may be NULL when no --max-drop) is
- * the comparison with the baseline; cand the candidate's metrics; report its
- * report.json object (report_json output: per-suite "sensitivity").
+ * the comparison with the baseline; cand the candidate's metrics (accuracy
+ * floors and the language sensitivity are read from it).
  */
 void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
-		   const struct metrics *cand, const cJSON *report, struct gate_result *res);
+		   const struct metrics *cand, struct gate_result *res);
 void gate_result_release(struct gate_result *res);
 /* One line per failing check on fp, "gate failed: ..." */
 void gate_print_failures(FILE *fp, const struct gate_result *res);
@@ -169,16 +200,36 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 int junit_build(const struct metrics *m, const cJSON *run, const struct gate_result *gr,
 		struct buf *out);
 
+/* ---- the driver `compare` and `run --baseline` share -------------------- */
+
+/* What gate_run reads and writes; strings are borrowed. */
+struct gate_run_opts {
+	const char *base_dir;  /* NULL: no comparison (`run` without --baseline) */
+	const char *cand_dir;
+	size_t reps;           /* bootstrap of the comparison; 0: COMPARE_REPS_DEFAULT */
+	uint64_t seed;
+	/* Files to write ("-": standard output); NULL: not written.  The Markdown
+	 * and the JSON are of the comparison, so only with base_dir. */
+	const char *md_file, *json_file, *junit_file;
+	int md_stdout;  /* without md_file: the Markdown on standard output */
+	int warn;       /* the comparison's warnings on stderr */
+	int say_passed; /* "gate passed: N checks" on standard output */
+};
+
 /*
- * `vsrbench run` with gate options, after the reports are written: compares
- * with --baseline (writing RUN_DIR/compare.md and compare.json), evaluates
- * every check, prints one line per failure on stderr and rewrites
- * RUN_DIR/junit.xml with the checks.  VSR_EGATE (err left empty: the lines
- * are printed) when a check failed; VSR_EDATA when a run cannot be read.
+ * Compares base_dir with cand_dir (when base_dir is set), reads the
+ * candidate's metrics, evaluates every check g asks for, writes the files,
+ * prints one line per failing check on stderr.  VSR_EGATE (err left empty:
+ * the lines are printed) when a check failed; VSR_EDATA when a run cannot be
+ * read or a file written.
+ */
+int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err);
+
+/*
+ * `vsrbench run` with gate options, after the reports are written: gate_run
+ * with --baseline, writing RUN_DIR/compare.md and compare.json when there
+ * is one and rewriting RUN_DIR/junit.xml with the checks.
  */
 int gate_after_run(const char *run_dir, const struct gate_opts *g, char *err);
-
-/* report.json of the metrics, parsed (for the sensitivity figures); NULL on failure. */
-cJSON *report_json_object(const struct metrics *m, const cJSON *run);
 
 #endif

@@ -13,29 +13,21 @@
 int reports_rebuild(const char *dir, const char *formats, int summary,
 		    const struct metrics_opts *mo, char *err)
 {
-	static const struct metrics_opts defaults = { 1000, 1, NULL };
+	static const struct metrics_opts defaults = METRICS_OPTS_INIT;
 	struct metrics_opts o = mo ? *mo : defaults;
 	struct buf path = BUF_INIT;
 	struct metrics m;
-	struct journal_tap tap;
-	struct worst_ctx *worst = NULL;
 	cJSON *run;
 	int r;
 
 	if ((r = reports_check(formats, err)))
 		return r;
-	if (reports_wanted(formats, "html")) {
-		worst = html_tap_new(&tap);
-		o.tap = &tap;
-	}
+	reports_metrics_opts(formats, &o);
 	r = metrics_from_journal_opts(rundir_path(&path, dir, RUNDIR_SAMPLES), &o, &m, err);
 	if (r) {
-		html_tap_free(worst);
 		buf_release(&path);
 		return r;
 	}
-	if (worst)
-		html_tap_done(worst);
 	run = rundir_load_run(dir);
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary)
@@ -44,7 +36,6 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);
 	cJSON_Delete(run);
 	metrics_release(&m);
-	html_tap_free(worst);
 	buf_release(&path);
 	return r;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../harness/rundir.h"
-#include "../metrics/official.h"
+#include "official_render.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
 
@@ -25,6 +25,11 @@ int report_json_out(cJSON *root, struct buf *out)
 double ratio(size_t k, size_t n)
 {
 	return n ? (double)k / (double)n : 0.0;
+}
+
+double json_round6(double x)
+{
+	return round(x * 1e6) / 1e6;
 }
 
 int groups_spread(const struct groups *gs, struct spread *sp)
@@ -134,6 +139,11 @@ int reports_wanted(const char *formats, const char *name)
 		p += len + (end ? 1 : 0);
 	}
 	return 0;
+}
+
+void reports_metrics_opts(const char *formats, struct metrics_opts *o)
+{
+	o->worst_items = reports_wanted(formats, "html");
 }
 
 int reports_check(const char *formats, char *err)

@@ -23,20 +23,15 @@ typedef int (*report_fn)(const struct metrics *m, const cJSON *run, struct buf *
 int report_json(const struct metrics *m, const cJSON *run, struct buf *out);
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out);
 int report_html(const struct metrics *m, const cJSON *run, struct buf *out);
-/*
- * report.html's own look at the journal (its items wrong most often) as a
- * tap on the metrics' passes (metrics.h): html_tap_new fills tap, the
- * caller sets metrics_opts.tap, reads the metrics, calls html_tap_done once
- * they were read, writes the reports (report_html takes the result from
- * metrics.tap_ctx) and frees it with html_tap_free.
- */
-struct worst_ctx;
-struct worst_ctx *html_tap_new(struct journal_tap *tap);
-void html_tap_done(struct worst_ctx *c);
-void html_tap_free(struct worst_ctx *c);
+int report_junit(const struct metrics *m, const cJSON *run, struct buf *out);
 /* Does the comma list `formats` (NULL: all) ask for `format`? */
 int reports_wanted(const char *formats, const char *format);
-int report_junit(const struct metrics *m, const cJSON *run, struct buf *out);
+/*
+ * Asks in o for the metrics beyond the default that the formats (NULL: all)
+ * print: report.html's items wrong most often.  Read the metrics with o,
+ * then reports_write.
+ */
+void reports_metrics_opts(const char *formats, struct metrics_opts *o);
 
 /* VSR_EUSAGE naming the first unknown name in a comma list of formats. */
 int reports_check(const char *formats, char *err);
@@ -70,5 +65,7 @@ int report_json_out(cJSON *root, struct buf *out);
 
 /* Shared by writers: ratio or 0 for an empty denominator. */
 double ratio(size_t k, size_t n);
+/* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */
+double json_round6(double x);
 
 #endif

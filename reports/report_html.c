@@ -5,10 +5,12 @@
  * Content-Security-Policy that forbids every fetch but data: images backs
  * the escaping up.
  *
- * Built from the metrics, the report.json object (for the diagnosis figures
- * under "sensitivity", when the run measured them) and two more passes over
- * the journal for the items wrong most often.  Every string that comes from
- * a dataset, a model or the command line goes through buf_add_xml_str.
+ * Built from the metrics (and run.json's model and templates): accuracies,
+ * the sensitivity figures (when the run measured them) and the items wrong
+ * most often (metrics/worst.h: collected when metrics_opts.worst_items asks,
+ * which reports_metrics_opts sets for html), with a thumbnail of a small
+ * local image.  Every string that comes from a dataset, a model or the
+ * command line goes through buf_add_xml_str.
  */
 #include <math.h>
 #include <stdint.h>
@@ -16,15 +18,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/journal.h"
-#include "../base/keyset.h"
 #include "../metrics/stats.h"
+#include "../metrics/worst.h"
 #include "../base/util.h"
 #include "../base/mime.h"
-#include "compare.h"
 #include "report.h"
 
-#define WORST_ITEMS 25
 #define WORST_CHIPS 40
 #define THUMB_MAX (200 * 1024)
 
@@ -186,50 +185,48 @@ static void card(struct buf *out, const char *name, const struct acc *a)
 
 /* ---- sensitivity (the diagnosis issue's figures, when present) ---------- */
 
-static int prop_of(const cJSON *o, struct bar *b, const char *name)
+static double unit_clamp(double x)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
-	const cJSON *lo = cJSON_GetObjectItemCaseSensitive(o, "ci_low");
-	const cJSON *hi = cJSON_GetObjectItemCaseSensitive(o, "ci_high");
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "n");
+	return fmin(1, fmax(0, x));
+}
 
-	if (!cJSON_IsNumber(v))
+static int prop_of(const struct sens_value *f, struct bar *b, const char *name)
+{
+	if (!f->present)
 		return 0;
 	b->name = name;
-	b->v = fmin(1, fmax(0, v->valuedouble));
-	b->lo = cJSON_IsNumber(lo) ? fmin(1, fmax(0, lo->valuedouble)) : b->v;
-	b->hi = cJSON_IsNumber(hi) ? fmin(1, fmax(0, hi->valuedouble)) : b->v;
-	b->n = cJSON_IsNumber(n) && n->valuedouble >= 0 ? (size_t)n->valuedouble : 0;
+	b->v = unit_clamp(f->value);
+	/* An interval no resample could measure is NaN: the bar then has no whisker. */
+	b->lo = isfinite(f->ci_low) ? unit_clamp(f->ci_low) : b->v;
+	b->hi = isfinite(f->ci_high) ? unit_clamp(f->ci_high) : b->v;
+	b->n = f->n;
 	return 1;
 }
 
-static void sensitivity(struct buf *out, const cJSON *report, const char *suite)
+static void sensitivity(struct buf *out, const struct sens_result *sr)
 {
 	static const struct {
-		const char *key, *name, *what;
+		enum sens_figure fig;
+		const char *name, *what;
 	} figs[] = {
-		{ "language", "language sensitivity",
+		{ SENS_LANGUAGE, "language sensitivity",
 		  "items whose answer changes when only the wording changes (lower is better)" },
-		{ "consistency", "consistency", "items answered right under every wording" },
-		{ "visual_flip", "flips when mirrored",
+		{ SENS_CONSISTENCY, "consistency", "items answered right under every wording" },
+		{ SENS_FLIP, "flips when mirrored",
 		  "left/right items whose answer flips, as it should, when the image is mirrored" },
-		{ "visual_keep", "keeps when mirrored",
+		{ SENS_KEEP, "keeps when mirrored",
 		  "other items whose answer stays, as it should, when the image is mirrored" },
 	};
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(report, "suites"),
-						 suite),
-		"sensitivity");
-	const cJSON *gap = cJSON_GetObjectItemCaseSensitive(s, "blind_gap");
+	const struct sens_value *gap = &sr->fig[SENS_BLIND_GAP];
 	struct bar bars[4];
 	const char *what[4];
 	size_t n = 0;
 
 	buf_adds(out, "<div class=\"figure sens\"><h3>Sensitivity</h3>\n");
-	for (size_t i = 0; s && i < sizeof(figs) / sizeof(figs[0]); i++)
-		if (prop_of(cJSON_GetObjectItemCaseSensitive(s, figs[i].key), &bars[n], figs[i].name))
+	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		if (prop_of(&sr->fig[figs[i].fig], &bars[n], figs[i].name))
 			what[n++] = figs[i].what;
-	if (!n && !cJSON_IsObject(gap)) {
+	if (!n && !gap->present) {
 		buf_adds(out, "<p class=\"note\">Not measured in this run. Language sensitivity needs "
 			      "<code>-p instr</code>, <code>format</code> or <code>converse</code>; visual "
 			      "sensitivity <code>-p hflip</code>; the blind gap <code>-p blind</code>.</p>\n"
@@ -243,165 +240,19 @@ static void sensitivity(struct buf *out, const cJSON *report, const char *suite)
 			buf_addf(out, "<li><b>%s</b>: %s</li>", bars[i].name, what[i]);
 		buf_adds(out, "</ul>\n");
 	}
-	if (cJSON_IsObject(gap)) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(gap, "value");
-		const cJSON *lo = cJSON_GetObjectItemCaseSensitive(gap, "ci_low");
-		const cJSON *hi = cJSON_GetObjectItemCaseSensitive(gap, "ci_high");
-		if (cJSON_IsNumber(v)) {
-			buf_addf(out, "<p>Blind gap (accuracy with the image minus without it): "
-				      "<b>%+.1f points</b>",
-				 100 * v->valuedouble);
-			if (cJSON_IsNumber(lo) && cJSON_IsNumber(hi))
-				buf_addf(out, " <span class=\"ci\">[%+.1f, %+.1f]</span>",
-					 100 * lo->valuedouble, 100 * hi->valuedouble);
-			buf_adds(out, ".</p>\n");
-		}
+	if (gap->present) {
+		buf_addf(out, "<p>Blind gap (accuracy with the image minus without it): "
+			      "<b>%+.1f points</b>",
+			 100 * gap->value);
+		if (isfinite(gap->ci_low) && isfinite(gap->ci_high))
+			buf_addf(out, " <span class=\"ci\">[%+.1f, %+.1f]</span>", 100 * gap->ci_low,
+				 100 * gap->ci_high);
+		buf_adds(out, ".</p>\n");
 	}
 	buf_adds(out, "</div>\n");
 }
 
 /* ---- the items wrong most often ----------------------------------------- */
-
-/* Pass 1 keeps no names: 16 bytes per item, so a run of a million items stays small. */
-struct item_count {
-	uint64_t h; /* item_hash(suite, item) */
-	uint32_t wrong, total;
-};
-
-struct chip {
-	char *tmpl, *variant, *response;
-	answer_t answer;
-	int correct;
-};
-
-struct worst {
-	struct item_count *ic;
-	char *suite, *item; /* from pass 2 */
-	char *prompt, *image, *relation;
-	answer_t label;
-	struct chip *chips;
-	size_t n_chips;
-};
-
-struct worst_ctx {
-	struct keyset seen;  /* pass 2: the chosen items' tasks already shown */
-	struct u64map index; /* hash(suite, item) -> position + 1 */
-	struct item_count *items;
-	size_t n, cap;
-	/* pass 2 */
-	struct worst *w;
-	size_t n_w;
-	struct u64map chosen; /* hash(suite, item) -> position in w + 1 */
-	struct keyset letter_suites; /* hash(suite) of suites with lettered answers */
-	int loaded;                  /* both passes read the journal */
-};
-
-static uint64_t item_hash(const char *suite, const char *item)
-{
-	return hash64_str(item, hash64_str(suite, HASH_SEED) ^ 0x5f);
-}
-
-/*
- * Pass 1, a tap on the metrics' first pass: right and wrong per item; it
- * sees each answered task once (its first answer).
- */
-static int count_line(const struct sample *s, void *arg)
-{
-	struct worst_ctx *c = arg;
-	uint64_t h, at;
-	struct item_count *ic;
-
-	if (ANS_IS_LETTER(s->label))
-		keyset_add(&c->letter_suites, hash64_str(s->suite, HASH_SEED));
-	/* A 64-bit collision between two items would merge them in this table
-	 * only; it is not worth a string comparison. */
-	h = item_hash(s->suite, s->item);
-	if (!u64map_get(&c->index, h, &at)) {
-		if (c->n == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 256;
-			c->items = xrealloc(c->items, c->cap * sizeof(*c->items));
-		}
-		c->items[c->n].h = h;
-		c->items[c->n].wrong = c->items[c->n].total = 0;
-		at = ++c->n;
-		u64map_put(&c->index, h, at);
-	}
-	ic = &c->items[at - 1];
-	ic->total++;
-	ic->wrong += !s->correct;
-	return 0;
-}
-
-/* Most wrong first, then the larger share wrong; among equals, by hash (no names yet). */
-static int worst_cmp(const void *pa, const void *pb)
-{
-	const struct item_count *a = pa, *b = pb;
-	double x = ratio(a->wrong, a->total), y = ratio(b->wrong, b->total);
-
-	if (a->wrong != b->wrong)
-		return a->wrong > b->wrong ? -1 : 1;
-	if (x != y)
-		return x > y ? -1 : 1;
-	return a->h < b->h ? -1 : a->h > b->h;
-}
-
-/* The table's order: the same, with the names breaking ties. */
-static int shown_cmp(const void *pa, const void *pb)
-{
-	const struct worst *a = pa, *b = pb;
-	double x = ratio(a->ic->wrong, a->ic->total), y = ratio(b->ic->wrong, b->ic->total);
-	int r;
-
-	if (a->ic->wrong != b->ic->wrong)
-		return a->ic->wrong > b->ic->wrong ? -1 : 1;
-	if (x != y)
-		return x > y ? -1 : 1;
-	if ((r = strcmp(a->suite ? a->suite : "", b->suite ? b->suite : "")))
-		return r;
-	return strcmp(a->item ? a->item : "", b->item ? b->item : "");
-}
-
-/* Pass 2: the details of the chosen items. */
-static int detail_line(const struct sample *s, void *arg)
-{
-	struct worst_ctx *c = arg;
-	uint64_t at;
-	struct worst *w;
-	struct chip *ch;
-
-	if (s->error || !u64map_get(&c->chosen, item_hash(s->suite, s->item), &at) ||
-	    !keyset_add(&c->seen, s->key))
-		return 0;
-	w = &c->w[at - 1];
-	if (!w->prompt) {
-		w->suite = xstrdup(s->suite);
-		w->item = xstrdup(s->item);
-		w->prompt = xstrdup(s->prompt ? s->prompt : "");
-		w->image = s->image ? xstrdup(s->image) : NULL;
-		w->relation = s->relation ? xstrdup(s->relation) : NULL;
-		w->label = s->label;
-	}
-	w->chips = xrealloc(w->chips, (w->n_chips + 1) * sizeof(*w->chips));
-	ch = &w->chips[w->n_chips++];
-	ch->tmpl = xstrdup(s->tmpl);
-	ch->variant = xstrdup(s->variant);
-	ch->response = xstrdup(s->response ? s->response : "");
-	ch->answer = s->answer;
-	ch->correct = s->correct;
-	return 0;
-}
-
-static int chip_cmp(const void *pa, const void *pb)
-{
-	const struct chip *a = pa, *b = pb;
-	int r;
-
-	if (a->correct != b->correct)
-		return a->correct ? 1 : -1; /* wrong answers first */
-	if ((r = strcmp(a->variant, b->variant)))
-		return r;
-	return strcmp(a->tmpl, b->tmpl);
-}
 
 /* An inline thumbnail when the image is a small local file; else a dash. */
 static void thumbnail(struct buf *out, const char *path)
@@ -427,10 +278,8 @@ static void thumbnail(struct buf *out, const char *path)
 	buf_release(&img);
 }
 
-static void worst_row(struct buf *out, size_t rank, const struct worst *w)
+static void worst_row(struct buf *out, size_t rank, const struct worst_item *w)
 {
-	const struct item_count *ic = w->ic;
-
 	buf_addf(out, "<tr><td class=\"num\">%zu</td><td class=\"item\"><b>", rank);
 	esc(out, w->item ? w->item : "");
 	buf_adds(out, "</b><br><span class=\"muted\">");
@@ -444,9 +293,9 @@ static void worst_row(struct buf *out, size_t rank, const struct worst *w)
 	buf_adds(out, "</td><td class=\"prompt\">");
 	esc_cut(out, w->prompt, 400);
 	buf_addf(out, "</td><td><b>%s</b></td><td class=\"num\">%u of %u</td><td class=\"chips\">",
-		 answer_name(w->label), (unsigned)ic->wrong, (unsigned)ic->total);
-	for (size_t i = 0; i < w->n_chips && i < WORST_CHIPS; i++) {
-		const struct chip *ch = &w->chips[i];
+		 answer_name(w->label), (unsigned)w->wrong, (unsigned)w->total);
+	for (size_t i = 0; i < w->n_answers && i < WORST_CHIPS; i++) {
+		const struct worst_answer *ch = &w->answers[i];
 		buf_addf(out, "<span class=\"chip %s\" title=\"", ch->correct ? "ok" : "bad");
 		esc_cut(out, ch->response, 300);
 		buf_adds(out, "\">");
@@ -463,105 +312,31 @@ static void worst_row(struct buf *out, size_t rank, const struct worst *w)
 		}
 		buf_adds(out, "</span> ");
 	}
-	if (w->n_chips > WORST_CHIPS)
-		buf_addf(out, "<span class=\"muted\">+%zu more</span>", w->n_chips - WORST_CHIPS);
+	if (w->n_answers > WORST_CHIPS)
+		buf_addf(out, "<span class=\"muted\">+%zu more</span>", w->n_answers - WORST_CHIPS);
 	buf_adds(out, "</td></tr>\n");
 }
 
-static void worst_release(struct worst_ctx *c)
-{
-	for (size_t i = 0; i < c->n_w; i++) {
-		struct worst *w = &c->w[i];
-		for (size_t k = 0; k < w->n_chips; k++) {
-			free(w->chips[k].tmpl);
-			free(w->chips[k].variant);
-			free(w->chips[k].response);
-		}
-		free(w->chips);
-		free(w->suite);
-		free(w->item);
-		free(w->prompt);
-		free(w->image);
-		free(w->relation);
-	}
-	free(c->w);
-	free(c->items);
-	keyset_release(&c->seen);
-	keyset_release(&c->letter_suites);
-	u64map_release(&c->index);
-	u64map_release(&c->chosen);
-}
-
-/* Between the passes: the items wrong most often.  Non-zero: pass 2 is needed. */
-static int worst_choose(void *arg)
-{
-	struct worst_ctx *c = arg;
-
-	if (c->n)
-		qsort(c->items, c->n, sizeof(*c->items), worst_cmp);
-	for (size_t i = 0; i < c->n && c->n_w < WORST_ITEMS && c->items[i].wrong; i++)
-		c->n_w++;
-	if (!c->n_w)
-		return 0;
-	c->w = xcalloc(c->n_w, sizeof(*c->w));
-	for (size_t i = 0; i < c->n_w; i++) {
-		c->w[i].ic = &c->items[i];
-		u64map_put(&c->chosen, c->items[i].h, i + 1);
-	}
-	keyset_release(&c->seen);
-	memset(&c->seen, 0, sizeof(c->seen));
-	return 1;
-}
-
-struct worst_ctx *html_tap_new(struct journal_tap *tap)
-{
-	struct worst_ctx *c = xcalloc(1, sizeof(*c));
-
-	tap->pass1 = count_line;
-	tap->need_pass2 = worst_choose;
-	tap->pass2 = detail_line;
-	tap->ctx = c;
-	return c;
-}
-
-void html_tap_done(struct worst_ctx *c)
-{
-	c->loaded = 1;
-	if (c->n_w)
-		qsort(c->w, c->n_w, sizeof(*c->w), shown_cmp);
-}
-
-void html_tap_free(struct worst_ctx *c)
-{
-	if (c) {
-		worst_release(c);
-		free(c);
-	}
-}
-
-static void worst_items(struct buf *out, struct worst_ctx *c)
+static void worst_items(struct buf *out, const struct worst_items *w)
 {
 	buf_adds(out, "<section id=\"worst-items\"><h2>Items wrong most often</h2>\n");
-	if (!c->loaded) {
+	if (!w) {
 		buf_adds(out, "<p class=\"note\">The items were not collected.</p></section>\n");
 		return;
 	}
-	if (!c->n_w) {
+	if (!w->n) {
 		buf_adds(out, "<p class=\"note\">No item was answered wrongly.</p></section>\n");
 		return;
 	}
 	buf_addf(out, "<p class=\"note\">The %zu items answered wrongly under the most instruction "
 		      "templates and variants (of %zu items). Wrong answers first; hover over an "
 		      "answer for the model's words.</p>\n",
-		 c->n_w, c->n);
+		 w->n, w->items_answered);
 	buf_adds(out, "<table class=\"worst\"><thead><tr><th>#</th><th>item</th><th>image</th>"
 		      "<th>caption / prompt</th><th>expected</th><th>wrong</th><th>answers</th>"
 		      "</tr></thead><tbody>\n");
-	for (size_t i = 0; i < c->n_w; i++) {
-		if (c->w[i].n_chips)
-			qsort(c->w[i].chips, c->w[i].n_chips, sizeof(*c->w[i].chips), chip_cmp);
-		worst_row(out, i + 1, &c->w[i]);
-	}
+	for (size_t i = 0; i < w->n; i++)
+		worst_row(out, i + 1, &w->items[i]);
 	buf_adds(out, "</tbody></table></section>\n");
 }
 
@@ -611,11 +386,9 @@ static const char css[] =
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 /* Yes/no suites have their chance line at 50%; lettered ones (2 to 4 options) none. */
-static double chance_of(const struct worst_ctx *c, const char *suite)
+static double chance_of(const struct suite_metrics *sm)
 {
-	if (!c->loaded || keyset_has(&c->letter_suites, hash64_str(suite, HASH_SEED)))
-		return -1;
-	return 0.5;
+	return sm->lettered ? -1 : 0.5;
 }
 
 int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
@@ -624,15 +397,6 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
-	cJSON *report = report_json_object(m, run);
-	/* From the tap on the metrics' passes (reports_rebuild); without one, not loaded. */
-	struct worst_ctx none, *worst = m->tap_ctx;
-
-	if (!worst) {
-		memset(&none, 0, sizeof(none));
-		worst = &none;
-	}
-
 	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -667,7 +431,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
-		double chance = chance_of(worst, sm->name);
+		double chance = chance_of(sm);
 		struct spread sp;
 		buf_addf(out, "<section class=\"suite\" id=\"suite-%zu\"><h2>Suite ", i + 1);
 		esc(out, sm->name);
@@ -687,16 +451,15 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 			buf_addf(out, "): <b>spread %.1f points</b>, standard deviation %.1f points.</p>\n",
 				 100 * (sp.best - sp.worst), 100 * sp.sd);
 		}
-		sensitivity(out, report, sm->name);
+		sensitivity(out, &sm->sens);
 		buf_adds(out, "<p class=\"note\">Whiskers: 95% intervals (Wilson for accuracies, a "
 			      "bootstrap over images for the sensitivity figures); dashed line: chance "
 			      "for yes/no questions.</p></section>\n");
 	}
-	worst_items(out, worst);
+	worst_items(out, m->worst);
 
 	buf_adds(out, "<footer>Rebuilt from <code>samples.jsonl</code> by <code>vsrbench report "
 		      "RUN_DIR</code>; the journal is the single source of truth.</footer>\n"
 		      "</main>\n</body>\n</html>\n");
-	cJSON_Delete(report);
 	return out->capped ? VSR_EDATA : 0;
 }

@@ -6,15 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../metrics/official.h"
+#include "official_render.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
 #include "report.h"
-
-static double r6(double x)
-{
-	return round(x * 1e6) / 1e6;
-}
 
 static cJSON *proportion(size_t k, size_t n)
 {
@@ -22,9 +17,9 @@ static cJSON *proportion(size_t k, size_t n)
 	double lo, hi;
 
 	wilson_interval(k, n, Z95, &lo, &hi);
-	cJSON_AddNumberToObject(o, "value", r6(ratio(k, n)));
-	cJSON_AddNumberToObject(o, "ci_low", r6(lo));
-	cJSON_AddNumberToObject(o, "ci_high", r6(hi));
+	cJSON_AddNumberToObject(o, "value", json_round6(ratio(k, n)));
+	cJSON_AddNumberToObject(o, "ci_low", json_round6(lo));
+	cJSON_AddNumberToObject(o, "ci_high", json_round6(hi));
 	cJSON_AddNumberToObject(o, "k", (double)k);
 	cJSON_AddNumberToObject(o, "n", (double)n);
 	return o;
@@ -69,9 +64,9 @@ static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result
 		if (!v->present)
 			continue;
 		x = cJSON_AddObjectToObject(o, sens_names[f]);
-		cJSON_AddNumberToObject(x, "value", r6(v->value));
-		cJSON_AddNumberToObject(x, "ci_low", r6(v->ci_low));
-		cJSON_AddNumberToObject(x, "ci_high", r6(v->ci_high));
+		cJSON_AddNumberToObject(x, "value", json_round6(v->value));
+		cJSON_AddNumberToObject(x, "ci_low", json_round6(v->ci_low));
+		cJSON_AddNumberToObject(x, "ci_high", json_round6(v->ci_high));
 		cJSON_AddNumberToObject(x, "n", (double)v->n);
 	}
 	return o;

@@ -146,7 +146,7 @@ static void properties(struct buf *out, const cJSON *run)
 	buf_adds(out, "    </properties>\n");
 }
 
-static void suite_open(struct buf *out, const char *name, size_t tests, size_t failures,
+static void testsuite_open(struct buf *out, const char *name, size_t tests, size_t failures,
 		       size_t errors, double ms, const cJSON *run)
 {
 	buf_adds(out, "  <testsuite name=\"");
@@ -166,7 +166,7 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct gate_res
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		size_t n = checks_for(gr, sm->name, &f), e = sm->all.errors ? 1 : 0;
-		suite_open(&body, sm->name, n + 1, f, e, sm->all.ms, run);
+		testsuite_open(&body, sm->name, n + 1, f, e, sm->all.ms, run);
 		accuracy_case(&body, sm->name, &sm->all);
 		gate_cases(&body, sm->name, gr);
 		buf_adds(&body, "  </testsuite>\n");
@@ -187,7 +187,7 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct gate_res
 		if (k < i)
 			continue; /* this testsuite is out already */
 		n = checks_for(gr, s, &f);
-		suite_open(&body, s, n, f, 0, 0, run);
+		testsuite_open(&body, s, n, f, 0, 0, run);
 		gate_cases(&body, s, gr);
 		buf_adds(&body, "  </testsuite>\n");
 		tests += n;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../metrics/official.h"
+#include "official_render.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
 #include "report.h"

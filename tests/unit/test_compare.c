@@ -75,8 +75,18 @@ static void test_binomial_tails(void **state)
 	assert_true(binom_cdf(9, 10, 1.0) == 0.0);
 	assert_true(binom_sf(0, 10, 0.3) == 1.0);
 	assert_true(binom_sf(11, 10, 0.3) == 0.0);
-	/* A far tail neither underflows to garbage nor exceeds 1. */
-	assert_true(mcnemar_exact_p(0, 2000) > 0.0 || mcnemar_exact_p(0, 2000) == 0.0);
+	/* A small table by hand: b = 1, c = 4 is 2 P(X <= 1 | 5, 1/2) = 2 (1 + 5) / 32. */
+	close_rel(mcnemar_exact_p(1, 4), 0.375, 1e-12);
+	/*
+	 * Far tails, summed in logs: 2 P(X = 0 | 1000, 1/2) = 2^-999 and
+	 * 2 P(X <= 1 | 1001, 1/2) = 2 (1 + 1001) / 2^1001 = 501 * 2^-999 are
+	 * normal doubles and come out exact to 1e-9; 2^-1999 is below the
+	 * smallest subnormal (2^-1074), so its nearest double is 0.
+	 */
+	close_rel(mcnemar_exact_p(0, 1000), ldexp(1.0, -999), 1e-9);
+	close_rel(mcnemar_exact_p(1000, 0), ldexp(1.0, -999), 1e-9);
+	close_rel(mcnemar_exact_p(1, 1000), 501.0 * ldexp(1.0, -999), 1e-9);
+	assert_true(mcnemar_exact_p(0, 2000) == 0.0);
 	assert_true(mcnemar_exact_p(1000, 1000) == 1.0);
 }
 
@@ -284,8 +294,9 @@ static void make_pair(const char *base, const char *cand, int worse)
 	fclose(fc);
 }
 
+/* lang: the candidate's language figure for suite s (NULL: none measured, as in these journals). */
 static int gate(const char *base, const char *cand, const struct gate_opts *g,
-		const cJSON *report, struct gate_result *res)
+		const struct sens_value *lang, struct gate_result *res)
 {
 	struct comparison c;
 	struct metrics m;
@@ -296,7 +307,11 @@ static int gate(const char *base, const char *cand, const struct gate_opts *g,
 	assert_int_equal(comparison_load(&c, a, b, 200, 1, err), 0);
 	snprintf(j, sizeof(j), "%s/samples.jsonl", b);
 	assert_int_equal(metrics_from_journal(j, &m, err), 0);
-	gate_evaluate(g, &c, &m, report, res);
+	if (lang) {
+		assert_string_equal(m.suites[0].name, "s");
+		m.suites[0].sens.fig[SENS_LANGUAGE] = *lang;
+	}
+	gate_evaluate(g, &c, &m, res);
 	comparison_release(&c);
 	metrics_release(&m);
 	return (int)res->n_failed;
@@ -343,8 +358,8 @@ static void test_gate_floor_and_sensitivity(void **state)
 {
 	struct gate_opts g;
 	struct gate_result res;
+	struct sens_value lang;
 	char err[VSR_ERR_MAX];
-	cJSON *report;
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
@@ -365,29 +380,59 @@ static void test_gate_floor_and_sensitivity(void **state)
 	assert_non_null(strstr(res.c[2].line, "nosuch"));
 	gate_result_release(&res);
 
-	/* No sensitivity in the report: the ceiling fails, saying why. */
+	/* No sensitivity measured: the ceiling fails, saying why. */
 	memset(&g, 0, sizeof(g));
 	assert_int_equal(gate_opts_set(&g, "max-language-sensitivity", "0.2", err), 0);
-	report = cJSON_Parse("{\"suites\":{\"s\":{\"accuracy\":{}}}}");
-	assert_int_equal(gate("b40", "c12", &g, report, &res), 1);
+	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 1);
 	assert_non_null(strstr(res.c[0].line, "no language-sensitivity figure"));
 	assert_non_null(strstr(res.c[0].line, "-p instr"));
 	gate_result_release(&res);
-	cJSON_Delete(report);
 
 	/* 30% of 100 over a 20% ceiling: p = P(X >= 30 | 100, 0.2) = 0.011. */
-	report = cJSON_Parse("{\"suites\":{\"s\":{\"sensitivity\":{\"language\":{\"value\":0.3,"
-			     "\"ci_low\":0.21,\"ci_high\":0.39,\"n\":100}}}}}");
-	assert_int_equal(gate("b40", "c12", &g, report, &res), 1);
+	lang = (struct sens_value){ .present = 1, .value = 0.3, .ci_low = 0.21, .ci_high = 0.39,
+				    .n = 100, .num = 30 };
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "language sensitivity 30.0% [21.0, 39.0] (n = 100)"));
 	assert_non_null(strstr(res.c[0].line, "above the ceiling 20.0% by 10.0 points"));
 	assert_non_null(strstr(res.c[0].line, "p = 0.011"));
 	gate_result_release(&res);
-	cJSON_Delete(report);
-	report = cJSON_Parse("{\"suites\":{\"s\":{\"sensitivity\":{\"language\":{\"value\":0.1,"
-			     "\"ci_low\":0.05,\"ci_high\":0.18,\"n\":100}}}}}");
-	assert_int_equal(gate("b40", "c12", &g, report, &res), 0);
+	lang = (struct sens_value){ .present = 1, .value = 0.1, .ci_low = 0.05, .ci_high = 0.18,
+				    .n = 100, .num = 10 };
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 0);
 	gate_result_release(&res);
-	cJSON_Delete(report);
+}
+
+/*
+ * The language check reads the figure itself, not report.json's 6-decimal
+ * rounding of it: 0.2000004 is above a 0.2 ceiling (rounded, it was 0.2 and
+ * passed).  The binomial test takes its count from the figure's numerator,
+ * 200000.4 item-shares of 1000000 items: 200000 items, the mean at the
+ * ceiling, so P(X >= 200000 | 1000000, 0.2) is one half plus half the
+ * point mass there, 1 / sqrt(2 pi 160000) / 2 = 0.0005: "0.5".  An interval
+ * no resample could measure (NaN) is left out of the line.
+ */
+static void test_gate_language_unrounded(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	struct sens_value lang = { .present = 1, .value = 0.2000004, .ci_low = NAN, .ci_high = 0.25,
+				   .n = 1000000, .num = 200000.4 };
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	make_pair("b40", "c12", 12);
+	assert_int_equal(gate_opts_set(&g, "max-language-sensitivity", "0.2", err), 0);
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 1);
+	assert_true(res.c[0].failed);
+	assert_non_null(strstr(res.c[0].line, "language sensitivity 20.0% (n = 1000000) is above"));
+	assert_non_null(strstr(res.c[0].line, "by 0.0 points; one-sided binomial p = 0.5"));
+	gate_result_release(&res);
+	/* At the ceiling exactly, it passes. */
+	lang.value = 0.2;
+	lang.num = 200000;
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 0);
+	gate_result_release(&res);
 }
 
 /*
@@ -457,6 +502,94 @@ static void test_gate_options(void **state)
 	assert_int_equal(gate_opts_check(&g, 1, err), VSR_EDATA);
 }
 
+/* The option table: by getopt_long's value and by name, one parser. */
+static void test_gate_option_table(void **state)
+{
+	static const struct option table[] = { GATE_LONGOPT_BASELINE, GATE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	struct gate_opts g;
+	char err[VSR_ERR_MAX];
+	size_t n = 0;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	for (; table[n].name; n++)
+		assert_int_equal(table[n].has_arg, required_argument);
+	assert_int_equal(n, 5);
+	assert_string_equal(table[0].name, "baseline");
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_DROP, "2.5", err), 0);
+	assert_true(g.has_max_drop && g.max_drop == 2.5);
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MIN_ACCURACY, "synth=0.25", err), 0);
+	assert_string_equal(g.floors[0].suite, "synth");
+	assert_true(g.floors[0].min == 0.25);
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_LANG, "0.3", err), 0);
+	assert_int_equal(gate_opts_set(&g, "alpha", "0.1", err), 0);
+	assert_true(g.alpha == 0.1);
+	assert_int_equal(gate_opts_set(&g, "baseline", "/x", err), 0);
+	assert_string_equal(g.baseline, "/x");
+	assert_int_equal(gate_opts_set(&g, "max-dro", "1", err), VSR_EUSAGE);
+	assert_non_null(strstr(err, "unknown gate option 'max-dro'"));
+	assert_int_equal(gate_opts_getopt(&g, 'q', "1", err), VSR_EUSAGE);
+}
+
+static int file_has(const char *file, const char *want)
+{
+	struct buf b = BUF_INIT;
+	int r;
+
+	r = !buf_read_file(&b, file) && strstr(b.ptr, want);
+	buf_release(&b);
+	return r;
+}
+
+/* The driver: compares, evaluates, writes the files asked for, says how it went. */
+static void test_gate_run(void **state)
+{
+	struct gate_opts g;
+	struct gate_run_opts o;
+	char err[VSR_ERR_MAX], a[256], b[256], md[300], js[300], ju[300];
+
+	(void)state;
+	make_pair("b40", "c12", 12);
+	path_of(a, sizeof(a), "b40");
+	path_of(b, sizeof(b), "c12");
+	snprintf(md, sizeof(md), "%s/out.md", dir);
+	snprintf(js, sizeof(js), "%s/out.json", dir);
+	snprintf(ju, sizeof(ju), "%s/out.xml", dir);
+	memset(&g, 0, sizeof(g));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(gate_opts_set(&g, "max-drop", "5", err), 0);
+	o.base_dir = a;
+	o.cand_dir = b;
+	o.reps = 100;
+	o.seed = 1;
+	o.md_file = md;
+	o.json_file = js;
+	o.junit_file = ju;
+	strcpy(err, "not cleared");
+	assert_int_equal(gate_run(&g, &o, err), VSR_EGATE);
+	assert_string_equal(err, "");
+	assert_true(file_has(md, "**Gate: failed** (1 of 1 check)"));
+	assert_true(file_has(js, "\"passed\":\tfalse"));
+	assert_true(file_has(ju, "<failure type=\"max-drop\""));
+
+	/* Without a baseline: the floors alone, no comparison written. */
+	unlink(md);
+	unlink(js);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(gate_opts_set(&g, "min-accuracy", "0.5", err), 0);
+	o.base_dir = NULL;
+	assert_int_equal(gate_run(&g, &o, err), 0);
+	assert_int_equal(access(md, F_OK), -1);
+	assert_int_equal(access(js, F_OK), -1);
+	assert_true(file_has(ju, "name=\"accuracy &gt;= 50.0%\""));
+
+	/* A baseline that is not there is bad data, named. */
+	path_of(a, sizeof(a), "missing");
+	o.base_dir = a;
+	assert_int_equal(gate_run(&g, &o, err), VSR_EDATA);
+	assert_non_null(strstr(err, "missing"));
+}
+
 static void test_junit_counts(void **state)
 {
 	struct gate_opts g;
@@ -511,8 +644,11 @@ int main(void)
 		cmocka_unit_test(test_matching),
 		cmocka_unit_test(test_gate_drop),
 		cmocka_unit_test(test_gate_floor_and_sensitivity),
+		cmocka_unit_test(test_gate_language_unrounded),
 		cmocka_unit_test(test_gate_suites_in_one_run),
 		cmocka_unit_test(test_gate_options),
+		cmocka_unit_test(test_gate_option_table),
+		cmocka_unit_test(test_gate_run),
 		cmocka_unit_test(test_junit_counts),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

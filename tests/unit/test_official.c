@@ -17,6 +17,7 @@
 #include "metrics/metrics.h"
 #include "metrics/official.h"
 #include "base/util.h"
+#include "reports/official_render.h"
 #include "reports/report.h"
 #include "scratch.h"
 
@@ -81,6 +82,14 @@ static void test_kinds(void **state)
 	assert_int_equal(official_kind_of("seedling"), OFFICIAL_NONE);
 	assert_int_equal(official_kind_of("vsr-unified"), OFFICIAL_NONE);
 	assert_int_equal(official_kind_of("synth"), OFFICIAL_NONE);
+	/* MME's suites are always mme-SUBTASK; MMBench and SEED also go by the bare name. */
+	assert_int_equal(official_kind_of("mme"), OFFICIAL_NONE);
+	assert_int_equal(official_kind_of("mmbench2"), OFFICIAL_NONE);
+	assert_int_equal(official_kind_of("mmbench_spatial"), OFFICIAL_NONE);
+	assert_string_equal(official_kind_name(OFFICIAL_MME), "MME");
+	assert_string_equal(official_kind_name(OFFICIAL_MMBENCH), "MMBench");
+	assert_string_equal(official_kind_name(OFFICIAL_SEED), "SEED-Bench");
+	assert_string_equal(official_kind_name(OFFICIAL_NONE), "none");
 	assert_string_equal(official_mmbench_l2("spatial_relationship"),
 			    "finegrained_perception (cross-instance)");
 	assert_string_equal(official_mmbench_l2("object_localization"),
@@ -263,6 +272,26 @@ static void test_mme_totals_and_templates(void **state)
 	assert_int_equal(u->sub[0].disagree, 0);
 	u = official_find(m.official, "mme-count", "q01");
 	assert_true(fabs(u->sub[0].score - 50.0) < 1e-9);
+	/* The totals as computed: q01 in three suites, tf01 in one, in that order. */
+	{
+		size_t n;
+		const struct off_mme_total *tot = official_mme_totals(m.official, &n);
+		assert_int_equal(n, 2);
+		assert_string_equal(tot[0].tmpl, "q01");
+		assert_int_equal(tot[0].suites, 3);
+		assert_int_equal(tot[0].n_subs, 3);
+		/* Units in suite order: code_reasoning, count, position. */
+		assert_string_equal(tot[0].subs[0]->name, "code_reasoning");
+		assert_string_equal(tot[0].subs[1]->name, "count");
+		assert_string_equal(tot[0].subs[2]->name, "position");
+		assert_true(fabs(tot[0].perception - 250.0) < 1e-9);
+		assert_true(fabs(tot[0].cognition - 0.0) < 1e-9);
+		assert_int_equal(tot[0].n_perception, 2);
+		assert_int_equal(tot[0].n_cognition, 1);
+		assert_string_equal(tot[1].tmpl, "tf01");
+		assert_int_equal(tot[1].suites, 1);
+		assert_true(fabs(tot[1].perception - 200.0) < 1e-9);
+	}
 	run = official_run_json(m.official);
 	t = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "mme"), "q01");
 	assert_non_null(t);

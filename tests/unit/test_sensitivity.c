@@ -47,7 +47,7 @@ static void line(struct buf *b, const char *item, const char *image, const char 
 static void metrics_of(const char *text, struct metrics *m)
 {
 	FILE *fp = fopen(path, "w");
-	struct metrics_opts o = { 200, 7, NULL };
+	struct metrics_opts o = { .resamples = 200, .seed = 7 };
 	char err[VSR_ERR_MAX];
 
 	fputs(text, fp);
@@ -82,7 +82,10 @@ static void test_language_by_hand(void **state)
 	assert_true(f[SENS_LANGUAGE].present);
 	assert_true(fabs(f[SENS_LANGUAGE].value - 1.0 / 3) < 1e-12);
 	assert_int_equal(f[SENS_LANGUAGE].n, 2);
+	/* The numerator the gate's binomial test counts: A's 2/3 plus B's 0. */
+	assert_true(fabs(f[SENS_LANGUAGE].num - 2.0 / 3) < 1e-12);
 	assert_true(fabs(f[SENS_CONSISTENCY].value - 0.5) < 1e-12);
+	assert_true(fabs(f[SENS_CONSISTENCY].num - 1.0) < 1e-12);
 	/* Two images: resampling can only give 0, 1/3 or 2/3 for language. */
 	assert_true(f[SENS_LANGUAGE].ci_low >= 0 && f[SENS_LANGUAGE].ci_high <= 2.0 / 3 + 1e-12);
 	assert_false(f[SENS_FLIP].present);
@@ -125,6 +128,7 @@ static void test_vision_by_hand(void **state)
 	f = m.suites[0].sens.fig;
 	assert_true(fabs(f[SENS_FLIP].value - 0.5) < 1e-12);
 	assert_int_equal(f[SENS_FLIP].n, 2);
+	assert_true(f[SENS_FLIP].num == 1.0);
 	assert_true(fabs(f[SENS_FLIP_PAIR].value - 0.5) < 1e-12);
 	assert_true(fabs(f[SENS_KEEP].value - 0.5) < 1e-12);
 	assert_int_equal(f[SENS_KEEP].n, 2);

@@ -1,0 +1,144 @@
+/*
+ * compare_load: every read of a run directory that the comparison and the
+ * gate make: both journals (samples.jsonl) into the pair table, run.json
+ * (the model and the suites' content digests) and the candidate's metrics.
+ * Nothing else in reports/compare_*.c or gate*.c opens a run's file.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../harness/journal.h"
+#include "../harness/rundir.h"
+#include "../base/util.h"
+#include "compare_int.h"
+
+static char *model_spec(const cJSON *run)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(run, "model"), "spec"));
+
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * Items are matched by id: when a suite's content digest differs between the
+ * runs (another seed, options or dataset version), one id may name two
+ * different items.  That is worth a warning, not a refusal: a count or limit
+ * change also changes the digest and leaves the common items alike.
+ */
+static void check_digests(struct comparison *c, const cJSON *base, const cJSON *cand)
+{
+	const cJSON *bs, *cs;
+
+	cJSON_ArrayForEach(bs, cJSON_GetObjectItemCaseSensitive(base, "suites")) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bs, "name"));
+		const char *bd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bs, "digest"));
+		cJSON_ArrayForEach(cs, cJSON_GetObjectItemCaseSensitive(cand, "suites")) {
+			const char *n2 = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cs, "name"));
+			const char *cd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cs, "digest"));
+			if (!name || !n2 || strcmp(name, n2) || !bd || !cd || !strcmp(bd, cd))
+				continue;
+			if (c->warnings.len)
+				buf_addch(&c->warnings, '\n');
+			buf_addf(&c->warnings,
+				 "suite %s has different content in the two runs (digest %.16s vs %.16s: "
+				 "another seed, options or data version); tasks are matched by item id, "
+				 "which may name different items",
+				 name, bd, cd);
+		}
+	}
+}
+
+struct scan_ctx {
+	struct pair_table *t;
+	int side;
+};
+
+static int on_line(const struct sample *s, void *arg)
+{
+	struct scan_ctx *c = arg;
+
+	pair_table_add(c->t, s, c->side);
+	return 0;
+}
+
+static int scan_run(struct pair_table *t, const char *dir, int side, char *err)
+{
+	struct scan_ctx ctx = { t, side };
+	struct buf path = BUF_INIT;
+	struct stat st;
+	int r;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		return err_set(err, VSR_EDATA, "%s: not a run directory (%s)", dir,
+			       errno == ENOENT ? "no such directory" : "not a directory");
+	}
+	r = journal_scan(rundir_path(&path, dir, RUNDIR_SAMPLES), 0, on_line, &ctx, NULL, err);
+	buf_release(&path);
+	return r;
+}
+
+static int scan_runs(struct pair_table *t, const char *base_dir, const char *cand_dir,
+		     char *err)
+{
+	int r;
+
+	if ((r = scan_run(t, base_dir, SIDE_BASE, err)))
+		return r;
+	return scan_run(t, cand_dir, SIDE_CAND, err);
+}
+
+static void read_run_json(struct comparison *c)
+{
+	cJSON *rb = rundir_load_run(c->base_dir), *rc = rundir_load_run(c->cand_dir);
+
+	c->base_model = model_spec(rb);
+	c->cand_model = model_spec(rc);
+	check_digests(c, rb, rc);
+	cJSON_Delete(rb);
+	cJSON_Delete(rc);
+}
+
+int gate_load_candidate(const char *dir, struct metrics *m, cJSON **run, char *err)
+{
+	struct buf path = BUF_INIT;
+	int r;
+
+	*run = NULL;
+	r = metrics_from_journal(rundir_path(&path, dir, RUNDIR_SAMPLES), m, err);
+	buf_release(&path);
+	if (!r)
+		*run = rundir_load_run(dir);
+	return r;
+}
+
+int comparison_load(struct comparison *c, const char *base_dir, const char *cand_dir,
+		    size_t reps, uint64_t seed, char *err)
+{
+	struct pair_table t = { 0 };
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	buf_init(&c->warnings, 0);
+	c->reps = reps ? reps : COMPARE_REPS_DEFAULT;
+	c->seed = seed;
+	if ((r = scan_runs(&t, base_dir, cand_dir, err))) {
+		pair_table_release(&t);
+		return r;
+	}
+	c->base_dir = xstrdup(base_dir);
+	c->cand_dir = xstrdup(cand_dir);
+	read_run_json(c);
+	comparison_fill(c, &t);
+	pair_table_release(&t);
+	if (!c->all.pairs) {
+		r = err_set(err, VSR_EDATA,
+			    "%s and %s have no answered task in common (matched on suite, item, "
+			    "template and variant: %zu only in the first, %zu only in the second, "
+			    "%zu failed in either)",
+			    base_dir, cand_dir, c->base_only, c->cand_only, c->dropped_failed);
+		comparison_release(c);
+	}
+	return r;
+}

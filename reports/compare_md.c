@@ -1,0 +1,216 @@
+/*
+ * compare_md: the comparison (and the gate's verdict) as Markdown sized for
+ * a pull-request comment (compare.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/util.h"
+#include "compare.h"
+#include "report.h"
+
+static double pct(size_t k, size_t n)
+{
+	return 100.0 * ratio(k, n);
+}
+
+static void md_change(struct buf *out, const struct cmp_stat *s)
+{
+	double d = pct(s->cand_correct, s->pairs) - pct(s->base_correct, s->pairs);
+
+	buf_addf(out, "%+.1f", d);
+	if (s->has_ci)
+		buf_addf(out, " [%+.1f, %+.1f]", 100 * s->ci_low, 100 * s->ci_high);
+}
+
+static void md_stat_row(struct buf *out, const struct cmp_stat *s, int bold)
+{
+	buf_adds(out, bold ? "| **" : "| ");
+	buf_add_md(out, s->name, 60);
+	buf_addf(out, "%s | %zu | %.1f%% | %.1f%% | ", bold ? "**" : "", s->pairs,
+		 pct(s->base_correct, s->pairs), pct(s->cand_correct, s->pairs));
+	md_change(out, s);
+	buf_addf(out, " | %zu | %zu | %.2g |\n", s->b, s->c, s->p);
+}
+
+struct mover {
+	const char *suite, *by;
+	const struct cmp_stat *s;
+};
+
+static int mover_cmp(const void *pa, const void *pb)
+{
+	const struct mover *a = pa, *b = pb;
+	double x = fabs(cmp_stat_change(a->s)), y = fabs(cmp_stat_change(b->s));
+	int r;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	if (a->s->p != b->s->p)
+		return a->s->p < b->s->p ? -1 : 1;
+	if ((r = strcmp(a->suite, b->suite)) || (r = strcmp(a->by, b->by)))
+		return r;
+	return strcmp(a->s->name, b->s->name);
+}
+
+#define MD_MOVERS 8
+#define MD_FLIPS 15
+
+static void md_movers(struct buf *out, const struct comparison *c)
+{
+	struct mover *mv = NULL;
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < c->n_suites; i++) {
+		const struct cmp_suite *s = &c->suites[i];
+		mv = xrealloc(mv, (n + s->n_rel + s->n_cat + 1) * sizeof(*mv));
+		for (size_t k = 0; k < s->n_rel; k++)
+			if (s->rel[k].b + s->rel[k].c)
+				mv[n++] = (struct mover){ s->all.name, "relation", &s->rel[k] };
+		for (size_t k = 0; k < s->n_cat; k++)
+			if (s->cat[k].b + s->cat[k].c)
+				mv[n++] = (struct mover){ s->all.name, "category", &s->cat[k] };
+	}
+	if (n) {
+		qsort(mv, n, sizeof(*mv), mover_cmp);
+		buf_adds(out, "\n### Largest movers\n\n| suite | by | group | pairs | base | candidate "
+			      "| change | right→wrong | wrong→right | McNemar p |\n"
+			      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+		for (size_t i = 0; i < n && shown < MD_MOVERS; i++, shown++) {
+			const struct cmp_stat *s = mv[i].s;
+			buf_adds(out, "| ");
+			buf_add_md(out, mv[i].suite, 40);
+			buf_addf(out, " | %s | ", mv[i].by);
+			buf_add_md(out, s->name, 40);
+			buf_addf(out, " | %zu | %.1f%% | %.1f%% | %+.1f | %zu | %zu | %.2g |\n", s->pairs,
+				 pct(s->base_correct, s->pairs), pct(s->cand_correct, s->pairs),
+				 100 * cmp_stat_change(s), s->b, s->c, s->p);
+		}
+		if (n > shown)
+			buf_addf(out, "\n%zu more groups changed; all are in the JSON output.\n",
+				 n - shown);
+	}
+	free(mv);
+}
+
+static int same_item(const struct cmp_flip *a, const struct cmp_flip *b)
+{
+	return !strcmp(a->suite, b->suite) && !strcmp(a->item, b->item);
+}
+
+/* Grouped by item: with many templates one item is many tasks. */
+static void md_flips(struct buf *out, const struct comparison *c)
+{
+	size_t shown = 0, i = 0;
+
+	if (!c->total_flips) {
+		buf_adds(out, "\nNo task went from right to wrong.\n");
+		return;
+	}
+	buf_addf(out, "\n### Right → wrong: %zu task%s in %zu item%s\n\n", c->total_flips,
+		 c->total_flips == 1 ? "" : "s", c->flip_items, c->flip_items == 1 ? "" : "s");
+	buf_adds(out, "| suite | item | expected | tasks | template·variant: candidate's answer | "
+		      "prompt |\n|---|---|---|---:|---|---|\n");
+	while (i < c->n_flips && shown < MD_FLIPS) {
+		const struct cmp_flip *f = &c->flips[i];
+		size_t j = i;
+		while (j < c->n_flips && same_item(&c->flips[j], f))
+			j++;
+		buf_adds(out, "| ");
+		buf_add_md(out, f->suite, 40);
+		buf_adds(out, " | ");
+		buf_add_md(out, f->item, 40);
+		buf_addf(out, " | %s | %zu | ", answer_name(f->label), j - i);
+		for (size_t k = i; k < j && k < i + 6; k++) {
+			buf_add_md(out, c->flips[k].tmpl, 20);
+			if (strcmp(c->flips[k].variant, "base")) {
+				buf_adds(out, "·");
+				buf_add_md(out, c->flips[k].variant, 20);
+			}
+			buf_addf(out, ": %s%s", answer_name(c->flips[k].cand_answer),
+				 k + 1 < j ? ", " : "");
+		}
+		if (j - i > 6)
+			buf_adds(out, "…");
+		buf_adds(out, " | ");
+		buf_add_md(out, f->prompt, 90);
+		buf_adds(out, " |\n");
+		shown++;
+		i = j;
+	}
+	if (c->flip_items > shown)
+		buf_addf(out, "\n… and %zu more items (the JSON output lists up to %d tasks).\n",
+			 c->flip_items - shown, COMPARE_FLIPS_MAX);
+}
+
+static void md_gate(struct buf *out, const struct gate_result *gr)
+{
+	if (!gr || !gr->n)
+		return;
+	if (gr->n_failed)
+		buf_addf(out, "**Gate: failed** (%zu of %zu check%s)\n\n", gr->n_failed, gr->n,
+			 gr->n == 1 ? "" : "s");
+	else
+		buf_addf(out, "**Gate: passed** (%zu check%s)\n\n", gr->n, gr->n == 1 ? "" : "s");
+	for (size_t i = 0; i < gr->n; i++) {
+		buf_adds(out, gr->c[i].failed ? "- ❌ " : "- ✅ ");
+		buf_add_md(out, gr->c[i].line, 1000);
+		buf_addch(out, '\n');
+	}
+	buf_addch(out, '\n');
+}
+
+void comparison_md(const struct comparison *c, const struct gate_result *gr, struct buf *out)
+{
+	buf_adds(out, "## vsrbench compare\n\n");
+	md_gate(out, gr);
+	buf_adds(out, "Base `");
+	buf_add_md(out, c->base_model ? c->base_model : "?", 80);
+	buf_adds(out, "` (");
+	buf_add_md(out, c->base_dir, 80);
+	buf_adds(out, ") → candidate `");
+	buf_add_md(out, c->cand_model ? c->cand_model : "?", 80);
+	buf_adds(out, "` (");
+	buf_add_md(out, c->cand_dir, 80);
+	buf_addf(out, "): %zu paired tasks", c->all.pairs);
+	if (c->base_only || c->cand_only)
+		buf_addf(out, "; %zu only in base and %zu only in the candidate (not compared)",
+			 c->base_only, c->cand_only);
+	if (c->dropped_failed)
+		buf_addf(out, "; %zu pairs dropped because a request failed in either run",
+			 c->dropped_failed);
+	if (c->dropped_label)
+		buf_addf(out, "; %zu pairs dropped because the runs disagree on the label",
+			 c->dropped_label);
+	buf_adds(out, ".\n\n");
+	if (c->warnings.len) {
+		const char *p = c->warnings.ptr;
+		while (*p) {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			char *one = xmalloc(len + 1);
+			memcpy(one, p, len);
+			one[len] = '\0';
+			buf_adds(out, "> ⚠ ");
+			buf_add_md(out, one, 1000);
+			buf_adds(out, "\n\n");
+			free(one);
+			p += len + (e ? 1 : 0);
+		}
+	}
+	buf_adds(out, "| suite | pairs | base | candidate | change, points [95% CI] | "
+		      "right→wrong | wrong→right | McNemar p |\n"
+		      "|---|---:|---:|---:|---|---:|---:|---:|\n");
+	for (size_t i = 0; i < c->n_suites; i++)
+		md_stat_row(out, &c->suites[i].all, 0);
+	if (c->n_suites > 1)
+		md_stat_row(out, &c->all, 1);
+	md_movers(out, c);
+	md_flips(out, c);
+	buf_addf(out, "\n<sub>Accuracy on the tasks both runs answered. Interval: paired bootstrap "
+		      "over images, %zu resamples, seed %llu. p: exact two-sided McNemar test on "
+		      "the discordant pairs.</sub>\n",
+		 c->reps, (unsigned long long)c->seed);
+}
+

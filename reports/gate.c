@@ -1,0 +1,206 @@
+/*
+ * gate: the checks of the CI gate (compare.h), a pure function of the
+ * options, the comparison with the baseline and the candidate's metrics: a
+ * drop larger than --max-drop points that is also significant (McNemar); an
+ * accuracy below a --min-accuracy floor; a language sensitivity above
+ * --max-language-sensitivity, or none measured.  A check that cannot be
+ * made fails: a gate never passes silently.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../metrics/stats.h"
+#include "../base/util.h"
+#include "compare.h"
+#include "report.h"
+
+static double alpha_of(const struct gate_opts *g)
+{
+	return g->alpha > 0 ? g->alpha : GATE_ALPHA_DEFAULT;
+}
+
+static double pct(size_t k, size_t n)
+{
+	return 100.0 * ratio(k, n);
+}
+
+static struct gate_check *check_add(struct gate_result *res, const char *suite,
+				    const char *type)
+{
+	struct gate_check *ck;
+
+	res->c = xrealloc(res->c, (res->n + 1) * sizeof(*res->c));
+	ck = &res->c[res->n++];
+	memset(ck, 0, sizeof(*ck));
+	ck->suite = xstrdup(suite);
+	ck->type = xstrdup(type);
+	return ck;
+}
+
+static void check_set(struct gate_result *res, struct gate_check *ck, int failed,
+		      struct buf *name, struct buf *line)
+{
+	ck->failed = failed;
+	res->n_failed += failed != 0;
+	ck->name = buf_detach(name, NULL);
+	ck->line = buf_detach(line, NULL);
+}
+
+static void drop_check(struct gate_result *res, const struct gate_opts *g, const char *suite,
+		       const struct cmp_stat *s, size_t base_only, size_t failed_pairs)
+{
+	struct gate_check *ck = check_add(res, suite, "max-drop");
+	struct buf name = BUF_INIT, line = BUF_INIT;
+	double base = pct(s->base_correct, s->pairs), cand = pct(s->cand_correct, s->pairs);
+	double drop = base - cand, alpha = alpha_of(g);
+	int failed;
+
+	buf_addf(&name, "no significant drop > %.1f points", g->max_drop);
+	if (!s->pairs && !base_only && !failed_pairs) {
+		/* A suite new in the candidate: failing would block every change that adds
+		 * one until the baseline has it, which only merging the change brings. */
+		failed = 0;
+		buf_addf(&line, "%s: not in the baseline run, so there is no drop to check", suite);
+	} else if (!s->pairs) {
+		failed = 1;
+		buf_addf(&line,
+			 "%s: no task answered in both runs (%zu only in the baseline, %zu failed in "
+			 "either), so the drop cannot be checked",
+			 suite, base_only, failed_pairs);
+	} else {
+		failed = drop > g->max_drop && s->p < alpha;
+		buf_addf(&line, "%s: accuracy %s %.1f points (%.1f%% -> %.1f%% on %zu paired tasks",
+			 suite, drop > 0 ? "dropped" : "changed by", drop > 0 ? drop : -drop, base,
+			 cand, s->pairs);
+		if (s->has_ci)
+			buf_addf(&line, ", change [%+.1f, %+.1f]", 100 * s->ci_low, 100 * s->ci_high);
+		buf_addf(&line, "); %s the allowed %.1f; McNemar p = %.2g (%zu right->wrong, "
+				"%zu wrong->right) %s alpha %g",
+			 drop > g->max_drop ? "more than" : "within", g->max_drop, s->p, s->b, s->c,
+			 s->p < alpha ? "<" : ">=", alpha);
+	}
+	check_set(res, ck, failed, &name, &line);
+}
+
+static void floor_check(struct gate_result *res, const struct gate_floor *f,
+			const struct metrics *m)
+{
+	const char *suite = f->suite[0] ? f->suite : "all suites";
+	struct gate_check *ck = check_add(res, suite, "min-accuracy");
+	struct buf name = BUF_INIT, line = BUF_INIT;
+	const struct acc *a = NULL;
+	int failed;
+
+	if (!f->suite[0])
+		a = &m->all;
+	for (size_t i = 0; !a && i < m->n_suites; i++)
+		if (!strcmp(m->suites[i].name, f->suite))
+			a = &m->suites[i].all;
+	buf_addf(&name, "accuracy >= %.1f%%", 100 * f->min);
+	if (!a || !a->tasks) {
+		failed = 1;
+		buf_addf(&line, "%s: no answered task in the run, so the floor %.1f%% cannot be checked",
+			 suite, 100 * f->min);
+		if (!a) {
+			buf_adds(&line, " (suites in the run:");
+			for (size_t i = 0; i < m->n_suites; i++)
+				buf_addf(&line, " %s", m->suites[i].name);
+			buf_adds(&line, ")");
+		}
+	} else {
+		double acc = ratio(a->correct, a->tasks), lo, hi;
+		wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+		failed = acc < f->min;
+		buf_addf(&line, "%s: accuracy %.1f%% [%.1f, %.1f] (%zu of %zu) is %s the floor %.1f%%",
+			 suite, 100 * acc, 100 * lo, 100 * hi, a->correct, a->tasks,
+			 failed ? "below" : "at or above", 100 * f->min);
+		/* How surprising this count would be from a model exactly at the floor. */
+		if (failed)
+			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
+				 100 * (f->min - acc), binom_cdf(a->correct, a->tasks, f->min));
+	}
+	check_set(res, ck, failed, &name, &line);
+}
+
+static void lang_check(struct gate_result *res, const struct gate_opts *g,
+		       const struct suite_metrics *sm)
+{
+	struct gate_check *ck = check_add(res, sm->name, "max-language-sensitivity");
+	struct buf name = BUF_INIT, line = BUF_INIT;
+	const struct sens_value *lang = &sm->sens.fig[SENS_LANGUAGE];
+	int failed;
+
+	buf_addf(&name, "language sensitivity <= %.1f%%", 100 * g->max_lang);
+	if (!lang->present || lang->n < 1) {
+		failed = 1;
+		buf_addf(&line,
+			 "%s: the run has no language-sensitivity figure (it was not run with "
+			 "-p instr, format or converse), so the ceiling %.1f%% cannot be checked",
+			 sm->name, 100 * g->max_lang);
+	} else {
+		/* The binomial test counts whole items: the figure sums each item's share
+		 * of changed pairs, so its numerator is rounded to the nearest item. */
+		size_t n = lang->n, k = (size_t)llround(lang->num);
+		failed = lang->value > g->max_lang;
+		buf_addf(&line, "%s: language sensitivity %.1f%%", sm->name, 100 * lang->value);
+		if (isfinite(lang->ci_low) && isfinite(lang->ci_high))
+			buf_addf(&line, " [%.1f, %.1f]", 100 * lang->ci_low, 100 * lang->ci_high);
+		buf_addf(&line, " (n = %zu) is %s the ceiling %.1f%%", n,
+			 failed ? "above" : "at or below", 100 * g->max_lang);
+		/* How surprising this many changed answers would be at the ceiling. */
+		if (failed)
+			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
+				 100 * (lang->value - g->max_lang),
+				 binom_sf(k > n ? n : k, n, g->max_lang));
+	}
+	check_set(res, ck, failed, &name, &line);
+}
+
+void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
+		   const struct metrics *cand, struct gate_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (g->has_max_drop && cmp) {
+		for (size_t i = 0; i < cmp->n_suites; i++)
+			drop_check(res, g, cmp->suites[i].all.name, &cmp->suites[i].all,
+				   cmp->suites[i].base_only, cmp->suites[i].dropped_failed);
+		if (cmp->n_suites > 1)
+			drop_check(res, g, "all suites", &cmp->all, cmp->base_only,
+				   cmp->dropped_failed);
+	}
+	for (size_t i = 0; i < g->n_floors; i++)
+		floor_check(res, &g->floors[i], cand);
+	if (g->has_max_lang) {
+		for (size_t i = 0; i < cand->n_suites; i++)
+			lang_check(res, g, &cand->suites[i]);
+		if (!cand->n_suites) {
+			struct gate_check *ck = check_add(res, "all suites", "max-language-sensitivity");
+			struct buf name = BUF_INIT, line = BUF_INIT;
+			buf_addf(&name, "language sensitivity <= %.1f%%", 100 * g->max_lang);
+			buf_adds(&line, "the run has no answered task, so the language sensitivity "
+					"cannot be checked");
+			check_set(res, ck, 1, &name, &line);
+		}
+	}
+}
+
+void gate_result_release(struct gate_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		free(res->c[i].suite);
+		free(res->c[i].name);
+		free(res->c[i].type);
+		free(res->c[i].line);
+	}
+	free(res->c);
+	memset(res, 0, sizeof(*res));
+}
+
+void gate_print_failures(FILE *fp, const struct gate_result *res)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (res->c[i].failed)
+			fprintf(fp, "gate failed: %s\n", res->c[i].line);
+}
+

@@ -1,0 +1,355 @@
+/*
+ * official_render: the benchmarks' own figures in report.json, report.md
+ * and the terminal summary (see official_render.h).  The figures are
+ * computed in metrics/official.c; this file only prints them.
+ */
+#include "official_render.h"
+
+#include <string.h>
+
+#include "report.h"
+
+/* ------------------------------------------------------------------ */
+/* report.json                                                         */
+/* ------------------------------------------------------------------ */
+
+static cJSON *acc_json(const struct off_acc *a, const char *unit)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "accuracy", json_round6(ratio(a->right, a->n)));
+	cJSON_AddNumberToObject(o, "right", (double)a->right);
+	cJSON_AddNumberToObject(o, unit, (double)a->n);
+	return o;
+}
+
+static cJSON *accs_json(const struct off_acc *v, size_t n, const char *unit)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToObject(o, v[i].name, acc_json(&v[i], unit));
+	return o;
+}
+
+static cJSON *mme_json(const struct off_unit *u)
+{
+	cJSON *o = cJSON_CreateObject(), *subs, *p;
+
+	cJSON_AddStringToObject(o, "rule", u->rule_applies
+						   ? "MME calculation.py (acc, acc+, score)"
+						   : "vsrbench's extractor (the template does not ask yes/no)");
+	subs = cJSON_AddObjectToObject(o, "subtasks");
+	for (size_t i = 0; i < u->n_sub; i++) {
+		const struct off_mme_sub *s = &u->sub[i];
+		cJSON *so = cJSON_AddObjectToObject(subs, s->name), *ex;
+		cJSON_AddNumberToObject(so, "questions", (double)s->questions);
+		cJSON_AddNumberToObject(so, "images", (double)s->images);
+		cJSON_AddNumberToObject(so, "acc", json_round6(s->acc));
+		cJSON_AddNumberToObject(so, "acc_plus", json_round6(s->acc_plus));
+		cJSON_AddNumberToObject(so, "score", json_round6(s->score));
+		cJSON_AddNumberToObject(so, "other", (double)s->other);
+		cJSON_AddNumberToObject(so, "disagreements", (double)s->disagree);
+		cJSON_AddNumberToObject(so, "failed", (double)s->failed);
+		cJSON_AddNumberToObject(so, "incomplete_images", (double)s->incomplete_images);
+		ex = cJSON_AddObjectToObject(so, "extractor");
+		cJSON_AddNumberToObject(ex, "acc", json_round6(s->acc_ext));
+		cJSON_AddNumberToObject(ex, "acc_plus", json_round6(s->acc_plus_ext));
+		cJSON_AddNumberToObject(ex, "score", json_round6(s->score_ext));
+	}
+	p = cJSON_AddObjectToObject(o, "perception");
+	cJSON_AddNumberToObject(p, "score", json_round6(u->perception));
+	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_perception);
+	cJSON_AddNumberToObject(p, "extractor_score", json_round6(u->perception_ext));
+	p = cJSON_AddObjectToObject(o, "cognition");
+	cJSON_AddNumberToObject(p, "score", json_round6(u->cognition));
+	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_cognition);
+	cJSON_AddNumberToObject(p, "extractor_score", json_round6(u->cognition_ext));
+	cJSON_AddNumberToObject(o, "total", json_round6(u->perception + u->cognition));
+	return o;
+}
+
+static cJSON *mmbench_json(const struct off_unit *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "method", "CircularEval: a question is right only if every "
+					     "rotation of its options is");
+	cJSON_AddItemToObject(o, "overall", acc_json(&u->overall, "questions"));
+	cJSON_AddItemToObject(o, "by_l2", accs_json(u->by_l2, u->n_l2, "questions"));
+	cJSON_AddItemToObject(o, "by_category", accs_json(u->by_cat, u->n_cat, "questions"));
+	cJSON_AddItemToObject(o, "vanilla", acc_json(&u->vanilla, "questions"));
+	cJSON_AddNumberToObject(o, "incomplete", (double)u->incomplete);
+	cJSON_AddNumberToObject(o, "failed", (double)u->failed);
+	return o;
+}
+
+static cJSON *seed_json(const struct off_unit *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "overall", acc_json(&u->overall, "questions"));
+	cJSON_AddItemToObject(o, "by_dimension", accs_json(u->by_cat, u->n_cat, "questions"));
+	cJSON_AddNumberToObject(o, "failed", (double)u->failed);
+	return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* report.md                                                           */
+/* ------------------------------------------------------------------ */
+
+static void accs_md(struct buf *out, const char *title, const struct off_acc *v, size_t n)
+{
+	buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n", title);
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(out, "| ");
+		buf_add_md(out, v[i].name, 0);
+		buf_addf(out, " | %zu | %zu | %.2f%% |\n", v[i].n, v[i].right,
+			 100 * ratio(v[i].right, v[i].n));
+	}
+}
+
+static void mme_md(const struct off_unit *u, struct buf *out)
+{
+	buf_adds(out, "| subtask | questions | acc | acc+ | score | other | failed | "
+		      "score (vsrbench extractor) | replies read differently |\n"
+		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < u->n_sub; i++) {
+		const struct off_mme_sub *s = &u->sub[i];
+		buf_adds(out, "| ");
+		buf_add_md(out, s->name, 0);
+		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu |\n",
+			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
+			 s->score_ext, s->disagree);
+	}
+	if (u->n_perception)
+		buf_addf(out, "| **perception** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
+			 u->n_perception, u->perception, u->perception_ext);
+	if (u->n_cognition)
+		buf_addf(out, "| **cognition** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
+			 u->n_cognition, u->cognition, u->cognition_ext);
+	if (!u->rule_applies)
+		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
+			      "the figures use vsrbench's extractor.\n");
+}
+
+static void mmbench_md(const struct off_unit *u, struct buf *out)
+{
+	buf_addf(out,
+		 "CircularEval: **%.2f%%** (%zu of %zu questions right in every rotation "
+		 "of their options); the original rows alone: %.2f%% (%zu of %zu)",
+		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n,
+		 100 * ratio(u->vanilla.right, u->vanilla.n), u->vanilla.right, u->vanilla.n);
+	if (u->incomplete)
+		buf_addf(out, "; %zu questions left out for a failed request", u->incomplete);
+	buf_adds(out, ".\n\n");
+	accs_md(out, "l2-category", u->by_l2, u->n_l2);
+	buf_adds(out, "\n");
+	accs_md(out, "category", u->by_cat, u->n_cat);
+}
+
+static void seed_md(const struct off_unit *u, struct buf *out)
+{
+	buf_addf(out, "Accuracy over all questions: **%.2f%%** (%zu of %zu)",
+		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n);
+	if (u->failed)
+		buf_addf(out, "; %zu failed requests left out", u->failed);
+	buf_adds(out, ".\n\n");
+	accs_md(out, "dimension", u->by_cat, u->n_cat);
+}
+
+/* ------------------------------------------------------------------ */
+/* The terminal summary                                                */
+/* ------------------------------------------------------------------ */
+
+static void mme_summary(const struct off_unit *u, struct buf *b)
+{
+	if (u->n_sub == 1) {
+		const struct off_mme_sub *s = &u->sub[0];
+		buf_addf(b, "score %.2f (acc %.2f%%, acc+ %.2f%%)", s->score, 100 * s->acc,
+			 100 * s->acc_plus);
+		if (s->disagree)
+			buf_addf(b, "; extractor %.2f, %zu replies differ", s->score_ext, s->disagree);
+	} else {
+		size_t differ = 0;
+		for (size_t k = 0; k < u->n_sub; k++)
+			differ += u->sub[k].disagree;
+		buf_addf(b, "perception %.2f (%zu), cognition %.2f (%zu)", u->perception,
+			 u->n_perception, u->cognition, u->n_cognition);
+		if (differ)
+			buf_addf(b, "; extractor %.2f/%.2f", u->perception_ext, u->cognition_ext);
+	}
+}
+
+static void mmbench_summary(const struct off_unit *u, struct buf *b)
+{
+	buf_addf(b, "CircularEval %.2f%% (%zu/%zu), vanilla %.2f%%",
+		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n,
+		 100 * ratio(u->vanilla.right, u->vanilla.n));
+}
+
+static void seed_summary(const struct off_unit *u, struct buf *b)
+{
+	buf_addf(b, "%.2f%% (%zu/%zu)", 100 * ratio(u->overall.right, u->overall.n),
+		 u->overall.right, u->overall.n);
+	for (size_t k = 0; k < u->n_cat && u->n_cat <= 4; k++)
+		buf_addf(b, "; %s %.1f%%", u->by_cat[k].name,
+			 100 * ratio(u->by_cat[k].right, u->by_cat[k].n));
+}
+
+/* ------------------------------------------------------------------ */
+/* The writers of each benchmark                                       */
+/* ------------------------------------------------------------------ */
+
+/* One row per benchmark (metrics/official.h lists them). */
+static const struct writers {
+	enum official_kind kind;
+	cJSON *(*json)(const struct off_unit *u);
+	void (*md)(const struct off_unit *u, struct buf *out);
+	void (*summary)(const struct off_unit *u, struct buf *line);
+} writers[] = {
+	{ OFFICIAL_MME, mme_json, mme_md, mme_summary },
+	{ OFFICIAL_MMBENCH, mmbench_json, mmbench_md, mmbench_summary },
+	{ OFFICIAL_SEED, seed_json, seed_md, seed_summary },
+};
+
+static const struct writers *writers_of(enum official_kind kind)
+{
+	for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		if (writers[i].kind == kind)
+			return &writers[i];
+	return NULL;
+}
+
+cJSON *official_suite_json(const struct official *o, const char *suite)
+{
+	cJSON *root = NULL, *tpl = NULL;
+	size_t n;
+	const struct off_unit *units = official_units(o, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct off_unit *u = &units[i];
+		const struct writers *w = writers_of(u->kind);
+		if (strcmp(u->suite, suite) || !w)
+			continue;
+		if (!root) {
+			root = cJSON_CreateObject();
+			cJSON_AddStringToObject(root, "benchmark", official_kind_name(u->kind));
+			tpl = cJSON_AddObjectToObject(root, "templates");
+		}
+		cJSON_AddItemToObject(tpl, u->tmpl, w->json(u));
+	}
+	return root;
+}
+
+void official_suite_md(const struct official *o, const char *suite, struct buf *out)
+{
+	size_t n;
+	const struct off_unit *units = official_units(o, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct off_unit *u = &units[i];
+		const struct writers *w = writers_of(u->kind);
+		if (strcmp(u->suite, suite) || !w)
+			continue;
+		buf_addf(out, "\n### Official metric: %s (template ", official_kind_name(u->kind));
+		buf_add_md(out, u->tmpl, 0);
+		buf_adds(out, ")\n\n");
+		w->md(u, out);
+	}
+}
+
+/* Prints at most 100 columns. */
+static void line100(FILE *fp, const char *s)
+{
+	fprintf(fp, "%.100s\n", s);
+}
+
+void official_summary(FILE *fp, const struct official *o, const char *suite)
+{
+	size_t n;
+	const struct off_unit *units = official_units(o, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct off_unit *u = &units[i];
+		const struct writers *w = writers_of(u->kind);
+		struct buf b = BUF_INIT;
+
+		if (strcmp(u->suite, suite) || !w)
+			continue;
+		buf_addf(&b, "  official %s [%.16s]: ", official_kind_name(u->kind), u->tmpl);
+		w->summary(u, &b);
+		line100(fp, b.ptr);
+		buf_release(&b);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* MME across suites                                                   */
+/* ------------------------------------------------------------------ */
+
+cJSON *official_run_json(const struct official *o)
+{
+	cJSON *root = NULL, *mme = NULL;
+	size_t n;
+	const struct off_mme_total *tot = official_mme_totals(o, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct off_mme_total *t = &tot[i];
+		cJSON *to, *p, *so;
+
+		if (!root) {
+			root = cJSON_CreateObject();
+			mme = cJSON_AddObjectToObject(root, "mme");
+		}
+		to = cJSON_AddObjectToObject(mme, t->tmpl);
+		so = cJSON_CreateObject();
+		for (size_t k = 0; k < t->n_subs; k++)
+			cJSON_AddNumberToObject(so, t->subs[k]->name, json_round6(t->subs[k]->score));
+		p = cJSON_AddObjectToObject(to, "perception");
+		cJSON_AddNumberToObject(p, "score", json_round6(t->perception));
+		cJSON_AddNumberToObject(p, "subtasks", (double)t->n_perception);
+		p = cJSON_AddObjectToObject(to, "cognition");
+		cJSON_AddNumberToObject(p, "score", json_round6(t->cognition));
+		cJSON_AddNumberToObject(p, "subtasks", (double)t->n_cognition);
+		cJSON_AddNumberToObject(to, "total", json_round6(t->perception + t->cognition));
+		cJSON_AddItemToObject(to, "subtask_scores", so);
+	}
+	return root;
+}
+
+void official_run_summary(FILE *fp, const struct official *o)
+{
+	size_t n;
+	const struct off_mme_total *tot = official_mme_totals(o, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		char line[160];
+
+		if (tot[i].suites < 2)
+			continue;
+		snprintf(line, sizeof(line),
+			 "  official MME across suites [%.16s]: perception %.2f (%zu subtasks), "
+			 "cognition %.2f (%zu)",
+			 tot[i].tmpl, tot[i].perception, tot[i].n_perception, tot[i].cognition,
+			 tot[i].n_cognition);
+		line100(fp, line);
+	}
+}
+
+void official_run_md(const struct official *o, struct buf *out)
+{
+	size_t n;
+	const struct off_mme_total *tot = official_mme_totals(o, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (tot[i].suites < 2)
+			continue;
+		buf_adds(out, "\n## Official MME totals across suites (template ");
+		buf_add_md(out, tot[i].tmpl, 0);
+		buf_addf(out, ")\n\n| | subtasks | score |\n|---|---:|---:|\n"
+			      "| perception | %zu | %.2f |\n| cognition | %zu | %.2f |\n",
+			 tot[i].n_perception, tot[i].perception, tot[i].n_cognition,
+			 tot[i].cognition);
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * official_render: the benchmarks' own figures (metrics/official.h) in
+ * report.json, report.md and the terminal summary.
+ *
+ * One writer per benchmark and format, chosen through one table in
+ * official_render.c keyed by the benchmark (official_kind_of decides which
+ * benchmark a suite belongs to).  Each function prints nothing, and returns
+ * NULL, for a suite without an official metric.
+ */
+#ifndef VSR_OFFICIAL_RENDER_H
+#define VSR_OFFICIAL_RENDER_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "../base/buf.h"
+#include "../metrics/official.h"
+
+/* report.json: the "official" object of a suite (caller deletes), or NULL. */
+cJSON *official_suite_json(const struct official *o, const char *suite);
+/* report.json: run-level MME totals per template (caller deletes), or NULL. */
+cJSON *official_run_json(const struct official *o);
+/* report.md: the section of a suite. */
+void official_suite_md(const struct official *o, const char *suite, struct buf *out);
+/* report.md: MME totals across suites, when several MME suites ran with a template. */
+void official_run_md(const struct official *o, struct buf *out);
+/* The terminal summary: one line per template of the suite, at most 100 columns. */
+void official_summary(FILE *fp, const struct official *o, const char *suite);
+/* The terminal summary: MME totals across suites, as official_run_md. */
+void official_run_summary(FILE *fp, const struct official *o);
+
+#endif
