@@ -8,8 +8,8 @@
 
 #include "../metrics/official.h"
 #include "../metrics/stats.h"
-#include "../base/util.h"
 #include "report.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 static double r6(double x)
 {

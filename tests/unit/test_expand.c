@@ -18,11 +18,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/util.h"
 #include "harness/expand.h"
 #include "harness/journal.h"
 #include "harness/task.h"
 #include "scratch.h"
+#include "base/util.h" /* last: it includes banned.h */
 
 #define DIGEST 0x0123456789abcdefULL
 #define MODEL_FP 0x42ULL
