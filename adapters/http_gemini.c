@@ -8,8 +8,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "remote.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 static const char *const keys[] = { NULL };
 static const char *const answer_keys[] = { NULL };

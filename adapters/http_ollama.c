@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "../base/util.h"
 #include "remote.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 static const char *const keys[] = { "keep_alive", NULL };
 static const char *const answer_keys[] = { NULL };

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "remote.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 struct preset {
 	const char *name, *url, *key_env;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include "banned.h" /* last: see banned.h */
 
 static signed char b64_val[256];
 static pthread_once_t b64_once = PTHREAD_ONCE_INIT;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "banned.h" /* last: see banned.h */
 
 #include "util.h"
 

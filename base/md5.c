@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "md5.h"
+#include "banned.h" /* last: see banned.h */
 
 static const uint32_t T[64] = {
 	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,

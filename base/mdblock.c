@@ -1,6 +1,7 @@
 #include "mdblock.h"
 
 #include <string.h>
+#include "banned.h" /* last: see banned.h */
 
 void md_update(struct mdblock *b, uint32_t *state, md_compress_fn compress, const void *data,
 	       size_t n)

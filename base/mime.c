@@ -1,6 +1,7 @@
 #include "mime.h"
 
 #include <string.h>
+#include "banned.h" /* last: see banned.h */
 
 const char *image_sniff_mime(const unsigned char *p, size_t n)
 {

@@ -1,5 +1,3 @@
-#include "util.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util.h" /* after the system headers: it includes banned.h */
 
 const char *vsr_progname = "vsrbench";
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "banned.h" /* last: see banned.h */
+#include "banned.h" /* last: see banned.h */
 
 /* Exit codes (DESIGN.md). Functions that fail return one of these. */
 enum {

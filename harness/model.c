@@ -1,4 +1,5 @@
 #include "model.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 const char *model_name(const struct model *m)
 {

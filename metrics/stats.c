@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include "../base/banned.h" /* last: see banned.h */
 
 void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi)
 {

@@ -8,8 +8,8 @@
 
 #include "official_render.h"
 #include "../metrics/stats.h"
-#include "../base/util.h"
 #include "report.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 static cJSON *proportion(size_t k, size_t n)
 {

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "../metrics/stats.h"
-#include "../base/util.h"
 #include "compare.h"
 #include "report.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 /* Length of the valid UTF-8 sequence at p, or 0. */
 static size_t utf8_len(const unsigned char *p)

@@ -4,8 +4,8 @@
 
 #include "official_render.h"
 #include "../metrics/stats.h"
-#include "../base/util.h"
 #include "report.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 static void pct_ci(struct buf *out, size_t k, size_t n)
 {

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include "../base/banned.h" /* last: see banned.h */
 
 /*
  * Pairs whose converse is unambiguous in English.  Relations such as "on",

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "../base/banned.h" /* last: see banned.h */
 
 static const char *const letters[26] = {
 	"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",

@@ -555,10 +555,11 @@ out:
 	return r;
 }
 
-static int mmb_open_named(const char *suite, const char *const *default_cats,
-			  const struct suite_config *cfg, void **priv, char *err)
+static int mmb_open(const struct suite_preset *preset, const struct suite_config *cfg,
+		    void **priv, char *err)
 {
 	struct mmbench *m = xcalloc(1, sizeof(*m));
+	const char *suite = preset->name, *default_cats = suite_param(preset, "category");
 	const char *file = MMB_DEFAULT_FILE;
 	int explicit = 0, r;
 
@@ -590,9 +591,8 @@ static int mmb_open_named(const char *suite, const char *const *default_cats,
 			goto fail;
 		}
 	}
-	if (!explicit)
-		for (size_t i = 0; default_cats && default_cats[i]; i++)
-			names_add(&m->want_cat, default_cats[i], strlen(default_cats[i]));
+	if (!explicit && default_cats)
+		parse_list(&m->want_cat, default_cats);
 	if (strchr(file, '/')) {
 		m->path = xstrdup(file);
 	} else {
@@ -901,36 +901,9 @@ static void mmb_close(void *priv)
 	mmb_free(priv);
 }
 
-static const char *const spatial_categories[] = { "spatial_relationship", "object_localization",
-						  NULL };
-
-static int mmbench_open(const struct suite_config *cfg, void **priv, char *err)
-{
-	return mmb_open_named("mmbench", NULL, cfg, priv, err);
-}
-
-static int mmbench_spatial_open(const struct suite_config *cfg, void **priv, char *err)
-{
-	return mmb_open_named("mmbench-spatial", spatial_categories, cfg, priv, err);
-}
-
-const struct suite_ops mmbench_ops = {
+const struct suite_ops mmbench_suite_ops = {
 	.name = "mmbench",
-	.summary = "MMBench, every category, CircularEval (-S file=, category=, l2=, circular=)",
-	.open = mmbench_open,
-	.count = mmb_count,
-	.next = mmb_next,
-	.load_image = mmb_load_image,
-	.digest = mmb_digest,
-	.close = mmb_close,
-	.describe = mmb_describe,
-	.default_templates = "mc01",
-};
-
-const struct suite_ops mmbench_spatial_ops = {
-	.name = "mmbench-spatial",
-	.summary = "MMBench spatial_relationship + object_localization (126 dev-EN questions)",
-	.open = mmbench_spatial_open,
+	.open = mmb_open,
 	.count = mmb_count,
 	.next = mmb_next,
 	.load_image = mmb_load_image,

@@ -3,7 +3,9 @@
  * OpenCompass distribute (DATA/mmbench/MMBench_DEV_EN.tsv by default).
  *
  * Suites: mmbench (every category) and mmbench-spatial (spatial_relationship
- * and object_localization).  Options (-S):
+ * and object_localization): presets of one loader, mmbench_suite_ops.  A
+ * preset's parameter category=LIST (suites/registry.c) is its default
+ * selection, in the syntax of -S category=.  Options (-S):
  *   file=NAME        a file under DATA/mmbench/ (e.g. MMBench_DEV_EN_V11.tsv),
  *                    or a path when NAME has a '/'
  *   category=LIST    categories to run (comma list, case ignored; "all")
@@ -31,6 +33,6 @@
 
 #include "suite.h"
 
-extern const struct suite_ops mmbench_ops, mmbench_spatial_ops;
+extern const struct suite_ops mmbench_suite_ops;
 
 #endif

@@ -553,19 +553,26 @@ static int load_subtask(struct mme *m, const struct suite_config *cfg, const cha
 	return r;
 }
 
-/* Which subtasks a suite name stands for. */
-static int suite_selects(const char *suite, const struct mme_subtask *t)
+/*
+ * Whether a preset's parameters (mme.h) select a subtask: subtask=NAME is
+ * that subtask, group=perception or group=cognition its side of MME.
+ */
+static int preset_selects(const struct suite_preset *p, const struct mme_subtask *t)
 {
-	if (!strcmp(suite, "mme-perception"))
-		return !t->cognition;
-	if (!strcmp(suite, "mme-cognition"))
-		return t->cognition;
-	return !strcmp(suite, t->suite);
+	const char *sub = suite_param(p, "subtask"), *group = suite_param(p, "group");
+
+	if (sub)
+		return !strcmp(sub, t->name);
+	if (group)
+		return !strcmp(group, t->cognition ? "cognition" : "perception");
+	return 0;
 }
 
-static int load_all(struct mme *m, const struct suite_config *cfg, char *err)
+static int load_all(struct mme *m, const struct suite_preset *p, const struct suite_config *cfg,
+		    char *err)
 {
 	const char *dir_opt = NULL;
+	size_t selected = 0;
 
 	for (size_t i = 0; i < cfg->n_opts; i++) {
 		if (!strcmp(cfg->opts[i].key, "dir") && cfg->opts[i].value[0])
@@ -576,11 +583,18 @@ static int load_all(struct mme *m, const struct suite_config *cfg, char *err)
 				       "eval-tool lists or an MME release folder)",
 				       m->suite, cfg->opts[i].key);
 	}
+	for (size_t i = 0; i < N_SUBTASKS; i++)
+		selected += (size_t)preset_selects(p, &subtasks[i]);
+	if (!selected) /* a registry mistake, not the user's */
+		return err_set(err, VSR_EUSAGE,
+			       "suite %s: its preset names no MME subtask (subtask=NAME or "
+			       "group=perception|cognition)",
+			       m->suite);
 	if (!dir_opt && !cfg->data_dir)
 		return err_set(err, VSR_EUSAGE, "suite %s: no data folder (--data)", m->suite);
 	for (size_t i = 0; i < N_SUBTASKS; i++) {
 		int r;
-		if (!suite_selects(m->suite, &subtasks[i]))
+		if (!preset_selects(p, &subtasks[i]))
 			continue;
 		if ((r = load_subtask(m, cfg, dir_opt, &subtasks[i], err)))
 			return r;
@@ -602,15 +616,16 @@ static uint64_t content_digest(const struct mme *m)
 	return h;
 }
 
-static int mme_open_named(const char *suite, const struct suite_config *cfg, void **priv,
-			  char *err)
+static int mme_open(const struct suite_preset *p, const struct suite_config *cfg, void **priv,
+		    char *err)
 {
 	struct mme *m = xcalloc(1, sizeof(*m));
+	const char *suite = p->name;
 	int r;
 
 	*priv = NULL;
 	m->suite = suite;
-	if ((r = load_all(m, cfg, err)))
+	if ((r = load_all(m, p, cfg, err)))
 		goto fail;
 	if (m->missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
@@ -701,16 +716,16 @@ static void mme_close(void *priv)
 }
 
 /* `list suites --verbose`: the questions found, without looking for images. */
-static int mme_inspect_named(const char *suite, const struct suite_config *cfg, FILE *fp,
-			     char *err)
+static int mme_inspect(const struct suite_preset *p, const struct suite_config *cfg, FILE *fp,
+		       char *err)
 {
 	struct suite_config c = *cfg;
 	struct mme *m = xcalloc(1, sizeof(*m));
 	int r;
 
 	c.n_image_dirs = 0;
-	m->suite = suite;
-	r = load_all(m, &c, err);
+	m->suite = p->name;
+	r = load_all(m, p, &c, err);
 	if (!r) {
 		/* The first source stands for the others: they sit side by side. */
 		const char *first = strstr(m->sources.ptr, " from ");
@@ -722,49 +737,15 @@ static int mme_inspect_named(const char *suite, const struct suite_config *cfg, 
 	return r;
 }
 
-#define MME_OPS(var, nm, text)                                                              \
-	static int var##_open(const struct suite_config *cfg, void **priv, char *err)        \
-	{                                                                                    \
-		return mme_open_named(nm, cfg, priv, err);                                   \
-	}                                                                                    \
-	static int var##_inspect(const struct suite_config *cfg, FILE *fp, char *err)        \
-	{                                                                                    \
-		return mme_inspect_named(nm, cfg, fp, err);                                  \
-	}                                                                                    \
-	const struct suite_ops var = {                                                       \
-		.name = nm,                                                                  \
-		.summary = text,                                                             \
-		.open = var##_open,                                                          \
-		.count = mme_count,                                                          \
-		.next = mme_next,                                                            \
-		.load_image = image_load_path,                                                  \
-		.digest = mme_digest,                                                        \
-		.close = mme_close,                                                          \
-		.describe = mme_describe,                                                    \
-		.inspect = var##_inspect,                                                    \
-		.default_templates = "q01",                                                  \
-	}
-
-MME_OPS(mme_existence_ops, "mme-existence", "MME existence (60 questions, 30 images)");
-MME_OPS(mme_count_ops, "mme-count", "MME count (60 questions, 30 images)");
-MME_OPS(mme_position_ops, "mme-position",
-	"MME position: the spatial subtask (60 questions, 30 COCO images)");
-MME_OPS(mme_color_ops, "mme-color", "MME color (60 questions, 30 images)");
-MME_OPS(mme_posters_ops, "mme-posters", "MME posters (294 questions, 147 images)");
-MME_OPS(mme_celebrity_ops, "mme-celebrity", "MME celebrity (340 questions, 170 images)");
-MME_OPS(mme_scene_ops, "mme-scene", "MME scene (400 questions, 200 images)");
-MME_OPS(mme_landmark_ops, "mme-landmark", "MME landmark (400 questions, 200 images)");
-MME_OPS(mme_artwork_ops, "mme-artwork", "MME artwork (400 questions, 200 images)");
-MME_OPS(mme_ocr_ops, "mme-ocr", "MME OCR (40 questions, 20 images)");
-MME_OPS(mme_commonsense_reasoning_ops, "mme-commonsense_reasoning",
-	"MME commonsense reasoning (140 questions, 70 images)");
-MME_OPS(mme_numerical_calculation_ops, "mme-numerical_calculation",
-	"MME numerical calculation (40 questions, 20 images)");
-MME_OPS(mme_text_translation_ops, "mme-text_translation",
-	"MME text translation (40 questions, 20 images)");
-MME_OPS(mme_code_reasoning_ops, "mme-code_reasoning",
-	"MME code reasoning (40 questions, 20 images)");
-MME_OPS(mme_perception_ops, "mme-perception",
-	"MME perception: its 10 perception subtasks (2,114 questions)");
-MME_OPS(mme_cognition_ops, "mme-cognition",
-	"MME cognition: its 4 cognition subtasks (260 questions)");
+const struct suite_ops mme_suite_ops = {
+	.name = "mme",
+	.open = mme_open,
+	.count = mme_count,
+	.next = mme_next,
+	.load_image = image_load_path,
+	.digest = mme_digest,
+	.close = mme_close,
+	.describe = mme_describe,
+	.inspect = mme_inspect,
+	.default_templates = "q01",
+};

@@ -3,7 +3,10 @@
  * subtasks, every image asked twice (one "Yes" and one "No" question).
  *
  * Suites: mme-<subtask> for each subtask (mme-position is the spatial one,
- * 30 images, 60 questions), mme-perception (10 subtasks), mme-cognition (4).
+ * 30 images, 60 questions), mme-perception (10 subtasks), mme-cognition (4):
+ * presets of one loader, mme_suite_ops, whose parameter (suites/registry.c)
+ * is either subtask=NAME (an official name: "position", "OCR") or
+ * group=perception|cognition.
  * Items are "<subtask>/<image>#1" and "#2", grouped by "<subtask>/<image>"
  * (the pair acc+ needs), category = the subtask's official name.
  *
@@ -29,7 +32,7 @@
 
 struct mme_subtask {
 	const char *name;  /* official name, the list's file stem: "position", "OCR" */
-	const char *suite; /* "mme-position", "mme-ocr" */
+	const char *suite; /* its preset's name: "mme-position", "mme-ocr" */
 	int cognition;     /* 0: perception */
 };
 
@@ -59,10 +62,6 @@ int mme_list_scan(const char *path, int (*fn)(const struct mme_line *, void *), 
 void mme_item_id(struct buf *out, const char *subtask, const char *image, int nth);
 void mme_group(struct buf *out, const char *subtask, const char *image);
 
-extern const struct suite_ops mme_existence_ops, mme_count_ops, mme_position_ops,
-	mme_color_ops, mme_posters_ops, mme_celebrity_ops, mme_scene_ops, mme_landmark_ops,
-	mme_artwork_ops, mme_ocr_ops, mme_commonsense_reasoning_ops,
-	mme_numerical_calculation_ops, mme_text_translation_ops, mme_code_reasoning_ops,
-	mme_perception_ops, mme_cognition_ops;
+extern const struct suite_ops mme_suite_ops;
 
 #endif

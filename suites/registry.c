@@ -1,7 +1,9 @@
 /*
- * The suite registry: name -> loader.  To add a suite, write its loader in
- * suites/NAME.c and add one line to `registry` below (aliases are extra lines
- * pointing at the same ops).
+ * The suite registry: every suite a user can name, as a preset of a loader
+ * (see suite.h).  To add a suite of an existing format, add one line to
+ * `presets` below; the loader's header documents its parameters.  The order
+ * is the order of `vsrbench list suites` and of the "known:" list in the
+ * unknown-suite error; an alias is listed right after its suite.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,89 +17,152 @@
 #include "synth.h"
 #include "vsr.h"
 
-static const struct {
-	const char *name;
-	const struct suite_ops *ops;
-	const char *alias_of; /* NULL for a primary name */
-} registry[] = {
-	{ "synth", &synth_suite_ops, NULL },
-	{ "vsr-zeroshot-test", &vsr_zeroshot_test_ops, NULL },
-	{ "vsr-unified", &vsr_zeroshot_test_ops, "vsr-zeroshot-test" },
-	{ "vsr-zeroshot-dev", &vsr_zeroshot_dev_ops, NULL },
-	{ "vsr-zeroshot-train", &vsr_zeroshot_train_ops, NULL },
-	{ "vsr-random-test", &vsr_random_test_ops, NULL },
-	{ "vsr-random-dev", &vsr_random_dev_ops, NULL },
-	{ "vsr-random-train", &vsr_random_train_ops, NULL },
-	{ "vsr-validated", &vsr_validated_ops, NULL },
-	{ "mme-position", &mme_position_ops, NULL },
-	{ "mme-existence", &mme_existence_ops, NULL },
-	{ "mme-count", &mme_count_ops, NULL },
-	{ "mme-color", &mme_color_ops, NULL },
-	{ "mme-posters", &mme_posters_ops, NULL },
-	{ "mme-celebrity", &mme_celebrity_ops, NULL },
-	{ "mme-scene", &mme_scene_ops, NULL },
-	{ "mme-landmark", &mme_landmark_ops, NULL },
-	{ "mme-artwork", &mme_artwork_ops, NULL },
-	{ "mme-ocr", &mme_ocr_ops, NULL },
-	{ "mme-OCR", &mme_ocr_ops, "mme-ocr" },
-	{ "mme-commonsense_reasoning", &mme_commonsense_reasoning_ops, NULL },
-	{ "mme-numerical_calculation", &mme_numerical_calculation_ops, NULL },
-	{ "mme-text_translation", &mme_text_translation_ops, NULL },
-	{ "mme-code_reasoning", &mme_code_reasoning_ops, NULL },
-	{ "mme-perception", &mme_perception_ops, NULL },
-	{ "mme-cognition", &mme_cognition_ops, NULL },
-	{ "mmbench-spatial", &mmbench_spatial_ops, NULL },
-	{ "mmbench", &mmbench_ops, NULL },
-	{ "seed-spatial", &seed_spatial_ops, NULL },
-	{ "seed", &seed_ops, NULL },
+#define NO_ALIAS { NULL }
+#define NO_PARAMS { { NULL, NULL } }
+/* An MME subtask by its official name (the eval tool's file stem). */
+#define MME_SUBTASK(t) { { "subtask", t } }
+
+static const struct suite_preset presets[] = {
+	{ "synth", NO_ALIAS, &synth_suite_ops, NO_PARAMS,
+	  "generated shapes scenes: left/right/above/below, near/far, touching, inside" },
+
+	/* VSR: the split file is the VSR loader's table, by suite name (vsr.h). */
+	{ "vsr-zeroshot-test", { "vsr-unified" }, &vsr_suite_ops, NO_PARAMS,
+	  "VSR zero-shot test: the unified test set (1,222 captions, 715 COCO images)" },
+	{ "vsr-zeroshot-dev", NO_ALIAS, &vsr_suite_ops, NO_PARAMS, "VSR zero-shot dev (340)" },
+	{ "vsr-zeroshot-train", NO_ALIAS, &vsr_suite_ops, NO_PARAMS, "VSR zero-shot train (3,489)" },
+	{ "vsr-random-test", NO_ALIAS, &vsr_suite_ops, NO_PARAMS, "VSR random test (2,195)" },
+	{ "vsr-random-dev", NO_ALIAS, &vsr_suite_ops, NO_PARAMS, "VSR random dev (1,097)" },
+	{ "vsr-random-train", NO_ALIAS, &vsr_suite_ops, NO_PARAMS, "VSR random train (7,680)" },
+	{ "vsr-validated", NO_ALIAS, &vsr_suite_ops, NO_PARAMS,
+	  "every validated VSR caption (10,972; the pool both splits were drawn from)" },
+
+	/* MME: subtask=NAME or group=perception|cognition (mme.h). */
+	{ "mme-position", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("position"),
+	  "MME position: the spatial subtask (60 questions, 30 COCO images)" },
+	{ "mme-existence", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("existence"),
+	  "MME existence (60 questions, 30 images)" },
+	{ "mme-count", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("count"),
+	  "MME count (60 questions, 30 images)" },
+	{ "mme-color", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("color"),
+	  "MME color (60 questions, 30 images)" },
+	{ "mme-posters", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("posters"),
+	  "MME posters (294 questions, 147 images)" },
+	{ "mme-celebrity", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("celebrity"),
+	  "MME celebrity (340 questions, 170 images)" },
+	{ "mme-scene", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("scene"),
+	  "MME scene (400 questions, 200 images)" },
+	{ "mme-landmark", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("landmark"),
+	  "MME landmark (400 questions, 200 images)" },
+	{ "mme-artwork", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("artwork"),
+	  "MME artwork (400 questions, 200 images)" },
+	{ "mme-ocr", { "mme-OCR" }, &mme_suite_ops, MME_SUBTASK("OCR"),
+	  "MME OCR (40 questions, 20 images)" },
+	{ "mme-commonsense_reasoning", NO_ALIAS, &mme_suite_ops,
+	  MME_SUBTASK("commonsense_reasoning"),
+	  "MME commonsense reasoning (140 questions, 70 images)" },
+	{ "mme-numerical_calculation", NO_ALIAS, &mme_suite_ops,
+	  MME_SUBTASK("numerical_calculation"),
+	  "MME numerical calculation (40 questions, 20 images)" },
+	{ "mme-text_translation", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("text_translation"),
+	  "MME text translation (40 questions, 20 images)" },
+	{ "mme-code_reasoning", NO_ALIAS, &mme_suite_ops, MME_SUBTASK("code_reasoning"),
+	  "MME code reasoning (40 questions, 20 images)" },
+	{ "mme-perception", NO_ALIAS, &mme_suite_ops, { { "group", "perception" } },
+	  "MME perception: its 10 perception subtasks (2,114 questions)" },
+	{ "mme-cognition", NO_ALIAS, &mme_suite_ops, { { "group", "cognition" } },
+	  "MME cognition: its 4 cognition subtasks (260 questions)" },
+
+	/* MMBench: category=LIST is the default selection -S category=/l2= replace (mmbench.h). */
+	{ "mmbench-spatial", NO_ALIAS, &mmbench_suite_ops,
+	  { { "category", "spatial_relationship,object_localization" } },
+	  "MMBench spatial_relationship + object_localization (126 dev-EN questions)" },
+	{ "mmbench", NO_ALIAS, &mmbench_suite_ops, NO_PARAMS,
+	  "MMBench, every category, CircularEval (-S file=, category=, l2=, circular=)" },
+
+	/* SEED-Bench: dimension=LIST is the default selection -S dimension= replaces (seed.h). */
+	{ "seed-spatial", NO_ALIAS, &seed_suite_ops,
+	  { { "dimension", "Spatial Relation,Instance Location" } },
+	  "SEED-Bench Spatial Relation + Instance Location (657 + 978), by name" },
+	{ "seed", NO_ALIAS, &seed_suite_ops, NO_PARAMS,
+	  "SEED-Bench, every single-image dimension (-S file=, dimension=)" },
 };
-#define N_REGISTRY (sizeof(registry) / sizeof(registry[0]))
+#define N_PRESETS (sizeof(presets) / sizeof(presets[0]))
+
+const struct suite_preset *suite_presets(size_t *n)
+{
+	*n = N_PRESETS;
+	return presets;
+}
+
+const struct suite_preset *suite_lookup(const char *name)
+{
+	for (size_t i = 0; i < N_PRESETS; i++) {
+		if (!strcmp(presets[i].name, name))
+			return &presets[i];
+		for (size_t a = 0; a < SUITE_MAX_ALIASES && presets[i].aliases[a]; a++)
+			if (!strcmp(presets[i].aliases[a], name))
+				return &presets[i];
+	}
+	return NULL;
+}
+
+const char *suite_param(const struct suite_preset *p, const char *key)
+{
+	for (size_t i = 0; i < SUITE_MAX_PARAMS && p->params[i].key; i++)
+		if (!strcmp(p->params[i].key, key))
+			return p->params[i].value;
+	return NULL;
+}
 
 const struct suite_ops *suite_find(const char *name)
 {
-	for (size_t i = 0; i < N_REGISTRY; i++)
-		if (!strcmp(registry[i].name, name))
-			return registry[i].ops;
-	return NULL;
+	const struct suite_preset *p = suite_lookup(name);
+
+	return p ? p->ops : NULL;
 }
 
 void suite_list(int verbose, const char *data_dir)
 {
-	for (size_t i = 0; i < N_REGISTRY; i++) {
-		if (registry[i].alias_of)
-			printf("%-22s alias of %s\n", registry[i].name, registry[i].alias_of);
-		else
-			printf("%-22s %s\n", registry[i].name, registry[i].ops->summary);
-		if (verbose && !registry[i].alias_of && registry[i].ops->inspect) {
+	for (size_t i = 0; i < N_PRESETS; i++) {
+		const struct suite_preset *p = &presets[i];
+
+		printf("%-22s %s\n", p->name, p->summary);
+		if (verbose && p->ops->inspect) {
 			struct suite_config cfg = { 0 };
 			char err[VSR_ERR_MAX];
 			cfg.data_dir = data_dir;
 			printf("%-22s ", "");
-			if (registry[i].ops->inspect(&cfg, stdout, err))
+			if (p->ops->inspect(p, &cfg, stdout, err))
 				printf("(%s)\n", err);
 		}
+		for (size_t a = 0; a < SUITE_MAX_ALIASES && p->aliases[a]; a++)
+			printf("%-22s alias of %s\n", p->aliases[a], p->name);
 	}
 }
 
 int suite_open(struct suite *s, const char *name, const struct suite_config *cfg, char *err)
 {
-	const struct suite_ops *ops = suite_find(name);
+	const struct suite_preset *p = suite_lookup(name);
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if (!ops) {
+	if (!p) {
 		struct buf known = BUF_INIT;
-		for (size_t i = 0; i < N_REGISTRY; i++)
-			buf_addf(&known, "%s%s", i ? ", " : "", registry[i].name);
+		for (size_t i = 0; i < N_PRESETS; i++) {
+			buf_addf(&known, "%s%s", i ? ", " : "", presets[i].name);
+			for (size_t a = 0; a < SUITE_MAX_ALIASES && presets[i].aliases[a]; a++)
+				buf_addf(&known, ", %s", presets[i].aliases[a]);
+		}
 		r = err_set(err, VSR_EUSAGE, "unknown suite '%s' (known: %s)", name, known.ptr);
 		buf_release(&known);
 		return r;
 	}
-	r = ops->open(cfg, &s->priv, err);
+	r = p->ops->open(p, cfg, &s->priv, err);
 	if (r)
 		return r;
-	s->ops = ops;
-	s->name = ops->name;
+	s->ops = p->ops;
+	s->name = p->name;
 	return 0;
 }
 

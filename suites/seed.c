@@ -311,10 +311,38 @@ static int find_image(struct seed *s, const struct suite_config *cfg, size_t i, 
 	return 0;
 }
 
-static int seed_open_named(const char *suite, const char *const *defaults,
-			   const struct suite_config *cfg, void **priv, char *err)
+/*
+ * Splits a dimension list in place ("Spatial Relation, Instance Location";
+ * "all" is every dimension: none named) into want[], at most max names;
+ * returns how many.
+ */
+static size_t split_dims(char *list, const char **want, size_t max)
+{
+	size_t n = 0;
+
+	if (!strcasecmp(list, "all"))
+		return 0;
+	for (char *p = list; p && n < max;) {
+		char *e = strchr(p, ','), *t;
+		if (e)
+			*e = '\0';
+		while (*p == ' ')
+			p++;
+		t = p + strlen(p);
+		while (t > p && t[-1] == ' ')
+			*--t = '\0';
+		if (*p)
+			want[n++] = p;
+		p = e ? e + 1 : NULL;
+	}
+	return n;
+}
+
+static int seed_open(const struct suite_preset *preset, const struct suite_config *cfg,
+		     void **priv, char *err)
 {
 	struct seed *s = xcalloc(1, sizeof(*s));
+	const char *suite = preset->name, *defaults = suite_param(preset, "dimension");
 	const char *file = NULL;
 	const char *want[64];
 	char *owned = NULL;
@@ -329,26 +357,10 @@ static int seed_open_named(const char *suite, const char *const *defaults,
 		if (!strcmp(k, "file") && *v) {
 			file = v;
 		} else if (!strcmp(k, "dimension") && *v) {
-			char *p;
 			explicit = 1;
-			n_want = 0;
 			free(owned);
 			owned = xstrdup(v);
-			if (!strcasecmp(v, "all"))
-				continue;
-			for (p = owned; p && n_want < 64;) {
-				char *e = strchr(p, ','), *t;
-				if (e)
-					*e = '\0';
-				while (*p == ' ')
-					p++;
-				t = p + strlen(p);
-				while (t > p && t[-1] == ' ')
-					*--t = '\0';
-				if (*p)
-					want[n_want++] = p;
-				p = e ? e + 1 : NULL;
-			}
+			n_want = split_dims(owned, want, 64);
 		} else {
 			r = err_set(err, VSR_EUSAGE,
 				    "suite %s: bad option '%s=%s' (known: file=NAME, dimension=LIST)",
@@ -356,9 +368,10 @@ static int seed_open_named(const char *suite, const char *const *defaults,
 			goto fail;
 		}
 	}
-	if (!explicit)
-		for (; defaults && defaults[n_want]; n_want++)
-			want[n_want] = defaults[n_want];
+	if (!explicit && defaults) {
+		owned = xstrdup(defaults);
+		n_want = split_dims(owned, want, 64);
+	}
 	if (file && strchr(file, '/')) {
 		buf_adds(&path, file);
 	} else if (!cfg->data_dir) {
@@ -518,35 +531,9 @@ static void seed_close(void *priv)
 	seed_free(priv);
 }
 
-static const char *const spatial_dims[] = { "Spatial Relation", "Instance Location", NULL };
-
-static int seed_all_open(const struct suite_config *cfg, void **priv, char *err)
-{
-	return seed_open_named("seed", NULL, cfg, priv, err);
-}
-
-static int seed_spatial_open(const struct suite_config *cfg, void **priv, char *err)
-{
-	return seed_open_named("seed-spatial", spatial_dims, cfg, priv, err);
-}
-
-const struct suite_ops seed_ops = {
+const struct suite_ops seed_suite_ops = {
 	.name = "seed",
-	.summary = "SEED-Bench, every single-image dimension (-S file=, dimension=)",
-	.open = seed_all_open,
-	.count = seed_count,
-	.next = seed_next,
-	.load_image = image_load_path,
-	.digest = seed_digest,
-	.close = seed_close,
-	.describe = seed_describe,
-	.default_templates = "mc01",
-};
-
-const struct suite_ops seed_spatial_ops = {
-	.name = "seed-spatial",
-	.summary = "SEED-Bench Spatial Relation + Instance Location (657 + 978), by name",
-	.open = seed_spatial_open,
+	.open = seed_open,
 	.count = seed_count,
 	.next = seed_next,
 	.load_image = image_load_path,

@@ -4,7 +4,9 @@
  * {"questions": [...], "question_type": {"Scene Understanding": 1, ...}}.
  *
  * Suites: seed (every single-image dimension) and seed-spatial (Spatial
- * Relation and Instance Location).  Options (-S): file=NAME (under
+ * Relation and Instance Location): presets of one loader, seed_suite_ops.  A
+ * preset's parameter dimension=LIST (suites/registry.c) is its default
+ * selection, in the syntax of -S dimension=, which replaces it.  Options (-S): file=NAME (under
  * DATA/seed/, or a path with a '/'), dimension=LIST (names as in the file's
  * question_type map, case ignored; "all").  Dimensions are always looked up
  * by NAME in the loaded file's own map: releases of SEED-Bench-1 differ in
@@ -21,7 +23,7 @@
 #include "item.h"
 #include "suite.h"
 
-extern const struct suite_ops seed_ops, seed_spatial_ops;
+extern const struct suite_ops seed_suite_ops;
 
 struct seed_q {
 	char *id;

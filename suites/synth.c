@@ -853,12 +853,14 @@ static uint64_t options_digest(const struct synth *s)
 	return hash64(w, n * sizeof(w[0]), hash64_str("synth", HASH_SEED));
 }
 
-static int synth_open(const struct suite_config *cfg, void **priv, char *err)
+static int synth_open(const struct suite_preset *p, const struct suite_config *cfg, void **priv,
+		      char *err)
 {
 	struct synth *s;
 	long v = 0;
 	int rc = 0;
 
+	(void)p; /* one suite, no parameters */
 	*priv = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -935,7 +937,6 @@ static void synth_close(void *priv)
 
 const struct suite_ops synth_suite_ops = {
 	.name = "synth",
-	.summary = "generated shapes scenes: left/right/above/below, near/far, touching, inside",
 	.open = synth_open,
 	.count = synth_count,
 	.next = synth_next,

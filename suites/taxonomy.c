@@ -8,6 +8,7 @@
 #include "taxonomy.h"
 
 #include <string.h>
+#include "../base/banned.h" /* last: see banned.h */
 
 static const struct relation_info relations[] = {
 	{ "adjacent to", "Adjacency" },

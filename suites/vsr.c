@@ -325,13 +325,19 @@ static void vsr_free(struct vsr *v)
 	free(v);
 }
 
-static int vsr_open(const char *suite, const struct suite_config *cfg, void **priv, char *err)
+static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg, void **priv,
+		    char *err)
 {
 	struct vsr *v = xcalloc(1, sizeof(*v));
+	const char *suite = p->name;
 	int r;
 
 	v->split = vsr_split_find(suite);
 	v->cfg = *cfg;
+	if (!v->split) { /* a registry mistake, not the user's */
+		r = err_set(err, VSR_EUSAGE, "suite %s: not a VSR split (vsr.c's table)", suite);
+		goto fail;
+	}
 	for (size_t i = 0; i < cfg->n_opts; i++) {
 		r = err_set(err, VSR_EUSAGE, "suite %s has no option '%s' (it takes none)", suite,
 			    cfg->opts[i].key);
@@ -381,24 +387,8 @@ fail:
 	return r;
 }
 
-static int vsr_inspect(const char *suite, const struct suite_config *cfg, FILE *fp, char *err);
-
-#define VSR_OPEN(fn, name)                                                              \
-	static int fn(const struct suite_config *cfg, void **priv, char *err)         \
-	{                                                                               \
-		return vsr_open(name, cfg, priv, err);                                  \
-	}                                                                               \
-	static int fn##_inspect(const struct suite_config *cfg, FILE *fp, char *err)  \
-	{                                                                               \
-		return vsr_inspect(name, cfg, fp, err);                                 \
-	}
-VSR_OPEN(open_zs_test, "vsr-zeroshot-test")
-VSR_OPEN(open_zs_dev, "vsr-zeroshot-dev")
-VSR_OPEN(open_zs_train, "vsr-zeroshot-train")
-VSR_OPEN(open_rnd_test, "vsr-random-test")
-VSR_OPEN(open_rnd_dev, "vsr-random-dev")
-VSR_OPEN(open_rnd_train, "vsr-random-train")
-VSR_OPEN(open_validated, "vsr-validated")
+static int vsr_inspect(const struct suite_preset *p, const struct suite_config *cfg, FILE *fp,
+		       char *err);
 
 static long vsr_count(void *priv)
 {
@@ -502,11 +492,14 @@ static int inspect_line(const struct vsr_line *vl, void *p)
 	return 0;
 }
 
-static int vsr_inspect(const char *suite, const struct suite_config *cfg, FILE *fp, char *err)
+static int vsr_inspect(const struct suite_preset *p, const struct suite_config *cfg, FILE *fp,
+		       char *err)
 {
+	const struct vsr_split *sp = vsr_split_find(p->name);
 	struct inspect_ctx c = { 0 };
 	char *path = NULL;
-	int r = vsr_split_path(vsr_split_find(suite), cfg->data_dir, &path, err);
+	int r = sp ? vsr_split_path(sp, cfg->data_dir, &path, err)
+		   : err_set(err, VSR_EUSAGE, "suite %s: not a VSR split (vsr.c's table)", p->name);
 
 	if (!r)
 		r = vsr_scan(path, inspect_line, &c, err);
@@ -523,25 +516,14 @@ static void vsr_close(void *priv)
 	vsr_free(priv);
 }
 
-#define VSR_OPS(var, nm, opener, text)                                                    \
-	const struct suite_ops var = {                                                     \
-		.name = nm,                                                                \
-		.summary = text,                                                           \
-		.open = opener,                                                            \
-		.count = vsr_count,                                                        \
-		.next = vsr_next,                                                          \
-		.load_image = image_load_path,                                              \
-		.digest = vsr_digest,                                                      \
-		.close = vsr_close,                                                        \
-		.describe = vsr_describe,                                                  \
-		.inspect = opener##_inspect,                                               \
-	}
-VSR_OPS(vsr_zeroshot_test_ops, "vsr-zeroshot-test", open_zs_test,
-	"VSR zero-shot test: the unified test set (1,222 captions, 715 COCO images)");
-VSR_OPS(vsr_zeroshot_dev_ops, "vsr-zeroshot-dev", open_zs_dev, "VSR zero-shot dev (340)");
-VSR_OPS(vsr_zeroshot_train_ops, "vsr-zeroshot-train", open_zs_train, "VSR zero-shot train (3,489)");
-VSR_OPS(vsr_random_test_ops, "vsr-random-test", open_rnd_test, "VSR random test (2,195)");
-VSR_OPS(vsr_random_dev_ops, "vsr-random-dev", open_rnd_dev, "VSR random dev (1,097)");
-VSR_OPS(vsr_random_train_ops, "vsr-random-train", open_rnd_train, "VSR random train (7,680)");
-VSR_OPS(vsr_validated_ops, "vsr-validated", open_validated,
-	"every validated VSR caption (10,972; the pool both splits were drawn from)");
+const struct suite_ops vsr_suite_ops = {
+	.name = "vsr",
+	.open = vsr_open,
+	.count = vsr_count,
+	.next = vsr_next,
+	.load_image = image_load_path,
+	.digest = vsr_digest,
+	.close = vsr_close,
+	.describe = vsr_describe,
+	.inspect = vsr_inspect,
+};

@@ -1,4 +1,11 @@
-/* The VSR suites and the reading of VSR split files (also used by `data check`). */
+/*
+ * The VSR suites and the reading of VSR split files (also used by `data check`).
+ *
+ * Suites: vsr-zeroshot-test (alias vsr-unified) and the other splits of
+ * the split table below, presets of one loader, vsr_suite_ops, with no
+ * parameter: the loader finds its split file by the preset's name in that
+ * table, which `vsrbench data check` reads too.  No -S options.
+ */
 #ifndef VSR_VSR_H
 #define VSR_VSR_H
 
@@ -6,9 +13,7 @@
 
 #include "suite.h"
 
-extern const struct suite_ops vsr_zeroshot_test_ops, vsr_zeroshot_dev_ops,
-	vsr_zeroshot_train_ops, vsr_random_test_ops, vsr_random_dev_ops, vsr_random_train_ops,
-	vsr_validated_ops;
+extern const struct suite_ops vsr_suite_ops;
 
 struct vsr_split {
 	const char *suite; /* "vsr-zeroshot-test" */
@@ -38,6 +43,7 @@ struct vsr_line {
 	size_t raw_len;
 };
 
+/* The split of a VSR suite's public name ("vsr-zeroshot-test", not an alias), or NULL. */
 const struct vsr_split *vsr_split_find(const char *suite);
 /* DATA/vsr/data/splits/<split>/<part>.jsonl, or .jsonl.gz if only that exists. */
 int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out, char *err);

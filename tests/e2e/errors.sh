@@ -13,7 +13,7 @@ expect_err "unknown suite 'nope' (known: synth"
 expect_one_line_err
 [ -e x ] && fail "a failed run left a directory behind"
 expect_exit 2 "$V" run -t yn01,zz99 -o x
-expect_err "zz99"
+expect_err "unknown template id 'zz99' in -t 'yn01,zz99' (not a file either; see \`vsrbench list templates\`)"
 expect_one_line_err
 expect_exit 2 "$V" run -m gpt4 -o x
 expect_err "cannot parse model 'gpt4'"
@@ -24,23 +24,30 @@ expect_one_line_err
 expect_exit 2 "$V" run -M novalue -o x
 expect_err "-M 'novalue': expected KEY=VALUE"
 expect_exit 2 "$V" run -S bogus=1 -o x
-expect_err "bogus"
+expect_err 'synth: unknown option "bogus" (known: count, relations, size, distractors)'
 expect_one_line_err
 expect_exit 2 "$V" run -S size=5 -o x
-expect_err "size"
+expect_err "synth: option size=5: expected an integer from 64 to 2048"
+expect_one_line_err
 expect_exit 2 "$V" run -S relations=left_of,beside_of -o x
-expect_err "beside"
+expect_err 'synth: option relations=left_of,beside_of: unknown relation "beside of" (known: left of, right of, above, below, near, far from, touching, inside)'
 expect_exit 2 "$V" run -S vsr.count=3 -o x
 expect_err "suite 'vsr' is not in this run"
 expect_exit 2 "$V" run -j 0 -o x
-expect_err "-j '0'"
+expect_err "-j '0': expected a number from 1 to 1024"
 expect_exit 2 "$V" run --seed -4 -o x
+expect_err "--seed '-4': expected a non-negative integer"
+expect_one_line_err
 expect_exit 2 "$V" run --frob
 expect_err "unknown option '--frob'"
 expect_exit 2 "$V" run -n
-expect_err "needs a value"
+expect_err "option '-n' needs a value (see 'vsrbench run --help')"
 expect_exit 2 "$V" list things
+expect_err "cannot list 'things' (expected suites, templates, models or relations)"
+expect_one_line_err
 expect_exit 2 "$V" list
+expect_err "usage: vsrbench list suites|templates|models|relations [--verbose]"
+expect_one_line_err
 
 # A template file with an unknown placeholder: file and line.
 printf 'ok1\tyesno\t[caption] Yes or no?\n# a comment\nbad1\tyesno\tIs the [subjekt] there?\n' >tpl.tsv
@@ -49,7 +56,7 @@ expect_err "$T/tpl.tsv:3"
 expect_err "subjekt"
 expect_one_line_err
 expect_exit 3 "$V" run -t "$T/missing.tsv" -o x
-expect_err "missing.tsv"
+expect_err "cannot read template file $T/missing.tsv: No such file or directory"
 
 # A journal damaged in the middle: file and line, exit 3.
 expect_exit 0 "$V" run -S count=5 -q -o good
@@ -58,7 +65,8 @@ expect_exit 3 "$V" report good
 expect_err "good/samples.jsonl:2: not valid JSON"
 expect_one_line_err
 expect_exit 3 "$V" run -S count=5 -q -o good
-expect_err "good/samples.jsonl:2"
+expect_err "good/samples.jsonl:2: not valid JSON"
+expect_one_line_err
 expect_exit 3 "$V" report "$T/nothing-here"
 expect_err "not a run directory"
 expect_exit 2 "$V" report good --format pdf

@@ -26,13 +26,21 @@ URL="https://127.0.0.1:$PORT/v1"
 # saying why, before any answer.
 expect_exit 4 "$V" run -m openai -M base_url="$URL" "${COMMON[@]}" -o refused
 grep -qi 'certificate' "$T/err" || fail "the refusal does not name the certificate: $(cat "$T/err")"
-[ "$(jq -s 'map(select(.error == null)) | length' refused/samples.jsonl 2>/dev/null || echo 0)" = 0 ] ||
-	fail "a task was answered over an unverified connection"
+# (The journal is opened before the first request, so it must be there.)
+no_answers() {
+	local n
+	[ -f "$1/samples.jsonl" ] || fail "$1: no journal"
+	n=$(jq -s 'map(select(.error == null)) | length' "$1/samples.jsonl") ||
+		fail "$1/samples.jsonl is not a journal"
+	[ "$n" = 0 ] || fail "$1: $n tasks answered over an unverified connection"
+}
+no_answers refused
 
 # 2. Trusting another host changes nothing for this one.
 expect_exit 4 "$V" run -m openai -M base_url="$URL" -M insecure_host=localhost "${COMMON[@]}" \
 	-o other
 grep -qi 'certificate' "$T/err" || fail "insecure_host=localhost let 127.0.0.1 through: $(cat "$T/err")"
+no_answers other
 
 # 3. The server's own certificate as the CA: verified, and the same answers.
 expect_exit 0 "$V" run -m openai -M base_url="$URL" -M ca_file="$T/cert.pem" "${COMMON[@]}" -o ca

@@ -16,8 +16,10 @@
 
 #define MAX_ITEMS 2000
 
-static void run(const struct suite_ops *ops, const char *path, const char *circular)
+static void run(const char *suite, const char *path, const char *circular)
 {
+	const struct suite_preset *p = suite_lookup(suite);
+	const struct suite_ops *ops = p->ops;
 	char err[VSR_ERR_MAX];
 	struct kv opts[2] = { { "file", path }, { "circular", circular } };
 	struct suite_config cfg;
@@ -27,7 +29,7 @@ static void run(const struct suite_ops *ops, const char *path, const char *circu
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.opts = opts;
 	cfg.n_opts = 2;
-	if (ops->open(&cfg, &priv, err))
+	if (ops->open(p, &cfg, &priv, err))
 		return;
 	(void)ops->count(priv);
 	(void)ops->digest(priv);
@@ -53,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path = fuzz_path(0, data, size);
 
-	run(&mmbench_ops, path, "on");
-	run(&mmbench_spatial_ops, path, "off");
+	run("mmbench", path, "on");
+	run("mmbench-spatial", path, "off");
 	return 0;
 }

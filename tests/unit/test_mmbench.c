@@ -196,9 +196,10 @@ static void write_rows(const char *file, const struct row *rows, size_t n, const
 	buf_release(&out);
 }
 
-static int open_mmb(const struct suite_ops *ops, const struct kv *opts, size_t n_opts, void **priv,
+static int open_mmb(const char *suite, const struct kv *opts, size_t n_opts, void **priv,
 		    char *err)
 {
+	const struct suite_preset *p = suite_lookup(suite);
 	struct suite_config cfg;
 	struct kv all[8];
 
@@ -210,7 +211,8 @@ static int open_mmb(const struct suite_ops *ops, const struct kv *opts, size_t n
 	cfg.data_dir = "/nonexistent";
 	cfg.opts = all;
 	cfg.n_opts = n_opts + 1;
-	return ops->open(&cfg, priv, err);
+	assert_non_null(p);
+	return p->ops->open(p, &cfg, priv, err);
 }
 
 struct want {
@@ -275,17 +277,17 @@ static void test_baked(void **state)
 
 	(void)state;
 	write_rows(path, baked, sizeof(baked) / sizeof(baked[0]), "\n");
-	assert_string_equal(mmbench_spatial_ops.default_templates, "mc01");
-	if (open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err))
+	assert_string_equal(mmbench_suite_ops.default_templates, "mc01");
+	if (open_mmb("mmbench-spatial", NULL, 0, &priv, err))
 		fail_msg("%s", err);
-	check_items(&mmbench_spatial_ops, priv, spatial, sizeof(spatial) / sizeof(spatial[0]));
-	mmbench_spatial_ops.close(priv);
+	check_items(&mmbench_suite_ops, priv, spatial, sizeof(spatial) / sizeof(spatial[0]));
+	mmbench_suite_ops.close(priv);
 	/* CRLF row ends read the same. */
 	write_rows(path, baked, sizeof(baked) / sizeof(baked[0]), "\r\n");
-	if (open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err))
+	if (open_mmb("mmbench-spatial", NULL, 0, &priv, err))
 		fail_msg("%s", err);
-	check_items(&mmbench_spatial_ops, priv, spatial, sizeof(spatial) / sizeof(spatial[0]));
-	mmbench_spatial_ops.close(priv);
+	check_items(&mmbench_suite_ops, priv, spatial, sizeof(spatial) / sizeof(spatial[0]));
+	mmbench_suite_ops.close(priv);
 }
 
 /* For a served model, the TSV's base64 text is handed over as it is. */
@@ -298,14 +300,14 @@ static void test_base64_pass_through(void **state)
 
 	(void)state;
 	write_rows(path, baked, sizeof(baked) / sizeof(baked[0]), "\n");
-	if (open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err))
+	if (open_mmb("mmbench-spatial", NULL, 0, &priv, err))
 		fail_msg("%s", err);
-	assert_int_equal(mmbench_spatial_ops.next(priv, &it, err), 1);
+	assert_int_equal(mmbench_suite_ops.next(priv, &it, err), 1);
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	b.want_b64 = 1;
-	assert_int_equal(mmbench_spatial_ops.load_image(priv, &it, &a, err), 0);
-	assert_int_equal(mmbench_spatial_ops.load_image(priv, &it, &b, err), 0);
+	assert_int_equal(mmbench_suite_ops.load_image(priv, &it, &a, err), 0);
+	assert_int_equal(mmbench_suite_ops.load_image(priv, &it, &b, err), 0);
 	/* Decoded for plug-ins; untouched text for a served model. */
 	assert_non_null(a.bytes);
 	assert_null(a.b64);
@@ -323,7 +325,7 @@ static void test_base64_pass_through(void **state)
 	image_release(&a);
 	image_release(&b);
 	item_release(&it);
-	mmbench_spatial_ops.close(priv);
+	mmbench_suite_ops.close(priv);
 }
 
 static void test_selection(void **state)
@@ -334,40 +336,41 @@ static void test_selection(void **state)
 
 	(void)state;
 	write_rows(path, baked, sizeof(baked) / sizeof(baked[0]), "\n");
-	if (open_mmb(&mmbench_ops, NULL, 0, &priv, err))
+	if (open_mmb("mmbench", NULL, 0, &priv, err))
 		fail_msg("%s", err);
-	assert_int_equal(mmbench_ops.count(priv), 11);
-	mmbench_ops.close(priv);
+	assert_int_equal(mmbench_suite_ops.count(priv), 11);
+	mmbench_suite_ops.close(priv);
 	o.key = "category";
 	o.value = "Image_Emotion";
-	assert_int_equal(open_mmb(&mmbench_spatial_ops, &o, 1, &priv, err), 0);
-	assert_int_equal(mmbench_spatial_ops.count(priv), 4);
-	mmbench_spatial_ops.close(priv);
+	assert_int_equal(open_mmb("mmbench-spatial", &o, 1, &priv, err), 0);
+	assert_int_equal(mmbench_suite_ops.count(priv), 4);
+	mmbench_suite_ops.close(priv);
 	o.key = "l2";
 	o.value = FPI ", coarse_perception";
-	assert_int_equal(open_mmb(&mmbench_ops, &o, 1, &priv, err), 0);
-	assert_int_equal(mmbench_ops.count(priv), 7); /* 242 x3 + 243 x4 */
-	mmbench_ops.close(priv);
+	assert_int_equal(open_mmb("mmbench", &o, 1, &priv, err), 0);
+	assert_int_equal(mmbench_suite_ops.count(priv), 7); /* 242 x3 + 243 x4 */
+	mmbench_suite_ops.close(priv);
 	o.key = "circular";
 	o.value = "off";
-	assert_int_equal(open_mmb(&mmbench_spatial_ops, &o, 1, &priv, err), 0);
-	assert_int_equal(mmbench_spatial_ops.count(priv), 3); /* the originals 241, 242, 244 */
-	mmbench_spatial_ops.close(priv);
+	assert_int_equal(open_mmb("mmbench-spatial", &o, 1, &priv, err), 0);
+	assert_int_equal(mmbench_suite_ops.count(priv), 3); /* the originals 241, 242, 244 */
+	mmbench_suite_ops.close(priv);
 	o.key = "category";
 	o.value = "spatial_reasoning";
-	assert_int_equal(open_mmb(&mmbench_ops, &o, 1, &priv, err), VSR_EUSAGE);
+	assert_int_equal(open_mmb("mmbench", &o, 1, &priv, err), VSR_EUSAGE);
 	assert_non_null(strstr(err, "no question in category 'spatial_reasoning'"));
 	assert_non_null(strstr(err, "spatial_relationship"));
 	o.key = "circular";
 	o.value = "maybe";
-	assert_int_equal(open_mmb(&mmbench_ops, &o, 1, &priv, err), VSR_EUSAGE);
+	assert_int_equal(open_mmb("mmbench", &o, 1, &priv, err), VSR_EUSAGE);
 	assert_non_null(strstr(err, "circular=maybe"));
 	/* The default file name under DATA/mmbench/. */
 	{
 		struct suite_config cfg;
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.data_dir = tmp;
-		assert_int_equal(mmbench_ops.open(&cfg, &priv, err), VSR_EDATA);
+		assert_int_equal(mmbench_suite_ops.open(suite_lookup("mmbench"), &cfg, &priv, err),
+				 VSR_EDATA);
 		assert_non_null(strstr(err, "/mmbench/MMBench_DEV_EN.tsv"));
 	}
 }
@@ -395,10 +398,10 @@ static void test_generated(void **state)
 
 	(void)state;
 	write_rows(path, originals, 4, "\n");
-	if (open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err))
+	if (open_mmb("mmbench-spatial", NULL, 0, &priv, err))
 		fail_msg("%s", err);
-	check_items(&mmbench_spatial_ops, priv, want, sizeof(want) / sizeof(want[0]));
-	mmbench_spatial_ops.close(priv);
+	check_items(&mmbench_suite_ops, priv, want, sizeof(want) / sizeof(want[0]));
+	mmbench_suite_ops.close(priv);
 	/* A selected row sharing the image of a row that is not selected, further down. */
 	{
 		static const struct row shared[] = {
@@ -413,10 +416,10 @@ static void test_generated(void **state)
 		};
 		struct kv o = { "category", "image_emotion" };
 		write_rows(path, shared, 2, "\n");
-		if (open_mmb(&mmbench_ops, &o, 1, &priv, err))
+		if (open_mmb("mmbench", &o, 1, &priv, err))
 			fail_msg("%s", err);
-		check_items(&mmbench_ops, priv, w, 4);
-		mmbench_ops.close(priv);
+		check_items(&mmbench_suite_ops, priv, w, 4);
+		mmbench_suite_ops.close(priv);
 	}
 }
 
@@ -433,8 +436,8 @@ static void test_prompt(void **state)
 	write_rows(path, baked, sizeof(baked) / sizeof(baked[0]), "\n");
 	assert_int_equal(template_set_load(&ts, "mc01", err), 0);
 	assert_int_equal(ts.t[0].fmt, TF_CHOICE);
-	assert_int_equal(open_mmb(&mmbench_spatial_ops, NULL, 0, &priv, err), 0);
-	assert_int_equal(mmbench_spatial_ops.next(priv, &it, err), 1);
+	assert_int_equal(open_mmb("mmbench-spatial", NULL, 0, &priv, err), 0);
+	assert_int_equal(mmbench_suite_ops.next(priv, &it, err), 1);
 	assert_true(template_applies(&ts.t[0], &it));
 	assert_int_equal(template_expand(&ts.t[0], &it, &p, err), 0);
 	assert_string_equal(p.ptr, "Line one\twith a tab\nline \"two\", quoted\nWhere is the dog?\n"
@@ -442,9 +445,9 @@ static void test_prompt(void **state)
 				   "Answer with the option's letter from the given choices directly.");
 	item_release(&it);
 	buf_reset(&p);
-	assert_int_equal(mmbench_spatial_ops.next(priv, &it, err), 1);
+	assert_int_equal(mmbench_suite_ops.next(priv, &it, err), 1);
 	item_release(&it);
-	assert_int_equal(mmbench_spatial_ops.next(priv, &it, err), 1);
+	assert_int_equal(mmbench_suite_ops.next(priv, &it, err), 1);
 	/* No hint: nothing, not an empty line. */
 	assert_int_equal(template_expand(&ts.t[0], &it, &p, err), 0);
 	assert_string_equal(p.ptr, "Which object is at the top?\nA. lamp\nB. table\nC. rug\n"
@@ -459,13 +462,13 @@ static void test_prompt(void **state)
 	assert_non_null(strstr(err, "template q01 asks for yesno but item 242 is multiple-choice"));
 	template_set_release(&ts);
 	item_release(&it);
-	mmbench_spatial_ops.close(priv);
+	mmbench_suite_ops.close(priv);
 	buf_release(&p);
 }
 
 /* ---- errors ------------------------------------------------------------- */
 
-static void expect_error(const char *text, const struct suite_ops *ops, int code, const char *want)
+static void expect_error(const char *text, const char *suite, int code, const char *want)
 {
 	char err[VSR_ERR_MAX], full[256];
 	void *priv = NULL;
@@ -475,7 +478,7 @@ static void expect_error(const char *text, const struct suite_ops *ops, int code
 	assert_non_null(fp);
 	fputs(text, fp);
 	fclose(fp);
-	r = open_mmb(ops, NULL, 0, &priv, err);
+	r = open_mmb(suite, NULL, 0, &priv, err);
 	snprintf(full, sizeof(full), "%s%s", want[0] == ':' ? path : "", want);
 	if (r != code || !strstr(err, full))
 		fail_msg("expected %d '%s', got %d: %s", code, full, r, r ? err : "(success)");
@@ -487,7 +490,7 @@ static void expect_error(const char *text, const struct suite_ops *ops, int code
 
 static void test_errors(void **state)
 {
-	const struct suite_ops *all = &mmbench_ops;
+	const char *all = "mmbench";
 
 	(void)state;
 	/* An unquoted TAB inside a field: one field too many. */
@@ -529,7 +532,7 @@ static void test_errors(void **state)
 		     ":1: no 'category' column");
 	expect_error("", all, VSR_EDATA, ": empty file");
 	/* Nothing in the spatial categories. */
-	expect_error(H "1\tq\t\ta\tb\t\t\tA\tocr\t" IMG "\ts\tl2\t\tdev\n", &mmbench_spatial_ops,
+	expect_error(H "1\tq\t\ta\tb\t\t\tA\tocr\t" IMG "\ts\tl2\t\tdev\n", "mmbench-spatial",
 		     VSR_EUSAGE, "no question in category 'spatial_relationship'");
 	/* Bad base64 is found when the image is loaded. */
 	{
@@ -541,11 +544,11 @@ static void test_errors(void **state)
 		fputs(H "1\tq\t\ta\tb\t\t\tA\tocr\t" IMG "*!\ts\tl2\t\tdev\n", fp);
 		fclose(fp);
 		assert_int_equal(open_mmb(all, NULL, 0, &priv, err), 0);
-		assert_int_equal(all->next(priv, &it, err), 1);
-		assert_int_equal(all->load_image(priv, &it, &img, err), VSR_EDATA);
+		assert_int_equal(mmbench_suite_ops.next(priv, &it, err), 1);
+		assert_int_equal(mmbench_suite_ops.load_image(priv, &it, &img, err), VSR_EDATA);
 		assert_non_null(strstr(err, ":2: the image is not valid base64"));
 		item_release(&it);
-		all->close(priv);
+		mmbench_suite_ops.close(priv);
 	}
 }
 

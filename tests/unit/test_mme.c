@@ -181,10 +181,11 @@ static int names_to_files(const struct mme_line *ml, void *p)
 	return 0;
 }
 
-static int open_suite(const struct suite_ops *ops, const char *data, const char *const *dirs,
+static int open_suite(const char *suite, const char *data, const char *const *dirs,
 		      size_t n_dirs, const struct kv *opts, size_t n_opts, int skip_missing,
 		      void **priv, char *err)
 {
+	const struct suite_preset *p = suite_lookup(suite);
 	struct suite_config cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -194,7 +195,8 @@ static int open_suite(const struct suite_ops *ops, const char *data, const char 
 	cfg.opts = opts;
 	cfg.n_opts = n_opts;
 	cfg.skip_missing_images = skip_missing;
-	return ops->open(&cfg, priv, err);
+	assert_non_null(p);
+	return p->ops->open(p, &cfg, priv, err);
 }
 
 static void test_position_suite(void **state)
@@ -214,13 +216,13 @@ static void test_position_suite(void **state)
 	snprintf(path, sizeof(path), "%s/mme/eval_tool/Your_Results/position.txt", root);
 	assert_int_equal(mme_list_scan(path, names_to_files, NULL, err), 0);
 	snprintf(imgs, sizeof(imgs), "%s/imgs", tmp);
-	assert_ptr_equal(suite_find("mme-position"), &mme_position_ops);
-	assert_string_equal(mme_position_ops.default_templates, "q01");
+	assert_ptr_equal(suite_find("mme-position"), &mme_suite_ops);
+	assert_string_equal(mme_suite_ops.default_templates, "q01");
 	assert_int_equal(template_set_load(&ts, "q01", err), 0);
-	if (open_suite(&mme_position_ops, root, dirs, 1, NULL, 0, 0, &priv, err))
+	if (open_suite("mme-position", root, dirs, 1, NULL, 0, 0, &priv, err))
 		fail_msg("%s", err);
-	assert_int_equal(mme_position_ops.count(priv), 60);
-	while (mme_position_ops.next(priv, &it, err) == 1) {
+	assert_int_equal(mme_suite_ops.count(priv), 60);
+	while (mme_suite_ops.next(priv, &it, err) == 1) {
 		struct buf prompt = BUF_INIT;
 		char want[128];
 		k++;
@@ -249,7 +251,7 @@ static void test_position_suite(void **state)
 			assert_non_null(strstr(it.question, "image\xef\xbc\x9f Please"));
 		if (k == 1) {
 			struct image img = { 0 };
-			assert_int_equal(mme_position_ops.load_image(priv, &it, &img, err), 0);
+			assert_int_equal(mme_suite_ops.load_image(priv, &it, &img, err), 0);
 			assert_int_equal(img.len, strlen("000000006471.jpg"));
 			image_release(&img);
 		}
@@ -257,22 +259,22 @@ static void test_position_suite(void **state)
 		item_release(&it);
 	}
 	assert_int_equal(k, 60);
-	mme_position_ops.close(priv);
+	mme_suite_ops.close(priv);
 	template_set_release(&ts);
 
 	/* One image missing: an error naming how many and which, before any request. */
 	snprintf(path, sizeof(path), "%s/imgs/000000007281.jpg", tmp);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(open_suite(&mme_position_ops, root, dirs, 1, NULL, 0, 0, &priv, err),
+	assert_int_equal(open_suite("mme-position", root, dirs, 1, NULL, 0, 0, &priv, err),
 			 VSR_EDATA);
 	assert_non_null(strstr(err, "1 of the 30 images of mme-position"));
 	assert_non_null(strstr(err, "000000007281.jpg"));
 	/* Or skipped, with its two questions. */
-	assert_int_equal(open_suite(&mme_position_ops, root, dirs, 1, NULL, 0, 1, &priv, err), 0);
-	assert_int_equal(mme_position_ops.count(priv), 58);
-	mme_position_ops.close(priv);
+	assert_int_equal(open_suite("mme-position", root, dirs, 1, NULL, 0, 1, &priv, err), 0);
+	assert_int_equal(mme_suite_ops.count(priv), 58);
+	mme_suite_ops.close(priv);
 	/* No --images at all. */
-	assert_int_equal(open_suite(&mme_position_ops, root, NULL, 0, NULL, 0, 0, &priv, err),
+	assert_int_equal(open_suite("mme-position", root, NULL, 0, NULL, 0, 0, &priv, err),
 			 VSR_EDATA);
 	assert_non_null(strstr(err, "30 of the 30 images"));
 	assert_non_null(strstr(err, "(none given)"));
@@ -292,9 +294,9 @@ static void test_inspect_groups(void **state)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.data_dir = root;
 	fp = open_memstream(&text, &size);
-	assert_int_equal(mme_perception_ops.inspect(&cfg, fp, err), 0);
-	assert_int_equal(mme_cognition_ops.inspect(&cfg, fp, err), 0);
-	assert_int_equal(mme_ocr_ops.inspect(&cfg, fp, err), 0);
+	assert_int_equal(mme_suite_ops.inspect(suite_lookup("mme-perception"), &cfg, fp, err), 0);
+	assert_int_equal(mme_suite_ops.inspect(suite_lookup("mme-cognition"), &cfg, fp, err), 0);
+	assert_int_equal(mme_suite_ops.inspect(suite_lookup("mme-ocr"), &cfg, fp, err), 0);
 	fclose(fp);
 	/* 60*4 + 294 + 340 + 400*3 + 40 = 2114; 140 + 40*3 = 260. */
 	assert_non_null(strstr(text, "2114 questions about 1057 images"));
@@ -315,7 +317,7 @@ static void expect_list_error(const char *list, const char *want)
 
 	snprintf(dir, sizeof(dir), "%s/lists", tmp);
 	put("lists/position.txt", list);
-	r = open_suite(&mme_position_ops, "/nonexistent", imgs, 1, &opt, 1, 0, &priv, err);
+	r = open_suite("mme-position", "/nonexistent", imgs, 1, &opt, 1, 0, &priv, err);
 	if (r != VSR_EDATA || !strstr(err, want))
 		fail_msg("expected '%s', got %d: %s", want, r, r ? err : "(success)");
 	assert_null(priv);
@@ -359,17 +361,17 @@ static void test_bad_lists(void **state)
 		struct item it;
 		snprintf(dir, sizeof(dir), "%s/lists", tmp);
 		put("lists/position.txt", "a.jpg\tQ1?\tYes\r\n\na.jpg\tQ2?\tno\r\n");
-		if (open_suite(&mme_position_ops, "/nonexistent", imgs, 1, &opt, 1, 0, &priv, err))
+		if (open_suite("mme-position", "/nonexistent", imgs, 1, &opt, 1, 0, &priv, err))
 			fail_msg("%s", err);
-		assert_int_equal(mme_position_ops.count(priv), 2);
-		assert_int_equal(mme_position_ops.next(priv, &it, err), 1);
+		assert_int_equal(mme_suite_ops.count(priv), 2);
+		assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 		assert_string_equal(it.question, "Q1?");
 		item_release(&it);
-		assert_int_equal(mme_position_ops.next(priv, &it, err), 1);
+		assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 		assert_int_equal(it.label, ANS_NO);
 		item_release(&it);
-		assert_int_equal(mme_position_ops.next(priv, &it, err), 0);
-		mme_position_ops.close(priv);
+		assert_int_equal(mme_suite_ops.next(priv, &it, err), 0);
+		mme_suite_ops.close(priv);
 	}
 }
 
@@ -389,39 +391,39 @@ static void test_release_layout(void **state)
 	    "Is B left? Please answer yes or no.\tYes\nIs B right? Please answer yes or no.\tNo\n");
 	put("MME_Benchmark_release_version/position/questions_answers_YN/000000000001.txt",
 	    "Is A up? Please answer yes or no.\tYes\r\nIs A down? Please answer yes or no.\tNo\r\n");
-	if (open_suite(&mme_position_ops, "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err))
+	if (open_suite("mme-position", "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err))
 		fail_msg("%s", err);
-	assert_int_equal(mme_position_ops.count(priv), 4);
+	assert_int_equal(mme_suite_ops.count(priv), 4);
 	/* Sorted by file name, whatever order the directory lists them in. */
-	assert_int_equal(mme_position_ops.next(priv, &it, err), 1);
+	assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 	assert_string_equal(it.id, "position/000000000001.jpg#1");
 	assert_string_equal(it.group, "position/000000000001.jpg");
 	assert_string_equal(it.question, "Is A up? Please answer yes or no.");
 	assert_int_equal(it.label, ANS_YES);
 	item_release(&it);
-	assert_int_equal(mme_position_ops.next(priv, &it, err), 1);
+	assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 	assert_string_equal(it.id, "position/000000000001.jpg#2");
 	assert_int_equal(it.label, ANS_NO);
 	item_release(&it);
-	assert_int_equal(mme_position_ops.next(priv, &it, err), 1);
+	assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 	assert_string_equal(it.id, "position/000000000002.jpg#1");
 	item_release(&it);
-	mme_position_ops.close(priv);
+	mme_suite_ops.close(priv);
 
 	put("MME_Benchmark_release_version/count/a.png", "png");
 	put("MME_Benchmark_release_version/count/a.txt", "How many? Please answer yes or no.\tYes\n"
 							  "How few? Please answer yes or no.\tNo\n");
-	if (open_suite(&mme_count_ops, "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err))
+	if (open_suite("mme-count", "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err))
 		fail_msg("%s", err);
-	assert_int_equal(mme_count_ops.next(priv, &it, err), 1);
+	assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 	assert_string_equal(it.id, "count/a.png#1");
 	item_release(&it);
-	mme_count_ops.close(priv);
+	mme_suite_ops.close(priv);
 
 	/* One question only in a file: an error naming it. */
 	put("MME_Benchmark_release_version/count/b.png", "png");
 	put("MME_Benchmark_release_version/count/b.txt", "Lonely? Please answer yes or no.\tYes\n");
-	assert_int_equal(open_suite(&mme_count_ops, "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err),
+	assert_int_equal(open_suite("mme-count", "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err),
 			 VSR_EDATA);
 	assert_non_null(strstr(err, "count/b.txt: 1 questions, expected 2"));
 	/* The image of a question file is missing. */
@@ -431,17 +433,17 @@ static void test_release_layout(void **state)
 		snprintf(p, sizeof(p), "%s/MME_Benchmark_release_version/color/images", tmp);
 		mkdir(p, 0755);
 	}
-	assert_int_equal(open_suite(&mme_color_ops, "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err),
+	assert_int_equal(open_suite("mme-color", "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err),
 			 VSR_EDATA);
 	assert_non_null(strstr(err, "z.jpg"));
 	/* Unknown option, and no data at all. */
 	{
 		struct kv bad = { "layout", "x" };
-		assert_int_equal(open_suite(&mme_count_ops, "/nonexistent", NULL, 0, &bad, 1, 0, &priv,
+		assert_int_equal(open_suite("mme-count", "/nonexistent", NULL, 0, &bad, 1, 0, &priv,
 					    err),
 				 VSR_EUSAGE);
 		assert_non_null(strstr(err, "unknown option 'layout'"));
-		assert_int_equal(open_suite(&mme_scene_ops, "/nonexistent", NULL, 0, NULL, 0, 0, &priv,
+		assert_int_equal(open_suite("mme-scene", "/nonexistent", NULL, 0, NULL, 0, 0, &priv,
 					    err),
 				 VSR_EDATA);
 		assert_non_null(strstr(err, "MME subtask scene"));

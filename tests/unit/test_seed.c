@@ -98,9 +98,10 @@ static void write_file(int swapped)
 	image("1_e"); /* no extension at all */
 }
 
-static int open_seed(const struct suite_ops *ops, const char *dim, int with_images,
-		     int skip_missing, void **priv, char *err)
+static int open_seed(const char *suite, const char *dim, int with_images, int skip_missing,
+		     void **priv, char *err)
 {
+	const struct suite_preset *p = suite_lookup(suite);
 	struct suite_config cfg;
 	struct kv opts[2] = { { "file", qfile }, { "dimension", dim } };
 	const char *dirs[1] = { imgs };
@@ -112,7 +113,8 @@ static int open_seed(const struct suite_ops *ops, const char *dim, int with_imag
 	cfg.image_dirs = with_images ? dirs : NULL;
 	cfg.n_image_dirs = with_images ? 1 : 0;
 	cfg.skip_missing_images = skip_missing;
-	return ops->open(&cfg, priv, err);
+	assert_non_null(p);
+	return p->ops->open(p, &cfg, priv, err);
 }
 
 /* Runs f with stderr going to a file; returns what was written (caller frees). */
@@ -139,7 +141,7 @@ static char *capture_stderr(int (*f)(void **), void **arg)
 static int open_spatial(void **priv)
 {
 	char err[VSR_ERR_MAX];
-	int r = open_seed(&seed_spatial_ops, NULL, 1, 0, priv, err);
+	int r = open_seed("seed-spatial", NULL, 1, 0, priv, err);
 
 	if (r)
 		fprintf(stdout, "%s\n", err);
@@ -156,8 +158,8 @@ static void check(void *priv, const struct want *w, size_t n)
 	struct item it;
 	size_t k = 0;
 
-	assert_int_equal(seed_spatial_ops.count(priv), (long)n);
-	while (seed_spatial_ops.next(priv, &it, err) == 1) {
+	assert_int_equal(seed_suite_ops.count(priv), (long)n);
+	while (seed_suite_ops.next(priv, &it, err) == 1) {
 		assert_true(k < n);
 		assert_string_equal(it.id, w[k].id);
 		assert_string_equal(it.category, w[k].dim);
@@ -186,7 +188,7 @@ static void test_by_name(void **state)
 
 	(void)state;
 	write_file(0);
-	assert_string_equal(seed_spatial_ops.default_templates, "mc01");
+	assert_string_equal(seed_suite_ops.default_templates, "mc01");
 	text = capture_stderr(open_spatial, &priv);
 	/* Two dimensions far from SEED-Bench-1's 657 and 978: both named. */
 	assert_non_null(strstr(text, "\"Spatial Relation\" (id 6) has 2 questions, SEED-Bench-1 has 657"));
@@ -198,21 +200,21 @@ static void test_by_name(void **state)
 		struct item it;
 		struct image img = { 0 };
 		char err[VSR_ERR_MAX];
-		seed_spatial_ops.close(priv);
-		assert_int_equal(open_seed(&seed_spatial_ops, NULL, 1, 0, &priv, err), 0);
+		seed_suite_ops.close(priv);
+		assert_int_equal(open_seed("seed-spatial", NULL, 1, 0, &priv, err), 0);
 		for (int k = 0; k < 2; k++) {
-			assert_int_equal(seed_spatial_ops.next(priv, &it, err), 1);
+			assert_int_equal(seed_suite_ops.next(priv, &it, err), 1);
 			item_release(&it);
 		}
-		assert_int_equal(seed_spatial_ops.next(priv, &it, err), 1);
+		assert_int_equal(seed_suite_ops.next(priv, &it, err), 1);
 		assert_non_null(strstr(it.image_path, "1_d.png"));
-		assert_int_equal(seed_spatial_ops.load_image(priv, &it, &img, err), 0);
+		assert_int_equal(seed_suite_ops.load_image(priv, &it, &img, err), 0);
 		assert_int_equal(img.len, 7);
 		assert_memory_equal(img.bytes, "1_d.png", 7);
 		image_release(&img);
 		item_release(&it);
 	}
-	seed_spatial_ops.close(priv);
+	seed_suite_ops.close(priv);
 }
 
 static void test_swapped_ids(void **state)
@@ -237,7 +239,7 @@ static void test_swapped_ids(void **state)
 	assert_non_null(strstr(text, "\"Instance Location\" (id 3) has 2 questions"));
 	free(text);
 	check(priv, want, 4);
-	seed_spatial_ops.close(priv);
+	seed_suite_ops.close(priv);
 }
 
 static void test_dimensions(void **state)
@@ -248,21 +250,21 @@ static void test_dimensions(void **state)
 	(void)state;
 	write_file(0);
 	/* Every single-image question; the video one is left out. */
-	assert_int_equal(open_seed(&seed_ops, NULL, 1, 0, &priv, err), 0);
-	assert_int_equal(seed_ops.count(priv), 5);
-	seed_ops.close(priv);
-	assert_int_equal(open_seed(&seed_ops, "instance attributes", 1, 0, &priv, err), 0);
-	assert_int_equal(seed_ops.count(priv), 1);
-	seed_ops.close(priv);
+	assert_int_equal(open_seed("seed", NULL, 1, 0, &priv, err), 0);
+	assert_int_equal(seed_suite_ops.count(priv), 5);
+	seed_suite_ops.close(priv);
+	assert_int_equal(open_seed("seed", "instance attributes", 1, 0, &priv, err), 0);
+	assert_int_equal(seed_suite_ops.count(priv), 1);
+	seed_suite_ops.close(priv);
 	/* A video dimension asked for by name: an error, not silence. */
-	assert_int_equal(open_seed(&seed_ops, "Action Recognition", 1, 0, &priv, err), VSR_EUSAGE);
+	assert_int_equal(open_seed("seed", "Action Recognition", 1, 0, &priv, err), VSR_EUSAGE);
 	assert_non_null(strstr(err, "dimension 'Action Recognition' has questions about videos"));
 	/* A name the file's map lacks: the names it has. */
-	assert_int_equal(open_seed(&seed_ops, "Spatial Relations", 1, 0, &priv, err), VSR_EUSAGE);
+	assert_int_equal(open_seed("seed", "Spatial Relations", 1, 0, &priv, err), VSR_EUSAGE);
 	assert_non_null(strstr(err, "no dimension 'Spatial Relations'"));
 	assert_non_null(strstr(err, "Spatial Relation, Instance Interaction"));
 	/* Missing images: counted and named, or skipped. */
-	assert_int_equal(open_seed(&seed_spatial_ops, NULL, 0, 0, &priv, err), VSR_EDATA);
+	assert_int_equal(open_seed("seed-spatial", NULL, 0, 0, &priv, err), VSR_EDATA);
 	assert_non_null(strstr(err, "4 of the images of seed-spatial are not under --images (none given)"));
 	assert_non_null(strstr(err, "1_b"));
 	{
@@ -270,9 +272,9 @@ static void test_dimensions(void **state)
 		snprintf(p, sizeof(p), "%s/1_b.jpg", imgs);
 		unlink(p);
 	}
-	assert_int_equal(open_seed(&seed_spatial_ops, NULL, 1, 1, &priv, err), 0);
-	assert_int_equal(seed_spatial_ops.count(priv), 3);
-	seed_spatial_ops.close(priv);
+	assert_int_equal(open_seed("seed-spatial", NULL, 1, 1, &priv, err), 0);
+	assert_int_equal(seed_suite_ops.count(priv), 3);
+	seed_suite_ops.close(priv);
 	assert_string_equal(seed2_dimension_name(4), "Instance Location");
 	assert_string_equal(seed2_dimension_name(6), "Spatial Relation");
 	assert_null(seed2_dimension_name(0));
@@ -286,20 +288,20 @@ static void test_bad_files(void **state)
 
 	(void)state;
 	put(qfile, "{\n  \"questions\": [\n    {\"answer\": \"A\",\n    oops\n  ]\n}\n");
-	assert_int_equal(open_seed(&seed_ops, NULL, 1, 0, &priv, err), VSR_EDATA);
+	assert_int_equal(open_seed("seed", NULL, 1, 0, &priv, err), VSR_EDATA);
 	assert_non_null(strstr(err, "SEED-Bench.json:4: not valid JSON"));
 	put(qfile, "[1, 2]");
-	assert_int_equal(open_seed(&seed_ops, NULL, 1, 0, &priv, err), VSR_EDATA);
+	assert_int_equal(open_seed("seed", NULL, 1, 0, &priv, err), VSR_EDATA);
 	assert_non_null(strstr(err, "expected an object with \"questions\""));
 	put(qfile, "{\"questions\": [{\"answer\": \"E\", \"choice_a\": \"a\", \"choice_b\": \"b\", "
 		   "\"choice_c\": \"c\", \"choice_d\": \"d\", \"data_id\": \"x\", \"question\": \"q\", "
 		   "\"question_id\": \"7\", \"question_type_id\": 6}], "
 		   "\"question_type\": {\"Spatial Relation\": 6, \"Instance Location\": 4}}");
-	assert_int_equal(open_seed(&seed_ops, NULL, 1, 0, &priv, err), VSR_EDATA);
+	assert_int_equal(open_seed("seed", NULL, 1, 0, &priv, err), VSR_EDATA);
 	assert_non_null(strstr(err, "question 7: answer is not one of A, B, C, D"));
 	put(qfile, "{\"questions\": [{\"answer\": \"A\", \"question_id\": \"8\", "
 		   "\"question_type_id\": 13}], \"question_type\": {\"Spatial Relation\": 6}}");
-	assert_int_equal(open_seed(&seed_ops, NULL, 1, 0, &priv, err), VSR_EDATA);
+	assert_int_equal(open_seed("seed", NULL, 1, 0, &priv, err), VSR_EDATA);
 	assert_non_null(strstr(err, "question 8 has question_type_id 13"));
 	{
 		struct kv bad = { "split", "x" };
@@ -308,11 +310,11 @@ static void test_bad_files(void **state)
 		cfg.data_dir = tmp;
 		cfg.opts = &bad;
 		cfg.n_opts = 1;
-		assert_int_equal(seed_ops.open(&cfg, &priv, err), VSR_EUSAGE);
+		assert_int_equal(seed_suite_ops.open(suite_lookup("seed"), &cfg, &priv, err), VSR_EUSAGE);
 		assert_non_null(strstr(err, "split=x"));
 		cfg.n_opts = 0;
 		cfg.data_dir = "/nonexistent";
-		assert_int_equal(seed_ops.open(&cfg, &priv, err), VSR_EDATA);
+		assert_int_equal(seed_suite_ops.open(suite_lookup("seed"), &cfg, &priv, err), VSR_EDATA);
 		assert_non_null(strstr(err, "/nonexistent/seed/SEED-Bench.json"));
 	}
 }
@@ -334,10 +336,10 @@ static void test_seed2_multi_image(void **state)
 		   "\"question_type_id\": 17}], "
 		   "\"question_type\": {\"Spatial Relation\": 6, \"Difference Spotting\": 17}}");
 	image("1_b.jpg");
-	assert_int_equal(open_seed(&seed_ops, NULL, 1, 0, &priv, err), 0);
-	assert_int_equal(seed_ops.count(priv), 1);
-	seed_ops.close(priv);
-	assert_int_equal(open_seed(&seed_ops, "Difference Spotting", 1, 0, &priv, err), VSR_EUSAGE);
+	assert_int_equal(open_seed("seed", NULL, 1, 0, &priv, err), 0);
+	assert_int_equal(seed_suite_ops.count(priv), 1);
+	seed_suite_ops.close(priv);
+	assert_int_equal(open_seed("seed", "Difference Spotting", 1, 0, &priv, err), VSR_EUSAGE);
 }
 
 int main(void)

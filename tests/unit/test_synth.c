@@ -87,7 +87,7 @@ static int open_synth(void **priv, char *err, uint64_t seed, ...)
 	cfg.n_opts = n;
 	*priv = NULL;
 	err[0] = '\0';
-	return synth_suite_ops.open(&cfg, priv, err);
+	return synth_suite_ops.open(suite_lookup("synth"), &cfg, priv, err);
 }
 
 static void *must_open(uint64_t seed, const char *o1, const char *o2, const char *o3)
