@@ -565,7 +565,7 @@ static void test_gate_run(void **state)
 	o.md_file = md;
 	o.json_file = js;
 	o.junit_file = ju;
-	strcpy(err, "not cleared");
+	snprintf(err, VSR_ERR_MAX, "not cleared");
 	assert_int_equal(gate_run(&g, &o, err), VSR_EGATE);
 	assert_string_equal(err, "");
 	assert_true(file_has(md, "**Gate: failed** (1 of 1 check)"));
