@@ -88,12 +88,14 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 }
 #endif
 
-static int c_answer(void *state, const struct vsrbench_request *req,
-		    struct vsrbench_response *resp, size_t n)
+static int c_answer(void *state, const struct vsrbench_request *const *req,
+		    struct vsrbench_response *const *resp, size_t n)
 {
 	struct state *st = state;
 
 	(void)st;
+	if (!builtin_batch_ok(req, resp, n))
+		return 1;
 	for (size_t i = 0; i < n; i++) {
 		int yes;
 #if defined(BUILTIN_KIND_yes)
@@ -101,17 +103,17 @@ static int c_answer(void *state, const struct vsrbench_request *req,
 #elif defined(BUILTIN_KIND_no)
 		yes = 0;
 #else
-		uint64_t h = fnv1a(req[i].id, 0xcbf29ce484222325ULL ^ (st->seed * 0x9e3779b97f4a7c15ULL));
+		uint64_t h = fnv1a(req[i]->id, 0xcbf29ce484222325ULL ^ (st->seed * 0x9e3779b97f4a7c15ULL));
 		h ^= h >> 29;
 		h *= 0xbf58476d1ce4e5b9ULL;
 		h ^= h >> 32;
 		yes = (int)(h & 1);
 #endif
-		resp[i].text = builtin_strdup(builtin_phrase(&req[i], yes));
-		resp[i].choice_logprobs = NULL;
-		resp[i].status = resp[i].text ? VSRBENCH_OK : VSRBENCH_ERR_RETRY;
-		if (!resp[i].text)
-			snprintf(resp[i].error, sizeof(resp[i].error), "out of memory");
+		resp[i]->text = builtin_strdup(builtin_phrase(req[i], yes));
+		resp[i]->choice_logprobs = NULL;
+		resp[i]->status = resp[i]->text ? VSRBENCH_OK : VSRBENCH_ERR_RETRY;
+		if (!resp[i]->text)
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "out of memory");
 	}
 	return 0;
 }

@@ -521,23 +521,19 @@ static int geom_open(const char *config_json, void **state, char *err, size_t er
 	return 0;
 }
 
-static int geom_answer_batch(void *state, const struct vsrbench_request *req,
-			     struct vsrbench_response *resp, size_t n)
+static int geom_answer_batch(void *state, const struct vsrbench_request *const *req,
+			     struct vsrbench_response *const *resp, size_t n)
 {
 	(void)state;
-	if (n > GEOM_MAX_BATCH || (n && (!req || !resp)))
-		return 1;
 	/* Refuse the whole batch before allocating anything. */
-	for (size_t i = 0; i < n; i++)
-		if (req[i].struct_size < offsetof(struct vsrbench_request, n_choices) + sizeof(size_t) ||
-		    resp[i].struct_size < sizeof(struct vsrbench_response))
-			return 1;
+	if (n > GEOM_MAX_BATCH || !builtin_batch_ok(req, resp, n))
+		return 1;
 	for (size_t i = 0; i < n; i++) {
-		resp[i].text = NULL;
-		resp[i].choice_logprobs = NULL;
-		resp[i].status = VSRBENCH_OK;
-		resp[i].error[0] = '\0';
-		answer_one(&req[i], &resp[i]);
+		resp[i]->text = NULL;
+		resp[i]->choice_logprobs = NULL;
+		resp[i]->status = VSRBENCH_OK;
+		resp[i]->error[0] = '\0';
+		answer_one(req[i], resp[i]);
 	}
 	return 0;
 }
