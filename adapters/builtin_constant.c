@@ -7,7 +7,6 @@
  * builtin:random takes -M seed=N; its answer is a pure function of (seed,
  * request id), so it is the same whatever the thread or batch order.
  */
-#include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "builtin_reply.h"
 #include "vsrbench_adapter.h"
+#include "vsrbench_adapter_options.h"
 
 #if defined(BUILTIN_KIND_yes)
 #define KIND_NAME "yes"
@@ -32,56 +32,49 @@ struct state {
 
 static int c_open(const char *config_json, void **state, char *err, size_t errlen)
 {
-	cJSON *cfg = cJSON_Parse(config_json);
-	cJSON *it;
+#if defined(BUILTIN_KIND_random)
+	static const char *const known[] = { "seed", NULL };
+	char v[128], *end = v;
+#else
+	static const char *const known[] = { NULL };
+#endif
 	struct state *st;
+	int r = vsrbench_opt_check_known(config_json, known, err, errlen);
 
-	if (!cfg || !cJSON_IsObject(cfg)) {
+	if (r == VSRBENCH_OPT_EJSON) {
 		snprintf(err, errlen, "configuration is not a JSON object");
-		cJSON_Delete(cfg);
+		return 1;
+	}
+	if (r) {
+		size_t len = strlen(err);
+		snprintf(err + len, errlen - len, " (builtin:%s takes %s)", KIND_NAME,
+#if defined(BUILTIN_KIND_random)
+			 "seed"
+#else
+			 "no options"
+#endif
+		);
 		return 1;
 	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {
-		cJSON_Delete(cfg);
 		snprintf(err, errlen, "out of memory");
 		return 1;
 	}
 	st->seed = 1;
-	cJSON_ArrayForEach(it, cfg) {
-		int known = 0;
 #if defined(BUILTIN_KIND_random)
-		if (!strcmp(it->string, "seed")) {
-			char *end;
-			const char *v = cJSON_GetStringValue(it);
-			known = 1;
-			st->seed = v ? strtoull(v, &end, 10) : 0;
-			if (!v || !*v || *end) {
-				snprintf(err, errlen, "option seed=%s: expected a non-negative integer",
-					 v ? v : "?");
-				goto fail;
-			}
-		}
-#endif
-		if (!known) {
-			snprintf(err, errlen, "unknown option \"%s\" (builtin:%s takes %s)",
-				 it->string, KIND_NAME,
-#if defined(BUILTIN_KIND_random)
-				 "seed"
-#else
-				 "no options"
-#endif
-			);
-			goto fail;
-		}
+	r = vsrbench_opt_get(config_json, "seed", v, sizeof(v));
+	if (r == VSRBENCH_OPT_FOUND)
+		st->seed = strtoull(v, &end, 10);
+	if (r == VSRBENCH_OPT_ETOOLONG || (r == VSRBENCH_OPT_FOUND && (!v[0] || *end))) {
+		snprintf(err, errlen, "option seed=%s: expected a non-negative integer",
+			 r == VSRBENCH_OPT_FOUND ? v : "(too long)");
+		free(st);
+		return 1;
 	}
-	cJSON_Delete(cfg);
+#endif
 	*state = st;
 	return 0;
-fail:
-	cJSON_Delete(cfg);
-	free(st);
-	return 1;
 }
 
 #if defined(BUILTIN_KIND_random)
@@ -95,12 +88,14 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 }
 #endif
 
-static int c_answer(void *state, const struct vsrbench_request *req,
-		    struct vsrbench_response *resp, size_t n)
+static int c_answer(void *state, const struct vsrbench_request *const *req,
+		    struct vsrbench_response *const *resp, size_t n)
 {
 	struct state *st = state;
 
 	(void)st;
+	if (!builtin_batch_ok(req, resp, n))
+		return 1;
 	for (size_t i = 0; i < n; i++) {
 		int yes;
 #if defined(BUILTIN_KIND_yes)
@@ -108,17 +103,17 @@ static int c_answer(void *state, const struct vsrbench_request *req,
 #elif defined(BUILTIN_KIND_no)
 		yes = 0;
 #else
-		uint64_t h = fnv1a(req[i].id, 0xcbf29ce484222325ULL ^ (st->seed * 0x9e3779b97f4a7c15ULL));
+		uint64_t h = fnv1a(req[i]->id, 0xcbf29ce484222325ULL ^ (st->seed * 0x9e3779b97f4a7c15ULL));
 		h ^= h >> 29;
 		h *= 0xbf58476d1ce4e5b9ULL;
 		h ^= h >> 32;
 		yes = (int)(h & 1);
 #endif
-		resp[i].text = builtin_strdup(builtin_phrase(&req[i], yes));
-		resp[i].choice_logprobs = NULL;
-		resp[i].status = resp[i].text ? VSRBENCH_OK : VSRBENCH_ERR_RETRY;
-		if (!resp[i].text)
-			snprintf(resp[i].error, sizeof(resp[i].error), "out of memory");
+		resp[i]->text = builtin_strdup(builtin_phrase(req[i], yes));
+		resp[i]->choice_logprobs = NULL;
+		resp[i]->status = resp[i]->text ? VSRBENCH_OK : VSRBENCH_ERR_RETRY;
+		if (!resp[i]->text)
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "out of memory");
 	}
 	return 0;
 }

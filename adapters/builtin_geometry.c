@@ -15,7 +15,8 @@
  * object absent, no known relation) gets "I cannot tell.", which the harness
  * scores as invalid; an image that is not a readable PNG is a fatal error.
  *
- * Built against vsrbench_adapter.h, libpng and libc only; no global mutable
+ * Built against the public headers (vsrbench_adapter.h and
+ * vsrbench_adapter_options.h), libpng and libc only; no global mutable
  * state, so answer_batch() may run on many threads at once.
  */
 #include <ctype.h>
@@ -29,6 +30,7 @@
 
 #include "builtin_reply.h"
 #include "vsrbench_adapter.h"
+#include "vsrbench_adapter_options.h"
 
 #define GEOM_EXPORT __attribute__((visibility("default")))
 #define GEOM_MAX_BATCH 16
@@ -498,35 +500,16 @@ reply:
 
 static int geom_open(const char *config_json, void **state, char *err, size_t errlen)
 {
-	const char *p = config_json ? config_json : "{}";
 	struct geom_state *st;
+	int r = vsrbench_opt_check_known(config_json, NULL, err, errlen);
 
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p++ != '{') {
+	if (r == VSRBENCH_OPT_EJSON) {
 		snprintf(err, errlen, "configuration is not a JSON object");
 		return 1;
 	}
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '"') {
-		size_t n = 0;
-
-		p++;
-		while (p[n] && p[n] != '"')
-			n += (p[n] == '\\' && p[n + 1]) ? 2 : 1;
-		snprintf(err, errlen, "unknown option \"%.*s\" (builtin:geometry takes no options)",
-			 (int)(n > 100 ? 100 : n), p);
-		return 1;
-	}
-	if (*p++ != '}') {
-		snprintf(err, errlen, "configuration is not a JSON object");
-		return 1;
-	}
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p) {
-		snprintf(err, errlen, "trailing text after the configuration object");
+	if (r) {
+		size_t len = strlen(err);
+		snprintf(err + len, errlen - len, " (builtin:geometry takes no options)");
 		return 1;
 	}
 	st = calloc(1, sizeof(*st));
@@ -538,23 +521,19 @@ static int geom_open(const char *config_json, void **state, char *err, size_t er
 	return 0;
 }
 
-static int geom_answer_batch(void *state, const struct vsrbench_request *req,
-			     struct vsrbench_response *resp, size_t n)
+static int geom_answer_batch(void *state, const struct vsrbench_request *const *req,
+			     struct vsrbench_response *const *resp, size_t n)
 {
 	(void)state;
-	if (n > GEOM_MAX_BATCH || (n && (!req || !resp)))
-		return 1;
 	/* Refuse the whole batch before allocating anything. */
-	for (size_t i = 0; i < n; i++)
-		if (req[i].struct_size < offsetof(struct vsrbench_request, n_choices) + sizeof(size_t) ||
-		    resp[i].struct_size < sizeof(struct vsrbench_response))
-			return 1;
+	if (n > GEOM_MAX_BATCH || !builtin_batch_ok(req, resp, n))
+		return 1;
 	for (size_t i = 0; i < n; i++) {
-		resp[i].text = NULL;
-		resp[i].choice_logprobs = NULL;
-		resp[i].status = VSRBENCH_OK;
-		resp[i].error[0] = '\0';
-		answer_one(&req[i], &resp[i]);
+		resp[i]->text = NULL;
+		resp[i]->choice_logprobs = NULL;
+		resp[i]->status = VSRBENCH_OK;
+		resp[i]->error[0] = '\0';
+		answer_one(req[i], resp[i]);
 	}
 	return 0;
 }

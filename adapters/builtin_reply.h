@@ -14,6 +14,24 @@
 
 #define BUILTIN_CANNOT_TELL "I cannot tell."
 
+/*
+ * Does a batch hold what the builtins use: n requests and responses, none
+ * NULL, each covering every ABI 2.0 field (any 2.x host's do; a newer
+ * host's are larger, and their appended fields are left alone)?
+ */
+static int builtin_batch_ok(const struct vsrbench_request *const *req,
+			    struct vsrbench_response *const *resp, size_t n)
+{
+	if (n && (!req || !resp))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!req[i] || !resp[i] ||
+		    !VSRBENCH_HAS_FIELD(req[i], struct vsrbench_request, seed) ||
+		    !VSRBENCH_HAS_FIELD(resp[i], struct vsrbench_response, error))
+			return 0;
+	return 1;
+}
+
 static char *builtin_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

@@ -167,8 +167,8 @@ static int resolve(const char *spec, char **path, char *err)
 		       spec);
 }
 
-static int model_answer(struct model *m, const struct vsrbench_request *req,
-			struct vsrbench_response *resp, size_t n)
+static int model_answer(struct model *m, const struct vsrbench_request *const *req,
+			struct vsrbench_response *const *resp, size_t n)
 {
 	int r;
 
@@ -185,8 +185,28 @@ static void model_free_response(struct model *m, struct vsrbench_response *resp)
 	m->a->free_response(m->state, resp);
 }
 
-/* The part of struct vsrbench_adapter every 1.x adapter must provide. */
+/* The part of struct vsrbench_adapter every 2.x adapter must provide. */
 #define ADAPTER_MIN_SIZE (offsetof(struct vsrbench_adapter, version) + sizeof(const char *))
+
+/*
+ * Where an adapter's author finds vsrbench_adapter.h: the source tree this
+ * binary was built from while it exists, else the installed copy.
+ */
+static const char *header_dir(void)
+{
+	if (!access(VSR_SOURCE_INCLUDE_DIR "/vsrbench_adapter.h", R_OK))
+		return VSR_SOURCE_INCLUDE_DIR;
+	return VSR_INSTALL_INCLUDE_DIR;
+}
+
+/* The end of the one-line message for an adapter of another ABI major. */
+static void rebuild_hint(struct buf *b, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	buf_addf(b, "rebuild it against vsrbench_adapter.h of this vsrbench (cc -I%s -shared -fPIC -o %s SOURCE.c)",
+		 header_dir(), base ? base + 1 : path);
+}
 
 int model_open(struct model *m, const char *spec, const char *config_json, char *err)
 {
@@ -215,17 +235,25 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 			    m->path, VSRBENCH_ENTRY_SYMBOL);
 		goto fail;
 	}
+	/*
+	 * Nothing but abi_major and abi_minor is read from a table of another
+	 * major: its layout is unknown.
+	 */
 	a = entry(VSRBENCH_ABI_MAJOR);
-	if (!a) {
-		r = err_set(err, VSR_EUSAGE, "%s: adapter refuses host ABI %d.%d", m->path,
-			    VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR);
-		goto fail;
-	}
-	if (a->abi_major != VSRBENCH_ABI_MAJOR) {
-		r = err_set(err, VSR_EUSAGE,
-			    "%s: adapter ABI %u.%u is not compatible with host ABI %d.%d (rebuild it against vsrbench_adapter.h)",
-			    m->path, a->abi_major, a->abi_minor, VSRBENCH_ABI_MAJOR,
-			    VSRBENCH_ABI_MINOR);
+	if (!a || a->abi_major != VSRBENCH_ABI_MAJOR) {
+		struct buf msg = BUF_INIT;
+
+		if (!a)
+			buf_addf(&msg, "%s: adapter refuses host ABI %d.%d (%s(%d) returned NULL: built for another ABI major): ",
+				 m->path, VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR,
+				 VSRBENCH_ENTRY_SYMBOL, VSRBENCH_ABI_MAJOR);
+		else
+			buf_addf(&msg, "%s: adapter ABI %u.%u is not compatible with host ABI %d.%d: ",
+				 m->path, a->abi_major, a->abi_minor, VSRBENCH_ABI_MAJOR,
+				 VSRBENCH_ABI_MINOR);
+		rebuild_hint(&msg, m->path);
+		r = err_set(err, VSR_EUSAGE, "%s", msg.ptr);
+		buf_release(&msg);
 		goto fail;
 	}
 	if (a->struct_size < ADAPTER_MIN_SIZE) {

@@ -32,12 +32,13 @@ struct model {
 	int thread_safe;
 	pthread_mutex_t lock; /* serialises calls when !thread_safe */
 	/*
-	 * In-process batches: answers n requests (n <= max_batch) with the
-	 * ABI's answer_batch rules; free_response releases one answer.  Set by
-	 * the loader for plug-ins; NULL for a model with run_loop.
+	 * In-process batches: answers the n requests *req[0..n) (1 <= n <=
+	 * max_batch) into *resp[0..n) with the ABI's answer_batch rules;
+	 * free_response releases one answer.  Set by the loader for plug-ins;
+	 * NULL for a model with run_loop.
 	 */
-	int (*answer)(struct model *m, const struct vsrbench_request *req,
-		      struct vsrbench_response *resp, size_t n);
+	int (*answer)(struct model *m, const struct vsrbench_request *const *req,
+		      struct vsrbench_response *const *resp, size_t n);
 	void (*free_response)(struct model *m, struct vsrbench_response *resp);
 	/*
 	 * A remote model (HTTP, exec) runs its own event loop instead of the

@@ -290,11 +290,17 @@ struct slot {
 	int status;
 };
 
-/* Calls the adapter for slots[0..n) until each is answered or out of attempts. */
+/*
+ * Calls the adapter for slots[0..n) until each is answered or out of attempts.
+ * The ABI takes arrays of pointers (include/vsrbench_adapter.h): the structs
+ * sit in arrays of the host's own stride, the adapter sees only reqp/respp.
+ */
 static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct sched_batch *b)
 {
 	struct vsrbench_request *req = xcalloc(n, sizeof(*req));
 	struct vsrbench_response *resp = xcalloc(n, sizeof(*resp));
+	const struct vsrbench_request **reqp = xcalloc(n, sizeof(*reqp));
+	struct vsrbench_response **respp = xcalloc(n, sizeof(*respp));
 	size_t *idx = xmalloc(n * sizeof(*idx));
 	int max_attempts = 1 + (s->cfg.retries > 0 ? s->cfg.retries : 0);
 
@@ -318,10 +324,12 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 			memset(&resp[k], 0, sizeof(resp[k]));
 			resp[k].struct_size = sizeof(resp[k]);
 			resp[k].status = VSRBENCH_ERR_FATAL;
+			reqp[k] = &req[k];
+			respp[k] = &resp[k];
 		}
 		t0 = wall_seconds();
 		c0 = thread_cpu_seconds();
-		r = s->cfg.model->answer(s->cfg.model, req, resp, m);
+		r = s->cfg.model->answer(s->cfg.model, reqp, respp, m);
 		b->cpu_model += thread_cpu_seconds() - c0;
 		t0 = (wall_seconds() - t0) * 1000.0 / (double)m;
 		for (size_t k = 0; k < m; k++) {
@@ -353,6 +361,8 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 	}
 	free(req);
 	free(resp);
+	free(reqp);
+	free(respp);
 	free(idx);
 }
 

@@ -1,4 +1,7 @@
-/* A plug-in built for a future ABI major version: the host must refuse it. */
+/*
+ * A plug-in built for a future ABI major version (VSRBENCH_ABI_MAJOR + 1) that
+ * returns its table whatever the host: the host must refuse it.
+ */
 #include "vsrbench_adapter.h"
 
 static const struct vsrbench_adapter table = {

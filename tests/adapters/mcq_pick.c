@@ -29,17 +29,17 @@ static int image_ok(const struct vsrbench_request *q)
 	return !memcmp(q->image, "\x89PNG\r\n\x1a\n", 8) || (q->image[0] == 0xff && q->image[1] == 0xd8);
 }
 
-static int p_answer(void *state, const struct vsrbench_request *req, struct vsrbench_response *resp,
-		    size_t n)
+static int p_answer(void *state, const struct vsrbench_request *const *req,
+		    struct vsrbench_response *const *resp, size_t n)
 {
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		const struct vsrbench_request *q = &req[i];
+		const struct vsrbench_request *q = req[i];
 		char letter = 'Z';
 
 		if (!image_ok(q) || !q->n_choices) {
-			resp[i].status = VSRBENCH_ERR_FATAL;
-			snprintf(resp[i].error, sizeof(resp[i].error), "%s",
+			resp[i]->status = VSRBENCH_ERR_FATAL;
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "%s",
 				 q->n_choices ? "no PNG/JPEG image" : "no options");
 			continue;
 		}
@@ -52,10 +52,10 @@ static int p_answer(void *state, const struct vsrbench_request *req, struct vsrb
 					break;
 				}
 		}
-		resp[i].text = malloc(2);
-		resp[i].text[0] = letter;
-		resp[i].text[1] = '\0';
-		resp[i].status = VSRBENCH_OK;
+		resp[i]->text = malloc(2);
+		resp[i]->text[0] = letter;
+		resp[i]->text[1] = '\0';
+		resp[i]->status = VSRBENCH_OK;
 	}
 	return 0;
 }

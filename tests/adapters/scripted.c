@@ -86,8 +86,8 @@ static int first_time(struct state *st, const char *id)
 	return first;
 }
 
-static int s_answer(void *state, const struct vsrbench_request *req,
-		    struct vsrbench_response *resp, size_t n)
+static int s_answer(void *state, const struct vsrbench_request *const *req,
+		    struct vsrbench_response *const *resp, size_t n)
 {
 	struct state *st = state;
 
@@ -106,24 +106,24 @@ static int s_answer(void *state, const struct vsrbench_request *req,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *a = st->answer;
-		resp[i].text = NULL;
+		resp[i]->text = NULL;
 		if (st->fatal) {
-			resp[i].status = VSRBENCH_ERR_FATAL;
-			snprintf(resp[i].error, sizeof(resp[i].error), "scripted fatal failure");
+			resp[i]->status = VSRBENCH_ERR_FATAL;
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "scripted fatal failure");
 			continue;
 		}
-		if (st->need_image && !req[i].image) {
-			resp[i].status = VSRBENCH_ERR_FATAL;
-			snprintf(resp[i].error, sizeof(resp[i].error), "no image");
+		if (st->need_image && !req[i]->image) {
+			resp[i]->status = VSRBENCH_ERR_FATAL;
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "no image");
 			continue;
 		}
-		if (st->retry_first && first_time(st, req[i].id)) {
-			resp[i].status = VSRBENCH_ERR_RETRY;
-			snprintf(resp[i].error, sizeof(resp[i].error), "scripted transient failure");
+		if (st->retry_first && first_time(st, req[i]->id)) {
+			resp[i]->status = VSRBENCH_ERR_RETRY;
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "scripted transient failure");
 			continue;
 		}
-		resp[i].text = strdup(!strcmp(a, "yes") ? "Yes." : "No.");
-		resp[i].status = VSRBENCH_OK;
+		resp[i]->text = strdup(!strcmp(a, "yes") ? "Yes." : "No.");
+		resp[i]->status = VSRBENCH_OK;
 	}
 	return 0;
 }

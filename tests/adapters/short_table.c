@@ -1,4 +1,4 @@
-/* A plug-in claiming a table smaller than ABI 1.0 requires. */
+/* A plug-in claiming a table smaller than ABI 2.0 requires. */
 #include "vsrbench_adapter.h"
 
 static const struct vsrbench_adapter table = {

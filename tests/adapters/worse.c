@@ -93,20 +93,20 @@ static int w_open(const char *config_json, void **out, char *err, size_t errlen)
 	return 0;
 }
 
-static int w_answer(void *state, const struct vsrbench_request *req,
-		    struct vsrbench_response *resp, size_t n)
+static int w_answer(void *state, const struct vsrbench_request *const *req,
+		    struct vsrbench_response *const *resp, size_t n)
 {
 	struct state *st = state;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *a = "I cannot tell.";
 		for (size_t k = 0; k < st->n; k++)
-			if (!strcmp(st->e[k].prompt, req[i].prompt)) {
+			if (!strcmp(st->e[k].prompt, req[i]->prompt)) {
 				a = st->e[k].yes ? "Yes." : "No.";
 				break;
 			}
-		resp[i].text = strdup(a);
-		resp[i].status = VSRBENCH_OK;
+		resp[i]->text = strdup(a);
+		resp[i]->status = VSRBENCH_OK;
 	}
 	return 0;
 }

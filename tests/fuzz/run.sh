@@ -49,7 +49,7 @@ fi
 # JSON inputs get a dictionary of the keys our parsers look for.
 dict_of() {
 	case $1 in
-	vsr | seed | http_* | exec | journal | metrics) echo "$SRC/tests/fuzz/json.dict" ;;
+	vsr | seed | http_* | exec | journal | metrics | adapter_options) echo "$SRC/tests/fuzz/json.dict" ;;
 	mmbench | tsv) echo "$SRC/tests/fuzz/tsv.dict" ;;
 	*) echo "" ;;
 	esac

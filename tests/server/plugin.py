@@ -1,4 +1,4 @@
-"""Calls a real vsrbench plug-in (.so, include/vsrbench_adapter.h ABI 1.x)
+"""Calls a real vsrbench plug-in (.so, include/vsrbench_adapter.h ABI 2.x)
 from Python through ctypes, so the test servers answer exactly as the
 in-process model would: same prompt, same image bytes, same code.
 
@@ -10,7 +10,7 @@ import threading
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_double,
                     c_int, c_size_t, c_uint32, c_uint64, c_void_p)
 
-ABI_MAJOR = 1
+ABI_MAJOR = 2
 
 
 class Request(Structure):
@@ -26,7 +26,9 @@ class Response(Structure):
 
 
 OPEN = CFUNCTYPE(c_int, c_char_p, POINTER(c_void_p), c_char_p, c_size_t)
-ANSWER = CFUNCTYPE(c_int, c_void_p, POINTER(Request), POINTER(Response), c_size_t)
+# answer_batch takes arrays of pointers to the structs (ABI 2.0).
+ANSWER = CFUNCTYPE(c_int, c_void_p, POINTER(POINTER(Request)), POINTER(POINTER(Response)),
+                   c_size_t)
 FREE = CFUNCTYPE(None, c_void_p, POINTER(Response))
 CLOSE = CFUNCTYPE(None, c_void_p)
 
@@ -79,17 +81,20 @@ class Plugin:
         req.seed = seed
         resp = Response()
         resp.struct_size = ctypes.sizeof(Response)
+        resp.status = 2  # what the host does: an adapter that sets nothing failed
+        reqs = (POINTER(Request) * 1)(ctypes.pointer(req))
+        resps = (POINTER(Response) * 1)(ctypes.pointer(resp))
         if self.lock:
             with self.lock:
-                r = self.a.answer_batch(self.state, ctypes.byref(req), ctypes.byref(resp), 1)
+                r = self.a.answer_batch(self.state, reqs, resps, 1)
         else:
-            r = self.a.answer_batch(self.state, ctypes.byref(req), ctypes.byref(resp), 1)
+            r = self.a.answer_batch(self.state, reqs, resps, 1)
         if r:
             return 1, None, "adapter failed the batch"
         text = ctypes.string_at(resp.text).decode() if resp.text else None
         status, error = resp.status, resp.error.decode(errors="replace")
         self.a.free_response(self.state, ctypes.byref(resp))
-        del buf, arr
+        del buf, arr, reqs, resps
         return status, text, error
 
 

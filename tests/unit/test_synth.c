@@ -749,12 +749,12 @@ static void init_request(struct vsrbench_request *rq, const char *prompt, const 
 /* Answers one request; returns the status and copies the text into out. */
 static int ask(struct geo *g, const struct vsrbench_request *rq, char *out, size_t outlen)
 {
-	struct vsrbench_response rs;
+	struct vsrbench_response rs, *rsp = &rs;
 	int status;
 
 	memset(&rs, 0, sizeof(rs));
 	rs.struct_size = sizeof(rs);
-	assert_int_equal(g->ad->answer_batch(g->st, rq, &rs, 1), 0);
+	assert_int_equal(g->ad->answer_batch(g->st, &rq, &rsp, 1), 0);
 	status = rs.status;
 	snprintf(out, outlen, "%s", rs.text ? rs.text : rs.error);
 	if (status == VSRBENCH_OK)
@@ -797,6 +797,8 @@ static void test_geometry_accuracy(void **state)
 	char prompt[B][256];
 	struct vsrbench_request rq[B];
 	struct vsrbench_response rs[B];
+	const struct vsrbench_request *rqp[B];
+	struct vsrbench_response *rsp[B];
 	int right = 0, done = 0;
 
 	SKIP_WITHOUT_GEOMETRY(g);
@@ -809,8 +811,10 @@ static void test_geometry_accuracy(void **state)
 			init_request(&rq[k], prompt[k], &img[k]);
 			memset(&rs[k], 0, sizeof(rs[k]));
 			rs[k].struct_size = sizeof(rs[k]);
+			rqp[k] = &rq[k];
+			rsp[k] = &rs[k];
 		}
-		assert_int_equal(g->ad->answer_batch(g->st, rq, rs, B), 0);
+		assert_int_equal(g->ad->answer_batch(g->st, rqp, rsp, B), 0);
 		for (int k = 0; k < B; k++) {
 			const char *want = it[k].label == ANS_YES ? "Yes" : "No";
 
