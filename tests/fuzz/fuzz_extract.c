@@ -3,8 +3,10 @@
  * the harness calls it.  Input: the reply, then optionally a NUL byte and
  * option texts separated by NUL bytes.  Without options: yes/no.  With
  * options: as letters meaning yes/no (the first two options, letter
- * templates) and as a multiple-choice question (up to 26 options).  The
- * answer must be in range for the question asked.
+ * templates) and as a multiple-choice question (up to 26 options).  Then
+ * once more through extract_answer_ex with the first two options as the
+ * think tag pair.  The answer must be in range for the question asked, and
+ * only an answer comes with EXTRACT_OK.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *choices[MAX_CHOICES];
 	size_t n = 0;
 	answer_t a;
+	enum extract_why why;
 
 	while (rest_len && n < MAX_CHOICES) {
 		const uint8_t *next;
@@ -41,6 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a = extract_answer(text, (const char *const *)choices, NULL, n);
 		if (a != ANS_INVALID && !(ANS_IS_LETTER(a) && (size_t)(a - ANS_LETTER(0)) < n))
 			abort();
+		{
+			struct extract_opts o = { choices[0], choices[1] };
+
+			a = extract_answer_ex(text, NULL, NULL, 0, &o, &why);
+			if ((a != ANS_INVALID && a != ANS_YES && a != ANS_NO) ||
+			    (a == ANS_INVALID) == (why == EXTRACT_OK) || why > EXTRACT_UNMAPPED)
+				abort();
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		free(choices[i]);

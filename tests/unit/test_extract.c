@@ -1,9 +1,17 @@
 /*
- * Unit tests for harness/extract.c: a table of model replies with the answer
- * each must give, the MME LaVIN replies checked against a simple independent
- * rule, and the table again from four threads at once.
+ * Unit tests for harness/extract.c.  The cases are data (STYLE.md #10):
  *
- * A new tricky reply is a new row in `cases`, not a new function.
+ *  - tests/data/extract_replies.tsv: replies in every question format with the
+ *    reading a careful grader gives (at least 300 rows);
+ *  - tests/data/real_replies.tsv: the distinct shapes of real models' replies
+ *    in ../shared/data, each read by a person;
+ *
+ * and the checks around them: the real files themselves hold no reply shape
+ * that the second table does not list (skipped when ../shared/data is
+ * absent), the MME LaVIN replies against a simple independent rule, the
+ * think-tag option, and both tables again from four threads at once.
+ *
+ * A new tricky reply is a new row in a table, not a new function.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,189 +26,198 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "base/buf.h"
 #include "harness/extract.h"
 #include "base/util.h"
 
-/* Which options a row is asked with. */
-enum opts {
-	YN,   /* yes/no or true/false question: no options */
-	AB,   /* A. yes  B. no */
-	BA,   /* A. no   B. yes */
-	MCQ4, /* A. left B. right C. above D. below, answers are the letters */
-};
+/* ------------------------------------------------------------------ */
+/* The tables                                                          */
+/* ------------------------------------------------------------------ */
 
-struct tcase {
-	const char *text;
-	enum opts opts;
+#define MAX_OPTS 8
+
+struct row {
+	size_t line;
+	char *reply;        /* unescaped */
+	char *format;
+	char *opts_buf;     /* the options column, split in place */
+	const char *opts[MAX_OPTS];
+	size_t n_opts;
 	answer_t want;
+	char *reason;
+	char *extra;        /* debatable marker or source */
 };
 
-#define INV ANS_INVALID
-#define YES ANS_YES
-#define NO ANS_NO
-#define L(k) ANS_LETTER(k)
-
-static const struct tcase cases[] = {
-	/* plain yes / no */
-	{ "Yes", YN, YES },
-	{ "yes.", YN, YES },
-	{ "**Yes**", YN, YES },
-	{ "YES!", YN, YES },
-	{ "Yes, the cat is left of the dog.", YN, YES },
-	{ "  no  ", YN, NO },
-	{ "No, it is not.", YN, NO },
-	{ "\n\nYes.\n", YN, YES },
-	{ "(yes)", YN, YES },
-	{ "\"No\"", YN, NO },
-	{ "\xE2\x80\x9CNo.\xE2\x80\x9D", YN, NO },
-	{ "Yes\n\nExplanation: the mug stands on the left half of the desk, next to the lamp.", YN, YES },
-	{ "yes, the cricket bat is raised above the player's head in the photo.", YN, YES },
-	{ "no, the boat is not in front of the lighthouse. the lighthouse is closer", YN, NO },
-	{ "Nope.", YN, NO },
-	{ "Yep, that's how they are placed.", YN, YES },
-	{ "No. The umbrella is below the bench, not above it.", YN, NO },
-	/* true / false and correct / incorrect */
-	{ "True", YN, YES },
-	{ "false.", YN, NO },
-	{ "It's true.", YN, YES },
-	{ "It\xE2\x80\x99s true.", YN, YES },
-	{ "Not true.", YN, NO },
-	{ "That is not correct.", YN, NO },
-	{ "Incorrect.", YN, NO },
-	{ "Correct.", YN, YES },
-	{ "That's correct, the kite flies above the tree line.", YN, YES },
-	{ "The statement is false.", YN, NO },
-	{ "This statement is true: the laptop rests on the table.", YN, YES },
-	{ "The claim is accurate.", YN, YES },
-	{ "The description is inaccurate.", YN, NO },
-	{ "It is not the case that the bottle is inside the fridge.", YN, NO },
-	{ "Absolutely not.", YN, NO },
-	{ "Definitely yes.", YN, YES },
-	{ "Probably not true; the bowl seems to be in front of the vase.", YN, NO },
-	/* answer markers */
-	{ "Answer: yes", YN, YES },
-	{ "The answer is no.", YN, NO },
-	{ "The answer is: Yes", YN, YES },
-	{ "Final answer: **No**", YN, NO },
-	{ "<answer>yes</answer>", YN, YES },
-	{ "A: no", YN, NO },
-	{ "Looking at the picture, the bicycle leans against the wall.\n\nAnswer: Yes", YN, YES },
-	{ "Based on the image, the dog is not to the left of the cat, so the answer is no.", YN, NO },
-	{ "I think yes, because the lamp is clearly above the desk.", YN, YES },
-	{ "The car is parked with no driver inside, so no.", YN, NO },
-	{ "Is the cat left of the dog? Yes or no? No.", YN, NO },
-	{ "Is it true or false? True.", YN, YES },
-	{ "Yes, although I'm not completely sure.", YN, YES },
-	/* hedges, contradictions and non-answers */
-	{ "", YN, INV },
-	{ "   \n ", YN, INV },
-	{ "I cannot tell from this image.", YN, INV },
-	{ "It is unclear whether the cup is behind the plate.", YN, INV },
-	{ "I'm not sure.", YN, INV },
-	{ "I\xE2\x80\x99m not sure, but maybe yes.", YN, INV },
-	{ "The cat is sitting on a mat next to the window.", YN, INV },
-	{ "Yes or no?", YN, INV },
-	{ "Yes/No", YN, INV },
-	{ "I cannot say yes or no based on this picture.", YN, INV },
-	{ "Yes and no.", YN, INV },
-	{ "True or false: true.", YN, INV },
-	{ "True or not? It is hard to say.", YN, INV },
-	{ "There is no way to tell from the image.", YN, INV },
-	{ "No idea.", YN, INV },
-	{ "No one could tell from this angle.", YN, INV },
-	{ "There is no dog in the picture.", YN, INV },
-	{ "No doubt about it, the cat is on the left.", YN, INV },
-	{ "As an AI, I can't see images.", YN, INV },
-	{ "Sorry, I can't help with that.", YN, INV },
-	{ "The image does not provide enough information to answer.", YN, INV },
-	{ "It depends on where you stand.", YN, INV },
-	{ "Based on the image, it is not possible to definitively determine if the cup is on the left.", YN, INV },
-	{ "The statement is true, but the other one is false.", YN, INV },
-	{ "Eyes wide open, the owl knows everything.", YN, INV },
-	{ "I can't be certain, but yes.", YN, INV },
-	{ "In the image, the cat is not left of the dog.", YN, INV },
-
-	/* letters, A = yes, B = no */
-	{ "A", AB, YES },
-	{ "B.", AB, NO },
-	{ "(B)", AB, NO },
-	{ "Answer: A", AB, YES },
-	{ "The answer is B.", AB, NO },
-	{ "B) no", AB, NO },
-	{ "**A**", AB, YES },
-	{ "a", AB, YES },
-	{ "Answer: a", AB, YES },
-	{ "A. yes", AB, YES },
-	{ "A yes", AB, YES },
-	{ "A is correct.", AB, YES },
-	{ "The correct option is (A).", AB, YES },
-	{ "Option B", AB, NO },
-	{ "I think the answer is A.", AB, YES },
-	{ "I'd say B, since the lamp is below the shelf.", AB, NO },
-	{ "I choose A.", AB, YES },
-	{ "Answer: (B)", AB, NO },
-	{ "[A]", AB, YES },
-	{ "A, because the dog is on the left.", AB, YES },
-	{ "The U.S. flag is on the left. Yes.", AB, YES },
-	{ "B: no, the kite is not above the tree.", AB, NO },
-	{ "yes", AB, YES },
-	{ "No, the dog is not under the table.", AB, NO },
-	{ "Yes, a cat is on the left of the sofa.", AB, YES },
-	{ "A cat is sitting to the left of the dog.", AB, INV },
-	{ "The answer is a cat.", AB, INV },
-	{ "A. no", AB, INV },
-	{ "C", AB, INV },
-	{ "A or B", AB, INV },
-	{ "A. yes B. no", AB, INV },
-	{ "I cannot determine whether A or B is correct.", AB, INV },
-	{ "Option A says yes and option B says no; I pick B.", AB, INV },
-	{ "Neither A nor B.", AB, INV },
-	{ "Not sure, A?", AB, INV },
-	{ "Yes, the T-shirt hangs to the left of the mirror.", AB, YES },
-	{ "", AB, INV },
-
-	/* letters, A = no, B = yes */
-	{ "A", BA, NO },
-	{ "B", BA, YES },
-	{ "(A) no", BA, NO },
-	{ "A. yes", BA, INV },
-	{ "yes", BA, YES },
-	{ "No.", BA, NO },
-	{ "B, the bowl is on the left of the spoon.", BA, YES },
-
-	/* four options that are not yes/no: the answer is the letter */
-	{ "D", MCQ4, L(3) },
-	{ "The answer is C.", MCQ4, L(2) },
-	{ "above", MCQ4, L(2) },
-	{ "The cup is to the right of the plate.", MCQ4, L(1) },
-	{ "E", MCQ4, INV },
-	{ "It is either left or right.", MCQ4, INV },
+struct table {
+	const char *name;
+	struct row *rows;
+	size_t n;
 };
 
-#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+static struct table replies = { "extract_replies.tsv", NULL, 0 };
+static struct table real = { "real_replies.tsv", NULL, 0 };
 
-static const char *const opt_ab[] = { "yes", "no" };
-static const answer_t ans_ab[] = { ANS_YES, ANS_NO };
-static const char *const opt_ba[] = { "no", "yes" };
-static const answer_t ans_ba[] = { ANS_NO, ANS_YES };
-static const char *const opt_mcq[] = { "left", "right", "above", "below" };
+static const char *const opt_yes_no[] = { "yes", "no" };
+static const answer_t ans_yes_no[] = { ANS_YES, ANS_NO };
+static const char *const opt_no_yes[] = { "no", "yes" };
+static const answer_t ans_no_yes[] = { ANS_NO, ANS_YES };
 
-static answer_t run_case(const struct tcase *tc)
+/* tests/data/NAME: $VSR_SRC/tests/data, else next to this file. */
+static void data_path(struct buf *b, const char *name)
 {
-	switch (tc->opts) {
-	case YN: return extract_answer(tc->text, NULL, NULL, 0);
-	case AB: return extract_answer(tc->text, opt_ab, ans_ab, 2);
-	case BA: return extract_answer(tc->text, opt_ba, ans_ba, 2);
-	case MCQ4: return extract_answer(tc->text, opt_mcq, NULL, 4);
-	}
-	return -1;
+	const char *src = getenv("VSR_SRC");
+	const char *self = __FILE__, *cut = strstr(self, "tests/unit/test_extract.c");
+
+	if (src && *src)
+		assert_int_equal(buf_addf(b, "%s/tests/data/%s", src, name), 0);
+	else if (cut)
+		assert_int_equal(buf_addf(b, "%.*stests/data/%s", (int)(cut - self), self, name), 0);
+	else
+		assert_int_equal(buf_addf(b, "tests/data/%s", name), 0);
 }
 
-static const char *opts_name(enum opts o)
+/* \n \t \r \\ in place. */
+static void unescape(char *s)
 {
-	static const char *const names[] = { "yes/no", "A=yes,B=no", "A=no,B=yes", "4 options" };
-	return names[o];
+	char *w = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*w++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s == 'r' ? '\r' : *s;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+static char *dup_str(const char *s)
+{
+	char *d = strdup(s);
+
+	assert_non_null(d);
+	return d;
+}
+
+static void load_table(struct table *t)
+{
+	struct buf path = BUF_INIT, line = BUF_INIT;
+	size_t lineno = 0, cap = 0;
+	FILE *fp;
+	int r;
+
+	data_path(&path, t->name);
+	fp = fopen(path.ptr, "r");
+	if (!fp)
+		fail_msg("%s: cannot open (the tables are part of the project)", path.ptr);
+	buf_init(&line, 1 << 16);
+	while ((r = buf_getline(&line, fp, NULL)) == 1) {
+		char *f[7] = { 0 }, *p = line.ptr;
+		struct row *row;
+		size_t nf = 0;
+
+		lineno++;
+		if (!line.len || line.ptr[0] == '#' || !strncmp(line.ptr, "reply\t", 6))
+			continue;
+		while (nf < 7) {
+			f[nf++] = p;
+			p = strchr(p, '\t');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		if (nf < 6)
+			fail_msg("%s:%zu: %zu fields, want 6 or 7", t->name, lineno, nf);
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			t->rows = realloc(t->rows, cap * sizeof(*t->rows));
+			assert_non_null(t->rows);
+		}
+		row = &t->rows[t->n++];
+		memset(row, 0, sizeof(*row));
+		row->line = lineno;
+		row->reply = dup_str(f[0]);
+		unescape(row->reply);
+		row->format = dup_str(f[1]);
+		row->opts_buf = dup_str(f[2]);
+		row->want = answer_parse(f[3]);
+		if (row->want < 0)
+			fail_msg("%s:%zu: unknown reading \"%s\"", t->name, lineno, f[3]);
+		row->reason = dup_str(f[4]);
+		row->extra = dup_str(f[5]);
+		if (!strcmp(row->format, "choice")) {
+			char *o = row->opts_buf;
+
+			for (;;) {
+				char *bar = strchr(o, '|');
+
+				assert_true(row->n_opts < MAX_OPTS);
+				row->opts[row->n_opts++] = o;
+				if (!bar)
+					break;
+				*bar = '\0';
+				o = bar + 1;
+			}
+		} else if (strcmp(row->format, "yesno") && strcmp(row->format, "truefalse") &&
+			   strcmp(row->format, "letter-yes-no") && strcmp(row->format, "letter-no-yes")) {
+			fail_msg("%s:%zu: unknown format \"%s\"", t->name, lineno, row->format);
+		}
+	}
+	assert_int_equal(r, 0);
+	fclose(fp);
+	buf_release(&path);
+	buf_release(&line);
+}
+
+static void free_table(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->rows[i].reply);
+		free(t->rows[i].format);
+		free(t->rows[i].opts_buf);
+		free(t->rows[i].reason);
+		free(t->rows[i].extra);
+	}
+	free(t->rows);
+	t->rows = NULL;
+	t->n = 0;
+}
+
+static answer_t run_row(const struct row *row)
+{
+	const char *f = row->format;
+
+	if (!strcmp(f, "letter-yes-no"))
+		return extract_answer(row->reply, opt_yes_no, ans_yes_no, 2);
+	if (!strcmp(f, "letter-no-yes"))
+		return extract_answer(row->reply, opt_no_yes, ans_no_yes, 2);
+	if (!strcmp(f, "choice"))
+		return extract_answer(row->reply, row->opts, NULL, row->n_opts);
+	return extract_answer(row->reply, NULL, NULL, 0);
+}
+
+/* Every row; prints each disagreement with its line. */
+static size_t check_table(const struct table *t)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < t->n; i++) {
+		const struct row *row = &t->rows[i];
+		answer_t got = run_row(row);
+
+		if (got != row->want) {
+			bad++;
+			print_error("%s:%zu (%s, %s) \"%s\": want %s, got %s\n", t->name, row->line,
+				    row->format, row->reason, row->reply, answer_name(row->want),
+				    answer_name(got));
+		}
+	}
+	return bad;
 }
 
 static int setup(void **state)
@@ -212,34 +229,37 @@ static int setup(void **state)
 		fprintf(stderr, "extract_init: %s\n", err);
 		return -1;
 	}
+	load_table(&replies);
+	load_table(&real);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	free_table(&replies);
+	free_table(&real);
 	extract_free();
 	return 0;
 }
 
-static void test_table(void **state)
+static void test_replies(void **state)
 {
-	size_t i, bad = 0;
-
 	(void)state;
-	assert_true(N_CASES >= 70);
-	for (i = 0; i < N_CASES; i++) {
-		answer_t got = run_case(&cases[i]);
-
-		if (got != cases[i].want) {
-			bad++;
-			print_error("case %zu (%s) \"%s\": want %s, got %s\n", i,
-				    opts_name(cases[i].opts), cases[i].text,
-				    answer_name(cases[i].want), answer_name(got));
-		}
-	}
-	assert_int_equal(bad, 0);
+	assert_true(replies.n >= 300);
+	assert_int_equal(check_table(&replies), 0);
 }
+
+static void test_real_replies(void **state)
+{
+	(void)state;
+	assert_true(real.n >= 100);
+	assert_int_equal(check_table(&real), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The API around the tables                                           */
+/* ------------------------------------------------------------------ */
 
 static void test_null_and_init_twice(void **state)
 {
@@ -247,13 +267,54 @@ static void test_null_and_init_twice(void **state)
 
 	(void)state;
 	assert_int_equal(extract_answer(NULL, NULL, NULL, 0), ANS_INVALID);
-	assert_int_equal(extract_answer(NULL, opt_ab, ans_ab, 2), ANS_INVALID);
+	assert_int_equal(extract_answer(NULL, opt_yes_no, ans_yes_no, 2), ANS_INVALID);
 	/* A second init is harmless. */
 	assert_int_equal(extract_init(err), 0);
 	assert_int_equal(extract_answer("yes", NULL, NULL, 0), ANS_YES);
 	/* Options given without texts: letters only. */
-	assert_int_equal(extract_answer("B", NULL, ans_ab, 2), ANS_NO);
-	assert_int_equal(extract_answer("yes", NULL, ans_ab, 2), ANS_INVALID);
+	assert_int_equal(extract_answer("B", NULL, ans_yes_no, 2), ANS_NO);
+	assert_int_equal(extract_answer("yes", NULL, ans_yes_no, 2), ANS_INVALID);
+}
+
+static void test_why(void **state)
+{
+	enum extract_why why;
+
+	(void)state;
+	assert_int_equal(extract_answer_ex("Yes.", NULL, NULL, 0, NULL, &why), ANS_YES);
+	assert_int_equal(why, EXTRACT_OK);
+	assert_int_equal(extract_answer_ex("  ", NULL, NULL, 0, NULL, &why), ANS_INVALID);
+	assert_int_equal(why, EXTRACT_EMPTY);
+	assert_int_equal(extract_answer_ex("<think>the cat", NULL, NULL, 0, NULL, &why), ANS_INVALID);
+	assert_int_equal(why, EXTRACT_THINK_UNCLOSED);
+	assert_int_equal(extract_answer_ex("The cat sits.", NULL, NULL, 0, NULL, &why), ANS_INVALID);
+	assert_int_equal(why, EXTRACT_NO_SIGNAL);
+	assert_int_equal(extract_answer_ex("Yes, but I'm not sure.", NULL, NULL, 0, NULL, &why),
+			 ANS_INVALID);
+	assert_int_equal(why, EXTRACT_HEDGE);
+	assert_int_equal(extract_answer_ex("Yes. No.", NULL, NULL, 0, NULL, &why), ANS_INVALID);
+	assert_int_equal(why, EXTRACT_CONFLICT);
+	assert_int_equal(extract_answer_ex("C", opt_yes_no, ans_yes_no, 2, NULL, &why), ANS_INVALID);
+	assert_int_equal(why, EXTRACT_UNMAPPED);
+	assert_string_equal(extract_why_name(EXTRACT_HEDGE), "hedge");
+	assert_string_equal(extract_why_name(EXTRACT_THINK_UNCLOSED), "think-unclosed");
+}
+
+static void test_think_tags(void **state)
+{
+	const struct extract_opts reasoning = { "<reasoning>", "</reasoning>" };
+	const struct extract_opts none = { "", "" };
+	const char *r1 = "<reasoning>The dog is left, so no.</reasoning>\nYes";
+	const char *r2 = "<think>No.</think>Yes";
+
+	(void)state;
+	assert_int_equal(extract_answer_ex(r1, NULL, NULL, 0, &reasoning, NULL), ANS_YES);
+	/* The default tags leave <reasoning> in: "no" and "Yes" disagree. */
+	assert_int_equal(extract_answer(r1, NULL, NULL, 0), ANS_INVALID);
+	assert_int_equal(extract_answer_ex(r2, NULL, NULL, 0, NULL, NULL), ANS_YES);
+	assert_int_equal(extract_answer_ex(r2, NULL, NULL, 0, &none, NULL), ANS_INVALID);
+	assert_int_equal(extract_answer_ex("<reasoning>B", opt_yes_no, ans_yes_no, 2, &reasoning, NULL),
+			 ANS_INVALID);
 }
 
 static void test_long_reply(void **state)
@@ -266,7 +327,173 @@ static void test_long_reply(void **state)
 	for (i = 0; i < 20000; i++)
 		assert_int_equal(buf_adds(&b, " yes or no"), 0);
 	assert_int_equal(extract_answer(b.ptr, NULL, NULL, 0), ANS_NO);
+	/* Reasoning longer than the 64 KiB read window does not push the answer out. */
+	buf_reset(&b);
+	assert_int_equal(buf_adds(&b, "<think>"), 0);
+	for (i = 0; i < 20000; i++)
+		assert_int_equal(buf_adds(&b, " maybe yes"), 0);
+	assert_int_equal(buf_adds(&b, "</think>No."), 0);
+	assert_int_equal(extract_answer(b.ptr, NULL, NULL, 0), ANS_NO);
 	buf_release(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* The real files: no unlisted shape                                   */
+/* ------------------------------------------------------------------ */
+
+/* Lower-cased, blanks collapsed, trimmed: two replies of one shape compare equal. */
+static void shape_of(const char *s, struct buf *out)
+{
+	buf_reset(out);
+	for (; *s; s++) {
+		char ch = *s;
+
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+			if (out->len && out->ptr[out->len - 1] != ' ')
+				assert_int_equal(buf_addch(out, ' '), 0);
+			continue;
+		}
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		assert_int_equal(buf_addch(out, ch), 0);
+	}
+	if (out->len && out->ptr[out->len - 1] == ' ')
+		buf_setlen(out, out->len - 1);
+}
+
+static int listed(const char *reply)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	size_t i;
+	int found = 0;
+
+	shape_of(reply, &a);
+	for (i = 0; i < real.n && !found; i++) {
+		shape_of(real.rows[i].reply, &b);
+		found = !strcmp(a.ptr, b.ptr);
+	}
+	buf_release(&a);
+	buf_release(&b);
+	return found;
+}
+
+/* Every distinct reply in a JSONL file's `key` field must be listed; returns the replies read. */
+static size_t check_jsonl(const char *path, const char *key, size_t *unlisted)
+{
+	struct buf line = BUF_INIT;
+	size_t n = 0;
+	FILE *fp = fopen(path, "r");
+	int r;
+
+	if (!fp)
+		fail_msg("%s: cannot open", path);
+	buf_init(&line, 1 << 20);
+	while ((r = buf_getline(&line, fp, NULL)) == 1) {
+		cJSON *o = cJSON_Parse(line.ptr);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+		if (!cJSON_IsString(v))
+			fail_msg("%s: a line without a string \"%s\"", path, key);
+		n++;
+		if (!listed(v->valuestring)) {
+			(*unlisted)++;
+			print_error("%s: reply \"%s\" is not in real_replies.tsv: read it and add a row\n",
+				    path, v->valuestring);
+		}
+		cJSON_Delete(o);
+	}
+	assert_int_equal(r, 0);
+	fclose(fp);
+	buf_release(&line);
+	return n;
+}
+
+/* The 4th column of every MME eval-tool list in dir. */
+static size_t check_mme_lists(const char *dir, size_t *unlisted)
+{
+	struct buf path = BUF_INIT, line = BUF_INIT;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		fail_msg("%s: cannot open", dir);
+	buf_init(&line, 1 << 20);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		FILE *fp;
+		int r;
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
+			continue;
+		buf_reset(&path);
+		assert_int_equal(buf_addf(&path, "%s/%s", dir, de->d_name), 0);
+		fp = fopen(path.ptr, "r");
+		assert_non_null(fp);
+		while ((r = buf_getline(&line, fp, NULL)) == 1) {
+			const char *ans = line.ptr;
+			int tabs;
+
+			for (tabs = 0; tabs < 3 && ans; tabs++) {
+				ans = strchr(ans, '\t');
+				if (ans)
+					ans++;
+			}
+			if (!ans)
+				continue;
+			n++;
+			if (!listed(ans)) {
+				(*unlisted)++;
+				print_error("%s: reply \"%s\" is not in real_replies.tsv\n", path.ptr, ans);
+			}
+		}
+		assert_int_equal(r, 0);
+		fclose(fp);
+	}
+	closedir(d);
+	buf_release(&path);
+	buf_release(&line);
+	return n;
+}
+
+static void test_real_coverage(void **state)
+{
+	const char *root = getenv("VSRBENCH_SHARED_DATA");
+	struct buf dir = BUF_INIT, p = BUF_INIT;
+	struct stat st;
+	size_t unlisted = 0, n;
+
+	if (!root || !*root) {
+		fprintf(stderr, "skipped: ../shared/data/real_outputs is absent "
+				"(VSRBENCH_SHARED_DATA not set)\n");
+		*(int *)*state = 1;
+		skip();
+	}
+	assert_int_equal(buf_addf(&dir, "%s/real_outputs", root), 0);
+	if (stat(dir.ptr, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "skipped: ../shared/data/real_outputs is absent (%s)\n", dir.ptr);
+		buf_release(&dir);
+		*(int *)*state = 1;
+		skip();
+	}
+	assert_int_equal(buf_addf(&p, "%s/llava-pr1199/playground/data/eval/MME/answers/"
+				      "llava-v1.5-13b.jsonl", dir.ptr), 0);
+	n = check_jsonl(p.ptr, "text", &unlisted);
+	printf("real replies: %zu LLaVA-1.5-13B MME replies", n);
+	buf_reset(&p);
+	assert_int_equal(buf_addf(&p, "%s/llava-pr1199/playground/data/eval/seed_bench/answers_upload/"
+				      "llava-v1.5-13b.jsonl", dir.ptr), 0);
+	n = check_jsonl(p.ptr, "prediction", &unlisted);
+	printf(", %zu LLaVA-1.5-13B SEED replies", n);
+	buf_reset(&p);
+	assert_int_equal(buf_addf(&p, "%s/haoming-vlm-benchmarks/playground/data/eval/MME/eval_tool/"
+				      "answers/llava-v1.5-7b", dir.ptr), 0);
+	n = check_mme_lists(p.ptr, &unlisted);
+	printf(", %zu LLaVA-1.5-7B MME replies; %zu of a shape not in real_replies.tsv\n", n,
+	       unlisted);
+	assert_int_equal(unlisted, 0);
+	buf_release(&dir);
+	buf_release(&p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -288,22 +515,19 @@ static answer_t simple_rule(const char *ans)
 	return ANS_INVALID;
 }
 
-static int has_txt_suffix(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && !strcmp(name + n - 4, ".txt");
-}
-
+/*
+ * Where the extractor and the rule disagree, the reply must be in
+ * real_replies.tsv (a person read it) and the extractor must agree with that.
+ */
 static void test_lavin(void **state)
 {
 	const char *root = getenv("VSRBENCH_SHARED_DATA");
 	struct buf dir = BUF_INIT, path = BUF_INIT, line = BUF_INIT;
-	size_t lines = 0, decided = 0, agreed = 0, extractor_decided = 0, files = 0;
+	size_t lines = 0, decided = 0, agreed = 0, reviewed = 0, extractor_decided = 0, files = 0;
 	struct dirent *de;
 	struct stat st;
 	DIR *d;
 
-	(void)state;
 	if (!root || !*root) {
 		fprintf(stderr, "test_lavin: VSRBENCH_SHARED_DATA not set, skipped\n");
 		*(int *)*state = 1;
@@ -320,10 +544,11 @@ static void test_lavin(void **state)
 	assert_non_null(d);
 	buf_init(&line, 1 << 20);
 	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
 		FILE *fp;
 		int r;
 
-		if (!has_txt_suffix(de->d_name))
+		if (len < 5 || strcmp(de->d_name + len - 4, ".txt"))
 			continue;
 		buf_reset(&path);
 		assert_int_equal(buf_addf(&path, "%s/%s", dir.ptr, de->d_name), 0);
@@ -334,6 +559,7 @@ static void test_lavin(void **state)
 			const char *ans = line.ptr;
 			answer_t want, got;
 			int tabs;
+			size_t i;
 
 			for (tabs = 0; tabs < 3 && ans; tabs++) {
 				ans = strchr(ans, '\t');
@@ -350,22 +576,30 @@ static void test_lavin(void **state)
 			if (want == ANS_INVALID)
 				continue;
 			decided++;
-			if (got == want)
+			if (got == want) {
 				agreed++;
-			else
-				print_error("%s: \"%s\": rule says %s, extractor %s\n", de->d_name, ans,
-					    answer_name(want), answer_name(got));
+				continue;
+			}
+			for (i = 0; i < real.n; i++)
+				if (!strcmp(real.rows[i].reply, ans))
+					break;
+			if (i < real.n && real.rows[i].want == got) {
+				reviewed++;
+				continue;
+			}
+			print_error("%s: \"%s\": rule says %s, extractor %s, and no reviewed row agrees\n",
+				    de->d_name, ans, answer_name(want), answer_name(got));
 		}
 		assert_int_equal(r, 0);
 		fclose(fp);
 	}
 	closedir(d);
-	printf("LaVIN: %zu files, %zu replies, %zu decided by the simple rule, %zu of them agree; "
-	       "the extractor decided %zu\n",
-	       files, lines, decided, agreed, extractor_decided);
+	printf("LaVIN: %zu files, %zu replies, %zu decided by the simple rule, %zu of them agree, "
+	       "%zu differ as reviewed; the extractor decided %zu\n",
+	       files, lines, decided, agreed, reviewed, extractor_decided);
 	assert_true(files > 0);
 	assert_true(decided > 0);
-	assert_int_equal(agreed, decided);
+	assert_int_equal(agreed + reviewed, decided);
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&line);
@@ -376,7 +610,7 @@ static void test_lavin(void **state)
 /* ------------------------------------------------------------------ */
 
 #define N_THREADS 4
-#define ROUNDS 100
+#define ROUNDS 20
 
 struct worker_arg {
 	size_t first; /* each thread starts at a different row */
@@ -386,13 +620,14 @@ struct worker_arg {
 static void *worker(void *p)
 {
 	struct worker_arg *arg = p;
-	size_t r, i;
+	size_t r, i, n = replies.n + real.n;
 
 	for (r = 0; r < ROUNDS; r++)
-		for (i = 0; i < N_CASES; i++) {
-			const struct tcase *tc = &cases[(i + arg->first) % N_CASES];
+		for (i = 0; i < n; i++) {
+			size_t j = (i + arg->first) % n;
+			const struct row *row = j < replies.n ? &replies.rows[j] : &real.rows[j - replies.n];
 
-			if (run_case(tc) != tc->want)
+			if (run_row(row) != row->want)
 				arg->bad++;
 		}
 	return NULL;
@@ -406,7 +641,7 @@ static void test_threads(void **state)
 
 	(void)state;
 	for (i = 0; i < N_THREADS; i++) {
-		args[i].first = i * N_CASES / N_THREADS;
+		args[i].first = i * (replies.n + real.n) / N_THREADS;
 		args[i].bad = 0;
 		assert_int_equal(pthread_create(&th[i], NULL, worker, &args[i]), 0);
 	}
@@ -418,19 +653,23 @@ static void test_threads(void **state)
 
 int main(void)
 {
-	static int lavin_skipped;
-	void *lavin_state = &lavin_skipped;
+	static int lavin_skipped, real_skipped;
+	void *lavin_state = &lavin_skipped, *real_state = &real_skipped;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_replies),
+		cmocka_unit_test(test_real_replies),
 		cmocka_unit_test(test_null_and_init_twice),
+		cmocka_unit_test(test_why),
+		cmocka_unit_test(test_think_tags),
 		cmocka_unit_test(test_long_reply),
+		cmocka_unit_test_prestate(test_real_coverage, real_state),
 		cmocka_unit_test_prestate(test_lavin, lavin_state),
 		cmocka_unit_test(test_threads),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
 
-	/* Everything else passed but the data-driven part could not run. */
-	if (rc == 0 && lavin_skipped)
+	/* Everything else passed but a data-driven part could not run. */
+	if (rc == 0 && (lavin_skipped || real_skipped))
 		return 77;
 	return rc;
 }
