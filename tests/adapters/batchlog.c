@@ -83,8 +83,8 @@ static long attempts_before(struct state *st, const char *id)
 	return 0;
 }
 
-static int b_answer(void *state, const struct vsrbench_request *req,
-		    struct vsrbench_response *resp, size_t n)
+static int b_answer(void *state, const struct vsrbench_request *const *req,
+		    struct vsrbench_response *const *resp, size_t n)
 {
 	struct state *st = state;
 	FILE *fp = NULL;
@@ -94,15 +94,15 @@ static int b_answer(void *state, const struct vsrbench_request *req,
 		fprintf(fp, "%zu", n);
 	for (size_t i = 0; i < n; i++) {
 		if (fp)
-			fprintf(fp, " %s", req[i].id);
-		resp[i].text = NULL;
-		if (attempts_before(st, req[i].id) < st->fail_first) {
-			resp[i].status = VSRBENCH_ERR_RETRY;
-			snprintf(resp[i].error, sizeof(resp[i].error), "batchlog: not yet");
+			fprintf(fp, " %s", req[i]->id);
+		resp[i]->text = NULL;
+		if (attempts_before(st, req[i]->id) < st->fail_first) {
+			resp[i]->status = VSRBENCH_ERR_RETRY;
+			snprintf(resp[i]->error, sizeof(resp[i]->error), "batchlog: not yet");
 			continue;
 		}
-		resp[i].text = strdup("Yes.");
-		resp[i].status = resp[i].text ? VSRBENCH_OK : VSRBENCH_ERR_FATAL;
+		resp[i]->text = strdup("Yes.");
+		resp[i]->status = resp[i]->text ? VSRBENCH_OK : VSRBENCH_ERR_FATAL;
 	}
 	if (fp) {
 		fputc('\n', fp);
