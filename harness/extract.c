@@ -75,7 +75,7 @@ enum { P_TEXT = 1, P_VERDICT, P_HEDGE, P_NEUTRAL, P_POLAR, P_LETTER };
 /* Clause end: punctuation, " - " or the end. */
 #define CE "(?=\\s*(?:[\\n.!?,;:)\\]']|-\\s|$))"
 /* The same, but "No. 5" is a number, not an answer. */
-#define CE_NO "(?=\\s*(?:[\\n!?,;:)\\]']|\\.(?!\\s?\\d)|-\\s|$))"
+#define CE_NO "(?=\\s*(?:[\\n!?,;:)\\]'(\\[]|\\.(?!\\s?\\d)|-\\s|$))"
 /* Chinese words count only as a whole clause: "是。", "是的，", never the copula in "答案是C". */
 #define CJK_CS "(?:^|(?<=[\\s.!?,;:(\\[>'\\-]))"
 #define CJK_CE "(?=[\\s.!?,;:)\\]'\\-]|$)"
