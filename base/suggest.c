@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "banned.h" /* last: see banned.h */
+
 #define MAXLEN 64
 
 unsigned suggest_distance(const char *a, const char *b)

@@ -19,10 +19,11 @@
 
 #include "cmd.h"
 #include "../base/keyset.h"
-#include "../base/util.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
 #include "../reports/rebuild.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 struct shard {
 	const char *dir;

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "compare.h"
 #include "report.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 static cJSON *stat_json(const struct cmp_stat *s)
 {

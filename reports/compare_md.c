@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "compare.h"
 #include "report.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 static double pct(size_t k, size_t n)
 {

@@ -10,9 +10,10 @@
 
 #include "../base/keyset.h"
 #include "../metrics/stats.h"
-#include "../base/util.h"
 #include "compare_int.h"
 #include "report.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 static void stat_add(struct cmp_stat *s, const struct pair *p)
 {

@@ -11,9 +11,10 @@
 #include <string.h>
 
 #include "../metrics/stats.h"
-#include "../base/util.h"
 #include "compare.h"
 #include "report.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 static double alpha_of(const struct gate_opts *g)
 {

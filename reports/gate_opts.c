@@ -5,8 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../base/util.h"
 #include "compare.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 /* Every gate option, to find one by name. */
 static const struct option gate_options[] = {

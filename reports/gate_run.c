@@ -5,9 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "../harness/rundir.h"
 #include "compare_int.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 static int write_out(const char *path, const struct buf *b, char *err)
 {

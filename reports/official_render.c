@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 /* ------------------------------------------------------------------ */
 /* report.json                                                         */

@@ -4,11 +4,12 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-#include "../base/buf.h"
-#include "../base/util.h"
 #include "../harness/rundir.h"
 #include "../metrics/metrics.h"
 #include "report.h"
+#include "../base/buf.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 int reports_rebuild(const char *dir, const char *formats, int summary,
 		    const struct metrics_opts *mo, char *err)

@@ -20,9 +20,10 @@
 
 #include "../metrics/stats.h"
 #include "../metrics/worst.h"
-#include "../base/util.h"
 #include "../base/mime.h"
 #include "report.h"
+#include "../base/util.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 #define WORST_CHIPS 40
 #define THUMB_MAX (200 * 1024)
