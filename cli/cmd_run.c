@@ -580,6 +580,10 @@ int cmd_run(int argc, char **argv)
 
 	memset(&model, 0, sizeof(model));
 	memset(&ex, 0, sizeof(ex));
+	/* From the start: a background job's inherited SIG_IGN for SIGINT, or a
+	 * SIGTERM during set-up, must not be lost (the run then stops cleanly
+	 * before its first task). */
+	catch_stop_signals(on_sigint);
 	r = parse_args(argc, argv, &o, err);
 	if (r < 0) {
 		free_opts(&o);
@@ -670,7 +674,6 @@ int cmd_run(int argc, char **argv)
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;
 	}
-	catch_stop_signals(on_sigint);
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < o.n_suites && !r && !interrupted; i++) {
 		for (long k = 0; o.limit < 0 || k < o.limit; k++) {
