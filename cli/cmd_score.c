@@ -337,6 +337,32 @@ static int score_llava_mme(struct score *s, const char *path, char *err)
 	return 0;
 }
 
+/*
+ * lmms-eval samples.  Only its mme task is read so far: MMBench and SEED
+ * samples are named as such in the error (their doc carries other keys).
+ */
+static int score_lmms(struct score *s, const char *path, char *err)
+{
+	struct import_ctx c = { s, NULL };
+	struct import_mme_stats ms;
+	const struct import_mme_ref *ref;
+	size_t before = s->lines;
+	int r = 0;
+
+	ref = mme_ref(s, err, &r);
+	if (r)
+		return r;
+	if (!ref)
+		return err_set(err, VSR_EDATA,
+			       "%s: lmms-eval MME samples are matched to the MME question lists, "
+			       "%s/mme/eval_tool/Your_Results, which is not there (--data DIR)",
+			       path, s->data_dir);
+	if ((r = import_mme_lmms(path, ref, mme_answer, &c, &ms, err)))
+		return r;
+	mme_stats_report(path, &ms, source_new(s, path, "lmms-eval-mme-samples", NULL, before));
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* SEED-Bench result files                                             */
 /* ------------------------------------------------------------------ */
@@ -639,6 +665,12 @@ static int first_char(const char *path, int *has_tab, int *is_journal)
 			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "prompt")) &&
 			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "text")))
 				*is_journal = 2;
+			/* lmms-eval samples: "doc_id" with "target" and the replies. */
+			if (!*is_journal && cJSON_GetObjectItemCaseSensitive(o, "doc_id") &&
+			    cJSON_GetObjectItemCaseSensitive(o, "target") &&
+			    (cJSON_GetObjectItemCaseSensitive(o, "filtered_resps") ||
+			     cJSON_GetObjectItemCaseSensitive(o, "resps")))
+				*is_journal = 3;
 			cJSON_Delete(o);
 		}
 		break;
@@ -670,6 +702,8 @@ static int score_input(struct score *s, const char *in, char *err)
 	c = first_char(in, &tab, &journal);
 	if (journal == 2)
 		return score_llava_mme(s, in, err);
+	if (journal == 3)
+		return score_lmms(s, in, err);
 	if (journal)
 		return score_journal(s, in, NULL, err);
 	if (c == '{' || c == '[')

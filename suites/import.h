@@ -45,6 +45,21 @@ struct import_answer {
  */
 typedef int (*import_fn)(const struct import_answer *a, void *ctx, char *err);
 
+struct import_mme_ref;   /* below */
+struct import_mme_stats; /* below */
+
+/*
+ * lmms-eval's samples for its mme task (`*_samples_mme.jsonl`, one object a
+ * line): the reply is "filtered_resps" (a string, or its first element),
+ * else resps[0][0]; the question id ("<subtask>/<image>") and question from
+ * "doc" (doc.question_id, doc.question, doc.category) or, in the newer
+ * layout without doc, from "mme_*_score".question_id and "input" (the
+ * prompt sent: LLaVA's short-answer suffix replaced as import_mme_llava
+ * does).  "target" is checked against the lists (label_differs).
+ */
+int import_mme_lmms(const char *path, const struct import_mme_ref *ref, import_fn fn, void *ctx,
+		    struct import_mme_stats *st, char *err);
+
 struct xlsx_sheet; /* suites/xlsx.h */
 
 /* ---- MME answered lists -------------------------------------------------- */
@@ -115,7 +130,7 @@ struct import_mme_stats {
 	size_t matched;       /* answers matched to a question of the lists */
 	size_t unmatched;     /* answers for no question of the lists: not scored */
 	size_t duplicates;    /* a question answered again: the first answer counts */
-	size_t missing;       /* questions of the subtasks read that no line answers */
+	size_t missing;       /* questions of the subtasks answered that no line answers */
 	size_t label_differs; /* the file's own ground truth differs from the lists' */
 	size_t two_space;     /* LLaVA JSONL: matched only by the two-space variant */
 	char unmatched_example[160];
@@ -132,7 +147,7 @@ void import_mme_ref_reset(const struct import_mme_ref *r);
 int import_mme_ref_match(const struct import_mme_ref *r, const char *subtask, const char *image,
 			 const char *question, size_t lineno, const char *response, answer_t label,
 			 import_fn fn, void *ctx, struct import_mme_stats *st, char *err);
-/* Counts the questions of t (NULL: every subtask) no answer matched. */
+/* Counts the questions of t (NULL: of every subtask answered at all) no answer matched. */
 void import_mme_ref_missing(const struct import_mme_ref *r, const struct mme_subtask *t,
 			    struct import_mme_stats *st);
 

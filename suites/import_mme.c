@@ -196,8 +196,26 @@ void import_mme_ref_reset(const struct import_mme_ref *r)
 void import_mme_ref_missing(const struct import_mme_ref *r, const struct mme_subtask *t,
 			    struct import_mme_stats *st)
 {
+	/* t NULL: the subtasks the file answered at all (a file of one subtask is not short of 13). */
+	const struct mme_subtask *had[32];
+	size_t n_had = 0;
+
+	for (size_t i = 0; !t && i < r->n; i++) {
+		size_t k = 0;
+		if (!r->q[i].seen)
+			continue;
+		while (k < n_had && had[k] != r->q[i].t)
+			k++;
+		if (k == n_had && n_had < sizeof(had) / sizeof(had[0]))
+			had[n_had++] = r->q[i].t;
+	}
 	for (size_t i = 0; i < r->n; i++) {
+		size_t k = 0;
 		if (r->q[i].seen || (t && r->q[i].t != t))
+			continue;
+		while (!t && k < n_had && had[k] != r->q[i].t)
+			k++;
+		if (!t && k == n_had)
 			continue;
 		if (!st->missing++)
 			snprintf(st->missing_example, sizeof(st->missing_example), "%s/%s: %s",
@@ -391,6 +409,118 @@ int import_mme_llava(const char *path, const struct import_mme_ref *ref, import_
 	lines_close(&l);
 	buf_release(&q1);
 	buf_release(&q2);
+	if (r)
+		return r;
+	import_mme_ref_missing(ref, NULL, st);
+	return 0;
+}
+
+/* The reply of an lmms-eval sample: filtered_resps as a string or its first string, else resps[0][0]. */
+static const char *lmms_reply(const cJSON *o)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "filtered_resps");
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "resps");
+
+	if (cJSON_IsString(f))
+		return f->valuestring;
+	if (cJSON_IsArray(f)) {
+		const cJSON *x = cJSON_GetArrayItem(f, 0);
+		if (cJSON_IsArray(x))
+			x = cJSON_GetArrayItem(x, 0);
+		if (cJSON_IsString(x))
+			return x->valuestring;
+	}
+	if (cJSON_IsArray(r)) {
+		const cJSON *x = cJSON_GetArrayItem(r, 0);
+		if (cJSON_IsArray(x))
+			x = cJSON_GetArrayItem(x, 0);
+		if (cJSON_IsString(x))
+			return x->valuestring;
+	}
+	return NULL;
+}
+
+/* The first "mme_*" object of a sample that has a question_id (process_results' output). */
+static const cJSON *lmms_score_obj(const cJSON *o)
+{
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, o)
+		if (x->string && !strncmp(x->string, "mme_", 4) && cJSON_IsObject(x) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "question_id")))
+			return x;
+	return NULL;
+}
+
+int import_mme_lmms(const char *path, const struct import_mme_ref *ref, import_fn fn, void *ctx,
+		    struct import_mme_stats *st, char *err)
+{
+	struct lines l;
+	struct buf q = BUF_INIT;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	import_mme_ref_reset(ref);
+	if ((r = lines_open(&l, path, IMPORT_LINE_MAX, err)))
+		return r;
+	while ((r = lines_next(&l, err)) == 1) {
+		cJSON *o;
+		const cJSON *doc, *sc;
+		const char *qid = NULL, *question = NULL, *reply, *target, *slash, *image;
+		char sub[64];
+		answer_t label;
+		if (!l.line.len)
+			continue;
+		o = cJSON_Parse(l.line.ptr);
+		doc = cJSON_GetObjectItemCaseSensitive(o, "doc");
+		sc = lmms_score_obj(o);
+		if (cJSON_IsObject(doc)) {
+			qid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "question_id"));
+			question = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "question"));
+		}
+		if (!qid && sc)
+			qid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sc, "question_id"));
+		buf_reset(&q);
+		if (question) {
+			buf_adds(&q, question);
+		} else {
+			/* The prompt sent: LLaVA's suffix in place of " Please answer yes or no.". */
+			const char *in = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "input"));
+			size_t n = in ? strlen(in) : 0, sl = strlen(LLAVA_SUFFIX);
+			if (in && n >= sl && !strcmp(in + n - sl, LLAVA_SUFFIX))
+				buf_addf(&q, "%.*s Please answer yes or no.", (int)(n - sl), in);
+			else if (in)
+				buf_adds(&q, in);
+		}
+		reply = lmms_reply(o);
+		target = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "target"));
+		if (!cJSON_IsObject(o) || !qid || !q.len || !reply || !(slash = strchr(qid, '/')) ||
+		    (size_t)(slash - qid) >= sizeof(sub)) {
+			cJSON_Delete(o);
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: expected an lmms-eval MME sample (doc.question_id or "
+				    "mme_*_score.question_id \"<subtask>/<image>\", the question in doc "
+				    "or input, and filtered_resps or resps)",
+				    path, l.lineno);
+			break;
+		}
+		memcpy(sub, qid, (size_t)(slash - qid));
+		sub[slash - qid] = '\0';
+		image = strrchr(qid, '/') + 1;
+		label = target && !strcmp(target, "Yes") ? ANS_YES
+			: target && !strcmp(target, "No") ? ANS_NO
+							  : ANS_INVALID;
+		if (!mme_subtask_find(sub))
+			note_unmatched(st, qid, q.ptr);
+		else
+			r = import_mme_ref_match(ref, sub, image, q.ptr, l.lineno, reply, label, fn, ctx,
+						 st, err);
+		cJSON_Delete(o);
+		if (r)
+			break;
+	}
+	lines_close(&l);
+	buf_release(&q);
 	if (r)
 		return r;
 	import_mme_ref_missing(ref, NULL, st);
