@@ -3,12 +3,18 @@
  *
  *   vsrbench score [-o RUN_DIR] [-s SUITE]... [--data DIR] [--questions FILE] [-q] INPUT...
  *
- * INPUT is one of
+ * INPUT is one of (the format is read from the content; see docs/scoring.md)
  *   - an MME answered list (`image \t question \t Yes|No \t answer`, named
- *     <subtask>.txt as the eval tool wants) or a folder of them;
+ *     <subtask>.txt as the eval tool wants) or a folder of them: matched to
+ *     the eval tool's lists (any line order, any image extension, missing
+ *     lines counted);
+ *   - LLaVA's MME answer JSONL (question_id "<subtask>/<image>");
+ *   - lmms-eval's MME samples (*_samples_mme.jsonl);
  *   - a SEED-Bench result file: one {"question_id": ..., "prediction": ...}
  *     object per line, as eval.py writes it, also the published files with a
  *     trailing comma after each object (and an optional "gt_answer");
+ *   - a prediction xlsx: VLMEvalKit's {model}_MME.xlsx or
+ *     {model}_SEEDBench_IMG.xlsx, or an MMBench sheet with its circular copies;
  *   - a vsrbench journal (samples.jsonl) or run directory: its replies are
  *     read again with today's extractor.
  * The result is an ordinary run directory (run.json, status.json,
@@ -17,9 +23,12 @@
  * -s narrows or renames: -s mme-perception puts the perception lists under
  * that one suite, -s seed-spatial keeps SEED's two spatial dimensions.
  * SEED's ground truth and dimensions come from the question file
- * (--questions, else DATA/seed/SEED-Bench.json when present); without it, from
- * the result's "gt_answer" and, for SEED-Bench-2 ids ("<dimension>_<n>"),
- * DATASET.md's dimension names.
+ * (--questions: SEED-Bench.json, or a VLMEvalKit SEEDBench_IMG xlsx, which
+ * holds the image questions; else DATA/seed/SEED-Bench.json when present);
+ * without it, from the result's "gt_answer" and, for SEED-Bench-2 ids
+ * ("<dimension>_<n>"), DATASET.md's dimension names.  Answers with no ground
+ * truth anywhere are counted and left out.  Video answers ("v..." ids) go to
+ * seed-video, apart from the image ones.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -800,13 +809,16 @@ static void score_usage(FILE *fp)
 		"\n"
 		"Scores answers a model already gave, without calling it, into a run directory.\n"
 		"INPUT: an MME answered list (<subtask>.txt with the answer as a 4th column) or a\n"
-		"folder of them; a SEED-Bench result file ({\"question_id\",\"prediction\"} per line,\n"
-		"trailing commas allowed); a vsrbench journal or run directory (replies re-read).\n"
+		"folder of them; LLaVA MME answers (JSONL); lmms-eval MME samples (JSONL); a\n"
+		"SEED-Bench result file ({\"question_id\",\"prediction\"} per line, trailing commas\n"
+		"allowed); a prediction xlsx (VLMEvalKit MME or SEEDBench_IMG, an MMBench sheet);\n"
+		"a vsrbench journal or run directory (replies re-read).  See docs/scoring.md.\n"
 		"\n"
 		"  -o, --output DIR     run directory to create (default runs/score-TIME)\n"
 		"  -s, --suite SUITE    keep or group: mme-position, mme-perception, seed-spatial ...\n"
 		"      --data DIR       dataset root, for DATA/seed/SEED-Bench.json\n"
-		"      --questions FILE SEED-Bench question file: ground truth and dimensions\n"
+		"      --questions FILE SEED-Bench question file (or a SEEDBench_IMG xlsx): ground\n"
+		"                       truth and dimensions\n"
 		"  -q, --quiet          no summary table\n");
 }
 
