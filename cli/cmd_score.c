@@ -475,7 +475,7 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 /* Prediction sheets (xlsx)                                            */
 /* ------------------------------------------------------------------ */
 
-static int score_xlsx(struct score *s, const char *path, char *err)
+static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 {
 	struct xlsx_sheet sh;
 	enum import_sheet_kind k;
@@ -483,7 +483,7 @@ static int score_xlsx(struct score *s, const char *path, char *err)
 	cJSON *src;
 	int r;
 
-	if ((r = xlsx_read(&sh, path, err)))
+	if ((r = tsv ? import_tsv_sheet(&sh, path, err) : xlsx_read(&sh, path, err)))
 		return r;
 	k = import_sheet_kind(&sh);
 	if (k == SHEET_VLMEVAL_MME) {
@@ -532,7 +532,7 @@ static int score_xlsx(struct score *s, const char *path, char *err)
 			buf_addf(&h, "%s%s", c ? ", " : "",
 				 xlsx_cell(&sh, 0, c) ? xlsx_cell(&sh, 0, c) : "");
 		r = err_set(err, VSR_EDATA,
-			    "%s: an xlsx sheet of unknown columns (%s): not a VLMEvalKit MME or "
+			    "%s: a sheet of unknown columns (%s): not a VLMEvalKit MME or "
 			    "SEEDBench_IMG prediction file nor an MMBench sheet",
 			    path, h.ptr);
 		buf_release(&h);
@@ -688,6 +688,28 @@ static int first_char(const char *path, int *has_tab, int *is_journal)
 	return c;
 }
 
+/* Is `field` one of the TAB-separated fields of the file's first line? */
+static int first_line_has(const char *path, const char *field)
+{
+	struct lines l;
+	char err[VSR_ERR_MAX];
+	int found = 0;
+
+	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
+		return 0;
+	if (lines_next(&l, err) == 1) {
+		size_t n = strlen(field);
+		for (const char *p = l.line.ptr; p; p = strchr(p, '\t')) {
+			if (*p == '\t')
+				p++;
+			if (!strncmp(p, field, n) && (p[n] == '\t' || !p[n]))
+				found = 1;
+		}
+	}
+	lines_close(&l);
+	return found;
+}
+
 static int score_input(struct score *s, const char *in, char *err)
 {
 	struct stat st;
@@ -707,7 +729,7 @@ static int score_input(struct score *s, const char *in, char *err)
 		return r;
 	}
 	if (xlsx_is_zip(in))
-		return score_xlsx(s, in, err);
+		return score_xlsx(s, in, 0, err);
 	c = first_char(in, &tab, &journal);
 	if (journal == 2)
 		return score_llava_mme(s, in, err);
@@ -717,6 +739,8 @@ static int score_input(struct score *s, const char *in, char *err)
 		return score_journal(s, in, NULL, err);
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
+	if (tab && first_line_has(in, "prediction"))
+		return score_xlsx(s, in, 1, err); /* a VLMEvalKit .tsv: a header with "prediction" */
 	if (tab) {
 		const struct mme_subtask *t = import_mme_subtask_of(in);
 		if (!t)

@@ -180,6 +180,12 @@ enum import_sheet_kind {
 	SHEET_MMBENCH,      /* index, question, A-D, prediction, answer (submission or VLMEvalKit) */
 };
 enum import_sheet_kind import_sheet_kind(const struct xlsx_sheet *s);
+/*
+ * A VLMEvalKit .tsv prediction file (pandas' to_csv with sep="\t": quoted
+ * fields may hold TABs and newlines) read into a sheet, so the importers
+ * below read it as they read an xlsx.  An "image" column is skipped.
+ */
+int import_tsv_sheet(struct xlsx_sheet *s, const char *path, char *err);
 const char *import_sheet_kind_name(enum import_sheet_kind k);
 
 /*

@@ -9,6 +9,7 @@
 #include "../base/keyset.h"
 #include "../base/util.h"
 #include "import.h"
+#include "tsv.h"
 #include "xlsx.h"
 
 #define MMB_COPY 1000000L
@@ -367,4 +368,61 @@ int import_seed_questions_from_sheet(struct import_seed_questions *q, const stru
 		f->n++;
 	}
 	return 0;
+}
+
+/* ---- VLMEvalKit's .tsv prediction files as a sheet -------------------------- */
+
+#define TSV_SHEET_COLS 64
+#define TSV_SHEET_FIELD_MAX ((size_t)1 << 20)
+
+int import_tsv_sheet(struct xlsx_sheet *s, const char *path, char *err)
+{
+	struct tsv t;
+	struct tsv_field f[TSV_SHEET_COLS];
+	struct buf text[TSV_SHEET_COLS];
+	size_t nf, cols = 0, cap = 0, line;
+	long image_col = -1;
+	off_t off;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if ((r = tsv_open(&t, path, err)))
+		return r;
+	for (size_t k = 0; k < TSV_SHEET_COLS; k++)
+		buf_init(&text[k], TSV_SHEET_FIELD_MAX);
+	while (1) {
+		memset(f, 0, sizeof(f));
+		for (size_t k = 0; k < TSV_SHEET_COLS; k++) {
+			buf_reset(&text[k]);
+			/* A base64 image column is located, never held. */
+			f[k].text = (long)k == image_col ? NULL : &text[k];
+		}
+		if ((r = tsv_row(&t, f, TSV_SHEET_COLS, &nf, &off, &line, err)) != 1)
+			break;
+		if (!s->rows) {
+			cols = nf < TSV_SHEET_COLS ? nf : TSV_SHEET_COLS;
+			for (size_t k = 0; k < cols; k++)
+				if (!strcmp(text[k].ptr, "image"))
+					image_col = (long)k;
+			s->cols = cols;
+		} else if (nf != cols && nf <= TSV_SHEET_COLS) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: %zu fields, the header has %zu", path, line,
+				    nf, cols);
+			break;
+		}
+		if (s->rows == cap) {
+			cap = cap ? cap * 2 : 256;
+			s->cells = xrealloc(s->cells, cap * cols * sizeof(*s->cells));
+		}
+		for (size_t k = 0; k < cols; k++)
+			s->cells[s->rows * cols + k] =
+				(long)k == image_col && s->rows ? NULL : xstrdup(text[k].ptr);
+		s->rows++;
+	}
+	for (size_t k = 0; k < TSV_SHEET_COLS; k++)
+		buf_release(&text[k]);
+	tsv_close(&t);
+	if (r)
+		xlsx_release(s);
+	return r;
 }

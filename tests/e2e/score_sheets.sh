@@ -85,6 +85,17 @@ for r, row in enumerate(rows, 2):
         r, r, row[0], ''.join(inline('%s%d' % (col(i), r), v) for i, v in enumerate(row) if i))
 book('mmb.xlsx', sheet)
 
+# The same MMBench rows as a VLMEvalKit .tsv (pandas to_csv, sep TAB): a base64
+# image column, a question quoted for its TAB, newline and "" quote.
+def tsvf(v):
+    v = '' if v is None else str(v)
+    return '"' + v.replace('"', '""') + '"' if any(c in v for c in '\t\n"') else v
+with open('mmb_pred.tsv', 'w') as f:
+    f.write('\t'.join(['index', 'image'] + head[1:]) + '\n')
+    for row in rows:
+        q = 'Which\tone?\nSay "A" or "B".' if row[0] == 7 else row[1]
+        f.write('\t'.join(tsvf(v) for v in [row[0], 'iVBORw0KGgo='] + [q] + row[2:]) + '\n')
+
 # Malformed: a shared-string index past the table, in B3.
 book('bad_ss.xlsx', '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
      '<row r="2"><c r="A2" t="s"><v>0</v></c></row><row r="3"><c r="B3" t="s"><v>99</v></c></row>',
@@ -130,6 +141,17 @@ jq -e '.suites.mmbench.official.templates.recorded | .overall.questions == 2 and
 jq -e -s 'map({(.item): .label}) | add | .["7"] == "A" and .["2000009"] == "A" and .["1000009"] == "B"' \
 	mmb/samples.jsonl >/dev/null || fail "MMBench labels: $(cat mmb/samples.jsonl)"
 
+# ---- the same as a VLMEvalKit .tsv with quoted multi-line fields --------------------
+expect_exit 0 "$V" score -q -o mmbt mmb_pred.tsv
+jq -e '.suites.mmbench.official.templates.recorded | .overall.questions == 2 and .overall.right == 1' \
+	mmbt/report.json >/dev/null || fail "MMBench tsv: $(jq -c .suites.mmbench.official mmbt/report.json)"
+jq -e -s 'map(select(.item == "7"))[0].prompt == "Which\tone?\nSay \"A\" or \"B\"."' mmbt/samples.jsonl \
+	>/dev/null || fail "the quoted field: $(head -1 mmbt/samples.jsonl)"
+printf 'index\tquestion\tA\tB\tprediction\tanswer\n1\t"open quote\tA\n' >bad.tsv
+expect_exit 3 "$V" score -q -o e6 bad.tsv
+expect_one_line_err
+expect_err "bad.tsv:2"
+
 # ---- malformed sheets ---------------------------------------------------------------
 expect_exit 3 "$V" score -q -o e1 bad_ss.xlsx
 expect_one_line_err
@@ -141,7 +163,7 @@ expect_err "malformed sheet XML"
 expect_exit 3 "$V" score -q -o e3 nosheet.xlsx
 expect_err "nosheet.xlsx: no worksheet"
 expect_exit 3 "$V" score -q -o e4 other.xlsx
-expect_err "other.xlsx: an xlsx sheet of unknown columns (name, score)"
+expect_err "other.xlsx: a sheet of unknown columns (name, score)"
 printf 'just some text\n' >notes.txt
 expect_exit 3 "$V" score -q -o e5 notes.txt
 expect_one_line_err
