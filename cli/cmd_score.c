@@ -3,12 +3,18 @@
  *
  *   vsrbench score [-o RUN_DIR] [-s SUITE]... [--data DIR] [--questions FILE] [-q] INPUT...
  *
- * INPUT is one of
+ * INPUT is one of (the format is read from the content; see docs/scoring.md)
  *   - an MME answered list (`image \t question \t Yes|No \t answer`, named
- *     <subtask>.txt as the eval tool wants) or a folder of them;
+ *     <subtask>.txt as the eval tool wants) or a folder of them: matched to
+ *     the eval tool's lists (any line order, any image extension, missing
+ *     lines counted);
+ *   - LLaVA's MME answer JSONL (question_id "<subtask>/<image>");
+ *   - lmms-eval's MME samples (*_samples_mme.jsonl);
  *   - a SEED-Bench result file: one {"question_id": ..., "prediction": ...}
  *     object per line, as eval.py writes it, also the published files with a
  *     trailing comma after each object (and an optional "gt_answer");
+ *   - a prediction xlsx: VLMEvalKit's {model}_MME.xlsx or
+ *     {model}_SEEDBench_IMG.xlsx, or an MMBench sheet with its circular copies;
  *   - a vsrbench journal (samples.jsonl) or run directory: its replies are
  *     read again with today's extractor.
  * The result is an ordinary run directory (run.json, status.json,
@@ -17,9 +23,12 @@
  * -s narrows or renames: -s mme-perception puts the perception lists under
  * that one suite, -s seed-spatial keeps SEED's two spatial dimensions.
  * SEED's ground truth and dimensions come from the question file
- * (--questions, else DATA/seed/SEED-Bench.json when present); without it, from
- * the result's "gt_answer" and, for SEED-Bench-2 ids ("<dimension>_<n>"),
- * DATASET.md's dimension names.
+ * (--questions: SEED-Bench.json, or a VLMEvalKit SEEDBench_IMG xlsx, which
+ * holds the image questions; else DATA/seed/SEED-Bench.json when present);
+ * without it, from the result's "gt_answer" and, for SEED-Bench-2 ids
+ * ("<dimension>_<n>"), DATASET.md's dimension names.  Answers with no ground
+ * truth anywhere are counted and left out.  Video answers ("v..." ids) go to
+ * seed-video, apart from the image ones.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -32,6 +41,7 @@
 
 #include "../suites/import.h"
 #include "../suites/template.h"
+#include "../suites/xlsx.h"
 #include "cmd.h"
 #include "../harness/extract.h"
 #include "../harness/journal.h"
@@ -71,6 +81,9 @@ struct score {
 	/* SEED */
 	struct import_seed_questions seed;
 	int seed_loaded;
+	/* MME: the eval tool's lists every other MME format is matched to */
+	struct import_mme_ref *mme_ref;
+	int mme_ref_loaded;
 };
 
 /* ------------------------------------------------------------------ */
@@ -179,16 +192,100 @@ static const char *mme_target(const struct score *s, const struct mme_subtask *t
 	return NULL;
 }
 
+/* DATA/mme/eval_tool/Your_Results, once; NULL (not an error) when it is not there. */
+static const struct import_mme_ref *mme_ref(struct score *s, char *err, int *r)
+{
+	struct buf p = BUF_INIT;
+	struct stat st;
+
+	*r = 0;
+	if (s->mme_ref_loaded)
+		return s->mme_ref;
+	s->mme_ref_loaded = 1;
+	buf_addf(&p, "%s/mme/eval_tool/Your_Results", s->data_dir);
+	if (!stat(p.ptr, &st) && S_ISDIR(st.st_mode))
+		*r = import_mme_ref_load(&s->mme_ref, p.ptr, err);
+	buf_release(&p);
+	return s->mme_ref;
+}
+
+/* An MME answer matched to the lists: under its subtask's suite (or -s's group). */
+static int mme_answer(const struct import_answer *a, void *p, char *err)
+{
+	struct import_ctx *c = p;
+	const struct mme_subtask *t = a->category ? mme_subtask_find(a->category) : NULL;
+	struct import_ctx one = { c->s, t ? mme_target(c->s, t) : NULL };
+
+	return one.suite ? import_answer(a, &one, err) : 0;
+}
+
+/* What a matched MME import found: warned about and kept in run.json's source. */
+static void mme_stats_report(const char *path, const struct import_mme_stats *st, cJSON *src)
+{
+	if (st->missing)
+		vsr_warn("%s: %zu questions of the MME lists have no answer in it (e.g. %s): "
+			 "counted as missing, not scored",
+			 path, st->missing, st->missing_example);
+	if (st->unmatched)
+		vsr_warn("%s: %zu answers match no question of the MME lists (e.g. %s): not scored",
+			 path, st->unmatched, st->unmatched_example);
+	if (st->duplicates)
+		vsr_warn("%s: %zu questions answered more than once; the first answer counts", path,
+			 st->duplicates);
+	if (st->label_differs)
+		vsr_warn("%s: %zu ground-truth answers differ from the MME lists'; the lists' count",
+			 path, st->label_differs);
+	cJSON_AddNumberToObject(src, "matched", (double)st->matched);
+	cJSON_AddNumberToObject(src, "missing", (double)st->missing);
+	cJSON_AddNumberToObject(src, "unmatched", (double)st->unmatched);
+	cJSON_AddNumberToObject(src, "duplicate_answers", (double)st->duplicates);
+	cJSON_AddNumberToObject(src, "label_differs", (double)st->label_differs);
+	cJSON_AddNumberToObject(src, "two_space_matches", (double)st->two_space);
+}
+
+static cJSON *source_new(struct score *s, const char *path, const char *format, const char *suite,
+			 size_t before)
+{
+	cJSON *src = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(src, "path", path);
+	cJSON_AddStringToObject(src, "format", format);
+	if (suite)
+		cJSON_AddStringToObject(src, "suite", suite);
+	cJSON_AddNumberToObject(src, "answers", (double)(s->lines - before));
+	cJSON_AddItemToArray(s->sources, src);
+	return src;
+}
+
 static int score_mme_file(struct score *s, const char *path, const struct mme_subtask *t,
 			  char *err)
 {
 	struct import_ctx c = { s, mme_target(s, t) };
+	const struct import_mme_ref *ref;
+	struct import_mme_stats ms;
 	cJSON *src;
 	size_t before = s->lines;
 	int r;
 
 	if (!c.suite)
 		return 0;
+	/*
+	 * Matched to the lists when they are there: any line order, any image
+	 * extension, missing lines counted.  A list of other questions (none
+	 * match) is read as it is, in pairs.
+	 */
+	ref = mme_ref(s, err, &r);
+	if (r)
+		return r;
+	if (ref) {
+		if ((r = import_mme_answers(path, t, ref, import_answer, &c, &ms, err)))
+			return r;
+		if (ms.matched) {
+			src = source_new(s, path, "mme-answered-list", c.suite, before);
+			mme_stats_report(path, &ms, src);
+			return 0;
+		}
+	}
 	if ((r = import_mme_list(path, t, import_answer, &c, err)))
 		return r;
 	src = cJSON_CreateObject();
@@ -225,6 +322,56 @@ static int score_mme_dir(struct score *s, const char *dir, char *err)
 	return r;
 }
 
+/* LLaVA's MME answer JSONL (question_id "<subtask>/<image>"). */
+static int score_llava_mme(struct score *s, const char *path, char *err)
+{
+	struct import_ctx c = { s, NULL };
+	struct import_mme_stats ms;
+	const struct import_mme_ref *ref;
+	size_t before = s->lines;
+	int r = 0;
+
+	ref = mme_ref(s, err, &r);
+	if (r)
+		return r;
+	if (!ref)
+		return err_set(err, VSR_EDATA,
+			       "%s: LLaVA MME answers carry no ground truth; they are matched to the "
+			       "MME question lists, %s/mme/eval_tool/Your_Results, which is not there "
+			       "(--data DIR)",
+			       path, s->data_dir);
+	if ((r = import_mme_llava(path, ref, mme_answer, &c, &ms, err)))
+		return r;
+	mme_stats_report(path, &ms, source_new(s, path, "llava-mme-jsonl", NULL, before));
+	return 0;
+}
+
+/*
+ * lmms-eval samples.  Only its mme task is read so far: MMBench and SEED
+ * samples are named as such in the error (their doc carries other keys).
+ */
+static int score_lmms(struct score *s, const char *path, char *err)
+{
+	struct import_ctx c = { s, NULL };
+	struct import_mme_stats ms;
+	const struct import_mme_ref *ref;
+	size_t before = s->lines;
+	int r = 0;
+
+	ref = mme_ref(s, err, &r);
+	if (r)
+		return r;
+	if (!ref)
+		return err_set(err, VSR_EDATA,
+			       "%s: lmms-eval MME samples are matched to the MME question lists, "
+			       "%s/mme/eval_tool/Your_Results, which is not there (--data DIR)",
+			       path, s->data_dir);
+	if ((r = import_mme_lmms(path, ref, mme_answer, &c, &ms, err)))
+		return r;
+	mme_stats_report(path, &ms, source_new(s, path, "lmms-eval-mme-samples", NULL, before));
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* SEED-Bench result files                                             */
 /* ------------------------------------------------------------------ */
@@ -247,9 +394,52 @@ static int load_seed_questions(struct score *s, char *err)
 		buf_release(&p);
 		return 0; /* no question file: gt_answer and id prefixes */
 	}
-	r = import_seed_questions_load(&s->seed, p.ptr, err);
+	if (xlsx_is_zip(p.ptr)) {
+		/* A VLMEvalKit SEEDBench_IMG sheet: the image questions' truth and dimensions. */
+		struct xlsx_sheet sh;
+		if (!(r = xlsx_read(&sh, p.ptr, err))) {
+			r = import_seed_questions_from_sheet(&s->seed, &sh, p.ptr, err);
+			xlsx_release(&sh);
+		}
+	} else {
+		r = import_seed_questions_load(&s->seed, p.ptr, err);
+	}
 	buf_release(&p);
 	return r;
+}
+
+/* SEED answers: video questions ("v...") under seed-video, apart from the image ones. */
+static int seed_answer(const struct import_answer *a, void *p, char *err)
+{
+	struct import_ctx *c = p;
+	struct import_ctx v = { c->s, "seed-video" };
+
+	if (a->item[0] == 'v' && !strcmp(c->suite, "seed"))
+		return import_answer(a, &v, err);
+	return import_answer(a, c, err);
+}
+
+static void seed_stats_report(const char *path, const struct import_seed_stats *st, cJSON *src)
+{
+	if (st->duplicates)
+		vsr_warn("%s: %zu question ids appear more than once (%zu with another prediction); "
+			 "the first answer counts",
+			 path, st->duplicates, st->duplicates_differ);
+	if (st->gt_differs)
+		vsr_warn("%s: %zu ground-truth answers differ from the question file's; the question "
+			 "file's count",
+			 path, st->gt_differs);
+	if (st->no_truth)
+		vsr_warn("%s: %zu answers have no ground truth (not in the question file, no "
+			 "gt_answer): counted, not scored",
+			 path, st->no_truth);
+	else if (st->no_question)
+		vsr_warn("%s: %zu questions are not in the question file; scored with their gt_answer",
+			 path, st->no_question);
+	cJSON_AddNumberToObject(src, "duplicate_ids", (double)st->duplicates);
+	cJSON_AddNumberToObject(src, "gt_differs", (double)st->gt_differs);
+	cJSON_AddNumberToObject(src, "no_ground_truth", (double)st->no_truth);
+	cJSON_AddNumberToObject(src, "video_answers", (double)st->video);
 }
 
 static int score_seed_file(struct score *s, const char *path, char *err)
@@ -270,31 +460,85 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 	}
 	if ((r = load_seed_questions(s, err)))
 		return r;
-	r = import_seed_results(path, &s->seed, !strcmp(c.suite, "seed-spatial"), import_answer, &c,
+	r = import_seed_results(path, &s->seed, !strcmp(c.suite, "seed-spatial"), seed_answer, &c,
 				&st, err);
 	if (r)
 		return r;
-	if (st.duplicates)
-		vsr_warn("%s: %zu question ids appear more than once (%zu with another prediction); "
-			 "the first answer counts",
-			 path, st.duplicates, st.duplicates_differ);
-	if (st.gt_differs)
-		vsr_warn("%s: %zu gt_answer values differ from the question file's answer; the question "
-			 "file's count",
-			 path, st.gt_differs);
-	if (st.no_question)
-		vsr_warn("%s: %zu questions are not in the question file; scored with their gt_answer",
-			 path, st.no_question);
-	src = cJSON_CreateObject();
-	cJSON_AddStringToObject(src, "path", path);
-	cJSON_AddStringToObject(src, "format", "seed-results");
-	cJSON_AddStringToObject(src, "suite", c.suite);
-	cJSON_AddNumberToObject(src, "answers", (double)(s->lines - before));
-	cJSON_AddNumberToObject(src, "duplicate_ids", (double)st.duplicates);
+	src = source_new(s, path, "seed-results", c.suite, before);
+	seed_stats_report(path, &st, src);
 	if (s->seed.f.n)
 		cJSON_AddStringToObject(src, "questions", s->seed.f.path);
-	cJSON_AddItemToArray(s->sources, src);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Prediction sheets (xlsx)                                            */
+/* ------------------------------------------------------------------ */
+
+static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
+{
+	struct xlsx_sheet sh;
+	enum import_sheet_kind k;
+	size_t before = s->lines;
+	cJSON *src;
+	int r;
+
+	if ((r = tsv ? import_tsv_sheet(&sh, path, err) : xlsx_read(&sh, path, err)))
+		return r;
+	k = import_sheet_kind(&sh);
+	if (k == SHEET_VLMEVAL_MME) {
+		struct import_ctx c = { s, NULL };
+		struct import_mme_stats ms;
+		const struct import_mme_ref *ref = mme_ref(s, err, &r);
+		if (!r)
+			r = import_sheet_mme(&sh, path, ref, mme_answer, &c, &ms, err);
+		if (!r) {
+			src = source_new(s, path, import_sheet_kind_name(k), NULL, before);
+			cJSON_AddStringToObject(src, "ground_truth",
+						ref ? "MME lists (sheet's answer cross-checked)"
+						    : "the sheet's answer column");
+			mme_stats_report(path, &ms, src);
+		}
+	} else if (k == SHEET_VLMEVAL_SEED) {
+		struct import_ctx c = { s, "seed" };
+		struct import_seed_stats st;
+		if (s->n_filters && wanted(s, "seed-spatial") && !wanted(s, "seed"))
+			c.suite = "seed-spatial";
+		else if (s->n_filters && !wanted(s, "seed"))
+			r = err_set(err, VSR_EUSAGE,
+				    "%s holds SEED-Bench answers: -s may be seed or seed-spatial", path);
+		if (!r && s->questions)
+			r = load_seed_questions(s, err);
+		if (!r)
+			r = import_sheet_seed(&sh, path, s->seed_loaded ? &s->seed : NULL,
+					      !strcmp(c.suite, "seed-spatial"), seed_answer, &c, &st,
+					      err);
+		if (!r)
+			seed_stats_report(path, &st,
+					  source_new(s, path, import_sheet_kind_name(k), c.suite,
+						     before));
+	} else if (k == SHEET_MMBENCH) {
+		struct import_ctx c = { s, "mmbench" };
+		if (s->n_filters && !wanted(s, "mmbench"))
+			r = err_set(err, VSR_EUSAGE, "%s holds MMBench answers: -s may be mmbench",
+				    path);
+		if (!r)
+			r = import_sheet_mmbench(&sh, path, import_answer, &c, err);
+		if (!r)
+			source_new(s, path, import_sheet_kind_name(k), c.suite, before);
+	} else {
+		struct buf h = BUF_INIT;
+		for (size_t c = 0; c < sh.cols && c < 12; c++)
+			buf_addf(&h, "%s%s", c ? ", " : "",
+				 xlsx_cell(&sh, 0, c) ? xlsx_cell(&sh, 0, c) : "");
+		r = err_set(err, VSR_EDATA,
+			    "%s: a sheet of unknown columns (%s): not a VLMEvalKit MME or "
+			    "SEEDBench_IMG prediction file nor an MMBench sheet",
+			    path, h.ptr);
+		buf_release(&h);
+	}
+	xlsx_release(&sh);
+	return r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -421,14 +665,49 @@ static int first_char(const char *path, int *has_tab, int *is_journal)
 		*has_tab = strchr(p, '\t') != NULL;
 		if (c == '{') {
 			cJSON *o = cJSON_Parse(p);
+			const char *qid = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(o, "question_id"));
 			*is_journal = cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, "key") &&
 				      cJSON_GetObjectItemCaseSensitive(o, "suite");
+			/* LLaVA's answer JSONL: "<subtask>/<image>", "prompt", "text". */
+			if (!*is_journal && qid && strchr(qid, '/') &&
+			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "prompt")) &&
+			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "text")))
+				*is_journal = 2;
+			/* lmms-eval samples: "doc_id" with "target" and the replies. */
+			if (!*is_journal && cJSON_GetObjectItemCaseSensitive(o, "doc_id") &&
+			    cJSON_GetObjectItemCaseSensitive(o, "target") &&
+			    (cJSON_GetObjectItemCaseSensitive(o, "filtered_resps") ||
+			     cJSON_GetObjectItemCaseSensitive(o, "resps")))
+				*is_journal = 3;
 			cJSON_Delete(o);
 		}
 		break;
 	}
 	lines_close(&l);
 	return c;
+}
+
+/* Is `field` one of the TAB-separated fields of the file's first line? */
+static int first_line_has(const char *path, const char *field)
+{
+	struct lines l;
+	char err[VSR_ERR_MAX];
+	int found = 0;
+
+	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
+		return 0;
+	if (lines_next(&l, err) == 1) {
+		size_t n = strlen(field);
+		for (const char *p = l.line.ptr; p; p = strchr(p, '\t')) {
+			if (*p == '\t')
+				p++;
+			if (!strncmp(p, field, n) && (p[n] == '\t' || !p[n]))
+				found = 1;
+		}
+	}
+	lines_close(&l);
+	return found;
 }
 
 static int score_input(struct score *s, const char *in, char *err)
@@ -449,11 +728,19 @@ static int score_input(struct score *s, const char *in, char *err)
 		buf_release(&p);
 		return r;
 	}
+	if (xlsx_is_zip(in))
+		return score_xlsx(s, in, 0, err);
 	c = first_char(in, &tab, &journal);
+	if (journal == 2)
+		return score_llava_mme(s, in, err);
+	if (journal == 3)
+		return score_lmms(s, in, err);
 	if (journal)
 		return score_journal(s, in, NULL, err);
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
+	if (tab && first_line_has(in, "prediction"))
+		return score_xlsx(s, in, 1, err); /* a VLMEvalKit .tsv: a header with "prediction" */
 	if (tab) {
 		const struct mme_subtask *t = import_mme_subtask_of(in);
 		if (!t)
@@ -464,7 +751,9 @@ static int score_input(struct score *s, const char *in, char *err)
 		return score_mme_file(s, in, t, err);
 	}
 	return err_set(err, VSR_EDATA,
-		       "%s: not an MME answered list, a SEED-Bench result file or a vsrbench journal",
+		       "%s: unknown format: not an MME answered list, LLaVA MME answers (JSONL), a "
+		       "SEED-Bench result file, a prediction xlsx (VLMEvalKit MME/SEEDBench_IMG, "
+		       "MMBench) or a vsrbench journal",
 		       in);
 }
 
@@ -544,13 +833,16 @@ static void score_usage(FILE *fp)
 		"\n"
 		"Scores answers a model already gave, without calling it, into a run directory.\n"
 		"INPUT: an MME answered list (<subtask>.txt with the answer as a 4th column) or a\n"
-		"folder of them; a SEED-Bench result file ({\"question_id\",\"prediction\"} per line,\n"
-		"trailing commas allowed); a vsrbench journal or run directory (replies re-read).\n"
+		"folder of them; LLaVA MME answers (JSONL); lmms-eval MME samples (JSONL); a\n"
+		"SEED-Bench result file ({\"question_id\",\"prediction\"} per line, trailing commas\n"
+		"allowed); a prediction xlsx (VLMEvalKit MME or SEEDBench_IMG, an MMBench sheet);\n"
+		"a vsrbench journal or run directory (replies re-read).  See docs/scoring.md.\n"
 		"\n"
 		"  -o, --output DIR     run directory to create (default runs/score-TIME)\n"
 		"  -s, --suite SUITE    keep or group: mme-position, mme-perception, seed-spatial ...\n"
 		"      --data DIR       dataset root, for DATA/seed/SEED-Bench.json\n"
-		"      --questions FILE SEED-Bench question file: ground truth and dimensions\n"
+		"      --questions FILE SEED-Bench question file (or a SEEDBench_IMG xlsx): ground\n"
+		"                       truth and dimensions\n"
 		"  -q, --quiet          no summary table\n");
 }
 
@@ -667,6 +959,7 @@ out:
 	keyset_release(&s.keys);
 	if (s.seed_loaded)
 		import_seed_questions_release(&s.seed);
+	import_mme_ref_free(s.mme_ref);
 	buf_release(&dir);
 	buf_release(&final);
 	extract_free();

@@ -462,9 +462,28 @@ void official_add(struct official *o, const struct sample *s)
 	r->answer = (signed char)s->answer;
 	r->rule = r->answer;
 	if (b->rule) {
-		if (!strcmp(s->format, "yesno"))
+		if (!strcmp(s->format, "yesno")) {
+			struct off_unit *u = &o->units[r->unit];
 			r->rule = (signed char)(r->failed ? ANS_INVALID : b->rule(s->response));
-		else
+			if (!r->failed && r->rule != r->answer && u->n_examples < OFF_EXAMPLES) {
+				struct off_example *e = &u->examples[u->n_examples++];
+				size_t len = strlen(s->response);
+				e->item = xstrdup(s->item);
+				e->response = xmalloc(len < OFF_EXAMPLE_CHARS ? len + 1
+									: OFF_EXAMPLE_CHARS + 1);
+				/* Cut on a UTF-8 boundary. */
+				if (len > OFF_EXAMPLE_CHARS) {
+					len = OFF_EXAMPLE_CHARS;
+					while (len && ((unsigned char)s->response[len] & 0xc0) == 0x80)
+						len--;
+				}
+				memcpy(e->response, s->response, len);
+				e->response[len] = '\0';
+				e->label = r->label;
+				e->rule = r->rule;
+				e->ext = r->answer;
+			}
+		} else
 			o->units[r->unit].rule_applies = 0;
 	}
 }
@@ -577,6 +596,10 @@ void official_free(struct official *o)
 		free(o->units[i].sub);
 		free(o->units[i].by_cat);
 		free(o->units[i].by_l2);
+		for (size_t k = 0; k < o->units[i].n_examples; k++) {
+			free(o->units[i].examples[k].item);
+			free(o->units[i].examples[k].response);
+		}
 	}
 	free(o->units);
 	u64map_release(&o->unit_at);

@@ -88,6 +88,9 @@ struct off_mme_sub {
 };
 
 /* The official figures of one (suite, template). */
+#define OFF_EXAMPLES 5
+#define OFF_EXAMPLE_CHARS 120
+
 struct off_unit {
 	const char *suite, *tmpl; /* borrowed */
 	enum official_kind kind;
@@ -103,6 +106,12 @@ struct off_unit {
 	struct off_acc *by_cat, *by_l2;
 	size_t n_cat, n_l2;
 	size_t incomplete; /* MMBench questions with a failed rotation */
+	/* MME: the first replies the rule and the extractor read differently */
+	struct off_example {
+		char *item, *response; /* owned; response cut at OFF_EXAMPLE_CHARS */
+		signed char label, rule, ext;
+	} examples[OFF_EXAMPLES];
+	size_t n_examples;
 };
 
 /* Units sorted by suite, then template. */

@@ -132,6 +132,24 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 	if (!u->rule_applies)
 		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
 			      "the figures use vsrbench's extractor.\n");
+	else
+		buf_adds(out, "\nRule: MME's calculation.py (the reply lower-cased is \"yes\" or "
+			      "\"no\", else \"yes\"/\"no\" within its first 4 characters; anything "
+			      "else is \"other\", wrong), on the raw reply. Beside it, vsrbench's "
+			      "extractor on the same replies.\n");
+	if (u->n_examples) {
+		buf_adds(out, "\nReplies read differently (first few):\n\n"
+			      "| item | reply | truth | MME rule | extractor |\n|---|---|---|---|---|\n");
+		for (size_t i = 0; i < u->n_examples; i++) {
+			const struct off_example *e = &u->examples[i];
+			buf_adds(out, "| ");
+			buf_add_md(out, e->item, 0);
+			buf_adds(out, " | ");
+			buf_add_md(out, e->response, 0);
+			buf_addf(out, " | %s | %s | %s |\n", answer_name(e->label),
+				 answer_name(e->rule), answer_name(e->ext));
+		}
+	}
 }
 
 static void mmbench_md(const struct off_unit *u, struct buf *out)
@@ -143,7 +161,9 @@ static void mmbench_md(const struct off_unit *u, struct buf *out)
 		 100 * ratio(u->vanilla.right, u->vanilla.n), u->vanilla.right, u->vanilla.n);
 	if (u->incomplete)
 		buf_addf(out, "; %zu questions left out for a failed request", u->incomplete);
-	buf_adds(out, ".\n\n");
+	buf_adds(out, ".\nRule: MMBench's CircularEval (a question counts only when every rotation "
+		      "is right), each reply read by vsrbench's extractor (a letter, or one option's "
+		      "text).\n\n");
 	accs_md(out, "l2-category", u->by_l2, u->n_l2);
 	buf_adds(out, "\n");
 	accs_md(out, "category", u->by_cat, u->n_cat);
@@ -155,7 +175,9 @@ static void seed_md(const struct off_unit *u, struct buf *out)
 		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n);
 	if (u->failed)
 		buf_addf(out, "; %zu failed requests left out", u->failed);
-	buf_adds(out, ".\n\n");
+	buf_adds(out, ".\nRule: SEED-Bench's accuracy per dimension (image and video questions "
+		      "are apart: video under seed-video), each reply read by vsrbench's extractor "
+		      "(a letter, or one option's text).\n\n");
 	accs_md(out, "dimension", u->by_cat, u->n_cat);
 }
 

@@ -45,6 +45,23 @@ struct import_answer {
  */
 typedef int (*import_fn)(const struct import_answer *a, void *ctx, char *err);
 
+struct import_mme_ref;   /* below */
+struct import_mme_stats; /* below */
+
+/*
+ * lmms-eval's samples for its mme task (`*_samples_mme.jsonl`, one object a
+ * line): the reply is "filtered_resps" (a string, or its first element),
+ * else resps[0][0]; the question id ("<subtask>/<image>") and question from
+ * "doc" (doc.question_id, doc.question, doc.category) or, in the newer
+ * layout without doc, from "mme_*_score".question_id and "input" (the
+ * prompt sent: LLaVA's short-answer suffix replaced as import_mme_llava
+ * does).  "target" is checked against the lists (label_differs).
+ */
+int import_mme_lmms(const char *path, const struct import_mme_ref *ref, import_fn fn, void *ctx,
+		    struct import_mme_stats *st, char *err);
+
+struct xlsx_sheet; /* suites/xlsx.h */
+
 /* ---- MME answered lists -------------------------------------------------- */
 
 /* The subtask an answered list is for, from its name <subtask>.txt; NULL if none. */
@@ -76,6 +93,8 @@ struct import_seed_stats {
 	size_t duplicates_differ; /* of them, with another prediction */
 	size_t gt_differs;        /* "gt_answer" differs from the question file's answer */
 	size_t no_question;       /* ids not in the (non-empty) question file */
+	size_t no_truth;          /* of them, without "gt_answer": cannot be scored, left out */
+	size_t video;             /* answers to video questions (ids "v...") */
 };
 
 /*
@@ -93,5 +112,115 @@ struct import_seed_stats {
 int import_seed_results(const char *path, const struct import_seed_questions *q,
 			int spatial_only, import_fn fn, void *ctx, struct import_seed_stats *st,
 			char *err);
+
+/* ---- MME answers matched to the question lists --------------------------- */
+
+/*
+ * The eval tool's question lists (Your_Results/<subtask>.txt) as the
+ * reference every other MME format is matched to, by (subtask, image stem,
+ * question) as LLaVA's convert_answer_to_mme.py matches.  Opaque.
+ */
+struct import_mme_ref;
+/* Loads every list in dir (all 14 must be there); *out is the caller's to free. */
+int import_mme_ref_load(struct import_mme_ref **out, const char *dir, char *err);
+void import_mme_ref_free(struct import_mme_ref *r);
+
+/* What a matched import found, for the caller to report. */
+struct import_mme_stats {
+	size_t matched;       /* answers matched to a question of the lists */
+	size_t unmatched;     /* answers for no question of the lists: not scored */
+	size_t duplicates;    /* a question answered again: the first answer counts */
+	size_t missing;       /* questions of the subtasks answered that no line answers */
+	size_t label_differs; /* the file's own ground truth differs from the lists' */
+	size_t two_space;     /* LLaVA JSONL: matched only by the two-space variant */
+	char unmatched_example[160];
+	char missing_example[160];
+};
+
+/* For the sheet importers: forget which questions were answered. */
+void import_mme_ref_reset(const struct import_mme_ref *r);
+/*
+ * One answer to (subtask, image, question), the question also tried with
+ * the two-space variant: to fn when it matches (label, when not
+ * ANS_INVALID, is checked against the lists'), else counted unmatched.
+ */
+int import_mme_ref_match(const struct import_mme_ref *r, const char *subtask, const char *image,
+			 const char *question, size_t lineno, const char *response, answer_t label,
+			 import_fn fn, void *ctx, struct import_mme_stats *st, char *err);
+/* Counts the questions of t (NULL: of every subtask answered at all) no answer matched. */
+void import_mme_ref_missing(const struct import_mme_ref *r, const struct mme_subtask *t,
+			    struct import_mme_stats *st);
+
+/*
+ * An answered list of subtask t in any line order, with any image
+ * extension (LLaVA's converter writes ".txt"), lines possibly missing:
+ * `image \t question \t gt \t answer`.  Missing questions are counted in
+ * st (never answered, never wrong); st is zeroed first.
+ */
+int import_mme_answers(const char *path, const struct mme_subtask *t,
+		       const struct import_mme_ref *ref, import_fn fn, void *ctx,
+		       struct import_mme_stats *st, char *err);
+
+/*
+ * LLaVA's MME answer JSONL (model_vqa_loader's output): "question_id" =
+ * "<subtask>/<image path>", "prompt" = the question with " Please answer yes
+ * or no." replaced by LLaVA's short-answer suffix, "text" = the reply.
+ * Matched to the lists as LLaVA's converter does (the suffix restored, then
+ * the two-space variant).  Missing counts every subtask's questions.
+ */
+int import_mme_llava(const char *path, const struct import_mme_ref *ref, import_fn fn, void *ctx,
+		     struct import_mme_stats *st, char *err);
+
+
+/* Which sheet a header row says this is. */
+enum import_sheet_kind {
+	SHEET_UNKNOWN,
+	SHEET_VLMEVAL_MME,  /* index, category, image_path, question, answer, prediction */
+	SHEET_VLMEVAL_SEED, /* answer, question, A-D, index, category, prediction */
+	SHEET_MMBENCH,      /* index, question, A-D, prediction, answer (submission or VLMEvalKit) */
+};
+enum import_sheet_kind import_sheet_kind(const struct xlsx_sheet *s);
+/*
+ * A VLMEvalKit .tsv prediction file (pandas' to_csv with sep="\t": quoted
+ * fields may hold TABs and newlines) read into a sheet, so the importers
+ * below read it as they read an xlsx.  An "image" column is skipped.
+ */
+int import_tsv_sheet(struct xlsx_sheet *s, const char *path, char *err);
+const char *import_sheet_kind_name(enum import_sheet_kind k);
+
+/*
+ * A VLMEvalKit MME sheet.  The ground truth is the sheet's own "answer";
+ * with ref (may be NULL) each row is matched to the lists for its item id
+ * and its answer checked against theirs (label_differs); without, the item
+ * is "<subtask>/<image>#<n>" by order of appearance.  name is the file's.
+ */
+int import_sheet_mme(const struct xlsx_sheet *s, const char *name,
+		     const struct import_mme_ref *ref, import_fn fn, void *ctx,
+		     struct import_mme_stats *st, char *err);
+
+/*
+ * The questions of a VLMEvalKit SEEDBench_IMG sheet (index, category,
+ * question, A-D, answer) as a SEED question file: ground truth and
+ * dimensions of the image questions, for a result file that has neither.
+ */
+int import_seed_questions_from_sheet(struct import_seed_questions *q, const struct xlsx_sheet *s,
+				     const char *name, char *err);
+
+/*
+ * A VLMEvalKit SEEDBench_IMG sheet: index = SEED question_id, category =
+ * dimension, answer = ground truth (cross-checked against q when given:
+ * gt_differs), the options A-D the reply is read against.
+ */
+int import_sheet_seed(const struct xlsx_sheet *s, const char *name,
+		      const struct import_seed_questions *q, int spatial_only, import_fn fn,
+		      void *ctx, struct import_seed_stats *st, char *err);
+
+/*
+ * An MMBench sheet with every circular copy as its own row: the item is
+ * the row's index (copies >= 1,000,000), the group index % 1,000,000, the
+ * label the row's "answer"; category from a "category" column when there.
+ */
+int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn fn, void *ctx,
+			 char *err);
 
 #endif

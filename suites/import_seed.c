@@ -149,6 +149,10 @@ int import_seed_results(const char *path, const struct import_seed_questions *qs
 			label = q->answer;
 		} else {
 			st->no_question += n_questions > 0;
+			if (n_questions && (!gt || letter_of(gt, &label))) {
+				st->no_truth++; /* counted and reported, never scored */
+				goto next;
+			}
 			if (!gt || letter_of(gt, &label)) {
 				r = err_set(err, VSR_EDATA,
 					    "%s:%zu: question %s: no ground truth (no \"gt_answer\" A-D, "
@@ -163,6 +167,7 @@ int import_seed_results(const char *path, const struct import_seed_questions *qs
 		if (spatial_only &&
 		    (!dim || (strcasecmp(dim, "Spatial Relation") && strcasecmp(dim, "Instance Location"))))
 			goto next;
+		st->video += qid[0] == 'v';
 		memset(&a, 0, sizeof(a));
 		a.lineno = l.lineno;
 		a.item = qid;

@@ -12,7 +12,7 @@ command -v "$CC" >/dev/null || { echo "skipped: no C compiler '$CC'"; exit 77; }
 cd "$T"
 INC=(-I"$VSR_SRC" -I"$VSR_SRC/include")
 # shellcheck disable=SC2207
-INC+=($(pkg-config --cflags-only-I libcjson libcurl libpcre2-8 libpng zlib libturbojpeg 2>/dev/null || true))
+INC+=($(pkg-config --cflags-only-I libcjson libcurl libpcre2-8 libpng zlib libturbojpeg libzip libxml-2.0 2>/dev/null || true))
 
 # ---- a banned call is a compile error, naming the function -----------------------
 probe() { # NAME CALL: a file calling CALL, banned.h last

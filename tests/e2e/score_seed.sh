@@ -47,11 +47,20 @@ jq -e --argjson r "$ref" '.suites["seed-spatial"].official.templates.recorded.ov
 	s2s/report.json >/dev/null || fail "seed-spatial: $(jq -c .suites s2s/report.json)"
 
 # ---- SEED-Bench-1: overall without a question file ------------------------------
+# Image questions (numeric ids) under seed, video ones ("v...") apart under seed-video.
 expect_exit 0 "$V" score -q --data "$T/nodata" -o s1 "$R1"
 ref=$(reference "$R1")
-jq -e --argjson r "$ref" '.suites.seed.official.templates.recorded.overall
-	| .questions == $r.n and .right == $r.right and $r.n == 17989' s1/report.json >/dev/null ||
-	fail "SEED-1: jq says $ref, vsrbench $(jq -c .suites.seed.official.templates.recorded.overall s1/report.json)"
+refv=$(jq -R -s 'split("\n") | map(sub("^\\s+"; "") | sub(",?\\s*$"; ""))
+	| map(select(length > 0 and . != "[" and . != "]") | fromjson)
+	| group_by(.question_id) | map(.[0]) | map(select(.question_id | startswith("v")))
+	| {n: length, right: (map(select(.prediction == .gt_answer)) | length)}' "$R1")
+jq -e --argjson r "$ref" --argjson v "$refv" '
+	(.suites.seed.official.templates.recorded.overall
+	 | .questions == $r.n - $v.n and .right == $r.right - $v.right) and
+	(.suites["seed-video"].official.templates.recorded.overall
+	 | .questions == $v.n and .right == $v.right) and $r.n == 17989 and $v.n == 3757' \
+	s1/report.json >/dev/null ||
+	fail "SEED-1: jq says $ref (video $refv), vsrbench $(jq -c '[.suites.seed, .suites["seed-video"]] | map(.official.templates.recorded.overall)' s1/report.json)"
 
 # ---- a question file whose release swapped Instance Location's id to 3 -----------
 # Six SEED-1 ids from the result file: two Location (type 3 here), two Attributes

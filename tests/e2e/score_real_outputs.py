@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Independent scoring of the real prediction files in real_outputs (issue 20),
+for tests/e2e/score_real_outputs.sh: plain Python over the raw files, with the
+benchmarks' own rules, sharing no code with vsrbench.  Prints one JSON object.
+
+  score_real_outputs.py KIND FILE... (see main)
+"""
+import json
+import os
+import re
+import sys
+import zipfile
+import xml.etree.ElementTree as ET
+
+
+
+def it(e, name):
+    """Descendants named `name`, with or without the spreadsheetml namespace."""
+    return [x for x in e.iter() if x.tag.rsplit('}', 1)[-1] == name]
+
+
+def fd(e, name):
+    for x in e:
+        if x.tag.rsplit('}', 1)[-1] == name:
+            return x
+    return None
+
+
+def xlsx_rows(path):
+    """The first sheet as a list of dicts keyed by the header row."""
+    z = zipfile.ZipFile(path)
+    shared = []
+    if 'xl/sharedStrings.xml' in z.namelist():
+        for si in it(ET.fromstring(z.read('xl/sharedStrings.xml')), 'si'):
+            shared.append(''.join(t.text or '' for t in it(si, 't')))
+    grid = []
+    for row in it(ET.fromstring(z.read('xl/worksheets/sheet1.xml')), 'row'):
+        cells = {}
+        for c in it(row, 'c'):
+            col = re.match(r'[A-Z]+', c.get('r')).group(0)
+            t = c.get('t')
+            if t == 's':
+                v = shared[int(fd(c, 'v').text)]
+            elif t == 'inlineStr':
+                e = fd(c, 'is')
+                v = ''.join(x.text or '' for x in it(e, 't')) if e is not None else None
+            else:
+                e = fd(c, 'v')
+                v = e.text if e is not None else None
+            cells[col] = v
+        grid.append(cells)
+    head = grid[0]
+    return [{head[k]: v for k, v in r.items() if k in head} for r in grid[1:]]
+
+
+def mme_rule(reply):
+    """MME's calculation.py: exactly yes/no, else yes/no within the first 4 characters."""
+    p = reply.lower()
+    if p in ('yes', 'no'):
+        return p
+    p = p[:4]
+    if 'yes' in p:
+        return 'yes'
+    if 'no' in p:
+        return 'no'
+    return 'other'
+
+
+PERCEPTION = ['existence', 'count', 'position', 'color', 'posters', 'celebrity', 'scene',
+              'landmark', 'artwork', 'OCR']
+COGNITION = ['commonsense_reasoning', 'numerical_calculation', 'text_translation',
+             'code_reasoning']
+
+
+def mme_scores(rows):
+    """rows: (subtask, image, gt 'Yes'/'No', reply).  acc over questions, acc+ over
+    images with both questions right; score = 100 * (acc + acc+)."""
+    out = {}
+    for t in PERCEPTION + COGNITION:
+        rs = [r for r in rows if r[0] == t]
+        if not rs:
+            continue
+        ok = [mme_rule(r[3]) == r[2].lower() for r in rs]
+        by_img = {}
+        for r, k in zip(rs, ok):
+            by_img.setdefault(r[1], []).append(k)
+        plus = sum(1 for v in by_img.values() if all(v)) / len(by_img)
+        out[t] = 100 * (sum(ok) / len(rs) + plus)
+    return {'subtasks': out,
+            'perception': sum(out.get(t, 0) for t in PERCEPTION),
+            'cognition': sum(out.get(t, 0) for t in COGNITION),
+            'questions': len(rows)}
+
+
+def lists(data):
+    """Your_Results: (subtask, stem, question) -> (image, gt)."""
+    ref = {}
+    d = os.path.join(data, 'mme/eval_tool/Your_Results')
+    for t in PERCEPTION + COGNITION:
+        with open(os.path.join(d, t + '.txt'), encoding='utf-8') as f:
+            for line in f:
+                line = line.rstrip('\n').rstrip('\r')
+                if not line:
+                    continue
+                img, q, gt = line.split('\t')
+                ref[(t, os.path.splitext(img)[0], q)] = (img, gt)
+    return ref
+
+
+def llava_mme(path, data):
+    ref = lists(data)
+    rows, two = [], 0
+    suffix = '\nAnswer the question using a single word or phrase.'
+    for line in open(path, encoding='utf-8'):
+        o = json.loads(line)
+        t, img = o['question_id'].split('/', 1)
+        stem = os.path.splitext(os.path.basename(img))[0]
+        q = o['prompt'][:-len(suffix)] if o['prompt'].endswith(suffix) else o['prompt']
+        k = (t, stem, q + ' Please answer yes or no.')
+        if k not in ref:
+            k = (t, stem, q + '  Please answer yes or no.')
+            two += 1
+        im, gt = ref[k]
+        rows.append((t, im, gt, o['text']))
+    r = mme_scores(rows)
+    r['two_space'] = two
+    return r
+
+
+def mme_lists(folder):
+    rows = []
+    for t in PERCEPTION + COGNITION:
+        p = os.path.join(folder, t + '.txt')
+        for line in open(p, encoding='utf-8'):
+            line = line.rstrip('\n')
+            if line:
+                img, q, gt, a = line.split('\t')
+                rows.append((t, img, gt, a))
+    return mme_scores(rows)
+
+
+def vlmeval_mme(path):
+    rows = [(r['category'], r['image_path'], r['answer'], r['prediction'] or '')
+            for r in xlsx_rows(path)]
+    return mme_scores(rows)
+
+
+def mmbench(path):
+    groups = {}
+    for r in xlsx_rows(path):
+        groups.setdefault(int(float(r['index'])) % 1000000, []).append(r['prediction'] == r['answer'])
+    return {'questions': len(groups), 'right': sum(1 for v in groups.values() if all(v)),
+            'rows': sum(len(v) for v in groups.values())}
+
+
+def seed_sheet(path):
+    """Per dimension: questions, and the replies whose letter is certain (a bare
+    letter or 'X.' / 'X. text'): their letters, for checking the extractor."""
+    dims, letters, other, contradictions = {}, {}, 0, 0
+    for r in xlsx_rows(path):
+        dims[r['category']] = dims.get(r['category'], 0) + 1
+        p = (r['prediction'] or '').strip()
+        m = re.fullmatch(r'([A-D])(\.(.*))?', p, re.S)
+        # "C. <option D's text>" contradicts itself: not certain (VLMEvalKit reads C).
+        t = (m.group(3) or '').strip().rstrip('.').lower() if m else ''
+        others = [(r.get(k) or '').strip().rstrip('.').lower() for k in 'ABCD' if m and k != m.group(1)]
+        if m and not (t and t in others):
+            letters[str(int(float(r['index'])))] = m.group(1)
+        elif m:
+            contradictions += 1
+        else:
+            other += 1
+    return {'dims': dims, 'letters': letters, 'other': other, 'contradictions': contradictions}
+
+
+def llava_seed(path, sheet):
+    truth = {str(int(float(r['index']))): (r['answer'], r['category']) for r in xlsx_rows(sheet)}
+    seen, by_dim, video, notruth = set(), {}, 0, 0
+    for line in open(path, encoding='utf-8'):
+        o = json.loads(line)
+        q = o['question_id']
+        if q in seen:
+            continue
+        seen.add(q)
+        if q not in truth:
+            notruth += 1
+            continue
+        gt, dim = truth[q]
+        d = by_dim.setdefault(dim, [0, 0])
+        d[0] += 1
+        d[1] += o['prediction'].strip() == gt
+    return {'questions': sum(v[0] for v in by_dim.values()),
+            'right': sum(v[1] for v in by_dim.values()),
+            'by_dim': by_dim, 'no_truth': notruth}
+
+
+def main():
+    kind, args = sys.argv[1], sys.argv[2:]
+    f = {'llava-mme': lambda: llava_mme(*args), 'mme-lists': lambda: mme_lists(*args),
+         'vlmeval-mme': lambda: vlmeval_mme(*args), 'mmbench': lambda: mmbench(*args),
+         'seed-sheet': lambda: seed_sheet(*args), 'llava-seed': lambda: llava_seed(*args)}[kind]
+    json.dump(f(), sys.stdout)
+
+
+main()
