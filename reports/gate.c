@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../metrics/stats.h"
+#include "../suites/suite.h"
 #include "../base/util.h"
 #include "compare.h"
 #include "report.h"
@@ -90,12 +91,15 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 	struct gate_check *ck = check_add(res, suite, "min-accuracy");
 	struct buf name = BUF_INIT, line = BUF_INIT;
 	const struct acc *a = NULL;
+	/* The floor may name a suite by an alias ("vsr-unified"); the run, by its name. */
+	const struct suite_preset *p = f->suite[0] ? suite_lookup(f->suite) : NULL;
+	const char *want = p ? p->name : f->suite;
 	int failed;
 
 	if (!f->suite[0])
 		a = &m->all;
 	for (size_t i = 0; !a && i < m->n_suites; i++)
-		if (!strcmp(m->suites[i].name, f->suite))
+		if (!strcmp(m->suites[i].name, want))
 			a = &m->suites[i].all;
 	buf_addf(&name, "accuracy >= %.1f%%", 100 * f->min);
 	if (!a || !a->tasks) {

@@ -9,7 +9,7 @@ V=$VSRBENCH
 expect_exit 2 "$V" frobnicate
 expect_err "unknown command 'frobnicate'"
 expect_exit 2 "$V" run -s nope -o x
-expect_err "unknown suite 'nope' (known: synth"
+expect_err "unknown suite 'nope' (see 'vsrbench list suites')"
 expect_one_line_err
 [ -e x ] && fail "a failed run left a directory behind"
 expect_exit 2 "$V" run -t yn01,zz99 -o x
