@@ -136,6 +136,7 @@ struct cmp_flip {
 struct comparison {
 	char *base_dir, *cand_dir;
 	char *base_model, *cand_model; /* run.json model.spec, or NULL */
+	char *base_label, *cand_label; /* model_label() of each, for headings */
 	struct cmp_suite *suites;      /* sorted by name */
 	size_t n_suites;
 	struct cmp_stat all; /* every suite together */

@@ -12,6 +12,7 @@
 #include "../harness/rundir.h"
 #include "../base/util.h"
 #include "compare_int.h"
+#include "model_label.h"
 
 static char *model_spec(const cJSON *run)
 {
@@ -129,12 +130,22 @@ static int scan_runs(struct pair_table *t, const char *base_dir, const char *can
 	return scan_run(t, cand_dir, SIDE_CAND, err);
 }
 
+static char *label_of(const cJSON *run)
+{
+	struct buf b = BUF_INIT;
+
+	model_label(run, &b);
+	return buf_detach(&b, NULL);
+}
+
 static void read_run_json(struct comparison *c)
 {
 	cJSON *rb = rundir_load_run(c->base_dir), *rc = rundir_load_run(c->cand_dir);
 
 	c->base_model = model_spec(rb);
 	c->cand_model = model_spec(rc);
+	c->base_label = label_of(rb);
+	c->cand_label = label_of(rc);
 	check_digests(c, rb, rc);
 	cJSON_Delete(rb);
 	cJSON_Delete(rc);

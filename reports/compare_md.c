@@ -166,11 +166,11 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 	buf_adds(out, "## vsrbench compare\n\n");
 	md_gate(out, gr);
 	buf_adds(out, "Base `");
-	buf_add_md(out, c->base_model ? c->base_model : "?", 80);
+	buf_add_md(out, c->base_label ? c->base_label : "?", 120);
 	buf_adds(out, "` (");
 	buf_add_md(out, c->base_dir, 80);
 	buf_adds(out, ") → candidate `");
-	buf_add_md(out, c->cand_model ? c->cand_model : "?", 80);
+	buf_add_md(out, c->cand_label ? c->cand_label : "?", 120);
 	buf_adds(out, "` (");
 	buf_add_md(out, c->cand_dir, 80);
 	buf_addf(out, "): %zu paired tasks", c->all.pairs);
