@@ -101,4 +101,15 @@ expect_one_line_err
 expect_exit 2 "$V" run -s synt --dry-run
 expect_err "unknown suite 'synt'; did you mean 'synth'? (see 'vsrbench list suites')"
 expect_one_line_err
+# --- 8. resume with other options names the field and both values -----------------
+expect_exit 0 "$V" run -q -n 3 -o rs
+expect_exit 2 "$V" run -q -n 4 -o rs
+expect_err "rs holds a run with a different configuration: limit was 3, now 4; resume it with its own options or use another -o"
+expect_one_line_err
+expect_exit 2 "$V" run -q -n 3 -S count=9 -o rs
+expect_err "different configuration: suites[0].options.count was (none), now \"9\";"
+expect_exit 2 "$V" run -q -n 3 -m builtin:yes -o rs
+expect_err "different configuration: model.spec was \"builtin:geometry\", now \"builtin:yes\";"
+expect_exit 2 "$V" run -q -n 3 --max-tokens 5 -o rs
+expect_err "different configuration: generation.max_tokens was 32, now 5;"
 echo ok
