@@ -113,13 +113,8 @@ int cmd_compare(int argc, char **argv)
 		case 'h':
 			compare_usage(stdout);
 			return 0;
-		case ':':
-			r = err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench compare --help')",
-				    argv[optind - 1]);
-			goto out;
-		default:
-			r = err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench compare --help')",
-				    argv[optind - 1]);
+		default: /* ':' too: a value missing */
+			r = cmd_usage_error_opts(err, c, argv, "compare", 1, longopts);
 			goto out;
 		}
 	}

@@ -19,6 +19,7 @@
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "cmd.h"
+#include "../base/suggest.h"
 #include "../harness/expand.h"
 #include "../harness/extract.h"
 #include "../harness/imgvar.h"
@@ -376,12 +377,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		case 'h':
 			run_usage(stdout);
 			return -1;
-		case ':':
-			return err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench run --help')",
-				       argv[optind - 1]);
-		default:
-			return err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench run --help')",
-				       argv[optind - 1]);
+		default: /* ':' too: a value missing */
+			return cmd_usage_error_opts(err, c, argv, "run", 1, longopts);
 		}
 	}
 	if (optind < argc)
@@ -617,6 +614,31 @@ static int next_job(struct suite *s, struct job **ahead, struct job **out, char 
 	return 1;
 }
 
+/* -t NAME that is no template nor file: "did you mean" the nearest spec or id (pol -> pool). */
+static void template_suggest(const char *spec, char *err)
+{
+	struct template_set pool = { 0 };
+	const char *cands[128];
+	const char *near;
+	char e2[VSR_ERR_MAX];
+	size_t n = 0;
+
+	if (strpbrk(spec, ",/") || template_set_load(&pool, "pool", e2))
+		return;
+	cands[n++] = "single";
+	cands[n++] = "pool";
+	cands[n++] = "q01";
+	cands[n++] = "mc01";
+	for (size_t k = 0; k < pool.n && n < sizeof(cands) / sizeof(cands[0]); k++)
+		cands[n++] = pool.t[k].id;
+	if ((near = suggest_nearest(spec, cands, n)))
+		err_set(err, VSR_EUSAGE,
+			"unknown template '%s' (not a file either); did you mean '%s'? (see 'vsrbench "
+			"list templates')",
+			spec, near);
+	template_set_release(&pool);
+}
+
 /* runs/SUITE-MODEL-TIME, or with -2, -3 ... when that exists. */
 static void default_out_dir(struct buf *b, const struct run_opts *o, const struct model *m)
 {
@@ -773,8 +795,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if ((o.perturb & PERTURB_FORMAT) && !strcmp(o.templates, "single"))
 		o.templates = FORMAT_FAMILY;
+	if ((r = template_set_load(&ts, o.templates, err))) {
+		template_suggest(o.templates, err);
+		goto out;
+	}
 	if ((r = check_prefixes(&o, err)) || (r = extract_init(err)) ||
-	    (r = template_set_load(&ts, o.templates, err)) ||
 	    (r = model_config_json(o.mopts, o.n_mopts, &config_json, err)) ||
 	    (r = model_open(&model, o.model, config_json, err)))
 		goto out;

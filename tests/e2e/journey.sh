@@ -101,6 +101,35 @@ expect_one_line_err
 expect_exit 2 "$V" run -s synt --dry-run
 expect_err "unknown suite 'synt'; did you mean 'synth'? (see 'vsrbench list suites')"
 expect_one_line_err
+expect_exit 2 "$V" run --sed 3 --dry-run
+expect_err "unknown option '--sed'; did you mean '--seed'? (see 'vsrbench run --help')"
+expect_one_line_err
+expect_exit 2 "$V" compare a b --max-dorp 2
+expect_err "unknown option '--max-dorp'; did you mean '--max-drop'? (see 'vsrbench compare --help')"
+expect_exit 2 "$V" run -t pol --dry-run
+expect_err "unknown template 'pol' (not a file either); did you mean 'pool'? (see 'vsrbench list templates')"
+expect_one_line_err
+expect_exit 2 "$V" run -m opena --dry-run
+expect_err "unknown model 'opena'; did you mean 'openai'? (see 'vsrbench list models')"
+expect_one_line_err
+expect_exit 2 "$V" list suite
+expect_err "cannot list 'suite'; did you mean 'suites'? (see 'vsrbench list --help')"
+expect_one_line_err
+expect_exit 2 "$V" statu
+expect_err "unknown command 'statu'"
+# list and list --help print the topics; report without a run prints its --help
+expect_exit 0 "$V" list --help
+for t in suites templates models relations; do grep -q "^  $t " "$T/out" || fail "list --help lacks $t"; done
+expect_exit 0 "$V" report --help
+cp "$T/out" report-help
+expect_exit 2 "$V" report
+cmp -s report-help "$T/err" || fail "report without a run: $(cat "$T/err")"
+# run --help's usage line names every option group
+expect_exit 0 "$V" run --help
+usage=$(sed -n '1,/^$/p' "$T/out")
+for o in -p --dry-run --shard --baseline --max-drop --min-accuracy --max-language-sensitivity --progress; do
+	grep -qe "\[$o" <<<"$usage" || grep -qe " $o " <<<"$usage" || fail "run --help's usage lacks $o: $usage"
+done
 # --- 8. resume with other options names the field and both values -----------------
 expect_exit 0 "$V" run -q -n 3 -o rs
 expect_exit 2 "$V" run -q -n 4 -o rs
