@@ -71,8 +71,10 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 			 suite, base_only, failed_pairs);
 	} else {
 		failed = drop > g->max_drop && s->p < alpha;
+		/* never "-0.0 points": below 0.05 it is no change at all */
+		double mag = fabs(drop) < 0.05 ? 0.0 : fabs(drop);
 		buf_addf(&line, "%s: accuracy %s %.1f points (%.1f%% -> %.1f%% on %zu paired tasks",
-			 suite, drop > 0 ? "dropped" : "changed by", drop > 0 ? drop : -drop, base,
+			 suite, mag == 0 ? "changed by" : drop > 0 ? "dropped" : "rose", mag, base,
 			 cand, s->pairs);
 		if (s->has_ci)
 			buf_addf(&line, ", change [%+.1f, %+.1f]", 100 * s->ci_low, 100 * s->ci_high);

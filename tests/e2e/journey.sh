@@ -130,6 +130,23 @@ usage=$(sed -n '1,/^$/p' "$T/out")
 for o in -p --dry-run --shard --baseline --max-drop --min-accuracy --max-language-sensitivity --progress; do
 	grep -qe "\[$o" <<<"$usage" || grep -qe " $o " <<<"$usage" || fail "run --help's usage lacks $o: $usage"
 done
+# --- 11. numbers and words: no bad shapes in a few runs' outputs -------------------------
+{
+	"$V" run -s mme-position "${common[@]}" -o w1 -t q01
+	"$V" run -S count=40 -t ab01 -o w2 -p hflip
+	"$V" run -S count=40 -m builtin:yes -o w3
+	"$V" run -S count=20 -t ab01 --dry-run
+	"$V" compare w2 w2 --max-drop 2
+	"$V" compare w2 w3 --max-drop 2 --allow-different-content || true
+	cat w1/report.md w2/report.md w3/report.md
+} >shapes.out 2>&1
+grep -q "compare" shapes.out || fail "the shape runs printed nothing: $(head shapes.out)"
+grep -q "changed by 0.0 points" shapes.out || fail "compare of a run with itself: $(grep points shapes.out)"
+grep -q "(1 template)" shapes.out || fail "dry run of one template: $(grep 'tasks in all' shapes.out)"
+if grep -nE -- '-0\.0 points|\(1 [a-z]+s\)|&lt;|worst ([0-9.]+%) \(([A-Za-z0-9_]+)\), best \1 \(\2\)' shapes.out; then
+	fail "a bad shape in the outputs above"
+fi
+
 # --- 8. resume with other options names the field and both values -----------------
 expect_exit 0 "$V" run -q -n 3 -o rs
 expect_exit 2 "$V" run -q -n 4 -o rs

@@ -59,7 +59,7 @@ rm lavin/report.json
 expect_exit 0 "$V" report lavin
 jq -e '(.official.mme.q01.perception.score * 100 | round) == 96361' lavin/report.json >/dev/null ||
 	fail "report from the journal"
-grep -qF "| **perception** (1 subtasks) | | | | **63.33** |" lavin/report.md || fail "report.md table"
+grep -qF "| **perception** (1 subtask) | | | | **63.33** |" lavin/report.md || fail "report.md table"
 
 # -s groups the lists: the perception ones under one suite.
 expect_exit 0 "$V" score -q -s mme-perception -o percept "$L"
