@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/suggest.h"
 #include "../base/util.h"
 #include "remote.h"
 
@@ -161,6 +162,22 @@ static int resolve(const char *spec, char **path, char *err)
 		buf_adds(&b, spec + 4);
 		*path = buf_detach(&b, NULL);
 		return 0;
+	}
+	{
+		/* "opena" is a typo of "openai"; "geometry" of "builtin:geometry" */
+		static const char *const kinds[] = { "openai", "ollama", "anthropic", "gemini", "exec",
+						     "builtin:geometry", "builtin:yes", "builtin:no",
+						     "builtin:random" };
+		const char *near = suggest_nearest(spec, kinds, sizeof(kinds) / sizeof(kinds[0]));
+		if (!near && !strchr(spec, ':')) {
+			buf_addf(&b, "builtin:%s", spec);
+			near = suggest_nearest(b.ptr, kinds, sizeof(kinds) / sizeof(kinds[0]));
+			buf_release(&b);
+		}
+		if (near)
+			return err_set(err, VSR_EUSAGE,
+				       "unknown model '%s'; did you mean '%s'? (see 'vsrbench list models')",
+				       spec, near);
 	}
 	return err_set(err, VSR_EUSAGE,
 		       "cannot parse model '%s' (expected builtin:NAME, lib:PATH.so, openai, ollama, anthropic, gemini or exec; see 'vsrbench list models')",

@@ -20,5 +20,13 @@ int cmd_score(int argc, char **argv);
  * err is NULL; returns VSR_EUSAGE.
  */
 int cmd_usage_error(char *err, int c, char *const *argv, const char *cmd, int hint_missing);
+/*
+ * The same, and an unknown long option gets the nearest name of longopts
+ * (the command's getopt_long table) as a "did you mean": "--sed" gives
+ * "--seed".
+ */
+struct option;
+int cmd_usage_error_opts(char *err, int c, char *const *argv, const char *cmd, int hint_missing,
+			 const struct option *longopts);
 
 #endif

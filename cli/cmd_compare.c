@@ -1,6 +1,7 @@
 /*
  * vsrbench compare BASE_RUN CAND_RUN: the paired comparison and the CI gate.
- * Exit 0, or 1 when a gate check failed, 2 usage, 3 a run cannot be read.
+ * Exit 0, or 1 when a gate check failed, 2 usage (also: a suite's content
+ * differs between the runs), 3 a run cannot be read.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@ static void compare_usage(FILE *fp)
 		"usage: vsrbench compare BASE_RUN CAND_RUN [--max-drop POINTS] [--alpha A]\n"
 		"                        [--min-accuracy [SUITE=]X]... [--max-language-sensitivity X]\n"
 		"                        [--markdown FILE] [--json FILE] [--junit FILE] [--reps N]\n"
-		"                        [--seed N] [-q]\n"
+		"                        [--seed N] [--allow-different-content] [-q]\n"
 		"\n"
 		"Matches the two runs' tasks on (suite, item, template, variant) and prints, as\n"
 		"Markdown for a pull-request comment: both accuracies, the change with a paired\n"
@@ -36,6 +37,9 @@ static void compare_usage(FILE *fp)
 		"  --junit FILE             write the checks as JUnit XML\n"
 		"  --reps N                 bootstrap resamples (default %d)\n"
 		"  --seed N                 bootstrap seed (default 1)\n"
+		"  --allow-different-content\n"
+		"                           compare even when a suite's content differs between the\n"
+		"                           runs (another seed, options or data; default: exit 2)\n"
 		"  -q, --quiet              no Markdown on standard output\n"
 		"\n"
 		"Exit codes: 0 passed, 1 a check failed, 2 usage, 3 a run cannot be read.\n",
@@ -44,7 +48,7 @@ static void compare_usage(FILE *fp)
 
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED };
+	enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF };
 	static const struct option longopts[] = {
 		GATE_LONGOPTS,
 		{ "markdown", required_argument, NULL, O_MD },
@@ -52,6 +56,7 @@ int cmd_compare(int argc, char **argv)
 		{ "junit", required_argument, NULL, O_JUNIT },
 		{ "reps", required_argument, NULL, O_REPS },
 		{ "seed", required_argument, NULL, O_SEED },
+		{ "allow-different-content", no_argument, NULL, O_ALLOW_DIFF },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -60,7 +65,7 @@ int cmd_compare(int argc, char **argv)
 	struct gate_run_opts o;
 	char err[VSR_ERR_MAX] = "";
 	long reps = COMPARE_REPS_DEFAULT, seed = 1;
-	int c, r = 0;
+	int c, r = 0, allow_diff = 0;
 
 	memset(&g, 0, sizeof(g));
 	memset(&o, 0, sizeof(o));
@@ -99,19 +104,17 @@ int cmd_compare(int argc, char **argv)
 				goto out;
 			}
 			break;
+		case O_ALLOW_DIFF:
+			allow_diff = 1;
+			break;
 		case 'q':
 			o.md_stdout = 0;
 			break;
 		case 'h':
 			compare_usage(stdout);
 			return 0;
-		case ':':
-			r = err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench compare --help')",
-				    argv[optind - 1]);
-			goto out;
-		default:
-			r = err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench compare --help')",
-				    argv[optind - 1]);
+		default: /* ':' too: a value missing */
+			r = cmd_usage_error_opts(err, c, argv, "compare", 1, longopts);
 			goto out;
 		}
 	}
@@ -126,6 +129,8 @@ int cmd_compare(int argc, char **argv)
 	o.cand_dir = argv[optind + 1];
 	o.reps = (size_t)reps;
 	o.seed = (uint64_t)seed;
+	if (!allow_diff && (r = comparison_check_content(o.base_dir, o.cand_dir, err)))
+		goto out;
 	r = gate_run(&g, &o, err);
 out:
 	if (r && r != VSR_EGATE && err[0])

@@ -162,7 +162,7 @@ int cmd_data(int argc, char **argv)
 			       "       vsrbench data verify [DATASET] [--data DIR]\n");
 			return 0;
 		default:
-			return cmd_usage_error(NULL, c, argv, "data", 0);
+			return cmd_usage_error_opts(NULL, c, argv, "data", 0, longopts);
 		}
 	}
 	if (optind + 2 == argc && !strcmp(argv[optind], "check") && !strcmp(argv[optind + 1], "vsr"))

@@ -7,6 +7,7 @@
 #include "../suites/taxonomy.h"
 #include "../suites/template.h"
 #include "cmd.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 static void list_relations(void)
@@ -21,13 +22,30 @@ static void list_relations(void)
 				printf("%-22s %s\n", t[i].name, t[i].category);
 }
 
+/* The topics, in the order usage names them; to add one, add it here and below. */
+static const char *const topics[] = { "suites", "templates", "models", "relations" };
+#define N_TOPICS (sizeof(topics) / sizeof(topics[0]))
+
+static void list_usage(FILE *fp)
+{
+	fprintf(fp, "usage: vsrbench list TOPIC [--verbose]\n\ntopics:\n"
+		    "  suites     the suites a run can name (--verbose: what is in the data)\n"
+		    "  templates  the instruction templates (-t)\n"
+		    "  models     the model kinds (-m)\n"
+		    "  relations  the VSR relations and their meta-categories\n");
+}
+
 int cmd_list(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : NULL;
 	int verbose = argc > 2 && (!strcmp(argv[2], "-v") || !strcmp(argv[2], "--verbose"));
 
+	if (what && (!strcmp(what, "-h") || !strcmp(what, "--help"))) {
+		list_usage(stdout);
+		return 0;
+	}
 	if (!what || (argc > 2 && !verbose) || argc > 3) {
-		vsr_error("usage: vsrbench list suites|templates|models|relations [--verbose]");
+		list_usage(stderr);
 		return VSR_EUSAGE;
 	}
 	if (!strcmp(what, "suites"))
@@ -39,7 +57,12 @@ int cmd_list(int argc, char **argv)
 	else if (!strcmp(what, "relations"))
 		list_relations();
 	else {
-		vsr_error("cannot list '%s' (expected suites, templates, models or relations)", what);
+		const char *near = suggest_nearest(what, topics, N_TOPICS);
+		if (near)
+			vsr_error("cannot list '%s'; did you mean '%s'? (see 'vsrbench list --help')", what,
+				  near);
+		else
+			vsr_error("cannot list '%s' (expected suites, templates, models or relations)", what);
 		return VSR_EUSAGE;
 	}
 	return 0;

@@ -10,6 +10,16 @@
 #include "../reports/rebuild.h"
 #include "../base/util.h"
 
+static void report_usage(FILE *fp)
+{
+	fprintf(fp, "usage: vsrbench report RUN_DIR [--format json,md,html,junit] [-q]\n"
+		    "                       [--bootstrap N] [--bootstrap-seed S]\n"
+		    "  -f, --format LIST   the reports to write (default: json,md,html,junit)\n"
+		    "  --bootstrap N       resamples behind the sensitivity intervals (default 1000)\n"
+		    "  --bootstrap-seed S  their seed (default 1): the same seed, the same intervals\n"
+		    "  -q, --quiet         no summary table\n");
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -52,17 +62,15 @@ int cmd_report(int argc, char **argv)
 			mo.seed = (uint64_t)v;
 			break;
 		case 'h':
-			printf("usage: vsrbench report RUN_DIR [--format json,md,html,junit] [-q]\n"
-			       "                       [--bootstrap N] [--bootstrap-seed S]\n"
-			       "  --bootstrap N       resamples behind the sensitivity intervals (default 1000)\n"
-			       "  --bootstrap-seed S  their seed (default 1): the same seed, the same intervals\n");
+			report_usage(stdout);
 			return 0;
 		default:
-			return cmd_usage_error(NULL, c, argv, "report", 0);
+			return cmd_usage_error_opts(NULL, c, argv, "report", 0, longopts);
 		}
 	}
 	if (optind + 1 != argc) {
-		vsr_error("usage: vsrbench report RUN_DIR [--format json,md]");
+		/* the same text as --help, on stderr */
+		report_usage(stderr);
 		return VSR_EUSAGE;
 	}
 	if (stat(argv[optind], &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -19,6 +19,7 @@
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "cmd.h"
+#include "../base/suggest.h"
 #include "../harness/expand.h"
 #include "../harness/extract.h"
 #include "../harness/imgvar.h"
@@ -92,9 +93,12 @@ static void run_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vsrbench run [-s SUITE]... [-S [SUITE.]KEY=VALUE]... [-m MODEL] [-M KEY=VALUE]...\n"
-		"                    [-t single|pool|ID,ID|FILE] [--data DIR] [--images DIR]... [-j N]\n"
-		"                    [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N] [--temperature T]\n"
-		"                    [--retries N] [--timings] [-q]\n"
+		"                    [-t single|pool|ID,ID|FILE] [-p LIST] [--data DIR] [--images DIR]...\n"
+		"                    [-j N] [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N]\n"
+		"                    [--temperature T] [--retries N] [--max-error-rate R]\n"
+		"                    [--skip-missing-images] [--dry-run] [--shard I/N] [--max-pixels N]\n"
+		"                    [--baseline DIR --max-drop POINTS [--alpha A]] [--min-accuracy [SUITE=]X]\n"
+		"                    [--max-language-sensitivity X] [--progress MODE] [--timings] [-q]\n"
 		"\n"
 		"  -s, --suite SUITE       suite to run (repeatable; default %s; see 'vsrbench list suites')\n"
 		"  -S, --suite-opt K=V     suite option, e.g. -S count=1000 -S relations=left_of,above\n"
@@ -102,8 +106,9 @@ static void run_usage(FILE *fp)
 		"  -m, --model MODEL       builtin:NAME, lib:PATH.so, or a served model: openai, ollama,\n"
 		"                          anthropic, gemini, exec (docs/models.md; default %s)\n"
 		"  -M, --model-opt K=V     adapter option, passed to it as a JSON object\n"
-		"  -t, --templates SPEC    instruction templates: single, pool, ids, or a file (default:\n"
-		"                          the first suite's own, single for caption suites)\n"
+		"  -t, --templates SPEC    instruction templates: single, pool, ids, or a file; each is\n"
+		"                          asked of the suites it fits (default: each suite's own: yn01\n"
+		"                          for captions, q01 for MME, mc01 for multiple choice)\n"
 		"  -p, --perturb LIST      variants: instr,format,converse,hflip,blind,circular (combinable;\n"
 		"                          instr means -t pool, format adds " FORMAT_FAMILY ")\n"
 		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
@@ -372,12 +377,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		case 'h':
 			run_usage(stdout);
 			return -1;
-		case ':':
-			return err_set(err, VSR_EUSAGE, "option '%s' needs a value (see 'vsrbench run --help')",
-				       argv[optind - 1]);
-		default:
-			return err_set(err, VSR_EUSAGE, "unknown option '%s' (see 'vsrbench run --help')",
-				       argv[optind - 1]);
+		default: /* ':' too: a value missing */
+			return cmd_usage_error_opts(err, c, argv, "run", 1, longopts);
 		}
 	}
 	if (optind < argc)
@@ -399,17 +400,33 @@ static void free_opts(struct run_opts *o)
 		free(o->owned[i]);
 }
 
+/* Do the first len bytes of `prefix` name the same suite as `suite` (aliases too)? */
+static int same_suite(const char *prefix, size_t len, const char *suite)
+{
+	char name[128];
+	const struct suite_preset *p;
+
+	if (strlen(suite) == len && !strncmp(prefix, suite, len))
+		return 1;
+	if (len >= sizeof(name))
+		return 0;
+	memcpy(name, prefix, len);
+	name[len] = '\0';
+	p = suite_lookup(name);
+	return p && p == suite_lookup(suite);
+}
+
 /* The -S options meant for one suite: unprefixed ones, and SUITE.KEY ones. */
 static size_t suite_options(const struct run_opts *o, const char *suite, struct kv *out)
 {
-	size_t n = 0, len = strlen(suite);
+	size_t n = 0;
 
 	for (size_t i = 0; i < o->n_sopts; i++) {
 		const char *k = o->sopts[i].key;
 		const char *dot = strchr(k, '.');
 		if (!dot) {
 			out[n++] = o->sopts[i];
-		} else if ((size_t)(dot - k) == len && !strncmp(k, suite, len)) {
+		} else if (same_suite(k, (size_t)(dot - k), suite)) {
 			out[n].key = dot + 1;
 			out[n++].value = o->sopts[i].value;
 		}
@@ -425,14 +442,201 @@ static int check_prefixes(const struct run_opts *o, char *err)
 		if (!dot)
 			continue;
 		for (j = 0; j < o->n_suites; j++)
-			if (strlen(o->suites[j]) == (size_t)(dot - k) &&
-			    !strncmp(o->suites[j], k, (size_t)(dot - k)))
+			if (same_suite(k, (size_t)(dot - k), o->suites[j]))
 				break;
 		if (j == o->n_suites)
 			return err_set(err, VSR_EUSAGE, "-S %s: suite '%.*s' is not in this run", k,
 				       (int)(dot - k), k);
 	}
 	return 0;
+}
+
+/* ---- templates per suite ------------------------------------------------ */
+
+/*
+ * The -t spec a suite runs with when none is given: its own (q01 for MME,
+ * mc01 for multiple choice), else single; -p instr widens single to the
+ * pool, -p format to FORMAT_FAMILY.
+ */
+static const char *own_templates(const char *suite, unsigned perturb)
+{
+	const struct suite_ops *so = suite_find(suite);
+	const char *t = so && so->default_templates ? so->default_templates : "single";
+
+	if ((perturb & PERTURB_INSTR) && !strcmp(t, "single"))
+		t = "pool";
+	if ((perturb & PERTURB_FORMAT) && !strcmp(t, "single"))
+		t = FORMAT_FAMILY;
+	return t;
+}
+
+static int id_listed(const char *list, const char *id)
+{
+	size_t len = strlen(id);
+
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',') {
+		if (strcspn(p, ",") == len && !strncmp(p, id, len))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Without -t every suite asks with its own templates.  When the suites of a
+ * run differ in that, the run's set is the union of their ids; each
+ * template is then asked only of the suites whose items it is made for
+ * (suite_view).
+ */
+static int default_templates(const struct run_opts *o, struct buf *spec, char *err)
+{
+	const char *first = own_templates(o->suites[0], o->perturb);
+	size_t i;
+
+	for (i = 1; i < o->n_suites; i++)
+		if (strcmp(own_templates(o->suites[i], o->perturb), first))
+			break;
+	if (i == o->n_suites) {
+		buf_adds(spec, first);
+		return 0;
+	}
+	for (i = 0; i < o->n_suites; i++) {
+		struct template_set one = { 0 };
+		int r = template_set_load(&one, own_templates(o->suites[i], o->perturb), err);
+		if (r)
+			return r;
+		for (size_t k = 0; k < one.n; k++)
+			if (!id_listed(spec->ptr, one.t[k].id))
+				buf_addf(spec, "%s%s", spec->len ? "," : "", one.t[k].id);
+		template_set_release(&one);
+	}
+	return 0;
+}
+
+#define CAPTION_FIELDS (TPL_NEEDS_CAPTION | TPL_NEEDS_SUBJECT | TPL_NEEDS_RELATION | TPL_NEEDS_OBJECT)
+#define QUESTION_FIELDS (TPL_NEEDS_QUESTION | TPL_NEEDS_HINT | TPL_NEEDS_OPTIONS)
+
+/*
+ * Is t made for items of it's kind (caption or question, with options or
+ * without)?  Coarser than template_applies: a caption template fits a
+ * caption suite even where one caption could not be split into [subject]
+ * (those few are left out and counted, as before).
+ */
+static int fits_kind(const struct template *t, const struct item *it)
+{
+	if ((t->fmt == TF_CHOICE) != (it->n_choices > 0))
+		return 0;
+	if ((t->needs & CAPTION_FIELDS) && !it->caption)
+		return 0;
+	if ((t->needs & QUESTION_FIELDS) && !it->question)
+		return 0;
+	return 1;
+}
+
+/* Why the first template of ts is not for items like it: "needs [question], ..." */
+static void why_not(const struct template *t, const struct item *it, struct buf *out)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} fields[] = {
+		{ TPL_NEEDS_CAPTION, "[caption]" },   { TPL_NEEDS_SUBJECT, "[subject]" },
+		{ TPL_NEEDS_RELATION, "[relation]" }, { TPL_NEEDS_OBJECT, "[object]" },
+		{ TPL_NEEDS_QUESTION, "[question]" }, { TPL_NEEDS_HINT, "[question]" },
+		{ TPL_NEEDS_OPTIONS, "[options]" },
+	};
+
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+		unsigned b = fields[k].bit;
+		int has = b & CAPTION_FIELDS ? it->caption != NULL : it->question != NULL;
+		if (b == TPL_NEEDS_OPTIONS)
+			has = it->n_choices > 0;
+		if ((t->needs & b) && !has) {
+			buf_addf(out, "template %s needs %s, which its items lack", t->id, fields[k].name);
+			return;
+		}
+	}
+	if (t->fmt == TF_CHOICE)
+		buf_addf(out, "template %s asks for one of an item's [options], and its items have none",
+			 t->id);
+	else
+		buf_addf(out, "template %s asks yes or no, and its items are multiple choice (mc01 fits them)",
+			 t->id);
+}
+
+/*
+ * The templates of ts that suite s gets: those made for its first item's
+ * kind, all of them when it has none.  A view: the strings stay ts's; free
+ * view->t only.  VSR_EUSAGE naming the suite and the missing field when
+ * none fits.
+ */
+static int suite_view(const struct template_set *ts, const struct suite *s, const struct job *first,
+		      struct template_set *view, char *err)
+{
+	view->t = xcalloc(ts->n ? ts->n : 1, sizeof(*view->t));
+	view->n = 0;
+	view->spec = ts->spec;
+	for (size_t k = 0; k < ts->n; k++)
+		if (!first || fits_kind(&ts->t[k], &first->item))
+			view->t[view->n++] = ts->t[k];
+	if (!view->n && ts->n) {
+		struct buf why = BUF_INIT;
+		int r;
+		why_not(&ts->t[0], &first->item, &why);
+		r = err_set(err, VSR_EUSAGE,
+			    "suite '%s' gets no task from -t '%s': %s; leave out -t to use each "
+			    "suite's own templates, or add one that fits ('vsrbench list templates')",
+			    s->name, ts->spec, why.ptr);
+		buf_release(&why);
+		return r;
+	}
+	return 0;
+}
+
+/* The next item of a suite as a job (the one read ahead first): 1, 0 at its end, or an error. */
+static int next_job(struct suite *s, struct job **ahead, struct job **out, char *err)
+{
+	struct job *job = *ahead;
+	int got;
+
+	if (job) {
+		*ahead = NULL;
+		*out = job;
+		return 1;
+	}
+	job = xcalloc(1, sizeof(*job));
+	got = s->ops->next(s->priv, &job->item, err);
+	if (got != 1) {
+		free(job);
+		return got;
+	}
+	job->suite = s;
+	*out = job;
+	return 1;
+}
+
+/* -t NAME that is no template nor file: "did you mean" the nearest spec or id (pol -> pool). */
+static void template_suggest(const char *spec, char *err)
+{
+	struct template_set pool = { 0 };
+	const char *cands[128];
+	const char *near;
+	char e2[VSR_ERR_MAX];
+	size_t n = 0;
+
+	if (strpbrk(spec, ",/") || template_set_load(&pool, "pool", e2))
+		return;
+	cands[n++] = "single";
+	cands[n++] = "pool";
+	cands[n++] = "q01";
+	cands[n++] = "mc01";
+	for (size_t k = 0; k < pool.n && n < sizeof(cands) / sizeof(cands[0]); k++)
+		cands[n++] = pool.t[k].id;
+	if ((near = suggest_nearest(spec, cands, n)))
+		err_set(err, VSR_EUSAGE,
+			"unknown template '%s' (not a file either); did you mean '%s'? (see 'vsrbench "
+			"list templates')",
+			spec, near);
+	template_set_release(&pool);
 }
 
 /* runs/SUITE-MODEL-TIME, or with -2, -3 ... when that exists. */
@@ -520,41 +724,36 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 }
 
 /* --dry-run: every item loaded and every prompt expanded, nothing asked. */
-static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, struct expander *e,
-		   char *err)
+static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, struct job **ahead,
+		   const struct template_set *views, struct expander *e, char *err)
 {
 	double t0 = wall_seconds();
-	size_t all = 0;
+	size_t all = 0, n_tpl = e->ts->n;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t items = 0, tasks = 0;
+		e->ts = &views[i];
 		for (long k = 0; o->limit < 0 || k < o->limit; k++) {
-			struct job job;
-			int r, got;
+			struct job *job;
+			int r, got = next_job(&suites[i], &ahead[i], &job, err);
 
-			memset(&job, 0, sizeof(job));
-			got = suites[i].ops->next(suites[i].priv, &job.item, err);
 			if (got != 1) {
 				if (got)
 					return got;
 				break;
 			}
-			job.suite = &suites[i];
 			items++;
-			r = expand_job(e, &job, err);
-			tasks += job.n_tasks;
-			for (size_t t = 0; t < job.n_tasks; t++)
-				free(job.tasks[t].prompt);
-			free(job.tasks);
-			item_release(&job.item);
+			r = expand_job(e, job, err);
+			tasks += job->n_tasks;
+			job_free(job);
 			if (r)
 				return r;
 		}
 		printf("%-22s %8zu items %9zu tasks\n", suites[i].name, items, tasks);
 		all += tasks;
 	}
-	printf("%zu tasks in all (%zu templates), expanded in %.3f s; no model was called\n", all,
-	       e->ts->n, wall_seconds() - t0);
+	printf("%zu tasks in all (%zu template%s), expanded in %.3f s; no model was called\n", all,
+	       n_tpl, n_tpl == 1 ? "" : "s", wall_seconds() - t0);
 	return 0;
 }
 
@@ -570,7 +769,9 @@ int cmd_run(int argc, char **argv)
 	struct journal jr;
 	struct sched *sched = NULL;
 	struct sched_stats st = { 0 };
-	struct buf dir = BUF_INIT, path = BUF_INIT;
+	struct buf dir = BUF_INIT, path = BUF_INIT, tspec = BUF_INIT;
+	struct job *ahead[MAX_LIST] = { 0 };     /* each suite's first item, read ahead */
+	struct template_set views[MAX_LIST] = { { 0 } }; /* the templates each suite gets */
 	char err[VSR_ERR_MAX] = "";
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
@@ -591,17 +792,18 @@ int cmd_run(int argc, char **argv)
 	}
 	if (r)
 		goto out;
-	if (!o.templates) { /* the first suite's own prompt, e.g. q01 for MME */
-		const struct suite_ops *so = suite_find(o.suites[0]);
-		o.templates = so && so->default_templates ? so->default_templates : "single";
-		/* -p instr asks the whole pool when no -t narrows it. */
-		if ((o.perturb & PERTURB_INSTR) && !strcmp(o.templates, "single"))
-			o.templates = "pool";
+	if (!o.templates) { /* each suite's own prompt, e.g. q01 for MME */
+		if ((r = default_templates(&o, &tspec, err)))
+			goto out;
+		o.templates = tspec.ptr;
 	}
 	if ((o.perturb & PERTURB_FORMAT) && !strcmp(o.templates, "single"))
 		o.templates = FORMAT_FAMILY;
+	if ((r = template_set_load(&ts, o.templates, err))) {
+		template_suggest(o.templates, err);
+		goto out;
+	}
 	if ((r = check_prefixes(&o, err)) || (r = extract_init(err)) ||
-	    (r = template_set_load(&ts, o.templates, err)) ||
 	    (r = model_config_json(o.mopts, o.n_mopts, &config_json, err)) ||
 	    (r = model_open(&model, o.model, config_json, err)))
 		goto out;
@@ -622,10 +824,17 @@ int cmd_run(int argc, char **argv)
 		if ((r = suite_open(&suites[i], o.suites[i], &sc, err)))
 			goto out;
 		n_open++;
+		/* Its first item, read ahead: which of the templates are for it. */
+		r = next_job(&suites[i], &ahead[i], &ahead[i], err);
+		if (r < 0 || r > 1)
+			goto out;
+		if ((r = suite_view(&ts, &suites[i], ahead[i], &views[i], err)))
+			goto out;
 		{
 			long c = suites[i].ops->count ? suites[i].ops->count(suites[i].priv) : -1;
-			if (c >= 0)
-				total += (o.limit >= 0 && c > o.limit ? (size_t)o.limit : (size_t)c) * ts.n;
+			if (c >= 0) /* ahead[i] is one of them */
+				total += (o.limit >= 0 && c > o.limit ? (size_t)o.limit : (size_t)c) *
+					 views[i].n;
 		}
 	}
 	ex.ts = &ts;
@@ -635,7 +844,7 @@ int cmd_run(int argc, char **argv)
 	ex.temperature = o.temperature;
 	ex.seed = o.seed;
 	if (o.dry_run) {
-		r = dry_run(&o, suites, n_open, &ex, err);
+		r = dry_run(&o, suites, n_open, ahead, views, &ex, err);
 		goto out;
 	}
 	if (o.out)
@@ -676,15 +885,14 @@ int cmd_run(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < o.n_suites && !r && !interrupted; i++) {
+		ex.ts = &views[i];
 		for (long k = 0; o.limit < 0 || k < o.limit; k++) {
-			struct job *job = xcalloc(1, sizeof(*job));
-			int got = suites[i].ops->next(suites[i].priv, &job->item, err);
+			struct job *job;
+			int got = next_job(&suites[i], &ahead[i], &job, err);
 			if (got != 1) {
-				free(job);
 				r = got;
 				break;
 			}
-			job->suite = &suites[i];
 			items_seen[i]++;
 			if (o.shard_n > 1 && shard_of(suites[i].name, job->item.id, o.shard_n) != o.shard_i) {
 				job_free(job);
@@ -785,8 +993,11 @@ out:
 		journal_close(&jr, NULL);
 	if (r && r != VSR_EINTR && err[0])
 		vsr_error("%s", err);
-	for (size_t i = 0; i < n_open; i++)
+	for (size_t i = 0; i < n_open; i++) {
+		job_free(ahead[i]);
+		free(views[i].t);
 		suite_close(&suites[i]);
+	}
 	if (model_open_ok)
 		model_close(&model);
 	rundir_unlock(&lockfd);
@@ -796,6 +1007,7 @@ out:
 	extract_free();
 	buf_release(&dir);
 	buf_release(&path);
+	buf_release(&tspec);
 	expander_release(&ex);
 	free_opts(&o);
 	return r;

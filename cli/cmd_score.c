@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 
 #include "../suites/import.h"
+#include "../suites/suite.h"
 #include "../suites/template.h"
 #include "../suites/xlsx.h"
 #include "cmd.h"
@@ -142,8 +143,10 @@ static int wanted(const struct score *s, const char *name)
 {
 	if (!s->n_filters)
 		return 1;
+	/* By the preset, so an alias ("mme-OCR") is its suite ("mme-ocr"). */
 	for (size_t i = 0; i < s->n_filters; i++)
-		if (!strcmp(s->filters[i], name))
+		if (!strcmp(s->filters[i], name) ||
+		    (suite_lookup(name) && suite_lookup(s->filters[i]) == suite_lookup(name)))
 			return 1;
 	return 0;
 }
@@ -878,6 +881,10 @@ int cmd_score(int argc, char **argv)
 		case 's':
 			if (s.n_filters == SCORE_MAX_SUITES) {
 				r = err_set(err, VSR_EUSAGE, "too many -s options");
+				goto out;
+			}
+			if (!suite_lookup(optarg)) {
+				r = suite_unknown_error(optarg, err);
 				goto out;
 			}
 			s.filters[s.n_filters++] = optarg;

@@ -433,7 +433,7 @@ int data_pull_main(int argc, char **argv)
 			printf("%s", pull_usage);
 			goto out;
 		default:
-			r = cmd_usage_error(NULL, c, argv, "data pull", 0);
+			r = cmd_usage_error_opts(NULL, c, argv, "data pull", 0, longopts);
 			goto out;
 		}
 	}
@@ -529,7 +529,7 @@ int data_verify_main(int argc, char **argv)
 			printf("%s", verify_usage);
 			return 0;
 		default:
-			return cmd_usage_error(NULL, c, argv, "data verify", 0);
+			return cmd_usage_error_opts(NULL, c, argv, "data verify", 0, longopts);
 		}
 	}
 	named = optind < argc;

@@ -197,6 +197,80 @@ static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
 	       (long)n->valuedouble != shard_count;
 }
 
+/* Top-level keys stamp_and_write adds: not part of the configuration. */
+static int stamped_key(const char *k)
+{
+	static const char *const keys[] = { "config_hash", "harness_version", "created", "schema",
+					    "shard", "command" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(k, keys[i]))
+			return 1;
+	return 0;
+}
+
+/* A value for a message: its JSON, cut at 80 bytes; "(none)" when absent. */
+static void add_value(struct buf *out, const cJSON *v)
+{
+	char *t = v ? cJSON_PrintUnformatted(v) : NULL;
+
+	if (!t) {
+		buf_adds(out, "(none)");
+		return;
+	}
+	buf_addf(out, "%.80s%s", t, strlen(t) > 80 ? "..." : "");
+	cJSON_free(t);
+}
+
+/*
+ * The first difference between the configuration a run directory holds
+ * (was) and this run's (now): "model.config.model was "a", now "b"".  Keys
+ * named skip are passed over (the fingerprint repeats the options that
+ * differ).  0 when none.
+ */
+static int config_diff(const cJSON *was, const cJSON *now, struct buf *at, const char *skip,
+		       struct buf *out)
+{
+	size_t len = at->len;
+
+	if (cJSON_IsObject(was) && cJSON_IsObject(now)) {
+		const cJSON *k;
+		for (int pass = 0; pass < 2; pass++) {
+			const cJSON *keys = pass ? was : now;
+			cJSON_ArrayForEach(k, keys) {
+				const cJSON *other = cJSON_GetObjectItemCaseSensitive(pass ? now : was,
+										      k->string);
+				if ((!len && stamped_key(k->string)) || (skip && !strcmp(k->string, skip)))
+					continue;
+				if (pass && other)
+					continue; /* compared in the first pass */
+				buf_addf(at, "%s%s", len ? "." : "", k->string);
+				if (config_diff(pass ? k : other, pass ? other : k, at, skip, out))
+					return 1;
+				buf_setlen(at, len);
+			}
+		}
+		return 0;
+	}
+	if (cJSON_IsArray(was) && cJSON_IsArray(now) &&
+	    cJSON_GetArraySize(was) == cJSON_GetArraySize(now)) {
+		for (int i = 0; i < cJSON_GetArraySize(was); i++) {
+			buf_addf(at, "[%d]", i);
+			if (config_diff(cJSON_GetArrayItem(was, i), cJSON_GetArrayItem(now, i), at, skip,
+					out))
+				return 1;
+			buf_setlen(at, len);
+		}
+		return 0;
+	}
+	if (was && now && cJSON_Compare(was, now, 1))
+		return 0;
+	buf_addf(out, "%s was ", at->len ? at->ptr : "the configuration");
+	add_value(out, was);
+	buf_adds(out, ", now ");
+	add_value(out, now);
+	return 1;
+}
+
 int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		       char **argv, char *err)
 {
@@ -212,11 +286,20 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "config_hash"));
 		if (!prev || !h)
 			r = err_set(err, VSR_EDATA, "%s: not a vsrbench run.json", path.ptr);
-		else if (strcmp(h, hex))
+		else if (strcmp(h, hex)) {
+			struct buf at = BUF_INIT, what = BUF_INIT;
+			if (!config_diff(prev, cfg, &at, "fingerprint", &what)) {
+				buf_reset(&at);
+				if (!config_diff(prev, cfg, &at, NULL, &what))
+					buf_adds(&what, "model, suites, templates, options or limit differ");
+			}
 			r = err_set(err, VSR_EUSAGE,
-				    "%s holds a run with a different configuration (model, suites, templates, "
-				    "options or limit differ); resume it with its own options or use another -o",
-				    dir);
+				    "%s holds a run with a different configuration: %s; resume it with its "
+				    "own options or use another -o",
+				    dir, what.ptr);
+			buf_release(&at);
+			buf_release(&what);
+		}
 		else if (shard_differs(prev, shard_index, shard_count))
 			r = err_set(err, VSR_EUSAGE, "%s holds another shard; resume it with its own --shard",
 				    dir);

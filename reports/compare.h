@@ -136,6 +136,7 @@ struct cmp_flip {
 struct comparison {
 	char *base_dir, *cand_dir;
 	char *base_model, *cand_model; /* run.json model.spec, or NULL */
+	char *base_label, *cand_label; /* model_label() of each, for headings */
 	struct cmp_suite *suites;      /* sorted by name */
 	size_t n_suites;
 	struct cmp_stat all; /* every suite together */
@@ -158,6 +159,13 @@ struct comparison {
 int comparison_load(struct comparison *c, const char *base_dir, const char *cand_dir,
 		    size_t reps, uint64_t seed, char *err);
 void comparison_release(struct comparison *c);
+/*
+ * VSR_EUSAGE, naming the first suite and both digests, when a suite of both
+ * runs has different content (run.json's digests differ): tasks are paired
+ * by item id, which then may name different items.  0 otherwise, also when
+ * a run.json cannot be read (comparison_load reports that).
+ */
+int comparison_check_content(const char *base_dir, const char *cand_dir, char *err);
 /* The change of accuracy on the pairs, candidate - base, as a share. */
 double cmp_stat_change(const struct cmp_stat *s);
 

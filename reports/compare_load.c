@@ -12,6 +12,7 @@
 #include "../harness/rundir.h"
 #include "../base/util.h"
 #include "compare_int.h"
+#include "model_label.h"
 
 static char *model_spec(const cJSON *run)
 {
@@ -21,15 +22,15 @@ static char *model_spec(const cJSON *run)
 	return s ? xstrdup(s) : NULL;
 }
 
-/*
- * Items are matched by id: when a suite's content digest differs between the
- * runs (another seed, options or dataset version), one id may name two
- * different items.  That is worth a warning, not a refusal: a count or limit
- * change also changes the digest and leaves the common items alike.
- */
-static void check_digests(struct comparison *c, const cJSON *base, const cJSON *cand)
+/* The suites of both runs whose content digests differ, at most max of them. */
+struct digest_diff {
+	const char *name, *base, *cand;
+};
+
+static size_t digest_diffs(const cJSON *base, const cJSON *cand, struct digest_diff *d, size_t max)
 {
 	const cJSON *bs, *cs;
+	size_t n = 0;
 
 	cJSON_ArrayForEach(bs, cJSON_GetObjectItemCaseSensitive(base, "suites")) {
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(bs, "name"));
@@ -39,15 +40,55 @@ static void check_digests(struct comparison *c, const cJSON *base, const cJSON *
 			const char *cd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cs, "digest"));
 			if (!name || !n2 || strcmp(name, n2) || !bd || !cd || !strcmp(bd, cd))
 				continue;
-			if (c->warnings.len)
-				buf_addch(&c->warnings, '\n');
-			buf_addf(&c->warnings,
-				 "suite %s has different content in the two runs (digest %.16s vs %.16s: "
-				 "another seed, options or data version); tasks are matched by item id, "
-				 "which may name different items",
-				 name, bd, cd);
+			if (n < max) {
+				d[n].name = name;
+				d[n].base = bd;
+				d[n].cand = cd;
+				n++;
+			}
 		}
 	}
+	return n;
+}
+
+/*
+ * Items are matched by id: when a suite's content digest differs between the
+ * runs (another seed, options or dataset version), one id may name two
+ * different items.  `compare` refuses that (comparison_check_content)
+ * unless told --allow-different-content; then, and in `run --baseline`,
+ * it is a warning.
+ */
+static void check_digests(struct comparison *c, const cJSON *base, const cJSON *cand)
+{
+	struct digest_diff d[64];
+	size_t n = digest_diffs(base, cand, d, sizeof(d) / sizeof(d[0]));
+
+	for (size_t i = 0; i < n; i++) {
+		if (c->warnings.len)
+			buf_addch(&c->warnings, '\n');
+		buf_addf(&c->warnings,
+			 "suite %s has different content in the two runs (digest %.16s vs %.16s: "
+			 "another seed, options or data version); tasks are matched by item id, "
+			 "which may name different items",
+			 d[i].name, d[i].base, d[i].cand);
+	}
+}
+
+int comparison_check_content(const char *base_dir, const char *cand_dir, char *err)
+{
+	cJSON *rb = rundir_load_run(base_dir), *rc = rundir_load_run(cand_dir);
+	struct digest_diff d[1];
+	int r = 0;
+
+	if (digest_diffs(rb, rc, d, 1))
+		r = err_set(err, VSR_EUSAGE,
+			    "suite %s has different content in %s and %s (digest %.16s vs %.16s: another "
+			    "seed, options or data version), so an item id may name different items; "
+			    "compare runs of the same data, or pass --allow-different-content",
+			    d[0].name, base_dir, cand_dir, d[0].base, d[0].cand);
+	cJSON_Delete(rb);
+	cJSON_Delete(rc);
+	return r;
 }
 
 struct scan_ctx {
@@ -89,12 +130,22 @@ static int scan_runs(struct pair_table *t, const char *base_dir, const char *can
 	return scan_run(t, cand_dir, SIDE_CAND, err);
 }
 
+static char *label_of(const cJSON *run)
+{
+	struct buf b = BUF_INIT;
+
+	model_label(run, &b);
+	return buf_detach(&b, NULL);
+}
+
 static void read_run_json(struct comparison *c)
 {
 	cJSON *rb = rundir_load_run(c->base_dir), *rc = rundir_load_run(c->cand_dir);
 
 	c->base_model = model_spec(rb);
 	c->cand_model = model_spec(rc);
+	c->base_label = label_of(rb);
+	c->cand_label = label_of(rc);
 	check_digests(c, rb, rc);
 	cJSON_Delete(rb);
 	cJSON_Delete(rc);

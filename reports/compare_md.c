@@ -145,6 +145,26 @@ static void md_flips(struct buf *out, const struct comparison *c)
 			 c->flip_items - shown, COMPARE_FLIPS_MAX);
 }
 
+/*
+ * A gate line as Markdown: escaped, but its comparisons (" < ") kept as they
+ * read, in the terminal too: a '<' before a space starts no HTML tag.
+ */
+static void md_line(struct buf *out, const char *s)
+{
+	struct buf seg = BUF_INIT;
+	const char *p;
+
+	while ((p = strstr(s, " < "))) {
+		buf_reset(&seg);
+		buf_add(&seg, s, (size_t)(p - s));
+		buf_add_md(out, seg.ptr, 0);
+		buf_adds(out, " < ");
+		s = p + 3;
+	}
+	buf_add_md(out, s, 0);
+	buf_release(&seg);
+}
+
 static void md_gate(struct buf *out, const struct gate_result *gr)
 {
 	if (!gr || !gr->n)
@@ -156,7 +176,7 @@ static void md_gate(struct buf *out, const struct gate_result *gr)
 		buf_addf(out, "**Gate: passed** (%zu check%s)\n\n", gr->n, gr->n == 1 ? "" : "s");
 	for (size_t i = 0; i < gr->n; i++) {
 		buf_adds(out, gr->c[i].failed ? "- ❌ " : "- ✅ ");
-		buf_add_md(out, gr->c[i].line, 1000);
+		md_line(out, gr->c[i].line);
 		buf_addch(out, '\n');
 	}
 	buf_addch(out, '\n');
@@ -167,11 +187,11 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 	buf_adds(out, "## vsrbench compare\n\n");
 	md_gate(out, gr);
 	buf_adds(out, "Base `");
-	buf_add_md(out, c->base_model ? c->base_model : "?", 80);
+	buf_add_md(out, c->base_label ? c->base_label : "?", 120);
 	buf_adds(out, "` (");
 	buf_add_md(out, c->base_dir, 80);
 	buf_adds(out, ") → candidate `");
-	buf_add_md(out, c->cand_model ? c->cand_model : "?", 80);
+	buf_add_md(out, c->cand_label ? c->cand_label : "?", 120);
 	buf_adds(out, "` (");
 	buf_add_md(out, c->cand_dir, 80);
 	buf_addf(out, "): %zu paired tasks", c->all.pairs);

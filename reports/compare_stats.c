@@ -224,6 +224,8 @@ void comparison_release(struct comparison *c)
 	free(c->cand_dir);
 	free(c->base_model);
 	free(c->cand_model);
+	free(c->base_label);
+	free(c->cand_label);
 	buf_release(&c->warnings);
 	memset(c, 0, sizeof(*c));
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../metrics/stats.h"
+#include "../suites/suite.h"
 #include "compare.h"
 #include "report.h"
 #include "../base/util.h"
@@ -71,8 +72,10 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 			 suite, base_only, failed_pairs);
 	} else {
 		failed = drop > g->max_drop && s->p < alpha;
+		/* never "-0.0 points": below 0.05 it is no change at all */
+		double mag = fabs(drop) < 0.05 ? 0.0 : fabs(drop);
 		buf_addf(&line, "%s: accuracy %s %.1f points (%.1f%% -> %.1f%% on %zu paired tasks",
-			 suite, drop > 0 ? "dropped" : "changed by", drop > 0 ? drop : -drop, base,
+			 suite, mag == 0 ? "changed by" : drop > 0 ? "dropped" : "rose", mag, base,
 			 cand, s->pairs);
 		if (s->has_ci)
 			buf_addf(&line, ", change [%+.1f, %+.1f]", 100 * s->ci_low, 100 * s->ci_high);
@@ -91,12 +94,15 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 	struct gate_check *ck = check_add(res, suite, "min-accuracy");
 	struct buf name = BUF_INIT, line = BUF_INIT;
 	const struct acc *a = NULL;
+	/* The floor may name a suite by an alias ("vsr-unified"); the run, by its name. */
+	const struct suite_preset *p = f->suite[0] ? suite_lookup(f->suite) : NULL;
+	const char *want = p ? p->name : f->suite;
 	int failed;
 
 	if (!f->suite[0])
 		a = &m->all;
 	for (size_t i = 0; !a && i < m->n_suites; i++)
-		if (!strcmp(m->suites[i].name, f->suite))
+		if (!strcmp(m->suites[i].name, want))
 			a = &m->suites[i].all;
 	buf_addf(&name, "accuracy >= %.1f%%", 100 * f->min);
 	if (!a || !a->tasks) {

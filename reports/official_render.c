@@ -124,11 +124,13 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 			 s->score_ext, s->disagree);
 	}
 	if (u->n_perception)
-		buf_addf(out, "| **perception** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
-			 u->n_perception, u->perception, u->perception_ext);
+		buf_addf(out, "| **perception** (%zu subtask%s) | | | | **%.2f** | | | %.2f | |\n",
+			 u->n_perception, u->n_perception == 1 ? "" : "s", u->perception,
+			 u->perception_ext);
 	if (u->n_cognition)
-		buf_addf(out, "| **cognition** (%zu subtasks) | | | | **%.2f** | | | %.2f | |\n",
-			 u->n_cognition, u->cognition, u->cognition_ext);
+		buf_addf(out, "| **cognition** (%zu subtask%s) | | | | **%.2f** | | | %.2f | |\n",
+			 u->n_cognition, u->n_cognition == 1 ? "" : "s", u->cognition,
+			 u->cognition_ext);
 	if (!u->rule_applies)
 		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
 			      "the figures use vsrbench's extractor.\n");
@@ -352,10 +354,10 @@ void official_run_summary(FILE *fp, const struct official *o)
 		if (tot[i].suites < 2)
 			continue;
 		snprintf(line, sizeof(line),
-			 "  official MME across suites [%.16s]: perception %.2f (%zu subtasks), "
+			 "  official MME across suites [%.16s]: perception %.2f (%zu subtask%s), "
 			 "cognition %.2f (%zu)",
-			 tot[i].tmpl, tot[i].perception, tot[i].n_perception, tot[i].cognition,
-			 tot[i].n_cognition);
+			 tot[i].tmpl, tot[i].perception, tot[i].n_perception,
+			 tot[i].n_perception == 1 ? "" : "s", tot[i].cognition, tot[i].n_cognition);
 		line100(fp, line);
 	}
 }

@@ -31,8 +31,13 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	}
 	run = rundir_load_run(dir);
 	r = reports_write(dir, formats, &m, run, err);
-	if (!r && summary)
+	if (!r && summary) {
+		struct buf label = BUF_INIT;
+		model_label(run, &label);
+		printf("  model: %s\n", label.ptr);
+		buf_release(&label);
 		report_summary(stdout, &m);
+	}
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);
 	cJSON_Delete(run);

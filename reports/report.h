@@ -14,6 +14,7 @@
 
 #include "../base/buf.h"
 #include "../metrics/metrics.h"
+#include "model_label.h"
 
 #define REPORT_SCHEMA "vsrbench.report/1"
 

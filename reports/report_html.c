@@ -395,7 +395,8 @@ static double chance_of(const struct suite_metrics *sm)
 int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
-	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
+	struct buf label = BUF_INIT; /* model_label(): the served model's name, the command ... */
+	const char *spec = model ? (model_label(run, &label), label.ptr) : NULL;
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -409,6 +410,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", css);
 	buf_adds(out, "<header><h1>vsrbench report</h1><p class=\"meta\">model <code>");
 	esc(out, spec ? spec : "?");
+	buf_release(&label);
 	buf_adds(out, "</code> · templates <code>");
 	esc(out, tpl ? tpl : "?");
 	buf_addf(out, "</code> · vsrbench %s · %zu journal lines</p></header>\n", VSR_VERSION,

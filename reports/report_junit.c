@@ -127,16 +127,18 @@ static void gate_cases(struct buf *out, const char *suite, const struct gate_res
 static void properties(struct buf *out, const cJSON *run)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
-	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 
 	buf_adds(out, "    <properties>\n");
 	buf_addf(out, "      <property name=\"harness\" value=\"vsrbench %s\"/>\n", VSR_VERSION);
-	if (spec) {
+	if (model) {
+		struct buf label = BUF_INIT;
+		model_label(run, &label);
 		buf_adds(out, "      <property name=\"model\" value=\"");
-		xml_text(out, spec);
+		xml_text(out, label.ptr);
 		buf_adds(out, "\"/>\n");
+		buf_release(&label);
 	}
 	if (tpl) {
 		buf_adds(out, "      <property name=\"templates\" value=\"");

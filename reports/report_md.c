@@ -120,15 +120,17 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
-	const char *spec = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(model, "spec"));
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 
 	buf_adds(out, "# vsrbench report\n\n");
-	if (spec) {
+	if (model) {
+		struct buf label = BUF_INIT;
+		model_label(run, &label);
 		buf_adds(out, "- model: `");
-		md_cell(out, spec);
+		md_cell(out, label.ptr);
 		buf_adds(out, "`\n");
+		buf_release(&label);
 	}
 	if (tpl) {
 		buf_adds(out, "- templates: `");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/suggest.h"
 #include "../base/util.h"
 #include "suite.h"
 #include "mmbench.h"
@@ -141,23 +142,38 @@ void suite_list(int verbose, const char *data_dir)
 	}
 }
 
+const char *suite_suggest(const char *name)
+{
+	const char *names[N_PRESETS * (1 + SUITE_MAX_ALIASES)];
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_PRESETS; i++) {
+		names[n++] = presets[i].name;
+		for (size_t a = 0; a < SUITE_MAX_ALIASES && presets[i].aliases[a]; a++)
+			names[n++] = presets[i].aliases[a];
+	}
+	return suggest_nearest(name, names, n);
+}
+
+int suite_unknown_error(const char *name, char *err)
+{
+	const char *near = suite_suggest(name);
+
+	if (near)
+		return err_set(err, VSR_EUSAGE,
+			       "unknown suite '%s'; did you mean '%s'? (see 'vsrbench list suites')",
+			       name, near);
+	return err_set(err, VSR_EUSAGE, "unknown suite '%s' (see 'vsrbench list suites')", name);
+}
+
 int suite_open(struct suite *s, const char *name, const struct suite_config *cfg, char *err)
 {
 	const struct suite_preset *p = suite_lookup(name);
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if (!p) {
-		struct buf known = BUF_INIT;
-		for (size_t i = 0; i < N_PRESETS; i++) {
-			buf_addf(&known, "%s%s", i ? ", " : "", presets[i].name);
-			for (size_t a = 0; a < SUITE_MAX_ALIASES && presets[i].aliases[a]; a++)
-				buf_addf(&known, ", %s", presets[i].aliases[a]);
-		}
-		r = err_set(err, VSR_EUSAGE, "unknown suite '%s' (known: %s)", name, known.ptr);
-		buf_release(&known);
-		return r;
-	}
+	if (!p)
+		return suite_unknown_error(name, err);
 	r = p->ops->open(p, cfg, &s->priv, err);
 	if (r)
 		return r;

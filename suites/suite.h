@@ -115,6 +115,13 @@ struct suite {
  * whether a name is a suite, or what it is, asks here.
  */
 const struct suite_preset *suite_lookup(const char *name);
+/* The name or alias nearest to a mistyped `name` ("synt" gives "synth"), or NULL. */
+const char *suite_suggest(const char *name);
+/*
+ * The error for a name suite_lookup does not know: "unknown suite 'synt';
+ * did you mean 'synth'? (see 'vsrbench list suites')".  Returns VSR_EUSAGE.
+ */
+int suite_unknown_error(const char *name, char *err);
 /* The presets in registry order (the order `list suites` prints); sets *n. */
 const struct suite_preset *suite_presets(size_t *n);
 /* The value of the fixed parameter `key` of a preset, or NULL when it has none. */
@@ -125,8 +132,8 @@ const struct suite_ops *suite_find(const char *name);
 void suite_list(int verbose, const char *data_dir);
 
 /*
- * Opens the suite a name (or alias) stands for.  VSR_EUSAGE naming every
- * known name when there is none; otherwise what the loader's open() returns.
+ * Opens the suite a name (or alias) stands for.  VSR_EUSAGE
+ * (suite_unknown_error) when there is none; otherwise what the loader's open() returns.
  */
 int suite_open(struct suite *s, const char *name, const struct suite_config *cfg, char *err);
 void suite_close(struct suite *s);

@@ -149,8 +149,15 @@ expect_exit 2 "$VSRBENCH" run -q -n 1 -o x --max-drop 2
 expect_err "--max-drop needs --baseline"
 expect_exit 3 "$VSRBENCH" run -q -n 1 -o x --baseline nosuchdir --max-drop 2
 expect_one_line_err
-# Another seed: same ids, different items: compared, with a warning.
+# Another seed: same ids, different items: refused (exit 2, naming the suite and
+# both digests from run.json), compared with a warning when allowed.
 expect_exit 0 "$VSRBENCH" run -q -n $N --seed 2 -o seed2
-expect_exit 0 "$VSRBENCH" compare -q base seed2
+bd=$(jq -r '.suites[0].digest' base/run.json)
+cd_=$(jq -r '.suites[0].digest' seed2/run.json)
+[ "$bd" != "$cd_" ] || fail "another seed, the same digest"
+expect_exit 2 "$VSRBENCH" compare base seed2 --max-drop 2
+expect_one_line_err
+expect_err "suite synth has different content in base and seed2 (digest $bd vs $cd_: another seed, options or data version), so an item id may name different items; compare runs of the same data, or pass --allow-different-content"
+expect_exit 0 "$VSRBENCH" compare -q base seed2 --allow-different-content
 expect_err "suite synth has different content in the two runs"
 echo ok

@@ -9,7 +9,7 @@ V=$VSRBENCH
 expect_exit 2 "$V" frobnicate
 expect_err "unknown command 'frobnicate'"
 expect_exit 2 "$V" run -s nope -o x
-expect_err "unknown suite 'nope' (known: synth"
+expect_err "unknown suite 'nope' (see 'vsrbench list suites')"
 expect_one_line_err
 [ -e x ] && fail "a failed run left a directory behind"
 expect_exit 2 "$V" run -t yn01,zz99 -o x
@@ -46,8 +46,8 @@ expect_exit 2 "$V" list things
 expect_err "cannot list 'things' (expected suites, templates, models or relations)"
 expect_one_line_err
 expect_exit 2 "$V" list
-expect_err "usage: vsrbench list suites|templates|models|relations [--verbose]"
-expect_one_line_err
+expect_err "usage: vsrbench list TOPIC [--verbose]"
+expect_err "  relations  the VSR relations and their meta-categories"
 
 # A template file with an unknown placeholder: file and line.
 printf 'ok1\tyesno\t[caption] Yes or no?\n# a comment\nbad1\tyesno\tIs the [subjekt] there?\n' >tpl.tsv

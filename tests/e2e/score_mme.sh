@@ -59,7 +59,7 @@ rm lavin/report.json
 expect_exit 0 "$V" report lavin
 jq -e '(.official.mme.q01.perception.score * 100 | round) == 96361' lavin/report.json >/dev/null ||
 	fail "report from the journal"
-grep -qF "| **perception** (1 subtasks) | | | | **63.33** |" lavin/report.md || fail "report.md table"
+grep -qF "| **perception** (1 subtask) | | | | **63.33** |" lavin/report.md || fail "report.md table"
 
 # -s groups the lists: the perception ones under one suite.
 expect_exit 0 "$V" score -q -s mme-perception -o percept "$L"
@@ -115,5 +115,6 @@ expect_exit 0 "$V" run -q -s mme-position --data "$D" --images imgs -m builtin:y
 [ "$(wc -l <run3/samples.jsonl)" = 58 ] || fail "skipping leaves 58 questions"
 # A template that needs what MME items lack.
 expect_exit 2 "$V" run -s mme-position --data "$D" --images imgs -m builtin:yes -t yn07 --skip-missing-images -o run4
-expect_err "none of the templates applies"
+expect_err "suite 'mme-position' gets no task from -t 'yn07': template yn07 needs [subject], which its items lack"
+[ -e run4 ] && fail "a refused run left its directory"
 echo ok
