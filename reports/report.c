@@ -232,7 +232,7 @@ void report_summary(FILE *fp, const struct metrics *m)
 		summary_groups(fp, "by relation", &sm->by_relation, 16);
 		summary_groups(fp, "by template", &sm->by_template, 12);
 		summary_groups(fp, "by answer format", &sm->by_format, 6);
-		summary_groups(fp, "by variant", &sm->by_variant, 12);
+		summary_groups(fp, "by variant (beside the headline, not in it)", &sm->by_variant, 12);
 		if (sens_any(&sm->sens)) {
 			struct buf d = BUF_INIT;
 			sens_diagnosis(&d, &sm->sens, "  ");

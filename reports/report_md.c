@@ -117,6 +117,18 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 	}
 }
 
+/* The headline rule, said once where perturbation variants exist. */
+static void headline_note_md(const struct metrics *m, struct buf *out)
+{
+	for (size_t i = 0; i < m->n_suites; i++)
+		if (m->suites[i].by_variant.n > 1) {
+			buf_adds(out, "\nEvery figure but the \"By variant\" tables and the diagnosis is "
+				      "the base variant (original image, the run's templates): "
+				      "perturbation variants are reported beside it, never folded in.\n");
+			return;
+		}
+}
+
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
@@ -138,7 +150,9 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
 	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "
 		      "intervals are Wilson 95%. Errors (failed requests) are not answers and "
-		      "are not in any denominator.\n\n## Overall\n\n");
+		      "are not in any denominator.\n");
+	headline_note_md(m, out);
+	buf_adds(out, "\n## Overall\n\n");
 	header(out, "suite");
 	for (size_t i = 0; i < m->n_suites; i++)
 		row(out, m->suites[i].name, &m->suites[i].all);
