@@ -59,6 +59,8 @@ int groups_spread(const struct groups *gs, struct spread *sp);
 int sens_any(const struct sens_result *sr);
 /* The plain-words diagnosis (one line per finding) for md and the summary. */
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent);
+/* The suite's verdict, one sentence (docs/diagnosis.md); 0 when there is nothing to judge. */
+int sens_verdict(struct buf *out, const struct sens_result *sr);
 
 /* Prints root (indented, newline-terminated) into out and deletes it. */
 int report_json_out(cJSON *root, struct buf *out);

@@ -107,6 +107,12 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		if (sens_any(&sm->sens))
 			cJSON_AddItemToObject(o, "sensitivity", sensitivity_json(m, &sm->sens));
 		{
+			struct buf v = BUF_INIT;
+			if (sens_verdict(&v, &sm->sens))
+				cJSON_AddStringToObject(o, "verdict", v.ptr);
+			buf_release(&v);
+		}
+		{
 			cJSON *off = official_suite_json(m->official, sm->name);
 			if (off)
 				cJSON_AddItemToObject(o, "official", off);

@@ -117,6 +117,27 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 	}
 }
 
+/* The diagnosis' verdicts, first in the report. */
+static void verdicts_md(const struct metrics *m, struct buf *out)
+{
+	struct buf v = BUF_INIT;
+	int any = 0;
+
+	for (size_t i = 0; i < m->n_suites; i++) {
+		buf_reset(&v);
+		if (!sens_verdict(&v, &m->suites[i].sens))
+			continue;
+		if (!any++)
+			buf_adds(out, "\n## Verdict\n\n");
+		buf_adds(out, "- `");
+		md_cell(out, m->suites[i].name);
+		buf_adds(out, "`: ");
+		md_cell(out, v.ptr);
+		buf_addch(out, '\n');
+	}
+	buf_release(&v);
+}
+
 /* The headline rule, said once where perturbation variants exist. */
 static void headline_note_md(const struct metrics *m, struct buf *out)
 {
@@ -151,6 +172,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "
 		      "intervals are Wilson 95%. Errors (failed requests) are not answers and "
 		      "are not in any denominator.\n");
+	verdicts_md(m, out);
 	headline_note_md(m, out);
 	buf_adds(out, "\n## Overall\n\n");
 	header(out, "suite");
