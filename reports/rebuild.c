@@ -31,7 +31,7 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	run = rundir_load_run(dir);
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary)
-		report_summary(stdout, &m);
+		report_summary_run(stdout, &m, run);
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);
 	cJSON_Delete(run);

@@ -326,7 +326,69 @@ static void print_wrapped(FILE *fp, const char *s, size_t width)
 	fputc('\n', fp);
 }
 
+/*
+ * No silent no-op: a perturbation the run asked for (run.json
+ * "perturbations") that left some of a suite's base tasks without their
+ * variant -- converse on a relation without one, hflip on a question that
+ * speaks of left or right, circular on a yes/no question -- says so, by
+ * perturbation and count.  Fills *n with the count; returns the name.
+ */
+static const struct {
+	const char *perturbation, *variant;
+} perturbation_variants[] = {
+	{ "converse", "converse" }, { "hflip", "hflip" }, { "blind", "blind" },
+	{ "circular", "rot1" },     { "repeat", "repeat" },
+};
+
+static size_t variant_count(const struct groups *gs, const char *name)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (!strcmp(gs->g[i].name, name))
+			return gs->g[i].a.tasks + gs->g[i].a.errors;
+	return 0;
+}
+
+int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
+		       const char **perturbation, size_t *missing, size_t *base)
+{
+	const char *asked = cJSON_GetStringValue(
+		run ? cJSON_GetObjectItemCaseSensitive(run, "perturbations") : NULL);
+	size_t nb, nv;
+
+	if (k >= sizeof(perturbation_variants) / sizeof(perturbation_variants[0]))
+		return -1;
+	*perturbation = perturbation_variants[k].perturbation;
+	*missing = *base = 0;
+	if (!asked || !reports_wanted(asked, perturbation_variants[k].perturbation))
+		return 0;
+	nb = variant_count(&sm->by_variant, "base");
+	nv = variant_count(&sm->by_variant, perturbation_variants[k].variant);
+	if (nv >= nb)
+		return 0;
+	*missing = nb - nv;
+	*base = nb;
+	return 1;
+}
+
+void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
+			     const char *indent)
+{
+	const char *p;
+	size_t missing, base;
+
+	for (size_t k = 0; report_not_applied(sm, run, k, &p, &missing, &base) >= 0; k++)
+		if (missing)
+			buf_addf(out, "%snot applied: -p %s skipped %zu of %zu base tasks (it does not "
+				      "apply to them)\n",
+				 indent, p, missing, base);
+}
+
 void report_summary(FILE *fp, const struct metrics *m)
+{
+	report_summary_run(fp, m, NULL);
+}
+
+void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 {
 	/* The verdicts first: what the diagnosis found, one sentence a suite. */
 	for (size_t i = 0; i < m->n_suites; i++) {
@@ -341,6 +403,12 @@ void report_summary(FILE *fp, const struct metrics *m)
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		summary_row(fp, sm->name, &sm->all);
+		{
+			struct buf na = BUF_INIT;
+			report_not_applied_text(&na, sm, run, "  ");
+			fputs(na.ptr, fp);
+			buf_release(&na);
+		}
 		official_summary(fp, m->official, sm->name);
 		summary_groups(fp, "by category", &sm->by_category, 12);
 		summary_groups(fp, "by relation", &sm->by_relation, 16);

@@ -107,6 +107,17 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		if (sens_any(&sm->sens))
 			cJSON_AddItemToObject(o, "sensitivity", sensitivity_json(m, &sm->sens));
 		{
+			const char *p;
+			size_t missing, base;
+			cJSON *na = NULL;
+			for (size_t k = 0; report_not_applied(sm, run, k, &p, &missing, &base) >= 0; k++)
+				if (missing) {
+					if (!na)
+						na = cJSON_AddObjectToObject(o, "not_applied");
+					cJSON_AddNumberToObject(na, p, (double)missing);
+				}
+		}
+		{
 			struct buf v = BUF_INIT;
 			if (sens_verdict(&v, &sm->sens))
 				cJSON_AddStringToObject(o, "verdict", v.ptr);

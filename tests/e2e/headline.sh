@@ -33,3 +33,17 @@ grep -E '^\| synth \| '"$nbase"' \| 0 \| 100\.0% \| 100\.0%' geo/report.md >/dev
 grep -q 'never folded in' geo/report.md || fail "report.md states the rule"
 expect_exit 0 "$V" report geo --format html -q
 grep -q '<div class="name">synth</div><div class="big">100.0%</div>' geo/report.html || fail "HTML card"
+
+# No silent no-op: a perturbation that does not apply (circular on yes/no
+# questions) is named with its count in the summary, report.md and report.json.
+expect_exit 0 "$V" run -S count=10 -p instr,circular -o noop
+nb=$(jq -s '[.[] | select(.variant == "base")] | length' noop/samples.jsonl)
+nr=$(jq -s '[.[] | select(.variant | test("rot"))] | length' noop/samples.jsonl)
+[ "$nr" = 0 ] || fail "circular applied to yes/no questions"
+msg="not applied: -p circular skipped $nb of $nb base tasks (it does not apply to them)"
+expect_out "  $msg"
+grep -qxF "$msg" noop/report.md || fail "report.md lacks: $msg"
+jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/report.json >/dev/null ||
+	fail "report.json not_applied: $(jq -c .suites.synth.not_applied noop/report.json)"
+# Applied everywhere: nothing said.
+jq -e '.suites.synth | has("not_applied") | not' geo/report.json >/dev/null || fail "geo not_applied"
