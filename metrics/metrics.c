@@ -139,6 +139,14 @@ static void add_error(struct acc *a, const void *arg)
 	a->errors++;
 }
 
+static void add_outcome(struct acc *a, const void *arg)
+{
+	const struct sample *s = arg;
+
+	a->cut_short += s->outcome == SAMPLE_CUT_SHORT;
+	a->refused += s->outcome == SAMPLE_REFUSED;
+}
+
 static int on_sample(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
@@ -165,6 +173,13 @@ static int on_sample(const struct sample *s, void *p)
 		c->m->duplicates++;
 		return 0;
 	}
+	if (s->outcome != SAMPLE_ANSWER) {
+		if (metrics_is_base(s->variant))
+			add_outcome(&c->m->all, s);
+		each_group(suite_get(c->m, s->suite), s->category, s->relation, s->tmpl, s->format,
+			   s->variant, add_outcome, s);
+		return 0;
+	}
 	if (c->worst)
 		worst_count(c->worst, s);
 	if (metrics_is_base(s->variant))
@@ -188,7 +203,8 @@ static int on_sample_sens(const struct sample *s, void *p)
 
 	if (c->worst2)
 		worst_detail(c->worst, s);
-	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key))
+	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key) ||
+	    s->outcome != SAMPLE_ANSWER)
 		return 0;
 	sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
 	return 0;

@@ -25,6 +25,9 @@ struct acc {
 	size_t pos, pos_correct; /* items whose label is yes */
 	size_t neg, neg_correct; /* items whose label is no */
 	double ms;       /* summed model latency */
+	/* Replies that are not answers (journal "outcome"), like errors not in tasks: */
+	size_t cut_short; /* cut by the token limit with no answer in the text */
+	size_t refused;   /* refusals and safety blocks */
 };
 
 struct group {

@@ -383,6 +383,23 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 				 indent, p, missing, base);
 }
 
+/* Replies that are not answers, over every variant of the suite: one line each kind. */
+void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent)
+{
+	size_t cut = 0, ref = 0;
+
+	for (size_t i = 0; i < sm->by_variant.n; i++) {
+		cut += sm->by_variant.g[i].a.cut_short;
+		ref += sm->by_variant.g[i].a.refused;
+	}
+	if (cut)
+		buf_addf(out, "%scut short: %zu replies hit the token limit before an answer (not "
+			      "counted; raise --max-tokens and run again)\n", indent, cut);
+	if (ref)
+		buf_addf(out, "%srefused: %zu replies were refusals or safety blocks (not counted)\n",
+			 indent, ref);
+}
+
 void report_summary(FILE *fp, const struct metrics *m)
 {
 	report_summary_run(fp, m, NULL);
@@ -406,6 +423,7 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 		{
 			struct buf na = BUF_INIT;
 			report_not_applied_text(&na, sm, run, "  ");
+			report_not_answers_text(&na, sm, "  ");
 			fputs(na.ptr, fp);
 			buf_release(&na);
 		}

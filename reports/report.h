@@ -67,6 +67,8 @@ int sens_verdict(struct buf *out, const struct sens_result *sr);
  * left without their variant; -1 past the last, 0 nothing missing, 1 some. */
 int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
 		       const char **perturbation, size_t *missing, size_t *base);
+/* Cut-short and refused replies of a suite (every variant), one line each. */
+void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent);
 /* One line per perturbation that was not applied everywhere. */
 void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
 			     const char *indent);

@@ -31,6 +31,8 @@ static cJSON *acc_json(const struct acc *a)
 
 	cJSON_AddNumberToObject(o, "tasks", (double)a->tasks);
 	cJSON_AddNumberToObject(o, "errors", (double)a->errors);
+	cJSON_AddNumberToObject(o, "cut_short", (double)a->cut_short);
+	cJSON_AddNumberToObject(o, "refused", (double)a->refused);
 	cJSON_AddItemToObject(o, "answered", proportion(a->answered, a->tasks));
 	/* acc_t: correct over all tasks; acc_a: correct over answered tasks. */
 	cJSON_AddItemToObject(o, "accuracy", proportion(a->correct, a->tasks));

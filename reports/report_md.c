@@ -187,6 +187,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		buf_adds(out, "`\n");
 		data_notes(out, run, sm->name);
 		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */
+		report_not_answers_text(out, sm, "\n");
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
