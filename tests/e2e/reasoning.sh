@@ -59,3 +59,11 @@ jq -s -e 'map(select(.response | startswith("<think>hmm")) | .answer == "invalid
 	fail "--think-tags [R],[/R]"
 expect_exit 2 "$V" run "${M[@]}" --think-tags '<think>' -o bad
 expect_err "--think-tags '<think>': expected OPEN,CLOSE or none"
+
+# compare warns, naming both versions, when the extractors differ.
+cp -r r old
+jq '.extractor_version = 1' r/run.json >old/run.json
+expect_exit 0 "$V" compare old r
+expect_err "different extractors (base: version 1, candidate: version 2)"
+expect_exit 0 "$V" compare -q r k
+! grep -q "different extractors" "$T/err" || fail "same extractor warned"
