@@ -8,6 +8,8 @@
  *   -> {"id":"…","prompt":"…","image":"<base64>","image_mime":"image/png",
  *       "choices":["yes","no"],"max_tokens":32,"temperature":0,"seed":1}
  *   <- {"id":"…","text":"Yes"}   or   {"id":"…","error":"why","retry":true}
+ *      a text reply may add "finish_reason":"length" (cut by max_tokens) or
+ *      "refusal":true (a refusal or safety block): counted apart, not answers
  *
  * Requests are pipelined (up to -j per child, answered in any order, matched
  * by id), so a child may batch what it has read.  The command is split into
@@ -583,8 +585,13 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	t->rj->res[t->k].ms += (now - t->t0) * 1000.0;
 	if (rep.text && !rep.error) {
 		struct task_result *res = &t->rj->res[t->k];
+		const char *fin = cJSON_GetStringValue(
+			cJSON_GetObjectItemCaseSensitive(rep.root, "finish_reason"));
 		res->ok = 1;
 		res->text = xstrdup(rep.text);
+		/* "finish_reason":"length": cut by max_tokens; "refusal":true: a refusal. */
+		res->cut_short = fin && !strcmp(fin, "length");
+		res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep.root, "refusal"));
 		res->meta_json = rep.meta_json;
 		rep.meta_json = NULL;
 		etask_final(L, t);

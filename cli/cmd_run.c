@@ -62,6 +62,9 @@ struct run_opts {
 	double progress_interval; /* --progress-interval, 0: the default */
 	unsigned perturb;
 	long shard_i, shard_n; /* this run takes the items whose shard hash % n == i */
+	char think_tags[128];  /* --think-tags OPEN,CLOSE ("" with --think-tags none) */
+	char *think_close;     /* into think_tags; NULL: the default pair */
+	int keep_reasoning;
 	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
 	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
 	size_t n_owned;
@@ -119,6 +122,9 @@ static void run_usage(FILE *fp)
 		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
 		"      --seed N            seed for generated suites and the model (default 1)\n"
 		"      --max-tokens N      generation limit sent to the model (default 32)\n"
+		"      --think-tags OPEN,CLOSE  reasoning removed before reading the answer\n"
+		"                          (default <think>,</think>; none: remove nothing)\n"
+		"      --keep-reasoning    journal the reasoning's text too (its length always)\n"
 		"      --temperature T     sampling temperature sent to the model (default 0)\n"
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
 		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
@@ -209,7 +215,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 {
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
 	       O_DRYRUN, O_SHARD, O_MAXERR };
-	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX };
+	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "suite-opt", required_argument, NULL, 'S' },
@@ -237,6 +243,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 		{ "progress", required_argument, NULL, O_PROGRESS },
 		{ "progress-interval", required_argument, NULL, O_PROGRESS_INT },
 		{ "max-pixels", required_argument, NULL, O_MAXPIX },
+		{ "think-tags", required_argument, NULL, O_THINK },
+		{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -350,6 +358,23 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 				return err_set(err, VSR_EUSAGE,
 					       "--progress-interval: expected seconds in (0, 86400], got '%s'",
 					       optarg);
+			break;
+		case O_THINK: /* OPEN,CLOSE or none: the reasoning removed before extraction */
+			if (!strcmp(optarg, "none")) {
+				o->think_tags[0] = '\0';
+				o->think_close = o->think_tags;
+				break;
+			}
+			if (!strchr(optarg, ',') || strlen(optarg) >= sizeof(o->think_tags) ||
+			    *optarg == ',' || !strchr(optarg, ',')[1])
+				return err_set(err, VSR_EUSAGE, "--think-tags '%s': expected OPEN,CLOSE or none",
+					       optarg);
+			snprintf(o->think_tags, sizeof(o->think_tags), "%s", optarg);
+			o->think_close = strchr(o->think_tags, ',');
+			*o->think_close++ = '\0';
+			break;
+		case O_KEEPREASON:
+			o->keep_reasoning = 1;
 			break;
 		case O_MAXPIX:
 			if (parse_long(optarg, 1, LONG_MAX, &v))
@@ -718,6 +743,7 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 	gen = cJSON_AddObjectToObject(root, "generation");
 	cJSON_AddNumberToObject(gen, "max_tokens", (double)o->max_tokens);
 	cJSON_AddNumberToObject(gen, "temperature", o->temperature);
+	cJSON_AddNumberToObject(root, "extractor_version", EXTRACT_VERSION);
 	cJSON_AddNumberToObject(root, "seed", (double)o->seed);
 	cJSON_AddNumberToObject(root, "limit", (double)o->limit);
 	return root;
@@ -878,6 +904,9 @@ int cmd_run(int argc, char **argv)
 		sc.stop = &interrupted;
 		sc.progress = o.progress;
 		sc.progress_interval = o.progress_interval;
+		sc.think_open = o.think_close ? o.think_tags : NULL;
+		sc.think_close = o.think_close;
+		sc.keep_reasoning = o.keep_reasoning;
 		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))

@@ -16,6 +16,7 @@ static const struct {
 } perturbations[] = {
 	{ "instr", PERTURB_INSTR },   { "format", PERTURB_FORMAT }, { "converse", PERTURB_CONVERSE },
 	{ "hflip", PERTURB_HFLIP },   { "blind", PERTURB_BLIND },   { "circular", PERTURB_CIRCULAR },
+	{ "repeat", PERTURB_REPEAT },
 };
 #define N_PERTURB (sizeof(perturbations) / sizeof(perturbations[0]))
 
@@ -33,7 +34,7 @@ int perturb_parse(const char *spec, unsigned *flags, char *err)
 		if (i == N_PERTURB)
 			return err_set(err, VSR_EUSAGE,
 				       "unknown perturbation '%.*s' (known: instr, format, converse, hflip, "
-				       "blind, circular)",
+				       "blind, circular, repeat)",
 				       (int)len, p);
 		*flags |= perturbations[i].flag;
 		p += len + (end ? 1 : 0);
@@ -154,11 +155,16 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 			buf_reset(&e->prompt);
 			if ((r = template_expand(t, &shown, &e->prompt, err)))
 				return r;
-			for (int img = IMG_ORIG; img <= IMG_BLIND; img++) {
+			/* img == IMG_BLIND + 1: the base task asked again (repeat). */
+			for (int img = IMG_ORIG; img <= IMG_BLIND + 1; img++) {
 				const char *variant;
 				struct task *tk;
 				uint64_t key;
+				int again = img == IMG_BLIND + 1;
+				enum image_variant im;
 
+				if (again && (!(e->perturb & PERTURB_REPEAT) || converse || rot))
+					continue;
 				if ((img == IMG_HFLIP && !(e->perturb & PERTURB_HFLIP)) ||
 				    (img == IMG_BLIND && !(e->perturb & PERTURB_BLIND)))
 					continue;
@@ -166,9 +172,10 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 					e->no_hflip++;
 					continue;
 				}
-				variant = variant_name(converse, (enum image_variant)img, rot);
+				im = again ? IMG_ORIG : (enum image_variant)img;
+				variant = again ? "repeat" : variant_name(converse, im, rot);
 				key = task_key(it->suite, it->id, variant, t->id, e->prompt.ptr,
-					       variant_digest(it->image_digest, (enum image_variant)img),
+					       variant_digest(it->image_digest, im),
 					       e->model_fp, e->max_tokens, e->temperature, e->seed);
 				if (e->journal && journal_has(e->journal, key)) {
 					e->done++;
@@ -179,9 +186,9 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 				tk->tpl = t;
 				tk->prompt = xstrdup(e->prompt.ptr);
 				tk->variant = variant;
-				tk->image = (enum image_variant)img;
+				tk->image = im;
 				tk->rotation = rot;
-				tk->label = img == IMG_HFLIP && relation_flips_with_hflip(it->relation)
+				tk->label = im == IMG_HFLIP && relation_flips_with_hflip(it->relation)
 					? flip(it->label) : it->label;
 			}
 		}
@@ -192,7 +199,8 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 int expand_job(struct expander *e, struct job *job, char *err)
 {
 	const struct item *it = &job->item;
-	size_t n_img = 1 + !!(e->perturb & PERTURB_HFLIP) + !!(e->perturb & PERTURB_BLIND);
+	size_t n_img = 1 + !!(e->perturb & PERTURB_HFLIP) + !!(e->perturb & PERTURB_BLIND) +
+		       !!(e->perturb & PERTURB_REPEAT);
 	size_t n_rot = (e->perturb & PERTURB_CIRCULAR) && it->n_choices > 1 ? it->n_choices : 1;
 	size_t n_text = 1 + !!(e->perturb & PERTURB_CONVERSE);
 	int r;

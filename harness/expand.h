@@ -12,6 +12,9 @@
  *   hflip     the image mirrored (label flips for left/right relations)
  *   blind     no image at all
  *   circular  multiple-choice options rotated (every rotation asked)
+ *   repeat    the base task sent again, variant "repeat" (same prompt and
+ *             image): the model's own disagreement with itself, the noise
+ *             floor beside language sensitivity
  */
 #ifndef VSR_EXPAND_H
 #define VSR_EXPAND_H
@@ -30,6 +33,7 @@ enum {
 	PERTURB_HFLIP = 1u << 3,
 	PERTURB_BLIND = 1u << 4,
 	PERTURB_CIRCULAR = 1u << 5,
+	PERTURB_REPEAT = 1u << 6,
 };
 
 /* The template ids -p format adds: the same wording in every answer format. */

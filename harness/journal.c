@@ -40,11 +40,29 @@ static void format_head(struct buf *out, const struct sample_meta *m)
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms)
 {
+	struct sample_extra x = { SAMPLE_ANSWER, -1, NULL };
+
+	sample_format_ok_ex(out, m, response, answer, ms, &x);
+}
+
+void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const char *response,
+			 answer_t answer, double ms, const struct sample_extra *x)
+{
 	format_head(out, m);
 	buf_adds(out, ",\"response\":");
 	buf_add_json_str(out, response ? response : "");
 	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f", answer_name(answer),
 		 answer == m->label ? "true" : "false", ms);
+	if (x->outcome == SAMPLE_CUT_SHORT)
+		buf_adds(out, ",\"outcome\":\"cut_short\"");
+	else if (x->outcome == SAMPLE_REFUSED)
+		buf_adds(out, ",\"outcome\":\"refused\"");
+	if (x->reasoning_chars >= 0)
+		buf_addf(out, ",\"reasoning_chars\":%ld", x->reasoning_chars);
+	if (x->reasoning) {
+		buf_adds(out, ",\"reasoning\":");
+		buf_add_json_str(out, x->reasoning);
+	}
 	if (m->meta_json && *m->meta_json) {
 		buf_adds(out, ",\"meta\":");
 		buf_adds(out, m->meta_json);
@@ -306,10 +324,10 @@ static int jp_value(struct jp *j, struct jv *v)
 
 enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
 	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
-	    JK_CORRECT, JK_MS, JK_ERROR, JK_N };
+	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_N };
 static const char *const jkeys[JK_N] = {
 	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
-	"label", "prompt", "image", "response", "answer", "correct", "ms", "error",
+	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "outcome",
 };
 
 /* strcmp() == 0 for the short keys, without a call per key. */
@@ -396,8 +414,18 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	s->answer = ANS_INVALID;
 	s->correct = 0;
 	s->ms = 0;
+	s->outcome = SAMPLE_ANSWER;
 	if (s->error)
 		return 0;
+	{
+		const char *oc = STR(JK_OUTCOME);
+		if (oc && !strcmp(oc, "cut_short"))
+			s->outcome = SAMPLE_CUT_SHORT;
+		else if (oc && !strcmp(oc, "refused"))
+			s->outcome = SAMPLE_REFUSED;
+		else if (oc)
+			return *why = "\"outcome\" must be cut_short or refused", -1;
+	}
 	answer = STR(JK_ANSWER);
 	if (!answer || (s->answer = answer_parse(answer)) < 0)
 		return *why = "\"answer\" must be yes, no, a letter or invalid", -1;

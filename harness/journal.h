@@ -14,7 +14,11 @@
  *   relation, category (or null), group (or null), label ("yes"/"no"/
  *   letter), prompt, image (or null), response (raw model text), answer (extracted: yes/no/letter/
  *   invalid), correct (bool), ms (number: model latency per task),
- *   optionally meta (object: what a remote model reported, e.g. model,
+ *   optionally outcome ("cut_short": the reply was cut by the token limit and
+ *   read invalid; "refused": a refusal or safety block -- neither is an answer,
+ *   both are counted apart, out of every accuracy), reasoning_chars (number:
+ *   the length of the stripped reasoning), reasoning (its text, with
+ *   --keep-reasoning), meta (object: what a remote model reported, e.g. model,
  *   usage, system_fingerprint, attempts; readers ignore it)
  * or, for a failed task: the same up to image, then error (reason), attempts.
  */
@@ -32,6 +36,8 @@
 /* The longest journal line read (a bigger one is an error naming FILE:LINE). */
 #define JOURNAL_LINE_MAX (16u << 20)
 
+enum sample_outcome { SAMPLE_ANSWER = 0, SAMPLE_CUT_SHORT, SAMPLE_REFUSED };
+
 /* One parsed journal line.  Strings are borrowed for the callback's duration. */
 struct sample {
 	uint64_t key;
@@ -41,6 +47,7 @@ struct sample {
 	answer_t label, answer;
 	int correct;
 	const char *error; /* non-NULL: the task failed, no answer */
+	enum sample_outcome outcome; /* of an ok line: an answer, or cut short / refused */
 	double ms;
 	size_t line;
 };
@@ -56,6 +63,14 @@ struct sample_meta {
 
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms);
+/* What an ok line may carry beside the answer. */
+struct sample_extra {
+	enum sample_outcome outcome;
+	long reasoning_chars;  /* -1: not written */
+	const char *reasoning; /* NULL: not written (borrowed) */
+};
+void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const char *response,
+			 answer_t answer, double ms, const struct sample_extra *x);
 void sample_format_error(struct buf *out, const struct sample_meta *m, const char *error,
 			 int attempts);
 

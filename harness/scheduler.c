@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -207,10 +208,42 @@ static void task_meta(const struct job *j, size_t k, struct sample_meta *m)
 	m->label = j->tasks[k].label;
 }
 
+/* The first occurrence of needle in h, ASCII case ignored; NULL if none. */
+static const char *find_nocase(const char *h, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; n && *h; h++)
+		if (!strncasecmp(h, needle, n))
+			return h;
+	return NULL;
+}
+
+/*
+ * The reasoning of a reply: the text between the first opening tag and the
+ * closing tag after it (to the end when it never closes).  NULL when none.
+ */
+static const char *reasoning_span(const char *text, const char *open, const char *close,
+				  size_t *len)
+{
+	const char *a, *z;
+
+	*len = 0;
+	if (!text || !open || !*open || !(a = find_nocase(text, open)))
+		return NULL;
+	a += strlen(open);
+	z = close && *close ? find_nocase(a, close) : NULL;
+	*len = z ? (size_t)(z - a) : strlen(a);
+	return a;
+}
+
 void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 		    struct sched_batch *b)
 {
-	(void)s;
+	const char *topen = s->cfg.think_open ? s->cfg.think_open : EXTRACT_THINK_OPEN;
+	const char *tclose = s->cfg.think_close ? s->cfg.think_close : EXTRACT_THINK_CLOSE;
+	struct extract_opts xo = { topen, tclose };
+
 	for (size_t k = 0; k < j->n_tasks; k++) {
 		const struct template *t = j->tasks[k].tpl;
 		struct sample_meta m;
@@ -218,18 +251,40 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 		task_meta(j, k, &m);
 		m.meta_json = res[k].meta_json;
 		if (res[k].ok) {
-			size_t n = j->item.n_choices, rot = j->tasks[k].rotation;
+			size_t n = j->item.n_choices, rot = j->tasks[k].rotation, rlen;
 			answer_t a = n
-				? extract_answer(res[k].text,
-						 (const char *const *)rotated_choices(j, k), NULL, n)
-				: extract_answer(res[k].text, t->n_choices ? t->choices : NULL,
-						 t->choice_answer, t->n_choices);
+				? extract_answer_ex(res[k].text,
+						    (const char *const *)rotated_choices(j, k), NULL, n,
+						    &xo, NULL)
+				: extract_answer_ex(res[k].text, t->n_choices ? t->choices : NULL,
+						    t->choice_answer, t->n_choices, &xo, NULL);
+			struct sample_extra x = { SAMPLE_ANSWER, -1, NULL };
+			const char *rs = reasoning_span(res[k].text, topen, tclose, &rlen);
+			char *kept = NULL;
+
 			/* Journal letters refer to the options as the dataset orders them. */
 			if (n && rot && ANS_IS_LETTER(a))
 				a = ANS_LETTER((answer_t)(((size_t)(a - ANS_LETTER(0)) + rot) % n));
-			sample_format_ok(&b->lines, &m, res[k].text, a, res[k].ms);
-			b->answered += a != ANS_INVALID;
-			b->correct += a == m.label;
+			/* Neither is an answer: counted apart, out of every accuracy. */
+			if (res[k].refused)
+				x.outcome = SAMPLE_REFUSED;
+			else if (res[k].cut_short && a == ANS_INVALID)
+				x.outcome = SAMPLE_CUT_SHORT;
+			if (rs) {
+				x.reasoning_chars = (long)rlen;
+				if (s->cfg.keep_reasoning) {
+					kept = xmalloc(rlen + 1);
+					memcpy(kept, rs, rlen);
+					kept[rlen] = '\0';
+					x.reasoning = kept;
+				}
+			}
+			sample_format_ok_ex(&b->lines, &m, res[k].text, a, res[k].ms, &x);
+			free(kept);
+			if (x.outcome == SAMPLE_ANSWER) {
+				b->answered += a != ANS_INVALID;
+				b->correct += a == m.label;
+			}
 		} else {
 			sample_format_error(&b->lines, &m, res[k].error, res[k].attempts);
 			b->errors++;

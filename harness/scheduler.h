@@ -35,6 +35,11 @@ struct sched_config {
 	double progress_interval;          /* seconds between plain lines; 0: default */
 	size_t total;                      /* tasks in the run, for the progress line */
 	size_t already;                    /* of which already in the journal */
+	/* Reasoning (issue 14): the tag pair removed before extraction (NULL:
+	 * <think>,</think>; an empty think_open: none); its length is journaled
+	 * as reasoning_chars, its text too with keep_reasoning. */
+	const char *think_open, *think_close;
+	int keep_reasoning;
 };
 
 struct sched_stats {
@@ -72,6 +77,10 @@ struct task_result {
 	int attempts;
 	double ms;       /* model latency of this task */
 	char *meta_json; /* NULL, or malloc'd JSON object for the journal's "meta"; sched_complete frees it */
+	/* Set by adapters (shared interface, issue 14): */
+	int cut_short;   /* 1: the reply was cut by the token limit (finish_reason length,
+			    Anthropic max_tokens, Gemini MAX_TOKENS) */
+	int refused;     /* 1: a refusal or safety block */
 };
 
 struct sched_batch {

@@ -99,17 +99,30 @@ struct ctx {
 	size_t n_failed, cap_failed;
 };
 
+/*
+ * The headline rule (docs/report-json.md): a suite's figures and its
+ * per-category, -relation, -template and -format tables are its base variant
+ * (original image, the run's templates); every perturbation variant is
+ * counted in by_variant only, beside the headline, never folded into it.
+ */
+int metrics_is_base(const char *variant)
+{
+	return !variant || !strcmp(variant, "base");
+}
+
 static void each_group(struct suite_metrics *sm, const char *category, const char *relation,
 		       const char *tmpl, const char *format, const char *variant,
 		       void (*fn)(struct acc *, const void *), const void *arg)
 {
+	fn(groups_get(&sm->by_variant, variant), arg);
+	if (!metrics_is_base(variant))
+		return;
 	fn(&sm->all, arg);
 	fn(groups_get(&sm->by_category, category ? category : "(none)"), arg);
 	if (relation)
 		fn(groups_get(&sm->by_relation, relation), arg);
 	fn(groups_get(&sm->by_template, tmpl), arg);
 	fn(groups_get(&sm->by_format, format), arg);
-	fn(groups_get(&sm->by_variant, variant), arg);
 }
 
 static void add_scored(struct acc *a, const void *arg)
@@ -124,6 +137,14 @@ static void add_error(struct acc *a, const void *arg)
 {
 	(void)arg;
 	a->errors++;
+}
+
+static void add_outcome(struct acc *a, const void *arg)
+{
+	const struct sample *s = arg;
+
+	a->cut_short += s->outcome == SAMPLE_CUT_SHORT;
+	a->refused += s->outcome == SAMPLE_REFUSED;
 }
 
 static int on_sample(const struct sample *s, void *p)
@@ -152,9 +173,17 @@ static int on_sample(const struct sample *s, void *p)
 		c->m->duplicates++;
 		return 0;
 	}
+	if (s->outcome != SAMPLE_ANSWER) {
+		if (metrics_is_base(s->variant))
+			add_outcome(&c->m->all, s);
+		each_group(suite_get(c->m, s->suite), s->category, s->relation, s->tmpl, s->format,
+			   s->variant, add_outcome, s);
+		return 0;
+	}
 	if (c->worst)
 		worst_count(c->worst, s);
-	add_scored(&c->m->all, s);
+	if (metrics_is_base(s->variant))
+		add_scored(&c->m->all, s);
 	{
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
 		sm->lettered |= ANS_IS_LETTER(s->label);
@@ -174,7 +203,8 @@ static int on_sample_sens(const struct sample *s, void *p)
 
 	if (c->worst2)
 		worst_detail(c->worst, s);
-	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key))
+	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key) ||
+	    s->outcome != SAMPLE_ANSWER)
 		return 0;
 	sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
 	return 0;
@@ -215,7 +245,8 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 		struct failed *f = &c.failed[i];
 		/* Counted once per key, and only if no line ever answered it. */
 		if (!r && keyset_add(&c.counted, f->key)) {
-			m->all.errors++;
+			if (metrics_is_base(f->variant))
+				m->all.errors++;
 			each_group(suite_get(m, f->suite), f->category, f->relation, f->tmpl,
 				   f->format, f->variant, add_error, NULL);
 		}

@@ -25,6 +25,9 @@ struct acc {
 	size_t pos, pos_correct; /* items whose label is yes */
 	size_t neg, neg_correct; /* items whose label is no */
 	double ms;       /* summed model latency */
+	/* Replies that are not answers (journal "outcome"), like errors not in tasks: */
+	size_t cut_short; /* cut by the token limit with no answer in the text */
+	size_t refused;   /* refusals and safety blocks */
 };
 
 struct group {
@@ -37,6 +40,11 @@ struct groups {
 	size_t n, cap;
 };
 
+/*
+ * The headline rule: `all` and every by_* table but by_variant hold the
+ * base variant only (original image, the run's templates); by_variant holds
+ * every variant, base included.
+ */
 struct suite_metrics {
 	char *name;
 	uint32_t id; /* order of first appearance, for the sensitivity records */
@@ -49,7 +57,7 @@ struct suite_metrics {
 struct metrics {
 	struct suite_metrics *suites; /* sorted by name */
 	size_t n_suites;
-	struct acc all;
+	struct acc all;    /* every suite's base variant together */
 	size_t lines;      /* journal lines read */
 	size_t duplicates; /* answered lines for a key already counted */
 	int torn;          /* the journal ended in a torn line */
@@ -75,6 +83,9 @@ int metrics_from_journal(const char *path, struct metrics *m, char *err);
 int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, struct metrics *m,
 			      char *err);
 void metrics_release(struct metrics *m);
+
+/* 1 when a variant name is the base variant (the headline's); NULL is base. */
+int metrics_is_base(const char *variant);
 
 /* Accumulates one scored task; exposed for tests. */
 void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms);

@@ -10,6 +10,7 @@
 const char *const sens_names[SENS_N] = {
 	"language", "consistency", "visual_flip", "visual_flip_pair_accuracy",
 	"visual_keep", "blind_gap", "accuracy_image", "accuracy_blind",
+	"language_invalid", "visual_flip_invalid", "visual_keep_invalid", "repeat", "repeat_invalid",
 };
 
 struct sens_rec {
@@ -17,7 +18,7 @@ struct sens_rec {
 	uint64_t cluster; /* hash of the image (or the item when it has none) */
 	uint64_t text;    /* hash of (template, text variant, rotation): one language variant */
 	uint32_t suite;
-	uint8_t img;      /* 0 original, 1 mirrored, 2 blind */
+	uint8_t img;      /* 0 original, 1 mirrored, 2 blind, 3 repeat (original, asked again) */
 	int8_t label, answer;
 	uint8_t correct;
 };
@@ -25,6 +26,8 @@ struct sens_rec {
 /* "converse+hflip+rot2" -> image part and the rest (text part). */
 static uint8_t image_part(const char *variant)
 {
+	if (strstr(variant, "repeat"))
+		return 3;
 	if (strstr(variant, "hflip"))
 		return 1;
 	if (strstr(variant, "blind"))
@@ -148,19 +151,26 @@ static void item_figures(const struct sens_rec *r, size_t n, double *num, double
 			inv++;
 	}
 	if (n_orig >= 2) {
-		/* Letters of multiple-choice answers: count equal pairs directly. */
-		double pairs = (double)n_orig * (double)(n_orig - 1) / 2, same = 0;
+		/* Valid pairs only: two unparseable replies do not "agree". */
+		size_t n_valid = n_orig - inv;
+		double pairs = (double)n_orig * (double)(n_orig - 1) / 2;
+		double vpairs = (double)n_valid * (double)(n_valid ? n_valid - 1 : 0) / 2, same = 0;
 		if (yes + no + inv == n_orig) {
-			same = (double)(yes * (yes ? yes - 1 : 0) + no * (no ? no - 1 : 0) +
-					inv * (inv ? inv - 1 : 0)) / 2;
+			same = (double)(yes * (yes ? yes - 1 : 0) + no * (no ? no - 1 : 0)) / 2;
 		} else {
+			/* Letters of multiple-choice answers: count equal pairs directly. */
 			for (size_t i = 0; i < n; i++)
 				for (size_t j = i + 1; j < n; j++)
-					if (!r[i].img && !r[j].img && r[i].answer == r[j].answer)
+					if (!r[i].img && !r[j].img && r[i].answer == r[j].answer &&
+					    r[i].answer != ANS_INVALID)
 						same++;
 		}
-		num[SENS_LANGUAGE] += (pairs - same) / pairs;
-		den[SENS_LANGUAGE] += 1;
+		if (vpairs > 0) {
+			num[SENS_LANGUAGE] += (vpairs - same) / vpairs;
+			den[SENS_LANGUAGE] += 1;
+		}
+		num[SENS_LANGUAGE_INVALID] += (pairs - vpairs) / pairs;
+		den[SENS_LANGUAGE_INVALID] += 1;
 		num[SENS_CONSISTENCY] += right == n_orig;
 		den[SENS_CONSISTENCY] += 1;
 	}
@@ -171,15 +181,30 @@ static void item_figures(const struct sens_rec *r, size_t n, double *num, double
 			continue;
 		for (size_t j = i + 1; j < n && r[j].text == o->text; j++) {
 			const struct sens_rec *v = &r[j];
+			int valid = v->answer != ANS_INVALID && o->answer != ANS_INVALID;
 			if (v->img == 1 && v->label != o->label) {
-				num[SENS_FLIP] += v->answer != o->answer && v->answer != ANS_INVALID &&
-						  o->answer != ANS_INVALID;
-				den[SENS_FLIP] += 1;
+				if (valid) {
+					num[SENS_FLIP] += v->answer != o->answer;
+					den[SENS_FLIP] += 1;
+				}
+				num[SENS_FLIP_INVALID] += !valid;
+				den[SENS_FLIP_INVALID] += 1;
 				num[SENS_FLIP_PAIR] += v->correct && o->correct;
 				den[SENS_FLIP_PAIR] += 1;
 			} else if (v->img == 1) {
-				num[SENS_KEEP] += v->answer == o->answer;
-				den[SENS_KEEP] += 1;
+				if (valid) {
+					num[SENS_KEEP] += v->answer == o->answer;
+					den[SENS_KEEP] += 1;
+				}
+				num[SENS_KEEP_INVALID] += !valid;
+				den[SENS_KEEP_INVALID] += 1;
+			} else if (v->img == 3) {
+				if (valid) {
+					num[SENS_REPEAT] += v->answer != o->answer;
+					den[SENS_REPEAT] += 1;
+				}
+				num[SENS_REPEAT_INVALID] += !valid;
+				den[SENS_REPEAT_INVALID] += 1;
 			} else if (v->img == 2) {
 				num[SENS_BLIND_GAP] += (double)o->correct - (double)v->correct;
 				den[SENS_BLIND_GAP] += 1;

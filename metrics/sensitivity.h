@@ -5,14 +5,18 @@
  * under its meaning-preserving variants -- instruction templates, answer
  * formats, the converse caption, rotated options -- all with the original
  * image.  `language` is the share of variant pairs whose parsed answers
- * differ, averaged over items; `consistency` the share of items answered
+ * differ, averaged over items, over valid pairs only (both sides parsed); `consistency` the share of items answered
  * correctly under every variant.
  *
  * Vision side: hflip pairs (same item, template and text, image mirrored).
  * Where the truth flips (left/right relations) `visual_flip` is the share of
- * pairs whose answer flipped and `visual_flip_pair_accuracy` the share with
- * both answers right; where it does not, `visual_keep` is the share whose
- * answer stayed.  `blind_gap` is accuracy with the image minus accuracy
+ * valid pairs whose answer flipped and `visual_flip_pair_accuracy` the
+ * share with both answers right; where it does not, `visual_keep` is the
+ * share of valid pairs whose answer stayed.  Each of language, visual_flip
+ * and visual_keep has an `*_invalid` figure beside it: the share of its
+ * pairs with an unparseable side, left out of it.  `repeat` is the share of
+ * valid (base, repeat) pairs -- the same prompt and image sent twice -- that
+ * disagree: the model's own noise, shown beside language.  `blind_gap` is accuracy with the image minus accuracy
  * without it, over matched pairs.
  *
  * Intervals: a percentile bootstrap that resamples images (VSR has several
@@ -36,6 +40,12 @@ enum sens_figure {
 	SENS_BLIND_GAP,
 	SENS_ACC_IMAGE, /* accuracy of the image side of the blind pairs */
 	SENS_ACC_BLIND,
+	/* Appended (issue 14): invalid pairs' shares and the model's own noise. */
+	SENS_LANGUAGE_INVALID, /* pairs with an unparseable side, over all language pairs */
+	SENS_FLIP_INVALID,     /* the same over the hflip pairs whose truth flips */
+	SENS_KEEP_INVALID,     /* the same over the hflip pairs whose truth stays */
+	SENS_REPEAT,           /* valid (base, repeat) pairs that disagree: the model's noise */
+	SENS_REPEAT_INVALID,
 	SENS_N
 };
 

@@ -91,6 +91,24 @@ int comparison_check_content(const char *base_dir, const char *cand_dir, char *e
 	return r;
 }
 
+/* A number from an older extractor is never compared silently with a newer one. */
+static void check_extractor(struct comparison *c, const cJSON *base, const cJSON *cand)
+{
+	const cJSON *vb = base ? cJSON_GetObjectItemCaseSensitive(base, "extractor_version") : NULL;
+	const cJSON *vc = cand ? cJSON_GetObjectItemCaseSensitive(cand, "extractor_version") : NULL;
+	/* run.json before the field: the first extractor. */
+	int b = cJSON_IsNumber(vb) ? vb->valueint : 1, k = cJSON_IsNumber(vc) ? vc->valueint : 1;
+
+	if (b == k)
+		return;
+	if (c->warnings.len)
+		buf_addch(&c->warnings, '\n');
+	buf_addf(&c->warnings,
+		 "the runs' replies were read by different extractors (base: version %d, candidate: "
+		 "version %d); the same reply may read differently",
+		 b, k);
+}
+
 struct scan_ctx {
 	struct pair_table *t;
 	int side;
@@ -147,6 +165,7 @@ static void read_run_json(struct comparison *c)
 	c->base_label = label_of(rb);
 	c->cand_label = label_of(rc);
 	check_digests(c, rb, rc);
+	check_extractor(c, rb, rc);
 	cJSON_Delete(rb);
 	cJSON_Delete(rc);
 }

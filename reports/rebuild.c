@@ -34,9 +34,10 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	if (!r && summary) {
 		struct buf label = BUF_INIT;
 		model_label(run, &label);
-		printf("  model: %s\n", label.ptr);
+		printf("  model: %s
+", label.ptr);
 		buf_release(&label);
-		report_summary(stdout, &m);
+		report_summary_run(stdout, &m, run);
 	}
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);

@@ -85,30 +85,117 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 	if (f[SENS_LANGUAGE].present) {
 		buf_addf(out, "%slanguage: answers move with the wording on ", indent);
 		pct3(out, &f[SENS_LANGUAGE]);
-		buf_addf(out, " of variant pairs (%zu items)\n", f[SENS_LANGUAGE].n);
+		buf_addf(out, " of valid wording pairs (%zu items)\n", f[SENS_LANGUAGE].n);
+	}
+	if (f[SENS_LANGUAGE_INVALID].present)
+		buf_addf(out, "%s  perfect: 0%%; left out: %.0f%% of the wording pairs had an unparseable "
+			      "reply\n", indent, 100 * f[SENS_LANGUAGE_INVALID].value);
+	if (f[SENS_REPEAT].present) {
+		buf_addf(out, "%snoise: the same request sent again changes ", indent);
+		pct3(out, &f[SENS_REPEAT]);
+		buf_addf(out, " of valid answers (%zu pairs)\n", f[SENS_REPEAT].n);
+	}
+	if (f[SENS_CONSISTENCY].present) {
 		buf_addf(out, "%sconsistency: ", indent);
 		pct3(out, &f[SENS_CONSISTENCY]);
-		buf_adds(out, " of items are right under every wording\n");
+		buf_adds(out, " of items are right under every wording (perfect: 100%)\n");
 	}
 	if (f[SENS_FLIP].present) {
 		buf_addf(out, "%svision: mirroring changes ", indent);
 		pct3(out, &f[SENS_FLIP]);
-		buf_addf(out, " of the answers that should change (%zu pairs)\n", f[SENS_FLIP].n);
+		buf_addf(out, " of the answers that should change (%zu valid pairs)\n", f[SENS_FLIP].n);
+		buf_addf(out, "%s  a model that ignores the image: 0%%; perfect: 100%%\n", indent);
+	}
+	if (f[SENS_FLIP_INVALID].present)
+		buf_addf(out, "%s  left out: %.0f%% of those pairs had an unparseable reply\n", indent,
+			 100 * f[SENS_FLIP_INVALID].value);
+	if (f[SENS_FLIP_PAIR].present) {
 		buf_addf(out, "%svision: both answers right on ", indent);
 		pct3(out, &f[SENS_FLIP_PAIR]);
-		buf_adds(out, " of those mirrored pairs\n");
+		buf_adds(out, " of those mirrored pairs (perfect: 100%)\n");
 	}
 	if (f[SENS_KEEP].present) {
 		buf_addf(out, "%svision: mirroring keeps ", indent);
 		pct3(out, &f[SENS_KEEP]);
-		buf_addf(out, " of the answers that should stay (%zu pairs)\n", f[SENS_KEEP].n);
+		buf_addf(out, " of the answers that should stay (%zu valid pairs)\n", f[SENS_KEEP].n);
+		buf_addf(out, "%s  a model that ignores the image: 100%%; perfect: 100%%\n", indent);
 	}
+	if (f[SENS_KEEP_INVALID].present)
+		buf_addf(out, "%s  left out: %.0f%% of those pairs had an unparseable reply\n", indent,
+			 100 * f[SENS_KEEP_INVALID].value);
 	if (f[SENS_BLIND_GAP].present)
 		buf_addf(out, "%sblind gap: %+.1f points [%+.1f, %+.1f] (%.1f%% with the image, %.1f%% "
-			      "without)\n",
+			      "without; ignores the image: 0)\n",
 			 indent, 100 * f[SENS_BLIND_GAP].value, 100 * f[SENS_BLIND_GAP].ci_low,
 			 100 * f[SENS_BLIND_GAP].ci_high, 100 * f[SENS_ACC_IMAGE].value,
 			 100 * f[SENS_ACC_BLIND].value);
+}
+
+/*
+ * The verdict (docs/diagnosis.md): one sentence, decided by the intervals.
+ * An interval that is NaN (no resample had pairs) decides nothing.
+ */
+#define VERDICT_WORDING_MARGIN 0.05 /* language above the noise by this much */
+#define VERDICT_WORDING_STEADY 0.10 /* language below noise + this: steady */
+#define VERDICT_FLIP_LOW 0.50       /* mirroring flips less than this: under-sensitive */
+#define VERDICT_FLIP_HIGH 0.80      /* mirroring flips at least this: follows the image */
+#define VERDICT_BLIND_GAP 0.05      /* a blind gap below this: ignores the image */
+
+int sens_verdict(struct buf *out, const struct sens_result *sr)
+{
+	const struct sens_value *f = sr->fig;
+	const struct sens_value *lang = &f[SENS_LANGUAGE], *rep = &f[SENS_REPEAT];
+	const struct sens_value *flip = &f[SENS_FLIP], *gap = &f[SENS_BLIND_GAP];
+	const char *word = NULL, *img = NULL;
+	int facts = 0;
+
+	if (lang->present) {
+		double noise = rep->present ? rep->value : 0;
+		double noise_hi = rep->present && !isnan(rep->ci_high) ? rep->ci_high : noise;
+		if (!isnan(lang->ci_low) && lang->ci_low > noise_hi + VERDICT_WORDING_MARGIN)
+			word = "over-sensitive to wording";
+		else if (!isnan(lang->ci_high) && lang->ci_high <= noise + VERDICT_WORDING_STEADY)
+			word = "steady under rewording";
+		else
+			word = "unclear whether the wording moves it";
+	}
+	if (flip->present) {
+		if (!isnan(flip->ci_high) && flip->ci_high < VERDICT_FLIP_LOW)
+			img = "under-sensitive to the image";
+		else if (!isnan(flip->ci_low) && flip->ci_low >= VERDICT_FLIP_HIGH)
+			img = "follows the image";
+		else
+			img = "follows the image only in part";
+	} else if (gap->present) {
+		if (!isnan(gap->ci_high) && gap->ci_high < VERDICT_BLIND_GAP)
+			img = "ignores the image";
+		else if (!isnan(gap->ci_low) && gap->ci_low >= VERDICT_BLIND_GAP)
+			img = "uses the image";
+		else
+			img = "unclear whether it uses the image";
+	}
+	if (!word && !img)
+		return 0;
+	buf_addf(out, "%s%s%s: ", word ? word : "", word && img ? ", " : "", img ? img : "");
+	if (lang->present) {
+		buf_addf(out, "answers move with the wording on %.0f%% of items ", 100 * lang->value);
+		if (rep->present)
+			buf_addf(out, "(noise alone: %.0f%%)", 100 * rep->value);
+		else
+			buf_adds(out, "(noise not measured: add -p repeat)");
+		facts++;
+	}
+	if (flip->present) {
+		buf_addf(out, "%smirroring flips %.0f%% of the left/right answers that should flip "
+			      "(a model that ignores the image: 0%%)",
+			 facts++ ? ", " : "", 100 * flip->value);
+	} else if (gap->present) {
+		buf_addf(out, "%shiding the image costs %+.0f points of accuracy (a model that ignores "
+			      "the image: 0)",
+			 facts++ ? ", " : "", 100 * gap->value);
+	}
+	buf_addch(out, '.');
+	return 1;
 }
 
 /* The formats `vsrbench report --format` knows, and the file each writes. */
@@ -220,19 +307,132 @@ static void summary_groups(FILE *fp, const char *title, const struct groups *gs,
 	}
 }
 
+/* Words of s on lines of at most `width` columns, continued with an indent of 2. */
+static void print_wrapped(FILE *fp, const char *s, size_t width)
+{
+	size_t col = 0;
+
+	while (*s) {
+		size_t w = strcspn(s, " ");
+		if (col && col + 1 + w > width) {
+			fputs("\n ", fp);
+			col = 1;
+		}
+		fprintf(fp, "%s%.*s", col ? " " : "", (int)w, s);
+		col += (col ? 1 : 0) + w;
+		s += w;
+		s += strspn(s, " ");
+	}
+	fputc('\n', fp);
+}
+
+/*
+ * No silent no-op: a perturbation the run asked for (run.json
+ * "perturbations") that left some of a suite's base tasks without their
+ * variant -- converse on a relation without one, hflip on a question that
+ * speaks of left or right, circular on a yes/no question -- says so, by
+ * perturbation and count.  Fills *n with the count; returns the name.
+ */
+static const struct {
+	const char *perturbation, *variant;
+} perturbation_variants[] = {
+	{ "converse", "converse" }, { "hflip", "hflip" }, { "blind", "blind" },
+	{ "circular", "rot1" },     { "repeat", "repeat" },
+};
+
+static size_t variant_count(const struct groups *gs, const char *name)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (!strcmp(gs->g[i].name, name))
+			return gs->g[i].a.tasks + gs->g[i].a.errors;
+	return 0;
+}
+
+int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
+		       const char **perturbation, size_t *missing, size_t *base)
+{
+	const char *asked = cJSON_GetStringValue(
+		run ? cJSON_GetObjectItemCaseSensitive(run, "perturbations") : NULL);
+	size_t nb, nv;
+
+	if (k >= sizeof(perturbation_variants) / sizeof(perturbation_variants[0]))
+		return -1;
+	*perturbation = perturbation_variants[k].perturbation;
+	*missing = *base = 0;
+	if (!asked || !reports_wanted(asked, perturbation_variants[k].perturbation))
+		return 0;
+	nb = variant_count(&sm->by_variant, "base");
+	nv = variant_count(&sm->by_variant, perturbation_variants[k].variant);
+	if (nv >= nb)
+		return 0;
+	*missing = nb - nv;
+	*base = nb;
+	return 1;
+}
+
+void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
+			     const char *indent)
+{
+	const char *p;
+	size_t missing, base;
+
+	for (size_t k = 0; report_not_applied(sm, run, k, &p, &missing, &base) >= 0; k++)
+		if (missing)
+			buf_addf(out, "%snot applied: -p %s skipped %zu of %zu base tasks (it does not "
+				      "apply to them)\n",
+				 indent, p, missing, base);
+}
+
+/* Replies that are not answers, over every variant of the suite: one line each kind. */
+void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent)
+{
+	size_t cut = 0, ref = 0;
+
+	for (size_t i = 0; i < sm->by_variant.n; i++) {
+		cut += sm->by_variant.g[i].a.cut_short;
+		ref += sm->by_variant.g[i].a.refused;
+	}
+	if (cut)
+		buf_addf(out, "%scut short: %zu replies hit the token limit before an answer (not "
+			      "counted; raise --max-tokens and run again)\n", indent, cut);
+	if (ref)
+		buf_addf(out, "%srefused: %zu replies were refusals or safety blocks (not counted)\n",
+			 indent, ref);
+}
+
 void report_summary(FILE *fp, const struct metrics *m)
 {
+	report_summary_run(fp, m, NULL);
+}
+
+void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
+{
+	/* The verdicts first: what the diagnosis found, one sentence a suite. */
+	for (size_t i = 0; i < m->n_suites; i++) {
+		struct buf v = BUF_INIT;
+		buf_addf(&v, "verdict (%s): ", m->suites[i].name);
+		if (sens_verdict(&v, &m->suites[i].sens))
+			print_wrapped(fp, v.ptr, 99);
+		buf_release(&v);
+	}
 	fprintf(fp, "  %-28s %7s %6s %8s %8s  %-14s %8s %8s\n", "suite", "tasks", "errors",
 		"answered", "accuracy", "[95% CI]", "acc(ans)", "yes-rate");
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		summary_row(fp, sm->name, &sm->all);
+		{
+			struct buf na = BUF_INIT;
+			report_not_applied_text(&na, sm, run, "  ");
+			report_not_answers_text(&na, sm, "  ");
+			fputs(na.ptr, fp);
+			buf_release(&na);
+		}
 		official_summary(fp, m->official, sm->name);
 		summary_groups(fp, "by category", &sm->by_category, 12);
 		summary_groups(fp, "by relation", &sm->by_relation, 16);
 		summary_groups(fp, "by template", &sm->by_template, 12);
 		summary_groups(fp, "by answer format", &sm->by_format, 6);
-		summary_groups(fp, "by variant", &sm->by_variant, 12);
+		summary_groups(fp, "by variant (beside the headline, not in it)", &sm->by_variant, 12);
 		if (sens_any(&sm->sens)) {
 			struct buf d = BUF_INIT;
 			sens_diagnosis(&d, &sm->sens, "  ");

@@ -47,6 +47,8 @@ int reports_write(const char *run_dir, const char *formats, const struct metrics
 
 /* The terminal summary table (at most 100 columns wide). */
 void report_summary(FILE *fp, const struct metrics *m);
+/* The same, with run.json (borrowed, may be NULL) for what the run asked for. */
+void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run);
 
 /* Accuracy across the groups (e.g. templates): the spread the paper shows. */
 struct spread {
@@ -60,6 +62,17 @@ int groups_spread(const struct groups *gs, struct spread *sp);
 int sens_any(const struct sens_result *sr);
 /* The plain-words diagnosis (one line per finding) for md and the summary. */
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent);
+/* The suite's verdict, one sentence (docs/diagnosis.md); 0 when there is nothing to judge. */
+int sens_verdict(struct buf *out, const struct sens_result *sr);
+/* The k-th perturbation run.json asked for and the base tasks of the suite it
+ * left without their variant; -1 past the last, 0 nothing missing, 1 some. */
+int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
+		       const char **perturbation, size_t *missing, size_t *base);
+/* Cut-short and refused replies of a suite (every variant), one line each. */
+void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent);
+/* One line per perturbation that was not applied everywhere. */
+void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
+			     const char *indent);
 
 /* Prints root (indented, newline-terminated) into out and deletes it. */
 int report_json_out(cJSON *root, struct buf *out);

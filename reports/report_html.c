@@ -415,6 +415,17 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	esc(out, tpl ? tpl : "?");
 	buf_addf(out, "</code> · vsrbench %s · %zu journal lines</p></header>\n", VSR_VERSION,
 		 m->lines);
+	for (size_t i = 0; i < m->n_suites; i++) {
+		struct buf v = BUF_INIT;
+		if (sens_verdict(&v, &m->suites[i].sens)) {
+			buf_adds(out, "<p class=\"verdict\"><strong>");
+			esc(out, m->suites[i].name);
+			buf_adds(out, "</strong>: ");
+			esc(out, v.ptr);
+			buf_adds(out, "</p>\n");
+		}
+		buf_release(&v);
+	}
 	buf_adds(out, "<nav><a href=\"#overview\">Overview</a>");
 	for (size_t i = 0; i < m->n_suites; i++) {
 		buf_addf(out, "<a href=\"#suite-%zu\">", i + 1);

@@ -31,6 +31,8 @@ static cJSON *acc_json(const struct acc *a)
 
 	cJSON_AddNumberToObject(o, "tasks", (double)a->tasks);
 	cJSON_AddNumberToObject(o, "errors", (double)a->errors);
+	cJSON_AddNumberToObject(o, "cut_short", (double)a->cut_short);
+	cJSON_AddNumberToObject(o, "refused", (double)a->refused);
 	cJSON_AddItemToObject(o, "answered", proportion(a->answered, a->tasks));
 	/* acc_t: correct over all tasks; acc_a: correct over answered tasks. */
 	cJSON_AddItemToObject(o, "accuracy", proportion(a->correct, a->tasks));
@@ -106,6 +108,23 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		cJSON_AddItemToObject(o, "by_variant", groups_json(&sm->by_variant));
 		if (sens_any(&sm->sens))
 			cJSON_AddItemToObject(o, "sensitivity", sensitivity_json(m, &sm->sens));
+		{
+			const char *p;
+			size_t missing, base;
+			cJSON *na = NULL;
+			for (size_t k = 0; report_not_applied(sm, run, k, &p, &missing, &base) >= 0; k++)
+				if (missing) {
+					if (!na)
+						na = cJSON_AddObjectToObject(o, "not_applied");
+					cJSON_AddNumberToObject(na, p, (double)missing);
+				}
+		}
+		{
+			struct buf v = BUF_INIT;
+			if (sens_verdict(&v, &sm->sens))
+				cJSON_AddStringToObject(o, "verdict", v.ptr);
+			buf_release(&v);
+		}
 		{
 			cJSON *off = official_suite_json(m->official, sm->name);
 			if (off)

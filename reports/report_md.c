@@ -117,6 +117,39 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 	}
 }
 
+/* The diagnosis' verdicts, first in the report. */
+static void verdicts_md(const struct metrics *m, struct buf *out)
+{
+	struct buf v = BUF_INIT;
+	int any = 0;
+
+	for (size_t i = 0; i < m->n_suites; i++) {
+		buf_reset(&v);
+		if (!sens_verdict(&v, &m->suites[i].sens))
+			continue;
+		if (!any++)
+			buf_adds(out, "\n## Verdict\n\n");
+		buf_adds(out, "- `");
+		md_cell(out, m->suites[i].name);
+		buf_adds(out, "`: ");
+		md_cell(out, v.ptr);
+		buf_addch(out, '\n');
+	}
+	buf_release(&v);
+}
+
+/* The headline rule, said once where perturbation variants exist. */
+static void headline_note_md(const struct metrics *m, struct buf *out)
+{
+	for (size_t i = 0; i < m->n_suites; i++)
+		if (m->suites[i].by_variant.n > 1) {
+			buf_adds(out, "\nEvery figure but the \"By variant\" tables and the diagnosis is "
+				      "the base variant (original image, the run's templates): "
+				      "perturbation variants are reported beside it, never folded in.\n");
+			return;
+		}
+}
+
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
@@ -140,7 +173,10 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
 	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "
 		      "intervals are Wilson 95%. Errors (failed requests) are not answers and "
-		      "are not in any denominator.\n\n## Overall\n\n");
+		      "are not in any denominator.\n");
+	verdicts_md(m, out);
+	headline_note_md(m, out);
+	buf_adds(out, "\n## Overall\n\n");
 	header(out, "suite");
 	for (size_t i = 0; i < m->n_suites; i++)
 		row(out, m->suites[i].name, &m->suites[i].all);
@@ -152,6 +188,8 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		md_cell(out, sm->name);
 		buf_adds(out, "`\n");
 		data_notes(out, run, sm->name);
+		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */
+		report_not_answers_text(out, sm, "\n");
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);

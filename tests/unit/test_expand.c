@@ -425,7 +425,7 @@ static void test_perturb_parse(void **state)
 	assert_int_equal(f, 0);
 	assert_int_equal(perturb_parse("hflip,flip", &f, err), VSR_EUSAGE);
 	assert_string_equal(err, "unknown perturbation 'flip' (known: instr, format, converse, "
-				 "hflip, blind, circular)");
+				 "hflip, blind, circular, repeat)");
 	assert_int_equal(perturb_parse("hfli", &f, err), VSR_EUSAGE);
 	assert_int_equal(perturb_parse("HFLIP", &f, err), VSR_EUSAGE);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The headline rule (docs/report-json.md): a suite's headline is its base
+# variant; perturbation variants are reported beside it, never folded in.
+# Expected values are computed with jq from the journal, not from our code.
+. "$(dirname "$0")/lib.bash"
+
+cd "$T"
+V=$VSRBENCH
+
+expect_exit 0 "$V" run -S count=20 -p instr,hflip,blind -o geo
+j=geo/samples.jsonl r=geo/report.json
+# By hand: geometry is right on every task with an image and wrong blind.
+base=$(jq -s '[.[] | select(.variant == "base")] | (map(select(.correct)) | length) / length' $j)
+blind=$(jq -s '[.[] | select(.variant == "blind")] | (map(select(.correct)) | length) / length' $j)
+nbase=$(jq -s '[.[] | select(.variant == "base")] | length' $j)
+[ "$base" = 1 ] || fail "journal: geometry base accuracy $base"
+[ "$blind" != 1 ] || fail "journal: the blind variant should not be perfect"
+jq -e --argjson b "$base" --argjson n "$nbase" \
+	'.overall.accuracy.value == $b and .overall.tasks == $n
+	 and .suites.synth.accuracy.value == $b and .suites.synth.tasks == $n' $r >/dev/null ||
+	fail "report.json headline: $(jq -c '.overall.accuracy' $r)"
+jq -e --argjson x "$blind" '.suites.synth.by_variant.blind.accuracy.value == $x
+	and .suites.synth.by_variant.base.accuracy.value == 1' $r >/dev/null ||
+	fail "by_variant: $(jq -c '.suites.synth.by_variant | map_values(.accuracy.value)' $r)"
+# Per-relation, -category, -template and -format tables: base only, so 100% and base counts.
+jq -e --argjson n "$nbase" '.suites.synth | [.by_relation, .by_category, .by_template, .by_format]
+	| map([.[] | .accuracy.value == 1] | all) | all' $r >/dev/null || fail "group tables fold variants in"
+jq -e --argjson n "$nbase" '.suites.synth.by_template | [.[].tasks] | add == $n' $r >/dev/null ||
+	fail "by_template counts other variants"
+# The terminal, report.md and the HTML card say 100%.
+grep -E '^  synth +'"$nbase"' +0 +100\.0% +100\.0%' "$T/out" >/dev/null || fail "summary headline: $(head -3 "$T/out")"
+grep -E '^\| synth \| '"$nbase"' \| 0 \| 100\.0% \| 100\.0%' geo/report.md >/dev/null || fail "report.md Overall"
+grep -q 'never folded in' geo/report.md || fail "report.md states the rule"
+expect_exit 0 "$V" report geo --format html -q
+grep -q '<div class="name">synth</div><div class="big">100.0%</div>' geo/report.html || fail "HTML card"
+
+# No silent no-op: a perturbation that does not apply (circular on yes/no
+# questions) is named with its count in the summary, report.md and report.json.
+expect_exit 0 "$V" run -S count=10 -p instr,circular -o noop
+nb=$(jq -s '[.[] | select(.variant == "base")] | length' noop/samples.jsonl)
+nr=$(jq -s '[.[] | select(.variant | test("rot"))] | length' noop/samples.jsonl)
+[ "$nr" = 0 ] || fail "circular applied to yes/no questions"
+msg="not applied: -p circular skipped $nb of $nb base tasks (it does not apply to them)"
+expect_out "  $msg"
+grep -qxF "$msg" noop/report.md || fail "report.md lacks: $msg"
+jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/report.json >/dev/null ||
+	fail "report.json not_applied: $(jq -c .suites.synth.not_applied noop/report.json)"
+# Applied everywhere: nothing said.
+jq -e '.suites.synth | has("not_applied") | not' geo/report.json >/dev/null || fail "geo not_applied"

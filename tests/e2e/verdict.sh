@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The diagnosis' verdict (docs/diagnosis.md) for three kinds of model: one
+# that reads the image (builtin:geometry), one that ignores everything
+# (builtin:yes) and one that answers from the wording alone (an exec child
+# below).  The figures behind each sentence are recomputed from the journal
+# with jq: valid pairs only, the repeat perturbation as the noise floor.
+. "$(dirname "$0")/lib.bash"
+
+cd "$T"
+V=$VSRBENCH
+
+# Language sensitivity by hand: per item, over base-variant replies that parsed,
+# the share of pairs whose answers differ; averaged over items with a pair.
+lang_jq='[.[] | select(.variant == "base" and .answer != "invalid")] | group_by(.item)
+	| map([group_by(.answer)[] | length] as $c | ($c | add) as $n
+	      | select($n >= 2) | ($n * ($n - 1) / 2) as $p
+	      | ($p - ([$c[] | . * (. - 1) / 2] | add)) / $p)
+	| add / length'
+# Repeat disagreement: base and repeat of the same item and template, both parsed.
+rep_jq='group_by(.item + "\u0000" + .template)
+	| map((map(select(.variant == "base"))[0]) as $b | (map(select(.variant == "repeat"))[0]) as $r
+	      | select($b.answer != "invalid" and $r.answer != "invalid") | ($b.answer != $r.answer))
+	| (map(select(.)) | length) / length'
+check() { # DIR SUITE: report.json's figures equal the journal's
+	local d=$1 lang rep
+	lang=$(jq -s "$lang_jq" $d/samples.jsonl)
+	rep=$(jq -s "$rep_jq" $d/samples.jsonl)
+	jq -e --argjson l "$lang" --argjson r "$rep" '.suites.synth.sensitivity
+		| ((.language.value - $l) | fabs) < 1e-6 and ((.repeat.value - $r) | fabs) < 1e-6' \
+		$d/report.json >/dev/null ||
+		fail "$d: language $lang repeat $rep vs $(jq -c '.suites.synth.sensitivity' $d/report.json)"
+}
+verdict() { jq -r '.suites.synth.verdict' "$1/report.json"; }
+
+expect_exit 0 "$V" run -m builtin:geometry -S count=20 -p instr,hflip,repeat -o geo
+check geo
+want="steady under rewording, follows the image: answers move with the wording on 0% of items (noise alone: 0%), mirroring flips 100% of the left/right answers that should flip (a model that ignores the image: 0%)."
+[ "$(verdict geo)" = "$want" ] || fail "geometry verdict: $(verdict geo)"
+# First in the terminal summary, and within 100 columns; first section of report.md; in the HTML.
+head -1 "$T/out" | grep -q '^verdict (synth): steady under rewording, follows the image' || fail "summary: $(head -3 "$T/out")"
+awk 'length > 100 { exit 1 }' "$T/out" || fail "summary wider than 100 columns"
+[ "$(grep -m1 '^## ' geo/report.md)" = "## Verdict" ] || fail "report.md: verdict not first"
+grep -qF -- "- \`synth\`: $want" geo/report.md || fail "report.md verdict"
+expect_exit 0 "$V" report geo --format html -q
+grep -q '<p class="verdict"><strong>synth</strong>: steady under rewording' geo/report.html || fail "HTML verdict"
+
+expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,repeat -q -o yes
+check yes
+want="steady under rewording, under-sensitive to the image: answers move with the wording on 0% of items (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
+[ "$(verdict yes)" = "$want" ] || fail "builtin:yes verdict: $(verdict yes)"
+
+# A deterministic model that answers from the prompt's length: wording moves it, noise does not.
+cat >wording.py <<'PY'
+import json, sys
+for line in sys.stdin:
+    q = json.loads(line)
+    ch = q.get("choices") or ["yes", "no"]
+    print(json.dumps({"id": q["id"], "text": ch[len(q["prompt"]) % len(ch)]}), flush=True)
+PY
+expect_exit 0 "$V" run -m exec -M cmd="python3 $T/wording.py" -S count=20 -p instr,hflip,repeat -q -o word
+check word
+lang=$(jq -s "$lang_jq" word/samples.jsonl)
+pct=$(python3 -c "print('%.0f' % (100 * $lang))")
+want="over-sensitive to wording, under-sensitive to the image: answers move with the wording on $pct% of items (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
+[ "$(verdict word)" = "$want" ] || fail "wording model verdict: $(verdict word)"
+
+# Without -p repeat the noise is said to be unmeasured, not zero.
+expect_exit 0 "$V" run -m builtin:yes -S count=10 -p instr -q -o norep
+verdict norep | grep -qF '(noise not measured: add -p repeat)' || fail "no-repeat verdict: $(verdict norep)"
+# A plain run has nothing to judge: no verdict.
+expect_exit 0 "$V" run -S count=5 -q -o plain
+jq -e '.suites.synth | has("verdict") | not' plain/report.json >/dev/null || fail "plain run verdict"
