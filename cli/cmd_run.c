@@ -653,6 +653,9 @@ int cmd_run(int argc, char **argv)
 	ex.journal = &jr;
 	if (jr.torn)
 		vsr_warn("%s ended in a torn line (an earlier crash); it was cut off", path.ptr);
+	if (jr.skipped)
+		vsr_warn("%s:%zu: %zu line(s) longer than %u bytes skipped", path.ptr,
+			 jr.first_skipped, jr.skipped, JOURNAL_LINE_MAX);
 	{
 		struct sched_config sc = { 0 };
 		sc.model = &model;

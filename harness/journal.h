@@ -29,8 +29,18 @@
 #include "../suites/item.h"
 #include "../base/keyset.h"
 
-/* The longest journal line read (a bigger one is an error naming FILE:LINE). */
+/*
+ * The longest journal line read, without its newline.  The writer never
+ * writes a longer one (sample_format_*); the reader skips and counts one
+ * written by something else (journal_scan_ex).
+ */
 #define JOURNAL_LINE_MAX (16u << 20)
+/* The longest meta object kept (a bigger one is dropped, noted in meta). */
+#define JOURNAL_META_MAX (1u << 20)
+/* The longest prompt, as written in the line (the expander refuses a longer one). */
+#define JOURNAL_PROMPT_MAX (4u << 20)
+/* Each field of an error line that had to be cut to fit keeps this much. */
+#define JOURNAL_FIELD_SQUEEZE 4096u
 
 /* One parsed journal line.  Strings are borrowed for the callback's duration. */
 struct sample {
@@ -54,6 +64,15 @@ struct sample_meta {
 	const char *meta_json; /* NULL, or a JSON object: written as "meta" on ok lines */
 };
 
+/*
+ * Append one line to out (which must have no cap below JOURNAL_LINE_MAX
+ * plus what it holds).  The line is at most JOURNAL_LINE_MAX bytes: a
+ * response too long to fit is cut and meta says so ("response_truncated",
+ * "response_bytes"); a meta over JOURNAL_META_MAX is dropped
+ * ("meta_dropped_bytes"); bytes that are not UTF-8 are written as U+FFFD
+ * ("invalid_utf8": their count); a task whose other fields alone do not fit
+ * is written as an error line, its fields cut to JOURNAL_FIELD_SQUEEZE.
+ */
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms);
 void sample_format_error(struct buf *out, const struct sample_meta *m, const char *error,
@@ -66,6 +85,8 @@ struct journal {
 	size_t lines;       /* complete lines on disk */
 	size_t errors;      /* error lines among them */
 	int torn;           /* a torn last line was cut off */
+	size_t skipped;     /* lines over JOURNAL_LINE_MAX passed over */
+	size_t first_skipped; /* the first one's line number */
 	pthread_mutex_t lock;
 };
 
@@ -77,6 +98,21 @@ struct journal {
  */
 int journal_scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
 		 void *ctx, int *torn, char *err);
+
+/* What a scan passed over. */
+struct journal_scan_info {
+	int torn;             /* the last line was torn (and ignored) */
+	size_t skipped;       /* lines longer than JOURNAL_LINE_MAX, skipped */
+	size_t first_skipped; /* the line number of the first of them */
+};
+
+/*
+ * journal_scan, also saying what it passed over (info may be NULL).  A line
+ * longer than JOURNAL_LINE_MAX (never written by sample_format_*) is
+ * skipped and counted, not an error: one cannot lock a run directory.
+ */
+int journal_scan_ex(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
+		    void *ctx, struct journal_scan_info *info, char *err);
 
 /* Loads the keys of a journal (creating it if absent) and opens it to append. */
 int journal_open(struct journal *j, const char *path, char *err);

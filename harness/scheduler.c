@@ -210,7 +210,6 @@ static void task_meta(const struct job *j, size_t k, struct sample_meta *m)
 void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 		    struct sched_batch *b)
 {
-	(void)s;
 	for (size_t k = 0; k < j->n_tasks; k++) {
 		const struct template *t = j->tasks[k].tpl;
 		struct sample_meta m;
@@ -235,6 +234,10 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 			b->errors++;
 		}
 		b->done++;
+		/* Lines are up to JOURNAL_LINE_MAX each: a batch of long ones goes out
+		 * before it could reach the batch buffer's cap. */
+		if (b->lines.len > b->lines.max / 2 - JOURNAL_LINE_MAX)
+			sched_flush(s, b);
 		free(res[k].text);
 		res[k].text = NULL;
 		free(res[k].meta_json);

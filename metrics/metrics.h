@@ -53,6 +53,8 @@ struct metrics {
 	size_t lines;      /* journal lines read */
 	size_t duplicates; /* answered lines for a key already counted */
 	int torn;          /* the journal ended in a torn line */
+	size_t skipped;    /* lines over JOURNAL_LINE_MAX, not read */
+	size_t first_skipped; /* the first one's line number */
 	char *journal;     /* the path it was read from (owned) */
 	size_t resamples;  /* bootstrap resamples behind the sensitivity intervals */
 	uint64_t seed;     /* and their seed */

@@ -6,6 +6,7 @@
 
 #include "../base/buf.h"
 #include "../base/util.h"
+#include "../harness/journal.h"
 #include "../harness/rundir.h"
 #include "../metrics/metrics.h"
 #include "report.h"
@@ -34,6 +35,9 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 		report_summary(stdout, &m);
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);
+	if (m.skipped)
+		vsr_warn("%s:%zu: %zu line(s) longer than %u bytes skipped (not written by vsrbench)",
+			 path.ptr, m.first_skipped, m.skipped, JOURNAL_LINE_MAX);
 	cJSON_Delete(run);
 	metrics_release(&m);
 	buf_release(&path);
