@@ -175,6 +175,17 @@ static int join_journals(struct shard *sh, size_t n, const char *final, char *er
 				r = err_set(err, VSR_EDATA, "%s:%zu: not a journal line", path.ptr, lineno);
 				break;
 			}
+			/* A line names its run (config_hash); lines of another run do not merge. */
+			{
+				const char *lr = str(o, "run"), *want = str(sh[i].run, "config_hash");
+				if (lr && want && strcmp(lr, want)) {
+					r = err_set(err, VSR_EDATA,
+						    "%s:%zu: a line of another run (run %.20s; this run is %s)",
+						    path.ptr, lineno, lr, want);
+					cJSON_Delete(o);
+					break;
+				}
+			}
 			/* Task keys include the item, so one item per run keeps tasks apart too. */
 			item = hash64_str(id, hash64_str(suite, HASH_SEED));
 			if (u64map_get(&items, item, &other) && other != i)

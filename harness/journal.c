@@ -108,6 +108,15 @@ static void format_meta(struct buf *out, const char *meta, const struct wnote *n
 	buf_addch(out, '}');
 }
 
+/* The run's config_hash (16 hex digits: never long, never escaped). */
+static void add_run(struct buf *out, const struct sample_meta *m)
+{
+	if (m->run && strlen(m->run) <= 64) {
+		buf_adds(out, ",\"run\":");
+		buf_add_json_str(out, m->run);
+	}
+}
+
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms)
 {
@@ -145,6 +154,7 @@ void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *
 	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f", answer_name(answer),
 		 answer == m->label ? "true" : "false", ms);
 	format_meta(out, meta, &n);
+	add_run(out, m);
 	buf_adds(out, "}\n");
 }
 
@@ -169,7 +179,9 @@ void sample_format_error(struct buf *out, const struct sample_meta *m, const cha
 		buf_adds(out, ",\"error\":");
 		add_field(out, error, 0, &n);
 	}
-	buf_addf(out, ",\"attempts\":%d}\n", attempts);
+	buf_addf(out, ",\"attempts\":%d", attempts);
+	add_run(out, m);
+	buf_adds(out, "}\n");
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -417,10 +429,10 @@ static int jp_value(struct jp *j, struct jv *v)
 
 enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
 	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
-	    JK_CORRECT, JK_MS, JK_ERROR, JK_N };
+	    JK_CORRECT, JK_MS, JK_ERROR, JK_RUN, JK_N };
 static const char *const jkeys[JK_N] = {
 	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
-	"label", "prompt", "image", "response", "answer", "correct", "ms", "error",
+	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "run",
 };
 
 /* strcmp() == 0 for the short keys, without a call per key. */
@@ -503,6 +515,7 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	if (!label || (s->label = answer_parse(label)) <= 0)
 		return *why = "\"label\" must be yes, no or a letter", -1;
 	s->error = STR(JK_ERROR);
+	s->run = STR(JK_RUN);
 	s->response = STR(JK_RESPONSE);
 	s->answer = ANS_INVALID;
 	s->correct = 0;
@@ -523,8 +536,9 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	return 0;
 }
 
-static int scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
-		void *ctx, struct journal_scan_info *info, long *good_bytes, char *err)
+static int scan(const char *path, int missing_ok, const char *run,
+		int (*fn)(const struct sample *, void *), void *ctx,
+		struct journal_scan_info *info, long *good_bytes, char *err)
 {
 	FILE *fp = fopen(path, "rb");
 	struct buf line = BUF_INIT;
@@ -582,6 +596,27 @@ static int scan(const char *path, int missing_ok, int (*fn)(const struct sample 
 				: err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, lineno);
 			break;
 		}
+		info->read++;
+		if (!s.run)
+			info->untagged++;
+		if (run && !s.run && info->untagged != info->read) {
+			/* An older journal has no tags at all; one untagged line among
+			 * tagged ones was put there by something else. */
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: a line without the run's hash among lines with it", path,
+				    lineno);
+			break;
+		} else if (run && s.run && info->untagged) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: a line with a run hash in a journal whose lines have none",
+				    path, lineno);
+			break;
+		} else if (run && s.run && strcmp(s.run, run)) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: a line of another run (run %.20s; this run is %s)", path,
+				    lineno, s.run, run);
+			break;
+		}
 		r = fn ? fn(&s, ctx) : 0;
 		if (r)
 			break;
@@ -598,14 +633,23 @@ int journal_scan_ex(const char *path, int missing_ok, int (*fn)(const struct sam
 {
 	struct journal_scan_info tmp;
 
-	return scan(path, missing_ok, fn, ctx, info ? info : &tmp, NULL, err);
+	return scan(path, missing_ok, NULL, fn, ctx, info ? info : &tmp, NULL, err);
+}
+
+int journal_scan_run(const char *path, int missing_ok, const char *run,
+		     int (*fn)(const struct sample *, void *), void *ctx,
+		     struct journal_scan_info *info, char *err)
+{
+	struct journal_scan_info tmp;
+
+	return scan(path, missing_ok, run, fn, ctx, info ? info : &tmp, NULL, err);
 }
 
 int journal_scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
 		 void *ctx, int *torn, char *err)
 {
 	struct journal_scan_info info;
-	int r = scan(path, missing_ok, fn, ctx, &info, NULL, err);
+	int r = scan(path, missing_ok, NULL, fn, ctx, &info, NULL, err);
 
 	if (torn)
 		*torn = info.torn;
@@ -628,15 +672,21 @@ static int load_one(const struct sample *s, void *ctx)
 
 int journal_open(struct journal *j, const char *path, char *err)
 {
+	return journal_open_run(j, path, NULL, err);
+}
+
+int journal_open_run(struct journal *j, const char *path, const char *run, char *err)
+{
 	long good = 0;
 	struct journal_scan_info info;
 	int r;
 
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
-	r = scan(path, 1, load_one, j, &info, &good, err);
+	r = scan(path, 1, run, load_one, j, &info, &good, err);
 	j->torn = info.torn;
 	j->skipped = info.skipped;
+	j->untagged = info.untagged;
 	j->first_skipped = info.first_skipped;
 	if (r) {
 		keyset_release(&j->done);

@@ -15,8 +15,13 @@
  *   letter), prompt, image (or null), response (raw model text), answer (extracted: yes/no/letter/
  *   invalid), correct (bool), ms (number: model latency per task),
  *   optionally meta (object: what a remote model reported, e.g. model,
- *   usage, system_fingerprint, attempts; readers ignore it)
- * or, for a failed task: the same up to image, then error (reason), attempts.
+ *   usage, system_fingerprint, attempts; readers ignore it),
+ *   run (the run's config_hash from run.json: the line belongs to that run)
+ * or, for a failed task: the same up to image, then error (reason), attempts,
+ * run.  Lines written before the run key existed have none: they are read
+ * (and counted as untagged), a line naming another run is refused, and so
+ * is a journal mixing lines with and without the key (resuming an older
+ * journal keeps writing untagged lines: cmd_run).
  */
 #ifndef VSR_JOURNAL_H
 #define VSR_JOURNAL_H
@@ -51,6 +56,7 @@ struct sample {
 	answer_t label, answer;
 	int correct;
 	const char *error; /* non-NULL: the task failed, no answer */
+	const char *run;   /* the run's config_hash, or NULL (an older line) */
 	double ms;
 	size_t line;
 };
@@ -62,6 +68,7 @@ struct sample_meta {
 	const char *relation, *category, *group, *prompt, *image;
 	answer_t label;
 	const char *meta_json; /* NULL, or a JSON object: written as "meta" on ok lines */
+	const char *run;       /* NULL, or the run's config_hash: written as "run" */
 };
 
 /*
@@ -87,6 +94,7 @@ struct journal {
 	int torn;           /* a torn last line was cut off */
 	size_t skipped;     /* lines over JOURNAL_LINE_MAX passed over */
 	size_t first_skipped; /* the first one's line number */
+	size_t untagged;    /* lines without a run hash (an older journal) */
 	pthread_mutex_t lock;
 };
 
@@ -104,6 +112,8 @@ struct journal_scan_info {
 	int torn;             /* the last line was torn (and ignored) */
 	size_t skipped;       /* lines longer than JOURNAL_LINE_MAX, skipped */
 	size_t first_skipped; /* the line number of the first of them */
+	size_t untagged;      /* lines without "run" (written by an older vsrbench) */
+	size_t read;          /* lines read (checked against `run`) */
 };
 
 /*
@@ -113,9 +123,18 @@ struct journal_scan_info {
  */
 int journal_scan_ex(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
 		    void *ctx, struct journal_scan_info *info, char *err);
+/*
+ * The same, and a line whose "run" is not `run` (a config_hash; NULL: no
+ * check) is VSR_EDATA naming FILE:LINE: it belongs to another run.
+ */
+int journal_scan_run(const char *path, int missing_ok, const char *run,
+		     int (*fn)(const struct sample *, void *), void *ctx,
+		     struct journal_scan_info *info, char *err);
 
 /* Loads the keys of a journal (creating it if absent) and opens it to append. */
 int journal_open(struct journal *j, const char *path, char *err);
+/* journal_open, refusing lines of another run than `run` (journal_scan_run). */
+int journal_open_run(struct journal *j, const char *path, const char *run, char *err);
 /* Appends complete lines (each ending in '\n').  Thread-safe. */
 int journal_append(struct journal *j, const char *data, size_t n, char *err);
 int journal_has(const struct journal *j, uint64_t key);

@@ -216,6 +216,7 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 
 		task_meta(j, k, &m);
 		m.meta_json = res[k].meta_json;
+		m.run = s->cfg.run;
 		if (res[k].ok) {
 			size_t n = j->item.n_choices, rot = j->tasks[k].rotation;
 			answer_t a = n

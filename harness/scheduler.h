@@ -35,6 +35,7 @@ struct sched_config {
 	double progress_interval;          /* seconds between plain lines; 0: default */
 	size_t total;                      /* tasks in the run, for the progress line */
 	size_t already;                    /* of which already in the journal */
+	const char *run;                   /* run.json's config_hash, written on each line */
 };
 
 struct sched_stats {

@@ -211,7 +211,7 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	m->official = official_new();
 	{
 		struct journal_scan_info info;
-		r = journal_scan_ex(path, 0, on_sample, &c, &info, err);
+		r = journal_scan_run(path, 0, o->run, on_sample, &c, &info, err);
 		m->torn = info.torn;
 		m->skipped = info.skipped;
 		m->first_skipped = info.first_skipped;

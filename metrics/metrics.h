@@ -68,9 +68,11 @@ struct metrics_opts {
 	/* Also the items wrong most often (metrics.worst): when any item was
 	 * answered wrongly, a second pass over the journal for their details. */
 	int worst_items;
+	/* Non-NULL: the run's config_hash; a journal line of another run is an error. */
+	const char *run;
 };
 
-#define METRICS_OPTS_INIT { 1000, 1, 0 }
+#define METRICS_OPTS_INIT { 1000, 1, 0, NULL }
 
 /* With the default options. */
 int metrics_from_journal(const char *path, struct metrics *m, char *err);

@@ -24,12 +24,15 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	if ((r = reports_check(formats, err)))
 		return r;
 	reports_metrics_opts(formats, &o);
+	run = rundir_load_run(dir);
+	/* Only this run's lines count (a line of another run names FILE:LINE). */
+	o.run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "config_hash"));
 	r = metrics_from_journal_opts(rundir_path(&path, dir, RUNDIR_SAMPLES), &o, &m, err);
 	if (r) {
+		cJSON_Delete(run);
 		buf_release(&path);
 		return r;
 	}
-	run = rundir_load_run(dir);
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary)
 		report_summary(stdout, &m);
