@@ -157,26 +157,91 @@ void buf_setlen(struct buf *b, size_t len)
 	b->ptr[len] = '\0';
 }
 
-int buf_add_json_str(struct buf *b, const char *s)
+/*
+ * The length of the well-formed UTF-8 sequence at p (n bytes there), or 0
+ * when it is not one (RFC 3629: no overlong forms, surrogates, or code
+ * points past U+10FFFF).
+ */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
+		    (p[3] & 0xc0) != 0x80 || (c == 0xf0 && p[1] < 0x90) ||
+		    (c == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* What byte c (< 0x80) costs in a JSON string: 1, 2 ("\n") or 6 ("\u0001"). */
+static size_t json_ascii_cost(unsigned char c)
+{
+	if (c >= 0x20 && c != '"' && c != '\\')
+		return 1;
+	return c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
+}
+
+size_t buf_json_str_fit(const char *s, size_t len, size_t budget)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, used = 0;
+
+	while (i < len) {
+		size_t k = p[i] < 0x80 ? 1 : utf8_seq(p + i, len - i);
+		size_t cost = p[i] < 0x80 ? json_ascii_cost(p[i]) : k ? k : 3;
+		if (used + cost > budget)
+			break;
+		used += cost;
+		i += k ? k : 1;
+	}
+	return i;
+}
+
+int buf_add_json_strn(struct buf *b, const char *s, size_t len, size_t *replaced)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	const unsigned char *run = p;
-	int r;
+	int r = buf_addch(b, '"');
 
-	if (!s)
-		return buf_adds(b, "null");
-	r = buf_addch(b, '"');
-
-	for (; *p && !r; p++) {
+	while (p < end && !r) {
 		unsigned char c = *p;
 		char esc[7];
-		size_t n = 0;
+		size_t n = 0, k;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			p++;
 			continue;
+		}
+		if (c >= 0x80) {
+			if ((k = utf8_seq(p, (size_t)(end - p)))) {
+				p += k;
+				continue;
+			}
+			/* Not UTF-8: U+FFFD, so the output stays valid JSON for any reader. */
+			r = buf_add(b, run, (size_t)(p - run));
+			if (!r)
+				r = buf_add(b, "\xef\xbf\xbd", 3);
+			if (replaced)
+				(*replaced)++;
+			run = ++p;
+			continue;
+		}
 		r = buf_add(b, run, (size_t)(p - run));
-		run = p + 1;
+		run = ++p;
 		esc[n++] = '\\';
 		switch (c) {
 		case '"': esc[n++] = '"'; break;
@@ -199,6 +264,13 @@ int buf_add_json_str(struct buf *b, const char *s)
 	if (!r)
 		r = buf_addch(b, '"');
 	return r;
+}
+
+int buf_add_json_str(struct buf *b, const char *s)
+{
+	if (!s)
+		return buf_adds(b, "null");
+	return buf_add_json_strn(b, s, strlen(s), NULL);
 }
 
 int buf_add_u64(struct buf *b, uint64_t v)

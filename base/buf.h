@@ -56,8 +56,20 @@ int buf_addf(struct buf *b, const char *fmt, ...)
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_setlen(struct buf *b, size_t len);
 
-/* Appends s as a JSON string literal (quotes included, UTF-8 kept); NULL as null. */
+/*
+ * Appends s as a JSON string literal (quotes included); NULL as null.
+ * Well-formed UTF-8 is kept as it is; a byte that is not part of one is
+ * written as U+FFFD, so the output is valid JSON (RFC 8259) whatever s holds.
+ */
 int buf_add_json_str(struct buf *b, const char *s);
+/* The same for s[0..len) (NUL bytes written as \u0000); adds the number of
+ * U+FFFD replacements to *replaced when replaced is non-NULL. */
+int buf_add_json_strn(struct buf *b, const char *s, size_t len, size_t *replaced);
+/*
+ * How many bytes of s[0..len), cut on a character boundary, fit in budget
+ * bytes once written by buf_add_json_strn (quotes not counted).
+ */
+size_t buf_json_str_fit(const char *s, size_t len, size_t budget);
 /* Appends the standard base64 encoding (RFC 4648, padded) of p[0..n). */
 int buf_add_base64(struct buf *b, const unsigned char *p, size_t n);
 /* Appends v in decimal. */

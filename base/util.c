@@ -37,28 +37,45 @@ static void fresh_line(void)
 	}
 }
 
+/*
+ * One message line.  Names in messages come from data files and servers: a
+ * control character (an ANSI escape, a newline that would forge a second
+ * line) is printed as \xNN, never sent to the terminal as it is.
+ */
+static void say(const char *kind, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+
+	buf_vaddf(&b, fmt, ap);
+	fresh_line();
+	fprintf(stderr, "%s: %s: ", vsr_progname, kind);
+	for (size_t i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.ptr[i];
+		if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
+	fputc('\n', stderr);
+	buf_release(&b);
+}
+
 void vsr_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fresh_line();
-	fprintf(stderr, "%s: error: ", vsr_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void vsr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fresh_line();
-	fprintf(stderr, "%s: warning: ", vsr_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* A 64-bit multiply-mix hash over 8-byte words (fast on long image buffers). */

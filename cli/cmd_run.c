@@ -793,6 +793,7 @@ int cmd_run(int argc, char **argv)
 	size_t items_seen[MAX_LIST] = { 0 }, items_mine[MAX_LIST] = { 0 };
 	struct expander ex;
 	struct journal jr;
+	char run_hash[65] = "";
 	struct sched *sched = NULL;
 	struct sched_stats st = { 0 };
 	struct buf dir = BUF_INIT, path = BUF_INIT, tspec = BUF_INIT;
@@ -886,12 +887,24 @@ int cmd_run(int argc, char **argv)
 	cfg = run_config(&o, &model, suites, &ts);
 	if ((r = rundir_prepare_run(dir.ptr, cfg, o.shard_i, o.shard_n, argc, argv, err)))
 		goto out;
-	if ((r = journal_open(&jr, rundir_path(&path, dir.ptr, RUNDIR_SAMPLES), err)))
+	{
+		/* Each line carries the run's config_hash; lines of another run are refused. */
+		cJSON *rj = rundir_load_run(dir.ptr);
+		const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rj, "config_hash"));
+		if (h)
+			snprintf(run_hash, sizeof(run_hash), "%s", h);
+		cJSON_Delete(rj);
+	}
+	if ((r = journal_open_run(&jr, rundir_path(&path, dir.ptr, RUNDIR_SAMPLES),
+				  run_hash[0] ? run_hash : NULL, err)))
 		goto out;
 	journal_ok = 1;
 	ex.journal = &jr;
 	if (jr.torn)
 		vsr_warn("%s ended in a torn line (an earlier crash); it was cut off", path.ptr);
+	if (jr.skipped)
+		vsr_warn("%s:%zu: %zu line(s) longer than %u bytes skipped", path.ptr,
+			 jr.first_skipped, jr.skipped, JOURNAL_LINE_MAX);
 	{
 		struct sched_config sc = { 0 };
 		sc.model = &model;
@@ -902,6 +915,8 @@ int cmd_run(int argc, char **argv)
 		sc.seed = o.seed;
 		sc.retries = (int)o.retries;
 		sc.stop = &interrupted;
+		/* An older journal without hashes is resumed without them (journal.h). */
+		sc.run = run_hash[0] && !(jr.lines && jr.untagged == jr.lines) ? run_hash : NULL;
 		sc.progress = o.progress;
 		sc.progress_interval = o.progress_interval;
 		sc.think_open = o.think_close ? o.think_tags : NULL;

@@ -13,28 +13,108 @@
 
 /* ---- writing ---------------------------------------------------------- */
 
-static void format_head(struct buf *out, const struct sample_meta *m)
+/*
+ * The writer never writes a line the reader refuses (JOURNAL_LINE_MAX): a
+ * reply too long to fit is cut (on a character boundary) and the cut noted
+ * in meta; a meta object over JOURNAL_META_MAX is dropped and noted; a line
+ * whose other fields alone do not fit becomes an error line with every field
+ * cut to JOURNAL_FIELD_SQUEEZE bytes.  Bytes that are not UTF-8 are written
+ * as U+FFFD (buf_add_json_strn) and counted in meta ("invalid_utf8").
+ */
+
+/* Room kept for answer, correct, ms and the notes in meta. */
+#define TAIL_ROOM 512
+
+struct wnote {
+	size_t replaced;       /* bytes written as U+FFFD */
+	size_t response_bytes; /* non-zero: the response was cut from this many bytes */
+	size_t meta_bytes;     /* non-zero: a meta object of this many bytes was dropped */
+};
+
+/* One string field; squeeze > 0 cuts it to that many bytes of JSON. */
+static void add_field(struct buf *out, const char *s, size_t squeeze, struct wnote *n)
+{
+	size_t len;
+
+	if (!s) {
+		buf_adds(out, "null");
+		return;
+	}
+	len = strlen(s);
+	if (squeeze)
+		len = buf_json_str_fit(s, len, squeeze);
+	buf_add_json_strn(out, s, len, &n->replaced);
+}
+
+static void format_head(struct buf *out, const struct sample_meta *m, size_t squeeze,
+			struct wnote *n)
 {
 	buf_addf(out, "{\"key\":\"%016" PRIx64 "\",\"suite\":", m->key);
-	buf_add_json_str(out, m->suite);
+	add_field(out, m->suite, squeeze, n);
 	buf_adds(out, ",\"item\":");
-	buf_add_json_str(out, m->item);
+	add_field(out, m->item, squeeze, n);
 	buf_adds(out, ",\"template\":");
-	buf_add_json_str(out, m->tmpl);
+	add_field(out, m->tmpl, squeeze, n);
 	buf_adds(out, ",\"format\":");
-	buf_add_json_str(out, m->format);
+	add_field(out, m->format, squeeze, n);
 	buf_adds(out, ",\"variant\":");
-	buf_add_json_str(out, m->variant);
+	add_field(out, m->variant, squeeze, n);
 	buf_adds(out, ",\"relation\":");
-	buf_add_json_str(out, m->relation);
+	add_field(out, m->relation, squeeze, n);
 	buf_adds(out, ",\"category\":");
-	buf_add_json_str(out, m->category);
+	add_field(out, m->category, squeeze, n);
 	buf_adds(out, ",\"group\":");
-	buf_add_json_str(out, m->group);
+	add_field(out, m->group, squeeze, n);
 	buf_addf(out, ",\"label\":\"%s\",\"prompt\":", answer_name(m->label));
-	buf_add_json_str(out, m->prompt);
+	add_field(out, m->prompt, squeeze, n);
 	buf_adds(out, ",\"image\":");
-	buf_add_json_str(out, m->image);
+	add_field(out, m->image, squeeze, n);
+}
+
+/* meta: the adapter's object with the writer's notes added in front. */
+static void format_meta(struct buf *out, const char *meta, const struct wnote *n)
+{
+	int notes = n->replaced || n->response_bytes || n->meta_bytes;
+	const char *rest;
+
+	if (!notes && !(meta && *meta))
+		return;
+	buf_adds(out, ",\"meta\":");
+	if (!notes) {
+		buf_adds(out, meta);
+		return;
+	}
+	buf_addch(out, '{');
+	if (n->response_bytes)
+		buf_addf(out, "\"response_truncated\":true,\"response_bytes\":%zu,", n->response_bytes);
+	if (n->meta_bytes)
+		buf_addf(out, "\"meta_dropped_bytes\":%zu,", n->meta_bytes);
+	if (n->replaced)
+		buf_addf(out, "\"invalid_utf8\":%zu,", n->replaced);
+	/* The adapter's members after ours ("{}" or none: close ours). */
+	rest = meta ? meta : "";
+	while (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')
+		rest++;
+	if (*rest == '{') {
+		const char *q = rest + 1;
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		if (*q != '}') {
+			buf_adds(out, rest + 1);
+			return;
+		}
+	}
+	buf_setlen(out, out->len - 1); /* the last ',' */
+	buf_addch(out, '}');
+}
+
+/* The run's config_hash (16 hex digits: never long, never escaped). */
+static void add_run(struct buf *out, const struct sample_meta *m)
+{
+	if (m->run && strlen(m->run) <= 64) {
+		buf_adds(out, ",\"run\":");
+		buf_add_json_str(out, m->run);
+	}
 }
 
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
@@ -48,9 +128,41 @@ void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *
 void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const char *response,
 			 answer_t answer, double ms, const struct sample_extra *x)
 {
-	format_head(out, m);
+	size_t start = out->len, head, rlen, keep, budget;
+	const char *meta = m->meta_json;
+	size_t meta_len = meta ? strlen(meta) : 0;
+	/* Kept reasoning has a room of its own, as big as meta's. */
+	size_t think_room = x->reasoning ? JOURNAL_META_MAX + 32 : 0, think_keep = 0;
+	struct wnote n = { 0, 0, 0 };
+
+	if (!response)
+		response = "";
+	format_head(out, m, 0, &n);
+	head = out->len - start;
+	if (meta_len > JOURNAL_META_MAX) {
+		n.meta_bytes = meta_len;
+		meta = NULL;
+		meta_len = 0;
+	}
+	if (head + meta_len + think_room + TAIL_ROOM >= JOURNAL_LINE_MAX) {
+		char why[160];
+		buf_setlen(out, start);
+		snprintf(why, sizeof(why),
+			 "the task's fields take %zu bytes: over the journal's line limit of %u",
+			 head, JOURNAL_LINE_MAX);
+		sample_format_error(out, m, why, 1);
+		return;
+	}
+	budget = JOURNAL_LINE_MAX - head - meta_len - think_room - TAIL_ROOM;
+	rlen = strlen(response);
+	/* Fast path: even all-escaped (6 bytes a byte) the reply fits. */
+	keep = rlen <= budget / 6 ? rlen : buf_json_str_fit(response, rlen, budget);
+	if (keep < rlen)
+		n.response_bytes = rlen;
+	if (x->reasoning)
+		think_keep = buf_json_str_fit(x->reasoning, strlen(x->reasoning), JOURNAL_META_MAX);
 	buf_adds(out, ",\"response\":");
-	buf_add_json_str(out, response ? response : "");
+	buf_add_json_strn(out, response, keep, &n.replaced);
 	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f", answer_name(answer),
 		 answer == m->label ? "true" : "false", ms);
 	if (x->outcome == SAMPLE_CUT_SHORT)
@@ -61,22 +173,37 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 		buf_addf(out, ",\"reasoning_chars\":%ld", x->reasoning_chars);
 	if (x->reasoning) {
 		buf_adds(out, ",\"reasoning\":");
-		buf_add_json_str(out, x->reasoning);
+		buf_add_json_strn(out, x->reasoning, think_keep, &n.replaced);
 	}
-	if (m->meta_json && *m->meta_json) {
-		buf_adds(out, ",\"meta\":");
-		buf_adds(out, m->meta_json);
-	}
+	format_meta(out, meta, &n);
+	add_run(out, m);
 	buf_adds(out, "}\n");
 }
 
 void sample_format_error(struct buf *out, const struct sample_meta *m, const char *error,
 			 int attempts)
 {
-	format_head(out, m);
-	buf_adds(out, ",\"error\":");
-	buf_add_json_str(out, error && *error ? error : "unknown error");
-	buf_addf(out, ",\"attempts\":%d}\n", attempts);
+	size_t start = out->len;
+	struct wnote n = { 0, 0, 0 };
+
+	if (!error || !*error)
+		error = "unknown error";
+	format_head(out, m, 0, &n);
+	if (out->len - start + strlen(error) * 6 + TAIL_ROOM >= JOURNAL_LINE_MAX) {
+		/* Too long to keep whole: every field cut, the cut said in the error. */
+		buf_setlen(out, start);
+		format_head(out, m, JOURNAL_FIELD_SQUEEZE, &n);
+		buf_adds(out, ",\"error\":");
+		add_field(out, error, JOURNAL_FIELD_SQUEEZE, &n);
+		buf_setlen(out, out->len - 1); /* the closing quote */
+		buf_adds(out, " (fields cut to fit the journal)\"");
+	} else {
+		buf_adds(out, ",\"error\":");
+		add_field(out, error, 0, &n);
+	}
+	buf_addf(out, ",\"attempts\":%d", attempts);
+	add_run(out, m);
+	buf_adds(out, "}\n");
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -324,10 +451,10 @@ static int jp_value(struct jp *j, struct jv *v)
 
 enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
 	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
-	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_N };
+	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_RUN, JK_N };
 static const char *const jkeys[JK_N] = {
 	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
-	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "outcome",
+	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "outcome", "run",
 };
 
 /* strcmp() == 0 for the short keys, without a call per key. */
@@ -410,6 +537,7 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	if (!label || (s->label = answer_parse(label)) <= 0)
 		return *why = "\"label\" must be yes, no or a letter", -1;
 	s->error = STR(JK_ERROR);
+	s->run = STR(JK_RUN);
 	s->response = STR(JK_RESPONSE);
 	s->answer = ANS_INVALID;
 	s->correct = 0;
@@ -440,16 +568,16 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	return 0;
 }
 
-static int scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
-		void *ctx, int *torn, long *good_bytes, char *err)
+static int scan(const char *path, int missing_ok, const char *run,
+		int (*fn)(const struct sample *, void *), void *ctx,
+		struct journal_scan_info *info, long *good_bytes, char *err)
 {
 	FILE *fp = fopen(path, "rb");
 	struct buf line = BUF_INIT;
 	size_t lineno = 0;
 	int r = 0, complete, got;
 
-	if (torn)
-		*torn = 0;
+	memset(info, 0, sizeof(*info));
 	if (good_bytes)
 		*good_bytes = 0;
 	if (!fp) {
@@ -458,15 +586,34 @@ static int scan(const char *path, int missing_ok, int (*fn)(const struct sample 
 		return err_set(err, VSR_EDATA, "cannot open %s: %s", path, strerror(errno));
 	}
 	line.max = JOURNAL_LINE_MAX;
-	while ((got = buf_getline(&line, fp, &complete)) == 1) {
+	for (;;) {
 		struct sample s;
 		const char *why = NULL;
 
+		got = buf_getline(&line, fp, &complete);
+		if (got < 0 && line.capped && !ferror(fp)) {
+			/*
+			 * Longer than any line the writer makes (buf_getline has
+			 * skipped the rest of it): counted and passed over, so one
+			 * such line cannot make the whole directory unreadable.
+			 */
+			lineno++;
+			if (feof(fp)) {
+				info->torn = 1; /* over-long and torn: cut like any torn line */
+				break;
+			}
+			if (!info->skipped++)
+				info->first_skipped = lineno;
+			if (good_bytes)
+				*good_bytes = ftell(fp);
+			continue;
+		}
+		if (got != 1)
+			break;
 		lineno++;
 		if (!complete) {
 			/* A crash tore the last line: it never happened. */
-			if (torn)
-				*torn = 1;
+			info->torn = 1;
 			break;
 		}
 		if (good_bytes)
@@ -481,23 +628,64 @@ static int scan(const char *path, int missing_ok, int (*fn)(const struct sample 
 				: err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, lineno);
 			break;
 		}
+		info->read++;
+		if (!s.run)
+			info->untagged++;
+		if (run && !s.run && info->untagged != info->read) {
+			/* An older journal has no tags at all; one untagged line among
+			 * tagged ones was put there by something else. */
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: a line without the run's hash among lines with it", path,
+				    lineno);
+			break;
+		} else if (run && s.run && info->untagged) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: a line with a run hash in a journal whose lines have none",
+				    path, lineno);
+			break;
+		} else if (run && s.run && strcmp(s.run, run)) {
+			r = err_set(err, VSR_EDATA,
+				    "%s:%zu: a line of another run (run %.20s; this run is %s)", path,
+				    lineno, s.run, run);
+			break;
+		}
 		r = fn ? fn(&s, ctx) : 0;
 		if (r)
 			break;
 	}
-	if (got < 0)
-		r = line.capped ? err_set(err, VSR_EDATA, "%s:%zu: line longer than %u bytes", path,
-					  lineno + 1, JOURNAL_LINE_MAX)
-				: err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(errno));
+	if (got < 0 && !r)
+		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(errno));
 	buf_release(&line);
 	fclose(fp);
 	return r;
 }
 
+int journal_scan_ex(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
+		    void *ctx, struct journal_scan_info *info, char *err)
+{
+	struct journal_scan_info tmp;
+
+	return scan(path, missing_ok, NULL, fn, ctx, info ? info : &tmp, NULL, err);
+}
+
+int journal_scan_run(const char *path, int missing_ok, const char *run,
+		     int (*fn)(const struct sample *, void *), void *ctx,
+		     struct journal_scan_info *info, char *err)
+{
+	struct journal_scan_info tmp;
+
+	return scan(path, missing_ok, run, fn, ctx, info ? info : &tmp, NULL, err);
+}
+
 int journal_scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
 		 void *ctx, int *torn, char *err)
 {
-	return scan(path, missing_ok, fn, ctx, torn, NULL, err);
+	struct journal_scan_info info;
+	int r = scan(path, missing_ok, NULL, fn, ctx, &info, NULL, err);
+
+	if (torn)
+		*torn = info.torn;
+	return r;
 }
 
 /* ---- the open journal ------------------------------------------------- */
@@ -516,12 +704,22 @@ static int load_one(const struct sample *s, void *ctx)
 
 int journal_open(struct journal *j, const char *path, char *err)
 {
+	return journal_open_run(j, path, NULL, err);
+}
+
+int journal_open_run(struct journal *j, const char *path, const char *run, char *err)
+{
 	long good = 0;
+	struct journal_scan_info info;
 	int r;
 
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
-	r = scan(path, 1, load_one, j, &j->torn, &good, err);
+	r = scan(path, 1, run, load_one, j, &info, &good, err);
+	j->torn = info.torn;
+	j->skipped = info.skipped;
+	j->untagged = info.untagged;
+	j->first_skipped = info.first_skipped;
 	if (r) {
 		keyset_release(&j->done);
 		return r;

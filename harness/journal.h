@@ -19,8 +19,13 @@
  *   both are counted apart, out of every accuracy), reasoning_chars (number:
  *   the length of the stripped reasoning), reasoning (its text, with
  *   --keep-reasoning), meta (object: what a remote model reported, e.g. model,
- *   usage, system_fingerprint, attempts; readers ignore it)
- * or, for a failed task: the same up to image, then error (reason), attempts.
+ *   usage, system_fingerprint, attempts; readers ignore it),
+ *   run (the run's config_hash from run.json: the line belongs to that run)
+ * or, for a failed task: the same up to image, then error (reason), attempts,
+ * run.  Lines written before the run key existed have none: they are read
+ * (and counted as untagged), a line naming another run is refused, and so
+ * is a journal mixing lines with and without the key (resuming an older
+ * journal keeps writing untagged lines: cmd_run).
  */
 #ifndef VSR_JOURNAL_H
 #define VSR_JOURNAL_H
@@ -33,8 +38,18 @@
 #include "../suites/item.h"
 #include "../base/keyset.h"
 
-/* The longest journal line read (a bigger one is an error naming FILE:LINE). */
+/*
+ * The longest journal line read, without its newline.  The writer never
+ * writes a longer one (sample_format_*); the reader skips and counts one
+ * written by something else (journal_scan_ex).
+ */
 #define JOURNAL_LINE_MAX (16u << 20)
+/* The longest meta object kept (a bigger one is dropped, noted in meta). */
+#define JOURNAL_META_MAX (1u << 20)
+/* The longest prompt, as written in the line (the expander refuses a longer one). */
+#define JOURNAL_PROMPT_MAX (4u << 20)
+/* Each field of an error line that had to be cut to fit keeps this much. */
+#define JOURNAL_FIELD_SQUEEZE 4096u
 
 enum sample_outcome { SAMPLE_ANSWER = 0, SAMPLE_CUT_SHORT, SAMPLE_REFUSED };
 
@@ -48,6 +63,7 @@ struct sample {
 	int correct;
 	const char *error; /* non-NULL: the task failed, no answer */
 	enum sample_outcome outcome; /* of an ok line: an answer, or cut short / refused */
+	const char *run;   /* the run's config_hash, or NULL (an older line) */
 	double ms;
 	size_t line;
 };
@@ -59,8 +75,18 @@ struct sample_meta {
 	const char *relation, *category, *group, *prompt, *image;
 	answer_t label;
 	const char *meta_json; /* NULL, or a JSON object: written as "meta" on ok lines */
+	const char *run;       /* NULL, or the run's config_hash: written as "run" */
 };
 
+/*
+ * Append one line to out (which must have no cap below JOURNAL_LINE_MAX
+ * plus what it holds).  The line is at most JOURNAL_LINE_MAX bytes: a
+ * response too long to fit is cut and meta says so ("response_truncated",
+ * "response_bytes"); a meta over JOURNAL_META_MAX is dropped
+ * ("meta_dropped_bytes"); bytes that are not UTF-8 are written as U+FFFD
+ * ("invalid_utf8": their count); a task whose other fields alone do not fit
+ * is written as an error line, its fields cut to JOURNAL_FIELD_SQUEEZE.
+ */
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms);
 /* What an ok line may carry beside the answer. */
@@ -81,6 +107,9 @@ struct journal {
 	size_t lines;       /* complete lines on disk */
 	size_t errors;      /* error lines among them */
 	int torn;           /* a torn last line was cut off */
+	size_t skipped;     /* lines over JOURNAL_LINE_MAX passed over */
+	size_t first_skipped; /* the first one's line number */
+	size_t untagged;    /* lines without a run hash (an older journal) */
 	pthread_mutex_t lock;
 };
 
@@ -93,8 +122,34 @@ struct journal {
 int journal_scan(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
 		 void *ctx, int *torn, char *err);
 
+/* What a scan passed over. */
+struct journal_scan_info {
+	int torn;             /* the last line was torn (and ignored) */
+	size_t skipped;       /* lines longer than JOURNAL_LINE_MAX, skipped */
+	size_t first_skipped; /* the line number of the first of them */
+	size_t untagged;      /* lines without "run" (written by an older vsrbench) */
+	size_t read;          /* lines read (checked against `run`) */
+};
+
+/*
+ * journal_scan, also saying what it passed over (info may be NULL).  A line
+ * longer than JOURNAL_LINE_MAX (never written by sample_format_*) is
+ * skipped and counted, not an error: one cannot lock a run directory.
+ */
+int journal_scan_ex(const char *path, int missing_ok, int (*fn)(const struct sample *, void *),
+		    void *ctx, struct journal_scan_info *info, char *err);
+/*
+ * The same, and a line whose "run" is not `run` (a config_hash; NULL: no
+ * check) is VSR_EDATA naming FILE:LINE: it belongs to another run.
+ */
+int journal_scan_run(const char *path, int missing_ok, const char *run,
+		     int (*fn)(const struct sample *, void *), void *ctx,
+		     struct journal_scan_info *info, char *err);
+
 /* Loads the keys of a journal (creating it if absent) and opens it to append. */
 int journal_open(struct journal *j, const char *path, char *err);
+/* journal_open, refusing lines of another run than `run` (journal_scan_run). */
+int journal_open_run(struct journal *j, const char *path, const char *run, char *err);
 /* Appends complete lines (each ending in '\n').  Thread-safe. */
 int journal_append(struct journal *j, const char *data, size_t n, char *err);
 int journal_has(const struct journal *j, uint64_t key);

@@ -250,6 +250,7 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 
 		task_meta(j, k, &m);
 		m.meta_json = res[k].meta_json;
+		m.run = s->cfg.run;
 		if (res[k].ok) {
 			size_t n = j->item.n_choices, rot = j->tasks[k].rotation, rlen;
 			answer_t a = n
@@ -290,6 +291,10 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 			b->errors++;
 		}
 		b->done++;
+		/* Lines are up to JOURNAL_LINE_MAX each: a batch of long ones goes out
+		 * before it could reach the batch buffer's cap. */
+		if (b->lines.len > b->lines.max / 2 - JOURNAL_LINE_MAX)
+			sched_flush(s, b);
 		free(res[k].text);
 		res[k].text = NULL;
 		free(res[k].meta_json);

@@ -40,6 +40,7 @@ struct sched_config {
 	 * as reasoning_chars, its text too with keep_reasoning. */
 	const char *think_open, *think_close;
 	int keep_reasoning;
+	const char *run;                   /* run.json's config_hash, written on each line */
 };
 
 struct sched_stats {

@@ -239,7 +239,13 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	m->seed = o->seed;
 	m->journal = xstrdup(path);
 	m->official = official_new();
-	r = journal_scan(path, 0, on_sample, &c, &m->torn, err);
+	{
+		struct journal_scan_info info;
+		r = journal_scan_run(path, 0, o->run, on_sample, &c, &info, err);
+		m->torn = info.torn;
+		m->skipped = info.skipped;
+		m->first_skipped = info.first_skipped;
+	}
 	official_finish(m->official);
 	for (size_t i = 0; i < c.n_failed; i++) {
 		struct failed *f = &c.failed[i];

@@ -61,6 +61,8 @@ struct metrics {
 	size_t lines;      /* journal lines read */
 	size_t duplicates; /* answered lines for a key already counted */
 	int torn;          /* the journal ended in a torn line */
+	size_t skipped;    /* lines over JOURNAL_LINE_MAX, not read */
+	size_t first_skipped; /* the first one's line number */
 	char *journal;     /* the path it was read from (owned) */
 	size_t resamples;  /* bootstrap resamples behind the sensitivity intervals */
 	uint64_t seed;     /* and their seed */
@@ -74,9 +76,11 @@ struct metrics_opts {
 	/* Also the items wrong most often (metrics.worst): when any item was
 	 * answered wrongly, a second pass over the journal for their details. */
 	int worst_items;
+	/* Non-NULL: the run's config_hash; a journal line of another run is an error. */
+	const char *run;
 };
 
-#define METRICS_OPTS_INIT { 1000, 1, 0 }
+#define METRICS_OPTS_INIT { 1000, 1, 0, NULL }
 
 /* With the default options. */
 int metrics_from_journal(const char *path, struct metrics *m, char *err);

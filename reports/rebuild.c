@@ -4,6 +4,9 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
+#include "../base/buf.h"
+#include "../base/util.h"
+#include "../harness/journal.h"
 #include "../harness/rundir.h"
 #include "../metrics/metrics.h"
 #include "report.h"
@@ -24,23 +27,28 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	if ((r = reports_check(formats, err)))
 		return r;
 	reports_metrics_opts(formats, &o);
+	run = rundir_load_run(dir);
+	/* Only this run's lines count (a line of another run names FILE:LINE). */
+	o.run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "config_hash"));
 	r = metrics_from_journal_opts(rundir_path(&path, dir, RUNDIR_SAMPLES), &o, &m, err);
 	if (r) {
+		cJSON_Delete(run);
 		buf_release(&path);
 		return r;
 	}
-	run = rundir_load_run(dir);
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary) {
 		struct buf label = BUF_INIT;
 		model_label(run, &label);
-		printf("  model: %s
-", label.ptr);
+		printf("  model: %s\n", label.ptr);
 		buf_release(&label);
 		report_summary_run(stdout, &m, run);
 	}
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);
+	if (m.skipped)
+		vsr_warn("%s:%zu: %zu line(s) longer than %u bytes skipped (not written by vsrbench)",
+			 path.ptr, m.first_skipped, m.skipped, JOURNAL_LINE_MAX);
 	cJSON_Delete(run);
 	metrics_release(&m);
 	buf_release(&path);

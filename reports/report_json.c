@@ -139,5 +139,7 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	}
 	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);
 	cJSON_AddNumberToObject(root, "duplicate_lines", (double)m->duplicates);
+	if (m->skipped)
+		cJSON_AddNumberToObject(root, "skipped_lines", (double)m->skipped);
 	return report_json_out(root, out);
 }

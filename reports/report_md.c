@@ -171,6 +171,9 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		buf_adds(out, "`\n");
 	}
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
+	if (m->skipped)
+		buf_addf(out, "- **%zu journal line(s) skipped**: longer than %u bytes (the first "
+			      "is line %zu)\n", m->skipped, JOURNAL_LINE_MAX, m->first_skipped);
 	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "
 		      "intervals are Wilson 95%. Errors (failed requests) are not answers and "
 		      "are not in any denominator.\n");

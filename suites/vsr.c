@@ -223,6 +223,7 @@ int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void 
 
 	if (r)
 		return r;
+	l.skip_blank = 1; /* blank lines are no items: passed over in bulk */
 	while ((got = lines_next(&l, err)) == 1) {
 		struct vsr_row row;
 		struct vsr_line vl;
@@ -379,6 +380,7 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 	}
 	if ((r = lines_open(&v->lines, v->path, VSR_LINE_MAX, err)))
 		goto fail;
+	v->lines.skip_blank = 1;
 	v->streaming = 1;
 	*priv = v;
 	return 0;

@@ -72,6 +72,50 @@ static void test_json_escape(void **state)
 	buf_release(&b);
 }
 
+/*
+ * Bytes that are not UTF-8 (issue 18, item 10) become U+FFFD (EF BF BD), one
+ * per byte, counted; well-formed sequences of 2, 3 and 4 bytes stay.  The
+ * cases are RFC 3629's: a lone continuation byte, a truncated sequence, an
+ * overlong form (C0 AF), a surrogate (ED A0 80), a code point past U+10FFFF
+ * (F4 90 80 80), FF.
+ */
+static void test_json_utf8(void **state)
+{
+	static const char in[] = "ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80|\x80|\xe2\x82|"
+				 "\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xff";
+	static const char want[] = "\"ok \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80|\xef\xbf\xbd|"
+				   "\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+				   "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|"
+				   "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\"";
+	struct buf b = BUF_INIT;
+	size_t replaced = 0;
+
+	(void)state;
+	assert_int_equal(buf_add_json_strn(&b, in, sizeof(in) - 1, &replaced), 0);
+	assert_string_equal(b.ptr, want);
+	assert_int_equal(replaced, 1 + 2 + 2 + 3 + 4 + 1);
+	/* A NUL inside the given length is data, escaped. */
+	buf_reset(&b);
+	assert_int_equal(buf_add_json_strn(&b, "a\0b", 3, NULL), 0);
+	assert_string_equal(b.ptr, "\"a\\u0000b\"");
+	buf_release(&b);
+}
+
+/* The longest prefix whose JSON fits: "\n" costs 2, "\x01" 6, "é" 2, a bad byte 3. */
+static void test_json_fit(void **state)
+{
+	(void)state;
+	assert_int_equal(buf_json_str_fit("abc", 3, 10), 3);
+	assert_int_equal(buf_json_str_fit("abc", 3, 2), 2);
+	assert_int_equal(buf_json_str_fit("a\nb", 3, 2), 1);
+	assert_int_equal(buf_json_str_fit("a\nb", 3, 3), 2);
+	assert_int_equal(buf_json_str_fit("\x01\x01", 2, 11), 1);
+	assert_int_equal(buf_json_str_fit("\x01\x01", 2, 12), 2);
+	assert_int_equal(buf_json_str_fit("\xc3\xa9\xc3\xa9", 4, 3), 2); /* never half an e-acute */
+	assert_int_equal(buf_json_str_fit("\xff\xff", 2, 5), 1);
+	assert_int_equal(buf_json_str_fit("\xff\xff", 2, 6), 2);
+}
+
 static void test_xml_escape(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -241,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_xml_escape),
 		cmocka_unit_test(test_getline),
 		cmocka_unit_test(test_detach),
+		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_json_fit),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_numbers),
 	};
