@@ -20,7 +20,7 @@ for want in "vsr-random-train 7680" "vsr-random-dev 1097" "vsr-random-test 2195"
 	got=$(awk -v s="$1" '$1 == s { print $2 }' "$T/out")
 	[ "$got" = "$2" ] || fail "data check: $1 has $got items, want $2"
 	# label balance, recomputed with jq
-	f=$S/${1#vsr-}; f=${f/-/\/}.jsonl
+	n=${1#vsr-}; f=$S/${n/-/\/}.jsonl
 	yes=$(jq -s '[.[] | select(.label == 1)] | length' "$f")
 	[ "$(awk -v s="$1" '$1 == s { print $3 }' "$T/out")" = "$yes" ] || fail "data check: true count of $1"
 done
