@@ -30,7 +30,9 @@
 #include <unistd.h>
 
 #include "../base/util.h"
-#include "remote.h"
+#include "exec.h"
+#include "http.h"
+#include "rjob.h"
 
 extern char **environ;
 
@@ -503,7 +505,7 @@ static void child_protocol_error(struct eloop *L, const char *why, const char *l
 }
 
 /*
- * Parses one response line (exposed for the fuzz target; see remote.h).
+ * Parses one response line (exposed for the fuzz target; see exec.h).
  * Leading blanks are skipped; rep->line points at what is left.
  */
 int exec_reply_parse(char *line, struct exec_reply *rep)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../base/util.h"
-#include "remote.h"
+#include "http.h"
 
 static const char *const keys[] = { "anthropic_version", NULL };
 static const char *const answer_keys[] = { "anthropic_version", NULL };

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../base/util.h"
-#include "remote.h"
+#include "http.h"
 
 struct preset {
 	const char *name, *url, *key_env;

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/remote.h"
+#include "adapters/exec.h"
+#include "adapters/http.h"
+#include "adapters/remote_msg.h"
 #include "base/util.h"
 
 #define KEY "sk-unit-0123456789abcdef"
