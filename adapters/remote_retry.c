@@ -25,8 +25,17 @@ double retry_parse_duration(const char *s)
 	if (!s || !*s)
 		return -1;
 	while (*s) {
-		double v = strtod(s, &end);
-		if (end == s)
+		/*
+		 * Decimal digits and a point only: strtod alone would also take
+		 * "nan", "inf", a sign, blanks, hex and exponents, and a NaN
+		 * slips past every "> 0" check after it.
+		 */
+		size_t n = strspn(s, "0123456789.");
+		double v;
+		if (!n || strspn(s, ".") == n)
+			return -1;
+		v = strtod(s, &end);
+		if (end != s + n)
 			return -1;
 		s = end;
 		if (!*s)

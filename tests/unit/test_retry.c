@@ -54,6 +54,19 @@ static void test_duration_not_one(void **state)
 	near(retry_parse_duration("5x"), -1);
 	near(retry_parse_duration("1d"), -1);
 	near(retry_parse_duration("1s!"), -1);
+	/* Numbers strtod takes that no duration is written as. */
+	near(retry_parse_duration("nan"), -1);
+	near(retry_parse_duration("nans"), -1);
+	near(retry_parse_duration("inf"), -1);
+	near(retry_parse_duration("-5s"), -1);
+	near(retry_parse_duration("+5s"), -1);
+	near(retry_parse_duration(" 1s"), -1);
+	near(retry_parse_duration("1s 2s"), -1);
+	near(retry_parse_duration("0x10s"), -1);
+	near(retry_parse_duration("1e3s"), -1);
+	near(retry_parse_duration(".s"), -1);
+	near(retry_parse_duration("1.2.3s"), -1);
+	near(retry_parse_duration(".5s"), 0.5);
 }
 
 static void test_duration_huge(void **state)
@@ -139,6 +152,15 @@ static void test_server_wait_ratelimit_headers(void **state)
 
 	/* A 429 that asks for nothing: no wait (the caller backs off). */
 	memset(&h, 0, sizeof(h));
+	assert_true(retry_server_wait(&h, 429) <= 0);
+	/* Nor one whose reset is not a duration (a NaN here was "waiting nans"). */
+	h.remaining_tokens = "0";
+	h.reset_tokens = "nan";
+	assert_true(retry_server_wait(&h, 429) <= 0);
+	h.reset_requests = "nan";
+	h.remaining_tokens = NULL;
+	assert_true(retry_server_wait(&h, 429) <= 0);
+	h.reset_tokens = "-5s";
 	assert_true(retry_server_wait(&h, 429) <= 0);
 }
 
