@@ -44,53 +44,22 @@ double loop_rnd(struct loop *L)
 /* ====================================================================== */
 /* Tasks                                                                    */
 
-static void ready_push(struct loop *L, struct rtask *t)
-{
-	t->next = NULL;
-	if (L->ready_tail)
-		L->ready_tail->next = t;
-	else
-		L->ready = t;
-	L->ready_tail = t;
-}
-
-static void ready_push_front(struct loop *L, struct rtask *t)
-{
-	t->next = L->ready;
-	L->ready = t;
-	if (!L->ready_tail)
-		L->ready_tail = t;
-}
-
-static struct rtask *ready_pop(struct loop *L)
-{
-	struct rtask *t = L->ready;
-
-	if (t) {
-		L->ready = t->next;
-		if (!L->ready)
-			L->ready_tail = NULL;
-	}
-	return t;
-}
-
 /* A task is final: its result is filled; the job completes after its last. */
-static void task_final(struct loop *L, struct rtask *t)
+static void task_final(struct loop *L, struct htask *t)
 {
-	struct rjob *rj = t->rj;
+	struct task_result *res = &t->base.rj->res[t->base.k];
 
-	rj->res[t->k].ms = t->ms;
-	rj->res[t->k].attempts = t->sent;
-	L->active--;
-	/* After the job's last task this frees the rtask array, t included. */
-	rjob_task_done(L->s, rj, &L->batch);
+	res->ms = t->ms;
+	res->attempts = t->sent;
+	/* After the job's last task this frees the htask array, t included. */
+	rloop_task_done(&L->r, &t->base);
 }
 
-static void task_error(struct loop *L, struct rtask *t, const char *fmt, ...)
+static void task_error(struct loop *L, struct htask *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void task_error(struct loop *L, struct rtask *t, const char *fmt, ...)
+static void task_error(struct loop *L, struct htask *t, const char *fmt, ...)
 {
-	struct task_result *res = &t->rj->res[t->k];
+	struct task_result *res = &t->base.rj->res[t->base.k];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -104,26 +73,26 @@ static void task_error(struct loop *L, struct rtask *t, const char *fmt, ...)
 /* The tasks of a newly taken job join the ready queue. */
 static void add_job(struct loop *L, struct rjob *rj)
 {
-	struct rtask *ts = xcalloc(rj->job->n_tasks, sizeof(*ts));
+	struct htask *ts = xcalloc(rj->job->n_tasks, sizeof(*ts));
 
 	rj->priv = ts; /* freed with the job */
 	for (size_t k = 0; k < rj->job->n_tasks; k++) {
-		ts[k].rj = rj;
-		ts[k].k = k;
+		ts[k].base.rj = rj;
+		ts[k].base.k = k;
 		ts[k].last_ep = -1;
-		ready_push(L, &ts[k]);
+		rloop_push(&L->r, &ts[k].base);
 	}
-	L->active += rj->job->n_tasks;
+	L->r.active += rj->job->n_tasks;
 }
 
 /* ====================================================================== */
 /* Sending                                                                  */
 
-static int start(struct loop *L, struct rtask *t, size_t ep, double now)
+static int start(struct loop *L, struct htask *t, size_t ep, double now)
 {
 	struct http_state *st = L->st;
 	struct xfer *x = L->free_xf;
-	struct rjob *rj = t->rj;
+	struct rjob *rj = t->base.rj;
 	struct vsrbench_request req;
 	size_t split = SIZE_MAX;
 	struct http_image img = { NULL, 0, NULL, &split };
@@ -131,7 +100,7 @@ static int start(struct loop *L, struct rtask *t, size_t ep, double now)
 	double left;
 	long ms;
 
-	sched_request(L->s, rj->job, t->k, &rj->img, id, &req);
+	sched_request(L->r.s, rj->job, t->base.k, &rj->img, id, &req);
 	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
 		task_error(L, t, "%s", "out of memory encoding an image");
 		return 0;
@@ -176,19 +145,19 @@ static double dispatch(struct loop *L, double now)
 	double next = now + 1;
 
 	pace_refill(L, now);
-	while (L->ready && L->free_xf) {
+	while (L->r.ready && L->free_xf) {
 		double w = pace_wait(L);
 		int ep;
 		if (w > 0) {
 			next = now + w;
 			break;
 		}
-		ep = pace_pick_endpoint(L, L->ready, now);
+		ep = pace_pick_endpoint(L, htask_of(L->r.ready), now);
 		if (ep < 0) {
 			next = pace_endpoints_next(L, now);
 			break;
 		}
-		start(L, ready_pop(L), (size_t)ep, now);
+		start(L, htask_of(rloop_pop(&L->r)), (size_t)ep, now);
 	}
 	return next;
 }
@@ -233,7 +202,7 @@ static void read_hints(CURL *e, struct retry_hints *h, int success)
 }
 
 /* A transfer failed in a way worth another attempt. */
-static void retry_later(struct loop *L, struct rtask *t, double now, double wait, int counts,
+static void retry_later(struct loop *L, struct htask *t, double now, double wait, int counts,
 			const char *why)
 {
 	struct http_state *st = L->st;
@@ -241,7 +210,7 @@ static void retry_later(struct loop *L, struct rtask *t, double now, double wait
 
 	snprintf(t->why, sizeof(t->why), "%s", why);
 	remote_redact(t->why, st->key);
-	if (counts && ++t->attempts > L->retries) {
+	if (counts && ++t->attempts > L->r.retries) {
 		task_error(L, t, "gave up after %d attempt%s: %s", t->sent, t->sent == 1 ? "" : "s",
 			   t->why);
 		return;
@@ -260,12 +229,12 @@ static void retry_later(struct loop *L, struct rtask *t, double now, double wait
 		return;
 	}
 	t->not_before = now + delay;
-	t->next = L->waiting;
-	L->waiting = t;
+	t->base.next = L->waiting;
+	L->waiting = &t->base;
 }
 
 /* A transfer that ended without an HTTP response (rc != CURLE_OK). */
-static void finish_transport(struct loop *L, struct xfer *x, struct rtask *t, CURLcode rc,
+static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CURLcode rc,
 			     double now)
 {
 	struct http_state *st = L->st;
@@ -283,7 +252,7 @@ static void finish_transport(struct loop *L, struct xfer *x, struct rtask *t, CU
 	if (!retry_transient_curl(rc)) {
 		/* TLS verification, bad URL ...: no request can succeed. */
 		remote_redact(why, st->key);
-		sched_fail(L->s, VSR_EMODEL, why);
+		sched_fail(L->r.s, VSR_EMODEL, why);
 		return;
 	}
 	if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
@@ -294,7 +263,7 @@ static void finish_transport(struct loop *L, struct xfer *x, struct rtask *t, CU
 				 L->es[0].answered || st->n_eps > 1 ? "no server answered:" :
 				 "cannot reach the server:", why, st->proto->kind);
 			remote_redact(msg, st->key);
-			sched_fail(L->s, VSR_EMODEL, msg);
+			sched_fail(L->r.s, VSR_EMODEL, msg);
 			return;
 		}
 	}
@@ -304,10 +273,10 @@ static void finish_transport(struct loop *L, struct xfer *x, struct rtask *t, CU
 }
 
 /* A 2xx response: the protocol's parse() makes it an answer. */
-static void finish_ok(struct loop *L, struct xfer *x, struct rtask *t, long status, double now)
+static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long status, double now)
 {
 	struct http_state *st = L->st;
-	struct task_result *res = &t->rj->res[t->k];
+	struct task_result *res = &t->base.rj->res[t->base.k];
 	cJSON *body = cJSON_ParseWithLength(x->resp.ptr, x->resp.len);
 	cJSON *meta;
 	struct retry_hints h;
@@ -353,7 +322,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct rtask *t, long stat
 }
 
 /* Any other HTTP status: retried, stopping the run, or this task's error. */
-static void finish_status(struct loop *L, struct xfer *x, struct rtask *t, long status, double now)
+static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long status, double now)
 {
 	struct http_state *st = L->st;
 	struct endpoint *ep = &st->eps[x->ep];
@@ -391,7 +360,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct rtask *t, long 
 			 st->cfg.key_env ? st->cfg.key_env : "the API key",
 			 st->key ? "" : ", which is not set");
 		remote_redact(msg, st->key);
-		sched_fail(L->s, VSR_EMODEL, msg);
+		sched_fail(L->r.s, VSR_EMODEL, msg);
 		return;
 	}
 	/* Another 4xx: this request is wrong; show the first body of each status. */
@@ -406,7 +375,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct rtask *t, long 
 
 static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 {
-	struct rtask *t = x->t;
+	struct htask *t = x->t;
 	struct epstate *es = &L->es[x->ep];
 	long status = 0;
 
@@ -446,7 +415,7 @@ static int loop_run(struct loop *L)
 	long idle_ms = 1;
 
 	if (sock_init(L)) {
-		sched_fail(L->s, VSR_EMODEL, "cannot create a libcurl multi handle");
+		sched_fail(L->r.s, VSR_EMODEL, "cannot create a libcurl multi handle");
 		return VSR_EMODEL;
 	}
 	curl_multi_setopt(L->multi, CURLMOPT_MAXCONNECTS, (long)(L->n_xf + st->n_eps));
@@ -454,7 +423,7 @@ static int loop_run(struct loop *L)
 	for (size_t i = 0; i < L->n_xf; i++) {
 		struct xfer *x = &L->xf[i];
 		if (xfer_init(L, x)) {
-			sched_fail(L->s, VSR_EMODEL, "cannot create a libcurl handle");
+			sched_fail(L->r.s, VSR_EMODEL, "cannot create a libcurl handle");
 			r = VSR_EMODEL;
 			goto out;
 		}
@@ -468,23 +437,23 @@ static int loop_run(struct loop *L)
 		int running, took = 0;
 		CURLMsg *msg;
 
-		if (sched_stopping(L->s))
+		if (sched_stopping(L->r.s))
 			break;
 		/* Retries whose time has come go first. */
 		for (struct rtask **pp = &L->waiting; *pp;) {
 			struct rtask *t = *pp;
-			if (t->not_before <= now) {
+			if (htask_of(t)->not_before <= now) {
 				*pp = t->next;
-				ready_push_front(L, t);
+				rloop_push_front(&L->r, t);
 			} else {
 				pp = &t->next;
 			}
 		}
 		/* Keep up to -j tasks per endpoint taken: a few more than in flight. */
-		while (!no_more && L->active < L->n_xf + L->per_ep) {
+		while (!no_more && L->r.active < L->n_xf + L->per_ep) {
 			struct rjob *rj;
-			int block = L->active == 0;
-			if ((r = rjob_take(L->s, block, 1, &L->live, &rj, &L->batch)))
+			int block = L->r.active == 0;
+			if ((r = rloop_take(&L->r, block, 1, &rj)))
 				goto out;
 			if (!rj) {
 				if (block)
@@ -494,17 +463,17 @@ static int loop_run(struct loop *L)
 			took = 1;
 			add_job(L, rj);
 		}
-		if (no_more && !L->active)
+		if (no_more && !L->r.active)
 			break;
 		next = dispatch(L, now);
 		sock_run_timer(L, now);
 		if (L->timer_at >= 0 && L->timer_at < next)
 			next = L->timer_at;
 		for (struct rtask *t = L->waiting; t; t = t->next)
-			if (t->not_before < next)
-				next = t->not_before;
+			if (htask_of(t)->not_before < next)
+				next = htask_of(t)->not_before;
 		timeout = (long)ceil((next - now) * 1000);
-		if (!no_more && L->active < L->n_xf + L->per_ep) {
+		if (!no_more && L->r.active < L->n_xf + L->per_ep) {
 			/* Starved: look at the job queue again soon (it cannot wake us). */
 			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
 			if (timeout > idle_ms)
@@ -524,7 +493,7 @@ static int loop_run(struct loop *L)
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 			finish(L, x, msg->data.result, now);
 		}
-		if (L->batch.lines.len && (r = sched_flush(L->s, &L->batch)))
+		if ((r = rloop_flush(&L->r)))
 			goto out;
 	}
 out:
@@ -534,9 +503,7 @@ out:
 			curl_multi_remove_handle(L->multi, L->xf[i].easy);
 		xfer_release(&L->xf[i]);
 	}
-	sched_flush(L->s, &L->batch);
-	sched_batch_release(&L->batch);
-	rjob_abandon_all(&L->live);
+	rloop_release(&L->r);
 	free(L->xf);
 	sock_release(L);
 	return r;
@@ -582,20 +549,17 @@ int http_run(void *state, struct sched *s)
 	th = xcalloc(n, sizeof(*th));
 	for (size_t i = 0; i < n; i++) {
 		struct loop *L = &Ls[i];
+		rloop_init(&L->r, s, st->retries);
 		L->st = st;
-		L->s = s;
 		L->per_ep = per_ep / n + (i < per_ep % n);
 		L->n_xf = L->per_ep * st->n_eps;
 		L->es = xcalloc(st->n_eps, sizeof(*L->es));
 		L->rpm = st->rpm / (double)n;
 		L->tpm = st->tpm / (double)n;
-		L->retries = st->retries >= 0 ? st->retries : sc->retries;
 		L->rng = ((uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9)) +
 			 i * 0x632be59bd9b4e019ULL;
 		if (!L->rng)
 			L->rng = 1;
-		L->batch = (struct sched_batch)SCHED_BATCH_INIT;
-		L->batch.lines.max = 256u << 20;
 		L->rate_t = wall_seconds();
 		L->rpm_tokens = 1;
 	}

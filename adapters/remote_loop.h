@@ -65,9 +65,8 @@ struct http_state {
 };
 
 /* One task on its way: several attempts, maybe on several endpoints. */
-struct rtask {
-	struct rjob *rj;
-	size_t k;
+struct htask {
+	struct rtask base; /* job, index; next: the ready queue or the waiting list */
 	int attempts;    /* attempts that count against --retries */
 	int waits;       /* rate-limit waits */
 	int sent;
@@ -77,13 +76,17 @@ struct rtask {
 	double ms;
 	double est_tokens;
 	char why[256];   /* the last failure */
-	struct rtask *next;
 };
+
+static inline struct htask *htask_of(struct rtask *t)
+{
+	return (struct htask *)t; /* base is the first member */
+}
 
 /* One transfer slot: an easy handle reused request after request. */
 struct xfer {
 	CURL *easy;
-	struct rtask *t;
+	struct htask *t;
 	size_t ep;
 	struct buf body, resp;
 	/* The body sent: body[0..split) + img[0..img_len) + body[split..); pos: sent so far. */
@@ -97,18 +100,14 @@ struct xfer {
 
 /* One loop thread: its own multi handle, connections, breaker view and share of the limits. */
 struct loop {
+	struct rloop r;     /* scheduler, jobs, ready queue, journal lines */
 	struct http_state *st;
-	struct sched *s;
 	CURLM *multi;
 	struct xfer *xf, *free_xf;
 	size_t n_xf, in_flight, per_ep;
-	struct rtask *ready, *ready_tail, *waiting;
-	size_t active;     /* tasks taken and not final */
-	long retries;
+	struct rtask *waiting; /* retries not due yet (htasks) */
 	uint64_t rng;
 	double rpm_tokens, tpm_tokens, rate_t;
-	struct sched_batch batch;
-	struct rjob *live; /* jobs in progress */
 	struct epstate *es; /* this loop's view of st->eps */
 	int epfd;           /* the sockets curl asked us to watch */
 	unsigned char *fdst; /* by fd: FD_ bits (on_socket) */
@@ -163,7 +162,7 @@ void pace_refill(struct loop *L, double now);
 /* Seconds until -M rpm / tpm allow the next request (0: now). */
 double pace_wait(const struct loop *L);
 /* The endpoint for task t now, or -1 (see the comment in remote_pace.c). */
-int pace_pick_endpoint(struct loop *L, const struct rtask *t, double now);
+int pace_pick_endpoint(struct loop *L, const struct htask *t, double now);
 /* When the next endpoint becomes usable, if none is now. */
 double pace_endpoints_next(const struct loop *L, double now);
 /* A transport failure of a request sent at t0 (the breaker). */

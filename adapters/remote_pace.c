@@ -80,7 +80,7 @@ double pace_wait(const struct loop *L)
  * with nothing in flight), a free slot, the fewest requests in flight, not
  * the one that just failed it when another will do.  -1: none now.
  */
-int pace_pick_endpoint(struct loop *L, const struct rtask *t, double now)
+int pace_pick_endpoint(struct loop *L, const struct htask *t, double now)
 {
 	const struct http_state *st = L->st;
 	int best = -1;

@@ -38,12 +38,6 @@ static void rjob_abandon(struct rjob *rj)
 	rjob_free(rj);
 }
 
-void rjob_abandon_all(struct rjob **live)
-{
-	while (*live)
-		rjob_abandon(*live);
-}
-
 int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, const char **b64,
 		       size_t *b64_len, const char **mime)
 {
@@ -80,12 +74,23 @@ int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, cons
 	return 0;
 }
 
-int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, struct rjob **out,
-	      struct sched_batch *b)
+/* ====================================================================== */
+/* The loop's side                                                          */
+
+void rloop_init(struct rloop *r, struct sched *s, long retries)
 {
-	struct job *j = sched_take(s, block);
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->retries = retries >= 0 ? retries : sched_get_config(s)->retries;
+	r->batch = (struct sched_batch)SCHED_BATCH_INIT;
+	r->batch.lines.max = 256u << 20;
+}
+
+int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
+{
+	struct job *j = sched_take(r->s, block);
 	struct rjob *rj;
-	int r;
+	int rc;
 
 	*out = NULL;
 	if (!j)
@@ -94,9 +99,9 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 	rj->job = j;
 	rj->own_b64 = (struct buf)BUF_INIT;
 	rj->img.want_b64 = want_b64;
-	if ((r = sched_load_image(s, j, &rj->img, b))) {
+	if ((rc = sched_load_image(r->s, j, &rj->img, &r->batch))) {
 		rjob_abandon(rj);
-		return r;
+		return rc;
 	}
 	if (rj->img.bytes) {
 		rj->mime = image_sniff_mime(rj->img.bytes, rj->img.len);
@@ -105,7 +110,7 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 		if (want_b64) {
 			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len)) {
 				rjob_abandon(rj);
-				sched_fail(s, VSR_EDATA, "out of memory encoding an image");
+				sched_fail(r->s, VSR_EDATA, "out of memory encoding an image");
 				return VSR_EDATA;
 			}
 			rj->b64 = rj->own_b64.ptr;
@@ -118,20 +123,67 @@ int rjob_take(struct sched *s, int block, int want_b64, struct rjob **live, stru
 	}
 	rj->res = xcalloc(j->n_tasks, sizeof(*rj->res));
 	rj->left = j->n_tasks;
-	rj->live = live;
-	rj->next = *live;
-	if (*live)
-		(*live)->prev = rj;
-	*live = rj;
+	rj->live = &r->live;
+	rj->next = r->live;
+	if (r->live)
+		r->live->prev = rj;
+	r->live = rj;
 	*out = rj;
 	return 0;
 }
 
-void rjob_task_done(struct sched *s, struct rjob *rj, struct sched_batch *b)
+void rloop_push(struct rloop *r, struct rtask *t)
 {
+	t->next = NULL;
+	if (r->ready_tail)
+		r->ready_tail->next = t;
+	else
+		r->ready = t;
+	r->ready_tail = t;
+}
+
+void rloop_push_front(struct rloop *r, struct rtask *t)
+{
+	t->next = r->ready;
+	r->ready = t;
+	if (!r->ready_tail)
+		r->ready_tail = t;
+}
+
+struct rtask *rloop_pop(struct rloop *r)
+{
+	struct rtask *t = r->ready;
+
+	if (t) {
+		r->ready = t->next;
+		if (!r->ready)
+			r->ready_tail = NULL;
+	}
+	return t;
+}
+
+void rloop_task_done(struct rloop *r, struct rtask *t)
+{
+	struct rjob *rj = t->rj;
+
+	r->active--;
 	if (--rj->left)
 		return;
-	sched_complete(s, rj->job, rj->res, b); /* frees the texts and the job */
+	/* The job's last task: t goes with the job's tasks (rj->priv). */
+	sched_complete(r->s, rj->job, rj->res, &r->batch); /* frees the texts and the job */
 	rj->job = NULL;
 	rjob_free(rj);
+}
+
+int rloop_flush(struct rloop *r)
+{
+	return r->batch.lines.len ? sched_flush(r->s, &r->batch) : 0;
+}
+
+void rloop_release(struct rloop *r)
+{
+	sched_flush(r->s, &r->batch);
+	sched_batch_release(&r->batch);
+	while (r->live)
+		rjob_abandon(r->live);
 }
