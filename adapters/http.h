@@ -38,9 +38,14 @@ struct http_cfg {
 	const cJSON *opts;        /* the -M options, all strings */
 	const char *model;        /* -M model, NULL when not given */
 	const char *system;       /* -M system: a system prompt, or NULL */
-	const char *key;          /* the API key, or NULL; only for headers */
-	const char *key_env;      /* the variable it came from (for messages) */
-	struct curl_slist *headers; /* protocol setup appends its own (auth) */
+	const char *key_env;      /* the variable of the API key (for messages) */
+	/*
+	 * The header that carries the key, up to the key ("x-api-key: "),
+	 * set by setup(); NULL: the key is not sent.  Protocols never see the
+	 * key itself: remote_open adds the header (http_add_auth).
+	 */
+	const char *auth;
+	struct curl_slist *headers; /* setup() appends the protocol's own */
 	struct buf path;          /* appended to every base URL by setup() */
 	void *priv;               /* protocol state from setup(), freed with free() */
 };
@@ -55,9 +60,10 @@ struct http_proto {
 	/* Keys of `keys` that change answers (part of the fingerprint). */
 	const char *const *answer_keys;
 	/*
-	 * Checks the protocol's options, sets c->path, appends auth headers
-	 * (from c->key, when set) to c->headers.  0 or VSR_EUSAGE with err.
-	 * May change *default_url (presets) before the URLs are parsed.
+	 * Checks the protocol's options, sets c->path and c->auth, appends its
+	 * own headers to c->headers.  0 or VSR_EUSAGE with err.  May change
+	 * *default_url, *key_required and *key_env (presets) before the key is
+	 * read and the URLs are parsed.  Called once, before the key is read.
 	 */
 	int (*setup)(struct http_cfg *c, const char **default_url, int *key_required,
 		     const char **key_env, char *err);
@@ -76,7 +82,7 @@ struct http_proto {
 extern const struct http_proto http_openai_proto, http_ollama_proto, http_anthropic_proto,
 	http_gemini_proto;
 
-/* ---- remote_body.c: request bodies ------------------------------------ */
+/* ---- remote_body.c: what a request is made of --------------------------- */
 
 /*
  * Request bodies are written straight into a buf (no tree to build and
@@ -114,5 +120,10 @@ const char *http_image_mime(const struct http_image *img);
 void jw_chat_messages(struct jw *w, const char *system);
 /* The value of -M key (a string borrowed from c->opts), or NULL. */
 const char *http_opt(const struct http_cfg *c, const char *key);
+/*
+ * Appends the header c->auth + key to c->headers (nothing when c->auth is
+ * NULL); the key is borrowed, and the one temporary copy is zeroed.
+ */
+void http_add_auth(struct http_cfg *c, const char *key);
 
 #endif

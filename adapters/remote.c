@@ -185,6 +185,24 @@ out:
 
 static void http_close(void *state);
 
+/*
+ * The key from environment variable `name` into st->key; unset or empty:
+ * an error when `required` (-M api_key_env names it), else no key.
+ */
+static int read_key(struct http_state *st, const char *name, int required, char *err)
+{
+	const char *k = getenv(name);
+
+	if (k && *k) {
+		st->key = xstrdup(k);
+		return 0;
+	}
+	if (!required)
+		return 0;
+	return err_set(err, VSR_EUSAGE, "-M api_key_env=%s: that environment variable is %s", name,
+		       !*name ? "not named" : !k ? "not set" : "empty");
+}
+
 /* "KIND/1 k=v ..." over the answer-changing options, sorted by key; never the key. */
 static char *make_fingerprint(const struct http_state *st, const char *kind)
 {
@@ -297,22 +315,23 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	st->cfg.headers = curl_slist_append(NULL, "Content-Type: application/json");
 	/* curl would wait for a 100 Continue before sending a large body. */
 	st->cfg.headers = curl_slist_append(st->cfg.headers, "Expect:");
-	/* The key first (setup builds the auth header from it), then setup. */
+	/*
+	 * The key is read once: from -M api_key_env's variable (checked before
+	 * setup, so that its error comes first), else from the variable setup()
+	 * settles on (a preset's).  setup() never sees the key: it says which
+	 * header carries it (cfg.auth), and the header is added here after.
+	 */
 	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "api_key_env")))) {
-		const char *k = getenv(v);
-		if (!*v || !k || !*k) {
-			r = err_set(err, VSR_EUSAGE, "-M api_key_env=%s: that environment variable is %s", v,
-				    !*v ? "not named" : !k ? "not set" : "empty");
+		if ((r = read_key(st, v, 1, err)))
 			goto fail;
-		}
 		key_env = v;
 	}
 	urls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "base_url"));
 	if (p->setup && (r = p->setup(&st->cfg, &default_url, &key_required, &key_env, err)))
 		goto fail;
 	st->cfg.key_env = key_env;
-	if (key_env && getenv(key_env) && *getenv(key_env))
-		st->key = xstrdup(getenv(key_env));
+	if (!v && key_env)
+		read_key(st, key_env, 0, err);
 	if (!urls && !default_url) {
 		r = err_set(err, VSR_EUSAGE, "-m %s needs -M base_url=URL", kind);
 		goto fail;
@@ -323,18 +342,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 			    kind, key_env ? key_env : "the key");
 		goto fail;
 	}
-	st->cfg.key = st->key;
-	/* setup() may have asked for the key: run it again now that it is known. */
-	if (st->key && p->setup) {
-		curl_slist_free_all(st->cfg.headers);
-		st->cfg.headers = curl_slist_append(NULL, "Content-Type: application/json");
-		st->cfg.headers = curl_slist_append(st->cfg.headers, "Expect:");
-		buf_reset(&st->cfg.path);
-		free(st->cfg.priv);
-		st->cfg.priv = NULL;
-		if ((r = p->setup(&st->cfg, &default_url, &key_required, &key_env, err)))
-			goto fail;
-	}
+	if (st->key)
+		http_add_auth(&st->cfg, st->key);
 	{
 		const char *list = urls ? urls : default_url;
 		const char *insecure = cJSON_GetStringValue(

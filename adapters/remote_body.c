@@ -1,7 +1,8 @@
 /*
- * remote_body: the JSON request bodies of the HTTP protocols, written
- * straight into a buf (see http.h), and the small helpers every protocol
- * file shares.  Called by the http_*.c files; calls nothing above it.
+ * remote_body: what an HTTP request is made of: the JSON bodies of the
+ * protocols, written straight into a buf (see http.h), the auth header,
+ * and the small helpers every protocol file shares.  Called by the
+ * http_*.c files and remote.c; calls nothing above it.
  */
 #include "http.h"
 
@@ -128,4 +129,16 @@ void jw_cjson(struct jw *w, const cJSON *v)
 const char *http_opt(const struct http_cfg *c, const char *key)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c->opts, key));
+}
+
+void http_add_auth(struct http_cfg *c, const char *key)
+{
+	struct buf h = BUF_INIT;
+
+	if (!c->auth)
+		return;
+	buf_addf(&h, "%s%s", c->auth, key);
+	c->headers = curl_slist_append(c->headers, h.ptr);
+	memset(h.ptr, 0, h.len);
+	buf_release(&h);
 }

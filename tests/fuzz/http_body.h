@@ -35,7 +35,6 @@ static struct http_cfg *fuzz_http_cfg(const struct http_proto *p)
 	memset(&c, 0, sizeof(c));
 	c.opts = cJSON_Parse("{\"model\":\"fuzz\",\"base_url\":\"http://127.0.0.1:9/v1\"}");
 	c.model = "fuzz";
-	c.key = FUZZ_KEY;
 	c.key_env = p->key_env;
 	buf_init(&c.path, 0);
 	url = p->default_url;

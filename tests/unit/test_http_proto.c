@@ -68,9 +68,9 @@ static void setup_proto(const struct http_proto *p, struct proto_cfg *pc, const 
 	pc->c.opts = pc->opts;
 	pc->c.model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pc->opts, "model"));
 	pc->c.system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pc->opts, "system"));
-	pc->c.key = KEY;
 	pc->c.path = (struct buf)BUF_INIT;
 	assert_int_equal(p->setup(&pc->c, &url, &key_required, &key_env, err), 0);
+	http_add_auth(&pc->c, KEY); /* as remote_open does after reading the key */
 }
 
 static void release_proto(struct proto_cfg *pc)
