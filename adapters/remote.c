@@ -168,11 +168,12 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 			p += n + (p[n] == ',');
 		}
 		if (ep->insecure && !strcmp(scheme, "https"))
-			vsr_warn("TLS certificates of %s are NOT verified (-M insecure_host)", host);
+			remote_warn(st->key, "TLS certificates of %s are NOT verified (-M insecure_host)",
+				    host);
 	}
 	if (st->key && !strcmp(scheme, "http") && !is_loopback(host))
-		vsr_warn("the API key from %s is sent unencrypted to %s (use https://)", st->cfg.key_env,
-			 host);
+		remote_warn(st->key, "the API key from %s is sent unencrypted to %s (use https://)",
+			    st->cfg.key_env, host);
 out:
 	curl_free(scheme);
 	curl_free(host);
@@ -384,7 +385,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	m->thread_safe = 1;
 	return 0;
 fail:
-	remote_redact(err, st->key);
+	/* A message that leaves; the text is copied before it is rewritten. */
+	remote_msgf(err, VSR_ERR_MAX, st->key, "%s", err);
 	http_close(st);
 	return r;
 }

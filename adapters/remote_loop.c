@@ -63,11 +63,23 @@ static void task_error(struct loop *L, struct htask *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(res->error, sizeof(res->error), fmt, ap);
+	remote_vmsgf(res->error, sizeof(res->error), L->st->key, fmt, ap);
 	va_end(ap);
-	remote_redact(res->error, L->st->key);
 	res->ok = 0;
 	task_final(L, t);
+}
+
+/* Stops the run (the scheduler's first failure wins). */
+static void loop_fail(struct loop *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void loop_fail(struct loop *L, const char *fmt, ...)
+{
+	char msg[VSR_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	remote_vmsgf(msg, sizeof(msg), L->st->key, fmt, ap);
+	va_end(ap);
+	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 
 /* The tasks of a newly taken job join the ready queue. */
@@ -208,8 +220,7 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 	struct http_state *st = L->st;
 	double delay;
 
-	snprintf(t->why, sizeof(t->why), "%s", why);
-	remote_redact(t->why, st->key);
+	remote_msgf(t->why, sizeof(t->why), st->key, "%s", why);
 	if (counts && ++t->attempts > L->r.retries) {
 		task_error(L, t, "gave up after %d attempt%s: %s", t->sent, t->sent == 1 ? "" : "s",
 			   t->why);
@@ -243,27 +254,21 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 	char why[512];
 
 	if (rc == CURLE_WRITE_ERROR && x->resp.capped) {
-		snprintf(why, sizeof(why), "%s: the response is larger than %u MiB", ep->shown,
-			 RESP_MAX >> 20);
-		task_error(L, t, "%s", why);
+		task_error(L, t, "%s: the response is larger than %u MiB", ep->shown, RESP_MAX >> 20);
 		return;
 	}
-	snprintf(why, sizeof(why), "%s: %s", ep->shown, what);
+	remote_msgf(why, sizeof(why), st->key, "%s: %s", ep->shown, what);
 	if (!retry_transient_curl(rc)) {
 		/* TLS verification, bad URL ...: no request can succeed. */
-		remote_redact(why, st->key);
-		sched_fail(L->r.s, VSR_EMODEL, why);
+		loop_fail(L, "%s", why);
 		return;
 	}
 	if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
 		pace_endpoint_failed(L, &L->es[x->ep], x->t0, now);
 		if (pace_all_down(L, now)) {
-			char msg[VSR_ERR_MAX];
-			snprintf(msg, sizeof(msg), "%s %.400s (-m %s; is the server running?)",
-				 L->es[0].answered || st->n_eps > 1 ? "no server answered:" :
-				 "cannot reach the server:", why, st->proto->kind);
-			remote_redact(msg, st->key);
-			sched_fail(L->r.s, VSR_EMODEL, msg);
+			loop_fail(L, "%s %.400s (-m %s; is the server running?)",
+				  L->es[0].answered || st->n_eps > 1 ? "no server answered:" :
+				  "cannot reach the server:", why, st->proto->kind);
 			return;
 		}
 	}
@@ -290,7 +295,8 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 		L->es[x->ep].pause_until = now + pause;
 	if (!body) {
 		remote_body_excerpt(&x->resp, ex, sizeof(ex));
-		snprintf(why, sizeof(why), "HTTP %ld with a body that is not JSON: %s", status, ex);
+		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
+			    ex);
 		retry_later(L, t, now, 0, 1, why);
 		return;
 	}
@@ -300,7 +306,8 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	if (pr != VSRBENCH_OK) {
 		free(text);
 		cJSON_Delete(meta);
-		snprintf(why, sizeof(why), "unexpected %s response: %s", st->proto->kind, pwhy);
+		remote_msgf(why, sizeof(why), st->key, "unexpected %s response: %s", st->proto->kind,
+			    pwhy);
 		if (pr == VSRBENCH_ERR_RETRY)
 			retry_later(L, t, now, 0, 1, why);
 		else
@@ -314,7 +321,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	if (t->sent > 1)
 		cJSON_AddNumberToObject(meta, "attempts", t->sent);
 	if (meta->child)
-		res->meta_json = json_compact(meta);
+		res->meta_json = remote_meta_json(meta, st->key);
 	cJSON_Delete(meta);
 	res->ok = 1;
 	res->text = text;
@@ -332,8 +339,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	if (L->tpm > 0)
 		L->tpm_tokens -= t->est_tokens;
 	remote_body_excerpt(&x->resp, ex, sizeof(ex));
-	snprintf(why, sizeof(why), "HTTP %ld from %s: %s", status, ep->shown, ex);
-	remote_redact(why, st->key);
+	remote_msgf(why, sizeof(why), st->key, "HTTP %ld from %s: %s", status, ep->shown, ex);
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {
 		struct retry_hints h;
 		double w;
@@ -346,8 +352,9 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 				es->pause_until = now + w;
 			pthread_mutex_lock(&st->warn_mu);
 			if (!st->shown_rl++)
-				vsr_warn("rate limited by %s (HTTP 429); waiting %.3gs as asked, then retrying",
-					 ep->shown, w);
+				remote_warn(st->key,
+					    "rate limited by %s (HTTP 429); waiting %.3gs as asked, then retrying",
+					    ep->shown, w);
 			pthread_mutex_unlock(&st->warn_mu);
 		}
 		t->last_ep = (int)x->ep;
@@ -355,19 +362,16 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 		return;
 	}
 	if (status == 401 || status == 403) {
-		char msg[VSR_ERR_MAX];
-		snprintf(msg, sizeof(msg), "%.400s (check %s%s)", why,
-			 st->cfg.key_env ? st->cfg.key_env : "the API key",
-			 st->key ? "" : ", which is not set");
-		remote_redact(msg, st->key);
-		sched_fail(L->r.s, VSR_EMODEL, msg);
+		loop_fail(L, "%.400s (check %s%s)", why, st->cfg.key_env ? st->cfg.key_env : "the API key",
+			  st->key ? "" : ", which is not set");
 		return;
 	}
 	/* Another 4xx: this request is wrong; show the first body of each status. */
 	pthread_mutex_lock(&st->warn_mu);
 	if (status > 0 && status < 600 && !st->shown[status]) {
 		st->shown[status] = 1;
-		vsr_warn("%s (not retried; later HTTP %ld errors are only in the journal)", why, status);
+		remote_warn(st->key, "%s (not retried; later HTTP %ld errors are only in the journal)", why,
+			    status);
 	}
 	pthread_mutex_unlock(&st->warn_mu);
 	task_error(L, t, "%s", why);
@@ -415,7 +419,7 @@ static int loop_run(struct loop *L)
 	long idle_ms = 1;
 
 	if (sock_init(L)) {
-		sched_fail(L->r.s, VSR_EMODEL, "cannot create a libcurl multi handle");
+		loop_fail(L, "cannot create a libcurl multi handle");
 		return VSR_EMODEL;
 	}
 	curl_multi_setopt(L->multi, CURLMOPT_MAXCONNECTS, (long)(L->n_xf + st->n_eps));
@@ -423,7 +427,7 @@ static int loop_run(struct loop *L)
 	for (size_t i = 0; i < L->n_xf; i++) {
 		struct xfer *x = &L->xf[i];
 		if (xfer_init(L, x)) {
-			sched_fail(L->r.s, VSR_EMODEL, "cannot create a libcurl handle");
+			loop_fail(L, "cannot create a libcurl handle");
 			r = VSR_EMODEL;
 			goto out;
 		}

@@ -51,6 +51,34 @@ static void test_redact(void **state)
 	assert_non_null(strstr(s, "&x=1 done"));
 }
 
+/* A message is formatted whole, masked, then cut: a key across the cut leaves no prefix. */
+static void test_msg_masks_before_cut(void **state)
+{
+	char dst[32];
+
+	(void)state;
+	remote_msgf(dst, sizeof(dst), KEY, "%s%s (quoted)", "0123456789012345678901", KEY);
+	assert_string_equal(dst, "0123456789012345678901*********");
+	remote_msgf(dst, sizeof(dst), NULL, "HTTP %d: Bearer %s", 401, "abc.def");
+	assert_string_equal(dst, "HTTP 401: Bearer *******");
+}
+
+/* The journal meta of an answer goes out masked, as compact JSON. */
+static void test_meta_masked(void **state)
+{
+	cJSON *meta = cJSON_Parse("{\"model\":\"m-1\",\"system_fingerprint\":\"" KEY "\","
+				  "\"note\":\"Bearer abc\",\"usage\":{\"total_tokens\":12}}");
+	char *s;
+
+	(void)state;
+	assert_non_null(meta);
+	s = remote_meta_json(meta, KEY);
+	assert_string_equal(s, "{\"model\":\"m-1\",\"system_fingerprint\":\"************************\","
+			       "\"note\":\"Bearer ***\",\"usage\":{\"total_tokens\":12}}");
+	free(s);
+	cJSON_Delete(meta);
+}
+
 /* A protocol configured as `-m KIND -M model=m-1 -M base_url=http://h/v1` with a key. */
 struct proto_cfg {
 	struct http_cfg c;
@@ -350,7 +378,8 @@ int main(void)
 		cmocka_unit_test(test_base64_rfc4648), cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_openai),         cmocka_unit_test(test_ollama),
 		cmocka_unit_test(test_anthropic),      cmocka_unit_test(test_gemini),
-		cmocka_unit_test(test_exec_reply),
+		cmocka_unit_test(test_exec_reply),     cmocka_unit_test(test_msg_masks_before_cut),
+		cmocka_unit_test(test_meta_masked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
