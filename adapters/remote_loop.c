@@ -285,7 +285,11 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	cJSON *body = cJSON_ParseWithLength(x->resp.ptr, x->resp.len);
 	cJSON *meta;
 	struct retry_hints h;
-	char *text = NULL, pwhy[256] = "", why[512], ex[REMOTE_EXCERPT + 8];
+	/*
+	 * pwhy is longer than the part of any message it goes into can show,
+	 * so that a key it quotes is masked whole, never cut first.
+	 */
+	char *text = NULL, pwhy[1024] = "", why[512], ex[REMOTE_EXCERPT + 8];
 	double pause;
 	int pr;
 
@@ -294,7 +298,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	if ((pause = retry_limit_pause(&h)) > 0 && now + pause > L->es[x->ep].pause_until)
 		L->es[x->ep].pause_until = now + pause;
 	if (!body) {
-		remote_body_excerpt(&x->resp, ex, sizeof(ex));
+		remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
 			    ex);
 		retry_later(L, t, now, 0, 1, why);
@@ -338,7 +342,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 
 	if (L->tpm > 0)
 		L->tpm_tokens -= t->est_tokens;
-	remote_body_excerpt(&x->resp, ex, sizeof(ex));
+	remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 	remote_msgf(why, sizeof(why), st->key, "HTTP %ld from %s: %s", status, ep->shown, ex);
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {
 		struct retry_hints h;

@@ -112,7 +112,7 @@ char *remote_meta_json(const cJSON *meta, const char *key)
 	return s;
 }
 
-void remote_body_excerpt(const struct buf *b, char *out, size_t n)
+void remote_body_excerpt(const struct buf *b, const char *key, char *out, size_t n)
 {
 	cJSON *j = cJSON_ParseWithLength(b->ptr, b->len);
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
@@ -125,12 +125,17 @@ void remote_body_excerpt(const struct buf *b, char *out, size_t n)
 		msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "message"));
 	if (!msg)
 		msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "detail"));
-	if (msg)
-		snprintf(out, n, "%s", msg);
-	else if (!b->len)
+	/* Masked before the cut: a key the server quotes across it is seen whole. */
+	if (msg) {
+		remote_msgf(out, n, key, "%s", msg);
+	} else if (!b->len) {
 		snprintf(out, n, "(empty body)");
-	else
-		snprintf(out, n, "%.*s", (int)(b->len < REMOTE_EXCERPT ? b->len : REMOTE_EXCERPT), b->ptr);
+	} else {
+		size_t klen = key ? strlen(key) : 0, w = b->len < REMOTE_EXCERPT + klen ? b->len :
+								   REMOTE_EXCERPT + klen;
+		remote_msgf(out, n < REMOTE_EXCERPT + 1 ? n : REMOTE_EXCERPT + 1, key, "%.*s", (int)w,
+			    b->ptr);
+	}
 	for (i = 0; out[i]; i++)
 		if ((unsigned char)out[i] < 0x20)
 			out[i] = ' ';

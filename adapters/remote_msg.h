@@ -38,10 +38,10 @@ char *remote_meta_json(const cJSON *meta, const char *key);
 
 /*
  * A one-line excerpt of an HTTP error body (its "error.message" when it is
- * JSON) into out[0..n).  Not masked: it goes into a message.  Exposed for
- * the fuzz target.
+ * JSON, else its first REMOTE_EXCERPT bytes) into out[0..n), masked before
+ * it is cut.  Exposed for the fuzz target.
  */
-void remote_body_excerpt(const struct buf *b, char *out, size_t n);
+void remote_body_excerpt(const struct buf *b, const char *key, char *out, size_t n);
 
 /*
  * The masking itself, in place and length-preserving: the key (when it has

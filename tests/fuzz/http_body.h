@@ -75,7 +75,7 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 		char ex[REMOTE_EXCERPT + 8], *s; /* as the loop has it */
 
 		buf_add(&b, data, size);
-		remote_body_excerpt(&b, ex, sizeof(ex));
+		remote_body_excerpt(&b, FUZZ_KEY, ex, sizeof(ex));
 		remote_redact(ex, FUZZ_KEY);
 		s = fuzz_strndup(data, size);
 		remote_redact(s, FUZZ_KEY);

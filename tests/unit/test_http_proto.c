@@ -63,6 +63,38 @@ static void test_msg_masks_before_cut(void **state)
 	assert_string_equal(dst, "HTTP 401: Bearer *******");
 }
 
+/* An error body quoting the key across the excerpt's cut: masked whole, first. */
+static void test_excerpt_masks_before_cut(void **state)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	char ex[REMOTE_EXCERPT + 8];
+
+	(void)state;
+	/* JSON: the message, cut at 307 bytes; the key starts at byte 291. */
+	buf_adds(&b, "{\"error\":{\"message\":\"");
+	for (int i = 0; i < 290; i++)
+		buf_addch(&b, 'x');
+	buf_adds(&b, " " KEY " was refused\"}}");
+	remote_body_excerpt(&b, KEY, ex, sizeof(ex));
+	for (int i = 0; i < 290; i++)
+		buf_addch(&want, 'x');
+	buf_adds(&want, " ****************"); /* 16 of the key's 24 bytes fit */
+	assert_string_equal(ex, want.ptr);
+	/* Not JSON: the first 300 bytes and "..."; the key starts at byte 296. */
+	buf_reset(&b);
+	buf_reset(&want);
+	for (int i = 0; i < 295; i++)
+		buf_addch(&b, 'y');
+	buf_adds(&b, " " KEY " <html>");
+	remote_body_excerpt(&b, KEY, ex, sizeof(ex));
+	for (int i = 0; i < 295; i++)
+		buf_addch(&want, 'y');
+	buf_adds(&want, " ****...");
+	assert_string_equal(ex, want.ptr);
+	buf_release(&b);
+	buf_release(&want);
+}
+
 /* The journal meta of an answer goes out masked, as compact JSON. */
 static void test_meta_masked(void **state)
 {
@@ -379,7 +411,7 @@ int main(void)
 		cmocka_unit_test(test_openai),         cmocka_unit_test(test_ollama),
 		cmocka_unit_test(test_anthropic),      cmocka_unit_test(test_gemini),
 		cmocka_unit_test(test_exec_reply),     cmocka_unit_test(test_msg_masks_before_cut),
-		cmocka_unit_test(test_meta_masked),
+		cmocka_unit_test(test_meta_masked),    cmocka_unit_test(test_excerpt_masks_before_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
