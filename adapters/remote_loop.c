@@ -33,14 +33,6 @@
 
 #define RL_MAX_WAITS 100 /* 429s a task may wait through (besides the deadline) */
 
-double loop_rnd(struct loop *L)
-{
-	L->rng ^= L->rng << 13;
-	L->rng ^= L->rng >> 7;
-	L->rng ^= L->rng << 17;
-	return (double)(L->rng >> 11) / 9007199254740992.0;
-}
-
 /* ====================================================================== */
 /* Tasks                                                                    */
 
@@ -231,9 +223,9 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 		return;
 	}
 	if (wait > 0)
-		delay = retry_jitter(wait, loop_rnd(L)); /* never less than the server asked */
+		delay = retry_jitter(wait, pace_rnd(L)); /* never less than the server asked */
 	else
-		delay = retry_backoff(st->backoff, t->attempts + t->waits, loop_rnd(L));
+		delay = retry_backoff(st->backoff, t->attempts + t->waits, pace_rnd(L));
 	if (now + delay > t->first + st->deadline) {
 		task_error(L, t, "deadline of %gs passed after %d attempt%s: %s", st->deadline, t->sent,
 			   t->sent == 1 ? "" : "s", t->why);
@@ -435,6 +427,7 @@ static int loop_run(struct loop *L)
 			r = VSR_EMODEL;
 			goto out;
 		}
+		sock_easy(L, x->easy);
 		x->next_free = L->free_xf;
 		L->free_xf = x;
 	}

@@ -121,12 +121,13 @@ struct loop {
 
 /* The model's run_loop: one or more loop threads over the scheduler's jobs. */
 int http_run(void *state, struct sched *s);
-/* A uniform draw in [0, 1) from the loop's own generator. */
-double loop_rnd(struct loop *L);
 
 /* ---- remote_xfer.c ------------------------------------------------------ */
 
-/* Creates x's easy handle with the options every request shares.  0 or -1. */
+/*
+ * Creates x's easy handle with the options every request shares (the
+ * socket callbacks are sock_easy's).  0 or -1.
+ */
 int xfer_init(struct loop *L, struct xfer *x);
 /*
  * Writes the body of req into x with the protocol's build(); img->split
@@ -153,6 +154,9 @@ void sock_run_timer(struct loop *L, double now);
 void sock_release(struct loop *L);
 
 /* ---- remote_pace.c ------------------------------------------------------ */
+
+/* A uniform draw in [0, 1) from the loop's own generator, for jitter. */
+double pace_rnd(struct loop *L);
 
 /* Estimated tokens of a request, for -M tpm (corrected by "usage" afterwards). */
 double pace_estimate_tokens(const struct vsrbench_request *req);

@@ -12,6 +12,15 @@
 
 #define BREAKER_AFTER 3 /* consecutive transport failures before a pause */
 
+/* A uniform draw in [0, 1) from the loop's own generator (xorshift64), for jitter. */
+double pace_rnd(struct loop *L)
+{
+	L->rng ^= L->rng << 13;
+	L->rng ^= L->rng >> 7;
+	L->rng ^= L->rng << 17;
+	return (double)(L->rng >> 11) / 9007199254740992.0;
+}
+
 /* ---- rate limits -------------------------------------------------------- */
 
 double pace_estimate_tokens(const struct vsrbench_request *req)
@@ -130,7 +139,7 @@ void pace_endpoint_failed(struct loop *L, struct epstate *ep, double t0, double 
 	ep->trips++;
 	ep->fails = 0;
 	ep->opened_at = now;
-	ep->down_until = now + retry_breaker_pause(ep->trips, loop_rnd(L));
+	ep->down_until = now + retry_breaker_pause(ep->trips, pace_rnd(L));
 }
 
 /*

@@ -79,7 +79,6 @@ int xfer_init(struct loop *L, struct xfer *x)
 	curl_easy_setopt(x->easy, CURLOPT_READDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek);
 	curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x);
-	sock_easy(L, x->easy);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, st->cfg.headers);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(st->connect_timeout * 1000));
