@@ -184,6 +184,36 @@ out:
 	return r;
 }
 
+/* Every base URL of the comma-separated list (-M base_url or the protocol's default). */
+static int endpoints_init(struct http_state *st, const char *list, char *err)
+{
+	const char *insecure = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(st->opts, "insecure_host"));
+	size_t cap = 1;
+	int r;
+
+	for (const char *q = list; *q; q++)
+		cap += *q == ',';
+	st->eps = xcalloc(cap, sizeof(*st->eps));
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		char one[2048];
+		if (n && n < sizeof(one)) {
+			memcpy(one, list, n);
+			one[n] = '\0';
+			if ((r = endpoint_init(st, &st->eps[st->n_eps], one, insecure, err)))
+				return r;
+			st->n_eps++;
+		} else if (n) {
+			return err_set(err, VSR_EUSAGE, "-M base_url: a URL is too long");
+		}
+		list += n + (list[n] == ',');
+	}
+	if (!st->n_eps)
+		return err_set(err, VSR_EUSAGE, "-M base_url is empty");
+	return 0;
+}
+
 static void http_close(void *state);
 
 /*
@@ -345,34 +375,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	}
 	if (st->key)
 		http_add_auth(&st->cfg, st->key);
-	{
-		const char *list = urls ? urls : default_url;
-		const char *insecure = cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(opts, "insecure_host"));
-		size_t cap = 1;
-		for (const char *q = list; *q; q++)
-			cap += *q == ',';
-		st->eps = xcalloc(cap, sizeof(*st->eps));
-		while (*list) {
-			size_t n = strcspn(list, ",");
-			char one[2048];
-			if (n && n < sizeof(one)) {
-				memcpy(one, list, n);
-				one[n] = '\0';
-				if ((r = endpoint_init(st, &st->eps[st->n_eps], one, insecure, err)))
-					goto fail;
-				st->n_eps++;
-			} else if (n) {
-				r = err_set(err, VSR_EUSAGE, "-M base_url: a URL is too long");
-				goto fail;
-			}
-			list += n + (list[n] == ',');
-		}
-		if (!st->n_eps) {
-			r = err_set(err, VSR_EUSAGE, "-M base_url is empty");
-			goto fail;
-		}
-	}
+	if ((r = endpoints_init(st, urls ? urls : default_url, err)))
+		goto fail;
 	m->spec = xstrdup(kind);
 	m->config_json = xstrdup(config_json ? config_json : "{}");
 	m->fingerprint = make_fingerprint(st, kind);
