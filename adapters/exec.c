@@ -29,10 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../base/util.h"
 #include "exec.h"
 #include "http.h"
 #include "rjob.h"
+#include "../base/util.h"
 
 extern char **environ;
 

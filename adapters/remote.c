@@ -12,10 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../base/util.h"
 #include "exec.h"
 #include "remote_loop.h"
 #include "remote_msg.h"
+#include "../base/util.h"
 
 static const struct http_proto *const protos[] = {
 	&http_openai_proto, &http_ollama_proto, &http_anthropic_proto, &http_gemini_proto, NULL,

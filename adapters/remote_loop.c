@@ -26,10 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../base/util.h"
 #include "remote_loop.h"
 #include "remote_msg.h"
 #include "remote_retry.h"
+#include "../base/util.h"
 
 #define RL_MAX_WAITS 100 /* 429s a task may wait through (besides the deadline) */
 

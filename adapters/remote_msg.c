@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "http.h"
+#include "../base/util.h"
 
 static int token_char(int c)
 {

@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../base/util.h"
 #include "remote_loop.h"
+#include "../base/util.h"
 
 /*
  * The epoll set follows what curl wants of each socket, with one saving:

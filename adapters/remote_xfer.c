@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/util.h"
 #include "remote_loop.h"
+#include "../base/util.h"
 
 #define SMALL_BODY 60000 /* under libcurl's MAX_INITIAL_POST_SIZE (64 KB) */
 
