@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "../base/util.h"
+
 void jw_raw(struct jw *w, const char *json)
 {
 	if (buf_adds(w->b, json))

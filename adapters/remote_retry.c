@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/util.h"
+
 #define BACKOFF_MAX_S 60.0
 #define BREAKER_MAX_S 30.0
 
