@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "../base/banned.h" /* last: see banned.h */
+
 static const char *str(const cJSON *o, const char *key)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));

@@ -4,8 +4,6 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-#include "../base/buf.h"
-#include "../base/util.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
 #include "../metrics/metrics.h"
@@ -38,11 +36,12 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	}
 	r = reports_write(dir, formats, &m, run, err);
 	if (!r && summary) {
+		/* The verdict first (report_summary_run), then which model it is about. */
 		struct buf label = BUF_INIT;
+		report_summary_run(stdout, &m, run);
 		model_label(run, &label);
 		printf("  model: %s\n", label.ptr);
 		buf_release(&label);
-		report_summary_run(stdout, &m, run);
 	}
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);
