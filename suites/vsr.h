@@ -34,6 +34,7 @@ struct vsr_stats {
 struct vsr_line {
 	size_t lineno;
 	const char *image, *caption, *relation;
+	const char *image_link; /* NULL when the line has none */
 	int label; /* 0 or 1 */
 	const char *upstream_subj, *upstream_obj; /* zero-shot only, else NULL */
 	char *subj, *obj; /* derived from the caption, NULL when it cannot be split */
