@@ -68,4 +68,11 @@ double ratio(size_t k, size_t n);
 /* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */
 double json_round6(double x);
 
+/*
+ * "Test-S" (one template) or "Test-G" (a pool: pool, vsre, an id list) when
+ * run.json's suites include the unified test set, the seed paper's names;
+ * NULL otherwise (also for a template file).  Borrowed string.
+ */
+const char *report_vsr_protocol(const cJSON *run);
+
 #endif

@@ -133,7 +133,11 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	if (tpl) {
 		buf_adds(out, "- templates: `");
 		md_cell(out, tpl);
-		buf_adds(out, "`\n");
+		buf_adds(out, "`");
+		if (report_vsr_protocol(run))
+			buf_addf(out, " (%s on the unified test set, the seed paper's name)",
+				 report_vsr_protocol(run));
+		buf_adds(out, "\n");
 	}
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
 	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "

@@ -130,6 +130,11 @@ expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run1 -t sing
 [ "$(jq -s '[.[] | select(.correct == true)] | length' run1/samples.jsonl)" = 629 ] ||
 	fail "builtin:yes should get 629 right: $(jq -s length run1/samples.jsonl)"
 [ "$(jq -s 'length' run1/samples.jsonl)" = 1222 ] || fail "1222 samples"
+# The seed paper's names: one template is Test-S, a pool Test-G.
+[ "$(jq -r .run.protocol run1/report.json)" = Test-S ] || fail "report.json protocol: $(jq .run run1/report.json)"
+grep -q "Test-S on the unified test set" run1/report.md || fail "report.md names Test-S"
+expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run3 -t yn01,yn02 -n 20
+[ "$(jq -r .run.protocol run3/report.json)" = Test-G ] || fail "an id list is Test-G"
 
 # --- missing images: exit 3, naming the data pull command ----------------------
 rm "data/vsr/images/${H1##*/}"
@@ -158,4 +163,15 @@ expect_err "vsr/images/${H1##*/}: not a JPEG or PNG image"
 : >rules
 expect_exit 0 "$V" data pull vsr-unified --data data "${RW[@]}"
 cmp -s "coco/$H1" "data/vsr/images/${H1##*/}" || fail "$H1 after the faults"
+
+# --- --mirror: a server with the data folder's own layout (vsr/images/NAME) ----
+python3 "$VSR_SRC/tests/server/static_range.py" --root data --log mlog >m.out 2>m.err &
+MSRV=$!
+trap 'kill $SRV $MSRV 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 200); do grep -q '^PORT' m.out && break; sleep 0.05; done
+MP=$(awk '/^PORT/ { print $2 }' m.out)
+[ -n "$MP" ] || fail "mirror server did not start"
+expect_exit 0 "$V" data pull vsr-unified --data mirrored --mirror "http://127.0.0.1:$MP/" -j 4
+[ "$(grep -c '^GET /vsr/images/' mlog)" = 715 ] || fail "mirror: $(grep -c '^GET /vsr/images/' mlog) image requests"
+(cd mirrored/vsr/images && ls) | sort | cmp -s - want.txt || fail "mirror: wrong names"
 echo ok
