@@ -23,12 +23,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
+#include "../base/fetch.h"
 #include "../base/keyset.h"
 #include "../base/lines.h"
 #include "../base/util.h"
 #include "images.h"
+#include "manifest.h"
 #include "taxonomy.h"
 
 #define VSR_LINE_MAX (1u << 20)
@@ -491,6 +494,12 @@ static void vsr_describe(void *priv, void *obj)
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)v->st.skipped_missing_images);
 	cJSON_AddNumberToObject(o, "unsplit_captions", (double)v->st.unsplit);
 	cJSON_AddNumberToObject(o, "subject_fixed", (double)v->st.subject_fixed);
+	if (v->split->split && !strcmp(v->split->split, "zeroshot") && !strcmp(v->split->part, "test")) {
+		char hex[SHA256_HEX_LEN + 1];
+		cJSON_AddStringToObject(o, "version", vsr_test_version(v->path, v->st.items, hex));
+		if (hex[0])
+			cJSON_AddStringToObject(o, "sha256", hex);
+	}
 }
 
 struct inspect_ctx {
@@ -543,3 +552,28 @@ const struct suite_ops vsr_suite_ops = {
 	.describe = vsr_describe,
 	.inspect = vsr_inspect,
 };
+
+/* ---- which version of the zero-shot test ------------------------------- */
+
+#define ZS_TEST_PATH "vsr/data/splits/zeroshot/test.jsonl"
+
+const char *vsr_test_version(const char *path, size_t items, char *sha256_hex)
+{
+	const struct manifest_dataset *ds = manifest_find("vsr");
+	struct file_digest d;
+	char err[VSR_ERR_MAX];
+
+	sha256_hex[0] = '\0';
+	if (!file_digest(path, &d, err))
+		memcpy(sha256_hex, d.sha256, sizeof(d.sha256));
+	for (size_t i = 0; ds && i < ds->n_files; i++)
+		if (!strcmp(ds->files[i].path, ZS_TEST_PATH) && sha256_hex[0] &&
+		    !strcasecmp(ds->files[i].digest + 7, sha256_hex))
+			return "tacl-1222";
+	/* No digest of the earlier releases is on record: their sizes tell them apart. */
+	if (items == 1222)
+		return "tacl-1222-by-count";
+	if (items == 731)
+		return "pre-tacl-731-by-count";
+	return "unknown";
+}

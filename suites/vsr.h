@@ -60,4 +60,13 @@ int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void 
  */
 int vsr_split_caption(const char *caption, const char *relation, char **subj, char **obj);
 
+/*
+ * Which published version of the zero-shot test the file at path (items
+ * lines) is: "tacl-1222" (its sha256 is the pinned one of the TACL
+ * release), "tacl-1222-by-count" / "pre-tacl-731-by-count" (no digest match:
+ * told by the item count; no digest of the 731-item release is on record),
+ * or "unknown".  sha256_hex (65 bytes) gets the file's digest, or "".
+ */
+const char *vsr_test_version(const char *path, size_t items, char *sha256_hex);
+
 #endif

@@ -130,6 +130,16 @@ expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run1 -t sing
 [ "$(jq -s '[.[] | select(.correct == true)] | length' run1/samples.jsonl)" = 629 ] ||
 	fail "builtin:yes should get 629 right: $(jq -s length run1/samples.jsonl)"
 [ "$(jq -s 'length' run1/samples.jsonl)" = 1222 ] || fail "1222 samples"
+# Which version of the zero-shot test: by its digest (sha256sum of the real file).
+want_zs=$(sha256sum "$TEST_JSONL" | cut -d' ' -f1)
+[ "$(jq -r '.suites[0].data.version' run1/run.json)" = tacl-1222 ] || fail "run.json version: $(jq .suites run1/run.json)"
+[ "$(jq -r '.suites[0].data.sha256' run1/run.json)" = "$want_zs" ] || fail "run.json sha256"
+expect_exit 0 "$V" data check vsr --data data
+expect_out "version of vsr-zeroshot-test: tacl-1222 (1222 items, sha256 $want_zs)"
+mkdir -p old/vsr && cp -r data/vsr/data data/vsr/analysis_scripts old/vsr/
+head -731 "$TEST_JSONL" >old/vsr/data/splits/zeroshot/test.jsonl
+expect_exit 0 "$V" data check vsr --data old
+expect_out "version of vsr-zeroshot-test: pre-tacl-731-by-count (731 items"
 # The seed paper's names: one template is Test-S, a pool Test-G.
 [ "$(jq -r .run.protocol run1/report.json)" = Test-S ] || fail "report.json protocol: $(jq .run run1/report.json)"
 grep -q "Test-S on the unified test set" run1/report.md || fail "report.md names Test-S"
