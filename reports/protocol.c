@@ -5,6 +5,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "../metrics/metrics.h"
+#include "../suites/template.h"
 #include "report.h"
 
 const char *report_vsr_protocol(const cJSON *run)
@@ -27,4 +29,29 @@ const char *report_vsr_protocol(const cJSON *run)
 	if (!strchr(tpl, '/'))
 		return "Test-S"; /* "single" or one id */
 	return NULL; /* a user's file: its size is not in run.json */
+}
+
+void report_paper_templates_md(struct buf *out, const struct groups *by_template)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < by_template->n; i++) {
+		const struct group *g = &by_template->g[i];
+		const struct template_reported *p = template_reported_find(g->name);
+		const struct acc *a = &g->a;
+
+		if (!p)
+			continue;
+		if (!shown++)
+			buf_adds(out, "\n### The seed paper's templates: this run beside the paper's "
+				      "LLaVA-1.5-13B\n\n"
+				      "| template | answered | acc_t | acc_a | paper answered | paper acc_t "
+				      "| paper acc_a |\n|---|---:|---:|---:|---:|---:|---:|\n");
+		buf_addf(out, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", g->name,
+			 ratio(a->answered, a->tasks), ratio(a->correct, a->tasks),
+			 ratio(a->correct, a->answered), p->answered, p->acc_t, p->acc_a);
+	}
+	if (shown)
+		buf_adds(out, "\n(The paper's numbers were typed from its slides; see "
+			      "suites/template.c.)\n");
 }

@@ -75,4 +75,11 @@ double json_round6(double x);
  */
 const char *report_vsr_protocol(const cJSON *run);
 
+/*
+ * report.md: for templates of the seed paper (-t vsre), a table of this run's
+ * answered / acc_t / acc_a beside the paper's LLaVA-1.5-13B numbers.
+ * Writes nothing when no template of the group is one of the paper's.
+ */
+void report_paper_templates_md(struct buf *out, const struct groups *by_template);
+
 #endif

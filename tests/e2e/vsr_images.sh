@@ -143,6 +143,18 @@ expect_out "version of vsr-zeroshot-test: pre-tacl-731-by-count (731 items"
 # The seed paper's names: one template is Test-S, a pool Test-G.
 [ "$(jq -r .run.protocol run1/report.json)" = Test-S ] || fail "report.json protocol: $(jq .run run1/report.json)"
 grep -q "Test-S on the unified test set" run1/report.md || fail "report.md names Test-S"
+# -t vsre: the paper's wording; its numbers beside the run's; box templates left out.
+expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run4 -t vsre -n 20
+grep -qF '| vsre01 | 1.00 |' run4/report.md || fail "report.md vsre01 row: $(grep vsre01 run4/report.md)"
+grep -F '| vsre01 |' run4/report.md | grep -qF '| 1.00 | 0.61 | 0.61 |' || fail "paper's numbers for vsre01"
+grep -qF '| vsre49 |' run4/report.md && fail "a box template was asked without boxes"
+python3 - "$TEST_JSONL" run4/samples.jsonl <<'PY' || fail "vsre01 prompts are not '<caption>, Yes or no.'"
+import json, sys
+caps = {json.loads(l)["caption"] for l in open(sys.argv[1]) if l.strip()}
+ps = [json.loads(l)["prompt"] for l in open(sys.argv[2]) if '"vsre01"' in l]
+ps = [p for p in ps if p]
+assert ps and all(p.endswith(", Yes or no.") and p[:-len(", Yes or no.")] in caps for p in ps), ps[:2]
+PY
 expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run3 -t yn01,yn02 -n 20
 [ "$(jq -r .run.protocol run3/report.json)" = Test-G ] || fail "an id list is Test-G"
 
