@@ -16,7 +16,7 @@
  * words and started without a shell unless -M shell=1.  Its death, a
  * malformed response or no progress for -M timeout seconds stops the run
  * with exit 4 (the tasks in flight are redone by the next run): an error,
- * never a hang.
+ * never a hang; a death by the signal that is stopping the run is that stop.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -451,7 +451,7 @@ static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 static void child_died(struct eloop *L, struct child *c, const char *what)
 {
 	char msg[VSR_ERR_MAX];
-	int status = 0;
+	int status = 0, stop_signal = 0;
 	double until = wall_seconds() + 1;
 
 	pid_t w = 0;
@@ -463,18 +463,36 @@ static void child_died(struct eloop *L, struct child *c, const char *what)
 	}
 	if (c->pid > 0 && w == c->pid) {
 		c->pid = 0;
-		if (WIFEXITED(status))
+		if (WIFEXITED(status)) {
 			snprintf(msg, sizeof(msg), "exec child '%.200s' exited with status %d %s", L->st->shown,
 				 WEXITSTATUS(status), what);
-		else if (WIFSIGNALED(status))
+		} else if (WIFSIGNALED(status)) {
 			snprintf(msg, sizeof(msg), "exec child '%.200s' was killed by signal %d %s",
 				 L->st->shown, WTERMSIG(status), what);
-		else
+			stop_signal = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+				      WTERMSIG(status) == SIGHUP;
+		} else {
 			snprintf(msg, sizeof(msg), "exec child '%.200s' stopped %s", L->st->shown, what);
+		}
 	} else {
 		snprintf(msg, sizeof(msg), "exec child '%.200s' closed its stdout %s", L->st->shown, what);
 	}
 	c->dead = 1;
+	/*
+	 * Killed by a signal that stops a run: Ctrl-C reaches the whole process
+	 * group and Slurm signals every process of a job, the child's death may
+	 * come first and ours be on its way.  When it comes within a second,
+	 * this is that interruption (exit 5, resumable), not a model failure.
+	 */
+	if (stop_signal) {
+		until = wall_seconds() + 1;
+		while (!sched_stopping(L->r.s) && wall_seconds() < until) {
+			struct timespec ts = { 0, 10 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		if (sched_stopping(L->r.s))
+			return;
+	}
 	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 

@@ -482,6 +482,245 @@ out:
 	return r;
 }
 
+/* ------------------------------------------------------ many downloads */
+
+struct mxfer {
+	struct xfer x;
+	struct fetch_job *job;
+	char part[4096];
+	char cerr[CURL_ERROR_SIZE];
+	int resumed_once, restarted_once;
+};
+
+/* Opens job's .part and adds a transfer for it; 0, or fills job->err. */
+static int many_start(CURLM *m, struct mxfer *t)
+{
+	struct fetch_job *j = t->job;
+	long long off = file_size(t->part);
+	CURL *c;
+
+	if (off < 0)
+		off = 0;
+	memset(&t->x, 0, sizeof(t->x));
+	t->x.off = off;
+	t->x.size_hint = -1;
+	t->x.label = j->label;
+	t->x.fd = open(t->part, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (t->x.fd < 0)
+		return err_set(j->err, VSR_EDATA, "cannot create %s: %s", t->part, strerror(errno));
+	if (flock(t->x.fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		close(t->x.fd);
+		return err_set(j->err, VSR_EDATA, "%s: another process is downloading it (%s is locked)",
+			       j->label, t->part);
+	}
+	c = t->x.c = curl_easy_init();
+	if (!c) {
+		close(t->x.fd);
+		return err_set(j->err, VSR_EDATA, "cannot initialise libcurl");
+	}
+	t->cerr[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, j->url);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->cerr);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t->x);
+	curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
+	if (curl_multi_add_handle(m, c) != CURLM_OK) {
+		curl_easy_cleanup(c);
+		close(t->x.fd);
+		return err_set(j->err, VSR_EDATA, "cannot start the download of %s", j->label);
+	}
+	return 0;
+}
+
+/*
+ * A transfer ended: 1 when it was started again (resume or restart),
+ * 0 when the job is finished (status and err set).
+ */
+static int many_done(CURLM *m, struct mxfer *t, CURLcode rc, fetch_check_fn check, void *ud)
+{
+	struct fetch_job *j = t->job;
+	struct buf safe = BUF_INIT;
+	long code = 0;
+	int mismatch, r = 0;
+
+	curl_easy_getinfo(t->x.c, CURLINFO_RESPONSE_CODE, &code);
+	curl_multi_remove_handle(m, t->x.c);
+	curl_easy_cleanup(t->x.c);
+	t->x.c = NULL;
+	j->received += t->x.got;
+	if (close(t->x.fd) < 0 && !t->x.write_errno)
+		t->x.write_errno = errno;
+	url_redact(j->url, &safe);
+	if (t->x.write_errno) {
+		r = err_set(j->err, VSR_EDATA, "cannot write %s: %s", t->part,
+			    strerror(t->x.write_errno));
+		goto out;
+	}
+	if (t->x.off > 0 && !t->restarted_once &&
+	    (rc == CURLE_RANGE_ERROR || (rc == CURLE_OK && code == 416))) {
+		unlink(t->part);
+		t->restarted_once = 1;
+		goto again;
+	}
+	if (rc == CURLE_OK && code != 200 && code != 206) {
+		drop_if_empty(t->part);
+		r = err_set(j->err, VSR_EDATA, "%s: HTTP %ld for %s", j->label, code, safe.ptr);
+		goto out;
+	}
+	if (rc != CURLE_OK) {
+		if (t->x.got > 0 && !t->resumed_once) {
+			t->resumed_once = 1;
+			goto again;
+		}
+		drop_if_empty(t->part);
+		r = err_set(j->err, VSR_EDATA, "%s: download from %s failed: %s%s", j->label, safe.ptr,
+			    t->cerr[0] ? t->cerr : curl_easy_strerror(rc),
+			    file_size(t->part) > 0 ? " (the partial file is kept: run again to resume)"
+						   : "");
+		goto out;
+	}
+	if (t->x.off > 0)
+		j->resumed_from = t->x.off;
+	if (check && (r = check(t->part, ud, j->err))) {
+		unlink(t->part);
+		if (j->resumed_from > 0 && !t->restarted_once) {
+			/* The kept bytes may be the damaged part: fetch it whole once. */
+			t->restarted_once = 1;
+			j->resumed_from = 0;
+			r = 0;
+			goto again;
+		}
+		goto out;
+	}
+	r = commit(t->part, j->dest, -1, DIGEST_UNPINNED, &j->d, &mismatch, j->err);
+out:
+	j->status = r;
+	buf_release(&safe);
+	return 0;
+again:
+	buf_release(&safe);
+	if ((r = many_start(m, t))) {
+		j->status = r;
+		return 0;
+	}
+	return 1;
+}
+
+static void many_progress(const char *what, size_t done, size_t n, size_t failed,
+			  long long bytes, double start, int tty, int final)
+{
+	char b[32], rate[32];
+	double el = wall_seconds() - start;
+
+	human((double)bytes, b, sizeof(b));
+	human(el > 0 ? (double)bytes / el : 0.0, rate, sizeof(rate));
+	if (tty)
+		fprintf(stderr, "\r\033[K%s: %zu/%zu files, %s, %s/s%s%s", what, done, n, b, rate,
+			failed ? ", failures: " : "", failed ? "see below" : "");
+	else
+		fprintf(stderr, "%s: %zu/%zu files, %s, %s/s, %zu failed\n", what, done, n, b, rate,
+			failed);
+	if (tty && final)
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn check, void *ud,
+		  const char *what)
+{
+	CURLM *m;
+	struct mxfer *slots;
+	size_t next = 0, active = 0, done = 0, failed = 0;
+	long long bytes = 0;
+	double start = wall_seconds(), last = start;
+	int tty = isatty(STDERR_FILENO);
+
+	if (parallel < 1)
+		parallel = 1;
+	if (!n)
+		return 0;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) || !(m = curl_multi_init())) {
+		for (size_t i = 0; i < n; i++)
+			jobs[i].status = err_set(jobs[i].err, VSR_EDATA, "cannot initialise libcurl");
+		return n;
+	}
+	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)parallel);
+	slots = xcalloc((size_t)parallel, sizeof(*slots));
+	for (;;) {
+		CURLMsg *msg;
+		int running, left;
+
+		/* Fill free slots. */
+		for (int s = 0; s < parallel && next < n; s++) {
+			struct mxfer *t = &slots[s];
+			struct buf dir = BUF_INIT;
+
+			if (t->job)
+				continue;
+			memset(t, 0, sizeof(*t));
+			t->job = &jobs[next++];
+			t->job->status = 0;
+			t->job->err[0] = '\0';
+			t->job->resumed_from = t->job->received = 0;
+			snprintf(t->part, sizeof(t->part), "%s.part", t->job->dest);
+			dir_of(t->job->dest, &dir);
+			if (mkdir_p(dir.ptr) < 0)
+				t->job->status = err_set(t->job->err, VSR_EDATA,
+							 "cannot create folder %s: %s", dir.ptr,
+							 strerror(errno));
+			buf_release(&dir);
+			if (!t->job->status)
+				t->job->status = many_start(m, t);
+			if (t->job->status) {
+				done++;
+				failed++;
+				t->job = NULL;
+				s--; /* this slot is free again */
+				continue;
+			}
+			active++;
+		}
+		if (!active)
+			break;
+		curl_multi_perform(m, &running);
+		while ((msg = curl_multi_info_read(m, &left))) {
+			struct mxfer *t = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+			if (many_done(m, t, msg->data.result, check, ud))
+				continue;
+			bytes += t->job->received;
+			done++;
+			failed += t->job->status != 0;
+			t->job = NULL;
+			active--;
+		}
+		if (wall_seconds() - last >= (tty ? 0.2 : 5.0)) {
+			last = wall_seconds();
+			many_progress(what, done, n, failed, bytes, start, tty, 0);
+		}
+		if (active)
+			curl_multi_poll(m, NULL, 0, 200, NULL);
+	}
+	many_progress(what, done, n, failed, bytes, start, tty, 1);
+	free(slots);
+	curl_multi_cleanup(m);
+	curl_global_cleanup();
+	return failed;
+}
+
 /* ---------------------------------------------------------------- unzip */
 
 /* Little-endian readers; the caller has checked the bounds. */

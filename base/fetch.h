@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "md5.h"
 #include "sha256.h"
+#include "util.h"
 
 #define DIGEST_UNPINNED "unpinned"
 
@@ -90,6 +91,37 @@ void fetch_release(struct fetch *f);
  */
 int fetch_file(struct fetch *f, const char *url, const char *dest, const char *label,
 	       long long size, const char *pin, struct file_digest *d, char *err);
+
+/*
+ * Many files at once over one libcurl multi handle (curl's own parallel
+ * mode: poll, perform, drain info_read; each easy handle maps back to its
+ * job through CURLOPT_PRIVATE).  Every file follows the protocol above,
+ * unpinned: DEST.part is resumed with a Range request when it exists (a
+ * server that ignores ranges restarts it once), then `check` (may be NULL)
+ * reads the finished DEST.part; a check failure deletes it (a resumed one
+ * is fetched once more from the start), otherwise it is hashed into d and
+ * renamed to DEST.  The caller fills url, dest and label (borrowed); the
+ * rest is the result.
+ */
+struct fetch_job {
+	const char *url, *dest, *label;
+	int status;              /* 0: done; VSR_EDATA: err says why */
+	long long resumed_from;  /* the .part offset resumed at, 0: none */
+	long long received;      /* body bytes received */
+	struct file_digest d;
+	char err[VSR_ERR_MAX];
+};
+
+/* Reads the finished file at part; 0, or VSR_EDATA with err saying why it is not acceptable. */
+typedef int (*fetch_check_fn)(const char *part, void *ud, char *err);
+
+/*
+ * Runs n jobs, at most parallel at a time.  what names the batch on the
+ * progress line (stderr: redrawn in place on a terminal, else one line
+ * every few seconds).  Returns the number of failed jobs.
+ */
+size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn check, void *ud,
+		  const char *what);
 
 /*
  * Extracts member from the zip archive at zip into dest by the same

@@ -109,6 +109,23 @@ static int check_vsr(const char *data_dir)
 		free(path);
 	}
 	if (!r) {
+		char hex[65];
+		const char *ver;
+
+		r = vsr_split_path(vsr_split_find("vsr-zeroshot-test"), data_dir, &path, err);
+		if (!r) {
+			ver = vsr_test_version(path, st[5].items, hex);
+			printf("\nversion of vsr-zeroshot-test: %s (%zu items%s%s)%s\n", ver, st[5].items,
+			       hex[0] ? ", sha256 " : "", hex,
+			       !strcmp(ver, "tacl-1222") ? ": the TACL release, the seed paper's test set"
+			       : !strcmp(ver, "unknown") ? ": neither published release; numbers on it "
+							   "compare with nothing published"
+							 : "");
+		}
+		free(path);
+		path = NULL;
+	}
+	if (!r) {
 		printf("\nmeta-categories of vsr-zeroshot-test (the unified test set):\n");
 		for (size_t c = 0; c <= n_relation_categories; c++)
 			printf("  %-12s %5zu\n", c < n_relation_categories ? relation_categories[c] : "(none)",

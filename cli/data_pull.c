@@ -12,7 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/keyset.h"
+#include "../suites/images.h"
 #include "../suites/manifest.h"
+#include "../suites/suite.h"
+#include "../suites/vsr.h"
 #include "cmd.h"
 #include "data_pull.h"
 #include "../base/fetch.h"
@@ -151,7 +155,9 @@ static void record_put(struct record *rec, const char *dataset, const struct man
 struct pull {
 	const char *data_dir;
 	const char *mirror; /* without trailing '/' */
-	const char *rewrite_from, *rewrite_to;
+#define MAX_REWRITES 8
+	char *rewrite_from[MAX_REWRITES], *rewrite_to[MAX_REWRITES];
+	int n_rewrites;
 	struct fetch fetch;
 	struct record rec;
 };
@@ -176,12 +182,17 @@ static void source_url(const struct pull *p, const char *url, const char *path, 
 	buf_reset(out);
 	if (p->mirror) {
 		buf_addf(out, "%s/%s", p->mirror, path);
-	} else if (p->rewrite_from && !strncmp(url, p->rewrite_from, strlen(p->rewrite_from))) {
-		buf_adds(out, p->rewrite_to);
-		buf_adds(out, url + strlen(p->rewrite_from));
-	} else {
-		buf_adds(out, url);
+		return;
 	}
+	for (int i = 0; i < p->n_rewrites; i++) {
+		size_t n = strlen(p->rewrite_from[i]);
+		if (!strncmp(url, p->rewrite_from[i], n)) {
+			buf_adds(out, p->rewrite_to[i]);
+			buf_adds(out, url + n);
+			return;
+		}
+	}
+	buf_adds(out, url);
 }
 
 static void note_done(struct pull *p, const struct manifest_dataset *ds,
@@ -363,6 +374,279 @@ static int pull_dataset(struct pull *p, const struct manifest_dataset *ds)
 	return t.failed ? VSR_EDATA : 0;
 }
 
+/* ------------------------------------------------------------ images */
+
+/*
+ * The images of a VSR split: each item's "image" (a file name under
+ * DATA/vsr/images/) and its "image_link" (COCO's image server).  COCO
+ * publishes no per-image digest: each image is checked by decoding it
+ * whole, and its sha256 is recorded on first download (trusted on first
+ * use) so that `data verify` detects later changes.
+ */
+#define IMAGES_DIR "vsr/images"
+#define IMAGES_DATASET "vsr-images"
+
+struct imgset {
+	char **names, **links;
+	size_t n, cap;
+	struct keyset seen;
+	const char *path; /* the split file, for messages */
+	char err[VSR_ERR_MAX];
+};
+
+static int image_name_ok(const char *s)
+{
+	return *s && *s != '.' && !strchr(s, '/') && !strchr(s, '\\');
+}
+
+static int collect_image(const struct vsr_line *vl, void *ctx)
+{
+	struct imgset *s = ctx;
+	uint64_t h = hash64_str(vl->image, HASH_SEED);
+
+	if (keyset_has(&s->seen, h))
+		return 0;
+	if (!image_name_ok(vl->image))
+		return err_set(s->err, VSR_EDATA, "%s:%zu: image name '%s' is not a plain file name",
+			       s->path, vl->lineno, vl->image);
+	keyset_add(&s->seen, h);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->names = xrealloc(s->names, s->cap * sizeof(*s->names));
+		s->links = xrealloc(s->links, s->cap * sizeof(*s->links));
+	}
+	s->names[s->n] = xstrdup(vl->image);
+	s->links[s->n] = vl->image_link ? xstrdup(vl->image_link) : NULL;
+	s->n++;
+	return 0;
+}
+
+static void imgset_release(struct imgset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->names[i]);
+		free(s->links[i]);
+	}
+	free(s->names);
+	free(s->links);
+	keyset_release(&s->seen);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The distinct images of split, in file order. */
+static int imgset_load(struct imgset *s, const struct vsr_split *split, const char *data_dir,
+		       const char *suite, char *err)
+{
+	char *path = NULL;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if ((r = vsr_split_path(split, data_dir, &path, err))) {
+		size_t n = strlen(err);
+		snprintf(err + n, VSR_ERR_MAX - n, " (vsrbench data pull vsr fetches it)");
+		return r;
+	}
+	s->path = path;
+	r = vsr_scan(path, collect_image, s, err);
+	if (r && s->err[0])
+		memcpy(err, s->err, VSR_ERR_MAX);
+	if (!r && !s->n)
+		r = err_set(err, VSR_EDATA, "%s: no items, so no images for %s", path, suite);
+	free(path);
+	s->path = NULL;
+	return r;
+}
+
+/* The URL an image is fetched from; NULL (err set) when the item has no link. */
+static int image_url(const struct pull *p, const struct imgset *s, size_t i, struct buf *out,
+		     char *err)
+{
+	struct buf rel = BUF_INIT;
+
+	if (p->mirror) {
+		buf_reset(out);
+		buf_addf(out, "%s/%s/%s", p->mirror, IMAGES_DIR, s->names[i]);
+		return 0;
+	}
+	if (!s->links[i] || (strncmp(s->links[i], "http://", 7) && strncmp(s->links[i], "https://", 8)))
+		return err_set(err, VSR_EDATA,
+			       "image %s: its item has no http(s) \"image_link\" (use --mirror URL, or "
+			       "--images DIR at run time)",
+			       s->names[i]);
+	buf_addf(&rel, "%s/%s", IMAGES_DIR, s->names[i]);
+	source_url(p, s->links[i], rel.ptr, out);
+	buf_release(&rel);
+	return 0;
+}
+
+static int check_image_part(const char *part, void *ud, char *err)
+{
+	const char *data_dir = ((const struct pull *)ud)->data_dir;
+	char label[4096];
+	size_t n = strlen(data_dir), len;
+
+	if (!strncmp(part, data_dir, n) && part[n] == '/')
+		snprintf(label, sizeof(label), "%s", part + n + 1);
+	else
+		snprintf(label, sizeof(label), "%s", part);
+	len = strlen(label);
+	if (len > 5 && !strcmp(label + len - 5, ".part"))
+		label[len - 5] = '\0';
+	return image_check_whole(part, label, err);
+}
+
+static void record_image(struct pull *p, const char *rel, const struct file_digest *d,
+			 const char *source)
+{
+	struct manifest_file mf = { rel, source, NULL, -1, DIGEST_UNPINNED };
+
+	record_put(&p->rec, IMAGES_DATASET, &mf, d, source, 1);
+}
+
+static int pull_images(struct pull *p, const struct vsr_split *split, const char *suite, int jobs,
+		       int list)
+{
+	struct imgset s;
+	struct buf dest = BUF_INIT, rel = BUF_INIT, url = BUF_INIT;
+	struct fetch_job *fj;
+	char **dests, **urls, err[VSR_ERR_MAX];
+	size_t n = 0, present = 0, recorded_now = 0, failed = 0, fetched = 0;
+	int r;
+
+	if ((r = imgset_load(&s, split, p->data_dir, suite, err))) {
+		vsr_error("%s", err);
+		return r;
+	}
+	fj = xcalloc(s.n, sizeof(*fj));
+	dests = xcalloc(s.n, sizeof(*dests));
+	urls = xcalloc(s.n, sizeof(*urls));
+	for (size_t i = 0; i < s.n; i++) {
+		struct file_digest d;
+		const char *recorded;
+
+		buf_reset(&rel);
+		buf_addf(&rel, "%s/%s", IMAGES_DIR, s.names[i]);
+		buf_reset(&dest);
+		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
+		if (image_url(p, &s, i, &url, err)) {
+			vsr_error("%s", err);
+			failed++;
+			continue;
+		}
+		if (list) {
+			printf("%s\t%s\n", url.ptr, dest.ptr);
+			continue;
+		}
+		if (!file_digest(dest.ptr, &d, err)) {
+			recorded = record_sha256(&p->rec, rel.ptr);
+			if (recorded && !strcasecmp(recorded, d.sha256)) {
+				present++;
+				continue;
+			}
+			if (recorded) {
+				vsr_warn("%s: changed since it was pulled (recorded sha256 %s, actual "
+					 "%s): downloading it again",
+					 dest.ptr, recorded, d.sha256);
+			} else if (!image_check_whole(dest.ptr, rel.ptr, err)) {
+				/* Put there by an interrupted pull or by hand: trusted now. */
+				record_image(p, rel.ptr, &d, NULL);
+				present++;
+				recorded_now++;
+				continue;
+			} else {
+				vsr_warn("%s: downloading it again", err);
+			}
+		}
+		dests[n] = xstrdup(dest.ptr);
+		urls[n] = xstrdup(url.ptr);
+		fj[n].dest = dests[n];
+		fj[n].url = urls[n];
+		fj[n].label = dests[n] + strlen(p->data_dir) + 1;
+		n++;
+	}
+	if (!list && n) {
+		struct buf what = BUF_INIT;
+
+		buf_addf(&what, "%s images", suite);
+		fetch_many(fj, n, jobs, check_image_part, p, what.ptr);
+		buf_release(&what);
+		for (size_t i = 0; i < n; i++) {
+			if (fj[i].status) {
+				vsr_error("%s", fj[i].err);
+				failed++;
+				continue;
+			}
+			record_image(p, fj[i].label, &fj[i].d, fj[i].url);
+			fetched++;
+		}
+	}
+	if (!list) {
+		if (p->rec.dirty && record_save(&p->rec, err)) {
+			vsr_error("%s", err);
+			failed++;
+		}
+		printf("%s: %zu of %zu images in %s/%s (%zu fetched, %zu already present",
+		       suite, fetched + present, s.n, p->data_dir, IMAGES_DIR, fetched, present);
+		if (recorded_now)
+			printf(", %zu of them recorded now", recorded_now);
+		printf(")%s\n", failed ? "" : "");
+		if (failed)
+			printf("%s: %zu images FAILED (run the command again: finished files are kept, "
+			       "partial ones resumed)\n",
+			       suite, failed);
+		printf("%s: images are trusted on first use: COCO publishes no per-image digests; each "
+		       "decoded whole and its sha256 is recorded in %s/%s, so `vsrbench data verify` "
+		       "detects later changes\n",
+		       suite, p->data_dir, DATA_RECORD_NAME);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(dests[i]);
+		free(urls[i]);
+	}
+	free(dests);
+	free(urls);
+	free(fj);
+	imgset_release(&s);
+	buf_release(&dest);
+	buf_release(&rel);
+	buf_release(&url);
+	return failed ? VSR_EDATA : 0;
+}
+
+/* The VSR split whose images a name asks for, or NULL (not a VSR suite). */
+static const struct vsr_split *images_split(const char *name, const char **public_name)
+{
+	const struct suite_preset *sp;
+
+	if (!strcmp(name, IMAGES_DATASET)) {
+		*public_name = IMAGES_DATASET;
+		return vsr_split_find("vsr-validated");
+	}
+	sp = suite_lookup(name);
+	if (!sp || sp->ops != &vsr_suite_ops)
+		return NULL;
+	*public_name = name;
+	return vsr_split_find(sp->name);
+}
+
+/* --list: what pull_dataset would fetch, one "URL<TAB>PATH" line each. */
+static void list_dataset(struct pull *p, const struct manifest_dataset *ds)
+{
+	struct buf src = BUF_INIT;
+
+	for (size_t i = 0; i < ds->n_files; i++) {
+		const struct manifest_file *mf = &ds->files[i];
+
+		source_url(p, mf->url, mf->path, &src);
+		if (mf->member && !p->mirror)
+			printf("%s\t%s/%s\t(member %s of that zip)\n", src.ptr, p->data_dir, mf->path,
+			       mf->member);
+		else
+			printf("%s\t%s/%s\n", src.ptr, p->data_dir, mf->path);
+	}
+	buf_release(&src);
+}
+
 /* Adds the datasets named by argv[optind..] to want[], in manifest order. */
 static int select_datasets(int argc, char **argv, int first, int *want, int all_if_none,
 			   char *err)
@@ -378,7 +662,7 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 			any = 1;
 			continue;
 		}
-		ds = manifest_for(argv[i], err);
+		ds = manifest_for(strcmp(argv[i], IMAGES_DATASET) ? argv[i] : "vsr", err);
 		if (!ds)
 			return VSR_EUSAGE;
 		want[ds - manifest_datasets] = 1;
@@ -392,11 +676,17 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 
 static const char pull_usage[] =
 	"usage: vsrbench data pull SUITE|DATASET|all... [--data DIR] [--mirror URL] "
-	"[--rewrite FROM=TO]\n"
-	"  datasets: vsr, mme, mmbench, seed (a suite name such as vsr-unified pulls its dataset)\n"
+	"[--rewrite FROM=TO] [-j N] [--list]\n"
+	"  datasets: vsr, mme, mmbench, seed, vsr-images (a suite name pulls its dataset)\n"
 	"  --data DIR       the data folder (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 	"  --mirror URL     fetch every file from URL/PATH, a server with the data folder's layout\n"
-	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead\n";
+	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead (repeatable)\n"
+	"  -j, --jobs N     parallel image downloads (default 8)\n"
+	"  --list           print the URL and target path of every file instead of fetching\n"
+	"  A VSR suite name (vsr-unified, vsr-random-test, ...) also fetches the COCO images its\n"
+	"  items name into DATA/vsr/images/ (vsr-images: those of every validated caption);\n"
+	"  they are decoded whole and their sha256 recorded on first download (trusted on\n"
+	"  first use: COCO publishes no per-image digests).\n";
 
 int data_pull_main(int argc, char **argv)
 {
@@ -404,10 +694,14 @@ int data_pull_main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "mirror", required_argument, NULL, 'm' },
 		{ "rewrite", required_argument, NULL, 'w' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pull p;
+	long jobs = 8;
+	int list = 0;
 	char err[VSR_ERR_MAX];
 	char *mirror = NULL, *rewrite = NULL;
 	const char *data = NULL;
@@ -416,19 +710,51 @@ int data_pull_main(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			data = optarg;
+			break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || jobs < 1 || jobs > 256) {
+				vsr_error("-j %s: expected a number of parallel downloads, 1 to 256",
+					  optarg);
+				r = VSR_EUSAGE;
+				goto out;
+			}
+			break;
+		}
+		case 'l':
+			list = 1;
 			break;
 		case 'm':
 			free(mirror);
 			mirror = xstrdup(optarg);
 			break;
-		case 'w':
-			free(rewrite);
+		case 'w': {
+			char *eq;
+			if (p.n_rewrites == MAX_REWRITES) {
+				vsr_error("--rewrite: at most %d", MAX_REWRITES);
+				r = VSR_EUSAGE;
+				goto out;
+			}
 			rewrite = xstrdup(optarg);
+			eq = strchr(rewrite, '=');
+			if (!eq || eq == rewrite || !eq[1]) {
+				vsr_error("--rewrite %s: expected FROM=TO (URL prefixes)", rewrite);
+				free(rewrite);
+				r = VSR_EUSAGE;
+				goto out;
+			}
+			*eq = '\0';
+			p.rewrite_from[p.n_rewrites] = rewrite;
+			p.rewrite_to[p.n_rewrites++] = eq + 1;
+			rewrite = NULL;
 			break;
+		}
 		case 'h':
 			printf("%s", pull_usage);
 			goto out;
@@ -458,17 +784,6 @@ int data_pull_main(int argc, char **argv)
 			mirror[--n] = '\0';
 		p.mirror = mirror;
 	}
-	if (rewrite) {
-		char *eq = strchr(rewrite, '=');
-		if (!eq || eq == rewrite || !eq[1]) {
-			vsr_error("--rewrite %s: expected FROM=TO (URL prefixes)", rewrite);
-			r = VSR_EUSAGE;
-			goto out;
-		}
-		*eq = '\0';
-		p.rewrite_from = rewrite;
-		p.rewrite_to = eq + 1;
-	}
 	p.data_dir = data_dir_resolve(data);
 	if (mkdir_p(p.data_dir) < 0) {
 		vsr_error("cannot create the data folder %s: %s", p.data_dir, strerror(errno));
@@ -483,15 +798,38 @@ int data_pull_main(int argc, char **argv)
 		vsr_error("%s", err);
 		goto out;
 	}
-	for (size_t k = 0; k < manifest_n_datasets; k++)
-		if (want[k] && pull_dataset(&p, &manifest_datasets[k]))
+	for (size_t k = 0; k < manifest_n_datasets; k++) {
+		if (!want[k])
+			continue;
+		if (list)
+			list_dataset(&p, &manifest_datasets[k]);
+		else if (pull_dataset(&p, &manifest_datasets[k]))
 			r = VSR_EDATA;
+	}
+	if (r)
+		goto out;
+	for (int i = optind; i < argc; i++) {
+		const char *name = NULL;
+		const struct vsr_split *split = images_split(argv[i], &name);
+		int seen = 0;
+
+		for (int k = optind; k < i; k++)
+			seen |= !strcmp(argv[k], argv[i]);
+		if (split && !seen && pull_images(&p, split, name, (int)jobs, list))
+			r = VSR_EDATA;
+	}
+	if (list && fflush(stdout)) {
+		vsr_error("cannot write the list: %s", strerror(errno));
+		r = VSR_EDATA;
+	}
 out:
 	free(want);
 	fetch_release(&p.fetch);
 	record_release(&p.rec);
 	free(mirror);
 	free(rewrite);
+	for (int i = 0; i < p.n_rewrites; i++)
+		free(p.rewrite_from[i]);
 	return r;
 }
 
@@ -614,6 +952,47 @@ int data_verify_main(int argc, char **argv)
 				bad++;
 			}
 		}
+	}
+	if (want[manifest_find("vsr") - manifest_datasets]) {
+		/* Images pulled for VSR suites: against the sha256 recorded on first download. */
+		size_t same = 0, n_img = 0;
+		const cJSON *e;
+
+		cJSON_ArrayForEach(e, rec.files)
+		{
+			const char *ds = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "dataset"));
+			const char *recorded = record_sha256(&rec, e->string);
+			struct file_digest d;
+			int fr;
+
+			if (!ds || strcmp(ds, IMAGES_DATASET) || !recorded)
+				continue;
+			n_img++;
+			checked++;
+			buf_reset(&path);
+			buf_addf(&path, "%s/%s", dir, e->string);
+			fr = file_digest(path.ptr, &d, err);
+			if (fr < 0) {
+				printf("%-10s %s\n", "MISSING", e->string);
+				missing++;
+			} else if (fr) {
+				vsr_error("%s", err);
+				bad++;
+			} else if (strcasecmp(recorded, d.sha256)) {
+				printf("%-10s %s\n", "CHANGED", e->string);
+				vsr_error("%s: sha256 changed since it was pulled: expected (recorded) %s, "
+					  "actual %s (%lld bytes)",
+					  path.ptr, recorded, d.sha256, d.size);
+				bad++;
+			} else {
+				same++;
+				unverified++;
+			}
+		}
+		if (n_img)
+			printf("%-10s %s: %zu of %zu images match the sha256 recorded when they were "
+			       "pulled (trusted on first use: COCO publishes no per-image digests)\n",
+			       same == n_img ? "unchanged" : "CHANGED", IMAGES_DIR, same, n_img);
 	}
 	printf("verify: %zu verified, %zu unpinned, %zu mismatched, %zu missing in %s\n", ok,
 	       unverified, bad, missing, dir);

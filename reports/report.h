@@ -82,4 +82,18 @@ double ratio(size_t k, size_t n);
 /* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */
 double json_round6(double x);
 
+/*
+ * "Test-S" (one template) or "Test-G" (a pool: pool, vsre, an id list) when
+ * run.json's suites include the unified test set, the seed paper's names;
+ * NULL otherwise (also for a template file).  Borrowed string.
+ */
+const char *report_vsr_protocol(const cJSON *run);
+
+/*
+ * report.md: for templates of the seed paper (-t vsre), a table of this run's
+ * answered / acc_t / acc_a beside the paper's LLaVA-1.5-13B numbers.
+ * Writes nothing when no template of the group is one of the paper's.
+ */
+void report_paper_templates_md(struct buf *out, const struct groups *by_template);
+
 #endif

@@ -93,6 +93,8 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	copy_field(runo, run, "model");
 	copy_field(runo, run, "suites");
 	copy_field(runo, run, "templates");
+	if (report_vsr_protocol(run))
+		cJSON_AddStringToObject(runo, "protocol", report_vsr_protocol(run));
 	copy_field(runo, run, "generation");
 	copy_field(runo, run, "seed");
 	copy_field(runo, run, "perturbations");

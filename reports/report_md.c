@@ -168,7 +168,11 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	if (tpl) {
 		buf_adds(out, "- templates: `");
 		md_cell(out, tpl);
-		buf_adds(out, "`\n");
+		buf_adds(out, "`");
+		if (report_vsr_protocol(run))
+			buf_addf(out, " (%s on the unified test set, the seed paper's name)",
+				 report_vsr_protocol(run));
+		buf_adds(out, "\n");
 	}
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
 	if (m->skipped)
@@ -197,6 +201,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
 		template_spread_md(out, &sm->by_template);
+		report_paper_templates_md(out, &sm->by_template);
 		official_suite_md(m->official, sm->name, out);
 		group_table(out, "By answer format", "format", &sm->by_format, 0);
 		group_table(out, "By variant", "variant", &sm->by_variant, 0);

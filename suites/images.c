@@ -1,6 +1,8 @@
 #include "images.h"
 
 #include <errno.h>
+#include <png.h>
+#include <turbojpeg.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +107,91 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;
+}
+
+/* ------------------------------------------------- whole-image check */
+
+/* Larger images are refused rather than decoded (a decompression bomb). */
+#define CHECK_MAX_PIXELS ((size_t)100 << 20)
+
+static int check_jpeg(const unsigned char *p, size_t n, const char *label, char *err)
+{
+	tjhandle tj = tjInitDecompress();
+	int w, h, sub, cs, r = 0;
+	unsigned char *px = NULL;
+
+	if (!tj)
+		return err_set(err, VSR_EDATA, "%s: cannot start the JPEG decoder", label);
+	if (tjDecompressHeader3(tj, p, (unsigned long)n, &w, &h, &sub, &cs)) {
+		r = err_set(err, VSR_EDATA, "%s: not a readable JPEG (%s)", label, tjGetErrorStr2(tj));
+		goto out;
+	}
+	if (w <= 0 || h <= 0 || (size_t)w * (size_t)h > CHECK_MAX_PIXELS) {
+		r = err_set(err, VSR_EDATA, "%s: JPEG of %dx%d pixels refused", label, w, h);
+		goto out;
+	}
+	px = malloc((size_t)w * (size_t)h);
+	if (!px) {
+		r = err_set(err, VSR_EDATA, "%s: out of memory decoding %dx%d", label, w, h);
+		goto out;
+	}
+	/* A warning ("premature end of data") is a failure too: the file is cut short. */
+	if (tjDecompress2(tj, p, (unsigned long)n, px, w, 0, h, TJPF_GRAY, TJFLAG_STOPONWARNING))
+		r = err_set(err, VSR_EDATA, "%s: the JPEG does not decode whole (%s)", label,
+			    tjGetErrorStr2(tj));
+out:
+	free(px);
+	tjDestroy(tj);
+	return r;
+}
+
+static int check_png(const unsigned char *p, size_t n, const char *label, char *err)
+{
+	png_image img;
+	void *px = NULL;
+	int r = 0;
+
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, p, n))
+		return err_set(err, VSR_EDATA, "%s: not a readable PNG (%s)", label, img.message);
+	img.format = PNG_FORMAT_GRAY;
+	if ((size_t)img.width * img.height > CHECK_MAX_PIXELS) {
+		r = err_set(err, VSR_EDATA, "%s: PNG of %ux%u pixels refused", label, img.width,
+			    img.height);
+		png_image_free(&img);
+		return r;
+	}
+	px = malloc(PNG_IMAGE_SIZE(img));
+	if (!px) {
+		png_image_free(&img);
+		return err_set(err, VSR_EDATA, "%s: out of memory decoding the PNG", label);
+	}
+	if (!png_image_finish_read(&img, NULL, px, 0, NULL))
+		r = err_set(err, VSR_EDATA, "%s: the PNG does not decode whole (%s)", label,
+			    img.message);
+	png_image_free(&img);
+	free(px);
+	return r;
+}
+
+int image_check_whole(const char *path, const char *label, char *err)
+{
+	struct buf b = BUF_INIT;
+	const char *mime;
+	int r = image_read_file(path, &b, err);
+
+	if (r)
+		return r;
+	mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
+	if (mime && !strcmp(mime, "image/jpeg"))
+		r = check_jpeg((const unsigned char *)b.ptr, b.len, label, err);
+	else if (mime && !strcmp(mime, "image/png"))
+		r = check_png((const unsigned char *)b.ptr, b.len, label, err);
+	else
+		r = err_set(err, VSR_EDATA, "%s: not a JPEG or PNG image (%zu bytes%s)", label, b.len,
+			    b.len && (b.ptr[0] == '<' || b.ptr[0] == '{') ? ", looks like a text page"
+									 : "");
+	buf_release(&b);
+	return r;
 }

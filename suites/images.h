@@ -38,5 +38,11 @@ int image_digest_file(const char *path, uint64_t *digest, char *err);
  */
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err);
 
+/*
+ * Decodes the JPEG or PNG at path whole (a cut-short or non-image body
+ * fails): 0, or VSR_EDATA with err naming label.  Used before a downloaded
+ * image is renamed into place.
+ */
+int image_check_whole(const char *path, const char *label, char *err);
 
 #endif

@@ -139,6 +139,148 @@ static const struct builtin qbank[] = {
 
 #define N_QBANK (sizeof(qbank) / sizeof(qbank[0]))
 
+/*
+ * The seed paper's diagnostic templates (VSRE, Xie et al., AAAI 2025,
+ * appendix Tables 3 and 6: phase 1, 1-15, and phase 4, 49-69, which adds
+ * the objects' boxes), with the paper's numbering and its exact wording,
+ * case and punctuation (a protocol, not prose: "[caption], Yes or no."
+ * keeps the caption's own full stop before the comma).  Transcribed from
+ * the slides of peijin360/vsre@e70e588; test_template checks this copy
+ * against ../shared/data/vsre/templates_phase1_phase4.TRANSCRIBED.tsv.
+ * Phases 2-3 (16-48) are only in the paper's appendix, which is not
+ * available.  `-t vsre` selects them all; items without boxes leave the
+ * box templates out (counted, as any inapplicable template).
+ */
+static const struct builtin vsre_bank[] = {
+	{ "vsre01", TF_YESNO, LO_NONE,
+	  "[caption], Yes or no." },
+	{ "vsre02", TF_TRUEFALSE, LO_NONE,
+	  "[caption], True or not." },
+	{ "vsre03", TF_TRUEFALSE, LO_NONE,
+	  "[caption], True or false." },
+	{ "vsre04", TF_YESNO, LO_NONE,
+	  "Whether the [subject] is [relation] [object]? Yes or no." },
+	{ "vsre05", TF_TRUEFALSE, LO_NONE,
+	  "Whether the [subject] is [relation] [object]? True or not." },
+	{ "vsre06", TF_TRUEFALSE, LO_NONE,
+	  "Whether the [subject] is [relation] [object]? True or false." },
+	{ "vsre07", TF_YESNO, LO_NONE,
+	  "Is the [subject] [relation] [object]? yes or no." },
+	{ "vsre08", TF_TRUEFALSE, LO_NONE,
+	  "Is the [subject] [relation] [object]? True or not." },
+	{ "vsre09", TF_TRUEFALSE, LO_NONE,
+	  "Is the [subject] [relation] [object]? True or false." },
+	{ "vsre10", TF_YESNO, LO_NONE,
+	  "Whether [caption]? Answer the question with yes or no." },
+	{ "vsre11", TF_YESNO, LO_NONE,
+	  "Is the [subject] [relation] [object]? Answer the question with yes or no." },
+	{ "vsre12", TF_LETTER, LO_YES_NO,
+	  "Whether [caption]? A. yes B. no Answer with the option's letter from the given choices directly." },
+	{ "vsre13", TF_LETTER, LO_YES_NO,
+	  "Is the [subject] [relation] [object]? A. yes B. no Answer with the option's letter from the given choices directly." },
+	{ "vsre14", TF_LETTER, LO_YES_NO,
+	  "Answer the following binary question with the capital letter of the answer list below. Whether [caption]? A.yes B.no." },
+	{ "vsre15", TF_LETTER, LO_YES_NO,
+	  "Answer the following binary question with the capital letter of the answer list below. Is the [subject] [relation] [object]? A.yes B.no." },
+	{ "vsre49", TF_YESNO, LO_NONE,
+	  "The [subject] [subject box] is [relation] [object] [object box], yes or no." },
+	{ "vsre50", TF_TRUEFALSE, LO_NONE,
+	  "The [subject] [subject box] is [relation] [object] [object box], True or not." },
+	{ "vsre51", TF_TRUEFALSE, LO_NONE,
+	  "The [subject] [subject box] is [relation] [object] [object box], True or false." },
+	{ "vsre52", TF_YESNO, LO_NONE,
+	  "Whether the [subject] [subject box] is [relation] [object] [object box]? Yes or no." },
+	{ "vsre53", TF_TRUEFALSE, LO_NONE,
+	  "Whether the [subject] [subject box] is [relation] [object] [object box]? True or not." },
+	{ "vsre54", TF_TRUEFALSE, LO_NONE,
+	  "Whether the [subject] [subject box] is [relation] [object] [object box]? True or false." },
+	{ "vsre55", TF_YESNO, LO_NONE,
+	  "Is the [subject] [subject box] [relation] [object] [object box]? yes or no." },
+	{ "vsre56", TF_TRUEFALSE, LO_NONE,
+	  "Is the [subject] [subject box] [relation] [object] [object box]? True or not." },
+	{ "vsre57", TF_TRUEFALSE, LO_NONE,
+	  "Is the [subject] [subject box] [relation] [object] [object box]? True or false." },
+	{ "vsre58", TF_YESNO, LO_NONE,
+	  "Distinguish the positional relation between the [subject] [subject box] and the [object] [object box] in the image, whether [caption]?" },
+	{ "vsre59", TF_YESNO, LO_NONE,
+	  "Focus on the positional relation between the [subject] [subject box] and the [object] [object box] in the image, whether [caption]?" },
+	{ "vsre60", TF_YESNO, LO_NONE,
+	  "Reason on the spatial relation between the [subject] [subject box] and the [object] [object box] in the image, whether [caption]?" },
+	{ "vsre61", TF_YESNO, LO_NONE,
+	  "Distinguish the positional relation between the [subject] [subject box] and the [object] [object box] in the image, is the [subject] [relation] the [object]?" },
+	{ "vsre62", TF_YESNO, LO_NONE,
+	  "Focus on the positional relation between the [subject] [subject box] and the [object] [object box] in the image, is the [subject] [relation] the [object]?" },
+	{ "vsre63", TF_YESNO, LO_NONE,
+	  "Reason on the spatial relation between the [subject] [subject box] and the [object] [object box] in the image, is the [subject] [relation] the [object]?" },
+	{ "vsre64", TF_YESNO, LO_NONE,
+	  "Distinguish the positional relation between the [subject] and the [object] in the image, Bounding box list: [subject] [subject box] , [object] [object box], whether [caption]?" },
+	{ "vsre65", TF_YESNO, LO_NONE,
+	  "Focus on the positional relation between the [subject] and the [object] in the image, Bounding box list: [subject] [subject box] , [object] [object box], whether [caption]?" },
+	{ "vsre66", TF_YESNO, LO_NONE,
+	  "Reason on the spatial relation between the [subject] and the [object] in the image, Bounding box list: [subject] [subject box] , [object] [object box], whether [caption]?" },
+	{ "vsre67", TF_YESNO, LO_NONE,
+	  "Distinguish the positional relation between the [subject] and the [object] in the image, Bounding box list: [subject] [subject box] , [object] [object box], is the [subject] [relation] the [object]?" },
+	{ "vsre68", TF_YESNO, LO_NONE,
+	  "Focus on the positional relation between the [subject] and the [object] in the image, Bounding box list: [subject] [subject box] , [object] [object box], is the [subject] [relation] the [object]?" },
+	{ "vsre69", TF_YESNO, LO_NONE,
+	  "Reason on the spatial relation between the [subject] and the [object] in the image, Bounding box list: [subject] [subject box] , [object] [object box], is the [subject] [relation] the [object]?" },
+};
+
+#define N_VSRE (sizeof(vsre_bank) / sizeof(vsre_bank[0]))
+
+/* What the paper reported for LLaVA-1.5-13B on each (same source). */
+static const struct template_reported vsre_reported[] = {
+	{ "vsre01", 1.00, 0.61, 0.61 },
+	{ "vsre02", 0.96, 0.50, 0.53 },
+	{ "vsre03", 1.00, 0.72, 0.72 },
+	{ "vsre04", 1.00, 0.64, 0.64 },
+	{ "vsre05", 0.80, 0.45, 0.56 },
+	{ "vsre06", 1.00, 0.67, 0.67 },
+	{ "vsre07", 1.00, 0.65, 0.65 },
+	{ "vsre08", 0.91, 0.61, 0.67 },
+	{ "vsre09", 0.98, 0.65, 0.66 },
+	{ "vsre10", 0.77, 0.47, 0.61 },
+	{ "vsre11", 0.80, 0.48, 0.59 },
+	{ "vsre12", 1.00, 0.62, 0.62 },
+	{ "vsre13", 1.00, 0.68, 0.68 },
+	{ "vsre14", 1.00, 0.65, 0.65 },
+	{ "vsre15", 1.00, 0.68, 0.68 },
+	{ "vsre49", 1.00, 0.58, 0.58 },
+	{ "vsre50", 0.94, 0.54, 0.57 },
+	{ "vsre51", 1.00, 0.68, 0.68 },
+	{ "vsre52", 0.97, 0.55, 0.56 },
+	{ "vsre53", 1.00, 0.62, 0.62 },
+	{ "vsre54", 1.00, 0.62, 0.62 },
+	{ "vsre55", 0.96, 0.56, 0.58 },
+	{ "vsre56", 1.00, 0.62, 0.62 },
+	{ "vsre57", 1.00, 0.64, 0.64 },
+	{ "vsre58", 0.50, 0.32, 0.64 },
+	{ "vsre59", 0.75, 0.43, 0.58 },
+	{ "vsre60", 0.63, 0.34, 0.53 },
+	{ "vsre61", 0.76, 0.50, 0.66 },
+	{ "vsre62", 0.98, 0.61, 0.62 },
+	{ "vsre63", 0.82, 0.50, 0.61 },
+	{ "vsre64", 0.74, 0.48, 0.64 },
+	{ "vsre65", 0.88, 0.53, 0.59 },
+	{ "vsre66", 0.83, 0.47, 0.56 },
+	{ "vsre67", 0.95, 0.59, 0.62 },
+	{ "vsre68", 1.00, 0.63, 0.63 },
+	{ "vsre69", 0.96, 0.60, 0.62 },
+};
+
+const struct template_reported *template_reported_find(const char *id)
+{
+	for (size_t i = 0; i < sizeof(vsre_reported) / sizeof(vsre_reported[0]); i++)
+		if (!strcmp(vsre_reported[i].id, id))
+			return &vsre_reported[i];
+	return NULL;
+}
+
+size_t template_vsre_count(void)
+{
+	return N_VSRE;
+}
+
 /* Placeholders, in the order of their TPL_NEEDS_* bits. */
 static const struct {
 	const char *name; /* with brackets */
@@ -152,10 +294,13 @@ static const struct {
 	{ "[question]", 10, TPL_NEEDS_QUESTION },
 	{ "[hint]", 6, TPL_NEEDS_HINT },
 	{ "[options]", 9, TPL_NEEDS_OPTIONS },
+	{ "[subject box]", 13, TPL_NEEDS_SUBJECT_BOX },
+	{ "[object box]", 12, TPL_NEEDS_OBJECT_BOX },
 };
 
 #define KNOWN_PLACEHOLDERS \
-	"[caption], [subject], [relation], [object], [question], [hint], [options]"
+	"[caption], [subject], [relation], [object], [question], [hint], [options], " \
+	"[subject box], [object box]"
 
 
 #define N_PLACEHOLDERS (sizeof(placeholders) / sizeof(placeholders[0]))
@@ -306,6 +451,9 @@ static const struct builtin *builtin_find(const char *id, size_t len)
 	for (i = 0; i < N_QBANK; i++)
 		if (strlen(qbank[i].id) == len && !memcmp(qbank[i].id, id, len))
 			return &qbank[i];
+	for (i = 0; i < N_VSRE; i++)
+		if (strlen(vsre_bank[i].id) == len && !memcmp(vsre_bank[i].id, id, len))
+			return &vsre_bank[i];
 	return NULL;
 }
 
@@ -554,6 +702,9 @@ int template_set_load(struct template_set *set, const char *spec, char *err)
 	} else if (!strcmp(spec, "pool")) {
 		for (i = 0; i < N_BANK; i++)
 			add_builtin(set, &cap, &bank[i]);
+	} else if (!strcmp(spec, "vsre")) {
+		for (i = 0; i < N_VSRE; i++)
+			add_builtin(set, &cap, &vsre_bank[i]);
 	} else if (strchr(spec, '/')) {
 		rc = load_file(set, spec, err);
 	} else {
@@ -604,6 +755,9 @@ static const char *item_field(const struct item *it, unsigned bit)
 	case TPL_NEEDS_QUESTION: return it->question;
 	case TPL_NEEDS_HINT: return it->question ? (it->hint ? it->hint : "") : NULL;
 	case TPL_NEEDS_OPTIONS: return it->n_choices ? "" : NULL;
+	/* Items carry no boxes yet: box templates are left out (and counted). */
+	case TPL_NEEDS_SUBJECT_BOX: return NULL;
+	case TPL_NEEDS_OBJECT_BOX: return NULL;
 	}
 	return NULL;
 }
@@ -704,8 +858,10 @@ void template_list(FILE *fp)
 	size_t i;
 
 	fprintf(fp, "%-6s %-14s %s\n", "ID", "FORMAT", "TEXT");
-	for (i = 0; i < N_BANK + N_QBANK; i++) {
-		const struct builtin *b = i < N_BANK ? &bank[i] : &qbank[i - N_BANK];
+	for (i = 0; i < N_BANK + N_QBANK + N_VSRE; i++) {
+		const struct builtin *b = i < N_BANK ? &bank[i]
+				       : i < N_BANK + N_QBANK ? &qbank[i - N_BANK]
+							      : &vsre_bank[i - N_BANK - N_QBANK];
 		const char *f = b->order == LO_YES_NO ? "letter-yes-no"
 			      : b->order == LO_NO_YES ? "letter-no-yes"
 						      : tfmt_name(b->fmt);
@@ -721,7 +877,8 @@ void template_list(FILE *fp)
 		fputc('\n', fp);
 	}
 	fprintf(fp,
-		"\n-t single uses %s; -t pool uses the %zu caption ones; -t ID,ID,... picks some.\n"
+		"\n-t single uses %s; -t pool uses the %zu caption ones; -t vsre the seed paper's\n"
+		"(VSRE phases 1 and 4, its numbering and wording); -t ID,ID,... picks some.\n"
 		"-t FILE reads your own: one per line, ID<TAB>FORMAT<TAB>TEXT, FORMAT one of\n"
 		"yesno, truefalse, letter-yes-no, letter-no-yes, choice; '#' starts a comment.\n"
 		"Placeholders: " KNOWN_PLACEHOLDERS ".\n",

@@ -14,7 +14,9 @@
  * to items without (template_applies).
  *
  * Selection (-t): "single" (the canonical template), "pool" (the whole
- * built-in bank), "ID,ID,..." (chosen built-in ids), or a path to a file of
+ * built-in bank), "vsre" (the seed paper's templates vsre01-15 and
+ * vsre49-69, whose [subject box]/[object box] apply only to items with
+ * boxes), "ID,ID,..." (chosen built-in ids), or a path to a file of
  * the user's own: one template per line, `ID<TAB>FORMAT<TAB>TEXT`, FORMAT one
  * of yesno, truefalse, letter-yes-no, letter-no-yes, choice; '#' starts a
  * comment.  "pool" is the caption bank; the question templates (q01, mc01)
@@ -53,6 +55,8 @@ struct template {
 #define TPL_NEEDS_QUESTION 16u
 #define TPL_NEEDS_HINT 32u
 #define TPL_NEEDS_OPTIONS 64u
+#define TPL_NEEDS_SUBJECT_BOX 128u
+#define TPL_NEEDS_OBJECT_BOX 256u
 
 struct template_set {
 	struct template *t;
@@ -91,6 +95,16 @@ int template_expand(const struct template *t, const struct item *it, struct buf 
  * is left out for that item and counted, not an error.
  */
 int template_applies(const struct template *t, const struct item *it);
+
+/* What the seed paper (VSRE) reported for LLaVA-1.5-13B with one of its templates. */
+struct template_reported {
+	const char *id; /* "vsre01" */
+	double answered, acc_t, acc_a;
+};
+/* The paper's numbers for template id, or NULL when it is not one of the paper's. */
+const struct template_reported *template_reported_find(const char *id);
+/* The number of templates `-t vsre` selects. */
+size_t template_vsre_count(void);
 
 /* `vsrbench list templates` */
 void template_list(FILE *fp);

@@ -23,12 +23,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
+#include "../base/fetch.h"
 #include "../base/keyset.h"
 #include "../base/lines.h"
 #include "../base/util.h"
 #include "images.h"
+#include "manifest.h"
 #include "taxonomy.h"
 
 #define VSR_LINE_MAX (1u << 20)
@@ -47,6 +50,8 @@ struct vsr {
 	uint64_t content;        /* digest of the data file's lines */
 	char *first_missing[N_FIRST_MISSING];
 	char scan_err[VSR_ERR_MAX];
+	char default_root[4096];           /* DATA/vsr/images when no --images */
+	const char *default_roots[1];
 };
 
 static const struct vsr_split splits[] = {
@@ -187,7 +192,7 @@ static const char *lstrip_the(const char *s)
 }
 
 struct vsr_row {
-	const char *image, *caption, *relation, *subj, *obj;
+	const char *image, *image_link, *caption, *relation, *subj, *obj;
 	int label;
 };
 
@@ -200,6 +205,7 @@ static int row_from_json(const cJSON *o, struct vsr_row *r, const char **why)
 	if (!cJSON_IsObject(o))
 		return *why = "expected a JSON object", -1;
 	r->image = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "image"));
+	r->image_link = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "image_link"));
 	r->caption = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "caption"));
 	r->relation = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "relation"));
 	r->subj = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "subj"));
@@ -245,6 +251,7 @@ int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void 
 		memset(&vl, 0, sizeof(vl));
 		vl.lineno = l.lineno;
 		vl.image = row.image;
+		vl.image_link = row.image_link;
 		vl.caption = row.caption;
 		vl.relation = row.relation;
 		vl.label = row.label;
@@ -345,11 +352,18 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 		goto fail;
 	}
 	if (!cfg->n_image_dirs) {
-		r = err_set(err, VSR_EUSAGE,
-			    "suite %s needs its images (COCO 2017): pass --images DIR (repeatable, e.g. "
-			    "train2017/ and val2017/)",
-			    suite);
-		goto fail;
+		/* Where `vsrbench data pull SUITE` puts them. */
+		if (!cfg->data_dir) {
+			r = err_set(err, VSR_EDATA,
+				    "suite %s needs its images (COCO 2017): vsrbench data pull %s fetches "
+				    "them, or pass --images DIR",
+				    suite, suite);
+			goto fail;
+		}
+		snprintf(v->default_root, sizeof(v->default_root), "%s/vsr/images", cfg->data_dir);
+		v->default_roots[0] = v->default_root;
+		v->cfg.image_dirs = v->default_roots;
+		v->cfg.n_image_dirs = 1;
 	}
 	if ((r = vsr_split_path(v->split, cfg->data_dir, &v->path, err)))
 		goto fail;
@@ -366,16 +380,21 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 	}
 	if (v->st.missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
-			    "%zu of the images of %s are not under --images (%zu items; first: %s%s%s%s%s); "
-			    "pass --skip-missing-images to run the other items",
-			    v->st.missing_images, suite, v->st.skipped_missing_images, v->first_missing[0],
+			    "%zu of the images of %s are not under %s (%zu items; first: %s%s%s%s%s); "
+			    "vsrbench data pull %s fetches them (or pass --images DIR, or "
+			    "--skip-missing-images to run the other items)",
+			    v->st.missing_images, suite,
+			    cfg->n_image_dirs ? "--images" : v->default_root,
+			    v->st.skipped_missing_images, v->first_missing[0],
 			    v->first_missing[1] ? ", " : "", v->first_missing[1] ? v->first_missing[1] : "",
-			    v->first_missing[2] ? ", " : "", v->first_missing[2] ? v->first_missing[2] : "");
+			    v->first_missing[2] ? ", " : "", v->first_missing[2] ? v->first_missing[2] : "", suite);
 		goto fail;
 	}
 	if (v->st.skipped_missing_images == v->st.items) {
-		r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images", v->st.items,
-			    suite);
+		r = err_set(err, VSR_EDATA,
+			    "none of the %zu images of %s is under %s; vsrbench data pull %s fetches "
+			    "them",
+			    v->st.items, suite, cfg->n_image_dirs ? "--images" : v->default_root, suite);
 		goto fail;
 	}
 	if ((r = lines_open(&v->lines, v->path, VSR_LINE_MAX, err)))
@@ -477,6 +496,12 @@ static void vsr_describe(void *priv, void *obj)
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)v->st.skipped_missing_images);
 	cJSON_AddNumberToObject(o, "unsplit_captions", (double)v->st.unsplit);
 	cJSON_AddNumberToObject(o, "subject_fixed", (double)v->st.subject_fixed);
+	if (v->split->split && !strcmp(v->split->split, "zeroshot") && !strcmp(v->split->part, "test")) {
+		char hex[SHA256_HEX_LEN + 1];
+		cJSON_AddStringToObject(o, "version", vsr_test_version(v->path, v->st.items, hex));
+		if (hex[0])
+			cJSON_AddStringToObject(o, "sha256", hex);
+	}
 }
 
 struct inspect_ctx {
@@ -529,3 +554,28 @@ const struct suite_ops vsr_suite_ops = {
 	.describe = vsr_describe,
 	.inspect = vsr_inspect,
 };
+
+/* ---- which version of the zero-shot test ------------------------------- */
+
+#define ZS_TEST_PATH "vsr/data/splits/zeroshot/test.jsonl"
+
+const char *vsr_test_version(const char *path, size_t items, char *sha256_hex)
+{
+	const struct manifest_dataset *ds = manifest_find("vsr");
+	struct file_digest d;
+	char err[VSR_ERR_MAX];
+
+	sha256_hex[0] = '\0';
+	if (!file_digest(path, &d, err))
+		memcpy(sha256_hex, d.sha256, sizeof(d.sha256));
+	for (size_t i = 0; ds && i < ds->n_files; i++)
+		if (!strcmp(ds->files[i].path, ZS_TEST_PATH) && sha256_hex[0] &&
+		    !strcasecmp(ds->files[i].digest + 7, sha256_hex))
+			return "tacl-1222";
+	/* No digest of the earlier releases is on record: their sizes tell them apart. */
+	if (items == 1222)
+		return "tacl-1222-by-count";
+	if (items == 731)
+		return "pre-tacl-731-by-count";
+	return "unknown";
+}

@@ -34,6 +34,7 @@ struct vsr_stats {
 struct vsr_line {
 	size_t lineno;
 	const char *image, *caption, *relation;
+	const char *image_link; /* NULL when the line has none */
 	int label; /* 0 or 1 */
 	const char *upstream_subj, *upstream_obj; /* zero-shot only, else NULL */
 	char *subj, *obj; /* derived from the caption, NULL when it cannot be split */
@@ -58,5 +59,14 @@ int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void 
  * does not contain the relation between two non-empty parts.
  */
 int vsr_split_caption(const char *caption, const char *relation, char **subj, char **obj);
+
+/*
+ * Which published version of the zero-shot test the file at path (items
+ * lines) is: "tacl-1222" (its sha256 is the pinned one of the TACL
+ * release), "tacl-1222-by-count" / "pre-tacl-731-by-count" (no digest match:
+ * told by the item count; no digest of the 731-item release is on record),
+ * or "unknown".  sha256_hex (65 bytes) gets the file's digest, or "".
+ */
+const char *vsr_test_version(const char *path, size_t items, char *sha256_hex);
 
 #endif

@@ -55,7 +55,7 @@ expect_err "expected an http:// or https:// URL"
 [ -e data ] && fail "a usage error created the data folder"
 
 # --- pull vsr (by suite name) and mme through the mirror -----------------------
-expect_exit 0 "$V" data pull vsr-unified mme-position --data data --mirror "$M"
+expect_exit 0 "$V" data pull vsr mme-position --data data --mirror "$M"
 same_as_upstream data
 [ "$(grep -c '^downloaded .*sha256 verified' "$T/out")" = 40 ] || fail "40 files verified: $(cat "$T/out")"
 expect_out "vsr: 11 of 11 files verified"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Preemption: SIGTERM (what Slurm and Kubernetes send) and SIGHUP stop a run
 # as Ctrl-C does: exit 5 with the resume hint, the exec child reaped (not
-# left running under PID 1), and a second run finishes every task exactly once.
+# left running under PID 1), and a second run finishes every task exactly once;
+# also when the exec child is killed by the signal first.
 . "$(dirname "$0")/lib.bash"
 cd "$T"
 cat >slow.py <<'PY'
@@ -38,4 +39,23 @@ for sig in TERM HUP; do
 	[ "$(wc -l <"run-$sig/samples.jsonl")" = 400 ] || fail "SIG$sig: resume did not finish"
 	[ "$(jq -r .key "run-$sig/samples.jsonl" | sort -u | wc -l)" = 400 ] || fail "SIG$sig: a task twice"
 done
+# Ctrl-C reaches the whole process group and Slurm signals every process of a
+# job: the exec child may die of the signal before ours arrives.  Still an
+# interruption (exit 5), not a model failure (exit 4).
+set +e
+"$VSRBENCH" run -m exec -M cmd="python3 slow.py child-first.pid" -j 1 -S count=400 -q \
+	-o run-first >out-first 2>err-first &
+pid=$!
+for _ in $(seq 1 200); do
+	[ -s run-first/samples.jsonl ] && [ "$(wc -l <run-first/samples.jsonl)" -ge 5 ] && break
+	sleep 0.05
+done
+kill -TERM "$(cat child-first.pid)"
+sleep 0.1
+kill -TERM $pid
+wait $pid
+rc=$?
+set -e
+[ $rc = 5 ] || fail "the child killed first: exit $rc, want 5: $(cat err-first)"
+grep -q "interrupted after .* new tasks" out-first || fail "the child killed first: no resume hint: $(cat out-first)"
 echo ok

@@ -19,6 +19,11 @@ them between two commands without restarting the server), one per line:
                  (consistently, also under ranges)
   norange        ignore Range headers: always 200 with the whole file
   status PATH C  answer PATH with HTTP status C and a short text body
+  hold PATH N    send the headers, N bytes of the body, then wait (no more
+                 bytes) until this line is gone from the rules file, then
+                 the rest; logged as "HOLD PATH" when the wait begins
+  short PATH N   serve only the first N bytes of PATH as if that were the
+                 whole file (a truncated upstream file, consistent length)
 PATH is the URL path, e.g. /vsr/data/splits/zeroshot/test.jsonl.
 
 Every request is appended to the log FILE as one line:
@@ -28,6 +33,7 @@ import argparse
 import os
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -38,7 +44,8 @@ LOCK = threading.Lock()
 
 
 def rules():
-    out = {"cut": {}, "corrupt": set(), "norange": False, "status": {}}
+    out = {"cut": {}, "corrupt": set(), "norange": False, "status": {}, "hold": {},
+           "short": {}}
     if not RULES or not os.path.exists(RULES):
         return out
     with open(RULES) as f:
@@ -52,6 +59,8 @@ def rules():
                 out["corrupt"].add(w[1])
             elif w[0] == "norange" and len(w) == 1:
                 out["norange"] = True
+            elif w[0] in ("hold", "short") and len(w) == 3:
+                out[w[0]][w[1]] = int(w[2])
             elif w[0] == "status" and len(w) == 3:
                 out["status"][w[1]] = int(w[2])
             else:
@@ -126,6 +135,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         with open(full, "rb") as f:
             data = bytearray(f.read())
+        if path in r["short"]:
+            data = data[:r["short"][path]]
         if path in r["corrupt"] and data:
             data[len(data) // 2] ^= 0x01
         size = len(data)
@@ -157,6 +168,18 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.log(code, cut)
+            return
+        hold = r["hold"].get(path)
+        if hold is not None and hold < len(body):
+            self.wfile.write(body[:hold])
+            self.wfile.flush()
+            if LOG:
+                with LOCK, open(LOG, "a") as f:
+                    f.write("HOLD %s\n" % path)
+            while path in rules()["hold"]:
+                time.sleep(0.05)
+            self.wfile.write(body[hold:])
+            self.log(code, len(body))
             return
         self.wfile.write(body)
         self.log(code, len(body))

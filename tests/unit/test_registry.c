@@ -182,8 +182,10 @@ static void test_open(void **state)
 	assert_non_null(strstr(err, "did you mean 'mme-position'?"));
 	assert_null(s.ops);
 	/* By an alias: the loader speaks of the public name. */
-	assert_int_equal(suite_open(&s, "vsr-unified", &cfg, err), VSR_EUSAGE);
+	/* No data folder and no --images: missing data (exit 3), naming `data pull`. */
+	assert_int_equal(suite_open(&s, "vsr-unified", &cfg, err), VSR_EDATA);
 	assert_non_null(strstr(err, "suite vsr-zeroshot-test needs its images"));
+	assert_non_null(strstr(err, "vsrbench data pull vsr-zeroshot-test"));
 	assert_null(s.ops);
 	/* A suite that needs no data. */
 	cfg.opts = &count;

@@ -521,6 +521,86 @@ static void test_long_line_and_missing_file(void **state)
 /* Listing                                                             */
 /* ------------------------------------------------------------------ */
 
+
+/* The paper's templates: the shipped copy agrees with the transcription in ../shared/data/vsre. */
+static void test_vsre(void **state)
+{
+	const char *dir = getenv("VSRBENCH_SHARED_DATA");
+	struct template_set set;
+	struct item it = make_item(1);
+	struct buf path = BUF_INIT, out = BUF_INIT;
+	char err[VSR_ERR_MAX], line[4096];
+	size_t rows = 0, box = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(template_set_load(&set, "vsre", err), 0);
+	assert_int_equal(set.n, 36); /* 1-15 and 49-69 */
+	/* Hand-expanded: the paper's wording, the caption's own full stop kept. */
+	assert_int_equal(template_expand(find(&set, "vsre01"), &it, &out, err), 0);
+	assert_string_equal(out.ptr, "The car is left of the dog., Yes or no.");
+	buf_reset(&out);
+	assert_int_equal(template_expand(find(&set, "vsre04"), &it, &out, err), 0);
+	assert_string_equal(out.ptr, "Whether the car is left of dog? Yes or no.");
+	assert_int_equal(find(&set, "vsre02")->fmt, TF_TRUEFALSE);
+	assert_int_equal(find(&set, "vsre13")->fmt, TF_LETTER);
+	assert_string_equal(find(&set, "vsre13")->choices[0], "yes");
+	/* Box templates do not apply to items without boxes (left out, counted). */
+	assert_false(template_applies(find(&set, "vsre49"), &it));
+	assert_true(template_applies(find(&set, "vsre15"), &it));
+	assert_non_null(template_reported_find("vsre03"));
+	assert_null(template_reported_find("yn01"));
+	if (!dir || !*dir) {
+		template_set_release(&set);
+		buf_release(&out);
+		skip(); /* a fresh clone has no ../shared */
+	}
+	buf_addf(&path, "%s/vsre/templates_phase1_phase4.TRANSCRIBED.tsv", dir);
+	fp = fopen(path.ptr, "r");
+	if (!fp) {
+		template_set_release(&set);
+		buf_release(&out);
+		buf_release(&path);
+		skip();
+	}
+	assert_non_null(fgets(line, sizeof(line), fp)); /* header */
+	while (fgets(line, sizeof(line), fp)) {
+		char *f[6], *p = line, id[16];
+		const struct template *t;
+		const struct template_reported *rep;
+		int k;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		for (k = 0; k < 6; k++) {
+			f[k] = p;
+			p = strchr(p, '\t');
+			if (p)
+				*p++ = '\0';
+			else
+				break;
+		}
+		assert_int_equal(k, 5);
+		snprintf(id, sizeof(id), "vsre%02ld", strtol(f[0], NULL, 10));
+		t = find(&set, id);
+		if (!t)
+			fail_msg("%s (TSV row %s) is not in the shipped bank", id, f[0]);
+		assert_string_equal(t->text, f[2]);
+		rep = template_reported_find(id);
+		assert_non_null(rep);
+		assert_true(rep->answered == strtod(f[3], NULL));
+		assert_true(rep->acc_t == strtod(f[4], NULL));
+		assert_true(rep->acc_a == strtod(f[5], NULL));
+		box += strstr(f[2], "[subject box]") != NULL;
+		rows++;
+	}
+	fclose(fp);
+	assert_int_equal(rows, set.n);
+	assert_int_equal(box, 21);
+	template_set_release(&set);
+	buf_release(&out);
+	buf_release(&path);
+}
+
 static void test_list(void **state)
 {
 	struct template_set set;
@@ -549,7 +629,7 @@ static void test_list(void **state)
 		lines += text.ptr[i] == '\n';
 	/* Header, one line per template (newlines in texts shown as \n), footer. */
 	assert_true(lines >= set.n + 1);
-	assert_true(lines <= set.n + 8);
+	assert_true(lines <= set.n + template_vsre_count() + 10);
 	assert_non_null(strstr(text.ptr, "ID"));
 	assert_non_null(strstr(text.ptr, "FORMAT"));
 	assert_non_null(strstr(text.ptr, "-t single uses yn01"));
@@ -573,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_long_line_and_missing_file),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_vsre),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
