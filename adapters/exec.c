@@ -29,8 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec.h"
+#include "http.h"
+#include "rjob.h"
 #include "../base/util.h"
-#include "remote.h"
 
 extern char **environ;
 
@@ -60,13 +62,11 @@ struct exec_state {
 };
 
 struct etask {
-	struct rjob *rj;
-	size_t k;
+	struct rtask base; /* job, index, place in the ready queue */
 	int attempts;
 	int child;        /* -1: not sent */
 	double t0;
 	char id[17];
-	struct etask *next;
 };
 
 struct ejob {
@@ -329,33 +329,18 @@ fail:
 /* ---- the loop --------------------------------------------------------- */
 
 struct eloop {
+	struct rloop r;       /* scheduler, jobs, ready queue, journal lines */
 	struct exec_state *st;
-	struct sched *s;
-	struct etask *ready, *ready_tail;
 	struct etask **sent;  /* per child, up to per_child slots */
-	size_t per_child, active;
-	long retries;
-	struct rjob *live;
-	struct sched_batch batch;
+	size_t per_child;
 	int warned_noise;
 };
 
-static void eready_push(struct eloop *L, struct etask *t)
-{
-	t->next = NULL;
-	if (L->ready_tail)
-		L->ready_tail->next = t;
-	else
-		L->ready = t;
-	L->ready_tail = t;
-}
-
 static void etask_final(struct eloop *L, struct etask *t)
 {
-	struct rjob *rj = t->rj;
+	struct rjob *rj = t->base.rj;
 
-	rj->res[t->k].attempts = t->attempts;
-	L->active--;
+	rj->res[t->base.k].attempts = t->attempts;
 	if (rj->left == 1) {
 		struct ejob *ej = rj->priv;
 		if (ej->path) {
@@ -364,7 +349,7 @@ static void etask_final(struct eloop *L, struct etask *t)
 			ej->path = NULL;
 		}
 	}
-	rjob_task_done(L->s, rj, &L->batch); /* may free t */
+	rloop_task_done(&L->r, &t->base); /* may free t */
 }
 
 static const char *ext_of(const char *mime)
@@ -393,18 +378,18 @@ static int add_job(struct eloop *L, struct rjob *rj)
 			 ext_of(rj->mime));
 		if (write_file_atomic(p.ptr, (const char *)rj->img.bytes, rj->img.len, err)) {
 			buf_release(&p);
-			sched_fail(L->s, VSR_EDATA, err);
+			sched_fail(L->r.s, VSR_EDATA, err);
 			return VSR_EDATA;
 		}
 		ej->path = buf_detach(&p, NULL);
 	}
 	for (size_t k = 0; k < n; k++) {
-		ej->tasks[k].rj = rj;
-		ej->tasks[k].k = k;
+		ej->tasks[k].base.rj = rj;
+		ej->tasks[k].base.k = k;
 		ej->tasks[k].child = -1;
-		eready_push(L, &ej->tasks[k]);
+		rloop_push(&L->r, &ej->tasks[k].base);
 	}
-	L->active += n;
+	L->r.active += n;
 	return 0;
 }
 
@@ -412,12 +397,12 @@ static int add_job(struct eloop *L, struct rjob *rj)
 static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 {
 	struct child *c = &L->st->kids[ci];
-	struct rjob *rj = t->rj;
+	struct rjob *rj = t->base.rj;
 	struct ejob *ej = rj->priv;
 	struct vsrbench_request req;
 	struct buf *w = &c->wbuf;
 
-	sched_request(L->s, rj->job, t->k, &rj->img, t->id, &req);
+	sched_request(L->r.s, rj->job, t->base.k, &rj->img, t->id, &req);
 	buf_adds(w, "{\"id\":");
 	buf_add_json_str(w, t->id);
 	buf_adds(w, ",\"prompt\":");
@@ -488,7 +473,7 @@ static void child_died(struct eloop *L, struct child *c, const char *what)
 		snprintf(msg, sizeof(msg), "exec child '%.200s' closed its stdout %s", L->st->shown, what);
 	}
 	c->dead = 1;
-	sched_fail(L->s, VSR_EMODEL, msg);
+	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 
 static void child_protocol_error(struct eloop *L, const char *why, const char *line)
@@ -499,11 +484,11 @@ static void child_protocol_error(struct eloop *L, const char *why, const char *l
 	for (char *p = msg; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = ' ';
-	sched_fail(L->s, VSR_EMODEL, msg);
+	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 
 /*
- * Parses one response line (exposed for the fuzz target; see remote.h).
+ * Parses one response line (exposed for the fuzz target; see exec.h).
  * Leading blanks are skipped; rep->line points at what is left.
  */
 int exec_reply_parse(char *line, struct exec_reply *rep)
@@ -580,19 +565,19 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	L->sent[slot] = NULL;
 	c->outstanding--;
 	c->last_progress = now;
-	t->rj->res[t->k].ms += (now - t->t0) * 1000.0;
+	t->base.rj->res[t->base.k].ms += (now - t->t0) * 1000.0;
 	if (rep.text && !rep.error) {
-		struct task_result *res = &t->rj->res[t->k];
+		struct task_result *res = &t->base.rj->res[t->base.k];
 		res->ok = 1;
 		res->text = xstrdup(rep.text);
 		res->meta_json = rep.meta_json;
 		rep.meta_json = NULL;
 		etask_final(L, t);
-	} else if (rep.error && rep.retry && t->attempts <= L->retries) {
+	} else if (rep.error && rep.retry && t->attempts <= L->r.retries) {
 		t->child = -1;
-		eready_push(L, t);
+		rloop_push(&L->r, &t->base);
 	} else {
-		struct task_result *res = &t->rj->res[t->k];
+		struct task_result *res = &t->base.rj->res[t->base.k];
 		snprintf(res->error, sizeof(res->error), "%s%s",
 			 rep.error ? "" : "response has neither \"text\" nor \"error\"",
 			 rep.error ? rep.error : "");
@@ -628,7 +613,7 @@ static void read_child(struct eloop *L, size_t ci, double now)
 	{
 		size_t start = 0;
 		char *nl;
-		while (!sched_stopping(L->s) &&
+		while (!sched_stopping(L->r.s) &&
 		       (nl = memchr(c->rbuf.ptr + start, '\n', c->rbuf.len - start))) {
 			*nl = '\0';
 			on_line(L, ci, c->rbuf.ptr + start, now);
@@ -637,7 +622,7 @@ static void read_child(struct eloop *L, size_t ci, double now)
 		memmove(c->rbuf.ptr, c->rbuf.ptr + start, c->rbuf.len - start);
 		buf_setlen(&c->rbuf, c->rbuf.len - start);
 	}
-	if (eof && !sched_stopping(L->s))
+	if (eof && !sched_stopping(L->r.s))
 		child_died(L, c, c->outstanding ? "with requests outstanding" : "before the run ended");
 }
 
@@ -680,13 +665,10 @@ static int exec_run(void *state, struct sched *s)
 	sigaddset(&pipe_set, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
 	memset(&L, 0, sizeof(L));
+	rloop_init(&L.r, s, st->retries);
 	L.st = st;
-	L.s = s;
 	L.per_child = sc->workers ? sc->workers : 1;
 	L.sent = xcalloc(st->procs * L.per_child, sizeof(*L.sent));
-	L.retries = st->retries >= 0 ? st->retries : sc->retries;
-	L.batch = (struct sched_batch)SCHED_BATCH_INIT;
-	L.batch.lines.max = 256u << 20;
 
 	for (;;) {
 		double now = wall_seconds();
@@ -696,12 +678,12 @@ static int exec_run(void *state, struct sched *s)
 
 		if (sched_stopping(s))
 			break;
-		while (!no_more && L.active < cap + L.per_child) {
+		while (!no_more && L.r.active < cap + L.per_child) {
 			struct rjob *rj;
-			if ((r = rjob_take(s, L.active == 0, !st->image_path, &L.live, &rj, &L.batch)))
+			if ((r = rloop_take(&L.r, L.r.active == 0, !st->image_path, &rj)))
 				goto out;
 			if (!rj) {
-				if (L.active == 0)
+				if (L.r.active == 0)
 					no_more = 1;
 				break;
 			}
@@ -709,23 +691,17 @@ static int exec_run(void *state, struct sched *s)
 			if ((r = add_job(&L, rj)))
 				goto out;
 		}
-		if (no_more && !L.active)
+		if (no_more && !L.r.active)
 			break;
 		/* Least-loaded child first. */
-		while (L.ready) {
+		while (L.r.ready) {
 			size_t best = 0;
 			for (size_t i = 1; i < st->procs; i++)
 				if (st->kids[i].outstanding < st->kids[best].outstanding)
 					best = i;
 			if (st->kids[best].outstanding >= L.per_child)
 				break;
-			{
-				struct etask *t = L.ready;
-				L.ready = t->next;
-				if (!L.ready)
-					L.ready_tail = NULL;
-				send_task(&L, t, best, now);
-			}
+			send_task(&L, (struct etask *)rloop_pop(&L.r), best, now); /* base first */
 		}
 		for (size_t i = 0; i < st->procs; i++) {
 			struct child *c = &st->kids[i];
@@ -748,7 +724,7 @@ static int exec_run(void *state, struct sched *s)
 					     ? st->kids[i].in : -1;
 			pfd[np++].events = POLLOUT;
 		}
-		if (!no_more && L.active < cap + L.per_child) {
+		if (!no_more && L.r.active < cap + L.per_child) {
 			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
 			timeout = idle_ms;
 		}
@@ -764,14 +740,12 @@ static int exec_run(void *state, struct sched *s)
 			if ((pfd[2 * i + 1].revents & (POLLOUT | POLLERR | POLLHUP)) && st->kids[i].in >= 0)
 				write_child(&st->kids[i]);
 		}
-		if (L.batch.lines.len && (r = sched_flush(s, &L.batch)))
+		if ((r = rloop_flush(&L.r)))
 			goto out;
 	}
 out:
-	sched_flush(s, &L.batch);
-	sched_batch_release(&L.batch);
 	/* Image files of abandoned jobs. */
-	for (struct rjob *rj = L.live; rj; rj = rj->next) {
+	for (struct rjob *rj = L.r.live; rj; rj = rj->next) {
 		struct ejob *ej = rj->priv;
 		if (ej && ej->path) {
 			unlink(ej->path);
@@ -779,7 +753,7 @@ out:
 			ej->path = NULL;
 		}
 	}
-	rjob_abandon_all(&L.live);
+	rloop_release(&L.r);
 	/* The children see EOF on stdin and should exit; a stopping run does not wait long. */
 	for (size_t i = 0; i < st->procs; i++)
 		reap_child(&st->kids[i], sched_stopping(s) ? 1 : 10);

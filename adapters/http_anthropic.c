@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "remote.h"
+#include "http.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 static const char *const keys[] = { "anthropic_version", NULL };
@@ -27,13 +27,8 @@ static int anthropic_setup(struct http_cfg *c, const char **default_url, int *ke
 	buf_adds(&c->path, "/messages");
 	buf_addf(&h, "anthropic-version: %s", ver ? ver : "2023-06-01");
 	c->headers = curl_slist_append(c->headers, h.ptr);
-	if (c->key) {
-		buf_reset(&h);
-		buf_addf(&h, "x-api-key: %s", c->key);
-		c->headers = curl_slist_append(c->headers, h.ptr);
-		memset(h.ptr, 0, h.len);
-	}
 	buf_release(&h);
+	c->auth = "x-api-key: ";
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "remote.h"
+#include "http.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 static const char *const keys[] = { NULL };
@@ -31,13 +31,7 @@ static int gemini_setup(struct http_cfg *c, const char **default_url, int *key_r
 			return err_set(err, VSR_EUSAGE, "-M model=%s: expected letters, digits, '-', '.', '_'",
 				       c->model);
 	buf_addf(&c->path, "/models/%s:generateContent", m);
-	if (c->key) {
-		struct buf h = BUF_INIT;
-		buf_addf(&h, "x-goog-api-key: %s", c->key);
-		c->headers = curl_slist_append(c->headers, h.ptr);
-		memset(h.ptr, 0, h.len);
-		buf_release(&h);
-	}
+	c->auth = "x-goog-api-key: ";
 	return 0;
 }
 

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "remote.h"
+#include "http.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 static const char *const keys[] = { "keep_alive", NULL };
@@ -22,13 +22,7 @@ static int ollama_setup(struct http_cfg *c, const char **default_url, int *key_r
 		return err_set(err, VSR_EUSAGE, "-m ollama needs -M model=NAME (e.g. llava:7b; see 'ollama list')");
 	buf_adds(&c->path, "/api/chat");
 	/* No key by default; a proxy in front of Ollama may want one (-M api_key_env). */
-	if (c->key) {
-		struct buf h = BUF_INIT;
-		buf_addf(&h, "Authorization: Bearer %s", c->key);
-		c->headers = curl_slist_append(c->headers, h.ptr);
-		memset(h.ptr, 0, h.len);
-		buf_release(&h);
-	}
+	c->auth = "Authorization: Bearer ";
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "remote.h"
+#include "http.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 struct preset {
@@ -116,13 +116,7 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 	} else if (p && p->api_key_header) {
 		buf_adds(&c->path, "?api-version=2024-10-21");
 	}
-	if (c->key) {
-		struct buf h = BUF_INIT;
-		buf_addf(&h, api_key_header ? "api-key: %s" : "Authorization: Bearer %s", c->key);
-		c->headers = curl_slist_append(c->headers, h.ptr);
-		memset(h.ptr, 0, h.len);
-		buf_release(&h);
-	}
+	c->auth = api_key_header ? "api-key: " : "Authorization: Bearer ";
 	return 0;
 }
 

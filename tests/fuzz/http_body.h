@@ -1,6 +1,6 @@
 /*
  * http_body: the shared body of the fuzz_http_* targets.  An input is an
- * HTTP response body as a server sends it: parsed with cJSON as remote.c
+ * HTTP response body as a server sends it: parsed with cJSON as remote_loop.c
  * does, handed to the protocol's parse() (configured once by its own
  * setup(), as `-m KIND -M model=fuzz` would), the text it returns run
  * through the extractor and the meta printed, as a journal line needs.  The
@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../adapters/remote.h"
+#include "../../adapters/http.h"
+#include "../../adapters/remote_msg.h"
 #include "../../harness/extract.h"
 #include "../../base/util.h"
 #include "fuzz.h"
@@ -34,7 +35,6 @@ static struct http_cfg *fuzz_http_cfg(const struct http_proto *p)
 	memset(&c, 0, sizeof(c));
 	c.opts = cJSON_Parse("{\"model\":\"fuzz\",\"base_url\":\"http://127.0.0.1:9/v1\"}");
 	c.model = "fuzz";
-	c.key = FUZZ_KEY;
 	c.key_env = p->key_env;
 	buf_init(&c.path, 0);
 	url = p->default_url;
@@ -72,10 +72,10 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 	}
 	{
 		struct buf b = BUF_INIT;
-		char ex[300 + 8], *s; /* remote.c: EXCERPT + 8 */
+		char ex[REMOTE_EXCERPT + 8], *s; /* as the loop has it */
 
 		buf_add(&b, data, size);
-		remote_body_excerpt(&b, ex, sizeof(ex));
+		remote_body_excerpt(&b, FUZZ_KEY, ex, sizeof(ex));
 		remote_redact(ex, FUZZ_KEY);
 		s = fuzz_strndup(data, size);
 		remote_redact(s, FUZZ_KEY);

@@ -22,7 +22,8 @@ Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
 429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
 Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 400 (an error body), 400echo (an error body quoting the credentials it
-received), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
+received), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
+message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), hangup (a whole reply, then the
 connection is closed 50 ms later, as a server's keep-alive timeout does).
@@ -307,6 +308,13 @@ class Handler(BaseHTTPRequestHandler):
                                             "api-key"))
             self.send_json(400, {"error": {"message": "bad request; you sent %s" % got}})
             return 400
+        elif kind in ("leak", "leak400"):
+            # The key quoted bare (no header name before it) after OFFSET
+            # filler bytes: where a message's length limit may cut it.
+            msg = "x" * int(arg) + " " + (KEY or "")
+            status = 200 if kind == "leak" else 400
+            self.send_json(status, {"error": {"message": msg}})
+            return status
         elif kind and kind.isdigit():  # 401, 408, 409, 500, 502, 503 ...
             self.send_json(int(kind), {"error": {"message": "fake %s" % kind}})
             return int(kind)

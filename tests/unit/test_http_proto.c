@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/remote.h"
+#include "adapters/exec.h"
+#include "adapters/http.h"
+#include "adapters/remote_msg.h"
 #include "base/util.h"
 
 #define KEY "sk-unit-0123456789abcdef"
@@ -49,6 +51,66 @@ static void test_redact(void **state)
 	assert_non_null(strstr(s, "&x=1 done"));
 }
 
+/* A message is formatted whole, masked, then cut: a key across the cut leaves no prefix. */
+static void test_msg_masks_before_cut(void **state)
+{
+	char dst[32];
+
+	(void)state;
+	remote_msgf(dst, sizeof(dst), KEY, "%s%s (quoted)", "0123456789012345678901", KEY);
+	assert_string_equal(dst, "0123456789012345678901*********");
+	remote_msgf(dst, sizeof(dst), NULL, "HTTP %d: Bearer %s", 401, "abc.def");
+	assert_string_equal(dst, "HTTP 401: Bearer *******");
+}
+
+/* An error body quoting the key across the excerpt's cut: masked whole, first. */
+static void test_excerpt_masks_before_cut(void **state)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	char ex[REMOTE_EXCERPT + 8];
+
+	(void)state;
+	/* JSON: the message, cut at 307 bytes; the key starts at byte 291. */
+	buf_adds(&b, "{\"error\":{\"message\":\"");
+	for (int i = 0; i < 290; i++)
+		buf_addch(&b, 'x');
+	buf_adds(&b, " " KEY " was refused\"}}");
+	remote_body_excerpt(&b, KEY, ex, sizeof(ex));
+	for (int i = 0; i < 290; i++)
+		buf_addch(&want, 'x');
+	buf_adds(&want, " ****************"); /* 16 of the key's 24 bytes fit */
+	assert_string_equal(ex, want.ptr);
+	/* Not JSON: the first 300 bytes and "..."; the key starts at byte 296. */
+	buf_reset(&b);
+	buf_reset(&want);
+	for (int i = 0; i < 295; i++)
+		buf_addch(&b, 'y');
+	buf_adds(&b, " " KEY " <html>");
+	remote_body_excerpt(&b, KEY, ex, sizeof(ex));
+	for (int i = 0; i < 295; i++)
+		buf_addch(&want, 'y');
+	buf_adds(&want, " ****...");
+	assert_string_equal(ex, want.ptr);
+	buf_release(&b);
+	buf_release(&want);
+}
+
+/* The journal meta of an answer goes out masked, as compact JSON. */
+static void test_meta_masked(void **state)
+{
+	cJSON *meta = cJSON_Parse("{\"model\":\"m-1\",\"system_fingerprint\":\"" KEY "\","
+				  "\"note\":\"Bearer abc\",\"usage\":{\"total_tokens\":12}}");
+	char *s;
+
+	(void)state;
+	assert_non_null(meta);
+	s = remote_meta_json(meta, KEY);
+	assert_string_equal(s, "{\"model\":\"m-1\",\"system_fingerprint\":\"************************\","
+			       "\"note\":\"Bearer ***\",\"usage\":{\"total_tokens\":12}}");
+	free(s);
+	cJSON_Delete(meta);
+}
+
 /* A protocol configured as `-m KIND -M model=m-1 -M base_url=http://h/v1` with a key. */
 struct proto_cfg {
 	struct http_cfg c;
@@ -66,9 +128,9 @@ static void setup_proto(const struct http_proto *p, struct proto_cfg *pc, const 
 	pc->c.opts = pc->opts;
 	pc->c.model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pc->opts, "model"));
 	pc->c.system = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pc->opts, "system"));
-	pc->c.key = KEY;
 	pc->c.path = (struct buf)BUF_INIT;
 	assert_int_equal(p->setup(&pc->c, &url, &key_required, &key_env, err), 0);
+	http_add_auth(&pc->c, KEY); /* as remote_open does after reading the key */
 }
 
 static void release_proto(struct proto_cfg *pc)
@@ -348,7 +410,8 @@ int main(void)
 		cmocka_unit_test(test_base64_rfc4648), cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_openai),         cmocka_unit_test(test_ollama),
 		cmocka_unit_test(test_anthropic),      cmocka_unit_test(test_gemini),
-		cmocka_unit_test(test_exec_reply),
+		cmocka_unit_test(test_exec_reply),     cmocka_unit_test(test_msg_masks_before_cut),
+		cmocka_unit_test(test_meta_masked),    cmocka_unit_test(test_excerpt_masks_before_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,129 @@
+/*
+ * http: what an HTTP protocol file (adapters/http_NAME.c) sees: its
+ * configuration, the request's image, the JSON body writers, and the table
+ * it fills.  A protocol file includes this header only; it is called
+ * through its table (remote.c at open, remote_loop.c per request) and calls
+ * down into remote_body.c, never into the loop.
+ *
+ * Adding a protocol: one file adapters/http_NAME.c defining a
+ * `const struct http_proto http_NAME_proto`, and one entry in the kind
+ * table of remote.c.
+ */
+#ifndef VSR_HTTP_H
+#define VSR_HTTP_H
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/buf.h"
+#include "../include/vsrbench_adapter.h"
+
+/* The image of a request, already encoded once per job (borrowed from the job). */
+struct http_image {
+	const char *b64; /* NULL: no image (blind) */
+	size_t b64_len;
+	const char *mime;
+	/*
+	 * NULL: jw_image writes the whole body.  Else it leaves the base64
+	 * out and stores here the body offset where it belongs (SIZE_MAX when
+	 * there is none): the loop streams it from the job without a copy.
+	 */
+	size_t *split;
+};
+
+/* What a protocol reads at open and at each request (owned by remote.c). */
+struct http_cfg {
+	const cJSON *opts;        /* the -M options, all strings */
+	const char *model;        /* -M model, NULL when not given */
+	const char *system;       /* -M system: a system prompt, or NULL */
+	const char *key_env;      /* the variable of the API key (for messages) */
+	/*
+	 * The header that carries the key, up to the key ("x-api-key: "),
+	 * set by setup(); NULL: the key is not sent.  Protocols never see the
+	 * key itself: remote_open adds the header (http_add_auth).
+	 */
+	const char *auth;
+	struct curl_slist *headers; /* setup() appends the protocol's own */
+	struct buf path;          /* appended to every base URL by setup() */
+	void *priv;               /* protocol state from setup(), freed with free() */
+};
+
+struct http_proto {
+	const char *kind;        /* "openai" */
+	const char *what;        /* one line for `vsrbench list models` */
+	const char *default_url; /* when -M base_url is not given; NULL: required */
+	const char *key_env;     /* default variable of the API key; NULL: none */
+	int key_required;        /* with the default URL, a missing key is an error */
+	const char *const *keys; /* protocol-specific -M keys (NULL-terminated) */
+	/* Keys of `keys` that change answers (part of the fingerprint). */
+	const char *const *answer_keys;
+	/*
+	 * Checks the protocol's options, sets c->path and c->auth, appends its
+	 * own headers to c->headers.  0 or VSR_EUSAGE with err.  May change
+	 * *default_url, *key_required and *key_env (presets) before the key is
+	 * read and the URLs are parsed.  Called once, before the key is read.
+	 */
+	int (*setup)(struct http_cfg *c, const char **default_url, int *key_required,
+		     const char **key_env, char *err);
+	/* The JSON body of one request (written with the jw_ functions). */
+	int (*build)(const struct http_cfg *c, const struct vsrbench_request *req,
+		     const struct http_image *img, struct buf *body);
+	/*
+	 * Reads a 2xx body: *text (malloc'd, may be "") and the journal meta
+	 * (model, usage, ...) added to `meta`.  Non-zero with a reason in why
+	 * when the body has the wrong shape.
+	 */
+	int (*parse)(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
+		     char *why, size_t whylen);
+};
+
+extern const struct http_proto http_openai_proto, http_ollama_proto, http_anthropic_proto,
+	http_gemini_proto;
+
+/* ---- remote_body.c: what a request is made of --------------------------- */
+
+/*
+ * Request bodies are written straight into a buf (no tree to build and
+ * print: this runs once per request).  A failed append sets bad; the
+ * caller owns the buf.
+ */
+struct jw {
+	struct buf *b;
+	int bad;
+};
+void jw_raw(struct jw *w, const char *json); /* JSON text as is */
+void jw_str(struct jw *w, const char *s);    /* a string literal; NULL: null */
+void jw_num(struct jw *w, double v);
+/* A key (JSON text such as ",\"model\":") and its value. */
+void jw_kstr(struct jw *w, const char *key, const char *s);
+void jw_knum(struct jw *w, const char *key, double v);
+void jw_ku64(struct jw *w, const char *key, uint64_t v);
+/* A compact copy of a parsed value (the journal's "meta"). */
+void jw_cjson(struct jw *w, const cJSON *v);
+/* The same as a malloc'd string (caller frees), or NULL when out of memory. */
+char *json_compact(const cJSON *v);
+/*
+ * The image as a JSON string: "data:MIME;base64,..." when data_uri, else the
+ * bare base64; with img->split set, the base64 is left out and its offset
+ * stored there instead.
+ */
+void jw_image(struct jw *w, int data_uri, const struct http_image *img);
+/* The image's MIME type, checked to be safe inside a JSON string (static or borrowed). */
+const char *http_image_mime(const struct http_image *img);
+/*
+ * Opens the "messages" array of a chat body (OpenAI, Ollama), with the
+ * system message first when there is one; the caller writes the user
+ * message and closes the array.
+ */
+void jw_chat_messages(struct jw *w, const char *system);
+/* The value of -M key (a string borrowed from c->opts), or NULL. */
+const char *http_opt(const struct http_cfg *c, const char *key);
+/*
+ * Appends the header c->auth + key to c->headers (nothing when c->auth is
+ * NULL); the key is borrowed, and the one temporary copy is zeroed.
+ */
+void http_add_auth(struct http_cfg *c, const char *key);
+
+#endif

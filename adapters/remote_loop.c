@@ -1,0 +1,581 @@
+/*
+ * remote_loop: the HTTP models' loop.  A loop thread runs one libcurl multi
+ * handle for its share of the requests, like curl's own parallel mode
+ * (src/tool_operate.c) but on the socket interface (remote_sock.c):
+ * epoll_wait -> curl_multi_socket_action on the ready sockets (and on
+ * curl's timer) -> drain curl_multi_info_read, each easy handle mapped back
+ * to its task with CURLOPT_PRIVATE, a per-transfer CURLOPT_ERRORBUFFER,
+ * retries re-queued with a not-before time.
+ *
+ * Why each rule (the peers' failure modes, issue 4):
+ *  - a failed request is an error with its reason, never an answer;
+ *  - what the server asks to wait is waited for, never less (remote_retry.c);
+ *    a 429's pause applies to the whole endpoint, since its next requests
+ *    would be refused too;
+ *  - connection errors, timeouts, 408, 409, 429 and 5xx are retried with
+ *    exponential backoff and jitter; other 4xx are not (the body is shown
+ *    once); 401/403 stop the run: no later request can succeed;
+ *  - an endpoint that stops answering is taken out of rotation by its
+ *    circuit breaker (remote_pace.c); rate-limit waits and a broken
+ *    endpoint do not use up a task's retries.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "remote_loop.h"
+#include "remote_msg.h"
+#include "remote_retry.h"
+#include "../base/util.h"
+
+#define RL_MAX_WAITS 100 /* 429s a task may wait through (besides the deadline) */
+
+/* ====================================================================== */
+/* Tasks                                                                    */
+
+/* A task is final: its result is filled; the job completes after its last. */
+static void task_final(struct loop *L, struct htask *t)
+{
+	struct task_result *res = &t->base.rj->res[t->base.k];
+
+	res->ms = t->ms;
+	res->attempts = t->sent;
+	/* After the job's last task this frees the htask array, t included. */
+	rloop_task_done(&L->r, &t->base);
+}
+
+static void task_error(struct loop *L, struct htask *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void task_error(struct loop *L, struct htask *t, const char *fmt, ...)
+{
+	struct task_result *res = &t->base.rj->res[t->base.k];
+	va_list ap;
+
+	va_start(ap, fmt);
+	remote_vmsgf(res->error, sizeof(res->error), L->st->key, fmt, ap);
+	va_end(ap);
+	res->ok = 0;
+	task_final(L, t);
+}
+
+/* Stops the run (the scheduler's first failure wins). */
+static void loop_fail(struct loop *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void loop_fail(struct loop *L, const char *fmt, ...)
+{
+	char msg[VSR_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	remote_vmsgf(msg, sizeof(msg), L->st->key, fmt, ap);
+	va_end(ap);
+	sched_fail(L->r.s, VSR_EMODEL, msg);
+}
+
+/* The tasks of a newly taken job join the ready queue. */
+static void add_job(struct loop *L, struct rjob *rj)
+{
+	struct htask *ts = xcalloc(rj->job->n_tasks, sizeof(*ts));
+
+	rj->priv = ts; /* freed with the job */
+	for (size_t k = 0; k < rj->job->n_tasks; k++) {
+		ts[k].base.rj = rj;
+		ts[k].base.k = k;
+		ts[k].last_ep = -1;
+		rloop_push(&L->r, &ts[k].base);
+	}
+	L->r.active += rj->job->n_tasks;
+}
+
+/* ====================================================================== */
+/* Sending                                                                  */
+
+static int start(struct loop *L, struct htask *t, size_t ep, double now)
+{
+	struct http_state *st = L->st;
+	struct xfer *x = L->free_xf;
+	struct rjob *rj = t->base.rj;
+	struct vsrbench_request req;
+	size_t split = SIZE_MAX;
+	struct http_image img = { NULL, 0, NULL, &split };
+	char id[17];
+	double left;
+	long ms;
+
+	sched_request(L->r.s, rj->job, t->base.k, &rj->img, id, &req);
+	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
+		task_error(L, t, "%s", "out of memory encoding an image");
+		return 0;
+	}
+	if (xfer_build(st, x, &req, &img)) {
+		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
+		return 0;
+	}
+	if (!t->first)
+		t->first = now;
+	left = t->first + st->deadline - now;
+	ms = (long)(1000 * (st->timeout < left ? st->timeout : left));
+	if (ms < 1)
+		ms = 1;
+	L->free_xf = x->next_free;
+	x->next_free = NULL;
+	x->t = t;
+	x->ep = ep;
+	x->t0 = now;
+	xfer_arm(x, &st->eps[ep], ms);
+	if (curl_multi_add_handle(L->multi, x->easy)) {
+		x->next_free = L->free_xf;
+		L->free_xf = x;
+		task_error(L, t, "%s", "libcurl refused the transfer");
+		return 0;
+	}
+	if (L->tpm > 0) {
+		t->est_tokens = pace_estimate_tokens(&req);
+		L->tpm_tokens -= t->est_tokens;
+	}
+	if (L->rpm > 0)
+		L->rpm_tokens -= 1;
+	L->es[ep].in_flight++;
+	L->in_flight++;
+	t->sent++;
+	return 0;
+}
+
+/* Starts what may start now; returns when the next attempt is possible. */
+static double dispatch(struct loop *L, double now)
+{
+	double next = now + 1;
+
+	pace_refill(L, now);
+	while (L->r.ready && L->free_xf) {
+		double w = pace_wait(L);
+		int ep;
+		if (w > 0) {
+			next = now + w;
+			break;
+		}
+		ep = pace_pick_endpoint(L, htask_of(L->r.ready), now);
+		if (ep < 0) {
+			next = pace_endpoints_next(L, now);
+			break;
+		}
+		start(L, htask_of(rloop_pop(&L->r)), (size_t)ep, now);
+	}
+	return next;
+}
+
+/* ====================================================================== */
+/* Finishing                                                                */
+
+static const char *header(CURL *e, const char *name)
+{
+	struct curl_header *h;
+
+	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+		return h->value;
+	return NULL;
+}
+
+/*
+ * The response's headers about waiting (the strings live until the handle's
+ * next request).  After a success only a used-up limit matters: the resets
+ * are read only then, Retry-After not at all.
+ */
+static void read_hints(CURL *e, struct retry_hints *h, int success)
+{
+	curl_off_t ra = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->remaining_requests = header(e, "x-ratelimit-remaining-requests");
+	h->remaining_tokens = header(e, "x-ratelimit-remaining-tokens");
+	if (success) {
+		if (h->remaining_requests && !strcmp(h->remaining_requests, "0"))
+			h->reset_requests = header(e, "x-ratelimit-reset-requests");
+		if (h->remaining_tokens && !strcmp(h->remaining_tokens, "0"))
+			h->reset_tokens = header(e, "x-ratelimit-reset-tokens");
+		return;
+	}
+	/* curl parses both forms of Retry-After: delta-seconds and an HTTP-date. */
+	if (!curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) && ra > 0)
+		h->retry_after = (double)ra;
+	h->retry_after_ms = header(e, "retry-after-ms");
+	h->reset_requests = header(e, "x-ratelimit-reset-requests");
+	h->reset_tokens = header(e, "x-ratelimit-reset-tokens");
+}
+
+/* A transfer failed in a way worth another attempt. */
+static void retry_later(struct loop *L, struct htask *t, double now, double wait, int counts,
+			const char *why)
+{
+	struct http_state *st = L->st;
+	double delay;
+
+	remote_msgf(t->why, sizeof(t->why), st->key, "%s", why);
+	if (counts && ++t->attempts > L->r.retries) {
+		task_error(L, t, "gave up after %d attempt%s: %s", t->sent, t->sent == 1 ? "" : "s",
+			   t->why);
+		return;
+	}
+	if (!counts && ++t->waits > RL_MAX_WAITS) {
+		task_error(L, t, "rate limited %d times in a row: %s", t->waits - 1, t->why);
+		return;
+	}
+	if (wait > 0)
+		delay = retry_jitter(wait, pace_rnd(L)); /* never less than the server asked */
+	else
+		delay = retry_backoff(st->backoff, t->attempts + t->waits, pace_rnd(L));
+	if (now + delay > t->first + st->deadline) {
+		task_error(L, t, "deadline of %gs passed after %d attempt%s: %s", st->deadline, t->sent,
+			   t->sent == 1 ? "" : "s", t->why);
+		return;
+	}
+	t->not_before = now + delay;
+	t->base.next = L->waiting;
+	L->waiting = &t->base;
+}
+
+/* A transfer that ended without an HTTP response (rc != CURLE_OK). */
+static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CURLcode rc,
+			     double now)
+{
+	struct http_state *st = L->st;
+	struct endpoint *ep = &st->eps[x->ep];
+	const char *what = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+	char why[512];
+
+	if (rc == CURLE_WRITE_ERROR && x->resp.capped) {
+		task_error(L, t, "%s: the response is larger than %u MiB", ep->shown, RESP_MAX >> 20);
+		return;
+	}
+	remote_msgf(why, sizeof(why), st->key, "%s: %s", ep->shown, what);
+	if (!retry_transient_curl(rc)) {
+		/* TLS verification, bad URL ...: no request can succeed. */
+		loop_fail(L, "%s", why);
+		return;
+	}
+	if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
+		pace_endpoint_failed(L, &L->es[x->ep], x->t0, now);
+		if (pace_all_down(L, now)) {
+			loop_fail(L, "%s %.400s (-m %s; is the server running?)",
+				  L->es[0].answered || st->n_eps > 1 ? "no server answered:" :
+				  "cannot reach the server:", why, st->proto->kind);
+			return;
+		}
+	}
+	t->last_ep = (int)x->ep;
+	/* Another endpoint can take it at once; the breaker paces this one. */
+	retry_later(L, t, now, 0, 1, why);
+}
+
+/* A 2xx response: the protocol's parse() makes it an answer. */
+static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long status, double now)
+{
+	struct http_state *st = L->st;
+	struct task_result *res = &t->base.rj->res[t->base.k];
+	cJSON *body = cJSON_ParseWithLength(x->resp.ptr, x->resp.len);
+	cJSON *meta;
+	struct retry_hints h;
+	/*
+	 * pwhy is longer than the part of any message it goes into can show,
+	 * so that a key it quotes is masked whole, never cut first.
+	 */
+	char *text = NULL, pwhy[1024] = "", why[512], ex[REMOTE_EXCERPT + 8];
+	double pause;
+	int pr;
+
+	/* Pause the endpoint when a limit is used up until it resets. */
+	read_hints(x->easy, &h, 1);
+	if ((pause = retry_limit_pause(&h)) > 0 && now + pause > L->es[x->ep].pause_until)
+		L->es[x->ep].pause_until = now + pause;
+	if (!body) {
+		remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
+		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
+			    ex);
+		retry_later(L, t, now, 0, 1, why);
+		return;
+	}
+	meta = cJSON_CreateObject();
+	pr = st->proto->parse(&st->cfg, body, &text, meta, pwhy, sizeof(pwhy));
+	cJSON_Delete(body);
+	if (pr != VSRBENCH_OK) {
+		free(text);
+		cJSON_Delete(meta);
+		remote_msgf(why, sizeof(why), st->key, "unexpected %s response: %s", st->proto->kind,
+			    pwhy);
+		if (pr == VSRBENCH_ERR_RETRY)
+			retry_later(L, t, now, 0, 1, why);
+		else
+			task_error(L, t, "%s", why);
+		return;
+	}
+	if (L->tpm > 0) {
+		double used = pace_usage_tokens(meta);
+		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
+	}
+	if (t->sent > 1)
+		cJSON_AddNumberToObject(meta, "attempts", t->sent);
+	if (meta->child)
+		res->meta_json = remote_meta_json(meta, st->key);
+	cJSON_Delete(meta);
+	res->ok = 1;
+	res->text = text;
+	task_final(L, t);
+}
+
+/* Any other HTTP status: retried, stopping the run, or this task's error. */
+static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long status, double now)
+{
+	struct http_state *st = L->st;
+	struct endpoint *ep = &st->eps[x->ep];
+	struct epstate *es = &L->es[x->ep];
+	char why[512], ex[REMOTE_EXCERPT + 8];
+
+	if (L->tpm > 0)
+		L->tpm_tokens -= t->est_tokens;
+	remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
+	remote_msgf(why, sizeof(why), st->key, "HTTP %ld from %s: %s", status, ep->shown, ex);
+	if (status == 429 || status == 408 || status == 409 || status >= 500) {
+		struct retry_hints h;
+		double w;
+		read_hints(x->easy, &h, 0);
+		w = retry_server_wait(&h, status);
+		if (status == 429) {
+			if (w <= 0)
+				w = retry_rate_limited_wait(st->backoff, t->waits);
+			if (now + w > es->pause_until)
+				es->pause_until = now + w;
+			pthread_mutex_lock(&st->warn_mu);
+			if (!st->shown_rl++)
+				remote_warn(st->key,
+					    "rate limited by %s (HTTP 429); waiting %.3gs as asked, then retrying",
+					    ep->shown, w);
+			pthread_mutex_unlock(&st->warn_mu);
+		}
+		t->last_ep = (int)x->ep;
+		retry_later(L, t, now, w, status != 429, why);
+		return;
+	}
+	if (status == 401 || status == 403) {
+		loop_fail(L, "%.400s (check %s%s)", why, st->cfg.key_env ? st->cfg.key_env : "the API key",
+			  st->key ? "" : ", which is not set");
+		return;
+	}
+	/* Another 4xx: this request is wrong; show the first body of each status. */
+	pthread_mutex_lock(&st->warn_mu);
+	if (status > 0 && status < 600 && !st->shown[status]) {
+		st->shown[status] = 1;
+		remote_warn(st->key, "%s (not retried; later HTTP %ld errors are only in the journal)", why,
+			    status);
+	}
+	pthread_mutex_unlock(&st->warn_mu);
+	task_error(L, t, "%s", why);
+}
+
+static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
+{
+	struct htask *t = x->t;
+	struct epstate *es = &L->es[x->ep];
+	long status = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(L->multi, x->easy);
+	es->in_flight--;
+	L->in_flight--;
+	x->next_free = L->free_xf;
+	L->free_xf = x;
+	x->t = NULL;
+	t->ms += (now - x->t0) * 1000.0;
+	if (L->tpm > 0)
+		L->tpm_tokens += t->est_tokens; /* re-debited below from "usage" when known */
+
+	if (rc != CURLE_OK) {
+		finish_transport(L, x, t, rc, now);
+		return;
+	}
+	es->fails = 0;
+	es->trips = 0;
+	es->answered = 1;
+	es->down_until = 0;
+	if (status >= 200 && status < 300)
+		finish_ok(L, x, t, status, now);
+	else
+		finish_status(L, x, t, status, now);
+}
+
+/* ====================================================================== */
+/* The loop                                                                 */
+
+/* One loop: its own multi handle, its share of the connections. */
+static int loop_run(struct loop *L)
+{
+	struct http_state *st = L->st;
+	int no_more = 0, r = 0;
+	long idle_ms = 1;
+
+	if (sock_init(L)) {
+		loop_fail(L, "cannot create a libcurl multi handle");
+		return VSR_EMODEL;
+	}
+	curl_multi_setopt(L->multi, CURLMOPT_MAXCONNECTS, (long)(L->n_xf + st->n_eps));
+	L->xf = xcalloc(L->n_xf, sizeof(*L->xf));
+	for (size_t i = 0; i < L->n_xf; i++) {
+		struct xfer *x = &L->xf[i];
+		if (xfer_init(L, x)) {
+			loop_fail(L, "cannot create a libcurl handle");
+			r = VSR_EMODEL;
+			goto out;
+		}
+		sock_easy(L, x->easy);
+		x->next_free = L->free_xf;
+		L->free_xf = x;
+	}
+
+	for (;;) {
+		double now = wall_seconds(), next;
+		long timeout;
+		int running, took = 0;
+		CURLMsg *msg;
+
+		if (sched_stopping(L->r.s))
+			break;
+		/* Retries whose time has come go first. */
+		for (struct rtask **pp = &L->waiting; *pp;) {
+			struct rtask *t = *pp;
+			if (htask_of(t)->not_before <= now) {
+				*pp = t->next;
+				rloop_push_front(&L->r, t);
+			} else {
+				pp = &t->next;
+			}
+		}
+		/* Keep up to -j tasks per endpoint taken: a few more than in flight. */
+		while (!no_more && L->r.active < L->n_xf + L->per_ep) {
+			struct rjob *rj;
+			int block = L->r.active == 0;
+			if ((r = rloop_take(&L->r, block, 1, &rj)))
+				goto out;
+			if (!rj) {
+				if (block)
+					no_more = 1;
+				break;
+			}
+			took = 1;
+			add_job(L, rj);
+		}
+		if (no_more && !L->r.active)
+			break;
+		next = dispatch(L, now);
+		sock_run_timer(L, now);
+		if (L->timer_at >= 0 && L->timer_at < next)
+			next = L->timer_at;
+		for (struct rtask *t = L->waiting; t; t = t->next)
+			if (htask_of(t)->not_before < next)
+				next = htask_of(t)->not_before;
+		timeout = (long)ceil((next - now) * 1000);
+		if (!no_more && L->r.active < L->n_xf + L->per_ep) {
+			/* Starved: look at the job queue again soon (it cannot wake us). */
+			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
+			if (timeout > idle_ms)
+				timeout = idle_ms;
+		}
+		if (timeout > 100)
+			timeout = 100; /* notice a Ctrl-C */
+		if (timeout < 0)
+			timeout = 0;
+		sock_wait(L, timeout);
+		now = wall_seconds();
+		sock_run_timer(L, now);
+		while ((msg = curl_multi_info_read(L->multi, &running))) {
+			struct xfer *x = NULL;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			finish(L, x, msg->data.result, now);
+		}
+		if ((r = rloop_flush(&L->r)))
+			goto out;
+	}
+out:
+	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
+	for (size_t i = 0; i < L->n_xf; i++) {
+		if (L->xf[i].t)
+			curl_multi_remove_handle(L->multi, L->xf[i].easy);
+		xfer_release(&L->xf[i]);
+	}
+	rloop_release(&L->r);
+	free(L->xf);
+	sock_release(L);
+	return r;
+}
+
+static void *loop_thread(void *arg)
+{
+	struct loop *L = arg;
+
+	L->rc = loop_run(L);
+	return NULL;
+}
+
+/*
+ * The model's run_loop.  One loop thread drives thousands of requests per
+ * second; a server that answers instantly is kept busy by several (each
+ * with its own connections, breaker view and share of -M rpm/tpm: they
+ * share nothing, so nothing is locked), -M loops=N, by default one per 32
+ * requests in flight, at most one per CPU.
+ */
+int http_run(void *state, struct sched *s)
+{
+	struct http_state *st = state;
+	const struct sched_config *sc = sched_get_config(s);
+	size_t per_ep = sc->workers ? sc->workers : 16, n = st->loops, started = 1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct loop *Ls;
+	pthread_t *th;
+	int r = 0;
+
+	if (!n) {
+		n = per_ep * st->n_eps / 32;
+		if (cpus > 0 && n > (size_t)cpus)
+			n = (size_t)cpus;
+		if (n > 8)
+			n = 8;
+	}
+	if (n > per_ep)
+		n = per_ep;
+	if (n < 1)
+		n = 1;
+	Ls = xcalloc(n, sizeof(*Ls));
+	th = xcalloc(n, sizeof(*th));
+	for (size_t i = 0; i < n; i++) {
+		struct loop *L = &Ls[i];
+		rloop_init(&L->r, s, st->retries);
+		L->st = st;
+		L->per_ep = per_ep / n + (i < per_ep % n);
+		L->n_xf = L->per_ep * st->n_eps;
+		L->es = xcalloc(st->n_eps, sizeof(*L->es));
+		L->rpm = st->rpm / (double)n;
+		L->tpm = st->tpm / (double)n;
+		L->rng = ((uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9)) +
+			 i * 0x632be59bd9b4e019ULL;
+		if (!L->rng)
+			L->rng = 1;
+		L->rate_t = wall_seconds();
+		L->rpm_tokens = 1;
+	}
+	for (; started < n; started++)
+		if (pthread_create(&th[started], NULL, loop_thread, &Ls[started]))
+			break; /* fewer loops: the others' tasks wait in the queue */
+	Ls[0].rc = loop_run(&Ls[0]);
+	for (size_t i = 1; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (!r)
+			r = Ls[i].rc;
+		free(Ls[i].es);
+	}
+	free(Ls);
+	free(th);
+	return r;
+}

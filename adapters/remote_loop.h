@@ -1,0 +1,177 @@
+/*
+ * remote_loop: the HTTP adapter's state and the insides of its loop, shared
+ * by the files that make it up:
+ *
+ *   remote.c        opens: options, key, endpoints -> struct http_state
+ *   remote_loop.c   the loop: tasks, dispatch, each finished transfer
+ *   remote_xfer.c   one transfer: its easy handle and its streamed body
+ *   remote_sock.c   the sockets libcurl asks to watch (epoll) and its timer
+ *   remote_pace.c   rate limits, the choice of endpoint, the circuit breaker
+ *
+ * The protocol files never see this header (they see http.h only).
+ */
+#ifndef VSR_REMOTE_LOOP_H
+#define VSR_REMOTE_LOOP_H
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../harness/scheduler.h"
+#include "http.h"
+#include "rjob.h"
+
+#define RESP_MAX (16u << 20) /* a chat completion is small; cap hostile bodies */
+
+struct endpoint {
+	char *url;        /* base URL + protocol path */
+	char *shown;      /* the base URL, for messages */
+	int insecure;     /* TLS verification off (-M insecure_host) */
+};
+
+/* What one loop knows of an endpoint (each loop thread has its own view). */
+struct epstate {
+	size_t in_flight;
+	int fails;        /* consecutive transport failures, breaker closed */
+	int trips;        /* breaker openings since the last response; 0: closed */
+	int answered;     /* has ever sent an HTTP response */
+	double opened_at;   /* when the breaker last opened */
+	double down_until;  /* open until then, then one probe at a time */
+	double pause_until; /* rate limit */
+	double down_since;  /* start of the current failure streak */
+};
+
+/*
+ * An opened HTTP model (the model's remote_state): filled by remote_open,
+ * read by every loop, freed by remote.c's close.  Only warn_mu's fields
+ * change once the loops run.
+ */
+struct http_state {
+	const struct http_proto *proto;
+	struct http_cfg cfg;
+	cJSON *opts;
+	char *key;
+	struct endpoint *eps;
+	size_t n_eps;
+	double timeout, connect_timeout, deadline, backoff, give_up;
+	long retries; /* -1: the run's --retries */
+	double rpm, tpm;
+	char *ca_file;
+	unsigned char shown[600]; /* HTTP statuses whose body was shown */
+	int shown_rl;
+	size_t loops;            /* -M loops; 0: by -j */
+	pthread_mutex_t warn_mu; /* shown, shown_rl: loops share them */
+};
+
+/* One task on its way: several attempts, maybe on several endpoints. */
+struct htask {
+	struct rtask base; /* job, index; next: the ready queue or the waiting list */
+	int attempts;    /* attempts that count against --retries */
+	int waits;       /* rate-limit waits */
+	int sent;
+	int last_ep;     /* endpoint of the last failure, -1 */
+	double first;    /* first send: the deadline counts from here */
+	double not_before;
+	double ms;
+	double est_tokens;
+	char why[256];   /* the last failure */
+};
+
+static inline struct htask *htask_of(struct rtask *t)
+{
+	return (struct htask *)t; /* base is the first member */
+}
+
+/* One transfer slot: an easy handle reused request after request. */
+struct xfer {
+	CURL *easy;
+	struct htask *t;
+	size_t ep;
+	struct buf body, resp;
+	/* The body sent: body[0..split) + img[0..img_len) + body[split..); pos: sent so far. */
+	const char *img;
+	size_t img_len, split, pos;
+	int small;
+	char errbuf[CURL_ERROR_SIZE];
+	double t0;
+	struct xfer *next_free;
+};
+
+/* One loop thread: its own multi handle, connections, breaker view and share of the limits. */
+struct loop {
+	struct rloop r;     /* scheduler, jobs, ready queue, journal lines */
+	struct http_state *st;
+	CURLM *multi;
+	struct xfer *xf, *free_xf;
+	size_t n_xf, in_flight, per_ep;
+	struct rtask *waiting; /* retries not due yet (htasks) */
+	uint64_t rng;
+	double rpm_tokens, tpm_tokens, rate_t;
+	struct epstate *es; /* this loop's view of st->eps */
+	int epfd;           /* the sockets curl asked us to watch */
+	unsigned char *fdst; /* by fd: FD_ bits (on_socket) */
+	size_t n_fdst;
+	double timer_at;    /* curl's timeout, absolute; < 0: none */
+	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
+	int rc;
+};
+
+/* ---- remote_loop.c ------------------------------------------------------ */
+
+/* The model's run_loop: one or more loop threads over the scheduler's jobs. */
+int http_run(void *state, struct sched *s);
+
+/* ---- remote_xfer.c ------------------------------------------------------ */
+
+/*
+ * Creates x's easy handle with the options every request shares (the
+ * socket callbacks are sock_easy's).  0 or -1.
+ */
+int xfer_init(struct loop *L, struct xfer *x);
+/*
+ * Writes the body of req into x with the protocol's build(); img->split
+ * set, the image's base64 is streamed from the job (on_read) instead of
+ * copied, unless the whole body is small.  0, or -1 when the body cannot
+ * be built (out of memory).
+ */
+int xfer_build(const struct http_state *st, struct xfer *x, const struct vsrbench_request *req,
+	       const struct http_image *img);
+/* Points x at endpoint e with a timeout of ms, ready for curl_multi_add_handle. */
+void xfer_arm(struct xfer *x, const struct endpoint *e, long ms);
+void xfer_release(struct xfer *x);
+
+/* ---- remote_sock.c ------------------------------------------------------ */
+
+/* Creates the epoll set and hooks the multi handle's socket and timer callbacks.  0 or -1. */
+int sock_init(struct loop *L);
+/* The socket callbacks an easy handle of L needs (CURLOPT_OPENSOCKETFUNCTION ...). */
+void sock_easy(struct loop *L, CURL *easy);
+/* Waits up to timeout_ms for socket activity and hands it to curl. */
+void sock_wait(struct loop *L, long timeout_ms);
+/* Runs curl's timer when it is due. */
+void sock_run_timer(struct loop *L, double now);
+void sock_release(struct loop *L);
+
+/* ---- remote_pace.c ------------------------------------------------------ */
+
+/* A uniform draw in [0, 1) from the loop's own generator, for jitter. */
+double pace_rnd(struct loop *L);
+
+/* Estimated tokens of a request, for -M tpm (corrected by "usage" afterwards). */
+double pace_estimate_tokens(const struct vsrbench_request *req);
+/* What a "usage" object of the meta reports, for -M tpm; -1: nothing. */
+double pace_usage_tokens(const cJSON *meta);
+void pace_refill(struct loop *L, double now);
+/* Seconds until -M rpm / tpm allow the next request (0: now). */
+double pace_wait(const struct loop *L);
+/* The endpoint for task t now, or -1 (see the comment in remote_pace.c). */
+int pace_pick_endpoint(struct loop *L, const struct htask *t, double now);
+/* When the next endpoint becomes usable, if none is now. */
+double pace_endpoints_next(const struct loop *L, double now);
+/* A transport failure of a request sent at t0 (the breaker). */
+void pace_endpoint_failed(struct loop *L, struct epstate *ep, double t0, double now);
+/* Every endpoint is failing: a configuration error or an outage longer than -M give_up. */
+int pace_all_down(const struct loop *L, double now);
+
+#endif

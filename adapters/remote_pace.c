@@ -1,0 +1,161 @@
+/*
+ * remote_pace: how fast a loop may send and where: its share of -M rpm and
+ * -M tpm (token buckets), the choice of endpoint for a task, and each
+ * endpoint's circuit breaker.  An endpoint that stops answering is taken
+ * out of rotation for a growing while and its tasks go to the others;
+ * -j requests in flight per endpoint.
+ */
+#include <string.h>
+
+#include "remote_loop.h"
+#include "remote_retry.h"
+
+#define BREAKER_AFTER 3 /* consecutive transport failures before a pause */
+
+/* A uniform draw in [0, 1) from the loop's own generator (xorshift64), for jitter. */
+double pace_rnd(struct loop *L)
+{
+	L->rng ^= L->rng << 13;
+	L->rng ^= L->rng >> 7;
+	L->rng ^= L->rng << 17;
+	return (double)(L->rng >> 11) / 9007199254740992.0;
+}
+
+/* ---- rate limits -------------------------------------------------------- */
+
+double pace_estimate_tokens(const struct vsrbench_request *req)
+{
+	return (double)strlen(req->prompt) / 4.0 + (req->image ? 800.0 : 0.0) + req->max_tokens;
+}
+
+double pace_usage_tokens(const cJSON *meta)
+{
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(meta, "usage");
+	static const char *const total[] = { "total_tokens", "totalTokenCount", NULL };
+	static const char *const parts[] = { "input_tokens", "output_tokens", "prompt_eval_count",
+					     "eval_count", NULL };
+	double sum = 0;
+
+	for (size_t i = 0; total[i]; i++) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(u, total[i]);
+		if (cJSON_IsNumber(n))
+			return n->valuedouble;
+	}
+	for (size_t i = 0; parts[i]; i++) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(u, parts[i]);
+		if (cJSON_IsNumber(n))
+			sum += n->valuedouble;
+	}
+	return sum > 0 ? sum : -1;
+}
+
+void pace_refill(struct loop *L, double now)
+{
+	double dt = now - L->rate_t;
+	L->rate_t = now;
+	if (L->rpm > 0) {
+		double cap = L->rpm / 60.0 > 1 ? L->rpm / 60.0 : 1;
+		L->rpm_tokens += dt * L->rpm / 60.0;
+		if (L->rpm_tokens > cap)
+			L->rpm_tokens = cap;
+	}
+	if (L->tpm > 0) {
+		double cap = L->tpm / 60.0;
+		L->tpm_tokens += dt * L->tpm / 60.0;
+		if (L->tpm_tokens > cap)
+			L->tpm_tokens = cap;
+	}
+}
+
+double pace_wait(const struct loop *L)
+{
+	double w = 0;
+
+	if (L->rpm > 0 && L->rpm_tokens < 1)
+		w = (1 - L->rpm_tokens) * 60.0 / L->rpm;
+	/* tpm is a debt: send while the balance is positive, pay after. */
+	if (L->tpm > 0 && L->tpm_tokens < 0) {
+		double w2 = -L->tpm_tokens * 60.0 / L->tpm;
+		if (w2 > w)
+			w = w2;
+	}
+	return w;
+}
+
+/* ---- endpoints ---------------------------------------------------------- */
+
+/*
+ * The endpoint for a task: usable (not paused, breaker closed or half open
+ * with nothing in flight), a free slot, the fewest requests in flight, not
+ * the one that just failed it when another will do.  -1: none now.
+ */
+int pace_pick_endpoint(struct loop *L, const struct htask *t, double now)
+{
+	const struct http_state *st = L->st;
+	int best = -1;
+
+	for (size_t i = 0; i < st->n_eps; i++) {
+		const struct epstate *e = &L->es[i];
+		if (e->in_flight >= L->per_ep || e->pause_until > now || e->down_until > now)
+			continue;
+		if (e->trips && e->in_flight)
+			continue; /* half open: one probe at a time */
+		if (best < 0 || (best == t->last_ep && (int)i != t->last_ep) ||
+		    ((int)i != t->last_ep && e->in_flight < L->es[best].in_flight))
+			best = (int)i;
+	}
+	return best;
+}
+
+double pace_endpoints_next(const struct loop *L, double now)
+{
+	double t = now + 1;
+
+	for (size_t i = 0; i < L->st->n_eps; i++) {
+		const struct epstate *e = &L->es[i];
+		double u = e->pause_until > e->down_until ? e->pause_until : e->down_until;
+		if (u > now && u < t)
+			t = u;
+	}
+	return t;
+}
+
+/* ---- the breaker -------------------------------------------------------- */
+
+/*
+ * Closed breaker: the third transport failure in a row opens it.  Open or
+ * half open: a failed probe opens it again for twice as long; requests
+ * already in flight when it opened change nothing (a burst of timeouts is
+ * one outage, not sixteen).
+ */
+void pace_endpoint_failed(struct loop *L, struct epstate *ep, double t0, double now)
+{
+	if (!ep->fails && !ep->trips)
+		ep->down_since = now;
+	if (ep->trips && t0 < ep->opened_at)
+		return;
+	if (!ep->trips && ++ep->fails < BREAKER_AFTER)
+		return;
+	ep->trips++;
+	ep->fails = 0;
+	ep->opened_at = now;
+	ep->down_until = now + retry_breaker_pause(ep->trips, pace_rnd(L));
+}
+
+/*
+ * At the start (no endpoint ever answered) this is a configuration error,
+ * later an outage of more than -M give_up seconds.
+ */
+int pace_all_down(const struct loop *L, double now)
+{
+	const struct http_state *st = L->st;
+
+	for (size_t i = 0; i < st->n_eps; i++) {
+		const struct epstate *e = &L->es[i];
+		if (!e->trips)
+			return 0;
+		if (e->answered && now - e->down_since < st->give_up)
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,149 @@
+/*
+ * remote_retry: when to try a request again and how long to wait first
+ * (see remote_retry.h).  Why each rule (the peers' failure modes, issue 4):
+ *  - Retry-After (seconds or HTTP-date), retry-after-ms and
+ *    x-ratelimit-reset-* are waited for, never less;
+ *  - connection errors and timeouts are retried with exponential backoff and
+ *    jitter, errors no later request can escape (TLS verification, a bad
+ *    URL) are not;
+ *  - an endpoint that stops answering is paused for a growing while.
+ */
+#include "remote_retry.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BACKOFF_MAX_S 60.0
+#define BREAKER_MAX_S 30.0
+
+double retry_parse_duration(const char *s)
+{
+	double total = 0;
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	while (*s) {
+		/*
+		 * Decimal digits and a point only: strtod alone would also take
+		 * "nan", "inf", a sign, blanks, hex and exponents, and a NaN
+		 * slips past every "> 0" check after it.
+		 */
+		size_t n = strspn(s, "0123456789.");
+		double v;
+		if (!n || strspn(s, ".") == n)
+			return -1;
+		v = strtod(s, &end);
+		if (end != s + n)
+			return -1;
+		s = end;
+		if (!*s)
+			return total + v;
+		if (!strncmp(s, "ms", 2)) {
+			total += v / 1000;
+			s += 2;
+		} else if (*s == 's') {
+			total += v;
+			s++;
+		} else if (*s == 'm') {
+			total += v * 60;
+			s++;
+		} else if (*s == 'h') {
+			total += v * 3600;
+			s++;
+		} else {
+			return -1;
+		}
+	}
+	return total;
+}
+
+double retry_server_wait(const struct retry_hints *h, long status)
+{
+	double w = 0, v;
+
+	if (h->retry_after > 0)
+		w = h->retry_after;
+	if (h->retry_after_ms && (v = strtod(h->retry_after_ms, NULL)) > 0 && v / 1000 > w)
+		w = v / 1000;
+	if (status == 429 && w <= 0) {
+		/* The limit that ran out, else the later of the two resets. */
+		double rr = retry_parse_duration(h->reset_requests);
+		double rt = retry_parse_duration(h->reset_tokens);
+		if (h->remaining_requests && !strcmp(h->remaining_requests, "0") && rr > 0)
+			w = rr;
+		else if (h->remaining_tokens && !strcmp(h->remaining_tokens, "0") && rt > 0)
+			w = rt;
+		else
+			w = rr > rt ? rr : rt;
+	}
+	return w > RETRY_MAX_SERVER_WAIT_S ? RETRY_MAX_SERVER_WAIT_S : w;
+}
+
+double retry_limit_pause(const struct retry_hints *h)
+{
+	const char *const rem[2] = { h->remaining_requests, h->remaining_tokens };
+	const char *const reset[2] = { h->reset_requests, h->reset_tokens };
+	double pause = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		double w;
+		if (rem[i] && !strcmp(rem[i], "0") && (w = retry_parse_duration(reset[i])) > 0) {
+			if (w > RETRY_MAX_SERVER_WAIT_S)
+				w = RETRY_MAX_SERVER_WAIT_S;
+			if (w > pause)
+				pause = w;
+		}
+	}
+	return pause;
+}
+
+int retry_transient_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_HTTP3:
+	case CURLE_QUIC_CONNECT_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_BAD_CONTENT_ENCODING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+double retry_backoff(double base, int n, double u)
+{
+	double delay = base * pow(2, n > 1 ? n - 1 : 0);
+
+	if (delay > BACKOFF_MAX_S)
+		delay = BACKOFF_MAX_S;
+	return delay * (0.5 + 0.5 * u);
+}
+
+double retry_jitter(double wait, double u)
+{
+	return wait + u * (wait * 0.1 < 1 ? wait * 0.1 : 1);
+}
+
+double retry_rate_limited_wait(double base, int waits)
+{
+	return base * pow(2, waits < 8 ? waits : 8);
+}
+
+double retry_breaker_pause(int trips, double u)
+{
+	double d = 0.5 * pow(2, trips < 8 ? trips - 1 : 7);
+
+	return (d > BREAKER_MAX_S ? BREAKER_MAX_S : d) * (0.75 + 0.25 * u);
+}

@@ -1,0 +1,189 @@
+/*
+ * rjob: the job plumbing shared by the remote loops (see rjob.h).
+ */
+#include "rjob.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/mime.h"
+#include "../base/util.h"
+
+static void rjob_free(struct rjob *rj)
+{
+	if (rj->live) {
+		if (rj->prev)
+			rj->prev->next = rj->next;
+		else
+			*rj->live = rj->next;
+		if (rj->next)
+			rj->next->prev = rj->prev;
+	}
+	image_release(&rj->img);
+	buf_release(&rj->own_b64);
+	buf_release(&rj->alt_b64);
+	free(rj->res);
+	free(rj->priv);
+	free(rj);
+}
+
+static void rjob_abandon(struct rjob *rj)
+{
+	if (rj->res)
+		for (size_t k = 0; k < rj->job->n_tasks; k++) {
+			free(rj->res[k].text);
+			free(rj->res[k].meta_json);
+		}
+	job_free(rj->job);
+	rjob_free(rj);
+}
+
+int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, const char **b64,
+		       size_t *b64_len, const char **mime)
+{
+	*b64 = NULL;
+	*b64_len = 0;
+	*mime = NULL;
+	if (!req->image)
+		return 0; /* blind */
+	if (rj->img.b64 && req->image == (const unsigned char *)rj->img.b64) {
+		/* The dataset's own base64 text, passed on untouched. */
+		*b64 = rj->img.b64;
+		*b64_len = rj->img.b64_len;
+		*mime = rj->img.mime;
+		return 0;
+	}
+	if (req->image == rj->img.bytes) {
+		if (!rj->b64) {
+			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len))
+				return -1;
+			rj->b64 = rj->own_b64.ptr;
+			rj->b64_len = rj->own_b64.len;
+		}
+		*b64 = rj->b64;
+		*b64_len = rj->b64_len;
+		*mime = rj->mime;
+		return 0;
+	}
+	/* A variant of the image (hflip): its own encoding, made once. */
+	if (!rj->alt_b64.len && buf_add_base64(&rj->alt_b64, req->image, req->image_len))
+		return -1;
+	*b64 = rj->alt_b64.ptr;
+	*b64_len = rj->alt_b64.len;
+	*mime = req->image_mime ? req->image_mime : image_sniff_mime(req->image, req->image_len);
+	return 0;
+}
+
+/* ====================================================================== */
+/* The loop's side                                                          */
+
+void rloop_init(struct rloop *r, struct sched *s, long retries)
+{
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->retries = retries >= 0 ? retries : sched_get_config(s)->retries;
+	r->batch = (struct sched_batch)SCHED_BATCH_INIT;
+	r->batch.lines.max = 256u << 20;
+}
+
+int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
+{
+	struct job *j = sched_take(r->s, block);
+	struct rjob *rj;
+	int rc;
+
+	*out = NULL;
+	if (!j)
+		return 0;
+	rj = xcalloc(1, sizeof(*rj));
+	rj->job = j;
+	rj->own_b64 = (struct buf)BUF_INIT;
+	rj->img.want_b64 = want_b64;
+	if ((rc = sched_load_image(r->s, j, &rj->img, &r->batch))) {
+		rjob_abandon(rj);
+		return rc;
+	}
+	if (rj->img.bytes) {
+		rj->mime = image_sniff_mime(rj->img.bytes, rj->img.len);
+		if (!strncmp(rj->mime, "application/", 12) && rj->img.mime)
+			rj->mime = rj->img.mime; /* unknown magic: trust the suite */
+		if (want_b64) {
+			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len)) {
+				rjob_abandon(rj);
+				sched_fail(r->s, VSR_EDATA, "out of memory encoding an image");
+				return VSR_EDATA;
+			}
+			rj->b64 = rj->own_b64.ptr;
+			rj->b64_len = rj->own_b64.len;
+		}
+	} else if (rj->img.b64) {
+		rj->mime = rj->img.mime;
+		rj->b64 = rj->img.b64;
+		rj->b64_len = rj->img.b64_len;
+	}
+	rj->res = xcalloc(j->n_tasks, sizeof(*rj->res));
+	rj->left = j->n_tasks;
+	rj->live = &r->live;
+	rj->next = r->live;
+	if (r->live)
+		r->live->prev = rj;
+	r->live = rj;
+	*out = rj;
+	return 0;
+}
+
+void rloop_push(struct rloop *r, struct rtask *t)
+{
+	t->next = NULL;
+	if (r->ready_tail)
+		r->ready_tail->next = t;
+	else
+		r->ready = t;
+	r->ready_tail = t;
+}
+
+void rloop_push_front(struct rloop *r, struct rtask *t)
+{
+	t->next = r->ready;
+	r->ready = t;
+	if (!r->ready_tail)
+		r->ready_tail = t;
+}
+
+struct rtask *rloop_pop(struct rloop *r)
+{
+	struct rtask *t = r->ready;
+
+	if (t) {
+		r->ready = t->next;
+		if (!r->ready)
+			r->ready_tail = NULL;
+	}
+	return t;
+}
+
+void rloop_task_done(struct rloop *r, struct rtask *t)
+{
+	struct rjob *rj = t->rj;
+
+	r->active--;
+	if (--rj->left)
+		return;
+	/* The job's last task: t goes with the job's tasks (rj->priv). */
+	sched_complete(r->s, rj->job, rj->res, &r->batch); /* frees the texts and the job */
+	rj->job = NULL;
+	rjob_free(rj);
+}
+
+int rloop_flush(struct rloop *r)
+{
+	return r->batch.lines.len ? sched_flush(r->s, &r->batch) : 0;
+}
+
+void rloop_release(struct rloop *r)
+{
+	sched_flush(r->s, &r->batch);
+	sched_batch_release(&r->batch);
+	while (r->live)
+		rjob_abandon(r->live);
+}
