@@ -79,8 +79,15 @@ static int ollama_parse(const struct http_cfg *c, const cJSON *body, char **text
 		cJSON_AddNumberToObject(usage, "eval_count", v->valuedouble);
 	if (!usage->child)
 		cJSON_DeleteItemFromObjectCaseSensitive(meta, "usage");
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "done_reason")) && cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "done_reason")) && cJSON_IsString(v)) {
 		cJSON_AddStringToObject(meta, "finish_reason", v->valuestring);
+		if (!strcmp(v->valuestring, "length"))
+			cJSON_AddTrueToObject(meta, "cut_short");
+	}
+	/* A thinking model (think: true, the default for some): the thinking apart. */
+	if ((v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(body, "message"),
+						  "thinking")) && cJSON_IsString(v))
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(v->valuestring));
 	return VSRBENCH_OK;
 }
 

@@ -168,6 +168,7 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
 	const cJSON *errobj = cJSON_GetObjectItemCaseSensitive(body, "error");
+	const char *fin, *refusal, *reasoning;
 
 	(void)c;
 	if (errobj && !choice) {
@@ -177,6 +178,12 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 			 m ? m : cJSON_GetStringValue(errobj) ? cJSON_GetStringValue(errobj) : "(no message)");
 		return VSRBENCH_ERR_RETRY;
 	}
+	fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
+	refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
+	/* vLLM / SGLang with a reasoning parser, DeepSeek: the thinking apart. */
+	reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content"));
+	if (!reasoning)
+		reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning"));
 	if (cJSON_IsString(content)) {
 		*text = xstrdup(content->valuestring);
 	} else if (cJSON_IsArray(content)) {
@@ -189,16 +196,25 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 				buf_adds(&b, t);
 		}
 		*text = buf_detach(&b, NULL);
+	} else if (choice && (cJSON_IsNull(content) || !content) &&
+		   (refusal || reasoning || (fin && (!strcmp(fin, "length") ||
+						     !strcmp(fin, "content_filter"))))) {
+		/* No content, but a reply all the same: a refusal, thinking only, cut short. */
+		*text = xstrdup("");
 	} else {
-		const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
-		const char *refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
-		if (refusal)
-			snprintf(why, whylen, "the model refused: %.200s", refusal);
-		else
-			snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
-				 fin ? fin : "");
+		snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
+			 fin ? fin : "");
 		return VSRBENCH_ERR_FATAL;
 	}
+	if (fin && !strcmp(fin, "length"))
+		cJSON_AddTrueToObject(meta, "cut_short");
+	if ((refusal && *refusal) || (fin && !strcmp(fin, "content_filter"))) {
+		cJSON_AddTrueToObject(meta, "refused");
+		if (refusal)
+			cJSON_AddStringToObject(meta, "refusal", refusal);
+	}
+	if (reasoning)
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(reasoning));
 	copy_item(meta, body, "model");
 	copy_item(meta, body, "system_fingerprint");
 	copy_item(meta, body, "usage");

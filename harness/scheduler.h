@@ -72,6 +72,8 @@ struct task_result {
 	int attempts;
 	double ms;       /* model latency of this task */
 	char *meta_json; /* NULL, or malloc'd JSON object for the journal's "meta"; sched_complete frees it */
+	int cut_short; /* 1: the reply was cut by the token limit (finish_reason length, max_tokens, MAX_TOKENS, done_reason length) */
+	int refused; /* 1: a refusal or a safety block */
 };
 
 struct sched_batch {

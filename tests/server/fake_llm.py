@@ -26,7 +26,9 @@ received), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), hangup (a whole reply, then the
-connection is closed 50 ms later, as a server's keep-alive timeout does).
+connection is closed 50 ms later, as a server's keep-alive timeout does),
+and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
+(see outcome()).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
@@ -212,6 +214,55 @@ ROUTES = [
 ]
 
 
+OUTCOMES = ("cut", "think", "thinkcut", "refuse", "safety", "block")
+
+
+def outcome(kind, make_out, r):
+    """A 200 reply reshaped as each provider answers: cut (empty text, cut by
+    the token limit), think (thinking apart, then the answer), thinkcut
+    (thinking only, cut: vLLM's content null + reasoning_content), refuse (a
+    refusal), safety (a blocked candidate), block (Gemini: the prompt
+    blocked, no candidates)."""
+    if make_out is openai_out:
+        m, c = r["choices"][0]["message"], r["choices"][0]
+        if kind == "cut":
+            m["content"], c["finish_reason"] = "", "length"
+        elif kind in ("think", "thinkcut"):
+            m["reasoning_content"] = "Let me look at the image first."
+            if kind == "thinkcut":
+                m["content"], c["finish_reason"] = None, "length"
+        elif kind == "refuse":
+            m["content"], m["refusal"] = None, "I can't help with that."
+        else:
+            m["content"], c["finish_reason"] = None, "content_filter"
+    elif make_out is anthropic_out:
+        if kind in ("cut", "thinkcut"):
+            r["content"], r["stop_reason"] = [], "max_tokens"
+        if kind in ("think", "thinkcut"):
+            r["content"].insert(0, {"type": "thinking", "thinking": "Let me look.",
+                                    "signature": "sig"})
+        elif kind in ("refuse", "safety", "block"):
+            r["content"], r["stop_reason"] = [], "refusal"
+    elif make_out is gemini_out:
+        cand = r["candidates"][0]
+        if kind in ("cut", "thinkcut"):
+            cand["content"]["parts"], cand["finishReason"] = [], "MAX_TOKENS"
+        if kind in ("think", "thinkcut"):
+            cand["content"]["parts"].insert(0, {"text": "Let me look.", "thought": True})
+        elif kind in ("refuse", "safety"):
+            del cand["content"]
+            cand["finishReason"] = "SAFETY"
+        elif kind == "block":
+            del r["candidates"]
+            r["promptFeedback"] = {"blockReason": "SAFETY"}
+    else:  # ollama
+        if kind in ("cut", "thinkcut"):
+            r["message"]["content"], r["done_reason"] = "", "length"
+        if kind in ("think", "thinkcut"):
+            r["message"]["thinking"] = "Let me look."
+    return r
+
+
 def pick_fault(raw):
     sha = hashlib.sha256(raw).digest()
     with LOCK:
@@ -340,7 +391,10 @@ class Handler(BaseHTTPRequestHandler):
         if status != 0:
             self.send_json(500, {"error": {"message": "model: %s" % error}})
             return 500
-        out = json.dumps(make_out(text, body)).encode()
+        reply = make_out(text, body)
+        if kind in OUTCOMES:
+            reply = outcome(kind, make_out, reply)
+        out = json.dumps(reply).encode()
         if kind == "notjson":
             out = b"<html><body>502 Bad Gateway (fake)</body></html>"
         self.send_response(200)
