@@ -39,7 +39,8 @@ static int anthropic_build(const struct http_cfg *c, const struct vsrbench_reque
 
 	jw_kstr(&w, "{\"model\":", c->model);
 	jw_knum(&w, ",\"max_tokens\":", req->max_tokens);
-	jw_knum(&w, ",\"temperature\":", req->temperature);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	if (c->system)
 		jw_kstr(&w, ",\"system\":", c->system);
 	jw_raw(&w, ",\"messages\":[{\"role\":\"user\",\"content\":[");

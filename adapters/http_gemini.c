@@ -53,8 +53,9 @@ static int gemini_build(const struct http_cfg *c, const struct vsrbench_request 
 		jw_kstr(&w, ",\"systemInstruction\":{\"parts\":[{\"text\":", c->system);
 		jw_raw(&w, "}]}");
 	}
-	jw_knum(&w, ",\"generationConfig\":{\"temperature\":", req->temperature);
-	jw_knum(&w, ",\"maxOutputTokens\":", req->max_tokens);
+	jw_knum(&w, ",\"generationConfig\":{\"maxOutputTokens\":", req->max_tokens);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_ku64(&w, ",\"seed\":", req->seed & 0x7fffffff);
 	jw_raw(&w, "}}");
 	return w.bad ? -1 : 0;

@@ -44,8 +44,9 @@ static int ollama_build(const struct http_cfg *c, const struct vsrbench_request 
 	jw_raw(&w, "}],\"stream\":false");
 	if (keep)
 		jw_kstr(&w, ",\"keep_alive\":", keep);
-	jw_knum(&w, ",\"options\":{\"temperature\":", req->temperature);
-	jw_ku64(&w, ",\"seed\":", req->seed);
+	jw_ku64(&w, ",\"options\":{\"seed\":", req->seed);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_knum(&w, ",\"num_predict\":", req->max_tokens);
 	jw_raw(&w, "}}");
 	return w.bad ? -1 : 0;

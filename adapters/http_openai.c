@@ -92,8 +92,16 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 	    strcmp(o->detail, "auto"))
 		return err_set(err, VSR_EUSAGE, "-M detail=%s: expected low, high or auto", o->detail);
 	o->max_tokens_field = http_opt(c, "max_tokens_field");
+	/*
+	 * OpenAI's own endpoint: max_completion_tokens (max_tokens is deprecated
+	 * there, and its reasoning models reject it); the servers that speak its
+	 * protocol (the other presets, any -M base_url) may know only max_tokens.
+	 */
 	if (!o->max_tokens_field)
-		o->max_tokens_field = "max_tokens";
+		o->max_tokens_field = p == &presets[0] || (!p && (v = http_opt(c, "base_url")) &&
+							   strstr(v, "://api.openai.com"))
+					      ? "max_completion_tokens"
+					      : "max_tokens";
 	else if (strcmp(o->max_tokens_field, "max_tokens") &&
 		 strcmp(o->max_tokens_field, "max_completion_tokens"))
 		return err_set(err, VSR_EUSAGE,
@@ -146,7 +154,8 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 	jw_raw(&w, "}],\"");
 	jw_raw(&w, o->max_tokens_field);
 	jw_knum(&w, "\":", req->max_tokens);
-	jw_knum(&w, ",\"temperature\":", req->temperature);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	if (o->send_seed)
 		jw_ku64(&w, ",\"seed\":", req->seed);
 	jw_raw(&w, "}");

@@ -31,7 +31,7 @@ and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
-"fault","body_sha","peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
+"fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
 request still being served has status null and no t_sent; status 0 is a
 dropped connection, -1 a client that left before the reply.  GET /_stats:
 {"in_flight", "max_in_flight"}: requests being served, now and at most.
@@ -84,7 +84,8 @@ def decode_image(b64, mime):
 
 def gen_settings(max_tokens, temperature, seed):
     need(isinstance(max_tokens, int) and max_tokens > 0, "max tokens must be a positive integer")
-    need(isinstance(temperature, (int, float)), "temperature must be a number")
+    # absent: the model's own default (--temperature default)
+    need(temperature is None or isinstance(temperature, (int, float)), "temperature must be a number")
     need(seed is None or isinstance(seed, int), "seed must be an integer")
 
 
@@ -116,6 +117,7 @@ def openai_in(h, body):
             else:
                 raise BadRequest("unknown content part %r" % part.get("type"))
     need(isinstance(prompt, str), "no text part")
+    need(not ("max_tokens" in body and "max_completion_tokens" in body), "both max_tokens fields")
     gen_settings(body.get("max_tokens", body.get("max_completion_tokens")),
                  body.get("temperature"), body.get("seed"))
     return prompt, image, mime
@@ -313,6 +315,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"ok": True})
             return
         fault, rec["body_sha"] = pick_fault(raw)
+        try:  # the request's settings (all but the messages), for the tests to assert
+            rec["params"] = {k: v for k, v in json.loads(raw).items()
+                             if k not in ("messages", "contents")}
+        except (ValueError, AttributeError):
+            rec["params"] = None
         rec["fault"] = fault
         rec["status"] = None  # logged on arrival: a test can wait for a request in progress
         with LOCK:
