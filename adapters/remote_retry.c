@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../base/util.h" /* last: it includes banned.h */
 
 #define BACKOFF_MAX_S 60.0
 #define BREAKER_MAX_S 30.0
