@@ -4,6 +4,7 @@
  * generation settings in "options"; the reply is message.content.
  * (Ollama also speaks -m openai at {base_url}/v1.)
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -42,8 +43,14 @@ static int ollama_build(const struct http_cfg *c, const struct vsrbench_request 
 		jw_raw(&w, "]");
 	}
 	jw_raw(&w, "}],\"stream\":false");
-	if (keep)
-		jw_kstr(&w, ",\"keep_alive\":", keep);
+	if (keep) {
+		/* A number is seconds and must travel as one ("-1" as a string is refused). */
+		size_t i = keep[0] == '-', digits = strspn(keep + i, "0123456789");
+		if (digits && digits < 10 && !keep[i + digits])
+			jw_knum(&w, ",\"keep_alive\":", strtod(keep, NULL));
+		else
+			jw_kstr(&w, ",\"keep_alive\":", keep);
+	}
 	jw_ku64(&w, ",\"options\":{\"seed\":", req->seed);
 	if (req->temperature >= 0)
 		jw_knum(&w, ",\"temperature\":", req->temperature);

@@ -26,7 +26,7 @@ static const struct preset presets[] = {
 	{ "vllm", "http://127.0.0.1:8000/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "sglang", "http://127.0.0.1:30000/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "lmdeploy", "http://127.0.0.1:23333/v1", "OPENAI_API_KEY", 0, 0 },
-	{ "tgi", "http://127.0.0.1:8080/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "tgi", "http://127.0.0.1:3000/v1", "OPENAI_API_KEY", 0, 0 }, /* the launcher's default port */
 	{ "llamacpp", "http://127.0.0.1:8080/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "ollama", "http://127.0.0.1:11434/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "lmstudio", "http://127.0.0.1:1234/v1", "OPENAI_API_KEY", 0, 0 },

@@ -35,6 +35,11 @@ for kind in openai ollama anthropic gemini; do
 		fail "$kind --temperature default sent one: $p"
 	jq -e '.generation.temperature == null' "d$kind/run.json" >/dev/null || fail "$kind run.json"
 done
+# Ollama's keep_alive: a number travels as a number, a duration as a string.
+p=$(run ka -m ollama -M "base_url=${URL[ollama]}" -M keep_alive=-1)
+jq -e 'all(.[]; .keep_alive == -1)' <<<"$p" >/dev/null || fail "keep_alive=-1: $p"
+p=$(run ka5 -m ollama -M "base_url=${URL[ollama]}" -M keep_alive=5m)
+jq -e 'all(.[]; .keep_alive == "5m")' <<<"$p" >/dev/null || fail "keep_alive=5m: $p"
 expect_exit 2 "$V" run -m builtin:geometry --temperature warm -o bad
 expect_err "expected 0..10 or default"
 echo ok
