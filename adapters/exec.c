@@ -539,6 +539,23 @@ int exec_reply_parse(char *line, struct exec_reply *rep)
 	return EXEC_REPLY_OK;
 }
 
+/*
+ * A child marks its reply cut by the token limit or a refusal the way the
+ * HTTP adapters do: "cut_short": true / "refused": true, at the top level or
+ * in "meta" (or meta "finish_reason": "length").
+ */
+static void exec_reply_outcome(const struct exec_reply *rep, struct task_result *res)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(rep->root, "meta");
+	const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "finish_reason"));
+
+	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "cut_short")) ||
+			 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short")) ||
+			 (fin && !strcmp(fin, "length"));
+	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "refused")) ||
+		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
+}
+
 void exec_reply_release(struct exec_reply *rep)
 {
 	cJSON_Delete(rep->root);
@@ -597,6 +614,7 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 		res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep.root, "refusal"));
 		res->meta_json = rep.meta_json;
 		rep.meta_json = NULL;
+		exec_reply_outcome(&rep, res);
 		etask_final(L, t);
 	} else if (rep.error && rep.retry && t->attempts <= L->r.retries) {
 		t->child = -1;

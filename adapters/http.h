@@ -72,7 +72,11 @@ struct http_proto {
 		     const struct http_image *img, struct buf *body);
 	/*
 	 * Reads a 2xx body: *text (malloc'd, may be "") and the journal meta
-	 * (model, usage, ...) added to `meta`.  Non-zero with a reason in why
+	 * (model, usage, ...) added to `meta`.  The provider's own stop reason
+	 * goes in meta "finish_reason"; a reply cut by the token limit adds
+	 * "cut_short": true, a refusal or a safety block "refused": true (the
+	 * loop copies both to the task_result), both with the text there is,
+	 * possibly "": an outcome, not an error.  Non-zero with a reason in why
 	 * when the body has the wrong shape.
 	 */
 	int (*parse)(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,

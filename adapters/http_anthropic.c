@@ -39,7 +39,8 @@ static int anthropic_build(const struct http_cfg *c, const struct vsrbench_reque
 
 	jw_kstr(&w, "{\"model\":", c->model);
 	jw_knum(&w, ",\"max_tokens\":", req->max_tokens);
-	jw_knum(&w, ",\"temperature\":", req->temperature);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	if (c->system)
 		jw_kstr(&w, ",\"system\":", c->system);
 	jw_raw(&w, ",\"messages\":[{\"role\":\"user\",\"content\":[");
@@ -61,6 +62,7 @@ static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **t
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(body, "content"), *part, *v;
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "type"));
 	struct buf b = BUF_INIT;
+	size_t thinking = 0;
 
 	(void)c;
 	if (type && !strcmp(type, "error")) {
@@ -78,14 +80,24 @@ static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **t
 		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "text"));
 		if (t && !strcmp(t, "text") && s)
 			buf_adds(&b, s);
+		else if (t && !strcmp(t, "thinking") &&
+			 (s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "thinking"))))
+			thinking += strlen(s);
 	}
+	if (thinking)
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)thinking);
 	*text = buf_detach(&b, NULL);
 	if ((v = cJSON_GetObjectItemCaseSensitive(body, "model")) && cJSON_IsString(v))
 		cJSON_AddStringToObject(meta, "model", v->valuestring);
 	if ((v = cJSON_GetObjectItemCaseSensitive(body, "usage")) && cJSON_IsObject(v))
 		cJSON_AddItemToObject(meta, "usage", cJSON_Duplicate(v, 1));
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "stop_reason")) && cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "stop_reason")) && cJSON_IsString(v)) {
 		cJSON_AddStringToObject(meta, "finish_reason", v->valuestring);
+		if (!strcmp(v->valuestring, "max_tokens"))
+			cJSON_AddTrueToObject(meta, "cut_short");
+		else if (!strcmp(v->valuestring, "refusal"))
+			cJSON_AddTrueToObject(meta, "refused");
+	}
 	return VSRBENCH_OK;
 }
 

@@ -53,8 +53,9 @@ static int gemini_build(const struct http_cfg *c, const struct vsrbench_request 
 		jw_kstr(&w, ",\"systemInstruction\":{\"parts\":[{\"text\":", c->system);
 		jw_raw(&w, "}]}");
 	}
-	jw_knum(&w, ",\"generationConfig\":{\"temperature\":", req->temperature);
-	jw_knum(&w, ",\"maxOutputTokens\":", req->max_tokens);
+	jw_knum(&w, ",\"generationConfig\":{\"maxOutputTokens\":", req->max_tokens);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_ku64(&w, ",\"seed\":", req->seed & 0x7fffffff);
 	jw_raw(&w, "}}");
 	return w.bad ? -1 : 0;
@@ -68,6 +69,7 @@ static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text
 		cJSON_GetObjectItemCaseSensitive(cand, "content"), "parts");
 	const cJSON *part, *v;
 	struct buf b = BUF_INIT;
+	size_t thought = 0;
 
 	(void)c;
 	if (cJSON_GetObjectItemCaseSensitive(body, "error") && !cand) {
@@ -79,22 +81,42 @@ static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text
 	if (!cand) {
 		const char *block = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(body, "promptFeedback"), "blockReason"));
-		snprintf(why, whylen, block ? "the prompt was blocked: %s" : "no candidates%s",
-			 block ? block : "");
-		return VSRBENCH_ERR_FATAL;
+		if (!block) {
+			snprintf(why, whylen, "no candidates");
+			return VSRBENCH_ERR_FATAL;
+		}
+		/* The prompt was blocked: a safety block, counted as a refusal. */
+		*text = xstrdup("");
+		cJSON_AddStringToObject(meta, "finish_reason", block);
+		cJSON_AddStringToObject(meta, "block_reason", block);
+		cJSON_AddTrueToObject(meta, "refused");
+		return VSRBENCH_OK;
 	}
 	cJSON_ArrayForEach(part, parts) {
 		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "text"));
 		if (s && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought")))
 			buf_adds(&b, s);
+		else if (s)
+			thought += strlen(s);
 	}
+	if (thought)
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)thought);
 	*text = buf_detach(&b, NULL);
 	if ((v = cJSON_GetObjectItemCaseSensitive(body, "modelVersion")) && cJSON_IsString(v))
 		cJSON_AddStringToObject(meta, "model", v->valuestring);
 	if ((v = cJSON_GetObjectItemCaseSensitive(body, "usageMetadata")) && cJSON_IsObject(v))
 		cJSON_AddItemToObject(meta, "usage", cJSON_Duplicate(v, 1));
-	if ((v = cJSON_GetObjectItemCaseSensitive(cand, "finishReason")) && cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(cand, "finishReason")) && cJSON_IsString(v)) {
+		/* The reasons Google lists for a blocked candidate. */
+		static const char *const blocked[] = { "SAFETY", "RECITATION", "BLOCKLIST",
+						       "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" };
 		cJSON_AddStringToObject(meta, "finish_reason", v->valuestring);
+		if (!strcmp(v->valuestring, "MAX_TOKENS"))
+			cJSON_AddTrueToObject(meta, "cut_short");
+		for (size_t i = 0; i < sizeof(blocked) / sizeof(blocked[0]); i++)
+			if (!strcmp(v->valuestring, blocked[i]))
+				cJSON_AddTrueToObject(meta, "refused");
+	}
 	return VSRBENCH_OK;
 }
 

@@ -4,6 +4,7 @@
  * generation settings in "options"; the reply is message.content.
  * (Ollama also speaks -m openai at {base_url}/v1.)
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -42,10 +43,17 @@ static int ollama_build(const struct http_cfg *c, const struct vsrbench_request 
 		jw_raw(&w, "]");
 	}
 	jw_raw(&w, "}],\"stream\":false");
-	if (keep)
-		jw_kstr(&w, ",\"keep_alive\":", keep);
-	jw_knum(&w, ",\"options\":{\"temperature\":", req->temperature);
-	jw_ku64(&w, ",\"seed\":", req->seed);
+	if (keep) {
+		/* A number is seconds and must travel as one ("-1" as a string is refused). */
+		size_t i = keep[0] == '-', digits = strspn(keep + i, "0123456789");
+		if (digits && digits < 10 && !keep[i + digits])
+			jw_knum(&w, ",\"keep_alive\":", strtod(keep, NULL));
+		else
+			jw_kstr(&w, ",\"keep_alive\":", keep);
+	}
+	jw_ku64(&w, ",\"options\":{\"seed\":", req->seed);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_knum(&w, ",\"num_predict\":", req->max_tokens);
 	jw_raw(&w, "}}");
 	return w.bad ? -1 : 0;
@@ -79,8 +87,15 @@ static int ollama_parse(const struct http_cfg *c, const cJSON *body, char **text
 		cJSON_AddNumberToObject(usage, "eval_count", v->valuedouble);
 	if (!usage->child)
 		cJSON_DeleteItemFromObjectCaseSensitive(meta, "usage");
-	if ((v = cJSON_GetObjectItemCaseSensitive(body, "done_reason")) && cJSON_IsString(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(body, "done_reason")) && cJSON_IsString(v)) {
 		cJSON_AddStringToObject(meta, "finish_reason", v->valuestring);
+		if (!strcmp(v->valuestring, "length"))
+			cJSON_AddTrueToObject(meta, "cut_short");
+	}
+	/* A thinking model (think: true, the default for some): the thinking apart. */
+	if ((v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(body, "message"),
+						  "thinking")) && cJSON_IsString(v))
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(v->valuestring));
 	return VSRBENCH_OK;
 }
 

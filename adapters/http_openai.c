@@ -26,7 +26,7 @@ static const struct preset presets[] = {
 	{ "vllm", "http://127.0.0.1:8000/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "sglang", "http://127.0.0.1:30000/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "lmdeploy", "http://127.0.0.1:23333/v1", "OPENAI_API_KEY", 0, 0 },
-	{ "tgi", "http://127.0.0.1:8080/v1", "OPENAI_API_KEY", 0, 0 },
+	{ "tgi", "http://127.0.0.1:3000/v1", "OPENAI_API_KEY", 0, 0 }, /* the launcher's default port */
 	{ "llamacpp", "http://127.0.0.1:8080/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "ollama", "http://127.0.0.1:11434/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "lmstudio", "http://127.0.0.1:1234/v1", "OPENAI_API_KEY", 0, 0 },
@@ -92,8 +92,16 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 	    strcmp(o->detail, "auto"))
 		return err_set(err, VSR_EUSAGE, "-M detail=%s: expected low, high or auto", o->detail);
 	o->max_tokens_field = http_opt(c, "max_tokens_field");
+	/*
+	 * OpenAI's own endpoint: max_completion_tokens (max_tokens is deprecated
+	 * there, and its reasoning models reject it); the servers that speak its
+	 * protocol (the other presets, any -M base_url) may know only max_tokens.
+	 */
 	if (!o->max_tokens_field)
-		o->max_tokens_field = "max_tokens";
+		o->max_tokens_field = p == &presets[0] || (!p && (v = http_opt(c, "base_url")) &&
+							   strstr(v, "://api.openai.com"))
+					      ? "max_completion_tokens"
+					      : "max_tokens";
 	else if (strcmp(o->max_tokens_field, "max_tokens") &&
 		 strcmp(o->max_tokens_field, "max_completion_tokens"))
 		return err_set(err, VSR_EUSAGE,
@@ -146,7 +154,8 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 	jw_raw(&w, "}],\"");
 	jw_raw(&w, o->max_tokens_field);
 	jw_knum(&w, "\":", req->max_tokens);
-	jw_knum(&w, ",\"temperature\":", req->temperature);
+	if (req->temperature >= 0)
+		jw_knum(&w, ",\"temperature\":", req->temperature);
 	if (o->send_seed)
 		jw_ku64(&w, ",\"seed\":", req->seed);
 	jw_raw(&w, "}");
@@ -168,6 +177,7 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
 	const cJSON *errobj = cJSON_GetObjectItemCaseSensitive(body, "error");
+	const char *fin, *refusal, *reasoning;
 
 	(void)c;
 	if (errobj && !choice) {
@@ -177,6 +187,12 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 			 m ? m : cJSON_GetStringValue(errobj) ? cJSON_GetStringValue(errobj) : "(no message)");
 		return VSRBENCH_ERR_RETRY;
 	}
+	fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
+	refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
+	/* vLLM / SGLang with a reasoning parser, DeepSeek: the thinking apart. */
+	reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content"));
+	if (!reasoning)
+		reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning"));
 	if (cJSON_IsString(content)) {
 		*text = xstrdup(content->valuestring);
 	} else if (cJSON_IsArray(content)) {
@@ -189,16 +205,25 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 				buf_adds(&b, t);
 		}
 		*text = buf_detach(&b, NULL);
+	} else if (choice && (cJSON_IsNull(content) || !content) &&
+		   (refusal || reasoning || (fin && (!strcmp(fin, "length") ||
+						     !strcmp(fin, "content_filter"))))) {
+		/* No content, but a reply all the same: a refusal, thinking only, cut short. */
+		*text = xstrdup("");
 	} else {
-		const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
-		const char *refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
-		if (refusal)
-			snprintf(why, whylen, "the model refused: %.200s", refusal);
-		else
-			snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
-				 fin ? fin : "");
+		snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
+			 fin ? fin : "");
 		return VSRBENCH_ERR_FATAL;
 	}
+	if (fin && !strcmp(fin, "length"))
+		cJSON_AddTrueToObject(meta, "cut_short");
+	if ((refusal && *refusal) || (fin && !strcmp(fin, "content_filter"))) {
+		cJSON_AddTrueToObject(meta, "refused");
+		if (refusal)
+			cJSON_AddStringToObject(meta, "refusal", refusal);
+	}
+	if (reasoning)
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(reasoning));
 	copy_item(meta, body, "model");
 	copy_item(meta, body, "system_fingerprint");
 	copy_item(meta, body, "usage");

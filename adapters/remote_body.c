@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include "../base/util.h" /* last: it includes banned.h */
 
 #include "../base/util.h"
 

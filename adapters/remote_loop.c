@@ -314,6 +314,8 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 		double used = pace_usage_tokens(meta);
 		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
 	}
+	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short"));
+	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
 	if (t->sent > 1)
 		cJSON_AddNumberToObject(meta, "attempts", t->sent);
 	if (meta->child)

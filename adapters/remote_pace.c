@@ -9,7 +9,7 @@
 
 #include "remote_loop.h"
 #include "remote_retry.h"
-#include "../base/util.h"
+#include "../base/util.h" /* last: it includes banned.h */
 
 #define BREAKER_AFTER 3 /* consecutive transport failures before a pause */
 

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../base/util.h" /* last: it includes banned.h */
 
 #include "../base/util.h"
 

@@ -125,7 +125,8 @@ static void run_usage(FILE *fp)
 		"      --think-tags OPEN,CLOSE  reasoning removed before reading the answer\n"
 		"                          (default <think>,</think>; none: remove nothing)\n"
 		"      --keep-reasoning    journal the reasoning's text too (its length always)\n"
-		"      --temperature T     sampling temperature sent to the model (default 0)\n"
+		"      --temperature T     sampling temperature sent to the model (default 0;\n"
+		"                          'default': not sent, the model's own default)\n"
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
 		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
@@ -323,8 +324,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o, char *err)
 				return err_set(err, VSR_EUSAGE, "--max-tokens '%s': expected 1..1000000", optarg);
 			break;
 		case O_TEMP:
-			if (parse_double(optarg, &o->temperature) || o->temperature < 0 || o->temperature > 10)
-				return err_set(err, VSR_EUSAGE, "--temperature '%s': expected 0..10", optarg);
+			if (!strcmp(optarg, "default"))
+				o->temperature = -1; /* not sent: the model's own default */
+			else if (parse_double(optarg, &o->temperature) || o->temperature < 0 ||
+				 o->temperature > 10)
+				return err_set(err, VSR_EUSAGE, "--temperature '%s': expected 0..10 or default",
+					       optarg);
 			break;
 		case O_RETRIES:
 			if (parse_long(optarg, 0, 100, &o->retries))
@@ -742,7 +747,10 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 		cJSON_AddItemToArray(arr, cJSON_CreateString(ts->t[i].id));
 	gen = cJSON_AddObjectToObject(root, "generation");
 	cJSON_AddNumberToObject(gen, "max_tokens", (double)o->max_tokens);
-	cJSON_AddNumberToObject(gen, "temperature", o->temperature);
+	if (o->temperature < 0)
+		cJSON_AddNullToObject(gen, "temperature"); /* --temperature default: not sent */
+	else
+		cJSON_AddNumberToObject(gen, "temperature", o->temperature);
 	cJSON_AddNumberToObject(root, "extractor_version", EXTRACT_VERSION);
 	cJSON_AddNumberToObject(root, "seed", (double)o->seed);
 	cJSON_AddNumberToObject(root, "limit", (double)o->limit);

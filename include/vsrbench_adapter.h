@@ -131,7 +131,7 @@ struct vsrbench_request {
 	const char *const *choices;
 	size_t n_choices;
 	int max_tokens;     /* --max-tokens (default 32), the same for every request */
-	double temperature; /* --temperature (default 0), the same for every request */
+	double temperature; /* --temperature (default 0), the same for every request; < 0: --temperature default (send none) */
 	/*
 	 * The run's --seed (default 1): the same for every request of a run,
 	 * not per task.  An adapter wanting per-task randomness derives it from

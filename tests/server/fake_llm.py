@@ -26,10 +26,12 @@ received), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), hangup (a whole reply, then the
-connection is closed 50 ms later, as a server's keep-alive timeout does).
+connection is closed 50 ms later, as a server's keep-alive timeout does),
+and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
+(see outcome()).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
-"fault","body_sha","peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
+"fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
 request still being served has status null and no t_sent; status 0 is a
 dropped connection, -1 a client that left before the reply.  GET /_stats:
 {"in_flight", "max_in_flight"}: requests being served, now and at most.
@@ -82,7 +84,8 @@ def decode_image(b64, mime):
 
 def gen_settings(max_tokens, temperature, seed):
     need(isinstance(max_tokens, int) and max_tokens > 0, "max tokens must be a positive integer")
-    need(isinstance(temperature, (int, float)), "temperature must be a number")
+    # absent: the model's own default (--temperature default)
+    need(temperature is None or isinstance(temperature, (int, float)), "temperature must be a number")
     need(seed is None or isinstance(seed, int), "seed must be an integer")
 
 
@@ -114,6 +117,7 @@ def openai_in(h, body):
             else:
                 raise BadRequest("unknown content part %r" % part.get("type"))
     need(isinstance(prompt, str), "no text part")
+    need(not ("max_tokens" in body and "max_completion_tokens" in body), "both max_tokens fields")
     gen_settings(body.get("max_tokens", body.get("max_completion_tokens")),
                  body.get("temperature"), body.get("seed"))
     return prompt, image, mime
@@ -212,6 +216,55 @@ ROUTES = [
 ]
 
 
+OUTCOMES = ("cut", "think", "thinkcut", "refuse", "safety", "block")
+
+
+def outcome(kind, make_out, r):
+    """A 200 reply reshaped as each provider answers: cut (empty text, cut by
+    the token limit), think (thinking apart, then the answer), thinkcut
+    (thinking only, cut: vLLM's content null + reasoning_content), refuse (a
+    refusal), safety (a blocked candidate), block (Gemini: the prompt
+    blocked, no candidates)."""
+    if make_out is openai_out:
+        m, c = r["choices"][0]["message"], r["choices"][0]
+        if kind == "cut":
+            m["content"], c["finish_reason"] = "", "length"
+        elif kind in ("think", "thinkcut"):
+            m["reasoning_content"] = "Let me look at the image first."
+            if kind == "thinkcut":
+                m["content"], c["finish_reason"] = None, "length"
+        elif kind == "refuse":
+            m["content"], m["refusal"] = None, "I can't help with that."
+        else:
+            m["content"], c["finish_reason"] = None, "content_filter"
+    elif make_out is anthropic_out:
+        if kind in ("cut", "thinkcut"):
+            r["content"], r["stop_reason"] = [], "max_tokens"
+        if kind in ("think", "thinkcut"):
+            r["content"].insert(0, {"type": "thinking", "thinking": "Let me look.",
+                                    "signature": "sig"})
+        elif kind in ("refuse", "safety", "block"):
+            r["content"], r["stop_reason"] = [], "refusal"
+    elif make_out is gemini_out:
+        cand = r["candidates"][0]
+        if kind in ("cut", "thinkcut"):
+            cand["content"]["parts"], cand["finishReason"] = [], "MAX_TOKENS"
+        if kind in ("think", "thinkcut"):
+            cand["content"]["parts"].insert(0, {"text": "Let me look.", "thought": True})
+        elif kind in ("refuse", "safety"):
+            del cand["content"]
+            cand["finishReason"] = "SAFETY"
+        elif kind == "block":
+            del r["candidates"]
+            r["promptFeedback"] = {"blockReason": "SAFETY"}
+    else:  # ollama
+        if kind in ("cut", "thinkcut"):
+            r["message"]["content"], r["done_reason"] = "", "length"
+        if kind in ("think", "thinkcut"):
+            r["message"]["thinking"] = "Let me look."
+    return r
+
+
 def pick_fault(raw):
     sha = hashlib.sha256(raw).digest()
     with LOCK:
@@ -262,6 +315,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"ok": True})
             return
         fault, rec["body_sha"] = pick_fault(raw)
+        try:  # the request's settings (all but the messages), for the tests to assert
+            rec["params"] = {k: v for k, v in json.loads(raw).items()
+                             if k not in ("messages", "contents")}
+        except (ValueError, AttributeError):
+            rec["params"] = None
         rec["fault"] = fault
         rec["status"] = None  # logged on arrival: a test can wait for a request in progress
         with LOCK:
@@ -340,7 +398,10 @@ class Handler(BaseHTTPRequestHandler):
         if status != 0:
             self.send_json(500, {"error": {"message": "model: %s" % error}})
             return 500
-        out = json.dumps(make_out(text, body)).encode()
+        reply = make_out(text, body)
+        if kind in OUTCOMES:
+            reply = outcome(kind, make_out, reply)
+        out = json.dumps(reply).encode()
         if kind == "notjson":
             out = b"<html><body>502 Bad Gateway (fake)</body></html>"
         self.send_response(200)

@@ -251,11 +251,19 @@ static void test_openai(void **state)
 	text = NULL;
 	cJSON_Delete(meta);
 	cJSON_Delete(r);
-	/* No content: a final error saying why; an error object in a 200: retried. */
+	/* A content filter: a reply with no text, flagged refused (issue 21 §4). */
 	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"content_filter\"}]}");
 	meta = cJSON_CreateObject();
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "");
+	assert_true(cJSON_IsTrue(at(meta, "refused")));
+	free(text);
+	text = NULL;
+	cJSON_Delete(r);
+	/* No content and no reason for it: a final error saying why; an error object in a 200: retried. */
+	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"stop\"}]}");
 	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
-	assert_non_null(strstr(why, "content_filter"));
+	assert_non_null(strstr(why, "stop"));
 	cJSON_Delete(r);
 	r = cJSON_Parse("{\"error\":{\"message\":\"upstream overloaded\"}}");
 	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_RETRY);
@@ -373,10 +381,20 @@ static void test_gemini(void **state)
 	free(text);
 	text = NULL;
 	cJSON_Delete(r);
-	/* A blocked prompt: no candidates, a final error naming the reason. */
+	/* A blocked prompt: no candidates, a reply with no text flagged refused. */
 	r = cJSON_Parse("{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}");
+	cJSON_Delete(meta);
+	meta = cJSON_CreateObject();
+	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "");
+	assert_true(cJSON_IsTrue(at(meta, "refused")));
+	assert_string_equal(cJSON_GetStringValue(at(meta, "block_reason")), "SAFETY");
+	free(text);
+	text = NULL;
+	cJSON_Delete(r);
+	r = cJSON_Parse("{\"usageMetadata\":{}}");
 	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
-	assert_non_null(strstr(why, "SAFETY"));
+	assert_non_null(strstr(why, "no candidates"));
 	cJSON_Delete(r);
 	cJSON_Delete(meta);
 	release_proto(&pc);

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 21 §1/§4: each provider's own shapes of a reply cut by the token limit
+# (empty text, vLLM's content null + reasoning_content), of thinking kept
+# apart, of a refusal and of a safety block reach the journal as a reply (no
+# task error) flagged meta.cut_short / meta.refused, with the provider's stop
+# reason in meta.finish_reason.  The fake server reshapes its 200 replies as
+# each API documents them (tests/server/fake_llm.py outcome()); the expected
+# counts are read off that table by hand:
+#   cut, thinkcut         -> cut_short (all four APIs)
+#   refuse, safety, block -> refused (OpenAI refusal / content_filter,
+#                            Anthropic stop_reason refusal, Gemini SAFETY and
+#                            promptFeedback.blockReason); Ollama has no such
+#                            shape: answered as usual
+#   think                 -> the answer, with meta.reasoning_chars
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+KEY="sk-test-$RANDOM$RANDOM-marker"
+FAKE_LLM_KEY=$KEY start_server llm
+declare -A URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
+	[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
+declare -A FIN_CUT=([openai]=length [ollama]=length [anthropic]=max_tokens [gemini]=MAX_TOKENS)
+declare -A REFUSED=([openai]=3 [ollama]=0 [anthropic]=3 [gemini]=3)
+for kind in openai ollama anthropic gemini; do
+	# -j 1 and 6 tasks: the six queued shapes meet the six requests in order.
+	queue_faults "$PORT" cut think thinkcut refuse safety block
+	expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
+		"$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl -S count=6 -t yn01 \
+		-j 1 -q -o "$kind"
+	[ "$(wc -l <"$kind/samples.jsonl")" = 6 ] || fail "$kind: $(wc -l <"$kind/samples.jsonl") journal lines"
+	jq -e -s 'all(.[]; .error == null)' "$kind/samples.jsonl" >/dev/null ||
+		fail "$kind: an outcome became a task error: $(jq -c -s 'map(.error)' "$kind/samples.jsonl")"
+	got=$(jq -r -s '[(map(select(.meta.cut_short == true)) | length),
+		(map(select(.meta.refused == true)) | length),
+		(map(select(.meta.reasoning_chars > 0)) | length)] | @csv' "$kind/samples.jsonl")
+	[ "$got" = "2,${REFUSED[$kind]},2" ] || fail "$kind: cut_short,refused,reasoning = $got"
+	jq -e -s --arg f "${FIN_CUT[$kind]}" 'map(select(.meta.cut_short == true)) |
+		all(.[]; .meta.finish_reason == $f and .response == "")' "$kind/samples.jsonl" >/dev/null ||
+		fail "$kind: cut_short lines: $(jq -c -s 'map(.meta)' "$kind/samples.jsonl")"
+done
+# A task that was only cut short is not an error: a resume sends nothing again.
+n=$(server_log "$PORT" | jq length)
+expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M "base_url=${URL[openai]}" \
+	-M model=fake-vl -S count=6 -t yn01 -j 1 -q -o openai
+[ "$(server_log "$PORT" | jq length)" = "$n" ] || fail "the resume resent tasks"
+echo ok
