@@ -16,10 +16,7 @@
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
 V=$VSRBENCH
-KEY="sk-test-$RANDOM$RANDOM-marker"
-FAKE_LLM_KEY=$KEY start_server llm
-declare -A URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
-	[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
+start_fake_apis
 declare -A FIN_CUT=([openai]=length [ollama]=length [anthropic]=max_tokens [gemini]=MAX_TOKENS)
 declare -A REFUSED=([openai]=3 [ollama]=0 [anthropic]=3 [gemini]=3)
 for kind in openai ollama anthropic gemini; do

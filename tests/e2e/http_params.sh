@@ -8,10 +8,7 @@
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
 V=$VSRBENCH
-KEY="sk-test-$RANDOM$RANDOM-marker"
-FAKE_LLM_KEY=$KEY start_server llm
-declare -A URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
-	[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
+start_fake_apis
 run() { # run NAME ARGS...: 2 tasks; prints the params of the requests it caused
 	local name=$1 n
 	shift

@@ -55,3 +55,12 @@ answers() { jq -r '[.item, .template, .response, .answer] | @tsv' "$1/samples.js
 # The report without the run description (which names the model) and the
 # journal line counts (a healed run keeps its old error lines).
 report_body() { jq -S 'del(.run, .journal_lines, .duplicate_lines)' "$1/report.json"; }
+
+# start_fake_apis: the fake server with a fresh key in $KEY (also its
+# FAKE_LLM_KEY) and ${URL[kind]}, the base URL of each of the four API kinds.
+start_fake_apis() {
+	KEY="sk-test-$RANDOM$RANDOM-marker"
+	FAKE_LLM_KEY=$KEY start_server llm
+	declare -gA URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
+		[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
+}
