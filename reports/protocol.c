@@ -8,6 +8,7 @@
 #include "../metrics/metrics.h"
 #include "../suites/template.h"
 #include "report.h"
+#include "../base/banned.h" /* last: see banned.h */
 
 const char *report_vsr_protocol(const cJSON *run)
 {
