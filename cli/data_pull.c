@@ -19,28 +19,11 @@
 #include "../suites/vsr.h"
 #include "cmd.h"
 #include "data_pull.h"
+#include "pull_images.h"
 #include "../base/fetch.h"
 #include "../base/util.h"
 
 /* ------------------------------------------------------------ the record */
-
-/*
- * DIR/.vsrbench-manifest.json:
- *   { "schema": "vsrbench.data-manifest/1",
- *     "files": { "vsr/data/splits/zeroshot/test.jsonl":
- *                { "dataset": "vsr", "size": 380380, "sha256": "...",
- *                  "pin": "sha256:..." | "md5:..." | "unpinned",
- *                  "source": "URL without credentials", "pulled": "2025-01-01T00:00:00Z" } } }
- * For an unpinned file the recorded sha256 is the only reference `verify`
- * has; for a pinned one it is informative.
- */
-struct record {
-	char *path;
-	cJSON *root;
-	cJSON *files; /* borrowed from root */
-	int dirty;
-	int needed; /* it holds the only digest of an unpinned file: saving it must succeed */
-};
 
 static int record_load(struct record *rec, const char *data_dir, char *err)
 {
@@ -88,7 +71,7 @@ static void record_release(struct record *rec)
 	memset(rec, 0, sizeof(*rec));
 }
 
-static int record_save(struct record *rec, char *err)
+int data_pull_record_save(struct record *rec, char *err)
 {
 	char *text;
 	int r;
@@ -106,7 +89,7 @@ static int record_save(struct record *rec, char *err)
 }
 
 /* The recorded sha256 of path, or NULL. */
-static const char *record_sha256(const struct record *rec, const char *path)
+const char *data_pull_record_sha256(const struct record *rec, const char *path)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(rec->files, path);
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "sha256");
@@ -118,8 +101,8 @@ static const char *record_sha256(const struct record *rec, const char *path)
  * dirty 0: note the file, but do not write the record for this alone: a pull
  * that fetches nothing writes nothing (the folder may be someone's read-only copy).
  */
-static void record_put(struct record *rec, const char *dataset, const struct manifest_file *mf,
-		       const struct file_digest *d, const char *source, int dirty)
+void data_pull_record_put(struct record *rec, const char *dataset, const struct manifest_file *mf,
+			  const struct file_digest *d, const char *source, int dirty)
 {
 	cJSON *e = cJSON_CreateObject();
 	struct buf safe = BUF_INIT;
@@ -152,16 +135,6 @@ static void record_put(struct record *rec, const char *dataset, const struct man
 
 /* ------------------------------------------------------------------ pull */
 
-struct pull {
-	const char *data_dir;
-	const char *mirror; /* without trailing '/' */
-#define MAX_REWRITES 8
-	char *rewrite_from[MAX_REWRITES], *rewrite_to[MAX_REWRITES];
-	int n_rewrites;
-	struct fetch fetch;
-	struct record rec;
-};
-
 struct tally {
 	size_t verified, unverified, downloaded, present, failed;
 };
@@ -177,7 +150,7 @@ static void pin_word(const char *pin, char *out, size_t n)
 }
 
 /* The URL a file is fetched from: mirror, rewritten upstream, or upstream. */
-static void source_url(const struct pull *p, const char *url, const char *path, struct buf *out)
+void data_pull_source_url(const struct pull *p, const char *url, const char *path, struct buf *out)
 {
 	buf_reset(out);
 	if (p->mirror) {
@@ -207,7 +180,7 @@ static void note_done(struct pull *p, const struct manifest_dataset *ds,
 		       resumed_at, word);
 	else
 		printf("%-10s %s (%lld bytes, %s)\n", how, mf->path, d->size, word);
-	record_put(&p->rec, ds->name, mf, d, source, 1);
+	data_pull_record_put(&p->rec, ds->name, mf, d, source, 1);
 	if (digest_pin_is_pinned(mf->digest)) {
 		t->verified++;
 	} else {
@@ -242,7 +215,7 @@ static int already_good(struct pull *p, const struct manifest_file *mf, const ch
 			 got, want);
 		return 0;
 	}
-	recorded = record_sha256(&p->rec, mf->path);
+	recorded = data_pull_record_sha256(&p->rec, mf->path);
 	if (recorded && !strcasecmp(recorded, d->sha256))
 		return 1;
 	if (recorded)
@@ -263,7 +236,7 @@ static const char *get_archive(struct pull *p, const struct manifest_dataset *ds
 
 	if (zip->len)
 		return zip->ptr;
-	source_url(p, url, NULL, &src);
+	data_pull_source_url(p, url, NULL, &src);
 	url_redact(src.ptr, zip);
 	printf("%-10s %s (the archive holding the %s files)\n", "fetching", zip->ptr, ds->name);
 	buf_reset(zip);
@@ -309,7 +282,7 @@ static int pull_dataset(struct pull *p, const struct manifest_dataset *ds)
 			else
 				t.unverified++;
 			if (!cJSON_GetObjectItemCaseSensitive(p->rec.files, mf->path))
-				record_put(&p->rec, ds->name, mf, &d, NULL, 0);
+				data_pull_record_put(&p->rec, ds->name, mf, &d, NULL, 0);
 			continue;
 		}
 		if (mf->member && !p->mirror) {
@@ -323,11 +296,11 @@ static int pull_dataset(struct pull *p, const struct manifest_dataset *ds)
 			}
 			r = unzip_member(z, mf->member, dest.ptr, mf->path, mf->size, mf->digest, &d,
 					 err);
-			source_url(p, mf->url, mf->path, &src);
+			data_pull_source_url(p, mf->url, mf->path, &src);
 			if (!r)
 				note_done(p, ds, mf, &d, "extracted", 0, src.ptr, &t);
 		} else {
-			source_url(p, mf->url, mf->path, &src);
+			data_pull_source_url(p, mf->url, mf->path, &src);
 			/* A mutable unpinned URL may have changed under an old .part: start over. */
 			p->fetch.resume = digest_pin_is_pinned(mf->digest);
 			r = fetch_file(&p->fetch, src.ptr, dest.ptr, mf->path, mf->size, mf->digest, &d,
@@ -350,7 +323,7 @@ static int pull_dataset(struct pull *p, const struct manifest_dataset *ds)
 	if (archive_failed)
 		vsr_error("%s: %zu files not extracted: their archive could not be used", ds->name,
 			  archive_failed);
-	if (record_save(&p->rec, err)) {
+	if (data_pull_record_save(&p->rec, err)) {
 		if (p->rec.needed) {
 			vsr_error("%s", err);
 			t.failed++;
@@ -374,261 +347,6 @@ static int pull_dataset(struct pull *p, const struct manifest_dataset *ds)
 	return t.failed ? VSR_EDATA : 0;
 }
 
-/* ------------------------------------------------------------ images */
-
-/*
- * The images of a VSR split: each item's "image" (a file name under
- * DATA/vsr/images/) and its "image_link" (COCO's image server).  COCO
- * publishes no per-image digest: each image is checked by decoding it
- * whole, and its sha256 is recorded on first download (trusted on first
- * use) so that `data verify` detects later changes.
- */
-#define IMAGES_DIR "vsr/images"
-#define IMAGES_DATASET "vsr-images"
-
-struct imgset {
-	char **names, **links;
-	size_t n, cap;
-	struct keyset seen;
-	const char *path; /* the split file, for messages */
-	char err[VSR_ERR_MAX];
-};
-
-static int image_name_ok(const char *s)
-{
-	return *s && *s != '.' && !strchr(s, '/') && !strchr(s, '\\');
-}
-
-static int collect_image(const struct vsr_line *vl, void *ctx)
-{
-	struct imgset *s = ctx;
-	uint64_t h = hash64_str(vl->image, HASH_SEED);
-
-	if (keyset_has(&s->seen, h))
-		return 0;
-	if (!image_name_ok(vl->image))
-		return err_set(s->err, VSR_EDATA, "%s:%zu: image name '%s' is not a plain file name",
-			       s->path, vl->lineno, vl->image);
-	keyset_add(&s->seen, h);
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->names = xrealloc(s->names, s->cap * sizeof(*s->names));
-		s->links = xrealloc(s->links, s->cap * sizeof(*s->links));
-	}
-	s->names[s->n] = xstrdup(vl->image);
-	s->links[s->n] = vl->image_link ? xstrdup(vl->image_link) : NULL;
-	s->n++;
-	return 0;
-}
-
-static void imgset_release(struct imgset *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->names[i]);
-		free(s->links[i]);
-	}
-	free(s->names);
-	free(s->links);
-	keyset_release(&s->seen);
-	memset(s, 0, sizeof(*s));
-}
-
-/* The distinct images of split, in file order. */
-static int imgset_load(struct imgset *s, const struct vsr_split *split, const char *data_dir,
-		       const char *suite, char *err)
-{
-	char *path = NULL;
-	int r;
-
-	memset(s, 0, sizeof(*s));
-	if ((r = vsr_split_path(split, data_dir, &path, err))) {
-		size_t n = strlen(err);
-		snprintf(err + n, VSR_ERR_MAX - n, " (vsrbench data pull vsr fetches it)");
-		return r;
-	}
-	s->path = path;
-	r = vsr_scan(path, collect_image, s, err);
-	if (r && s->err[0])
-		memcpy(err, s->err, VSR_ERR_MAX);
-	if (!r && !s->n)
-		r = err_set(err, VSR_EDATA, "%s: no items, so no images for %s", path, suite);
-	free(path);
-	s->path = NULL;
-	return r;
-}
-
-/* The URL an image is fetched from; NULL (err set) when the item has no link. */
-static int image_url(const struct pull *p, const struct imgset *s, size_t i, struct buf *out,
-		     char *err)
-{
-	struct buf rel = BUF_INIT;
-
-	if (p->mirror) {
-		buf_reset(out);
-		buf_addf(out, "%s/%s/%s", p->mirror, IMAGES_DIR, s->names[i]);
-		return 0;
-	}
-	if (!s->links[i] || (strncmp(s->links[i], "http://", 7) && strncmp(s->links[i], "https://", 8)))
-		return err_set(err, VSR_EDATA,
-			       "image %s: its item has no http(s) \"image_link\" (use --mirror URL, or "
-			       "--images DIR at run time)",
-			       s->names[i]);
-	buf_addf(&rel, "%s/%s", IMAGES_DIR, s->names[i]);
-	source_url(p, s->links[i], rel.ptr, out);
-	buf_release(&rel);
-	return 0;
-}
-
-static int check_image_part(const char *part, void *ud, char *err)
-{
-	const char *data_dir = ((const struct pull *)ud)->data_dir;
-	char label[4096];
-	size_t n = strlen(data_dir), len;
-
-	if (!strncmp(part, data_dir, n) && part[n] == '/')
-		snprintf(label, sizeof(label), "%s", part + n + 1);
-	else
-		snprintf(label, sizeof(label), "%s", part);
-	len = strlen(label);
-	if (len > 5 && !strcmp(label + len - 5, ".part"))
-		label[len - 5] = '\0';
-	return image_check_whole(part, label, err);
-}
-
-static void record_image(struct pull *p, const char *rel, const struct file_digest *d,
-			 const char *source)
-{
-	struct manifest_file mf = { rel, source, NULL, -1, DIGEST_UNPINNED };
-
-	record_put(&p->rec, IMAGES_DATASET, &mf, d, source, 1);
-}
-
-static int pull_images(struct pull *p, const struct vsr_split *split, const char *suite, int jobs,
-		       int list)
-{
-	struct imgset s;
-	struct buf dest = BUF_INIT, rel = BUF_INIT, url = BUF_INIT;
-	struct fetch_job *fj;
-	char **dests, **urls, err[VSR_ERR_MAX];
-	size_t n = 0, present = 0, recorded_now = 0, failed = 0, fetched = 0;
-	int r;
-
-	if ((r = imgset_load(&s, split, p->data_dir, suite, err))) {
-		vsr_error("%s", err);
-		return r;
-	}
-	fj = xcalloc(s.n, sizeof(*fj));
-	dests = xcalloc(s.n, sizeof(*dests));
-	urls = xcalloc(s.n, sizeof(*urls));
-	for (size_t i = 0; i < s.n; i++) {
-		struct file_digest d;
-		const char *recorded;
-
-		buf_reset(&rel);
-		buf_addf(&rel, "%s/%s", IMAGES_DIR, s.names[i]);
-		buf_reset(&dest);
-		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
-		if (image_url(p, &s, i, &url, err)) {
-			vsr_error("%s", err);
-			failed++;
-			continue;
-		}
-		if (list) {
-			printf("%s\t%s\n", url.ptr, dest.ptr);
-			continue;
-		}
-		if (!file_digest(dest.ptr, &d, err)) {
-			recorded = record_sha256(&p->rec, rel.ptr);
-			if (recorded && !strcasecmp(recorded, d.sha256)) {
-				present++;
-				continue;
-			}
-			if (recorded) {
-				vsr_warn("%s: changed since it was pulled (recorded sha256 %s, actual "
-					 "%s): downloading it again",
-					 dest.ptr, recorded, d.sha256);
-			} else if (!image_check_whole(dest.ptr, rel.ptr, err)) {
-				/* Put there by an interrupted pull or by hand: trusted now. */
-				record_image(p, rel.ptr, &d, NULL);
-				present++;
-				recorded_now++;
-				continue;
-			} else {
-				vsr_warn("%s: downloading it again", err);
-			}
-		}
-		dests[n] = xstrdup(dest.ptr);
-		urls[n] = xstrdup(url.ptr);
-		fj[n].dest = dests[n];
-		fj[n].url = urls[n];
-		fj[n].label = dests[n] + strlen(p->data_dir) + 1;
-		n++;
-	}
-	if (!list && n) {
-		struct buf what = BUF_INIT;
-
-		buf_addf(&what, "%s images", suite);
-		fetch_many(fj, n, jobs, check_image_part, p, what.ptr);
-		buf_release(&what);
-		for (size_t i = 0; i < n; i++) {
-			if (fj[i].status) {
-				vsr_error("%s", fj[i].err);
-				failed++;
-				continue;
-			}
-			record_image(p, fj[i].label, &fj[i].d, fj[i].url);
-			fetched++;
-		}
-	}
-	if (!list) {
-		if (p->rec.dirty && record_save(&p->rec, err)) {
-			vsr_error("%s", err);
-			failed++;
-		}
-		printf("%s: %zu of %zu images in %s/%s (%zu fetched, %zu already present",
-		       suite, fetched + present, s.n, p->data_dir, IMAGES_DIR, fetched, present);
-		if (recorded_now)
-			printf(", %zu of them recorded now", recorded_now);
-		printf(")%s\n", failed ? "" : "");
-		if (failed)
-			printf("%s: %zu images FAILED (run the command again: finished files are kept, "
-			       "partial ones resumed)\n",
-			       suite, failed);
-		printf("%s: images are trusted on first use: COCO publishes no per-image digests; each "
-		       "decoded whole and its sha256 is recorded in %s/%s, so `vsrbench data verify` "
-		       "detects later changes\n",
-		       suite, p->data_dir, DATA_RECORD_NAME);
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(dests[i]);
-		free(urls[i]);
-	}
-	free(dests);
-	free(urls);
-	free(fj);
-	imgset_release(&s);
-	buf_release(&dest);
-	buf_release(&rel);
-	buf_release(&url);
-	return failed ? VSR_EDATA : 0;
-}
-
-/* The VSR split whose images a name asks for, or NULL (not a VSR suite). */
-static const struct vsr_split *images_split(const char *name, const char **public_name)
-{
-	const struct suite_preset *sp;
-
-	if (!strcmp(name, IMAGES_DATASET)) {
-		*public_name = IMAGES_DATASET;
-		return vsr_split_find("vsr-validated");
-	}
-	sp = suite_lookup(name);
-	if (!sp || sp->ops != &vsr_suite_ops)
-		return NULL;
-	*public_name = name;
-	return vsr_split_find(sp->name);
-}
-
 /* --list: what pull_dataset would fetch, one "URL<TAB>PATH" line each. */
 static void list_dataset(struct pull *p, const struct manifest_dataset *ds)
 {
@@ -637,7 +355,7 @@ static void list_dataset(struct pull *p, const struct manifest_dataset *ds)
 	for (size_t i = 0; i < ds->n_files; i++) {
 		const struct manifest_file *mf = &ds->files[i];
 
-		source_url(p, mf->url, mf->path, &src);
+		data_pull_source_url(p, mf->url, mf->path, &src);
 		if (mf->member && !p->mirror)
 			printf("%s\t%s/%s\t(member %s of that zip)\n", src.ptr, p->data_dir, mf->path,
 			       mf->member);
@@ -810,7 +528,7 @@ int data_pull_main(int argc, char **argv)
 		goto out;
 	for (int i = optind; i < argc; i++) {
 		const char *name = NULL;
-		const struct vsr_split *split = images_split(argv[i], &name);
+		const struct vsr_split *split = pull_images_split(argv[i], &name);
 		int seen = 0;
 
 		for (int k = optind; k < i; k++)
@@ -934,7 +652,7 @@ int data_verify_main(int argc, char **argv)
 				vsr_error("%s: %s mismatch: expected %s, actual %s (%lld bytes)", path.ptr,
 					  algo, want_hex, got_hex, d.size);
 				bad++;
-			} else if ((recorded = record_sha256(&rec, mf->path)) == NULL) {
+			} else if ((recorded = data_pull_record_sha256(&rec, mf->path)) == NULL) {
 				printf("%-10s %s (upstream publishes no digest and %s has no record "
 				       "of it: cannot tell whether it is intact)\n",
 				       "UNVERIFIED", mf->path, DATA_RECORD_NAME);
@@ -961,7 +679,7 @@ int data_verify_main(int argc, char **argv)
 		cJSON_ArrayForEach(e, rec.files)
 		{
 			const char *ds = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "dataset"));
-			const char *recorded = record_sha256(&rec, e->string);
+			const char *recorded = data_pull_record_sha256(&rec, e->string);
 			struct file_digest d;
 			int fr;
 

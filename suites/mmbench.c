@@ -25,6 +25,7 @@
 #include "../base/keyset.h"
 #include "../base/util.h"
 #include "images.h"
+#include "mmbench_names.h"
 #include "tsv.h"
 
 #define MMB_DEFAULT_FILE "MMBench_DEV_EN.tsv"
@@ -68,12 +69,6 @@ struct mmb_imgref {
 	size_t line;
 };
 
-struct names {
-	char **v;
-	size_t n;
-	size_t *hits; /* rows that matched each name (selection lists) */
-};
-
 struct mmbench {
 	const char *suite;
 	char *path;
@@ -104,65 +99,6 @@ struct mmbench {
 
 
 /* ------------------------------------------------------------------ */
-/* Options                                                             */
-/* ------------------------------------------------------------------ */
-
-static void names_add(struct names *ns, const char *s, size_t len)
-{
-	ns->v = xrealloc(ns->v, (ns->n + 1) * sizeof(*ns->v));
-	ns->hits = xrealloc(ns->hits, (ns->n + 1) * sizeof(*ns->hits));
-	ns->hits[ns->n] = 0;
-	ns->v[ns->n] = xmalloc(len + 1);
-	memcpy(ns->v[ns->n], s, len);
-	ns->v[ns->n][len] = '\0';
-	ns->n++;
-}
-
-static void names_release(struct names *ns)
-{
-	for (size_t i = 0; i < ns->n; i++)
-		free(ns->v[i]);
-	free(ns->v);
-	free(ns->hits);
-	ns->v = NULL;
-	ns->hits = NULL;
-	ns->n = 0;
-}
-
-/* Case-insensitive; counts the hit. */
-static int names_match(struct names *ns, const char *s)
-{
-	for (size_t i = 0; i < ns->n; i++)
-		if (!strcasecmp(ns->v[i], s)) {
-			ns->hits[i]++;
-			return 1;
-		}
-	return 0;
-}
-
-/* A comma list; "all" clears the list and returns 1. */
-static int parse_list(struct names *ns, const char *v)
-{
-	names_release(ns);
-	if (!strcasecmp(v, "all"))
-		return 1;
-	while (*v) {
-		const char *e = strchr(v, ',');
-		const char *s = v, *t = e ? e : v + strlen(v);
-		while (s < t && *s == ' ')
-			s++;
-		while (t > s && t[-1] == ' ')
-			t--;
-		if (t > s)
-			names_add(ns, s, (size_t)(t - s));
-		if (!e)
-			break;
-		v = e + 1;
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Reading                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -176,9 +112,9 @@ static void mmb_free(struct mmbench *m)
 		buf_release(&m->f[i]);
 	for (int i = 0; i < 26; i++)
 		buf_release(&m->opt[i]);
-	names_release(&m->want_cat);
-	names_release(&m->want_l2);
-	names_release(&m->categories);
+	mmbench_names_release(&m->want_cat);
+	mmbench_names_release(&m->want_l2);
+	mmbench_names_release(&m->categories);
 	free(m->images);
 	free(m->at);
 	u64map_release(&m->image_at);
@@ -260,7 +196,7 @@ static const char *category_intern(struct mmbench *m, const char *s, const char 
 			MMB_MAX_CATEGORIES);
 		return NULL;
 	}
-	names_add(&m->categories, s, strlen(s));
+	mmbench_names_add(&m->categories, s, strlen(s));
 	return m->categories.v[m->categories.n - 1];
 }
 
@@ -297,8 +233,8 @@ static int selected(struct mmbench *m, const char *cat, const char *l2)
 
 	if (!m->want_cat.n && !m->want_l2.n)
 		return 1;
-	c = names_match(&m->want_cat, cat);
-	l = l2 && names_match(&m->want_l2, l2);
+	c = mmbench_names_match(&m->want_cat, cat);
+	l = l2 && mmbench_names_match(&m->want_l2, l2);
 	return c || l;
 }
 
@@ -573,14 +509,14 @@ static int mmb_open(const struct suite_preset *preset, const struct suite_config
 			file = v;
 		} else if (!strcmp(k, "category")) {
 			if (!explicit)
-				names_release(&m->want_l2);
+				mmbench_names_release(&m->want_l2);
 			explicit = 1;
-			parse_list(&m->want_cat, v);
+			mmbench_parse_list(&m->want_cat, v);
 		} else if (!strcmp(k, "l2")) {
 			if (!explicit)
-				names_release(&m->want_cat);
+				mmbench_names_release(&m->want_cat);
 			explicit = 1;
-			parse_list(&m->want_l2, v);
+			mmbench_parse_list(&m->want_l2, v);
 		} else if (!strcmp(k, "circular") && (!strcmp(v, "on") || !strcmp(v, "off"))) {
 			m->circular = !strcmp(v, "on");
 		} else {
@@ -592,7 +528,7 @@ static int mmb_open(const struct suite_preset *preset, const struct suite_config
 		}
 	}
 	if (!explicit && default_cats)
-		parse_list(&m->want_cat, default_cats);
+		mmbench_parse_list(&m->want_cat, default_cats);
 	if (strchr(file, '/')) {
 		m->path = xstrdup(file);
 	} else {
@@ -704,15 +640,6 @@ static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 	return 0;
 }
 
-/* Case-insensitive, without counting (the scan counted). */
-static int names_has(const struct names *ns, const char *s)
-{
-	for (size_t i = 0; i < ns->n; i++)
-		if (!strcasecmp(ns->v[i], s))
-			return 1;
-	return 0;
-}
-
 /*
  * The next selected row into the capture buffers: 1, 0 at the end.  It seeks
  * to the rows the scan selected, so rows of other categories are not parsed
@@ -752,8 +679,9 @@ static int next_row(struct mmbench *m, char *err)
 		if (nf != m->n_cols || parse_index(m, m->f[C_INDEX].ptr, line, &index, err))
 			return err_set(err, VSR_EDATA, "%s:%zu: the row changed while the suite was open",
 				       m->path, line);
-		if ((m->want_cat.n || m->want_l2.n) && !names_has(&m->want_cat, m->f[C_CATEGORY].ptr) &&
-		    !(l2 && names_has(&m->want_l2, l2)))
+		if ((m->want_cat.n || m->want_l2.n) &&
+		    !mmbench_names_has(&m->want_cat, m->f[C_CATEGORY].ptr) &&
+		    !(l2 && mmbench_names_has(&m->want_l2, l2)))
 			continue;
 		if (!m->circular && index >= MMB_COPY)
 			continue;

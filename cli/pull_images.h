@@ -1,0 +1,56 @@
+/*
+ * pull_images: what data_pull.c and pull_images.c share (internal to cli/).
+ */
+#ifndef VSR_PULL_IMAGES_H
+#define VSR_PULL_IMAGES_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "../base/buf.h"
+#include "../base/fetch.h"
+#include "../suites/manifest.h"
+#include "../suites/vsr.h"
+
+#define IMAGES_DIR "vsr/images"
+#define IMAGES_DATASET "vsr-images"
+
+/*
+ * DIR/.vsrbench-manifest.json:
+ *   { "schema": "vsrbench.data-manifest/1",
+ *     "files": { "vsr/data/splits/zeroshot/test.jsonl":
+ *                { "dataset": "vsr", "size": 380380, "sha256": "...",
+ *                  "pin": "sha256:..." | "md5:..." | "unpinned",
+ *                  "source": "URL without credentials", "pulled": "2025-01-01T00:00:00Z" } } }
+ * For an unpinned file the recorded sha256 is the only reference `verify`
+ * has; for a pinned one it is informative.
+ */
+struct record {
+	char *path;
+	cJSON *root;
+	cJSON *files; /* borrowed from root */
+	int dirty;
+	int needed; /* it holds the only digest of an unpinned file: saving it must succeed */
+};
+
+struct pull {
+	const char *data_dir;
+	const char *mirror; /* without trailing '/' */
+#define MAX_REWRITES 8
+	char *rewrite_from[MAX_REWRITES], *rewrite_to[MAX_REWRITES];
+	int n_rewrites;
+	struct fetch fetch;
+	struct record rec;
+};
+
+int data_pull_record_save(struct record *rec, char *err);
+const char *data_pull_record_sha256(const struct record *rec, const char *path);
+void data_pull_record_put(struct record *rec, const char *dataset, const struct manifest_file *mf,
+			  const struct file_digest *d, const char *source, int dirty);
+void data_pull_source_url(const struct pull *p, const char *url, const char *path, struct buf *out);
+
+int pull_images(struct pull *p, const struct vsr_split *split, const char *suite, int jobs,
+		int list);
+const struct vsr_split *pull_images_split(const char *name, const char **public_name);
+
+#endif
