@@ -539,21 +539,33 @@ int exec_reply_parse(char *line, struct exec_reply *rep)
 	return EXEC_REPLY_OK;
 }
 
+/* "finish_reason": "length" in obj (the reply or its meta). */
+static int finished_by_length(const cJSON *obj)
+{
+	const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "finish_reason"));
+
+	return fin && !strcmp(fin, "length");
+}
+
+/* obj says "name": true. */
+static int flag(const cJSON *obj, const char *name)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, name));
+}
+
 /*
  * A child marks its reply cut by the token limit or a refusal the way the
- * HTTP adapters do: "cut_short": true / "refused": true, at the top level or
- * in "meta" (or meta "finish_reason": "length").
+ * HTTP adapters do, at the top level or in "meta": "cut_short": true or
+ * "finish_reason": "length"; "refused": true or "refusal": true.
  */
 static void exec_reply_outcome(const struct exec_reply *rep, struct task_result *res)
 {
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(rep->root, "meta");
-	const char *fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(meta, "finish_reason"));
 
-	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "cut_short")) ||
-			 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short")) ||
-			 (fin && !strcmp(fin, "length"));
-	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "refused")) ||
-		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
+	res->cut_short = flag(rep->root, "cut_short") || flag(meta, "cut_short") ||
+			 finished_by_length(rep->root) || finished_by_length(meta);
+	res->refused = flag(rep->root, "refused") || flag(meta, "refused") ||
+		       flag(rep->root, "refusal") || flag(meta, "refusal");
 }
 
 void exec_reply_release(struct exec_reply *rep)
@@ -605,13 +617,8 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	t->base.rj->res[t->base.k].ms += (now - t->t0) * 1000.0;
 	if (rep.text && !rep.error) {
 		struct task_result *res = &t->base.rj->res[t->base.k];
-		const char *fin = cJSON_GetStringValue(
-			cJSON_GetObjectItemCaseSensitive(rep.root, "finish_reason"));
 		res->ok = 1;
 		res->text = xstrdup(rep.text);
-		/* "finish_reason":"length": cut by max_tokens; "refusal":true: a refusal. */
-		res->cut_short = fin && !strcmp(fin, "length");
-		res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep.root, "refusal"));
 		res->meta_json = rep.meta_json;
 		rep.meta_json = NULL;
 		exec_reply_outcome(&rep, res);

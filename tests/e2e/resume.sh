@@ -44,7 +44,13 @@ cmp full/report.json torn/report.json || fail "report after a torn line differs"
 rm -rf int
 "$VSRBENCH" run "${args[@]}" -o int >int.out 2>int.err &
 pid=$!
-sleep 0.3
+# Mid-run: once the first tasks are journaled (a fixed sleep could land before
+# the handler exists on a loaded machine, when a background job's SIGINT is
+# still ignored).
+for _ in $(seq 1 200); do
+	[ -s int/samples.jsonl ] && break
+	sleep 0.05
+done
 kill -INT "$pid"
 set +e
 wait "$pid"
