@@ -39,326 +39,24 @@
 #include <strings.h>
 
 #include "../base/buf.h"
+#include "extract_int.h"
 #include "../base/util.h"
 
 /* Replies longer than this are judged on their first EXTRACT_TEXT_MAX bytes. */
 #define EXTRACT_TEXT_MAX ((size_t)64 * 1024)
 
-/* ------------------------------------------------------------------ */
-/* The signal table                                                    */
-/* ------------------------------------------------------------------ */
-
-enum kind {
-	K_HEDGE,   /* withdraws the answer */
-	K_NEUTRAL, /* looks like a signal but is none: claims its span, says nothing */
-	K_POLAR,   /* yes or no */
-	K_LETTER,  /* an option letter, group 1 */
-	K_TEXT,    /* an option's own text (found in code, not by a pattern) */
-};
-
-/* Letter shapes that check more than the pattern can. */
-enum lshape {
-	L_MARKED = 1, /* "answer: b", "(B)", "b)", "option B": counts in any question */
-	L_BARE,       /* a standalone capital: only an option in range, never the article */
-};
-
-/*
- * Ties between spans of the same length go to the lower priority number:
- * an option's own text first ("D. Cannot be determined" picks D rather than
- * hedging), then a letter with its verdict ("A is correct"), hedges, neutral
- * phrases, yes/no words, and plain letters last.
- */
-enum { P_TEXT = 1, P_VERDICT, P_HEDGE, P_NEUTRAL, P_POLAR, P_LETTER };
-
-/* Clause start: the reply's start, or after punctuation (and one blank). */
-#define CS "(?:^|(?<=[\\n.!?,;:(\\[>'])|(?<=[\\n.!?,;:(\\[>'\\-] ))"
-/* Clause end: punctuation, " - " or the end. */
-#define CE "(?=\\s*(?:[\\n.!?,;:)\\]']|-\\s|$))"
-/* The same, but "No. 5" is a number, not an answer. */
-#define CE_NO "(?=\\s*(?:[\\n!?,;:)\\]'(\\[]|\\.(?!\\s?\\d)|-\\s|$))"
-/* Chinese words count only as a whole clause: "是。", "是的，", never the copula in "答案是C". */
-#define CJK_CS "(?:^|(?<=[\\s.!?,;:(\\[>'\\-]))"
-#define CJK_CE "(?=[\\s.!?,;:)\\]'\\-]|$)"
-#define COPULA "\\b(?:is|are|was|were|'s|be|been|seems?|appears?|sounds?|remains?|say|answer)\\s+"
-#define ADV \
-	"(?:(?:entirely|completely|absolutely|totally|clearly|definitely|simply|factually|quite" \
-	"|probably|obviously|indeed|perfectly|certainly|actually|really|also|likely)\\s+)?"
-#define NEG_ADV \
-	"(?:(?:entirely|completely|quite|actually|really|exactly|strictly|totally|fully|at\\s+all)\\s+)?"
-#define LEAN \
-	"(?:probably|likely|possibly|perhaps|maybe|definitely|certainly|absolutely|surely" \
-	"|of\\s+course|clearly|obviously|most\\s+likely|most\\s+certainly|almost\\s+certainly)"
-#define POLAR_WORD "(?:yes|no|true|false|correct|incorrect|right|wrong)"
-#define LETTER_MARKER \
-	"(?i:\\b(?:answer|option|choice|response|letter|pick|picked|choose|chose|select|selected)\\b" \
-	"(?:\\s+(?:is|was|would\\s+be|should\\s+be|will\\s+be|must\\s+be))?" \
-	"(?:\\s+(?:option|choice|letter))?)\\s*[:=>\\-]?\\s*"
-
-struct pattern {
-	const char *src;
-	enum kind kind;
-	int value;    /* K_POLAR: ANS_YES / ANS_NO; K_LETTER: enum lshape */
-	int priority; /* P_* */
-	int cased;    /* 1: matched with case (letters); 0: caseless */
-};
-
-static const struct pattern patterns[] = {
-	/* Hedges: the reply withdraws its answer. */
-	{ "\\b(?:can\\s*not|can't|cannot|could\\s+not|couldn't|unable\\s+to|not\\s+able\\s+to"
-	  "|impossible\\s+to|not\\s+possible\\s+to|hard\\s+to|difficult\\s+to|no\\s+way\\s+(?:to|of)"
-	  "|too\\s+\\w+\\s+to)\\s+(?:\\w+\\s+){0,3}?"
-	  "(?:tell|say|determine|answer|confirm|verify|know|knowing|see|decide|judge|be\\s+determined"
-	  "|be\\s+sure|be\\s+certain|assess|infer|conclude|establish|identify|make\\s+out|view|access"
-	  "|process|provide|help|assist|distinguish|discern|be\\s+seen|be\\s+told)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\\b(?:unclear|uncertain|unsure|ambiguous|indeterminate|undetermined|inconclusive"
-	  "|undecidable|unanswerable|insufficient|unknowable|indistinguishable)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\\bnot\\s+(?:(?:entirely|completely|quite|very|fully|totally|really|100%|absolutely|too|so)\\s+)?"
-	  "(?:sure|certain|clear|visible|possible|determinable|conclusive|specified|discernible"
-	  "|sufficient|confident)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\\bnot\\s+(?:\\w+\\s+){0,2}?enough\\s+(?:information|info|detail|details|context|evidence"
-	  "|resolution|data)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\\b(?:not\\s+necessarily|no\\s+idea|no\\s+clue|(?:it|that)\\s+(?:all\\s+)?depends|don't\\s+know"
-	  "|do\\s+not\\s+know|dunno|as\\s+an\\s+ai|may\\s+or\\s+may\\s+not|might\\s+or\\s+might\\s+not"
-	  "|either\\s+way|neither|not\\s+applicable|none\\s+of\\s+the\\s+above|all\\s+of\\s+the\\s+above)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "(?<![a-z0-9])n\\s*/\\s*a(?![a-z0-9])", K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\\bwithout\\s+(?:the|an|a|seeing\\s+the|more|further|additional|access\\s+to\\s+the)\\s+"
-	  "(?:image|picture|photo|information|context|details)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\\bno\\s+(?:image|picture|photo)\\s+(?:is\\s+|was\\s+|has\\s+been\\s+)?"
-	  "(?:provided|attached|given|available|shown|uploaded|included)\\b",
-	  K_HEDGE, 0, P_HEDGE, 0 },
-	{ "\xe6\x97\xa0\xe6\xb3\x95\xe5\x88\xa4\xe6\x96\xad"     /* 无法判断 */
-	  "|\xe6\x97\xa0\xe6\xb3\x95\xe7\xa1\xae\xe5\xae\x9a"    /* 无法确定 */
-	  "|\xe6\x97\xa0\xe6\xb3\x95\xe5\x9b\x9e\xe7\xad\x94"    /* 无法回答 */
-	  "|\xe4\xb8\x8d\xe7\xa1\xae\xe5\xae\x9a"                /* 不确定 */
-	  "|\xe4\xb8\x8d\xe7\x9f\xa5\xe9\x81\x93"                /* 不知道 */
-	  "|\xe7\x9c\x8b\xe4\xb8\x8d\xe6\xb8\x85"                /* 看不清 */
-	  "|\xe9\x9a\xbe\xe4\xbb\xa5\xe5\x88\xa4\xe6\x96\xad"    /* 难以判断 */
-	  "|\xe8\xaf\xb4\xe4\xb8\x8d\xe6\xb8\x85"                /* 说不清 */
-	  "|\xe4\xb8\x8d\xe6\xb8\x85\xe6\xa5\x9a",               /* 不清楚 */
-	  K_HEDGE, 0, P_HEDGE, 1 },
-
-	/* Neutral: echoes of the question and words about options, not answers. */
-	{ "\\b" POLAR_WORD "\\s*(?:/|\\bor\\b|\\bnor\\b|\\bvs\\b\\.?|\\bversus\\b)\\s*(?:not|" POLAR_WORD ")\\b",
-	  K_NEUTRAL, 0, P_NEUTRAL, 0 },
-	{ "\xe6\x98\xaf\xe5\x90\xa6"                             /* 是否 */
-	  "|\xe6\x98\xaf\xe6\x88\x96\xe5\x90\xa6"                /* 是或否 */
-	  "|\xe6\x98\xaf\xe4\xb8\x8d\xe6\x98\xaf"                /* 是不是 */
-	  "|\xe5\xaf\xb9\xe6\x88\x96\xe9\x94\x99",               /* 对或错 */
-	  K_NEUTRAL, 0, P_NEUTRAL, 1 },
-	{ "\\b(?:correct|right|true|best|wrong|incorrect|false|final)\\s+"
-	  "(?:answer|option|choice|letter|response)s?\\b",
-	  K_NEUTRAL, 0, P_NEUTRAL, 0 },
-	/* A letter ruled out is no pick: "Not A.", "A is wrong". */
-	{ "(?i:\\bnot\\s+(?:option\\s+|choice\\s+)?)[(\\[]?[A-Z](?![A-Za-z0-9'\\-])[)\\]]?",
-	  K_NEUTRAL, 0, P_VERDICT, 1 },
-	{ "(?<![A-Za-z0-9'.\\-])(?:(?i:option|choice)\\s+)?[(\\[]?[A-Z][)\\]]?\\s+"
-	  "(?i:(?:is|was|seems|appears)\\s+(?:not\\s+(?:the\\s+)?(?:correct|right|true|accurate|answer|best)"
-	  "(?:\\s+(?:answer|option|choice|one))?|incorrect|wrong|false|inaccurate))\\b",
-	  K_NEUTRAL, 0, P_VERDICT, 1 },
-
-	/* No. */
-	{ "\\b(?:i\\s+)?(?:don't|do\\s+not|doesn't|does\\s+not)\\s+(?:think|believe|seem|appear)\\s+so\\b",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ "\\bi\\s+(?:think|believe|guess|suppose)\\s+not\\b|\\bi\\s+doubt\\s+it\\b",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ CS LEAN "\\s+not" CE, K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ CS "not(?:\\s+(?:really|at\\s+all|quite|so|likely|exactly))?" CE, K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ "\\b(?:not|isn't|aren't|wasn't|weren't|never)\\s+" NEG_ADV "(?:true|correct|accurate|the\\s+case)\\b",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ "\\b(?:that's|that\\s+is|it's|it\\s+is|you're|you\\s+are)\\s+not\\s+right\\b",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ COPULA ADV "\\K(?:false|incorrect|inaccurate|untrue|wrong)\\b", K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ CS "(?:false|incorrect|inaccurate|untrue|wrong|negative|never|no\\s+way|nay)" CE,
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ "\\b(?:nope|nah)\\b", K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ "\\b(?:a|an)\\s+(?:false|incorrect|inaccurate|untrue|wrong)\\s+"
-	  "(?:statement|description|claim|caption|assertion|sentence)\\b",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ "\\bno\\b" CE_NO, K_POLAR, ANS_NO, P_POLAR, 0 },
-	/* Right after an option letter: "A. no B. yes". */
-	{ "(?:(?<=\\b[A-Za-z][.):\\]] )|(?<=\\b[A-Za-z][.):\\]])|(?<=\\b[A-Za-z] - ))no\\b",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ CS "no(?=\\s+(?:it|it's|its|the|there|there's|this|that|that's|they|they're|these|those|he"
-	  "|he's|she|she's|i|i'm|we|we're|you|you're|not|because|since|but|unfortunately|actually"
-	  "|sorry|definitely|absolutely)\\b)",
-	  K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ CJK_CS "(?:\xe4\xb8\x8d\xe6\x98\xaf\xe7\x9a\x84"       /* 不是的 */
-	  "|\xe4\xb8\x8d\xe6\x98\xaf"                            /* 不是 */
-	  "|\xe4\xb8\x8d\xe5\xaf\xb9"                            /* 不对 */
-	  "|\xe4\xb8\x8d\xe6\xad\xa3\xe7\xa1\xae"                /* 不正确 */
-	  "|\xe9\x94\x99\xe8\xaf\xaf"                            /* 错误 */
-	  "|\xe9\x94\x99"                                        /* 错 */
-	  "|\xe5\x90\xa6"                                        /* 否 */
-	  "|\xe4\xb8\x8d)" CJK_CE,                               /* 不 */
-	  K_POLAR, ANS_NO, P_POLAR, 1 },
-
-	/* Yes. */
-	{ "\\bi(?:\\s+(?:think|believe|guess|suppose|would\\s+say)|'d\\s+say)\\s+so\\b"
-	  "|\\b(?:it\\s+)?(?:seems|appears)\\s+so\\b",
-	  K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ CS "(?:absolutely|definitely|certainly|surely|sure|of\\s+course|indeed|exactly|affirmative"
-	  "|correct|true|precisely|very\\s+much\\s+so|most\\s+certainly|yes\\s+indeed)" CE,
-	  K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ "\\b(?:that's|that\\s+is|you're|you\\s+are|quite|exactly|absolutely)\\s+right\\b",
-	  K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ COPULA ADV "\\K(?:true|correct|accurate)\\b", K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ "\\bnot\\s+(?:false|incorrect|wrong|inaccurate|untrue)\\b", K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ "\\b(?:a|an)\\s+(?:true|correct|accurate)\\s+"
-	  "(?:statement|description|claim|caption|assertion|sentence)\\b",
-	  K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ "\\b(?:yes|yeah|yep|yup|yea|aye|affirmative)\\b", K_POLAR, ANS_YES, P_POLAR, 0 },
-	{ CJK_CS "(?:\xe6\x98\xaf\xe7\x9a\x84"                   /* 是的 */
-	  "|\xe6\x98\xaf"                                        /* 是 */
-	  "|\xe5\xaf\xb9\xe7\x9a\x84"                            /* 对的 */
-	  "|\xe5\xaf\xb9"                                        /* 对 */
-	  "|\xe6\xad\xa3\xe7\xa1\xae"                            /* 正确 */
-	  "|\xe6\xb2\xa1\xe9\x94\x99"                            /* 没错 */
-	  "|\xe5\xbd\x93\xe7\x84\xb6)" CJK_CE,                   /* 当然 */
-	  K_POLAR, ANS_YES, P_POLAR, 1 },
-
-	/* Letters. */
-	{ "(?<![A-Za-z0-9'.\\-])(?:(?i:option|choice)\\s+)?[(\\[]?([A-Z])[)\\]]?\\s+"
-	  "(?i:(?:is|seems|appears)\\s+(?:the\\s+)?(?:correct|right|best|true|accurate)"
-	  "(?:\\s+(?:answer|option|choice|one))?)\\b",
-	  K_LETTER, L_MARKED, P_VERDICT, 1 },
-	{ LETTER_MARKER "\\K[(\\[]?\\s*([A-Za-z])\\s*[)\\]]?(?![A-Za-z0-9'\\-])", K_LETTER, L_MARKED,
-	  P_LETTER, 1 },
-	{ "(?:\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf"              /* 答案是 */
-	  "|\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba"                /* 答案为 */
-	  "|\xe7\xad\x94\xe6\xa1\x88"                            /* 答案 */
-	  "|\xe9\x80\x89\xe9\xa1\xb9"                            /* 选项 */
-	  "|\xe9\x80\x89\xe6\x8b\xa9"                            /* 选择 */
-	  "|\xe9\x80\x89)\\s*:?\\s*\\K([A-Za-z])(?![A-Za-z0-9])", /* 选 */
-	  K_LETTER, L_MARKED, P_LETTER, 1 },
-	{ "(?<![A-Za-z0-9])[(\\[]\\s*([A-Za-z])\\s*[)\\]]", K_LETTER, L_MARKED, P_LETTER, 1 },
-	{ "(?<![A-Za-z0-9'.\\-/&(\\[])([A-Za-z])\\)(?=\\s|$|[.,:;])", K_LETTER, L_MARKED, P_LETTER, 1 },
-	{ "(?<![A-Za-z0-9'.\\-/&_])([A-Z])(?![A-Za-z0-9'\\-&_/]|\\.[A-Za-z]\\.)", K_LETTER, L_BARE,
-	  P_LETTER, 1 },
-};
-
-#define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
-
-/* Patterns used by the code around the table. */
-enum {
-	RX_LONE,      /* the whole reply is one letter */
-	RX_TEXT_MARK, /* "answer:", "the answer is" right before an option's text */
-	RX_N
-};
-
-static const char *const rx_src[RX_N] = {
-	[RX_LONE] = "^[(\\[{<]?\\s*([A-Za-z])\\s*[)\\]}>]?\\s*[.:,!;]?\\s*$",
-	[RX_TEXT_MARK] = "(?i:\\b(?:answer|option|choice|pick|choose|select)\\b"
-			 "(?:\\s+(?:is|was|would\\s+be|should\\s+be|will\\s+be|must\\s+be))?)"
-			 "\\s*[:=\\-]?\\s*$",
-};
-
-static pcre2_code *rx_table[N_PATTERNS];
-static pcre2_code *rx[RX_N];
-static uint32_t ovec_pairs; /* enough ovector pairs for every pattern */
-static atomic_int ready;
-static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void free_patterns(void)
-{
-	size_t i;
-
-	for (i = 0; i < N_PATTERNS; i++) {
-		pcre2_code_free(rx_table[i]);
-		rx_table[i] = NULL;
-	}
-	for (i = 0; i < RX_N; i++) {
-		pcre2_code_free(rx[i]);
-		rx[i] = NULL;
-	}
-}
-
-static int compile_one(pcre2_code **out, const char *src, uint32_t opts, size_t index,
-		       char *err)
-{
-	int ec;
-	PCRE2_SIZE off;
-	uint32_t groups = 0;
-
-	*out = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, opts, &ec, &off, NULL);
-	if (!*out) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(ec, msg, sizeof(msg));
-		return err_set(err, VSR_EUSAGE,
-			       "internal error: answer pattern %zu does not compile at offset %zu: %s",
-			       index, (size_t)off, (const char *)msg);
-	}
-	/* JIT is an optimisation: without it the interpreter runs. */
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
-	pcre2_pattern_info(*out, PCRE2_INFO_CAPTURECOUNT, &groups);
-	if (groups + 1 > ovec_pairs)
-		ovec_pairs = groups + 1;
-	return 0;
-}
-
-int extract_init(char *err)
-{
-	int rc = 0;
-	size_t i;
-
-	pthread_mutex_lock(&init_lock);
-	if (atomic_load(&ready))
-		goto out;
-	ovec_pairs = 1;
-	for (i = 0; i < N_PATTERNS && !rc; i++)
-		rc = compile_one(&rx_table[i], patterns[i].src,
-				 patterns[i].cased ? 0 : PCRE2_CASELESS, i, err);
-	for (i = 0; i < RX_N && !rc; i++)
-		rc = compile_one(&rx[i], rx_src[i], 0, N_PATTERNS + i, err);
-	if (rc) {
-		free_patterns();
-		goto out;
-	}
-	atomic_store(&ready, 1);
-out:
-	pthread_mutex_unlock(&init_lock);
-	return rc;
-}
-
-void extract_free(void)
-{
-	pthread_mutex_lock(&init_lock);
-	if (atomic_load(&ready))
-		free_patterns();
-	atomic_store(&ready, 0);
-	pthread_mutex_unlock(&init_lock);
-}
-
-const char *extract_why_name(enum extract_why why)
-{
-	switch (why) {
-	case EXTRACT_OK: return "ok";
-	case EXTRACT_EMPTY: return "empty";
-	case EXTRACT_THINK_UNCLOSED: return "think-unclosed";
-	case EXTRACT_NO_SIGNAL: return "no-signal";
-	case EXTRACT_HEDGE: return "hedge";
-	case EXTRACT_CONFLICT: return "conflict";
-	case EXTRACT_UNMAPPED: return "unmapped";
-	}
-	return "unknown";
-}
+/* The signal table and step 3 (candidate signals): extract_signals.c. */
 
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static int is_alnum(char ch)
+int extract_is_alnum(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
-static int is_alpha(char ch)
+int extract_is_alpha(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
@@ -382,7 +80,7 @@ static const char *find_ci(const char *hay, size_t len, const char *needle)
 }
 
 /* Does the word at s (length len) equal w, ignoring ASCII case? */
-static int word_is(const char *s, size_t len, const char *w)
+int extract_word_is(const char *s, size_t len, const char *w)
 {
 	return strlen(w) == len && !strncasecmp(s, w, len);
 }
@@ -454,7 +152,7 @@ static size_t tag_len(const unsigned char *s)
 
 	if (s[i] == '/')
 		i++;
-	while (i < 40 && (is_alnum((char)s[i]) || s[i] == '_' || s[i] == '|' || s[i] == '-')) {
+	while (i < 40 && (extract_is_alnum((char)s[i]) || s[i] == '_' || s[i] == '|' || s[i] == '-')) {
 		i++;
 		name++;
 	}
@@ -549,228 +247,6 @@ static int normalize(const char *text, size_t len, struct buf *out)
 	while (out->len && is_blank(out->ptr[out->len - 1]))
 		buf_setlen(out, out->len - 1);
 	return rc ? -1 : 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Step 3: candidate signals                                           */
-/* ------------------------------------------------------------------ */
-
-struct sig {
-	size_t start, end;
-	unsigned char kind, priority;
-	unsigned char marked;   /* K_LETTER: a marked shape, counts even out of range */
-	unsigned char explicit_; /* K_TEXT: next to a letter or after "answer:" */
-	unsigned char drop;     /* set aside (echo, list, question, negated) */
-	int value;              /* K_POLAR: ANS_YES/NO; K_LETTER, K_TEXT: option index */
-	answer_t target;        /* after mapping: ANS_YES/NO (no options) or ANS_LETTER(k) */
-};
-
-/* A letter that names no option of the question. */
-#define TARGET_UNMAPPED (-1)
-
-struct reader {
-	const char *s; /* normalised reply */
-	size_t len;
-	const char *const *choices;
-	size_t n;       /* options (0: a yes/no question) */
-	struct buf *opt; /* the options' texts, normalised: opt[k] */
-	int polar_opt[3]; /* [ANS_YES], [ANS_NO]: the one option with that meaning, or -1 */
-	pcre2_match_data *md;
-	PCRE2_SIZE *ov;
-	struct sig *v;
-	size_t nv, cap;
-	int oom;
-};
-
-static void push(struct reader *r, size_t start, size_t end, enum kind kind, int priority,
-		 int value, int marked)
-{
-	struct sig *s;
-
-	if (end <= start || r->oom)
-		return;
-	if (r->nv == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 32;
-		struct sig *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v) {
-			r->oom = 1;
-			return;
-		}
-		r->v = v;
-		r->cap = cap;
-	}
-	s = &r->v[r->nv++];
-	memset(s, 0, sizeof(*s));
-	s->start = start;
-	s->end = end;
-	s->kind = (unsigned char)kind;
-	s->priority = (unsigned char)priority;
-	s->value = value;
-	s->marked = (unsigned char)marked;
-}
-
-/* Words after a capital A that make it a letter, not the article: "A or B", "A is right". */
-static int letter_word(const char *w, size_t n)
-{
-	static const char *const words[] = {
-		"or", "and", "nor", "vs", "versus", "is", "was", "seems", "appears", "because",
-		"since", "would", "should", "will", "matches", "fits", "describes", "says",
-		"means", "states", "corresponds", "stands", "yes", "no", "true", "false", "correct",
-		"incorrect", "right", "wrong",
-	};
-	size_t k;
-
-	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (word_is(w, n, words[k]))
-			return 1;
-	return 0;
-}
-
-/*
- * A bare capital at s[i]: is it an option letter?  Out of range, the pronoun
- * I, and the article A before a word ("A cat is ...") are not.
- */
-static int bare_letter_ok(const struct reader *r, size_t i)
-{
-	char ch = r->s[i];
-	size_t j = i + 1, w;
-
-	if (!r->n || (size_t)(ch - 'A') >= r->n || ch == 'I')
-		return 0;
-	if (ch != 'A' || j >= r->len || r->s[j] != ' ')
-		return 1;
-	j++;
-	for (w = j; w < r->len && is_alpha(r->s[w]); w++)
-		;
-	if (w - j < 2)
-		return 1; /* "A B", "A 2" */
-	return letter_word(r->s + j, w - j);
-}
-
-/* A marked lower-case letter followed by a word is the article: "the answer is a cat". */
-static int marked_letter_ok(const struct reader *r, size_t li, size_t end)
-{
-	char ch = r->s[li];
-
-	if (ch < 'a' || ch > 'z')
-		return 1;
-	return !(end + 1 < r->len && r->s[end] == ' ' && is_alpha(r->s[end + 1]) && end == li + 1);
-}
-
-static void find_patterns(struct reader *r)
-{
-	size_t i;
-
-	for (i = 0; i < N_PATTERNS && !r->oom; i++) {
-		const struct pattern *pt = &patterns[i];
-		size_t off = 0;
-
-		while (off <= r->len) {
-			int rc = pcre2_match(rx_table[i], (PCRE2_SPTR)r->s, r->len, off, 0, r->md, NULL);
-			size_t start, end;
-
-			if (rc <= 0)
-				break;
-			start = r->ov[0];
-			end = r->ov[1];
-			off = end > off ? end : off + 1;
-			if (pt->kind != K_LETTER) {
-				push(r, start, end, pt->kind, pt->priority, pt->value, 0);
-				continue;
-			}
-			{
-				size_t li = r->ov[2];
-				char ch = r->s[li];
-				int k = ch >= 'a' ? ch - 'a' : ch - 'A';
-
-				if (pt->value == L_BARE && !bare_letter_ok(r, li))
-					continue;
-				if (pt->value == L_MARKED && pt->priority == P_LETTER &&
-				    !marked_letter_ok(r, li, r->ov[3]))
-					continue;
-				push(r, start, end, K_LETTER, pt->priority, k, pt->value == L_MARKED);
-			}
-		}
-	}
-	/* The whole reply is one letter: "B", "(b)", "A.". */
-	if (pcre2_match(rx[RX_LONE], (PCRE2_SPTR)r->s, r->len, 0, 0, r->md, NULL) > 0) {
-		char ch = r->s[r->ov[2]];
-
-		push(r, 0, r->len, K_LETTER, P_LETTER, ch >= 'a' ? ch - 'a' : ch - 'A', 1);
-	}
-}
-
-/* Is the option text yes/no-like?  ANS_YES, ANS_NO or ANS_INVALID. */
-static answer_t option_polarity(const char *s)
-{
-	static const char *const yes[] = { "yes", "true", "correct" };
-	static const char *const no[] = { "no", "false", "incorrect" };
-	size_t k, n = strlen(s);
-
-	for (k = 0; k < 3; k++) {
-		if (word_is(s, n, yes[k]))
-			return ANS_YES;
-		if (word_is(s, n, no[k]))
-			return ANS_NO;
-	}
-	return ANS_INVALID;
-}
-
-static const char *const number_words[] = {
-	"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-	"eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-	"nineteen", "twenty",
-};
-
-/* "3" -> "three" for an option that is a small number, else NULL. */
-static const char *number_word(const char *s)
-{
-	char *e;
-	long v;
-
-	if (!*s || *s < '0' || *s > '9')
-		return NULL;
-	v = strtol(s, &e, 10);
-	if (*e || v < 0 || v > 20)
-		return NULL;
-	return number_words[v];
-}
-
-/* Option k's text (or word) at s[i, i + wl) as a whole word. */
-static void match_text_at(struct reader *r, size_t i, const char *w, size_t wl, int k)
-{
-	if (!wl || i + wl > r->len || strncasecmp(r->s + i, w, wl))
-		return;
-	if (is_alnum(w[wl - 1]) && i + wl < r->len && is_alnum(r->s[i + wl]))
-		return;
-	push(r, i, i + wl, K_TEXT, P_TEXT, k, 0);
-}
-
-/* Every place an option's own text stands as whole words. */
-static void find_option_texts(struct reader *r)
-{
-	size_t i, k;
-
-	if (!r->choices)
-		return;
-	for (i = 0; i < r->len && !r->oom; i++) {
-		if (i && is_alnum(r->s[i - 1]) && is_alnum(r->s[i]))
-			continue;
-		for (k = 0; k < r->n; k++) {
-			const struct buf *o = &r->opt[k];
-			const char *word;
-
-			if (!o->len || option_polarity(o->ptr) != ANS_INVALID)
-				continue;
-			if (is_alnum(o->ptr[0]) && i && is_alnum(r->s[i - 1]))
-				continue;
-			match_text_at(r, i, o->ptr, o->len, (int)k);
-			word = number_word(o->ptr);
-			if (word)
-				match_text_at(r, i, word, strlen(word), (int)k);
-		}
-	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -879,7 +355,7 @@ static int joiner(const char *s, size_t a, size_t b)
 	if (a == b)
 		return 1;
 	for (k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (word_is(s + a, b - a, words[k]))
+		if (extract_word_is(s + a, b - a, words[k]))
 			return 1;
 	return 0;
 }
@@ -898,16 +374,16 @@ static int negated_before(const struct reader *r, size_t i)
 		while (i > 0 && r->s[i - 1] == ' ')
 			i--;
 		e = i;
-		while (i > 0 && (is_alpha(r->s[i - 1]) || r->s[i - 1] == '\''))
+		while (i > 0 && (extract_is_alpha(r->s[i - 1]) || r->s[i - 1] == '\''))
 			i--;
 		b = i;
 		if (b == e)
 			return 0;
-		if (word_is(r->s + b, e - b, "not") || word_is(r->s + b, e - b, "never") ||
+		if (extract_word_is(r->s + b, e - b, "not") || extract_word_is(r->s + b, e - b, "never") ||
 		    (e - b > 3 && !strncasecmp(r->s + e - 3, "n't", 3)))
 			return 1;
 		for (k = 0; k < sizeof(skip) / sizeof(skip[0]); k++)
-			if (word_is(r->s + b, e - b, skip[k]))
+			if (extract_word_is(r->s + b, e - b, skip[k]))
 				skipped = 1;
 		if (!skipped)
 			return 0;
@@ -981,7 +457,7 @@ static void mark_explicit_texts(struct reader *r)
 		    (r->s[r->v[i + 1].start] == '(' || r->s[r->v[i + 1].start] == '['))
 			s->explicit_ = 1;
 		from = s->start > 64 ? s->start - 64 : 0;
-		if (pcre2_match(rx[RX_TEXT_MARK], (PCRE2_SPTR)r->s, s->start, from, 0, r->md, NULL) > 0)
+		if (pcre2_match(extract_rx[RX_TEXT_MARK], (PCRE2_SPTR)r->s, s->start, from, 0, r->md, NULL) > 0)
 			s->explicit_ = 1;
 	}
 }
@@ -1141,7 +617,7 @@ static answer_t read_reply(struct reader *r, const answer_t *choice_answer, enum
 			continue;
 		while (r->opt[k].len && strchr(" .", r->opt[k].ptr[r->opt[k].len - 1]))
 			buf_setlen(&r->opt[k], r->opt[k].len - 1);
-		p = option_polarity(r->opt[k].ptr);
+		p = extract_option_polarity(r->opt[k].ptr);
 		if (p != ANS_INVALID)
 			/* Two options meaning yes: a yes word names neither. */
 			r->polar_opt[p] = r->polar_opt[p] == -1 ? (int)k : -2;
@@ -1151,8 +627,8 @@ static answer_t read_reply(struct reader *r, const answer_t *choice_answer, enum
 	if (r->polar_opt[ANS_NO] < 0)
 		r->polar_opt[ANS_NO] = -1;
 
-	find_patterns(r);
-	find_option_texts(r);
+	extract_find_patterns(r);
+	extract_find_option_texts(r);
 	if (r->oom || resolve(r)) {
 		*why = EXTRACT_EMPTY;
 		return ANS_INVALID;
@@ -1179,7 +655,7 @@ answer_t extract_answer_ex(const char *text, const char *const *choices,
 		*why = EXTRACT_EMPTY;
 	if (!text)
 		return ANS_INVALID;
-	if (!atomic_load(&ready) && extract_init(NULL))
+	if (!atomic_load(&extract_ready) && extract_init(NULL))
 		return ANS_INVALID;
 	if (n_choices > 26)
 		n_choices = 26;
@@ -1199,7 +675,7 @@ answer_t extract_answer_ex(const char *text, const char *const *choices,
 	r.choices = choices;
 	r.n = n_choices;
 	r.opt = opt;
-	r.md = pcre2_match_data_create(ovec_pairs, NULL);
+	r.md = pcre2_match_data_create(extract_ovec_pairs, NULL);
 	if (r.md) {
 		r.ov = pcre2_get_ovector_pointer(r.md);
 		ans = read_reply(&r, choice_answer, &w);

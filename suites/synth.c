@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "../base/buf.h"
+#include "synth_int.h"
 #include "../base/util.h"
 #include "taxonomy.h"
 
@@ -32,7 +33,7 @@ enum { SH_CIRCLE, SH_SQUARE, SH_TRIANGLE, N_SHAPES };
 static const char *const shape_names[N_SHAPES] = { "circle", "square", "triangle" };
 
 /* Saturated, well separated colours; drawn exactly (no anti-aliasing). */
-static const struct synth_colour palette[SYNTH_N_COLOURS] = {
+const struct synth_colour synth_colours[SYNTH_N_COLOURS] = {
 	{ "white", 255, 255, 255 },
 	{ "red", 220, 20, 20 },
 	{ "green", 20, 160, 40 },
@@ -52,9 +53,7 @@ static const char *const relation_names[N_RELATIONS] = {
 	"left of", "right of", "above", "below", "near", "far from", "touching", "inside",
 };
 
-#define SYNTH_MAX_SHAPES 4
 #define SYNTH_MAX_ATTEMPTS 200000
-#define SYNTH_SCENE_MAGIC 0x73796e74u /* "synt" */
 #define SYNTH_FORMAT_VERSION 1        /* bump when item sampling changes */
 
 #define DEFAULT_COUNT 200
@@ -68,7 +67,7 @@ static const char *const relation_names[N_RELATIONS] = {
 const struct synth_colour *synth_palette(size_t *n)
 {
 	*n = SYNTH_N_COLOURS;
-	return palette;
+	return synth_colours;
 }
 
 const char *const *synth_relations(size_t *n)
@@ -80,22 +79,7 @@ const char *const *synth_relations(size_t *n)
 /* ------------------------------------------------------------------ */
 /* Scenes                                                              */
 
-struct shape {
-	int32_t kind;   /* SH_* */
-	int32_t colour; /* palette index 1..8 */
-	int32_t x, y;   /* top-left corner of the d x d box */
-	int32_t d;      /* even, >= 12 */
-};
-
-/* s[0] is the subject, s[1] the object, s[2..n-1] distractors. */
-struct scene {
-	uint32_t magic;
-	int32_t side;
-	int32_t relation;
-	int32_t label; /* 1 true, 0 false */
-	int32_t n;
-	struct shape s[SYNTH_MAX_SHAPES];
-};
+/* struct shape, struct scene: synth_int.h. */
 
 struct synth {
 	uint64_t seed;
@@ -114,7 +98,7 @@ struct synth {
  * up, base = height = d, the span grows by 2 px every 2 rows (2 px at the
  * top, d at the bottom) and stays centred, so it is mirror-symmetric.
  */
-static int row_span(const struct shape *sh, int32_t y, int32_t *x0, int32_t *x1)
+int synth_row_span(const struct shape *sh, int32_t y, int32_t *x0, int32_t *x1)
 {
 	int32_t r = y - sh->y, d = sh->d;
 
@@ -160,7 +144,7 @@ static int shape_contains(const struct shape *sh, int32_t x, int32_t y)
 {
 	int32_t x0, x1;
 
-	return row_span(sh, y, &x0, &x1) && x >= x0 && x < x1;
+	return synth_row_span(sh, y, &x0, &x1) && x >= x0 && x < x1;
 }
 
 /* Squared Euclidean gap between two boxes (0 when they touch or overlap). */
@@ -517,173 +501,7 @@ static uint64_t scene_digest(const struct scene *sc)
 	return hash64(w, n * sizeof(w[0]), HASH_SEED);
 }
 
-/* ------------------------------------------------------------------ */
-/* Rendering                                                           */
-
-/* Draw order: object, subject (on top: "inside"), distractors. */
-static void render_row(const struct scene *sc, int32_t y, unsigned char *row)
-{
-	static const int order[SYNTH_MAX_SHAPES] = { 1, 0, 2, 3 };
-
-	memset(row, 0, (size_t)sc->side);
-	for (int k = 0; k < SYNTH_MAX_SHAPES; k++) {
-		const struct shape *sh;
-		int32_t x0, x1;
-
-		if (order[k] >= sc->n)
-			continue;
-		sh = &sc->s[order[k]];
-		if (!row_span(sh, y, &x0, &x1))
-			continue;
-		if (x0 < 0)
-			x0 = 0;
-		if (x1 > sc->side)
-			x1 = sc->side;
-		if (x1 > x0)
-			memset(row + x0, sh->colour, (size_t)(x1 - x0));
-	}
-}
-
-static const struct scene *item_scene(const struct item *it, char *err)
-{
-	const struct scene *sc = it->priv;
-
-	if (!sc || it->priv_free != free || sc->magic != SYNTH_SCENE_MAGIC) {
-		err_set(err, VSR_EDATA, "synth: item %s carries no synth scene",
-			it->id ? it->id : "?");
-		return NULL;
-	}
-	return sc;
-}
-
-int synth_render_indexed(const struct item *it, unsigned char *pixels, size_t side, char *err)
-{
-	const struct scene *sc = item_scene(it, err);
-
-	if (!sc)
-		return VSR_EDATA;
-	if (side != (size_t)sc->side)
-		return err_set(err, VSR_EDATA, "synth: item %s is %d pixels wide, not %zu",
-			       it->id, (int)sc->side, side);
-	for (int32_t y = 0; y < sc->side; y++)
-		render_row(sc, y, pixels + (size_t)y * side);
-	return 0;
-}
-
-struct encoder {
-	png_structp png;
-	png_infop info;
-	const struct scene *sc;
-	unsigned char *row;
-	struct buf out;
-	char msg[200];
-};
-
-static void enc_write(png_structp png, png_bytep data, size_t n)
-{
-	struct encoder *e = png_get_io_ptr(png);
-
-	if (buf_add(&e->out, data, n))
-		png_error(png, "out of memory");
-}
-
-static void enc_flush(png_structp png)
-{
-	(void)png;
-}
-
-static void enc_error(png_structp png, png_const_charp msg)
-{
-	struct encoder *e = png_get_error_ptr(png);
-
-	snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	png_longjmp(png, 1);
-}
-
-static void enc_warning(png_structp png, png_const_charp msg)
-{
-	(void)png;
-	(void)msg;
-}
-
-/*
- * The libpng calls, alone in their own function: its only local state is
- * set before setjmp or not read after a longjmp, and everything the caller
- * must clean up lives in *e.
- */
-static int encode_rows(struct encoder *e)
-{
-	png_color plte[SYNTH_N_COLOURS];
-	png_uint_32 side = (png_uint_32)e->sc->side;
-
-	if (setjmp(png_jmpbuf(e->png)))
-		return -1;
-	for (int i = 0; i < SYNTH_N_COLOURS; i++) {
-		plte[i].red = palette[i].r;
-		plte[i].green = palette[i].g;
-		plte[i].blue = palette[i].b;
-	}
-	png_set_write_fn(e->png, e, enc_write, enc_flush);
-	png_set_IHDR(e->png, e->info, side, side, 8, PNG_COLOR_TYPE_PALETTE,
-		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_set_PLTE(e->png, e->info, plte, SYNTH_N_COLOURS);
-	png_set_filter(e->png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-	png_set_compression_level(e->png, 1);
-	png_set_compression_strategy(e->png, Z_RLE);
-	png_set_compression_mem_level(e->png, 6); /* smaller tables: about 2x faster */
-	png_set_compression_buffer_size(e->png, 65536);
-#ifdef PNG_CHECK_FOR_INVALID_INDEX_SUPPORTED
-	/* Our indices are < SYNTH_N_COLOURS by construction; the check costs 30%. */
-	png_set_check_for_invalid_index(e->png, 0);
-#endif
-	png_write_info(e->png, e->info);
-	for (int32_t y = 0; y < e->sc->side; y++) {
-		render_row(e->sc, y, e->row);
-		png_write_row(e->png, e->row);
-	}
-	png_write_end(e->png, NULL);
-	return 0;
-}
-
-static int synth_load_image(void *priv, const struct item *it, struct image *img, char *err)
-{
-	struct encoder e;
-	int rc;
-
-	(void)priv;
-	memset(img, 0, sizeof(*img));
-	memset(&e, 0, sizeof(e));
-	e.sc = item_scene(it, err);
-	if (!e.sc)
-		return VSR_EDATA;
-	buf_init(&e.out, 0);
-	e.row = malloc((size_t)e.sc->side);
-	if (!e.row)
-		return err_set(err, VSR_EDATA, "synth: out of memory rendering %s", it->id);
-	e.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &e, enc_error, enc_warning);
-	if (e.png)
-		e.info = png_create_info_struct(e.png);
-	if (!e.png || !e.info) {
-		png_destroy_write_struct(&e.png, NULL);
-		free(e.row);
-		return err_set(err, VSR_EDATA, "synth: cannot start the PNG encoder for %s", it->id);
-	}
-	rc = encode_rows(&e);
-	png_destroy_write_struct(&e.png, &e.info);
-	free(e.row);
-	if (rc) {
-		buf_release(&e.out);
-		return err_set(err, VSR_EDATA, "synth: cannot encode the PNG of %s: %s", it->id,
-			       e.msg[0] ? e.msg : "libpng error");
-	}
-	img->bytes = (unsigned char *)buf_detach(&e.out, &img->len);
-	if (!img->bytes) {
-		img->len = 0;
-		return err_set(err, VSR_EDATA, "synth: out of memory rendering %s", it->id);
-	}
-	img->mime = "image/png";
-	return 0;
-}
+/* Rendering (the scene drawn, the PNG encoded): synth_draw.c. */
 
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
@@ -704,9 +522,9 @@ int synth_item_at(void *priv, unsigned long index, struct item *it, char *err)
 		free(sc);
 		return rc;
 	}
-	snprintf(subj, sizeof(subj), "%s %s", palette[sc->s[0].colour].name,
+	snprintf(subj, sizeof(subj), "%s %s", synth_colours[sc->s[0].colour].name,
 		 shape_names[sc->s[0].kind]);
-	snprintf(obj, sizeof(obj), "%s %s", palette[sc->s[1].colour].name,
+	snprintf(obj, sizeof(obj), "%s %s", synth_colours[sc->s[1].colour].name,
 		 shape_names[sc->s[1].kind]);
 
 	it->suite = synth_suite_ops.name;
