@@ -44,6 +44,7 @@
 #include "../suites/template.h"
 #include "../suites/xlsx.h"
 #include "cmd.h"
+#include "score_formats.h"
 #include "../harness/extract.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
@@ -54,44 +55,12 @@
 #include "../base/util.h"
 
 #define SCORE_MAX_INPUTS 256
-#define SCORE_MAX_SUITES 64
-
-struct score_suite {
-	char *name;
-	uint64_t digest;
-	size_t items;
-};
-
-struct score {
-	const char *dir;
-	const char *filters[SCORE_MAX_SUITES];
-	size_t n_filters;
-	const char *data_dir, *questions;
-	int quiet;
-	/* output */
-	struct rundir_journal *jw;
-	struct keyset keys;
-	struct score_suite suites[SCORE_MAX_SUITES];
-	size_t n_suites;
-	char *templates[16];
-	size_t n_templates;
-	cJSON *sources; /* run.json "source" */
-	cJSON *model;   /* a journal's own run.json model, else NULL */
-	size_t lines, duplicates, changed;
-	uint64_t model_fp;
-	/* SEED */
-	struct import_seed_questions seed;
-	int seed_loaded;
-	/* MME: the eval tool's lists every other MME format is matched to */
-	struct import_mme_ref *mme_ref;
-	int mme_ref_loaded;
-};
 
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
-static struct score_suite *suite_slot(struct score *s, const char *name, char *err)
+struct score_suite *score_suite_slot(struct score *s, const char *name, char *err)
 {
 	for (size_t i = 0; i < s->n_suites; i++)
 		if (!strcmp(s->suites[i].name, name))
@@ -106,7 +75,7 @@ static struct score_suite *suite_slot(struct score *s, const char *name, char *e
 	return &s->suites[s->n_suites++];
 }
 
-static void note_template(struct score *s, const char *id)
+void score_note_template(struct score *s, const char *id)
 {
 	for (size_t i = 0; i < s->n_templates; i++)
 		if (!strcmp(s->templates[i], id))
@@ -116,10 +85,10 @@ static void note_template(struct score *s, const char *id)
 }
 
 /* One scored line; the key comes from what the task was. */
-static int emit_ok(struct score *s, struct sample_meta *m, const char *response, answer_t answer,
-		   double ms, char *err)
+int score_emit_ok(struct score *s, struct sample_meta *m, const char *response, answer_t answer,
+		  double ms, char *err)
 {
-	struct score_suite *ss = suite_slot(s, m->suite, err);
+	struct score_suite *ss = score_suite_slot(s, m->suite, err);
 
 	if (!ss)
 		return VSR_EUSAGE;
@@ -132,14 +101,14 @@ static int emit_ok(struct score *s, struct sample_meta *m, const char *response,
 	}
 	ss->items++;
 	ss->digest = hash64(&m->key, sizeof(m->key), ss->digest);
-	note_template(s, m->tmpl);
+	score_note_template(s, m->tmpl);
 	sample_format_ok(&s->jw->out, m, response, answer, ms);
 	s->lines++;
 	return rundir_journal_flush(s->jw, err);
 }
 
 /* Is `name` wanted (no -s: everything)? */
-static int wanted(const struct score *s, const char *name)
+int score_wanted(const struct score *s, const char *name)
 {
 	if (!s->n_filters)
 		return 1;
@@ -173,8 +142,8 @@ static int import_answer(const struct import_answer *a, void *p, char *err)
 	m.prompt = a->prompt;
 	m.image = a->image;
 	m.label = a->label;
-	return emit_ok(c->s, &m, a->response,
-		       extract_answer(a->response, a->choices, NULL, a->n_choices), 0, err);
+	return score_emit_ok(c->s, &m, a->response,
+			     extract_answer(a->response, a->choices, NULL, a->n_choices), 0, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -186,11 +155,11 @@ static const char *mme_target(const struct score *s, const struct mme_subtask *t
 {
 	if (!s->n_filters)
 		return t->suite;
-	if (wanted(s, t->suite))
+	if (score_wanted(s, t->suite))
 		return t->suite;
-	if (!t->cognition && wanted(s, "mme-perception"))
+	if (!t->cognition && score_wanted(s, "mme-perception"))
 		return "mme-perception";
-	if (t->cognition && wanted(s, "mme-cognition"))
+	if (t->cognition && score_wanted(s, "mme-cognition"))
 		return "mme-cognition";
 	return NULL;
 }
@@ -454,9 +423,9 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 	int r;
 
 	if (s->n_filters) {
-		if (wanted(s, "seed-spatial") && !wanted(s, "seed"))
+		if (score_wanted(s, "seed-spatial") && !score_wanted(s, "seed"))
 			c.suite = "seed-spatial";
-		else if (!wanted(s, "seed"))
+		else if (!score_wanted(s, "seed"))
 			return err_set(err, VSR_EUSAGE,
 				       "%s holds SEED-Bench answers: -s may be seed or seed-spatial",
 				       path);
@@ -505,9 +474,9 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 	} else if (k == SHEET_VLMEVAL_SEED) {
 		struct import_ctx c = { s, "seed" };
 		struct import_seed_stats st;
-		if (s->n_filters && wanted(s, "seed-spatial") && !wanted(s, "seed"))
+		if (s->n_filters && score_wanted(s, "seed-spatial") && !score_wanted(s, "seed"))
 			c.suite = "seed-spatial";
-		else if (s->n_filters && !wanted(s, "seed"))
+		else if (s->n_filters && !score_wanted(s, "seed"))
 			r = err_set(err, VSR_EUSAGE,
 				    "%s holds SEED-Bench answers: -s may be seed or seed-spatial", path);
 		if (!r && s->questions)
@@ -522,7 +491,7 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 						     before));
 	} else if (k == SHEET_MMBENCH) {
 		struct import_ctx c = { s, "mmbench" };
-		if (s->n_filters && !wanted(s, "mmbench"))
+		if (s->n_filters && !score_wanted(s, "mmbench"))
 			r = err_set(err, VSR_EUSAGE, "%s holds MMBench answers: -s may be mmbench",
 				    path);
 		if (!r)
@@ -544,175 +513,6 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 	return r;
 }
 
-/* ------------------------------------------------------------------ */
-/* vsrbench journals                                                   */
-/* ------------------------------------------------------------------ */
-
-struct journal_ctx {
-	struct score *s;
-	char err[VSR_ERR_MAX];
-};
-
-/* Reads the reply again where the journal says enough to: yes/no, true/false, A/B letters. */
-static answer_t reextract(const struct sample *x)
-{
-	if (!strcmp(x->format, "yesno") || !strcmp(x->format, "truefalse"))
-		return extract_answer(x->response ? x->response : "", NULL, NULL, 0);
-	if (!strcmp(x->format, "letter")) {
-		struct template_set one;
-		char err[VSR_ERR_MAX];
-		answer_t a = x->answer;
-		if (!template_set_load(&one, x->tmpl, err)) {
-			if (one.n == 1 && one.t[0].fmt == TF_LETTER)
-				a = extract_answer(x->response ? x->response : "", one.t[0].choices,
-						   one.t[0].choice_answer, one.t[0].n_choices);
-			template_set_release(&one);
-		}
-		return a;
-	}
-	/* A choice among the item's own options: the options are not in the journal. */
-	return x->answer;
-}
-
-static int journal_line(const struct sample *x, void *p)
-{
-	struct journal_ctx *c = p;
-	struct score *s = c->s;
-	struct sample_meta m;
-	struct score_suite *ss;
-	const char *suite;
-	answer_t a;
-
-	if (!wanted(s, x->suite))
-		return 0;
-	if (!(ss = suite_slot(s, x->suite, c->err)))
-		return VSR_EUSAGE;
-	suite = ss->name;
-	memset(&m, 0, sizeof(m));
-	m.key = x->key;
-	m.suite = suite;
-	m.item = x->item;
-	m.tmpl = x->tmpl;
-	m.format = x->format;
-	m.variant = x->variant;
-	m.relation = x->relation;
-	m.category = x->category;
-	m.group = x->group;
-	m.prompt = x->prompt ? x->prompt : "";
-	m.image = x->image;
-	m.label = x->label;
-	if (x->error) {
-		/* A failure stays a failure: never an answer. */
-		note_template(s, x->tmpl);
-		sample_format_error(&s->jw->out, &m, x->error, 0);
-		s->lines++;
-		return rundir_journal_flush(s->jw, c->err);
-	}
-	a = reextract(x);
-	s->changed += a != x->answer;
-	return emit_ok(s, &m, x->response ? x->response : "", a, x->ms, c->err);
-}
-
-/* A journal; run_dir (or NULL) is the run directory it is in, for its model. */
-static int score_journal(struct score *s, const char *path, const char *run_dir, char *err)
-{
-	struct journal_ctx c;
-	size_t before = s->lines, changed = s->changed;
-	cJSON *src;
-	int r;
-
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	r = journal_scan(path, 0, journal_line, &c, NULL, err);
-	if (r && c.err[0])
-		memcpy(err, c.err, VSR_ERR_MAX);
-	if (r)
-		return r;
-	if (run_dir && !s->model) {
-		cJSON *run = rundir_load_run(run_dir);
-		cJSON *mo = cJSON_GetObjectItemCaseSensitive(run, "model");
-		if (cJSON_IsObject(mo))
-			s->model = cJSON_Duplicate(mo, 1);
-		cJSON_Delete(run);
-	}
-	src = cJSON_CreateObject();
-	cJSON_AddStringToObject(src, "path", path);
-	cJSON_AddStringToObject(src, "format", "vsrbench-journal");
-	cJSON_AddNumberToObject(src, "lines", (double)(s->lines - before));
-	cJSON_AddNumberToObject(src, "answers_changed", (double)(s->changed - changed));
-	cJSON_AddItemToArray(s->sources, src);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Inputs                                                              */
-/* ------------------------------------------------------------------ */
-
-/* The first non-blank line's first character, or 0. */
-static int first_char(const char *path, int *has_tab, int *is_journal)
-{
-	struct lines l;
-	char err[VSR_ERR_MAX];
-	int c = 0;
-
-	*has_tab = *is_journal = 0;
-	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
-		return 0;
-	while (lines_next(&l, err) == 1) {
-		const char *p = l.line.ptr;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			continue;
-		c = *p;
-		*has_tab = strchr(p, '\t') != NULL;
-		if (c == '{') {
-			cJSON *o = cJSON_Parse(p);
-			const char *qid = cJSON_GetStringValue(
-				cJSON_GetObjectItemCaseSensitive(o, "question_id"));
-			*is_journal = cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, "key") &&
-				      cJSON_GetObjectItemCaseSensitive(o, "suite");
-			/* LLaVA's answer JSONL: "<subtask>/<image>", "prompt", "text". */
-			if (!*is_journal && qid && strchr(qid, '/') &&
-			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "prompt")) &&
-			    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "text")))
-				*is_journal = 2;
-			/* lmms-eval samples: "doc_id" with "target" and the replies. */
-			if (!*is_journal && cJSON_GetObjectItemCaseSensitive(o, "doc_id") &&
-			    cJSON_GetObjectItemCaseSensitive(o, "target") &&
-			    (cJSON_GetObjectItemCaseSensitive(o, "filtered_resps") ||
-			     cJSON_GetObjectItemCaseSensitive(o, "resps")))
-				*is_journal = 3;
-			cJSON_Delete(o);
-		}
-		break;
-	}
-	lines_close(&l);
-	return c;
-}
-
-/* Is `field` one of the TAB-separated fields of the file's first line? */
-static int first_line_has(const char *path, const char *field)
-{
-	struct lines l;
-	char err[VSR_ERR_MAX];
-	int found = 0;
-
-	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
-		return 0;
-	if (lines_next(&l, err) == 1) {
-		size_t n = strlen(field);
-		for (const char *p = l.line.ptr; p; p = strchr(p, '\t')) {
-			if (*p == '\t')
-				p++;
-			if (!strncmp(p, field, n) && (p[n] == '\t' || !p[n]))
-				found = 1;
-		}
-	}
-	lines_close(&l);
-	return found;
-}
-
 static int score_input(struct score *s, const char *in, char *err)
 {
 	struct stat st;
@@ -725,7 +525,7 @@ static int score_input(struct score *s, const char *in, char *err)
 		int r;
 		rundir_path(&p, in, RUNDIR_SAMPLES);
 		if (!stat(p.ptr, &st) && S_ISREG(st.st_mode))
-			r = score_journal(s, p.ptr, in, err);
+			r = score_formats_journal(s, p.ptr, in, err);
 		else
 			r = score_mme_dir(s, in, err);
 		buf_release(&p);
@@ -733,16 +533,16 @@ static int score_input(struct score *s, const char *in, char *err)
 	}
 	if (xlsx_is_zip(in))
 		return score_xlsx(s, in, 0, err);
-	c = first_char(in, &tab, &journal);
+	c = score_formats_first_char(in, &tab, &journal);
 	if (journal == 2)
 		return score_llava_mme(s, in, err);
 	if (journal == 3)
 		return score_lmms(s, in, err);
 	if (journal)
-		return score_journal(s, in, NULL, err);
+		return score_formats_journal(s, in, NULL, err);
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
-	if (tab && first_line_has(in, "prediction"))
+	if (tab && score_formats_first_line_has(in, "prediction"))
 		return score_xlsx(s, in, 1, err); /* a VLMEvalKit .tsv: a header with "prediction" */
 	if (tab) {
 		const struct mme_subtask *t = import_mme_subtask_of(in);

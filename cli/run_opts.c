@@ -1,0 +1,417 @@
+/*
+ * vsrbench run: its options (the usage text, argv, the -S options per suite).
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "../adapters/loader.h"
+#include "../reports/compare.h"
+#include "../reports/rebuild.h"
+#include "../suites/suite.h"
+#include "../suites/template.h"
+#include "cmd.h"
+#include "run_opts.h"
+#include "../base/suggest.h"
+#include "../harness/expand.h"
+#include "../harness/extract.h"
+#include "../harness/imgvar.h"
+#include "../harness/journal.h"
+#include "../harness/rundir.h"
+#include "../harness/scheduler.h"
+#include "../base/progress.h"
+#include "../base/util.h"
+
+#define DEFAULT_SUITE "synth"
+#define DEFAULT_MODEL "builtin:geometry"
+
+static void run_usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: vsrbench run [-s SUITE]... [-S [SUITE.]KEY=VALUE]... [-m MODEL] [-M KEY=VALUE]...\n"
+		"                    [-t single|pool|ID,ID|FILE] [-p LIST] [--data DIR] [--images DIR]...\n"
+		"                    [-j N] [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N]\n"
+		"                    [--temperature T] [--retries N] [--max-error-rate R]\n"
+		"                    [--skip-missing-images] [--dry-run] [--shard I/N] [--max-pixels N]\n"
+		"                    [--baseline DIR --max-drop POINTS [--alpha A]] [--min-accuracy [SUITE=]X]\n"
+		"                    [--max-language-sensitivity X] [--progress MODE] [--timings] [-q]\n"
+		"\n"
+		"  -s, --suite SUITE       suite to run (repeatable; default %s; see 'vsrbench list suites')\n"
+		"  -S, --suite-opt K=V     suite option, e.g. -S count=1000 -S relations=left_of,above\n"
+		"                          (prefix with SUITE. to aim at one suite)\n"
+		"  -m, --model MODEL       builtin:NAME, lib:PATH.so, or a served model: openai, ollama,\n"
+		"                          anthropic, gemini, exec (docs/models.md; default %s)\n"
+		"  -M, --model-opt K=V     adapter option, passed to it as a JSON object\n"
+		"  -t, --templates SPEC    instruction templates: single, pool, ids, or a file; each is\n"
+		"                          asked of the suites it fits (default: each suite's own: yn01\n"
+		"                          for captions, q01 for MME, mc01 for multiple choice)\n"
+		"  -p, --perturb LIST      variants: instr,format,converse,hflip,blind,circular (combinable;\n"
+		"                          instr means -t pool, format adds " FORMAT_FAMILY ")\n"
+		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
+		"      --images DIR        image root (repeatable)\n"
+		"  -j, --jobs N            worker threads (default: CPUs); for a served model, requests\n"
+		"                          in flight per endpoint (default 16)\n"
+		"  -n, --limit N           at most N items per suite\n"
+		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
+		"      --seed N            seed for generated suites and the model (default 1)\n"
+		"      --max-tokens N      generation limit sent to the model (default 32)\n"
+		"      --think-tags OPEN,CLOSE  reasoning removed before reading the answer\n"
+		"                          (default <think>,</think>; none: remove nothing)\n"
+		"      --keep-reasoning    journal the reasoning's text too (its length always)\n"
+		"      --temperature T     sampling temperature sent to the model (default 0;\n"
+		"                          'default': not sent, the model's own default)\n"
+		"      --retries N         extra attempts for a transient failure (default 3)\n"
+		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
+		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
+		"                          were skipped (default: a missing image is an error)\n"
+		"      --dry-run           load and expand everything, print the task counts, call no model\n"
+		"      --shard I/N         run only shard I of N (0 <= I < N), chosen by a stable hash of\n"
+		"                          (suite, item); 'auto' reads JOB_COMPLETION_INDEX or\n"
+		"                          SLURM_ARRAY_TASK_ID (N: 'auto/N', SLURM_ARRAY_TASK_COUNT or\n"
+		"                          VSRBENCH_SHARDS); join the shards with 'vsrbench merge'\n"
+		"      --timings           print where the CPU time went, as JSON on stderr\n"
+		"      --progress MODE     auto (default: a live line on a terminal, else one line every\n"
+		"                          30 s), tty, lines or off\n"
+		"      --progress-interval S  seconds between progress lines without a terminal\n"
+		"      --max-pixels N      refuse to decode images larger than N pixels (default 67108864)\n"
+		"      --baseline DIR      gate: compare with this run (writes compare.md, compare.json)\n"
+		"      --max-drop POINTS   gate: fail on a drop vs --baseline of more than POINTS that\n"
+		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
+		"      --min-accuracy [SUITE=]X  gate: fail when accuracy is below X (0..1)\n"
+		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
+		"  -q, --quiet             no summary table\n",
+		DEFAULT_SUITE, DEFAULT_MODEL);
+}
+
+static int env_long(const char *name, long *out)
+{
+	const char *v = getenv(name);
+
+	return v && *v && !parse_long(v, 0, 1000000, out) ? 0 : -1;
+}
+
+/* "I/N", "auto" or "auto/N". */
+static int shard_parse(const char *arg, long *i, long *n, char *err)
+{
+	const char *slash = strchr(arg, '/');
+	char head[32];
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+
+	if (len >= sizeof(head))
+		return err_set(err, VSR_EUSAGE, "--shard '%s': expected I/N, auto or auto/N", arg);
+	memcpy(head, arg, len);
+	head[len] = '\0';
+	*n = -1;
+	if (slash && parse_long(slash + 1, 1, 1000000, n))
+		return err_set(err, VSR_EUSAGE, "--shard '%s': N must be a positive number", arg);
+	if (!strcmp(head, "auto")) {
+		long min = 0;
+		if (env_long("JOB_COMPLETION_INDEX", i) && env_long("SLURM_ARRAY_TASK_ID", i))
+			return err_set(err, VSR_EUSAGE,
+				       "--shard auto: neither JOB_COMPLETION_INDEX nor SLURM_ARRAY_TASK_ID is set");
+		if (!getenv("JOB_COMPLETION_INDEX") && !env_long("SLURM_ARRAY_TASK_MIN", &min))
+			*i -= min; /* Slurm arrays may start at 1 */
+		if (*n < 0 && env_long("SLURM_ARRAY_TASK_COUNT", n) && env_long("VSRBENCH_SHARDS", n))
+			return err_set(err, VSR_EUSAGE,
+				       "--shard auto: the shard count is unknown: use --shard auto/N or set "
+				       "VSRBENCH_SHARDS (SLURM_ARRAY_TASK_COUNT is read too)");
+	} else if (!slash || parse_long(head, 0, 1000000, i)) {
+		return err_set(err, VSR_EUSAGE, "--shard '%s': expected I/N, auto or auto/N", arg);
+	}
+	if (*n < 1 || *i < 0 || *i >= *n)
+		return err_set(err, VSR_EUSAGE, "--shard: index %ld is not in 0..%ld", *i, *n - 1);
+	return 0;
+}
+
+static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct kv *kv,
+		    char *err)
+{
+	const char *eq = strchr(arg, '=');
+	char *key;
+
+	if (!eq || eq == arg)
+		return err_set(err, VSR_EUSAGE, "%s '%s': expected KEY=VALUE", opt, arg);
+	key = xstrdup(arg);
+	key[eq - arg] = '\0';
+	o->owned[o->n_owned++] = key;
+	kv->key = key;
+	kv->value = eq + 1;
+	return 0;
+}
+
+int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
+{
+	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
+	       O_DRYRUN, O_SHARD, O_MAXERR };
+	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
+	static const struct option longopts[] = {
+		{ "suite", required_argument, NULL, 's' },
+		{ "suite-opt", required_argument, NULL, 'S' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "model-opt", required_argument, NULL, 'M' },
+		{ "templates", required_argument, NULL, 't' },
+		{ "data", required_argument, NULL, O_DATA },
+		{ "images", required_argument, NULL, O_IMAGES },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "max-tokens", required_argument, NULL, O_MAXTOK },
+		{ "temperature", required_argument, NULL, O_TEMP },
+		{ "retries", required_argument, NULL, O_RETRIES },
+		{ "max-error-rate", required_argument, NULL, O_MAXERR },
+		{ "timings", no_argument, NULL, O_TIMINGS },
+		{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
+		{ "dry-run", no_argument, NULL, O_DRYRUN },
+		{ "shard", required_argument, NULL, O_SHARD },
+		{ "quiet", no_argument, NULL, 'q' },
+		GATE_LONGOPT_BASELINE, /* the gate (reports/compare.h) */
+		GATE_LONGOPTS,
+		{ "perturb", required_argument, NULL, 'p' },
+		{ "progress", required_argument, NULL, O_PROGRESS },
+		{ "progress-interval", required_argument, NULL, O_PROGRESS_INT },
+		{ "max-pixels", required_argument, NULL, O_MAXPIX },
+		{ "think-tags", required_argument, NULL, O_THINK },
+		{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long v;
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->limit = -1;
+	o->shard_n = 1;
+	o->seed = 1;
+	o->max_tokens = 32;
+	o->retries = 3;
+	o->max_error_rate = 0.05;
+	o->progress = PROGRESS_AUTO;
+	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	if (o->jobs < 1)
+		o->jobs = 1;
+	if (o->jobs > 16)
+		o->jobs = 16;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:S:m:M:t:p:j:n:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (o->n_suites == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -s options");
+			o->suites[o->n_suites++] = optarg;
+			break;
+		case 'S':
+			if (o->n_sopts == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -S options");
+			if ((r = split_kv(o, optarg, "-S", &o->sopts[o->n_sopts], err)))
+				return r;
+			o->n_sopts++;
+			break;
+		case 'm':
+			o->model = optarg;
+			break;
+		case 'M':
+			if (o->n_mopts == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -M options");
+			if ((r = split_kv(o, optarg, "-M", &o->mopts[o->n_mopts], err)))
+				return r;
+			o->n_mopts++;
+			break;
+		case 't':
+			o->templates = optarg;
+			break;
+		case O_DATA:
+			o->data_dir = optarg;
+			break;
+		case O_IMAGES:
+			if (o->n_images == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many --images options");
+			o->images[o->n_images++] = optarg;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 1024, &o->jobs))
+				return err_set(err, VSR_EUSAGE, "-j '%s': expected a number from 1 to 1024", optarg);
+			o->jobs_given = 1;
+			break;
+		case 'n':
+			if (parse_long(optarg, 1, 1000000000L, &o->limit))
+				return err_set(err, VSR_EUSAGE, "-n '%s': expected a positive number", optarg);
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case O_SEED:
+			if (parse_long(optarg, 0, 0x7fffffffffffffffL, &v))
+				return err_set(err, VSR_EUSAGE, "--seed '%s': expected a non-negative integer", optarg);
+			o->seed = (uint64_t)v;
+			break;
+		case O_MAXTOK:
+			if (parse_long(optarg, 1, 1000000, &o->max_tokens))
+				return err_set(err, VSR_EUSAGE, "--max-tokens '%s': expected 1..1000000", optarg);
+			break;
+		case O_TEMP:
+			if (!strcmp(optarg, "default"))
+				o->temperature = -1; /* not sent: the model's own default */
+			else if (parse_double(optarg, &o->temperature) || o->temperature < 0 ||
+				 o->temperature > 10)
+				return err_set(err, VSR_EUSAGE, "--temperature '%s': expected 0..10 or default",
+					       optarg);
+			break;
+		case O_RETRIES:
+			if (parse_long(optarg, 0, 100, &o->retries))
+				return err_set(err, VSR_EUSAGE, "--retries '%s': expected 0..100", optarg);
+			break;
+		case O_MAXERR:
+			if (parse_double(optarg, &o->max_error_rate) || o->max_error_rate < 0 ||
+			    o->max_error_rate > 1)
+				return err_set(err, VSR_EUSAGE, "--max-error-rate '%s': expected 0..1", optarg);
+			break;
+		case O_TIMINGS:
+			o->timings = 1;
+			break;
+		case O_SKIPMISS:
+			o->skip_missing_images = 1;
+			break;
+		case O_DRYRUN:
+			o->dry_run = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case O_PROGRESS:
+			if (progress_parse_mode(optarg, &o->progress))
+				return err_set(err, VSR_EUSAGE,
+					       "--progress: expected auto, tty, lines or off, got '%s'", optarg);
+			break;
+		case O_PROGRESS_INT:
+			if (parse_double(optarg, &o->progress_interval) || o->progress_interval <= 0 ||
+			    o->progress_interval > 86400)
+				return err_set(err, VSR_EUSAGE,
+					       "--progress-interval: expected seconds in (0, 86400], got '%s'",
+					       optarg);
+			break;
+		case O_THINK: /* OPEN,CLOSE or none: the reasoning removed before extraction */
+			if (!strcmp(optarg, "none")) {
+				o->think_tags[0] = '\0';
+				o->think_close = o->think_tags;
+				break;
+			}
+			if (!strchr(optarg, ',') || strlen(optarg) >= sizeof(o->think_tags) ||
+			    *optarg == ',' || !strchr(optarg, ',')[1])
+				return err_set(err, VSR_EUSAGE, "--think-tags '%s': expected OPEN,CLOSE or none",
+					       optarg);
+			snprintf(o->think_tags, sizeof(o->think_tags), "%s", optarg);
+			o->think_close = strchr(o->think_tags, ',');
+			*o->think_close++ = '\0';
+			break;
+		case O_KEEPREASON:
+			o->keep_reasoning = 1;
+			break;
+		case O_MAXPIX:
+			if (parse_long(optarg, 1, LONG_MAX, &v))
+				return err_set(err, VSR_EUSAGE,
+					       "--max-pixels: expected a positive number of pixels, got '%s'",
+					       optarg);
+			image_set_max_pixels((uint64_t)v);
+			break;
+		case GATE_OPT_BASELINE:
+		case GATE_OPT_MAX_DROP:
+		case GATE_OPT_ALPHA:
+		case GATE_OPT_MIN_ACCURACY:
+		case GATE_OPT_MAX_LANG:
+			if ((r = gate_opts_getopt(&o->gate, c, optarg, err)))
+				return r;
+			break;
+		case 'p':
+			if ((r = perturb_parse(optarg, &o->perturb, err)))
+				return r;
+			break;
+		case O_SHARD:
+			if ((r = shard_parse(optarg, &o->shard_i, &o->shard_n, err)))
+				return r;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return -1;
+		default: /* ':' too: a value missing */
+			return cmd_usage_error_opts(err, c, argv, "run", 1, longopts);
+		}
+	}
+	if (optind < argc)
+		return err_set(err, VSR_EUSAGE, "unexpected argument '%s' (see 'vsrbench run --help')",
+			       argv[optind]);
+	if (!o->n_suites)
+		o->suites[o->n_suites++] = DEFAULT_SUITE;
+	if (!o->model)
+		o->model = DEFAULT_MODEL;
+	o->data_dir = data_dir_resolve(o->data_dir);
+	if ((r = gate_opts_check(&o->gate, 1, err)))
+		return r;
+	return 0;
+}
+
+void run_opts_free(struct run_opts *o)
+{
+	for (size_t i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+}
+
+/* Do the first len bytes of `prefix` name the same suite as `suite` (aliases too)? */
+static int same_suite(const char *prefix, size_t len, const char *suite)
+{
+	char name[128];
+	const struct suite_preset *p;
+
+	if (strlen(suite) == len && !strncmp(prefix, suite, len))
+		return 1;
+	if (len >= sizeof(name))
+		return 0;
+	memcpy(name, prefix, len);
+	name[len] = '\0';
+	p = suite_lookup(name);
+	return p && p == suite_lookup(suite);
+}
+
+/* The -S options meant for one suite: unprefixed ones, and SUITE.KEY ones. */
+size_t run_opts_suite_options(const struct run_opts *o, const char *suite, struct kv *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n_sopts; i++) {
+		const char *k = o->sopts[i].key;
+		const char *dot = strchr(k, '.');
+		if (!dot) {
+			out[n++] = o->sopts[i];
+		} else if (same_suite(k, (size_t)(dot - k), suite)) {
+			out[n].key = dot + 1;
+			out[n++].value = o->sopts[i].value;
+		}
+	}
+	return n;
+}
+
+int run_opts_check_prefixes(const struct run_opts *o, char *err)
+{
+	for (size_t i = 0; i < o->n_sopts; i++) {
+		const char *k = o->sopts[i].key, *dot = strchr(k, '.');
+		size_t j;
+		if (!dot)
+			continue;
+		for (j = 0; j < o->n_suites; j++)
+			if (same_suite(k, (size_t)(dot - k), o->suites[j]))
+				break;
+		if (j == o->n_suites)
+			return err_set(err, VSR_EUSAGE, "-S %s: suite '%.*s' is not in this run", k,
+				       (int)(dot - k), k);
+	}
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * run_opts: the options of `vsrbench run` (moved out of cli/cmd_run.c):
+ * the usage text, the parsing of argv, and the -S options per suite.
+ */
+#ifndef VSR_RUN_OPTS_H
+#define VSR_RUN_OPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/kv.h"
+#include "../reports/compare.h"
+
+#define MAX_LIST 64
+
+struct run_opts {
+	const char *suites[MAX_LIST];
+	size_t n_suites;
+	struct kv sopts[MAX_LIST];
+	size_t n_sopts;
+	const char *model;
+	struct kv mopts[MAX_LIST];
+	size_t n_mopts;
+	const char *templates;
+	const char *data_dir;
+	const char *images[MAX_LIST];
+	size_t n_images;
+	long jobs;
+	long limit;
+	const char *out;
+	uint64_t seed;
+	long max_tokens;
+	double temperature;
+	long retries;
+	double max_error_rate;
+	int jobs_given;
+	int timings;
+	int quiet;
+	int skip_missing_images;
+	int dry_run;
+	int progress;            /* enum progress_mode */
+	double progress_interval; /* --progress-interval, 0: the default */
+	unsigned perturb;
+	long shard_i, shard_n; /* this run takes the items whose shard hash % n == i */
+	char think_tags[128];  /* --think-tags OPEN,CLOSE ("" with --think-tags none) */
+	char *think_close;     /* into think_tags; NULL: the default pair */
+	int keep_reasoning;
+	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
+	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
+	size_t n_owned;
+};
+
+/* Fills o from argv; -1 after --help (printed), else 0 or an error in err. */
+int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err);
+void run_opts_free(struct run_opts *o);
+/* The -S options meant for one suite: unprefixed ones, and SUITE.KEY ones. */
+size_t run_opts_suite_options(const struct run_opts *o, const char *suite, struct kv *out);
+int run_opts_check_prefixes(const struct run_opts *o, char *err);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * score_formats: what `vsrbench score` reads (moved out of cli/cmd_score.c):
+ * the format of an input, read from its first line, and the driver that
+ * scores a vsrbench journal again.  struct score is the state of one
+ * `vsrbench score`; cli/cmd_score.c owns it and the output helpers below.
+ */
+#ifndef VSR_SCORE_FORMATS_H
+#define VSR_SCORE_FORMATS_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../suites/import.h"
+#include "../harness/journal.h"
+#include "../harness/rundir.h"
+#include "../base/keyset.h"
+
+#define SCORE_MAX_SUITES 64
+
+struct score_suite {
+	char *name;
+	uint64_t digest;
+	size_t items;
+};
+
+struct score {
+	const char *dir;
+	const char *filters[SCORE_MAX_SUITES];
+	size_t n_filters;
+	const char *data_dir, *questions;
+	int quiet;
+	/* output */
+	struct rundir_journal *jw;
+	struct keyset keys;
+	struct score_suite suites[SCORE_MAX_SUITES];
+	size_t n_suites;
+	char *templates[16];
+	size_t n_templates;
+	cJSON *sources; /* run.json "source" */
+	cJSON *model;   /* a journal's own run.json model, else NULL */
+	size_t lines, duplicates, changed;
+	uint64_t model_fp;
+	/* SEED */
+	struct import_seed_questions seed;
+	int seed_loaded;
+	/* MME: the eval tool's lists every other MME format is matched to */
+	struct import_mme_ref *mme_ref;
+	int mme_ref_loaded;
+};
+
+/* cli/cmd_score.c: the output */
+struct score_suite *score_suite_slot(struct score *s, const char *name, char *err);
+void score_note_template(struct score *s, const char *id);
+int score_emit_ok(struct score *s, struct sample_meta *m, const char *response, answer_t answer,
+		  double ms, char *err);
+int score_wanted(const struct score *s, const char *name);
+
+/* cli/score_formats.c */
+int score_formats_journal(struct score *s, const char *path, const char *run_dir, char *err);
+int score_formats_first_char(const char *path, int *has_tab, int *is_journal);
+int score_formats_first_line_has(const char *path, const char *field);
+
+#endif
