@@ -102,7 +102,8 @@ uint64_t hash64(const void *data, size_t n, uint64_t seed)
 		n -= 8;
 	}
 	w = 0;
-	memcpy(&w, p, n);
+	if (n) /* p may be NULL for an empty input */
+		memcpy(&w, p, n);
 	h = mix64(h ^ w ^ ((uint64_t)n << 56));
 	return h;
 }

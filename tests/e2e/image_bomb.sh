@@ -35,7 +35,7 @@ S=data/vsr/data/splits/zeroshot/test.jsonl
 limit() {
 	# An address-space limit, except under a sanitizer (its shadow memory
 	# needs terabytes of address space).
-	if ldd "$VSRBENCH" | grep -q libasan; then "$@"; else (ulimit -v 1500000 && "$@"); fi
+	if ldd "$VSRBENCH" | grep libasan >/dev/null; then "$@"; else (ulimit -v 1500000 && "$@"); fi
 }
 
 for bomb in bomb.jpg bomb.png; do

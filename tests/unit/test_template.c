@@ -553,6 +553,7 @@ static void test_vsre(void **state)
 	if (!dir || !*dir) {
 		template_set_release(&set);
 		buf_release(&out);
+		item_release(&it);
 		skip(); /* a fresh clone has no ../shared */
 	}
 	buf_addf(&path, "%s/vsre/templates_phase1_phase4.TRANSCRIBED.tsv", dir);
@@ -561,6 +562,7 @@ static void test_vsre(void **state)
 		template_set_release(&set);
 		buf_release(&out);
 		buf_release(&path);
+		item_release(&it);
 		skip();
 	}
 	assert_non_null(fgets(line, sizeof(line), fp)); /* header */
@@ -599,6 +601,7 @@ static void test_vsre(void **state)
 	template_set_release(&set);
 	buf_release(&out);
 	buf_release(&path);
+	item_release(&it);
 }
 
 static void test_list(void **state)
