@@ -465,7 +465,8 @@ void official_add(struct official *o, const struct sample *s)
 		if (!strcmp(s->format, "yesno")) {
 			struct off_unit *u = &o->units[r->unit];
 			r->rule = (signed char)(r->failed ? ANS_INVALID : b->rule(s->response));
-			if (!r->failed && r->rule != r->answer && u->n_examples < OFF_EXAMPLES) {
+			if (!r->failed && r->rule != r->answer && u->n_examples < OFF_EXAMPLES &&
+			    s->response) { /* a line without a response has no example to show */
 				struct off_example *e = &u->examples[u->n_examples++];
 				size_t len = strlen(s->response);
 				e->item = xstrdup(s->item);
