@@ -294,8 +294,16 @@ static int score_mme_dir(struct score *s, const char *dir, char *err)
 	return r;
 }
 
-/* LLaVA's MME answer JSONL (question_id "<subtask>/<image>"). */
-static int score_llava_mme(struct score *s, const char *path, char *err)
+/* An MME importer whose file names questions the MME lists answer. */
+typedef int (*mme_import_fn)(const char *path, const struct import_mme_ref *ref, import_fn fn,
+			     void *ctx, struct import_mme_stats *st, char *err);
+
+/*
+ * A file of MME replies without ground truth, matched to the MME question
+ * lists: `what` says what the file is in the error when the lists are absent.
+ */
+static int score_mme_matched(struct score *s, const char *path, const char *what,
+			     const char *format, mme_import_fn import, char *err)
 {
 	struct import_ctx c = { s, NULL };
 	struct import_mme_stats ms;
@@ -308,14 +316,20 @@ static int score_llava_mme(struct score *s, const char *path, char *err)
 		return r;
 	if (!ref)
 		return err_set(err, VSR_EDATA,
-			       "%s: LLaVA MME answers carry no ground truth; they are matched to the "
-			       "MME question lists, %s/mme/eval_tool/Your_Results, which is not there "
-			       "(--data DIR)",
-			       path, s->data_dir);
-	if ((r = import_mme_llava(path, ref, mme_answer, &c, &ms, err)))
+			       "%s: %s matched to the MME question lists, "
+			       "%s/mme/eval_tool/Your_Results, which is not there (--data DIR)",
+			       path, what, s->data_dir);
+	if ((r = import(path, ref, mme_answer, &c, &ms, err)))
 		return r;
-	mme_stats_report(path, &ms, source_new(s, path, "llava-mme-jsonl", NULL, before));
+	mme_stats_report(path, &ms, source_new(s, path, format, NULL, before));
 	return 0;
+}
+
+/* LLaVA's MME answer JSONL (question_id "<subtask>/<image>"). */
+static int score_llava_mme(struct score *s, const char *path, char *err)
+{
+	return score_mme_matched(s, path, "LLaVA MME answers carry no ground truth; they are",
+				 "llava-mme-jsonl", import_mme_llava, err);
 }
 
 /*
@@ -324,24 +338,8 @@ static int score_llava_mme(struct score *s, const char *path, char *err)
  */
 static int score_lmms(struct score *s, const char *path, char *err)
 {
-	struct import_ctx c = { s, NULL };
-	struct import_mme_stats ms;
-	const struct import_mme_ref *ref;
-	size_t before = s->lines;
-	int r = 0;
-
-	ref = mme_ref(s, err, &r);
-	if (r)
-		return r;
-	if (!ref)
-		return err_set(err, VSR_EDATA,
-			       "%s: lmms-eval MME samples are matched to the MME question lists, "
-			       "%s/mme/eval_tool/Your_Results, which is not there (--data DIR)",
-			       path, s->data_dir);
-	if ((r = import_mme_lmms(path, ref, mme_answer, &c, &ms, err)))
-		return r;
-	mme_stats_report(path, &ms, source_new(s, path, "lmms-eval-mme-samples", NULL, before));
-	return 0;
+	return score_mme_matched(s, path, "lmms-eval MME samples are", "lmms-eval-mme-samples",
+				 import_mme_lmms, err);
 }
 
 /* ------------------------------------------------------------------ */
