@@ -130,6 +130,33 @@ void model_list(FILE *fp)
 	remote_list(fp);
 }
 
+/* The name in `known` (list_builtins' "builtin:a, builtin:b") nearest to spec; caller frees. */
+static char *builtin_nearest(const char *spec, const char *known)
+{
+	const char *names[64], *near;
+	char *copy = xstrdup(known), *p = copy;
+	size_t n = 0;
+
+	/* Compared without the "builtin:" both share: "zzz" is near no name. */
+	while (*p && n < 64) {
+		names[n++] = p + (strncmp(p, "builtin:", 8) ? 0 : 8);
+		if (!(p = strstr(p, ", ")))
+			break;
+		*p = '\0';
+		p += 2;
+	}
+	near = suggest_nearest(spec + (strncmp(spec, "builtin:", 8) ? 0 : 8), names, n);
+	if (near) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "builtin:%s", near);
+		p = buf_detach(&b, NULL);
+	} else {
+		p = NULL;
+	}
+	free(copy);
+	return p;
+}
+
 static int resolve(const char *spec, char **path, char *err)
 {
 	struct buf b = BUF_INIT;
@@ -143,9 +170,17 @@ static int resolve(const char *spec, char **path, char *err)
 		buf_addf(&b, "%s/builtin-%s.so", model_adapter_dir(), name);
 		if (access(b.ptr, R_OK)) {
 			struct buf known = BUF_INIT;
+			char *near;
 			list_builtins(&known);
-			err_set(err, VSR_EUSAGE, "unknown model '%s' (available: %s)", spec,
-				known.len ? known.ptr : "none: set VSRBENCH_ADAPTER_DIR");
+			/* "builtin:geometr": the nearest of the builtins found ("builtin:NAME, ...") */
+			if ((near = builtin_nearest(spec, known.ptr)))
+				err_set(err, VSR_EUSAGE,
+					"unknown model '%s'; did you mean '%s'? (available: %s)", spec,
+					near, known.ptr);
+			else
+				err_set(err, VSR_EUSAGE, "unknown model '%s' (available: %s)", spec,
+					known.len ? known.ptr : "none: set VSRBENCH_ADAPTER_DIR");
+			free(near);
 			buf_release(&known);
 			buf_release(&b);
 			return VSR_EUSAGE;

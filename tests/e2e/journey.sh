@@ -112,6 +112,11 @@ expect_one_line_err
 expect_exit 2 "$V" run -m opena --dry-run
 expect_err "unknown model 'opena'; did you mean 'openai'? (see 'vsrbench list models')"
 expect_one_line_err
+expect_exit 2 "$V" run -m builtin:geometr --dry-run
+expect_err "unknown model 'builtin:geometr'; did you mean 'builtin:geometry'? (available: builtin:geometry,"
+expect_one_line_err
+expect_exit 2 "$V" run -m builtin:zzz --dry-run # near no builtin: the list alone
+expect_err "unknown model 'builtin:zzz' (available: builtin:geometry,"
 expect_exit 2 "$V" list suite
 expect_err "cannot list 'suite'; did you mean 'suites'? (see 'vsrbench list --help')"
 expect_one_line_err
