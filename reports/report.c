@@ -400,6 +400,23 @@ void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, co
 			 indent, ref);
 }
 
+/* Issue 13: the seed paper's name for what ran on the unified test set, with its number. */
+static void summary_protocol(FILE *fp, const struct suite_metrics *sm, const cJSON *run)
+{
+	const char *proto = report_vsr_protocol(run);
+	const char *tpl = cJSON_GetStringValue(
+		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
+	double lo, hi;
+
+	if (!proto || strcmp(sm->name, "vsr-zeroshot-test"))
+		return;
+	wilson_interval(sm->all.correct, sm->all.tasks, Z95, &lo, &hi);
+	fprintf(fp, "  %s (the seed paper's name; templates %.24s): acc_t %.1f%% [%.1f, %.1f], "
+		    "acc_a %.1f%%\n",
+		proto, tpl, 100 * ratio(sm->all.correct, sm->all.tasks), 100 * lo, 100 * hi,
+		100 * ratio(sm->all.correct, sm->all.answered));
+}
+
 void report_summary(FILE *fp, const struct metrics *m)
 {
 	report_summary_run(fp, m, NULL);
@@ -420,6 +437,7 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		summary_row(fp, sm->name, &sm->all);
+		summary_protocol(fp, sm, run);
 		{
 			struct buf na = BUF_INIT;
 			report_not_applied_text(&na, sm, run, "  ");
