@@ -74,7 +74,7 @@ timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$(mktemp -d "$T/chrome.XX
 # No console message at all: no script ran or was blocked, no load was refused.
 grep -F 'CONSOLE' chrome.err && fail "the page logged to the console"
 
-for want in '<section id="overview">' '<section class="suite" id="suite-1">' \
+for want in '<section id="verdict">' '<section id="diagnosis">' '<section class="suite" id="suite-1">' \
 	'<section id="worst-items">' '<table class="worst">' '<img class="thumb"' \
 	'Accuracy by relation' 'Accuracy by instruction template' 'Items wrong most often'; do
 	grep -qF "$want" dom.html || fail "the rendered page lacks $want"

@@ -42,7 +42,7 @@ awk 'length > 100 { exit 1 }' "$T/out" || fail "summary wider than 100 columns"
 [ "$(grep -m1 '^## ' geo/report.md)" = "## Verdict" ] || fail "report.md: verdict not first"
 grep -qF -- "- \`synth\`: $want" geo/report.md || fail "report.md verdict"
 expect_exit 0 "$V" report geo --format html -q
-grep -q '<p class="verdict"><strong>synth</strong>: steady under rewording' geo/report.html || fail "HTML verdict"
+grep -q '<p class="says"><b>Verdict:</b> steady under rewording' geo/report.html || fail "HTML verdict"
 
 expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,repeat -q -o yes
 check yes
