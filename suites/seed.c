@@ -390,8 +390,9 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	}
 	if (!file_exists(path.ptr)) {
 		r = err_set(err, VSR_EDATA,
-			    "suite %s: no question file %s (SEED-Bench.json is on Hugging Face, "
-			    "AILab-CVC/SEED-Bench; or name one with -S file=)",
+			    "suite %s: no question file %s (get it with `vsrbench data pull seed`: "
+			    "SEED-Bench.json from Hugging Face, AILab-CVC/SEED-Bench; or name one with "
+			    "-S file=)",
 			    suite, path.ptr);
 		goto fail;
 	}

@@ -96,8 +96,10 @@ int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out,
 		return 0;
 	}
 	buf_setlen(&b, base);
-	err_set(err, VSR_EDATA, "suite %s: %s not found (nor .gz): --data must hold vsr/data/",
-		sp->suite, b.ptr);
+	err_set(err, VSR_EDATA,
+		"suite %s: %s not found (nor .gz): get it with `vsrbench data pull vsr` (or "
+		"`vsrbench data pull %s`, its images too), or point --data at a folder holding vsr/data/",
+		sp->suite, b.ptr, sp->suite);
 	buf_release(&b);
 	return VSR_EDATA;
 }
