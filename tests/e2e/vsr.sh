@@ -73,6 +73,25 @@ grep -q '"prompt":"Is the orse ' full/samples.jsonl && fail "upstream subj quirk
 expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img -m builtin:no -t single -q -o single
 [ "$(jq "$s.tasks" single/report.json)" = 1222 ] || fail "Test-S task count"
 [ "$(jq "$s.accuracy.k" single/report.json)" = $((1222 - yes)) ] || fail "always-no accuracy"
+# The terminal summary names the seed paper's protocol with its numbers (issue 13 §9):
+# acc_t and its Wilson 95% interval computed here by python from the label counts.
+protocol_line() { # NAME TEMPLATES K N
+	python3 - "$@" <<'PY'
+import math, sys
+name, tpl, k, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+z, p = 1.959963984540054, k / n
+c = (p + z * z / (2 * n)) / (1 + z * z / n)
+h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+print(f"  {name} (the seed paper's name; templates {tpl}): acc_t {100 * p:.1f}% "
+      f"[{100 * (c - h):.1f}, {100 * (c + h):.1f}], acc_a {100 * p:.1f}%")
+PY
+}
+expect_exit 0 "$V" report single
+grep -qxF "$(protocol_line Test-S single $((1222 - yes)) 1222)" "$T/out" ||
+	fail "the summary lacks '$(protocol_line Test-S single $((1222 - yes)) 1222)': $(head -8 "$T/out")"
+expect_exit 0 "$V" report full --format json
+grep -qxF "$(protocol_line Test-G pool $((yes * ntpl)) $((1222 * ntpl)))" "$T/out" ||
+	fail "the summary lacks '$(protocol_line Test-G pool $((yes * ntpl)) $((1222 * ntpl)))'"
 
 # --- missing images: error before any request; --skip-missing-images runs the rest
 mkdir -p some && cp img/* some/
