@@ -287,9 +287,9 @@ static const char css[] =
 	"color:var(--muted);margin-top:4px}\n"
 	".warn{background:#fff6e0;border:1px solid #f0d68a;border-radius:6px;padding:6px 10px;"
 	"font-size:14px}\n"
-	".h2num{font-weight:400;font-size:16px;white-space:nowrap}\n"
+	".h2num{font-weight:400;font-size:16px;white-space:nowrap}.nw{white-space:nowrap}\n"
 	".chartbox,.scroll{overflow-x:auto;max-width:100%}\n"
-	"svg.chart{display:block;width:100%;min-width:620px;max-width:960px;height:auto}\n"
+	"svg.chart{display:block;width:100%;min-width:760px;max-width:960px;height:auto}\n"
 	"svg text{font:12px system-ui,sans-serif;fill:var(--fg)}\n"
 	"svg .lbl{text-anchor:end}svg .tick{text-anchor:middle;fill:var(--muted);font-size:11px}\n"
 	"svg .grid{stroke:var(--line);stroke-width:1}svg .bar{fill:var(--bar)}"
@@ -347,7 +347,8 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	html_esc(out, tpl ? tpl : "?");
 	buf_adds(out, "</code>");
 	if (proto)
-		buf_addf(out, " (%s on the unified test set, the seed paper's name)", proto);
+		buf_addf(out, " (<span class=\"nw\">%s</span> on the unified test set, the seed paper's name)",
+			 proto);
 	buf_addf(out, " · vsrbench %s · %zu journal lines</p></header>\n", VSR_VERSION, m->lines);
 	if (m->skipped)
 		buf_addf(out, "<p class=\"warn\"><b>%zu journal line(s) skipped</b>: longer than %u "
