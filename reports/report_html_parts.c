@@ -192,7 +192,10 @@ void html_breakdown(struct buf *out, const char *id, const char *title, const ch
 	if (n > HTML_FOLD_ROWS) {
 		/* The worst rows open; all of them one click away. */
 		svg_chart(out, title, bars, HTML_FOLD_SHOW, chance);
-		buf_addf(out, "<details class=\"fold\"><summary>all %zu %ss</summary>\n", n, first);
+		size_t len = strlen(first);
+		int y = len && first[len - 1] == 'y'; /* category: categories */
+		buf_addf(out, "<details class=\"fold\"><summary>all %zu %.*s%s</summary>\n", n,
+			 (int)(len - (size_t)y), first, y ? "ies" : "s");
 		svg_chart(out, title, bars, n, chance);
 		buf_adds(out, "</details>\n");
 	} else {
@@ -279,7 +282,7 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 	struct buf d = BUF_INIT;
 	size_t n = 0;
 
-	buf_addf(out, "<div class=\"diag\"><h3>");
+	buf_adds(out, "<div class=\"diag\"><h3>");
 	html_esc(out, sm->name);
 	buf_adds(out, "</h3>\n");
 	if (!sens_any(&sm->sens)) {
