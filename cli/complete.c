@@ -112,9 +112,10 @@ static void suites(void)
 
 /*
  * Directories under the one cur names, and one level below, that hold a
- * run.json ("runs/default" for "" and for "runs/").
+ * run.json and start with cur ("runs/default" for "" and for "runs/").
+ * Returns how many it printed.
  */
-static void rundirs(const char *cur)
+static size_t rundirs(const char *cur)
 {
 	const char *slash = strrchr(cur, '/');
 	struct buf dir = BUF_INIT, path = BUF_INIT;
@@ -136,8 +137,11 @@ static void rundirs(const char *cur)
 			continue;
 		buf_adds(&path, "/run.json");
 		if (!access(path.ptr, R_OK)) {
-			printf("%s%s\n", dir.ptr, de->d_name);
-			shown++;
+			buf_setlen(&path, path.len - strlen("/run.json"));
+			if (!strncmp(path.ptr, cur, strlen(cur))) {
+				printf("%s\n", path.ptr);
+				shown++;
+			}
 			continue;
 		}
 		/* one level down: runs/NAME */
@@ -153,8 +157,11 @@ static void rundirs(const char *cur)
 					continue;
 				buf_addf(&p2, "%s/%s/run.json", path.ptr, de2->d_name);
 				if (!access(p2.ptr, R_OK)) {
-					printf("%s/%s\n", path.ptr, de2->d_name);
-					shown++;
+					buf_setlen(&p2, p2.len - strlen("/run.json"));
+					if (!strncmp(p2.ptr, cur, strlen(cur))) {
+						printf("%s\n", p2.ptr);
+						shown++;
+					}
 				}
 				buf_release(&p2);
 			}
@@ -165,6 +172,7 @@ static void rundirs(const char *cur)
 out:
 	buf_release(&dir);
 	buf_release(&path);
+	return shown;
 }
 
 static void value(enum value_kind k, const char *cur)
@@ -204,8 +212,9 @@ static void value(enum value_kind k, const char *cur)
 		word(":files");
 		break;
 	case V_RUNDIR:
-		rundirs(cur);
-		word(":dirs");
+		/* the shell's directories only to walk on when no run matches */
+		if (!rundirs(cur))
+			word(":dirs");
 		break;
 	case V_FORMAT:
 		word("json");

@@ -16,6 +16,12 @@ pc=$(find "$P" -name vsrbench-adapter.pc)
 [ -n "$pc" ] || fail "no vsrbench-adapter.pc under the prefix"
 ls "$P"/include/vsrbench/vsrbench_adapter.h "$P"/include/vsrbench/vsrbench_adapter_options.h >/dev/null
 [ -f "$P/share/doc/vsrbench/README.md" ] || fail "no README in share/doc/vsrbench"
+[ -f "$P/share/bash-completion/completions/vsrbench" ] || fail "no bash completion"
+[ -f "$P/share/zsh/vendor-completions/_vsrbench" ] || fail "no zsh completion"
+if [ -f "$VSR_BUILD/doc/vsrbench.1" ]; then
+	[ "$(gzip -dc "$P/share/man/man1/vsrbench.1.gz" | head -c 100000)" = "$(cat "$VSR_BUILD/doc/vsrbench.1")" ] ||
+		fail "installed man page"
+fi
 adir=$(dirname "$(find "$P" -name builtin-geometry.so)")
 case $adir in "$P"/lib*/vsrbench/adapters) ;; *) fail "plug-ins in $adir" ;; esac
 # No text file of the prefix names the build tree or the source tree.
@@ -100,6 +106,10 @@ export PKG_CONFIG_LIBDIR="$PCDIR" PKG_CONFIG_PATH=
 cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vsrbench-adapter) -shared -fPIC \
 	-o "$T/mine.so" "$T/mine.c"
 "$P/bin/vsrbench" list models >"$T/models"
+# the installed completion, with the installed binary found on PATH
+PATH=$P/bin:$PATH bash -c '. "$P/share/bash-completion/completions/vsrbench"
+	COMP_LINE="vsrbench run -m builtin:geo"; COMP_POINT=${#COMP_LINE}; _vsrbench
+	printf "%s\n" "${COMPREPLY[@]}"' >"$T/compl"
 "$P/bin/vsrbench" run -o "$T/default" >"$T/default.out"
 "$P/bin/vsrbench" run -m "lib:$T/mine.so" -M answer=no -S count=30 -q -o "$T/mine"
 # VSRBENCH_ADAPTER_PATH adds a directory searched before the default one.
@@ -129,6 +139,7 @@ grep -qF "builtin models (from $T/extra:$adir)" "$T/models_extra" ||
 	fail "list models with VSRBENCH_ADAPTER_PATH: $(cat "$T/models_extra")"
 grep -qF "builtin:geometry, builtin:mine, builtin:no" "$T/models_extra" ||
 	fail "list models with VSRBENCH_ADAPTER_PATH: $(cat "$T/models_extra")"
+[ "$(cat "$T/compl")" = geometry ] || fail "installed bash completion: $(cat "$T/compl")"
 jq -e '.model.spec == "builtin:geometry"' "$T/default/run.json" >/dev/null || fail "default job's model"
 [ "$(wc -l <"$T/default/samples.jsonl")" -gt 0 ] || fail "default job journaled nothing"
 [ "$(jq -s '[.[] | select(.answer == "no")] | length' "$T/mine/samples.jsonl")" = 30 ] ||
