@@ -103,8 +103,10 @@ set -euo pipefail
 cd "$T"
 export PKG_CONFIG_LIBDIR="$PCDIR" PKG_CONFIG_PATH=
 # shellcheck disable=SC2046
-cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vsrbench-adapter) -shared -fPIC \
-	-o "$T/mine.so" "$T/mine.c"
+# exactly the SDK's promise: nothing but the pkg-config flags
+cc $(pkg-config --cflags vsrbench-adapter) -shared -fPIC -o "$T/mine.so" "$T/mine.c"
+# and clean under strict warnings
+cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vsrbench-adapter) -fsyntax-only "$T/mine.c"
 "$P/bin/vsrbench" list models >"$T/models"
 # the installed completion, with the installed binary found on PATH
 PATH=$P/bin:$PATH bash -c '. "$P/share/bash-completion/completions/vsrbench"
