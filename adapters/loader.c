@@ -55,23 +55,73 @@ static int exe_dir(char *out, size_t n)
 	return 0;
 }
 
-const char *model_adapter_dir(void)
+/*
+ * The default directory: `adapters/` beside the executable (a build tree,
+ * wherever it was copied), else VSR_REL_ADAPTER_DIR beside it (an installed
+ * prefix, wherever it was moved: the path is relative to bin/), else the
+ * directory of the prefix this binary was configured for.
+ */
+static void default_adapter_dir(struct buf *out)
 {
-	static char dir[PATH_MAX + 32];
-	const char *env = getenv("VSRBENCH_ADAPTER_DIR");
 	char exe[PATH_MAX];
+	size_t mark = out->len;
 
-	if (env && *env)
-		return env;
 	if (!exe_dir(exe, sizeof(exe))) {
-		if ((size_t)snprintf(dir, sizeof(dir), "%s/adapters", exe) < sizeof(dir) &&
-		    !access(dir, R_OK))
-			return dir;
-		if ((size_t)snprintf(dir, sizeof(dir), "%s/../lib/vsrbench", exe) < sizeof(dir) &&
-		    !access(dir, R_OK))
-			return dir;
+		buf_addf(out, "%s/adapters", exe);
+		if (!access(out->ptr + mark, R_OK))
+			return;
+		buf_setlen(out, mark);
+		buf_addf(out, "%s/%s", exe, VSR_REL_ADAPTER_DIR);
+		if (!access(out->ptr + mark, R_OK)) {
+			/* PREFIX/lib/..., not PREFIX/bin/../lib/..., in messages */
+			char real[PATH_MAX];
+			if (realpath(out->ptr + mark, real)) {
+				buf_setlen(out, mark);
+				buf_adds(out, real);
+			}
+			return;
+		}
+		buf_setlen(out, mark);
 	}
-	return VSR_INSTALL_ADAPTER_DIR;
+	buf_adds(out, VSR_INSTALL_ADAPTER_DIR);
+}
+
+const char *model_adapter_path(void)
+{
+	static struct buf path = BUF_INIT;
+	const char *extra = getenv("VSRBENCH_ADAPTER_PATH");
+	const char *dir = getenv("VSRBENCH_ADAPTER_DIR");
+
+	buf_reset(&path);
+	/* empty entries of the PATH-like list are skipped, not taken as "." */
+	for (const char *p = extra ? extra : ""; *p;) {
+		size_t len = strcspn(p, ":");
+		if (len) {
+			if (path.len)
+				buf_addch(&path, ':');
+			buf_add(&path, p, len);
+		}
+		p += len + (p[len] == ':');
+	}
+	if (path.len)
+		buf_addch(&path, ':');
+	if (dir && *dir)
+		buf_adds(&path, dir);
+	else
+		default_adapter_dir(&path);
+	return path.ptr;
+}
+
+/* The next directory of a ':' list and its length, advancing *p; NULL at the end. */
+static const char *next_dir(const char **p, size_t *len)
+{
+	const char *d = *p;
+
+	if (!*d)
+		return NULL;
+	*len = strcspn(d, ":");
+	*p = d + *len + (d[*len] == ':');
+	return d;
 }
 
 static int valid_builtin_name(const char *s)
@@ -85,25 +135,41 @@ static int valid_builtin_name(const char *s)
 	return 1;
 }
 
+/* The builtin names found along the adapter path, sorted, each once. */
 static void list_builtins(struct buf *out)
 {
-	DIR *d = opendir(model_adapter_dir());
-	struct dirent *de;
+	const char *p = model_adapter_path(), *d;
 	char *names[64];
-	size_t n = 0;
+	size_t n = 0, dlen;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)) && n < 64) {
-		size_t len = strlen(de->d_name);
-		if (strncmp(de->d_name, "builtin-", 8) || len < 12 ||
-		    strcmp(de->d_name + len - 3, ".so"))
+	while ((d = next_dir(&p, &dlen))) {
+		char dirname[PATH_MAX];
+		DIR *dh;
+		struct dirent *de;
+
+		if (dlen >= sizeof(dirname))
 			continue;
-		names[n] = xstrdup(de->d_name + 8);
-		names[n][len - 11] = '\0';
-		n++;
+		memcpy(dirname, d, dlen);
+		dirname[dlen] = '\0';
+		if (!(dh = opendir(dirname)))
+			continue;
+		while ((de = readdir(dh)) && n < 64) {
+			size_t len = strlen(de->d_name), i;
+			if (strncmp(de->d_name, "builtin-", 8) || len < 12 ||
+			    strcmp(de->d_name + len - 3, ".so"))
+				continue;
+			for (i = 0; i < n; i++)
+				if (strlen(names[i]) == len - 11 &&
+				    !strncmp(names[i], de->d_name + 8, len - 11))
+					break;
+			if (i < n)
+				continue; /* an earlier directory has it */
+			names[n] = xstrdup(de->d_name + 8);
+			names[n][len - 11] = '\0';
+			n++;
+		}
+		closedir(dh);
 	}
-	closedir(d);
 	/* insertion sort: a handful of names */
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
@@ -117,12 +183,30 @@ static void list_builtins(struct buf *out)
 	}
 }
 
+void model_spec_words(struct buf *out)
+{
+	struct buf b = BUF_INIT;
+	const char *k;
+
+	list_builtins(&b);
+	for (const char *p = b.ptr; *p;) {
+		size_t len = strcspn(p, ",");
+		buf_addf(out, "%.*s\n", (int)len, p);
+		p += len;
+		p += strspn(p, ", ");
+	}
+	buf_release(&b);
+	buf_adds(out, "lib:\n");
+	for (size_t i = 0; (k = remote_kind_name(i)); i++)
+		buf_addf(out, "%s\n", k);
+}
+
 void model_list(FILE *fp)
 {
 	struct buf b = BUF_INIT;
 
 	list_builtins(&b);
-	fprintf(fp, "builtin models (from %s):\n  %s\n", model_adapter_dir(),
+	fprintf(fp, "builtin models (from %s):\n  %s\n", model_adapter_path(),
 		b.len ? b.ptr : "(none found)");
 	fprintf(fp, "shared libraries:\n  lib:PATH.so  any library exporting %s (ABI %d.%d)\n",
 		VSRBENCH_ENTRY_SYMBOL, VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR);
@@ -167,8 +251,19 @@ static int resolve(const char *spec, char **path, char *err)
 			return err_set(err, VSR_EUSAGE,
 				       "model '%s': builtin names are lower-case letters, digits, '-' and '_'",
 				       spec);
-		buf_addf(&b, "%s/builtin-%s.so", model_adapter_dir(), name);
-		if (access(b.ptr, R_OK)) {
+		{
+			const char *p = model_adapter_path(), *d;
+			size_t dlen;
+			int found = 0;
+			while (!found && (d = next_dir(&p, &dlen))) {
+				buf_reset(&b);
+				buf_addf(&b, "%.*s/builtin-%s.so", (int)dlen, d, name);
+				found = !access(b.ptr, R_OK);
+			}
+			if (!found)
+				buf_reset(&b);
+		}
+		if (!b.len) {
 			struct buf known = BUF_INIT;
 			char *near;
 			list_builtins(&known);
@@ -179,7 +274,7 @@ static int resolve(const char *spec, char **path, char *err)
 					near, known.ptr);
 			else
 				err_set(err, VSR_EUSAGE, "unknown model '%s' (available: %s)", spec,
-					known.len ? known.ptr : "none: set VSRBENCH_ADAPTER_DIR");
+					known.len ? known.ptr : "none: set VSRBENCH_ADAPTER_PATH");
 			free(near);
 			buf_release(&known);
 			buf_release(&b);
@@ -241,11 +336,23 @@ static void model_free_response(struct model *m, struct vsrbench_response *resp)
 #define ADAPTER_MIN_SIZE (offsetof(struct vsrbench_adapter, version) + sizeof(const char *))
 
 /*
- * Where an adapter's author finds vsrbench_adapter.h: the source tree this
- * binary was built from while it exists, else the installed copy.
+ * Where an adapter's author finds vsrbench_adapter.h: the installed copy
+ * beside this binary (VSR_REL_INCLUDE_DIR from bin/) when there is one, else
+ * the source tree this binary was built from while it exists, else the
+ * include directory of the configured prefix.
  */
 static const char *header_dir(void)
 {
+	static char dir[PATH_MAX + 64];
+	char exe[PATH_MAX];
+
+	if (!exe_dir(exe, sizeof(exe)) &&
+	    (size_t)snprintf(dir, sizeof(dir), "%s/%s", exe, VSR_REL_INCLUDE_DIR) < sizeof(dir)) {
+		char hdr[PATH_MAX + 96];
+		if ((size_t)snprintf(hdr, sizeof(hdr), "%s/vsrbench_adapter.h", dir) < sizeof(hdr) &&
+		    !access(hdr, R_OK))
+			return dir;
+	}
 	if (!access(VSR_SOURCE_INCLUDE_DIR "/vsrbench_adapter.h", R_OK))
 		return VSR_SOURCE_INCLUDE_DIR;
 	return VSR_INSTALL_INCLUDE_DIR;

@@ -5,8 +5,12 @@
  *   lib:PATH.so    any shared library exporting vsrbench_adapter_entry
  *   openai, ollama, anthropic, gemini, exec   remote models (adapters/remote.h)
  *
- * The adapter directory is $VSRBENCH_ADAPTER_DIR, else `adapters/` beside the
- * executable (the build tree), else `../lib/vsrbench` beside it (installed).
+ * builtin:NAME is looked up along the adapter path: the directories of
+ * $VSRBENCH_ADAPTER_PATH (':'-separated, first match wins), then
+ * $VSRBENCH_ADAPTER_DIR when set, else `adapters/` beside the executable
+ * (a build tree), else LIBDIR/vsrbench/adapters relative to the executable's
+ * bin/ (an installed prefix, found through /proc/self/exe, so a moved
+ * prefix still works), else the configured prefix's.
  * All failures (no such file, missing symbol, wrong ABI, open() refusing the
  * options) are one-line messages naming the file, with VSR_EUSAGE.
  */
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "../base/buf.h"
 #include "../base/kv.h"
 #include "../harness/model.h"
 #include "../include/vsrbench_adapter.h"
@@ -28,8 +33,12 @@ int model_config_json(const struct kv *opts, size_t n, char **out, char *err);
 int model_open(struct model *m, const char *spec, const char *config_json, char *err);
 void model_close(struct model *m);
 
-/* The directory builtin:NAME adapters are loaded from (static storage). */
-const char *model_adapter_dir(void);
+/* The adapter path, directories joined with ':' (static storage, valid
+ * until the next call; not thread-safe: called from the main thread). */
+const char *model_adapter_path(void);
+/* The -m words, one per line, for shell completion: each builtin:NAME found
+ * along the adapter path, "lib:", and the served kinds. */
+void model_spec_words(struct buf *out);
 /* Prints the available models for `vsrbench list models`. */
 void model_list(FILE *fp);
 

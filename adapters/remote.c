@@ -46,6 +46,15 @@ int remote_kind_known(const char *spec)
 	return find_proto(spec) || !strcmp(spec, "exec");
 }
 
+const char *remote_kind_name(size_t i)
+{
+	size_t n = 0;
+
+	while (protos[n])
+		n++;
+	return i < n ? protos[i]->kind : i == n ? "exec" : NULL;
+}
+
 void remote_list(FILE *fp)
 {
 	fprintf(fp, "served models (-M options: docs/models.md):\n");

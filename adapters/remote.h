@@ -53,5 +53,7 @@ int remote_kind_known(const char *spec);
 int remote_open(const char *kind, const char *config_json, struct model *m, char *err);
 /* Lines for `vsrbench list models`. */
 void remote_list(FILE *fp);
+/* The served model kinds (-m openai, ... exec) by index, NULL past the last. */
+const char *remote_kind_name(size_t i);
 
 #endif

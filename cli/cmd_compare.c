@@ -46,21 +46,25 @@ static void compare_usage(FILE *fp)
 		COMPARE_REPS_DEFAULT);
 }
 
+enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF };
+
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char compare_shortopts[] = ":qh";
+const struct option compare_longopts[] = {
+	GATE_LONGOPTS,
+	{ "markdown", required_argument, NULL, O_MD },
+	{ "json", required_argument, NULL, O_JSON },
+	{ "junit", required_argument, NULL, O_JUNIT },
+	{ "reps", required_argument, NULL, O_REPS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "allow-different-content", no_argument, NULL, O_ALLOW_DIFF },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_compare(int argc, char **argv)
 {
-	enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF };
-	static const struct option longopts[] = {
-		GATE_LONGOPTS,
-		{ "markdown", required_argument, NULL, O_MD },
-		{ "json", required_argument, NULL, O_JSON },
-		{ "junit", required_argument, NULL, O_JUNIT },
-		{ "reps", required_argument, NULL, O_REPS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "allow-different-content", no_argument, NULL, O_ALLOW_DIFF },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct gate_opts g;
 	struct gate_run_opts o;
 	char err[VSR_ERR_MAX] = "";
@@ -73,7 +77,7 @@ int cmd_compare(int argc, char **argv)
 	o.warn = 1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, compare_shortopts, compare_longopts, NULL)) != -1) {
 		switch (c) {
 		case GATE_OPT_MAX_DROP:
 		case GATE_OPT_ALPHA:
@@ -114,7 +118,7 @@ int cmd_compare(int argc, char **argv)
 			compare_usage(stdout);
 			return 0;
 		default: /* ':' too: a value missing */
-			r = cmd_usage_error_opts(err, c, argv, "compare", 1, longopts);
+			r = cmd_usage_error_opts(err, c, argv, "compare", 1, compare_longopts);
 			goto out;
 		}
 	}

@@ -152,23 +152,32 @@ static int check_vsr(const char *data_dir)
 	return r;
 }
 
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char data_shortopts[] = ":h";
+const struct option data_longopts[] = {
+	{ "data", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct cmd_entry data_commands[] = {
+	{ "pull", data_pull_main, "fetch a dataset", data_pull_longopts, data_pull_shortopts },
+	{ "verify", data_verify_main, "re-hash the pulled files", data_verify_longopts,
+	  data_verify_shortopts },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 int cmd_data(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *data = NULL;
 	int c;
 
-	if (argc > 1 && !strcmp(argv[1], "pull"))
-		return data_pull_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "verify"))
-		return data_verify_main(argc - 1, argv + 1);
+	for (size_t i = 0; argc > 1 && data_commands[i].name; i++)
+		if (!strcmp(argv[1], data_commands[i].name))
+			return data_commands[i].fn(argc - 1, argv + 1);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, data_shortopts, data_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			data = optarg;
@@ -179,7 +188,7 @@ int cmd_data(int argc, char **argv)
 			       "       vsrbench data verify [DATASET] [--data DIR]\n");
 			return 0;
 		default:
-			return cmd_usage_error_opts(NULL, c, argv, "data", 0, longopts);
+			return cmd_usage_error_opts(NULL, c, argv, "data", 0, data_longopts);
 		}
 	}
 	if (optind + 2 == argc && !strcmp(argv[optind], "check") && !strcmp(argv[optind + 1], "vsr"))

@@ -1,4 +1,5 @@
 /* vsrbench list suites|templates|models|relations */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,8 +24,27 @@ static void list_relations(void)
 }
 
 /* The topics, in the order usage names them; to add one, add it here and below. */
-static const char *const topics[] = { "suites", "templates", "models", "relations" };
-#define N_TOPICS (sizeof(topics) / sizeof(topics[0]))
+const char *const list_topics[] = { "suites", "templates", "models", "relations", NULL };
+#define N_TOPICS (sizeof(list_topics) / sizeof(list_topics[0]) - 1)
+
+/* The options after the topic (cli/complete.c completes them from here). */
+const char list_shortopts[] = "v";
+const struct option list_longopts[] = {
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The option arg names in the tables above (its val), or 0. */
+static int list_opt(const char *arg)
+{
+	if (arg[0] == '-' && arg[1] && !arg[2] && strchr(list_shortopts, arg[1]))
+		return arg[1];
+	for (size_t i = 0; list_longopts[i].name; i++)
+		if (!strncmp(arg, "--", 2) && !strcmp(arg + 2, list_longopts[i].name))
+			return list_longopts[i].val;
+	return 0;
+}
 
 static void list_usage(FILE *fp)
 {
@@ -38,7 +58,7 @@ static void list_usage(FILE *fp)
 int cmd_list(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : NULL;
-	int verbose = argc > 2 && (!strcmp(argv[2], "-v") || !strcmp(argv[2], "--verbose"));
+	int verbose = argc > 2 && list_opt(argv[2]) == 'v';
 
 	if (what && (!strcmp(what, "-h") || !strcmp(what, "--help"))) {
 		list_usage(stdout);
@@ -57,7 +77,7 @@ int cmd_list(int argc, char **argv)
 	else if (!strcmp(what, "relations"))
 		list_relations();
 	else {
-		const char *near = suggest_nearest(what, topics, N_TOPICS);
+		const char *near = suggest_nearest(what, list_topics, N_TOPICS);
 		if (near)
 			vsr_error("cannot list '%s'; did you mean '%s'? (see 'vsrbench list --help')", what,
 				  near);

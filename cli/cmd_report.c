@@ -20,16 +20,19 @@ static void report_usage(FILE *fp)
 		    "  -q, --quiet         no summary table\n");
 }
 
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char report_shortopts[] = ":f:qhb:B:";
+const struct option report_longopts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "bootstrap", required_argument, NULL, 'b' },
+	{ "bootstrap-seed", required_argument, NULL, 'B' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "bootstrap", required_argument, NULL, 'b' },
-		{ "bootstrap-seed", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *formats = NULL;
 	struct metrics_opts mo = METRICS_OPTS_INIT;
 	long v;
@@ -39,7 +42,7 @@ int cmd_report(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:qhb:B:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, report_shortopts, report_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			formats = optarg;
@@ -65,7 +68,7 @@ int cmd_report(int argc, char **argv)
 			report_usage(stdout);
 			return 0;
 		default:
-			return cmd_usage_error_opts(NULL, c, argv, "report", 0, longopts);
+			return cmd_usage_error_opts(NULL, c, argv, "report", 0, report_longopts);
 		}
 	}
 	if (optind + 1 != argc) {

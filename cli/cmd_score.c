@@ -647,18 +647,22 @@ static void score_usage(FILE *fp)
 		"  -q, --quiet          no summary table\n");
 }
 
+enum { O_DATA = 256, O_QUESTIONS };
+
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char score_shortopts[] = ":o:s:qh";
+const struct option score_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "suite", required_argument, NULL, 's' },
+	{ "data", required_argument, NULL, O_DATA },
+	{ "questions", required_argument, NULL, O_QUESTIONS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cmd_score(int argc, char **argv)
 {
-	enum { O_DATA = 256, O_QUESTIONS };
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "suite", required_argument, NULL, 's' },
-		{ "data", required_argument, NULL, O_DATA },
-		{ "questions", required_argument, NULL, O_QUESTIONS },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct score s;
 	struct rundir_journal jw = RUNDIR_JOURNAL_INIT;
 	struct buf dir = BUF_INIT, final = BUF_INIT;
@@ -671,7 +675,7 @@ int cmd_score(int argc, char **argv)
 	s.jw = &jw;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:s:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, score_shortopts, score_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;

@@ -406,17 +406,20 @@ static const char pull_usage[] =
 	"  they are decoded whole and their sha256 recorded on first download (trusted on\n"
 	"  first use: COCO publishes no per-image digests).\n";
 
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char data_pull_shortopts[] = ":hj:";
+const struct option data_pull_longopts[] = {
+	{ "data", required_argument, NULL, 'd' },
+	{ "mirror", required_argument, NULL, 'm' },
+	{ "rewrite", required_argument, NULL, 'w' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int data_pull_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "mirror", required_argument, NULL, 'm' },
-		{ "rewrite", required_argument, NULL, 'w' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pull p;
 	long jobs = 8;
 	int list = 0;
@@ -428,7 +431,7 @@ int data_pull_main(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hj:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, data_pull_shortopts, data_pull_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			data = optarg;
@@ -477,7 +480,7 @@ int data_pull_main(int argc, char **argv)
 			printf("%s", pull_usage);
 			goto out;
 		default:
-			r = cmd_usage_error_opts(NULL, c, argv, "data pull", 0, longopts);
+			r = cmd_usage_error_opts(NULL, c, argv, "data pull", 0, data_pull_longopts);
 			goto out;
 		}
 	}
@@ -559,13 +562,16 @@ static const char verify_usage[] =
 	"  against the digest recorded when they were pulled.  Without a name: every dataset\n"
 	"  with at least one file present.\n";
 
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char data_verify_shortopts[] = ":h";
+const struct option data_verify_longopts[] = {
+	{ "data", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int data_verify_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct record rec;
 	struct buf path = BUF_INIT;
 	char err[VSR_ERR_MAX];
@@ -576,7 +582,7 @@ int data_verify_main(int argc, char **argv)
 	memset(&rec, 0, sizeof(rec));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, data_verify_shortopts, data_verify_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			data = optarg;
@@ -585,7 +591,7 @@ int data_verify_main(int argc, char **argv)
 			printf("%s", verify_usage);
 			return 0;
 		default:
-			return cmd_usage_error_opts(NULL, c, argv, "data verify", 0, longopts);
+			return cmd_usage_error_opts(NULL, c, argv, "data verify", 0, data_verify_longopts);
 		}
 	}
 	named = optind < argc;

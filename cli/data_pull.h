@@ -24,6 +24,10 @@
 #define DATA_RECORD_NAME ".vsrbench-manifest.json"
 #define DATA_RECORD_SCHEMA "vsrbench.data-manifest/1"
 
+#include <getopt.h>
+
+extern const struct option data_pull_longopts[], data_verify_longopts[];
+extern const char data_pull_shortopts[], data_verify_shortopts[];
 int data_pull_main(int argc, char **argv);
 int data_verify_main(int argc, char **argv);
 

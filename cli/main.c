@@ -1,9 +1,10 @@
 /*
  * vsrbench: score vision-language models on visual spatial reasoning.
  *
- * main() only dispatches.  To add a subcommand: write harness/cmd_NAME.c
- * with `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand),
- * declare it in harness/cmd.h and add one line to `commands` below.
+ * main() only dispatches.  To add a subcommand: write cli/cmd_NAME.c
+ * with `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand) and
+ * its getopt_long tables at file scope, declare them in cli/cmd.h and add
+ * one entry to `commands` below: the shell completion follows from it.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -13,21 +14,25 @@
 
 #include "../include/vsrbench_adapter.h"
 #include "cmd.h"
+#include "../base/buildinfo.h"
 #include "../base/suggest.h"
 #include "../base/util.h"
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *help;
-} commands[] = {
-	{ "run", cmd_run, "score a model on suites (default: builtin:geometry on synth)" },
-	{ "report", cmd_report, "rebuild the reports of a run directory from its journal" },
-	{ "compare", cmd_compare, "compare two runs (paired) and gate on a significant drop" },
-	{ "list", cmd_list, "list suites, templates, models or relations" },
-	{ "score", cmd_score, "score recorded answers (MME lists, SEED results, journals), no model" },
-	{ "merge", cmd_merge, "join the shards of one run (run --shard I/N) into one run directory" },
-	{ "data", cmd_data, "datasets: data pull SUITE, data verify, data check vsr (leakage)" },
+static const struct cmd_entry commands[] = {
+	{ "run", cmd_run, "score a model on suites (default: builtin:geometry on synth)",
+	  run_longopts, run_shortopts },
+	{ "report", cmd_report, "rebuild the reports of a run directory from its journal",
+	  report_longopts, report_shortopts },
+	{ "compare", cmd_compare, "compare two runs (paired) and gate on a significant drop",
+	  compare_longopts, compare_shortopts },
+	{ "list", cmd_list, "list suites, templates, models or relations", list_longopts,
+	  list_shortopts },
+	{ "score", cmd_score, "score recorded answers (MME lists, SEED results, journals), no model",
+	  score_longopts, score_shortopts },
+	{ "merge", cmd_merge, "join the shards of one run (run --shard I/N) into one run directory",
+	  NULL, NULL },
+	{ "data", cmd_data, "datasets: data pull SUITE, data verify, data check vsr (leakage)",
+	  data_longopts, data_shortopts },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -39,6 +44,26 @@ static void usage(FILE *fp)
 	fprintf(fp, "\n'vsrbench <command> --help' describes a command's options.\n"
 		    "Exit codes: 0 ok, 1 gate failed, 2 usage/configuration, 3 bad data, "
 		    "4 model failed, 5 interrupted.\n");
+}
+
+/*
+ * As `curl --version` does: the program, the ABI, the commit, then each
+ * library as name/version, the version it runs with (base/buildinfo.h).
+ */
+static void print_version(void)
+{
+	struct buildinfo_lib libs[16];
+	size_t n = buildinfo_libs(libs, sizeof(libs) / sizeof(libs[0]));
+
+	printf("vsrbench %s (adapter ABI %d.%d)\n", VSR_VERSION, VSRBENCH_ABI_MAJOR,
+	       VSRBENCH_ABI_MINOR);
+	if (*buildinfo_commit())
+		printf("commit: %s\n", buildinfo_commit());
+	printf("libraries:");
+	for (size_t i = 0; i < n; i++)
+		printf(" %s/%s%s", libs[i].name, libs[i].version,
+		       libs[i].compile_time ? " (compile-time)" : "");
+	printf("\n");
 }
 
 int main(int argc, char **argv)
@@ -62,10 +87,13 @@ int main(int argc, char **argv)
 		r = 0;
 		goto out;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("vsrbench %s (adapter ABI %d.%d)\n", VSR_VERSION, VSRBENCH_ABI_MAJOR,
-		       VSRBENCH_ABI_MINOR);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		print_version();
 		r = 0;
+		goto out;
+	}
+	if (!strcmp(argv[1], "__complete")) {
+		r = cmd_complete(argc - 1, argv + 1, commands, N_COMMANDS);
 		goto out;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++)

@@ -147,43 +147,47 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 	return 0;
 }
 
+enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
+       O_DRYRUN, O_SHARD, O_MAXERR };
+enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
+
+/* The getopt_long tables: parsed here, completed by cli/complete.c. */
+const char run_shortopts[] = ":s:S:m:M:t:p:j:n:o:qh";
+const struct option run_longopts[] = {
+	{ "suite", required_argument, NULL, 's' },
+	{ "suite-opt", required_argument, NULL, 'S' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "model-opt", required_argument, NULL, 'M' },
+	{ "templates", required_argument, NULL, 't' },
+	{ "data", required_argument, NULL, O_DATA },
+	{ "images", required_argument, NULL, O_IMAGES },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "max-tokens", required_argument, NULL, O_MAXTOK },
+	{ "temperature", required_argument, NULL, O_TEMP },
+	{ "retries", required_argument, NULL, O_RETRIES },
+	{ "max-error-rate", required_argument, NULL, O_MAXERR },
+	{ "timings", no_argument, NULL, O_TIMINGS },
+	{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
+	{ "dry-run", no_argument, NULL, O_DRYRUN },
+	{ "shard", required_argument, NULL, O_SHARD },
+	{ "quiet", no_argument, NULL, 'q' },
+	GATE_LONGOPT_BASELINE, /* the gate (reports/compare.h) */
+	GATE_LONGOPTS,
+	{ "perturb", required_argument, NULL, 'p' },
+	{ "progress", required_argument, NULL, O_PROGRESS },
+	{ "progress-interval", required_argument, NULL, O_PROGRESS_INT },
+	{ "max-pixels", required_argument, NULL, O_MAXPIX },
+	{ "think-tags", required_argument, NULL, O_THINK },
+	{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 {
-	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
-	       O_DRYRUN, O_SHARD, O_MAXERR };
-	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
-	static const struct option longopts[] = {
-		{ "suite", required_argument, NULL, 's' },
-		{ "suite-opt", required_argument, NULL, 'S' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "model-opt", required_argument, NULL, 'M' },
-		{ "templates", required_argument, NULL, 't' },
-		{ "data", required_argument, NULL, O_DATA },
-		{ "images", required_argument, NULL, O_IMAGES },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "max-tokens", required_argument, NULL, O_MAXTOK },
-		{ "temperature", required_argument, NULL, O_TEMP },
-		{ "retries", required_argument, NULL, O_RETRIES },
-		{ "max-error-rate", required_argument, NULL, O_MAXERR },
-		{ "timings", no_argument, NULL, O_TIMINGS },
-		{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
-		{ "dry-run", no_argument, NULL, O_DRYRUN },
-		{ "shard", required_argument, NULL, O_SHARD },
-		{ "quiet", no_argument, NULL, 'q' },
-		GATE_LONGOPT_BASELINE, /* the gate (reports/compare.h) */
-		GATE_LONGOPTS,
-		{ "perturb", required_argument, NULL, 'p' },
-		{ "progress", required_argument, NULL, O_PROGRESS },
-		{ "progress-interval", required_argument, NULL, O_PROGRESS_INT },
-		{ "max-pixels", required_argument, NULL, O_MAXPIX },
-		{ "think-tags", required_argument, NULL, O_THINK },
-		{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	long v;
 	int c, r;
 
@@ -202,7 +206,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		o->jobs = 16;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:S:m:M:t:p:j:n:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, run_shortopts, run_longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (o->n_suites == MAX_LIST)
@@ -343,7 +347,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			run_usage(stdout);
 			return -1;
 		default: /* ':' too: a value missing */
-			return cmd_usage_error_opts(err, c, argv, "run", 1, longopts);
+			return cmd_usage_error_opts(err, c, argv, "run", 1, run_longopts);
 		}
 	}
 	if (optind < argc)

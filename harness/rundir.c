@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/buildinfo.h"
+#include "../include/vsrbench_adapter.h"
 #include "../base/util.h"
 
 #define RUNDIR_FLUSH ((size_t)1 << 20)
@@ -153,6 +155,26 @@ static void config_hash(const cJSON *cfg, char hex[17])
 	cJSON_free(canon);
 }
 
+/*
+ * "build": what --version prints, so that a number can be traced to the
+ * exact binary: ABI, commit ("" when not built from git), library versions.
+ */
+static void add_build(cJSON *cfg)
+{
+	struct buildinfo_lib libs[16];
+	size_t n = buildinfo_libs(libs, sizeof(libs) / sizeof(libs[0]));
+	cJSON *b = cJSON_AddObjectToObject(cfg, "build");
+	cJSON *l = cJSON_AddObjectToObject(b, "libraries");
+	char abi[32];
+
+	snprintf(abi, sizeof(abi), "%d.%d", VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR);
+	cJSON_AddStringToObject(b, "version", VSR_VERSION);
+	cJSON_AddStringToObject(b, "abi", abi);
+	cJSON_AddStringToObject(b, "commit", buildinfo_commit());
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddStringToObject(l, libs[i].name, libs[i].version);
+}
+
 static int stamp_and_write(const char *dir, cJSON *cfg, const char *hex, long shard_index,
 			   long shard_count, int argc, char **argv, char *err)
 {
@@ -164,6 +186,7 @@ static int stamp_and_write(const char *dir, cJSON *cfg, const char *hex, long sh
 	cJSON_AddStringToObject(cfg, "harness_version", VSR_VERSION);
 	cJSON_AddStringToObject(cfg, "created", stamp);
 	cJSON_AddStringToObject(cfg, "schema", "vsrbench.run/1");
+	add_build(cfg);
 	if (shard_count > 1) {
 		cJSON *sh = cJSON_AddObjectToObject(cfg, "shard");
 		cJSON_AddNumberToObject(sh, "index", (double)shard_index);
@@ -201,7 +224,7 @@ static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
 static int stamped_key(const char *k)
 {
 	static const char *const keys[] = { "config_hash", "harness_version", "created", "schema",
-					    "shard", "command" };
+					    "build", "shard", "command" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(k, keys[i]))
 			return 1;

@@ -426,6 +426,17 @@ static void add_builtin(struct template_set *set, size_t *cap, const struct buil
 	template_fill(&set->t[set->n++], b->id, b->fmt, b->order, b->text, needs);
 }
 
+const char *template_builtin_id(size_t i)
+{
+	if (i < N_BANK)
+		return bank[i].id;
+	i -= N_BANK;
+	if (i < N_QBANK)
+		return qbank[i].id;
+	i -= N_QBANK;
+	return i < N_VSRE ? vsre_bank[i].id : NULL;
+}
+
 void template_set_release(struct template_set *set)
 {
 	size_t i;

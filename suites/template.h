@@ -70,6 +70,9 @@ const char *template_format_name(const struct template *t);
 /* The id `-t single` selects ("yn01"), and the size of the built-in bank. */
 const char *template_canonical_id(void);
 size_t template_builtin_count(void);
+/* The id of built-in template i (the pool, the question templates, the
+ * vsre bank, in that order), NULL past the last: for shell completion. */
+const char *template_builtin_id(size_t i);
 
 /*
  * Fills set from a -t spec (NULL means "single").  VSR_EUSAGE (bad spec,
