@@ -74,6 +74,34 @@ static void loop_fail(struct loop *L, const char *fmt, ...)
 	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 
+/* Does the API take images of this type (cfg.mimes, set by the protocol)? */
+static int image_type_taken(const struct http_state *st, const char *mime)
+{
+	if (!st->cfg.mimes)
+		return 1;
+	for (const char *const *m = st->cfg.mimes; *m; m++)
+		if (mime && !strcmp(*m, mime))
+			return 1;
+	return 0;
+}
+
+/* An image the API would refuse: the run stops before it is sent (a data error). */
+static void image_type_refused(struct loop *L, const struct rjob *rj, const char *mime)
+{
+	struct buf list = BUF_INIT;
+	char msg[VSR_ERR_MAX];
+
+	for (const char *const *m = L->st->cfg.mimes; *m; m++)
+		buf_addf(&list, "%s%s", list.len ? ", " : "", *m + 6); /* without "image/" */
+	remote_msgf(msg, sizeof(msg), L->st->key,
+		    "%s item %s: its image is %s, which -m %s does not take (only %s); "
+		    "convert the images to PNG or JPEG first (e.g. mogrify -format png *.bmp)",
+		    rj->job->item.suite, rj->job->item.id, mime ? mime : "of an unknown type",
+		    L->st->proto->kind, list.ptr);
+	buf_release(&list);
+	sched_fail(L->r.s, VSR_EDATA, msg);
+}
+
 /* The tasks of a newly taken job join the ready queue. */
 static void add_job(struct loop *L, struct rjob *rj)
 {
@@ -108,6 +136,11 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
 		task_error(L, t, "%s", "out of memory encoding an image");
 		return 0;
+	}
+	if (img.b64 && !image_type_taken(st, img.mime)) {
+		image_type_refused(L, rj, img.mime);
+		rloop_push_front(&L->r, &t->base); /* not sent: the run stops */
+		return -1;
 	}
 	if (xfer_build(st, x, &req, &img)) {
 		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
@@ -161,7 +194,8 @@ static double dispatch(struct loop *L, double now)
 			next = pace_endpoints_next(L, now);
 			break;
 		}
-		start(L, htask_of(rloop_pop(&L->r)), (size_t)ep, now);
+		if (start(L, htask_of(rloop_pop(&L->r)), (size_t)ep, now) < 0)
+			break;
 	}
 	return next;
 }

@@ -118,6 +118,10 @@ def openai_in(h, body):
                 raise BadRequest("unknown content part %r" % part.get("type"))
     need(isinstance(prompt, str), "no text part")
     need(not ("max_tokens" in body and "max_completion_tokens" in body), "both max_tokens fields")
+    # reasoning controls as OpenAI's spec (ReasoningEffort) and vLLM/SGLang take them
+    need(body.get("reasoning_effort") in (None, "none", "minimal", "low", "medium", "high"),
+         "reasoning_effort")
+    need(isinstance(body.get("chat_template_kwargs", {}), dict), "chat_template_kwargs")
     gen_settings(body.get("max_tokens", body.get("max_completion_tokens")),
                  body.get("temperature"), body.get("seed"))
     return prompt, image, mime
@@ -142,6 +146,7 @@ def ollama_in(h, body):
         image = decode_image(msg["images"][0], None)
     o = body.get("options", {})
     gen_settings(o.get("num_predict"), o.get("temperature"), o.get("seed"))
+    need(body.get("think") in (None, True, False, "low", "medium", "high"), "think")
     return msg["content"], image, plugin.sniff(image) if image else None
 
 
@@ -171,6 +176,16 @@ def anthropic_in(h, body):
             raise BadRequest("unknown block %r" % part["type"])
     need(isinstance(prompt, str), "no text block")
     gen_settings(body.get("max_tokens"), body.get("temperature"), None)
+    th = body.get("thinking")
+    if th is not None:  # Anthropic's rules for extended thinking
+        need(th.get("type") in ("enabled", "disabled"), "thinking.type")
+        if th["type"] == "enabled":
+            b = th.get("budget_tokens")
+            need(isinstance(b, int) and 1024 <= b < body["max_tokens"],
+                 "thinking.budget_tokens must be >= 1024 and below max_tokens")
+            need(body.get("temperature", 1) == 1, "temperature may only be set to 1 when thinking is enabled")
+    t = body.get("temperature")
+    need(t is None or 0 <= t <= 1, "temperature: range: 0..1")
     return prompt, image, mime
 
 
@@ -197,6 +212,9 @@ def gemini_in(h, body):
     need(isinstance(prompt, str), "no text part")
     g = body.get("generationConfig", {})
     gen_settings(g.get("maxOutputTokens"), g.get("temperature"), g.get("seed"))
+    tc = g.get("thinkingConfig")
+    need(tc is None or (isinstance(tc.get("thinkingBudget"), int) and tc["thinkingBudget"] >= -1),
+         "thinkingConfig.thinkingBudget")
     return prompt, image, mime
 
 
