@@ -28,7 +28,11 @@ Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), hangup (a whole reply, then the
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
-(see outcome()).
+(see outcome()).  Refusals as servers word them: 429body:SECONDS (Gemini's
+429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
+429 naming no wait at all), 400param:NAME (OpenAI's 400
+unsupported_parameter for NAME), noimage (llama.cpp's server without
+--mmproj: 500 "image input is not supported").
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
@@ -374,6 +378,31 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(429, {"error": {"message": "Rate limit reached (fake)",
                                            "type": "rate_limit"}}, hdr)
             return 429
+        elif kind == "429body":  # Google's RESOURCE_EXHAUSTED as the Gemini API sends it
+            self.send_json(429, {"error": {
+                "code": 429, "status": "RESOURCE_EXHAUSTED",
+                "message": "You exceeded your current quota, please check your plan and billing details.",
+                "details": [
+                    {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                     "violations": [{"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                                     "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]},
+                    {"@type": "type.googleapis.com/google.rpc.Help",
+                     "links": [{"description": "Learn more", "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]},
+                    {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "%ss" % arg}]}})
+            return 429
+        elif kind == "429bare":
+            self.send_json(429, {"error": {"message": "Too many requests (fake)"}})
+            return 429
+        elif kind == "400param":  # OpenAI's words for a parameter a model rejects
+            self.send_json(400, {"error": {
+                "message": "Unsupported parameter: '%s' is not supported with this model." % arg,
+                "type": "invalid_request_error", "param": arg, "code": "unsupported_parameter"}})
+            return 400
+        elif kind == "noimage":  # llama.cpp's server started without --mmproj
+            self.send_json(500, {"error": {
+                "code": 500, "type": "server_error",
+                "message": "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj"}})
+            return 500
         elif kind == "400":
             self.send_json(400, {"error": {"message": "Invalid image: fake rejection",
                                            "type": "invalid_request_error"}})
