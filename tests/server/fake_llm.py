@@ -34,6 +34,10 @@ and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 unsupported_parameter for NAME), noimage (llama.cpp's server without
 --mmproj: 500 "image input is not supported").
 
+--dump DIR writes each body sent to .../chat/completions as DIR/N.req.json
+and the 200 reply to it as DIR/N.resp.json (N: the request's number in the
+log), for tests/server/openai_schema.py.
+
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
 request still being served has status null and no t_sent; status 0 is a
@@ -57,6 +61,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plugin  # noqa: E402
 
 MODEL = None
+DUMP = None
 KEY = os.environ.get("FAKE_LLM_KEY") or None
 PLAN = None
 LOCK = threading.Lock()
@@ -134,8 +139,8 @@ def openai_in(h, body):
 def openai_out(text, body):
     return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
             "model": MODEL or body.get("model"), "system_fingerprint": "fp_fake1",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": "stop"}],
+            "choices": [{"index": 0, "logprobs": None, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": text, "refusal": None}}],
             "usage": {"prompt_tokens": 100, "completion_tokens": 1, "total_tokens": 101}}
 
 
@@ -343,6 +348,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, AttributeError):
             rec["params"] = None
         rec["fault"] = fault
+        self.rec = rec
         rec["status"] = None  # logged on arrival: a test can wait for a request in progress
         with LOCK:
             rec["i"] = len(LOG)
@@ -449,6 +455,13 @@ class Handler(BaseHTTPRequestHandler):
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)
         out = json.dumps(reply).encode()
+        if DUMP and make_out is openai_out:
+            i = self.rec["i"]
+            with open(os.path.join(DUMP, "%05d.req.json" % i), "wb") as f:
+                f.write(raw)
+            if kind != "notjson":
+                with open(os.path.join(DUMP, "%05d.resp.json" % i), "wb") as f:
+                    f.write(out)
         if kind == "notjson":
             out = b"<html><body>502 Bad Gateway (fake)</body></html>"
         self.send_response(200)
@@ -478,17 +491,19 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    global ANSWER, PLAN, MODEL
+    global ANSWER, PLAN, MODEL, DUMP
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin")
     ap.add_argument("--plan")
     ap.add_argument("--model")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls")
+    ap.add_argument("--dump")
     a = ap.parse_args()
     ANSWER = plugin.load(a.plugin)
     PLAN = json.loads(a.plan) if a.plan else None
     MODEL = a.model
+    DUMP = a.dump
     srv = Server(("127.0.0.1", a.port), Handler)
     if a.tls:
         cert, key = a.tls.split(",", 1)
