@@ -48,6 +48,22 @@ expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=12 -t y
 [ "$(($(count) - n0))" = 12 ] || fail "mixed: $(($(count) - n0)) requests"
 [ "$(jq -s 'map(select(.error != null)) | length' mixed/samples.jsonl)" = 5 ] || fail "mixed: errors"
 
+# Issue 17 item 9: a warning printed while the terminal's progress line is
+# drawn starts on a fresh line (the line has no newline of its own).
+n0=$(count)
+# (the first refusal after a few answers: the line is drawn by then)
+queue_faults "$PORT" slow:0.3 slow:0.3 slow:0.3 400 slow:0 slow:0 400
+expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=30 -t yn01 -j 1 \
+	--progress tty --max-error-rate 1 -o tty
+python3 - "$T/err" <<'PY' || fail "a message did not start on a fresh line: $(cat -A "$T/err" | head -c 2000)"
+import sys
+err = open(sys.argv[1], encoding="utf-8", errors="replace", newline="").read()
+assert "\r" in err, "no progress line was drawn"
+assert "vsrbench: warning" in err, "no warning"
+for line in err.split("\n"):
+    assert line.find("vsrbench:") in (-1, 0), repr(line)
+PY
+
 # A model that takes no images: the first reply stops the run, with the fix.
 n0=$(count)
 queue_faults "$PORT" noimage
