@@ -107,6 +107,8 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 		snprintf(out, n, "the option that changes '%s': %s", param, opt);
 	} else if (param) {
 		snprintf(out, n, "the server rejects '%s' (set by -M extra_body?)", param);
+	} else if (status == 404 && has(body, len, "model") && !strcmp(kind, "ollama")) {
+		snprintf(out, n, "is the model pulled? (ollama pull NAME; see 'ollama list')");
 	} else if (status == 404 && has(body, len, "model")) {
 		snprintf(out, n, "is -M model the name the server serves? (e.g. GET %s/models)", base);
 	} else if (status == 404 && (!strcmp(kind, "openai") || !strcmp(kind, "anthropic")) &&
