@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "err_first.h"
 #include "exec.h"
 #include "http.h"
 #include "rjob.h"
@@ -628,9 +629,12 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 		rloop_push(&L->r, &t->base);
 	} else {
 		struct task_result *res = &t->base.rj->res[t->base.k];
+		char who[160];
 		snprintf(res->error, sizeof(res->error), "%s%s",
 			 rep.error ? "" : "response has neither \"text\" nor \"error\"",
 			 rep.error ? rep.error : "");
+		snprintf(who, sizeof(who), "exec child '%.100s'", L->st->shown);
+		err_first_show(who, res->error, 0); /* the reason on stderr, not only in the journal */
 		etask_final(L, t);
 	}
 	exec_reply_release(&rep);

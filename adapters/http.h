@@ -33,6 +33,30 @@ struct http_image {
 	size_t *split;
 };
 
+/*
+ * --reasoning off|low|medium|high|N (the -M option "reasoning"), parsed by
+ * remote.c; each protocol maps it to its API's own control at setup.
+ */
+enum http_reasoning_level {
+	REASONING_UNSET = 0, /* not given: nothing is sent */
+	REASONING_OFF,
+	REASONING_LOW,
+	REASONING_MEDIUM,
+	REASONING_HIGH,
+	REASONING_BUDGET, /* N tokens */
+};
+struct http_reasoning {
+	enum http_reasoning_level level;
+	long budget; /* REASONING_BUDGET: N */
+};
+/* The effort of a level ("low", "medium", "high"), NULL for the others. */
+const char *http_reasoning_effort(const struct http_reasoning *r);
+/*
+ * A thinking budget in tokens: N, or low 1024, medium 4096, high 16384 for
+ * the levels (the APIs that take a budget only); 0 for off and unset.
+ */
+long http_reasoning_budget(const struct http_reasoning *r);
+
 /* What a protocol reads at open and at each request (owned by remote.c). */
 struct http_cfg {
 	const cJSON *opts;        /* the -M options, all strings */
@@ -48,6 +72,19 @@ struct http_cfg {
 	struct curl_slist *headers; /* setup() appends the protocol's own */
 	struct buf path;          /* appended to every base URL by setup() */
 	void *priv;               /* protocol state from setup(), freed with free() */
+	struct http_reasoning reasoning; /* --reasoning, set before setup() */
+	/*
+	 * -M extra_body: the members of its object as JSON text ("\"a\":1"),
+	 * merged into every body by jw_extra; NULL: none.  Checked before
+	 * setup(): an object, no credentials, no key the body writes itself.
+	 */
+	char *extra;
+	/*
+	 * The image types the API takes (NULL-terminated, static), set by
+	 * setup(); NULL: any.  An image of another type stops the run before
+	 * it is sent.
+	 */
+	const char *const *mimes;
 };
 
 struct http_proto {
@@ -59,6 +96,13 @@ struct http_proto {
 	const char *const *keys; /* protocol-specific -M keys (NULL-terminated) */
 	/* Keys of `keys` that change answers (part of the fingerprint). */
 	const char *const *answer_keys;
+	/*
+	 * The body's own top-level members, which -M extra_body may not set
+	 * ("member=the vsrbench option that sets it"), and those written only
+	 * with --reasoning (extra_body may set them when it is not given).
+	 */
+	const char *const *body_keys;
+	const char *const *reasoning_keys;
 	/*
 	 * Checks the protocol's options, sets c->path and c->auth, appends its
 	 * own headers to c->headers.  0 or VSR_EUSAGE with err.  May change
@@ -81,6 +125,13 @@ struct http_proto {
 	 */
 	int (*parse)(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
 		     char *why, size_t whylen);
+	/*
+	 * Optional: checks the run's generation settings before any request
+	 * (--max-tokens; --temperature, < 0 for "default", given or vsrbench's
+	 * default); may set *temperature to -1 (not sent).  0 or VSR_EUSAGE.
+	 */
+	int (*check_gen)(const struct http_cfg *c, long max_tokens, double *temperature,
+			 int temperature_given, char *err);
 };
 
 extern const struct http_proto http_openai_proto, http_ollama_proto, http_anthropic_proto,
@@ -122,6 +173,8 @@ const char *http_image_mime(const struct http_image *img);
  * message and closes the array.
  */
 void jw_chat_messages(struct jw *w, const char *system);
+/* The -M extra_body members, when there are any: ",MEMBERS" (before the body's last '}'). */
+void jw_extra(struct jw *w, const struct http_cfg *c);
 /* The value of -M key (a string borrowed from c->opts), or NULL. */
 const char *http_opt(const struct http_cfg *c, const char *key);
 /*

@@ -13,6 +13,13 @@
 
 static const char *const keys[] = { NULL };
 static const char *const answer_keys[] = { NULL };
+static const char *const body_keys[] = {
+	"contents=the prompt and image", "systemInstruction=-M system",
+	"generationConfig=--max-tokens, --temperature, --seed, --reasoning", NULL,
+};
+/* The image types the Gemini API takes inline. */
+static const char *const mimes[] = { "image/png", "image/jpeg", "image/webp", "image/heic",
+				     "image/heif", NULL };
 
 static int gemini_setup(struct http_cfg *c, const char **default_url, int *key_required,
 			const char **key_env, char *err)
@@ -30,6 +37,7 @@ static int gemini_setup(struct http_cfg *c, const char **default_url, int *key_r
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
 			return err_set(err, VSR_EUSAGE, "-M model=%s: expected letters, digits, '-', '.', '_'",
 				       c->model);
+	c->mimes = mimes;
 	buf_addf(&c->path, "/models/%s:generateContent", m);
 	c->auth = "x-goog-api-key: ";
 	return 0;
@@ -57,7 +65,15 @@ static int gemini_build(const struct http_cfg *c, const struct vsrbench_request 
 	if (req->temperature >= 0)
 		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_ku64(&w, ",\"seed\":", req->seed & 0x7fffffff);
-	jw_raw(&w, "}}");
+	/* --reasoning: a thinking budget in tokens, 0 turns thinking off where the model allows it. */
+	if (c->reasoning.level) {
+		jw_knum(&w, ",\"thinkingConfig\":{\"thinkingBudget\":",
+			(double)http_reasoning_budget(&c->reasoning));
+		jw_raw(&w, "}");
+	}
+	jw_raw(&w, "}");
+	jw_extra(&w, c);
+	jw_raw(&w, "}");
 	return w.bad ? -1 : 0;
 }
 
@@ -128,6 +144,7 @@ const struct http_proto http_gemini_proto = {
 	.key_required = 1,
 	.keys = keys,
 	.answer_keys = answer_keys,
+	.body_keys = body_keys,
 	.setup = gemini_setup,
 	.build = gemini_build,
 	.parse = gemini_parse,

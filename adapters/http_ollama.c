@@ -12,6 +12,13 @@
 
 static const char *const keys[] = { "keep_alive", NULL };
 static const char *const answer_keys[] = { NULL };
+static const char *const body_keys[] = {
+	"model=-M model", "messages=the prompt and image", "stream=vsrbench reads whole replies",
+	"keep_alive=-M keep_alive", "options=--max-tokens, --temperature, --seed", NULL,
+};
+static const char *const reasoning_keys[] = { "think", NULL };
+/* The image types Ollama decodes. */
+static const char *const mimes[] = { "image/jpeg", "image/png", "image/gif", "image/webp", NULL };
 
 static int ollama_setup(struct http_cfg *c, const char **default_url, int *key_required,
 			const char **key_env, char *err)
@@ -21,6 +28,12 @@ static int ollama_setup(struct http_cfg *c, const char **default_url, int *key_r
 	(void)key_env;
 	if (!c->model)
 		return err_set(err, VSR_EUSAGE, "-m ollama needs -M model=NAME (e.g. llava:7b; see 'ollama list')");
+	if (c->reasoning.level == REASONING_BUDGET)
+		return err_set(err, VSR_EUSAGE,
+			       "--reasoning %ld: Ollama's think takes no budget in tokens; use --reasoning off, "
+			       "low, medium or high",
+			       c->reasoning.budget);
+	c->mimes = mimes;
 	buf_adds(&c->path, "/api/chat");
 	/* No key by default; a proxy in front of Ollama may want one (-M api_key_env). */
 	c->auth = "Authorization: Bearer ";
@@ -55,7 +68,14 @@ static int ollama_build(const struct http_cfg *c, const struct vsrbench_request 
 	if (req->temperature >= 0)
 		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_knum(&w, ",\"num_predict\":", req->max_tokens);
-	jw_raw(&w, "}}");
+	jw_raw(&w, "}");
+	/* --reasoning: think false, or the level (gpt-oss reads it; others think at all) */
+	if (c->reasoning.level == REASONING_OFF)
+		jw_raw(&w, ",\"think\":false");
+	else if (c->reasoning.level)
+		jw_kstr(&w, ",\"think\":", http_reasoning_effort(&c->reasoning));
+	jw_extra(&w, c);
+	jw_raw(&w, "}");
 	return w.bad ? -1 : 0;
 }
 
@@ -107,6 +127,8 @@ const struct http_proto http_ollama_proto = {
 	.key_required = 0,
 	.keys = keys,
 	.answer_keys = answer_keys,
+	.body_keys = body_keys,
+	.reasoning_keys = reasoning_keys,
 	.setup = ollama_setup,
 	.build = ollama_build,
 	.parse = ollama_parse,

@@ -36,12 +36,22 @@ struct openai {
 	const char *detail;
 	const char *max_tokens_field;
 	int send_seed;
+	int official; /* OpenAI's own endpoint (not a server speaking its protocol) */
 };
 
 static const char *const keys[] = {
 	"preset", "detail", "auth", "api_version", "max_tokens_field", "send_seed", NULL,
 };
 static const char *const answer_keys[] = { "detail", "api_version", "send_seed", NULL };
+static const char *const body_keys[] = {
+	"model=-M model", "messages=the prompt and image", "max_tokens=--max-tokens",
+	"max_completion_tokens=--max-tokens", "temperature=--temperature",
+	"seed=--seed, -M send_seed=0", "stream=vsrbench reads whole replies", NULL,
+};
+static const char *const reasoning_keys[] = { "reasoning_effort", "chat_template_kwargs", NULL };
+/* What OpenAI's own endpoint takes (its vision guide); compatible servers read more. */
+static const char *const official_mimes[] = { "image/png", "image/jpeg", "image/webp", "image/gif",
+					      NULL };
 
 static int openai_setup(struct http_cfg *c, const char **default_url, int *key_required,
 			const char **key_env, char *err)
@@ -97,11 +107,12 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 	 * there, and its reasoning models reject it); the servers that speak its
 	 * protocol (the other presets, any -M base_url) may know only max_tokens.
 	 */
+	o->official = p == &presets[0] ||
+		      (!p && (v = http_opt(c, "base_url")) && strstr(v, "://api.openai.com"));
+	if (o->official)
+		c->mimes = official_mimes;
 	if (!o->max_tokens_field)
-		o->max_tokens_field = p == &presets[0] || (!p && (v = http_opt(c, "base_url")) &&
-							   strstr(v, "://api.openai.com"))
-					      ? "max_completion_tokens"
-					      : "max_tokens";
+		o->max_tokens_field = o->official ? "max_completion_tokens" : "max_tokens";
 	else if (strcmp(o->max_tokens_field, "max_tokens") &&
 		 strcmp(o->max_tokens_field, "max_completion_tokens"))
 		return err_set(err, VSR_EUSAGE,
@@ -113,6 +124,17 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 			return err_set(err, VSR_EUSAGE, "-M send_seed=%s: expected 0 or 1", v);
 		o->send_seed = v[0] == '1';
 	}
+	/*
+	 * --reasoning: reasoning_effort, which OpenAI and vLLM, SGLang and
+	 * llama.cpp's server read; "off" is effort "none" at OpenAI, and on the
+	 * servers the chat template's switch (Qwen3's enable_thinking).  No
+	 * OpenAI-compatible API takes a budget in tokens.
+	 */
+	if (c->reasoning.level == REASONING_BUDGET)
+		return err_set(err, VSR_EUSAGE,
+			       "--reasoning %ld: the OpenAI chat API takes no thinking budget in tokens; use "
+			       "--reasoning off, low, medium or high (or a server's own field with -M extra_body=JSON)",
+			       c->reasoning.budget);
 	if (!c->model && !(p && p->api_key_header))
 		return err_set(err, VSR_EUSAGE,
 			       "-m openai needs -M model=NAME (the served model's name, e.g. the one vLLM was started with)");
@@ -158,6 +180,13 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 		jw_knum(&w, ",\"temperature\":", req->temperature);
 	if (o->send_seed)
 		jw_ku64(&w, ",\"seed\":", req->seed);
+	if (c->reasoning.level == REASONING_OFF && !o->official)
+		jw_raw(&w, ",\"chat_template_kwargs\":{\"enable_thinking\":false}");
+	else if (c->reasoning.level == REASONING_OFF)
+		jw_raw(&w, ",\"reasoning_effort\":\"none\"");
+	else if (c->reasoning.level)
+		jw_kstr(&w, ",\"reasoning_effort\":", http_reasoning_effort(&c->reasoning));
+	jw_extra(&w, c);
 	jw_raw(&w, "}");
 	return w.bad ? -1 : 0;
 }
@@ -239,6 +268,8 @@ const struct http_proto http_openai_proto = {
 	.key_required = 1,
 	.keys = keys,
 	.answer_keys = answer_keys,
+	.body_keys = body_keys,
+	.reasoning_keys = reasoning_keys,
 	.setup = openai_setup,
 	.build = openai_build,
 	.parse = openai_parse,

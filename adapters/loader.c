@@ -13,6 +13,7 @@
 
 #include "../base/suggest.h"
 #include "../base/util.h"
+#include "err_first.h"
 #include "remote.h"
 
 int model_config_json(const struct kv *opts, size_t n, char **out, char *err)
@@ -314,16 +315,40 @@ static int resolve(const char *spec, char **path, char *err)
 		       spec);
 }
 
+/* A plug-in's failed tasks: the first error of each kind on stderr (err_first.h). */
+static void show_errors(const struct model *m, struct vsrbench_response *const *resp, size_t n,
+			int r)
+{
+	char who[160], text[sizeof(resp[0]->error) + 1];
+
+	snprintf(who, sizeof(who), "plug-in %.100s", model_name(m));
+	if (r) {
+		err_first_show(who, "the adapter failed the whole batch", 1);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (resp[k]->status == VSRBENCH_OK)
+			continue;
+		memcpy(text, resp[k]->error, sizeof(resp[k]->error)); /* not NUL-terminated, maybe */
+		text[sizeof(resp[k]->error)] = '\0';
+		err_first_show(who, text[0] ? text : "the adapter reported an error",
+			       resp[k]->status == VSRBENCH_ERR_RETRY);
+	}
+}
+
 static int model_answer(struct model *m, const struct vsrbench_request *const *req,
 			struct vsrbench_response *const *resp, size_t n)
 {
 	int r;
 
-	if (m->thread_safe)
-		return m->a->answer_batch(m->state, req, resp, n);
-	pthread_mutex_lock(&m->lock);
-	r = m->a->answer_batch(m->state, req, resp, n);
-	pthread_mutex_unlock(&m->lock);
+	if (m->thread_safe) {
+		r = m->a->answer_batch(m->state, req, resp, n);
+	} else {
+		pthread_mutex_lock(&m->lock);
+		r = m->a->answer_batch(m->state, req, resp, n);
+		pthread_mutex_unlock(&m->lock);
+	}
+	show_errors(m, resp, n, r);
 	return r;
 }
 

@@ -24,9 +24,11 @@ static const struct http_proto *const protos[] = {
 /* Options every HTTP kind takes; the first two lists change answers. */
 static const char *const common_keys[] = {
 	"base_url", "model", "system", "api_key_env", "timeout", "connect_timeout", "deadline",
-	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops", NULL,
+	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops",
+	"reasoning", "extra_body", NULL,
 };
-static const char *const common_answer_keys[] = { "model", "system", NULL };
+static const char *const common_answer_keys[] = { "model", "system", "reasoning", "extra_body",
+						  NULL };
 /* -M keys that would put a secret on the command line and into run.json. */
 static const char *const secret_keys[] = {
 	"api_key", "apikey", "key", "token", "access_token", "auth_token", "authorization",
@@ -118,6 +120,115 @@ static int check_keys(const char *kind, const cJSON *opts, const char *const *a,
 		return VSR_EUSAGE;
 	}
 	return 0;
+}
+
+/* --reasoning off|low|medium|high|N (-M reasoning). */
+static int parse_reasoning(const char *v, struct http_reasoning *r, char *err)
+{
+	static const char *const names[] = { "off", "low", "medium", "high" };
+	long n;
+
+	r->level = REASONING_UNSET;
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(v, names[i])) {
+			r->level = (enum http_reasoning_level)(REASONING_OFF + i);
+			return 0;
+		}
+	if (parse_long(v, 1, 1000000, &n))
+		return err_set(err, VSR_EUSAGE,
+			       "--reasoning %s: expected off, low, medium, high or a thinking budget in tokens (1..1000000)",
+			       v);
+	r->level = REASONING_BUDGET;
+	r->budget = n;
+	return 0;
+}
+
+/* A member name that would carry a credential (compared lower-cased). */
+static int secret_name(const char *name)
+{
+	static const char *const exact[] = { "key", "token", "access_token", "auth_token",
+					     "id_token", "refresh_token", "bearer", "cookie", NULL };
+	static const char *const parts[] = { "api_key", "apikey", "api-key", "secret", "password",
+					     "passwd", "authorization", "credential", "auth_token",
+					     "session_token", "private_key", NULL };
+	char low[128];
+
+	snprintf(low, sizeof(low), "%s", name);
+	str_lower(low);
+	if (in_list(exact, low))
+		return 1;
+	for (size_t i = 0; parts[i]; i++)
+		if (strstr(low, parts[i]))
+			return 1;
+	return 0;
+}
+
+/* The first member, at any depth, whose name carries a credential; NULL: none. */
+static const char *find_secret(const cJSON *v)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, v) {
+		const char *f;
+		if (c->string && secret_name(c->string))
+			return c->string;
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && (f = find_secret(c)))
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * -M extra_body=JSON: an object, with no credential in it (no member named
+ * like one, not the key itself) and no member the protocol's body writes
+ * (that one has its own vsrbench option); its members into c->extra.
+ */
+static int extra_body_init(struct http_state *st, const char *json, char *err)
+{
+	const struct http_proto *p = st->proto;
+	cJSON *o = cJSON_Parse(json), *it;
+	const char *bad;
+	char *s = NULL;
+	int r = 0;
+
+	if (!cJSON_IsObject(o)) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M extra_body: expected a JSON object, e.g. -M 'extra_body={\"top_k\":20}'");
+		goto out;
+	}
+	if ((bad = find_secret(o))) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M extra_body: member \"%s\" would carry a credential into run.json; keys are read "
+			    "from the environment only (-M api_key_env=NAME)",
+			    bad);
+		goto out;
+	}
+	cJSON_ArrayForEach(it, o) {
+		const char *const *lists[2] = { p->body_keys,
+						st->cfg.reasoning.level ? p->reasoning_keys : NULL };
+		for (size_t l = 0; l < 2; l++)
+			for (const char *const *k = lists[l]; k && *k; k++) {
+				size_t n = strcspn(*k, "=");
+				if (strlen(it->string) == n && !strncmp(*k, it->string, n)) {
+					r = err_set(err, VSR_EUSAGE,
+						    "-M extra_body: \"%s\" is written by vsrbench itself (%s)",
+						    it->string, (*k)[n] ? *k + n + 1 : "--reasoning");
+					goto out;
+				}
+			}
+	}
+	if (o->child && (s = cJSON_PrintUnformatted(o))) {
+		size_t len = strlen(s);
+		st->cfg.extra = xstrdup(s + 1);
+		st->cfg.extra[len - 2] = '\0'; /* without the braces */
+	}
+out:
+	if (s)
+		cJSON_free(s);
+	cJSON_Delete(o);
+	return r;
 }
 
 static int is_loopback(const char *host)
@@ -275,7 +386,7 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 {
 	const struct http_proto *p = find_proto(kind);
 	struct http_state *st;
-	const char *default_url, *key_env, *v, *urls;
+	const char *default_url, *key_env, *v, *urls, *extra;
 	int key_required, r;
 	double d;
 	cJSON *opts = cJSON_Parse(config_json ? config_json : "{}");
@@ -367,6 +478,12 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		key_env = v;
 	}
 	urls = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "base_url"));
+	if ((r = parse_reasoning(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "reasoning")),
+				 &st->cfg.reasoning, err)))
+		goto fail;
+	extra = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "extra_body"));
+	if (extra && (r = extra_body_init(st, extra, err)))
+		goto fail;
 	if (p->setup && (r = p->setup(&st->cfg, &default_url, &key_required, &key_env, err)))
 		goto fail;
 	st->cfg.key_env = key_env;
@@ -380,6 +497,12 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		r = err_set(err, VSR_EUSAGE,
 			    "-m %s: no API key: export %s=... (or name another variable with -M api_key_env=NAME)",
 			    kind, key_env ? key_env : "the key");
+		goto fail;
+	}
+	if (st->key && strlen(st->key) >= 4 && extra && strstr(extra, st->key)) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M extra_body quotes the API key, which would then be stored in run.json; keys are "
+			    "read from the environment only");
 		goto fail;
 	}
 	if (st->key)
@@ -425,6 +548,7 @@ static void http_close(void *state)
 	curl_slist_free_all(st->cfg.headers);
 	buf_release(&st->cfg.path);
 	free(st->cfg.priv);
+	free(st->cfg.extra);
 	free(st->ca_file);
 	cJSON_Delete(st->opts);
 	pthread_mutex_destroy(&st->warn_mu);
@@ -432,3 +556,13 @@ static void http_close(void *state)
 	curl_global_cleanup();
 }
 
+
+int remote_check_generation(const struct model *m, long max_tokens, double *temperature,
+			    int temperature_given, char *err)
+{
+	const struct http_state *st = m->remote_state;
+
+	if (m->remote_close != http_close || !st->proto->check_gen)
+		return 0;
+	return st->proto->check_gen(&st->cfg, max_tokens, temperature, temperature_given, err);
+}

@@ -51,6 +51,15 @@ int remote_kind_known(const char *spec);
  * thread_safe.  Returns 0 or VSR_EUSAGE with a one-line message.
  */
 int remote_open(const char *kind, const char *config_json, struct model *m, char *err);
+/*
+ * Checks the run's generation settings against the API of an HTTP model
+ * before any request (e.g. Anthropic's temperature range, its thinking
+ * budget below --max-tokens); may set *temperature to -1 (not sent) where
+ * --reasoning needs it and no --temperature was given.  0 for any other
+ * model; else VSR_EUSAGE with a one-line message.
+ */
+int remote_check_generation(const struct model *m, long max_tokens, double *temperature,
+			    int temperature_given, char *err);
 /* Lines for `vsrbench list models`. */
 void remote_list(FILE *fp);
 /* The served model kinds (-m openai, ... exec) by index, NULL past the last. */

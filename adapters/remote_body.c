@@ -129,6 +129,44 @@ void jw_cjson(struct jw *w, const cJSON *v)
 	}
 }
 
+void jw_extra(struct jw *w, const struct http_cfg *c)
+{
+	if (c->extra) {
+		jw_raw(w, ",");
+		jw_raw(w, c->extra);
+	}
+}
+
+const char *http_reasoning_effort(const struct http_reasoning *r)
+{
+	switch (r->level) {
+	case REASONING_LOW:
+		return "low";
+	case REASONING_MEDIUM:
+		return "medium";
+	case REASONING_HIGH:
+		return "high";
+	default:
+		return NULL;
+	}
+}
+
+long http_reasoning_budget(const struct http_reasoning *r)
+{
+	switch (r->level) {
+	case REASONING_LOW:
+		return 1024;
+	case REASONING_MEDIUM:
+		return 4096;
+	case REASONING_HIGH:
+		return 16384;
+	case REASONING_BUDGET:
+		return r->budget;
+	default:
+		return 0;
+	}
+}
+
 const char *http_opt(const struct http_cfg *c, const char *key)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c->opts, key));

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "remote_hint.h"
 #include "remote_loop.h"
 #include "remote_msg.h"
 #include "remote_retry.h"
@@ -74,6 +75,34 @@ static void loop_fail(struct loop *L, const char *fmt, ...)
 	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 
+/* Does the API take images of this type (cfg.mimes, set by the protocol)? */
+static int image_type_taken(const struct http_state *st, const char *mime)
+{
+	if (!st->cfg.mimes)
+		return 1;
+	for (const char *const *m = st->cfg.mimes; *m; m++)
+		if (mime && !strcmp(*m, mime))
+			return 1;
+	return 0;
+}
+
+/* An image the API would refuse: the run stops before it is sent (a data error). */
+static void image_type_refused(struct loop *L, const struct rjob *rj, const char *mime)
+{
+	struct buf list = BUF_INIT;
+	char msg[VSR_ERR_MAX];
+
+	for (const char *const *m = L->st->cfg.mimes; *m; m++)
+		buf_addf(&list, "%s%s", list.len ? ", " : "", *m + 6); /* without "image/" */
+	remote_msgf(msg, sizeof(msg), L->st->key,
+		    "%s item %s: its image is %s, which -m %s does not take (only %s); "
+		    "convert the images to PNG or JPEG first (e.g. mogrify -format png *.bmp)",
+		    rj->job->item.suite, rj->job->item.id, mime ? mime : "of an unknown type",
+		    L->st->proto->kind, list.ptr);
+	buf_release(&list);
+	sched_fail(L->r.s, VSR_EDATA, msg);
+}
+
 /* The tasks of a newly taken job join the ready queue. */
 static void add_job(struct loop *L, struct rjob *rj)
 {
@@ -108,6 +137,11 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
 		task_error(L, t, "%s", "out of memory encoding an image");
 		return 0;
+	}
+	if (img.b64 && !image_type_taken(st, img.mime)) {
+		image_type_refused(L, rj, img.mime);
+		rloop_push_front(&L->r, &t->base); /* not sent: the run stops */
+		return -1;
 	}
 	if (xfer_build(st, x, &req, &img)) {
 		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
@@ -161,7 +195,8 @@ static double dispatch(struct loop *L, double now)
 			next = pace_endpoints_next(L, now);
 			break;
 		}
-		start(L, htask_of(rloop_pop(&L->r)), (size_t)ep, now);
+		if (start(L, htask_of(rloop_pop(&L->r)), (size_t)ep, now) < 0)
+			break;
 	}
 	return next;
 }
@@ -314,6 +349,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 		double used = pace_usage_tokens(meta);
 		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
 	}
+	L->same_n = 0; /* an answer: the refusals before it were not all alike */
 	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short"));
 	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
 	if (t->sent > 1)
@@ -338,11 +374,24 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 		L->tpm_tokens -= t->est_tokens;
 	remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 	remote_msgf(why, sizeof(why), st->key, "HTTP %ld from %s: %s", status, ep->shown, ex);
+	if (status >= 400 && hint_no_image(x->resp.ptr, x->resp.len)) {
+		/* No later request with an image can succeed: say how to give the model eyes. */
+		loop_fail(L, "%.400s (%s)", why,
+			  !strcmp(st->proto->kind, "openai")
+				  ? "the served model takes no images: llama.cpp's server needs --mmproj FILE "
+				    "(the model's vision projector); vLLM, SGLang, Ollama: serve a vision model"
+				  : "the model takes no images: choose a vision model with -M model");
+		return;
+	}
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {
 		struct retry_hints h;
 		double w;
+		int asked;
 		read_hints(x->easy, &h, 0);
 		w = retry_server_wait(&h, status);
+		if (w <= 0) /* Gemini names its wait in the body (RetryInfo), not in a header */
+			w = retry_body_delay(x->resp.ptr, x->resp.len);
+		asked = w > 0;
 		if (status == 429) {
 			if (w <= 0)
 				w = retry_rate_limited_wait(st->backoff, t->waits);
@@ -350,9 +399,8 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 				es->pause_until = now + w;
 			pthread_mutex_lock(&st->warn_mu);
 			if (!st->shown_rl++)
-				remote_warn(st->key,
-					    "rate limited by %s (HTTP 429); waiting %.3gs as asked, then retrying",
-					    ep->shown, w);
+				remote_warn(st->key, "rate limited by %s (HTTP 429); waiting %.3gs %s, then retrying",
+					    ep->shown, w, asked ? "as asked" : "(the server named no wait)");
 			pthread_mutex_unlock(&st->warn_mu);
 		}
 		t->last_ep = (int)x->ep;
@@ -364,7 +412,27 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 			  st->key ? "" : ", which is not set");
 		return;
 	}
-	/* Another 4xx: this request is wrong; show the first body of each status. */
+	/*
+	 * Another 4xx: this request is wrong.  The same refusal a few times in
+	 * a row is the configuration's (a base URL without /v1, a parameter
+	 * the model rejects): every other task would meet it too, so the run
+	 * stops with the URL that failed and the likely fix.
+	 */
+	{
+		uint64_t sig = hash64(x->resp.ptr ? x->resp.ptr : "", x->resp.len, (uint64_t)status);
+		L->same_n = sig == L->same_sig ? L->same_n + 1 : 1;
+		L->same_sig = sig;
+		if (L->same_n >= HINT_SAME_4XX) {
+			char hint[300];
+			hint_4xx(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, st->proto->kind,
+				 ep->shown, hint, sizeof(hint));
+			loop_fail(L, "stopped after %d identical HTTP %ld replies from %s (\"%s\"); %s", L->same_n,
+				  status, ep->url, ex, hint);
+			task_error(L, t, "%s", why);
+			return;
+		}
+	}
+	/* Show the first body of each status. */
 	pthread_mutex_lock(&st->warn_mu);
 	if (status > 0 && status < 600 && !st->shown[status]) {
 		st->shown[status] = 1;

@@ -114,6 +114,8 @@ struct loop {
 	size_t n_fdst;
 	double timer_at;    /* curl's timeout, absolute; < 0: none */
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
+	uint64_t same_sig;  /* the last 4xx refusal (status and body), same_n times in a row */
+	int same_n;
 	int rc;
 };
 

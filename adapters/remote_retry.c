@@ -10,6 +10,7 @@
  */
 #include "remote_retry.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,4 +150,29 @@ double retry_breaker_pause(int trips, double u)
 	double d = 0.5 * pow(2, trips < 8 ? trips - 1 : 7);
 
 	return (d > BREAKER_MAX_S ? BREAKER_MAX_S : d) * (0.75 + 0.25 * u);
+}
+
+double retry_body_delay(const char *body, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+	const cJSON *d;
+	double w = -1;
+
+	if (cJSON_IsArray(err)) /* some proxies wrap it in a list */
+		err = cJSON_GetArrayItem(err, 0);
+	cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(err, "details")) {
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "@type"));
+		double v;
+		if (!type || !strstr(type, "google.rpc.RetryInfo"))
+			continue;
+		v = retry_parse_duration(
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "retryDelay")));
+		if (v > 0) {
+			w = v < RETRY_MAX_SERVER_WAIT_S ? v : RETRY_MAX_SERVER_WAIT_S;
+			break;
+		}
+	}
+	cJSON_Delete(root);
+	return w;
 }

@@ -44,6 +44,14 @@ struct retry_hints {
 double retry_server_wait(const struct retry_hints *h, long status);
 
 /*
+ * The wait a refusal's body names: Google's error.details[] entry of type
+ * google.rpc.RetryInfo, its retryDelay ("58s"), at most
+ * RETRY_MAX_SERVER_WAIT_S; -1 when the body names none (Gemini sends no
+ * Retry-After header on a 429).
+ */
+double retry_body_delay(const char *body, size_t len);
+
+/*
  * After a success: how long to pause the endpoint because a limit is used
  * up (remaining "0") until its reset, at most RETRY_MAX_SERVER_WAIT_S; 0
  * when no limit is used up.

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../adapters/loader.h"
+#include "../adapters/remote.h"
 #include "../reports/compare.h"
 #include "../reports/rebuild.h"
 #include "../suites/suite.h"
@@ -420,6 +421,10 @@ int cmd_run(int argc, char **argv)
 	    (r = model_open(&model, o.model, config_json, err)))
 		goto out;
 	model_open_ok = 1;
+	/* The API's own limits on the generation settings, before any request. */
+	if ((r = remote_check_generation(&model, o.max_tokens, &o.temperature, o.temperature_given,
+					 err)))
+		goto out;
 	/* A served model's -j is requests in flight, not CPU threads. */
 	if (model.run_loop && !o.jobs_given)
 		o.jobs = 16;

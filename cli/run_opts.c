@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../adapters/loader.h"
+#include "../adapters/remote.h"
 #include "../reports/compare.h"
 #include "../reports/rebuild.h"
 #include "../suites/suite.h"
@@ -39,7 +40,7 @@ static void run_usage(FILE *fp)
 		"usage: vsrbench run [-s SUITE]... [-S [SUITE.]KEY=VALUE]... [-m MODEL] [-M KEY=VALUE]...\n"
 		"                    [-t single|pool|ID,ID|FILE] [-p LIST] [--data DIR] [--images DIR]...\n"
 		"                    [-j N] [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N]\n"
-		"                    [--temperature T] [--retries N] [--max-error-rate R]\n"
+		"                    [--temperature T] [--reasoning LEVEL] [--retries N] [--max-error-rate R]\n"
 		"                    [--skip-missing-images] [--dry-run] [--shard I/N] [--max-pixels N]\n"
 		"                    [--baseline DIR --max-drop POINTS [--alpha A]] [--min-accuracy [SUITE=]X]\n"
 		"                    [--max-language-sensitivity X] [--progress MODE] [--timings] [-q]\n"
@@ -68,6 +69,8 @@ static void run_usage(FILE *fp)
 		"      --keep-reasoning    journal the reasoning's text too (its length always)\n"
 		"      --temperature T     sampling temperature sent to the model (default 0;\n"
 		"                          'default': not sent, the model's own default)\n"
+		"      --reasoning LEVEL   a served model's thinking: off, low, medium, high, or a budget\n"
+		"                          in tokens, mapped to each API's own control (docs/models.md)\n"
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
 		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
@@ -149,7 +152,7 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 
 enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
        O_DRYRUN, O_SHARD, O_MAXERR };
-enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
+enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_REASONING };
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
 const char run_shortopts[] = ":s:S:m:M:t:p:j:n:o:qh";
@@ -182,6 +185,7 @@ const struct option run_longopts[] = {
 	{ "max-pixels", required_argument, NULL, O_MAXPIX },
 	{ "think-tags", required_argument, NULL, O_THINK },
 	{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
+	{ "reasoning", required_argument, NULL, O_REASONING },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -263,6 +267,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 				return err_set(err, VSR_EUSAGE, "--max-tokens '%s': expected 1..1000000", optarg);
 			break;
 		case O_TEMP:
+			o->temperature_given = 1;
 			if (!strcmp(optarg, "default"))
 				o->temperature = -1; /* not sent: the model's own default */
 			else if (parse_double(optarg, &o->temperature) || o->temperature < 0 ||
@@ -320,6 +325,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		case O_KEEPREASON:
 			o->keep_reasoning = 1;
 			break;
+		case O_REASONING: /* checked by the adapter, which maps it (-M reasoning) */
+			o->reasoning = optarg;
+			break;
 		case O_MAXPIX:
 			if (parse_long(optarg, 1, LONG_MAX, &v))
 				return err_set(err, VSR_EUSAGE,
@@ -357,6 +365,17 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		o->suites[o->n_suites++] = DEFAULT_SUITE;
 	if (!o->model)
 		o->model = DEFAULT_MODEL;
+	if (o->reasoning) {
+		if (!remote_kind_known(o->model) || !strcmp(o->model, "exec"))
+			return err_set(err, VSR_EUSAGE,
+				       "--reasoning is for a served model (-m openai, ollama, anthropic, gemini); "
+				       "-m %s takes its own -M options",
+				       o->model);
+		if (o->n_mopts == MAX_LIST)
+			return err_set(err, VSR_EUSAGE, "too many -M options");
+		o->mopts[o->n_mopts].key = "reasoning";
+		o->mopts[o->n_mopts++].value = o->reasoning;
+	}
 	o->data_dir = data_dir_resolve(o->data_dir);
 	if ((r = gate_opts_check(&o->gate, 1, err)))
 		return r;

@@ -31,6 +31,8 @@ struct run_opts {
 	uint64_t seed;
 	long max_tokens;
 	double temperature;
+	int temperature_given;   /* --temperature was given (else vsrbench's default 0) */
+	const char *reasoning;   /* --reasoning, passed to a served model as -M reasoning */
 	long retries;
 	double max_error_rate;
 	int jobs_given;

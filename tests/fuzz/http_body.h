@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "../../adapters/http.h"
+#include "../../adapters/remote_hint.h"
+#include "../../adapters/remote_retry.h"
 #include "../../adapters/remote_msg.h"
 #include "../../harness/extract.h"
 #include "../../base/util.h"
@@ -74,8 +76,19 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 		struct buf b = BUF_INIT;
 		char ex[REMOTE_EXCERPT + 8], *s; /* as the loop has it */
 
+		char hint[300];
+		double w;
+
 		buf_add(&b, data, size);
 		remote_body_excerpt(&b, FUZZ_KEY, ex, sizeof(ex));
+		/* What a refusal's body may say: a wait (Gemini), no eyes, the fix. */
+		w = retry_body_delay((const char *)data, size);
+		if (!(w == -1 || (w > 0 && w <= RETRY_MAX_SERVER_WAIT_S)))
+			abort();
+		(void)hint_no_image((const char *)data, size);
+		hint_4xx(404, (const char *)data, size, "openai", "http://127.0.0.1:9", hint, sizeof(hint));
+		if (strlen(hint) >= sizeof(hint))
+			abort();
 		remote_redact(ex, FUZZ_KEY);
 		s = fuzz_strndup(data, size);
 		remote_redact(s, FUZZ_KEY);

@@ -28,7 +28,15 @@ Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), hangup (a whole reply, then the
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
-(see outcome()).
+(see outcome()).  Refusals as servers word them: 429body:SECONDS (Gemini's
+429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
+429 naming no wait at all), 400param:NAME (OpenAI's 400
+unsupported_parameter for NAME), noimage (llama.cpp's server without
+--mmproj: 500 "image input is not supported").
+
+--dump DIR writes each body sent to .../chat/completions as DIR/N.req.json
+and the 200 reply to it as DIR/N.resp.json (N: the request's number in the
+log), for tests/server/openai_schema.py.
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
@@ -53,6 +61,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plugin  # noqa: E402
 
 MODEL = None
+DUMP = None
 KEY = os.environ.get("FAKE_LLM_KEY") or None
 PLAN = None
 LOCK = threading.Lock()
@@ -118,6 +127,10 @@ def openai_in(h, body):
                 raise BadRequest("unknown content part %r" % part.get("type"))
     need(isinstance(prompt, str), "no text part")
     need(not ("max_tokens" in body and "max_completion_tokens" in body), "both max_tokens fields")
+    # reasoning controls as OpenAI's spec (ReasoningEffort) and vLLM/SGLang take them
+    need(body.get("reasoning_effort") in (None, "none", "minimal", "low", "medium", "high"),
+         "reasoning_effort")
+    need(isinstance(body.get("chat_template_kwargs", {}), dict), "chat_template_kwargs")
     gen_settings(body.get("max_tokens", body.get("max_completion_tokens")),
                  body.get("temperature"), body.get("seed"))
     return prompt, image, mime
@@ -126,8 +139,8 @@ def openai_in(h, body):
 def openai_out(text, body):
     return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
             "model": MODEL or body.get("model"), "system_fingerprint": "fp_fake1",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": "stop"}],
+            "choices": [{"index": 0, "logprobs": None, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": text, "refusal": None}}],
             "usage": {"prompt_tokens": 100, "completion_tokens": 1, "total_tokens": 101}}
 
 
@@ -142,6 +155,7 @@ def ollama_in(h, body):
         image = decode_image(msg["images"][0], None)
     o = body.get("options", {})
     gen_settings(o.get("num_predict"), o.get("temperature"), o.get("seed"))
+    need(body.get("think") in (None, True, False, "low", "medium", "high"), "think")
     return msg["content"], image, plugin.sniff(image) if image else None
 
 
@@ -171,6 +185,16 @@ def anthropic_in(h, body):
             raise BadRequest("unknown block %r" % part["type"])
     need(isinstance(prompt, str), "no text block")
     gen_settings(body.get("max_tokens"), body.get("temperature"), None)
+    th = body.get("thinking")
+    if th is not None:  # Anthropic's rules for extended thinking
+        need(th.get("type") in ("enabled", "disabled"), "thinking.type")
+        if th["type"] == "enabled":
+            b = th.get("budget_tokens")
+            need(isinstance(b, int) and 1024 <= b < body["max_tokens"],
+                 "thinking.budget_tokens must be >= 1024 and below max_tokens")
+            need(body.get("temperature", 1) == 1, "temperature may only be set to 1 when thinking is enabled")
+    t = body.get("temperature")
+    need(t is None or 0 <= t <= 1, "temperature: range: 0..1")
     return prompt, image, mime
 
 
@@ -197,6 +221,9 @@ def gemini_in(h, body):
     need(isinstance(prompt, str), "no text part")
     g = body.get("generationConfig", {})
     gen_settings(g.get("maxOutputTokens"), g.get("temperature"), g.get("seed"))
+    tc = g.get("thinkingConfig")
+    need(tc is None or (isinstance(tc.get("thinkingBudget"), int) and tc["thinkingBudget"] >= -1),
+         "thinkingConfig.thinkingBudget")
     return prompt, image, mime
 
 
@@ -321,6 +348,7 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, AttributeError):
             rec["params"] = None
         rec["fault"] = fault
+        self.rec = rec
         rec["status"] = None  # logged on arrival: a test can wait for a request in progress
         with LOCK:
             rec["i"] = len(LOG)
@@ -356,6 +384,31 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(429, {"error": {"message": "Rate limit reached (fake)",
                                            "type": "rate_limit"}}, hdr)
             return 429
+        elif kind == "429body":  # Google's RESOURCE_EXHAUSTED as the Gemini API sends it
+            self.send_json(429, {"error": {
+                "code": 429, "status": "RESOURCE_EXHAUSTED",
+                "message": "You exceeded your current quota, please check your plan and billing details.",
+                "details": [
+                    {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                     "violations": [{"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                                     "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]},
+                    {"@type": "type.googleapis.com/google.rpc.Help",
+                     "links": [{"description": "Learn more", "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]},
+                    {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "%ss" % arg}]}})
+            return 429
+        elif kind == "429bare":
+            self.send_json(429, {"error": {"message": "Too many requests (fake)"}})
+            return 429
+        elif kind == "400param":  # OpenAI's words for a parameter a model rejects
+            self.send_json(400, {"error": {
+                "message": "Unsupported parameter: '%s' is not supported with this model." % arg,
+                "type": "invalid_request_error", "param": arg, "code": "unsupported_parameter"}})
+            return 400
+        elif kind == "noimage":  # llama.cpp's server started without --mmproj
+            self.send_json(500, {"error": {
+                "code": 500, "type": "server_error",
+                "message": "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj"}})
+            return 500
         elif kind == "400":
             self.send_json(400, {"error": {"message": "Invalid image: fake rejection",
                                            "type": "invalid_request_error"}})
@@ -402,6 +455,13 @@ class Handler(BaseHTTPRequestHandler):
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)
         out = json.dumps(reply).encode()
+        if DUMP and make_out is openai_out:
+            i = self.rec["i"]
+            with open(os.path.join(DUMP, "%05d.req.json" % i), "wb") as f:
+                f.write(raw)
+            if kind != "notjson":
+                with open(os.path.join(DUMP, "%05d.resp.json" % i), "wb") as f:
+                    f.write(out)
         if kind == "notjson":
             out = b"<html><body>502 Bad Gateway (fake)</body></html>"
         self.send_response(200)
@@ -431,17 +491,19 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    global ANSWER, PLAN, MODEL
+    global ANSWER, PLAN, MODEL, DUMP
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin")
     ap.add_argument("--plan")
     ap.add_argument("--model")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls")
+    ap.add_argument("--dump")
     a = ap.parse_args()
     ANSWER = plugin.load(a.plugin)
     PLAN = json.loads(a.plan) if a.plan else None
     MODEL = a.model
+    DUMP = a.dump
     srv = Server(("127.0.0.1", a.port), Handler)
     if a.tls:
         cert, key = a.tls.split(",", 1)

@@ -1,0 +1,126 @@
+/*
+ * remote_hint: the fix a refused request points at (see remote_hint.h).
+ */
+#include "remote_hint.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../base/util.h" /* last: it includes banned.h */
+
+/* A case-insensitive search in the first len bytes of s (not NUL-terminated). */
+static int has(const char *s, size_t len, const char *what)
+{
+	size_t w = strlen(what);
+
+	for (size_t i = 0; i + w <= len; i++)
+		if (!strncasecmp(s + i, what, w))
+			return 1;
+	return 0;
+}
+
+int hint_no_image(const char *body, size_t len)
+{
+	/*
+	 * llama.cpp's server: "image input is not supported - hint: ... mmproj";
+	 * vLLM: "... is not a multimodal model"; Ollama and proxies: "does not
+	 * support images", "model cannot take images", "vision is not supported".
+	 */
+	static const char *const says[] = {
+		"image input is not supported", "not a multimodal model", "does not support image",
+		"doesn't support image", "cannot take image", "can't take image",
+		"images are not supported", "vision is not supported", "does not support vision",
+		"multimodal input is not supported", NULL,
+	};
+
+	for (size_t i = 0; says[i]; i++)
+		if (has(body, len, says[i]))
+			return 1;
+	return 0;
+}
+
+/* A request member, the vsrbench option that changes it. */
+static const struct {
+	const char *param, *option;
+} options[] = {
+	{ "max_completion_tokens", "-M max_tokens_field=max_tokens" },
+	{ "max_tokens", "-M max_tokens_field=max_completion_tokens (OpenAI's reasoning models)" },
+	{ "temperature", "--temperature default (not sent) or --temperature 1" },
+	{ "reasoning_effort", "--reasoning (leave it out, or another level)" },
+	{ "chat_template_kwargs", "--reasoning (leave it out, or another level)" },
+	{ "thinkingConfig", "--reasoning (leave it out, or another level)" },
+	{ "budget_tokens", "--reasoning (another budget) and --max-tokens" },
+	{ "thinking", "--reasoning (leave it out, or another level)" },
+	{ "think", "--reasoning (leave it out, or another level)" },
+	{ "seed", "-M send_seed=0" },
+	{ "detail", "-M detail" },
+	{ "keep_alive", "-M keep_alive" },
+	{ "systemInstruction", "-M system" },
+	{ "system", "-M system" },
+	{ "maxOutputTokens", "--max-tokens" },
+	{ "num_predict", "--max-tokens" },
+};
+
+/* The option that changes param, or NULL. */
+static const char *option_of(const char *param)
+{
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (!strcmp(options[i].param, param) ||
+		    (strlen(param) > strlen(options[i].param) &&
+		     !strcmp(param + strlen(param) - strlen(options[i].param), options[i].param) &&
+		     param[strlen(param) - strlen(options[i].param) - 1] == '.'))
+			return options[i].option;
+	return NULL;
+}
+
+void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
+	      char *out, size_t n)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+	const char *param = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(err, "param"));
+	const char *opt = NULL;
+	size_t bl = strlen(base);
+
+	out[0] = '\0';
+	if (param)
+		opt = option_of(param);
+	/* No "param": the first member the message names ("'max_tokens' is not supported"). */
+	for (size_t i = 0; !opt && i < sizeof(options) / sizeof(options[0]); i++) {
+		char q[64];
+		snprintf(q, sizeof(q), "'%s'", options[i].param);
+		if (has(body, len, q)) {
+			param = options[i].param;
+			opt = options[i].option;
+			break;
+		}
+		snprintf(q, sizeof(q), "\\\"%s\\\"", options[i].param);
+		if (has(body, len, q)) {
+			param = options[i].param;
+			opt = options[i].option;
+			break;
+		}
+	}
+	if (opt) {
+		snprintf(out, n, "the option that changes '%s': %s", param, opt);
+	} else if (param) {
+		snprintf(out, n, "the server rejects '%s' (set by -M extra_body?)", param);
+	} else if (status == 404 && has(body, len, "model") && !strcmp(kind, "ollama")) {
+		snprintf(out, n, "is the model pulled? (ollama pull NAME; see 'ollama list')");
+	} else if (status == 404 && has(body, len, "model")) {
+		snprintf(out, n, "is -M model the name the server serves? (e.g. GET %s/models)", base);
+	} else if (status == 404 && (!strcmp(kind, "openai") || !strcmp(kind, "anthropic")) &&
+		   !(bl >= 3 && !strcmp(base + bl - 3, "/v1"))) {
+		snprintf(out, n, "does base_url need /v1? (try -M base_url=%s/v1)", base);
+	} else if (status == 404 && !strcmp(kind, "gemini") &&
+		   !(bl >= 7 && !strcmp(base + bl - 7, "/v1beta"))) {
+		snprintf(out, n, "does base_url need /v1beta? (try -M base_url=%s/v1beta)", base);
+	} else if (status == 404) {
+		snprintf(out, n, "check -M base_url and -M model");
+	} else {
+		snprintf(out, n, "every request is refused the same way: fix the settings it names");
+	}
+	cJSON_Delete(root);
+}

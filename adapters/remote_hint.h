@@ -1,0 +1,35 @@
+/*
+ * remote_hint: what a refused request says about the run's configuration,
+ * as pure functions over the reply (no I/O, no state), so the loop can stop
+ * a run that no retry can help and name the fix:
+ *
+ *   - the model cannot take images (llama.cpp's server without --mmproj
+ *     answers 500 "image input is not supported"; others say so in their
+ *     own words): fatal for the run;
+ *   - the same 4xx for every request (a base URL without /v1: 404; a
+ *     parameter the model rejects: 400 "unsupported_parameter"): the run
+ *     stops after a few, with the vsrbench option that changes it.
+ *
+ * Strings are borrowed; out is always NUL-terminated.
+ */
+#ifndef VSR_REMOTE_HINT_H
+#define VSR_REMOTE_HINT_H
+
+#include <stddef.h>
+
+/* Replies this many times the same (status and body) in a row stop the run. */
+#define HINT_SAME_4XX 4
+
+/* Non-zero when the error body says the model cannot take images. */
+int hint_no_image(const char *body, size_t len);
+
+/*
+ * The likely fix of a 4xx answered to every request (status, the body,
+ * -m kind, the base URL as given) into out[0..n): e.g. "does -M base_url
+ * need /v1? (try -M base_url=http://host:8000/v1)" or "the option that
+ * changes 'max_tokens': -M max_tokens_field=max_completion_tokens".
+ */
+void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
+	      char *out, size_t n);
+
+#endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Issue 21 §3/§5 and issue 17 item 9: a refusal no retry can help stops the
+# run (exit 4) with the server's message, the full URL that failed and the
+# likely fix, and never with "run the same command again"; a refusal that
+# is not every request's does not stop it.  Request counts come from the
+# loopback server's own log; -j 1 makes them exact.
+#   wrong base URL (no /v1): 404 from .../chat/completions -> "does base_url need /v1?"
+#   400 unsupported_parameter 'max_tokens' -> -M max_tokens_field=max_completion_tokens
+#   llama.cpp without --mmproj: 500 "image input is not supported" -> fatal at once, --mmproj
+# and the Gemini 429 whose wait is only in its body (RetryInfo.retryDelay
+# "2s"): the retry arrives >= 2 s after the 429 was sent (the server's
+# timestamps), and "as asked" is printed only for a wait the server named.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+start_server llm --plugin "$GEOMETRY"
+B=http://127.0.0.1:$PORT
+count() { server_log "$PORT" | jq length; }
+
+# A base URL without /v1: every request 404s.
+n0=$(count)
+expect_exit 4 "$V" run -m openai -M "base_url=$B" -M model=m -S count=20 -t yn01 -j 1 -q -o nov1
+expect_err "stopped after 4 identical HTTP 404 replies from $B/chat/completions (\"no route /chat/completions\"); does base_url need /v1? (try -M base_url=$B/v1)"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "advised a retry: $(cat "$T/err")"
+[ "$(($(count) - n0))" = 4 ] || fail "sent $(($(count) - n0)) requests, not 4"
+
+# A parameter the model rejects: the option that changes it.
+for p in max_tokens temperature; do
+	n0=$(count)
+	queue_faults "$PORT" "400param:$p" "400param:$p" "400param:$p" "400param:$p"
+	expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=20 -t yn01 -j 1 -q -o "p$p"
+	expect_err "stopped after 4 identical HTTP 400 replies from $B/v1/chat/completions (\"Unsupported parameter: '$p' is not supported with this model.\")"
+	case $p in
+	max_tokens) expect_err "the option that changes 'max_tokens': -M max_tokens_field=max_completion_tokens" ;;
+	temperature) expect_err "the option that changes 'temperature': --temperature default (not sent) or --temperature 1" ;;
+	esac
+	! grep -F "run the same command again" "$T/err" >/dev/null || fail "advised a retry"
+	[ "$(($(count) - n0))" = 4 ] || fail "$p: sent $(($(count) - n0)) requests, not 4"
+done
+
+# Refusals with answers between them are the tasks' own: the run goes on.
+n0=$(count)
+queue_faults "$PORT" 400 slow:0 400 slow:0 400 slow:0 400 slow:0 400
+expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=12 -t yn01 -j 1 -q \
+	--max-error-rate 1 -o mixed
+! grep -F "stopped after" "$T/err" >/dev/null || fail "stopped on refusals between answers: $(cat "$T/err")"
+[ "$(($(count) - n0))" = 12 ] || fail "mixed: $(($(count) - n0)) requests"
+[ "$(jq -s 'map(select(.error != null)) | length' mixed/samples.jsonl)" = 5 ] || fail "mixed: errors"
+
+# Issue 17 item 9: a warning printed while the terminal's progress line is
+# drawn starts on a fresh line (the line has no newline of its own).
+n0=$(count)
+# (the first refusal after a few answers: the line is drawn by then)
+queue_faults "$PORT" slow:0.3 slow:0.3 slow:0.3 400 slow:0 slow:0 400
+expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=30 -t yn01 -j 1 \
+	--progress tty --max-error-rate 1 -o tty
+python3 - "$T/err" <<'PY' || fail "a message did not start on a fresh line: $(cat -A "$T/err" | head -c 2000)"
+import sys
+err = open(sys.argv[1], encoding="utf-8", errors="replace", newline="").read()
+assert "\r" in err, "no progress line was drawn"
+assert "vsrbench: warning" in err, "no warning"
+for line in err.split("\n"):
+    assert line.find("vsrbench:") in (-1, 0), repr(line)
+PY
+
+# A model that takes no images: the first reply stops the run, with the fix.
+n0=$(count)
+queue_faults "$PORT" noimage
+expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=10 -t yn01 -j 1 -q -o noimg
+expect_err "HTTP 500 from $B/v1: image input is not supported"
+expect_err "llama.cpp's server needs --mmproj FILE"
+[ "$(($(count) - n0))" = 1 ] || fail "noimage: $(($(count) - n0)) requests (retried?)"
+
+# Gemini's 429: the wait is in the body only.
+n0=$(count)
+queue_faults "$PORT" 429body:2
+expect_exit 0 "$V" run -m gemini -M "base_url=$B/v1beta" -M model=g -S count=1 -t yn01 -j 1 -o gem
+expect_err "rate limited by $B/v1beta (HTTP 429); waiting 2"
+expect_err "s as asked, then retrying"
+server_log "$PORT" | jq --argjson n "$n0" '.[$n:]' >gem.log
+jq -e 'length == 2 and .[0].status == 429 and .[1].status == 200 and
+	(.[1].t_recv - .[0].t_sent) >= 2.0' gem.log >/dev/null ||
+	fail "the body's RetryInfo was not honoured: $(jq -c 'map([.fault, .status, .t_recv, .t_sent])' gem.log)"
+# A 429 that names no wait: no "as asked".
+queue_faults "$PORT" 429bare
+expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=1 -t yn01 -j 1 -o bare
+expect_err "(the server named no wait), then retrying"
+! grep -F "as asked" "$T/err" >/dev/null || fail "'as asked' for a wait nobody asked: $(cat "$T/err")"
+echo ok
