@@ -9,6 +9,7 @@ int cmd_list(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 
 /*
  * The error for a bad option getopt_long returned to a command that set

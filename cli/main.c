@@ -28,6 +28,7 @@ static const struct {
 	{ "score", cmd_score, "score recorded answers (MME lists, SEED results, journals), no model" },
 	{ "merge", cmd_merge, "join the shards of one run (run --shard I/N) into one run directory" },
 	{ "data", cmd_data, "datasets: data pull SUITE, data verify, data check vsr (leakage)" },
+	{ "cache", cmd_cache, "the response cache: cache stats, cache prune --older-than D, cache clear" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
