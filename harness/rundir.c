@@ -334,7 +334,8 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 	cJSON_AddNumberToObject(root, "tasks_done_now", (double)st->tasks_done_now);
 	cJSON_AddNumberToObject(root, "tasks_done_before", (double)st->tasks_done_before);
 	cJSON_AddNumberToObject(root, "errors_now", (double)st->errors_now);
-	cJSON_AddNumberToObject(root, "cached_now", (double)st->cached_now);
+	if (st->cached_now)
+		cJSON_AddNumberToObject(root, "cached_now", (double)st->cached_now);
 	if (st->tokens_in > 0 || st->tokens_out > 0) {
 		cJSON *t = cJSON_AddObjectToObject(root, "tokens_now");
 		cJSON_AddNumberToObject(t, "in", (double)(st->tokens_in > 0 ? st->tokens_in : 0));

@@ -105,7 +105,7 @@ struct rundir_status {
 	size_t n_suites;
 	size_t tasks_done_now, tasks_done_before, errors_now;
 	/* Issue 16: answers from the response cache, the usage reported
-	 * (written when in or out is > 0), its cost (written when > 0), why the
+	 * (each written when above 0: nothing new for a run without them), why the
 	 * run stopped early (NULL, or "budget"). */
 	size_t cached_now;
 	long long tokens_in, tokens_out, tokens_reasoning;
