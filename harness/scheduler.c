@@ -618,9 +618,12 @@ static void *worker(void *arg)
 		while (n < MAX_JOBS_PER_BATCH && tasks < s->cfg.model->max_batch) {
 			pthread_mutex_lock(&s->mu);
 			j = NULL;
-			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch)
+			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch &&
+			    !s->st.budget_stop && !budget_check_locked(s, s->q[s->qhead]->n_tasks))
 				j = dequeue_locked(s);
 			pthread_mutex_unlock(&s->mu);
+			if (j && s->cfg.cache && !(j = sched_cache_serve(s, j)))
+				continue; /* answered from the cache: look for another */
 			if (!j)
 				break;
 			batch[n++] = j;
