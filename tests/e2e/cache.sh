@@ -116,6 +116,26 @@ expect_err "going on without the cache"
 expect_exit 3 "$V" cache stats --cache "$T/bad"
 expect_one_line_err
 
+# --- a locked cache never fails a run either -------------------------------------
+# Another process holds the write lock for longer than the busy timeout (10 s):
+# the first answer cannot be stored, the run warns once and goes on.
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(120)' "$DB" >locker.out 2>locker.err &
+locker=$!
+for _ in $(seq 100); do grep -q locked locker.out 2>/dev/null && break; sleep 0.1; done
+grep -q locked locker.out || fail "could not lock the cache: $(cat locker.err)"
+n3=$(sent)
+expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=3 -t yn01 -q -o r12 \
+	--cache "$T/c" --seed 77
+kill "$locker"
+wait "$locker" 2>/dev/null || true
+[ "$(sent)" = $((n3 + 3)) ] || fail "with a locked cache: $(($(sent) - n3)) requests"
+expect_one_line_err
+expect_err "going on without the cache"
+
 # --- vsrbench cache --------------------------------------------------------------
 rows=$(sqlite3 "$DB" 'select count(*) from responses')
 expect_exit 0 "$V" cache stats --cache "$T/c"
