@@ -301,7 +301,7 @@ static void print_usage(const struct run_opts *o, const struct sched_stats *st,
 		if (cost >= 0)
 			printf("; cost %.4f USD at %g/%g USD per million", cost, o->price_in, o->price_out);
 		printf("\n");
-	} else if (st->done > st->cached && (o->budget_tokens > 0 || o->budget_usd > 0)) {
+	} else if (st->unmetered && (o->budget_tokens > 0 || o->budget_usd > 0)) {
 		vsr_warn("the model reported no token usage: the budget could not be applied");
 	}
 }
@@ -335,6 +335,29 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 	rs.cost_usd = run_cost(o, st);
 	rs.stopped_by = st->budget_stop ? "budget" : NULL;
 	return rundir_write_status(dir, &rs, err);
+}
+
+/* status.json while the run goes on (the scheduler's status callback). */
+struct live_status {
+	const char *dir;
+	const struct run_opts *o;
+	const struct suite *suites;
+	size_t n;
+	const size_t *seen, *mine;
+	const struct expander *ex;
+	int warned;
+};
+
+static void live_status(void *ctx, const struct sched_stats *st)
+{
+	struct live_status *ls = ctx;
+	char err[VSR_ERR_MAX];
+
+	if (write_status(ls->dir, ls->o, ls->suites, ls->n, ls->seen, ls->mine, st, ls->ex, 1, err) &&
+	    !ls->warned) {
+		ls->warned = 1;
+		vsr_warn("%s", err);
+	}
 }
 
 /* run.json without the fields that may differ between resumes of one run. */
@@ -444,6 +467,7 @@ int cmd_run(int argc, char **argv)
 	cJSON *cfg = NULL;
 	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0;
 	struct cache *cache = NULL;
+	struct live_status ls = { 0 };
 	double cpu0 = cpu_seconds();
 	long rss_run = 0;
 
@@ -571,6 +595,15 @@ int cmd_run(int argc, char **argv)
 		sc.budget_usd = o.budget_usd;
 		sc.price_in = o.price_in;
 		sc.price_out = o.price_out;
+		ls.dir = dir.ptr;
+		ls.o = &o;
+		ls.suites = suites;
+		ls.n = n_open;
+		ls.seen = items_seen;
+		ls.mine = items_mine;
+		ls.ex = &ex;
+		sc.status = live_status;
+		sc.status_ctx = &ls;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;

@@ -34,6 +34,11 @@ struct sched {
 	struct sched_stats st;
 	struct progress progress;
 	size_t taken;    /* tasks of the jobs taken so far (the budget's tasks in flight) */
+	/* The status callback's next time and its copy of the counts (the
+	 * submitting thread's alone: tick() fills them, status_flush() calls). */
+	double status_next;
+	int status_pending;
+	struct sched_stats status_snap;
 };
 
 static void sleep_ms(long ms)
@@ -108,7 +113,7 @@ static int budget_check_locked(struct sched *s, size_t n)
 		return 0;
 	if (!s->st.tok_tasks)
 		/* A server that reports no usage cannot be held to a budget (cmd_run says so). */
-		return s->st.done > s->st.cached ? 0 : in_flight ? 2 : 0;
+		return s->st.unmetered ? 0 : in_flight ? 2 : 0;
 	used = budget_used_locked(s, (double)s->st.tok_in, (double)s->st.tok_out);
 	per_task = used / (double)s->st.tok_tasks;
 	return used + per_task * (double)(in_flight + n) > budget ? 1 : 0;
@@ -335,6 +340,8 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 				b->tok_in += res[k].tok_in > 0 ? res[k].tok_in : 0;
 				b->tok_out += res[k].tok_out > 0 ? res[k].tok_out : 0;
 				b->tok_reasoning += res[k].tok_reasoning > 0 ? res[k].tok_reasoning : 0;
+			} else {
+				b->unmetered++;
 			}
 
 			/* Journal letters refer to the options as the dataset orders them. */
@@ -435,6 +442,7 @@ int sched_flush(struct sched *s, struct sched_batch *b)
 	s->st.cpu_model += b->cpu_model;
 	s->st.cached += b->cached;
 	s->st.tok_tasks += b->tok_tasks;
+	s->st.unmetered += b->unmetered;
 	s->st.tok_in += b->tok_in;
 	s->st.tok_out += b->tok_out;
 	s->st.tok_reasoning += b->tok_reasoning;
@@ -444,7 +452,7 @@ int sched_flush(struct sched *s, struct sched_batch *b)
 	buf_reset(&b->lines);
 	b->done = b->correct = b->answered = b->errors = 0;
 	b->cpu_image = b->cpu_model = 0;
-	b->cached = b->tok_tasks = 0;
+	b->cached = b->tok_tasks = b->unmetered = 0;
 	b->tok_in = b->tok_out = b->tok_reasoning = 0;
 	return 0;
 }
@@ -684,9 +692,26 @@ int sched_start(struct sched **out, const struct sched_config *cfg, char *err)
 	return 0;
 }
 
+/* s->mu held, on the submitting thread. */
 static void tick(struct sched *s)
 {
+	double now;
+
 	progress_update(&s->progress, s->st.done, s->st.correct, s->st.answered, s->st.errors, 0);
+	if (s->cfg.status && (now = wall_seconds()) >= s->status_next) {
+		s->status_next = now + (s->cfg.status_interval > 0 ? s->cfg.status_interval : 5);
+		s->status_snap = s->st;
+		s->status_pending = 1;
+	}
+}
+
+/* s->mu not held: the status callback, when tick() found it due. */
+static void status_flush(struct sched *s)
+{
+	if (s->status_pending) {
+		s->status_pending = 0;
+		s->cfg.status(s->cfg.status_ctx, &s->status_snap);
+	}
 }
 
 static void timed_wait(pthread_cond_t *c, pthread_mutex_t *mu)
@@ -710,6 +735,11 @@ int sched_submit(struct sched *s, struct job *job)
 	while (s->qlen == s->qcap && !s->failed && !*s->cfg.stop && !s->st.budget_stop) {
 		timed_wait(&s->not_full, &s->mu);
 		tick(s);
+		if (s->status_pending) {
+			pthread_mutex_unlock(&s->mu);
+			status_flush(s);
+			pthread_mutex_lock(&s->mu);
+		}
 	}
 	if (s->failed || *s->cfg.stop || s->st.budget_stop) {
 		r = 1;
@@ -721,6 +751,7 @@ int sched_submit(struct sched *s, struct job *job)
 	}
 	tick(s);
 	pthread_mutex_unlock(&s->mu);
+	status_flush(s);
 	return r;
 }
 
@@ -734,6 +765,11 @@ int sched_finish(struct sched *s, struct sched_stats *stats, char *err)
 	while (((s->qlen && !s->st.budget_stop) || s->active) && !s->failed && !*s->cfg.stop) {
 		timed_wait(&s->drained, &s->mu);
 		tick(s);
+		if (s->status_pending) {
+			pthread_mutex_unlock(&s->mu);
+			status_flush(s);
+			pthread_mutex_lock(&s->mu);
+		}
 	}
 	pthread_cond_broadcast(&s->not_empty);
 	pthread_mutex_unlock(&s->mu);

@@ -22,6 +22,8 @@
 #include "task.h"
 
 
+struct sched_stats;
+
 struct sched_config {
 	struct model *model;
 	struct journal *journal;
@@ -51,6 +53,14 @@ struct sched_config {
 	 */
 	double budget_tokens, budget_usd;
 	double price_in, price_out;        /* USD per million tokens; 0: unknown */
+	/*
+	 * While the run goes on, status(status_ctx, counts so far) every
+	 * status_interval seconds (0: 5), from the thread that submits jobs,
+	 * outside the scheduler's lock (cmd_run writes status.json).  NULL: none.
+	 */
+	void (*status)(void *ctx, const struct sched_stats *st);
+	void *status_ctx;
+	double status_interval;
 };
 
 struct sched_stats {
@@ -63,6 +73,7 @@ struct sched_stats {
 	/* Usage the servers reported for the answers of this run (not the cached ones). */
 	long long tok_in, tok_out, tok_reasoning;
 	size_t tok_tasks;   /* answers that reported usage */
+	size_t unmetered;   /* answers asked (not cached) that reported none */
 	int budget_stop;    /* the run stopped at --budget-tokens / --budget-usd */
 };
 
@@ -109,10 +120,10 @@ struct sched_batch {
 	struct buf lines;
 	size_t done, correct, answered, errors;
 	double cpu_image, cpu_model;
-	size_t cached, tok_tasks;
+	size_t cached, tok_tasks, unmetered;
 	long long tok_in, tok_out, tok_reasoning;
 };
-#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 struct job *sched_take(struct sched *s, int block);
 /*
