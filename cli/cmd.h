@@ -12,6 +12,7 @@ int cmd_list(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 
 /*
  * A subcommand as the table in main.c names it.  opts and shortopts are the

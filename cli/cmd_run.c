@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "run_opts.h"
 #include "../base/suggest.h"
+#include "../harness/cache.h"
 #include "../harness/expand.h"
 #include "../harness/extract.h"
 #include "../harness/imgvar.h"
@@ -258,6 +259,54 @@ static void default_out_dir(struct buf *b, const struct run_opts *o, const struc
 	buf_release(&label);
 }
 
+/* The run's usage in dollars at -M price_in / price_out; -1 without prices. */
+static double run_cost(const struct run_opts *o, const struct sched_stats *st)
+{
+	if (!(o->price_in > 0 || o->price_out > 0))
+		return -1;
+	return ((double)st->tok_in * o->price_in + (double)st->tok_out * o->price_out) / 1e6;
+}
+
+/*
+ * Opens the response cache when this run should use it: a served model
+ * (HTTP, exec) unless --cache off; an in-process plug-in only when --cache
+ * was given (its answer costs about what a look-up does); deterministic
+ * requests only (temperature 0) unless --cache always.
+ */
+static struct cache *run_cache(const struct run_opts *o, const struct model *m)
+{
+	if (o->cache_mode == CACHE_OFF || (!m->run_loop && !o->cache_given))
+		return NULL;
+	if (o->cache_mode != CACHE_ALWAYS && o->temperature != 0) {
+		if (o->cache_given)
+			vsr_warn("--cache: not used at --temperature %s (not deterministic); "
+				 "--cache always uses it anyway",
+				 o->temperature < 0 ? "default" : "above 0");
+		return NULL;
+	}
+	return cache_open(o->cache_dir, o->cache_mode != CACHE_READ);
+}
+
+/* The lines after the summary: answers from the cache, the tokens, a budget stop. */
+static void print_usage(const struct run_opts *o, const struct sched_stats *st,
+			const struct cache *cache)
+{
+	double cost = run_cost(o, st);
+
+	if (cache || st->cached)
+		printf("cache: %zu of %zu answers from the response cache, %zu asked\n", st->cached,
+		       st->done, st->done - st->cached);
+	if (st->tok_tasks) {
+		printf("tokens: %lld in, %lld out (%lld reasoning) over %zu answers", st->tok_in,
+		       st->tok_out, st->tok_reasoning, st->tok_tasks);
+		if (cost >= 0)
+			printf("; cost %.4f USD at %g/%g USD per million", cost, o->price_in, o->price_out);
+		printf("\n");
+	} else if (st->unmetered && (o->budget_tokens > 0 || o->budget_usd > 0)) {
+		vsr_warn("the model reported no token usage: the budget could not be applied");
+	}
+}
+
 /* status.json: what `vsrbench merge` checks before it joins shards. */
 static int write_status(const char *dir, const struct run_opts *o, const struct suite *suites,
 			size_t n, const size_t *seen, const size_t *mine,
@@ -280,7 +329,36 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 	rs.tasks_done_now = st->done;
 	rs.tasks_done_before = ex->done;
 	rs.errors_now = st->errors;
+	rs.cached_now = st->cached;
+	rs.tokens_in = st->tok_in;
+	rs.tokens_out = st->tok_out;
+	rs.tokens_reasoning = st->tok_reasoning;
+	rs.cost_usd = run_cost(o, st);
+	rs.stopped_by = st->budget_stop ? "budget" : NULL;
 	return rundir_write_status(dir, &rs, err);
+}
+
+/* status.json while the run goes on (the scheduler's status callback). */
+struct live_status {
+	const char *dir;
+	const struct run_opts *o;
+	const struct suite *suites;
+	size_t n;
+	const size_t *seen, *mine;
+	const struct expander *ex;
+	int warned;
+};
+
+static void live_status(void *ctx, const struct sched_stats *st)
+{
+	struct live_status *ls = ctx;
+	char err[VSR_ERR_MAX];
+
+	if (write_status(ls->dir, ls->o, ls->suites, ls->n, ls->seen, ls->mine, st, ls->ex, 1, err) &&
+	    !ls->warned) {
+		ls->warned = 1;
+		vsr_warn("%s", err);
+	}
 }
 
 /* run.json without the fields that may differ between resumes of one run. */
@@ -389,6 +467,8 @@ int cmd_run(int argc, char **argv)
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
 	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0;
+	struct cache *cache = NULL;
+	struct live_status ls = { 0 };
 	double cpu0 = cpu_seconds();
 	long rss_run = 0;
 
@@ -513,6 +593,22 @@ int cmd_run(int argc, char **argv)
 		sc.think_close = o.think_close;
 		sc.keep_reasoning = o.keep_reasoning;
 		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
+		cache = run_cache(&o, &model);
+		sc.cache = cache;
+		sc.cache_writes = o.cache_mode != CACHE_READ;
+		sc.budget_tokens = o.budget_tokens;
+		sc.budget_usd = o.budget_usd;
+		sc.price_in = o.price_in;
+		sc.price_out = o.price_out;
+		ls.dir = dir.ptr;
+		ls.o = &o;
+		ls.suites = suites;
+		ls.n = n_open;
+		ls.seen = items_seen;
+		ls.mine = items_mine;
+		ls.ex = &ex;
+		sc.status = live_status;
+		sc.status_ctx = &ls;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;
@@ -577,7 +673,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if ((r = write_status(dir.ptr, &o, suites, n_open, items_seen, items_mine, &st, &ex,
-			      interrupted, err)))
+			      interrupted || st.budget_stop, err)))
 		goto out;
 	if ((r = reports_rebuild(dir.ptr, NULL, !o.quiet, NULL, err)))
 		goto out;
@@ -591,10 +687,25 @@ int cmd_run(int argc, char **argv)
 			st.done, ex.done, st.wall, cpu_seconds() - cpu0, st.cpu_image, st.cpu_model,
 			st.cpu_harness, rss_run, ru.ru_maxrss);
 	}
+	print_usage(&o, &st, cache);
 	if (interrupted) {
 		printf("interrupted after %zu new tasks; resume with: vsrbench run ... -o %s\n", st.done,
 		       dir.ptr);
 		r = VSR_EINTR;
+		goto out;
+	}
+	if (st.budget_stop) {
+		double cost = run_cost(&o, &st);
+		if (o.budget_usd > 0)
+			r = err_set(err, VSR_EMODEL,
+				    "stopped before the budget of %g USD: %.4f USD used by %zu new tasks; "
+				    "resume with a larger --budget-usd and -o %s",
+				    o.budget_usd, cost, st.done, dir.ptr);
+		else
+			r = err_set(err, VSR_EMODEL,
+				    "stopped before the budget of %.0f tokens: %lld used by %zu new tasks; "
+				    "resume with a larger --budget-tokens and -o %s",
+				    o.budget_tokens, st.tok_in + st.tok_out, st.done, dir.ptr);
 		goto out;
 	}
 	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, ex.done);
@@ -632,6 +743,7 @@ out:
 		free(views[i].t);
 		suite_close(&suites[i]);
 	}
+	cache_close(cache);
 	if (model_open_ok)
 		model_close(&model);
 	rundir_unlock(&lockfd);

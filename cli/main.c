@@ -33,6 +33,8 @@ static const struct cmd_entry commands[] = {
 	  NULL, NULL },
 	{ "data", cmd_data, "datasets: data pull SUITE, data verify, data check vsr (leakage)",
 	  data_longopts, data_shortopts },
+	{ "cache", cmd_cache, "the response cache: cache stats, cache prune --older-than D, cache clear",
+	  NULL, NULL },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

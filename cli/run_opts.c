@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "run_opts.h"
 #include "../base/suggest.h"
+#include "../harness/cache.h"
 #include "../harness/expand.h"
 #include "../harness/extract.h"
 #include "../harness/imgvar.h"
@@ -44,13 +45,15 @@ static void run_usage(FILE *fp)
 		"                    [--skip-missing-images] [--dry-run] [--shard I/N] [--max-pixels N]\n"
 		"                    [--baseline DIR --max-drop POINTS [--alpha A]] [--min-accuracy [SUITE=]X]\n"
 		"                    [--max-language-sensitivity X] [--progress MODE] [--timings] [-q]\n"
+		"                    [--cache on|off|read|always|DIR] [--budget-tokens N] [--budget-usd X]\n"
 		"\n"
 		"  -s, --suite SUITE       suite to run (repeatable; default %s; see 'vsrbench list suites')\n"
 		"  -S, --suite-opt K=V     suite option, e.g. -S count=1000 -S relations=left_of,above\n"
 		"                          (prefix with SUITE. to aim at one suite)\n"
 		"  -m, --model MODEL       builtin:NAME, lib:PATH.so, or a served model: openai, ollama,\n"
 		"                          anthropic, gemini, exec (docs/models.md; default %s)\n"
-		"  -M, --model-opt K=V     adapter option, passed to it as a JSON object\n"
+		"  -M, --model-opt K=V     adapter option, passed to it as a JSON object; price_in and\n"
+		"                          price_out (USD per million tokens) price the usage instead\n"
 		"  -t, --templates SPEC    instruction templates: single, pool, ids, or a file; each is\n"
 		"                          asked of the suites it fits (default: each suite's own: yn01\n"
 		"                          for captions, q01 for MME, mc01 for multiple choice)\n"
@@ -90,6 +93,13 @@ static void run_usage(FILE *fp)
 		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
 		"      --min-accuracy [SUITE=]X  gate: fail when accuracy is below X (0..1)\n"
 		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
+		"      --cache MODE|DIR    response cache (docs/cache.md): on (default for a served\n"
+		"                          model: deterministic requests only), off, read (never\n"
+		"                          write), always (whatever the temperature), or a directory\n"
+		"                          (default $XDG_CACHE_HOME/vsrbench; $VSRBENCH_CACHE sets MODE)\n"
+		"      --budget-tokens N   stop before the tokens the servers report pass N (exit 4,\n"
+		"                          resumable)\n"
+		"      --budget-usd X      the same in dollars (needs -M price_in and -M price_out)\n"
 		"  -q, --quiet             no summary table\n",
 		DEFAULT_SUITE, DEFAULT_MODEL);
 }
@@ -150,9 +160,31 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 	return 0;
 }
 
+/* --cache on|off|read|always|DIR (repeatable: a mode and a directory). */
+static int cache_mode_parse(struct run_opts *o, const char *v, const char *what, char *err)
+{
+	static const char *const modes[] = { "on", "off", "read", "always" };
+	static const int mode_of[] = { CACHE_ON, CACHE_OFF, CACHE_READ, CACHE_ALWAYS };
+
+	o->cache_given = 1;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!strcmp(v, modes[i])) {
+			o->cache_mode = mode_of[i];
+			return 0;
+		}
+	}
+	if (!*v || (!strchr(v, '/') && v[0] != '.'))
+		return err_set(err, VSR_EUSAGE,
+			       "%s '%s': expected on, off, read, always or a directory (with a '/': ./%s)",
+			       what, v, v);
+	o->cache_dir = v;
+	return 0;
+}
+
 enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
        O_DRYRUN, O_SHARD, O_MAXERR };
-enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_REASONING };
+enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_REASONING,
+       O_CACHE, O_BUDGET_TOK, O_BUDGET_USD };
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
 const char run_shortopts[] = ":s:S:m:M:t:p:j:n:o:qh";
@@ -186,6 +218,9 @@ const struct option run_longopts[] = {
 	{ "think-tags", required_argument, NULL, O_THINK },
 	{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
 	{ "reasoning", required_argument, NULL, O_REASONING },
+	{ "cache", required_argument, NULL, O_CACHE },
+	{ "budget-tokens", required_argument, NULL, O_BUDGET_TOK },
+	{ "budget-usd", required_argument, NULL, O_BUDGET_USD },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -193,7 +228,7 @@ const struct option run_longopts[] = {
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 {
 	long v;
-	int c, r;
+	int c, r, cli_mode = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->limit = -1;
@@ -203,6 +238,12 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	o->retries = 3;
 	o->max_error_rate = 0.05;
 	o->progress = PROGRESS_AUTO;
+	{
+		const char *env = getenv("VSRBENCH_CACHE");
+		if (env && *env && (r = cache_mode_parse(o, env, "VSRBENCH_CACHE", err)))
+			return r;
+		o->cache_given = 0; /* the environment's MODE is a default, not an opt-in */
+	}
 	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->jobs < 1)
 		o->jobs = 1;
@@ -232,6 +273,16 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 				return err_set(err, VSR_EUSAGE, "too many -M options");
 			if ((r = split_kv(o, optarg, "-M", &o->mopts[o->n_mopts], err)))
 				return r;
+			if (!strcmp(o->mopts[o->n_mopts].key, "price_in") ||
+			    !strcmp(o->mopts[o->n_mopts].key, "price_out")) {
+				/* The harness's, not the model's: not sent, not in the fingerprint. */
+				double *p = o->mopts[o->n_mopts].key[6] == 'i' ? &o->price_in : &o->price_out;
+				if (parse_double(o->mopts[o->n_mopts].value, p) || *p < 0 || *p > 1e6)
+					return err_set(err, VSR_EUSAGE,
+						       "-M %s: expected USD per million tokens (0..1000000)",
+						       optarg);
+				break;
+			}
 			o->n_mopts++;
 			break;
 		case 't':
@@ -328,6 +379,27 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		case O_REASONING: /* checked by the adapter, which maps it (-M reasoning) */
 			o->reasoning = optarg;
 			break;
+		case O_CACHE: {
+			const char *dir = o->cache_dir;
+			if ((r = cache_mode_parse(o, optarg, "--cache", err)))
+				return r;
+			if (o->cache_dir == dir)
+				cli_mode = 1;
+			else if (!cli_mode)
+				o->cache_mode = CACHE_ON; /* a directory alone turns $VSRBENCH_CACHE=off on */
+			break;
+		}
+		case O_BUDGET_TOK:
+			if (parse_long(optarg, 1, LONG_MAX, &v))
+				return err_set(err, VSR_EUSAGE, "--budget-tokens '%s': expected a positive number",
+					       optarg);
+			o->budget_tokens = (double)v;
+			break;
+		case O_BUDGET_USD:
+			if (parse_double(optarg, &o->budget_usd) || !(o->budget_usd > 0))
+				return err_set(err, VSR_EUSAGE, "--budget-usd '%s': expected a positive amount",
+					       optarg);
+			break;
 		case O_MAXPIX:
 			if (parse_long(optarg, 1, LONG_MAX, &v))
 				return err_set(err, VSR_EUSAGE,
@@ -379,6 +451,11 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	o->data_dir = data_dir_resolve(o->data_dir);
 	if ((r = gate_opts_check(&o->gate, 1, err)))
 		return r;
+	if (o->budget_usd > 0 && !(o->price_in > 0 || o->price_out > 0))
+		return err_set(err, VSR_EUSAGE,
+			       "--budget-usd needs the prices: -M price_in=USD_PER_MTOK -M price_out=USD_PER_MTOK");
+	if (o->budget_usd > 0 && o->budget_tokens > 0)
+		return err_set(err, VSR_EUSAGE, "--budget-tokens and --budget-usd: give one of them");
 	return 0;
 }
 

@@ -48,6 +48,11 @@ struct run_opts {
 	char *think_close;     /* into think_tags; NULL: the default pair */
 	int keep_reasoning;
 	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
+	int cache_mode;        /* enum cache_mode (harness/cache.h); --cache or $VSRBENCH_CACHE */
+	const char *cache_dir; /* --cache DIR; NULL: the default */
+	int cache_given;       /* --cache on the command line (a plug-in's cache is opt-in) */
+	double budget_tokens, budget_usd; /* 0: none */
+	double price_in, price_out;       /* -M price_in / price_out, USD per million tokens */
 	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
 	size_t n_owned;
 };

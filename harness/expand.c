@@ -167,7 +167,7 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 			for (int img = IMG_ORIG; img <= IMG_BLIND + 1; img++) {
 				const char *variant;
 				struct task *tk;
-				uint64_t key;
+				uint64_t key, vd;
 				int again = img == IMG_BLIND + 1;
 				enum image_variant im;
 
@@ -182,8 +182,8 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 				}
 				im = again ? IMG_ORIG : (enum image_variant)img;
 				variant = again ? "repeat" : variant_name(converse, im, rot);
-				key = task_key(it->suite, it->id, variant, t->id, e->prompt.ptr,
-					       variant_digest(it->image_digest, im),
+				vd = variant_digest(it->image_digest, im);
+				key = task_key(it->suite, it->id, variant, t->id, e->prompt.ptr, vd,
 					       e->model_fp, e->max_tokens, e->temperature, e->seed);
 				if (e->journal && journal_has(e->journal, key)) {
 					e->done++;
@@ -191,6 +191,7 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 				}
 				tk = &job->tasks[job->n_tasks++];
 				tk->key = key;
+				tk->image_digest = vd;
 				tk->tpl = t;
 				tk->prompt = xstrdup(e->prompt.ptr);
 				tk->variant = variant;

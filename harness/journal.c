@@ -120,7 +120,7 @@ static void add_run(struct buf *out, const struct sample_meta *m)
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms)
 {
-	struct sample_extra x = { SAMPLE_ANSWER, -1, NULL };
+	struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1 };
 
 	sample_format_ok_ex(out, m, response, answer, ms, &x);
 }
@@ -175,6 +175,14 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 		buf_adds(out, ",\"reasoning\":");
 		buf_add_json_strn(out, x->reasoning, think_keep, &n.replaced);
 	}
+	if (x->cached)
+		buf_adds(out, ",\"cached\":true");
+	if (x->usage && x->tok_in >= 0)
+		buf_addf(out, ",\"tokens_in\":%lld", x->tok_in);
+	if (x->usage && x->tok_out >= 0)
+		buf_addf(out, ",\"tokens_out\":%lld", x->tok_out);
+	if (x->usage && x->tok_reasoning >= 0)
+		buf_addf(out, ",\"tokens_reasoning\":%lld", x->tok_reasoning);
 	format_meta(out, meta, &n);
 	add_run(out, m);
 	buf_adds(out, "}\n");
@@ -451,10 +459,12 @@ static int jp_value(struct jp *j, struct jv *v)
 
 enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
 	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
-	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_RUN, JK_N };
+	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_RUN, JK_CACHED, JK_TOK_IN, JK_TOK_OUT,
+	    JK_TOK_REASONING, JK_N };
 static const char *const jkeys[JK_N] = {
 	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
 	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "outcome", "run",
+	"cached", "tokens_in", "tokens_out", "tokens_reasoning",
 };
 
 /* strcmp() == 0 for the short keys, without a call per key. */
@@ -543,6 +553,10 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	s->correct = 0;
 	s->ms = 0;
 	s->outcome = SAMPLE_ANSWER;
+	s->cached = v[JK_CACHED].kind == 'b' && v[JK_CACHED].truth;
+	s->tokens_in = v[JK_TOK_IN].kind == 'd' ? v[JK_TOK_IN].num : -1;
+	s->tokens_out = v[JK_TOK_OUT].kind == 'd' ? v[JK_TOK_OUT].num : -1;
+	s->tokens_reasoning = v[JK_TOK_REASONING].kind == 'd' ? v[JK_TOK_REASONING].num : -1;
 	if (s->error)
 		return 0;
 	{

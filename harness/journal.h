@@ -18,7 +18,9 @@
  *   read invalid; "refused": a refusal or safety block -- neither is an answer,
  *   both are counted apart, out of every accuracy), reasoning_chars (number:
  *   the length of the stripped reasoning), reasoning (its text, with
- *   --keep-reasoning), meta (object: what a remote model reported, e.g. model,
+ *   --keep-reasoning), cached (true: the response cache answered, issue 16),
+ *   tokens_in, tokens_out, tokens_reasoning (numbers: the usage the server
+ *   reported, out including reasoning; each only when known), meta (object: what a remote model reported, e.g. model,
  *   usage, system_fingerprint, attempts; readers ignore it),
  *   run (the run's config_hash from run.json: the line belongs to that run)
  * or, for a failed task: the same up to image, then error (reason), attempts,
@@ -65,6 +67,9 @@ struct sample {
 	enum sample_outcome outcome; /* of an ok line: an answer, or cut short / refused */
 	const char *run;   /* the run's config_hash, or NULL (an older line) */
 	double ms;
+	int cached;        /* the answer came from the response cache */
+	/* Usage the server reported for this answer; -1: none. */
+	double tokens_in, tokens_out, tokens_reasoning;
 	size_t line;
 };
 
@@ -94,6 +99,9 @@ struct sample_extra {
 	enum sample_outcome outcome;
 	long reasoning_chars;  /* -1: not written */
 	const char *reasoning; /* NULL: not written (borrowed) */
+	int cached;            /* 1: "cached": true (from the response cache, not asked) */
+	int usage;             /* 1: the tokens below are written (those >= 0) */
+	long long tok_in, tok_out, tok_reasoning;
 };
 void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const char *response,
 			 answer_t answer, double ms, const struct sample_extra *x);

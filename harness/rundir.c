@@ -357,6 +357,19 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 	cJSON_AddNumberToObject(root, "tasks_done_now", (double)st->tasks_done_now);
 	cJSON_AddNumberToObject(root, "tasks_done_before", (double)st->tasks_done_before);
 	cJSON_AddNumberToObject(root, "errors_now", (double)st->errors_now);
+	if (st->cached_now)
+		cJSON_AddNumberToObject(root, "cached_now", (double)st->cached_now);
+	if (st->tokens_in > 0 || st->tokens_out > 0) {
+		cJSON *t = cJSON_AddObjectToObject(root, "tokens_now");
+		cJSON_AddNumberToObject(t, "in", (double)(st->tokens_in > 0 ? st->tokens_in : 0));
+		cJSON_AddNumberToObject(t, "out", (double)(st->tokens_out > 0 ? st->tokens_out : 0));
+		cJSON_AddNumberToObject(t, "reasoning",
+					(double)(st->tokens_reasoning > 0 ? st->tokens_reasoning : 0));
+		if (st->cost_usd > 0)
+			cJSON_AddNumberToObject(t, "cost_usd", st->cost_usd);
+	}
+	if (st->stopped_by)
+		cJSON_AddStringToObject(root, "stopped_by", st->stopped_by);
 	r = rundir_write_json(dir, RUNDIR_STATUS_JSON, root, err);
 	cJSON_Delete(root);
 	return r;

@@ -104,6 +104,13 @@ struct rundir_status {
 	const struct rundir_suite_count *suites;
 	size_t n_suites;
 	size_t tasks_done_now, tasks_done_before, errors_now;
+	/* Issue 16: answers from the response cache, the usage reported and
+	 * its cost in USD (each written only when above 0: nothing new for a run
+	 * without them), why the run stopped early (NULL, or "budget"). */
+	size_t cached_now;
+	long long tokens_in, tokens_out, tokens_reasoning;
+	double cost_usd;
+	const char *stopped_by;
 };
 int rundir_write_status(const char *dir, const struct rundir_status *st, char *err);
 

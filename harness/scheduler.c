@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "extract.h"
 #include "imgvar.h"
 #include "../base/progress.h"
@@ -32,6 +33,12 @@ struct sched {
 	size_t n_threads;
 	struct sched_stats st;
 	struct progress progress;
+	size_t taken;    /* tasks of the jobs taken so far (the budget's tasks in flight) */
+	/* The status callback's next time and its copy of the counts (the
+	 * submitting thread's alone: tick() fills them, status_flush() calls). */
+	double status_next;
+	int status_pending;
+	struct sched_stats status_snap;
 };
 
 static void sleep_ms(long ms)
@@ -78,21 +85,71 @@ static struct job *dequeue_locked(struct sched *s)
 	s->qhead = (s->qhead + 1) % s->qcap;
 	s->qlen--;
 	s->active++;
+	s->taken += j->n_tasks;
 	pthread_cond_signal(&s->not_full);
 	return j;
+}
+
+/* What a run used so far, in the budget's unit (s->mu held). */
+static double budget_used_locked(const struct sched *s, double in, double out)
+{
+	if (s->cfg.budget_tokens > 0)
+		return in + out;
+	return (in * s->cfg.price_in + out * s->cfg.price_out) / 1e6;
+}
+
+/*
+ * May a job of n tasks be taken (s->mu held)?  0: yes; 1: it could take the
+ * run past its budget at the usage per task seen so far; 2: not yet (no
+ * usage seen, a first request is in flight: wait for its count).
+ */
+static int budget_check_locked(struct sched *s, size_t n)
+{
+	double budget = s->cfg.budget_tokens > 0 ? s->cfg.budget_tokens : s->cfg.budget_usd;
+	double used, per_task;
+	size_t in_flight = s->taken - s->st.done;
+
+	if (budget <= 0)
+		return 0;
+	if (!s->st.tok_tasks)
+		/* A server that reports no usage cannot be held to a budget (cmd_run says so). */
+		return s->st.unmetered ? 0 : in_flight ? 2 : 0;
+	used = budget_used_locked(s, (double)s->st.tok_in, (double)s->st.tok_out);
+	per_task = used / (double)s->st.tok_tasks;
+	return used + per_task * (double)(in_flight + n) > budget ? 1 : 0;
 }
 
 struct job *sched_take(struct sched *s, int block)
 {
 	struct job *j = NULL;
 
-	pthread_mutex_lock(&s->mu);
-	while (block && !s->qlen && !s->closed && !s->failed && !*s->cfg.stop)
-		pthread_cond_wait(&s->not_empty, &s->mu);
-	if (s->qlen && !s->failed && !*s->cfg.stop)
-		j = dequeue_locked(s);
-	pthread_mutex_unlock(&s->mu);
-	return j;
+	for (;;) {
+		int b = 0;
+
+		pthread_mutex_lock(&s->mu);
+		while (block && !s->qlen && !s->closed && !s->failed && !*s->cfg.stop &&
+		       !s->st.budget_stop)
+			pthread_cond_wait(&s->not_empty, &s->mu);
+		if (s->qlen && !s->failed && !*s->cfg.stop && !s->st.budget_stop &&
+		    (b = budget_check_locked(s, s->q[s->qhead]->n_tasks)) == 0) {
+			j = dequeue_locked(s);
+		} else if (b == 1) {
+			/* Taken no further: what is in flight finishes, the rest stays for a resume. */
+			s->st.budget_stop = 1;
+			pthread_cond_broadcast(&s->not_empty);
+			pthread_cond_broadcast(&s->not_full);
+			pthread_cond_broadcast(&s->drained);
+		} else if (b == 2 && block) {
+			pthread_cond_wait(&s->drained, &s->mu);
+			pthread_mutex_unlock(&s->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&s->mu);
+		/* Answers already paid for complete here, whatever the model's kind. */
+		if (j && s->cfg.cache && !(j = sched_cache_serve(s, j)))
+			continue;
+		return j;
+	}
 }
 
 int sched_load_image(struct sched *s, struct job *j, struct image *img,
@@ -237,14 +294,15 @@ static const char *reasoning_span(const char *text, const char *open, const char
 	return a;
 }
 
-void sched_complete(struct sched *s, struct job *j, struct task_result *res,
-		    struct sched_batch *b)
+/* Task k of j: its journal line into b, its counts; frees res[k]'s strings. */
+static void complete_task(struct sched *s, struct job *j, size_t k, struct task_result *res,
+			  struct sched_batch *b)
 {
 	const char *topen = s->cfg.think_open ? s->cfg.think_open : EXTRACT_THINK_OPEN;
 	const char *tclose = s->cfg.think_close ? s->cfg.think_close : EXTRACT_THINK_CLOSE;
 	struct extract_opts xo = { topen, tclose };
 
-	for (size_t k = 0; k < j->n_tasks; k++) {
+	{
 		const struct template *t = j->tasks[k].tpl;
 		struct sample_meta m;
 
@@ -259,9 +317,32 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 						    &xo, NULL)
 				: extract_answer_ex(res[k].text, t->n_choices ? t->choices : NULL,
 						    t->choice_answer, t->n_choices, &xo, NULL);
-			struct sample_extra x = { SAMPLE_ANSWER, -1, NULL };
+			struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1 };
 			const char *rs = reasoning_span(res[k].text, topen, tclose, &rlen);
 			char *kept = NULL;
+
+			if (!res[k].cached && !res[k].usage)
+				sched_usage_from_meta(&res[k]);
+			if (!res[k].cached && s->cfg.cache && s->cfg.cache_writes)
+				sched_cache_store(s, j, k, &res[k]);
+			x.cached = res[k].cached;
+			if (res[k].usage) {
+				x.usage = 1;
+				x.tok_in = res[k].tok_in;
+				x.tok_out = res[k].tok_out;
+				x.tok_reasoning = res[k].tok_reasoning;
+			}
+			if (res[k].cached) {
+				b->cached++;
+			} else if (res[k].usage) {
+				/* Paid in this run: the totals and the budget count it. */
+				b->tok_tasks++;
+				b->tok_in += res[k].tok_in > 0 ? res[k].tok_in : 0;
+				b->tok_out += res[k].tok_out > 0 ? res[k].tok_out : 0;
+				b->tok_reasoning += res[k].tok_reasoning > 0 ? res[k].tok_reasoning : 0;
+			} else {
+				b->unmetered++;
+			}
 
 			/* Journal letters refer to the options as the dataset orders them. */
 			if (n && rot && ANS_IS_LETTER(a))
@@ -300,11 +381,44 @@ void sched_complete(struct sched *s, struct job *j, struct task_result *res,
 		free(res[k].meta_json);
 		res[k].meta_json = NULL;
 	}
+}
+
+static void job_done(struct sched *s, struct job *j)
+{
 	job_free(j);
 	pthread_mutex_lock(&s->mu);
 	s->active--;
 	pthread_cond_broadcast(&s->drained);
 	pthread_mutex_unlock(&s->mu);
+}
+
+void sched_complete(struct sched *s, struct job *j, struct task_result *res,
+		    struct sched_batch *b)
+{
+	for (size_t k = 0; k < j->n_tasks; k++)
+		complete_task(s, j, k, res, b);
+	job_done(s, j);
+}
+
+size_t sched_complete_some(struct sched *s, struct job *j, struct task_result *res,
+			   const unsigned char *done, struct sched_batch *b)
+{
+	size_t w = 0, n = j->n_tasks;
+
+	for (size_t k = 0; k < n; k++)
+		if (done[k])
+			complete_task(s, j, k, res, b);
+	/* The rest move up: the job goes on with only them. */
+	for (size_t k = 0; k < n; k++) {
+		if (done[k])
+			free(j->tasks[k].prompt);
+		else
+			j->tasks[w++] = j->tasks[k];
+	}
+	j->n_tasks = w;
+	if (!w)
+		job_done(s, j);
+	return w;
 }
 
 int sched_flush(struct sched *s, struct sched_batch *b)
@@ -326,10 +440,20 @@ int sched_flush(struct sched *s, struct sched_batch *b)
 	s->st.errors += b->errors;
 	s->st.cpu_image += b->cpu_image;
 	s->st.cpu_model += b->cpu_model;
+	s->st.cached += b->cached;
+	s->st.tok_tasks += b->tok_tasks;
+	s->st.unmetered += b->unmetered;
+	s->st.tok_in += b->tok_in;
+	s->st.tok_out += b->tok_out;
+	s->st.tok_reasoning += b->tok_reasoning;
+	if (b->done)
+		pthread_cond_broadcast(&s->drained); /* a budget's first count may have come */
 	pthread_mutex_unlock(&s->mu);
 	buf_reset(&b->lines);
 	b->done = b->correct = b->answered = b->errors = 0;
 	b->cpu_image = b->cpu_model = 0;
+	b->cached = b->tok_tasks = b->unmetered = 0;
+	b->tok_in = b->tok_out = b->tok_reasoning = 0;
 	return 0;
 }
 
@@ -502,9 +626,12 @@ static void *worker(void *arg)
 		while (n < MAX_JOBS_PER_BATCH && tasks < s->cfg.model->max_batch) {
 			pthread_mutex_lock(&s->mu);
 			j = NULL;
-			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch)
+			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch &&
+			    !s->st.budget_stop && !budget_check_locked(s, s->q[s->qhead]->n_tasks))
 				j = dequeue_locked(s);
 			pthread_mutex_unlock(&s->mu);
+			if (j && s->cfg.cache && !(j = sched_cache_serve(s, j)))
+				continue; /* answered from the cache: look for another */
 			if (!j)
 				break;
 			batch[n++] = j;
@@ -565,9 +692,26 @@ int sched_start(struct sched **out, const struct sched_config *cfg, char *err)
 	return 0;
 }
 
+/* s->mu held, on the submitting thread. */
 static void tick(struct sched *s)
 {
+	double now;
+
 	progress_update(&s->progress, s->st.done, s->st.correct, s->st.answered, s->st.errors, 0);
+	if (s->cfg.status && (now = wall_seconds()) >= s->status_next) {
+		s->status_next = now + (s->cfg.status_interval > 0 ? s->cfg.status_interval : 5);
+		s->status_snap = s->st;
+		s->status_pending = 1;
+	}
+}
+
+/* s->mu not held: the status callback, when tick() found it due. */
+static void status_flush(struct sched *s)
+{
+	if (s->status_pending) {
+		s->status_pending = 0;
+		s->cfg.status(s->cfg.status_ctx, &s->status_snap);
+	}
 }
 
 static void timed_wait(pthread_cond_t *c, pthread_mutex_t *mu)
@@ -588,11 +732,16 @@ int sched_submit(struct sched *s, struct job *job)
 	int r = 0;
 
 	pthread_mutex_lock(&s->mu);
-	while (s->qlen == s->qcap && !s->failed && !*s->cfg.stop) {
+	while (s->qlen == s->qcap && !s->failed && !*s->cfg.stop && !s->st.budget_stop) {
 		timed_wait(&s->not_full, &s->mu);
 		tick(s);
+		if (s->status_pending) {
+			pthread_mutex_unlock(&s->mu);
+			status_flush(s);
+			pthread_mutex_lock(&s->mu);
+		}
 	}
-	if (s->failed || *s->cfg.stop) {
+	if (s->failed || *s->cfg.stop || s->st.budget_stop) {
 		r = 1;
 		job_free(job);
 	} else {
@@ -602,6 +751,7 @@ int sched_submit(struct sched *s, struct job *job)
 	}
 	tick(s);
 	pthread_mutex_unlock(&s->mu);
+	status_flush(s);
 	return r;
 }
 
@@ -612,9 +762,14 @@ int sched_finish(struct sched *s, struct sched_stats *stats, char *err)
 	pthread_mutex_lock(&s->mu);
 	s->closed = 1;
 	pthread_cond_broadcast(&s->not_empty);
-	while ((s->qlen || s->active) && !s->failed && !*s->cfg.stop) {
+	while (((s->qlen && !s->st.budget_stop) || s->active) && !s->failed && !*s->cfg.stop) {
 		timed_wait(&s->drained, &s->mu);
 		tick(s);
+		if (s->status_pending) {
+			pthread_mutex_unlock(&s->mu);
+			status_flush(s);
+			pthread_mutex_lock(&s->mu);
+		}
 	}
 	pthread_cond_broadcast(&s->not_empty);
 	pthread_mutex_unlock(&s->mu);

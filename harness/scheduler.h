@@ -22,6 +22,8 @@
 #include "task.h"
 
 
+struct sched_stats;
+
 struct sched_config {
 	struct model *model;
 	struct journal *journal;
@@ -41,6 +43,24 @@ struct sched_config {
 	const char *think_open, *think_close;
 	int keep_reasoning;
 	const char *run;                   /* run.json's config_hash, written on each line */
+	/* The response cache (issue 16; harness/cache.h), NULL: none.  Borrowed. */
+	struct cache *cache;
+	int cache_writes;                  /* 0: --cache read */
+	/*
+	 * Budgets (0: none): no job is taken that, at the tokens (or dollars)
+	 * per task seen so far, could take the run's usage past them; the run
+	 * then ends as if stopped, with sched_stats.budget_stop set.
+	 */
+	double budget_tokens, budget_usd;
+	double price_in, price_out;        /* USD per million tokens; 0: unknown */
+	/*
+	 * While the run goes on, status(status_ctx, counts so far) every
+	 * status_interval seconds (0: 5), from the thread that submits jobs,
+	 * outside the scheduler's lock (cmd_run writes status.json).  NULL: none.
+	 */
+	void (*status)(void *ctx, const struct sched_stats *st);
+	void *status_ctx;
+	double status_interval;
 };
 
 struct sched_stats {
@@ -49,6 +69,12 @@ struct sched_stats {
 	double cpu_image;   /* thread CPU seconds spent loading/rendering images */
 	double cpu_model;   /* thread CPU seconds inside the adapter */
 	double cpu_harness; /* thread CPU seconds of workers outside those two */
+	size_t cached;      /* of done: answers from the response cache */
+	/* Usage the servers reported for the answers of this run (not the cached ones). */
+	long long tok_in, tok_out, tok_reasoning;
+	size_t tok_tasks;   /* answers that reported usage */
+	size_t unmetered;   /* answers asked (not cached) that reported none */
+	int budget_stop;    /* the run stopped at --budget-tokens / --budget-usd */
 };
 
 struct sched;
@@ -82,14 +108,22 @@ struct task_result {
 	int cut_short;   /* 1: the reply was cut by the token limit (finish_reason length,
 			    Anthropic max_tokens, Gemini MAX_TOKENS) */
 	int refused;     /* 1: a refusal or safety block */
+	/* Usage (issue 16): set usage = 1 with the counts the server reported
+	 * (-1: that count was not reported).  Without it, sched_complete reads
+	 * them from meta_json's "usage" (harness/sched_cache.c). */
+	int usage;
+	long long tok_in, tok_out, tok_reasoning;
+	int cached;      /* 1: the reply came from the response cache */
 };
 
 struct sched_batch {
 	struct buf lines;
 	size_t done, correct, answered, errors;
 	double cpu_image, cpu_model;
+	size_t cached, tok_tasks, unmetered;
+	long long tok_in, tok_out, tok_reasoning;
 };
-#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0 }
+#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 struct job *sched_take(struct sched *s, int block);
 /*
@@ -117,5 +151,26 @@ void sched_fail(struct sched *s, int code, const char *msg);
 /* Non-zero once the run is stopping (SIGINT or a failure). */
 int sched_stopping(struct sched *s);
 const struct sched_config *sched_get_config(const struct sched *s);
+
+/*
+ * Completes the tasks k of j with done[k] set (results in res[k], as for
+ * sched_complete) and removes them from the job.  Returns how many tasks
+ * are left; at 0 the job is finished and freed, as by sched_complete.
+ */
+size_t sched_complete_some(struct sched *s, struct job *j, struct task_result *res,
+			   const unsigned char *done, struct sched_batch *b);
+
+/* ---- harness/sched_cache.c: the response cache and usage at dispatch --------- */
+
+/*
+ * Serves from the cache the tasks of a job just taken; returns the job
+ * still to be asked, or NULL when the cache answered all of it.
+ */
+struct job *sched_cache_serve(struct sched *s, struct job *j);
+/* Stores the answer of task k (not one served from the cache). */
+void sched_cache_store(struct sched *s, struct job *j, size_t k,
+		       const struct task_result *res);
+/* Fills res's usage from its meta_json when the adapter did not set it. */
+void sched_usage_from_meta(struct task_result *res);
 
 #endif

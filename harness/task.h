@@ -25,6 +25,7 @@ enum image_variant {
 
 struct task {
 	uint64_t key;
+	uint64_t image_digest;      /* the variant's image digest (part of key; the response cache's key) */
 	const struct template *tpl; /* borrowed from the template set */
 	char *prompt;
 	const char *variant;        /* static: "base", "converse", "hflip", "converse+blind" ... */

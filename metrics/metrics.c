@@ -147,6 +147,18 @@ static void add_outcome(struct acc *a, const void *arg)
 	a->refused += s->outcome == SAMPLE_REFUSED;
 }
 
+static void usage_add(struct usage_sum *u, const struct sample *s)
+{
+	if (s->cached) {
+		u->cached++;
+	} else if (s->tokens_in >= 0 || s->tokens_out >= 0) {
+		u->reported++;
+		u->in += s->tokens_in > 0 ? s->tokens_in : 0;
+		u->out += s->tokens_out > 0 ? s->tokens_out : 0;
+		u->reasoning += s->tokens_reasoning > 0 ? s->tokens_reasoning : 0;
+	}
+}
+
 static int on_sample(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
@@ -173,6 +185,8 @@ static int on_sample(const struct sample *s, void *p)
 		c->m->duplicates++;
 		return 0;
 	}
+	usage_add(&c->m->usage, s);
+	usage_add(&suite_get(c->m, s->suite)->usage, s);
 	if (s->outcome != SAMPLE_ANSWER) {
 		if (metrics_is_base(s->variant))
 			add_outcome(&c->m->all, s);

@@ -45,8 +45,21 @@ struct groups {
  * base variant only (original image, the run's templates); by_variant holds
  * every variant, base included.
  */
+/*
+ * The tokens the servers reported for the answers of a journal (issue 16):
+ * each answered line counted once; a line answered from the response cache
+ * ("cached") is counted apart and its tokens are not, since this run did not
+ * pay them.
+ */
+struct usage_sum {
+	size_t reported;  /* answers with a usage */
+	size_t cached;    /* answers from the response cache */
+	double in, out, reasoning;
+};
+
 struct suite_metrics {
 	char *name;
+	struct usage_sum usage;
 	uint32_t id; /* order of first appearance, for the sensitivity records */
 	struct acc all;
 	struct groups by_category, by_relation, by_template, by_format, by_variant;
@@ -58,6 +71,7 @@ struct metrics {
 	struct suite_metrics *suites; /* sorted by name */
 	size_t n_suites;
 	struct acc all;    /* every suite's base variant together */
+	struct usage_sum usage; /* every suite's, every variant */
 	size_t lines;      /* journal lines read */
 	size_t duplicates; /* answered lines for a key already counted */
 	int torn;          /* the journal ended in a torn line */

@@ -465,6 +465,11 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 					sm->by_template.n, 100 * sp.mean, 100 * sp.worst, sp.worst_name,
 					100 * sp.best, sp.best_name, 100 * (sp.best - sp.worst));
 		}
+		if (sm->usage.reported || sm->usage.cached)
+			fprintf(fp, "  tokens: %.0f in, %.0f out (%.0f reasoning) over %zu answers; "
+				    "%zu answers from the cache\n",
+				sm->usage.in, sm->usage.out, sm->usage.reasoning, sm->usage.reported,
+				sm->usage.cached);
 	}
 	if (m->n_suites > 1)
 		summary_row(fp, "all suites", &m->all);

@@ -74,6 +74,21 @@ static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result
 	return o;
 }
 
+/* The tokens reported (issue 16); nothing when none were and no answer was cached. */
+static void usage_json(cJSON *o, const struct usage_sum *u)
+{
+	cJSON *x;
+
+	if (!u->reported && !u->cached)
+		return;
+	x = cJSON_AddObjectToObject(o, "usage");
+	cJSON_AddNumberToObject(x, "answers_reported", (double)u->reported);
+	cJSON_AddNumberToObject(x, "tokens_in", u->in);
+	cJSON_AddNumberToObject(x, "tokens_out", u->out);
+	cJSON_AddNumberToObject(x, "tokens_reasoning", u->reasoning);
+	cJSON_AddNumberToObject(x, "answers_cached", (double)u->cached);
+}
+
 static void copy_field(cJSON *dst, const cJSON *run, const char *key)
 {
 	const cJSON *v = run ? cJSON_GetObjectItemCaseSensitive(run, key) : NULL;
@@ -132,6 +147,7 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 			if (off)
 				cJSON_AddItemToObject(o, "official", off);
 		}
+		usage_json(o, &sm->usage);
 		cJSON_AddItemToObject(suites, sm->name, o);
 	}
 	{
@@ -139,6 +155,7 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		if (off)
 			cJSON_AddItemToObject(root, "official", off);
 	}
+	usage_json(root, &m->usage);
 	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);
 	cJSON_AddNumberToObject(root, "duplicate_lines", (double)m->duplicates);
 	if (m->skipped)

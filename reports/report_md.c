@@ -150,6 +150,29 @@ static void headline_note_md(const struct metrics *m, struct buf *out)
 		}
 }
 
+/* Tokens the servers reported, per suite (issue 16); nothing when none were. */
+static void usage_md(const struct metrics *m, struct buf *out)
+{
+	if (!m->usage.reported && !m->usage.cached)
+		return;
+	buf_adds(out, "\n## Tokens\n\nAs the servers reported them, for the answers this run "
+		      "paid for; answers from the response cache are counted apart.\n\n"
+		      "| suite | answers with usage | tokens in | tokens out | of which reasoning "
+		      "| answers from the cache |\n|---|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i <= m->n_suites; i++) {
+		const struct usage_sum *u = i < m->n_suites ? &m->suites[i].usage : &m->usage;
+		if (i == m->n_suites && m->n_suites < 2)
+			break;
+		buf_adds(out, "| ");
+		if (i < m->n_suites)
+			md_cell(out, m->suites[i].name);
+		else
+			buf_adds(out, "all suites");
+		buf_addf(out, " | %zu | %.0f | %.0f | %.0f | %zu |\n", u->reported, u->in, u->out,
+			 u->reasoning, u->cached);
+	}
+}
+
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
@@ -189,6 +212,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		row(out, m->suites[i].name, &m->suites[i].all);
 	if (m->n_suites > 1)
 		row(out, "all suites", &m->all);
+	usage_md(m, out);
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		buf_adds(out, "\n## Suite `");

@@ -4,6 +4,11 @@ set -euo pipefail
 command -v jq >/dev/null || { echo "jq is not installed (make -f Makefile.ci deps)"; exit 1; }
 T=$(mktemp -d /tmp/vsr-e2e.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+# The response cache (issue 16) stays out of the tests: many run the same
+# prompts against one server several times and count its requests, which a
+# cache shared between those commands would answer instead.  Off unless a
+# test turns it on (--cache on|DIR), and never the user's own cache.
+export VSRBENCH_CACHE=off XDG_CACHE_HOME="$T/xdg-cache"
 ADAPTERS="$VSR_BUILD/tests/adapters"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

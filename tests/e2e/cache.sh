@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Issue 16 §4: the response cache, against the loopback server, counted on
+# the server's own request log and read back with the sqlite3 CLI.
+#  - a second identical run into another directory sends zero requests, its
+#    answers are the first run's, its journal lines say "cached";
+#  - --cache off, --cache read (writes nothing), a temperature above 0 (not
+#    used unless --cache always);
+#  - two processes filling one cache at once;
+#  - a file that is not a database: the run warns once and goes on;
+#  - vsrbench cache stats|prune|clear.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+command -v sqlite3 >/dev/null || { echo "skipped: the sqlite3 CLI is not installed (make -f Makefile.ci test-deps)"; exit 77; }
+cd "$T"
+V=$VSRBENCH
+start_server llm
+BASE="http://127.0.0.1:$PORT/v1"
+DB="$T/c/responses.sqlite"
+# lib.bash turns the cache off for every other test; here it is on, in $T/c.
+unset VSRBENCH_CACHE
+sent() { server_log "$PORT" | jq length; }
+run() { # run DIR ARGS...: 20 synth tasks, one template
+	local d=$1
+	shift
+	expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=20 -t yn01 \
+		-q -o "$d" --cache "$T/c" "$@"
+}
+
+# --- a first run fills the cache, a second one is answered by it -------------
+run r1
+[ "$(sent)" = 20 ] || fail "first run: $(sent) requests, not 20"
+expect_out "cache: 0 of 20 answers from the response cache, 20 asked"
+[ "$(sqlite3 "$DB" 'select count(*) from responses')" = 20 ] || fail "rows: $(sqlite3 "$DB" 'select count(*) from responses')"
+# The fake server reports 100 prompt and 1 completion token a request.
+[ "$(sqlite3 "$DB" 'select sum(tok_in), sum(tok_out) from responses')" = "2000|20" ] ||
+	fail "tokens stored: $(sqlite3 "$DB" 'select sum(tok_in), sum(tok_out) from responses')"
+[ "$(sqlite3 "$DB" 'pragma journal_mode')" = wal ] || fail "not in WAL mode"
+run r2
+[ "$(sent)" = 20 ] || fail "the second identical run sent $(($(sent) - 20)) requests"
+expect_out "cache: 20 of 20 answers from the response cache, 0 asked"
+[ "$(jq -s 'map(select(.cached == true)) | length' r2/samples.jsonl)" = 20 ] || fail "r2 lines not marked cached"
+[ "$(jq -s 'map(select(has("cached"))) | length' r1/samples.jsonl)" = 0 ] || fail "r1 lines marked cached"
+diff <(jq -r '[.key, .response, .answer] | @tsv' r1/samples.jsonl | sort) \
+	<(jq -r '[.key, .response, .answer] | @tsv' r2/samples.jsonl | sort) >/dev/null ||
+	fail "the cached run's answers differ from the first run's"
+jq -e '.cached_now == 20 and (has("tokens_now") | not)' r2/status.json >/dev/null ||
+	fail "status.json of the cached run: $(cat r2/status.json)"
+jq -e '.suites.synth.usage.answers_cached == 20 and .suites.synth.usage.tokens_in == 0' \
+	r2/report.json >/dev/null || fail "report.json usage of the cached run: $(jq -c .usage r2/report.json)"
+
+# --- a request that differs is asked: max_tokens, the model ------------------
+run r3 --max-tokens 33
+[ "$(sent)" = 40 ] || fail "--max-tokens 33 should miss: $(sent) requests"
+expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=other-vl -S count=20 -t yn01 -q \
+	-o r4 --cache "$T/c"
+[ "$(sent)" = 60 ] || fail "another model should miss: $(sent) requests"
+
+# --- off, read, temperature --------------------------------------------------
+run r5 --cache off
+[ "$(sent)" = 80 ] || fail "--cache off still used the cache: $(sent) requests"
+run r6 --cache read --cache "$T/fresh"
+[ "$(sent)" = 100 ] || fail "--cache read on an empty dir: $(sent) requests"
+[ ! -e "$T/fresh/responses.sqlite" ] || fail "--cache read created a cache file"
+expect_err "none yet (--cache read)"
+rows=$(sqlite3 "$DB" 'select count(*) from responses')
+run r7 --cache read --seed 9
+[ "$(sqlite3 "$DB" 'select count(*) from responses')" = "$rows" ] || fail "--cache read wrote rows"
+run r8 --temperature 0.5
+[ "$(sent)" = 140 ] || fail "temperature 0.5 used the cache: $(sent) requests"
+expect_err "not used at --temperature above 0"
+run r9 --temperature 0.5 --cache always
+[ "$(sent)" = 160 ] || fail "first --cache always run: $(sent) requests"
+run r10 --temperature 0.5 --cache always
+[ "$(sent)" = 160 ] || fail "second --cache always run sent requests: $(sent)"
+
+# --- two processes at once, one cache ----------------------------------------
+n0=$(sent)
+rows0=$(sqlite3 "$DB" 'select count(*) from responses')
+"$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=12 --seed 21 -t pool -j 8 -q \
+	-o p1 --cache "$T/c" >p1.out 2>p1.err &
+a=$!
+"$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=12 --seed 22 -t pool -j 8 -q \
+	-o p2 --cache "$T/c" >p2.out 2>p2.err &
+b=$!
+wait "$a" || fail "concurrent run 1 failed: $(cat p1.err)"
+wait "$b" || fail "concurrent run 2 failed: $(cat p2.err)"
+[ ! -s p1.err ] && [ ! -s p2.err ] || fail "warnings from concurrent runs: $(cat p1.err p2.err)"
+t1=$(jq -s length p1/samples.jsonl)
+t2=$(jq -s length p2/samples.jsonl)
+# Distinct requests of the two runs (prompt and image: the rest is the same).
+distinct=$(cat p1/samples.jsonl p2/samples.jsonl | jq -r '[.prompt, .item] | @tsv' | sort -u | wc -l)
+want_rows=$(cat p1/samples.jsonl p2/samples.jsonl | jq -r 'select(.cached != true) | .key' | wc -l)
+[ "$(($(sent) - n0))" = "$want_rows" ] || fail "requests sent $(($(sent) - n0)) != uncached lines $want_rows"
+got_rows=$(($(sqlite3 "$DB" 'select count(*) from responses') - rows0))
+[ "$got_rows" -ge 1 ] && [ "$got_rows" -le "$want_rows" ] || fail "rows added $got_rows, uncached lines $want_rows"
+: "$distinct"
+# Both again: everything from the cache now.
+n1=$(sent)
+expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=12 --seed 21 -t pool -j 8 \
+	-q -o p3 --cache "$T/c"
+expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=12 --seed 22 -t pool -j 8 \
+	-q -o p4 --cache "$T/c"
+[ "$(sent)" = "$n1" ] || fail "after the concurrent runs, $(($(sent) - n1)) requests were sent again"
+[ "$(jq -s 'map(select(.cached == true)) | length' p3/samples.jsonl)" = "$t1" ] || fail "p3 not all cached"
+[ "$(jq -s 'map(select(.cached == true)) | length' p4/samples.jsonl)" = "$t2" ] || fail "p4 not all cached"
+
+# --- a corrupt cache never fails a run ----------------------------------------
+mkdir bad
+head -c 20000 /dev/urandom | base64 >bad/responses.sqlite
+n2=$(sent)
+expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=20 -t yn01 -q -o r11 \
+	--cache "$T/bad"
+[ "$(sent)" = $((n2 + 20)) ] || fail "with a corrupt cache: $(($(sent) - n2)) requests"
+expect_one_line_err
+expect_err "going on without the cache"
+expect_exit 3 "$V" cache stats --cache "$T/bad"
+expect_one_line_err
+
+# --- a locked cache never fails a run either -------------------------------------
+# Another process holds the write lock for longer than the busy timeout (10 s):
+# the first answer cannot be stored, the run warns once and goes on.
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(120)' "$DB" >locker.out 2>locker.err &
+locker=$!
+for _ in $(seq 100); do grep -q locked locker.out 2>/dev/null && break; sleep 0.1; done
+grep -q locked locker.out || fail "could not lock the cache: $(cat locker.err)"
+n3=$(sent)
+expect_exit 0 "$V" run -m openai -M "base_url=$BASE" -M model=fake-vl -S count=3 -t yn01 -q -o r12 \
+	--cache "$T/c" --seed 77
+kill "$locker"
+wait "$locker" 2>/dev/null || true
+[ "$(sent)" = $((n3 + 3)) ] || fail "with a locked cache: $(($(sent) - n3)) requests"
+expect_one_line_err
+expect_err "going on without the cache"
+
+# --- vsrbench cache --------------------------------------------------------------
+rows=$(sqlite3 "$DB" 'select count(*) from responses')
+expect_exit 0 "$V" cache stats --cache "$T/c"
+grep -qx "answers    $rows" out || fail "cache stats: $(cat out)"
+expect_exit 0 "$V" cache prune --older-than 1d --cache "$T/c"
+expect_out "0 answers deleted"
+expect_exit 2 "$V" cache prune --older-than 30 --cache "$T/c"
+expect_one_line_err
+expect_exit 2 "$V" cache prune --cache "$T/c"
+expect_exit 2 "$V" cache frobnicate
+expect_exit 0 "$V" cache clear --cache "$T/c"
+expect_out "$rows answers deleted"
+[ "$(sqlite3 "$DB" 'select count(*) from responses')" = 0 ] || fail "clear left rows"
+# XDG_CACHE_HOME is the default's root.
+expect_exit 0 "$V" cache stats
+expect_out "$XDG_CACHE_HOME/vsrbench/responses.sqlite"
+echo ok

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Issue 16 §5: the usage the servers report, summed per suite and per run,
+# priced with -M price_in/price_out, and --budget-tokens / --budget-usd
+# stopping a run (exit 4, resumable) before it passes the budget.
+# The loopback server reports 100 prompt and 1 completion token for every
+# request, in each API's own words (fake_llm.py): the totals expected below
+# are those constants times the requests its log counts.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+start_fake_apis
+export OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY"
+sent() { server_log "$PORT" | jq length; }
+
+# --- each API's usage shape, summed -----------------------------------------------
+for kind in openai ollama anthropic gemini; do
+	n0=$(sent)
+	expect_exit 0 "$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl \
+		-S count=3 -t yn01,yn02 -o "$kind"
+	n=$(($(sent) - n0))
+	[ "$n" = 6 ] || fail "$kind: $n requests"
+	jq -e --argjson n "$n" '.usage == {answers_reported: $n, tokens_in: (100 * $n),
+		tokens_out: $n, tokens_reasoning: 0, answers_cached: 0}
+		and .suites.synth.usage.tokens_in == 100 * $n' "$kind/report.json" >/dev/null ||
+		fail "$kind report.json usage: $(jq -c .usage "$kind/report.json")"
+	jq -e --argjson n "$n" '.tokens_now == {in: (100 * $n), out: $n, reasoning: 0}' \
+		"$kind/status.json" >/dev/null || fail "$kind status.json: $(jq -c .tokens_now "$kind/status.json")"
+	expect_out "tokens: $((100 * n)) in, $n out (0 reasoning) over $n answers"
+	grep -qF "| synth | $n | $((100 * n)) | $n | 0 | 0 |" "$kind/report.md" ||
+		fail "$kind report.md: $(grep -A4 '## Tokens' "$kind/report.md")"
+	# The journal keeps each answer's count: the sum is the report's.
+	[ "$(jq -s 'map(.tokens_in) | add' "$kind/samples.jsonl")" = $((100 * n)) ] ||
+		fail "$kind journal tokens_in"
+done
+
+# --- prices: in 2 USD, out 10 USD per million tokens ---------------------------
+expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=2 \
+	-M price_out=10 -S count=10 -t yn01 -q -o priced
+# 10 requests: 1000 tokens in at 2/M + 10 out at 10/M = 0.0021 USD.
+jq -e '.tokens_now.cost_usd == 0.0021' priced/status.json >/dev/null ||
+	fail "cost: $(jq -c .tokens_now priced/status.json)"
+expect_out "cost 0.0021 USD at 2/10 USD per million"
+# The prices are not model options: neither sent nor in the fingerprint.
+jq -e '.model.config | has("price_in") | not' priced/run.json >/dev/null || fail "price_in in run.json"
+expect_exit 2 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=cheap -o x
+expect_one_line_err
+expect_exit 2 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl --budget-usd 1 -o x
+expect_one_line_err
+expect_err "needs the prices"
+
+# --- --budget-tokens: stops before passing it, exit 4, then resumes -------------
+# 101 tokens a request: a budget of 505 allows at most 5 requests.
+n0=$(sent)
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=12 -t yn01 \
+	-j 1 -q -o budget --budget-tokens 505
+n=$(($(sent) - n0))
+[ "$n" -ge 1 ] && [ "$n" -le 5 ] || fail "--budget-tokens 505 let $n requests through"
+expect_one_line_err
+expect_err "stopped before the budget of 505 tokens: $((101 * n)) used by $n new tasks"
+[ "$(jq -s 'map(select(.error == null)) | length' budget/samples.jsonl)" = "$n" ] ||
+	fail "journal: $(wc -l <budget/samples.jsonl) lines for $n requests"
+jq -e '.complete == false and .stopped_by == "budget"' budget/status.json >/dev/null ||
+	fail "status.json: $(cat budget/status.json)"
+# Resumed without a budget: only the rest is asked.
+expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=12 -t yn01 \
+	-j 1 -q -o budget
+[ "$(($(sent) - n0))" = 12 ] || fail "after the resume, $(($(sent) - n0)) requests in all, not 12"
+[ "$(jq -s length budget/samples.jsonl)" = 12 ] || fail "resumed journal: $(jq -s length budget/samples.jsonl) lines"
+
+# --- --budget-usd with many requests in flight -----------------------------------
+# 1000 USD per million in, 0 out: 0.1 USD a request; 0.35 USD allows at most 3.
+n0=$(sent)
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=1000 \
+	-M price_out=0 -S count=30 -t yn01 -j 8 -q -o usd --budget-usd 0.35
+n=$(($(sent) - n0))
+[ "$n" -ge 1 ] && [ "$n" -le 3 ] || fail "--budget-usd 0.35 let $n requests through"
+expect_err "stopped before the budget of 0.35 USD"
+echo ok
