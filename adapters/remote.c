@@ -24,7 +24,8 @@ static const struct http_proto *const protos[] = {
 /* Options every HTTP kind takes; the first two lists change answers. */
 static const char *const common_keys[] = {
 	"base_url", "model", "system", "api_key_env", "timeout", "connect_timeout", "deadline",
-	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops", NULL,
+	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops",
+	"concurrency", NULL,
 };
 static const char *const common_answer_keys[] = { "model", "system", NULL };
 /* -M keys that would put a secret on the command line and into run.json. */
@@ -337,6 +338,14 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	if ((r = opt_num(opts, "loops", 1, 64, &d, err)))
 		goto fail;
 	st->loops = (size_t)d;
+	st->conc_fixed = -1;
+	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "concurrency")))) {
+		if (strcmp(v, "fixed") && strcmp(v, "adaptive")) {
+			r = err_set(err, VSR_EUSAGE, "-M concurrency: expected fixed or adaptive, got '%.64s'", v);
+			goto fail;
+		}
+		st->conc_fixed = !strcmp(v, "fixed");
+	}
 	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "ca_file"))))
 		st->ca_file = xstrdup(v);
 

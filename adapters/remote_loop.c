@@ -74,6 +74,57 @@ static void loop_fail(struct loop *L, const char *fmt, ...)
 	sched_fail(L->r.s, VSR_EMODEL, msg);
 }
 
+/* ====================================================================== */
+/* Concurrency (remote_conc.c)                                              */
+
+/* The limit of x's endpoint learns how its request ended. */
+static void conc_note(struct loop *L, const struct xfer *x, double now, enum conc_outcome o)
+{
+	struct conc *c = &L->es[x->ep].conc;
+	size_t before = conc_limit(c);
+
+	if (conc_done(c, x->t0, now, o))
+		sched_concurrency_add(L->r.s, (long)conc_limit(c) - (long)before);
+}
+
+/* What a transfer's end says about the server's load. */
+static enum conc_outcome conc_outcome_of(CURLcode rc, long status)
+{
+	if (rc != CURLE_OK) {
+		switch (rc) {
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_GOT_NOTHING:
+		case CURLE_RECV_ERROR:
+		case CURLE_SEND_ERROR:
+			return CONC_FAILED;
+		default:
+			return CONC_NEUTRAL;
+		}
+	}
+	if (status >= 200 && status < 300)
+		return CONC_OK;
+	if (status == 429 || status == 503)
+		return CONC_OVERLOAD;
+	if (status == 408 || status == 504)
+		return CONC_FAILED;
+	return CONC_NEUTRAL;
+}
+
+/*
+ * Tasks to hold (taken from the scheduler, not final): a few more than may
+ * be in flight, so the limit binds; with an adaptive limit, twice the
+ * current limits, so a low limit does not hold -j images in memory.
+ */
+static size_t tasks_wanted(const struct loop *L)
+{
+	size_t sum = 0, cap = L->n_xf + L->per_ep;
+
+	for (size_t i = 0; i < L->st->n_eps; i++)
+		sum += conc_limit(&L->es[i].conc);
+	return 2 * sum + 4 < cap ? 2 * sum + 4 : cap;
+}
+
 /* The tasks of a newly taken job join the ready queue. */
 static void add_job(struct loop *L, struct rjob *rj)
 {
@@ -84,8 +135,13 @@ static void add_job(struct loop *L, struct rjob *rj)
 		ts[k].base.rj = rj;
 		ts[k].base.k = k;
 		ts[k].last_ep = -1;
-		rloop_push(&L->r, &ts[k].base);
 	}
+	/* The image's tasks, then the mirrored image's, then the blind ones:
+	 * each image's requests in a row for the server's prefix cache. */
+	for (int v = IMG_ORIG; v <= IMG_BLIND; v++)
+		for (size_t k = 0; k < rj->job->n_tasks; k++)
+			if ((int)rj->job->tasks[k].image == v)
+				rloop_push(&L->r, &ts[k].base);
 	L->r.active += rj->job->n_tasks;
 }
 
@@ -138,6 +194,7 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	if (L->rpm > 0)
 		L->rpm_tokens -= 1;
 	L->es[ep].in_flight++;
+	conc_sent(&L->es[ep].conc, now);
 	L->in_flight++;
 	t->sent++;
 	return 0;
@@ -383,6 +440,7 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(L->multi, x->easy);
+	conc_note(L, x, now, conc_outcome_of(rc, status));
 	es->in_flight--;
 	L->in_flight--;
 	x->next_free = L->free_xf;
@@ -452,8 +510,8 @@ static int loop_run(struct loop *L)
 				pp = &t->next;
 			}
 		}
-		/* Keep up to -j tasks per endpoint taken: a few more than in flight. */
-		while (!no_more && L->r.active < L->n_xf + L->per_ep) {
+		/* Keep a few more tasks taken than may be in flight. */
+		while (!no_more && L->r.active < tasks_wanted(L)) {
 			struct rjob *rj;
 			int block = L->r.active == 0;
 			if ((r = rloop_take(&L->r, block, 1, &rj)))
@@ -476,7 +534,7 @@ static int loop_run(struct loop *L)
 			if (htask_of(t)->not_before < next)
 				next = htask_of(t)->not_before;
 		timeout = (long)ceil((next - now) * 1000);
-		if (!no_more && L->r.active < L->n_xf + L->per_ep) {
+		if (!no_more && L->r.active < tasks_wanted(L)) {
 			/* Starved: look at the job queue again soon (it cannot wake us). */
 			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
 			if (timeout > idle_ms)
@@ -532,6 +590,7 @@ int http_run(void *state, struct sched *s)
 	struct http_state *st = state;
 	const struct sched_config *sc = sched_get_config(s);
 	size_t per_ep = sc->workers ? sc->workers : 16, n = st->loops, started = 1;
+	int fixed = st->conc_fixed >= 0 ? st->conc_fixed : sc->fixed;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct loop *Ls;
 	pthread_t *th;
@@ -557,6 +616,10 @@ int http_run(void *state, struct sched *s)
 		L->per_ep = per_ep / n + (i < per_ep % n);
 		L->n_xf = L->per_ep * st->n_eps;
 		L->es = xcalloc(st->n_eps, sizeof(*L->es));
+		for (size_t e = 0; e < st->n_eps; e++) {
+			conc_init(&L->es[e].conc, (double)L->per_ep, fixed, wall_seconds());
+			sched_concurrency_add(s, (long)conc_limit(&L->es[e].conc));
+		}
 		L->rpm = st->rpm / (double)n;
 		L->tpm = st->tpm / (double)n;
 		L->rng = ((uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9)) +

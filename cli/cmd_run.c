@@ -279,7 +279,20 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 	rs.tasks_done_now = st->done;
 	rs.tasks_done_before = ex->done;
 	rs.errors_now = st->errors;
-	return rundir_write_status(dir, &rs, err);
+	if (st->conc_known) {
+		rs.conc_mode = o->fixed ? "fixed" : "adaptive";
+		for (size_t i = 0; i < o->n_mopts; i++)
+			if (!strcmp(o->mopts[i].key, "concurrency"))
+				rs.conc_mode = !strcmp(o->mopts[i].value, "fixed") ? "fixed" : "adaptive";
+		rs.conc_last = st->conc_last;
+		rs.conc_min = st->conc_min;
+		rs.conc_median = st->conc_median;
+		rs.conc_max = st->conc_max;
+	}
+	{
+		int r = rundir_write_status(dir, &rs, err);
+		return r ? r : rundir_note_concurrency(dir, &rs, err);
+	}
 }
 
 /* run.json without the fields that may differ between resumes of one run. */
@@ -420,9 +433,10 @@ int cmd_run(int argc, char **argv)
 	    (r = model_open(&model, o.model, config_json, err)))
 		goto out;
 	model_open_ok = 1;
-	/* A served model's -j is requests in flight, not CPU threads. */
+	/* A served model's -j is requests in flight, not CPU threads: over
+	 * HTTP the most the adaptive limit may reach (issue 16). */
 	if (model.run_loop && !o.jobs_given)
-		o.jobs = 16;
+		o.jobs = strcmp(model.spec, "exec") && !o.fixed ? 256 : 16;
 	for (size_t i = 0; i < o.n_suites; i++) {
 		struct kv kv[MAX_LIST];
 		struct suite_config sc = { 0 };
@@ -507,6 +521,8 @@ int cmd_run(int argc, char **argv)
 		sc.think_open = o.think_close ? o.think_tags : NULL;
 		sc.think_close = o.think_close;
 		sc.keep_reasoning = o.keep_reasoning;
+		sc.fixed = o.fixed;
+		sc.order_dataset = o.order_dataset;
 		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))

@@ -57,8 +57,12 @@ static void run_usage(FILE *fp)
 		"                          instr means -t pool, format adds " FORMAT_FAMILY ")\n"
 		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 		"      --images DIR        image root (repeatable)\n"
-		"  -j, --jobs N            worker threads (default: CPUs); for a served model, requests\n"
-		"                          in flight per endpoint (default 16)\n"
+		"  -j, --jobs N            worker threads (default: CPUs); for a served model, the most\n"
+		"                          requests in flight per endpoint (default 256 over HTTP, 16\n"
+		"                          for exec): the number is adapted to the server below it\n"
+		"      --fixed             keep exactly -j in flight (default 16 over HTTP), no adapting\n"
+		"      --order image|dataset  image (default): every task of one image in a row, for\n"
+		"                          the server's prefix cache; dataset: the dataset's order\n"
 		"  -n, --limit N           at most N items per suite\n"
 		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
 		"      --seed N            seed for generated suites and the model (default 1)\n"
@@ -152,6 +156,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
 	       O_DRYRUN, O_SHARD, O_MAXERR };
 	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
+	enum { O_FIXED = 600, O_ORDER }; /* issue 16 */
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "suite-opt", required_argument, NULL, 'S' },
@@ -181,6 +186,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		{ "max-pixels", required_argument, NULL, O_MAXPIX },
 		{ "think-tags", required_argument, NULL, O_THINK },
 		{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
+		{ "fixed", no_argument, NULL, O_FIXED },
+		{ "order", required_argument, NULL, O_ORDER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -241,6 +248,15 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			if (parse_long(optarg, 1, 1024, &o->jobs))
 				return err_set(err, VSR_EUSAGE, "-j '%s': expected a number from 1 to 1024", optarg);
 			o->jobs_given = 1;
+			break;
+		case O_FIXED:
+			o->fixed = 1;
+			break;
+		case O_ORDER:
+			if (strcmp(optarg, "image") && strcmp(optarg, "dataset"))
+				return err_set(err, VSR_EUSAGE, "--order: expected image or dataset, got '%s'",
+					       optarg);
+			o->order_dataset = !strcmp(optarg, "dataset");
 			break;
 		case 'n':
 			if (parse_long(optarg, 1, 1000000000L, &o->limit))
