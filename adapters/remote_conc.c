@@ -80,10 +80,14 @@ void conc_sent(struct conc *c, double now)
 	c->in_flight++;
 }
 
-/* The first step after a change of direction: 1/16 of the limit, at least 1. */
+/*
+ * The first step after a change of direction: 1/8 of the limit, at least
+ * 1: big enough that its effect on throughput stands out of the noise of
+ * a window's count.
+ */
 static double first_step(const struct conc *c)
 {
-	double s = floor(c->limit / 16);
+	double s = floor(c->limit / 8);
 	return s < 1 ? 1 : s;
 }
 
@@ -124,16 +128,27 @@ static int next_probe(struct conc *c, double now)
 	return set_limit(c, target, now);
 }
 
-/* A window is over: x successes per second at the current limit. */
-static int judge(struct conc *c, double x, double now)
+/* A window is over: x successes per second, r their mean latency, at the current limit. */
+static int judge(struct conc *c, double x, double r, double now)
 {
 	int accept;
 
 	c->windows++;
 	c->rate = x;
 	if (!c->probe) {
+		int slower = c->base_r > 0 && c->base_limit == c->limit && r > 1.5 * c->base_r &&
+			     x < 1.1 * c->base_x && c->limit > 1;
 		c->base_limit = c->limit;
 		c->base_x = x;
+		c->base_r = r;
+		if (slower) {
+			/* Latency grew without throughput: a quarter down, judged as a probe. */
+			c->slow_start = 0;
+			c->last_dir = -1;
+			c->probe = -1;
+			c->step = floor(c->limit / 4) > 1 ? floor(c->limit / 4) : 1;
+			return set_limit(c, c->limit - c->step, now);
+		}
 		return next_probe(c, now);
 	}
 	if (c->probe > 0)
@@ -147,6 +162,7 @@ static int judge(struct conc *c, double x, double now)
 		/* The probe is the new base; go on the same way with a longer step. */
 		c->base_limit = c->limit;
 		c->base_x = x;
+		c->base_r = r;
 		if (c->last_dir == c->probe)
 			c->step *= 2;
 		if (c->step > c->limit / 4 && c->limit >= 8)
@@ -158,12 +174,9 @@ static int judge(struct conc *c, double x, double now)
 	c->slow_start = 0;
 	c->last_dir = -c->probe;
 	c->probe = 0;
-	{
-		double b = c->base_limit;
-		int r = set_limit(c, b, now);
-		c->step = first_step(c);
-		return r;
-	}
+	accept = set_limit(c, c->base_limit, now);
+	c->step = first_step(c);
+	return accept; /* whether the limit changed */
 }
 
 /* A 429/503 or a failure, at most once per round trip. */
@@ -192,6 +205,7 @@ static int cut(struct conc *c, double now, enum conc_outcome o)
 	}
 	c->base_limit = 0;
 	c->base_x = 0;
+	c->base_r = 0;
 	{
 		int r = set_limit(c, target, now);
 		c->step = first_step(c);
@@ -239,5 +253,5 @@ int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)
 		open_window(c, now);
 		return 0;
 	}
-	return judge(c, (double)c->w_ok / span, now);
+	return judge(c, (double)c->w_ok / span, c->w_lat / (double)c->w_ok, now);
 }

@@ -581,9 +581,10 @@ static void *loop_thread(void *arg)
 /*
  * The model's run_loop.  One loop thread drives thousands of requests per
  * second; a server that answers instantly is kept busy by several (each
- * with its own connections, breaker view and share of -M rpm/tpm: they
- * share nothing, so nothing is locked), -M loops=N, by default one per 32
- * requests in flight, at most one per CPU.
+ * with its own connections, breaker view, concurrency limits and share of
+ * -j and -M rpm/tpm: they share nothing, so nothing is locked), -M
+ * loops=N; by default one with the adaptive limit, else (--fixed) one per
+ * 32 requests in flight, at most one per CPU.
  */
 int http_run(void *state, struct sched *s)
 {
@@ -596,7 +597,14 @@ int http_run(void *state, struct sched *s)
 	pthread_t *th;
 	int r = 0;
 
-	if (!n) {
+	if (!n && !fixed) {
+		/*
+		 * Adaptive: one loop, one limit per endpoint.  Loops sharing a
+		 * server would each see their share of it grow when they raise
+		 * their own limit, and raise it against each other.
+		 */
+		n = 1;
+	} else if (!n) {
 		n = per_ep * st->n_eps / 32;
 		if (cpus > 0 && n > (size_t)cpus)
 			n = (size_t)cpus;
