@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "remote_loop.h"
@@ -123,6 +124,141 @@ static size_t tasks_wanted(const struct loop *L)
 	for (size_t i = 0; i < L->st->n_eps; i++)
 		sum += conc_limit(&L->es[i].conc);
 	return 2 * sum + 4 < cap ? 2 * sum + 4 : cap;
+}
+
+/* ====================================================================== */
+/* Prefetch: images loaded and encoded off the loop's thread                */
+
+/*
+ * One thread per loop takes the scheduler's jobs, loads (or renders) each
+ * image and base64-encodes it, and hands the prepared jobs over through a
+ * small bounded ring, so the loop thread only drives sockets.  The ring's
+ * bound keeps memory flat whatever the task count.
+ */
+#define PF_JOBS 16
+
+struct prefetch {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t space, item;
+	struct sched *s;
+	struct rjob *ring[PF_JOBS];
+	size_t head, len;
+	int done;  /* no more jobs will come */
+	int stop;  /* the loop is leaving */
+	int rc;    /* the error that ended it */
+	struct sched_batch b; /* its image CPU time */
+};
+
+static void *pf_thread(void *arg)
+{
+	struct prefetch *p = arg;
+
+	for (;;) {
+		struct rjob *rj = NULL;
+		int rc;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->len == PF_JOBS && !p->stop)
+			pthread_cond_wait(&p->space, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (p->stop)
+			break;
+		rc = rjob_prepare(p->s, 1, 1, &p->b, &rj);
+		pthread_mutex_lock(&p->mu);
+		if (rc || !rj) {
+			p->rc = rc;
+			p->done = 1;
+			pthread_cond_broadcast(&p->item);
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		p->ring[(p->head + p->len++) % PF_JOBS] = rj;
+		pthread_cond_broadcast(&p->item);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static int pf_start(struct loop *L)
+{
+	struct prefetch *p = xcalloc(1, sizeof(*p));
+
+	p->s = L->r.s;
+	p->b = (struct sched_batch)SCHED_BATCH_INIT;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->space, NULL);
+	pthread_cond_init(&p->item, NULL);
+	if (pthread_create(&p->th, NULL, pf_thread, p)) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->space);
+		pthread_cond_destroy(&p->item);
+		free(p);
+		return -1;
+	}
+	L->pf = p;
+	return 0;
+}
+
+/*
+ * rloop_take's contract from the ring: 0 with *out (NULL: none now, or no
+ * more when block), or the error the prefetcher met.
+ */
+static int pf_take(struct loop *L, int block, struct rjob **out)
+{
+	struct prefetch *p = L->pf;
+	int rc = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (block && !p->len && !p->done && !sched_stopping(L->r.s)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L; /* notice a stop */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->item, &p->mu, &ts);
+	}
+	if (p->len) {
+		*out = p->ring[p->head];
+		p->head = (p->head + 1) % PF_JOBS;
+		p->len--;
+		pthread_cond_signal(&p->space);
+	} else if (p->done) {
+		rc = p->rc;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (*out)
+		rloop_adopt(&L->r, *out);
+	return rc;
+}
+
+/* Stops and joins the prefetcher; the jobs it holds are dropped (not journaled). */
+static void pf_stop(struct loop *L)
+{
+	struct prefetch *p = L->pf;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->space);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	while (p->len) {
+		rjob_discard(p->ring[p->head]);
+		p->head = (p->head + 1) % PF_JOBS;
+		p->len--;
+	}
+	sched_flush(L->r.s, &p->b); /* the image CPU time */
+	sched_batch_release(&p->b);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->space);
+	pthread_cond_destroy(&p->item);
+	free(p);
+	L->pf = NULL;
 }
 
 /* The tasks of a newly taken job join the ready queue. */
@@ -480,6 +616,8 @@ static int loop_run(struct loop *L)
 	}
 	curl_multi_setopt(L->multi, CURLMOPT_MAXCONNECTS, (long)(L->n_xf + st->n_eps));
 	L->xf = xcalloc(L->n_xf, sizeof(*L->xf));
+	if (pf_start(L))
+		L->pf = NULL; /* no thread: the loop loads the images itself */
 	for (size_t i = 0; i < L->n_xf; i++) {
 		struct xfer *x = &L->xf[i];
 		if (xfer_init(L, x)) {
@@ -514,7 +652,7 @@ static int loop_run(struct loop *L)
 		while (!no_more && L->r.active < tasks_wanted(L)) {
 			struct rjob *rj;
 			int block = L->r.active == 0;
-			if ((r = rloop_take(&L->r, block, 1, &rj)))
+			if ((r = L->pf ? pf_take(L, block, &rj) : rloop_take(&L->r, block, 1, &rj)))
 				goto out;
 			if (!rj) {
 				if (block)
@@ -564,6 +702,7 @@ out:
 			curl_multi_remove_handle(L->multi, L->xf[i].easy);
 		xfer_release(&L->xf[i]);
 	}
+	pf_stop(L);
 	rloop_release(&L->r);
 	free(L->xf);
 	sock_release(L);

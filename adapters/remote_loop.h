@@ -118,6 +118,7 @@ struct loop {
 	size_t n_fdst;
 	double timer_at;    /* curl's timeout, absolute; < 0: none */
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
+	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	int rc;
 };
 
