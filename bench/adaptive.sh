@@ -63,7 +63,7 @@ run() {
 	shift
 	"$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -q --progress off \
 		--timings -o "$out" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; exit 1; }
-	jq -r 'select(.wall_s) | "\(.tasks) \(.wall_s)"' "$out.err" | tr '\n' ' '
+	grep '^{' "$out.err" | jq -r 'select(.wall_s) | "\(.tasks) \(.wall_s)"' | tr '\n' ' '
 	jq -s 'map(.ms) | sort | [.[(length * 0.5 | floor)], .[(length * 0.99 | floor)]] | "\(.[0]) \(.[1])"' -r \
 		"$out/samples.jsonl"
 }
@@ -168,7 +168,7 @@ EOF
 				-m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -q --progress off \
 				--timings -o "$tmp/px-$mode" "${args[@]}" >/dev/null 2>"$tmp/px-$mode.err" ||
 				{ cat "$tmp/px-$mode.err" >&2; exit 1; }
-			rate=$(jq -r 'select(.wall_s) | .tasks / .wall_s' "$tmp/px-$mode.err")
+			rate=$(grep '^{' "$tmp/px-$mode.err" | jq -r 'select(.wall_s) | .tasks / .wall_s')
 			[ -z "$base" ] && base=$rate
 			st=$(stats "$PORT")
 			label=$([ "$mode" = old ] && echo "before issue 16 (text first)" || echo "--order $mode (image first)")
