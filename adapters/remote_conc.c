@@ -136,13 +136,13 @@ static int judge(struct conc *c, double x, double r, double now)
 	c->windows++;
 	c->rate = x;
 	if (!c->probe) {
-		int slower = c->base_r > 0 && c->base_limit == c->limit && r > 1.5 * c->base_r &&
-			     x < 1.1 * c->base_x && c->limit > 1;
+		int slower = c->base_r > 0 && c->base_limit == c->limit && r > 2 * c->base_r &&
+			     x < 0.9 * c->base_x && c->limit > 1;
 		c->base_limit = c->limit;
 		c->base_x = x;
 		c->base_r = r;
 		if (slower) {
-			/* Latency grew without throughput: a quarter down, judged as a probe. */
+			/* Latency doubled, throughput fell: a quarter down, judged as a probe. */
 			c->slow_start = 0;
 			c->last_dir = -1;
 			c->probe = -1;

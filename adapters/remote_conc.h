@@ -16,9 +16,9 @@
  *    connections); a step down is kept when throughput fell by less than
  *    CONC_THETA of it (the extra requests only queued: latency grew
  *    without throughput).  Steps double while they keep being accepted.
- *    A base window whose latency grew by half with no more throughput
- *    than the last one steps down at once by a quarter (the server got
- *    slower: the requests beyond its capacity only queue).
+ *    A base window whose latency doubled while throughput fell by a
+ *    tenth since the last one steps down at once by a quarter (the server
+ *    got slower: the requests beyond its capacity only queue).
  *  - Backoff (the multiplicative decrease of AIMD, Chiu & Jain 1989): a
  *    429 or 503 cuts the limit to 0.9 of the concurrency the server just
  *    sustained (successes per second times latency, Little's law) and

@@ -731,6 +731,7 @@ int http_run(void *state, struct sched *s)
 	const struct sched_config *sc = sched_get_config(s);
 	size_t per_ep = sc->workers ? sc->workers : 16, n = st->loops, started = 1;
 	int fixed = st->conc_fixed >= 0 ? st->conc_fixed : sc->fixed;
+	long start_total = 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct loop *Ls;
 	pthread_t *th;
@@ -765,7 +766,7 @@ int http_run(void *state, struct sched *s)
 		L->es = xcalloc(st->n_eps, sizeof(*L->es));
 		for (size_t e = 0; e < st->n_eps; e++) {
 			conc_init(&L->es[e].conc, (double)L->per_ep, fixed, wall_seconds());
-			sched_concurrency_add(s, (long)conc_limit(&L->es[e].conc));
+			start_total += (long)conc_limit(&L->es[e].conc);
 		}
 		L->rpm = st->rpm / (double)n;
 		L->tpm = st->tpm / (double)n;
@@ -776,6 +777,7 @@ int http_run(void *state, struct sched *s)
 		L->rate_t = wall_seconds();
 		L->rpm_tokens = 1;
 	}
+	sched_concurrency_add(s, start_total); /* all loops' starting limits at once */
 	for (; started < n; started++)
 		if (pthread_create(&th[started], NULL, loop_thread, &Ls[started]))
 			break; /* fewer loops: the others' tasks wait in the queue */

@@ -15,9 +15,9 @@
 #            Retry-After and retry-after-ms beyond), 0.4 s per request:
 #            answered/s and the share of 429s after the first 10 s, from the
 #            server's own log.  Goal: >= 95 answered/s, <= 1% 429.
-# prefix     a server with a prefix cache (0.02 s + 0.2 ms per sequence, at
-#            most 64 at once, +0.05 s for a prefix not among the last 32):
-#            vsr-unified Test-G (-t pool; -n ITEMS, default 200) with noise
+# prefix     a server with a prefix cache (0.1 s + 1 ms per sequence, at
+#            most 64 at once, +0.2 s for a prefix not among the last 32):
+#            vsr-unified Test-G (-t pool; ITEMS=N items, default 100) with noise
 #            images named as the COCO ones: this tree's order (grouped by
 #            image, image first) against --order dataset and, when OLD_V
 #            names a vsrbench built from before issue 16, that one (text
@@ -137,7 +137,7 @@ if [[ " $PARTS " == *" prefix "* ]]; then
 	if [ ! -f "$SPLIT" ]; then
 		echo "## prefix cache: skipped (no VSR splits at $SPLIT)"
 	else
-		ITEMS=${ITEMS:-200}
+		ITEMS=${ITEMS:-100}
 		echo "## prefix cache: vsr-unified Test-G (-t pool), first $ITEMS items"
 		mkdir -p "$tmp/img"
 		python3 - "$SPLIT" "$tmp/img" <<'EOF'
@@ -163,7 +163,7 @@ EOF
 				bin=$OLD_V
 				args=(-j 64)
 			fi
-			sim "px-$mode" --t0 0.02 --per-seq 0.0002 --max-batch 64 --image-cost 0.05 --cache-window 32
+			sim "px-$mode" --t0 0.1 --per-seq 0.001 --max-batch 64 --image-cost 0.2 --cache-window 32
 			"$bin" run -s vsr-unified --data "$DATA" --images "$tmp/img" -t pool -n "$ITEMS" \
 				-m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -q --progress off \
 				--timings -o "$tmp/px-$mode" "${args[@]}" >/dev/null 2>"$tmp/px-$mode.err" ||
