@@ -164,12 +164,13 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 	jw_chat_messages(&w, c->system);
 	jw_raw(&w, "{\"role\":\"user\",\"content\":");
 	if (img->b64) {
-		jw_kstr(&w, "[{\"type\":\"text\",\"text\":", req->prompt);
-		jw_raw(&w, "},{\"type\":\"image_url\",\"image_url\":{\"url\":");
+		/* The image first: a server's prefix cache then reuses its tokens (issue 16). */
+		jw_raw(&w, "[{\"type\":\"image_url\",\"image_url\":{\"url\":");
 		jw_image(&w, 1, img);
 		if (o->detail)
 			jw_kstr(&w, ",\"detail\":", o->detail);
-		jw_raw(&w, "}}]");
+		jw_kstr(&w, "}},{\"type\":\"text\",\"text\":", req->prompt);
+		jw_raw(&w, "}]");
 	} else {
 		jw_str(&w, req->prompt); /* blind */
 	}

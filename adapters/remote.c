@@ -25,7 +25,7 @@ static const struct http_proto *const protos[] = {
 static const char *const common_keys[] = {
 	"base_url", "model", "system", "api_key_env", "timeout", "connect_timeout", "deadline",
 	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops",
-	"reasoning", "extra_body", NULL,
+	"reasoning", "extra_body", "concurrency", NULL,
 };
 static const char *const common_answer_keys[] = { "model", "system", "reasoning", "extra_body",
 						  NULL };
@@ -457,6 +457,14 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	if ((r = opt_num(opts, "loops", 1, 64, &d, err)))
 		goto fail;
 	st->loops = (size_t)d;
+	st->conc_fixed = -1;
+	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "concurrency")))) {
+		if (strcmp(v, "fixed") && strcmp(v, "adaptive")) {
+			r = err_set(err, VSR_EUSAGE, "-M concurrency: expected fixed or adaptive, got '%.64s'", v);
+			goto fail;
+		}
+		st->conc_fixed = !strcmp(v, "fixed");
+	}
 	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "ca_file"))))
 		st->ca_file = xstrdup(v);
 

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "remote_hint.h"
@@ -103,6 +104,192 @@ static void image_type_refused(struct loop *L, const struct rjob *rj, const char
 	sched_fail(L->r.s, VSR_EDATA, msg);
 }
 
+/* ====================================================================== */
+/* Concurrency (remote_conc.c)                                              */
+
+/* The limit of x's endpoint learns how its request ended. */
+static void conc_note(struct loop *L, const struct xfer *x, double now, enum conc_outcome o)
+{
+	struct conc *c = &L->es[x->ep].conc;
+	size_t before = conc_limit(c);
+
+	if (conc_done(c, x->t0, now, o))
+		sched_concurrency_add(L->r.s, (long)conc_limit(c) - (long)before);
+}
+
+/* What a transfer's end says about the server's load. */
+static enum conc_outcome conc_outcome_of(CURLcode rc, long status)
+{
+	if (rc != CURLE_OK) {
+		switch (rc) {
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_GOT_NOTHING:
+		case CURLE_RECV_ERROR:
+		case CURLE_SEND_ERROR:
+			return CONC_FAILED;
+		default:
+			return CONC_NEUTRAL;
+		}
+	}
+	if (status >= 200 && status < 300)
+		return CONC_OK;
+	if (status == 429 || status == 503)
+		return CONC_OVERLOAD;
+	if (status == 408 || status == 504)
+		return CONC_FAILED;
+	return CONC_NEUTRAL;
+}
+
+/*
+ * Tasks to hold (taken from the scheduler, not final): a few more than may
+ * be in flight, so the limit binds; with an adaptive limit, twice the
+ * current limits, so a low limit does not hold -j images in memory.
+ */
+static size_t tasks_wanted(const struct loop *L)
+{
+	size_t sum = 0, cap = L->n_xf + L->per_ep;
+
+	for (size_t i = 0; i < L->st->n_eps; i++)
+		sum += conc_limit(&L->es[i].conc);
+	return 2 * sum + 4 < cap ? 2 * sum + 4 : cap;
+}
+
+/* ====================================================================== */
+/* Prefetch: images loaded and encoded off the loop's thread                */
+
+/*
+ * One thread per loop takes the scheduler's jobs, loads (or renders) each
+ * image and base64-encodes it, and hands the prepared jobs over through a
+ * small bounded ring, so the loop thread only drives sockets.  The ring's
+ * bound keeps memory flat whatever the task count.
+ */
+#define PF_JOBS 16
+
+struct prefetch {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t space, item;
+	struct sched *s;
+	struct rjob *ring[PF_JOBS];
+	size_t head, len;
+	int done;  /* no more jobs will come */
+	int stop;  /* the loop is leaving */
+	int rc;    /* the error that ended it */
+	struct sched_batch b; /* its image CPU time */
+};
+
+static void *pf_thread(void *arg)
+{
+	struct prefetch *p = arg;
+
+	for (;;) {
+		struct rjob *rj = NULL;
+		int rc;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->len == PF_JOBS && !p->stop)
+			pthread_cond_wait(&p->space, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (p->stop)
+			break;
+		rc = rjob_prepare(p->s, 1, 1, &p->b, &rj);
+		pthread_mutex_lock(&p->mu);
+		if (rc || !rj) {
+			p->rc = rc;
+			p->done = 1;
+			pthread_cond_broadcast(&p->item);
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		p->ring[(p->head + p->len++) % PF_JOBS] = rj;
+		pthread_cond_broadcast(&p->item);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static int pf_start(struct loop *L)
+{
+	struct prefetch *p = xcalloc(1, sizeof(*p));
+
+	p->s = L->r.s;
+	p->b = (struct sched_batch)SCHED_BATCH_INIT;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->space, NULL);
+	pthread_cond_init(&p->item, NULL);
+	if (pthread_create(&p->th, NULL, pf_thread, p)) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->space);
+		pthread_cond_destroy(&p->item);
+		free(p);
+		return -1;
+	}
+	L->pf = p;
+	return 0;
+}
+
+/*
+ * rloop_take's contract from the ring: 0 with *out (NULL: none now, or no
+ * more when block), or the error the prefetcher met.
+ */
+static int pf_take(struct loop *L, int block, struct rjob **out)
+{
+	struct prefetch *p = L->pf;
+	int rc = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (block && !p->len && !p->done && !sched_stopping(L->r.s)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L; /* notice a stop */
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->item, &p->mu, &ts);
+	}
+	if (p->len) {
+		*out = p->ring[p->head];
+		p->head = (p->head + 1) % PF_JOBS;
+		p->len--;
+		pthread_cond_signal(&p->space);
+	} else if (p->done) {
+		rc = p->rc;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (*out)
+		rloop_adopt(&L->r, *out);
+	return rc;
+}
+
+/* Stops and joins the prefetcher; the jobs it holds are dropped (not journaled). */
+static void pf_stop(struct loop *L)
+{
+	struct prefetch *p = L->pf;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->space);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->th, NULL);
+	while (p->len) {
+		rjob_discard(p->ring[p->head]);
+		p->head = (p->head + 1) % PF_JOBS;
+		p->len--;
+	}
+	sched_flush(L->r.s, &p->b); /* the image CPU time */
+	sched_batch_release(&p->b);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->space);
+	pthread_cond_destroy(&p->item);
+	free(p);
+	L->pf = NULL;
+}
+
 /* The tasks of a newly taken job join the ready queue. */
 static void add_job(struct loop *L, struct rjob *rj)
 {
@@ -113,8 +300,13 @@ static void add_job(struct loop *L, struct rjob *rj)
 		ts[k].base.rj = rj;
 		ts[k].base.k = k;
 		ts[k].last_ep = -1;
-		rloop_push(&L->r, &ts[k].base);
 	}
+	/* The image's tasks, then the mirrored image's, then the blind ones:
+	 * each image's requests in a row for the server's prefix cache. */
+	for (int v = IMG_ORIG; v <= IMG_BLIND; v++)
+		for (size_t k = 0; k < rj->job->n_tasks; k++)
+			if ((int)rj->job->tasks[k].image == v)
+				rloop_push(&L->r, &ts[k].base);
 	L->r.active += rj->job->n_tasks;
 }
 
@@ -172,6 +364,7 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	if (L->rpm > 0)
 		L->rpm_tokens -= 1;
 	L->es[ep].in_flight++;
+	conc_sent(&L->es[ep].conc, now);
 	L->in_flight++;
 	t->sent++;
 	return 0;
@@ -451,6 +644,7 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(L->multi, x->easy);
+	conc_note(L, x, now, conc_outcome_of(rc, status));
 	es->in_flight--;
 	L->in_flight--;
 	x->next_free = L->free_xf;
@@ -490,6 +684,8 @@ static int loop_run(struct loop *L)
 	}
 	curl_multi_setopt(L->multi, CURLMOPT_MAXCONNECTS, (long)(L->n_xf + st->n_eps));
 	L->xf = xcalloc(L->n_xf, sizeof(*L->xf));
+	if (pf_start(L))
+		L->pf = NULL; /* no thread: the loop loads the images itself */
 	for (size_t i = 0; i < L->n_xf; i++) {
 		struct xfer *x = &L->xf[i];
 		if (xfer_init(L, x)) {
@@ -520,11 +716,11 @@ static int loop_run(struct loop *L)
 				pp = &t->next;
 			}
 		}
-		/* Keep up to -j tasks per endpoint taken: a few more than in flight. */
-		while (!no_more && L->r.active < L->n_xf + L->per_ep) {
+		/* Keep a few more tasks taken than may be in flight. */
+		while (!no_more && L->r.active < tasks_wanted(L)) {
 			struct rjob *rj;
 			int block = L->r.active == 0;
-			if ((r = rloop_take(&L->r, block, 1, &rj)))
+			if ((r = L->pf ? pf_take(L, block, &rj) : rloop_take(&L->r, block, 1, &rj)))
 				goto out;
 			if (!rj) {
 				if (block)
@@ -544,7 +740,7 @@ static int loop_run(struct loop *L)
 			if (htask_of(t)->not_before < next)
 				next = htask_of(t)->not_before;
 		timeout = (long)ceil((next - now) * 1000);
-		if (!no_more && L->r.active < L->n_xf + L->per_ep) {
+		if (!no_more && L->r.active < tasks_wanted(L)) {
 			/* Starved: look at the job queue again soon (it cannot wake us). */
 			idle_ms = took ? 1 : (idle_ms < 64 ? idle_ms * 2 : 64);
 			if (timeout > idle_ms)
@@ -574,6 +770,7 @@ out:
 			curl_multi_remove_handle(L->multi, L->xf[i].easy);
 		xfer_release(&L->xf[i]);
 	}
+	pf_stop(L);
 	rloop_release(&L->r);
 	free(L->xf);
 	sock_release(L);
@@ -591,21 +788,31 @@ static void *loop_thread(void *arg)
 /*
  * The model's run_loop.  One loop thread drives thousands of requests per
  * second; a server that answers instantly is kept busy by several (each
- * with its own connections, breaker view and share of -M rpm/tpm: they
- * share nothing, so nothing is locked), -M loops=N, by default one per 32
- * requests in flight, at most one per CPU.
+ * with its own connections, breaker view, concurrency limits and share of
+ * -j and -M rpm/tpm: they share nothing, so nothing is locked), -M
+ * loops=N; by default one with the adaptive limit, else (--fixed) one per
+ * 32 requests in flight, at most one per CPU.
  */
 int http_run(void *state, struct sched *s)
 {
 	struct http_state *st = state;
 	const struct sched_config *sc = sched_get_config(s);
 	size_t per_ep = sc->workers ? sc->workers : 16, n = st->loops, started = 1;
+	int fixed = st->conc_fixed >= 0 ? st->conc_fixed : sc->fixed;
+	long start_total = 0;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct loop *Ls;
 	pthread_t *th;
 	int r = 0;
 
-	if (!n) {
+	if (!n && !fixed) {
+		/*
+		 * Adaptive: one loop, one limit per endpoint.  Loops sharing a
+		 * server would each see their share of it grow when they raise
+		 * their own limit, and raise it against each other.
+		 */
+		n = 1;
+	} else if (!n) {
 		n = per_ep * st->n_eps / 32;
 		if (cpus > 0 && n > (size_t)cpus)
 			n = (size_t)cpus;
@@ -625,6 +832,10 @@ int http_run(void *state, struct sched *s)
 		L->per_ep = per_ep / n + (i < per_ep % n);
 		L->n_xf = L->per_ep * st->n_eps;
 		L->es = xcalloc(st->n_eps, sizeof(*L->es));
+		for (size_t e = 0; e < st->n_eps; e++) {
+			conc_init(&L->es[e].conc, (double)L->per_ep, fixed, wall_seconds());
+			start_total += (long)conc_limit(&L->es[e].conc);
+		}
 		L->rpm = st->rpm / (double)n;
 		L->tpm = st->tpm / (double)n;
 		L->rng = ((uint64_t)getpid() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(wall_seconds() * 1e9)) +
@@ -634,6 +845,7 @@ int http_run(void *state, struct sched *s)
 		L->rate_t = wall_seconds();
 		L->rpm_tokens = 1;
 	}
+	sched_concurrency_add(s, start_total); /* all loops' starting limits at once */
 	for (; started < n; started++)
 		if (pthread_create(&th[started], NULL, loop_thread, &Ls[started]))
 			break; /* fewer loops: the others' tasks wait in the queue */

@@ -7,6 +7,7 @@
  *   remote_xfer.c   one transfer: its easy handle and its streamed body
  *   remote_sock.c   the sockets libcurl asks to watch (epoll) and its timer
  *   remote_pace.c   rate limits, the choice of endpoint, the circuit breaker
+ *   remote_conc.c   how many requests in flight per endpoint (adaptive, pure)
  *
  * The protocol files never see this header (they see http.h only).
  */
@@ -20,6 +21,7 @@
 
 #include "../harness/scheduler.h"
 #include "http.h"
+#include "remote_conc.h"
 #include "rjob.h"
 
 #define RESP_MAX (16u << 20) /* a chat completion is small; cap hostile bodies */
@@ -40,6 +42,7 @@ struct epstate {
 	double down_until;  /* open until then, then one probe at a time */
 	double pause_until; /* rate limit */
 	double down_since;  /* start of the current failure streak */
+	struct conc conc;   /* how many may be in flight (remote_conc.h) */
 };
 
 /*
@@ -61,6 +64,7 @@ struct http_state {
 	unsigned char shown[600]; /* HTTP statuses whose body was shown */
 	int shown_rl;
 	size_t loops;            /* -M loops; 0: by -j */
+	int conc_fixed;          /* -M concurrency: 1 fixed, 0 adaptive, -1 not given */
 	pthread_mutex_t warn_mu; /* shown, shown_rl: loops share them */
 };
 
@@ -116,6 +120,7 @@ struct loop {
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
 	uint64_t same_sig;  /* the last 4xx refusal (status and body), same_n times in a row */
 	int same_n;
+	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	int rc;
 };
 

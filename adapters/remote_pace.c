@@ -3,7 +3,8 @@
  * -M tpm (token buckets), the choice of endpoint for a task, and each
  * endpoint's circuit breaker.  An endpoint that stops answering is taken
  * out of rotation for a growing while and its tasks go to the others;
- * -j requests in flight per endpoint.
+ * up to the endpoint's concurrency limit in flight (remote_conc.c; -j
+ * with --fixed).
  */
 #include <string.h>
 
@@ -97,7 +98,7 @@ int pace_pick_endpoint(struct loop *L, const struct htask *t, double now)
 
 	for (size_t i = 0; i < st->n_eps; i++) {
 		const struct epstate *e = &L->es[i];
-		if (e->in_flight >= L->per_ep || e->pause_until > now || e->down_until > now)
+		if (e->in_flight >= conc_limit(&e->conc) || e->pause_until > now || e->down_until > now)
 			continue;
 		if (e->trips && e->in_flight)
 			continue; /* half open: one probe at a time */

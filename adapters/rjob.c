@@ -86,9 +86,10 @@ void rloop_init(struct rloop *r, struct sched *s, long retries)
 	r->batch.lines.max = 256u << 20;
 }
 
-int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
+int rjob_prepare(struct sched *s, int block, int want_b64, struct sched_batch *b,
+		 struct rjob **out)
 {
-	struct job *j = sched_take(r->s, block);
+	struct job *j = sched_take(s, block);
 	struct rjob *rj;
 	int rc;
 
@@ -99,7 +100,7 @@ int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
 	rj->job = j;
 	rj->own_b64 = (struct buf)BUF_INIT;
 	rj->img.want_b64 = want_b64;
-	if ((rc = sched_load_image(r->s, j, &rj->img, &r->batch))) {
+	if ((rc = sched_load_image(s, j, &rj->img, b))) {
 		rjob_abandon(rj);
 		return rc;
 	}
@@ -108,11 +109,13 @@ int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
 		if (!strncmp(rj->mime, "application/", 12) && rj->img.mime)
 			rj->mime = rj->img.mime; /* unknown magic: trust the suite */
 		if (want_b64) {
+			double c0 = thread_cpu_seconds();
 			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len)) {
 				rjob_abandon(rj);
-				sched_fail(r->s, VSR_EDATA, "out of memory encoding an image");
+				sched_fail(s, VSR_EDATA, "out of memory encoding an image");
 				return VSR_EDATA;
 			}
+			b->cpu_image += thread_cpu_seconds() - c0;
 			rj->b64 = rj->own_b64.ptr;
 			rj->b64_len = rj->own_b64.len;
 		}
@@ -123,13 +126,31 @@ int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
 	}
 	rj->res = xcalloc(j->n_tasks, sizeof(*rj->res));
 	rj->left = j->n_tasks;
+	*out = rj;
+	return 0;
+}
+
+void rjob_discard(struct rjob *rj)
+{
+	rjob_abandon(rj);
+}
+
+void rloop_adopt(struct rloop *r, struct rjob *rj)
+{
 	rj->live = &r->live;
 	rj->next = r->live;
 	if (r->live)
 		r->live->prev = rj;
 	r->live = rj;
-	*out = rj;
-	return 0;
+}
+
+int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
+{
+	int rc = rjob_prepare(r->s, block, want_b64, &r->batch, out);
+
+	if (!rc && *out)
+		rloop_adopt(r, *out);
+	return rc;
 }
 
 void rloop_push(struct rloop *r, struct rtask *t)

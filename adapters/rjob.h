@@ -78,6 +78,19 @@ void rloop_init(struct rloop *r, struct sched *s, long retries);
  */
 int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out);
 
+/*
+ * rloop_take in two halves, so a loop can have its jobs prepared by another
+ * thread (remote_loop.c's prefetcher, issue 16): rjob_prepare takes the
+ * next job and loads (and encodes) its image, touching nothing of a loop
+ * (its CPU time goes to b); rloop_adopt links the prepared job into r->live
+ * on the loop's thread.  rjob_discard frees a prepared job never adopted
+ * (not journaled).
+ */
+int rjob_prepare(struct sched *s, int block, int want_b64, struct sched_batch *b,
+		 struct rjob **out);
+void rloop_adopt(struct rloop *r, struct rjob *rj);
+void rjob_discard(struct rjob *rj);
+
 /* The ready queue: tasks to send, in order; a retry may go first. */
 void rloop_push(struct rloop *r, struct rtask *t);
 void rloop_push_front(struct rloop *r, struct rtask *t);

@@ -17,6 +17,7 @@ void progress_init(struct progress *p, int mode, double interval, size_t total, 
 	p->start = wall_seconds();
 	p->last = p->start;
 	p->drawn = 0;
+	p->conc = -1;
 }
 
 double progress_elapsed(const struct progress *p)
@@ -79,6 +80,8 @@ void progress_update(struct progress *p, size_t done, size_t correct, size_t ans
 				p->total ? 100.0 * (double)all / (double)p->total : 100.0, rate,
 				eta[0] ? ", ETA " : "", eta,
 				100.0 * (double)correct / (double)done);
+			if (p->conc >= 0)
+				fprintf(stderr, ", in flight up to %ld", p->conc);
 		}
 		if (errors)
 			fprintf(stderr, ", errors %zu", errors);
@@ -90,6 +93,8 @@ void progress_update(struct progress *p, size_t done, size_t correct, size_t ans
 		p->total, rate, eta[0] ? "  ETA " : "", eta,
 		done ? 100.0 * (double)correct / (double)done : 0.0,
 		done ? 100.0 * (double)answered / (double)done : 0.0);
+	if (p->conc >= 0)
+		fprintf(stderr, "  -j %ld", p->conc);
 	if (errors)
 		fprintf(stderr, "  errors %zu", errors);
 	if (final)

@@ -29,6 +29,7 @@ struct progress {
 	size_t total, already;
 	double start, last;
 	int drawn;
+	long conc;       /* a served model's requests allowed in flight; < 0: not shown */
 };
 
 /* mode PROGRESS_AUTO is resolved here; interval <= 0: the mode's default. */

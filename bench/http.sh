@@ -14,13 +14,14 @@
 #
 # Rows (best of REPEATS, interleaved, so a busy machine hurts all alike):
 #   wrk -t2 -c64                 the reference rate
-#   vsrbench -j 64, 10k tasks    tasks/s of the whole command's request phase
-#   vsrbench -j 64, TASKS tasks  the same at the full size
+#   vsrbench -j 64 --fixed, 10k  tasks/s of the whole command's request phase
+#   vsrbench -j 64 --fixed, TASKS  the same at the full size
 #   libcurl floor                bench/curl_floor.c: the same body posted
 #                                TASKS times through libcurl's multi-socket
 #                                API with vsrbench's transfer options and
 #                                nothing else, two processes of 32 in flight
-#                                (vsrbench runs two loops of 32 at -j 64):
+#                                (vsrbench runs two loops of 32 at -j 64 --fixed;
+#                                the adaptive default runs one loop):
 #                                what libcurl itself costs; vsrbench minus
 #                                this row is the harness, this row minus wrk
 #                                is libcurl
@@ -128,7 +129,7 @@ run_vsr() { # $1: tasks
 	rm -rf "$d"
 	t0=$(ticks)
 	"$V" run -s vsr-validated --data "$tmp/data" --images "$tmp/img" -t pool -n $(( (n + 35) / 36 )) \
-		-m openai -M base_url="http://127.0.0.1:$port/v1" -M model=bench -j 64 --timings -q \
+		-m openai -M base_url="http://127.0.0.1:$port/v1" -M model=bench -j 64 --fixed --timings -q \
 		-o "$d" >/dev/null 2>"$tmp/timings"
 	t1=$(ticks)
 	tm=$(grep '^{' "$tmp/timings" | tail -1)

@@ -311,7 +311,7 @@ static void print_usage(const struct run_opts *o, const struct sched_stats *st,
 static int write_status(const char *dir, const struct run_opts *o, const struct suite *suites,
 			size_t n, const size_t *seen, const size_t *mine,
 			const struct sched_stats *st, const struct expander *ex, int stopped,
-			char *err)
+			int live, char *err)
 {
 	struct rundir_suite_count counts[MAX_LIST];
 	struct rundir_status rs = { 0 };
@@ -335,7 +335,21 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 	rs.tokens_reasoning = st->tok_reasoning;
 	rs.cost_usd = run_cost(o, st);
 	rs.stopped_by = st->budget_stop ? "budget" : NULL;
-	return rundir_write_status(dir, &rs, err);
+	if (st->conc_known) {
+		rs.conc_mode = o->fixed ? "fixed" : "adaptive";
+		for (size_t i = 0; i < o->n_mopts; i++)
+			if (!strcmp(o->mopts[i].key, "concurrency"))
+				rs.conc_mode = !strcmp(o->mopts[i].value, "fixed") ? "fixed" : "adaptive";
+		rs.conc_last = st->conc_last;
+		rs.conc_min = st->conc_min;
+		rs.conc_median = st->conc_median;
+		rs.conc_max = st->conc_max;
+	}
+	{
+		int r = rundir_write_status(dir, &rs, err);
+		/* run.json's summary once, at the end (not every live update) */
+		return r || live ? r : rundir_note_concurrency(dir, &rs, err);
+	}
 }
 
 /* status.json while the run goes on (the scheduler's status callback). */
@@ -354,7 +368,7 @@ static void live_status(void *ctx, const struct sched_stats *st)
 	struct live_status *ls = ctx;
 	char err[VSR_ERR_MAX];
 
-	if (write_status(ls->dir, ls->o, ls->suites, ls->n, ls->seen, ls->mine, st, ls->ex, 1, err) &&
+	if (write_status(ls->dir, ls->o, ls->suites, ls->n, ls->seen, ls->mine, st, ls->ex, 1, 1, err) &&
 	    !ls->warned) {
 		ls->warned = 1;
 		vsr_warn("%s", err);
@@ -505,9 +519,10 @@ int cmd_run(int argc, char **argv)
 	if ((r = remote_check_generation(&model, o.max_tokens, &o.temperature, o.temperature_given,
 					 err)))
 		goto out;
-	/* A served model's -j is requests in flight, not CPU threads. */
+	/* A served model's -j is requests in flight, not CPU threads: over
+	 * HTTP the most the adaptive limit may reach (issue 16). */
 	if (model.run_loop && !o.jobs_given)
-		o.jobs = 16;
+		o.jobs = strcmp(model.spec, "exec") && !o.fixed ? 256 : 16;
 	for (size_t i = 0; i < o.n_suites; i++) {
 		struct kv kv[MAX_LIST];
 		struct suite_config sc = { 0 };
@@ -592,6 +607,8 @@ int cmd_run(int argc, char **argv)
 		sc.think_open = o.think_close ? o.think_tags : NULL;
 		sc.think_close = o.think_close;
 		sc.keep_reasoning = o.keep_reasoning;
+		sc.fixed = o.fixed;
+		sc.order_dataset = o.order_dataset;
 		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
 		cache = run_cache(&o, &model);
 		sc.cache = cache;
@@ -673,7 +690,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if ((r = write_status(dir.ptr, &o, suites, n_open, items_seen, items_mine, &st, &ex,
-			      interrupted || st.budget_stop, err)))
+			      interrupted || st.budget_stop, 0, err)))
 		goto out;
 	if ((r = reports_rebuild(dir.ptr, NULL, !o.quiet, NULL, err)))
 		goto out;

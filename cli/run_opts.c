@@ -61,8 +61,12 @@ static void run_usage(FILE *fp)
 		"                          instr means -t pool, format adds " FORMAT_FAMILY ")\n"
 		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 		"      --images DIR        image root (repeatable)\n"
-		"  -j, --jobs N            worker threads (default: CPUs); for a served model, requests\n"
-		"                          in flight per endpoint (default 16)\n"
+		"  -j, --jobs N            worker threads (default: CPUs); for a served model, the most\n"
+		"                          requests in flight per endpoint (default 256 over HTTP, 16\n"
+		"                          for exec): the number is adapted to the server below it\n"
+		"      --fixed             keep exactly -j in flight (default 16 over HTTP), no adapting\n"
+		"      --order image|dataset  image (default): every task of one image in a row, for\n"
+		"                          the server's prefix cache; dataset: the dataset's order\n"
 		"  -n, --limit N           at most N items per suite\n"
 		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
 		"      --seed N            seed for generated suites and the model (default 1)\n"
@@ -185,6 +189,7 @@ enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O
        O_DRYRUN, O_SHARD, O_MAXERR };
 enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_REASONING,
        O_CACHE, O_BUDGET_TOK, O_BUDGET_USD };
+enum { O_FIXED = 600, O_ORDER }; /* issue 16 */
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
 const char run_shortopts[] = ":s:S:m:M:t:p:j:n:o:qh";
@@ -221,6 +226,8 @@ const struct option run_longopts[] = {
 	{ "cache", required_argument, NULL, O_CACHE },
 	{ "budget-tokens", required_argument, NULL, O_BUDGET_TOK },
 	{ "budget-usd", required_argument, NULL, O_BUDGET_USD },
+	{ "fixed", no_argument, NULL, O_FIXED },
+	{ "order", required_argument, NULL, O_ORDER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -300,6 +307,15 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			if (parse_long(optarg, 1, 1024, &o->jobs))
 				return err_set(err, VSR_EUSAGE, "-j '%s': expected a number from 1 to 1024", optarg);
 			o->jobs_given = 1;
+			break;
+		case O_FIXED:
+			o->fixed = 1;
+			break;
+		case O_ORDER:
+			if (strcmp(optarg, "image") && strcmp(optarg, "dataset"))
+				return err_set(err, VSR_EUSAGE, "--order: expected image or dataset, got '%s'",
+					       optarg);
+			o->order_dataset = !strcmp(optarg, "dataset");
 			break;
 		case 'n':
 			if (parse_long(optarg, 1, 1000000000L, &o->limit))

@@ -36,6 +36,8 @@ struct run_opts {
 	long retries;
 	double max_error_rate;
 	int jobs_given;
+	int fixed;             /* --fixed: a served model keeps -j in flight, not adapted */
+	int order_dataset;     /* --order dataset: no grouping by image */
 	int timings;
 	int quiet;
 	int skip_missing_images;

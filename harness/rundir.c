@@ -224,7 +224,7 @@ static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
 static int stamped_key(const char *k)
 {
 	static const char *const keys[] = { "config_hash", "harness_version", "created", "schema",
-					    "build", "shard", "command" };
+					    "build", "shard", "command", "concurrency" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(k, keys[i]))
 			return 1;
@@ -370,7 +370,35 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 	}
 	if (st->stopped_by)
 		cJSON_AddStringToObject(root, "stopped_by", st->stopped_by);
+	if (st->conc_mode) {
+		cJSON *c = cJSON_AddObjectToObject(root, "concurrency");
+		cJSON_AddStringToObject(c, "mode", st->conc_mode);
+		cJSON_AddNumberToObject(c, "last", (double)st->conc_last);
+		cJSON_AddNumberToObject(c, "min", (double)st->conc_min);
+		cJSON_AddNumberToObject(c, "median", (double)st->conc_median);
+		cJSON_AddNumberToObject(c, "max", (double)st->conc_max);
+	}
 	r = rundir_write_json(dir, RUNDIR_STATUS_JSON, root, err);
+	cJSON_Delete(root);
+	return r;
+}
+
+int rundir_note_concurrency(const char *dir, const struct rundir_status *st, char *err)
+{
+	cJSON *root, *c;
+	int r;
+
+	if (!st->conc_mode)
+		return 0;
+	if (!(root = rundir_load_run(dir)))
+		return 0; /* nothing to annotate */
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "concurrency");
+	c = cJSON_AddObjectToObject(root, "concurrency");
+	cJSON_AddStringToObject(c, "mode", st->conc_mode);
+	cJSON_AddNumberToObject(c, "min", (double)st->conc_min);
+	cJSON_AddNumberToObject(c, "median", (double)st->conc_median);
+	cJSON_AddNumberToObject(c, "max", (double)st->conc_max);
+	r = rundir_write_json(dir, RUNDIR_RUN_JSON, root, err);
 	cJSON_Delete(root);
 	return r;
 }

@@ -111,7 +111,16 @@ struct rundir_status {
 	long long tokens_in, tokens_out, tokens_reasoning;
 	double cost_usd;
 	const char *stopped_by;
+	/* A served model's requests allowed in flight (issue 16); conc_mode NULL: none. */
+	const char *conc_mode; /* "adaptive" or "fixed" */
+	long conc_last, conc_min, conc_median, conc_max;
 };
+/*
+ * Adds (or replaces) "concurrency": {mode, min, median, max} in DIR/run.json
+ * after a run: how many requests the server took, for next time.  Not part
+ * of the configuration (the config hash is unchanged).
+ */
+int rundir_note_concurrency(const char *dir, const struct rundir_status *st, char *err);
 int rundir_write_status(const char *dir, const struct rundir_status *st, char *err);
 
 /*

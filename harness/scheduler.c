@@ -1,6 +1,7 @@
 #include "scheduler.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +18,12 @@
 #include "../base/util.h"
 
 #define MAX_JOBS_PER_BATCH 64
+/*
+ * Jobs looked ahead to group the tasks of one image (docs/performance.md):
+ * enough for the captions of one VSR image, few enough that the held
+ * items stay a small, fixed amount of memory.
+ */
+#define SCHED_GROUP_WINDOW 256
 #define MAX_RETRY_SLEEP_MS 2000
 
 struct sched {
@@ -39,7 +46,16 @@ struct sched {
 	double status_next;
 	int status_pending;
 	struct sched_stats status_snap;
+	/* sched_concurrency_add: the sum now, since when, seconds spent at each value */
+	long conc;
+	double conc_t;
+	double *conc_hist;
+	/* Image-grouped order (sched_submit): jobs held back, in submission order. */
+	struct job *stage[SCHED_GROUP_WINDOW];
+	size_t n_stage;
 };
+
+#define CONC_HIST_MAX 8192 /* values above count as this one */
 
 static void sleep_ms(long ms)
 {
@@ -75,6 +91,60 @@ int sched_stopping(struct sched *s)
 const struct sched_config *sched_get_config(const struct sched *s)
 {
 	return &s->cfg;
+}
+
+/* s->mu held: the time at the current value goes into the histogram. */
+static void conc_account(struct sched *s, double now)
+{
+	if (!s->conc_hist)
+		return;
+	s->conc_hist[s->conc < CONC_HIST_MAX ? s->conc : CONC_HIST_MAX] += now - s->conc_t;
+	s->conc_t = now;
+}
+
+void sched_concurrency_add(struct sched *s, long delta)
+{
+	double now = wall_seconds();
+
+	pthread_mutex_lock(&s->mu);
+	if (!s->conc_hist) {
+		s->conc_hist = xcalloc(CONC_HIST_MAX + 1, sizeof(*s->conc_hist));
+		s->conc_t = now;
+		s->st.conc_known = 1;
+		s->st.conc_min = LONG_MAX;
+	}
+	conc_account(s, now);
+	s->conc += delta;
+	if (s->conc < 0)
+		s->conc = 0;
+	s->progress.conc = s->conc;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* min / median (time-weighted) / max of the values held, and the last one. */
+static void conc_summary(struct sched *s)
+{
+	double total = 0, half, acc = 0;
+
+	if (!s->conc_hist)
+		return;
+	conc_account(s, wall_seconds());
+	s->st.conc_last = s->conc;
+	s->st.conc_min = s->st.conc_max = s->st.conc_median = s->conc;
+	for (long v = 0; v <= CONC_HIST_MAX; v++)
+		total += s->conc_hist[v];
+	half = total / 2;
+	for (long v = 0; v <= CONC_HIST_MAX && total > 0; v++) {
+		if (s->conc_hist[v] <= 0)
+			continue;
+		if (v < s->st.conc_min)
+			s->st.conc_min = v;
+		if (v > s->st.conc_max)
+			s->st.conc_max = v;
+		if (acc < half && acc + s->conc_hist[v] >= half)
+			s->st.conc_median = v;
+		acc += s->conc_hist[v];
+	}
 }
 
 /* The queue's first job, now in progress (s->mu held, s->qlen > 0). */
@@ -727,7 +797,8 @@ static void timed_wait(pthread_cond_t *c, pthread_mutex_t *mu)
 	pthread_cond_timedwait(c, mu, &ts);
 }
 
-int sched_submit(struct sched *s, struct job *job)
+/* Puts job on the queue (blocks while it is full).  Non-zero: stop submitting. */
+static int enqueue(struct sched *s, struct job *job)
 {
 	int r = 0;
 
@@ -755,9 +826,69 @@ int sched_submit(struct sched *s, struct job *job)
 	return r;
 }
 
+static int same_image(const struct job *a, const struct job *b)
+{
+	return a->suite == b->suite && a->item.image_path && b->item.image_path &&
+	       !strcmp(a->item.image_path, b->item.image_path);
+}
+
+/*
+ * Releases the oldest held job and every later held job of the same image,
+ * in submission order.  The order is a function of the submission order
+ * alone (never of timing), so a run is as reproducible as before.
+ */
+static int release_group(struct sched *s)
+{
+	struct job *first = s->stage[0];
+	size_t keep = 0, n = s->n_stage;
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = s->stage[i];
+		if (i == 0 || same_image(first, j)) {
+			if (i)
+				s->stage[i] = NULL;
+			if (r)
+				job_free(j); /* stopping: the rest are dropped, not journaled */
+			else
+				r = enqueue(s, j);
+		} else {
+			s->stage[keep++] = j;
+		}
+	}
+	s->n_stage = keep;
+	return r;
+}
+
+/* Drops what is held (a stop or a failure: not journaled, so resumable). */
+static void drop_stage(struct sched *s)
+{
+	for (size_t i = 0; i < s->n_stage; i++)
+		job_free(s->stage[i]);
+	s->n_stage = 0;
+}
+
+int sched_submit(struct sched *s, struct job *job)
+{
+	int r;
+
+	if (s->cfg.order_dataset)
+		return enqueue(s, job);
+	s->stage[s->n_stage++] = job;
+	if (s->n_stage < SCHED_GROUP_WINDOW)
+		return 0;
+	if ((r = release_group(s)))
+		drop_stage(s);
+	return r;
+}
+
 int sched_finish(struct sched *s, struct sched_stats *stats, char *err)
 {
 	int r;
+
+	while (s->n_stage)
+		if (release_group(s))
+			drop_stage(s);
 
 	pthread_mutex_lock(&s->mu);
 	s->closed = 1;
@@ -783,6 +914,8 @@ int sched_finish(struct sched *s, struct sched_stats *stats, char *err)
 	}
 	progress_update(&s->progress, s->st.done, s->st.correct, s->st.answered, s->st.errors, 1);
 	s->st.wall = progress_elapsed(&s->progress);
+	conc_summary(s);
+	free(s->conc_hist);
 	if (stats)
 		*stats = s->st;
 	r = s->failed;

@@ -61,6 +61,8 @@ struct sched_config {
 	void (*status)(void *ctx, const struct sched_stats *st);
 	void *status_ctx;
 	double status_interval;
+	int fixed;                         /* --fixed: a served model keeps `workers` in flight */
+	int order_dataset;                 /* --order dataset: jobs run as submitted (no grouping) */
 };
 
 struct sched_stats {
@@ -75,12 +77,22 @@ struct sched_stats {
 	size_t tok_tasks;   /* answers that reported usage */
 	size_t unmetered;   /* answers asked (not cached) that reported none */
 	int budget_stop;    /* the run stopped at --budget-tokens / --budget-usd */
+	/* A served model's requests allowed in flight (all loops and endpoints),
+	 * over the run's time: conc_known 0 when the model never reported one. */
+	int conc_known;
+	long conc_last, conc_min, conc_median, conc_max;
 };
 
 struct sched;
 
 int sched_start(struct sched **s, const struct sched_config *cfg, char *err);
-/* Takes ownership of job.  Blocks while the queue is full.  Non-zero: stop submitting. */
+/*
+ * Takes ownership of job.  Blocks while the queue is full.  Non-zero: stop
+ * submitting.  Unless cfg.order_dataset, jobs are held back in a window of
+ * SCHED_GROUP_WINDOW and released grouped by image (every job of the
+ * oldest held job's image, in submission order), so a server's prefix
+ * cache sees one image's requests in a row; sched_finish releases the rest.
+ */
 int sched_submit(struct sched *s, struct job *job);
 /* Waits for all submitted work (or for in-flight work after a stop), joins, frees. */
 int sched_finish(struct sched *s, struct sched_stats *stats, char *err);
@@ -151,6 +163,12 @@ void sched_fail(struct sched *s, int code, const char *msg);
 /* Non-zero once the run is stopping (SIGINT or a failure). */
 int sched_stopping(struct sched *s);
 const struct sched_config *sched_get_config(const struct sched *s);
+/*
+ * A served model's loop changed how many requests it allows in flight by
+ * delta (its first call: its starting limit).  The sum over the loops is
+ * shown in the progress line and summarised (time-weighted) in the stats.
+ */
+void sched_concurrency_add(struct sched *s, long delta);
 
 /*
  * Completes the tasks k of j with done[k] set (results in res[k], as for

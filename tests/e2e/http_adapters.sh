@@ -38,8 +38,11 @@ done
 # OpenAI's extras are journaled as "meta".
 jq -e -s 'all(.[]; .meta.system_fingerprint == "fp_fake1" and .meta.usage.total_tokens == 101
 	and .meta.model == "fake-vl")' openai/samples.jsonl >/dev/null || fail "openai meta"
-# Connections are kept alive: 4 x 112 requests came over at most 4 x 16 (-j) connections.
-server_log "$llm" | jq -e 'map(.peer) | unique | length <= 64' >/dev/null ||
+# Connections are kept alive: 4 x 112 requests came over no more connections than
+# the most requests each run allowed in flight (its adaptive limit, run.json).
+most=$(jq -s 'map(.concurrency.max) | add' openai/run.json ollama/run.json anthropic/run.json gemini/run.json)
+[ "$most" -ge 4 ] && [ "$most" -le 4096 ] || fail "run.json concurrency.max: $most"
+server_log "$llm" | jq -e --argjson most "$most" 'map(.peer) | unique | length <= $most' >/dev/null ||
 	fail "connections were not reused: $(server_log "$llm" | jq 'map(.peer) | unique | length') ports"
 # A preset with its URL overridden, detail=low, max_completion_tokens, -j 2 on each of two
 # base URLs (the same server by two names), the server slowed down: same answers, and never

@@ -65,3 +65,24 @@ start_fake_apis() {
 	declare -gA URL=([openai]="http://127.0.0.1:$PORT/v1" [ollama]="http://127.0.0.1:$PORT"
 		[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
 }
+
+# start_sim NAME [sim_server.py options]: the simulated batching / rate-limited
+# server of issue 16; sets PORT; its parameters are in $T/NAME.log.
+start_sim() {
+	local name=$1 pid i
+	shift
+	python3 "$SERVER_DIR/sim_server.py" "$@" >"$T/$name.port" 2>"$T/$name.log" &
+	pid=$!
+	SERVER_PIDS+=("$pid")
+	for i in $(seq 200); do
+		grep -q '^PORT ' "$T/$name.port" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || fail "server $name did not start: $(cat "$T/$name.log")"
+		sleep 0.05
+	done
+	PORT=$(awk '/^PORT /{print $2}' "$T/$name.port")
+	[ -n "$PORT" ] || fail "server $name printed no port"
+}
+# sim_stats PORT: the simulated server's own counts (JSON).
+sim_stats() {
+	python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]).read().decode())' "$1"
+}

@@ -1,0 +1,257 @@
+/*
+ * remote_conc: the adaptive concurrency limit of one endpoint in one loop
+ * (the scheme and its references: remote_conc.h, docs/performance.md).
+ */
+#include "remote_conc.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../base/banned.h"
+
+#define CONC_CALM 4         /* probe cycles without a cut before the ceiling creeps up */
+#define CONC_MIN_WIN 0.02   /* seconds: a window is at least this long ... */
+#define CONC_MIN_OK 16      /* ... and holds at least this many successes (or the limit's worth) */
+#define CONC_BUSY 0.8       /* a window with fewer in flight than this share of the limit is not judged */
+
+static double clamp(const struct conc *c, double l)
+{
+	l = floor(l);
+	if (l > c->max)
+		l = c->max;
+	return l < 1 ? 1 : l;
+}
+
+static void open_window(struct conc *c, double now)
+{
+	c->w_open = now;
+	/*
+	 * The requests sent before the change finish first; after a cut, those
+	 * beyond the new limit must drain before anything is measured.
+	 */
+	c->w_meas = c->in_flight > c->limit ? 1e300 : now + c->srtt;
+	c->w_t = now;
+	c->w_area = 0;
+	c->w_ok = 0;
+	c->w_lat = 0;
+}
+
+/* Sets the limit and opens a new window; 1 when the limit changed. */
+static int set_limit(struct conc *c, double l, double now)
+{
+	double old = c->limit;
+
+	c->limit = clamp(c, l);
+	open_window(c, now);
+	return c->limit != old;
+}
+
+void conc_init(struct conc *c, double max, int fixed, double now)
+{
+	memset(c, 0, sizeof(*c));
+	c->fixed = fixed;
+	c->max = max < 1 ? 1 : floor(max);
+	c->limit = fixed ? c->max : clamp(c, CONC_START);
+	c->slow_start = 1;
+	c->step = 1;
+	c->cut_at = -1e300;
+	open_window(c, now);
+}
+
+size_t conc_limit(const struct conc *c)
+{
+	return (size_t)(c->fixed ? c->max : c->limit);
+}
+
+/* In-flight time integrated over the measured part of the window. */
+static void integrate(struct conc *c, double now)
+{
+	double from = c->w_t > c->w_meas ? c->w_t : c->w_meas;
+
+	if (now > from)
+		c->w_area += (double)c->in_flight * (now - from);
+	if (now > c->w_t)
+		c->w_t = now;
+}
+
+void conc_sent(struct conc *c, double now)
+{
+	integrate(c, now);
+	c->in_flight++;
+}
+
+/*
+ * The first step after a change of direction: 1/8 of the limit, at least
+ * 1: big enough that its effect on throughput stands out of the noise of
+ * a window's count.
+ */
+static double first_step(const struct conc *c)
+{
+	double s = floor(c->limit / 8);
+	return s < 1 ? 1 : s;
+}
+
+/* Starts the next probe from the base just measured. */
+static int next_probe(struct conc *c, double now)
+{
+	int dir = c->last_dir ? c->last_dir : 1;
+	double target, room = 0;
+
+	if (c->ceiling > 0) {
+		room = c->ceiling - 1 - c->limit;
+		if (room < 1 && dir > 0)
+			dir = -1;
+	}
+	if (dir > 0 && c->limit >= c->max)
+		dir = -1;
+	if (dir < 0 && c->limit <= 1)
+		dir = 1;
+	if ((dir > 0 && c->limit >= c->max) || (c->ceiling > 0 && dir > 0 && room < 1)) {
+		open_window(c, now); /* neither way to go: measure again */
+		return 0;
+	}
+	if (dir != c->last_dir)
+		c->step = first_step(c);
+	if (c->slow_start) {
+		target = c->limit * 2;
+	} else if (dir > 0) {
+		double s = c->step;
+		if (c->ceiling > 0 && s > ceil(room / 2))
+			s = ceil(room / 2);
+		target = c->limit + s;
+	} else {
+		target = c->limit - (c->step < c->limit / 2 ? c->step : c->limit / 2);
+	}
+	if (c->ceiling > 0 && target > c->ceiling - 1)
+		target = c->ceiling - 1;
+	c->probe = dir;
+	return set_limit(c, target, now);
+}
+
+/* A window is over: x successes per second, r their mean latency, at the current limit. */
+static int judge(struct conc *c, double x, double r, double now)
+{
+	int accept;
+
+	c->windows++;
+	c->rate = x;
+	if (!c->probe) {
+		int slower = c->base_r > 0 && c->base_limit == c->limit && r > 2 * c->base_r &&
+			     x < 0.9 * c->base_x && c->limit > 1;
+		c->base_limit = c->limit;
+		c->base_x = x;
+		c->base_r = r;
+		if (slower) {
+			/* Latency doubled, throughput fell: a quarter down, judged as a probe. */
+			c->slow_start = 0;
+			c->last_dir = -1;
+			c->probe = -1;
+			c->step = floor(c->limit / 4) > 1 ? floor(c->limit / 4) : 1;
+			return set_limit(c, c->limit - c->step, now);
+		}
+		return next_probe(c, now);
+	}
+	if (c->probe > 0)
+		accept = (x / c->base_x - 1) >= CONC_THETA * (c->limit / c->base_limit - 1);
+	else
+		accept = (1 - x / c->base_x) <= CONC_THETA * (1 - c->limit / c->base_limit);
+	/* Calm for a while: the ceiling creeps up (limits get raised, bursts pass). */
+	if (c->ceiling > 0 && ++c->calm % CONC_CALM == 0)
+		c->ceiling += floor(c->ceiling / 16) + 1;
+	if (accept) {
+		/* The probe is the new base; go on the same way with a longer step. */
+		c->base_limit = c->limit;
+		c->base_x = x;
+		c->base_r = r;
+		if (c->last_dir == c->probe)
+			c->step *= 2;
+		if (c->step > c->limit / 4 && c->limit >= 8)
+			c->step = floor(c->limit / 4);
+		c->last_dir = c->probe;
+		return next_probe(c, now);
+	}
+	/* Back to the base, measured again, then the other way. */
+	c->slow_start = 0;
+	c->last_dir = -c->probe;
+	c->probe = 0;
+	accept = set_limit(c, c->base_limit, now);
+	c->step = first_step(c);
+	return accept; /* whether the limit changed */
+}
+
+/* A 429/503 or a failure, at most once per round trip. */
+static int cut(struct conc *c, double now, enum conc_outcome o)
+{
+	double l = c->limit, target;
+
+	c->cuts++;
+	c->cut_at = now;
+	c->calm = 0;
+	c->slow_start = 0;
+	c->probe = 0;
+	c->last_dir = 0;
+	if (o == CONC_OVERLOAD) {
+		/* What the server just sustained (Little's law): successes/s x latency. */
+		double est = c->rate > 0 && c->srtt > 0 ? c->rate * c->srtt : l;
+		if (est > l)
+			est = l;
+		c->ceiling = l;
+		/* Below the last base that was judged fine, if that is lower still. */
+		target = c->base_limit > 0 && c->base_limit < l ? c->base_limit : 0.9 * est;
+		if (target >= l)
+			target = l - 1;
+	} else {
+		target = l / 2;
+	}
+	c->base_limit = 0;
+	c->base_x = 0;
+	c->base_r = 0;
+	{
+		int r = set_limit(c, target, now);
+		c->step = first_step(c);
+		return r;
+	}
+}
+
+int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)
+{
+	double span, lat = now - t_sent;
+
+	integrate(c, now);
+	if (c->in_flight)
+		c->in_flight--;
+	if (c->fixed)
+		return 0;
+	if (c->w_meas > 1e299 && c->in_flight <= c->limit) {
+		c->w_meas = now + c->srtt;
+		c->w_t = now;
+	}
+	if (o == CONC_OVERLOAD || o == CONC_FAILED)
+		return t_sent >= c->cut_at ? cut(c, now, o) : 0;
+	if (o != CONC_OK)
+		return 0;
+	if (lat < 0)
+		lat = 0;
+	c->srtt = c->srtt > 0 ? 0.875 * c->srtt + 0.125 * lat : lat;
+	if (now < c->w_meas)
+		return 0;
+	c->w_ok++;
+	c->w_lat += lat;
+	span = now - c->w_meas;
+	if (span < CONC_MIN_WIN || span < 2 * c->srtt)
+		return 0;
+	if (c->w_ok < CONC_MIN_OK || (double)c->w_ok < c->limit) {
+		if (span < 8 * c->srtt + 1 || c->w_ok < 4)
+			return 0; /* a slow server: judge on fewer, but not on too few */
+	}
+	if (c->w_area / span < CONC_BUSY * c->limit) {
+		/* Not enough to send: the limit did not bind, so it says nothing. */
+		if (c->probe) {
+			c->probe = 0;
+			return set_limit(c, c->base_limit, now);
+		}
+		open_window(c, now);
+		return 0;
+	}
+	return judge(c, (double)c->w_ok / span, c->w_lat / (double)c->w_ok, now);
+}

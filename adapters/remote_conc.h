@@ -1,0 +1,91 @@
+/*
+ * remote_conc: how many requests one loop keeps in flight to one endpoint
+ * (issue 16).  Pure: no clock, no I/O; the loop passes the times in, the
+ * unit test drives it with synthetic completions (tests/unit/test_conc.c).
+ *
+ * The scheme (docs/performance.md has the reasoning and the references):
+ * a throughput-gradient probe with AIMD backoff.
+ *
+ *  - Slow start (Jacobson 1988): the limit doubles each measurement window
+ *    while the completed requests per second rise with it.
+ *  - Probing (a gradient hill-climb on throughput, after TCP Vegas,
+ *    Brakmo & Peterson 1994, and Netflix's concurrency-limits "gradient"
+ *    limiter): each cycle measures the current limit, then a step up or a
+ *    step down.  A step up is kept when throughput rose by at least
+ *    CONC_THETA of the relative step (the server had room: batch slots,
+ *    connections); a step down is kept when throughput fell by less than
+ *    CONC_THETA of it (the extra requests only queued: latency grew
+ *    without throughput).  Steps double while they keep being accepted.
+ *    A base window whose latency doubled while throughput fell by a
+ *    tenth since the last one steps down at once by a quarter (the server
+ *    got slower: the requests beyond its capacity only queue).
+ *  - Backoff (the multiplicative decrease of AIMD, Chiu & Jain 1989): a
+ *    429 or 503 cuts the limit to 0.9 of the concurrency the server just
+ *    sustained (successes per second times latency, Little's law) and
+ *    remembers it as a ceiling that probes creep past only slowly; a
+ *    timeout or a connection error halves the limit.  At most one cut per
+ *    round trip: the requests already in flight when it was cut tell
+ *    nothing new (TCP's fast recovery).
+ *
+ * A window is not judged when fewer requests were in flight than the limit
+ * allowed (the loop had nothing more to send: RFC 7661's application-limited
+ * rule), so a short queue never drives the limit up or down.
+ *
+ * `fixed`: the limit is max, always (-j N --fixed, -M concurrency=fixed).
+ */
+#ifndef VSR_REMOTE_CONC_H
+#define VSR_REMOTE_CONC_H
+
+#include <stddef.h>
+
+#define CONC_START 4      /* first limit (capped by max) */
+#define CONC_THETA 0.3    /* elasticity a step must show (see above) */
+
+enum conc_outcome {
+	CONC_OK,       /* an answer (2xx) */
+	CONC_OVERLOAD, /* 429 or 503: the server asks for less */
+	CONC_FAILED,   /* a timeout or a connection error */
+	CONC_NEUTRAL,  /* anything else (a 4xx, a bad body): tells nothing about load */
+};
+
+struct conc {
+	int fixed;
+	double max;      /* -j: the limit never exceeds it */
+	double limit;    /* requests allowed in flight now (>= 1) */
+	int slow_start;
+	/* The window being measured. */
+	double w_open;   /* when the limit last changed */
+	double w_meas;   /* measurement starts here: w_open + one latency */
+	double w_area;   /* integral of in-flight over [w_meas, w_t] */
+	double w_t;
+	size_t w_ok;
+	double w_lat;    /* sum of the latencies of those successes */
+	size_t in_flight;
+	/* The cycle: base measured, then one probe. */
+	int probe;       /* 0: measuring the base; +1 / -1: a step up / down */
+	double base_limit, base_x;
+	double base_r;   /* mean latency of the last base window; 0: none */
+	double step;
+	int last_dir;    /* direction of the last accepted probe */
+	double srtt;     /* smoothed latency of successes; 0: none yet */
+	double rate;     /* successes per second of the last judged window; 0: none */
+	double cut_at;   /* the last cut: requests sent before it do not cut again */
+	double ceiling;  /* after a 429/503: probes stay below it; 0: none */
+	int calm;        /* cycles since the last cut (the ceiling creeps up) */
+	/* Counters, for the tests and the run's summary. */
+	size_t cuts, windows;
+};
+
+/* max >= 1; fixed: the limit is max. */
+void conc_init(struct conc *c, double max, int fixed, double now);
+/* The requests that may be in flight now (1 .. max). */
+size_t conc_limit(const struct conc *c);
+/* A request was sent at now. */
+void conc_sent(struct conc *c, double now);
+/*
+ * A request sent at t_sent ended at now with outcome o.  Returns 1 when the
+ * limit changed (the caller shows and records it), else 0.
+ */
+int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o);
+
+#endif

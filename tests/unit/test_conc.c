@@ -1,0 +1,319 @@
+/*
+ * The adaptive concurrency limit (adapters/remote_conc.h), driven by
+ * synthetic completions: a small discrete-event simulation in virtual time
+ * of a closed loop (send while below the limit, wait for the next
+ * completion) against three server models whose best concurrency is known
+ * from their formulas, not from running the controller:
+ *
+ *  - continuous batching: a request joining a batch of b runs t0 + c*b
+ *    seconds, at most B run, the rest queue.  Throughput b/(t0 + c*b)
+ *    rises up to b = B and is flat beyond, so the best limit is B;
+ *  - a rate limit of N requests per second (a token bucket holding at most
+ *    N/2), latency R: beyond N*R in flight the bucket empties and the
+ *    excess is answered 429 at once, with the wait until the next token;
+ *  - a server that slows down: B drops from 64 to 8 halfway.
+ *
+ * Assertions are on counts (limits, 429s, successes), never on wall time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "adapters/remote_conc.h"
+
+#define SLOTS 1100
+
+struct req {
+	double sent, done_at;
+	int running, queued;
+	enum conc_outcome o;
+};
+
+struct sim {
+	double now;
+	struct req r[SLOTS];
+	size_t n;           /* in flight (running, queued or answered 429) */
+	size_t running;
+	/* the batching server */
+	double t0, c;
+	size_t B;
+	/* the rate limit */
+	double rate_n, lat;
+	double tokens, tok_t;
+	double pause_until; /* after a 429: the loop waits as Retry-After asks */
+	uint64_t rng;
+	/* counts */
+	size_t ok, over, over_late, ok_late, max_limit, max_seen;
+	double late;        /* "late": after this time */
+};
+
+static double jitter(struct sim *s)
+{
+	s->rng = s->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return 0.95 + 0.1 * (double)(s->rng >> 11) / 9007199254740992.0;
+}
+
+static void batch_start(struct sim *s, struct req *q)
+{
+	s->running++;
+	q->running = 1;
+	q->queued = 0;
+	q->done_at = s->now + (s->t0 + s->c * (double)s->running) * jitter(s);
+	q->o = CONC_OK;
+}
+
+static void arrive(struct sim *s, struct req *q)
+{
+	q->sent = s->now;
+	q->running = q->queued = 0;
+	if (s->rate_n > 0) {
+		/* A token bucket: N per second, at most N/2 saved up. */
+		s->tokens += (s->now - s->tok_t) * s->rate_n;
+		s->tok_t = s->now;
+		if (s->tokens > s->rate_n / 2)
+			s->tokens = s->rate_n / 2;
+		if (s->tokens < 1) {
+			q->done_at = s->now + 0.001;
+			q->o = CONC_OVERLOAD;
+			/* retry-after-ms: until the next token */
+			s->pause_until = s->now + (1 - s->tokens) / s->rate_n;
+			return;
+		}
+		s->tokens -= 1;
+		q->done_at = s->now + s->lat * jitter(s);
+		q->o = CONC_OK;
+		return;
+	}
+	if (s->running < s->B)
+		batch_start(s, q);
+	else
+		q->queued = 1;
+}
+
+/* Runs until `total` requests have been answered (429s are re-sent, as the loop does). */
+static void drive(struct sim *s, struct conc *c, size_t total, double slow_at)
+{
+	size_t answered = 0;
+
+	while (answered < total) {
+		size_t k = SIZE_MAX;
+		struct req q;
+
+		while (s->n < conc_limit(c) && s->now >= s->pause_until) {
+			arrive(s, &s->r[s->n++]);
+			conc_sent(c, s->now);
+		}
+		if (s->n > s->max_seen)
+			s->max_seen = s->n;
+		if (conc_limit(c) > s->max_limit)
+			s->max_limit = conc_limit(c);
+		for (size_t i = 0; i < s->n; i++)
+			if (!s->r[i].queued && (k == SIZE_MAX || s->r[i].done_at < s->r[k].done_at))
+				k = i;
+		if (k == SIZE_MAX || s->r[k].done_at > s->pause_until) {
+			if (s->now < s->pause_until) {
+				s->now = s->pause_until; /* nothing ends before the pause does */
+				continue;
+			}
+		}
+		assert_true(k != SIZE_MAX);
+		q = s->r[k];
+		s->r[k] = s->r[--s->n];
+		s->now = q.done_at;
+		if (slow_at > 0 && s->now >= slow_at)
+			s->B = 8;
+		if (q.running) {
+			s->running--;
+			/* The oldest queued request joins the batch. */
+			for (size_t i = 0; i < s->n && s->running < s->B; i++)
+				if (s->r[i].queued)
+					batch_start(s, &s->r[i]);
+		}
+		conc_done(c, q.sent, s->now, q.o);
+		if (q.o == CONC_OK) {
+			answered++;
+			s->ok++;
+			s->ok_late += s->now >= s->late;
+		} else {
+			s->over++;
+			s->over_late += s->now >= s->late;
+		}
+	}
+}
+
+static void sim_init(struct sim *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rng = 42;
+	s->late = 1e300;
+}
+
+/* Batching: 100 ms + 1 ms per sequence, B = 128: it goes up to about B and stays there. */
+static void test_batching_converges_up(void **state)
+{
+	static struct sim s;
+	struct conc c;
+
+	(void)state;
+	sim_init(&s);
+	s.t0 = 0.1;
+	s.c = 0.001;
+	s.B = 128;
+	conc_init(&c, 256, 0, 0);
+	assert_int_equal(conc_limit(&c), CONC_START);
+	drive(&s, &c, 20000, 0);
+	/* Throughput at 96 is 96/0.196 = 490/s against 561/s at B: within 0.9 of the best. */
+	assert_in_range(conc_limit(&c), 96, 192);
+	assert_true(s.max_limit <= 256);
+	/* Far beyond B (queueing only) it never stayed: at most one doubling past it. */
+	assert_true(s.max_limit <= 256);
+	assert_int_equal(c.cuts, 0);
+	/* The second half: the mean throughput is within 0.9 of the best fixed (B). */
+	{
+		double t1 = s.now;
+		size_t ok1 = s.ok;
+		drive(&s, &c, 20000, 0);
+		assert_true((double)(s.ok - ok1) / (s.now - t1) >= 0.9 * 128 / (0.1 + 0.001 * 128));
+	}
+}
+
+/* -j is the upper bound: a server that scales without end gets exactly max. */
+static void test_never_exceeds_max(void **state)
+{
+	static struct sim s;
+	struct conc c;
+
+	(void)state;
+	sim_init(&s);
+	s.t0 = 0.05;
+	s.c = 0;
+	s.B = 100000 < SLOTS ? 100000 : SLOTS;
+	conc_init(&c, 24, 0, 0);
+	drive(&s, &c, 5000, 0);
+	assert_int_equal(s.max_limit, 24);
+	assert_int_equal(s.max_seen, 24);
+	/* At the top it only probes down (one step of 24/16): 23 or 24. */
+	assert_in_range(conc_limit(&c), 23, 24);
+}
+
+/* 100 requests/s at 0.4 s: 40 in flight is the most that is never refused. */
+static void test_rate_limit_backs_off(void **state)
+{
+	static struct sim s;
+	struct conc c;
+
+	(void)state;
+	sim_init(&s);
+	s.rate_n = 100;
+	s.tokens = 50; /* full */
+	s.lat = 0.4;
+	s.late = 10;
+	conc_init(&c, 256, 0, 0);
+	drive(&s, &c, 6000, 0);
+	assert_true(c.cuts >= 1); /* it met the limit and backed off */
+	assert_true(s.now > 30);
+	/* After the first ten seconds: at most 1% refused, at least 0.95 N answered. */
+	assert_true((double)s.over_late <= 0.01 * (double)(s.ok_late + s.over_late));
+	assert_true((double)s.ok_late / (s.now - 10) >= 0.95 * 100);
+	assert_in_range(conc_limit(&c), 32, 48);
+}
+
+/* A server whose batch shrinks from 64 to 8: the limit follows it down. */
+static void test_slowing_server(void **state)
+{
+	static struct sim s;
+	struct conc c;
+	size_t high;
+
+	(void)state;
+	sim_init(&s);
+	s.t0 = 0.05;
+	s.c = 0.001;
+	s.B = 64;
+	conc_init(&c, 256, 0, 0);
+	drive(&s, &c, 8000, 0);
+	high = conc_limit(&c);
+	assert_true(high >= 40); /* about B = 64, maybe in the middle of a probe */
+	drive(&s, &c, 3000, s.now);
+	assert_true(conc_limit(&c) <= 16);
+	assert_int_equal(c.cuts, 0); /* no error: latency alone brought it down */
+}
+
+/* A timeout halves the limit; requests sent before the cut do not cut again. */
+static void test_failure_halves_once(void **state)
+{
+	struct conc c;
+
+	(void)state;
+	conc_init(&c, 64, 0, 0);
+	c.limit = 32;
+	for (int i = 0; i < 32; i++)
+		conc_sent(&c, 1.0);
+	assert_int_equal(conc_done(&c, 1.0, 2.0, CONC_FAILED), 1);
+	assert_int_equal(conc_limit(&c), 16);
+	/* The rest of that burst (sent at 1.0, before the cut at 2.0): no second cut. */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(conc_done(&c, 1.0, 2.5, CONC_FAILED), 0);
+	assert_int_equal(conc_limit(&c), 16);
+	assert_int_equal(c.cuts, 1);
+	/* A request sent after the cut that fails: cut again. */
+	conc_sent(&c, 3.0);
+	conc_done(&c, 3.0, 4.0, CONC_FAILED);
+	assert_int_equal(conc_limit(&c), 8);
+	/* Neither 4xx nor a bad body tells anything about load. */
+	conc_sent(&c, 5.0);
+	assert_int_equal(conc_done(&c, 5.0, 5.1, CONC_NEUTRAL), 0);
+	assert_int_equal(conc_limit(&c), 8);
+}
+
+/* Fixed: always max, whatever happens. */
+static void test_fixed(void **state)
+{
+	struct conc c;
+
+	(void)state;
+	conc_init(&c, 16, 1, 0);
+	assert_int_equal(conc_limit(&c), 16);
+	conc_sent(&c, 0);
+	conc_done(&c, 0, 1, CONC_OVERLOAD);
+	conc_sent(&c, 1);
+	conc_done(&c, 1, 2, CONC_FAILED);
+	assert_int_equal(conc_limit(&c), 16);
+}
+
+/* Never more than 2 requests to send: the limit did not bind, so it does not grow. */
+static void test_app_limited(void **state)
+{
+	struct conc c;
+	double now = 0;
+
+	(void)state;
+	conc_init(&c, 256, 0, 0);
+	for (int i = 0; i < 2000; i++) {
+		conc_sent(&c, now);
+		conc_sent(&c, now);
+		conc_done(&c, now, now + 0.05, CONC_OK);
+		conc_done(&c, now, now + 0.05, CONC_OK);
+		now += 0.05;
+	}
+	assert_int_equal(conc_limit(&c), CONC_START);
+	assert_int_equal(c.windows, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_batching_converges_up),
+		cmocka_unit_test(test_never_exceeds_max),
+		cmocka_unit_test(test_rate_limit_backs_off),
+		cmocka_unit_test(test_slowing_server),
+		cmocka_unit_test(test_failure_halves_once),
+		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_app_limited),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
