@@ -39,6 +39,10 @@ struct pull {
 #define MAX_REWRITES 8
 	char *rewrite_from[MAX_REWRITES], *rewrite_to[MAX_REWRITES];
 	int n_rewrites;
+	/* --from-zip: local zip archives to take images from instead of downloading (borrowed) */
+#define MAX_ZIPS 8
+	const char *zips[MAX_ZIPS];
+	int n_zips;
 	struct fetch fetch;
 	struct record rec;
 };
