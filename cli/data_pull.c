@@ -380,7 +380,10 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 			any = 1;
 			continue;
 		}
-		ds = manifest_for(strcmp(argv[i], IMAGES_DATASET) ? argv[i] : "vsr", err);
+		ds = manifest_for(strcmp(argv[i], IMAGES_DATASET) && strcmp(argv[i], BOXES_DATASET)
+					  ? argv[i]
+					  : "vsr",
+				  err);
 		if (!ds)
 			return VSR_EUSAGE;
 		want[ds - manifest_datasets] = 1;
@@ -395,7 +398,7 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 static const char pull_usage[] =
 	"usage: vsrbench data pull SUITE|DATASET|all... [--data DIR] [--mirror URL] "
 	"[--rewrite FROM=TO] [-j N] [--list] [--from-zip PATH]...\n"
-	"  datasets: vsr, mme, mmbench, seed, vsr-images (a suite name pulls its dataset)\n"
+	"  datasets: vsr, mme, mmbench, seed, vsr-images, vsr-boxes (a suite name pulls its dataset)\n"
 	"  --data DIR       the data folder (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 	"  --mirror URL     fetch every file from URL/PATH, a server with the data folder's layout\n"
 	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead (repeatable)\n"
@@ -404,6 +407,8 @@ static const char pull_usage[] =
 	"  --from-zip PATH  take a VSR suite's images from a local zip (COCO's train2017.zip,\n"
 	"                   val2017.zip; repeatable) instead of downloading them: only the\n"
 	"                   members the suite needs are read, each checked by its CRC-32\n"
+	"  vsr-boxes --from-zip annotations_trainval2017.zip  writes DATA/vsr/boxes.jsonl, the\n"
+	"                   boxes the seed paper's box templates (-t vsre) ask for\n"
 	"  A VSR suite name (vsr-unified, vsr-random-test, ...) also fetches the COCO images its\n"
 	"  items name into DATA/vsr/images/ (vsr-images: those of every validated caption);\n"
 	"  they are decoded whole and their sha256 recorded on first download (trusted on\n"
@@ -520,11 +525,12 @@ int data_pull_main(int argc, char **argv)
 		int any_images = 0;
 		for (int i = optind; i < argc; i++) {
 			const char *name = NULL;
-			any_images |= pull_images_split(argv[i], &name) != NULL;
+			any_images |= pull_images_split(argv[i], &name) != NULL ||
+				      !strcmp(argv[i], BOXES_DATASET);
 		}
 		if (!any_images) {
-			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...) can "
-				  "be taken from a zip; none of the names given is one");
+			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...) and "
+				  "vsr-boxes can be taken from a zip; none of the names given is one");
 			r = VSR_EUSAGE;
 			goto out;
 		}
@@ -573,6 +579,11 @@ int data_pull_main(int argc, char **argv)
 			seen |= !strcmp(argv[k], argv[i]);
 		if (split && !seen && pull_images(&p, split, name, (int)jobs, list))
 			r = VSR_EDATA;
+		if (!strcmp(argv[i], BOXES_DATASET) && !seen) {
+			int br = pull_boxes(&p, list);
+			if (br)
+				r = br;
+		}
 	}
 	if (list && fflush(stdout)) {
 		vsr_error("cannot write the list: %s", strerror(errno));

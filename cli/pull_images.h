@@ -57,4 +57,8 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		int list);
 const struct vsr_split *pull_images_split(const char *name, const char **public_name);
 
+/* `data pull vsr-boxes`: DATA/vsr/boxes.jsonl from the --from-zip annotations (pull_boxes.c). */
+#define BOXES_DATASET "vsr-boxes"
+int pull_boxes(struct pull *p, int list);
+
 #endif
