@@ -500,7 +500,7 @@ static int vsr_next(void *priv, struct item *it, char *err)
 
 const char *vsr_box_category(const char *upstream, const char *from_caption)
 {
-	return upstream && *upstream ? upstream : from_caption;
+	return from_caption && *from_caption ? from_caption : upstream;
 }
 
 static uint64_t vsr_digest(void *priv)

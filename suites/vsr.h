@@ -62,8 +62,9 @@ int vsr_split_caption(const char *caption, const char *relation, char **subj, ch
 
 /*
  * DATA/vsr/boxes.jsonl (suites/boxes.h) keys a box by image and COCO
- * category: the item's upstream subj/obj (zero-shot files) when it has one,
- * else the name split from the caption.
+ * category: the name split from the caption (VSR's captions use COCO's
+ * category names; every split has a caption, only the zero-shot files an
+ * upstream subj/obj), else the upstream subj/obj.
  */
 #define VSR_BOXES_FILE "boxes.jsonl"
 const char *vsr_box_category(const char *upstream, const char *from_caption);

@@ -120,6 +120,73 @@ expect_err "bad.zip: member val2017/$B: CRC error"
 [ -e "d2/vsr/images/$B.part" ] && fail "a member with a wrong CRC left a .part"
 [ "$(ls d2/vsr/images | wc -l)" = 714 ] || fail "the other 714 images were not kept"
 
+# --- vsr-boxes: boxes from a generated annotations zip, checked by hand -------
+# One test item's image gets a 640x480 COCO record: its subject a 320x240 box
+# at (64, 48) -> [0.10, 0.10, 0.60, 0.60] (a larger crowd region and a smaller
+# box of the same category ignored), its object the larger of two boxes,
+# (320, 240, 160, 120) -> [0.50, 0.50, 0.75, 0.75].
+python3 - "$TEST_JSONL" "$D/vsr/data/data_files/all_vsr_validated_data.jsonl" >pick.txt <<'PY'
+import json, sys, zipfile
+def split(o):
+    c, rel = o["caption"], " %s the " % o["relation"]
+    if not c.startswith("The ") or rel not in c or not c.endswith("."):
+        return None, None
+    i = c.index(rel)
+    return c[4:i], c[i + len(rel):-1]
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    s, ob = split(o)
+    if s and ob and s != ob and (s, ob) == (o["subj"], o["obj"]):
+        break
+img, S, O = o["image"], s, ob
+inst = {"images": [{"id": 5, "file_name": img, "width": 640, "height": 480},
+                   {"id": 6, "file_name": "000000999999.jpg", "width": 10, "height": 10}],
+        "annotations": [
+            {"image_id": 5, "category_id": 1, "bbox": [0, 0, 640, 480], "iscrowd": 1},
+            {"image_id": 5, "category_id": 1, "bbox": [64, 48, 320, 240], "iscrowd": 0},
+            {"image_id": 5, "category_id": 1, "bbox": [1, 1, 10, 10], "iscrowd": 0},
+            {"image_id": 5, "category_id": 2, "bbox": [0, 0, 20, 20], "iscrowd": 0},
+            {"image_id": 5, "category_id": 2, "bbox": [320, 240, 160, 120], "iscrowd": 0},
+            {"image_id": 6, "category_id": 2, "bbox": [0, 0, 5, 5], "iscrowd": 0}],
+        "categories": [{"id": 1, "name": S}, {"id": 2, "name": O}, {"id": 3, "name": "zebra"}]}
+with zipfile.ZipFile("ann.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("annotations/captions_val2017.json", "{}")
+    z.writestr("annotations/instances_val2017.json", json.dumps(inst))
+def both(path):
+    n = 0
+    for line in open(path):
+        if line.strip():
+            o = json.loads(line)
+            s, ob = split(o)
+            n += o["image"] == img and s in (S, O) and ob in (S, O)
+    return n
+print(img, both(sys.argv[2]), both(sys.argv[1]), sum(1 for l in open(sys.argv[2]) if l.strip()))
+print(S)
+print(O)
+PY
+read -r IMG NBOTH NTEST NVAL < <(sed -n 1p pick.txt)
+SUBJ=$(sed -n 2p pick.txt)
+OBJ=$(sed -n 3p pick.txt)
+[ "$NBOTH" -ge 1 ] && [ "$NTEST" -ge 1 ] || fail "pick: $(cat pick.txt)"
+expect_exit 0 "$V" data pull vsr-boxes --data data "${RW[@]}" --from-zip ann.zip
+expect_out "vsr-boxes: 2 boxes written to data/vsr/boxes.jsonl; $NBOTH of $NVAL validated captions have both boxes, $((NVAL - NBOTH)) have no instance"
+[ "$(wc -l <data/vsr/boxes.jsonl)" = 2 ] || fail "boxes.jsonl: $(cat data/vsr/boxes.jsonl)"
+jq -e -s --arg i "$IMG" --arg c "$SUBJ" 'map(select(.category == $c)) | length == 1 and .[0].image == $i and .[0].box == "[0.10, 0.10, 0.60, 0.60]" and .[0].instances == 2' \
+	data/vsr/boxes.jsonl >/dev/null || fail "subject box: $(cat data/vsr/boxes.jsonl)"
+jq -e -s --arg i "$IMG" --arg c "$OBJ" 'map(select(.category == $c)) | length == 1 and .[0].image == $i and .[0].box == "[0.50, 0.50, 0.75, 0.75]" and .[0].instances == 2' \
+	data/vsr/boxes.jsonl >/dev/null || fail "object box: $(cat data/vsr/boxes.jsonl)"
+# The box templates now apply to the captions with both boxes, and only to them.
+expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run2 -t vsre49,vsre01
+[ "$(jq -s '[.[] | select(.template == "vsre49")] | length' run2/samples.jsonl)" = "$NTEST" ] ||
+	fail "vsre49 asked $(jq -s '[.[] | select(.template == "vsre49")] | length' run2/samples.jsonl) times, want $NTEST"
+jq -e -s --arg s "The $SUBJ [0.10, 0.10, 0.60, 0.60] is " --arg o " $OBJ [0.50, 0.50, 0.75, 0.75], yes or no." \
+	'[.[] | select(.template == "vsre49") | .prompt | startswith($s) and endswith($o)] | all' \
+	run2/samples.jsonl >/dev/null || fail "vsre49 prompt: $(jq -r 'select(.template == "vsre49") | .prompt' run2/samples.jsonl | head -2)"
+expect_exit 2 "$V" data pull vsr-boxes --data data "${RW[@]}"
+expect_err "vsr-boxes: give COCO's annotations with --from-zip"
+expect_exit 3 "$V" data pull vsr-boxes --data data "${RW[@]}" --from-zip val2017.zip
+expect_err "val2017.zip: no instances_*.json in it"
+
 # --- usage ---------------------------------------------------------------------
 expect_exit 2 "$V" data pull vsr-unified --data d2 --from-zip "$S/val2017.zip"
 expect_err "only a zip on this machine can be read"
