@@ -406,7 +406,13 @@ static void seed_stats_report(const char *path, const struct import_seed_stats *
 	else if (st->no_question)
 		vsr_warn("%s: %zu questions are not in the question file; scored with their gt_answer",
 			 path, st->no_question);
+	if (st->gt_trimmed)
+		vsr_warn("%s: %zu ground-truth answers have spaces around the letter; read trimmed "
+			 "(\"A \" is A)",
+			 path, st->gt_trimmed);
 	cJSON_AddNumberToObject(src, "duplicate_ids", (double)st->duplicates);
+	cJSON_AddNumberToObject(src, "duplicate_ids_differ", (double)st->duplicates_differ);
+	cJSON_AddNumberToObject(src, "gt_answers_trimmed", (double)st->gt_trimmed);
 	cJSON_AddNumberToObject(src, "gt_differs", (double)st->gt_differs);
 	cJSON_AddNumberToObject(src, "no_ground_truth", (double)st->no_truth);
 	cJSON_AddNumberToObject(src, "video_answers", (double)st->video);

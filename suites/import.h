@@ -95,6 +95,7 @@ struct import_seed_stats {
 	size_t no_question;       /* ids not in the (non-empty) question file */
 	size_t no_truth;          /* of them, without "gt_answer": cannot be scored, left out */
 	size_t video;             /* answers to video questions (ids "v...") */
+	size_t gt_trimmed;        /* "gt_answer"s with spaces around the letter ("A " reads A) */
 };
 
 /*
