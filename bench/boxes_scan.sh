@@ -60,8 +60,9 @@ for mb in "${SIZES[@]}"; do
 	read -r vs vu vy vk <v.time
 	read -r ps pu py pk <p.time
 	# The vsrbench figure includes checking the VSR files and reading the validated split.
-	awk -v s="$size" -v vs="$vs" -v vc="$(echo "$vu + $vy" | bc)" -v vk="$vk" -v ps="$ps" \
-		-v pc="$(echo "$pu + $py" | bc)" -v pk="$pk" 'BEGIN {
+	awk -v s="$size" -v vs="$vs" -v vu="$vu" -v vy="$vy" -v vk="$vk" -v ps="$ps" \
+		-v pu="$pu" -v py="$py" -v pk="$pk" 'BEGIN {
+		vc = vu + vy; pc = pu + py
 		printf "| %.0f | %.2f (%.2f) | %.0f | %.0f | %.2f (%.2f) | %.0f | %.0f |\n", s / 1e6, vs, vc,
 			s / 1e6 / (vs > 0 ? vs : 0.01), vk / 1024, ps, pc, s / 1e6 / (ps > 0 ? ps : 0.01), pk / 1024 }'
 	rm -f instances.json
