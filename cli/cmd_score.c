@@ -378,6 +378,22 @@ static int load_seed_questions(struct score *s, char *err)
 	return r;
 }
 
+/* MMBench answers: the category from --questions' TSV when the sheet has none. */
+struct mmb_ctx {
+	struct import_ctx c;
+	struct import_mmbench_cats cats;
+};
+
+static int mmbench_answer(const struct import_answer *a, void *p, char *err)
+{
+	struct mmb_ctx *m = p;
+	struct import_answer b = *a;
+
+	if (!b.category)
+		b.category = import_mmbench_cat(&m->cats, b.item);
+	return import_answer(&b, &m->c, err);
+}
+
 /* SEED answers: video questions ("v...") under seed-video, apart from the image ones. */
 static int seed_answer(const struct import_answer *a, void *p, char *err)
 {
@@ -406,7 +422,13 @@ static void seed_stats_report(const char *path, const struct import_seed_stats *
 	else if (st->no_question)
 		vsr_warn("%s: %zu questions are not in the question file; scored with their gt_answer",
 			 path, st->no_question);
+	if (st->gt_trimmed)
+		vsr_warn("%s: %zu ground-truth answers have spaces around the letter; read trimmed "
+			 "(\"A \" is A)",
+			 path, st->gt_trimmed);
 	cJSON_AddNumberToObject(src, "duplicate_ids", (double)st->duplicates);
+	cJSON_AddNumberToObject(src, "duplicate_ids_differ", (double)st->duplicates_differ);
+	cJSON_AddNumberToObject(src, "gt_answers_trimmed", (double)st->gt_trimmed);
 	cJSON_AddNumberToObject(src, "gt_differs", (double)st->gt_differs);
 	cJSON_AddNumberToObject(src, "no_ground_truth", (double)st->no_truth);
 	cJSON_AddNumberToObject(src, "video_answers", (double)st->video);
@@ -488,14 +510,21 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 					  source_new(s, path, import_sheet_kind_name(k), c.suite,
 						     before));
 	} else if (k == SHEET_MMBENCH) {
-		struct import_ctx c = { s, "mmbench" };
+		struct mmb_ctx c = { { s, "mmbench" }, { U64MAP_INIT, NULL, 0 } };
 		if (s->n_filters && !score_wanted(s, "mmbench"))
 			r = err_set(err, VSR_EUSAGE, "%s holds MMBench answers: -s may be mmbench",
 				    path);
+		/* --questions MMBench_DEV_EN.tsv: the categories a submission sheet lacks. */
+		if (!r && s->questions)
+			r = import_mmbench_cats_load(&c.cats, s->questions, err);
 		if (!r)
-			r = import_sheet_mmbench(&sh, path, import_answer, &c, err);
-		if (!r)
-			source_new(s, path, import_sheet_kind_name(k), c.suite, before);
+			r = import_sheet_mmbench(&sh, path, mmbench_answer, &c, err);
+		if (!r) {
+			src = source_new(s, path, import_sheet_kind_name(k), c.c.suite, before);
+			if (s->questions)
+				cJSON_AddStringToObject(src, "categories", s->questions);
+		}
+		import_mmbench_cats_release(&c.cats);
 	} else {
 		struct buf h = BUF_INIT;
 		for (size_t c = 0; c < sh.cols && c < 12; c++)
@@ -643,7 +672,8 @@ static void score_usage(FILE *fp)
 		"  -s, --suite SUITE    keep or group: mme-position, mme-perception, seed-spatial ...\n"
 		"      --data DIR       dataset root, for DATA/seed/SEED-Bench.json\n"
 		"      --questions FILE SEED-Bench question file (or a SEEDBench_IMG xlsx): ground\n"
-		"                       truth and dimensions\n"
+		"                       truth and dimensions; for an MMBench sheet without a\n"
+		"                       category column, MMBench's TSV (its categories)\n"
 		"  -q, --quiet          no summary table\n");
 }
 

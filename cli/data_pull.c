@@ -380,7 +380,10 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 			any = 1;
 			continue;
 		}
-		ds = manifest_for(strcmp(argv[i], IMAGES_DATASET) ? argv[i] : "vsr", err);
+		ds = manifest_for(strcmp(argv[i], IMAGES_DATASET) && strcmp(argv[i], BOXES_DATASET)
+					  ? argv[i]
+					  : "vsr",
+				  err);
 		if (!ds)
 			return VSR_EUSAGE;
 		want[ds - manifest_datasets] = 1;
@@ -394,13 +397,18 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 
 static const char pull_usage[] =
 	"usage: vsrbench data pull SUITE|DATASET|all... [--data DIR] [--mirror URL] "
-	"[--rewrite FROM=TO] [-j N] [--list]\n"
-	"  datasets: vsr, mme, mmbench, seed, vsr-images (a suite name pulls its dataset)\n"
+	"[--rewrite FROM=TO] [-j N] [--list] [--from-zip PATH]...\n"
+	"  datasets: vsr, mme, mmbench, seed, vsr-images, vsr-boxes (a suite name pulls its dataset)\n"
 	"  --data DIR       the data folder (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 	"  --mirror URL     fetch every file from URL/PATH, a server with the data folder's layout\n"
 	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead (repeatable)\n"
 	"  -j, --jobs N     parallel image downloads (default 8)\n"
 	"  --list           print the URL and target path of every file instead of fetching\n"
+	"  --from-zip PATH  take a VSR suite's images from a local zip (COCO's train2017.zip,\n"
+	"                   val2017.zip; repeatable) instead of downloading them: only the\n"
+	"                   members the suite needs are read, each checked by its CRC-32\n"
+	"  vsr-boxes --from-zip annotations_trainval2017.zip  writes DATA/vsr/boxes.jsonl, the\n"
+	"                   boxes the seed paper's box templates (-t vsre) ask for\n"
 	"  A VSR suite name (vsr-unified, vsr-random-test, ...) also fetches the COCO images its\n"
 	"  items name into DATA/vsr/images/ (vsr-images: those of every validated caption);\n"
 	"  they are decoded whole and their sha256 recorded on first download (trusted on\n"
@@ -414,6 +422,7 @@ const struct option data_pull_longopts[] = {
 	{ "rewrite", required_argument, NULL, 'w' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "list", no_argument, NULL, 'l' },
+	{ "from-zip", required_argument, NULL, 'z' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -450,6 +459,27 @@ int data_pull_main(int argc, char **argv)
 		}
 		case 'l':
 			list = 1;
+			break;
+		case 'z':
+			if (!strncmp(optarg, "http://", 7) || !strncmp(optarg, "https://", 8)) {
+				vsr_error("--from-zip %s: only a zip on this machine can be read (fetching "
+					  "parts of a remote zip is not supported yet): download it, or "
+					  "pull without --from-zip",
+					  optarg);
+				r = VSR_EUSAGE;
+				goto out;
+			}
+			if (p.n_zips == MAX_ZIPS) {
+				vsr_error("--from-zip: at most %d archives", MAX_ZIPS);
+				r = VSR_EUSAGE;
+				goto out;
+			}
+			if (access(optarg, R_OK) < 0) {
+				vsr_error("--from-zip %s: %s", optarg, strerror(errno));
+				r = VSR_EDATA;
+				goto out;
+			}
+			p.zips[p.n_zips++] = optarg;
 			break;
 		case 'm':
 			free(mirror);
@@ -493,6 +523,20 @@ int data_pull_main(int argc, char **argv)
 		vsr_error("%s", err);
 		r = VSR_EUSAGE;
 		goto out;
+	}
+	if (p.n_zips) {
+		int any_images = 0;
+		for (int i = optind; i < argc; i++) {
+			const char *name = NULL;
+			any_images |= pull_images_split(argv[i], &name) != NULL ||
+				      !strcmp(argv[i], BOXES_DATASET);
+		}
+		if (!any_images) {
+			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...) and "
+				  "vsr-boxes can be taken from a zip; none of the names given is one");
+			r = VSR_EUSAGE;
+			goto out;
+		}
 	}
 	if (mirror) {
 		size_t n = strlen(mirror);
@@ -538,6 +582,11 @@ int data_pull_main(int argc, char **argv)
 			seen |= !strcmp(argv[k], argv[i]);
 		if (split && !seen && pull_images(&p, split, name, (int)jobs, list))
 			r = VSR_EDATA;
+		if (!strcmp(argv[i], BOXES_DATASET) && !seen) {
+			int br = pull_boxes(&p, list);
+			if (br)
+				r = br;
+		}
 	}
 	if (list && fflush(stdout)) {
 		vsr_error("cannot write the list: %s", strerror(errno));

@@ -3,6 +3,7 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "../base/keyset.h"
 #include "../suites/images.h"
@@ -150,6 +152,226 @@ static void record_image(struct pull *p, const char *rel, const struct file_dige
 	data_pull_record_put(&p->rec, IMAGES_DATASET, &mf, d, source, 1);
 }
 
+/* ------------------------------------------------------------ from zips */
+
+/*
+ * --from-zip PATH (repeatable): the images are taken from local zip archives
+ * (COCO's train2017.zip and val2017.zip) instead of being downloaded.  A
+ * member is the image whose file name is the member name's last component,
+ * so train2017/000000000139.jpg serves 000000000139.jpg; the first archive
+ * holding a name wins.  Each member goes through the same protocol as a
+ * download: DEST.part, libzip's CRC-32 check at the end of the read, decoded
+ * whole, hashed, renamed; its sha256 is recorded with the archive as source.
+ */
+#define ZIP_MEMBER_MAX ((zip_uint64_t)256 << 20)
+
+struct zips {
+	zip_t *za[MAX_ZIPS];
+	int n;
+	struct u64map where; /* hash of an image name -> zip << 48 | member index */
+};
+
+static void zips_close(struct zips *z)
+{
+	for (int i = 0; i < z->n; i++)
+		zip_discard(z->za[i]);
+	u64map_release(&z->where);
+	memset(z, 0, sizeof(*z));
+}
+
+/* Opens every --from-zip archive and indexes the members that are needed images. */
+static int zips_open(struct zips *z, const struct pull *p, const struct keyset *needed, char *err)
+{
+	memset(z, 0, sizeof(*z));
+	for (int i = 0; i < p->n_zips; i++) {
+		int ze = 0;
+		zip_int64_t n;
+
+		z->za[i] = zip_open(p->zips[i], ZIP_RDONLY, &ze);
+		if (!z->za[i]) {
+			zip_error_t e;
+			zip_error_init_with_code(&e, ze);
+			err_set(err, VSR_EDATA, "--from-zip %s: cannot open it as a zip archive: %s",
+				p->zips[i], zip_error_strerror(&e));
+			zip_error_fini(&e);
+			return VSR_EDATA;
+		}
+		z->n = i + 1;
+		n = zip_get_num_entries(z->za[i], 0);
+		for (zip_int64_t k = 0; k < n; k++) {
+			const char *name = zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW);
+			const char *base = name ? strrchr(name, '/') : NULL;
+			uint64_t h, old;
+
+			base = base ? base + 1 : name;
+			if (!base || !*base)
+				continue;
+			h = hash64_str(base, HASH_SEED);
+			if (keyset_has(needed, h) && !u64map_get(&z->where, h, &old))
+				u64map_put(&z->where, h, (uint64_t)i << 48 | (uint64_t)k);
+		}
+	}
+	return 0;
+}
+
+static int write_all_fd(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Member idx of za (from zpath) to dest by the .part protocol; 0 or VSR_EDATA. */
+static int zip_extract(zip_t *za, const char *zpath, zip_uint64_t idx, const char *dest,
+		       const char *label, struct file_digest *d, char *err)
+{
+	struct buf part = BUF_INIT;
+	const char *name = zip_get_name(za, idx, ZIP_FL_ENC_RAW);
+	zip_stat_t st;
+	zip_file_t *zf = NULL;
+	char chunk[1 << 16];
+	int fd = -1, r = 0;
+
+	zip_stat_init(&st);
+	if (zip_stat_index(za, idx, 0, &st) < 0 || !(st.valid & ZIP_STAT_SIZE))
+		return err_set(err, VSR_EDATA, "%s: member %s: %s", zpath, name, zip_strerror(za));
+	if (st.size > ZIP_MEMBER_MAX)
+		return err_set(err, VSR_EDATA,
+			       "%s: member %s: %llu bytes uncompressed, more than an image may be "
+			       "(256 MiB)",
+			       zpath, name, (unsigned long long)st.size);
+	buf_addf(&part, "%s.part", dest);
+	zf = zip_fopen_index(za, idx, 0);
+	if (!zf) {
+		r = err_set(err, VSR_EDATA, "%s: member %s: %s", zpath, name, zip_strerror(za));
+		goto out;
+	}
+	fd = open(part.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = err_set(err, VSR_EDATA, "cannot create %s: %s", part.ptr, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		zip_int64_t n = zip_fread(zf, chunk, sizeof(chunk));
+		if (n < 0) {
+			/* libzip checks the member's CRC-32 when the read reaches its end. */
+			r = err_set(err, VSR_EDATA, "%s: member %s: %s; nothing was kept", zpath, name,
+				    zip_file_strerror(zf));
+			goto out;
+		}
+		if (!n)
+			break;
+		if (write_all_fd(fd, chunk, (size_t)n) < 0) {
+			r = err_set(err, VSR_EDATA, "cannot write %s: %s", part.ptr, strerror(errno));
+			goto out;
+		}
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = err_set(err, VSR_EDATA, "cannot write %s: %s", part.ptr, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if ((r = image_check_whole(part.ptr, label, err)))
+		goto out;
+	r = fetch_commit(part.ptr, dest, label, -1, DIGEST_UNPINNED, d, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (zf)
+		zip_fclose(zf);
+	if (r)
+		unlink(part.ptr);
+	buf_release(&part);
+	return r;
+}
+
+/*
+ * The images named by need[0..n) (indexes into s) from the --from-zip
+ * archives.  Returns the number that failed; *extracted counts the others.
+ */
+static size_t extract_from_zips(struct pull *p, const struct imgset *s, const size_t *need,
+				size_t n, size_t *extracted)
+{
+	struct keyset needed = { 0 };
+	struct zips z;
+	struct buf dest = BUF_INIT, rel = BUF_INIT, src = BUF_INIT;
+	char err[VSR_ERR_MAX];
+	size_t failed = 0, absent = 0;
+	const char *first_absent = NULL;
+
+	*extracted = 0;
+	buf_addf(&dest, "%s/%s", p->data_dir, IMAGES_DIR);
+	if (mkdir_p(dest.ptr) < 0) {
+		vsr_error("cannot create %s: %s", dest.ptr, strerror(errno));
+		buf_release(&dest);
+		return n;
+	}
+	for (size_t i = 0; i < n; i++)
+		keyset_add(&needed, hash64_str(s->names[need[i]], HASH_SEED));
+	if (zips_open(&z, p, &needed, err)) {
+		vsr_error("%s", err);
+		zips_close(&z);
+		keyset_release(&needed);
+		return n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = s->names[need[i]];
+		uint64_t w;
+		struct file_digest d;
+		zip_t *za;
+		const char *mname;
+
+		if (!u64map_get(&z.where, hash64_str(name, HASH_SEED), &w)) {
+			if (!absent++)
+				first_absent = name;
+			continue;
+		}
+		za = z.za[w >> 48];
+		mname = zip_get_name(za, w & 0xffffffffffffULL, ZIP_FL_ENC_RAW);
+		buf_reset(&rel);
+		buf_addf(&rel, "%s/%s", IMAGES_DIR, name);
+		buf_reset(&dest);
+		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
+		if (zip_extract(za, p->zips[w >> 48], w & 0xffffffffffffULL, dest.ptr, rel.ptr, &d,
+				err)) {
+			vsr_error("%s", err);
+			failed++;
+			continue;
+		}
+		buf_reset(&src);
+		buf_addf(&src, "%s!%s", p->zips[w >> 48], mname ? mname : name);
+		record_image(p, rel.ptr, &d, src.ptr);
+		(*extracted)++;
+	}
+	if (absent) {
+		struct buf names = BUF_INIT;
+		for (int i = 0; i < p->n_zips; i++)
+			buf_addf(&names, "%s%s", i ? ", " : "", p->zips[i]);
+		vsr_error("%zu of the needed images are in none of the archives given with --from-zip "
+			  "(%s; first: %s): give the archive that holds them (COCO train2017.zip and "
+			  "val2017.zip), or pull without --from-zip to download them",
+			  absent, names.ptr, first_absent);
+		buf_release(&names);
+		failed += absent;
+	}
+	zips_close(&z);
+	keyset_release(&needed);
+	buf_release(&dest);
+	buf_release(&rel);
+	buf_release(&src);
+	return failed;
+}
+
+/* ---------------------------------------------------------------- pull */
+
 int pull_images(struct pull *p, const struct vsr_split *split, const char *suite, int jobs,
 		int list)
 {
@@ -157,7 +379,7 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 	struct buf dest = BUF_INIT, rel = BUF_INIT, url = BUF_INIT;
 	struct fetch_job *fj;
 	char **dests, **urls, err[VSR_ERR_MAX];
-	size_t n = 0, present = 0, recorded_now = 0, failed = 0, fetched = 0;
+	size_t n = 0, present = 0, recorded_now = 0, failed = 0, fetched = 0, *need;
 	int r;
 
 	if ((r = imgset_load(&s, split, p->data_dir, suite, err))) {
@@ -167,6 +389,7 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 	fj = xcalloc(s.n, sizeof(*fj));
 	dests = xcalloc(s.n, sizeof(*dests));
 	urls = xcalloc(s.n, sizeof(*urls));
+	need = xcalloc(s.n, sizeof(*need));
 	for (size_t i = 0; i < s.n; i++) {
 		struct file_digest d;
 		const char *recorded;
@@ -175,6 +398,17 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		buf_addf(&rel, "%s/%s", IMAGES_DIR, s.names[i]);
 		buf_reset(&dest);
 		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
+		if (p->n_zips) {
+			if (list)
+				printf("%s\t%s\n", s.names[i], dest.ptr);
+			else if (!file_digest(dest.ptr, &d, err) &&
+				 (recorded = data_pull_record_sha256(&p->rec, rel.ptr)) &&
+				 !strcasecmp(recorded, d.sha256))
+				present++;
+			else
+				need[n++] = i;
+			continue;
+		}
 		if (image_url(p, &s, i, &url, err)) {
 			vsr_error("%s", err);
 			failed++;
@@ -211,7 +445,10 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		fj[n].label = dests[n] + strlen(p->data_dir) + 1;
 		n++;
 	}
-	if (!list && n) {
+	if (!list && n && p->n_zips) {
+		failed += extract_from_zips(p, &s, need, n, &fetched);
+		n = 0; /* nothing in dests/urls to free */
+	} else if (!list && n) {
 		struct buf what = BUF_INIT;
 
 		buf_addf(&what, "%s images", suite);
@@ -232,8 +469,9 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 			vsr_error("%s", err);
 			failed++;
 		}
-		printf("%s: %zu of %zu images in %s/%s (%zu fetched, %zu already present",
-		       suite, fetched + present, s.n, p->data_dir, IMAGES_DIR, fetched, present);
+		printf("%s: %zu of %zu images in %s/%s (%zu %s, %zu already present", suite,
+		       fetched + present, s.n, p->data_dir, IMAGES_DIR, fetched,
+		       p->n_zips ? "extracted from the --from-zip archives" : "fetched", present);
 		if (recorded_now)
 			printf(", %zu of them recorded now", recorded_now);
 		printf(")%s\n", failed ? "" : "");
@@ -253,6 +491,7 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 	free(dests);
 	free(urls);
 	free(fj);
+	free(need);
 	imgset_release(&s);
 	buf_release(&dest);
 	buf_release(&rel);

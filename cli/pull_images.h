@@ -39,6 +39,10 @@ struct pull {
 #define MAX_REWRITES 8
 	char *rewrite_from[MAX_REWRITES], *rewrite_to[MAX_REWRITES];
 	int n_rewrites;
+	/* --from-zip: local zip archives to take images from instead of downloading (borrowed) */
+#define MAX_ZIPS 8
+	const char *zips[MAX_ZIPS];
+	int n_zips;
 	struct fetch fetch;
 	struct record rec;
 };
@@ -52,5 +56,9 @@ void data_pull_source_url(const struct pull *p, const char *url, const char *pat
 int pull_images(struct pull *p, const struct vsr_split *split, const char *suite, int jobs,
 		int list);
 const struct vsr_split *pull_images_split(const char *name, const char **public_name);
+
+/* `data pull vsr-boxes`: DATA/vsr/boxes.jsonl from the --from-zip annotations (pull_boxes.c). */
+#define BOXES_DATASET "vsr-boxes"
+int pull_boxes(struct pull *p, int list);
 
 #endif

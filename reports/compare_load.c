@@ -25,7 +25,21 @@ static char *model_spec(const cJSON *run)
 /* The suites of both runs whose content digests differ, at most max of them. */
 struct digest_diff {
 	const char *name, *base, *cand;
+	/* run.json's suites[].data.version (VSR's zero-shot test), NULL when not recorded */
+	const char *base_version, *cand_version;
 };
+
+static const char *data_version(const cJSON *suite)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(suite, "data"), "version"));
+}
+
+/* 1 when both runs recorded a data version for the suite and the two differ. */
+static int versions_differ(const struct digest_diff *d)
+{
+	return d->base_version && d->cand_version && strcmp(d->base_version, d->cand_version);
+}
 
 static size_t digest_diffs(const cJSON *base, const cJSON *cand, struct digest_diff *d, size_t max)
 {
@@ -44,6 +58,8 @@ static size_t digest_diffs(const cJSON *base, const cJSON *cand, struct digest_d
 				d[n].name = name;
 				d[n].base = bd;
 				d[n].cand = cd;
+				d[n].base_version = data_version(bs);
+				d[n].cand_version = data_version(cs);
 				n++;
 			}
 		}
@@ -66,6 +82,13 @@ static void check_digests(struct comparison *c, const cJSON *base, const cJSON *
 	for (size_t i = 0; i < n; i++) {
 		if (c->warnings.len)
 			buf_addch(&c->warnings, '\n');
+		if (versions_differ(&d[i])) {
+			buf_addf(&c->warnings,
+				 "suite %s ran on different versions of its data (base: %s, candidate: "
+				 "%s): the two numbers are not on the same test set",
+				 d[i].name, d[i].base_version, d[i].cand_version);
+			continue;
+		}
 		buf_addf(&c->warnings,
 			 "suite %s has different content in the two runs (digest %.16s vs %.16s: "
 			 "another seed, options or data version); tasks are matched by item id, "
@@ -77,10 +100,16 @@ static void check_digests(struct comparison *c, const cJSON *base, const cJSON *
 int comparison_check_content(const char *base_dir, const char *cand_dir, char *err)
 {
 	cJSON *rb = rundir_load_run(base_dir), *rc = rundir_load_run(cand_dir);
-	struct digest_diff d[1];
+	struct digest_diff d[1] = { { 0 } };
 	int r = 0;
 
-	if (digest_diffs(rb, rc, d, 1))
+	if (digest_diffs(rb, rc, d, 1) && versions_differ(&d[0]))
+		r = err_set(err, VSR_EUSAGE,
+			    "suite %s ran on different versions of its data (%s: %s, %s: %s), so the "
+			    "two numbers are not on the same test set; compare runs of the same version, "
+			    "or pass --allow-different-content",
+			    d[0].name, base_dir, d[0].base_version, cand_dir, d[0].cand_version);
+	else if (d[0].name)
 		r = err_set(err, VSR_EUSAGE,
 			    "suite %s has different content in %s and %s (digest %.16s vs %.16s: another "
 			    "seed, options or data version), so an item id may name different items; "

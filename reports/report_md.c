@@ -93,10 +93,18 @@ static void template_spread_md(struct buf *out, const struct groups *gs)
 		 100 * (sp.best - sp.worst), 100 * sp.sd);
 }
 
+static double num_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 /* What run.json says about the suite's data that changes how to read it. */
 static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 {
 	const cJSON *suites = run ? cJSON_GetObjectItemCaseSensitive(run, "suites") : NULL, *s;
+	const cJSON *sources;
 
 	cJSON_ArrayForEach(s, suites) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(s, "data");
@@ -114,6 +122,42 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 			buf_addf(out, "\n%.0f captions could not be split into subject, relation and "
 				      "object; templates using [subject]/[object] skip them.\n",
 				 unsplit->valuedouble);
+		if (num_of(d, "skipped_not_single_image") > 0)
+			buf_addf(out, "\n%.0f questions about videos or several images were not asked: "
+				      "the numbers below are over the single-image questions (SEED-Bench's "
+				      "published image figure); video questions are not in them.\n",
+				 num_of(d, "skipped_not_single_image"));
+		if (num_of(d, "answers_trimmed") > 0)
+			buf_addf(out, "\n%.0f ground-truth answers in the question file have spaces "
+				      "around the letter; read trimmed (\"A \" is A).\n",
+				 num_of(d, "answers_trimmed"));
+		if (num_of(d, "duplicate_ids") > 0)
+			buf_addf(out, "\n%.0f questions repeat an earlier question id; the first counts, "
+				      "the repeats are left out.\n",
+				 num_of(d, "duplicate_ids"));
+	}
+	/* Recorded answers scored by `vsrbench score`: how their files were read. */
+	sources = run ? cJSON_GetObjectItemCaseSensitive(run, "source") : NULL;
+	cJSON_ArrayForEach(s, sources) {
+		const char *sname = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "suite"));
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "path"));
+
+		if (!sname || !path || strcmp(sname, suite))
+			continue;
+		if (num_of(s, "duplicate_ids") > 0) {
+			buf_addf(out, "\n`");
+			md_cell(out, path);
+			buf_addf(out, "`: %.0f question ids appear more than once (%.0f of them with "
+				      "another prediction); the first answer counts.\n",
+				 num_of(s, "duplicate_ids"), num_of(s, "duplicate_ids_differ"));
+		}
+		if (num_of(s, "gt_answers_trimmed") > 0) {
+			buf_addf(out, "\n`");
+			md_cell(out, path);
+			buf_addf(out, "`: %.0f ground-truth answers have spaces around the letter; read "
+				      "trimmed (\"A \" is A).\n",
+				 num_of(s, "gt_answers_trimmed"));
+		}
 	}
 }
 

@@ -95,6 +95,7 @@ struct import_seed_stats {
 	size_t no_question;       /* ids not in the (non-empty) question file */
 	size_t no_truth;          /* of them, without "gt_answer": cannot be scored, left out */
 	size_t video;             /* answers to video questions (ids "v...") */
+	size_t gt_trimmed;        /* "gt_answer"s with spaces around the letter ("A " reads A) */
 };
 
 /*
@@ -222,5 +223,21 @@ int import_sheet_seed(const struct xlsx_sheet *s, const char *name,
  */
 int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn fn, void *ctx,
 			 char *err);
+
+/*
+ * The categories of MMBench's questions from its TSV (MMBench_DEV_EN.tsv:
+ * the columns index and category; the base64 images are passed over, not
+ * held), for a submission sheet without a category column: question
+ * index % 1,000,000 -> category.
+ */
+struct import_mmbench_cats {
+	struct u64map at; /* index -> position + 1 in cat */
+	char **cat;
+	size_t n;
+};
+int import_mmbench_cats_load(struct import_mmbench_cats *c, const char *path, char *err);
+/* The category of question index (any circular copy), or NULL. */
+const char *import_mmbench_cat(const struct import_mmbench_cats *c, const char *index);
+void import_mmbench_cats_release(struct import_mmbench_cats *c);
 
 #endif

@@ -140,6 +140,8 @@ int import_seed_results(const char *path, const struct import_seed_questions *qs
 			goto next;
 		}
 		u64map_put(&first_pred, h, hash64_str(pred, HASH_SEED));
+		if (gt && *gt && (gt[0] == ' ' || gt[strlen(gt) - 1] == ' '))
+			st->gt_trimmed++;
 		q = question(qs, qid);
 		if (q) {
 			answer_t g;

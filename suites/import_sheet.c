@@ -312,6 +312,84 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 	return r;
 }
 
+/* ---- MMBench's TSV as the categories of a submission sheet ----------------- */
+
+#define MMB_TSV_COLS 32
+
+int import_mmbench_cats_load(struct import_mmbench_cats *c, const char *path, char *err)
+{
+	struct tsv t;
+	struct tsv_field f[MMB_TSV_COLS];
+	size_t nf;
+	off_t off;
+	long ci = -1, cc = -1;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if ((r = tsv_open(&t, path, err)))
+		return r;
+	memset(f, 0, sizeof(f));
+	r = tsv_row(&t, f, MMB_TSV_COLS, &nf, &off, &(size_t){ 0 }, err);
+	for (size_t k = 0; r == 1 && k < nf && k < MMB_TSV_COLS; k++) {
+		if (!strcmp(f[k].head, "index"))
+			ci = (long)k;
+		else if (!strcmp(f[k].head, "category"))
+			cc = (long)k;
+	}
+	if (r == 1 && (ci < 0 || cc < 0))
+		r = err_set(err, VSR_EDATA,
+			    "%s:1: not an MMBench TSV (no \"index\" and \"category\" columns)", path);
+	else if (r == 0)
+		r = err_set(err, VSR_EDATA, "%s: empty", path);
+	else if (r == 1)
+		r = 0;
+	while (!r) {
+		size_t line = 0;
+		long v;
+		uint64_t old;
+
+		memset(f, 0, sizeof(f));
+		r = tsv_row(&t, f, MMB_TSV_COLS, &nf, &off, &line, err);
+		if (r != 1)
+			break;
+		r = 0;
+		if ((size_t)ci >= nf || (size_t)cc >= nf || cell_index(f[ci].head, &v) ||
+		    f[cc].head_len >= TSV_HEAD) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: expected a whole index and a category", path,
+				    line);
+			break;
+		}
+		if (u64map_get(&c->at, (uint64_t)(v % MMB_COPY), &old))
+			continue; /* a circular copy, or a repeat: the first row names it */
+		c->cat = xrealloc(c->cat, (c->n + 1) * sizeof(*c->cat));
+		c->cat[c->n++] = xstrdup(f[cc].head);
+		u64map_put(&c->at, (uint64_t)(v % MMB_COPY), c->n);
+	}
+	tsv_close(&t);
+	if (r)
+		import_mmbench_cats_release(c);
+	return r;
+}
+
+const char *import_mmbench_cat(const struct import_mmbench_cats *c, const char *index)
+{
+	long v;
+	uint64_t at;
+
+	if (!c || !c->n || cell_index(index, &v) || !u64map_get(&c->at, (uint64_t)(v % MMB_COPY), &at))
+		return NULL;
+	return c->cat[at - 1];
+}
+
+void import_mmbench_cats_release(struct import_mmbench_cats *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->cat[i]);
+	free(c->cat);
+	u64map_release(&c->at);
+	memset(c, 0, sizeof(*c));
+}
+
 /* ---- a SEEDBench_IMG sheet as a question file ------------------------------ */
 
 static const char *dim_intern(struct seed_file *f, const char *name)

@@ -38,6 +38,8 @@ void item_release(struct item *it)
 	free(it->id);
 	free(it->caption);
 	free(it->subject);
+	free(it->subject_box);
+	free(it->object_box);
 	free(it->relation);
 	free(it->object);
 	free(it->image_path);

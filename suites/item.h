@@ -32,6 +32,8 @@ struct item {
 	char *subject;       /* may be NULL when the caption cannot be split */
 	char *relation;
 	char *object;
+	/* The seed paper's box templates: "[x1, y1, x2, y2]" normalised, or NULL (suites/boxes.h) */
+	char *subject_box, *object_box;
 	const char *category; /* borrowed: static meta-category name, or NULL */
 	answer_t label;      /* ANS_YES when the caption is true, ANS_NO when false */
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "../base/keyset.h"
 #include "../base/util.h"
 #include "images.h"
 
@@ -60,6 +61,19 @@ void seed_file_release(struct seed_file *f)
 	free(f->dims);
 	free(f->path);
 	memset(f, 0, sizeof(*f));
+}
+
+/* Frees the last question (f->n counts it) and forgets it. */
+static void seed_q_drop_last(struct seed_file *f)
+{
+	struct seed_q *q = &f->q[--f->n];
+
+	free(q->id);
+	free(q->question);
+	for (int k = 0; k < 4; k++)
+		free(q->choices[k]);
+	free(q->data_id);
+	memset(q, 0, sizeof(*q));
 }
 
 const struct seed_dim *seed_dim_find(const struct seed_file *f, const char *name)
@@ -110,7 +124,7 @@ static int get_long(const cJSON *v, long *out)
 
 /* One question into q; *why on failure. */
 static int take_question(const cJSON *o, const struct seed_dim *dim, struct seed_q *q,
-			 const char **why)
+			 int *trimmed, const char **why)
 {
 	static const char *const keys[4] = { "choice_a", "choice_b", "choice_c", "choice_d" };
 	const cJSON *v;
@@ -130,10 +144,12 @@ static int take_question(const cJSON *o, const struct seed_dim *dim, struct seed
 			return *why = "a choice_a..choice_d is missing", -1;
 	}
 	a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "answer"));
+	*trimmed = a && *a == ' ';
 	while (a && *a == ' ')
 		a++;
 	if (!a || *a < 'A' || *a > 'D' || (a[1] && a[1] != ' '))
 		return *why = "answer is not one of A, B, C, D", -1;
+	*trimmed |= a[1] == ' ';
 	q->answer = ANS_LETTER(*a - 'A');
 	v = cJSON_GetObjectItemCaseSensitive(o, "data_id");
 	if (cJSON_IsString(v))
@@ -152,7 +168,8 @@ int seed_file_load(const char *path, const char *const *want, size_t n_want, str
 	const char *end = NULL;
 	cJSON *root = NULL, *qs, *types, *o;
 	size_t *wanted_dim = NULL; /* per want[i]: dims index */
-	int r = 0;
+	struct keyset ids = { 0 };
+	int r = 0, trimmed = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(path);
@@ -237,16 +254,25 @@ int seed_file_load(const char *path, const char *const *want, size_t n_want, str
 			if (i == n_want)
 				continue;
 		}
-		if (take_question(o, dim, &f->q[f->n], &why)) {
+		if (take_question(o, dim, &f->q[f->n], &trimmed, &why)) {
 			r = err_set(err, VSR_EDATA, "%s: question %s: %s", path,
 				    f->q[f->n].id ? f->q[f->n].id : "(no id)", why);
 			f->n++; /* so that release frees it */
 			goto out;
 		}
+		if (!keyset_add(&ids, hash64_str(f->q[f->n].id, HASH_SEED))) {
+			/* A question id seen before: the first counts. */
+			f->duplicate_ids++;
+			f->n++;
+			seed_q_drop_last(f);
+			continue;
+		}
+		f->answers_trimmed += trimmed != 0;
 		dim->questions++;
 		f->n++;
 	}
 out:
+	keyset_release(&ids);
 	free(wanted_dim);
 	cJSON_Delete(root);
 	buf_release(&text);
@@ -521,6 +547,8 @@ static void seed_describe(void *priv, void *obj)
 	cJSON_AddNumberToObject(o, "items", (double)s->items);
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)s->skipped);
 	cJSON_AddNumberToObject(o, "skipped_not_single_image", (double)s->not_image);
+	cJSON_AddNumberToObject(o, "answers_trimmed", (double)s->f.answers_trimmed);
+	cJSON_AddNumberToObject(o, "duplicate_ids", (double)s->f.duplicate_ids);
 	dims = cJSON_AddObjectToObject(o, "dimensions");
 	for (size_t i = 0; i < s->f.n_dims; i++)
 		if (s->f.dims[i].questions)

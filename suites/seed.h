@@ -47,6 +47,13 @@ struct seed_file {
 	size_t n;
 	struct seed_dim *dims; /* the file's question_type map */
 	size_t n_dims;
+	/*
+	 * Read as vsrbench reads them, counted so that a literal computation's
+	 * difference is explained (SEED-Bench-2 has both): answers with spaces
+	 * around the letter ("A " reads A), and question ids seen before (the
+	 * first question counts, later ones are left out).
+	 */
+	size_t answers_trimmed, duplicate_ids;
 };
 
 /*

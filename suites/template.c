@@ -766,9 +766,9 @@ static const char *item_field(const struct item *it, unsigned bit)
 	case TPL_NEEDS_QUESTION: return it->question;
 	case TPL_NEEDS_HINT: return it->question ? (it->hint ? it->hint : "") : NULL;
 	case TPL_NEEDS_OPTIONS: return it->n_choices ? "" : NULL;
-	/* Items carry no boxes yet: box templates are left out (and counted). */
-	case TPL_NEEDS_SUBJECT_BOX: return NULL;
-	case TPL_NEEDS_OBJECT_BOX: return NULL;
+	/* Items without boxes (no boxes.jsonl, no instance): box templates left out, counted. */
+	case TPL_NEEDS_SUBJECT_BOX: return it->subject_box;
+	case TPL_NEEDS_OBJECT_BOX: return it->object_box;
 	}
 	return NULL;
 }

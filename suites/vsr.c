@@ -16,6 +16,7 @@
  * sent; next() then streams the file again.
  */
 #include "vsr.h"
+#include "boxes.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -50,6 +51,7 @@ struct vsr {
 	uint64_t content;        /* digest of the data file's lines */
 	char *first_missing[N_FIRST_MISSING];
 	char scan_err[VSR_ERR_MAX];
+	struct boxes boxes;      /* DATA/vsr/boxes.jsonl, empty when not pulled */
 	char default_root[4096];           /* DATA/vsr/images when no --images */
 	const char *default_roots[1];
 };
@@ -329,6 +331,7 @@ static void vsr_free(struct vsr *v)
 		lines_close(&v->lines);
 	keyset_release(&v->missing);
 	u64map_release(&v->digests);
+	boxes_release(&v->boxes);
 	for (size_t i = 0; i < N_FIRST_MISSING; i++)
 		free(v->first_missing[i]);
 	free(v->path);
@@ -369,6 +372,15 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 	}
 	if ((r = vsr_split_path(v->split, cfg->data_dir, &v->path, err)))
 		goto fail;
+	if (cfg->data_dir) {
+		/* The seed paper's box templates need boxes: `data pull vsr-boxes` writes them. */
+		struct buf bp = BUF_INIT;
+		buf_addf(&bp, "%s/vsr/%s", cfg->data_dir, VSR_BOXES_FILE);
+		r = boxes_load(&v->boxes, bp.ptr, err);
+		buf_release(&bp);
+		if (r > 0)
+			goto fail;
+	}
 	v->content = HASH_SEED;
 	r = vsr_scan(v->path, check_line, v, err);
 	if (r) {
@@ -459,6 +471,12 @@ static int vsr_next(void *priv, struct item *it, char *err)
 			it->subject = xstrdup(row.subj);
 			it->object = xstrdup(row.obj);
 		}
+		if (v->boxes.n) {
+			const char *sb = boxes_get(&v->boxes, row.image, vsr_box_category(row.subj, it->subject));
+			const char *ob = boxes_get(&v->boxes, row.image, vsr_box_category(row.obj, it->object));
+			it->subject_box = sb ? xstrdup(sb) : NULL;
+			it->object_box = ob ? xstrdup(ob) : NULL;
+		}
 		if (image_resolve(&v->cfg, row.image, &it->image_path, err)) {
 			cJSON_Delete(o);
 			item_release(it);
@@ -480,6 +498,11 @@ static int vsr_next(void *priv, struct item *it, char *err)
 		return 1;
 	}
 	return got;
+}
+
+const char *vsr_box_category(const char *upstream, const char *from_caption)
+{
+	return from_caption && *from_caption ? from_caption : upstream;
 }
 
 static uint64_t vsr_digest(void *priv)

@@ -61,6 +61,15 @@ int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void 
 int vsr_split_caption(const char *caption, const char *relation, char **subj, char **obj);
 
 /*
+ * DATA/vsr/boxes.jsonl (suites/boxes.h) keys a box by image and COCO
+ * category: the name split from the caption (VSR's captions use COCO's
+ * category names; every split has a caption, only the zero-shot files an
+ * upstream subj/obj), else the upstream subj/obj.
+ */
+#define VSR_BOXES_FILE "boxes.jsonl"
+const char *vsr_box_category(const char *upstream, const char *from_caption);
+
+/*
  * Which published version of the zero-shot test the file at path (items
  * lines) is: "tacl-1222" (its sha256 is the pinned one of the TACL
  * release), "tacl-1222-by-count" / "pre-tacl-731-by-count" (no digest match:

@@ -32,6 +32,16 @@ reference() {
 # ---- SEED-Bench-2: dimensions from the ids ("<dimension>_<n>") -------------------
 expect_exit 0 "$V" score -q --data "$T/nodata" -o s2 "$R2"
 expect_err "8 question ids appear more than once (3 with another prediction); the first answer counts"
+# Ground truths with spaces around the letter ("A "), first answer of an id only, by jq.
+ntrim=$(jq -R -s 'split("\n") | map(sub("^\\s+"; "") | sub(",?\\s*$"; ""))
+	| map(select(length > 0 and . != "[" and . != "]") | fromjson)
+	| group_by(.question_id) | map(.[0]) | map(select(.gt_answer | test("^ | $"))) | length' "$R2")
+[ "$ntrim" -gt 0 ] || fail "the SEED-2 file was expected to have ground truths with spaces"
+expect_err "$R2: $ntrim ground-truth answers have spaces around the letter; read trimmed"
+grep -qF "\`$R2\`: 8 question ids appear more than once (3 of them with another prediction); the first answer counts." s2/report.md ||
+	fail "report.md lacks the duplicate ids: $(grep -n 'more than once' s2/report.md)"
+grep -qF "\`$R2\`: $ntrim ground-truth answers have spaces around the letter" s2/report.md ||
+	fail "report.md lacks the trimmed ground truths"
 ref=$(reference "$R2")
 got=$(jq -c '.suites.seed.official.templates.recorded
 	| {n: .overall.questions, right: .overall.right,

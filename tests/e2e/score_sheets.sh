@@ -141,6 +141,31 @@ jq -e '.suites.mmbench.official.templates.recorded | .overall.questions == 2 and
 jq -e -s 'map({(.item): .label}) | add | .["7"] == "A" and .["2000009"] == "A" and .["1000009"] == "B"' \
 	mmb/samples.jsonl >/dev/null || fail "MMBench labels: $(cat mmb/samples.jsonl)"
 
+# ---- the submission sheet has no category column: --questions MMBench's TSV --------
+# Question 7 (both rotations right) is spatial_relationship, 9 (one rotation
+# wrong) image_style; their l2-categories as MMBench names them
+# (../shared/data/mmbench/categories.DERIVED.tsv): finegrained_perception
+# (cross-instance) and coarse_perception.  A copy row (1000009) names no new question.
+{
+	printf 'index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\timage\tsource\tl2-category\tcomment\tsplit\n'
+	printf '7\tLeft or right?\t\tleft\tright\t\t\tA\tspatial_relationship\tiVBORw0KGgo=\tx\tfinegrained_perception (cross-instance)\t\tdev\n'
+	printf '9\tWhich colour?\t\tred\tgreen\tblue\t\tC\timage_style\tiVBORw0KGgo=\tx\tcoarse_perception\t\tdev\n'
+	printf '1000009\tWhich colour?\t\tgreen\tblue\tred\t\tB\timage_style\tiVBORw0KGgo=\tx\tcoarse_perception\t\tdev\n'
+} >dev.tsv
+expect_exit 0 "$V" score -q -o mmbq --questions dev.tsv mmb.xlsx
+jq -e '.suites.mmbench.official.templates.recorded
+	| .overall.questions == 2 and .overall.right == 1
+	and .by_category.spatial_relationship.questions == 1 and .by_category.spatial_relationship.right == 1
+	and .by_category.image_style.questions == 1 and .by_category.image_style.right == 0
+	and .by_l2["finegrained_perception (cross-instance)"].right == 1
+	and .by_l2.coarse_perception.questions == 1 and .by_l2.coarse_perception.right == 0' \
+	mmbq/report.json >/dev/null || fail "MMBench categories from the TSV: $(jq -c .suites.mmbench.official mmbq/report.json)"
+grep -qF '| spatial_relationship | 1 | 1 |' mmbq/report.md || fail "report.md per category: $(grep -A5 '| category |' mmbq/report.md)"
+printf 'index\tquestion\n7\tq\n' >nocat.tsv
+expect_exit 3 "$V" score -q -o mmbq2 --questions nocat.tsv mmb.xlsx
+expect_err "nocat.tsv:1: not an MMBench TSV (no \"index\" and \"category\" columns)"
+expect_one_line_err
+
 # ---- the same as a VLMEvalKit .tsv with quoted multi-line fields --------------------
 expect_exit 0 "$V" score -q -o mmbt mmb_pred.tsv
 jq -e '.suites.mmbench.official.templates.recorded | .overall.questions == 2 and .overall.right == 1' \

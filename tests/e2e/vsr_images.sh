@@ -140,6 +140,14 @@ mkdir -p old/vsr && cp -r data/vsr/data data/vsr/analysis_scripts old/vsr/
 head -731 "$TEST_JSONL" >old/vsr/data/splits/zeroshot/test.jsonl
 expect_exit 0 "$V" data check vsr --data old
 expect_out "version of vsr-zeroshot-test: pre-tacl-731-by-count (731 items"
+# compare refuses numbers on two versions of the test set, naming both.
+expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data old --images data/vsr/images -o run5 -t single
+[ "$(jq -r '.suites[0].data.version' run5/run.json)" = pre-tacl-731-by-count ] || fail "run5 version"
+expect_exit 2 "$V" compare run1 run5
+expect_err "ran on different versions of its data (run1: tacl-1222, run5: pre-tacl-731-by-count)"
+expect_one_line_err
+expect_exit 0 "$V" compare run1 run5 --allow-different-content
+expect_err "ran on different versions of its data (base: tacl-1222, candidate: pre-tacl-731-by-count)"
 # The seed paper's names: one template is Test-S, a pool Test-G.
 [ "$(jq -r .run.protocol run1/report.json)" = Test-S ] || fail "report.json protocol: $(jq .run run1/report.json)"
 grep -q "Test-S on the unified test set" run1/report.md || fail "report.md names Test-S"

@@ -342,6 +342,38 @@ static void test_seed2_multi_image(void **state)
 	assert_int_equal(open_seed("seed", "Difference Spotting", 1, 0, &priv, err), VSR_EUSAGE);
 }
 
+/*
+ * SEED-Bench-2's quirks, read as vsrbench reads them and counted: an answer
+ * "B " (and " C") is B (C), and a question id seen before is left out (the
+ * first counts).  Four questions in the file: 6_0 "B ", 6_1 " C", 6_0 again
+ * (answer D), 6_2 "A" -> 3 questions, 2 trimmed, 1 duplicate.
+ */
+static void test_seed2_trimmed_and_duplicates(void **state)
+{
+	char err[VSR_ERR_MAX];
+	struct seed_file f;
+	static const char *const want[] = { "Spatial Relation" };
+
+	(void)state;
+#define Q(ans, id)                                                                              \
+	"{\"answer\": \"" ans "\", \"choice_a\": \"a\", \"choice_b\": \"b\", \"choice_c\": \"c\", "   \
+	"\"choice_d\": \"d\", \"data_id\": \"1_b\", \"data_type\": \"Single Image\", "            \
+	"\"question\": \"q\", \"question_id\": \"" id "\", \"question_type_id\": 6}"
+	put(qfile, "{\"questions\": [" Q("B ", "6_0") "," Q(" C", "6_1") "," Q("D", "6_0") ","
+		   Q("A", "6_2") "], \"question_type\": {\"Spatial Relation\": 6}}");
+#undef Q
+	assert_int_equal(seed_file_load(qfile, want, 1, &f, err), 0);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(f.answers_trimmed, 2);
+	assert_int_equal(f.duplicate_ids, 1);
+	assert_string_equal(f.q[0].id, "6_0");
+	assert_int_equal(f.q[0].answer, ANS_LETTER(1)); /* the first 6_0: "B " */
+	assert_int_equal(f.q[1].answer, ANS_LETTER(2)); /* " C" */
+	assert_string_equal(f.q[2].id, "6_2");
+	assert_int_equal(seed_dim_find(&f, "Spatial Relation")->questions, 3);
+	seed_file_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +382,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dimensions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seed2_multi_image, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seed2_trimmed_and_duplicates, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,6 +142,89 @@ static void test_vision_by_hand(void **state)
 	buf_release(&b);
 }
 
+/*
+ * docs/diagnosis.md: valid pairs only, the invalid pairs' shares beside each
+ * figure, the repeat noise floor.  I = invalid (an unparseable reply).
+ *
+ * Language (base variant, four or two wordings):
+ *   A: y, I, y, n (label y): 6 pairs, 3 with an I; of the 3 valid pairs
+ *      (y,y) same, (y,n) (y,n) differ -> 2/3; invalid share 3/6.
+ *   B: I, I: no valid pair (two unparseable replies do not "agree"): no
+ *      language value; invalid share 1/1.
+ *   C: n, n (label n): 1 valid pair, same -> 0; invalid share 0.
+ *   language = (2/3 + 0) / 2 = 1/3 over 2 items; language_invalid =
+ *   (1/2 + 1 + 0) / 3 = 1/2; consistency (right under every wording): C
+ *   only -> 1/3.
+ * Mirroring (one wording each):
+ *   D: base y (label y), hflip I (label n): truth flips, pair invalid.
+ *   E: base y (label y), hflip n (label n): flips, valid, flipped, both right.
+ *   -> visual_flip 1/1; visual_flip_invalid 1/2; pair accuracy 1/2.
+ *   F: base I, hflip I (labels y, y): truth stays, pair invalid (not "stayed").
+ *   G: base n, hflip n (labels n, n): stayed.  H: base y, hflip n (y, y): moved.
+ *   -> visual_keep 1/2; visual_keep_invalid 1/3.
+ * Repeat: J y/y same, K y/n differ, L I/I invalid ->
+ *   repeat 1/2 over 2; repeat_invalid 1/3.
+ */
+#define I ANS_INVALID
+static void test_invalid_pairs_by_hand(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct metrics m;
+	const struct sens_value *f;
+
+	(void)state;
+	line(&b, "A", "a.jpg", "t1", "base", Y, Y);
+	line(&b, "A", "a.jpg", "t2", "base", Y, I);
+	line(&b, "A", "a.jpg", "t3", "base", Y, Y);
+	line(&b, "A", "a.jpg", "t4", "base", Y, N);
+	line(&b, "B", "b.jpg", "t1", "base", Y, I);
+	line(&b, "B", "b.jpg", "t2", "base", Y, I);
+	line(&b, "C", "c.jpg", "t1", "base", N, N);
+	line(&b, "C", "c.jpg", "t2", "base", N, N);
+	line(&b, "D", "d.jpg", "t1", "base", Y, Y);
+	line(&b, "D", "d.jpg", "t1", "hflip", N, I);
+	line(&b, "E", "e.jpg", "t1", "base", Y, Y);
+	line(&b, "E", "e.jpg", "t1", "hflip", N, N);
+	line(&b, "F", "f.jpg", "t1", "base", Y, I);
+	line(&b, "F", "f.jpg", "t1", "hflip", Y, I);
+	line(&b, "G", "g.jpg", "t1", "base", N, N);
+	line(&b, "G", "g.jpg", "t1", "hflip", N, N);
+	line(&b, "H", "h.jpg", "t1", "base", Y, Y);
+	line(&b, "H", "h.jpg", "t1", "hflip", Y, N);
+	line(&b, "J", "j.jpg", "t1", "base", Y, Y);
+	line(&b, "J", "j.jpg", "t1", "repeat", Y, Y);
+	line(&b, "K", "k.jpg", "t1", "base", Y, Y);
+	line(&b, "K", "k.jpg", "t1", "repeat", Y, N);
+	line(&b, "L", "l.jpg", "t1", "base", Y, I);
+	line(&b, "L", "l.jpg", "t1", "repeat", Y, I);
+	metrics_of(b.ptr, &m);
+	f = m.suites[0].sens.fig;
+	assert_true(fabs(f[SENS_LANGUAGE].value - 1.0 / 3) < 1e-12);
+	assert_int_equal(f[SENS_LANGUAGE].n, 2);
+	assert_true(fabs(f[SENS_LANGUAGE_INVALID].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_LANGUAGE_INVALID].n, 3);
+	assert_true(fabs(f[SENS_CONSISTENCY].value - 1.0 / 3) < 1e-12);
+	assert_true(fabs(f[SENS_FLIP].value - 1.0) < 1e-12);
+	assert_int_equal(f[SENS_FLIP].n, 1);
+	assert_true(fabs(f[SENS_FLIP_INVALID].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_FLIP_INVALID].n, 2);
+	assert_true(fabs(f[SENS_FLIP_PAIR].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_FLIP_PAIR].n, 2);
+	assert_true(fabs(f[SENS_KEEP].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_KEEP].n, 2);
+	assert_true(fabs(f[SENS_KEEP_INVALID].value - 1.0 / 3) < 1e-12);
+	assert_int_equal(f[SENS_KEEP_INVALID].n, 3);
+	assert_true(fabs(f[SENS_REPEAT].value - 0.5) < 1e-12);
+	assert_int_equal(f[SENS_REPEAT].n, 2);
+	assert_true(fabs(f[SENS_REPEAT_INVALID].value - 1.0 / 3) < 1e-12);
+	assert_int_equal(f[SENS_REPEAT_INVALID].n, 3);
+	/* No blind variant: no blind figure. */
+	assert_false(f[SENS_BLIND_GAP].present);
+	metrics_release(&m);
+	buf_release(&b);
+}
+#undef I
+
 /* Several captions of one image are one cluster. */
 static void test_clusters_are_images(void **state)
 {
@@ -380,6 +463,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_language_by_hand),
 		cmocka_unit_test(test_vision_by_hand),
+		cmocka_unit_test(test_invalid_pairs_by_hand),
 		cmocka_unit_test(test_clusters_are_images),
 		cmocka_unit_test(test_bootstrap_coverage),
 		cmocka_unit_test(test_jpeg_lossless_round_trip),
