@@ -408,7 +408,7 @@ static const char pull_usage[] =
 	"                   val2017.zip; repeatable) instead of downloading them: only the\n"
 	"                   members the suite needs are read, each checked by its CRC-32\n"
 	"  vsr-boxes --from-zip annotations_trainval2017.zip  writes DATA/vsr/boxes.jsonl, the\n"
-	"                   boxes the seed paper's box templates (-t vsre) ask for\n"
+	"                   boxes the seed paper's box templates (vsre49-69) ask for\n"
 	"  A VSR suite name (vsr-unified, vsr-random-test, ...) also fetches the COCO images its\n"
 	"  items name into DATA/vsr/images/ (vsr-images: those of every validated caption);\n"
 	"  they are decoded whole and their sha256 recorded on first download (trusted on\n"

@@ -23,7 +23,7 @@ if command -v man >/dev/null && command -v groff >/dev/null; then
 	[ ! -s "$T/groff" ] || fail "man --warnings: $(cat "$T/groff")"
 fi
 
-for c in run report compare list score merge data "data pull" "data verify"; do
+for c in run report compare list score merge data "data pull" "data verify" cache; do
 	# shellcheck disable=SC2086
 	"$VSRBENCH" $c --help >"$T/help.${c// /_}" || fail "$c --help"
 done
@@ -61,7 +61,7 @@ for line in open(man):
         sections[cur] |= set(re.findall(r'\\fB(--?[A-Za-z][\w-]*)\\fR', text))
 
 bad = 0
-for c in ['run', 'report', 'compare', 'list', 'score', 'merge', 'data', 'data pull', 'data verify']:
+for c in ['run', 'report', 'compare', 'list', 'score', 'merge', 'data', 'data pull', 'data verify', 'cache']:
     h = help_opts('%s/help.%s' % (tmp, c.replace(' ', '_')))
     m = sections.get('vsrbench ' + c)
     if m is None:
