@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,9 @@
 #include "../suites/template.h"
 #include "../suites/xlsx.h"
 #include "cmd.h"
+#include "run_judge.h"
 #include "score_formats.h"
+#include "../adapters/loader.h"
 #include "../harness/extract.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
@@ -630,7 +633,7 @@ static void score_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vsrbench score [-o RUN_DIR] [-s SUITE]... [--data DIR] [--questions FILE] [-q]\n"
-		"                      INPUT...\n"
+		"                      [--judge KIND [-J KEY=VALUE]... [--judge-all]] INPUT...\n"
 		"\n"
 		"Scores answers a model already gave, without calling it, into a run directory.\n"
 		"INPUT: an MME answered list (<subtask>.txt with the answer as a 4th column) or a\n"
@@ -644,18 +647,25 @@ static void score_usage(FILE *fp)
 		"      --data DIR       dataset root, for DATA/seed/SEED-Bench.json\n"
 		"      --questions FILE SEED-Bench question file (or a SEEDBench_IMG xlsx): ground\n"
 		"                       truth and dimensions\n"
+		"      --judge KIND     send the replies the extractor reads as invalid to a judge\n"
+		"                       model of any kind (docs/judge.md)\n"
+		"  -J, --judge-opt K=V  the judge's model option (as run's -M)\n"
+		"      --judge-all      judge every reply (only invalid ones change the score)\n"
 		"  -q, --quiet          no summary table\n");
 }
 
 int cmd_score(int argc, char **argv)
 {
-	enum { O_DATA = 256, O_QUESTIONS };
+	enum { O_DATA = 256, O_QUESTIONS, O_JUDGE, O_JUDGE_ALL };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "suite", required_argument, NULL, 's' },
 		{ "data", required_argument, NULL, O_DATA },
 		{ "questions", required_argument, NULL, O_QUESTIONS },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "judge", required_argument, NULL, O_JUDGE },
+		{ "judge-opt", required_argument, NULL, 'J' },
+		{ "judge-all", no_argument, NULL, O_JUDGE_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -663,16 +673,42 @@ int cmd_score(int argc, char **argv)
 	struct rundir_journal jw = RUNDIR_JOURNAL_INIT;
 	struct buf dir = BUF_INIT, final = BUF_INIT;
 	char err[VSR_ERR_MAX] = "";
-	const char *out = NULL;
-	int c, r = 0;
+	const char *out = NULL, *judge_kind = NULL;
+	struct kv jopts[64];
+	char *jkeys[64];
+	size_t n_jopts = 0;
+	struct model judge;
+	int c, r = 0, judge_ok = 0, judge_all = 0;
+	static volatile sig_atomic_t never;
 	struct stat st;
 
 	memset(&s, 0, sizeof(s));
+	memset(&judge, 0, sizeof(judge));
 	s.jw = &jw;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:s:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:s:J:qh", longopts, NULL)) != -1) {
 		switch (c) {
+		case O_JUDGE:
+			judge_kind = optarg;
+			break;
+		case O_JUDGE_ALL:
+			judge_all = 1;
+			break;
+		case 'J': {
+			const char *eq = strchr(optarg, '=');
+			if (n_jopts == 64 || !eq || eq == optarg) {
+				r = err_set(err, VSR_EUSAGE, n_jopts == 64 ? "too many -J options"
+						: "-J '%s': expected KEY=VALUE", optarg);
+				goto out;
+			}
+			jkeys[n_jopts] = xstrdup(optarg);
+			jkeys[n_jopts][eq - optarg] = '\0';
+			jopts[n_jopts].key = jkeys[n_jopts];
+			jopts[n_jopts].value = eq + 1;
+			n_jopts++;
+			break;
+		}
 		case 'o':
 			out = optarg;
 			break;
@@ -712,9 +748,19 @@ int cmd_score(int argc, char **argv)
 		r = err_set(err, VSR_EUSAGE, "more than %d inputs", SCORE_MAX_INPUTS);
 		goto out;
 	}
+	if (!judge_kind && (n_jopts || judge_all)) {
+		r = err_set(err, VSR_EUSAGE, "%s without --judge KIND", n_jopts ? "-J" : "--judge-all");
+		goto out;
+	}
 	s.data_dir = data_dir_resolve(s.data_dir);
 	if ((r = extract_init(err)))
 		goto out;
+	/* Before anything is read or written: a judge without its key is a usage error. */
+	if (judge_kind) {
+		if ((r = run_judge_open(judge_kind, jopts, n_jopts, &judge, err)))
+			goto out;
+		judge_ok = 1;
+	}
 	if (out)
 		buf_adds(&dir, out);
 	else
@@ -745,6 +791,18 @@ int cmd_score(int argc, char **argv)
 		goto out;
 	if (s.duplicates)
 		vsr_warn("%zu answers were for a task already scored; the first counts", s.duplicates);
+	if (judge_ok) {
+		struct run_judge rj = { 0 };
+		rj.model = &judge;
+		rj.dir = dir.ptr;
+		rj.workers = judge.run_loop ? 8 : 1;
+		rj.retries = 3;
+		rj.all = judge_all;
+		rj.quiet = s.quiet;
+		rj.stop = &never;
+		if ((r = run_judge_pass(&rj, err)))
+			goto out;
+	}
 	if ((r = reports_rebuild(dir.ptr, NULL, !s.quiet, NULL, err)))
 		goto out;
 	printf("run directory: %s (%zu recorded answers scored)\n", dir.ptr, s.lines);
@@ -753,6 +811,10 @@ int cmd_score(int argc, char **argv)
 		       s.changed);
 out:
 	rundir_journal_release(&jw);
+	if (judge_ok)
+		model_close(&judge);
+	for (size_t i = 0; i < n_jopts; i++)
+		free(jkeys[i]);
 	if (r && err[0])
 		vsr_error("%s", err);
 	for (size_t i = 0; i < s.n_templates; i++)

@@ -87,6 +87,11 @@ static void run_usage(FILE *fp)
 		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
 		"      --min-accuracy [SUITE=]X  gate: fail when accuracy is below X (0..1)\n"
 		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
+		"      --judge KIND        send the replies the extractor reads as invalid to a judge\n"
+		"                          model of any kind (-m's); off by default (docs/judge.md)\n"
+		"  -J, --judge-opt K=V     the judge's model option, as -M (e.g. -J model=gpt-4o-mini)\n"
+		"      --judge-all         judge every reply (to audit the extractor); only invalid\n"
+		"                          ones can change the score\n"
 		"  -q, --quiet             no summary table\n",
 		DEFAULT_SUITE, DEFAULT_MODEL);
 }
@@ -151,7 +156,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 {
 	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
 	       O_DRYRUN, O_SHARD, O_MAXERR };
-	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
+	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_JUDGE,
+	       O_JUDGE_ALL };
 	static const struct option longopts[] = {
 		{ "suite", required_argument, NULL, 's' },
 		{ "suite-opt", required_argument, NULL, 'S' },
@@ -181,6 +187,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		{ "max-pixels", required_argument, NULL, O_MAXPIX },
 		{ "think-tags", required_argument, NULL, O_THINK },
 		{ "keep-reasoning", no_argument, NULL, O_KEEPREASON },
+		{ "judge", required_argument, NULL, O_JUDGE },
+		{ "judge-opt", required_argument, NULL, 'J' },
+		{ "judge-all", no_argument, NULL, O_JUDGE_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -202,7 +211,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		o->jobs = 16;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:S:m:M:t:p:j:n:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:S:m:M:J:t:p:j:n:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (o->n_suites == MAX_LIST)
@@ -225,6 +234,19 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			if ((r = split_kv(o, optarg, "-M", &o->mopts[o->n_mopts], err)))
 				return r;
 			o->n_mopts++;
+			break;
+		case O_JUDGE:
+			o->judge = optarg;
+			break;
+		case 'J':
+			if (o->n_jopts == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -J options (at most %d)", MAX_LIST);
+			if ((r = split_kv(o, optarg, "-J", &o->jopts[o->n_jopts], err)))
+				return r;
+			o->n_jopts++;
+			break;
+		case O_JUDGE_ALL:
+			o->judge_all = 1;
 			break;
 		case 't':
 			o->templates = optarg;
@@ -354,6 +376,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	if (!o->model)
 		o->model = DEFAULT_MODEL;
 	o->data_dir = data_dir_resolve(o->data_dir);
+	if (!o->judge && (o->n_jopts || o->judge_all))
+		return err_set(err, VSR_EUSAGE, "%s without --judge KIND",
+			       o->n_jopts ? "-J" : "--judge-all");
 	if ((r = gate_opts_check(&o->gate, 1, err)))
 		return r;
 	return 0;

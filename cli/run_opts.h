@@ -46,7 +46,11 @@ struct run_opts {
 	char *think_close;     /* into think_tags; NULL: the default pair */
 	int keep_reasoning;
 	struct gate_opts gate; /* --baseline, --max-drop, ... (reports/compare.h) */
-	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
+	const char *judge;     /* --judge KIND: a model kind, NULL: no judge (docs/judge.md) */
+	struct kv jopts[MAX_LIST]; /* -J KEY=VALUE: the judge's model options */
+	size_t n_jopts;
+	int judge_all;         /* --judge-all: judge every reply, not only invalid ones */
+	char *owned[3 * MAX_LIST]; /* the KEY copies of -S, -M and -J */
 	size_t n_owned;
 };
 
