@@ -448,17 +448,52 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 /* Prediction sheets (xlsx)                                            */
 /* ------------------------------------------------------------------ */
 
-static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
+/* How a prediction sheet is stored. */
+enum sheet_file { SHEET_XLSX, SHEET_TSV, SHEET_JSON, SHEET_LMMS_MMBENCH, SHEET_LMMS_SEED };
+
+static const char *sheet_file_name(enum sheet_file how, enum import_sheet_kind k)
+{
+	static const char *const mmb[] = { "mmbench-xlsx", "vlmevalkit-mmbench-tsv",
+					   "vlmevalkit-mmbench-json", "lmms-eval-mmbench-samples",
+					   "lmms-eval-seed-samples" };
+	if (how == SHEET_LMMS_MMBENCH || how == SHEET_LMMS_SEED)
+		return mmb[how];
+	if (how == SHEET_XLSX)
+		return import_sheet_kind_name(k);
+	if (k == SHEET_VLMEVAL_MME)
+		return how == SHEET_TSV ? "vlmevalkit-mme-tsv" : "vlmevalkit-mme-json";
+	if (k == SHEET_VLMEVAL_SEED)
+		return how == SHEET_TSV ? "vlmevalkit-seed-tsv" : "vlmevalkit-seed-json";
+	return mmb[how];
+}
+
+static int score_xlsx(struct score *s, const char *path, enum sheet_file how, char *err)
 {
 	struct xlsx_sheet sh;
 	enum import_sheet_kind k;
-	size_t before = s->lines;
+	size_t before = s->lines, video = 0;
 	cJSON *src;
 	int r;
 
-	if ((r = tsv ? import_tsv_sheet(&sh, path, err) : xlsx_read(&sh, path, err)))
+	switch (how) {
+	case SHEET_TSV:
+		r = import_tsv_sheet(&sh, path, err);
+		break;
+	case SHEET_JSON:
+		r = import_json_sheet(&sh, path, err);
+		break;
+	case SHEET_LMMS_MMBENCH:
+	case SHEET_LMMS_SEED:
+		r = import_lmms_sheet(&sh, path, how == SHEET_LMMS_SEED ? LMMS_SEED : LMMS_MMBENCH,
+				      &video, err);
+		break;
+	default:
+		r = xlsx_read(&sh, path, err);
+	}
+	if (r)
 		return r;
-	k = import_sheet_kind(&sh);
+	k = how == SHEET_LMMS_SEED ? SHEET_VLMEVAL_SEED
+	    : how == SHEET_LMMS_MMBENCH ? SHEET_MMBENCH : import_sheet_kind(&sh);
 	if (k == SHEET_VLMEVAL_MME) {
 		struct import_ctx c = { s, NULL };
 		struct import_mme_stats ms;
@@ -466,7 +501,7 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 		if (!r)
 			r = import_sheet_mme(&sh, path, ref, mme_answer, &c, &ms, err);
 		if (!r) {
-			src = source_new(s, path, import_sheet_kind_name(k), NULL, before);
+			src = source_new(s, path, sheet_file_name(how, k), NULL, before);
 			cJSON_AddStringToObject(src, "ground_truth",
 						ref ? "MME lists (sheet's answer cross-checked)"
 						    : "the sheet's answer column");
@@ -486,10 +521,15 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 			r = import_sheet_seed(&sh, path, s->seed_loaded ? &s->seed : NULL,
 					      !strcmp(c.suite, "seed-spatial"), seed_answer, &c, &st,
 					      err);
-		if (!r)
-			seed_stats_report(path, &st,
-					  source_new(s, path, import_sheet_kind_name(k), c.suite,
-						     before));
+		if (!r) {
+			src = source_new(s, path, sheet_file_name(how, k), c.suite, before);
+			seed_stats_report(path, &st, src);
+			if (video) {
+				vsr_warn("%s: %zu answers to SEED-Bench video questions not scored "
+					 "(vsrbench's seed suites are the image questions)", path, video);
+				cJSON_AddNumberToObject(src, "video_not_scored", (double)video);
+			}
+		}
 	} else if (k == SHEET_MMBENCH) {
 		struct import_ctx c = { s, "mmbench" };
 		if (s->n_filters && !score_wanted(s, "mmbench"))
@@ -498,7 +538,7 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 		if (!r)
 			r = import_sheet_mmbench(&sh, path, import_answer, &c, err);
 		if (!r)
-			source_new(s, path, import_sheet_kind_name(k), c.suite, before);
+			source_new(s, path, sheet_file_name(how, k), c.suite, before);
 	} else {
 		struct buf h = BUF_INIT;
 		for (size_t c = 0; c < sh.cols && c < 12; c++)
@@ -533,18 +573,27 @@ static int score_input(struct score *s, const char *in, char *err)
 		return r;
 	}
 	if (xlsx_is_zip(in))
-		return score_xlsx(s, in, 0, err);
+		return score_xlsx(s, in, SHEET_XLSX, err);
 	c = score_formats_first_char(in, &tab, &journal);
 	if (journal == 2)
 		return score_llava_mme(s, in, err);
-	if (journal == 3)
+	if (journal == 3) {
+		/* lmms-eval samples: which task, from the first line. */
+		enum import_lmms_kind k = score_formats_lmms_kind(in);
+		if (k == LMMS_MMBENCH)
+			return score_xlsx(s, in, SHEET_LMMS_MMBENCH, err);
+		if (k == LMMS_SEED)
+			return score_xlsx(s, in, SHEET_LMMS_SEED, err);
 		return score_lmms(s, in, err);
+	}
 	if (journal)
 		return score_formats_journal(s, in, NULL, err);
+	if (c == '[' && import_json_is_sheet(in))
+		return score_xlsx(s, in, SHEET_JSON, err); /* a VLMEvalKit .json: rows as objects */
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
 	if (tab && score_formats_first_line_has(in, "prediction"))
-		return score_xlsx(s, in, 1, err); /* a VLMEvalKit .tsv: a header with "prediction" */
+		return score_xlsx(s, in, SHEET_TSV, err); /* a VLMEvalKit .tsv: a header with "prediction" */
 	if (tab) {
 		const struct mme_subtask *t = import_mme_subtask_of(in);
 		if (!t)
