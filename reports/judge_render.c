@@ -75,6 +75,33 @@ void judge_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_release(&l);
 }
 
+void judge_html(const struct metrics *m, const cJSON *run, struct buf *out)
+{
+	struct buf l = BUF_INIT;
+
+	if (!m->judged)
+		return;
+	judge_label(run, &l);
+	buf_adds(out, "<section><h2>Judge</h2>\n<p>Replies the extractor read as invalid were sent "
+		      "to the judge ");
+	buf_add_xml_str(out, l.ptr);
+	buf_adds(out, " (docs/judge.md); a reply it could not read stays invalid.</p>\n<table>"
+		      "<tr><th>suite</th><th>tasks</th><th>invalid</th><th>judged</th><th>rescued</th>"
+		      "<th>rescued right</th><th>judge failed</th><th>accuracy (exact)</th>"
+		      "<th>accuracy (with judge)</th></tr>\n");
+	for (size_t i = 0; i < m->judged->n_suites; i++) {
+		const struct judged_counts *c = &m->judged->suites[i].c;
+		buf_adds(out, "<tr><td>");
+		buf_add_xml_str(out, m->judged->suites[i].name);
+		buf_addf(out, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
+			      "<td>%zu</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n",
+			 c->tasks, c->invalid, c->judged, c->rescued, c->rescued_correct, c->failed,
+			 100 * ratio(c->correct, c->tasks), 100 * with_judge(c));
+	}
+	buf_adds(out, "</table></section>\n");
+	buf_release(&l);
+}
+
 static cJSON *counts_json(const struct judged_counts *c)
 {
 	cJSON *o = cJSON_CreateObject();

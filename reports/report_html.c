@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "judge_render.h"
 #include "../metrics/stats.h"
 #include "../metrics/worst.h"
 #include "../base/mime.h"
@@ -471,6 +472,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 			      "for yes/no questions.</p></section>\n");
 	}
 	worst_items(out, m->worst);
+	judge_html(m, run, out);
 
 	buf_adds(out, "<footer>Rebuilt from <code>samples.jsonl</code> by <code>vsrbench report "
 		      "RUN_DIR</code>; the journal is the single source of truth.</footer>\n"

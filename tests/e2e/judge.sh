@@ -104,6 +104,7 @@ PY
 jq -e '.judge.prompt_version == 1 and .judge.config.model == "judge-1" and
 	(.judge.fingerprint_hash | test("^[0-9a-f]{16}$"))' r1/run.json >/dev/null || fail "run.json judge"
 grep -q "^## Judge" r1/report.md || fail "report.md has no judge section"
+grep -q "<h2>Judge</h2>" r1/report.html || fail "report.html has no judge section"
 
 # Resumed: neither the model nor the judge is asked again.
 calls=$(judge_calls $rule)
@@ -139,6 +140,16 @@ jq -e '.judge.suites.synth.failed == .judge.suites.synth.invalid' 500/report.jso
 	fail "500 judge: failed calls not counted: $(jq -c .judge.suites.synth 500/report.json)"
 jq -e '.judge.suites.synth.judged == .judge.suites.synth.invalid' garbage/report.json >/dev/null ||
 	fail "garbage judge: judged: $(jq -c .judge.suites.synth garbage/report.json)"
+
+# compare refuses a judged run against an unjudged one, or two judges, unless told.
+expect_exit 0 "$V" run -m exec -M cmd="$CHILD" "${COMMON[@]}" -o plain
+expect_exit 2 "$V" compare -q plain r1
+expect_one_line_err
+expect_err "plain was judged by no judge, r1 by openai judge-1, prompt v1"
+expect_exit 2 "$V" compare -q r1 garbage
+expect_err "another judge model, endpoint, options or prompt version"
+expect_exit 0 "$V" compare -q --allow-judge-mismatch plain r1
+expect_exit 0 "$V" compare -q r1 r1
 
 # score --judge: the judge added after the fact to recorded answers.
 start_judge score
