@@ -154,6 +154,19 @@ static void collect_release(struct collect *cl)
 	keyset_release(&cl->seen);
 }
 
+/* The option rotation of a variant name ("rot2", "converse+rot1"), 0 for none. */
+static size_t variant_rotation(const char *v)
+{
+	const char *r = strstr(v, "rot");
+	size_t n = 0;
+
+	if (!r || (r != v && r[-1] != '+'))
+		return 0;
+	for (r += 3; *r >= '0' && *r <= '9' && n < 1000; r++)
+		n = n * 10 + (size_t)(*r - '0');
+	return n;
+}
+
 /* The judge shows no image: its "suite" only names the task's suite. */
 static int no_image(void *priv, const struct item *it, struct image *img, char *err)
 {
@@ -178,6 +191,7 @@ static struct job *judge_job(const struct cand *c, const struct suite *su, uint6
 	char *opts[JUDGE_MAX_OPTIONS];
 	size_t n = 0;
 	struct buf p = BUF_INIT;
+	size_t rotation = 0;
 
 	j->suite = su;
 	j->item.suite = su->name;
@@ -187,20 +201,35 @@ static struct job *judge_job(const struct cand *c, const struct suite *su, uint6
 	j->item.group = dup_or_null(c->group);
 	j->item.label = c->label;
 	if (ANS_IS_LETTER(c->label)) {
-		size_t need = (size_t)(c->label - ANS_LETTER(0)) + 1;
+		size_t need = (size_t)(c->label - ANS_LETTER(0)) + 1, rot = variant_rotation(c->variant);
 		n = judge_prompt_options(c->prompt, opts, JUDGE_MAX_OPTIONS);
-		if (n < need) { /* no option lines: letters only, up to the label's */
+		if (n < need || (rot && rot >= n)) {
 			for (size_t k = 0; k < n; k++)
 				free(opts[k]);
+			n = 0;
+			if (rot) { /* the shown order is unknown: no reading could be mapped back */
+				j->n_tasks = 0;
+				return j;
+			}
+			/* No option lines (an imported sheet's question): letters only. */
 			n = need < 4 ? 4 : need;
 			for (size_t k = 0; k < n; k++) {
-				char l[2] = { (char)('A' + k), '\0' };
+				char l[16];
+				snprintf(l, sizeof(l), "option %c", (char)('A' + k));
 				opts[k] = xstrdup(l);
 			}
 		}
+		/*
+		 * The item's options in the dataset's order, the task's rotation as the
+		 * model was asked: the scheduler shows them rotated again (the prompt's
+		 * order) and maps the judge's letter back to the dataset's, as for a
+		 * model's reply (journal letters are in the dataset's order).
+		 */
 		j->item.choices = xcalloc(n, sizeof(char *));
-		memcpy(j->item.choices, opts, n * sizeof(char *));
+		for (size_t k = 0; k < n; k++)
+			j->item.choices[k] = opts[(k + n - rot) % n];
 		j->item.n_choices = n;
+		rotation = rot;
 	}
 	judge_prompt(&p, c->prompt, c->response, n);
 	j->tasks = xcalloc(1, sizeof(*j->tasks));
@@ -212,6 +241,7 @@ static struct job *judge_job(const struct cand *c, const struct suite *su, uint6
 	t->variant = c->variant;
 	t->image = IMG_BLIND;
 	t->label = c->label;
+	t->rotation = rotation;
 	return j;
 }
 
@@ -281,7 +311,12 @@ int judge_pass(const struct judge_config *c, struct judge_stats *st, char *err)
 		uint64_t fp = c->judge->fingerprint_hash;
 		if (journal_has(&jj, judge_key(cd->key, fp)))
 			continue;
-		if (sched_submit(sched, judge_job(cd, suite_for(suites, &n_suites, cd->suite), fp)))
+		struct job *jb = judge_job(cd, suite_for(suites, &n_suites, cd->suite), fp);
+		if (!jb->n_tasks) { /* cannot be judged: stays invalid */
+			job_free(jb);
+			continue;
+		}
+		if (sched_submit(sched, jb))
 			break;
 	}
 	r = sched_finish(sched, &ss, err);

@@ -141,6 +141,42 @@ jq -e '.judge.suites.synth.failed == .judge.suites.synth.invalid' 500/report.jso
 jq -e '.judge.suites.synth.judged == .judge.suites.synth.invalid' garbage/report.json >/dev/null ||
 	fail "garbage judge: judged: $(jq -c .judge.suites.synth garbage/report.json)"
 
+# Multiple choice with rotated options (-p circular): the judge's letter is read in
+# the order the model was shown and journaled in the dataset's order, as the
+# model's own letters are (option k of rotation r shows original (k + r) % n).
+for i in 1 2 3; do "$VSR_BUILD/tests/mkimage" "img$i.png" 16 16 "$i"; done
+mkdir -p data/mmbench
+{
+	printf 'index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\timage\tsource\tl2-category\tcomment\tsplit\n'
+	for i in 1 2 3; do
+		printf '%s\tWhere is thing %s?\t\tleft\tright\tabove\t\t%s\tspatial_relationship\t%s\tcoco\tx\t\tdev\n' \
+			"$((240 + i))" "$i" "$(echo ABC | cut -c"$i")" "$(base64 -w0 "img$i.png")"
+	done
+} >data/mmbench/MMBench_DEV_EN.tsv
+expect_exit 0 "$V" run -q -s mmbench-spatial -S category=spatial_relationship --data data -p circular -m exec -M cmd="$CHILD" \
+	"${J[@]}" -o mc
+python3 - mc <<'PY' || fail "multiple-choice judge readings differ from the rule"
+import json, re, sys
+d = sys.argv[1]
+want, seen = {}, set()
+for line in open(d + "/samples.jsonl"):
+    s = json.loads(line)
+    if s["key"] in seen or s["answer"] != "invalid":
+        continue
+    seen.add(s["key"])
+    n = len(re.findall(r"(?m)^[A-Z]\. ", s["prompt"]))
+    rot = int(s["variant"][3:]) if s["variant"].startswith("rot") else 0
+    m = re.search(r"leans to ([A-Z])\b", s["response"])
+    k = "ABCDEFGH".index(m.group(1)) if m else None
+    want[(s["item"], s["variant"])] = "ABCDEFGH"[(k + rot) % n] if k is not None and k < n else "invalid"
+got = {}
+for line in open(d + "/judge.jsonl"):
+    s = json.loads(line)
+    got[(s["item"], s["variant"])] = s["answer"]
+print(len(want), sum(v != "invalid" for v in want.values()), file=sys.stderr)
+sys.exit(0 if got == want and any(k[1] != "base" and v != "invalid" for k, v in want.items()) else 1)
+PY
+
 # compare refuses a judged run against an unjudged one, or two judges, unless told.
 expect_exit 0 "$V" run -m exec -M cmd="$CHILD" "${COMMON[@]}" -o plain
 expect_exit 2 "$V" compare -q plain r1

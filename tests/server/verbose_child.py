@@ -9,6 +9,10 @@ the replies back from the journal):
   3 "I can't tell for sure, but my guess leans to no."
   4 "I can't tell. JUDGE-GARBAGE"     5 "Hard to say; it is unclear."
 
+A letter question (a request with "choices") gets, by the same hash % 5:
+  0 "A"   1 "B"   2 "I can't tell for sure, but my guess leans to A."
+  3 "I can't tell for sure, but my guess leans to B."   4 "Hard to say; it is unclear."
+
 --log FILE appends each request's id as a line.
 """
 import hashlib
@@ -19,6 +23,8 @@ REPLIES = ["Yes.", "No, it is not.",
            "I can't tell for sure, but my guess leans to yes.",
            "I can't tell for sure, but my guess leans to no.",
            "I can't tell. JUDGE-GARBAGE", "Hard to say; it is unclear."]
+LETTERS = ["A", "B", "I can't tell for sure, but my guess leans to A.",
+           "I can't tell for sure, but my guess leans to B.", "Hard to say; it is unclear."]
 
 
 def main():
@@ -29,7 +35,7 @@ def main():
             with open(log, "a") as f:
                 f.write(req["id"] + "\n")
         h = int(hashlib.sha256(req["prompt"].encode()).hexdigest()[:8], 16)
-        text = REPLIES[h % len(REPLIES)]
+        text = LETTERS[h % len(LETTERS)] if req.get("choices") else REPLIES[h % len(REPLIES)]
         sys.stdout.write(json.dumps({"id": req["id"], "text": text}) + "\n")
         sys.stdout.flush()
 
