@@ -8,9 +8,9 @@
 
 #include "../adapters/loader.h"
 #include "../base/buf.h"
-#include "../base/util.h"
 #include "../harness/judge.h"
 #include "../harness/rundir.h"
+#include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
 int run_judge_open(const char *kind, const struct kv *opts, size_t n, struct model *m, char *err)

@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "../base/keyset.h"
-#include "../base/util.h"
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "journal.h"
 #include "scheduler.h"
 #include "task.h"
+#include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
 #define JUDGE_MAX_OPTIONS 26

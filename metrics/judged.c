@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "../base/keyset.h"
-#include "../base/util.h"
 #include "../harness/journal.h"
 #include "../harness/judge.h"
 #include "metrics.h"
+#include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
 struct verdict {

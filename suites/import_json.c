@@ -24,10 +24,10 @@
 
 #include "../base/buf.h"
 #include "../base/lines.h"
-#include "../base/util.h"
 #include "import.h"
 #include "seed.h"
 #include "xlsx.h"
+#include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
 /* Caps: the file read whole, the columns kept. */
