@@ -17,7 +17,7 @@ static void compare_usage(FILE *fp)
 		"usage: vsrbench compare BASE_RUN CAND_RUN [--max-drop POINTS] [--alpha A]\n"
 		"                        [--min-accuracy [SUITE=]X]... [--max-language-sensitivity X]\n"
 		"                        [--markdown FILE] [--json FILE] [--junit FILE] [--reps N]\n"
-		"                        [--seed N] [--allow-different-content] [-q]\n"
+		"                        [--seed N] [--allow-different-content] [--allow-judge-mismatch] [-q]\n"
 		"\n"
 		"Matches the two runs' tasks on (suite, item, template, variant) and prints, as\n"
 		"Markdown for a pull-request comment: both accuracies, the change with a paired\n"
@@ -40,13 +40,15 @@ static void compare_usage(FILE *fp)
 		"  --allow-different-content\n"
 		"                           compare even when a suite's content differs between the\n"
 		"                           runs (another seed, options or data; default: exit 2)\n"
+		"  --allow-judge-mismatch   compare a judged run with an unjudged one, or runs judged\n"
+		"                           by different judges (docs/judge.md; default: exit 2)\n"
 		"  -q, --quiet              no Markdown on standard output\n"
 		"\n"
 		"Exit codes: 0 passed, 1 a check failed, 2 usage, 3 a run cannot be read.\n",
 		COMPARE_REPS_DEFAULT);
 }
 
-enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF };
+enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF, O_ALLOW_JUDGE };
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
 const char compare_shortopts[] = ":qh";
@@ -58,6 +60,7 @@ const struct option compare_longopts[] = {
 	{ "reps", required_argument, NULL, O_REPS },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "allow-different-content", no_argument, NULL, O_ALLOW_DIFF },
+	{ "allow-judge-mismatch", no_argument, NULL, O_ALLOW_JUDGE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -69,7 +72,7 @@ int cmd_compare(int argc, char **argv)
 	struct gate_run_opts o;
 	char err[VSR_ERR_MAX] = "";
 	long reps = COMPARE_REPS_DEFAULT, seed = 1;
-	int c, r = 0, allow_diff = 0;
+	int c, r = 0, allow_diff = 0, allow_judge = 0;
 
 	memset(&g, 0, sizeof(g));
 	memset(&o, 0, sizeof(o));
@@ -111,6 +114,9 @@ int cmd_compare(int argc, char **argv)
 		case O_ALLOW_DIFF:
 			allow_diff = 1;
 			break;
+		case O_ALLOW_JUDGE:
+			allow_judge = 1;
+			break;
 		case 'q':
 			o.md_stdout = 0;
 			break;
@@ -134,6 +140,8 @@ int cmd_compare(int argc, char **argv)
 	o.reps = (size_t)reps;
 	o.seed = (uint64_t)seed;
 	if (!allow_diff && (r = comparison_check_content(o.base_dir, o.cand_dir, err)))
+		goto out;
+	if (!allow_judge && (r = comparison_check_judge(o.base_dir, o.cand_dir, err)))
 		goto out;
 	r = gate_run(&g, &o, err);
 out:

@@ -20,6 +20,7 @@
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "cmd.h"
+#include "run_judge.h"
 #include "run_opts.h"
 #include "../base/suggest.h"
 #include "../harness/cache.h"
@@ -465,13 +466,14 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct template_set ts = { 0 };
-	struct model model;
+	struct model model, judge;
 	struct suite suites[MAX_LIST];
 	size_t n_open = 0, total = 0;
 	size_t items_seen[MAX_LIST] = { 0 }, items_mine[MAX_LIST] = { 0 };
 	struct expander ex;
 	struct journal jr;
 	char run_hash[65] = "";
+	const char *line_run = NULL; /* the hash the lines carry (NULL: an older journal) */
 	struct sched *sched = NULL;
 	struct sched_stats st = { 0 };
 	struct buf dir = BUF_INIT, path = BUF_INIT, tspec = BUF_INIT;
@@ -480,13 +482,14 @@ int cmd_run(int argc, char **argv)
 	char err[VSR_ERR_MAX] = "";
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
-	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0;
+	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0, judge_ok = 0;
 	struct cache *cache = NULL;
 	struct live_status ls = { 0 };
 	double cpu0 = cpu_seconds();
 	long rss_run = 0;
 
 	memset(&model, 0, sizeof(model));
+	memset(&judge, 0, sizeof(judge));
 	memset(&ex, 0, sizeof(ex));
 	/* From the start: a background job's inherited SIG_IGN for SIGINT, or a
 	 * SIGTERM during set-up, must not be lost (the run then stops cleanly
@@ -519,6 +522,12 @@ int cmd_run(int argc, char **argv)
 	if ((r = remote_check_generation(&model, o.max_tokens, &o.temperature, o.temperature_given,
 					 err)))
 		goto out;
+	/* The judge opens before any request: a missing key is a usage error now. */
+	if (o.judge) {
+		if ((r = run_judge_open(o.judge, o.jopts, o.n_jopts, &judge, err)))
+			goto out;
+		judge_ok = 1;
+	}
 	/* A served model's -j is requests in flight, not CPU threads: over
 	 * HTTP the most the adaptive limit may reach (issue 16). */
 	if (model.run_loop && !o.jobs_given)
@@ -602,6 +611,7 @@ int cmd_run(int argc, char **argv)
 		sc.stop = &interrupted;
 		/* An older journal without hashes is resumed without them (journal.h). */
 		sc.run = run_hash[0] && !(jr.lines && jr.untagged == jr.lines) ? run_hash : NULL;
+		line_run = sc.run;
 		sc.progress = o.progress;
 		sc.progress_interval = o.progress_interval;
 		sc.think_open = o.think_close ? o.think_tags : NULL;
@@ -689,6 +699,25 @@ int cmd_run(int argc, char **argv)
 			    "[subject] the items lack); pick others with -t");
 		goto out;
 	}
+	if (judge_ok && !interrupted) {
+		struct run_judge rj = { 0 };
+		rj.model = &judge;
+		rj.dir = dir.ptr;
+		rj.run = line_run;
+		rj.workers = judge.run_loop ? 8 : 1;
+		rj.retries = (int)o.retries;
+		rj.all = o.judge_all;
+		rj.quiet = o.quiet;
+		rj.progress = o.progress;
+		rj.stop = &interrupted;
+		catch_stop_signals(on_sigint);
+		r = run_judge_pass(&rj, err);
+		catch_stop_signals(SIG_DFL);
+		if (r == VSR_EINTR)
+			r = 0; /* reported below, as an interrupted run */
+		else if (r)
+			goto out;
+	}
 	if ((r = write_status(dir.ptr, &o, suites, n_open, items_seen, items_mine, &st, &ex,
 			      interrupted || st.budget_stop, 0, err)))
 		goto out;
@@ -763,6 +792,8 @@ out:
 	cache_close(cache);
 	if (model_open_ok)
 		model_close(&model);
+	if (judge_ok)
+		model_close(&judge);
 	rundir_unlock(&lockfd);
 	cJSON_Delete(cfg);
 	free(config_json);

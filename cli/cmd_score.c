@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,9 @@
 #include "../suites/template.h"
 #include "../suites/xlsx.h"
 #include "cmd.h"
+#include "run_judge.h"
 #include "score_formats.h"
+#include "../adapters/loader.h"
 #include "../harness/extract.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
@@ -467,17 +470,52 @@ static int score_seed_file(struct score *s, const char *path, char *err)
 /* Prediction sheets (xlsx)                                            */
 /* ------------------------------------------------------------------ */
 
-static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
+/* How a prediction sheet is stored. */
+enum sheet_file { SHEET_XLSX, SHEET_TSV, SHEET_JSON, SHEET_LMMS_MMBENCH, SHEET_LMMS_SEED };
+
+static const char *sheet_file_name(enum sheet_file how, enum import_sheet_kind k)
+{
+	static const char *const mmb[] = { "mmbench-xlsx", "vlmevalkit-mmbench-tsv",
+					   "vlmevalkit-mmbench-json", "lmms-eval-mmbench-samples",
+					   "lmms-eval-seed-samples" };
+	if (how == SHEET_LMMS_MMBENCH || how == SHEET_LMMS_SEED)
+		return mmb[how];
+	if (how == SHEET_XLSX)
+		return import_sheet_kind_name(k);
+	if (k == SHEET_VLMEVAL_MME)
+		return how == SHEET_TSV ? "vlmevalkit-mme-tsv" : "vlmevalkit-mme-json";
+	if (k == SHEET_VLMEVAL_SEED)
+		return how == SHEET_TSV ? "vlmevalkit-seed-tsv" : "vlmevalkit-seed-json";
+	return mmb[how];
+}
+
+static int score_xlsx(struct score *s, const char *path, enum sheet_file how, char *err)
 {
 	struct xlsx_sheet sh;
 	enum import_sheet_kind k;
-	size_t before = s->lines;
+	size_t before = s->lines, video = 0;
 	cJSON *src;
 	int r;
 
-	if ((r = tsv ? import_tsv_sheet(&sh, path, err) : xlsx_read(&sh, path, err)))
+	switch (how) {
+	case SHEET_TSV:
+		r = import_tsv_sheet(&sh, path, err);
+		break;
+	case SHEET_JSON:
+		r = import_json_sheet(&sh, path, err);
+		break;
+	case SHEET_LMMS_MMBENCH:
+	case SHEET_LMMS_SEED:
+		r = import_lmms_sheet(&sh, path, how == SHEET_LMMS_SEED ? LMMS_SEED : LMMS_MMBENCH,
+				      &video, err);
+		break;
+	default:
+		r = xlsx_read(&sh, path, err);
+	}
+	if (r)
 		return r;
-	k = import_sheet_kind(&sh);
+	k = how == SHEET_LMMS_SEED ? SHEET_VLMEVAL_SEED
+	    : how == SHEET_LMMS_MMBENCH ? SHEET_MMBENCH : import_sheet_kind(&sh);
 	if (k == SHEET_VLMEVAL_MME) {
 		struct import_ctx c = { s, NULL };
 		struct import_mme_stats ms;
@@ -485,7 +523,7 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 		if (!r)
 			r = import_sheet_mme(&sh, path, ref, mme_answer, &c, &ms, err);
 		if (!r) {
-			src = source_new(s, path, import_sheet_kind_name(k), NULL, before);
+			src = source_new(s, path, sheet_file_name(how, k), NULL, before);
 			cJSON_AddStringToObject(src, "ground_truth",
 						ref ? "MME lists (sheet's answer cross-checked)"
 						    : "the sheet's answer column");
@@ -505,10 +543,15 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 			r = import_sheet_seed(&sh, path, s->seed_loaded ? &s->seed : NULL,
 					      !strcmp(c.suite, "seed-spatial"), seed_answer, &c, &st,
 					      err);
-		if (!r)
-			seed_stats_report(path, &st,
-					  source_new(s, path, import_sheet_kind_name(k), c.suite,
-						     before));
+		if (!r) {
+			src = source_new(s, path, sheet_file_name(how, k), c.suite, before);
+			seed_stats_report(path, &st, src);
+			if (video) {
+				vsr_warn("%s: %zu answers to SEED-Bench video questions not scored "
+					 "(vsrbench's seed suites are the image questions)", path, video);
+				cJSON_AddNumberToObject(src, "video_not_scored", (double)video);
+			}
+		}
 	} else if (k == SHEET_MMBENCH) {
 		struct mmb_ctx c = { { s, "mmbench" }, { U64MAP_INIT, NULL, 0 } };
 		if (s->n_filters && !score_wanted(s, "mmbench"))
@@ -520,7 +563,7 @@ static int score_xlsx(struct score *s, const char *path, int tsv, char *err)
 		if (!r)
 			r = import_sheet_mmbench(&sh, path, mmbench_answer, &c, err);
 		if (!r) {
-			src = source_new(s, path, import_sheet_kind_name(k), c.c.suite, before);
+			src = source_new(s, path, sheet_file_name(how, k), c.c.suite, before);
 			if (s->questions)
 				cJSON_AddStringToObject(src, "categories", s->questions);
 		}
@@ -559,18 +602,27 @@ static int score_input(struct score *s, const char *in, char *err)
 		return r;
 	}
 	if (xlsx_is_zip(in))
-		return score_xlsx(s, in, 0, err);
+		return score_xlsx(s, in, SHEET_XLSX, err);
 	c = score_formats_first_char(in, &tab, &journal);
 	if (journal == 2)
 		return score_llava_mme(s, in, err);
-	if (journal == 3)
+	if (journal == 3) {
+		/* lmms-eval samples: which task, from the first line. */
+		enum import_lmms_kind k = score_formats_lmms_kind(in);
+		if (k == LMMS_MMBENCH)
+			return score_xlsx(s, in, SHEET_LMMS_MMBENCH, err);
+		if (k == LMMS_SEED)
+			return score_xlsx(s, in, SHEET_LMMS_SEED, err);
 		return score_lmms(s, in, err);
+	}
 	if (journal)
 		return score_formats_journal(s, in, NULL, err);
+	if (c == '[' && import_json_is_sheet(in))
+		return score_xlsx(s, in, SHEET_JSON, err); /* a VLMEvalKit .json: rows as objects */
 	if (c == '{' || c == '[')
 		return score_seed_file(s, in, err);
 	if (tab && score_formats_first_line_has(in, "prediction"))
-		return score_xlsx(s, in, 1, err); /* a VLMEvalKit .tsv: a header with "prediction" */
+		return score_xlsx(s, in, SHEET_TSV, err); /* a VLMEvalKit .tsv: a header with "prediction" */
 	if (tab) {
 		const struct mme_subtask *t = import_mme_subtask_of(in);
 		if (!t)
@@ -659,7 +711,7 @@ static void score_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vsrbench score [-o RUN_DIR] [-s SUITE]... [--data DIR] [--questions FILE] [-q]\n"
-		"                      INPUT...\n"
+		"                      [--judge KIND [-J KEY=VALUE]... [--judge-all]] INPUT...\n"
 		"\n"
 		"Scores answers a model already gave, without calling it, into a run directory.\n"
 		"INPUT: an MME answered list (<subtask>.txt with the answer as a 4th column) or a\n"
@@ -674,19 +726,26 @@ static void score_usage(FILE *fp)
 		"      --questions FILE SEED-Bench question file (or a SEEDBench_IMG xlsx): ground\n"
 		"                       truth and dimensions; for an MMBench sheet without a\n"
 		"                       category column, MMBench's TSV (its categories)\n"
+		"      --judge KIND     send the replies the extractor reads as invalid to a judge\n"
+		"                       model of any kind (docs/judge.md)\n"
+		"  -J, --judge-opt K=V  the judge's model option (as run's -M)\n"
+		"      --judge-all      judge every reply (only invalid ones change the score)\n"
 		"  -q, --quiet          no summary table\n");
 }
 
-enum { O_DATA = 256, O_QUESTIONS };
+enum { O_DATA = 256, O_QUESTIONS, O_JUDGE, O_JUDGE_ALL };
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
-const char score_shortopts[] = ":o:s:qh";
+const char score_shortopts[] = ":o:s:J:qh";
 const struct option score_longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "suite", required_argument, NULL, 's' },
 	{ "data", required_argument, NULL, O_DATA },
 	{ "questions", required_argument, NULL, O_QUESTIONS },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "judge", required_argument, NULL, O_JUDGE },
+	{ "judge-opt", required_argument, NULL, 'J' },
+	{ "judge-all", no_argument, NULL, O_JUDGE_ALL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -697,16 +756,42 @@ int cmd_score(int argc, char **argv)
 	struct rundir_journal jw = RUNDIR_JOURNAL_INIT;
 	struct buf dir = BUF_INIT, final = BUF_INIT;
 	char err[VSR_ERR_MAX] = "";
-	const char *out = NULL;
-	int c, r = 0;
+	const char *out = NULL, *judge_kind = NULL;
+	struct kv jopts[64];
+	char *jkeys[64];
+	size_t n_jopts = 0;
+	struct model judge;
+	int c, r = 0, judge_ok = 0, judge_all = 0;
+	static volatile sig_atomic_t never;
 	struct stat st;
 
 	memset(&s, 0, sizeof(s));
+	memset(&judge, 0, sizeof(judge));
 	s.jw = &jw;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, score_shortopts, score_longopts, NULL)) != -1) {
 		switch (c) {
+		case O_JUDGE:
+			judge_kind = optarg;
+			break;
+		case O_JUDGE_ALL:
+			judge_all = 1;
+			break;
+		case 'J': {
+			const char *eq = strchr(optarg, '=');
+			if (n_jopts == 64 || !eq || eq == optarg) {
+				r = err_set(err, VSR_EUSAGE, n_jopts == 64 ? "too many -J options"
+						: "-J '%s': expected KEY=VALUE", optarg);
+				goto out;
+			}
+			jkeys[n_jopts] = xstrdup(optarg);
+			jkeys[n_jopts][eq - optarg] = '\0';
+			jopts[n_jopts].key = jkeys[n_jopts];
+			jopts[n_jopts].value = eq + 1;
+			n_jopts++;
+			break;
+		}
 		case 'o':
 			out = optarg;
 			break;
@@ -746,9 +831,19 @@ int cmd_score(int argc, char **argv)
 		r = err_set(err, VSR_EUSAGE, "more than %d inputs", SCORE_MAX_INPUTS);
 		goto out;
 	}
+	if (!judge_kind && (n_jopts || judge_all)) {
+		r = err_set(err, VSR_EUSAGE, "%s without --judge KIND", n_jopts ? "-J" : "--judge-all");
+		goto out;
+	}
 	s.data_dir = data_dir_resolve(s.data_dir);
 	if ((r = extract_init(err)))
 		goto out;
+	/* Before anything is read or written: a judge without its key is a usage error. */
+	if (judge_kind) {
+		if ((r = run_judge_open(judge_kind, jopts, n_jopts, &judge, err)))
+			goto out;
+		judge_ok = 1;
+	}
 	if (out)
 		buf_adds(&dir, out);
 	else
@@ -779,6 +874,18 @@ int cmd_score(int argc, char **argv)
 		goto out;
 	if (s.duplicates)
 		vsr_warn("%zu answers were for a task already scored; the first counts", s.duplicates);
+	if (judge_ok) {
+		struct run_judge rj = { 0 };
+		rj.model = &judge;
+		rj.dir = dir.ptr;
+		rj.workers = judge.run_loop ? 8 : 1;
+		rj.retries = 3;
+		rj.all = judge_all;
+		rj.quiet = s.quiet;
+		rj.stop = &never;
+		if ((r = run_judge_pass(&rj, err)))
+			goto out;
+	}
 	if ((r = reports_rebuild(dir.ptr, NULL, !s.quiet, NULL, err)))
 		goto out;
 	printf("run directory: %s (%zu recorded answers scored)\n", dir.ptr, s.lines);
@@ -787,6 +894,10 @@ int cmd_score(int argc, char **argv)
 		       s.changed);
 out:
 	rundir_journal_release(&jw);
+	if (judge_ok)
+		model_close(&judge);
+	for (size_t i = 0; i < n_jopts; i++)
+		free(jkeys[i]);
 	if (r && err[0])
 		vsr_error("%s", err);
 	for (size_t i = 0; i < s.n_templates; i++)

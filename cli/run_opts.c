@@ -104,6 +104,11 @@ static void run_usage(FILE *fp)
 		"      --budget-tokens N   stop before the tokens the servers report pass N (exit 4,\n"
 		"                          resumable)\n"
 		"      --budget-usd X      the same in dollars (needs -M price_in and -M price_out)\n"
+		"      --judge KIND        send the replies the extractor reads as invalid to a judge\n"
+		"                          model of any kind (-m's); off by default (docs/judge.md)\n"
+		"  -J, --judge-opt K=V     the judge's model option, as -M (e.g. -J model=gpt-4o-mini)\n"
+		"      --judge-all         judge every reply (to audit the extractor); only invalid\n"
+		"                          ones can change the score\n"
 		"  -q, --quiet             no summary table\n",
 		DEFAULT_SUITE, DEFAULT_MODEL);
 }
@@ -190,9 +195,10 @@ enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O
 enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_REASONING,
        O_CACHE, O_BUDGET_TOK, O_BUDGET_USD };
 enum { O_FIXED = 600, O_ORDER }; /* issue 16 */
+enum { O_JUDGE = 700, O_JUDGE_ALL }; /* issue 15 */
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
-const char run_shortopts[] = ":s:S:m:M:t:p:j:n:o:qh";
+const char run_shortopts[] = ":s:S:m:M:J:t:p:j:n:o:qh";
 const struct option run_longopts[] = {
 	{ "suite", required_argument, NULL, 's' },
 	{ "suite-opt", required_argument, NULL, 'S' },
@@ -228,6 +234,9 @@ const struct option run_longopts[] = {
 	{ "budget-usd", required_argument, NULL, O_BUDGET_USD },
 	{ "fixed", no_argument, NULL, O_FIXED },
 	{ "order", required_argument, NULL, O_ORDER },
+	{ "judge", required_argument, NULL, O_JUDGE },
+	{ "judge-opt", required_argument, NULL, 'J' },
+	{ "judge-all", no_argument, NULL, O_JUDGE_ALL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -291,6 +300,19 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 				break;
 			}
 			o->n_mopts++;
+			break;
+		case O_JUDGE:
+			o->judge = optarg;
+			break;
+		case 'J':
+			if (o->n_jopts == MAX_LIST)
+				return err_set(err, VSR_EUSAGE, "too many -J options (at most %d)", MAX_LIST);
+			if ((r = split_kv(o, optarg, "-J", &o->jopts[o->n_jopts], err)))
+				return r;
+			o->n_jopts++;
+			break;
+		case O_JUDGE_ALL:
+			o->judge_all = 1;
 			break;
 		case 't':
 			o->templates = optarg;
@@ -465,6 +487,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		o->mopts[o->n_mopts++].value = o->reasoning;
 	}
 	o->data_dir = data_dir_resolve(o->data_dir);
+	if (!o->judge && (o->n_jopts || o->judge_all))
+		return err_set(err, VSR_EUSAGE, "%s without --judge KIND",
+			       o->n_jopts ? "-J" : "--judge-all");
 	if ((r = gate_opts_check(&o->gate, 1, err)))
 		return r;
 	if (o->budget_usd > 0 && !(o->price_in > 0 || o->price_out > 0))

@@ -55,7 +55,11 @@ struct run_opts {
 	int cache_given;       /* --cache on the command line (a plug-in's cache is opt-in) */
 	double budget_tokens, budget_usd; /* 0: none */
 	double price_in, price_out;       /* -M price_in / price_out, USD per million tokens */
-	char *owned[2 * MAX_LIST]; /* the KEY copies of -S and -M */
+	const char *judge;     /* --judge KIND: a model kind, NULL: no judge (docs/judge.md) */
+	struct kv jopts[MAX_LIST]; /* -J KEY=VALUE: the judge's model options */
+	size_t n_jopts;
+	int judge_all;         /* --judge-all: judge every reply, not only invalid ones */
+	char *owned[3 * MAX_LIST]; /* the KEY copies of -S, -M and -J */
 	size_t n_owned;
 };
 

@@ -148,7 +148,8 @@ int score_formats_first_char(const char *path, int *has_tab, int *is_journal)
 		c = *p;
 		*has_tab = strchr(p, '\t') != NULL;
 		if (c == '{') {
-			cJSON *o = cJSON_Parse(p);
+			/* import_json_parse_py: lmms-eval's samples may hold Python's NaN. */
+			cJSON *o = import_json_parse_py(p, strlen(p));
 			const char *qid = cJSON_GetStringValue(
 				cJSON_GetObjectItemCaseSensitive(o, "question_id"));
 			*is_journal = cJSON_IsObject(o) && cJSON_GetObjectItemCaseSensitive(o, "key") &&
@@ -188,8 +189,30 @@ int score_formats_first_line_has(const char *path, const char *field)
 				p++;
 			if (!strncmp(p, field, n) && (p[n] == '\t' || !p[n]))
 				found = 1;
+			/* Quoted: VLMEvalKit's dump_tsv writes csv.QUOTE_ALL. */
+			if (*p == '"' && !strncmp(p + 1, field, n) && p[n + 1] == '"' &&
+			    (p[n + 2] == '\t' || !p[n + 2]))
+				found = 1;
 		}
 	}
 	lines_close(&l);
 	return found;
+}
+
+enum import_lmms_kind score_formats_lmms_kind(const char *path)
+{
+	struct lines l;
+	char err[VSR_ERR_MAX];
+	enum import_lmms_kind k = LMMS_MME;
+
+	if (lines_open(&l, path, IMPORT_LINE_MAX, err))
+		return k;
+	while (lines_next(&l, err) == 1) {
+		if (!l.line.len)
+			continue;
+		k = import_lmms_kind_of(l.line.ptr);
+		break;
+	}
+	lines_close(&l);
+	return k;
 }

@@ -60,5 +60,7 @@ int score_wanted(const struct score *s, const char *name);
 int score_formats_journal(struct score *s, const char *path, const char *run_dir, char *err);
 int score_formats_first_char(const char *path, int *has_tab, int *is_journal);
 int score_formats_first_line_has(const char *path, const char *field);
+/* The lmms-eval task of a samples file, from its first non-blank line. */
+enum import_lmms_kind score_formats_lmms_kind(const char *path);
 
 #endif

@@ -35,6 +35,7 @@ static const char *const names[] = {
 	[RUNDIR_JUNIT] = "junit.xml",
 	[RUNDIR_COMPARE_MD] = "compare.md",
 	[RUNDIR_COMPARE_JSON] = "compare.json",
+	[RUNDIR_JUDGE] = "judge.jsonl",
 };
 
 const char *rundir_file_name(enum rundir_file f)
@@ -470,4 +471,39 @@ void rundir_journal_release(struct rundir_journal *j)
 	buf_release(&j->out);
 	buf_release(&j->tmp);
 	buf_release(&j->final);
+}
+
+/* ---- the judge ----------------------------------------------------------- */
+
+int rundir_judge_fp(const cJSON *run, uint64_t *fp)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(run, "judge");
+	const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "fingerprint_hash"));
+	char *end = NULL;
+	unsigned long long v;
+
+	if (!h || strlen(h) != 16)
+		return 0;
+	errno = 0;
+	v = strtoull(h, &end, 16);
+	if (errno || !end || *end)
+		return 0;
+	*fp = (uint64_t)v;
+	return 1;
+}
+
+int rundir_set_judge(const char *dir, cJSON *judge, char *err)
+{
+	cJSON *run;
+	int r;
+
+	if ((r = rundir_read_json(dir, RUNDIR_RUN_JSON, &run, err))) {
+		cJSON_Delete(judge);
+		return r;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(run, "judge");
+	cJSON_AddItemToObject(run, "judge", judge);
+	r = rundir_write_json(dir, RUNDIR_RUN_JSON, run, err);
+	cJSON_Delete(run);
+	return r;
 }

@@ -8,6 +8,7 @@
  *                          suite counts (rundir_write_status; what merge checks)
  *   RUN_DIR/samples.jsonl  the journal (journal.h reads and appends it;
  *                          rundir_journal_* writes a whole one at once)
+ *   RUN_DIR/judge.jsonl    the judge model's journal, same line format (harness/judge.h)
  *   RUN_DIR/report.json report.md report.html junit.xml compare.md compare.json
  *                          the reports (reports/ writes them)
  *   RUN_DIR/.lock          held (flock) by the one process writing the directory
@@ -23,6 +24,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../base/buf.h"
 
@@ -41,6 +43,7 @@ enum rundir_file {
 	RUNDIR_JUNIT,
 	RUNDIR_COMPARE_MD,
 	RUNDIR_COMPARE_JSON,
+	RUNDIR_JUDGE, /* judge.jsonl: the judge model's journal (harness/judge.h) */
 };
 
 /* The file's name in the directory: "run.json", "samples.jsonl" ... (static). */
@@ -91,6 +94,15 @@ int rundir_write_run(const char *dir, cJSON *cfg, long shard_index, long shard_c
 		     char **argv, char *err);
 int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		       char **argv, char *err);
+
+/*
+ * run.json's "judge" (harness/judge.h): the judge's fingerprint hash, when
+ * run names one (1, *fp set; else 0).  rundir_set_judge puts `judge` (taken)
+ * into DIR/run.json, in place of an earlier one; it is not part of the
+ * config_hash, so a run can be judged, or judged again, after the fact.
+ */
+int rundir_judge_fp(const cJSON *run, uint64_t *fp);
+int rundir_set_judge(const char *dir, cJSON *judge, char *err);
 
 /* status.json: how far a run went, per suite (borrowed by rundir_write_status). */
 struct rundir_suite_count {

@@ -5,6 +5,7 @@
 
 #include "../harness/journal.h"
 #include "../base/keyset.h"
+#include "judged.h"
 #include "official.h"
 #include "worst.h"
 #include "../base/util.h"
@@ -288,6 +289,8 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 	for (size_t i = 0; !r && i < m->n_suites; i++)
 		sens_compute(&c.sens, m->suites[i].id, o->resamples, o->seed, &m->suites[i].sens);
 	sens_release(&c.sens);
+	if (!r && o->judge_journal)
+		r = judged_compute(path, o->judge_journal, o->judge_fp, o->run, &m->judged, err);
 	if (r) {
 		worst_collector_free(c.worst);
 		metrics_release(m);
@@ -311,5 +314,6 @@ void metrics_release(struct metrics *m)
 	free(m->journal);
 	official_free(m->official);
 	worst_items_free(m->worst);
+	judged_free(m->judged);
 	memset(m, 0, sizeof(*m));
 }

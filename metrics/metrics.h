@@ -15,6 +15,7 @@
 
 struct official;
 struct worst_items;
+struct judged;
 
 struct acc {
 	size_t tasks;    /* answered by the model (parsed or not) */
@@ -82,6 +83,7 @@ struct metrics {
 	uint64_t seed;     /* and their seed */
 	struct official *official; /* the benchmarks' own metrics (official.h) */
 	struct worst_items *worst; /* the items wrong most often (worst.h); NULL unless asked */
+	struct judged *judged;     /* the judge's effect (judged.h); NULL without a judge */
 };
 
 struct metrics_opts {
@@ -92,9 +94,13 @@ struct metrics_opts {
 	int worst_items;
 	/* Non-NULL: the run's config_hash; a journal line of another run is an error. */
 	const char *run;
+	/* Non-NULL: the judge's journal; metrics.judged is computed for the judge
+	 * of fingerprint hash judge_fp (run.json "judge"). */
+	const char *judge_journal;
+	uint64_t judge_fp;
 };
 
-#define METRICS_OPTS_INIT { 1000, 1, 0, NULL }
+#define METRICS_OPTS_INIT { 1000, 1, 0, NULL, NULL, 0 }
 
 /* With the default options. */
 int metrics_from_journal(const char *path, struct metrics *m, char *err);

@@ -166,6 +166,12 @@ void comparison_release(struct comparison *c);
  * a run.json cannot be read (comparison_load reports that).
  */
 int comparison_check_content(const char *base_dir, const char *cand_dir, char *err);
+/*
+ * VSR_EUSAGE, naming both, when one run was judged (run.json "judge",
+ * docs/judge.md) and the other not, or the two were judged by different
+ * judges or judge prompts: their with-judge numbers do not compare.
+ */
+int comparison_check_judge(const char *base_dir, const char *cand_dir, char *err);
 /* The change of accuracy on the pairs, candidate - base, as a share. */
 double cmp_stat_change(const struct cmp_stat *s);
 

@@ -12,6 +12,7 @@
 #include "../harness/rundir.h"
 #include "../base/util.h"
 #include "compare_int.h"
+#include "judge_render.h"
 #include "model_label.h"
 
 static char *model_spec(const cJSON *run)
@@ -115,6 +116,35 @@ int comparison_check_content(const char *base_dir, const char *cand_dir, char *e
 			    "seed, options or data version), so an item id may name different items; "
 			    "compare runs of the same data, or pass --allow-different-content",
 			    d[0].name, base_dir, cand_dir, d[0].base, d[0].cand);
+	cJSON_Delete(rb);
+	cJSON_Delete(rc);
+	return r;
+}
+
+int comparison_check_judge(const char *base_dir, const char *cand_dir, char *err)
+{
+	cJSON *rb = rundir_load_run(base_dir), *rc = rundir_load_run(cand_dir);
+	uint64_t fb = 0, fc = 0;
+	int jb = rundir_judge_fp(rb, &fb), jc = rundir_judge_fp(rc, &fc), r = 0;
+
+	if (jb != jc || fb != fc) {
+		struct buf lb = BUF_INIT, lc = BUF_INIT;
+		if (jb)
+			judge_label(rb, &lb);
+		else
+			buf_adds(&lb, "no judge");
+		if (jc)
+			judge_label(rc, &lc);
+		else
+			buf_adds(&lc, "no judge");
+		r = err_set(err, VSR_EUSAGE,
+			    "%s was judged by %s, %s by %s%s: their with-judge numbers do not compare; "
+			    "judge both alike, or pass --allow-judge-mismatch",
+			    base_dir, lb.ptr, cand_dir, lc.ptr,
+			    jb && jc ? " (another judge model, endpoint, options or prompt version)" : "");
+		buf_release(&lb);
+		buf_release(&lc);
+	}
 	cJSON_Delete(rb);
 	cJSON_Delete(rc);
 	return r;

@@ -17,7 +17,7 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 {
 	static const struct metrics_opts defaults = METRICS_OPTS_INIT;
 	struct metrics_opts o = mo ? *mo : defaults;
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, jpath = BUF_INIT;
 	struct metrics m;
 	cJSON *run;
 	int r;
@@ -28,10 +28,13 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	run = rundir_load_run(dir);
 	/* Only this run's lines count (a line of another run names FILE:LINE). */
 	o.run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "config_hash"));
+	if (rundir_judge_fp(run, &o.judge_fp))
+		o.judge_journal = rundir_path(&jpath, dir, RUNDIR_JUDGE);
 	r = metrics_from_journal_opts(rundir_path(&path, dir, RUNDIR_SAMPLES), &o, &m, err);
 	if (r) {
 		cJSON_Delete(run);
 		buf_release(&path);
+		buf_release(&jpath);
 		return r;
 	}
 	r = reports_write(dir, formats, &m, run, err);
@@ -51,5 +54,6 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	cJSON_Delete(run);
 	metrics_release(&m);
 	buf_release(&path);
+	buf_release(&jpath);
 	return r;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../harness/rundir.h"
+#include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "../base/util.h"
@@ -474,4 +475,5 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 	if (m->n_suites > 1)
 		summary_row(fp, "all suites", &m->all);
 	official_run_summary(fp, m->official);
+	judge_summary(fp, m, run);
 }

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "judge_render.h"
 #include "../metrics/stats.h"
 #include "../suites/template.h"
 #include "report.h"
@@ -374,6 +375,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 		suite_section(out, i + 1, &m->suites[i], m, run);
 	html_official_run(out, m->official);
 	html_worst_items(out, m->worst);
+	judge_html(m, run, out);
 
 	buf_adds(out, "<footer>Rebuilt from <code>samples.jsonl</code> by <code>vsrbench report "
 		      "RUN_DIR</code>; the journal is the single source of truth.</footer>\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "report.h"
@@ -156,6 +157,11 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 			cJSON_AddItemToObject(root, "official", off);
 	}
 	usage_json(root, &m->usage);
+	{
+		cJSON *jo = judge_json(m, run);
+		if (jo)
+			cJSON_AddItemToObject(root, "judge", jo);
+	}
 	cJSON_AddNumberToObject(root, "journal_lines", (double)m->lines);
 	cJSON_AddNumberToObject(root, "duplicate_lines", (double)m->duplicates);
 	if (m->skipped)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "report.h"
@@ -281,5 +282,6 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		}
 	}
 	official_run_md(m->official, out);
+	judge_md(m, run, out);
 	return out->capped ? VSR_EDATA : 0;
 }

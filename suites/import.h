@@ -190,6 +190,37 @@ int import_tsv_sheet(struct xlsx_sheet *s, const char *path, char *err);
 const char *import_sheet_kind_name(enum import_sheet_kind k);
 
 /*
+ * A VLMEvalKit .json prediction file (PRED_FORMAT=json: an array of row
+ * objects, Python's bare NaN for an empty cell) read into a sheet, as
+ * import_tsv_sheet; the _mem form parses data[0..len) and names `name` in
+ * its errors (FILE:LINE).  An "image" key is skipped.
+ * import_json_is_sheet: does the file start as such an array ('[', the
+ * first rows with "index" and "prediction", no "question_id")?
+ */
+int import_json_sheet(struct xlsx_sheet *s, const char *path, char *err);
+int import_json_sheet_mem(struct xlsx_sheet *s, const char *name, const char *data, size_t len,
+			  char *err);
+int import_json_is_sheet(const char *path);
+/* JSON as Python writes it: bare NaN, Infinity, -Infinity read as null.  Caller deletes. */
+struct cJSON;
+struct cJSON *import_json_parse_py(const char *text, size_t len);
+
+/*
+ * lmms-eval's logged samples (one object a line; suites/import_json.c
+ * says which fields are read).  import_lmms_kind_of tells the task from a
+ * line; import_lmms_sheet reads every sample of an MMBench or SEED-Bench
+ * file into a sheet with the columns of an MMBench sheet or of VLMEvalKit's
+ * SEEDBench_IMG sheet, so import_sheet_mmbench / import_sheet_seed score
+ * it.  SEED's video questions are counted in *video, not read (vsrbench's
+ * seed suites are image questions).  VSR_EDATA with FILE:LINE for a line
+ * that is not a sample of that task.
+ */
+enum import_lmms_kind { LMMS_MME, LMMS_MMBENCH, LMMS_SEED };
+enum import_lmms_kind import_lmms_kind_of(const char *line);
+int import_lmms_sheet(struct xlsx_sheet *s, const char *path, enum import_lmms_kind want,
+		      size_t *video, char *err);
+
+/*
  * A VLMEvalKit MME sheet.  The ground truth is the sheet's own "answer";
  * with ref (may be NULL) each row is matched to the lists for its item id
  * and its answer checked against theirs (label_differs); without, the item
