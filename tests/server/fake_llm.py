@@ -17,7 +17,8 @@ Faults, so the tests can script misbehaviour per request:
       time that exact body arrives (k = 0, 1, ...), then normal answers.
       Retries resend the same body, so a task meets its faults in order
       whatever the concurrency.
-  POST /_faults {"next":[F,...]}  the next requests (any body) get these.
+  POST /_faults {"next":[F,...]}  the next requests (any body) get these
+      ("clear":true first drops those still queued).
 Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
 429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
 Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
@@ -25,7 +26,10 @@ Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 received), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
-(the connection is closed without a reply), hangup (a whole reply, then the
+(the connection is closed without a reply), bighead (a 200 with a 1 MiB
+header), drip:SECONDS (a 200 whose body comes a byte per 0.1 s, never
+whole), okreset:SECONDS (a normal 200 with x-ratelimit-remaining-requests:
+0 and x-ratelimit-reset-requests: SECONDSs), hangup (a whole reply, then the
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()).
@@ -311,7 +315,10 @@ class Handler(BaseHTTPRequestHandler):
         rec = {"path": self.path, "t_recv": time.monotonic(), "peer": self.client_address[1]}
         if self.path == "/_faults":
             with LOCK:
-                QUEUE.extend(json.loads(raw)["next"])
+                req = json.loads(raw)
+                if req.get("clear"):
+                    del QUEUE[:]
+                QUEUE.extend(req["next"])
             self.send_json(200, {"ok": True})
             return
         fault, rec["body_sha"] = pick_fault(raw)
@@ -344,6 +351,30 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "drop":
             self.close_connection = True
             return 0
+        elif kind == "bighead":
+            # A 200 whose one header is 1 MiB (more than any client keeps).
+            self.send_response(200)
+            self.send_header("X-Padding", "a" * (1 << 20))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            self.wfile.flush()
+            return 200
+        elif kind == "drip":
+            # A 200 whose body comes one byte every 0.1 s for SECONDS, then stops.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(int(float(arg) * 10)):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+            self.close_connection = True
+            return 200
+        elif kind == "okreset":
+            # A normal answer that says the request limit is used up for SECONDS.
+            pass
         elif kind in ("429", "429date", "429reset"):
             secs = int(arg)
             if kind == "429":
@@ -414,6 +445,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 200
         self.send_header("Content-Length", str(len(out)))
+        if kind == "okreset":
+            self.send_header("x-ratelimit-remaining-requests", "0")
+            self.send_header("x-ratelimit-reset-requests", "%ss" % arg)
         self.end_headers()
         self.wfile.write(out)
         self.wfile.flush()
