@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/redact.h"
 #include "../base/util.h"
 
 /* ---- writing ---------------------------------------------------------- */
@@ -780,7 +781,15 @@ int journal_append(struct journal *j, const char *data, size_t n, char *err)
 	size_t off = 0;
 	off_t start;
 	int r = 0;
+	char *masked = NULL;
 
+	if (redact_active() && n) {
+		/* A reply may echo the key (issue 18, finding 6): masked before it is kept. */
+		masked = xmalloc(n);
+		memcpy(masked, data, n);
+		redact_apply(masked, n);
+		data = masked;
+	}
 	pthread_mutex_lock(&j->lock);
 	start = lseek(j->fd, 0, SEEK_END);
 	while (off < n) {
@@ -799,6 +808,7 @@ int journal_append(struct journal *j, const char *data, size_t n, char *err)
 		off += (size_t)w;
 	}
 	pthread_mutex_unlock(&j->lock);
+	free(masked);
 	return r;
 }
 

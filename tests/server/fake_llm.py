@@ -23,7 +23,9 @@ Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
 429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
 Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 400 (an error body), 400echo (an error body quoting the credentials it
-received), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
+received), echo400 (a 400 quoting the key minus its last character),
+echo200 (OpenAI: a 200 whose text, model and system_fingerprint echo the
+key, whole and cut), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), bighead (a 200 with a 1 MiB
@@ -397,6 +399,10 @@ class Handler(BaseHTTPRequestHandler):
                                             "api-key"))
             self.send_json(400, {"error": {"message": "bad request; you sent %s" % got}})
             return 400
+        elif kind == "echo400":
+            # A 400 quoting the key minus its last character, bare.
+            self.send_json(400, {"error": {"message": "unknown key %s" % (KEY or "")[:-1]}})
+            return 400
         elif kind in ("leak", "leak400"):
             # The key quoted bare (no header name before it) after OFFSET
             # filler bytes: where a message's length limit may cut it.
@@ -432,6 +438,13 @@ class Handler(BaseHTTPRequestHandler):
         reply = make_out(text, body)
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)
+        if kind == "echo200" and make_out is openai_out:
+            # The key echoed in every field a client keeps: the answer's
+            # text (whole and cut), the model, the system fingerprint.
+            k = KEY or ""
+            reply["choices"][0]["message"]["content"] = "%s. key %s, cut %s" % (text, k, k[3:-2])
+            reply["model"] = k
+            reply["system_fingerprint"] = k[:-1]
         out = json.dumps(reply).encode()
         if kind == "notjson":
             out = b"<html><body>502 Bad Gateway (fake)</body></html>"
