@@ -71,6 +71,8 @@ static void run_usage(FILE *fp)
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
 		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
+		"      --allow-unknown-relations  run VSR items whose relation VSR does not have (counted\n"
+		"                    in the report); without it such an item is a data error\n"
 		"                          were skipped (default: a missing image is an error)\n"
 		"      --dry-run           load and expand everything, print the task counts, call no model\n"
 		"      --shard I/N         run only shard I of N (0 <= I < N), chosen by a stable hash of\n"
@@ -149,7 +151,7 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 {
-	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS,
+	enum { O_DATA = 256, O_IMAGES, O_SEED, O_MAXTOK, O_TEMP, O_RETRIES, O_TIMINGS, O_SKIPMISS, O_UNKREL,
 	       O_DRYRUN, O_SHARD, O_MAXERR };
 	enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON };
 	static const struct option longopts[] = {
@@ -170,6 +172,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		{ "max-error-rate", required_argument, NULL, O_MAXERR },
 		{ "timings", no_argument, NULL, O_TIMINGS },
 		{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
+		{ "allow-unknown-relations", no_argument, NULL, O_UNKREL },
 		{ "dry-run", no_argument, NULL, O_DRYRUN },
 		{ "shard", required_argument, NULL, O_SHARD },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -280,6 +283,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			break;
 		case O_SKIPMISS:
 			o->skip_missing_images = 1;
+			break;
+		case O_UNKREL:
+			o->allow_unknown_relations = 1;
 			break;
 		case O_DRYRUN:
 			o->dry_run = 1;

@@ -609,11 +609,16 @@ static int scan(const char *path, int missing_ok, const char *run,
 				*good_bytes = ftell(fp);
 			continue;
 		}
-		if (got != 1)
+		if (got == -2 && complete) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line (not a text line)",
+				    path, lineno + 1);
+			break;
+		}
+		if (got != 1 && got != -2)
 			break;
 		lineno++;
 		if (!complete) {
-			/* A crash tore the last line: it never happened. */
+			/* A crash tore the last line (zero-filled, maybe): it never happened. */
 			info->torn = 1;
 			break;
 		}
