@@ -413,17 +413,26 @@ static int room_for_more(struct buf *b)
 
 int buf_read_file(struct buf *b, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	int r = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r, e;
 
 	if (fd < 0)
 		return -1;
+	r = buf_read_fd(b, fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+int buf_read_fd(struct buf *b, int fd)
+{
+	struct stat st;
+	int r = 0;
+
 	/* Room for the whole file at once: one read() for a regular file. */
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
 	    buf_grow(b, (size_t)st.st_size)) {
 		errno = b->capped ? EFBIG : ENOMEM;
-		close(fd);
 		return -1;
 	}
 	for (;;) {
@@ -451,7 +460,6 @@ int buf_read_file(struct buf *b, const char *path)
 			break;
 		buf_setlen(b, b->len + (size_t)n);
 	}
-	close(fd);
 	return r;
 }
 

@@ -102,5 +102,7 @@ int buf_getline(struct buf *b, FILE *fp, int *complete);
 
 /* Reads a whole file. Returns 0, or -1 with errno set (EFBIG when capped). */
 int buf_read_file(struct buf *b, const char *path);
+/* The same from an open descriptor (read to its end; not closed). */
+int buf_read_fd(struct buf *b, int fd);
 
 #endif
