@@ -51,6 +51,8 @@ struct child {
 	size_t outstanding;
 	double last_progress; /* last response (or first request) */
 	int dead;
+	pid_t pgid;           /* its own process group (its children too); 0: none */
+	int reaped, status;   /* waited for during the run (reaped), and how it ended */
 };
 
 struct exec_state {
@@ -155,6 +157,7 @@ static int spawn_child(struct exec_state *st, struct child *c, char *err)
 {
 	int in[2], out[2], e;
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
 
 	/* CLOEXEC: a second child must not hold the first one's stdin open. */
 	if (pipe_cloexec(in) < 0)
@@ -167,7 +170,17 @@ static int spawn_child(struct exec_state *st, struct child *c, char *err)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	e = posix_spawnp(&c->pid, st->argv[0], &fa, NULL, st->argv, environ);
+	/*
+	 * Its own process group (issue 18, finding 9): whatever it starts can
+	 * be ended with it when the run ends, instead of outliving vsrbench
+	 * and holding a GPU.  Ctrl-C then reaches vsrbench only, which ends
+	 * the children itself.
+	 */
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
+	e = posix_spawnp(&c->pid, st->argv[0], &fa, &at, st->argv, environ);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]);
 	close(out[1]);
@@ -179,6 +192,8 @@ static int spawn_child(struct exec_state *st, struct child *c, char *err)
 	}
 	c->in = in[1];
 	c->out = out[0];
+	c->pgid = c->pid;
+	c->reaped = 0;
 	fcntl(c->in, F_SETFL, fcntl(c->in, F_GETFL) | O_NONBLOCK);
 	fcntl(c->out, F_SETFL, fcntl(c->out, F_GETFL) | O_NONBLOCK);
 	buf_init(&c->wbuf, 0);
@@ -186,7 +201,27 @@ static int spawn_child(struct exec_state *st, struct child *c, char *err)
 	return 0;
 }
 
-/* Closes its stdin, gives it `grace` seconds to exit, then kills it. */
+/*
+ * Ends what is left of a child's process group (its own children, which
+ * may hold its pipes open): SIGTERM, up to a second, then SIGKILL.
+ */
+static void end_group(struct child *c)
+{
+	double until = wall_seconds() + 1;
+
+	if (c->pgid <= 0)
+		return;
+	if (kill(-c->pgid, SIGTERM) == 0) {
+		while (kill(-c->pgid, 0) == 0 && wall_seconds() < until) {
+			struct timespec ts = { 0, 10 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		kill(-c->pgid, SIGKILL);
+	}
+	c->pgid = 0;
+}
+
+/* Closes its stdin, gives it `grace` seconds to exit, then kills it and its group. */
 static void reap_child(struct child *c, double grace)
 {
 	double until = wall_seconds() + grace;
@@ -198,8 +233,10 @@ static void reap_child(struct child *c, double grace)
 	if (c->out >= 0)
 		close(c->out);
 	c->out = -1;
-	if (c->pid <= 0)
+	if (c->pid <= 0) {
+		end_group(c);
 		return;
+	}
 	while (waitpid(c->pid, &status, WNOHANG) == 0) {
 		struct timespec ts = { 0, 10 * 1000000L };
 		if (wall_seconds() > until) {
@@ -210,6 +247,7 @@ static void reap_child(struct child *c, double grace)
 		nanosleep(&ts, NULL);
 	}
 	c->pid = 0;
+	end_group(c);
 }
 
 static void exec_close(void *state)
@@ -462,7 +500,12 @@ static void child_died(struct eloop *L, struct child *c, const char *what)
 		struct timespec ts = { 0, 10 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
-	if (c->pid > 0 && w == c->pid) {
+	if (c->reaped) { /* noticed by its pid: a grandchild may hold its stdout open */
+		status = c->status;
+		c->reaped = 0;
+		w = -2;
+	}
+	if (w == -2 || (c->pid > 0 && w == c->pid)) {
 		c->pid = 0;
 		if (WIFEXITED(status)) {
 			snprintf(msg, sizeof(msg), "exec child '%.200s' exited with status %d %s", L->st->shown,
@@ -789,8 +832,21 @@ static int exec_run(void *state, struct sched *s)
 		}
 		now = wall_seconds();
 		for (size_t i = 0; i < st->procs && !sched_stopping(s); i++) {
+			struct child *c = &st->kids[i];
 			if (pfd[2 * i].revents & (POLLIN | POLLHUP | POLLERR))
 				read_child(&L, i, now);
+			/*
+			 * Its exit, noticed by its pid: a grandchild that holds its
+			 * stdout open must not keep us waiting -M timeout for an EOF.
+			 */
+			if (!sched_stopping(s) && !c->dead && c->pid > 0 &&
+			    waitpid(c->pid, &c->status, WNOHANG) == c->pid) {
+				c->reaped = 1;
+				read_child(&L, i, now); /* its last lines, then EOF or not */
+				if (!c->dead && !sched_stopping(s))
+					child_died(&L, c, c->outstanding ? "with requests outstanding" :
+									   "before the run ended");
+			}
 			if ((pfd[2 * i + 1].revents & (POLLOUT | POLLERR | POLLHUP)) && st->kids[i].in >= 0)
 				write_child(&st->kids[i]);
 		}

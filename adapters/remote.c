@@ -6,6 +6,7 @@
 #include "remote.h"
 
 #ifdef __GLIBC__
+#include <ctype.h>
 #include <malloc.h>
 #endif
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "exec.h"
 #include "remote_loop.h"
 #include "remote_msg.h"
+#include "../base/redact.h"
 #include "../base/util.h"
 
 static const struct http_proto *const protos[] = {
@@ -237,12 +239,46 @@ static int is_loopback(const char *host)
 	       !strcmp(host, "::1");
 }
 
-/* Parses one base URL into an endpoint: http(s) only, no credentials, no query. */
+/*
+ * A path segment that looks like a credential: a provider's key prefix, or
+ * 32 or more token bytes mixing letters and digits (model and deployment
+ * names are words).  Why: a key pasted into base_url's path would be
+ * stored in run.json and shown in every message naming the server.
+ */
+static int key_like_segment(const char *p, size_t n)
+{
+	static const char *const prefixes[] = { "sk-", "sk_", "AIza", "key-", "pk-", "rk-", "ghp_", NULL };
+	size_t letters = 0, digits = 0, tok = 0;
+
+	for (size_t i = 0; prefixes[i]; i++)
+		if (n > strlen(prefixes[i]) + 8 && !strncmp(p, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		letters += isalpha(c) != 0;
+		digits += isdigit(c) != 0;
+		tok += isalnum(c) || c == '-' || c == '_';
+	}
+	return tok == n && n >= 32 && letters && digits;
+}
+
+static int key_like_path(const char *path)
+{
+	while (path && *path) {
+		size_t n = strcspn(path, "/");
+		if (n && key_like_segment(path, n))
+			return 1;
+		path += n + (path[n] == '/');
+	}
+	return 0;
+}
+
+/* Parses one base URL into an endpoint: http(s) only, no credentials, no query, no fragment. */
 static int endpoint_init(struct http_state *st, struct endpoint *ep, const char *url,
 			 const char *insecure_hosts, char *err)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *user = NULL, *query = NULL;
+	char *scheme = NULL, *host = NULL, *user = NULL, *query = NULL, *frag = NULL, *path = NULL;
 	struct buf b = BUF_INIT;
 	size_t len = strlen(url);
 	int r = 0;
@@ -272,6 +308,21 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 			    url);
 		goto out;
 	}
+	if (!curl_url_get(u, CURLUPART_FRAGMENT, &frag, 0) && frag) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M base_url: a fragment (#...) is refused: it is never sent to the server, and would be stored in run.json");
+		goto out;
+	}
+	/* Not shown: the URL is the secret here. */
+	buf_add(&b, url, len);
+	if ((redact_active() && redact_apply(b.ptr, b.len)) ||
+	    (!curl_url_get(u, CURLUPART_PATH, &path, 0) && key_like_path(path))) {
+		r = err_set(err, VSR_EUSAGE,
+			    "-M base_url: it holds %s; keys are read from the environment only (-M api_key_env=NAME)",
+			    strchr(b.ptr, '*') ? "(part of) the API key" : "what looks like a key");
+		goto out;
+	}
+	buf_reset(&b);
 	while (len && url[len - 1] == '/')
 		len--;
 	buf_add(&b, url, len);
@@ -299,6 +350,8 @@ out:
 	curl_free(host);
 	curl_free(user);
 	curl_free(query);
+	curl_free(frag);
+	curl_free(path);
 	curl_url_cleanup(u);
 	buf_release(&b);
 	return r;
@@ -346,6 +399,7 @@ static int read_key(struct http_state *st, const char *name, int required, char 
 
 	if (k && *k) {
 		st->key = xstrdup(k);
+		redact_add_secret(k); /* masked from here on in every file and stream */
 		return 0;
 	}
 	if (!required)

@@ -294,12 +294,14 @@ static void pf_stop(struct loop *L)
 static void add_job(struct loop *L, struct rjob *rj)
 {
 	struct htask *ts = xcalloc(rj->job->n_tasks, sizeof(*ts));
+	double now = wall_seconds();
 
 	rj->priv = ts; /* freed with the job */
 	for (size_t k = 0; k < rj->job->n_tasks; k++) {
 		ts[k].base.rj = rj;
 		ts[k].base.k = k;
 		ts[k].last_ep = -1;
+		ts[k].first = now; /* the deadline counts waiting in the queue too */
 	}
 	/* The image's tasks, then the mirrored image's, then the blind ones:
 	 * each image's requests in a row for the server's prefix cache. */
@@ -339,9 +341,12 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 		task_error(L, t, "%s", "cannot build the request body (out of memory?)");
 		return 0;
 	}
-	if (!t->first)
-		t->first = now;
 	left = t->first + st->deadline - now;
+	if (left <= 0) {
+		task_error(L, t, "deadline of %gs passed before it could be sent%s%s", st->deadline,
+			   t->why[0] ? ": " : "", t->why);
+		return 0;
+	}
 	ms = (long)(1000 * (st->timeout < left ? st->timeout : left));
 	if (ms < 1)
 		ms = 1;
@@ -370,6 +375,40 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	return 0;
 }
 
+/*
+ * No endpoint takes requests before free_at: the queued tasks whose
+ * deadline comes first fail now, saying what they waited for, rather than
+ * waiting to fail.
+ */
+static void expire_ready(struct loop *L, double now, double free_at)
+{
+	const struct http_state *st = L->st;
+	const struct epstate *why = NULL;
+	struct rtask **pp = &L->r.ready, *prev = NULL;
+
+	for (size_t i = 0; i < st->n_eps; i++)
+		if (L->es[i].pause_until > now && (!why || L->es[i].pause_until < why->pause_until))
+			why = &L->es[i];
+	while (*pp) {
+		struct htask *t = htask_of(*pp);
+		if (t->first + st->deadline >= free_at) {
+			prev = *pp;
+			pp = &(*pp)->next;
+			continue;
+		}
+		*pp = t->base.next;
+		if (L->r.ready_tail == &t->base)
+			L->r.ready_tail = prev;
+		t->base.next = NULL;
+		if (why && why->pause_until >= free_at)
+			task_error(L, t, "deadline of %gs would pass during the pause the server asked for (%s, %.3gs)",
+				   st->deadline, why->pause_why, free_at - now);
+		else
+			task_error(L, t, "deadline of %gs would pass before a server takes requests again (in %.3gs)%s%s",
+				   st->deadline, free_at - now, t->why[0] ? ": " : "", t->why);
+	}
+}
+
 /* Starts what may start now; returns when the next attempt is possible. */
 static double dispatch(struct loop *L, double now)
 {
@@ -385,6 +424,9 @@ static double dispatch(struct loop *L, double now)
 		}
 		ep = pace_pick_endpoint(L, htask_of(L->r.ready), now);
 		if (ep < 0) {
+			double free_at = pace_endpoints_free_at(L, now);
+			if (free_at > now)
+				expire_ready(L, now, free_at);
 			next = pace_endpoints_next(L, now);
 			break;
 		}
@@ -455,8 +497,12 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 	else
 		delay = retry_backoff(st->backoff, t->attempts + t->waits, pace_rnd(L));
 	if (now + delay > t->first + st->deadline) {
-		task_error(L, t, "deadline of %gs passed after %d attempt%s: %s", st->deadline, t->sent,
-			   t->sent == 1 ? "" : "s", t->why);
+		if (wait > 0)
+			task_error(L, t, "deadline of %gs would pass during the %.3gs wait the server asked for, after %d attempt%s: %s",
+				   st->deadline, wait, t->sent, t->sent == 1 ? "" : "s", t->why);
+		else
+			task_error(L, t, "deadline of %gs passed after %d attempt%s: %s", st->deadline,
+				   t->sent, t->sent == 1 ? "" : "s", t->why);
 		return;
 	}
 	t->not_before = now + delay;
@@ -466,8 +512,9 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 
 /* A transfer that ended without an HTTP response (rc != CURLE_OK). */
 static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CURLcode rc,
-			     double now)
+			     long status, double now)
 {
+	curl_off_t got = 0;
 	struct http_state *st = L->st;
 	struct endpoint *ep = &st->eps[x->ep];
 	const char *what = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
@@ -477,7 +524,27 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 		task_error(L, t, "%s: the response is larger than %u MiB", ep->shown, RESP_MAX >> 20);
 		return;
 	}
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	if (rc == CURLE_OUT_OF_MEMORY && !x->errbuf[0]) {
+		/* libcurl 7.x's word for a response header over its 100 KB limit. */
+		loop_fail(L, "%s: the server sent a response header larger than libcurl accepts (100 KB), or memory ran out",
+			  ep->shown);
+		return;
+	}
 	remote_msgf(why, sizeof(why), st->key, "%s: %s", ep->shown, what);
+	if (rc == CURLE_OPERATION_TIMEDOUT && (status > 0 || got > 0)) {
+		/*
+		 * The server answered and was still sending: slow, not
+		 * unreachable, so no breaker and never "cannot reach".
+		 */
+		L->es[x->ep].answered = 1;
+		remote_msgf(why, sizeof(why), st->key,
+			    "%s: HTTP %ld, still sending after the timeout (%ld bytes of body so far): %s",
+			    ep->shown, status, (long)got, what);
+		t->last_ep = (int)x->ep;
+		retry_later(L, t, now, 0, 1, why);
+		return;
+	}
 	if (!retry_transient_curl(rc)) {
 		/* TLS verification, bad URL ...: no request can succeed. */
 		loop_fail(L, "%s", why);
@@ -515,8 +582,10 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 
 	/* Pause the endpoint when a limit is used up until it resets. */
 	read_hints(x->easy, &h, 1);
-	if ((pause = retry_limit_pause(&h)) > 0 && now + pause > L->es[x->ep].pause_until)
-		L->es[x->ep].pause_until = now + pause;
+	if ((pause = retry_limit_pause(&h)) > 0 && now + pause > L->es[x->ep].pause_until &&
+	    pace_pause(L, x->ep, now, pause, retry_limit_pause_why(&h), 1))
+		loop_fail(L, "rate limit of %s used up (%s): it takes no requests for %.6gs, longer than -M give_up=%gs",
+			  st->eps[x->ep].shown, retry_limit_pause_why(&h), pause, st->give_up);
 	if (!body) {
 		remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
@@ -586,15 +655,19 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 			w = retry_body_delay(x->resp.ptr, x->resp.len);
 		asked = w > 0;
 		if (status == 429) {
+			const char *hw = retry_server_wait_why(&h, status);
+			char pw[64];
 			if (w <= 0)
 				w = retry_rate_limited_wait(st->backoff, t->waits);
-			if (now + w > es->pause_until)
-				es->pause_until = now + w;
-			pthread_mutex_lock(&st->warn_mu);
-			if (!st->shown_rl++)
-				remote_warn(st->key, "rate limited by %s (HTTP 429); waiting %.3gs %s, then retrying",
-					    ep->shown, w, asked ? "as asked" : "(the server named no wait)");
-			pthread_mutex_unlock(&st->warn_mu);
+			if (!hw && asked)
+				hw = "RetryInfo in the body";
+			remote_msgf(pw, sizeof(pw), NULL, "HTTP 429%s%s", hw ? ", " : ", no wait named",
+				    hw ? hw : "");
+			if (now + w > es->pause_until && pace_pause(L, x->ep, now, w, pw, asked)) {
+				loop_fail(L, "rate limited by %s (%s): it asks for a pause of %.6gs, longer than -M give_up=%gs",
+					  ep->shown, pw, w, st->give_up);
+				return;
+			}
 		}
 		t->last_ep = (int)x->ep;
 		retry_later(L, t, now, w, status != 429, why);
@@ -655,7 +728,7 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 		L->tpm_tokens += t->est_tokens; /* re-debited below from "usage" when known */
 
 	if (rc != CURLE_OK) {
-		finish_transport(L, x, t, rc, now);
+		finish_transport(L, x, t, rc, status, now);
 		return;
 	}
 	es->fails = 0;

@@ -30,6 +30,7 @@ struct endpoint {
 	char *url;        /* base URL + protocol path */
 	char *shown;      /* the base URL, for messages */
 	int insecure;     /* TLS verification off (-M insecure_host) */
+	double shown_pause; /* end of the last rate-limit pause shown (warn_mu) */
 };
 
 /* What one loop knows of an endpoint (each loop thread has its own view). */
@@ -43,6 +44,7 @@ struct epstate {
 	double pause_until; /* rate limit */
 	double down_since;  /* start of the current failure streak */
 	struct conc conc;   /* how many may be in flight (remote_conc.h) */
+	char pause_why[128]; /* why pause_until: "HTTP 429, Retry-After" ... */
 };
 
 /*
@@ -75,7 +77,7 @@ struct htask {
 	int waits;       /* rate-limit waits */
 	int sent;
 	int last_ep;     /* endpoint of the last failure, -1 */
-	double first;    /* first send: the deadline counts from here */
+	double first;    /* queued: the deadline counts from here */
 	double not_before;
 	double ms;
 	double est_tokens;
@@ -180,5 +182,15 @@ double pace_endpoints_next(const struct loop *L, double now);
 void pace_endpoint_failed(struct loop *L, struct epstate *ep, double t0, double now);
 /* Every endpoint is failing: a configuration error or an outage longer than -M give_up. */
 int pace_all_down(const struct loop *L, double now);
+/*
+ * The server of endpoint ep asked for a pause of `wait` seconds (`why`:
+ * "HTTP 429, Retry-After" ...): no request goes to it before then, and the
+ * pause is shown once on stderr.  Returns 1 instead (nothing shown) when
+ * every endpoint is then paused for longer than -M give_up: the caller
+ * stops the run.
+ */
+int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked);
+/* When some endpoint is neither paused nor down (now when one is). */
+double pace_endpoints_free_at(const struct loop *L, double now);
 
 #endif

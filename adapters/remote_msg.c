@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "../base/redact.h"
 #include "../base/util.h"
 
 static int token_char(int c)
@@ -37,6 +38,7 @@ void remote_redact(char *s, const char *key)
 		for (char *p = strstr(s, key); p; p = strstr(p + klen, key))
 			memset(p, '*', klen);
 	len = strlen(s);
+	redact_apply(s, len); /* runs of the key too (base/redact.c) */
 	low = len < sizeof(small) ? small : xmalloc(len + 1);
 	for (size_t i = 0; i <= len; i++)
 		low[i] = (char)tolower((unsigned char)s[i]);

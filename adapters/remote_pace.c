@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "remote_loop.h"
+#include "remote_msg.h"
 #include "remote_retry.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
@@ -160,4 +161,53 @@ int pace_all_down(const struct loop *L, double now)
 			return 0;
 	}
 	return 1;
+}
+
+/* ---- pauses the servers ask for ------------------------------------------ */
+
+double pace_endpoints_free_at(const struct loop *L, double now)
+{
+	double t = -1;
+
+	for (size_t i = 0; i < L->st->n_eps; i++) {
+		const struct epstate *e = &L->es[i];
+		double u = e->pause_until > e->down_until ? e->pause_until : e->down_until;
+		if (u <= now)
+			return now;
+		if (t < 0 || u < t)
+			t = u;
+	}
+	return t < 0 ? now : t;
+}
+
+/*
+ * Why give_up bounds a pause: a server that asks for an hour's pause is, for
+ * this run, a server that does not answer (issue 18: a Retry-After of 1e9
+ * held a run with give_up=20 past 100 s, printing nothing for a used-up
+ * x-ratelimit-remaining).  Each pause is shown once: not again while the
+ * pause shown last lasts, unless a longer one extends it by more than 1 s.
+ */
+int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked)
+{
+	struct http_state *st = L->st;
+	struct epstate *es = &L->es[ep];
+	struct endpoint *e = &st->eps[ep];
+	int show;
+
+	if (now + wait > es->pause_until) {
+		es->pause_until = now + wait;
+		remote_msgf(es->pause_why, sizeof(es->pause_why), st->key, "%s", why);
+	}
+	if (pace_endpoints_free_at(L, now) > now + st->give_up)
+		return 1;
+	pthread_mutex_lock(&st->warn_mu);
+	show = e->shown_pause <= now || now + wait > e->shown_pause + 1;
+	if (now + wait > e->shown_pause)
+		e->shown_pause = now + wait;
+	pthread_mutex_unlock(&st->warn_mu);
+	if (show)
+		remote_warn(st->key, "rate limited by %s (%s): no requests to it for %.6gs%s",
+			    e->shown, why, wait,
+			    asked ? ", as asked" : " (a backoff of ours: the server named no wait)");
+	return 0;
 }

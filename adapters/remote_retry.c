@@ -16,8 +16,6 @@
 #include <string.h>
 #include "../base/util.h" /* last: it includes banned.h */
 
-#include "../base/util.h"
-
 #define BACKOFF_MAX_S 60.0
 #define BREAKER_MAX_S 30.0
 
@@ -83,6 +81,31 @@ double retry_server_wait(const struct retry_hints *h, long status)
 			w = rr > rt ? rr : rt;
 	}
 	return w > RETRY_MAX_SERVER_WAIT_S ? RETRY_MAX_SERVER_WAIT_S : w;
+}
+
+const char *retry_server_wait_why(const struct retry_hints *h, long status)
+{
+	double v;
+
+	if (h->retry_after > 0)
+		return "Retry-After";
+	if (h->retry_after_ms && (v = strtod(h->retry_after_ms, NULL)) > 0)
+		return "retry-after-ms";
+	if (status == 429 && (retry_parse_duration(h->reset_requests) > 0 ||
+			      retry_parse_duration(h->reset_tokens) > 0))
+		return h->remaining_tokens && !strcmp(h->remaining_tokens, "0") &&
+				       !(h->remaining_requests && !strcmp(h->remaining_requests, "0")) ?
+			       "x-ratelimit-reset-tokens" :
+			       "x-ratelimit-reset-requests";
+	return NULL;
+}
+
+const char *retry_limit_pause_why(const struct retry_hints *h)
+{
+	if (h->remaining_requests && !strcmp(h->remaining_requests, "0") &&
+	    retry_parse_duration(h->reset_requests) > 0)
+		return "x-ratelimit-remaining-requests: 0";
+	return "x-ratelimit-remaining-tokens: 0";
 }
 
 double retry_limit_pause(const struct retry_hints *h)

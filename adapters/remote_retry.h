@@ -52,11 +52,20 @@ double retry_server_wait(const struct retry_hints *h, long status);
 double retry_body_delay(const char *body, size_t len);
 
 /*
+ * The header retry_server_wait took its wait from ("Retry-After",
+ * "retry-after-ms", "x-ratelimit-reset-requests" ...), for messages; NULL
+ * when the server named no wait.  A static string.
+ */
+const char *retry_server_wait_why(const struct retry_hints *h, long status);
+
+/*
  * After a success: how long to pause the endpoint because a limit is used
  * up (remaining "0") until its reset, at most RETRY_MAX_SERVER_WAIT_S; 0
  * when no limit is used up.
  */
 double retry_limit_pause(const struct retry_hints *h);
+/* Which limit retry_limit_pause found used up ("x-ratelimit-remaining-requests: 0" ...): static. */
+const char *retry_limit_pause_why(const struct retry_hints *h);
 
 /* Non-zero for a transport error worth another attempt (the server or network may recover). */
 int retry_transient_curl(CURLcode rc);

@@ -93,12 +93,16 @@ int buf_add_md(struct buf *b, const char *s, size_t max);
 /*
  * Reads one line (without its '\n', a trailing '\r' removed) into b.
  * Returns 1 for a line, 0 at end of file, -1 on a read error or when the
- * line is longer than b->max (b->capped is then set).  `complete` (may be
- * NULL) is set to 0 when the last line of the file had no '\n'.
+ * line is longer than b->max (b->capped is then set), -2 for a line that
+ * holds a NUL byte (a text file's error; b holds the whole line, NULs
+ * included).  `complete` (may be NULL) is set to 0 when the last line of
+ * the file had no '\n'.
  */
 int buf_getline(struct buf *b, FILE *fp, int *complete);
 
 /* Reads a whole file. Returns 0, or -1 with errno set (EFBIG when capped). */
 int buf_read_file(struct buf *b, const char *path);
+/* The same from an open descriptor (read to its end; not closed). */
+int buf_read_fd(struct buf *b, int fd);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "redact.h"
 #include "util.h" /* after the system headers: it includes banned.h */
 
 const char *vsr_progname = "vsrbench";
@@ -47,6 +48,7 @@ static void say(const char *kind, const char *fmt, va_list ap)
 	struct buf b = BUF_INIT;
 
 	buf_vaddf(&b, fmt, ap);
+	redact_apply(b.ptr, b.len); /* a server's words may quote the key */
 	fresh_line();
 	fprintf(stderr, "%s: %s: ", vsr_progname, kind);
 	for (size_t i = 0; i < b.len; i++) {
@@ -143,14 +145,32 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+static int write_plain(const char *path, const char *tmp, const char *data, size_t n, char *err);
+
 int write_file_atomic(const char *path, const char *data, size_t n, char *err)
 {
 	char tmp[4096];
-	int fd;
-	size_t off = 0;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
 		return err_set(err, 3, "%s: path too long", path);
+	if (redact_active() && n) {
+		/* Every file written whole goes through here: run.json, status.json, reports. */
+		char *copy = xmalloc(n);
+		int r;
+		memcpy(copy, data, n);
+		redact_apply(copy, n);
+		r = write_plain(path, tmp, copy, n, err);
+		free(copy);
+		return r;
+	}
+	return write_plain(path, tmp, data, n, err);
+}
+
+static int write_plain(const char *path, const char *tmp, const char *data, size_t n, char *err)
+{
+	int fd;
+	size_t off = 0;
+
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return err_set(err, 3, "cannot create %s: %s", tmp, strerror(errno));

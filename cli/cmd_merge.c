@@ -201,7 +201,9 @@ static int join_journals(struct shard *sh, size_t n, const char *final, char *er
 				break;
 			}
 		}
-		if (!r && got < 0 && !(line.capped && feof(fp)))
+		if (!r && got == -2)
+			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line", path.ptr, lineno + 1);
+		else if (!r && got < 0 && !(line.capped && feof(fp)))
 			r = err_set(err, VSR_EDATA, "%s:%zu: unreadable or too long line", path.ptr, lineno + 1);
 		fclose(fp);
 	}

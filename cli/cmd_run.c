@@ -540,6 +540,7 @@ int cmd_run(int argc, char **argv)
 		sc.n_image_dirs = o.n_images;
 		sc.seed = o.seed;
 		sc.skip_missing_images = o.skip_missing_images;
+		sc.allow_unknown_relations = o.allow_unknown_relations;
 		sc.opts = kv;
 		sc.n_opts = run_opts_suite_options(&o, o.suites[i], kv);
 		if ((r = suite_open(&suites[i], o.suites[i], &sc, err)))

@@ -82,6 +82,8 @@ static void run_usage(FILE *fp)
 		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
 		"                          were skipped (default: a missing image is an error)\n"
+		"      --allow-unknown-relations  run VSR items whose relation VSR does not have\n"
+		"                          (counted in the report; default: such an item is an error)\n"
 		"      --dry-run           load and expand everything, print the task counts, call no model\n"
 		"      --shard I/N         run only shard I of N (0 <= I < N), chosen by a stable hash of\n"
 		"                          (suite, item); 'auto' reads JOB_COMPLETION_INDEX or\n"
@@ -196,6 +198,7 @@ enum { O_PROGRESS = 500, O_PROGRESS_INT, O_MAXPIX, O_THINK, O_KEEPREASON, O_REAS
        O_CACHE, O_BUDGET_TOK, O_BUDGET_USD };
 enum { O_FIXED = 600, O_ORDER }; /* issue 16 */
 enum { O_JUDGE = 700, O_JUDGE_ALL }; /* issue 15 */
+enum { O_UNKREL = 800 }; /* issue 18 */
 
 /* The getopt_long tables: parsed here, completed by cli/complete.c. */
 const char run_shortopts[] = ":s:S:m:M:J:t:p:j:n:o:qh";
@@ -217,6 +220,7 @@ const struct option run_longopts[] = {
 	{ "max-error-rate", required_argument, NULL, O_MAXERR },
 	{ "timings", no_argument, NULL, O_TIMINGS },
 	{ "skip-missing-images", no_argument, NULL, O_SKIPMISS },
+	{ "allow-unknown-relations", no_argument, NULL, O_UNKREL },
 	{ "dry-run", no_argument, NULL, O_DRYRUN },
 	{ "shard", required_argument, NULL, O_SHARD },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -378,6 +382,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			break;
 		case O_SKIPMISS:
 			o->skip_missing_images = 1;
+			break;
+		case O_UNKREL:
+			o->allow_unknown_relations = 1;
 			break;
 		case O_DRYRUN:
 			o->dry_run = 1;

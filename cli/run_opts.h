@@ -41,6 +41,7 @@ struct run_opts {
 	int timings;
 	int quiet;
 	int skip_missing_images;
+	int allow_unknown_relations;
 	int dry_run;
 	int progress;            /* enum progress_mode */
 	double progress_interval; /* --progress-interval, 0: the default */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/redact.h"
 #include "../base/util.h"
 
 /* ---- writing ---------------------------------------------------------- */
@@ -622,11 +623,16 @@ static int scan(const char *path, int missing_ok, const char *run,
 				*good_bytes = ftell(fp);
 			continue;
 		}
-		if (got != 1)
+		if (got == -2 && complete) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line (not a text line)",
+				    path, lineno + 1);
+			break;
+		}
+		if (got != 1 && got != -2)
 			break;
 		lineno++;
 		if (!complete) {
-			/* A crash tore the last line: it never happened. */
+			/* A crash tore the last line (zero-filled, maybe): it never happened. */
 			info->torn = 1;
 			break;
 		}
@@ -794,7 +800,15 @@ int journal_append(struct journal *j, const char *data, size_t n, char *err)
 	size_t off = 0;
 	off_t start;
 	int r = 0;
+	char *masked = NULL;
 
+	if (redact_active() && n) {
+		/* A reply may echo the key (issue 18, finding 6): masked before it is kept. */
+		masked = xmalloc(n);
+		memcpy(masked, data, n);
+		redact_apply(masked, n);
+		data = masked;
+	}
 	pthread_mutex_lock(&j->lock);
 	start = lseek(j->fd, 0, SEEK_END);
 	while (off < n) {
@@ -813,6 +827,7 @@ int journal_append(struct journal *j, const char *data, size_t n, char *err)
 		off += (size_t)w;
 	}
 	pthread_mutex_unlock(&j->lock);
+	free(masked);
 	return r;
 }
 

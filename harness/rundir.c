@@ -17,6 +17,7 @@
 
 #include "../base/buildinfo.h"
 #include "../include/vsrbench_adapter.h"
+#include "../base/redact.h"
 #include "../base/util.h"
 
 #define RUNDIR_FLUSH ((size_t)1 << 20)
@@ -421,6 +422,7 @@ int rundir_journal_create(struct rundir_journal *j, const char *dir, char *err)
 static int write_out(struct rundir_journal *j, char *err)
 {
 	size_t off = 0;
+	redact_apply(j->out.ptr, j->out.len);
 
 	while (off < j->out.len) {
 		ssize_t w = write(j->fd, j->out.ptr + off, j->out.len - off);

@@ -111,6 +111,7 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(s, "data");
 		const cJSON *skipped = cJSON_GetObjectItemCaseSensitive(d, "skipped_missing_images");
 		const cJSON *unsplit = cJSON_GetObjectItemCaseSensitive(d, "unsplit_captions");
+		const cJSON *unknown = cJSON_GetObjectItemCaseSensitive(d, "unknown_relations");
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
 
 		if (!name || strcmp(name, suite))
@@ -119,6 +120,10 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 			buf_addf(out, "\n**%.0f items were skipped because their image is missing** "
 				      "(--skip-missing-images); the numbers below are over the rest.\n",
 				 skipped->valuedouble);
+		if (cJSON_IsNumber(unknown) && unknown->valuedouble > 0)
+			buf_addf(out, "\n**%.0f items have a relation VSR does not have** "
+				      "(--allow-unknown-relations): they are in no meta-category.\n",
+				 unknown->valuedouble);
 		if (cJSON_IsNumber(unsplit) && unsplit->valuedouble > 0)
 			buf_addf(out, "\n%.0f captions could not be split into subject, relation and "
 				      "object; templates using [subject]/[object] skip them.\n",

@@ -35,6 +35,7 @@ struct suite_config {
 	const struct kv *opts; /* -S options, in command-line order */
 	size_t n_opts;
 	int skip_missing_images; /* --skip-missing-images: run the items that have one */
+	int allow_unknown_relations; /* --allow-unknown-relations: run (and count) them */
 };
 
 struct suite_preset;

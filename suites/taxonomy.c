@@ -106,3 +106,16 @@ const char *relation_category(const char *relation)
 			return relations[i].category;
 	return NULL;
 }
+
+int relation_known(const char *relation)
+{
+	size_t n;
+	const struct relation_info *t = relation_table(&n);
+
+	if (!strcmp(relation, "congruent"))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, relation))
+			return 1;
+	return 0;
+}

@@ -602,7 +602,10 @@ static int load_file(struct template_set *set, const char *path, char *err)
 			break;
 		lineno++;
 		if (r < 0) {
-			if (line.capped)
+			if (r == -2)
+				rc = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in a text file", path,
+					     lineno);
+			else if (line.capped)
 				rc = err_set(err, VSR_EDATA,
 					     "%s:%zu: line longer than %zu bytes", path, lineno,
 					     TPL_LINE_MAX);

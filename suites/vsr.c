@@ -297,6 +297,18 @@ static int check_line(const struct vsr_line *vl, void *ctx)
 
 	v->st.items++;
 	v->content = hash64(vl->raw, vl->raw_len, v->content);
+	/*
+	 * A relation outside the taxonomy is a typo or another dataset: its
+	 * items would be scored in no category, silently (issue 18, finding 4).
+	 */
+	if (!relation_known(vl->relation)) {
+		if (!v->cfg.allow_unknown_relations)
+			return err_set(v->scan_err, VSR_EDATA,
+				       "%s:%zu: unknown VSR relation \"%s\" (vsrbench list relations; "
+				       "--allow-unknown-relations runs it, counted in the report)",
+				       v->path, vl->lineno, vl->relation);
+		v->st.unknown_relations++;
+	}
 	if (!vl->subj)
 		v->st.unsplit++;
 	if (vl->subj_fixed)
@@ -520,6 +532,7 @@ static void vsr_describe(void *priv, void *obj)
 	cJSON_AddNumberToObject(o, "items", (double)v->st.items);
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)v->st.skipped_missing_images);
 	cJSON_AddNumberToObject(o, "unsplit_captions", (double)v->st.unsplit);
+	cJSON_AddNumberToObject(o, "unknown_relations", (double)v->st.unknown_relations);
 	cJSON_AddNumberToObject(o, "subject_fixed", (double)v->st.subject_fixed);
 	if (v->split->split && !strcmp(v->split->split, "zeroshot") && !strcmp(v->split->part, "test")) {
 		char hex[SHA256_HEX_LEN + 1];

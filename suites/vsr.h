@@ -25,6 +25,7 @@ struct vsr_split {
 struct vsr_stats {
 	size_t items;
 	size_t unsplit;                /* captions not splittable into subject/relation/object */
+	size_t unknown_relations;      /* items whose relation VSR does not have (--allow-unknown-relations) */
 	size_t subject_fixed;          /* upstream subj quirk corrected from the caption */
 	size_t missing_images;         /* distinct image names with no file */
 	size_t skipped_missing_images; /* items skipped for that reason */

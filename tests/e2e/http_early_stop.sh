@@ -76,8 +76,8 @@ expect_err "llama.cpp's server needs --mmproj FILE"
 n0=$(count)
 queue_faults "$PORT" 429body:2
 expect_exit 0 "$V" run -m gemini -M "base_url=$B/v1beta" -M model=g -S count=1 -t yn01 -j 1 -o gem
-expect_err "rate limited by $B/v1beta (HTTP 429); waiting 2"
-expect_err "s as asked, then retrying"
+expect_err "rate limited by $B/v1beta (HTTP 429, RetryInfo in the body): no requests to it for 2"
+expect_err "s, as asked"
 server_log "$PORT" | jq --argjson n "$n0" '.[$n:]' >gem.log
 jq -e 'length == 2 and .[0].status == 429 and .[1].status == 200 and
 	(.[1].t_recv - .[0].t_sent) >= 2.0' gem.log >/dev/null ||
@@ -85,6 +85,6 @@ jq -e 'length == 2 and .[0].status == 429 and .[1].status == 200 and
 # A 429 that names no wait: no "as asked".
 queue_faults "$PORT" 429bare
 expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=1 -t yn01 -j 1 -o bare
-expect_err "(the server named no wait), then retrying"
+expect_err "(a backoff of ours: the server named no wait)"
 ! grep -F "as asked" "$T/err" >/dev/null || fail "'as asked' for a wait nobody asked: $(cat "$T/err")"
 echo ok

@@ -44,7 +44,7 @@ expect_exit 0 "$V" run -m anthropic -M base_url="http://127.0.0.1:$PORT/v1" "${F
 diff <(report_body ref) <(report_body rl) >/dev/null || fail "report under 429/408/409 differs"
 server_log "$PORT" | jq -e '[.[] | .status] | index(408) and index(409) and index(429)' >/dev/null ||
 	fail "408, 409 and 429 were not all served"
-expect_err "rate limited by http://127.0.0.1:$PORT/v1 (HTTP 429)"
+expect_err "rate limited by http://127.0.0.1:$PORT/v1 (HTTP 429, Retry-After)"
 
 # 3. A 400 is not retried: an error with the server's reason, shown once, not a
 # wrong answer; above --max-error-rate the run exits 4; the next run retries it.

@@ -17,15 +17,21 @@ Faults, so the tests can script misbehaviour per request:
       time that exact body arrives (k = 0, 1, ...), then normal answers.
       Retries resend the same body, so a task meets its faults in order
       whatever the concurrency.
-  POST /_faults {"next":[F,...]}  the next requests (any body) get these.
+  POST /_faults {"next":[F,...]}  the next requests (any body) get these
+      ("clear":true first drops those still queued).
 Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
 429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
 Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 400 (an error body), 400echo (an error body quoting the credentials it
-received), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
+received), echo400 (a 400 quoting the key minus its last character),
+echo200 (OpenAI: a 200 whose text, model and system_fingerprint echo the
+key, whole and cut), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
-(the connection is closed without a reply), hangup (a whole reply, then the
+(the connection is closed without a reply), bighead (a 200 with a 1 MiB
+header), drip:SECONDS (a 200 whose body comes a byte per 0.1 s, never
+whole), okreset:SECONDS (a normal 200 with x-ratelimit-remaining-requests:
+0 and x-ratelimit-reset-requests: SECONDSs), hangup (a whole reply, then the
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()).  Refusals as servers word them: 429body:SECONDS (Gemini's
@@ -338,7 +344,10 @@ class Handler(BaseHTTPRequestHandler):
         rec = {"path": self.path, "t_recv": time.monotonic(), "peer": self.client_address[1]}
         if self.path == "/_faults":
             with LOCK:
-                QUEUE.extend(json.loads(raw)["next"])
+                req = json.loads(raw)
+                if req.get("clear"):
+                    del QUEUE[:]
+                QUEUE.extend(req["next"])
             self.send_json(200, {"ok": True})
             return
         fault, rec["body_sha"] = pick_fault(raw)
@@ -372,6 +381,30 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "drop":
             self.close_connection = True
             return 0
+        elif kind == "bighead":
+            # A 200 whose one header is 1 MiB (more than any client keeps).
+            self.send_response(200)
+            self.send_header("X-Padding", "a" * (1 << 20))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            self.wfile.flush()
+            return 200
+        elif kind == "drip":
+            # A 200 whose body comes one byte every 0.1 s for SECONDS, then stops.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(int(float(arg) * 10)):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.1)
+            self.close_connection = True
+            return 200
+        elif kind == "okreset":
+            # A normal answer that says the request limit is used up for SECONDS.
+            pass
         elif kind in ("429", "429date", "429reset"):
             secs = int(arg)
             if kind == "429":
@@ -419,6 +452,10 @@ class Handler(BaseHTTPRequestHandler):
                                             "api-key"))
             self.send_json(400, {"error": {"message": "bad request; you sent %s" % got}})
             return 400
+        elif kind == "echo400":
+            # A 400 quoting the key minus its last character, bare.
+            self.send_json(400, {"error": {"message": "unknown key %s" % (KEY or "")[:-1]}})
+            return 400
         elif kind in ("leak", "leak400"):
             # The key quoted bare (no header name before it) after OFFSET
             # filler bytes: where a message's length limit may cut it.
@@ -454,6 +491,13 @@ class Handler(BaseHTTPRequestHandler):
         reply = make_out(text, body)
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)
+        if kind == "echo200" and make_out is openai_out:
+            # The key echoed in every field a client keeps: the answer's
+            # text (whole and cut), the model, the system fingerprint.
+            k = KEY or ""
+            reply["choices"][0]["message"]["content"] = "%s. key %s, cut %s" % (text, k, k[3:-2])
+            reply["model"] = k
+            reply["system_fingerprint"] = k[:-1]
         out = json.dumps(reply).encode()
         if DUMP and make_out is openai_out:
             i = self.rec["i"]
@@ -474,6 +518,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 200
         self.send_header("Content-Length", str(len(out)))
+        if kind == "okreset":
+            self.send_header("x-ratelimit-remaining-requests", "0")
+            self.send_header("x-ratelimit-reset-requests", "%ss" % arg)
         self.end_headers()
         self.wfile.write(out)
         self.wfile.flush()

@@ -275,6 +275,38 @@ static void test_numbers(void **state)
 	buf_release(&b);
 }
 
+/*
+ * A NUL byte inside a line (issue 18, finding 4): the whole line is read,
+ * NUL included, reported as -2, and the next line is its own (fgets and
+ * strlen used to join them: 3 lines read as 2).
+ */
+static void test_getline_nul(void **state)
+{
+	char path[] = "/tmp/vsr-test-buf-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "w+");
+	struct buf b = BUF_INIT;
+	int complete;
+
+	(void)state;
+	fwrite("a\0b\nc\nd\0", 1, 8, fp);
+	rewind(fp);
+	assert_int_equal(buf_getline(&b, fp, &complete), -2);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.ptr, "a\0b", 3);
+	assert_int_equal(complete, 1);
+	assert_int_equal(buf_getline(&b, fp, &complete), 1);
+	assert_string_equal(b.ptr, "c");
+	/* The last line, NUL and no newline: still -2, and marked incomplete. */
+	assert_int_equal(buf_getline(&b, fp, &complete), -2);
+	assert_int_equal(b.len, 2);
+	assert_int_equal(complete, 0);
+	assert_int_equal(buf_getline(&b, fp, &complete), 0);
+	fclose(fp);
+	unlink(path);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_xml_escape),
 		cmocka_unit_test(test_getline),
+		cmocka_unit_test(test_getline_nul),
 		cmocka_unit_test(test_detach),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_json_fit),
