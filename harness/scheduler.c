@@ -839,24 +839,26 @@ static int same_image(const struct job *a, const struct job *b)
  */
 static int release_group(struct sched *s)
 {
-	struct job *first = s->stage[0];
-	size_t keep = 0, n = s->n_stage;
+	struct job *first = s->stage[0], *group[SCHED_GROUP_WINDOW];
+	size_t keep = 0, n = s->n_stage, ng = 0;
 	int r = 0;
 
+	/* The group is chosen before any of it is queued: a queued job may be
+	 * answered and freed by a worker at once (first among them). */
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = s->stage[i];
-		if (i == 0 || same_image(first, j)) {
-			if (i)
-				s->stage[i] = NULL;
-			if (r)
-				job_free(j); /* stopping: the rest are dropped, not journaled */
-			else
-				r = enqueue(s, j);
-		} else {
+		if (i == 0 || same_image(first, j))
+			group[ng++] = j;
+		else
 			s->stage[keep++] = j;
-		}
 	}
 	s->n_stage = keep;
+	for (size_t i = 0; i < ng; i++) {
+		if (r)
+			job_free(group[i]); /* stopping: the rest are dropped, not journaled */
+		else
+			r = enqueue(s, group[i]);
+	}
 	return r;
 }
 
