@@ -22,6 +22,8 @@
 #ifndef VSR_FETCH_H
 #define VSR_FETCH_H
 
+#include <stdint.h>
+
 #include "buf.h"
 #include "md5.h"
 #include "sha256.h"
@@ -132,5 +134,56 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
  */
 int unzip_member(const char *zip, const char *member, const char *dest, const char *label,
 		 long long size, const char *pin, struct file_digest *d, char *err);
+
+/*
+ * A zip archive read over HTTP(S) with Range requests (fetch_rzip.c): the
+ * end of central directory and the central directory first (zipdir.h),
+ * then, per member, only its local header and data.  A server that answers
+ * a Range request with 200 (the whole body) is refused at once, naming the
+ * URL and the archive's size: the caller must never download a COCO-sized
+ * archive by accident.  The easy handle of f is used (borrowed).
+ */
+struct rzip_member {
+	char *name; /* NUL-terminated copy */
+	unsigned flags, method;
+	uint32_t crc;
+	uint64_t csize, usize, lho;
+};
+
+struct rzip {
+	struct fetch *f; /* borrowed */
+	char *url;       /* owned; safe_url: the same without credentials, for messages */
+	char *safe_url;
+	uint64_t size;   /* the archive's size, from Content-Range */
+	struct rzip_member *m;
+	size_t n;
+	long long received; /* body bytes received so far (all requests) */
+	int requests;
+};
+
+/*
+ * Reads the archive's directory.  Returns 0, or VSR_EDATA with err naming
+ * the URL (no Range support, HTTP errors, a corrupt directory).  Members
+ * with an uncompressed size above max_member are kept (checked at
+ * extraction).  Call rzip_close in every case.
+ */
+int rzip_open(struct rzip *z, struct fetch *f, const char *url, char *err);
+void rzip_close(struct rzip *z);
+
+/*
+ * Fetches member i's local header and data and writes its bytes to part
+ * (created or truncated), stored or deflated, checking its size and CRC-32
+ * against the directory; at most max_usize bytes uncompressed.  Returns 0,
+ * or VSR_EDATA with err naming the URL and the member (part is then removed).
+ */
+int rzip_extract(struct rzip *z, size_t i, const char *part, uint64_t max_usize, char *err);
+
+/*
+ * Inflates (method 8) or copies (method 0) the csize bytes at src to fd,
+ * checking the result's size (usize) and CRC-32.  zip and member name them
+ * in messages.  Returns 0 or VSR_EDATA.
+ */
+int unzip_data_to_fd(int fd, const unsigned char *src, size_t csize, unsigned method,
+		     uint32_t crc, uint64_t usize, const char *zip, const char *member, char *err);
 
 #endif

@@ -101,11 +101,24 @@ static int inflate_to(int fd, const unsigned char *src, size_t csize, uint32_t m
 			       "are supported)",
 			       zip, member, method);
 	}
-	if (total != usize || crc != crc_want)
+	if (total != usize)
 		return err_set(err, VSR_EDATA,
-			       "%s: member %s: CRC-32 or size check failed (%zu bytes, expected %zu)",
-			       zip, member, total, usize);
+			       "%s: member %s: size check failed (%zu bytes, expected %zu)", zip,
+			       member, total, usize);
+	if (crc != crc_want)
+		return err_set(err, VSR_EDATA,
+			       "%s: member %s: CRC-32 check failed (the data hashes to %08lx, its "
+			       "entry says %08lx)",
+			       zip, member, (unsigned long)crc, (unsigned long)crc_want);
 	return 0;
+}
+
+int unzip_data_to_fd(int fd, const unsigned char *src, size_t csize, unsigned method,
+		     uint32_t crc, uint64_t usize, const char *zip, const char *member, char *err)
+{
+	if (usize > SIZE_MAX)
+		return err_set(err, VSR_EDATA, "%s: member %s: too large", zip, member);
+	return inflate_to(fd, src, csize, method, crc, (size_t)usize, zip, member, err);
 }
 
 int unzip_member(const char *zip, const char *member, const char *dest, const char *label,

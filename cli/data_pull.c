@@ -397,16 +397,18 @@ static int select_datasets(int argc, char **argv, int first, int *want, int all_
 
 static const char pull_usage[] =
 	"usage: vsrbench data pull SUITE|DATASET|all... [--data DIR] [--mirror URL] "
-	"[--rewrite FROM=TO] [-j N] [--list] [--from-zip PATH]...\n"
+	"[--rewrite FROM=TO] [-j N] [--list] [--from-zip URL|PATH]...\n"
 	"  datasets: vsr, mme, mmbench, seed, vsr-images, vsr-boxes (a suite name pulls its dataset)\n"
 	"  --data DIR       the data folder (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
 	"  --mirror URL     fetch every file from URL/PATH, a server with the data folder's layout\n"
 	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead (repeatable)\n"
 	"  -j, --jobs N     parallel image downloads (default 8)\n"
 	"  --list           print the URL and target path of every file instead of fetching\n"
-	"  --from-zip PATH  take a VSR suite's images from a local zip (COCO's train2017.zip,\n"
-	"                   val2017.zip; repeatable) instead of downloading them: only the\n"
-	"                   members the suite needs are read, each checked by its CRC-32\n"
+	"  --from-zip URL|PATH  take a VSR suite's images from a zip (COCO's train2017.zip,\n"
+	"                   val2017.zip; repeatable) instead of downloading them one by one:\n"
+	"                   only the members the suite needs are read, each checked by its\n"
+	"                   CRC-32; of an http(s) URL only the directory and those members'\n"
+	"                   bytes are fetched, with Range requests\n"
 	"  vsr-boxes --from-zip annotations_trainval2017.zip  writes DATA/vsr/boxes.jsonl, the\n"
 	"                   boxes the seed paper's box templates (vsre49-69) ask for\n"
 	"  A VSR suite name (vsr-unified, vsr-random-test, ...) also fetches the COCO images its\n"
@@ -461,20 +463,12 @@ int data_pull_main(int argc, char **argv)
 			list = 1;
 			break;
 		case 'z':
-			if (!strncmp(optarg, "http://", 7) || !strncmp(optarg, "https://", 8)) {
-				vsr_error("--from-zip %s: only a zip on this machine can be read (fetching "
-					  "parts of a remote zip is not supported yet): download it, or "
-					  "pull without --from-zip",
-					  optarg);
-				r = VSR_EUSAGE;
-				goto out;
-			}
 			if (p.n_zips == MAX_ZIPS) {
 				vsr_error("--from-zip: at most %d archives", MAX_ZIPS);
 				r = VSR_EUSAGE;
 				goto out;
 			}
-			if (access(optarg, R_OK) < 0) {
+			if (!pull_zip_is_url(optarg) && access(optarg, R_OK) < 0) {
 				vsr_error("--from-zip %s: %s", optarg, strerror(errno));
 				r = VSR_EDATA;
 				goto out;
@@ -525,11 +519,20 @@ int data_pull_main(int argc, char **argv)
 		goto out;
 	}
 	if (p.n_zips) {
-		int any_images = 0;
+		int any_images = 0, any_url = 0, boxes = 0;
+		for (int i = 0; i < p.n_zips; i++)
+			any_url |= pull_zip_is_url(p.zips[i]);
 		for (int i = optind; i < argc; i++) {
 			const char *name = NULL;
+			boxes |= !strcmp(argv[i], BOXES_DATASET);
 			any_images |= pull_images_split(argv[i], &name) != NULL ||
 				      !strcmp(argv[i], BOXES_DATASET);
+		}
+		if (boxes && any_url) {
+			vsr_error("--from-zip: vsr-boxes reads the annotations from a zip on this machine "
+				  "only: download annotations_trainval2017.zip and pass its PATH");
+			r = VSR_EUSAGE;
+			goto out;
 		}
 		if (!any_images) {
 			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...) and "

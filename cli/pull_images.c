@@ -155,38 +155,76 @@ static void record_image(struct pull *p, const char *rel, const struct file_dige
 /* ------------------------------------------------------------ from zips */
 
 /*
- * --from-zip PATH (repeatable): the images are taken from local zip archives
- * (COCO's train2017.zip and val2017.zip) instead of being downloaded.  A
- * member is the image whose file name is the member name's last component,
- * so train2017/000000000139.jpg serves 000000000139.jpg; the first archive
- * holding a name wins.  Each member goes through the same protocol as a
- * download: DEST.part, libzip's CRC-32 check at the end of the read, decoded
- * whole, hashed, renamed; its sha256 is recorded with the archive as source.
+ * --from-zip URL|PATH (repeatable): the images are taken from zip archives
+ * (COCO's train2017.zip and val2017.zip) instead of being downloaded one by
+ * one.  A member is the image whose file name is the member name's last
+ * component, so train2017/000000000139.jpg serves 000000000139.jpg; the
+ * first archive holding a name wins.  A PATH is read through libzip; an
+ * http(s) URL through rzip (base/fetch.h): its directory, then only the
+ * needed members' bytes, with Range requests.  Each member goes through the
+ * same protocol as a download: DEST.part, its CRC-32 checked at the end of
+ * the read, decoded whole, hashed, renamed; its sha256 is recorded with
+ * ARCHIVE!MEMBER as source.
  */
 #define ZIP_MEMBER_MAX ((zip_uint64_t)256 << 20)
 
 struct zips {
-	zip_t *za[MAX_ZIPS];
+	zip_t *za[MAX_ZIPS];       /* a local archive, or NULL */
+	struct rzip *rz[MAX_ZIPS]; /* a remote one, or NULL */
 	int n;
 	struct u64map where; /* hash of an image name -> zip << 48 | member index */
 };
 
+int pull_zip_is_url(const char *s)
+{
+	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
+}
+
 static void zips_close(struct zips *z)
 {
-	for (int i = 0; i < z->n; i++)
-		zip_discard(z->za[i]);
+	for (int i = 0; i < z->n; i++) {
+		if (z->za[i])
+			zip_discard(z->za[i]);
+		if (z->rz[i]) {
+			rzip_close(z->rz[i]);
+			free(z->rz[i]);
+		}
+	}
 	u64map_release(&z->where);
 	memset(z, 0, sizeof(*z));
 }
 
+static void zips_index(struct zips *z, int i, zip_uint64_t k, const char *name,
+		       const struct keyset *needed)
+{
+	const char *base = name ? strrchr(name, '/') : NULL;
+	uint64_t h, old;
+
+	base = base ? base + 1 : name;
+	if (!base || !*base)
+		return;
+	h = hash64_str(base, HASH_SEED);
+	if (keyset_has(needed, h) && !u64map_get(&z->where, h, &old))
+		u64map_put(&z->where, h, (uint64_t)i << 48 | (uint64_t)k);
+}
+
 /* Opens every --from-zip archive and indexes the members that are needed images. */
-static int zips_open(struct zips *z, const struct pull *p, const struct keyset *needed, char *err)
+static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed, char *err)
 {
 	memset(z, 0, sizeof(*z));
 	for (int i = 0; i < p->n_zips; i++) {
 		int ze = 0;
 		zip_int64_t n;
 
+		if (pull_zip_is_url(p->zips[i])) {
+			z->rz[i] = xcalloc(1, sizeof(*z->rz[i]));
+			z->n = i + 1;
+			if (rzip_open(z->rz[i], &p->fetch, p->zips[i], err))
+				return VSR_EDATA;
+			for (size_t k = 0; k < z->rz[i]->n; k++)
+				zips_index(z, i, k, z->rz[i]->m[k].name, needed);
+			continue;
+		}
 		z->za[i] = zip_open(p->zips[i], ZIP_RDONLY, &ze);
 		if (!z->za[i]) {
 			zip_error_t e;
@@ -198,18 +236,9 @@ static int zips_open(struct zips *z, const struct pull *p, const struct keyset *
 		}
 		z->n = i + 1;
 		n = zip_get_num_entries(z->za[i], 0);
-		for (zip_int64_t k = 0; k < n; k++) {
-			const char *name = zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW);
-			const char *base = name ? strrchr(name, '/') : NULL;
-			uint64_t h, old;
-
-			base = base ? base + 1 : name;
-			if (!base || !*base)
-				continue;
-			h = hash64_str(base, HASH_SEED);
-			if (keyset_has(needed, h) && !u64map_get(&z->where, h, &old))
-				u64map_put(&z->where, h, (uint64_t)i << 48 | (uint64_t)k);
-		}
+		for (zip_int64_t k = 0; k < n; k++)
+			zips_index(z, i, (zip_uint64_t)k,
+				   zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW), needed);
 	}
 	return 0;
 }
@@ -293,6 +322,30 @@ out:
 	return r;
 }
 
+/* Member idx of the remote archive rz to dest by the .part protocol; 0 or VSR_EDATA. */
+static int rzip_to(struct rzip *rz, size_t idx, const char *dest, const char *label,
+		   struct file_digest *d, char *err)
+{
+	struct buf part = BUF_INIT;
+	int r;
+
+	buf_addf(&part, "%s.part", dest);
+	r = rzip_extract(rz, idx, part.ptr, ZIP_MEMBER_MAX, err);
+	if (r) {
+		size_t n = strlen(err);
+		snprintf(err + n, VSR_ERR_MAX - n, "; nothing was kept");
+		goto out;
+	}
+	if ((r = image_check_whole(part.ptr, label, err)))
+		goto out;
+	r = fetch_commit(part.ptr, dest, label, -1, DIGEST_UNPINNED, d, err);
+out:
+	if (r)
+		unlink(part.ptr);
+	buf_release(&part);
+	return r;
+}
+
 /*
  * The images named by need[0..n) (indexes into s) from the --from-zip
  * archives.  Returns the number that failed; *extracted counts the others.
@@ -327,6 +380,8 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		uint64_t w;
 		struct file_digest d;
 		zip_t *za;
+		struct rzip *rz;
+		uint64_t k;
 		const char *mname;
 
 		if (!u64map_get(&z.where, hash64_str(name, HASH_SEED), &w)) {
@@ -335,19 +390,21 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 			continue;
 		}
 		za = z.za[w >> 48];
-		mname = zip_get_name(za, w & 0xffffffffffffULL, ZIP_FL_ENC_RAW);
+		rz = z.rz[w >> 48];
+		k = w & 0xffffffffffffULL;
+		mname = rz ? rz->m[k].name : zip_get_name(za, k, ZIP_FL_ENC_RAW);
 		buf_reset(&rel);
 		buf_addf(&rel, "%s/%s", IMAGES_DIR, name);
 		buf_reset(&dest);
 		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
-		if (zip_extract(za, p->zips[w >> 48], w & 0xffffffffffffULL, dest.ptr, rel.ptr, &d,
-				err)) {
+		if (rz ? rzip_to(rz, (size_t)k, dest.ptr, rel.ptr, &d, err)
+		       : zip_extract(za, p->zips[w >> 48], k, dest.ptr, rel.ptr, &d, err)) {
 			vsr_error("%s", err);
 			failed++;
 			continue;
 		}
 		buf_reset(&src);
-		buf_addf(&src, "%s!%s", p->zips[w >> 48], mname ? mname : name);
+		buf_addf(&src, "%s!%s", rz ? rz->safe_url : p->zips[w >> 48], mname ? mname : name);
 		record_image(p, rel.ptr, &d, src.ptr);
 		(*extracted)++;
 	}
@@ -362,6 +419,12 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		buf_release(&names);
 		failed += absent;
 	}
+	for (int i = 0; i < z.n; i++)
+		if (z.rz[i])
+			printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
+			       "requests)\n",
+			       z.rz[i]->safe_url, z.rz[i]->received,
+			       (unsigned long long)z.rz[i]->size, z.rz[i]->requests);
 	zips_close(&z);
 	keyset_release(&needed);
 	buf_release(&dest);

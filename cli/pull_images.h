@@ -39,7 +39,8 @@ struct pull {
 #define MAX_REWRITES 8
 	char *rewrite_from[MAX_REWRITES], *rewrite_to[MAX_REWRITES];
 	int n_rewrites;
-	/* --from-zip: local zip archives to take images from instead of downloading (borrowed) */
+	/* --from-zip: zip archives (paths, or http(s) URLs read with Range requests) to take
+	 * images from instead of downloading them one by one (borrowed) */
 #define MAX_ZIPS 8
 	const char *zips[MAX_ZIPS];
 	int n_zips;
@@ -52,6 +53,9 @@ const char *data_pull_record_sha256(const struct record *rec, const char *path);
 void data_pull_record_put(struct record *rec, const char *dataset, const struct manifest_file *mf,
 			  const struct file_digest *d, const char *source, int dirty);
 void data_pull_source_url(const struct pull *p, const char *url, const char *path, struct buf *out);
+
+/* An http:// or https:// --from-zip argument (read with Range requests), not a PATH. */
+int pull_zip_is_url(const char *s);
 
 int pull_images(struct pull *p, const struct vsr_split *split, const char *suite, int jobs,
 		int list);

@@ -188,9 +188,6 @@ expect_exit 3 "$V" data pull vsr-boxes --data data "${RW[@]}" --from-zip val2017
 expect_err "val2017.zip: no instances_*.json in it"
 
 # --- usage ---------------------------------------------------------------------
-expect_exit 2 "$V" data pull vsr-unified --data d2 --from-zip "$S/val2017.zip"
-expect_err "only a zip on this machine can be read"
-expect_one_line_err
 expect_exit 2 "$V" data pull mme --data d2 --from-zip val2017.zip
 expect_err "--from-zip: the images of VSR suites"
 expect_one_line_err

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# `vsrbench data pull vsr-unified --from-zip URL`: the unified test set's
+# images read out of remote zips with HTTP Range requests, never the whole
+# archive.  The zips are built here by python's zipfile from generated JPEGs
+# (stored and deflated members, large members no item names; val2017.zip's
+# members written with force_zip64 and its end records rewritten as zip64)
+# and served by tests/server/static_range.py on loopback, whose own log of
+# every request's range and body bytes is the reference: the members
+# fetched are exactly the needed ones (by python's header_offset of each),
+# and the bytes sent are far below the archives' size.
+. "$(dirname "$0")/lib.bash"
+
+D=${VSRBENCH_SHARED_DATA:-}
+if [ ! -f "$D/vsr/data/splits/zeroshot/test.jsonl" ]; then
+	echo "skipped: the VSR data is not at \$VSRBENCH_SHARED_DATA ($D)"
+	exit 77
+fi
+command -v python3 >/dev/null || { echo "skipped: python3 is needed to build the zips"; exit 77; }
+V=$VSRBENCH
+cd "$T"
+TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
+
+python3 - "$TEST_JSONL" >needed.txt <<'PY'
+import json, sys, urllib.parse
+seen = []
+for line in open(sys.argv[1]):
+    if line.strip():
+        p = urllib.parse.urlsplit(json.loads(line)["image_link"]).path.lstrip("/")
+        if p not in seen:
+            seen.append(p)
+print("\n".join(seen))
+PY
+[ "$(wc -l <needed.txt)" = 715 ] || fail "expected 715 distinct images"
+mkdir -p coco/train2017 coco/val2017 srv/zips
+grep '^train2017/' needed.txt | sed 's|.*/||' >train.txt
+grep '^val2017/' needed.txt | sed 's|.*/||' >val.txt
+"$VSR_BUILD/tests/mkimage" --names train.txt coco/train2017 64 48
+"$VSR_BUILD/tests/mkimage" --names val.txt coco/val2017 64 48
+
+# train2017.zip: every third member stored, the rest deflated, plus 24
+# incompressible 256 KiB members no item names (the bulk of the archive).
+# val2017.zip: the same with force_zip64 members, then its end of central
+# directory replaced by a zip64 record + locator + an all-ones classic record.
+python3 - <<'PY'
+import os, struct, zipfile
+for split in ("train2017", "val2017"):
+    names = sorted(os.listdir("coco/" + split))
+    path = "srv/zips/%s.zip" % split
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(split + "/", b"")
+        for i, n in enumerate(names):
+            kind = zipfile.ZIP_STORED if i % 3 == 0 else zipfile.ZIP_DEFLATED
+            data = open("coco/%s/%s" % (split, n), "rb").read()
+            info = zipfile.ZipInfo("%s/%s" % (split, n), (2020, 1, 1, 0, 0, 0))
+            info.compress_type = kind
+            with z.open(info, "w", force_zip64=(split == "val2017")) as f:
+                f.write(data)
+            if i % 30 == 0:
+                z.writestr("%s/filler_%03d.bin" % (split, i), os.urandom(256 << 10))
+    if split == "val2017":
+        d = open(path, "rb").read()
+        i = d.rindex(b"PK\x05\x06")
+        _, _, _, ne, nt, cds, cdo, _ = struct.unpack("<IHHHHIIH", d[i:i + 22])
+        e64 = struct.pack("<IQHHIIQQQQ", 0x06064b50, 44, 45, 45, 0, 0, nt, nt, cds, cdo)
+        loc = struct.pack("<IIQI", 0x07064b50, 0, i, 1)
+        eocd = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 0xffff, 0xffff, 0xffffffff,
+                           0xffffffff, 0)
+        open(path, "wb").write(d[:i] + e64 + loc + eocd)
+        z = zipfile.ZipFile(path)
+        assert z.testzip() is None
+        # python reads the zip64 end record: the rewrite is a valid zip64 archive
+        assert len(z.namelist()) == nt
+PY
+
+: >log
+: >rules
+python3 "$VSR_SRC/tests/server/static_range.py" --root srv --root "$D" --rules rules --log log \
+	>srv.out 2>srv.err &
+SRV=$!
+trap 'kill $SRV 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 200); do grep -q '^PORT' srv.out && break; sleep 0.05; done
+PORT=$(awk '/^PORT/ { print $2 }' srv.out)
+[ -n "$PORT" ] || fail "test server did not start: $(cat srv.err)"
+S=http://127.0.0.1:$PORT
+RW=(--rewrite "https://raw.githubusercontent.com/cambridgeltl/visual-spatial-reasoning/b27a0af0ee1462d2b6b92c8c83e869d9254a241a/=$S/vsr/"
+	--rewrite "http://images.cocodataset.org/=$S/nowhere/")
+expect_exit 0 "$V" data pull vsr --data data "${RW[@]}"
+cp -r data data0
+
+# --- both archives over HTTP: exactly the 715 needed members -------------------
+: >log
+expect_exit 0 "$V" data pull vsr-unified --data data "${RW[@]}" --from-zip "$S/zips/train2017.zip" \
+	--from-zip "$S/zips/val2017.zip"
+expect_out "vsr-unified: 715 of 715 images in data/vsr/images (715 extracted from the --from-zip archives, 0 already present)"
+expect_out "--from-zip $S/zips/val2017.zip: "
+grep -E '^GET /nowhere/' log && fail "an image was downloaded one by one"
+(cd data/vsr/images && ls) | sort >have.txt
+sed 's|.*/||' needed.txt | sort | cmp -s - have.txt || fail "images present differ from the needed names"
+while read -r p; do cmp -s "coco/$p" "data/vsr/images/${p##*/}" || fail "$p differs"; done <needed.txt
+ls data/vsr/images | grep -q '\.part$' && fail "a .part was left"
+H=$(sed -n 5p needed.txt)
+[ "$(jq -r --arg k "vsr/images/${H##*/}" '.files[$k].source' data/.vsrbench-manifest.json)" = \
+	"$S/zips/${H%%/*}.zip!$H" ] || fail "recorded source of $H"
+expect_exit 0 "$V" data verify vsr --data data
+
+# The server's log: which members were asked for (a range starting at a
+# member's local header), and how many body bytes were sent in all.
+python3 - needed.txt log <<'PY' || fail "the ranges requested (server log above)"
+import re, sys, os, zipfile
+needed = set(l.strip() for l in open(sys.argv[1]) if l.strip())
+total_sent = total_size = 0
+for split in ("train2017", "val2017"):
+    path = "srv/zips/%s.zip" % split
+    z = zipfile.ZipFile(path)
+    by_off = {i.header_offset: i.filename for i in z.infolist()}
+    size = os.path.getsize(path)
+    got, sent, other = set(), 0, []
+    for line in open(sys.argv[2]):
+        m = re.match(r"GET /zips/%s\.zip range=bytes=(\d*)-(\d*) status=(\d+) sent=(\d+)" % split, line)
+        if not m:
+            continue
+        sent += int(m.group(4))
+        assert m.group(3) == "206", line
+        if m.group(1) and int(m.group(1)) in by_off:
+            got.add(by_off[int(m.group(1))])
+        else:
+            other.append(line.strip())
+    want = set(n for n in needed if n.startswith(split + "/"))
+    assert got == want, (split, sorted(got - want)[:3], sorted(want - got)[:3])
+    # besides the members: the tail, the directory (when not in the tail), a zip64 record
+    assert len(other) <= 3, other
+    print("%s: %d members, %d of %d bytes sent" % (split, len(got), sent, size), file=sys.stderr)
+    assert split != "train2017" or sent * 4 < size, (split, sent, size)
+    total_sent += sent
+    total_size += size
+PY
+
+# --- again: nothing fetched but the directories --------------------------------
+expect_exit 0 "$V" data pull vsr-unified --data data "${RW[@]}" --from-zip "$S/zips/train2017.zip" \
+	--from-zip "$S/zips/val2017.zip"
+expect_out "(0 extracted from the --from-zip archives, 715 already present)"
+
+# --- a member whose bytes do not match its CRC-32: named, nothing kept ---------
+B=$(sed -n 1p val.txt) # the first val2017 image: stored (i == 0)
+python3 - "val2017/$B" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile("srv/zips/val2017.zip")
+info = z.getinfo(sys.argv[1])
+assert info.compress_type == zipfile.ZIP_STORED, info.compress_type
+data = bytearray(open("srv/zips/val2017.zip", "rb").read())
+h = info.header_offset
+assert data[h:h + 4] == b"PK\x03\x04"
+start = h + 30 + int.from_bytes(data[h + 26:h + 28], "little") + int.from_bytes(data[h + 28:h + 30], "little")
+data[start + info.compress_size // 2] ^= 0x01
+open("srv/zips/bad.zip", "wb").write(bytes(data))
+PY
+cp -r data0 d2
+expect_exit 3 "$V" data pull vsr-unified --data d2 "${RW[@]}" --from-zip "$S/zips/bad.zip" \
+	--from-zip "$S/zips/train2017.zip"
+expect_err "$S/zips/bad.zip: member val2017/$B: CRC-32 check failed"
+[ "$(grep -c . "$T/err")" = 1 ] || fail "one error line: $(cat "$T/err")"
+[ -e "d2/vsr/images/$B" ] && fail "a member with a wrong CRC was kept"
+[ -e "d2/vsr/images/$B.part" ] && fail "a member with a wrong CRC left a .part"
+[ "$(ls d2/vsr/images | wc -l)" = 714 ] || fail "the other 714 images were not kept"
+
+# --- a server that ignores Range: a clear error, the size named, nothing fetched
+echo norange >rules
+cp -r data0 d3
+SIZE=$(stat -c %s srv/zips/train2017.zip)
+expect_exit 3 "$V" data pull vsr-unified --data d3 "${RW[@]}" --from-zip "$S/zips/train2017.zip"
+expect_err "--from-zip $S/zips/train2017.zip: the server does not answer HTTP Range requests"
+expect_err "download the zip ($(python3 -c "print('%.1f MB' % ($SIZE / 1e6))")) and pass its PATH to --from-zip"
+expect_one_line_err
+[ -z "$(ls d3/vsr/images 2>/dev/null)" ] || fail "images were written without Range support"
+: >rules
+
+# --- other failures ------------------------------------------------------------
+expect_exit 3 "$V" data pull vsr-unified --data d3 "${RW[@]}" --from-zip "$S/zips/missing.zip"
+expect_err "--from-zip $S/zips/missing.zip: HTTP 404"
+expect_one_line_err
+expect_exit 3 "$V" data pull vsr-unified --data d3 "${RW[@]}" --from-zip "$S/vsr/data/splits/zeroshot/test.jsonl"
+expect_err "not a zip archive (no end of central directory)"
+expect_one_line_err
+expect_exit 2 "$V" data pull vsr-boxes --data d3 --from-zip "$S/zips/val2017.zip"
+expect_err "vsr-boxes reads the annotations from a zip on this machine only"
+expect_one_line_err
+echo ok
