@@ -628,3 +628,12 @@ int remote_check_generation(const struct model *m, long max_tokens, double *temp
 		return 0;
 	return st->proto->check_gen(&st->cfg, max_tokens, temperature, temperature_given, err);
 }
+
+long remote_default_max_tokens(const struct model *m)
+{
+	const struct http_state *st = m->remote_state;
+
+	if (m->remote_close != http_close)
+		return REMOTE_MAX_TOKENS_WORD;
+	return REMOTE_MAX_TOKENS_CHAT + http_reasoning_budget(&st->cfg.reasoning);
+}

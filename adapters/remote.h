@@ -60,6 +60,18 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
  */
 int remote_check_generation(const struct model *m, long max_tokens, double *temperature,
 			    int temperature_given, char *err);
+/*
+ * The --max-tokens a run sends when none is given, by the kind of model m
+ * (any model, opened): a served chat model (openai, ollama, anthropic,
+ * gemini) REMOTE_MAX_TOKENS_CHAT, room for a short explanation or a short
+ * reasoning before the answer, plus its thinking budget with --reasoning
+ * (low 1024, medium 4096, high 16384 or N; so Anthropic's budget_tokens is
+ * below max_tokens); every other model (builtin, lib, exec: they answer in
+ * a word, and an exec program reads the number itself) REMOTE_MAX_TOKENS_WORD.
+ */
+#define REMOTE_MAX_TOKENS_WORD 32
+#define REMOTE_MAX_TOKENS_CHAT 1024
+long remote_default_max_tokens(const struct model *m);
 /* Lines for `vsrbench list models`. */
 void remote_list(FILE *fp);
 /* The served model kinds (-m openai, ... exec) by index, NULL past the last. */

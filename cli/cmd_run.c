@@ -428,6 +428,25 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 	return root;
 }
 
+/*
+ * A run directory made with another --max-tokens (an older default: 32 for
+ * every kind before issue 14) refused on resume while no --max-tokens was
+ * given: the message says which number resumes it.
+ */
+static void maxtok_resume_hint(const char *dir, const struct run_opts *o, char *err)
+{
+	cJSON *rj = rundir_load_run(dir);
+	const cJSON *mt = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(rj, "generation"), "max_tokens");
+	size_t len = strlen(err);
+
+	if (cJSON_IsNumber(mt) && mt->valuedouble != (double)o->max_tokens && mt->valuedouble >= 1)
+		snprintf(err + len, VSR_ERR_MAX - len,
+			 " (without --max-tokens, -m %s sends %ld: add --max-tokens %.0f)",
+			 o->model, o->max_tokens, mt->valuedouble);
+	cJSON_Delete(rj);
+}
+
 /* --dry-run: every item loaded and every prompt expanded, nothing asked. */
 static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, struct job **ahead,
 		   const struct template_set *views, struct expander *e, char *err)
@@ -482,7 +501,7 @@ int cmd_run(int argc, char **argv)
 	char err[VSR_ERR_MAX] = "";
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
-	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0, judge_ok = 0;
+	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0, judge_ok = 0, maxtok_default = 0;
 	struct cache *cache = NULL;
 	struct live_status ls = { 0 };
 	double cpu0 = cpu_seconds();
@@ -518,6 +537,10 @@ int cmd_run(int argc, char **argv)
 	    (r = model_open(&model, o.model, config_json, err)))
 		goto out;
 	model_open_ok = 1;
+	/* No --max-tokens: the model kind's default (remote.h; docs/models.md). */
+	maxtok_default = !o.max_tokens;
+	if (maxtok_default)
+		o.max_tokens = remote_default_max_tokens(&model);
 	/* The API's own limits on the generation settings, before any request. */
 	if ((r = remote_check_generation(&model, o.max_tokens, &o.temperature, o.temperature_given,
 					 err)))
@@ -580,8 +603,11 @@ int cmd_run(int argc, char **argv)
 	if ((r = rundir_lock(dir.ptr, &lockfd, err)))
 		goto out;
 	cfg = run_config(&o, &model, suites, &ts);
-	if ((r = rundir_prepare_run(dir.ptr, cfg, o.shard_i, o.shard_n, argc, argv, err)))
+	if ((r = rundir_prepare_run(dir.ptr, cfg, o.shard_i, o.shard_n, argc, argv, err))) {
+		if (maxtok_default)
+			maxtok_resume_hint(dir.ptr, &o, err);
 		goto out;
+	}
 	{
 		/* Each line carries the run's config_hash; lines of another run are refused. */
 		cJSON *rj = rundir_load_run(dir.ptr);

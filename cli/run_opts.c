@@ -70,7 +70,10 @@ static void run_usage(FILE *fp)
 		"  -n, --limit N           at most N items per suite\n"
 		"  -o, --output DIR        run directory; run again with the same DIR to resume\n"
 		"      --seed N            seed for generated suites and the model (default 1)\n"
-		"      --max-tokens N      generation limit sent to the model (default 32)\n"
+		"      --max-tokens N      generation limit sent to the model (default by its kind: 32\n"
+		"                          for builtin, lib and exec; 1024 for openai, ollama,\n"
+		"                          anthropic and gemini, plus the thinking budget with\n"
+		"                          --reasoning: low 1024, medium 4096, high 16384, or N)\n"
 		"      --think-tags OPEN,CLOSE  reasoning removed before reading the answer\n"
 		"                          (default <think>,</think>; none: remove nothing)\n"
 		"      --keep-reasoning    journal the reasoning's text too (its length always)\n"
@@ -254,7 +257,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	o->limit = -1;
 	o->shard_n = 1;
 	o->seed = 1;
-	o->max_tokens = 32;
+	o->max_tokens = 0; /* by the model's kind, once it is open (cmd_run.c) */
 	o->retries = 3;
 	o->max_error_rate = 0.05;
 	o->progress = PROGRESS_AUTO;

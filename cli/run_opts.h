@@ -29,7 +29,7 @@ struct run_opts {
 	long limit;
 	const char *out;
 	uint64_t seed;
-	long max_tokens;
+	long max_tokens;         /* --max-tokens; 0: not given (the model kind's default) */
 	double temperature;
 	int temperature_given;   /* --temperature was given (else vsrbench's default 0) */
 	const char *reasoning;   /* --reasoning, passed to a served model as -M reasoning */

@@ -64,6 +64,10 @@ static void format_head(struct buf *out, const struct sample_meta *m, size_t squ
 	add_field(out, m->relation, squeeze, n);
 	buf_adds(out, ",\"category\":");
 	add_field(out, m->category, squeeze, n);
+	if (m->l2) {
+		buf_adds(out, ",\"l2\":");
+		add_field(out, m->l2, squeeze, n);
+	}
 	buf_adds(out, ",\"group\":");
 	add_field(out, m->group, squeeze, n);
 	buf_addf(out, ",\"label\":\"%s\",\"prompt\":", answer_name(m->label));
@@ -461,11 +465,11 @@ static int jp_value(struct jp *j, struct jv *v)
 enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
 	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
 	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_RUN, JK_CACHED, JK_TOK_IN, JK_TOK_OUT,
-	    JK_TOK_REASONING, JK_N };
+	    JK_TOK_REASONING, JK_L2, JK_N };
 static const char *const jkeys[JK_N] = {
 	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
 	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "outcome", "run",
-	"cached", "tokens_in", "tokens_out", "tokens_reasoning",
+	"cached", "tokens_in", "tokens_out", "tokens_reasoning", "l2",
 };
 
 /* strcmp() == 0 for the short keys, without a call per key. */
@@ -541,6 +545,7 @@ static int parse_line(char *line, struct sample *s, const char **why)
 		return *why = "missing one of suite, item, template, format, variant", -1;
 	s->relation = STR(JK_RELATION);
 	s->category = STR(JK_CATEGORY);
+	s->l2 = STR(JK_L2);
 	s->group = STR(JK_GROUP);
 	s->prompt = STR(JK_PROMPT);
 	s->image = STR(JK_IMAGE);

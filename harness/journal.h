@@ -11,7 +11,8 @@
  *
  * Line schema (keys in this order, all strings unless noted):
  *   key (16 hex digits), suite, item, template, format, variant,
- *   relation, category (or null), group (or null), label ("yes"/"no"/
+ *   relation, category (or null), l2 (only when the item has one: MMBench's
+ *   l2-category column), group (or null), label ("yes"/"no"/
  *   letter), prompt, image (or null), response (raw model text), answer (extracted: yes/no/letter/
  *   invalid), correct (bool), ms (number: model latency per task),
  *   optionally outcome ("cut_short": the reply was cut by the token limit and
@@ -60,6 +61,7 @@ struct sample {
 	uint64_t key;
 	const char *suite, *item, *tmpl, *format, *variant;
 	const char *relation, *category, *group; /* may be NULL */
+	const char *l2;                          /* may be NULL (written only when set) */
 	const char *prompt, *response, *image; /* may be NULL */
 	answer_t label, answer;
 	int correct;
@@ -78,6 +80,7 @@ struct sample_meta {
 	uint64_t key;
 	const char *suite, *item, *tmpl, *format, *variant;
 	const char *relation, *category, *group, *prompt, *image;
+	const char *l2;        /* NULL, or the item's l2-category: written as "l2" */
 	answer_t label;
 	const char *meta_json; /* NULL, or a JSON object: written as "meta" on ok lines */
 	const char *run;       /* NULL, or the run's config_hash: written as "run" */

@@ -90,7 +90,7 @@ void judge_prompt(struct buf *out, const char *prompt, const char *reply, size_t
 
 struct cand {
 	uint64_t key;
-	char *suite, *item, *variant, *category, *relation, *group, *prompt, *response;
+	char *suite, *item, *variant, *category, *l2, *relation, *group, *prompt, *response;
 	answer_t label;
 };
 
@@ -129,6 +129,7 @@ static int collect_line(const struct sample *s, void *ctx)
 	c->item = xstrdup(s->item);
 	c->variant = xstrdup(s->variant ? s->variant : "base");
 	c->category = dup_or_null(s->category);
+	c->l2 = dup_or_null(s->l2);
 	c->relation = dup_or_null(s->relation);
 	c->group = dup_or_null(s->group);
 	c->prompt = xstrdup(s->prompt ? s->prompt : "");
@@ -145,6 +146,7 @@ static void collect_release(struct collect *cl)
 		free(c->item);
 		free(c->variant);
 		free(c->category);
+		free(c->l2);
 		free(c->relation);
 		free(c->group);
 		free(c->prompt);
@@ -198,6 +200,7 @@ static struct job *judge_job(const struct cand *c, const struct suite *su, uint6
 	j->item.id = xstrdup(c->item);
 	j->item.relation = dup_or_null(c->relation);
 	j->item.category = c->category;
+	j->item.l2 = c->l2;
 	j->item.group = dup_or_null(c->group);
 	j->item.label = c->label;
 	if (ANS_IS_LETTER(c->label)) {

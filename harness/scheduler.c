@@ -329,6 +329,7 @@ static void task_meta(const struct job *j, size_t k, struct sample_meta *m)
 	m->variant = j->tasks[k].variant;
 	m->relation = it->relation;
 	m->category = it->category;
+	m->l2 = it->l2;
 	m->group = it->group;
 	m->prompt = j->tasks[k].prompt;
 	m->image = it->image_path;

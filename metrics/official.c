@@ -117,11 +117,12 @@ const char *official_mmbench_l2(const char *category)
 /* Records                                                             */
 /* ------------------------------------------------------------------ */
 
-/* One task: 40 bytes, no strings of its own (a run may have millions). */
+/* One task: 48 bytes, no strings of its own (a run may have millions). */
 struct rec {
 	uint64_t key;
 	uint64_t group;       /* hash of the group name (the item's id when it has none) */
 	const char *category; /* interned, or NULL */
+	const char *l2;       /* the line's l2-category (MMBench's file), interned, or NULL */
 	uint32_t unit;
 	signed char label, answer, rule; /* answer_t codes: 0..35 */
 	unsigned char failed, original;  /* original: an MMBench row, not a rotation */
@@ -291,11 +292,14 @@ static void compute_mmbench(struct off_unit *u, const struct rec *r, size_t n)
 		size_t h = g;
 		int failed = 0, all = 1;
 		const char *cat = r[g].category ? r[g].category : "(none)";
+		/* The built-in table first; a category it lacks: the file's own l2-category. */
 		const char *l2 = official_mmbench_l2(r[g].category);
 		struct off_acc *c, *l;
 
 		while (h < n && !cmp_str(r[h].category, r[g].category) && r[h].group == r[g].group)
 			h++;
+		for (size_t i = g; i < h && !l2; i++)
+			l2 = r[i].l2;
 		for (size_t i = g; i < h; i++) {
 			if (r[i].failed) {
 				failed = 1;
@@ -454,6 +458,7 @@ void official_add(struct official *o, const struct sample *s)
 	r->key = s->key;
 	r->unit = (uint32_t)unit_get(o, s->suite, s->tmpl);
 	r->category = s->category ? intern(&o->pool, s->category) : NULL;
+	r->l2 = s->l2 ? intern(&o->pool, s->l2) : NULL;
 	/* The group's name is only compared: its hash does (a collision is 2^-64). */
 	r->group = hash64_str(s->group ? s->group : s->item, HASH_SEED);
 	r->original = (unsigned char)is_original(s->item);

@@ -86,6 +86,7 @@ struct mmbench {
 	size_t next_at;
 	struct names want_cat, want_l2; /* explicit selection, or the suite's default */
 	struct names categories;        /* every category seen: item->category points here */
+	struct names l2s;               /* every l2-category given: item->l2 points here */
 	uint64_t digest;
 	/* next(): a second pass over the rows, in order */
 	struct tsv t;
@@ -114,6 +115,7 @@ static void mmb_free(struct mmbench *m)
 		buf_release(&m->opt[i]);
 	mmbench_names_release(&m->want_cat);
 	mmbench_names_release(&m->want_l2);
+	mmbench_names_release(&m->l2s);
 	mmbench_names_release(&m->categories);
 	free(m->images);
 	free(m->at);
@@ -185,19 +187,26 @@ out:
 	return r;
 }
 
+/* s as an entry of ns (a category or an l2-category: what), added when new. */
+static const char *names_intern(struct names *ns, const char *what, const char *s,
+				const char *path, size_t line, char *err)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (!strcmp(ns->v[i], s))
+			return ns->v[i];
+	if (ns->n >= MMB_MAX_CATEGORIES) {
+		err_set(err, VSR_EDATA, "%s:%zu: more than %d different %s", path, line,
+			MMB_MAX_CATEGORIES, what);
+		return NULL;
+	}
+	mmbench_names_add(ns, s, strlen(s));
+	return ns->v[ns->n - 1];
+}
+
 static const char *category_intern(struct mmbench *m, const char *s, const char *path,
 				   size_t line, char *err)
 {
-	for (size_t i = 0; i < m->categories.n; i++)
-		if (!strcmp(m->categories.v[i], s))
-			return m->categories.v[i];
-	if (m->categories.n >= MMB_MAX_CATEGORIES) {
-		err_set(err, VSR_EDATA, "%s:%zu: more than %d different categories", path, line,
-			MMB_MAX_CATEGORIES);
-		return NULL;
-	}
-	mmbench_names_add(&m->categories, s, strlen(s));
-	return m->categories.v[m->categories.n - 1];
+	return names_intern(&m->categories, "categories", s, path, line, err);
 }
 
 /* Options of a row: A, B, ... up to the first empty one; nothing after it. */
@@ -733,6 +742,13 @@ static int mmb_next(void *priv, struct item *it, char *err)
 	it->label = ANS_LETTER((ans - m->rot + n) % n);
 	it->category = category_intern(m, m->f[C_CATEGORY].ptr, m->path, m->cur_line, err);
 	if (!it->category) {
+		item_release(it);
+		return VSR_EDATA;
+	}
+	/* The row's l2-category, for a category the built-in table lacks (metrics/official.c). */
+	if (m->col[C_L2] >= 0 && m->f[C_L2].len &&
+	    !(it->l2 = names_intern(&m->l2s, "l2-categories", m->f[C_L2].ptr, m->path, m->cur_line,
+				    err))) {
 		item_release(it);
 		return VSR_EDATA;
 	}

@@ -56,7 +56,8 @@ check "anthropic off" '.thinking == {"type": "disabled"} and .temperature == 0' 
 n=$(server_log "$PORT" | jq length)
 ANTHROPIC_API_KEY=$KEY
 export ANTHROPIC_API_KEY
-expect_exit 2 "$V" run "${AN[@]}" -M model=m --reasoning 2048 -o x
+# (without --max-tokens the default is above the budget: e2e/http_params)
+expect_exit 2 "$V" run "${AN[@]}" -M model=m --reasoning 2048 --max-tokens 32 -o x
 expect_err "thinking budget (2048 tokens) must be below --max-tokens (32): use --max-tokens 3072 or more"
 expect_one_line_err
 expect_exit 2 "$V" run "${AN[@]}" -M model=m --reasoning 500 --max-tokens 4096 -o x
@@ -96,7 +97,7 @@ p=$(run xb "${OA[@]}" -M preset=vllm -M 'extra_body={"top_k":20,"chat_template_k
 check "extra_body" '.top_k == 20 and .chat_template_kwargs.enable_thinking == true' "$p"
 jq -e '.model.fingerprint | contains("extra_body=")' xb/run.json >/dev/null || fail "extra_body fingerprint"
 p=$(run xg "${GE[@]}" -M 'extra_body={"safetySettings":[{"category":"HARM_CATEGORY_HARASSMENT","threshold":"BLOCK_NONE"}]}')
-check "gemini extra_body" '.safetySettings[0].threshold == "BLOCK_NONE" and .generationConfig.maxOutputTokens == 32' "$p"
+check "gemini extra_body" '.safetySettings[0].threshold == "BLOCK_NONE" and .generationConfig.maxOutputTokens == 1024' "$p"
 p=$(run xa "${AN[@]}" -M 'extra_body={"top_k":5}')
 check "anthropic extra_body" '.top_k == 5' "$p"
 p=$(run xo "${OL[@]}" -M 'extra_body={"format":"json"}')
