@@ -373,6 +373,7 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		vsr_error("%s", err);
 		zips_close(&z);
 		keyset_release(&needed);
+		buf_release(&dest);
 		return n;
 	}
 	for (size_t i = 0; i < n; i++) {
