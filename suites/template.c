@@ -616,7 +616,7 @@ static int load_file(struct template_set *set, const char *path, char *err)
 		}
 		p = line.ptr;
 		/* A UTF-8 byte order mark some editors put first. */
-		if (lineno == 1 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		if (lineno == 1 && !strncmp(p, "\xEF\xBB\xBF", 3)) /* stops at a short line's NUL */
 			p += 3;
 		if (blank_or_comment(p))
 			continue;
