@@ -193,4 +193,12 @@ int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *w
 /* When some endpoint is neither paused nor down (now when one is). */
 double pace_endpoints_free_at(const struct loop *L, double now);
 
+/* remote_prefetch.c: images loaded and encoded off the loop's thread. */
+int pf_start(struct loop *L);
+/* rloop_take's contract from the ring: 0 with *out (NULL: none now, or no
+ * more when block), or the error the prefetcher met. */
+int pf_take(struct loop *L, int block, struct rjob **out);
+/* Stops and joins the prefetcher; the jobs it holds are dropped (not journaled). */
+void pf_stop(struct loop *L);
+
 #endif

@@ -55,6 +55,8 @@ void score_note_template(struct score *s, const char *id);
 int score_emit_ok(struct score *s, struct sample_meta *m, const char *response, answer_t answer,
 		  double ms, char *err);
 int score_wanted(const struct score *s, const char *name);
+/* score_files.c: run.json and status.json of what was scored. */
+int score_write_run_files(struct score *s, int argc, char **argv, char *err);
 
 /* cli/score_formats.c */
 int score_formats_journal(struct score *s, const char *path, const char *run_dir, char *err);

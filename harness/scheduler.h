@@ -178,6 +178,12 @@ void sched_concurrency_add(struct sched *s, long delta);
 size_t sched_complete_some(struct sched *s, struct job *j, struct task_result *res,
 			   const unsigned char *done, struct sched_batch *b);
 
+/*
+ * harness/sched_request.c: task t's options, shifted left by its rotation
+ * (option k shows original (k + r) % n); the item's own when not rotated.
+ */
+char **sched_rotated_choices(struct job *j, size_t t);
+
 /* ---- harness/sched_cache.c: the response cache and usage at dispatch --------- */
 
 /*
