@@ -31,3 +31,19 @@ expect_out() { grep -qF -- "$1" "$T/out" || fail "stdout lacks '$1': $(cat "$T/o
 expect_one_line_err() {
 	[ "$(wc -l <"$T/err")" = 1 ] || fail "expected a one-line error, got: $(cat "$T/err")"
 }
+
+# The distinct images a VSR split's items name (image_link paths, e.g.
+# train2017/000000123.jpg), in first-seen order: computed here in python,
+# independently of vsrbench, for the pull tests to check against.
+vsr_needed_images() {
+	python3 - "$1" <<'PY'
+import json, sys, urllib.parse
+seen = []
+for line in open(sys.argv[1]):
+    if line.strip():
+        p = urllib.parse.urlsplit(json.loads(line)["image_link"]).path.lstrip("/")
+        if p not in seen:
+            seen.append(p)
+print("\n".join(seen))
+PY
+}

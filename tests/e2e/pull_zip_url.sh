@@ -20,16 +20,7 @@ V=$VSRBENCH
 cd "$T"
 TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
 
-python3 - "$TEST_JSONL" >needed.txt <<'PY'
-import json, sys, urllib.parse
-seen = []
-for line in open(sys.argv[1]):
-    if line.strip():
-        p = urllib.parse.urlsplit(json.loads(line)["image_link"]).path.lstrip("/")
-        if p not in seen:
-            seen.append(p)
-print("\n".join(seen))
-PY
+vsr_needed_images "$TEST_JSONL" >needed.txt
 [ "$(wc -l <needed.txt)" = 715 ] || fail "expected 715 distinct images"
 mkdir -p coco/train2017 coco/val2017 srv/zips
 grep '^train2017/' needed.txt | sed 's|.*/||' >train.txt

@@ -18,17 +18,7 @@ cd "$T"
 TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
 
 # --- the needed images, computed independently: distinct image_link paths ----
-python3 - "$TEST_JSONL" >needed.txt <<'PY'
-import json, sys, urllib.parse
-seen = []
-for line in open(sys.argv[1]):
-    if line.strip():
-        o = json.loads(line)
-        p = urllib.parse.urlsplit(o["image_link"]).path.lstrip("/")
-        if p not in seen:
-            seen.append(p)
-print("\n".join(seen))
-PY
+vsr_needed_images "$TEST_JSONL" >needed.txt
 [ "$(wc -l <needed.txt)" = 715 ] || fail "expected 715 distinct images, found $(wc -l <needed.txt)"
 [ "$(grep -c '^train2017/' needed.txt)" = 687 ] || fail "687 in train2017"
 mkdir -p coco/train2017 coco/val2017
