@@ -476,7 +476,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 		double used = pace_usage_tokens(meta);
 		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
 	}
-	L->same_n = 0; /* an answer: the refusals before it were not all alike */
+	L->same_n = L->same_need = 0; /* an answer: the refusals before it were not all alike */
 	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short"));
 	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
 	if (t->sent > 1)
@@ -547,17 +547,26 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	 * Another 4xx: this request is wrong.  The same refusal a few times in
 	 * a row is the configuration's (a base URL without /v1, a parameter
 	 * the model rejects): every other task would meet it too, so the run
-	 * stops with the URL that failed and the likely fix.
+	 * stops with the URL that failed and the likely fix.  "In a row" is
+	 * by completion, and a refusal comes back faster than an answer: with
+	 * many requests in flight, a few refusals of single tasks arrive
+	 * together ahead of the answers sent with them.  So the run stops
+	 * only when the requests in flight at the HINT_SAME_4XX-th refusal
+	 * have come back refused alike too; one answer among them resets it.
 	 */
 	{
 		uint64_t sig = hash64(x->resp.ptr ? x->resp.ptr : "", x->resp.len, (uint64_t)status);
-		L->same_n = sig == L->same_sig ? L->same_n + 1 : 1;
+		if (sig != L->same_sig)
+			L->same_n = L->same_need = 0;
+		L->same_n++;
 		L->same_sig = sig;
-		if (L->same_n >= HINT_SAME_4XX) {
+		if (L->same_n == HINT_SAME_4XX)
+			L->same_need = L->same_n + L->in_flight;
+		if (L->same_need && L->same_n >= L->same_need) {
 			char hint[300];
 			hint_4xx(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, st->proto->kind,
 				 ep->shown, hint, sizeof(hint));
-			loop_fail(L, "stopped after %d identical HTTP %ld replies from %s (\"%s\"); %s", L->same_n,
+			loop_fail(L, "stopped after %zu identical HTTP %ld replies from %s (\"%s\"); %s", L->same_n,
 				  status, ep->url, ex, hint);
 			task_error(L, t, "%s", why);
 			return;

@@ -121,7 +121,8 @@ struct loop {
 	double timer_at;    /* curl's timeout, absolute; < 0: none */
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
 	uint64_t same_sig;  /* the last 4xx refusal (status and body), same_n times in a row */
-	int same_n;
+	size_t same_n;
+	size_t same_need;   /* same_n that stops the run: 0 until HINT_SAME_4XX, then that plus what was in flight */
 	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	int rc;
 };

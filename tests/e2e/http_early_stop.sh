@@ -48,6 +48,18 @@ expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=12 -t y
 [ "$(($(count) - n0))" = 12 ] || fail "mixed: $(($(count) - n0)) requests"
 [ "$(jq -s 'map(select(.error != null)) | length' mixed/samples.jsonl)" = 5 ] || fail "mixed: errors"
 
+# Refusals come back faster than answers: with 8 requests in flight, the
+# first 4 refused at once and the other 4 answered 0.3 s later, the
+# refusals arrive in a row, yet the answers in flight with them show they
+# are the tasks' own.  (Stopped here before the rule waited for those.)
+n0=$(count)
+queue_faults "$PORT" 400 400 400 400 slow:0.3 slow:0.3 slow:0.3 slow:0.3
+expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=12 -t yn01 -j 8 --fixed -q \
+	--max-error-rate 1 -o bunched
+! grep -F "stopped after" "$T/err" >/dev/null || fail "stopped on refusals sent with answers: $(cat "$T/err")"
+[ "$(($(count) - n0))" = 12 ] || fail "bunched: $(($(count) - n0)) requests"
+[ "$(jq -s 'map(select(.error != null)) | length' bunched/samples.jsonl)" = 4 ] || fail "bunched: errors"
+
 # Issue 17 item 9: a warning printed while the terminal's progress line is
 # drawn starts on a fresh line (the line has no newline of its own).
 n0=$(count)
