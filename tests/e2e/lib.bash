@@ -10,6 +10,13 @@ trap 'rm -rf "$T"' EXIT
 # test turns it on (--cache on|DIR), and never the user's own cache.
 export VSRBENCH_CACHE=off XDG_CACHE_HOME="$T/xdg-cache"
 ADAPTERS="$VSR_BUILD/tests/adapters"
+# Debian's python3 (the interpreter apt's python3-* modules are for) ahead of
+# any shim a PATH puts first: a version manager's shim (pyenv's is a shell
+# script that execs pyenv) costs ~10x the CPU of the interpreter's own start,
+# and the tests start python some hundred times.
+if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+	mkdir -p "$T/.bin" && ln -s /usr/bin/python3 "$T/.bin/python3" && PATH="$T/.bin:$PATH"
+fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
