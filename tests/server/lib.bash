@@ -18,12 +18,13 @@ plugin_env() {
 	fi
 }
 
-# start_server NAME [fake_llm.py options]: sets PORT; the log is $T/NAME.log.
-start_server() {
-	local name=$1 pid i
-	shift
+# start_py NAME SCRIPT [options]: starts tests/server/SCRIPT (a server that
+# prints "PORT n" once it listens); sets PORT; its stderr is $T/NAME.log.
+start_py() {
+	local name=$1 script=$2 pid i
+	shift 2
 	# shellcheck disable=SC2046
-	env $(plugin_env) python3 "$SERVER_DIR/fake_llm.py" "$@" >"$T/$name.port" 2>"$T/$name.log" &
+	env $(plugin_env) python3 "$SERVER_DIR/$script" "$@" >"$T/$name.port" 2>"$T/$name.log" &
 	pid=$!
 	SERVER_PIDS+=("$pid")
 	for i in $(seq 200); do
@@ -34,6 +35,8 @@ start_server() {
 	PORT=$(awk '/^PORT /{print $2}' "$T/$name.port")
 	[ -n "$PORT" ] || fail "server $name printed no port"
 }
+# start_server NAME [fake_llm.py options]: sets PORT; the log is $T/NAME.log.
+start_server() { start_py "$1" fake_llm.py "${@:2}"; }
 
 # server_log PORT: the server's request log (JSON array).  (python, not the
 # curl tool, which the build does not need.)
@@ -68,20 +71,7 @@ start_fake_apis() {
 
 # start_sim NAME [sim_server.py options]: the simulated batching / rate-limited
 # server of issue 16; sets PORT; its parameters are in $T/NAME.log.
-start_sim() {
-	local name=$1 pid i
-	shift
-	python3 "$SERVER_DIR/sim_server.py" "$@" >"$T/$name.port" 2>"$T/$name.log" &
-	pid=$!
-	SERVER_PIDS+=("$pid")
-	for i in $(seq 200); do
-		grep -q '^PORT ' "$T/$name.port" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || fail "server $name did not start: $(cat "$T/$name.log")"
-		sleep 0.05
-	done
-	PORT=$(awk '/^PORT /{print $2}' "$T/$name.port")
-	[ -n "$PORT" ] || fail "server $name printed no port"
-}
+start_sim() { start_py "$1" sim_server.py "${@:2}"; }
 # sim_stats PORT: the simulated server's own counts (JSON).
 sim_stats() {
 	python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]).read().decode())' "$1"
