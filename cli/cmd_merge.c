@@ -3,10 +3,12 @@
  *
  * Refuses unless every RUN is complete (status.json), all share the
  * configuration hash of run.json, the shards are exactly 0..N-1 of one N,
- * the items of each suite add up to the suite's total, and no task or item
- * appears in two runs.  OUT then holds a run directory like a single
- * machine's: run.json (without the shard), samples.jsonl, status.json and
- * the reports -- which equal the single-machine run's.
+ * the items of each suite add up to the suite's total, no task or item
+ * appears in two runs, and every RUN was judged by the same judge (run.json
+ * "judge", docs/judge.md) or none was.  OUT then holds a run directory like
+ * a single machine's: run.json (without the shard), samples.jsonl,
+ * judge.jsonl (the shards' judge journals joined), status.json and the
+ * reports -- which equal the single-machine run's, with-judge numbers too.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include "../base/keyset.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
+#include "../reports/judge_render.h"
 #include "../reports/rebuild.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
@@ -41,6 +44,41 @@ static double num(const cJSON *o, const char *k, double dflt)
 static const char *str(const cJSON *o, const char *k)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/*
+ * The shards' with-judge numbers add up only when one judge (model,
+ * endpoint, options, prompt version: its fingerprint) judged them all, or
+ * none did.
+ */
+static int check_judges(const struct shard *sh, size_t n, char *err)
+{
+	uint64_t f0 = 0, f;
+	int j0 = rundir_judge_fp(sh[0].run, &f0), r = 0;
+
+	for (size_t i = 1; i < n && !r; i++) {
+		int ji = rundir_judge_fp(sh[i].run, &f);
+		if (ji == j0 && (!ji || f == f0))
+			continue;
+		struct buf l0 = BUF_INIT, li = BUF_INIT;
+		if (j0)
+			judge_label(sh[0].run, &l0);
+		else
+			buf_adds(&l0, "no judge");
+		if (ji)
+			judge_label(sh[i].run, &li);
+		else
+			buf_adds(&li, "no judge");
+		r = err_set(err, VSR_EUSAGE,
+			    "%s was judged by %s, %s by %s%s: their with-judge numbers do not add up; "
+			    "judge every shard alike (resume it with the same --judge), or merge and "
+			    "judge the merged run",
+			    sh[0].dir, l0.ptr, sh[i].dir, li.ptr,
+			    j0 && ji ? " (another judge model, endpoint, options or prompt version)" : "");
+		buf_release(&l0);
+		buf_release(&li);
+	}
+	return r;
 }
 
 static int check_shards(struct shard *sh, size_t n, char *err)
@@ -83,6 +121,8 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 		if (!seen[k])
 			r = err_set(err, VSR_EUSAGE, "shard %zu/%zu is missing", k, n);
 	free(seen);
+	if (!r)
+		r = check_judges(sh, n, err);
 	/* Every suite's items must add up over the shards. */
 	for (const cJSON *s0 = suites0 ? suites0->child : NULL; s0 && !r; s0 = s0->next) {
 		const char *name = str(s0, "name");
@@ -121,11 +161,14 @@ static int parse_key(const char *s, uint64_t *out)
 }
 
 /*
- * Streams every complete line of each journal into `final` (through a
- * temporary file, fsynced and renamed: never a half-written journal under
- * the final name), checking that no item is in two runs.
+ * Streams every complete line of each shard's journal `f` (samples.jsonl,
+ * or judge.jsonl: same line format) into `final` (through a temporary
+ * file, fsynced and renamed: never a half-written journal under the final
+ * name), checking that no item is in two runs.  A shard without the file
+ * adds nothing when `optional` (a judge that had nothing to judge).
  */
-static int join_journals(struct shard *sh, size_t n, const char *final, char *err)
+static int join_journals(struct shard *sh, size_t n, enum rundir_file f, int optional,
+			 const char *final, char *err)
 {
 	struct buf tmp = BUF_INIT;
 	FILE *out;
@@ -145,7 +188,9 @@ static int join_journals(struct shard *sh, size_t n, const char *final, char *er
 		size_t lineno = 0, skipped = 0;
 		int got, complete;
 
-		if (!(fp = fopen(rundir_path(&path, sh[i].dir, RUNDIR_SAMPLES), "rb"))) {
+		if (!(fp = fopen(rundir_path(&path, sh[i].dir, f), "rb"))) {
+			if (optional && errno == ENOENT)
+				continue;
 			r = err_set(err, VSR_EDATA, "cannot open %s: %s", path.ptr, strerror(errno));
 			break;
 		}
@@ -232,11 +277,13 @@ int cmd_merge(int argc, char **argv)
 	const char *out;
 	size_t n;
 	struct stat st;
+	uint64_t judge_fp;
 	int r = 0;
 
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: vsrbench merge OUT RUN...\n"
-		       "Joins the shards of one run (vsrbench run --shard I/N) into OUT.\n");
+		       "Joins the shards of one run (vsrbench run --shard I/N) into OUT, their\n"
+		       "judge journals too when they were judged (all by one judge).\n");
 		return 0;
 	}
 	if (argc < 3) {
@@ -260,7 +307,13 @@ int cmd_merge(int argc, char **argv)
 	if (!r && mkdir_p(out) < 0)
 		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", out, strerror(errno));
 	if (!r)
-		r = join_journals(sh, n, path.ptr, err);
+		r = join_journals(sh, n, RUNDIR_SAMPLES, 0, path.ptr, err);
+	/* The judge's journals, when the shards were judged (one judge: check_judges). */
+	if (!r && rundir_judge_fp(sh[0].run, &judge_fp)) {
+		struct buf jpath = BUF_INIT;
+		r = join_journals(sh, n, RUNDIR_JUDGE, 1, rundir_path(&jpath, out, RUNDIR_JUDGE), err);
+		buf_release(&jpath);
+	}
 	if (!r) {
 		cJSON *run = cJSON_Duplicate(sh[0].run, 1), *from = cJSON_CreateArray();
 		cJSON *status = cJSON_Duplicate(sh[0].status, 1), *suites;

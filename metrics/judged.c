@@ -107,6 +107,8 @@ static void count(struct judged_counts *c, const struct sample *s, const struct 
 		}
 	} else if (v) {
 		c->failed++;
+	} else {
+		c->not_asked++;
 	}
 }
 

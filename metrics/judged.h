@@ -5,7 +5,9 @@
  * each key, not cut short or refused): how many replies read invalid by exact
  * matching, how many of those the judge (the one run.json names) judged, how
  * many it gave an allowed answer for ("rescued"), how many of those were
- * right, and how many judge calls failed.  The judge only ever replaces an
+ * right, how many judge calls failed, and how many were never asked (a judge
+ * that stopped answering: the pass ended before them).  invalid = judged +
+ * failed + not_asked.  The judge only ever replaces an
  * invalid reading: accuracy with the judge = (exact correct + rescued
  * correct) / tasks.
  */
@@ -22,6 +24,7 @@ struct judged_counts {
 	size_t rescued;            /* of those, the judge gave an allowed answer */
 	size_t rescued_correct;    /* of those, the right one */
 	size_t failed;             /* invalid tasks whose judge call failed (error line only) */
+	size_t not_asked;          /* invalid tasks the judge has no line for (it stopped first) */
 };
 
 struct judged_suite {

@@ -28,9 +28,13 @@ static void summary_line(FILE *fp, const char *name, const struct judged_counts 
 	fprintf(fp, "  %-28s exact %5.1f%%  with judge %5.1f%%  (%zu invalid: %zu judged, "
 		    "%zu rescued, %zu right%s",
 		name, 100 * ratio(c->correct, c->tasks), 100 * with_judge(c), c->invalid, c->judged,
-		c->rescued, c->rescued_correct, c->failed ? "" : ")\n");
+		c->rescued, c->rescued_correct, c->failed || c->not_asked ? "" : ")\n");
 	if (c->failed)
-		fprintf(fp, ", %zu judge calls failed)\n", c->failed);
+		fprintf(fp, ", %zu judge calls failed", c->failed);
+	if (c->not_asked)
+		fprintf(fp, ", %zu not asked", c->not_asked);
+	if (c->failed || c->not_asked)
+		fputs(")\n", fp);
 }
 
 void judge_summary(FILE *fp, const struct metrics *m, const cJSON *run)
@@ -58,8 +62,8 @@ void judge_md(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_adds(out, " (docs/judge.md); it never picks an answer itself, so a reply it could not "
 		      "read stays invalid.\n\n"
 		      "| suite | tasks | invalid | judged | rescued | rescued right | judge failed "
-		      "| accuracy (exact) | accuracy (with judge) |\n"
-		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		      "| not asked | accuracy (exact) | accuracy (with judge) |\n"
+		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t i = 0; i < m->judged->n_suites; i++) {
 		const struct judged_counts *c = &m->judged->suites[i].c;
 		double lo, hi, lo2, hi2;
@@ -67,8 +71,9 @@ void judge_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		wilson_interval(c->correct + c->rescued_correct, c->tasks, 1.96, &lo2, &hi2);
 		buf_adds(out, "| ");
 		buf_add_md(out, m->judged->suites[i].name, 200);
-		buf_addf(out, " | %zu | %zu | %zu | %zu | %zu | %zu | %.1f%% [%.1f, %.1f] | %.1f%% [%.1f, %.1f] |\n",
+		buf_addf(out, " | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %.1f%% [%.1f, %.1f] | %.1f%% [%.1f, %.1f] |\n",
 			 c->tasks, c->invalid, c->judged, c->rescued, c->rescued_correct, c->failed,
+			 c->not_asked,
 			 100 * ratio(c->correct, c->tasks), 100 * lo, 100 * hi, 100 * with_judge(c),
 			 100 * lo2, 100 * hi2);
 	}
@@ -87,15 +92,16 @@ void judge_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	buf_add_xml_str(out, l.ptr);
 	buf_adds(out, " (docs/judge.md); a reply it could not read stays invalid.</p>\n<table>"
 		      "<tr><th>suite</th><th>tasks</th><th>invalid</th><th>judged</th><th>rescued</th>"
-		      "<th>rescued right</th><th>judge failed</th><th>accuracy (exact)</th>"
+		      "<th>rescued right</th><th>judge failed</th><th>not asked</th><th>accuracy (exact)</th>"
 		      "<th>accuracy (with judge)</th></tr>\n");
 	for (size_t i = 0; i < m->judged->n_suites; i++) {
 		const struct judged_counts *c = &m->judged->suites[i].c;
 		buf_adds(out, "<tr><td>");
 		buf_add_xml_str(out, m->judged->suites[i].name);
 		buf_addf(out, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
-			      "<td>%zu</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n",
+			      "<td>%zu</td><td>%zu</td><td>%.1f%%</td><td>%.1f%%</td></tr>\n",
 			 c->tasks, c->invalid, c->judged, c->rescued, c->rescued_correct, c->failed,
+			 c->not_asked,
 			 100 * ratio(c->correct, c->tasks), 100 * with_judge(c));
 	}
 	buf_adds(out, "</table></section>\n");
@@ -112,6 +118,7 @@ static cJSON *counts_json(const struct judged_counts *c)
 	cJSON_AddNumberToObject(o, "rescued", (double)c->rescued);
 	cJSON_AddNumberToObject(o, "rescued_correct", (double)c->rescued_correct);
 	cJSON_AddNumberToObject(o, "failed", (double)c->failed);
+	cJSON_AddNumberToObject(o, "not_asked", (double)c->not_asked);
 	cJSON_AddNumberToObject(o, "accuracy_exact", json_round6(ratio(c->correct, c->tasks)));
 	cJSON_AddNumberToObject(o, "accuracy_with_judge", json_round6(with_judge(c)));
 	return o;

@@ -55,7 +55,7 @@ for line in open(d + "/samples.jsonl"):
         rescued += 1
         rescued_right += verdict == s["label"]
 print(json.dumps({"tasks": tasks, "invalid": invalid, "judged": invalid, "rescued": rescued,
-                  "rescued_correct": rescued_right, "failed": 0,
+                  "rescued_correct": rescued_right, "failed": 0, "not_asked": 0,
                   "accuracy_exact": round(correct / tasks, 6),
                   "accuracy_with_judge": round((correct + rescued_right) / tasks, 6)},
                  sort_keys=True, separators=(",", ":")))

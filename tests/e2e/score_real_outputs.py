@@ -194,11 +194,143 @@ def llava_seed(path, sheet):
             'by_dim': by_dim, 'no_truth': notruth}
 
 
+# ---- VLMEvalKit's own matching (issue 15) ------------------------------------------
+# Transcribed from VLMEvalKit (open-compass/VLMEvalKit): YOrN_Extraction and
+# process_punctuation (vlmeval/dataset/utils/yorn.py, vqa_eval.py) and can_infer
+# (vlmeval/utils/matching_util.py) as of mid-2024, the version that scored the
+# VILA files (PR 320, 2024-07-27).  What they cannot read went to VLMEvalKit's
+# GPT judge, whose verdicts are not public: those rows are only bounded.
+
+_PUNCT = [';', r'/', '[', ']', '"', '{', '}', '(', ')', '=', '+', '\\', '_', '-', '>', '<',
+          '@', '`', ',', '?', '!']
+
+
+def _process_punctuation(t):
+    out = t
+    for p in _PUNCT:
+        if (p + ' ' in t or ' ' + p in t) or re.search(r'(\d)(,)(\d)', t):
+            out = out.replace(p, '')
+        else:
+            out = out.replace(p, ' ')
+    return re.sub(r'(?!<=\d)(\.)(?!\d)', '', out)
+
+
+def vlmeval_yorn(reply):
+    """'yes', 'no', or None (Unknown: sent to VLMEvalKit's judge)."""
+    w = _process_punctuation(reply.lower()).split()
+    if 'yes' in w and 'no' not in w:
+        return 'yes'
+    if 'no' in w and 'yes' not in w:
+        return 'no'
+    return None
+
+
+def vlmeval_can_infer(reply, choices):
+    """A letter, 'Z' (refusal), or None (sent to VLMEvalKit's judge)."""
+    for err in ["Sorry, I can't help with images of people yet.", "I can't process this file.",
+                "I'm sorry, but without the image provided", 'Cannot determine the answer']:
+        if err in reply:
+            return 'Z'
+    a = reply
+    for c in '.()[],:;!*#{}':
+        a = a.replace(c, ' ')
+    splits = a.split()
+    hits = [c for c in choices if c in splits]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits and sum(1 for c in ('Z', '') if c in splits) == 1:
+        return 'Z'
+    low = reply.lower()
+    cands = [k for k, v in choices.items() if str(v).lower() in low]
+    return cands[0] if len(cands) == 1 else None
+
+
+def vlmeval_mme_gap(path, published):
+    """The VILA MME file against VLMEvalKit's published MME_score.csv: the rows
+    VLMEvalKit's exact matching reads otherwise than MME's own rule (the rule
+    vsrbench's official MME score uses), and per subtask whether the published
+    score is reachable by some verdict of VLMEvalKit's judge on them (rows it
+    read as the MME rule does count alike on both sides)."""
+    import itertools
+    pub = json.load(open(published))
+    rows = [(r['category'], r['image_path'], r['answer'].lower(), r['prediction'] or '')
+            for r in xlsx_rows(path)]
+    differ, reachable, exact = [], {}, {}
+    for t in PERCEPTION + COGNITION:
+        rs = [r for r in rows if r[0] == t]
+        open_ = [i for i, r in enumerate(rs) if vlmeval_yorn(r[3]) != mme_rule(r[3])]
+        differ += [(t, rs[i][3]) for i in open_]
+        base = [mme_rule(r[3]) for r in rs]
+
+        def score(reads):
+            ok = [x == r[2] for x, r in zip(reads, rs)]
+            by = {}
+            for r, k in zip(rs, ok):
+                by.setdefault(r[1], []).append(k)
+            return 100 * (sum(ok) / len(rs) + sum(1 for v in by.values() if all(v)) / len(by))
+        exact[t] = abs(score(base) - pub[t]) < 1e-6
+        found = False
+        for combo in itertools.product(['yes', 'no', 'other'], repeat=len(open_)):
+            reads = list(base)
+            for i, v in zip(open_, combo):
+                reads[i] = vlmeval_yorn(rs[i][3]) or v
+            if abs(score(reads) - pub[t]) < 1e-6:
+                found = True
+                break
+        reachable[t] = found
+    return {'differ': len(differ), 'differ_rows': differ,
+            'exact': sorted(t for t, v in exact.items() if v),
+            'unreachable': sorted(t for t, v in reachable.items() if not v)}
+
+
+def vlmeval_seed_gap(path, journal, published):
+    """The VILA SEEDBench_IMG file against VLMEvalKit's published _acc.csv: the
+    rows VLMEvalKit's exact matching (can_infer) reads otherwise than vsrbench did
+    (its journal), split into those it read as another letter and those it sent
+    to its judge; per dimension, whether published right = vsrbench right, minus
+    vsrbench's right among those rows, plus VLMEvalKit's right among the ones it
+    read, plus between 0 and the number it sent to the judge."""
+    pub = json.load(open(published))
+    ours = {}
+    for line in open(journal, encoding='utf-8'):
+        s = json.loads(line)
+        ours[s['item']] = (s['answer'], s['correct'])
+    dims, other, judge = {}, 0, 0
+    for r in xlsx_rows(path):
+        choices = {k: r[k] for k in 'ABCD' if r.get(k) is not None}
+        v = vlmeval_can_infer(r['prediction'] or '', choices)
+        ans, right = ours[str(int(float(r['index'])))]
+        e = ans.upper() if ans != 'invalid' else None
+        d = dims.setdefault(r['category'], {'n': 0, 'ours': 0, 'same_right': 0, 'vlm_right': 0,
+                                            'judge': 0})
+        d['n'] += 1
+        d['ours'] += right
+        if v is None:  # VLMEvalKit's judge read it (also where vsrbench reads invalid)
+            d['judge'] += 1
+            judge += 1
+        elif v == e:
+            d['same_right'] += right
+        else:
+            d['vlm_right'] += v == r['answer']
+            other += 1
+    bad = []
+    for k, d in dims.items():
+        got = round(pub[k] * d['n'])
+        low = d['same_right'] + d['vlm_right']
+        if not low <= got <= low + d['judge']:
+            bad.append(k)
+    return {'read_otherwise': other, 'sent_to_judge': judge, 'unexplained': sorted(bad),
+            'published_right': sum(round(pub[k] * d['n']) for k, d in dims.items()),
+            'vsrbench_right': sum(d['ours'] for d in dims.values())}
+
+
 def main():
     kind, args = sys.argv[1], sys.argv[2:]
     f = {'llava-mme': lambda: llava_mme(*args), 'mme-lists': lambda: mme_lists(*args),
          'vlmeval-mme': lambda: vlmeval_mme(*args), 'mmbench': lambda: mmbench(*args),
-         'seed-sheet': lambda: seed_sheet(*args), 'llava-seed': lambda: llava_seed(*args)}[kind]
+         'seed-sheet': lambda: seed_sheet(*args), 'llava-seed': lambda: llava_seed(*args),
+         'vlmeval-mme-gap': lambda: vlmeval_mme_gap(*args),
+         'vlmeval-seed-gap': lambda: vlmeval_seed_gap(*args)}[kind]
     json.dump(f(), sys.stdout)
 
 

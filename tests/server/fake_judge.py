@@ -4,12 +4,15 @@
 prompt (the text between "Reply:\\n<<<\\n" and the last "\\n>>>") and answers
 by a rule the test knows.  Python 3 standard library only.
 
-    fake_judge.py [--mode rule|garbage|500]
+    fake_judge.py [--mode rule|garbage|500] [--answer-first N]
 
 Rule (--mode rule): a reply containing "leans to X" gets the answer "X";
 one containing "JUDGE-GARBAGE" gets "purple elephant" (no answer in it);
 any other gets "none".  --mode garbage answers every request
 "purple elephant"; --mode 500 answers every request with HTTP 500.
+--answer-first N answers the first N requests, then stops answering: each
+later request has its connection closed with no reply (logged with status
+0) until GET /_revive, after which it answers again.
 The key demanded comes from $FAKE_JUDGE_KEY (unset: none).  Prints
 "PORT <n>" once listening on 127.0.0.1; GET /_log returns every request as
 {"reply": the reply it read, "status": the HTTP status sent}.
@@ -23,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 KEY = os.environ.get("FAKE_JUDGE_KEY") or None
 MODE = "rule"
+LIMIT = None  # --answer-first: requests still to answer (None: all)
 LOG = []
 LOCK = threading.Lock()
 
@@ -64,13 +68,19 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
+        global LIMIT
         if self.path == "/_log":
             with LOCK:
                 self.send(200, LOG)
+        elif self.path == "/_revive":
+            with LOCK:
+                LIMIT = None
+            self.send(200, {})
         else:
             self.send(404, {"error": "no such path"})
 
     def do_POST(self):
+        global LIMIT
         n = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(n) or b"{}")
         if KEY and self.headers.get("Authorization") != "Bearer " + KEY:
@@ -91,7 +101,15 @@ class Handler(BaseHTTPRequestHandler):
         reply = reply_of(prompt)
         status = 500 if MODE == "500" else 200
         with LOCK:
+            if LIMIT is not None:
+                if LIMIT <= 0:
+                    status = 0
+                else:
+                    LIMIT -= 1
             LOG.append({"reply": reply, "status": status})
+        if status == 0:  # stopped answering: no reply at all
+            self.close_connection = True
+            return
         if status != 200:
             self.send(status, {"error": {"message": "judge is down"}})
             return
@@ -105,10 +123,12 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    global MODE
+    global MODE, LIMIT
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", default="rule", choices=["rule", "garbage", "500"])
-    MODE = ap.parse_args().mode
+    ap.add_argument("--answer-first", type=int, default=None)
+    a = ap.parse_args()
+    MODE, LIMIT = a.mode, a.answer_first
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print("PORT %d" % srv.server_address[1], flush=True)
     srv.serve_forever()
