@@ -14,22 +14,6 @@ V=$VSRBENCH
 CHILD="python3 $SERVER_DIR/verbose_child.py --log $T/child.log"
 COMMON=(-S count=40 -q)
 
-# start_judge NAME [fake_judge.py options]: sets PORT.
-start_judge() {
-	local name=$1 pid i
-	shift
-	python3 "$SERVER_DIR/fake_judge.py" "$@" >"$T/$name.port" 2>"$T/$name.log" &
-	pid=$!
-	SERVER_PIDS+=("$pid")
-	for i in $(seq 200); do
-		grep -q '^PORT ' "$T/$name.port" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || fail "judge $name did not start: $(cat "$T/$name.log")"
-		sleep 0.05
-	done
-	PORT=$(awk '/^PORT /{print $2}' "$T/$name.port")
-	[ -n "$PORT" ] || fail "judge $name printed no port"
-}
-judge_calls() { server_log "$1" | jq length; }
 
 # The expected figures, from the journal and the judge's rule alone.
 expect_py() {

@@ -14,14 +14,7 @@ V=$VSRBENCH
 CHILD="python3 $SERVER_DIR/verbose_child.py"
 FIRST=10
 
-python3 "$SERVER_DIR/fake_judge.py" --answer-first $FIRST >"$T/judge.port" 2>"$T/judge.log" &
-SERVER_PIDS+=("$!")
-for i in $(seq 200); do
-	grep -q '^PORT ' "$T/judge.port" 2>/dev/null && break
-	sleep 0.05
-done
-PORT=$(awk '/^PORT /{print $2}' "$T/judge.port")
-[ -n "$PORT" ] || fail "the judge did not start: $(cat "$T/judge.log")"
+start_judge judge --answer-first $FIRST
 # give_up=1: the endpoint that answers nothing for a second is given up on (not 5 minutes).
 RUN=(run -m exec -M cmd="$CHILD" -S count=40 -q --judge openai -J "base_url=http://127.0.0.1:$PORT/v1"
 	-J model=judge-1 -J retries=0 -J give_up=1 -o r)

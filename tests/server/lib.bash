@@ -38,6 +38,11 @@ start_py() {
 # start_server NAME [fake_llm.py options]: sets PORT; the log is $T/NAME.log.
 start_server() { start_py "$1" fake_llm.py "${@:2}"; }
 
+# start_judge NAME [fake_judge.py options]: a loopback judge; sets PORT.
+start_judge() { start_py "$1" fake_judge.py "${@:2}"; }
+# judge_calls PORT: how many requests the judge was sent.
+judge_calls() { server_log "$1" | jq length; }
+
 # server_log PORT: the server's request log (JSON array).  (python, not the
 # curl tool, which the build does not need.)
 server_log() {
