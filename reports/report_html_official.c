@@ -220,8 +220,22 @@ void html_official_run(struct buf *out, const struct official *o)
 
 void html_official_run_headline(struct buf *out, const struct official *o)
 {
-	size_t n;
+	size_t n, ns;
 	const struct off_mme_total *tot = o ? official_mme_totals(o, &n) : NULL;
+	const struct off_seed_total *st = o ? official_seed_totals(o, &ns) : NULL;
+
+	for (size_t i = 0; st && i < ns; i++) {
+		buf_adds(out, "<div class=\"card total\"><div class=\"name\">official SEED-Bench "
+			      "<span class=\"muted\">(template ");
+		html_esc(out, st[i].tmpl);
+		buf_addf(out, ")</span></div><div class=\"big\">%.2f%% <span class=\"unit\">image "
+			      "questions</span></div><div class=\"ci\">the headline (%zu of %zu); "
+			      "video %.2f%% (%zu of %zu) apart; all questions together %.2f%%, as "
+			      "SEED-Bench-1's own overall mixes them</div></div>\n",
+			 100 * ratio(st[i].image.right, st[i].image.n), st[i].image.right, st[i].image.n,
+			 100 * ratio(st[i].video.right, st[i].video.n), st[i].video.right, st[i].video.n,
+			 100 * ratio(st[i].all.right, st[i].all.n));
+	}
 
 	for (size_t i = 0; tot && i < n; i++) {
 		if (tot[i].suites < 2)
