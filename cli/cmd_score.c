@@ -141,6 +141,7 @@ static int import_answer(const struct import_answer *a, void *p, char *err)
 	m.format = a->format;
 	m.variant = "base";
 	m.category = a->category;
+	m.l2 = a->l2 && *a->l2 ? a->l2 : NULL;
 	m.group = a->group;
 	m.prompt = a->prompt;
 	m.image = a->image;

@@ -37,6 +37,7 @@ struct import_answer {
 	const char *response; /* the reply as recorded */
 	const char *const *choices; /* the options to read the reply against, or NULL */
 	size_t n_choices;
+	const char *l2;       /* or NULL: the row's l2-category (an MMBench sheet that has one) */
 };
 
 /*

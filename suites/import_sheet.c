@@ -262,7 +262,7 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 {
 	long ci = xlsx_column(s, "index"), cc = xlsx_column(s, "category"),
 	     cq = xlsx_column(s, "question"), ca = xlsx_column(s, "answer"),
-	     cr = xlsx_column(s, "prediction"), co[26];
+	     cr = xlsx_column(s, "prediction"), cl2 = xlsx_column(s, "l2-category"), co[26];
 	struct keyset seen = { 0 };
 	int r = 0;
 
@@ -299,6 +299,8 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 		a.item = id;
 		a.group = group;
 		a.category = cell_or(s, row, cc, NULL);
+		/* VLMEvalKit's sheets carry it: a category missing from the built-in table uses it. */
+		a.l2 = cell_or(s, row, cl2, NULL);
 		a.tmpl = "recorded";
 		a.format = "choice";
 		a.prompt = cell_or(s, row, cq, "");
