@@ -393,8 +393,10 @@ static int mmbench_answer(const struct import_answer *a, void *p, char *err)
 	struct mmb_ctx *m = p;
 	struct import_answer b = *a;
 
-	if (!b.category)
+	if (!b.category) {
 		b.category = import_mmbench_cat(&m->cats, b.item);
+		b.l2 = import_mmbench_l2(&m->cats, b.item);
+	}
 	return import_answer(&b, &m->c, err);
 }
 
@@ -554,7 +556,7 @@ static int score_xlsx(struct score *s, const char *path, enum sheet_file how, ch
 			}
 		}
 	} else if (k == SHEET_MMBENCH) {
-		struct mmb_ctx c = { { s, "mmbench" }, { U64MAP_INIT, NULL, 0 } };
+		struct mmb_ctx c = { { s, "mmbench" }, { U64MAP_INIT, NULL, NULL, 0 } };
 		if (s->n_filters && !score_wanted(s, "mmbench"))
 			r = err_set(err, VSR_EUSAGE, "%s holds MMBench answers: -s may be mmbench",
 				    path);

@@ -5,7 +5,8 @@
 # row's l2-category (as VLMEvalKit does), not "(unknown)"; one with neither
 # is "(unknown)".  Python writes the sheets and computes CircularEval per l2
 # from the rows alone (a question right when every copy's prediction is its
-# answer); the journal keeps the l2, so `score` of that journal agrees.
+# answer); the journal keeps the l2, so `score` of that journal agrees.  A
+# submission sheet without categories takes both from --questions' TSV.
 . "$(dirname "$0")/lib.bash"
 
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
@@ -47,6 +48,17 @@ with open("mmb_l2.tsv", "w") as f:
     for r in rows:
         f.write("\t".join(r) + "\n")
 
+# A submission sheet without category columns, and MMBench's question TSV
+# (index, category, l2-category) for --questions.
+with open("sub.tsv", "w") as f:
+    f.write("index\tquestion\tA\tB\tC\tD\tanswer\tprediction\n")
+    for r in rows:
+        f.write("\t".join(r[:2] + r[3:8] + r[11:]) + "\n")
+with open("questions.tsv", "w") as f:
+    f.write("index\tquestion\tcategory\tl2-category\tsplit\n")
+    for r in rows:
+        f.write("\t".join([r[0], r[1], r[8], r[9], r[10]]) + "\n")
+
 # The same rows as an xlsx with inline strings (no spreadsheet library).
 def ref(c, r):
     return "ABCDEFGHIJKLMNOP"[c] + str(r)
@@ -73,6 +85,10 @@ for f in mmb_l2.tsv mmb_l2.xlsx; do
 	got=$(jq -S -c "$by_l2" "o_$f/report.json")
 	[ "$got" = "$(jq -S -c . expected.json)" ] || fail "$f by_l2: got $got, expected $(cat expected.json)"
 done
+# A submission sheet without categories: category and l2 from --questions' TSV.
+expect_exit 0 "$V" score -q --data nodata --questions questions.tsv -o o_sub sub.tsv
+got=$(jq -S -c "$by_l2" o_sub/report.json)
+[ "$got" = "$(jq -S -c . expected.json)" ] || fail "--questions by_l2: got $got, expected $(cat expected.json)"
 jq -e -s 'map(select(.category == "new_riddle")) | length > 0 and all(.l2 == "new_reasoning")' \
 	o_mmb_l2.tsv/samples.jsonl >/dev/null || fail "the journal lacks the sheet's l2"
 jq -e -s 'map(select(.category == "new_orphan")) | all(has("l2") | not)' o_mmb_l2.tsv/samples.jsonl \
