@@ -137,11 +137,25 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 	if (!u->rule_applies)
 		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
 			      "the figures use vsrbench's extractor.\n");
-	else
+	else {
+		size_t q = 0, differ = 0, other = 0;
+		for (size_t i = 0; i < u->n_sub; i++) {
+			q += u->sub[i].questions;
+			differ += u->sub[i].disagree;
+			other += u->sub[i].other;
+		}
 		buf_adds(out, "\nRule: MME's calculation.py (the reply lower-cased is \"yes\" or "
 			      "\"no\", else \"yes\"/\"no\" within its first 4 characters; anything "
 			      "else is \"other\", wrong), on the raw reply. Beside it, vsrbench's "
 			      "extractor on the same replies.\n");
+		/* Issue 14 §5: which rule is behind which number, and how far apart they are. */
+		buf_addf(out, "\nWhich rule each number uses: acc, acc+, score and the perception / "
+			      "cognition sums use MME's rule; \"score (vsrbench extractor)\" and this "
+			      "suite's acc_t / acc_a tables (Overall, by category, by template) use "
+			      "vsrbench's extractor. The two read **%zu of %zu replies** differently "
+			      "(%zu replies are \"other\" to MME's rule).\n",
+			 differ, q, other);
+	}
 	if (u->n_examples) {
 		buf_adds(out, "\nReplies read differently (first few):\n\n"
 			      "| item | reply | truth | MME rule | extractor |\n|---|---|---|---|---|\n");
@@ -205,7 +219,8 @@ static void mme_summary(const struct off_unit *u, struct buf *b)
 		buf_addf(b, "perception %.2f (%zu), cognition %.2f (%zu)", u->perception,
 			 u->n_perception, u->cognition, u->n_cognition);
 		if (differ)
-			buf_addf(b, "; extractor %.2f/%.2f", u->perception_ext, u->cognition_ext);
+			buf_addf(b, "; extractor %.2f/%.2f, %zu replies differ", u->perception_ext,
+				 u->cognition_ext, differ);
 	}
 }
 
@@ -418,13 +433,27 @@ void official_run_md(const struct official *o, struct buf *out)
 	}
 
 	for (size_t i = 0; i < n; i++) {
+		double ext[2] = { 0, 0 };
+		size_t q = 0, differ = 0;
+
 		if (tot[i].suites < 2)
 			continue;
+		for (size_t k = 0; k < tot[i].n_subs; k++) {
+			const struct off_mme_sub *sb = tot[i].subs[k];
+			ext[sb->cognition != 0] += sb->score_ext;
+			q += sb->questions;
+			differ += sb->disagree;
+		}
 		buf_adds(out, "\n## Official MME totals across suites (template ");
 		buf_add_md(out, tot[i].tmpl, 0);
-		buf_addf(out, ")\n\n| | subtasks | score |\n|---|---:|---:|\n"
-			      "| perception | %zu | %.2f |\n| cognition | %zu | %.2f |\n",
-			 tot[i].n_perception, tot[i].perception, tot[i].n_cognition,
-			 tot[i].cognition);
+		buf_addf(out, ")\n\n| | subtasks | score (MME's rule) | score (vsrbench extractor) |\n"
+			      "|---|---:|---:|---:|\n"
+			      "| perception | %zu | %.2f | %.2f |\n| cognition | %zu | %.2f | %.2f |\n",
+			 tot[i].n_perception, tot[i].perception, ext[0], tot[i].n_cognition,
+			 tot[i].cognition, ext[1]);
+		buf_addf(out, "\nThe leaderboard's numbers are the MME's-rule column (calculation.py on "
+			      "the raw reply); the extractor column reads the same replies with "
+			      "vsrbench's extractor. They read %zu of %zu replies differently.\n",
+			 differ, q);
 	}
 }

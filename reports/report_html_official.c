@@ -88,11 +88,20 @@ static void mme_tables(const struct off_unit *u, struct buf *out)
 	if (!u->rule_applies)
 		buf_adds(out, "<p class=\"note\">This template does not ask yes/no, so MME's rule does "
 			      "not apply: the figures use vsrbench's extractor.</p>\n");
-	else
-		buf_adds(out, "<p class=\"note\">Rule: MME's calculation.py (the reply lower-cased is "
+	else {
+		size_t q = 0, differ = 0;
+		for (size_t i = 0; i < u->n_sub; i++) {
+			q += u->sub[i].questions;
+			differ += u->sub[i].disagree;
+		}
+		buf_addf(out, "<p class=\"note\">Rule: MME's calculation.py (the reply lower-cased is "
 			      "\"yes\" or \"no\", else \"yes\"/\"no\" within its first 4 characters; "
-			      "anything else is \"other\", wrong), on the raw reply. Beside it, vsrbench's "
-			      "extractor on the same replies.</p>\n");
+			      "anything else is \"other\", wrong), on the raw reply: acc, acc+, score. "
+			      "vsrbench's extractor on the same replies: the extractor column and the "
+			      "suite's acc<sub>t</sub>. They read <b>%zu of %zu replies</b> "
+			      "differently.</p>\n",
+			 differ, q);
+	}
 	if (u->n_examples) {
 		buf_adds(out, "<details class=\"fold\"><summary>replies read differently (first "
 			      "few)</summary><div class=\"scroll\"><table class=\"nums\"><thead><tr>"
