@@ -27,8 +27,9 @@
  * holds the image questions; else DATA/seed/SEED-Bench.json when present);
  * without it, from the result's "gt_answer" and, for SEED-Bench-2 ids
  * ("<dimension>_<n>"), DATASET.md's dimension names.  Answers with no ground
- * truth anywhere are counted and left out.  Video answers ("v..." ids) go to
- * seed-video, apart from the image ones.
+ * truth anywhere are counted and left out.  Video answers (SEED-Bench-1's
+ * "v..." ids, SEED-Bench-2's video dimensions 19-22) go to seed-video, apart
+ * from the image ones.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -141,6 +142,7 @@ static int import_answer(const struct import_answer *a, void *p, char *err)
 	m.format = a->format;
 	m.variant = "base";
 	m.category = a->category;
+	m.l2 = a->l2 && *a->l2 ? a->l2 : NULL;
 	m.group = a->group;
 	m.prompt = a->prompt;
 	m.image = a->image;
@@ -392,18 +394,32 @@ static int mmbench_answer(const struct import_answer *a, void *p, char *err)
 	struct mmb_ctx *m = p;
 	struct import_answer b = *a;
 
-	if (!b.category)
+	if (!b.category) {
 		b.category = import_mmbench_cat(&m->cats, b.item);
+		b.l2 = import_mmbench_l2(&m->cats, b.item);
+	}
 	return import_answer(&b, &m->c, err);
 }
 
-/* SEED answers: video questions ("v...") under seed-video, apart from the image ones. */
+/* SEED's video dimensions: SEED-Bench-2's 19-22 (SEED-Bench-1's 10-12 have the same names). */
+static int seed_video_dimension(const char *dim)
+{
+	for (long id = 19; dim && id <= 22; id++)
+		if (!strcmp(dim, seed2_dimension_name(id)))
+			return 1;
+	return 0;
+}
+
+/*
+ * SEED answers: video questions (SEED-Bench-1's "v..." ids, a video
+ * dimension) under seed-video, apart from the image ones.
+ */
 static int seed_answer(const struct import_answer *a, void *p, char *err)
 {
 	struct import_ctx *c = p;
 	struct import_ctx v = { c->s, "seed-video" };
 
-	if (a->item[0] == 'v' && !strcmp(c->suite, "seed"))
+	if ((a->item[0] == 'v' || seed_video_dimension(a->category)) && !strcmp(c->suite, "seed"))
 		return import_answer(a, &v, err);
 	return import_answer(a, c, err);
 }
@@ -553,7 +569,7 @@ static int score_xlsx(struct score *s, const char *path, enum sheet_file how, ch
 			}
 		}
 	} else if (k == SHEET_MMBENCH) {
-		struct mmb_ctx c = { { s, "mmbench" }, { U64MAP_INIT, NULL, 0 } };
+		struct mmb_ctx c = { { s, "mmbench" }, { U64MAP_INIT, NULL, NULL, 0 } };
 		if (s->n_filters && !score_wanted(s, "mmbench"))
 			r = err_set(err, VSR_EUSAGE, "%s holds MMBench answers: -s may be mmbench",
 				    path);

@@ -78,6 +78,7 @@ static int journal_line(const struct sample *x, void *p)
 	m.variant = x->variant;
 	m.relation = x->relation;
 	m.category = x->category;
+	m.l2 = x->l2; /* MMBench's l2-category, kept when a journal is scored again */
 	m.group = x->group;
 	m.prompt = x->prompt ? x->prompt : "";
 	m.image = x->image;

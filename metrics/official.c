@@ -145,6 +145,8 @@ struct official {
 	struct u64map unit_at; /* hash(suite, template) -> index + 1 */
 	struct off_mme_total *totals; /* MME across suites, per template */
 	size_t n_totals;
+	struct off_seed_total *seed_totals; /* SEED's image and video questions, per template */
+	size_t n_seed_totals;
 	int finished;
 };
 
@@ -542,6 +544,33 @@ static void mme_totals(struct official *o)
 	}
 }
 
+/* SEED: the image suite and the video suite side by side, per template (units are sorted). */
+static void seed_totals(struct official *o)
+{
+	for (size_t i = 0; i < o->n_units; i++) {
+		const struct off_unit *img = &o->units[i], *vid;
+		struct off_seed_total *t;
+
+		if (img->kind != OFFICIAL_SEED || strcmp(img->suite, "seed"))
+			continue;
+		vid = official_find(o, "seed-video", img->tmpl);
+		if (!vid)
+			continue;
+		o->seed_totals = xrealloc(o->seed_totals,
+					  (o->n_seed_totals + 1) * sizeof(*o->seed_totals));
+		t = &o->seed_totals[o->n_seed_totals++];
+		memset(t, 0, sizeof(*t));
+		t->tmpl = img->tmpl;
+		t->image = img->overall;
+		t->image.name = "image";
+		t->video = vid->overall;
+		t->video.name = "video";
+		t->all.name = "all";
+		t->all.n = t->image.n + t->video.n;
+		t->all.right = t->image.right + t->video.right;
+	}
+}
+
 static int cmp_acc(const void *pa, const void *pb)
 {
 	return strcmp(((const struct off_acc *)pa)->name, ((const struct off_acc *)pb)->name);
@@ -588,6 +617,7 @@ void official_finish(struct official *o)
 		a = b;
 	}
 	mme_totals(o);
+	seed_totals(o);
 }
 
 void official_free(struct official *o)
@@ -597,6 +627,7 @@ void official_free(struct official *o)
 	for (size_t i = 0; i < o->n_totals; i++)
 		free(o->totals[i].subs);
 	free(o->totals);
+	free(o->seed_totals);
 	free(o->recs);
 	for (size_t i = 0; i < o->n_units; i++) {
 		free(o->units[i].sub);
@@ -637,4 +668,10 @@ const struct off_mme_total *official_mme_totals(const struct official *o, size_t
 {
 	*n = o ? o->n_totals : 0;
 	return o ? o->totals : NULL;
+}
+
+const struct off_seed_total *official_seed_totals(const struct official *o, size_t *n)
+{
+	*n = o ? o->n_seed_totals : 0;
+	return o ? o->seed_totals : NULL;
 }

@@ -15,7 +15,8 @@
  *     when every rotation is; accuracy = right questions / questions, overall,
  *     per category and per l2-category; plus the accuracy on the original
  *     rows alone (VanillaEval).
- *   SEED-Bench (seed*): accuracy per dimension and over all questions.
+ *   SEED-Bench (seed*): accuracy per dimension and over all questions; image
+ *     and video questions apart (official_seed_totals).
  *
  * Only "base" variants count (perturbed variants are not the benchmark).
  * Each template is scored on its own.  A task that only ever failed is not
@@ -136,5 +137,23 @@ struct off_mme_total {
 
 /* One per template, in the order of each template's first MME unit. */
 const struct off_mme_total *official_mme_totals(const struct official *o, size_t *n);
+
+/*
+ * SEED-Bench's image and video questions, for one template.  vsrbench keeps
+ * them in two suites: `seed` (image questions: the native suite asks only
+ * those; `score` puts a result file's image answers there) and `seed-video`
+ * (the video answers of a result file).  SEED-Bench-1's own "overall" mixes
+ * the two (GPT-4V's recorded file: 67.29% over all, 69.08% over the image
+ * questions, which is the published image figure); the image figure is the
+ * headline, the video one and the mix are beside it.  Only when both suites
+ * were scored with the template.
+ */
+struct off_seed_total {
+	const char *tmpl;           /* borrowed */
+	struct off_acc image, video, all;
+};
+
+/* One per template with both suites, in template order. */
+const struct off_seed_total *official_seed_totals(const struct official *o, size_t *n);
 
 #endif

@@ -99,9 +99,12 @@ static cJSON *seed_json(const struct off_unit *u)
 /* report.md                                                           */
 /* ------------------------------------------------------------------ */
 
+/* A table of v; title NULL: more rows of the table above. */
 static void accs_md(struct buf *out, const char *title, const struct off_acc *v, size_t n)
 {
-	buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n", title);
+	if (title)
+		buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n",
+			 title);
 	for (size_t i = 0; i < n; i++) {
 		buf_adds(out, "| ");
 		buf_add_md(out, v[i].name, 0);
@@ -134,11 +137,25 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 	if (!u->rule_applies)
 		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
 			      "the figures use vsrbench's extractor.\n");
-	else
+	else {
+		size_t q = 0, differ = 0, other = 0;
+		for (size_t i = 0; i < u->n_sub; i++) {
+			q += u->sub[i].questions;
+			differ += u->sub[i].disagree;
+			other += u->sub[i].other;
+		}
 		buf_adds(out, "\nRule: MME's calculation.py (the reply lower-cased is \"yes\" or "
 			      "\"no\", else \"yes\"/\"no\" within its first 4 characters; anything "
 			      "else is \"other\", wrong), on the raw reply. Beside it, vsrbench's "
 			      "extractor on the same replies.\n");
+		/* Issue 14 §5: which rule is behind which number, and how far apart they are. */
+		buf_addf(out, "\nWhich rule each number uses: acc, acc+, score and the perception / "
+			      "cognition sums use MME's rule; \"score (vsrbench extractor)\" and this "
+			      "suite's acc_t / acc_a tables (Overall, by category, by template) use "
+			      "vsrbench's extractor. The two read **%zu of %zu replies** differently "
+			      "(%zu replies are \"other\" to MME's rule).\n",
+			 differ, q, other);
+	}
 	if (u->n_examples) {
 		buf_adds(out, "\nReplies read differently (first few):\n\n"
 			      "| item | reply | truth | MME rule | extractor |\n|---|---|---|---|---|\n");
@@ -202,7 +219,8 @@ static void mme_summary(const struct off_unit *u, struct buf *b)
 		buf_addf(b, "perception %.2f (%zu), cognition %.2f (%zu)", u->perception,
 			 u->n_perception, u->cognition, u->n_cognition);
 		if (differ)
-			buf_addf(b, "; extractor %.2f/%.2f", u->perception_ext, u->cognition_ext);
+			buf_addf(b, "; extractor %.2f/%.2f, %zu replies differ", u->perception_ext,
+				 u->cognition_ext, differ);
 	}
 }
 
@@ -313,20 +331,42 @@ void official_summary(FILE *fp, const struct official *o, const char *suite)
 /* MME across suites                                                   */
 /* ------------------------------------------------------------------ */
 
+/* SEED's image and video questions side by side: {"<template>": {"image", "video", "all", "headline"}}. */
+static cJSON *seed_run_json(const struct official *o)
+{
+	size_t n;
+	const struct off_seed_total *st = official_seed_totals(o, &n);
+	cJSON *seed = n ? cJSON_CreateObject() : NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		cJSON *to = cJSON_AddObjectToObject(seed, st[i].tmpl);
+		cJSON_AddItemToObject(to, "image", acc_json(&st[i].image, "questions"));
+		cJSON_AddItemToObject(to, "video", acc_json(&st[i].video, "questions"));
+		cJSON_AddItemToObject(to, "all", acc_json(&st[i].all, "questions"));
+		cJSON_AddStringToObject(to, "headline", "image");
+	}
+	return seed;
+}
+
 cJSON *official_run_json(const struct official *o)
 {
-	cJSON *root = NULL, *mme = NULL;
+	cJSON *root = NULL, *mme = NULL, *seed = seed_run_json(o);
 	size_t n;
 	const struct off_mme_total *tot = official_mme_totals(o, &n);
+
+	if (seed) {
+		root = cJSON_CreateObject();
+		cJSON_AddItemToObject(root, "seed", seed);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		const struct off_mme_total *t = &tot[i];
 		cJSON *to, *p, *so;
 
-		if (!root) {
+		if (!root)
 			root = cJSON_CreateObject();
+		if (!mme)
 			mme = cJSON_AddObjectToObject(root, "mme");
-		}
 		to = cJSON_AddObjectToObject(mme, t->tmpl);
 		so = cJSON_CreateObject();
 		for (size_t k = 0; k < t->n_subs; k++)
@@ -345,8 +385,20 @@ cJSON *official_run_json(const struct official *o)
 
 void official_run_summary(FILE *fp, const struct official *o)
 {
-	size_t n;
+	size_t n, ns;
 	const struct off_mme_total *tot = official_mme_totals(o, &n);
+	const struct off_seed_total *st = official_seed_totals(o, &ns);
+
+	for (size_t i = 0; i < ns; i++) {
+		char line[200];
+		snprintf(line, sizeof(line),
+			 "  official SEED-Bench [%.16s]: image %.2f%% (the headline), video %.2f%%, "
+			 "all questions %.2f%%",
+			 st[i].tmpl, 100 * ratio(st[i].image.right, st[i].image.n),
+			 100 * ratio(st[i].video.right, st[i].video.n),
+			 100 * ratio(st[i].all.right, st[i].all.n));
+		line100(fp, line);
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		char line[160];
@@ -364,17 +416,44 @@ void official_run_summary(FILE *fp, const struct official *o)
 
 void official_run_md(const struct official *o, struct buf *out)
 {
-	size_t n;
+	size_t n, ns;
 	const struct off_mme_total *tot = official_mme_totals(o, &n);
+	const struct off_seed_total *st = official_seed_totals(o, &ns);
+
+	for (size_t i = 0; i < ns; i++) {
+		buf_adds(out, "\n## Official SEED-Bench: image and video questions apart (template ");
+		buf_add_md(out, st[i].tmpl, 0);
+		buf_adds(out, ")\n\n");
+		accs_md(out, "question type", &st[i].image, 1);
+		accs_md(out, NULL, &st[i].video, 1);
+		accs_md(out, NULL, &st[i].all, 1);
+		buf_adds(out, "\nThe headline is the image figure (suite `seed`; SEED-Bench's image "
+			      "column); video is suite `seed-video`. \"all\" mixes the two, as SEED-Bench-1's "
+			      "own overall does: it is not the image figure.\n");
+	}
 
 	for (size_t i = 0; i < n; i++) {
+		double ext[2] = { 0, 0 };
+		size_t q = 0, differ = 0;
+
 		if (tot[i].suites < 2)
 			continue;
+		for (size_t k = 0; k < tot[i].n_subs; k++) {
+			const struct off_mme_sub *sb = tot[i].subs[k];
+			ext[sb->cognition != 0] += sb->score_ext;
+			q += sb->questions;
+			differ += sb->disagree;
+		}
 		buf_adds(out, "\n## Official MME totals across suites (template ");
 		buf_add_md(out, tot[i].tmpl, 0);
-		buf_addf(out, ")\n\n| | subtasks | score |\n|---|---:|---:|\n"
-			      "| perception | %zu | %.2f |\n| cognition | %zu | %.2f |\n",
-			 tot[i].n_perception, tot[i].perception, tot[i].n_cognition,
-			 tot[i].cognition);
+		buf_addf(out, ")\n\n| | subtasks | score (MME's rule) | score (vsrbench extractor) |\n"
+			      "|---|---:|---:|---:|\n"
+			      "| perception | %zu | %.2f | %.2f |\n| cognition | %zu | %.2f | %.2f |\n",
+			 tot[i].n_perception, tot[i].perception, ext[0], tot[i].n_cognition,
+			 tot[i].cognition, ext[1]);
+		buf_addf(out, "\nThe leaderboard's numbers are the MME's-rule column (calculation.py on "
+			      "the raw reply); the extractor column reads the same replies with "
+			      "vsrbench's extractor. They read %zu of %zu replies differently.\n",
+			 differ, q);
 	}
 }

@@ -401,21 +401,36 @@ void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, co
 			 indent, ref);
 }
 
-/* Issue 13: the seed paper's name for what ran on the unified test set, with its number. */
-static void summary_protocol(FILE *fp, const struct suite_metrics *sm, const cJSON *run)
+/* One line of the seed paper's names: NAME (templates TPL): acc_t [CI], acc_a. */
+static void protocol_line(FILE *fp, const char *name, const char *tpl, const struct acc *a)
 {
-	const char *proto = report_vsr_protocol(run);
-	const char *tpl = cJSON_GetStringValue(
-		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 	double lo, hi;
 
-	if (!proto || strcmp(sm->name, "vsr-zeroshot-test"))
-		return;
-	wilson_interval(sm->all.correct, sm->all.tasks, Z95, &lo, &hi);
+	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
 	fprintf(fp, "  %s (the seed paper's name; templates %.24s): acc_t %.1f%% [%.1f, %.1f], "
 		    "acc_a %.1f%%\n",
-		proto, tpl, 100 * ratio(sm->all.correct, sm->all.tasks), 100 * lo, 100 * hi,
-		100 * ratio(sm->all.correct, sm->all.answered));
+		name, tpl, 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi,
+		100 * ratio(a->correct, a->answered));
+}
+
+/*
+ * Issue 13: the seed paper's names for what ran on the unified test set, with
+ * their numbers: Test-S, Test-G, or both when a pool held `-t single`'s template.
+ */
+static void summary_protocol(FILE *fp, const struct suite_metrics *sm, const cJSON *run)
+{
+	struct vsr_protocols p;
+	const char *tpl = cJSON_GetStringValue(
+		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
+	char many[32];
+
+	if (!report_vsr_protocols(sm, &p))
+		return;
+	snprintf(many, sizeof(many), "%zu templates", p.g_templates);
+	if (p.s)
+		protocol_line(fp, "Test-S", p.g || !tpl ? p.s_template : tpl, p.s);
+	if (p.g)
+		protocol_line(fp, "Test-G", tpl ? tpl : many, p.g);
 }
 
 void report_summary(FILE *fp, const struct metrics *m)

@@ -83,11 +83,25 @@ double ratio(size_t k, size_t n);
 double json_round6(double x);
 
 /*
- * "Test-S" (one template) or "Test-G" (a pool: pool, vsre, an id list) when
- * run.json's suites include the unified test set, the seed paper's names;
- * NULL otherwise (also for a template file).  Borrowed string.
+ * The seed paper's two numbers on the unified test set (vsr-zeroshot-test),
+ * decided by the templates the suite was asked with (docs/report-json.md):
+ * one template is Test-S; several are Test-G, and Test-S too when `-t
+ * single`'s template is among them (its own figure).  Everything borrowed
+ * from the suite.
  */
-const char *report_vsr_protocol(const cJSON *run);
+struct vsr_protocols {
+	const struct acc *s, *g; /* the base variant's figures; NULL: not this protocol */
+	const char *s_template;  /* Test-S's template id */
+	size_t g_templates;      /* the templates behind Test-G */
+};
+/* 1 and p filled when sm is the unified test set with a figure; else 0. */
+int report_vsr_protocols(const struct suite_metrics *sm, struct vsr_protocols *p);
+/* The unified test set's suite in m, or NULL. */
+const struct suite_metrics *report_unified_suite(const struct metrics *m);
+/* "Test-S", "Test-G", "Test-S and Test-G", or NULL: for the reports' headers. */
+const char *report_vsr_protocol(const struct metrics *m);
+/* report.md: the suite's Test-S / Test-G table (nothing for another suite). */
+void report_protocols_md(struct buf *out, const struct suite_metrics *sm, const cJSON *run);
 
 /*
  * report.md: for templates of the seed paper (-t vsre), a table of this run's

@@ -30,31 +30,40 @@
 /* More suites than this get compact cards (their facts are in the table under them). */
 #define HTML_CARDS_FULL 4
 
-static int is_unified(const char *suite)
-{
-	return !strcmp(suite, "vsr-zeroshot-test");
-}
-
 /* compact: one of many suites (the facts are in the table below). */
 static void headline_card(struct buf *out, const struct suite_metrics *sm, const struct metrics *m,
 			  const cJSON *run, int compact)
 {
 	const struct acc *a = &sm->all;
-	const char *proto = report_vsr_protocol(run);
+	struct vsr_protocols p;
+	int proto = report_vsr_protocols(sm, &p);
 	struct buf v = BUF_INIT;
 	double lo, hi;
 
+	(void)run;
 	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
 	buf_adds(out, "<div class=\"card headline\"><div class=\"name\">");
 	html_esc(out, sm->name);
-	if (proto && is_unified(sm->name))
-		buf_addf(out, " <span class=\"tag\" title=\"the seed paper's name for %s\">%s</span>",
-			 strcmp(proto, "Test-S") ? "a template pool on the unified test set"
-						 : "one template on the unified test set",
-			 proto);
+	if (proto && p.g)
+		buf_adds(out, " <span class=\"tag\" title=\"the seed paper's name for a template pool "
+			      "on the unified test set\">Test-G</span>");
+	else if (proto)
+		buf_adds(out, " <span class=\"tag\" title=\"the seed paper's name for one template "
+			      "on the unified test set\">Test-S</span>");
 	buf_addf(out, "</div><div class=\"big\">%.1f%%</div>"
 		      "<div class=\"ci\">acc<sub>t</sub> of the base variant · 95%% CI %.1f – %.1f</div>\n",
 		 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi);
+	if (proto && p.s && p.g) {
+		/* Both in one run: Test-S is -t single's template alone (issue 13 §9). */
+		double slo, shi;
+		wilson_interval(p.s->correct, p.s->tasks, Z95, &slo, &shi);
+		buf_addf(out, "<div class=\"official\">Test-S <span class=\"muted\">(template ");
+		html_esc(out, p.s_template);
+		buf_addf(out, ")</span>: %.1f%% <span class=\"muted\">95%% CI %.1f – %.1f</span> · "
+			      "Test-G <span class=\"muted\">(%zu templates)</span>: %.1f%%</div>\n",
+			 100 * ratio(p.s->correct, p.s->tasks), 100 * slo, 100 * shi, p.g_templates,
+			 100 * ratio(a->correct, a->tasks));
+	}
 	html_official_headline(out, m->official, sm->name);
 	if (sens_verdict(&v, &sm->sens)) {
 		buf_adds(out, "<p class=\"says\"><b>Verdict:</b> ");
@@ -330,7 +339,7 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	const char *spec = model ? (model_label(run, &label), label.ptr) : NULL;
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
-	const char *proto = report_vsr_protocol(run);
+	const char *proto = report_vsr_protocol(m);
 
 	buf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -348,8 +357,8 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	html_esc(out, tpl ? tpl : "?");
 	buf_adds(out, "</code>");
 	if (proto)
-		buf_addf(out, " (<span class=\"nw\">%s</span> on the unified test set, the seed paper's name)",
-			 proto);
+		buf_addf(out, " (<span class=\"nw\">%s</span> on the unified test set, the seed paper's "
+			      "name%s)", proto, strchr(proto, ' ') ? "s" : "");
 	buf_addf(out, " · vsrbench %s · %zu journal lines</p></header>\n", VSR_VERSION, m->lines);
 	if (m->skipped)
 		buf_addf(out, "<p class=\"warn\"><b>%zu journal line(s) skipped</b>: longer than %u "

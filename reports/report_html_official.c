@@ -88,11 +88,20 @@ static void mme_tables(const struct off_unit *u, struct buf *out)
 	if (!u->rule_applies)
 		buf_adds(out, "<p class=\"note\">This template does not ask yes/no, so MME's rule does "
 			      "not apply: the figures use vsrbench's extractor.</p>\n");
-	else
-		buf_adds(out, "<p class=\"note\">Rule: MME's calculation.py (the reply lower-cased is "
+	else {
+		size_t q = 0, differ = 0;
+		for (size_t i = 0; i < u->n_sub; i++) {
+			q += u->sub[i].questions;
+			differ += u->sub[i].disagree;
+		}
+		buf_addf(out, "<p class=\"note\">Rule: MME's calculation.py (the reply lower-cased is "
 			      "\"yes\" or \"no\", else \"yes\"/\"no\" within its first 4 characters; "
-			      "anything else is \"other\", wrong), on the raw reply. Beside it, vsrbench's "
-			      "extractor on the same replies.</p>\n");
+			      "anything else is \"other\", wrong), on the raw reply: acc, acc+, score. "
+			      "vsrbench's extractor on the same replies: the extractor column and the "
+			      "suite's acc<sub>t</sub>. They read <b>%zu of %zu replies</b> "
+			      "differently.</p>\n",
+			 differ, q);
+	}
 	if (u->n_examples) {
 		buf_adds(out, "<details class=\"fold\"><summary>replies read differently (first "
 			      "few)</summary><div class=\"scroll\"><table class=\"nums\"><thead><tr>"
@@ -220,8 +229,22 @@ void html_official_run(struct buf *out, const struct official *o)
 
 void html_official_run_headline(struct buf *out, const struct official *o)
 {
-	size_t n;
+	size_t n, ns;
 	const struct off_mme_total *tot = o ? official_mme_totals(o, &n) : NULL;
+	const struct off_seed_total *st = o ? official_seed_totals(o, &ns) : NULL;
+
+	for (size_t i = 0; st && i < ns; i++) {
+		buf_adds(out, "<div class=\"card total\"><div class=\"name\">official SEED-Bench "
+			      "<span class=\"muted\">(template ");
+		html_esc(out, st[i].tmpl);
+		buf_addf(out, ")</span></div><div class=\"big\">%.2f%% <span class=\"unit\">image "
+			      "questions</span></div><div class=\"ci\">the headline (%zu of %zu); "
+			      "video %.2f%% (%zu of %zu) apart; all questions together %.2f%%, as "
+			      "SEED-Bench-1's own overall mixes them</div></div>\n",
+			 100 * ratio(st[i].image.right, st[i].image.n), st[i].image.right, st[i].image.n,
+			 100 * ratio(st[i].video.right, st[i].video.n), st[i].video.right, st[i].video.n,
+			 100 * ratio(st[i].all.right, st[i].all.n));
+	}
 
 	for (size_t i = 0; tot && i < n; i++) {
 		if (tot[i].suites < 2)

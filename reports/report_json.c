@@ -90,6 +90,29 @@ static void usage_json(cJSON *o, const struct usage_sum *u)
 	cJSON_AddNumberToObject(x, "answers_cached", (double)u->cached);
 }
 
+/* The seed paper's Test-S / Test-G figures of the unified test set (issue 13 §9). */
+static void protocols_json(cJSON *o, const struct suite_metrics *sm)
+{
+	struct vsr_protocols p;
+	cJSON *ps, *x;
+
+	if (!report_vsr_protocols(sm, &p))
+		return;
+	ps = cJSON_AddObjectToObject(o, "protocols");
+	if (p.s) {
+		x = acc_json(p.s);
+		cJSON_AddStringToObject(x, "template", p.s_template);
+		cJSON_AddBoolToObject(x, "headline", !p.g);
+		cJSON_AddItemToObject(ps, "Test-S", x);
+	}
+	if (p.g) {
+		x = acc_json(p.g);
+		cJSON_AddNumberToObject(x, "templates", (double)p.g_templates);
+		cJSON_AddBoolToObject(x, "headline", 1);
+		cJSON_AddItemToObject(ps, "Test-G", x);
+	}
+}
+
 static void copy_field(cJSON *dst, const cJSON *run, const char *key)
 {
 	const cJSON *v = run ? cJSON_GetObjectItemCaseSensitive(run, key) : NULL;
@@ -109,8 +132,12 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	copy_field(runo, run, "model");
 	copy_field(runo, run, "suites");
 	copy_field(runo, run, "templates");
-	if (report_vsr_protocol(run))
-		cJSON_AddStringToObject(runo, "protocol", report_vsr_protocol(run));
+	{
+		/* The headline's protocol; both are under the suite's "protocols". */
+		struct vsr_protocols p;
+		if (report_vsr_protocols(report_unified_suite(m), &p))
+			cJSON_AddStringToObject(runo, "protocol", p.g ? "Test-G" : "Test-S");
+	}
 	copy_field(runo, run, "generation");
 	copy_field(runo, run, "seed");
 	copy_field(runo, run, "perturbations");
@@ -126,6 +153,7 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		cJSON_AddItemToObject(o, "by_variant", groups_json(&sm->by_variant));
 		if (sens_any(&sm->sens))
 			cJSON_AddItemToObject(o, "sensitivity", sensitivity_json(m, &sm->sens));
+		protocols_json(o, sm);
 		{
 			const char *p;
 			size_t missing, base;

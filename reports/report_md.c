@@ -242,9 +242,9 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		buf_adds(out, "- templates: `");
 		md_cell(out, tpl);
 		buf_adds(out, "`");
-		if (report_vsr_protocol(run))
-			buf_addf(out, " (%s on the unified test set, the seed paper's name)",
-				 report_vsr_protocol(run));
+		if (report_vsr_protocol(m))
+			buf_addf(out, " (%s on the unified test set, the seed paper's name%s)",
+				 report_vsr_protocol(m), strchr(report_vsr_protocol(m), ' ') ? "s" : "");
 		buf_adds(out, "\n");
 	}
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
@@ -269,6 +269,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		md_cell(out, sm->name);
 		buf_adds(out, "`\n");
 		data_notes(out, run, sm->name);
+		report_protocols_md(out, sm, run);
 		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */
 		report_not_answers_text(out, sm, "\n");
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);

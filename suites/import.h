@@ -37,6 +37,7 @@ struct import_answer {
 	const char *response; /* the reply as recorded */
 	const char *const *choices; /* the options to read the reply against, or NULL */
 	size_t n_choices;
+	const char *l2;       /* or NULL: the row's l2-category (an MMBench sheet that has one) */
 };
 
 /*
@@ -264,11 +265,14 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 struct import_mmbench_cats {
 	struct u64map at; /* index -> position + 1 in cat */
 	char **cat;
+	char **l2; /* the row's l2-category, or NULL (no column, or empty) */
 	size_t n;
 };
 int import_mmbench_cats_load(struct import_mmbench_cats *c, const char *path, char *err);
 /* The category of question index (any circular copy), or NULL. */
 const char *import_mmbench_cat(const struct import_mmbench_cats *c, const char *index);
+/* Its l2-category as the TSV gives it, or NULL. */
+const char *import_mmbench_l2(const struct import_mmbench_cats *c, const char *index);
 void import_mmbench_cats_release(struct import_mmbench_cats *c);
 
 #endif

@@ -262,7 +262,7 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 {
 	long ci = xlsx_column(s, "index"), cc = xlsx_column(s, "category"),
 	     cq = xlsx_column(s, "question"), ca = xlsx_column(s, "answer"),
-	     cr = xlsx_column(s, "prediction"), co[26];
+	     cr = xlsx_column(s, "prediction"), cl2 = xlsx_column(s, "l2-category"), co[26];
 	struct keyset seen = { 0 };
 	int r = 0;
 
@@ -299,6 +299,8 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 		a.item = id;
 		a.group = group;
 		a.category = cell_or(s, row, cc, NULL);
+		/* VLMEvalKit's sheets carry it: a category missing from the built-in table uses it. */
+		a.l2 = cell_or(s, row, cl2, NULL);
 		a.tmpl = "recorded";
 		a.format = "choice";
 		a.prompt = cell_or(s, row, cq, "");
@@ -322,7 +324,7 @@ int import_mmbench_cats_load(struct import_mmbench_cats *c, const char *path, ch
 	struct tsv_field f[MMB_TSV_COLS];
 	size_t nf;
 	off_t off;
-	long ci = -1, cc = -1;
+	long ci = -1, cc = -1, cl = -1;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -335,6 +337,8 @@ int import_mmbench_cats_load(struct import_mmbench_cats *c, const char *path, ch
 			ci = (long)k;
 		else if (!strcmp(f[k].head, "category"))
 			cc = (long)k;
+		else if (!strcmp(f[k].head, "l2-category"))
+			cl = (long)k;
 	}
 	if (r == 1 && (ci < 0 || cc < 0))
 		r = err_set(err, VSR_EDATA,
@@ -362,6 +366,11 @@ int import_mmbench_cats_load(struct import_mmbench_cats *c, const char *path, ch
 		if (u64map_get(&c->at, (uint64_t)(v % MMB_COPY), &old))
 			continue; /* a circular copy, or a repeat: the first row names it */
 		c->cat = xrealloc(c->cat, (c->n + 1) * sizeof(*c->cat));
+		c->l2 = xrealloc(c->l2, (c->n + 1) * sizeof(*c->l2));
+		/* An l2 longer than the held head is left out (the built-in table still names it). */
+		c->l2[c->n] = cl >= 0 && (size_t)cl < nf && f[cl].head_len && f[cl].head_len < TSV_HEAD
+				      ? xstrdup(f[cl].head)
+				      : NULL;
 		c->cat[c->n++] = xstrdup(f[cc].head);
 		u64map_put(&c->at, (uint64_t)(v % MMB_COPY), c->n);
 	}
@@ -381,11 +390,24 @@ const char *import_mmbench_cat(const struct import_mmbench_cats *c, const char *
 	return c->cat[at - 1];
 }
 
+const char *import_mmbench_l2(const struct import_mmbench_cats *c, const char *index)
+{
+	long v;
+	uint64_t at;
+
+	if (!c || !c->n || cell_index(index, &v) || !u64map_get(&c->at, (uint64_t)(v % MMB_COPY), &at))
+		return NULL;
+	return c->l2[at - 1];
+}
+
 void import_mmbench_cats_release(struct import_mmbench_cats *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		free(c->cat[i]);
+		free(c->l2[i]);
+	}
 	free(c->cat);
+	free(c->l2);
 	u64map_release(&c->at);
 	memset(c, 0, sizeof(*c));
 }

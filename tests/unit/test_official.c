@@ -411,6 +411,40 @@ static void test_seed(void **state)
 	metrics_release(&m);
 }
 
+/*
+ * SEED's image suite beside its video suite, per template: image 2 of 3,
+ * video 1 of 2, the mix 3 of 5; a template with only one of them, and
+ * seed-spatial (a subset of the image questions), get no totals.
+ */
+static void test_seed_totals(void **state)
+{
+	FILE *fp = jopen();
+	struct metrics m;
+	const struct off_seed_total *t;
+	size_t n;
+
+	(void)state;
+	ok(fp, 0, "seed", "recorded", "choice", "base", "1", NULL, NULL, "A", "A", "A");
+	ok(fp, 0, "seed", "recorded", "choice", "base", "2", NULL, NULL, "B", "C", "C");
+	ok(fp, 0, "seed", "recorded", "choice", "base", "3", NULL, NULL, "C", "C", "C");
+	ok(fp, 0, "seed-video", "recorded", "choice", "base", "v1", NULL, NULL, "A", "A", "A");
+	ok(fp, 0, "seed-video", "recorded", "choice", "base", "v2", NULL, NULL, "D", "A", "A");
+	ok(fp, 0, "seed", "mc01", "choice", "base", "1", NULL, NULL, "A", "A", "A");
+	ok(fp, 0, "seed-spatial", "recorded", "choice", "base", "1", NULL, NULL, "A", "A", "A");
+	fclose(fp);
+	load(&m);
+	t = official_seed_totals(m.official, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(t[0].tmpl, "recorded");
+	assert_int_equal(t[0].image.right, 2);
+	assert_int_equal(t[0].image.n, 3);
+	assert_int_equal(t[0].video.right, 1);
+	assert_int_equal(t[0].video.n, 2);
+	assert_int_equal(t[0].all.right, 3);
+	assert_int_equal(t[0].all.n, 5);
+	metrics_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +454,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mme_totals_and_templates, setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_circular, setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_seed, setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_seed_totals, setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
