@@ -88,7 +88,8 @@ static int image_type_taken(const struct http_state *st, const char *mime)
 }
 
 /* An image the API would refuse: the run stops before it is sent (a data error). */
-static void image_type_refused(struct loop *L, const struct rjob *rj, const char *mime)
+static void image_type_refused(struct loop *L, const struct rjob *rj, const char *mime,
+			       const char *conv_why)
 {
 	struct buf list = BUF_INIT;
 	char msg[VSR_ERR_MAX];
@@ -96,10 +97,11 @@ static void image_type_refused(struct loop *L, const struct rjob *rj, const char
 	for (const char *const *m = L->st->cfg.mimes; *m; m++)
 		buf_addf(&list, "%s%s", list.len ? ", " : "", *m + 6); /* without "image/" */
 	remote_msgf(msg, sizeof(msg), L->st->key,
-		    "%s item %s: its image is %s, which -m %s does not take (only %s); "
+		    "%s item %s: its image is %s, which -m %s does not take (only %s)%s%s; "
 		    "convert the images to PNG or JPEG first (e.g. mogrify -format png *.bmp)",
 		    rj->job->item.suite, rj->job->item.id, mime ? mime : "of an unknown type",
-		    L->st->proto->kind, list.ptr);
+		    L->st->proto->kind, list.ptr, conv_why[0] ? " and cannot be converted: " : "",
+		    conv_why);
 	buf_release(&list);
 	sched_fail(L->r.s, VSR_EDATA, msg);
 }
@@ -188,17 +190,19 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	struct vsrbench_request req;
 	size_t split = SIZE_MAX;
 	struct http_image img = { NULL, 0, NULL, &split };
-	char id[17];
+	char id[17], conv_why[VSR_ERR_MAX];
 	double left;
 	long ms;
 
 	sched_request(L->r.s, rj->job, t->base.k, &rj->img, id, &req);
-	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
+	/* A type the API does not take is converted when it can be (BMP to PNG). */
+	if (rjob_request_image_for(rj, &req, st->cfg.mimes, &img.b64, &img.b64_len, &img.mime,
+				   conv_why)) {
 		task_error(L, t, "%s", "out of memory encoding an image");
 		return 0;
 	}
 	if (img.b64 && !image_type_taken(st, img.mime)) {
-		image_type_refused(L, rj, img.mime);
+		image_type_refused(L, rj, img.mime, conv_why);
 		rloop_push_front(&L->r, &t->base); /* not sent: the run stops */
 		return -1;
 	}

@@ -68,6 +68,7 @@ import plugin  # noqa: E402
 
 MODEL = None
 DUMP = None
+DUMP_REQ = None
 KEY = os.environ.get("FAKE_LLM_KEY") or None
 PLAN = None
 LOCK = threading.Lock()
@@ -362,6 +363,10 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             rec["i"] = len(LOG)
             LOG.append(rec)
+        if DUMP_REQ:  # every request body as it came, for the tests to take apart
+            with open(os.path.join(DUMP_REQ, "%05d.json" % rec["i"]), "wb") as f:
+                f.write(raw)
+        with LOCK:
             STATS["in_flight"] += 1
             STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
         try:
@@ -538,7 +543,7 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    global ANSWER, PLAN, MODEL, DUMP
+    global ANSWER, PLAN, MODEL, DUMP, DUMP_REQ
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin")
     ap.add_argument("--plan")
@@ -546,7 +551,9 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls")
     ap.add_argument("--dump")
+    ap.add_argument("--dump-req")  # DIR: every POST body, as NNNNN.json (its log index)
     a = ap.parse_args()
+    DUMP_REQ = a.dump_req
     ANSWER = plugin.load(a.plugin)
     PLAN = json.loads(a.plan) if a.plan else None
     MODEL = a.model
