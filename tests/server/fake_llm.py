@@ -25,7 +25,10 @@ Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 400 (an error body), 400echo (an error body quoting the credentials it
 received), echo400 (a 400 quoting the key minus its last character),
 echo200 (OpenAI: a 200 whose text, model and system_fingerprint echo the
-key, whole and cut), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
+key, whole and cut), echo200esc and echo400esc (OpenAI: a 200 whose text,
+model and system_fingerprint, or a 400 whose raw body, echo the key escaped:
+JSON's \\/ and \\u00XX, percent-encoded once and twice, whole and 8+ byte
+runs), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), bighead (a 200 with a 1 MiB
@@ -461,6 +464,16 @@ class Handler(BaseHTTPRequestHandler):
             # A 400 quoting the key minus its last character, bare.
             self.send_json(400, {"error": {"message": "unknown key %s" % (KEY or "")[:-1]}})
             return 400
+        elif kind == "echo400esc":
+            # Not JSON: the excerpt quotes the raw text, escapes and all.
+            data = ("bad key: " + " | ".join(escaped_forms(KEY or ""))).encode()
+            self.send_response(400)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+            return 400
         elif kind in ("leak", "leak400"):
             # The key quoted bare (no header name before it) after OFFSET
             # filler bytes: where a message's length limit may cut it.
@@ -503,7 +516,14 @@ class Handler(BaseHTTPRequestHandler):
             reply["choices"][0]["message"]["content"] = "%s. key %s, cut %s" % (text, k, k[3:-2])
             reply["model"] = k
             reply["system_fingerprint"] = k[:-1]
+        if kind == "echo200esc" and make_out is openai_out:
+            f = escaped_forms(KEY or "")
+            reply["choices"][0]["message"]["content"] = "%s. keys %s" % (text, " ".join(f))
+            reply["model"] = f[1]
+            reply["system_fingerprint"] = f[2]
         out = json.dumps(reply).encode()
+        if kind == "echo200esc":  # JSON's own \/ escape in the body itself
+            out = out.replace(b"/", b"\\/")
         if DUMP and make_out is openai_out:
             i = self.rec["i"]
             with open(os.path.join(DUMP, "%05d.req.json" % i), "wb") as f:
@@ -535,6 +555,15 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(0.05)
             self.close_connection = True
         return 200
+
+
+def escaped_forms(k):
+    """The key as a server may echo it escaped: whole, and runs of 8+ bytes."""
+    uni = lambda t: "".join("\\u%04x" % ord(c) for c in t)
+    pct = lambda t: "".join("%%%02X" % ord(c) for c in t)
+    json_slash = k.replace("/", "\\/")
+    return [json_slash, uni(k), pct(k), pct(k).replace("%", "%25"), uni(k[2:12]),
+            pct(k[5:13]).lower(), "\\\\" + json_slash[3:] + " " + uni(k[-9:])]
 
 
 class Server(ThreadingHTTPServer):
