@@ -554,7 +554,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	 * stops with the URL that failed and the likely fix.
 	 */
 	{
-		uint64_t sig = hash64(x->resp.ptr ? x->resp.ptr : "", x->resp.len, (uint64_t)status);
+		uint64_t sig = hint_signature(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len);
 		L->same_n = sig == L->same_sig ? L->same_n + 1 : 1;
 		L->same_sig = sig;
 		if (L->same_n >= HINT_SAME_4XX) {

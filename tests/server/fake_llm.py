@@ -40,7 +40,8 @@ and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()).  Refusals as servers word them: 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
 429 naming no wait at all), 400param:NAME (OpenAI's 400
-unsupported_parameter for NAME), noimage (llama.cpp's server without
+unsupported_parameter for NAME), 400anthropic:MESSAGE (Anthropic's 400 shape,
+with a new request_id each time), 400ollama:MESSAGE (Ollama's), noimage (llama.cpp's server without
 --mmproj: 500 "image input is not supported").
 
 --dump DIR writes each body sent to .../chat/completions as DIR/N.req.json
@@ -444,6 +445,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(400, {"error": {
                 "message": "Unsupported parameter: '%s' is not supported with this model." % arg,
                 "type": "invalid_request_error", "param": arg, "code": "unsupported_parameter"}})
+            return 400
+        elif kind == "400anthropic":  # Anthropic's error shape: a request id of its own each time
+            self.send_json(400, {"type": "error", "error": {
+                "type": "invalid_request_error", "message": arg},
+                "request_id": "req_011C%s" % hashlib.sha256(os.urandom(8)).hexdigest()[:20]})
+            return 400
+        elif kind == "400ollama":  # Ollama's: {"error": "..."}
+            self.send_json(400, {"error": arg})
             return 400
         elif kind == "noimage":  # llama.cpp's server started without --mmproj
             self.send_json(500, {"error": {
