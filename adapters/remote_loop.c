@@ -45,6 +45,7 @@ static void task_final(struct loop *L, struct htask *t)
 
 	res->ms = t->ms;
 	res->attempts = t->sent;
+	L->n_final++;
 	/* After the job's last task this frees the htask array, t included. */
 	rloop_task_done(&L->r, &t->base);
 }
@@ -557,12 +558,15 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 		uint64_t sig = hint_signature(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len);
 		L->same_n = sig == L->same_sig ? L->same_n + 1 : 1;
 		L->same_sig = sig;
-		if (L->same_n >= HINT_SAME_4XX) {
+		if (L->same_n >= HINT_SAME_4XX || L->same_n == 1) {
 			char hint[300];
 			hint_4xx(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, st->proto->kind,
 				 ep->shown, hint, sizeof(hint));
-			loop_fail(L, "stopped after %d identical HTTP %ld replies from %s (\"%s\"); %s", L->same_n,
-				  status, ep->url, ex, hint);
+			remote_msgf(L->same_msg, sizeof(L->same_msg), st->key,
+				    "HTTP %ld replies from %s (\"%s\"); %s", status, ep->url, ex, hint);
+		}
+		if (L->same_n >= HINT_SAME_4XX) {
+			loop_fail(L, "stopped after %d identical %s", L->same_n, L->same_msg);
 			task_error(L, t, "%s", why);
 			return;
 		}
@@ -705,6 +709,15 @@ static int loop_run(struct loop *L)
 		if ((r = rloop_flush(&L->r)))
 			goto out;
 	}
+	/*
+	 * A run too short for the stop above whose every task got the same
+	 * refusal: no rerun can help either, so it ends as the stop does.
+	 */
+	if (!r && no_more && L->same_n > 1 && (size_t)L->same_n == L->n_final &&
+	    !sched_stopping(L->r.s))
+		loop_fail(L, "all %d requests of the run got identical %s", L->same_n, L->same_msg);
+	else if (!r && no_more && L->same_n == 1 && L->n_final == 1 && !sched_stopping(L->r.s))
+		loop_fail(L, "the run's only request was refused: %s", L->same_msg);
 out:
 	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
 	for (size_t i = 0; i < L->n_xf; i++) {

@@ -122,6 +122,8 @@ struct loop {
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
 	uint64_t same_sig;  /* the last 4xx refusal (status and body), same_n times in a row */
 	int same_n;
+	size_t n_final;     /* tasks made final by this loop */
+	char same_msg[640]; /* that refusal and its likely fix, for the stop message */
 	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	int rc;
 };

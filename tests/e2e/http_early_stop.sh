@@ -61,6 +61,20 @@ expect_err "the option that changes 'think': --reasoning (leave it out, or anoth
 ! grep -F "run the same command again" "$T/err" >/dev/null || fail "ollama: advised a retry"
 [ "$(($(count) - n0))" = 4 ] || fail "ollama: sent $(($(count) - n0)) requests, not 4"
 
+# A run shorter than the stop (3 tasks), every one refused the same way: it
+# ends as the stop does, never with "run the same command again".
+n0=$(count)
+queue_faults "$PORT" 400param:max_tokens 400param:max_tokens 400param:max_tokens
+expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=3 -t yn01 -j 1 -q -o short
+expect_err "all 3 requests of the run got identical HTTP 400 replies from $B/v1/chat/completions"
+expect_err "the option that changes 'max_tokens': -M max_tokens_field=max_completion_tokens"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "short: advised a retry: $(cat "$T/err")"
+[ "$(($(count) - n0))" = 3 ] || fail "short: sent $(($(count) - n0)) requests, not 3"
+queue_faults "$PORT" 400param:max_tokens
+expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=1 -t yn01 -j 1 -q -o one
+expect_err "the run's only request was refused: HTTP 400 replies from"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "one: advised a retry: $(cat "$T/err")"
+
 # Refusals with answers between them are the tasks' own: the run goes on.
 n0=$(count)
 queue_faults "$PORT" 400 slow:0 400 slow:0 400 slow:0 400 slow:0 400
