@@ -39,8 +39,9 @@ uint64_t hint_signature(long status, const char *body, size_t len)
 			i++;
 			continue;
 		}
-		while (j < len && id_char((unsigned char)body[j]))
-			digits += body[j++] >= '0' && body[j - 1] <= '9';
+		for (; j < len && id_char((unsigned char)body[j]); j++)
+			if (body[j] >= '0' && body[j] <= '9')
+				digits++;
 		/* An id (a run with digits of 16+ bytes) or a timestamp (8+ digits): left out. */
 		if (!((j - i >= 16 && digits) || (digits >= 8 && digits == j - i)))
 			h = hash64(body + i, j - i, h);

@@ -44,6 +44,9 @@ unsupported_parameter for NAME), 400anthropic:MESSAGE (Anthropic's 400 shape,
 with a new request_id each time), 400ollama:MESSAGE (Ollama's), noimage (llama.cpp's server without
 --mmproj: 500 "image input is not supported").
 
+--dump-req DIR writes every POST body as it came, to DIR/N.json (N: its
+index in the log), for tests that take the request apart (http_image_types).
+
 --dump DIR writes each body sent to .../chat/completions as DIR/N.req.json
 and the 200 reply to it as DIR/N.resp.json (N: the request's number in the
 log), for tests/server/openai_schema.py.
