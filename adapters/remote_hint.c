@@ -21,6 +21,37 @@ static int has(const char *s, size_t len, const char *what)
 	return 0;
 }
 
+static int id_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+uint64_t hint_signature(long status, const char *body, size_t len)
+{
+	uint64_t h = hash64(&status, sizeof(status), HASH_SEED);
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i, digits = 0;
+		if (!id_char((unsigned char)body[i])) {
+			h = hash64(body + i, 1, h);
+			i++;
+			continue;
+		}
+		for (; j < len && id_char((unsigned char)body[j]); j++)
+			if (body[j] >= '0' && body[j] <= '9')
+				digits++;
+		/* An id (a run with digits of 16+ bytes) or a timestamp (8+ digits): left out. */
+		if (!((j - i >= 16 && digits) || (digits >= 8 && digits == j - i)))
+			h = hash64(body + i, j - i, h);
+		else
+			h = hash64("#", 1, h);
+		i = j;
+	}
+	return h;
+}
+
 int hint_no_image(const char *body, size_t len)
 {
 	/*
@@ -63,6 +94,39 @@ static const struct {
 	{ "num_predict", "--max-tokens" },
 };
 
+/* What a provider says of a parameter without naming it as a parameter. */
+static const struct {
+	const char *says, *param;
+} phrases[] = {
+	{ "does not support thinking", "think" },      /* Ollama */
+	{ "thinking is not supported", "thinking" },   /* Anthropic, Gemini */
+	{ "only works in thinking mode", "thinkingConfig" }, /* Gemini: a budget of 0 */
+	{ "thinking budget", "thinkingConfig" },
+	{ "reasoning effort", "reasoning_effort" },
+	{ NULL, NULL },
+};
+
+static int has_upper(const char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return 1;
+	return 0;
+}
+
+/* what in s[0..len) as a whole word (no letter, digit or '_' on either side). */
+static int has_word(const char *s, size_t len, const char *what)
+{
+	size_t w = strlen(what);
+
+	for (size_t i = 0; i + w <= len; i++)
+		if (!strncmp(s + i, what, w) &&
+		    (i == 0 || !(id_char((unsigned char)s[i - 1]) && s[i - 1] != '-')) &&
+		    (i + w == len || !(id_char((unsigned char)s[i + w]) && s[i + w] != '-')))
+			return 1;
+	return 0;
+}
+
 /* The option that changes param, or NULL. */
 static const char *option_of(const char *param)
 {
@@ -87,22 +151,33 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 	out[0] = '\0';
 	if (param)
 		opt = option_of(param);
-	/* No "param": the first member the message names ("'max_tokens' is not supported"). */
+	/*
+	 * No "param": the first member the message names, quoted ('max_tokens',
+	 * \"thinkingConfig\" in a JSON string, `temperature` in Anthropic's
+	 * words), or bare where the name is no English word; else a provider's
+	 * own phrase (Ollama: "does not support thinking").
+	 */
 	for (size_t i = 0; !opt && i < sizeof(options) / sizeof(options[0]); i++) {
+		/* Each quote as it opens and closes. */
+		static const char *const quotes[][2] = { { "'", "'" }, { "\\\"", "\\\"" }, { "`", "`" } };
+		const char *pn = options[i].param;
 		char q[64];
-		snprintf(q, sizeof(q), "'%s'", options[i].param);
-		if (has(body, len, q)) {
-			param = options[i].param;
-			opt = options[i].option;
-			break;
+		for (size_t k = 0; !opt && k < sizeof(quotes) / sizeof(quotes[0]); k++) {
+			snprintf(q, sizeof(q), "%s%s%s", quotes[k][0], pn, quotes[k][1]);
+			if (has(body, len, q))
+				opt = options[i].option;
 		}
-		snprintf(q, sizeof(q), "\\\"%s\\\"", options[i].param);
-		if (has(body, len, q)) {
-			param = options[i].param;
+		if (!opt && (strchr(pn, '_') || !strcmp(pn, "temperature") || has_upper(pn)) &&
+		    has_word(body, len, pn))
 			opt = options[i].option;
-			break;
-		}
+		if (opt)
+			param = pn;
 	}
+	for (size_t i = 0; !opt && phrases[i].says; i++)
+		if (has(body, len, phrases[i].says)) {
+			param = phrases[i].param;
+			opt = option_of(param);
+		}
 	if (opt) {
 		snprintf(out, n, "the option that changes '%s': %s", param, opt);
 	} else if (param) {

@@ -16,9 +16,18 @@
 #define VSR_REMOTE_HINT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Replies this many times the same (status and body) in a row stop the run. */
 #define HINT_SAME_4XX 4
+
+/*
+ * What makes two refusals "the same": the status and the body, without the
+ * tokens that differ per request (request ids such as Anthropic's
+ * "request_id": "req_011C...", UUIDs, timestamps: a run of letters, digits,
+ * '_' and '-' of 16 bytes or more with a digit in it, or 8 digits or more).
+ */
+uint64_t hint_signature(long status, const char *body, size_t len);
 
 /* Non-zero when the error body says the model cannot take images. */
 int hint_no_image(const char *body, size_t len);

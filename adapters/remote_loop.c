@@ -45,6 +45,7 @@ static void task_final(struct loop *L, struct htask *t)
 
 	res->ms = t->ms;
 	res->attempts = t->sent;
+	L->n_final++;
 	/* After the job's last task this frees the htask array, t included. */
 	rloop_task_done(&L->r, &t->base);
 }
@@ -88,7 +89,8 @@ static int image_type_taken(const struct http_state *st, const char *mime)
 }
 
 /* An image the API would refuse: the run stops before it is sent (a data error). */
-static void image_type_refused(struct loop *L, const struct rjob *rj, const char *mime)
+static void image_type_refused(struct loop *L, const struct rjob *rj, const char *mime,
+			       const char *conv_why)
 {
 	struct buf list = BUF_INIT;
 	char msg[VSR_ERR_MAX];
@@ -96,10 +98,11 @@ static void image_type_refused(struct loop *L, const struct rjob *rj, const char
 	for (const char *const *m = L->st->cfg.mimes; *m; m++)
 		buf_addf(&list, "%s%s", list.len ? ", " : "", *m + 6); /* without "image/" */
 	remote_msgf(msg, sizeof(msg), L->st->key,
-		    "%s item %s: its image is %s, which -m %s does not take (only %s); "
+		    "%s item %s: its image is %s, which -m %s does not take (only %s)%s%s; "
 		    "convert the images to PNG or JPEG first (e.g. mogrify -format png *.bmp)",
 		    rj->job->item.suite, rj->job->item.id, mime ? mime : "of an unknown type",
-		    L->st->proto->kind, list.ptr);
+		    L->st->proto->kind, list.ptr, conv_why[0] ? " and cannot be converted: " : "",
+		    conv_why);
 	buf_release(&list);
 	sched_fail(L->r.s, VSR_EDATA, msg);
 }
@@ -188,17 +191,19 @@ static int start(struct loop *L, struct htask *t, size_t ep, double now)
 	struct vsrbench_request req;
 	size_t split = SIZE_MAX;
 	struct http_image img = { NULL, 0, NULL, &split };
-	char id[17];
+	char id[17], conv_why[VSR_ERR_MAX];
 	double left;
 	long ms;
 
 	sched_request(L->r.s, rj->job, t->base.k, &rj->img, id, &req);
-	if (rjob_request_image(rj, &req, &img.b64, &img.b64_len, &img.mime)) {
+	/* A type the API does not take is converted when it can be (BMP to PNG). */
+	if (rjob_request_image_for(rj, &req, st->cfg.mimes, &img.b64, &img.b64_len, &img.mime,
+				   conv_why)) {
 		task_error(L, t, "%s", "out of memory encoding an image");
 		return 0;
 	}
 	if (img.b64 && !image_type_taken(st, img.mime)) {
-		image_type_refused(L, rj, img.mime);
+		image_type_refused(L, rj, img.mime, conv_why);
 		rloop_push_front(&L->r, &t->base); /* not sent: the run stops */
 		return -1;
 	}
@@ -555,19 +560,22 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	 * have come back refused alike too; one answer among them resets it.
 	 */
 	{
-		uint64_t sig = hash64(x->resp.ptr ? x->resp.ptr : "", x->resp.len, (uint64_t)status);
+		uint64_t sig = hint_signature(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len);
 		if (sig != L->same_sig)
 			L->same_n = L->same_need = 0;
 		L->same_n++;
 		L->same_sig = sig;
-		if (L->same_n == HINT_SAME_4XX)
-			L->same_need = L->same_n + L->in_flight;
-		if (L->same_need && L->same_n >= L->same_need) {
+		if (L->same_n == 1) {
 			char hint[300];
 			hint_4xx(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, st->proto->kind,
 				 ep->shown, hint, sizeof(hint));
-			loop_fail(L, "stopped after %zu identical HTTP %ld replies from %s (\"%s\"); %s", L->same_n,
-				  status, ep->url, ex, hint);
+			remote_msgf(L->same_msg, sizeof(L->same_msg), st->key,
+				    "HTTP %ld replies from %s (\"%s\"); %s", status, ep->url, ex, hint);
+		}
+		if (L->same_n == HINT_SAME_4XX)
+			L->same_need = L->same_n + L->in_flight;
+		if (L->same_need && L->same_n >= L->same_need) {
+			loop_fail(L, "stopped after %zu identical %s", L->same_n, L->same_msg);
 			task_error(L, t, "%s", why);
 			return;
 		}
@@ -710,6 +718,15 @@ static int loop_run(struct loop *L)
 		if ((r = rloop_flush(&L->r)))
 			goto out;
 	}
+	/*
+	 * A run too short for the stop above whose every task got the same
+	 * refusal: no rerun can help either, so it ends as the stop does.
+	 */
+	if (!r && no_more && L->same_n > 1 && L->same_n == L->n_final &&
+	    !sched_stopping(L->r.s))
+		loop_fail(L, "all %zu requests of the run got identical %s", L->same_n, L->same_msg);
+	else if (!r && no_more && L->same_n == 1 && L->n_final == 1 && !sched_stopping(L->r.s))
+		loop_fail(L, "the run's only request was refused: %s", L->same_msg);
 out:
 	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
 	for (size_t i = 0; i < L->n_xf; i++) {

@@ -123,6 +123,8 @@ struct loop {
 	uint64_t same_sig;  /* the last 4xx refusal (status and body), same_n times in a row */
 	size_t same_n;
 	size_t same_need;   /* same_n that stops the run: 0 until HINT_SAME_4XX, then that plus what was in flight */
+	size_t n_final;     /* tasks made final by this loop */
+	char same_msg[640]; /* that refusal and its likely fix, for the stop message */
 	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	int rc;
 };

@@ -3,11 +3,16 @@
  */
 #include "rjob.h"
 
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/base64.h"
+#include "../base/bmp.h"
 #include "../base/mime.h"
 #include "../base/util.h"
+#include "../harness/imgvar.h"
 
 static void rjob_free(struct rjob *rj)
 {
@@ -22,6 +27,7 @@ static void rjob_free(struct rjob *rj)
 	image_release(&rj->img);
 	buf_release(&rj->own_b64);
 	buf_release(&rj->alt_b64);
+	buf_release(&rj->conv_b64);
 	free(rj->res);
 	free(rj->priv);
 	free(rj);
@@ -74,6 +80,114 @@ int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, cons
 	return 0;
 }
 
+static int mime_taken(const char *const *takes, const char *mime)
+{
+	if (!takes)
+		return 1;
+	for (const char *const *m = takes; *m; m++)
+		if (mime && !strcmp(*m, mime))
+			return 1;
+	return 0;
+}
+
+/* The first conversion of the run is said once on stderr (the journal says it per line). */
+static atomic_int conversion_noted;
+
+int rjob_request_image_for(struct rjob *rj, const struct vsrbench_request *req,
+			   const char *const *takes, const char **b64, size_t *b64_len,
+			   const char **mime, char *why)
+{
+	const unsigned char *bytes = NULL;
+	unsigned char *decoded = NULL;
+	size_t n = 0;
+	struct buf png = BUF_INIT;
+	int r;
+
+	why[0] = '\0';
+	if (rjob_request_image(rj, req, b64, b64_len, mime))
+		return -1;
+	if (!*b64 || mime_taken(takes, *mime))
+		return 0;
+	/* Only the job's own image: a mirrored copy is PNG or JPEG already. */
+	if (req->image != rj->img.bytes &&
+	    !(rj->img.b64 && req->image == (const unsigned char *)rj->img.b64))
+		return 0;
+	if (rj->conv_from) {
+		*b64 = rj->conv_b64.ptr;
+		*b64_len = rj->conv_b64.len;
+		*mime = "image/png";
+		return 0;
+	}
+	if (!*mime || strcmp(*mime, "image/bmp")) {
+		snprintf(why, VSR_ERR_MAX, "vsrbench converts only BMP images");
+		return 0;
+	}
+	if (rj->img.bytes) {
+		bytes = rj->img.bytes;
+		n = rj->img.len;
+	} else {
+		/* The dataset's base64 text (MMBench): decoded for the conversion only. */
+		decoded = malloc(rj->img.b64_len / 4 * 3 + 3);
+		if (!decoded)
+			return -1;
+		if (b64_decode(rj->img.b64, rj->img.b64_len, decoded, &n)) {
+			free(decoded);
+			snprintf(why, VSR_ERR_MAX, "its base64 text does not decode");
+			return 0;
+		}
+		bytes = decoded;
+	}
+	r = image_convert_png(bytes, n, image_max_pixels(), &png, why);
+	free(decoded);
+	if (r) {
+		buf_release(&png);
+		return 0; /* why says what is wrong with it */
+	}
+	buf_add_base64(&rj->conv_b64, (const unsigned char *)png.ptr, png.len);
+	buf_release(&png);
+	rj->conv_from = "image/bmp";
+	if (!atomic_exchange(&conversion_noted, 1))
+		vsr_warn("%s item %s: its image is image/bmp, which this API does not take: "
+			 "BMP images are converted to PNG (lossless) before they are sent; "
+			 "each journal line says so in meta.image_converted",
+			 rj->job->item.suite, rj->job->item.id);
+	*b64 = rj->conv_b64.ptr;
+	*b64_len = rj->conv_b64.len;
+	*mime = "image/png";
+	return 0;
+}
+
+/*
+ * meta "image_converted" into the journal lines of the tasks that showed
+ * the converted image (the job's own image: IMG_ORIG).
+ */
+static void note_conversion(struct rjob *rj)
+{
+	static const char note[] = "\"image_converted\":\"image/bmp\"";
+
+	for (size_t k = 0; k < rj->job->n_tasks; k++) {
+		struct task_result *res = &rj->res[k];
+		struct buf m = BUF_INIT;
+		size_t len;
+
+		if (rj->job->tasks[k].image != IMG_ORIG)
+			continue;
+		len = res->meta_json ? strlen(res->meta_json) : 0;
+		while (len && res->meta_json[len - 1] != '}')
+			len--;
+		if (len >= 2) { /* {...}: the note goes before its last brace */
+			buf_add(&m, res->meta_json, len - 1);
+			buf_adds(&m, len > 2 ? "," : "");
+		} else {
+			buf_adds(&m, "{");
+		}
+		buf_adds(&m, note);
+		buf_adds(&m, "}");
+		free(res->meta_json);
+		res->meta_json = buf_detach(&m, NULL);
+	}
+}
+
 /* ====================================================================== */
 /* The loop's side                                                          */
 
@@ -99,6 +213,8 @@ int rjob_prepare(struct sched *s, int block, int want_b64, struct sched_batch *b
 	rj = xcalloc(1, sizeof(*rj));
 	rj->job = j;
 	rj->own_b64 = (struct buf)BUF_INIT;
+	rj->alt_b64 = (struct buf)BUF_INIT;
+	rj->conv_b64 = (struct buf)BUF_INIT;
 	rj->img.want_b64 = want_b64;
 	if ((rc = sched_load_image(s, j, &rj->img, b))) {
 		rjob_abandon(rj);
@@ -191,6 +307,8 @@ void rloop_task_done(struct rloop *r, struct rtask *t)
 	if (--rj->left)
 		return;
 	/* The job's last task: t goes with the job's tasks (rj->priv). */
+	if (rj->conv_from)
+		note_conversion(rj);
 	sched_complete(r->s, rj->job, rj->res, &r->batch); /* frees the texts and the job */
 	rj->job = NULL;
 	rjob_free(rj);

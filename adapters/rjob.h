@@ -32,6 +32,8 @@ struct rjob {
 	size_t b64_len;
 	struct buf own_b64;
 	struct buf alt_b64; /* base64 of the job's mirrored image, when a task asks for it */
+	struct buf conv_b64; /* base64 of the job's image converted to PNG (rjob_request_image_for) */
+	const char *conv_from; /* the type it was converted from; NULL: not converted */
 	struct task_result *res;
 	size_t left;       /* tasks not final yet */
 	void *priv;        /* the loop's per-task state (its tasks); freed (free()) with the job */
@@ -46,6 +48,21 @@ struct rjob {
  */
 int rjob_request_image(struct rjob *rj, const struct vsrbench_request *req, const char **b64,
 		       size_t *b64_len, const char **mime);
+
+/*
+ * rjob_request_image for an API that takes only the image types in `takes`
+ * (NULL-terminated; NULL: any).  The job's own image of another type that
+ * vsrbench decodes (BMP: base/bmp.h) is converted to PNG once per job,
+ * losslessly, and handed out as "image/png"; the first conversion of the
+ * run is noted on stderr, and the journal lines of the job's tasks that
+ * showed it carry meta "image_converted": "<the original type>".  An image
+ * that cannot be converted comes back as it is, for the caller to refuse,
+ * with the reason in why[0..VSR_ERR_MAX) (why[0] == 0: none was tried).
+ * 0, or -1 when out of memory.
+ */
+int rjob_request_image_for(struct rjob *rj, const struct vsrbench_request *req,
+			   const char *const *takes, const char **b64, size_t *b64_len,
+			   const char **mime, char *why);
 
 /*
  * One task of a job, as every loop has it: the first member of the loop's

@@ -5,9 +5,10 @@
  * secret's REDACT_MIN_RUN-byte windows, and a run is the union of the
  * windows it contains; so the text is scanned once, each of its windows
  * looked up (as a 64-bit word, binary search) among the secrets' windows,
- * and the bytes of each window found are masked.  The comparison reads the
- * bytes at and after i, and byte i is masked only once the scan has passed
- * it, so masking never hides a window still to be compared.
+ * and the bytes of each window found are masked.  The scan reads the text
+ * as units, an escape being one (JSON's \/ and \u00XX, percent-encoding):
+ * a server that echoes the key escaped, or a journal that escapes such an
+ * echo once more, hides no byte of it (issue 18, finding 6).
  */
 #include "redact.h"
 
@@ -82,9 +83,68 @@ static int known(uint64_t w)
 	return 0;
 }
 
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The byte of two hex digits at p (n bytes there), or -1. */
+static int hex2(const char *p, size_t n)
+{
+	int a, b;
+
+	if (n < 2 || (a = hexval((unsigned char)p[0])) < 0 || (b = hexval((unsigned char)p[1])) < 0)
+		return -1;
+	return a << 4 | b;
+}
+
+/*
+ * The unit of text at s[i..n): the byte it stands for, and its length in
+ * *len.  An escape is one unit: "%XX" (and "%25XX", percent-encoded
+ * twice), and a run of backslashes before "/" or "uXXXX" below 0x80 (JSON's
+ * escapes, the run for a JSON string inside a JSON string).  Anything else
+ * is itself, one byte.
+ */
+static unsigned char unit_at(const char *s, size_t i, size_t n, size_t *len)
+{
+	size_t k = i;
+	int v;
+
+	*len = 1;
+	if (s[i] == '%' && (v = hex2(s + i + 1, n - i - 1)) >= 0) {
+		*len = 3;
+		if (v == '%' && (v = hex2(s + i + 3, n - i - 3)) >= 0)
+			*len = 5;
+		else
+			v = hex2(s + i + 1, n - i - 1);
+		return (unsigned char)v;
+	}
+	if (s[i] != '\\')
+		return (unsigned char)s[i];
+	while (k < n && s[k] == '\\')
+		k++;
+	if (k < n && s[k] == '/') {
+		*len = k + 1 - i;
+		return '/';
+	}
+	if (n - k >= 5 && s[k] == 'u' && (v = hex2(s + k + 1, 2)) == 0 &&
+	    (v = hex2(s + k + 3, 2)) >= 0 && v < 0x80) {
+		*len = k + 5 - i;
+		return (unsigned char)v;
+	}
+	return '\\';
+}
+
 size_t redact_apply(char *s, size_t n)
 {
-	size_t masked = 0, until = 0;
+	size_t masked = 0, have = 0, from[REDACT_MIN_RUN];
+	char win[REDACT_MIN_RUN];
 
 	if (!n_secrets || !s)
 		return 0;
@@ -102,13 +162,28 @@ size_t redact_apply(char *s, size_t n)
 	}
 	if (!n_windows)
 		return masked;
-	for (size_t i = 0; i < n; i++) {
-		if (i + REDACT_MIN_RUN <= n && known(word(s + i)))
-			until = i + REDACT_MIN_RUN;
-		if (i < until && s[i] != '*') {
-			s[i] = '*';
-			masked++;
-		}
+	/*
+	 * The text read as units (unit_at), so that a key sent back escaped
+	 * ("sk\/..", "\u0073k-..", "sk%2D..") is found like a plain one: the
+	 * last REDACT_MIN_RUN units' bytes in win, where each starts in from;
+	 * a window found masks the source bytes of its units, escapes whole.
+	 * Only bytes before the unit just read are masked, so none still to be
+	 * read is changed.
+	 */
+	for (size_t i = 0, len; i < n; i += len) {
+		unsigned char c = unit_at(s, i, n, &len);
+
+		memmove(win, win + 1, REDACT_MIN_RUN - 1);
+		memmove(from, from + 1, (REDACT_MIN_RUN - 1) * sizeof(*from));
+		win[REDACT_MIN_RUN - 1] = (char)c;
+		from[REDACT_MIN_RUN - 1] = i;
+		if (++have < REDACT_MIN_RUN || !known(word(win)))
+			continue;
+		for (size_t j = from[0]; j < i + len; j++)
+			if (s[j] != '*') {
+				s[j] = '*';
+				masked++;
+			}
 	}
 	return masked;
 }

@@ -9,7 +9,9 @@
  * message on stderr (vsr_error, vsr_warn).  Why substrings too (issue 18,
  * finding 6): a server that echoes the key minus its last character, or cut
  * anywhere, leaks most of it; so every run of 8 bytes or more of a secret
- * is masked, wherever it is.
+ * is masked, wherever it is.  Also when it comes escaped: JSON's "\/" and
+ * "\u00XX" (with any number of backslashes: a JSON string quoted in
+ * another), percent-encoding ("%2D", "%252D"); an escape is masked whole.
  *
  * Masking is in place and length-preserving: each byte becomes '*', so a
  * JSON line stays valid JSON and a caller's buffer keeps its size.
@@ -34,7 +36,8 @@ int redact_active(void);
 
 /*
  * Masks, in s[0..n), every occurrence of a registered secret and every run
- * of REDACT_MIN_RUN or more of its bytes.  Returns the number of bytes masked.
+ * of REDACT_MIN_RUN or more of its bytes, plain or escaped (above).
+ * Returns the number of bytes masked.
  */
 size_t redact_apply(char *s, size_t n);
 

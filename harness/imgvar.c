@@ -14,6 +14,11 @@ void image_set_max_pixels(uint64_t n)
 	max_pixels = n ? n : IMAGE_MAX_PIXELS_DEFAULT;
 }
 
+uint64_t image_max_pixels(void)
+{
+	return max_pixels;
+}
+
 /*
  * The cap, checked on the header's sides before any decoder allocates: a
  * 2 KB JPEG may claim 65,535 x 65,535 pixels.

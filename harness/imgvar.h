@@ -25,6 +25,7 @@
  */
 #define IMAGE_MAX_PIXELS_DEFAULT ((uint64_t)64 << 20)
 void image_set_max_pixels(uint64_t n); /* 0: the default */
+uint64_t image_max_pixels(void);       /* the cap in force (the BMP conversion checks it too) */
 
 /* Fills out (caller releases) with the mirrored image.  VSR_EDATA on failure. */
 int image_hflip(const struct image *in, struct image *out, char *err);

@@ -6,6 +6,8 @@
 # loopback server's own log; -j 1 makes them exact.
 #   wrong base URL (no /v1): 404 from .../chat/completions -> "does base_url need /v1?"
 #   400 unsupported_parameter 'max_tokens' -> -M max_tokens_field=max_completion_tokens
+#   Anthropic 400 "`temperature` is deprecated" with a new request_id each time -> --temperature default
+#   Ollama 400 "does not support thinking" -> --reasoning
 #   llama.cpp without --mmproj: 500 "image input is not supported" -> fatal at once, --mmproj
 # and the Gemini 429 whose wait is only in its body (RetryInfo.retryDelay
 # "2s"): the retry arrives >= 2 s after the 429 was sent (the server's
@@ -38,6 +40,40 @@ for p in max_tokens temperature; do
 	! grep -F "run the same command again" "$T/err" >/dev/null || fail "advised a retry"
 	[ "$(($(count) - n0))" = 4 ] || fail "$p: sent $(($(count) - n0)) requests, not 4"
 done
+
+# Anthropic's refusal carries a request id of its own each time (the bodies
+# differ, the refusal does not), Ollama's names the parameter in words only.
+n0=$(count)
+f='400anthropic:`temperature` is deprecated for this model.'
+queue_faults "$PORT" "$f" "$f" "$f" "$f"
+expect_exit 4 env ANTHROPIC_API_KEY=k "$V" run -m anthropic -M "base_url=$B/v1" -M model=m -S count=20 \
+	-t yn01 -j 1 -q -o anthropic
+expect_err "stopped after 4 identical HTTP 400 replies from $B/v1/messages (\"\`temperature\` is deprecated for this model.\")"
+expect_err "the option that changes 'temperature': --temperature default (not sent) or --temperature 1"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "anthropic: advised a retry"
+[ "$(($(count) - n0))" = 4 ] || fail "anthropic: sent $(($(count) - n0)) requests, not 4"
+n0=$(count)
+f='400ollama:"m" does not support thinking'
+queue_faults "$PORT" "$f" "$f" "$f" "$f"
+expect_exit 4 "$V" run -m ollama -M "base_url=$B" -M model=m -S count=20 -t yn01 -j 1 -q -o ollama
+expect_err "stopped after 4 identical HTTP 400 replies from $B/api/chat"
+expect_err "the option that changes 'think': --reasoning (leave it out, or another level)"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "ollama: advised a retry"
+[ "$(($(count) - n0))" = 4 ] || fail "ollama: sent $(($(count) - n0)) requests, not 4"
+
+# A run shorter than the stop (3 tasks), every one refused the same way: it
+# ends as the stop does, never with "run the same command again".
+n0=$(count)
+queue_faults "$PORT" 400param:max_tokens 400param:max_tokens 400param:max_tokens
+expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=3 -t yn01 -j 1 -q -o short
+expect_err "all 3 requests of the run got identical HTTP 400 replies from $B/v1/chat/completions"
+expect_err "the option that changes 'max_tokens': -M max_tokens_field=max_completion_tokens"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "short: advised a retry: $(cat "$T/err")"
+[ "$(($(count) - n0))" = 3 ] || fail "short: sent $(($(count) - n0)) requests, not 3"
+queue_faults "$PORT" 400param:max_tokens
+expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=1 -t yn01 -j 1 -q -o one
+expect_err "the run's only request was refused: HTTP 400 replies from"
+! grep -F "run the same command again" "$T/err" >/dev/null || fail "one: advised a retry: $(cat "$T/err")"
 
 # Refusals with answers between them are the tasks' own: the run goes on.
 n0=$(count)

@@ -25,7 +25,10 @@ Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
 400 (an error body), 400echo (an error body quoting the credentials it
 received), echo400 (a 400 quoting the key minus its last character),
 echo200 (OpenAI: a 200 whose text, model and system_fingerprint echo the
-key, whole and cut), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
+key, whole and cut), echo200esc and echo400esc (OpenAI: a 200 whose text,
+model and system_fingerprint, or a 400 whose raw body, echo the key escaped:
+JSON's \\/ and \\u00XX, percent-encoded once and twice, whole and 8+ byte
+runs), leak:OFFSET and leak400:OFFSET (a 200 or a 400 whose error
 message quotes the key bare after OFFSET bytes), any other status code (401, 408, 409, 500, 502, 503 ...), notjson (200 with HTML), truncate (200 with a
 Content-Length longer than the body, then the connection is closed), drop
 (the connection is closed without a reply), bighead (a 200 with a 1 MiB
@@ -37,8 +40,12 @@ and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()).  Refusals as servers word them: 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
 429 naming no wait at all), 400param:NAME (OpenAI's 400
-unsupported_parameter for NAME), noimage (llama.cpp's server without
+unsupported_parameter for NAME), 400anthropic:MESSAGE (Anthropic's 400 shape,
+with a new request_id each time), 400ollama:MESSAGE (Ollama's), noimage (llama.cpp's server without
 --mmproj: 500 "image input is not supported").
+
+--dump-req DIR writes every POST body as it came, to DIR/N.json (N: its
+index in the log), for tests that take the request apart (http_image_types).
 
 --dump DIR writes each body sent to .../chat/completions as DIR/N.req.json
 and the 200 reply to it as DIR/N.resp.json (N: the request's number in the
@@ -68,6 +75,7 @@ import plugin  # noqa: E402
 
 MODEL = None
 DUMP = None
+DUMP_REQ = None
 KEY = os.environ.get("FAKE_LLM_KEY") or None
 PLAN = None
 LOCK = threading.Lock()
@@ -362,6 +370,10 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             rec["i"] = len(LOG)
             LOG.append(rec)
+        if DUMP_REQ:  # every request body as it came, for the tests to take apart
+            with open(os.path.join(DUMP_REQ, "%05d.json" % rec["i"]), "wb") as f:
+                f.write(raw)
+        with LOCK:
             STATS["in_flight"] += 1
             STATS["max_in_flight"] = max(STATS["max_in_flight"], STATS["in_flight"])
         try:
@@ -437,6 +449,14 @@ class Handler(BaseHTTPRequestHandler):
                 "message": "Unsupported parameter: '%s' is not supported with this model." % arg,
                 "type": "invalid_request_error", "param": arg, "code": "unsupported_parameter"}})
             return 400
+        elif kind == "400anthropic":  # Anthropic's error shape: a request id of its own each time
+            self.send_json(400, {"type": "error", "error": {
+                "type": "invalid_request_error", "message": arg},
+                "request_id": "req_011C%s" % hashlib.sha256(os.urandom(8)).hexdigest()[:20]})
+            return 400
+        elif kind == "400ollama":  # Ollama's: {"error": "..."}
+            self.send_json(400, {"error": arg})
+            return 400
         elif kind == "noimage":  # llama.cpp's server started without --mmproj
             self.send_json(500, {"error": {
                 "code": 500, "type": "server_error",
@@ -455,6 +475,16 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "echo400":
             # A 400 quoting the key minus its last character, bare.
             self.send_json(400, {"error": {"message": "unknown key %s" % (KEY or "")[:-1]}})
+            return 400
+        elif kind == "echo400esc":
+            # Not JSON: the excerpt quotes the raw text, escapes and all.
+            data = ("bad key: " + " | ".join(escaped_forms(KEY or ""))).encode()
+            self.send_response(400)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
             return 400
         elif kind in ("leak", "leak400"):
             # The key quoted bare (no header name before it) after OFFSET
@@ -498,7 +528,14 @@ class Handler(BaseHTTPRequestHandler):
             reply["choices"][0]["message"]["content"] = "%s. key %s, cut %s" % (text, k, k[3:-2])
             reply["model"] = k
             reply["system_fingerprint"] = k[:-1]
+        if kind == "echo200esc" and make_out is openai_out:
+            f = escaped_forms(KEY or "")
+            reply["choices"][0]["message"]["content"] = "%s. keys %s" % (text, " ".join(f))
+            reply["model"] = f[1]
+            reply["system_fingerprint"] = f[2]
         out = json.dumps(reply).encode()
+        if kind == "echo200esc":  # JSON's own \/ escape in the body itself
+            out = out.replace(b"/", b"\\/")
         if DUMP and make_out is openai_out:
             i = self.rec["i"]
             with open(os.path.join(DUMP, "%05d.req.json" % i), "wb") as f:
@@ -532,13 +569,22 @@ class Handler(BaseHTTPRequestHandler):
         return 200
 
 
+def escaped_forms(k):
+    """The key as a server may echo it escaped: whole, and runs of 8+ bytes."""
+    uni = lambda t: "".join("\\u%04x" % ord(c) for c in t)
+    pct = lambda t: "".join("%%%02X" % ord(c) for c in t)
+    json_slash = k.replace("/", "\\/")
+    return [json_slash, uni(k), pct(k), pct(k).replace("%", "%25"), uni(k[2:12]),
+            pct(k[5:13]).lower(), "\\\\" + json_slash[3:] + " " + uni(k[-9:])]
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
 
 def main():
-    global ANSWER, PLAN, MODEL, DUMP
+    global ANSWER, PLAN, MODEL, DUMP, DUMP_REQ
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin")
     ap.add_argument("--plan")
@@ -546,7 +592,9 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls")
     ap.add_argument("--dump")
+    ap.add_argument("--dump-req")  # DIR: every POST body, as NNNNN.json (its log index)
     a = ap.parse_args()
+    DUMP_REQ = a.dump_req
     ANSWER = plugin.load(a.plugin)
     PLAN = json.loads(a.plan) if a.plan else None
     MODEL = a.model

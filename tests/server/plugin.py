@@ -116,4 +116,6 @@ def sniff(b):
         return "image/png"
     if b[:3] == b"\xff\xd8\xff":
         return "image/jpeg"
+    if b[:2] == b"BM":
+        return "image/bmp"
     return "application/octet-stream"

@@ -106,12 +106,65 @@ static void test_hints(void **state)
 	     "every request is refused the same way: fix the settings it names");
 }
 
+/* Issue 21 §3: the same refusal with a request id of its own each time is still the same. */
+static void test_signature(void **state)
+{
+	static const char a1[] = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+				 "\"message\":\"`temperature` is deprecated for this model.\"},"
+				 "\"request_id\":\"req_011CSHoEeqs5C35K2UUqR7Fy\"}";
+	static const char a2[] = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+				 "\"message\":\"`temperature` is deprecated for this model.\"},"
+				 "\"request_id\":\"req_011CSHoZz9aPq77LmNnWw1Qa\"}";
+	static const char other[] = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+				    "\"message\":\"`top_k` is deprecated for this model.\"},"
+				    "\"request_id\":\"req_011CSHoEeqs5C35K2UUqR7Fy\"}";
+	static const char t1[] = "{\"error\":\"bad\",\"created\":1732963200}";
+	static const char t2[] = "{\"error\":\"bad\",\"created\":1732963261}";
+	(void)state;
+	assert_true(hint_signature(400, a1, strlen(a1)) == hint_signature(400, a2, strlen(a2)));
+	assert_true(hint_signature(400, a1, strlen(a1)) != hint_signature(400, other, strlen(other)));
+	assert_true(hint_signature(400, a1, strlen(a1)) != hint_signature(422, a1, strlen(a1)));
+	assert_true(hint_signature(400, t1, strlen(t1)) == hint_signature(400, t2, strlen(t2)));
+	/* short numbers are the message's own: "4096 tokens" and "8192 tokens" differ */
+	assert_true(hint_signature(400, "max 4096", 8) != hint_signature(400, "max 8192", 8));
+}
+
+/* The parameter named in the providers' own words, without "param". */
+static void test_hints_words(void **state)
+{
+	(void)state;
+	/* Anthropic: backquotes */
+	hint(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+		  "\"`temperature` is deprecated for this model.\"},\"request_id\":\"req_1\"}",
+	     "anthropic", "http://h/v1",
+	     "the option that changes 'temperature': --temperature default (not sent) or --temperature 1");
+	/* Anthropic: bare */
+	hint(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":"
+		  "\"thinking.budget_tokens: Input should be greater than or equal to 1024\"}}",
+	     "anthropic", "http://h/v1",
+	     "the option that changes 'budget_tokens': --reasoning (another budget) and --max-tokens");
+	/* Ollama: a model that does not think */
+	hint(400, "{\"error\":\"\\\"gemma3:4b\\\" does not support thinking\"}", "ollama",
+	     "http://127.0.0.1:11434",
+	     "the option that changes 'think': --reasoning (leave it out, or another level)");
+	/* Gemini: a budget of 0 for a model that always thinks */
+	hint(400, "{\"error\":{\"code\":400,\"message\":\"Budget 0 is invalid. This model only works in "
+		  "thinking mode.\",\"status\":\"INVALID_ARGUMENT\"}}",
+	     "gemini", "http://h/v1beta",
+	     "the option that changes 'thinkingConfig': --reasoning (leave it out, or another level)");
+	/* English words alone name no parameter */
+	hint(400, "{\"error\":{\"message\":\"the system is thinking about your seed\"}}", "openai",
+	     "http://h/v1", "every request is refused the same way: fix the settings it names");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gemini_retry_info),
 		cmocka_unit_test(test_no_image),
 		cmocka_unit_test(test_hints),
+		cmocka_unit_test(test_signature),
+		cmocka_unit_test(test_hints_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

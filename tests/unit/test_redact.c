@@ -38,6 +38,29 @@ static void test_runs(void **state)
 	assert_false(redact_active());
 }
 
+/* The key echoed escaped (issue 18, finding 6): every escape of it masked whole. */
+static void test_escaped(void **state)
+{
+	(void)state;
+	redact_clear();
+	redact_add_secret("sk-ab/cd+efgh/0123");
+	/* JSON's \/ (and \\/ : that string inside another JSON string). */
+	check("k sk-ab\\/cd+efgh\\/0123 e", "k ******************** e", 20);
+	check("sk-ab\\\\/cd+efgh", "***************", 15);
+	/* \u00XX for any byte; 8 bytes of the key written so are a run too. */
+	check("\\u0073\\u006b-ab/cd+e!", "********************!", 20);
+	check("x \\u0063\\u0064+efgh/0 y", "x ******************* y", 19);
+	/* Percent-encoded, once or twice, any case. */
+	check("q=sk-ab%2Fcd%2befgh%2F0123&", "q=************************&", 24);
+	check("sk-ab%252Fcd+e", "**************", 14);
+	/* Escapes that spell nothing of the key stay. */
+	check("a\\/b %41 \\u0041 \\\\n", "a\\/b %41 \\u0041 \\\\n", 0);
+	/* Cut escapes at the end are bytes like any other. */
+	check("cd+efgh/0%2", "*********%2", 9);
+	check("cd+efgh/\\u00", "********\\u00", 8);
+	redact_clear();
+}
+
 static void test_short_secret(void **state)
 {
 	(void)state;
@@ -53,6 +76,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_escaped),
 		cmocka_unit_test(test_short_secret),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
