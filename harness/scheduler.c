@@ -486,6 +486,20 @@ struct slot {
 };
 
 /*
+ * The usage a plug-in reported (ABI 2.1; the loader has zeroed it for an
+ * older adapter): 0 or less is "not counted", as -1 in task_result.
+ */
+static void plugin_usage(const struct vsrbench_response *r, struct task_result *res)
+{
+	if (r->prompt_tokens <= 0 && r->completion_tokens <= 0)
+		return;
+	res->usage = 1;
+	res->tok_in = r->prompt_tokens > 0 ? (long long)r->prompt_tokens : -1;
+	res->tok_out = r->completion_tokens > 0 ? (long long)r->completion_tokens : -1;
+	res->tok_reasoning = r->reasoning_tokens > 0 ? (long long)r->reasoning_tokens : -1;
+}
+
+/*
  * Calls the adapter for slots[0..n) until each is answered or out of attempts.
  * The ABI takes arrays of pointers (include/vsrbench_adapter.h): the structs
  * sit in arrays of the host's own stride, the adapter sees only reqp/respp.
@@ -542,6 +556,7 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 			if (sl->status == VSRBENCH_OK && resp[k].text) {
 				res->ok = 1;
 				res->text = xstrdup(resp[k].text);
+				plugin_usage(&resp[k], res);
 			} else if (sl->status == VSRBENCH_OK) {
 				sl->status = VSRBENCH_ERR_FATAL;
 				snprintf(res->error, sizeof(res->error), "adapter returned no text");
