@@ -121,7 +121,10 @@ void sched_concurrency_add(struct sched *s, long delta)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* min / median (time-weighted) / max of the values held, and the last one. */
+/*
+ * min / median (time-weighted) / max of the values held so far, and the last
+ * one (s->mu held, or the workers joined).
+ */
 static void conc_summary(struct sched *s)
 {
 	double total = 0, half, acc = 0;
@@ -726,6 +729,7 @@ static void tick(struct sched *s)
 	progress_update(&s->progress, s->st.done, s->st.correct, s->st.answered, s->st.errors, 0);
 	if (s->cfg.status && (now = wall_seconds()) >= s->status_next) {
 		s->status_next = now + (s->cfg.status_interval > 0 ? s->cfg.status_interval : 5);
+		conc_summary(s); /* the concurrency so far, for status.json while running */
 		s->status_snap = s->st;
 		s->status_pending = 1;
 	}
