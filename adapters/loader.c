@@ -348,6 +348,13 @@ static int model_answer(struct model *m, const struct vsrbench_request *const *r
 		r = m->a->answer_batch(m->state, req, resp, n);
 		pthread_mutex_unlock(&m->lock);
 	}
+	/*
+	 * The usage fields (2.1) are read from adapters of 2.1 or later only
+	 * (vsrbench_adapter.h, "Versioning"): an older one does not know them.
+	 */
+	if (!r && m->a->abi_minor < 1)
+		for (size_t k = 0; k < n; k++)
+			resp[k]->prompt_tokens = resp[k]->completion_tokens = resp[k]->reasoning_tokens = 0;
 	show_errors(m, resp, n, r);
 	return r;
 }

@@ -11,6 +11,9 @@
 #            (--timings wall_s), ratio to the best fixed row and to -j 16,
 #            p50/p99 of the journal's per-task latency, the server's max in
 #            flight.  Goal: default >= 0.9 x best fixed, >= 3 x -j 16.
+#            With OLD_V=path/to/another/vsrbench, its default run is a row
+#            too ("default, OLD_V"): before/after a controller change in
+#            the same invocation.
 # ratelimit  an API allowing 100 requests/s (token bucket of 50; 429 with
 #            Retry-After and retry-after-ms beyond), 0.4 s per request:
 #            answered/s and the share of 429s after the first 10 s, from the
@@ -32,6 +35,9 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 SIM="$SRC/tests/server/sim_server.py"
 [ -x "$V" ] || { echo "no vsrbench at $V (build first)" >&2; exit 2; }
 . "$(dirname "$0")/lib.bash"
+# Every row asks the server: the response cache (on by default for
+# deterministic requests) would answer the later rows from the first one's.
+export VSRBENCH_CACHE=off
 need jq jq
 need python3 python3
 tmp=$(mktemp -d /tmp/vsr-bench-adaptive.XXXXXX)
@@ -61,7 +67,7 @@ stats() { python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlope
 run() {
 	local out=$tmp/$1
 	shift
-	"$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -q --progress off \
+	"${RUN_V:-$V}" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -q --progress off \
 		--timings -o "$out" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; exit 1; }
 	grep '^{' "$out.err" | jq -r 'select(.wall_s) | "\(.tasks) \(.wall_s)"' | tr '\n' ' '
 	jq -s 'map(.ms) | sort | [.[(length * 0.5 | floor)], .[(length * 0.99 | floor)]] | "\(.[0]) \(.[1])"' -r \
@@ -75,10 +81,13 @@ if [[ " $PARTS " == *" batch "* ]]; then
 	COMMON=(-S count=2000 -S size=64 -t yn01,tf01,ab01,ab07)
 	declare -A RATE P50 P99 MAXF
 	rows=(default 16 32 64 128 192 256)
+	[ -n "${OLD_V:-}" ] && [ -x "$OLD_V" ] && rows=(default old 16 32 64 128 192 256)
 	for r in "${rows[@]}"; do
 		before=$(stats "$PORT" | jq .answered)
 		if [ "$r" = default ]; then
 			read -r n w p50 p99 < <(run "b-$r" "${COMMON[@]}")
+		elif [ "$r" = old ]; then
+			read -r n w p50 p99 < <(RUN_V=$OLD_V run "b-$r" "${COMMON[@]}")
 		else
 			read -r n w p50 p99 < <(run "b-$r" "${COMMON[@]}" -j "$r" --fixed)
 		fi
@@ -91,11 +100,15 @@ if [[ " $PARTS " == *" batch "* ]]; then
 	for r in 16 32 64 128 192 256; do
 		awk -v a="${RATE[$r]}" -v b="${RATE[$best]}" 'BEGIN { exit !(a > b) }' && best=$r
 	done
-	printf '| %-12s | %9s | %12s | %9s | %9s | %9s | %-15s |\n' run tasks/s "÷ best fixed" "÷ -j 16" "p50 ms" "p99 ms" "j min/med/max"
-	printf '|%s|\n' "--------------|-----------|--------------|-----------|-----------|-----------|-----------------"
+	printf '| %-15s | %9s | %12s | %9s | %9s | %9s | %-15s |\n' run tasks/s "÷ best fixed" "÷ -j 16" "p50 ms" "p99 ms" "j min/med/max"
+	printf '|%s|\n' "-----------------|-----------|--------------|-----------|-----------|-----------|-----------------"
 	for r in "${rows[@]}"; do
-		label=$([ "$r" = default ] && echo "default" || echo "-j $r --fixed")
-		printf '| %-12s | %9s | %12s | %9s | %9.0f | %9.0f | %-15s |\n' "$label" "${RATE[$r]}" \
+		case $r in
+		default) label=default ;;
+		old) label="default, OLD_V" ;;
+		*) label="-j $r --fixed" ;;
+		esac
+		printf '| %-15s | %9s | %12s | %9s | %9.0f | %9.0f | %-15s |\n' "$label" "${RATE[$r]}" \
 			"$(awk -v a="${RATE[$r]}" -v b="${RATE[$best]}" 'BEGIN { printf "%.2f", a / b }')" \
 			"$(awk -v a="${RATE[$r]}" -v b="${RATE[16]}" 'BEGIN { printf "%.2f", a / b }')" \
 			"${P50[$r]}" "${P99[$r]}" "${MAXF[$r]}"

@@ -121,7 +121,10 @@ void sched_concurrency_add(struct sched *s, long delta)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* min / median (time-weighted) / max of the values held, and the last one. */
+/*
+ * min / median (time-weighted) / max of the values held so far, and the last
+ * one (s->mu held, or the workers joined).
+ */
 static void conc_summary(struct sched *s)
 {
 	double total = 0, half, acc = 0;
@@ -486,6 +489,20 @@ struct slot {
 };
 
 /*
+ * The usage a plug-in reported (ABI 2.1; the loader has zeroed it for an
+ * older adapter): 0 or less is "not counted", as -1 in task_result.
+ */
+static void plugin_usage(const struct vsrbench_response *r, struct task_result *res)
+{
+	if (r->prompt_tokens <= 0 && r->completion_tokens <= 0)
+		return;
+	res->usage = 1;
+	res->tok_in = r->prompt_tokens > 0 ? (long long)r->prompt_tokens : -1;
+	res->tok_out = r->completion_tokens > 0 ? (long long)r->completion_tokens : -1;
+	res->tok_reasoning = r->reasoning_tokens > 0 ? (long long)r->reasoning_tokens : -1;
+}
+
+/*
  * Calls the adapter for slots[0..n) until each is answered or out of attempts.
  * The ABI takes arrays of pointers (include/vsrbench_adapter.h): the structs
  * sit in arrays of the host's own stride, the adapter sees only reqp/respp.
@@ -542,6 +559,7 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 			if (sl->status == VSRBENCH_OK && resp[k].text) {
 				res->ok = 1;
 				res->text = xstrdup(resp[k].text);
+				plugin_usage(&resp[k], res);
 			} else if (sl->status == VSRBENCH_OK) {
 				sl->status = VSRBENCH_ERR_FATAL;
 				snprintf(res->error, sizeof(res->error), "adapter returned no text");
@@ -711,6 +729,7 @@ static void tick(struct sched *s)
 	progress_update(&s->progress, s->st.done, s->st.correct, s->st.answered, s->st.errors, 0);
 	if (s->cfg.status && (now = wall_seconds()) >= s->status_next) {
 		s->status_next = now + (s->cfg.status_interval > 0 ? s->cfg.status_interval : 5);
+		conc_summary(s); /* the concurrency so far, for status.json while running */
 		s->status_snap = s->st;
 		s->status_pending = 1;
 	}

@@ -1,5 +1,5 @@
 /*
- * vsrbench_adapter.h -- the in-process model adapter ABI, version 2.0.
+ * vsrbench_adapter.h -- the in-process model adapter ABI, version 2.1.
  *
  * A model adapter is a shared library exporting one function:
  *
@@ -26,7 +26,19 @@
  * The host zeroes every request and response before filling it, so the zero
  * value of an appended field must mean "absent / the 2.0 behaviour" (a
  * field appended into the tail padding of the older struct is "covered" by
- * the older struct_size, and reads as that zero).
+ * the older struct_size, and reads as that zero).  The host reads a response
+ * field appended in 2.m only from an adapter whose table says abi_minor >= m:
+ * an older adapter does not know the field, whatever its bytes hold.
+ *
+ * History.
+ *  2.0  answer_batch() takes arrays of pointers (below).
+ *  2.1  vsrbench_response gains prompt_tokens, completion_tokens and
+ *       reasoning_tokens: the usage an in-process model reports, summed by
+ *       the host as it sums a served model's (report, status.json,
+ *       --budget-tokens).  Adapters of 2.0 keep working unchanged; their
+ *       answers count as reporting no usage.  The model fingerprint names
+ *       the adapter's ABI ("abi 2.1"), so rebuilding an adapter changes
+ *       its task keys: finish a run directory with the build that began it.
  *
  * Why arrays of pointers (2.0; 1.x passed arrays of structs).  The stride
  * of an array is fixed when a side is compiled: after the first appended
@@ -75,7 +87,7 @@ extern "C" {
 #endif
 
 #define VSRBENCH_ABI_MAJOR 2
-#define VSRBENCH_ABI_MINOR 0
+#define VSRBENCH_ABI_MINOR 1
 
 #define VSRBENCH_ENTRY_SYMBOL "vsrbench_adapter_entry"
 
@@ -139,7 +151,7 @@ struct vsrbench_request {
 	 */
 	uint64_t seed;
 
-	/* ABI 2.0 ends here.  Append new fields below and bump VSRBENCH_ABI_MINOR. */
+	/* ABI 2.1 ends here (2.1 added nothing).  Append new fields below and bump VSRBENCH_ABI_MINOR. */
 };
 
 /*
@@ -178,7 +190,29 @@ struct vsrbench_response {
 	int status;
 	char error[256]; /* one-line reason when status != OK; the host NUL-terminates it */
 
-	/* ABI 2.0 ends here.  Append new fields below and bump VSRBENCH_ABI_MINOR. */
+	/* ABI 2.0 ends here. */
+
+	/*
+	 * ABI 2.1: the tokens this answer cost, as the model counts them (the
+	 * same numbers a served model reports as "usage").  The host adds them
+	 * to the run's totals (the summary, report.json and report.md, the
+	 * journal line's tokens_in / tokens_out / tokens_reasoning,
+	 * status.json) and holds the run to --budget-tokens and --budget-usd
+	 * with them.
+	 *  - Write them only when VSRBENCH_HAS_FIELD(resp[i], struct
+	 *    vsrbench_response, reasoning_tokens) holds: a 2.0 host's response
+	 *    ends before them.
+	 *  - 0 (or less) means "not counted": leave all three 0 when the model
+	 *    does not count tokens.  An answer reports usage when
+	 *    prompt_tokens or completion_tokens is above 0.
+	 *  - Read for VSRBENCH_OK answers only, and only when this adapter's
+	 *    table says abi_minor >= 1.
+	 */
+	int64_t prompt_tokens;     /* read: the prompt, the image's tokens included */
+	int64_t completion_tokens; /* written: the reply, reasoning tokens included */
+	int64_t reasoning_tokens;  /* of completion_tokens, those spent thinking (0: none or not counted) */
+
+	/* ABI 2.1 ends here.  Append new fields below and bump VSRBENCH_ABI_MINOR. */
 };
 
 struct vsrbench_adapter {
@@ -219,7 +253,7 @@ struct vsrbench_adapter {
 
 	const char *version; /* adapter's own version, part of the model fingerprint */
 
-	/* ABI 2.0 ends here.  Append new fields below and bump VSRBENCH_ABI_MINOR. */
+	/* ABI 2.1 ends here (2.1 added nothing).  Append new fields below and bump VSRBENCH_ABI_MINOR. */
 };
 
 typedef const struct vsrbench_adapter *(*vsrbench_adapter_entry_fn)(uint32_t host_abi_major);

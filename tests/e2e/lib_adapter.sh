@@ -16,7 +16,7 @@ pos=$(jq -s '[.[] | select(.label == "yes")] | length' yes/samples.jsonl)
 jq -e '.suites.synth.yes_rate.value == 1' yes/report.json >/dev/null || fail "yes-rate"
 sort -n "$T/batches" | tail -1 | awk '$1 > 8 { exit 1 }' || fail "a batch exceeded max_batch"
 [ "$(awk '{s += $1} END {print s}' "$T/batches")" = 100 ] || fail "batch sizes do not add up"
-jq -e '.model.fingerprint | startswith("scripted/test abi 2.0")' yes/run.json >/dev/null ||
+jq -e '.model.fingerprint | startswith("scripted/test abi 2.1")' yes/run.json >/dev/null ||
 	fail "fingerprint"
 
 # Transient failures are retried and end as answers.
@@ -36,7 +36,7 @@ jq -e '[inputs] | all(.error == "scripted fatal failure")' -n fatal/samples.json
 
 # Broken plug-ins: one-line errors naming the file, exit 2, never a crash.
 expect_exit 2 "$VSRBENCH" run -m "lib:$ADAPTERS/bad_abi.so" -q -o x
-expect_err "adapter ABI 3.0 is not compatible with host ABI 2.0: rebuild it against vsrbench_adapter.h of this vsrbench (cc -I"
+expect_err "adapter ABI 3.0 is not compatible with host ABI 2.1: rebuild it against vsrbench_adapter.h of this vsrbench (cc -I"
 expect_err "bad_abi.so"
 expect_one_line_err
 expect_exit 2 "$VSRBENCH" run -m "lib:$ADAPTERS/no_entry.so" -q -o x

@@ -77,7 +77,20 @@ start_fake_apis() {
 # start_sim NAME [sim_server.py options]: the simulated batching / rate-limited
 # server of issue 16; sets PORT; its parameters are in $T/NAME.log.
 start_sim() { start_py "$1" sim_server.py "${@:2}"; }
-# sim_stats PORT: the simulated server's own counts (JSON).
+# sim_stats PORT: the server's own counts (GET /_stats: sim_server.py's or
+# fake_llm.py's JSON), through bash's /dev/tcp: a python start costs seconds
+# on a busy machine.  The connection stays open (keep-alive) until the body,
+# Content-Length bytes of it, has been read.
 sim_stats() {
-	python3 -c 'import sys, urllib.request as u; sys.stdout.write(u.urlopen("http://127.0.0.1:%s/_stats" % sys.argv[1]).read().decode())' "$1"
+	local line len=0
+	exec 3<>"/dev/tcp/127.0.0.1/$1"
+	printf 'GET /_stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' >&3
+	while IFS= read -r line <&3 && [ "$line" != $'\r' ] && [ -n "$line" ]; do
+		case ${line,,} in
+		content-length:*) len=${line#*:} len=${len//[!0-9]/} ;;
+		esac
+	done
+	[ "$len" -gt 0 ] || fail "GET /_stats on port $1: no body"
+	head -c "$len" <&3
+	exec 3<&-
 }

@@ -1,9 +1,10 @@
 /*
  * abi_adapter: the plug-in of tests/e2e/abi_compat.sh, built there with cc
- * from this one source twice: against include/ as it is (ABI 2.0) and
- * against a copy of the header that appends a field to each of
- * vsrbench_request (`const char *hint`) and vsrbench_response
- * (`double confidence`) and says ABI 2.1.
+ * from this one source against three headers: a copy of include/ as ABI 2.0
+ * shipped it (no usage fields), include/ as it is (2.1: the usage fields of
+ * vsrbench_response), and a copy that appends a field to each of
+ * vsrbench_request (`const char *hint`) and vsrbench_response (`double
+ * confidence`) and says ABI 2.2.
  *
  * Its reply is a pure function of the request, so the test recomputes it:
  *
@@ -12,9 +13,13 @@
  * "Yes" when SUM, the sum of the prompt's bytes, is even, else "No"; LEN
  * the prompt's length in bytes; HINT the request's hint when this build
  * knows the field AND the host's struct_size covers it, else "-"; TAG the
- * -M tag option.  A 2.1 build also sets confidence to 0.5 when the host's
- * response has room for it.  It never reads or writes past the host's
- * struct_size.
+ * -M tag option.  A 2.2 build also sets confidence to 0.5 when the host's
+ * response has room for it.  A 2.1 or later build reports usage when the
+ * host's response has room for it: prompt_tokens LEN, completion_tokens the
+ * reply's length in bytes, reasoning_tokens SUM % 5.  It never reads or
+ * writes past the host's struct_size.  Built with -DCLAIM_MINOR=M, its
+ * table says abi_minor M whatever the header (a plug-in that writes fields
+ * its table does not claim: the host must not read them).
  *
  * -M options (read with vsrbench_adapter_options.h; others are refused):
  *   tag=TEXT          copied into every reply (default "-")
@@ -77,8 +82,8 @@ static void answer_one(const struct state *st, const struct vsrbench_request *q,
 
 	for (size_t i = 0; i < len; i++)
 		sum += (unsigned char)q->prompt[i];
-#if VSRBENCH_ABI_MINOR >= 1
-	/* Only a host whose request is 2.1 or newer has the field. */
+#if VSRBENCH_ABI_MINOR >= 2
+	/* Only a host whose request is 2.2 or newer has the field. */
 	if (VSRBENCH_HAS_FIELD(q, struct vsrbench_request, hint) && q->hint)
 		hint = q->hint;
 	if (VSRBENCH_HAS_FIELD(r, struct vsrbench_response, confidence))
@@ -95,6 +100,14 @@ static void answer_one(const struct state *st, const struct vsrbench_request *q,
 	snprintf(r->text, n, "%s [id=%s n=%zu s=%lu x=%s tag=%s]", sum % 2 ? "No" : "Yes", q->id,
 		 len, sum, hint, st->tag);
 	r->status = VSRBENCH_OK;
+#if VSRBENCH_ABI_MINOR >= 1
+	/* Only a host whose response is 2.1 or newer has the fields. */
+	if (VSRBENCH_HAS_FIELD(r, struct vsrbench_response, reasoning_tokens)) {
+		r->prompt_tokens = (int64_t)len;
+		r->completion_tokens = (int64_t)(n - 1);
+		r->reasoning_tokens = (int64_t)(sum % 5);
+	}
+#endif
 }
 
 static int a_answer(void *state, const struct vsrbench_request *const *req,
@@ -139,7 +152,11 @@ static void a_close(void *state)
 
 static const struct vsrbench_adapter table = {
 	.abi_major = VSRBENCH_ABI_MAJOR,
+#ifdef CLAIM_MINOR
+	.abi_minor = CLAIM_MINOR,
+#else
 	.abi_minor = VSRBENCH_ABI_MINOR,
+#endif
 	.struct_size = sizeof(struct vsrbench_adapter),
 	.name = "abi_compat",
 	.max_batch = 8,

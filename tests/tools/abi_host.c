@@ -1,8 +1,9 @@
 /*
  * abi_host: a minimal host for tests/e2e/abi_compat.sh, built there with cc
- * against the ABI 2.1 copy of vsrbench_adapter.h (`const char *hint`
+ * against the ABI 2.2 copy of vsrbench_adapter.h (`const char *hint`
  * appended to vsrbench_request, `double confidence` to vsrbench_response),
- * so that it is a host NEWER than plug-ins built against include/ as it is.
+ * so that it is a host NEWER than plug-ins built against include/ as it is
+ * (2.1) or against the 2.0 copy.
  *
  *   abi_host PLUGIN.so N CONFIG_JSON
  *
@@ -12,6 +13,10 @@
  * line per question:
  *
  *     K <TAB> ID <TAB> PROMPT <TAB> STATUS <TAB> CONFIDENCE <TAB> TEXT
+ *       <TAB> PROMPT_TOKENS <TAB> COMPLETION_TOKENS <TAB> REASONING_TOKENS
+ *
+ * (the usage fields as the plug-in left them; this host reads them whatever
+ * the plug-in's abi_minor, to show what a 2.0 plug-in leaves there: 0).
  *
  * Question K: id K in 16 hex digits, prompt "Is the red circle left of the
  * blue square? Question K.", hint "hint-K"; odd K are letter questions
@@ -28,14 +33,17 @@
 
 #include "vsrbench_adapter.h"
 
-/* Built against the 2.1 copy, or not at all: the test is about these fields. */
-_Static_assert(VSRBENCH_ABI_MAJOR == 2 && VSRBENCH_ABI_MINOR == 1, "needs the ABI 2.1 header copy");
+/* Built against the 2.2 copy, or not at all: the test is about these fields. */
+_Static_assert(VSRBENCH_ABI_MAJOR == 2 && VSRBENCH_ABI_MINOR == 2, "needs the ABI 2.2 header copy");
 _Static_assert(offsetof(struct vsrbench_request, hint) >=
 		       offsetof(struct vsrbench_request, seed) + sizeof(uint64_t),
 	       "hint is appended after the 2.0 fields");
-_Static_assert(offsetof(struct vsrbench_response, confidence) >=
+_Static_assert(offsetof(struct vsrbench_response, prompt_tokens) >=
 		       offsetof(struct vsrbench_response, error) + 256,
-	       "confidence is appended after the 2.0 fields");
+	       "the usage fields are appended after the 2.0 fields");
+_Static_assert(offsetof(struct vsrbench_response, confidence) >=
+		       offsetof(struct vsrbench_response, reasoning_tokens) + sizeof(int64_t),
+	       "confidence is appended after the 2.1 fields");
 
 static const char *const options[] = { "no", "yes" };
 
@@ -128,7 +136,8 @@ int main(int argc, char **argv)
 		printf("%ld\t%s\t%s\t%d\t%g\t", k, ids[k], prompts[k], resp[k]->status,
 		       resp[k]->confidence);
 		print_field(resp[k]->status == VSRBENCH_OK ? resp[k]->text : resp[k]->error);
-		putchar('\n');
+		printf("\t%lld\t%lld\t%lld\n", (long long)resp[k]->prompt_tokens,
+		       (long long)resp[k]->completion_tokens, (long long)resp[k]->reasoning_tokens);
 		a->free_response(state, resp[k]);
 	}
 	rc = fflush(stdout) ? die("stdout", "write failure") : 0;
