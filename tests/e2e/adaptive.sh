@@ -31,22 +31,9 @@ run_sim() { # PORT OUT ARGS...
 # starting and their first request but their clock (the rate-limited ones'
 # token buckets start full either way).
 # launch NAME ARGS...: starts sim_server.py NAME in the background.
-launch() {
-	local name=$1
-	shift
-	python3 "$SERVER_DIR/sim_server.py" "$@" >"$T/$name.port" 2>"$T/$name.log" &
-	SERVER_PIDS+=($!)
-}
+launch() { launch_py "$1" sim_server.py "${@:2}"; }
 # use NAME: waits until server NAME listens; sets PORT.
-use() {
-	local i
-	for i in $(seq 1200); do
-		grep -q '^PORT ' "$T/$1.port" 2>/dev/null && break
-		sleep 0.05
-	done
-	PORT=$(awk '/^PORT /{print $2}' "$T/$1.port")
-	[ -n "$PORT" ] || fail "server $1 did not start: $(cat "$T/$1.log")"
-}
+use() { wait_port "$1"; }
 launch batch --t0 0.05 --per-seq 0.0005 --max-batch 48
 launch batch2 --t0 0.05 --per-seq 0.0005 --max-batch 48
 launch rl --rate 80 --burst 40 --t0 0.05

@@ -18,23 +18,30 @@ plugin_env() {
 	fi
 }
 
-# start_py NAME SCRIPT [options]: starts tests/server/SCRIPT (a server that
-# prints "PORT n" once it listens); sets PORT; its stderr is $T/NAME.log.
-start_py() {
-	local name=$1 script=$2 pid i
+# launch_py NAME SCRIPT [options]: starts tests/server/SCRIPT (a server that
+# prints "PORT n" once it listens) in the background; its stderr is $T/NAME.log.
+launch_py() {
+	local name=$1 script=$2
 	shift 2
 	# shellcheck disable=SC2046
 	env $(plugin_env) python3 "$SERVER_DIR/$script" "$@" >"$T/$name.port" 2>"$T/$name.log" &
-	pid=$!
-	SERVER_PIDS+=("$pid")
-	for i in $(seq 200); do
+	SERVER_PIDS+=("$!")
+	LAUNCHED[$name]=$!
+}
+declare -A LAUNCHED=()
+# wait_port NAME: waits until the server launched as NAME listens; sets PORT.
+wait_port() {
+	local name=$1 i
+	for i in $(seq 1200); do
 		grep -q '^PORT ' "$T/$name.port" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || fail "server $name did not start: $(cat "$T/$name.log")"
+		kill -0 "${LAUNCHED[$name]}" 2>/dev/null || fail "server $name did not start: $(cat "$T/$name.log")"
 		sleep 0.05
 	done
 	PORT=$(awk '/^PORT /{print $2}' "$T/$name.port")
 	[ -n "$PORT" ] || fail "server $name printed no port"
 }
+# start_py NAME SCRIPT [options]: launch_py, then wait_port.
+start_py() { launch_py "$@" && wait_port "$1"; }
 # start_server NAME [fake_llm.py options]: sets PORT; the log is $T/NAME.log.
 start_server() { start_py "$1" fake_llm.py "${@:2}"; }
 
@@ -74,9 +81,6 @@ start_fake_apis() {
 		[anthropic]="http://127.0.0.1:$PORT/v1" [gemini]="http://127.0.0.1:$PORT/v1beta")
 }
 
-# start_sim NAME [sim_server.py options]: the simulated batching / rate-limited
-# server of issue 16; sets PORT; its parameters are in $T/NAME.log.
-start_sim() { start_py "$1" sim_server.py "${@:2}"; }
 # sim_stats PORT: the server's own counts (GET /_stats: sim_server.py's or
 # fake_llm.py's JSON), through bash's /dev/tcp: a python start costs seconds
 # on a busy machine.  The connection stays open (keep-alive) until the body,
