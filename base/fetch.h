@@ -65,6 +65,18 @@ int digest_check(const char *pin, const struct file_digest *d, const char **algo
 int fetch_commit(const char *part, const char *dest, const char *label, long long size,
 		 const char *pin, struct file_digest *d, char *err);
 
+/*
+ * fetch_commit without its two fsyncs (the part's and its folder's), for
+ * a batch of many small files that a later run checks by content before
+ * trusting them (images: decoded whole unless their sha256 is recorded).
+ * The batch ends with one fetch_sync of the folder before the record of
+ * their digests is written, so a recorded file is on disk.  Unpinned.
+ */
+int fetch_commit_unsynced(const char *part, const char *dest, long long size,
+			  struct file_digest *d, char *err);
+/* Flushes the file system that holds dir (syncfs); 0 or VSR_EDATA. */
+int fetch_sync(const char *dir, char *err);
+
 /* Copies url to out with any user:password@ removed (for messages and records). */
 void url_redact(const char *url, struct buf *out);
 
@@ -155,6 +167,7 @@ struct rzip {
 	char *url;       /* owned; safe_url: the same without credentials, for messages */
 	char *safe_url;
 	uint64_t size;   /* the archive's size, from Content-Range */
+	uint64_t cd_off; /* where its central directory starts (the members end there) */
 	struct rzip_member *m;
 	size_t n;
 	long long received; /* body bytes received so far (all requests) */
@@ -177,6 +190,28 @@ void rzip_close(struct rzip *z);
  * or VSR_EDATA with err naming the URL and the member (part is then removed).
  */
 int rzip_extract(struct rzip *z, size_t i, const char *part, uint64_t max_usize, char *err);
+
+/*
+ * Many members at once: the jobs' members are sorted by offset, members
+ * whose bytes touch (or nearly) are grouped into one Range request each
+ * (never carrying another member's bytes), and the groups are fetched
+ * over one libcurl multi handle, at most parallel at a time.  Each member
+ * is written to its part as rzip_extract does (CRC-32 and size checked),
+ * and done is called for each job as soon as it is finished (status 0) or
+ * has failed (status VSR_EDATA, err why).  Returns 0, or VSR_EDATA with
+ * err when the batch stopped (the server ignored a Range request): the
+ * jobs not reported then have status VSR_EDATA and an empty err.
+ */
+struct rzip_job {
+	size_t idx;       /* the member, an index into rzip.m */
+	const char *part; /* borrowed */
+	void *ud;         /* the caller's */
+	int status;
+	char err[VSR_ERR_MAX];
+};
+typedef void (*rzip_done_fn)(struct rzip_job *j, void *ud);
+int rzip_extract_many(struct rzip *z, struct rzip_job *jobs, size_t n, int parallel,
+		      uint64_t max_usize, rzip_done_fn done, void *ud, char *err);
 
 /*
  * Inflates (method 8) or copies (method 0) the csize bytes at src to fd,

@@ -310,7 +310,7 @@ static int zip_extract(zip_t *za, const char *zpath, zip_uint64_t idx, const cha
 	fd = -1;
 	if ((r = image_check_whole(part.ptr, label, err)))
 		goto out;
-	r = fetch_commit(part.ptr, dest, label, -1, DIGEST_UNPINNED, d, err);
+	r = fetch_commit_unsynced(part.ptr, dest, -1, d, err);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -322,28 +322,77 @@ out:
 	return r;
 }
 
-/* Member idx of the remote archive rz to dest by the .part protocol; 0 or VSR_EDATA. */
-static int rzip_to(struct rzip *rz, size_t idx, const char *dest, const char *label,
-		   struct file_digest *d, char *err)
-{
-	struct buf part = BUF_INIT;
-	int r;
+/* A member of a remote archive on its way to DATA/vsr/images/NAME. */
+struct rjob {
+	struct pull *p;
+	struct rzip *rz;
+	char *dest, *part, *rel;
+	size_t failed, extracted; /* the batch's counts, in the first job only */
+	struct rjob *batch;
+};
 
-	buf_addf(&part, "%s.part", dest);
-	r = rzip_extract(rz, idx, part.ptr, ZIP_MEMBER_MAX, err);
+/* A remote member's part is written (or failed): check, commit and record it. */
+static void rzip_done(struct rzip_job *j, void *ud)
+{
+	struct rjob *rj = j->ud;
+	struct file_digest d;
+	struct buf src = BUF_INIT;
+	int r = j->status;
+	(void)ud;
+
 	if (r) {
-		size_t n = strlen(err);
-		snprintf(err + n, VSR_ERR_MAX - n, "; nothing was kept");
-		goto out;
+		size_t n = strlen(j->err);
+		if (n) {
+			snprintf(j->err + n, VSR_ERR_MAX - n, "; nothing was kept");
+			vsr_error("%s", j->err);
+		}
+		rj->batch->failed++;
+		return;
 	}
-	if ((r = image_check_whole(part.ptr, label, err)))
-		goto out;
-	r = fetch_commit(part.ptr, dest, label, -1, DIGEST_UNPINNED, d, err);
-out:
-	if (r)
-		unlink(part.ptr);
-	buf_release(&part);
-	return r;
+	if ((r = image_check_whole(rj->part, rj->rel, j->err)) ||
+	    (r = fetch_commit_unsynced(rj->part, rj->dest, -1, &d, j->err))) {
+		unlink(rj->part);
+		vsr_error("%s", j->err);
+		j->status = r;
+		rj->batch->failed++;
+		return;
+	}
+	buf_addf(&src, "%s!%s", rj->rz->safe_url, rj->rz->m[j->idx].name);
+	record_image(rj->p, rj->rel, &d, src.ptr);
+	buf_release(&src);
+	rj->batch->extracted++;
+}
+
+/*
+ * The members named by jobs[0..n) of the remote archive rz, fetched in
+ * parallel; returns the number that failed, *extracted counts the others.
+ */
+static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs, struct rjob *rj,
+			 size_t n, int parallel, size_t *extracted)
+{
+	char err[VSR_ERR_MAX];
+	size_t failed;
+
+	if (!n)
+		return 0;
+	rj[0].failed = rj[0].extracted = 0;
+	for (size_t i = 0; i < n; i++) {
+		rj[i].batch = &rj[0];
+		rj[i].p = p;
+		rj[i].rz = rz;
+		jobs[i].ud = &rj[i];
+		jobs[i].part = rj[i].part;
+	}
+	if (rzip_extract_many(rz, jobs, n, parallel, ZIP_MEMBER_MAX, rzip_done, NULL, err)) {
+		vsr_error("%s", err);
+		/* The members never reported failed with the batch. */
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].status && !jobs[i].err[0])
+				rj[0].failed++;
+	}
+	failed = rj[0].failed;
+	*extracted += rj[0].extracted;
+	return failed;
 }
 
 /*
@@ -351,13 +400,15 @@ out:
  * archives.  Returns the number that failed; *extracted counts the others.
  */
 static size_t extract_from_zips(struct pull *p, const struct imgset *s, const size_t *need,
-				size_t n, size_t *extracted)
+				size_t n, int parallel, size_t *extracted)
 {
 	struct keyset needed = { 0 };
 	struct zips z;
 	struct buf dest = BUF_INIT, rel = BUF_INIT, src = BUF_INIT;
 	char err[VSR_ERR_MAX];
-	size_t failed = 0, absent = 0;
+	size_t failed = 0, absent = 0, nr[MAX_ZIPS] = { 0 };
+	struct rzip_job *rjobs[MAX_ZIPS] = { 0 };
+	struct rjob *rj[MAX_ZIPS] = { 0 };
 	const char *first_absent = NULL;
 
 	*extracted = 0;
@@ -376,12 +427,17 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		buf_release(&dest);
 		return n;
 	}
+	for (int i = 0; i < z.n; i++)
+		if (z.rz[i]) {
+			rjobs[i] = xcalloc(n, sizeof(*rjobs[i]));
+			rj[i] = xcalloc(n, sizeof(*rj[i]));
+		}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = s->names[need[i]];
 		uint64_t w;
 		struct file_digest d;
 		zip_t *za;
-		struct rzip *rz;
+		int a;
 		uint64_t k;
 		const char *mname;
 
@@ -390,25 +446,37 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 				first_absent = name;
 			continue;
 		}
-		za = z.za[w >> 48];
-		rz = z.rz[w >> 48];
+		a = (int)(w >> 48);
+		za = z.za[a];
 		k = w & 0xffffffffffffULL;
-		mname = rz ? rz->m[k].name : zip_get_name(za, k, ZIP_FL_ENC_RAW);
 		buf_reset(&rel);
 		buf_addf(&rel, "%s/%s", IMAGES_DIR, name);
 		buf_reset(&dest);
 		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
-		if (rz ? rzip_to(rz, (size_t)k, dest.ptr, rel.ptr, &d, err)
-		       : zip_extract(za, p->zips[w >> 48], k, dest.ptr, rel.ptr, &d, err)) {
+		if (z.rz[a]) {
+			/* Remote: queued, fetched below with the archive's other members. */
+			struct rjob *j = &rj[a][nr[a]];
+			j->dest = xstrdup(dest.ptr);
+			j->rel = xstrdup(rel.ptr);
+			buf_addf(&dest, ".part");
+			j->part = xstrdup(dest.ptr);
+			rjobs[a][nr[a]++].idx = (size_t)k;
+			continue;
+		}
+		mname = zip_get_name(za, k, ZIP_FL_ENC_RAW);
+		if (zip_extract(za, p->zips[a], k, dest.ptr, rel.ptr, &d, err)) {
 			vsr_error("%s", err);
 			failed++;
 			continue;
 		}
 		buf_reset(&src);
-		buf_addf(&src, "%s!%s", rz ? rz->safe_url : p->zips[w >> 48], mname ? mname : name);
+		buf_addf(&src, "%s!%s", p->zips[a], mname ? mname : name);
 		record_image(p, rel.ptr, &d, src.ptr);
 		(*extracted)++;
 	}
+	for (int i = 0; i < z.n; i++)
+		if (z.rz[i])
+			failed += rzip_batch(p, z.rz[i], rjobs[i], rj[i], nr[i], parallel, extracted);
 	if (absent) {
 		struct buf names = BUF_INIT;
 		for (int i = 0; i < p->n_zips; i++)
@@ -420,12 +488,21 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		buf_release(&names);
 		failed += absent;
 	}
-	for (int i = 0; i < z.n; i++)
-		if (z.rz[i])
-			printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
-			       "requests)\n",
-			       z.rz[i]->safe_url, z.rz[i]->received,
-			       (unsigned long long)z.rz[i]->size, z.rz[i]->requests);
+	for (int i = 0; i < z.n; i++) {
+		if (!z.rz[i])
+			continue;
+		printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
+		       "requests)\n",
+		       z.rz[i]->safe_url, z.rz[i]->received, (unsigned long long)z.rz[i]->size,
+		       z.rz[i]->requests);
+		for (size_t k = 0; k < nr[i]; k++) {
+			free(rj[i][k].dest);
+			free(rj[i][k].rel);
+			free(rj[i][k].part);
+		}
+		free(rj[i]);
+		free(rjobs[i]);
+	}
 	zips_close(&z);
 	keyset_release(&needed);
 	buf_release(&dest);
@@ -510,7 +587,7 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		n++;
 	}
 	if (!list && n && p->n_zips) {
-		failed += extract_from_zips(p, &s, need, n, &fetched);
+		failed += extract_from_zips(p, &s, need, n, jobs, &fetched);
 		n = 0; /* nothing in dests/urls to free */
 	} else if (!list && n) {
 		struct buf what = BUF_INIT;
@@ -529,6 +606,16 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		}
 	}
 	if (!list) {
+		/* The extracted images were committed without an fsync each: one for all,
+		 * before their digests are recorded. */
+		if (p->n_zips && fetched) {
+			buf_reset(&dest);
+			buf_addf(&dest, "%s/%s", p->data_dir, IMAGES_DIR);
+			if (fetch_sync(dest.ptr, err)) {
+				vsr_error("%s", err);
+				failed++;
+			}
+		}
 		if (p->rec.dirty && data_pull_record_save(&p->rec, err)) {
 			vsr_error("%s", err);
 			failed++;
