@@ -144,12 +144,18 @@ static int check_image_part(const char *part, void *ud, char *err)
 	return image_check_whole(part, label, err);
 }
 
-static void record_image(struct pull *p, const char *rel, const struct file_digest *d,
-			 const char *source)
+static void record_image_in(struct pull *p, const char *dataset, const char *rel,
+			    const struct file_digest *d, const char *source)
 {
 	struct manifest_file mf = { rel, source, NULL, -1, DIGEST_UNPINNED };
 
-	data_pull_record_put(&p->rec, IMAGES_DATASET, &mf, d, source, 1);
+	data_pull_record_put(&p->rec, dataset, &mf, d, source, 1);
+}
+
+static void record_image(struct pull *p, const char *rel, const struct file_digest *d,
+			 const char *source)
+{
+	record_image_in(p, IMAGES_DATASET, rel, d, source);
 }
 
 /* ------------------------------------------------------------ from zips */
@@ -194,22 +200,47 @@ static void zips_close(struct zips *z)
 	memset(z, 0, sizeof(*z));
 }
 
-static void zips_index(struct zips *z, int i, zip_uint64_t k, const char *name,
-		       const struct keyset *needed)
+/* Whether a member's name lies in a folder named under (anywhere in its path). */
+static int member_under(const char *name, const char *under)
 {
-	const char *base = name ? strrchr(name, '/') : NULL;
+	size_t n = strlen(under);
+
+	if (!strncmp(name, under, n) && name[n] == '/')
+		return 1;
+	for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/'))
+		if (!strncmp(p + 1, under, n) && p[1 + n] == '/')
+			return 1;
+	return 0;
+}
+
+/*
+ * Indexes member k of archive i when its file name (the last component), or
+ * that name without its extension, is a needed name (SEED-Bench's data_id
+ * may lack the .jpg its file has); under, when set, is a folder the member
+ * must lie in.
+ */
+static void zips_index(struct zips *z, int i, zip_uint64_t k, const char *name,
+		       const struct keyset *needed, const char *under)
+{
+	const char *base = name ? strrchr(name, '/') : NULL, *dot;
 	uint64_t h, old;
 
 	base = base ? base + 1 : name;
-	if (!base || !*base)
+	if (!base || !*base || (under && !member_under(name, under)))
 		return;
 	h = hash64_str(base, HASH_SEED);
+	if (!keyset_has(needed, h) && (dot = strrchr(base, '.')) && dot > base) {
+		uint64_t hs = hash64(base, (size_t)(dot - base), HASH_SEED);
+		if (keyset_has(needed, hs))
+			h = hs;
+	}
 	if (keyset_has(needed, h) && !u64map_get(&z->where, h, &old))
 		u64map_put(&z->where, h, (uint64_t)i << 48 | (uint64_t)k);
 }
 
 /* Opens every --from-zip archive and indexes the members that are needed images. */
-static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed, char *err)
+static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed,
+		     const char *under, char *err)
 {
 	memset(z, 0, sizeof(*z));
 	for (int i = 0; i < p->n_zips; i++) {
@@ -222,7 +253,7 @@ static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed
 			if (rzip_open(z->rz[i], &p->fetch, p->zips[i], err))
 				return VSR_EDATA;
 			for (size_t k = 0; k < z->rz[i]->n; k++)
-				zips_index(z, i, k, z->rz[i]->m[k].name, needed);
+				zips_index(z, i, k, z->rz[i]->m[k].name, needed, under);
 			continue;
 		}
 		z->za[i] = zip_open(p->zips[i], ZIP_RDONLY, &ze);
@@ -238,7 +269,7 @@ static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed
 		n = zip_get_num_entries(z->za[i], 0);
 		for (zip_int64_t k = 0; k < n; k++)
 			zips_index(z, i, (zip_uint64_t)k,
-				   zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW), needed);
+				   zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW), needed, under);
 	}
 	return 0;
 }
@@ -327,6 +358,7 @@ struct rjob {
 	struct pull *p;
 	struct rzip *rz;
 	char *dest, *part, *rel;
+	const char *dataset;
 	size_t failed, extracted; /* the batch's counts, in the first job only */
 	struct rjob *batch;
 };
@@ -358,7 +390,7 @@ static void rzip_done(struct rzip_job *j, void *ud)
 		return;
 	}
 	buf_addf(&src, "%s!%s", rj->rz->safe_url, rj->rz->m[j->idx].name);
-	record_image(rj->p, rj->rel, &d, src.ptr);
+	record_image_in(rj->p, rj->dataset, rj->rel, &d, src.ptr);
 	buf_release(&src);
 	rj->batch->extracted++;
 }
@@ -368,7 +400,7 @@ static void rzip_done(struct rzip_job *j, void *ud)
  * parallel; returns the number that failed, *extracted counts the others.
  */
 static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs, struct rjob *rj,
-			 size_t n, int parallel, size_t *extracted)
+			 size_t n, int parallel, const char *dataset, size_t *extracted)
 {
 	char err[VSR_ERR_MAX];
 	size_t failed;
@@ -380,6 +412,7 @@ static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs,
 		rj[i].batch = &rj[0];
 		rj[i].p = p;
 		rj[i].rz = rz;
+		rj[i].dataset = dataset;
 		jobs[i].ud = &rj[i];
 		jobs[i].part = rj[i].part;
 	}
@@ -396,11 +429,12 @@ static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs,
 }
 
 /*
- * The images named by need[0..n) (indexes into s) from the --from-zip
- * archives.  Returns the number that failed; *extracted counts the others.
+ * The images names[need[0..n)] from the --from-zip archives into
+ * DATA/t->dir/ (each under its member's file name).  Returns the number
+ * that failed; *extracted counts the others.
  */
-static size_t extract_from_zips(struct pull *p, const struct imgset *s, const size_t *need,
-				size_t n, int parallel, size_t *extracted)
+size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, size_t n,
+		       const struct zip_target *t, int parallel, size_t *extracted)
 {
 	struct keyset needed = { 0 };
 	struct zips z;
@@ -412,15 +446,15 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 	const char *first_absent = NULL;
 
 	*extracted = 0;
-	buf_addf(&dest, "%s/%s", p->data_dir, IMAGES_DIR);
+	buf_addf(&dest, "%s/%s", p->data_dir, t->dir);
 	if (mkdir_p(dest.ptr) < 0) {
 		vsr_error("cannot create %s: %s", dest.ptr, strerror(errno));
 		buf_release(&dest);
 		return n;
 	}
 	for (size_t i = 0; i < n; i++)
-		keyset_add(&needed, hash64_str(s->names[need[i]], HASH_SEED));
-	if (zips_open(&z, p, &needed, err)) {
+		keyset_add(&needed, hash64_str(names[need[i]], HASH_SEED));
+	if (zips_open(&z, p, &needed, t->under, err)) {
 		vsr_error("%s", err);
 		zips_close(&z);
 		keyset_release(&needed);
@@ -433,7 +467,7 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 			rj[i] = xcalloc(n, sizeof(*rj[i]));
 		}
 	for (size_t i = 0; i < n; i++) {
-		const char *name = s->names[need[i]];
+		const char *name = names[need[i]], *file;
 		uint64_t w;
 		struct file_digest d;
 		zip_t *za;
@@ -449,8 +483,11 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		a = (int)(w >> 48);
 		za = z.za[a];
 		k = w & 0xffffffffffffULL;
+		mname = z.rz[a] ? z.rz[a]->m[k].name : zip_get_name(za, k, ZIP_FL_ENC_RAW);
+		file = mname ? strrchr(mname, '/') : NULL;
+		file = file ? file + 1 : mname ? mname : name;
 		buf_reset(&rel);
-		buf_addf(&rel, "%s/%s", IMAGES_DIR, name);
+		buf_addf(&rel, "%s/%s", t->dir, file);
 		buf_reset(&dest);
 		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
 		if (z.rz[a]) {
@@ -463,7 +500,6 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 			rjobs[a][nr[a]++].idx = (size_t)k;
 			continue;
 		}
-		mname = zip_get_name(za, k, ZIP_FL_ENC_RAW);
 		if (zip_extract(za, p->zips[a], k, dest.ptr, rel.ptr, &d, err)) {
 			vsr_error("%s", err);
 			failed++;
@@ -471,21 +507,21 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 		}
 		buf_reset(&src);
 		buf_addf(&src, "%s!%s", p->zips[a], mname ? mname : name);
-		record_image(p, rel.ptr, &d, src.ptr);
+		record_image_in(p, t->dataset, rel.ptr, &d, src.ptr);
 		(*extracted)++;
 	}
 	for (int i = 0; i < z.n; i++)
 		if (z.rz[i])
-			failed += rzip_batch(p, z.rz[i], rjobs[i], rj[i], nr[i], parallel, extracted);
+			failed += rzip_batch(p, z.rz[i], rjobs[i], rj[i], nr[i], parallel, t->dataset,
+					     extracted);
 	if (absent) {
-		struct buf names = BUF_INIT;
+		struct buf anames = BUF_INIT;
 		for (int i = 0; i < p->n_zips; i++)
-			buf_addf(&names, "%s%s", i ? ", " : "", p->zips[i]);
+			buf_addf(&anames, "%s%s", i ? ", " : "", p->zips[i]);
 		vsr_error("%zu of the needed images are in none of the archives given with --from-zip "
-			  "(%s; first: %s): give the archive that holds them (COCO train2017.zip and "
-			  "val2017.zip), or pull without --from-zip to download them",
-			  absent, names.ptr, first_absent);
-		buf_release(&names);
+			  "(%s; first: %s): give the archive that holds them (%s)%s",
+			  absent, anames.ptr, first_absent, t->archives, t->otherwise);
+		buf_release(&anames);
 		failed += absent;
 	}
 	for (int i = 0; i < z.n; i++) {
@@ -587,7 +623,11 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		n++;
 	}
 	if (!list && n && p->n_zips) {
-		failed += extract_from_zips(p, &s, need, n, jobs, &fetched);
+		static const struct zip_target coco = {
+			IMAGES_DIR, IMAGES_DATASET, NULL, "COCO train2017.zip and val2017.zip",
+			", or pull without --from-zip to download them"
+		};
+		failed += pull_zip_images(p, s.names, need, n, &coco, jobs, &fetched);
 		n = 0; /* nothing in dests/urls to free */
 	} else if (!list && n) {
 		struct buf what = BUF_INIT;
