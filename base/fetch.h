@@ -214,6 +214,17 @@ int rzip_extract_many(struct rzip *z, struct rzip_job *jobs, size_t n, int paral
 		      uint64_t max_usize, rzip_done_fn done, void *ud, char *err);
 
 /*
+ * Streams member i's uncompressed bytes to sink (which returns 0 to go on,
+ * else fills err): its local header, then its data with one Range request,
+ * inflated as it arrives (memory flat in the member's size), its size and
+ * CRC-32 checked at the end.  At most max_usize bytes.  Returns 0 or
+ * VSR_EDATA naming URL!MEMBER.
+ */
+typedef int (*rzip_sink_fn)(void *ud, const char *p, size_t n, char *err);
+int rzip_stream(struct rzip *z, size_t i, uint64_t max_usize, rzip_sink_fn sink, void *ud,
+		char *err);
+
+/*
  * Inflates (method 8) or copies (method 0) the csize bytes at src to fd,
  * checking the result's size (usize) and CRC-32.  zip and member name them
  * in messages.  Returns 0 or VSR_EDATA.

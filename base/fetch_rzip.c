@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "fetch.h"
 #include "util.h"
@@ -611,5 +612,165 @@ out:
 	free(groups);
 	free(order);
 	free(lhos);
+	return r;
+}
+
+/* ------------------------------------------------------ one member, streamed */
+
+struct stream_xfer {
+	struct range_xfer x; /* headers, status; x.out unused */
+	z_stream zs;
+	unsigned method;
+	uLong crc;
+	uint64_t got, total, max_usize;
+	rzip_sink_fn sink;
+	void *ud;
+	int failed; /* the sink, the inflater or the size refused: err set */
+	char *err;
+	const char *what; /* "URL!MEMBER" for messages */
+};
+
+/* Passes n bytes of the member's uncompressed data to the sink. */
+static int stream_out(struct stream_xfer *s, const unsigned char *p, size_t n)
+{
+	s->crc = crc32(s->crc, p, (uInt)n);
+	s->total += n;
+	if (s->total > s->max_usize) {
+		err_set(s->err, VSR_EDATA, "%s: more than its %" PRIu64 " bytes", s->what,
+			s->max_usize);
+		return -1;
+	}
+	return s->sink(s->ud, (const char *)p, n, s->err) ? -1 : 0;
+}
+
+static size_t on_stream(char *p, size_t sz, size_t n, void *ud)
+{
+	struct stream_xfer *s = ud;
+	size_t len = sz * n;
+	long code = 0;
+
+	curl_easy_getinfo(s->x.c, CURLINFO_RESPONSE_CODE, &code);
+	if (code == 200) {
+		s->x.whole = 1;
+		return 0;
+	}
+	if (code != 206)
+		return len;
+	s->got += len;
+	if (s->method == 0) {
+		if (stream_out(s, (const unsigned char *)p, len) < 0) {
+			s->failed = 1;
+			return 0;
+		}
+		return len;
+	}
+	s->zs.next_in = (Bytef *)p;
+	s->zs.avail_in = (uInt)len;
+	while (s->zs.avail_in) {
+		unsigned char out[1 << 16];
+		int zr;
+
+		s->zs.next_out = out;
+		s->zs.avail_out = sizeof(out);
+		zr = inflate(&s->zs, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			err_set(s->err, VSR_EDATA, "%s: corrupt deflate data (%s)", s->what,
+				s->zs.msg ? s->zs.msg : "?");
+			s->failed = 1;
+			return 0;
+		}
+		if (stream_out(s, out, sizeof(out) - s->zs.avail_out) < 0) {
+			s->failed = 1;
+			return 0;
+		}
+		if (zr == Z_STREAM_END || zr == Z_BUF_ERROR)
+			break;
+	}
+	return len;
+}
+
+int rzip_stream(struct rzip *z, size_t i, uint64_t max_usize, rzip_sink_fn sink, void *ud,
+		char *err)
+{
+	const struct rzip_member *m = &z->m[i];
+	struct buf head = BUF_INIT, what = BUF_INIT, dummy = BUF_INIT;
+	struct stream_xfer s;
+	uint64_t data_off, hl;
+	char cerr[CURL_ERROR_SIZE], range[64];
+	CURLcode rc;
+	int r;
+
+	buf_addf(&what, "%s!%s", z->safe_url, m->name);
+	if (m->flags & 1) {
+		r = err_set(err, VSR_EDATA, "%s: encrypted", what.ptr);
+		goto out;
+	}
+	if (m->method != 0 && m->method != 8) {
+		r = err_set(err, VSR_EDATA, "%s: compression method %u (only stored and deflate "
+			    "are supported)", what.ptr, m->method);
+		goto out;
+	}
+	if (m->usize > max_usize) {
+		r = err_set(err, VSR_EDATA, "%s: %" PRIu64 " bytes uncompressed, more than vsrbench "
+			    "reads (%" PRIu64 " MiB)", what.ptr, m->usize, max_usize >> 20);
+		goto out;
+	}
+	/* The local header (its name and extra field may differ from the directory's). */
+	hl = 30 + strlen(m->name) + RZIP_EXTRA_GUESS;
+	if (hl > z->size - m->lho)
+		hl = z->size - m->lho;
+	if ((r = range_get(z, 0, m->lho, hl, &head, NULL, err)))
+		goto out;
+	if (zipdir_local_data((const unsigned char *)head.ptr, head.len, &data_off) ||
+	    data_off > z->size - m->lho || m->csize > z->size - m->lho - data_off) {
+		r = err_set(err, VSR_EDATA, "%s: bad local header", what.ptr);
+		goto out;
+	}
+	memset(&s, 0, sizeof(s));
+	s.method = m->method;
+	s.crc = crc32(0L, Z_NULL, 0);
+	s.max_usize = m->usize;
+	s.sink = sink;
+	s.ud = ud;
+	s.err = err;
+	s.what = what.ptr;
+	if (m->method == 8 && inflateInit2(&s.zs, -MAX_WBITS) != Z_OK) {
+		r = err_set(err, VSR_EDATA, "%s: cannot start inflating", what.ptr);
+		goto out;
+	}
+	if (m->csize) {
+		range_text(0, m->lho + data_off, m->csize, range, sizeof(range));
+		range_setup(z, z->f->curl, &s.x, &dummy, 1, range, cerr);
+		curl_easy_setopt(z->f->curl, CURLOPT_WRITEFUNCTION, on_stream);
+		curl_easy_setopt(z->f->curl, CURLOPT_WRITEDATA, &s);
+		rc = curl_easy_perform(z->f->curl);
+		curl_easy_setopt(z->f->curl, CURLOPT_ERRORBUFFER, NULL);
+		if (s.failed) {
+			r = VSR_EDATA;
+		} else {
+			/* range_result checks the status and Content-Range; the body went to the sink. */
+			dummy.len = 0;
+			r = range_result(z, &s.x, rc, cerr, 0, m->lho + data_off, 0, range, NULL, NULL,
+					 err);
+			z->received += (long long)s.got;
+			if (!r && (s.x.first != m->lho + data_off || s.got != m->csize))
+				r = err_set(err, VSR_EDATA, "%s: %" PRIu64 " of its %" PRIu64
+					    " compressed bytes received", what.ptr, s.got, m->csize);
+		}
+	} else {
+		r = 0;
+	}
+	if (m->method == 8)
+		inflateEnd(&s.zs);
+	if (!r && s.total != m->usize)
+		r = err_set(err, VSR_EDATA, "%s: size check failed (%" PRIu64 " bytes, expected %"
+			    PRIu64 ")", what.ptr, s.total, m->usize);
+	if (!r && s.crc != m->crc)
+		r = err_set(err, VSR_EDATA, "%s: CRC-32 check failed (the data hashes to %08lx, its "
+			    "entry says %08lx)", what.ptr, (unsigned long)s.crc, (unsigned long)m->crc);
+out:
+	buf_release(&head);
+	buf_release(&what);
+	buf_release(&dummy);
 	return r;
 }

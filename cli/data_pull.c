@@ -521,20 +521,11 @@ int data_pull_main(int argc, char **argv)
 		goto out;
 	}
 	if (p.n_zips) {
-		int any_images = 0, any_url = 0, boxes = 0;
-		for (int i = 0; i < p.n_zips; i++)
-			any_url |= pull_zip_is_url(p.zips[i]);
+		int any_images = 0;
 		for (int i = optind; i < argc; i++) {
 			const char *name = NULL;
-			boxes |= !strcmp(argv[i], BOXES_DATASET);
 			any_images |= pull_images_split(argv[i], &name) != NULL ||
 				      !strcmp(argv[i], BOXES_DATASET) || pull_suite_images_kind(argv[i]);
-		}
-		if (boxes && any_url) {
-			vsr_error("--from-zip: vsr-boxes reads the annotations from a zip on this machine "
-				  "only: download annotations_trainval2017.zip and pass its PATH");
-			r = VSR_EUSAGE;
-			goto out;
 		}
 		if (!any_images) {
 			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...), "

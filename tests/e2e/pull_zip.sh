@@ -20,7 +20,8 @@ TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
 # The VSR text files from a loopback server (no test touches the internet),
 # started first: it comes up while the fixtures are built.
 : >log
-python3 "$VSR_SRC/tests/server/static_range.py" --root "$D" --log log >srv.out 2>srv.err &
+mkdir -p fx
+python3 "$VSR_SRC/tests/server/static_range.py" --root "$D" --root . --log log >srv.out 2>srv.err &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; rm -rf "$T"' EXIT
 
@@ -90,7 +91,7 @@ inst = {"images": [{"id": 5, "file_name": img, "width": 640, "height": 480},
             {"image_id": 5, "category_id": 2, "bbox": [320, 240, 160, 120], "iscrowd": 0},
             {"image_id": 6, "category_id": 2, "bbox": [0, 0, 5, 5], "iscrowd": 0}],
         "categories": [{"id": 1, "name": S}, {"id": 2, "name": O}, {"id": 3, "name": "zebra"}]}
-with zipfile.ZipFile("ann.zip", "w", zipfile.ZIP_DEFLATED) as z:
+with zipfile.ZipFile("fx/ann.zip", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("annotations/captions_val2017.json", "{}")
     z.writestr("annotations/instances_val2017.json", json.dumps(inst))
 def both(path):
@@ -169,7 +170,7 @@ read -r IMG NBOTH NTEST NVAL < <(sed -n 1p pick.txt)
 SUBJ=$(sed -n 2p pick.txt)
 OBJ=$(sed -n 3p pick.txt)
 [ "$NBOTH" -ge 1 ] && [ "$NTEST" -ge 1 ] || fail "pick: $(cat pick.txt)"
-expect_exit 0 "$V" data pull vsr-boxes --data data "${RW[@]}" --from-zip ann.zip
+expect_exit 0 "$V" data pull vsr-boxes --data data "${RW[@]}" --from-zip fx/ann.zip
 expect_out "vsr-boxes: 2 boxes written to data/vsr/boxes.jsonl; $NBOTH of $NVAL validated captions have both boxes, $((NVAL - NBOTH)) have no instance"
 [ "$(wc -l <data/vsr/boxes.jsonl)" = 2 ] || fail "boxes.jsonl: $(cat data/vsr/boxes.jsonl)"
 jq -e -s --arg i "$IMG" --arg c "$SUBJ" 'map(select(.category == $c)) | length == 1 and .[0].image == $i and .[0].box == "[0.10, 0.10, 0.60, 0.60]" and .[0].instances == 2' \
@@ -183,6 +184,26 @@ expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run2 -t vsre
 jq -e -s --arg s "The $SUBJ [0.10, 0.10, 0.60, 0.60] is " --arg o " $OBJ [0.50, 0.50, 0.75, 0.75], yes or no." \
 	'[.[] | select(.template == "vsre49") | .prompt | startswith($s) and endswith($o)] | all' \
 	run2/samples.jsonl >/dev/null || fail "vsre49 prompt: $(jq -r 'select(.template == "vsre49") | .prompt' run2/samples.jsonl | head -2)"
+# The same annotations over HTTP: the instances member streamed with Range
+# requests (never the archive whole, nor its captions member), the same boxes.
+cp -r data0 dU
+: >log
+expect_exit 0 "$V" data pull vsr-boxes --data dU "${RW[@]}" --from-zip "$S/fx/ann.zip"
+expect_out "vsr-boxes: 2 boxes written to dU/vsr/boxes.jsonl"
+cmp -s data/vsr/boxes.jsonl dU/vsr/boxes.jsonl || fail "boxes over HTTP differ: $(cat dU/vsr/boxes.jsonl)"
+grep -E '^GET /fx/ann.zip ' log | grep -vq 'status=206' && fail "a request was not a Range answer: $(cat log)"
+python3 - log <<'PY' || fail "the ranges asked of ann.zip: $(grep ann.zip log)"
+import re, sys, zipfile
+z = zipfile.ZipFile("fx/ann.zip")
+cap = z.getinfo("annotations/captions_val2017.json")
+inst = z.getinfo("annotations/instances_val2017.json")
+got = [tuple(map(int, m.groups())) for m in
+       (re.match(r"GET /fx/ann\.zip range=bytes=(\d+)-(\d+) status=206", l) for l in open(sys.argv[1])) if m]
+# (beyond the tail, which a small archive lies in) the captions member's data is
+# never asked for; the instances member's data is, in one range
+assert not any(a <= cap.header_offset + 30 + len(cap.filename) < b for a, b in got), got
+assert any(b - a + 1 == inst.compress_size for a, b in got), (got, inst.compress_size)
+PY
 expect_exit 2 "$V" data pull vsr-boxes --data data "${RW[@]}"
 expect_err "vsr-boxes: give COCO's annotations with --from-zip"
 expect_exit 3 "$V" data pull vsr-boxes --data data "${RW[@]}" --from-zip val2017.zip
