@@ -634,7 +634,8 @@ static int many_done(CURLM *m, struct mxfer *t, CURLcode rc, fetch_check_fn chec
 		}
 		goto out;
 	}
-	r = commit(t->part, j->dest, -1, DIGEST_UNPINNED, &j->d, &mismatch, j->err);
+	/* Without an fsync each: the caller syncs the batch once (fetch.h). */
+	r = commit_sync(t->part, j->dest, -1, DIGEST_UNPINNED, &j->d, &mismatch, 0, j->err);
 out:
 	j->status = r;
 	buf_release(&safe);
@@ -690,7 +691,7 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 	slots = xcalloc((size_t)parallel, sizeof(*slots));
 	for (;;) {
 		CURLMsg *msg;
-		int running, left;
+		int running, left, freed;
 
 		/* Fill free slots. */
 		for (int s = 0; s < parallel && next < n; s++) {
@@ -725,6 +726,7 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 		if (!active)
 			break;
 		curl_multi_perform(m, &running);
+		freed = 0;
 		while ((msg = curl_multi_info_read(m, &left))) {
 			struct mxfer *t = NULL;
 
@@ -738,12 +740,14 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 			failed += t->job->status != 0;
 			t->job = NULL;
 			active--;
+			freed = 1;
 		}
 		if (wall_seconds() - last >= (tty ? 0.2 : 5.0)) {
 			last = wall_seconds();
 			many_progress(what, done, n, failed, bytes, start, tty, 0);
 		}
-		if (active)
+		/* A freed slot takes the next file at once; otherwise wait for the sockets. */
+		if (active && !(freed && next < n))
 			curl_multi_poll(m, NULL, 0, 200, NULL);
 	}
 	many_progress(what, done, n, failed, bytes, start, tty, 1);

@@ -114,7 +114,9 @@ int fetch_file(struct fetch *f, const char *url, const char *dest, const char *l
  * server that ignores ranges restarts it once), then `check` (may be NULL)
  * reads the finished DEST.part; a check failure deletes it (a resumed one
  * is fetched once more from the start), otherwise it is hashed into d and
- * renamed to DEST.  The caller fills url, dest and label (borrowed); the
+ * renamed to DEST without the two fsyncs (as fetch_commit_unsynced: for
+ * files the check re-validates by content; the caller ends the batch with
+ * one fetch_sync of the folder before it records their digests).  The caller fills url, dest and label (borrowed); the
  * rest is the result.
  */
 struct fetch_job {

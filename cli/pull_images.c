@@ -646,9 +646,9 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		}
 	}
 	if (!list) {
-		/* The extracted images were committed without an fsync each: one for all,
-		 * before their digests are recorded. */
-		if (p->n_zips && fetched) {
+		/* The images were committed without an fsync each: one for all, before
+		 * their digests are recorded. */
+		if (fetched) {
 			buf_reset(&dest);
 			buf_addf(&dest, "%s/%s", p->data_dir, IMAGES_DIR);
 			if (fetch_sync(dest.ptr, err)) {
