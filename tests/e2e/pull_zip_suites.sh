@@ -26,7 +26,7 @@ cd "$T"
 # question file laid over it), started first.
 mkdir -p ov/seed ov/zips
 : >log
-python3 "$VSR_SRC/tests/server/static_range.py" --root ov --root "$D" --log log >srv.out 2>srv.err &
+python3 -S "$VSR_SRC/tests/server/static_range.py" --root ov --root "$D" --log log >srv.out 2>srv.err &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; rm -rf "$T"' EXIT
 
@@ -41,7 +41,7 @@ mkdir -p mme_img mme_other
 "$VSR_BUILD/tests/mkimage" --names mme_names.txt mme_img 64 48
 "$VSR_BUILD/tests/mkimage" "mme_other/$(head -1 mme_names.txt)" 64 48 9
 
-python3 - <<'PY'
+python3 -S - <<'PY'
 import json, os, zipfile
 ids = open("seed_ids.txt").read().split()
 dims = ["Spatial Relation"] * 3 + ["Instance Location"] * 3 + ["Scene Understanding"] * 2

@@ -25,7 +25,7 @@ TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
 mkdir -p srv/zips
 : >log
 : >rules
-python3 "$VSR_SRC/tests/server/static_range.py" --root srv --root "$D" --rules rules --log log \
+python3 -S "$VSR_SRC/tests/server/static_range.py" --root srv --root "$D" --rules rules --log log \
 	>srv.out 2>srv.err &
 SRV=$!
 trap 'kill $SRV 2>/dev/null; rm -rf "$T"' EXIT
@@ -45,7 +45,7 @@ grep '^val2017/' needed.txt | sed 's|.*/||' >val.txt
 # bad.zip: val2017.zip with the first val2017 image's (stored, i == 0) middle
 # byte flipped, so that its CRC-32 no longer matches (named in bad.txt).
 # One python for all (each start costs seconds on a loaded machine).
-python3 - <<'PY'
+python3 -S - <<'PY'
 import os, struct, zipfile
 for split in ("train2017", "val2017"):
     names = sorted(os.listdir("coco/" + split))
@@ -123,7 +123,7 @@ expect_exit 0 "$V" data verify vsr --data data
 # requests as runs of needed members next to each other in the archive
 # (a filler member between two needed ones starts a new run), and no
 # request carries a byte of a member not needed.
-python3 - needed.txt log <<'PY' || fail "the ranges requested (server log above)"
+python3 -S - needed.txt log <<'PY' || fail "the ranges requested (server log above)"
 import re, sys, os, zipfile
 needed = set(l.strip() for l in open(sys.argv[1]) if l.strip())
 for split in ("train2017", "val2017"):
@@ -176,7 +176,7 @@ expect_out "(0 extracted from the --from-zip archives, 715 already present)"
 # --- a member whose bytes do not match its CRC-32: named, nothing kept ---------
 B=$(cat bad.txt) # the first val2017 image: stored (i == 0)
 cp -r data0 d2
-expect_exit 3 "$V" data pull vsr-unified --data d2 "${RW[@]}" --from-zip "$S/zips/bad.zip" \
+expect_exit 3 "$V" data pull vsr-unified -j 1 --data d2 "${RW[@]}" --from-zip "$S/zips/bad.zip" \
 	--from-zip "$S/zips/train2017.zip"
 expect_err "$S/zips/bad.zip: member val2017/$B: CRC-32 check failed"
 [ "$(grep -c . "$T/err")" = 1 ] || fail "one error line: $(cat "$T/err")"
