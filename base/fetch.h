@@ -186,19 +186,15 @@ int rzip_open(struct rzip *z, struct fetch *f, const char *url, char *err);
 void rzip_close(struct rzip *z);
 
 /*
- * Fetches member i's local header and data and writes its bytes to part
- * (created or truncated), stored or deflated, checking its size and CRC-32
- * against the directory; at most max_usize bytes uncompressed.  Returns 0,
- * or VSR_EDATA with err naming the URL and the member (part is then removed).
- */
-int rzip_extract(struct rzip *z, size_t i, const char *part, uint64_t max_usize, char *err);
-
-/*
  * Many members at once: the jobs' members are sorted by offset, members
- * whose bytes touch (or nearly) are grouped into one Range request each
- * (never carrying another member's bytes), and the groups are fetched
+ * whose bytes touch are grouped into one Range request each (a member not
+ * asked for is carried only when it lies between two that are and is
+ * under 16 KiB: cheaper than a request), and the groups are fetched
  * over one libcurl multi handle, at most parallel at a time.  Each member
- * is written to its part as rzip_extract does (CRC-32 and size checked),
+ * is written to its part (created or truncated; removed on failure),
+ * stored or deflated, its size and CRC-32 checked against the directory
+ * (a member whose extra field is longer than guessed costs one more
+ * request), at most max_usize bytes uncompressed,
  * and done is called for each job as soon as it is finished (status 0) or
  * has failed (status VSR_EDATA, err why).  Returns 0, or VSR_EDATA with
  * err when the batch stopped (the server ignored a Range request): the

@@ -364,29 +364,14 @@ out:
 	return r;
 }
 
-int rzip_extract(struct rzip *z, size_t i, const char *part, uint64_t max_usize, char *err)
-{
-	const struct rzip_member *m = &z->m[i];
-	struct buf b = BUF_INIT;
-	int r;
-
-	if ((r = member_ok(z, m, max_usize, err)))
-		return r;
-	if ((r = range_get(z, 0, m->lho, member_want(z, m), &b, NULL, err)))
-		goto out;
-	r = member_write(z, m, (const unsigned char *)b.ptr, b.len, part, err);
-out:
-	buf_release(&b);
-	return r;
-}
-
 /* ------------------------------------------------------ many members */
 
 /*
  * A group: members whose byte spans touch (or nearly: RZIP_GAP), fetched
  * with one Range request.  A member's span is its local header, the
  * guessed extra field and its data, cut at the next member's local header
- * (or the directory) so that a group never carries another member's bytes.
+ * (or the directory), so a group carries another member's bytes only when
+ * that member lies between two asked for and is under RZIP_GAP.
  */
 #define RZIP_GAP ((uint64_t)16 << 10)
 #define RZIP_GROUP_MAX ((uint64_t)8 << 20)
