@@ -2,6 +2,8 @@
  * fetch: downloads and zip members written by the .part / hash / rename
  * protocol described in fetch.h.
  */
+/* syncfs */
+#define _GNU_SOURCE
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -131,8 +133,8 @@ void fetch_dir_of(const char *path, struct buf *out)
 		buf_add(out, path, (size_t)(slash - path));
 }
 
-static int commit(const char *part, const char *dest, long long size, const char *pin,
-		  struct file_digest *d, int *mismatch, char *err)
+static int commit_sync(const char *part, const char *dest, long long size, const char *pin,
+		       struct file_digest *d, int *mismatch, int sync, char *err)
 {
 	const char *algo = "sha256", *want = NULL, *got = NULL;
 	struct buf dir = BUF_INIT;
@@ -162,17 +164,46 @@ static int commit(const char *part, const char *dest, long long size, const char
 			       "download was discarded",
 			       dest, size, d->size, d->sha256);
 	}
-	if (fsync_path(part, O_RDONLY) < 0)
+	if (sync && fsync_path(part, O_RDONLY) < 0)
 		return err_set(err, VSR_EDATA, "cannot sync %s: %s", part, strerror(errno));
 	if (rename(part, dest) < 0)
 		return err_set(err, VSR_EDATA, "cannot rename %s to %s: %s", part, dest,
 			       strerror(errno));
+	if (!sync)
+		return 0;
 	fetch_dir_of(dest, &dir);
 	r = fsync_path(dir.ptr, O_RDONLY | O_DIRECTORY);
 	if (r < 0)
 		r = err_set(err, VSR_EDATA, "cannot sync folder %s: %s", dir.ptr, strerror(errno));
 	buf_release(&dir);
 	return r;
+}
+
+static int commit(const char *part, const char *dest, long long size, const char *pin,
+		  struct file_digest *d, int *mismatch, char *err)
+{
+	return commit_sync(part, dest, size, pin, d, mismatch, 1, err);
+}
+
+int fetch_commit_unsynced(const char *part, const char *dest, long long size,
+			  struct file_digest *d, char *err)
+{
+	int mismatch;
+
+	return commit_sync(part, dest, size, DIGEST_UNPINNED, d, &mismatch, 0, err);
+}
+
+int fetch_sync(const char *dir, char *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return err_set(err, VSR_EDATA, "cannot open folder %s: %s", dir, strerror(errno));
+	r = syncfs(fd);
+	close(fd);
+	if (r < 0)
+		return err_set(err, VSR_EDATA, "cannot sync folder %s: %s", dir, strerror(errno));
+	return 0;
 }
 
 int fetch_commit(const char *part, const char *dest, const char *label, long long size,
@@ -603,7 +634,8 @@ static int many_done(CURLM *m, struct mxfer *t, CURLcode rc, fetch_check_fn chec
 		}
 		goto out;
 	}
-	r = commit(t->part, j->dest, -1, DIGEST_UNPINNED, &j->d, &mismatch, j->err);
+	/* Without an fsync each: the caller syncs the batch once (fetch.h). */
+	r = commit_sync(t->part, j->dest, -1, DIGEST_UNPINNED, &j->d, &mismatch, 0, j->err);
 out:
 	j->status = r;
 	buf_release(&safe);
@@ -659,7 +691,7 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 	slots = xcalloc((size_t)parallel, sizeof(*slots));
 	for (;;) {
 		CURLMsg *msg;
-		int running, left;
+		int running, left, freed;
 
 		/* Fill free slots. */
 		for (int s = 0; s < parallel && next < n; s++) {
@@ -694,6 +726,7 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 		if (!active)
 			break;
 		curl_multi_perform(m, &running);
+		freed = 0;
 		while ((msg = curl_multi_info_read(m, &left))) {
 			struct mxfer *t = NULL;
 
@@ -707,12 +740,14 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 			failed += t->job->status != 0;
 			t->job = NULL;
 			active--;
+			freed = 1;
 		}
 		if (wall_seconds() - last >= (tty ? 0.2 : 5.0)) {
 			last = wall_seconds();
 			many_progress(what, done, n, failed, bytes, start, tty, 0);
 		}
-		if (active)
+		/* A freed slot takes the next file at once; otherwise wait for the sockets. */
+		if (active && !(freed && next < n))
 			curl_multi_poll(m, NULL, 0, 200, NULL);
 	}
 	many_progress(what, done, n, failed, bytes, start, tty, 1);

@@ -65,6 +65,18 @@ int digest_check(const char *pin, const struct file_digest *d, const char **algo
 int fetch_commit(const char *part, const char *dest, const char *label, long long size,
 		 const char *pin, struct file_digest *d, char *err);
 
+/*
+ * fetch_commit without its two fsyncs (the part's and its folder's), for
+ * a batch of many small files that a later run checks by content before
+ * trusting them (images: decoded whole unless their sha256 is recorded).
+ * The batch ends with one fetch_sync of the folder before the record of
+ * their digests is written, so a recorded file is on disk.  Unpinned.
+ */
+int fetch_commit_unsynced(const char *part, const char *dest, long long size,
+			  struct file_digest *d, char *err);
+/* Flushes the file system that holds dir (syncfs); 0 or VSR_EDATA. */
+int fetch_sync(const char *dir, char *err);
+
 /* Copies url to out with any user:password@ removed (for messages and records). */
 void url_redact(const char *url, struct buf *out);
 
@@ -102,7 +114,9 @@ int fetch_file(struct fetch *f, const char *url, const char *dest, const char *l
  * server that ignores ranges restarts it once), then `check` (may be NULL)
  * reads the finished DEST.part; a check failure deletes it (a resumed one
  * is fetched once more from the start), otherwise it is hashed into d and
- * renamed to DEST.  The caller fills url, dest and label (borrowed); the
+ * renamed to DEST without the two fsyncs (as fetch_commit_unsynced: for
+ * files the check re-validates by content; the caller ends the batch with
+ * one fetch_sync of the folder before it records their digests).  The caller fills url, dest and label (borrowed); the
  * rest is the result.
  */
 struct fetch_job {
@@ -155,6 +169,7 @@ struct rzip {
 	char *url;       /* owned; safe_url: the same without credentials, for messages */
 	char *safe_url;
 	uint64_t size;   /* the archive's size, from Content-Range */
+	uint64_t cd_off; /* where its central directory starts (the members end there) */
 	struct rzip_member *m;
 	size_t n;
 	long long received; /* body bytes received so far (all requests) */
@@ -171,12 +186,41 @@ int rzip_open(struct rzip *z, struct fetch *f, const char *url, char *err);
 void rzip_close(struct rzip *z);
 
 /*
- * Fetches member i's local header and data and writes its bytes to part
- * (created or truncated), stored or deflated, checking its size and CRC-32
- * against the directory; at most max_usize bytes uncompressed.  Returns 0,
- * or VSR_EDATA with err naming the URL and the member (part is then removed).
+ * Many members at once: the jobs' members are sorted by offset, members
+ * whose bytes touch are grouped into one Range request each (a member not
+ * asked for is carried only when it lies between two that are and is
+ * under 16 KiB: cheaper than a request), and the groups are fetched
+ * over one libcurl multi handle, at most parallel at a time.  Each member
+ * is written to its part (created or truncated; removed on failure),
+ * stored or deflated, its size and CRC-32 checked against the directory
+ * (a member whose extra field is longer than guessed costs one more
+ * request), at most max_usize bytes uncompressed,
+ * and done is called for each job as soon as it is finished (status 0) or
+ * has failed (status VSR_EDATA, err why).  Returns 0, or VSR_EDATA with
+ * err when the batch stopped (the server ignored a Range request): the
+ * jobs not reported then have status VSR_EDATA and an empty err.
  */
-int rzip_extract(struct rzip *z, size_t i, const char *part, uint64_t max_usize, char *err);
+struct rzip_job {
+	size_t idx;       /* the member, an index into rzip.m */
+	const char *part; /* borrowed */
+	void *ud;         /* the caller's */
+	int status;
+	char err[VSR_ERR_MAX];
+};
+typedef void (*rzip_done_fn)(struct rzip_job *j, void *ud);
+int rzip_extract_many(struct rzip *z, struct rzip_job *jobs, size_t n, int parallel,
+		      uint64_t max_usize, rzip_done_fn done, void *ud, char *err);
+
+/*
+ * Streams member i's uncompressed bytes to sink (which returns 0 to go on,
+ * else fills err): its local header, then its data with one Range request,
+ * inflated as it arrives (memory flat in the member's size), its size and
+ * CRC-32 checked at the end.  At most max_usize bytes.  Returns 0 or
+ * VSR_EDATA naming URL!MEMBER.
+ */
+typedef int (*rzip_sink_fn)(void *ud, const char *p, size_t n, char *err);
+int rzip_stream(struct rzip *z, size_t i, uint64_t max_usize, rzip_sink_fn sink, void *ud,
+		char *err);
 
 /*
  * Inflates (method 8) or copies (method 0) the csize bytes at src to fd,

@@ -404,11 +404,13 @@ static const char pull_usage[] =
 	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead (repeatable)\n"
 	"  -j, --jobs N     parallel image downloads (default 8)\n"
 	"  --list           print the URL and target path of every file instead of fetching\n"
-	"  --from-zip URL|PATH  take a VSR suite's images from a zip (COCO's train2017.zip,\n"
-	"                   val2017.zip; repeatable) instead of downloading them one by one:\n"
-	"                   only the members the suite needs are read, each checked by its\n"
-	"                   CRC-32; of an http(s) URL only the directory and those members'\n"
-	"                   bytes are fetched, with Range requests\n"
+	"  --from-zip URL|PATH  take a suite's images from a zip (repeatable) instead of\n"
+	"                   downloading them one by one: VSR suites from COCO's train2017.zip\n"
+	"                   and val2017.zip, seed-spatial from SEED-Bench-image.zip,\n"
+	"                   mme-position from MME_Benchmark_release_version.zip; only the\n"
+	"                   members the suite needs are read, each checked by its CRC-32; of\n"
+	"                   an http(s) URL only the directory and those members' bytes are\n"
+	"                   fetched, with Range requests (-j at a time)\n"
 	"  vsr-boxes --from-zip annotations_trainval2017.zip  writes DATA/vsr/boxes.jsonl, the\n"
 	"                   boxes the seed paper's box templates (vsre49-69) ask for\n"
 	"  A VSR suite name (vsr-unified, vsr-random-test, ...) also fetches the COCO images its\n"
@@ -519,24 +521,16 @@ int data_pull_main(int argc, char **argv)
 		goto out;
 	}
 	if (p.n_zips) {
-		int any_images = 0, any_url = 0, boxes = 0;
-		for (int i = 0; i < p.n_zips; i++)
-			any_url |= pull_zip_is_url(p.zips[i]);
+		int any_images = 0;
 		for (int i = optind; i < argc; i++) {
 			const char *name = NULL;
-			boxes |= !strcmp(argv[i], BOXES_DATASET);
 			any_images |= pull_images_split(argv[i], &name) != NULL ||
-				      !strcmp(argv[i], BOXES_DATASET);
-		}
-		if (boxes && any_url) {
-			vsr_error("--from-zip: vsr-boxes reads the annotations from a zip on this machine "
-				  "only: download annotations_trainval2017.zip and pass its PATH");
-			r = VSR_EUSAGE;
-			goto out;
+				      !strcmp(argv[i], BOXES_DATASET) || pull_suite_images_kind(argv[i]);
 		}
 		if (!any_images) {
-			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...) and "
-				  "vsr-boxes can be taken from a zip; none of the names given is one");
+			vsr_error("--from-zip: the images of VSR suites (vsr-unified, vsr-images, ...), "
+				  "SEED suites (seed-spatial), MME subtasks (mme-position) and vsr-boxes "
+				  "can be taken from a zip; none of the names given is one");
 			r = VSR_EUSAGE;
 			goto out;
 		}
@@ -585,6 +579,9 @@ int data_pull_main(int argc, char **argv)
 			seen |= !strcmp(argv[k], argv[i]);
 		if (split && !seen && pull_images(&p, split, name, (int)jobs, list))
 			r = VSR_EDATA;
+		if (!seen && p.n_zips && pull_suite_images_kind(argv[i]) &&
+		    pull_suite_images(&p, argv[i], (int)jobs, list))
+			r = VSR_EDATA;
 		if (!strcmp(argv[i], BOXES_DATASET) && !seen) {
 			int br = pull_boxes(&p, list);
 			if (br)
@@ -607,6 +604,15 @@ out:
 }
 
 /* ---------------------------------------------------------------- verify */
+
+/* The images `data pull` records per dataset (trusted on first use). */
+static const struct image_set {
+	const char *of, *dataset, *dir, *who;
+} image_sets[] = {
+	{ "vsr", IMAGES_DATASET, IMAGES_DIR, "COCO" },
+	{ "seed", SEED_IMAGES_DATASET, "seed/images", "SEED-Bench" },
+	{ "mme", MME_IMAGES_DATASET, "mme/MME_Benchmark_release_version", "MME" },
+};
 
 static const char verify_usage[] =
 	"usage: vsrbench data verify [DATASET|SUITE|all]... [--data DIR]\n"
@@ -729,10 +735,14 @@ int data_verify_main(int argc, char **argv)
 			}
 		}
 	}
-	if (want[manifest_find("vsr") - manifest_datasets]) {
-		/* Images pulled for VSR suites: against the sha256 recorded on first download. */
+	for (size_t ik = 0; ik < sizeof(image_sets) / sizeof(image_sets[0]); ik++) {
+		/* Images pulled for a suite: against the sha256 recorded on first download. */
+		const struct image_set *is = &image_sets[ik];
 		size_t same = 0, n_img = 0;
 		const cJSON *e;
+
+		if (!want[manifest_find(is->of) - manifest_datasets])
+			continue;
 
 		cJSON_ArrayForEach(e, rec.files)
 		{
@@ -741,7 +751,7 @@ int data_verify_main(int argc, char **argv)
 			struct file_digest d;
 			int fr;
 
-			if (!ds || strcmp(ds, IMAGES_DATASET) || !recorded)
+			if (!ds || strcmp(ds, is->dataset) || !recorded)
 				continue;
 			n_img++;
 			checked++;
@@ -767,8 +777,8 @@ int data_verify_main(int argc, char **argv)
 		}
 		if (n_img)
 			printf("%-10s %s: %zu of %zu images match the sha256 recorded when they were "
-			       "pulled (trusted on first use: COCO publishes no per-image digests)\n",
-			       same == n_img ? "unchanged" : "CHANGED", IMAGES_DIR, same, n_img);
+			       "pulled (trusted on first use: %s publishes no per-image digests)\n",
+			       same == n_img ? "unchanged" : "CHANGED", is->dir, same, n_img, is->who);
 	}
 	printf("verify: %zu verified, %zu unpinned, %zu mismatched, %zu missing in %s\n", ok,
 	       unverified, bad, missing, dir);

@@ -133,15 +133,72 @@ static int scan_member(struct coco_scan *s, zip_t *za, zip_uint64_t idx, char *e
 	return r;
 }
 
+static int feed_scan(void *ud, const char *p, size_t n, char *err)
+{
+	return coco_scan_feed(ud, p, n, err);
+}
+
+/* COCO's instances_train2017.json is ~450 MB: a cap far above it. */
+#define INSTANCES_MAX ((uint64_t)4 << 30)
+
+/*
+ * The instances files of a remote annotations zip, each streamed with
+ * Range requests into a scan (the archive's other members never fetched).
+ */
+static int scan_url(struct pull *p, const char *url, const struct need *n,
+		    struct coco_scan **scans, size_t *n_scans, char *err)
+{
+	struct rzip rz;
+	int r, found = 0;
+
+	if ((r = rzip_open(&rz, &p->fetch, url, err)))
+		goto out;
+	for (size_t k = 0; k < rz.n && !r; k++) {
+		struct buf label = BUF_INIT;
+		struct coco_scan *s;
+
+		if (!is_instances(rz.m[k].name))
+			continue;
+		found++;
+		buf_addf(&label, "%s!%s", rz.safe_url, rz.m[k].name);
+		*scans = xrealloc(*scans, (*n_scans + 1) * sizeof(**scans));
+		s = &(*scans)[(*n_scans)++];
+		/* The label outlives the scan: freed with it in pull_boxes. */
+		coco_scan_init(s, &n->images, xstrdup(label.ptr));
+		buf_release(&label);
+		r = rzip_stream(&rz, k, INSTANCES_MAX, feed_scan, s, err);
+		if (!r)
+			r = coco_scan_finish(s, err);
+		if (!r)
+			printf("%-10s %s (%zu of the images, %zu annotations of them)\n", "scanned",
+			       s->label, s->n_images, s->n_anns);
+	}
+	if (!r && !found)
+		r = err_set(err, VSR_EDATA,
+			    "%s: no instances_*.json in it (expected COCO's "
+			    "annotations_trainval2017.zip)",
+			    rz.safe_url);
+	if (!r)
+		printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
+		       "requests)\n",
+		       rz.safe_url, rz.received, (unsigned long long)rz.size, rz.requests);
+out:
+	rzip_close(&rz);
+	return r;
+}
+
 /* Scans every instances file of every --from-zip input into scans[]; returns 0 or VSR_EDATA. */
-static int scan_inputs(const struct pull *p, const struct need *n, struct coco_scan **scans,
+static int scan_inputs(struct pull *p, const struct need *n, struct coco_scan **scans,
 		       size_t *n_scans, char *err)
 {
 	for (int i = 0; i < p->n_zips; i++) {
 		const char *path = p->zips[i];
 		int r;
 
-		if (ends_with(path, ".json")) {
+		if (pull_zip_is_url(path)) {
+			if ((r = scan_url(p, path, n, scans, n_scans, err)))
+				return r;
+		} else if (ends_with(path, ".json")) {
 			int fd = open(path, O_RDONLY | O_CLOEXEC);
 			struct coco_scan *s;
 			if (fd < 0)

@@ -144,12 +144,18 @@ static int check_image_part(const char *part, void *ud, char *err)
 	return image_check_whole(part, label, err);
 }
 
-static void record_image(struct pull *p, const char *rel, const struct file_digest *d,
-			 const char *source)
+static void record_image_in(struct pull *p, const char *dataset, const char *rel,
+			    const struct file_digest *d, const char *source)
 {
 	struct manifest_file mf = { rel, source, NULL, -1, DIGEST_UNPINNED };
 
-	data_pull_record_put(&p->rec, IMAGES_DATASET, &mf, d, source, 1);
+	data_pull_record_put(&p->rec, dataset, &mf, d, source, 1);
+}
+
+static void record_image(struct pull *p, const char *rel, const struct file_digest *d,
+			 const char *source)
+{
+	record_image_in(p, IMAGES_DATASET, rel, d, source);
 }
 
 /* ------------------------------------------------------------ from zips */
@@ -194,22 +200,47 @@ static void zips_close(struct zips *z)
 	memset(z, 0, sizeof(*z));
 }
 
-static void zips_index(struct zips *z, int i, zip_uint64_t k, const char *name,
-		       const struct keyset *needed)
+/* Whether a member's name lies in a folder named under (anywhere in its path). */
+static int member_under(const char *name, const char *under)
 {
-	const char *base = name ? strrchr(name, '/') : NULL;
+	size_t n = strlen(under);
+
+	if (!strncmp(name, under, n) && name[n] == '/')
+		return 1;
+	for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/'))
+		if (!strncmp(p + 1, under, n) && p[1 + n] == '/')
+			return 1;
+	return 0;
+}
+
+/*
+ * Indexes member k of archive i when its file name (the last component), or
+ * that name without its extension, is a needed name (SEED-Bench's data_id
+ * may lack the .jpg its file has); under, when set, is a folder the member
+ * must lie in.
+ */
+static void zips_index(struct zips *z, int i, zip_uint64_t k, const char *name,
+		       const struct keyset *needed, const char *under)
+{
+	const char *base = name ? strrchr(name, '/') : NULL, *dot;
 	uint64_t h, old;
 
 	base = base ? base + 1 : name;
-	if (!base || !*base)
+	if (!base || !*base || (under && !member_under(name, under)))
 		return;
 	h = hash64_str(base, HASH_SEED);
+	if (!keyset_has(needed, h) && (dot = strrchr(base, '.')) && dot > base) {
+		uint64_t hs = hash64(base, (size_t)(dot - base), HASH_SEED);
+		if (keyset_has(needed, hs))
+			h = hs;
+	}
 	if (keyset_has(needed, h) && !u64map_get(&z->where, h, &old))
 		u64map_put(&z->where, h, (uint64_t)i << 48 | (uint64_t)k);
 }
 
 /* Opens every --from-zip archive and indexes the members that are needed images. */
-static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed, char *err)
+static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed,
+		     const char *under, char *err)
 {
 	memset(z, 0, sizeof(*z));
 	for (int i = 0; i < p->n_zips; i++) {
@@ -222,7 +253,7 @@ static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed
 			if (rzip_open(z->rz[i], &p->fetch, p->zips[i], err))
 				return VSR_EDATA;
 			for (size_t k = 0; k < z->rz[i]->n; k++)
-				zips_index(z, i, k, z->rz[i]->m[k].name, needed);
+				zips_index(z, i, k, z->rz[i]->m[k].name, needed, under);
 			continue;
 		}
 		z->za[i] = zip_open(p->zips[i], ZIP_RDONLY, &ze);
@@ -238,7 +269,7 @@ static int zips_open(struct zips *z, struct pull *p, const struct keyset *needed
 		n = zip_get_num_entries(z->za[i], 0);
 		for (zip_int64_t k = 0; k < n; k++)
 			zips_index(z, i, (zip_uint64_t)k,
-				   zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW), needed);
+				   zip_get_name(z->za[i], (zip_uint64_t)k, ZIP_FL_ENC_RAW), needed, under);
 	}
 	return 0;
 }
@@ -310,7 +341,7 @@ static int zip_extract(zip_t *za, const char *zpath, zip_uint64_t idx, const cha
 	fd = -1;
 	if ((r = image_check_whole(part.ptr, label, err)))
 		goto out;
-	r = fetch_commit(part.ptr, dest, label, -1, DIGEST_UNPINNED, d, err);
+	r = fetch_commit_unsynced(part.ptr, dest, -1, d, err);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -322,66 +353,125 @@ out:
 	return r;
 }
 
-/* Member idx of the remote archive rz to dest by the .part protocol; 0 or VSR_EDATA. */
-static int rzip_to(struct rzip *rz, size_t idx, const char *dest, const char *label,
-		   struct file_digest *d, char *err)
-{
-	struct buf part = BUF_INIT;
-	int r;
+/* A member of a remote archive on its way to DATA/vsr/images/NAME. */
+struct rjob {
+	struct pull *p;
+	struct rzip *rz;
+	char *dest, *part, *rel;
+	const char *dataset;
+	size_t failed, extracted; /* the batch's counts, in the first job only */
+	struct rjob *batch;
+};
 
-	buf_addf(&part, "%s.part", dest);
-	r = rzip_extract(rz, idx, part.ptr, ZIP_MEMBER_MAX, err);
+/* A remote member's part is written (or failed): check, commit and record it. */
+static void rzip_done(struct rzip_job *j, void *ud)
+{
+	struct rjob *rj = j->ud;
+	struct file_digest d;
+	struct buf src = BUF_INIT;
+	int r = j->status;
+	(void)ud;
+
 	if (r) {
-		size_t n = strlen(err);
-		snprintf(err + n, VSR_ERR_MAX - n, "; nothing was kept");
-		goto out;
+		size_t n = strlen(j->err);
+		if (n) {
+			snprintf(j->err + n, VSR_ERR_MAX - n, "; nothing was kept");
+			vsr_error("%s", j->err);
+		}
+		rj->batch->failed++;
+		return;
 	}
-	if ((r = image_check_whole(part.ptr, label, err)))
-		goto out;
-	r = fetch_commit(part.ptr, dest, label, -1, DIGEST_UNPINNED, d, err);
-out:
-	if (r)
-		unlink(part.ptr);
-	buf_release(&part);
-	return r;
+	if ((r = image_check_whole(rj->part, rj->rel, j->err)) ||
+	    (r = fetch_commit_unsynced(rj->part, rj->dest, -1, &d, j->err))) {
+		unlink(rj->part);
+		vsr_error("%s", j->err);
+		j->status = r;
+		rj->batch->failed++;
+		return;
+	}
+	buf_addf(&src, "%s!%s", rj->rz->safe_url, rj->rz->m[j->idx].name);
+	record_image_in(rj->p, rj->dataset, rj->rel, &d, src.ptr);
+	buf_release(&src);
+	rj->batch->extracted++;
 }
 
 /*
- * The images named by need[0..n) (indexes into s) from the --from-zip
- * archives.  Returns the number that failed; *extracted counts the others.
+ * The members named by jobs[0..n) of the remote archive rz, fetched in
+ * parallel; returns the number that failed, *extracted counts the others.
  */
-static size_t extract_from_zips(struct pull *p, const struct imgset *s, const size_t *need,
-				size_t n, size_t *extracted)
+static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs, struct rjob *rj,
+			 size_t n, int parallel, const char *dataset, size_t *extracted)
+{
+	char err[VSR_ERR_MAX];
+	size_t failed;
+
+	if (!n)
+		return 0;
+	rj[0].failed = rj[0].extracted = 0;
+	for (size_t i = 0; i < n; i++) {
+		rj[i].batch = &rj[0];
+		rj[i].p = p;
+		rj[i].rz = rz;
+		rj[i].dataset = dataset;
+		jobs[i].ud = &rj[i];
+		jobs[i].part = rj[i].part;
+	}
+	if (rzip_extract_many(rz, jobs, n, parallel, ZIP_MEMBER_MAX, rzip_done, NULL, err)) {
+		vsr_error("%s", err);
+		/* The members never reported failed with the batch. */
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].status && !jobs[i].err[0])
+				rj[0].failed++;
+	}
+	failed = rj[0].failed;
+	*extracted += rj[0].extracted;
+	return failed;
+}
+
+/*
+ * The images names[need[0..n)] from the --from-zip archives into
+ * DATA/t->dir/ (each under its member's file name).  Returns the number
+ * that failed; *extracted counts the others.
+ */
+size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, size_t n,
+		       const struct zip_target *t, int parallel, size_t *extracted)
 {
 	struct keyset needed = { 0 };
 	struct zips z;
 	struct buf dest = BUF_INIT, rel = BUF_INIT, src = BUF_INIT;
 	char err[VSR_ERR_MAX];
-	size_t failed = 0, absent = 0;
+	size_t failed = 0, absent = 0, nr[MAX_ZIPS] = { 0 };
+	struct rzip_job *rjobs[MAX_ZIPS] = { 0 };
+	struct rjob *rj[MAX_ZIPS] = { 0 };
 	const char *first_absent = NULL;
 
 	*extracted = 0;
-	buf_addf(&dest, "%s/%s", p->data_dir, IMAGES_DIR);
+	buf_addf(&dest, "%s/%s", p->data_dir, t->dir);
 	if (mkdir_p(dest.ptr) < 0) {
 		vsr_error("cannot create %s: %s", dest.ptr, strerror(errno));
 		buf_release(&dest);
 		return n;
 	}
 	for (size_t i = 0; i < n; i++)
-		keyset_add(&needed, hash64_str(s->names[need[i]], HASH_SEED));
-	if (zips_open(&z, p, &needed, err)) {
+		keyset_add(&needed, hash64_str(names[need[i]], HASH_SEED));
+	if (zips_open(&z, p, &needed, t->under, err)) {
 		vsr_error("%s", err);
 		zips_close(&z);
 		keyset_release(&needed);
 		buf_release(&dest);
 		return n;
 	}
+	for (int i = 0; i < z.n; i++)
+		if (z.rz[i]) {
+			rjobs[i] = xcalloc(n, sizeof(*rjobs[i]));
+			rj[i] = xcalloc(n, sizeof(*rj[i]));
+		}
 	for (size_t i = 0; i < n; i++) {
-		const char *name = s->names[need[i]];
+		const char *name = names[need[i]], *file;
 		uint64_t w;
 		struct file_digest d;
 		zip_t *za;
-		struct rzip *rz;
+		int a;
 		uint64_t k;
 		const char *mname;
 
@@ -390,42 +480,65 @@ static size_t extract_from_zips(struct pull *p, const struct imgset *s, const si
 				first_absent = name;
 			continue;
 		}
-		za = z.za[w >> 48];
-		rz = z.rz[w >> 48];
+		a = (int)(w >> 48);
+		za = z.za[a];
 		k = w & 0xffffffffffffULL;
-		mname = rz ? rz->m[k].name : zip_get_name(za, k, ZIP_FL_ENC_RAW);
+		mname = z.rz[a] ? z.rz[a]->m[k].name : zip_get_name(za, k, ZIP_FL_ENC_RAW);
+		file = mname ? strrchr(mname, '/') : NULL;
+		file = file ? file + 1 : mname ? mname : name;
 		buf_reset(&rel);
-		buf_addf(&rel, "%s/%s", IMAGES_DIR, name);
+		buf_addf(&rel, "%s/%s", t->dir, file);
 		buf_reset(&dest);
 		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
-		if (rz ? rzip_to(rz, (size_t)k, dest.ptr, rel.ptr, &d, err)
-		       : zip_extract(za, p->zips[w >> 48], k, dest.ptr, rel.ptr, &d, err)) {
+		if (z.rz[a]) {
+			/* Remote: queued, fetched below with the archive's other members. */
+			struct rjob *j = &rj[a][nr[a]];
+			j->dest = xstrdup(dest.ptr);
+			j->rel = xstrdup(rel.ptr);
+			buf_addf(&dest, ".part");
+			j->part = xstrdup(dest.ptr);
+			rjobs[a][nr[a]++].idx = (size_t)k;
+			continue;
+		}
+		if (zip_extract(za, p->zips[a], k, dest.ptr, rel.ptr, &d, err)) {
 			vsr_error("%s", err);
 			failed++;
 			continue;
 		}
 		buf_reset(&src);
-		buf_addf(&src, "%s!%s", rz ? rz->safe_url : p->zips[w >> 48], mname ? mname : name);
-		record_image(p, rel.ptr, &d, src.ptr);
+		buf_addf(&src, "%s!%s", p->zips[a], mname ? mname : name);
+		record_image_in(p, t->dataset, rel.ptr, &d, src.ptr);
 		(*extracted)++;
-	}
-	if (absent) {
-		struct buf names = BUF_INIT;
-		for (int i = 0; i < p->n_zips; i++)
-			buf_addf(&names, "%s%s", i ? ", " : "", p->zips[i]);
-		vsr_error("%zu of the needed images are in none of the archives given with --from-zip "
-			  "(%s; first: %s): give the archive that holds them (COCO train2017.zip and "
-			  "val2017.zip), or pull without --from-zip to download them",
-			  absent, names.ptr, first_absent);
-		buf_release(&names);
-		failed += absent;
 	}
 	for (int i = 0; i < z.n; i++)
 		if (z.rz[i])
-			printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
-			       "requests)\n",
-			       z.rz[i]->safe_url, z.rz[i]->received,
-			       (unsigned long long)z.rz[i]->size, z.rz[i]->requests);
+			failed += rzip_batch(p, z.rz[i], rjobs[i], rj[i], nr[i], parallel, t->dataset,
+					     extracted);
+	if (absent) {
+		struct buf anames = BUF_INIT;
+		for (int i = 0; i < p->n_zips; i++)
+			buf_addf(&anames, "%s%s", i ? ", " : "", p->zips[i]);
+		vsr_error("%zu of the needed images are in none of the archives given with --from-zip "
+			  "(%s; first: %s): give the archive that holds them (%s)%s",
+			  absent, anames.ptr, first_absent, t->archives, t->otherwise);
+		buf_release(&anames);
+		failed += absent;
+	}
+	for (int i = 0; i < z.n; i++) {
+		if (!z.rz[i])
+			continue;
+		printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
+		       "requests)\n",
+		       z.rz[i]->safe_url, z.rz[i]->received, (unsigned long long)z.rz[i]->size,
+		       z.rz[i]->requests);
+		for (size_t k = 0; k < nr[i]; k++) {
+			free(rj[i][k].dest);
+			free(rj[i][k].rel);
+			free(rj[i][k].part);
+		}
+		free(rj[i]);
+		free(rjobs[i]);
+	}
 	zips_close(&z);
 	keyset_release(&needed);
 	buf_release(&dest);
@@ -510,7 +623,11 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		n++;
 	}
 	if (!list && n && p->n_zips) {
-		failed += extract_from_zips(p, &s, need, n, &fetched);
+		static const struct zip_target coco = {
+			IMAGES_DIR, IMAGES_DATASET, NULL, "COCO train2017.zip and val2017.zip",
+			", or pull without --from-zip to download them"
+		};
+		failed += pull_zip_images(p, s.names, need, n, &coco, jobs, &fetched);
 		n = 0; /* nothing in dests/urls to free */
 	} else if (!list && n) {
 		struct buf what = BUF_INIT;
@@ -529,6 +646,16 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		}
 	}
 	if (!list) {
+		/* The images were committed without an fsync each: one for all, before
+		 * their digests are recorded. */
+		if (fetched) {
+			buf_reset(&dest);
+			buf_addf(&dest, "%s/%s", p->data_dir, IMAGES_DIR);
+			if (fetch_sync(dest.ptr, err)) {
+				vsr_error("%s", err);
+				failed++;
+			}
+		}
 		if (p->rec.dirty && data_pull_record_save(&p->rec, err)) {
 			vsr_error("%s", err);
 			failed++;

@@ -61,6 +61,40 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		int list);
 const struct vsr_split *pull_images_split(const char *name, const char **public_name);
 
+/*
+ * Images taken from the --from-zip archives (pull_images.c): where they go
+ * and what the record and the messages call them.
+ */
+struct zip_target {
+	const char *dir;       /* relative to the data folder: "vsr/images" */
+	const char *dataset;   /* recorded with each image: "vsr-images" */
+	const char *under;     /* a folder the members must lie in ("position"), or NULL */
+	const char *archives;  /* the archives that hold them, for the message */
+	const char *otherwise; /* appended to that message: ", or ..." or "" */
+};
+
+/*
+ * Extracts the images names[need[0..n)] from p's --from-zip archives into
+ * DATA/t->dir/, each under its member's file name (a member matches a name
+ * by its file name, or that without its extension): local archives read
+ * with libzip, remote ones with Range requests, parallel at a time.  Each
+ * is decoded whole, its CRC-32 and sha256 checked and recorded (trusted on
+ * first use).  Returns the number that failed (errors printed);
+ * *extracted counts the others.  The caller saves the record after one
+ * fetch_sync of the folder.
+ */
+size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, size_t n,
+		       const struct zip_target *t, int parallel, size_t *extracted);
+
+/*
+ * `data pull SEED-SUITE|MME-SUBTASK-SUITE --from-zip ...` (pull_suite_images.c):
+ * kind 1 for a SEED suite, 2 for an MME subtask suite, 0 for any other name.
+ */
+#define SEED_IMAGES_DATASET "seed-images"
+#define MME_IMAGES_DATASET "mme-images"
+int pull_suite_images_kind(const char *name);
+int pull_suite_images(struct pull *p, const char *name, int jobs, int list);
+
 /* `data pull vsr-boxes`: DATA/vsr/boxes.jsonl from the --from-zip annotations (pull_boxes.c). */
 #define BOXES_DATASET "vsr-boxes"
 int pull_boxes(struct pull *p, int list);

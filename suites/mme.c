@@ -630,12 +630,14 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 	if (m->missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
 			    "%zu of the %zu images of %s are not under --images%s (first: %s%s%s%s%s); "
-			    "pass --images DIR with the MME images, or --skip-missing-images to run "
-			    "the others",
+			    "vsrbench data pull %s --from-zip MME_Benchmark_release_version.zip (its "
+			    "PATH) fetches them (or pass --images DIR with the MME images, or "
+			    "--skip-missing-images to run the others)",
 			    m->missing_images, m->images, suite,
 			    cfg->n_image_dirs ? "" : " (none given)", m->first_missing[0],
 			    m->first_missing[1] ? ", " : "", m->first_missing[1] ? m->first_missing[1] : "",
-			    m->first_missing[2] ? ", " : "", m->first_missing[2] ? m->first_missing[2] : "");
+			    m->first_missing[2] ? ", " : "", m->first_missing[2] ? m->first_missing[2] : "",
+			    suite);
 		goto fail;
 	}
 	for (size_t i = 0; i < m->n; i++)

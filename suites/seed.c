@@ -374,7 +374,9 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	char *owned = NULL;
 	size_t n_want = 0;
 	int explicit = 0, r;
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, root = BUF_INIT;
+	struct suite_config icfg;
+	const char *roots[1];
 
 	*priv = NULL;
 	s->suite = suite;
@@ -435,6 +437,16 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 				 "Attributes and Instance Location)",
 				 path.ptr, d->name, d->id, d->questions, expected[i].n);
 	}
+	/* Without --images: where `vsrbench data pull SUITE --from-zip ...` puts them. */
+	if (!cfg->n_image_dirs && cfg->data_dir) {
+		icfg = *cfg;
+		buf_reset(&root);
+		buf_addf(&root, "%s/seed/images", cfg->data_dir);
+		roots[0] = root.ptr;
+		icfg.image_dirs = roots;
+		icfg.n_image_dirs = 1;
+		cfg = &icfg;
+	}
 	/* Images: only single-image questions can be asked. */
 	s->paths = xcalloc(s->f.n + 1, sizeof(*s->paths));
 	for (size_t i = 0; i < s->f.n; i++) {
@@ -454,12 +466,14 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	}
 	if (s->missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
-			    "%zu of the images of %s are not under --images%s (first: %s%s%s%s%s); "
-			    "pass --images DIR with the SEED-Bench images, or --skip-missing-images",
-			    s->missing_images, suite, cfg->n_image_dirs ? "" : " (none given)",
+			    "%zu of the images of %s are not under %s (first: %s%s%s%s%s); "
+			    "vsrbench data pull %s --from-zip SEED-Bench-image.zip fetches them (the "
+			    "archive's PATH or URL; or pass --images DIR with the SEED-Bench images, "
+			    "or --skip-missing-images)",
+			    s->missing_images, suite, root.len ? root.ptr : "--images",
 			    s->first_missing[0], s->first_missing[1] ? ", " : "",
 			    s->first_missing[1] ? s->first_missing[1] : "", s->first_missing[2] ? ", " : "",
-			    s->first_missing[2] ? s->first_missing[2] : "");
+			    s->first_missing[2] ? s->first_missing[2] : "", suite);
 		goto fail;
 	}
 	s->digest = hash64_str(suite, HASH_SEED);
@@ -485,11 +499,13 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	}
 	free(owned);
 	buf_release(&path);
+	buf_release(&root);
 	*priv = s;
 	return 0;
 fail:
 	free(owned);
 	buf_release(&path);
+	buf_release(&root);
 	seed_free(s);
 	return r;
 }
