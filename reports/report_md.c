@@ -223,6 +223,45 @@ static void usage_md(const struct metrics *m, struct buf *out)
 	}
 }
 
+/*
+ * The files a `score` run read, and for those another harness wrote, how
+ * that harness's own figures read the replies: the numbers here re-read
+ * the raw replies, each by the rule its table names (issue 20 §2).
+ */
+static void sources_md(const cJSON *run, struct buf *out)
+{
+	const cJSON *src = run ? cJSON_GetObjectItemCaseSensitive(run, "source") : NULL, *s;
+	int vlm = 0, lmms = 0;
+
+	cJSON_ArrayForEach(s, src) {
+		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "path"));
+		const char *fmt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "format"));
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(s, "answers");
+		const char *base = path ? strrchr(path, '/') : NULL;
+		if (!path || !fmt)
+			continue;
+		buf_adds(out, "- scored from: `");
+		md_cell(out, base ? base + 1 : path);
+		buf_adds(out, "` (");
+		md_cell(out, fmt);
+		if (cJSON_IsNumber(n))
+			buf_addf(out, ", %.0f answers", n->valuedouble);
+		buf_adds(out, ")\n");
+		vlm |= !strncmp(fmt, "vlmevalkit-", 11);
+		lmms |= !strncmp(fmt, "lmms-eval-", 10);
+	}
+	if (vlm)
+		buf_adds(out, "- VLMEvalKit's own figures for these replies read them with its own "
+			      "matching (yes/no words; option letters, then option texts) and send what "
+			      "that cannot read to a GPT judge; every number here re-reads the raw "
+			      "replies by the rule its table names (docs/scoring.md: where they differ "
+			      "on real files)\n");
+	if (lmms)
+		buf_adds(out, "- lmms-eval's own figures for these replies come from its task's own "
+			      "reading of them; every number here re-reads the raw replies by the rule "
+			      "its table names (docs/scoring.md)\n");
+}
+
 int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
@@ -248,6 +287,7 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		buf_adds(out, "\n");
 	}
 	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
+	sources_md(run, out);
 	if (m->skipped)
 		buf_addf(out, "- **%zu journal line(s) skipped**: longer than %u bytes (the first "
 			      "is line %zu)\n", m->skipped, JOURNAL_LINE_MAX, m->first_skipped);

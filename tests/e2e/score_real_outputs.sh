@@ -145,6 +145,11 @@ for mk in vila_13b:0 vila_8b:8; do
 		${m}_mme/report.json >/dev/null ||
 		fail "$m MME subtasks are not VLMEvalKit's: $(jq -c .official.mme.q01.subtask_scores ${m}_mme/report.json)"
 done
+# report.md names the file and says how VLMEvalKit's own figures read these replies.
+grep -qF -- '- scored from: `vila_8b_MME.xlsx` (vlmevalkit-mme-xlsx, 2374 answers)' vila_8b_mme/report.md ||
+	fail "report.md does not name the sheet: $(head -8 vila_8b_mme/report.md)"
+grep -qF -- "VLMEvalKit's own figures for these replies read them with its own matching" vila_8b_mme/report.md ||
+	fail "report.md does not say how VLMEvalKit read the replies"
 # VILA1.5-13B: the published perception and reasoning totals exactly.
 jq -e --slurpfile p pub_vila_13b_MME.json '.official.mme.q01
 	| ((.perception.score - $p[0].perception) | fabs) < 1e-4
