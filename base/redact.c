@@ -83,23 +83,12 @@ static int known(uint64_t w)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte of two hex digits at p (n bytes there), or -1. */
 static int hex2(const char *p, size_t n)
 {
 	int a, b;
 
-	if (n < 2 || (a = hexval((unsigned char)p[0])) < 0 || (b = hexval((unsigned char)p[1])) < 0)
+	if (n < 2 || (a = hex_digit((unsigned char)p[0])) < 0 || (b = hex_digit((unsigned char)p[1])) < 0)
 		return -1;
 	return a << 4 | b;
 }

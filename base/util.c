@@ -271,6 +271,17 @@ const char *data_dir_resolve(const char *given)
 	return dflt;
 }
 
+int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void str_lower(char *s)
 {
 	for (; *s; s++)

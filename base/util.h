@@ -61,6 +61,8 @@ double wall_seconds(void);       /* monotonic */
  */
 const char *data_dir_resolve(const char *given);
 
+/* The value of a hexadecimal digit (either case), or -1. */
+int hex_digit(int c);
 /* Lower-cases ASCII in place. */
 void str_lower(char *s);
 char *xstrdup(const char *s); /* aborts on OOM: only for small strings */

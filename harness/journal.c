@@ -259,23 +259,12 @@ static void jp_ws(struct jp *j)
 		j->p++;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		int d = hexval((unsigned char)p[i]);
+		int d = hex_digit((unsigned char)p[i]);
 		if (d < 0)
 			return -1;
 		v = v << 4 | (unsigned)d;
