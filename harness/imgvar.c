@@ -5,6 +5,7 @@
 #include <string.h>
 #include <turbojpeg.h>
 
+#include "../base/bmp.h"
 #include "../base/util.h"
 
 static uint64_t max_pixels = IMAGE_MAX_PIXELS_DEFAULT;
@@ -164,6 +165,20 @@ int image_hflip(const struct image *in, struct image *out, char *err)
 		return jpeg_hflip(in, out, err);
 	if (in->len >= 8 && !memcmp(in->bytes, "\x89PNG\r\n\x1a\n", 8))
 		return png_hflip(in, out, err);
-	return err_set(err, VSR_EDATA, "cannot mirror a %s image (JPEG and PNG only)",
+	/* A BMP is mirrored as the PNG it converts to (lossless; base/bmp.h). */
+	if (in->len >= 2 && in->bytes[0] == 'B' && in->bytes[1] == 'M') {
+		struct buf png = BUF_INIT;
+		char why[VSR_ERR_MAX];
+		int r;
+		if (image_convert_png(in->bytes, in->len, image_max_pixels(), &png, why)) {
+			buf_release(&png);
+			return err_set(err, VSR_EDATA, "cannot mirror a BMP image: %s", why);
+		}
+		struct image tmp = { .bytes = (unsigned char *)png.ptr, .len = png.len, .mime = "image/png" };
+		r = png_hflip(&tmp, out, err);
+		buf_release(&png);
+		return r;
+	}
+	return err_set(err, VSR_EDATA, "cannot mirror a %s image (JPEG, PNG and BMP only)",
 		       in->mime ? in->mime : "unknown");
 }

@@ -60,12 +60,12 @@ line rle.bmp >data_rle/vsr/data/splits/zeroshot/test.jsonl
 cp -r data data_gif
 line g.gif >data_gif/vsr/data/splits/zeroshot/test.jsonl
 
-# pngs_in FIRST: the PNGs in the request bodies the server kept from index
-# FIRST on, decoded (a reader of its own: zlib + the five row filters),
-# checked against expected.json: every body's image is one of the BMPs'
-# pixels, and each BMP was sent.
+# pngs_in FIRST [EXPECTED]: the PNGs in the request bodies the server kept
+# from index FIRST on, decoded (a reader of its own: zlib + the five row
+# filters), checked against EXPECTED (expected.json): every body's image is
+# one of its pixel grids, and each was sent.
 pngs_in() {
-	python3 - dump "$1" expected.json <<'PY'
+	python3 - dump "$1" "${2:-expected.json}" <<'PY'
 import base64, binascii, json, os, struct, sys, zlib
 d, first, exp = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3]))
 want = {k: [[list(p) for p in row] for row in v] for k, v in exp.items()}
@@ -158,6 +158,17 @@ for kind in anthropic gemini ollama openai; do
 		"r$kind/samples.jsonl" >/dev/null ||
 		fail "$kind: journal meta: $(jq -c .meta "r$kind/samples.jsonl")"
 done
+# -p hflip on a BMP: the mirrored image is the BMP's pixels, each row
+# reversed, sent as a PNG (the grids here reversed by jq, not by vsrbench).
+jq 'with_entries(.) + (to_entries | map({key: (.key + " mirrored"), value: (.value | map(reverse))})
+	| from_entries)' expected.json >expected_hflip.json
+n0=$(server_log "$PORT" | jq length)
+expect_exit 0 "${envs[@]}" "$V" run -s vsr-zeroshot-test --data data --images img -t yn01 -p hflip \
+	-m anthropic -M "base_url=${URL[anthropic]}" -M model=m -q -o rhflip
+[ "$(pngs_in "$n0" expected_hflip.json)" = 6 ] || fail "hflip: not every BMP and its mirror were sent as PNGs"
+jq -e -s 'length == 6 and (map(select(.variant == "hflip")) | length) == 3' rhflip/samples.jsonl >/dev/null ||
+	fail "hflip: $(jq -c '[.variant, .error]' rhflip/samples.jsonl)"
+
 # A server that takes BMP (a vLLM: no list) gets the BMP as it is.
 n0=$(server_log "$PORT" | jq length)
 expect_exit 0 "${envs[@]}" "$V" run -s vsr-zeroshot-test --data data --images img -t yn01 \

@@ -453,7 +453,7 @@ static void test_hflip_rejects_garbage(void **state)
 
 	(void)state;
 	assert_int_equal(image_hflip(&in, &out, err), VSR_EDATA);
-	assert_non_null(strstr(err, "JPEG and PNG only"));
+	assert_non_null(strstr(err, "JPEG, PNG and BMP only"));
 	assert_int_equal(image_hflip(&in2, &out, err), VSR_EDATA);
 }
 
