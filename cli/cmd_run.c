@@ -782,6 +782,12 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, ex.done);
+	{
+		struct buf html = BUF_INIT;
+		printf("%zu tasks in %.1fs (%.1f tasks/s); report: %s\n", st.done, st.wall,
+		       st.wall > 0 ? (double)st.done / st.wall : 0.0, rundir_path(&html, dir.ptr, RUNDIR_REPORT_HTML));
+		buf_release(&html);
+	}
 	if (ex.not_applicable)
 		vsr_warn("%zu tasks left out: their template needs a field (e.g. [subject]) the item lacks",
 			 ex.not_applicable);

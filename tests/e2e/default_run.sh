@@ -11,6 +11,10 @@ for f in run.json samples.jsonl report.json report.md; do
 	[ -s "$dir/$f" ] || fail "missing $dir/$f"
 done
 ls "$dir" | grep -q 'tmp' && fail "temporary file left in $dir"
+# The summary ends with the time taken, the rate and where the HTML report is.
+tail -1 "$T/out" | grep -qE "^200 tasks in [0-9]+\.[0-9]s \([0-9]+\.[0-9] tasks/s\); report: $dir/report.html\$" ||
+	fail "last line: $(tail -1 "$T/out")"
+[ -s "$dir/report.html" ] || fail "the report named is missing"
 
 # 200 items x 1 template by default, every line a complete JSON object.
 [ "$(wc -l <"$dir/samples.jsonl")" = 200 ] || fail "expected 200 journal lines"
