@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "fetch.h"
+#include "fetch_int.h"
 #include "util.h"
 #include "zipdir.h"
 
@@ -102,17 +103,7 @@ static void range_setup(struct rzip *z, CURL *c, struct range_xfer *x, struct bu
 	x->out = out;
 	curl_easy_reset(c);
 	cerr[0] = '\0';
-	curl_easy_setopt(c, CURLOPT_URL, z->url);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	fetch_easy_defaults(c, z->url, cerr);
 	curl_easy_setopt(c, CURLOPT_RANGE, range);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, x);

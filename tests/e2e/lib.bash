@@ -39,6 +39,18 @@ expect_one_line_err() {
 	[ "$(wc -l <"$T/err")" = 1 ] || fail "expected a one-line error, got: $(cat "$T/err")"
 }
 
+# need_shared_vsr [PATH]: D, the shared data folder, and TEST_JSONL, VSR's
+# zero-shot test split in it; the test is skipped (77, with a message) when
+# D/PATH (the split by default) is absent, as in a user's clone.
+need_shared_vsr() {
+	D=${VSRBENCH_SHARED_DATA:-}
+	TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
+	if [ ! -e "$D/${1:-vsr/data/splits/zeroshot/test.jsonl}" ]; then
+		echo "skipped: the VSR data is not at \$VSRBENCH_SHARED_DATA ($D)"
+		exit 77
+	fi
+}
+
 # The distinct images a VSR split's items name (image_link paths, e.g.
 # train2017/000000123.jpg), in first-seen order: computed here in python,
 # independently of vsrbench, for the pull tests to check against.

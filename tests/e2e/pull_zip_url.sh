@@ -11,15 +11,10 @@
 # archives' size.
 . "$(dirname "$0")/lib.bash"
 
-D=${VSRBENCH_SHARED_DATA:-}
-if [ ! -f "$D/vsr/data/splits/zeroshot/test.jsonl" ]; then
-	echo "skipped: the VSR data is not at \$VSRBENCH_SHARED_DATA ($D)"
-	exit 77
-fi
+need_shared_vsr
 command -v python3 >/dev/null || { echo "skipped: python3 is needed to build the zips"; exit 77; }
 V=$VSRBENCH
 cd "$T"
-TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
 
 # The loopback server, started first: it comes up while the fixtures are built.
 mkdir -p srv/zips

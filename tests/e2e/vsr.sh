@@ -3,11 +3,7 @@
 # placeholder images generated here (the COCO images are not in the repo).
 . "$(dirname "$0")/lib.bash"
 
-D=${VSRBENCH_SHARED_DATA:-}
-if [ ! -d "$D/vsr/data/splits" ]; then
-	echo "skipped: the VSR data is not at \$VSRBENCH_SHARED_DATA ($D)"
-	exit 77
-fi
+need_shared_vsr vsr/data/splits
 V=$VSRBENCH
 S=$D/vsr/data/splits
 cd "$T"

@@ -7,15 +7,10 @@
 # the score from counting label==1 lines.
 . "$(dirname "$0")/lib.bash"
 
-D=${VSRBENCH_SHARED_DATA:-}
-if [ ! -f "$D/vsr/data/splits/zeroshot/test.jsonl" ]; then
-	echo "skipped: the VSR data is not at \$VSRBENCH_SHARED_DATA ($D)"
-	exit 77
-fi
+need_shared_vsr
 command -v python3 >/dev/null || { echo "skipped: python3 is needed for the test server"; exit 77; }
 V=$VSRBENCH
 cd "$T"
-TEST_JSONL=$D/vsr/data/splits/zeroshot/test.jsonl
 
 # --- the needed images, computed independently: distinct image_link paths ----
 vsr_needed_images "$TEST_JSONL" >needed.txt
