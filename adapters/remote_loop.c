@@ -722,11 +722,12 @@ static int loop_run(struct loop *L)
 	 * A run too short for the stop above whose every task got the same
 	 * refusal: no rerun can help either, so it ends as the stop does.
 	 */
-	if (!r && no_more && L->same_n > 1 && L->same_n == L->n_final &&
-	    !sched_stopping(L->r.s))
-		loop_fail(L, "all %zu requests of the run got identical %s", L->same_n, L->same_msg);
-	else if (!r && no_more && L->same_n == 1 && L->n_final == 1 && !sched_stopping(L->r.s))
-		loop_fail(L, "the run's only request was refused: %s", L->same_msg);
+	if (!r && no_more && L->same_n && L->same_n == L->n_final && !sched_stopping(L->r.s)) {
+		if (L->same_n == 1)
+			loop_fail(L, "the run's only request was refused: %s", L->same_msg);
+		else
+			loop_fail(L, "all %zu requests of the run got identical %s", L->same_n, L->same_msg);
+	}
 out:
 	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
 	for (size_t i = 0; i < L->n_xf; i++) {
