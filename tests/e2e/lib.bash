@@ -51,6 +51,21 @@ need_shared_vsr() {
 	fi
 }
 
+# expect_pulled_images NEEDED SRC DIR: DIR holds exactly the images NEEDED
+# lists (paths such as train2017/NAME; DIR has them by NAME), each byte for
+# byte SRC/PATH (one sha256sum per side, not a cmp per image), and no .part.
+expect_pulled_images() {
+	local needed src=$2 dir=$3
+	needed=$(realpath "$1")
+	(cd "$dir" && ls) | sort >"$T/have.txt"
+	sed 's|.*/||' "$needed" | sort | cmp -s - "$T/have.txt" || fail "images present differ from the needed names"
+	(cd "$src" && xargs sha256sum <"$needed") | sed 's|  .*/|  |' | sort -k2 >"$T/want.sum"
+	(cd "$dir" && xargs sha256sum <"$T/have.txt") | sort -k2 >"$T/got.sum"
+	cmp -s "$T/want.sum" "$T/got.sum" ||
+		fail "images differ from their sources: $(diff "$T/want.sum" "$T/got.sum" | head -3)"
+	! ls "$dir" | grep -q '\.part$' || fail "a .part was left"
+}
+
 # The distinct images a VSR split's items name (image_link paths, e.g.
 # train2017/000000123.jpg), in first-seen order: computed here in python,
 # independently of vsrbench, for the pull tests to check against.
