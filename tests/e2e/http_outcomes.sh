@@ -12,6 +12,9 @@
 #                            promptFeedback.blockReason); Ollama has no such
 #                            shape: answered as usual
 #   think                 -> the answer, with meta.reasoning_chars
+# and the accounting: of the 6 tasks only those that are neither (6 - 2 - refused)
+# are in report.json's tasks (and so in every accuracy); cut_short and refused
+# are counted apart, and the summary names them with the flag that fixes them.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -24,7 +27,7 @@ for kind in openai ollama anthropic gemini; do
 	queue_faults "$PORT" cut think thinkcut refuse safety block
 	expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
 		"$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl -S count=6 -t yn01 \
-		-j 1 -q -o "$kind"
+		-j 1 -o "$kind"
 	[ "$(wc -l <"$kind/samples.jsonl")" = 6 ] || fail "$kind: $(wc -l <"$kind/samples.jsonl") journal lines"
 	jq -e -s 'all(.[]; .error == null)' "$kind/samples.jsonl" >/dev/null ||
 		fail "$kind: an outcome became a task error: $(jq -c -s 'map(.error)' "$kind/samples.jsonl")"
@@ -35,6 +38,19 @@ for kind in openai ollama anthropic gemini; do
 	jq -e -s --arg f "${FIN_CUT[$kind]}" 'map(select(.meta.cut_short == true)) |
 		all(.[]; .meta.finish_reason == $f and .response == "")' "$kind/samples.jsonl" >/dev/null ||
 		fail "$kind: cut_short lines: $(jq -c -s 'map(.meta)' "$kind/samples.jsonl")"
+	got=$(jq -r -s '[(map(select(.outcome == "cut_short")) | length),
+		(map(select(.outcome == "refused")) | length)] | @csv' "$kind/samples.jsonl")
+	[ "$got" = "2,${REFUSED[$kind]}" ] || fail "$kind: journal outcomes cut_short,refused = $got"
+	want=$((6 - 2 - ${REFUSED[$kind]}))
+	jq -e --argjson t "$want" --argjson r "${REFUSED[$kind]}" \
+		'.suites.synth | .tasks == $t and .cut_short == 2 and .refused == $r' "$kind/report.json" >/dev/null ||
+		fail "$kind: report.json $(jq -c '.suites.synth | {tasks, cut_short, refused}' "$kind/report.json")"
+	expect_out "cut short: 2 replies hit the token limit before an answer (not counted; raise --max-tokens"
+	if [ "${REFUSED[$kind]}" -gt 0 ]; then
+		expect_out "refused: ${REFUSED[$kind]} replies were refusals or safety blocks (not counted)"
+	else
+		! grep -q 'refused:' "$T/out" || fail "$kind: a refused line: $(cat "$T/out")"
+	fi
 done
 # A task that was only cut short is not an error: a resume sends nothing again.
 n=$(server_log "$PORT" | jq length)
