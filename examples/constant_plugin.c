@@ -1,5 +1,6 @@
 /* A vsrbench plug-in: every yes/no question gets -M answer=yes|no (default yes), letters A.
- * cc -I include -shared -fPIC -o constant.so examples/constant_plugin.c
+ * cc -I include -shared -fPIC -o constant.so examples/constant_plugin.c (source tree), or:
+ * cc $(pkg-config --cflags vsrbench-adapter) -shared -fPIC -o constant.so constant_plugin.c
  * vsrbench run -m lib:./constant.so -M answer=no */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdio.h>

@@ -69,6 +69,15 @@ C
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Werror $(PKG_CONFIG_LIBDIR="$R/usr/lib/pkgconfig" pkg-config --cflags vsrbench-adapter) \
 	-shared -fPIC -o "$T/p.so" "$T/p.c" || fail "plug-in against the -dev package"
+# The packaged example, built against the packaged SDK and run by the packaged binary.
+ex=$R/usr/share/doc/vsrbench/examples/constant_plugin.c
+[ -f "$ex" ] || fail "no examples/constant_plugin.c in the package"
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror $(PKG_CONFIG_LIBDIR="$R/usr/lib/pkgconfig" pkg-config --cflags vsrbench-adapter) \
+	-shared -fPIC -o "$T/constant.so" "$ex" || fail "the packaged example does not build"
+"$R/usr/bin/vsrbench" run -m "lib:$T/constant.so" -M answer=no -S count=8 -q -o "$T/ex" ||
+	fail "the packaged example does not run"
+[ "$(jq -s '[.[] | select(.answer == "no")] | length' "$T/ex/samples.jsonl")" = 8 ] || fail "the example's answers"
 
 if command -v lintian >/dev/null; then
 	# lintian warns about being run as root; nothing else may remain.

@@ -18,6 +18,8 @@ ls "$P"/include/vsrbench/vsrbench_adapter.h "$P"/include/vsrbench/vsrbench_adapt
 [ -f "$P/share/doc/vsrbench/README.md" ] || fail "no README in share/doc/vsrbench"
 [ -f "$P/share/bash-completion/completions/vsrbench" ] || fail "no bash completion"
 [ -f "$P/share/zsh/vendor-completions/_vsrbench" ] || fail "no zsh completion"
+[ -f "$P/share/doc/vsrbench/examples/constant_plugin.c" ] || fail "no examples/constant_plugin.c in share/doc/vsrbench"
+[ -f "$P/share/doc/vsrbench/examples/exec_model.py" ] || fail "no examples/exec_model.py in share/doc/vsrbench"
 if [ -f "$VSR_BUILD/doc/vsrbench.1" ]; then
 	[ "$(gzip -dc "$P/share/man/man1/vsrbench.1.gz" | head -c 100000)" = "$(cat "$VSR_BUILD/doc/vsrbench.1")" ] ||
 		fail "installed man page"
@@ -107,6 +109,11 @@ export PKG_CONFIG_LIBDIR="$PCDIR" PKG_CONFIG_PATH=
 cc $(pkg-config --cflags vsrbench-adapter) -shared -fPIC -o "$T/mine.so" "$T/mine.c"
 # and clean under strict warnings
 cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vsrbench-adapter) -fsyntax-only "$T/mine.c"
+# the example README points to, as installed, built the way its first lines say
+cp "$P/share/doc/vsrbench/examples/constant_plugin.c" "$T/"
+cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags vsrbench-adapter) -shared -fPIC \
+	-o "$T/constant.so" "$T/constant_plugin.c"
+"$P/bin/vsrbench" run -m "lib:$T/constant.so" -M answer=no -S count=12 -q -o "$T/example"
 "$P/bin/vsrbench" list models >"$T/models"
 # the installed completion, with the installed binary found on PATH
 PATH=$P/bin:$PATH bash -c '. "$P/share/bash-completion/completions/vsrbench"
@@ -146,6 +153,8 @@ jq -e '.model.spec == "builtin:geometry"' "$T/default/run.json" >/dev/null || fa
 [ "$(wc -l <"$T/default/samples.jsonl")" -gt 0 ] || fail "default job journaled nothing"
 [ "$(jq -s '[.[] | select(.answer == "no")] | length' "$T/mine/samples.jsonl")" = 30 ] ||
 	fail "the pkg-config-built plug-in did not answer no 30 times"
+[ "$(jq -s '[.[] | select(.answer == "no")] | length' "$T/example/samples.jsonl")" = 12 ] ||
+	fail "the installed example, built through pkg-config, did not answer no 12 times"
 [ "$(jq -s '[.[] | select(.answer == "yes")] | length' "$T/extra_run/samples.jsonl")" = 10 ] ||
 	fail "builtin:mine from VSRBENCH_ADAPTER_PATH"
 echo "ok"
