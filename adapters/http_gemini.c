@@ -43,6 +43,14 @@ static int gemini_setup(struct http_cfg *c, const char **default_url, int *key_r
 	return 0;
 }
 
+/* A Gemini 3 model ("gemini-3-flash-preview", "models/gemini-3.1-pro-preview"). */
+static int gemini3(const char *model)
+{
+	if (model && !strncmp(model, "models/", 7))
+		model += 7;
+	return model && !strncmp(model, "gemini-3", 8) && (model[8] == '-' || model[8] == '.');
+}
+
 static int gemini_build(const struct http_cfg *c, const struct vsrbench_request *req,
 			const struct http_image *img, struct buf *body)
 {
@@ -65,8 +73,17 @@ static int gemini_build(const struct http_cfg *c, const struct vsrbench_request 
 	if (req->temperature >= 0)
 		jw_knum(&w, ",\"temperature\":", req->temperature);
 	jw_ku64(&w, ",\"seed\":", req->seed & 0x7fffffff);
-	/* --reasoning: a thinking budget in tokens, 0 turns thinking off where the model allows it. */
-	if (c->reasoning.level) {
+	/*
+	 * --reasoning: a thinking budget in tokens, 0 turns thinking off where
+	 * the model allows it.  Gemini 3 models take a level as thinkingLevel
+	 * (Google: thinkingBudget is accepted there for backward compatibility
+	 * only, and may do worse); a budget and off stay budgets.
+	 */
+	if (c->reasoning.level && gemini3(c->model) && http_reasoning_effort(&c->reasoning)) {
+		jw_kstr(&w, ",\"thinkingConfig\":{\"thinkingLevel\":",
+			http_reasoning_effort(&c->reasoning));
+		jw_raw(&w, "}");
+	} else if (c->reasoning.level) {
 		jw_knum(&w, ",\"thinkingConfig\":{\"thinkingBudget\":",
 			(double)http_reasoning_budget(&c->reasoning));
 		jw_raw(&w, "}");

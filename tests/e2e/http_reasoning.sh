@@ -20,7 +20,7 @@ run() { # run NAME ARGS...: 2 tasks; prints the params of the requests it caused
 	shift
 	n=$(server_log "$PORT" | jq length)
 	expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
-		"$V" run -M model=fake-vl -S count=2 -t yn01 -q -o "$name" "$@"
+		"$V" run -M "model=${MODEL:-fake-vl}" -S count=2 -t yn01 -q -o "$name" "$@"
 	server_log "$PORT" | jq -c --argjson n "$n" '.[$n:] | map(.params)'
 }
 check() { # check WHAT JQ PARAMS: every request of the run passes JQ
@@ -78,6 +78,18 @@ p=$(run ge_n "${GE[@]}" --reasoning 512)
 check "gemini 512" '.generationConfig.thinkingConfig.thinkingBudget == 512' "$p"
 p=$(run ge_med "${GE[@]}" --reasoning medium)
 check "gemini medium" '.generationConfig.thinkingConfig.thinkingBudget == 4096' "$p"
+# Gemini 3 takes a level as thinkingLevel (Google's Gemini 3 guide: thinkingBudget
+# only for backward compatibility there); a budget and off stay thinkingBudget.
+p=$(MODEL=gemini-3-flash-preview run ge3_low "${GE[@]}" --reasoning low)
+check "gemini-3 low" '.generationConfig.thinkingConfig == {"thinkingLevel": "low"}' "$p"
+p=$(MODEL=models/gemini-3.1-pro-preview run ge3_high "${GE[@]}" --reasoning high)
+check "gemini-3.1 high" '.generationConfig.thinkingConfig == {"thinkingLevel": "high"}' "$p"
+p=$(MODEL=gemini-3-flash-preview run ge3_n "${GE[@]}" --reasoning 2048)
+check "gemini-3 2048" '.generationConfig.thinkingConfig == {"thinkingBudget": 2048}' "$p"
+p=$(MODEL=gemini-3-flash-preview run ge3_off "${GE[@]}" --reasoning off)
+check "gemini-3 off" '.generationConfig.thinkingConfig == {"thinkingBudget": 0}' "$p"
+p=$(MODEL=gemini-30-x run ge30 "${GE[@]}" --reasoning low)
+check "not gemini-3" '.generationConfig.thinkingConfig == {"thinkingBudget": 1024}' "$p"
 
 OL=(-m ollama -M "base_url=${URL[ollama]}")
 p=$(run ol_off "${OL[@]}" --reasoning off)

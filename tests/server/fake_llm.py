@@ -236,8 +236,12 @@ def gemini_in(h, body):
     g = body.get("generationConfig", {})
     gen_settings(g.get("maxOutputTokens"), g.get("temperature"), g.get("seed"))
     tc = g.get("thinkingConfig")
-    need(tc is None or (isinstance(tc.get("thinkingBudget"), int) and tc["thinkingBudget"] >= -1),
-         "thinkingConfig.thinkingBudget")
+    # one of the two, never both (the API answers 400 to both in one request)
+    need(tc is None or ("thinkingLevel" in tc) != ("thinkingBudget" in tc), "thinkingConfig: level or budget")
+    need(tc is None or "thinkingBudget" not in tc
+         or (isinstance(tc["thinkingBudget"], int) and tc["thinkingBudget"] >= -1), "thinkingConfig.thinkingBudget")
+    need(tc is None or tc.get("thinkingLevel", "low") in ("minimal", "low", "medium", "high"),
+         "thinkingConfig.thinkingLevel")
     return prompt, image, mime
 
 
