@@ -219,7 +219,11 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	}
 	fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
 	refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
-	/* vLLM / SGLang with a reasoning parser, DeepSeek: the thinking apart. */
+	/*
+	 * vLLM / SGLang with a reasoning parser, DeepSeek: the thinking apart,
+	 * as reasoning_content (DeepSeek, SGLang, vLLM before early 2026) or
+	 * reasoning (vLLM since; e2e/http_outcomes sends both).
+	 */
 	reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content"));
 	if (!reasoning)
 		reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning"));

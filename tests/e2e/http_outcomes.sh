@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 21 §1/§4: each provider's own shapes of a reply cut by the token limit
-# (empty text, vLLM's content null + reasoning_content), of thinking kept
+# (empty text, vLLM's content null + reasoning), of thinking kept
 # apart, of a refusal and of a safety block reach the journal as a reply (no
 # task error) flagged meta.cut_short / meta.refused, with the provider's stop
 # reason in meta.finish_reason.  The fake server reshapes its 200 replies as

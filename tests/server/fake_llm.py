@@ -267,17 +267,20 @@ OUTCOMES = ("cut", "think", "thinkcut", "refuse", "safety", "block")
 def outcome(kind, make_out, r):
     """A 200 reply reshaped as each provider answers: cut (empty text, cut by
     the token limit), think (thinking apart, then the answer), thinkcut
-    (thinking only, cut: vLLM's content null + reasoning_content), refuse (a
+    (thinking only, cut: vLLM's content null + its reasoning; think carries
+    DeepSeek's and older vLLM's reasoning_content, thinkcut vLLM's current
+    field, reasoning, the only one since vLLM removed the other), refuse (a
     refusal), safety (a blocked candidate), block (Gemini: the prompt
     blocked, no candidates)."""
     if make_out is openai_out:
         m, c = r["choices"][0]["message"], r["choices"][0]
         if kind == "cut":
             m["content"], c["finish_reason"] = "", "length"
-        elif kind in ("think", "thinkcut"):
+        elif kind == "think":
             m["reasoning_content"] = "Let me look at the image first."
-            if kind == "thinkcut":
-                m["content"], c["finish_reason"] = None, "length"
+        elif kind == "thinkcut":
+            m["reasoning"] = "Let me look at the image first."
+            m["content"], c["finish_reason"] = None, "length"
         elif kind == "refuse":
             m["content"], m["refusal"] = None, "I can't help with that."
         else:
