@@ -2,7 +2,15 @@
 # Before/after check for refactors: runs the same jobs with two vsrbench
 # builds and compares every report, journal and exit code byte for byte.
 #
-#   bench/same_output.sh OLD_BUILD_DIR NEW_BUILD_DIR [SHARED_DATA]
+#   bench/same_output.sh [--abi-bump] OLD_BUILD_DIR NEW_BUILD_DIR [SHARED_DATA]
+#
+# --abi-bump: the two builds' adapter ABIs differ (e.g. 1.0 before issue 12,
+# 2.x after).  The model fingerprint names the ABI ("geometry/1 abi 2.0 {}"),
+# so run.json's fingerprint and config_hash, report.json's fingerprint and
+# every task key differ by design.  With this flag the "abi M.N" of a
+# fingerprint and config_hash are masked, and the journal is compared
+# without its keys, after checking that each side's keys are unique and
+# that both have as many lines; nothing else is masked.
 #
 # Jobs: the default job; vsr-unified with -t pool -p instr,hflip,blind
 # (builtin:yes on generated placeholder images for the 715 COCO names);
@@ -11,6 +19,11 @@
 # differ (they are masked), with the latencies in the journal and junit.xml
 # and the journal's line order; anything else that differs fails.
 set -euo pipefail
+ABI_BUMP=0
+if [ "${1:-}" = --abi-bump ]; then
+	ABI_BUMP=1
+	shift
+fi
 OLD=$(cd "$1" && pwd)
 NEW=$(cd "$2" && pwd)
 D=${3:-$(dirname "$0")/../../shared/data}
@@ -37,7 +50,23 @@ job() {
 	# threads may change: sorted) and junit.xml's time attributes.
 	if [ -f "$dir/run/samples.jsonl" ]; then
 		sed -E 's/,"ms":[0-9.e+-]+//' "$dir/run/samples.jsonl" | sort >"$dir/run/samples.sorted"
+		if [ $ABI_BUMP = 1 ]; then
+			# Keys unique on this side; then compared without them.
+			local lines keys
+			lines=$(wc -l <"$dir/run/samples.jsonl")
+			keys=$(jq -r .key "$dir/run/samples.jsonl" | sort -u | wc -l)
+			[ "$lines" = "$keys" ] || { echo "$side/$name: $keys distinct keys for $lines lines" >&2; exit 1; }
+			echo "$lines lines, $keys distinct keys" >"$dir/run/samples.keycount"
+			sed -i -E 's/^\{"key":"[0-9a-f]{16}",/{/' "$dir/run/samples.sorted"
+			sort -o "$dir/run/samples.sorted" "$dir/run/samples.sorted"
+		fi
 		rm "$dir/run/samples.jsonl"
+	fi
+	if [ $ABI_BUMP = 1 ]; then
+		[ -f "$dir/run/run.json.masked" ] &&
+			sed -i -E 's/ abi [0-9]+\.[0-9]+ / abi M.N /; s/"config_hash": "[0-9a-f]+"/"config_hash": "H"/' \
+				"$dir/run/run.json.masked"
+		[ -f "$dir/run/report.json" ] && sed -i -E 's/ abi [0-9]+\.[0-9]+ / abi M.N /g' "$dir/run/report.json"
 	fi
 	[ -f "$dir/run/junit.xml" ] && sed -i -E 's/time="[0-9.]+"/time="T"/g' "$dir/run/junit.xml"
 	rm -f "$dir/run/status.json.tmp" "$dir/run/.lock"

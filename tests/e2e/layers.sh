@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The rooms keep their rules (tests/layers/check_layers.py, docs/architecture.md):
 # the real tree passes, by its includes and by the calls between its object
-# files; a tree with one include or one call that runs back up fails, naming it.
+# files; a tree with one include or one call that runs back up fails, naming it;
+# so does a source file over 900 lines.
 . "$(dirname "$0")/lib.bash"
 CHECK="$VSR_SRC/tests/layers/check_layers.py"
 OBJ="$VSR_BUILD/CMakeFiles/vsrcore.dir"
@@ -41,4 +42,14 @@ cc -c "$T/g.c" -o "$T/obj/base/g.c.o"
 cc -c "$T/s.c" -o "$T/obj/suites/s.c.o"
 expect_exit 1 python3 "$CHECK" --root "$T/clean" --objects "$T/obj"
 expect_out 'base/g.c calls suite_thing (suites/s.c), but room base may use only: (nothing)'
+# A source file over 900 lines (issue 12 asked for none): 901 lines fail,
+# naming the file and its length; 900 lines are allowed (seq, not yes | head:
+# under pipefail yes would end with SIGPIPE).
+cp -r "$T/clean" "$T/src4"
+seq 901 | sed 's|.*|/* filler */|' >"$T/src4/base/long.c"
+seq 900 | sed 's|.*|/* filler */|' >"$T/src4/base/edge.c"
+expect_exit 1 python3 "$CHECK" --root "$T/src4"
+expect_out 'base/long.c: 901 lines, over the limit of 900 (split it along its seams)'
+grep -q 'edge.c' "$T/out" && fail "a file of exactly 900 lines was refused: $(cat "$T/out")"
+expect_out '1 findings'
 echo ok
