@@ -360,8 +360,32 @@ struct rjob {
 	char *dest, *part, *rel;
 	const char *dataset;
 	size_t failed, extracted; /* the batch's counts, in the first job only */
+	/* progress, in the first job only: a line on stderr (redrawn on a terminal, else every
+	 * few seconds), as for the images fetched one by one */
+	size_t n;
+	double start, last;
+	int tty;
 	struct rjob *batch;
 };
+
+static void rzip_progress(struct rjob *b, int final)
+{
+	double now = wall_seconds(), el = now - b->start;
+	double mb = (double)b->rz->received / 1e6;
+
+	if (!final && now - b->last < (b->tty ? 0.2 : 5.0))
+		return;
+	if (final && !b->tty && b->last == b->start)
+		return; /* a short batch: the summary line says it all */
+	b->last = now;
+	if (b->tty)
+		fprintf(stderr, "\r\033[K");
+	if (!(b->tty && final))
+		fprintf(stderr, "--from-zip %s: %zu/%zu members, %.1f MB fetched, %.1f MB/s%s",
+			b->rz->safe_url, b->failed + b->extracted, b->n, mb, el > 0 ? mb / el : 0.0,
+			b->tty ? "" : "\n");
+	fflush(stderr);
+}
 
 /* A remote member's part is written (or failed): check, commit and record it. */
 static void rzip_done(struct rzip_job *j, void *ud)
@@ -379,6 +403,7 @@ static void rzip_done(struct rzip_job *j, void *ud)
 			vsr_error("%s", j->err);
 		}
 		rj->batch->failed++;
+		rzip_progress(rj->batch, 0);
 		return;
 	}
 	if ((r = image_check_whole(rj->part, rj->rel, j->err)) ||
@@ -387,12 +412,14 @@ static void rzip_done(struct rzip_job *j, void *ud)
 		vsr_error("%s", j->err);
 		j->status = r;
 		rj->batch->failed++;
+		rzip_progress(rj->batch, 0);
 		return;
 	}
 	buf_addf(&src, "%s!%s", rj->rz->safe_url, rj->rz->m[j->idx].name);
 	record_image_in(rj->p, rj->dataset, rj->rel, &d, src.ptr);
 	buf_release(&src);
 	rj->batch->extracted++;
+	rzip_progress(rj->batch, 0);
 }
 
 /*
@@ -408,6 +435,9 @@ static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs,
 	if (!n)
 		return 0;
 	rj[0].failed = rj[0].extracted = 0;
+	rj[0].n = n;
+	rj[0].start = rj[0].last = wall_seconds();
+	rj[0].tty = isatty(STDERR_FILENO);
 	for (size_t i = 0; i < n; i++) {
 		rj[i].batch = &rj[0];
 		rj[i].p = p;
@@ -423,6 +453,7 @@ static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs,
 			if (jobs[i].status && !jobs[i].err[0])
 				rj[0].failed++;
 	}
+	rzip_progress(&rj[0], 1);
 	failed = rj[0].failed;
 	*extracted += rj[0].extracted;
 	return failed;

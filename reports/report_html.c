@@ -145,8 +145,18 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 		const cJSON *unsplit = cJSON_GetObjectItemCaseSensitive(d, "unsplit_captions");
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
 
+		const char *version = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "version"));
+		const cJSON *items = cJSON_GetObjectItemCaseSensitive(d, "items");
+
 		if (!name || strcmp(name, suite))
 			continue;
+		if (version) {
+			buf_adds(out, "<p class=\"note\">Data version: <code>");
+			html_esc(out, version);
+			buf_addf(out, "</code> (%.0f items); numbers on another version of this test set "
+				      "are not comparable.</p>\n",
+				 cJSON_IsNumber(items) ? items->valuedouble : 0);
+		}
 		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
 			buf_addf(out, "<p class=\"warn\"><b>%.0f items were skipped because their image "
 				      "is missing</b> (--skip-missing-images); the numbers below are over "

@@ -121,6 +121,20 @@ static void copy_field(cJSON *dst, const cJSON *run, const char *key)
 		cJSON_AddItemToObject(dst, key, cJSON_Duplicate(v, 1));
 }
 
+/* run.json's suites[NAME].data.version (VSR's zero-shot test: which published version), or NULL. */
+static const char *data_version(const cJSON *run, const char *suite)
+{
+	const cJSON *s, *suites = run ? cJSON_GetObjectItemCaseSensitive(run, "suites") : NULL;
+
+	cJSON_ArrayForEach(s, suites) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
+		if (name && !strcmp(name, suite))
+			return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(s, "data"), "version"));
+	}
+	return NULL;
+}
+
 int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -146,6 +160,9 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		cJSON *o = acc_json(&sm->all);
+		const char *version = data_version(run, sm->name);
+		if (version)
+			cJSON_AddStringToObject(o, "data_version", version);
 		cJSON_AddItemToObject(o, "by_category", groups_json(&sm->by_category));
 		cJSON_AddItemToObject(o, "by_relation", groups_json(&sm->by_relation));
 		cJSON_AddItemToObject(o, "by_template", groups_json(&sm->by_template));

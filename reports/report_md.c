@@ -114,8 +114,16 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 		const cJSON *unknown = cJSON_GetObjectItemCaseSensitive(d, "unknown_relations");
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
 
+		const char *version = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "version"));
+		const char *sha = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "sha256"));
+
 		if (!name || strcmp(name, suite))
 			continue;
+		if (version) /* VSR's zero-shot test has had more than one published version */
+			buf_addf(out, "\nData version: `%s` (%.0f items; sha256 of the split file `%.12s…`). "
+				      "Numbers on another version of this test set are not comparable "
+				      "(`vsrbench compare` refuses them).\n",
+				 version, num_of(d, "items"), sha ? sha : "?");
 		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
 			buf_addf(out, "\n**%.0f items were skipped because their image is missing** "
 				      "(--skip-missing-images); the numbers below are over the rest.\n",

@@ -177,6 +177,7 @@ struct mme {
 	uint64_t digest;
 	size_t images, missing_images, skipped;
 	char *first_missing[N_FIRST_MISSING];
+	struct buf looked;  /* where the first missing image was looked for, for the error */
 	struct buf sources; /* "position: lists DIR/position.txt; ..." for run.json */
 	/* Both questions of an image: the digest is computed once. */
 	const char *digest_path;
@@ -194,6 +195,7 @@ static void mme_free(struct mme *m)
 	free(m->q);
 	for (size_t i = 0; i < N_FIRST_MISSING; i++)
 		free(m->first_missing[i]);
+	buf_release(&m->looked);
 	buf_release(&m->sources);
 	free(m);
 }
@@ -305,7 +307,7 @@ static int load_list(struct mme *m, const struct suite_config *cfg, const struct
 	struct roots rs = { { 0 }, 0 };
 	struct suite_config icfg = *cfg;
 	struct list_ctx c;
-	size_t first_q = m->n;
+	size_t first_q = m->n, missing = m->missing_images;
 	int r;
 
 	for (size_t i = 0; i < cfg->n_image_dirs; i++) {
@@ -328,6 +330,17 @@ static int load_list(struct mme *m, const struct suite_config *cfg, const struct
 	if (r && c.err[0])
 		memcpy(err, c.err, VSR_ERR_MAX);
 	roots_release(&rs);
+	/* Name where a missing image was looked for: --images, else the release folder data pull
+	 * mme-position --from-zip fills (whether or not it exists yet). */
+	if (!missing && m->missing_images && !m->looked.len) {
+		if (cfg->n_image_dirs || !cfg->data_dir)
+			buf_adds(&m->looked, "--images");
+		else if (release_root)
+			buf_addf(&m->looked, "%s/%s", release_root, t->name);
+		else
+			buf_addf(&m->looked, "%s/mme/MME_Benchmark_release_version/%s", cfg->data_dir,
+				 t->name);
+	}
 	if (!r)
 		buf_addf(&m->sources, "%s%s: %zu questions from %s", m->sources.len ? "; " : "",
 			 t->name, m->n - first_q, path);
@@ -629,12 +642,12 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 		goto fail;
 	if (m->missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
-			    "%zu of the %zu images of %s are not under --images%s (first: %s%s%s%s%s); "
+			    "%zu of the %zu images of %s are not under %s (first: %s%s%s%s%s); "
 			    "vsrbench data pull %s --from-zip MME_Benchmark_release_version.zip (its "
 			    "PATH) fetches them (or pass --images DIR with the MME images, or "
 			    "--skip-missing-images to run the others)",
 			    m->missing_images, m->images, suite,
-			    cfg->n_image_dirs ? "" : " (none given)", m->first_missing[0],
+			    m->looked.len ? m->looked.ptr : "--images", m->first_missing[0],
 			    m->first_missing[1] ? ", " : "", m->first_missing[1] ? m->first_missing[1] : "",
 			    m->first_missing[2] ? ", " : "", m->first_missing[2] ? m->first_missing[2] : "",
 			    suite);

@@ -116,7 +116,7 @@ expect_exit 0 "$V" run -s mme-position -m builtin:yes --data data -o mme_run
 [ "$(jq -s length mme_run/samples.jsonl)" = "$Q" ] || fail "mme-position samples: $(jq -s length mme_run/samples.jsonl), want $Q"
 rm "data/mme/MME_Benchmark_release_version/position/$(head -1 mme_names.txt)"
 expect_exit 3 "$V" run -s mme-position -m builtin:yes --data data -o mme_run2
-expect_err "1 of the $N images of mme-position are not under --images"
+expect_err "1 of the $N images of mme-position are not under data/mme/MME_Benchmark_release_version/position (first: "
 expect_err "vsrbench data pull mme-position --from-zip MME_Benchmark_release_version.zip (its PATH) fetches them"
 expect_one_line_err
 

@@ -8,7 +8,8 @@
 # every request's range and body bytes is the reference: the members
 # fetched are exactly the needed ones (by python's header_offset of each),
 # adjacent ones in one request, and the bytes sent are far below the
-# archives' size.
+# archives' size.  big.zip, a sparse 5 GiB archive written by hand, has its
+# members past 4 GiB (zip64 offsets), read over HTTP and as a PATH.
 . "$(dirname "$0")/lib.bash"
 
 need_shared_vsr
@@ -80,6 +81,11 @@ assert data[h:h + 4] == b"PK\x03\x04"
 start = h + 30 + int.from_bytes(data[h + 26:h + 28], "little") + int.from_bytes(data[h + 28:h + 30], "little")
 data[start + info.compress_size // 2] ^= 0x01
 open("srv/zips/bad.zip", "wb").write(bytes(data))
+# slow.zip: all 715 images stored next to each other (one range request of ~1 MB).
+with zipfile.ZipFile("srv/zips/slow.zip", "w") as z:
+    for split in ("train2017", "val2017"):
+        for n in sorted(os.listdir("coco/" + split)):
+            z.write("coco/%s/%s" % (split, n), "%s/%s" % (split, n))
 PY
 
 for _ in $(seq 400); do grep -q '^PORT' srv.out && break; sleep 0.05; done
@@ -168,7 +174,8 @@ cp -r data0 d2
 expect_exit 3 "$V" data pull vsr-unified -j 1 --data d2 "${RW[@]}" --from-zip "$S/zips/bad.zip" \
 	--from-zip "$S/zips/train2017.zip"
 expect_err "$S/zips/bad.zip: member val2017/$B: CRC-32 check failed"
-[ "$(grep -c . "$T/err")" = 1 ] || fail "one error line: $(cat "$T/err")"
+# (a progress line may come too, when the batch outlasts its 5 s on a loaded machine)
+[ "$(grep -vc ' members, .* MB fetched, ' "$T/err")" = 1 ] || fail "one error line: $(cat "$T/err")"
 [ -e "d2/vsr/images/$B" ] && fail "a member with a wrong CRC was kept"
 [ -e "d2/vsr/images/$B.part" ] && fail "a member with a wrong CRC left a .part"
 [ "$(ls d2/vsr/images | wc -l)" = 714 ] || fail "the other 714 images were not kept"
@@ -183,6 +190,70 @@ expect_err "download the zip ($(awk -v s="$SIZE" 'BEGIN { printf "%.1f MB", s / 
 expect_one_line_err
 [ -z "$(ls d3/vsr/images 2>/dev/null)" ] || fail "images were written without Range support"
 : >rules
+
+# --- zip64 offsets: members past 4 GiB -----------------------------------------
+# big.zip, written by hand as a sparse file: the 28 val2017 images stored at
+# 5 GiB and on, each central directory entry's offset in its zip64 extra field
+# (0xffffffff in the 32-bit one), then a zip64 end record, its locator and a
+# classic end record.  python's zipfile reads it back (testzip) first.
+python3 -S - <<'PY'
+import os, struct, zipfile, zlib
+names = sorted(os.listdir("coco/val2017"))
+with open("srv/zips/big.zip", "wb") as f:
+    f.seek(5 << 30)
+    cd = b""
+    for n in names:
+        data = open("coco/val2017/" + n, "rb").read()
+        name = ("val2017/" + n).encode()
+        crc, off = zlib.crc32(data), f.tell()
+        f.write(struct.pack("<IHHHHHIIIHH", 0x04034b50, 45, 0, 0, 0, 33, crc, len(data), len(data),
+                            len(name), 0) + name + data)
+        extra = struct.pack("<HHQ", 1, 8, off)
+        cd += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 45, 45, 0, 0, 0, 33, crc, len(data),
+                          len(data), len(name), len(extra), 0, 0, 0, 0, 0xffffffff) + name + extra
+    cdo = f.tell()
+    f.write(cd)
+    e64 = f.tell()
+    f.write(struct.pack("<IQHHIIQQQQ", 0x06064b50, 44, 45, 45, 0, 0, len(names), len(names),
+                        len(cd), cdo))
+    f.write(struct.pack("<IIQI", 0x07064b50, 0, e64, 1))
+    f.write(struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 0xffff, 0xffff, 0xffffffff, 0xffffffff, 0))
+z = zipfile.ZipFile("srv/zips/big.zip")
+assert z.testzip() is None and len(z.namelist()) == len(names)
+assert min(i.header_offset for i in z.infolist()) >= 5 << 30
+PY
+for src in "$S/zips/big.zip" srv/zips/big.zip; do # over HTTP (ranges), then as a PATH (libzip)
+	rm -rf d6 && cp -r data0 d6
+	: >log
+	expect_exit 0 "$V" data pull vsr-unified --data d6 "${RW[@]}" --from-zip "$S/zips/train2017.zip" \
+		--from-zip "$src"
+	expect_out "vsr-unified: 715 of 715 images in d6/vsr/images (715 extracted"
+	expect_pulled_images needed.txt coco d6/vsr/images
+	# Over HTTP: a few hundred kB of the 5 GiB archive.
+	[ "$src" = srv/zips/big.zip ] ||
+		awk '/^GET \/zips\/big.zip/ { sub("sent=", "", $NF); s += $NF } END { exit !(s > 0 && s < 1000000) }' log ||
+		fail "big.zip: $(grep big.zip log | head -5)"
+done
+rm -f srv/zips/big.zip
+
+# --- progress: a line on stderr every 5 s without a terminal -------------------
+# The ~1 MB range of slow.zip's members is held after 400 kB (the tail and the
+# directory, ~120 kB, are not) for more than 5 s: the members reported after it
+# print one line (how many done, bytes, rate); a short batch prints none (above).
+cp -r data0 d5
+: >log
+echo "hold /zips/slow.zip 400000" >rules
+"$V" data pull vsr-unified -j 1 --data d5 "${RW[@]}" --from-zip "$S/zips/slow.zip" >slow.out 2>slow.err &
+P=$!
+for _ in $(seq 600); do grep -q '^HOLD /zips/slow.zip' log && break; sleep 0.05; done
+grep -q '^HOLD /zips/slow.zip' log || fail "the members' range was never held: $(cat log)"
+sleep 5.5 # past the 5 s between two progress lines (not a timing assertion)
+: >rules
+wait $P || fail "pull from slow.zip: $(cat slow.err)"
+grep -Eq "^--from-zip $S/zips/slow.zip: [0-9]+/715 members, [0-9.]+ MB fetched, [0-9.]+ MB/s$" slow.err ||
+	fail "no progress line: $(cat slow.err)"
+grep -q $'\r' slow.err && fail "a terminal's progress line on a non-terminal"
+grep -q "715 of 715 images in d5/vsr/images" slow.out || fail "slow.zip pull: $(cat slow.out)"
 
 # --- other failures ------------------------------------------------------------
 expect_exit 3 "$V" data pull vsr-unified --data d3 "${RW[@]}" --from-zip "$S/zips/missing.zip"

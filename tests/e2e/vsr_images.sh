@@ -119,6 +119,12 @@ expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data data -o run1 -t sing
 want_zs=$(sha256sum "$TEST_JSONL" | cut -d' ' -f1)
 [ "$(jq -r '.suites[0].data.version' run1/run.json)" = tacl-1222 ] || fail "run.json version: $(jq .suites run1/run.json)"
 [ "$(jq -r '.suites[0].data.sha256' run1/run.json)" = "$want_zs" ] || fail "run.json sha256"
+# ... and the reports name it beside the suite (issue 13 §5).
+[ "$(jq -r '.suites["vsr-zeroshot-test"].data_version' run1/report.json)" = tacl-1222 ] ||
+	fail "report.json suite data_version: $(jq -c '.suites | map_values(.data_version)' run1/report.json)"
+grep -qF "Data version: \`tacl-1222\` (1222 items; sha256 of the split file \`${want_zs:0:12}…\`)" run1/report.md ||
+	fail "report.md data version: $(grep -i version run1/report.md)"
+grep -qF 'Data version: <code>tacl-1222</code> (1222 items)' run1/report.html || fail "report.html data version"
 expect_exit 0 "$V" data check vsr --data data
 expect_out "version of vsr-zeroshot-test: tacl-1222 (1222 items, sha256 $want_zs)"
 mkdir -p old/vsr && cp -r data/vsr/data data/vsr/analysis_scripts old/vsr/
@@ -128,6 +134,7 @@ expect_out "version of vsr-zeroshot-test: pre-tacl-731-by-count (731 items"
 # compare refuses numbers on two versions of the test set, naming both.
 expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data old --images data/vsr/images -o run5 -t single
 [ "$(jq -r '.suites[0].data.version' run5/run.json)" = pre-tacl-731-by-count ] || fail "run5 version"
+grep -qF 'Data version: `pre-tacl-731-by-count` (731 items;' run5/report.md || fail "run5 report.md version"
 expect_exit 2 "$V" compare run1 run5
 expect_err "ran on different versions of its data (run1: tacl-1222, run5: pre-tacl-731-by-count)"
 expect_one_line_err
