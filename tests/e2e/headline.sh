@@ -47,3 +47,13 @@ jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/rep
 	fail "report.json not_applied: $(jq -c .suites.synth.not_applied noop/report.json)"
 # Applied everywhere: nothing said.
 jq -e '.suites.synth | has("not_applied") | not' geo/report.json >/dev/null || fail "geo not_applied"
+
+# compare and the gate: the same rule, base-variant pairs only, variants counted apart.
+expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,blind -q -o yes
+nvar=$(jq -s '[.[] | select(.variant != "base")] | length' $j)
+ybase=$(printf '%.1f' "$(jq -s '[.[] | select(.variant == "base")] | (map(select(.correct)) | length) / length * 100' yes/samples.jsonl)")
+expect_exit 0 "$V" compare yes geo --json cmp.json
+expect_out "): $nbase paired tasks; $nvar tasks of perturbation variants left out"
+grep -E "^\| synth \| $nbase \| $ybase% \| 100\.0% \|" "$T/out" >/dev/null || fail "compare row: $(grep '^| synth' "$T/out")"
+jq -e --argjson n "$nbase" --argjson v "$nvar" '.overall.pairs == $n and .overall.variant_tasks_left_out == $v' cmp.json >/dev/null ||
+	fail "compare.json: $(jq -c .overall cmp.json)"
