@@ -348,13 +348,17 @@ static void print_wrapped(FILE *fp, const char *s, size_t width)
  * "perturbations") that left some of a suite's base tasks without their
  * variant -- converse on a relation without one, hflip on a question that
  * speaks of left or right, circular on a yes/no question -- says so, by
- * perturbation and count.  Fills *n with the count; returns the name.
+ * perturbation and count.  instr and format make no variant but more
+ * templates: asked of a suite that ran with one template (MME's own q01, or
+ * a single -t), or in one answer format, they did nothing to any of its base
+ * tasks.  Fills *n with the count; returns the name.
  */
 static const struct {
-	const char *perturbation, *variant;
+	const char *perturbation, *variant; /* variant NULL: instr, format */
 } perturbation_variants[] = {
-	{ "converse", "converse" }, { "hflip", "hflip" }, { "blind", "blind" },
-	{ "circular", "rot1" },     { "repeat", "repeat" },
+	{ "instr", NULL },          { "format", NULL },         { "converse", "converse" },
+	{ "hflip", "hflip" },       { "blind", "blind" },       { "circular", "rot1" },
+	{ "repeat", "repeat" },
 };
 
 static size_t variant_count(const struct groups *gs, const char *name)
@@ -379,7 +383,10 @@ int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t 
 	if (!asked || !reports_wanted(asked, perturbation_variants[k].perturbation))
 		return 0;
 	nb = variant_count(&sm->by_variant, "base");
-	nv = variant_count(&sm->by_variant, perturbation_variants[k].variant);
+	if (!perturbation_variants[k].variant) /* instr: templates; format: answer formats */
+		nv = (strcmp(*perturbation, "instr") ? sm->by_format.n : sm->by_template.n) > 1 ? nb : 0;
+	else
+		nv = variant_count(&sm->by_variant, perturbation_variants[k].variant);
 	if (nv >= nb)
 		return 0;
 	*missing = nb - nv;

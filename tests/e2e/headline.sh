@@ -45,6 +45,16 @@ expect_out "  $msg"
 grep -qxF "$msg" noop/report.md || fail "report.md lacks: $msg"
 jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/report.json >/dev/null ||
 	fail "report.json not_applied: $(jq -c .suites.synth.not_applied noop/report.json)"
+# -p instr and -p format widen the templates; with one template (-t yn01, or a
+# suite's own like MME's q01) in one format they did nothing, and say so.
+expect_exit 0 "$V" run -S count=10 -p instr,format,converse -t yn01 -o one
+nb=$(jq -s '[.[] | select(.variant == "base")] | length' one/samples.jsonl)
+[ "$(jq -s '[.[].template] | unique | length' one/samples.jsonl)" = 1 ] || fail "-t yn01 asked other templates"
+for p in instr format; do
+	expect_out "  not applied: -p $p skipped $nb of $nb base tasks (it does not apply to them)"
+done
+jq -e --argjson n "$nb" '.suites.synth.not_applied == {"instr": $n, "format": $n}' one/report.json >/dev/null ||
+	fail "report.json not_applied: $(jq -c .suites.synth.not_applied one/report.json)"
 # Applied everywhere: nothing said.
 jq -e '.suites.synth | has("not_applied") | not' geo/report.json >/dev/null || fail "geo not_applied"
 
