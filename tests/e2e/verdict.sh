@@ -44,6 +44,13 @@ awk 'length > 100 { exit 1 }' "$T/out" || fail "summary wider than 100 columns"
 grep -qF -- "- \`synth\`: $want" geo/report.md || fail "report.md verdict"
 expect_exit 0 "$V" report geo --format html -q
 grep -q '<p class="says"><b>Verdict:</b> steady under rewording' geo/report.html || fail "HTML verdict"
+# The diagnosis bars carry their reference points: where a model that ignores the
+# image stands (flips: x at 0%, keeps: x at 100%) and where a perfect one does (5 bars).
+# The plot runs from x=230 (0%) to x=750 (100%).
+[ "$(grep -o '<path class="ref-blind" d="M[0-9.]* ' geo/report.html | tr '\n' ' ')" = \
+	'<path class="ref-blind" d="M230.0  <path class="ref-blind" d="M750.0  ' ] ||
+	fail "HTML reference marks: $(grep -o '<path class="ref-[a-z]*" d="[^"]*"' geo/report.html)"
+[ "$(grep -o '<path class="ref-perfect"' geo/report.html | wc -l)" = 5 ] || fail "HTML perfect marks"
 
 expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,repeat -q -o yes
 check yes
