@@ -75,7 +75,8 @@ static void run_usage(FILE *fp)
 		"                          anthropic and gemini, plus the thinking budget with\n"
 		"                          --reasoning: low 1024, medium 4096, high 16384, or N)\n"
 		"      --think-tags OPEN,CLOSE  reasoning removed before reading the answer\n"
-		"                          (default <think>,</think>; none: remove nothing)\n"
+		"                          (default <think>,</think>; none: remove nothing;\n"
+		"                          -M think_tags=OPEN,CLOSE is the same)\n"
 		"      --keep-reasoning    journal the reasoning's text too (its length always)\n"
 		"      --temperature T     sampling temperature sent to the model (default 0;\n"
 		"                          'default': not sent, the model's own default)\n"
@@ -171,6 +172,25 @@ static int split_kv(struct run_opts *o, const char *arg, const char *opt, struct
 	o->owned[o->n_owned++] = key;
 	kv->key = key;
 	kv->value = eq + 1;
+	return 0;
+}
+
+/*
+ * --think-tags / -M think_tags: OPEN,CLOSE or none, the reasoning removed
+ * before the extractor reads the reply.  what names the option in errors.
+ */
+static int parse_think_tags(struct run_opts *o, const char *v, const char *what, char *err)
+{
+	if (!strcmp(v, "none")) {
+		o->think_tags[0] = '\0';
+		o->think_close = o->think_tags;
+		return 0;
+	}
+	if (!strchr(v, ',') || strlen(v) >= sizeof(o->think_tags) || *v == ',' || !strchr(v, ',')[1])
+		return err_set(err, VSR_EUSAGE, "%s'%s': expected OPEN,CLOSE or none", what, v);
+	snprintf(o->think_tags, sizeof(o->think_tags), "%s", v);
+	o->think_close = strchr(o->think_tags, ',');
+	*o->think_close++ = '\0';
 	return 0;
 }
 
@@ -296,6 +316,12 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 				return err_set(err, VSR_EUSAGE, "too many -M options");
 			if ((r = split_kv(o, optarg, "-M", &o->mopts[o->n_mopts], err)))
 				return r;
+			if (!strcmp(o->mopts[o->n_mopts].key, "think_tags")) {
+				/* The harness's (the extractor's), as --think-tags: not sent. */
+				if ((r = parse_think_tags(o, o->mopts[o->n_mopts].value, "-M think_tags=", err)))
+					return r;
+				break;
+			}
 			if (!strcmp(o->mopts[o->n_mopts].key, "price_in") ||
 			    !strcmp(o->mopts[o->n_mopts].key, "price_out")) {
 				/* The harness's, not the model's: not sent, not in the fingerprint. */
@@ -407,19 +433,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 					       "--progress-interval: expected seconds in (0, 86400], got '%s'",
 					       optarg);
 			break;
-		case O_THINK: /* OPEN,CLOSE or none: the reasoning removed before extraction */
-			if (!strcmp(optarg, "none")) {
-				o->think_tags[0] = '\0';
-				o->think_close = o->think_tags;
-				break;
-			}
-			if (!strchr(optarg, ',') || strlen(optarg) >= sizeof(o->think_tags) ||
-			    *optarg == ',' || !strchr(optarg, ',')[1])
-				return err_set(err, VSR_EUSAGE, "--think-tags '%s': expected OPEN,CLOSE or none",
-					       optarg);
-			snprintf(o->think_tags, sizeof(o->think_tags), "%s", optarg);
-			o->think_close = strchr(o->think_tags, ',');
-			*o->think_close++ = '\0';
+		case O_THINK:
+			if ((r = parse_think_tags(o, optarg, "--think-tags ", err)))
+				return r;
 			break;
 		case O_KEEPREASON:
 			o->keep_reasoning = 1;

@@ -2,7 +2,9 @@
  * compare: two runs side by side, and the CI gate.
  *
  * Tasks are matched across runs on (suite, item, template, variant): task
- * keys include the model fingerprint, so two models never share one.  In
+ * keys include the model fingerprint, so two models never share one.  Only
+ * base-variant tasks are compared (the headline rule, docs/report-json.md);
+ * perturbation variants are counted and left out.  In
  * each run the first answered line of a task counts (as in metrics.h).  A
  * pair is used only when both runs answered the task; a task that only ever
  * failed in either run is dropped from both sides and counted, and so are
@@ -149,6 +151,12 @@ struct comparison {
 	uint64_t seed;
 	/* One line each: suites whose content differs between the runs. */
 	struct buf warnings;
+	/*
+	 * Tasks of perturbation variants (hflip, blind, converse, repeat ...),
+	 * in either run: left out, as the headline is the base variant
+	 * (docs/report-json.md).
+	 */
+	size_t variant_tasks;
 };
 
 /*

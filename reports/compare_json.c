@@ -83,6 +83,7 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 	cJSON_AddStringToObject(o, "cluster", "image (item when the task has no image file)");
 	o = stat_json(&c->all);
 	add_counts(o, c->base_only, c->cand_only, c->dropped_failed, c->dropped_label);
+	cJSON_AddNumberToObject(o, "variant_tasks_left_out", (double)c->variant_tasks);
 	cJSON_AddItemToObject(root, "overall", o);
 	suites = cJSON_AddObjectToObject(root, "suites");
 	for (size_t i = 0; i < c->n_suites; i++) {

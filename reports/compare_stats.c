@@ -139,6 +139,11 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 			memset(&cl.index, 0, sizeof(cl.index));
 			suite_from = cl.len;
 		}
+		/* The headline is the base variant: perturbations are beside it. */
+		if (strcmp(p->variant, "base")) {
+			c->variant_tasks++;
+			continue;
+		}
 		if (p->state[SIDE_CAND] == ST_ABSENT) {
 			cur->base_only++;
 			continue;

@@ -141,6 +141,7 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 #define VERDICT_FLIP_LOW 0.50       /* mirroring flips less than this: under-sensitive */
 #define VERDICT_FLIP_HIGH 0.80      /* mirroring flips at least this: follows the image */
 #define VERDICT_BLIND_GAP 0.05      /* a blind gap below this: ignores the image */
+#define VERDICT_NOISY 0.05          /* repeat disagreement above this: a noisy model */
 
 int sens_verdict(struct buf *out, const struct sens_result *sr)
 {
@@ -148,13 +149,22 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 	const struct sens_value *lang = &f[SENS_LANGUAGE], *rep = &f[SENS_REPEAT];
 	const struct sens_value *flip = &f[SENS_FLIP], *gap = &f[SENS_BLIND_GAP];
 	const char *word = NULL, *img = NULL;
-	int facts = 0;
+	double noise, noise_hi;
+	int facts = 0, noisy;
 
+	/*
+	 * A noisy model (its repeat disagreement clearly above zero) moves with
+	 * the wording and with the mirror as much as by chance: movement within
+	 * its noise is noise, neither steadiness nor sensitivity.
+	 */
+	noise = rep->present ? rep->value : 0;
+	noise_hi = rep->present && !isnan(rep->ci_high) ? rep->ci_high : noise;
+	noisy = rep->present && !isnan(rep->ci_low) && rep->ci_low > VERDICT_NOISY;
 	if (lang->present) {
-		double noise = rep->present ? rep->value : 0;
-		double noise_hi = rep->present && !isnan(rep->ci_high) ? rep->ci_high : noise;
 		if (!isnan(lang->ci_low) && lang->ci_low > noise_hi + VERDICT_WORDING_MARGIN)
 			word = "over-sensitive to wording";
+		else if (noisy)
+			word = "noisy rather than wording-driven";
 		else if (!isnan(lang->ci_high) && lang->ci_high <= noise + VERDICT_WORDING_STEADY)
 			word = "steady under rewording";
 		else
@@ -162,6 +172,8 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 	}
 	if (flip->present) {
 		if (!isnan(flip->ci_high) && flip->ci_high < VERDICT_FLIP_LOW)
+			img = "under-sensitive to the image";
+		else if (noisy && !isnan(flip->ci_low) && flip->ci_low <= noise_hi + VERDICT_WORDING_MARGIN)
 			img = "under-sensitive to the image";
 		else if (!isnan(flip->ci_low) && flip->ci_low >= VERDICT_FLIP_HIGH)
 			img = "follows the image";
@@ -188,8 +200,12 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 	}
 	if (flip->present) {
 		buf_addf(out, "%smirroring flips %.0f%% of the left/right answers that should flip "
-			      "(a model that ignores the image: 0%%)",
+			      "(a model that ignores the image: 0%%",
 			 facts++ ? ", " : "", 100 * flip->value);
+		/* A noisy model that ignores the image flips as often as it disagrees with itself. */
+		if (rep->present && rep->num > 0)
+			buf_addf(out, "; one as noisy as this: %.0f%%", 100 * rep->value);
+		buf_addch(out, ')');
 	} else if (gap->present) {
 		buf_addf(out, "%shiding the image costs %+.0f points of accuracy (a model that ignores "
 			      "the image: 0)",
@@ -332,13 +348,17 @@ static void print_wrapped(FILE *fp, const char *s, size_t width)
  * "perturbations") that left some of a suite's base tasks without their
  * variant -- converse on a relation without one, hflip on a question that
  * speaks of left or right, circular on a yes/no question -- says so, by
- * perturbation and count.  Fills *n with the count; returns the name.
+ * perturbation and count.  instr and format make no variant but more
+ * templates: asked of a suite that ran with one template (MME's own q01, or
+ * a single -t), or in one answer format, they did nothing to any of its base
+ * tasks.  Fills *n with the count; returns the name.
  */
 static const struct {
-	const char *perturbation, *variant;
+	const char *perturbation, *variant; /* variant NULL: instr, format */
 } perturbation_variants[] = {
-	{ "converse", "converse" }, { "hflip", "hflip" }, { "blind", "blind" },
-	{ "circular", "rot1" },     { "repeat", "repeat" },
+	{ "instr", NULL },          { "format", NULL },         { "converse", "converse" },
+	{ "hflip", "hflip" },       { "blind", "blind" },       { "circular", "rot1" },
+	{ "repeat", "repeat" },
 };
 
 static size_t variant_count(const struct groups *gs, const char *name)
@@ -363,7 +383,10 @@ int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t 
 	if (!asked || !reports_wanted(asked, perturbation_variants[k].perturbation))
 		return 0;
 	nb = variant_count(&sm->by_variant, "base");
-	nv = variant_count(&sm->by_variant, perturbation_variants[k].variant);
+	if (!perturbation_variants[k].variant) /* instr: templates; format: answer formats */
+		nv = (strcmp(*perturbation, "instr") ? sm->by_format.n : sm->by_template.n) > 1 ? nb : 0;
+	else
+		nv = variant_count(&sm->by_variant, perturbation_variants[k].variant);
 	if (nv >= nb)
 		return 0;
 	*missing = nb - nv;

@@ -316,6 +316,8 @@ static const char css[] =
 	"svg .alt{fill:var(--bar2)}\n"
 	"svg .whisker{stroke:#1d2330;stroke-width:1.4;fill:none}\n"
 	"svg .chance{stroke:#b04a3b;stroke-width:1.2;stroke-dasharray:4 3}\n"
+	"svg .ref-blind{stroke:#6b6b6b;stroke-width:3}svg .ref-perfect{stroke:#2e7d32;stroke-width:3}\n"
+	".key-blind{color:#6b6b6b;font-weight:bold}.key-perfect{color:#2e7d32;font-weight:bold}\n"
 	"svg .n{fill:var(--muted);font-size:11px}\n"
 	"details.fold{margin:6px 0}details.fold>summary{cursor:pointer;color:var(--accent);"
 	"font-size:14px;padding:2px 0}\n"

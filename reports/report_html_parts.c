@@ -61,6 +61,9 @@ struct bar {
 	double v, lo, hi;
 	size_t n;
 	const struct acc *a; /* NULL for the diagnosis' figures */
+	/* The diagnosis' reference points, drawn as ticks on the bar (has_ref 0: none). */
+	int has_ref;
+	double ref_blind, ref_perfect; /* a model that ignores the image; a perfect one (< 0: none) */
 };
 
 static int bar_cmp(const void *pa, const void *pb)
@@ -112,6 +115,12 @@ static void svg_chart(struct buf *out, const char *label, const struct bar *bars
 			 i % 2 ? "bar" : "bar alt", CH_LABEL, y + 4, w, CH_ROW - 8);
 		buf_addf(out, "<path class=\"whisker\" d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\"/>",
 			 xl, ym, xh, xl, ym - 5, ym + 5, xh, ym - 5, ym + 5);
+		if (b->has_ref && b->ref_blind >= 0)
+			buf_addf(out, "<path class=\"ref-blind\" d=\"M%.1f %.1fV%.1f\"/>",
+				 CH_LABEL + CH_PLOT * b->ref_blind, y + 1, y + CH_ROW - 1);
+		if (b->has_ref && b->ref_perfect >= 0)
+			buf_addf(out, "<path class=\"ref-perfect\" d=\"M%.1f %.1fV%.1f\"/>",
+				 CH_LABEL + CH_PLOT * b->ref_perfect, y + 1, y + CH_ROW - 1);
 		buf_addf(out, "<text class=\"val\" x=\"%d\" y=\"%.1f\">%.1f%% <tspan class=\"n\">"
 			      "[%.1f, %.1f] n=%zu</tspan></text></g>\n",
 			 CH_LABEL + CH_PLOT + 10, ym + 4, 100 * b->v, 100 * b->lo, 100 * b->hi, b->n);
@@ -261,23 +270,27 @@ static void findings(struct buf *out, const char *text)
 
 void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struct metrics *m)
 {
+	/* blind, perfect: the reference points drawn on each bar (< 0: none). */
 	static const struct {
 		enum sens_figure fig;
 		const char *name, *what;
+		double blind, perfect;
 	} figs[] = {
 		{ SENS_LANGUAGE, "language sensitivity",
-		  "items whose answer changes when only the wording changes (perfect: 0%)" },
+		  "items whose answer changes when only the wording changes (perfect: 0%)", -1, 0 },
 		{ SENS_REPEAT, "noise (same request again)",
-		  "answers that change when the same request is sent again: the floor for the above" },
-		{ SENS_CONSISTENCY, "consistency", "items answered right under every wording (perfect: 100%)" },
+		  "answers that change when the same request is sent again: the floor for the above",
+		  -1, 0 },
+		{ SENS_CONSISTENCY, "consistency", "items answered right under every wording (perfect: 100%)",
+		  -1, 1 },
 		{ SENS_FLIP, "flips when mirrored",
 		  "left/right answers that flip, as they should, when the image is mirrored (a model "
-		  "that ignores the image: 0%; perfect: 100%)" },
+		  "that ignores the image: 0%; perfect: 100%)", 0, 1 },
 		{ SENS_KEEP, "keeps when mirrored",
 		  "other answers that stay, as they should, when the image is mirrored (a model that "
-		  "ignores the image: 100%)" },
+		  "ignores the image: 100%; perfect: 100%)", 1, 1 },
 	};
-	struct bar bars[5];
+	struct bar bars[5] = { 0 };
 	const char *what[5];
 	struct buf d = BUF_INIT;
 	size_t n = 0;
@@ -293,8 +306,12 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 		return;
 	}
 	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
-		if (prop_of(&sm->sens.fig[figs[i].fig], &bars[n], figs[i].name))
+		if (prop_of(&sm->sens.fig[figs[i].fig], &bars[n], figs[i].name)) {
+			bars[n].has_ref = 1;
+			bars[n].ref_blind = figs[i].blind;
+			bars[n].ref_perfect = figs[i].perfect;
 			what[n++] = figs[i].what;
+		}
 	sens_diagnosis(&d, &sm->sens, "");
 	findings(out, d.ptr);
 	buf_release(&d);
@@ -303,6 +320,9 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 		buf_adds(out, "<ul class=\"legend\">");
 		for (size_t i = 0; i < n; i++)
 			buf_addf(out, "<li><b>%s</b>: %s</li>", bars[i].name, what[i]);
+		buf_adds(out, "<li><span class=\"key-blind\">|</span> where a model that ignores the "
+			      "image stands; <span class=\"key-perfect\">|</span> where a perfect model "
+			      "stands (a bar at the grey mark says nothing about the image)</li>");
 		buf_adds(out, "</ul>\n");
 	}
 	buf_addf(out, "<p class=\"note\">Intervals: percentile bootstrap over %zu images, %zu "

@@ -45,5 +45,25 @@ expect_out "  $msg"
 grep -qxF "$msg" noop/report.md || fail "report.md lacks: $msg"
 jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/report.json >/dev/null ||
 	fail "report.json not_applied: $(jq -c .suites.synth.not_applied noop/report.json)"
+# -p instr and -p format widen the templates; with one template (-t yn01, or a
+# suite's own like MME's q01) in one format they did nothing, and say so.
+expect_exit 0 "$V" run -S count=10 -p instr,format,converse -t yn01 -o one
+nb=$(jq -s '[.[] | select(.variant == "base")] | length' one/samples.jsonl)
+[ "$(jq -s '[.[].template] | unique | length' one/samples.jsonl)" = 1 ] || fail "-t yn01 asked other templates"
+for p in instr format; do
+	expect_out "  not applied: -p $p skipped $nb of $nb base tasks (it does not apply to them)"
+done
+jq -e --argjson n "$nb" '.suites.synth.not_applied == {"instr": $n, "format": $n}' one/report.json >/dev/null ||
+	fail "report.json not_applied: $(jq -c .suites.synth.not_applied one/report.json)"
 # Applied everywhere: nothing said.
 jq -e '.suites.synth | has("not_applied") | not' geo/report.json >/dev/null || fail "geo not_applied"
+
+# compare and the gate: the same rule, base-variant pairs only, variants counted apart.
+expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,blind -q -o yes
+nvar=$(jq -s '[.[] | select(.variant != "base")] | length' $j)
+ybase=$(printf '%.1f' "$(jq -s '[.[] | select(.variant == "base")] | (map(select(.correct)) | length) / length * 100' yes/samples.jsonl)")
+expect_exit 0 "$V" compare yes geo --json cmp.json
+expect_out "): $nbase paired tasks; $nvar tasks of perturbation variants left out"
+grep -E "^\| synth \| $nbase \| $ybase% \| 100\.0% \|" "$T/out" >/dev/null || fail "compare row: $(grep '^| synth' "$T/out")"
+jq -e --argjson n "$nbase" --argjson v "$nvar" '.overall.pairs == $n and .overall.variant_tasks_left_out == $v' cmp.json >/dev/null ||
+	fail "compare.json: $(jq -c .overall cmp.json)"

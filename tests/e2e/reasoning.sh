@@ -59,6 +59,15 @@ jq -s -e 'map(select(.response | startswith("<think>hmm")) | .answer == "invalid
 	fail "--think-tags [R],[/R]"
 expect_exit 2 "$V" run "${M[@]}" --think-tags '<think>' -o bad
 expect_err "--think-tags '<think>': expected OPEN,CLOSE or none"
+# -M think_tags=... is the same option, read by the harness (not sent to the model).
+expect_exit 0 "$V" run "${M[@]}" -S count=30 -M 'think_tags=[R],[/R]' -q -o mtags
+jq -s -e 'map(select(.response | startswith("<think>hmm")) | .answer == "invalid") | all' mtags/samples.jsonl >/dev/null ||
+	fail "-M think_tags=[R],[/R]"
+expect_exit 0 "$V" run "${M[@]}" -S count=30 -M think_tags=none -q -o mnone
+jq -s -e 'map(select(.response | startswith("<think>hmm")) | .answer == "invalid" and (has("reasoning_chars") | not)) | all' \
+	mnone/samples.jsonl >/dev/null || fail "-M think_tags=none"
+expect_exit 2 "$V" run "${M[@]}" -M 'think_tags=<think>' -o bad
+expect_err "-M think_tags='<think>': expected OPEN,CLOSE or none"
 
 # compare warns, naming both versions, when the extractors differ.
 cp -r r old

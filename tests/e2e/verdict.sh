@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The diagnosis' verdict (docs/diagnosis.md) for three kinds of model: one
+# The diagnosis' verdict (docs/diagnosis.md) for four kinds of model: one
 # that reads the image (builtin:geometry), one that ignores everything
-# (builtin:yes) and one that answers from the wording alone (an exec child
-# below).  The figures behind each sentence are recomputed from the journal
-# with jq: valid pairs only, the repeat perturbation as the noise floor.
+# (builtin:yes), one that answers from the wording alone (an exec child
+# below) and a coin flip (builtin:random).  The figures behind each sentence
+# are recomputed from the journal with jq: valid pairs only, the repeat
+# perturbation as the noise floor.
 . "$(dirname "$0")/lib.bash"
 
 cd "$T"
@@ -43,6 +44,13 @@ awk 'length > 100 { exit 1 }' "$T/out" || fail "summary wider than 100 columns"
 grep -qF -- "- \`synth\`: $want" geo/report.md || fail "report.md verdict"
 expect_exit 0 "$V" report geo --format html -q
 grep -q '<p class="says"><b>Verdict:</b> steady under rewording' geo/report.html || fail "HTML verdict"
+# The diagnosis bars carry their reference points: where a model that ignores the
+# image stands (flips: x at 0%, keeps: x at 100%) and where a perfect one does (5 bars).
+# The plot runs from x=230 (0%) to x=750 (100%).
+[ "$(grep -o '<path class="ref-blind" d="M[0-9.]* ' geo/report.html | tr '\n' ' ')" = \
+	'<path class="ref-blind" d="M230.0  <path class="ref-blind" d="M750.0  ' ] ||
+	fail "HTML reference marks: $(grep -o '<path class="ref-[a-z]*" d="[^"]*"' geo/report.html)"
+[ "$(grep -o '<path class="ref-perfect"' geo/report.html | wc -l)" = 5 ] || fail "HTML perfect marks"
 
 expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,repeat -q -o yes
 check yes
@@ -63,6 +71,24 @@ lang=$(jq -s "$lang_jq" word/samples.jsonl)
 pct=$(python3 -c "print('%.0f' % (100 * $lang))")
 want="over-sensitive to wording, under-sensitive to the image: answers move with the wording on $pct% of items (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
 [ "$(verdict word)" = "$want" ] || fail "wording model verdict: $(verdict word)"
+
+# A coin flip (builtin:random: a fresh draw per request) moves with the wording
+# as often as a wording-driven model, and as often on a plain repeat: noise, not
+# sensitivity; and its mirrored answers flip as often as its repeats disagree.
+expect_exit 0 "$V" run -m builtin:random -S count=30 -p instr,hflip,repeat -q -o coin
+check coin
+# visual_flip by hand: base/hflip pairs of one item and template whose label differs, both parsed.
+flip_jq='group_by(.item + "\u0000" + .template)
+	| map((map(select(.variant == "base"))[0]) as $b | (map(select(.variant == "hflip"))[0]) as $h
+	      | select($b.label != $h.label and $b.answer != "invalid" and $h.answer != "invalid")
+	      | ($b.answer != $h.answer))
+	| (map(select(.)) | length) / length'
+pc() { python3 -c "print('%.0f' % (100 * $1))"; }
+l=$(pc "$(jq -s "$lang_jq" coin/samples.jsonl)")
+r=$(pc "$(jq -s "$rep_jq" coin/samples.jsonl)")
+f=$(pc "$(jq -s "$flip_jq" coin/samples.jsonl)")
+want="noisy rather than wording-driven, under-sensitive to the image: answers move with the wording on $l% of items (noise alone: $r%), mirroring flips $f% of the left/right answers that should flip (a model that ignores the image: 0%; one as noisy as this: $r%)."
+[ "$(verdict coin)" = "$want" ] || fail "coin-flip verdict: $(verdict coin)"
 
 # Without -p repeat the noise is said to be unmeasured, not zero.
 expect_exit 0 "$V" run -m builtin:yes -S count=10 -p instr -q -o norep

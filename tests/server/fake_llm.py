@@ -37,7 +37,8 @@ whole), okreset:SECONDS (a normal 200 with x-ratelimit-remaining-requests:
 0 and x-ratelimit-reset-requests: SECONDSs), hangup (a whole reply, then the
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
-(see outcome()).  Refusals as servers word them: 429body:SECONDS (Gemini's
+(see outcome()), thinktag (the answer after an inline <think>...</think> that
+holds both answers, THINKTAG).  Refusals as servers word them: 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
 429 naming no wait at all), 400param:NAME (OpenAI's 400
 unsupported_parameter for NAME), 400anthropic:MESSAGE (Anthropic's 400 shape,
@@ -262,6 +263,8 @@ ROUTES = [
 
 
 OUTCOMES = ("cut", "think", "thinkcut", "refuse", "safety", "block")
+# The thinktag fault: reasoning inside the reply's text, both answers in it.
+THINKTAG = "<think>No. Yes. The answer is no.</think>\n\n"
 
 
 def outcome(kind, make_out, r):
@@ -525,6 +528,8 @@ class Handler(BaseHTTPRequestHandler):
         if status != 0:
             self.send_json(500, {"error": {"message": "model: %s" % error}})
             return 500
+        if kind == "thinktag":  # reasoning inline, as a server without a reasoning parser sends it
+            text = THINKTAG + text
         reply = make_out(text, body)
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -188,9 +189,9 @@ static void free_table(struct table *t)
 	t->n = 0;
 }
 
-static answer_t run_row(const struct row *row)
+/* The row's reply read as format f (the row's own options for choice). */
+static answer_t run_as(const struct row *row, const char *f)
 {
-	const char *f = row->format;
 
 	if (!strcmp(f, "letter-yes-no"))
 		return extract_answer(row->reply, opt_yes_no, ans_yes_no, 2);
@@ -199,6 +200,11 @@ static answer_t run_row(const struct row *row)
 	if (!strcmp(f, "choice"))
 		return extract_answer(row->reply, row->opts, NULL, row->n_opts);
 	return extract_answer(row->reply, NULL, NULL, 0);
+}
+
+static answer_t run_row(const struct row *row)
+{
+	return run_as(row, row->format);
 }
 
 /* Every row; prints each disagreement with its line. */
@@ -255,6 +261,81 @@ static void test_real_replies(void **state)
 	(void)state;
 	assert_true(real.n >= 100);
 	assert_int_equal(check_table(&real), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Every binary format                                                 */
+/* ------------------------------------------------------------------ */
+
+static const char *const binary_formats[] = { "yesno", "truefalse", "letter-yes-no", "letter-no-yes" };
+
+static int is_binary(const char *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(binary_formats) / sizeof(binary_formats[0]); i++)
+		if (!strcmp(f, binary_formats[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Does the reply name an option letter?  Decided here without the extractor:
+ * a standalone A or B, or a standalone a or b that is not an article (not
+ * followed by a blank and a word).
+ */
+static int names_letter(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		char c = s[i], prev = i ? s[i - 1] : ' ', next = s[i + 1];
+
+		if (!strchr("ABab", c) || isalnum((unsigned char)prev) || isalnum((unsigned char)next))
+			continue;
+		if (c == 'A' || c == 'B')
+			return 1;
+		if (!(next == ' ' && isalpha((unsigned char)s[i + 2])))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One procedure for every format (issue 14 §1: "Yes, although it is hard to
+ * tell." read yes on yes/no templates and invalid on letter templates): a
+ * reply of a binary format that names no option letter reads the same in
+ * yes/no, true/false and both letter orders.  Replies with a letter read
+ * differently by format on purpose (A is yes in one order, no in the other,
+ * and nothing under a yes/no template); their rows give each format.
+ */
+static void test_every_format(void **state)
+{
+	size_t i, k, bad = 0, runs = 0, rows = 0;
+
+	(void)state;
+	for (i = 0; i < replies.n; i++) {
+		const struct row *row = &replies.rows[i];
+
+		if (!is_binary(row->format) || names_letter(row->reply))
+			continue;
+		rows++;
+		for (k = 0; k < sizeof(binary_formats) / sizeof(binary_formats[0]); k++) {
+			answer_t got = run_as(row, binary_formats[k]);
+
+			runs++;
+			if (got != row->want) {
+				bad++;
+				print_error("%s:%zu (%s as %s) \"%s\": want %s, got %s\n", replies.name,
+					    row->line, row->format, binary_formats[k], row->reply,
+					    answer_name(row->want), answer_name(got));
+			}
+		}
+	}
+	printf("every format: %zu rows without a letter, %zu readings, %zu differ from the row's\n", rows,
+	       runs, bad);
+	assert_true(rows >= 200);
+	assert_int_equal(bad, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -663,6 +744,7 @@ int main(int argc, char **argv)
 	void *lavin_state = &lavin_skipped, *real_state = &real_skipped;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replies),
+		cmocka_unit_test(test_every_format),
 		cmocka_unit_test(test_real_replies),
 		cmocka_unit_test(test_null_and_init_twice),
 		cmocka_unit_test(test_why),
