@@ -80,6 +80,27 @@ static int mme_total_se(const struct off_mme_total *t, int cognition, double *se
 	return 1;
 }
 
+int official_mme_score_ci(const struct off_mme_sub *s, double *lo, double *hi)
+{
+	double se;
+
+	if (!mme_score_se(s, &se))
+		return 0;
+	score_ci(s->score, se, 200, lo, hi);
+	return 1;
+}
+
+int official_mme_sum_ci(const struct off_unit *u, int cognition, double *lo, double *hi)
+{
+	size_t k = cognition ? u->n_cognition : u->n_perception;
+	double se;
+
+	if (!k || !mme_sum_se(u, cognition, &se))
+		return 0;
+	score_ci(cognition ? u->cognition : u->perception, se, 200.0 * (double)k, lo, hi);
+	return 1;
+}
+
 static cJSON *ci_json(double lo, double hi)
 {
 	cJSON *a = cJSON_CreateArray();

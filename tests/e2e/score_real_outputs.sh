@@ -85,6 +85,8 @@ jq -e '(.suites.mmbench.official.templates.recorded.overall.accuracy * 1000 | ro
 [ "$(wc -l <mmb/samples.jsonl)" = 4377 ] || fail "MMBench rows"
 grep -qF 'CircularEval: **67.69%** (796 of 1176 questions right in every rotation of their options), 95% CI [64.96, 70.30]' \
 	mmb/report.md || fail "report.md's CircularEval line: $(grep -F CircularEval: mmb/report.md)"
+grep -qF 'CircularEval <b>67.69%</b> (796 of 1176 questions; 95% CI [64.96, 70.30])' mmb/report.html ||
+	fail "report.html's CircularEval headline: $(grep -o 'CircularEval <b>[^v]*' mmb/report.html | head -1)"
 
 # ---- VILA SEEDBench_IMG xlsx: dimensions from the sheet; the extractor's letters ----
 for m in vila_13b vila_8b; do
