@@ -344,13 +344,33 @@ def vlmeval_seed_gap(path, journal, published):
             'vsrbench_right': sum(d['ours'] for d in dims.values())}
 
 
+def vlmeval_auxmatch(path, out):
+    """The MME sheet as VLMEvalKit's exact-matching evaluation dumps it
+    ({model}_MME_auxmatch, here as its .tsv): "extracted" Yes / No / Unknown by
+    YOrN_Extraction.  Prints how many of them VLMEvalKit counts right."""
+    import csv
+    rows = xlsx_rows(path)
+    head = ['index', 'category', 'image_path', 'question', 'answer', 'prediction', 'extracted']
+    right = 0
+    with open(out, 'w', newline='', encoding='utf-8') as f:
+        w = csv.writer(f, delimiter='\t', quoting=csv.QUOTE_ALL, lineterminator='\n')
+        w.writerow(head)
+        for r in rows:
+            e = {'yes': 'Yes', 'no': 'No', None: 'Unknown'}[vlmeval_yorn(r['prediction'] or '')]
+            right += e == r['answer']
+            w.writerow([r['index'], r['category'], r['image_path'], r['question'], r['answer'],
+                        r['prediction'] or '', e])
+    return {'rows': len(rows), 'right': right}
+
+
 def main():
     kind, args = sys.argv[1], sys.argv[2:]
     f = {'llava-mme': lambda: llava_mme(*args), 'mme-lists': lambda: mme_lists(*args),
          'vlmeval-mme': lambda: vlmeval_mme(*args), 'mmbench': lambda: mmbench(*args),
          'seed-sheet': lambda: seed_sheet(*args), 'llava-seed': lambda: llava_seed(*args),
          'vlmeval-mme-gap': lambda: vlmeval_mme_gap(*args),
-         'vlmeval-seed-gap': lambda: vlmeval_seed_gap(*args)}[kind]
+         'vlmeval-seed-gap': lambda: vlmeval_seed_gap(*args),
+         'vlmeval-auxmatch': lambda: vlmeval_auxmatch(*args)}[kind]
     json.dump(f(), sys.stdout)
 
 

@@ -88,6 +88,20 @@ grep -qF 'CircularEval: **67.69%** (796 of 1176 questions right in every rotatio
 grep -qF 'CircularEval <b>67.69%</b> (796 of 1176 questions; 95% CI [64.96, 70.30])' mmb/report.html ||
 	fail "report.html's CircularEval headline: $(grep -o 'CircularEval <b>[^v]*' mmb/report.html | head -1)"
 
+# ---- VILA1.5-8B's MME sheet as VLMEvalKit's exact-matching _auxmatch: its verdicts beside ours --
+# score_real_outputs.py writes the sheet with VLMEvalKit's "extracted" (YOrN_Extraction, no
+# judge: Unknown) and counts its right ones; vsrbench shows them beside its own reading, the
+# rows matched to the MME lists; its own right ones are its journal's.
+a=$($PY vlmeval-auxmatch "$VK/vila_8b/vila_8b_MME.xlsx" vila_8b_MME_auxmatch.tsv)
+expect_exit 0 "$V" score -q -o aux vila_8b_MME_auxmatch.tsv
+ours=$(jq -s '[.[] | select(.answer == .label)] | length' aux/samples.jsonl)
+jq -e --argjson a "$a" --argjson ours "$ours" '.source[0].their_verdicts
+	| .column == "extracted" and .rows == $a.rows and .right == $a.right
+	and .vsrbench_right == $ours and .differ >= ((.right - .vsrbench_right) | fabs)' aux/run.json \
+	>/dev/null || fail "VLMEvalKit verdicts: python $a, ours $ours, $(jq -c .source aux/run.json)"
+grep -qF "VLMEvalKit's own verdicts, its column \`extracted\`" aux/report.md ||
+	fail "report.md: $(grep -F -A2 'scored from' aux/report.md)"
+
 # ---- VILA SEEDBench_IMG xlsx: dimensions from the sheet; the extractor's letters ----
 for m in vila_13b vila_8b; do
 	F=$VK/$m/${m}_SEEDBench_IMG.xlsx
