@@ -47,6 +47,16 @@ struct score {
 	/* MME: the eval tool's lists every other MME format is matched to */
 	struct import_mme_ref *mme_ref;
 	int mme_ref_loaded;
+	/*
+	 * The other harness's own verdicts in the sheet being read (VLMEvalKit's
+	 * "extracted" / "hit", struct import_answer's theirs), set to zero
+	 * before each sheet.
+	 */
+	struct score_theirs {
+		const char *col;
+		size_t rows, right, ours_right, differ;
+		cJSON *examples;
+	} theirs;
 };
 
 /* cli/cmd_score.c: the output */

@@ -5,10 +5,110 @@
  */
 #include "official_render.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "report.h"
+#include "../metrics/stats.h"
 #include "../base/banned.h" /* last: see banned.h */
+
+/* ------------------------------------------------------------------ */
+/* Intervals                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The standard error of an MME subtask's score.  The score is 100 * (acc +
+ * acc+) = the mean over its images of 0, 50 or 200 (no, one or both of the
+ * image's two questions right), so its interval is the normal one over
+ * images: score +- 1.96 * sd / sqrt(images).  0 (no interval) unless every
+ * answered question is in a complete pair and there are 2 images or more.
+ */
+static int mme_score_se(const struct off_mme_sub *s, double *se)
+{
+	size_t n = s->images, n2 = s->images_right, n1;
+	double mean, var;
+
+	if (n < 2 || s->incomplete_images || s->questions != 2 * n || s->right < 2 * n2)
+		return 0;
+	n1 = s->right - 2 * n2;
+	if (n1 + n2 > n)
+		return 0;
+	mean = (50.0 * (double)n1 + 200.0 * (double)n2) / (double)n;
+	var = ((double)n1 * (50 - mean) * (50 - mean) + (double)n2 * (200 - mean) * (200 - mean) +
+	       (double)(n - n1 - n2) * mean * mean) /
+	      (double)(n - 1);
+	*se = sqrt(var / (double)n);
+	return 1;
+}
+
+/* A score's 95% interval, clamped to [0, top]. */
+static void score_ci(double score, double se, double top, double *lo, double *hi)
+{
+	*lo = score - Z95 * se < 0 ? 0 : score - Z95 * se;
+	*hi = score + Z95 * se > top ? top : score + Z95 * se;
+}
+
+/* The perception (cognition) sum's standard error: the subtasks' are independent. */
+static int mme_sum_se(const struct off_unit *u, int cognition, double *se)
+{
+	double v = 0, e;
+
+	for (size_t i = 0; i < u->n_sub; i++) {
+		if (!u->sub[i].known || u->sub[i].cognition != cognition)
+			continue;
+		if (!mme_score_se(&u->sub[i], &e))
+			return 0;
+		v += e * e;
+	}
+	*se = sqrt(v);
+	return 1;
+}
+
+/* The same across the suites of one template (official_mme_totals). */
+static int mme_total_se(const struct off_mme_total *t, int cognition, double *se)
+{
+	double v = 0, e;
+
+	for (size_t i = 0; i < t->n_subs; i++) {
+		if (!t->subs[i]->known || t->subs[i]->cognition != cognition)
+			continue;
+		if (!mme_score_se(t->subs[i], &e))
+			return 0;
+		v += e * e;
+	}
+	*se = sqrt(v);
+	return 1;
+}
+
+int official_mme_score_ci(const struct off_mme_sub *s, double *lo, double *hi)
+{
+	double se;
+
+	if (!mme_score_se(s, &se))
+		return 0;
+	score_ci(s->score, se, 200, lo, hi);
+	return 1;
+}
+
+int official_mme_sum_ci(const struct off_unit *u, int cognition, double *lo, double *hi)
+{
+	size_t k = cognition ? u->n_cognition : u->n_perception;
+	double se;
+
+	if (!k || !mme_sum_se(u, cognition, &se))
+		return 0;
+	score_ci(cognition ? u->cognition : u->perception, se, 200.0 * (double)k, lo, hi);
+	return 1;
+}
+
+static cJSON *ci_json(double lo, double hi)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(json_round6(lo)));
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(json_round6(hi)));
+	return a;
+}
 
 /* ------------------------------------------------------------------ */
 /* report.json                                                         */
@@ -18,9 +118,13 @@ static cJSON *acc_json(const struct off_acc *a, const char *unit)
 {
 	cJSON *o = cJSON_CreateObject();
 
+	double lo, hi;
+
 	cJSON_AddNumberToObject(o, "accuracy", json_round6(ratio(a->right, a->n)));
 	cJSON_AddNumberToObject(o, "right", (double)a->right);
 	cJSON_AddNumberToObject(o, unit, (double)a->n);
+	wilson_interval(a->right, a->n, Z95, &lo, &hi);
+	cJSON_AddItemToObject(o, "ci95", ci_json(lo, hi));
 	return o;
 }
 
@@ -44,11 +148,18 @@ static cJSON *mme_json(const struct off_unit *u)
 	for (size_t i = 0; i < u->n_sub; i++) {
 		const struct off_mme_sub *s = &u->sub[i];
 		cJSON *so = cJSON_AddObjectToObject(subs, s->name), *ex;
+		double lo, hi, se;
 		cJSON_AddNumberToObject(so, "questions", (double)s->questions);
 		cJSON_AddNumberToObject(so, "images", (double)s->images);
 		cJSON_AddNumberToObject(so, "acc", json_round6(s->acc));
 		cJSON_AddNumberToObject(so, "acc_plus", json_round6(s->acc_plus));
 		cJSON_AddNumberToObject(so, "score", json_round6(s->score));
+		wilson_interval(s->right, s->questions, Z95, &lo, &hi);
+		cJSON_AddItemToObject(so, "acc_ci95", ci_json(lo, hi));
+		if (mme_score_se(s, &se)) {
+			score_ci(s->score, se, 200, &lo, &hi);
+			cJSON_AddItemToObject(so, "score_ci95", ci_json(lo, hi));
+		}
 		cJSON_AddNumberToObject(so, "other", (double)s->other);
 		cJSON_AddNumberToObject(so, "disagreements", (double)s->disagree);
 		cJSON_AddNumberToObject(so, "failed", (double)s->failed);
@@ -58,14 +169,19 @@ static cJSON *mme_json(const struct off_unit *u)
 		cJSON_AddNumberToObject(ex, "acc_plus", json_round6(s->acc_plus_ext));
 		cJSON_AddNumberToObject(ex, "score", json_round6(s->score_ext));
 	}
-	p = cJSON_AddObjectToObject(o, "perception");
-	cJSON_AddNumberToObject(p, "score", json_round6(u->perception));
-	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_perception);
-	cJSON_AddNumberToObject(p, "extractor_score", json_round6(u->perception_ext));
-	p = cJSON_AddObjectToObject(o, "cognition");
-	cJSON_AddNumberToObject(p, "score", json_round6(u->cognition));
-	cJSON_AddNumberToObject(p, "subtasks", (double)u->n_cognition);
-	cJSON_AddNumberToObject(p, "extractor_score", json_round6(u->cognition_ext));
+	for (int c = 0; c < 2; c++) {
+		double sum = c ? u->cognition : u->perception, se, lo, hi;
+		size_t k = c ? u->n_cognition : u->n_perception;
+		p = cJSON_AddObjectToObject(o, c ? "cognition" : "perception");
+		cJSON_AddNumberToObject(p, "score", json_round6(sum));
+		cJSON_AddNumberToObject(p, "subtasks", (double)k);
+		cJSON_AddNumberToObject(p, "extractor_score",
+					json_round6(c ? u->cognition_ext : u->perception_ext));
+		if (k && mme_sum_se(u, c, &se)) {
+			score_ci(sum, se, 200.0 * (double)k, &lo, &hi);
+			cJSON_AddItemToObject(p, "score_ci95", ci_json(lo, hi));
+		}
+	}
 	cJSON_AddNumberToObject(o, "total", json_round6(u->perception + u->cognition));
 	return o;
 }
@@ -103,37 +219,57 @@ static cJSON *seed_json(const struct off_unit *u)
 static void accs_md(struct buf *out, const char *title, const struct off_acc *v, size_t n)
 {
 	if (title)
-		buf_addf(out, "| %s | questions | right | accuracy |\n|---|---:|---:|---:|\n",
+		buf_addf(out, "| %s | questions | right | accuracy | 95%% CI |\n"
+			      "|---|---:|---:|---:|---|\n",
 			 title);
 	for (size_t i = 0; i < n; i++) {
+		double lo, hi;
+		wilson_interval(v[i].right, v[i].n, Z95, &lo, &hi);
 		buf_adds(out, "| ");
 		buf_add_md(out, v[i].name, 0);
-		buf_addf(out, " | %zu | %zu | %.2f%% |\n", v[i].n, v[i].right,
-			 100 * ratio(v[i].right, v[i].n));
+		buf_addf(out, " | %zu | %zu | %.2f%% | [%.2f, %.2f] |\n", v[i].n, v[i].right,
+			 100 * ratio(v[i].right, v[i].n), 100 * lo, 100 * hi);
 	}
 }
 
 static void mme_md(const struct off_unit *u, struct buf *out)
 {
+	double se, lo, hi;
+
 	buf_adds(out, "| subtask | questions | acc | acc+ | score | other | failed | "
-		      "score (vsrbench extractor) | replies read differently |\n"
-		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		      "score (vsrbench extractor) | replies read differently | acc 95% CI | "
+		      "score 95% CI |\n"
+		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
 	for (size_t i = 0; i < u->n_sub; i++) {
 		const struct off_mme_sub *s = &u->sub[i];
 		buf_adds(out, "| ");
 		buf_add_md(out, s->name, 0);
-		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu |\n",
+		wilson_interval(s->right, s->questions, Z95, &lo, &hi);
+		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu | [%.2f, %.2f] | ",
 			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
-			 s->score_ext, s->disagree);
+			 s->score_ext, s->disagree, 100 * lo, 100 * hi);
+		if (mme_score_se(s, &se)) {
+			score_ci(s->score, se, 200, &lo, &hi);
+			buf_addf(out, "[%.2f, %.2f] |\n", lo, hi);
+		} else {
+			buf_adds(out, "- |\n");
+		}
 	}
-	if (u->n_perception)
-		buf_addf(out, "| **perception** (%zu subtask%s) | | | | **%.2f** | | | %.2f | |\n",
-			 u->n_perception, u->n_perception == 1 ? "" : "s", u->perception,
-			 u->perception_ext);
-	if (u->n_cognition)
-		buf_addf(out, "| **cognition** (%zu subtask%s) | | | | **%.2f** | | | %.2f | |\n",
-			 u->n_cognition, u->n_cognition == 1 ? "" : "s", u->cognition,
-			 u->cognition_ext);
+	for (int c = 0; c < 2; c++) {
+		size_t k = c ? u->n_cognition : u->n_perception;
+		double sum = c ? u->cognition : u->perception;
+		if (!k)
+			continue;
+		buf_addf(out, "| **%s** (%zu subtask%s) | | | | **%.2f** | | | %.2f | | | ",
+			 c ? "cognition" : "perception", k, k == 1 ? "" : "s", sum,
+			 c ? u->cognition_ext : u->perception_ext);
+		if (mme_sum_se(u, c, &se)) {
+			score_ci(sum, se, 200.0 * (double)k, &lo, &hi);
+			buf_addf(out, "[%.2f, %.2f] |\n", lo, hi);
+		} else {
+			buf_adds(out, "- |\n");
+		}
+	}
 	if (!u->rule_applies)
 		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "
 			      "the figures use vsrbench's extractor.\n");
@@ -173,11 +309,16 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 
 static void mmbench_md(const struct off_unit *u, struct buf *out)
 {
+	double lo, hi;
+
+	wilson_interval(u->overall.right, u->overall.n, Z95, &lo, &hi);
 	buf_addf(out,
 		 "CircularEval: **%.2f%%** (%zu of %zu questions right in every rotation "
-		 "of their options); the original rows alone: %.2f%% (%zu of %zu)",
+		 "of their options), 95%% CI [%.2f, %.2f]; the original rows alone: %.2f%% "
+		 "(%zu of %zu)",
 		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n,
-		 100 * ratio(u->vanilla.right, u->vanilla.n), u->vanilla.right, u->vanilla.n);
+		 100 * lo, 100 * hi, 100 * ratio(u->vanilla.right, u->vanilla.n), u->vanilla.right,
+		 u->vanilla.n);
 	if (u->incomplete)
 		buf_addf(out, "; %zu questions left out for a failed request", u->incomplete);
 	buf_adds(out, ".\nRule: MMBench's CircularEval (a question counts only when every rotation "
@@ -190,8 +331,12 @@ static void mmbench_md(const struct off_unit *u, struct buf *out)
 
 static void seed_md(const struct off_unit *u, struct buf *out)
 {
-	buf_addf(out, "Accuracy over all questions: **%.2f%%** (%zu of %zu)",
-		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n);
+	double lo, hi;
+
+	wilson_interval(u->overall.right, u->overall.n, Z95, &lo, &hi);
+	buf_addf(out, "Accuracy over all questions: **%.2f%%** (%zu of %zu), 95%% CI [%.2f, %.2f]",
+		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n,
+		 100 * lo, 100 * hi);
 	if (u->failed)
 		buf_addf(out, "; %zu failed requests left out", u->failed);
 	buf_adds(out, ".\nRule: SEED-Bench's accuracy per dimension (image and video questions "
@@ -371,12 +516,17 @@ cJSON *official_run_json(const struct official *o)
 		so = cJSON_CreateObject();
 		for (size_t k = 0; k < t->n_subs; k++)
 			cJSON_AddNumberToObject(so, t->subs[k]->name, json_round6(t->subs[k]->score));
-		p = cJSON_AddObjectToObject(to, "perception");
-		cJSON_AddNumberToObject(p, "score", json_round6(t->perception));
-		cJSON_AddNumberToObject(p, "subtasks", (double)t->n_perception);
-		p = cJSON_AddObjectToObject(to, "cognition");
-		cJSON_AddNumberToObject(p, "score", json_round6(t->cognition));
-		cJSON_AddNumberToObject(p, "subtasks", (double)t->n_cognition);
+		for (int c = 0; c < 2; c++) {
+			double sum = c ? t->cognition : t->perception, se, lo, hi;
+			size_t k = c ? t->n_cognition : t->n_perception;
+			p = cJSON_AddObjectToObject(to, c ? "cognition" : "perception");
+			cJSON_AddNumberToObject(p, "score", json_round6(sum));
+			cJSON_AddNumberToObject(p, "subtasks", (double)k);
+			if (k && mme_total_se(t, c, &se)) {
+				score_ci(sum, se, 200.0 * (double)k, &lo, &hi);
+				cJSON_AddItemToObject(p, "score_ci95", ci_json(lo, hi));
+			}
+		}
 		cJSON_AddNumberToObject(to, "total", json_round6(t->perception + t->cognition));
 		cJSON_AddItemToObject(to, "subtask_scores", so);
 	}
@@ -446,11 +596,22 @@ void official_run_md(const struct official *o, struct buf *out)
 		}
 		buf_adds(out, "\n## Official MME totals across suites (template ");
 		buf_add_md(out, tot[i].tmpl, 0);
-		buf_addf(out, ")\n\n| | subtasks | score (MME's rule) | score (vsrbench extractor) |\n"
-			      "|---|---:|---:|---:|\n"
-			      "| perception | %zu | %.2f | %.2f |\n| cognition | %zu | %.2f | %.2f |\n",
-			 tot[i].n_perception, tot[i].perception, ext[0], tot[i].n_cognition,
-			 tot[i].cognition, ext[1]);
+		buf_adds(out, ")\n\n| | subtasks | score (MME's rule) | score (vsrbench extractor) | "
+			      "95% CI (MME's rule) |\n|---|---:|---:|---:|---|\n");
+		for (int c = 0; c < 2; c++) {
+			double sum = c ? tot[i].cognition : tot[i].perception, se, lo, hi;
+			buf_addf(out, "| %s | %zu | %.2f | %.2f | ", c ? "cognition" : "perception",
+				 c ? tot[i].n_cognition : tot[i].n_perception, sum, ext[c]);
+			if ((c ? tot[i].n_cognition : tot[i].n_perception) &&
+			    mme_total_se(&tot[i], c, &se)) {
+				score_ci(sum, se,
+					 200.0 * (double)(c ? tot[i].n_cognition : tot[i].n_perception),
+					 &lo, &hi);
+				buf_addf(out, "[%.2f, %.2f] |\n", lo, hi);
+			} else {
+				buf_adds(out, "- |\n");
+			}
+		}
 		buf_addf(out, "\nThe leaderboard's numbers are the MME's-rule column (calculation.py on "
 			      "the raw reply); the extractor column reads the same replies with "
 			      "vsrbench's extractor. They read %zu of %zu replies differently.\n",

@@ -28,5 +28,12 @@ void official_run_md(const struct official *o, struct buf *out);
 void official_summary(FILE *fp, const struct official *o, const char *suite);
 /* The terminal summary: MME totals across suites, as official_run_md. */
 void official_run_summary(FILE *fp, const struct official *o);
+/*
+ * The 95% interval of an MME subtask's score (the normal one over its
+ * images' 0/50/200 scores) and of the perception (cognition: 1) sum of a
+ * unit: 0 when there is none (an incomplete image pair, under 2 images).
+ */
+int official_mme_score_ci(const struct off_mme_sub *s, double *lo, double *hi);
+int official_mme_sum_ci(const struct off_unit *u, int cognition, double *lo, double *hi);
 
 #endif

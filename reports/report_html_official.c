@@ -5,8 +5,10 @@
  */
 #include <string.h>
 
+#include "official_render.h"
 #include "report.h"
 #include "report_html_int.h"
+#include "../metrics/stats.h"
 #include "../base/banned.h" /* last: see banned.h */
 
 static void accs_html(struct buf *out, const char *title, const struct off_acc *v, size_t n)
@@ -14,14 +16,17 @@ static void accs_html(struct buf *out, const char *title, const struct off_acc *
 	if (!n)
 		return;
 	buf_addf(out, "<div class=\"scroll\"><table class=\"nums\"><thead><tr><th>%s</th>"
-		      "<th>questions</th><th>right</th><th>accuracy</th></tr></thead><tbody>\n",
+		      "<th>questions</th><th>right</th><th>accuracy</th><th>95%% CI</th></tr></thead>"
+		      "<tbody>\n",
 		 title);
 	for (size_t i = 0; i < n; i++) {
+		double lo, hi;
+		wilson_interval(v[i].right, v[i].n, Z95, &lo, &hi);
 		buf_adds(out, "<tr><td>");
 		html_esc(out, v[i].name);
 		buf_addf(out, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-			      "<td class=\"num\">%.2f%%</td></tr>\n",
-			 v[i].n, v[i].right, 100 * ratio(v[i].right, v[i].n));
+			      "<td class=\"num\">%.2f%%</td><td class=\"num\">[%.2f, %.2f]</td></tr>\n",
+			 v[i].n, v[i].right, 100 * ratio(v[i].right, v[i].n), 100 * lo, 100 * hi);
 	}
 	buf_adds(out, "</tbody></table></div>\n");
 }
@@ -43,15 +48,23 @@ static void mme_headline(const struct off_unit *u, struct buf *out)
 
 static void mmbench_headline(const struct off_unit *u, struct buf *out)
 {
-	buf_addf(out, "CircularEval <b>%.2f%%</b> (%zu of %zu questions), vanilla %.2f%%",
+	double lo, hi;
+
+	wilson_interval(u->overall.right, u->overall.n, Z95, &lo, &hi);
+	buf_addf(out, "CircularEval <b>%.2f%%</b> (%zu of %zu questions; 95%% CI [%.2f, %.2f]), "
+		      "vanilla %.2f%%",
 		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n,
-		 100 * ratio(u->vanilla.right, u->vanilla.n));
+		 100 * lo, 100 * hi, 100 * ratio(u->vanilla.right, u->vanilla.n));
 }
 
 static void seed_headline(const struct off_unit *u, struct buf *out)
 {
-	buf_addf(out, "accuracy <b>%.2f%%</b> (%zu of %zu questions)",
-		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n);
+	double lo, hi;
+
+	wilson_interval(u->overall.right, u->overall.n, Z95, &lo, &hi);
+	buf_addf(out, "accuracy <b>%.2f%%</b> (%zu of %zu questions; 95%% CI [%.2f, %.2f])",
+		 100 * ratio(u->overall.right, u->overall.n), u->overall.right, u->overall.n,
+		 100 * lo, 100 * hi);
 }
 
 /* ---- tables ---------------------------------------------------------------- */
@@ -61,29 +74,38 @@ static void mme_tables(const struct off_unit *u, struct buf *out)
 	buf_adds(out, "<div class=\"scroll\"><table class=\"nums\"><thead><tr><th>subtask</th>"
 		      "<th>questions</th><th>acc</th><th>acc+</th><th>score</th><th>other</th>"
 		      "<th>failed</th><th>score (vsrbench extractor)</th>"
-		      "<th>replies read differently</th></tr></thead><tbody>\n");
+		      "<th>replies read differently</th><th>score 95% CI</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < u->n_sub; i++) {
 		const struct off_mme_sub *s = &u->sub[i];
+		double lo, hi;
 		buf_adds(out, "<tr><td>");
 		html_esc(out, s->name);
 		buf_addf(out, "</td><td class=\"num\">%zu</td><td class=\"num\">%.2f%%</td>"
 			      "<td class=\"num\">%.2f%%</td><td class=\"num\">%.2f</td>"
 			      "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-			      "<td class=\"num\">%.2f</td><td class=\"num\">%zu</td></tr>\n",
+			      "<td class=\"num\">%.2f</td><td class=\"num\">%zu</td>",
 			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
 			 s->score_ext, s->disagree);
+		if (official_mme_score_ci(s, &lo, &hi))
+			buf_addf(out, "<td class=\"num\">[%.2f, %.2f]</td></tr>\n", lo, hi);
+		else
+			buf_adds(out, "<td></td></tr>\n");
 	}
-	if (u->n_perception)
-		buf_addf(out, "<tr><td><b>perception</b> (%zu subtask%s)</td><td></td><td></td><td></td>"
+	for (int c = 0; c < 2; c++) {
+		size_t k = c ? u->n_cognition : u->n_perception;
+		double lo, hi;
+		if (!k)
+			continue;
+		buf_addf(out, "<tr><td><b>%s</b> (%zu subtask%s)</td><td></td><td></td><td></td>"
 			      "<td class=\"num\"><b>%.2f</b></td><td></td><td></td>"
-			      "<td class=\"num\">%.2f</td><td></td></tr>\n",
-			 u->n_perception, u->n_perception == 1 ? "" : "s", u->perception,
-			 u->perception_ext);
-	if (u->n_cognition)
-		buf_addf(out, "<tr><td><b>cognition</b> (%zu subtask%s)</td><td></td><td></td><td></td>"
-			      "<td class=\"num\"><b>%.2f</b></td><td></td><td></td>"
-			      "<td class=\"num\">%.2f</td><td></td></tr>\n",
-			 u->n_cognition, u->n_cognition == 1 ? "" : "s", u->cognition, u->cognition_ext);
+			      "<td class=\"num\">%.2f</td><td></td>",
+			 c ? "cognition" : "perception", k, k == 1 ? "" : "s",
+			 c ? u->cognition : u->perception, c ? u->cognition_ext : u->perception_ext);
+		if (official_mme_sum_ci(u, c, &lo, &hi))
+			buf_addf(out, "<td class=\"num\">[%.2f, %.2f]</td></tr>\n", lo, hi);
+		else
+			buf_adds(out, "<td></td></tr>\n");
+	}
 	buf_adds(out, "</tbody></table></div>\n");
 	if (!u->rule_applies)
 		buf_adds(out, "<p class=\"note\">This template does not ask yes/no, so MME's rule does "

@@ -236,6 +236,44 @@ static void usage_md(const struct metrics *m, struct buf *out)
  * that harness's own figures read the replies: the numbers here re-read
  * the raw replies, each by the rule its table names (issue 20 §2).
  */
+/*
+ * A VLMEvalKit evaluated sheet's own verdicts ("extracted" / "hit"), beside
+ * vsrbench's reading of the same replies (cli/cmd_score.c writes them).
+ */
+static void their_verdicts_md(const cJSON *t, struct buf *out)
+{
+	const char *col = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "column"));
+	double rows = num_of(t, "rows"), diff = num_of(t, "differ");
+	const cJSON *e;
+	int k = 0;
+
+	if (!col || !(rows > 0))
+		return;
+	buf_adds(out, "  - VLMEvalKit's own verdicts, its column `");
+	md_cell(out, col);
+	buf_addf(out, "` (%s): %.0f of %.0f right (%.2f%%); vsrbench's extractor: %.0f right "
+		      "(%.2f%%); they differ on %.0f of the %.0f replies",
+		 !strcmp(col, "extracted")
+			 ? "its yes/no matching, then its judge for what that could not read"
+			 : "its option matching, then its judge; a circular set's result sheet holds "
+			   "one CircularEval verdict per question",
+		 num_of(t, "right"), rows, 100.0 * num_of(t, "right") / rows,
+		 num_of(t, "vsrbench_right"), 100.0 * num_of(t, "vsrbench_right") / rows, diff, rows);
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(t, "examples")) {
+		static const char *const key[] = { "reply", "truth", "theirs", "vsrbench" };
+		static const char *const before[] = { "\"", "\" (truth ", "; VLMEvalKit ",
+						      ", vsrbench " };
+		buf_adds(out, k++ ? "; " : ", e.g. ");
+		for (size_t j = 0; j < 4; j++) {
+			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key[j]));
+			buf_adds(out, before[j]);
+			md_cell(out, v ? v : "?");
+		}
+		buf_adds(out, ")");
+	}
+	buf_adds(out, "\n");
+}
+
 static void sources_md(const cJSON *run, struct buf *out)
 {
 	const cJSON *src = run ? cJSON_GetObjectItemCaseSensitive(run, "source") : NULL, *s;
@@ -255,6 +293,7 @@ static void sources_md(const cJSON *run, struct buf *out)
 		if (cJSON_IsNumber(n))
 			buf_addf(out, ", %.0f answers", n->valuedouble);
 		buf_adds(out, ")\n");
+		their_verdicts_md(cJSON_GetObjectItemCaseSensitive(s, "their_verdicts"), out);
 		vlm |= !strncmp(fmt, "vlmevalkit-", 11);
 		lmms |= !strncmp(fmt, "lmms-eval-", 10);
 	}

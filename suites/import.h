@@ -38,6 +38,16 @@ struct import_answer {
 	const char *const *choices; /* the options to read the reply against, or NULL */
 	size_t n_choices;
 	const char *l2;       /* or NULL: the row's l2-category (an MMBench sheet that has one) */
+	/*
+	 * The other harness's own verdict on this reply, when the file carries
+	 * one (VLMEvalKit's evaluated sheets: "extracted" of a yes/no set, its
+	 * exact matching then its judge; "hit" of a multiple-choice set): the
+	 * column, the cell as written, and whether that harness counted the row
+	 * right.  theirs NULL: the file has no such column.
+	 */
+	const char *theirs_col;
+	const char *theirs;
+	int theirs_right;
 };
 
 /*

@@ -110,6 +110,47 @@ static int letter(const char *v)
 	return -1;
 }
 
+/*
+ * VLMEvalKit's own verdict on a row, when the sheet is one of its evaluated
+ * files: a yes/no set's "_auxmatch" sheet has "extracted" (Yes, No or
+ * Unknown: its matching, then its judge), a multiple-choice set's
+ * "_result" sheet has "hit" (1 right, 0 wrong).
+ */
+static void their_verdict(const struct xlsx_sheet *s, size_t row, long col, const char *name,
+			  const char *truth, struct import_answer *a)
+{
+	const char *v = col >= 0 ? xlsx_cell(s, row, (size_t)col) : NULL;
+	long n;
+
+	if (!v || !*v)
+		return;
+	a->theirs_col = name;
+	a->theirs = v;
+	if (truth)
+		a->theirs_right = !strcmp(v, truth);
+	else
+		a->theirs_right = (!cell_index(v, &n) && n == 1) || !strcasecmp(v, "true");
+}
+
+/* An answer matched to the MME lists, with the row's VLMEvalKit verdict added. */
+struct mme_shim {
+	import_fn fn;
+	void *ctx;
+	const struct xlsx_sheet *s;
+	size_t row;
+	long col;
+	const char *truth;
+};
+
+static int mme_shim_fn(const struct import_answer *in, void *p, char *err)
+{
+	struct mme_shim *m = p;
+	struct import_answer a = *in;
+
+	their_verdict(m->s, m->row, m->col, "extracted", m->truth, &a);
+	return m->fn(&a, m->ctx, err);
+}
+
 /* ---- MME ----------------------------------------------------------------- */
 
 int import_sheet_mme(const struct xlsx_sheet *s, const char *name,
@@ -118,7 +159,7 @@ int import_sheet_mme(const struct xlsx_sheet *s, const char *name,
 {
 	long ci = xlsx_column(s, "category"), cp = xlsx_column(s, "image_path"),
 	     cq = xlsx_column(s, "question"), ca = xlsx_column(s, "answer"),
-	     cr = xlsx_column(s, "prediction");
+	     cr = xlsx_column(s, "prediction"), cx = xlsx_column(s, "extracted");
 	struct u64map nth = { 0 };
 	struct buf id = BUF_INIT, group = BUF_INIT, q2 = BUF_INIT;
 	int r = 0;
@@ -148,8 +189,9 @@ int import_sheet_mme(const struct xlsx_sheet *s, const char *name,
 			break;
 		}
 		if (ref) {
-			r = import_mme_ref_match(ref, t->name, image, q, row + 1, pred, label, fn, ctx,
-						 st, err);
+			struct mme_shim m = { fn, ctx, s, row, cx, ans };
+			r = import_mme_ref_match(ref, t->name, image, q, row + 1, pred, label,
+						 mme_shim_fn, &m, st, err);
 			continue;
 		}
 		/* No lists: the item by order of appearance, the sheet's answer as truth. */
@@ -171,6 +213,7 @@ int import_sheet_mme(const struct xlsx_sheet *s, const char *name,
 		a.image = image;
 		a.label = label;
 		a.response = pred;
+		their_verdict(s, row, cx, "extracted", ans, &a);
 		st->matched++;
 		r = fn(&a, ctx, err);
 	}
@@ -191,7 +234,7 @@ int import_sheet_seed(const struct xlsx_sheet *s, const char *name,
 {
 	long ci = xlsx_column(s, "index"), cc = xlsx_column(s, "category"),
 	     cq = xlsx_column(s, "question"), ca = xlsx_column(s, "answer"),
-	     cr = xlsx_column(s, "prediction"), co[4];
+	     cr = xlsx_column(s, "prediction"), ch = xlsx_column(s, "hit"), co[4];
 	struct keyset seen = { 0 };
 	int r = 0;
 
@@ -249,6 +292,7 @@ int import_sheet_seed(const struct xlsx_sheet *s, const char *name,
 		a.response = pred;
 		a.choices = choices;
 		a.n_choices = 4;
+		their_verdict(s, row, ch, "hit", NULL, &a);
 		r = fn(&a, ctx, err);
 	}
 	keyset_release(&seen);
@@ -262,7 +306,8 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 {
 	long ci = xlsx_column(s, "index"), cc = xlsx_column(s, "category"),
 	     cq = xlsx_column(s, "question"), ca = xlsx_column(s, "answer"),
-	     cr = xlsx_column(s, "prediction"), cl2 = xlsx_column(s, "l2-category"), co[26];
+	     cr = xlsx_column(s, "prediction"), cl2 = xlsx_column(s, "l2-category"),
+	     ch = xlsx_column(s, "hit"), co[26];
 	struct keyset seen = { 0 };
 	int r = 0;
 
@@ -308,6 +353,7 @@ int import_sheet_mmbench(const struct xlsx_sheet *s, const char *name, import_fn
 		a.response = cell_or(s, row, cr, "");
 		a.choices = choices;
 		a.n_choices = n;
+		their_verdict(s, row, ch, "hit", NULL, &a);
 		r = fn(&a, ctx, err);
 	}
 	keyset_release(&seen);

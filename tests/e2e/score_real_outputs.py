@@ -6,11 +6,15 @@ benchmarks' own rules, sharing no code with vsrbench.  Prints one JSON object.
   score_real_outputs.py KIND FILE... (see main)
 """
 import json
+import math
 import os
 import re
+import statistics
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
+
+Z95 = 1.959963984540054
 
 
 
@@ -75,7 +79,7 @@ COGNITION = ['commonsense_reasoning', 'numerical_calculation', 'text_translation
 def mme_scores(rows):
     """rows: (subtask, image, gt 'Yes'/'No', reply).  acc over questions, acc+ over
     images with both questions right; score = 100 * (acc + acc+)."""
-    out = {}
+    out, se, ci = {}, {}, {}
     for t in PERCEPTION + COGNITION:
         rs = [r for r in rows if r[0] == t]
         if not rs:
@@ -86,9 +90,21 @@ def mme_scores(rows):
             by_img.setdefault(r[1], []).append(k)
         plus = sum(1 for v in by_img.values() if all(v)) / len(by_img)
         out[t] = 100 * (sum(ok) / len(rs) + plus)
-    return {'subtasks': out,
+        # The 95% interval: each image (two questions) scores 100 * (right / 2 + both
+        # right); the normal interval of their mean, the subtasks independent.
+        per = [100 * (sum(v) / 2 + all(v)) for v in by_img.values()]
+        se[t] = statistics.stdev(per) / math.sqrt(len(per))
+        ci[t] = [max(0, out[t] - Z95 * se[t]), min(200, out[t] + Z95 * se[t])]
+
+    def total(ts):
+        s = sum(out.get(t, 0) for t in ts)
+        e = math.sqrt(sum(se[t] ** 2 for t in ts if t in se))
+        n = sum(1 for t in ts if t in out)
+        return [max(0, s - Z95 * e), min(200 * n, s + Z95 * e)]
+    return {'subtasks': out, 'subtask_ci95': ci,
             'perception': sum(out.get(t, 0) for t in PERCEPTION),
             'cognition': sum(out.get(t, 0) for t in COGNITION),
+            'perception_ci95': total(PERCEPTION), 'cognition_ci95': total(COGNITION),
             'questions': len(rows)}
 
 
@@ -149,8 +165,12 @@ def mmbench(path):
     groups = {}
     for r in xlsx_rows(path):
         groups.setdefault(int(float(r['index'])) % 1000000, []).append(r['prediction'] == r['answer'])
-    return {'questions': len(groups), 'right': sum(1 for v in groups.values() if all(v)),
-            'rows': sum(len(v) for v in groups.values())}
+    n, k = len(groups), sum(1 for v in groups.values() if all(v))
+    # Wilson's 95% interval for k of n.
+    p, z = k / n, Z95
+    mid, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return {'questions': n, 'right': k, 'rows': sum(len(v) for v in groups.values()),
+            'ci95': [(mid - half) / (1 + z * z / n), (mid + half) / (1 + z * z / n)]}
 
 
 def seed_sheet(path):
@@ -324,13 +344,33 @@ def vlmeval_seed_gap(path, journal, published):
             'vsrbench_right': sum(d['ours'] for d in dims.values())}
 
 
+def vlmeval_auxmatch(path, out):
+    """The MME sheet as VLMEvalKit's exact-matching evaluation dumps it
+    ({model}_MME_auxmatch, here as its .tsv): "extracted" Yes / No / Unknown by
+    YOrN_Extraction.  Prints how many of them VLMEvalKit counts right."""
+    import csv
+    rows = xlsx_rows(path)
+    head = ['index', 'category', 'image_path', 'question', 'answer', 'prediction', 'extracted']
+    right = 0
+    with open(out, 'w', newline='', encoding='utf-8') as f:
+        w = csv.writer(f, delimiter='\t', quoting=csv.QUOTE_ALL, lineterminator='\n')
+        w.writerow(head)
+        for r in rows:
+            e = {'yes': 'Yes', 'no': 'No', None: 'Unknown'}[vlmeval_yorn(r['prediction'] or '')]
+            right += e == r['answer']
+            w.writerow([r['index'], r['category'], r['image_path'], r['question'], r['answer'],
+                        r['prediction'] or '', e])
+    return {'rows': len(rows), 'right': right}
+
+
 def main():
     kind, args = sys.argv[1], sys.argv[2:]
     f = {'llava-mme': lambda: llava_mme(*args), 'mme-lists': lambda: mme_lists(*args),
          'vlmeval-mme': lambda: vlmeval_mme(*args), 'mmbench': lambda: mmbench(*args),
          'seed-sheet': lambda: seed_sheet(*args), 'llava-seed': lambda: llava_seed(*args),
          'vlmeval-mme-gap': lambda: vlmeval_mme_gap(*args),
-         'vlmeval-seed-gap': lambda: vlmeval_seed_gap(*args)}[kind]
+         'vlmeval-seed-gap': lambda: vlmeval_seed_gap(*args),
+         'vlmeval-auxmatch': lambda: vlmeval_auxmatch(*args)}[kind]
     json.dump(f(), sys.stdout)
 
 

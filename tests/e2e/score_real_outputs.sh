@@ -21,12 +21,20 @@ VK=$R/vlmevalkit-pr320/assets/benchmarks
 HM=$R/haoming-vlm-benchmarks/playground/data/eval/MME/eval_tool/answers/llava-v1.5-7b
 export VSRBENCH_DATA=$D
 
-# Every subtask score and both totals equal Python's, to 1e-4.
+# Every subtask score and both totals equal Python's, to 1e-4, and so do their 95%
+# intervals (python: the normal interval of the per-image scores' mean).
 mme_check() { # RUN_DIR PYTHON_JSON
 	jq -e --argjson p "$2" '.official.mme.q01 as $o
 		| ([$p.subtasks | to_entries[] | (($o.subtask_scores[.key] - .value) | fabs) < 1e-4] | all)
 		and (($o.perception.score - $p.perception) | fabs) < 1e-4
-		and (($o.cognition.score - $p.cognition) | fabs) < 1e-4' "$1/report.json" >/dev/null ||
+		and (($o.cognition.score - $p.cognition) | fabs) < 1e-4
+		and ([range(2) | (($o.perception.score_ci95[.] - $p.perception_ci95[.]) | fabs) < 1e-4,
+			(($o.cognition.score_ci95[.] - $p.cognition_ci95[.]) | fabs) < 1e-4] | all)
+		and ([.suites[] | .official.templates.q01.subtasks | to_entries[]] | map({(.key): .value.score_ci95})
+			| add) as $ci
+		| [$p.subtask_ci95 | to_entries[] | . as $e | range(2)
+			| (($ci[$e.key][.] - $e.value[.]) | fabs) < 1e-4] | all' \
+		"$1/report.json" >/dev/null ||
 		fail "$1: python says $2, vsrbench $(jq -c .official.mme.q01 "$1/report.json")"
 }
 
@@ -67,12 +75,32 @@ F=$LL/mmbench/answers_upload/mmbench_dev_20230712/llava-v1.5-13b.xlsx
 expect_exit 0 "$V" score -q -o mmb "$F"
 p=$($PY mmbench "$F")
 jq -e --argjson p "$p" '.suites.mmbench.official.templates.recorded.overall
-	| .questions == $p.questions and .right == $p.right' mmb/report.json >/dev/null ||
+	| .questions == $p.questions and .right == $p.right
+	and ((.ci95[0] - $p.ci95[0]) | fabs) < 1e-6 and ((.ci95[1] - $p.ci95[1]) | fabs) < 1e-6' \
+	mmb/report.json >/dev/null ||
 	fail "MMBench: python $p, vsrbench $(jq -c .suites.mmbench.official mmb/report.json)"
 # LLaVA's MODEL_ZOO.md: LLaVA-1.5-13B MMBench 67.7.
 jq -e '(.suites.mmbench.official.templates.recorded.overall.accuracy * 1000 | round) == 677' \
 	mmb/report.json >/dev/null || fail "MMBench is not the published 67.7"
 [ "$(wc -l <mmb/samples.jsonl)" = 4377 ] || fail "MMBench rows"
+grep -qF 'CircularEval: **67.69%** (796 of 1176 questions right in every rotation of their options), 95% CI [64.96, 70.30]' \
+	mmb/report.md || fail "report.md's CircularEval line: $(grep -F CircularEval: mmb/report.md)"
+grep -qF 'CircularEval <b>67.69%</b> (796 of 1176 questions; 95% CI [64.96, 70.30])' mmb/report.html ||
+	fail "report.html's CircularEval headline: $(grep -o 'CircularEval <b>[^v]*' mmb/report.html | head -1)"
+
+# ---- VILA1.5-8B's MME sheet as VLMEvalKit's exact-matching _auxmatch: its verdicts beside ours --
+# score_real_outputs.py writes the sheet with VLMEvalKit's "extracted" (YOrN_Extraction, no
+# judge: Unknown) and counts its right ones; vsrbench shows them beside its own reading, the
+# rows matched to the MME lists; its own right ones are its journal's.
+a=$($PY vlmeval-auxmatch "$VK/vila_8b/vila_8b_MME.xlsx" vila_8b_MME_auxmatch.tsv)
+expect_exit 0 "$V" score -q -o aux vila_8b_MME_auxmatch.tsv
+ours=$(jq -s '[.[] | select(.answer == .label)] | length' aux/samples.jsonl)
+jq -e --argjson a "$a" --argjson ours "$ours" '.source[0].their_verdicts
+	| .column == "extracted" and .rows == $a.rows and .right == $a.right
+	and .vsrbench_right == $ours and .differ >= ((.right - .vsrbench_right) | fabs)' aux/run.json \
+	>/dev/null || fail "VLMEvalKit verdicts: python $a, ours $ours, $(jq -c .source aux/run.json)"
+grep -qF "VLMEvalKit's own verdicts, its column \`extracted\`" aux/report.md ||
+	fail "report.md: $(grep -F -A2 'scored from' aux/report.md)"
 
 # ---- VILA SEEDBench_IMG xlsx: dimensions from the sheet; the extractor's letters ----
 for m in vila_13b vila_8b; do

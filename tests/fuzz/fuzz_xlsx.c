@@ -19,6 +19,9 @@ static int on_answer(const struct import_answer *a, void *ctx, char *err)
 		a->n_choices;
 	for (size_t i = 0; i < a->n_choices; i++)
 		*sum += strlen(a->choices[i]);
+	/* a VLMEvalKit verdict column ("extracted", "hit") */
+	if (a->theirs)
+		*sum += strlen(a->theirs) + strlen(a->theirs_col) + (size_t)a->theirs_right;
 	return 0;
 }
 

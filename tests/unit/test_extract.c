@@ -25,12 +25,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
 #include "base/buf.h"
 #include "harness/extract.h"
+#include "suites/xlsx.h"
 #include "base/util.h"
 
 /* ------------------------------------------------------------------ */
@@ -537,6 +539,92 @@ static size_t check_mme_lists(const char *dir, size_t *unlisted)
 	return n;
 }
 
+/* A row of the table whose reply was cut (a repetition loop): the reply starts with it. */
+static int listed_cut(const char *reply)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	int found = 0;
+
+	shape_of(reply, &a);
+	for (size_t i = 0; i < real.n && !found; i++) {
+		if (strcmp(real.rows[i].reason, "repetition"))
+			continue;
+		shape_of(real.rows[i].reply, &b);
+		found = a.len > b.len && !strncmp(a.ptr, b.ptr, b.len);
+	}
+	buf_release(&a);
+	buf_release(&b);
+	return found;
+}
+
+/*
+ * A multiple-choice prediction sheet (VILA's SEEDBench_IMG, LLaVA's MMBench
+ * submission): a reply that is certain by the simple rule ("B", "B.", or
+ * "B. " + option B's text) must be read as that letter; every other reply
+ * must be in real_replies.tsv (its reading is checked there).
+ */
+static size_t check_choice_sheet(const char *path, size_t *unlisted)
+{
+	struct xlsx_sheet s;
+	char err[VSR_ERR_MAX];
+	long cp, co[4];
+	size_t n = 0;
+
+	if (xlsx_read(&s, path, err))
+		fail_msg("%s", err);
+	cp = xlsx_column(&s, "prediction");
+	assert_true(cp >= 0);
+	for (int j = 0; j < 4; j++)
+		co[j] = xlsx_column(&s, (const char[]){ (char)('A' + j), 0 });
+	for (size_t r = 1; r < s.rows; r++) {
+		const char *p = xlsx_cell(&s, r, (size_t)cp), *opts[4];
+		size_t k = 0, len;
+		int l;
+
+		p = p ? p : "";
+		while (*p == ' ' || *p == '\n')
+			p++;
+		len = strlen(p);
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\n'))
+			len--;
+		/* Up to the last option given (an empty cell before it is an empty option). */
+		for (size_t j = 0; j < 4; j++) {
+			const char *v = co[j] >= 0 ? xlsx_cell(&s, r, (size_t)co[j]) : NULL;
+			opts[j] = v ? v : "";
+			if (v)
+				k = j + 1;
+		}
+		n++;
+		l = p[0] - 'A';
+		/*
+		 * Options that are letters themselves (MMBench 459, 462, 491: "B", "C",
+		 * "A", "D") make a bare letter ambiguous: not certain by this rule.
+		 */
+		for (size_t j = 0; j < k; j++)
+			if (opts[j][0] >= 'A' && opts[j][0] <= 'D' && !opts[j][1])
+				l = -1;
+		if (len && l >= 0 && l < (int)k &&
+		    (len == 1 || (len == 2 && p[1] == '.') ||
+		     (p[1] == '.' && p[2] == ' ' && len - 3 >= strlen(opts[l]) &&
+		      !strncasecmp(p + 3, opts[l], strlen(opts[l])) &&
+		      (len - 3 == strlen(opts[l]) ||
+		       (len - 4 == strlen(opts[l]) && p[len - 1] == '.'))))) {
+			if (extract_answer(p, opts, NULL, k) != ANS_LETTER(l)) {
+				(*unlisted)++;
+				print_error("%s: the certain reply \"%s\" is not read as %c\n", path, p,
+					    'A' + l);
+			}
+			continue;
+		}
+		if (!listed(p) && !listed_cut(p)) {
+			(*unlisted)++;
+			print_error("%s: reply \"%.200s\" is not in real_replies.tsv\n", path, p);
+		}
+	}
+	xlsx_release(&s);
+	return n;
+}
+
 static void test_real_coverage(void **state)
 {
 	const char *root = getenv("VSRBENCH_SHARED_DATA");
@@ -570,8 +658,21 @@ static void test_real_coverage(void **state)
 	assert_int_equal(buf_addf(&p, "%s/haoming-vlm-benchmarks/playground/data/eval/MME/eval_tool/"
 				      "answers/llava-v1.5-7b", dir.ptr), 0);
 	n = check_mme_lists(p.ptr, &unlisted);
-	printf(", %zu LLaVA-1.5-7B MME replies; %zu of a shape not in real_replies.tsv\n", n,
-	       unlisted);
+	printf(", %zu LLaVA-1.5-7B MME replies", n);
+	for (int m = 0; m < 2; m++) {
+		const char *name = m ? "vila_8b" : "vila_13b";
+		buf_reset(&p);
+		assert_int_equal(buf_addf(&p, "%s/vlmevalkit-pr320/assets/benchmarks/%s/%s_SEEDBench_IMG.xlsx",
+					  dir.ptr, name, name), 0);
+		n = check_choice_sheet(p.ptr, &unlisted);
+		printf(", %zu %s SEED replies", n, name);
+	}
+	buf_reset(&p);
+	assert_int_equal(buf_addf(&p, "%s/llava-pr1199/playground/data/eval/mmbench/answers_upload/"
+				      "mmbench_dev_20230712/llava-v1.5-13b.xlsx", dir.ptr), 0);
+	n = check_choice_sheet(p.ptr, &unlisted);
+	printf(", %zu LLaVA-1.5-13B MMBench replies; %zu of a shape not in real_replies.tsv or "
+	       "misread\n", n, unlisted);
 	assert_int_equal(unlisted, 0);
 	buf_release(&dir);
 	buf_release(&p);
