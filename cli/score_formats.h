@@ -65,6 +65,11 @@ void score_note_template(struct score *s, const char *id);
 int score_emit_ok(struct score *s, struct sample_meta *m, const char *response, answer_t answer,
 		  double ms, char *err);
 int score_wanted(const struct score *s, const char *name);
+/* score_verdicts.c: the other harness's verdict on one reply, counted */
+void score_their_verdict_note(struct score_theirs *t, const struct import_answer *a,
+			      answer_t ours);
+/* ... and the counts in run.json's source of PATH and on the terminal */
+void score_their_verdicts_report(struct score *s, const char *path);
 /* score_files.c: run.json and status.json of what was scored. */
 int score_write_run_files(struct score *s, int argc, char **argv, char *err);
 
