@@ -454,8 +454,9 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	read_hints(x->easy, &h, 1);
 	if ((pause = retry_limit_pause(&h)) > 0 && now + pause > L->es[x->ep].pause_until &&
 	    pace_pause(L, x->ep, now, pause, retry_limit_pause_why(&h), 1))
-		loop_fail(L, "rate limit of %s used up (%s): it takes no requests for %.6gs, longer than -M give_up=%gs",
-			  st->eps[x->ep].shown, retry_limit_pause_why(&h), pause, st->give_up);
+		loop_fail(L, "rate limit of %s used up (%s): it takes no requests for %s%.6gs, longer than -M give_up=%gs",
+			  st->eps[x->ep].shown, retry_limit_pause_why(&h),
+			  pause >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", pause, st->give_up);
 	if (!body) {
 		remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
@@ -534,8 +535,10 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 			remote_msgf(pw, sizeof(pw), NULL, "HTTP 429%s%s", hw ? ", " : ", no wait named",
 				    hw ? hw : "");
 			if (now + w > es->pause_until && pace_pause(L, x->ep, now, w, pw, asked)) {
-				loop_fail(L, "rate limited by %s (%s): it asks for a pause of %.6gs, longer than -M give_up=%gs",
-					  ep->shown, pw, w, st->give_up);
+				/* A wait past the cap was read as the cap: "at least" it. */
+				loop_fail(L, "rate limited by %s (%s): it asks for a pause of %s%.6gs, longer than -M give_up=%gs",
+					  ep->shown, pw, w >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", w,
+					  st->give_up);
 				return;
 			}
 		}

@@ -160,8 +160,9 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 			    buf_json_str_fit(e->prompt.ptr, e->prompt.len, JOURNAL_PROMPT_MAX) <
 				    e->prompt.len)
 				return err_set(err, VSR_EDATA,
-					       "%s item %s: template %s makes a prompt of %zu bytes, "
+					       "%s%s%s item %s: template %s makes a prompt of %zu bytes, "
 					       "over the limit of %u (JSON-escaped)",
+					       it->where ? it->where : "", it->where ? ": " : "",
 					       it->suite, it->id, t->id, e->prompt.len, JOURNAL_PROMPT_MAX);
 			/* img == IMG_BLIND + 1: the base task asked again (repeat). */
 			for (int img = IMG_ORIG; img <= IMG_BLIND + 1; img++) {

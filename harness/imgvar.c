@@ -132,7 +132,12 @@ static int png_hflip(const struct image *in, struct image *out, char *err)
 	}
 	img.format = (img.format & PNG_FORMAT_FLAG_ALPHA) ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
 	bpp = (int)PNG_IMAGE_PIXEL_SIZE(img.format);
-	px = pixel_buffer(PNG_IMAGE_SIZE(img), err);
+	/*
+	 * Not PNG_IMAGE_SIZE: it multiplies in 32 bits, and wraps past 4 GiB (a
+	 * 60,000^2 RGB image under a raised --max-pixels got a 2.2 GB buffer for
+	 * its 10.8 GB of pixels).
+	 */
+	px = pixel_buffer((size_t)img.width * (size_t)img.height * (size_t)bpp, err);
 	if (!px) {
 		png_image_free(&img);
 		return VSR_EDATA;

@@ -243,8 +243,11 @@ int sched_load_image(struct sched *s, struct job *j, struct image *img,
 			continue;
 		if ((r = image_hflip(img, &j->hflip, err))) {
 			char msg[VSR_ERR_MAX + 128];
-			snprintf(msg, sizeof(msg), "cannot mirror the image of %s %s: %s", j->suite->name,
-				 j->item.id, err);
+			/* The image's file, or where the item holding it is (MMBench's base64). */
+			const char *at = j->item.image_path ? j->item.image_path : j->item.where;
+			snprintf(msg, sizeof(msg), "cannot mirror the image of %s %s%s%s%s: %s",
+				 j->suite->name, j->item.id, at ? " (" : "", at ? at : "",
+				 at ? ")" : "", err);
 			size_t n = strlen(msg) < VSR_ERR_MAX ? strlen(msg) : VSR_ERR_MAX - 1;
 			memcpy(err, msg, n);
 			err[n] = '\0';

@@ -1,5 +1,7 @@
 #include "item.h"
 
+#include "../base/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include "../base/banned.h" /* last: see banned.h */
@@ -49,9 +51,21 @@ void item_release(struct item *it)
 		free(it->choices[i]);
 	free(it->choices);
 	free(it->group);
+	free(it->where);
 	if (it->priv && it->priv_free)
 		it->priv_free(it->priv);
 	memset(it, 0, sizeof(*it));
+}
+
+char *item_where(const char *path, size_t line)
+{
+	struct buf b = BUF_INIT;
+
+	if (line)
+		buf_addf(&b, "%s:%zu", path, line);
+	else
+		buf_addf(&b, "%s", path);
+	return buf_detach(&b, NULL);
 }
 
 void image_release(struct image *img)

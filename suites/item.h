@@ -52,9 +52,13 @@ struct item {
 
 	void *priv; /* suite-private data, e.g. a synthetic scene */
 	void (*priv_free)(void *priv);
+	/* "file:line" the item was read from (item_where), for errors; NULL when generated. */
+	char *where;
 };
 
 void item_release(struct item *it);
+/* "PATH:LINE" ("PATH" when line is 0), owned by the caller: an item's where. */
+char *item_where(const char *path, size_t line);
 
 /* An image in memory. Owned by whoever filled it; image_release frees. */
 struct image {

@@ -729,6 +729,7 @@ static int mmb_next(void *priv, struct item *it, char *err)
 	it->suite = m->suite;
 	snprintf(idbuf, sizeof(idbuf), "%ld", m->cur_index + (long)m->rot * MMB_COPY);
 	it->id = xstrdup(idbuf);
+	it->where = item_where(m->path, m->cur_line);
 	snprintf(idbuf, sizeof(idbuf), "%ld", m->cur_index % MMB_COPY);
 	it->group = xstrdup(idbuf);
 	it->question = xstrdup(m->f[C_QUESTION].ptr);

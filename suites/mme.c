@@ -168,6 +168,7 @@ struct mme_q {
 	answer_t label;
 	int nth;
 	char *path;     /* the image file; NULL when missing */
+	char *where;    /* the question's "file:line" */
 };
 
 struct mme {
@@ -191,6 +192,7 @@ static void mme_free(struct mme *m)
 		free(m->q[i].image);
 		free(m->q[i].question);
 		free(m->q[i].path);
+		free(m->q[i].where);
 	}
 	free(m->q);
 	for (size_t i = 0; i < N_FIRST_MISSING; i++)
@@ -287,6 +289,7 @@ static int list_line(const struct mme_line *ml, void *p)
 	q->task = c->task;
 	q->image = xstrdup(ml->image);
 	q->question = xstrdup(ml->question);
+	q->where = item_where(c->path, ml->lineno);
 	q->label = ml->label;
 	q->nth = ml->nth;
 	if (ml->nth == 2) {
@@ -402,6 +405,7 @@ static int load_release_file(struct mme *m, const struct mme_subtask *t, const c
 		q = add_q(m);
 		q->task = t;
 		q->question = xstrdup(s);
+		q->where = item_where(path.ptr, l.lineno);
 		q->label = label;
 		q->nth = (int)++nq;
 	}
@@ -700,6 +704,7 @@ static int mme_next(void *priv, struct item *it, char *err)
 	mme_group(&b, q->task->name, q->image);
 	it->group = buf_detach(&b, NULL);
 	it->question = xstrdup(q->question);
+	it->where = xstrdup(q->where);
 	it->category = q->task->name;
 	it->label = q->label;
 	it->image_path = xstrdup(q->path);

@@ -535,6 +535,7 @@ static int seed_next(void *priv, struct item *it, char *err)
 	it->image_digest = digest;
 	it->suite = s->suite;
 	it->id = xstrdup(q->id);
+	it->where = item_where(s->f.path, 0);
 	it->question = xstrdup(q->question);
 	it->choices = xcalloc(4, sizeof(*it->choices));
 	for (int k = 0; k < 4; k++)

@@ -474,6 +474,7 @@ static int vsr_next(void *priv, struct item *it, char *err)
 		snprintf(id, sizeof(id), "L%05zu", v->lines.lineno);
 		it->suite = v->split->suite;
 		it->id = xstrdup(id);
+		it->where = item_where(v->path, v->lines.lineno);
 		it->caption = xstrdup(row.caption);
 		it->relation = xstrdup(row.relation);
 		it->category = relation_category(row.relation);

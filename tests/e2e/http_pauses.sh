@@ -29,8 +29,7 @@ faults() {
 faults $(many 429:999999999 60)
 expect_exit 4 timeout 60 "$V" run "${COMMON[@]}" -M base_url="$URL" \
 	"${LIMITS[@]}" -S count=20 -j 4 -o a
-expect_err "rate limited by http://127.0.0.1:$PORT/v1 (HTTP 429, Retry-After)"
-expect_err "longer than -M give_up=20s"
+expect_err "rate limited by http://127.0.0.1:$PORT/v1 (HTTP 429, Retry-After): it asks for a pause of at least 3600s, longer than -M give_up=20s"
 err=$(cat "$T/err")
 case $err in *"as asked"*) fail "a pause longer than give_up was announced as waited for: $err" ;; esac
 
@@ -56,8 +55,7 @@ nreq=$(since "$n0" | jq length)
 faults okreset:999999
 expect_exit 4 timeout 60 "$V" run "${COMMON[@]}" -M base_url="$URL" \
 	"${LIMITS[@]}" -S count=5 -j 1 -o c
-expect_err "rate limit of http://127.0.0.1:$PORT/v1 used up (x-ratelimit-remaining-requests: 0)"
-expect_err "longer than -M give_up=20s"
+expect_err "rate limit of http://127.0.0.1:$PORT/v1 used up (x-ratelimit-remaining-requests: 0): it takes no requests for at least 3600s, longer than -M give_up=20s"
 
 # D. The same with a reset of 2 s: waited for (the server's clock says the
 # next request came >= 2 s after that reply) and shown exactly once.

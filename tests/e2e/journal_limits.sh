@@ -58,7 +58,7 @@ expect_err "1 line(s) longer than $LIMIT bytes skipped"
 
 # MMBench: six prompt fields of 1 MiB of control characters (6 bytes each in
 # JSON: 36 MiB escaped) and six more 1 MiB columns: a data error, before any
-# request, naming the item.
+# request, naming the file and line (the header is line 1) and the item.
 python3 - <<'PY'
 import base64, struct, zlib
 def png():
@@ -77,7 +77,7 @@ with open("mmb.tsv", "w") as f:
     f.write("\t".join(cols) + "\n" + "\t".join(row) + "\n")
 PY
 expect_exit 3 "$V" run -s mmbench -S file="$T/mmb.tsv" -m builtin:yes -q -o mmb
-expect_err "item 1: template"
+expect_err "$T/mmb.tsv:2: mmbench item 1: template"
 expect_err "over the limit of $((4 << 20))"
 expect_one_line_err
 [ ! -s mmb/samples.jsonl ] || fail "an MMBench line was journaled"

@@ -326,6 +326,16 @@ static void expect_list_error(const char *list, const char *want)
 	assert_null(priv);
 }
 
+/* Does s (an item's where) end with tail? */
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = s ? strlen(s) : 0, m = strlen(tail);
+
+	if (n < m || strcmp(s + n - m, tail))
+		print_error("'%s' does not end with '%s'\n", s ? s : "(null)", tail);
+	return n >= m && !strcmp(s + n - m, tail);
+}
+
 static void test_bad_lists(void **state)
 {
 	(void)state;
@@ -369,9 +379,12 @@ static void test_bad_lists(void **state)
 		assert_int_equal(mme_suite_ops.count(priv), 2);
 		assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 		assert_string_equal(it.question, "Q1?");
+		assert_true(ends_with(it.where, "/lists/position.txt:1"));
 		item_release(&it);
 		assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 		assert_int_equal(it.label, ANS_NO);
+		/* Line 2 is blank: the second question is on line 3. */
+		assert_true(ends_with(it.where, "/lists/position.txt:3"));
 		item_release(&it);
 		assert_int_equal(mme_suite_ops.next(priv, &it, err), 0);
 		mme_suite_ops.close(priv);
@@ -407,6 +420,7 @@ static void test_release_layout(void **state)
 	assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 	assert_string_equal(it.id, "position/000000000001.jpg#2");
 	assert_int_equal(it.label, ANS_NO);
+	assert_true(ends_with(it.where, "/position/questions_answers_YN/000000000001.txt:2"));
 	item_release(&it);
 	assert_int_equal(mme_suite_ops.next(priv, &it, err), 1);
 	assert_string_equal(it.id, "position/000000000002.jpg#1");
