@@ -550,19 +550,56 @@ size_t run_opts_suite_options(const struct run_opts *o, const char *suite, struc
 	return n;
 }
 
+/*
+ * A suite named by -S SUITE.KEY or --min-accuracy SUITE=X that is none of the
+ * run's suites: a usage error now, with the nearest of them, rather than a
+ * gate that fails after the whole run ("no answered task").
+ */
+static int not_in_run(const struct run_opts *o, const char *what, const char *name, size_t len,
+		      char *err)
+{
+	char word[128];
+	const char *near;
+	struct buf list = BUF_INIT;
+	int r;
+
+	snprintf(word, sizeof(word), "%.*s", (int)len, name);
+	near = suggest_nearest(word, (const char *const *)o->suites, o->n_suites);
+	for (size_t j = 0; j < o->n_suites; j++)
+		buf_addf(&list, "%s%s", j ? ", " : "", o->suites[j]);
+	if (near)
+		r = err_set(err, VSR_EUSAGE,
+			    "%s: suite '%s' is not in this run; did you mean '%s'? (its suites: %s)",
+			    what, word, near, list.ptr);
+	else
+		r = err_set(err, VSR_EUSAGE, "%s: suite '%s' is not in this run (its suites: %s)",
+			    what, word, list.ptr);
+	buf_release(&list);
+	return r;
+}
+
+static int in_run(const struct run_opts *o, const char *name, size_t len)
+{
+	for (size_t j = 0; j < o->n_suites; j++)
+		if (same_suite(name, len, o->suites[j]))
+			return 1;
+	return 0;
+}
+
 int run_opts_check_prefixes(const struct run_opts *o, char *err)
 {
 	for (size_t i = 0; i < o->n_sopts; i++) {
 		const char *k = o->sopts[i].key, *dot = strchr(k, '.');
-		size_t j;
-		if (!dot)
-			continue;
-		for (j = 0; j < o->n_suites; j++)
-			if (same_suite(k, (size_t)(dot - k), o->suites[j]))
-				break;
-		if (j == o->n_suites)
-			return err_set(err, VSR_EUSAGE, "-S %s: suite '%.*s' is not in this run", k,
-				       (int)(dot - k), k);
+		if (dot && !in_run(o, k, (size_t)(dot - k))) {
+			char what[160];
+			snprintf(what, sizeof(what), "-S %s", k);
+			return not_in_run(o, what, k, (size_t)(dot - k), err);
+		}
+	}
+	for (size_t i = 0; i < o->gate.n_floors; i++) {
+		const char *s = o->gate.floors[i].suite;
+		if (s[0] && !in_run(o, s, strlen(s)))
+			return not_in_run(o, "--min-accuracy", s, strlen(s), err);
 	}
 	return 0;
 }

@@ -69,6 +69,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err);
 void run_opts_free(struct run_opts *o);
 /* The -S options meant for one suite: unprefixed ones, and SUITE.KEY ones. */
 size_t run_opts_suite_options(const struct run_opts *o, const char *suite, struct kv *out);
+/* Every suite -S SUITE.KEY and --min-accuracy SUITE=X name is in the run (aliases too). */
 int run_opts_check_prefixes(const struct run_opts *o, char *err);
 
 #endif
