@@ -8,6 +8,7 @@
 #include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 int report_json_out(cJSON *root, struct buf *out)
@@ -249,8 +250,10 @@ int reports_check(const char *formats, char *err)
 			struct buf known = BUF_INIT;
 			for (i = 0; i < N_WRITERS; i++)
 				buf_addf(&known, "%s%s", i ? ", " : "", writers[i].format);
-			err_set(err, VSR_EUSAGE, "unknown report format '%.*s' (known: %s)", (int)len, p,
-				known.ptr);
+			char word[64], hint[96];
+			snprintf(word, sizeof(word), "%.*s", (int)len, p);
+			err_set(err, VSR_EUSAGE, "unknown report format '%s'%s (known: %s)", word,
+				suggest_hint(word, known.ptr, hint, sizeof(hint)), known.ptr);
 			buf_release(&known);
 			return VSR_EUSAGE;
 		}

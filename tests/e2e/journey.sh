@@ -122,6 +122,37 @@ expect_err "cannot list 'suite'; did you mean 'suites'? (see 'vsrbench list --he
 expect_one_line_err
 expect_exit 2 "$V" statu
 expect_err "unknown command 'statu'"
+# ... and every other name a user types: perturbations, -S and -M keys, datasets,
+# data and cache actions, report formats (each exit 2, one line, the list kept)
+expect_exit 2 "$V" run -p hflp --dry-run
+expect_err "unknown perturbation 'hflp'; did you mean 'hflip'? (known: instr, format,"
+expect_one_line_err
+expect_exit 2 "$V" run -S cuont=5 --dry-run
+expect_err "synth: unknown option \"cuont\"; did you mean 'count'? (known: count, relations, size, distractors)"
+expect_exit 2 "$V" run -m openai -M modle=x --dry-run
+expect_err "-m openai: unknown option -M modle; did you mean 'model'? (known: base_url, model,"
+expect_exit 2 "$V" run -m exec -M cmdd=x --dry-run
+expect_err "-m exec: unknown option -M cmdd; did you mean 'cmd'? (known: cmd, shell,"
+expect_exit 2 "$V" data pull vsr-unifed --list --data data
+expect_err "unknown dataset or suite 'vsr-unifed'; did you mean 'vsr-unified'? (datasets: vsr,"
+expect_exit 2 "$V" data pull mmbenc --list --data data
+expect_err "unknown dataset or suite 'mmbenc'; did you mean 'mmbench'?"
+expect_exit 2 "$V" data pul vsr
+expect_err "unknown data command 'pul'; did you mean 'pull'? (see 'vsrbench data --help')"
+expect_one_line_err
+expect_exit 2 "$V" cache stat --cache "$T/cache"
+expect_err "cache: unknown action 'stat'; did you mean 'stats'? (expected stats, prune or clear)"
+expect_exit 2 "$V" report --format mdd "$T"
+expect_err "unknown report format 'mdd'; did you mean 'md'? (known: json, md, html, junit)"
+# A gate or -S naming a suite the run lacks: exit 2 before any task, not a failed gate after the run.
+expect_exit 2 "$V" run --min-accuracy synht=0.5 -o gtypo
+expect_err "--min-accuracy: suite 'synht' is not in this run; did you mean 'synth'? (its suites: synth)"
+expect_one_line_err
+expect_exit 2 "$V" run -s vsr-unified "${common[@]}" --min-accuracy mme-position=0.5 -o gtypo
+expect_err "--min-accuracy: suite 'mme-position' is not in this run (its suites: vsr-unified)"
+expect_exit 2 "$V" run -S synht.count=5 -o gtypo
+expect_err "-S synht.count: suite 'synht' is not in this run; did you mean 'synth'? (its suites: synth)"
+[ -e gtypo ] && fail "a refused gate left a run directory"
 # list and list --help print the topics; report without a run prints its --help
 expect_exit 0 "$V" list --help
 for t in suites templates models relations; do grep -q "^  $t " "$T/out" || fail "list --help lacks $t"; done
