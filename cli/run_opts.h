@@ -60,7 +60,8 @@ struct run_opts {
 	struct kv jopts[MAX_LIST]; /* -J KEY=VALUE: the judge's model options */
 	size_t n_jopts;
 	int judge_all;         /* --judge-all: judge every reply, not only invalid ones */
-	char *owned[3 * MAX_LIST]; /* the KEY copies of -S, -M and -J */
+	char *owned[4 * MAX_LIST]; /* the KEY copies of -S, -M and -J; -t's joined lists */
+	size_t n_t;                /* -t options given */
 	size_t n_owned;
 };
 

@@ -73,6 +73,13 @@ done
 expect_exit 0 "$V" run -s mme-position -s vsr-unified "${common[@]}" -t q01,yn01,tf01 --dry-run
 expect_out "mme-position                  4 items         4 tasks"
 expect_out "vsr-zeroshot-test             4 items         8 tasks"
+# -t is repeatable: the ids add up (not the last -t alone)
+expect_exit 0 "$V" run -s mme-position -s vsr-unified "${common[@]}" -t q01 -t yn01 -t tf01 --dry-run
+expect_out "mme-position                  4 items         4 tasks"
+expect_out "vsr-zeroshot-test             4 items         8 tasks"
+expect_out "12 tasks in all (3 templates)"
+expect_exit 2 "$V" run "${common[@]}" -t pool -t q01 --dry-run
+expect_err "-t 'pool' and -t 'q01': only template ids add up (-t yn01 -t q01); single, pool, vsre or a file is a -t of its own"
 
 # --- 2. aliases wherever a suite is named ---------------------------------------------
 expect_exit 0 "$V" run -s vsr-zeroshot-test "${common[@]}" -q -o gate --min-accuracy vsr-unified=0.5
