@@ -34,6 +34,11 @@ double json_round6(double x)
 	return round(x * 1e6) / 1e6;
 }
 
+int spread_none(const struct spread *sp)
+{
+	return lround(1000 * sp->worst) == lround(1000 * sp->best);
+}
+
 int groups_spread(const struct groups *gs, struct spread *sp)
 {
 	size_t n = 0;
@@ -478,7 +483,10 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 		}
 		{
 			struct spread sp;
-			if (groups_spread(&sm->by_template, &sp))
+			if (groups_spread(&sm->by_template, &sp) && spread_none(&sp))
+				fprintf(fp, "  %zu templates: every one %.1f%%, no spread\n",
+					sm->by_template.n, 100 * sp.mean);
+			else if (groups_spread(&sm->by_template, &sp))
 				fprintf(fp, "  %zu templates: mean %.1f%%, worst %.1f%% (%.16s), best %.1f%% (%.16s), "
 					    "spread %.1f points\n",
 					sm->by_template.n, 100 * sp.mean, 100 * sp.worst, sp.worst_name,

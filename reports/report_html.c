@@ -214,6 +214,11 @@ static void template_spread(struct buf *out, const struct groups *gs)
 
 	if (!groups_spread(gs, &sp))
 		return;
+	if (spread_none(&sp)) {
+		buf_addf(out, "<p>Across %zu templates: every one %.1f%%, <b>no spread</b>.</p>\n",
+			 gs->n, 100 * sp.mean);
+		return;
+	}
 	buf_addf(out, "<p>Across %zu templates: mean %.1f%%, worst %.1f%% (", gs->n, 100 * sp.mean,
 		 100 * sp.worst);
 	html_esc(out, sp.worst_name);

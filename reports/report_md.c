@@ -85,6 +85,11 @@ static void template_spread_md(struct buf *out, const struct groups *gs)
 
 	if (!groups_spread(gs, &sp))
 		return;
+	if (spread_none(&sp)) {
+		buf_addf(out, "\nAcross %zu templates: every one %.1f%%, no spread.\n", gs->n,
+			 100 * sp.mean);
+		return;
+	}
 	buf_addf(out, "\nAcross %zu templates: mean %.1f%%, worst %.1f%% (", gs->n, 100 * sp.mean,
 		 100 * sp.worst);
 	md_cell(out, sp.worst_name);

@@ -179,12 +179,16 @@ done
 	"$V" run -S count=40 -t ab01 -o w2 -p hflip
 	"$V" run -S count=40 -m builtin:yes -o w3
 	"$V" run -S count=20 -t ab01 --dry-run
+	"$V" run -S count=20 -t pool -o w4 # every template 100%: no "worst X (ab01), best X (ab01)"
 	"$V" compare w2 w2 --max-drop 2
 	"$V" compare w2 w3 --max-drop 2 --allow-different-content || true
-	cat w1/report.md w2/report.md w3/report.md
+	cat w1/report.md w2/report.md w3/report.md w4/report.md
+	sed 's/<[^>]*>//g' w4/report.html
 } >shapes.out 2>&1
 grep -q "compare" shapes.out || fail "the shape runs printed nothing: $(head shapes.out)"
 grep -q "changed by 0.0 points" shapes.out || fail "compare of a run with itself: $(grep points shapes.out)"
+[ "$(grep -c "36 templates: every one 100.0%, no spread" shapes.out)" = 3 ] ||
+	fail "36 templates at 100% (terminal, report.md, report.html): $(grep "36 templates" shapes.out)"
 grep -q "(1 template)" shapes.out || fail "dry run of one template: $(grep 'tasks in all' shapes.out)"
 if grep -nE -- '-0\.0 points|\(1 [a-z]+s\)|&lt;|worst ([0-9.]+%) \(([A-Za-z0-9_]+)\), best \1 \(\2\)' shapes.out; then
 	fail "a bad shape in the outputs above"
