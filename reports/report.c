@@ -110,7 +110,8 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 	if (f[SENS_FLIP].present) {
 		buf_addf(out, "%svision: mirroring changes ", indent);
 		pct3(out, &f[SENS_FLIP]);
-		buf_addf(out, " of the answers that should change (%zu valid pairs)\n", f[SENS_FLIP].n);
+		buf_addf(out, " of the answers that should change (%zu valid pair%s)\n", f[SENS_FLIP].n,
+			 f[SENS_FLIP].n == 1 ? "" : "s");
 		buf_addf(out, "%s  a model that ignores the image: 0%%; perfect: 100%%\n", indent);
 	}
 	if (f[SENS_FLIP_INVALID].present)
@@ -124,7 +125,8 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 	if (f[SENS_KEEP].present) {
 		buf_addf(out, "%svision: mirroring keeps ", indent);
 		pct3(out, &f[SENS_KEEP]);
-		buf_addf(out, " of the answers that should stay (%zu valid pairs)\n", f[SENS_KEEP].n);
+		buf_addf(out, " of the answers that should stay (%zu valid pair%s)\n", f[SENS_KEEP].n,
+			 f[SENS_KEEP].n == 1 ? "" : "s");
 		buf_addf(out, "%s  a model that ignores the image: 100%%; perfect: 100%%\n", indent);
 	}
 	if (f[SENS_KEEP_INVALID].present)

@@ -364,7 +364,8 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	if (proto)
 		buf_addf(out, " (<span class=\"nw\">%s</span> on the unified test set, the seed paper's "
 			      "name%s)", proto, strchr(proto, ' ') ? "s" : "");
-	buf_addf(out, " · vsrbench %s · %zu journal lines</p></header>\n", VSR_VERSION, m->lines);
+	buf_addf(out, " · vsrbench %s · %zu journal line%s</p></header>\n", VSR_VERSION, m->lines,
+		 m->lines == 1 ? "" : "s");
 	if (m->skipped)
 		buf_addf(out, "<p class=\"warn\"><b>%zu journal line(s) skipped</b>: longer than %u "
 			      "bytes (the first is line %zu)</p>\n",

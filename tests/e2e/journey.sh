@@ -180,9 +180,12 @@ done
 	"$V" run -S count=40 -m builtin:yes -o w3
 	"$V" run -S count=20 -t ab01 --dry-run
 	"$V" run -S count=20 -t pool -o w4 # every template 100%: no "worst X (ab01), best X (ab01)"
+	"$V" run -n 1 -p hflip -o w5 # one item: "1 task", "1 valid pair", "1 image"
+	"$V" run -n 1 -p hflip -o w5 # resumed with nothing left: no "0 tasks in 0.0s"
+	"$V" compare w5 w5 --max-drop 2
 	"$V" compare w2 w2 --max-drop 2
 	"$V" compare w2 w3 --max-drop 2 --allow-different-content || true
-	cat w1/report.md w2/report.md w3/report.md w4/report.md
+	cat w1/report.md w2/report.md w3/report.md w4/report.md w5/report.md
 	sed 's/<[^>]*>//g' w4/report.html
 } >shapes.out 2>&1
 grep -q "compare" shapes.out || fail "the shape runs printed nothing: $(head shapes.out)"
@@ -190,9 +193,18 @@ grep -q "changed by 0.0 points" shapes.out || fail "compare of a run with itself
 [ "$(grep -c "36 templates: every one 100.0%, no spread" shapes.out)" = 3 ] ||
 	fail "36 templates at 100% (terminal, report.md, report.html): $(grep "36 templates" shapes.out)"
 grep -q "(1 template)" shapes.out || fail "dry run of one template: $(grep 'tasks in all' shapes.out)"
+grep -q "^nothing left to run; report: w5/report.html" shapes.out || fail "a resume with nothing left: $(grep -A1 'run directory: w5' shapes.out)"
+if grep -nE -- '[ (]1 (new |valid |paired |journal )?(tasks|pairs|lines|images)\b|^0 tasks in' shapes.out; then
+	fail "a plural for one, or a rate of nothing, in the outputs above"
+fi
 if grep -nE -- '-0\.0 points|\(1 [a-z]+s\)|&lt;|worst ([0-9.]+%) \(([A-Za-z0-9_]+)\), best \1 \(\2\)' shapes.out; then
 	fail "a bad shape in the outputs above"
 fi
+
+# merging one shard of two says so in the singular
+expect_exit 0 "$V" run -q -n 4 --shard 0/2 -o sh0
+expect_exit 2 "$V" merge shm sh0
+expect_err "the runs are shards of 2 but 1 was given"
 
 # --- 8. resume with other options names the field and both values -----------------
 expect_exit 0 "$V" run -q -n 3 -o rs
