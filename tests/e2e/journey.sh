@@ -167,6 +167,17 @@ expect_exit 0 "$V" report --help
 cp "$T/out" report-help
 expect_exit 2 "$V" report
 cmp -s report-help "$T/err" || fail "report without a run: $(cat "$T/err")"
+# help CMD is CMD --help, as in git; a mistyped one gets the suggestion
+expect_exit 0 "$V" help run
+cp "$T/out" help-run
+expect_exit 0 "$V" run --help
+cmp -s help-run "$T/out" || fail "help run is not run --help: $(head -2 help-run)"
+expect_exit 2 "$V" help reprot
+expect_err "unknown command 'reprot'; did you mean 'report'? (see 'vsrbench --help')"
+expect_exit 0 "$V" version
+cp "$T/out" version-out
+expect_exit 0 "$V" --version
+cmp -s version-out "$T/out" || fail "version is not --version: $(head -1 version-out)"
 # run --help's usage line names every option group
 expect_exit 0 "$V" run --help
 usage=$(sed -n '1,/^$/p' "$T/out")
