@@ -14,6 +14,7 @@
 #include "../suites/suite.h"
 #include "compare.h"
 #include "report.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
@@ -110,6 +111,10 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 		buf_addf(&line, "%s: no answered task in the run, so the floor %.1f%% cannot be checked",
 			 suite, 100 * f->min);
 		if (!a) {
+			const char *near = suggest_nearest_field(f->suite, m->suites, m->n_suites,
+								 sizeof(m->suites[0]));
+			if (near)
+				buf_addf(&line, "; did you mean '%s'?", near);
 			buf_adds(&line, " (suites in the run:");
 			for (size_t i = 0; i < m->n_suites; i++)
 				buf_addf(&line, " %s", m->suites[i].name);

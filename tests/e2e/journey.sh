@@ -160,6 +160,10 @@ expect_err "--min-accuracy: suite 'mme-position' is not in this run (its suites:
 expect_exit 2 "$V" run -S synht.count=5 -o gtypo
 expect_err "-S synht.count: suite 'synht' is not in this run; did you mean 'synth'? (its suites: synth)"
 [ -e gtypo ] && fail "a refused gate left a run directory"
+# compare gates runs already made: a mistyped suite fails the gate with the suggestion
+expect_exit 0 "$V" run -q -n 4 -o gbase
+expect_exit 1 "$V" compare gbase gbase --min-accuracy synht=0.5 -q
+expect_err "gate failed: synht: no answered task in the run, so the floor 50.0% cannot be checked; did you mean 'synth'? (suites in the run: synth)"
 # list and list --help print the topics; report without a run prints its --help
 expect_exit 0 "$V" list --help
 for t in suites templates models relations; do grep -q "^  $t " "$T/out" || fail "list --help lacks $t"; done
