@@ -35,6 +35,7 @@
 #include "exec.h"
 #include "http.h"
 #include "rjob.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 extern char **environ;
@@ -310,9 +311,10 @@ int exec_open(const char *config_json, const cJSON *opts, struct model *m, char 
 			if (parse_long(v, 0, 100, &st->retries))
 				r = err_set(err, VSR_EUSAGE, "-M retries=%s: expected 0..100", v);
 		} else {
-			r = err_set(err, VSR_EUSAGE,
-				    "-m exec: unknown option -M %s (known: cmd, shell, image, procs, timeout, retries)",
-				    k);
+			static const char known[] = "cmd, shell, image, procs, timeout, retries";
+			char hint[96];
+			r = err_set(err, VSR_EUSAGE, "-m exec: unknown option -M %s%s (known: %s)", k,
+				    suggest_hint(k, known, hint, sizeof(hint)), known);
 		}
 		if (r)
 			goto fail;

@@ -17,6 +17,7 @@
 #include "remote_loop.h"
 #include "remote_msg.h"
 #include "../base/redact.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 static const struct http_proto *const protos[] = {
@@ -117,7 +118,11 @@ static int check_keys(const char *kind, const cJSON *opts, const char *const *a,
 			buf_addf(&known, "%s%s", known.len ? ", " : "", a[i]);
 		for (size_t i = 0; b && b[i]; i++)
 			buf_addf(&known, "%s%s", known.len ? ", " : "", b[i]);
-		err_set(err, VSR_EUSAGE, "-m %s: unknown option -M %s (known: %s)", kind, k, known.ptr);
+		{
+			char hint[96];
+			err_set(err, VSR_EUSAGE, "-m %s: unknown option -M %s%s (known: %s)", kind, k,
+				suggest_hint(k, known.ptr, hint, sizeof(hint)), known.ptr);
+		}
 		buf_release(&known);
 		return VSR_EUSAGE;
 	}

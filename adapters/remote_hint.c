@@ -4,6 +4,7 @@
 #include "remote_hint.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -139,6 +140,25 @@ static const char *option_of(const char *param)
 	return NULL;
 }
 
+/* The length of base's last segment when it is an API version ("/v2", "/v1beta"), else 0:
+ * the hint replaces it ("/v2" -> "/v1") rather than appending to it ("/v2/v1"). */
+static size_t version_tail(const char *base, size_t bl)
+{
+	const char *slash = base + bl;
+
+	while (slash > base && slash[-1] != '/')
+		slash--;
+	if (slash == base)
+		return 0;
+	slash--;
+	if (slash[1] != 'v' || !isdigit((unsigned char)slash[2]))
+		return 0;
+	for (const char *p = slash + 3; p < base + bl; p++)
+		if (!isalnum((unsigned char)*p))
+			return 0;
+	return (size_t)(base + bl - slash);
+}
+
 void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
 	      char *out, size_t n)
 {
@@ -188,10 +208,12 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 		snprintf(out, n, "is -M model the name the server serves? (e.g. GET %s/models)", base);
 	} else if (status == 404 && (!strcmp(kind, "openai") || !strcmp(kind, "anthropic")) &&
 		   !(bl >= 3 && !strcmp(base + bl - 3, "/v1"))) {
-		snprintf(out, n, "does base_url need /v1? (try -M base_url=%s/v1)", base);
+		snprintf(out, n, "does base_url need /v1? (try -M base_url=%.*s/v1)",
+			 (int)(bl - version_tail(base, bl)), base);
 	} else if (status == 404 && !strcmp(kind, "gemini") &&
 		   !(bl >= 7 && !strcmp(base + bl - 7, "/v1beta"))) {
-		snprintf(out, n, "does base_url need /v1beta? (try -M base_url=%s/v1beta)", base);
+		snprintf(out, n, "does base_url need /v1beta? (try -M base_url=%.*s/v1beta)",
+			 (int)(bl - version_tail(base, bl)), base);
 	} else if (status == 404) {
 		snprintf(out, n, "check -M base_url and -M model");
 	} else {

@@ -1,6 +1,7 @@
 #include "suggest.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -76,4 +77,43 @@ const char *suggest_nearest_field(const char *word, const void *base, size_t n, 
 const char *suggest_nearest(const char *word, const char *const *cands, size_t n)
 {
 	return suggest_nearest_field(word, cands, n, sizeof(*cands));
+}
+
+const char *suggest_nearest_list(const char *word, const char *list, char *out, size_t n)
+{
+	char names[1024];
+	const char *cands[64];
+	size_t k = 0;
+	const char *near;
+
+	if (n)
+		out[0] = '\0';
+	snprintf(names, sizeof(names), "%s", list);
+	for (char *p = names; *p && k < sizeof(cands) / sizeof(cands[0]);) {
+		size_t len;
+		p += strspn(p, ", ");
+		len = strcspn(p, ", ");
+		if (!len)
+			break;
+		cands[k++] = p;
+		p += len;
+		if (*p)
+			*p++ = '\0';
+	}
+	near = suggest_nearest(word, cands, k);
+	if (!near || !n)
+		return NULL;
+	snprintf(out, n, "%s", near);
+	return out;
+}
+
+const char *suggest_hint(const char *word, const char *list, char *out, size_t n)
+{
+	char near[128];
+
+	if (n)
+		out[0] = '\0';
+	if (n && suggest_nearest_list(word, list, near, sizeof(near)))
+		snprintf(out, n, "; did you mean '%s'?", near);
+	return out;
 }

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "../harness/cache.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 static void cache_usage(FILE *fp)
@@ -146,7 +147,9 @@ int cmd_cache(int argc, char **argv)
 			return VSR_EUSAGE;
 		}
 	} else if (strcmp(action, "clear")) {
-		vsr_error("cache: unknown action '%s' (expected stats, prune or clear)", action);
+		char hint[96];
+		vsr_error("cache: unknown action '%s'%s (expected stats, prune or clear)", action,
+			  suggest_hint(action, "stats, prune, clear", hint, sizeof(hint)));
 		return VSR_EUSAGE;
 	}
 	if ((r = cache_delete_older(dir, secs, &deleted, err))) {

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "data_pull.h"
 #include "../base/keyset.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 struct split_stats {
@@ -193,6 +194,12 @@ int cmd_data(int argc, char **argv)
 	}
 	if (optind + 2 == argc && !strcmp(argv[optind], "check") && !strcmp(argv[optind + 1], "vsr"))
 		return check_vsr(data_dir_resolve(data));
+	if (optind < argc && strcmp(argv[optind], "check")) {
+		char hint[96];
+		vsr_error("unknown data command '%s'%s (see 'vsrbench data --help')", argv[optind],
+			  suggest_hint(argv[optind], "check, pull, verify", hint, sizeof(hint)));
+		return VSR_EUSAGE;
+	}
 	vsr_error("usage: vsrbench data check vsr|pull SUITE|verify [DATASET] [--data DIR] (see "
 		  "vsrbench data --help)");
 	return VSR_EUSAGE;

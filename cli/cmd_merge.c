@@ -109,8 +109,8 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 				       sh[i].count, sh[0].dir, sh[0].count);
 	}
 	if ((size_t)sh[0].count != n)
-		return err_set(err, VSR_EUSAGE, "the runs are shards of %ld but %zu were given",
-			       sh[0].count, n);
+		return err_set(err, VSR_EUSAGE, "the runs are shards of %ld but %zu %s given",
+			       sh[0].count, n, n == 1 ? "was" : "were");
 	seen = xcalloc(n, 1);
 	for (size_t i = 0; i < n && !r; i++) {
 		if (sh[i].index < 0 || (size_t)sh[i].index >= n || seen[sh[i].index]++)

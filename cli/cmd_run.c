@@ -781,11 +781,17 @@ int cmd_run(int argc, char **argv)
 				    o.budget_tokens, st.tok_in + st.tok_out, st.done, dir.ptr);
 		goto out;
 	}
-	printf("run directory: %s (%zu new tasks, %zu already done)\n", dir.ptr, st.done, ex.done);
+	printf("run directory: %s (%zu new task%s, %zu already done)\n", dir.ptr, st.done,
+	       st.done == 1 ? "" : "s", ex.done);
 	{
 		struct buf html = BUF_INIT;
-		printf("%zu tasks in %.1fs (%.1f tasks/s); report: %s\n", st.done, st.wall,
-		       st.wall > 0 ? (double)st.done / st.wall : 0.0, rundir_path(&html, dir.ptr, RUNDIR_REPORT_HTML));
+		rundir_path(&html, dir.ptr, RUNDIR_REPORT_HTML);
+		if (st.done) /* a resume with nothing left has no time or rate to speak of */
+			printf("%zu task%s in %.1fs (%.1f tasks/s); report: %s\n", st.done,
+			       st.done == 1 ? "" : "s", st.wall,
+			       st.wall > 0 ? (double)st.done / st.wall : 0.0, html.ptr);
+		else
+			printf("nothing left to run; report: %s\n", html.ptr);
 		buf_release(&html);
 	}
 	if (ex.not_applicable)

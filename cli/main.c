@@ -43,7 +43,8 @@ static void usage(FILE *fp)
 	fprintf(fp, "usage: vsrbench <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].help);
-	fprintf(fp, "\n'vsrbench <command> --help' describes a command's options.\n"
+	fprintf(fp, "\n'vsrbench <command> --help' (or 'vsrbench help <command>') describes a command's\n"
+		    "options; 'vsrbench --version' names the build.\n"
 		    "Exit codes: 0 ok, 1 gate failed, 2 usage/configuration, 3 bad data, "
 		    "4 model failed, 5 interrupted.\n");
 }
@@ -71,6 +72,8 @@ static void print_version(void)
 int main(int argc, char **argv)
 {
 	int r = VSR_EUSAGE;
+	char help_arg[] = "--help";
+	char *help_argv[4] = { NULL };
 	/* cJSON allocates with xmalloc: out of memory ends the process there
 	 * too, so no JSON document is ever printed with a node missing (the
 	 * failure rule of base/buf.h). */
@@ -84,12 +87,20 @@ int main(int argc, char **argv)
 		r = cmd_run(1, def);
 		goto out;
 	}
+	if (argc >= 3 && !strcmp(argv[1], "help")) {
+		/* `vsrbench help run` is `vsrbench run --help`, as git does it. */
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[2];
+		help_argv[2] = help_arg;
+		argc = 3;
+		argv = help_argv;
+	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		r = 0;
 		goto out;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
 		print_version();
 		r = 0;
 		goto out;

@@ -90,11 +90,8 @@ static int imgset_load(struct imgset *s, const struct vsr_split *split, const ch
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if ((r = vsr_split_path(split, data_dir, &path, err))) {
-		size_t n = strlen(err);
-		snprintf(err + n, VSR_ERR_MAX - n, " (vsrbench data pull vsr fetches it)");
-		return r;
-	}
+	if ((r = vsr_split_path(split, data_dir, &path, err)))
+		return r; /* its message names `vsrbench data pull vsr` */
 	s->path = path;
 	r = vsr_scan(path, collect_image, s, err);
 	if (r && s->err[0])

@@ -39,7 +39,7 @@ static void run_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vsrbench run [-s SUITE]... [-S [SUITE.]KEY=VALUE]... [-m MODEL] [-M KEY=VALUE]...\n"
-		"                    [-t single|pool|ID,ID|FILE] [-p LIST] [--data DIR] [--images DIR]...\n"
+		"                    [-t single|pool|ID,ID|FILE]... [-p LIST] [--data DIR] [--images DIR]...\n"
 		"                    [-j N] [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N]\n"
 		"                    [--temperature T] [--reasoning LEVEL] [--retries N] [--max-error-rate R]\n"
 		"                    [--skip-missing-images] [--dry-run] [--shard I/N] [--max-pixels N]\n"
@@ -56,7 +56,8 @@ static void run_usage(FILE *fp)
 		"                          price_out (USD per million tokens) price the usage instead\n"
 		"  -t, --templates SPEC    instruction templates: single, pool, ids, or a file; each is\n"
 		"                          asked of the suites it fits (default: each suite's own: yn01\n"
-		"                          for captions, q01 for MME, mc01 for multiple choice)\n"
+		"                          for captions, q01 for MME, mc01 for multiple choice); ids\n"
+		"                          add up when repeated (-t yn01 -t q01 is -t yn01,q01)\n"
 		"  -p, --perturb LIST      variants: instr,format,converse,hflip,blind,circular (combinable;\n"
 		"                          instr means -t pool, format adds " FORMAT_FAMILY ")\n"
 		"      --data DIR          dataset root (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
@@ -156,6 +157,38 @@ static int shard_parse(const char *arg, long *i, long *n, char *err)
 	}
 	if (*n < 1 || *i < 0 || *i >= *n)
 		return err_set(err, VSR_EUSAGE, "--shard: index %ld is not in 0..%ld", *i, *n - 1);
+	return 0;
+}
+
+/* A -t that names template ids, not single, pool, vsre or a file. */
+static int id_list(const char *spec)
+{
+	return strcmp(spec, "single") && strcmp(spec, "pool") && strcmp(spec, "vsre") &&
+	       !strchr(spec, '/');
+}
+
+/* -t is repeatable: ids add up (-t yn01 -t q01 is -t yn01,q01), never silently the last. */
+static int add_templates(struct run_opts *o, const char *arg, char *err)
+{
+	size_t n;
+	char *joined;
+
+	if (o->n_t++ == 0) {
+		o->templates = arg;
+		return 0;
+	}
+	if (o->n_t > MAX_LIST)
+		return err_set(err, VSR_EUSAGE, "too many -t options");
+	if (!id_list(o->templates) || !id_list(arg))
+		return err_set(err, VSR_EUSAGE,
+			       "-t '%s' and -t '%s': only template ids add up (-t yn01 -t q01); "
+			       "single, pool, vsre or a file is a -t of its own",
+			       o->templates, arg);
+	n = strlen(o->templates) + strlen(arg) + 2;
+	joined = xmalloc(n);
+	snprintf(joined, n, "%s,%s", o->templates, arg);
+	o->owned[o->n_owned++] = joined;
+	o->templates = joined;
 	return 0;
 }
 
@@ -348,7 +381,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			o->judge_all = 1;
 			break;
 		case 't':
-			o->templates = optarg;
+			if ((r = add_templates(o, optarg, err)))
+				return r;
 			break;
 		case O_DATA:
 			o->data_dir = optarg;
@@ -566,19 +600,56 @@ size_t run_opts_suite_options(const struct run_opts *o, const char *suite, struc
 	return n;
 }
 
+/*
+ * A suite named by -S SUITE.KEY or --min-accuracy SUITE=X that is none of the
+ * run's suites: a usage error now, with the nearest of them, rather than a
+ * gate that fails after the whole run ("no answered task").
+ */
+static int not_in_run(const struct run_opts *o, const char *what, const char *name, size_t len,
+		      char *err)
+{
+	char word[128];
+	const char *near;
+	struct buf list = BUF_INIT;
+	int r;
+
+	snprintf(word, sizeof(word), "%.*s", (int)len, name);
+	near = suggest_nearest(word, (const char *const *)o->suites, o->n_suites);
+	for (size_t j = 0; j < o->n_suites; j++)
+		buf_addf(&list, "%s%s", j ? ", " : "", o->suites[j]);
+	if (near)
+		r = err_set(err, VSR_EUSAGE,
+			    "%s: suite '%s' is not in this run; did you mean '%s'? (its suites: %s)",
+			    what, word, near, list.ptr);
+	else
+		r = err_set(err, VSR_EUSAGE, "%s: suite '%s' is not in this run (its suites: %s)",
+			    what, word, list.ptr);
+	buf_release(&list);
+	return r;
+}
+
+static int in_run(const struct run_opts *o, const char *name, size_t len)
+{
+	for (size_t j = 0; j < o->n_suites; j++)
+		if (same_suite(name, len, o->suites[j]))
+			return 1;
+	return 0;
+}
+
 int run_opts_check_prefixes(const struct run_opts *o, char *err)
 {
 	for (size_t i = 0; i < o->n_sopts; i++) {
 		const char *k = o->sopts[i].key, *dot = strchr(k, '.');
-		size_t j;
-		if (!dot)
-			continue;
-		for (j = 0; j < o->n_suites; j++)
-			if (same_suite(k, (size_t)(dot - k), o->suites[j]))
-				break;
-		if (j == o->n_suites)
-			return err_set(err, VSR_EUSAGE, "-S %s: suite '%.*s' is not in this run", k,
-				       (int)(dot - k), k);
+		if (dot && !in_run(o, k, (size_t)(dot - k))) {
+			char what[160];
+			snprintf(what, sizeof(what), "-S %s", k);
+			return not_in_run(o, what, k, (size_t)(dot - k), err);
+		}
+	}
+	for (size_t i = 0; i < o->gate.n_floors; i++) {
+		const char *s = o->gate.floors[i].suite;
+		if (s[0] && !in_run(o, s, strlen(s)))
+			return not_in_run(o, "--min-accuracy", s, strlen(s), err);
 	}
 	return 0;
 }

@@ -60,7 +60,8 @@ struct run_opts {
 	struct kv jopts[MAX_LIST]; /* -J KEY=VALUE: the judge's model options */
 	size_t n_jopts;
 	int judge_all;         /* --judge-all: judge every reply, not only invalid ones */
-	char *owned[3 * MAX_LIST]; /* the KEY copies of -S, -M and -J */
+	char *owned[4 * MAX_LIST]; /* the KEY copies of -S, -M and -J; -t's joined lists */
+	size_t n_t;                /* -t options given */
 	size_t n_owned;
 };
 
@@ -69,6 +70,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err);
 void run_opts_free(struct run_opts *o);
 /* The -S options meant for one suite: unprefixed ones, and SUITE.KEY ones. */
 size_t run_opts_suite_options(const struct run_opts *o, const char *suite, struct kv *out);
+/* Every suite -S SUITE.KEY and --min-accuracy SUITE=X name is in the run (aliases too). */
 int run_opts_check_prefixes(const struct run_opts *o, char *err);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "../suites/converse.h"
 #include "imgvar.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 static const struct {
@@ -18,6 +19,7 @@ static const struct {
 	{ "hflip", PERTURB_HFLIP },   { "blind", PERTURB_BLIND },   { "circular", PERTURB_CIRCULAR },
 	{ "repeat", PERTURB_REPEAT },
 };
+#define PERTURB_KNOWN "instr, format, converse, hflip, blind, circular, repeat"
 #define N_PERTURB (sizeof(perturbations) / sizeof(perturbations[0]))
 
 int perturb_parse(const char *spec, unsigned *flags, char *err)
@@ -31,11 +33,13 @@ int perturb_parse(const char *spec, unsigned *flags, char *err)
 		for (i = 0; i < N_PERTURB; i++)
 			if (strlen(perturbations[i].name) == len && !strncmp(p, perturbations[i].name, len))
 				break;
-		if (i == N_PERTURB)
-			return err_set(err, VSR_EUSAGE,
-				       "unknown perturbation '%.*s' (known: instr, format, converse, hflip, "
-				       "blind, circular, repeat)",
-				       (int)len, p);
+		if (i == N_PERTURB) {
+			char word[64], hint[96];
+			snprintf(word, sizeof(word), "%.*s", (int)len, p);
+			return err_set(err, VSR_EUSAGE, "unknown perturbation '%s'%s (known: %s)", word,
+				       suggest_hint(word, PERTURB_KNOWN, hint, sizeof(hint)),
+				       PERTURB_KNOWN);
+		}
 		*flags |= perturbations[i].flag;
 		p += len + (end ? 1 : 0);
 	}

@@ -194,7 +194,7 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 	buf_add_md(out, c->cand_label ? c->cand_label : "?", 120);
 	buf_adds(out, "` (");
 	buf_add_md(out, c->cand_dir, 80);
-	buf_addf(out, "): %zu paired tasks", c->all.pairs);
+	buf_addf(out, "): %zu paired task%s", c->all.pairs, c->all.pairs == 1 ? "" : "s");
 	if (c->base_only || c->cand_only)
 		buf_addf(out, "; %zu only in base and %zu only in the candidate (not compared)",
 			 c->base_only, c->cand_only);

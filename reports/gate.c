@@ -14,6 +14,7 @@
 #include "../suites/suite.h"
 #include "compare.h"
 #include "report.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
@@ -74,9 +75,9 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 		failed = drop > g->max_drop && s->p < alpha;
 		/* never "-0.0 points": below 0.05 it is no change at all */
 		double mag = fabs(drop) < 0.05 ? 0.0 : fabs(drop);
-		buf_addf(&line, "%s: accuracy %s %.1f points (%.1f%% -> %.1f%% on %zu paired tasks",
+		buf_addf(&line, "%s: accuracy %s %.1f points (%.1f%% -> %.1f%% on %zu paired task%s",
 			 suite, mag == 0 ? "changed by" : drop > 0 ? "dropped" : "rose", mag, base,
-			 cand, s->pairs);
+			 cand, s->pairs, s->pairs == 1 ? "" : "s");
 		if (s->has_ci)
 			buf_addf(&line, ", change [%+.1f, %+.1f]", 100 * s->ci_low, 100 * s->ci_high);
 		buf_addf(&line, "); %s the allowed %.1f; McNemar p = %.2g (%zu right->wrong, "
@@ -110,6 +111,10 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 		buf_addf(&line, "%s: no answered task in the run, so the floor %.1f%% cannot be checked",
 			 suite, 100 * f->min);
 		if (!a) {
+			const char *near = suggest_nearest_field(f->suite, m->suites, m->n_suites,
+								 sizeof(m->suites[0]));
+			if (near)
+				buf_addf(&line, "; did you mean '%s'?", near);
 			buf_adds(&line, " (suites in the run:");
 			for (size_t i = 0; i < m->n_suites; i++)
 				buf_addf(&line, " %s", m->suites[i].name);

@@ -8,6 +8,7 @@
 #include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 
 int report_json_out(cJSON *root, struct buf *out)
@@ -31,6 +32,11 @@ double ratio(size_t k, size_t n)
 double json_round6(double x)
 {
 	return round(x * 1e6) / 1e6;
+}
+
+int spread_none(const struct spread *sp)
+{
+	return lround(1000 * sp->worst) == lround(1000 * sp->best);
 }
 
 int groups_spread(const struct groups *gs, struct spread *sp)
@@ -104,7 +110,8 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 	if (f[SENS_FLIP].present) {
 		buf_addf(out, "%svision: mirroring changes ", indent);
 		pct3(out, &f[SENS_FLIP]);
-		buf_addf(out, " of the answers that should change (%zu valid pairs)\n", f[SENS_FLIP].n);
+		buf_addf(out, " of the answers that should change (%zu valid pair%s)\n", f[SENS_FLIP].n,
+			 f[SENS_FLIP].n == 1 ? "" : "s");
 		buf_addf(out, "%s  a model that ignores the image: 0%%; perfect: 100%%\n", indent);
 	}
 	if (f[SENS_FLIP_INVALID].present)
@@ -118,7 +125,8 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 	if (f[SENS_KEEP].present) {
 		buf_addf(out, "%svision: mirroring keeps ", indent);
 		pct3(out, &f[SENS_KEEP]);
-		buf_addf(out, " of the answers that should stay (%zu valid pairs)\n", f[SENS_KEEP].n);
+		buf_addf(out, " of the answers that should stay (%zu valid pair%s)\n", f[SENS_KEEP].n,
+			 f[SENS_KEEP].n == 1 ? "" : "s");
 		buf_addf(out, "%s  a model that ignores the image: 100%%; perfect: 100%%\n", indent);
 	}
 	if (f[SENS_KEEP_INVALID].present)
@@ -265,8 +273,10 @@ int reports_check(const char *formats, char *err)
 			struct buf known = BUF_INIT;
 			for (i = 0; i < N_WRITERS; i++)
 				buf_addf(&known, "%s%s", i ? ", " : "", writers[i].format);
-			err_set(err, VSR_EUSAGE, "unknown report format '%.*s' (known: %s)", (int)len, p,
-				known.ptr);
+			char word[64], hint[96];
+			snprintf(word, sizeof(word), "%.*s", (int)len, p);
+			err_set(err, VSR_EUSAGE, "unknown report format '%s'%s (known: %s)", word,
+				suggest_hint(word, known.ptr, hint, sizeof(hint)), known.ptr);
 			buf_release(&known);
 			return VSR_EUSAGE;
 		}
@@ -498,7 +508,10 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 		}
 		{
 			struct spread sp;
-			if (groups_spread(&sm->by_template, &sp))
+			if (groups_spread(&sm->by_template, &sp) && spread_none(&sp))
+				fprintf(fp, "  %zu templates: every one %.1f%%, no spread\n",
+					sm->by_template.n, 100 * sp.mean);
+			else if (groups_spread(&sm->by_template, &sp))
 				fprintf(fp, "  %zu templates: mean %.1f%%, worst %.1f%% (%.16s), best %.1f%% (%.16s), "
 					    "spread %.1f points\n",
 					sm->by_template.n, 100 * sp.mean, 100 * sp.worst, sp.worst_name,

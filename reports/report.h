@@ -57,6 +57,9 @@ struct spread {
 };
 /* Returns 0 when there are fewer than two groups with tasks. */
 int groups_spread(const struct groups *gs, struct spread *sp);
+/* Are the worst and the best the same as printed (to 0.1 points)? Then say "no spread", not
+ * "worst 100.0% (ab01), best 100.0% (ab01)". */
+int spread_none(const struct spread *sp);
 
 /* Does the suite have any sensitivity figure? */
 int sens_any(const struct sens_result *sr);

@@ -224,6 +224,11 @@ static void template_spread(struct buf *out, const struct groups *gs)
 
 	if (!groups_spread(gs, &sp))
 		return;
+	if (spread_none(&sp)) {
+		buf_addf(out, "<p>Across %zu templates: every one %.1f%%, <b>no spread</b>.</p>\n",
+			 gs->n, 100 * sp.mean);
+		return;
+	}
 	buf_addf(out, "<p>Across %zu templates: mean %.1f%%, worst %.1f%% (", gs->n, 100 * sp.mean,
 		 100 * sp.worst);
 	html_esc(out, sp.worst_name);
@@ -371,7 +376,8 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 	if (proto)
 		buf_addf(out, " (<span class=\"nw\">%s</span> on the unified test set, the seed paper's "
 			      "name%s)", proto, strchr(proto, ' ') ? "s" : "");
-	buf_addf(out, " · vsrbench %s · %zu journal lines</p></header>\n", VSR_VERSION, m->lines);
+	buf_addf(out, " · vsrbench %s · %zu journal line%s</p></header>\n", VSR_VERSION, m->lines,
+		 m->lines == 1 ? "" : "s");
 	if (m->skipped)
 		buf_addf(out, "<p class=\"warn\"><b>%zu journal line(s) skipped</b>: longer than %u "
 			      "bytes (the first is line %zu)</p>\n",

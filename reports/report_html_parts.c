@@ -325,9 +325,9 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 			      "stands (a bar at the grey mark says nothing about the image)</li>");
 		buf_adds(out, "</ul>\n");
 	}
-	buf_addf(out, "<p class=\"note\">Intervals: percentile bootstrap over %zu images, %zu "
+	buf_addf(out, "<p class=\"note\">Intervals: percentile bootstrap over %zu image%s, %zu "
 		      "resamples, seed %llu.</p></div>\n",
-		 sm->sens.clusters, m->resamples, (unsigned long long)m->seed);
+		 sm->sens.clusters, sm->sens.clusters == 1 ? "" : "s", m->resamples, (unsigned long long)m->seed);
 }
 
 /* ---- the items wrong most often ----------------------------------------- */

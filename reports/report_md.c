@@ -85,6 +85,11 @@ static void template_spread_md(struct buf *out, const struct groups *gs)
 
 	if (!groups_spread(gs, &sp))
 		return;
+	if (spread_none(&sp)) {
+		buf_addf(out, "\nAcross %zu templates: every one %.1f%%, no spread.\n", gs->n,
+			 100 * sp.mean);
+		return;
+	}
 	buf_addf(out, "\nAcross %zu templates: mean %.1f%%, worst %.1f%% (", gs->n, 100 * sp.mean,
 		 100 * sp.worst);
 	md_cell(out, sp.worst_name);
@@ -333,7 +338,8 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 				 report_vsr_protocol(m), strchr(report_vsr_protocol(m), ' ') ? "s" : "");
 		buf_adds(out, "\n");
 	}
-	buf_addf(out, "- harness: vsrbench %s; %zu journal lines\n", VSR_VERSION, m->lines);
+	buf_addf(out, "- harness: vsrbench %s; %zu journal line%s\n", VSR_VERSION, m->lines,
+		 m->lines == 1 ? "" : "s");
 	sources_md(run, out);
 	if (m->skipped)
 		buf_addf(out, "- **%zu journal line(s) skipped**: longer than %u bytes (the first "
@@ -368,9 +374,9 @@ int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		group_table(out, "By answer format", "format", &sm->by_format, 0);
 		group_table(out, "By variant", "variant", &sm->by_variant, 0);
 		if (sens_any(&sm->sens)) {
-			buf_addf(out, "\n### Diagnosis\n\nIntervals: percentile bootstrap over %zu images, "
+			buf_addf(out, "\n### Diagnosis\n\nIntervals: percentile bootstrap over %zu image%s, "
 				      "%zu resamples, seed %llu.\n\n",
-				 sm->sens.clusters, m->resamples, (unsigned long long)m->seed);
+				 sm->sens.clusters, sm->sens.clusters == 1 ? "" : "s", m->resamples, (unsigned long long)m->seed);
 			sens_diagnosis(out, &sm->sens, "- ");
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/suggest.h"
 #include "../base/util.h"
 #include "manifest.h"
 #include "suite.h"
@@ -187,10 +188,14 @@ const struct manifest_dataset *manifest_for(const char *name, char *err)
 	if (ds)
 		return ds;
 	if (!(p = suite_lookup(name))) {
+		static const char datasets[] = "vsr, mme, mmbench, seed, all";
+		char near[64], hint[96] = "";
+		const char *s = suggest_nearest_list(name, datasets, near, sizeof(near));
+		if (s || (s = suite_suggest(name)))
+			snprintf(hint, sizeof(hint), "; did you mean '%s'?", s);
 		err_set(err, VSR_EUSAGE,
-			"unknown dataset or suite '%s' (datasets: vsr, mme, mmbench, seed, all; "
-			"suites: vsrbench list suites)",
-			name);
+			"unknown dataset or suite '%s'%s (datasets: %s; suites: vsrbench list suites)",
+			name, hint, datasets);
 		return NULL;
 	}
 	/* A loader is named after the dataset it reads (suite.h). */

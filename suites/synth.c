@@ -23,6 +23,7 @@
 
 #include "../base/buf.h"
 #include "synth_int.h"
+#include "../base/suggest.h"
 #include "../base/util.h"
 #include "taxonomy.h"
 
@@ -707,8 +708,9 @@ static int synth_open(const struct suite_preset *p, const struct suite_config *c
 		} else if (!strcmp(key, "relations")) {
 			rc = parse_relations(s, o->value ? o->value : "", err);
 		} else {
-			rc = err_set(err, VSR_EUSAGE, "synth: unknown option \"%s\" (known: %s)",
-				     key, KNOWN_KEYS);
+			char hint[96];
+			rc = err_set(err, VSR_EUSAGE, "synth: unknown option \"%s\"%s (known: %s)",
+				     key, suggest_hint(key, KNOWN_KEYS, hint, sizeof(hint)), KNOWN_KEYS);
 		}
 	}
 	if (rc) {

@@ -73,6 +73,13 @@ done
 expect_exit 0 "$V" run -s mme-position -s vsr-unified "${common[@]}" -t q01,yn01,tf01 --dry-run
 expect_out "mme-position                  4 items         4 tasks"
 expect_out "vsr-zeroshot-test             4 items         8 tasks"
+# -t is repeatable: the ids add up (not the last -t alone)
+expect_exit 0 "$V" run -s mme-position -s vsr-unified "${common[@]}" -t q01 -t yn01 -t tf01 --dry-run
+expect_out "mme-position                  4 items         4 tasks"
+expect_out "vsr-zeroshot-test             4 items         8 tasks"
+expect_out "12 tasks in all (3 templates)"
+expect_exit 2 "$V" run "${common[@]}" -t pool -t q01 --dry-run
+expect_err "-t 'pool' and -t 'q01': only template ids add up (-t yn01 -t q01); single, pool, vsre or a file is a -t of its own"
 
 # --- 2. aliases wherever a suite is named ---------------------------------------------
 expect_exit 0 "$V" run -s vsr-zeroshot-test "${common[@]}" -q -o gate --min-accuracy vsr-unified=0.5
@@ -122,6 +129,41 @@ expect_err "cannot list 'suite'; did you mean 'suites'? (see 'vsrbench list --he
 expect_one_line_err
 expect_exit 2 "$V" statu
 expect_err "unknown command 'statu'"
+# ... and every other name a user types: perturbations, -S and -M keys, datasets,
+# data and cache actions, report formats (each exit 2, one line, the list kept)
+expect_exit 2 "$V" run -p hflp --dry-run
+expect_err "unknown perturbation 'hflp'; did you mean 'hflip'? (known: instr, format,"
+expect_one_line_err
+expect_exit 2 "$V" run -S cuont=5 --dry-run
+expect_err "synth: unknown option \"cuont\"; did you mean 'count'? (known: count, relations, size, distractors)"
+expect_exit 2 "$V" run -m openai -M modle=x --dry-run
+expect_err "-m openai: unknown option -M modle; did you mean 'model'? (known: base_url, model,"
+expect_exit 2 "$V" run -m exec -M cmdd=x --dry-run
+expect_err "-m exec: unknown option -M cmdd; did you mean 'cmd'? (known: cmd, shell,"
+expect_exit 2 "$V" data pull vsr-unifed --list --data data
+expect_err "unknown dataset or suite 'vsr-unifed'; did you mean 'vsr-unified'? (datasets: vsr,"
+expect_exit 2 "$V" data pull mmbenc --list --data data
+expect_err "unknown dataset or suite 'mmbenc'; did you mean 'mmbench'?"
+expect_exit 2 "$V" data pul vsr
+expect_err "unknown data command 'pul'; did you mean 'pull'? (see 'vsrbench data --help')"
+expect_one_line_err
+expect_exit 2 "$V" cache stat --cache "$T/cache"
+expect_err "cache: unknown action 'stat'; did you mean 'stats'? (expected stats, prune or clear)"
+expect_exit 2 "$V" report --format mdd "$T"
+expect_err "unknown report format 'mdd'; did you mean 'md'? (known: json, md, html, junit)"
+# A gate or -S naming a suite the run lacks: exit 2 before any task, not a failed gate after the run.
+expect_exit 2 "$V" run --min-accuracy synht=0.5 -o gtypo
+expect_err "--min-accuracy: suite 'synht' is not in this run; did you mean 'synth'? (its suites: synth)"
+expect_one_line_err
+expect_exit 2 "$V" run -s vsr-unified "${common[@]}" --min-accuracy mme-position=0.5 -o gtypo
+expect_err "--min-accuracy: suite 'mme-position' is not in this run (its suites: vsr-unified)"
+expect_exit 2 "$V" run -S synht.count=5 -o gtypo
+expect_err "-S synht.count: suite 'synht' is not in this run; did you mean 'synth'? (its suites: synth)"
+[ -e gtypo ] && fail "a refused gate left a run directory"
+# compare gates runs already made: a mistyped suite fails the gate with the suggestion
+expect_exit 0 "$V" run -q -n 4 -o gbase
+expect_exit 1 "$V" compare gbase gbase --min-accuracy synht=0.5 -q
+expect_err "gate failed: synht: no answered task in the run, so the floor 50.0% cannot be checked; did you mean 'synth'? (suites in the run: synth)"
 # list and list --help print the topics; report without a run prints its --help
 expect_exit 0 "$V" list --help
 for t in suites templates models relations; do grep -q "^  $t " "$T/out" || fail "list --help lacks $t"; done
@@ -129,6 +171,17 @@ expect_exit 0 "$V" report --help
 cp "$T/out" report-help
 expect_exit 2 "$V" report
 cmp -s report-help "$T/err" || fail "report without a run: $(cat "$T/err")"
+# help CMD is CMD --help, as in git; a mistyped one gets the suggestion
+expect_exit 0 "$V" help run
+cp "$T/out" help-run
+expect_exit 0 "$V" run --help
+cmp -s help-run "$T/out" || fail "help run is not run --help: $(head -2 help-run)"
+expect_exit 2 "$V" help reprot
+expect_err "unknown command 'reprot'; did you mean 'report'? (see 'vsrbench --help')"
+expect_exit 0 "$V" version
+cp "$T/out" version-out
+expect_exit 0 "$V" --version
+cmp -s version-out "$T/out" || fail "version is not --version: $(head -1 version-out)"
 # run --help's usage line names every option group
 expect_exit 0 "$V" run --help
 usage=$(sed -n '1,/^$/p' "$T/out")
@@ -141,16 +194,32 @@ done
 	"$V" run -S count=40 -t ab01 -o w2 -p hflip
 	"$V" run -S count=40 -m builtin:yes -o w3
 	"$V" run -S count=20 -t ab01 --dry-run
+	"$V" run -S count=20 -t pool -o w4 # every template 100%: no "worst X (ab01), best X (ab01)"
+	"$V" run -n 1 -p hflip -o w5 # one item: "1 task", "1 valid pair", "1 image"
+	"$V" run -n 1 -p hflip -o w5 # resumed with nothing left: no "0 tasks in 0.0s"
+	"$V" compare w5 w5 --max-drop 2
 	"$V" compare w2 w2 --max-drop 2
 	"$V" compare w2 w3 --max-drop 2 --allow-different-content || true
-	cat w1/report.md w2/report.md w3/report.md
+	cat w1/report.md w2/report.md w3/report.md w4/report.md w5/report.md
+	sed 's/<[^>]*>//g' w4/report.html
 } >shapes.out 2>&1
 grep -q "compare" shapes.out || fail "the shape runs printed nothing: $(head shapes.out)"
 grep -q "changed by 0.0 points" shapes.out || fail "compare of a run with itself: $(grep points shapes.out)"
+[ "$(grep -c "36 templates: every one 100.0%, no spread" shapes.out)" = 3 ] ||
+	fail "36 templates at 100% (terminal, report.md, report.html): $(grep "36 templates" shapes.out)"
 grep -q "(1 template)" shapes.out || fail "dry run of one template: $(grep 'tasks in all' shapes.out)"
+grep -q "^nothing left to run; report: w5/report.html" shapes.out || fail "a resume with nothing left: $(grep -A1 'run directory: w5' shapes.out)"
+if grep -nE -- '[ (]1 (new |valid |paired |journal )?(tasks|pairs|lines|images)\b|^0 tasks in' shapes.out; then
+	fail "a plural for one, or a rate of nothing, in the outputs above"
+fi
 if grep -nE -- '-0\.0 points|\(1 [a-z]+s\)|&lt;|worst ([0-9.]+%) \(([A-Za-z0-9_]+)\), best \1 \(\2\)' shapes.out; then
 	fail "a bad shape in the outputs above"
 fi
+
+# merging one shard of two says so in the singular
+expect_exit 0 "$V" run -q -n 4 --shard 0/2 -o sh0
+expect_exit 2 "$V" merge shm sh0
+expect_err "the runs are shards of 2 but 1 was given"
 
 # --- 8. resume with other options names the field and both values -----------------
 expect_exit 0 "$V" run -q -n 3 -o rs

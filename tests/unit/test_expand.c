@@ -424,7 +424,10 @@ static void test_perturb_parse(void **state)
 	assert_int_equal(perturb_parse("", &f, err), 0);
 	assert_int_equal(f, 0);
 	assert_int_equal(perturb_parse("hflip,flip", &f, err), VSR_EUSAGE);
-	assert_string_equal(err, "unknown perturbation 'flip' (known: instr, format, converse, "
+	assert_string_equal(err, "unknown perturbation 'flip'; did you mean 'hflip'? (known: instr, "
+				 "format, converse, hflip, blind, circular, repeat)");
+	assert_int_equal(perturb_parse("zzzz", &f, err), VSR_EUSAGE); /* nothing near */
+	assert_string_equal(err, "unknown perturbation 'zzzz' (known: instr, format, converse, "
 				 "hflip, blind, circular, repeat)");
 	assert_int_equal(perturb_parse("hfli", &f, err), VSR_EUSAGE);
 	assert_int_equal(perturb_parse("HFLIP", &f, err), VSR_EUSAGE);

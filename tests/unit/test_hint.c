@@ -94,6 +94,11 @@ static void test_hints(void **state)
 	     "the server rejects 'top_k' (set by -M extra_body?)");
 	hint(404, "{\"error\":{\"message\":\"no route /chat/completions\"}}", "openai", "http://127.0.0.1:8000",
 	     "does base_url need /v1? (try -M base_url=http://127.0.0.1:8000/v1)");
+	/* another version in the path is replaced, not extended (".../v2/v1" cannot help) */
+	hint(404, "{\"error\":{\"message\":\"no route /v2/chat/completions\"}}", "openai",
+	     "http://127.0.0.1:8000/v2", "does base_url need /v1? (try -M base_url=http://127.0.0.1:8000/v1)");
+	hint(404, "Not Found", "gemini", "https://generativelanguage.googleapis.com/v1",
+	     "does base_url need /v1beta? (try -M base_url=https://generativelanguage.googleapis.com/v1beta)");
 	hint(404, "{\"error\":{\"message\":\"The model `gpt-9` does not exist\"}}", "openai", "http://h/v1",
 	     "is -M model the name the server serves? (e.g. GET http://h/v1/models)");
 	hint(404, "Not Found", "openai", "http://h/v1", "check -M base_url and -M model");

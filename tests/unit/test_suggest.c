@@ -43,11 +43,36 @@ static void test_nearest(void **state)
 	assert_null(suggest_nearest("ab", cmds, 7));
 }
 
+/* A list as messages print it: "a, b, c" (spaces optional). */
+static void test_list(void **state)
+{
+	char out[32];
+	(void)state;
+	assert_string_equal(suggest_nearest_list("hflp", "instr, format, converse, hflip, blind", out,
+						 sizeof(out)), "hflip");
+	assert_string_equal(out, "hflip");
+	assert_string_equal(suggest_nearest_list("cuont", "count,relations,size", out, sizeof(out)),
+			    "count");
+	assert_string_equal(suggest_nearest_list("stat", "stats, prune or clear", out, sizeof(out)),
+			    "stats");
+	/* nothing near: NULL and an empty out */
+	assert_null(suggest_nearest_list("zzzz", "cmd, shell, image", out, sizeof(out)));
+	assert_string_equal(out, "");
+	assert_null(suggest_nearest_list("cmd", "", out, sizeof(out)));
+	{
+		char hint[64];
+		assert_string_equal(suggest_hint("hflp", "instr, hflip", hint, sizeof(hint)),
+				    "; did you mean 'hflip'?");
+		assert_string_equal(suggest_hint("zzzz", "instr, hflip", hint, sizeof(hint)), "");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_nearest),
+		cmocka_unit_test(test_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
