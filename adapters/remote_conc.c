@@ -185,6 +185,15 @@ static int judge(struct conc *c, double x, double r, double now)
 		c->step = first_step(c);
 		c->last_dir = 0;
 	}
+	else if (accept && !c->slow_start && c->probe > 0 && c->ceiling <= 0 &&
+		 (x / c->base_x - 1) >= CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
+		/*
+		 * A step up that paid at least half in proportion: far below the
+		 * knee (slow start ended on a noisy window, or the server grew),
+		 * so doubling resumes.
+		 */
+		c->slow_start = 1;
+	}
 	if (accept) {
 		/* The probe is the new base; go on the same way with a longer step. */
 		c->hold /= 2;

@@ -9,7 +9,8 @@
  *  - Slow start (Jacobson 1988): the limit doubles each measurement window
  *    while the completed requests per second rise with it, and stops at
  *    the knee: a doubling that paid less than half in proportion ends it
- *    (HyStart's idea, Ha & Rhee 2011), so it never doubles into the queue.
+ *    (HyStart's idea, Ha & Rhee 2011), so it never doubles into the queue;
+ *    a later step up that pays at least half in proportion resumes it.
  *  - Probing (a gradient hill-climb on throughput, after TCP Vegas,
  *    Brakmo & Peterson 1994, and Netflix's concurrency-limits "gradient"
  *    limiter): each cycle measures the current limit, then a step up or a

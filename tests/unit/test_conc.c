@@ -203,6 +203,29 @@ static void test_batching_converges_up(void **state)
 	}
 }
 
+/*
+ * Slow start ended at the start (as a noisy window can end it): steps up
+ * that pay in proportion resume the doubling, so the limit still reaches B
+ * within the bench's 8000 answers (an eighth per window would take
+ * ln(16)/ln(1.125) = 24 windows from 8 to 128: 387/s here).
+ */
+static void test_slow_start_resumes(void **state)
+{
+	static struct sim s;
+	struct conc c;
+
+	(void)state;
+	sim_init(&s);
+	s.t0 = 0.1;
+	s.c = 0.001;
+	s.B = 128;
+	conc_init(&c, 256, 0, 0);
+	c.slow_start = 0;
+	drive(&s, &c, 8000, 0);
+	assert_true((double)s.ok / s.now >= 0.85 * 128 / (0.1 + 0.001 * 128));
+	assert_in_range(conc_limit(&c), 96, 192);
+}
+
 /* -j is the upper bound: a server that scales without end gets exactly max. */
 static void test_never_exceeds_max(void **state)
 {
@@ -330,6 +353,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batching_converges_up),
+		cmocka_unit_test(test_slow_start_resumes),
 		cmocka_unit_test(test_never_exceeds_max),
 		cmocka_unit_test(test_rate_limit_backs_off),
 		cmocka_unit_test(test_slowing_server),
