@@ -12,6 +12,9 @@
 #define CONC_CALM 4         /* probe cycles without a cut before the ceiling creeps up */
 #define CONC_MIN_WIN 0.02   /* seconds: a window is at least this long ... */
 #define CONC_MIN_OK 16      /* ... and holds at least this many successes (or the limit's worth) */
+#define CONC_SS_EXIT 0.5    /* slow start ends when a doubling paid less than this share */
+#define CONC_HOLD_MAX 8     /* at most this many base windows between probes once settled */
+#define CONC_EARLY 1.02     /* an up-step is judged early when its latency is this far past the bound */
 #define CONC_BUSY 0.8       /* a window with fewer in flight than this share of the limit is not judged */
 
 static double clamp(const struct conc *c, double l)
@@ -26,10 +29,14 @@ static void open_window(struct conc *c, double now)
 {
 	c->w_open = now;
 	/*
-	 * The requests sent before the change finish first; after a cut, those
-	 * beyond the new limit must drain before anything is measured.
+	 * Measured from the first answer to a request sent after the change:
+	 * before it, the answers are to requests sent under the old limit
+	 * (after a cut, those beyond the new limit drain first: nothing is
+	 * sent until then).  A smoothed latency would not do: after a
+	 * doubling it still holds the old, shorter latency, the window would
+	 * start early and count part of the ramp.
 	 */
-	c->w_meas = c->in_flight > c->limit ? 1e300 : now + c->srtt;
+	c->w_meas = 1e300;
 	c->w_t = now;
 	c->w_area = 0;
 	c->w_ok = 0;
@@ -146,9 +153,17 @@ static int judge(struct conc *c, double x, double r, double now)
 			c->slow_start = 0;
 			c->last_dir = -1;
 			c->probe = -1;
+			c->hold = c->held = c->rejects = 0;
 			c->step = floor(c->limit / 4) > 1 ? floor(c->limit / 4) : 1;
 			return set_limit(c, c->limit - c->step, now);
 		}
+		if (c->held < c->hold) {
+			/* Settled: measure the base again (a slowdown shows here) before probing. */
+			c->held++;
+			open_window(c, now);
+			return 0;
+		}
+		c->held = 0;
 		return next_probe(c, now);
 	}
 	if (c->probe > 0)
@@ -158,19 +173,49 @@ static int judge(struct conc *c, double x, double r, double now)
 	/* Calm for a while: the ceiling creeps up (limits get raised, bursts pass). */
 	if (c->ceiling > 0 && ++c->calm % CONC_CALM == 0)
 		c->ceiling += floor(c->ceiling / 16) + 1;
+	if (accept && c->slow_start && c->probe > 0 &&
+	    (x / c->base_x - 1) < CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
+		/*
+		 * Diminishing returns (HyStart's idea, Ha & Rhee 2011): the
+		 * doubling paid, but less than in proportion, so the knee is
+		 * near; another doubling would queue as many as it adds.
+		 * Linear probes from here.
+		 */
+		c->slow_start = 0;
+		c->step = first_step(c);
+		c->last_dir = 0;
+	}
+	else if (accept && !c->slow_start && c->probe > 0 && c->ceiling <= 0 &&
+		 (x / c->base_x - 1) >= CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
+		/*
+		 * A step up that paid at least half in proportion: far below the
+		 * knee (slow start ended on a noisy window, or the server grew),
+		 * so doubling resumes.
+		 */
+		c->slow_start = 1;
+	}
 	if (accept) {
 		/* The probe is the new base; go on the same way with a longer step. */
+		c->hold /= 2;
 		c->base_limit = c->limit;
 		c->base_x = x;
 		c->base_r = r;
-		if (c->last_dir == c->probe)
+		if (c->last_dir == c->probe && c->probe > 0 && c->step * 2 <= c->limit / 8)
 			c->step *= 2;
 		if (c->step > c->limit / 4 && c->limit >= 8)
 			c->step = floor(c->limit / 4);
 		c->last_dir = c->probe;
 		return next_probe(c, now);
 	}
-	/* Back to the base, measured again, then the other way. */
+	/*
+	 * Back to the base, measured again, then the other way.  Both ways
+	 * rejected from the same base: the limit is where it belongs, and each
+	 * probe costs (a step down, throughput; a step up, queueing, so the
+	 * tail latency), so the next ones wait longer, doubling up to
+	 * CONC_HOLD_MAX base windows.
+	 */
+	if (c->hold < CONC_HOLD_MAX)
+		c->hold++;
 	c->slow_start = 0;
 	c->last_dir = -c->probe;
 	c->probe = 0;
@@ -186,6 +231,7 @@ static int cut(struct conc *c, double now, enum conc_outcome o)
 
 	c->cuts++;
 	c->cut_at = now;
+	c->hold = c->held = c->rejects = 0;
 	c->calm = 0;
 	c->slow_start = 0;
 	c->probe = 0;
@@ -215,15 +261,15 @@ static int cut(struct conc *c, double now, enum conc_outcome o)
 
 int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)
 {
-	double span, lat = now - t_sent;
+	double span, r, lat = now - t_sent;
 
 	integrate(c, now);
 	if (c->in_flight)
 		c->in_flight--;
 	if (c->fixed)
 		return 0;
-	if (c->w_meas > 1e299 && c->in_flight <= c->limit) {
-		c->w_meas = now + c->srtt;
+	if (c->w_meas > 1e299 && t_sent >= c->w_open) {
+		c->w_meas = now;
 		c->w_t = now;
 	}
 	if (o == CONC_OVERLOAD || o == CONC_FAILED)
@@ -233,11 +279,23 @@ int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)
 	if (lat < 0)
 		lat = 0;
 	c->srtt = c->srtt > 0 ? 0.875 * c->srtt + 0.125 * lat : lat;
-	if (now < c->w_meas)
-		return 0;
+	if (now < c->w_meas || t_sent < c->w_open)
+		return 0; /* only requests sent under this limit tell about it */
 	c->w_ok++;
 	c->w_lat += lat;
 	span = now - c->w_meas;
+	r = c->w_lat / (double)c->w_ok;
+	if (c->probe > 0 && c->w_ok >= CONC_MIN_OK && span > 0 && c->w_area / span >= CONC_BUSY * c->limit) {
+		/*
+		 * A step up whose answers already wait longer than a step that
+		 * pays would let them (Little's law: throughput rises with the
+		 * limit only if latency rises less): judged now, so the
+		 * requests it queued are few (the tail latency).
+		 */
+		double g = c->limit / c->base_limit;
+		if (r > CONC_EARLY * c->base_r * g / (1 + CONC_THETA * (g - 1)))
+			return judge(c, c->w_area / span / r, r, now);
+	}
 	if (span < CONC_MIN_WIN || span < 2 * c->srtt)
 		return 0;
 	if (c->w_ok < CONC_MIN_OK || (double)c->w_ok < c->limit) {
@@ -253,5 +311,11 @@ int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)
 		open_window(c, now);
 		return 0;
 	}
-	return judge(c, (double)c->w_ok / span, c->w_lat / (double)c->w_ok, now);
+	/*
+	 * Throughput by Little's law, the mean in flight over the mean latency,
+	 * rather than answers counted over the span: a batching server answers
+	 * in waves, and where the span cuts a wave moved the count by several
+	 * per cent, as much as a probe's effect; both means are steady.
+	 */
+	return judge(c, c->w_area / span / r, r, now);
 }

@@ -7,7 +7,10 @@
  * a throughput-gradient probe with AIMD backoff.
  *
  *  - Slow start (Jacobson 1988): the limit doubles each measurement window
- *    while the completed requests per second rise with it.
+ *    while the completed requests per second rise with it, and stops at
+ *    the knee: a doubling that paid less than half in proportion ends it
+ *    (HyStart's idea, Ha & Rhee 2011), so it never doubles into the queue;
+ *    a later step up that pays at least half in proportion resumes it.
  *  - Probing (a gradient hill-climb on throughput, after TCP Vegas,
  *    Brakmo & Peterson 1994, and Netflix's concurrency-limits "gradient"
  *    limiter): each cycle measures the current limit, then a step up or a
@@ -15,7 +18,13 @@
  *    CONC_THETA of the relative step (the server had room: batch slots,
  *    connections); a step down is kept when throughput fell by less than
  *    CONC_THETA of it (the extra requests only queued: latency grew
- *    without throughput).  Steps double while they keep being accepted.
+ *    without throughput).  Steps are an eighth of the limit (an accepted
+ *    step up may double, up to that).  Each rejected probe makes the
+ *    next one wait one more base window (up to CONC_HOLD_MAX; an accepted
+ *    one halves the wait): once settled, probes are rare, so few requests
+ *    pay for them (a step down in throughput, a step up in queueing).
+ *    A step up whose first answers already wait longer than a step that
+ *    pays would let them is judged at once, not after a full window.
  *    A base window whose latency doubled while throughput fell by a
  *    tenth since the last one steps down at once by a quarter (the server
  *    got slower: the requests beyond its capacity only queue).
@@ -26,6 +35,11 @@
  *    timeout or a connection error halves the limit.  At most one cut per
  *    round trip: the requests already in flight when it was cut tell
  *    nothing new (TCP's fast recovery).
+ *
+ * A window measures only the requests sent under its limit, and
+ * throughput as the mean in flight over their mean latency (Little's law):
+ * a batching server answers in waves, and counting answers over a span
+ * varies by several per cent with where the span cuts a wave.
  *
  * A window is not judged when fewer requests were in flight than the limit
  * allowed (the loop had nothing more to send: RFC 7661's application-limited
@@ -38,7 +52,7 @@
 
 #include <stddef.h>
 
-#define CONC_START 4      /* first limit (capped by max) */
+#define CONC_START 8      /* first limit (capped by max) */
 #define CONC_THETA 0.3    /* elasticity a step must show (see above) */
 
 enum conc_outcome {
@@ -72,6 +86,11 @@ struct conc {
 	double cut_at;   /* the last cut: requests sent before it do not cut again */
 	double ceiling;  /* after a 429/503: probes stay below it; 0: none */
 	int calm;        /* cycles since the last cut (the ceiling creeps up) */
+	/* Settled: both ways rejected from one base, probes grow rarer. */
+	double reject_base; /* the base the last rejected probe returned to */
+	int rejects;     /* probes rejected in a row from reject_base */
+	int hold;        /* base windows measured between two probes (0 .. CONC_HOLD_MAX) */
+	int held;        /* of those, measured so far */
 	/* Counters, for the tests and the run's summary. */
 	size_t cuts, windows;
 };

@@ -65,10 +65,16 @@ double retry_server_wait(const struct retry_hints *h, long status)
 {
 	double w = 0, v;
 
-	if (h->retry_after > 0)
-		w = h->retry_after;
-	if (h->retry_after_ms && (v = strtod(h->retry_after_ms, NULL)) > 0 && v / 1000 > w)
+	/*
+	 * Both: retry-after-ms, the same wait to the millisecond (Retry-After
+	 * rounds it up to whole seconds), as OpenAI's and Azure's SDKs read
+	 * them; waiting the rounded second after every 429 of a per-second
+	 * limit idled the endpoint for most of that second.
+	 */
+	if (h->retry_after_ms && (v = strtod(h->retry_after_ms, NULL)) > 0)
 		w = v / 1000;
+	else if (h->retry_after > 0)
+		w = h->retry_after;
 	if (status == 429 && w <= 0) {
 		/* The limit that ran out, else the later of the two resets. */
 		double rr = retry_parse_duration(h->reset_requests);
@@ -87,10 +93,10 @@ const char *retry_server_wait_why(const struct retry_hints *h, long status)
 {
 	double v;
 
-	if (h->retry_after > 0)
-		return "Retry-After";
 	if (h->retry_after_ms && (v = strtod(h->retry_after_ms, NULL)) > 0)
 		return "retry-after-ms";
+	if (h->retry_after > 0)
+		return "Retry-After";
 	if (status == 429 && (retry_parse_duration(h->reset_requests) > 0 ||
 			      retry_parse_duration(h->reset_tokens) > 0))
 		return h->remaining_tokens && !strcmp(h->remaining_tokens, "0") &&

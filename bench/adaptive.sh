@@ -11,7 +11,8 @@
 #            (--timings wall_s), ratio to the best fixed row and to -j 16,
 #            p50/p99 of the journal's per-task latency, the server's max in
 #            flight.  Goal: default >= 0.9 x best fixed, >= 3 x -j 16.
-#            With OLD_V=path/to/another/vsrbench, its default run is a row
+#            ROUNDS=R runs every row R times, interleaved, and reports
+#            the medians.  With OLD_V=path/to/another/vsrbench, its default run is a row
 #            too ("default, OLD_V"): before/after a controller change in
 #            the same invocation.
 # ratelimit  an API allowing 100 requests/s (token bucket of 50; 429 with
@@ -79,22 +80,33 @@ if [[ " $PARTS " == *" batch "* ]]; then
 	sim batch --t0 0.1 --per-seq 0.001 --max-batch 128
 	echo "# best fixed by the formula: -j 128, 128 / (0.1 + 0.128) = 561 tasks/s"
 	COMMON=(-S count=2000 -S size=64 -t yn01,tf01,ab01,ab07)
-	declare -A RATE P50 P99 MAXF
+	declare -A RATE P50 P99 MAXF RS P50S P99S
 	rows=(default 16 32 64 128 192 256)
 	[ -n "${OLD_V:-}" ] && [ -x "$OLD_V" ] && rows=(default old 16 32 64 128 192 256)
+	# ROUNDS=R: every row R times, interleaved (a busy machine hurts all
+	# rows alike); each column is the median of the row's rounds.
+	ROUNDS=${ROUNDS:-1}
+	med() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR] = $1} END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+	for round in $(seq "$ROUNDS"); do
+		for r in "${rows[@]}"; do
+			rm -rf "$tmp/b-$r"
+			if [ "$r" = default ]; then
+				read -r n w p50 p99 < <(run "b-$r" "${COMMON[@]}")
+			elif [ "$r" = old ]; then
+				read -r n w p50 p99 < <(RUN_V=$OLD_V run "b-$r" "${COMMON[@]}")
+			else
+				read -r n w p50 p99 < <(run "b-$r" "${COMMON[@]}" -j "$r" --fixed)
+			fi
+			RS[$r]+="$(echo "$n $w" | awk '{printf "%.1f", $1 / $2}') "
+			P50S[$r]+="$p50 " P99S[$r]+="$p99 "
+			MAXF[$r]=$(jq -r '.concurrency | "\(.min)/\(.median)/\(.max)"' "$tmp/b-$r/status.json")
+		done
+	done
 	for r in "${rows[@]}"; do
-		before=$(stats "$PORT" | jq .answered)
-		if [ "$r" = default ]; then
-			read -r n w p50 p99 < <(run "b-$r" "${COMMON[@]}")
-		elif [ "$r" = old ]; then
-			read -r n w p50 p99 < <(RUN_V=$OLD_V run "b-$r" "${COMMON[@]}")
-		else
-			read -r n w p50 p99 < <(run "b-$r" "${COMMON[@]}" -j "$r" --fixed)
-		fi
-		RATE[$r]=$(echo "$n $w" | awk '{printf "%.1f", $1 / $2}')
-		P50[$r]=$p50 P99[$r]=$p99
-		MAXF[$r]=$(jq -r '.concurrency | "\(.min)/\(.median)/\(.max)"' "$tmp/b-$r/status.json")
-		: "$before"
+		RATE[$r]=$(med <<<"${RS[$r]}")
+		P50[$r]=$(med <<<"${P50S[$r]}")
+		P99[$r]=$(med <<<"${P99S[$r]}")
+		[ "$ROUNDS" -gt 1 ] && echo "# ${r}: tasks/s ${RS[$r]}; p99 ${P99S[$r]}"
 	done
 	best=16
 	for r in 16 32 64 128 192 256; do
@@ -113,7 +125,7 @@ if [[ " $PARTS " == *" batch "* ]]; then
 			"$(awk -v a="${RATE[$r]}" -v b="${RATE[16]}" 'BEGIN { printf "%.2f", a / b }')" \
 			"${P50[$r]}" "${P99[$r]}" "${MAXF[$r]}"
 	done
-	echo "# best fixed in this run: -j $best"
+	echo "# best fixed in this run: -j $best (medians of $ROUNDS interleaved round(s); j: the last round's)"
 fi
 
 if [[ " $PARTS " == *" ratelimit "* ]]; then

@@ -7,7 +7,7 @@
 #     run.json gets its min/median/max when the run ends (here interrupted);
 # and against the simulated servers of tests/server/sim_server.py:
 #  1. a continuous-batching server (best at 48 in flight): the limit goes up
-#     from its start of 4 per loop, and never past -j;
+#     from its start of 8 per loop, and never past -j;
 #  2. --fixed keeps exactly -j in flight, as before;
 #  3. a rate-limited API (80 requests/s, 0.05 s each: 4 in flight is the most
 #     it allows): far fewer 429s than a fixed -j 64, and the limit comes down;
@@ -41,7 +41,8 @@ launch rlf --rate 80 --burst 40 --t0 0.05
 launch slow --t0 0.02 --per-seq 0.0005 --max-batch 48 --slow-after 1200 --slow-batch 4 --late 1900
 
 # 0. While the run goes on.  No window can be judged (4 answers, then
-#    nothing), so the limit stays at its start: 4 in flight at the server.
+#    nothing), so the limit stays at its start: 8 in flight at the server
+#    (adapters/remote_conc.h, CONC_START).
 start_server live
 # shellcheck disable=SC2046
 queue_faults "$PORT" ok ok ok ok $(for i in $(seq 40); do echo slow:120; done)
@@ -56,19 +57,19 @@ for i in $(seq 600); do
 	sleep 0.1
 done
 jq -e '.complete == false and .tasks_done_now == 4 and
-	.concurrency == {mode: "adaptive", last: 4, min: 4, median: 4, max: 4}' live/status.json \
+	.concurrency == {mode: "adaptive", last: 8, min: 8, median: 8, max: 8}' live/status.json \
 	>/dev/null || fail "status.json while running: $(jq -c . live/status.json)"
 sim_stats "$PORT" >live.stats
-jq -e '.in_flight == 4 and .max_in_flight == 4' live.stats >/dev/null ||
+jq -e '.in_flight == 8 and .max_in_flight == 8' live.stats >/dev/null ||
 	fail "the server's in flight: $(cat live.stats)"
-grep -q ', in flight up to 4$' live.err || fail "progress line: $(tail -3 live.err)"
+grep -q ', in flight up to 8$' live.err || fail "progress line: $(tail -3 live.err)"
 kill -INT "$pid"
 set +e
 wait "$pid"
 rc=$?
 set -e
 [ "$rc" = 5 ] || fail "interrupted run: exit $rc: $(tail -3 live.err)"
-jq -e '.concurrency == {mode: "adaptive", min: 4, median: 4, max: 4}' live/run.json >/dev/null ||
+jq -e '.concurrency == {mode: "adaptive", min: 8, median: 8, max: 8}' live/run.json >/dev/null ||
 	fail "run.json after the run: $(jq -c .concurrency live/run.json)"
 
 # 1. Batching: 0.05 s + 0.5 ms per sequence, at most 48 at once.
