@@ -205,9 +205,9 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 		buf_addf(out, "; %zu pairs dropped because the runs disagree on the label",
 			 c->dropped_label);
 	if (c->variant_tasks)
-		buf_addf(out, "; %zu tasks of perturbation variants left out (the figures are the base "
-			      "variant's, as the reports' headline)",
-			 c->variant_tasks);
+		buf_addf(out, "; %zu task%s of perturbation variants left out (the figures are the "
+			      "base variant's, as the reports' headline)",
+			 c->variant_tasks, c->variant_tasks == 1 ? "" : "s");
 	buf_adds(out, ".\n\n");
 	if (c->warnings.len) {
 		const char *p = c->warnings.ptr;
