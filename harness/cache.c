@@ -26,11 +26,20 @@ static const char schema[] =
 	" key BLOB PRIMARY KEY, model TEXT NOT NULL, text TEXT NOT NULL, meta TEXT,"
 	" flags INTEGER NOT NULL, tok_in INTEGER, tok_out INTEGER, tok_reasoning INTEGER,"
 	" created INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS responses_created ON responses(created);";
+	"CREATE INDEX IF NOT EXISTS responses_created ON responses(created);"
+	/*
+	 * Replies that ended on their own (not cut short by the token limit):
+	 * key is the request's key with any limit, exact its row in responses,
+	 * max_tokens the smallest limit it was asked under.  A deterministic
+	 * reply that ended within a limit is the reply under any larger one, so
+	 * a run with a raised --max-tokens sends only what was cut short.
+	 */
+	"CREATE TABLE IF NOT EXISTS finished("
+	" key BLOB PRIMARY KEY, exact BLOB NOT NULL, max_tokens INTEGER NOT NULL) WITHOUT ROWID;";
 
 struct cache {
 	sqlite3 *db;
-	sqlite3_stmt *get, *put;
+	sqlite3_stmt *get, *put, *get_fin, *put_fin;
 	pthread_mutex_t mu; /* one statement sequence (bind, step, reset) at a time */
 	char *path;
 	int off;            /* set after an error: the rest of the run goes without */
@@ -108,6 +117,8 @@ static void cache_free(struct cache *c)
 {
 	sqlite3_finalize(c->get);
 	sqlite3_finalize(c->put);
+	sqlite3_finalize(c->get_fin);
+	sqlite3_finalize(c->put_fin);
 	sqlite3_close(c->db);
 	pthread_mutex_destroy(&c->mu);
 	free(c->path);
@@ -151,10 +162,22 @@ struct cache *cache_open(const char *dir, int writes)
 	if (sqlite3_prepare_v2(c->db,
 			       "SELECT text, meta, flags, tok_in, tok_out, tok_reasoning FROM responses "
 			       "WHERE key = ?1", -1, &c->get, NULL) ||
+	    /* A read-only cache written before the table existed has none: no fallback. */
+	    (sqlite3_prepare_v2(c->db,
+				"SELECT r.text, r.meta, r.flags, r.tok_in, r.tok_out, r.tok_reasoning "
+				"FROM finished f JOIN responses r ON r.key = f.exact "
+				"WHERE f.key = ?1 AND f.max_tokens <= ?2", -1, &c->get_fin, NULL) &&
+	     writes) ||
 	    (writes && sqlite3_prepare_v2(c->db,
 					  "INSERT OR REPLACE INTO responses(key, model, text, meta, flags, "
 					  "tok_in, tok_out, tok_reasoning, created) VALUES "
-					  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &c->put, NULL))) {
+					  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &c->put, NULL)) ||
+	    (writes && sqlite3_prepare_v2(c->db,
+					  "INSERT INTO finished(key, exact, max_tokens) VALUES (?1, ?2, ?3) "
+					  "ON CONFLICT(key) DO UPDATE SET exact = excluded.exact, "
+					  "max_tokens = excluded.max_tokens "
+					  "WHERE excluded.max_tokens <= finished.max_tokens",
+					  -1, &c->put_fin, NULL))) {
 		cache_off_locked(c, "cannot read it");
 		goto fail;
 	}
@@ -177,38 +200,82 @@ static long long col_tokens(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
 }
 
-int cache_get(struct cache *c, const unsigned char key[CACHE_KEY_LEN], struct cache_entry *e)
+/* One row of responses (text, meta, flags, tokens) from statement st, bound by the caller. */
+static int row_get(struct cache *c, sqlite3_stmt *st, struct cache_entry *e)
 {
 	int rc, hit = 0;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		const unsigned char *m = sqlite3_column_text(st, 1);
+		int flags = sqlite3_column_int(st, 2);
+		e->text = xstrdup(t ? (const char *)t : "");
+		e->meta_json = m ? xstrdup((const char *)m) : NULL;
+		e->cut_short = !!(flags & FLAG_CUT_SHORT);
+		e->refused = !!(flags & FLAG_REFUSED);
+		e->tok_in = col_tokens(st, 3);
+		e->tok_out = col_tokens(st, 4);
+		e->tok_reasoning = col_tokens(st, 5);
+		hit = 1;
+	} else if (rc != SQLITE_DONE) {
+		cache_off_locked(c, "cannot read it");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return hit;
+}
+
+int cache_get(struct cache *c, const unsigned char key[CACHE_KEY_LEN], struct cache_entry *e)
+{
+	int hit = 0;
 
 	memset(e, 0, sizeof(*e));
 	if (!c)
 		return 0;
 	pthread_mutex_lock(&c->mu);
-	if (c->off)
-		goto out;
-	sqlite3_bind_blob(c->get, 1, key, CACHE_KEY_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(c->get);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(c->get, 0);
-		const unsigned char *m = sqlite3_column_text(c->get, 1);
-		int flags = sqlite3_column_int(c->get, 2);
-		e->text = xstrdup(t ? (const char *)t : "");
-		e->meta_json = m ? xstrdup((const char *)m) : NULL;
-		e->cut_short = !!(flags & FLAG_CUT_SHORT);
-		e->refused = !!(flags & FLAG_REFUSED);
-		e->tok_in = col_tokens(c->get, 3);
-		e->tok_out = col_tokens(c->get, 4);
-		e->tok_reasoning = col_tokens(c->get, 5);
-		hit = 1;
-	} else if (rc != SQLITE_DONE) {
-		cache_off_locked(c, "cannot read it");
+	if (!c->off) {
+		sqlite3_bind_blob(c->get, 1, key, CACHE_KEY_LEN, SQLITE_STATIC);
+		hit = row_get(c, c->get, e);
 	}
-	sqlite3_reset(c->get);
-	sqlite3_clear_bindings(c->get);
-out:
 	pthread_mutex_unlock(&c->mu);
 	return hit;
+}
+
+int cache_get_finished(struct cache *c, const unsigned char any[CACHE_KEY_LEN], int max_tokens,
+		       struct cache_entry *e)
+{
+	int hit = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (!c || !c->get_fin)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	if (!c->off) {
+		sqlite3_bind_blob(c->get_fin, 1, any, CACHE_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(c->get_fin, 2, max_tokens);
+		hit = row_get(c, c->get_fin, e);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return hit;
+}
+
+void cache_put_finished(struct cache *c, const unsigned char any[CACHE_KEY_LEN],
+			const unsigned char exact[CACHE_KEY_LEN], int max_tokens)
+{
+	if (!c || !c->put_fin)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (!c->off) {
+		sqlite3_bind_blob(c->put_fin, 1, any, CACHE_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(c->put_fin, 2, exact, CACHE_KEY_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(c->put_fin, 3, max_tokens);
+		if (sqlite3_step(c->put_fin) != SQLITE_DONE)
+			cache_off_locked(c, "cannot write it");
+		sqlite3_reset(c->put_fin);
+		sqlite3_clear_bindings(c->put_fin);
+	}
+	pthread_mutex_unlock(&c->mu);
 }
 
 static void bind_tokens(sqlite3_stmt *st, int i, long long v)
@@ -377,6 +444,12 @@ int cache_delete_older(const char *dir, double older_than, long long *deleted, c
 	*deleted = sqlite3_changes64(db);
 	sqlite3_finalize(q);
 	q = NULL;
+	if (*deleted && sqlite3_exec(db, "DELETE FROM finished WHERE exact NOT IN "
+					 "(SELECT key FROM responses)", NULL, NULL, NULL)) {
+		r = err_set(err, VSR_EDATA, "cannot change the cache %s: %s", path.ptr,
+			    sqlite3_errmsg(db));
+		goto out;
+	}
 	/* Give the space back (and fold the WAL in): a pruned cache should shrink. */
 	if (*deleted && (sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) ||
 			 sqlite3_exec(db, "VACUUM", NULL, NULL, NULL)))

@@ -81,6 +81,16 @@ int cache_get(struct cache *c, const unsigned char key[CACHE_KEY_LEN], struct ca
 void cache_put(struct cache *c, const unsigned char key[CACHE_KEY_LEN], const char *model,
 	       const struct cache_entry *e);
 void cache_entry_release(struct cache_entry *e);
+/*
+ * A reply that ended on its own (not cut short) is also filed under ANY, the
+ * request's key made with max_tokens = CACHE_ANY_LIMIT, with the limit it was
+ * asked under; cache_get_finished finds it for any limit at least that one.
+ */
+#define CACHE_ANY_LIMIT (-1)
+int cache_get_finished(struct cache *c, const unsigned char any[CACHE_KEY_LEN], int max_tokens,
+		       struct cache_entry *e);
+void cache_put_finished(struct cache *c, const unsigned char any[CACHE_KEY_LEN],
+			const unsigned char exact[CACHE_KEY_LEN], int max_tokens);
 
 /* ---- for `vsrbench cache` (errors reported: VSR_EDATA with err) ------------ */
 

@@ -21,9 +21,12 @@ static int is_repeat(const struct task *t)
 	return t->variant && !strcmp(t->variant, "repeat");
 }
 
-/* The cache key of task k: the request exactly as sched_request makes it. */
-static void task_key_of(const struct sched *s, struct job *j, size_t k,
-			unsigned char key[CACHE_KEY_LEN])
+/*
+ * The cache key of task k: the request exactly as sched_request makes it;
+ * any, the same with any token limit (cache.h); returns the limit.
+ */
+static int task_key_of(const struct sched *s, struct job *j, size_t k,
+		       unsigned char key[CACHE_KEY_LEN], unsigned char any[CACHE_KEY_LEN])
 {
 	const struct sched_config *c = sched_get_config(s);
 	struct vsrbench_request req;
@@ -42,6 +45,9 @@ static void task_key_of(const struct sched *s, struct job *j, size_t k,
 	cr.temperature = req.temperature;
 	cr.seed = req.seed;
 	cache_key(&cr, key);
+	cr.max_tokens = CACHE_ANY_LIMIT;
+	cache_key(&cr, any);
+	return req.max_tokens;
 }
 
 struct job *sched_cache_serve(struct sched *s, struct job *j)
@@ -49,16 +55,18 @@ struct job *sched_cache_serve(struct sched *s, struct job *j)
 	const struct sched_config *c = sched_get_config(s);
 	size_t n = j->n_tasks, hits = 0, left;
 	struct task_result *res = xcalloc(n, sizeof(*res));
-	unsigned char *hit = xcalloc(n, 1), key[CACHE_KEY_LEN];
+	unsigned char *hit = xcalloc(n, 1), key[CACHE_KEY_LEN], any[CACHE_KEY_LEN];
 	struct sched_batch b = SCHED_BATCH_INIT;
 
 	for (size_t k = 0; k < n; k++) {
 		struct cache_entry e;
+		int limit;
 
 		if (is_repeat(&j->tasks[k]))
 			continue;
-		task_key_of(s, j, k, key);
-		if (!cache_get(c->cache, key, &e))
+		limit = task_key_of(s, j, k, key, any);
+		/* Else a reply that ended on its own under this limit or a smaller one. */
+		if (!cache_get(c->cache, key, &e) && !cache_get_finished(c->cache, any, limit, &e))
 			continue;
 		res[k].ok = 1;
 		res[k].cached = 1;
@@ -94,12 +102,13 @@ void sched_cache_store(struct sched *s, struct job *j, size_t k,
 		       const struct task_result *res)
 {
 	const struct sched_config *c = sched_get_config(s);
-	unsigned char key[CACHE_KEY_LEN];
+	unsigned char key[CACHE_KEY_LEN], any[CACHE_KEY_LEN];
 	struct cache_entry e;
+	int limit;
 
 	if (!res->ok || res->cached || is_repeat(&j->tasks[k]))
 		return;
-	task_key_of(s, j, k, key);
+	limit = task_key_of(s, j, k, key, any);
 	memset(&e, 0, sizeof(e));
 	e.text = res->text;
 	e.meta_json = res->meta_json;
@@ -112,6 +121,8 @@ void sched_cache_store(struct sched *s, struct job *j, size_t k,
 		e.tok_reasoning = res->tok_reasoning;
 	}
 	cache_put(c->cache, key, c->model->fingerprint, &e);
+	if (!res->cut_short)
+		cache_put_finished(c->cache, any, key, limit);
 }
 
 /* The first of names[] that is a number in o, plus nothing; -1 when none is. */

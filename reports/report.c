@@ -427,8 +427,10 @@ void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, co
 		ref += sm->by_variant.g[i].a.refused;
 	}
 	if (cut)
-		buf_addf(out, "%scut short: %zu replies hit the token limit before an answer (not "
-			      "counted; raise --max-tokens and run again)\n", indent, cut);
+		buf_addf(out, "%scut short: %zu repl%s hit the token limit before an answer (not "
+			      "counted; raise --max-tokens and run again into a new -o: with the "
+			      "response cache on, only these are asked again)\n",
+			 indent, cut, cut == 1 ? "y" : "ies");
 	if (ref)
 		buf_addf(out, "%srefused: %zu replies were refusals or safety blocks (not counted)\n",
 			 indent, ref);

@@ -136,6 +136,33 @@ wait "$locker" 2>/dev/null || true
 expect_one_line_err
 expect_err "going on without the cache"
 
+# --- a raised --max-tokens asks only what was cut short (issue 21 §1) ---------
+# Three replies of a run at --max-tokens 40 are cut short by the server.  The
+# same run at 80 (a new -o) sends exactly those three: the others ended on
+# their own within 40, so they are the replies under 80 too.  At 40 again
+# nothing is sent (a cut-short reply is not retried without a raised
+# budget); at 20 everything is (a reply that ended within 40 may not within 20).
+n=$(sent)
+queue_faults "$PORT" cut cut cut
+run c1 --seed 31 --max-tokens 40
+[ "$(sent)" = $((n + 20)) ] || fail "c1: $(($(sent) - n)) requests, not 20"
+[ "$(jq -s 'map(select(.outcome == "cut_short")) | length' c1/samples.jsonl)" = 3 ] ||
+	fail "c1: not 3 cut-short lines: $(jq -c '[.item, .outcome]' c1/samples.jsonl)"
+run c2 --seed 31 --max-tokens 80
+[ "$(sent)" = $((n + 23)) ] || fail "--max-tokens 80 after 40: $(($(sent) - n - 20)) requests, not the 3 cut short"
+diff <(jq -r 'select(.outcome == "cut_short") | [.item, .prompt] | @tsv' c1/samples.jsonl | sort) \
+	<(jq -r 'select(.cached != true) | [.item, .prompt] | @tsv' c2/samples.jsonl | sort) >/dev/null ||
+	fail "c2 asked other tasks than c1's cut-short ones"
+[ "$(jq -s 'map(select(.outcome == "cut_short")) | length' c2/samples.jsonl)" = 0 ] || fail "c2 has cut-short lines"
+diff <(jq -r 'select(.outcome != "cut_short") | [.item, .prompt, .response] | @tsv' c1/samples.jsonl | sort) \
+	<(jq -r 'select(.cached == true) | [.item, .prompt, .response] | @tsv' c2/samples.jsonl | sort) >/dev/null ||
+	fail "c2's cached replies are not c1's"
+run c3 --seed 31 --max-tokens 40
+[ "$(sent)" = $((n + 23)) ] || fail "--max-tokens 40 again sent $(($(sent) - n - 23)) requests"
+[ "$(jq -s 'map(select(.outcome == "cut_short")) | length' c3/samples.jsonl)" = 3 ] || fail "c3: the cut-short replies not served as they were"
+run c4 --seed 31 --max-tokens 20
+[ "$(sent)" = $((n + 43)) ] || fail "--max-tokens 20 after 40 and 80: $(($(sent) - n - 23)) requests, not 20"
+
 # --- vsrbench cache --------------------------------------------------------------
 rows=$(sqlite3 "$DB" 'select count(*) from responses')
 expect_exit 0 "$V" cache stats --cache "$T/c"
@@ -149,6 +176,7 @@ expect_exit 2 "$V" cache frobnicate
 expect_exit 0 "$V" cache clear --cache "$T/c"
 expect_out "$rows answers deleted"
 [ "$(sqlite3 "$DB" 'select count(*) from responses')" = 0 ] || fail "clear left rows"
+[ "$(sqlite3 "$DB" 'select count(*) from finished')" = 0 ] || fail "clear left rows of finished replies"
 # XDG_CACHE_HOME is the default's root.
 expect_exit 0 "$V" cache stats
 expect_out "$XDG_CACHE_HOME/vsrbench/responses.sqlite"
