@@ -287,7 +287,7 @@ static int write_all_fd(int fd, const char *p, size_t n)
 
 /* Member idx of za (from zpath) to dest by the .part protocol; 0 or VSR_EDATA. */
 static int zip_extract(zip_t *za, const char *zpath, zip_uint64_t idx, const char *dest,
-		       const char *label, struct file_digest *d, char *err)
+		       const char *label, struct file_digest *d, long long *read, char *err)
 {
 	struct buf part = BUF_INIT;
 	const char *name = zip_get_name(za, idx, ZIP_FL_ENC_RAW);
@@ -304,6 +304,8 @@ static int zip_extract(zip_t *za, const char *zpath, zip_uint64_t idx, const cha
 			       "%s: member %s: %llu bytes uncompressed, more than an image may be "
 			       "(256 MiB)",
 			       zpath, name, (unsigned long long)st.size);
+	if (st.valid & ZIP_STAT_COMP_SIZE)
+		*read += (long long)st.comp_size;
 	buf_addf(&part, "%s.part", dest);
 	zf = zip_fopen_index(za, idx, 0);
 	if (!zf) {
@@ -350,10 +352,12 @@ out:
 	return r;
 }
 
-/* A member of a remote archive on its way to DATA/vsr/images/NAME. */
+/* A member of an archive on its way to DATA/vsr/images/NAME. */
 struct rjob {
 	struct pull *p;
-	struct rzip *rz;
+	struct rzip *rz;     /* a remote archive, or NULL: a local one */
+	const char *zpath;   /* the local archive (first job only) */
+	long long read;      /* its bytes read so far (first job only) */
 	char *dest, *part, *rel;
 	const char *dataset;
 	size_t failed, extracted; /* the batch's counts, in the first job only */
@@ -365,10 +369,20 @@ struct rjob {
 	struct rjob *batch;
 };
 
-static void rzip_progress(struct rjob *b, int final)
+/* The first job of a batch of n: its counts and its clock. */
+static void zip_batch_start(struct rjob *b, size_t n)
+{
+	b->failed = b->extracted = 0;
+	b->n = n;
+	b->start = b->last = wall_seconds();
+	b->tty = isatty(STDERR_FILENO);
+}
+
+/* The batch's progress line, for a remote archive (bytes fetched) or a local one (read). */
+static void zip_progress(struct rjob *b, int final)
 {
 	double now = wall_seconds(), el = now - b->start;
-	double mb = (double)b->rz->received / 1e6;
+	double mb = (double)(b->rz ? b->rz->received : b->read) / 1e6;
 
 	if (!final && now - b->last < (b->tty ? 0.2 : 5.0))
 		return;
@@ -378,9 +392,10 @@ static void rzip_progress(struct rjob *b, int final)
 	if (b->tty)
 		fprintf(stderr, "\r\033[K");
 	if (!(b->tty && final))
-		fprintf(stderr, "--from-zip %s: %zu/%zu members, %.1f MB fetched, %.1f MB/s%s",
-			b->rz->safe_url, b->failed + b->extracted, b->n, mb, el > 0 ? mb / el : 0.0,
-			b->tty ? "" : "\n");
+		fprintf(stderr, "--from-zip %s: %zu/%zu members, %.1f MB %s, %.1f MB/s%s",
+			b->rz ? b->rz->safe_url : b->zpath, b->failed + b->extracted, b->n, mb,
+			b->rz ? "fetched" : "read", el > 0 ? mb / el : 0.0, b->tty ? "" : "\n");
+	vsr_stderr_line_open = b->tty && !final; /* an error meanwhile starts below it */
 	fflush(stderr);
 }
 
@@ -400,7 +415,7 @@ static void rzip_done(struct rzip_job *j, void *ud)
 			vsr_error("%s", j->err);
 		}
 		rj->batch->failed++;
-		rzip_progress(rj->batch, 0);
+		zip_progress(rj->batch, 0);
 		return;
 	}
 	if ((r = image_check_whole(rj->part, rj->rel, j->err)) ||
@@ -409,14 +424,14 @@ static void rzip_done(struct rzip_job *j, void *ud)
 		vsr_error("%s", j->err);
 		j->status = r;
 		rj->batch->failed++;
-		rzip_progress(rj->batch, 0);
+		zip_progress(rj->batch, 0);
 		return;
 	}
 	buf_addf(&src, "%s!%s", rj->rz->safe_url, rj->rz->m[j->idx].name);
 	record_image_in(rj->p, rj->dataset, rj->rel, &d, src.ptr);
 	buf_release(&src);
 	rj->batch->extracted++;
-	rzip_progress(rj->batch, 0);
+	zip_progress(rj->batch, 0);
 }
 
 /*
@@ -431,10 +446,7 @@ static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs,
 
 	if (!n)
 		return 0;
-	rj[0].failed = rj[0].extracted = 0;
-	rj[0].n = n;
-	rj[0].start = rj[0].last = wall_seconds();
-	rj[0].tty = isatty(STDERR_FILENO);
+	zip_batch_start(&rj[0], n);
 	for (size_t i = 0; i < n; i++) {
 		rj[i].batch = &rj[0];
 		rj[i].p = p;
@@ -450,7 +462,46 @@ static size_t rzip_batch(struct pull *p, struct rzip *rz, struct rzip_job *jobs,
 			if (jobs[i].status && !jobs[i].err[0])
 				rj[0].failed++;
 	}
-	rzip_progress(&rj[0], 1);
+	zip_progress(&rj[0], 1);
+	failed = rj[0].failed;
+	*extracted += rj[0].extracted;
+	return failed;
+}
+
+/*
+ * The members named by jobs[0..n) of the local archive za (at zpath), one
+ * after the other, with the same progress line; returns the number that
+ * failed, *extracted counts the others.
+ */
+static size_t zip_batch(struct pull *p, zip_t *za, const char *zpath, const struct rzip_job *jobs,
+			struct rjob *rj, size_t n, const char *dataset, size_t *extracted)
+{
+	struct buf src = BUF_INIT;
+	char err[VSR_ERR_MAX];
+	size_t failed;
+
+	if (!n)
+		return 0;
+	zip_batch_start(&rj[0], n);
+	rj[0].zpath = zpath;
+	rj[0].read = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *mname = zip_get_name(za, jobs[i].idx, ZIP_FL_ENC_RAW);
+		struct file_digest d;
+
+		if (zip_extract(za, zpath, jobs[i].idx, rj[i].dest, rj[i].rel, &d, &rj[0].read, err)) {
+			vsr_error("%s", err);
+			rj[0].failed++;
+		} else {
+			buf_reset(&src);
+			buf_addf(&src, "%s!%s", zpath, mname ? mname : rj[i].rel);
+			record_image_in(p, dataset, rj[i].rel, &d, src.ptr);
+			rj[0].extracted++;
+		}
+		zip_progress(&rj[0], 0);
+	}
+	zip_progress(&rj[0], 1);
+	buf_release(&src);
 	failed = rj[0].failed;
 	*extracted += rj[0].extracted;
 	return failed;
@@ -466,7 +517,7 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 {
 	struct keyset needed = { 0 };
 	struct zips z;
-	struct buf dest = BUF_INIT, rel = BUF_INIT, src = BUF_INIT;
+	struct buf dest = BUF_INIT, rel = BUF_INIT;
 	char err[VSR_ERR_MAX];
 	size_t failed = 0, absent = 0, nr[MAX_ZIPS] = { 0 };
 	struct rzip_job *rjobs[MAX_ZIPS] = { 0 };
@@ -489,16 +540,14 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 		buf_release(&dest);
 		return n;
 	}
-	for (int i = 0; i < z.n; i++)
-		if (z.rz[i]) {
-			rjobs[i] = xcalloc(n, sizeof(*rjobs[i]));
-			rj[i] = xcalloc(n, sizeof(*rj[i]));
-		}
+	for (int i = 0; i < z.n; i++) {
+		rjobs[i] = xcalloc(n, sizeof(*rjobs[i]));
+		rj[i] = xcalloc(n, sizeof(*rj[i]));
+	}
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[need[i]], *file;
 		uint64_t w;
-		struct file_digest d;
-		zip_t *za;
+		struct rjob *j;
 		int a;
 		uint64_t k;
 		const char *mname;
@@ -509,39 +558,27 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 			continue;
 		}
 		a = (int)(w >> 48);
-		za = z.za[a];
 		k = w & 0xffffffffffffULL;
-		mname = z.rz[a] ? z.rz[a]->m[k].name : zip_get_name(za, k, ZIP_FL_ENC_RAW);
+		mname = z.rz[a] ? z.rz[a]->m[k].name : zip_get_name(z.za[a], k, ZIP_FL_ENC_RAW);
 		file = mname ? strrchr(mname, '/') : NULL;
 		file = file ? file + 1 : mname ? mname : name;
 		buf_reset(&rel);
 		buf_addf(&rel, "%s/%s", t->dir, file);
 		buf_reset(&dest);
 		buf_addf(&dest, "%s/%s", p->data_dir, rel.ptr);
-		if (z.rz[a]) {
-			/* Remote: queued, fetched below with the archive's other members. */
-			struct rjob *j = &rj[a][nr[a]];
-			j->dest = xstrdup(dest.ptr);
-			j->rel = xstrdup(rel.ptr);
-			buf_addf(&dest, ".part");
-			j->part = xstrdup(dest.ptr);
-			rjobs[a][nr[a]++].idx = (size_t)k;
-			continue;
-		}
-		if (zip_extract(za, p->zips[a], k, dest.ptr, rel.ptr, &d, err)) {
-			vsr_error("%s", err);
-			failed++;
-			continue;
-		}
-		buf_reset(&src);
-		buf_addf(&src, "%s!%s", p->zips[a], mname ? mname : name);
-		record_image_in(p, t->dataset, rel.ptr, &d, src.ptr);
-		(*extracted)++;
+		/* Queued, taken below with the archive's other members. */
+		j = &rj[a][nr[a]];
+		j->dest = xstrdup(dest.ptr);
+		j->rel = xstrdup(rel.ptr);
+		buf_addf(&dest, ".part");
+		j->part = xstrdup(dest.ptr);
+		rjobs[a][nr[a]++].idx = (size_t)k;
 	}
 	for (int i = 0; i < z.n; i++)
-		if (z.rz[i])
-			failed += rzip_batch(p, z.rz[i], rjobs[i], rj[i], nr[i], parallel, t->dataset,
-					     extracted);
+		failed += z.rz[i] ? rzip_batch(p, z.rz[i], rjobs[i], rj[i], nr[i], parallel, t->dataset,
+					       extracted)
+				  : zip_batch(p, z.za[i], p->zips[i], rjobs[i], rj[i], nr[i], t->dataset,
+					      extracted);
 	if (absent) {
 		struct buf anames = BUF_INIT;
 		for (int i = 0; i < p->n_zips; i++)
@@ -553,12 +590,11 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 		failed += absent;
 	}
 	for (int i = 0; i < z.n; i++) {
-		if (!z.rz[i])
-			continue;
-		printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
-		       "requests)\n",
-		       z.rz[i]->safe_url, z.rz[i]->received, (unsigned long long)z.rz[i]->size,
-		       z.rz[i]->requests);
+		if (z.rz[i])
+			printf("--from-zip %s: %lld of the archive's %llu bytes fetched (%d range "
+			       "requests)\n",
+			       z.rz[i]->safe_url, z.rz[i]->received, (unsigned long long)z.rz[i]->size,
+			       z.rz[i]->requests);
 		for (size_t k = 0; k < nr[i]; k++) {
 			free(rj[i][k].dest);
 			free(rj[i][k].rel);
@@ -571,7 +607,6 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 	keyset_release(&needed);
 	buf_release(&dest);
 	buf_release(&rel);
-	buf_release(&src);
 	return failed;
 }
 

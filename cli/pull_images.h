@@ -77,7 +77,8 @@ struct zip_target {
  * Extracts the images names[need[0..n)] from p's --from-zip archives into
  * DATA/t->dir/, each under its member's file name (a member matches a name
  * by its file name, or that without its extension): local archives read
- * with libzip, remote ones with Range requests, parallel at a time.  Each
+ * with libzip, remote ones with Range requests, parallel at a time, an
+ * archive at a time with its progress line on stderr.  Each
  * is decoded whole, its CRC-32 and sha256 checked and recorded (trusted on
  * first use).  Returns the number that failed (errors printed);
  * *extracted counts the others.  The caller saves the record after one

@@ -139,6 +139,35 @@ expect_exit 0 "$V" data verify vsr --data data
 expect_exit 0 "$V" data pull vsr-unified --data data "${RW[@]}" --from-zip train2017.zip --from-zip val2017.zip
 expect_out "(0 extracted from the --from-zip archives, 715 already present)"
 
+# --- progress: a line on stderr every 5 s without a terminal -------------------
+# A local archive is read as fast as the disk allows, so instead of a server
+# holding the bytes (e2e/pull_zip_url) the pull itself is held: stopped
+# (SIGSTOP) once train2017.zip's first needed image is in place, continued
+# 5.5 s later.  The members taken after that print one line (members done,
+# MB read, rate) and the last line of the batch; nothing else is printed.
+cp -r data0 d5
+F=$(head -1 train.txt) # the first member taken (the archive's members go in the split's order)
+"$V" data pull vsr-unified --data d5 "${RW[@]}" --from-zip train2017.zip --from-zip val2017.zip \
+	>slow.out 2>slow.err &
+P=$!
+for _ in $(seq 20000); do [ -e "d5/vsr/images/$F" ] && break; sleep 0.001; done
+kill -STOP $P
+[ -e "d5/vsr/images/$F" ] || { kill -CONT $P; fail "no image was extracted: $(cat slow.err)"; }
+NOW=$(ls d5/vsr/images | wc -l)
+sleep 5.5 # past the 5 s between two progress lines (not a timing assertion)
+kill -CONT $P
+wait $P || fail "pull held midway: $(cat slow.err)"
+grep -q "715 of 715 images in d5/vsr/images (715 extracted" slow.out || fail "held pull: $(cat slow.out)"
+grep -q $'\r' slow.err && fail "a terminal's progress line on a non-terminal"
+if [ "$NOW" -lt 687 ]; then # held before train2017.zip's batch was over (the usual case)
+	grep -Eq "^--from-zip train2017.zip: [0-9]+/687 members, [0-9.]+ MB read, [0-9.]+ MB/s$" slow.err ||
+		fail "no progress line after the hold: $(cat slow.err)"
+else
+	echo "note: the pull had taken all 687 train2017 images before it was held ($NOW)"
+fi
+[ "$(grep -Evc '^--from-zip (train2017.zip: [0-9]+/687|val2017.zip: [0-9]+/28) members, ' slow.err)" = 0 ] ||
+	fail "other stderr: $(cat slow.err)"
+
 # --- the run finds them without --images: builtin:yes scores 629/1222 ----------
 YES=$(cat yes.txt)
 [ "$YES" = 629 ] || fail "label==1 count: $YES"
