@@ -10,6 +10,7 @@
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "report.h"
+#include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 static cJSON *proportion(size_t k, size_t n)
@@ -200,6 +201,11 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		cJSON *off = official_run_json(m->official);
 		if (off)
 			cJSON_AddItemToObject(root, "official", off);
+	}
+	{
+		cJSON *src = sources_json(run);
+		if (src)
+			cJSON_AddItemToObject(root, "sources", src);
 	}
 	usage_json(root, &m->usage);
 	{
