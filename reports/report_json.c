@@ -156,6 +156,11 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	copy_field(runo, run, "generation");
 	copy_field(runo, run, "seed");
 	copy_field(runo, run, "perturbations");
+	{
+		cJSON *src = sources_json(run);
+		if (src)
+			cJSON_AddItemToObject(runo, "sources", src);
+	}
 	cJSON_AddItemToObject(root, "overall", acc_json(&m->all));
 	suites = cJSON_AddObjectToObject(root, "suites");
 	for (size_t i = 0; i < m->n_suites; i++) {
@@ -201,11 +206,6 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 		cJSON *off = official_run_json(m->official);
 		if (off)
 			cJSON_AddItemToObject(root, "official", off);
-	}
-	{
-		cJSON *src = sources_json(run);
-		if (src)
-			cJSON_AddItemToObject(root, "sources", src);
 	}
 	usage_json(root, &m->usage);
 	{

@@ -28,7 +28,7 @@ struct scored_file {
 int scored_file_read(const cJSON *entry, struct scored_file *f);
 /* report.html: the verdicts' lines, then the files scored, folded; nothing without files. */
 void sources_html(const cJSON *run, struct buf *out);
-/* report.json's "sources" array (caller deletes), or NULL for a run that scored no file. */
+/* report.json's run.sources array (caller deletes), or NULL for a run that scored no file. */
 cJSON *sources_json(const cJSON *run);
 
 #endif
