@@ -22,6 +22,7 @@
 #include "../suites/template.h"
 #include "report.h"
 #include "report_html_int.h"
+#include "sources_render.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
@@ -128,7 +129,9 @@ static void verdict_section(struct buf *out, const struct metrics *m, const cJSO
 		buf_adds(out, " Every figure but the \"by variant\" breakdowns and the diagnosis is the "
 			      "base variant (original image, the run's templates): perturbation variants "
 			      "are reported beside it, never folded in.");
-	buf_adds(out, "</p>\n<details class=\"fold\"><summary>the headline's numbers</summary>\n");
+	buf_adds(out, "</p>\n");
+	sources_html(run, out);
+	buf_adds(out, "<details class=\"fold\"><summary>the headline's numbers</summary>\n");
 	html_overall_table(out, m);
 	buf_adds(out, "</details></section>\n");
 }

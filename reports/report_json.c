@@ -10,6 +10,7 @@
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "report.h"
+#include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 static cJSON *proportion(size_t k, size_t n)
@@ -155,6 +156,11 @@ int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
 	copy_field(runo, run, "generation");
 	copy_field(runo, run, "seed");
 	copy_field(runo, run, "perturbations");
+	{
+		cJSON *src = sources_json(run);
+		if (src)
+			cJSON_AddItemToObject(runo, "sources", src);
+	}
 	cJSON_AddItemToObject(root, "overall", acc_json(&m->all));
 	suites = cJSON_AddObjectToObject(root, "suites");
 	for (size_t i = 0; i < m->n_suites; i++) {

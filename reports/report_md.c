@@ -6,6 +6,7 @@
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "report.h"
+#include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 static void pct_ci(struct buf *out, size_t k, size_t n)
@@ -243,28 +244,24 @@ static void usage_md(const struct metrics *m, struct buf *out)
  */
 /*
  * A VLMEvalKit evaluated sheet's own verdicts ("extracted" / "hit"), beside
- * vsrbench's reading of the same replies (cli/cmd_score.c writes them).
+ * vsrbench's reading of the same replies (sources_render.h reads them).
  */
-static void their_verdicts_md(const cJSON *t, struct buf *out)
+static void their_verdicts_md(const struct scored_file *f, struct buf *out)
 {
-	const char *col = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "column"));
-	double rows = num_of(t, "rows"), diff = num_of(t, "differ");
 	const cJSON *e;
 	int k = 0;
 
-	if (!col || !(rows > 0))
+	if (!f->column)
 		return;
 	buf_adds(out, "  - VLMEvalKit's own verdicts, its column `");
-	md_cell(out, col);
-	buf_addf(out, "` (%s): %.0f of %.0f right (%.2f%%); vsrbench's extractor: %.0f right "
+	md_cell(out, f->column);
+	buf_adds(out, "` (");
+	md_cell(out, f->rule);
+	buf_addf(out, "): %.0f of %.0f right (%.2f%%); vsrbench's extractor: %.0f right "
 		      "(%.2f%%); they differ on %.0f of the %.0f replies",
-		 !strcmp(col, "extracted")
-			 ? "its yes/no matching, then its judge for what that could not read"
-			 : "its option matching, then its judge; a circular set's result sheet holds "
-			   "one CircularEval verdict per question",
-		 num_of(t, "right"), rows, 100.0 * num_of(t, "right") / rows,
-		 num_of(t, "vsrbench_right"), 100.0 * num_of(t, "vsrbench_right") / rows, diff, rows);
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(t, "examples")) {
+		 f->right, f->rows, 100.0 * f->right / f->rows, f->vsrbench_right,
+		 100.0 * f->vsrbench_right / f->rows, f->differ, f->rows);
+	cJSON_ArrayForEach(e, f->examples) {
 		static const char *const key[] = { "reply", "truth", "theirs", "vsrbench" };
 		static const char *const before[] = { "\"", "\" (truth ", "; VLMEvalKit ",
 						      ", vsrbench " };
@@ -282,25 +279,22 @@ static void their_verdicts_md(const cJSON *t, struct buf *out)
 static void sources_md(const cJSON *run, struct buf *out)
 {
 	const cJSON *src = run ? cJSON_GetObjectItemCaseSensitive(run, "source") : NULL, *s;
+	struct scored_file f;
 	int vlm = 0, lmms = 0;
 
 	cJSON_ArrayForEach(s, src) {
-		const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "path"));
-		const char *fmt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "format"));
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(s, "answers");
-		const char *base = path ? strrchr(path, '/') : NULL;
-		if (!path || !fmt)
+		if (!scored_file_read(s, &f))
 			continue;
 		buf_adds(out, "- scored from: `");
-		md_cell(out, base ? base + 1 : path);
+		md_cell(out, f.base);
 		buf_adds(out, "` (");
-		md_cell(out, fmt);
-		if (cJSON_IsNumber(n))
-			buf_addf(out, ", %.0f answers", n->valuedouble);
+		md_cell(out, f.format);
+		if (f.answers >= 0)
+			buf_addf(out, ", %.0f answers", f.answers);
 		buf_adds(out, ")\n");
-		their_verdicts_md(cJSON_GetObjectItemCaseSensitive(s, "their_verdicts"), out);
-		vlm |= !strncmp(fmt, "vlmevalkit-", 11);
-		lmms |= !strncmp(fmt, "lmms-eval-", 10);
+		their_verdicts_md(&f, out);
+		vlm |= !strncmp(f.format, "vlmevalkit-", 11);
+		lmms |= !strncmp(f.format, "lmms-eval-", 10);
 	}
 	if (vlm)
 		buf_adds(out, "- VLMEvalKit's own figures for these replies read them with its own "

@@ -3,8 +3,8 @@
 # set's {model}_MME_auxmatch file has "extracted" (Yes / No / Unknown: its
 # matching, then its judge), a multiple-choice set's _result file "hit" (1 / 0).
 # vsrbench reports them beside its own reading of the same replies (issue 15 §2):
-# counts worked out by hand below, checked in run.json, report.md and the
-# terminal; a sheet without such a column reports none.
+# counts worked out by hand below, checked in run.json, report.md, report.json,
+# report.html and the terminal; a sheet without such a column reports none.
 . "$(dirname "$0")/lib.bash"
 
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
@@ -72,12 +72,29 @@ jq -e '.source[0].their_verdicts | .column == "extracted" and .rows == 6 and .ri
 	mme/run.json >/dev/null || fail "run.json: $(jq -c .source mme/run.json)"
 grep -qF '  - VLMEvalKit'"'"'s own verdicts, its column `extracted` (its yes/no matching, then its judge for what that could not read): 5 of 6 right (83.33%); vsrbench'"'"'s extractor: 4 right (66.67%); they differ on 1 of the 6 replies, e.g. "Yes, there is no cup under the table." (truth no; VLMEvalKit No, vsrbench yes)' \
 	mme/report.md || fail "report.md: $(grep -F -A2 'scored from' mme/report.md)"
+# report.json's run.sources (docs/report-json.md) and report.html's note: the same counts.
+jq -e '.run.sources | length == 1 and (.[0].path | endswith("m_MME_auxmatch.tsv"))
+	and .[0].format == (input.source[0].format) and .[0].answers == 6
+	and (.[0].their_verdicts | .column == "extracted" and .rows == 6 and .right == 5
+	and .vsrbench_right == 4 and .differ == 1 and (.examples | length) == 1
+	and .examples[0].reply == "Yes, there is no cup under the table."
+	and .examples[0].truth == "no" and .examples[0].theirs == "No" and .examples[0].vsrbench == "yes")' \
+	mme/report.json mme/run.json >/dev/null || fail "report.json: $(jq -c .run.sources mme/report.json)"
+grep -qF '<p class="note source"><code>m_MME_auxmatch.tsv</code>: VLMEvalKit'"'"'s own verdicts, its column <code>extracted</code> (its yes/no matching, then its judge for what that could not read): 5 of 6 right (83.33%); vsrbench'"'"'s extractor: 4 right (66.67%); they differ on 1 of the 6 replies.</p>' \
+	mme/report.html || fail "report.html: $(grep -F 'note source' mme/report.html)"
+grep -qF '<summary>scored from 1 file</summary><ul>' mme/report.html &&
+	grep -qF '<li><code>m_MME_auxmatch.tsv</code> (' mme/report.html ||
+	fail "report.html names no file scored"
 # The official numbers are vsrbench's own reading, the column changes none of them:
 # the same rows without "extracted" give the same report.json figures.
 expect_exit 0 "$V" score -q --data nodata -o mme0 m_MME.tsv
 jq -e '.source[0] | has("their_verdicts") | not' mme0/run.json >/dev/null ||
 	fail "a sheet without the column: $(jq -c .source mme0/run.json)"
 grep -qF "VLMEvalKit's own verdicts" mme0/report.md && fail "report.md of a sheet without the column names verdicts"
+jq -e '.run.sources | length == 1 and (.[0] | has("their_verdicts") | not) and .[0].answers == 6' \
+	mme0/report.json >/dev/null || fail "report.json of a sheet without the column: $(jq -c .run.sources mme0/report.json)"
+grep -qF '<li><code>m_MME.tsv</code> (' mme0/report.html || fail "report.html of a sheet without the column names no file"
+grep -qF "VLMEvalKit's own verdicts" mme0/report.html && fail "report.html of a sheet without the column names verdicts"
 [ "$(jq -c .official mme/report.json)" = "$(jq -c .official mme0/report.json)" ] ||
 	fail "the column changed the official figures"
 
@@ -89,4 +106,10 @@ jq -e '.source[0].their_verdicts | .column == "hit" and .rows == 4 and .right ==
 	fail "SEED run.json: $(jq -c .source seed/run.json)"
 grep -qF 'its column `hit`' seed/report.md && grep -qF ': 3 of 4 right (75.00%); vsrbench'"'"'s extractor: 2 right (50.00%); they differ on 1 of the 4 replies, e.g. "C. The microphone" (truth C; VLMEvalKit 1, vsrbench invalid)' \
 	seed/report.md || fail "SEED report.md: $(grep -F -A2 'scored from' seed/report.md)"
+jq -e '.run.sources[0].their_verdicts | .column == "hit" and .rows == 4 and .right == 3
+	and .vsrbench_right == 2 and .differ == 1 and .examples[0].item == "102"
+	and .examples[0].theirs == "1" and .examples[0].vsrbench == "invalid"' seed/report.json >/dev/null ||
+	fail "SEED report.json: $(jq -c .run.sources seed/report.json)"
+grep -qF '<p class="note source"><code>m_SEEDBench_IMG_result.json</code>: VLMEvalKit'"'"'s own verdicts, its column <code>hit</code> (its option matching, then its judge; a circular set&#39;s result sheet holds one CircularEval verdict per question): 3 of 4 right (75.00%); vsrbench'"'"'s extractor: 2 right (50.00%); they differ on 1 of the 4 replies.</p>' \
+	seed/report.html || fail "SEED report.html: $(grep -F 'note source' seed/report.html)"
 exit 0
