@@ -290,7 +290,7 @@ static void sources_md(const cJSON *run, struct buf *out)
 		buf_adds(out, "` (");
 		md_cell(out, f.format);
 		if (f.answers >= 0)
-			buf_addf(out, ", %.0f answers", f.answers);
+			buf_addf(out, ", %.0f answer%s", f.answers, f.answers == 1 ? "" : "s");
 		buf_adds(out, ")\n");
 		their_verdicts_md(&f, out);
 		vlm |= !strncmp(f.format, "vlmevalkit-", 11);

@@ -80,7 +80,7 @@ void sources_html(const cJSON *run, struct buf *out)
 		buf_adds(out, "</code> (");
 		html_esc(out, f.format);
 		if (f.answers >= 0)
-			buf_addf(out, ", %.0f answers", f.answers);
+			buf_addf(out, ", %.0f answer%s", f.answers, f.answers == 1 ? "" : "s");
 		buf_adds(out, ")</li>\n");
 	}
 	buf_adds(out, "</ul></details>\n");
