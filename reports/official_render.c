@@ -110,6 +110,25 @@ static cJSON *ci_json(double lo, double hi)
 	return a;
 }
 
+/*
+ * PARENT's "perception" or "cognition": the sum of K subtasks' scores and,
+ * when its standard error is known (HAS_SE), its 95% interval.
+ */
+static cJSON *mme_sum_json(cJSON *parent, int cognition, double sum, size_t k, int has_se,
+			   double se)
+{
+	cJSON *p = cJSON_AddObjectToObject(parent, cognition ? "cognition" : "perception");
+	double lo, hi;
+
+	cJSON_AddNumberToObject(p, "score", json_round6(sum));
+	cJSON_AddNumberToObject(p, "subtasks", (double)k);
+	if (has_se) {
+		score_ci(sum, se, 200.0 * (double)k, &lo, &hi);
+		cJSON_AddItemToObject(p, "score_ci95", ci_json(lo, hi));
+	}
+	return p;
+}
+
 /* ------------------------------------------------------------------ */
 /* report.json                                                         */
 /* ------------------------------------------------------------------ */
@@ -170,17 +189,13 @@ static cJSON *mme_json(const struct off_unit *u)
 		cJSON_AddNumberToObject(ex, "score", json_round6(s->score_ext));
 	}
 	for (int c = 0; c < 2; c++) {
-		double sum = c ? u->cognition : u->perception, se, lo, hi;
+		double sum = c ? u->cognition : u->perception, se = 0;
 		size_t k = c ? u->n_cognition : u->n_perception;
-		p = cJSON_AddObjectToObject(o, c ? "cognition" : "perception");
-		cJSON_AddNumberToObject(p, "score", json_round6(sum));
-		cJSON_AddNumberToObject(p, "subtasks", (double)k);
+		int has_se = k && mme_sum_se(u, c, &se);
+
+		p = mme_sum_json(o, c, sum, k, has_se, se);
 		cJSON_AddNumberToObject(p, "extractor_score",
 					json_round6(c ? u->cognition_ext : u->perception_ext));
-		if (k && mme_sum_se(u, c, &se)) {
-			score_ci(sum, se, 200.0 * (double)k, &lo, &hi);
-			cJSON_AddItemToObject(p, "score_ci95", ci_json(lo, hi));
-		}
 	}
 	cJSON_AddNumberToObject(o, "total", json_round6(u->perception + u->cognition));
 	return o;
@@ -506,7 +521,7 @@ cJSON *official_run_json(const struct official *o)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct off_mme_total *t = &tot[i];
-		cJSON *to, *p, *so;
+		cJSON *to, *so;
 
 		if (!root)
 			root = cJSON_CreateObject();
@@ -517,15 +532,11 @@ cJSON *official_run_json(const struct official *o)
 		for (size_t k = 0; k < t->n_subs; k++)
 			cJSON_AddNumberToObject(so, t->subs[k]->name, json_round6(t->subs[k]->score));
 		for (int c = 0; c < 2; c++) {
-			double sum = c ? t->cognition : t->perception, se, lo, hi;
+			double sum = c ? t->cognition : t->perception, se = 0;
 			size_t k = c ? t->n_cognition : t->n_perception;
-			p = cJSON_AddObjectToObject(to, c ? "cognition" : "perception");
-			cJSON_AddNumberToObject(p, "score", json_round6(sum));
-			cJSON_AddNumberToObject(p, "subtasks", (double)k);
-			if (k && mme_total_se(t, c, &se)) {
-				score_ci(sum, se, 200.0 * (double)k, &lo, &hi);
-				cJSON_AddItemToObject(p, "score_ci95", ci_json(lo, hi));
-			}
+			int has_se = k && mme_total_se(t, c, &se);
+
+			mme_sum_json(to, c, sum, k, has_se, se);
 		}
 		cJSON_AddNumberToObject(to, "total", json_round6(t->perception + t->cognition));
 		cJSON_AddItemToObject(to, "subtask_scores", so);

@@ -280,6 +280,7 @@ static void sources_md(const cJSON *run, struct buf *out)
 {
 	const cJSON *src = run ? cJSON_GetObjectItemCaseSensitive(run, "source") : NULL, *s;
 	struct scored_file f;
+	struct buf what = BUF_INIT;
 	int vlm = 0, lmms = 0;
 
 	cJSON_ArrayForEach(s, src) {
@@ -288,14 +289,14 @@ static void sources_md(const cJSON *run, struct buf *out)
 		buf_adds(out, "- scored from: `");
 		md_cell(out, f.base);
 		buf_adds(out, "` (");
-		md_cell(out, f.format);
-		if (f.answers >= 0)
-			buf_addf(out, ", %.0f answer%s", f.answers, f.answers == 1 ? "" : "s");
+		scored_file_what(&f, &what);
+		md_cell(out, what.ptr);
 		buf_adds(out, ")\n");
 		their_verdicts_md(&f, out);
 		vlm |= !strncmp(f.format, "vlmevalkit-", 11);
 		lmms |= !strncmp(f.format, "lmms-eval-", 10);
 	}
+	buf_release(&what);
 	if (vlm)
 		buf_adds(out, "- VLMEvalKit's own figures for these replies read them with its own "
 			      "matching (yes/no words; option letters, then option texts) and send what "

@@ -41,6 +41,14 @@ int scored_file_read(const cJSON *entry, struct scored_file *f)
 	return 1;
 }
 
+void scored_file_what(const struct scored_file *f, struct buf *out)
+{
+	buf_reset(out);
+	buf_adds(out, f->format);
+	if (f->answers >= 0)
+		buf_addf(out, ", %.0f answer%s", f->answers, f->answers == 1 ? "" : "s");
+}
+
 /*
  * Under the headline's note: VLMEvalKit's own verdicts, a line for each file
  * that had them, then every file scored, folded (an MME list is 14 files).
@@ -49,6 +57,7 @@ void sources_html(const cJSON *run, struct buf *out)
 {
 	const cJSON *src = run ? cJSON_GetObjectItemCaseSensitive(run, "source") : NULL, *s;
 	struct scored_file f;
+	struct buf what = BUF_INIT;
 	size_t n = 0;
 
 	cJSON_ArrayForEach(s, src) {
@@ -78,12 +87,12 @@ void sources_html(const cJSON *run, struct buf *out)
 		buf_adds(out, "<li><code>");
 		html_esc(out, f.base);
 		buf_adds(out, "</code> (");
-		html_esc(out, f.format);
-		if (f.answers >= 0)
-			buf_addf(out, ", %.0f answer%s", f.answers, f.answers == 1 ? "" : "s");
+		scored_file_what(&f, &what);
+		html_esc(out, what.ptr);
 		buf_adds(out, ")</li>\n");
 	}
 	buf_adds(out, "</ul></details>\n");
+	buf_release(&what);
 }
 
 cJSON *sources_json(const cJSON *run)

@@ -26,6 +26,8 @@ struct scored_file {
  * format.  f borrows from entry: its strings and examples live as long as it.
  */
 int scored_file_read(const cJSON *entry, struct scored_file *f);
+/* "FORMAT, N answers" (or FORMAT alone) into out, cleared first: the reports escape it. */
+void scored_file_what(const struct scored_file *f, struct buf *out);
 /* report.html: the verdicts' lines, then the files scored, folded; nothing without files. */
 void sources_html(const cJSON *run, struct buf *out);
 /* report.json's run.sources array (caller deletes), or NULL for a run that scored no file. */
