@@ -65,29 +65,55 @@ static void key_str(struct sha256 *h, char tag, const char *s)
 	key_part(h, tag, s ? s : "", s ? strlen(s) + 1 : 0); /* NULL and "" differ */
 }
 
+/* Every part of the key but the generation settings. */
+static void key_request(struct sha256 *h, const struct cache_req *r)
+{
+	char num[64];
+
+	sha256_init(h);
+	key_str(h, 'V', "vsrbench-cache-1");
+	key_str(h, 'F', r->fingerprint);
+	key_str(h, 'P', r->prompt);
+	if (r->has_image) {
+		snprintf(num, sizeof(num), "%016llx", (unsigned long long)r->image_digest);
+		key_str(h, 'I', num);
+	} else {
+		key_str(h, 'I', NULL);
+	}
+	snprintf(num, sizeof(num), "%zu", r->n_choices);
+	key_str(h, 'N', num);
+	for (size_t i = 0; i < r->n_choices; i++)
+		key_str(h, 'C', r->choices[i]);
+}
+
+static void key_settings(struct sha256 *h, const struct cache_req *r, int max_tokens,
+			 unsigned char key[CACHE_KEY_LEN])
+{
+	char num[64];
+
+	snprintf(num, sizeof(num), "%d %.17g %llu", max_tokens,
+		 r->temperature < 0 ? -1.0 : r->temperature, (unsigned long long)r->seed);
+	key_str(h, 'G', num);
+	sha256_final(h, key);
+}
+
 void cache_key(const struct cache_req *r, unsigned char key[CACHE_KEY_LEN])
 {
 	struct sha256 h;
-	char num[64];
 
-	sha256_init(&h);
-	key_str(&h, 'V', "vsrbench-cache-1");
-	key_str(&h, 'F', r->fingerprint);
-	key_str(&h, 'P', r->prompt);
-	if (r->has_image) {
-		snprintf(num, sizeof(num), "%016llx", (unsigned long long)r->image_digest);
-		key_str(&h, 'I', num);
-	} else {
-		key_str(&h, 'I', NULL);
-	}
-	snprintf(num, sizeof(num), "%zu", r->n_choices);
-	key_str(&h, 'N', num);
-	for (size_t i = 0; i < r->n_choices; i++)
-		key_str(&h, 'C', r->choices[i]);
-	snprintf(num, sizeof(num), "%d %.17g %llu", r->max_tokens,
-		 r->temperature < 0 ? -1.0 : r->temperature, (unsigned long long)r->seed);
-	key_str(&h, 'G', num);
-	sha256_final(&h, key);
+	key_request(&h, r);
+	key_settings(&h, r, r->max_tokens, key);
+}
+
+void cache_keys(const struct cache_req *r, unsigned char key[CACHE_KEY_LEN],
+		unsigned char any[CACHE_KEY_LEN])
+{
+	struct sha256 h, h2;
+
+	key_request(&h, r);
+	h2 = h; /* the prompt and the rest hashed once for both keys */
+	key_settings(&h, r, r->max_tokens, key);
+	key_settings(&h2, r, CACHE_ANY_LIMIT, any);
 }
 
 void cache_dir(struct buf *b, const char *dir)

@@ -87,6 +87,9 @@ void cache_entry_release(struct cache_entry *e);
  * asked under; cache_get_finished finds it for any limit at least that one.
  */
 #define CACHE_ANY_LIMIT (-1)
+/* cache_key's KEY, and the same request's key with any limit (ANY), hashing it once. */
+void cache_keys(const struct cache_req *r, unsigned char key[CACHE_KEY_LEN],
+		unsigned char any[CACHE_KEY_LEN]);
 int cache_get_finished(struct cache *c, const unsigned char any[CACHE_KEY_LEN], int max_tokens,
 		       struct cache_entry *e);
 void cache_put_finished(struct cache *c, const unsigned char any[CACHE_KEY_LEN],

@@ -44,9 +44,7 @@ static int task_key_of(const struct sched *s, struct job *j, size_t k,
 	cr.max_tokens = req.max_tokens;
 	cr.temperature = req.temperature;
 	cr.seed = req.seed;
-	cache_key(&cr, key);
-	cr.max_tokens = CACHE_ANY_LIMIT;
-	cache_key(&cr, any);
+	cache_keys(&cr, key, any);
 	return req.max_tokens;
 }
 
