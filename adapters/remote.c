@@ -28,7 +28,7 @@ static const struct http_proto *const protos[] = {
 static const char *const common_keys[] = {
 	"base_url", "model", "system", "api_key_env", "timeout", "connect_timeout", "deadline",
 	"retries", "backoff", "rpm", "tpm", "insecure_host", "ca_file", "give_up", "loops",
-	"reasoning", "extra_body", "concurrency", NULL,
+	"reasoning", "extra_body", "concurrency", "server_metrics", NULL,
 };
 static const char *const common_answer_keys[] = { "model", "system", "reasoning", "extra_body",
 						  NULL };
@@ -334,6 +334,13 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 	ep->shown = xstrdup(b.ptr);
 	buf_add(&b, st->cfg.path.ptr, st->cfg.path.len);
 	ep->url = buf_detach(&b, NULL);
+	if (st->metrics) {
+		/* Same scheme, host and port; the path of vLLM's, SGLang's and TGI's metrics. */
+		char *m = NULL;
+		if (!curl_url_set(u, CURLUPART_PATH, "/metrics", 0) && !curl_url_get(u, CURLUPART_URL, &m, 0))
+			ep->metrics = xstrdup(m);
+		curl_free(m);
+	}
 	if (insecure_hosts) {
 		const char *p = insecure_hosts;
 		size_t hl = strlen(host);
@@ -524,6 +531,15 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		}
 		st->conc_fixed = !strcmp(v, "fixed");
 	}
+	/* The server's queue from its /metrics (remote_metrics.c): OpenAI-compatible servers only. */
+	st->metrics = !strcmp(p->kind, "openai");
+	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "server_metrics")))) {
+		if (strcmp(v, "auto") && strcmp(v, "off")) {
+			r = err_set(err, VSR_EUSAGE, "-M server_metrics: expected auto or off, got '%.64s'", v);
+			goto fail;
+		}
+		st->metrics = st->metrics && !strcmp(v, "auto");
+	}
 	if ((v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, "ca_file"))))
 		st->ca_file = xstrdup(v);
 
@@ -603,6 +619,7 @@ static void http_close(void *state)
 	for (size_t i = 0; i < st->n_eps; i++) {
 		free(st->eps[i].url);
 		free(st->eps[i].shown);
+		free(st->eps[i].metrics);
 	}
 	free(st->eps);
 	if (st->key) {

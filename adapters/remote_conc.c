@@ -62,6 +62,7 @@ void conc_init(struct conc *c, double max, int fixed, double now)
 	c->slow_start = 1;
 	c->step = 1;
 	c->cut_at = -1e300;
+	c->queue = -1;
 	open_window(c, now);
 }
 
@@ -90,11 +91,12 @@ void conc_sent(struct conc *c, double now)
 /*
  * The first step after a change of direction: 1/8 of the limit, at least
  * 1: big enough that its effect on throughput stands out of the noise of
- * a window's count.
+ * a window's count.  1/16 when the server shows its queue: a step past its
+ * batch then shows there at once, and half the step queues half as many.
  */
 static double first_step(const struct conc *c)
 {
-	double s = floor(c->limit / 8);
+	double s = floor(c->limit / (c->queue >= 0 ? 16 : 8));
 	return s < 1 ? 1 : s;
 }
 
@@ -172,7 +174,7 @@ static int judge(struct conc *c, double x, double r, double now)
 		accept = (1 - x / c->base_x) <= CONC_THETA * (1 - c->limit / c->base_limit);
 	/* Calm for a while: the ceiling creeps up (limits get raised, bursts pass). */
 	if (c->ceiling > 0 && ++c->calm % CONC_CALM == 0)
-		c->ceiling += floor(c->ceiling / 16) + 1;
+		c->ceiling += c->ceil_fine ? 1 : floor(c->ceiling / 16) + 1;
 	if (accept && c->slow_start && c->probe > 0 &&
 	    (x / c->base_x - 1) < CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
 		/*
@@ -224,11 +226,9 @@ static int judge(struct conc *c, double x, double r, double now)
 	return accept; /* whether the limit changed */
 }
 
-/* A 429/503 or a failure, at most once per round trip. */
-static int cut(struct conc *c, double now, enum conc_outcome o)
+/* What every cut does first: a new cycle from no base. */
+static void cut_reset(struct conc *c, double now)
 {
-	double l = c->limit, target;
-
 	c->cuts++;
 	c->cut_at = now;
 	c->hold = c->held = c->rejects = 0;
@@ -236,6 +236,27 @@ static int cut(struct conc *c, double now, enum conc_outcome o)
 	c->slow_start = 0;
 	c->probe = 0;
 	c->last_dir = 0;
+}
+
+/* ... and last: the new limit, measured from scratch. */
+static int cut_to(struct conc *c, double target, double now)
+{
+	int r;
+
+	c->base_limit = 0;
+	c->base_x = 0;
+	c->base_r = 0;
+	r = set_limit(c, target, now);
+	c->step = first_step(c);
+	return r;
+}
+
+/* A 429/503 or a failure, at most once per round trip. */
+static int cut(struct conc *c, double now, enum conc_outcome o)
+{
+	double l = c->limit, target;
+
+	cut_reset(c, now);
 	if (o == CONC_OVERLOAD) {
 		/* What the server just sustained (Little's law): successes/s x latency. */
 		double est = c->rate > 0 && c->srtt > 0 ? c->rate * c->srtt : l;
@@ -249,14 +270,34 @@ static int cut(struct conc *c, double now, enum conc_outcome o)
 	} else {
 		target = l / 2;
 	}
-	c->base_limit = 0;
-	c->base_x = 0;
-	c->base_r = 0;
-	{
-		int r = set_limit(c, target, now);
-		c->step = first_step(c);
-		return r;
-	}
+	c->ceil_fine = 0;
+	return cut_to(c, target, now);
+}
+
+/*
+ * The server queues: the requests beyond its batch only wait, so the limit
+ * drops by what waits, and where it drops to is the knee: probes creep
+ * past it one request at a time (a probe of a whole step would queue the
+ * step for a window).
+ */
+int conc_queue(struct conc *c, double waiting, double now)
+{
+	double target;
+
+	if (c->fixed)
+		return 0;
+	c->queue = waiting < 0 ? 0 : waiting;
+	if (waiting < 1 || now < c->cut_at + c->srtt)
+		return 0; /* the queue after a cut shows a round trip later */
+	target = (double)c->in_flight - waiting;
+	if (target > c->limit - 1)
+		target = c->limit - 1;
+	if (target < c->limit / 2)
+		target = c->limit / 2;
+	cut_reset(c, now);
+	c->ceiling = floor(target) + 1;
+	c->ceil_fine = 1;
+	return cut_to(c, target, now);
 }
 
 int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)

@@ -35,6 +35,14 @@
  *    timeout or a connection error halves the limit.  At most one cut per
  *    round trip: the requests already in flight when it was cut tell
  *    nothing new (TCP's fast recovery).
+ *  - The server's own queue, when it shows it (vLLM's and SGLang's
+ *    /metrics: requests waiting for a batch slot; remote_metrics.c reads
+ *    it): any request waiting there only adds latency, so the limit drops
+ *    at once by what waits (at most to half, once per round trip), and
+ *    the knee found becomes a ceiling that probes creep past one request
+ *    at a time; first steps are a sixteenth of the limit, not an eighth.  The knee is then found by its first queued request, not
+ *    by a window of throughput that queued a whole step (the tail
+ *    latency); the server's batch limit is the limit to aim at.
  *
  * A window measures only the requests sent under its limit, and
  * throughput as the mean in flight over their mean latency (Little's law):
@@ -84,7 +92,9 @@ struct conc {
 	double srtt;     /* smoothed latency of successes; 0: none yet */
 	double rate;     /* successes per second of the last judged window; 0: none */
 	double cut_at;   /* the last cut: requests sent before it do not cut again */
-	double ceiling;  /* after a 429/503: probes stay below it; 0: none */
+	double ceiling;  /* after a 429/503 or a queue: probes stay below it; 0: none */
+	int ceil_fine;   /* the ceiling is the server's queue's: it creeps by 1 */
+	double queue;    /* requests waiting in the server's queue (last sample); -1: not shown */
 	int calm;        /* cycles since the last cut (the ceiling creeps up) */
 	/* Settled: both ways rejected from one base, probes grow rarer. */
 	double reject_base; /* the base the last rejected probe returned to */
@@ -106,5 +116,11 @@ void conc_sent(struct conc *c, double now);
  * limit changed (the caller shows and records it), else 0.
  */
 int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o);
+/*
+ * The server's queue at now: `waiting` requests wait for a batch slot
+ * (its /metrics; from every client it serves, this loop's share).  Returns
+ * 1 when the limit changed.
+ */
+int conc_queue(struct conc *c, double waiting, double now);
 
 #endif

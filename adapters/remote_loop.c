@@ -655,6 +655,7 @@ static int loop_run(struct loop *L)
 		x->next_free = L->free_xf;
 		L->free_xf = x;
 	}
+	srvq_init(L);
 
 	for (;;) {
 		double now = wall_seconds(), next;
@@ -690,7 +691,7 @@ static int loop_run(struct loop *L)
 		}
 		if (no_more && !L->r.active)
 			break;
-		next = dispatch(L, now);
+		next = srvq_tick(L, now, dispatch(L, now));
 		sock_run_timer(L, now);
 		if (L->timer_at >= 0 && L->timer_at < next)
 			next = L->timer_at;
@@ -715,6 +716,8 @@ static int loop_run(struct loop *L)
 			struct xfer *x = NULL;
 			if (msg->msg != CURLMSG_DONE)
 				continue;
+			if (srvq_done(L, msg->easy_handle, msg->data.result, now))
+				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
 			finish(L, x, msg->data.result, now);
 		}
@@ -738,6 +741,7 @@ out:
 			curl_multi_remove_handle(L->multi, L->xf[i].easy);
 		xfer_release(&L->xf[i]);
 	}
+	srvq_release(L);
 	pf_stop(L);
 	rloop_release(&L->r);
 	free(L->xf);
@@ -797,6 +801,7 @@ int http_run(void *state, struct sched *s)
 		struct loop *L = &Ls[i];
 		rloop_init(&L->r, s, st->retries);
 		L->st = st;
+		L->n_loops = n;
 		L->per_ep = per_ep / n + (i < per_ep % n);
 		L->n_xf = L->per_ep * st->n_eps;
 		L->es = xcalloc(st->n_eps, sizeof(*L->es));

@@ -8,6 +8,7 @@
  *   remote_sock.c   the sockets libcurl asks to watch (epoll) and its timer
  *   remote_pace.c   rate limits, the choice of endpoint, the circuit breaker
  *   remote_conc.c   how many requests in flight per endpoint (adaptive, pure)
+ *   remote_metrics.c the server's own queue, from its /metrics (for remote_conc)
  *
  * The protocol files never see this header (they see http.h only).
  */
@@ -29,6 +30,7 @@
 struct endpoint {
 	char *url;        /* base URL + protocol path */
 	char *shown;      /* the base URL, for messages */
+	char *metrics;    /* the server's Prometheus /metrics; NULL: not asked */
 	int insecure;     /* TLS verification off (-M insecure_host) */
 	double shown_pause; /* end of the last rate-limit pause shown (warn_mu) */
 };
@@ -44,6 +46,13 @@ struct epstate {
 	double pause_until; /* rate limit */
 	double down_since;  /* start of the current failure streak */
 	struct conc conc;   /* how many may be in flight (remote_conc.h) */
+	/* The server's queue from its /metrics (remote_metrics.c). */
+	CURL *mx;           /* the request; NULL: not asked (off, fixed, or it showed none) */
+	struct buf mx_resp;
+	double mx_next;     /* when to ask next */
+	int mx_busy;        /* the request is in the multi handle */
+	int mx_shown;       /* it has shown a queue gauge; 0: not yet */
+	int mx_fails;       /* failed polls in a row since */
 	char pause_why[128]; /* why pause_until: "HTTP 429, Retry-After" ... */
 };
 
@@ -67,6 +76,7 @@ struct http_state {
 	int shown_rl;
 	size_t loops;            /* -M loops; 0: by -j */
 	int conc_fixed;          /* -M concurrency: 1 fixed, 0 adaptive, -1 not given */
+	int metrics;             /* -M server_metrics=auto (the default for openai) */
 	pthread_mutex_t warn_mu; /* shown, shown_rl: loops share them */
 };
 
@@ -126,6 +136,7 @@ struct loop {
 	size_t n_final;     /* tasks made final by this loop */
 	char same_msg[640]; /* that refusal and its likely fix, for the stop message */
 	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
+	size_t n_loops;      /* loops sharing the endpoints (each takes its share of a queue) */
 	int rc;
 };
 
@@ -195,6 +206,23 @@ int pace_all_down(const struct loop *L, double now);
 int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked);
 /* When some endpoint is neither paused nor down (now when one is). */
 double pace_endpoints_free_at(const struct loop *L, double now);
+
+/* ---- remote_metrics.c --------------------------------------------------- */
+
+/*
+ * Sums the queue gauges of a Prometheus text exposition (vLLM's
+ * vllm:num_requests_waiting, SGLang's sglang:num_queue_reqs, TGI's
+ * tgi_queue_size; over all their label sets) into *waiting.  1 when one
+ * was found, else 0.
+ */
+int srvq_parse(const char *text, size_t len, double *waiting);
+/* Readies the /metrics requests of L's endpoints (adaptive limits only). */
+void srvq_init(struct loop *L);
+/* Sends the polls that are due; returns the earlier of next and the next one's time. */
+double srvq_tick(struct loop *L, double now, double next);
+/* 1 when easy was a poll of L (handled: the limit learns the queue), else 0. */
+int srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now);
+void srvq_release(struct loop *L);
 
 /* remote_prefetch.c: images loaded and encoded off the loop's thread. */
 int pf_start(struct loop *L);

@@ -345,6 +345,7 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 		rs.conc_min = st->conc_min;
 		rs.conc_median = st->conc_median;
 		rs.conc_max = st->conc_max;
+		rs.conc_queue = st->conc_queue;
 	}
 	{
 		int r = rundir_write_status(dir, &rs, err);

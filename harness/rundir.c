@@ -379,6 +379,8 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 		cJSON_AddNumberToObject(c, "min", (double)st->conc_min);
 		cJSON_AddNumberToObject(c, "median", (double)st->conc_median);
 		cJSON_AddNumberToObject(c, "max", (double)st->conc_max);
+		if (st->conc_queue)
+			cJSON_AddTrueToObject(c, "server_queue");
 	}
 	r = rundir_write_json(dir, RUNDIR_STATUS_JSON, root, err);
 	cJSON_Delete(root);
@@ -400,6 +402,8 @@ int rundir_note_concurrency(const char *dir, const struct rundir_status *st, cha
 	cJSON_AddNumberToObject(c, "min", (double)st->conc_min);
 	cJSON_AddNumberToObject(c, "median", (double)st->conc_median);
 	cJSON_AddNumberToObject(c, "max", (double)st->conc_max);
+	if (st->conc_queue)
+		cJSON_AddTrueToObject(c, "server_queue");
 	r = rundir_write_json(dir, RUNDIR_RUN_JSON, root, err);
 	cJSON_Delete(root);
 	return r;

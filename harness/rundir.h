@@ -126,9 +126,10 @@ struct rundir_status {
 	/* A served model's requests allowed in flight (issue 16); conc_mode NULL: none. */
 	const char *conc_mode; /* "adaptive" or "fixed" */
 	long conc_last, conc_min, conc_median, conc_max;
+	int conc_queue;        /* it read the server's queue: "server_queue": true */
 };
 /*
- * Adds (or replaces) "concurrency": {mode, min, median, max} in DIR/run.json
+ * Adds (or replaces) "concurrency": {mode, min, median, max[, server_queue]} in DIR/run.json
  * after a run: how many requests the server took, for next time.  Not part
  * of the configuration (the config hash is unchanged).
  */

@@ -121,10 +121,14 @@ void sched_concurrency_add(struct sched *s, long delta)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/*
- * min / median (time-weighted) / max of the values held so far, and the last
- * one (s->mu held, or the workers joined).
- */
+void sched_concurrency_queue(struct sched *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->st.conc_queue = 1;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* min / median (time-weighted) / max so far, and the last (s->mu held, or the workers joined). */
 static void conc_summary(struct sched *s)
 {
 	double total = 0, half, acc = 0;
@@ -491,10 +495,7 @@ struct slot {
 	int status;
 };
 
-/*
- * The usage a plug-in reported (ABI 2.1; the loader has zeroed it for an
- * older adapter): 0 or less is "not counted", as -1 in task_result.
- */
+/* A plug-in's usage (ABI 2.1; 0 from an older adapter): 0 or less is "not counted" (-1). */
 static void plugin_usage(const struct vsrbench_response *r, struct task_result *res)
 {
 	if (r->prompt_tokens <= 0 && r->completion_tokens <= 0)

@@ -81,6 +81,7 @@ struct sched_stats {
 	 * over the run's time: conc_known 0 when the model never reported one. */
 	int conc_known;
 	long conc_last, conc_min, conc_median, conc_max;
+	int conc_queue;     /* the limit read the server's queue (its /metrics) */
 };
 
 struct sched;
@@ -169,6 +170,8 @@ const struct sched_config *sched_get_config(const struct sched *s);
  * shown in the progress line and summarised (time-weighted) in the stats.
  */
 void sched_concurrency_add(struct sched *s, long delta);
+/* The limit reads the server's own queue (remote_metrics.c): said in run.json. */
+void sched_concurrency_queue(struct sched *s);
 
 /*
  * Completes the tasks k of j with done[k] set (results in res[k], as for

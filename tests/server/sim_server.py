@@ -8,6 +8,7 @@ the given capacity would take, and answers "Yes".
                   [--rate N --burst K]                         a rate-limited API
                   [--image-cost S --cache-window W]            a prefix cache
                   [--slow-after N --slow-batch B]              a server that slows down
+                  [--metrics]                                  GET /metrics, as vLLM's
                   [--log FILE]
 
 Continuous batching: a request joins the running batch when fewer than B
@@ -31,6 +32,13 @@ across templates).
 --slow-after N: after N answered requests the batch limit becomes
 --slow-batch (the server got slower: another tenant, a smaller GPU share).
 
+--metrics: GET /metrics answers in Prometheus' text format with vLLM's
+gauges vllm:num_requests_running and vllm:num_requests_waiting (the batch
+and the queue beyond it) among a few others, as vLLM serves them; without
+it /metrics is a 404, as on a server without metrics.  "metrics_polls" in
+/_stats counts the GETs of /metrics either way; "waited" the requests that
+waited for a batch slot, "max_waiting" the longest that queue was.
+
 Prints "PORT <n>" on stdout once listening, the parameters on stderr.
 GET /_stats: {"answered", "refused" (429s), "in_flight", "max_in_flight",
 "max_running", "hits", "misses", "in_flight_hist" (arrivals by in-flight
@@ -49,7 +57,8 @@ import time
 
 A = None
 S = {"answered": 0, "refused": 0, "in_flight": 0, "max_in_flight": 0, "max_running": 0,
-     "hits": 0, "misses": 0, "in_flight_hist": [], "late_max_in_flight": 0}
+     "hits": 0, "misses": 0, "in_flight_hist": [], "late_max_in_flight": 0, "metrics_polls": 0,
+     "max_waiting": 0, "waited": 0}
 RUNNING = 0
 WAITERS = collections.deque()
 CACHE = collections.OrderedDict()
@@ -116,6 +125,8 @@ async def serve(body):
     if RUNNING >= batch_limit() or WAITERS:
         fut = asyncio.get_running_loop().create_future()
         WAITERS.append(fut)
+        S["waited"] += 1
+        S["max_waiting"] = max(S["max_waiting"], len(WAITERS))
         await fut  # RUNNING was raised for us by the one that left
     else:
         RUNNING += 1
@@ -144,6 +155,22 @@ async def serve(body):
     return 200, [], json.dumps(reply).encode(), hit
 
 
+def metrics_text():
+    """The scheduler's gauges in the shape vLLM's /metrics has them."""
+    lab = '{engine="0",model_name="sim"}'
+    rows = [("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.", RUNNING),
+            ("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.", len(WAITERS)),
+            ("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.",
+             min(1.0, RUNNING / max(1, batch_limit()))),
+            ("vllm:request_success_total", "counter", "Count of successfully processed requests.",
+             S["answered"])]
+    out = []
+    for name, kind, doc, v in rows:
+        out += ["# HELP %s %s" % (name, doc), "# TYPE %s %s" % (name, kind),
+                "%s%s %s" % (name, lab, float(v))]
+    return ("\n".join(out) + "\n").encode()
+
+
 async def handle(reader, writer):
     try:
         while True:
@@ -162,6 +189,12 @@ async def handle(reader, writer):
             body = await reader.readexactly(length) if length else b""
             if method == "GET" and path.startswith("/_stats"):
                 status, hdrs, payload, hit = 200, [], json.dumps(S).encode(), None
+            elif method == "GET" and path == "/metrics":
+                S["metrics_polls"] += 1
+                if A.metrics:
+                    status, hdrs, payload, hit = 200, [], metrics_text(), None
+                else:
+                    status, hdrs, payload = 404, [], b'{"error":"not found"}'
             elif method == "POST":
                 t_recv = time.monotonic()
                 S["in_flight"] += 1
@@ -206,6 +239,7 @@ async def main():
     p.add_argument("--slow-batch", type=int, default=8)
     p.add_argument("--late", type=int, default=0,
                    help="late_max_in_flight counts arrivals after this many answers")
+    p.add_argument("--metrics", action="store_true")
     p.add_argument("--log")
     A = p.parse_args()
     if A.rate and not A.burst:
@@ -214,9 +248,10 @@ async def main():
     if A.log:
         LOG = open(A.log, "w", buffering=1)
     print("sim_server: t0=%gs per_seq=%gs max_batch=%s rate=%s/s burst=%g image_cost=%gs "
-          "cache_window=%d slow_after=%d slow_batch=%d"
+          "cache_window=%d slow_after=%d slow_batch=%d metrics=%s"
           % (A.t0, A.per_seq, A.max_batch if A.max_batch < 1 << 30 else "none",
-             A.rate or "none", A.burst, A.image_cost, A.cache_window, A.slow_after, A.slow_batch),
+             A.rate or "none", A.burst, A.image_cost, A.cache_window, A.slow_after, A.slow_batch,
+             "vllm" if A.metrics else "none"),
           file=sys.stderr, flush=True)
     server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
     print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)

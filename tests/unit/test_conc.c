@@ -11,7 +11,9 @@
  *  - a rate limit of N requests per second (a token bucket holding at most
  *    N/2), latency R: beyond N*R in flight the bucket empties and the
  *    excess is answered 429 at once, with the wait until the next token;
- *  - a server that slows down: B drops from 64 to 8 halfway.
+ *  - a server that slows down: B drops from 64 to 8 halfway;
+ *  - the batching server showing its queue (the requests beyond B), sampled
+ *    every qpoll seconds as the loop polls a vLLM server's /metrics.
  *
  * Assertions are on counts (limits, 429s, successes), never on wall time.
  */
@@ -50,6 +52,9 @@ struct sim {
 	size_t ok, over, over_late, ok_late, max_limit, max_seen;
 	size_t waited;      /* answered after waiting in the server's queue (beyond B) */
 	double late;        /* "late": after this time */
+	double qpoll, next_poll; /* the queue shown every qpoll seconds; 0: never */
+	double slow_at;     /* answers slower than this are counted in slow */
+	size_t slow;
 };
 
 static double jitter(struct sim *s)
@@ -122,6 +127,18 @@ static void drive(struct sim *s, struct conc *c, size_t total, double slow_at)
 				continue;
 			}
 		}
+		if (s->qpoll > 0 && s->next_poll <= s->now)
+			s->next_poll = s->now + s->qpoll;
+		if (s->qpoll > 0 && (k == SIZE_MAX || s->r[k].done_at > s->next_poll)) {
+			/* The loop reads the server's queue. */
+			size_t waiting = 0;
+			for (size_t i = 0; i < s->n; i++)
+				waiting += (size_t)s->r[i].queued;
+			s->now = s->next_poll;
+			s->next_poll += s->qpoll;
+			conc_queue(c, (double)waiting, s->now);
+			continue;
+		}
 		assert_true(k != SIZE_MAX);
 		q = s->r[k];
 		s->r[k] = s->r[--s->n];
@@ -146,6 +163,7 @@ static void drive(struct sim *s, struct conc *c, size_t total, double slow_at)
 			answered++;
 			s->ok++;
 			s->waited += q.waited;
+			s->slow += s->slow_at > 0 && s->now - q.sent > s->slow_at;
 			s->ok_late += s->now >= s->late;
 		} else {
 			s->over++;
@@ -224,6 +242,90 @@ static void test_slow_start_resumes(void **state)
 	drive(&s, &c, 8000, 0);
 	assert_true((double)s.ok / s.now >= 0.85 * 128 / (0.1 + 0.001 * 128));
 	assert_in_range(conc_limit(&c), 96, 192);
+}
+
+/*
+ * The batching server of test_batching_converges_up showing its queue, as
+ * vLLM's /metrics does, every 0.1 s: the limit drops by what waits, so the
+ * step a probe queues lasts one poll, not a window.  The slowest answer the
+ * best fixed setting (-j B) can get is its batch's, (t0 + c*B) with the
+ * jitter's +5%: at most 1% of answers are slower (the p99 of the best
+ * fixed setting, or better), and throughput stays within 0.9 of B's.
+ */
+static void test_queue_shown(void **state)
+{
+	static struct sim s;
+	struct conc c;
+	static const size_t Bs[] = { 128, 100, 40 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(Bs) / sizeof(Bs[0]); i++) {
+		double best, t1;
+		size_t ok1;
+
+		sim_init(&s);
+		s.t0 = 0.1;
+		s.c = 0.001;
+		s.B = Bs[i];
+		s.qpoll = 0.1;
+		s.slow_at = (s.t0 + s.c * (double)s.B) * 1.05;
+		best = (double)s.B / (s.t0 + s.c * (double)s.B);
+		conc_init(&c, 256, 0, 0);
+		drive(&s, &c, 8000, 0);
+		assert_true((double)s.ok / s.now >= 0.9 * best);
+		assert_true((double)s.slow <= 0.01 * (double)s.ok);
+		assert_true(c.cuts >= 1); /* the queue was seen, and cut */
+		/* Slow start doubles from below B: never twice B. */
+		print_message("B %zu: %.1f/s of %.1f, %zu slow, limit %zu, max %zu\n", s.B, (double)s.ok / s.now,
+			      best, s.slow, conc_limit(&c), s.max_limit);
+		assert_true(s.max_limit < 2 * s.B);
+		t1 = s.now;
+		ok1 = s.ok;
+		drive(&s, &c, 20000, 0);
+		/* Settled: at B or just under it, and as fast as B. */
+		assert_in_range(conc_limit(&c), s.B - s.B / 8, s.B + 1);
+		assert_true((double)(s.ok - ok1) / (s.now - t1) >= 0.95 * best);
+		assert_true((double)s.slow <= 0.01 * (double)s.ok);
+	}
+}
+
+/*
+ * A queue that is not this loop's (another client's): each reading halves
+ * the limit at most, at most once per round trip.
+ */
+static void test_queue_cut_bounded(void **state)
+{
+	struct conc c;
+
+	(void)state;
+	conc_init(&c, 256, 0, 0);
+	c.limit = 64;
+	for (int i = 0; i < 64; i++)
+		conc_sent(&c, 0);
+	for (int i = 0; i < 10; i++)
+		conc_done(&c, 0, 0.2, CONC_OK); /* srtt 0.2 s */
+	for (int i = 0; i < 10; i++)
+		conc_sent(&c, 0.2);
+	assert_int_equal(conc_queue(&c, 0, 0.25), 0); /* nothing waits: nothing changes */
+	assert_int_equal(conc_limit(&c), 64);
+	assert_int_equal(conc_queue(&c, 500, 0.3), 1);
+	assert_int_equal(conc_limit(&c), 32);
+	/* Within the round trip after the cut: the queue has not seen it yet. */
+	assert_int_equal(conc_queue(&c, 500, 0.4), 0);
+	assert_int_equal(conc_limit(&c), 32);
+	assert_int_equal(conc_queue(&c, 500, 0.51), 1);
+	assert_int_equal(conc_limit(&c), 16);
+	/* 64 in flight, 5 waiting: 59, at most limit - 1. */
+	conc_init(&c, 256, 0, 0);
+	c.limit = 72;
+	for (int i = 0; i < 64; i++)
+		conc_sent(&c, 0);
+	assert_int_equal(conc_queue(&c, 5, 0.1), 1);
+	assert_int_equal(conc_limit(&c), 59);
+	/* Fixed: the queue changes nothing. */
+	conc_init(&c, 16, 1, 0);
+	assert_int_equal(conc_queue(&c, 100, 1), 0);
+	assert_int_equal(conc_limit(&c), 16);
 }
 
 /* -j is the upper bound: a server that scales without end gets exactly max. */
@@ -360,6 +462,8 @@ int main(void)
 		cmocka_unit_test(test_failure_halves_once),
 		cmocka_unit_test(test_fixed),
 		cmocka_unit_test(test_app_limited),
+		cmocka_unit_test(test_queue_shown),
+		cmocka_unit_test(test_queue_cut_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
