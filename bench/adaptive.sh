@@ -19,7 +19,9 @@
 #            ROUNDS=R runs every row R times, interleaved, and reports
 #            the medians.  With OLD_V=path/to/another/vsrbench, its default run is a row
 #            too ("default, OLD_V"): before/after a controller change in
-#            the same invocation.
+#            the same invocation.  STARVE=N starts N busy loops that
+#            share the CPUs with every row (a machine busy with other work,
+#            reproducibly: the client, the server and the loops compete).
 # ratelimit  an API allowing 100 requests/s (token bucket of 50; 429 with
 #            Retry-After and retry-after-ms beyond), 0.4 s per request:
 #            answered/s and the share of 429s after the first 10 s, from the
@@ -88,6 +90,11 @@ if [[ " $PARTS " == *" batch "* ]]; then
 	sim batchm --t0 0.1 --per-seq 0.001 --max-batch 128 --metrics
 	MPORT=$PORT
 	echo "# best fixed by the formula: -j 128, 128 / (0.1 + 0.128) = 561 tasks/s"
+	for _ in $(seq "${STARVE:-0}"); do
+		sh -c 'while :; do :; done' &
+		pids+=($!)
+	done
+	[ "${STARVE:-0}" -gt 0 ] && echo "# $STARVE busy loops share the $(nproc) CPUs with every row"
 	COMMON=(-S count=2000 -S size=64 -t yn01,tf01,ab01,ab07)
 	declare -A RATE P50 P99 MAXF RS P50S P99S
 	rows=(default metrics 16 32 64 128 192 256)
@@ -140,6 +147,7 @@ if [[ " $PARTS " == *" batch "* ]]; then
 			"${P50[$r]}" "${P99[$r]}" "${MAXF[$r]}"
 	done
 	echo "# best fixed in this run: -j $best (medians of $ROUNDS interleaved round(s); j: the last round's)"
+	[ "${STARVE:-0}" -gt 0 ] && pkill -P $$ -f 'while :; do :; done' || true
 fi
 
 if [[ " $PARTS " == *" ratelimit "* ]]; then

@@ -15,9 +15,12 @@
 #   --cache off                 the same command without the cache (the control)
 #   -t pool after -t single     a pool run whose yn01 prompts the first run asked
 #   -t pool, --cache off        the same pool run without the cache
+#   -p converse after -t pool   the pool run with its converse captions: its
+#                               base variant is the pool run's prompts
+#   -p converse, --cache off    the same without the cache
 # Columns: tasks, requests sent, wall seconds of the command, wall and
 # requests as a ratio of the row it is compared with (the first run; the
-# pool run without the cache for the pool row).
+# same run without the cache for the pool and converse rows).
 set -euo pipefail
 V=$(realpath "${1:-./build/vsrbench}")
 ITEMS=${2:-400}
@@ -63,6 +66,8 @@ run second -t single
 run off -t single --cache off
 run pool -t pool
 run pool_off -t pool --cache off
+run conv -t pool -p converse
+run conv_off -t pool -p converse --cache off
 
 printf 'fake_llm.py: %s s per request; synth, %s items, -j 16; %s\n' "$SERVICE" "$ITEMS" \
 	"$("$V" --version 2>/dev/null || echo vsrbench)"
@@ -77,3 +82,5 @@ row "second run, same command" second first
 row "--cache off" off first
 row "-t pool after -t single" pool pool_off
 row "-t pool, --cache off" pool_off pool_off
+row "-p converse after -t pool" conv conv_off
+row "-p converse, --cache off" conv_off conv_off
