@@ -89,14 +89,18 @@ void conc_sent(struct conc *c, double now)
 }
 
 /*
- * The first step after a change of direction: 1/8 of the limit, at least
- * 1: big enough that its effect on throughput stands out of the noise of
- * a window's count.  1/16 when the server shows its queue: a step past its
- * batch then shows there at once, and half the step queues half as many.
+ * The first step after a change of direction: 1/16 of the limit, at least
+ * 1.  Its effect on throughput (a 2% change is the least a step up past
+ * 0.3 of it must show) stands out of the noise of a window's mean; a step
+ * up past a batching server's knee queues the step for a window, and every
+ * request sent meanwhile waits behind it (the tail latency): 1/8 queued
+ * twice as many for no faster convergence (bench/adaptive.sh, the
+ * simulation of tests/unit/test_conc.c).  Accepted steps up double, up to
+ * 1/8.
  */
 static double first_step(const struct conc *c)
 {
-	double s = floor(c->limit / (c->queue >= 0 ? 16 : 8));
+	double s = floor(c->limit / 16);
 	return s < 1 ? 1 : s;
 }
 

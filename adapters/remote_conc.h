@@ -18,10 +18,10 @@
  *    CONC_THETA of the relative step (the server had room: batch slots,
  *    connections); a step down is kept when throughput fell by less than
  *    CONC_THETA of it (the extra requests only queued: latency grew
- *    without throughput).  Steps are an eighth of the limit (an accepted
- *    step up may double, up to that).  Each rejected probe makes the
- *    next one wait one more base window (up to CONC_HOLD_MAX; an accepted
- *    one halves the wait): once settled, probes are rare, so few requests
+ *    without throughput).  Steps are a sixteenth of the limit (an
+ *    accepted step up may double, up to an eighth).  Each rejected probe
+ *    makes the next one wait one more base window (up to CONC_HOLD_MAX; an
+ *    accepted one halves the wait): once settled, probes are rare, so few requests
  *    pay for them (a step down in throughput, a step up in queueing).
  *    A step up whose first answers already wait longer than a step that
  *    pays would let them is judged at once, not after a full window.
@@ -40,7 +40,7 @@
  *    it): any request waiting there only adds latency, so the limit drops
  *    at once by what waits (at most to half, once per round trip), and
  *    the knee found becomes a ceiling that probes creep past one request
- *    at a time; first steps are a sixteenth of the limit, not an eighth.  The knee is then found by its first queued request, not
+ *    at a time.  The knee is then found by its first queued request, not
  *    by a window of throughput that queued a whole step (the tail
  *    latency); the server's batch limit is the limit to aim at.
  *

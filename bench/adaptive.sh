@@ -97,8 +97,10 @@ if [[ " $PARTS " == *" batch "* ]]; then
 	[ "${STARVE:-0}" -gt 0 ] && echo "# $STARVE busy loops share the $(nproc) CPUs with every row"
 	COMMON=(-S count=2000 -S size=64 -t yn01,tf01,ab01,ab07)
 	declare -A RATE P50 P99 MAXF RS P50S P99S
-	rows=(default metrics 16 32 64 128 192 256)
-	[ -n "${OLD_V:-}" ] && [ -x "$OLD_V" ] && rows=(default metrics old 16 32 64 128 192 256)
+	# FIXED="128 256": a shorter sweep (the ÷ -j 16 column needs 16 in it).
+	read -r -a fixed <<<"${FIXED:-16 32 64 128 192 256}"
+	rows=(default metrics "${fixed[@]}")
+	[ -n "${OLD_V:-}" ] && [ -x "$OLD_V" ] && rows=(default metrics old "${fixed[@]}")
 	# ROUNDS=R: every row R times, interleaved (a busy machine hurts all
 	# rows alike); each column is the median of the row's rounds.
 	ROUNDS=${ROUNDS:-1}
@@ -128,8 +130,8 @@ if [[ " $PARTS " == *" batch "* ]]; then
 		P99[$r]=$(med <<<"${P99S[$r]}")
 		[ "$ROUNDS" -gt 1 ] && echo "# ${r}: tasks/s ${RS[$r]}; p99 ${P99S[$r]}"
 	done
-	best=16
-	for r in 16 32 64 128 192 256; do
+	best=${fixed[0]}
+	for r in "${fixed[@]}"; do
 		awk -v a="${RATE[$r]}" -v b="${RATE[$best]}" 'BEGIN { exit !(a > b) }' && best=$r
 	done
 	printf '| %-17s | %9s | %12s | %9s | %9s | %9s | %-15s |\n' run tasks/s "÷ best fixed" "÷ -j 16" "p50 ms" "p99 ms" "j min/med/max"
@@ -143,7 +145,7 @@ if [[ " $PARTS " == *" batch "* ]]; then
 		esac
 		printf '| %-17s | %9s | %12s | %9s | %9.0f | %9.0f | %-15s |\n' "$label" "${RATE[$r]}" \
 			"$(awk -v a="${RATE[$r]}" -v b="${RATE[$best]}" 'BEGIN { printf "%.2f", a / b }')" \
-			"$(awk -v a="${RATE[$r]}" -v b="${RATE[16]}" 'BEGIN { printf "%.2f", a / b }')" \
+			"$(awk -v a="${RATE[$r]}" -v b="${RATE[16]:-}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')" \
 			"${P50[$r]}" "${P99[$r]}" "${MAXF[$r]}"
 	done
 	echo "# best fixed in this run: -j $best (medians of $ROUNDS interleaved round(s); j: the last round's)"

@@ -6,8 +6,7 @@
 #     queue: vsrbench asks /metrics while it runs, run.json says the limit
 #     read it, and over the second half of the run the server never had more
 #     than 26 in flight: the limit sits at the batch, probing one request past
-#     it at most twice before the queue pulls it back (without the queue a
-#     probe is an eighth of the limit: 27);
+#     it at most twice before the queue pulls it back;
 #  2. -M server_metrics=off: /metrics is never asked, nothing said in run.json;
 #  3. a server without /metrics (404): asked once, never again;
 #  4. --fixed: never asked (the limit does not move);

@@ -201,7 +201,7 @@ static void test_batching_converges_up(void **state)
 	/*
 	 * Slow start stopped at the knee (the doubling 64 -> 128 paid 1.44x,
 	 * less than half in proportion), so nothing doubled past it: the
-	 * highest limit is one probe step (an eighth) above B.  Probes past B
+	 * highest limit is one probe step (a sixteenth, at most an eighth) above B.  Probes past B
 	 * queue; few answers waited in the queue (the tail latency): a
 	 * doubling to 256 would have queued half of a window's requests.
 	 */
