@@ -76,7 +76,7 @@ run() {
 	local out=$tmp/$1
 	shift
 	"${RUN_V:-$V}" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -q --progress off \
-		--timings -o "$out" "$@" >/dev/null 2>"$out.err" || { cat "$out.err" >&2; exit 1; }
+		--timings -o "$out" "$@" >/dev/null 2>"$out.err" || [ -n "${MAY_FAIL:-}" ] || { cat "$out.err" >&2; exit 1; }
 	grep '^{' "$out.err" | jq -r 'select(.wall_s) | "\(.tasks) \(.wall_s)"' | tr '\n' ' '
 	jq -s 'map(.ms) | sort | [.[(length * 0.5 | floor)], .[(length * 0.99 | floor)]] | "\(.[0]) \(.[1])"' -r \
 		"$out/samples.jsonl"
@@ -162,7 +162,8 @@ if [[ " $PARTS " == *" ratelimit "* ]]; then
 		if [ "$mode" = default ]; then
 			run "r-$mode" -S count=1500 -S size=64 -t yn01,tf01,ab01,ab07 >/dev/null
 		else
-			run "r-$mode" -S count=1500 -S size=64 -t yn01,tf01,ab01,ab07 -j 64 --fixed >/dev/null
+			# Its tasks may run out of retries (exit 4): said below the table.
+			MAY_FAIL=1 run "r-$mode" -S count=1500 -S size=64 -t yn01,tf01,ab01,ab07 -j 64 --fixed >/dev/null
 		fi
 		python3 - "$tmp/rl-$mode.log" "$mode" "$(jq -r '.concurrency | "\(.min)/\(.median)/\(.max)"' "$tmp/r-$mode/status.json")" <<'EOF'
 import json, sys
@@ -177,6 +178,8 @@ print("| %-14s | %8.1f | %8.3f%% | %6d | %8d | %-13s |" % (
     100.0 * (len(late) - len(ok)) / max(1, len(late)), len(late) - len(ok), n429, sys.argv[3]))
 EOF
 	done
+	failed=$(jq -s 'map(select(.error)) | length' "$tmp/r-fixed64/samples.jsonl")
+	echo "# -j 64 --fixed: $failed of 6000 tasks failed (their retries ran out on 429s); the default: $(jq -s 'map(select(.error)) | length' "$tmp/r-default/samples.jsonl")"
 fi
 
 if [[ " $PARTS " == *" prefix "* ]]; then

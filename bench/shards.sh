@@ -16,6 +16,9 @@
 # Merge: MERGE_SAMPLES samples from 8 shards of builtin:yes on synth at 64 px
 # (made first, not timed), then `vsrbench merge` timed against `cat` of the
 # same journals into one file (the reference: the bytes alone).
+#
+# OLD_V=path/to/another/vsrbench adds its 1-shard row (e.g. a build from
+# before issue 16, whose HTTP loop also rendered the synth images).
 set -euo pipefail
 V=$(realpath "${1:-./build/vsrbench}")
 TASKS=${2:-40000}
@@ -29,14 +32,15 @@ trap '[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null; rm -rf "$tmp"' EXIT
 nginx_start "$tmp"
 items=$((TASKS / 4))
 
-printf '%-7s %9s %10s %9s %14s\n' shards "wall s" "tasks/s" "x 1 shard" "max RSS MiB"
+printf '%-16s %9s %10s %9s %14s\n' shards "wall s" "tasks/s" "x 1 shard" "max RSS MiB"
 ref=""
-for n in 1 2 4 8; do
-	d="$tmp/s$n"
+# row LABEL BIN N: N shards of BIN side by side.
+row() {
+	local label=$1 bin=$2 n=$3 d="$tmp/s$3" start end done_tasks rate
 	mkdir -p "$d"
 	start=$(date +%s.%N)
 	for i in $(seq 0 $((n - 1))); do
-		/usr/bin/time -f '%M' -o "$d/rss$i" "$V" run -S count="$items" -S size=128 \
+		/usr/bin/time -f '%M' -o "$d/rss$i" "$bin" run -S count="$items" -S size=128 \
 			-t yn01,tf01,ab01,ab07 -m openai -M "base_url=http://127.0.0.1:$NGINX_PORT/v1" \
 			-M model=bench -j 16 --shard "$i/$n" -q -o "$d/run$i" >/dev/null 2>"$d/err$i" &
 	done
@@ -48,10 +52,17 @@ for n in 1 2 4 8; do
 	[ "$done_tasks" = $((items * 4)) ] || { echo "shards did $done_tasks of $((items * 4)) tasks" >&2; cat "$d"/err* >&2; exit 1; }
 	rate=$(awk -v t="$done_tasks" -v a="$start" -v b="$end" 'BEGIN { print t / (b - a) }')
 	[ -n "$ref" ] || ref=$rate
-	printf '%-7s %9.2f %10.0f %9.2f %14.1f\n' "$n" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+	printf '%-16s %9.2f %10.0f %9.2f %14.1f\n' "$label" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
 		"$rate" "$(awk -v r="$rate" -v f="$ref" 'BEGIN { print r / f }')" \
 		"$(sort -n "$d"/rss* | tail -1 | awk '{ print $1 / 1024 }')"
 	rm -rf "$d"
+}
+for n in 1 2 4 8; do
+	row "$n" "$V" "$n"
+	# OLD_V=path/to/another/vsrbench: its 1-shard row next to this one's.
+	if [ "$n" = 1 ] && [ -n "${OLD_V:-}" ]; then
+		row "1, OLD_V" "$(realpath "$OLD_V")" 1
+	fi
 done
 
 # 1M samples in 8 shards, then merge.
