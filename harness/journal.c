@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/rawlines.h"
 #include "../base/redact.h"
 #include "../base/util.h"
 
@@ -581,63 +582,63 @@ static int scan(const char *path, int missing_ok, const char *run,
 		int (*fn)(const struct sample *, void *), void *ctx,
 		struct journal_scan_info *info, long *good_bytes, char *err)
 {
-	FILE *fp = fopen(path, "rb");
-	struct buf line = BUF_INIT;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct rawlines rl;
+	struct rawline line;
 	size_t lineno = 0;
-	int r = 0, complete, got;
+	int r = 0, got;
 
 	memset(info, 0, sizeof(*info));
 	if (good_bytes)
 		*good_bytes = 0;
-	if (!fp) {
+	if (fd < 0) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
 		return err_set(err, VSR_EDATA, "cannot open %s: %s", path, strerror(errno));
 	}
-	line.max = JOURNAL_LINE_MAX;
-	for (;;) {
+	/* Lines are read in place, a block at a time (the reports read the journal twice). */
+	rawlines_init(&rl, fd, JOURNAL_LINE_MAX);
+	while ((got = rawlines_next(&rl, &line)) > 0) {
 		struct sample s;
 		const char *why = NULL;
 
-		got = buf_getline(&line, fp, &complete);
-		if (got < 0 && line.capped && !ferror(fp)) {
+		lineno++;
+		if (line.over) {
 			/*
-			 * Longer than any line the writer makes (buf_getline has
-			 * skipped the rest of it): counted and passed over, so one
-			 * such line cannot make the whole directory unreadable.
+			 * Longer than any line the writer makes: counted and
+			 * passed over, so one such line cannot make the whole
+			 * directory unreadable.
 			 */
-			lineno++;
-			if (feof(fp)) {
+			if (!line.complete) {
 				info->torn = 1; /* over-long and torn: cut like any torn line */
 				break;
 			}
 			if (!info->skipped++)
 				info->first_skipped = lineno;
 			if (good_bytes)
-				*good_bytes = ftell(fp);
+				*good_bytes = (long)line.end;
 			continue;
 		}
-		if (got == -2 && complete) {
-			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line (not a text line)",
-				    path, lineno + 1);
-			break;
-		}
-		if (got != 1 && got != -2)
-			break;
-		lineno++;
-		if (!complete) {
+		if (!line.complete) {
 			/* A crash tore the last line (zero-filled, maybe): it never happened. */
 			info->torn = 1;
 			break;
 		}
+		/* A NUL inside the line would hide the rest of it from the parser. */
+		if (memchr(line.ptr, '\0', line.len)) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line (not a text line)",
+				    path, lineno);
+			break;
+		}
 		if (good_bytes)
-			*good_bytes = ftell(fp);
+			*good_bytes = (long)line.end;
+		if (line.len && line.ptr[line.len - 1] == '\r')
+			line.ptr[--line.len] = '\0';
 		if (line.len == 0)
 			continue;
 		memset(&s, 0, sizeof(s));
 		s.line = lineno;
-		/* A NUL inside the line would hide the rest of it from the parser. */
-		if (memchr(line.ptr, '\0', line.len) || parse_line(line.ptr, &s, &why)) {
+		if (parse_line(line.ptr, &s, &why)) {
 			r = why ? err_set(err, VSR_EDATA, "%s:%zu: %s", path, lineno, why)
 				: err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, lineno);
 			break;
@@ -669,8 +670,8 @@ static int scan(const char *path, int missing_ok, const char *run,
 	}
 	if (got < 0 && !r)
 		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(errno));
-	buf_release(&line);
-	fclose(fp);
+	rawlines_release(&rl);
+	close(fd);
 	return r;
 }
 
