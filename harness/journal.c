@@ -51,7 +51,14 @@ static void add_field(struct buf *out, const char *s, size_t squeeze, struct wno
 static void format_head(struct buf *out, const struct sample_meta *m, size_t squeeze,
 			struct wnote *n)
 {
-	buf_addf(out, "{\"key\":\"%016" PRIx64 "\",\"suite\":", m->key);
+	char key[16];
+
+	/* A line per task: the key's 16 hex digits and the label without printf. */
+	for (int i = 15; i >= 0; i--)
+		key[15 - i] = "0123456789abcdef"[(m->key >> (4 * i)) & 15];
+	buf_adds(out, "{\"key\":\"");
+	buf_add(out, key, sizeof(key));
+	buf_adds(out, "\",\"suite\":");
 	add_field(out, m->suite, squeeze, n);
 	buf_adds(out, ",\"item\":");
 	add_field(out, m->item, squeeze, n);
@@ -71,7 +78,9 @@ static void format_head(struct buf *out, const struct sample_meta *m, size_t squ
 	}
 	buf_adds(out, ",\"group\":");
 	add_field(out, m->group, squeeze, n);
-	buf_addf(out, ",\"label\":\"%s\",\"prompt\":", answer_name(m->label));
+	buf_adds(out, ",\"label\":\"");
+	buf_adds(out, answer_name(m->label));
+	buf_adds(out, "\",\"prompt\":");
 	add_field(out, m->prompt, squeeze, n);
 	buf_adds(out, ",\"image\":");
 	add_field(out, m->image, squeeze, n);
@@ -169,8 +178,10 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 		think_keep = buf_json_str_fit(x->reasoning, strlen(x->reasoning), JOURNAL_META_MAX);
 	buf_adds(out, ",\"response\":");
 	buf_add_json_strn(out, response, keep, &n.replaced);
-	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f", answer_name(answer),
-		 answer == m->label ? "true" : "false", ms);
+	buf_adds(out, ",\"answer\":\"");
+	buf_adds(out, answer_name(answer));
+	buf_adds(out, answer == m->label ? "\",\"correct\":true" : "\",\"correct\":false");
+	buf_addf(out, ",\"ms\":%.3f", ms);
 	if (x->outcome == SAMPLE_CUT_SHORT)
 		buf_adds(out, ",\"outcome\":\"cut_short\"");
 	else if (x->outcome == SAMPLE_REFUSED)
@@ -183,12 +194,18 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 	}
 	if (x->cached)
 		buf_adds(out, ",\"cached\":true");
-	if (x->usage && x->tok_in >= 0)
-		buf_addf(out, ",\"tokens_in\":%lld", x->tok_in);
-	if (x->usage && x->tok_out >= 0)
-		buf_addf(out, ",\"tokens_out\":%lld", x->tok_out);
-	if (x->usage && x->tok_reasoning >= 0)
-		buf_addf(out, ",\"tokens_reasoning\":%lld", x->tok_reasoning);
+	if (x->usage && x->tok_in >= 0) {
+		buf_adds(out, ",\"tokens_in\":");
+		buf_add_u64(out, (uint64_t)x->tok_in);
+	}
+	if (x->usage && x->tok_out >= 0) {
+		buf_adds(out, ",\"tokens_out\":");
+		buf_add_u64(out, (uint64_t)x->tok_out);
+	}
+	if (x->usage && x->tok_reasoning >= 0) {
+		buf_adds(out, ",\"tokens_reasoning\":");
+		buf_add_u64(out, (uint64_t)x->tok_reasoning);
+	}
 	format_meta(out, meta, &n);
 	add_run(out, m);
 	buf_adds(out, "}\n");
