@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/rawlines.h"
 #include "../base/redact.h"
 #include "../base/util.h"
 
@@ -50,7 +51,14 @@ static void add_field(struct buf *out, const char *s, size_t squeeze, struct wno
 static void format_head(struct buf *out, const struct sample_meta *m, size_t squeeze,
 			struct wnote *n)
 {
-	buf_addf(out, "{\"key\":\"%016" PRIx64 "\",\"suite\":", m->key);
+	char key[16];
+
+	/* A line per task: the key's 16 hex digits and the label without printf. */
+	for (int i = 15; i >= 0; i--)
+		key[15 - i] = "0123456789abcdef"[(m->key >> (4 * i)) & 15];
+	buf_adds(out, "{\"key\":\"");
+	buf_add(out, key, sizeof(key));
+	buf_adds(out, "\",\"suite\":");
 	add_field(out, m->suite, squeeze, n);
 	buf_adds(out, ",\"item\":");
 	add_field(out, m->item, squeeze, n);
@@ -70,7 +78,9 @@ static void format_head(struct buf *out, const struct sample_meta *m, size_t squ
 	}
 	buf_adds(out, ",\"group\":");
 	add_field(out, m->group, squeeze, n);
-	buf_addf(out, ",\"label\":\"%s\",\"prompt\":", answer_name(m->label));
+	buf_adds(out, ",\"label\":\"");
+	buf_adds(out, answer_name(m->label));
+	buf_adds(out, "\",\"prompt\":");
 	add_field(out, m->prompt, squeeze, n);
 	buf_adds(out, ",\"image\":");
 	add_field(out, m->image, squeeze, n);
@@ -168,8 +178,10 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 		think_keep = buf_json_str_fit(x->reasoning, strlen(x->reasoning), JOURNAL_META_MAX);
 	buf_adds(out, ",\"response\":");
 	buf_add_json_strn(out, response, keep, &n.replaced);
-	buf_addf(out, ",\"answer\":\"%s\",\"correct\":%s,\"ms\":%.3f", answer_name(answer),
-		 answer == m->label ? "true" : "false", ms);
+	buf_adds(out, ",\"answer\":\"");
+	buf_adds(out, answer_name(answer));
+	buf_adds(out, answer == m->label ? "\",\"correct\":true" : "\",\"correct\":false");
+	buf_addf(out, ",\"ms\":%.3f", ms);
 	if (x->outcome == SAMPLE_CUT_SHORT)
 		buf_adds(out, ",\"outcome\":\"cut_short\"");
 	else if (x->outcome == SAMPLE_REFUSED)
@@ -182,12 +194,18 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 	}
 	if (x->cached)
 		buf_adds(out, ",\"cached\":true");
-	if (x->usage && x->tok_in >= 0)
-		buf_addf(out, ",\"tokens_in\":%lld", x->tok_in);
-	if (x->usage && x->tok_out >= 0)
-		buf_addf(out, ",\"tokens_out\":%lld", x->tok_out);
-	if (x->usage && x->tok_reasoning >= 0)
-		buf_addf(out, ",\"tokens_reasoning\":%lld", x->tok_reasoning);
+	if (x->usage && x->tok_in >= 0) {
+		buf_adds(out, ",\"tokens_in\":");
+		buf_add_u64(out, (uint64_t)x->tok_in);
+	}
+	if (x->usage && x->tok_out >= 0) {
+		buf_adds(out, ",\"tokens_out\":");
+		buf_add_u64(out, (uint64_t)x->tok_out);
+	}
+	if (x->usage && x->tok_reasoning >= 0) {
+		buf_adds(out, ",\"tokens_reasoning\":");
+		buf_add_u64(out, (uint64_t)x->tok_reasoning);
+	}
 	format_meta(out, meta, &n);
 	add_run(out, m);
 	buf_adds(out, "}\n");
@@ -581,63 +599,63 @@ static int scan(const char *path, int missing_ok, const char *run,
 		int (*fn)(const struct sample *, void *), void *ctx,
 		struct journal_scan_info *info, long *good_bytes, char *err)
 {
-	FILE *fp = fopen(path, "rb");
-	struct buf line = BUF_INIT;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct rawlines rl;
+	struct rawline line;
 	size_t lineno = 0;
-	int r = 0, complete, got;
+	int r = 0, got;
 
 	memset(info, 0, sizeof(*info));
 	if (good_bytes)
 		*good_bytes = 0;
-	if (!fp) {
+	if (fd < 0) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
 		return err_set(err, VSR_EDATA, "cannot open %s: %s", path, strerror(errno));
 	}
-	line.max = JOURNAL_LINE_MAX;
-	for (;;) {
+	/* Lines are read in place, a block at a time (the reports read the journal twice). */
+	rawlines_init(&rl, fd, JOURNAL_LINE_MAX);
+	while ((got = rawlines_next(&rl, &line)) > 0) {
 		struct sample s;
 		const char *why = NULL;
 
-		got = buf_getline(&line, fp, &complete);
-		if (got < 0 && line.capped && !ferror(fp)) {
+		lineno++;
+		if (line.over) {
 			/*
-			 * Longer than any line the writer makes (buf_getline has
-			 * skipped the rest of it): counted and passed over, so one
-			 * such line cannot make the whole directory unreadable.
+			 * Longer than any line the writer makes: counted and
+			 * passed over, so one such line cannot make the whole
+			 * directory unreadable.
 			 */
-			lineno++;
-			if (feof(fp)) {
+			if (!line.complete) {
 				info->torn = 1; /* over-long and torn: cut like any torn line */
 				break;
 			}
 			if (!info->skipped++)
 				info->first_skipped = lineno;
 			if (good_bytes)
-				*good_bytes = ftell(fp);
+				*good_bytes = (long)line.end;
 			continue;
 		}
-		if (got == -2 && complete) {
-			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line (not a text line)",
-				    path, lineno + 1);
-			break;
-		}
-		if (got != 1 && got != -2)
-			break;
-		lineno++;
-		if (!complete) {
+		if (!line.complete) {
 			/* A crash tore the last line (zero-filled, maybe): it never happened. */
 			info->torn = 1;
 			break;
 		}
+		/* A NUL inside the line would hide the rest of it from the parser. */
+		if (memchr(line.ptr, '\0', line.len)) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line (not a text line)",
+				    path, lineno);
+			break;
+		}
 		if (good_bytes)
-			*good_bytes = ftell(fp);
+			*good_bytes = (long)line.end;
+		if (line.len && line.ptr[line.len - 1] == '\r')
+			line.ptr[--line.len] = '\0';
 		if (line.len == 0)
 			continue;
 		memset(&s, 0, sizeof(s));
 		s.line = lineno;
-		/* A NUL inside the line would hide the rest of it from the parser. */
-		if (memchr(line.ptr, '\0', line.len) || parse_line(line.ptr, &s, &why)) {
+		if (parse_line(line.ptr, &s, &why)) {
 			r = why ? err_set(err, VSR_EDATA, "%s:%zu: %s", path, lineno, why)
 				: err_set(err, VSR_EDATA, "%s:%zu: not valid JSON", path, lineno);
 			break;
@@ -669,8 +687,8 @@ static int scan(const char *path, int missing_ok, const char *run,
 	}
 	if (got < 0 && !r)
 		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(errno));
-	buf_release(&line);
-	fclose(fp);
+	rawlines_release(&rl);
+	close(fd);
 	return r;
 }
 

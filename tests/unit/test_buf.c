@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base64.h"
 #include "base/buf.h"
 
 static void test_init_is_empty_string(void **state)
@@ -307,6 +308,49 @@ static void test_getline_nul(void **state)
 	buf_release(&b);
 }
 
+/* RFC 4648's vectors, every byte value (python3 base64.b64encode(bytes(range(256)))), a round trip. */
+static void test_base64(void **state)
+{
+	static const char *const vec[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+	};
+	static const char all[] =
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+P0BB"
+		"QkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKD"
+		"hIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/wMHCw8TF"
+		"xsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v8PHy8/T19vf4+fr7/P3+/w==";
+	unsigned char bytes[256], big[3001], back[3001 / 3 * 4 + 3];
+	struct buf b = BUF_INIT;
+	size_t n;
+	uint32_t x = 1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		buf_reset(&b);
+		assert_int_equal(buf_add_base64(&b, (const unsigned char *)vec[i][0], strlen(vec[i][0])), 0);
+		assert_string_equal(b.ptr, vec[i][1]);
+	}
+	for (int i = 0; i < 256; i++)
+		bytes[i] = (unsigned char)i;
+	buf_reset(&b);
+	assert_int_equal(buf_add_base64(&b, bytes, sizeof(bytes)), 0);
+	assert_string_equal(b.ptr, all);
+	for (size_t i = 0; i < sizeof(big); i++) {
+		x = x * 1103515245u + 12345u;
+		big[i] = (unsigned char)(x >> 16);
+	}
+	for (size_t len = sizeof(big) - 3; len <= sizeof(big); len++) {
+		buf_reset(&b);
+		assert_int_equal(buf_add_base64(&b, big, len), 0);
+		assert_int_equal(b.len, (len + 2) / 3 * 4);
+		assert_int_equal(b64_decode(b.ptr, b.len, back, &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(back, big, len);
+	}
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_json_fit),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_base64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
