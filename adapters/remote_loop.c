@@ -487,6 +487,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
 	if (t->sent > 1)
 		cJSON_AddNumberToObject(meta, "attempts", t->sent);
+	sched_usage_from_object(meta, res); /* read here, not parsed again from meta_json */
 	if (meta->child)
 		res->meta_json = remote_meta_json(meta, st->key);
 	cJSON_Delete(meta);

@@ -148,7 +148,7 @@ static long long add_known(long long a, long long b)
  * output, not included in the candidates'); Ollama prompt_eval_count,
  * eval_count.  An exec child may report any of these.
  */
-void sched_usage_from_meta(struct task_result *res)
+void sched_usage_from_object(const cJSON *meta, struct task_result *res)
 {
 	static const char *const in_names[] = { "prompt_tokens", "input_tokens", "promptTokenCount",
 						"prompt_eval_count", NULL };
@@ -158,14 +158,9 @@ void sched_usage_from_meta(struct task_result *res)
 	static const char *const cache_read[] = { "cache_read_input_tokens", NULL };
 	static const char *const thoughts[] = { "thoughtsTokenCount", NULL };
 	static const char *const reasoning[] = { "reasoning_tokens", NULL };
-	cJSON *meta;
-	const cJSON *u;
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(meta, "usage");
 	long long in, out, th, re;
 
-	if (!res->meta_json || !strstr(res->meta_json, "\"usage\""))
-		return;
-	meta = cJSON_Parse(res->meta_json);
-	u = cJSON_GetObjectItemCaseSensitive(meta, "usage");
 	if (cJSON_IsObject(u)) {
 		in = first_num(u, in_names);
 		out = first_num(u, out_names);
@@ -187,5 +182,15 @@ void sched_usage_from_meta(struct task_result *res)
 			res->tok_reasoning = re;
 		}
 	}
+}
+
+void sched_usage_from_meta(struct task_result *res)
+{
+	cJSON *meta;
+
+	if (!res->meta_json || !strstr(res->meta_json, "\"usage\""))
+		return;
+	meta = cJSON_Parse(res->meta_json);
+	sched_usage_from_object(meta, res);
 	cJSON_Delete(meta);
 }

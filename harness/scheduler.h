@@ -199,5 +199,8 @@ void sched_cache_store(struct sched *s, struct job *j, size_t k,
 		       const struct task_result *res);
 /* Fills res's usage from its meta_json when the adapter did not set it. */
 void sched_usage_from_meta(struct task_result *res);
+/* The same from the meta object itself (an adapter that has it parsed: no second parse). */
+struct cJSON;
+void sched_usage_from_object(const struct cJSON *meta, struct task_result *res);
 
 #endif
