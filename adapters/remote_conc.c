@@ -62,7 +62,6 @@ void conc_init(struct conc *c, double max, int fixed, double now)
 	c->slow_start = 1;
 	c->step = 1;
 	c->cut_at = -1e300;
-	c->queue = -1;
 	open_window(c, now);
 }
 
@@ -159,7 +158,7 @@ static int judge(struct conc *c, double x, double r, double now)
 			c->slow_start = 0;
 			c->last_dir = -1;
 			c->probe = -1;
-			c->hold = c->held = c->rejects = 0;
+			c->hold = c->held = 0;
 			c->step = floor(c->limit / 4) > 1 ? floor(c->limit / 4) : 1;
 			return set_limit(c, c->limit - c->step, now);
 		}
@@ -235,7 +234,7 @@ static void cut_reset(struct conc *c, double now)
 {
 	c->cuts++;
 	c->cut_at = now;
-	c->hold = c->held = c->rejects = 0;
+	c->hold = c->held = 0;
 	c->calm = 0;
 	c->slow_start = 0;
 	c->probe = 0;
@@ -290,7 +289,6 @@ int conc_queue(struct conc *c, double waiting, double now)
 
 	if (c->fixed)
 		return 0;
-	c->queue = waiting < 0 ? 0 : waiting;
 	if (waiting < 1 || now < c->cut_at + c->srtt)
 		return 0; /* the queue after a cut shows a round trip later */
 	target = (double)c->in_flight - waiting;

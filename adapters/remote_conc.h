@@ -94,11 +94,8 @@ struct conc {
 	double cut_at;   /* the last cut: requests sent before it do not cut again */
 	double ceiling;  /* after a 429/503 or a queue: probes stay below it; 0: none */
 	int ceil_fine;   /* the ceiling is the server's queue's: it creeps by 1 */
-	double queue;    /* requests waiting in the server's queue (last sample); -1: not shown */
 	int calm;        /* cycles since the last cut (the ceiling creeps up) */
 	/* Settled: both ways rejected from one base, probes grow rarer. */
-	double reject_base; /* the base the last rejected probe returned to */
-	int rejects;     /* probes rejected in a row from reject_base */
 	int hold;        /* base windows measured between two probes (0 .. CONC_HOLD_MAX) */
 	int held;        /* of those, measured so far */
 	/* Counters, for the tests and the run's summary. */

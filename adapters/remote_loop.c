@@ -717,10 +717,11 @@ static int loop_run(struct loop *L)
 			struct xfer *x = NULL;
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			if (srvq_done(L, msg->easy_handle, msg->data.result, now))
-				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			finish(L, x, msg->data.result, now);
+			if (x)
+				finish(L, x, msg->data.result, now);
+			else /* no transfer slot: a /metrics poll */
+				srvq_done(L, msg->easy_handle, msg->data.result, now);
 		}
 		if ((r = rloop_flush(&L->r)))
 			goto out;

@@ -152,6 +152,10 @@ int http_run(void *state, struct sched *s);
  * socket callbacks are sock_easy's).  0 or -1.
  */
 int xfer_init(struct loop *L, struct xfer *x);
+/* The options every easy handle of a loop shares (requests and /metrics polls). */
+void xfer_common(const struct http_state *st, CURL *e);
+/* TLS verification as endpoint ep asks (-M insecure_host). */
+void xfer_verify(CURL *e, const struct endpoint *ep);
 /*
  * Writes the body of req into x with the protocol's build(); img->split
  * set, the image's base64 is streamed from the job (on_read) instead of
@@ -220,8 +224,8 @@ int srvq_parse(const char *text, size_t len, double *waiting);
 void srvq_init(struct loop *L);
 /* Sends the polls that are due; returns the earlier of next and the next one's time. */
 double srvq_tick(struct loop *L, double now, double next);
-/* 1 when easy was a poll of L (handled: the limit learns the queue), else 0. */
-int srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now);
+/* A poll of L ended (its easy handle has no CURLOPT_PRIVATE): the limit learns the queue. */
+void srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now);
 void srvq_release(struct loop *L);
 
 /* remote_prefetch.c: images loaded and encoded off the loop's thread. */

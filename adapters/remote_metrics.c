@@ -107,16 +107,9 @@ void srvq_init(struct loop *L)
 		curl_easy_setopt(es->mx, CURLOPT_URL, url);
 		curl_easy_setopt(es->mx, CURLOPT_WRITEFUNCTION, on_metrics);
 		curl_easy_setopt(es->mx, CURLOPT_WRITEDATA, &es->mx_resp);
-		curl_easy_setopt(es->mx, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(es->mx, CURLOPT_TIMEOUT_MS, MX_TIMEOUT);
-		curl_easy_setopt(es->mx, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(es->mx, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
-		if (L->st->eps[e].insecure) {
-			curl_easy_setopt(es->mx, CURLOPT_SSL_VERIFYPEER, 0L);
-			curl_easy_setopt(es->mx, CURLOPT_SSL_VERIFYHOST, 0L);
-		}
-		if (L->st->ca_file)
-			curl_easy_setopt(es->mx, CURLOPT_CAINFO, L->st->ca_file);
+		xfer_common(L->st, es->mx);
+		xfer_verify(es->mx, &L->st->eps[e]);
 		sock_easy(L, es->mx);
 	}
 }
@@ -147,7 +140,7 @@ static void srvq_stop(struct epstate *es)
 	buf_release(&es->mx_resp);
 }
 
-int srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now)
+void srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now)
 {
 	struct epstate *es = NULL;
 	long status = 0;
@@ -157,7 +150,7 @@ int srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now)
 		if (L->es[e].mx == easy)
 			es = &L->es[e];
 	if (!es)
-		return 0;
+		return;
 	curl_multi_remove_handle(L->multi, easy);
 	es->mx_busy = 0;
 	gap = es->conc.srtt / 2;
@@ -167,7 +160,7 @@ int srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now)
 	if (status != 200 || !srvq_parse(es->mx_resp.ptr, es->mx_resp.len, &waiting)) {
 		if (!es->mx_shown || ++es->mx_fails >= MX_FAILS)
 			srvq_stop(es);
-		return 1;
+		return;
 	}
 	if (!es->mx_shown)
 		sched_concurrency_queue(L->r.s);
@@ -176,10 +169,9 @@ int srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now)
 	{
 		size_t before = conc_limit(&es->conc);
 		/* Every loop sees the whole queue: each takes its share. */
-		if (conc_queue(&es->conc, waiting / (double)(L->n_loops ? L->n_loops : 1), now))
+		if (conc_queue(&es->conc, waiting / (double)L->n_loops, now))
 			sched_concurrency_add(L->r.s, (long)conc_limit(&es->conc) - (long)before);
 	}
-	return 1;
 }
 
 void srvq_release(struct loop *L)

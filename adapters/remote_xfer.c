@@ -62,6 +62,23 @@ static int on_seek(void *ctx, curl_off_t off, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+void xfer_common(const struct http_state *st, CURL *e)
+{
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(st->connect_timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
+	if (st->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, st->ca_file);
+}
+
+void xfer_verify(CURL *e, const struct endpoint *ep)
+{
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, ep->insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, ep->insecure ? 0L : 2L);
+}
+
 int xfer_init(struct loop *L, struct xfer *x)
 {
 	const struct http_state *st = L->st;
@@ -80,15 +97,9 @@ int xfer_init(struct loop *L, struct xfer *x)
 	curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek);
 	curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x);
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, st->cfg.headers);
-	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)(st->connect_timeout * 1000));
-	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(x->easy, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "vsrbench/" VSR_VERSION);
+	xfer_common(st, x->easy);
 	/* A request with an image is ~70 KB: one send for its body, not two. */
 	curl_easy_setopt(x->easy, CURLOPT_UPLOAD_BUFFERSIZE, 128L * 1024);
-	if (st->ca_file)
-		curl_easy_setopt(x->easy, CURLOPT_CAINFO, st->ca_file);
 	return 0;
 }
 
@@ -134,8 +145,7 @@ void xfer_arm(struct xfer *x, const struct endpoint *e, long ms)
 	curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(x->body.len + x->img_len));
 	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, e->insecure ? 0L : 1L);
-	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, e->insecure ? 0L : 2L);
+	xfer_verify(x->easy, e);
 }
 
 void xfer_release(struct xfer *x)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/mdblock.h"
 #include "../base/rawlines.h"
 #include "../base/redact.h"
 #include "../base/util.h"
@@ -51,13 +52,15 @@ static void add_field(struct buf *out, const char *s, size_t squeeze, struct wno
 static void format_head(struct buf *out, const struct sample_meta *m, size_t squeeze,
 			struct wnote *n)
 {
-	char key[16];
+	unsigned char be[8];
+	char key[2 * sizeof(be) + 1];
 
-	/* A line per task: the key's 16 hex digits and the label without printf. */
-	for (int i = 15; i >= 0; i--)
-		key[15 - i] = "0123456789abcdef"[(m->key >> (4 * i)) & 15];
+	/* A line per task: the key's 16 hex digits (big-endian) and the label without printf. */
+	for (size_t i = 0; i < sizeof(be); i++)
+		be[i] = (unsigned char)(m->key >> (56 - 8 * i));
+	md_hex(be, sizeof(be), key);
 	buf_adds(out, "{\"key\":\"");
-	buf_add(out, key, sizeof(key));
+	buf_add(out, key, 2 * sizeof(be));
 	buf_adds(out, "\",\"suite\":");
 	add_field(out, m->suite, squeeze, n);
 	buf_adds(out, ",\"item\":");

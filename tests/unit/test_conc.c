@@ -179,6 +179,15 @@ static void sim_init(struct sim *s)
 	s->late = 1e300;
 }
 
+/* The batching server of bench/adaptive.sh: 100 ms + 1 ms per sequence, at most B at once. */
+static void sim_batching(struct sim *s, size_t B)
+{
+	sim_init(s);
+	s->t0 = 0.1;
+	s->c = 0.001;
+	s->B = B;
+}
+
 /* Batching: 100 ms + 1 ms per sequence, B = 128: it goes up to about B and stays there. */
 static void test_batching_converges_up(void **state)
 {
@@ -186,10 +195,7 @@ static void test_batching_converges_up(void **state)
 	struct conc c;
 
 	(void)state;
-	sim_init(&s);
-	s.t0 = 0.1;
-	s.c = 0.001;
-	s.B = 128;
+	sim_batching(&s, 128);
 	conc_init(&c, 256, 0, 0);
 	assert_int_equal(conc_limit(&c), CONC_START);
 	/*
@@ -233,10 +239,7 @@ static void test_slow_start_resumes(void **state)
 	struct conc c;
 
 	(void)state;
-	sim_init(&s);
-	s.t0 = 0.1;
-	s.c = 0.001;
-	s.B = 128;
+	sim_batching(&s, 128);
 	conc_init(&c, 256, 0, 0);
 	c.slow_start = 0;
 	drive(&s, &c, 8000, 0);
@@ -263,10 +266,7 @@ static void test_queue_shown(void **state)
 		double best, t1;
 		size_t ok1;
 
-		sim_init(&s);
-		s.t0 = 0.1;
-		s.c = 0.001;
-		s.B = Bs[i];
+		sim_batching(&s, Bs[i]);
 		s.qpoll = 0.1;
 		s.slow_at = (s.t0 + s.c * (double)s.B) * 1.05;
 		best = (double)s.B / (s.t0 + s.c * (double)s.B);
