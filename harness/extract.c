@@ -639,9 +639,9 @@ static answer_t read_reply(struct reader *r, const answer_t *choice_answer, enum
 	return a;
 }
 
-answer_t extract_answer_ex(const char *text, const char *const *choices,
-			   const answer_t *choice_answer, size_t n_choices,
-			   const struct extract_opts *opts, enum extract_why *why)
+static answer_t read_text(const char *text, const char *const *choices,
+			  const answer_t *choice_answer, size_t n_choices,
+			  const struct extract_opts *opts, enum extract_why *why, int *oom)
 {
 	struct buf body = BUF_INIT, norm = BUF_INIT;
 	struct buf opt[26];
@@ -651,20 +651,14 @@ answer_t extract_answer_ex(const char *text, const char *const *choices,
 	int unclosed;
 	size_t k;
 
-	if (why)
-		*why = EXTRACT_EMPTY;
-	if (!text)
-		return ANS_INVALID;
-	if (!atomic_load(&extract_ready) && extract_init(NULL))
-		return ANS_INVALID;
-	if (n_choices > 26)
-		n_choices = 26;
 	for (k = 0; k < 26; k++)
 		buf_init(&opt[k], 0);
 
+	*oom = 1;
 	unclosed = strip_think(text, opts, &body);
 	if (unclosed < 0 || normalize(body.ptr, body.len, &norm))
 		goto out;
+	*oom = 0;
 	if (!norm.len) {
 		w = unclosed ? EXTRACT_THINK_UNCLOSED : EXTRACT_EMPTY;
 		goto out;
@@ -681,6 +675,7 @@ answer_t extract_answer_ex(const char *text, const char *const *choices,
 		ans = read_reply(&r, choice_answer, &w);
 		pcre2_match_data_free(r.md);
 	}
+	*oom = !r.md || r.oom;
 	free(r.v);
 out:
 	for (k = 0; k < 26; k++)
@@ -690,6 +685,93 @@ out:
 	if (why)
 		*why = w;
 	return ans;
+}
+
+/*
+ * Replies repeat: a yes/no run reads "Yes" and "No" thousands of times, and
+ * reading one costs some forty pattern matches.  Each thread keeps the last
+ * short replies it read in a small table, keyed by every input the result
+ * depends on (the reply, the think tags, each option's text and meaning;
+ * the patterns are fixed), and answers a repeat from there.  A key longer
+ * than MEMO_KEY is read afresh every time.
+ */
+#define MEMO_SLOTS 32
+#define MEMO_KEY 200
+
+struct memo {
+	size_t len; /* 0: an empty slot */
+	answer_t ans;
+	enum extract_why why;
+	char key[MEMO_KEY];
+};
+
+static _Thread_local struct memo memo[MEMO_SLOTS];
+
+static int key_add(char *key, size_t *len, const void *p, size_t n)
+{
+	if (*len + n > MEMO_KEY)
+		return -1;
+	memcpy(key + *len, p, n);
+	*len += n;
+	return 0;
+}
+
+/* The key: each string as S, its bytes and its NUL; a NULL string as N. */
+static size_t memo_key(char *key, const char *text, const char *const *choices,
+		       const answer_t *choice_answer, size_t n, const struct extract_opts *opts)
+{
+	const char *strs[3] = { text, opts ? opts->think_open : NULL, opts ? opts->think_close : NULL };
+	size_t len = 0, k;
+	unsigned char flags = (unsigned char)((choices ? 1 : 0) | (choice_answer ? 2 : 0) | (opts ? 4 : 0));
+
+	if (key_add(key, &len, &flags, 1) || key_add(key, &len, &n, sizeof(n)))
+		return 0;
+	for (k = 0; k < 3 + (choices ? n : 0); k++) {
+		const char *s = k < 3 ? strs[k] : choices[k - 3];
+		if (key_add(key, &len, s ? "S" : "N", 1) || (s && key_add(key, &len, s, strlen(s) + 1)))
+			return 0;
+	}
+	if (choice_answer && key_add(key, &len, choice_answer, n * sizeof(*choice_answer)))
+		return 0;
+	return len;
+}
+
+answer_t extract_answer_ex(const char *text, const char *const *choices,
+			   const answer_t *choice_answer, size_t n_choices,
+			   const struct extract_opts *opts, enum extract_why *why)
+{
+	char key[MEMO_KEY];
+	size_t klen;
+	struct memo *m;
+	enum extract_why w;
+	answer_t a;
+
+	if (why)
+		*why = EXTRACT_EMPTY;
+	if (!text)
+		return ANS_INVALID;
+	if (!atomic_load(&extract_ready) && extract_init(NULL))
+		return ANS_INVALID;
+	if (n_choices > 26)
+		n_choices = 26;
+	klen = memo_key(key, text, choices, choice_answer, n_choices, opts);
+	m = klen ? &memo[hash64(key, klen, 0) % MEMO_SLOTS] : NULL;
+	if (m && m->len == klen && !memcmp(m->key, key, klen)) {
+		w = m->why;
+		a = m->ans;
+	} else {
+		int oom;
+		a = read_text(text, choices, choice_answer, n_choices, opts, &w, &oom);
+		if (m && !oom) { /* a read cut short by memory is not the reply's answer */
+			memcpy(m->key, key, klen);
+			m->len = klen;
+			m->ans = a;
+			m->why = w;
+		}
+	}
+	if (why)
+		*why = w;
+	return a;
 }
 
 answer_t extract_answer(const char *text, const char *const *choices,
