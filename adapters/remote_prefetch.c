@@ -108,8 +108,9 @@ int pf_take(struct loop *L, int block, struct rjob **out)
 	if (p->len) {
 		*out = p->ring[p->head];
 		p->head = (p->head + 1) % PF_JOBS;
-		p->len--;
-		pthread_cond_signal(&p->space);
+		/* The prefetcher refills from half: one wake per PF_JOBS / 2 jobs. */
+		if (--p->len <= PF_JOBS / 2)
+			pthread_cond_signal(&p->space);
 	} else if (p->done) {
 		rc = p->rc;
 	}

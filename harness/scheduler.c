@@ -163,7 +163,9 @@ static struct job *dequeue_locked(struct sched *s)
 	s->qlen--;
 	s->active++;
 	s->taken += j->n_tasks;
-	pthread_cond_signal(&s->not_full);
+	/* The producer refills from half empty: no thread switch per job taken. */
+	if (s->qlen <= s->qcap / 2)
+		pthread_cond_signal(&s->not_full);
 	return j;
 }
 
@@ -408,8 +410,8 @@ static void job_done(struct sched *s, struct job *j)
 {
 	job_free(j);
 	pthread_mutex_lock(&s->mu);
-	s->active--;
-	pthread_cond_broadcast(&s->drained);
+	if (!--s->active) /* only sched_finish waits for this, for the last one */
+		pthread_cond_broadcast(&s->drained);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -467,7 +469,7 @@ int sched_flush(struct sched *s, struct sched_batch *b)
 	s->st.tok_in += b->tok_in;
 	s->st.tok_out += b->tok_out;
 	s->st.tok_reasoning += b->tok_reasoning;
-	if (b->done)
+	if (b->done && (s->cfg.budget_tokens > 0 || s->cfg.budget_usd > 0))
 		pthread_cond_broadcast(&s->drained); /* a budget's first count may have come */
 	pthread_mutex_unlock(&s->mu);
 	buf_reset(&b->lines);
@@ -753,7 +755,7 @@ static void timed_wait(pthread_cond_t *c, pthread_mutex_t *mu)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 200 * 1000000L;
+	ts.tv_nsec += 100 * 1000000L; /* progress and status.json stay on time while it waits */
 	if (ts.tv_nsec >= 1000000000L) {
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;

@@ -400,50 +400,6 @@ static void test_think_tags(void **state)
 			 ANS_INVALID);
 }
 
-/*
- * A thread remembers the short replies it has read (extract.c's memo).  The
- * same reply asked again with one input changed must be read afresh: each
- * pair below differs in one part of the memo's key only, asked alternately
- * so that each ask follows the other's, three times over.  Expected answers
- * by hand.
- */
-static void test_repeats(void **state)
-{
-	static const char *const opt_other[] = { "left", "right" };
-	const struct extract_opts none = { "", "" };
-	char long_reply[400];
-	int round;
-
-	(void)state;
-	memset(long_reply, ' ', sizeof(long_reply));
-	memcpy(long_reply + sizeof(long_reply) - 5, "Yes.", 5);
-	for (round = 0; round < 3; round++) {
-		enum extract_why why;
-
-		/* What a letter means. */
-		assert_int_equal(extract_answer_ex("A", opt_yes_no, ans_yes_no, 2, NULL, NULL), ANS_YES);
-		assert_int_equal(extract_answer_ex("A", opt_no_yes, ans_no_yes, 2, NULL, NULL), ANS_NO);
-		/* The same options, meaning the other way round: "yes" names B. */
-		assert_int_equal(extract_answer_ex("yes", opt_no_yes, ans_no_yes, 2, NULL, NULL), ANS_YES);
-		assert_int_equal(extract_answer_ex("yes", opt_no_yes, ans_yes_no, 2, NULL, NULL), ANS_NO);
-		/* Options or none: a letter is no yes/no answer. */
-		assert_int_equal(extract_answer_ex("B", opt_other, ans_yes_no, 2, NULL, NULL), ANS_NO);
-		assert_int_equal(extract_answer_ex("B", NULL, NULL, 0, NULL, &why), ANS_INVALID);
-		/* Letters without their meanings: the letter itself. */
-		assert_int_equal(extract_answer_ex("B", opt_other, NULL, 2, NULL, NULL), ANS_LETTER(1));
-		/* The think tags. */
-		assert_int_equal(extract_answer_ex("<think>No.</think>Yes", NULL, NULL, 0, NULL, &why),
-				 ANS_YES);
-		assert_int_equal(why, EXTRACT_OK);
-		assert_int_equal(extract_answer_ex("<think>No.</think>Yes", NULL, NULL, 0, &none, &why),
-				 ANS_INVALID);
-		assert_int_equal(why, EXTRACT_CONFLICT);
-		/* A reply too long for the memo is read each time. */
-		assert_int_equal(extract_answer_ex(long_reply, NULL, NULL, 0, NULL, &why), ANS_YES);
-		assert_int_equal(why, EXTRACT_OK);
-	}
-}
-
 static void test_long_reply(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -894,7 +850,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_null_and_init_twice),
 		cmocka_unit_test(test_why),
 		cmocka_unit_test(test_think_tags),
-		cmocka_unit_test(test_repeats),
 		cmocka_unit_test(test_long_reply),
 		cmocka_unit_test(test_threads),
 	};
