@@ -20,6 +20,8 @@
 #include "../base/buf.h"
 #include "../include/vsrbench_adapter.h"
 
+struct task_result;
+
 /* The image of a request, already encoded once per job (borrowed from the job). */
 struct http_image {
 	const char *b64; /* NULL: no image (blind) */
@@ -125,6 +127,15 @@ struct http_proto {
 	 */
 	int (*parse)(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
 		     char *why, size_t whylen);
+	/*
+	 * Optional: the common 2xx body read from its bytes, without a tree
+	 * (a fast path: an instant server answers tens of thousands a second).
+	 * 1 with *text, *meta_json (NULL: no meta; masked with key) and the
+	 * usage in res, exactly what parse() and the loop's meta make of it;
+	 * 0 when the body is not in the one shape it knows: parse() reads it.
+	 */
+	int (*parse_fast)(const char *body, size_t len, const char *key, char **text,
+			  char **meta_json, struct task_result *res);
 	/*
 	 * Optional: checks the run's generation settings before any request
 	 * (--max-tokens; --temperature, < 0 for "default", given or vsrbench's

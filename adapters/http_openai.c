@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "http.h"
+#include "remote_msg.h"
+#include "../base/jscan.h"
+#include "../harness/scheduler.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 struct preset {
@@ -265,6 +268,126 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	return VSRBENCH_OK;
 }
 
+/* ---------------------------------------------------------------- */
+/* The fast path: the common reply read by jscan (see parse_fast)      */
+
+#define FAST_TOKENS 128
+
+/*
+ * A value written as json_compact writes its cJSON copy, or -1 when that
+ * could differ from its bytes: numbers other than plain integers of up to
+ * 15 digits (strtod and back), strings with escapes or non-ASCII bytes.
+ */
+static int fast_copy(struct buf *b, const char *s, const struct jtok *t, int i)
+{
+	const char *p = s + t[i].start;
+	int r = 0;
+
+	switch (t[i].type) {
+	case JT_NUM:
+		return (t[i].flags & JT_INT) && t[i].len <= 15 ? buf_add(b, p, t[i].len) : -1;
+	case JT_STR:
+		if (t[i].flags & JT_ESC)
+			return -1;
+		for (unsigned k = 0; k < t[i].len; k++)
+			if ((unsigned char)p[k] >= 0x80)
+				return -1;
+		return buf_addch(b, '"') || buf_add(b, p, t[i].len) || buf_addch(b, '"') ? -1 : 0;
+	case JT_ARR:
+	case JT_OBJ:
+		r = buf_addch(b, t[i].type == JT_OBJ ? '{' : '[');
+		for (int k = t[i].child; k >= 0 && !r; k = t[k].next) {
+			if (k != t[i].child)
+				r = buf_addch(b, ',');
+			if (!r && t[i].type == JT_OBJ)
+				r = fast_copy(b, s, t, k) || buf_addch(b, ':') || fast_copy(b, s, t, t[k].child);
+			else if (!r)
+				r = fast_copy(b, s, t, k);
+		}
+		return r || buf_addch(b, t[i].type == JT_OBJ ? '}' : ']') ? -1 : 0;
+	default:
+		return buf_add(b, p, t[i].len); /* null, true, false */
+	}
+}
+
+struct fast_usage {
+	const char *s;
+	const struct jtok *t;
+	int obj;
+};
+
+static long long fast_num(const void *u, const char *sub, const char *name)
+{
+	const struct fast_usage *f = u;
+	int o = sub ? jscan_get(f->s, f->t, f->obj, sub) : f->obj;
+	int v = jscan_get(f->s, f->t, o, name);
+
+	return v < 0 ? -1 : jscan_int(f->s, f->t, v);
+}
+
+static int fast_is(const char *s, const struct jtok *t, int i, const char *word)
+{
+	return i >= 0 && t[i].type == JT_STR && t[i].len == strlen(word) &&
+	       !memcmp(s + t[i].start, word, t[i].len);
+}
+
+/*
+ * openai_parse's reading of the one shape most answers have: choices[0]'s
+ * message with a string content, no refusal, no reasoning, not cut short
+ * or filtered, no error member.  The meta holds what openai_parse copies,
+ * in its order; anything it could write otherwise declines.
+ */
+static int openai_parse_fast(const char *body, size_t len, const char *key, char **text,
+			     char **meta_json, struct task_result *res)
+{
+	static const char *const copied[] = { "model", "system_fingerprint", "usage", "finish_reason" };
+	struct jtok t[FAST_TOKENS];
+	struct buf m = BUF_INIT;
+	int n = jscan(body, len, t, FAST_TOKENS), choices, choice, msg, content, fin, v[4];
+
+	if (n < 1 || t[0].type != JT_OBJ || jscan_get(body, t, 0, "error") >= 0)
+		return 0;
+	choices = jscan_get(body, t, 0, "choices");
+	if (choices < 0 || t[choices].type != JT_ARR || (choice = t[choices].child) < 0)
+		return 0;
+	msg = jscan_get(body, t, choice, "message");
+	content = jscan_get(body, t, msg, "content");
+	fin = jscan_get(body, t, choice, "finish_reason");
+	if (content < 0 || t[content].type != JT_STR || fast_is(body, t, fin, "length") ||
+	    fast_is(body, t, fin, "content_filter"))
+		return 0;
+	for (int k = 0; k < 3; k++) {
+		static const char *const said[] = { "refusal", "reasoning_content", "reasoning" };
+		int r = jscan_get(body, t, msg, said[k]);
+		if (r >= 0 && t[r].type == JT_STR)
+			return 0;
+	}
+	for (int k = 0; k < 4; k++) {
+		v[k] = jscan_get(body, t, k < 3 ? 0 : choice, copied[k]);
+		if (v[k] < 0 || t[v[k]].type == JT_NULL)
+			continue;
+		if (buf_addch(&m, m.len ? ',' : '{') || buf_addch(&m, '"') || buf_adds(&m, copied[k]) ||
+		    buf_adds(&m, "\":") || fast_copy(&m, body, t, v[k])) {
+			buf_release(&m);
+			return 0;
+		}
+	}
+	if (m.len && buf_addch(&m, '}')) {
+		buf_release(&m);
+		return 0;
+	}
+	if (v[2] >= 0 && t[v[2]].type == JT_OBJ) {
+		struct fast_usage u = { body, t, v[2] };
+		sched_usage_read(fast_num, &u, res);
+	}
+	*text = xmalloc(t[content].len + 1);
+	jscan_unescape(body, t, content, *text);
+	if (m.len)
+		remote_redact(m.ptr, key);
+	*meta_json = m.len ? buf_detach(&m, NULL) : NULL;
+	return 1;
+}
+
 const struct http_proto http_openai_proto = {
 	.kind = "openai",
 	.what = "OpenAI chat completions: vLLM, SGLang, llama.cpp, LM Studio, Ollama /v1, OpenAI, Azure",
@@ -278,4 +401,5 @@ const struct http_proto http_openai_proto = {
 	.setup = openai_setup,
 	.build = openai_build,
 	.parse = openai_parse,
+	.parse_fast = openai_parse_fast,
 };

@@ -29,6 +29,7 @@
 
 #include "remote_hint.h"
 #include "remote_loop.h"
+#include "remote_reply.h"
 #include "remote_msg.h"
 #include "remote_retry.h"
 #include "../base/util.h"
@@ -439,15 +440,13 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 {
 	struct http_state *st = L->st;
 	struct task_result *res = &t->base.rj->res[t->base.k];
-	cJSON *body = cJSON_ParseWithLength(x->resp.ptr, x->resp.len);
-	cJSON *meta;
 	struct retry_hints h;
 	/*
 	 * pwhy is longer than the part of any message it goes into can show,
 	 * so that a key it quotes is masked whole, never cut first.
 	 */
-	char *text = NULL, pwhy[1024] = "", why[512], ex[REMOTE_EXCERPT + 8];
-	double pause;
+	char pwhy[1024] = "", why[512], ex[REMOTE_EXCERPT + 8];
+	double pause, used = 0;
 	int pr;
 
 	/* Pause the endpoint when a limit is used up until it resets. */
@@ -457,19 +456,16 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 		loop_fail(L, "rate limit of %s used up (%s): it takes no requests for %s%.6gs, longer than -M give_up=%gs",
 			  st->eps[x->ep].shown, retry_limit_pause_why(&h),
 			  pause >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", pause, st->give_up);
-	if (!body) {
+	pr = remote_reply_read(st->proto, &st->cfg, x->resp.ptr, x->resp.len, st->key, t->sent, 1,
+			       L->tpm > 0 ? &used : NULL, res, pwhy, sizeof(pwhy));
+	if (pr == REMOTE_NOT_JSON) {
 		remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
 			    ex);
 		retry_later(L, t, now, 0, 1, why);
 		return;
 	}
-	meta = cJSON_CreateObject();
-	pr = st->proto->parse(&st->cfg, body, &text, meta, pwhy, sizeof(pwhy));
-	cJSON_Delete(body);
 	if (pr != VSRBENCH_OK) {
-		free(text);
-		cJSON_Delete(meta);
 		remote_msgf(why, sizeof(why), st->key, "unexpected %s response: %s", st->proto->kind,
 			    pwhy);
 		if (pr == VSRBENCH_ERR_RETRY)
@@ -478,21 +474,10 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 			task_error(L, t, "%s", why);
 		return;
 	}
-	if (L->tpm > 0) {
-		double used = pace_usage_tokens(meta);
+	if (L->tpm > 0)
 		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
-	}
 	L->same_n = L->same_need = 0; /* an answer: the refusals before it were not all alike */
-	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short"));
-	res->refused = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "refused"));
-	if (t->sent > 1)
-		cJSON_AddNumberToObject(meta, "attempts", t->sent);
-	sched_usage_from_object(meta, res); /* read here, not parsed again from meta_json */
-	if (meta->child)
-		res->meta_json = remote_meta_json(meta, st->key);
-	cJSON_Delete(meta);
 	res->ok = 1;
-	res->text = text;
 	task_final(L, t);
 }
 

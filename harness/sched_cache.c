@@ -123,13 +123,14 @@ void sched_cache_store(struct sched *s, struct job *j, size_t k,
 		cache_put_finished(c->cache, any, key, limit);
 }
 
-/* The first of names[] that is a number in o, plus nothing; -1 when none is. */
-static long long first_num(const cJSON *o, const char *const *names)
+/* The first of names[] that is a number >= 0 at usage[.sub]; -1 when none is. */
+static long long first_num(usage_num_fn num, const void *u, const char *sub,
+			   const char *const *names)
 {
 	for (; *names; names++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, *names);
-		if (cJSON_IsNumber(v) && v->valuedouble >= 0)
-			return (long long)v->valuedouble;
+		long long v = num(u, sub, *names);
+		if (v >= 0)
+			return v;
 	}
 	return -1;
 }
@@ -148,7 +149,7 @@ static long long add_known(long long a, long long b)
  * output, not included in the candidates'); Ollama prompt_eval_count,
  * eval_count.  An exec child may report any of these.
  */
-void sched_usage_from_object(const cJSON *meta, struct task_result *res)
+void sched_usage_read(usage_num_fn num, const void *u, struct task_result *res)
 {
 	static const char *const in_names[] = { "prompt_tokens", "input_tokens", "promptTokenCount",
 						"prompt_eval_count", NULL };
@@ -158,30 +159,40 @@ void sched_usage_from_object(const cJSON *meta, struct task_result *res)
 	static const char *const cache_read[] = { "cache_read_input_tokens", NULL };
 	static const char *const thoughts[] = { "thoughtsTokenCount", NULL };
 	static const char *const reasoning[] = { "reasoning_tokens", NULL };
-	const cJSON *u = cJSON_GetObjectItemCaseSensitive(meta, "usage");
-	long long in, out, th, re;
+	long long in = first_num(num, u, NULL, in_names), out = first_num(num, u, NULL, out_names);
+	long long th = first_num(num, u, NULL, thoughts);
+	long long re = first_num(num, u, "completion_tokens_details", reasoning);
 
-	if (cJSON_IsObject(u)) {
-		in = first_num(u, in_names);
-		out = first_num(u, out_names);
-		th = first_num(u, thoughts);
-		re = first_num(cJSON_GetObjectItemCaseSensitive(u, "completion_tokens_details"),
-			       reasoning);
-		if (in >= 0) {
-			in = add_known(in, first_num(u, cache_in));
-			in = add_known(in, first_num(u, cache_read));
-		}
-		if (th >= 0) {
-			out = add_known(out, th);
-			re = th;
-		}
-		if (in >= 0 || out >= 0) {
-			res->usage = 1;
-			res->tok_in = in;
-			res->tok_out = out;
-			res->tok_reasoning = re;
-		}
+	if (in >= 0) {
+		in = add_known(in, first_num(num, u, NULL, cache_in));
+		in = add_known(in, first_num(num, u, NULL, cache_read));
 	}
+	if (th >= 0) {
+		out = add_known(out, th);
+		re = th;
+	}
+	if (in >= 0 || out >= 0) {
+		res->usage = 1;
+		res->tok_in = in;
+		res->tok_out = out;
+		res->tok_reasoning = re;
+	}
+}
+
+static long long cjson_num(const void *u, const char *sub, const char *name)
+{
+	const cJSON *o = sub ? cJSON_GetObjectItemCaseSensitive(u, sub) : u;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long long)v->valuedouble : -1;
+}
+
+void sched_usage_from_object(const cJSON *meta, struct task_result *res)
+{
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(meta, "usage");
+
+	if (cJSON_IsObject(u))
+		sched_usage_read(cjson_num, u, res);
 }
 
 void sched_usage_from_meta(struct task_result *res)

@@ -202,5 +202,11 @@ void sched_usage_from_meta(struct task_result *res);
 /* The same from the meta object itself (an adapter that has it parsed: no second parse). */
 struct cJSON;
 void sched_usage_from_object(const struct cJSON *meta, struct task_result *res);
+/*
+ * The same from any reader of the usage object u: num(u, sub, name) is the
+ * number >= 0 at u.name (u.sub.name when sub is not NULL), else -1.
+ */
+typedef long long (*usage_num_fn)(const void *u, const char *sub, const char *name);
+void sched_usage_read(usage_num_fn num, const void *u, struct task_result *res);
 
 #endif

@@ -18,6 +18,7 @@
 #include "../../adapters/remote_hint.h"
 #include "../../adapters/remote_retry.h"
 #include "../../adapters/remote_msg.h"
+#include "../../adapters/remote_reply.h"
 #include "../../harness/extract.h"
 #include "../../base/util.h"
 #include "fuzz.h"
@@ -71,6 +72,31 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 		free(text);
 		cJSON_Delete(meta);
 		cJSON_Delete(body);
+	}
+	if (p->parse_fast) {
+		/* The fast path: the same result as the cJSON path, or it declines. */
+		struct task_result ref, fast;
+		char why[1024] = "", why2[1024] = "";
+		int rr, rf;
+
+		memset(&ref, 0, sizeof(ref));
+		memset(&fast, 0, sizeof(fast));
+		rr = remote_reply_read(p, c, (const char *)data, size, FUZZ_KEY, 1, 0, NULL, &ref, why,
+				       sizeof(why));
+		rf = remote_reply_read(p, c, (const char *)data, size, FUZZ_KEY, 1, 1, NULL, &fast, why2,
+				       sizeof(why2));
+		if (rr != rf || strcmp(why, why2) || ref.cut_short != fast.cut_short ||
+		    ref.refused != fast.refused || ref.usage != fast.usage ||
+		    (ref.usage && (ref.tok_in != fast.tok_in || ref.tok_out != fast.tok_out ||
+				   ref.tok_reasoning != fast.tok_reasoning)) ||
+		    !ref.text != !fast.text || (ref.text && strcmp(ref.text, fast.text)) ||
+		    !ref.meta_json != !fast.meta_json ||
+		    (ref.meta_json && strcmp(ref.meta_json, fast.meta_json)))
+			abort();
+		free(ref.text);
+		free(ref.meta_json);
+		free(fast.text);
+		free(fast.meta_json);
 	}
 	{
 		struct buf b = BUF_INIT;

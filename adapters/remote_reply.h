@@ -1,0 +1,28 @@
+/*
+ * remote_reply: a 2xx body read into a task's result, the one way the loop,
+ * the fuzz targets and the tests read it.  The protocol's parse_fast may
+ * answer first; else the body is parsed with cJSON and the protocol's
+ * parse() reads it, as parse_fast's answers must equal.
+ */
+#ifndef VSR_REMOTE_REPLY_H
+#define VSR_REMOTE_REPLY_H
+
+#include <stddef.h>
+
+#include "http.h"
+#include "../harness/scheduler.h"
+
+/* Not an error of the protocol's: the body is not JSON at all. */
+#define REMOTE_NOT_JSON 1000
+
+/*
+ * Fills res's text, meta_json (masked with key; "attempts" when sent > 1),
+ * cut_short, refused and usage.  VSRBENCH_OK; REMOTE_NOT_JSON; or parse()'s
+ * VSRBENCH_ERR_RETRY / _FATAL with why.  tokens, when not NULL, gets the
+ * tokens the usage names (-M tpm's pacing).  fast = 0 skips parse_fast.
+ */
+int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, const char *body,
+		      size_t len, const char *key, int sent, int fast, double *tokens,
+		      struct task_result *res, char *why, size_t whylen);
+
+#endif
