@@ -4,6 +4,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "banned.h" /* last */
+
 struct jp {
 	const char *s;
 	size_t len, pos;
