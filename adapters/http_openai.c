@@ -362,6 +362,8 @@ static int openai_parse_fast(const char *body, size_t len, const char *key, char
 		if (r >= 0 && t[r].type == JT_STR)
 			return 0;
 	}
+	if (buf_grow(&m, len < 448 ? len + 64 : 512)) /* the meta is a part of the body: one allocation */
+		return 0;
 	for (int k = 0; k < 4; k++) {
 		v[k] = jscan_get(body, t, k < 3 ? 0 : choice, copied[k]);
 		if (v[k] < 0 || t[v[k]].type == JT_NULL)
@@ -385,6 +387,7 @@ static int openai_parse_fast(const char *body, size_t len, const char *key, char
 	if (m.len)
 		remote_redact(m.ptr, key);
 	*meta_json = m.len ? buf_detach(&m, NULL) : NULL;
+	buf_release(&m);
 	return 1;
 }
 
