@@ -169,13 +169,61 @@ int image_read_file(const char *path, struct buf *out, char *err)
 	return 0;
 }
 
+/*
+ * Items share images (the captions of one picture, MME's two questions per
+ * image), and hashing one means reading it whole.  Each thread remembers the
+ * digests of the files it read last, by path and by what stat says of the
+ * file (device, inode, size, modification and change times, as make and
+ * git judge a file unchanged): a file written since, or another file put
+ * in its place, is read again.
+ */
+#define DIGEST_SLOTS 64
+
+struct digest_memo {
+	char path[240]; /* "": empty; a longer path is read every time */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	uint64_t digest;
+};
+
+static _Thread_local struct digest_memo digests[DIGEST_SLOTS];
+
+static int same_file(const struct digest_memo *m, const struct stat *st)
+{
+	return m->dev == st->st_dev && m->ino == st->st_ino && m->size == st->st_size &&
+	       m->mtime.tv_sec == st->st_mtim.tv_sec && m->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+	       m->ctime.tv_sec == st->st_ctim.tv_sec && m->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
 int image_digest_file(const char *path, uint64_t *digest, char *err)
 {
 	struct buf b = BUF_INIT;
-	int r = image_read_file(path, &b, err);
+	struct digest_memo *m = NULL;
+	struct stat st;
+	size_t n = strlen(path);
+	int r;
 
-	if (!r)
+	if (n < sizeof(m->path) && !stat(path, &st) && S_ISREG(st.st_mode)) {
+		m = &digests[hash64(path, n, 0) % DIGEST_SLOTS];
+		if (!strcmp(m->path, path) && same_file(m, &st)) {
+			*digest = m->digest;
+			return 0;
+		}
+	}
+	if (!(r = image_read_file(path, &b, err))) {
 		*digest = hash64(b.ptr, b.len, HASH_SEED);
+		if (m) { /* what stat said before the read: a change during it shows next time */
+			memcpy(m->path, path, n + 1);
+			m->dev = st.st_dev;
+			m->ino = st.st_ino;
+			m->size = st.st_size;
+			m->mtime = st.st_mtim;
+			m->ctime = st.st_ctim;
+			m->digest = *digest;
+		}
+	}
 	buf_release(&b);
 	return r;
 }

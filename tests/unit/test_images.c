@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "base/buf.h"
 #include "suites/images.h"
 #include "suites/suite.h"
+#include "base/util.h"
 
 static void put(const char *path, const char *text)
 {
@@ -84,10 +86,62 @@ static void test_swap_to_symlink(void **state)
 	buf_release(&got);
 }
 
+/*
+ * image_digest_file remembers what it hashed (by path and stat): asked
+ * again it must still give the digest of the bytes there now, whatever
+ * changed: the content at the same size with the old times put back, the
+ * file replaced by another (rename), the path made a symlink to another
+ * file.  Each expected digest is hash64 of the bytes written, by hand.
+ */
+static void test_digest_follows_changes(void **state)
+{
+	char dir[] = "/tmp/vsr-test-digest-XXXXXX", a[128], b[128], c[128], msg[512];
+	struct stat st;
+	struct timespec times[2];
+	uint64_t d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a.png", dir);
+	snprintf(b, sizeof(b), "%s/b.png", dir);
+	snprintf(c, sizeof(c), "%s/c.png", dir);
+	put(a, "first");
+	for (int i = 0; i < 2; i++) { /* the second ask is the remembered one */
+		assert_int_equal(image_digest_file(a, &d, msg), 0);
+		assert_true(d == hash64("first", 5, HASH_SEED));
+	}
+	/* Same size, the modification time put back: the change time still moves. */
+	assert_int_equal(stat(a, &st), 0);
+	usleep(20000);
+	put(a, "other");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, a, times, 0), 0);
+	assert_int_equal(image_digest_file(a, &d, msg), 0);
+	assert_true(d == hash64("other", 5, HASH_SEED));
+	/* Another file renamed over it. */
+	put(b, "third");
+	assert_int_equal(rename(b, a), 0);
+	assert_int_equal(image_digest_file(a, &d, msg), 0);
+	assert_true(d == hash64("third", 5, HASH_SEED));
+	/* The path now a symlink to a third file. */
+	put(c, "fourth!");
+	assert_int_equal(unlink(a), 0);
+	assert_int_equal(symlink("c.png", a), 0);
+	assert_int_equal(image_digest_file(a, &d, msg), 0);
+	assert_true(d == hash64("fourth!", 7, HASH_SEED));
+	/* Gone: an error, not the remembered digest. */
+	assert_int_equal(unlink(c), 0);
+	assert_int_not_equal(image_digest_file(a, &d, msg), 0);
+	unlink(a);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swap_to_symlink),
+		cmocka_unit_test(test_digest_follows_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
