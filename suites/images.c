@@ -72,6 +72,21 @@ out:
 }
 
 /* The resolved root a path handed out by image_resolve lies under (copied into real), or 0. */
+/* The real path noted for the --images folder given, as realpath found it first: 1, or 0. */
+static int root_known(const char *given, char *real, size_t n)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&roots_mu);
+	for (size_t i = 0; i < n_roots && !found; i++)
+		if (!strcmp(roots[i].given, given)) {
+			snprintf(real, n, "%s", roots[i].real);
+			found = 1;
+		}
+	pthread_mutex_unlock(&roots_mu);
+	return found;
+}
+
 static int root_of(const char *path, char *real, size_t n)
 {
 	int found = 0;
@@ -104,7 +119,13 @@ int image_resolve(const struct suite_config *cfg, const char *name, char **path,
 		buf_addf(&b, "%s/%s", cfg->image_dirs[i], name);
 		if (stat(b.ptr, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (!realpath(b.ptr, real) || !realpath(cfg->image_dirs[i], root)) {
+		/*
+		 * The folder's own real path once per run (a folder moved since is
+		 * judged by where it was: its images then lead out, and are refused).
+		 */
+		if (!realpath(b.ptr, real) ||
+		    (!root_known(cfg->image_dirs[i], root, sizeof(root)) &&
+		     !realpath(cfg->image_dirs[i], root))) {
 			buf_release(&b);
 			return err_set(err, VSR_EDATA, "cannot resolve %s: %s", name, strerror(errno));
 		}
