@@ -32,6 +32,7 @@ struct prefetch {
 	int stop;  /* the loop is leaving */
 	int rc;    /* the error that ended it */
 	struct sched_batch b; /* its image CPU time */
+	struct b64_share *last; /* the last image's encoding, for the next job of the image */
 };
 
 static void *pf_thread(void *arg)
@@ -48,7 +49,7 @@ static void *pf_thread(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (p->stop)
 			break;
-		rc = rjob_prepare(p->s, 1, 1, &p->b, &rj);
+		rc = rjob_prepare(p->s, 1, 1, &p->b, &p->last, &rj);
 		pthread_mutex_lock(&p->mu);
 		if (rc || !rj) {
 			p->rc = rc;
@@ -132,6 +133,7 @@ void pf_stop(struct loop *L)
 	pthread_cond_broadcast(&p->space);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->th, NULL);
+	rjob_share_drop(&p->last);
 	while (p->len) {
 		rjob_discard(p->ring[p->head]);
 		p->head = (p->head + 1) % PF_JOBS;

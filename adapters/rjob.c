@@ -14,6 +14,56 @@
 #include "../base/util.h"
 #include "../harness/imgvar.h"
 
+/* An image's bytes and their base64, shared by the jobs of the image in a row. */
+struct b64_share {
+	atomic_int refs;
+	unsigned char *raw;
+	size_t raw_len;
+	struct buf b64;
+};
+
+void rjob_share_drop(struct b64_share **last)
+{
+	struct b64_share *sh = *last;
+
+	*last = NULL;
+	if (sh && atomic_fetch_sub(&sh->refs, 1) == 1) {
+		free(sh->raw);
+		buf_release(&sh->b64);
+		free(sh);
+	}
+}
+
+/* rj's base64: the last job's when its image has the same bytes, else encoded now. */
+static int share_encode(struct rjob *rj, struct b64_share **last)
+{
+	struct b64_share *sh = last ? *last : NULL;
+
+	if (!sh || sh->raw_len != rj->img.len || memcmp(sh->raw, rj->img.bytes, rj->img.len)) {
+		sh = xcalloc(1, sizeof(*sh));
+		atomic_init(&sh->refs, 1);
+		buf_init(&sh->b64, 0);
+		if (buf_add_base64(&sh->b64, rj->img.bytes, rj->img.len)) {
+			rjob_share_drop(&sh);
+			return -1;
+		}
+		if (last) {
+			sh->raw = xmalloc(rj->img.len ? rj->img.len : 1);
+			memcpy(sh->raw, rj->img.bytes, rj->img.len);
+			sh->raw_len = rj->img.len;
+			rjob_share_drop(last);
+			atomic_fetch_add(&sh->refs, 1);
+			*last = sh;
+		}
+	} else {
+		atomic_fetch_add(&sh->refs, 1);
+	}
+	rj->share = sh;
+	rj->b64 = sh->b64.ptr;
+	rj->b64_len = sh->b64.len;
+	return 0;
+}
+
 static void rjob_free(struct rjob *rj)
 {
 	if (rj->live) {
@@ -25,6 +75,7 @@ static void rjob_free(struct rjob *rj)
 			rj->next->prev = rj->prev;
 	}
 	image_release(&rj->img);
+	rjob_share_drop(&rj->share);
 	buf_release(&rj->own_b64);
 	buf_release(&rj->alt_b64);
 	buf_release(&rj->conv_b64);
@@ -201,7 +252,7 @@ void rloop_init(struct rloop *r, struct sched *s, long retries)
 }
 
 int rjob_prepare(struct sched *s, int block, int want_b64, struct sched_batch *b,
-		 struct rjob **out)
+		 struct b64_share **last, struct rjob **out)
 {
 	struct job *j = sched_take(s, block);
 	struct rjob *rj;
@@ -226,14 +277,12 @@ int rjob_prepare(struct sched *s, int block, int want_b64, struct sched_batch *b
 			rj->mime = rj->img.mime; /* unknown magic: trust the suite */
 		if (want_b64) {
 			double c0 = thread_cpu_seconds();
-			if (buf_add_base64(&rj->own_b64, rj->img.bytes, rj->img.len)) {
+			if (share_encode(rj, last)) {
 				rjob_abandon(rj);
 				sched_fail(s, VSR_EDATA, "out of memory encoding an image");
 				return VSR_EDATA;
 			}
 			b->cpu_image += thread_cpu_seconds() - c0;
-			rj->b64 = rj->own_b64.ptr;
-			rj->b64_len = rj->own_b64.len;
 		}
 	} else if (rj->img.b64) {
 		rj->mime = rj->img.mime;
@@ -262,7 +311,7 @@ void rloop_adopt(struct rloop *r, struct rjob *rj)
 
 int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out)
 {
-	int rc = rjob_prepare(r->s, block, want_b64, &r->batch, out);
+	int rc = rjob_prepare(r->s, block, want_b64, &r->batch, NULL, out);
 
 	if (!rc && *out)
 		rloop_adopt(r, *out);

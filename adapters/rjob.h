@@ -24,6 +24,8 @@
  * results of its tasks until the last one is final.  The rjob owns all of
  * it, the job included, until the job completes or is abandoned.
  */
+struct b64_share;
+
 struct rjob {
 	struct job *job;
 	struct image img;
@@ -34,6 +36,7 @@ struct rjob {
 	struct buf alt_b64; /* base64 of the job's mirrored image, when a task asks for it */
 	struct buf conv_b64; /* base64 of the job's image converted to PNG (rjob_request_image_for) */
 	const char *conv_from; /* the type it was converted from; NULL: not converted */
+	struct b64_share *share; /* when b64 is an encoding shared with other jobs of the image */
 	struct task_result *res;
 	size_t left;       /* tasks not final yet */
 	void *priv;        /* the loop's per-task state (its tasks); freed (free()) with the job */
@@ -104,7 +107,13 @@ int rloop_take(struct rloop *r, int block, int want_b64, struct rjob **out);
  * (not journaled).
  */
 int rjob_prepare(struct sched *s, int block, int want_b64, struct sched_batch *b,
-		 struct rjob **out);
+		 struct b64_share **last, struct rjob **out);
+/*
+ * last (may be NULL): the encoding of the image the caller prepared before,
+ * reused when the next job's image has the same bytes (the image-grouped
+ * order sends the jobs of one image in a row); rjob_share_drop lets it go.
+ */
+void rjob_share_drop(struct b64_share **last);
 void rloop_adopt(struct rloop *r, struct rjob *rj);
 void rjob_discard(struct rjob *rj);
 
