@@ -218,8 +218,9 @@ static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
 
 	if (!sh)
 		return shard_count > 1;
-	return !cJSON_IsNumber(i) || !cJSON_IsNumber(n) || (long)i->valuedouble != shard_index ||
-	       (long)n->valuedouble != shard_count;
+	/* Compared as numbers: a cast of an edited file's 1e300 would be undefined. */
+	return !cJSON_IsNumber(i) || !cJSON_IsNumber(n) || i->valuedouble != (double)shard_index ||
+	       n->valuedouble != (double)shard_count;
 }
 
 /* Top-level keys stamp_and_write adds: not part of the configuration. */

@@ -184,7 +184,10 @@ static long long cjson_num(const void *u, const char *sub, const char *name)
 	const cJSON *o = sub ? cJSON_GetObjectItemCaseSensitive(u, sub) : u;
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long long)v->valuedouble : -1;
+	/* In range before the cast (1e300 tokens is no count, and its cast undefined). */
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9e18
+		       ? (long long)v->valuedouble
+		       : -1;
 }
 
 void sched_usage_from_object(const cJSON *meta, struct task_result *res)

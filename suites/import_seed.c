@@ -73,7 +73,12 @@ static char *question_id(const cJSON *o)
 	if (cJSON_IsString(v))
 		return xstrdup(v->valuestring);
 	if (cJSON_IsNumber(v)) {
-		snprintf(tmp, sizeof(tmp), "%lld", (long long)v->valuedouble);
+		double d = v->valuedouble;
+		/* An integer as one; anything else (4.7e95, 1.5) as written, never cast out of range. */
+		if (d > -9e18 && d < 9e18 && d == (double)(long long)d)
+			snprintf(tmp, sizeof(tmp), "%lld", (long long)d);
+		else
+			snprintf(tmp, sizeof(tmp), "%.17g", d);
 		return xstrdup(tmp);
 	}
 	return NULL;
