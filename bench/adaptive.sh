@@ -5,7 +5,7 @@
 #   bench/adaptive.sh [VSRBENCH] [PART...]     parts: batch ratelimit prefix (default: all)
 #
 # batch      a continuous-batching server (0.1 s + 1 ms per sequence in the
-#            batch, at most 128 at once, queueing beyond): the default run
+#            batch, at most BATCH at once (default 128), queueing beyond): the default run
 #            (adaptive, -j 256 the bound) against a sweep of fixed -j in the
 #            same invocation.  Columns: tasks/s of the request phase
 #            (--timings wall_s), ratio to the best fixed row and to -j 16,
@@ -22,6 +22,8 @@
 #            the same invocation.  STARVE=N starts N busy loops that
 #            share the CPUs with every row (a machine busy with other work,
 #            reproducibly: the client, the server and the loops compete).
+#            BATCH=N moves the knee (e.g. 100: not a power of two times
+#            the first limit of 8, so slow start cannot land on it).
 # ratelimit  an API allowing 100 requests/s (token bucket of 50; 429 with
 #            Retry-After and retry-after-ms beyond), 0.4 s per request:
 #            answered/s and the share of 429s after the first 10 s, from the
@@ -84,12 +86,13 @@ run() {
 
 if [[ " $PARTS " == *" batch "* ]]; then
 	echo "## continuous batching: default against fixed -j (synth, 8000 tasks)"
-	sim batch --t0 0.1 --per-seq 0.001 --max-batch 128
+	BATCH=${BATCH:-128}
+	sim batch --t0 0.1 --per-seq 0.001 --max-batch "$BATCH"
 	BPORT=$PORT
 	# The same server showing its queue at /metrics, as vLLM does.
-	sim batchm --t0 0.1 --per-seq 0.001 --max-batch 128 --metrics
+	sim batchm --t0 0.1 --per-seq 0.001 --max-batch "$BATCH" --metrics
 	MPORT=$PORT
-	echo "# best fixed by the formula: -j 128, 128 / (0.1 + 0.128) = 561 tasks/s"
+	awk -v b="$BATCH" 'BEGIN { printf "# best fixed by the formula: -j %d, %d / (0.1 + %.3f) = %.0f tasks/s\n", b, b, b / 1000, b / (0.1 + b / 1000) }'
 	for _ in $(seq "${STARVE:-0}"); do
 		sh -c 'while :; do :; done' &
 		pids+=($!)

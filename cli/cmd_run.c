@@ -288,11 +288,33 @@ static struct cache *run_cache(const struct run_opts *o, const struct model *m)
 	return cache_open(o->cache_dir, o->cache_mode != CACHE_READ);
 }
 
-/* The lines after the summary: answers from the cache, the tokens, a budget stop. */
+/* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
+static const char *conc_mode(const struct run_opts *o)
+{
+	const char *mode = o->fixed ? "fixed" : "adaptive";
+
+	for (size_t i = 0; i < o->n_mopts; i++)
+		if (!strcmp(o->mopts[i].key, "concurrency"))
+			mode = !strcmp(o->mopts[i].value, "fixed") ? "fixed" : "adaptive";
+	return mode;
+}
+
+/*
+ * The lines after the summary: requests in flight (the number to pass as
+ * -j next time), answers from the cache, the tokens, a budget stop.
+ */
 static void print_usage(const struct run_opts *o, const struct sched_stats *st,
 			const struct cache *cache)
 {
 	double cost = run_cost(o, st);
+
+	if (st->conc_known && !strcmp(conc_mode(o), "fixed"))
+		printf("in flight: %ld (fixed)\n", st->conc_max);
+	else if (st->conc_known)
+		printf("in flight: adaptive, %ld to %ld, median %ld over the run's time; %s\n",
+		       st->conc_min, st->conc_max, st->conc_median,
+		       st->conc_queue ? "it read the server's queue at /metrics"
+				      : "learned from throughput alone (the server shows no queue at /metrics)");
 
 	if (cache || st->cached)
 		printf("cache: %zu of %zu answers from the response cache, %zu asked\n", st->cached,
@@ -337,10 +359,7 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 	rs.cost_usd = run_cost(o, st);
 	rs.stopped_by = st->budget_stop ? "budget" : NULL;
 	if (st->conc_known) {
-		rs.conc_mode = o->fixed ? "fixed" : "adaptive";
-		for (size_t i = 0; i < o->n_mopts; i++)
-			if (!strcmp(o->mopts[i].key, "concurrency"))
-				rs.conc_mode = !strcmp(o->mopts[i].value, "fixed") ? "fixed" : "adaptive";
+		rs.conc_mode = conc_mode(o);
 		rs.conc_last = st->conc_last;
 		rs.conc_min = st->conc_min;
 		rs.conc_median = st->conc_median;

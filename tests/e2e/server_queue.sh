@@ -32,6 +32,7 @@ launch fixed --t0 0.02 --max-batch 24 --metrics
 # 1. The queue shown.
 use q
 run_sim q1 -S count=300
+expect_out "median $(jq -r .concurrency.median q1/run.json) over the run's time; it read the server's queue at /metrics"
 sim_stats "$PORT" >q1.stats
 jq -e '.answered == 1200 and .metrics_polls >= 2' q1.stats >/dev/null ||
 	fail "the queue was not read: $(jq -c 'del(.in_flight_hist)' q1.stats)"
