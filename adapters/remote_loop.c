@@ -34,7 +34,14 @@
 #include "remote_retry.h"
 #include "../base/util.h"
 
-#define RL_MAX_WAITS 100 /* 429s a task may wait through (besides the deadline) */
+/*
+ * A task rate limited this many times, over more than -M give_up seconds,
+ * fails: the server keeps refusing (besides the deadline).  Both: a fixed
+ * -j far above a rate limit makes its tasks race for each token, and one
+ * can lose a hundred races in a second to a server that asks for
+ * millisecond waits while it answers the others.
+ */
+#define RL_MAX_WAITS 100
 
 /* ====================================================================== */
 /* Tasks                                                                    */
@@ -359,8 +366,11 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 			   t->why);
 		return;
 	}
-	if (!counts && ++t->waits > RL_MAX_WAITS) {
-		task_error(L, t, "rate limited %d times in a row: %s", t->waits - 1, t->why);
+	if (!counts && !t->waits++)
+		t->rl_first = now;
+	if (!counts && t->waits > RL_MAX_WAITS && now - t->rl_first > st->give_up) {
+		task_error(L, t, "rate limited %d times over %.0fs (more than -M give_up=%gs): %s",
+			   t->waits, now - t->rl_first, st->give_up, t->why);
 		return;
 	}
 	if (wait > 0)

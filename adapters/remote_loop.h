@@ -85,6 +85,7 @@ struct htask {
 	struct rtask base; /* job, index; next: the ready queue or the waiting list */
 	int attempts;    /* attempts that count against --retries */
 	int waits;       /* rate-limit waits */
+	double rl_first; /* the first of them (0: none yet) */
 	int sent;
 	int last_ep;     /* endpoint of the last failure, -1 */
 	double first;    /* queued: the deadline counts from here */

@@ -105,16 +105,9 @@ use rl
 run_sim "$PORT" r1 -S count=50 -j 64
 sim_stats "$PORT" >r1.stats
 use rlf
-# Exit 0 or 4: with 64 in flight racing for 80 tokens a second, a task can
-# lose the race on every retry and fail (about 1 in 6 runs here; raising
-# -M retries does not help: they come milliseconds apart, as the server
-# asks).  Only the 429 count matters.
-set +e
-"$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=sim -S size=64 \
-	-t yn01,tf01,ab01,ab07 -q --progress off -o r2 -S count=50 -j 64 --fixed >r2.out 2>r2.err
-rc=$?
-set -e
-[ "$rc" = 0 ] || [ "$rc" = 4 ] || fail "fixed -j 64 against the rate limit: exit $rc: $(grep -v 'rate limited by' r2.err)"
+# (With 64 in flight racing for 80 tokens a second, a task can lose a
+# hundred races in a second: it waits on, within -M give_up.)
+run_sim "$PORT" r2 -S count=50 -j 64 --fixed
 sim_stats "$PORT" >r2.stats
 a=$(jq .refused r1.stats) f=$(jq .refused r2.stats)
 [ "$((a * 3))" -lt "$f" ] || fail "adaptive met $a 429s, fixed -j 64 $f: no backing off"

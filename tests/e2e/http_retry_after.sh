@@ -19,4 +19,26 @@ jq -e '(.[1].t_recv - .[0].t_sent) >= 2.0 and (.[2].t_recv - .[1].t_sent) >= 2.0
 	(.[3].t_recv - .[2].t_sent) >= 1.0' ra.log >/dev/null ||
 	fail "a Retry-After was not honoured: $(jq -c 'map([.fault, .t_recv, .t_sent])' ra.log)"
 
+# A task waits through any number of 429s while they last no longer than
+# -M give_up: 120 in a row (naming no wait; -M backoff=0 retries at once),
+# then the answer.  Past a hundred and give_up both, the task fails (a
+# server that keeps refusing): give_up=0.001 fails it at the 101st.
+start_server rl --plugin "$GEOMETRY"
+# shellcheck disable=SC2046
+queue_faults "$PORT" $(printf '429bare %.0s' $(seq 120))
+expect_exit 0 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=fake \
+	-S count=1 -q -j 1 -M backoff=0 -o rl
+server_log "$PORT" >rl.log
+jq -e 'length == 121 and ([.[] | select(.status == 429)] | length) == 120 and .[120].status == 200' \
+	rl.log >/dev/null || fail "120 429s: $(jq -c 'map(.status) | group_by(.) | map([.[0], length])' rl.log)"
+start_server rl2 --plugin "$GEOMETRY"
+# shellcheck disable=SC2046
+queue_faults "$PORT" $(printf '429bare %.0s' $(seq 120))
+expect_exit 4 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=fake \
+	-S count=1 -q -j 1 -M backoff=0 -M give_up=0.001 -o rl2
+server_log "$PORT" >rl2.log
+jq -e 'length == 101' rl2.log >/dev/null || fail "give_up=0.001: $(jq length rl2.log) requests, expected 101"
+jq -e 'select(.error) | .error | test("^rate limited 101 times over [0-9]+s \\(more than -M give_up=0.001s\\): HTTP 429")' \
+	rl2/samples.jsonl >/dev/null || fail "the task's error: $(jq -r .error rl2/samples.jsonl)"
+
 echo ok
