@@ -314,7 +314,7 @@ static void print_usage(const struct run_opts *o, const struct sched_stats *st,
 		printf("in flight: adaptive, %ld to %ld, median %ld over the run's time; %s\n",
 		       st->conc_min, st->conc_max, st->conc_median,
 		       st->conc_queue ? "it read the server's queue at /metrics"
-				      : "learned from throughput alone (the server shows no queue at /metrics)");
+				      : "learned from throughput alone (no server queue read at /metrics)");
 
 	if (cache || st->cached)
 		printf("cache: %zu of %zu answers from the response cache, %zu asked\n", st->cached,
