@@ -38,7 +38,7 @@ launch batch --t0 0.05 --per-seq 0.0005 --max-batch 48
 launch batch2 --t0 0.05 --per-seq 0.0005 --max-batch 48
 launch rl --rate 80 --burst 40 --t0 0.05
 launch rlf --rate 80 --burst 40 --t0 0.05
-launch slow --t0 0.02 --per-seq 0.0005 --max-batch 48 --slow-after 1200 --slow-batch 4 --late 1900
+launch slow --t0 0.02 --per-seq 0.0005 --max-batch 48 --slow-after 1200 --slow-batch 4 --late 2300
 
 # 0. While the run goes on.  No window can be judged (4 answers, then
 #    nothing), so the limit stays at its start: 8 in flight at the server
@@ -115,8 +115,10 @@ jq -e '.concurrency.median < 64 and .concurrency.last < 64' r1/status.json >/dev
 	fail "the limit did not come down on 429s: $(jq -c .concurrency r1/status.json)"
 
 # 4. The batch shrinks from 48 to 4 after 1200 answers: latency grows, throughput does not.
+# "late": the last 500 of 2800 answers (1100 after the change: the limit has
+# at least 6 s of windows to come down, on a machine busy with other tests).
 use slow
-run_sim "$PORT" s1 -S count=550 -j 64
+run_sim "$PORT" s1 -S count=700 -j 64
 sim_stats "$PORT" >s1.stats
 jq -e '.refused == 0 and .max_in_flight >= 24 and .late_max_in_flight < .max_in_flight' \
 	s1.stats >/dev/null || fail "no backing off from a slowed server: $(jq -c 'del(.in_flight_hist)' s1.stats)"
