@@ -340,10 +340,13 @@ static int fast_is(const char *s, const struct jtok *t, int i, const char *word)
 static int openai_parse_fast(const char *body, size_t len, const char *key, char **text,
 			     char **meta_json, struct task_result *res)
 {
+	static const char *const said[] = { "refusal", "reasoning_content", "reasoning" };
+	/* copied[]'s last member is choice's, the others the root's */
 	static const char *const copied[] = { "model", "system_fingerprint", "usage", "finish_reason" };
+	enum { N_COPIED = sizeof(copied) / sizeof(copied[0]) };
 	struct jtok t[FAST_TOKENS];
 	struct buf m = BUF_INIT;
-	int n = jscan(body, len, t, FAST_TOKENS), choices, choice, msg, content, fin, v[4];
+	int n = jscan(body, len, t, FAST_TOKENS), choices, choice, msg, content, fin, v[N_COPIED];
 
 	if (n < 1 || t[0].type != JT_OBJ || jscan_get(body, t, 0, "error") >= 0)
 		return 0;
@@ -356,16 +359,15 @@ static int openai_parse_fast(const char *body, size_t len, const char *key, char
 	if (content < 0 || t[content].type != JT_STR || fast_is(body, t, fin, "length") ||
 	    fast_is(body, t, fin, "content_filter"))
 		return 0;
-	for (int k = 0; k < 3; k++) {
-		static const char *const said[] = { "refusal", "reasoning_content", "reasoning" };
+	for (size_t k = 0; k < sizeof(said) / sizeof(said[0]); k++) {
 		int r = jscan_get(body, t, msg, said[k]);
 		if (r >= 0 && t[r].type == JT_STR)
 			return 0;
 	}
 	if (buf_grow(&m, len < 448 ? len + 64 : 512)) /* the meta is a part of the body: one allocation */
 		return 0;
-	for (int k = 0; k < 4; k++) {
-		v[k] = jscan_get(body, t, k < 3 ? 0 : choice, copied[k]);
+	for (int k = 0; k < N_COPIED; k++) {
+		v[k] = jscan_get(body, t, k < N_COPIED - 1 ? 0 : choice, copied[k]);
 		if (v[k] < 0 || t[v[k]].type == JT_NULL)
 			continue;
 		if (buf_addch(&m, m.len ? ',' : '{') || buf_addch(&m, '"') || buf_adds(&m, copied[k]) ||

@@ -212,25 +212,16 @@ int jscan(const char *s, size_t len, struct jtok *t, int max)
 	return p.pos == len ? p.n : -1;
 }
 
-int jscan_member(const char *s, const struct jtok *t, int obj, const char *key, int *dup)
+int jscan_get(const char *s, const struct jtok *t, int obj, const char *key)
 {
 	size_t n = strlen(key);
-	int found = -1;
 
 	if (obj < 0 || t[obj].type != JT_OBJ)
 		return -1;
-	for (int k = t[obj].child; k >= 0; k = t[k].next) {
-		if ((t[k].flags & JT_ESC) || t[k].len != n || memcmp(s + t[k].start, key, n))
-			continue;
-		if (found >= 0) {
-			*dup = 1;
-			break;
-		}
-		found = t[k].child;
-		if (!dup)
-			break;
-	}
-	return found;
+	for (int k = t[obj].child; k >= 0; k = t[k].next)
+		if (!(t[k].flags & JT_ESC) && t[k].len == n && !memcmp(s + t[k].start, key, n))
+			return t[k].child;
+	return -1;
 }
 
 long long jscan_int(const char *s, const struct jtok *t, int i)

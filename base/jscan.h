@@ -41,15 +41,13 @@ struct jtok {
 int jscan(const char *s, size_t len, struct jtok *t, int max);
 
 /*
- * The value of the first member named key of object token obj (compared
- * with the key's bytes: a key with escapes never matches), or -1; -1 too
- * when obj is not an object.  dup, when not NULL, is set when a later
- * member has the same name.
+ * The value of the first member named key of object token obj (as cJSON
+ * finds it; compared with the key's bytes: a key with escapes never
+ * matches), or -1; -1 too when obj is not an object.
  */
-int jscan_member(const char *s, const struct jtok *t, int obj, const char *key, int *dup);
-#define jscan_get(s, t, obj, key) jscan_member((s), (t), (obj), (key), NULL)
+int jscan_get(const char *s, const struct jtok *t, int obj, const char *key);
 
-/* A JT_INT token's value, or -1 when it has more than 15 digits. */
+/* A JT_INT token's value; -1 for any other token or more than 15 digits. */
 long long jscan_int(const char *s, const struct jtok *t, int i);
 
 /* JT_STR's text into out (NUL-terminated; out holds t[i].len + 1 bytes): its length. */

@@ -71,7 +71,6 @@ out:
 	pthread_mutex_unlock(&roots_mu);
 }
 
-/* The resolved root a path handed out by image_resolve lies under (copied into real), or 0. */
 /* The real path noted for the --images folder given, as realpath found it first: 1, or 0. */
 static int root_known(const char *given, char *real, size_t n)
 {
@@ -87,6 +86,7 @@ static int root_known(const char *given, char *real, size_t n)
 	return found;
 }
 
+/* The resolved root a path handed out by image_resolve lies under (copied into real), or 0. */
 static int root_of(const char *path, char *real, size_t n)
 {
 	int found = 0;
