@@ -1,8 +1,9 @@
 /*
  * remote_metrics: the server's own queue, from its Prometheus /metrics
- * (issue 16).  vLLM, SGLang (--enable-metrics) and text-generation-inference
- * serve /metrics on the API's port, with a gauge of the requests waiting
- * for a batch slot.  A request waiting there only adds latency: the
+ * (issue 16).  vLLM, SGLang (--enable-metrics), text-generation-inference,
+ * llama.cpp's llama-server (--metrics) and LMDeploy (--enable-metrics) serve
+ * /metrics on the API's port, with a gauge of the requests waiting for a
+ * batch slot.  A request waiting there only adds latency: the
  * concurrency limit drops by what waits (conc_queue, remote_conc.c), so it
  * settles at the server's batch instead of a step beyond it.
  *
@@ -27,9 +28,11 @@
 
 /* The gauges of requests waiting for a batch slot, by server. */
 static const char *const queue_gauges[] = {
-	"vllm:num_requests_waiting", /* vLLM */
-	"sglang:num_queue_reqs",     /* SGLang */
-	"tgi_queue_size",            /* text-generation-inference */
+	"vllm:num_requests_waiting",     /* vLLM */
+	"sglang:num_queue_reqs",         /* SGLang */
+	"tgi_queue_size",                /* text-generation-inference */
+	"llamacpp:requests_deferred",    /* llama.cpp's llama-server: no slot free */
+	"lmdeploy:num_requests_waiting", /* LMDeploy */
 	NULL,
 };
 

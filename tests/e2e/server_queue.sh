@@ -6,7 +6,9 @@
 #     queue: vsrbench asks /metrics while it runs, run.json says the limit
 #     read it, and over the second half of the run the server never had more
 #     than 26 in flight: the limit sits at the batch, probing one request past
-#     it at most twice before the queue pulls it back;
+#     it at most twice before the queue pulls it back; the same with the
+#     queue shown as llama.cpp's llama-server shows it (requests "deferred"
+#     for want of a free slot);
 #  2. -M server_metrics=off: /metrics is never asked, nothing said in run.json;
 #  3. a server without /metrics (404): asked once, never again;
 #  4. --fixed: never asked (the limit does not move);
@@ -25,23 +27,30 @@ launch() { launch_py "$1" sim_server.py "${@:2}"; }
 use() { wait_port "$1"; }
 # 1200 tasks; "late": the last 600.
 launch q --t0 0.05 --per-seq 0.0005 --max-batch 24 --metrics --late 600
+launch qc --t0 0.05 --per-seq 0.0005 --max-batch 24 --metrics llamacpp --late 600
 launch off --t0 0.05 --per-seq 0.0005 --max-batch 24 --metrics
 launch none --t0 0.02 --max-batch 24
 launch fixed --t0 0.02 --max-batch 24 --metrics
 
-# 1. The queue shown.
+# 1. The queue shown, as vLLM and as llama-server show it.
+queue_read() { # NAME
+	local n=$1
+	run_sim "$n" -S count=300
+	expect_out "median $(jq -r .concurrency.median "$n"/run.json) over the run's time; it read the server's queue at /metrics"
+	sim_stats "$PORT" >"$n".stats
+	jq -e '.answered == 1200 and .metrics_polls >= 2' "$n".stats >/dev/null ||
+		fail "$n: the queue was not read: $(jq -c 'del(.in_flight_hist)' "$n".stats)"
+	jq -e '.late_max_in_flight <= 26 and .late_max_in_flight >= 20' "$n".stats >/dev/null ||
+		fail "$n: the limit did not settle at the batch of 24: $(jq -c 'del(.in_flight_hist)' "$n".stats)"
+	jq -e '.concurrency.mode == "adaptive" and .concurrency.server_queue == true' "$n"/run.json >/dev/null ||
+		fail "$n: run.json: $(jq -c .concurrency "$n"/run.json)"
+	jq -e '.concurrency.server_queue == true' "$n"/status.json >/dev/null ||
+		fail "$n: status.json: $(jq -c .concurrency "$n"/status.json)"
+}
 use q
-run_sim q1 -S count=300
-expect_out "median $(jq -r .concurrency.median q1/run.json) over the run's time; it read the server's queue at /metrics"
-sim_stats "$PORT" >q1.stats
-jq -e '.answered == 1200 and .metrics_polls >= 2' q1.stats >/dev/null ||
-	fail "the queue was not read: $(jq -c 'del(.in_flight_hist)' q1.stats)"
-jq -e '.late_max_in_flight <= 26 and .late_max_in_flight >= 20' q1.stats >/dev/null ||
-	fail "the limit did not settle at the batch of 24: $(jq -c 'del(.in_flight_hist)' q1.stats)"
-jq -e '.concurrency.mode == "adaptive" and .concurrency.server_queue == true' q1/run.json >/dev/null ||
-	fail "run.json: $(jq -c .concurrency q1/run.json)"
-jq -e '.concurrency.server_queue == true' q1/status.json >/dev/null ||
-	fail "status.json: $(jq -c .concurrency q1/status.json)"
+queue_read q1
+use qc
+queue_read qc1
 
 # 2. Off: never asked.
 use off

@@ -34,8 +34,10 @@ across templates).
 
 --metrics: GET /metrics answers in Prometheus' text format with vLLM's
 gauges vllm:num_requests_running and vllm:num_requests_waiting (the batch
-and the queue beyond it) among a few others, as vLLM serves them; without
-it /metrics is a 404, as on a server without metrics.  "metrics_polls" in
+and the queue beyond it) among a few others, as vLLM serves them;
+--metrics llamacpp with llama.cpp's llama-server's (--metrics there):
+llamacpp:requests_processing and llamacpp:requests_deferred, no labels.
+Without it /metrics is a 404, as on a server without metrics.  "metrics_polls" in
 /_stats counts the GETs of /metrics either way; "waited" the requests that
 waited for a batch slot, "max_waiting" the longest that queue was.
 
@@ -156,18 +158,26 @@ async def serve(body):
 
 
 def metrics_text():
-    """The scheduler's gauges in the shape vLLM's /metrics has them."""
-    lab = '{engine="0",model_name="sim"}'
-    rows = [("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.", RUNNING),
-            ("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.", len(WAITERS)),
-            ("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.",
-             min(1.0, RUNNING / max(1, batch_limit()))),
-            ("vllm:request_success_total", "counter", "Count of successfully processed requests.",
-             S["answered"])]
+    """The scheduler's gauges in the shape vLLM's (or llama-server's) /metrics has them."""
+    if A.metrics == "llamacpp":
+        lab = ""
+        rows = [("llamacpp:prompt_tokens_total", "counter", "Number of prompt tokens processed.",
+                 10 * S["answered"]),
+                ("llamacpp:requests_processing", "gauge", "Number of requests processing.", RUNNING),
+                ("llamacpp:requests_deferred", "gauge", "Number of requests deferred.", len(WAITERS))]
+    else:
+        lab = '{engine="0",model_name="sim"}'
+        rows = [("vllm:num_requests_running", "gauge", "Number of requests in model execution batches.", RUNNING),
+                ("vllm:num_requests_waiting", "gauge", "Number of requests waiting to be processed.",
+                 len(WAITERS)),
+                ("vllm:kv_cache_usage_perc", "gauge", "KV-cache usage. 1 means 100 percent usage.",
+                 min(1.0, RUNNING / max(1, batch_limit()))),
+                ("vllm:request_success_total", "counter", "Count of successfully processed requests.",
+                 S["answered"])]
     out = []
     for name, kind, doc, v in rows:
         out += ["# HELP %s %s" % (name, doc), "# TYPE %s %s" % (name, kind),
-                "%s%s %s" % (name, lab, float(v))]
+                "%s%s %s" % (name, lab, v if A.metrics == "llamacpp" else float(v))]
     return ("\n".join(out) + "\n").encode()
 
 
@@ -239,7 +249,7 @@ async def main():
     p.add_argument("--slow-batch", type=int, default=8)
     p.add_argument("--late", type=int, default=0,
                    help="late_max_in_flight counts arrivals after this many answers")
-    p.add_argument("--metrics", action="store_true")
+    p.add_argument("--metrics", nargs="?", const="vllm", choices=["vllm", "llamacpp"])
     p.add_argument("--log")
     A = p.parse_args()
     if A.rate and not A.burst:
@@ -251,7 +261,7 @@ async def main():
           "cache_window=%d slow_after=%d slow_batch=%d metrics=%s"
           % (A.t0, A.per_seq, A.max_batch if A.max_batch < 1 << 30 else "none",
              A.rate or "none", A.burst, A.image_cost, A.cache_window, A.slow_after, A.slow_batch,
-             "vllm" if A.metrics else "none"),
+             A.metrics or "none"),
           file=sys.stderr, flush=True)
     server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024)
     print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)

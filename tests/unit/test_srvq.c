@@ -2,8 +2,9 @@
  * The server's queue read from its Prometheus /metrics
  * (adapters/remote_metrics.c, srvq_parse).  The expositions are written by
  * hand in the shape the servers document: vLLM's gauges carry engine and
- * model_name labels (one line per engine), SGLang's a model_name,
- * text-generation-inference's none; the expected sums are counted by hand.
+ * model_name labels (one line per engine), SGLang's and LMDeploy's a
+ * model_name, text-generation-inference's and llama.cpp's none; the
+ * expected sums are counted by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +55,27 @@ static void test_sglang_tgi(void **state)
 	assert_true(w == 17.0);
 }
 
+static void test_llamacpp_lmdeploy(void **state)
+{
+	double w;
+
+	(void)state;
+	/* llama-server --metrics: requests waiting for a free slot are "deferred". */
+	assert_int_equal(parse("# HELP llamacpp:requests_processing Number of requests processing.\n"
+			       "# TYPE llamacpp:requests_processing gauge\n"
+			       "llamacpp:requests_processing 4\n"
+			       "# HELP llamacpp:requests_deferred Number of requests deferred.\n"
+			       "# TYPE llamacpp:requests_deferred gauge\n"
+			       "llamacpp:requests_deferred 11\n", &w), 1);
+	assert_true(w == 11.0);
+	/* LMDeploy --enable-metrics: the API server's own wait is another gauge, not counted. */
+	assert_int_equal(parse("lmdeploy:num_api_requests_waiting{model_name=\"internvl\"} 3.0\n"
+			       "lmdeploy:num_requests_running{model_name=\"internvl\"} 64.0\n"
+			       "lmdeploy:num_requests_waiting{model_name=\"internvl\"} 10.0\n", &w), 1);
+	assert_true(w == 10.0);
+	assert_int_equal(parse("lmdeploy:num_api_requests_waiting{model_name=\"internvl\"} 3.0\n", &w), 0);
+}
+
 static void test_labels_quoted(void **state)
 {
 	double w;
@@ -96,6 +118,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vllm),
 		cmocka_unit_test(test_sglang_tgi),
+		cmocka_unit_test(test_llamacpp_lmdeploy),
 		cmocka_unit_test(test_labels_quoted),
 		cmocka_unit_test(test_no_queue),
 	};
