@@ -16,6 +16,7 @@
 #define CONC_HOLD_MAX 8     /* at most this many base windows between probes once settled */
 #define CONC_EARLY 1.02     /* an up-step is judged early when its latency is this far past the bound */
 #define CONC_BUSY 0.8       /* a window with fewer in flight than this share of the limit is not judged */
+#define CONC_SS_QUEUE 1.2   /* slow start with the server's queue in view: growth per empty reading */
 
 static double clamp(const struct conc *c, double l)
 {
@@ -118,7 +119,9 @@ static int next_probe(struct conc *c, double now)
 		dir = -1;
 	if (dir < 0 && c->limit <= 1)
 		dir = 1;
-	if ((dir > 0 && c->limit >= c->max) || (c->ceiling > 0 && dir > 0 && room < 1)) {
+	if ((dir > 0 && c->limit >= c->max) || (c->ceiling > 0 && dir > 0 && room < 1) ||
+	    (c->slow_start && c->queue_shown)) {
+		/* (Slow start with the queue in view grows by its readings: conc_queue.) */
 		open_window(c, now); /* neither way to go: measure again */
 		return 0;
 	}
@@ -289,6 +292,20 @@ int conc_queue(struct conc *c, double waiting, double now)
 
 	if (c->fixed)
 		return 0;
+	c->queue_shown = 1;
+	if (waiting < 1 && c->slow_start) {
+		/*
+		 * Slow start with the queue in view: nothing waits, so the batch
+		 * has room; a fifth more per reading (two readings a round trip),
+		 * not a doubling per window: the step that crosses the knee
+		 * shows in the next reading, and what it queued meanwhile is a
+		 * fifth of the limit, not all of it (the tail latency).  Not
+		 * when the limit did not bind (application-limited).
+		 */
+		if ((double)c->in_flight < CONC_BUSY * c->limit || c->limit >= c->max)
+			return 0;
+		return set_limit(c, c->limit * CONC_SS_QUEUE + 1, now);
+	}
 	if (waiting < 1 || now < c->cut_at + c->srtt)
 		return 0; /* the queue after a cut shows a round trip later */
 	target = (double)c->in_flight - waiting;

@@ -42,7 +42,11 @@
  *    the knee found becomes a ceiling that probes creep past one request
  *    at a time.  The knee is then found by its first queued request, not
  *    by a window of throughput that queued a whole step (the tail
- *    latency); the server's batch limit is the limit to aim at.
+ *    latency); the server's batch limit is the limit to aim at.  Slow
+ *    start, once the queue is in view, grows by a fifth at each reading
+ *    that shows none waiting instead of doubling each window: the
+ *    doubling that crossed the knee had queued up to the old limit's
+ *    worth of requests for a round trip before a reading showed them.
  *
  * A window measures only the requests sent under its limit, and
  * throughput as the mean in flight over their mean latency (Little's law):
@@ -94,6 +98,7 @@ struct conc {
 	double cut_at;   /* the last cut: requests sent before it do not cut again */
 	double ceiling;  /* after a 429/503 or a queue: probes stay below it; 0: none */
 	int ceil_fine;   /* the ceiling is the server's queue's: it creeps by 1 */
+	int queue_shown; /* the server's queue was read (conc_queue) */
 	int calm;        /* cycles since the last cut (the ceiling creeps up) */
 	/* Settled: both ways rejected from one base, probes grow rarer. */
 	int hold;        /* base windows measured between two probes (0 .. CONC_HOLD_MAX) */
