@@ -319,6 +319,11 @@ int conc_queue(struct conc *c, double waiting, double now)
 	return cut_to(c, target, now);
 }
 
+void conc_queue_gone(struct conc *c)
+{
+	c->queue_shown = 0;
+}
+
 int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o)
 {
 	double span, r, lat = now - t_sent;

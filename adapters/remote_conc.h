@@ -124,5 +124,7 @@ int conc_done(struct conc *c, double t_sent, double now, enum conc_outcome o);
  * 1 when the limit changed.
  */
 int conc_queue(struct conc *c, double waiting, double now);
+/* The server's queue is no longer read (its /metrics stopped answering): slow start doubles by windows again. */
+void conc_queue_gone(struct conc *c);
 
 #endif

@@ -161,8 +161,10 @@ void srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now)
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200 || !srvq_parse(es->mx_resp.ptr, es->mx_resp.len, &waiting)) {
-		if (!es->mx_shown || ++es->mx_fails >= MX_FAILS)
+		if (!es->mx_shown || ++es->mx_fails >= MX_FAILS) {
 			srvq_stop(es);
+			conc_queue_gone(&es->conc);
+		}
 		return;
 	}
 	if (!es->mx_shown)

@@ -342,6 +342,23 @@ static void test_queue_slow_start(void **state)
 	assert_int_equal(c.slow_start, 0);
 	assert_int_equal(conc_queue(&c, 0, 1.5), 0);
 	assert_int_equal(conc_limit(&c), 88);
+
+	/* The queue no longer read (its /metrics stopped answering): windows double again. */
+	conc_init(&c, 256, 0, 0);
+	c.limit = 64;
+	for (int i = 0; i < 64; i++)
+		conc_sent(&c, 0);
+	assert_int_equal(conc_queue(&c, 0, 0.1), 1);
+	assert_int_equal(conc_limit(&c), 77);
+	conc_queue_gone(&c);
+	for (int i = 0; i < 13; i++)
+		conc_sent(&c, 0.1);
+	for (int i = 0; i < 600 && conc_limit(&c) == 77; i++) {
+		double t = 0.1 + 0.001 * (double)i;
+		conc_done(&c, t, t + 0.2, CONC_OK);
+		conc_sent(&c, t + 0.2);
+	}
+	assert_int_equal(conc_limit(&c), 154);
 }
 
 /*
