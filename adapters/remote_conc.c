@@ -110,6 +110,11 @@ static int next_probe(struct conc *c, double now)
 	int dir = c->last_dir ? c->last_dir : 1;
 	double target, room = 0;
 
+	if (c->slow_start && c->queue_shown) {
+		open_window(c, now); /* it grows by the queue's readings (conc_queue) */
+		return 0;
+	}
+
 	if (c->ceiling > 0) {
 		room = c->ceiling - 1 - c->limit;
 		if (room < 1 && dir > 0)
@@ -119,9 +124,7 @@ static int next_probe(struct conc *c, double now)
 		dir = -1;
 	if (dir < 0 && c->limit <= 1)
 		dir = 1;
-	if ((dir > 0 && c->limit >= c->max) || (c->ceiling > 0 && dir > 0 && room < 1) ||
-	    (c->slow_start && c->queue_shown)) {
-		/* (Slow start with the queue in view grows by its readings: conc_queue.) */
+	if ((dir > 0 && c->limit >= c->max) || (c->ceiling > 0 && dir > 0 && room < 1)) {
 		open_window(c, now); /* neither way to go: measure again */
 		return 0;
 	}

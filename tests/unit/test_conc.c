@@ -298,6 +298,27 @@ static void test_queue_shown(void **state)
 	}
 }
 
+/* A limit of `limit` with `sent` requests in flight, from time 0 (not fixed, -j 256). */
+static void start_at(struct conc *c, double limit, int sent)
+{
+	conc_init(c, 256, 0, 0);
+	c->limit = limit;
+	for (int i = 0; i < sent; i++)
+		conc_sent(c, 0);
+}
+
+/* Up to 600 answers 0.2 s after they were sent, each sent again at once; stops when the limit moves. */
+static void answer_full(struct conc *c)
+{
+	size_t limit = conc_limit(c);
+
+	for (int i = 0; i < 600 && conc_limit(c) == limit; i++) {
+		double t = 0.1 + 0.001 * (double)i;
+		conc_done(c, t, t + 0.2, CONC_OK);
+		conc_sent(c, t + 0.2);
+	}
+}
+
 /*
  * Slow start with the queue in view: each reading with none waiting raises
  * the limit by a fifth (plus one), only while the limit binds; a window
@@ -311,10 +332,7 @@ static void test_queue_slow_start(void **state)
 	struct conc c;
 
 	(void)state;
-	conc_init(&c, 256, 0, 0);
-	c.limit = 64;
-	for (int i = 0; i < 40; i++)
-		conc_sent(&c, 0);
+	start_at(&c, 64, 40);
 	/* 40 of 64 in flight: the limit does not bind, so nothing is learned. */
 	assert_int_equal(conc_queue(&c, 0, 0.05), 0);
 	assert_int_equal(conc_limit(&c), 64);
@@ -325,11 +343,7 @@ static void test_queue_slow_start(void **state)
 	for (int i = 0; i < 13; i++)
 		conc_sent(&c, 0.1);
 	/* Windows of answers at 77 (0.2 s each, the limit kept full): no doubling. */
-	for (int i = 0; i < 600; i++) {
-		double t = 0.1 + 0.001 * (double)i;
-		conc_done(&c, t, t + 0.2, CONC_OK);
-		conc_sent(&c, t + 0.2);
-	}
+	answer_full(&c);
 	assert_true(c.windows >= 1); /* judged, and kept */
 	assert_int_equal(conc_limit(&c), 77);
 	assert_int_equal(conc_queue(&c, 0, 1.0), 1);
@@ -344,20 +358,13 @@ static void test_queue_slow_start(void **state)
 	assert_int_equal(conc_limit(&c), 88);
 
 	/* The queue no longer read (its /metrics stopped answering): windows double again. */
-	conc_init(&c, 256, 0, 0);
-	c.limit = 64;
-	for (int i = 0; i < 64; i++)
-		conc_sent(&c, 0);
+	start_at(&c, 64, 64);
 	assert_int_equal(conc_queue(&c, 0, 0.1), 1);
 	assert_int_equal(conc_limit(&c), 77);
 	conc_queue_gone(&c);
 	for (int i = 0; i < 13; i++)
 		conc_sent(&c, 0.1);
-	for (int i = 0; i < 600 && conc_limit(&c) == 77; i++) {
-		double t = 0.1 + 0.001 * (double)i;
-		conc_done(&c, t, t + 0.2, CONC_OK);
-		conc_sent(&c, t + 0.2);
-	}
+	answer_full(&c);
 	assert_int_equal(conc_limit(&c), 154);
 }
 
@@ -370,11 +377,8 @@ static void test_queue_cut_bounded(void **state)
 	struct conc c;
 
 	(void)state;
-	conc_init(&c, 256, 0, 0);
-	c.limit = 64;
+	start_at(&c, 64, 64);
 	c.slow_start = 0; /* (in slow start an empty queue raises the limit: test_queue_slow_start) */
-	for (int i = 0; i < 64; i++)
-		conc_sent(&c, 0);
 	for (int i = 0; i < 10; i++)
 		conc_done(&c, 0, 0.2, CONC_OK); /* srtt 0.2 s */
 	for (int i = 0; i < 10; i++)
@@ -389,10 +393,7 @@ static void test_queue_cut_bounded(void **state)
 	assert_int_equal(conc_queue(&c, 500, 0.51), 1);
 	assert_int_equal(conc_limit(&c), 16);
 	/* 64 in flight, 5 waiting: 59, at most limit - 1. */
-	conc_init(&c, 256, 0, 0);
-	c.limit = 72;
-	for (int i = 0; i < 64; i++)
-		conc_sent(&c, 0);
+	start_at(&c, 72, 64);
 	assert_int_equal(conc_queue(&c, 5, 0.1), 1);
 	assert_int_equal(conc_limit(&c), 59);
 	/* Fixed: the queue changes nothing. */
