@@ -408,15 +408,6 @@ static int mmbench_answer(const struct import_answer *a, void *p, char *err)
 	return import_answer(&b, &m->c, err);
 }
 
-/* SEED's video dimensions: SEED-Bench-2's 19-22 (SEED-Bench-1's 10-12 have the same names). */
-static int seed_video_dimension(const char *dim)
-{
-	for (long id = 19; dim && id <= 22; id++)
-		if (!strcmp(dim, seed2_dimension_name(id)))
-			return 1;
-	return 0;
-}
-
 /*
  * SEED answers: video questions (SEED-Bench-1's "v..." ids, a video
  * dimension) under seed-video, apart from the image ones.
@@ -426,7 +417,7 @@ static int seed_answer(const struct import_answer *a, void *p, char *err)
 	struct import_ctx *c = p;
 	struct import_ctx v = { c->s, "seed-video" };
 
-	if ((a->item[0] == 'v' || seed_video_dimension(a->category)) && !strcmp(c->suite, "seed"))
+	if (seed_is_video(a->item, a->category) && !strcmp(c->suite, "seed"))
 		return import_answer(a, &v, err);
 	return import_answer(a, c, err);
 }

@@ -259,7 +259,12 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 				all &= r[i].rule == r[i].label;
 				all_ext &= r[i].answer == r[i].label;
 			}
-			if (failed) {
+			/*
+			 * acc+ asks for both questions of an image right: an image
+			 * with one of them failed, or not in the journal at all (a
+			 * cut list, -n ending inside a pair), is not a whole pair.
+			 */
+			if (failed || h - g < 2) {
 				s->incomplete_images++;
 			} else {
 				s->images++;

@@ -22,7 +22,8 @@
  * Each template is scored on its own.  A task that only ever failed is not
  * an answer: it is left out of acc and of the question counts, and its
  * image pair or CircularEval question is counted as incomplete instead of
- * right or wrong.
+ * right or wrong; so is an MME image with only one of its two questions in
+ * the journal (acc+ is over whole pairs).
  *
  * Life cycle (metrics_from_journal drives it): official_new, official_add for
  * every journal line in order, official_finish, then the read functions,
@@ -79,12 +80,13 @@ struct off_acc {
 struct off_mme_sub {
 	const char *name;
 	int cognition, known; /* known: one of the 14 subtasks */
-	size_t questions, images; /* answered questions; complete image pairs */
+	size_t questions, images; /* answered questions; whole image pairs */
 	size_t right, images_right;         /* MME's rule */
 	size_t right_ext, images_right_ext; /* vsrbench's extractor */
 	size_t other;     /* replies MME's rule reads as neither yes nor no */
 	size_t disagree;  /* replies on which the rule and the extractor differ */
-	size_t failed, incomplete_images;
+	size_t failed;
+	size_t incomplete_images; /* left out of acc+: a question failed or not in the journal */
 	double acc, acc_plus, score, acc_ext, acc_plus_ext, score_ext;
 };
 

@@ -101,6 +101,21 @@ int official_mme_sum_ci(const struct off_unit *u, int cognition, double *lo, dou
 	return 1;
 }
 
+void official_mme_incomplete_note(const struct off_unit *u, struct buf *out)
+{
+	size_t left = 0, whole = 0;
+
+	for (size_t i = 0; i < u->n_sub; i++) {
+		left += u->sub[i].incomplete_images;
+		whole += u->sub[i].images;
+	}
+	if (left)
+		buf_addf(out, "acc+ is over the %zu whole image pair%s: %zu image%s left out of it "
+			      "(one of the two questions failed or is not in the journal), and the "
+			      "score intervals of their subtasks are not given.",
+			 whole, whole == 1 ? "" : "s", left, left == 1 ? " is" : "s are");
+}
+
 static cJSON *ci_json(double lo, double hi)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -284,6 +299,13 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 		} else {
 			buf_adds(out, "- |\n");
 		}
+	}
+	{
+		struct buf note = BUF_INIT;
+		official_mme_incomplete_note(u, &note);
+		if (note.len)
+			buf_addf(out, "\n%s\n", note.ptr);
+		buf_release(&note);
 	}
 	if (!u->rule_applies)
 		buf_adds(out, "\nThis template does not ask yes/no, so MME's rule does not apply: "

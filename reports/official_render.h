@@ -35,5 +35,10 @@ void official_run_summary(FILE *fp, const struct official *o);
  */
 int official_mme_score_ci(const struct off_mme_sub *s, double *lo, double *hi);
 int official_mme_sum_ci(const struct off_unit *u, int cognition, double *lo, double *hi);
+/*
+ * The sentence under an MME table when images were left out of acc+ (one of
+ * their two questions failed or is not in the journal), "" when none were.
+ */
+void official_mme_incomplete_note(const struct off_unit *u, struct buf *out);
 
 #endif

@@ -107,6 +107,13 @@ static void mme_tables(const struct off_unit *u, struct buf *out)
 			buf_adds(out, "<td></td></tr>\n");
 	}
 	buf_adds(out, "</tbody></table></div>\n");
+	{
+		struct buf note = BUF_INIT;
+		official_mme_incomplete_note(u, &note);
+		if (note.len)
+			buf_addf(out, "<p class=\"note\">%s</p>\n", note.ptr);
+		buf_release(&note);
+	}
 	if (!u->rule_applies)
 		buf_adds(out, "<p class=\"note\">This template does not ask yes/no, so MME's rule does "
 			      "not apply: the figures use vsrbench's extractor.</p>\n");

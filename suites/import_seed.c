@@ -174,7 +174,7 @@ int import_seed_results(const char *path, const struct import_seed_questions *qs
 		if (spatial_only &&
 		    (!dim || (strcasecmp(dim, "Spatial Relation") && strcasecmp(dim, "Instance Location"))))
 			goto next;
-		st->video += qid[0] == 'v';
+		st->video += seed_is_video(qid, dim); /* as seed_answer routes them to seed-video */
 		memset(&a, 0, sizeof(a));
 		a.lineno = l.lineno;
 		a.item = qid;

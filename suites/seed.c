@@ -39,6 +39,16 @@ const char *seed2_dimension_name(long id)
 	return seed2_names[id];
 }
 
+int seed_is_video(const char *qid, const char *dim)
+{
+	if (qid && qid[0] == 'v')
+		return 1;
+	for (long id = 19; dim && id <= 22; id++)
+		if (!strcmp(dim, seed2_dimension_name(id)))
+			return 1;
+	return 0;
+}
+
 /* SEED-Bench-1's sizes of the two spatial dimensions (paper, Fig. 1). */
 static const struct {
 	const char *name;

@@ -70,5 +70,11 @@ const struct seed_dim *seed_dim_find(const struct seed_file *f, const char *name
 
 /* SEED-Bench-2's dimension names by id (DATASET.md), or NULL. */
 const char *seed2_dimension_name(long id);
+/*
+ * A SEED question asks about a video: SEED-Bench-1's "v..." ids, or a video
+ * dimension (SEED-Bench-2's 19-22; SEED-Bench-1's 10-12 have the same names).
+ * Either argument may be NULL.
+ */
+int seed_is_video(const char *qid, const char *dim);
 
 #endif

@@ -61,6 +61,9 @@ jq -e --argjson v "$refv" '.suites["seed-video"].official.templates.recorded.ove
 # The derived table's counts: Instance Location 978, Spatial Relation 657; 5341 video questions.
 jq -e '.loc.n == 978 and .spa.n == 657 and .n + 5341 == 23184' <<<"$got" >/dev/null || fail "SEED-2 counts: $got"
 jq -e '.n == 5341' <<<"$refv" >/dev/null || fail "SEED-2 video count: $refv"
+# run.json's source counts the video answers it routed to seed-video (dimensions 19-22 here).
+jq -e --argjson v "$refv" '.source[0].video_answers == $v.n' s2/run.json >/dev/null ||
+	fail "SEED-2 run.json video_answers: $(jq -c '.source[0]' s2/run.json), jq says $refv"
 expect_exit 0 "$V" score --data "$T/nodata" -s seed-spatial -o s2s "$R2"
 expect_out "official SEED-Bench [recorded]: "
 jq -e --argjson r "$ref" '.suites["seed-spatial"].official.templates.recorded.overall
@@ -82,6 +85,8 @@ jq -e --argjson r "$ref" --argjson v "$refv" '
 	 | .questions == $v.n and .right == $v.right) and $r.n == 17989 and $v.n == 3757' \
 	s1/report.json >/dev/null ||
 	fail "SEED-1: jq says $ref (video $refv), vsrbench $(jq -c '[.suites.seed, .suites["seed-video"]] | map(.official.templates.recorded.overall)' s1/report.json)"
+jq -e --argjson v "$refv" '.source[0].video_answers == $v.n' s1/run.json >/dev/null ||
+	fail "SEED-1 run.json video_answers: $(jq -c '.source[0]' s1/run.json), jq says $refv"
 
 # ---- a question file whose release swapped Instance Location's id to 3 -----------
 # Six SEED-1 ids from the result file: two Location (type 3 here), two Attributes

@@ -189,6 +189,8 @@ static void test_mme_scores(void **state)
 	ok(fp, k, "mme-position", "q01", "yesno", "base", "p/e#1", "position", "p/e", "yes", "no",
 	   "no");
 	MME(fp, "p/e#2", "p/e", "no", "yes", "yes");
+	/* g6: only the first question is in the journal (a cut list): right, but no whole pair. */
+	MME(fp, "p/f#1", "p/f", "yes", "yes", "yes");
 	/* Another variant is not the benchmark. */
 	ok(fp, 0, "mme-position", "q01", "yesno", "hflip", "p/a#1", "position", "p/a", "no", "no",
 	   "no");
@@ -202,23 +204,25 @@ static void test_mme_scores(void **state)
 	s = &u->sub[0];
 	assert_string_equal(s->name, "position");
 	/*
-	 * Answered: a1 a2 b1 b2 c1 c2 d2 e1 e2 = 9.  MME's rule right: a1 a2 b2 c2 d2 e1 = 6
-	 * (b1: no vs yes, c1: other, e2: yes vs no).  Complete pairs a b c e = 4, both right:
-	 * a = 1.  acc = 6/9, acc+ = 1/4, score = 100 * (2/3 + 1/4) = 91.666...
-	 * Extractor: c1 right too: 7/9; pairs a and c: 2/4; score = 100 * (7/9 + 1/2).
+	 * Answered: a1 a2 b1 b2 c1 c2 d2 e1 e2 f1 = 10.  MME's rule right: a1 a2 b2 c2 d2 e1
+	 * f1 = 7 (b1: no vs yes, c1: other, e2: yes vs no).  Whole pairs a b c e = 4 (d: a
+	 * question failed; f: a question absent), both right: a = 1.  acc = 7/10,
+	 * acc+ = 1/4, score = 100 * (7/10 + 1/4) = 95.  (Counting f, whose one question
+	 * is right, as a pair right would give acc+ 2/5.)
+	 * Extractor: c1 right too: 8/10; pairs a and c: 2/4; score = 100 * (8/10 + 1/2).
 	 */
-	assert_int_equal(s->questions, 9);
-	assert_int_equal(s->right, 6);
+	assert_int_equal(s->questions, 10);
+	assert_int_equal(s->right, 7);
 	assert_int_equal(s->images, 4);
 	assert_int_equal(s->images_right, 1);
-	assert_int_equal(s->incomplete_images, 1);
+	assert_int_equal(s->incomplete_images, 2);
 	assert_int_equal(s->failed, 1);
 	assert_int_equal(s->other, 1);
 	assert_int_equal(s->disagree, 2); /* b1 (no / invalid), c1 (other / yes) */
-	assert_true(fabs(s->score - 100.0 * (6.0 / 9 + 1.0 / 4)) < 1e-9);
-	assert_int_equal(s->right_ext, 7);
+	assert_true(fabs(s->score - 100.0 * (7.0 / 10 + 1.0 / 4)) < 1e-9);
+	assert_int_equal(s->right_ext, 8);
 	assert_int_equal(s->images_right_ext, 2);
-	assert_true(fabs(s->score_ext - 100.0 * (7.0 / 9 + 2.0 / 4)) < 1e-9);
+	assert_true(fabs(s->score_ext - 100.0 * (8.0 / 10 + 2.0 / 4)) < 1e-9);
 	assert_int_equal(u->n_perception, 1);
 	assert_true(fabs(u->perception - s->score) < 1e-9);
 	assert_int_equal(u->n_cognition, 0);
@@ -228,12 +232,20 @@ static void test_mme_scores(void **state)
 		cJSON *t = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "templates"), "q01");
 		cJSON *p = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "subtasks"), "position");
 		assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(o, "benchmark")), "MME");
-		assert_true(fabs(cJSON_GetNumberValue(cJSON_GetObjectItem(p, "score")) - 91.666667) <
+		assert_true(fabs(cJSON_GetNumberValue(cJSON_GetObjectItem(p, "score")) - 95.0) <
 			    1e-6);
+		assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "incomplete_images")), 2);
 		assert_int_equal((int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "disagreements")), 2);
 		cJSON_Delete(o);
 	}
 	assert_null(official_suite_json(m.official, "synth"));
+	/* report.md says acc+ left two images out, and over how many whole pairs. */
+	{
+		struct buf md = BUF_INIT;
+		official_suite_md(m.official, "mme-position", &md);
+		assert_non_null(strstr(md.ptr, "acc+ is over the 4 whole image pairs: 2 images are left out"));
+		buf_release(&md);
+	}
 	metrics_release(&m);
 }
 
