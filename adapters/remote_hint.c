@@ -73,6 +73,21 @@ int hint_no_image(const char *body, size_t len)
 	return 0;
 }
 
+int hint_quota_used_up(const char *body, size_t len)
+{
+	/*
+	 * Not "exceeded your current quota": Gemini's 429 for a per-minute
+	 * limit says that too, with the wait in RetryInfo.
+	 */
+	return has(body, len, "insufficient_quota") || has(body, len, "credit balance is too low");
+}
+
+int hint_bad_key(const char *body, size_t len)
+{
+	return has(body, len, "API_KEY_INVALID") || has(body, len, "API key not valid") ||
+	       has(body, len, "invalid_api_key") || has(body, len, "Incorrect API key");
+}
+
 /* A request member, the vsrbench option that changes it. */
 static const struct {
 	const char *param, *option;

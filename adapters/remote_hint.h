@@ -33,6 +33,16 @@ uint64_t hint_signature(long status, const char *body, size_t len);
 int hint_no_image(const char *body, size_t len);
 
 /*
+ * Non-zero when the error body says the account's quota or credit is used
+ * up (OpenAI's 429 "insufficient_quota", Anthropic's "credit balance is too
+ * low"): no request can succeed until it is topped up, so no wait helps.
+ */
+int hint_quota_used_up(const char *body, size_t len);
+
+/* Non-zero when the error body says the API key is wrong (Gemini answers 400 API_KEY_INVALID). */
+int hint_bad_key(const char *body, size_t len);
+
+/*
  * The likely fix of a 4xx answered to every request (status, the body,
  * -m kind, the base URL as given) into out[0..n): e.g. "does -M base_url
  * need /v1? (try -M base_url=http://host:8000/v1)" or "the option that

@@ -279,7 +279,7 @@ static void expire_ready(struct loop *L, double now, double free_at)
 			L->r.ready_tail = prev;
 		t->base.next = NULL;
 		if (why && why->pause_until >= free_at)
-			task_error(L, t, "deadline of %gs would pass during the pause the server asked for (%s, %.3gs)",
+			task_error(L, t, "deadline of %gs would pass during the rate limit's pause (%s, %.3gs)",
 				   st->deadline, why->pause_why, free_at - now);
 		else
 			task_error(L, t, "deadline of %gs would pass before a server takes requests again (in %.3gs)%s%s",
@@ -395,7 +395,7 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CURLcode rc,
 			     long status, double now)
 {
-	curl_off_t got = 0;
+	curl_off_t got = 0, sent = 0;
 	struct http_state *st = L->st;
 	struct endpoint *ep = &st->eps[x->ep];
 	const char *what = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
@@ -413,6 +413,22 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 		return;
 	}
 	remote_msgf(why, sizeof(why), st->key, "%s: %s", ep->shown, what);
+	curl_easy_getinfo(x->easy, CURLINFO_SIZE_UPLOAD_T, &sent);
+	if (rc == CURLE_OPERATION_TIMEDOUT && status <= 0 && got <= 0 && sent > 0) {
+		/*
+		 * The server took the request and said nothing within the
+		 * timeout: a slow model (a long reasoning), not an unreachable
+		 * server, so no breaker and never "cannot reach".
+		 */
+		L->es[x->ep].answered = 1;
+		remote_msgf(why, sizeof(why), st->key,
+			    "%s: no answer within -M timeout=%gs (the request was sent; a slow model? "
+			    "raise -M timeout): %s",
+			    ep->shown, st->timeout, what);
+		t->last_ep = (int)x->ep;
+		retry_later(L, t, now, 0, 1, why);
+		return;
+	}
 	if (rc == CURLE_OPERATION_TIMEDOUT && (status > 0 || got > 0)) {
 		/*
 		 * The server answered and was still sending: slow, not
@@ -487,8 +503,30 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 	if (L->tpm > 0)
 		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
 	L->same_n = L->same_need = 0; /* an answer: the refusals before it were not all alike */
+	L->es[x->ep].rl_since = 0;
 	res->ok = 1;
 	task_final(L, t);
+}
+
+/* The first body of each status is shown on stderr; the rest are only journaled. */
+static void show_first(struct http_state *st, long status, const char *why, const char *fate)
+{
+	pthread_mutex_lock(&st->warn_mu);
+	if (status > 0 && status < 600 && !st->shown[status]) {
+		st->shown[status] = 1;
+		remote_warn(st->key, "%s (%s; later HTTP %ld errors are only in the journal)", why, fate,
+			    status);
+	}
+	pthread_mutex_unlock(&st->warn_mu);
+}
+
+/* Every endpoint has answered only 429s for longer than -M give_up. */
+static int all_rate_limited(const struct loop *L, double now)
+{
+	for (size_t i = 0; i < L->st->n_eps; i++)
+		if (!L->es[i].rl_since || now - L->es[i].rl_since <= L->st->give_up)
+			return 0;
+	return 1;
 }
 
 /* Any other HTTP status: retried, stopping the run, or this task's error. */
@@ -512,6 +550,21 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 				  : "the model takes no images: choose a vision model with -M model");
 		return;
 	}
+	if (status >= 300 && status < 400) {
+		/* Not followed: a POST re-sent to another address is the user's call. */
+		const char *loc = header(x->easy, "location");
+		char to[300];
+		remote_msgf(to, sizeof(to), st->key, "%s", loc ? loc : "");
+		loop_fail(L, "%s: HTTP %ld, a redirect%s%s, which vsrbench does not follow: give the "
+			  "address it names as -M base_url (https:// where it says so)",
+			  ep->shown, status, loc ? " to " : " (no Location)", to);
+		return;
+	}
+	if (status >= 400 && status < 500 && hint_quota_used_up(x->resp.ptr, x->resp.len)) {
+		loop_fail(L, "%.400s (the account's quota or credit is used up: no request can succeed "
+			  "until it is topped up, so waiting does not help)", why);
+		return;
+	}
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {
 		struct retry_hints h;
 		double w;
@@ -528,6 +581,14 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 				w = retry_rate_limited_wait(st->backoff, t->waits);
 			if (!hw && asked)
 				hw = "RetryInfo in the body";
+			/* 429s and nothing else for longer than give_up: no wait helps. */
+			if (!es->rl_since)
+				es->rl_since = now;
+			else if (now - es->rl_since > st->give_up && all_rate_limited(L, now)) {
+				loop_fail(L, "rate limited for %.0fs with no answer in between, longer than -M give_up=%gs: %.400s",
+					  now - es->rl_since, st->give_up, why);
+				return;
+			}
 			remote_msgf(pw, sizeof(pw), NULL, "HTTP 429%s%s", hw ? ", " : ", no wait named",
 				    hw ? hw : "");
 			if (now + w > es->pause_until && pace_pause(L, x->ep, now, w, pw, asked)) {
@@ -538,11 +599,13 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 				return;
 			}
 		}
+		if (status >= 500) /* a server error's own words (out of memory, a crash) */
+			show_first(st, status, why, "retried");
 		t->last_ep = (int)x->ep;
 		retry_later(L, t, now, w, status != 429, why);
 		return;
 	}
-	if (status == 401 || status == 403) {
+	if (status == 401 || status == 403 || (status == 400 && hint_bad_key(x->resp.ptr, x->resp.len))) {
 		loop_fail(L, "%.400s (check %s%s)", why, st->cfg.key_env ? st->cfg.key_env : "the API key",
 			  st->key ? "" : ", which is not set");
 		return;
@@ -579,14 +642,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 			return;
 		}
 	}
-	/* Show the first body of each status. */
-	pthread_mutex_lock(&st->warn_mu);
-	if (status > 0 && status < 600 && !st->shown[status]) {
-		st->shown[status] = 1;
-		remote_warn(st->key, "%s (not retried; later HTTP %ld errors are only in the journal)", why,
-			    status);
-	}
-	pthread_mutex_unlock(&st->warn_mu);
+	show_first(st, status, why, "not retried");
 	task_error(L, t, "%s", why);
 }
 
@@ -754,6 +810,30 @@ static void *loop_thread(void *arg)
 	return NULL;
 }
 
+/* Of several endpoints, one that never answered while others did is said, not hidden. */
+static void warn_silent_endpoints(const struct http_state *st, const struct loop *Ls, size_t n)
+{
+	size_t heard = 0;
+
+	for (size_t e = 0; e < st->n_eps; e++)
+		for (size_t i = 0; i < n; i++)
+			if (Ls[i].es[e].answered) {
+				heard++;
+				break;
+			}
+	if (!heard || heard == st->n_eps)
+		return;
+	for (size_t e = 0; e < st->n_eps; e++) {
+		int any = 0;
+		for (size_t i = 0; i < n; i++)
+			any |= Ls[i].es[e].answered;
+		if (!any)
+			remote_warn(st->key, "%s never answered during the run (refused or timed out "
+				    "every connection): the other servers took its share; check it, or "
+				    "leave it out of -M base_url", st->eps[e].shown);
+	}
+}
+
 /*
  * The model's run_loop.  One loop thread drives thousands of requests per
  * second; a server that answers instantly is kept busy by several (each
@@ -822,6 +902,8 @@ int http_run(void *state, struct sched *s)
 	Ls[0].rc = loop_run(&Ls[0]);
 	for (size_t i = 1; i < started; i++)
 		pthread_join(th[i], NULL);
+	if (!r && st->n_eps > 1)
+		warn_silent_endpoints(st, Ls, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!r)
 			r = Ls[i].rc;

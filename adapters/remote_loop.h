@@ -45,6 +45,7 @@ struct epstate {
 	double down_until;  /* open until then, then one probe at a time */
 	double pause_until; /* rate limit */
 	double down_since;  /* start of the current failure streak */
+	double rl_since;    /* first 429 since the last answer; 0: none */
 	struct conc conc;   /* how many may be in flight (remote_conc.h) */
 	/* The server's queue from its /metrics (remote_metrics.c). */
 	CURL *mx;           /* the request; NULL: not asked (off, fixed, or it showed none) */

@@ -171,7 +171,9 @@ double retry_jitter(double wait, double u)
 
 double retry_rate_limited_wait(double base, int waits)
 {
-	return base * pow(2, waits < 8 ? waits : 8);
+	double w = base * pow(2, waits < 8 ? waits : 8);
+
+	return w > BACKOFF_MAX_S ? BACKOFF_MAX_S : w; /* -M backoff's cap, as documented */
 }
 
 double retry_breaker_pause(int trips, double u)

@@ -79,7 +79,7 @@ double retry_backoff(double base, int n, double u);
 /* A wait the server asked for, plus a little so clients spread: up to 10%, at most 1 s (u). */
 double retry_jitter(double wait, double u);
 
-/* A 429 that names no wait: base * 2^waits (the task's earlier 429s), at most base * 256. */
+/* A 429 that names no wait: base * 2^waits (the task's earlier 429s, up to 8), at most 60 s. */
 double retry_rate_limited_wait(double base, int waits);
 
 /*

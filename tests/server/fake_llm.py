@@ -38,7 +38,9 @@ whole), okreset:SECONDS (a normal 200 with x-ratelimit-remaining-requests:
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()), thinktag (the answer after an inline <think>...</think> that
-holds both answers, THINKTAG).  Refusals as servers word them: 429body:SECONDS (Gemini's
+holds both answers, THINKTAG).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
+429 insufficient_quota: the account's credit is used up), 400badkey (the Gemini API's 400
+API_KEY_INVALID), redirect:URL (a 307 to URL), 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
 429 naming no wait at all), 400param:NAME (OpenAI's 400
 unsupported_parameter for NAME), 400anthropic:MESSAGE (Anthropic's 400 shape,
@@ -61,6 +63,7 @@ dropped connection, -1 a client that left before the reply.  GET /_stats:
 import argparse
 import base64
 import email.utils
+import gzip
 import hashlib
 import json
 import os
@@ -337,6 +340,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, obj, extra=()):
         data = json.dumps(obj).encode()
+        if getattr(self, "gzip_next", False):  # fault "gzip": compressed, asked for or not
+            self.gzip_next = False
+            data = gzip.compress(data)
+            extra = list(extra) + [("Content-Encoding", "gzip")]
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -454,6 +461,23 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "429bare":
             self.send_json(429, {"error": {"message": "Too many requests (fake)"}})
             return 429
+        elif kind == "429quota":  # OpenAI's 429 when the account's credit is used up
+            self.send_json(429, {"error": {
+                "message": "You exceeded your current quota, please check your plan and billing details.",
+                "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}})
+            return 429
+        elif kind == "400badkey":  # the Gemini API's answer to a wrong key
+            self.send_json(400, {"error": {
+                "code": 400, "message": "API key not valid. Please pass a valid API key.",
+                "status": "INVALID_ARGUMENT",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                             "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}})
+            return 400
+        elif kind == "redirect":  # 307 to another address (an http:// URL moved to https://)
+            self.send_json(307, {}, [("Location", arg)])
+            return 307
+        elif kind == "gzip":  # a normal answer, gzip-compressed
+            self.gzip_next = True
         elif kind == "400param":  # OpenAI's words for a parameter a model rejects
             self.send_json(400, {"error": {
                 "message": "Unsupported parameter: '%s' is not supported with this model." % arg,

@@ -254,11 +254,13 @@ static void test_backoff(void **state)
 	near(retry_jitter(5, 0.5), 5.25);
 	near(retry_jitter(30, 0.5), 30.5);
 	near(retry_jitter(0.2, 0.5), 0.21);
-	/* A 429 without a wait: base * 2^waits, waits counted up to 8. */
+	/* A 429 without a wait: base * 2^waits, waits counted up to 8, at most 60 s. */
 	near(retry_rate_limited_wait(0.5, 0), 0.5);
 	near(retry_rate_limited_wait(0.5, 3), 4);
-	near(retry_rate_limited_wait(0.5, 8), 128);
-	near(retry_rate_limited_wait(0.5, 50), 128);
+	near(retry_rate_limited_wait(0.5, 6), 32);
+	near(retry_rate_limited_wait(0.5, 7), 60); /* 64 capped */
+	near(retry_rate_limited_wait(0.5, 50), 60);
+	near(retry_rate_limited_wait(0.1, 50), 25.6); /* 0.1 * 256: under the cap */
 	/* The breaker: 0.5 s doubling per trip, at most 30 s, times 0.75 + 0.25u. */
 	near(retry_breaker_pause(1, 1), 0.5);
 	near(retry_breaker_pause(1, 0), 0.375);
