@@ -520,15 +520,6 @@ static void show_first(struct http_state *st, long status, const char *why, cons
 	pthread_mutex_unlock(&st->warn_mu);
 }
 
-/* Every endpoint has answered only 429s for longer than -M give_up. */
-static int all_rate_limited(const struct loop *L, double now)
-{
-	for (size_t i = 0; i < L->st->n_eps; i++)
-		if (!L->es[i].rl_since || now - L->es[i].rl_since <= L->st->give_up)
-			return 0;
-	return 1;
-}
-
 /* Any other HTTP status: retried, stopping the run, or this task's error. */
 static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long status, double now)
 {
@@ -584,7 +575,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 			/* 429s and nothing else for longer than give_up: no wait helps. */
 			if (!es->rl_since)
 				es->rl_since = now;
-			else if (now - es->rl_since > st->give_up && all_rate_limited(L, now)) {
+			else if (now - es->rl_since > st->give_up && pace_all_rate_limited(L, now)) {
 				loop_fail(L, "rate limited for %.0fs with no answer in between, longer than -M give_up=%gs: %.400s",
 					  now - es->rl_since, st->give_up, why);
 				return;
@@ -810,30 +801,6 @@ static void *loop_thread(void *arg)
 	return NULL;
 }
 
-/* Of several endpoints, one that never answered while others did is said, not hidden. */
-static void warn_silent_endpoints(const struct http_state *st, const struct loop *Ls, size_t n)
-{
-	size_t heard = 0;
-
-	for (size_t e = 0; e < st->n_eps; e++)
-		for (size_t i = 0; i < n; i++)
-			if (Ls[i].es[e].answered) {
-				heard++;
-				break;
-			}
-	if (!heard || heard == st->n_eps)
-		return;
-	for (size_t e = 0; e < st->n_eps; e++) {
-		int any = 0;
-		for (size_t i = 0; i < n; i++)
-			any |= Ls[i].es[e].answered;
-		if (!any)
-			remote_warn(st->key, "%s never answered during the run (refused or timed out "
-				    "every connection): the other servers took its share; check it, or "
-				    "leave it out of -M base_url", st->eps[e].shown);
-	}
-}
-
 /*
  * The model's run_loop.  One loop thread drives thousands of requests per
  * second; a server that answers instantly is kept busy by several (each
@@ -903,7 +870,7 @@ int http_run(void *state, struct sched *s)
 	for (size_t i = 1; i < started; i++)
 		pthread_join(th[i], NULL);
 	if (!r && st->n_eps > 1)
-		warn_silent_endpoints(st, Ls, n);
+		pace_warn_silent(st, Ls, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!r)
 			r = Ls[i].rc;

@@ -212,6 +212,10 @@ int pace_all_down(const struct loop *L, double now);
 int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked);
 /* When some endpoint is neither paused nor down (now when one is). */
 double pace_endpoints_free_at(const struct loop *L, double now);
+/* Every endpoint has answered only 429s (no answer in between) for longer than -M give_up. */
+int pace_all_rate_limited(const struct loop *L, double now);
+/* After the run: an endpoint of several that never answered while others did, named on stderr. */
+void pace_warn_silent(const struct http_state *st, const struct loop *Ls, size_t n);
 
 /* ---- remote_metrics.c --------------------------------------------------- */
 

@@ -211,3 +211,36 @@ int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *w
 			    asked ? ", as asked" : " (a backoff of ours: the server named no wait)");
 	return 0;
 }
+
+/* Every endpoint has answered only 429s for longer than -M give_up. */
+int pace_all_rate_limited(const struct loop *L, double now)
+{
+	for (size_t i = 0; i < L->st->n_eps; i++)
+		if (!L->es[i].rl_since || now - L->es[i].rl_since <= L->st->give_up)
+			return 0;
+	return 1;
+}
+
+/* Of several endpoints, one that never answered while others did is said, not hidden. */
+void pace_warn_silent(const struct http_state *st, const struct loop *Ls, size_t n)
+{
+	size_t heard = 0;
+
+	for (size_t e = 0; e < st->n_eps; e++)
+		for (size_t i = 0; i < n; i++)
+			if (Ls[i].es[e].answered) {
+				heard++;
+				break;
+			}
+	if (!heard || heard == st->n_eps)
+		return;
+	for (size_t e = 0; e < st->n_eps; e++) {
+		int any = 0;
+		for (size_t i = 0; i < n; i++)
+			any |= Ls[i].es[e].answered;
+		if (!any)
+			remote_warn(st->key, "%s never answered during the run (refused or timed out "
+				    "every connection): the other servers took its share; check it, or "
+				    "leave it out of -M base_url", st->eps[e].shown);
+	}
+}
