@@ -33,9 +33,11 @@
  * runs whose replies were read by different procedures are not compared as
  * if they were read alike.  Bump it whenever some reply may read differently.
  * 1: first word decides (implicit, before the number existed);
- * 2: all signals must agree, think blocks removed.
+ * 2: all signals must agree, think blocks removed;
+ * 3: a clause also ends at "}", a TeX "$", a closing quote or bracket, a
+ *    symbol or emoji ("\boxed{No}", "{"answer": "no"}", "No 👎" read no).
  */
-#define EXTRACT_VERSION 2
+#define EXTRACT_VERSION 3
 
 /* The default reasoning tags (DeepSeek-R1, Qwen3, QwQ ...). */
 #define EXTRACT_THINK_OPEN "<think>"

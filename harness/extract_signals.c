@@ -25,10 +25,26 @@
 
 /* Clause start: the reply's start, or after punctuation (and one blank). */
 #define CS "(?:^|(?<=[\\n.!?,;:(\\[>'])|(?<=[\\n.!?,;:(\\[>'\\-] ))"
+/*
+ * More clause ends, shared by CE and CE_NO: a closing brace ("\boxed{No}",
+ * "{"answer": "no"}" once step 2 has dropped the double quotes), a TeX dollar
+ * ("$No$", but "no $5" is a price), guillemets and CJK quotes and brackets
+ * (« » 「 」 『 』 【 】), and a symbol or emoji as UTF-8 bytes: U+2010-205E
+ * (dashes, bullets, ‼; not the spaces and invisible marks around them),
+ * U+2190-23FF (arrows, operators, technical),
+ * U+2500-2BFF (shapes, dingbats, misc symbols), U+1F000-1FFFF (emoji).  Left
+ * out on purpose: letters of any script, currency, number forms and enclosed
+ * digits ("No ①" is a number like "No. 5").  Without them "\boxed{No}"
+ * and "No 👎" read as nothing while "\boxed{Yes}" and "Yes 👍" read yes
+ * ("yes" needs no clause end): a bias towards yes.
+ */
+#define CE_MORE \
+	"\\}|\\$(?!\\s?\\d)|\\xC2[\\xAB\\xBB]|\\xE3\\x80[\\x8C-\\x91]|\\xF0\\x9F" \
+	"|\\xE2(?:\\x80[\\x90-\\xBF]|\\x81[\\x80-\\x9E]|\\x86[\\x90-\\xBF]|[\\x87-\\x8F\\x94-\\xAF])"
 /* Clause end: punctuation, " - " or the end. */
-#define CE "(?=\\s*(?:[\\n.!?,;:)\\]']|-\\s|$))"
+#define CE "(?=\\s*(?:[\\n.!?,;:)\\]']|-\\s|" CE_MORE "|$))"
 /* The same, but "No. 5" is a number, not an answer. */
-#define CE_NO "(?=\\s*(?:[\\n!?,;:)\\]'(\\[]|\\.(?!\\s?\\d)|-\\s|$))"
+#define CE_NO "(?=\\s*(?:[\\n!?,;:)\\]'(\\[]|\\.(?!\\s?\\d)|-\\s|" CE_MORE "|$))"
 /* Chinese words count only as a whole clause: "是。", "是的，", never the copula in "答案是C". */
 #define CJK_CS "(?:^|(?<=[\\s.!?,;:(\\[>'\\-]))"
 #define CJK_CE "(?=[\\s.!?,;:)\\]'\\-]|$)"
