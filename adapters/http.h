@@ -122,11 +122,17 @@ struct http_proto {
 	 * goes in meta "finish_reason"; a reply cut by the token limit adds
 	 * "cut_short": true, a refusal or a safety block "refused": true (the
 	 * loop copies both to the task_result), both with the text there is,
-	 * possibly "": an outcome, not an error.  Non-zero with a reason in why
-	 * when the body has the wrong shape.
+	 * possibly "": an outcome, not an error.  Reasoning the server sends
+	 * apart from the reply (OpenAI-compatible reasoning_content / reasoning,
+	 * Anthropic thinking blocks, Gemini thought parts, Ollama
+	 * message.thinking) is never part of *text: its length goes in meta
+	 * "reasoning_chars" and its text in *reasoning (malloc'd, caller frees;
+	 * left NULL when there is none: set exactly when reasoning_chars is).
+	 * Non-zero with a reason in why when the body has the wrong shape
+	 * (*text and *reasoning then hold nothing to free).
 	 */
-	int (*parse)(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
-		     char *why, size_t whylen);
+	int (*parse)(const struct http_cfg *c, const cJSON *body, char **text, char **reasoning,
+		     cJSON *meta, char *why, size_t whylen);
 	/*
 	 * Optional: the common 2xx body read from its bytes, without a tree
 	 * (a fast path: an instant server answers tens of thousands a second).

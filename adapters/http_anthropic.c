@@ -113,13 +113,12 @@ static int anthropic_build(const struct http_cfg *c, const struct vsrbench_reque
 	return w.bad ? -1 : 0;
 }
 
-static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
-			   char *why, size_t whylen)
+static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **text,
+			   char **reasoning, cJSON *meta, char *why, size_t whylen)
 {
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(body, "content"), *part, *v;
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "type"));
-	struct buf b = BUF_INIT;
-	size_t thinking = 0;
+	struct buf b = BUF_INIT, th = BUF_INIT;
 
 	(void)c;
 	if (type && !strcmp(type, "error")) {
@@ -139,10 +138,13 @@ static int anthropic_parse(const struct http_cfg *c, const cJSON *body, char **t
 			buf_adds(&b, s);
 		else if (t && !strcmp(t, "thinking") &&
 			 (s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(part, "thinking"))))
-			thinking += strlen(s);
+			buf_adds(&th, s); /* several blocks: joined, as the text blocks are */
 	}
-	if (thinking)
-		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)thinking);
+	if (th.len) {
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)th.len);
+		*reasoning = buf_detach(&th, NULL);
+	}
+	buf_release(&th);
 	*text = buf_detach(&b, NULL);
 	if ((v = cJSON_GetObjectItemCaseSensitive(body, "model")) && cJSON_IsString(v))
 		cJSON_AddStringToObject(meta, "model", v->valuestring);

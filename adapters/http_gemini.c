@@ -94,15 +94,14 @@ static int gemini_build(const struct http_cfg *c, const struct vsrbench_request 
 	return w.bad ? -1 : 0;
 }
 
-static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
-			char *why, size_t whylen)
+static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text,
+			char **reasoning, cJSON *meta, char *why, size_t whylen)
 {
 	const cJSON *cand = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(body, "candidates"), 0);
 	const cJSON *parts = cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(cand, "content"), "parts");
 	const cJSON *part, *v;
-	struct buf b = BUF_INIT;
-	size_t thought = 0;
+	struct buf b = BUF_INIT, th = BUF_INIT;
 
 	(void)c;
 	if (cJSON_GetObjectItemCaseSensitive(body, "error") && !cand) {
@@ -130,10 +129,13 @@ static int gemini_parse(const struct http_cfg *c, const cJSON *body, char **text
 		if (s && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(part, "thought")))
 			buf_adds(&b, s);
 		else if (s)
-			thought += strlen(s);
+			buf_adds(&th, s); /* several thought parts: joined, as the answer's are */
 	}
-	if (thought)
-		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)thought);
+	if (th.len) {
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)th.len);
+		*reasoning = buf_detach(&th, NULL);
+	}
+	buf_release(&th);
 	*text = buf_detach(&b, NULL);
 	if ((v = cJSON_GetObjectItemCaseSensitive(body, "modelVersion")) && cJSON_IsString(v))
 		cJSON_AddStringToObject(meta, "model", v->valuestring);

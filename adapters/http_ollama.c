@@ -79,8 +79,8 @@ static int ollama_build(const struct http_cfg *c, const struct vsrbench_request 
 	return w.bad ? -1 : 0;
 }
 
-static int ollama_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
-			char *why, size_t whylen)
+static int ollama_parse(const struct http_cfg *c, const cJSON *body, char **text,
+			char **reasoning, cJSON *meta, char *why, size_t whylen)
 {
 	const cJSON *content =
 		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(body, "message"), "content");
@@ -114,8 +114,10 @@ static int ollama_parse(const struct http_cfg *c, const cJSON *body, char **text
 	}
 	/* A thinking model (think: true, the default for some): the thinking apart. */
 	if ((v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(body, "message"),
-						  "thinking")) && cJSON_IsString(v))
+						  "thinking")) && cJSON_IsString(v)) {
 		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(v->valuestring));
+		*reasoning = xstrdup(v->valuestring);
+	}
 	return VSRBENCH_OK;
 }
 

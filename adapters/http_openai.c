@@ -203,14 +203,14 @@ static void copy_item(cJSON *meta, const cJSON *from, const char *key)
 		cJSON_AddItemToObject(meta, key, cJSON_Duplicate(v, 1));
 }
 
-static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text, cJSON *meta,
-			char *why, size_t whylen)
+static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text, char **reasoning,
+			cJSON *meta, char *why, size_t whylen)
 {
 	const cJSON *choice = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(body, "choices"), 0);
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
 	const cJSON *errobj = cJSON_GetObjectItemCaseSensitive(body, "error");
-	const char *fin, *refusal, *reasoning;
+	const char *fin, *refusal, *apart;
 
 	(void)c;
 	if (errobj && !choice) {
@@ -227,9 +227,9 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	 * as reasoning_content (DeepSeek, SGLang, vLLM before early 2026) or
 	 * reasoning (vLLM since; e2e/http_outcomes sends both).
 	 */
-	reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content"));
-	if (!reasoning)
-		reasoning = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning"));
+	apart = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content"));
+	if (!apart)
+		apart = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning"));
 	if (cJSON_IsString(content)) {
 		*text = xstrdup(content->valuestring);
 	} else if (cJSON_IsArray(content)) {
@@ -243,7 +243,7 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		}
 		*text = buf_detach(&b, NULL);
 	} else if (choice && (cJSON_IsNull(content) || !content) &&
-		   (refusal || reasoning || (fin && (!strcmp(fin, "length") ||
+		   (refusal || apart || (fin && (!strcmp(fin, "length") ||
 						     !strcmp(fin, "content_filter"))))) {
 		/* No content, but a reply all the same: a refusal, thinking only, cut short. */
 		*text = xstrdup("");
@@ -259,8 +259,10 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		if (refusal)
 			cJSON_AddStringToObject(meta, "refusal", refusal);
 	}
-	if (reasoning)
-		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(reasoning));
+	if (apart) {
+		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(apart));
+		*reasoning = xstrdup(apart);
+	}
 	copy_item(meta, body, "model");
 	copy_item(meta, body, "system_fingerprint");
 	copy_item(meta, body, "usage");

@@ -13,7 +13,7 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 		      struct task_result *res, char *why, size_t whylen)
 {
 	cJSON *b, *meta;
-	char *text = NULL;
+	char *text = NULL, *reasoning = NULL;
 	int pr;
 
 	/* The fast path knows neither pacing nor retries: both need the meta object. */
@@ -25,10 +25,11 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 	if (!(b = cJSON_ParseWithLength(body, len)))
 		return REMOTE_NOT_JSON;
 	meta = cJSON_CreateObject();
-	pr = p->parse(c, b, &text, meta, why, whylen);
+	pr = p->parse(c, b, &text, &reasoning, meta, why, whylen);
 	cJSON_Delete(b);
 	if (pr != VSRBENCH_OK) {
 		free(text);
+		free(reasoning);
 		cJSON_Delete(meta);
 		return pr;
 	}
@@ -43,5 +44,6 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 		res->meta_json = remote_meta_json(meta, key);
 	cJSON_Delete(meta);
 	res->text = text;
+	res->reasoning = reasoning;
 	return VSRBENCH_OK;
 }

@@ -90,6 +90,7 @@ static void rjob_abandon(struct rjob *rj)
 		for (size_t k = 0; k < rj->job->n_tasks; k++) {
 			free(rj->res[k].text);
 			free(rj->res[k].meta_json);
+			free(rj->res[k].reasoning);
 		}
 	job_free(rj->job);
 	rjob_free(rj);

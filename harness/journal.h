@@ -18,8 +18,9 @@
  *   optionally outcome ("cut_short": the reply was cut by the token limit and
  *   read invalid; "refused": a refusal or safety block -- neither is an answer,
  *   both are counted apart, out of every accuracy), reasoning_chars (number:
- *   the length of the stripped reasoning), reasoning (its text, with
- *   --keep-reasoning), cached (true: the response cache answered, issue 16),
+ *   the length of the stripped reasoning), reasoning (with --keep-reasoning:
+ *   the text of the reasoning a server sent apart, whose length is
+ *   meta.reasoning_chars, and of the stripped one), cached (true: the response cache answered, issue 16),
  *   tokens_in, tokens_out, tokens_reasoning (numbers: the usage the server
  *   reported, out including reasoning; each only when known), meta (object: what a remote model reported, e.g. model,
  *   usage, system_fingerprint, attempts; readers ignore it),

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -288,35 +287,6 @@ static void task_meta(const struct job *j, size_t k, struct sample_meta *m)
 	m->label = j->tasks[k].label;
 }
 
-/* The first occurrence of needle in h, ASCII case ignored; NULL if none. */
-static const char *find_nocase(const char *h, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; n && *h; h++)
-		if (!strncasecmp(h, needle, n))
-			return h;
-	return NULL;
-}
-
-/*
- * The reasoning of a reply: the text between the first opening tag and the
- * closing tag after it (to the end when it never closes).  NULL when none.
- */
-static const char *reasoning_span(const char *text, const char *open, const char *close,
-				  size_t *len)
-{
-	const char *a, *z;
-
-	*len = 0;
-	if (!text || !open || !*open || !(a = find_nocase(text, open)))
-		return NULL;
-	a += strlen(open);
-	z = close && *close ? find_nocase(a, close) : NULL;
-	*len = z ? (size_t)(z - a) : strlen(a);
-	return a;
-}
-
 /* Task k of j: its journal line into b, its counts; frees res[k]'s strings. */
 static void complete_task(struct sched *s, struct job *j, size_t k, struct task_result *res,
 			  struct sched_batch *b)
@@ -333,7 +303,7 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 		m.meta_json = res[k].meta_json;
 		m.run = s->cfg.run;
 		if (res[k].ok) {
-			size_t n = j->item.n_choices, rot = j->tasks[k].rotation, rlen;
+			size_t n = j->item.n_choices, rot = j->tasks[k].rotation;
 			answer_t a = n
 				? extract_answer_ex(res[k].text,
 						    (const char *const *)sched_rotated_choices(j, k), NULL, n,
@@ -341,8 +311,7 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 				: extract_answer_ex(res[k].text, t->n_choices ? t->choices : NULL,
 						    t->choice_answer, t->n_choices, &xo, NULL);
 			struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1 };
-			const char *rs = reasoning_span(res[k].text, topen, tclose, &rlen);
-			char *kept = NULL;
+			struct buf kept = BUF_INIT;
 
 			if (!res[k].cached && !res[k].usage)
 				sched_usage_from_meta(&res[k]);
@@ -375,17 +344,10 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 				x.outcome = SAMPLE_REFUSED;
 			else if (res[k].cut_short && a == ANS_INVALID)
 				x.outcome = SAMPLE_CUT_SHORT;
-			if (rs) {
-				x.reasoning_chars = (long)rlen;
-				if (s->cfg.keep_reasoning) {
-					kept = xmalloc(rlen + 1);
-					memcpy(kept, rs, rlen);
-					kept[rlen] = '\0';
-					x.reasoning = kept;
-				}
-			}
+			sched_reasoning(res[k].text, res[k].reasoning, topen, tclose, s->cfg.keep_reasoning,
+					&x, &kept);
 			sample_format_ok_ex(&b->lines, &m, res[k].text, a, res[k].ms, &x);
-			free(kept);
+			buf_release(&kept);
 			if (x.outcome == SAMPLE_ANSWER) {
 				b->answered += a != ANS_INVALID;
 				b->correct += a == m.label;
@@ -403,6 +365,8 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 		res[k].text = NULL;
 		free(res[k].meta_json);
 		res[k].meta_json = NULL;
+		free(res[k].reasoning);
+		res[k].reasoning = NULL;
 	}
 }
 

@@ -39,7 +39,8 @@ struct sched_config {
 	size_t already;                    /* of which already in the journal */
 	/* Reasoning (issue 14): the tag pair removed before extraction (NULL:
 	 * <think>,</think>; an empty think_open: none); its length is journaled
-	 * as reasoning_chars, its text too with keep_reasoning. */
+	 * as reasoning_chars, its text too with keep_reasoning (as "reasoning",
+	 * after the reasoning the server sent apart, task_result.reasoning). */
 	const char *think_open, *think_close;
 	int keep_reasoning;
 	const char *run;                   /* run.json's config_hash, written on each line */
@@ -127,6 +128,13 @@ struct task_result {
 	int usage;
 	long long tok_in, tok_out, tok_reasoning;
 	int cached;      /* 1: the reply came from the response cache */
+	/*
+	 * NULL, or malloc'd: reasoning the server sent apart from the reply
+	 * (the HTTP adapters: vLLM's reasoning, Anthropic thinking ...), whose
+	 * length the adapter put in meta's reasoning_chars; journaled as
+	 * "reasoning" with keep_reasoning.  sched_complete frees it.
+	 */
+	char *reasoning;
 };
 
 struct sched_batch {
@@ -208,5 +216,19 @@ void sched_usage_from_object(const struct cJSON *meta, struct task_result *res);
  */
 typedef long long (*usage_num_fn)(const void *u, const char *sub, const char *name);
 void sched_usage_read(usage_num_fn num, const void *u, struct task_result *res);
+
+/* ---- harness/sched_reasoning.c: a reply's reasoning in its journal line ------ */
+
+/*
+ * Sets x->reasoning_chars to the length of the reasoning inline in text
+ * (between the first open tag and the close after it, or the end; open
+ * NULL or "": none) and, with keep, x->reasoning to the reasoning's text:
+ * apart (what the server sent apart from the reply, NULL: none), then a
+ * blank line and the inline one when there are both.  That text is built
+ * in kept (the caller's, BUF_INIT; x->reasoning borrows it until the
+ * caller releases it).
+ */
+void sched_reasoning(const char *text, const char *apart, const char *open, const char *close,
+		     int keep, struct sample_extra *x, struct buf *kept);
 
 #endif

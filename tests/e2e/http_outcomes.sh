@@ -12,6 +12,10 @@
 #                            promptFeedback.blockReason); Ollama has no such
 #                            shape: answered as usual
 #   think                 -> the answer, with meta.reasoning_chars
+# and with --keep-reasoning the thinking's own text, exactly as the server
+# sent it, as the journal's "reasoning" (without it: no such field):
+#   OpenAI reasoning_content (think) / reasoning (thinkcut), Anthropic a
+#   thinking block, Gemini a part with "thought": true, Ollama message.thinking
 # and the accounting: of the 6 tasks only those that are neither (6 - 2 - refused)
 # are in report.json's tasks (and so in every accuracy); cut_short and refused
 # are counted apart, and the summary names them with the flag that fixes them.
@@ -35,6 +39,8 @@ for kind in openai ollama anthropic gemini; do
 		(map(select(.meta.refused == true)) | length),
 		(map(select(.meta.reasoning_chars > 0)) | length)] | @csv' "$kind/samples.jsonl")
 	[ "$got" = "2,${REFUSED[$kind]},2" ] || fail "$kind: cut_short,refused,reasoning = $got"
+	jq -e -s 'all(.[]; has("reasoning") | not)' "$kind/samples.jsonl" >/dev/null ||
+		fail "$kind: reasoning's text journaled without --keep-reasoning"
 	jq -e -s --arg f "${FIN_CUT[$kind]}" 'map(select(.meta.cut_short == true)) |
 		all(.[]; .meta.finish_reason == $f and .response == "")' "$kind/samples.jsonl" >/dev/null ||
 		fail "$kind: cut_short lines: $(jq -c -s 'map(.meta)' "$kind/samples.jsonl")"
@@ -51,6 +57,24 @@ for kind in openai ollama anthropic gemini; do
 	else
 		! grep -q 'refused:' "$T/out" || fail "$kind: a refused line: $(cat "$T/out")"
 	fi
+done
+# --keep-reasoning: the text the server sent apart (fake_llm.py outcome(); the
+# lengths counted by hand), journaled as "reasoning", the reply its content alone.
+declare -A THOUGHT=([openai]="Let me look at the image first." [ollama]="Let me look."
+	[anthropic]="Let me look." [gemini]="Let me look.")
+declare -A CHARS=([openai]=31 [ollama]=12 [anthropic]=12 [gemini]=12)
+for kind in openai ollama anthropic gemini; do
+	queue_faults "$PORT" think thinkcut
+	expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
+		"$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl -S count=2 -t yn01 \
+		-j 1 -q --keep-reasoning -o "keep-$kind"
+	jq -e -s --arg t "${THOUGHT[$kind]}" --argjson n "${CHARS[$kind]}" 'length == 2 and all(.[];
+		.reasoning == $t and .meta.reasoning_chars == $n and (.response | contains($t) | not)
+		and (has("reasoning_chars") | not)) and
+		(map(select(.outcome == "cut_short")) | length == 1 and .[0].response == "") and
+		(map(select(.outcome == null)) | length == 1 and (.[0].answer == "yes" or .[0].answer == "no"))' \
+		"keep-$kind/samples.jsonl" >/dev/null ||
+		fail "$kind --keep-reasoning: $(jq -c -s 'map([.response, .answer, .outcome, .reasoning, .meta.reasoning_chars])' "keep-$kind/samples.jsonl")"
 done
 # A task that was only cut short is not an error: a resume sends nothing again.
 n=$(server_log "$PORT" | jq length)

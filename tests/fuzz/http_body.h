@@ -56,20 +56,26 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 
 	if (body) {
 		cJSON *meta = cJSON_CreateObject();
-		char *text = NULL, why[256] = "";
-		int r = p->parse(c, body, &text, meta, why, sizeof(why));
+		char *text = NULL, *reasoning = NULL, why[256] = "";
+		int r = p->parse(c, body, &text, &reasoning, meta, why, sizeof(why));
 
 		if (r == VSRBENCH_OK) {
+			const cJSON *rc = cJSON_GetObjectItemCaseSensitive(meta, "reasoning_chars");
 			char *mj;
 			if (!text)
 				abort(); /* parse() promised a text */
+			/* The reasoning's text exactly when its length, and of that length. */
+			if (!reasoning != !rc ||
+			    (reasoning && (!cJSON_IsNumber(rc) || (size_t)rc->valuedouble != strlen(reasoning))))
+				abort();
 			(void)extract_answer(text, NULL, NULL, 0);
 			mj = cJSON_PrintUnformatted(meta);
 			cJSON_free(mj);
-		} else if (!why[0]) {
-			abort(); /* a failure says why */
+		} else if (!why[0] || reasoning) {
+			abort(); /* a failure says why, and leaves no reasoning to free */
 		}
 		free(text);
+		free(reasoning);
 		cJSON_Delete(meta);
 		cJSON_Delete(body);
 	}
@@ -91,12 +97,16 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 				   ref.tok_reasoning != fast.tok_reasoning)) ||
 		    !ref.text != !fast.text || (ref.text && strcmp(ref.text, fast.text)) ||
 		    !ref.meta_json != !fast.meta_json ||
-		    (ref.meta_json && strcmp(ref.meta_json, fast.meta_json)))
+		    (ref.meta_json && strcmp(ref.meta_json, fast.meta_json)) ||
+		    !ref.reasoning != !fast.reasoning ||
+		    (ref.reasoning && strcmp(ref.reasoning, fast.reasoning)))
 			abort();
 		free(ref.text);
 		free(ref.meta_json);
+		free(ref.reasoning);
 		free(fast.text);
 		free(fast.meta_json);
+		free(fast.reasoning);
 	}
 	{
 		struct buf b = BUF_INIT;

@@ -187,7 +187,7 @@ static void test_openai(void **state)
 	struct proto_cfg pc;
 	cJSON *j, *r, *meta;
 	const cJSON *content;
-	char *text = NULL, why[256];
+	char *text = NULL, *rs = NULL, why[256]; /* no reply here sends reasoning apart */
 
 	(void)state;
 	setup_proto(&http_openai_proto, &pc, "{\"model\":\"m-1\",\"base_url\":\"http://h/v1\",\"detail\":\"low\"}");
@@ -243,7 +243,7 @@ static void test_openai(void **state)
 			"\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":12,"
 			"\"total_tokens\":21}}");
 	meta = cJSON_CreateObject();
-	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
 	assert_string_equal(text, "Yes, it is.");
 	assert_string_equal(cJSON_GetStringValue(at(meta, "model")), "gpt-4o-mini");
 	assert_string_equal(cJSON_GetStringValue(at(meta, "system_fingerprint")), "fp_44709d6fcb");
@@ -255,7 +255,7 @@ static void test_openai(void **state)
 	/* A content filter: a reply with no text, flagged refused (issue 21 §4). */
 	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"content_filter\"}]}");
 	meta = cJSON_CreateObject();
-	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
 	assert_string_equal(text, "");
 	assert_true(cJSON_IsTrue(at(meta, "refused")));
 	free(text);
@@ -263,14 +263,15 @@ static void test_openai(void **state)
 	cJSON_Delete(r);
 	/* No content and no reason for it: a final error saying why; an error object in a 200: retried. */
 	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"stop\"}]}");
-	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
 	assert_non_null(strstr(why, "stop"));
 	cJSON_Delete(r);
 	r = cJSON_Parse("{\"error\":{\"message\":\"upstream overloaded\"}}");
-	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_RETRY);
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_ERR_RETRY);
 	assert_non_null(strstr(why, "upstream overloaded"));
 	cJSON_Delete(r);
 	cJSON_Delete(meta);
+	assert_null(rs);
 	release_proto(&pc);
 
 	/* Azure: api-key header, api-version query, no model needed. */
@@ -286,7 +287,7 @@ static void test_ollama(void **state)
 	struct proto_cfg pc;
 	cJSON *j, *r, *meta = cJSON_CreateObject();
 	const cJSON *msg;
-	char *text = NULL, why[256];
+	char *text = NULL, *rs = NULL, why[256]; /* no reply here sends reasoning apart */
 
 	(void)state;
 	setup_proto(&http_ollama_proto, &pc, "{\"model\":\"llava:7b\",\"system\":\"Be brief.\"}");
@@ -305,12 +306,13 @@ static void test_ollama(void **state)
 	r = cJSON_Parse("{\"model\":\"llava:7b\",\"created_at\":\"2023-12-12T14:13:43.416799Z\","
 			"\"message\":{\"role\":\"assistant\",\"content\":\"No.\"},\"done\":true,"
 			"\"total_duration\":5191566416,\"prompt_eval_count\":26,\"eval_count\":298}");
-	assert_int_equal(http_ollama_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_int_equal(http_ollama_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
 	assert_string_equal(text, "No.");
 	assert_int_equal(at(at(meta, "usage"), "eval_count")->valueint, 298);
 	free(text);
 	cJSON_Delete(r);
 	cJSON_Delete(meta);
+	assert_null(rs);
 	release_proto(&pc);
 }
 
@@ -319,7 +321,7 @@ static void test_anthropic(void **state)
 	struct proto_cfg pc;
 	cJSON *j, *r, *meta = cJSON_CreateObject();
 	const cJSON *content, *src;
-	char *text = NULL, why[256];
+	char *text = NULL, *rs = NULL, why[256]; /* no reply here sends reasoning apart */
 
 	(void)state;
 	setup_proto(&http_anthropic_proto, &pc, "{\"model\":\"claude-x\"}");
@@ -342,13 +344,14 @@ static void test_anthropic(void **state)
 			"\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"model\":\"claude-3-7-sonnet-20250219\","
 			"\"role\":\"assistant\",\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
 			"\"type\":\"message\",\"usage\":{\"input_tokens\":2095,\"output_tokens\":503}}");
-	assert_int_equal(http_anthropic_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_int_equal(http_anthropic_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
 	assert_string_equal(text, "Hi! My name is Claude.");
 	assert_string_equal(cJSON_GetStringValue(at(meta, "model")), "claude-3-7-sonnet-20250219");
 	assert_int_equal(at(at(meta, "usage"), "output_tokens")->valueint, 503);
 	free(text);
 	cJSON_Delete(r);
 	cJSON_Delete(meta);
+	assert_null(rs);
 	release_proto(&pc);
 }
 
@@ -357,7 +360,7 @@ static void test_gemini(void **state)
 	struct proto_cfg pc;
 	cJSON *j, *r, *meta = cJSON_CreateObject();
 	const cJSON *parts;
-	char *text = NULL, why[256];
+	char *text = NULL, *rs = NULL, why[256]; /* no reply here sends reasoning apart */
 
 	(void)state;
 	setup_proto(&http_gemini_proto, &pc, "{\"model\":\"models/gemini-2.0-flash\"}");
@@ -376,7 +379,7 @@ static void test_gemini(void **state)
 	r = cJSON_Parse("{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"True\"}],\"role\":\"model\"},"
 			"\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":265,"
 			"\"candidatesTokenCount\":1,\"totalTokenCount\":266},\"modelVersion\":\"gemini-2.0-flash\"}");
-	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
 	assert_string_equal(text, "True");
 	assert_int_equal(at(at(meta, "usage"), "totalTokenCount")->valueint, 266);
 	free(text);
@@ -386,7 +389,7 @@ static void test_gemini(void **state)
 	r = cJSON_Parse("{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}");
 	cJSON_Delete(meta);
 	meta = cJSON_CreateObject();
-	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
 	assert_string_equal(text, "");
 	assert_true(cJSON_IsTrue(at(meta, "refused")));
 	assert_string_equal(cJSON_GetStringValue(at(meta, "block_reason")), "SAFETY");
@@ -394,11 +397,76 @@ static void test_gemini(void **state)
 	text = NULL;
 	cJSON_Delete(r);
 	r = cJSON_Parse("{\"usageMetadata\":{}}");
-	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
+	assert_int_equal(http_gemini_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
 	assert_non_null(strstr(why, "no candidates"));
 	cJSON_Delete(r);
 	cJSON_Delete(meta);
+	assert_null(rs);
 	release_proto(&pc);
+}
+
+/*
+ * Reasoning the server sends apart from the reply, in each API's documented
+ * shape: never in the text; its length in meta.reasoning_chars and its
+ * text handed back (journaled with --keep-reasoning).  Lengths counted by
+ * hand (bytes; all ASCII here).
+ */
+static const struct reasoning_case {
+	const struct http_proto *proto;
+	const char *opts, *body, *text, *reasoning;
+	int chars;
+} reasoning_cases[] = {
+	/* DeepSeek, SGLang, vLLM before early 2026 */
+	{ &http_openai_proto, "{\"model\":\"m\",\"base_url\":\"http://h/v1\"}",
+	  "{\"choices\":[{\"message\":{\"content\":\"No.\",\"reasoning_content\":\"The cat is right.\"},"
+	  "\"finish_reason\":\"stop\"}]}",
+	  "No.", "The cat is right.", 17 },
+	/* vLLM now: reasoning, and no content when cut short while thinking */
+	{ &http_openai_proto, "{\"model\":\"m\",\"base_url\":\"http://h/v1\"}",
+	  "{\"choices\":[{\"message\":{\"content\":null,\"reasoning\":\"Hmm, left\"},"
+	  "\"finish_reason\":\"length\"}]}",
+	  "", "Hmm, left", 9 },
+	/* Anthropic: thinking blocks joined, a redacted one has no text */
+	{ &http_anthropic_proto, "{\"model\":\"claude-x\"}",
+	  "{\"type\":\"message\",\"content\":[{\"type\":\"thinking\",\"thinking\":\"Left? \",\"signature\":\"s\"},"
+	  "{\"type\":\"redacted_thinking\",\"data\":\"xyz\"},"
+	  "{\"type\":\"thinking\",\"thinking\":\"No.\",\"signature\":\"s\"},{\"type\":\"text\",\"text\":\"No\"}],"
+	  "\"stop_reason\":\"end_turn\"}",
+	  "No", "Left? No.", 9 },
+	/* Gemini: parts with "thought": true */
+	{ &http_gemini_proto, "{\"model\":\"models/gemini-2.5-flash\"}",
+	  "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Look left.\",\"thought\":true},"
+	  "{\"text\":\"Yes\"}],\"role\":\"model\"},\"finishReason\":\"STOP\"}]}",
+	  "Yes", "Look left.", 10 },
+	/* Ollama: message.thinking */
+	{ &http_ollama_proto, "{\"model\":\"qwen3-vl\"}",
+	  "{\"model\":\"qwen3-vl\",\"message\":{\"role\":\"assistant\",\"content\":\"Yes\","
+	  "\"thinking\":\"It is left.\"},\"done\":true,\"done_reason\":\"stop\"}",
+	  "Yes", "It is left.", 11 },
+};
+
+static void test_reasoning_apart(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(reasoning_cases) / sizeof(reasoning_cases[0]); i++) {
+		const struct reasoning_case *t = &reasoning_cases[i];
+		struct proto_cfg pc;
+		cJSON *r = cJSON_Parse(t->body), *meta = cJSON_CreateObject();
+		char *text = NULL, *rs = NULL, why[256] = "";
+
+		assert_non_null(r);
+		setup_proto(t->proto, &pc, t->opts);
+		assert_int_equal(t->proto->parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
+		assert_string_equal(text, t->text);
+		assert_non_null(rs);
+		assert_string_equal(rs, t->reasoning);
+		assert_int_equal(at(meta, "reasoning_chars")->valueint, t->chars);
+		free(text);
+		free(rs);
+		cJSON_Delete(meta);
+		cJSON_Delete(r);
+		release_proto(&pc);
+	}
 }
 
 static void test_exec_reply(void **state)
@@ -431,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_anthropic),      cmocka_unit_test(test_gemini),
 		cmocka_unit_test(test_exec_reply),     cmocka_unit_test(test_msg_masks_before_cut),
 		cmocka_unit_test(test_meta_masked),    cmocka_unit_test(test_excerpt_masks_before_cut),
+		cmocka_unit_test(test_reasoning_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

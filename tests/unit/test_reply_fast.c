@@ -70,16 +70,21 @@ static int both(const char *body, struct task_result *out)
 	assert_int_equal(!ref.meta_json, !fast.meta_json);
 	if (ref.meta_json)
 		assert_string_equal(ref.meta_json, fast.meta_json);
+	assert_int_equal(!ref.reasoning, !fast.reasoning);
+	if (ref.reasoning)
+		assert_string_equal(ref.reasoning, fast.reasoning);
 	took = http_openai_proto.parse_fast(body, n, KEY, &t, &m, &probe);
 	free(t);
 	free(m);
 	free(fast.text);
 	free(fast.meta_json);
+	free(fast.reasoning);
 	if (out)
 		*out = ref;
 	else {
 		free(ref.text);
 		free(ref.meta_json);
+		free(ref.reasoning);
 	}
 	return took;
 }
