@@ -17,6 +17,7 @@
 #include "../adapters/remote.h"
 #include "../reports/compare.h"
 #include "../reports/rebuild.h"
+#include "../reports/report.h"
 #include "../suites/suite.h"
 #include "../suites/template.h"
 #include "cmd.h"
@@ -320,8 +321,12 @@ static void print_usage(const struct run_opts *o, const struct sched_stats *st,
 		printf("cache: %zu of %zu answers from the response cache, %zu asked\n", st->cached,
 		       st->done, st->done - st->cached);
 	if (st->tok_tasks) {
-		printf("tokens: %lld in, %lld out (%lld reasoning) over %zu answers", st->tok_in,
-		       st->tok_out, st->tok_reasoning, st->tok_tasks);
+		struct buf r = BUF_INIT;
+		report_reasoning_tokens(&r, (double)st->tok_reasoning, st->tok_reasoning_tasks,
+					st->tok_tasks);
+		printf("tokens: %lld in, %lld out (%s) over %zu answers", st->tok_in, st->tok_out, r.ptr,
+		       st->tok_tasks);
+		buf_release(&r);
 		if (cost >= 0)
 			printf("; cost %.4f USD at %g/%g USD per million", cost, o->price_in, o->price_out);
 		printf("\n");
@@ -355,7 +360,7 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 	rs.cached_now = st->cached;
 	rs.tokens_in = st->tok_in;
 	rs.tokens_out = st->tok_out;
-	rs.tokens_reasoning = st->tok_reasoning;
+	rs.tokens_reasoning = st->tok_reasoning_tasks ? st->tok_reasoning : -1;
 	rs.cost_usd = run_cost(o, st);
 	rs.stopped_by = st->budget_stop ? "budget" : NULL;
 	if (st->conc_known) {

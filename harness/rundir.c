@@ -366,8 +366,8 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 		cJSON *t = cJSON_AddObjectToObject(root, "tokens_now");
 		cJSON_AddNumberToObject(t, "in", (double)(st->tokens_in > 0 ? st->tokens_in : 0));
 		cJSON_AddNumberToObject(t, "out", (double)(st->tokens_out > 0 ? st->tokens_out : 0));
-		cJSON_AddNumberToObject(t, "reasoning",
-					(double)(st->tokens_reasoning > 0 ? st->tokens_reasoning : 0));
+		if (st->tokens_reasoning >= 0) /* unknown (Anthropic, Ollama): left out, as in report.json */
+			cJSON_AddNumberToObject(t, "reasoning", (double)st->tokens_reasoning);
 		if (st->cost_usd > 0)
 			cJSON_AddNumberToObject(t, "cost_usd", st->cost_usd);
 	}

@@ -118,7 +118,8 @@ struct rundir_status {
 	size_t tasks_done_now, tasks_done_before, errors_now;
 	/* Issue 16: answers from the response cache, the usage reported and
 	 * its cost in USD (each written only when above 0: nothing new for a run
-	 * without them), why the run stopped early (NULL, or "budget"). */
+	 * without them), why the run stopped early (NULL, or "budget").
+	 * tokens_reasoning < 0: no answer reported it (left out). */
 	size_t cached_now;
 	long long tokens_in, tokens_out, tokens_reasoning;
 	double cost_usd;

@@ -331,7 +331,10 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 				b->tok_tasks++;
 				b->tok_in += res[k].tok_in > 0 ? res[k].tok_in : 0;
 				b->tok_out += res[k].tok_out > 0 ? res[k].tok_out : 0;
-				b->tok_reasoning += res[k].tok_reasoning > 0 ? res[k].tok_reasoning : 0;
+				if (res[k].tok_reasoning >= 0) { /* -1: not reported, not 0 */
+					b->tok_reasoning_tasks++;
+					b->tok_reasoning += res[k].tok_reasoning;
+				}
 			} else {
 				b->unmetered++;
 			}
@@ -433,6 +436,7 @@ int sched_flush(struct sched *s, struct sched_batch *b)
 	s->st.tok_in += b->tok_in;
 	s->st.tok_out += b->tok_out;
 	s->st.tok_reasoning += b->tok_reasoning;
+	s->st.tok_reasoning_tasks += b->tok_reasoning_tasks;
 	if (b->done && (s->cfg.budget_tokens > 0 || s->cfg.budget_usd > 0))
 		pthread_cond_broadcast(&s->drained); /* a budget's first count may have come */
 	pthread_mutex_unlock(&s->mu);
@@ -441,6 +445,7 @@ int sched_flush(struct sched *s, struct sched_batch *b)
 	b->cpu_image = b->cpu_model = 0;
 	b->cached = b->tok_tasks = b->unmetered = 0;
 	b->tok_in = b->tok_out = b->tok_reasoning = 0;
+	b->tok_reasoning_tasks = 0;
 	return 0;
 }
 

@@ -76,6 +76,7 @@ struct sched_stats {
 	/* Usage the servers reported for the answers of this run (not the cached ones). */
 	long long tok_in, tok_out, tok_reasoning;
 	size_t tok_tasks;   /* answers that reported usage */
+	size_t tok_reasoning_tasks; /* of them, those that counted reasoning (0: tok_reasoning unknown) */
 	size_t unmetered;   /* answers asked (not cached) that reported none */
 	int budget_stop;    /* the run stopped at --budget-tokens / --budget-usd */
 	/* A served model's requests allowed in flight (all loops and endpoints),
@@ -143,8 +144,9 @@ struct sched_batch {
 	double cpu_image, cpu_model;
 	size_t cached, tok_tasks, unmetered;
 	long long tok_in, tok_out, tok_reasoning;
+	size_t tok_reasoning_tasks;
 };
-#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define SCHED_BATCH_INIT { BUF_INIT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 struct job *sched_take(struct sched *s, int block);
 /*

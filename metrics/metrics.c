@@ -156,7 +156,10 @@ static void usage_add(struct usage_sum *u, const struct sample *s)
 		u->reported++;
 		u->in += s->tokens_in > 0 ? s->tokens_in : 0;
 		u->out += s->tokens_out > 0 ? s->tokens_out : 0;
-		u->reasoning += s->tokens_reasoning > 0 ? s->tokens_reasoning : 0;
+		if (s->tokens_reasoning >= 0) {
+			u->reasoning_reported++;
+			u->reasoning += s->tokens_reasoning;
+		}
 	}
 }
 

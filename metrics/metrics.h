@@ -55,6 +55,12 @@ struct groups {
 struct usage_sum {
 	size_t reported;  /* answers with a usage */
 	size_t cached;    /* answers from the response cache */
+	/*
+	 * Of reported, the answers whose usage counted reasoning tokens
+	 * (Anthropic and Ollama never do): reasoning is their sum, and means
+	 * "not reported", not 0, while this is 0.
+	 */
+	size_t reasoning_reported;
 	double in, out, reasoning;
 };
 

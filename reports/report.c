@@ -437,6 +437,16 @@ void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, co
 }
 
 /* One line of the seed paper's names: NAME (templates TPL): acc_t [CI], acc_a. */
+void report_reasoning_tokens(struct buf *out, double sum, size_t with, size_t answers)
+{
+	if (!with)
+		buf_adds(out, "reasoning not reported");
+	else if (with < answers)
+		buf_addf(out, "%.0f reasoning, reported by %zu answer%s", sum, with, with == 1 ? "" : "s");
+	else
+		buf_addf(out, "%.0f reasoning", sum);
+}
+
 static void protocol_line(FILE *fp, const char *name, const char *tpl, const struct acc *a)
 {
 	double lo, hi;
@@ -519,11 +529,15 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
 					sm->by_template.n, 100 * sp.mean, 100 * sp.worst, sp.worst_name,
 					100 * sp.best, sp.best_name, 100 * (sp.best - sp.worst));
 		}
-		if (sm->usage.reported || sm->usage.cached)
-			fprintf(fp, "  tokens: %.0f in, %.0f out (%.0f reasoning) over %zu answers; "
+		if (sm->usage.reported || sm->usage.cached) {
+			struct buf r = BUF_INIT;
+			report_reasoning_tokens(&r, sm->usage.reasoning, sm->usage.reasoning_reported,
+						sm->usage.reported);
+			fprintf(fp, "  tokens: %.0f in, %.0f out (%s) over %zu answers; "
 				    "%zu answers from the cache\n",
-				sm->usage.in, sm->usage.out, sm->usage.reasoning, sm->usage.reported,
-				sm->usage.cached);
+				sm->usage.in, sm->usage.out, r.ptr, sm->usage.reported, sm->usage.cached);
+			buf_release(&r);
+		}
 	}
 	if (m->n_suites > 1)
 		summary_row(fp, "all suites", &m->all);

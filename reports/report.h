@@ -73,6 +73,13 @@ int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t 
 		       const char **perturbation, size_t *missing, size_t *base);
 /* Cut-short and refused replies of a suite (every variant), one line each. */
 void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent);
+/*
+ * The reasoning part of a token total over `answers` answers with usage, of
+ * which `with` counted reasoning tokens (sum): "31 reasoning", "reasoning not
+ * reported" (none did: Anthropic, Ollama), or "31 reasoning, reported by 3
+ * answers" (some did).  The terminal's summaries say it this one way.
+ */
+void report_reasoning_tokens(struct buf *out, double sum, size_t with, size_t answers);
 /* One line per perturbation that was not applied everywhere. */
 void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
 			     const char *indent);

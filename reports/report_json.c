@@ -76,7 +76,12 @@ static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result
 	return o;
 }
 
-/* The tokens reported (issue 16); nothing when none were and no answer was cached. */
+/*
+ * The tokens reported (issue 16); nothing when none were and no answer was
+ * cached.  tokens_reasoning only when some answer reported it (as usage
+ * itself: an unknown total is left out, never written as 0), summed over
+ * answers_reasoning_reported of them.
+ */
 static void usage_json(cJSON *o, const struct usage_sum *u)
 {
 	cJSON *x;
@@ -87,7 +92,9 @@ static void usage_json(cJSON *o, const struct usage_sum *u)
 	cJSON_AddNumberToObject(x, "answers_reported", (double)u->reported);
 	cJSON_AddNumberToObject(x, "tokens_in", u->in);
 	cJSON_AddNumberToObject(x, "tokens_out", u->out);
-	cJSON_AddNumberToObject(x, "tokens_reasoning", u->reasoning);
+	cJSON_AddNumberToObject(x, "answers_reasoning_reported", (double)u->reasoning_reported);
+	if (u->reasoning_reported)
+		cJSON_AddNumberToObject(x, "tokens_reasoning", u->reasoning);
 	cJSON_AddNumberToObject(x, "answers_cached", (double)u->cached);
 }
 

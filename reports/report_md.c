@@ -232,8 +232,15 @@ static void usage_md(const struct metrics *m, struct buf *out)
 			md_cell(out, m->suites[i].name);
 		else
 			buf_adds(out, "all suites");
-		buf_addf(out, " | %zu | %.0f | %.0f | %.0f | %zu |\n", u->reported, u->in, u->out,
-			 u->reasoning, u->cached);
+		buf_addf(out, " | %zu | %.0f | %.0f | ", u->reported, u->in, u->out);
+		/* Unknown is not 0 (Anthropic and Ollama never count reasoning). */
+		if (!u->reasoning_reported)
+			buf_adds(out, "not reported");
+		else if (u->reasoning_reported < u->reported)
+			buf_addf(out, "%.0f (reported by %zu)", u->reasoning, u->reasoning_reported);
+		else
+			buf_addf(out, "%.0f", u->reasoning);
+		buf_addf(out, " | %zu |\n", u->cached);
 	}
 }
 

@@ -4,7 +4,10 @@
 # stopping a run (exit 4, resumable) before it passes the budget.
 # The loopback server reports 100 prompt and 1 completion token for every
 # request, in each API's own words (fake_llm.py): the totals expected below
-# are those constants times the requests its log counts.
+# are those constants times the requests its log counts.  Its plain replies
+# report no reasoning tokens (none of the four APIs' shapes has the field
+# then; Anthropic's and Ollama's never do): every total says "not reported",
+# never 0.  Its think replies report 7 (OpenAI, Gemini; fake_llm.py outcome()).
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -21,18 +24,50 @@ for kind in openai ollama anthropic gemini; do
 	n=$(($(sent) - n0))
 	[ "$n" = 6 ] || fail "$kind: $n requests"
 	jq -e --argjson n "$n" '.usage == {answers_reported: $n, tokens_in: (100 * $n),
-		tokens_out: $n, tokens_reasoning: 0, answers_cached: 0}
+		tokens_out: $n, answers_reasoning_reported: 0, answers_cached: 0}
 		and .suites.synth.usage.tokens_in == 100 * $n' "$kind/report.json" >/dev/null ||
 		fail "$kind report.json usage: $(jq -c .usage "$kind/report.json")"
-	jq -e --argjson n "$n" '.tokens_now == {in: (100 * $n), out: $n, reasoning: 0}' \
+	jq -e --argjson n "$n" '.tokens_now == {in: (100 * $n), out: $n}' \
 		"$kind/status.json" >/dev/null || fail "$kind status.json: $(jq -c .tokens_now "$kind/status.json")"
-	expect_out "tokens: $((100 * n)) in, $n out (0 reasoning) over $n answers"
-	grep -qF "| synth | $n | $((100 * n)) | $n | 0 | 0 |" "$kind/report.md" ||
+	expect_out "tokens: $((100 * n)) in, $n out (reasoning not reported) over $n answers"
+	expect_out "  tokens: $((100 * n)) in, $n out (reasoning not reported) over $n answers; 0 answers from the cache"
+	grep -qF "| synth | $n | $((100 * n)) | $n | not reported | 0 |" "$kind/report.md" ||
 		fail "$kind report.md: $(grep -A4 '## Tokens' "$kind/report.md")"
+	jq -e -s 'all(.[]; has("tokens_reasoning") | not)' "$kind/samples.jsonl" >/dev/null ||
+		fail "$kind journal: tokens_reasoning without a count from the server"
 	# The journal keeps each answer's count: the sum is the report's.
 	[ "$(jq -s 'map(.tokens_in) | add' "$kind/samples.jsonl")" = $((100 * n)) ] ||
 		fail "$kind journal tokens_in"
 done
+
+# --- reasoning reported by some answers only: summed over those, and said so ------
+# OpenAI, 6 requests, the first 2 think (7 reasoning tokens, 8 out each), the
+# other 4 plain (1 out, no reasoning count): in 600, out 2*8 + 4*1 = 20,
+# reasoning 2*7 = 14 from 2 answers.  Gemini, 2 requests, both think:
+# out (1 + 7) * 2 = 16 (thoughts beside the candidates'), reasoning 14 from all.
+queue_faults "$PORT" think think
+expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=6 -t yn01 \
+	-j 1 -o mixed
+jq -e '.usage == {answers_reported: 6, tokens_in: 600, tokens_out: 20, answers_reasoning_reported: 2,
+	tokens_reasoning: 14, answers_cached: 0}' mixed/report.json >/dev/null ||
+	fail "mixed report.json usage: $(jq -c .usage mixed/report.json)"
+jq -e '.tokens_now == {in: 600, out: 20, reasoning: 14}' mixed/status.json >/dev/null ||
+	fail "mixed status.json: $(jq -c .tokens_now mixed/status.json)"
+expect_out "tokens: 600 in, 20 out (14 reasoning, reported by 2 answers) over 6 answers"
+grep -qF "| synth | 6 | 600 | 20 | 14 (reported by 2) | 0 |" mixed/report.md ||
+	fail "mixed report.md: $(grep -A4 '## Tokens' mixed/report.md)"
+# vsrbench report rebuilds the same from the journal alone.
+expect_exit 0 "$V" report mixed
+expect_out "  tokens: 600 in, 20 out (14 reasoning, reported by 2 answers) over 6 answers; 0 answers from the cache"
+queue_faults "$PORT" think think
+expect_exit 0 "$V" run -m gemini -M "base_url=${URL[gemini]}" -M model=fake-vl -S count=2 -t yn01 \
+	-j 1 -o allthink
+jq -e '.usage == {answers_reported: 2, tokens_in: 200, tokens_out: 16, answers_reasoning_reported: 2,
+	tokens_reasoning: 14, answers_cached: 0}' allthink/report.json >/dev/null ||
+	fail "allthink report.json usage: $(jq -c .usage allthink/report.json)"
+expect_out "tokens: 200 in, 16 out (14 reasoning) over 2 answers"
+grep -qF "| synth | 2 | 200 | 16 | 14 | 0 |" allthink/report.md ||
+	fail "allthink report.md: $(grep -A4 '## Tokens' allthink/report.md)"
 
 # --- prices: in 2 USD, out 10 USD per million tokens ---------------------------
 expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=2 \

@@ -277,7 +277,15 @@ def outcome(kind, make_out, r):
     DeepSeek's and older vLLM's reasoning_content, thinkcut vLLM's current
     field, reasoning, the only one since vLLM removed the other), refuse (a
     refusal), safety (a blocked candidate), block (Gemini: the prompt
-    blocked, no candidates)."""
+    blocked, no candidates).  think and thinkcut count 7 reasoning tokens
+    where the API reports them (OpenAI's completion_tokens_details, inside
+    completion_tokens; Gemini's thoughtsTokenCount, beside
+    candidatesTokenCount); Anthropic and Ollama report none."""
+    if kind in ("think", "thinkcut") and make_out is openai_out:
+        r["usage"].update(completion_tokens=8, total_tokens=108,
+                          completion_tokens_details={"reasoning_tokens": 7})
+    elif kind in ("think", "thinkcut") and make_out is gemini_out:
+        r["usageMetadata"].update(thoughtsTokenCount=7, totalTokenCount=108)
     if make_out is openai_out:
         m, c = r["choices"][0]["message"], r["choices"][0]
         if kind == "cut":
