@@ -335,34 +335,52 @@ static void print_usage(const struct run_opts *o, const struct sched_stats *st,
 	}
 }
 
-/* status.json: what `vsrbench merge` checks before it joins shards. */
-static int write_status(const char *dir, const struct run_opts *o, const struct suite *suites,
-			size_t n, const size_t *seen, const size_t *mine,
-			const struct sched_stats *st, const struct expander *ex, int stopped,
-			int live, char *err)
+/* What status.json is written from, while the run goes on and at its end. */
+struct live_status {
+	const char *dir;
+	const struct run_opts *o;
+	const struct suite *suites;
+	size_t n;
+	const size_t *seen, *mine;
+	const struct expander *ex;
+	size_t total; /* base tasks: the items after -n x the templates each suite gets */
+	int warned;
+};
+
+/*
+ * status.json: what `vsrbench merge` checks and the reports read to mark a partial run.
+ * why: NULL when the run went through all its items, "" while it goes on (live), else
+ * why it stopped ("interrupted", "error"); a budget stop is "budget" either way.
+ */
+static int write_status(const struct live_status *ls, const struct sched_stats *st,
+			const char *why, int live, char *err)
 {
+	const struct run_opts *o = ls->o;
 	struct rundir_suite_count counts[MAX_LIST];
 	struct rundir_status rs = { 0 };
 
-	for (size_t i = 0; i < n; i++) {
-		counts[i].name = suites[i].name;
-		counts[i].items_total = seen[i];
-		counts[i].items_in_shard = mine[i];
+	for (size_t i = 0; i < ls->n; i++) {
+		counts[i].name = ls->suites[i].name;
+		counts[i].items_total = ls->seen[i];
+		counts[i].items_in_shard = ls->mine[i];
 	}
-	rs.complete = !stopped;
+	rs.complete = !why && !st->budget_stop;
 	rs.shard_index = o->shard_i;
 	rs.shard_count = o->shard_n;
 	rs.suites = counts;
-	rs.n_suites = n;
+	rs.n_suites = ls->n;
 	rs.tasks_done_now = st->done;
-	rs.tasks_done_before = ex->done;
+	rs.tasks_done_before = ls->ex->done;
 	rs.errors_now = st->errors;
 	rs.cached_now = st->cached;
 	rs.tokens_in = st->tok_in;
 	rs.tokens_out = st->tok_out;
 	rs.tokens_reasoning = st->tok_reasoning_tasks ? st->tok_reasoning : -1;
 	rs.cost_usd = run_cost(o, st);
-	rs.stopped_by = st->budget_stop ? "budget" : NULL;
+	rs.stopped_by = st->budget_stop ? "budget" : why && *why ? why : NULL;
+	/* A shard's items are known only once read: no plan. */
+	if (o->shard_n == 1 && ls->total > ls->ex->not_applicable)
+		rs.tasks_planned = ls->total - ls->ex->not_applicable;
 	if (st->conc_known) {
 		rs.conc_mode = conc_mode(o);
 		rs.conc_last = st->conc_last;
@@ -372,30 +390,19 @@ static int write_status(const char *dir, const struct run_opts *o, const struct 
 		rs.conc_queue = st->conc_queue;
 	}
 	{
-		int r = rundir_write_status(dir, &rs, err);
+		int r = rundir_write_status(ls->dir, &rs, err);
 		/* run.json's summary once, at the end (not every live update) */
-		return r || live ? r : rundir_note_concurrency(dir, &rs, err);
+		return r || live ? r : rundir_note_concurrency(ls->dir, &rs, err);
 	}
 }
 
 /* status.json while the run goes on (the scheduler's status callback). */
-struct live_status {
-	const char *dir;
-	const struct run_opts *o;
-	const struct suite *suites;
-	size_t n;
-	const size_t *seen, *mine;
-	const struct expander *ex;
-	int warned;
-};
-
 static void live_status(void *ctx, const struct sched_stats *st)
 {
 	struct live_status *ls = ctx;
 	char err[VSR_ERR_MAX];
 
-	if (write_status(ls->dir, ls->o, ls->suites, ls->n, ls->seen, ls->mine, st, ls->ex, 1, 1, err) &&
-	    !ls->warned) {
+	if (write_status(ls, st, "", 1, err) && !ls->warned) {
 		ls->warned = 1;
 		vsr_warn("%s", err);
 	}
@@ -686,6 +693,7 @@ int cmd_run(int argc, char **argv)
 		ls.seen = items_seen;
 		ls.mine = items_mine;
 		ls.ex = &ex;
+		ls.total = total;
 		sc.status = live_status;
 		sc.status_ctx = &ls;
 		sc.already = jr.done.n < total ? jr.done.n : total;
@@ -770,8 +778,7 @@ int cmd_run(int argc, char **argv)
 		else if (r)
 			goto out;
 	}
-	if ((r = write_status(dir.ptr, &o, suites, n_open, items_seen, items_mine, &st, &ex,
-			      interrupted || st.budget_stop, 0, err)))
+	if ((r = write_status(&ls, &st, interrupted ? "interrupted" : NULL, 0, err)))
 		goto out;
 	if ((r = reports_rebuild(dir.ptr, NULL, !o.quiet, NULL, err)))
 		goto out;

@@ -373,6 +373,8 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 	}
 	if (st->stopped_by)
 		cJSON_AddStringToObject(root, "stopped_by", st->stopped_by);
+	if (st->tasks_planned)
+		cJSON_AddNumberToObject(root, "tasks_planned", (double)st->tasks_planned);
 	if (st->conc_mode) {
 		cJSON *c = cJSON_AddObjectToObject(root, "concurrency");
 		cJSON_AddStringToObject(c, "mode", st->conc_mode);
@@ -386,6 +388,27 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 	r = rundir_write_json(dir, RUNDIR_STATUS_JSON, root, err);
 	cJSON_Delete(root);
 	return r;
+}
+
+void rundir_read_progress(const char *dir, struct rundir_progress *p)
+{
+	char err[VSR_ERR_MAX];
+	const cJSON *planned, *why;
+	cJSON *st;
+
+	memset(p, 0, sizeof(*p));
+	if (rundir_read_json(dir, RUNDIR_STATUS_JSON, &st, err))
+		return;
+	p->known = 1;
+	p->complete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "complete"));
+	planned = cJSON_GetObjectItemCaseSensitive(st, "tasks_planned");
+	/* Compared as a double first: a cast of an edited file's 1e300 would be undefined. */
+	if (cJSON_IsNumber(planned) && planned->valuedouble >= 1 && planned->valuedouble < 1e15)
+		p->tasks_planned = (size_t)planned->valuedouble;
+	why = cJSON_GetObjectItemCaseSensitive(st, "stopped_by");
+	if (cJSON_IsString(why))
+		snprintf(p->stopped_by, sizeof(p->stopped_by), "%s", why->valuestring);
+	cJSON_Delete(st);
 }
 
 int rundir_note_concurrency(const char *dir, const struct rundir_status *st, char *err)

@@ -123,7 +123,13 @@ struct rundir_status {
 	size_t cached_now;
 	long long tokens_in, tokens_out, tokens_reasoning;
 	double cost_usd;
+	/* Why the run stopped before its end: NULL (it did not, or it is still
+	 * going), "budget", "interrupted" (a signal) or "error" (a fatal stop). */
 	const char *stopped_by;
+	/* The base-variant tasks the run is set to ask (items after -n x the
+	 * templates each suite gets, less those found not to apply); 0: not
+	 * known (a shard's items are known only once read).  Written when above 0. */
+	size_t tasks_planned;
 	/* A served model's requests allowed in flight (issue 16); conc_mode NULL: none. */
 	const char *conc_mode; /* "adaptive" or "fixed" */
 	long conc_last, conc_min, conc_median, conc_max;
@@ -136,6 +142,20 @@ struct rundir_status {
  */
 int rundir_note_concurrency(const char *dir, const struct rundir_status *st, char *err);
 int rundir_write_status(const char *dir, const struct rundir_status *st, char *err);
+
+/*
+ * How far a run went, as status.json says (read by rundir_read_progress):
+ * what the reports mark a partial run with.  known is 0 when the directory
+ * has no status.json or it is not valid JSON (a directory of an older
+ * vsrbench): then nothing is said either way.
+ */
+struct rundir_progress {
+	int known;
+	int complete;          /* "complete": true */
+	size_t tasks_planned;  /* 0: not known */
+	char stopped_by[16];   /* "" when status.json names no reason */
+};
+void rundir_read_progress(const char *dir, struct rundir_progress *p);
 
 /*
  * A journal written whole (score): the caller formats complete lines into

@@ -44,6 +44,8 @@
 #include "../suites/item.h"
 #include "../metrics/metrics.h"
 
+struct rundir_progress;
+
 #define GATE_ALPHA_DEFAULT 0.05
 #define GATE_MAX_FLOORS 32
 #define COMPARE_REPS_DEFAULT 2000
@@ -217,10 +219,11 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 /*
  * JUnit XML: one <testsuite> per vsrbench suite, a testcase "accuracy" in
  * each, and one testcase per gate check (failures carry the numbers).
- * gr may be NULL (reports_write's junit.xml).  In report_junit.c.
+ * gr may be NULL (reports_write's junit.xml); pg (status.json's progress,
+ * may be NULL): a partial run adds a failing testsuite "run".  In report_junit.c.
  */
-int junit_build(const struct metrics *m, const cJSON *run, const struct gate_result *gr,
-		struct buf *out);
+int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+		const struct gate_result *gr, struct buf *out);
 
 /* ---- the driver `compare` and `run --baseline` share -------------------- */
 

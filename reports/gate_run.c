@@ -34,6 +34,7 @@ int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err
 {
 	struct comparison cmp;
 	struct gate_result res = { 0 };
+	struct rundir_progress pg;
 	struct metrics m;
 	struct buf text = BUF_INIT;
 	cJSON *run = NULL;
@@ -63,8 +64,10 @@ int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err
 			goto out;
 	}
 	buf_reset(&text);
+	/* The candidate's junit.xml says so when it is a partial run, as reports_write's does. */
+	rundir_read_progress(o->cand_dir, &pg);
 	if (o->junit_file &&
-	    ((r = junit_build(&m, run, &res, &text)) || (r = write_out(o->junit_file, &text, err))))
+	    ((r = junit_build(&m, run, &pg, &res, &text)) || (r = write_out(o->junit_file, &text, err))))
 		goto out;
 	fflush(stdout);
 	gate_print_failures(stderr, &res);

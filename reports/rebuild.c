@@ -19,6 +19,7 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 	struct metrics_opts o = mo ? *mo : defaults;
 	struct buf path = BUF_INIT, jpath = BUF_INIT;
 	struct metrics m;
+	struct rundir_progress pg;
 	cJSON *run;
 	int r;
 
@@ -37,11 +38,13 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 		buf_release(&jpath);
 		return r;
 	}
-	r = reports_write(dir, formats, &m, run, err);
+	/* Whether the run is partial: from the directory, whoever wrote it and whenever. */
+	rundir_read_progress(dir, &pg);
+	r = reports_write(dir, formats, &m, run, &pg, err);
 	if (!r && summary) {
-		/* The verdict first (report_summary_run), then which model it is about. */
+		/* A partial run's line and the verdict first, then which model it is about. */
 		struct buf label = BUF_INIT;
-		report_summary_run(stdout, &m, run);
+		report_summary_run(stdout, &m, run, &pg, dir);
 		model_label(run, &label);
 		printf("  model: %s\n", label.ptr);
 		buf_release(&label);

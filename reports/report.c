@@ -223,6 +223,46 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 	return 1;
 }
 
+/* ---- a partial run ------------------------------------------------------ */
+
+int report_is_partial(const struct rundir_progress *pg)
+{
+	return pg && pg->known && !pg->complete;
+}
+
+size_t report_tasks_done(const struct metrics *m)
+{
+	return m->all.tasks + m->all.cut_short + m->all.refused;
+}
+
+void report_partial_text(struct buf *out, const struct metrics *m,
+			 const struct rundir_progress *pg, const char *dir)
+{
+	size_t done = report_tasks_done(m);
+	const char *why = pg->stopped_by;
+
+	if (pg->tasks_planned)
+		buf_addf(out, "partial run: %zu of %zu planned tasks done", done, pg->tasks_planned);
+	else
+		buf_addf(out, "partial run: %zu task%s done, not all of the run's (how many it "
+			      "plans is not recorded)", done, done == 1 ? "" : "s");
+	if (m->all.errors)
+		buf_addf(out, ", %zu failed", m->all.errors);
+	if (!strcmp(why, "interrupted"))
+		buf_adds(out, " (interrupted)");
+	else if (!strcmp(why, "error"))
+		buf_adds(out, " (stopped by an error)");
+	else if (!strcmp(why, "budget"))
+		buf_adds(out, " (stopped before the budget)");
+	else
+		buf_adds(out, " (stopped before its end, or still running)");
+	buf_addf(out, "; every figure is over the tasks done only. Resume %s: vsrbench run ... %s-o %s",
+		 !strcmp(why, "error") ? "once the cause is fixed" : "with the same options",
+		 !strcmp(why, "budget") ? "with a larger budget " : "", dir ? dir : "RUN_DIR");
+	if (!dir)
+		buf_adds(out, " (this run directory)");
+}
+
 /* The formats `vsrbench report --format` knows, and the file each writes. */
 static const struct {
 	const char *format;
@@ -286,7 +326,7 @@ int reports_check(const char *formats, char *err)
 }
 
 int reports_write(const char *run_dir, const char *formats, const struct metrics *m,
-		  const cJSON *run, char *err)
+		  const cJSON *run, const struct rundir_progress *pg, char *err)
 {
 	struct buf path = BUF_INIT, out = BUF_INIT;
 	int r = 0;
@@ -296,7 +336,7 @@ int reports_write(const char *run_dir, const char *formats, const struct metrics
 		if (!reports_wanted(formats, writers[i].format))
 			continue;
 		buf_reset(&out);
-		if (writers[i].fn(m, run, &out)) {
+		if (writers[i].fn(m, run, pg, &out)) {
 			r = err_set(err, VSR_EDATA, "cannot build %s", rundir_file_name(writers[i].file));
 			break;
 		}
@@ -480,11 +520,19 @@ static void summary_protocol(FILE *fp, const struct suite_metrics *sm, const cJS
 
 void report_summary(FILE *fp, const struct metrics *m)
 {
-	report_summary_run(fp, m, NULL);
+	report_summary_run(fp, m, NULL, NULL, NULL);
 }
 
-void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run)
+void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
+			const struct rundir_progress *pg, const char *dir)
 {
+	/* Above everything: the numbers below are of the tasks done only. */
+	if (report_is_partial(pg)) {
+		struct buf p = BUF_INIT;
+		report_partial_text(&p, m, pg, dir);
+		print_wrapped(fp, p.ptr, 99);
+		buf_release(&p);
+	}
 	/* The verdicts first: what the diagnosis found, one sentence a suite. */
 	for (size_t i = 0; i < m->n_suites; i++) {
 		struct buf v = BUF_INIT;

@@ -18,13 +18,39 @@
 
 #define REPORT_SCHEMA "vsrbench.report/1"
 
-/* run: the parsed run.json, or NULL when the directory has none. */
-typedef int (*report_fn)(const struct metrics *m, const cJSON *run, struct buf *out);
+struct rundir_progress;
 
-int report_json(const struct metrics *m, const cJSON *run, struct buf *out);
-int report_md(const struct metrics *m, const cJSON *run, struct buf *out);
-int report_html(const struct metrics *m, const cJSON *run, struct buf *out);
-int report_junit(const struct metrics *m, const cJSON *run, struct buf *out);
+/*
+ * run: the parsed run.json, or NULL when the directory has none; pg: how far
+ * the run went (status.json, harness/rundir.h), or NULL when not known.
+ */
+typedef int (*report_fn)(const struct metrics *m, const cJSON *run,
+			 const struct rundir_progress *pg, struct buf *out);
+
+int report_json(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+		struct buf *out);
+int report_md(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+	      struct buf *out);
+int report_html(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+		struct buf *out);
+int report_junit(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+		 struct buf *out);
+
+/*
+ * A partial run: status.json (pg) says the run did not go through all its
+ * tasks (interrupted, stopped by an error or the budget, or still going).
+ * report_is_partial is 1 then, 0 for a complete run or one not known (pg
+ * NULL, no status.json).  report_tasks_done: the base-variant tasks the
+ * journal holds a reply for (answered, cut short or refused; failed ones
+ * are asked again on resume), the number set against tasks_planned.
+ * report_partial_text appends the sentence every report leads with,
+ * "partial run: 16 of 60 planned tasks done (interrupted); ...", with the
+ * resume command naming dir (NULL: "this run directory").
+ */
+int report_is_partial(const struct rundir_progress *pg);
+size_t report_tasks_done(const struct metrics *m);
+void report_partial_text(struct buf *out, const struct metrics *m,
+			 const struct rundir_progress *pg, const char *dir);
 /* Does the comma list `formats` (NULL: all) ask for `format`? */
 int reports_wanted(const char *formats, const char *format);
 /*
@@ -43,12 +69,17 @@ int reports_check(const char *formats, char *err);
  * when a file cannot be written.
  */
 int reports_write(const char *run_dir, const char *formats, const struct metrics *m,
-		  const cJSON *run, char *err);
+		  const cJSON *run, const struct rundir_progress *pg, char *err);
 
 /* The terminal summary table (at most 100 columns wide). */
 void report_summary(FILE *fp, const struct metrics *m);
-/* The same, with run.json (borrowed, may be NULL) for what the run asked for. */
-void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run);
+/*
+ * The same, with run.json (borrowed, may be NULL) for what the run asked for
+ * and status.json's progress (may be NULL): a partial run's line first,
+ * its resume command naming dir (NULL: "this run directory").
+ */
+void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
+			const struct rundir_progress *pg, const char *dir);
 
 /* Accuracy across the groups (e.g. templates): the spread the paper shows. */
 struct spread {

@@ -352,7 +352,8 @@ static const char css[] =
 	"svg .bar,svg .alt{fill:#555}.chip{border:1px solid #999}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
-int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
+int report_html(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+		struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
 	struct buf label = BUF_INIT; /* model_label(): the served model's name, the command ... */
@@ -365,12 +366,15 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		      "img-src data:; style-src 'unsafe-inline'\">\n<title>vsrbench report");
+	if (report_is_partial(pg))
+		buf_adds(out, " (partial run)");
 	if (spec) {
 		buf_adds(out, ": ");
 		html_esc(out, spec);
 	}
 	buf_addf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", css);
-	buf_adds(out, "<header><h1>vsrbench report</h1><p class=\"meta\">model <code>");
+	buf_addf(out, "<header><h1>vsrbench report%s</h1><p class=\"meta\">model <code>",
+		 report_is_partial(pg) ? " (partial run)" : "");
 	html_esc(out, spec ? spec : "?");
 	buf_release(&label);
 	buf_adds(out, "</code> · templates <code>");
@@ -385,6 +389,15 @@ int report_html(const struct metrics *m, const cJSON *run, struct buf *out)
 		buf_addf(out, "<p class=\"warn\"><b>%zu journal line(s) skipped</b>: longer than %u "
 			      "bytes (the first is line %zu)</p>\n",
 			 m->skipped, JOURNAL_LINE_MAX, m->first_skipped);
+	/* Above the headline cards: their numbers are of the tasks done only. */
+	if (report_is_partial(pg)) {
+		struct buf p = BUF_INIT;
+		report_partial_text(&p, m, pg, NULL);
+		buf_adds(out, "<p class=\"warn partial\"><b>");
+		html_esc(out, p.ptr);
+		buf_adds(out, "</b></p>\n");
+		buf_release(&p);
+	}
 
 	verdict_section(out, m, run);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../harness/rundir.h"
 #include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
@@ -143,13 +144,39 @@ static const char *data_version(const cJSON *run, const char *suite)
 	return NULL;
 }
 
-int report_json(const struct metrics *m, const cJSON *run, struct buf *out)
+/*
+ * How far the run went (status.json), at the top: "complete", and for a
+ * partial run the tasks done, the tasks planned when known, why it stopped
+ * and the sentence the other reports lead with.  Nothing when not known.
+ */
+static void progress_json(cJSON *root, const struct metrics *m, const struct rundir_progress *pg)
+{
+	struct buf p = BUF_INIT;
+
+	if (!pg || !pg->known)
+		return;
+	cJSON_AddBoolToObject(root, "complete", pg->complete);
+	if (pg->complete)
+		return;
+	cJSON_AddNumberToObject(root, "tasks_done", (double)report_tasks_done(m));
+	if (pg->tasks_planned)
+		cJSON_AddNumberToObject(root, "tasks_planned", (double)pg->tasks_planned);
+	if (pg->stopped_by[0])
+		cJSON_AddStringToObject(root, "stopped_by", pg->stopped_by);
+	report_partial_text(&p, m, pg, NULL);
+	cJSON_AddStringToObject(root, "partial", p.ptr);
+	buf_release(&p);
+}
+
+int report_json(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+		struct buf *out)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *suites, *runo;
 
 	cJSON_AddStringToObject(root, "schema", REPORT_SCHEMA);
 	cJSON_AddStringToObject(root, "harness_version", VSR_VERSION);
+	progress_json(root, m, pg);
 	runo = cJSON_AddObjectToObject(root, "run");
 	copy_field(runo, run, "model");
 	copy_field(runo, run, "suites");

@@ -5,6 +5,7 @@
 #include "judge_render.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
+#include "../harness/rundir.h"
 #include "report.h"
 #include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
@@ -316,13 +317,24 @@ static void sources_md(const cJSON *run, struct buf *out)
 			      "its table names (docs/scoring.md)\n");
 }
 
-int report_md(const struct metrics *m, const cJSON *run, struct buf *out)
+int report_md(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
+	      struct buf *out)
 {
 	const cJSON *model = run ? cJSON_GetObjectItemCaseSensitive(run, "model") : NULL;
 	const char *tpl = cJSON_GetStringValue(
 		run ? cJSON_GetObjectItemCaseSensitive(run, "templates") : NULL);
 
-	buf_adds(out, "# vsrbench report\n\n");
+	/* In the title and first: whoever quotes the headline sees it. */
+	if (report_is_partial(pg)) {
+		struct buf p = BUF_INIT;
+		buf_adds(out, "# vsrbench report (partial run)\n\n**");
+		report_partial_text(&p, m, pg, NULL);
+		md_cell(out, p.ptr);
+		buf_adds(out, "**\n\n");
+		buf_release(&p);
+	} else {
+		buf_adds(out, "# vsrbench report\n\n");
+	}
 	if (model) {
 		struct buf label = BUF_INIT;
 		model_label(run, &label);

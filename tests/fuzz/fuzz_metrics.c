@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!metrics_from_journal_opts(fuzz_path(0, data, size), &o, &m, err)) {
 		struct buf html = BUF_INIT;
-		report_html(&m, NULL, &html);
+		report_html(&m, NULL, NULL, &html);
 		buf_release(&html);
 		metrics_release(&m);
 	}

@@ -606,7 +606,7 @@ static void test_junit_counts(void **state)
 	assert_int_equal(gate("b40", "c12", &g, NULL, &res), 1);
 	snprintf(j, sizeof(j), "%s/c12/samples.jsonl", dir);
 	assert_int_equal(metrics_from_journal(j, &m, err), 0);
-	assert_int_equal(junit_build(&m, NULL, &res, &out), 0);
+	assert_int_equal(junit_build(&m, NULL, NULL, &res, &out), 0);
 	/* accuracy + two checks, one failing, with its numbers. */
 	assert_non_null(strstr(out.ptr, "<testsuite name=\"s\" tests=\"3\" failures=\"1\""));
 	assert_non_null(strstr(out.ptr, "<failure type=\"max-drop\" message=\"s: accuracy dropped "
