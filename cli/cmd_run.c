@@ -408,6 +408,29 @@ static void live_status(void *ctx, const struct sched_stats *st)
 	}
 }
 
+/*
+ * After a fatal stop (every request refused the same way, the server gone, a bad item):
+ * the final status.json and the reports of the journal, marked partial, before the
+ * error is printed (its exit code stays); when they cannot be, how to rebuild them.
+ */
+static void fatal_reports(const struct live_status *ls, const struct sched_stats *st)
+{
+	char err[VSR_ERR_MAX];
+	struct buf md = BUF_INIT;
+
+	if (write_status(ls, st, "error", 0, err))
+		vsr_warn("%s", err);
+	if (reports_rebuild(ls->dir, NULL, !ls->o->quiet, NULL, err))
+		vsr_warn("the reports of the tasks done could not be written (%s); 'vsrbench report "
+			 "%s' rebuilds them", err, ls->dir);
+	else
+		printf("stopped by an error after %zu new task%s (%zu failed); the reports of the "
+		       "tasks done, marked partial: %s\n", st->done, st->done == 1 ? "" : "s",
+		       st->errors, rundir_path(&md, ls->dir, RUNDIR_REPORT_MD));
+	buf_release(&md);
+	fflush(stdout);
+}
+
 /* run.json without the fields that may differ between resumes of one run. */
 static cJSON *run_config(const struct run_opts *o, const struct model *m,
 			 const struct suite *suites, const struct template_set *ts)
@@ -534,6 +557,7 @@ int cmd_run(int argc, char **argv)
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
 	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0, judge_ok = 0, maxtok_default = 0;
+	int stopped_fatal = 0; /* the run stopped on an error: fatal_reports */
 	struct cache *cache = NULL;
 	struct live_status ls = { 0 };
 	double cpu0 = cpu_seconds();
@@ -751,7 +775,7 @@ int cmd_run(int argc, char **argv)
 			memcpy(err, jerr, sizeof(err));
 		}
 	}
-	if (r)
+	if ((stopped_fatal = r != 0))
 		goto out;
 	if (!st.done && !ex.done && ex.not_applicable) {
 		r = err_set(err, VSR_EUSAGE,
@@ -853,6 +877,8 @@ out:
 		sched_finish(sched, NULL, NULL);
 	if (journal_ok)
 		journal_close(&jr, NULL);
+	if (stopped_fatal)
+		fatal_reports(&ls, &st);
 	if (r && r != VSR_EINTR && err[0])
 		vsr_error("%s", err);
 	for (size_t i = 0; i < n_open; i++) {
