@@ -22,6 +22,7 @@
 #include "../suites/template.h"
 #include "cmd.h"
 #include "run_judge.h"
+#include "run_status.h"
 #include "run_opts.h"
 #include "../base/suggest.h"
 #include "../harness/cache.h"
@@ -261,14 +262,6 @@ static void default_out_dir(struct buf *b, const struct run_opts *o, const struc
 	buf_release(&label);
 }
 
-/* The run's usage in dollars at -M price_in / price_out; -1 without prices. */
-static double run_cost(const struct run_opts *o, const struct sched_stats *st)
-{
-	if (!(o->price_in > 0 || o->price_out > 0))
-		return -1;
-	return ((double)st->tok_in * o->price_in + (double)st->tok_out * o->price_out) / 1e6;
-}
-
 /*
  * Opens the response cache when this run should use it: a served model
  * (HTTP, exec) unless --cache off; an in-process plug-in only when --cache
@@ -287,148 +280,6 @@ static struct cache *run_cache(const struct run_opts *o, const struct model *m)
 		return NULL;
 	}
 	return cache_open(o->cache_dir, o->cache_mode != CACHE_READ);
-}
-
-/* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
-static const char *conc_mode(const struct run_opts *o)
-{
-	const char *mode = o->fixed ? "fixed" : "adaptive";
-
-	for (size_t i = 0; i < o->n_mopts; i++)
-		if (!strcmp(o->mopts[i].key, "concurrency"))
-			mode = !strcmp(o->mopts[i].value, "fixed") ? "fixed" : "adaptive";
-	return mode;
-}
-
-/*
- * The lines after the summary: requests in flight (the number to pass as
- * -j next time), answers from the cache, the tokens, a budget stop.
- */
-static void print_usage(const struct run_opts *o, const struct sched_stats *st,
-			const struct cache *cache)
-{
-	double cost = run_cost(o, st);
-
-	if (st->conc_known && !strcmp(conc_mode(o), "fixed"))
-		printf("in flight: %ld (fixed)\n", st->conc_max);
-	else if (st->conc_known)
-		printf("in flight: adaptive, %ld to %ld, median %ld over the run's time; %s\n",
-		       st->conc_min, st->conc_max, st->conc_median,
-		       st->conc_queue ? "it read the server's queue at /metrics"
-				      : "learned from throughput alone (no server queue read at /metrics)");
-
-	if (cache || st->cached)
-		printf("cache: %zu of %zu answers from the response cache, %zu asked\n", st->cached,
-		       st->done, st->done - st->cached);
-	if (st->tok_tasks) {
-		struct buf r = BUF_INIT;
-		report_reasoning_tokens(&r, (double)st->tok_reasoning, st->tok_reasoning_tasks,
-					st->tok_tasks);
-		printf("tokens: %lld in, %lld out (%s) over %zu answers", st->tok_in, st->tok_out, r.ptr,
-		       st->tok_tasks);
-		buf_release(&r);
-		if (cost >= 0)
-			printf("; cost %.4f USD at %g/%g USD per million", cost, o->price_in, o->price_out);
-		printf("\n");
-	} else if (st->unmetered && (o->budget_tokens > 0 || o->budget_usd > 0)) {
-		vsr_warn("the model reported no token usage: the budget could not be applied");
-	}
-}
-
-/* What status.json is written from, while the run goes on and at its end. */
-struct live_status {
-	const char *dir;
-	const struct run_opts *o;
-	const struct suite *suites;
-	size_t n;
-	const size_t *seen, *mine;
-	const struct expander *ex;
-	size_t total; /* base tasks: the items after -n x the templates each suite gets */
-	int warned;
-};
-
-/*
- * status.json: what `vsrbench merge` checks and the reports read to mark a partial run.
- * why: NULL when the run went through all its items, "" while it goes on (live), else
- * why it stopped ("interrupted", "error"); a budget stop is "budget" either way.
- */
-static int write_status(const struct live_status *ls, const struct sched_stats *st,
-			const char *why, int live, char *err)
-{
-	const struct run_opts *o = ls->o;
-	struct rundir_suite_count counts[MAX_LIST];
-	struct rundir_status rs = { 0 };
-
-	for (size_t i = 0; i < ls->n; i++) {
-		counts[i].name = ls->suites[i].name;
-		counts[i].items_total = ls->seen[i];
-		counts[i].items_in_shard = ls->mine[i];
-	}
-	rs.complete = !why && !st->budget_stop;
-	rs.shard_index = o->shard_i;
-	rs.shard_count = o->shard_n;
-	rs.suites = counts;
-	rs.n_suites = ls->n;
-	rs.tasks_done_now = st->done;
-	rs.tasks_done_before = ls->ex->done;
-	rs.errors_now = st->errors;
-	rs.cached_now = st->cached;
-	rs.tokens_in = st->tok_in;
-	rs.tokens_out = st->tok_out;
-	rs.tokens_reasoning = st->tok_reasoning_tasks ? st->tok_reasoning : -1;
-	rs.cost_usd = run_cost(o, st);
-	rs.stopped_by = st->budget_stop ? "budget" : why && *why ? why : NULL;
-	/* A shard's items are known only once read: no plan. */
-	if (o->shard_n == 1 && ls->total > ls->ex->not_applicable)
-		rs.tasks_planned = ls->total - ls->ex->not_applicable;
-	if (st->conc_known) {
-		rs.conc_mode = conc_mode(o);
-		rs.conc_last = st->conc_last;
-		rs.conc_min = st->conc_min;
-		rs.conc_median = st->conc_median;
-		rs.conc_max = st->conc_max;
-		rs.conc_queue = st->conc_queue;
-	}
-	{
-		int r = rundir_write_status(ls->dir, &rs, err);
-		/* run.json's summary once, at the end (not every live update) */
-		return r || live ? r : rundir_note_concurrency(ls->dir, &rs, err);
-	}
-}
-
-/* status.json while the run goes on (the scheduler's status callback). */
-static void live_status(void *ctx, const struct sched_stats *st)
-{
-	struct live_status *ls = ctx;
-	char err[VSR_ERR_MAX];
-
-	if (write_status(ls, st, "", 1, err) && !ls->warned) {
-		ls->warned = 1;
-		vsr_warn("%s", err);
-	}
-}
-
-/*
- * After a fatal stop (every request refused the same way, the server gone, a bad item):
- * the final status.json and the reports of the journal, marked partial, before the
- * error is printed (its exit code stays); when they cannot be, how to rebuild them.
- */
-static void fatal_reports(const struct live_status *ls, const struct sched_stats *st)
-{
-	char err[VSR_ERR_MAX];
-	struct buf md = BUF_INIT;
-
-	if (write_status(ls, st, "error", 0, err))
-		vsr_warn("%s", err);
-	if (reports_rebuild(ls->dir, NULL, !ls->o->quiet, NULL, err))
-		vsr_warn("the reports of the tasks done could not be written (%s); 'vsrbench report "
-			 "%s' rebuilds them", err, ls->dir);
-	else
-		printf("stopped by an error after %zu new task%s (%zu failed); the reports of the "
-		       "tasks done, marked partial: %s\n", st->done, st->done == 1 ? "" : "s",
-		       st->errors, rundir_path(&md, ls->dir, RUNDIR_REPORT_MD));
-	buf_release(&md);
-	fflush(stdout);
 }
 
 /* run.json without the fields that may differ between resumes of one run. */
@@ -557,7 +408,7 @@ int cmd_run(int argc, char **argv)
 	char *config_json = NULL;
 	cJSON *cfg = NULL;
 	int r, lockfd = -1, model_open_ok = 0, journal_ok = 0, judge_ok = 0, maxtok_default = 0;
-	int stopped_fatal = 0; /* the run stopped on an error: fatal_reports */
+	int stopped_fatal = 0; /* the run stopped on an error: run_fatal_reports */
 	struct cache *cache = NULL;
 	struct live_status ls = { 0 };
 	double cpu0 = cpu_seconds();
@@ -718,7 +569,7 @@ int cmd_run(int argc, char **argv)
 		ls.mine = items_mine;
 		ls.ex = &ex;
 		ls.total = total;
-		sc.status = live_status;
+		sc.status = run_live_status;
 		sc.status_ctx = &ls;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))
@@ -802,7 +653,7 @@ int cmd_run(int argc, char **argv)
 		else if (r)
 			goto out;
 	}
-	if ((r = write_status(&ls, &st, interrupted ? "interrupted" : NULL, 0, err)))
+	if ((r = run_write_status(&ls, &st, interrupted ? "interrupted" : NULL, 0, err)))
 		goto out;
 	if ((r = reports_rebuild(dir.ptr, NULL, !o.quiet, NULL, err)))
 		goto out;
@@ -816,7 +667,7 @@ int cmd_run(int argc, char **argv)
 			st.done, ex.done, st.wall, cpu_seconds() - cpu0, st.cpu_image, st.cpu_model,
 			st.cpu_harness, rss_run, ru.ru_maxrss);
 	}
-	print_usage(&o, &st, cache);
+	run_print_usage(&o, &st, cache);
 	if (interrupted) {
 		printf("interrupted after %zu new tasks; resume with: vsrbench run ... -o %s\n", st.done,
 		       dir.ptr);
@@ -878,7 +729,7 @@ out:
 	if (journal_ok)
 		journal_close(&jr, NULL);
 	if (stopped_fatal)
-		fatal_reports(&ls, &st);
+		run_fatal_reports(&ls, &st);
 	if (r && r != VSR_EINTR && err[0])
 		vsr_error("%s", err);
 	for (size_t i = 0; i < n_open; i++) {

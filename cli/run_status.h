@@ -1,0 +1,45 @@
+/*
+ * run_status: what `vsrbench run` says of its progress and its end: status.json,
+ * the usage lines after the summary, the reports after a fatal stop.
+ */
+#ifndef VSR_RUN_STATUS_H
+#define VSR_RUN_STATUS_H
+
+#include <stddef.h>
+
+#include "../harness/cache.h"
+#include "../harness/expand.h"
+#include "../harness/scheduler.h"
+#include "../suites/suite.h"
+#include "run_opts.h"
+
+/* What status.json is written from, while the run goes on and at its end. */
+struct live_status {
+	const char *dir;
+	const struct run_opts *o;
+	const struct suite *suites;
+	size_t n;
+	const size_t *seen, *mine;
+	const struct expander *ex;
+	size_t total; /* base tasks: the items after -n x the templates each suite gets */
+	int warned;
+};
+
+/* The run's usage in dollars at -M price_in / price_out; -1 without prices. */
+double run_cost(const struct run_opts *o, const struct sched_stats *st);
+/* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
+const char *run_conc_mode(const struct run_opts *o);
+/* The lines after the summary: requests in flight, answers from the cache, tokens and cost. */
+void run_print_usage(const struct run_opts *o, const struct sched_stats *st, const struct cache *cache);
+/*
+ * status.json.  why: NULL when the run went through all its items, "" while it goes on
+ * (live), else why it stopped ("interrupted", "error"); a budget stop is "budget" either way.
+ */
+int run_write_status(const struct live_status *ls, const struct sched_stats *st, const char *why,
+		     int live, char *err);
+/* status.json while the run goes on (the scheduler's status callback; ctx: a live_status). */
+void run_live_status(void *ctx, const struct sched_stats *st);
+/* After a fatal stop: the final status.json and the partial reports, or how to rebuild them. */
+void run_fatal_reports(const struct live_status *ls, const struct sched_stats *st);
+
+#endif
