@@ -32,6 +32,7 @@
 
 #include "base/buf.h"
 #include "harness/extract.h"
+#include "extract_binary.h"
 #include "suites/xlsx.h"
 #include "base/util.h"
 
@@ -62,10 +63,6 @@ struct table {
 static struct table replies = { "extract_replies.tsv", NULL, 0 };
 static struct table real = { "real_replies.tsv", NULL, 0 };
 
-static const char *const opt_yes_no[] = { "yes", "no" };
-static const answer_t ans_yes_no[] = { ANS_YES, ANS_NO };
-static const char *const opt_no_yes[] = { "no", "yes" };
-static const answer_t ans_no_yes[] = { ANS_NO, ANS_YES };
 
 /* tests/data/NAME: $VSR_SRC/tests/data, else next to this file. */
 static void data_path(struct buf *b, const char *name)
@@ -191,16 +188,6 @@ static void free_table(struct table *t)
 	t->n = 0;
 }
 
-/* A reply read as binary format f: yesno, truefalse or a letter order. */
-static answer_t read_binary(const char *reply, const char *f)
-{
-	if (!strcmp(f, "letter-yes-no"))
-		return extract_answer(reply, opt_yes_no, ans_yes_no, 2);
-	if (!strcmp(f, "letter-no-yes"))
-		return extract_answer(reply, opt_no_yes, ans_no_yes, 2);
-	return extract_answer(reply, NULL, NULL, 0);
-}
-
 /* The row's reply read as format f (the row's own options for choice). */
 static answer_t run_as(const struct row *row, const char *f)
 {
@@ -235,13 +222,9 @@ static size_t check_table(const struct table *t)
 
 static int setup(void **state)
 {
-	char err[VSR_ERR_MAX];
-
 	(void)state;
-	if (extract_init(err)) {
-		fprintf(stderr, "extract_init: %s\n", err);
+	if (extract_start())
 		return -1;
-	}
 	load_table(&replies);
 	load_table(&real);
 	return 0;
@@ -274,7 +257,6 @@ static void test_real_replies(void **state)
 /* Every binary format                                                 */
 /* ------------------------------------------------------------------ */
 
-static const char *const binary_formats[] = { "yesno", "truefalse", "letter-yes-no", "letter-no-yes" };
 
 static int is_binary(const char *f)
 {
