@@ -230,6 +230,24 @@ int report_is_partial(const struct rundir_progress *pg)
 	return pg && pg->known && !pg->complete;
 }
 
+int report_none_scored_text(struct buf *out, const struct metrics *m)
+{
+	size_t cut = m->all.cut_short, ref = m->all.refused;
+
+	if (m->all.tasks || !(cut || ref))
+		return 0;
+	buf_adds(out, "no reply was scored: ");
+	if (cut)
+		buf_addf(out, "%zu %s cut short by the token limit before an answer (raise "
+			      "--max-tokens)", cut, cut == 1 ? "was" : "were");
+	if (cut && ref)
+		buf_adds(out, ", ");
+	if (ref)
+		buf_addf(out, "%zu %s refusals or safety blocks", ref, ref == 1 ? "was" : "were");
+	buf_adds(out, "; the accuracies below are over no task");
+	return 1;
+}
+
 size_t report_tasks_done(const struct metrics *m)
 {
 	return m->all.tasks + m->all.cut_short + m->all.refused;
@@ -531,6 +549,12 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 		struct buf p = BUF_INIT;
 		report_partial_text(&p, m, pg, dir);
 		print_wrapped(fp, p.ptr, 99);
+		buf_release(&p);
+	}
+	{
+		struct buf p = BUF_INIT;
+		if (report_none_scored_text(&p, m))
+			print_wrapped(fp, p.ptr, 99);
 		buf_release(&p);
 	}
 	/* The verdicts first: what the diagnosis found, one sentence a suite. */

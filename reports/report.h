@@ -51,6 +51,12 @@ int report_is_partial(const struct rundir_progress *pg);
 size_t report_tasks_done(const struct metrics *m);
 void report_partial_text(struct buf *out, const struct metrics *m,
 			 const struct rundir_progress *pg, const char *dir);
+/*
+ * A run with replies but not one scored answer (every reply cut short by the
+ * token limit, or refused): appends the sentence every report then leads
+ * with and returns 1; 0 (nothing appended) otherwise.
+ */
+int report_none_scored_text(struct buf *out, const struct metrics *m);
 /* Does the comma list `formats` (NULL: all) ask for `format`? */
 int reports_wanted(const char *formats, const char *format);
 /*

@@ -398,6 +398,15 @@ int report_html(const struct metrics *m, const cJSON *run, const struct rundir_p
 		buf_adds(out, "</b></p>\n");
 		buf_release(&p);
 	}
+	{
+		struct buf p = BUF_INIT;
+		if (report_none_scored_text(&p, m)) {
+			buf_adds(out, "<p class=\"warn\"><b>");
+			html_esc(out, p.ptr);
+			buf_adds(out, "</b></p>\n");
+		}
+		buf_release(&p);
+	}
 
 	verdict_section(out, m, run);
 

@@ -177,6 +177,12 @@ int report_json(const struct metrics *m, const cJSON *run, const struct rundir_p
 	cJSON_AddStringToObject(root, "schema", REPORT_SCHEMA);
 	cJSON_AddStringToObject(root, "harness_version", VSR_VERSION);
 	progress_json(root, m, pg);
+	{
+		struct buf p = BUF_INIT;
+		if (report_none_scored_text(&p, m)) /* every reply cut short or refused */
+			cJSON_AddStringToObject(root, "none_scored", p.ptr);
+		buf_release(&p);
+	}
 	runo = cJSON_AddObjectToObject(root, "run");
 	copy_field(runo, run, "model");
 	copy_field(runo, run, "suites");

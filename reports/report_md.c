@@ -335,6 +335,15 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 	} else {
 		buf_adds(out, "# vsrbench report\n\n");
 	}
+	{
+		struct buf p = BUF_INIT;
+		if (report_none_scored_text(&p, m)) {
+			buf_adds(out, "**");
+			md_cell(out, p.ptr);
+			buf_adds(out, "**\n\n");
+		}
+		buf_release(&p);
+	}
 	if (model) {
 		struct buf label = BUF_INIT;
 		model_label(run, &label);

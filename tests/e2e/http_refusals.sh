@@ -79,4 +79,16 @@ expect_exit 0 "$V" run -m openai -M base_url="http://127.0.0.1:$dead/v1,http://1
 	"${FAST[@]}" "${SMALL[@]}" -o two
 expect_err "http://127.0.0.1:$dead/v1 never answered during the run"
 grep -q "127.0.0.1:$PORT/v1 never answered" "$T/err" && fail "the good server was named silent"
+# 9. Every reply cut short by the token limit: nothing was scored, and every
+# report leads with that rather than with an accuracy over no task.
+start_server cut --plan '{"every":1,"faults":["cut"]}'
+expect_exit 0 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" "${FAST[@]}" \
+	-S count=4 -t yn01 -o cut
+want="no reply was scored: 4 were cut short by the token limit before an answer (raise --max-tokens)"
+expect_out "$want"
+grep -qF "**$want" cut/report.md || fail "report.md: $(head -5 cut/report.md)"
+grep -qF "$want" cut/report.html || fail "report.html lacks the sentence"
+jq -e --arg w "$want" '.none_scored | startswith($w)' cut/report.json >/dev/null ||
+	fail "report.json: $(jq -c '{none_scored, overall}' cut/report.json)"
+jq -e '.none_scored == null' ref/report.json >/dev/null || fail "a scored run says none_scored"
 echo ok
