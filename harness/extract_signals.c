@@ -45,6 +45,8 @@
 #define CE "(?=\\s*(?:[\\n.!?,;:)\\]']|-\\s|" CE_MORE "|$))"
 /* The same, but "No. 5" is a number, not an answer. */
 #define CE_NO "(?=\\s*(?:[\\n!?,;:)\\]'(\\[]|\\.(?!\\s?\\d)|-\\s|" CE_MORE "|$))"
+/* A word that labels the answer after it ("Correct: no") is no answer of its own. */
+#define LABEL_OF "(?!\\s*:\\s*" POLAR_WORD "\\b)"
 /* Chinese words count only as a whole clause: "是。", "是的，", never the copula in "答案是C". */
 #define CJK_CS "(?:^|(?<=[\\s.!?,;:(\\[>'\\-]))"
 #define CJK_CE "(?=[\\s.!?,;:)\\]'\\-]|$)"
@@ -143,7 +145,7 @@ static const struct pattern patterns[] = {
 	{ "\\b(?:that's|that\\s+is|it's|it\\s+is|you're|you\\s+are)\\s+not\\s+right\\b",
 	  K_POLAR, ANS_NO, P_POLAR, 0 },
 	{ COPULA ADV "\\K(?:false|incorrect|inaccurate|untrue|wrong)\\b", K_POLAR, ANS_NO, P_POLAR, 0 },
-	{ CS "(?:false|incorrect|inaccurate|untrue|wrong|negative|never|no\\s+way|nay)" CE,
+	{ CS "(?:false|incorrect|inaccurate|untrue|wrong|negative|never|no\\s+way|nay)" LABEL_OF CE,
 	  K_POLAR, ANS_NO, P_POLAR, 0 },
 	{ "\\b(?:nope|nah)\\b", K_POLAR, ANS_NO, P_POLAR, 0 },
 	{ "\\b(?:a|an)\\s+(?:false|incorrect|inaccurate|untrue|wrong)\\s+"
@@ -172,7 +174,7 @@ static const struct pattern patterns[] = {
 	  "|\\b(?:it\\s+)?(?:seems|appears)\\s+so\\b",
 	  K_POLAR, ANS_YES, P_POLAR, 0 },
 	{ CS "(?:absolutely|definitely|certainly|surely|sure|of\\s+course|indeed|exactly|affirmative"
-	  "|correct|true|precisely|very\\s+much\\s+so|most\\s+certainly|yes\\s+indeed)" CE,
+	  "|correct|true|precisely|very\\s+much\\s+so|most\\s+certainly|yes\\s+indeed)" LABEL_OF CE,
 	  K_POLAR, ANS_YES, P_POLAR, 0 },
 	{ "\\b(?:that's|that\\s+is|you're|you\\s+are|quite|exactly|absolutely)\\s+right\\b",
 	  K_POLAR, ANS_YES, P_POLAR, 0 },

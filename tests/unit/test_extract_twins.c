@@ -53,6 +53,8 @@ static const struct {
 	{ "{\"answer\": \"Yes\", \"reason\": \"the cat is on the left\"}",
 	  "{\"answer\": \"No\", \"reason\": \"the cat is on the right\"}" },
 	{ "```json\n{\"answer\": \"yes\"}\n```", "```json\n{\"answer\": \"no\"}\n```" },
+	{ "Correct: yes", "Correct: no" },  /* "Correct:" labels the answer */
+	{ "Correct: Yes. The cat is on the left.", "Correct: No. The cat is on the right." },
 	{ "True.", "False." },
 	{ "True", "False" },
 	{ "Answer: true", "Answer: false" },
