@@ -35,7 +35,8 @@
  * 1: first word decides (implicit, before the number existed);
  * 2: all signals must agree, think blocks removed;
  * 3: a clause also ends at "}", a TeX "$", a closing quote or bracket, a
- *    symbol or emoji ("\boxed{No}", "{"answer": "no"}", "No 👎" read no).
+ *    symbol or emoji ("\boxed{No}", "{"answer": "no"}", "No 👎" read no);
+ *    a polar word labelling the answer after it is none ("Correct: no").
  */
 #define EXTRACT_VERSION 3
 
