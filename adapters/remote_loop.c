@@ -414,30 +414,22 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 	}
 	remote_msgf(why, sizeof(why), st->key, "%s: %s", ep->shown, what);
 	curl_easy_getinfo(x->easy, CURLINFO_SIZE_UPLOAD_T, &sent);
-	if (rc == CURLE_OPERATION_TIMEDOUT && status <= 0 && got <= 0 && sent > 0) {
+	if (rc == CURLE_OPERATION_TIMEDOUT && (status > 0 || got > 0 || sent > 0)) {
 		/*
-		 * The server took the request and said nothing within the
-		 * timeout: a slow model (a long reasoning), not an unreachable
-		 * server, so no breaker and never "cannot reach".
+		 * The server took the request (and maybe was still sending):
+		 * slow (a long reasoning), not unreachable, so no breaker and
+		 * never "cannot reach".
 		 */
 		L->es[x->ep].answered = 1;
-		remote_msgf(why, sizeof(why), st->key,
-			    "%s: no answer within -M timeout=%gs (the request was sent; a slow model? "
-			    "raise -M timeout): %s",
-			    ep->shown, st->timeout, what);
-		t->last_ep = (int)x->ep;
-		retry_later(L, t, now, 0, 1, why);
-		return;
-	}
-	if (rc == CURLE_OPERATION_TIMEDOUT && (status > 0 || got > 0)) {
-		/*
-		 * The server answered and was still sending: slow, not
-		 * unreachable, so no breaker and never "cannot reach".
-		 */
-		L->es[x->ep].answered = 1;
-		remote_msgf(why, sizeof(why), st->key,
-			    "%s: HTTP %ld, still sending after the timeout (%ld bytes of body so far): %s",
-			    ep->shown, status, (long)got, what);
+		if (status > 0 || got > 0)
+			remote_msgf(why, sizeof(why), st->key,
+				    "%s: HTTP %ld, still sending after the timeout (%ld bytes of body so far): %s",
+				    ep->shown, status, (long)got, what);
+		else
+			remote_msgf(why, sizeof(why), st->key,
+				    "%s: no answer within -M timeout=%gs (the request was sent; a slow "
+				    "model? raise -M timeout): %s",
+				    ep->shown, st->timeout, what);
 		t->last_ep = (int)x->ep;
 		retry_later(L, t, now, 0, 1, why);
 		return;
@@ -575,7 +567,7 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 			/* 429s and nothing else for longer than give_up: no wait helps. */
 			if (!es->rl_since)
 				es->rl_since = now;
-			else if (now - es->rl_since > st->give_up && pace_all_rate_limited(L, now)) {
+			else if (pace_all_rate_limited(L, now)) { /* this endpoint among them */
 				loop_fail(L, "rate limited for %.0fs with no answer in between, longer than -M give_up=%gs: %.400s",
 					  now - es->rl_since, st->give_up, why);
 				return;

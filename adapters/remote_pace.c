@@ -221,24 +221,26 @@ int pace_all_rate_limited(const struct loop *L, double now)
 	return 1;
 }
 
+/* Has endpoint e answered any of the n loops? */
+static int heard_from(const struct loop *Ls, size_t n, size_t e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (Ls[i].es[e].answered)
+			return 1;
+	return 0;
+}
+
 /* Of several endpoints, one that never answered while others did is said, not hidden. */
 void pace_warn_silent(const struct http_state *st, const struct loop *Ls, size_t n)
 {
 	size_t heard = 0;
 
 	for (size_t e = 0; e < st->n_eps; e++)
-		for (size_t i = 0; i < n; i++)
-			if (Ls[i].es[e].answered) {
-				heard++;
-				break;
-			}
+		heard += (size_t)heard_from(Ls, n, e);
 	if (!heard || heard == st->n_eps)
 		return;
 	for (size_t e = 0; e < st->n_eps; e++) {
-		int any = 0;
-		for (size_t i = 0; i < n; i++)
-			any |= Ls[i].es[e].answered;
-		if (!any)
+		if (!heard_from(Ls, n, e))
 			remote_warn(st->key, "%s never answered during the run (refused or timed out "
 				    "every connection): the other servers took its share; check it, or "
 				    "leave it out of -M base_url", st->eps[e].shown);
