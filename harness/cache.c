@@ -25,7 +25,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS responses("
 	" key BLOB PRIMARY KEY, model TEXT NOT NULL, text TEXT NOT NULL, meta TEXT,"
 	" flags INTEGER NOT NULL, tok_in INTEGER, tok_out INTEGER, tok_reasoning INTEGER,"
-	" created INTEGER NOT NULL) WITHOUT ROWID;"
+	" created INTEGER NOT NULL, reasoning TEXT) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS responses_created ON responses(created);"
 	/*
 	 * Replies that ended on their own (not cut short by the token limit):
@@ -151,10 +151,21 @@ static void cache_free(struct cache *c)
 	free(c);
 }
 
+/* Whether the responses table is there with its reasoning column. */
+static int has_reasoning(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = !sqlite3_prepare_v2(db, "SELECT reasoning FROM responses LIMIT 0", -1, &st, NULL);
+
+	sqlite3_finalize(st);
+	return ok;
+}
+
 struct cache *cache_open(const char *dir, int writes)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
-	struct buf d = BUF_INIT, p = BUF_INIT;
+	struct buf d = BUF_INIT, p = BUF_INIT, q = BUF_INIT, qf = BUF_INIT;
+	const char *rcol;
 	int flags = SQLITE_OPEN_FULLMUTEX | (writes ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 						   : SQLITE_OPEN_READONLY);
 	struct stat sb;
@@ -185,19 +196,30 @@ struct cache *cache_open(const char *dir, int writes)
 		cache_off_locked(c, "cannot use it");
 		goto fail;
 	}
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT text, meta, flags, tok_in, tok_out, tok_reasoning FROM responses "
-			       "WHERE key = ?1", -1, &c->get, NULL) ||
+	/*
+	 * The reasoning a server sent apart from the reply, a column since the
+	 * cache's first release: a cache written before it gains it (or, opened
+	 * read-only, is read without it).
+	 */
+	if (writes && !has_reasoning(c->db) &&
+	    sqlite3_exec(c->db, "ALTER TABLE responses ADD COLUMN reasoning TEXT", NULL, NULL, NULL) &&
+	    !has_reasoning(c->db)) { /* (another process may have added it first) */
+		cache_off_locked(c, "cannot use it");
+		goto fail;
+	}
+	rcol = has_reasoning(c->db) ? "reasoning" : "NULL";
+	buf_addf(&q, "SELECT text, meta, flags, tok_in, tok_out, tok_reasoning, %s FROM responses "
+		     "WHERE key = ?1", rcol);
+	buf_addf(&qf, "SELECT r.text, r.meta, r.flags, r.tok_in, r.tok_out, r.tok_reasoning, %s%s "
+		      "FROM finished f JOIN responses r ON r.key = f.exact "
+		      "WHERE f.key = ?1 AND f.max_tokens <= ?2", *rcol == 'r' ? "r." : "", rcol);
+	if (sqlite3_prepare_v2(c->db, q.ptr, -1, &c->get, NULL) ||
 	    /* A read-only cache written before the table existed has none: no fallback. */
-	    (sqlite3_prepare_v2(c->db,
-				"SELECT r.text, r.meta, r.flags, r.tok_in, r.tok_out, r.tok_reasoning "
-				"FROM finished f JOIN responses r ON r.key = f.exact "
-				"WHERE f.key = ?1 AND f.max_tokens <= ?2", -1, &c->get_fin, NULL) &&
-	     writes) ||
+	    (sqlite3_prepare_v2(c->db, qf.ptr, -1, &c->get_fin, NULL) && writes) ||
 	    (writes && sqlite3_prepare_v2(c->db,
 					  "INSERT OR REPLACE INTO responses(key, model, text, meta, flags, "
-					  "tok_in, tok_out, tok_reasoning, created) VALUES "
-					  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &c->put, NULL)) ||
+					  "tok_in, tok_out, tok_reasoning, created, reasoning) VALUES "
+					  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &c->put, NULL)) ||
 	    (writes && sqlite3_prepare_v2(c->db,
 					  "INSERT INTO finished(key, exact, max_tokens) VALUES (?1, ?2, ?3) "
 					  "ON CONFLICT(key) DO UPDATE SET exact = excluded.exact, "
@@ -208,9 +230,13 @@ struct cache *cache_open(const char *dir, int writes)
 		goto fail;
 	}
 	buf_release(&d);
+	buf_release(&q);
+	buf_release(&qf);
 	return c;
 fail:
 	buf_release(&d);
+	buf_release(&q);
+	buf_release(&qf);
 	cache_free(c);
 	return NULL;
 }
@@ -243,6 +269,8 @@ static int row_get(struct cache *c, sqlite3_stmt *st, struct cache_entry *e)
 		e->tok_in = col_tokens(st, 3);
 		e->tok_out = col_tokens(st, 4);
 		e->tok_reasoning = col_tokens(st, 5);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			e->reasoning = xstrdup((const char *)sqlite3_column_text(st, 6));
 		hit = 1;
 	} else if (rc != SQLITE_DONE) {
 		cache_off_locked(c, "cannot read it");
@@ -335,6 +363,10 @@ void cache_put(struct cache *c, const unsigned char key[CACHE_KEY_LEN], const ch
 	bind_tokens(c->put, 7, e->tok_out);
 	bind_tokens(c->put, 8, e->tok_reasoning);
 	sqlite3_bind_int64(c->put, 9, (sqlite3_int64)time(NULL));
+	if (e->reasoning)
+		sqlite3_bind_text(c->put, 10, e->reasoning, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(c->put, 10);
 	rc = sqlite3_step(c->put);
 	if (rc != SQLITE_DONE)
 		cache_off_locked(c, "cannot write it");
@@ -348,7 +380,8 @@ void cache_entry_release(struct cache_entry *e)
 {
 	free(e->text);
 	free(e->meta_json);
-	e->text = e->meta_json = NULL;
+	free(e->reasoning);
+	e->text = e->meta_json = e->reasoning = NULL;
 }
 
 /* ---- for `vsrbench cache` ------------------------------------------------ */

@@ -55,6 +55,7 @@ struct cache_req {
 struct cache_entry {
 	char *text;
 	char *meta_json; /* NULL or a JSON object */
+	char *reasoning; /* NULL, or the reasoning the server sent apart (task_result.reasoning) */
 	int cut_short, refused;
 	/* Usage the server reported with the original answer; -1: not reported. */
 	long long tok_in, tok_out, tok_reasoning;

@@ -70,6 +70,7 @@ struct job *sched_cache_serve(struct sched *s, struct job *j)
 		res[k].cached = 1;
 		res[k].text = e.text;
 		res[k].meta_json = e.meta_json;
+		res[k].reasoning = e.reasoning;
 		res[k].cut_short = e.cut_short;
 		res[k].refused = e.refused;
 		res[k].attempts = 0;
@@ -110,6 +111,7 @@ void sched_cache_store(struct sched *s, struct job *j, size_t k,
 	memset(&e, 0, sizeof(e));
 	e.text = res->text;
 	e.meta_json = res->meta_json;
+	e.reasoning = res->reasoning;
 	e.cut_short = res->cut_short;
 	e.refused = res->refused;
 	e.tok_in = e.tok_out = e.tok_reasoning = -1;

@@ -7,6 +7,7 @@
 #    used unless --cache always);
 #  - two processes filling one cache at once;
 #  - a file that is not a database: the run warns once and goes on;
+#  - reasoning sent apart is cached with the reply; an older cache gains its column;
 #  - vsrbench cache stats|prune|clear.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
@@ -162,6 +163,26 @@ run c3 --seed 31 --max-tokens 40
 [ "$(jq -s 'map(select(.outcome == "cut_short")) | length' c3/samples.jsonl)" = 3 ] || fail "c3: the cut-short replies not served as they were"
 run c4 --seed 31 --max-tokens 20
 [ "$(sent)" = $((n + 43)) ] || fail "--max-tokens 20 after 40 and 80: $(($(sent) - n - 23)) requests, not 20"
+
+# --- the reasoning a server sent apart is cached with the reply ----------------
+# A first run without --keep-reasoning pays for a reply whose thinking vLLM
+# sent apart (fake_llm.py's think: "Let me look at the image first."); a
+# second run with --keep-reasoning reads it from the cache, sending nothing.
+n=$(sent)
+queue_faults "$PORT" think
+run k1 --seed 41 -S count=1
+run k2 --seed 41 -S count=1 --keep-reasoning
+[ "$(sent)" = $((n + 1)) ] || fail "the --keep-reasoning run was not served by the cache: $(($(sent) - n)) requests"
+jq -e '.cached == true and .reasoning == "Let me look at the image first." and .meta.reasoning_chars == 31' \
+	k2/samples.jsonl >/dev/null || fail "cached reasoning: $(jq -c '[.cached, .reasoning, .meta]' k2/samples.jsonl)"
+# A cache made before the reasoning column (the column dropped): a run adds it
+# back, and its earlier answers still serve (no request).
+sqlite3 "$DB" 'alter table responses drop column reasoning' || fail "cannot drop the column"
+run k3 --seed 41 -S count=1
+[ "$(sent)" = $((n + 1)) ] || fail "the cache without the reasoning column was not used"
+[ ! -s "$T/err" ] || fail "warnings with the older cache: $(cat "$T/err")"
+[ "$(sqlite3 "$DB" "select count(*) from pragma_table_info('responses') where name = 'reasoning'")" = 1 ] ||
+	fail "the reasoning column was not added back"
 
 # --- vsrbench cache --------------------------------------------------------------
 rows=$(sqlite3 "$DB" 'select count(*) from responses')
