@@ -194,6 +194,21 @@ static int add_tasks(struct expander *e, struct job *job, const struct item *tex
 					e->done++;
 					continue;
 				}
+				/*
+				 * Answered before about other inputs: the settings and the data
+				 * files are the run's (run.json), so the image's bytes changed.
+				 * Asking again would score the item twice, once per image.
+				 */
+				if (e->journal &&
+				    journal_has_slot(e->journal,
+						     journal_slot(it->suite, it->id, variant, t->id)))
+					return err_set(err, VSR_EDATA,
+						       "%s%s%s item %s: its image%s%s changed since this run "
+						       "answered it (template %s, variant %s); put the answered "
+						       "file back, or start a new run with another -o",
+						       it->where ? it->where : "", it->where ? ": " : "",
+						       it->suite, it->id, it->image_path ? " " : "",
+						       it->image_path ? it->image_path : "", t->id, variant);
 				tk = &job->tasks[job->n_tasks++];
 				tk->key = key;
 				tk->image_digest = vd;

@@ -732,9 +732,27 @@ static int load_one(const struct sample *s, void *ctx)
 	j->lines++;
 	if (s->error)
 		j->errors++;
-	else
+	else {
 		keyset_add(&j->done, s->key);
+		keyset_add(&j->slots, journal_slot(s->suite, s->item, s->variant, s->tmpl));
+	}
 	return 0;
+}
+
+uint64_t journal_slot(const char *suite, const char *item, const char *variant, const char *tmpl)
+{
+	const char *part[] = { suite, item, variant, tmpl };
+	uint64_t h = HASH_SEED;
+
+	/* Each part with its terminating NUL: ("ab", "c") and ("a", "bc") differ. */
+	for (size_t i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+		h = hash64(part[i] ? part[i] : "", strlen(part[i] ? part[i] : "") + 1, h);
+	return h;
+}
+
+int journal_has_slot(const struct journal *j, uint64_t slot)
+{
+	return keyset_has(&j->slots, slot);
 }
 
 int journal_open(struct journal *j, const char *path, char *err)
@@ -757,11 +775,13 @@ int journal_open_run(struct journal *j, const char *path, const char *run, char 
 	j->first_skipped = info.first_skipped;
 	if (r) {
 		keyset_release(&j->done);
+		keyset_release(&j->slots);
 		return r;
 	}
 	j->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (j->fd < 0) {
 		keyset_release(&j->done);
+		keyset_release(&j->slots);
 		return err_set(err, VSR_EDATA, "cannot open %s for appending: %s", path,
 			       strerror(errno));
 	}
@@ -769,6 +789,7 @@ int journal_open_run(struct journal *j, const char *path, const char *run, char 
 		int e = errno;
 		close(j->fd);
 		keyset_release(&j->done);
+		keyset_release(&j->slots);
 		return err_set(err, VSR_EDATA, "cannot cut the torn last line of %s: %s", path,
 			       strerror(e));
 	}
@@ -863,6 +884,7 @@ int journal_close(struct journal *j, char *err)
 		pthread_mutex_destroy(&j->lock);
 	}
 	keyset_release(&j->done);
+	keyset_release(&j->slots);
 	free(j->path);
 	j->path = NULL;
 	j->fd = -1;

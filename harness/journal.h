@@ -116,6 +116,7 @@ struct journal {
 	char *path;
 	int fd;
 	struct keyset done; /* keys with an answer */
+	struct keyset slots; /* journal_slot() of those lines: which tasks they answer */
 	size_t lines;       /* complete lines on disk */
 	size_t errors;      /* error lines among them */
 	int torn;           /* a torn last line was cut off */
@@ -165,6 +166,13 @@ int journal_open_run(struct journal *j, const char *path, const char *run, char 
 /* Appends complete lines (each ending in '\n').  Thread-safe. */
 int journal_append(struct journal *j, const char *data, size_t n, char *err);
 int journal_has(const struct journal *j, uint64_t key);
+/*
+ * A task's place in a run: suite, item, variant and template, not its inputs
+ * (prompt text, image bytes).  A key not in the journal whose slot is means
+ * the journal answered that task about other inputs: the image changed.
+ */
+uint64_t journal_slot(const char *suite, const char *item, const char *variant, const char *tmpl);
+int journal_has_slot(const struct journal *j, uint64_t slot);
 /* fsyncs and closes; returns VSR_EDATA if the data could not be made durable. */
 int journal_close(struct journal *j, char *err);
 
