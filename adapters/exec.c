@@ -35,6 +35,7 @@
 #include "exec.h"
 #include "http.h"
 #include "rjob.h"
+#include "../base/mime.h"
 #include "../base/suggest.h"
 #include "../base/util.h"
 
@@ -77,8 +78,22 @@ struct etask {
 
 struct ejob {
 	char *path;       /* the image file (-M image=path), or NULL */
+	char *alt_path;   /* the mirrored image's file, once a task sends it */
 	struct etask tasks[];
 };
+
+/* Removes a job's image files (-M image=path), once its tasks are final or abandoned. */
+static void ejob_unlink(struct ejob *ej)
+{
+	char **p[] = { &ej->path, &ej->alt_path };
+
+	for (size_t i = 0; i < 2; i++)
+		if (*p[i]) {
+			unlink(*p[i]);
+			free(*p[i]);
+			*p[i] = NULL;
+		}
+}
 
 /* ---- command words ---------------------------------------------------- */
 
@@ -384,14 +399,8 @@ static void etask_final(struct eloop *L, struct etask *t)
 	struct rjob *rj = t->base.rj;
 
 	rj->res[t->base.k].attempts = t->attempts;
-	if (rj->left == 1) {
-		struct ejob *ej = rj->priv;
-		if (ej->path) {
-			unlink(ej->path);
-			free(ej->path);
-			ej->path = NULL;
-		}
-	}
+	if (rj->left == 1)
+		ejob_unlink(rj->priv);
 	rloop_task_done(&L->r, &t->base); /* may free t */
 }
 
@@ -436,6 +445,23 @@ static int add_job(struct eloop *L, struct rjob *rj)
 	return 0;
 }
 
+/* The job's mirrored image as a file of its own (-M image=path); a failure stops the run. */
+static void write_alt_image(struct eloop *L, struct rjob *rj, const struct vsrbench_request *req,
+			    const char *mime)
+{
+	struct ejob *ej = rj->priv;
+	struct buf p = BUF_INIT;
+	char err[VSR_ERR_MAX];
+
+	buf_addf(&p, "%s/%016llx-hflip.%s", L->st->tmpdir, (unsigned long long)rj->job->tasks[0].key,
+		 ext_of(mime));
+	if (write_file_atomic(p.ptr, (const char *)req->image, req->image_len, err))
+		sched_fail(L->r.s, VSR_EDATA, err);
+	else
+		ej->alt_path = buf_detach(&p, NULL);
+	buf_release(&p);
+}
+
 /* The request line of a task, appended to the child's write buffer. */
 static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 {
@@ -453,10 +479,15 @@ static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 	if (req.image) {
 		const char *b64 = NULL, *mime = rj->mime;
 		size_t b64_len = 0;
-		/* The file on disk is the original image; a mirrored one goes inline. */
-		if (ej->path && req.image == rj->img.bytes) {
+		/* With -M image=path every image is a file: the mirrored one its own, made once. */
+		if (ej->path && req.image != rj->img.bytes) {
+			mime = req.image_mime ? req.image_mime : image_sniff_mime(req.image, req.image_len);
+			if (!ej->alt_path)
+				write_alt_image(L, rj, &req, mime);
+		}
+		if (ej->path && (req.image == rj->img.bytes || ej->alt_path)) {
 			buf_adds(w, ",\"image_path\":");
-			buf_add_json_str(w, ej->path);
+			buf_add_json_str(w, req.image == rj->img.bytes ? ej->path : ej->alt_path);
 		} else if (!rjob_request_image(rj, &req, &b64, &b64_len, &mime) && b64) {
 			buf_adds(w, ",\"image\":\"");
 			buf_add(w, b64, b64_len);
@@ -858,12 +889,8 @@ static int exec_run(void *state, struct sched *s)
 out:
 	/* Image files of abandoned jobs. */
 	for (struct rjob *rj = L.r.live; rj; rj = rj->next) {
-		struct ejob *ej = rj->priv;
-		if (ej && ej->path) {
-			unlink(ej->path);
-			free(ej->path);
-			ej->path = NULL;
-		}
+		if (rj->priv)
+			ejob_unlink(rj->priv);
 	}
 	rloop_release(&L.r);
 	/* The children see EOF on stdin and should exit; a stopping run does not wait long. */
