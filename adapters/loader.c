@@ -504,5 +504,6 @@ void model_close(struct model *m)
 	free(m->spec);
 	free(m->config_json);
 	free(m->fingerprint);
+	free(m->served);
 	memset(m, 0, sizeof(*m));
 }

@@ -15,6 +15,7 @@
 
 #include "exec.h"
 #include "remote_loop.h"
+#include "remote_served.h"
 #include "remote_msg.h"
 #include "../base/redact.h"
 #include "../base/suggest.h"
@@ -596,6 +597,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	m->config_json = xstrdup(config_json ? config_json : "{}");
 	m->fingerprint = make_fingerprint(st, kind);
 	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
+	m->served = remote_served(st, kind,
+				  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st->opts, "model")));
 	m->run_loop = http_run;
 	m->remote_state = st;
 	m->remote_close = http_close;

@@ -295,6 +295,9 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 	cJSON_AddStringToObject(mo, "version", model_version(m));
 	cJSON_AddStringToObject(mo, "fingerprint", m->fingerprint);
 	cJSON_AddItemToObject(mo, "config", cJSON_Parse(m->config_json));
+	/* Not in the configuration's hash (rundir.c): compared apart on resume. */
+	if (m->served)
+		cJSON_AddStringToObject(root, "served_model", m->served);
 	arr = cJSON_AddArrayToObject(root, "suites");
 	for (size_t i = 0; i < o->n_suites; i++) {
 		cJSON *so = cJSON_CreateObject(), *opts;

@@ -73,6 +73,9 @@ static void key_request(struct sha256 *h, const struct cache_req *r)
 	sha256_init(h);
 	key_str(h, 'V', "vsrbench-cache-1");
 	key_str(h, 'F', r->fingerprint);
+	/* Only when known: keys made before the server was asked stay valid for the name alone. */
+	if (r->served)
+		key_str(h, 'S', r->served);
 	key_str(h, 'P', r->prompt);
 	if (r->has_image) {
 		snprintf(num, sizeof(num), "%016llx", (unsigned long long)r->image_digest);

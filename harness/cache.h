@@ -41,6 +41,7 @@ enum cache_mode {
 /* Everything of a request that can change its reply (all borrowed). */
 struct cache_req {
 	const char *fingerprint;    /* the model's fingerprint (model.h) */
+	const char *served;         /* what the server says it serves (model.h); NULL: unknown */
 	const char *prompt;
 	uint64_t image_digest;      /* the variant's digest; ignored without image */
 	int has_image;              /* 0: asked blind */

@@ -24,6 +24,13 @@ struct model {
 	char *path;        /* resolved shared library path */
 	char *config_json; /* the -M options as a JSON object */
 	char *fingerprint; /* "name/version abi M.m config" */
+	/*
+	 * NULL, or what the server says it serves under that name (an HTTP
+	 * model's GET /models entry: adapters/remote_served.c): part of the
+	 * response cache's key, and of run.json (a resume against other weights
+	 * is refused), not of the fingerprint (a server not up yet says nothing).
+	 */
+	char *served;
 	uint64_t fingerprint_hash;
 	void *dl;
 	const struct vsrbench_adapter *a;

@@ -148,13 +148,21 @@ int rundir_write_json(const char *dir, enum rundir_file f, const cJSON *o, char 
 	return r;
 }
 
-/* The configuration's hash: what tells one run from another. */
+/*
+ * The configuration's hash: what tells one run from another.  Not
+ * "served_model": what a server said it serves is checked apart (a server
+ * not up when the run began said nothing; its answer later is no change).
+ */
 static void config_hash(const cJSON *cfg, char hex[17])
 {
-	char *canon = cJSON_PrintUnformatted(cfg);
+	cJSON *c = cJSON_Duplicate(cfg, 1);
+	char *canon;
 
+	cJSON_DeleteItemFromObjectCaseSensitive(c, "served_model");
+	canon = cJSON_PrintUnformatted(c);
 	snprintf(hex, 17, "%016" PRIx64, hash64_str(canon, HASH_SEED));
 	cJSON_free(canon);
+	cJSON_Delete(c);
 }
 
 /*
@@ -227,7 +235,7 @@ static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
 static int stamped_key(const char *k)
 {
 	static const char *const keys[] = { "config_hash", "harness_version", "created", "schema",
-					    "build", "shard", "command", "concurrency" };
+					    "build", "shard", "command", "concurrency", "served_model" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(k, keys[i]))
 			return 1;
@@ -297,6 +305,23 @@ static int config_diff(const cJSON *was, const cJSON *now, struct buf *at, const
 	return 1;
 }
 
+/*
+ * Did the server say it serves another model than when the run began?  Both
+ * must have said: a name alone (or a server that was down) is no evidence.
+ */
+static int served_differs(const cJSON *prev, const cJSON *cfg, const char *dir, char *err)
+{
+	const char *was = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "served_model"));
+	const char *now = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cfg, "served_model"));
+
+	if (!was || !now || !strcmp(was, now))
+		return 0;
+	err_set(err, VSR_EUSAGE,
+		"%s holds answers of another model: under the same name the server now serves %.200s, "
+		"the run began with %.200s; use another -o for this one", dir, now, was);
+	return 1;
+}
+
 int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		       char **argv, char *err)
 {
@@ -326,6 +351,8 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 			buf_release(&at);
 			buf_release(&what);
 		}
+		else if (served_differs(prev, cfg, dir, err))
+			r = VSR_EUSAGE;
 		else if (shard_differs(prev, shard_index, shard_count))
 			r = err_set(err, VSR_EUSAGE, "%s holds another shard; resume it with its own --shard",
 				    dir);

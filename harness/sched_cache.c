@@ -36,6 +36,7 @@ static int task_key_of(const struct sched *s, struct job *j, size_t k,
 	sched_request(s, j, k, NULL, id, &req);
 	memset(&cr, 0, sizeof(cr));
 	cr.fingerprint = c->model->fingerprint;
+	cr.served = c->model->served;
 	cr.prompt = req.prompt;
 	cr.has_image = j->tasks[k].image != IMG_BLIND;
 	cr.image_digest = j->tasks[k].image_digest;

@@ -54,6 +54,10 @@ index in the log), for tests that take the request apart (http_image_types).
 and the 200 reply to it as DIR/N.resp.json (N: the request's number in the
 log), for tests/server/openai_schema.py.
 
+POST /_served {"id": NAME, "root": WEIGHTS} makes GET /v1/models list one
+model (vLLM's shape, "created" and "permission" new each call) and GET
+/api/tags one Ollama model whose digest is WEIGHTS; {} lists nothing (404).
+
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
 request still being served has status null and no t_sent; status 0 is a
@@ -87,6 +91,9 @@ SEEN = {}
 QUEUE = []
 LOG = []
 STATS = {"in_flight": 0, "max_in_flight": 0}
+# What GET /v1/models and /api/tags list (POST /_served {"id","root"}); None: 404.
+SERVED = None
+LISTED = [0]  # listings served: each one's "created" differs, as vLLM's does
 
 
 class BadRequest(Exception):
@@ -368,6 +375,19 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/_stats":
             with LOCK:
                 self.send_json(200, dict(STATS))
+        elif self.path in ("/v1/models", "/api/tags") and SERVED:
+            with LOCK:
+                LISTED[0] += 1
+                n = LISTED[0]
+            if self.path == "/api/tags":  # Ollama's shape: the weights' digest
+                self.send_json(200, {"models": [{"name": SERVED["id"] + ":latest", "model": SERVED["id"] + ":latest",
+                                                 "modified_at": "2026-01-0%dT00:00:00Z" % (n % 9 + 1),
+                                                 "size": 4700000000, "digest": SERVED["root"]}]})
+            else:  # vLLM's: "root" names the weights; "created" and "permission" change every call
+                self.send_json(200, {"object": "list", "data": [{
+                    "id": SERVED["id"], "object": "model", "created": 1767225600 + n, "owned_by": "vllm",
+                    "root": SERVED["root"], "parent": None, "max_model_len": 4096,
+                    "permission": [{"id": "modelperm-%032x" % n, "object": "model_permission", "created": 1767225600 + n}]}]})
         else:
             self.send_json(404, {"error": {"message": "no such path"}})
 
@@ -375,6 +395,11 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n)
         rec = {"path": self.path, "t_recv": time.monotonic(), "peer": self.client_address[1]}
+        if self.path == "/_served":
+            global SERVED
+            SERVED = json.loads(raw) or None
+            self.send_json(200, {"ok": True})
+            return
         if self.path == "/_faults":
             with LOCK:
                 req = json.loads(raw)

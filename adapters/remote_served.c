@@ -1,0 +1,131 @@
+/*
+ * remote_served: what a server says it serves, asked once when the model
+ * opens.  -M model is only a name: SGLang serves "default" and llama.cpp
+ * answers to any name whatever checkpoint was loaded, so two checkpoints
+ * served one after the other on one port look alike to the response cache
+ * and to a resumed run.  The server's own listing tells them apart:
+ *
+ *   OpenAI-compatible  GET {base}/models: vLLM and SGLang give the weights'
+ *                      path or hub id as "root", llama.cpp the model file as
+ *                      "id" and its sizes in "meta";
+ *   Ollama             GET {base}/api/tags: the model's "digest".
+ *
+ * The entry of -M model (or the only one listed), without the fields that
+ * change from one call to the next (vLLM's "created" is the time of the
+ * request, its "permission" carries fresh ids).  A server that lists
+ * nothing usable leaves it unknown (NULL): the name is all there is.
+ */
+#include "remote_served.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/util.h"
+
+#define SERVED_TIMEOUT_MS 5000L
+#define SERVED_BODY_MAX ((size_t)4 << 20)
+
+static size_t on_body(char *data, size_t size, size_t n, void *ctx)
+{
+	return buf_add(ctx, data, size * n) ? 0 : size * n;
+}
+
+/* The entry of a listing (an array of objects) whose name_key is model, else the only one. */
+static const cJSON *pick(const cJSON *list, const char *name_key, const char *model)
+{
+	const cJSON *it, *only = cJSON_GetArraySize(list) == 1 ? cJSON_GetArrayItem(list, 0) : NULL;
+	size_t mlen = model ? strlen(model) : 0;
+
+	cJSON_ArrayForEach(it, list) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, name_key));
+		if (!name || !model)
+			continue;
+		/* Ollama lists "llava:latest" for a model asked for as "llava". */
+		if (!strcmp(name, model) ||
+		    (!strchr(model, ':') && !strncmp(name, model, mlen) && !strcmp(name + mlen, ":latest")))
+			return it;
+	}
+	return cJSON_IsObject(only) ? only : NULL;
+}
+
+/* The identifying part of the listing in body, as canonical JSON; NULL when there is none. */
+static char *identity(const char *body, int ollama, const char *model)
+{
+	cJSON *root = cJSON_Parse(body), *e = NULL;
+	const cJSON *list, *entry;
+	char *out = NULL;
+
+	list = cJSON_GetObjectItemCaseSensitive(root, ollama ? "models" : "data");
+	if (!cJSON_IsArray(list) || !(entry = pick(list, ollama ? "name" : "id", model)))
+		goto out;
+	if (ollama) {
+		const char *d = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(entry, "digest"));
+		if (d && *d) {
+			e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "digest", d);
+		}
+	} else {
+		e = cJSON_Duplicate(entry, 1);
+		cJSON_DeleteItemFromObjectCaseSensitive(e, "created");
+		cJSON_DeleteItemFromObjectCaseSensitive(e, "permission");
+	}
+	if (e && cJSON_GetArraySize(e))
+		out = cJSON_PrintUnformatted(e);
+out:
+	cJSON_Delete(e);
+	cJSON_Delete(root);
+	if (out) { /* cJSON's allocator is malloc here; the caller frees with free() */
+		char *copy = xstrdup(out);
+		cJSON_free(out);
+		out = copy;
+	}
+	return out;
+}
+
+char *remote_served(const struct http_state *st, const char *kind, const char *model)
+{
+	int ollama = !strcmp(kind, "ollama");
+	struct buf all = BUF_INIT;
+
+	if (!ollama && strcmp(kind, "openai"))
+		return NULL; /* hosted APIs name versioned models; nothing more to learn */
+	for (size_t i = 0; i < st->n_eps; i++) {
+		struct buf url = BUF_INIT, body = BUF_INIT;
+		CURL *e = curl_easy_init();
+		long code = 0;
+		char *id = NULL;
+
+		if (!e)
+			break;
+		buf_init(&body, SERVED_BODY_MAX);
+		buf_addf(&url, "%s%s", st->eps[i].shown, ollama ? "/api/tags" : "/models");
+		curl_easy_setopt(e, CURLOPT_URL, url.ptr);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, st->cfg.headers);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
+		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, SERVED_TIMEOUT_MS);
+		xfer_common(st, e);
+		xfer_verify(e, &st->eps[i]);
+		if (!curl_easy_perform(e) && !curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code) &&
+		    code == 200 && body.ptr)
+			id = identity(body.ptr, ollama, model);
+		curl_easy_cleanup(e);
+		buf_release(&url);
+		buf_release(&body);
+		/* Several base URLs: each one's, in order; any one unknown leaves the whole unknown. */
+		if (!id) {
+			buf_release(&all);
+			return NULL;
+		}
+		buf_addf(&all, "%s%s", i ? "," : "", id);
+		free(id);
+	}
+	if (!all.len) {
+		buf_release(&all);
+		return NULL;
+	}
+	return buf_detach(&all, NULL);
+}

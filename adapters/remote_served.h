@@ -1,0 +1,15 @@
+/* remote_served: what an HTTP server says it serves (remote_served.c). */
+#ifndef VSR_REMOTE_SERVED_H
+#define VSR_REMOTE_SERVED_H
+
+#include "remote_loop.h"
+
+/*
+ * Asks each endpoint once (GET /models, or Ollama's /api/tags) which
+ * model it serves under the name `model`: a malloc'd canonical JSON text
+ * (several endpoints: theirs, comma-separated), or NULL when a server does
+ * not say (or kind is a hosted API's).  Blocks up to 5 s per endpoint.
+ */
+char *remote_served(const struct http_state *st, const char *kind, const char *model);
+
+#endif
