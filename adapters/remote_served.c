@@ -12,7 +12,8 @@
  *
  * The entry of -M model (or the only one listed), without the fields that
  * change from one call to the next (vLLM's "created" is the time of the
- * request, its "permission" carries fresh ids).  A server that lists
+ * request, its "permission" carries fresh ids) and the context limit
+ * (max_model_len: a server setting, not the weights).  A server that lists
  * nothing usable leaves it unknown (NULL): the name is all there is.
  */
 #include "remote_served.h"
@@ -71,6 +72,8 @@ static char *identity(const char *body, int ollama, const char *model)
 		e = cJSON_Duplicate(entry, 1);
 		cJSON_DeleteItemFromObjectCaseSensitive(e, "created");
 		cJSON_DeleteItemFromObjectCaseSensitive(e, "permission");
+		/* A server setting, not the weights: a restart with another limit is the same model. */
+		cJSON_DeleteItemFromObjectCaseSensitive(e, "max_model_len");
 	}
 	if (e && cJSON_GetArraySize(e))
 		out = cJSON_PrintUnformatted(e);

@@ -25,7 +25,7 @@ run() { # run KIND DIR ARGS...: 10 synth tasks against the fake server, the cach
 served '{"id": "default", "root": "/models/ckpt-a"}'
 expect_exit 0 run openai a1
 [ "$(sent)" = 10 ] || fail "a1 sent $(sent)"
-jq -e '.served_model | fromjson | .root == "/models/ckpt-a" and (has("created") | not) and (has("permission") | not)' \
+jq -e '.served_model | fromjson | .root == "/models/ckpt-a" and (has("created") | not) and (has("permission") | not) and (has("max_model_len") | not)' \
 	a1/run.json >/dev/null || fail "run.json served_model: $(jq -c .served_model a1/run.json)"
 # The same weights again: the listing's changing fields change nothing.
 expect_exit 0 run openai a2
