@@ -6,6 +6,7 @@
 #include <turbojpeg.h>
 
 #include "../base/bmp.h"
+#include "../base/jpegmeta.h"
 #include "../base/util.h"
 
 static uint64_t max_pixels = IMAGE_MAX_PIXELS_DEFAULT;
@@ -56,13 +57,40 @@ static void mirror_rows(unsigned char *px, int w, int h, int bpp)
 	}
 }
 
+/* Top-bottom: row y trades places with row h - 1 - y. */
+static void flip_rows(unsigned char *px, int w, int h, int bpp)
+{
+	size_t stride = (size_t)w * (size_t)bpp;
+
+	for (int a = 0, b = h - 1; a < b; a++, b--) {
+		unsigned char *ra = px + (size_t)a * stride, *rb = px + (size_t)b * stride;
+		for (size_t i = 0; i < stride; i++) {
+			unsigned char t = ra[i];
+			ra[i] = rb[i];
+			rb[i] = t;
+		}
+	}
+}
+
+/*
+ * A viewer shows a JPEG's stored pixels turned by its EXIF orientation
+ * (browsers, vLLM and PIL's exif_transpose apply it).  The mirror keeps the
+ * tag, so it flips the stored pixels by what mirrors the image as shown:
+ * with the turn T of the orientation, the flip is T^-1 H T (H: left-right).
+ * Orientations 1 to 4 keep the sides in place and commute with H: H.  5 to
+ * 8 make stored rows displayed columns: T^-1 H T is a top-bottom flip.  (A
+ * left-right flip of the stored pixels of a photo taken upright with the
+ * phone turned, orientation 6, shows it upside down, not mirrored.)
+ */
 static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 {
 	tjhandle tj = tjInitTransform();
 	unsigned char *dst = NULL, *px = NULL;
 	unsigned long dlen = 0;
 	tjtransform xf;
+	struct buf b = BUF_INIT;
 	int w, h, sub, cs, r = 0;
+	int turned = jpeg_exif_orientation(in->bytes, in->len) >= 5;
 
 	if (!tj)
 		return err_set(err, VSR_EDATA, "cannot start libturbojpeg");
@@ -74,8 +102,12 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 	if ((r = check_pixels("a JPEG", (uint64_t)w, (uint64_t)h, err)))
 		goto out;
 	memset(&xf, 0, sizeof(xf));
-	xf.op = TJXOP_HFLIP;
-	/* PERFECT: refuse rather than drop a partial MCU column at the edge. */
+	xf.op = turned ? TJXOP_VFLIP : TJXOP_HFLIP;
+	/*
+	 * PERFECT: refuse rather than drop a partial MCU at the edge the flip
+	 * moves (the right one for HFLIP, the bottom one for VFLIP).  The
+	 * segments before the image (EXIF, ICC profile) are copied as they are.
+	 */
 	xf.options = TJXOPT_PERFECT;
 	if (!tjTransform(tj, in->bytes, (unsigned long)in->len, 1, &dst, &dlen, &xf, 0)) {
 		out->bytes = xmalloc(dlen);
@@ -84,7 +116,17 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 		out->mime = "image/jpeg";
 		goto out;
 	}
-	/* Not losslessly mirrorable: decode, mirror, re-encode at high quality. */
+	/*
+	 * Not losslessly flippable: decode, flip as above, re-encode at quality
+	 * 95, and put the original's APP1 and APP2 segments back (the EXIF tag
+	 * with its orientation, XMP, the ICC profile).  Rather than this, the
+	 * pixels could be turned upright by the orientation, mirrored, and sent
+	 * without a tag; keeping the tag is simpler (one of the two flips above,
+	 * no turn or transpose that changes the buffer's shape), and it
+	 * is the lossless path's result, so a reader that honours the tag and
+	 * one that ignores it each see the same relation between an image and
+	 * its mirror whichever path made it.
+	 */
 	px = pixel_buffer((size_t)w * (size_t)h * 3, err);
 	if (!px) {
 		r = VSR_EDATA;
@@ -94,7 +136,10 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 		r = err_set(err, VSR_EDATA, "cannot decode JPEG: %s", tjGetErrorStr2(tj));
 		goto out;
 	}
-	mirror_rows(px, w, h, 3);
+	if (turned)
+		flip_rows(px, w, h, 3);
+	else
+		mirror_rows(px, w, h, 3);
 	tjDestroy(tj);
 	tj = tjInitCompress();
 	tjFree(dst);
@@ -103,11 +148,14 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 		r = err_set(err, VSR_EDATA, "cannot encode JPEG: %s", tj ? tjGetErrorStr2(tj) : "no handle");
 		goto out;
 	}
-	out->bytes = xmalloc(dlen);
-	memcpy(out->bytes, dst, dlen);
-	out->len = dlen;
+	if (jpeg_copy_meta(in->bytes, in->len, dst, dlen, &b)) {
+		r = err_set(err, VSR_EDATA, "cannot encode JPEG: the encoder wrote no SOI marker");
+		goto out;
+	}
+	out->bytes = (unsigned char *)buf_detach(&b, &out->len);
 	out->mime = "image/jpeg";
 out:
+	buf_release(&b);
 	free(px);
 	tjFree(dst);
 	if (tj)

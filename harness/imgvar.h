@@ -1,11 +1,15 @@
 /*
  * imgvar: image variants for the vision-side perturbations.
  *
- * hflip mirrors an image left-right.  A JPEG is mirrored with libturbojpeg's
- * lossless transform when its width is a whole number of MCUs (no
- * re-compression, the DCT blocks are just reordered); otherwise it is
- * decoded, mirrored and re-encoded at quality 95.  A PNG is decoded and
- * re-encoded losslessly through libpng.
+ * hflip mirrors an image left-right as a viewer shows it.  A JPEG with an
+ * EXIF orientation keeps its tag: orientations 1 to 4 get their stored
+ * pixels mirrored left-right, 5 to 8 (a quarter turn or a transpose, which
+ * make stored rows displayed columns) top-bottom, which mirrors what is
+ * shown.  The flip is libturbojpeg's lossless transform when the side it
+ * moves is a whole number of MCUs (no re-compression, the DCT blocks are
+ * just reordered); otherwise the JPEG is decoded, flipped and re-encoded at
+ * quality 95, with its APP1 and APP2 segments (EXIF, XMP, ICC profile) put
+ * back.  A PNG is decoded and re-encoded losslessly through libpng.
  */
 #ifndef VSR_IMGVAR_H
 #define VSR_IMGVAR_H
@@ -15,7 +19,7 @@
 #include "../suites/item.h"
 
 /* Bumped whenever the bytes hflip produces could change. */
-#define IMGVAR_VERSION 1
+#define IMGVAR_VERSION 2
 
 /*
  * No image with more pixels than this is decoded or transformed: the sides

@@ -20,6 +20,14 @@ fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# need_pil: Debian's python3 with PIL (python3-pil), the independent decoder
+# the image tests check vsrbench's images with.  Missing, the test fails
+# (it is a test dependency, like jq), saying how to install it.
+need_pil() {
+	/usr/bin/python3 -c 'import PIL' 2>/dev/null ||
+		fail "PIL is missing for /usr/bin/python3 (Debian's python3-pil): run make -f Makefile.ci test-deps"
+}
+
 # expect_exit CODE CMD...: runs CMD, stdout to $T/out, stderr to $T/err.
 expect_exit() {
 	local want=$1 got
