@@ -73,6 +73,28 @@ static void flip_rows(unsigned char *px, int w, int h, int bpp)
 }
 
 /*
+ * The pixel format a JPEG is decoded to and re-encoded from, by the colour
+ * space its header names: grey stays grey; CMYK and YCCK stay CMYK (a
+ * decoder cannot make RGB of them: "Unsupported color conversion request";
+ * the encoder writes CMYK as YCCK again); the rest is RGB.
+ */
+static void jpeg_pixels(int cs, int *pf, int *bpp, int *samp)
+{
+	*samp = TJSAMP_444;
+	if (cs == TJCS_GRAY) {
+		*pf = TJPF_GRAY;
+		*bpp = 1;
+		*samp = TJSAMP_GRAY;
+	} else if (cs == TJCS_CMYK || cs == TJCS_YCCK) {
+		*pf = TJPF_CMYK;
+		*bpp = 4;
+	} else {
+		*pf = TJPF_RGB;
+		*bpp = 3;
+	}
+}
+
+/*
  * A viewer shows a JPEG's stored pixels turned by its EXIF orientation
  * (browsers, vLLM and PIL's exif_transpose apply it).  The mirror keeps the
  * tag, so it flips the stored pixels by what mirrors the image as shown:
@@ -89,7 +111,7 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 	unsigned long dlen = 0;
 	tjtransform xf;
 	struct buf b = BUF_INIT;
-	int w, h, sub, cs, r = 0;
+	int w, h, sub, cs, pf, bpp, samp, r = 0;
 	int turned = jpeg_exif_orientation(in->bytes, in->len) >= 5;
 
 	if (!tj)
@@ -127,24 +149,25 @@ static int jpeg_hflip(const struct image *in, struct image *out, char *err)
 	 * one that ignores it each see the same relation between an image and
 	 * its mirror whichever path made it.
 	 */
-	px = pixel_buffer((size_t)w * (size_t)h * 3, err);
+	jpeg_pixels(cs, &pf, &bpp, &samp);
+	px = pixel_buffer((size_t)w * (size_t)h * (size_t)bpp, err);
 	if (!px) {
 		r = VSR_EDATA;
 		goto out;
 	}
-	if (tjDecompress2(tj, in->bytes, (unsigned long)in->len, px, w, 0, h, TJPF_RGB, 0)) {
+	if (tjDecompress2(tj, in->bytes, (unsigned long)in->len, px, w, 0, h, pf, 0)) {
 		r = err_set(err, VSR_EDATA, "cannot decode JPEG: %s", tjGetErrorStr2(tj));
 		goto out;
 	}
 	if (turned)
-		flip_rows(px, w, h, 3);
+		flip_rows(px, w, h, bpp);
 	else
-		mirror_rows(px, w, h, 3);
+		mirror_rows(px, w, h, bpp);
 	tjDestroy(tj);
 	tj = tjInitCompress();
 	tjFree(dst);
 	dst = NULL;
-	if (!tj || tjCompress2(tj, px, w, 0, h, TJPF_RGB, &dst, &dlen, TJSAMP_444, 95, 0)) {
+	if (!tj || tjCompress2(tj, px, w, 0, h, pf, &dst, &dlen, samp, 95, 0)) {
 		r = err_set(err, VSR_EDATA, "cannot encode JPEG: %s", tj ? tjGetErrorStr2(tj) : "no handle");
 		goto out;
 	}

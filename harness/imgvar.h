@@ -8,8 +8,9 @@
  * shown.  The flip is libturbojpeg's lossless transform when the side it
  * moves is a whole number of MCUs (no re-compression, the DCT blocks are
  * just reordered); otherwise the JPEG is decoded, flipped and re-encoded at
- * quality 95, with its APP1 and APP2 segments (EXIF, XMP, ICC profile) put
- * back.  A PNG is decoded and re-encoded losslessly through libpng.
+ * quality 95 in its own colour space (grey, RGB or CMYK), with its APP1 and
+ * APP2 segments (EXIF, XMP, ICC profile) put back.  A PNG is decoded and
+ * re-encoded losslessly through libpng.
  */
 #ifndef VSR_IMGVAR_H
 #define VSR_IMGVAR_H

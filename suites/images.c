@@ -273,7 +273,7 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 static int check_jpeg(const unsigned char *p, size_t n, const char *label, char *err)
 {
 	tjhandle tj = tjInitDecompress();
-	int w, h, sub, cs, r = 0;
+	int w, h, sub, cs, cmyk, r = 0;
 	unsigned char *px = NULL;
 
 	if (!tj)
@@ -286,13 +286,20 @@ static int check_jpeg(const unsigned char *p, size_t n, const char *label, char 
 		r = err_set(err, VSR_EDATA, "%s: JPEG of %dx%d pixels refused", label, w, h);
 		goto out;
 	}
-	px = malloc((size_t)w * (size_t)h);
+	/*
+	 * Grey takes the least memory, but libjpeg-turbo makes grey (or RGB) of
+	 * no CMYK or YCCK image ("Unsupported color conversion request"): those
+	 * are decoded as the CMYK they are.
+	 */
+	cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
+	px = malloc((size_t)w * (size_t)h * (cmyk ? 4 : 1));
 	if (!px) {
 		r = err_set(err, VSR_EDATA, "%s: out of memory decoding %dx%d", label, w, h);
 		goto out;
 	}
 	/* A warning ("premature end of data") is a failure too: the file is cut short. */
-	if (tjDecompress2(tj, p, (unsigned long)n, px, w, 0, h, TJPF_GRAY, TJFLAG_STOPONWARNING))
+	if (tjDecompress2(tj, p, (unsigned long)n, px, w, 0, h, cmyk ? TJPF_CMYK : TJPF_GRAY,
+			  TJFLAG_STOPONWARNING))
 		r = err_set(err, VSR_EDATA, "%s: the JPEG does not decode whole (%s)", label,
 			    tjGetErrorStr2(tj));
 out:
