@@ -201,7 +201,16 @@ static int png_hflip(const struct image *in, struct image *out, char *err)
 		png_image_free(&img);
 		return VSR_EDATA;
 	}
-	img.format = (img.format & PNG_FORMAT_FLAG_ALPHA) ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB;
+	/*
+	 * 8 bits a sample, the file's grey or colour and alpha kept (a grey
+	 * image made RGB is three times the bytes for the same picture).  16-bit
+	 * samples in a file without gAMA or sRGB are taken as sRGB, as viewers
+	 * take an untagged image, so 8 bits keep their tones (v * 255 / 65535):
+	 * without the flag libpng's simplified API takes them as linear light,
+	 * and a 16-bit grey of 0.125 came out 99 instead of 32.
+	 */
+	img.format &= PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA;
+	img.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
 	bpp = (int)PNG_IMAGE_PIXEL_SIZE(img.format);
 	/*
 	 * Not PNG_IMAGE_SIZE: it multiplies in 32 bits, and wraps past 4 GiB (a

@@ -10,7 +10,9 @@
  * just reordered); otherwise the JPEG is decoded, flipped and re-encoded at
  * quality 95 in its own colour space (grey, RGB or CMYK), with its APP1 and
  * APP2 segments (EXIF, XMP, ICC profile) put back.  A PNG is decoded and
- * re-encoded losslessly through libpng.
+ * re-encoded through libpng at 8 bits a sample, grey or colour and alpha as
+ * the file has them: lossless for 8-bit files; 16-bit samples are scaled,
+ * taken as sRGB when the file names no gamma.
  */
 #ifndef VSR_IMGVAR_H
 #define VSR_IMGVAR_H
