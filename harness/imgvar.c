@@ -9,24 +9,14 @@
 #include "../base/jpegmeta.h"
 #include "../base/util.h"
 
-static uint64_t max_pixels = IMAGE_MAX_PIXELS_DEFAULT;
-
-void image_set_max_pixels(uint64_t n)
-{
-	max_pixels = n ? n : IMAGE_MAX_PIXELS_DEFAULT;
-}
-
-uint64_t image_max_pixels(void)
-{
-	return max_pixels;
-}
-
 /*
  * The cap, checked on the header's sides before any decoder allocates: a
  * 2 KB JPEG may claim 65,535 x 65,535 pixels.
  */
 static int check_pixels(const char *kind, uint64_t w, uint64_t h, char *err)
 {
+	uint64_t max_pixels = image_max_pixels();
+
 	if (w * h <= max_pixels)
 		return 0;
 	return err_set(err, VSR_EDATA,

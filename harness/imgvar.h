@@ -19,20 +19,16 @@
 
 #include <stdint.h>
 
+/*
+ * The pixel cap (image_max_pixels, --max-pixels) is declared in
+ * suites/images.h, beside the cap on image files that follows it: every
+ * decoder here checks an image's sides against it before any allocation.
+ */
+#include "../suites/images.h"
 #include "../suites/item.h"
 
 /* Bumped whenever the bytes hflip produces could change. */
 #define IMGVAR_VERSION 2
-
-/*
- * No image with more pixels than this is decoded or transformed: the sides
- * in its header are checked before any allocation (a decompression bomb is
- * a data error naming the image, not 12 GB of memory).  64 megapixels by
- * default (8192 x 8192), `--max-pixels N` to change it.
- */
-#define IMAGE_MAX_PIXELS_DEFAULT ((uint64_t)64 << 20)
-void image_set_max_pixels(uint64_t n); /* 0: the default */
-uint64_t image_max_pixels(void);       /* the cap in force (the BMP conversion checks it too) */
 
 /* Fills out (caller releases) with the mirrored image.  VSR_EDATA on failure. */
 int image_hflip(const struct image *in, struct image *out, char *err);

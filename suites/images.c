@@ -143,14 +143,48 @@ int image_resolve(const struct suite_config *cfg, const char *name, char **path,
 	return err_set(err, IMAGE_MISSING, "no such image %s under --images", name);
 }
 
+static uint64_t max_pixels = IMAGE_MAX_PIXELS_DEFAULT;
+
+void image_set_max_pixels(uint64_t n)
+{
+	max_pixels = n ? n : IMAGE_MAX_PIXELS_DEFAULT;
+}
+
+uint64_t image_max_pixels(void)
+{
+	return max_pixels;
+}
+
+size_t image_file_max(void)
+{
+	if (max_pixels > (SIZE_MAX - IMAGE_FILE_SLACK) / 4)
+		return SIZE_MAX;
+	return IMAGE_FILE_SLACK + (size_t)max_pixels * 4;
+}
+
+/* A file over the cap: its size (0: it grew past the cap while read), the cap, what lifts it. */
+static int too_large(const char *path, uint64_t size, size_t cap, char *err)
+{
+	char got[64] = "";
+
+	if (size)
+		snprintf(got, sizeof(got), "%llu bytes, ", (unsigned long long)size);
+	return err_set(err, VSR_EDATA,
+		       "cannot read image %s: %sover the cap of %zu bytes on image files (64 MiB plus "
+		       "4 bytes for each of the %llu pixels --max-pixels allows; a larger "
+		       "--max-pixels raises it)",
+		       path, got, cap, (unsigned long long)max_pixels);
+}
+
 int image_read_file(const char *path, struct buf *out, char *err)
 {
 	char root[PATH_MAX], self[64], real[PATH_MAX];
+	size_t cap = image_file_max();
 	struct stat st;
 	ssize_t n;
 	int fd, e;
 
-	out->max = IMAGE_FILE_MAX;
+	out->max = cap;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
@@ -160,6 +194,10 @@ int image_read_file(const char *path, struct buf *out, char *err)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return err_set(err, VSR_EDATA, "image %s is not a regular file: refused", path);
+	}
+	if ((uint64_t)st.st_size > cap) {
+		close(fd);
+		return too_large(path, (uint64_t)st.st_size, cap, err);
 	}
 	if (root_of(path, root, sizeof(root))) {
 		/* Where the opened file really is, not where its name pointed when resolved. */
@@ -183,8 +221,9 @@ int image_read_file(const char *path, struct buf *out, char *err)
 		e = errno;
 		close(fd);
 		buf_release(out);
-		return err_set(err, VSR_EDATA, "cannot read image %s: %s", path,
-			       e == EFBIG ? "larger than 64 MiB" : strerror(e));
+		if (e == EFBIG)
+			return too_large(path, 0, cap, err);
+		return err_set(err, VSR_EDATA, "cannot read image %s: %s", path, strerror(e));
 	}
 	close(fd);
 	return 0;
@@ -246,6 +285,18 @@ int image_digest_file(const char *path, uint64_t *digest, char *err)
 		}
 	}
 	buf_release(&b);
+	return r;
+}
+
+int image_digest_item(const char *path, const char *suite, const char *id, const char *where,
+		      uint64_t *digest, char *err)
+{
+	char why[VSR_ERR_MAX];
+	int r = image_digest_file(path, digest, why);
+
+	if (r)
+		err_set(err, r, "%s %s%s%s%s: %s", suite, id, where ? " (" : "", where ? where : "",
+			where ? ")" : "", why);
 	return r;
 }
 

@@ -25,13 +25,38 @@
  */
 int image_resolve(const struct suite_config *cfg, const char *name, char **path, char *err);
 
-/* The largest image file a suite reads. */
-#define IMAGE_FILE_MAX ((size_t)64 << 20)
+/*
+ * The pixel cap: no image with more pixels than this is decoded or
+ * transformed (harness/imgvar.h, base/bmp.h); the sides in its header are
+ * checked before any allocation (a decompression bomb is a data error
+ * naming the image, not 12 GB of memory).  64 megapixels by default (8192
+ * x 8192), `vsrbench run --max-pixels N` to change it.  Set once, before
+ * any thread reads it.
+ */
+#define IMAGE_MAX_PIXELS_DEFAULT ((uint64_t)64 << 20)
+void image_set_max_pixels(uint64_t n); /* 0: the default */
+uint64_t image_max_pixels(void);       /* the cap in force */
 
-/* Reads an image file whole into out (out->max set here).  VSR_EDATA on failure. */
+/*
+ * The largest image file read follows the pixel cap: IMAGE_FILE_SLACK plus
+ * 4 bytes per pixel of it, the size of an uncompressed 8-bit RGBA image of
+ * that many pixels with room for its container and metadata.  320 MiB at
+ * the default cap; SIZE_MAX when the sum does not fit.
+ */
+#define IMAGE_FILE_SLACK ((size_t)64 << 20)
+size_t image_file_max(void);
+
+/*
+ * Reads an image file whole into out (out->max set here).  VSR_EDATA on
+ * failure; a file over image_file_max() is refused before it is read, the
+ * error naming its size, the cap and --max-pixels.
+ */
 int image_read_file(const char *path, struct buf *out, char *err);
 /* The digest of an image file's bytes, as suites put in item->image_digest. */
 int image_digest_file(const char *path, uint64_t *digest, char *err);
+/* The same for the image of item id of suite: an error names both (and where, when not NULL). */
+int image_digest_item(const char *path, const char *suite, const char *id, const char *where,
+		      uint64_t *digest, char *err);
 /*
  * A suite_ops.load_image for suites whose items carry image_path: reads the
  * file, sniffs its type.  priv is unused.

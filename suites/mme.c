@@ -691,15 +691,18 @@ static int mme_next(void *priv, struct item *it, char *err)
 	if (m->next >= m->n)
 		return 0;
 	q = &m->q[m->next];
+	mme_item_id(&b, q->task->name, q->image, q->nth);
 	if (!m->digest_path || strcmp(m->digest_path, q->path)) {
-		if ((r = image_digest_file(q->path, &m->image_digest, err)))
+		if ((r = image_digest_item(q->path, m->suite, b.ptr, q->where, &m->image_digest,
+					   err))) {
+			buf_release(&b);
 			return r;
+		}
 		m->digest_path = q->path;
 	}
 	m->next++;
 	memset(it, 0, sizeof(*it));
 	it->suite = m->suite;
-	mme_item_id(&b, q->task->name, q->image, q->nth);
 	it->id = buf_detach(&b, NULL);
 	mme_group(&b, q->task->name, q->image);
 	it->group = buf_detach(&b, NULL);

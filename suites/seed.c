@@ -539,7 +539,7 @@ static int seed_next(void *priv, struct item *it, char *err)
 	if (s->next >= s->f.n)
 		return 0;
 	q = &s->f.q[s->next];
-	if ((r = image_digest_file(s->paths[s->next], &digest, err)))
+	if ((r = image_digest_item(s->paths[s->next], s->suite, q->id, s->f.path, &digest, err)))
 		return r;
 	memset(it, 0, sizeof(*it));
 	it->image_digest = digest;

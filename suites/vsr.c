@@ -497,7 +497,8 @@ static int vsr_next(void *priv, struct item *it, char *err)
 		}
 		u64map_get(&v->digests, h, &digest);
 		if (!digest) {
-			int r = image_digest_file(it->image_path, &digest, err);
+			int r = image_digest_item(it->image_path, it->suite, it->id, it->where,
+						  &digest, err);
 			if (r) {
 				cJSON_Delete(o);
 				item_release(it);

@@ -137,11 +137,32 @@ static void test_digest_follows_changes(void **state)
 	rmdir(dir);
 }
 
+/*
+ * The cap on image files follows the pixel cap: 64 MiB plus 4 bytes a
+ * pixel (sums by hand), SIZE_MAX where that does not fit, the default
+ * back after 0.
+ */
+static void test_file_cap(void **state)
+{
+	(void)state;
+	assert_true(image_max_pixels() == (uint64_t)64 << 20);
+	assert_true(image_file_max() == (size_t)320 << 20); /* 64 MiB + 4 x 64 Mi */
+	image_set_max_pixels(1);
+	assert_true(image_file_max() == ((size_t)64 << 20) + 4);
+	image_set_max_pixels(25000000);
+	assert_true(image_file_max() == 167108864u);
+	image_set_max_pixels((uint64_t)1 << 62);
+	assert_true(image_file_max() == SIZE_MAX);
+	image_set_max_pixels(0);
+	assert_true(image_file_max() == (size_t)320 << 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swap_to_symlink),
 		cmocka_unit_test(test_digest_follows_changes),
+		cmocka_unit_test(test_file_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
