@@ -74,7 +74,7 @@ struct score_suite *score_suite_slot(struct score *s, const char *name, char *er
 		return NULL;
 	}
 	s->suites[s->n_suites].name = xstrdup(name);
-	s->suites[s->n_suites].digest = hash64_str(name, HASH_SEED);
+	s->suites[s->n_suites].content_sum = 0;
 	s->suites[s->n_suites].items = 0;
 	return &s->suites[s->n_suites++];
 }
@@ -86,6 +86,27 @@ void score_note_template(struct score *s, const char *id)
 			return;
 	if (s->n_templates < sizeof(s->templates) / sizeof(s->templates[0]))
 		s->templates[s->n_templates++] = xstrdup(id);
+}
+
+void score_note_question(struct score *s, struct score_suite *ss, const struct sample_meta *m)
+{
+	int32_t label = (int32_t)m->label;
+	/* Field by field, each chained on the last with its own tweak: "ab"+"c" is not "a"+"bc". */
+	uint64_t h = hash64_str(ss->name, HASH_SEED);
+
+	h = hash64_str(m->item, h ^ 0x11);
+	h = hash64_str(m->variant, h ^ 0x22);
+	h = hash64_str(m->tmpl, h ^ 0x33);
+	h = hash64_str(m->prompt ? m->prompt : "", h ^ 0x44);
+	h = hash64(&label, sizeof(label), h ^ 0x55);
+	/* A sum of the distinct questions' hashes: the same set in any order, the same sum. */
+	if (keyset_add(&s->asked, h))
+		ss->content_sum += h;
+}
+
+uint64_t score_suite_digest(const struct score_suite *ss)
+{
+	return hash64(&ss->content_sum, sizeof(ss->content_sum), hash64_str(ss->name, HASH_SEED));
 }
 
 /* One scored line; the key comes from what the task was. */
@@ -104,7 +125,7 @@ int score_emit_ok(struct score *s, struct sample_meta *m, const char *response, 
 		return 0;
 	}
 	ss->items++;
-	ss->digest = hash64(&m->key, sizeof(m->key), ss->digest);
+	score_note_question(s, ss, m);
 	score_note_template(s, m->tmpl);
 	sample_format_ok(&s->jw->out, m, response, answer, ms);
 	s->lines++;
@@ -859,6 +880,7 @@ out:
 	cJSON_Delete(s.sources);
 	cJSON_Delete(s.model);
 	keyset_release(&s.keys);
+	keyset_release(&s.asked);
 	if (s.seed_loaded)
 		import_seed_questions_release(&s.seed);
 	import_mme_ref_free(s.mme_ref);

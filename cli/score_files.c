@@ -40,7 +40,7 @@ int score_write_run_files(struct score *s, int argc, char **argv, char *err)
 		cJSON *so = cJSON_CreateObject();
 		cJSON_AddStringToObject(so, "name", s->suites[i].name);
 		cJSON_AddItemToObject(so, "options", cJSON_CreateObject());
-		snprintf(hex, sizeof(hex), "%016" PRIx64, s->suites[i].digest);
+		snprintf(hex, sizeof(hex), "%016" PRIx64, score_suite_digest(&s->suites[i]));
 		cJSON_AddStringToObject(so, "digest", hex);
 		cJSON_AddItemToArray(arr, so);
 	}

@@ -86,6 +86,7 @@ static int journal_line(const struct sample *x, void *p)
 	if (x->error) {
 		/* A failure stays a failure: never an answer. */
 		score_note_template(s, x->tmpl);
+		score_note_question(s, ss, &m);
 		sample_format_error(&s->jw->out, &m, x->error, 0);
 		s->lines++;
 		return rundir_journal_flush(s->jw, c->err);

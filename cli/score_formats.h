@@ -20,7 +20,13 @@
 
 struct score_suite {
 	char *name;
-	uint64_t digest;
+	/*
+	 * The content digest's running part: the sum (mod 2^64) of one hash per
+	 * distinct question (item, variant, template, prompt, label), so that it
+	 * depends on the set of questions only, not on their order nor on the
+	 * model that answered them; score_suite_digest finishes it.
+	 */
+	uint64_t content_sum;
 	size_t items;
 };
 
@@ -33,6 +39,7 @@ struct score {
 	/* output */
 	struct rundir_journal *jw;
 	struct keyset keys;
+	struct keyset asked; /* score_note_question's hashes, each counted once */
 	struct score_suite suites[SCORE_MAX_SUITES];
 	size_t n_suites;
 	char *templates[16];
@@ -62,6 +69,15 @@ struct score {
 /* cli/cmd_score.c: the output */
 struct score_suite *score_suite_slot(struct score *s, const char *name, char *err);
 void score_note_template(struct score *s, const char *id);
+/*
+ * Counts the question m asks (item, variant, template, prompt, label) into
+ * its suite's content digest, once however many lines carry it (a failed
+ * line too: the question was asked).  run.json's digest of a `run` means
+ * "the same questions"; this one means the same for what was scored.
+ */
+void score_note_question(struct score *s, struct score_suite *ss, const struct sample_meta *m);
+/* The suite's content digest for run.json. */
+uint64_t score_suite_digest(const struct score_suite *ss);
 int score_emit_ok(struct score *s, struct sample_meta *m, const char *response, answer_t answer,
 		  double ms, char *err);
 int score_wanted(const struct score *s, const char *name);
