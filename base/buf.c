@@ -514,3 +514,43 @@ int buf_add_md(struct buf *out, const char *s, size_t max)
 		buf_adds(out, "…");
 	return out->capped ? -1 : 0;
 }
+
+int buf_add_md_code(struct buf *out, const char *s, size_t max, int table_cell)
+{
+	struct buf text = BUF_INIT;
+	size_t n = strlen(s), run = 0, longest = 0, spaces = 0;
+	int pad;
+
+	if (max && n > max) {
+		n = max;
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_addch(&text, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+	if (n < strlen(s))
+		buf_adds(&text, "…");
+	for (size_t i = 0; i < text.len; i++) {
+		run = text.ptr[i] == '`' ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+		spaces += text.ptr[i] == ' ';
+	}
+	/* "``" opens no span: an empty text is one space, shown as itself. */
+	pad = !text.len || text.ptr[0] == '`' || text.ptr[text.len - 1] == '`' ||
+	      (text.ptr[0] == ' ' && text.ptr[text.len - 1] == ' ' && spaces < text.len);
+	for (size_t k = 0; k <= longest; k++)
+		buf_addch(out, '`');
+	if (pad)
+		buf_addch(out, ' ');
+	for (size_t i = 0; i < text.len; i++) {
+		if (table_cell && text.ptr[i] == '|')
+			buf_addch(out, '\\');
+		buf_addch(out, text.ptr[i]);
+	}
+	if (pad && text.len)
+		buf_addch(out, ' ');
+	for (size_t k = 0; k <= longest; k++)
+		buf_addch(out, '`');
+	buf_release(&text);
+	return out->capped ? -1 : 0;
+}

@@ -89,6 +89,18 @@ int buf_add_xml_str(struct buf *b, const char *s);
  * bytes (0: no limit), cut on a UTF-8 boundary with an ellipsis.
  */
 int buf_add_md(struct buf *b, const char *s, size_t max);
+/*
+ * Appends s as one Markdown code span, shown exactly as written: no HTML
+ * entities and no backslash escapes (CommonMark reads neither inside a
+ * span), fenced by one backtick more than the longest run of backticks in s,
+ * with a space inside each fence when s begins or ends with a backtick (or
+ * with a space at both ends), which CommonMark strips again.  Newlines, CRs
+ * and tabs become spaces; at most max bytes (0: no limit), cut on a UTF-8
+ * boundary with an ellipsis.  table_cell: the span sits in a table cell,
+ * where '|' ends the cell even inside a span, so it is written "\|" (GFM
+ * tables read that as '|'); elsewhere '|' is written as it is.
+ */
+int buf_add_md_code(struct buf *b, const char *s, size_t max, int table_cell);
 
 /*
  * Reads one line (without its '\n', a trailing '\r' removed) into b.

@@ -186,13 +186,13 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 {
 	buf_adds(out, "## vsrbench compare\n\n");
 	md_gate(out, gr);
-	buf_adds(out, "Base `");
-	buf_add_md(out, c->base_label ? c->base_label : "?", 120);
-	buf_adds(out, "` (");
+	buf_adds(out, "Base ");
+	buf_add_md_code(out, c->base_label ? c->base_label : "?", 120, 0);
+	buf_adds(out, " (");
 	buf_add_md(out, c->base_dir, 80);
-	buf_adds(out, ") → candidate `");
-	buf_add_md(out, c->cand_label ? c->cand_label : "?", 120);
-	buf_adds(out, "` (");
+	buf_adds(out, ") → candidate ");
+	buf_add_md_code(out, c->cand_label ? c->cand_label : "?", 120, 0);
+	buf_adds(out, " (");
 	buf_add_md(out, c->cand_dir, 80);
 	buf_addf(out, "): %zu paired task%s", c->all.pairs, c->all.pairs == 1 ? "" : "s");
 	if (c->base_only || c->cand_only)

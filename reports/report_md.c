@@ -126,11 +126,14 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 
 		if (!name || strcmp(name, suite))
 			continue;
-		if (version) /* VSR's zero-shot test has had more than one published version */
-			buf_addf(out, "\nData version: `%s` (%.0f items; sha256 of the split file `%.12s…`). "
-				      "Numbers on another version of this test set are not comparable "
-				      "(`vsrbench compare` refuses them).\n",
-				 version, num_of(d, "items"), sha ? sha : "?");
+		if (version) { /* VSR's zero-shot test has had more than one published version */
+			buf_adds(out, "\nData version: ");
+			buf_add_md_code(out, version, 0, 0);
+			buf_addf(out, " (%.0f items; sha256 of the split file ", num_of(d, "items"));
+			buf_add_md_code(out, sha ? sha : "?", 12, 0);
+			buf_adds(out, "). Numbers on another version of this test set are not comparable "
+				      "(`vsrbench compare` refuses them).\n");
+		}
 		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
 			buf_addf(out, "\n**%.0f items were skipped because their image is missing** "
 				      "(--skip-missing-images); the numbers below are over the rest.\n",
@@ -166,16 +169,16 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 		if (!sname || !path || strcmp(sname, suite))
 			continue;
 		if (num_of(s, "duplicate_ids") > 0) {
-			buf_addf(out, "\n`");
-			md_cell(out, path);
-			buf_addf(out, "`: %.0f question ids appear more than once (%.0f of them with "
+			buf_adds(out, "\n");
+			buf_add_md_code(out, path, 0, 0);
+			buf_addf(out, ": %.0f question ids appear more than once (%.0f of them with "
 				      "another prediction); the first answer counts.\n",
 				 num_of(s, "duplicate_ids"), num_of(s, "duplicate_ids_differ"));
 		}
 		if (num_of(s, "gt_answers_trimmed") > 0) {
-			buf_addf(out, "\n`");
-			md_cell(out, path);
-			buf_addf(out, "`: %.0f ground-truth answers have spaces around the letter; read "
+			buf_adds(out, "\n");
+			buf_add_md_code(out, path, 0, 0);
+			buf_addf(out, ": %.0f ground-truth answers have spaces around the letter; read "
 				      "trimmed (\"A \" is A).\n",
 				 num_of(s, "gt_answers_trimmed"));
 		}
@@ -194,9 +197,9 @@ static void verdicts_md(const struct metrics *m, struct buf *out)
 			continue;
 		if (!any++)
 			buf_adds(out, "\n## Verdict\n\n");
-		buf_adds(out, "- `");
-		md_cell(out, m->suites[i].name);
-		buf_adds(out, "`: ");
+		buf_adds(out, "- ");
+		buf_add_md_code(out, m->suites[i].name, 0, 0);
+		buf_adds(out, ": ");
 		md_cell(out, v.ptr);
 		buf_addch(out, '\n');
 	}
@@ -261,9 +264,9 @@ static void their_verdicts_md(const struct scored_file *f, struct buf *out)
 
 	if (!f->column)
 		return;
-	buf_adds(out, "  - VLMEvalKit's own verdicts, its column `");
-	md_cell(out, f->column);
-	buf_adds(out, "` (");
+	buf_adds(out, "  - VLMEvalKit's own verdicts, its column ");
+	buf_add_md_code(out, f->column, 0, 0);
+	buf_adds(out, " (");
 	md_cell(out, f->rule);
 	buf_addf(out, "): %.0f of %.0f right (%.2f%%); vsrbench's extractor: %.0f right "
 		      "(%.2f%%); they differ on %.0f of the %.0f replies",
@@ -294,9 +297,9 @@ static void sources_md(const cJSON *run, struct buf *out)
 	cJSON_ArrayForEach(s, src) {
 		if (!scored_file_read(s, &f))
 			continue;
-		buf_adds(out, "- scored from: `");
-		md_cell(out, f.base);
-		buf_adds(out, "` (");
+		buf_adds(out, "- scored from: ");
+		buf_add_md_code(out, f.base, 0, 0);
+		buf_adds(out, " (");
 		scored_file_what(&f, &what);
 		md_cell(out, what.ptr);
 		buf_adds(out, ")\n");
@@ -347,15 +350,14 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 	if (model) {
 		struct buf label = BUF_INIT;
 		model_label(run, &label);
-		buf_adds(out, "- model: `");
-		md_cell(out, label.ptr);
-		buf_adds(out, "`\n");
+		buf_adds(out, "- model: ");
+		buf_add_md_code(out, label.ptr, 0, 0);
+		buf_adds(out, "\n");
 		buf_release(&label);
 	}
 	if (tpl) {
-		buf_adds(out, "- templates: `");
-		md_cell(out, tpl);
-		buf_adds(out, "`");
+		buf_adds(out, "- templates: ");
+		buf_add_md_code(out, tpl, 0, 0);
 		if (report_vsr_protocol(m))
 			buf_addf(out, " (%s on the unified test set, the seed paper's name%s)",
 				 report_vsr_protocol(m), strchr(report_vsr_protocol(m), ' ') ? "s" : "");
@@ -381,9 +383,9 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 	usage_md(m, out);
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
-		buf_adds(out, "\n## Suite `");
-		md_cell(out, sm->name);
-		buf_adds(out, "`\n");
+		buf_adds(out, "\n## Suite ");
+		buf_add_md_code(out, sm->name, 0, 0);
+		buf_adds(out, "\n");
 		data_notes(out, run, sm->name);
 		report_protocols_md(out, sm, run);
 		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */

@@ -29,6 +29,19 @@ PY
 expect_exit 0 "$V" run -m exec -M cmd="python3 m.py" -S count=2 -o ex
 expect_out '  model: exec "python3 m.py"'
 grep -qF -- '- model: `exec "python3 m.py"`' ex/report.md || fail "report.md of exec: $(head -5 ex/report.md)"
+# A command with Markdown's specials: each report's code span shows it as it is.
+# CommonMark reads no entity and no backslash escape inside a code span, so
+# "&lt;" or "\|" there would be shown as such (markdown-it, marked, GitHub);
+# a backtick inside needs a longer fence (two here: the longest run is one).
+cp m.py "o<r>&c.py"
+weird="python3 '$T/o<r>&c.py' --x=a|b --tag=\`t\`"
+expect_exit 0 "$V" run -m exec -M cmd="$weird" -S count=2 -o odd
+span="\`\`exec \"$weird\"\`\`"
+grep -qxF -- "- model: $span" odd/report.md || fail "report.md: $(grep model odd/report.md)"
+expect_exit 0 "$V" compare ex odd --markdown odd.md
+grep -qF -- "→ candidate $span (odd)" odd.md || fail "compare.md: $(grep candidate odd.md)"
+grep -qF -- "Base \`exec \"python3 m.py\"\` (ex)" odd.md || fail "compare.md base: $(grep Base odd.md)"
+! grep -qF -- '&lt;' odd.md odd/report.md || fail "an HTML entity in a code span"
 expect_exit 0 "$V" run -m "lib:$VSR_BUILD/tests/adapters/worse.so" -S count=2 -o lib
 expect_out "  model: worse test (lib:$VSR_BUILD/tests/adapters/worse.so)"
 echo ok

@@ -128,6 +128,46 @@ static void test_xml_escape(void **state)
 	buf_release(&b);
 }
 
+/*
+ * One Markdown code span, CommonMark's rules (spec 0.30, "Code spans"): the
+ * fence is one backtick longer than the longest run inside; a space pads
+ * both ends when the text begins or ends with a backtick, or with a space at
+ * both ends; nothing is escaped but '|' in a table cell (GFM tables).
+ */
+static void test_md_code(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t max;
+		int cell;
+		const char *want;
+	} cases[] = {
+		{ "builtin:geometry", 0, 0, "`builtin:geometry`" },
+		{ "exec \"python3 '/tmp/o<r>&c.py' --x=a|b\"", 0, 0,
+		  "`exec \"python3 '/tmp/o<r>&c.py' --x=a|b\"`" },
+		{ "a|b\\c", 0, 1, "`a\\|b\\c`" },
+		{ "x `y` z", 0, 0, "``x `y` z``" },
+		{ "a``b```c", 0, 0, "````a``b```c````" },
+		{ "`start", 0, 0, "`` `start ``" },
+		{ "end`", 0, 0, "`` end` ``" },
+		{ " both ", 0, 0, "`  both  `" },
+		{ "  ", 0, 0, "`  `" },
+		{ " left", 0, 0, "` left`" },
+		{ "", 0, 0, "` `" },
+		{ "two\nlines\tand a tab", 0, 0, "`two lines and a tab`" },
+		{ "ab\xc3\xa9" "cd", 3, 0, "`ab…`" }, /* not cut inside the two bytes of the e acute */
+		{ "0123456789abcdef", 12, 0, "`0123456789ab…`" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+		assert_int_equal(buf_add_md_code(&b, cases[i].in, cases[i].max, cases[i].cell), 0);
+		assert_string_equal(b.ptr, cases[i].want);
+		buf_release(&b);
+	}
+}
+
 static void test_getline(void **state)
 {
 	char path[] = "/tmp/vsr-test-buf-XXXXXX";
@@ -359,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_cap_is_an_error_and_keeps_contents),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_xml_escape),
+		cmocka_unit_test(test_md_code),
 		cmocka_unit_test(test_getline),
 		cmocka_unit_test(test_getline_nul),
 		cmocka_unit_test(test_detach),
