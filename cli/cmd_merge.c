@@ -269,6 +269,26 @@ static int join_journals(struct shard *sh, size_t n, enum rundir_file f, int opt
 	return r;
 }
 
+/*
+ * The merged run's request_seconds (junit.xml's time): the longest shard's.
+ * Shards are run side by side (a Slurm array, a Kubernetes indexed job), so
+ * the run took as long as its slowest shard, not the sum of their times;
+ * docs/cluster.md says so.  Left out when a shard did not record its own.
+ */
+static void merge_request_seconds(cJSON *status, const struct shard *sh, size_t n)
+{
+	double longest = 0;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(status, "request_seconds");
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(sh[i].status, "request_seconds");
+		if (!cJSON_IsNumber(s))
+			return;
+		longest = s->valuedouble > longest ? s->valuedouble : longest;
+	}
+	cJSON_AddNumberToObject(status, "request_seconds", longest);
+}
+
 int cmd_merge(int argc, char **argv)
 {
 	struct shard *sh;
@@ -321,6 +341,7 @@ int cmd_merge(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			cJSON_AddItemToArray(from, cJSON_CreateString(sh[i].dir));
 		cJSON_AddItemToObject(run, "merged_from", from);
+		merge_request_seconds(status, sh, n);
 		cJSON_ReplaceItemInObjectCaseSensitive(status, "shard_index", cJSON_CreateNumber(0));
 		cJSON_ReplaceItemInObjectCaseSensitive(status, "shard_count", cJSON_CreateNumber(1));
 		suites = cJSON_GetObjectItemCaseSensitive(status, "suites");

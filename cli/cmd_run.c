@@ -572,6 +572,12 @@ int cmd_run(int argc, char **argv)
 		ls.mine = items_mine;
 		ls.ex = &ex;
 		ls.total = total;
+		/* A resume adds its request phase to the earlier ones' (status.json's). */
+		if (jr.lines) {
+			struct rundir_progress prev;
+			rundir_read_progress(dir.ptr, &prev);
+			ls.request_seconds_before = prev.request_seconds;
+		}
 		sc.status = run_live_status;
 		sc.status_ctx = &ls;
 		sc.already = jr.done.n < total ? jr.done.n : total;

@@ -99,6 +99,7 @@ int run_write_status(const struct live_status *ls, const struct sched_stats *st,
 	rs.tokens_reasoning = st->tok_reasoning_tasks ? st->tok_reasoning : -1;
 	rs.cost_usd = run_cost(o, st);
 	rs.stopped_by = st->budget_stop ? "budget" : why && *why ? why : NULL;
+	rs.request_seconds = ls->request_seconds_before + st->wall;
 	/* A shard's items are known only once read: no plan. */
 	if (o->shard_n == 1 && ls->total > ls->ex->not_applicable)
 		rs.tasks_planned = ls->total - ls->ex->not_applicable;

@@ -22,6 +22,7 @@ struct live_status {
 	const size_t *seen, *mine;
 	const struct expander *ex;
 	size_t total; /* base tasks: the items after -n x the templates each suite gets */
+	double request_seconds_before; /* the earlier invocations' request phase (a resume) */
 	int warned;
 };
 

@@ -402,6 +402,9 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 		cJSON_AddStringToObject(root, "stopped_by", st->stopped_by);
 	if (st->tasks_planned)
 		cJSON_AddNumberToObject(root, "tasks_planned", (double)st->tasks_planned);
+	if (st->request_seconds > 0) /* to the millisecond, as junit.xml writes it */
+		cJSON_AddNumberToObject(root, "request_seconds",
+					(double)(long long)(st->request_seconds * 1000.0 + 0.5) / 1000.0);
 	if (st->conc_mode) {
 		cJSON *c = cJSON_AddObjectToObject(root, "concurrency");
 		cJSON_AddStringToObject(c, "mode", st->conc_mode);
@@ -420,7 +423,7 @@ int rundir_write_status(const char *dir, const struct rundir_status *st, char *e
 void rundir_read_progress(const char *dir, struct rundir_progress *p)
 {
 	char err[VSR_ERR_MAX];
-	const cJSON *planned, *why;
+	const cJSON *planned, *why, *secs;
 	cJSON *st;
 
 	memset(p, 0, sizeof(*p));
@@ -432,6 +435,9 @@ void rundir_read_progress(const char *dir, struct rundir_progress *p)
 	/* Compared as a double first: a cast of an edited file's 1e300 would be undefined. */
 	if (cJSON_IsNumber(planned) && planned->valuedouble >= 1 && planned->valuedouble < 1e15)
 		p->tasks_planned = (size_t)planned->valuedouble;
+	secs = cJSON_GetObjectItemCaseSensitive(st, "request_seconds");
+	if (cJSON_IsNumber(secs) && secs->valuedouble > 0 && secs->valuedouble < 1e12)
+		p->request_seconds = secs->valuedouble;
 	why = cJSON_GetObjectItemCaseSensitive(st, "stopped_by");
 	if (cJSON_IsString(why))
 		snprintf(p->stopped_by, sizeof(p->stopped_by), "%s", why->valuestring);

@@ -130,6 +130,12 @@ struct rundir_status {
 	 * templates each suite gets, less those found not to apply); 0: not
 	 * known (a shard's items are known only once read).  Written when above 0. */
 	size_t tasks_planned;
+	/*
+	 * Wall-clock seconds of the request phase (asking the model), summed
+	 * over the run's invocations (a resume adds its own): what junit.xml
+	 * gives as the run's time.  Written when above 0 (`score` asks nothing).
+	 */
+	double request_seconds;
 	/* A served model's requests allowed in flight (issue 16); conc_mode NULL: none. */
 	const char *conc_mode; /* "adaptive" or "fixed" */
 	long conc_last, conc_min, conc_median, conc_max;
@@ -154,6 +160,7 @@ struct rundir_progress {
 	int complete;          /* "complete": true */
 	size_t tasks_planned;  /* 0: not known */
 	char stopped_by[16];   /* "" when status.json names no reason */
+	double request_seconds; /* status.json's; 0: not recorded (an older vsrbench, `score`) */
 };
 void rundir_read_progress(const char *dir, struct rundir_progress *p);
 

@@ -706,6 +706,7 @@ static void tick(struct sched *s)
 		s->status_next = now + (s->cfg.status_interval > 0 ? s->cfg.status_interval : 5);
 		conc_summary(s); /* the concurrency so far, for status.json while running */
 		s->status_snap = s->st;
+		s->status_snap.wall = progress_elapsed(&s->progress); /* the request phase so far */
 		s->status_pending = 1;
 	}
 }

@@ -68,7 +68,7 @@ struct sched_config {
 
 struct sched_stats {
 	size_t done, correct, answered, errors;
-	double wall;
+	double wall;        /* seconds since sched_start: the request phase (so far, in a status snapshot) */
 	double cpu_image;   /* thread CPU seconds spent loading/rendering images */
 	double cpu_model;   /* thread CPU seconds inside the adapter */
 	double cpu_harness; /* thread CPU seconds of workers outside those two */

@@ -8,7 +8,16 @@
  * across suites go into a testsuite "all suites".  The element and attribute
  * set is the common subset of the Ant/Jenkins JUnit schema
  * (tests/junit/junit.xsd); no timestamp, so the file is a pure function of
- * the journal.
+ * the journal and status.json.
+ *
+ * Times: <testsuites time> is the wall-clock time of the run's request
+ * phase, status.json's request_seconds (a resume's added, a merged run's
+ * longest shard).  A suite's own share of it is not known when the run had
+ * several (their requests overlap), so then only the run's total is given;
+ * with one suite, the suite and its accuracy testcase get the total too.
+ * Without request_seconds (an older run, `score`) no time is given: the
+ * attribute is optional, and a sum of per-task latencies, which overlap
+ * with -j, is no duration.  A gate check takes no time: "0".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,14 +86,23 @@ static size_t checks_for(const struct gate_result *gr, const char *suite, size_t
 	return n;
 }
 
-static void accuracy_case(struct buf *out, const char *suite, const struct acc *a)
+/* ' time="S"' when the time is known (secs > 0), else nothing. */
+static void time_attr(struct buf *out, double secs)
+{
+	if (secs > 0)
+		buf_addf(out, " time=\"%.3f\"", secs);
+}
+
+static void accuracy_case(struct buf *out, const char *suite, const struct acc *a, double secs)
 {
 	double lo, hi;
 
 	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
 	buf_adds(out, "    <testcase classname=\"vsrbench.");
 	xml_text(out, suite);
-	buf_addf(out, "\" name=\"accuracy\" time=\"%.3f\">\n", a->ms / 1000.0);
+	buf_adds(out, "\" name=\"accuracy\"");
+	time_attr(out, secs);
+	buf_adds(out, ">\n");
 	if (a->errors) {
 		buf_addf(out, "      <error type=\"task-errors\" message=\"%zu task%s failed (requests "
 			      "that never got an answer; not counted as wrong)\"/>\n",
@@ -152,13 +170,18 @@ static void properties(struct buf *out, const cJSON *run, const char *extra)
 	buf_adds(out, "    </properties>\n");
 }
 
+/* secs < 0: a testsuite of checks only, time "0"; 0: not known, no time. */
 static void testsuite_open(struct buf *out, const char *name, size_t tests, size_t failures,
-		       size_t errors, double ms, const cJSON *run)
+			   size_t errors, double secs, const cJSON *run)
 {
 	buf_adds(out, "  <testsuite name=\"");
 	xml_text(out, name);
-	buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\" time=\"%.3f\">\n",
-		 tests, failures, errors, ms / 1000.0);
+	buf_addf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"0\"", tests,
+		 failures, errors);
+	if (secs < 0)
+		buf_adds(out, " time=\"0\"");
+	time_attr(out, secs);
+	buf_adds(out, ">\n");
 	properties(out, run, NULL);
 }
 
@@ -200,6 +223,9 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_p
 {
 	size_t tests = 0, failures = 0, errors = 0, f;
 	struct buf body = BUF_INIT;
+	/* The request phase's wall time, when status.json has it (see the top). */
+	double run_secs = pg && pg->request_seconds > 0 ? pg->request_seconds : 0;
+	double suite_secs = m->n_suites == 1 ? run_secs : 0;
 	int r;
 
 	/* First: a CI page lists it above the suites' numbers. */
@@ -209,8 +235,8 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_p
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
 		size_t n = checks_for(gr, sm->name, &f), e = sm->all.errors ? 1 : 0;
-		testsuite_open(&body, sm->name, n + 1, f, e, sm->all.ms, run);
-		accuracy_case(&body, sm->name, &sm->all);
+		testsuite_open(&body, sm->name, n + 1, f, e, suite_secs, run);
+		accuracy_case(&body, sm->name, &sm->all, suite_secs);
 		gate_cases(&body, sm->name, gr);
 		buf_adds(&body, "  </testsuite>\n");
 		tests += n + 1;
@@ -230,16 +256,17 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_p
 		if (k < i)
 			continue; /* this testsuite is out already */
 		n = checks_for(gr, s, &f);
-		testsuite_open(&body, s, n, f, 0, 0, run);
+		testsuite_open(&body, s, n, f, 0, -1, run);
 		gate_cases(&body, s, gr);
 		buf_adds(&body, "  </testsuite>\n");
 		tests += n;
 		failures += f;
 	}
 	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	buf_addf(out, "<testsuites name=\"vsrbench\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		      "time=\"%.3f\">\n",
-		 tests, failures, errors, m->all.ms / 1000.0);
+	buf_addf(out, "<testsuites name=\"vsrbench\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\"",
+		 tests, failures, errors);
+	time_attr(out, run_secs);
+	buf_adds(out, ">\n");
 	buf_add(out, body.ptr, body.len);
 	buf_adds(out, "</testsuites>\n");
 	r = out->capped || body.capped ? VSR_EDATA : 0;

@@ -24,6 +24,7 @@
 #include "metrics/metrics.h"
 #include "metrics/stats.h"
 #include "base/util.h"
+#include "harness/rundir.h"
 #include "reports/compare.h"
 
 static void close_rel(double got, double want, double rel)
@@ -617,6 +618,61 @@ static void test_junit_counts(void **state)
 	gate_result_release(&res);
 }
 
+/*
+ * junit.xml's times: the run's request phase (status.json's request_seconds)
+ * on <testsuites>, and on the suite and its accuracy testcase when the run
+ * has one suite; not the sum of the tasks' latencies (40 x 1 ms here: the
+ * old "0.040"); no time at all when status.json has none.
+ */
+static void test_junit_time(void **state)
+{
+	struct gate_result res = { 0 };
+	struct rundir_progress pg;
+	struct metrics m;
+	struct buf out = BUF_INIT;
+	char err[VSR_ERR_MAX], j[300];
+
+	(void)state;
+	make_pair("b40", "c12", 12);
+	snprintf(j, sizeof(j), "%s/c12/samples.jsonl", dir);
+	assert_int_equal(metrics_from_journal(j, &m, err), 0);
+	memset(&pg, 0, sizeof(pg));
+	pg.known = pg.complete = 1;
+	pg.request_seconds = 2.5;
+	assert_int_equal(junit_build(&m, NULL, &pg, &res, &out), 0);
+	assert_non_null(strstr(out.ptr, "<testsuites name=\"vsrbench\" tests=\"1\" failures=\"0\" "
+					"errors=\"0\" time=\"2.500\">"));
+	assert_non_null(strstr(out.ptr, "skipped=\"0\" time=\"2.500\">"));
+	assert_non_null(strstr(out.ptr, "name=\"accuracy\" time=\"2.500\">"));
+	assert_null(strstr(out.ptr, "0.040"));
+	buf_reset(&out);
+	/* Not recorded: no time (the attribute is optional in tests/junit/junit.xsd). */
+	assert_int_equal(junit_build(&m, NULL, NULL, &res, &out), 0);
+	assert_null(strstr(out.ptr, "time="));
+	buf_reset(&out);
+	metrics_release(&m);
+
+	/* Two suites: their requests overlap, so only the run's time is given. */
+	make_pair("b2", "c2", 0);
+	snprintf(j, sizeof(j), "%s/c2/samples.jsonl", dir);
+	{
+		FILE *fc = fopen(j, "a");
+		assert_non_null(fc);
+		suite_name = "new";
+		line(fc, 6001, "n1", NULL, "yes", "yes");
+		suite_name = "s";
+		fclose(fc);
+	}
+	assert_int_equal(metrics_from_journal(j, &m, err), 0);
+	assert_int_equal(m.n_suites, 2);
+	assert_int_equal(junit_build(&m, NULL, &pg, &res, &out), 0);
+	assert_non_null(strstr(out.ptr, "errors=\"0\" time=\"2.500\">"));
+	assert_ptr_equal(strstr(out.ptr, "time="), strstr(out.ptr, "time=\"2.500\""));
+	assert_null(strstr(strstr(out.ptr, "time=") + 1, "time="));
+	buf_release(&out);
+	metrics_release(&m);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -650,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_gate_option_table),
 		cmocka_unit_test(test_gate_run),
 		cmocka_unit_test(test_junit_counts),
+		cmocka_unit_test(test_junit_time),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
