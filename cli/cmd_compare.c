@@ -17,12 +17,14 @@ static void compare_usage(FILE *fp)
 		"usage: vsrbench compare BASE_RUN CAND_RUN [--max-drop POINTS] [--alpha A]\n"
 		"                        [--min-accuracy [SUITE=]X]... [--max-language-sensitivity X]\n"
 		"                        [--markdown FILE] [--json FILE] [--junit FILE] [--reps N]\n"
-		"                        [--seed N] [--allow-different-content] [--allow-judge-mismatch] [-q]\n"
+		"                        [--seed N] [--allow-different-content] [--allow-judge-mismatch]\n"
+		"                        [--allow-partial] [--max-error-rate R] [-q]\n"
 		"\n"
 		"Matches the two runs' tasks on (suite, item, template, variant) and prints, as\n"
 		"Markdown for a pull-request comment: both accuracies, the change with a paired\n"
 		"bootstrap interval over images, the exact McNemar test, the largest movers and the\n"
-		"tasks that went from right to wrong.\n"
+		"tasks that went from right to wrong.  A partial run (status.json \"complete\": false)\n"
+		"fails, and so does a run with more failed tasks than --max-error-rate.\n"
 		"\n"
 		"  --max-drop POINTS        fail when accuracy drops by more than POINTS and the drop is\n"
 		"                           significant (McNemar p < alpha), per suite and overall\n"
@@ -42,10 +44,14 @@ static void compare_usage(FILE *fp)
 		"                           runs (another seed, options or data; default: exit 2)\n"
 		"  --allow-judge-mismatch   compare a judged run with an unjudged one, or runs judged\n"
 		"                           by different judges (docs/judge.md; default: exit 2)\n"
+		"  --allow-partial          a partial run (interrupted, stopped by an error or the\n"
+		"                           budget) is a warning instead of a failure\n"
+		"  --max-error-rate R       fail when more than this share of a run's tasks failed\n"
+		"                           (default %g, as for run); fewer: a warning\n"
 		"  -q, --quiet              no Markdown on standard output\n"
 		"\n"
 		"Exit codes: 0 passed, 1 a check failed, 2 usage, 3 a run cannot be read.\n",
-		COMPARE_REPS_DEFAULT);
+		COMPARE_REPS_DEFAULT, GATE_MAX_ERROR_RATE_DEFAULT);
 }
 
 enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF, O_ALLOW_JUDGE };
@@ -54,6 +60,7 @@ enum { O_MD = 256, O_JSON, O_JUNIT, O_REPS, O_SEED, O_ALLOW_DIFF, O_ALLOW_JUDGE 
 const char compare_shortopts[] = ":qh";
 const struct option compare_longopts[] = {
 	GATE_LONGOPTS,
+	GATE_LONGOPT_MAX_ERROR_RATE,
 	{ "markdown", required_argument, NULL, O_MD },
 	{ "json", required_argument, NULL, O_JSON },
 	{ "junit", required_argument, NULL, O_JUNIT },
@@ -86,6 +93,8 @@ int cmd_compare(int argc, char **argv)
 		case GATE_OPT_ALPHA:
 		case GATE_OPT_MIN_ACCURACY:
 		case GATE_OPT_MAX_LANG:
+		case GATE_OPT_ALLOW_PARTIAL:
+		case GATE_OPT_MAX_ERROR_RATE:
 			if ((r = gate_opts_getopt(&g, c, optarg, err)))
 				goto out;
 			break;

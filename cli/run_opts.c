@@ -43,8 +43,9 @@ static void run_usage(FILE *fp)
 		"                    [-j N] [-n LIMIT] [-o RUN_DIR] [--seed N] [--max-tokens N]\n"
 		"                    [--temperature T] [--reasoning LEVEL] [--retries N] [--max-error-rate R]\n"
 		"                    [--skip-missing-images] [--dry-run] [--shard I/N] [--max-pixels N]\n"
-		"                    [--baseline DIR --max-drop POINTS [--alpha A]] [--min-accuracy [SUITE=]X]\n"
-		"                    [--max-language-sensitivity X] [--progress MODE] [--timings] [-q]\n"
+		"                    [--baseline DIR --max-drop POINTS [--alpha A] [--allow-partial]]\n"
+		"                    [--min-accuracy [SUITE=]X] [--max-language-sensitivity X]\n"
+		"                    [--progress MODE] [--timings] [-q]\n"
 		"                    [--cache on|off|read|always|DIR] [--budget-tokens N] [--budget-usd X]\n"
 		"\n"
 		"  -s, --suite SUITE       suite to run (repeatable; default %s; see 'vsrbench list suites')\n"
@@ -84,7 +85,8 @@ static void run_usage(FILE *fp)
 		"      --reasoning LEVEL   a served model's thinking: off, low, medium, high, or a budget\n"
 		"                          in tokens, mapped to each API's own control (docs/models.md)\n"
 		"      --retries N         extra attempts for a transient failure (default 3)\n"
-		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05)\n"
+		"      --max-error-rate R  exit 4 when more than this share of tasks failed (default 0.05);\n"
+		"                          with --baseline, the gate holds the baseline to it too\n"
 		"      --skip-missing-images  run the items whose image exists; the report says how many\n"
 		"                          were skipped (default: a missing image is an error)\n"
 		"      --allow-unknown-relations  run VSR items whose relation VSR does not have\n"
@@ -105,6 +107,8 @@ static void run_usage(FILE *fp)
 		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
 		"      --min-accuracy [SUITE=]X  gate: fail when accuracy is below X (0..1)\n"
 		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
+		"      --allow-partial     gate: a partial --baseline run (status.json \"complete\":\n"
+		"                          false) is a warning, not a failure\n"
 		"      --cache MODE|DIR    response cache (docs/cache.md): on (default for a served\n"
 		"                          model: deterministic requests only), off, read (never\n"
 		"                          write), always (whatever the temperature), or a directory\n"
@@ -313,7 +317,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	o->seed = 1;
 	o->max_tokens = 0; /* by the model's kind, once it is open (cmd_run.c) */
 	o->retries = 3;
-	o->max_error_rate = 0.05;
+	o->max_error_rate = GATE_MAX_ERROR_RATE_DEFAULT;
 	o->progress = PROGRESS_AUTO;
 	{
 		const char *env = getenv("VSRBENCH_CACHE");
@@ -511,6 +515,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		case GATE_OPT_ALPHA:
 		case GATE_OPT_MIN_ACCURACY:
 		case GATE_OPT_MAX_LANG:
+		case GATE_OPT_ALLOW_PARTIAL:
 			if ((r = gate_opts_getopt(&o->gate, c, optarg, err)))
 				return r;
 			break;
@@ -553,6 +558,9 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			       o->n_jopts ? "-J" : "--judge-all");
 	if ((r = gate_opts_check(&o->gate, 1, err)))
 		return r;
+	/* One --max-error-rate: the run's own, and the gate's for both runs it compares. */
+	o->gate.has_max_error_rate = 1;
+	o->gate.max_error_rate = o->max_error_rate;
 	if (o->budget_usd > 0 && !(o->price_in > 0 || o->price_out > 0))
 		return err_set(err, VSR_EUSAGE,
 			       "--budget-usd needs the prices: -M price_in=USD_PER_MTOK -M price_out=USD_PER_MTOK");

@@ -21,7 +21,11 @@
  * fails on: a drop larger than --max-drop points that is also significant at
  * --alpha (McNemar); an accuracy below a --min-accuracy floor; a language
  * sensitivity above --max-language-sensitivity, or none measured.  A check
- * that cannot be made fails: a gate never passes silently.
+ * that cannot be made fails: a gate never passes silently.  Whenever two
+ * runs are compared, also on the runs themselves: a partial run (status.json
+ * "complete": false) fails unless --allow-partial, and more failed tasks
+ * than --max-error-rate (run's meaning and default) fail; accepted, either
+ * is a check that passes with a warning.
  *
  * Ownership: every struct here owns its strings; the *_release functions
  * free them.  Functions return 0 or an exit code with a one-line err.
@@ -47,6 +51,8 @@
 struct rundir_progress;
 
 #define GATE_ALPHA_DEFAULT 0.05
+/* The share of failed tasks a run may have: `run --max-error-rate`'s default too. */
+#define GATE_MAX_ERROR_RATE_DEFAULT 0.05
 #define GATE_MAX_FLOORS 32
 #define COMPARE_REPS_DEFAULT 2000
 #define COMPARE_LEVEL 0.95
@@ -70,6 +76,9 @@ struct gate_opts {
 	size_t n_floors;
 	int has_max_lang;
 	double max_lang; /* a share, 0..1 */
+	int allow_partial;      /* --allow-partial: a partial run warns instead of failing */
+	int has_max_error_rate; /* else GATE_MAX_ERROR_RATE_DEFAULT */
+	double max_error_rate;  /* a share of a run's tasks, 0..1 */
 };
 
 /*
@@ -83,19 +92,25 @@ enum {
 	GATE_OPT_ALPHA,
 	GATE_OPT_MIN_ACCURACY,
 	GATE_OPT_MAX_LANG,
+	GATE_OPT_ALLOW_PARTIAL,
+	GATE_OPT_MAX_ERROR_RATE,
 };
 #define GATE_LONGOPT_BASELINE { "baseline", required_argument, NULL, GATE_OPT_BASELINE }
 #define GATE_LONGOPTS                                                                      \
 	{ "max-drop", required_argument, NULL, GATE_OPT_MAX_DROP },                        \
 	{ "alpha", required_argument, NULL, GATE_OPT_ALPHA },                              \
 	{ "min-accuracy", required_argument, NULL, GATE_OPT_MIN_ACCURACY },                \
-	{ "max-language-sensitivity", required_argument, NULL, GATE_OPT_MAX_LANG }
+	{ "max-language-sensitivity", required_argument, NULL, GATE_OPT_MAX_LANG },         \
+	{ "allow-partial", no_argument, NULL, GATE_OPT_ALLOW_PARTIAL }
+/* `compare` only: `run` has its own --max-error-rate, which its gate reuses. */
+#define GATE_LONGOPT_MAX_ERROR_RATE                                                        \
+	{ "max-error-rate", required_argument, NULL, GATE_OPT_MAX_ERROR_RATE }
 
 /*
  * Sets one option, opt a GATE_OPT_* value: --baseline DIR, --max-drop
  * POINTS, --alpha A, --min-accuracy [SUITE=]X (without SUITE: every suite
- * together), --max-language-sensitivity X.  VSR_EUSAGE with err for a bad
- * value.
+ * together), --max-language-sensitivity X, --allow-partial (value ignored),
+ * --max-error-rate R.  VSR_EUSAGE with err for a bad value.
  */
 int gate_opts_getopt(struct gate_opts *g, int opt, const char *value, char *err);
 /* The same by the option's long name ("max-drop"). */
@@ -104,8 +119,8 @@ int gate_opts_set(struct gate_opts *g, const char *name, const char *value, char
 int gate_opts_any(const struct gate_opts *g);
 /*
  * Checks that the options make sense together: in `run` (in_run set)
- * --max-drop needs --baseline and --baseline must be a run directory;
- * --alpha needs --max-drop.  VSR_EUSAGE or VSR_EDATA with err.
+ * --max-drop and --allow-partial need --baseline and --baseline must be a
+ * run directory; --alpha needs --max-drop.  VSR_EUSAGE or VSR_EDATA with err.
  */
 int gate_opts_check(const struct gate_opts *g, int in_run, char *err);
 
@@ -131,6 +146,21 @@ struct cmp_suite {
 	size_t dropped_label;          /* the runs disagree on the label */
 };
 
+/*
+ * One run as the gate sees it: how far it went (status.json) and its tasks
+ * (its journal, read with the comparison).
+ */
+struct cmp_run {
+	int known;          /* it has a status.json: else nothing is said either way */
+	int complete;       /* status.json "complete": true */
+	size_t planned;     /* status.json tasks_planned (base tasks); 0: not known */
+	char stopped_by[16]; /* status.json stopped_by, "" when none */
+	size_t done;        /* base-variant tasks with a reply (report.json tasks_done) */
+	size_t done_failed; /* base-variant tasks that only ever failed */
+	size_t tasks;       /* every variant's tasks in the journal */
+	size_t failed;      /* of them, those that only ever failed (not answers) */
+};
+
 /* A task right in base and wrong in the candidate. */
 struct cmp_flip {
 	char *suite, *item, *tmpl, *variant, *prompt;
@@ -141,6 +171,7 @@ struct comparison {
 	char *base_dir, *cand_dir;
 	char *base_model, *cand_model; /* run.json model.spec, or NULL */
 	char *base_label, *cand_label; /* model_label() of each, for headings */
+	struct cmp_run base_run, cand_run;
 	struct cmp_suite *suites;      /* sorted by name */
 	size_t n_suites;
 	struct cmp_stat all; /* every suite together */
@@ -190,8 +221,11 @@ double cmp_stat_change(const struct cmp_stat *s);
 struct gate_check {
 	char *suite;   /* the testsuite it belongs to; "all suites" across suites */
 	char *name;    /* e.g. "no drop > 2.0 points", "accuracy >= 62.0%" */
-	char *type;    /* "max-drop", "min-accuracy", "max-language-sensitivity" */
+	char *type;    /* "max-drop", "min-accuracy", "max-language-sensitivity",
+			  "partial-run", "task-errors" */
 	int failed;
+	int warn;      /* passed with a caveat (an accepted partial run, a few failed
+			  tasks): every output shows its line as a warning too */
 	char *line;    /* one line: what, by how much, the p-value */
 };
 
@@ -203,13 +237,16 @@ struct gate_result {
 /*
  * Evaluates the checks g asks for.  cmp (may be NULL when no --max-drop) is
  * the comparison with the baseline; cand the candidate's metrics (accuracy
- * floors and the language sensitivity are read from it).
+ * floors and the language sensitivity are read from it).  With cmp, first
+ * the checks of both runs (suite "run"): a partial run, failed tasks.
  */
 void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		   const struct metrics *cand, struct gate_result *res);
 void gate_result_release(struct gate_result *res);
 /* One line per failing check on fp, "gate failed: ..." */
 void gate_print_failures(FILE *fp, const struct gate_result *res);
+/* One vsr_warn per check that passed with a warning. */
+void gate_print_warnings(const struct gate_result *res);
 
 /* Markdown sized for a pull-request comment; gr may be NULL (no gate). */
 void comparison_md(const struct comparison *c, const struct gate_result *gr, struct buf *out);
@@ -219,8 +256,10 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 /*
  * JUnit XML: one <testsuite> per vsrbench suite, a testcase "accuracy" in
  * each, and one testcase per gate check (failures carry the numbers).
- * gr may be NULL (reports_write's junit.xml); pg (status.json's progress,
- * may be NULL): a partial run adds a failing testsuite "run".  In report_junit.c.
+ * gr may be NULL (reports_write's junit.xml): then a partial run (pg,
+ * status.json's progress, may be NULL) adds a failing testsuite "run" and
+ * failed tasks are an <error>.  With gr the gate decides both, as for the
+ * exit code: its checks of the runs make the testsuite "run".  In report_junit.c.
  */
 int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
 		const struct gate_result *gr, struct buf *out);

@@ -46,7 +46,8 @@ static void add_counts(cJSON *o, size_t base_only, size_t cand_only, size_t fail
 	cJSON_AddNumberToObject(o, "pairs_dropped_label_mismatch", (double)label);
 }
 
-static cJSON *run_json(const char *dir, const char *model)
+/* A run: its directory, model, how far it went (status.json) and its tasks. */
+static cJSON *run_json(const char *dir, const char *model, const struct cmp_run *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -55,18 +56,23 @@ static cJSON *run_json(const char *dir, const char *model)
 		cJSON_AddStringToObject(o, "model", model);
 	else
 		cJSON_AddNullToObject(o, "model");
+	if (r->known)
+		cJSON_AddBoolToObject(o, "complete", r->complete);
+	else
+		cJSON_AddNullToObject(o, "complete"); /* no status.json: not known */
+	cJSON_AddNumberToObject(o, "tasks_done", (double)r->done);
+	if (r->planned)
+		cJSON_AddNumberToObject(o, "tasks_planned", (double)r->planned);
+	if (r->stopped_by[0])
+		cJSON_AddStringToObject(o, "stopped_by", r->stopped_by);
+	cJSON_AddNumberToObject(o, "tasks", (double)r->tasks);
+	cJSON_AddNumberToObject(o, "tasks_failed", (double)r->failed);
 	return o;
 }
 
-int comparison_json(const struct comparison *c, const struct gate_result *gr, struct buf *out)
+static void add_lines(cJSON *arr, const char *text)
 {
-	cJSON *root = cJSON_CreateObject(), *o, *suites, *arr;
-
-	cJSON_AddStringToObject(root, "schema", "vsrbench.compare/1");
-	cJSON_AddItemToObject(root, "base", run_json(c->base_dir, c->base_model));
-	cJSON_AddItemToObject(root, "candidate", run_json(c->cand_dir, c->cand_model));
-	arr = cJSON_AddArrayToObject(root, "warnings");
-	for (const char *p = c->warnings.ptr; *p;) {
+	for (const char *p = text; *p;) {
 		const char *e = strchr(p, '\n');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		char *one = xmalloc(len + 1);
@@ -76,6 +82,22 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 		free(one);
 		p += len + (e ? 1 : 0);
 	}
+}
+
+int comparison_json(const struct comparison *c, const struct gate_result *gr, struct buf *out)
+{
+	cJSON *root = cJSON_CreateObject(), *o, *suites, *arr;
+
+	cJSON_AddStringToObject(root, "schema", "vsrbench.compare/1");
+	cJSON_AddItemToObject(root, "base", run_json(c->base_dir, c->base_model, &c->base_run));
+	cJSON_AddItemToObject(root, "candidate",
+			      run_json(c->cand_dir, c->cand_model, &c->cand_run));
+	arr = cJSON_AddArrayToObject(root, "warnings");
+	add_lines(arr, c->warnings.ptr);
+	/* The gate's checks that passed with a caveat are warnings as well. */
+	for (size_t i = 0; gr && i < gr->n; i++)
+		if (gr->c[i].warn)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(gr->c[i].line));
 	o = cJSON_AddObjectToObject(root, "bootstrap");
 	cJSON_AddNumberToObject(o, "resamples", (double)c->reps);
 	cJSON_AddNumberToObject(o, "seed", (double)c->seed);
@@ -121,6 +143,7 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 			cJSON_AddStringToObject(t, "type", gr->c[i].type);
 			cJSON_AddStringToObject(t, "name", gr->c[i].name);
 			cJSON_AddBoolToObject(t, "passed", !gr->c[i].failed);
+			cJSON_AddBoolToObject(t, "warning", gr->c[i].warn);
 			cJSON_AddStringToObject(t, "message", gr->c[i].line);
 			cJSON_AddItemToArray(arr, t);
 		}

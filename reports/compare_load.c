@@ -1,7 +1,8 @@
 /*
  * compare_load: every read of a run directory that the comparison and the
  * gate make: both journals (samples.jsonl) into the pair table, run.json
- * (the model and the suites' content digests) and the candidate's metrics.
+ * (the model and the suites' content digests), status.json (how far each
+ * run went) and the candidate's metrics.
  * Nothing else in reports/compare_*.c or gate*.c opens a run's file.
  */
 #include <errno.h>
@@ -215,6 +216,18 @@ static char *label_of(const cJSON *run)
 	return buf_detach(&b, NULL);
 }
 
+/* How far a run went (status.json); its counts come with the journal. */
+static void read_progress(struct cmp_run *r, const char *dir)
+{
+	struct rundir_progress pg;
+
+	rundir_read_progress(dir, &pg);
+	r->known = pg.known;
+	r->complete = pg.complete;
+	r->planned = pg.tasks_planned;
+	memcpy(r->stopped_by, pg.stopped_by, sizeof(r->stopped_by));
+}
+
 static void read_run_json(struct comparison *c)
 {
 	cJSON *rb = rundir_load_run(c->base_dir), *rc = rundir_load_run(c->cand_dir);
@@ -225,6 +238,8 @@ static void read_run_json(struct comparison *c)
 	c->cand_label = label_of(rc);
 	check_digests(c, rb, rc);
 	check_extractor(c, rb, rc);
+	read_progress(&c->base_run, c->base_dir);
+	read_progress(&c->cand_run, c->cand_dir);
 	cJSON_Delete(rb);
 	cJSON_Delete(rc);
 }

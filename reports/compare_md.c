@@ -175,7 +175,7 @@ static void md_gate(struct buf *out, const struct gate_result *gr)
 	else
 		buf_addf(out, "**Gate: passed** (%zu check%s)\n\n", gr->n, gr->n == 1 ? "" : "s");
 	for (size_t i = 0; i < gr->n; i++) {
-		buf_adds(out, gr->c[i].failed ? "- ❌ " : "- ✅ ");
+		buf_adds(out, gr->c[i].failed ? "- ❌ " : gr->c[i].warn ? "- ⚠️ " : "- ✅ ");
 		md_line(out, gr->c[i].line);
 		buf_addch(out, '\n');
 	}

@@ -115,6 +115,22 @@ static void flip_add(struct comparison *c, const struct pair *p)
 	f->cand_answer = p->ans[SIDE_CAND];
 }
 
+/* What the gate checks of each run: its tasks of every variant, those that only failed. */
+static void run_count(struct cmp_run *r, const struct pair *p, int side)
+{
+	int base = !strcmp(p->variant, "base");
+
+	if (p->state[side] == ST_ABSENT)
+		return;
+	r->tasks++;
+	if (p->state[side] == ST_FAILED) {
+		r->failed++;
+		r->done_failed += base;
+	} else {
+		r->done += base;
+	}
+}
+
 void comparison_fill(struct comparison *c, struct pair_table *t)
 {
 	struct clusters cl = { 0 };
@@ -127,6 +143,8 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 	pair_table_sort(t);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pair *p = &t->p[i];
+		run_count(&c->base_run, p, SIDE_BASE);
+		run_count(&c->cand_run, p, SIDE_CAND);
 		if (!cur || strcmp(cur->all.name, p->suite)) {
 			if (cur)
 				stat_interval(&cur->all, &cl, suite_from, c->reps, c->seed);

@@ -4,7 +4,10 @@
  * drop larger than --max-drop points that is also significant (McNemar); an
  * accuracy below a --min-accuracy floor; a language sensitivity above
  * --max-language-sensitivity, or none measured.  A check that cannot be
- * made fails: a gate never passes silently.
+ * made fails: a gate never passes silently.  So does a comparison with a
+ * run that did not go through its tasks (unless --allow-partial: then a
+ * warning) or whose tasks failed too often (--max-error-rate; fewer: a
+ * warning): its figures are over what it did, and nothing else says so.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -86,6 +89,67 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 			 s->p < alpha ? "<" : ">=", alpha);
 	}
 	check_set(res, ck, failed, &name, &line);
+}
+
+/*
+ * A partial run (status.json "complete": false) in the comparison: its
+ * figures are over the tasks it did, so a drop or a rise among them says
+ * little about the run it was to be.  It fails, unless --allow-partial;
+ * then it passes with a warning.  Nothing for a complete run, or one with
+ * no status.json (an older vsrbench: nothing is known either way).
+ */
+static void partial_check(struct gate_result *res, const struct gate_opts *g, const char *role,
+			  const char *dir, const struct cmp_run *r)
+{
+	struct gate_check *ck;
+	struct buf name = BUF_INIT, line = BUF_INIT;
+
+	if (!r->known || r->complete)
+		return;
+	ck = check_add(res, "run", "partial-run");
+	buf_addf(&name, "%s run complete", role);
+	buf_addf(&line, "%s %s is a partial run (status.json): ", role, dir);
+	report_partial_what(&line, r->done, r->done_failed, r->planned, r->stopped_by);
+	if (g->allow_partial)
+		buf_adds(&line, "; accepted by --allow-partial: the comparison covers the tasks it did only");
+	else
+		buf_addf(&line, "; a comparison with it covers the tasks it did only. Finish it "
+				"(vsrbench run ... -o %s) or pass --allow-partial",
+			 dir);
+	ck->warn = g->allow_partial;
+	check_set(res, ck, !g->allow_partial, &name, &line);
+}
+
+/*
+ * Failed tasks (requests that never got an answer) of a run in the
+ * comparison: their pairs are dropped, so a run whose requests mostly
+ * failed is compared on what is left.  More than --max-error-rate of its
+ * tasks (every variant, as `run --max-error-rate` counts them) fail; fewer
+ * pass with a warning.  Nothing when none failed.
+ */
+static void errors_check(struct gate_result *res, const struct gate_opts *g, const char *role,
+			 const char *dir, const struct cmp_run *r)
+{
+	double rate = g->has_max_error_rate ? g->max_error_rate : GATE_MAX_ERROR_RATE_DEFAULT;
+	struct gate_check *ck;
+	struct buf name = BUF_INIT, line = BUF_INIT;
+	int over;
+
+	if (!r->failed)
+		return;
+	over = (double)r->failed > rate * (double)r->tasks;
+	ck = check_add(res, "run", "task-errors");
+	buf_addf(&name, "%s failed tasks <= %.1f%%", role, 100 * rate);
+	buf_addf(&line, "%s %s: %zu of %zu tasks failed (%.1f%%), %s --max-error-rate %g", role, dir,
+		 r->failed, r->tasks, pct(r->failed, r->tasks), over ? "more than" : "within", rate);
+	if (over)
+		buf_addf(&line, "; a failed request is no answer, so its pairs are left out and the "
+				"comparison covers the rest only. Retry them (vsrbench run ... -o %s)",
+			 dir);
+	else
+		buf_adds(&line, "; their pairs are left out of the comparison");
+	ck->warn = !over;
+	check_set(res, ck, over, &name, &line);
 }
 
 static void floor_check(struct gate_result *res, const struct gate_floor *f,
@@ -173,6 +237,13 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		   const struct metrics *cand, struct gate_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	/* The runs first: a partial or failing run is what to read before any figure. */
+	if (cmp) {
+		partial_check(res, g, "base", cmp->base_dir, &cmp->base_run);
+		partial_check(res, g, "candidate", cmp->cand_dir, &cmp->cand_run);
+		errors_check(res, g, "base", cmp->base_dir, &cmp->base_run);
+		errors_check(res, g, "candidate", cmp->cand_dir, &cmp->cand_run);
+	}
 	if (g->has_max_drop && cmp) {
 		for (size_t i = 0; i < cmp->n_suites; i++)
 			drop_check(res, g, cmp->suites[i].all.name, &cmp->suites[i].all,
@@ -214,5 +285,12 @@ void gate_print_failures(FILE *fp, const struct gate_result *res)
 	for (size_t i = 0; i < res->n; i++)
 		if (res->c[i].failed)
 			fprintf(fp, "gate failed: %s\n", res->c[i].line);
+}
+
+void gate_print_warnings(const struct gate_result *res)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (res->c[i].warn)
+			vsr_warn("%s", res->c[i].line);
 }
 

@@ -13,6 +13,7 @@
 static const struct option gate_options[] = {
 	GATE_LONGOPT_BASELINE,
 	GATE_LONGOPTS,
+	GATE_LONGOPT_MAX_ERROR_RATE,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -75,6 +76,17 @@ int gate_opts_getopt(struct gate_opts *g, int opt, const char *value, char *err)
 				       value);
 		g->has_max_lang = 1;
 		return 0;
+	case GATE_OPT_ALLOW_PARTIAL:
+		g->allow_partial = 1;
+		return 0;
+	case GATE_OPT_MAX_ERROR_RATE:
+		if (parse_share(value, &g->max_error_rate))
+			return err_set(err, VSR_EUSAGE,
+				       "--max-error-rate '%s': expected a share of the tasks from 0 to 1, "
+				       "e.g. 0.05",
+				       value);
+		g->has_max_error_rate = 1;
+		return 0;
 	}
 	return err_set(err, VSR_EUSAGE, "unknown gate option %d", opt);
 }
@@ -102,6 +114,9 @@ int gate_opts_check(const struct gate_opts *g, int in_run, char *err)
 		return 0;
 	if (g->has_max_drop && !g->baseline)
 		return err_set(err, VSR_EUSAGE, "--max-drop needs --baseline RUN_DIR to compare with");
+	if (g->allow_partial && !g->baseline)
+		return err_set(err, VSR_EUSAGE,
+			       "--allow-partial applies to --baseline RUN_DIR, which is not given");
 	if (g->baseline && (stat(g->baseline, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return err_set(err, VSR_EDATA, "--baseline %s: not a run directory", g->baseline);
 	return 0;

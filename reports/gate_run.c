@@ -70,6 +70,8 @@ int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err
 	    ((r = junit_build(&m, run, &pg, &res, &text)) || (r = write_out(o->junit_file, &text, err))))
 		goto out;
 	fflush(stdout);
+	/* The gate's own warnings (an accepted partial run, a few failed tasks) in `run` too. */
+	gate_print_warnings(&res);
 	gate_print_failures(stderr, &res);
 	if (res.n_failed) {
 		err[0] = '\0';

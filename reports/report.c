@@ -253,19 +253,16 @@ size_t report_tasks_done(const struct metrics *m)
 	return m->all.tasks + m->all.cut_short + m->all.refused;
 }
 
-void report_partial_text(struct buf *out, const struct metrics *m,
-			 const struct rundir_progress *pg, const char *dir)
+void report_partial_what(struct buf *out, size_t done, size_t failed, size_t planned,
+			 const char *why)
 {
-	size_t done = report_tasks_done(m);
-	const char *why = pg->stopped_by;
-
-	if (pg->tasks_planned)
-		buf_addf(out, "partial run: %zu of %zu planned tasks done", done, pg->tasks_planned);
+	if (planned)
+		buf_addf(out, "%zu of %zu planned tasks done", done, planned);
 	else
-		buf_addf(out, "partial run: %zu task%s done, not all of the run's (how many it "
-			      "plans is not recorded)", done, done == 1 ? "" : "s");
-	if (m->all.errors)
-		buf_addf(out, ", %zu failed", m->all.errors);
+		buf_addf(out, "%zu task%s done, not all of the run's (how many it plans is not "
+			      "recorded)", done, done == 1 ? "" : "s");
+	if (failed)
+		buf_addf(out, ", %zu failed", failed);
 	if (!strcmp(why, "interrupted"))
 		buf_adds(out, " (interrupted)");
 	else if (!strcmp(why, "error"))
@@ -274,6 +271,15 @@ void report_partial_text(struct buf *out, const struct metrics *m,
 		buf_adds(out, " (stopped before the budget)");
 	else
 		buf_adds(out, " (stopped before its end, or still running)");
+}
+
+void report_partial_text(struct buf *out, const struct metrics *m,
+			 const struct rundir_progress *pg, const char *dir)
+{
+	const char *why = pg->stopped_by;
+
+	buf_adds(out, "partial run: ");
+	report_partial_what(out, report_tasks_done(m), m->all.errors, pg->tasks_planned, why);
 	buf_addf(out, "; every figure is over the tasks done only. Resume %s: vsrbench run ... %s-o %s",
 		 !strcmp(why, "error") ? "once the cause is fixed" : "with the same options",
 		 !strcmp(why, "budget") ? "with a larger budget " : "", dir ? dir : "RUN_DIR");

@@ -48,6 +48,13 @@ int report_junit(const struct metrics *m, const cJSON *run, const struct rundir_
  * resume command naming dir (NULL: "this run directory").
  */
 int report_is_partial(const struct rundir_progress *pg);
+/*
+ * The counts and the reason of that sentence, which the gate says too: "16
+ * of 60 planned tasks done, 2 failed (interrupted)" (planned 0: not known;
+ * why: status.json's stopped_by, "" when none).
+ */
+void report_partial_what(struct buf *out, size_t done, size_t failed, size_t planned,
+			 const char *why);
 size_t report_tasks_done(const struct metrics *m);
 void report_partial_text(struct buf *out, const struct metrics *m,
 			 const struct rundir_progress *pg, const char *dir);

@@ -5,7 +5,10 @@
  * carries the numbers (it errs only when tasks failed: those are not
  * answers, and the run exits 4), then one testcase per gate check, whose
  * <failure> carries what failed, by how much, and the p-value.  Checks
- * across suites go into a testsuite "all suites".  The element and attribute
+ * across suites go into a testsuite "all suites".  With a gate, the gate
+ * alone fails or passes what the exit code does: its checks of the runs (a
+ * partial run, failed tasks) make a first testsuite "run", and the
+ * accuracy testcase counts failed tasks without an <error> of its own.  The element and attribute
  * set is the common subset of the Ant/Jenkins JUnit schema
  * (tests/junit/junit.xsd); no timestamp, so the file is a pure function of
  * the journal and status.json.
@@ -93,7 +96,9 @@ static void time_attr(struct buf *out, double secs)
 		buf_addf(out, " time=\"%.3f\"", secs);
 }
 
-static void accuracy_case(struct buf *out, const char *suite, const struct acc *a, double secs)
+/* gated: a gate decides about failed tasks (its "task-errors" check), no <error> here. */
+static void accuracy_case(struct buf *out, const char *suite, const struct acc *a, double secs,
+			  int gated)
 {
 	double lo, hi;
 
@@ -103,7 +108,7 @@ static void accuracy_case(struct buf *out, const char *suite, const struct acc *
 	buf_adds(out, "\" name=\"accuracy\"");
 	time_attr(out, secs);
 	buf_adds(out, ">\n");
-	if (a->errors) {
+	if (a->errors && !gated) {
 		buf_addf(out, "      <error type=\"task-errors\" message=\"%zu task%s failed (requests "
 			      "that never got an answer; not counted as wrong)\"/>\n",
 			 a->errors, a->errors == 1 ? "" : "s");
@@ -172,7 +177,7 @@ static void properties(struct buf *out, const cJSON *run, const char *extra)
 
 /* secs < 0: a testsuite of checks only, time "0"; 0: not known, no time. */
 static void testsuite_open(struct buf *out, const char *name, size_t tests, size_t failures,
-			   size_t errors, double secs, const cJSON *run)
+			   size_t errors, double secs, const cJSON *run, const char *extra)
 {
 	buf_adds(out, "  <testsuite name=\"");
 	xml_text(out, name);
@@ -182,7 +187,7 @@ static void testsuite_open(struct buf *out, const char *name, size_t tests, size
 		buf_adds(out, " time=\"0\"");
 	time_attr(out, secs);
 	buf_adds(out, ">\n");
-	properties(out, run, NULL);
+	properties(out, run, extra);
 }
 
 /*
@@ -190,6 +195,20 @@ static void testsuite_open(struct buf *out, const char *name, size_t tests, size
  * fails with the sentence the other reports lead with, so that CI shows it
  * as a failure; its properties carry the counts.  Nothing for a complete run.
  */
+/* A partial run's properties: complete, tasks_done, tasks_planned (nothing for a complete run). */
+static void partial_props(struct buf *extra, const struct metrics *m,
+			  const struct rundir_progress *pg)
+{
+	if (!report_is_partial(pg))
+		return;
+	buf_adds(extra, "      <property name=\"complete\" value=\"false\"/>\n");
+	buf_addf(extra, "      <property name=\"tasks_done\" value=\"%zu\"/>\n",
+		 report_tasks_done(m));
+	if (pg->tasks_planned)
+		buf_addf(extra, "      <property name=\"tasks_planned\" value=\"%zu\"/>\n",
+			 pg->tasks_planned);
+}
+
 static size_t partial_suite(struct buf *out, const struct metrics *m, const cJSON *run,
 			    const struct rundir_progress *pg)
 {
@@ -198,12 +217,7 @@ static size_t partial_suite(struct buf *out, const struct metrics *m, const cJSO
 	if (!report_is_partial(pg))
 		return 0;
 	report_partial_text(&p, m, pg, NULL);
-	buf_adds(&extra, "      <property name=\"complete\" value=\"false\"/>\n");
-	buf_addf(&extra, "      <property name=\"tasks_done\" value=\"%zu\"/>\n",
-		 report_tasks_done(m));
-	if (pg->tasks_planned)
-		buf_addf(&extra, "      <property name=\"tasks_planned\" value=\"%zu\"/>\n",
-			 pg->tasks_planned);
+	partial_props(&extra, m, pg);
 	buf_adds(out, "  <testsuite name=\"run\" tests=\"1\" failures=\"1\" errors=\"0\" "
 		      "skipped=\"0\" time=\"0\">\n");
 	properties(out, run, extra.ptr);
@@ -218,6 +232,28 @@ static size_t partial_suite(struct buf *out, const struct metrics *m, const cJSO
 	return 1;
 }
 
+/*
+ * With a gate: its checks of the two runs (suite "run": a partial run,
+ * failed tasks), first, with the candidate's partial-run properties.
+ */
+static void gate_run_suite(struct buf *out, const struct metrics *m, const cJSON *run,
+			   const struct rundir_progress *pg, const struct gate_result *gr,
+			   size_t *tests, size_t *failures)
+{
+	struct buf extra = BUF_INIT;
+	size_t f, n = checks_for(gr, "run", &f);
+
+	if (!n)
+		return;
+	partial_props(&extra, m, pg);
+	testsuite_open(out, "run", n, f, 0, -1, run, extra.len ? extra.ptr : NULL);
+	gate_cases(out, "run", gr);
+	buf_adds(out, "  </testsuite>\n");
+	buf_release(&extra);
+	*tests += n;
+	*failures += f;
+}
+
 int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_progress *pg,
 		const struct gate_result *gr, struct buf *out)
 {
@@ -229,14 +265,18 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_p
 	int r;
 
 	/* First: a CI page lists it above the suites' numbers. */
-	f = partial_suite(&body, m, run, pg);
-	tests += f;
-	failures += f;
+	if (gr) {
+		gate_run_suite(&body, m, run, pg, gr, &tests, &failures);
+	} else {
+		f = partial_suite(&body, m, run, pg);
+		tests += f;
+		failures += f;
+	}
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];
-		size_t n = checks_for(gr, sm->name, &f), e = sm->all.errors ? 1 : 0;
-		testsuite_open(&body, sm->name, n + 1, f, e, suite_secs, run);
-		accuracy_case(&body, sm->name, &sm->all, suite_secs);
+		size_t n = checks_for(gr, sm->name, &f), e = sm->all.errors && !gr ? 1 : 0;
+		testsuite_open(&body, sm->name, n + 1, f, e, suite_secs, run, NULL);
+		accuracy_case(&body, sm->name, &sm->all, suite_secs, gr != NULL);
 		gate_cases(&body, sm->name, gr);
 		buf_adds(&body, "  </testsuite>\n");
 		tests += n + 1;
@@ -247,6 +287,8 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_p
 	for (size_t i = 0; gr && i < gr->n; i++) {
 		const char *s = gr->c[i].suite;
 		size_t k, n;
+		if (!strcmp(s, "run"))
+			continue; /* out first, above */
 		for (k = 0; k < m->n_suites && strcmp(m->suites[k].name, s); k++)
 			;
 		if (k < m->n_suites)
@@ -256,7 +298,7 @@ int junit_build(const struct metrics *m, const cJSON *run, const struct rundir_p
 		if (k < i)
 			continue; /* this testsuite is out already */
 		n = checks_for(gr, s, &f);
-		testsuite_open(&body, s, n, f, 0, -1, run);
+		testsuite_open(&body, s, n, f, 0, -1, run, NULL);
 		gate_cases(&body, s, gr);
 		buf_adds(&body, "  </testsuite>\n");
 		tests += n;

@@ -480,6 +480,92 @@ static void test_gate_suites_in_one_run(void **state)
 	gate_result_release(&res);
 }
 
+/* RUN/status.json with the given body. */
+static void status_json(const char *run, const char *body)
+{
+	char path[300];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s/status.json", dir, run);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(body, fp);
+	fclose(fp);
+}
+
+/*
+ * The gate's checks of the runs themselves (suite "run"), first in the
+ * list: a partial run fails unless --allow-partial (a warning then), in
+ * either role; failed tasks above --max-error-rate (default 0.05) fail,
+ * below warn.  No check at all for complete runs without failures.
+ */
+static void test_gate_runs(void **state)
+{
+	struct gate_opts g;
+	struct gate_result res;
+	char err[VSR_ERR_MAX];
+	FILE *fc;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	make_pair("b40", "c0", 0);
+	status_json("c0", "{\"complete\": true}");
+	assert_int_equal(gate("b40", "c0", &g, NULL, &res), 0);
+	assert_int_equal(res.n, 0);
+	gate_result_release(&res);
+
+	/* 40 of 60 planned, interrupted. */
+	status_json("c0", "{\"complete\": false, \"tasks_planned\": 60, \"stopped_by\": \"interrupted\"}");
+	assert_int_equal(gate("b40", "c0", &g, NULL, &res), 1);
+	assert_int_equal(res.n, 1);
+	assert_string_equal(res.c[0].suite, "run");
+	assert_string_equal(res.c[0].type, "partial-run");
+	assert_string_equal(res.c[0].name, "candidate run complete");
+	assert_non_null(strstr(res.c[0].line, "/c0 is a partial run (status.json): 40 of 60 planned "
+					      "tasks done (interrupted); "));
+	assert_non_null(strstr(res.c[0].line, "or pass --allow-partial"));
+	assert_false(res.c[0].warn);
+	gate_result_release(&res);
+	/* The same run as the baseline; then accepted. */
+	assert_int_equal(gate("c0", "b40", &g, NULL, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "base "));
+	gate_result_release(&res);
+	assert_int_equal(gate_opts_set(&g, "allow-partial", NULL, err), 0);
+	assert_int_equal(gate("b40", "c0", &g, NULL, &res), 0);
+	assert_int_equal(res.n, 1);
+	assert_true(res.c[0].warn);
+	assert_non_null(strstr(res.c[0].line, "accepted by --allow-partial"));
+	gate_result_release(&res);
+
+	/* 3 of 40 tasks failed: 7.5%, above the default 5%; within 10%. */
+	memset(&g, 0, sizeof(g));
+	fc = journal("c3e");
+	for (int i = 0; i < 40; i++) {
+		char item[16];
+		snprintf(item, sizeof(item), "x%02d", i);
+		line(fc, (unsigned)i + 3001, item, NULL, i % 2 ? "yes" : "no",
+		     i < 3 ? NULL : i % 2 ? "yes" : "no");
+	}
+	fclose(fc);
+	assert_int_equal(gate("b40", "c3e", &g, NULL, &res), 1);
+	assert_int_equal(res.n, 1);
+	assert_string_equal(res.c[0].type, "task-errors");
+	assert_string_equal(res.c[0].name, "candidate failed tasks <= 5.0%");
+	assert_non_null(strstr(res.c[0].line, "/c3e: 3 of 40 tasks failed (7.5%), more than "
+					      "--max-error-rate 0.05"));
+	gate_result_release(&res);
+	assert_int_equal(gate_opts_set(&g, "max-error-rate", "0.1", err), 0);
+	assert_int_equal(gate("b40", "c3e", &g, NULL, &res), 0);
+	assert_true(res.c[0].warn);
+	assert_non_null(strstr(res.c[0].line, "within --max-error-rate 0.1"));
+	gate_result_release(&res);
+	/* At the rate exactly it passes, as run's own rule: more than R fails. */
+	assert_int_equal(gate_opts_set(&g, "max-error-rate", "0.075", err), 0);
+	assert_int_equal(gate("b40", "c3e", &g, NULL, &res), 0);
+	gate_result_release(&res);
+	assert_int_equal(gate_opts_set(&g, "max-error-rate", "1.5", err), VSR_EUSAGE);
+}
+
 static void test_gate_options(void **state)
 {
 	struct gate_opts g;
@@ -514,8 +600,9 @@ static void test_gate_option_table(void **state)
 	(void)state;
 	memset(&g, 0, sizeof(g));
 	for (; table[n].name; n++)
-		assert_int_equal(table[n].has_arg, required_argument);
-	assert_int_equal(n, 5);
+		assert_int_equal(table[n].has_arg,
+				 table[n].val == GATE_OPT_ALLOW_PARTIAL ? no_argument : required_argument);
+	assert_int_equal(n, 6);
 	assert_string_equal(table[0].name, "baseline");
 	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_DROP, "2.5", err), 0);
 	assert_true(g.has_max_drop && g.max_drop == 2.5);
@@ -702,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_gate_floor_and_sensitivity),
 		cmocka_unit_test(test_gate_language_unrounded),
 		cmocka_unit_test(test_gate_suites_in_one_run),
+		cmocka_unit_test(test_gate_runs),
 		cmocka_unit_test(test_gate_options),
 		cmocka_unit_test(test_gate_option_table),
 		cmocka_unit_test(test_gate_run),
