@@ -15,6 +15,7 @@
 #include "compare_int.h"
 #include "judge_render.h"
 #include "model_label.h"
+#include "report.h"
 
 static char *model_spec(const cJSON *run)
 {
@@ -257,6 +258,15 @@ int gate_load_candidate(const char *dir, struct metrics *m, cJSON **run, char *e
 	return r;
 }
 
+/* "; DIR is a partial run: 0 of 60 planned tasks done (stopped by an error)", or nothing. */
+static void partial_note(struct buf *out, const char *dir, const struct cmp_run *r)
+{
+	if (!r->known || r->complete)
+		return;
+	buf_addf(out, "; %s is a partial run: ", dir);
+	report_partial_what(out, r->done, r->done_failed, r->planned, r->stopped_by);
+}
+
 int comparison_load(struct comparison *c, const char *base_dir, const char *cand_dir,
 		    size_t reps, uint64_t seed, char *err)
 {
@@ -277,11 +287,16 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	comparison_fill(c, &t);
 	pair_table_release(&t);
 	if (!c->all.pairs) {
+		struct buf why = BUF_INIT;
+		/* A run that stopped before its first answer is the likely reason: say so. */
+		partial_note(&why, base_dir, &c->base_run);
+		partial_note(&why, cand_dir, &c->cand_run);
 		r = err_set(err, VSR_EDATA,
 			    "%s and %s have no answered task in common (matched on suite, item, "
 			    "template and variant: %zu only in the first, %zu only in the second, "
-			    "%zu failed in either)",
-			    base_dir, cand_dir, c->base_only, c->cand_only, c->dropped_failed);
+			    "%zu failed in either)%s",
+			    base_dir, cand_dir, c->base_only, c->cand_only, c->dropped_failed, why.ptr);
+		buf_release(&why);
 		comparison_release(c);
 	}
 	return r;

@@ -65,6 +65,17 @@ expect_exit 1 "$V" compare -q base cand --json c0.json --junit c0.xml
 expect_exit 1 "$V" compare -q cand base --max-drop 2
 expect_err "gate failed: base cand is a partial run (status.json): 5 of $N planned tasks done (stopped by an error)"
 
+# A candidate that died before its first answer shares no task: exit 3, saying why.
+cat >die0.py <<'PY'
+import sys
+sys.stdin.readline()
+PY
+expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 die0.py" -j 1 -o none
+expect_exit 3 "$V" compare -q base none --max-drop 2
+expect_one_line_err
+expect_err "have no answered task in common"
+expect_err "; none is a partial run: 0 of $N planned tasks done (stopped by an error)"
+
 # ---- 2. --allow-partial: a warning, in every output --------------------------
 expect_exit 0 "$V" compare base cand --max-drop 2 --allow-partial --markdown a.md --json a.json --junit a.xml
 expect_err "vsrbench: warning: $line; accepted by --allow-partial"
