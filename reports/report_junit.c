@@ -8,10 +8,10 @@
  * across suites go into a testsuite "all suites".  With a gate, the gate
  * alone fails or passes what the exit code does: its checks of the runs (a
  * partial run, failed tasks) make a first testsuite "run", and the
- * accuracy testcase counts failed tasks without an <error> of its own.  The element and attribute
- * set is the common subset of the Ant/Jenkins JUnit schema
- * (tests/junit/junit.xsd); no timestamp, so the file is a pure function of
- * the journal and status.json.
+ * accuracy testcase counts failed tasks without an <error> of its own.
+ * The element and attribute set is the common subset of the Ant/Jenkins
+ * JUnit schema (tests/junit/junit.xsd); no timestamp, so the file is a pure
+ * function of the journal and status.json.
  *
  * Times: <testsuites time> is the wall-clock time of the run's request
  * phase, status.json's request_seconds (a resume's added, a merged run's
@@ -190,11 +190,6 @@ static void testsuite_open(struct buf *out, const char *name, size_t tests, size
 	properties(out, run, extra);
 }
 
-/*
- * A partial run (status.json): a testsuite "run" whose testcase "complete"
- * fails with the sentence the other reports lead with, so that CI shows it
- * as a failure; its properties carry the counts.  Nothing for a complete run.
- */
 /* A partial run's properties: complete, tasks_done, tasks_planned (nothing for a complete run). */
 static void partial_props(struct buf *extra, const struct metrics *m,
 			  const struct rundir_progress *pg)
@@ -209,6 +204,11 @@ static void partial_props(struct buf *extra, const struct metrics *m,
 			 pg->tasks_planned);
 }
 
+/*
+ * A partial run (status.json): a testsuite "run" whose testcase "complete"
+ * fails with the sentence the other reports lead with, so that CI shows it
+ * as a failure; its properties carry the counts.  Nothing for a complete run.
+ */
 static size_t partial_suite(struct buf *out, const struct metrics *m, const cJSON *run,
 			    const struct rundir_progress *pg)
 {

@@ -515,7 +515,8 @@ static void test_gate_runs(void **state)
 	gate_result_release(&res);
 
 	/* 40 of 60 planned, interrupted. */
-	status_json("c0", "{\"complete\": false, \"tasks_planned\": 60, \"stopped_by\": \"interrupted\"}");
+	status_json("c0",
+		    "{\"complete\": false, \"tasks_planned\": 60, \"stopped_by\": \"interrupted\"}");
 	assert_int_equal(gate("b40", "c0", &g, NULL, &res), 1);
 	assert_int_equal(res.n, 1);
 	assert_string_equal(res.c[0].suite, "run");
