@@ -145,6 +145,7 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 	cJSON_ArrayForEach(s, suites) {
 		const cJSON *d = cJSON_GetObjectItemCaseSensitive(s, "data");
 		const cJSON *skipped = cJSON_GetObjectItemCaseSensitive(d, "skipped_missing_images");
+		const cJSON *unusable = cJSON_GetObjectItemCaseSensitive(d, "skipped_unusable_images");
 		const cJSON *unsplit = cJSON_GetObjectItemCaseSensitive(d, "unsplit_captions");
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "name"));
 
@@ -160,7 +161,14 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 				      "are not comparable.</p>\n",
 				 cJSON_IsNumber(items) ? items->valuedouble : 0);
 		}
-		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
+		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0 && cJSON_IsNumber(unusable) &&
+		    unusable->valuedouble > 0)
+			buf_addf(out, "<p class=\"warn\"><b>%.0f items were skipped because their image "
+				      "is missing or cannot be used</b> (%.0f of them for image files that "
+				      "are empty, cut short, or of a type that cannot be sent or mirrored; "
+				      "--skip-missing-images); the numbers below are over the rest.</p>\n",
+				 skipped->valuedouble, unusable->valuedouble);
+		else if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
 			buf_addf(out, "<p class=\"warn\"><b>%.0f items were skipped because their image "
 				      "is missing</b> (--skip-missing-images); the numbers below are over "
 				      "the rest.</p>\n",

@@ -134,7 +134,15 @@ static void data_notes(struct buf *out, const cJSON *run, const char *suite)
 			buf_adds(out, "). Numbers on another version of this test set are not comparable "
 				      "(`vsrbench compare` refuses them).\n");
 		}
-		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
+		if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0 &&
+		    num_of(d, "skipped_unusable_images") > 0)
+			buf_addf(out, "\n**%.0f items were skipped because their image is missing or cannot "
+				      "be used** (%.0f of them for %.0f image files that are empty, cut "
+				      "short, or of a type that cannot be sent or mirrored; "
+				      "--skip-missing-images); the numbers below are over the rest.\n",
+				 skipped->valuedouble, num_of(d, "skipped_unusable_images"),
+				 num_of(d, "unusable_images"));
+		else if (cJSON_IsNumber(skipped) && skipped->valuedouble > 0)
 			buf_addf(out, "\n**%.0f items were skipped because their image is missing** "
 				      "(--skip-missing-images); the numbers below are over the rest.\n",
 				 skipped->valuedouble);

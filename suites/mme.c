@@ -2,8 +2,8 @@
  * mme: the MME suites (see mme.h).
  *
  * open() reads every question of the suite's subtasks (at most 2,374 short
- * lines) and finds every image, so a missing image is an error before any
- * request is sent; next() then hands the questions out in order, reading
+ * lines) and finds and checks every image (suites/imgcheck.h), so a missing
+ * image, or one that cannot be sent, is an error before any request is sent; next() then hands the questions out in order, reading
  * each image once to digest its bytes into the task key.
  */
 #include "mme.h"
@@ -19,6 +19,7 @@
 #include "../base/lines.h"
 #include "../base/util.h"
 #include "images.h"
+#include "imgcheck.h"
 
 #define MME_LINE_MAX ((size_t)1 << 20)
 #define N_FIRST_MISSING 3
@@ -167,8 +168,9 @@ struct mme_q {
 	char *question;
 	answer_t label;
 	int nth;
-	char *path;     /* the image file; NULL when missing */
+	char *path;     /* the image file; NULL when missing or unusable */
 	char *where;    /* the question's "file:line" */
+	int unusable;   /* its image file cannot be used (imgcheck.h) */
 };
 
 struct mme {
@@ -178,6 +180,8 @@ struct mme {
 	uint64_t digest;
 	size_t images, missing_images, skipped;
 	char *first_missing[N_FIRST_MISSING];
+	int mirror;             /* suite_config.mirror_images */
+	struct image_bad bad;   /* the image files that cannot be used */
 	struct buf looked;  /* where the first missing image was looked for, for the error */
 	struct buf sources; /* "position: lists DIR/position.txt; ..." for run.json */
 	/* Both questions of an image: the digest is computed once. */
@@ -199,6 +203,7 @@ static void mme_free(struct mme *m)
 		free(m->first_missing[i]);
 	buf_release(&m->looked);
 	buf_release(&m->sources);
+	image_bad_release(&m->bad);
 	free(m);
 }
 
@@ -240,6 +245,17 @@ static int resolve(struct mme *m, const struct suite_config *cfg, size_t first, 
 		if (m->missing_images < N_FIRST_MISSING)
 			m->first_missing[m->missing_images] = xstrdup(name);
 		m->missing_images++;
+		return 0;
+	}
+	if (image_check_file(path, m->mirror, err)) {
+		struct buf id = BUF_INIT;
+		mme_item_id(&id, m->q[first].task->name, name, m->q[first].nth);
+		image_bad_note(&m->bad, id.ptr, m->q[first].where, path, err);
+		m->bad.items += m->n - first - 1; /* the image's other questions read so far */
+		for (size_t i = first; i < m->n; i++)
+			m->q[i].unusable = 1;
+		buf_release(&id);
+		free(path);
 		return 0;
 	}
 	for (size_t i = first; i < m->n; i++)
@@ -295,6 +311,8 @@ static int list_line(const struct mme_line *ml, void *p)
 	if (ml->nth == 2) {
 		const struct mme_q *first = &c->m->q[c->m->n - 2];
 		q->path = first->path ? xstrdup(first->path) : NULL;
+		q->unusable = first->unusable;
+		c->m->bad.items += (size_t)q->unusable;
 		return 0;
 	}
 	/* The pair's first line: its image serves both. */
@@ -642,6 +660,7 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 
 	*priv = NULL;
 	m->suite = suite;
+	m->mirror = cfg->mirror_images;
 	if ((r = load_all(m, p, cfg, err)))
 		goto fail;
 	if (m->missing_images && !cfg->skip_missing_images) {
@@ -657,13 +676,26 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 			    suite);
 		goto fail;
 	}
+	if (m->bad.images && !cfg->skip_missing_images) {
+		r = image_bad_error(&m->bad, suite, err);
+		goto fail;
+	}
 	for (size_t i = 0; i < m->n; i++)
 		m->skipped += !m->q[i].path;
 	if (m->skipped == m->n) {
-		r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images", m->images,
-			    suite);
+		if (m->bad.images)
+			r = err_set(err, VSR_EDATA,
+				    "no image of %s can be used: %zu are missing, %zu cannot be used "
+				    "(first: %s: %s)",
+				    suite, m->missing_images, m->bad.images, m->bad.first[0].path,
+				    m->bad.first[0].why);
+		else
+			r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images",
+				    m->images, suite);
 		goto fail;
 	}
+	if (cfg->skip_missing_images)
+		image_skip_warn(suite, m->skipped, m->n, m->missing_images, &m->bad);
 	m->digest = content_digest(m);
 	*priv = m;
 	return 0;
@@ -730,6 +762,10 @@ static void mme_describe(void *priv, void *obj)
 	cJSON_AddNumberToObject(o, "questions", (double)m->n);
 	cJSON_AddNumberToObject(o, "images", (double)m->images);
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)m->skipped);
+	if (m->bad.images) {
+		cJSON_AddNumberToObject(o, "unusable_images", (double)m->bad.images);
+		cJSON_AddNumberToObject(o, "skipped_unusable_images", (double)m->bad.items);
+	}
 	cJSON_AddStringToObject(o, "sources", m->sources.ptr);
 }
 

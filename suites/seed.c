@@ -17,6 +17,7 @@
 #include "../base/keyset.h"
 #include "../base/util.h"
 #include "images.h"
+#include "imgcheck.h"
 
 #define SEED_FILE_MAX ((size_t)512 << 20)
 #define N_FIRST_MISSING 3
@@ -301,6 +302,7 @@ struct seed {
 	char **paths;        /* per question: its image, NULL when missing or not an image */
 	size_t next, items, skipped, not_image, missing_images;
 	char *first_missing[N_FIRST_MISSING];
+	struct image_bad bad; /* image files that cannot be used (imgcheck.h) */
 	uint64_t digest;
 };
 
@@ -311,6 +313,7 @@ static void seed_free(struct seed *s)
 	free(s->paths);
 	for (size_t i = 0; i < N_FIRST_MISSING; i++)
 		free(s->first_missing[i]);
+	image_bad_release(&s->bad);
 	seed_file_release(&s->f);
 	free(s);
 }
@@ -344,6 +347,11 @@ static int find_image(struct seed *s, const struct suite_config *cfg, size_t i, 
 	if (r)
 		return err_set(err, r, "%s: question %s: image '%.200s' refused", s->f.path, q->id,
 			       q->data_id);
+	if (image_check_file(s->paths[i], cfg->mirror_images, err)) {
+		image_bad_note(&s->bad, q->id, s->f.path, s->paths[i], err);
+		free(s->paths[i]);
+		s->paths[i] = NULL;
+	}
 	return 0;
 }
 
@@ -486,6 +494,10 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 			    s->first_missing[2] ? s->first_missing[2] : "", suite);
 		goto fail;
 	}
+	if (s->bad.images && !cfg->skip_missing_images) {
+		r = image_bad_error(&s->bad, suite, err);
+		goto fail;
+	}
 	s->digest = hash64_str(suite, HASH_SEED);
 	for (size_t i = 0; i < s->f.n; i++) {
 		const struct seed_q *q = &s->f.q[i];
@@ -503,10 +515,19 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 		s->digest = hash64_str(q->data_id, s->digest);
 	}
 	if (!s->items) {
-		r = err_set(err, VSR_EDATA, "suite %s: no single-image question to ask in %s", suite,
-			    path.ptr);
+		if (s->bad.images)
+			r = err_set(err, VSR_EDATA,
+				    "no image of %s can be used: %zu are missing, %zu cannot be used "
+				    "(first: %s: %s)",
+				    suite, s->missing_images, s->bad.images, s->bad.first[0].path,
+				    s->bad.first[0].why);
+		else
+			r = err_set(err, VSR_EDATA, "suite %s: no single-image question to ask in %s",
+				    suite, path.ptr);
 		goto fail;
 	}
+	if (cfg->skip_missing_images)
+		image_skip_warn(suite, s->skipped, s->items + s->skipped, s->missing_images, &s->bad);
 	free(owned);
 	buf_release(&path);
 	buf_release(&root);
@@ -573,6 +594,10 @@ static void seed_describe(void *priv, void *obj)
 	cJSON_AddStringToObject(o, "file", s->f.path);
 	cJSON_AddNumberToObject(o, "items", (double)s->items);
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)s->skipped);
+	if (s->bad.images) {
+		cJSON_AddNumberToObject(o, "unusable_images", (double)s->bad.images);
+		cJSON_AddNumberToObject(o, "skipped_unusable_images", (double)s->bad.items);
+	}
 	cJSON_AddNumberToObject(o, "skipped_not_single_image", (double)s->not_image);
 	cJSON_AddNumberToObject(o, "answers_trimmed", (double)s->f.answers_trimmed);
 	cJSON_AddNumberToObject(o, "duplicate_ids", (double)s->f.duplicate_ids);

@@ -36,6 +36,12 @@ struct suite_config {
 	size_t n_opts;
 	int skip_missing_images; /* --skip-missing-images: run the items that have one */
 	int allow_unknown_relations; /* --allow-unknown-relations: run (and count) them */
+	/*
+	 * -p hflip: the run mirrors the images, so each must be of a type the
+	 * mirroring takes (harness/imgvar.c: JPEG, PNG, uncompressed BMP); the
+	 * suite refuses the others before any request (suites/imgcheck.h).
+	 */
+	int mirror_images;
 };
 
 struct suite_preset;

@@ -12,8 +12,9 @@
  * and count how often (run.json, `vsrbench data check vsr`).
  *
  * open() reads the file once to validate every line (file:line errors) and to
- * find every image, so a missing image is an error before any request is
- * sent; next() then streams the file again.
+ * find and check every image (suites/imgcheck.h), so a missing image, or one
+ * that cannot be sent (empty, cut short, not an image), is an error before
+ * any request is sent; next() then streams the file again.
  */
 #include "vsr.h"
 #include "boxes.h"
@@ -32,6 +33,7 @@
 #include "../base/lines.h"
 #include "../base/util.h"
 #include "images.h"
+#include "imgcheck.h"
 #include "manifest.h"
 #include "taxonomy.h"
 
@@ -47,6 +49,8 @@ struct vsr {
 	size_t lineno;
 	struct vsr_stats st;
 	struct keyset missing;   /* hashes of image names with no file */
+	struct keyset unusable;  /* hashes of image names whose file cannot be used */
+	struct image_bad bad;    /* those files, the first named */
 	struct u64map digests;   /* image name hash -> image bytes digest */
 	uint64_t content;        /* digest of the data file's lines */
 	char *first_missing[N_FIRST_MISSING];
@@ -317,6 +321,11 @@ static int check_line(const struct vsr_line *vl, void *ctx)
 		v->st.skipped_missing_images++;
 		return 0;
 	}
+	if (keyset_has(&v->unusable, h)) {
+		v->st.skipped_missing_images++;
+		v->bad.items++;
+		return 0;
+	}
 	if (u64map_get(&v->digests, h, &(uint64_t){ 0 }))
 		return 0;
 	r = image_resolve(&v->cfg, vl->image, &path, err);
@@ -331,6 +340,16 @@ static int check_line(const struct vsr_line *vl, void *ctx)
 		v->st.skipped_missing_images++;
 		return 0;
 	}
+	if (image_check_file(path, v->cfg.mirror_images, err)) {
+		char id[32], *where = item_where(v->path, vl->lineno);
+		snprintf(id, sizeof(id), "L%05zu", vl->lineno); /* next()'s item id */
+		image_bad_note(&v->bad, id, where, path, err);
+		keyset_add(&v->unusable, h);
+		v->st.skipped_missing_images++;
+		free(where);
+		free(path);
+		return 0;
+	}
 	free(path);
 	/* Digest filled lazily in next(): 0 marks "exists, not read yet". */
 	u64map_put(&v->digests, h, 0);
@@ -342,6 +361,8 @@ static void vsr_free(struct vsr *v)
 	if (v->streaming)
 		lines_close(&v->lines);
 	keyset_release(&v->missing);
+	keyset_release(&v->unusable);
+	image_bad_release(&v->bad);
 	u64map_release(&v->digests);
 	boxes_release(&v->boxes);
 	for (size_t i = 0; i < N_FIRST_MISSING; i++)
@@ -411,18 +432,33 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 			    "--skip-missing-images to run the other items)",
 			    v->st.missing_images, suite,
 			    cfg->n_image_dirs ? "--images" : v->default_root,
-			    v->st.skipped_missing_images, v->first_missing[0],
+			    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
 			    v->first_missing[1] ? ", " : "", v->first_missing[1] ? v->first_missing[1] : "",
 			    v->first_missing[2] ? ", " : "", v->first_missing[2] ? v->first_missing[2] : "", suite);
 		goto fail;
 	}
-	if (v->st.skipped_missing_images == v->st.items) {
-		r = err_set(err, VSR_EDATA,
-			    "none of the %zu images of %s is under %s; vsrbench data pull %s fetches "
-			    "them",
-			    v->st.items, suite, cfg->n_image_dirs ? "--images" : v->default_root, suite);
+	if (v->bad.images && !cfg->skip_missing_images) {
+		r = image_bad_error(&v->bad, suite, err);
 		goto fail;
 	}
+	if (v->st.skipped_missing_images == v->st.items) {
+		if (v->bad.images)
+			r = err_set(err, VSR_EDATA,
+				    "no image of %s can be used: %zu are missing, %zu cannot be used "
+				    "(first: %s: %s)",
+				    suite, v->st.missing_images, v->bad.images, v->bad.first[0].path,
+				    v->bad.first[0].why);
+		else
+			r = err_set(err, VSR_EDATA,
+				    "none of the %zu images of %s is under %s; vsrbench data pull %s "
+				    "fetches them",
+				    v->st.items, suite, cfg->n_image_dirs ? "--images" : v->default_root,
+				    suite);
+		goto fail;
+	}
+	if (cfg->skip_missing_images)
+		image_skip_warn(suite, v->st.skipped_missing_images, v->st.items, v->st.missing_images,
+				&v->bad);
 	if ((r = lines_open(&v->lines, v->path, VSR_LINE_MAX, err)))
 		goto fail;
 	v->lines.skip_blank = 1;
@@ -466,7 +502,7 @@ static int vsr_next(void *priv, struct item *it, char *err)
 				       v->lines.lineno);
 		}
 		h = hash64_str(row.image, HASH_SEED);
-		if (keyset_has(&v->missing, h)) {
+		if (keyset_has(&v->missing, h) || keyset_has(&v->unusable, h)) {
 			cJSON_Delete(o);
 			continue;
 		}
@@ -533,6 +569,10 @@ static void vsr_describe(void *priv, void *obj)
 
 	cJSON_AddNumberToObject(o, "items", (double)v->st.items);
 	cJSON_AddNumberToObject(o, "skipped_missing_images", (double)v->st.skipped_missing_images);
+	if (v->bad.images) {
+		cJSON_AddNumberToObject(o, "unusable_images", (double)v->bad.images);
+		cJSON_AddNumberToObject(o, "skipped_unusable_images", (double)v->bad.items);
+	}
 	cJSON_AddNumberToObject(o, "unsplit_captions", (double)v->st.unsplit);
 	cJSON_AddNumberToObject(o, "unknown_relations", (double)v->st.unknown_relations);
 	cJSON_AddNumberToObject(o, "subject_fixed", (double)v->st.subject_fixed);

@@ -66,6 +66,22 @@ static void put(const char *rel, const char *text)
 	fclose(fp);
 }
 
+/*
+ * An image file the suites' check takes (suites/imgcheck.h): a GIF's
+ * header and trailer around a tag, so that different tags give different
+ * bytes (digests).  Printable, so put() writes it.
+ */
+#define GIF_HEAD "GIF89aAAAAAAA"
+#define IMG(tag) GIF_HEAD tag ";"
+
+static void put_image(const char *rel, const char *tag)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), IMG("%s"), tag);
+	put(rel, text);
+}
+
 /* ---- the real lists ---------------------------------------------------- */
 
 struct counts {
@@ -177,7 +193,7 @@ static int names_to_files(const struct mme_line *ml, void *p)
 
 	(void)p;
 	snprintf(rel, sizeof(rel), "imgs/%s", ml->image);
-	put(rel, ml->image); /* any bytes do; different names, different digests */
+	put_image(rel, ml->image); /* different names, different digests */
 	return 0;
 }
 
@@ -252,7 +268,7 @@ static void test_position_suite(void **state)
 		if (k == 1) {
 			struct image img = { 0 };
 			assert_int_equal(mme_suite_ops.load_image(priv, &it, &img, err), 0);
-			assert_int_equal(img.len, strlen("000000006471.jpg"));
+			assert_int_equal(img.len, strlen(IMG("000000006471.jpg")));
 			image_release(&img);
 		}
 		buf_release(&prompt);
@@ -339,8 +355,8 @@ static int ends_with(const char *s, const char *tail)
 static void test_bad_lists(void **state)
 {
 	(void)state;
-	put("lists/a.jpg", "A");
-	put("lists/b.jpg", "B");
+	put("lists/a.jpg", IMG("A"));
+	put("lists/b.jpg", IMG("B"));
 	expect_list_error("a.jpg\tQ1?\tYes\na.jpg\tQ2?\tNo\nb.jpg\tQ3?\n",
 			  "lists/position.txt:3: 2 tab-separated columns");
 	expect_list_error("a.jpg\tQ1?\tYes\na.jpg\tQ2?\tMaybe\n",
@@ -360,7 +376,7 @@ static void test_bad_lists(void **state)
 	{
 		char target[128], link[128];
 		snprintf(target, sizeof(target), "%s/outside.jpg", tmp);
-		put("outside.jpg", "X");
+		put("outside.jpg", IMG("X"));
 		snprintf(link, sizeof(link), "%s/lists/c.jpg", tmp);
 		assert_int_equal(symlink(target, link), 0);
 		expect_list_error("c.jpg\tQ1?\tYes\nc.jpg\tQ2?\tNo\n", "leads out of");
@@ -401,8 +417,8 @@ static void test_release_layout(void **state)
 	(void)state;
 	snprintf(root, sizeof(root), "%s/MME_Benchmark_release_version", tmp);
 	/* position: images/ and questions_answers_YN/; count: side by side, a PNG. */
-	put("MME_Benchmark_release_version/position/images/000000000002.jpg", "jpg2");
-	put("MME_Benchmark_release_version/position/images/000000000001.jpg", "jpg1");
+	put("MME_Benchmark_release_version/position/images/000000000002.jpg", IMG("jpg2"));
+	put("MME_Benchmark_release_version/position/images/000000000001.jpg", IMG("jpg1"));
 	put("MME_Benchmark_release_version/position/questions_answers_YN/000000000002.txt",
 	    "Is B left? Please answer yes or no.\tYes\nIs B right? Please answer yes or no.\tNo\n");
 	put("MME_Benchmark_release_version/position/questions_answers_YN/000000000001.txt",
@@ -427,7 +443,7 @@ static void test_release_layout(void **state)
 	item_release(&it);
 	mme_suite_ops.close(priv);
 
-	put("MME_Benchmark_release_version/count/a.png", "png");
+	put("MME_Benchmark_release_version/count/a.png", IMG("png"));
 	put("MME_Benchmark_release_version/count/a.txt", "How many? Please answer yes or no.\tYes\n"
 							  "How few? Please answer yes or no.\tNo\n");
 	if (open_suite("mme-count", "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err))
@@ -438,7 +454,7 @@ static void test_release_layout(void **state)
 	mme_suite_ops.close(priv);
 
 	/* One question only in a file: an error naming it. */
-	put("MME_Benchmark_release_version/count/b.png", "png");
+	put("MME_Benchmark_release_version/count/b.png", IMG("png"));
 	put("MME_Benchmark_release_version/count/b.txt", "Lonely? Please answer yes or no.\tYes\n");
 	assert_int_equal(open_suite("mme-count", "/nonexistent", NULL, 0, &opt, 1, 0, &priv, err),
 			 VSR_EDATA);
