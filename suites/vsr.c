@@ -15,6 +15,10 @@
  * find and check every image (suites/imgcheck.h), so a missing image, or one
  * that cannot be sent (empty, cut short, not an image), is an error before
  * any request is sent; next() then streams the file again.
+ *
+ * An image is DIR/NAME under an --images DIR, else DIR/FOLDER/NAME with the
+ * folder the line's image_link names (COCO's own layout: train2017/,
+ * val2017/), so `--images coco/` finds both halves of COCO.
  */
 #include "vsr.h"
 #include "boxes.h"
@@ -39,6 +43,8 @@
 
 #define VSR_LINE_MAX (1u << 20)
 #define N_FIRST_MISSING 3
+/* The image_link folders (train2017, val2017) a missing-image error names, at most. */
+#define N_LINK_FOLDERS 4
 
 struct vsr {
 	const struct vsr_split *split;
@@ -51,6 +57,8 @@ struct vsr {
 	struct keyset missing;   /* hashes of image names with no file */
 	struct keyset unusable;  /* hashes of image names whose file cannot be used */
 	struct image_bad bad;    /* those files, the first named */
+	char folders[N_LINK_FOLDERS][64]; /* image_link folders looked in for a missing image */
+	size_t n_folders;
 	struct u64map digests;   /* image name hash -> image bytes digest */
 	uint64_t content;        /* digest of the data file's lines */
 	char *first_missing[N_FIRST_MISSING];
@@ -291,6 +299,64 @@ int vsr_scan(const char *path, int (*fn)(const struct vsr_line *, void *), void 
 
 /* ---- the suite --------------------------------------------------------- */
 
+/*
+ * The folder an image_link names just above the file: "train2017" of
+ * http://images.cocodataset.org/train2017/000000017697.jpg.  1 and the
+ * name in out, or 0 when the link has none (or one that is no plain name:
+ * image_resolve refuses what would lead out of a root anyway).
+ */
+static int link_folder(const char *link, char *out, size_t n)
+{
+	const char *p = link ? strstr(link, "://") : NULL, *end, *last = NULL, *start;
+	size_t len;
+
+	if (!p || !(p = strchr(p + 3, '/')))
+		return 0;
+	end = p + strcspn(p, "?#");
+	for (const char *q = p; q < end; q++)
+		if (*q == '/')
+			last = q;
+	if (!last || last == p)
+		return 0;
+	for (start = last; start > p && start[-1] != '/'; start--)
+		;
+	len = (size_t)(last - start);
+	if (!len || len >= n || strspn(start, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					      "0123456789._-") < len ||
+	    (start[0] == '.' && (len == 1 || (len == 2 && start[1] == '.'))))
+		return 0;
+	memcpy(out, start, len);
+	out[len] = '\0';
+	return 1;
+}
+
+/*
+ * image_resolve, then under the folder the image_link names (COCO's
+ * layout) when the root has no such file: the same safe resolver, so no
+ * name leads out of a root either way.
+ */
+static int vsr_resolve(struct vsr *v, const char *image, const char *link, char **path, char *err)
+{
+	char folder[64];
+	struct buf name = BUF_INIT;
+	size_t i;
+	int r = image_resolve(&v->cfg, image, path, err);
+
+	if (r != IMAGE_MISSING || !link_folder(link, folder, sizeof(folder)))
+		return r;
+	for (i = 0; i < v->n_folders && strcmp(v->folders[i], folder); i++)
+		;
+	if (i == v->n_folders && i < N_LINK_FOLDERS)
+		memcpy(v->folders[v->n_folders++], folder, sizeof(folder));
+	buf_addf(&name, "%s/%s", folder, image);
+	r = image_resolve(&v->cfg, name.ptr, path, err);
+	buf_release(&name);
+	if (r == IMAGE_MISSING)
+		err_set(err, IMAGE_MISSING, "no such image %s under --images (nor in its %s/ folder)",
+			image, folder);
+	return r;
+}
+
 static int check_line(const struct vsr_line *vl, void *ctx)
 {
 	struct vsr *v = ctx;
@@ -328,7 +394,7 @@ static int check_line(const struct vsr_line *vl, void *ctx)
 	}
 	if (u64map_get(&v->digests, h, &(uint64_t){ 0 }))
 		return 0;
-	r = image_resolve(&v->cfg, vl->image, &path, err);
+	r = vsr_resolve(v, vl->image, vl->image_link, &path, err);
 	/* An unsafe name (../, absolute) is bad data, not a missing file. */
 	if (r && r != IMAGE_MISSING)
 		return err_set(v->scan_err, r, "%s:%zu: %s", v->path, vl->lineno, err);
@@ -354,6 +420,21 @@ static int check_line(const struct vsr_line *vl, void *ctx)
 	/* Digest filled lazily in next(): 0 marks "exists, not read yet". */
 	u64map_put(&v->digests, h, 0);
 	return 0;
+}
+
+/*
+ * Where the images were looked for: each root, and in it each folder an
+ * image_link named ("coco/, coco/train2017/, coco/val2017/").
+ */
+static void looked_in(const struct vsr *v, struct buf *out)
+{
+	for (size_t i = 0; i < v->cfg.n_image_dirs; i++) {
+		const char *d = v->cfg.image_dirs[i];
+		const char *slash = *d && d[strlen(d) - 1] == '/' ? "" : "/";
+		buf_addf(out, "%s%s%s", i ? ", " : "", d, slash);
+		for (size_t k = 0; k < v->n_folders; k++)
+			buf_addf(out, ", %s%s%s/", d, slash, v->folders[k]);
+	}
 }
 
 static void vsr_free(struct vsr *v)
@@ -426,15 +507,18 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 		goto fail;
 	}
 	if (v->st.missing_images && !cfg->skip_missing_images) {
+		struct buf looked = BUF_INIT;
+		looked_in(v, &looked);
 		r = err_set(err, VSR_EDATA,
-			    "%zu of the images of %s are not under %s (%zu items; first: %s%s%s%s%s); "
-			    "vsrbench data pull %s fetches them (or pass --images DIR, or "
+			    "%zu of the images of %s are not under %s (looked in %s; %zu items; first: "
+			    "%s%s%s%s%s); vsrbench data pull %s fetches them (or pass --images DIR, or "
 			    "--skip-missing-images to run the other items)",
 			    v->st.missing_images, suite,
-			    cfg->n_image_dirs ? "--images" : v->default_root,
+			    cfg->n_image_dirs ? "--images" : v->default_root, looked.ptr,
 			    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
 			    v->first_missing[1] ? ", " : "", v->first_missing[1] ? v->first_missing[1] : "",
 			    v->first_missing[2] ? ", " : "", v->first_missing[2] ? v->first_missing[2] : "", suite);
+		buf_release(&looked);
 		goto fail;
 	}
 	if (v->bad.images && !cfg->skip_missing_images) {
@@ -526,7 +610,7 @@ static int vsr_next(void *priv, struct item *it, char *err)
 			it->subject_box = sb ? xstrdup(sb) : NULL;
 			it->object_box = ob ? xstrdup(ob) : NULL;
 		}
-		if (image_resolve(&v->cfg, row.image, &it->image_path, err)) {
+		if (vsr_resolve(v, row.image, row.image_link, &it->image_path, err)) {
 			cJSON_Delete(o);
 			item_release(it);
 			return VSR_EDATA;

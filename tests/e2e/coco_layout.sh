@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# `--images coco/` with COCO's own layout (coco/train2017/NAME,
+# coco/val2017/NAME): each VSR line's image_link names the folder, so one
+# flag finds both halves of the unified test set.  A missing image's error
+# names the folders looked in; the folder fallback goes through the same
+# safe resolver (a folder that is a symlink out of the root is refused, a
+# link naming ".." is no folder).  Expected counts from python over the
+# real split file.
+. "$(dirname "$0")/lib.bash"
+
+need_shared_vsr
+V=$VSRBENCH
+cd "$T"
+
+vsr_needed_images "$TEST_JSONL" >needed.txt
+mkdir -p coco/train2017 coco/val2017
+grep '^train2017/' needed.txt | sed 's|.*/||' >train.txt
+grep '^val2017/' needed.txt | sed 's|.*/||' >val.txt
+[ "$(wc -l <val.txt)" = 28 ] && [ "$(wc -l <train.txt)" = 687 ] || fail "687 + 28 images expected"
+"$VSR_BUILD/tests/mkimage" --names train.txt coco/train2017 64 48
+"$VSR_BUILD/tests/mkimage" --names val.txt coco/val2017 64 48
+
+# --- one --images for both folders: every item runs --------------------------
+expect_exit 0 "$V" run -s vsr-unified --data "$D" --images coco/ -m builtin:yes -q -o r1
+[ "$(jq -s length r1/samples.jsonl)" = 1222 ] || fail "1222 samples expected"
+[ "$(jq '.suites[0].data.skipped_missing_images' r1/run.json)" = 0 ] || fail "run.json skipped"
+# The flat layout (DIR/NAME) still works.
+mkdir -p flat && cp coco/train2017/* coco/val2017/* flat/
+expect_exit 0 "$V" run -s vsr-unified --data "$D" --images flat -m builtin:yes -q -n 20 -o r2
+
+# --- a missing image: the folders looked in are named --------------------------
+gone=$(sed -n 1p val.txt)
+items=$(jq -r --arg n "$gone" 'select(.image == $n) | .image' "$TEST_JSONL" | wc -l)
+mv "coco/val2017/$gone" .
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images coco -m builtin:yes -q -o r3
+expect_err "1 of the images of vsr-zeroshot-test are not under --images (looked in coco/, coco/train2017/, coco/val2017/; $items items; first: $gone)"
+expect_one_line_err
+mv "$gone" coco/val2017/
+
+# --- the fallback cannot lead out of the root ----------------------------------
+mkdir -p data/vsr/data/splits/zeroshot outside/train2017 evil
+"$VSR_BUILD/tests/mkimage" outside/train2017/000000000001.jpg 64 48
+ln -s "$T/outside/train2017" evil/train2017
+printf '{"image": "000000000001.jpg", "image_link": "http://images.cocodataset.org/train2017/000000000001.jpg", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of"}\n' \
+	>data/vsr/data/splits/zeroshot/test.jsonl
+expect_exit 3 "$V" run -s vsr-unified --data data --images evil -m builtin:yes -q -o r4
+expect_err "leads out of evil (a symlink?): refused"
+# A link whose folder is ".." names no folder: only DIR/NAME is looked for.
+mkdir -p root/sub && cp outside/train2017/000000000001.jpg root/
+printf '{"image": "000000000001.jpg", "image_link": "http://x/../000000000001.jpg", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of"}\n' \
+	>data/vsr/data/splits/zeroshot/test.jsonl
+expect_exit 3 "$V" run -s vsr-unified --data data --images root/sub -m builtin:yes -q -o r5
+expect_err "are not under --images (looked in root/sub/; 1 items; first: 000000000001.jpg)"
+echo ok
