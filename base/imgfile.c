@@ -16,8 +16,8 @@
  * end (where the format's own end marker lies, with room for the padding
  * some writers leave after it).
  */
-#define HEAD_MAX 8192
-#define TAIL_MAX 4096
+#define HEAD_MAX 2048
+#define TAIL_MAX 2048
 /* A JPEG's header segments walked before its first scan, at most. */
 #define JPEG_SEGMENTS_MAX 1024
 
