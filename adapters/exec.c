@@ -13,68 +13,44 @@
  *
  * Requests are pipelined (up to -j per child, answered in any order, matched
  * by id), so a child may batch what it has read.  The command is split into
- * words and started without a shell unless -M shell=1.  Its death, a
+ * words and started without a shell unless -M shell=1 (exec_proc.c).  A
  * malformed response or no progress for -M timeout seconds stops the run
  * with exit 4 (the tasks in flight are redone by the next run): an error,
- * never a hang; a death by the signal that is stopping the run is that stop.
+ * never a hang.  Its death starts it again and names the tasks it held
+ * (child_died: the task it dies on becomes a task error, so the run
+ * finishes); a death by the signal that is stopping the run is that stop.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "err_first.h"
 #include "exec.h"
+#include "exec_int.h"
 #include "http.h"
 #include "rjob.h"
 #include "../base/mime.h"
 #include "../base/suggest.h"
 #include "../base/util.h"
 
-extern char **environ;
-
-#define LINE_MAX_BYTES (64u << 20)
-#define MAX_PROCS 64
-
-struct child {
-	pid_t pid;
-	int in, out;          /* our ends: its stdin, its stdout */
-	struct buf wbuf;      /* request lines not yet written */
-	size_t woff;
-	struct buf rbuf;      /* bytes read, not yet a full line */
-	size_t outstanding;
-	double last_progress; /* last response (or first request) */
-	int dead;
-	pid_t pgid;           /* its own process group (its children too); 0: none */
-	int reaped, status;   /* waited for during the run (reaped), and how it ended */
-};
-
-struct exec_state {
-	char **argv;
-	char *shown;      /* the command, for messages */
-	int image_path;   /* send images as files instead of base64 */
-	size_t procs;
-	double timeout;
-	long retries;
-	char *tmpdir;     /* for -M image=path */
-	struct child *kids;
-};
-
 struct etask {
 	struct rtask base; /* job, index, place in the ready queue */
 	int attempts;
 	int child;        /* -1: not sent */
+	int deaths;       /* deaths of a child that held it */
+	int alone;        /* held at a death: sent alone to a child, to find the culprit */
 	double t0;
+	unsigned long long seq; /* when it was sent, in sending order */
 	char id[17];
 };
+
+/* Deaths of one child in a row, with no response between, that stop the run. */
+#define EXEC_QUIET_DEATHS 3
 
 struct ejob {
 	char *path;       /* the image file (-M image=path), or NULL */
@@ -95,177 +71,6 @@ static void ejob_unlink(struct ejob *ej)
 		}
 }
 
-/* ---- command words ---------------------------------------------------- */
-
-/* Splits like a shell without expansion: blanks separate, '…' and "…" quote, \ escapes. */
-static int split_words(const char *s, char ***out, char *err)
-{
-	char **v = NULL;
-	size_t n = 0;
-	struct buf w = BUF_INIT;
-
-	for (;;) {
-		int in_word = 0;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!*s)
-			break;
-		buf_reset(&w);
-		while (*s && !isspace((unsigned char)*s)) {
-			in_word = 1;
-			if (*s == '\'') {
-				const char *e = strchr(s + 1, '\'');
-				if (!e)
-					goto unterminated;
-				buf_add(&w, s + 1, (size_t)(e - s - 1));
-				s = e + 1;
-			} else if (*s == '"') {
-				s++;
-				while (*s && *s != '"') {
-					if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
-						s++;
-					buf_addch(&w, *s++);
-				}
-				if (!*s)
-					goto unterminated;
-				s++;
-			} else if (*s == '\\' && s[1]) {
-				buf_addch(&w, s[1]);
-				s += 2;
-			} else {
-				buf_addch(&w, *s++);
-			}
-		}
-		if (in_word) {
-			v = xrealloc(v, (n + 2) * sizeof(*v));
-			v[n++] = buf_detach(&w, NULL);
-			v[n] = NULL;
-		}
-	}
-	buf_release(&w);
-	if (!n) {
-		free(v);
-		return err_set(err, VSR_EUSAGE, "-m exec: -M cmd is empty");
-	}
-	*out = v;
-	return 0;
-unterminated:
-	buf_release(&w);
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-	return err_set(err, VSR_EUSAGE, "-M cmd: unterminated quote");
-}
-
-/* ---- children --------------------------------------------------------- */
-
-/* pipe2() is not POSIX; children are only spawned from the opening thread. */
-static int pipe_cloexec(int fd[2])
-{
-	if (pipe(fd) < 0)
-		return -1;
-	fcntl(fd[0], F_SETFD, FD_CLOEXEC);
-	fcntl(fd[1], F_SETFD, FD_CLOEXEC);
-	return 0;
-}
-
-static int spawn_child(struct exec_state *st, struct child *c, char *err)
-{
-	int in[2], out[2], e;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-
-	/* CLOEXEC: a second child must not hold the first one's stdin open. */
-	if (pipe_cloexec(in) < 0)
-		return err_set(err, VSR_EUSAGE, "-m exec: pipe: %s", strerror(errno));
-	if (pipe_cloexec(out) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return err_set(err, VSR_EUSAGE, "-m exec: pipe: %s", strerror(errno));
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	/*
-	 * Its own process group (issue 18, finding 9): whatever it starts can
-	 * be ended with it when the run ends, instead of outliving vsrbench
-	 * and holding a GPU.  Ctrl-C then reaches vsrbench only, which ends
-	 * the children itself.
-	 */
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&at, 0);
-	e = posix_spawnp(&c->pid, st->argv[0], &fa, &at, st->argv, environ);
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	close(out[1]);
-	if (e) {
-		close(in[1]);
-		close(out[0]);
-		return err_set(err, VSR_EUSAGE, "-m exec: cannot start '%s': %s", st->argv[0],
-			       strerror(e));
-	}
-	c->in = in[1];
-	c->out = out[0];
-	c->pgid = c->pid;
-	c->reaped = 0;
-	fcntl(c->in, F_SETFL, fcntl(c->in, F_GETFL) | O_NONBLOCK);
-	fcntl(c->out, F_SETFL, fcntl(c->out, F_GETFL) | O_NONBLOCK);
-	buf_init(&c->wbuf, 0);
-	buf_init(&c->rbuf, LINE_MAX_BYTES);
-	return 0;
-}
-
-/*
- * Ends what is left of a child's process group (its own children, which
- * may hold its pipes open): SIGTERM, up to a second, then SIGKILL.
- */
-static void end_group(struct child *c)
-{
-	double until = wall_seconds() + 1;
-
-	if (c->pgid <= 0)
-		return;
-	if (kill(-c->pgid, SIGTERM) == 0) {
-		while (kill(-c->pgid, 0) == 0 && wall_seconds() < until) {
-			struct timespec ts = { 0, 10 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-		kill(-c->pgid, SIGKILL);
-	}
-	c->pgid = 0;
-}
-
-/* Closes its stdin, gives it `grace` seconds to exit, then kills it and its group. */
-static void reap_child(struct child *c, double grace)
-{
-	double until = wall_seconds() + grace;
-	int status;
-
-	if (c->in >= 0)
-		close(c->in);
-	c->in = -1;
-	if (c->out >= 0)
-		close(c->out);
-	c->out = -1;
-	if (c->pid <= 0) {
-		end_group(c);
-		return;
-	}
-	while (waitpid(c->pid, &status, WNOHANG) == 0) {
-		struct timespec ts = { 0, 10 * 1000000L };
-		if (wall_seconds() > until) {
-			kill(c->pid, SIGKILL);
-			waitpid(c->pid, &status, 0);
-			break;
-		}
-		nanosleep(&ts, NULL);
-	}
-	c->pid = 0;
-	end_group(c);
-}
-
 static void exec_close(void *state)
 {
 	struct exec_state *st = state;
@@ -273,14 +78,12 @@ static void exec_close(void *state)
 	if (!st)
 		return;
 	for (size_t i = 0; st->kids && i < st->procs; i++) {
-		reap_child(&st->kids[i], 5);
+		exec_reap_child(&st->kids[i], 5);
 		buf_release(&st->kids[i].wbuf);
 		buf_release(&st->kids[i].rbuf);
 	}
 	free(st->kids);
-	for (size_t i = 0; st->argv && st->argv[i]; i++)
-		free(st->argv[i]);
-	free(st->argv);
+	exec_free_words(st->argv);
 	free(st->shown);
 	if (st->tmpdir)
 		rmdir(st->tmpdir);
@@ -343,7 +146,7 @@ int exec_open(const char *config_json, const cJSON *opts, struct model *m, char 
 		st->argv[0] = xstrdup("/bin/sh");
 		st->argv[1] = xstrdup("-c");
 		st->argv[2] = xstrdup(cmd);
-	} else if ((r = split_words(cmd, &st->argv, err))) {
+	} else if ((r = exec_split_words(cmd, &st->argv, err))) {
 		goto fail;
 	}
 	st->shown = xstrdup(cmd);
@@ -363,7 +166,7 @@ int exec_open(const char *config_json, const cJSON *opts, struct model *m, char 
 	for (size_t i = 0; i < st->procs; i++)
 		st->kids[i].in = st->kids[i].out = -1;
 	for (size_t i = 0; i < st->procs; i++)
-		if ((r = spawn_child(st, &st->kids[i], err)))
+		if ((r = exec_spawn_child(st, &st->kids[i], err)))
 			goto fail;
 	buf_addf(&fp, "exec/1 cmd=");
 	buf_add_json_str(&fp, cmd);
@@ -392,6 +195,8 @@ struct eloop {
 	struct etask **sent;  /* per child, up to per_child slots */
 	size_t per_child;
 	int warned_noise;
+	unsigned long long seq; /* tasks sent */
+	size_t lines;           /* lines read from the children, any */
 };
 
 static void etask_final(struct eloop *L, struct etask *t)
@@ -511,6 +316,7 @@ static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 		c->last_progress = now;
 	t->child = (int)ci;
 	t->t0 = now;
+	t->seq = L->seq++;
 	t->attempts++;
 	for (size_t i = 0; i < L->per_child; i++)
 		if (!L->sent[ci * L->per_child + i]) {
@@ -520,12 +326,14 @@ static void send_task(struct eloop *L, struct etask *t, size_t ci, double now)
 	c->outstanding++;
 }
 
-static void child_died(struct eloop *L, struct child *c, const char *what)
+/*
+ * How child c ended, for messages ("exited with status 1", "was killed by
+ * signal 11", "closed its stdout"); *stop_signal: by SIGINT, SIGTERM or SIGHUP.
+ */
+static void child_end(struct child *c, char *how, size_t n, int *stop_signal)
 {
-	char msg[VSR_ERR_MAX];
-	int status = 0, stop_signal = 0;
+	int status = 0;
 	double until = wall_seconds() + 1;
-
 	pid_t w = 0;
 
 	/* It closed its stdout: give it a moment to exit and say how. */
@@ -538,22 +346,80 @@ static void child_died(struct eloop *L, struct child *c, const char *what)
 		c->reaped = 0;
 		w = -2;
 	}
+	*stop_signal = 0;
 	if (w == -2 || (c->pid > 0 && w == c->pid)) {
 		c->pid = 0;
 		if (WIFEXITED(status)) {
-			snprintf(msg, sizeof(msg), "exec child '%.200s' exited with status %d %s", L->st->shown,
-				 WEXITSTATUS(status), what);
+			snprintf(how, n, "exited with status %d", WEXITSTATUS(status));
 		} else if (WIFSIGNALED(status)) {
-			snprintf(msg, sizeof(msg), "exec child '%.200s' was killed by signal %d %s",
-				 L->st->shown, WTERMSIG(status), what);
-			stop_signal = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
-				      WTERMSIG(status) == SIGHUP;
+			snprintf(how, n, "was killed by signal %d", WTERMSIG(status));
+			*stop_signal = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ||
+				       WTERMSIG(status) == SIGHUP;
 		} else {
-			snprintf(msg, sizeof(msg), "exec child '%.200s' stopped %s", L->st->shown, what);
+			snprintf(how, n, "stopped");
 		}
 	} else {
-		snprintf(msg, sizeof(msg), "exec child '%.200s' closed its stdout %s", L->st->shown, what);
+		snprintf(how, n, "closed its stdout");
 	}
+}
+
+/*
+ * The tasks child ci holds, in the order they were sent, into held[] (room
+ * for per_child); their slots are emptied.  Returns how many.
+ */
+static size_t take_held(struct eloop *L, size_t ci, struct etask **held)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < L->per_child; i++) {
+		struct etask **slot = &L->sent[ci * L->per_child + i], *t = *slot;
+		size_t j = n;
+		if (!t)
+			continue;
+		n++;
+		for (; j > 0 && held[j - 1]->seq > t->seq; j--)
+			held[j] = held[j - 1];
+		held[j] = t;
+		*slot = NULL;
+	}
+	return n;
+}
+
+/* "tasks ID (suite S, item I), ..." for a message: the first few of held[0..n). */
+static void name_tasks(struct buf *b, struct etask *const *held, size_t n)
+{
+	const size_t shown = 4;
+
+	buf_addf(b, "%s ", n == 1 ? "task" : "tasks");
+	for (size_t i = 0; i < n && i < shown; i++) {
+		const struct job *j = held[i]->base.rj->job;
+		buf_addf(b, "%s%s (suite %s, item %.60s)", i ? ", " : "", held[i]->id, j->suite->name,
+			 j->item.id);
+	}
+	if (n > shown)
+		buf_addf(b, " and %zu more", n - shown);
+}
+
+/*
+ * Child ci died (or closed its stdout).  A death by the signal that stops
+ * the run is that stop.  Otherwise the child is started again and the run
+ * goes on: a task it held when it died alone, or at its second death, is
+ * journaled as an error (a child that always dies on one item would
+ * otherwise stop every resume at the same place); the others are asked
+ * again, one at a time, so the next death names its task.  A child that
+ * dies EXEC_QUIET_DEATHS times with no response between stops the run
+ * (exit 4; what it held is redone by the next run).
+ */
+static void child_died(struct eloop *L, size_t ci)
+{
+	struct child *c = &L->st->kids[ci];
+	struct etask **held = xcalloc(L->per_child, sizeof(*held));
+	struct buf msg = BUF_INIT;
+	char how[64], err[VSR_ERR_MAX];
+	int stop_signal;
+	size_t n, errors = 0;
+
+	child_end(c, how, sizeof(how), &stop_signal);
 	c->dead = 1;
 	/*
 	 * Killed by a signal that stops a run: Ctrl-C reaches the whole process
@@ -562,15 +428,69 @@ static void child_died(struct eloop *L, struct child *c, const char *what)
 	 * this is that interruption (exit 5, resumable), not a model failure.
 	 */
 	if (stop_signal) {
-		until = wall_seconds() + 1;
+		double until = wall_seconds() + 1;
 		while (!sched_stopping(L->r.s) && wall_seconds() < until) {
 			struct timespec ts = { 0, 10 * 1000000L };
 			nanosleep(&ts, NULL);
 		}
 		if (sched_stopping(L->r.s))
-			return;
+			goto out;
 	}
-	sched_fail(L->r.s, VSR_EMODEL, msg);
+	n = take_held(L, ci, held);
+	/* The stop says why before the tasks: a long list is cut at VSR_ERR_MAX. */
+	buf_addf(&msg, "exec child '%.150s' %s", L->st->shown, how);
+	if (++c->quiet_deaths >= EXEC_QUIET_DEATHS)
+		buf_addf(&msg, " (%d deaths in a row without a response)", c->quiet_deaths);
+	if (n) {
+		buf_addf(&msg, " with %zu request%s outstanding (", n, n == 1 ? "" : "s");
+		name_tasks(&msg, held, n);
+		buf_addch(&msg, ')');
+	} else {
+		buf_adds(&msg, " before the run ended");
+	}
+	if (c->quiet_deaths >= EXEC_QUIET_DEATHS) {
+		sched_fail(L->r.s, VSR_EMODEL, msg.ptr);
+		goto out;
+	}
+	c->outstanding = 0;
+	c->solo = 0;
+	/* Last sent first onto the front of the queue: they go again in their order. */
+	for (size_t i = n; i-- > 0;) {
+		struct etask *t = held[i];
+		if (++t->deaths >= 2 || n == 1) {
+			struct task_result *res = &t->base.rj->res[t->base.k];
+			snprintf(res->error, sizeof(res->error),
+				 "the model process died while answering it (%s; %s)",
+				 t->deaths >= 2 ? "twice" : "it was the only request outstanding", how);
+			res->ms += (wall_seconds() - t->t0) * 1000.0;
+			errors++;
+			etask_final(L, t); /* may free its job */
+		} else {
+			t->alone = 1;
+			t->child = -1;
+			rloop_push_front(&L->r, &t->base);
+		}
+	}
+	if (errors == n && n)
+		buf_addf(&msg, "; journaled as %s", n == 1 ? "an error" : "errors");
+	else if (errors)
+		buf_addf(&msg, "; %zu journaled as errors (they were outstanding at its death before), the others asked again one at a time",
+			 errors);
+	else if (n)
+		buf_adds(&msg, "; asking them again one at a time");
+	buf_adds(&msg, "; starting it again");
+	vsr_warn("%s", msg.ptr);
+	exec_reap_child(c, 0);
+	buf_release(&c->wbuf);
+	buf_release(&c->rbuf);
+	c->woff = 0;
+	if (exec_spawn_child(L->st, c, err))
+		sched_fail(L->r.s, VSR_EMODEL, err);
+	else
+		c->dead = 0;
+out:
+	buf_release(&msg);
+	free(held);
 }
 
 static void child_protocol_error(struct eloop *L, const char *why, const char *line)
@@ -660,6 +580,7 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	struct etask *t = NULL;
 	size_t slot = 0;
 
+	L->lines++;
 	switch (exec_reply_parse(line, &rep)) {
 	case EXEC_REPLY_BLANK:
 		return;
@@ -691,6 +612,9 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	L->sent[slot] = NULL;
 	c->outstanding--;
 	c->last_progress = now;
+	c->quiet_deaths = 0;
+	if (t->alone)
+		c->solo = 0; /* answered (or failed in its own words): not the culprit */
 	t->base.rj->res[t->base.k].ms += (now - t->t0) * 1000.0;
 	if (rep.text && !rep.error) {
 		struct task_result *res = &t->base.rj->res[t->base.k];
@@ -753,7 +677,7 @@ static void read_child(struct eloop *L, size_t ci, double now)
 		buf_setlen(&c->rbuf, c->rbuf.len - start);
 	}
 	if (eof && !sched_stopping(L->r.s))
-		child_died(L, c, c->outstanding ? "with requests outstanding" : "before the run ended");
+		child_died(L, ci);
 }
 
 static void write_child(struct child *c)
@@ -823,15 +747,27 @@ static int exec_run(void *state, struct sched *s)
 		}
 		if (no_more && !L.r.active)
 			break;
-		/* Least-loaded child first. */
+		/*
+		 * Least-loaded child first.  A task held by a child that died goes
+		 * alone to a child with nothing outstanding, which gets nothing
+		 * else until it answers (send_task: base first).
+		 */
 		while (L.r.ready) {
-			size_t best = 0;
-			for (size_t i = 1; i < st->procs; i++)
-				if (st->kids[i].outstanding < st->kids[best].outstanding)
+			struct etask *t = (struct etask *)L.r.ready;
+			size_t best = st->procs;
+			for (size_t i = 0; i < st->procs; i++) {
+				const struct child *c = &st->kids[i];
+				if (c->dead || c->solo || c->outstanding >= L.per_child ||
+				    (t->alone && c->outstanding))
+					continue;
+				if (best == st->procs || c->outstanding < st->kids[best].outstanding)
 					best = i;
-			if (st->kids[best].outstanding >= L.per_child)
+			}
+			if (best == st->procs)
 				break;
-			send_task(&L, (struct etask *)rloop_pop(&L.r), best, now); /* base first */
+			rloop_pop(&L.r);
+			st->kids[best].solo = t->alone;
+			send_task(&L, t, best, now);
 		}
 		for (size_t i = 0; i < st->procs; i++) {
 			struct child *c = &st->kids[i];
@@ -839,9 +775,12 @@ static int exec_run(void *state, struct sched *s)
 				write_child(c);
 			if (c->outstanding && now - c->last_progress > st->timeout) {
 				char msg[VSR_ERR_MAX];
+				/* Not a line from any child yet: likely held in its stdout buffer. */
 				snprintf(msg, sizeof(msg),
-					 "exec child '%.200s' answered nothing for %gs (-M timeout) with %zu requests outstanding",
-					 st->shown, st->timeout, c->outstanding);
+					 "exec child '%.200s' answered nothing for %gs (-M timeout) with %zu requests outstanding%s",
+					 st->shown, st->timeout, c->outstanding,
+					 L.lines ? "" : "; it has written no line at all: is its stdout buffered? "
+					 "flush after each line, e.g. print(..., flush=True) or python3 -u");
 				sched_fail(s, VSR_EMODEL, msg);
 			}
 		}
@@ -874,11 +813,11 @@ static int exec_run(void *state, struct sched *s)
 			 */
 			if (!sched_stopping(s) && !c->dead && c->pid > 0 &&
 			    waitpid(c->pid, &c->status, WNOHANG) == c->pid) {
+				unsigned long starts = c->starts;
 				c->reaped = 1;
-				read_child(&L, i, now); /* its last lines, then EOF or not */
-				if (!c->dead && !sched_stopping(s))
-					child_died(&L, c, c->outstanding ? "with requests outstanding" :
-									   "before the run ended");
+				read_child(&L, i, now); /* its last lines, then EOF (and a restart) or not */
+				if (c->starts == starts && !c->dead && !sched_stopping(s))
+					child_died(&L, i);
 			}
 			if ((pfd[2 * i + 1].revents & (POLLOUT | POLLERR | POLLHUP)) && st->kids[i].in >= 0)
 				write_child(&st->kids[i]);
@@ -895,7 +834,7 @@ out:
 	rloop_release(&L.r);
 	/* The children see EOF on stdin and should exit; a stopping run does not wait long. */
 	for (size_t i = 0; i < st->procs; i++)
-		reap_child(&st->kids[i], sched_stopping(s) ? 1 : 10);
+		exec_reap_child(&st->kids[i], sched_stopping(s) ? 1 : 10);
 	free(L.sent);
 	free(pfd);
 	return r;

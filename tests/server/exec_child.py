@@ -3,12 +3,14 @@
 answers each through a real vsrbench plug-in (tests/server/plugin.py) and
 writes one JSON response per line on stdout.  Python 3 stdlib only.
 
-    exec_child.py [--plugin SO] [--die-after N] [--retry-first] [--noise]
-                  [--reverse] [--log FILE]
+    exec_child.py [--plugin SO] [--die-after N] [--die-on-prompt FILE]
+                  [--retry-first] [--noise] [--reverse] [--log FILE]
 
 --die-after N   exit with status 3 after answering N requests
 --once FILE     ... only when FILE does not exist yet (it is created): a crash
                 that the next run of the same command does not meet
+--die-on-prompt FILE  exit with status 3 on reading a request whose prompt is
+                FILE's text (a model that crashes on one item, every time)
 --retry-first   answer {"error":..., "retry": true} the first time an id is seen
 --noise         print a non-JSON line to stdout first (a stray print())
 --reverse       answer requests read together in reverse order (ids, not order, match)
@@ -26,6 +28,9 @@ import plugin  # noqa: E402
 
 
 def handle(a, model, seen, req):
+    if a.die_on_prompt is not None and req["prompt"] == a.die_on_prompt:
+        sys.stdout.flush()
+        os._exit(3)
     if a.log:
         with open(a.log, "a") as f:
             f.write(json.dumps({k: v for k, v in req.items() if k != "image"}) + "\n")
@@ -53,11 +58,15 @@ def main():
     ap.add_argument("--plugin")
     ap.add_argument("--die-after", type=int, default=-1)
     ap.add_argument("--once")
+    ap.add_argument("--die-on-prompt")
     ap.add_argument("--retry-first", action="store_true")
     ap.add_argument("--noise", action="store_true")
     ap.add_argument("--reverse", action="store_true")
     ap.add_argument("--log")
     a = ap.parse_args()
+    if a.die_on_prompt:
+        with open(a.die_on_prompt, encoding="utf-8") as f:
+            a.die_on_prompt = f.read()
     if a.once:
         if os.path.exists(a.once):
             a.die_after = -1
