@@ -13,6 +13,7 @@
 
 #include "../base/suggest.h"
 #include "../base/util.h"
+#include "../harness/plugin_guard.h"
 #include "err_first.h"
 #include "remote.h"
 
@@ -415,7 +416,12 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 		return r;
 	m->spec = xstrdup(spec);
 	m->config_json = xstrdup(config_json ? config_json : "{}");
+	/* From here the plug-in's code runs in our process: its crash or exit() is named. */
+	plugin_guard_install();
+	plugin_guard_prepare(m->path);
+	plugin_guard_enter("dlopen() (its initialisers)");
 	m->dl = dlopen(m->path, RTLD_NOW | RTLD_LOCAL);
+	plugin_guard_leave();
 	if (!m->dl) {
 		r = err_set(err, VSR_EUSAGE, "cannot load adapter %s: %s", m->path, dlerror());
 		goto fail;
@@ -430,7 +436,9 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 	 * Nothing but abi_major and abi_minor is read from a table of another
 	 * major: its layout is unknown.
 	 */
+	plugin_guard_enter(VSRBENCH_ENTRY_SYMBOL "()");
 	a = entry(VSRBENCH_ABI_MAJOR);
+	plugin_guard_leave();
 	if (!a || a->abi_major != VSRBENCH_ABI_MAJOR) {
 		struct buf msg = BUF_INIT;
 
@@ -464,7 +472,10 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 		r = err_set(err, VSR_EUSAGE, "%s: adapter says max_batch 0", m->path);
 		goto fail;
 	}
-	if (a->open(m->config_json, &m->state, aerr, sizeof(aerr))) {
+	plugin_guard_enter("open()");
+	r = a->open(m->config_json, &m->state, aerr, sizeof(aerr));
+	plugin_guard_leave();
+	if (r) {
 		aerr[sizeof(aerr) - 1] = '\0';
 		r = err_set(err, VSR_EUSAGE, "model %s: %s", spec, aerr[0] ? aerr : "open failed");
 		goto fail;
@@ -494,12 +505,19 @@ void model_close(struct model *m)
 {
 	if (m->remote_close)
 		m->remote_close(m->remote_state);
+	if (m->a || m->dl)
+		plugin_guard_prepare(m->path);
 	if (m->a) {
+		plugin_guard_enter("close()");
 		m->a->close(m->state);
+		plugin_guard_leave();
 		pthread_mutex_destroy(&m->lock);
 	}
-	if (m->dl)
+	if (m->dl) {
+		plugin_guard_enter("dlclose() (its finalisers)");
 		dlclose(m->dl);
+		plugin_guard_leave();
+	}
 	free(m->path);
 	free(m->spec);
 	free(m->config_json);

@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "extract.h"
 #include "imgvar.h"
+#include "plugin_guard.h"
 #include "../base/progress.h"
 #include "../base/util.h"
 
@@ -514,9 +515,16 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 			reqp[k] = &req[k];
 			respp[k] = &resp[k];
 		}
+		/* Its crash or exit() names it and these tasks (plugin_guard.h). */
+		plugin_guard_prepare(s->cfg.model->path ? s->cfg.model->path : model_name(s->cfg.model));
+		for (size_t k = 0; k < m; k++)
+			plugin_guard_task(slots[idx[k]].id, slots[idx[k]].job->suite->name,
+					  slots[idx[k]].job->item.id);
 		t0 = wall_seconds();
 		c0 = thread_cpu_seconds();
+		plugin_guard_enter("answer_batch()");
 		r = s->cfg.model->answer(s->cfg.model, reqp, respp, m);
+		plugin_guard_leave();
 		b->cpu_model += thread_cpu_seconds() - c0;
 		t0 = (wall_seconds() - t0) * 1000.0 / (double)m;
 		for (size_t k = 0; k < m; k++) {
@@ -544,7 +552,9 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 				snprintf(res->error, sizeof(res->error), "%s",
 					 resp[k].error[0] ? resp[k].error : "adapter reported an error");
 			}
+			plugin_guard_enter("free_response()");
 			s->cfg.model->free_response(s->cfg.model, &resp[k]);
+			plugin_guard_leave();
 		}
 	}
 	free(req);

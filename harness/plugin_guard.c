@@ -1,0 +1,270 @@
+/*
+ * plugin_guard: a message and exit 4 when a plug-in crashes or calls exit()
+ * (plugin_guard.h).
+ */
+#include "plugin_guard.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../base/util.h"
+
+#define WHO_MAX 600
+#define TASKS_MAX 1024
+#define TASKS_NAMED 4
+#define ALT_STACK_BYTES (64 * 1024)
+
+/* One per thread, filled before plug-in code runs; the handlers only read it. */
+struct note {
+	volatile sig_atomic_t armed;
+	const char *volatile call; /* a string literal */
+	char who[WHO_MAX];
+	char tasks[TASKS_MAX];     /* "ID (suite S, item I), ..." */
+	size_t named, more;        /* tasks named in tasks[], and those only counted */
+	char more_text[40];        /* " and N more" (snprintf is not for a signal handler) */
+	void *alt_stack;           /* this thread's alternate signal stack, ours; or NULL */
+	int alt_tried;
+};
+
+static _Thread_local struct note note;
+
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+#define N_FATAL (sizeof(fatal_signals) / sizeof(fatal_signals[0]))
+static struct sigaction previous[N_FATAL];
+static int keep_signal;            /* VSRBENCH_PLUGIN_CORE=1 */
+static atomic_int armed_threads;   /* threads in plug-in code now */
+static pthread_key_t alt_key;
+static int installed;
+static pthread_t main_thread;      /* the one that installed: its alternate stack is static */
+static char main_alt_stack[ALT_STACK_BYTES];
+
+/* ---- what the handlers write (async-signal-safe) ------------------------ */
+
+static void say(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n) {
+		ssize_t w = write(STDERR_FILENO, s, n);
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static const char *signal_words(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV, a segmentation fault: a bad pointer or a stack overflow";
+	case SIGBUS: return "SIGBUS, a bus error";
+	case SIGILL: return "SIGILL, an illegal instruction";
+	case SIGFPE: return "SIGFPE, an arithmetic error such as an integer division by zero";
+	case SIGABRT: return "SIGABRT: it called abort(), or an assertion failed";
+	default: return "a fatal signal";
+	}
+}
+
+/* "plug-in PATH <what> (<why>) in CALL with TASKS in flight"; why may be NULL. */
+static void say_where(const char *what, const char *why)
+{
+	if (vsr_stderr_line_open)
+		say("\n"); /* after the progress line a terminal shows */
+	say("vsrbench: error: ");
+	say(note.who);
+	say(what);
+	if (why) {
+		say(" (");
+		say(why);
+		say(")");
+	}
+	say(" in ");
+	say(note.call ? note.call : "plug-in code");
+	if (note.named) {
+		say(note.named + note.more == 1 ? " with task " : " with tasks ");
+		say(note.tasks);
+		if (note.more)
+			say(note.more_text);
+		say(" in flight");
+	}
+}
+
+static int index_of(int sig)
+{
+	for (size_t i = 0; i < N_FATAL; i++)
+		if (fatal_signals[i] == sig)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Gives the signal to the action that was there before ours (or the
+ * default): a fault comes again when the instruction is retried on return,
+ * a signal that was sent (abort()'s raise, kill) is sent again.
+ */
+static void pass_on(int sig, const siginfo_t *info, const struct sigaction *to)
+{
+	sigaction(sig, to, NULL);
+	if (!info || info->si_code <= 0)
+		raise(sig); /* blocked in this handler: delivered when it returns */
+}
+
+static void on_fatal(int sig, siginfo_t *info, void *ctx)
+{
+	int i = index_of(sig);
+	struct sigaction dfl;
+
+	(void)ctx;
+	if (!note.armed) {
+		if (atomic_load(&armed_threads) > 0) {
+			if (vsr_stderr_line_open)
+				say("\n");
+			say("vsrbench: error: ");
+			say(signal_words(sig));
+			say(", outside the plug-in's calls while one was in flight (in a thread of the plug-in's own?)\n");
+		}
+		if (i >= 0)
+			pass_on(sig, info, &previous[i]);
+		return;
+	}
+	note.armed = 0;
+	say_where(" crashed", signal_words(sig));
+	if (keep_signal) {
+		say("; raising it again for a core dump (VSRBENCH_PLUGIN_CORE=1)\n");
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		pass_on(sig, info, &dfl);
+		return;
+	}
+	if (note.named)
+		say("; the journal keeps every task answered before, a resume asks these again");
+	say(" (VSRBENCH_PLUGIN_CORE=1 keeps the signal, for a core dump)\n");
+	_exit(VSR_EMODEL);
+}
+
+/* exit() or quick_exit() from plug-in code: the status would say something else (1: a gate failed). */
+static void on_exit_call(void)
+{
+	if (!note.armed)
+		return;
+	note.armed = 0;
+	fflush(stdout);
+	say_where(" called exit()", NULL);
+	say("; a plug-in must not end the process: it says what failed through its return values"
+	    " (open() non-zero with a message, a response's VSRBENCH_ERR_FATAL and error;"
+	    " include/vsrbench_adapter.h)\n");
+	_exit(VSR_EMODEL);
+}
+
+/* ---- installing, preparing -------------------------------------------- */
+
+static void alt_stack_free(void *p)
+{
+	stack_t ss, cur;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_flags = SS_DISABLE;
+	if (!sigaltstack(NULL, &cur) && cur.ss_sp == p)
+		sigaltstack(&ss, NULL);
+	free(p);
+}
+
+static void install_once(void)
+{
+	const char *core = getenv("VSRBENCH_PLUGIN_CORE");
+	struct sigaction sa;
+
+	keep_signal = core && !strcmp(core, "1");
+	main_thread = pthread_self();
+	pthread_key_create(&alt_key, alt_stack_free);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fatal;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_FATAL; i++)
+		sigaction(fatal_signals[i], &sa, &previous[i]);
+	atexit(on_exit_call);
+	at_quick_exit(on_exit_call);
+	installed = 1;
+}
+
+void plugin_guard_install(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, install_once);
+}
+
+/* This thread's alternate stack, unless it has one (a sanitizer's): a stack overflow can be named. */
+static void alt_stack_once(void)
+{
+	stack_t ss, cur;
+
+	if (!installed) /* no handler to run on it (a test's model without a plug-in) */
+		return;
+	note.alt_tried = 1;
+	if (sigaltstack(NULL, &cur) || !(cur.ss_flags & SS_DISABLE))
+		return;
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_size = ALT_STACK_BYTES;
+	if (pthread_equal(pthread_self(), main_thread)) {
+		ss.ss_sp = main_alt_stack; /* lives as long as the process: nothing to free */
+		sigaltstack(&ss, NULL);
+		return;
+	}
+	if (!(note.alt_stack = malloc(ALT_STACK_BYTES)))
+		return;
+	ss.ss_sp = note.alt_stack;
+	if (sigaltstack(&ss, NULL)) {
+		free(note.alt_stack);
+		note.alt_stack = NULL;
+		return;
+	}
+	pthread_setspecific(alt_key, note.alt_stack); /* freed when the thread ends */
+}
+
+void plugin_guard_prepare(const char *path)
+{
+	plugin_guard_leave();
+	snprintf(note.who, sizeof(note.who), "plug-in %s", path);
+	note.tasks[0] = '\0';
+	note.more_text[0] = '\0';
+	note.named = note.more = 0;
+}
+
+void plugin_guard_task(const char *id, const char *suite, const char *item)
+{
+	size_t len = strlen(note.tasks);
+
+	if (note.named < TASKS_NAMED) {
+		snprintf(note.tasks + len, sizeof(note.tasks) - len, "%s%s (suite %.60s, item %.100s)",
+			 note.named ? ", " : "", id, suite, item);
+		note.named++;
+		return;
+	}
+	note.more++;
+	snprintf(note.more_text, sizeof(note.more_text), " and %zu more", note.more);
+}
+
+void plugin_guard_enter(const char *call)
+{
+	if (!note.alt_tried)
+		alt_stack_once();
+	note.call = call;
+	atomic_fetch_add(&armed_threads, 1);
+	note.armed = 1;
+}
+
+void plugin_guard_leave(void)
+{
+	if (!note.armed)
+		return;
+	note.armed = 0;
+	atomic_fetch_sub(&armed_threads, 1);
+}
