@@ -171,6 +171,8 @@ int exec_open(const char *config_json, const cJSON *opts, struct model *m, char 
 	buf_addf(&fp, "exec/1 cmd=");
 	buf_add_json_str(&fp, cmd);
 	buf_addf(&fp, " shell=%d image=%s", shell, st->image_path ? "path" : "base64");
+	/* The script's bytes: an edited model is another model (new task and cache keys). */
+	exec_cmd_files(cmd, &fp, &m->files_json);
 	m->spec = xstrdup("exec");
 	m->config_json = xstrdup(config_json ? config_json : "{}");
 	m->fingerprint = buf_detach(&fp, NULL);

@@ -59,4 +59,14 @@ int exec_spawn_child(struct exec_state *st, struct child *c, char *err);
 /* Closes its stdin, gives it `grace` seconds to exit, then kills it and its group. */
 void exec_reap_child(struct child *c, double grace);
 
+/*
+ * The model's files for the fingerprint: each word of cmd (also the PATH of
+ * a word -opt=PATH) that names an existing regular file (relative to the
+ * working directory) that is executable or, by its name, code or
+ * configuration (.py, .so, .yaml ...; not a log or pid file the child may
+ * write), with its content digest (adapters/model_files.h).  Appends " files={...}" to fp
+ * and sets *files_json (caller frees) when there is one, else leaves both.
+ */
+void exec_cmd_files(const char *cmd, struct buf *fp, char **files_json);
+
 #endif

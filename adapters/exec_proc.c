@@ -1,7 +1,7 @@
 /*
  * exec_proc: the children of -m exec as processes (exec_int.h): the
  * command's words, starting a child (again, after a death), ending it with
- * its process group.
+ * its process group, and the files the command names, for the fingerprint.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -10,12 +10,16 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "exec_int.h"
+#include "model_files.h"
 #include "../base/util.h"
 
 extern char **environ;
@@ -220,4 +224,69 @@ void exec_reap_child(struct child *c, double grace)
 	}
 	c->pid = 0;
 	end_group(c);
+}
+
+/* ---- the files the command names -------------------------------------- */
+
+/*
+ * Whether a file the command names is one the model is made of: a program
+ * (any execute bit: a binary, a script with #!, the interpreter named by
+ * its path), code, or configuration, by its name's ending.  Not the other
+ * files a command names, which a child may write (a log it appends to, a
+ * pid file): their digest would change at every start, and every resume
+ * would be refused as another model.
+ */
+static int model_file_kind(const char *path, const struct stat *sb)
+{
+	static const char *const ends[] = {
+		/* code */ ".py", ".pyc", ".sh", ".bash", ".pl", ".pm", ".rb", ".js", ".mjs", ".cjs",
+		".lua", ".r", ".jl", ".php", ".tcl", ".jar", ".so",
+		/* configuration */ ".json", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf",
+	};
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+
+	if (sb->st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))
+		return 1;
+	if (!dot || (slash && dot < slash))
+		return 0;
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (!strcasecmp(dot, ends[i]))
+			return 1;
+	return 0;
+}
+
+/* Adds word (or the PATH of -opt=PATH) to files when it names one of the model's files. */
+static void add_file(cJSON *files, const char *word)
+{
+	char digest[MODEL_DIGEST_MAX];
+	const char *eq = strchr(word, '=');
+	struct stat sb;
+
+	if (!stat(word, &sb) && S_ISREG(sb.st_mode) && model_file_kind(word, &sb) &&
+	    !cJSON_GetObjectItemCaseSensitive(files, word) && !model_file_digest(word, digest)) {
+		cJSON_AddStringToObject(files, word, digest);
+		return;
+	}
+	if (eq && eq[1] && word[0] == '-')
+		add_file(files, eq + 1);
+}
+
+void exec_cmd_files(const char *cmd, struct buf *fp, char **files_json)
+{
+	char **words = NULL, err[VSR_ERR_MAX];
+	cJSON *files = cJSON_CreateObject();
+
+	/* -M shell=1: the shell's words too (its operators name no file). */
+	if (!exec_split_words(cmd, &words, err))
+		for (size_t i = 0; words[i]; i++)
+			add_file(files, words[i]);
+	exec_free_words(words);
+	if (cJSON_GetArraySize(files)) {
+		char *s = cJSON_PrintUnformatted(files);
+		buf_adds(fp, " files=");
+		buf_adds(fp, s);
+		*files_json = xstrdup(s);
+		cJSON_free(s);
+	}
+	cJSON_Delete(files);
 }

@@ -15,6 +15,7 @@
 #include "../base/util.h"
 #include "../harness/plugin_guard.h"
 #include "err_first.h"
+#include "model_files.h"
 #include "remote.h"
 
 int model_config_json(const struct kv *opts, size_t n, char **out, char *err)
@@ -365,6 +366,30 @@ static void model_free_response(struct model *m, struct vsrbench_response *resp)
 	m->a->free_response(m->state, resp);
 }
 
+/*
+ * A lib: plug-in's bytes in its fingerprint (" so=sha256:HEX") and in
+ * m->files_json: a rebuilt .so is another model, with other task and cache
+ * keys, even when its name and version stay.  Not for builtin:NAME: those
+ * ship with vsrbench and are named by its version (a rebuild in another
+ * directory changes their bytes, not their answers).
+ */
+static void plugin_file(struct model *m, struct buf *fp)
+{
+	char digest[MODEL_DIGEST_MAX];
+	cJSON *files;
+	char *s;
+
+	if (strncmp(m->spec, "lib:", 4) || model_file_digest(m->path, digest))
+		return;
+	buf_addf(fp, " so=%s", digest);
+	files = cJSON_CreateObject();
+	cJSON_AddStringToObject(files, m->path, digest);
+	s = cJSON_PrintUnformatted(files);
+	m->files_json = xstrdup(s);
+	cJSON_free(s);
+	cJSON_Delete(files);
+}
+
 /* The part of struct vsrbench_adapter every 2.x adapter must provide. */
 #define ADAPTER_MIN_SIZE (offsetof(struct vsrbench_adapter, version) + sizeof(const char *))
 
@@ -488,6 +513,7 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 	pthread_mutex_init(&m->lock, NULL);
 	buf_addf(&fp, "%s/%s abi %u.%u %s", a->name, a->version ? a->version : "-",
 		 a->abi_major, a->abi_minor, m->config_json);
+	plugin_file(m, &fp);
 	m->fingerprint = buf_detach(&fp, NULL);
 	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
 	return 0;
@@ -522,6 +548,7 @@ void model_close(struct model *m)
 	free(m->spec);
 	free(m->config_json);
 	free(m->fingerprint);
+	free(m->files_json);
 	free(m->served);
 	memset(m, 0, sizeof(*m));
 }

@@ -295,6 +295,8 @@ static cJSON *run_config(const struct run_opts *o, const struct model *m,
 	cJSON_AddStringToObject(mo, "version", model_version(m));
 	cJSON_AddStringToObject(mo, "fingerprint", m->fingerprint);
 	cJSON_AddItemToObject(mo, "config", cJSON_Parse(m->config_json));
+	if (m->files_json) /* the files it is made of, by content: which one changed */
+		cJSON_AddItemToObject(mo, "files", cJSON_Parse(m->files_json));
 	/* Not in the configuration's hash (rundir.c): compared apart on resume. */
 	if (m->served)
 		cJSON_AddStringToObject(root, "served_model", m->served);

@@ -25,6 +25,13 @@ struct model {
 	char *config_json; /* the -M options as a JSON object */
 	char *fingerprint; /* "name/version abi M.m config" */
 	/*
+	 * NULL, or a JSON object: the files the model is made of (a lib:
+	 * plug-in's .so, the files an exec command names) and their content
+	 * digests, which the fingerprint holds too; run.json's model.files,
+	 * so a refused resume can say which file changed.
+	 */
+	char *files_json;
+	/*
 	 * NULL, or what the server says it serves under that name (an HTTP
 	 * model's GET /models entry: adapters/remote_served.c): part of the
 	 * response cache's key, and of run.json (a resume against other weights

@@ -322,6 +322,58 @@ static int served_differs(const cJSON *prev, const cJSON *cfg, const char *dir, 
 	return 1;
 }
 
+/* A digest for a message: "sha256:0123456789ab…", or "none" (absent). */
+static void add_digest(struct buf *out, const cJSON *v)
+{
+	const char *d = cJSON_GetStringValue(v), *colon = d ? strchr(d, ':') : NULL;
+
+	if (!d)
+		buf_adds(out, "none");
+	else
+		buf_addf(out, "%.*s%s", (int)(colon && strlen(colon) > 13 ? colon - d + 13 : (int)strlen(d)),
+			 d, colon && strlen(colon) > 13 ? "..." : "");
+}
+
+/*
+ * The configuration differs at `at`: when that is one of the model's files
+ * (run.json model.files, by content: an exec model's script, a lib: .so),
+ * says so in the words of the case and returns VSR_EUSAGE; else 0.
+ */
+static int model_file_changed(const char *dir, const cJSON *was, const cJSON *now, const char *at,
+			      char *err)
+{
+	static const char prefix[] = "model.files.";
+	const cJSON *a, *b;
+	const char *name = at + sizeof(prefix) - 1;
+	struct buf d = BUF_INIT;
+	int r;
+
+	if (!strcmp(at, "model.files") &&
+	    !cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(was, "model"), "files"))
+		return err_set(err, VSR_EUSAGE,
+			       "%s was begun by an older vsrbench, which did not record the content of the "
+			       "model's files (its script, its .so): finish it with that version, or use "
+			       "another -o",
+			       dir);
+	if (strncmp(at, prefix, sizeof(prefix) - 1))
+		return 0;
+	a = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(was, "model"), "files"), name);
+	b = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(now, "model"), "files"), name);
+	buf_adds(&d, "was ");
+	add_digest(&d, a);
+	buf_adds(&d, ", now ");
+	add_digest(&d, b);
+	r = err_set(err, VSR_EUSAGE,
+		    "%s holds a run of another model: the model's file %.200s %s since the run began (%s), "
+		    "and its answers may differ from those in the journal; finish the run with the file as "
+		    "it was, or use another -o for the changed model",
+		    dir, name, b ? "changed" : "is gone or no longer a regular file", d.ptr);
+	buf_release(&d);
+	return r;
+}
+
 int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		       char **argv, char *err)
 {
@@ -344,10 +396,11 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 				if (!config_diff(prev, cfg, &at, NULL, &what))
 					buf_adds(&what, "model, suites, templates, options or limit differ");
 			}
-			r = err_set(err, VSR_EUSAGE,
-				    "%s holds a run with a different configuration: %s; resume it with its "
-				    "own options or use another -o",
-				    dir, what.ptr);
+			if (!(r = model_file_changed(dir, prev, cfg, at.ptr, err)))
+				r = err_set(err, VSR_EUSAGE,
+					    "%s holds a run with a different configuration: %s; resume it with "
+					    "its own options or use another -o",
+					    dir, what.ptr);
 			buf_release(&at);
 			buf_release(&what);
 		}
