@@ -33,15 +33,17 @@ agree() {
 
 expect_exit 0 "$V" run -q -S count=$N -o base
 
-# ---- 1. a candidate whose model died after 5 answers ------------------------
+# ---- 1. a candidate whose model stopped after 5 answers ----------------------
+# It hangs (a child that exits is started again and goes on): -M timeout stops
+# the run, with no task failed.
 cat >die5.py <<'PY'
-import json, sys
+import json, sys, time
 for n, line in enumerate(sys.stdin, 1):
     print(json.dumps({"id": json.loads(line)["id"], "text": "Yes"}), flush=True)
     if n == 5:
-        sys.exit(0)
+        time.sleep(3600)
 PY
-expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 die5.py" -j 1 -o cand
+expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 die5.py" -M timeout=1 -j 1 -o cand
 done5=$(done_in cand)
 [ "$done5" = 5 ] || fail "cand: $done5 tasks done, want 5"
 [ "$(jq -r .stopped_by cand/status.json)" = error ] || fail "cand/status.json: $(cat cand/status.json)"
@@ -67,10 +69,11 @@ expect_err "gate failed: base cand is a partial run (status.json): 5 of $N plann
 
 # A candidate that died before its first answer shares no task: exit 3, saying why.
 cat >die0.py <<'PY'
-import sys
+import sys, time
 sys.stdin.readline()
+time.sleep(3600)
 PY
-expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 die0.py" -j 1 -o none
+expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 die0.py" -M timeout=1 -j 1 -o none
 expect_exit 3 "$V" compare -q base none --max-drop 2
 expect_one_line_err
 expect_err "have no answered task in common"
