@@ -164,6 +164,13 @@ int image_bad_error(const struct image_bad *b, const char *suite, char *err)
 	return VSR_EDATA;
 }
 
+int image_none_usable_error(const struct image_bad *b, const char *suite, size_t missing,
+			    char *err)
+{
+	return err_set(err, VSR_EDATA, "no image of %s can be used: %zu are missing, %zu cannot be used "
+		       "(first: %s: %s)", suite, missing, b->images, b->first[0].path, b->first[0].why);
+}
+
 void image_skip_warn(const char *suite, size_t skipped, size_t items, size_t missing,
 		     const struct image_bad *bad)
 {

@@ -48,6 +48,13 @@ void image_bad_release(struct image_bad *b);
 int image_bad_error(const struct image_bad *b, const char *suite, char *err);
 
 /*
+ * Every item skipped (--skip-missing-images) and some images refused: the
+ * error saying so, with the first refused.  VSR_EDATA.
+ */
+int image_none_usable_error(const struct image_bad *b, const char *suite, size_t missing,
+			    char *err);
+
+/*
  * --skip-missing-images: one warning line on stderr when items were
  * skipped: how many of how many, the images missing and those refused
  * (the first named).  Nothing when none was.

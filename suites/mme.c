@@ -684,11 +684,7 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 		m->skipped += !m->q[i].path;
 	if (m->skipped == m->n) {
 		if (m->bad.images)
-			r = err_set(err, VSR_EDATA,
-				    "no image of %s can be used: %zu are missing, %zu cannot be used "
-				    "(first: %s: %s)",
-				    suite, m->missing_images, m->bad.images, m->bad.first[0].path,
-				    m->bad.first[0].why);
+			r = image_none_usable_error(&m->bad, suite, m->missing_images, err);
 		else
 			r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images",
 				    m->images, suite);

@@ -516,11 +516,7 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	}
 	if (!s->items) {
 		if (s->bad.images)
-			r = err_set(err, VSR_EDATA,
-				    "no image of %s can be used: %zu are missing, %zu cannot be used "
-				    "(first: %s: %s)",
-				    suite, s->missing_images, s->bad.images, s->bad.first[0].path,
-				    s->bad.first[0].why);
+			r = image_none_usable_error(&s->bad, suite, s->missing_images, err);
 		else
 			r = err_set(err, VSR_EDATA, "suite %s: no single-image question to ask in %s",
 				    suite, path.ptr);

@@ -527,11 +527,7 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 	}
 	if (v->st.skipped_missing_images == v->st.items) {
 		if (v->bad.images)
-			r = err_set(err, VSR_EDATA,
-				    "no image of %s can be used: %zu are missing, %zu cannot be used "
-				    "(first: %s: %s)",
-				    suite, v->st.missing_images, v->bad.images, v->bad.first[0].path,
-				    v->bad.first[0].why);
+			r = image_none_usable_error(&v->bad, suite, v->st.missing_images, err);
 		else
 			r = err_set(err, VSR_EDATA,
 				    "none of the %zu images of %s is under %s; vsrbench data pull %s "
