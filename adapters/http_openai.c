@@ -210,9 +210,12 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(choice, "message");
 	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content");
 	const cJSON *errobj = cJSON_GetObjectItemCaseSensitive(body, "error");
+	const char *obj = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "object"));
 	const char *fin, *refusal, *apart;
 
 	(void)c;
+	if (!choice && !errobj && obj && !strcmp(obj, "error"))
+		errobj = body; /* vLLM's own error shape: {"object": "error", "message": ...} */
 	if (errobj && !choice) {
 		/* Some proxies answer 200 with an error object when upstream failed. */
 		const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(errobj, "message"));
@@ -221,6 +224,17 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		return VSRBENCH_ERR_RETRY;
 	}
 	fin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(choice, "finish_reason"));
+	if (fin && !strcmp(fin, "error")) {
+		/*
+		 * The server failed to generate and says so in the content (e.g.
+		 * "Generation failed: Model.__call__() missing 1 required
+		 * positional argument: 'pixel_values'"): no answer, never scored
+		 * nor cached; retried, as the failure may pass.
+		 */
+		snprintf(why, whylen, "finish_reason \"error\": %s",
+			 cJSON_IsString(content) ? content->valuestring : "(no content)");
+		return VSRBENCH_ERR_RETRY;
+	}
 	refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
 	/*
 	 * vLLM / SGLang with a reasoning parser, DeepSeek: the thinking apart,
@@ -246,6 +260,14 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		   (refusal || apart || (fin && (!strcmp(fin, "length") ||
 						     !strcmp(fin, "content_filter"))))) {
 		/* No content, but a reply all the same: a refusal, thinking only, cut short. */
+		*text = xstrdup("");
+	} else if (cJSON_IsObject(msg) && cJSON_IsNull(content) && fin && !strcmp(fin, "stop") &&
+		   !cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(msg, "tool_calls"))) {
+		/*
+		 * A model that stopped at once: content null is the empty reply
+		 * (as "" is), scored invalid, not an error that every run asks
+		 * again and that at temperature 0 never ends.
+		 */
 		*text = xstrdup("");
 	} else {
 		snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
@@ -335,8 +357,8 @@ static int fast_is(const char *s, const struct jtok *t, int i, const char *word)
 
 /*
  * openai_parse's reading of the one shape most answers have: choices[0]'s
- * message with a string content, no refusal, no reasoning, not cut short
- * or filtered, no error member.  The meta holds what openai_parse copies,
+ * message with a string content, no refusal, no reasoning, not cut short,
+ * filtered or failed (finish_reason "error"), no error member.  The meta holds what openai_parse copies,
  * in its order; anything it could write otherwise declines.
  */
 static int openai_parse_fast(const char *body, size_t len, const char *key, char **text,
@@ -359,7 +381,7 @@ static int openai_parse_fast(const char *body, size_t len, const char *key, char
 	content = jscan_get(body, t, msg, "content");
 	fin = jscan_get(body, t, choice, "finish_reason");
 	if (content < 0 || t[content].type != JT_STR || fast_is(body, t, fin, "length") ||
-	    fast_is(body, t, fin, "content_filter"))
+	    fast_is(body, t, fin, "content_filter") || fast_is(body, t, fin, "error"))
 		return 0;
 	for (size_t k = 0; k < sizeof(said) / sizeof(said[0]); k++) {
 		int r = jscan_get(body, t, msg, said[k]);

@@ -3,10 +3,40 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "remote_loop.h"
 #include "remote_msg.h"
 #include "../base/util.h" /* last: it includes banned.h */
+
+/*
+ * A "\u0000" in a reply would end its text there (the text is a C string
+ * from here on, and the journal kept what came before the NUL): each is
+ * written "\ufffd" (U+FFFD) in a copy of the body, counted in *n.  NULL
+ * when the body has none (and *n is 0).
+ */
+static char *nul_escapes(const char *body, size_t len, size_t *n)
+{
+	const char *p = body, *end = body + len;
+	char *copy = NULL;
+
+	*n = 0;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) && end - p >= 6) {
+		if (memcmp(p + 1, "u0000", 5)) {
+			p += 2; /* an escape, of a backslash too: what follows it is not one */
+			continue;
+		}
+		if (!copy) {
+			copy = xmalloc(len + 1);
+			memcpy(copy, body, len);
+			copy[len] = '\0';
+		}
+		memcpy(copy + (p - body) + 2, "fffd", 4);
+		(*n)++;
+		p += 6;
+	}
+	return copy;
+}
 
 int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, const char *body,
 		      size_t len, const char *key, int sent, int fast, double *tokens,
@@ -14,15 +44,19 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 {
 	cJSON *b, *meta;
 	char *text = NULL, *reasoning = NULL;
+	size_t nuls;
+	char *fixed = nul_escapes(body, len, &nuls);
 	int pr;
 
 	/* The fast path knows neither pacing nor retries: both need the meta object. */
-	if (fast && !tokens && sent <= 1 && p->parse_fast &&
+	if (fast && !fixed && !tokens && sent <= 1 && p->parse_fast &&
 	    p->parse_fast(body, len, key, &text, &res->meta_json, res)) {
 		res->text = text;
 		return VSRBENCH_OK;
 	}
-	if (!(b = cJSON_ParseWithLength(body, len)))
+	b = cJSON_ParseWithLength(fixed ? fixed : body, len);
+	free(fixed);
+	if (!b)
 		return REMOTE_NOT_JSON;
 	meta = cJSON_CreateObject();
 	pr = p->parse(c, b, &text, &reasoning, meta, why, whylen);
@@ -33,6 +67,8 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 		cJSON_Delete(meta);
 		return pr;
 	}
+	if (nuls) /* as the journal counts the bytes it writes as U+FFFD ("invalid_utf8") */
+		cJSON_AddNumberToObject(meta, "nul_chars", (double)nuls);
 	if (tokens)
 		*tokens = pace_usage_tokens(meta);
 	res->cut_short = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(meta, "cut_short"));

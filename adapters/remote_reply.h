@@ -17,7 +17,8 @@
 
 /*
  * Fills res's text, reasoning (what the server sent apart from the reply),
- * meta_json (masked with key; "attempts" when sent > 1),
+ * meta_json (masked with key; "attempts" when sent > 1; "nul_chars": the
+ * NULs, "\u0000", of the body's strings, each read as U+FFFD),
  * cut_short, refused and usage.  VSRBENCH_OK; REMOTE_NOT_JSON; or parse()'s
  * VSRBENCH_ERR_RETRY / _FATAL with why.  tokens, when not NULL, gets the
  * tokens the usage names (-M tpm's pacing).  fast = 0 skips parse_fast.

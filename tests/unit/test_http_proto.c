@@ -261,8 +261,16 @@ static void test_openai(void **state)
 	free(text);
 	text = NULL;
 	cJSON_Delete(r);
-	/* No content and no reason for it: a final error saying why; an error object in a 200: retried. */
+	/* content null, stopped: the empty reply, as "" (scored invalid, not an error asked again). */
 	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"stop\"}]}");
+	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_OK);
+	assert_string_equal(text, "");
+	free(text);
+	text = NULL;
+	cJSON_Delete(r);
+	/* No content and no reason for it (tool calls): a final error saying why; an error object in a 200: retried. */
+	r = cJSON_Parse("{\"choices\":[{\"message\":{\"content\":null,\"tool_calls\":[{\"id\":\"c\"}]},"
+			"\"finish_reason\":\"stop\"}]}");
 	assert_int_equal(http_openai_proto.parse(&pc.c, r, &text, &rs, meta, why, sizeof(why)), VSRBENCH_ERR_FATAL);
 	assert_non_null(strstr(why, "stop"));
 	cJSON_Delete(r);

@@ -161,6 +161,12 @@ static const char *const declined[] = {
 	"not json",
 	"",
 	"{\"content\":[{\"type\":\"text\",\"text\":\"Yes\"}],\"stop_reason\":\"end_turn\"}", /* Anthropic's */
+	/* a server whose generation failed: no answer (an error, retried) */
+	"{\"choices\":[{\"message\":{\"content\":\"Generation failed: Model.__call__() missing 1 "
+	"required positional argument: 'pixel_values'\"},\"finish_reason\":\"error\"}]}",
+	"{\"choices\":[{\"message\":{\"content\":null},\"finish_reason\":\"stop\"}]}",
+	"{\"choices\":[{\"message\":{\"content\":\"Yes\\u0000 and \\\\u0000 more\"}}]}",
+	"{\"object\":\"error\",\"message\":\"CUDA error: out of memory\",\"code\":500}",
 };
 
 static void test_same_both_ways(void **state)
@@ -222,6 +228,43 @@ static void test_by_hand(void **state)
 	free(r.meta_json);
 }
 
+/* The replies that are no answer, or a whole one, as servers send them. */
+static void test_server_words(void **state)
+{
+	size_t nd = sizeof(declined) / sizeof(declined[0]);
+	struct task_result r;
+	char why[256] = "";
+
+	(void)state;
+	/* finish_reason "error": retried, never scored, with the server's words */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(remote_reply_read(&http_openai_proto, &cfg, declined[nd - 4], strlen(declined[nd - 4]),
+					   KEY, 1, 1, NULL, &r, why, sizeof(why)),
+			 VSRBENCH_ERR_RETRY);
+	assert_string_equal(why, "finish_reason \"error\": Generation failed: Model.__call__() missing 1 "
+				 "required positional argument: 'pixel_values'");
+	assert_null(r.text);
+	/* content null, finish_reason "stop": the empty reply */
+	assert_int_equal(both(declined[nd - 3], &r), 0);
+	assert_string_equal(r.text, "");
+	assert_string_equal(r.meta_json, "{\"finish_reason\":\"stop\"}");
+	free(r.text);
+	free(r.meta_json);
+	/* a NUL: the text after it kept, the NUL written U+FFFD and counted (an escaped
+	 * backslash before "u0000" is no NUL) */
+	assert_int_equal(both(declined[nd - 2], &r), 0);
+	assert_string_equal(r.text, "Yes\xef\xbf\xbd and \\u0000 more");
+	assert_string_equal(r.meta_json, "{\"nul_chars\":1}");
+	free(r.text);
+	free(r.meta_json);
+	/* vLLM's error object in a 200: retried with its message */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(remote_reply_read(&http_openai_proto, &cfg, declined[nd - 1], strlen(declined[nd - 1]),
+					   KEY, 1, 1, NULL, &r, why, sizeof(why)),
+			 VSRBENCH_ERR_RETRY);
+	assert_string_equal(why, "error in a 200 response: CUDA error: out of memory");
+}
+
 /* Each body cut at every length: whatever the fast path takes, it reads alike. */
 static void test_every_prefix(void **state)
 {
@@ -267,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_both_ways),
 		cmocka_unit_test(test_by_hand),
+		cmocka_unit_test(test_server_words),
 		cmocka_unit_test(test_every_prefix),
 		cmocka_unit_test(test_jscan_grammar),
 	};
