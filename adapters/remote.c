@@ -33,6 +33,19 @@ static const char *const common_keys[] = {
 };
 static const char *const common_answer_keys[] = { "model", "system", "reasoning", "extra_body",
 						  NULL };
+/*
+ * Request members a -M key may mean that are options of `vsrbench run`
+ * (they set them for every kind): "-M max_tokens=512" is "--max-tokens 512",
+ * not a typo of max_tokens_field.
+ */
+static const struct {
+	const char *key, *option;
+} run_options[] = {
+	{ "max_tokens", "--max-tokens" },  { "max_completion_tokens", "--max-tokens" },
+	{ "max_new_tokens", "--max-tokens" }, { "num_predict", "--max-tokens" },
+	{ "maxOutputTokens", "--max-tokens" }, { "temperature", "--temperature" },
+	{ "seed", "--seed" },
+};
 /* -M keys that would put a secret on the command line and into run.json. */
 static const char *const secret_keys[] = {
 	"api_key", "apikey", "key", "token", "access_token", "auth_token", "authorization",
@@ -115,6 +128,12 @@ static int check_keys(const char *kind, const cJSON *opts, const char *const *a,
 				       k);
 		if (in_list(a, k) || in_list(b, k))
 			continue;
+		for (size_t i = 0; i < sizeof(run_options) / sizeof(run_options[0]); i++)
+			if (!strcmp(run_options[i].key, k))
+				return err_set(err, VSR_EUSAGE,
+					       "-m %s: -M %s is no option of the adapter: use %s %s (an option of "
+					       "vsrbench run, for every model kind)", kind, k, run_options[i].option,
+					       cJSON_GetStringValue(it) ? cJSON_GetStringValue(it) : "");
 		for (size_t i = 0; a && a[i]; i++)
 			buf_addf(&known, "%s%s", known.len ? ", " : "", a[i]);
 		for (size_t i = 0; b && b[i]; i++)

@@ -31,8 +31,16 @@ static int id_char(int c)
 uint64_t hint_signature(long status, const char *body, size_t len)
 {
 	uint64_t h = hash64(&status, sizeof(status), HASH_SEED);
+	struct hint_ctx c;
 	size_t i = 0;
 
+	/*
+	 * A request over the model's context names its own token counts, which
+	 * differ with each prompt and image: the same refusal is the same
+	 * context size.
+	 */
+	if (hint_context_parse(body, len, &c))
+		return hash64(&c.context, sizeof(c.context), hash64("context", 7, h));
 	while (i < len) {
 		size_t j = i, digits = 0;
 		if (!id_char((unsigned char)body[i])) {
@@ -57,14 +65,20 @@ int hint_no_image(const char *body, size_t len)
 {
 	/*
 	 * llama.cpp's server: "image input is not supported - hint: ... mmproj";
-	 * vLLM: "... is not a multimodal model"; Ollama and proxies: "does not
+	 * vLLM: "... is not a multimodal model", "Qwen2ForCausalLM does not
+	 * support multimodal inputs", and "At most 0 image(s) may be provided"
+	 * (--limit-mm-per-prompt image=0); SGLang: "Multimodal inputs are not
+	 * supported by this model."; OpenAI: "Invalid content type. image_url
+	 * is only supported by certain models."; Ollama and proxies: "does not
 	 * support images", "model cannot take images", "vision is not supported".
 	 */
 	static const char *const says[] = {
 		"image input is not supported", "not a multimodal model", "does not support image",
 		"doesn't support image", "cannot take image", "can't take image",
 		"images are not supported", "vision is not supported", "does not support vision",
-		"multimodal input is not supported", NULL,
+		"multimodal input is not supported", "multimodal inputs are not supported",
+		"does not support multimodal", "image_url is only supported by certain models",
+		"at most 0 image(s) may be provided", NULL,
 	};
 
 	for (size_t i = 0; says[i]; i++)
@@ -174,6 +188,149 @@ static size_t version_tail(const char *base, size_t bl)
 	return (size_t)(base + bl - slash);
 }
 
+/* The number written just before what (digits, then blanks), or -1. */
+static long num_before(const char *s, size_t len, const char *what)
+{
+	size_t w = strlen(what);
+
+	for (size_t i = 0; i + w <= len; i++) {
+		size_t j = i, k;
+		long v = 0;
+		if (strncasecmp(s + i, what, w))
+			continue;
+		while (j > 0 && s[j - 1] == ' ')
+			j--;
+		for (k = j; k > 0 && isdigit((unsigned char)s[k - 1]); k--)
+			;
+		if (k == j || j - k > 9)
+			continue;
+		for (; k < j; k++)
+			v = v * 10 + (s[k] - '0');
+		return v;
+	}
+	return -1;
+}
+
+/* The number written just after what (blanks, then digits), or -1. */
+static long num_after(const char *s, size_t len, const char *what)
+{
+	size_t w = strlen(what);
+
+	for (size_t i = 0; i + w <= len; i++) {
+		size_t j = i + w, k;
+		long v = 0;
+		if (strncasecmp(s + i, what, w))
+			continue;
+		while (j < len && s[j] == ' ')
+			j++;
+		for (k = j; k < len && isdigit((unsigned char)s[k]) && k - j < 9; k++)
+			v = v * 10 + (s[k] - '0');
+		if (k > j)
+			return v;
+	}
+	return -1;
+}
+
+static long json_long(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9 ? (long)v->valuedouble : -1;
+}
+
+int hint_context_parse(const char *body, size_t len, struct hint_ctx *c)
+{
+	/* Each server's words, and where it writes the numbers. */
+	static const char *const says[] = {
+		"maximum context length",         /* vLLM, SGLang, OpenAI, LiteLLM quoting them */
+		"exceeds the available context size", /* llama.cpp's server */
+		"exceed_context_size_error",
+		"context_length_exceeded",        /* OpenAI's code */
+		"ContextWindowExceededError",     /* LiteLLM */
+		"exceed context limit",           /* Anthropic: input length and `max_tokens` */
+		"prompt is too long",             /* Anthropic */
+		"`inputs` tokens + `max_new_tokens` must be", /* TGI */
+		NULL,
+	};
+	size_t i;
+
+	c->context = c->prompt = -1;
+	for (i = 0; says[i] && !has(body, len, says[i]); i++)
+		;
+	if (!says[i])
+		return 0;
+	/* vLLM and OpenAI: "maximum context length is 4096 tokens. However, you
+	 * requested 5139 tokens (4115 in the messages, 1024 in the completion)" */
+	if ((c->context = num_after(body, len, "maximum context length is")) >= 0) {
+		c->prompt = num_before(body, len, "in the messages");
+		if (c->prompt < 0)
+			c->prompt = num_after(body, len, "your messages resulted in");
+		if (c->prompt < 0) /* vLLM since 0.10: "and your request has 3500 input tokens" */
+			c->prompt = num_after(body, len, "your request has");
+	} else if ((c->context = num_after(body, len, "maximum context length of")) >= 0) {
+		/* SGLang: "... of 4096 tokens. You requested a total of 5139 tokens:
+		 * 4115 tokens from the input messages and 1024 tokens for the completion" */
+		c->prompt = num_before(body, len, "tokens from the input");
+	} else if ((c->context = num_before(body, len, "maximum")) >= 0) {
+		/* Anthropic: "prompt is too long: 215000 tokens > 200000 maximum" */
+		c->prompt = num_after(body, len, "prompt is too long:");
+	} else if ((c->context = num_after(body, len, "must be <=")) >= 0) {
+		/* TGI: "... must be <= 4096. Given: 4115 `inputs` tokens and 1024 `max_new_tokens`" */
+		c->prompt = num_before(body, len, "`inputs` tokens and");
+	} else {
+		/* llama.cpp's server: the numbers as members, the prompt alone. */
+		cJSON *root = cJSON_ParseWithLength(body, len);
+		const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+		c->context = json_long(err, "n_ctx");
+		c->prompt = json_long(err, "n_prompt_tokens");
+		cJSON_Delete(root);
+		if (c->context < 0) {
+			/* Anthropic: "input length and `max_tokens` exceed context
+			 * limit: 197000 + 8192 > 200000" */
+			c->prompt = num_after(body, len, "exceed context limit:");
+			c->context = num_after(body, len, " > ");
+		}
+	}
+	return 1;
+}
+
+void hint_context(const struct hint_ctx *c, const char *kind, long max_tokens, char *out, size_t n)
+{
+	char now[48] = "", longer[224];
+
+	if (max_tokens > 0)
+		snprintf(now, sizeof(now), " (now %ld)", max_tokens);
+	snprintf(longer, sizeof(longer),
+		 "serve the model with a longer context (vLLM --max-model-len, llama.cpp -c) or send "
+		 "fewer image tokens (%s)",
+		 !strcmp(kind, "openai") ? "-M detail=low where the server reads it, or smaller images" :
+					   "smaller images");
+	if (c->prompt > 0 && c->context > 0 && c->prompt >= c->context)
+		snprintf(out, n, "the prompt and image alone take %ld tokens of the model's context of %ld, "
+			 "so no --max-tokens%s can fit: %s", c->prompt, c->context, now, longer);
+	else if (c->prompt > 0 && c->context > 0)
+		snprintf(out, n, "the prompt and image take %ld tokens of the model's context of %ld: lower "
+			 "--max-tokens%s to at most %ld, or %s", c->prompt, c->context, now,
+			 c->context - c->prompt, longer);
+	else
+		snprintf(out, n, "the prompt, the image and --max-tokens%s do not fit in the model's "
+			 "context: lower --max-tokens, or %s", now, longer);
+}
+
+/* A model the server does not serve, in its own words (param "model" aside). */
+static int names_model(const char *body, size_t len)
+{
+	static const char *const says[] = {
+		"invalid model name", "model_not_found", "unknown model", "no such model",
+		"model not found", "try pulling it", NULL,
+	};
+
+	for (size_t i = 0; says[i]; i++)
+		if (has(body, len, says[i]))
+			return 1;
+	return has(body, len, "model") && has(body, len, "does not exist");
+}
+
 void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
 	      char *out, size_t n)
 {
@@ -182,8 +339,23 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 	const char *param = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(err, "param"));
 	const char *opt = NULL;
 	size_t bl = strlen(base);
+	struct hint_ctx ctx;
+	int model = 0;
 
 	out[0] = '\0';
+	/* Python's None written as a string (LiteLLM: "param": "None") names no parameter. */
+	if (param && (!*param || !strcasecmp(param, "None") || !strcasecmp(param, "null")))
+		param = NULL;
+	if (hint_context_parse(body, len, &ctx)) {
+		hint_context(&ctx, kind, -1, out, n);
+		cJSON_Delete(root);
+		return;
+	}
+	/* "model" is -M model, never a member of -M extra_body. */
+	if ((param && !strcmp(param, "model")) || names_model(body, len)) {
+		param = NULL;
+		model = 1;
+	}
 	if (param)
 		opt = option_of(param);
 	/*
@@ -192,7 +364,7 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 	 * words), or bare where the name is no English word; else a provider's
 	 * own phrase (Ollama: "does not support thinking").
 	 */
-	for (size_t i = 0; !opt && i < sizeof(options) / sizeof(options[0]); i++) {
+	for (size_t i = 0; !model && !opt && i < sizeof(options) / sizeof(options[0]); i++) {
 		/* Each quote as it opens and closes. */
 		static const char *const quotes[][2] = { { "'", "'" }, { "\\\"", "\\\"" }, { "`", "`" } };
 		const char *pn = options[i].param;
@@ -208,7 +380,7 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 		if (opt)
 			param = pn;
 	}
-	for (size_t i = 0; !opt && phrases[i].says; i++)
+	for (size_t i = 0; !model && !opt && phrases[i].says; i++)
 		if (has(body, len, phrases[i].says)) {
 			param = phrases[i].param;
 			opt = option_of(param);
@@ -217,9 +389,10 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 		snprintf(out, n, "the option that changes '%s': %s", param, opt);
 	} else if (param) {
 		snprintf(out, n, "the server rejects '%s' (set by -M extra_body?)", param);
-	} else if (status == 404 && has(body, len, "model") && !strcmp(kind, "ollama")) {
+	} else if ((model || (status == 404 && has(body, len, "model"))) &&
+		   (!strcmp(kind, "ollama") || has(body, len, "try pulling it"))) {
 		snprintf(out, n, "is the model pulled? (ollama pull NAME; see 'ollama list')");
-	} else if (status == 404 && has(body, len, "model")) {
+	} else if (model || (status == 404 && has(body, len, "model"))) {
 		snprintf(out, n, "is -M model the name the server serves? (e.g. GET %s/models)", base);
 	} else if (status == 404 && (!strcmp(kind, "openai") || !strcmp(kind, "anthropic")) &&
 		   !(bl >= 3 && !strcmp(base + bl - 3, "/v1"))) {
@@ -235,4 +408,64 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 		snprintf(out, n, "every request is refused the same way: fix the settings it names");
 	}
 	cJSON_Delete(root);
+}
+
+int hint_is_sse(const char *body, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (body[i] == ' ' || body[i] == '\r' || body[i] == '\n'))
+		i++;
+	return (len - i >= 5 && !strncmp(body + i, "data:", 5)) ||
+	       (len - i >= 6 && !strncmp(body + i, "event:", 6));
+}
+
+uint64_t hint_signature_200(const char *body, size_t len, const char *why)
+{
+	if (hint_is_sse(body, len)) /* each event holds a piece of its own answer */
+		return hint_signature(200, "text/event-stream", 17);
+	return why ? hint_signature(200, why, strlen(why)) : hint_signature(200, body, len);
+}
+
+void hint_5xx(long status, const char *body, size_t len, const char *why, const char *kind,
+	      char *out, size_t n)
+{
+	static const char *const memory[] = {
+		"requires more system memory", "out of memory", "outofmemory", "not enough memory",
+		"insufficient memory", "failed to allocate", "cudaMalloc", NULL,
+	};
+	static const char *const unreached[] = {
+		"APIConnectionError", "Connection error", "connection refused", "upstream connect error",
+		"ServiceUnavailableError", NULL,
+	};
+
+	if (status >= 200 && status < 300 && hint_is_sse(body, len)) {
+		snprintf(out, n, "the server streams its replies (text/event-stream) where vsrbench asks "
+			 "for whole ones: switch streaming off in the server or in the proxy before it");
+		return;
+	}
+	if (why) { /* a 2xx: what was wrong with it says more than the reply */
+		body = why;
+		len = strlen(why);
+	}
+	for (size_t i = 0; memory[i]; i++)
+		if (has(body, len, memory[i])) {
+			snprintf(out, n, "the model does not fit in the server's memory: serve a smaller model "
+				 "or a smaller quantisation (e.g. 4-bit), or free GPU and system memory (other "
+				 "models the server holds%s)", !strcmp(kind, "ollama") ? ": ollama ps" : "");
+			return;
+		}
+	if (why && has(body, len, "finish_reason \"error\"")) {
+		snprintf(out, n, "the server fails to generate: its log says why (a model the server "
+			 "cannot run as configured?); once it answers, run the same command again");
+		return;
+	}
+	for (size_t i = 0; unreached[i]; i++)
+		if (has(body, len, unreached[i])) {
+			snprintf(out, n, "the proxy cannot reach the model server behind it: check that "
+				 "server, then run the same command again (the run resumes)");
+			return;
+		}
+	snprintf(out, n, "the server fails every request the same way: its log says why; once it is "
+		 "fixed, run the same command again (the run resumes)");
 }

@@ -7,8 +7,13 @@
  *     answers 500 "image input is not supported"; others say so in their
  *     own words): fatal for the run;
  *   - the same 4xx for every request (a base URL without /v1: 404; a
- *     parameter the model rejects: 400 "unsupported_parameter"): the run
- *     stops after a few, with the vsrbench option that changes it.
+ *     parameter the model rejects: 400 "unsupported_parameter"; a request
+ *     over the model's context): the run stops after a few, with the
+ *     vsrbench option that changes it;
+ *   - the same 5xx, or the same 200 without an answer, for every request
+ *     (Ollama's "model requires more system memory", a proxy that lost its
+ *     server, a reply streamed as events): the run stops after more of
+ *     them and a while, with the likely fix.
  *
  * Strings are borrowed; out is always NUL-terminated.
  */
@@ -18,8 +23,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Replies this many times the same (status and body) in a row stop the run. */
+/* Refusals (4xx) this many times the same (status and body) in a row stop the run. */
 #define HINT_SAME_4XX 4
+/*
+ * Failures that are retried (a 5xx, a 200 without an answer) stop it when
+ * this many in a row are the same AND the first of them came this many
+ * seconds before (or -M give_up, when that is shorter).  Why both: a server
+ * or a proxy restarting answers 500/502 for a few seconds, to every request
+ * in flight (hundreds at -j 256), and its tasks' own retries, spread over
+ * 3.5 s by default (0.5 + 1 + 2), ride that out; 10 s of nothing but the
+ * same failure is no hiccup.  16: more than a few tasks' worth of attempts
+ * (4 each by default), so one task failing alone never stops a run.
+ */
+#define HINT_SAME_5XX 16
+#define HINT_SAME_5XX_S 10.0
 
 /*
  * What makes two refusals "the same": the status and the body, without the
@@ -28,6 +45,16 @@
  * '_' and '-' of 16 bytes or more with a digit in it, or 8 digits or more).
  */
 uint64_t hint_signature(long status, const char *body, size_t len);
+
+/* Non-zero for a body that is a stream of server-sent events ("data: {...}"), not one JSON reply. */
+int hint_is_sse(const char *body, size_t len);
+
+/*
+ * The signature of a 2xx no answer came from: a stream of events (each
+ * holds a piece of its own answer) is one, else why (what was wrong with
+ * it; NULL: the body itself) as hint_signature reads it.
+ */
+uint64_t hint_signature_200(const char *body, size_t len, const char *why);
 
 /* Non-zero when the error body says the model cannot take images. */
 int hint_no_image(const char *body, size_t len);
@@ -49,6 +76,35 @@ int hint_bad_key(const char *body, size_t len);
  * changes 'max_tokens': -M max_tokens_field=max_completion_tokens".
  */
 void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
+	      char *out, size_t n);
+
+/* What a refusal says of a request over the model's context: the numbers it names, -1 when not. */
+struct hint_ctx {
+	long context; /* the model's context, in tokens */
+	long prompt;  /* the prompt and image's tokens */
+};
+/*
+ * 1 when the body refuses a request longer than the model's context
+ * (vLLM's, SGLang's, OpenAI's, TGI's, Anthropic's words, llama.cpp's
+ * exceed_context_size_error, LiteLLM quoting them), with the numbers in *c.
+ */
+int hint_context_parse(const char *body, size_t len, struct hint_ctx *c);
+/*
+ * Its fix into out[0..n): lower --max-tokens (max_tokens, the run's; < 0:
+ * not known) when the prompt leaves room, else a longer context or fewer
+ * image tokens.
+ */
+void hint_context(const struct hint_ctx *c, const char *kind, long max_tokens, char *out, size_t n);
+
+/*
+ * The likely fix of the same failure answered to every request into
+ * out[0..n): a 5xx (status and body; why NULL), or a 2xx without an
+ * answer (its body, and why: what was wrong with it).  The memory the model
+ * lacks and a reply streamed as events need a change first, and say so
+ * without advising to run the same command again; a proxy that lost its
+ * server and an unknown failure may pass.
+ */
+void hint_5xx(long status, const char *body, size_t len, const char *why, const char *kind,
 	      char *out, size_t n);
 
 #endif

@@ -391,6 +391,22 @@ static void retry_later(struct loop *L, struct htask *t, double now, double wait
 	L->waiting = &t->base;
 }
 
+/* retry_later after a reply of the streak (remote_same.c): a task it makes final counts there. */
+static void retry_same(struct loop *L, struct htask *t, double now, double wait, const char *why)
+{
+	size_t before = L->n_final;
+
+	retry_later(L, t, now, wait, 1, why);
+	L->same_tasks += L->n_final - before;
+}
+
+/* A task's error after a reply of the streak. */
+static void task_same(struct loop *L, struct htask *t, const char *why)
+{
+	L->same_tasks++;
+	task_error(L, t, "%s", why);
+}
+
 /* A transfer that ended without an HTTP response (rc != CURLE_OK). */
 static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CURLcode rc,
 			     long status, double now)
@@ -476,26 +492,32 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 			  pause >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", pause, st->give_up);
 	pr = remote_reply_read(st->proto, &st->cfg, x->resp.ptr, x->resp.len, st->key, t->sent, 1,
 			       L->tpm > 0 ? &used : NULL, res, pwhy, sizeof(pwhy));
-	if (pr == REMOTE_NOT_JSON) {
-		remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
-		remote_msgf(why, sizeof(why), st->key, "HTTP %ld with a body that is not JSON: %s", status,
-			    ex);
-		retry_later(L, t, now, 0, 1, why);
-		return;
-	}
 	if (pr != VSRBENCH_OK) {
-		remote_msgf(why, sizeof(why), st->key, "unexpected %s response: %s", st->proto->kind,
-			    pwhy);
-		if (pr == VSRBENCH_ERR_RETRY)
-			retry_later(L, t, now, 0, 1, why);
-		else
+		/* No answer: retried (a body that is not JSON, an error object) or this task's error. */
+		struct same_reply r = { status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, pwhy, NULL,
+					x->ep, 1 };
+		if (pr == REMOTE_NOT_JSON) {
+			remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
+			remote_msgf(pwhy, sizeof(pwhy), st->key, "a body that is not JSON: %.*s", r.len &&
+				    hint_is_sse(r.body, r.len) ? 60 : (int)sizeof(ex), ex);
+			remote_msgf(why, sizeof(why), st->key, "HTTP %ld with %s", status, pwhy);
+		} else {
+			remote_msgf(why, sizeof(why), st->key, "unexpected %s response: %s", st->proto->kind,
+				    pwhy);
+		}
+		if (same_reply(L, &r, now))
 			task_error(L, t, "%s", why);
+		else if (pr == REMOTE_NOT_JSON || pr == VSRBENCH_ERR_RETRY)
+			retry_same(L, t, now, 0, why);
+		else
+			task_same(L, t, why);
 		return;
 	}
 	if (L->tpm > 0)
 		L->tpm_tokens -= used > 0 ? used : t->est_tokens;
-	L->same_n = L->same_need = 0; /* an answer: the refusals before it were not all alike */
+	same_reset(L); /* an answer: the refusals before it were not all alike */
 	L->es[x->ep].rl_since = 0;
+	L->es[x->ep].ok_at = now;
 	res->ok = 1;
 	task_final(L, t);
 }
@@ -517,7 +539,6 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 {
 	struct http_state *st = L->st;
 	struct endpoint *ep = &st->eps[x->ep];
-	struct epstate *es = &L->es[x->ep];
 	char why[512], ex[REMOTE_EXCERPT + 8];
 
 	if (L->tpm > 0)
@@ -551,41 +572,30 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {
 		struct retry_hints h;
 		double w;
-		int asked;
+		int asked, wait = status == 429 || status == 503;
 		read_hints(x->easy, &h, 0);
 		w = retry_server_wait(&h, status);
 		if (w <= 0) /* Gemini names its wait in the body (RetryInfo), not in a header */
 			w = retry_body_delay(x->resp.ptr, x->resp.len);
 		asked = w > 0;
-		if (status == 429) {
-			const char *hw = retry_server_wait_why(&h, status);
-			char pw[64];
-			if (w <= 0)
-				w = retry_rate_limited_wait(st->backoff, t->waits);
-			if (!hw && asked)
-				hw = "RetryInfo in the body";
-			/* 429s and nothing else for longer than give_up: no wait helps. */
-			if (!es->rl_since)
-				es->rl_since = now;
-			else if (pace_all_rate_limited(L, now)) { /* this endpoint among them */
-				loop_fail(L, "rate limited for %.0fs with no answer in between, longer than -M give_up=%gs: %.400s",
-					  now - es->rl_since, st->give_up, why);
-				return;
-			}
-			remote_msgf(pw, sizeof(pw), NULL, "HTTP 429%s%s", hw ? ", " : ", no wait named",
-				    hw ? hw : "");
-			if (now + w > es->pause_until && pace_pause(L, x->ep, now, w, pw, asked)) {
-				/* A wait past the cap was read as the cap: "at least" it. */
-				loop_fail(L, "rate limited by %s (%s): it asks for a pause of %s%.6gs, longer than -M give_up=%gs",
-					  ep->shown, pw, w >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", w,
-					  st->give_up);
-				return;
-			}
-		}
-		if (status >= 500) /* a server error's own words (out of memory, a crash) */
-			show_first(st, status, why, "retried");
+		/* The server asks to wait (a 429, a 503): the endpoint pauses, retries are not used up. */
+		if (wait && (w = pace_asked_wait(L, x->ep, status, w,
+						 asked ? retry_server_wait_why(&h, status) : NULL, t->waits,
+						 now, why)) < 0)
+			return;
 		t->last_ep = (int)x->ep;
-		retry_later(L, t, now, w, status != 429, why);
+		if (status >= 500 && !wait) {
+			/* A server error's own words (out of memory, a crash), and the same one again and again. */
+			struct same_reply r = { status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, NULL,
+						ex, x->ep, 1 };
+			show_first(st, status, why, "retried");
+			if (same_reply(L, &r, now))
+				task_error(L, t, "%s", why);
+			else
+				retry_same(L, t, now, w, why);
+			return;
+		}
+		retry_later(L, t, now, w, !wait, why);
 		return;
 	}
 	if (status == 401 || status == 403 || (status == 400 && hint_bad_key(x->resp.ptr, x->resp.len))) {
@@ -596,37 +606,20 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	/*
 	 * Another 4xx: this request is wrong.  The same refusal a few times in
 	 * a row is the configuration's (a base URL without /v1, a parameter
-	 * the model rejects): every other task would meet it too, so the run
-	 * stops with the URL that failed and the likely fix.  "In a row" is
-	 * by completion, and a refusal comes back faster than an answer: with
-	 * many requests in flight, a few refusals of single tasks arrive
-	 * together ahead of the answers sent with them.  So the run stops
-	 * only when the requests in flight at the HINT_SAME_4XX-th refusal
-	 * have come back refused alike too; one answer among them resets it.
+	 * the model rejects, a request over the model's context): every other
+	 * task would meet it too, so the run stops with the URL that failed
+	 * and the likely fix (remote_same.c).
 	 */
 	{
-		uint64_t sig = hint_signature(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len);
-		if (sig != L->same_sig)
-			L->same_n = L->same_need = 0;
-		L->same_n++;
-		L->same_sig = sig;
-		if (L->same_n == 1) {
-			char hint[300];
-			hint_4xx(status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, st->proto->kind,
-				 ep->shown, hint, sizeof(hint));
-			remote_msgf(L->same_msg, sizeof(L->same_msg), st->key,
-				    "HTTP %ld replies from %s (\"%s\"); %s", status, ep->url, ex, hint);
-		}
-		if (L->same_n == HINT_SAME_4XX)
-			L->same_need = L->same_n + L->in_flight;
-		if (L->same_need && L->same_n >= L->same_need) {
-			loop_fail(L, "stopped after %zu identical %s", L->same_n, L->same_msg);
+		struct same_reply r = { status, x->resp.ptr ? x->resp.ptr : "", x->resp.len, NULL, ex,
+					x->ep, 0 };
+		if (same_reply(L, &r, now)) {
 			task_error(L, t, "%s", why);
 			return;
 		}
 	}
 	show_first(st, status, why, "not retried");
-	task_error(L, t, "%s", why);
+	task_same(L, t, why);
 }
 
 static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
@@ -760,16 +753,9 @@ static int loop_run(struct loop *L)
 		if ((r = rloop_flush(&L->r)))
 			goto out;
 	}
-	/*
-	 * A run too short for the stop above whose every task got the same
-	 * refusal: no rerun can help either, so it ends as the stop does.
-	 */
-	if (!r && no_more && L->same_n && L->same_n == L->n_final && !sched_stopping(L->r.s)) {
-		if (L->same_n == 1)
-			loop_fail(L, "the run's only request was refused: %s", L->same_msg);
-		else
-			loop_fail(L, "all %zu requests of the run got identical %s", L->same_n, L->same_msg);
-	}
+	/* A run too short for the stop whose every task met the same reply: it ends as the stop does. */
+	if (!r && no_more && !sched_stopping(L->r.s))
+		same_at_end(L, wall_seconds());
 out:
 	/* Stopping: abandon what is in flight (not journaled, so redone on resume). */
 	for (size_t i = 0; i < L->n_xf; i++) {

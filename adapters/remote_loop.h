@@ -9,6 +9,7 @@
  *   remote_pace.c   rate limits, the choice of endpoint, the circuit breaker
  *   remote_conc.c   how many requests in flight per endpoint (adaptive, pure)
  *   remote_metrics.c the server's own queue, from its /metrics (for remote_conc)
+ *   remote_same.c   the same bad reply to every request: the run stops
  *
  * The protocol files never see this header (they see http.h only).
  */
@@ -33,6 +34,7 @@ struct endpoint {
 	char *metrics;    /* the server's Prometheus /metrics; NULL: not asked */
 	int insecure;     /* TLS verification off (-M insecure_host) */
 	double shown_pause; /* end of the last rate-limit pause shown (warn_mu) */
+	double shown_unavail; /* when its 503 was last shown (warn_mu); 0: never */
 };
 
 /* What one loop knows of an endpoint (each loop thread has its own view). */
@@ -45,7 +47,8 @@ struct epstate {
 	double down_until;  /* open until then, then one probe at a time */
 	double pause_until; /* rate limit */
 	double down_since;  /* start of the current failure streak */
-	double rl_since;    /* first 429 since the last answer; 0: none */
+	double rl_since;    /* first 429 or 503 since the last answer; 0: none */
+	double ok_at;       /* the last answer; 0: none yet */
 	struct conc conc;   /* how many may be in flight (remote_conc.h) */
 	/* The server's queue from its /metrics (remote_metrics.c). */
 	CURL *mx;           /* the request; NULL: not asked (off, fixed, or it showed none) */
@@ -132,11 +135,16 @@ struct loop {
 	size_t n_fdst;
 	double timer_at;    /* curl's timeout, absolute; < 0: none */
 	double rpm, tpm;    /* this loop's share of -M rpm, tpm */
-	uint64_t same_sig;  /* the last 4xx refusal (status and body), same_n times in a row */
+	/* The same reply no answer came from, again and again (remote_same.c). */
+	uint64_t same_sig;  /* its signature (hint_signature), same_n times in a row */
 	size_t same_n;
-	size_t same_need;   /* same_n that stops the run: 0 until HINT_SAME_4XX, then that plus what was in flight */
+	size_t same_need;   /* same_n that stops the run: 0 until reached, then that plus what was in flight */
+	size_t same_tasks;  /* tasks it made final (errors) */
+	double same_t0;     /* when the first of them came */
+	int same_failure;   /* 1: failures (5xx, 2xx without an answer); 0: refusals (4xx) */
 	size_t n_final;     /* tasks made final by this loop */
-	char same_msg[640]; /* that refusal and its likely fix, for the stop message */
+	char same_msg[640]; /* that reply, for the stop message */
+	char same_fix[300]; /* and its likely fix */
 	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	size_t n_loops;      /* loops sharing the endpoints (each takes its share of a queue) */
 	int rc;
@@ -210,9 +218,26 @@ int pace_all_down(const struct loop *L, double now);
  * stops the run.
  */
 int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked);
+/* The same pause, not shown (a 503: pace_say_unavailable). */
+int pace_hold(struct loop *L, size_t ep, double now, double wait, const char *why);
+/*
+ * The server of endpoint ep answered 503 (why: the status, the URL and its
+ * words): said once on stderr, that it is loading or unavailable and that
+ * vsrbench waits; again only after an answer from it since.
+ */
+void pace_say_unavailable(struct loop *L, size_t ep, double now, const char *why);
+/*
+ * The server of endpoint ep answered status 429 or 503 (why: the status,
+ * the URL and its words), asking for w seconds (<= 0: none named; hw: where
+ * it named it) after the task's waits earlier ones: the endpoint pauses.
+ * The wait to retry the task after, or -1 when the run stops (sched_fail
+ * done): 429s or 503s only for longer than -M give_up, or a pause longer.
+ */
+double pace_asked_wait(struct loop *L, size_t ep, long status, double w, const char *hw, int waits,
+		       double now, const char *why);
 /* When some endpoint is neither paused nor down (now when one is). */
 double pace_endpoints_free_at(const struct loop *L, double now);
-/* Every endpoint has answered only 429s (no answer in between) for longer than -M give_up. */
+/* Every endpoint has answered only 429s or 503s (no answer in between) for longer than -M give_up. */
 int pace_all_rate_limited(const struct loop *L, double now);
 /* After the run: an endpoint of several that never answered while others did, named on stderr. */
 void pace_warn_silent(const struct http_state *st, const struct loop *Ls, size_t n);
@@ -233,6 +258,29 @@ double srvq_tick(struct loop *L, double now, double next);
 /* A poll of L ended (its easy handle has no CURLOPT_PRIVATE): the limit learns the queue. */
 void srvq_done(struct loop *L, CURL *easy, CURLcode rc, double now);
 void srvq_release(struct loop *L);
+
+/* ---- remote_same.c ------------------------------------------------------ */
+
+/* A reply no answer came from, as same_reply reads it (strings borrowed). */
+struct same_reply {
+	long status;
+	const char *body;    /* the reply's body */
+	size_t len;
+	const char *why;     /* a 2xx: what was wrong with it; NULL for other statuses */
+	const char *excerpt; /* the body's excerpt (remote_body_excerpt) */
+	size_t ep;           /* the endpoint that sent it */
+	int failure;         /* 1: a 5xx or a 2xx (the slower rule); 0: a 4xx refusal */
+};
+/*
+ * Counts the reply in L's streak of alike ones; 1 when the streak stops
+ * the run (sched_fail done, with the reply and its likely fix): the caller
+ * then makes the task an error.  Once per reply, before the task goes on.
+ */
+int same_reply(struct loop *L, const struct same_reply *r, double now);
+/* An answer: the replies before it were not all alike. */
+void same_reset(struct loop *L);
+/* After the loop: every task it made final met the streak's reply: the run stops as same_reply does. */
+void same_at_end(struct loop *L, double now);
 
 /* remote_prefetch.c: images loaded and encoded off the loop's thread. */
 int pf_start(struct loop *L);

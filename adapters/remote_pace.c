@@ -187,18 +187,24 @@ double pace_endpoints_free_at(const struct loop *L, double now)
  * x-ratelimit-remaining).  Each pause is shown once: not again while the
  * pause shown last lasts, unless a longer one extends it by more than 1 s.
  */
-int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked)
+int pace_hold(struct loop *L, size_t ep, double now, double wait, const char *why)
 {
-	struct http_state *st = L->st;
 	struct epstate *es = &L->es[ep];
-	struct endpoint *e = &st->eps[ep];
-	int show;
 
 	if (now + wait > es->pause_until) {
 		es->pause_until = now + wait;
-		remote_msgf(es->pause_why, sizeof(es->pause_why), st->key, "%s", why);
+		remote_msgf(es->pause_why, sizeof(es->pause_why), L->st->key, "%s", why);
 	}
-	if (pace_endpoints_free_at(L, now) > now + st->give_up)
+	return pace_endpoints_free_at(L, now) > now + L->st->give_up;
+}
+
+int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked)
+{
+	struct http_state *st = L->st;
+	struct endpoint *e = &st->eps[ep];
+	int show;
+
+	if (pace_hold(L, ep, now, wait, why))
 		return 1;
 	pthread_mutex_lock(&st->warn_mu);
 	show = e->shown_pause <= now || now + wait > e->shown_pause + 1;
@@ -212,7 +218,79 @@ int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *w
 	return 0;
 }
 
-/* Every endpoint has answered only 429s for longer than -M give_up. */
+/*
+ * Said once, not at each of the pauses that follow (they grow from -M
+ * backoff up to 10 s): again only after this loop had an answer from the
+ * endpoint since.
+ */
+void pace_say_unavailable(struct loop *L, size_t ep, double now, const char *why)
+{
+	struct http_state *st = L->st;
+	struct endpoint *e = &st->eps[ep];
+	int show;
+
+	pthread_mutex_lock(&st->warn_mu);
+	show = !e->shown_unavail || L->es[ep].ok_at > e->shown_unavail;
+	if (show)
+		e->shown_unavail = now;
+	pthread_mutex_unlock(&st->warn_mu);
+	if (show)
+		remote_warn(st->key, "%s: the server is loading the model or is unavailable; vsrbench waits "
+			    "for it (its requests are paused and retried, without using up their retries, "
+			    "for up to -M give_up=%gs with no answer)", why, st->give_up);
+}
+
+/*
+ * A 429: a rate limit.  A 503: a server loading its model or overloaded
+ * (llama.cpp answers "Loading model" for as long as the load takes; a task
+ * that spent its retries on it failed though the server came up seconds
+ * later).  Either way no request to the endpoint can succeed before the
+ * wait, so the endpoint pauses and the task's retries are not used up;
+ * 429s or 503s and nothing else for longer than -M give_up stop the run.
+ */
+double pace_asked_wait(struct loop *L, size_t ep, long status, double w, const char *hw, int waits,
+		       double now, const char *why)
+{
+	const struct http_state *st = L->st;
+	struct epstate *es = &L->es[ep];
+	const char *what = status == 429 ? "rate limited" : "unavailable (loading its model?)";
+	char pw[64], msg[VSR_ERR_MAX];
+	int asked = w > 0;
+
+	if (w <= 0 && status == 429)
+		w = retry_rate_limited_wait(st->backoff, waits);
+	else if (w <= 0 && (w = retry_unavailable_wait(st->backoff, waits)) > st->give_up)
+		w = st->give_up; /* a wait of ours: never one that would stop the run by itself */
+	if (!hw && asked)
+		hw = "RetryInfo in the body"; /* Gemini names its wait in the body */
+	if (!es->rl_since) {
+		es->rl_since = now;
+	} else if (pace_all_rate_limited(L, now)) { /* this endpoint among them */
+		remote_msgf(msg, sizeof(msg), st->key,
+			    "%s for %.0fs with no answer in between, longer than -M give_up=%gs: %.400s", what,
+			    now - es->rl_since, st->give_up, why);
+		sched_fail(L->r.s, VSR_EMODEL, msg);
+		return -1;
+	}
+	remote_msgf(pw, sizeof(pw), NULL, "HTTP %ld%s%s", status, hw ? ", " : ", no wait named",
+		    hw ? hw : "");
+	if (status == 503)
+		pace_say_unavailable(L, ep, now, why);
+	if (now + w > es->pause_until &&
+	    (status == 429 ? pace_pause(L, ep, now, w, pw, asked) : pace_hold(L, ep, now, w, pw))) {
+		/* A wait past the cap was read as the cap: "at least" it. */
+		remote_msgf(msg, sizeof(msg), st->key,
+			    "%s%s%s (%s): it asks for a pause of %s%.6gs, longer than -M give_up=%gs",
+			    status == 429 ? "rate limited by " : "", st->eps[ep].shown,
+			    status == 429 ? "" : " is unavailable", pw,
+			    w >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", w, st->give_up);
+		sched_fail(L->r.s, VSR_EMODEL, msg);
+		return -1;
+	}
+	return w;
+}
+
+/* Every endpoint has answered only 429s (or 503s) for longer than -M give_up. */
 int pace_all_rate_limited(const struct loop *L, double now)
 {
 	for (size_t i = 0; i < L->st->n_eps; i++)

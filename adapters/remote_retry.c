@@ -18,6 +18,7 @@
 
 #define BACKOFF_MAX_S 60.0
 #define BREAKER_MAX_S 30.0
+#define UNAVAILABLE_MAX_S 10.0
 
 double retry_parse_duration(const char *s)
 {
@@ -174,6 +175,13 @@ double retry_rate_limited_wait(double base, int waits)
 	double w = base * pow(2, waits < 8 ? waits : 8);
 
 	return w > BACKOFF_MAX_S ? BACKOFF_MAX_S : w; /* -M backoff's cap, as documented */
+}
+
+double retry_unavailable_wait(double base, int waits)
+{
+	double w = base * pow(2, waits < 8 ? waits : 8);
+
+	return w > UNAVAILABLE_MAX_S ? UNAVAILABLE_MAX_S : w;
 }
 
 double retry_breaker_pause(int trips, double u)

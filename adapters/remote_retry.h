@@ -83,6 +83,13 @@ double retry_jitter(double wait, double u);
 double retry_rate_limited_wait(double base, int waits);
 
 /*
+ * A 503 that names no wait (a server loading its model: llama.cpp answers
+ * "Loading model" until it is done): base * 2^waits, at most 10 s, so a
+ * server that comes up is asked again within 10 s.
+ */
+double retry_unavailable_wait(double base, int waits);
+
+/*
  * How long the circuit breaker of an endpoint stays open after its trips-th
  * opening: 0.5 s doubling per trip, at most 30 s, times 0.75 to 1 (u).
  */

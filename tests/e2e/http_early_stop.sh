@@ -9,6 +9,11 @@
 #   Anthropic 400 "`temperature` is deprecated" with a new request_id each time -> --temperature default
 #   Ollama 400 "does not support thinking" -> --reasoning
 #   llama.cpp without --mmproj: 500 "image input is not supported" -> fatal at once, --mmproj
+#   LiteLLM's 400 "Invalid model name" ("param": "None", no parameter) and
+#   vLLM's 404 "The model `m` does not exist." ("param": "model") -> -M model
+#   OpenAI's 400 "image_url is only supported by certain models" -> fatal at once
+#   a request over the model's context (vLLM's, SGLang's, llama.cpp's words)
+#   -> --max-tokens (now N) and the numbers, also when each prompt's count differs
 # and the Gemini 429 whose wait is only in its body (RetryInfo.retryDelay
 # "2s"): the retry arrives >= 2 s after the 429 was sent (the server's
 # timestamps), and "as asked" is printed only for a wait the server named.
@@ -135,4 +140,40 @@ queue_faults "$PORT" 429bare
 expect_exit 0 "$V" run -m openai -M "base_url=$B/v1" -M model=m -S count=1 -t yn01 -j 1 -o bare
 expect_err "(a backoff of ours: the server named no wait)"
 ! grep -F "as asked" "$T/err" >/dev/null || fail "'as asked' for a wait nobody asked: $(cat "$T/err")"
+# A model name the server does not serve, in LiteLLM's words ("param":
+# "None" is Python's None, no parameter) and vLLM's ("param": "model" is
+# -M model): the model hint, never "rejects 'None'" or "'model'".
+OA=(-m openai -M "base_url=$B/v1" -M model=m -S count=20 -t yn01 -j 1 -q)
+queue_faults "$PORT" 400litellm 400litellm 400litellm 400litellm
+expect_exit 4 "$V" run "${OA[@]}" -o litellm
+expect_err "stopped after 4 identical HTTP 400 replies from $B/v1/chat/completions (\"{'error': '/chat/completions: Invalid model name passed in model=m. Call \`/v1/models\` to view available models for your key.'}\"); is -M model the name the server serves? (e.g. GET $B/v1/models)"
+queue_faults "$PORT" 404model 404model 404model 404model
+expect_exit 4 "$V" run "${OA[@]}" -o vllm404
+expect_err "stopped after 4 identical HTTP 404 replies from $B/v1/chat/completions (\"The model \`m\` does not exist.\"); is -M model the name the server serves? (e.g. GET $B/v1/models)"
+
+# OpenAI's words for a model without vision: the first reply stops the run.
+n0=$(count)
+queue_faults "$PORT" 400imageurl
+expect_exit 4 "$V" run "${OA[@]}" -o imageurl
+expect_err "HTTP 400 from $B/v1: Invalid content type. image_url is only supported by certain models. (the served model takes no images"
+[ "$(($(count) - n0))" = 1 ] || fail "imageurl: $(($(count) - n0)) requests"
+
+# Over the model's context (4096): the prompt's own count and the fix,
+# --max-tokens with its value when the prompt leaves room, else a longer
+# context.  The count differs with each prompt: still the same refusal.
+queue_faults "$PORT" 400ctx:vllm:3500 400ctx:vllm:3500 400ctx:vllm:3500 400ctx:vllm:3500
+expect_exit 4 "$V" run "${OA[@]}" -o ctx
+expect_err "the prompt and image take 3500 tokens of the model's context of 4096: lower --max-tokens (now 1024) to at most 596, or serve the model with a longer context (vLLM --max-model-len, llama.cpp -c) or send fewer image tokens (-M detail=low where the server reads it, or smaller images)"
+n0=$(count)
+queue_faults "$PORT" 400ctx:vllm:4115 400ctx:vllm:4160 400ctx:vllm:4203 400ctx:vllm:4300
+expect_exit 4 "$V" run "${OA[@]}" -o ctx2
+expect_err "stopped after 4 identical HTTP 400 replies"
+expect_err "the prompt and image alone take 4115 tokens of the model's context of 4096, so no --max-tokens (now 1024) can fit: serve the model with a longer context"
+[ "$(($(count) - n0))" = 4 ] || fail "ctx2: $(($(count) - n0)) requests, not 4"
+queue_faults "$PORT" 400ctx:sglang:3000 400ctx:sglang:3000 400ctx:sglang:3000 400ctx:sglang:3000
+expect_exit 4 "$V" run "${OA[@]}" --max-tokens 512 -o sglang
+expect_err "the prompt and image take 3000 tokens of the model's context of 4096: lower --max-tokens (now 512) to at most 1096"
+queue_faults "$PORT" 400ctx:llamacpp:5000 400ctx:llamacpp:5000 400ctx:llamacpp:5000 400ctx:llamacpp:5000
+expect_exit 4 "$V" run "${OA[@]}" -o llamacpp
+expect_err "(\"the request exceeds the available context size, try increasing it\"); the prompt and image alone take 5000 tokens of the model's context of 4096, so no --max-tokens (now 1024) can fit"
 echo ok

@@ -60,7 +60,7 @@ start_server oom --plan '{"every":1,"faults":["500","500","500"]}'
 expect_exit 4 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" "${FAST[@]}" \
 	--retries 2 -S count=2 -t yn01 -q -o oom
 expect_err "fake 500 (retried; later HTTP 500 errors are only in the journal)"
-[ "$(grep -c 'fake 500' "$T/err")" = 1 ] || fail "the 500 body should be shown once: $(cat "$T/err")"
+[ "$(grep -c 'warning: .*fake 500' "$T/err")" = 1 ] || fail "the 500 body should be shown once: $(cat "$T/err")"
 
 # 7. A gzip-compressed answer (a proxy compressing unasked) reads as the plain one
 # (libcurl decodes it by its Content-Encoding).

@@ -125,6 +125,16 @@ static void fuzz_http_body(const struct http_proto *p, const uint8_t *data, size
 		hint_4xx(404, (const char *)data, size, "openai", "http://127.0.0.1:9", hint, sizeof(hint));
 		if (strlen(hint) >= sizeof(hint))
 			abort();
+		/* A request over the context; the same failure for every request. */
+		{
+			struct hint_ctx hc;
+			if (hint_context_parse((const char *)data, size, &hc))
+				hint_context(&hc, "openai", 1024, hint, sizeof(hint));
+			hint_5xx(500, (const char *)data, size, NULL, "ollama", hint, sizeof(hint));
+			hint_5xx(200, (const char *)data, size, "why", "openai", hint, sizeof(hint));
+			(void)hint_signature(400, (const char *)data, size);
+			(void)hint_signature_200((const char *)data, size, NULL);
+		}
 		remote_redact(ex, FUZZ_KEY);
 		s = fuzz_strndup(data, size);
 		remote_redact(s, FUZZ_KEY);

@@ -18,7 +18,10 @@ Faults, so the tests can script misbehaviour per request:
       Retries resend the same body, so a task meets its faults in order
       whatever the concurrency.
   POST /_faults {"next":[F,...]}  the next requests (any body) get these
-      ("clear":true first drops those still queued).
+      ("clear":true first drops those still queued, and the sticky one).
+  POST /_faults {"sticky":F,"seconds":S}  every request after the queued
+      ones gets F, for S seconds from now (no "seconds": until cleared), as
+      a server does that fails alike until it is fixed or loaded.
 Fault names: slow:SECONDS, 429:SECONDS (Retry-After in seconds),
 429date:SECONDS (Retry-After as an HTTP-date), 429reset:SECONDS (no
 Retry-After; x-ratelimit-remaining-requests: 0 and x-ratelimit-reset-requests),
@@ -45,7 +48,22 @@ API_KEY_INVALID), redirect:URL (a 307 to URL), 429body:SECONDS (Gemini's
 429 naming no wait at all), 400param:NAME (OpenAI's 400
 unsupported_parameter for NAME), 400anthropic:MESSAGE (Anthropic's 400 shape,
 with a new request_id each time), 400ollama:MESSAGE (Ollama's), noimage (llama.cpp's server without
---mmproj: 500 "image input is not supported").
+--mmproj: 500 "image input is not supported").  Server errors as real
+servers send them: 500oom (Ollama's 500 "model requires more system memory
+(9.8 GiB) than is available (5.2 GiB)"), 500litellm (LiteLLM's 500
+APIConnectionError: the proxy lost its server), 503loading (llama.cpp's 503
+"Loading model" while it loads), error200 (a 200 holding an error object),
+sse (a 200 streamed as server-sent events though no stream was asked),
+finisherror (OpenAI: a 200 whose content says "Generation failed: ..." with
+finish_reason "error"), nullstop (OpenAI: content null, finish_reason
+"stop"), nul (the answer, then a NUL, "\\u0000" in the JSON, then more
+text).  Refusals as real servers word them: 400ctx:SHAPE:PROMPT (a request
+over a context of 4096 tokens whose prompt and image take PROMPT; SHAPE
+vllm, sglang or llamacpp: each server's words; the completion is the
+request's own max tokens), 400litellm (LiteLLM's 400 "Invalid model name
+passed in model=..." with "param": "None"), 404model (vLLM's 404 "The model
+`X` does not exist." with "param": "model"), 400imageurl (OpenAI's 400
+"Invalid content type. image_url is only supported by certain models.").
 
 --dump-req DIR writes every POST body as it came, to DIR/N.json (N: its
 index in the log), for tests that take the request apart (http_image_types).
@@ -89,6 +107,7 @@ PLAN = None
 LOCK = threading.Lock()
 SEEN = {}
 QUEUE = []
+STICKY = {"fault": None, "until": None}  # POST /_faults {"sticky": F, "seconds": S}
 LOG = []
 STATS = {"in_flight": 0, "max_in_flight": 0}
 # What GET /v1/models and /api/tags list (POST /_served {"id","root"}); None: 404.
@@ -339,6 +358,8 @@ def pick_fault(raw):
     with LOCK:
         if QUEUE:
             return QUEUE.pop(0), sha.hex()[:16]
+        if STICKY["fault"] and (STICKY["until"] is None or time.monotonic() < STICKY["until"]):
+            return STICKY["fault"], sha.hex()[:16]
         if PLAN:
             n = SEEN.get(sha, 0)
             SEEN[sha] = n + 1
@@ -405,7 +426,12 @@ class Handler(BaseHTTPRequestHandler):
                 req = json.loads(raw)
                 if req.get("clear"):
                     del QUEUE[:]
-                QUEUE.extend(req["next"])
+                    STICKY.update(fault=None, until=None)
+                QUEUE.extend(req.get("next", []))
+                if "sticky" in req:
+                    secs = req.get("seconds")
+                    STICKY.update(fault=req["sticky"],
+                                  until=None if secs is None else time.monotonic() + float(secs))
             self.send_json(200, {"ok": True})
             return
         fault, rec["body_sha"] = pick_fault(raw)
@@ -529,6 +555,80 @@ class Handler(BaseHTTPRequestHandler):
                 "code": 500, "type": "server_error",
                 "message": "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj"}})
             return 500
+        elif kind == "500oom":  # Ollama, a model larger than the memory it has
+            self.send_json(500, {"error": "model requires more system memory (9.8 GiB) than is available (5.2 GiB)"})
+            return 500
+        elif kind == "500litellm":  # LiteLLM, the server behind it gone
+            self.send_json(500, {"error": {
+                "message": "litellm.APIConnectionError: OpenAIException - Connection error.\n"
+                           "Received Model Group=qwen-vl\nAvailable Model Group Fallbacks=None",
+                "type": None, "param": None, "code": "500"}})
+            return 500
+        elif kind == "503loading":  # llama.cpp's server while it loads the model
+            self.send_json(503, {"error": {"code": 503, "message": "Loading model",
+                                           "type": "unavailable_error"}})
+            return 503
+        elif kind == "error200":  # a proxy's 200 with the upstream's error
+            self.send_json(200, {"error": {"message": "upstream error", "type": "server_error",
+                                           "code": 500}})
+            return 200
+        elif kind == "sse":  # a 200 streamed as events, though no stream was asked
+            out = b"".join(b"data: " + json.dumps({"id": "c", "object": "chat.completion.chunk",
+                                                   "choices": [{"index": 0, "delta": {"content": p},
+                                                                "finish_reason": None}]}).encode()
+                           + b"\n\n" for p in ("Ye", "s")) + b"data: [DONE]\n\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+            self.wfile.flush()
+            return 200
+        elif kind == "400ctx":  # a request over a context of 4096 tokens, in each server's words
+            shape, prompt = arg.split(":")
+            prompt = int(prompt)
+            try:
+                b = json.loads(raw)
+                comp = b.get("max_tokens") or b.get("max_completion_tokens") or 0
+            except ValueError:
+                comp = 0
+            if shape == "vllm":
+                body = {"error": {"message": "This model's maximum context length is 4096 tokens. "
+                                  "However, you requested %d tokens (%d in the messages, %d in the "
+                                  "completion). Please reduce the length of the messages or completion."
+                                  % (prompt + comp, prompt, comp),
+                                  "type": "BadRequestError", "param": None, "code": 400}}
+            elif shape == "sglang":
+                body = {"object": "error", "message": "Requested token count exceeds the model's "
+                        "maximum context length of 4096 tokens. You requested a total of %d tokens: "
+                        "%d tokens from the input messages and %d tokens for the completion. Please "
+                        "reduce the number of tokens in the input messages or the completion to fit "
+                        "within the limit." % (prompt + comp, prompt, comp),
+                        "type": "BadRequestError", "param": None, "code": 400}
+            else:  # llama.cpp's server: the prompt alone, as members
+                body = {"error": {"code": 400, "message": "the request exceeds the available context "
+                                  "size, try increasing it", "type": "exceed_context_size_error",
+                                  "n_prompt_tokens": prompt, "n_ctx": 4096}}
+            self.send_json(400, body)
+            return 400
+        elif kind == "400litellm":  # LiteLLM: a model name it does not route; Python's None as text
+            model = json.loads(raw).get("model")
+            self.send_json(400, {"error": {
+                "message": "{'error': '/chat/completions: Invalid model name passed in model=%s. "
+                           "Call `/v1/models` to view available models for your key.'}" % model,
+                "type": "None", "param": "None", "code": "400"}})
+            return 400
+        elif kind == "404model":  # vLLM: a model it does not serve
+            self.send_json(404, {"error": {
+                "message": "The model `%s` does not exist." % json.loads(raw).get("model"),
+                "type": "NotFoundError", "param": "model", "code": 404}})
+            return 404
+        elif kind == "400imageurl":  # OpenAI: a model without vision
+            self.send_json(400, {"error": {
+                "message": "Invalid content type. image_url is only supported by certain models.",
+                "type": "invalid_request_error", "param": "messages.[0].content.[1].type",
+                "code": None}})
+            return 400
         elif kind == "400":
             self.send_json(400, {"error": {"message": "Invalid image: fake rejection",
                                            "type": "invalid_request_error"}})
@@ -587,7 +687,17 @@ class Handler(BaseHTTPRequestHandler):
             return 500
         if kind == "thinktag":  # reasoning inline, as a server without a reasoning parser sends it
             text = THINKTAG + text
+        if kind == "nul":  # a NUL inside the reply ("\u0000" in the JSON)
+            text = text + "\u0000 after the NUL"
         reply = make_out(text, body)
+        if kind in ("finisherror", "nullstop") and make_out is openai_out:
+            c = reply["choices"][0]
+            if kind == "finisherror":  # a server whose generation failed, in its own words
+                c["message"]["content"] = ("Generation failed: Model.__call__() missing 1 required "
+                                           "positional argument: 'pixel_values'")
+                c["finish_reason"] = "error"
+            else:  # a model that stopped at once
+                c["message"]["content"] = None
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)
         if kind == "echo200" and make_out is openai_out:

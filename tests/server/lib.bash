@@ -60,6 +60,14 @@ queue_faults() {
 	python3 -c 'import json, sys, urllib.request as u; u.urlopen(u.Request("http://127.0.0.1:%s/_faults" % sys.argv[1], json.dumps({"next": sys.argv[2:]}).encode())).read()' "$@"
 }
 
+# sticky_fault PORT F [SECONDS]: every request after the queued ones gets F
+# (for SECONDS from now; without: until a "clear").
+sticky_fault() {
+	python3 -c 'import json, sys, urllib.request as u; r = {"sticky": sys.argv[2]}
+if len(sys.argv) > 3: r["seconds"] = float(sys.argv[3])
+u.urlopen(u.Request("http://127.0.0.1:%s/_faults" % sys.argv[1], json.dumps(r).encode())).read()' "$@"
+}
+
 # A port nothing listens on (bound, then closed).
 dead_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -62,6 +62,18 @@ static void test_no_image(void **state)
 		static const char other[] = "{\"error\":{\"message\":\"Invalid image: fake rejection\"}}";
 		assert_false(hint_no_image(other, strlen(other)));
 	}
+	/* OpenAI's, SGLang's and vLLM's words for a model without vision */
+	{
+		static const char *const says[] = {
+			"{\"error\":{\"message\":\"Invalid content type. image_url is only supported by certain "
+			"models.\",\"type\":\"invalid_request_error\",\"param\":\"messages.[0].content.[1].type\"}}",
+			"{\"object\":\"error\",\"message\":\"Multimodal inputs are not supported by this model.\"}",
+			"{\"error\":{\"message\":\"Qwen2ForCausalLM does not support multimodal inputs\"}}",
+			"{\"object\":\"error\",\"message\":\"At most 0 image(s) may be provided in one request.\"}",
+		};
+		for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+			assert_true(hint_no_image(says[i], strlen(says[i])));
+	}
 	/* the length is respected: the phrase past it is not seen */
 	assert_false(hint_no_image(llama, 40));
 }
@@ -109,6 +121,123 @@ static void test_hints(void **state)
 	     "does base_url need /v1beta? (try -M base_url=https://generativelanguage.googleapis.com/v1beta)");
 	hint(422, "{\"detail\":\"bad\"}", "openai", "http://h/v1",
 	     "every request is refused the same way: fix the settings it names");
+	/* LiteLLM: Python's None as the param, a model it does not route */
+	hint(400, "{\"error\":{\"message\":\"{'error': '/chat/completions: Invalid model name passed in "
+		  "model=qwen-vl. Call `/v1/models` to view available models for your key.'}\",\"type\":\"None\","
+		  "\"param\":\"None\",\"code\":\"400\"}}",
+	     "openai", "http://h/v1", "is -M model the name the server serves? (e.g. GET http://h/v1/models)");
+	hint(400, "{\"error\":{\"message\":\"x\",\"param\":\"null\"}}", "openai", "http://h/v1",
+	     "every request is refused the same way: fix the settings it names");
+	/* vLLM: "param": "model" is -M model */
+	hint(404, "{\"error\":{\"message\":\"The model `qwen-vl` does not exist.\",\"type\":\"NotFoundError\","
+		  "\"param\":\"model\",\"code\":404}}",
+	     "openai", "http://h/v1", "is -M model the name the server serves? (e.g. GET http://h/v1/models)");
+	/* Ollama's words through its OpenAI API */
+	hint(404, "{\"error\":{\"message\":\"model \\\"llava\\\" not found, try pulling it first\"}}", "openai",
+	     "http://127.0.0.1:11434/v1", "is the model pulled? (ollama pull NAME; see 'ollama list')");
+	/* over the context, without the run's --max-tokens */
+	hint(400, "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens. However, you "
+		  "requested 4524 tokens (3500 in the messages, 1024 in the completion).\"}}", "openai", "http://h/v1",
+	     "the prompt and image take 3500 tokens of the model's context of 4096: lower --max-tokens to at "
+	     "most 596, or serve the model with a longer context (vLLM --max-model-len, llama.cpp -c) or send "
+	     "fewer image tokens (-M detail=low where the server reads it, or smaller images)");
+}
+
+static void ctx(const char *body, long context, long prompt)
+{
+	struct hint_ctx c;
+
+	assert_int_equal(hint_context_parse(body, strlen(body), &c), 1);
+	assert_int_equal(c.context, context);
+	assert_int_equal(c.prompt, prompt);
+}
+
+/* Each server's words for a request over the model's context, and the fix. */
+static void test_context(void **state)
+{
+	static const char vllm[] = "{\"object\":\"error\",\"message\":\"This model's maximum context length is 4096 "
+				   "tokens. However, you requested 5139 tokens (4115 in the messages, 1024 in the "
+				   "completion). Please reduce the length of the messages or completion.\"}";
+	static const char vllm2[] = "{\"object\":\"error\",\"message\":\"This model's maximum context length is 4096 "
+				    "tokens. However, you requested 5200 tokens (4176 in the messages, 1024 in the "
+				    "completion). Please reduce the length of the messages or completion.\"}";
+	struct hint_ctx c;
+	char out[400];
+
+	(void)state;
+	ctx(vllm, 4096, 4115);
+	ctx("{\"error\":{\"message\":\"'max_tokens' or 'max_completion_tokens' is too large: 1024. This model's "
+	    "maximum context length is 4096 tokens and your request has 3500 input tokens (1024 > 4096 - 3500).\"}}",
+	    4096, 3500);
+	ctx("{\"error\":{\"message\":\"This model's maximum context length is 128000 tokens. However, your "
+	    "messages resulted in 130012 tokens. Please reduce the length of the messages.\",\"code\":"
+	    "\"context_length_exceeded\"}}", 128000, 130012);
+	ctx("{\"object\":\"error\",\"message\":\"Requested token count exceeds the model's maximum context length "
+	    "of 4096 tokens. You requested a total of 5139 tokens: 4115 tokens from the input messages and 1024 "
+	    "tokens for the completion.\"}", 4096, 4115);
+	ctx("{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size, try "
+	    "increasing it\",\"type\":\"exceed_context_size_error\",\"n_prompt_tokens\":5139,\"n_ctx\":4096}}",
+	    4096, 5139);
+	ctx("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long: "
+	    "215000 tokens > 200000 maximum\"}}", 200000, 215000);
+	ctx("{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: "
+	    "4115 `inputs` tokens and 1024 `max_new_tokens`\",\"error_type\":\"validation\"}", 4096, 4115);
+	ctx("{\"error\":{\"message\":\"litellm.ContextWindowExceededError: OpenAIException - context_length_exceeded\"}}",
+	    -1, -1);
+	assert_int_equal(hint_context_parse("{\"error\":{\"message\":\"max 4096\"}}", 27, &c), 0);
+	/* the run's --max-tokens, named */
+	ctx(vllm, 4096, 4115);
+	hint_context_parse(vllm, strlen(vllm), &c);
+	hint_context(&c, "openai", 1024, out, sizeof(out));
+	assert_string_equal(out, "the prompt and image alone take 4115 tokens of the model's context of 4096, so "
+			    "no --max-tokens (now 1024) can fit: serve the model with a longer context (vLLM "
+			    "--max-model-len, llama.cpp -c) or send fewer image tokens (-M detail=low where the "
+			    "server reads it, or smaller images)");
+	c.context = c.prompt = -1;
+	hint_context(&c, "gemini", 1024, out, sizeof(out));
+	assert_string_equal(out, "the prompt, the image and --max-tokens (now 1024) do not fit in the model's "
+			    "context: lower --max-tokens, or serve the model with a longer context (vLLM "
+			    "--max-model-len, llama.cpp -c) or send fewer image tokens (smaller images)");
+	/* each prompt's own count: still the same refusal */
+	assert_true(hint_signature(400, vllm, strlen(vllm)) == hint_signature(400, vllm2, strlen(vllm2)));
+}
+
+static void fix5(long status, const char *body, const char *why, const char *kind, const char *want)
+{
+	char out[400];
+
+	hint_5xx(status, body, strlen(body), why, kind, out, sizeof(out));
+	assert_string_equal(out, want);
+}
+
+/* The same failure for every request: the fix, and run again only when it may pass. */
+static void test_failures(void **state)
+{
+	static const char sse1[] = "data: {\"choices\":[{\"delta\":{\"content\":\"Ye\"}}]}\n\ndata: [DONE]\n\n";
+	static const char sse2[] = "data: {\"choices\":[{\"delta\":{\"content\":\"No\"}}]}\n\ndata: [DONE]\n\n";
+
+	(void)state;
+	fix5(500, "{\"error\":\"model requires more system memory (9.8 GiB) than is available (5.2 GiB)\"}", NULL,
+	     "ollama", "the model does not fit in the server's memory: serve a smaller model or a smaller "
+	     "quantisation (e.g. 4-bit), or free GPU and system memory (other models the server holds: ollama ps)");
+	fix5(200, "{}", "error in a 200 response: CUDA error: out of memory", "openai",
+	     "the model does not fit in the server's memory: serve a smaller model or a smaller "
+	     "quantisation (e.g. 4-bit), or free GPU and system memory (other models the server holds)");
+	fix5(500, "{\"error\":{\"message\":\"litellm.APIConnectionError: OpenAIException - Connection error.\"}}",
+	     NULL, "openai", "the proxy cannot reach the model server behind it: check that server, then run "
+	     "the same command again (the run resumes)");
+	fix5(200, sse1, "a body that is not JSON: data: ...", "openai",
+	     "the server streams its replies (text/event-stream) where vsrbench asks for whole ones: switch "
+	     "streaming off in the server or in the proxy before it");
+	fix5(200, "{}", "finish_reason \"error\": Generation failed", "openai",
+	     "the server fails to generate: its log says why (a model the server cannot run as configured?); "
+	     "once it answers, run the same command again");
+	fix5(502, "<html>Bad Gateway</html>", NULL, "openai",
+	     "the server fails every request the same way: its log says why; once it is fixed, run the same "
+	     "command again (the run resumes)");
+	/* a stream's events each hold their own piece: one signature */
+	assert_true(hint_signature_200(sse1, strlen(sse1), "x") == hint_signature_200(sse2, strlen(sse2), "y"));
+	assert_true(hint_signature_200("{}", 2, "a") != hint_signature_200("{}", 2, "b"));
 }
 
 /* Issue 21 §3: the same refusal with a request id of its own each time is still the same. */
@@ -170,6 +299,8 @@ int main(void)
 		cmocka_unit_test(test_hints),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_hints_words),
+		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

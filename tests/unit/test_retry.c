@@ -261,6 +261,11 @@ static void test_backoff(void **state)
 	near(retry_rate_limited_wait(0.5, 7), 60); /* 64 capped */
 	near(retry_rate_limited_wait(0.5, 50), 60);
 	near(retry_rate_limited_wait(0.1, 50), 25.6); /* 0.1 * 256: under the cap */
+	/* A 503 without a wait (a server loading its model): base * 2^waits, at most 10 s. */
+	near(retry_unavailable_wait(0.5, 0), 0.5);
+	near(retry_unavailable_wait(0.5, 4), 8);
+	near(retry_unavailable_wait(0.5, 5), 10); /* 16 capped */
+	near(retry_unavailable_wait(0.5, 50), 10);
 	/* The breaker: 0.5 s doubling per trip, at most 30 s, times 0.75 + 0.25u. */
 	near(retry_breaker_pause(1, 1), 0.5);
 	near(retry_breaker_pause(1, 0), 0.375);
