@@ -87,6 +87,13 @@ int hint_no_image(const char *body, size_t len)
 	return 0;
 }
 
+int hint_loading(const char *body, size_t len)
+{
+	/* llama.cpp's server: "Loading model"; Hugging Face: "Model X is currently loading" */
+	return has(body, len, "loading model") || has(body, len, "is currently loading") ||
+	       has(body, len, "model is loading");
+}
+
 int hint_quota_used_up(const char *body, size_t len)
 {
 	/*

@@ -60,6 +60,12 @@ uint64_t hint_signature_200(const char *body, size_t len, const char *why);
 int hint_no_image(const char *body, size_t len);
 
 /*
+ * Non-zero when a 503's body says the server is still loading the model
+ * (llama.cpp's "Loading model"): not ready, rather than overloaded.
+ */
+int hint_loading(const char *body, size_t len);
+
+/*
  * Non-zero when the error body says the account's quota or credit is used
  * up (OpenAI's 429 "insufficient_quota", Anthropic's "credit balance is too
  * low"): no request can succeed until it is topped up, so no wait helps.

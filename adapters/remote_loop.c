@@ -128,8 +128,8 @@ static void conc_note(struct loop *L, const struct xfer *x, double now, enum con
 		sched_concurrency_add(L->r.s, (long)conc_limit(c) - (long)before);
 }
 
-/* What a transfer's end says about the server's load. */
-static enum conc_outcome conc_outcome_of(CURLcode rc, long status)
+/* What a transfer's end (rc, status, body) says about the server's load. */
+static enum conc_outcome conc_outcome_of(CURLcode rc, long status, const struct buf *body)
 {
 	if (rc != CURLE_OK) {
 		switch (rc) {
@@ -145,6 +145,8 @@ static enum conc_outcome conc_outcome_of(CURLcode rc, long status)
 	}
 	if (status >= 200 && status < 300)
 		return CONC_OK;
+	if (status == 503 && hint_loading(body->ptr ? body->ptr : "", body->len))
+		return CONC_NEUTRAL; /* not ready yet, not overloaded: the limit it learnt would crawl after */
 	if (status == 429 || status == 503)
 		return CONC_OVERLOAD;
 	if (status == 408 || status == 504)
@@ -630,7 +632,7 @@ static void finish(struct loop *L, struct xfer *x, CURLcode rc, double now)
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(L->multi, x->easy);
-	conc_note(L, x, now, conc_outcome_of(rc, status));
+	conc_note(L, x, now, conc_outcome_of(rc, status, &x->resp));
 	es->in_flight--;
 	L->in_flight--;
 	x->next_free = L->free_xf;

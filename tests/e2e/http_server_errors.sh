@@ -10,7 +10,8 @@
 #    may pass (not for a model too large for the memory);
 #  - a run too short for that stop whose every task failed alike ends as it does;
 #  - llama.cpp's 503 "Loading model" is waited for without using up the
-#    tasks' retries, said once on stderr, up to -M give_up;
+#    tasks' retries, said once on stderr, up to -M give_up, and does not
+#    cut the concurrency limit (the answers after it go 8 at a time);
 #  - finish_reason "error" is a task error, never scored nor cached;
 #  - content null with finish_reason "stop" is the empty reply, scored;
 #  - a NUL in a reply ("\u0000") keeps the text after it, as U+FFFD, counted;
@@ -94,6 +95,20 @@ jq -e -s 'length == 20 and all(.[]; .error == null and .answer != null)' load/sa
 	fail "load: $(jq -c -s 'map(.error)' load/samples.jsonl)"
 server_log "$PORT" | jq -e --argjson n "$n0" '.[$n:] | any(.[]; .status == 503) and
 	([.[] | select(.status == 200)] | length) == 20' >/dev/null || fail "load: $(server_log "$PORT" | jq -c --argjson n "$n0" '.[$n:] | map(.status)')"
+# Loading is not overload: the concurrency limit is not cut by it, so once
+# the model is up the answers (0.2 s each here) go 8 at a time, not one by one.
+start_server slowload --plan '{"every":1,"faults":["slow:0.2"]}'
+sticky_fault "$PORT" 503loading 1.5
+expect_exit 0 "$V" run -m openai -M "base_url=http://127.0.0.1:$PORT/v1" -M model=m -M backoff=0.1 \
+	-S count=24 -t yn01 -j 8 -q -o slowload
+server_log "$PORT" | python3 -c '
+import json, sys
+ok = [r for r in json.load(sys.stdin) if r["status"] == 200]
+# the most answers the server was working on at once
+most = max(sum(1 for o in ok if o["t_recv"] <= r["t_recv"] < o["t_sent"]) for r in ok)
+sys.exit(0 if len(ok) == 24 and most >= 6 else "%d answers, at most %d at once" % (len(ok), most))' ||
+	fail "slowload: the limit crawled after the load"
+PORT=${B##*:}
 # A server that never finishes loading: the run stops after -M give_up.
 sticky_fault "$PORT" 503loading
 expect_exit 4 "$V" run "${OA[@]}" -M backoff=0.1 -M give_up=1 -S count=20 -t yn01 -j 4 --fixed -q -o noload

@@ -74,6 +74,15 @@ static void test_no_image(void **state)
 		for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++)
 			assert_true(hint_no_image(says[i], strlen(says[i])));
 	}
+	/* a server loading its model, not an overloaded one */
+	{
+		static const char loading[] = "{\"error\":{\"code\":503,\"message\":\"Loading model\","
+					      "\"type\":\"unavailable_error\"}}";
+		static const char busy[] = "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. "
+					   "Please try again later.\",\"status\":\"UNAVAILABLE\"}}";
+		assert_true(hint_loading(loading, strlen(loading)));
+		assert_false(hint_loading(busy, strlen(busy)));
+	}
 	/* the length is respected: the phrase past it is not seen */
 	assert_false(hint_no_image(llama, 40));
 }
