@@ -72,9 +72,7 @@ static void task_error(struct loop *L, struct htask *t, const char *fmt, ...)
 	task_final(L, t);
 }
 
-/* Stops the run (the scheduler's first failure wins). */
-static void loop_fail(struct loop *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void loop_fail(struct loop *L, const char *fmt, ...)
+void loop_fail(struct loop *L, const char *fmt, ...)
 {
 	char msg[VSR_ERR_MAX];
 	va_list ap;

@@ -184,6 +184,8 @@ void xfer_release(struct xfer *x);
 int sock_init(struct loop *L);
 /* The socket callbacks an easy handle of L needs (CURLOPT_OPENSOCKETFUNCTION ...). */
 void sock_easy(struct loop *L, CURL *easy);
+/* Stops the run with the message (the key masked; the scheduler's first failure wins). */
+void loop_fail(struct loop *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Waits up to timeout_ms for socket activity and hands it to curl. */
 void sock_wait(struct loop *L, long timeout_ms);
 /* Runs curl's timer when it is due. */

@@ -19,7 +19,6 @@
  * the requests in flight when the count was reached have come back alike
  * too; one answer among them ends the streak.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "remote_hint.h"
@@ -62,19 +61,6 @@ static void describe(struct loop *L, const struct same_reply *r)
 		    room < strlen(quote) ? "..." : "", r->why ? ")" : "\")");
 }
 
-/* Stops the run (the scheduler's first failure wins). */
-static void stop(struct loop *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void stop(struct loop *L, const char *fmt, ...)
-{
-	char msg[VSR_ERR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	remote_vmsgf(msg, sizeof(msg), L->st->key, fmt, ap);
-	va_end(ap);
-	sched_fail(L->r.s, VSR_EMODEL, msg);
-}
-
 int same_reply(struct loop *L, const struct same_reply *r, double now)
 {
 	double give_up = L->st->give_up, need_s = give_up < HINT_SAME_5XX_S ? give_up : HINT_SAME_5XX_S;
@@ -95,10 +81,10 @@ int same_reply(struct loop *L, const struct same_reply *r, double now)
 	if (!L->same_need || L->same_n < L->same_need)
 		return 0;
 	if (L->same_failure)
-		stop(L, "stopped after %zu identical %s over %.0fs, with no answer in between; %s",
+		loop_fail(L, "stopped after %zu identical %s over %.0fs, with no answer in between; %s",
 		     L->same_n, L->same_msg, now - L->same_t0, L->same_fix);
 	else
-		stop(L, "stopped after %zu identical %s; %s", L->same_n, L->same_msg, L->same_fix);
+		loop_fail(L, "stopped after %zu identical %s; %s", L->same_n, L->same_msg, L->same_fix);
 	return 1;
 }
 
@@ -108,15 +94,15 @@ void same_at_end(struct loop *L, double now)
 		return;
 	/* A run too short for the stop whose every task met the same reply: no rerun helps either. */
 	if (!L->same_failure && L->same_n == 1)
-		stop(L, "the run's only request was refused: %s; %s", L->same_msg, L->same_fix);
+		loop_fail(L, "the run's only request was refused: %s; %s", L->same_msg, L->same_fix);
 	else if (!L->same_failure)
-		stop(L, "all %zu requests of the run got identical %s; %s", L->same_n, L->same_msg,
+		loop_fail(L, "all %zu requests of the run got identical %s; %s", L->same_n, L->same_msg,
 		     L->same_fix);
 	else if (L->same_tasks == 1)
-		stop(L, "the run's only task failed on %zu identical %s over %.0fs; %s", L->same_n,
+		loop_fail(L, "the run's only task failed on %zu identical %s over %.0fs; %s", L->same_n,
 		     L->same_msg, now - L->same_t0, L->same_fix);
 	else
-		stop(L, "all %zu tasks of the run failed on identical %s (%zu of them over %.0fs, no "
+		loop_fail(L, "all %zu tasks of the run failed on identical %s (%zu of them over %.0fs, no "
 		     "answer in between); %s", L->same_tasks, L->same_msg, L->same_n, now - L->same_t0,
 		     L->same_fix);
 }
