@@ -169,6 +169,7 @@ struct cache *cache_open(const char *dir, int writes)
 	struct cache *c = xcalloc(1, sizeof(*c));
 	struct buf d = BUF_INIT, p = BUF_INIT, q = BUF_INIT, qf = BUF_INIT;
 	const char *rcol;
+	int have;
 	int flags = SQLITE_OPEN_FULLMUTEX | (writes ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 						   : SQLITE_OPEN_READONLY);
 	struct stat sb;
@@ -204,13 +205,15 @@ struct cache *cache_open(const char *dir, int writes)
 	 * cache's first release: a cache written before it gains it (or, opened
 	 * read-only, is read without it).
 	 */
-	if (writes && !has_reasoning(c->db) &&
-	    sqlite3_exec(c->db, "ALTER TABLE responses ADD COLUMN reasoning TEXT", NULL, NULL, NULL) &&
-	    !has_reasoning(c->db)) { /* (another process may have added it first) */
-		cache_off_locked(c, "cannot use it");
-		goto fail;
+	if (!(have = has_reasoning(c->db)) && writes) {
+		/* (another process may have added it first: then the ALTER fails, the column is there) */
+		sqlite3_exec(c->db, "ALTER TABLE responses ADD COLUMN reasoning TEXT", NULL, NULL, NULL);
+		if (!(have = has_reasoning(c->db))) {
+			cache_off_locked(c, "cannot use it");
+			goto fail;
+		}
 	}
-	rcol = has_reasoning(c->db) ? "reasoning" : "NULL";
+	rcol = have ? "reasoning" : "NULL";
 	buf_addf(&q, "SELECT text, meta, flags, tok_in, tok_out, tok_reasoning, %s FROM responses "
 		     "WHERE key = ?1", rcol);
 	buf_addf(&qf, "SELECT r.text, r.meta, r.flags, r.tok_in, r.tok_out, r.tok_reasoning, %s%s "

@@ -29,9 +29,7 @@ g = Image.new("L", (642, 482), 40)
 ImageDraw.Draw(g).rectangle([0, 0, 200, 240], fill=210)
 g.save("%s/grey642.jpg" % d, quality=95)
 PY
-for f in $(cd img && ls); do
-	printf '{"image": "%s", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of", "subj": "cat", "obj": "dog"}\n' "$f"
-done >data/vsr/data/splits/zeroshot/test.jsonl
+vsr_left_of_split img data/vsr/data/splits/zeroshot/test.jsonl
 expect_exit 0 "$VSRBENCH" run -s vsr-zeroshot-test --data data --images img -t yn01 -p hflip \
 	-m exec -M cmd="python3 $VSR_SRC/tests/server/exec_save.py shown" -q -o run
 

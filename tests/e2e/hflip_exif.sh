@@ -44,9 +44,7 @@ for w, h in ((640, 480), (642, 482)):
         im.save("%s/o%d_%d.jpg" % (sys.argv[1], o, w), quality=95, subsampling=2,
                 exif=exif.tobytes())
 PY
-for f in $(cd img && ls); do
-	printf '{"image": "%s", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of", "subj": "cat", "obj": "dog"}\n' "$f"
-done >data/vsr/data/splits/zeroshot/test.jsonl
+vsr_left_of_split img data/vsr/data/splits/zeroshot/test.jsonl
 expect_exit 0 "$VSRBENCH" run -s vsr-zeroshot-test --data data --images img -t yn01 -p hflip \
 	-m exec -M cmd="python3 $VSR_SRC/tests/server/exec_save.py shown" -q -o run
 

@@ -43,9 +43,7 @@ exp["rgb16.png"] = {"mode": "RGB", "rows": [[[scale(s) for s in p] for p in r] f
 exp["la8.png"] = {"mode": "LA", "rows": la, "tol": 0}
 json.dump(exp, open(sys.argv[2], "w"))
 PY
-for f in $(cd img && ls); do
-	printf '{"image": "%s", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of", "subj": "cat", "obj": "dog"}\n' "$f"
-done >data/vsr/data/splits/zeroshot/test.jsonl
+vsr_left_of_split img data/vsr/data/splits/zeroshot/test.jsonl
 expect_exit 0 "$VSRBENCH" run -s vsr-zeroshot-test --data data --images img -t yn01 -p hflip \
 	-m exec -M cmd="python3 $VSR_SRC/tests/server/exec_save.py shown" -q -o run
 

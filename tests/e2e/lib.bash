@@ -89,3 +89,12 @@ for line in open(sys.argv[1]):
 print("\n".join(seen))
 PY
 }
+
+# vsr_left_of_split DIR FILE: a VSR split with one item per image in DIR
+# ("The cat is left of the dog.", label yes), for the image tests.
+vsr_left_of_split() {
+	local f
+	for f in $(cd "$1" && ls); do
+		printf '{"image": "%s", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of", "subj": "cat", "obj": "dog"}\n' "$f"
+	done >"$2"
+}
