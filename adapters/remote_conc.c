@@ -13,6 +13,8 @@
 #define CONC_MIN_WIN 0.02   /* seconds: a window is at least this long ... */
 #define CONC_MIN_OK 16      /* ... and holds at least this many successes (or the limit's worth) */
 #define CONC_SS_EXIT 0.5    /* slow start ends when a doubling paid less than this share */
+#define CONC_SS_CSS 0.75    /* ... and grows by CONC_CSS_GROWTH per window when it paid less than this */
+#define CONC_CSS_GROWTH 1.25 /* conservative slow start (RFC 9406): a quarter of a doubling */
 #define CONC_HOLD_MAX 8     /* at most this many base windows between probes once settled */
 #define CONC_EARLY 1.02     /* an up-step is judged early when its latency is this far past the bound */
 #define CONC_BUSY 0.8       /* a window with fewer in flight than this share of the limit is not judged */
@@ -131,7 +133,7 @@ static int next_probe(struct conc *c, double now)
 	if (dir != c->last_dir)
 		c->step = first_step(c);
 	if (c->slow_start) {
-		target = c->limit * 2;
+		target = c->limit * (c->css ? CONC_CSS_GROWTH : 2);
 	} else if (dir > 0) {
 		double s = c->step;
 		if (c->ceiling > 0 && s > ceil(room / 2))
@@ -184,6 +186,17 @@ static int judge(struct conc *c, double x, double r, double now)
 	/* Calm for a while: the ceiling creeps up (limits get raised, bursts pass). */
 	if (c->ceiling > 0 && ++c->calm % CONC_CALM == 0)
 		c->ceiling += c->ceil_fine ? 1 : floor(c->ceiling / 16) + 1;
+	if (accept && c->slow_start && c->probe > 0 &&
+	    (x / c->base_x - 1) < CONC_SS_CSS * (c->limit / c->base_limit - 1))
+		/*
+		 * The step paid, but latency rose with it (HyStart++'s
+		 * delay signal, RFC 9406): the knee may be one doubling away,
+		 * and a doubling past it queues the old limit's worth of
+		 * requests for a window (the tail latency).  Slow start goes on
+		 * by a quarter per window (its conservative slow start), so a
+		 * step past the knee queues a quarter of the limit at most.
+		 */
+		c->css = 1;
 	if (accept && c->slow_start && c->probe > 0 &&
 	    (x / c->base_x - 1) < CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
 		/*

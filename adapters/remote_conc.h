@@ -11,6 +11,11 @@
  *    the knee: a doubling that paid less than half in proportion ends it
  *    (HyStart's idea, Ha & Rhee 2011), so it never doubles into the queue;
  *    a later step up that pays at least half in proportion resumes it.
+ *    A doubling that paid less than three quarters in proportion (the
+ *    latency rose by a seventh with it) goes on by a quarter per window
+ *    instead (HyStart++'s conservative slow start, RFC 9406): the
+ *    doubling that would cross the knee queues up to the old limit's
+ *    worth of requests for a window, a quarter step a quarter of it.
  *  - Probing (a gradient hill-climb on throughput, after TCP Vegas,
  *    Brakmo & Peterson 1994, and Netflix's concurrency-limits "gradient"
  *    limiter): each cycle measures the current limit, then a step up or a
@@ -79,6 +84,7 @@ struct conc {
 	double max;      /* -j: the limit never exceeds it */
 	double limit;    /* requests allowed in flight now (>= 1) */
 	int slow_start;
+	int css;         /* slow start grows by a quarter, not a doubling (latency rose) */
 	/* The window being measured. */
 	double w_open;   /* when the limit last changed */
 	double w_meas;   /* measurement starts here: w_open + one latency */

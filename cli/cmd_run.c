@@ -358,6 +358,34 @@ static void maxtok_resume_hint(const char *dir, const struct run_opts *o, char *
 	cJSON_Delete(rj);
 }
 
+/*
+ * rundir_prepare_run refused DIR (err says why): when its journal holds no
+ * answer, what it holds is set aside and the run starts over there (a first
+ * run stopped by a wrong option, run again with the option mended).
+ */
+static int start_over(const char *dir, cJSON *cfg, const struct run_opts *o, int argc, char **argv,
+		      char *err)
+{
+	struct buf kept = BUF_INIT;
+	char why[VSR_ERR_MAX];
+	size_t failed;
+	int r;
+
+	snprintf(why, sizeof(why), "%s", err);
+	r = rundir_set_aside(dir, &failed, &kept, err);
+	if (r == 1) {
+		vsr_warn("%s held no answer, only %zu failed task%s of a run with other options (or "
+			 "another model): its files were moved to %s, and the run starts over there",
+			 dir, failed, failed == 1 ? "" : "s", kept.ptr);
+		r = rundir_prepare_run(dir, cfg, o->shard_i, o->shard_n, argc, argv, err);
+	} else if (!r) {
+		snprintf(err, VSR_ERR_MAX, "%s", why);
+		r = VSR_EUSAGE;
+	}
+	buf_release(&kept);
+	return r;
+}
+
 /* --dry-run: every item loaded and every prompt expanded, nothing asked. */
 static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, struct job **ahead,
 		   const struct template_set *views, struct expander *e, char *err)
@@ -517,7 +545,9 @@ int cmd_run(int argc, char **argv)
 	if ((r = rundir_lock(dir.ptr, &lockfd, err)))
 		goto out;
 	cfg = run_config(&o, &model, suites, &ts);
-	if ((r = rundir_prepare_run(dir.ptr, cfg, o.shard_i, o.shard_n, argc, argv, err))) {
+	if ((r = rundir_prepare_run(dir.ptr, cfg, o.shard_i, o.shard_n, argc, argv, err)) == VSR_EUSAGE)
+		r = start_over(dir.ptr, cfg, &o, argc, argv, err);
+	if (r) {
 		if (maxtok_default)
 			maxtok_resume_hint(dir.ptr, &o, err);
 		goto out;

@@ -19,6 +19,7 @@
 #include "../include/vsrbench_adapter.h"
 #include "../base/redact.h"
 #include "../base/util.h"
+#include "journal.h"
 
 #define RUNDIR_FLUSH ((size_t)1 << 20)
 #define RUNDIR_JOURNAL_BUF ((size_t)64 << 20)
@@ -417,6 +418,55 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 	}
 	buf_release(&path);
 	buf_release(&old);
+	return r;
+}
+
+/* journal_scan: counts failed tasks, stops at the first answer. */
+static int count_failed(const struct sample *s, void *ctx)
+{
+	if (!s->error)
+		return 1;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+int rundir_set_aside(const char *dir, size_t *failed, struct buf *kept, char *err)
+{
+	struct buf from = BUF_INIT, to = BUF_INIT;
+	cJSON *prev = rundir_load_run(dir);
+	const char *h = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(prev, "config_hash"));
+	int r;
+
+	*failed = 0;
+	r = journal_scan(rundir_path(&from, dir, RUNDIR_SAMPLES), 1, count_failed, failed, NULL, err);
+	if (r) {
+		r = r == 1 ? 0 : r; /* 1: an answer, nothing is set aside */
+		goto out;
+	}
+	buf_reset(kept);
+	buf_addf(kept, "%s/failed-%s", dir, h ? h : "run");
+	rundir_make_unique(kept);
+	if (mkdir(kept->ptr, 0755) < 0) {
+		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", kept->ptr, strerror(errno));
+		goto out;
+	}
+	for (int f = RUNDIR_RUN_JSON; f <= RUNDIR_JUDGE; f++) {
+		if (f == RUNDIR_LOCK)
+			continue;
+		rundir_path(&from, dir, (enum rundir_file)f);
+		buf_reset(&to);
+		buf_addf(&to, "%s/%s", kept->ptr, rundir_file_name((enum rundir_file)f));
+		if (rename(from.ptr, to.ptr) < 0 && errno != ENOENT) {
+			r = err_set(err, VSR_EUSAGE, "cannot move %s to %s: %s", from.ptr, to.ptr,
+				    strerror(errno));
+			goto out;
+		}
+	}
+	r = 1;
+out:
+	cJSON_Delete(prev);
+	buf_release(&from);
+	buf_release(&to);
 	return r;
 }
 

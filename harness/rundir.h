@@ -147,6 +147,18 @@ struct rundir_status {
  * of the configuration (the config hash is unchanged).
  */
 int rundir_note_concurrency(const char *dir, const struct rundir_status *st, char *err);
+/*
+ * A run directory that rundir_prepare_run refused (another configuration,
+ * other weights, another shard) but whose journal holds no answer, only
+ * failed tasks or nothing (a first run that stopped on a wrong option):
+ * its files (run.json, status.json, the journals, the reports) are moved to
+ * a new DIR/failed-CONFIG_HASH/ (named in kept) and 1 is returned, so the
+ * run starts over in DIR and nothing is lost.  0 when the journal holds an
+ * answer (nothing moved: the refusal stands); *failed is the number of
+ * failed tasks seen.  A VSR_E* code when the journal or a file cannot be
+ * read or moved.
+ */
+int rundir_set_aside(const char *dir, size_t *failed, struct buf *kept, char *err);
 int rundir_write_status(const char *dir, const struct rundir_status *st, char *err);
 
 /*

@@ -257,6 +257,33 @@ static void test_slow_start_resumes(void **state)
 }
 
 /*
+ * Batching servers whose knee a doubling would cross (64: slow start goes
+ * 8, 16, 32, 64, then 128; 100: 64, then 128).  The latency rises with the
+ * batch (t0 + c*b), so the doublings below the knee pay less than in
+ * proportion (32 -> 64 pays 1.61x): slow start goes on by a quarter
+ * (RFC 9406's conservative slow start), and the step that crosses the knee
+ * is at most a quarter of the limit, not all of it (the requests that wait
+ * behind a full batch: the tail latency).  Throughput within 0.9 of B's.
+ */
+static void test_conservative_slow_start(void **state)
+{
+	static struct sim s;
+	struct conc c;
+	static const size_t Bs[] = { 64, 100 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(Bs) / sizeof(Bs[0]); i++) {
+		sim_batching(&s, Bs[i]);
+		conc_init(&c, 256, 0, 0);
+		drive(&s, &c, 8000, 0);
+		print_message("no queue shown, B %zu: %.1f/s of %.1f, max limit %zu, %zu waited\n", s.B,
+			      (double)s.ok / s.now, (double)s.B / (s.t0 + s.c * (double)s.B), s.max_limit, s.waited);
+		assert_true(s.max_limit <= s.B + s.B / 4);
+		assert_true((double)s.ok / s.now >= 0.9 * (double)s.B / (s.t0 + s.c * (double)s.B));
+	}
+}
+
+/*
  * The batching server of test_batching_converges_up showing its queue, as
  * vLLM's /metrics does, every 0.1 s: the limit drops by what waits, so the
  * step a probe queues lasts one poll, not a window.  The slowest answer the
@@ -529,6 +556,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batching_converges_up),
+		cmocka_unit_test(test_conservative_slow_start),
 		cmocka_unit_test(test_slow_start_resumes),
 		cmocka_unit_test(test_never_exceeds_max),
 		cmocka_unit_test(test_rate_limit_backs_off),
