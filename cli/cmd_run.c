@@ -15,6 +15,7 @@
 
 #include "../adapters/loader.h"
 #include "../adapters/remote.h"
+#include "../reports/ci_github.h"
 #include "../reports/compare.h"
 #include "../reports/rebuild.h"
 #include "../reports/report.h"
@@ -700,6 +701,11 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if ((r = reports_rebuild(dir.ptr, NULL, !o.quiet, NULL, err)))
 		goto out;
+	{
+		struct buf md = BUF_INIT;
+		github_step_summary_file(rundir_path(&md, dir.ptr, RUNDIR_REPORT_MD), "report.md");
+		buf_release(&md);
+	}
 	if (o.timings) {
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run_status.h"
+#include "../reports/ci_github.h"
 #include "../reports/rebuild.h"
 #include "../reports/report.h"
 #include "../harness/rundir.h"
@@ -145,10 +146,12 @@ void run_fatal_reports(const struct live_status *ls, const struct sched_stats *s
 	if (reports_rebuild(ls->dir, NULL, !ls->o->quiet, NULL, err))
 		vsr_warn("the reports of the tasks done could not be written (%s); 'vsrbench report "
 			 "%s' rebuilds them", err, ls->dir);
-	else
+	else {
 		printf("stopped by an error after %zu new task%s (%zu failed); the reports of the "
 		       "tasks done, marked partial: %s\n", st->done, st->done == 1 ? "" : "s",
 		       st->errors, rundir_path(&md, ls->dir, RUNDIR_REPORT_MD));
+		github_step_summary_file(md.ptr, "report.md");
+	}
 	buf_release(&md);
 	fflush(stdout);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../harness/rundir.h"
+#include "ci_github.h"
 #include "compare_int.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
@@ -58,6 +59,7 @@ int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err
 			goto out;
 		if (!o->md_file && o->md_stdout)
 			fwrite(text.ptr, 1, text.len, stdout);
+		github_step_summary(text.ptr, text.len, "the comparison's Markdown");
 		buf_reset(&text);
 		if (o->json_file &&
 		    ((r = comparison_json(&cmp, &res, &text)) || (r = write_out(o->json_file, &text, err))))
@@ -73,6 +75,7 @@ int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err
 	/* The gate's own warnings (an accepted partial run, a few failed tasks) in `run` too. */
 	gate_print_warnings(&res);
 	gate_print_failures(stderr, &res);
+	github_annotate_gate(stderr, &res);
 	if (res.n_failed) {
 		err[0] = '\0';
 		r = VSR_EGATE;

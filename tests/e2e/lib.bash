@@ -9,6 +9,10 @@ trap 'rm -rf "$T"' EXIT
 # cache shared between those commands would answer instead.  Off unless a
 # test turns it on (--cache on|DIR), and never the user's own cache.
 export VSRBENCH_CACHE=off XDG_CACHE_HOME="$T/xdg-cache"
+# Run on GitHub Actions, vsrbench would annotate every gate a test fails on
+# purpose and append to the job's summary (docs/ci.md): only e2e/github_actions
+# asks for that, with files of its own.
+unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
 ADAPTERS="$VSR_BUILD/tests/adapters"
 # Debian's python3 (the interpreter apt's python3-* modules are for) ahead of
 # any shim a PATH puts first: a version manager's shim (pyenv's is a shell
