@@ -85,7 +85,7 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 {
 	const char *hash0 = str(sh[0].run, "config_hash");
 	const cJSON *suites0 = cJSON_GetObjectItemCaseSensitive(sh[0].status, "suites");
-	unsigned char *seen;
+	size_t *holder; /* per shard index: 1 + the position of the run that is it, or 0 */
 	int r = 0;
 
 	if (!hash0) {
@@ -108,19 +108,51 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 			return err_set(err, VSR_EUSAGE, "%s is a shard of %ld, %s of %ld", sh[i].dir,
 				       sh[i].count, sh[0].dir, sh[0].count);
 	}
-	if ((size_t)sh[0].count != n)
-		return err_set(err, VSR_EUSAGE, "the runs are shards of %ld but %zu %s given",
-			       sh[0].count, n, n == 1 ? "was" : "were");
-	seen = xcalloc(n, 1);
+	/*
+	 * Which shard each run is: one given twice or missing is named (a CI
+	 * matrix's failed or misnamed artifact), not only counted.
+	 */
+	if (sh[0].count < 1 || sh[0].count > 1000000)
+		return err_set(err, VSR_EDATA, "%s: shard_count %ld in status.json", sh[0].dir,
+			       sh[0].count);
+	holder = xcalloc((size_t)sh[0].count, sizeof(*holder));
 	for (size_t i = 0; i < n && !r; i++) {
-		if (sh[i].index < 0 || (size_t)sh[i].index >= n || seen[sh[i].index]++)
-			r = err_set(err, VSR_EUSAGE, "shard %ld/%ld is given twice (%s)", sh[i].index,
-				    sh[i].count, sh[i].dir);
+		long k = sh[i].index;
+		if (k < 0 || k >= sh[0].count)
+			r = err_set(err, VSR_EDATA, "%s: shard_index %ld in status.json, not 0..%ld",
+				    sh[i].dir, k, sh[0].count - 1);
+		else if (holder[k])
+			r = err_set(err, VSR_EUSAGE, "shard %ld/%ld is given twice (%s and %s)", k,
+				    sh[0].count, sh[holder[k] - 1].dir, sh[i].dir);
+		else
+			holder[k] = i + 1;
 	}
-	for (size_t k = 0; k < n && !r; k++)
-		if (!seen[k])
-			r = err_set(err, VSR_EUSAGE, "shard %zu/%zu is missing", k, n);
-	free(seen);
+	if (!r && (size_t)sh[0].count != n) {
+		struct buf miss = BUF_INIT;
+		size_t n_miss = 0;
+		for (long k = 0; k < sh[0].count; k++) {
+			if (holder[k])
+				continue;
+			if (n_miss++ < 8)
+				buf_addf(&miss, "%s%ld", n_miss > 1 ? ", " : "", k);
+			else if (n_miss == 9)
+				buf_adds(&miss, ", ...");
+		}
+		if (n_miss == 1)
+			r = err_set(err, VSR_EUSAGE,
+				    "the runs are shards of %ld but %zu %s given: shard %s of %ld is "
+				    "missing (run it with --shard %s/%ld, or pass its run directory)",
+				    sh[0].count, n, n == 1 ? "was" : "were", miss.ptr, sh[0].count,
+				    miss.ptr, sh[0].count);
+		else
+			r = err_set(err, VSR_EUSAGE,
+				    "the runs are shards of %ld but %zu %s given: shards %s of %ld are "
+				    "missing (run them with --shard I/%ld, or pass their run directories)",
+				    sh[0].count, n, n == 1 ? "was" : "were", miss.ptr, sh[0].count,
+				    sh[0].count);
+		buf_release(&miss);
+	}
+	free(holder);
 	if (!r)
 		r = check_judges(sh, n, err);
 	/* Every suite's items must add up over the shards. */

@@ -32,10 +32,15 @@ expect_exit 0 "$V" run "${args[@]}" -o merged
 grep -q "0 new tasks" "$T/out" || fail "resume of a merged run redid tasks"
 
 # Refusals: a missing shard, a shard twice, another configuration, an unfinished shard.
+# Each names the shard (a CI matrix job whose artifact is missing, or one downloaded twice).
 expect_exit 2 "$V" merge x1 s0 s1 s2
-expect_err "shards of 4 but 3 were given"
+expect_err "the runs are shards of 4 but 3 were given: shard 3 of 4 is missing (run it with --shard 3/4, or pass its run directory)"
+expect_exit 2 "$V" merge x1 s0 s2
+expect_err "shards 1, 3 of 4 are missing"
 expect_exit 2 "$V" merge x2 s0 s1 s2 s2
-expect_err "given twice"
+expect_err "shard 2/4 is given twice (s2 and s2)"
+expect_exit 2 "$V" merge x2 s1 s2 s1
+expect_err "shard 1/4 is given twice (s1 and s1)"
 expect_exit 0 "$V" run -S count=240 -p instr,hflip -t yn01 -q --shard 3/4 -o other
 expect_exit 2 "$V" merge x3 s0 s1 s2 other
 expect_err "not shards of one run"
