@@ -98,10 +98,17 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 		const char *h = str(sh[i].run, "config_hash");
 		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sh[i].status, "complete")))
 			return err_set(err, VSR_EDATA, "%s did not finish (resume it first)", sh[i].dir);
-		if (!h || strcmp(h, hash0))
-			return err_set(err, VSR_EUSAGE,
-				       "%s has configuration %s but %s has %s: not shards of one run",
-				       sh[i].dir, h ? h : "(none)", sh[0].dir, hash0);
+		if (!h || strcmp(h, hash0)) {
+			struct buf what = BUF_INIT;
+			rundir_config_difference(sh[0].run, sh[i].run, &what);
+			r = err_set(err, VSR_EUSAGE,
+				    "%s has configuration %s but %s has %s: not shards of one run (from "
+				    "%s to %s: %s); run every shard with the same options",
+				    sh[i].dir, h ? h : "(none)", sh[0].dir, hash0, sh[0].dir, sh[i].dir,
+				    what.ptr);
+			buf_release(&what);
+			return r;
+		}
 		sh[i].index = (long)num(sh[i].status, "shard_index", 0);
 		sh[i].count = (long)num(sh[i].status, "shard_count", 1);
 		if (sh[i].count != sh[0].count)

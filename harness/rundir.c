@@ -306,6 +306,24 @@ static int config_diff(const cJSON *was, const cJSON *now, struct buf *at, const
 	return 1;
 }
 
+/* config_diff without the fingerprint first (it repeats the options), then with it. */
+static void first_difference(const cJSON *was, const cJSON *now, struct buf *at, struct buf *out)
+{
+	if (!config_diff(was, now, at, "fingerprint", out)) {
+		buf_reset(at);
+		if (!config_diff(was, now, at, NULL, out))
+			buf_adds(out, "model, suites, templates, options or limit differ");
+	}
+}
+
+void rundir_config_difference(const cJSON *was, const cJSON *now, struct buf *out)
+{
+	struct buf at = BUF_INIT;
+
+	first_difference(was, now, &at, out);
+	buf_release(&at);
+}
+
 /*
  * Did the server say it serves another model than when the run began?  Both
  * must have said: a name alone (or a server that was down) is no evidence.
@@ -392,11 +410,7 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 			r = err_set(err, VSR_EDATA, "%s: not a vsrbench run.json", path.ptr);
 		else if (strcmp(h, hex)) {
 			struct buf at = BUF_INIT, what = BUF_INIT;
-			if (!config_diff(prev, cfg, &at, "fingerprint", &what)) {
-				buf_reset(&at);
-				if (!config_diff(prev, cfg, &at, NULL, &what))
-					buf_adds(&what, "model, suites, templates, options or limit differ");
-			}
+			first_difference(prev, cfg, &at, &what);
 			if (!(r = model_file_changed(dir, prev, cfg, at.ptr, err)))
 				r = err_set(err, VSR_EUSAGE,
 					    "%s holds a run with a different configuration: %s; resume it with "

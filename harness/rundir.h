@@ -92,6 +92,13 @@ int rundir_write_json(const char *dir, enum rundir_file f, const cJSON *o, char 
  */
 int rundir_write_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		     char **argv, char *err);
+/*
+ * The first difference between two runs' run.json (both borrowed), as a
+ * resume refused words it: "suites[0].options.seed was 1, now 5"; the
+ * stamped fields (created, command, shard ...) are not compared.  Appended
+ * to out.
+ */
+void rundir_config_difference(const cJSON *was, const cJSON *now, struct buf *out);
 int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		       char **argv, char *err);
 

@@ -43,7 +43,7 @@ expect_exit 2 "$V" merge x2 s1 s2 s1
 expect_err "shard 1/4 is given twice (s1 and s1)"
 expect_exit 0 "$V" run -S count=240 -p instr,hflip -t yn01 -q --shard 3/4 -o other
 expect_exit 2 "$V" merge x3 s0 s1 s2 other
-expect_err "not shards of one run"
+expect_err "not shards of one run (from s0 to other: templates was \"yn01,tf02,ab03\", now \"yn01\")"
 expect_exit 2 "$V" merge merged s0 s1 s2 s3
 expect_err "already holds a run"
 rm s3/status.json
