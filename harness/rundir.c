@@ -4,9 +4,11 @@
  */
 #include "rundir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,51 @@ void rundir_make_unique(struct buf *out)
 
 /* ---- the lock -------------------------------------------------------------- */
 
+/*
+ * A writer killed between creating NAME.tmp.PID (write_file_atomic, the
+ * journal written whole) and renaming it leaves that file behind: SIGKILL
+ * after a CI job's grace period, a lost node.  The one who takes the lock
+ * removes those of run-directory files whose process is gone, or whose PID
+ * is now its own (a new container numbers its processes from 1 again, and
+ * this process has written nothing yet).  A live process's file is left.
+ */
+static void remove_stale_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct buf p = BUF_INIT;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		const char *dot = strstr(e->d_name, ".tmp."), *digits;
+		char *end;
+		long pid;
+		size_t k, len;
+
+		if (!dot)
+			continue;
+		len = (size_t)(dot - e->d_name);
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (names[k] && strlen(names[k]) == len && !strncmp(names[k], e->d_name, len))
+				break;
+		digits = dot + 5;
+		if (k == sizeof(names) / sizeof(names[0]) || *digits < '1' || *digits > '9')
+			continue;
+		errno = 0;
+		pid = strtol(digits, &end, 10);
+		if (errno || *end || pid <= 0 || pid != (long)(pid_t)pid)
+			continue;
+		if (pid != (long)getpid() && !(kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+			continue;
+		buf_reset(&p);
+		buf_addf(&p, "%s/%s", dir, e->d_name);
+		unlink(p.ptr);
+	}
+	closedir(d);
+	buf_release(&p);
+}
+
 int rundir_lock(const char *dir, int *fd, char *err)
 {
 	struct buf p = BUF_INIT;
@@ -99,6 +146,7 @@ int rundir_lock(const char *dir, int *fd, char *err)
 		*fd = -1;
 		return err_set(err, VSR_EUSAGE, "another vsrbench is running in %s", dir);
 	}
+	remove_stale_tmp(dir);
 	return 0;
 }
 

@@ -63,6 +63,8 @@ void rundir_make_unique(struct buf *out);
  * Takes DIR/.lock (flock, not blocking): one writer per directory.  *fd is
  * the lock, released by rundir_unlock (or when the process ends); -1 on
  * failure.  VSR_EUSAGE when another process holds it or it cannot be made.
+ * Taken, it removes the NAME.tmp.PID files that writers killed before their
+ * rename left (NAME a run-directory file, PID a process that is gone).
  */
 int rundir_lock(const char *dir, int *fd, char *err);
 /* Releases a lock rundir_lock took; nothing when *fd is -1.  Sets *fd to -1. */

@@ -58,4 +58,21 @@ rc=$?
 set -e
 [ $rc = 5 ] || fail "the child killed first: exit $rc, want 5: $(cat err-first)"
 grep -q "interrupted after .* new tasks" out-first || fail "the child killed first: no resume hint: $(cat out-first)"
+
+# SIGKILL after the grace period (a CI job cancelled, a node lost) can land between
+# a report's NAME.tmp.PID and its rename: the next run in the directory removes what
+# a process that is gone left, keeps a live process's file and files not its own.
+expect_exit 0 "$VSRBENCH" run -q -S count=20 -o killed
+sleep 0 &
+dead=$!
+wait $dead
+for f in status.json report.md junit.xml; do echo partial >"killed/$f.tmp.$dead"; done
+echo live >"killed/report.json.tmp.$$"
+echo mine >killed/notes.tmp.$dead
+expect_exit 0 "$VSRBENCH" run -q -S count=20 -o killed
+for f in status.json report.md junit.xml; do
+	[ ! -e "killed/$f.tmp.$dead" ] || fail "killed/$f.tmp.$dead (a dead writer's) is still there"
+done
+[ -e "killed/report.json.tmp.$$" ] || fail "a live process's temporary file was removed"
+[ -e killed/notes.tmp.$dead ] || fail "a file that is not the run directory's was removed"
 echo ok
