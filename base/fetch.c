@@ -352,6 +352,32 @@ static void draw(struct xfer *x, long long now_bytes, long long total, int final
 	fflush(stderr);
 }
 
+/*
+ * Without a terminal (a CI log): one plain line every FETCH_LINE_INTERVAL
+ * seconds while a file is coming, as the image routes print theirs, so a
+ * long download is not a silent step (nothing for one that takes less).
+ */
+#define FETCH_LINE_INTERVAL 5.0
+static void plain_line(struct xfer *x, long long now_bytes, long long total)
+{
+	char a[32], b[32], rate[32];
+	double t = wall_seconds(), el = t - x->start;
+
+	if (t - x->last < FETCH_LINE_INTERVAL)
+		return;
+	x->last = t;
+	human((double)now_bytes, a, sizeof(a));
+	human(el > 0 ? (double)(now_bytes - x->off) / el : 0.0, rate, sizeof(rate));
+	if (total > 0) {
+		human((double)total, b, sizeof(b));
+		fprintf(stderr, "%s: %s of %s (%d%%), %s/s\n", x->label, a, b,
+			(int)(100.0 * (double)now_bytes / (double)total), rate);
+	} else {
+		fprintf(stderr, "%s: %s, %s/s\n", x->label, a, rate);
+	}
+	fflush(stderr);
+}
+
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
@@ -362,6 +388,8 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	(void)ulnow;
 	if (x->progress)
 		draw(x, x->off + (long long)dlnow, total, 0);
+	else
+		plain_line(x, x->off + (long long)dlnow, total);
 	return 0;
 }
 
@@ -421,7 +449,7 @@ again:
 		x.size_hint = size;
 		x.label = label;
 		x.progress = f->progress;
-		x.start = wall_seconds();
+		x.start = x.last = wall_seconds();
 		x.fd = open(part.ptr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (x.fd < 0) {
 			r = err_set(err, VSR_EDATA, "cannot create %s: %s", part.ptr, strerror(errno));

@@ -83,7 +83,8 @@ void url_redact(const char *url, struct buf *out);
 /* One downloader: a reused libcurl easy handle (keeps connections alive). */
 struct fetch {
 	void *curl;   /* CURL * */
-	int progress; /* draw a progress bar on stderr (set when stderr is a terminal) */
+	int progress; /* draw a progress bar on stderr (set when stderr is a terminal);
+		       * 0: a plain line every 5 s while a file takes longer */
 	int resume;   /* resume an existing .part (default 1) */
 	/* Per-call statistics, reset by fetch_file. */
 	long long resumed_from; /* offset of the last successful Range resume, 0: none */

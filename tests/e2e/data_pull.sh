@@ -241,6 +241,25 @@ expect_err "mme: 29 files not extracted: their archive could not be used"
 [ "$(wc -l <"$T/err")" = 2 ] || fail "truncated archive: $(cat "$T/err")"
 [ -z "$(ls -A up2/mme)" ] || fail "truncated archive left $(ls -A up2/mme)"
 
+# --- a long download without a terminal: a plain line every 5 s ---------------
+# all_vsr_raw_data.jsonl is held after 1000 bytes for more than 5 s: a CI log gets
+# one line with the bytes so far of the file's size (in MB, from its size here).
+: >log
+F=vsr/data/data_files/all_vsr_raw_data.jsonl
+MB=$(stat -c %s "$D/$F" | awk '{ printf "%.1f MB", $1 / 1e6 }')
+echo "hold /$F 1000" >rules
+"$V" data pull vsr --data held --mirror "$M" >held.out 2>held.err &
+P=$!
+for _ in $(seq 600); do grep -q "^HOLD /$F" log && break; sleep 0.05; done
+grep -q "^HOLD /$F" log || { : >rules; fail "the file was never held: $(cat log)"; }
+sleep 5.5 # past the 5 s between two lines (not a timing assertion)
+: >rules
+wait $P || fail "held pull: $(cat held.err)"
+grep -Eq "^$F: [0-9.]+ [kMG]B of $MB \([0-9]+%\), [0-9.]+ [kMG]B/s\$" held.err ||
+	fail "no progress line for the held file: $(cat held.err)"
+grep -q $'\r' held.err && fail "a terminal's progress line on a non-terminal"
+cmp -s "$D/$F" "held/$F" || fail "the held file differs from the original"
+
 # --- a progress bar only on a terminal -----------------------------------------
 if command -v script >/dev/null; then
 	rm -rf tty
