@@ -31,31 +31,42 @@
 #include "report.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
+/*
+ * Length of the UTF-8 sequence at p when it is one XML 1.0 allows (a Char),
+ * else 0: RFC 3629's shortest form only, no UTF-16 surrogate (U+D800..DFFF,
+ * "\xed\xa0\x80"), nothing past U+10FFFF, and neither U+FFFE nor U+FFFF.
+ */
 static size_t utf8_len(const unsigned char *p)
 {
+	static const unsigned long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	unsigned long cp;
 	size_t n;
 
 	if (p[0] < 0x80)
 		return 1;
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
+		n = 2, cp = p[0] & 0x1fu;
 	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
+		n = 3, cp = p[0] & 0x0fu;
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
+		n = 4, cp = p[0] & 0x07u;
 	else
 		return 0;
-	for (size_t i = 1; i < n; i++)
+	for (size_t i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if (cp < min[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp == 0xfffe ||
+	    cp == 0xffff)
+		return 0;
 	return n;
 }
 
 /*
  * XML 1.0 forbids most control characters even as references, and the file
- * says UTF-8: both kinds of bad byte become '?', so that a hostile name
- * cannot make the file unreadable.
+ * says UTF-8: both kinds of bad byte become '?' (one per byte of a sequence
+ * utf8_len refuses), so that a hostile name cannot make the file unreadable.
  */
 static void xml_text(struct buf *out, const char *s)
 {

@@ -44,4 +44,14 @@ grep -qF -- "Base \`exec \"python3 m.py\"\` (ex)" odd.md || fail "compare.md bas
 ! grep -qF -- '&lt;' odd.md odd/report.md || fail "an HTML entity in a code span"
 expect_exit 0 "$V" run -m "lib:$VSR_BUILD/tests/adapters/worse.so" -S count=2 -o lib
 expect_out "  model: worse test (lib:$VSR_BUILD/tests/adapters/worse.so)"
+# Bytes XML 1.0 does not allow in a command (so in junit.xml's model property):
+# a UTF-16 surrogate written as UTF-8 (ED A0 80), U+FFFE (EF BF BE) and an
+# overlong '/' (C0 AF).  Each byte becomes '?' and the file stays valid JUnit XML.
+command -v xmllint >/dev/null || fail "xmllint is not installed (libxml2-utils: make -f Makefile.ci test-deps)"
+expect_exit 0 "$V" run -m exec -M cmd="python3 m.py a$(printf '\xed\xa0\x80')b$(printf '\xef\xbf\xbe')c$(printf '\xc0\xaf')d" \
+	-S count=2 -o badutf8
+xmllint --noout --schema "$VSR_SRC/tests/junit/junit.xsd" badutf8/junit.xml 2>xmllint.err ||
+	fail "junit.xml with those bytes: $(head -3 xmllint.err)"
+grep -qF '<property name="model" value="exec &quot;python3 m.py a???b???c??d&quot;"/>' badutf8/junit.xml ||
+	fail "junit.xml model: $(grep -a 'name="model"' badutf8/junit.xml)"
 echo ok
