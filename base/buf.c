@@ -486,15 +486,22 @@ int buf_read_fd(struct buf *b, int fd)
  * characters are left alone: at worst they change the look.  At most `max`
  * bytes (0: no limit), cut on a UTF-8 boundary.
  */
+size_t utf8_cut_len(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return n;
+	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
 int buf_add_md(struct buf *out, const char *s, size_t max)
 {
 	size_t n = strlen(s);
 	int cut = 0;
 
 	if (max && n > max) {
-		n = max;
-		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
+		n = utf8_cut_len(s, n, max);
 		cut = 1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -521,11 +528,8 @@ int buf_add_md_code(struct buf *out, const char *s, size_t max, int table_cell)
 	size_t n = strlen(s), run = 0, longest = 0, spaces = 0;
 	int pad;
 
-	if (max && n > max) {
-		n = max;
-		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (max)
+		n = utf8_cut_len(s, n, max);
 	for (size_t i = 0; i < n; i++)
 		buf_addch(&text, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
 	if (n < strlen(s))

@@ -88,6 +88,12 @@ int buf_add_xml_str(struct buf *b, const char *s);
  * entities, '|' '`' '\\' escaped, newlines and tabs as spaces; at most max
  * bytes (0: no limit), cut on a UTF-8 boundary with an ellipsis.
  */
+/*
+ * How many bytes of s (strlen n) to keep to cut it to at most max bytes
+ * without splitting a UTF-8 character: n when n <= max, else max moved back
+ * to the start of the character it falls in.
+ */
+size_t utf8_cut_len(const char *s, size_t n, size_t max);
 int buf_add_md(struct buf *b, const char *s, size_t max);
 /*
  * Appends s as one Markdown code span, shown exactly as written: no HTML

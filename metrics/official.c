@@ -15,6 +15,7 @@
 
 #include "../suites/mme.h"
 #include "../harness/journal.h"
+#include "../base/buf.h"
 #include "../base/keyset.h"
 #include "../base/util.h"
 
@@ -485,11 +486,7 @@ void official_add(struct official *o, const struct sample *s)
 				e->response = xmalloc(len < OFF_EXAMPLE_CHARS ? len + 1
 									: OFF_EXAMPLE_CHARS + 1);
 				/* Cut on a UTF-8 boundary. */
-				if (len > OFF_EXAMPLE_CHARS) {
-					len = OFF_EXAMPLE_CHARS;
-					while (len && ((unsigned char)s->response[len] & 0xc0) == 0x80)
-						len--;
-				}
+				len = utf8_cut_len(s->response, len, OFF_EXAMPLE_CHARS);
 				memcpy(e->response, s->response, len);
 				e->response[len] = '\0';
 				e->label = r->label;

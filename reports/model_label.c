@@ -10,12 +10,12 @@ static const char *str(const cJSON *o, const char *key)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
-/* At most max bytes of s, "..." when cut (a long exec command). */
+/* At most max bytes of s, never half a UTF-8 character, "..." when cut (a long exec command). */
 static void add_cut(struct buf *out, const char *s, size_t max)
 {
 	size_t n = strlen(s);
 
-	buf_add(out, s, n > max ? max : n);
+	buf_add(out, s, utf8_cut_len(s, n, max));
 	if (n > max)
 		buf_adds(out, "...");
 }

@@ -35,8 +35,7 @@ void html_esc_cut(struct buf *out, const char *s, size_t max)
 		html_esc(out, s);
 		return;
 	}
-	while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
+	max = utf8_cut_len(s, n, max);
 	t = xmalloc(max + 1);
 	memcpy(t, s, max);
 	t[max] = '\0';

@@ -391,10 +391,26 @@ static void test_base64(void **state)
 	buf_release(&b);
 }
 
+/*
+ * utf8_cut_len never ends inside a character: "a\xc3\xa9\xe2\x82\xacz" is
+ * a, e-acute (2 bytes), the euro sign (3 bytes), z; the cuts allowed are
+ * after 1, 3, 6 and 7 bytes (counted by hand from the encodings).
+ */
+static void test_utf8_cut_len(void **state)
+{
+	static const char s[] = "a\xc3\xa9\xe2\x82\xacz";
+	static const size_t want[] = { 0, 1, 1, 3, 3, 3, 6, 7, 7 };
+
+	(void)state;
+	for (size_t max = 0; max <= 8; max++)
+		assert_int_equal(utf8_cut_len(s, 7, max), want[max]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_is_empty_string),
+		cmocka_unit_test(test_utf8_cut_len),
 		cmocka_unit_test(test_append_and_printf),
 		cmocka_unit_test(test_cap_is_an_error_and_keeps_contents),
 		cmocka_unit_test(test_json_escape),
