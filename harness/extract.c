@@ -4,7 +4,8 @@
  * The procedure is the one in extract.h and, step by step with every table,
  * in docs/extraction.md; this file follows the same order:
  *
- *   strip_think()     reasoning between the think tags is removed;
+ *   extract_strip_think()  (extract_think.c) reasoning is removed: between
+ *                     the think tags, or gpt-oss's analysis channel;
  *   normalize()       markdown, quotes, tags and full-width punctuation out,
  *                     blanks collapsed (newlines kept: they end sentences);
  *   find_*()          every candidate signal with its span: hedges, neutral
@@ -42,9 +43,6 @@
 #include "extract_int.h"
 #include "../base/util.h"
 
-/* Replies longer than this are judged on their first EXTRACT_TEXT_MAX bytes. */
-#define EXTRACT_TEXT_MAX ((size_t)64 * 1024)
-
 /* The signal table and step 3 (candidate signals): extract_signals.c. */
 
 /* ------------------------------------------------------------------ */
@@ -66,80 +64,13 @@ static int is_blank(char ch)
 	return ch == ' ' || ch == '\n';
 }
 
-/* Case-insensitive (ASCII) search of needle in hay[0, len). */
-static const char *find_ci(const char *hay, size_t len, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	if (!n || n > len)
-		return NULL;
-	for (i = 0; i + n <= len; i++)
-		if (!strncasecmp(hay + i, needle, n))
-			return hay + i;
-	return NULL;
-}
-
 /* Does the word at s (length len) equal w, ignoring ASCII case? */
 int extract_word_is(const char *s, size_t len, const char *w)
 {
 	return strlen(w) == len && !strncasecmp(s, w, len);
 }
 
-/* ------------------------------------------------------------------ */
-/* Step 1: reasoning out                                               */
-/* ------------------------------------------------------------------ */
-
-/*
- * Copies text without its reasoning into out (at most EXTRACT_TEXT_MAX
- * bytes).  A block open..close is dropped; so is everything before a close
- * tag that has no open tag before it (templates that put the open tag into
- * the prompt); an open tag that never closes drops the rest of the reply.
- * Returns 1 when such an unclosed block was dropped, 0 otherwise, -1 when out
- * of memory.
- */
-static int strip_think(const char *text, const struct extract_opts *o, struct buf *out)
-{
-	const char *open = o && o->think_open ? o->think_open : EXTRACT_THINK_OPEN;
-	const char *close = o && o->think_close ? o->think_close : EXTRACT_THINK_CLOSE;
-	size_t ol = strlen(open), cl = strlen(close), len = strlen(text);
-	const char *p = text, *end = text + len, *a, *c;
-	int unclosed = 0;
-
-	if (!ol || !cl)
-		return buf_add(out, text, len < EXTRACT_TEXT_MAX ? len : EXTRACT_TEXT_MAX) ? -1 : 0;
-	/* a and c are the next open and close tags at or after p (each search moves forward only). */
-	a = find_ci(p, len, open);
-	c = find_ci(p, len, close);
-	while (p < end && out->len < EXTRACT_TEXT_MAX) {
-		size_t keep;
-
-		if (c && (!a || c < a)) {
-			/* A close without an open: what came before was reasoning. */
-			buf_setlen(out, 0);
-			p = c + cl;
-			c = find_ci(p, (size_t)(end - p), close);
-			if (a && a < p)
-				a = find_ci(p, (size_t)(end - p), open);
-			continue;
-		}
-		keep = a ? (size_t)(a - p) : (size_t)(end - p);
-		if (keep > EXTRACT_TEXT_MAX - out->len)
-			keep = EXTRACT_TEXT_MAX - out->len;
-		if (buf_add(out, p, keep))
-			return -1;
-		if (!a)
-			break;
-		c = find_ci(a + ol, (size_t)(end - a - ol), close);
-		if (!c) {
-			unclosed = 1;
-			break;
-		}
-		p = c + cl;
-		a = find_ci(p, (size_t)(end - p), open);
-		c = find_ci(p, (size_t)(end - p), close);
-	}
-	return unclosed;
-}
+/* Step 1 (reasoning out, extract_strip_think): extract_think.c. */
 
 /* ------------------------------------------------------------------ */
 /* Step 2: normalisation                                               */
@@ -655,7 +586,7 @@ static answer_t read_text(const char *text, const char *const *choices,
 		buf_init(&opt[k], 0);
 
 	*oom = 1;
-	unclosed = strip_think(text, opts, &body);
+	unclosed = extract_strip_think(text, opts, &body);
 	if (unclosed < 0 || normalize(body.ptr, body.len, &norm))
 		goto out;
 	*oom = 0;

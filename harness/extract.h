@@ -4,8 +4,8 @@
  * One procedure for every question format (docs/extraction.md has it step by
  * step, with the table of signals and the list of hedges):
  *
- *  1. reasoning between the think tags is removed (an unclosed one leaves no
- *     answer);
+ *  1. reasoning is removed: between the think tags, or gpt-oss's analysis
+ *     channel before its final one (an unclosed block leaves no answer);
  *  2. every answer signal is found: yes/no words and their synonyms and
  *     negations, true/false, option letters in their usual shapes, the
  *     options' own texts, and hedges ("I can't tell", "not sure");
@@ -36,9 +36,11 @@
  * 2: all signals must agree, think blocks removed;
  * 3: a clause also ends at "}", a TeX "$", a closing quote or bracket, a
  *    symbol or emoji ("\boxed{No}", "{"answer": "no"}", "No 👎" read no);
- *    a polar word labelling the answer after it is none ("Correct: no").
+ *    a polar word labelling the answer after it is none ("Correct: no");
+ * 4: gpt-oss's harmony format unparsed: only the final channel is read, an
+ *    analysis without one is unclosed reasoning.
  */
-#define EXTRACT_VERSION 3
+#define EXTRACT_VERSION 4
 
 /* The default reasoning tags (DeepSeek-R1, Qwen3, QwQ ...). */
 #define EXTRACT_THINK_OPEN "<think>"
@@ -79,6 +81,14 @@ const char *extract_why_name(enum extract_why why);
  */
 int extract_init(char *err);
 void extract_free(void);
+
+/*
+ * The reasoning step 1 removes from text (a pointer into text, borrowed;
+ * *len its length): the first think block (to the end when it never
+ * closes), everything before a close tag without an open one, or gpt-oss's
+ * analysis channel.  NULL when there is none or the tags are off.
+ */
+const char *extract_reasoning(const char *text, const struct extract_opts *opts, size_t *len);
 
 /*
  * text: the model's reply (borrowed).  For letter questions, choices[k] is the

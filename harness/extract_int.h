@@ -18,6 +18,17 @@
 #include "../base/buf.h"
 #include "extract.h"
 
+/* Replies longer than this are judged on their first EXTRACT_TEXT_MAX bytes. */
+#define EXTRACT_TEXT_MAX ((size_t)64 * 1024)
+
+/*
+ * Step 1 (extract_think.c): copies text without its reasoning into out (at
+ * most EXTRACT_TEXT_MAX bytes).  Returns 1 when the reply ends in reasoning
+ * that never closed (nothing of it is kept), 0 otherwise, -1 when out of
+ * memory.
+ */
+int extract_strip_think(const char *text, const struct extract_opts *o, struct buf *out);
+
 /* ------------------------------------------------------------------ */
 /* The signal table                                                    */
 /* ------------------------------------------------------------------ */

@@ -348,7 +348,7 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 				x.outcome = SAMPLE_REFUSED;
 			else if (res[k].cut_short && a == ANS_INVALID)
 				x.outcome = SAMPLE_CUT_SHORT;
-			sched_reasoning(res[k].text, res[k].reasoning, topen, tclose, s->cfg.keep_reasoning,
+			sched_reasoning(res[k].text, res[k].reasoning, &xo, s->cfg.keep_reasoning,
 					&x, &kept);
 			sample_format_ok_ex(&b->lines, &m, res[k].text, a, res[k].ms, &x);
 			buf_release(&kept);

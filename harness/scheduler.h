@@ -223,14 +223,14 @@ void sched_usage_read(usage_num_fn num, const void *u, struct task_result *res);
 
 /*
  * Sets x->reasoning_chars to the length of the reasoning inline in text
- * (between the first open tag and the close after it, or the end; open
- * NULL or "": none) and, with keep, x->reasoning to the reasoning's text:
- * apart (what the server sent apart from the reply, NULL: none), then a
- * blank line and the inline one when there are both.  That text is built
- * in kept (the caller's, BUF_INIT; x->reasoning borrows it until the
- * caller releases it).
+ * (what the extractor reads past with opts: extract_reasoning) and, with
+ * keep, x->reasoning to the reasoning's text: apart (what the server sent
+ * apart from the reply, NULL: none), then a blank line and the inline one
+ * when there are both.  That text is built in kept (the caller's,
+ * BUF_INIT; x->reasoning borrows it until the caller releases it).
  */
-void sched_reasoning(const char *text, const char *apart, const char *open, const char *close,
+struct extract_opts;
+void sched_reasoning(const char *text, const char *apart, const struct extract_opts *opts,
 		     int keep, struct sample_extra *x, struct buf *kept);
 
 #endif

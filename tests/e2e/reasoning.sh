@@ -41,7 +41,7 @@ jq -e --argjson n $n --argjson c $cut --argjson r $ref '.suites.synth
 expect_out "cut short: $cut replies hit the token limit before an answer (not counted; raise --max-tokens"
 expect_out "refused: $ref replies were refusals or safety blocks (not counted)"
 grep -qF "cut short: $cut replies" r/report.md || fail "report.md cut short"
-jq -e '.extractor_version == 3' r/run.json >/dev/null || fail "run.json extractor_version"
+jq -e '.extractor_version == 4' r/run.json >/dev/null || fail "run.json extractor_version"
 # Resume: a cut-short task is done for this --max-tokens (its task key holds the
 # limit); a run with a larger --max-tokens is another configuration, with new keys.
 expect_exit 0 "$V" run "${M[@]}" -S count=30 -o r
@@ -73,6 +73,6 @@ expect_err "-M think_tags='<think>': expected OPEN,CLOSE or none"
 cp -r r old
 jq '.extractor_version = 1' r/run.json >old/run.json
 expect_exit 0 "$V" compare old r
-expect_err "different extractors (base: version 1, candidate: version 3)"
+expect_err "different extractors (base: version 1, candidate: version 4)"
 expect_exit 0 "$V" compare -q r k
 ! grep -q "different extractors" "$T/err" || fail "same extractor warned"

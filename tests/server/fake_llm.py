@@ -41,7 +41,12 @@ whole), okreset:SECONDS (a normal 200 with x-ratelimit-remaining-requests:
 connection is closed 50 ms later, as a server's keep-alive timeout does),
 and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()), thinktag (the answer after an inline <think>...</think> that
-holds both answers, THINKTAG).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
+holds both answers, THINKTAG), thinkclose (the same reasoning with only
+its close tag: a chat template that put <think> into the prompt), and gpt-oss's harmony
+format reaching the client unparsed: harmony (the analysis channel holding both answers,
+THINKTAG's text, then the final channel with the answer), harmonybare (the same with the
+special tokens left out of the text: "analysis...assistantfinal..."), harmonycut (only an
+analysis that says yes, cut by the token limit as each API says so).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
 429 insufficient_quota: the account's credit is used up), 400badkey (the Gemini API's 400
 API_KEY_INVALID), redirect:URL (a 307 to URL), 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
@@ -294,6 +299,38 @@ ROUTES = [
 OUTCOMES = ("cut", "think", "thinkcut", "refuse", "safety", "block")
 # The thinktag fault: reasoning inside the reply's text, both answers in it.
 THINKTAG = "<think>No. Yes. The answer is no.</think>\n\n"
+THOUGHT = "No. Yes. The answer is no."
+# gpt-oss's harmony format as its tokens come out of a server without a parser.
+HARMONY = "<|channel|>analysis<|message|>%s<|end|><|start|>assistant<|channel|>final<|message|>%s<|return|>"
+HARMONY_CUT = "<|channel|>analysis<|message|>The cat is on the left of the dog, so yes"
+
+
+def inline_reasoning(kind, text):
+    """The reply's text for the faults that put reasoning inline."""
+    if kind == "thinktag":  # reasoning inline, as a server without a reasoning parser sends it
+        return THINKTAG + text
+    if kind == "thinkclose":  # the open tag was in the prompt
+        return THOUGHT + "</think>\n\n" + text
+    if kind == "harmony":
+        return HARMONY % (THOUGHT, text)
+    if kind == "harmonybare":  # skip_special_tokens: the markers' words stay, glued
+        return "analysis" + THOUGHT + "assistantfinal" + text
+    if kind == "harmonycut":
+        return HARMONY_CUT
+    return text
+
+
+def mark_cut(make_out, r):
+    """The reply as cut by the token limit, its text kept, in each API's words."""
+    if make_out is openai_out:
+        r["choices"][0]["finish_reason"] = "length"
+    elif make_out is anthropic_out:
+        r["stop_reason"] = "max_tokens"
+    elif make_out is gemini_out:
+        r["candidates"][0]["finishReason"] = "MAX_TOKENS"
+    else:
+        r["done_reason"] = "length"
+    return r
 
 
 def outcome(kind, make_out, r):
@@ -685,8 +722,7 @@ class Handler(BaseHTTPRequestHandler):
         if status != 0:
             self.send_json(500, {"error": {"message": "model: %s" % error}})
             return 500
-        if kind == "thinktag":  # reasoning inline, as a server without a reasoning parser sends it
-            text = THINKTAG + text
+        text = inline_reasoning(kind, text)
         if kind == "nul":  # a NUL inside the reply ("\u0000" in the JSON)
             text = text + "\u0000 after the NUL"
         reply = make_out(text, body)
@@ -700,6 +736,8 @@ class Handler(BaseHTTPRequestHandler):
                 c["message"]["content"] = None
         if kind in OUTCOMES:
             reply = outcome(kind, make_out, reply)
+        if kind == "harmonycut":
+            reply = mark_cut(make_out, reply)
         if kind == "echo200" and make_out is openai_out:
             # The key echoed in every field a client keeps: the answer's
             # text (whole and cut), the model, the system fingerprint.

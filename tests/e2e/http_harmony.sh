@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# gpt-oss's harmony format reaching vsrbench unparsed (a server without its
+# reasoning parser), and the <think> block whose open tag was in the prompt,
+# through the loopback fake server for each API kind:
+#  - harmony: "<|channel|>analysis<|message|>No. Yes. The answer is
+#    no.<|end|><|start|>assistant<|channel|>final<|message|>ANSWER<|return|>";
+#  - harmonybare: the same without the special tokens, as servers that skip
+#    them send it: "analysisNo. Yes. The answer is no.assistantfinalANSWER";
+#  - thinkclose: "No. Yes. The answer is no.</think>\n\nANSWER".
+# The thought holds both answers, so a reply whose thought reached the
+# extractor reads invalid (a conflict).  Expected: the answer is the word
+# after the final marker (by jq from the journaled response), the reasoning
+# 26 characters (the thought's length, counted by hand), its text with
+# --keep-reasoning.  harmonycut (an analysis that says yes, cut by the token
+# limit before any final channel) is a reply cut short: no answer, counted
+# apart, with the hint to raise --max-tokens.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+start_fake_apis
+thought="No. Yes. The answer is no."
+[ ${#thought} = 26 ] || fail "the thought's length"
+final='<|channel|>final<|message|>'
+for kind in openai ollama anthropic gemini; do
+	for shape in harmony harmonybare thinkclose; do
+		case $shape in
+		harmony) sep=$final ;;
+		harmonybare) sep=assistantfinal ;;
+		thinkclose) sep='</think>' ;;
+		esac
+		queue_faults "$PORT" $shape $shape $shape $shape
+		expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
+			"$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl -S count=4 -t yn01 \
+			-j 1 -q --keep-reasoning -o "$kind-$shape"
+		jq -e -s --arg sep "$sep" --arg t "$thought" 'length == 4 and all(.[];
+			(.response | contains($sep)) and (.response | contains($t))
+			and .answer == (.response | split($sep) | last | sub("<\\|return\\|>$"; "")
+				| gsub("\\s"; "") | ascii_downcase)
+			and (.answer == "yes" or .answer == "no")
+			and .reasoning_chars == 26 and .reasoning == $t and (has("outcome") | not))' \
+			"$kind-$shape/samples.jsonl" >/dev/null ||
+			fail "$kind $shape: $(jq -c -s 'map([.response, .answer, .reasoning_chars, .reasoning])' \
+				"$kind-$shape/samples.jsonl")"
+	done
+	# Cut while thinking: the analysis's "yes" is no answer.
+	queue_faults "$PORT" harmonycut harmonycut harmonycut harmonycut
+	expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
+		"$V" run -m "$kind" -M "base_url=${URL[$kind]}" -M model=fake-vl -S count=4 -t yn01 \
+		-j 1 -o "$kind-cut"
+	jq -e -s 'length == 4 and all(.[]; (.response | startswith("<|channel|>analysis<|message|>"))
+		and .answer == "invalid" and .outcome == "cut_short")' "$kind-cut/samples.jsonl" >/dev/null ||
+		fail "$kind harmonycut: $(jq -c -s 'map([.answer, .outcome])' "$kind-cut/samples.jsonl")"
+	expect_out "cut short: 4 replies hit the token limit before an answer (not counted; raise --max-tokens"
+done
+echo ok
