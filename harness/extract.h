@@ -38,7 +38,8 @@
  *    symbol or emoji ("\boxed{No}", "{"answer": "no"}", "No 👎" read no);
  *    a polar word labelling the answer after it is none ("Correct: no");
  * 4: gpt-oss's harmony format unparsed: only the final channel is read, an
- *    analysis without one is unclosed reasoning.
+ *    analysis without one is unclosed reasoning; a TeX box opens a clause
+ *    ("\boxed{False}" reads no, "\boxed{True}" yes: version 3 read neither).
  */
 #define EXTRACT_VERSION 4
 

@@ -23,8 +23,15 @@
 /* The signal table                                                    */
 /* ------------------------------------------------------------------ */
 
-/* Clause start: the reply's start, or after punctuation (and one blank). */
-#define CS "(?:^|(?<=[\\n.!?,;:(\\[>'])|(?<=[\\n.!?,;:(\\[>'\\-] ))"
+/*
+ * Clause start: the reply's start, or after punctuation (and one blank), or
+ * inside a TeX box, "\boxed{True}", "\boxed{\text{False}}" (reasoning models
+ * box their answer; a bare "{" is not one: the key of {"correct": "no"} is
+ * no answer).
+ */
+#define CS \
+	"(?:^|(?<=[\\n.!?,;:(\\[>'])|(?<=[\\n.!?,;:(\\[>'\\-] )" \
+	"|(?<=\\\\boxed\\{|\\\\text\\{|\\\\textbf\\{|\\\\mathrm\\{))"
 /*
  * More clause ends, shared by CE and CE_NO: a closing brace ("\boxed{No}",
  * "{"answer": "no"}" once step 2 has dropped the double quotes), a TeX dollar

@@ -62,6 +62,13 @@ static const struct {
 	{ "True \xf0\x9f\x91\x8d", "False \xf0\x9f\x91\x8e" },                 /* 👍 👎 */
 	{ "{\"answer\": \"true\"}", "{\"answer\": \"false\"}" },
 	{ "{\"answer\": true}", "{\"answer\": false}" },
+	/* Reasoning models box their answer, also to a true/false template (version 3 read neither). */
+	{ "\\boxed{True}", "\\boxed{False}" },
+	{ "\\boxed{\\text{True}}", "\\boxed{\\text{False}}" },
+	{ "$\\boxed{\\textbf{True}}$", "$\\boxed{\\textbf{False}}$" },
+	{ "**Final Answer**\n\n\\boxed{True}", "**Final Answer**\n\n\\boxed{False}" },
+	{ "\\boxed{Correct}", "\\boxed{Incorrect}" },
+	{ "\\boxed{\\text{Correct}}", "\\boxed{\\text{Incorrect}}" },
 };
 
 /* Not answers, by hand: "no" here is a number or a determiner. */
