@@ -203,6 +203,14 @@ static void copy_item(cJSON *meta, const cJSON *from, const char *key)
 		cJSON_AddItemToObject(meta, key, cJSON_Duplicate(v, 1));
 }
 
+/* Is s empty or only blanks? */
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	return !*s;
+}
+
 static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text, char **reasoning,
 			cJSON *meta, char *why, size_t whylen)
 {
@@ -213,7 +221,6 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	const char *obj = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "object"));
 	const char *fin, *refusal, *apart;
 
-	(void)c;
 	if (!choice && !errobj && obj && !strcmp(obj, "error"))
 		errobj = body; /* vLLM's own error shape: {"object": "error", "message": ...} */
 	if (errobj && !choice) {
@@ -273,6 +280,19 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
 			 fin ? fin : "");
 		return VSRBENCH_ERR_FATAL;
+	}
+	if (apart && *apart && blank(*text) && c->reasoning.level == REASONING_OFF) {
+		/*
+		 * Thinking turned off, yet the reply came as reasoning and no
+		 * content: a reasoning parser that takes every reply to start
+		 * inside a think block (vLLM's deepseek_r1 with Qwen3, SGLang's
+		 * with Nemotron 3) files a reply that has no block there.  Nothing
+		 * was thought: it is the reply, read as such, and meta says so.
+		 */
+		free(*text);
+		*text = xstrdup(apart);
+		apart = NULL;
+		cJSON_AddTrueToObject(meta, "reasoning_as_content");
 	}
 	if (fin && !strcmp(fin, "length"))
 		cJSON_AddTrueToObject(meta, "cut_short");

@@ -53,4 +53,23 @@ for kind in openai ollama anthropic gemini; do
 		fail "$kind harmonycut: $(jq -c -s 'map([.answer, .outcome])' "$kind-cut/samples.jsonl")"
 	expect_out "cut short: 4 replies hit the token limit before an answer (not counted; raise --max-tokens"
 done
+
+# --reasoning off, and the server's reasoning parser files the whole reply as
+# reasoning_content (content null, finish_reason "stop"; vLLM's deepseek_r1
+# parser with Qwen3): nothing was thought, so that text is the reply.  Without
+# --reasoning off vsrbench cannot tell it from thinking and reads no answer.
+# Expected: the answer is the text the server sent (by jq).
+queue_faults "$PORT" misfiled misfiled misfiled misfiled
+expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl \
+	-S count=4 -t yn01 -j 1 -q --reasoning off -o misfiled
+jq -e -s 'length == 4 and all(.[]; (.response == "Yes" or .response == "No")
+	and .answer == (.response | ascii_downcase) and .meta.reasoning_as_content == true
+	and (has("reasoning_chars") | not))' misfiled/samples.jsonl >/dev/null ||
+	fail "misfiled, --reasoning off: $(jq -c -s 'map([.response, .answer, .meta])' misfiled/samples.jsonl)"
+queue_faults "$PORT" misfiled misfiled misfiled misfiled
+expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl \
+	-S count=4 -t yn01 -j 1 -q -o misfiled-on
+jq -e -s 'length == 4 and all(.[]; .response == "" and .answer == "invalid" and .meta.reasoning_chars > 0)' \
+	misfiled-on/samples.jsonl >/dev/null ||
+	fail "misfiled, thinking on: $(jq -c -s 'map([.response, .answer, .meta])' misfiled-on/samples.jsonl)"
 echo ok

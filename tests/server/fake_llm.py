@@ -46,7 +46,9 @@ its close tag: a chat template that put <think> into the prompt), and gpt-oss's 
 format reaching the client unparsed: harmony (the analysis channel holding both answers,
 THINKTAG's text, then the final channel with the answer), harmonybare (the same with the
 special tokens left out of the text: "analysis...assistantfinal..."), harmonycut (only an
-analysis that says yes, cut by the token limit as each API says so).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
+analysis that says yes, cut by the token limit as each API says so), misfiled (OpenAI:
+the answer as reasoning_content, content null, finish_reason "stop": a reasoning parser
+that takes a reply without a think block for thinking).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
 429 insufficient_quota: the account's credit is used up), 400badkey (the Gemini API's 400
 API_KEY_INVALID), redirect:URL (a 307 to URL), 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
@@ -738,6 +740,9 @@ class Handler(BaseHTTPRequestHandler):
             reply = outcome(kind, make_out, reply)
         if kind == "harmonycut":
             reply = mark_cut(make_out, reply)
+        if kind == "misfiled" and make_out is openai_out:
+            m = reply["choices"][0]["message"]
+            m["content"], m["reasoning_content"] = None, text
         if kind == "echo200" and make_out is openai_out:
             # The key echoed in every field a client keeps: the answer's
             # text (whole and cut), the model, the system fingerprint.
