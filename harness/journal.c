@@ -138,7 +138,7 @@ static void add_run(struct buf *out, const struct sample_meta *m)
 void sample_format_ok(struct buf *out, const struct sample_meta *m, const char *response,
 		      answer_t answer, double ms)
 {
-	struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1 };
+	struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1, 0 };
 
 	sample_format_ok_ex(out, m, response, answer, ms, &x);
 }
@@ -189,6 +189,8 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 		buf_adds(out, ",\"outcome\":\"cut_short\"");
 	else if (x->outcome == SAMPLE_REFUSED)
 		buf_adds(out, ",\"outcome\":\"refused\"");
+	if (x->cut_answered && x->outcome == SAMPLE_ANSWER)
+		buf_adds(out, ",\"cut_answered\":true");
 	if (x->reasoning_chars >= 0)
 		buf_addf(out, ",\"reasoning_chars\":%ld", x->reasoning_chars);
 	if (x->reasoning) {
@@ -475,11 +477,11 @@ static int jp_value(struct jp *j, struct jv *v)
 enum jkey { JK_KEY, JK_SUITE, JK_ITEM, JK_TEMPLATE, JK_FORMAT, JK_VARIANT, JK_RELATION,
 	    JK_CATEGORY, JK_GROUP, JK_LABEL, JK_PROMPT, JK_IMAGE, JK_RESPONSE, JK_ANSWER,
 	    JK_CORRECT, JK_MS, JK_ERROR, JK_OUTCOME, JK_RUN, JK_CACHED, JK_TOK_IN, JK_TOK_OUT,
-	    JK_TOK_REASONING, JK_L2, JK_N };
+	    JK_TOK_REASONING, JK_L2, JK_CUT_ANSWERED, JK_N };
 static const char *const jkeys[JK_N] = {
 	"key", "suite", "item", "template", "format", "variant", "relation", "category", "group",
 	"label", "prompt", "image", "response", "answer", "correct", "ms", "error", "outcome", "run",
-	"cached", "tokens_in", "tokens_out", "tokens_reasoning", "l2",
+	"cached", "tokens_in", "tokens_out", "tokens_reasoning", "l2", "cut_answered",
 };
 
 /* strcmp() == 0 for the short keys, without a call per key. */
@@ -570,6 +572,7 @@ static int parse_line(char *line, struct sample *s, const char **why)
 	s->ms = 0;
 	s->outcome = SAMPLE_ANSWER;
 	s->cached = v[JK_CACHED].kind == 'b' && v[JK_CACHED].truth;
+	s->cut_answered = v[JK_CUT_ANSWERED].kind == 'b' && v[JK_CUT_ANSWERED].truth;
 	s->tokens_in = v[JK_TOK_IN].kind == 'd' ? v[JK_TOK_IN].num : -1;
 	s->tokens_out = v[JK_TOK_OUT].kind == 'd' ? v[JK_TOK_OUT].num : -1;
 	s->tokens_reasoning = v[JK_TOK_REASONING].kind == 'd' ? v[JK_TOK_REASONING].num : -1;

@@ -17,7 +17,9 @@
  *   invalid), correct (bool), ms (number: model latency per task),
  *   optionally outcome ("cut_short": the reply was cut by the token limit and
  *   read invalid; "refused": a refusal or safety block -- neither is an answer,
- *   both are counted apart, out of every accuracy), reasoning_chars (number:
+ *   both are counted apart, out of every accuracy), cut_answered (true: the
+ *   reply was cut by the token limit, yet an answer was read from it; it
+ *   counts as that answer), reasoning_chars (number:
  *   the length of the stripped reasoning), reasoning (with --keep-reasoning:
  *   the text of the reasoning a server sent apart, whose length is
  *   meta.reasoning_chars, and of the stripped one), cached (true: the response cache answered, issue 16),
@@ -68,6 +70,7 @@ struct sample {
 	int correct;
 	const char *error; /* non-NULL: the task failed, no answer */
 	enum sample_outcome outcome; /* of an ok line: an answer, or cut short / refused */
+	int cut_answered;  /* an answer read from a reply cut by the token limit */
 	const char *run;   /* the run's config_hash, or NULL (an older line) */
 	double ms;
 	int cached;        /* the answer came from the response cache */
@@ -106,6 +109,7 @@ struct sample_extra {
 	int cached;            /* 1: "cached": true (from the response cache, not asked) */
 	int usage;             /* 1: the tokens below are written (those >= 0) */
 	long long tok_in, tok_out, tok_reasoning;
+	int cut_answered;      /* 1: "cut_answered": true (cut by the token limit, an answer read) */
 };
 void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const char *response,
 			 answer_t answer, double ms, const struct sample_extra *x);

@@ -311,7 +311,7 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 						    &xo, NULL)
 				: extract_answer_ex(res[k].text, t->n_choices ? t->choices : NULL,
 						    t->choice_answer, t->n_choices, &xo, NULL);
-			struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1 };
+			struct sample_extra x = { SAMPLE_ANSWER, -1, NULL, 0, 0, -1, -1, -1, 0 };
 			struct buf kept = BUF_INIT;
 
 			if (!res[k].cached && !res[k].usage)
@@ -348,6 +348,8 @@ static void complete_task(struct sched *s, struct job *j, size_t k, struct task_
 				x.outcome = SAMPLE_REFUSED;
 			else if (res[k].cut_short && a == ANS_INVALID)
 				x.outcome = SAMPLE_CUT_SHORT;
+			else if (res[k].cut_short)
+				x.cut_answered = 1;
 			sched_reasoning(res[k].text, res[k].reasoning, &xo, s->cfg.keep_reasoning,
 					&x, &kept);
 			sample_format_ok_ex(&b->lines, &m, res[k].text, a, res[k].ms, &x);

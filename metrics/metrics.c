@@ -132,6 +132,7 @@ static void add_scored(struct acc *a, const void *arg)
 
 	acc_add(a, s->label == ANS_YES, s->answer != ANS_INVALID, s->answer == ANS_YES,
 		s->correct, s->ms);
+	a->cut_answered += s->cut_answered != 0;
 }
 
 static void add_error(struct acc *a, const void *arg)

@@ -29,6 +29,8 @@ struct acc {
 	/* Replies that are not answers (journal "outcome"), like errors not in tasks: */
 	size_t cut_short; /* cut by the token limit with no answer in the text */
 	size_t refused;   /* refusals and safety blocks */
+	/* Answers (in tasks) read from a reply cut by the token limit (journal "cut_answered"). */
+	size_t cut_answered;
 };
 
 struct group {

@@ -484,17 +484,23 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 /* Replies that are not answers, over every variant of the suite: one line each kind. */
 void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent)
 {
-	size_t cut = 0, ref = 0;
+	size_t cut = 0, ref = 0, cut_read = 0;
 
 	for (size_t i = 0; i < sm->by_variant.n; i++) {
 		cut += sm->by_variant.g[i].a.cut_short;
 		ref += sm->by_variant.g[i].a.refused;
+		cut_read += sm->by_variant.g[i].a.cut_answered;
 	}
 	if (cut)
 		buf_addf(out, "%scut short: %zu repl%s hit the token limit before an answer (not "
 			      "counted; raise --max-tokens and run again into a new -o: with the "
 			      "response cache on, only these are asked again)\n",
 			 indent, cut, cut == 1 ? "y" : "ies");
+	if (cut_read)
+		buf_addf(out, "%scut short, read anyway: %zu repl%s hit the token limit after an "
+			      "answer was read from them (counted; a model that reasons before it "
+			      "answers may have been cut mid-thought: raise --max-tokens)\n",
+			 indent, cut_read, cut_read == 1 ? "y" : "ies");
 	if (ref)
 		buf_addf(out, "%srefused: %zu replies were refusals or safety blocks (not counted)\n",
 			 indent, ref);

@@ -36,6 +36,7 @@ static cJSON *acc_json(const struct acc *a)
 	cJSON_AddNumberToObject(o, "errors", (double)a->errors);
 	cJSON_AddNumberToObject(o, "cut_short", (double)a->cut_short);
 	cJSON_AddNumberToObject(o, "refused", (double)a->refused);
+	cJSON_AddNumberToObject(o, "cut_answered", (double)a->cut_answered);
 	cJSON_AddItemToObject(o, "answered", proportion(a->answered, a->tasks));
 	/* acc_t: correct over all tasks; acc_a: correct over answered tasks. */
 	cJSON_AddItemToObject(o, "accuracy", proportion(a->correct, a->tasks));
