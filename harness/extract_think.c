@@ -3,7 +3,8 @@
  * reasoning taken out before any signal is looked for, and the same span
  * for the journal (extract_reasoning).  Two shapes:
  *
- *  - think tags (default <think> ... </think>, --think-tags): a block is
+ *  - think tags (default <think> ... </think>, or Kimi-VL's ◁think▷ ...
+ *    ◁/think▷ in a reply that has them; --think-tags): a block is
  *    dropped; so is everything before a close tag without an open one (a
  *    chat template that put the open tag into the prompt: Qwen3-VL Thinking,
  *    the DeepSeek-R1 distills); an open tag that never closes drops the rest;
@@ -130,10 +131,24 @@ static int harmony_split(const char *text, struct span *answer, struct span *tho
 /* Step 1: reasoning out                                               */
 /* ------------------------------------------------------------------ */
 
-static void think_tags(const struct extract_opts *o, const char **open, const char **close)
+/* Kimi-VL Thinking's tags (U+25C1 "◁", U+25B7 "▷"), read when the default pair is. */
+#define KIMI_OPEN "\xe2\x97\x81think\xe2\x96\xb7"
+#define KIMI_CLOSE "\xe2\x97\x81/think\xe2\x96\xb7"
+
+/*
+ * The tag pair for text: opts's (the default when NULL); with the default
+ * pair, Kimi-VL's when text holds one of its tags (a reply has one kind).
+ */
+static void think_tags(const char *text, const struct extract_opts *o, const char **open,
+		       const char **close)
 {
 	*open = o && o->think_open ? o->think_open : EXTRACT_THINK_OPEN;
 	*close = o && o->think_close ? o->think_close : EXTRACT_THINK_CLOSE;
+	if (!strcasecmp(*open, EXTRACT_THINK_OPEN) && !strcasecmp(*close, EXTRACT_THINK_CLOSE) &&
+	    (strstr(text, KIMI_CLOSE) || strstr(text, KIMI_OPEN))) {
+		*open = KIMI_OPEN;
+		*close = KIMI_CLOSE;
+	}
 }
 
 int extract_strip_think(const char *text, const struct extract_opts *o, struct buf *out)
@@ -143,7 +158,7 @@ int extract_strip_think(const char *text, const struct extract_opts *o, struct b
 	struct span ans, thought;
 	int unclosed = 0, h;
 
-	think_tags(o, &open, &close);
+	think_tags(text, o, &open, &close);
 	ol = strlen(open);
 	cl = strlen(close);
 	if (!ol || !cl)
@@ -196,8 +211,10 @@ const char *extract_reasoning(const char *text, const struct extract_opts *o, si
 	size_t n;
 
 	*len = 0;
-	think_tags(o, &open, &close);
-	if (!text || !*open || !*close)
+	if (!text)
+		return NULL;
+	think_tags(text, o, &open, &close);
+	if (!*open || !*close)
 		return NULL;
 	if (harmony_split(text, &ans, &thought)) {
 		*len = thought.len;

@@ -6,7 +6,8 @@
 #    no.<|end|><|start|>assistant<|channel|>final<|message|>ANSWER<|return|>";
 #  - harmonybare: the same without the special tokens, as servers that skip
 #    them send it: "analysisNo. Yes. The answer is no.assistantfinalANSWER";
-#  - thinkclose: "No. Yes. The answer is no.</think>\n\nANSWER".
+#  - thinkclose: "No. Yes. The answer is no.</think>\n\nANSWER";
+#  - thinkkimi: Kimi-VL's tags, "◁think▷No. Yes. The answer is no.◁/think▷ANSWER".
 # The thought holds both answers, so a reply whose thought reached the
 # extractor reads invalid (a conflict).  Expected: the answer is the word
 # after the final marker (by jq from the journaled response), the reasoning
@@ -23,11 +24,12 @@ thought="No. Yes. The answer is no."
 [ ${#thought} = 26 ] || fail "the thought's length"
 final='<|channel|>final<|message|>'
 for kind in openai ollama anthropic gemini; do
-	for shape in harmony harmonybare thinkclose; do
+	for shape in harmony harmonybare thinkclose thinkkimi; do
 		case $shape in
 		harmony) sep=$final ;;
 		harmonybare) sep=assistantfinal ;;
 		thinkclose) sep='</think>' ;;
+		thinkkimi) sep='◁/think▷' ;;
 		esac
 		queue_faults "$PORT" $shape $shape $shape $shape
 		expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \
