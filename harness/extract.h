@@ -40,7 +40,8 @@
  * 4: gpt-oss's harmony format unparsed: only the final channel is read, an
  *    analysis without one is unclosed reasoning; a TeX box opens a clause
  *    ("\boxed{False}" reads no, "\boxed{True}" yes: version 3 read neither);
- *    with the default tags, Kimi-VL's ◁think▷ ... ◁/think▷ are think tags too.
+ *    with the default tags, Kimi-VL's ◁think▷ ... ◁/think▷ and Magistral's
+ *    [THINK] ... [/THINK] are think tags too.
  */
 #define EXTRACT_VERSION 4
 

@@ -4,7 +4,8 @@
  * for the journal (extract_reasoning).  Two shapes:
  *
  *  - think tags (default <think> ... </think>, or Kimi-VL's ◁think▷ ...
- *    ◁/think▷ in a reply that has them; --think-tags): a block is
+ *    ◁/think▷ or Magistral's [THINK] ... [/THINK] in a reply that has
+ *    them; --think-tags): a block is
  *    dropped; so is everything before a close tag without an open one (a
  *    chat template that put the open tag into the prompt: Qwen3-VL Thinking,
  *    the DeepSeek-R1 distills); an open tag that never closes drops the rest;
@@ -131,24 +132,30 @@ static int harmony_split(const char *text, struct span *answer, struct span *tho
 /* Step 1: reasoning out                                               */
 /* ------------------------------------------------------------------ */
 
-/* Kimi-VL Thinking's tags (U+25C1 "◁", U+25B7 "▷"), read when the default pair is. */
-#define KIMI_OPEN "\xe2\x97\x81think\xe2\x96\xb7"
-#define KIMI_CLOSE "\xe2\x97\x81/think\xe2\x96\xb7"
-
 /*
- * The tag pair for text: opts's (the default when NULL); with the default
- * pair, Kimi-VL's when text holds one of its tags (a reply has one kind).
+ * Other models' tag pairs, read when the default pair is in force and the
+ * reply holds one of their tags (a reply has one kind): Kimi-VL Thinking's
+ * (U+25C1 "◁", U+25B7 "▷"); Magistral's and Ministral 3 Reasoning's.
  */
+static const char *const other_tags[][2] = {
+	{ "\xe2\x97\x81think\xe2\x96\xb7", "\xe2\x97\x81/think\xe2\x96\xb7" },
+	{ "[THINK]", "[/THINK]" },
+};
+
+/* The tag pair for text: opts's (the default when NULL), or one of other_tags (above). */
 static void think_tags(const char *text, const struct extract_opts *o, const char **open,
 		       const char **close)
 {
 	*open = o && o->think_open ? o->think_open : EXTRACT_THINK_OPEN;
 	*close = o && o->think_close ? o->think_close : EXTRACT_THINK_CLOSE;
-	if (!strcasecmp(*open, EXTRACT_THINK_OPEN) && !strcasecmp(*close, EXTRACT_THINK_CLOSE) &&
-	    (strstr(text, KIMI_CLOSE) || strstr(text, KIMI_OPEN))) {
-		*open = KIMI_OPEN;
-		*close = KIMI_CLOSE;
-	}
+	if (strcasecmp(*open, EXTRACT_THINK_OPEN) || strcasecmp(*close, EXTRACT_THINK_CLOSE))
+		return;
+	for (size_t k = 0; k < sizeof(other_tags) / sizeof(other_tags[0]); k++)
+		if (strstr(text, other_tags[k][1]) || strstr(text, other_tags[k][0])) {
+			*open = other_tags[k][0];
+			*close = other_tags[k][1];
+			return;
+		}
 }
 
 int extract_strip_think(const char *text, const struct extract_opts *o, struct buf *out)

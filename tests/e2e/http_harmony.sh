@@ -7,7 +7,8 @@
 #  - harmonybare: the same without the special tokens, as servers that skip
 #    them send it: "analysisNo. Yes. The answer is no.assistantfinalANSWER";
 #  - thinkclose: "No. Yes. The answer is no.</think>\n\nANSWER";
-#  - thinkkimi: Kimi-VL's tags, "◁think▷No. Yes. The answer is no.◁/think▷ANSWER".
+#  - thinkkimi: Kimi-VL's tags, "◁think▷No. Yes. The answer is no.◁/think▷ANSWER";
+#  - thinkbracket: Magistral's, "[THINK]No. Yes. The answer is no.[/THINK]ANSWER".
 # The thought holds both answers, so a reply whose thought reached the
 # extractor reads invalid (a conflict).  Expected: the answer is the word
 # after the final marker (by jq from the journaled response), the reasoning
@@ -24,12 +25,13 @@ thought="No. Yes. The answer is no."
 [ ${#thought} = 26 ] || fail "the thought's length"
 final='<|channel|>final<|message|>'
 for kind in openai ollama anthropic gemini; do
-	for shape in harmony harmonybare thinkclose thinkkimi; do
+	for shape in harmony harmonybare thinkclose thinkkimi thinkbracket; do
 		case $shape in
 		harmony) sep=$final ;;
 		harmonybare) sep=assistantfinal ;;
 		thinkclose) sep='</think>' ;;
 		thinkkimi) sep='◁/think▷' ;;
+		thinkbracket) sep='[/THINK]' ;;
 		esac
 		queue_faults "$PORT" $shape $shape $shape $shape
 		expect_exit 0 env OPENAI_API_KEY="$KEY" ANTHROPIC_API_KEY="$KEY" GEMINI_API_KEY="$KEY" \

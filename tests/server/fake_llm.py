@@ -43,7 +43,8 @@ and the provider-shaped outcomes cut, think, thinkcut, refuse, safety, block
 (see outcome()), thinktag (the answer after an inline <think>...</think> that
 holds both answers, THINKTAG), thinkclose (the same reasoning with only
 its close tag: a chat template that put <think> into the prompt), thinkkimi (the same
-between Kimi-VL's tags, "\u25c1think\u25b7" and "\u25c1/think\u25b7"), and gpt-oss's harmony
+between Kimi-VL's tags, "\u25c1think\u25b7" and "\u25c1/think\u25b7"), thinkbracket (between
+Magistral's [THINK] and [/THINK]), and gpt-oss's harmony
 format reaching the client unparsed: harmony (the analysis channel holding both answers,
 THINKTAG's text, then the final channel with the answer), harmonybare (the same with the
 special tokens left out of the text: "analysis...assistantfinal..."), harmonycut (only an
@@ -316,6 +317,8 @@ def inline_reasoning(kind, text):
         return THOUGHT + "</think>\n\n" + text
     if kind == "thinkkimi":  # Kimi-VL Thinking's own tags
         return "\u25c1think\u25b7" + THOUGHT + "\u25c1/think\u25b7" + text
+    if kind == "thinkbracket":  # Magistral's, Ministral 3 Reasoning's
+        return "[THINK]" + THOUGHT + "[/THINK]" + text
     if kind == "harmony":
         return HARMONY % (THOUGHT, text)
     if kind == "harmonybare":  # skip_special_tokens: the markers' words stay, glued
