@@ -203,6 +203,56 @@ static void copy_item(cJSON *meta, const cJSON *from, const char *key)
 		cJSON_AddItemToObject(meta, key, cJSON_Duplicate(v, 1));
 }
 
+/*
+ * The reasoning a server sent apart from the content, appended to th: the
+ * first non-empty of reasoning_content (DeepSeek, SGLang, vLLM before early
+ * 2026) and reasoning (vLLM since, OpenRouter; e2e/http_outcomes sends
+ * both), else OpenRouter's reasoning_details (the text of its
+ * "reasoning.text" items, the summary of its "reasoning.summary" ones);
+ * then the thinking parts of a content array (Mistral's Magistral:
+ * {"type": "thinking", "thinking": [{"type": "text", "text": ...}]}).
+ */
+static void reasoning_apart(const cJSON *msg, struct buf *th)
+{
+	static const char *const names[] = { "reasoning_content", "reasoning" };
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content"), *d;
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) && !th->len; k++) {
+		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, names[k]));
+		if (s)
+			buf_adds(th, s);
+	}
+	if (!th->len)
+		cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(msg, "reasoning_details")) {
+			const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "type"));
+			const char *s = !t ? NULL
+				: !strcmp(t, "reasoning.text")
+				? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "text"))
+				: !strcmp(t, "reasoning.summary")
+				? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "summary"))
+				: NULL;
+			if (s)
+				buf_adds(th, s);
+		}
+	if (!cJSON_IsArray(content))
+		return;
+	cJSON_ArrayForEach(d, content) {
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "type"));
+		const cJSON *thinking = cJSON_GetObjectItemCaseSensitive(d, "thinking"), *x;
+		if (!t || strcmp(t, "thinking"))
+			continue;
+		if (cJSON_IsString(thinking))
+			buf_adds(th, thinking->valuestring);
+		if (!cJSON_IsArray(thinking))
+			continue;
+		cJSON_ArrayForEach(x, thinking) {
+			const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "text"));
+			if (s)
+				buf_adds(th, s);
+		}
+	}
+}
+
 /* Is s empty or only blanks? */
 static int blank(const char *s)
 {
@@ -220,6 +270,7 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	const cJSON *errobj = cJSON_GetObjectItemCaseSensitive(body, "error");
 	const char *obj = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "object"));
 	const char *fin, *refusal, *apart;
+	struct buf th = BUF_INIT;
 
 	if (!choice && !errobj && obj && !strcmp(obj, "error"))
 		errobj = body; /* vLLM's own error shape: {"object": "error", "message": ...} */
@@ -243,14 +294,9 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		return VSRBENCH_ERR_RETRY;
 	}
 	refusal = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "refusal"));
-	/*
-	 * vLLM / SGLang with a reasoning parser, DeepSeek: the thinking apart,
-	 * as reasoning_content (DeepSeek, SGLang, vLLM before early 2026) or
-	 * reasoning (vLLM since; e2e/http_outcomes sends both).
-	 */
-	apart = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning_content"));
-	if (!apart)
-		apart = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "reasoning"));
+	/* vLLM / SGLang with a reasoning parser, DeepSeek, OpenRouter, Mistral: the thinking apart. */
+	reasoning_apart(msg, &th);
+	apart = th.len ? th.ptr : NULL;
 	if (cJSON_IsString(content)) {
 		*text = xstrdup(content->valuestring);
 	} else if (cJSON_IsArray(content)) {
@@ -279,6 +325,7 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 	} else {
 		snprintf(why, whylen, "no choices[0].message.content%s%s", fin ? "; finish_reason " : "",
 			 fin ? fin : "");
+		buf_release(&th);
 		return VSRBENCH_ERR_FATAL;
 	}
 	if (apart && *apart && blank(*text) && c->reasoning.level == REASONING_OFF) {
@@ -305,6 +352,7 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 		cJSON_AddNumberToObject(meta, "reasoning_chars", (double)strlen(apart));
 		*reasoning = xstrdup(apart);
 	}
+	buf_release(&th);
 	copy_item(meta, body, "model");
 	copy_item(meta, body, "system_fingerprint");
 	copy_item(meta, body, "usage");
@@ -377,7 +425,8 @@ static int fast_is(const char *s, const struct jtok *t, int i, const char *word)
 
 /*
  * openai_parse's reading of the one shape most answers have: choices[0]'s
- * message with a string content, no refusal, no reasoning, not cut short,
+ * message with a string content, no refusal, no reasoning (nor
+ * reasoning_details), not cut short,
  * filtered or failed (finish_reason "error"), no error member.  The meta holds what openai_parse copies,
  * in its order; anything it could write otherwise declines.
  */
@@ -408,6 +457,8 @@ static int openai_parse_fast(const char *body, size_t len, const char *key, char
 		if (r >= 0 && t[r].type == JT_STR)
 			return 0;
 	}
+	if (jscan_get(body, t, msg, "reasoning_details") >= 0) /* OpenRouter's: read by openai_parse */
+		return 0;
 	if (buf_grow(&m, len < 448 ? len + 64 : 512)) /* the meta is a part of the body: one allocation */
 		return 0;
 	for (int k = 0; k < N_COPIED; k++) {

@@ -58,6 +58,21 @@ for kind in openai ollama anthropic gemini; do
 	expect_out "cut short: 4 replies hit the token limit before an answer (not counted; raise --max-tokens"
 done
 
+# Reasoning apart in other shapes (OpenAI kind): OpenRouter's reasoning_details
+# (reasoning null; a summary item, whose text is the thought, and an encrypted
+# one), and Mistral's content array (a thinking part, then the text part).
+# Expected: the answer is the text part's word; the thought (26 characters)
+# journaled as the reasoning sent apart.
+for shape in thinkrouter thinkparts; do
+	queue_faults "$PORT" $shape $shape $shape $shape
+	expect_exit 0 env OPENAI_API_KEY="$KEY" "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl \
+		-S count=4 -t yn01 -j 1 -q --keep-reasoning -o $shape
+	jq -e -s --arg t "$thought" 'length == 4 and all(.[]; (.response == "Yes" or .response == "No")
+		and .answer == (.response | ascii_downcase) and .reasoning == $t
+		and .meta.reasoning_chars == 26)' $shape/samples.jsonl >/dev/null ||
+		fail "$shape: $(jq -c -s 'map([.response, .answer, .reasoning, .meta.reasoning_chars])' $shape/samples.jsonl)"
+done
+
 # --reasoning off, and the server's reasoning parser files the whole reply as
 # reasoning_content (content null, finish_reason "stop"; vLLM's deepseek_r1
 # parser with Qwen3): nothing was thought, so that text is the reply.  Without

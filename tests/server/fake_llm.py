@@ -50,7 +50,9 @@ THINKTAG's text, then the final channel with the answer), harmonybare (the same 
 special tokens left out of the text: "analysis...assistantfinal..."), harmonycut (only an
 analysis that says yes, cut by the token limit as each API says so), misfiled (OpenAI:
 the answer as reasoning_content, content null, finish_reason "stop": a reasoning parser
-that takes a reply without a think block for thinking).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
+that takes a reply without a think block for thinking), thinkrouter (OpenAI: OpenRouter's
+reasoning null and reasoning_details, a summary and an encrypted item), thinkparts (OpenAI:
+Mistral's content array, a thinking part then the text part).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
 429 insufficient_quota: the account's credit is used up), 400badkey (the Gemini API's 400
 API_KEY_INVALID), redirect:URL (a 307 to URL), 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
@@ -749,6 +751,16 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "misfiled" and make_out is openai_out:
             m = reply["choices"][0]["message"]
             m["content"], m["reasoning_content"] = None, text
+        if kind == "thinkrouter" and make_out is openai_out:
+            m = reply["choices"][0]["message"]
+            m["reasoning"] = None
+            m["reasoning_details"] = [
+                {"type": "reasoning.summary", "summary": THOUGHT, "format": "openai-responses-v1", "index": 0},
+                {"type": "reasoning.encrypted", "data": "gAAAAB-fake", "format": "openai-responses-v1", "index": 1}]
+        if kind == "thinkparts" and make_out is openai_out:
+            reply["choices"][0]["message"]["content"] = [
+                {"type": "thinking", "thinking": [{"type": "text", "text": THOUGHT}]},
+                {"type": "text", "text": text}]
         if kind == "echo200" and make_out is openai_out:
             # The key echoed in every field a client keeps: the answer's
             # text (whole and cut), the model, the system fingerprint.
