@@ -9,7 +9,8 @@
  *       "choices":["yes","no"],"max_tokens":32,"temperature":0,"seed":1}
  *   <- {"id":"…","text":"Yes"}   or   {"id":"…","error":"why","retry":true}
  *      a text reply may add "finish_reason":"length" (cut by max_tokens) or
- *      "refusal":true (a refusal or safety block): counted apart, not answers
+ *      "refusal":true (a refusal or safety block): counted apart, not answers;
+ *      and "reasoning":"…", a thinking model's thought kept apart from text
  *
  * Requests are pipelined (up to -j per child, answered in any order, matched
  * by id), so a child may batch what it has read.  The command is split into
@@ -580,6 +581,7 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	struct child *c = &L->st->kids[ci];
 	struct exec_reply rep;
 	struct etask *t = NULL;
+	const char *thought;
 	size_t slot = 0;
 
 	L->lines++;
@@ -625,6 +627,10 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 		res->meta_json = rep.meta_json;
 		rep.meta_json = NULL;
 		exec_reply_outcome(&rep, res);
+		/* A thought the child kept apart: never read for the answer (--keep-reasoning journals it). */
+		if ((thought = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep.root, "reasoning"))) &&
+		    *thought)
+			res->reasoning = xstrdup(thought);
 		etask_final(L, t);
 	} else if (rep.error && rep.retry && t->attempts <= L->r.retries) {
 		t->child = -1;

@@ -69,6 +69,18 @@ jq -s -e 'map(select(.response | startswith("<think>hmm")) | .answer == "invalid
 expect_exit 2 "$V" run "${M[@]}" -M 'think_tags=<think>' -o bad
 expect_err "-M think_tags='<think>': expected OPEN,CLOSE or none"
 
+# A child may keep its thought apart ("reasoning"): never read for the answer
+# (it says yes, the answer says no), journaled with --keep-reasoning.
+cat >apart.py <<'PY'
+import json, sys
+for line in sys.stdin:
+    q = json.loads(line)
+    print(json.dumps({"id": q["id"], "text": "No", "reasoning": "The cat is on the left, so yes."}), flush=True)
+PY
+expect_exit 0 "$V" run -m exec -M cmd="python3 $T/apart.py" -S count=6 --keep-reasoning -q -o apart
+jq -s -e 'length == 6 and all(.[]; .answer == "no" and .reasoning == "The cat is on the left, so yes.")' \
+	apart/samples.jsonl >/dev/null || fail "exec reasoning apart: $(head -1 apart/samples.jsonl)"
+
 # compare warns, naming both versions, when the extractors differ.
 cp -r r old
 jq '.extractor_version = 1' r/run.json >old/run.json
