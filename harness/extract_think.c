@@ -61,7 +61,7 @@ struct span {
 	size_t len;
 };
 
-/* The end of a harmony message starting at p: its <|end|>, <|return|> or <|call|>, else the text's end. */
+/* The end of the harmony message at p: <|end|>, <|return|>, <|call|>, else the text's end. */
 static const char *harmony_message_end(const char *p)
 {
 	static const char *const ends[] = { "<|end|>", "<|return|>", "<|call|>" };
@@ -98,14 +98,17 @@ static int harmony_split(const char *text, struct span *answer, struct span *tho
 				z = fin;
 			thought->len = (size_t)(z - thought->p);
 		}
-		/* "<|channel|>final <|constrain|>json<|message|>": the header may hold more before the message. */
+		/* "<|channel|>final <|constrain|>json<|message|>": more in the header. */
 		if (!fin || !(msg = strstr(fin, H_MESSAGE)))
 			return 2;
 		answer->p = msg + strlen(H_MESSAGE);
 		answer->len = (size_t)(harmony_message_end(answer->p) - answer->p);
 		return 1;
 	}
-	/* The special tokens left out: "analysis" glued to the thought's first word, "assistantfinal" before the reply. */
+	/*
+	 * The special tokens left out: "analysis" glued to the thought's first
+	 * word, "assistantfinal" before the reply.
+	 */
 	if (!strncmp(s, H_STRIPPED_FINAL, strlen(H_STRIPPED_FINAL))) {
 		answer->p = s + strlen(H_STRIPPED_FINAL);
 		answer->len = strlen(answer->p);
