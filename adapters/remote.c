@@ -422,22 +422,54 @@ static int endpoints_init(struct http_state *st, const char *list, char *err)
 static void http_close(void *state);
 
 /*
- * The key from environment variable `name` into st->key; unset or empty:
- * an error when `required` (-M api_key_env names it), else no key.
+ * The key from environment variable `name` into st->key; unset, empty or
+ * blank: an error when `required` (-M api_key_env names it), else no key.
+ * Blanks around it are dropped: a key read from a file keeps the file's
+ * line end (`export K=$(cat key.txt)` drops "\n" but not a "\r"; `read`, a
+ * .env or a YAML file may keep either), and a key ending in "\n" or "\r"
+ * ends its header line early: the server reads the rest of the headers and
+ * the body as garbage (a 400 naming no key, then "Received HTTP/0.9").  A
+ * key has no blank, control or non-ASCII byte inside: that one is refused.
  */
 static int read_key(struct http_state *st, const char *name, int required, char *err)
 {
+	static const char blanks[] = " \t\r\n";
 	const char *k = getenv(name);
+	size_t b = 0, e = 0;
 
-	if (k && *k) {
-		st->key = xstrdup(k);
-		redact_add_secret(k); /* masked from here on in every file and stream */
+	if (k) {
+		b = strspn(k, blanks);
+		e = strlen(k);
+		while (e > b && strchr(blanks, k[e - 1]))
+			e--;
+	}
+	if (e > b) {
+		struct buf key = BUF_INIT;
+		for (size_t i = b; i < e; i++)
+			if ((unsigned char)k[i] <= ' ' || (unsigned char)k[i] >= 0x7f) {
+				/* Not the key in the message: only where the bad byte is. */
+				return err_set(err, VSR_EUSAGE,
+					       "%s holds a byte 0x%02x at position %zu of %zu, inside the key (a blank, "
+					       "a control or a non-ASCII byte, which no API key has): check how it was "
+					       "exported (two keys in one variable? a quote pasted with it?)",
+					       name, (unsigned char)k[i], i + 1, strlen(k));
+			}
+		buf_add(&key, k + b, e - b);
+		st->key = buf_detach(&key, NULL);
+		redact_add_secret(st->key); /* masked from here on in every file and stream */
+		if (b || k[e]) {
+			const char *what = memchr(k, '\r', b) || strchr(k + e, '\r') ? "a carriage return" :
+					   memchr(k, '\n', b) || strchr(k + e, '\n') ? "a line end" : "blanks";
+			remote_warn(st->key, "%s has %s %s the key (kept from the file it was read from?): "
+				    "it is left out of what is sent", name, what,
+				    b && k[e] ? "before and after" : b ? "before" : "after");
+		}
 		return 0;
 	}
 	if (!required)
 		return 0;
 	return err_set(err, VSR_EUSAGE, "-M api_key_env=%s: that environment variable is %s", name,
-		       !*name ? "not named" : !k ? "not set" : "empty");
+		       !*name ? "not named" : !k ? "not set" : !*k ? "empty" : "blank (white space only)");
 }
 
 /* "KIND/1 k=v ..." over the answer-changing options, sorted by key; never the key. */
@@ -590,8 +622,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	if (p->setup && (r = p->setup(&st->cfg, &default_url, &key_required, &key_env, err)))
 		goto fail;
 	st->cfg.key_env = key_env;
-	if (!v && key_env)
-		read_key(st, key_env, 0, err);
+	if (!v && key_env && (r = read_key(st, key_env, 0, err)))
+		goto fail;
 	if (!urls && !default_url) {
 		r = err_set(err, VSR_EUSAGE, "-m %s needs -M base_url=URL", kind);
 		goto fail;

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A user's first run against a served or hosted model: the configuration
+# mistakes that used to end in a misleading error, a crash of the request
+# framing or a stopped run, each through the real binary and a loopback
+# server (tests/server/fake_llm.py).
+#   1. An API key with a line end or blanks around it (read from a file):
+#      the blanks are not sent (before: "\r" or "\n" ended the header line,
+#      the server read the body as garbage, "Received HTTP/0.9"); one inside
+#      the key is refused before any request, naming its position; a blank
+#      variable is said to be empty, not "not set".
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+KEY=sk-first-run-0123456789
+SMALL=(-S count=6 -t yn01 -j 2 -q)
+count() { server_log "$1" | jq length; }
+
+# ---- 1. the key's blanks ----------------------------------------------------
+FAKE_LLM_KEY=$KEY start_server keyed --plugin "$GEOMETRY"
+KP=$PORT
+for k in $'\n' $'\r\n' ' '; do
+	rm -rf key
+	expect_exit 0 env OPENAI_API_KEY="$KEY$k" "$V" run -m openai -M "base_url=http://127.0.0.1:$KP/v1" \
+		-M model=m "${SMALL[@]}" -o key
+	[ "$(jq -s 'map(select(.error == null)) | length' key/samples.jsonl)" = 6 ] ||
+		fail "key + $(printf %q "$k"): not every task answered"
+	case $k in
+	$'\n') expect_err "OPENAI_API_KEY has a line end after the key" ;;
+	$'\r\n') expect_err "OPENAI_API_KEY has a carriage return after the key" ;;
+	' ') expect_err "OPENAI_API_KEY has blanks after the key" ;;
+	esac
+	! grep -F "$KEY" "$T/err" key/* >/dev/null || fail "the key was written out"
+done
+n0=$(count "$KP")
+expect_exit 2 env OPENAI_API_KEY="${KEY:0:7}"$'\n'"${KEY:7}" "$V" run -m openai \
+	-M "base_url=http://127.0.0.1:$KP/v1" -M model=m "${SMALL[@]}" -o inner
+expect_err "OPENAI_API_KEY holds a byte 0x0a at position 8 of $((${#KEY} + 1))"
+expect_one_line_err
+[ "$(count "$KP")" = "$n0" ] || fail "a key with a line end inside was sent"
+expect_exit 4 env OPENAI_API_KEY='  ' "$V" run -m openai -M "base_url=http://127.0.0.1:$KP/v1" \
+	-M model=m "${SMALL[@]}" -o blank
+expect_err "(check OPENAI_API_KEY, which is empty or blank)"
+
+echo "ok"
