@@ -260,8 +260,18 @@ out:
 
 static int is_loopback(const char *host)
 {
-	return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "[::1]") ||
+	return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "[::1]") ||
 	       !strcmp(host, "::1");
+}
+
+/*
+ * A server on this machine: loopback, or the "any address" a server binds
+ * to and prints (vLLM and SGLang: "Uvicorn running on http://0.0.0.0:8000"),
+ * which Linux connects to locally.
+ */
+static int is_local(const char *host)
+{
+	return is_loopback(host) || !strcmp(host, "0.0.0.0") || !strcmp(host, "[::]");
 }
 
 /*
@@ -361,6 +371,7 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 			ep->metrics = xstrdup(m);
 		curl_free(m);
 	}
+	ep->local = is_local(host);
 	if (insecure_hosts) {
 		const char *p = insecure_hosts;
 		size_t hl = strlen(host);

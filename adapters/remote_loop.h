@@ -33,6 +33,7 @@ struct endpoint {
 	char *shown;      /* the base URL, for messages */
 	char *metrics;    /* the server's Prometheus /metrics; NULL: not asked */
 	int insecure;     /* TLS verification off (-M insecure_host) */
+	int local;        /* on this machine: never through a proxy (xfer_verify) */
 	double shown_pause; /* end of the last rate-limit pause shown (warn_mu) */
 	double shown_unavail; /* when its 503 was last shown (warn_mu); 0: never */
 };
@@ -164,7 +165,7 @@ int http_run(void *state, struct sched *s);
 int xfer_init(struct loop *L, struct xfer *x);
 /* The options every easy handle of a loop shares (requests and /metrics polls). */
 void xfer_common(const struct http_state *st, CURL *e);
-/* TLS verification as endpoint ep asks (-M insecure_host). */
+/* What endpoint ep asks of a connection: TLS verification (-M insecure_host), no proxy to a local server. */
 void xfer_verify(CURL *e, const struct endpoint *ep);
 /*
  * Writes the body of req into x with the protocol's build(); img->split

@@ -77,6 +77,14 @@ void xfer_verify(CURL *e, const struct endpoint *ep)
 {
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, ep->insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, ep->insecure ? 0L : 2L);
+	/*
+	 * A server on this machine is never asked for through a proxy: libcurl
+	 * 7.x sends even 127.0.0.1 to $http_proxy unless NO_PROXY names it, and
+	 * a proxy cannot reach the user's loopback (a corporate one answered
+	 * 403 "denied destination", read as a bad key).  Others: the
+	 * environment's proxy settings (NULL), as curl's own.
+	 */
+	curl_easy_setopt(e, CURLOPT_NOPROXY, ep->local ? "*" : NULL);
 }
 
 int xfer_init(struct loop *L, struct xfer *x)

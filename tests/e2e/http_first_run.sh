@@ -8,6 +8,11 @@
 #      the server read the body as garbage, "Received HTTP/0.9"); one inside
 #      the key is refused before any request, naming its position; a blank
 #      variable is said to be empty, not "not set".
+#   2. A proxy in the environment (http_proxy, HTTPS_PROXY, ALL_PROXY) is
+#      not used for a server on this machine (127.0.0.1, localhost, the
+#      0.0.0.0 vLLM prints): before, the request went to the proxy, whose
+#      403 read as a bad key.  The proxy here is a second fake server that
+#      counts what it is sent.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -41,5 +46,18 @@ expect_one_line_err
 expect_exit 4 env OPENAI_API_KEY='  ' "$V" run -m openai -M "base_url=http://127.0.0.1:$KP/v1" \
 	-M model=m "${SMALL[@]}" -o blank
 expect_err "(check OPENAI_API_KEY, which is empty or blank)"
+
+# ---- 2. no proxy to a local server ----------------------------------------
+start_server proxy
+PX=$PORT
+start_server plain --plugin "$GEOMETRY"
+for h in 127.0.0.1 localhost 0.0.0.0; do
+	rm -rf px
+	expect_exit 0 env http_proxy="http://127.0.0.1:$PX" HTTPS_PROXY="http://127.0.0.1:$PX" \
+		ALL_PROXY="http://127.0.0.1:$PX" "$V" run -m openai -M "base_url=http://$h:$PORT/v1" -M model=m \
+		"${SMALL[@]}" -o px
+	[ "$(jq -s 'map(select(.error == null)) | length' px/samples.jsonl)" = 6 ] || fail "$h: not every task answered"
+done
+[ "$(count "$PX")" = 0 ] || fail "the proxy was sent $(count "$PX") requests for a local server"
 
 echo "ok"
