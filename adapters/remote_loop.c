@@ -145,7 +145,7 @@ static enum conc_outcome conc_outcome_of(CURLcode rc, long status, const struct 
 		return CONC_OK;
 	if (status == 503 && hint_loading(body->ptr ? body->ptr : "", body->len))
 		return CONC_NEUTRAL; /* not ready yet, not overloaded: the limit it learnt would crawl after */
-	if (status == 429 || status == 503)
+	if (retry_asks_wait(status))
 		return CONC_OVERLOAD;
 	if (status == 408 || status == 504)
 		return CONC_FAILED;
@@ -572,13 +572,13 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {
 		struct retry_hints h;
 		double w;
-		int asked, wait = status == 429 || status == 503;
+		int asked, wait = retry_asks_wait(status);
 		read_hints(x->easy, &h, 0);
 		w = retry_server_wait(&h, status);
 		if (w <= 0) /* Gemini names its wait in the body (RetryInfo), not in a header */
 			w = retry_body_delay(x->resp.ptr, x->resp.len);
 		asked = w > 0;
-		/* The server asks to wait (a 429, a 503): the endpoint pauses, retries are not used up. */
+		/* The server asks to wait (a 429, 503, 529): the endpoint pauses, retries are not used up. */
 		if (wait && (w = pace_asked_wait(L, x->ep, status, w,
 						 asked ? retry_server_wait_why(&h, status) : NULL, t->waits,
 						 now, why)) < 0)

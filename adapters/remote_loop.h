@@ -221,14 +221,14 @@ int pace_all_down(const struct loop *L, double now);
  * stops the run.
  */
 int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *why, int asked);
-/* The same pause, not shown (a 503: pace_say_unavailable). */
+/* The same pause, not shown (a 503 or 529: pace_say_unavailable). */
 int pace_hold(struct loop *L, size_t ep, double now, double wait, const char *why);
 /*
- * The server of endpoint ep answered 503 (why: the status, the URL and its
- * words): said once on stderr, that it is loading or unavailable and that
+ * The server of endpoint ep answered 503 or 529 (why: the status, the URL and its
+ * words): said once on stderr, that it is loading, unavailable or overloaded, and that
  * vsrbench waits; again only after an answer from it since.
  */
-void pace_say_unavailable(struct loop *L, size_t ep, double now, const char *why);
+void pace_say_unavailable(struct loop *L, size_t ep, long status, double now, const char *why);
 /*
  * The server of endpoint ep answered status 429 or 503 (why: the status,
  * the URL and its words), asking for w seconds (<= 0: none named; hw: where

@@ -223,7 +223,7 @@ int pace_pause(struct loop *L, size_t ep, double now, double wait, const char *w
  * backoff up to 10 s): again only after this loop had an answer from the
  * endpoint since.
  */
-void pace_say_unavailable(struct loop *L, size_t ep, double now, const char *why)
+void pace_say_unavailable(struct loop *L, size_t ep, long status, double now, const char *why)
 {
 	struct http_state *st = L->st;
 	struct endpoint *e = &st->eps[ep];
@@ -235,25 +235,28 @@ void pace_say_unavailable(struct loop *L, size_t ep, double now, const char *why
 		e->shown_unavail = now;
 	pthread_mutex_unlock(&st->warn_mu);
 	if (show)
-		remote_warn(st->key, "%s: the server is loading the model or is unavailable; vsrbench waits "
-			    "for it (its requests are paused and retried, without using up their retries, "
-			    "for up to -M give_up=%gs with no answer)", why, st->give_up);
+		remote_warn(st->key, "%s: the server is %s; vsrbench waits for it (its requests are paused "
+			    "and retried, without using up their retries, for up to -M give_up=%gs with no "
+			    "answer)", why, status == 529 ? "overloaded" : "loading the model or is unavailable",
+			    st->give_up);
 }
 
 /*
  * A 429: a rate limit.  A 503: a server loading its model or overloaded
  * (llama.cpp answers "Loading model" for as long as the load takes; a task
  * that spent its retries on it failed though the server came up seconds
- * later).  Either way no request to the endpoint can succeed before the
- * wait, so the endpoint pauses and the task's retries are not used up;
- * 429s or 503s and nothing else for longer than -M give_up stop the run.
+ * later); a 529, Anthropic's API overloaded.  Either way no request to the
+ * endpoint can succeed before the wait, so the endpoint pauses and the
+ * task's retries are not used up; 429s, 503s or 529s and nothing else for
+ * longer than -M give_up stop the run.
  */
 double pace_asked_wait(struct loop *L, size_t ep, long status, double w, const char *hw, int waits,
 		       double now, const char *why)
 {
 	const struct http_state *st = L->st;
 	struct epstate *es = &L->es[ep];
-	const char *what = status == 429 ? "rate limited" : "unavailable (loading its model?)";
+	const char *what = status == 429 ? "rate limited" :
+			   status == 529 ? "overloaded" : "unavailable (loading its model?)";
 	char pw[64], msg[VSR_ERR_MAX];
 	int asked = w > 0;
 
@@ -274,15 +277,15 @@ double pace_asked_wait(struct loop *L, size_t ep, long status, double w, const c
 	}
 	remote_msgf(pw, sizeof(pw), NULL, "HTTP %ld%s%s", status, hw ? ", " : ", no wait named",
 		    hw ? hw : "");
-	if (status == 503)
-		pace_say_unavailable(L, ep, now, why);
+	if (status != 429)
+		pace_say_unavailable(L, ep, status, now, why);
 	if (now + w > es->pause_until &&
 	    (status == 429 ? pace_pause(L, ep, now, w, pw, asked) : pace_hold(L, ep, now, w, pw))) {
 		/* A wait past the cap was read as the cap: "at least" it. */
 		remote_msgf(msg, sizeof(msg), st->key,
 			    "%s%s%s (%s): it asks for a pause of %s%.6gs, longer than -M give_up=%gs",
 			    status == 429 ? "rate limited by " : "", st->eps[ep].shown,
-			    status == 429 ? "" : " is unavailable", pw,
+			    status == 429 ? "" : status == 529 ? " is overloaded" : " is unavailable", pw,
 			    w >= RETRY_MAX_SERVER_WAIT_S ? "at least " : "", w, st->give_up);
 		sched_fail(L->r.s, VSR_EMODEL, msg);
 		return -1;

@@ -156,6 +156,11 @@ int retry_transient_curl(CURLcode rc)
 	}
 }
 
+int retry_asks_wait(long status)
+{
+	return status == 429 || status == 503 || status == 529;
+}
+
 double retry_backoff(double base, int n, double u)
 {
 	double delay = base * pow(2, n > 1 ? n - 1 : 0);

@@ -69,6 +69,13 @@ const char *retry_limit_pause_why(const struct retry_hints *h);
 
 /* Non-zero for a transport error worth another attempt (the server or network may recover). */
 int retry_transient_curl(CURLcode rc);
+/*
+ * A status that asks the client to wait, not to give up: 429 (a rate
+ * limit), 503 (loading, or unavailable) and 529 (Anthropic's
+ * overloaded_error: its API short of capacity for everyone, for seconds to
+ * minutes).  The endpoint pauses; the task's retries are not used up.
+ */
+int retry_asks_wait(long status);
 
 /*
  * Exponential backoff for attempt n (1: the first retry): base * 2^(n-1),

@@ -13,6 +13,10 @@
 #      0.0.0.0 vLLM prints): before, the request went to the proxy, whose
 #      403 read as a bad key.  The proxy here is a second fake server that
 #      counts what it is sent.
+#   3. Anthropic's 529 overloaded_error is a wait, as a 503 is: the
+#      endpoint pauses and the tasks' retries are not used up (before: each
+#      529 spent a retry, and 16 alike in 10 s stopped the run with "the
+#      server fails every request the same way").
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -59,5 +63,17 @@ for h in 127.0.0.1 localhost 0.0.0.0; do
 	[ "$(jq -s 'map(select(.error == null)) | length' px/samples.jsonl)" = 6 ] || fail "$h: not every task answered"
 done
 [ "$(count "$PX")" = 0 ] || fail "the proxy was sent $(count "$PX") requests for a local server"
+
+# ---- 3. Anthropic's 529 overloaded ------------------------------------------
+# Overloaded for 2 s; -M retries=1 with -M backoff=0.2: a task that spent its
+# retries on 529s would fail within 0.6 s.
+sticky_fault "$PORT" 529overloaded 2
+expect_exit 0 env ANTHROPIC_API_KEY=k "$V" run -m anthropic -M "base_url=http://127.0.0.1:$PORT/v1" -M model=m \
+	-M retries=1 -M backoff=0.2 "${SMALL[@]}" -o overloaded
+[ "$(jq -s 'map(select(.error == null)) | length' overloaded/samples.jsonl)" = 6 ] ||
+	fail "529: not every task answered: $(cat "$T/err")"
+expect_err "HTTP 529 from http://127.0.0.1:$PORT/v1: Overloaded"
+expect_err "HTTP 529 from http://127.0.0.1:$PORT/v1: Overloaded: the server is overloaded; vsrbench waits for it"
+[ "$(server_log "$PORT" | jq '[.[] | select(.status == 529)] | length')" -ge 2 ] || fail "no 529 was met"
 
 echo "ok"

@@ -63,7 +63,8 @@ with a new request_id each time), 400ollama:MESSAGE (Ollama's), noimage (llama.c
 servers send them: 500oom (Ollama's 500 "model requires more system memory
 (9.8 GiB) than is available (5.2 GiB)"), 500litellm (LiteLLM's 500
 APIConnectionError: the proxy lost its server), 503loading (llama.cpp's 503
-"Loading model" while it loads), error200 (a 200 holding an error object),
+"Loading model" while it loads), 529overloaded (Anthropic's 529
+overloaded_error, a new request_id each time), error200 (a 200 holding an error object),
 sse (a 200 streamed as server-sent events though no stream was asked),
 finisherror (OpenAI: a 200 whose content says "Generation failed: ..." with
 finish_reason "error"), nullstop (OpenAI: content null, finish_reason
@@ -615,6 +616,10 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(503, {"error": {"code": 503, "message": "Loading model",
                                            "type": "unavailable_error"}})
             return 503
+        elif kind == "529overloaded":  # Anthropic's API short of capacity (its errors page's shape)
+            self.send_json(529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},
+                                 "request_id": "req_011C%s" % hashlib.sha256(os.urandom(8)).hexdigest()[:20]})
+            return 529
         elif kind == "error200":  # a proxy's 200 with the upstream's error
             self.send_json(200, {"error": {"message": "upstream error", "type": "server_error",
                                            "code": 500}})
