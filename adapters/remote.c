@@ -308,6 +308,49 @@ static int key_like_path(const char *path)
 	return 0;
 }
 
+/*
+ * The part of base URL url (len bytes, no trailing '/') that is an API
+ * path vsrbench appends itself or a path of the wrong API (a full endpoint
+ * URL pasted from a server's docs: ".../v1/chat/completions" was sent to
+ * ".../v1/chat/completions/chat/completions" and its 404 advised adding
+ * "/v1"): its length, and in *why what it is; 0 when there is none.
+ */
+static size_t api_path_tail(const char *kind, const char *url, size_t len, const char **why)
+{
+	static const struct {
+		const char *kind, *tail, *why;
+	} tails[] = {
+		{ "openai", "/chat/completions", "the path vsrbench adds itself" },
+		{ "openai", "/completions", "another endpoint (vsrbench adds /chat/completions)" },
+		{ "openai", "/responses", "another endpoint (vsrbench adds /chat/completions)" },
+		{ "anthropic", "/messages", "the path vsrbench adds itself" },
+		{ "ollama", "/api/chat", "the path vsrbench adds itself" },
+		{ "ollama", "/api/generate", "another endpoint (vsrbench adds /api/chat)" },
+		{ "ollama", "/v1/chat/completions",
+		  "Ollama's OpenAI-compatible endpoint (-m ollama speaks its own API at the server's root; "
+		  "-m openai speaks the other one at .../v1)" },
+		{ "ollama", "/v1",
+		  "the base of Ollama's OpenAI-compatible API (-m ollama speaks its own API at the server's "
+		  "root; -m openai speaks the other one at .../v1)" },
+		{ "gemini", "/models", "part of the path vsrbench adds itself (/models/MODEL:generateContent)" },
+	};
+	const char *m;
+
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		size_t n = strlen(tails[i].tail);
+		if (!strcmp(tails[i].kind, kind) && len > n && !strncasecmp(url + len - n, tails[i].tail, n)) {
+			*why = tails[i].why;
+			return n;
+		}
+	}
+	/* Gemini: ".../v1beta/models/gemini-2.5-flash:generateContent" */
+	if (!strcmp(kind, "gemini") && (m = strstr(url, "/models/")) && strchr(m, ':')) {
+		*why = "the path vsrbench adds itself (/models/MODEL:generateContent; the model goes in -M model)";
+		return (size_t)(url + len - m);
+	}
+	return 0;
+}
+
 /* Parses one base URL into an endpoint: http(s) only, no credentials, no query, no fragment. */
 static int endpoint_init(struct http_state *st, struct endpoint *ep, const char *url,
 			 const char *insecure_hosts, char *err)
@@ -360,6 +403,16 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 	buf_reset(&b);
 	while (len && url[len - 1] == '/')
 		len--;
+	{
+		const char *why;
+		size_t tail = api_path_tail(st->proto->kind, url, len, &why);
+		if (tail) {
+			r = err_set(err, VSR_EUSAGE,
+				    "-M base_url '%s' ends with %.*s, %s: use -M base_url=%.*s", url, (int)tail,
+				    url + len - tail, why, (int)(len - tail), url);
+			goto out;
+		}
+	}
 	buf_add(&b, url, len);
 	ep->shown = xstrdup(b.ptr);
 	buf_add(&b, st->cfg.path.ptr, st->cfg.path.len);

@@ -17,6 +17,11 @@
 #      endpoint pauses and the tasks' retries are not used up (before: each
 #      529 spent a retry, and 16 alike in 10 s stopped the run with "the
 #      server fails every request the same way").
+#   4. A base URL with the API's own path (a full endpoint URL pasted from
+#      a server's docs) is refused before any request with the base URL to
+#      give (before: ".../v1/chat/completions/chat/completions" 404'd and the
+#      hint said "try -M base_url=.../v1/chat/completions/v1"); so is
+#      -m ollama at Ollama's OpenAI-compatible /v1.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -75,5 +80,25 @@ expect_exit 0 env ANTHROPIC_API_KEY=k "$V" run -m anthropic -M "base_url=http://
 expect_err "HTTP 529 from http://127.0.0.1:$PORT/v1: Overloaded"
 expect_err "HTTP 529 from http://127.0.0.1:$PORT/v1: Overloaded: the server is overloaded; vsrbench waits for it"
 [ "$(server_log "$PORT" | jq '[.[] | select(.status == 529)] | length')" -ge 2 ] || fail "no 529 was met"
+
+# ---- 4. a base URL ending with the API's path -------------------------------
+B=http://127.0.0.1:$PORT
+n0=$(count "$PORT")
+while IFS='|' read -r kind url tail base; do
+	expect_exit 2 env ANTHROPIC_API_KEY=k GEMINI_API_KEY=k "$V" run -m "$kind" -M "base_url=$url" -M model=m \
+		"${SMALL[@]}" -o "tail-$kind"
+	expect_err "-M base_url '$url' ends with $tail"
+	expect_err ": use -M base_url=$base"
+	expect_one_line_err
+done <<END
+openai|$B/v1/chat/completions|/chat/completions|$B/v1
+openai|$B/v1/chat/completions/|/chat/completions|$B/v1
+openai|$B/v1/responses|/responses|$B/v1
+anthropic|$B/v1/messages|/messages|$B/v1
+ollama|$B/api/chat|/api/chat|$B
+ollama|$B/v1|/v1|$B
+gemini|$B/v1beta/models/gemini-2.5-flash:generateContent|/models/gemini-2.5-flash:generateContent|$B/v1beta
+END
+[ "$(count "$PORT")" = "$n0" ] || fail "a request went to a base URL with the API's path"
 
 echo "ok"
