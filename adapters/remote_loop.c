@@ -455,6 +455,18 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 		loop_fail(L, "%s", why);
 		return;
 	}
+	if (rc == CURLE_SSL_CONNECT_ERROR && !strncmp(ep->shown, "https://", 8) &&
+	    (strstr(what, "wrong version number") || strstr(what, "packet length too long") ||
+	     strstr(what, "unexpected TLS packet"))) {
+		/*
+		 * The TLS handshake met plain HTTP (OpenSSL's "wrong version
+		 * number", GnuTLS's "unexpected TLS packet"): a server that is up,
+		 * on a port without TLS (vLLM, Ollama, llama.cpp serve http://).
+		 */
+		loop_fail(L, "%.400s (the server on this port speaks plain HTTP, not TLS: use -M base_url=http://%s)",
+			  why, ep->shown + 8);
+		return;
+	}
 	if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
 		pace_endpoint_failed(L, &L->es[x->ep], x->t0, now);
 		if (pace_all_down(L, now)) {

@@ -22,6 +22,9 @@
 #      give (before: ".../v1/chat/completions/chat/completions" 404'd and the
 #      hint said "try -M base_url=.../v1/chat/completions/v1"); so is
 #      -m ollama at Ollama's OpenAI-compatible /v1.
+#   5. https:// to a server that speaks plain HTTP stops at once saying so,
+#      with the http:// URL (before: retried until "cannot reach the server
+#      ... is the server running?", of a server that was running).
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -100,5 +103,10 @@ ollama|$B/v1|/v1|$B
 gemini|$B/v1beta/models/gemini-2.5-flash:generateContent|/models/gemini-2.5-flash:generateContent|$B/v1beta
 END
 [ "$(count "$PORT")" = "$n0" ] || fail "a request went to a base URL with the API's path"
+
+# ---- 5. https:// to a plain HTTP port ---------------------------------------
+expect_exit 4 "$V" run -m openai -M "base_url=https://127.0.0.1:$PORT/v1" -M model=m "${SMALL[@]}" -o tls
+expect_err "(the server on this port speaks plain HTTP, not TLS: use -M base_url=http://127.0.0.1:$PORT/v1)"
+! grep -F "is the server running" "$T/err" >/dev/null || fail "https to http: asked whether the server runs"
 
 echo "ok"
