@@ -713,7 +713,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	m->fingerprint = make_fingerprint(st, kind);
 	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
 	m->served = remote_served(st, kind,
-				  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st->opts, "model")));
+				  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st->opts, "model")),
+				  &st->listed);
 	m->run_loop = http_run;
 	m->remote_state = st;
 	m->remote_close = http_close;
@@ -752,6 +753,7 @@ static void http_close(void *state)
 	free(st->cfg.priv);
 	free(st->cfg.extra);
 	free(st->ca_file);
+	free(st->listed);
 	cJSON_Delete(st->opts);
 	pthread_mutex_destroy(&st->warn_mu);
 	free(st);

@@ -338,8 +338,8 @@ static int names_model(const char *body, size_t len)
 	return has(body, len, "model") && has(body, len, "does not exist");
 }
 
-void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
-	      char *out, size_t n)
+int hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
+	     char *out, size_t n)
 {
 	cJSON *root = cJSON_ParseWithLength(body, len);
 	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
@@ -356,7 +356,7 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 	if (hint_context_parse(body, len, &ctx)) {
 		hint_context(&ctx, kind, -1, out, n);
 		cJSON_Delete(root);
-		return;
+		return 0;
 	}
 	/* "model" is -M model, never a member of -M extra_body. */
 	if ((param && !strcmp(param, "model")) || names_model(body, len)) {
@@ -392,6 +392,8 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 			param = phrases[i].param;
 			opt = option_of(param);
 		}
+	if (!opt && !param && (model || (status == 404 && has(body, len, "model"))))
+		model = 1;
 	if (opt) {
 		snprintf(out, n, "the option that changes '%s': %s", param, opt);
 	} else if (param) {
@@ -415,6 +417,7 @@ void hint_4xx(long status, const char *body, size_t len, const char *kind, const
 		snprintf(out, n, "every request is refused the same way: fix the settings it names");
 	}
 	cJSON_Delete(root);
+	return model && !opt && !param;
 }
 
 int hint_is_sse(const char *body, size_t len)

@@ -80,9 +80,10 @@ int hint_bad_key(const char *body, size_t len);
  * -m kind, the base URL as given) into out[0..n): e.g. "does -M base_url
  * need /v1? (try -M base_url=http://host:8000/v1)" or "the option that
  * changes 'max_tokens': -M max_tokens_field=max_completion_tokens".
+ * 1 when the fix is -M model (a model the server does not serve), else 0.
  */
-void hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
-	      char *out, size_t n);
+int hint_4xx(long status, const char *body, size_t len, const char *kind, const char *base,
+	     char *out, size_t n);
 
 /* What a refusal says of a request over the model's context: the numbers it names, -1 when not. */
 struct hint_ctx {

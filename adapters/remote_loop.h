@@ -77,6 +77,7 @@ struct http_state {
 	long retries; /* -1: the run's --retries */
 	double rpm, tpm;
 	char *ca_file;
+	char *listed;            /* the models the server lists ("a, b"), or NULL (remote_served) */
 	unsigned char shown[600]; /* HTTP statuses whose body was shown */
 	int shown_rl;
 	size_t loops;            /* -M loops; 0: by -j */
@@ -145,7 +146,7 @@ struct loop {
 	int same_failure;   /* 1: failures (5xx, 2xx without an answer); 0: refusals (4xx) */
 	size_t n_final;     /* tasks made final by this loop */
 	char same_msg[640]; /* that reply, for the stop message */
-	char same_fix[300]; /* and its likely fix */
+	char same_fix[512]; /* and its likely fix (with the models the server lists) */
 	struct prefetch *pf; /* the thread that loads and encodes the images (remote_loop.c) */
 	size_t n_loops;      /* loops sharing the endpoints (each takes its share of a queue) */
 	int rc;

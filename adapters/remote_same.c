@@ -43,10 +43,15 @@ static void describe(struct loop *L, const struct same_reply *r)
 	if (!r->failure && hint_context_parse(r->body, r->len, &ctx))
 		hint_context(&ctx, kind, sched_get_config(L->r.s)->max_tokens, L->same_fix,
 			     sizeof(L->same_fix));
-	else if (!r->failure)
-		hint_4xx(r->status, r->body, r->len, kind, ep->shown, L->same_fix, sizeof(L->same_fix));
-	else
+	else if (r->failure)
 		hint_5xx(r->status, r->body, r->len, r->why, kind, L->same_fix, sizeof(L->same_fix));
+	else if (hint_4xx(r->status, r->body, r->len, kind, ep->shown, L->same_fix, sizeof(L->same_fix)) &&
+		 st->listed) {
+		size_t at = strlen(L->same_fix);
+		/* What it does serve, from its own listing (GET /models, /api/tags) at open. */
+		remote_msgf(L->same_fix + at, sizeof(L->same_fix) - at, st->key, "; the server lists: %s",
+			    st->listed);
+	}
 	quote = r->why ? r->why : r->excerpt;
 	/* Cut (at a character) so that the stop message, of VSR_ERR_MAX bytes, keeps the fix whole. */
 	room = strlen(L->same_fix) + strlen(ep->url) + 100;

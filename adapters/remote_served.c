@@ -52,6 +52,27 @@ static const cJSON *pick(const cJSON *list, const char *name_key, const char *mo
 	return cJSON_IsObject(only) ? only : NULL;
 }
 
+#define LISTED_MAX 12 /* names; a longer list is a hosted API's catalogue, not a server's models */
+
+/* The names a listing holds, "a, b", or NULL (none, or more than LISTED_MAX). */
+static char *names(const char *body, int ollama)
+{
+	cJSON *root = cJSON_Parse(body);
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, ollama ? "models" : "data"), *it;
+	struct buf b = BUF_INIT;
+	int n = cJSON_GetArraySize(list);
+
+	if (cJSON_IsArray(list) && n > 0 && n <= LISTED_MAX)
+		cJSON_ArrayForEach(it, list) {
+			const char *name = cJSON_GetStringValue(
+				cJSON_GetObjectItemCaseSensitive(it, ollama ? "name" : "id"));
+			if (name && strlen(name) < 200)
+				buf_addf(&b, "%s%s", b.len ? ", " : "", name);
+		}
+	cJSON_Delete(root);
+	return b.len ? buf_detach(&b, NULL) : (buf_release(&b), NULL);
+}
+
 /* The identifying part of the listing in body, as canonical JSON; NULL when there is none. */
 static char *identity(const char *body, int ollama, const char *model)
 {
@@ -88,11 +109,13 @@ out:
 	return out;
 }
 
-char *remote_served(const struct http_state *st, const char *kind, const char *model)
+char *remote_served(const struct http_state *st, const char *kind, const char *model,
+		    char **listed)
 {
 	int ollama = !strcmp(kind, "ollama");
 	struct buf all = BUF_INIT;
 
+	*listed = NULL;
 	if (!ollama && strcmp(kind, "openai"))
 		return NULL; /* hosted APIs name versioned models; nothing more to learn */
 	for (size_t i = 0; i < st->n_eps; i++) {
@@ -113,8 +136,11 @@ char *remote_served(const struct http_state *st, const char *kind, const char *m
 		xfer_common(st, e);
 		xfer_verify(e, &st->eps[i]);
 		if (!curl_easy_perform(e) && !curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code) &&
-		    code == 200 && body.ptr)
+		    code == 200 && body.ptr) {
 			id = identity(body.ptr, ollama, model);
+			if (!*listed)
+				*listed = names(body.ptr, ollama);
+		}
 		curl_easy_cleanup(e);
 		buf_release(&url);
 		buf_release(&body);

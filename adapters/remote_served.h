@@ -9,7 +9,11 @@
  * model it serves under the name `model`: a malloc'd canonical JSON text
  * (several endpoints: theirs, comma-separated), or NULL when a server does
  * not say (or kind is a hosted API's).  Blocks up to 5 s per endpoint.
+ * *listed: the names the first endpoint that answered lists ("a, b"),
+ * malloc'd, for a message naming a model it does not serve; NULL when it
+ * lists none or more than a person reads at a glance (OpenAI's own list).
  */
-char *remote_served(const struct http_state *st, const char *kind, const char *model);
+char *remote_served(const struct http_state *st, const char *kind, const char *model,
+		    char **listed);
 
 #endif

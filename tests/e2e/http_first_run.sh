@@ -25,6 +25,9 @@
 #   5. https:// to a server that speaks plain HTTP stops at once saying so,
 #      with the http:// URL (before: retried until "cannot reach the server
 #      ... is the server running?", of a server that was running).
+#   6. A model name the server does not serve (vLLM's 404 "The model `X`
+#      does not exist.", Ollama's "try pulling it first"): the stop names
+#      what the server's own listing (GET /v1/models, /api/tags) holds.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -108,5 +111,17 @@ END
 expect_exit 4 "$V" run -m openai -M "base_url=https://127.0.0.1:$PORT/v1" -M model=m "${SMALL[@]}" -o tls
 expect_err "(the server on this port speaks plain HTTP, not TLS: use -M base_url=http://127.0.0.1:$PORT/v1)"
 ! grep -F "is the server running" "$T/err" >/dev/null || fail "https to http: asked whether the server runs"
+
+# ---- 6. a model the server does not serve: what it lists --------------------
+python3 -c 'import json, sys, urllib.request as u; u.urlopen(u.Request("http://127.0.0.1:%s/_served" % sys.argv[1],
+json.dumps({"id": "Qwen/Qwen2-VL-7B-Instruct", "root": "/models/qwen2-vl"}).encode())).read()' "$PORT"
+queue_faults "$PORT" 404model 404model 404model 404model
+expect_exit 4 "$V" run -m openai -M "base_url=$B/v1" -M model=qwen2-vl -S count=20 -t yn01 -j 1 -q -o nomodel
+expect_err "(\"The model \`qwen2-vl\` does not exist.\"); is -M model the name the server serves?"
+expect_err "; the server lists: Qwen/Qwen2-VL-7B-Instruct"
+f='400ollama:model "llava" not found, try pulling it first'
+queue_faults "$PORT" "$f" "$f" "$f" "$f"
+expect_exit 4 "$V" run -m ollama -M "base_url=$B" -M model=llava -S count=20 -t yn01 -j 1 -q -o notpulled
+expect_err "is the model pulled? (ollama pull NAME; see 'ollama list'); the server lists: Qwen/Qwen2-VL-7B-Instruct:latest"
 
 echo "ok"
