@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http.h"
 #include "remote_msg.h"
@@ -56,13 +57,42 @@ static const char *const reasoning_keys[] = { "reasoning_effort", "chat_template
 static const char *const official_mimes[] = { "image/png", "image/jpeg", "image/webp", "image/gif",
 					      NULL };
 
+/*
+ * An Azure OpenAI resource's URL: 2 for its deployments API
+ * (https://RES.openai.azure.com/openai/deployments/NAME: the model is in
+ * the path, the key in an api-key header, an api-version query), 1 for its
+ * v1 API (.../openai/v1: a model name, no api-version), 0 for another host.
+ * Given without -M preset=azure, it was sent with OPENAI_API_KEY as a
+ * Bearer token and no api-version, and Azure's 401 or 404 said nothing of
+ * either.
+ */
+static int azure_url(const char *url)
+{
+	static const char *const hosts[] = { ".openai.azure.com", ".cognitiveservices.azure.com",
+					     ".services.ai.azure.com" };
+	const char *h = url ? strstr(url, "://") : NULL, *path;
+	size_t n;
+
+	if (!h)
+		return 0;
+	h += 3;
+	n = strcspn(h, ":/");
+	path = h + strcspn(h, "/");
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		size_t k = strlen(hosts[i]);
+		if (n > k && !strncasecmp(h + n - k, hosts[i], k))
+			return strstr(path, "/openai/deployments/") ? 2 : !strncmp(path, "/openai/v1", 10) ? 1 : 0;
+	}
+	return 0;
+}
+
 static int openai_setup(struct http_cfg *c, const char **default_url, int *key_required,
 			const char **key_env, char *err)
 {
 	const char *name = http_opt(c, "preset"), *v;
 	const struct preset *p = NULL;
 	struct openai *o = xcalloc(1, sizeof(*o));
-	int api_key_header = 0;
+	int api_key_header = 0, azure;
 
 	c->priv = o;
 	if (name) {
@@ -80,6 +110,8 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 		buf_release(&known);
 	} else if (!http_opt(c, "base_url")) {
 		p = &presets[0]; /* no URL, no preset: OpenAI itself */
+	} else if (azure_url(http_opt(c, "base_url"))) {
+		p = &presets[1]; /* an Azure resource's URL: the azure preset's key and header */
 	}
 	if (p) {
 		*default_url = p->url;
@@ -138,16 +170,19 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 			       "--reasoning %ld: the OpenAI chat API takes no thinking budget in tokens; use "
 			       "--reasoning off, low, medium or high (or a server's own field with -M extra_body=JSON)",
 			       c->reasoning.budget);
-	if (!c->model && !(p && p->api_key_header))
-		return err_set(err, VSR_EUSAGE,
-			       "-m openai needs -M model=NAME (the served model's name, e.g. the one vLLM was started with)");
+	azure = p == &presets[1] ? azure_url(http_opt(c, "base_url")) : 0;
+	/* An Azure deployment's URL names its model; Azure's v1 API takes it as model. */
+	if (!c->model && (p != &presets[1] || azure == 1))
+		return err_set(err, VSR_EUSAGE, "-m openai needs -M model=NAME (%s)",
+			       azure == 1 ? "with Azure's v1 API, .../openai/v1: the deployment's name" :
+					    "the served model's name, e.g. the one vLLM was started with");
 	buf_adds(&c->path, "/chat/completions");
 	if ((v = http_opt(c, "api_version"))) {
 		char *esc = curl_easy_escape(NULL, v, 0);
 		buf_addf(&c->path, "?api-version=%s", esc ? esc : "");
 		curl_free(esc);
-	} else if (p && p->api_key_header) {
-		buf_adds(&c->path, "?api-version=2024-10-21");
+	} else if (p && p->api_key_header && azure != 1) {
+		buf_adds(&c->path, "?api-version=2024-10-21"); /* Azure's v1 API takes none */
 	}
 	c->auth = api_key_header ? "api-key: " : "Authorization: Bearer ";
 	return 0;

@@ -28,6 +28,12 @@
 #   6. A model name the server does not serve (vLLM's 404 "The model `X`
 #      does not exist.", Ollama's "try pulling it first"): the stop names
 #      what the server's own listing (GET /v1/models, /api/tags) holds.
+#   7. An Azure OpenAI URL given without -M preset=azure is Azure's: the
+#      key from AZURE_OPENAI_API_KEY in an api-key header, ?api-version= on
+#      a deployment's URL (none on the v1 API's), no -M model needed for a
+#      deployment (before: OPENAI_API_KEY as a Bearer token, no api-version,
+#      and "needs -M model").  The fake server stands in as an HTTP proxy,
+#      so the request for the Azure host reaches it with its full URL.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -123,5 +129,22 @@ f='400ollama:model "llava" not found, try pulling it first'
 queue_faults "$PORT" "$f" "$f" "$f" "$f"
 expect_exit 4 "$V" run -m ollama -M "base_url=$B" -M model=llava -S count=20 -t yn01 -j 1 -q -o notpulled
 expect_err "is the model pulled? (ollama pull NAME; see 'ollama list'); the server lists: Qwen/Qwen2-VL-7B-Instruct:latest"
+
+# ---- 7. an Azure URL without the preset -----------------------------------
+last_path() { server_log "$PORT" | jq -r '.[-1].path'; }
+for u in http://res.openai.azure.com/openai/deployments/dep http://res.openai.azure.com/openai/v1; do
+	queue_faults "$PORT" 400echo 400echo 400echo 400echo
+	model=(); [ "${u##*/}" = v1 ] && model=(-M model=dep)
+	expect_exit 4 env -u OPENAI_API_KEY AZURE_OPENAI_API_KEY=azure-key-0123456789 http_proxy="http://127.0.0.1:$PORT" \
+		"$V" run -m openai -M "base_url=$u" "${model[@]}" -S count=20 -t yn01 -j 1 -q -o "az-${u##*/}"
+	expect_err "bad request; you sent api-key: ****"
+	case $u in
+	*/dep) [ "$(last_path)" = "$u/chat/completions?api-version=2024-10-21" ] || fail "azure: sent to $(last_path)" ;;
+	*) [ "$(last_path)" = "$u/chat/completions" ] || fail "azure v1: sent to $(last_path)" ;;
+	esac
+done
+expect_exit 2 env AZURE_OPENAI_API_KEY=k "$V" run -m openai -M base_url=https://res.openai.azure.com/openai/v1 \
+	"${SMALL[@]}" -o az-nomodel
+expect_err "-m openai needs -M model=NAME (with Azure's v1 API, .../openai/v1: the deployment's name)"
 
 echo "ok"
