@@ -103,6 +103,19 @@ int hint_quota_used_up(const char *body, size_t len)
 	return has(body, len, "insufficient_quota") || has(body, len, "credit balance is too low");
 }
 
+const char *hint_key_other(const char *kind, const char *key)
+{
+	if (!key)
+		return NULL;
+	if (!strncmp(key, "sk-ant-", 7) && strcmp(kind, "anthropic"))
+		return ", which looks like an Anthropic key (sk-ant-...; -m anthropic reads ANTHROPIC_API_KEY)";
+	if (!strncmp(key, "AIza", 4) && strcmp(kind, "gemini"))
+		return ", which looks like a Google API key (AIza...; -m gemini reads GEMINI_API_KEY)";
+	if (!strncmp(key, "sk-", 3) && strncmp(key, "sk-ant-", 7) && strcmp(kind, "openai"))
+		return ", which looks like an OpenAI key (sk-...; -m openai reads OPENAI_API_KEY)";
+	return NULL;
+}
+
 int hint_bad_key(const char *body, size_t len)
 {
 	return has(body, len, "API_KEY_INVALID") || has(body, len, "API key not valid") ||

@@ -72,6 +72,14 @@ int hint_loading(const char *body, size_t len);
  */
 int hint_quota_used_up(const char *body, size_t len);
 
+/*
+ * When key (may be NULL) has another provider's prefix than -m kind's
+ * API takes: ", which looks like an Anthropic key (sk-ant-...; ...)"
+ * (static); else NULL.  The prefix is public; the key is never quoted.
+ * "Looks like": a server speaking another's API may take such keys.
+ */
+const char *hint_key_other(const char *kind, const char *key);
+
 /* Non-zero when the error body says the API key is wrong (Gemini answers 400 API_KEY_INVALID). */
 int hint_bad_key(const char *body, size_t len);
 

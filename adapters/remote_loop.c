@@ -611,9 +611,10 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 		return;
 	}
 	if (status == 401 || status == 403 || (status == 400 && hint_bad_key(x->resp.ptr, x->resp.len))) {
-		loop_fail(L, "%.400s (check %s%s)", why, st->cfg.key_env ? st->cfg.key_env : "the API key",
+		const char *other = hint_key_other(st->proto->kind, st->key);
+		loop_fail(L, "%.400s (check %s%s%s)", why, st->cfg.key_env ? st->cfg.key_env : "the API key",
 			  st->key ? "" : st->cfg.key_env && getenv(st->cfg.key_env) ? ", which is empty or blank" :
-					 ", which is not set");
+					 ", which is not set", other ? other : "");
 		return;
 	}
 	/*

@@ -34,6 +34,8 @@
 #      deployment (before: OPENAI_API_KEY as a Bearer token, no api-version,
 #      and "needs -M model").  The fake server stands in as an HTTP proxy,
 #      so the request for the Azure host reaches it with its full URL.
+#   8. A 401 with another provider's key in the variable (an Anthropic key
+#      in OPENAI_API_KEY ...) says so by its public prefix, never the key.
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -146,5 +148,17 @@ done
 expect_exit 2 env AZURE_OPENAI_API_KEY=k "$V" run -m openai -M base_url=https://res.openai.azure.com/openai/v1 \
 	"${SMALL[@]}" -o az-nomodel
 expect_err "-m openai needs -M model=NAME (with Azure's v1 API, .../openai/v1: the deployment's name)"
+
+# ---- 8. another provider's key ----------------------------------------------
+expect_exit 4 env OPENAI_API_KEY=sk-ant-api03-0123456789abcdef "$V" run -m openai -M "base_url=http://127.0.0.1:$KP/v1" \
+	-M model=m "${SMALL[@]}" -o key-ant
+expect_err "(check OPENAI_API_KEY, which looks like an Anthropic key (sk-ant-...; -m anthropic reads ANTHROPIC_API_KEY))"
+expect_exit 4 env ANTHROPIC_API_KEY=sk-proj-0123456789abcdef "$V" run -m anthropic -M "base_url=http://127.0.0.1:$KP/v1" \
+	-M model=m "${SMALL[@]}" -o key-oai
+expect_err "(check ANTHROPIC_API_KEY, which looks like an OpenAI key (sk-...; -m openai reads OPENAI_API_KEY))"
+expect_exit 4 env GEMINI_API_KEY=sk-ant-api03-0123456789abcdef "$V" run -m gemini -M "base_url=http://127.0.0.1:$KP/v1beta" \
+	-M model=m "${SMALL[@]}" -o key-gem
+expect_err "(check GEMINI_API_KEY, which looks like an Anthropic key"
+! grep -F "0123456789abcdef" "$T/err" >/dev/null || fail "the key was quoted"
 
 echo "ok"
