@@ -371,6 +371,26 @@ int hint_4xx(long status, const char *body, size_t len, const char *kind, const 
 		cJSON_Delete(root);
 		return 0;
 	}
+	/*
+	 * A token limit over the model's output limit, which is no unknown
+	 * parameter (the table's max_tokens fix would be wrong): OpenAI's
+	 * "max_tokens is too large: 8192. This model supports at most 4096
+	 * completion tokens", Anthropic's "max_tokens: 70000 > 64000, which is
+	 * the maximum allowed number of output tokens for ...".
+	 */
+	if ((has(body, len, "max_tokens") || has(body, len, "max_completion_tokens") ||
+	     has(body, len, "maxOutputTokens")) &&
+	    (has(body, len, "is too large") || has(body, len, "maximum allowed number of output tokens"))) {
+		long lim = num_after(body, len, "supports at most");
+		if (lim < 0 && has(body, len, "maximum allowed number of output tokens"))
+			lim = num_after(body, len, " > ");
+		if (lim > 0)
+			snprintf(out, n, "lower --max-tokens to at most %ld, the model's output limit", lim);
+		else
+			snprintf(out, n, "lower --max-tokens: it is over the model's output limit");
+		cJSON_Delete(root);
+		return 0;
+	}
 	/* "model" is -M model, never a member of -M extra_body. */
 	if ((param && !strcmp(param, "model")) || names_model(body, len)) {
 		param = NULL;

@@ -104,6 +104,16 @@ static void test_hints(void **state)
 	     "\"code\":\"unsupported_parameter\"}}",
 	     "openai", "https://api.openai.com/v1",
 	     "the option that changes 'max_tokens': -M max_tokens_field=max_completion_tokens (OpenAI's reasoning models)");
+	/* over the model's output limit: no unknown parameter, a lower --max-tokens (OpenAI's, Anthropic's words) */
+	hint(400,
+	     "{\"error\":{\"message\":\"max_tokens is too large: 8192. This model supports at most 4096 completion "
+	     "tokens, whereas you provided 8192.\",\"type\":\"invalid_request_error\",\"param\":\"max_tokens\","
+	     "\"code\":null}}",
+	     "openai", "https://api.openai.com/v1", "lower --max-tokens to at most 4096, the model's output limit");
+	hint(400,
+	     "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: 70000 > "
+	     "64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929\"}}",
+	     "anthropic", "https://api.anthropic.com/v1", "lower --max-tokens to at most 64000, the model's output limit");
 	/* no "param": the first member the message quotes */
 	hint(400, "{\"error\":{\"message\":\"Unsupported value: 'temperature' does not support 0 with this model.\"}}",
 	     "openai", "http://h/v1",
