@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -114,6 +115,21 @@ const char *hint_key_other(const char *kind, const char *key)
 	if (!strncmp(key, "sk-", 3) && strncmp(key, "sk-ant-", 7) && strcmp(kind, "openai"))
 		return ", which looks like an OpenAI key (sk-...; -m openai reads OPENAI_API_KEY)";
 	return NULL;
+}
+
+void hint_unreachable(int resolve_failed, int https, int local, char *out, size_t n)
+{
+	/* As libcurl reads them: the lower-case name first; HTTP_PROXY never (CGI's httpoxy). */
+	static const char *const vars[2][4] = { { "http_proxy", "all_proxy", "ALL_PROXY", NULL },
+						{ "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" } };
+	const char *proxy = NULL, *v;
+
+	for (size_t i = 0; !local && i < 4 && !proxy; i++)
+		if (vars[https][i] && (v = getenv(vars[https][i])) && *v)
+			proxy = vars[https][i];
+	snprintf(out, n, "%s%s%s%s", resolve_failed ? "is the host name in -M base_url right?" :
+			 "is the server running?", proxy ? " The requests go through the proxy in $" : "",
+		 proxy ? proxy : "", proxy ? " (NO_PROXY=HOST bypasses it): is the proxy reachable?" : "");
 }
 
 int hint_bad_key(const char *body, size_t len)

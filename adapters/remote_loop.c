@@ -470,9 +470,12 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 	if (rc != CURLE_PARTIAL_FILE && rc != CURLE_BAD_CONTENT_ENCODING) {
 		pace_endpoint_failed(L, &L->es[x->ep], x->t0, now);
 		if (pace_all_down(L, now)) {
-			loop_fail(L, "%s %.400s (-m %s; is the server running?)",
+			char check[200];
+			hint_unreachable(rc == CURLE_COULDNT_RESOLVE_HOST, !strncmp(ep->shown, "https:", 6),
+					 ep->local, check, sizeof(check));
+			loop_fail(L, "%s %.400s (-m %s; %s)",
 				  L->es[0].answered || st->n_eps > 1 ? "no server answered:" :
-				  "cannot reach the server:", why, st->proto->kind);
+				  "cannot reach the server:", why, st->proto->kind, check);
 			return;
 		}
 	}

@@ -36,6 +36,10 @@
 #      so the request for the Azure host reaches it with its full URL.
 #   8. A 401 with another provider's key in the variable (an Anthropic key
 #      in OPENAI_API_KEY ...) says so by its public prefix, never the key.
+#   9. A server that cannot be reached: a host name that does not resolve
+#      asks about the host name, not "is the server running?"; through a
+#      proxy that cannot be reached, the stop names the proxy's variable
+#      (curl's error names the proxy's address, not the server's).
 . "$(dirname "$0")/lib.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 cd "$T"
@@ -160,5 +164,13 @@ expect_exit 4 env GEMINI_API_KEY=sk-ant-api03-0123456789abcdef "$V" run -m gemin
 	-M model=m "${SMALL[@]}" -o key-gem
 expect_err "(check GEMINI_API_KEY, which looks like an Anthropic key"
 ! grep -F "0123456789abcdef" "$T/err" >/dev/null || fail "the key was quoted"
+
+# ---- 9. unreachable: the host name, the proxy --------------------------------
+expect_exit 4 env -u http_proxy -u all_proxy -u ALL_PROXY "$V" run -m openai -M base_url=http://vsrbench-no-such-host.invalid/v1 \
+	-M model=m "${SMALL[@]}" -o nohost
+expect_err "(-m openai; is the host name in -M base_url right?)"
+expect_exit 4 env -u all_proxy -u ALL_PROXY http_proxy="http://127.0.0.1:$(dead_port)" "$V" run -m openai \
+	-M base_url=http://vsrbench-no-such-host.invalid/v1 -M model=m "${SMALL[@]}" -o deadproxy
+expect_err "is the server running? The requests go through the proxy in \$http_proxy (NO_PROXY=HOST bypasses it): is the proxy reachable?"
 
 echo "ok"
