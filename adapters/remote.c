@@ -693,9 +693,13 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 		goto fail;
 	}
 	if (!urls && key_required && !st->key) {
+		/* Not "export NAME=...": the message's redaction masks what follows "KEY=". */
+		const char *set = key_env ? getenv(key_env) : NULL;
 		r = err_set(err, VSR_EUSAGE,
-			    "-m %s: no API key: export %s=... (or name another variable with -M api_key_env=NAME)",
-			    kind, key_env ? key_env : "the key");
+			    "-m %s: no API key: %s is %s (export the key in it, or name another variable "
+			    "with -M api_key_env=NAME)",
+			    kind, key_env ? key_env : "the key's variable",
+			    !set ? "not set" : *set ? "blank (white space only)" : "empty");
 		goto fail;
 	}
 	if (st->key && strlen(st->key) >= 4 && extra && strstr(extra, st->key)) {

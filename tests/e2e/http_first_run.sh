@@ -7,7 +7,9 @@
 #      the blanks are not sent (before: "\r" or "\n" ended the header line,
 #      the server read the body as garbage, "Received HTTP/0.9"); one inside
 #      the key is refused before any request, naming its position; a blank
-#      variable is said to be empty, not "not set".
+#      variable is said to be empty, not "not set"; a hosted API's missing
+#      key is named as unset, empty or blank (before: "export
+#      OPENAI_API_KEY=***", the message's own "=..." masked as a secret).
 #   2. A proxy in the environment (http_proxy, HTTPS_PROXY, ALL_PROXY) is
 #      not used for a server on this machine (127.0.0.1, localhost, the
 #      0.0.0.0 vLLM prints): before, the request went to the proxy, whose
@@ -73,6 +75,11 @@ expect_one_line_err
 expect_exit 4 env OPENAI_API_KEY='  ' "$V" run -m openai -M "base_url=http://127.0.0.1:$KP/v1" \
 	-M model=m "${SMALL[@]}" -o blank
 expect_err "(check OPENAI_API_KEY, which is empty or blank)"
+expect_exit 2 env -u OPENAI_API_KEY "$V" run -m openai -M model=m "${SMALL[@]}" -o unset
+expect_err "-m openai: no API key: OPENAI_API_KEY is not set (export the key in it, or name another variable with -M api_key_env=NAME)"
+expect_exit 2 env ANTHROPIC_API_KEY=$' \r\n' "$V" run -m anthropic -M model=m "${SMALL[@]}" -o blank2
+expect_err "-m anthropic: no API key: ANTHROPIC_API_KEY is blank (white space only)"
+! grep -F '***' "$T/err" >/dev/null || fail "a mask in the message of a missing key: $(cat "$T/err")"
 
 # ---- 2. no proxy to a local server ----------------------------------------
 start_server proxy
