@@ -89,7 +89,7 @@ expect_err "unknown option -M frobs"
 expect_exit 2 "$V" run -m openai -M preset=nope -M model=m -o bad
 expect_err "-M preset=nope: unknown"
 expect_exit 2 env -u ANTHROPIC_API_KEY "$V" run -m anthropic -M model=claude -o bad
-expect_err "export ANTHROPIC_API_KEY"
+expect_err "no API key: ANTHROPIC_API_KEY is not set (export the key in it"
 expect_exit 2 "$V" run -m ollama -M model=m -M api_key_env=VSR_NOT_SET_ANYWHERE -o bad
 expect_err "VSR_NOT_SET_ANYWHERE: that environment variable is not set"
 [ -e bad ] && fail "a refused configuration left a run directory"
