@@ -374,6 +374,17 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 		r = err_set(err, VSR_EUSAGE, "-M base_url '%s': only http:// and https:// are supported", url);
 		goto out;
 	}
+	{
+		/* "http://host:/v1": libcurl takes the empty port as the scheme's own (80 or 443). */
+		const char *a = strstr(url, "://") + 3;
+		size_t n = strcspn(a, "/?#");
+		if (n && a[n - 1] == ':') {
+			r = err_set(err, VSR_EUSAGE,
+				    "-M base_url '%s': the port after '%.*s' is missing (e.g. %.*s8000)", url,
+				    (int)n, a, (int)(a - url + (ptrdiff_t)n), url);
+			goto out;
+		}
+	}
 	if (!curl_url_get(u, CURLUPART_USER, &user, 0) && user) {
 		r = err_set(err, VSR_EUSAGE,
 			    "-M base_url: credentials in the URL are refused (they would be stored in run.json); "

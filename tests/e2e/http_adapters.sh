@@ -84,6 +84,9 @@ expect_err "needs -M model=NAME"
 expect_one_line_err
 expect_exit 2 "$V" run -m openai -M base_url=ftp://x/v1 -M model=m -o bad
 expect_err "only http:// and https://"
+# An empty port is not port 80 (libcurl's reading of "host:/").
+expect_exit 2 "$V" run -m openai -M base_url=http://127.0.0.1:/v1 -M model=m -o bad
+expect_err "the port after '127.0.0.1:' is missing (e.g. http://127.0.0.1:8000)"
 expect_exit 2 "$V" run -m gemini -M base_url=http://x -M model=m -M frobs=1 -o bad
 expect_err "unknown option -M frobs"
 expect_exit 2 "$V" run -m openai -M preset=nope -M model=m -o bad
