@@ -117,7 +117,7 @@ const char *hint_key_other(const char *kind, const char *key)
 	return NULL;
 }
 
-void hint_unreachable(int resolve_failed, int https, int local, char *out, size_t n)
+void hint_unreachable(int resolve_failed, int dropped, int https, int local, char *out, size_t n)
 {
 	/* As libcurl reads them: the lower-case name first; HTTP_PROXY never (CGI's httpoxy). */
 	static const char *const vars[2][4] = { { "http_proxy", "all_proxy", "ALL_PROXY", NULL },
@@ -128,6 +128,9 @@ void hint_unreachable(int resolve_failed, int https, int local, char *out, size_
 		if (vars[https][i] && (v = getenv(vars[https][i])) && *v)
 			proxy = vars[https][i];
 	snprintf(out, n, "%s%s%s%s", resolve_failed ? "is the host name in -M base_url right?" :
+			 dropped && !https && !proxy ?
+			 "something on this port took the connection and dropped the request: a server "
+			 "speaking HTTPS? then -M base_url=https://..." :
 			 "is the server running?", proxy ? " The requests go through the proxy in $" : "",
 		 proxy ? proxy : "", proxy ? " (NO_PROXY=HOST bypasses it): is the proxy reachable?" : "");
 }

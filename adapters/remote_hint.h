@@ -82,13 +82,15 @@ const char *hint_key_other(const char *kind, const char *key);
 
 /*
  * What to check when a server cannot be reached, into out[0..n): the host
- * name when it did not resolve, else whether the server runs; and, for a
+ * name when it did not resolve; a connection taken and dropped (dropped 1:
+ * reset, nothing, or not HTTP back) on an http:// URL, whether the port
+ * speaks HTTPS; else whether the server runs; and, for a
  * server not on this machine (local 0) while the environment names a proxy
  * for its scheme (https 1: https_proxy, else http_proxy; ALL_PROXY), that
  * the requests went through that proxy (the address in curl's error is the
  * proxy's, not the server's).  The variable is named, never its value.
  */
-void hint_unreachable(int resolve_failed, int https, int local, char *out, size_t n);
+void hint_unreachable(int resolve_failed, int dropped, int https, int local, char *out, size_t n);
 
 /* Non-zero when the error body says the API key is wrong (Gemini answers 400 API_KEY_INVALID). */
 int hint_bad_key(const char *body, size_t len);

@@ -471,7 +471,11 @@ static void finish_transport(struct loop *L, struct xfer *x, struct htask *t, CU
 		pace_endpoint_failed(L, &L->es[x->ep], x->t0, now);
 		if (pace_all_down(L, now)) {
 			char check[200];
-			hint_unreachable(rc == CURLE_COULDNT_RESOLVE_HOST, !strncmp(ep->shown, "https:", 6),
+			/* A TLS server sent plain HTTP resets it, or answers with an alert (read as HTTP/0.9). */
+			hint_unreachable(rc == CURLE_COULDNT_RESOLVE_HOST,
+					 rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+						 rc == CURLE_WEIRD_SERVER_REPLY,
+					 !strncmp(ep->shown, "https:", 6),
 					 ep->local, check, sizeof(check));
 			loop_fail(L, "%s %.400s (-m %s; %s)",
 				  L->es[0].answered || st->n_eps > 1 ? "no server answered:" :

@@ -36,6 +36,12 @@ no_answers() {
 }
 no_answers refused
 
+# 1b. http:// to this HTTPS port: the server takes the connection and drops
+# it; the stop asks whether the port speaks HTTPS, not whether a server runs.
+expect_exit 4 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" "${COMMON[@]}" -o plain
+expect_err "something on this port took the connection and dropped the request: a server speaking HTTPS? then -M base_url=https://..."
+grep -q "is the server running" "$T/err" && fail "a running HTTPS server was called not running: $(cat "$T/err")"
+
 # 2. Trusting another host changes nothing for this one.
 expect_exit 4 "$V" run -m openai -M base_url="$URL" -M insecure_host=localhost "${COMMON[@]}" \
 	-o other
