@@ -14,7 +14,6 @@ V=$VSRBENCH
 unset VSRBENCH_CACHE
 start_server llm
 served() { python3 -c 'import json, sys, urllib.request as u; u.urlopen(u.Request("http://127.0.0.1:%s/_served" % sys.argv[1], sys.argv[2].encode())).read()' "$PORT" "$1"; }
-sent() { server_log "$PORT" | jq length; }
 run() { # run KIND DIR ARGS...: 10 synth tasks against the fake server, the cache in $T/c
 	local kind=$1 d=$2 base=http://127.0.0.1:$PORT/v1
 	shift 2
@@ -24,25 +23,25 @@ run() { # run KIND DIR ARGS...: 10 synth tasks against the fake server, the cach
 
 served '{"id": "default", "root": "/models/ckpt-a"}'
 expect_exit 0 run openai a1
-[ "$(sent)" = 10 ] || fail "a1 sent $(sent)"
+[ "$(requests_sent)" = 10 ] || fail "a1 sent $(requests_sent)"
 jq -e '.served_model | fromjson | .root == "/models/ckpt-a" and (has("created") | not) and (has("permission") | not) and (has("max_model_len") | not)' \
 	a1/run.json >/dev/null || fail "run.json served_model: $(jq -c .served_model a1/run.json)"
 # The same weights again: the listing's changing fields change nothing.
 expect_exit 0 run openai a2
-[ "$(sent)" = 10 ] || fail "the same weights asked again: $(($(sent) - 10)) requests"
+[ "$(requests_sent)" = 10 ] || fail "the same weights asked again: $(($(requests_sent) - 10)) requests"
 expect_out "cache: 10 of 10 answers from the response cache"
 # Other weights under the same name: asked, not served from A's answers.
 served '{"id": "default", "root": "/models/ckpt-b"}'
 expect_exit 0 run openai b1
-[ "$(sent)" = 20 ] || fail "checkpoint B was answered from A's cache: $(($(sent) - 10)) requests, not 10"
+[ "$(requests_sent)" = 20 ] || fail "checkpoint B was answered from A's cache: $(($(requests_sent) - 10)) requests, not 10"
 expect_exit 0 run openai b2
-[ "$(sent)" = 20 ] || fail "B again: $(($(sent) - 20)) requests"
+[ "$(requests_sent)" = 20 ] || fail "B again: $(($(requests_sent) - 20)) requests"
 # Resuming A's run directory against B is refused; nothing is asked.
 expect_exit 2 run openai a1
 expect_err "a1 holds answers of another model: under the same name the server now serves"
 expect_err "/models/ckpt-b"
 expect_one_line_err
-[ "$(sent)" = 20 ] || fail "the refused resume sent requests"
+[ "$(requests_sent)" = 20 ] || fail "the refused resume sent requests"
 # A server that lists nothing: the name alone, as before (and no refusal to resume).
 served '{}'
 expect_exit 0 run openai a1
@@ -50,11 +49,11 @@ jq -e 'has("served_model")' a1/run.json >/dev/null || fail "a1 lost its served_m
 
 # Ollama: the digest of the weights.
 served '{"id": "default", "root": "sha256:aaaa"}'
-n=$(sent)
+n=$(requests_sent)
 expect_exit 0 run ollama o1
-[ "$(sent)" = $((n + 10)) ] || fail "o1 sent $(($(sent) - n))"
+[ "$(requests_sent)" = $((n + 10)) ] || fail "o1 sent $(($(requests_sent) - n))"
 [ "$(jq -r '.served_model | fromjson | .digest' o1/run.json)" = sha256:aaaa ] || fail "ollama served_model: $(jq -c .served_model o1/run.json)"
 served '{"id": "default", "root": "sha256:bbbb"}'
 expect_exit 0 run ollama o2
-[ "$(sent)" = $((n + 20)) ] || fail "another Ollama digest was answered from the cache"
+[ "$(requests_sent)" = $((n + 20)) ] || fail "another Ollama digest was answered from the cache"
 echo ok

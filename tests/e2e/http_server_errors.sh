@@ -23,7 +23,6 @@ cd "$T"
 V=$VSRBENCH
 start_server llm --plugin "$GEOMETRY"
 B=http://127.0.0.1:$PORT
-count() { server_log "$PORT" | jq length; }
 clear_faults() {
 	python3 -c 'import sys, urllib.request as u; u.urlopen(u.Request("http://127.0.0.1:%s/_faults" % sys.argv[1], b"{\"clear\": true}")).read()' "$PORT"
 }
@@ -35,7 +34,7 @@ OA=(-m openai -M "base_url=$B/v1" -M model=m)
 # 1. Ollama out of memory on every request (its native API): the run stops
 # after 2 s (-M give_up=2) instead of trying each of 200 tasks four times
 # (800 requests), with the memory fix and no advice to run it again.
-n0=$(count)
+n0=$(requests_sent)
 sticky_fault "$PORT" 500oom
 expect_exit 4 "$V" run -m ollama -M "base_url=$B" -M model=m -M backoff=0.05 -M give_up=2 \
 	-S count=200 -t yn01 -j 4 --fixed -q -o oom
@@ -85,7 +84,7 @@ no_retry_advice short
 # 4. llama.cpp loading its model (503 "Loading model" for 2 s): every task
 # waits and is answered, though each may try twice only (--retries 1, a
 # backoff of 0.1 s: the old way, all 20 failed within 0.2 s); said once.
-n0=$(count)
+n0=$(requests_sent)
 sticky_fault "$PORT" 503loading 2
 expect_exit 0 "$V" run "${OA[@]}" -M backoff=0.1 --retries 1 -S count=20 -t yn01 -j 4 --fixed -q -o load
 clear_faults
@@ -126,9 +125,9 @@ expect_exit 0 env VSRBENCH_CACHE=on "$V" run "${OA[@]}" --retries 0 -S count=4 -
 [ "$(jq -s 'map(select(.error != null and (.error | contains("finish_reason \"error\": Generation failed")))) | length' fe1/samples.jsonl)" = 2 ] ||
 	fail "finish_reason error: $(jq -c '[.response, .answer, .error]' fe1/samples.jsonl)"
 [ "$(jq -s 'map(select(.answer != null)) | length' fe1/samples.jsonl)" = 2 ] || fail "fe1: answers"
-n0=$(count)
+n0=$(requests_sent)
 expect_exit 0 env VSRBENCH_CACHE=on "$V" run "${OA[@]}" -S count=4 -t yn01 -j 1 -q --cache "$T/cache" -o fe2
-[ "$(($(count) - n0))" = 2 ] || fail "fe2: $(($(count) - n0)) requests, not the 2 that failed"
+[ "$(($(requests_sent) - n0))" = 2 ] || fail "fe2: $(($(requests_sent) - n0)) requests, not the 2 that failed"
 jq -e -s 'length == 4 and all(.[]; .error == null and (.response | test("Generation failed") | not))' \
 	fe2/samples.jsonl >/dev/null || fail "fe2: $(jq -c '[.response, .error]' fe2/samples.jsonl)"
 

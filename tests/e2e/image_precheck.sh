@@ -40,14 +40,13 @@ line() { printf '{"image": "%s", "image_link": "http://images.cocodataset.org/tr
 
 start_server llm
 MODEL=(-m openai -M "base_url=http://127.0.0.1:$PORT/v1" -M model=m)
-requests() { server_log "$PORT" | jq length; }
 # refused CMD...: exit 3, one error line, not one request, no journal.
 refused() {
 	local n0
-	n0=$(requests)
+	n0=$(requests_sent)
 	expect_exit 3 "$@"
 	expect_one_line_err
-	[ "$(requests)" = "$n0" ] || fail "$(($(requests) - n0)) requests reached the server: $*"
+	[ "$(requests_sent)" = "$n0" ] || fail "$(($(requests_sent) - n0)) requests reached the server: $*"
 }
 
 # --- VSR: three broken files, named with their items, lines and what is wrong --
@@ -67,15 +66,15 @@ refused "$V" run -s vsr-unified --data data --images img "${MODEL[@]}" -q -o r2
 expect_err "vsr-zeroshot-test item L00002 ($S:2) img/noiend.png: the PNG has no IEND chunk"
 # Padding after a JPEG's end is no cut: sent.
 { line good.jpg; line padded.jpg; } >$S
-n0=$(requests)
+n0=$(requests_sent)
 expect_exit 0 "$V" run -s vsr-unified --data data --images img "${MODEL[@]}" -q -o r3
-[ "$(requests)" = $((n0 + 2)) ] || fail "padded: $(($(requests) - n0)) requests, expected 2"
+[ "$(requests_sent)" = $((n0 + 2)) ] || fail "padded: $(($(requests_sent) - n0)) requests, expected 2"
 
 # --- --skip-missing-images: skipped, counted with the missing, said on stderr ---
 { line good.jpg; line empty.jpg; line heic.jpg; line cut.jpg; line gone.jpg; line good.jpg; } >$S
-n0=$(requests)
+n0=$(requests_sent)
 expect_exit 0 "$V" run -s vsr-unified --data data --images img "${MODEL[@]}" -q --skip-missing-images -o r4
-[ "$(requests)" = $((n0 + 2)) ] || fail "skip: $(($(requests) - n0)) requests, expected 2 (the good items)"
+[ "$(requests_sent)" = $((n0 + 2)) ] || fail "skip: $(($(requests_sent) - n0)) requests, expected 2 (the good items)"
 [ "$(grep -c 'warning: ' "$T/err")" = 1 ] || fail "expected one warning line: $(cat "$T/err")"
 expect_err "warning: vsr-zeroshot-test: --skip-missing-images skipped 4 of 6 items: 1 image is missing, 3 images cannot be used (first: img/empty.jpg: empty file)"
 jq -e '.suites[0].data | .skipped_missing_images == 4 and .unusable_images == 3 and .skipped_unusable_images == 3' \
@@ -103,9 +102,9 @@ for f in g.gif w.webp; do
 	[ "$(jq -s length "n-$f/samples.jsonl")" = 2 ] || fail "$f without hflip: not asked"
 done
 # With --skip-missing-images the mirrorable items run, both variants.
-n0=$(requests)
+n0=$(requests_sent)
 expect_exit 0 "$V" run -s vsr-unified --data data --images img "${MODEL[@]}" -p hflip -q --skip-missing-images -o h-skip
-[ "$(requests)" = $((n0 + 2)) ] || fail "hflip skip: $(($(requests) - n0)) requests, expected 2"
+[ "$(requests_sent)" = $((n0 + 2)) ] || fail "hflip skip: $(($(requests_sent) - n0)) requests, expected 2"
 expect_err "1 image cannot be used (first: img/w.webp: -p hflip cannot mirror a WebP image"
 
 # --- MME: a list's empty image ------------------------------------------------
@@ -116,9 +115,9 @@ printf 'a.jpg\tIs it left? Please answer yes or no.\tYes\na.jpg\tIs it right? Pl
 	>lists/position.txt
 refused "$V" run -s mme-position -S dir=lists --data data --images mimg "${MODEL[@]}" -q -o m1
 expect_err "mme-position item position/b.jpg#1 (lists/position.txt:3) mimg/b.jpg: empty file"
-n0=$(requests)
+n0=$(requests_sent)
 expect_exit 0 "$V" run -s mme-position -S dir=lists --data data --images mimg "${MODEL[@]}" -q --skip-missing-images -o m2
-[ "$(requests)" = $((n0 + 2)) ] || fail "mme skip: $(($(requests) - n0)) requests, expected 2"
+[ "$(requests_sent)" = $((n0 + 2)) ] || fail "mme skip: $(($(requests_sent) - n0)) requests, expected 2"
 expect_err "warning: mme-position: --skip-missing-images skipped 2 of 4 items: 1 image cannot be used (first: mimg/b.jpg: empty file)"
 
 # --- SEED-Bench: a question whose image is a HEIC ------------------------------
@@ -133,9 +132,9 @@ qs = [{"question_id": str(100 + i), "question": "Where is it %d?" % i, "choice_a
 json.dump({"questions": qs, "question_type": {"Instance Location": 4, "Spatial Relation": 6}},
           open(sys.argv[1], "w"))
 PY
-n0=$(requests)
+n0=$(requests_sent)
 expect_exit 3 "$V" run -s seed-spatial --data data --images simg "${MODEL[@]}" -q -o s1
-[ "$(requests)" = "$n0" ] || fail "seed: a request reached the server"
+[ "$(requests_sent)" = "$n0" ] || fail "seed: a request reached the server"
 tail -1 "$T/err" | grep -qF "error: seed-spatial item 101 (data/seed/SEED-Bench.json) simg/1_b.jpg: not an image vsrbench can send (JPEG, PNG, GIF, WebP, BMP): looks like HEIC" ||
 	fail "seed error: $(cat "$T/err")"
 echo ok

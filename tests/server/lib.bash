@@ -48,7 +48,9 @@ start_server() { start_py "$1" fake_llm.py "${@:2}"; }
 # start_judge NAME [fake_judge.py options]: a loopback judge; sets PORT.
 start_judge() { start_py "$1" fake_judge.py "${@:2}"; }
 # judge_calls PORT: how many requests the judge was sent.
-judge_calls() { server_log "$1" | jq length; }
+judge_calls() { requests_sent "$1"; }
+# requests_sent [PORT]: how many requests the server on PORT (default $PORT) has logged.
+requests_sent() { server_log "${1:-$PORT}" | jq length; }
 
 # server_log PORT: the server's request log (JSON array).  (python, not the
 # curl tool, which the build does not need.)
