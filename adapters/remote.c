@@ -376,8 +376,8 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 	}
 	{
 		/* "http://host:/v1": libcurl takes the empty port as the scheme's own (80 or 443). */
-		const char *a = strstr(url, "://") + 3;
-		size_t n = strcspn(a, "/?#");
+		const char *a = strstr(url, "://");
+		size_t n = a ? strcspn(a += 3, "/?#") : 0;
 		if (n && a[n - 1] == ':') {
 			r = err_set(err, VSR_EUSAGE,
 				    "-M base_url '%s': the port after '%.*s' is missing (e.g. %.*s8000)", url,

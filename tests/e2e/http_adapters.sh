@@ -87,6 +87,10 @@ expect_err "only http:// and https://"
 # An empty port is not port 80 (libcurl's reading of "host:/").
 expect_exit 2 "$V" run -m openai -M base_url=http://127.0.0.1:/v1 -M model=m -o bad
 expect_err "the port after '127.0.0.1:' is missing (e.g. http://127.0.0.1:8000)"
+# One slash after the scheme (libcurl takes it): no port check reads past the URL.
+expect_exit 4 "$V" run -m openai -M base_url=http:/127.0.0.1:$(dead_port)/v1 -M model=m -S count=1 -t yn01 -q -o bad1
+expect_err "cannot reach the server"
+rm -rf bad1
 expect_exit 2 "$V" run -m gemini -M base_url=http://x -M model=m -M frobs=1 -o bad
 expect_err "unknown option -M frobs"
 expect_exit 2 "$V" run -m openai -M preset=nope -M model=m -o bad
