@@ -428,8 +428,11 @@ class Handler(BaseHTTPRequestHandler):
             self.gzip_next = False
             data = gzip.compress(data)
             extra = list(extra) + [("Content-Encoding", "gzip")]
+        self.send_bytes(status, "application/json", data, extra)
+
+    def send_bytes(self, status, ctype, data, extra=()):
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         for k, v in extra:
             self.send_header(k, v)
@@ -629,12 +632,7 @@ class Handler(BaseHTTPRequestHandler):
                                                    "choices": [{"index": 0, "delta": {"content": p},
                                                                 "finish_reason": None}]}).encode()
                            + b"\n\n" for p in ("Ye", "s")) + b"data: [DONE]\n\n"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            self.wfile.write(out)
-            self.wfile.flush()
+            self.send_bytes(200, "text/event-stream", out)
             return 200
         elif kind == "400ctx":  # a request over a context of 4096 tokens, in each server's words
             shape, prompt = arg.split(":")
@@ -698,12 +696,7 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "echo400esc":
             # Not JSON: the excerpt quotes the raw text, escapes and all.
             data = ("bad key: " + " | ".join(escaped_forms(KEY or ""))).encode()
-            self.send_response(400)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            self.wfile.flush()
+            self.send_bytes(400, "text/plain", data)
             return 400
         elif kind in ("leak", "leak400"):
             # The key quoted bare (no header name before it) after OFFSET
