@@ -151,7 +151,8 @@ static int next_probe(struct conc *c, double now)
 /* A window is over: x successes per second, r their mean latency, at the current limit. */
 static int judge(struct conc *c, double x, double r, double now)
 {
-	int accept;
+	int accept, up;
+	double gain, grow;
 
 	c->windows++;
 	c->rate = x;
@@ -179,15 +180,15 @@ static int judge(struct conc *c, double x, double r, double now)
 		c->held = 0;
 		return next_probe(c, now);
 	}
-	if (c->probe > 0)
-		accept = (x / c->base_x - 1) >= CONC_THETA * (c->limit / c->base_limit - 1);
-	else
-		accept = (1 - x / c->base_x) <= CONC_THETA * (1 - c->limit / c->base_limit);
+	/* The relative change of throughput, and of the limit, from the base. */
+	gain = x / c->base_x - 1;
+	grow = c->limit / c->base_limit - 1;
+	up = c->probe > 0;
+	accept = up ? gain >= CONC_THETA * grow : -gain <= CONC_THETA * -grow;
 	/* Calm for a while: the ceiling creeps up (limits get raised, bursts pass). */
 	if (c->ceiling > 0 && ++c->calm % CONC_CALM == 0)
 		c->ceiling += c->ceil_fine ? 1 : floor(c->ceiling / 16) + 1;
-	if (accept && c->slow_start && c->probe > 0 &&
-	    (x / c->base_x - 1) < CONC_SS_CSS * (c->limit / c->base_limit - 1))
+	if (accept && up && c->slow_start && gain < CONC_SS_CSS * grow)
 		/*
 		 * The step paid, but latency rose with it (HyStart++'s
 		 * delay signal, RFC 9406): the knee may be one doubling away,
@@ -197,8 +198,7 @@ static int judge(struct conc *c, double x, double r, double now)
 		 * step past the knee queues a quarter of the limit at most.
 		 */
 		c->css = 1;
-	if (accept && c->slow_start && c->probe > 0 &&
-	    (x / c->base_x - 1) < CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
+	if (accept && up && c->slow_start && gain < CONC_SS_EXIT * grow) {
 		/*
 		 * Diminishing returns (HyStart's idea, Ha & Rhee 2011): the
 		 * doubling paid, but less than in proportion, so the knee is
@@ -209,8 +209,7 @@ static int judge(struct conc *c, double x, double r, double now)
 		c->step = first_step(c);
 		c->last_dir = 0;
 	}
-	else if (accept && !c->slow_start && c->probe > 0 && c->ceiling <= 0 &&
-		 (x / c->base_x - 1) >= CONC_SS_EXIT * (c->limit / c->base_limit - 1)) {
+	else if (accept && up && !c->slow_start && c->ceiling <= 0 && gain >= CONC_SS_EXIT * grow) {
 		/*
 		 * A step up that paid at least half in proportion: far below the
 		 * knee (slow start ended on a noisy window, or the server grew),
