@@ -164,6 +164,42 @@ static void usage_add(struct usage_sum *u, const struct sample *s)
 	}
 }
 
+/* A reply read as no answer, kept as an example when it is one of the first distinct ones. */
+static void unread_example(struct suite_metrics *sm, const char *response)
+{
+	struct buf b = BUF_INIT;
+	const char *r = response ? response : "";
+	size_t n;
+
+	if (sm->n_unread_ex == METRICS_UNREAD_EX)
+		return;
+	while (*r == ' ' || *r == '\n' || *r == '\r' || *r == '\t')
+		r++;
+	for (; *r && b.len <= METRICS_UNREAD_CUT; r++) {
+		unsigned char ch = (unsigned char)*r;
+		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+			if (b.len && b.ptr[b.len - 1] != ' ')
+				buf_addch(&b, ' ');
+		} else {
+			buf_addch(&b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+		}
+	}
+	if (b.len > METRICS_UNREAD_CUT) {
+		n = utf8_cut_len(b.ptr, b.len, METRICS_UNREAD_CUT - 3);
+		buf_setlen(&b, n);
+		buf_adds(&b, "...");
+	} else {
+		while (b.len && b.ptr[b.len - 1] == ' ')
+			buf_setlen(&b, b.len - 1);
+	}
+	for (size_t i = 0; i < sm->n_unread_ex; i++)
+		if (!strcmp(sm->unread_ex[i], b.len ? b.ptr : "")) {
+			buf_release(&b);
+			return;
+		}
+	sm->unread_ex[sm->n_unread_ex++] = b.len ? buf_detach(&b, NULL) : xstrdup("");
+}
+
 static int on_sample(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
@@ -206,6 +242,8 @@ static int on_sample(const struct sample *s, void *p)
 	{
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
 		sm->lettered |= ANS_IS_LETTER(s->label);
+		if (s->answer == ANS_INVALID)
+			unread_example(sm, s->response);
 		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
 	}
 	return 0;
@@ -313,6 +351,8 @@ void metrics_release(struct metrics *m)
 		groups_release(&m->suites[i].by_template);
 		groups_release(&m->suites[i].by_format);
 		groups_release(&m->suites[i].by_variant);
+		for (size_t k = 0; k < m->suites[i].n_unread_ex; k++)
+			free(m->suites[i].unread_ex[k]);
 	}
 	free(m->suites);
 	free(m->journal);

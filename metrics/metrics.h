@@ -66,6 +66,9 @@ struct usage_sum {
 	double in, out, reasoning;
 };
 
+#define METRICS_UNREAD_EX 3
+#define METRICS_UNREAD_CUT 160
+
 struct suite_metrics {
 	char *name;
 	struct usage_sum usage;
@@ -74,6 +77,14 @@ struct suite_metrics {
 	struct groups by_category, by_relation, by_template, by_format, by_variant;
 	struct sens_result sens;
 	int lettered; /* some answered task has a lettered label (multiple choice) */
+	/*
+	 * Replies read as no answer (answer "invalid"), any variant: the first
+	 * METRICS_UNREAD_EX distinct ones, blanks collapsed, control bytes as
+	 * '?', cut to METRICS_UNREAD_CUT bytes ("..." after a cut), for the
+	 * reports to show what the model said (report_not_answers_text).
+	 */
+	char *unread_ex[METRICS_UNREAD_EX];
+	size_t n_unread_ex;
 };
 
 struct metrics {

@@ -230,6 +230,27 @@ int report_is_partial(const struct rundir_progress *pg)
 	return pg && pg->known && !pg->complete;
 }
 
+int report_mostly_unread_text(struct buf *out, const struct metrics *m)
+{
+	size_t unread = m->all.tasks - m->all.answered;
+
+	if (!m->all.tasks || unread * 2 < m->all.tasks)
+		return 0;
+	if (unread == m->all.tasks)
+		buf_addf(out, "no reply was read: none of the %zu held an answer vsrbench reads", unread);
+	else
+		buf_addf(out, "most replies were not read: %zu of %zu held no answer vsrbench reads",
+			 unread, m->all.tasks);
+	buf_adds(out, ", and each counts as wrong: the accuracies below say more about the replies' "
+		      "form than about the model (each suite shows examples; docs/extraction.md)");
+	return 1;
+}
+
+int report_headline_warning(struct buf *out, const struct metrics *m)
+{
+	return report_none_scored_text(out, m) || report_mostly_unread_text(out, m);
+}
+
 int report_none_scored_text(struct buf *out, const struct metrics *m)
 {
 	size_t cut = m->all.cut_short, ref = m->all.refused;
@@ -482,14 +503,34 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 }
 
 /* Replies that are not answers, over every variant of the suite: one line each kind. */
-void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent)
+void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent,
+			     int md)
 {
-	size_t cut = 0, ref = 0, cut_read = 0;
+	size_t cut = 0, ref = 0, cut_read = 0, tasks = 0, unread = 0;
 
 	for (size_t i = 0; i < sm->by_variant.n; i++) {
-		cut += sm->by_variant.g[i].a.cut_short;
-		ref += sm->by_variant.g[i].a.refused;
-		cut_read += sm->by_variant.g[i].a.cut_answered;
+		const struct acc *a = &sm->by_variant.g[i].a;
+		cut += a->cut_short;
+		ref += a->refused;
+		cut_read += a->cut_answered;
+		tasks += a->tasks;
+		unread += a->tasks - a->answered;
+	}
+	if (unread) {
+		buf_addf(out, "%snot read: %zu of %zu replies held no %s vsrbench reads (each counted "
+			      "wrong in acc_t, left out of acc_a; the forms it reads: docs/extraction.md; "
+			      "--judge lets a model read the others: docs/judge.md)",
+			 indent, unread, tasks, sm->lettered ? "option letter" : "yes or no");
+		for (size_t k = 0; k < sm->n_unread_ex; k++) {
+			buf_adds(out, k ? ", " : "; e.g. ");
+			if (!*sm->unread_ex[k])
+				buf_adds(out, "an empty reply");
+			else if (md)
+				buf_add_md_code(out, sm->unread_ex[k], 0, 0);
+			else
+				buf_addf(out, "\"%s\"", sm->unread_ex[k]);
+		}
+		buf_adds(out, "\n");
 	}
 	if (cut)
 		buf_addf(out, "%scut short: %zu repl%s hit the token limit before an answer (not "
@@ -565,7 +606,7 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 	}
 	{
 		struct buf p = BUF_INIT;
-		if (report_none_scored_text(&p, m))
+		if (report_headline_warning(&p, m))
 			print_wrapped(fp, p.ptr, 99);
 		buf_release(&p);
 	}
@@ -586,7 +627,7 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 		{
 			struct buf na = BUF_INIT;
 			report_not_applied_text(&na, sm, run, "  ");
-			report_not_answers_text(&na, sm, "  ");
+			report_not_answers_text(&na, sm, "  ", 0);
 			fputs(na.ptr, fp);
 			buf_release(&na);
 		}

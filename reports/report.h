@@ -64,6 +64,13 @@ void report_partial_text(struct buf *out, const struct metrics *m,
  * with and returns 1; 0 (nothing appended) otherwise.
  */
 int report_none_scored_text(struct buf *out, const struct metrics *m);
+/*
+ * Half or more of the run's base replies read as no answer: a sentence
+ * saying so (the accuracies then measure the replies' form); 0 otherwise.
+ */
+int report_mostly_unread_text(struct buf *out, const struct metrics *m);
+/* The warning above a run's numbers: report_none_scored_text, else report_mostly_unread_text. */
+int report_headline_warning(struct buf *out, const struct metrics *m);
 /* Does the comma list `formats` (NULL: all) ask for `format`? */
 int reports_wanted(const char *formats, const char *format);
 /*
@@ -115,8 +122,13 @@ int sens_verdict(struct buf *out, const struct sens_result *sr);
  * left without their variant; -1 past the last, 0 nothing missing, 1 some. */
 int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
 		       const char **perturbation, size_t *missing, size_t *base);
-/* Cut-short and refused replies of a suite (every variant), one line each. */
-void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent);
+/*
+ * Replies of a suite (every variant) that are not answers, one line each
+ * kind: read as none (with up to METRICS_UNREAD_EX examples, as Markdown
+ * code spans when md), cut short, refused.
+ */
+void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent,
+			     int md);
 /*
  * The reasoning part of a token total over `answers` answers with usage, of
  * which `with` counted reasoning tokens (sum): "31 reasoning", "reasoning not

@@ -269,7 +269,7 @@ static void suite_section(struct buf *out, size_t k, const struct suite_metrics 
 	buf_adds(out, "</span></h2>\n");
 	data_notes(out, run, sm->name);
 	report_not_applied_text(&notes, sm, run, "");
-	report_not_answers_text(&notes, sm, "");
+	report_not_answers_text(&notes, sm, "", 0);
 	warn_lines(out, notes.ptr);
 	buf_release(&notes);
 #define BREAKDOWN(part, title, first, groups, sort)                             \
@@ -408,7 +408,7 @@ int report_html(const struct metrics *m, const cJSON *run, const struct rundir_p
 	}
 	{
 		struct buf p = BUF_INIT;
-		if (report_none_scored_text(&p, m)) {
+		if (report_headline_warning(&p, m)) {
 			buf_adds(out, "<p class=\"warn\"><b>");
 			html_esc(out, p.ptr);
 			buf_adds(out, "</b></p>\n");

@@ -182,6 +182,9 @@ int report_json(const struct metrics *m, const cJSON *run, const struct rundir_p
 		struct buf p = BUF_INIT;
 		if (report_none_scored_text(&p, m)) /* every reply cut short or refused */
 			cJSON_AddStringToObject(root, "none_scored", p.ptr);
+		buf_reset(&p);
+		if (report_mostly_unread_text(&p, m)) /* half the replies or more read as none */
+			cJSON_AddStringToObject(root, "mostly_not_read", p.ptr);
 		buf_release(&p);
 	}
 	runo = cJSON_AddObjectToObject(root, "run");
@@ -239,6 +242,11 @@ int report_json(const struct metrics *m, const cJSON *run, const struct rundir_p
 			cJSON *off = official_suite_json(m->official, sm->name);
 			if (off)
 				cJSON_AddItemToObject(o, "official", off);
+		}
+		if (sm->n_unread_ex) {
+			cJSON *ex = cJSON_AddArrayToObject(o, "not_read_examples");
+			for (size_t k = 0; k < sm->n_unread_ex; k++)
+				cJSON_AddItemToArray(ex, cJSON_CreateString(sm->unread_ex[k]));
 		}
 		usage_json(o, &sm->usage);
 		cJSON_AddItemToObject(suites, sm->name, o);

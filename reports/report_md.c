@@ -348,7 +348,7 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 	}
 	{
 		struct buf p = BUF_INIT;
-		if (report_none_scored_text(&p, m)) {
+		if (report_headline_warning(&p, m)) {
 			buf_adds(out, "**");
 			md_cell(out, p.ptr);
 			buf_adds(out, "**\n\n");
@@ -397,7 +397,7 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		data_notes(out, run, sm->name);
 		report_protocols_md(out, sm, run);
 		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */
-		report_not_answers_text(out, sm, "\n");
+		report_not_answers_text(out, sm, "\n", 1);
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
