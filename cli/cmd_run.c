@@ -31,6 +31,7 @@
 #include "../harness/extract.h"
 #include "../harness/imgvar.h"
 #include "../harness/journal.h"
+#include "../harness/plugin_guard.h"
 #include "../harness/rundir.h"
 #include "../harness/scheduler.h"
 #include "../base/progress.h"
@@ -421,6 +422,24 @@ static int dry_run(const struct run_opts *o, struct suite *suites, size_t n, str
 	return 0;
 }
 
+/* What a resume does with the tasks an earlier crash of the plug-in held (plugin_guard.h). */
+static void crashed_note(const struct u64map *m, const struct keyset *done, const char *path)
+{
+	size_t once = 0, more = 0;
+
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i] && !keyset_has(done, m->keys[i]))
+			m->vals[i] >= 2 ? more++ : once++;
+	if (m->has_zero && !keyset_has(done, 0))
+		m->zero_val >= 2 ? more++ : once++;
+	if (once)
+		vsr_warn("%s: %zu task%s in flight at a crash of the plug-in: each is asked alone", path,
+			 once, once == 1 ? " was" : "s were");
+	if (more)
+		vsr_warn("%s: %zu task%s in flight at two crashes or more: journaled as failed, not asked "
+			 "(delete the file to ask again)", path, more, more == 1 ? " was" : "s were");
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -445,6 +464,8 @@ int cmd_run(int argc, char **argv)
 	int stopped_fatal = 0; /* the run stopped on an error: run_fatal_reports */
 	struct cache *cache = NULL;
 	struct live_status ls = { 0 };
+	struct u64map crashed = U64MAP_INIT;
+	struct buf crashed_path = BUF_INIT;
 	double cpu0 = cpu_seconds();
 	long rss_run = 0;
 
@@ -615,6 +636,14 @@ int cmd_run(int argc, char **argv)
 		}
 		sc.status = run_live_status;
 		sc.status_ctx = &ls;
+		/* An in-process plug-in's earlier crashes, and where the next ones go (plugin_guard.h). */
+		rundir_path(&crashed_path, dir.ptr, RUNDIR_CRASHED);
+		if ((r = plugin_guard_crashed_read(crashed_path.ptr, &crashed, err)))
+			goto out;
+		plugin_guard_crash_file(crashed_path.ptr);
+		crashed_note(&crashed, &jr.done, crashed_path.ptr);
+		sc.crashed = &crashed;
+		sc.crashed_path = crashed_path.ptr;
 		sc.already = jr.done.n < total ? jr.done.n : total;
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;
@@ -799,6 +828,8 @@ out:
 	buf_release(&dir);
 	buf_release(&path);
 	buf_release(&tspec);
+	buf_release(&crashed_path);
+	u64map_release(&crashed);
 	expander_release(&ex);
 	run_opts_free(&o);
 	return r;

@@ -4,6 +4,8 @@
  */
 #include "plugin_guard.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -17,6 +19,8 @@
 #define WHO_MAX 600
 #define TASKS_MAX 1024
 #define TASKS_NAMED 4
+#define IDS_MAX 512        /* ids of tasks in flight kept for crashed.txt */
+#define CRASH_PATH_MAX 4096
 #define ALT_STACK_BYTES (64 * 1024)
 
 /* One per thread, filled before plug-in code runs; the handlers only read it. */
@@ -27,6 +31,8 @@ struct note {
 	char tasks[TASKS_MAX];     /* "ID (suite S, item I), ..." */
 	size_t named, more;        /* tasks named in tasks[], and those only counted */
 	char more_text[40];        /* " and N more" (snprintf is not for a signal handler) */
+	char ids[IDS_MAX * 17];    /* "ID\n" for each task in flight (crashed.txt's lines) */
+	size_t ids_len;
 	void *alt_stack;           /* this thread's alternate signal stack, ours; or NULL */
 	int alt_tried;
 };
@@ -42,6 +48,7 @@ static pthread_key_t alt_key;
 static int installed;
 static pthread_t main_thread;      /* the one that installed: its alternate stack is static */
 static char main_alt_stack[ALT_STACK_BYTES];
+static char crash_path[CRASH_PATH_MAX]; /* "": no crashed.txt */
 
 /* ---- what the handlers write (async-signal-safe) ------------------------ */
 
@@ -56,6 +63,28 @@ static void say(const char *s)
 		s += w;
 		n -= (size_t)w;
 	}
+}
+
+/* The ids of the tasks in flight, appended to crashed.txt (open(2) and write(2) only). */
+static void record_tasks(void)
+{
+	int fd;
+	const char *p = note.ids;
+	size_t n = note.ids_len;
+
+	if (!crash_path[0] || !n)
+		return;
+	fd = open(crash_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w <= 0)
+			break;
+		p += w;
+		n -= (size_t)w;
+	}
+	close(fd);
 }
 
 static const char *signal_words(int sig)
@@ -133,6 +162,7 @@ static void on_fatal(int sig, siginfo_t *info, void *ctx)
 		return;
 	}
 	note.armed = 0;
+	record_tasks();
 	say_where(" crashed", signal_words(sig));
 	if (keep_signal) {
 		say("; raising it again for a core dump (VSRBENCH_PLUGIN_CORE=1)\n");
@@ -142,7 +172,10 @@ static void on_fatal(int sig, siginfo_t *info, void *ctx)
 		pass_on(sig, info, &dfl);
 		return;
 	}
-	if (note.named)
+	if (note.named && crash_path[0])
+		say("; the journal keeps every task answered before, a resume asks these again, each "
+		    "alone, and journals a task in flight at two crashes as failed (crashed.txt)");
+	else if (note.named)
 		say("; the journal keeps every task answered before, a resume asks these again");
 	say(" (VSRBENCH_PLUGIN_CORE=1 keeps the signal, for a core dump)\n");
 	_exit(VSR_EMODEL);
@@ -154,6 +187,7 @@ static void on_exit_call(void)
 	if (!note.armed)
 		return;
 	note.armed = 0;
+	record_tasks();
 	fflush(stdout);
 	say_where(" called exit()", NULL);
 	say("; a plug-in must not end the process: it says what failed through its return values"
@@ -236,12 +270,58 @@ void plugin_guard_prepare(const char *path)
 	note.tasks[0] = '\0';
 	note.more_text[0] = '\0';
 	note.named = note.more = 0;
+	note.ids_len = 0;
+}
+
+void plugin_guard_crash_file(const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	if (n >= sizeof(crash_path))
+		n = 0;
+	memcpy(crash_path, path ? path : "", n);
+	crash_path[n] = '\0';
+}
+
+int plugin_guard_crashed_read(const char *path, struct u64map *counts, char *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[64];
+	size_t lineno = 0;
+	int r = 0;
+
+	if (!f)
+		return errno == ENOENT ? 0 : err_set(err, VSR_EDATA, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+		uint64_t key, n = 0;
+		lineno++;
+		if (!strchr(line, '\n') && feof(f))
+			break; /* torn by a crash while it was written: that crash's tasks */
+		line[strcspn(line, "\n")] = '\0';
+		key = strtoull(line, &end, 16);
+		if (strlen(line) != 16 || *end) {
+			r = err_set(err, VSR_EDATA, "%s:%zu: expected a task id (16 hex digits), got '%.40s' "
+				    "(the file lists the tasks in flight when the plug-in crashed: delete it "
+				    "to ask them all again)", path, lineno, line);
+			break;
+		}
+		u64map_get(counts, key, &n);
+		u64map_put(counts, key, n + 1);
+	}
+	fclose(f);
+	return r;
 }
 
 void plugin_guard_task(const char *id, const char *suite, const char *item)
 {
 	size_t len = strlen(note.tasks);
 
+	if (note.ids_len + 17 <= sizeof(note.ids) && strlen(id) == 16) {
+		memcpy(note.ids + note.ids_len, id, 16);
+		note.ids[note.ids_len + 16] = '\n';
+		note.ids_len += 17;
+	}
 	if (note.named < TASKS_NAMED) {
 		snprintf(note.tasks + len, sizeof(note.tasks) - len, "%s%s (suite %.60s, item %.100s)",
 			 note.named ? ", " : "", id, suite, item);

@@ -25,9 +25,20 @@
  * handlers hand the signal to what was there before (the default action,
  * or a sanitizer's).  The handler runs on an alternate stack of the thread,
  * so a plug-in's stack overflow is named too.
+ *
+ * A task that crashes the plug-in every time would stop every resume at
+ * the same place.  So the handlers also append the ids of the tasks in
+ * flight, one per line, to the run's crashed.txt (plugin_guard_crash_file),
+ * and the next run into the directory reads it (plugin_guard_crashed_read):
+ * a task in flight at one crash is asked alone (the batch it crashed in
+ * held it and innocent ones), a task in flight at two crashes is not asked
+ * again but journaled as failed, so the run finishes; deleting the file
+ * asks it again (the scheduler, harness/scheduler.c).
  */
 #ifndef VSR_PLUGIN_GUARD_H
 #define VSR_PLUGIN_GUARD_H
+
+#include "../base/keyset.h"
 
 /* Installs the handlers (once; from the main thread, before a plug-in is loaded). */
 void plugin_guard_install(void);
@@ -39,6 +50,17 @@ void plugin_guard_install(void);
  */
 void plugin_guard_prepare(const char *path);
 void plugin_guard_task(const char *id, const char *suite, const char *item);
+/*
+ * The file the handlers append the ids of the tasks in flight to (copied;
+ * NULL or too long: none).  Set before plug-in code runs.
+ */
+void plugin_guard_crash_file(const char *path);
+/*
+ * Reads such a file into counts (task key -> crashes it was in flight at).
+ * A missing file is none; 0, or VSR_EDATA with err naming the file and line
+ * of a line that is not a task id.
+ */
+int plugin_guard_crashed_read(const char *path, struct u64map *counts, char *err);
 /* Plug-in code runs from now in this thread: call names it ("answer_batch()"; static). */
 void plugin_guard_enter(const char *call);
 /* It returned (the note is kept for the next plugin_guard_enter). */

@@ -40,6 +40,7 @@ static const char *const names[] = {
 	[RUNDIR_COMPARE_MD] = "compare.md",
 	[RUNDIR_COMPARE_JSON] = "compare.json",
 	[RUNDIR_JUDGE] = "judge.jsonl",
+	[RUNDIR_CRASHED] = "crashed.txt",
 };
 
 const char *rundir_file_name(enum rundir_file f)
@@ -512,7 +513,7 @@ int rundir_set_aside(const char *dir, size_t *failed, struct buf *kept, char *er
 		r = err_set(err, VSR_EUSAGE, "cannot create %s: %s", kept->ptr, strerror(errno));
 		goto out;
 	}
-	for (int f = RUNDIR_RUN_JSON; f <= RUNDIR_JUDGE; f++) {
+	for (int f = RUNDIR_RUN_JSON; f <= RUNDIR_CRASHED; f++) {
 		if (f == RUNDIR_LOCK)
 			continue;
 		rundir_path(&from, dir, (enum rundir_file)f);

@@ -44,6 +44,7 @@ enum rundir_file {
 	RUNDIR_COMPARE_MD,
 	RUNDIR_COMPARE_JSON,
 	RUNDIR_JUDGE, /* judge.jsonl: the judge model's journal (harness/judge.h) */
+	RUNDIR_CRASHED, /* crashed.txt: tasks in flight when a plug-in crashed (plugin_guard.h) */
 };
 
 /* The file's name in the directory: "run.json", "samples.jsonl" ... (static). */

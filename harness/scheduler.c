@@ -17,47 +17,11 @@
 #include "../base/progress.h"
 #include "../base/util.h"
 
-#define MAX_JOBS_PER_BATCH 64
-/*
- * Jobs looked ahead to group the tasks of one image (docs/performance.md):
- * enough for the captions of one VSR image, few enough that the held
- * items stay a small, fixed amount of memory.
- */
-#define SCHED_GROUP_WINDOW 256
-#define MAX_RETRY_SLEEP_MS 2000
-
-struct sched {
-	struct sched_config cfg;
-	pthread_mutex_t mu;
-	pthread_cond_t not_empty, not_full, drained;
-	struct job **q;
-	size_t qcap, qhead, qlen;
-	size_t active; /* workers inside a batch */
-	int closed;
-	int failed;
-	char err[VSR_ERR_MAX];
-	pthread_t *threads;
-	size_t n_threads;
-	struct sched_stats st;
-	struct progress progress;
-	size_t taken;    /* tasks of the jobs taken so far (the budget's tasks in flight) */
-	/* The status callback's next time and its copy of the counts (the
-	 * submitting thread's alone: tick() fills them, status_flush() calls). */
-	double status_next;
-	int status_pending;
-	struct sched_stats status_snap;
-	/* sched_concurrency_add: the sum now, since when, seconds spent at each value */
-	long conc;
-	double conc_t;
-	double *conc_hist;
-	/* Image-grouped order (sched_submit): jobs held back, in submission order. */
-	struct job *stage[SCHED_GROUP_WINDOW];
-	size_t n_stage;
-};
+#include "sched_int.h"
 
 #define CONC_HIST_MAX 8192 /* values above count as this one */
 
-static void sleep_ms(long ms)
+void sched_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -155,7 +119,7 @@ static void conc_summary(struct sched *s)
 }
 
 /* The queue's first job, now in progress (s->mu held, s->qlen > 0). */
-static struct job *dequeue_locked(struct sched *s)
+struct job *sched_dequeue_locked(struct sched *s)
 {
 	struct job *j = s->q[s->qhead];
 
@@ -182,7 +146,7 @@ static double budget_used_locked(const struct sched *s, double in, double out)
  * run past its budget at the usage per task seen so far; 2: not yet (no
  * usage seen, a first request is in flight: wait for its count).
  */
-static int budget_check_locked(struct sched *s, size_t n)
+int sched_budget_check_locked(struct sched *s, size_t n)
 {
 	double budget = s->cfg.budget_tokens > 0 ? s->cfg.budget_tokens : s->cfg.budget_usd;
 	double used, per_task;
@@ -210,8 +174,8 @@ struct job *sched_take(struct sched *s, int block)
 		       !s->st.budget_stop)
 			pthread_cond_wait(&s->not_empty, &s->mu);
 		if (s->qlen && !s->failed && !*s->cfg.stop && !s->st.budget_stop &&
-		    (b = budget_check_locked(s, s->q[s->qhead]->n_tasks)) == 0) {
-			j = dequeue_locked(s);
+		    (b = sched_budget_check_locked(s, s->q[s->qhead]->n_tasks)) == 0) {
+			j = sched_dequeue_locked(s);
 		} else if (b == 1) {
 			/* Taken no further: what is in flight finishes, the rest stays for a resume. */
 			s->st.budget_stop = 1;
@@ -457,208 +421,6 @@ void sched_batch_release(struct sched_batch *b)
 	buf_release(&b->lines);
 }
 
-/* ---- in-process workers ------------------------------------------------ */
-
-/* One task of a batch on its way through the adapter. */
-struct slot {
-	struct job *job;
-	size_t k;
-	const struct image *img;
-	struct task_result *res;
-	char id[17];
-	int status;
-};
-
-/* A plug-in's usage (ABI 2.1; 0 from an older adapter): 0 or less is "not counted" (-1). */
-static void plugin_usage(const struct vsrbench_response *r, struct task_result *res)
-{
-	if (r->prompt_tokens <= 0 && r->completion_tokens <= 0)
-		return;
-	res->usage = 1;
-	res->tok_in = r->prompt_tokens > 0 ? (long long)r->prompt_tokens : -1;
-	res->tok_out = r->completion_tokens > 0 ? (long long)r->completion_tokens : -1;
-	res->tok_reasoning = r->reasoning_tokens > 0 ? (long long)r->reasoning_tokens : -1;
-}
-
-/*
- * Calls the adapter for slots[0..n) until each is answered or out of attempts.
- * The ABI takes arrays of pointers (include/vsrbench_adapter.h): the structs
- * sit in arrays of the host's own stride, the adapter sees only reqp/respp.
- */
-static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct sched_batch *b)
-{
-	struct vsrbench_request *req = xcalloc(n, sizeof(*req));
-	struct vsrbench_response *resp = xcalloc(n, sizeof(*resp));
-	const struct vsrbench_request **reqp = xcalloc(n, sizeof(*reqp));
-	struct vsrbench_response **respp = xcalloc(n, sizeof(*respp));
-	size_t *idx = xmalloc(n * sizeof(*idx));
-	int max_attempts = 1 + (s->cfg.retries > 0 ? s->cfg.retries : 0);
-
-	for (int attempt = 1; attempt <= max_attempts; attempt++) {
-		size_t m = 0;
-		double t0, c0;
-		int r;
-
-		for (size_t i = 0; i < n; i++)
-			if (slots[i].status == VSRBENCH_ERR_RETRY)
-				idx[m++] = i;
-		if (!m)
-			break;
-		if (attempt > 1) {
-			long ms = 10L << (attempt < 8 ? attempt : 8);
-			sleep_ms(ms < MAX_RETRY_SLEEP_MS ? ms : MAX_RETRY_SLEEP_MS);
-		}
-		for (size_t k = 0; k < m; k++) {
-			struct slot *sl = &slots[idx[k]];
-			sched_request(s, sl->job, sl->k, sl->img, sl->id, &req[k]);
-			memset(&resp[k], 0, sizeof(resp[k]));
-			resp[k].struct_size = sizeof(resp[k]);
-			resp[k].status = VSRBENCH_ERR_FATAL;
-			reqp[k] = &req[k];
-			respp[k] = &resp[k];
-		}
-		/* Its crash or exit() names it and these tasks (plugin_guard.h). */
-		plugin_guard_prepare(s->cfg.model->path ? s->cfg.model->path : model_name(s->cfg.model));
-		for (size_t k = 0; k < m; k++)
-			plugin_guard_task(slots[idx[k]].id, slots[idx[k]].job->suite->name,
-					  slots[idx[k]].job->item.id);
-		t0 = wall_seconds();
-		c0 = thread_cpu_seconds();
-		plugin_guard_enter("answer_batch()");
-		r = s->cfg.model->answer(s->cfg.model, reqp, respp, m);
-		plugin_guard_leave();
-		b->cpu_model += thread_cpu_seconds() - c0;
-		t0 = (wall_seconds() - t0) * 1000.0 / (double)m;
-		for (size_t k = 0; k < m; k++) {
-			struct slot *sl = &slots[idx[k]];
-			struct task_result *res = sl->res;
-			res->attempts = attempt;
-			res->ms += t0;
-			if (r) {
-				sl->status = VSRBENCH_ERR_RETRY;
-				snprintf(res->error, sizeof(res->error), "adapter failed the whole batch");
-				continue;
-			}
-			resp[k].error[sizeof(resp[k].error) - 1] = '\0';
-			sl->status = resp[k].status;
-			if (sl->status == VSRBENCH_OK && resp[k].text) {
-				res->ok = 1;
-				res->text = xstrdup(resp[k].text);
-				plugin_usage(&resp[k], res);
-			} else if (sl->status == VSRBENCH_OK) {
-				sl->status = VSRBENCH_ERR_FATAL;
-				snprintf(res->error, sizeof(res->error), "adapter returned no text");
-			} else {
-				if (sl->status != VSRBENCH_ERR_RETRY)
-					sl->status = VSRBENCH_ERR_FATAL;
-				snprintf(res->error, sizeof(res->error), "%s",
-					 resp[k].error[0] ? resp[k].error : "adapter reported an error");
-			}
-			plugin_guard_enter("free_response()");
-			s->cfg.model->free_response(s->cfg.model, &resp[k]);
-			plugin_guard_leave();
-		}
-	}
-	free(req);
-	free(resp);
-	free(reqp);
-	free(respp);
-	free(idx);
-}
-
-/* Answers the tasks of jobs[0..n_jobs) in batches of at most max_batch. */
-static void process(struct sched *s, struct job **jobs, size_t n_jobs, struct sched_batch *b)
-{
-	struct image *imgs = xcalloc(n_jobs, sizeof(*imgs));
-	struct task_result **res = xcalloc(n_jobs, sizeof(*res));
-	struct slot *slots;
-	size_t n = 0, loaded = 0;
-	double c_start = thread_cpu_seconds(), c_img = b->cpu_image, c_model = b->cpu_model;
-
-	for (size_t j = 0; j < n_jobs; j++)
-		n += jobs[j]->n_tasks;
-	slots = xcalloc(n, sizeof(*slots));
-	for (; loaded < n_jobs; loaded++)
-		if (sched_load_image(s, jobs[loaded], &imgs[loaded], b))
-			break;
-	if (loaded == n_jobs) {
-		for (size_t j = 0, i = 0; j < n_jobs; j++) {
-			res[j] = xcalloc(jobs[j]->n_tasks, sizeof(**res));
-			for (size_t k = 0; k < jobs[j]->n_tasks; k++, i++) {
-				slots[i].job = jobs[j];
-				slots[i].k = k;
-				slots[i].img = &imgs[j];
-				slots[i].res = &res[j][k];
-				slots[i].status = VSRBENCH_ERR_RETRY;
-			}
-		}
-		for (size_t off = 0; off < n; off += s->cfg.model->max_batch) {
-			size_t m = n - off < s->cfg.model->max_batch ? n - off : s->cfg.model->max_batch;
-			answer_slots(s, slots + off, m, b);
-		}
-		for (size_t j = 0; j < n_jobs; j++) {
-			sched_complete(s, jobs[j], res[j], b);
-			jobs[j] = NULL;
-		}
-		sched_flush(s, b);
-	}
-	/* After a failure: jobs not journaled are dropped; the next run redoes them. */
-	for (size_t j = 0; j < n_jobs; j++) {
-		if (jobs[j]) {
-			job_free(jobs[j]);
-			pthread_mutex_lock(&s->mu);
-			s->active--;
-			pthread_cond_broadcast(&s->drained);
-			pthread_mutex_unlock(&s->mu);
-		}
-		free(res[j]);
-		image_release(&imgs[j]);
-	}
-	pthread_mutex_lock(&s->mu);
-	s->st.cpu_harness += thread_cpu_seconds() - c_start - (b->cpu_image - c_img) -
-			     (b->cpu_model - c_model);
-	pthread_mutex_unlock(&s->mu);
-	free(slots);
-	free(res);
-	free(imgs);
-}
-
-static void *worker(void *arg)
-{
-	struct sched *s = arg;
-	struct job *batch[MAX_JOBS_PER_BATCH];
-	struct sched_batch b = SCHED_BATCH_INIT;
-
-	b.lines.max = 256u << 20;
-	for (;;) {
-		size_t n = 0, tasks = 0;
-		struct job *j = sched_take(s, 1);
-
-		if (!j)
-			break;
-		/* Batch whole jobs, up to max_batch tasks, from what is queued now. */
-		batch[n++] = j;
-		tasks = j->n_tasks;
-		while (n < MAX_JOBS_PER_BATCH && tasks < s->cfg.model->max_batch) {
-			pthread_mutex_lock(&s->mu);
-			j = NULL;
-			if (s->qlen && tasks + s->q[s->qhead]->n_tasks <= s->cfg.model->max_batch &&
-			    !s->st.budget_stop && !budget_check_locked(s, s->q[s->qhead]->n_tasks))
-				j = dequeue_locked(s);
-			pthread_mutex_unlock(&s->mu);
-			if (j && s->cfg.cache && !(j = sched_cache_serve(s, j)))
-				continue; /* answered from the cache: look for another */
-			if (!j)
-				break;
-			batch[n++] = j;
-			tasks += j->n_tasks;
-		}
-		process(s, batch, n, &b);
-	}
-	sched_batch_release(&b);
-	return NULL;
-}
-
 static void *loop_worker(void *arg)
 {
 	struct sched *s = arg;
@@ -694,7 +456,7 @@ int sched_start(struct sched **out, const struct sched_config *cfg, char *err)
 	progress_init(&s->progress, cfg->progress, cfg->progress_interval, cfg->total, cfg->already);
 	s->threads = xcalloc(s->cfg.workers, sizeof(*s->threads));
 	for (size_t i = 0; i < (cfg->model->run_loop ? 1 : s->cfg.workers); i++) {
-		int e = pthread_create(&s->threads[i], NULL, cfg->model->run_loop ? loop_worker : worker, s);
+		int e = pthread_create(&s->threads[i], NULL, cfg->model->run_loop ? loop_worker : sched_worker, s);
 		if (e) {
 			sched_fail(s, VSR_EUSAGE, "cannot start a worker thread");
 			err_set(err, VSR_EUSAGE, "cannot start a worker thread: %s", strerror(e));
@@ -822,6 +584,15 @@ int sched_submit(struct sched *s, struct job *job)
 {
 	int r;
 
+	if (sched_crashed_job(s, job)) {
+		/* After every other job: what it crashes on ends the run (plugin_guard.h). */
+		if (s->n_later == s->cap_later) {
+			s->cap_later = s->cap_later ? 2 * s->cap_later : 16;
+			s->later = xrealloc(s->later, s->cap_later * sizeof(*s->later));
+		}
+		s->later[s->n_later++] = job;
+		return 0;
+	}
 	if (s->cfg.order_dataset)
 		return enqueue(s, job);
 	s->stage[s->n_stage++] = job;
@@ -839,6 +610,14 @@ int sched_finish(struct sched *s, struct sched_stats *stats, char *err)
 	while (s->n_stage)
 		if (release_group(s))
 			drop_stage(s);
+	for (size_t i = 0; i < s->n_later; i++)
+		if (enqueue(s, s->later[i])) { /* it freed that one: a stop or a failure */
+			while (++i < s->n_later)
+				job_free(s->later[i]);
+		}
+	free(s->later);
+	s->later = NULL;
+	s->n_later = 0;
 
 	pthread_mutex_lock(&s->mu);
 	s->closed = 1;

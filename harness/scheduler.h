@@ -64,6 +64,14 @@ struct sched_config {
 	double status_interval;
 	int fixed;                         /* --fixed: a served model keeps `workers` in flight */
 	int order_dataset;                 /* --order dataset: jobs run as submitted (no grouping) */
+	/*
+	 * An in-process plug-in's earlier crashes (plugin_guard.h): task key ->
+	 * crashes it was in flight at, read from crashed_path.  A task at one is
+	 * asked alone, at two or more journaled as failed without asking.
+	 * NULL: none.  Borrowed.
+	 */
+	const struct u64map *crashed;
+	const char *crashed_path;
 };
 
 struct sched_stats {

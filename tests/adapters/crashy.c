@@ -6,7 +6,8 @@
  *                                   prompt is TEXT (answer_batch())
  *   where=open|close                ... in open() or close() instead
  * Every other request is answered "Yes.".  max_batch is 1, so a call holds
- * one task: the test knows which one the message must name.
+ * one task: the test knows which one the message must name; CRASHY_BATCH=N
+ * in the environment makes it N (a crash then holds the call's others too).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -92,13 +93,17 @@ static void c_close(void *state)
 	free(st);
 }
 
-static const struct vsrbench_adapter table = {
+static struct vsrbench_adapter table = {
 	VSRBENCH_ABI_MAJOR, VSRBENCH_ABI_MINOR, sizeof(struct vsrbench_adapter), "crashy", 1, 1,
 	c_open, c_answer, c_free, c_close, "test",
 };
 
 const struct vsrbench_adapter *vsrbench_adapter_entry(uint32_t host_abi_major)
 {
+	const char *b = getenv("CRASHY_BATCH");
+
 	(void)host_abi_major;
+	if (b && strtoul(b, NULL, 10) > 0)
+		table.max_batch = strtoul(b, NULL, 10);
 	return &table;
 }
