@@ -10,17 +10,17 @@
 #include "worst.h"
 #include "../base/util.h"
 
-void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms)
+void acc_add(struct acc *a, int label, int answered, int answer_yes, int correct, double ms)
 {
 	a->tasks++;
 	a->answered += answered != 0;
 	a->correct += correct != 0;
 	a->yes += answer_yes != 0;
 	a->ms += ms;
-	if (label_yes) {
+	if (label > 0) {
 		a->pos++;
 		a->pos_correct += correct != 0;
-	} else {
+	} else if (label == 0) {
 		a->neg++;
 		a->neg_correct += correct != 0;
 	}
@@ -130,7 +130,7 @@ static void add_scored(struct acc *a, const void *arg)
 {
 	const struct sample *s = arg;
 
-	acc_add(a, s->label == ANS_YES, s->answer != ANS_INVALID, s->answer == ANS_YES,
+	acc_add(a, s->label == ANS_YES ? 1 : s->label == ANS_NO ? 0 : -1, s->answer != ANS_INVALID, s->answer == ANS_YES,
 		s->correct, s->ms);
 	a->cut_answered += s->cut_answered != 0;
 }
@@ -164,40 +164,67 @@ static void usage_add(struct usage_sum *u, const struct sample *s)
 	}
 }
 
-/* A reply read as no answer, kept as an example when it is one of the first distinct ones. */
-static void unread_example(struct suite_metrics *sm, const char *response)
+/* The reply r normalised as an example (metrics.h: suite_metrics.unread_ex), in b. */
+static void unread_text(struct buf *b, const char *r)
 {
-	struct buf b = BUF_INIT;
-	const char *r = response ? response : "";
-	size_t n;
-
-	if (sm->n_unread_ex == METRICS_UNREAD_EX)
-		return;
 	while (*r == ' ' || *r == '\n' || *r == '\r' || *r == '\t')
 		r++;
-	for (; *r && b.len <= METRICS_UNREAD_CUT; r++) {
+	for (; *r && b->len <= METRICS_UNREAD_CUT; r++) {
 		unsigned char ch = (unsigned char)*r;
 		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
-			if (b.len && b.ptr[b.len - 1] != ' ')
-				buf_addch(&b, ' ');
+			if (b->len && b->ptr[b->len - 1] != ' ')
+				buf_addch(b, ' ');
 		} else {
-			buf_addch(&b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
+			buf_addch(b, ch < 0x20 || ch == 0x7f ? '?' : (char)ch);
 		}
 	}
-	if (b.len > METRICS_UNREAD_CUT) {
-		n = utf8_cut_len(b.ptr, b.len, METRICS_UNREAD_CUT - 3);
-		buf_setlen(&b, n);
-		buf_adds(&b, "...");
-	} else {
-		while (b.len && b.ptr[b.len - 1] == ' ')
-			buf_setlen(&b, b.len - 1);
+	if (b->len > METRICS_UNREAD_CUT) {
+		buf_setlen(b, utf8_cut_len(b->ptr, b->len, METRICS_UNREAD_CUT - 3));
+		buf_adds(b, "...");
 	}
-	for (size_t i = 0; i < sm->n_unread_ex; i++)
-		if (!strcmp(sm->unread_ex[i], b.len ? b.ptr : "")) {
+	while (b->len && b->ptr[b->len - 1] == ' ')
+		buf_setlen(b, b->len - 1);
+}
+
+/*
+ * A reply read as no answer, of task `key`: kept when its text is among the
+ * METRICS_UNREAD_EX distinct ones of the smallest keys seen (each text
+ * ranked by the smallest key it came with), whatever order they come in.
+ */
+static void unread_example(struct suite_metrics *sm, uint64_t key, const char *response)
+{
+	struct buf b = BUF_INIT;
+	size_t i, at;
+
+	unread_text(&b, response ? response : "");
+	for (i = 0; i < sm->n_unread_ex && strcmp(sm->unread_ex[i], b.ptr); i++)
+		;
+	if (i < sm->n_unread_ex) { /* known: it ranks by the smaller of its keys */
+		if (sm->unread_key[i] <= key) {
 			buf_release(&b);
 			return;
 		}
-	sm->unread_ex[sm->n_unread_ex++] = b.len ? buf_detach(&b, NULL) : xstrdup("");
+		free(sm->unread_ex[i]);
+		sm->n_unread_ex--;
+		memmove(sm->unread_ex + i, sm->unread_ex + i + 1,
+			(sm->n_unread_ex - i) * sizeof(*sm->unread_ex));
+		memmove(sm->unread_key + i, sm->unread_key + i + 1,
+			(sm->n_unread_ex - i) * sizeof(*sm->unread_key));
+	}
+	if (sm->n_unread_ex == METRICS_UNREAD_EX) {
+		if (key >= sm->unread_key[METRICS_UNREAD_EX - 1]) {
+			buf_release(&b);
+			return;
+		}
+		free(sm->unread_ex[--sm->n_unread_ex]);
+	}
+	for (at = sm->n_unread_ex; at && sm->unread_key[at - 1] > key; at--) {
+		sm->unread_ex[at] = sm->unread_ex[at - 1];
+		sm->unread_key[at] = sm->unread_key[at - 1];
+	}
+	sm->unread_ex[at] = b.len ? buf_detach(&b, NULL) : xstrdup("");
+	sm->unread_key[at] = key;
+	sm->n_unread_ex++;
 }
 
 static int on_sample(const struct sample *s, void *p)
@@ -243,7 +270,7 @@ static int on_sample(const struct sample *s, void *p)
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
 		sm->lettered |= ANS_IS_LETTER(s->label);
 		if (s->answer == ANS_INVALID)
-			unread_example(sm, s->response);
+			unread_example(sm, s->key, s->response);
 		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
 	}
 	return 0;

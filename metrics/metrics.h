@@ -24,7 +24,7 @@ struct acc {
 	size_t correct;
 	size_t yes;      /* parsed answers that were "yes" */
 	size_t pos, pos_correct; /* items whose label is yes */
-	size_t neg, neg_correct; /* items whose label is no */
+	size_t neg, neg_correct; /* items whose label is no (a letter is neither) */
 	double ms;       /* summed model latency */
 	/* Replies that are not answers (journal "outcome"), like errors not in tasks: */
 	size_t cut_short; /* cut by the token limit with no answer in the text */
@@ -78,12 +78,15 @@ struct suite_metrics {
 	struct sens_result sens;
 	int lettered; /* some answered task has a lettered label (multiple choice) */
 	/*
-	 * Replies read as no answer (answer "invalid"), any variant: the first
+	 * Replies read as no answer (answer "invalid"), any variant, for the
+	 * reports to show what the model said (report_not_answers_text): up to
 	 * METRICS_UNREAD_EX distinct ones, blanks collapsed, control bytes as
-	 * '?', cut to METRICS_UNREAD_CUT bytes ("..." after a cut), for the
-	 * reports to show what the model said (report_not_answers_text).
+	 * '?', cut to METRICS_UNREAD_CUT bytes ("..." after a cut).  Those of
+	 * the smallest task keys (unread_key, ascending), so that the journal's
+	 * order (a merge of shards) does not change them.
 	 */
 	char *unread_ex[METRICS_UNREAD_EX];
+	uint64_t unread_key[METRICS_UNREAD_EX];
 	size_t n_unread_ex;
 };
 
@@ -130,7 +133,10 @@ void metrics_release(struct metrics *m);
 /* 1 when a variant name is the base variant (the headline's); NULL is base. */
 int metrics_is_base(const char *variant);
 
-/* Accumulates one scored task; exposed for tests. */
-void acc_add(struct acc *a, int label_yes, int answered, int answer_yes, int correct, double ms);
+/*
+ * Accumulates one scored task; exposed for tests.  label: 1 a yes label, 0
+ * a no label, -1 neither (an option letter: counted in neither pos nor neg).
+ */
+void acc_add(struct acc *a, int label, int answered, int answer_yes, int correct, double ms);
 
 #endif

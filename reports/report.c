@@ -29,6 +29,22 @@ double ratio(size_t k, size_t n)
 	return n ? (double)k / (double)n : 0.0;
 }
 
+void report_pct(struct buf *out, size_t k, size_t n, int width)
+{
+	char v[32];
+
+	if (n)
+		snprintf(v, sizeof(v), "%.1f%%", 100 * ratio(k, n));
+	else
+		snprintf(v, sizeof(v), "-");
+	buf_addf(out, "%*s", width, v);
+}
+
+size_t report_yes_base(const struct acc *a)
+{
+	return a->pos + a->neg ? a->answered : 0;
+}
+
 double json_round6(double x)
 {
 	return round(x * 1e6) / 1e6;
@@ -398,13 +414,16 @@ static void summary_row(FILE *fp, const char *name, const struct acc *a)
 {
 	double lo, hi;
 	char nm[29];
+	struct buf yes = BUF_INIT;
 
 	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
 	snprintf(nm, sizeof(nm), "%s", name);
-	fprintf(fp, "  %-28s %7zu %6zu %7.1f%% %7.1f%%  [%5.1f, %5.1f] %7.1f%% %7.1f%%\n", nm,
+	report_pct(&yes, a->yes, report_yes_base(a), 8);
+	fprintf(fp, "  %-28s %7zu %6zu %7.1f%% %7.1f%%  [%5.1f, %5.1f] %7.1f%% %s\n", nm,
 		a->tasks, a->errors, 100 * ratio(a->answered, a->tasks),
 		100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi,
-		100 * ratio(a->correct, a->answered), 100 * ratio(a->yes, a->answered));
+		100 * ratio(a->correct, a->answered), yes.ptr);
+	buf_release(&yes);
 }
 
 static void summary_groups(FILE *fp, const char *title, const struct groups *gs, size_t max)
@@ -517,9 +536,8 @@ void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, co
 		unread += a->tasks - a->answered;
 	}
 	if (unread) {
-		buf_addf(out, "%snot read: %zu of %zu replies held no %s vsrbench reads (each counted "
-			      "wrong in acc_t, left out of acc_a; the forms it reads: docs/extraction.md; "
-			      "--judge lets a model read the others: docs/judge.md)",
+		buf_addf(out, "%snot read: %zu of %zu replies held no %s vsrbench reads (counted wrong; "
+			      "what it reads: docs/extraction.md; a judge for the rest: --judge)",
 			 indent, unread, tasks, sm->lettered ? "option letter" : "yes or no");
 		for (size_t k = 0; k < sm->n_unread_ex; k++) {
 			buf_adds(out, k ? ", " : "; e.g. ");

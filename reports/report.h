@@ -145,6 +145,14 @@ int report_json_out(cJSON *root, struct buf *out);
 
 /* Shared by writers: ratio or 0 for an empty denominator. */
 double ratio(size_t k, size_t n);
+/*
+ * k of n as "12.5%" (one decimal) in out, right-aligned to width (0: as
+ * is), or "-" when n is 0: a rate of nothing (the yes-rate and the true- and
+ * false-label accuracies of a multiple-choice suite) is not a 0.
+ */
+void report_pct(struct buf *out, size_t k, size_t n, int width);
+/* The yes-rate's denominator: the answered tasks, or 0 when none has a yes/no label. */
+size_t report_yes_base(const struct acc *a);
 /* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */
 double json_round6(double x);
 

@@ -78,11 +78,18 @@ static void headline_card(struct buf *out, const struct suite_metrics *sm, const
 		return;
 	}
 	buf_addf(out, "<div class=\"facts\">%zu tasks · %zu correct · %.1f%% answered · %zu failed · "
-		      "acc<sub>a</sub> %.1f%% · yes-rate %.1f%% · true labels %.1f%% · false labels "
-		      "%.1f%%</div></div>\n",
+		      "acc<sub>a</sub> %.1f%%",
 		 a->tasks, a->correct, 100 * ratio(a->answered, a->tasks), a->errors,
-		 100 * ratio(a->correct, a->answered), 100 * ratio(a->yes, a->answered),
-		 100 * ratio(a->pos_correct, a->pos), 100 * ratio(a->neg_correct, a->neg));
+		 100 * ratio(a->correct, a->answered));
+	if (report_yes_base(a)) { /* a yes/no suite: its bias */
+		buf_adds(out, " · yes-rate ");
+		report_pct(out, a->yes, a->answered, 0);
+		buf_adds(out, " · true labels ");
+		report_pct(out, a->pos_correct, a->pos, 0);
+		buf_adds(out, " · false labels ");
+		report_pct(out, a->neg_correct, a->neg, 0);
+	}
+	buf_adds(out, "</div></div>\n");
 }
 
 static void all_suites_card(struct buf *out, const struct acc *a)

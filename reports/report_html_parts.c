@@ -151,10 +151,14 @@ static void table_row(struct buf *out, const char *name, const struct acc *a)
 		      "<td class=\"num\">%.1f%%</td><td class=\"num\">",
 		 a->tasks, a->errors, 100 * ratio(a->answered, a->tasks));
 	html_pct_ci(out, a->correct, a->tasks);
-	buf_addf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">%.1f%%</td>"
-		      "<td class=\"num\">%.1f%%</td><td class=\"num\">%.1f%%</td></tr>\n",
-		 100 * ratio(a->correct, a->answered), 100 * ratio(a->yes, a->answered),
-		 100 * ratio(a->pos_correct, a->pos), 100 * ratio(a->neg_correct, a->neg));
+	buf_addf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">",
+		 100 * ratio(a->correct, a->answered));
+	report_pct(out, a->yes, report_yes_base(a), 0);
+	buf_adds(out, "</td><td class=\"num\">");
+	report_pct(out, a->pos_correct, a->pos, 0);
+	buf_adds(out, "</td><td class=\"num\">");
+	report_pct(out, a->neg_correct, a->neg, 0);
+	buf_adds(out, "</td></tr>\n");
 }
 
 static const char table_tail[] = "</tbody></table></div>\n";

@@ -38,9 +38,13 @@ static void row(struct buf *out, const char *name, const struct acc *a)
 	buf_addf(out, " | %zu | %zu | %.1f%% | ", a->tasks, a->errors,
 		 100 * ratio(a->answered, a->tasks));
 	pct_ci(out, a->correct, a->tasks);
-	buf_addf(out, " | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n",
-		 100 * ratio(a->correct, a->answered), 100 * ratio(a->yes, a->answered),
-		 100 * ratio(a->pos_correct, a->pos), 100 * ratio(a->neg_correct, a->neg));
+	buf_addf(out, " | %.1f%% | ", 100 * ratio(a->correct, a->answered));
+	report_pct(out, a->yes, report_yes_base(a), 0);
+	buf_adds(out, " | ");
+	report_pct(out, a->pos_correct, a->pos, 0);
+	buf_adds(out, " | ");
+	report_pct(out, a->neg_correct, a->neg, 0);
+	buf_adds(out, " |\n");
 }
 
 static void header(struct buf *out, const char *first)

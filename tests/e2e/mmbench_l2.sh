@@ -42,6 +42,12 @@ EOF
 expect_exit 0 "$V" run -s mmbench -S circular=off --data mm -m "lib:$ADAPTERS/mcq_pick.so" -q -o r
 got=$(jq -S -c '.suites.mmbench.official.templates.mc01.by_l2 | map_values({questions, right})' r/report.json)
 [ "$got" = "$(jq -S -c . expected.json)" ] || fail "by_l2: got $got, expected $(cat expected.json)"
+# Multiple choice has no yes-rate and no true or false labels: "-", not 0.0% (before:
+# yes-rate 0.0%, and every letter counted as a "no" label, false labels = the accuracy).
+grep -qE '^\| mmbench \| [0-9]+ \| 0 \| .* \| - \| - \| - \|$' r/report.md ||
+	fail "report.md's row: $(grep '^| mmbench ' r/report.md)"
+jq -e '.suites.mmbench | .accuracy_true_label.n == 0 and .accuracy_false_label.n == 0' r/report.json \
+	>/dev/null || fail "report.json's label accuracies: $(jq -c '.suites.mmbench.accuracy_false_label' r/report.json)"
 # The journal carries the file's l2 on each line (the report is rebuilt from it alone).
 jq -e -s 'map(select(.category == "new_riddle")) | length > 0 and all(.l2 == "new_reasoning")' \
 	r/samples.jsonl >/dev/null || fail "journal lines lack l2"

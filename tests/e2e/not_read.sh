@@ -45,7 +45,7 @@ jq -e --arg a "$ex1" --arg c "$ex3" '.suites.synth.not_read_examples | sort == (
 	r/report.json >/dev/null || fail "report.json examples: $(jq -c .suites.synth.not_read_examples r/report.json)"
 jq -e --argjson u "$unread" --argjson n "$n" '.suites.synth.tasks == $n and .suites.synth.answered.k == $n - $u' \
 	r/report.json >/dev/null || fail "report.json counts"
-expect_out "  not read: $unread of $n replies held no yes or no vsrbench reads (each counted wrong in acc_t"
+expect_out "  not read: $unread of $n replies held no yes or no vsrbench reads (counted wrong; what it reads"
 expect_out "\"$ex1\""
 expect_out "an empty reply"
 expect_out "\"$ex3\""
