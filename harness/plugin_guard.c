@@ -275,12 +275,19 @@ void plugin_guard_prepare(const char *path)
 
 void plugin_guard_crash_file(const char *path)
 {
-	size_t n = path ? strlen(path) : 0;
+	char cwd[CRASH_PATH_MAX];
+	int n;
 
-	if (n >= sizeof(crash_path))
-		n = 0;
-	memcpy(crash_path, path ? path : "", n);
-	crash_path[n] = '\0';
+	crash_path[0] = '\0';
+	if (!path)
+		return;
+	/* Absolute: a plug-in may change the working directory. */
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		n = snprintf(crash_path, sizeof(crash_path), "%s", path);
+	else
+		n = snprintf(crash_path, sizeof(crash_path), "%s/%s", cwd, path);
+	if (n < 0 || (size_t)n >= sizeof(crash_path))
+		crash_path[0] = '\0'; /* too long: no crashed.txt, rather than another file */
 }
 
 int plugin_guard_crashed_read(const char *path, struct u64map *counts, char *err)
