@@ -149,6 +149,15 @@ struct http_proto {
 	 */
 	int (*check_gen)(const struct http_cfg *c, long max_tokens, double *temperature,
 			 int temperature_given, char *err);
+	/*
+	 * Optional: a 2xx body that is a stream of server-sent events (asked
+	 * for with -M stream=on, or sent by a gateway that streams every
+	 * reply) made into the whole reply parse() reads: *out, caller
+	 * deletes.  0; VSRBENCH_ERR_RETRY with why (a stream cut short, an
+	 * event that is not JSON); SSE_FOREIGN (remote_sse.h) for events of
+	 * another shape.  NULL: a stream is a body this protocol cannot read.
+	 */
+	int (*sse)(const char *body, size_t len, cJSON **out, char *why, size_t whylen);
 };
 
 extern const struct http_proto http_openai_proto, http_ollama_proto, http_anthropic_proto,

@@ -15,6 +15,7 @@
 
 #include "http.h"
 #include "remote_msg.h"
+#include "remote_sse.h"
 #include "../base/jscan.h"
 #include "../harness/scheduler.h"
 #include "../base/util.h" /* last: it includes banned.h */
@@ -41,16 +42,18 @@ struct openai {
 	const char *max_tokens_field;
 	int send_seed;
 	int official; /* OpenAI's own endpoint (not a server speaking its protocol) */
+	int stream;   /* -M stream=on: the reply asked for as a stream of events */
 };
 
 static const char *const keys[] = {
-	"preset", "detail", "auth", "api_version", "max_tokens_field", "send_seed", NULL,
+	"preset", "detail", "auth", "api_version", "max_tokens_field", "send_seed", "stream", NULL,
 };
 static const char *const answer_keys[] = { "detail", "api_version", "send_seed", NULL };
 static const char *const body_keys[] = {
 	"model=-M model", "messages=the prompt and image", "max_tokens=--max-tokens",
 	"max_completion_tokens=--max-tokens", "temperature=--temperature",
-	"seed=--seed, -M send_seed=0", "stream=vsrbench reads whole replies", NULL,
+	"seed=--seed, -M send_seed=0", "stream=-M stream=on|off", "stream_options=-M stream=on|off",
+	NULL,
 };
 static const char *const reasoning_keys[] = { "reasoning_effort", "chat_template_kwargs", NULL };
 /* What OpenAI's own endpoint takes (its vision guide); compatible servers read more. */
@@ -160,6 +163,18 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 		o->send_seed = v[0] == '1';
 	}
 	/*
+	 * -M stream=on: the reply comes as events while it is generated, so a
+	 * proxy whose idle timeout cuts a silent connection (nginx's
+	 * proxy_read_timeout of 60 s, Cloudflare's 100 s) does not cut a model
+	 * that thinks for minutes.  Not in answer_keys: streamed or not, the
+	 * answer is the same (fingerprint, task keys and cache keys alike).
+	 */
+	if ((v = http_opt(c, "stream"))) {
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			return err_set(err, VSR_EUSAGE, "-M stream=%s: expected on or off", v);
+		o->stream = !strcmp(v, "on");
+	}
+	/*
 	 * --reasoning: reasoning_effort, which OpenAI and vLLM, SGLang and
 	 * llama.cpp's server read; "off" is effort "none" at OpenAI, and on the
 	 * servers the chat template's switch (Qwen3's enable_thinking).  No
@@ -225,6 +240,8 @@ static int openai_build(const struct http_cfg *c, const struct vsrbench_request 
 		jw_raw(&w, ",\"reasoning_effort\":\"none\"");
 	else if (c->reasoning.level)
 		jw_kstr(&w, ",\"reasoning_effort\":", http_reasoning_effort(&c->reasoning));
+	if (o->stream) /* the usage comes in a last chunk only when asked for */
+		jw_raw(&w, ",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
 	jw_extra(&w, c);
 	jw_raw(&w, "}");
 	return w.bad ? -1 : 0;
@@ -537,4 +554,5 @@ const struct http_proto http_openai_proto = {
 	.build = openai_build,
 	.parse = openai_parse,
 	.parse_fast = openai_parse_fast,
+	.sse = sse_openai,
 };

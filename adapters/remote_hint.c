@@ -2,6 +2,7 @@
  * remote_hint: the fix a refused request points at (see remote_hint.h).
  */
 #include "remote_hint.h"
+#include "remote_sse.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -474,17 +475,18 @@ int hint_4xx(long status, const char *body, size_t len, const char *kind, const 
 
 int hint_is_sse(const char *body, size_t len)
 {
-	size_t i = 0;
+	return sse_is_stream(body, len);
+}
 
-	while (i < len && (body[i] == ' ' || body[i] == '\r' || body[i] == '\n'))
-		i++;
-	return (len - i >= 5 && !strncmp(body + i, "data:", 5)) ||
-	       (len - i >= 6 && !strncmp(body + i, "event:", 6));
+/* A stream of events the protocol could not read (not one it read and found wanting). */
+static int sse_unread(const char *body, size_t len, const char *why)
+{
+	return hint_is_sse(body, len) && (!why || !strncmp(why, HINT_NOT_JSON, strlen(HINT_NOT_JSON)));
 }
 
 uint64_t hint_signature_200(const char *body, size_t len, const char *why)
 {
-	if (hint_is_sse(body, len)) /* each event holds a piece of its own answer */
+	if (sse_unread(body, len, why)) /* each event holds a piece of its own answer */
 		return hint_signature(200, "text/event-stream", 17);
 	return why ? hint_signature(200, why, strlen(why)) : hint_signature(200, body, len);
 }
@@ -501,9 +503,22 @@ void hint_5xx(long status, const char *body, size_t len, const char *why, const 
 		"ServiceUnavailableError", NULL,
 	};
 
-	if (status >= 200 && status < 300 && hint_is_sse(body, len)) {
-		snprintf(out, n, "the server streams its replies (text/event-stream) where vsrbench asks "
-			 "for whole ones: switch streaming off in the server or in the proxy before it");
+	if (status >= 200 && status < 300 && sse_unread(body, len, why)) {
+		if (!strcmp(kind, "openai"))
+			snprintf(out, n, "the server streams its replies (text/event-stream) as events that "
+				 "are not chat.completion chunks, which vsrbench cannot read: is -M base_url "
+				 "the chat completions API? else switch streaming off in the server or in the "
+				 "proxy before it");
+		else
+			snprintf(out, n, "the server streams its replies (text/event-stream) where -m %s "
+				 "asks for whole ones (only -m openai reads a stream): switch streaming off in "
+				 "the server or in the proxy before it", kind);
+		return;
+	}
+	if (why && has(why, strlen(why), "stream of events cut short")) {
+		snprintf(out, n, "something cuts the streamed replies before their end: a proxy's timeout "
+			 "(nginx's proxy_read_timeout, a load balancer's idle timeout) or the server's own; "
+			 "raise it, then run the same command again (the run resumes)");
 		return;
 	}
 	if (why) { /* a 2xx: what was wrong with it says more than the reply */

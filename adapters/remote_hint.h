@@ -50,9 +50,18 @@ uint64_t hint_signature(long status, const char *body, size_t len);
 int hint_is_sse(const char *body, size_t len);
 
 /*
- * The signature of a 2xx no answer came from: a stream of events (each
- * holds a piece of its own answer) is one, else why (what was wrong with
- * it; NULL: the body itself) as hint_signature reads it.
+ * How the loop's why of a 2xx body that is not JSON at all begins (a
+ * stream of events the protocol cannot read is one): the hints tell it
+ * from a stream that was read and failed for a reason of its own (cut
+ * short, an error event).
+ */
+#define HINT_NOT_JSON "a body that is not JSON"
+
+/*
+ * The signature of a 2xx no answer came from: a stream of events that
+ * could not be read (each holds a piece of its own answer) is one, else
+ * why (what was wrong with it; NULL: the body itself) as hint_signature
+ * reads it.
  */
 uint64_t hint_signature_200(const char *body, size_t len, const char *why);
 
@@ -127,9 +136,10 @@ void hint_context(const struct hint_ctx *c, const char *kind, long max_tokens, c
  * The likely fix of the same failure answered to every request into
  * out[0..n): a 5xx (status and body; why NULL), or a 2xx without an
  * answer (its body, and why: what was wrong with it).  The memory the model
- * lacks and a reply streamed as events need a change first, and say so
- * without advising to run the same command again; a proxy that lost its
- * server and an unknown failure may pass.
+ * lacks and a reply streamed as events the kind cannot read need a change
+ * first, and say so without advising to run the same command again; a
+ * proxy that lost its server, streams cut short and an unknown failure may
+ * pass.
  */
 void hint_5xx(long status, const char *body, size_t len, const char *why, const char *kind,
 	      char *out, size_t n);

@@ -517,7 +517,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 					x->ep, 1 };
 		if (pr == REMOTE_NOT_JSON) {
 			remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
-			remote_msgf(pwhy, sizeof(pwhy), st->key, "a body that is not JSON: %.*s", r.len &&
+			remote_msgf(pwhy, sizeof(pwhy), st->key, HINT_NOT_JSON ": %.*s", r.len &&
 				    hint_is_sse(r.body, r.len) ? 60 : (int)sizeof(ex), ex);
 			remote_msgf(why, sizeof(why), st->key, "HTTP %ld with %s", status, pwhy);
 		} else {

@@ -7,6 +7,7 @@
 
 #include "remote_loop.h"
 #include "remote_msg.h"
+#include "remote_sse.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
 /*
@@ -46,18 +47,28 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 	char *text = NULL, *reasoning = NULL;
 	size_t nuls;
 	char *fixed = nul_escapes(body, len, &nuls);
-	int pr;
+	int pr, streamed = 0;
 
-	/* The fast path knows neither pacing nor retries: both need the meta object. */
-	if (fast && !fixed && !tokens && sent <= 1 && p->parse_fast &&
-	    p->parse_fast(body, len, key, &text, &res->meta_json, res)) {
+	if (p->sse && sse_is_stream(body, len)) {
+		/* A streamed reply: its events made whole, then read as one. */
+		pr = p->sse(fixed ? fixed : body, len, &b, why, whylen);
+		free(fixed);
+		if (pr == SSE_FOREIGN)
+			return REMOTE_NOT_JSON;
+		if (pr != VSRBENCH_OK)
+			return pr;
+		streamed = 1;
+	} else if (fast && !fixed && !tokens && sent <= 1 && p->parse_fast &&
+		   p->parse_fast(body, len, key, &text, &res->meta_json, res)) {
+		/* The fast path knows neither pacing nor retries: both need the meta object. */
 		res->text = text;
 		return VSRBENCH_OK;
+	} else {
+		b = cJSON_ParseWithLength(fixed ? fixed : body, len);
+		free(fixed);
+		if (!b)
+			return REMOTE_NOT_JSON;
 	}
-	b = cJSON_ParseWithLength(fixed ? fixed : body, len);
-	free(fixed);
-	if (!b)
-		return REMOTE_NOT_JSON;
 	meta = cJSON_CreateObject();
 	pr = p->parse(c, b, &text, &reasoning, meta, why, whylen);
 	cJSON_Delete(b);
@@ -67,6 +78,8 @@ int remote_reply_read(const struct http_proto *p, const struct http_cfg *c, cons
 		cJSON_Delete(meta);
 		return pr;
 	}
+	if (streamed)
+		cJSON_AddTrueToObject(meta, "streamed");
 	if (nuls) /* as the journal counts the bytes it writes as U+FFFD ("invalid_utf8") */
 		cJSON_AddNumberToObject(meta, "nul_chars", (double)nuls);
 	if (tokens)

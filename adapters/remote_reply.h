@@ -1,6 +1,8 @@
 /*
  * remote_reply: a 2xx body read into a task's result, the one way the loop,
- * the fuzz targets and the tests read it.  The protocol's parse_fast may
+ * the fuzz targets and the tests read it.  A stream of server-sent events
+ * is made whole first by the protocol's sse() (a protocol without one
+ * cannot read it: REMOTE_NOT_JSON).  Else the protocol's parse_fast may
  * answer first; else the body is parsed with cJSON and the protocol's
  * parse() reads it, as parse_fast's answers must equal.
  */
@@ -18,7 +20,8 @@
 /*
  * Fills res's text, reasoning (what the server sent apart from the reply),
  * meta_json (masked with key; "attempts" when sent > 1; "nul_chars": the
- * NULs, "\u0000", of the body's strings, each read as U+FFFD),
+ * NULs, "\u0000", of the body's strings, each read as U+FFFD; "streamed":
+ * true for a reply that came as a stream of events),
  * cut_short, refused and usage.  VSRBENCH_OK; REMOTE_NOT_JSON; or parse()'s
  * VSRBENCH_ERR_RETRY / _FATAL with why.  tokens, when not NULL, gets the
  * tokens the usage names (-M tpm's pacing).  fast = 0 skips parse_fast.

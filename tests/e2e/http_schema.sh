@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Issue 21 (tests): every OpenAI request body vsrbench sends in the shapes
 # the tests exercise (plain, blind, a system prompt, detail, the presets'
-# max-token fields, --temperature default, --reasoning levels, extra_body)
-# is valid against CreateChatCompletionRequest of OpenAI's own published
-# OpenAPI description, and every reply of the loopback fake server
+# max-token fields, --temperature default, --reasoning levels, extra_body,
+# -M stream=on) is valid against CreateChatCompletionRequest of OpenAI's own
+# published OpenAPI description, and every reply of the loopback fake server
 # (answers, cut short, thinking, refusal, content filter) against
-# CreateChatCompletionResponse, so the fake cannot drift from the real API.
+# CreateChatCompletionResponse, each chunk of its streamed replies against
+# CreateChatCompletionStreamResponse, so the fake cannot drift from the real API.
 # Checked by python3-jsonschema (tests/server/openai_schema.py).
 . "$(dirname "$0")/lib.bash"
 SPEC=${VSRBENCH_SHARED_DATA:-}/api/openai/openapi.json
@@ -39,8 +40,15 @@ run -M preset=sglang --reasoning off
 run -M preset=lmstudio -M 'extra_body={"top_p":0.9,"stop":["\n"]}'
 queue_faults "$PORT" cut think thinkcut refuse safety
 run -j 1 -S count=5
+# Streamed (-M stream=on: stream_options in the body; each chunk of the fake's
+# stream against CreateChatCompletionStreamResponse), also cut, refused, filtered.
+run -M stream=on
+queue_faults "$PORT" cut think refuse safety
+run -M stream=on -j 1 -S count=4
 n=$(ls dump | grep -c 'req.json$' || true)
-[ "$n" -ge 25 ] || fail "only $n request bodies captured"
+[ "$n" -ge 31 ] || fail "only $n request bodies captured"
+n=$(ls dump | grep -c 'chunk[0-9]*.json$' || true)
+[ "$n" -ge 18 ] || fail "only $n streamed chunks captured"
 python3 "$VSR_SRC/tests/server/openai_schema.py" "$SPEC" dump >schema.out ||
 	fail "schema errors: $(head -c 3000 schema.out)"
 cat schema.out

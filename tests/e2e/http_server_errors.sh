@@ -50,7 +50,8 @@ jq -e 'length >= 16 and length < 400 and all(.[]; .status == 500) and
 	fail "oom: $(jq -c '[length, (.[-1].t_recv - .[0].t_recv)]' oom.log) (requests, seconds)"
 
 # 2. The same stop for LiteLLM's 500 (its server gone: that may pass), a
-# 200 streamed as events, a 200 with an error object, finish_reason "error".
+# 200 streamed as events to a kind that reads none, a 200 with an error
+# object, finish_reason "error".
 stop_case() { # NAME FAULT: every request gets FAULT; 100 tasks, -M give_up=1
 	sticky_fault "$PORT" "$2"
 	expect_exit 4 "$V" run "${OA[@]}" -M backoff=0.05 -M give_up=1 -S count=100 -t yn01 -j 4 \
@@ -61,9 +62,14 @@ stop_case() { # NAME FAULT: every request gets FAULT; 100 tasks, -M give_up=1
 stop_case litellm 500litellm
 expect_err "identical HTTP 500 replies from $B/v1/chat/completions (\"litellm.APIConnectionError: OpenAIException - Connection error. Received Model Group=qwen-vl Available Model Group Fallbacks=None\") over"
 expect_err "the proxy cannot reach the model server behind it: check that server, then run the same command again (the run resumes)"
-stop_case sse sse
-expect_err "identical HTTP 200 replies from $B/v1/chat/completions without an answer (a body that is not JSON: data: {"
-expect_err "the server streams its replies (text/event-stream) where vsrbench asks for whole ones: switch streaming off in the server or in the proxy before it"
+# A stream of events -m ollama cannot read (-m openai reads one: e2e/http_stream).
+sticky_fault "$PORT" sse
+expect_exit 4 "$V" run -m ollama -M "base_url=$B" -M model=m -M backoff=0.05 -M give_up=1 -S count=100 \
+	-t yn01 -j 4 --fixed -q -o sse
+clear_faults
+expect_err "s, with no answer in between; "
+expect_err "identical HTTP 200 replies from $B/api/chat without an answer (a body that is not JSON: data: {"
+expect_err "the server streams its replies (text/event-stream) where -m ollama asks for whole ones (only -m openai reads a stream): switch streaming off in the server or in the proxy before it"
 no_retry_advice sse
 stop_case error200 error200
 expect_err "identical HTTP 200 replies from $B/v1/chat/completions without an answer (error in a 200 response: upstream error) over"

@@ -65,7 +65,11 @@ servers send them: 500oom (Ollama's 500 "model requires more system memory
 APIConnectionError: the proxy lost its server), 503loading (llama.cpp's 503
 "Loading model" while it loads), 529overloaded (Anthropic's 529
 overloaded_error, a new request_id each time), error200 (a 200 holding an error object),
-sse (a 200 streamed as server-sent events though no stream was asked),
+sse (a 200 streamed as server-sent events though no stream was asked: two
+content chunks and [DONE], no finish_reason, no usage), stream, streamcrlf,
+streamerror, streamcut (OpenAI: vLLM's stream, whole, with \r\n line ends, with an
+error event, cut short: see fake_sse.py; a request with "stream": true is
+streamed too),
 finisherror (OpenAI: a 200 whose content says "Generation failed: ..." with
 finish_reason "error"), nullstop (OpenAI: content null, finish_reason
 "stop"), nul (the answer, then a NUL, "\\u0000" in the JSON, then more
@@ -82,7 +86,8 @@ index in the log), for tests that take the request apart (http_image_types).
 
 --dump DIR writes each body sent to .../chat/completions as DIR/N.req.json
 and the 200 reply to it as DIR/N.resp.json (N: the request's number in the
-log), for tests/server/openai_schema.py.
+log; a streamed reply's chunks as DIR/N.chunkK.json), for
+tests/server/openai_schema.py.
 
 POST /_served {"id": NAME, "root": WEIGHTS} makes GET /v1/models list one
 model (vLLM's shape, "created" and "permission" new each call) and GET
@@ -110,6 +115,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plugin  # noqa: E402
+import fake_sse  # noqa: E402
 
 MODEL = None
 DUMP = None
@@ -189,6 +195,10 @@ def openai_in(h, body):
     need(isinstance(body.get("chat_template_kwargs", {}), dict), "chat_template_kwargs")
     gen_settings(body.get("max_tokens", body.get("max_completion_tokens")),
                  body.get("temperature"), body.get("seed"))
+    # as OpenAI's API: stream a boolean; stream_options only with stream true
+    need(body.get("stream") in (None, True, False), "stream must be a boolean")
+    need("stream_options" not in body or (body.get("stream") is True and isinstance(body["stream_options"], dict)),
+         "The 'stream_options' parameter is only allowed when 'stream' is enabled.")
     return prompt, image, mime
 
 
@@ -771,6 +781,12 @@ class Handler(BaseHTTPRequestHandler):
             reply["choices"][0]["message"]["content"] = "%s. keys %s" % (text, " ".join(f))
             reply["model"] = f[1]
             reply["system_fingerprint"] = f[2]
+        if make_out is openai_out and (body.get("stream") is True or kind in fake_sse.FAULTS):
+            dump = DUMP and os.path.join(DUMP, "%05d" % self.rec["i"])  # N.req.json, N.chunkK.json
+            if dump:
+                with open(dump + ".req.json", "wb") as f:
+                    f.write(raw)
+            return fake_sse.send(self, reply, body, kind, dump)  # asked for, or forced by a gateway
         out = json.dumps(reply).encode()
         if kind == "echo200esc":  # JSON's own \/ escape in the body itself
             out = out.replace(b"/", b"\\/")

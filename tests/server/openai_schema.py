@@ -6,8 +6,10 @@ CreateChatCompletionResponse), with Debian's python3-jsonschema.
     openai_schema.py OPENAPI_JSON DUMP_DIR
 
 DUMP_DIR holds what tests/server/fake_llm.py --dump wrote: N.req.json (a
-body vsrbench sent to .../chat/completions) and N.resp.json (the fake
-server's 200 reply to it).  Prints "checked R requests, S responses" and
+body vsrbench sent to .../chat/completions), N.resp.json (the fake
+server's 200 reply to it) and N.chunkK.json (the chunks of a streamed
+reply, checked against CreateChatCompletionStreamResponse).  Prints
+"checked R requests, S responses, C chunks" and
 exits 0, or prints each schema error and exits 1; exits 77 when jsonschema
 is missing.
 
@@ -51,19 +53,22 @@ def main():
         return cls(root)
 
     req_v, resp_v = validator("CreateChatCompletionRequest"), validator("CreateChatCompletionResponse")
-    bad, n_req, n_resp = 0, 0, 0
+    chunk_v = validator("CreateChatCompletionStreamResponse")
+    bad, n_req, n_resp, n_chunk = 0, 0, 0, 0
     for f in sorted(glob.glob(os.path.join(dump, "*.json"))):
-        v = req_v if f.endswith(".req.json") else resp_v
         body = json.load(open(f))
         if f.endswith(".req.json"):
-            n_req += 1
+            v, n_req = req_v, n_req + 1
+        elif ".chunk" in os.path.basename(f):
+            v, n_chunk = chunk_v, n_chunk + 1
         else:
-            n_resp += 1
+            v, n_resp = resp_v, n_resp + 1
         for e in v.iter_errors(body):
             bad += 1
             where = "/".join(str(p) for p in e.absolute_path)
             print("%s: at /%s: %s" % (os.path.basename(f), where, e.message[:300]))
-    print("checked %d requests, %d responses against %s" % (n_req, n_resp, os.path.basename(spec_path)))
+    print("checked %d requests, %d responses, %d chunks against %s"
+          % (n_req, n_resp, n_chunk, os.path.basename(spec_path)))
     sys.exit(1 if bad else 0)
 
 

@@ -245,17 +245,37 @@ static void test_failures(void **state)
 	fix5(500, "{\"error\":{\"message\":\"litellm.APIConnectionError: OpenAIException - Connection error.\"}}",
 	     NULL, "openai", "the proxy cannot reach the model server behind it: check that server, then run "
 	     "the same command again (the run resumes)");
-	fix5(200, sse1, "a body that is not JSON: data: ...", "openai",
-	     "the server streams its replies (text/event-stream) where vsrbench asks for whole ones: switch "
+	/* A stream the kind cannot read (none but -m openai reads one), */
+	fix5(200, sse1, "a body that is not JSON: data: ...", "ollama",
+	     "the server streams its replies (text/event-stream) where -m ollama asks for whole ones (only "
+	     "-m openai reads a stream): switch streaming off in the server or in the proxy before it");
+	/* or events that are not chat completion chunks (e.g. another API's), */
+	fix5(200, ": ping\n\nevent: response.created\ndata: {}\n\n", "a body that is not JSON: : ping", "openai",
+	     "the server streams its replies (text/event-stream) as events that are not chat.completion "
+	     "chunks, which vsrbench cannot read: is -M base_url the chat completions API? else switch "
 	     "streaming off in the server or in the proxy before it");
+	/* and a stream read, but cut short each time, which may pass. */
+	fix5(200, sse1, "a stream of events cut short: it ended with neither a finish_reason nor data: [DONE]",
+	     "openai", "something cuts the streamed replies before their end: a proxy's timeout (nginx's "
+	     "proxy_read_timeout, a load balancer's idle timeout) or the server's own; raise it, then run the "
+	     "same command again (the run resumes)");
+	fix5(200, sse1, "error in a 200 response: upstream went away", "openai",
+	     "the server fails every request the same way: its log says why; once it is fixed, run the same "
+	     "command again (the run resumes)");
 	fix5(200, "{}", "finish_reason \"error\": Generation failed", "openai",
 	     "the server fails to generate: its log says why (a model the server cannot run as configured?); "
 	     "once it answers, run the same command again");
 	fix5(502, "<html>Bad Gateway</html>", NULL, "openai",
 	     "the server fails every request the same way: its log says why; once it is fixed, run the same "
 	     "command again (the run resumes)");
-	/* a stream's events each hold their own piece: one signature */
-	assert_true(hint_signature_200(sse1, strlen(sse1), "x") == hint_signature_200(sse2, strlen(sse2), "y"));
+	/* an unread stream's events each hold their own piece: one signature */
+	assert_true(hint_signature_200(sse1, strlen(sse1), "a body that is not JSON: data: {\"choices\":[{\"delta\":{\"content\":\"Ye") ==
+		    hint_signature_200(sse2, strlen(sse2), "a body that is not JSON: data: {\"choices\":[{\"delta\":{\"content\":\"No"));
+	/* a stream read and found wanting: what was wrong with it */
+	assert_true(hint_signature_200(sse1, strlen(sse1), "a stream of events cut short") ==
+		    hint_signature_200(sse2, strlen(sse2), "a stream of events cut short"));
+	assert_true(hint_signature_200(sse1, strlen(sse1), "a stream of events cut short") !=
+		    hint_signature_200(sse1, strlen(sse1), "error in a 200 response: x"));
 	assert_true(hint_signature_200("{}", 2, "a") != hint_signature_200("{}", 2, "b"));
 }
 
