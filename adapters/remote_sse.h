@@ -20,6 +20,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "../base/buf.h"
+
 /*
  * Non-zero for a body that is a stream of events, not one JSON value: its
  * first line (after a byte order mark and blank lines) is a data:, event:,
@@ -38,7 +40,6 @@ void sse_iter_init(struct sse_iter *it, const char *body, size_t len);
  * without its blank line, is read all the same (a cut stream is the
  * caller's to judge).  1: an event; 0: no more; -1: out of memory (data's cap).
  */
-struct buf;
 int sse_next(struct sse_iter *it, struct buf *data);
 
 /* sse_openai's outcomes besides 0 and the VSRBENCH_ERR_ codes. */
