@@ -116,6 +116,8 @@ n=$(requests_sent)
 sticky_fault "$PORT" streamcut
 expect_exit 4 "$V" run "${OA[@]}" -M stream=on -S count=2 --retries 1 -M backoff=0.01 -o cut
 clear_faults
+expect_err "all 2 tasks of the run failed on identical HTTP 200 replies from $B/v1/chat/completions without an answer (a stream of events cut short: it ended with neither a finish_reason nor data: [DONE])"
+expect_err "something cuts the streamed replies before their end: a proxy's timeout"
 [ "$(since "$n" | jq length)" = 4 ] || fail "streamcut: $(since "$n" | jq length) requests, not 2 per task"
 jq -e -s 'length == 2 and all(.[]; (has("response") | not) and (has("answer") | not) and
 	(.error | contains("a stream of events cut short: it ended with neither a finish_reason nor data: [DONE]")))' \
