@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "err_first.h"
+#include "loader.h"
 #include "exec.h"
 #include "exec_int.h"
 #include "http.h"
@@ -93,6 +94,8 @@ static void exec_close(void *state)
 }
 
 static int exec_run(void *state, struct sched *s);
+
+static const char *const exec_transport_keys[] = { "timeout", "retries", "procs", NULL };
 
 int exec_open(const char *config_json, const cJSON *opts, struct model *m, char *err)
 {
@@ -175,7 +178,9 @@ int exec_open(const char *config_json, const cJSON *opts, struct model *m, char 
 	/* The script's bytes: an edited model is another model (new task and cache keys). */
 	exec_cmd_files(cmd, &fp, &m->files_json);
 	m->spec = xstrdup("exec");
-	m->config_json = xstrdup(config_json ? config_json : "{}");
+	(void)config_json; /* the same options, parsed: opts */
+	/* Not in run.json's config: a resume may wait longer, retry more, run more children. */
+	m->config_json = model_config_without(opts, exec_transport_keys);
 	m->fingerprint = buf_detach(&fp, NULL);
 	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
 	m->run_loop = exec_run;

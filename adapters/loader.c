@@ -18,6 +18,20 @@
 #include "model_files.h"
 #include "remote.h"
 
+char *model_config_without(const cJSON *opts, const char *const *skip)
+{
+	cJSON *c = opts ? cJSON_Duplicate(opts, 1) : cJSON_CreateObject();
+	char *s, *r;
+
+	for (const char *const *k = skip; *k; k++)
+		cJSON_DeleteItemFromObjectCaseSensitive(c, *k);
+	s = cJSON_PrintUnformatted(c);
+	r = xstrdup(s ? s : "{}");
+	cJSON_free(s);
+	cJSON_Delete(c);
+	return r;
+}
+
 int model_config_json(const struct kv *opts, size_t n, char **out, char *err)
 {
 	cJSON *obj = cJSON_CreateObject();

@@ -17,6 +17,7 @@
 #ifndef VSR_LOADER_H
 #define VSR_LOADER_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -29,6 +30,12 @@
 
 /* Builds {"k":"v",...} from -M options (later keys win).  Caller frees. */
 int model_config_json(const struct kv *opts, size_t n, char **out, char *err);
+/*
+ * The -M options `opts` as JSON text without the keys in skip (NULL-
+ * terminated): a model's config for run.json, without the options of how
+ * requests travel (a resume may change them).  Caller frees.
+ */
+char *model_config_without(const cJSON *opts, const char *const *skip);
 
 int model_open(struct model *m, const char *spec, const char *config_json, char *err);
 void model_close(struct model *m);

@@ -4,6 +4,7 @@
  * The requests themselves are remote_loop.c's.
  */
 #include "remote.h"
+#include "loader.h"
 
 #ifdef __GLIBC__
 #include <ctype.h>
@@ -36,10 +37,15 @@ static const char *const common_answer_keys[] = { "model", "system", "reasoning"
 /*
  * Options of how a reply travels, not of what it is: left out of the
  * model's config in run.json, so neither the configuration's hash nor the
- * fingerprint sees them, and a run begun without -M stream=on may be
- * resumed with it (the command line in run.json still shows them).
+ * fingerprint sees them, and a run stopped by a timeout, a rate limit or
+ * a proxy may be resumed with a longer -M timeout, another -M rpm or
+ * -M stream=on (the command line in run.json still shows them).
  */
-static const char *const transport_keys[] = { "stream", NULL };
+static const char *const transport_keys[] = {
+	"stream", "timeout", "connect_timeout", "deadline", "retries", "backoff", "rpm", "tpm",
+	"give_up", "loops", "concurrency", "server_metrics", "insecure_host", "ca_file",
+	"api_key_env", NULL,
+};
 /*
  * Request members a -M key may mean that are options of `vsrbench run`
  * (they set them for every kind): "-M max_tokens=512" is "--max-tokens 512",
@@ -555,20 +561,6 @@ static int read_key(struct http_state *st, const char *name, int required, char 
 }
 
 /* The -M options as JSON text, without those named in skip (malloc'd). */
-static char *config_without(const cJSON *opts, const char *const *skip)
-{
-	cJSON *c = cJSON_Duplicate(opts, 1);
-	char *s, *r;
-
-	for (const char *const *k = skip; *k; k++)
-		cJSON_DeleteItemFromObjectCaseSensitive(c, *k);
-	s = cJSON_PrintUnformatted(c);
-	r = xstrdup(s);
-	cJSON_free(s);
-	cJSON_Delete(c);
-	return r;
-}
-
 /* "KIND/1 k=v ..." over the answer-changing options, sorted by key; never the key. */
 static char *make_fingerprint(const struct http_state *st, const char *kind)
 {
@@ -746,7 +738,7 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	if ((r = endpoints_init(st, urls ? urls : default_url, err)))
 		goto fail;
 	m->spec = xstrdup(kind);
-	m->config_json = config_without(opts, transport_keys);
+	m->config_json = model_config_without(opts, transport_keys);
 	m->fingerprint = make_fingerprint(st, kind);
 	m->fingerprint_hash = hash64_str(m->fingerprint, HASH_SEED);
 	m->served = remote_served(st, kind,
