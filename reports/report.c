@@ -45,6 +45,15 @@ size_t report_yes_base(const struct acc *a)
 	return a->pos + a->neg ? a->answered : 0;
 }
 
+void report_rate_cells(struct buf *out, const struct acc *a, const char *between)
+{
+	report_pct(out, a->yes, report_yes_base(a), 0);
+	buf_adds(out, between);
+	report_pct(out, a->pos_correct, a->pos, 0);
+	buf_adds(out, between);
+	report_pct(out, a->neg_correct, a->neg, 0);
+}
+
 double json_round6(double x)
 {
 	return round(x * 1e6) / 1e6;

@@ -153,6 +153,8 @@ double ratio(size_t k, size_t n);
 void report_pct(struct buf *out, size_t k, size_t n, int width);
 /* The yes-rate's denominator: the answered tasks, or 0 when none has a yes/no label. */
 size_t report_yes_base(const struct acc *a);
+/* A table row's last three cells: yes-rate, true-label and false-label accuracy, `between` each. */
+void report_rate_cells(struct buf *out, const struct acc *a, const char *between);
 /* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */
 double json_round6(double x);
 

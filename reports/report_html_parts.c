@@ -153,11 +153,7 @@ static void table_row(struct buf *out, const char *name, const struct acc *a)
 	html_pct_ci(out, a->correct, a->tasks);
 	buf_addf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">",
 		 100 * ratio(a->correct, a->answered));
-	report_pct(out, a->yes, report_yes_base(a), 0);
-	buf_adds(out, "</td><td class=\"num\">");
-	report_pct(out, a->pos_correct, a->pos, 0);
-	buf_adds(out, "</td><td class=\"num\">");
-	report_pct(out, a->neg_correct, a->neg, 0);
+	report_rate_cells(out, a, "</td><td class=\"num\">");
 	buf_adds(out, "</td></tr>\n");
 }
 

@@ -39,11 +39,7 @@ static void row(struct buf *out, const char *name, const struct acc *a)
 		 100 * ratio(a->answered, a->tasks));
 	pct_ci(out, a->correct, a->tasks);
 	buf_addf(out, " | %.1f%% | ", 100 * ratio(a->correct, a->answered));
-	report_pct(out, a->yes, report_yes_base(a), 0);
-	buf_adds(out, " | ");
-	report_pct(out, a->pos_correct, a->pos, 0);
-	buf_adds(out, " | ");
-	report_pct(out, a->neg_correct, a->neg, 0);
+	report_rate_cells(out, a, " | ");
 	buf_adds(out, " |\n");
 }
 
