@@ -140,19 +140,99 @@ static int not_sendable(const unsigned char *p, size_t n, char *err)
 
 /* ---- JPEG -------------------------------------------------------------------- */
 
+/* What follows a JPEG's end-of-image marker at `at`, into f (nothing but padding: nothing). */
+static void jpeg_trailer(const struct src *s, uint64_t at, struct imgfile_facts *f)
+{
+	unsigned char t[24];
+	size_t n = s->size - at < sizeof(t) ? (size_t)(s->size - at) : sizeof(t);
+	size_t zero = 0;
+
+	if (!n || src_at(s, at, t, n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		zero += !t[i];
+	if (zero == n && s->size - at <= TAIL_MAX)
+		return; /* a writer's zero padding */
+	f->image_end = at;
+	if (zero == n)
+		f->trailer = "zero bytes (padding)";
+	else if (n >= 3 && t[0] == 0xff && t[1] == 0xd8 && t[2] == 0xff)
+		f->trailer = "more JPEG pictures (a multi-picture MPO file)";
+	else if ((n >= 8 && !memcmp(t + 4, "ftyp", 4)) ||
+		 (n >= 16 && !memcmp(t, "MotionPhoto_Data", 16)) || (n >= 24 && !memcmp(t + 20, "ftyp", 4)))
+		f->trailer = "a video (a phone's motion photo)";
+	else
+		f->trailer = "other data";
+}
+
+/*
+ * The end of the JPEG's first picture: from `pos` (the scan's header),
+ * through its entropy-coded data (an FF there is followed by 00, a restart
+ * marker or more FF) and the segments between the scans of a progressive
+ * file, to the first end-of-image marker.  Read in chunks: a file of
+ * megabytes is walked only when its last bytes do not end the picture (a
+ * motion photo's video follows it) or it says it holds more (an MPO).
+ * 0 with *end just past FF D9, or -1 when the file ends first.
+ */
+#define WALK_CHUNK 16384
+static int jpeg_walk(const struct src *s, uint64_t pos, uint64_t *end)
+{
+	unsigned char c[WALK_CHUNK];
+	uint64_t base = 0;
+	size_t n = 0;
+
+	for (;;) {
+		unsigned char b;
+		uint32_t len;
+
+		if (pos + 2 > s->size)
+			return -1;
+		if (pos < base || pos + 4 > base + n) { /* refill from pos */
+			n = s->size - pos < WALK_CHUNK ? (size_t)(s->size - pos) : WALK_CHUNK;
+			if (src_at(s, pos, c, n))
+				return -1;
+			base = pos;
+		}
+		if (c[pos - base] != 0xff) {
+			const unsigned char *ff = memchr(c + (pos - base), 0xff, n - (size_t)(pos - base));
+			pos = ff ? base + (uint64_t)(ff - c) : base + n;
+			continue;
+		}
+		b = c[pos - base + 1];
+		if (b == 0x00 || b == 0xff || b == 0x01 || (b >= 0xd0 && b <= 0xd7)) {
+			pos += b == 0xff ? 1 : 2;
+			continue;
+		}
+		if (b == 0xd9) {
+			*end = pos + 2;
+			return 0;
+		}
+		if (pos + 4 > base + n) /* a marker's length cut by the file's end */
+			return -1;
+		len = be16(c + (pos - base) + 2);
+		if (len < 2)
+			return -1;
+		pos += 2 + len; /* a segment (a scan's header: its data follows) */
+	}
+}
+
 /*
  * Walks the segments from SOI to the first scan (SOS): their lengths must
  * stay inside the file (a file cut in its headers), the frame header (SOF)
  * gives the sides.  Then the end-of-image marker FF D9 must lie in the last
  * bytes, after the scan began: entropy-coded data never holds FF D9 (an FF
  * there is followed by 00 or a restart marker), so a file cut in its image
- * data has none there.  A marker where none belongs stops the walk without
- * a verdict on the headers: a decoder may still take such a file.
+ * data has none there.  A file whose last bytes hold none, or that says it
+ * holds more pictures (an MPO's APP2 "MPF" segment), is walked to its
+ * first picture's end: what follows it (a motion photo's video, an MPO's
+ * other pictures) is named in f, not refused.  A marker where none belongs
+ * stops the walk without a verdict on the headers: a decoder may still take
+ * such a file.
  */
 static int check_jpeg(const struct src *s, struct imgfile_facts *f, char *err)
 {
-	uint64_t pos = 2, scan = 0;
-	int k;
+	uint64_t pos = 2, scan = 0, end;
+	int k, mpf = 0;
 
 	for (k = 0; k < JPEG_SEGMENTS_MAX; k++) {
 		unsigned char m[9];
@@ -185,19 +265,25 @@ static int check_jpeg(const struct src *s, struct imgfile_facts *f, char *err)
 				return err_set(err, VSR_EDATA, "the JPEG's header says %u x %u pixels",
 					       f->width, f->height);
 		}
+		if (m[1] == 0xe2 && len >= 6 && !src_at(s, pos + 4, m, 4) && !memcmp(m, "MPF\0", 4))
+			mpf = 1;
 		if (m[1] == 0xda) {
 			scan = pos;
 			break;
 		}
 		pos += 2 + len;
 	}
-	for (size_t i = s->nt; i >= 2; i--)
+	for (size_t i = s->nt; !mpf && i >= 2; i--)
 		if (s->t[i - 2] == 0xff && s->t[i - 1] == 0xd9) {
 			uint64_t at = s->size - s->nt + (i - 2);
 			if (at > scan)
 				return 0;
 			break;
 		}
+	if (scan && !jpeg_walk(s, scan, &end)) {
+		jpeg_trailer(s, end, f);
+		return 0;
+	}
 	return err_set(err, VSR_EDATA, "the JPEG is cut short: no end-of-image marker");
 }
 

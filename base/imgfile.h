@@ -5,7 +5,10 @@
  * IEND chunk, GIF's trailer, the sizes WebP's and BMP's headers promise),
  * never by decoding it.  Knows no suite and no model: the suites ask it
  * before any request, so that an empty file, a HEIC named .jpg or a JPEG
- * cut in half is bad data named up front, not a model failure later.
+ * cut in half is bad data named up front, not a model failure later.  A
+ * JPEG whose last bytes do not end its picture (a motion photo's video
+ * follows it) or that says it holds more (an MPO) is walked to its first
+ * picture's end: whole, with what follows named.
  */
 #ifndef VSR_IMGFILE_H
 #define VSR_IMGFILE_H
@@ -18,12 +21,23 @@ struct imgfile_facts {
 	const char *mime;        /* image_sniff_mime's type (base/mime.h) */
 	uint32_t width, height;  /* the header's sides; 0 when not found */
 	long bmp_compression;    /* a BMP's compression field (0 RGB, 1 RLE8 ...); -1 otherwise */
+	/*
+	 * A JPEG followed by more than padding after its first picture's
+	 * end-of-image marker (a phone's motion photo: the video; an MPO: its
+	 * other pictures): the picture's length, and what follows, as
+	 * "a video (a phone's motion photo)", "more JPEG pictures (a
+	 * multi-picture MPO file)", "zero bytes (padding)" (more than the last
+	 * 2 KiB of it) or "other data".  0 and NULL otherwise.
+	 */
+	uint64_t image_end;
+	const char *trailer;
 };
 
 /*
  * Checks the open regular file fd of `size` bytes: reads at most a few
  * KiB from its start and from its end (pread: fd's offset is unchanged).
- * 0 when it looks like a whole JPEG, PNG, GIF, WebP or BMP; otherwise
+ * 0 when it looks like a whole JPEG, PNG, GIF, WebP or BMP (a JPEG with
+ * more after its first picture too: f->image_end says where it ends); otherwise
  * VSR_EDATA with what is wrong in err (VSR_ERR_MAX bytes; no file name,
  * the caller adds it): "empty file", "not an image vsrbench can send
  * (JPEG, PNG, GIF, WebP, BMP): looks like HEIC", "the JPEG is cut short:

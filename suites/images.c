@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <png.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <turbojpeg.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../base/imgfile.h"
 #include "../base/util.h"
 
 static int unsafe_name(const char *name)
@@ -300,6 +302,32 @@ int image_digest_item(const char *path, const char *suite, const char *id, const
 	return r;
 }
 
+static atomic_int trailer_noted;
+
+/*
+ * A JPEG with more after its first picture (a phone's motion photo and its
+ * video, an MPO's other pictures): the picture alone is the image, as every
+ * decoder and viewer shows it; sending the rest would put megabytes of
+ * video into each request (and an MPO's second picture into some
+ * readers).  Said once per run on stderr.
+ */
+static void trim_jpeg(struct buf *b, const struct item *it)
+{
+	struct imgfile_facts f;
+	char why[VSR_ERR_MAX];
+
+	if (imgfile_check_mem((const unsigned char *)b->ptr, b->len, &f, why) || !f.image_end ||
+	    f.image_end >= b->len)
+		return;
+	if (!atomic_exchange(&trailer_noted, 1))
+		vsr_warn("%s item %s: %s holds %s after its JPEG picture: only the picture (%llu of "
+			 "%zu bytes) is sent, as viewers show it (said once per run)",
+			 it->suite, it->id, it->image_path, f.trailer,
+			 (unsigned long long)f.image_end, b->len);
+	b->len = (size_t)f.image_end;
+	b->ptr[b->len] = '\0';
+}
+
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err)
 {
 	struct buf b = BUF_INIT;
@@ -311,6 +339,8 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	if ((r = image_read_file(it->image_path, &b, err)))
 		return r;
 	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
+	if (!strcmp(img->mime, "image/jpeg"))
+		trim_jpeg(&b, it);
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;

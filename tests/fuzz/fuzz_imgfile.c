@@ -31,7 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rb = imgfile_check(fd, size, &b, eb);
 	close(fd);
 	if (ra != rb || strcmp(ea, eb) || strcmp(a.mime, b.mime) || a.width != b.width ||
-	    a.height != b.height || a.bmp_compression != b.bmp_compression)
+	    a.height != b.height || a.bmp_compression != b.bmp_compression ||
+	    a.image_end != b.image_end || a.trailer != b.trailer)
+		abort();
+	/* A picture with more after it ends inside the file, after its SOI. */
+	if (a.image_end && (a.image_end < 4 || a.image_end >= size || !a.trailer))
 		abort();
 	if (ra != 0 && ra != VSR_EDATA)
 		abort();

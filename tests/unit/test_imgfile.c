@@ -21,8 +21,12 @@
 #include "base/imgfile.h"
 #include "base/util.h"
 
-/* A w x h JPEG with busy pixels (its entropy-coded data is most of it); caller frees. */
-static unsigned char *make_jpeg(int w, int h, size_t *n)
+/*
+ * A w x h JPEG with busy pixels (its entropy-coded data is most of it, with
+ * many a stuffed FF 00), libturbojpeg's flags (TJFLAG_PROGRESSIVE: several
+ * scans with tables between them); caller frees.
+ */
+static unsigned char *make_jpeg_flags(int w, int h, int flags, size_t *n)
 {
 	tjhandle tj = tjInitCompress();
 	unsigned char *px = malloc((size_t)w * (size_t)h * 3), *out = NULL, *copy;
@@ -34,7 +38,7 @@ static unsigned char *make_jpeg(int w, int h, size_t *n)
 		x = x * 1103515245u + 12345u;
 		px[i] = (unsigned char)(x >> 24);
 	}
-	assert_int_equal(tjCompress2(tj, px, w, 0, h, TJPF_RGB, &out, &len, TJSAMP_420, 90, 0), 0);
+	assert_int_equal(tjCompress2(tj, px, w, 0, h, TJPF_RGB, &out, &len, TJSAMP_420, 90, flags), 0);
 	copy = malloc(len);
 	memcpy(copy, out, len);
 	*n = len;
@@ -42,6 +46,11 @@ static unsigned char *make_jpeg(int w, int h, size_t *n)
 	tjDestroy(tj);
 	free(px);
 	return copy;
+}
+
+static unsigned char *make_jpeg(int w, int h, size_t *n)
+{
+	return make_jpeg_flags(w, h, 0, n);
 }
 
 static unsigned char *make_png(int w, int h, size_t *n)
@@ -84,6 +93,8 @@ static int check(const unsigned char *p, size_t n, struct imgfile_facts *f, char
 	assert_string_equal(err, e2);
 	assert_int_equal(f->width, f2.width);
 	assert_int_equal(f->height, f2.height);
+	assert_int_equal(f->image_end, f2.image_end);
+	assert_true(f->trailer == f2.trailer);
 	return r;
 }
 
@@ -152,6 +163,74 @@ static void test_jpeg_thumbnail_end_is_not_the_end(void **state)
 	refused(b, n - 200, "the JPEG is cut short: no end-of-image marker");
 	free(b);
 	free(j);
+}
+
+/*
+ * What follows a JPEG's picture: a phone's motion photo (an MP4 after the
+ * end-of-image marker; Samsung's behind "MotionPhoto_Data"), an MPO's next
+ * picture, other bytes: the file is whole, image_end is the picture's
+ * length (the JPEG as the encoder wrote it), the trailer is named.
+ * Baseline and progressive (its scans and tables are walked through).
+ * Zero padding is no trailer; a picture cut short is still refused, with
+ * a video after it or not.
+ */
+static void test_jpeg_trailer(void **state)
+{
+	static const unsigned char mp4[] = "\0\0\0\x18" "ftypmp42\0\0\0\0isommp42\0\0\0\x08mdat";
+	static const unsigned char mpf[] = "\xff\xe2\0\x0a" "MPF\0MM\0*";
+	struct imgfile_facts f;
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	for (int flags = 0; flags <= TJFLAG_PROGRESSIVE; flags += TJFLAG_PROGRESSIVE) {
+		size_t n, m = 0, k;
+		unsigned char *j = make_jpeg_flags(320, 240, flags, &n), *b = malloc(2 * n + 8192);
+		/* Google: the MP4 right after the picture, 4 KiB of it (past the last bytes read). */
+		memcpy(b, j, n);
+		for (m = n; m + sizeof(mp4) - 1 <= n + 4096; m += sizeof(mp4) - 1)
+			memcpy(b + m, mp4, sizeof(mp4) - 1);
+		assert_int_equal(check(b, m, &f, err), 0);
+		assert_int_equal(f.image_end, n);
+		assert_string_equal(f.trailer, "a video (a phone's motion photo)");
+		assert_int_equal(f.width, 320);
+		/* Samsung: its marker, then the MP4 (the same bytes after it). */
+		memcpy(b + n, "MotionPhoto_Data", 16);
+		assert_int_equal(check(b, m, &f, err), 0);
+		assert_int_equal(f.image_end, n);
+		assert_string_equal(f.trailer, "a video (a phone's motion photo)");
+		/*
+		 * An MPO: its first picture says so (an APP2 "MPF" segment, CIPA
+		 * DC-007), a second follows; the last bytes end the second.
+		 */
+		memcpy(b, j, 2);
+		memcpy(b + 2, mpf, sizeof(mpf) - 1);
+		memcpy(b + 2 + sizeof(mpf) - 1, j + 2, n - 2);
+		memcpy(b + n + sizeof(mpf) - 1, j, n);
+		assert_int_equal(check(b, 2 * n + sizeof(mpf) - 1, &f, err), 0);
+		assert_int_equal(f.image_end, n + sizeof(mpf) - 1);
+		assert_string_equal(f.trailer, "more JPEG pictures (a multi-picture MPO file)");
+		memcpy(b, j, n);
+		/* Zeros: padding, not named within the last 2 KiB, named past them. */
+		memset(b + n, 0, 3072);
+		assert_int_equal(check(b, n + 1000, &f, err), 0);
+		assert_int_equal(f.image_end, 0);
+		assert_null(f.trailer);
+		assert_int_equal(check(b, n + 3072, &f, err), 0);
+		assert_int_equal(f.image_end, n);
+		assert_string_equal(f.trailer, "zero bytes (padding)");
+		/* Other bytes past the last 2 KiB: named. */
+		memset(b + n, 'x', 3072);
+		assert_int_equal(check(b, n + 3072, &f, err), 0);
+		assert_int_equal(f.image_end, n);
+		assert_string_equal(f.trailer, "other data");
+		/* Cut in its data, the video's bytes after the cut. */
+		k = n / 2;
+		for (m = k; m + sizeof(mp4) - 1 <= k + 4096; m += sizeof(mp4) - 1)
+			memcpy(b + m, mp4, sizeof(mp4) - 1);
+		refused(b, m, "the JPEG is cut short: no end-of-image marker");
+		free(b);
+		free(j);
+	}
 }
 
 static void test_png(void **state)
@@ -238,6 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jpeg),
 		cmocka_unit_test(test_jpeg_thumbnail_end_is_not_the_end),
+		cmocka_unit_test(test_jpeg_trailer),
 		cmocka_unit_test(test_png),
 		cmocka_unit_test(test_gif_webp_bmp),
 		cmocka_unit_test(test_not_images),
