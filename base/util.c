@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -258,16 +259,65 @@ double wall_seconds(void)
 	return clock_s(CLOCK_MONOTONIC);
 }
 
+/* $HOME/.cache/vsrbench into out; 0, or -1 without an absolute HOME. */
+static int home_dir(char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+
+	if (!home || home[0] != '/')
+		return -1;
+	snprintf(out, n, "%s/.cache/vsrbench", home);
+	return 0;
+}
+
+int vsr_default_dir(char *out, size_t n)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+
+	if (xdg && xdg[0] == '/') { /* the XDG spec: a relative value is ignored */
+		snprintf(out, n, "%s/vsrbench", xdg);
+		return 0;
+	}
+	return home_dir(out, n);
+}
+
+/* Whether the folder path holds a sub-folder (a dataset: the cache is a file). */
+static int has_subdir(const char *path)
+{
+	char sub[4200];
+	struct stat st;
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			found = !stat(sub, &st) && S_ISDIR(st.st_mode);
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 const char *data_dir_resolve(const char *given)
 {
-	static char dflt[4096];
-	const char *env = getenv("VSRBENCH_DATA"), *home = getenv("HOME");
+	static char dflt[4096], home[4096];
+	const char *env = getenv("VSRBENCH_DATA");
 
 	if (given && *given)
 		return given;
 	if (env && *env)
 		return env;
-	snprintf(dflt, sizeof(dflt), "%s/.cache/vsrbench", home && *home ? home : ".");
+	if (vsr_default_dir(dflt, sizeof(dflt)))
+		return NULL;
+	/*
+	 * Datasets pulled into ~/.cache/vsrbench before the data folder followed
+	 * XDG_CACHE_HOME stay found there while the XDG folder holds none.
+	 */
+	if (!home_dir(home, sizeof(home)) && strcmp(home, dflt) && !has_subdir(dflt) &&
+	    has_subdir(home))
+		return home;
 	return dflt;
 }
 

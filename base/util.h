@@ -56,10 +56,26 @@ double thread_cpu_seconds(void); /* this thread's CPU time */
 double wall_seconds(void);       /* monotonic */
 
 /*
+ * The folder vsrbench keeps its datasets and its response cache in by
+ * default, into out[0..n): $XDG_CACHE_HOME/vsrbench when XDG_CACHE_HOME is
+ * absolute (the XDG spec ignores a relative one), else
+ * $HOME/.cache/vsrbench with an absolute HOME.  0, or -1 when neither is
+ * set (env -i, some CI containers): then there is no default, and no
+ * folder is made up in the working directory.
+ */
+int vsr_default_dir(char *out, size_t n);
+
+/*
  * The dataset root: `given` (--data) if set, else $VSRBENCH_DATA, else
- * ~/.cache/vsrbench.  Static storage for the last case.
+ * vsr_default_dir's folder (static storage), else NULL: the caller asks for
+ * --data.  A ~/.cache/vsrbench holding datasets (sub-folders) is kept
+ * while $XDG_CACHE_HOME/vsrbench holds none (data pulled before the
+ * default followed XDG_CACHE_HOME).
  */
 const char *data_dir_resolve(const char *given);
+
+/* Why data_dir_resolve gave NULL, for an error that asks for --data. */
+#define VSR_NO_DEFAULT_DIR "neither XDG_CACHE_HOME nor HOME is set, so there is no default folder"
 
 /* The value of a hexadecimal digit (either case), or -1. */
 int hex_digit(int c);

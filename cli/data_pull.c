@@ -399,7 +399,8 @@ static const char pull_usage[] =
 	"usage: vsrbench data pull SUITE|DATASET|all... [--data DIR] [--mirror URL] "
 	"[--rewrite FROM=TO] [-j N] [--list] [--from-zip URL|PATH]...\n"
 	"  datasets: vsr, mme, mmbench, seed, vsr-images, vsr-boxes (a suite name pulls its dataset)\n"
-	"  --data DIR       the data folder (default $VSRBENCH_DATA, else ~/.cache/vsrbench)\n"
+	"  --data DIR       the data folder (default $VSRBENCH_DATA, else $XDG_CACHE_HOME/vsrbench,\n"
+	"                   else ~/.cache/vsrbench)\n"
 	"  --mirror URL     fetch every file from URL/PATH, a server with the data folder's layout\n"
 	"  --rewrite FROM=TO  fetch upstream URLs that start with FROM from TO instead (repeatable)\n"
 	"  -j, --jobs N     parallel image downloads (default 8)\n"
@@ -547,6 +548,11 @@ int data_pull_main(int argc, char **argv)
 		p.mirror = mirror;
 	}
 	p.data_dir = data_dir_resolve(data);
+	if (!p.data_dir) {
+		vsr_error("no data folder: " VSR_NO_DEFAULT_DIR ": pass --data DIR or set VSRBENCH_DATA");
+		r = VSR_EUSAGE;
+		goto out;
+	}
 	if (mkdir_p(p.data_dir) < 0) {
 		vsr_error("cannot create the data folder %s: %s", p.data_dir, strerror(errno));
 		r = VSR_EDATA;
@@ -660,6 +666,11 @@ int data_verify_main(int argc, char **argv)
 		return VSR_EUSAGE;
 	}
 	dir = data_dir_resolve(data);
+	if (!dir) {
+		vsr_error("no data folder: " VSR_NO_DEFAULT_DIR ": pass --data DIR or set VSRBENCH_DATA");
+		r = VSR_EUSAGE;
+		goto out;
+	}
 	if ((r = record_load(&rec, dir, err))) {
 		vsr_error("%s", err);
 		goto out;

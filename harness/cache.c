@@ -119,16 +119,17 @@ void cache_keys(const struct cache_req *r, unsigned char key[CACHE_KEY_LEN],
 	key_settings(&h2, r, CACHE_ANY_LIMIT, any);
 }
 
-void cache_dir(struct buf *b, const char *dir)
+int cache_dir(struct buf *b, const char *dir)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char d[4096];
 
 	if (dir && *dir)
 		buf_adds(b, dir);
-	else if (xdg && *xdg == '/') /* the XDG spec: a relative value is ignored */
-		buf_addf(b, "%s/vsrbench", xdg);
+	else if (!vsr_default_dir(d, sizeof(d)))
+		buf_adds(b, d);
 	else
-		buf_addf(b, "%s/.cache/vsrbench", home && *home ? home : ".");
+		return -1;
+	return 0;
 }
 
 /* ---- for a run: warn once, go on without ----------------------------------- */
@@ -176,7 +177,10 @@ struct cache *cache_open(const char *dir, int writes)
 	int rc;
 
 	pthread_mutex_init(&c->mu, NULL);
-	cache_dir(&d, dir);
+	if (cache_dir(&d, dir)) {
+		vsr_warn("response cache: off: " VSR_NO_DEFAULT_DIR " (--cache DIR names one)");
+		goto fail;
+	}
 	buf_addf(&p, "%s/" CACHE_FILE, d.ptr);
 	c->path = buf_detach(&p, NULL);
 	if (!writes && stat(c->path, &sb)) {
@@ -398,7 +402,11 @@ static int admin_open(const char *dir, sqlite3 **db, struct buf *path, int *miss
 	struct stat sb;
 
 	*db = NULL;
-	cache_dir(&d, dir);
+	if (cache_dir(&d, dir)) {
+		buf_release(&d);
+		return err_set(err, VSR_EUSAGE, "no response cache: " VSR_NO_DEFAULT_DIR
+			       " (--cache DIR names one)");
+	}
 	buf_addf(path, "%s/" CACHE_FILE, d.ptr);
 	buf_release(&d);
 	if (stat(path->ptr, &sb)) {

@@ -2,7 +2,8 @@
  * cache: answers already paid for, reused across run directories (issue 16).
  *
  * One SQLite file, DIR/responses.sqlite, DIR being --cache DIR or
- * $XDG_CACHE_HOME/vsrbench (else ~/.cache/vsrbench).  WAL mode and a busy
+ * $XDG_CACHE_HOME/vsrbench (else ~/.cache/vsrbench; with neither variable
+ * set, no cache unless --cache DIR).  WAL mode and a busy
  * timeout, so the shards of one machine share it.  A row is one reply: its
  * raw text, the journal meta, the cut-short and refused flags and the token
  * usage the server reported, keyed by cache_key() of the request as it
@@ -67,8 +68,12 @@ struct cache;
 /* SHA-256 of the request's parts, each length-prefixed (so no two requests share a key). */
 void cache_key(const struct cache_req *r, unsigned char key[CACHE_KEY_LEN]);
 
-/* dir, or the default directory (XDG_CACHE_HOME, else HOME/.cache) + /vsrbench, into b. */
-void cache_dir(struct buf *b, const char *dir);
+/*
+ * dir, or the default directory (base/util.h vsr_default_dir: XDG_CACHE_HOME,
+ * else HOME/.cache, + /vsrbench), into b: 0, or -1 (b untouched) when dir is
+ * not given and there is no default.
+ */
+int cache_dir(struct buf *b, const char *dir);
 
 /*
  * Opens (creating) the cache for a run.  NULL, after one warning on stderr,

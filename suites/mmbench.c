@@ -543,7 +543,8 @@ static int mmb_open(const struct suite_preset *preset, const struct suite_config
 	} else {
 		struct buf p = BUF_INIT;
 		if (!cfg->data_dir) {
-			r = err_set(err, VSR_EUSAGE, "suite %s: no data folder (--data)", suite);
+			r = err_set(err, VSR_EUSAGE, "suite %s: no data folder: pass --data DIR or set "
+				    "VSRBENCH_DATA (" VSR_NO_DEFAULT_DIR ")", suite);
 			goto fail;
 		}
 		buf_addf(&p, "%s/mmbench/%s", cfg->data_dir, file);

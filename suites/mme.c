@@ -626,7 +626,8 @@ static int load_all(struct mme *m, const struct suite_preset *p, const struct su
 			       "group=perception|cognition)",
 			       m->suite);
 	if (!dir_opt && !cfg->data_dir)
-		return err_set(err, VSR_EUSAGE, "suite %s: no data folder (--data)", m->suite);
+		return err_set(err, VSR_EUSAGE, "suite %s: no data folder: pass --data DIR or set "
+				   "VSRBENCH_DATA (" VSR_NO_DEFAULT_DIR ")", m->suite);
 	for (size_t i = 0; i < N_SUBTASKS; i++) {
 		int r;
 		if (!preset_selects(p, &subtasks[i]))

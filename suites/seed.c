@@ -421,7 +421,8 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	if (file && strchr(file, '/')) {
 		buf_adds(&path, file);
 	} else if (!cfg->data_dir) {
-		r = err_set(err, VSR_EUSAGE, "suite %s: no data folder (--data)", suite);
+		r = err_set(err, VSR_EUSAGE, "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA "
+			    "(" VSR_NO_DEFAULT_DIR ")", suite);
 		goto fail;
 	} else {
 		buf_addf(&path, "%s/seed/%s", cfg->data_dir, file ? file : "SEED-Bench.json");

@@ -92,9 +92,10 @@ int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out,
 	size_t base;
 	struct stat st;
 
-	if (!data_dir || !*data_dir)
-		return err_set(err, VSR_EDATA,
-			       "suite %s needs the VSR data: pass --data DIR or set VSRBENCH_DATA", sp->suite);
+	if (!data_dir || !*data_dir) /* no folder to look in: configuration, not data */
+		return err_set(err, VSR_EUSAGE,
+			       "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA (" VSR_NO_DEFAULT_DIR ")",
+			       sp->suite);
 	if (sp->split)
 		buf_addf(&b, "%s/vsr/data/splits/%s/%s.jsonl", data_dir, sp->split, sp->part);
 	else
@@ -473,10 +474,9 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 	if (!cfg->n_image_dirs) {
 		/* Where `vsrbench data pull SUITE` puts them. */
 		if (!cfg->data_dir) {
-			r = err_set(err, VSR_EDATA,
-				    "suite %s needs its images (COCO 2017): vsrbench data pull %s fetches "
-				    "them, or pass --images DIR",
-				    suite, suite);
+			r = err_set(err, VSR_EUSAGE,
+				    "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA (" VSR_NO_DEFAULT_DIR ")",
+				    suite);
 			goto fail;
 		}
 		snprintf(v->default_root, sizeof(v->default_root), "%s/vsr/images", cfg->data_dir);
