@@ -107,6 +107,23 @@ int jpeg_exif_orientation(const unsigned char *p, size_t n)
 	return 1;
 }
 
+size_t jpeg_drop_mpf(unsigned char *p, size_t n)
+{
+	struct segment s;
+	size_t pos = 2;
+
+	if (!starts_soi(p, n))
+		return n;
+	while (next_segment(p, n, &pos, &s))
+		if (s.marker == 0xe2 && s.data_len >= 4 && !memcmp(s.data, "MPF\0", 4)) {
+			size_t start = (size_t)(s.at - p); /* the segment from its 0xFF: gone */
+			memmove(p + start, p + pos, n - pos);
+			n -= pos - start;
+			pos = start;
+		}
+	return n;
+}
+
 int jpeg_copy_meta(const unsigned char *from, size_t from_n, const unsigned char *jpeg,
 		   size_t n, struct buf *out)
 {

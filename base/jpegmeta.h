@@ -30,6 +30,14 @@
 int jpeg_exif_orientation(const unsigned char *p, size_t n);
 
 /*
+ * Removes from the JPEG p[0..n), in place, its multi-picture index (the
+ * APP2 segments that start "MPF\0", CIPA DC-007) and returns the new
+ * length (n when it has none).  For the first picture of an MPO cut from
+ * the others: its index would name pictures no longer there.
+ */
+size_t jpeg_drop_mpf(unsigned char *p, size_t n);
+
+/*
  * Appends to out (no cap) the JPEG jpeg[0..n) with every APP1 (EXIF, XMP)
  * and APP2 (ICC profile) segment of the JPEG from[0..from_n) put in after
  * its SOI marker and a JFIF APP0 segment that directly follows it.  0, or

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "../base/imgfile.h"
+#include "../base/jpegmeta.h"
 #include "../base/util.h"
 
 static int unsafe_name(const char *name)
@@ -309,23 +310,25 @@ static atomic_int trailer_noted;
  * video, an MPO's other pictures): the picture alone is the image, as every
  * decoder and viewer shows it; sending the rest would put megabytes of
  * video into each request (and an MPO's second picture into some
- * readers).  Said once per run on stderr.
+ * readers).  An MPO's picture loses its index of the others (APP2 "MPF"),
+ * which would name pictures no longer there.  Said once per run on stderr.
  */
 static void trim_jpeg(struct buf *b, const struct item *it)
 {
 	struct imgfile_facts f;
 	char why[VSR_ERR_MAX];
+	size_t whole = b->len;
 
 	if (imgfile_check_mem((const unsigned char *)b->ptr, b->len, &f, why) || !f.image_end ||
 	    f.image_end >= b->len)
 		return;
-	if (!atomic_exchange(&trailer_noted, 1))
-		vsr_warn("%s item %s: %s holds %s after its JPEG picture: only the picture (%llu of "
-			 "%zu bytes) is sent, as viewers show it (said once per run)",
-			 it->suite, it->id, it->image_path, f.trailer,
-			 (unsigned long long)f.image_end, b->len);
-	b->len = (size_t)f.image_end;
+	/* An MPO's picture alone: its index of the pictures cut off goes too. */
+	b->len = jpeg_drop_mpf((unsigned char *)b->ptr, (size_t)f.image_end);
 	b->ptr[b->len] = '\0';
+	if (!atomic_exchange(&trailer_noted, 1))
+		vsr_warn("%s item %s: %s holds %s after its JPEG picture: only the picture (%zu of "
+			 "%zu bytes) is sent, as viewers show it (said once per run)",
+			 it->suite, it->id, it->image_path, f.trailer, b->len, whole);
 }
 
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err)

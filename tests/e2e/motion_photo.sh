@@ -7,11 +7,14 @@
 # of video, and -p hflip must mirror it.  Before: the motion photos were
 # refused as "the JPEG is cut short: no end-of-image marker" (exit 3; the
 # check looked for the marker only in the file's last bytes), and an MPO
-# was sent whole, both pictures in one request.
+# was sent whole, both pictures in one request.  The MPO's picture is sent
+# without its multi-picture index (APP2 "MPF"), which would name pictures
+# no longer there (PIL read such a picture as a 2-frame MPO).
 #
 # Expected bytes come from how the files were made: the JPEG PIL wrote
 # before the video was appended; for the MPO, the size of its first
-# picture in the file's own MP index (PIL's mpinfo, tag B002).  A -m exec
+# picture in the file's own MP index (PIL's mpinfo, tag B002), less the
+# index's segment.  A -m exec
 # child (tests/server/exec_save.py) keeps what it is sent.
 . "$(dirname "$0")/lib.bash"
 need_pil
@@ -54,8 +57,17 @@ import io, json, os, sys
 from PIL import Image, ImageChops, ImageOps
 samples, shown, img, picture, mpo_first = sys.argv[1:]
 want = {"google.jpg": open(picture, "rb").read(), "samsung.jpg": open(picture, "rb").read()}
+def without_mpf(j):
+    """The JPEG j without its APP2 "MPF" segments (walked by their lengths, to the first scan)."""
+    out, i = j[:2], 2
+    while j[i] == 0xFF and j[i + 1] != 0xDA:
+        n = 2 + int.from_bytes(j[i + 2:i + 4], "big")
+        if not (j[i + 1] == 0xE2 and j[i + 4:i + 8] == b"MPF\0"):
+            out += j[i:i + n]
+        i += n
+    return out + j[i:]
 for n in ("stereo.mpo", "stereo.jpg"):
-    want[n] = open(os.path.join(img, n), "rb").read()[:int(mpo_first)]
+    want[n] = without_mpf(open(os.path.join(img, n), "rb").read()[:int(mpo_first)])
 keys = {}
 for line in open(samples):
     s = json.loads(line)
@@ -69,6 +81,8 @@ for name, w in sorted(want.items()):
     base = open(os.path.join(shown, v["base"]), "rb").read()
     if base != w:
         bad.append("%s: sent %d bytes, not its first picture's %d" % (name, len(base), len(w)))
+    if Image.open(io.BytesIO(base)).format != "JPEG":
+        bad.append("%s: the picture sent still reads as %s" % (name, Image.open(io.BytesIO(base)).format))
     mir = open(os.path.join(shown, v["hflip"]), "rb").read()
     if len(mir) > 2 * len(w):
         bad.append("%s: the mirror is %d bytes" % (name, len(mir)))

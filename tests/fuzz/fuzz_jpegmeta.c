@@ -57,5 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	buf_release(&out);
+	/* The index dropped: never longer, and a second pass finds none. */
+	{
+		unsigned char *c = malloc(size ? size : 1);
+		size_t m;
+		if (!c)
+			abort();
+		memcpy(c, data, size);
+		m = jpeg_drop_mpf(c, size);
+		if (m > size || jpeg_drop_mpf(c, m) != m)
+			abort();
+		free(c);
+	}
 	return 0;
 }

@@ -208,7 +208,7 @@ static void test_jpeg_trailer(void **state)
 		memcpy(b + n + sizeof(mpf) - 1, j, n);
 		assert_int_equal(check(b, 2 * n + sizeof(mpf) - 1, &f, err), 0);
 		assert_int_equal(f.image_end, n + sizeof(mpf) - 1);
-		assert_string_equal(f.trailer, "more JPEG pictures (a multi-picture MPO file)");
+		assert_string_equal(f.trailer, "more JPEG pictures (an MPO: a 3D camera's other view, an HDR photo's gain map)");
 		memcpy(b, j, n);
 		/* Zeros: padding, not named within the last 2 KiB, named past them. */
 		memset(b + n, 0, 3072);

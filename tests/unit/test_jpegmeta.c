@@ -188,11 +188,37 @@ static void test_copy_meta(void **state)
 	assert_int_equal(out.len, 0);
 }
 
+/*
+ * The multi-picture index (APP2 "MPF\0", CIPA DC-007) taken out, every
+ * other segment and the scan kept byte for byte, an ICC profile's APP2 too;
+ * a file without one, or no JPEG, unchanged.
+ */
+static void test_drop_mpf(void **state)
+{
+	static const struct part mpo[] = { { 0xe1, "457869660000" II6 },
+					   { 0xe2, "4d504600 4d4d002a 00000008" },
+					   { 0xe2, "4943435f50524f46494c4500 0101 00" },
+					   { 0, "ffda0002 1234 ffd9" } };
+	static const struct part want[] = { { 0xe1, "457869660000" II6 },
+					    { 0xe2, "4943435f50524f46494c4500 0101 00" },
+					    { 0, "ffda0002 1234 ffd9" } };
+	unsigned char b[512], w[512];
+	size_t n = build(mpo, N(mpo), 0, b), wn = build(want, N(want), 0, w);
+
+	(void)state;
+	assert_int_equal(jpeg_drop_mpf(b, n), wn);
+	assert_memory_equal(b, w, wn);
+	assert_int_equal(jpeg_drop_mpf(w, wn), wn);
+	n = build(mpo, N(mpo), 1, b);
+	assert_int_equal(jpeg_drop_mpf(b, n), n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orientation),
 		cmocka_unit_test(test_copy_meta),
+		cmocka_unit_test(test_drop_mpf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
