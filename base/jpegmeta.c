@@ -94,6 +94,13 @@ static int tiff_orientation(const unsigned char *t, size_t n)
 	return 1;
 }
 
+int exif_orientation(const unsigned char *t, size_t n)
+{
+	if (n >= 6 && !memcmp(t, "Exif\0\0", 6))
+		return tiff_orientation(t + 6, n - 6);
+	return tiff_orientation(t, n);
+}
+
 int jpeg_exif_orientation(const unsigned char *p, size_t n)
 {
 	struct segment s;

@@ -30,6 +30,13 @@
 int jpeg_exif_orientation(const unsigned char *p, size_t n);
 
 /*
+ * The same tag read from a bare EXIF payload t[0..n): the TIFF structure
+ * (II or MM first), as a PNG's eXIf chunk holds it; one that starts
+ * "Exif\0\0" (some writers put JPEG's prefix in) is read past it.
+ */
+int exif_orientation(const unsigned char *t, size_t n);
+
+/*
  * Removes from the JPEG p[0..n), in place, its multi-picture index (the
  * APP2 segments that start "MPF\0", CIPA DC-007) and returns the new
  * length (n when it has none).  For the first picture of an MPO cut from

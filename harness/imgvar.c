@@ -176,12 +176,52 @@ out:
 	return r;
 }
 
+/*
+ * A PNG's eXIf chunk (the EXIF data, orientation included), found by
+ * walking the chunks: its chunk whole (length, type, data, CRC) in
+ * *chunk, *chunk_len; 0 when the file has none (or its chunks cannot be
+ * followed to it).
+ */
+static int png_exif_chunk(const unsigned char *p, size_t n, const unsigned char **chunk,
+			  size_t *chunk_len)
+{
+	size_t pos = 8;
+
+	while (pos + 12 <= n) {
+		uint32_t len = (uint32_t)p[pos] << 24 | (uint32_t)p[pos + 1] << 16 |
+			       (uint32_t)p[pos + 2] << 8 | p[pos + 3];
+		if (len > n - pos - 12)
+			return 0;
+		if (!memcmp(p + pos + 4, "eXIf", 4)) {
+			*chunk = p + pos;
+			*chunk_len = (size_t)len + 12;
+			return 1;
+		}
+		if (!memcmp(p + pos + 4, "IEND", 4))
+			return 0;
+		pos += (size_t)len + 12;
+	}
+	return 0;
+}
+
+/*
+ * A PNG with an eXIf chunk is shown turned by its orientation (PIL's
+ * exif_transpose, browsers), as a JPEG is: the mirror is made by the rule
+ * of jpeg_hflip (a top-bottom flip of the stored pixels for orientations
+ * 5 to 8) and keeps the chunk, put back after IHDR (libpng's simplified
+ * writer drops every chunk it does not make).
+ */
 static int png_hflip(const struct image *in, struct image *out, char *err)
 {
 	png_image img;
 	unsigned char *px = NULL;
 	png_alloc_size_t size = 0;
-	int bpp;
+	int bpp, turned = 0;
+	const unsigned char *exif = NULL;
+	size_t exif_len = 0;
+
+	if (png_exif_chunk(in->bytes, in->len, &exif, &exif_len))
+		turned = exif_orientation(exif + 8, exif_len - 12) >= 5;
 
 	memset(&img, 0, sizeof(img));
 	img.version = PNG_IMAGE_VERSION;
@@ -216,18 +256,27 @@ static int png_hflip(const struct image *in, struct image *out, char *err)
 		free(px);
 		return err_set(err, VSR_EDATA, "cannot decode PNG: %s", img.message);
 	}
-	mirror_rows(px, (int)img.width, (int)img.height, bpp);
+	if (turned)
+		flip_rows(px, (int)img.width, (int)img.height, bpp);
+	else
+		mirror_rows(px, (int)img.width, (int)img.height, bpp);
 	if (!png_image_write_get_memory_size(img, size, 0, px, 0, NULL)) {
 		free(px);
 		return err_set(err, VSR_EDATA, "cannot encode PNG: %s", img.message);
 	}
-	out->bytes = xmalloc(size);
+	out->bytes = xmalloc(size + exif_len);
 	if (!png_image_write_to_memory(&img, out->bytes, &size, 0, px, 0, NULL)) {
 		free(px);
 		image_release(out);
 		return err_set(err, VSR_EDATA, "cannot encode PNG: %s", img.message);
 	}
 	free(px);
+	/* The signature (8 bytes) and IHDR (25) first, then the original's eXIf chunk. */
+	if (exif && size > 33) {
+		memmove(out->bytes + 33 + exif_len, out->bytes + 33, size - 33);
+		memcpy(out->bytes + 33, exif, exif_len);
+		size += exif_len;
+	}
 	out->len = size;
 	out->mime = "image/png";
 	return 0;

@@ -12,7 +12,8 @@
  * APP2 segments (EXIF, XMP, ICC profile) put back.  A PNG is decoded and
  * re-encoded through libpng at 8 bits a sample, grey or colour and alpha as
  * the file has them: lossless for 8-bit files; 16-bit samples are scaled,
- * taken as sRGB when the file names no gamma.
+ * taken as sRGB when the file names no gamma.  A PNG's EXIF orientation
+ * (its eXIf chunk) counts as a JPEG's does, and the chunk is kept.
  */
 #ifndef VSR_IMGVAR_H
 #define VSR_IMGVAR_H
@@ -28,7 +29,7 @@
 #include "../suites/item.h"
 
 /* Bumped whenever the bytes hflip produces could change. */
-#define IMGVAR_VERSION 2
+#define IMGVAR_VERSION 3
 
 /* Fills out (caller releases) with the mirrored image.  VSR_EDATA on failure. */
 int image_hflip(const struct image *in, struct image *out, char *err);

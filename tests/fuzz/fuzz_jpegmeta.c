@@ -45,6 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (o < 1 || o > 8 || jpeg_exif_orientation(small, sizeof(small)) != 6)
 		abort();
+	o = exif_orientation(data, size);
+	if (o < 1 || o > 8)
+		abort();
 	if (jpeg_copy_meta(data, size, small, sizeof(small), &out) ||
 	    out.len < sizeof(small) || memcmp(out.ptr, small, head) ||
 	    memcmp(out.ptr + out.len - (sizeof(small) - head), small + head, sizeof(small) - head))

@@ -188,6 +188,22 @@ static void test_copy_meta(void **state)
 	assert_int_equal(out.len, 0);
 }
 
+/* A bare EXIF payload (a PNG's eXIf chunk), with or without JPEG's "Exif\0\0" before it. */
+static void test_bare_exif(void **state)
+{
+	unsigned char b[64];
+	size_t n;
+
+	(void)state;
+	n = unhex(II6, b);
+	assert_int_equal(exif_orientation(b, n), 6);
+	n = unhex("457869660000" MM8, b);
+	assert_int_equal(exif_orientation(b, n), 8);
+	n = unhex("4d4d002a", b);
+	assert_int_equal(exif_orientation(b, n), 1);
+	assert_int_equal(exif_orientation(b, 0), 1);
+}
+
 /*
  * The multi-picture index (APP2 "MPF\0", CIPA DC-007) taken out, every
  * other segment and the scan kept byte for byte, an ICC profile's APP2 too;
@@ -219,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_orientation),
 		cmocka_unit_test(test_copy_meta),
 		cmocka_unit_test(test_drop_mpf),
+		cmocka_unit_test(test_bare_exif),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
