@@ -274,7 +274,7 @@ static int check_jpeg(const struct src *s, struct imgfile_facts *f, char *err)
 		}
 		pos += 2 + len;
 	}
-	for (size_t i = s->nt; !mpf && i >= 2; i--)
+	for (size_t i = s->nt; !(mpf && scan) && i >= 2; i--)
 		if (s->t[i - 2] == 0xff && s->t[i - 1] == 0xd9) {
 			uint64_t at = s->size - s->nt + (i - 2);
 			if (at > scan)

@@ -209,6 +209,15 @@ static void test_jpeg_trailer(void **state)
 		assert_int_equal(check(b, 2 * n + sizeof(mpf) - 1, &f, err), 0);
 		assert_int_equal(f.image_end, n + sizeof(mpf) - 1);
 		assert_string_equal(f.trailer, "more JPEG pictures (an MPO: a 3D camera's other view, an HDR photo's gain map)");
+		/*
+		 * An MPF segment, then a byte where a marker belongs: the header walk
+		 * stops without a verdict, and the file is judged by its last bytes,
+		 * as one without the index is (the decoder's to take or not).
+		 */
+		b[2 + sizeof(mpf) - 1] = 0x00;
+		memcpy(b + 2 + sizeof(mpf), j + 2, n - 2);
+		assert_int_equal(check(b, n + sizeof(mpf), &f, err), 0);
+		assert_int_equal(f.image_end, 0);
 		memcpy(b, j, n);
 		/* Zeros: padding, not named within the last 2 KiB, named past them. */
 		memset(b + n, 0, 3072);
