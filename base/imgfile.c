@@ -304,6 +304,26 @@ static int check_png(const struct src *s, struct imgfile_facts *f, char *err)
 	for (size_t i = s->nt; i >= 8; i--)
 		if (!memcmp(s->t + i - 8, "\0\0\0\0IEND", 8) && s->size - s->nt + (i - 8) >= 33)
 			return 0;
+	/*
+	 * Not there: the chunks are followed from IHDR (8 bytes read a chunk)
+	 * to IEND, and what follows it (data some program appended: every
+	 * decoder stops at IEND) is named, not refused.
+	 */
+	for (uint64_t pos = 8;;) {
+		unsigned char c[8];
+		uint64_t len;
+		if (src_at(s, pos, c, 8))
+			break;
+		len = be32(c);
+		if (!memcmp(c + 4, "IEND", 4)) {
+			if (len || pos + 12 > s->size)
+				break;
+			f->image_end = pos + 12;
+			f->trailer = "other data";
+			return 0;
+		}
+		pos += 12 + len;
+	}
 	return err_set(err, VSR_EDATA, "the PNG has no IEND chunk: it is cut short");
 }
 

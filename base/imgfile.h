@@ -22,7 +22,8 @@ struct imgfile_facts {
 	uint32_t width, height;  /* the header's sides; 0 when not found */
 	long bmp_compression;    /* a BMP's compression field (0 RGB, 1 RLE8 ...); -1 otherwise */
 	/*
-	 * A JPEG followed by more than padding after its first picture's
+	 * A PNG with more than 2 KiB after its IEND chunk ("other data"), or a
+	 * JPEG followed by more than padding after its first picture's
 	 * end-of-image marker (a phone's motion photo: the video; an MPO: its
 	 * other pictures): the picture's length, and what follows, as
 	 * "a video (a phone's motion photo)", "more JPEG pictures (an

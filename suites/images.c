@@ -307,28 +307,32 @@ static atomic_int trailer_noted;
 
 /*
  * A JPEG with more after its first picture (a phone's motion photo and its
- * video, an MPO's other pictures): the picture alone is the image, as every
- * decoder and viewer shows it; sending the rest would put megabytes of
- * video into each request (and an MPO's second picture into some
- * readers).  An MPO's picture loses its index of the others (APP2 "MPF"),
- * which would name pictures no longer there.  Said once per run on stderr.
+ * video, an MPO's other pictures), a PNG with data after its IEND chunk:
+ * the picture alone is the image, as every decoder and viewer shows it;
+ * sending the rest would put megabytes of video into each request (and an
+ * MPO's second picture into some readers).  An MPO's picture loses its
+ * index of the others (APP2 "MPF"), which would name pictures no longer
+ * there.  Said once per run on stderr.
  */
-static void trim_jpeg(struct buf *b, const struct item *it)
+static void trim_image(struct buf *b, const struct item *it, const char *mime)
 {
 	struct imgfile_facts f;
 	char why[VSR_ERR_MAX];
 	size_t whole = b->len;
+	int jpeg = !strcmp(mime, "image/jpeg");
 
 	if (imgfile_check_mem((const unsigned char *)b->ptr, b->len, &f, why) || !f.image_end ||
 	    f.image_end >= b->len)
 		return;
-	/* An MPO's picture alone: its index of the pictures cut off goes too. */
-	b->len = jpeg_drop_mpf((unsigned char *)b->ptr, (size_t)f.image_end);
+	b->len = (size_t)f.image_end;
+	if (jpeg) /* an MPO's picture alone: its index of the pictures cut off goes too */
+		b->len = jpeg_drop_mpf((unsigned char *)b->ptr, b->len);
 	b->ptr[b->len] = '\0';
 	if (!atomic_exchange(&trailer_noted, 1))
-		vsr_warn("%s item %s: %s holds %s after its JPEG picture: only the picture (%zu of "
+		vsr_warn("%s item %s: %s holds %s after its %s picture: only the picture (%zu of "
 			 "%zu bytes) is sent, as viewers show it (said once per run)",
-			 it->suite, it->id, it->image_path, f.trailer, b->len, whole);
+			 it->suite, it->id, it->image_path, f.trailer, jpeg ? "JPEG" : "PNG", b->len,
+			 whole);
 }
 
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err)
@@ -342,8 +346,8 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	if ((r = image_read_file(it->image_path, &b, err)))
 		return r;
 	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
-	if (!strcmp(img->mime, "image/jpeg"))
-		trim_jpeg(&b, it);
+	if (!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png"))
+		trim_image(&b, it, img->mime);
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;

@@ -60,8 +60,9 @@ int image_digest_item(const char *path, const char *suite, const char *id, const
 /*
  * A suite_ops.load_image for suites whose items carry image_path: reads the
  * file, sniffs its type.  A JPEG with more after its first picture (a
- * motion photo's video, an MPO's other pictures; base/imgfile.h) is cut to
- * that picture, said once per run on stderr.  priv is unused.
+ * motion photo's video, an MPO's other pictures; base/imgfile.h), or a PNG
+ * with data after its IEND chunk, is cut to that picture, said once per
+ * run on stderr.  priv is unused.
  */
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err);
 

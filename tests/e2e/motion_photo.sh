@@ -9,7 +9,8 @@
 # check looked for the marker only in the file's last bytes), and an MPO
 # was sent whole, both pictures in one request.  The MPO's picture is sent
 # without its multi-picture index (APP2 "MPF"), which would name pictures
-# no longer there (PIL read such a picture as a 2-frame MPO).
+# no longer there (PIL read such a picture as a 2-frame MPO).  A PNG with
+# data appended after its IEND chunk is taken the same way.
 #
 # Expected bytes come from how the files were made: the JPEG PIL wrote
 # before the video was appended; for the MPO, the size of its first
@@ -94,6 +95,21 @@ for name, w in sorted(want.items()):
 if bad:
     sys.exit("\n".join(bad))
 PY
+
+# A PNG with data appended after its IEND chunk (some programs do): taken,
+# the PNG alone sent.  Before: refused as "the PNG has no IEND chunk: it is
+# cut short" once the data was longer than the 2 KiB read from the end.
+mkdir png
+/usr/bin/python3 - <<'EOF'
+from PIL import Image
+Image.new("RGB", (64, 48), (90, 140, 90)).save("picture.png")
+open("png/appended.png", "wb").write(open("picture.png", "rb").read() + b"PK\3\4" + b"z" * 5000)
+EOF
+vsr_left_of_split png data/vsr/data/splits/zeroshot/test.jsonl
+expect_exit 0 "$VSRBENCH" run -s vsr-zeroshot-test --data data --images png -t yn01 \
+	-m exec -M cmd="python3 $VSR_SRC/tests/server/exec_save.py shown-png" -q -o run-png
+expect_err "png/appended.png holds other data after its PNG picture: only the picture ("
+cmp -s shown-png/"$(jq -r .key run-png/samples.jsonl)" picture.png || fail "the PNG sent is not the PNG alone"
 
 # The check still refuses a JPEG cut in its image data, whatever follows.
 head -c 3000 picture.jpg >img/cut.jpg

@@ -256,9 +256,21 @@ static void test_png(void **state)
 	assert_int_equal(f.height, 5);
 	refused(p, n - 12, "the PNG has no IEND chunk");
 	refused(p, 30, "the PNG is cut short: no whole IHDR header");
-	padded = calloc(n + 50, 1);
+	padded = calloc(n + 4096, 1);
 	memcpy(padded, p, n);
 	assert_int_equal(check(padded, n + 50, &f, err), 0);
+	assert_int_equal(f.image_end, 0);
+	/*
+	 * Data appended after IEND, more than the last bytes read: every decoder
+	 * stops at IEND, so the chunks are followed to it and the rest named.
+	 */
+	memset(padded + n, 'z', 4096);
+	assert_int_equal(check(padded, n + 4096, &f, err), 0);
+	assert_int_equal(f.image_end, n);
+	assert_string_equal(f.trailer, "other data");
+	/* Without its IEND chunk, the same bytes after it: cut short. */
+	memmove(padded + n - 12, padded + n, 4096);
+	refused(padded, n - 12 + 4096, "the PNG has no IEND chunk: it is cut short");
 	free(padded);
 	free(p);
 }
