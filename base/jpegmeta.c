@@ -94,6 +94,44 @@ static int tiff_orientation(const unsigned char *t, size_t n)
 	return 1;
 }
 
+/*
+ * The orientation tag's value in the TIFF structure t[0..n), set to 1 in
+ * place: 0, or -1 when it has no tag tiff_orientation reads.
+ */
+static int tiff_reset_orientation(unsigned char *t, size_t n)
+{
+	size_t ifd, count;
+	int be;
+
+	if (tiff_orientation(t, n) == 1 || n < 8)
+		return -1;
+	be = t[0] == 'M';
+	ifd = rd32(t + 4, be);
+	count = rd16(t + ifd, be);
+	for (size_t k = 0; k < count; k++) {
+		size_t e = ifd + 2 + 12 * k;
+		if (rd16(t + e, be) == 0x0112) {
+			t[e + 8] = be ? 0 : 1;
+			t[e + 9] = be ? 1 : 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int jpeg_reset_orientation(unsigned char *p, size_t n)
+{
+	struct segment s;
+	size_t pos = 2;
+
+	if (!starts_soi(p, n))
+		return -1;
+	while (next_segment(p, n, &pos, &s))
+		if (s.marker == 0xe1 && s.data_len >= 6 && !memcmp(s.data, "Exif\0\0", 6))
+			return tiff_reset_orientation(p + (s.data - p) + 6, s.data_len - 6);
+	return -1;
+}
+
 int exif_orientation(const unsigned char *t, size_t n)
 {
 	if (n >= 6 && !memcmp(t, "Exif\0\0", 6))

@@ -30,6 +30,12 @@
 int jpeg_exif_orientation(const unsigned char *p, size_t n);
 
 /*
+ * Sets the orientation jpeg_exif_orientation reads (one other than 1) to 1,
+ * in place: 0, or -1 when there is none to set.
+ */
+int jpeg_reset_orientation(unsigned char *p, size_t n);
+
+/*
  * The same tag read from a bare EXIF payload t[0..n): the TIFF structure
  * (II or MM first), as a PNG's eXIf chunk holds it; one that starts
  * "Exif\0\0" (some writers put JPEG's prefix in) is read past it.

@@ -15,6 +15,7 @@
 
 #include "../base/imgfile.h"
 #include "../base/jpegmeta.h"
+#include "../base/upright.h"
 #include "../base/util.h"
 
 static int unsafe_name(const char *name)
@@ -276,7 +277,17 @@ int image_digest_file(const char *path, uint64_t *digest, char *err)
 		}
 	}
 	if (!(r = image_read_file(path, &b, err))) {
+		int o = jpeg_exif_orientation((const unsigned char *)b.ptr, b.len);
 		*digest = hash64(b.ptr, b.len, HASH_SEED);
+		/*
+		 * A JPEG stored turned is sent upright (image_load_path): its
+		 * digest names the turn too, so answers about the image as stored
+		 * (an earlier version sent it so) are neither resumed nor reused.
+		 */
+		if (o > 1) {
+			uint64_t v[3] = { *digest, (uint64_t)o, UPRIGHT_VERSION };
+			*digest = hash64(v, sizeof(v), HASH_SEED);
+		}
 		if (m) { /* what stat said before the read: a change during it shows next time */
 			memcpy(m->path, path, n + 1);
 			m->dev = st.st_dev;
@@ -335,6 +346,38 @@ static void trim_image(struct buf *b, const struct item *it, const char *mime)
 			 whole);
 }
 
+static atomic_int upright_noted;
+
+/*
+ * A JPEG stored turned (a phone's portrait photo: landscape pixels and an
+ * EXIF orientation) is sent upright, its tag set to 1 (base/upright.h):
+ * the picture the user sees and labelled, whether or not the server
+ * applies the tag.  Said once per run on stderr.
+ */
+static int upright(struct buf *b, const struct item *it, char *err)
+{
+	struct buf u = BUF_INIT;
+	char why[VSR_ERR_MAX];
+	int o = jpeg_exif_orientation((const unsigned char *)b->ptr, b->len);
+	int r = jpeg_upright((const unsigned char *)b->ptr, b->len, image_max_pixels(), &u, why);
+
+	if (r == 1)
+		return 0;
+	if (r) {
+		buf_release(&u);
+		buf_release(b);
+		return err_set(err, r, "cannot turn image %s upright (EXIF orientation %d): %s",
+			       it->image_path, o, why);
+	}
+	if (!atomic_exchange(&upright_noted, 1))
+		vsr_warn("%s item %s: %s is stored turned or mirrored (EXIF orientation %d): it is "
+			 "sent upright, as viewers show it, its tag set to 1 (said once per run)",
+			 it->suite, it->id, it->image_path, o);
+	buf_release(b);
+	*b = u;
+	return 0;
+}
+
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err)
 {
 	struct buf b = BUF_INIT;
@@ -348,6 +391,8 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
 	if (!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png"))
 		trim_image(&b, it, img->mime);
+	if (!strcmp(img->mime, "image/jpeg") && (r = upright(&b, it, err)))
+		return r;
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;

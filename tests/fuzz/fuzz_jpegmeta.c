@@ -70,6 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m = jpeg_drop_mpf(c, size);
 		if (m > size || jpeg_drop_mpf(c, m) != m)
 			abort();
+		/* The orientation reset: 1 after, and only when there was another. */
+		memcpy(c, data, size);
+		if (jpeg_reset_orientation(c, size) ? jpeg_exif_orientation(data, size) != 1
+						    : jpeg_exif_orientation(c, size) != 1)
+			abort();
 		free(c);
 	}
 	return 0;

@@ -188,6 +188,37 @@ static void test_copy_meta(void **state)
 	assert_int_equal(out.len, 0);
 }
 
+/* The tag set to 1 in place, little- and big-endian; none to set: -1, the bytes unchanged. */
+static void test_reset(void **state)
+{
+	static const struct part le[] = { { 0xe1, "457869660000" II6 }, { 0, "ffda0002" } };
+	static const struct part be[] = { { 0xe0, "4a46494600010100000100010000" },
+					  { 0xe1, "457869660000" MM8 } };
+	static const struct part none[] = { { 0xe1, "457869660000 49492a00 08000000 0100 0f01 0200 "
+						    "04000000 63616d00 00000000" } };
+	unsigned char b[512], c[512];
+	size_t n;
+
+	(void)state;
+	n = build(le, N(le), 0, b);
+	assert_int_equal(jpeg_reset_orientation(b, n), 0);
+	assert_int_equal(jpeg_exif_orientation(b, n), 1);
+	n = build(be, N(be), 0, b);
+	memcpy(c, b, n);
+	assert_int_equal(jpeg_reset_orientation(b, n), 0);
+	assert_int_equal(jpeg_exif_orientation(b, n), 1);
+	/* Only the value's two bytes changed. */
+	for (size_t i = 0, diff = 0; i < n; i++) {
+		diff += b[i] != c[i];
+		assert_true(diff <= 1);
+	}
+	assert_int_equal(jpeg_reset_orientation(b, n), -1); /* 1 already */
+	n = build(none, N(none), 0, b);
+	memcpy(c, b, n);
+	assert_int_equal(jpeg_reset_orientation(b, n), -1);
+	assert_memory_equal(b, c, n);
+}
+
 /* A bare EXIF payload (a PNG's eXIf chunk), with or without JPEG's "Exif\0\0" before it. */
 static void test_bare_exif(void **state)
 {
@@ -236,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_copy_meta),
 		cmocka_unit_test(test_drop_mpf),
 		cmocka_unit_test(test_bare_exif),
+		cmocka_unit_test(test_reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
