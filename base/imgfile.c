@@ -159,8 +159,8 @@ static void jpeg_trailer(const struct src *s, uint64_t at, struct imgfile_facts 
 	else if (n >= 3 && t[0] == 0xff && t[1] == 0xd8 && t[2] == 0xff)
 		f->trailer = "more JPEG pictures (an MPO: a 3D camera's other view, an HDR "
 			     "photo's gain map)";
-	else if ((n >= 8 && !memcmp(t + 4, "ftyp", 4)) ||
-		 (n >= 16 && !memcmp(t, "MotionPhoto_Data", 16)) || (n >= 24 && !memcmp(t + 20, "ftyp", 4)))
+	else if ((n >= 8 && !memcmp(t + 4, "ftyp", 4)) || (n >= 24 && !memcmp(t + 20, "ftyp", 4)) ||
+		 (n >= 16 && !memcmp(t, "MotionPhoto_Data", 16)))
 		f->trailer = "a video (a phone's motion photo)";
 	else
 		f->trailer = "other data";

@@ -26,9 +26,10 @@ struct imgfile_facts {
 	 * JPEG followed by more than padding after its first picture's
 	 * end-of-image marker (a phone's motion photo: the video; an MPO: its
 	 * other pictures): the picture's length, and what follows, as
-	 * "a video (a phone's motion photo)", "more JPEG pictures (an
-	 * MPO: a 3D camera's other view, an HDR photo's gain map)", "zero bytes (padding)" (more than the last
-	 * 2 KiB of it) or "other data".  0 and NULL otherwise.
+	 * "a video (a phone's motion photo)", "more JPEG pictures (an MPO: a
+	 * 3D camera's other view, an HDR photo's gain map)", "zero bytes
+	 * (padding)" (more than the last 2 KiB of it) or "other data".  0 and
+	 * NULL otherwise.
 	 */
 	uint64_t image_end;
 	const char *trailer;

@@ -94,7 +94,8 @@ int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out,
 
 	if (!data_dir || !*data_dir) /* no folder to look in: configuration, not data */
 		return err_set(err, VSR_EUSAGE,
-			       "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA (" VSR_NO_DEFAULT_DIR ")",
+			       "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA "
+			       "(" VSR_NO_DEFAULT_DIR ")",
 			       sp->suite);
 	if (sp->split)
 		buf_addf(&b, "%s/vsr/data/splits/%s/%s.jsonl", data_dir, sp->split, sp->part);
@@ -475,7 +476,8 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 		/* Where `vsrbench data pull SUITE` puts them. */
 		if (!cfg->data_dir) {
 			r = err_set(err, VSR_EUSAGE,
-				    "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA (" VSR_NO_DEFAULT_DIR ")",
+				    "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA "
+				    "(" VSR_NO_DEFAULT_DIR ")",
 				    suite);
 			goto fail;
 		}

@@ -208,7 +208,8 @@ static void test_jpeg_trailer(void **state)
 		memcpy(b + n + sizeof(mpf) - 1, j, n);
 		assert_int_equal(check(b, 2 * n + sizeof(mpf) - 1, &f, err), 0);
 		assert_int_equal(f.image_end, n + sizeof(mpf) - 1);
-		assert_string_equal(f.trailer, "more JPEG pictures (an MPO: a 3D camera's other view, an HDR photo's gain map)");
+		assert_string_equal(f.trailer, "more JPEG pictures (an MPO: a 3D camera's other view, "
+					       "an HDR photo's gain map)");
 		/*
 		 * An MPF segment, then a byte where a marker belongs: the header walk
 		 * stops without a verdict, and the file is judged by its last bytes,
