@@ -139,6 +139,38 @@ int exif_orientation(const unsigned char *t, size_t n)
 	return tiff_orientation(t, n);
 }
 
+int png_exif_chunk(const unsigned char *p, size_t n, const unsigned char **chunk,
+			  size_t *chunk_len)
+{
+	size_t pos = 8;
+
+	while (pos + 12 <= n) {
+		uint32_t len = (uint32_t)p[pos] << 24 | (uint32_t)p[pos + 1] << 16 |
+			       (uint32_t)p[pos + 2] << 8 | p[pos + 3];
+		if (len > n - pos - 12)
+			return 0;
+		if (!memcmp(p + pos + 4, "eXIf", 4)) {
+			*chunk = p + pos;
+			*chunk_len = (size_t)len + 12;
+			return 1;
+		}
+		if (!memcmp(p + pos + 4, "IEND", 4))
+			return 0;
+		pos += (size_t)len + 12;
+	}
+	return 0;
+}
+
+int png_exif_orientation(const unsigned char *p, size_t n)
+{
+	const unsigned char *c;
+	size_t len;
+
+	if (n < 8 || memcmp(p, "\x89PNG\r\n\x1a\n", 8) || !png_exif_chunk(p, n, &c, &len))
+		return 1;
+	return exif_orientation(c + 8, len - 12);
+}
+
 int jpeg_exif_orientation(const unsigned char *p, size_t n)
 {
 	struct segment s;

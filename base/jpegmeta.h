@@ -30,6 +30,17 @@
 int jpeg_exif_orientation(const unsigned char *p, size_t n);
 
 /*
+ * A PNG's eXIf chunk (its EXIF data, PNG 1.5 extensions), found by walking
+ * the chunks of p[0..n) from after the signature: the chunk whole (length,
+ * type, data, CRC) in *chunk, *chunk_len: 1.  0 when it has none (or its
+ * chunks cannot be followed to it).
+ */
+int png_exif_chunk(const unsigned char *p, size_t n, const unsigned char **chunk,
+		   size_t *chunk_len);
+/* The orientation in the eXIf chunk of the PNG p[0..n), as jpeg_exif_orientation; 1 without. */
+int png_exif_orientation(const unsigned char *p, size_t n);
+
+/*
  * Sets the orientation jpeg_exif_orientation reads (one other than 1) to 1,
  * in place: 0, or -1 when there is none to set.
  */

@@ -1,5 +1,6 @@
 #include "upright.h"
 
+#include <png.h>
 #include <stdlib.h>
 #include <string.h>
 #include <turbojpeg.h>
@@ -26,6 +27,21 @@ static void shown_at(int o, size_t w, size_t h, size_t x, size_t y, size_t *dx, 
 	}
 }
 
+/* px (w x h, bpp bytes a pixel) as shown under orientation o, in a new buffer (NULL: no memory). */
+static unsigned char *turn(const unsigned char *px, size_t w, size_t h, size_t bpp, int o)
+{
+	size_t W = o >= 5 ? h : w;
+	unsigned char *t = malloc(w * h * bpp);
+
+	for (size_t y = 0; t && y < h; y++)
+		for (size_t x = 0; x < w; x++) {
+			size_t dx, dy;
+			shown_at(o, w, h, x, y, &dx, &dy);
+			memcpy(t + (dy * W + dx) * bpp, px + (y * w + x) * bpp, bpp);
+		}
+	return t;
+}
+
 /* The decode-turn-encode path: the turned JPEG into *dst (tjFree), its size in *dlen. */
 static int reencode(tjhandle *tj, const unsigned char *p, size_t n, int o, int w, int h, int cs,
 		    unsigned char **dst, unsigned long *dlen, char *err)
@@ -43,9 +59,9 @@ static int reencode(tjhandle *tj, const unsigned char *p, size_t n, int o, int w
 		pf = TJPF_CMYK;
 		bpp = 4;
 	}
+	turned = NULL;
 	px = malloc((size_t)w * (size_t)h * (size_t)bpp);
-	turned = malloc((size_t)w * (size_t)h * (size_t)bpp);
-	if (!px || !turned) {
+	if (!px) {
 		r = err_set(err, VSR_EDATA, "not enough memory to turn the image upright (%d x %d)", w,
 			    h);
 		goto out;
@@ -54,13 +70,11 @@ static int reencode(tjhandle *tj, const unsigned char *p, size_t n, int o, int w
 		r = err_set(err, VSR_EDATA, "cannot decode JPEG: %s", tjGetErrorStr2(*tj));
 		goto out;
 	}
-	for (size_t y = 0; y < (size_t)h; y++)
-		for (size_t x = 0; x < (size_t)w; x++) {
-			size_t dx, dy;
-			shown_at(o, (size_t)w, (size_t)h, x, y, &dx, &dy);
-			memcpy(turned + (dy * W + dx) * (size_t)bpp, px + (y * (size_t)w + x) * (size_t)bpp,
-			       (size_t)bpp);
-		}
+	if (!(turned = turn(px, (size_t)w, (size_t)h, (size_t)bpp, o))) {
+		r = err_set(err, VSR_EDATA, "not enough memory to turn the image upright (%d x %d)", w,
+			    h);
+		goto out;
+	}
 	tjDestroy(*tj);
 	*tj = tjInitCompress();
 	if (!*tj || tjCompress2(*tj, turned, (int)W, 0, (int)H, pf, dst, dlen, samp, 95, 0))
@@ -125,5 +139,61 @@ out:
 	tjFree(dst);
 	if (tj)
 		tjDestroy(tj);
+	return r;
+}
+
+int png_upright(const unsigned char *p, size_t n, uint64_t max_pixels, struct buf *out,
+		char *err)
+{
+	int o = png_exif_orientation(p, n), r = 0;
+	png_image img;
+	unsigned char *px = NULL, *turned = NULL;
+	png_alloc_size_t size = 0;
+	size_t bpp;
+
+	if (o <= 1)
+		return 1;
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, p, n))
+		return err_set(err, VSR_EDATA, "not a readable PNG: %s", img.message);
+	if ((uint64_t)img.width * img.height > max_pixels) {
+		png_image_free(&img);
+		return err_set(err, VSR_EDATA,
+			       "a PNG of %u x %u pixels is over the cap of %llu pixels (--max-pixels)",
+			       img.width, img.height, (unsigned long long)max_pixels);
+	}
+	/* As -p hflip reads a PNG (harness/imgvar.c): 8 bits, grey or colour and alpha kept. */
+	img.format &= PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA;
+	img.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+	bpp = PNG_IMAGE_PIXEL_SIZE(img.format);
+	if (!(px = malloc((size_t)img.width * img.height * bpp))) {
+		png_image_free(&img);
+		return err_set(err, VSR_EDATA, "not enough memory to turn the image upright");
+	}
+	if (!png_image_finish_read(&img, NULL, px, 0, NULL)) {
+		r = err_set(err, VSR_EDATA, "cannot decode PNG: %s", img.message);
+		goto out;
+	}
+	if (!(turned = turn(px, img.width, img.height, bpp, o))) {
+		r = err_set(err, VSR_EDATA, "not enough memory to turn the image upright");
+		goto out;
+	}
+	if (o >= 5) {
+		png_uint_32 t = img.width;
+		img.width = img.height;
+		img.height = t;
+	}
+	/* The simplified writer keeps no eXIf chunk: no turn is left to apply. */
+	if (!png_image_write_get_memory_size(img, size, 0, turned, 0, NULL) ||
+	    buf_grow(out, (size_t)size) ||
+	    !png_image_write_to_memory(&img, out->ptr + out->len, &size, 0, turned, 0, NULL)) {
+		r = err_set(err, VSR_EDATA, "cannot encode PNG: %s", img.message);
+		goto out;
+	}
+	buf_setlen(out, out->len + (size_t)size);
+out:
+	free(px);
+	free(turned);
 	return r;
 }

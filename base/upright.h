@@ -1,7 +1,8 @@
 /*
  * upright: a JPEG stored turned (an EXIF orientation other than 1, as
  * phones store portrait photos) made into the picture a viewer shows: its
- * pixels turned or flipped by the orientation, the tag set to 1.  A server
+ * pixels turned or flipped by the orientation, the tag set to 1 (a PNG
+ * with an orientation in its eXIf chunk: turned, the chunk left out).  A server
  * that applies the tag (vLLM, browsers, PIL's exif_transpose) and one that
  * does not (SGLang, a script that opens the file with PIL's Image.open) then
  * see the same picture, the one the user labelled.  Knows no suite and no
@@ -33,5 +34,14 @@
  */
 int jpeg_upright(const unsigned char *p, size_t n, uint64_t max_pixels, struct buf *out,
 		 char *err);
+
+/*
+ * The same for a PNG with an EXIF orientation (its eXIf chunk): decoded,
+ * turned and written again, losslessly at 8 bits a sample (grey or colour
+ * and alpha as the file has them; 16-bit samples scaled, read as sRGB
+ * without a gamma, as -p hflip reads them), without the chunk.
+ */
+int png_upright(const unsigned char *p, size_t n, uint64_t max_pixels, struct buf *out,
+		char *err);
 
 #endif

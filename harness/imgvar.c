@@ -177,34 +177,6 @@ out:
 }
 
 /*
- * A PNG's eXIf chunk (the EXIF data, orientation included), found by
- * walking the chunks: its chunk whole (length, type, data, CRC) in
- * *chunk, *chunk_len; 0 when the file has none (or its chunks cannot be
- * followed to it).
- */
-static int png_exif_chunk(const unsigned char *p, size_t n, const unsigned char **chunk,
-			  size_t *chunk_len)
-{
-	size_t pos = 8;
-
-	while (pos + 12 <= n) {
-		uint32_t len = (uint32_t)p[pos] << 24 | (uint32_t)p[pos + 1] << 16 |
-			       (uint32_t)p[pos + 2] << 8 | p[pos + 3];
-		if (len > n - pos - 12)
-			return 0;
-		if (!memcmp(p + pos + 4, "eXIf", 4)) {
-			*chunk = p + pos;
-			*chunk_len = (size_t)len + 12;
-			return 1;
-		}
-		if (!memcmp(p + pos + 4, "IEND", 4))
-			return 0;
-		pos += (size_t)len + 12;
-	}
-	return 0;
-}
-
-/*
  * A PNG with an eXIf chunk is shown turned by its orientation (PIL's
  * exif_transpose, browsers), as a JPEG is: the mirror is made by the rule
  * of jpeg_hflip (a top-bottom flip of the stored pixels for orientations

@@ -277,10 +277,13 @@ int image_digest_file(const char *path, uint64_t *digest, char *err)
 		}
 	}
 	if (!(r = image_read_file(path, &b, err))) {
-		int o = jpeg_exif_orientation((const unsigned char *)b.ptr, b.len);
+		const unsigned char *p = (const unsigned char *)b.ptr;
+		int o = jpeg_exif_orientation(p, b.len);
+		if (o == 1)
+			o = png_exif_orientation(p, b.len);
 		*digest = hash64(b.ptr, b.len, HASH_SEED);
 		/*
-		 * A JPEG stored turned is sent upright (image_load_path): its
+		 * A JPEG or PNG stored turned is sent upright (image_load_path): its
 		 * digest names the turn too, so answers about the image as stored
 		 * (an earlier version sent it so) are neither resumed nor reused.
 		 */
@@ -350,16 +353,19 @@ static atomic_int upright_noted;
 
 /*
  * A JPEG stored turned (a phone's portrait photo: landscape pixels and an
- * EXIF orientation) is sent upright, its tag set to 1 (base/upright.h):
- * the picture the user sees and labelled, whether or not the server
- * applies the tag.  Said once per run on stderr.
+ * EXIF orientation) is sent upright, its tag set to 1, and so is a PNG
+ * with an EXIF orientation, without it (base/upright.h): the picture the
+ * user sees and labelled, whether or not the server applies the tag.  Said
+ * once per run on stderr.
  */
-static int upright(struct buf *b, const struct item *it, char *err)
+static int upright(struct buf *b, const struct item *it, int png, char *err)
 {
 	struct buf u = BUF_INIT;
 	char why[VSR_ERR_MAX];
-	int o = jpeg_exif_orientation((const unsigned char *)b->ptr, b->len);
-	int r = jpeg_upright((const unsigned char *)b->ptr, b->len, image_max_pixels(), &u, why);
+	const unsigned char *p = (const unsigned char *)b->ptr;
+	int o = png ? png_exif_orientation(p, b->len) : jpeg_exif_orientation(p, b->len);
+	int r = png ? png_upright(p, b->len, image_max_pixels(), &u, why)
+		    : jpeg_upright(p, b->len, image_max_pixels(), &u, why);
 
 	if (r == 1)
 		return 0;
@@ -371,7 +377,8 @@ static int upright(struct buf *b, const struct item *it, char *err)
 	}
 	if (!atomic_exchange(&upright_noted, 1))
 		vsr_warn("%s item %s: %s is stored turned or mirrored (EXIF orientation %d): it is "
-			 "sent upright, as viewers show it, its tag set to 1 (said once per run)",
+			 "sent upright, as viewers show it, with no turn left in its tag (said once "
+			 "per run)",
 			 it->suite, it->id, it->image_path, o);
 	buf_release(b);
 	*b = u;
@@ -391,7 +398,8 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
 	if (!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png"))
 		trim_image(&b, it, img->mime);
-	if (!strcmp(img->mime, "image/jpeg") && (r = upright(&b, it, err)))
+	if ((!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png")) &&
+	    (r = upright(&b, it, !strcmp(img->mime, "image/png"), err)))
 		return r;
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;

@@ -54,7 +54,7 @@ size_t image_file_max(void);
 int image_read_file(const char *path, struct buf *out, char *err);
 /*
  * The digest of an image file's bytes, as suites put in item->image_digest;
- * a JPEG's EXIF orientation other than 1 is hashed in with UPRIGHT_VERSION
+ * a JPEG's or PNG's EXIF orientation other than 1 is hashed in with UPRIGHT_VERSION
  * (it is sent turned: image_load_path).
  */
 int image_digest_file(const char *path, uint64_t *digest, char *err);
@@ -65,8 +65,8 @@ int image_digest_item(const char *path, const char *suite, const char *id, const
  * A suite_ops.load_image for suites whose items carry image_path: reads the
  * file, sniffs its type.  A JPEG with more after its first picture (a
  * motion photo's video, an MPO's other pictures; base/imgfile.h), or a PNG
- * with data after its IEND chunk, is cut to that picture, and a JPEG
- * stored turned (an EXIF orientation) is sent upright (base/upright.h),
+ * with data after its IEND chunk, is cut to that picture, and a JPEG or
+ * PNG stored turned (an EXIF orientation) is sent upright (base/upright.h),
  * each said once per run on stderr.  priv is unused.
  */
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err);

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# -p hflip on PNGs with an EXIF orientation (an eXIf chunk, PNG 1.5
-# extensions; shown turned by PIL's exif_transpose and by browsers, as a
-# JPEG's tag is): the mirror must be the mirror of the image as shown, for
-# all 8 orientations.  Before: libpng's simplified writer dropped the chunk
-# and the stored pixels were mirrored left-right, so an image stored
-# sideways (orientation 6) was shown upright and its mirror sideways.
+# PNGs with an EXIF orientation (an eXIf chunk, PNG 1.5 extensions; shown
+# turned by PIL's exif_transpose and by browsers, as a JPEG's tag is): the
+# image sent is the PNG as shown, upright, with no turn left in a tag, and
+# -p hflip's mirror is its mirror, for all 8 orientations.  Before: the
+# image was sent as stored with its chunk (a server or script that ignores
+# it saw it turned), and at first the mirror lost the chunk while its
+# stored pixels were mirrored left-right, so an image stored sideways
+# (orientation 6) was shown upright and its mirror sideways.
 #
 # The images are drawn upright (a red block top left, a blue bar bottom
 # right), turned by the inverse of each orientation and saved by PIL with
 # the tag; a -m exec child (tests/server/exec_save.py) keeps what it is
-# sent.  PNG is lossless: the mirror as shown must equal, pixel for pixel,
-# the original as shown mirrored by PIL, and keep the original's tag.
+# sent.  PNG is lossless: the image sent must equal, pixel for pixel, the
+# original as shown by PIL, and the mirror that mirrored.
 . "$(dirname "$0")/lib.bash"
 need_pil
 cd "$T"
@@ -52,16 +54,19 @@ for name in sorted(os.listdir(img)):
         bad.append("%s: tasks %s" % (name, sorted(v)))
         continue
     orig = Image.open(os.path.join(img, name))
+    base = Image.open(os.path.join(shown, v["base"]))
     mir = Image.open(os.path.join(shown, v["hflip"]))
-    o, mo = orig.getexif().get(0x0112), mir.getexif().get(0x0112)
-    if mo != o:
-        bad.append("%s: the mirror's orientation is %s, not %s" % (name, mo, o))
+    for what, im in (("the image", base), ("its mirror", mir)):
+        if im.getexif().get(0x0112, 1) != 1:
+            bad.append("%s: %s was sent with orientation %s" % (name, what, im.getexif().get(0x0112)))
     up = ImageOps.exif_transpose(orig).convert("RGB")
-    m = ImageOps.exif_transpose(mir).convert("RGB")
-    if m.size != up.size:
-        bad.append("%s: shown %dx%d, its mirror %dx%d" % ((name,) + up.size + m.size))
-    elif ImageChops.difference(ImageOps.mirror(up), m).getbbox():
-        bad.append("%s: the mirror as shown is not the image as shown, mirrored" % name)
+    for what, im, want in (("the image", base, up), ("its mirror", mir, ImageOps.mirror(up))):
+        got = ImageOps.exif_transpose(im).convert("RGB")
+        if got.size != want.size:
+            bad.append("%s: shown %dx%d, %s %dx%d" % ((name,) + want.size + (what,) + got.size))
+        elif ImageChops.difference(want, got).getbbox():
+            bad.append("%s: %s as shown is not the picture as shown%s" % (name, what,
+                       ", mirrored" if im is mir else ""))
 if bad:
     sys.exit("\n".join(bad))
 PY

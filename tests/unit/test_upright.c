@@ -7,7 +7,9 @@
  * 5 transposed: top left; 7 transverse: bottom right; 2 to 4 flips): the
  * upright copy must have it there, its sides swapped for 5 to 8, and no
  * turn left in its tag.  Whole MCUs (32 x 16: the lossless transform) and
- * partial ones (34 x 18: decoded, turned, re-encoded).
+ * partial ones (34 x 18: decoded, turned, re-encoded).  A PNG with its
+ * orientation in an eXIf chunk (written here, its CRC by zlib): the same
+ * corners, pixel for pixel, and no orientation left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +18,9 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <png.h>
 #include <turbojpeg.h>
+#include <zlib.h>
 
 #include "base/buf.h"
 #include "base/jpegmeta.h"
@@ -127,11 +131,89 @@ static void test_nothing_to_turn_and_the_cap(void **state)
 	free(j);
 }
 
+/* A 6 x 4 RGB PNG, its stored top-left pixel red, the rest blue, orientation o in an eXIf chunk. */
+static unsigned char *make_png(int o, size_t *n)
+{
+	unsigned char exif[12 + 26] = { 0, 0, 0, 26, 'e', 'X', 'I', 'f', 'I', 'I', 0x2a, 0, 8, 0, 0, 0,
+					1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	unsigned char px[6 * 4 * 3], *out;
+	png_image img;
+	png_alloc_size_t len = 0;
+	uLong crc;
+
+	for (size_t i = 0; i < sizeof(px); i += 3) {
+		px[i] = i ? 20 : 230;
+		px[i + 1] = 20;
+		px[i + 2] = i ? 230 : 20;
+	}
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	img.width = 6;
+	img.height = 4;
+	img.format = PNG_FORMAT_RGB;
+	assert_true(png_image_write_to_memory(&img, NULL, &len, 0, px, 0, NULL));
+	out = malloc(len + sizeof(exif));
+	assert_true(png_image_write_to_memory(&img, out, &len, 0, px, 0, NULL));
+	exif[26] = (unsigned char)o; /* the SHORT value (8 + 18 into the chunk) */
+	crc = crc32(0, exif + 4, 4 + 26);
+	for (int k = 0; k < 4; k++)
+		exif[34 + k] = (unsigned char)(crc >> (24 - 8 * k));
+	/* After the signature and IHDR (8 + 25 bytes). */
+	memmove(out + 33 + sizeof(exif), out + 33, len - 33);
+	memcpy(out + 33, exif, sizeof(exif));
+	*n = len + sizeof(exif);
+	return out;
+}
+
+static void test_png(void **state)
+{
+	static const int corner[9][2] = { { 0, 0 }, { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 },
+					  { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 } };
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	for (int o = 1; o <= 8; o++) {
+		size_t n;
+		unsigned char *p = make_png(o, &n), px[6 * 4 * 3];
+		struct buf out = BUF_INIT;
+		png_image img;
+		int W, H;
+
+		assert_int_equal(png_exif_orientation(p, n), o);
+		if (o == 1) {
+			assert_int_equal(png_upright(p, n, 1u << 20, &out, err), 1);
+			free(p);
+			continue;
+		}
+		assert_int_equal(png_upright(p, n, 1u << 20, &out, err), 0);
+		assert_int_equal(png_exif_orientation((unsigned char *)out.ptr, out.len), 1);
+		memset(&img, 0, sizeof(img));
+		img.version = PNG_IMAGE_VERSION;
+		assert_true(png_image_begin_read_from_memory(&img, out.ptr, out.len));
+		W = o >= 5 ? 4 : 6;
+		H = o >= 5 ? 6 : 4;
+		assert_int_equal(img.width, W);
+		assert_int_equal(img.height, H);
+		img.format = PNG_FORMAT_RGB;
+		assert_true(png_image_finish_read(&img, NULL, px, 0, NULL));
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++) {
+				int red = x == (corner[o][0] ? W - 1 : 0) && y == (corner[o][1] ? H - 1 : 0);
+				if ((px[(y * W + x) * 3] == 230) != red)
+					fail_msg("orientation %d: pixel (%d, %d) %s red", o, x, y,
+						 red ? "is not" : "is");
+			}
+		buf_release(&out);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orientations),
 		cmocka_unit_test(test_nothing_to_turn_and_the_cap),
+		cmocka_unit_test(test_png),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
