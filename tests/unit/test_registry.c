@@ -182,11 +182,18 @@ static void test_open(void **state)
 	assert_non_null(strstr(err, "did you mean 'mme-position'?"));
 	assert_null(s.ops);
 	/* By an alias: the loader speaks of the public name. */
-	/* No data folder and no --images: missing data (exit 3), naming `data pull`. */
+	/* No data folder at all (no --data, no HOME): a configuration error (exit 2). */
+	assert_int_equal(suite_open(&s, "vsr-unified", &cfg, err), VSR_EUSAGE);
+	assert_non_null(strstr(err, "suite vsr-zeroshot-test: no data folder: pass --data DIR"));
+	assert_null(s.ops);
+	/* A data folder without the data and no --images: missing data (exit 3), naming `data pull`. */
+	cfg.data_dir = "/nonexistent/vsrbench-data";
 	assert_int_equal(suite_open(&s, "vsr-unified", &cfg, err), VSR_EDATA);
-	assert_non_null(strstr(err, "suite vsr-zeroshot-test needs its images"));
+	assert_non_null(strstr(err, "suite vsr-zeroshot-test: /nonexistent/vsrbench-data/vsr/data/"
+				    "splits/zeroshot/test.jsonl not found"));
 	assert_non_null(strstr(err, "vsrbench data pull vsr-zeroshot-test"));
 	assert_null(s.ops);
+	cfg.data_dir = NULL;
 	/* A suite that needs no data. */
 	cfg.opts = &count;
 	cfg.n_opts = 1;
