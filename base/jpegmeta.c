@@ -186,19 +186,27 @@ int jpeg_exif_orientation(const unsigned char *p, size_t n)
 
 size_t jpeg_drop_mpf(unsigned char *p, size_t n)
 {
-	struct segment s;
-	size_t pos = 2;
+	/*
+	 * One segment at a time, each time walking from the start: the walk
+	 * resumed where a segment was cut out can read the bytes around the
+	 * cut (fill bytes) otherwise than a walk from the start does, and leave
+	 * an index that a second call finds (the fuzzer's regression input).
+	 */
+	for (;;) {
+		struct segment s;
+		size_t pos = 2, start;
+		int found = 0;
 
-	if (!starts_soi(p, n))
-		return n;
-	while (next_segment(p, n, &pos, &s))
-		if (s.marker == 0xe2 && s.data_len >= 4 && !memcmp(s.data, "MPF\0", 4)) {
-			size_t start = (size_t)(s.at - p); /* the segment from its 0xFF: gone */
-			memmove(p + start, p + pos, n - pos);
-			n -= pos - start;
-			pos = start;
-		}
-	return n;
+		if (!starts_soi(p, n))
+			return n;
+		while (!found && next_segment(p, n, &pos, &s))
+			found = s.marker == 0xe2 && s.data_len >= 4 && !memcmp(s.data, "MPF\0", 4);
+		if (!found)
+			return n;
+		start = (size_t)(s.at - p); /* the segment from its 0xFF: gone */
+		memmove(p + start, p + pos, n - pos);
+		n -= pos - start;
+	}
 }
 
 int jpeg_copy_meta(const unsigned char *from, size_t from_n, const unsigned char *jpeg,
