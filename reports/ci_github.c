@@ -43,9 +43,23 @@ static void escape(struct buf *out, const char *s, int property)
 	}
 }
 
+/* "::KIND title=TITLE::TEXT", escaped and redacted, on fp. */
+static void annotate(FILE *fp, const char *kind, const char *title, const char *text)
+{
+	struct buf line = BUF_INIT;
+
+	buf_addf(&line, "::%s title=", kind);
+	escape(&line, title, 1);
+	buf_adds(&line, "::");
+	escape(&line, text, 0);
+	redact_apply(line.ptr, line.len);
+	fprintf(fp, "%s\n", line.ptr);
+	buf_release(&line);
+}
+
 void github_annotate_gate(FILE *fp, const struct gate_result *res)
 {
-	struct buf line = BUF_INIT, title = BUF_INIT;
+	struct buf title = BUF_INIT;
 
 	if (!github_actions())
 		return;
@@ -54,19 +68,20 @@ void github_annotate_gate(FILE *fp, const struct gate_result *res)
 
 		if (!ck->failed && !ck->warn)
 			continue;
-		buf_reset(&line);
 		buf_reset(&title);
 		buf_addf(&title, "vsrbench gate (%s)", ck->suite);
-		buf_addf(&line, "::%s title=", ck->failed ? "error" : "warning");
-		escape(&line, title.ptr, 1);
-		buf_adds(&line, "::");
-		escape(&line, ck->line, 0);
-		redact_apply(line.ptr, line.len);
-		fprintf(fp, "%s\n", line.ptr);
+		annotate(fp, ck->failed ? "error" : "warning", title.ptr, ck->line);
 	}
 	fflush(fp);
-	buf_release(&line);
 	buf_release(&title);
+}
+
+void github_annotate_warning(FILE *fp, const char *title, const char *text)
+{
+	if (!github_actions())
+		return;
+	annotate(fp, "warning", title, text);
+	fflush(fp);
 }
 
 void github_step_summary(const char *md, size_t n, const char *what)

@@ -32,6 +32,8 @@ int github_actions(void);
 
 /* The annotations of res's failed and warned checks on fp (nothing outside GitHub Actions). */
 void github_annotate_gate(FILE *fp, const struct gate_result *res);
+/* One ::warning annotation, titled title, on fp (nothing outside GitHub Actions). */
+void github_annotate_warning(FILE *fp, const char *title, const char *text);
 
 /*
  * Appends md[0..n) to $GITHUB_STEP_SUMMARY when it is set and not empty;

@@ -8,6 +8,7 @@
 #include "../harness/rundir.h"
 #include "../metrics/metrics.h"
 #include "report.h"
+#include "ci_github.h"
 #include "../base/buf.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
@@ -48,6 +49,19 @@ int reports_rebuild(const char *dir, const char *formats, int summary,
 		model_label(run, &label);
 		printf("  model: %s\n", label.ptr);
 		buf_release(&label);
+	}
+	if (!r) {
+		/*
+		 * Most replies not read: said on stderr too when the summary is not
+		 * shown (-q, as CI runs it), and as an annotation on GitHub Actions.
+		 */
+		struct buf w = BUF_INIT;
+		if (report_mostly_unread_text(&w, &m)) {
+			if (!summary)
+				vsr_warn("%s", w.ptr);
+			github_annotate_warning(stderr, "vsrbench (replies not read)", w.ptr);
+		}
+		buf_release(&w);
 	}
 	if (m.torn)
 		vsr_warn("%s ends in a torn line (a crash); it was ignored", path.ptr);

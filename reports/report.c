@@ -266,7 +266,7 @@ int report_mostly_unread_text(struct buf *out, const struct metrics *m)
 	else
 		buf_addf(out, "most replies were not read: %zu of %zu held no answer vsrbench reads",
 			 unread, m->all.tasks);
-	buf_adds(out, ", and each counts as wrong: the accuracies below say more about the replies' "
+	buf_adds(out, ", and each counts as wrong: the accuracies say more about the replies' "
 		      "form than about the model (each suite shows examples; docs/extraction.md)");
 	return 1;
 }

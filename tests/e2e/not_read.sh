@@ -56,6 +56,14 @@ grep -qF "not read: $unread of $n replies" r/report.md || fail "report.md count"
 grep -qF "\`$ex1\`" r/report.md || fail "report.md: the example as a code span"
 grep -qF "I &lt;b&gt;cannot&lt;/b&gt; tell from this picture." r/report.html || fail "report.html: the example escaped"
 grep -qF "<b>cannot</b>" r/report.html && fail "report.html: the model's markup went through"
+# Without the summary (-q, as CI runs it) the warning goes to stderr; on
+# GitHub Actions it is also an annotation.
+GITHUB_ACTIONS=true expect_exit 0 "$V" report r -q
+expect_err "vsrbench: warning: $warn"
+expect_err "::warning title=vsrbench (replies not read)::$warn"
+expect_exit 0 "$V" report r
+grep -q "warning: most replies" "$T/err" && fail "the summary's warning said twice: $(cat "$T/err")"
+grep -q "^::" "$T/err" && fail "an annotation outside GitHub Actions: $(cat "$T/err")"
 # The reports rebuilt from the journal say the same.
 rm r/report.json
 expect_exit 0 "$V" report r --format json
