@@ -473,15 +473,10 @@ int hint_4xx(long status, const char *body, size_t len, const char *kind, const 
 	return model && !opt && !param;
 }
 
-int hint_is_sse(const char *body, size_t len)
-{
-	return sse_is_stream(body, len);
-}
-
 /* A stream of events the protocol could not read (not one it read and found wanting). */
 static int sse_unread(const char *body, size_t len, const char *why)
 {
-	return hint_is_sse(body, len) && (!why || !strncmp(why, HINT_NOT_JSON, strlen(HINT_NOT_JSON)));
+	return sse_is_stream(body, len) && (!why || !strncmp(why, HINT_NOT_JSON, strlen(HINT_NOT_JSON)));
 }
 
 uint64_t hint_signature_200(const char *body, size_t len, const char *why)

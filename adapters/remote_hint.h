@@ -46,9 +46,6 @@
  */
 uint64_t hint_signature(long status, const char *body, size_t len);
 
-/* Non-zero for a body that is a stream of server-sent events ("data: {...}"), not one JSON reply. */
-int hint_is_sse(const char *body, size_t len);
-
 /*
  * How the loop's why of a 2xx body that is not JSON at all begins (a
  * stream of events the protocol cannot read is one): the hints tell it

@@ -29,6 +29,7 @@
 
 #include "remote_hint.h"
 #include "remote_loop.h"
+#include "remote_sse.h"
 #include "remote_reply.h"
 #include "remote_msg.h"
 #include "remote_retry.h"
@@ -518,7 +519,7 @@ static void finish_ok(struct loop *L, struct xfer *x, struct htask *t, long stat
 		if (pr == REMOTE_NOT_JSON) {
 			remote_body_excerpt(&x->resp, st->key, ex, sizeof(ex));
 			remote_msgf(pwhy, sizeof(pwhy), st->key, HINT_NOT_JSON ": %.*s", r.len &&
-				    hint_is_sse(r.body, r.len) ? 60 : (int)sizeof(ex), ex);
+				    sse_is_stream(r.body, r.len) ? 60 : (int)sizeof(ex), ex);
 			remote_msgf(why, sizeof(why), st->key, "HTTP %ld with %s", status, pwhy);
 		} else {
 			remote_msgf(why, sizeof(why), st->key, "unexpected %s response: %s", st->proto->kind,

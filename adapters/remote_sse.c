@@ -99,6 +99,16 @@ static int add_piece(struct buf *b, const cJSON *v)
 	return 1;
 }
 
+/* Appends {"type": "text", "text": text} to parts. */
+static void add_text_part(cJSON *parts, const char *text)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(t, "type", "text");
+	cJSON_AddStringToObject(t, "text", text);
+	cJSON_AddItemToArray(parts, t);
+}
+
 /* A delta's content: text, or parts (Mistral's thinking parts) kept as parts. */
 static void add_content(struct whole *w, const cJSON *c)
 {
@@ -113,18 +123,11 @@ static void add_content(struct whole *w, const cJSON *c)
 		return;
 	if (!w->parts) { /* the text so far becomes the first part */
 		w->parts = cJSON_CreateArray();
-		if (w->content.len) {
-			cJSON *t = cJSON_CreateObject();
-			cJSON_AddStringToObject(t, "type", "text");
-			cJSON_AddStringToObject(t, "text", w->content.ptr);
-			cJSON_AddItemToArray(w->parts, t);
-		}
+		if (w->content.len)
+			add_text_part(w->parts, w->content.ptr);
 	}
 	if (cJSON_IsString(c)) {
-		cJSON *t = cJSON_CreateObject();
-		cJSON_AddStringToObject(t, "type", "text");
-		cJSON_AddStringToObject(t, "text", c->valuestring);
-		cJSON_AddItemToArray(w->parts, t);
+		add_text_part(w->parts, c->valuestring);
 		return;
 	}
 	cJSON_ArrayForEach(part, c)

@@ -196,27 +196,24 @@ static void unread_example(struct suite_metrics *sm, uint64_t key, const char *r
 	struct buf b = BUF_INIT;
 	size_t i, at;
 
+	if (sm->n_unread_ex == METRICS_UNREAD_EX && key >= sm->unread_key[METRICS_UNREAD_EX - 1])
+		return; /* it ranks after every one kept: not even read */
 	unread_text(&b, response ? response : "");
 	for (i = 0; i < sm->n_unread_ex && strcmp(sm->unread_ex[i], b.ptr); i++)
 		;
-	if (i < sm->n_unread_ex) { /* known: it ranks by the smaller of its keys */
-		if (sm->unread_key[i] <= key) {
-			buf_release(&b);
-			return;
-		}
+	if (i < sm->n_unread_ex && sm->unread_key[i] <= key) {
+		buf_release(&b); /* known, ranked by a smaller key already */
+		return;
+	}
+	if (i == sm->n_unread_ex && i == METRICS_UNREAD_EX)
+		i--; /* new: the last one kept makes room */
+	if (i < sm->n_unread_ex) {
 		free(sm->unread_ex[i]);
 		sm->n_unread_ex--;
 		memmove(sm->unread_ex + i, sm->unread_ex + i + 1,
 			(sm->n_unread_ex - i) * sizeof(*sm->unread_ex));
 		memmove(sm->unread_key + i, sm->unread_key + i + 1,
 			(sm->n_unread_ex - i) * sizeof(*sm->unread_key));
-	}
-	if (sm->n_unread_ex == METRICS_UNREAD_EX) {
-		if (key >= sm->unread_key[METRICS_UNREAD_EX - 1]) {
-			buf_release(&b);
-			return;
-		}
-		free(sm->unread_ex[--sm->n_unread_ex]);
 	}
 	for (at = sm->n_unread_ex; at && sm->unread_key[at - 1] > key; at--) {
 		sm->unread_ex[at] = sm->unread_ex[at - 1];

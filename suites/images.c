@@ -363,12 +363,12 @@ static int upright(struct buf *b, const struct item *it, int png, char *err)
 	struct buf u = BUF_INIT;
 	char why[VSR_ERR_MAX];
 	const unsigned char *p = (const unsigned char *)b->ptr;
-	int o = png ? png_exif_orientation(p, b->len) : jpeg_exif_orientation(p, b->len);
 	int r = png ? png_upright(p, b->len, image_max_pixels(), &u, why)
-		    : jpeg_upright(p, b->len, image_max_pixels(), &u, why);
+		    : jpeg_upright(p, b->len, image_max_pixels(), &u, why), o;
 
 	if (r == 1)
-		return 0;
+		return 0; /* upright already: the headers are not walked again */
+	o = png ? png_exif_orientation(p, b->len) : jpeg_exif_orientation(p, b->len);
 	if (r) {
 		buf_release(&u);
 		buf_release(b);
@@ -396,11 +396,11 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	if ((r = image_read_file(it->image_path, &b, err)))
 		return r;
 	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
-	if (!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png"))
+	if (!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png")) {
 		trim_image(&b, it, img->mime);
-	if ((!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png")) &&
-	    (r = upright(&b, it, !strcmp(img->mime, "image/png"), err)))
-		return r;
+		if ((r = upright(&b, it, !strcmp(img->mime, "image/png"), err)))
+			return r;
+	}
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;
