@@ -318,8 +318,10 @@ static int check_png(const struct src *s, struct imgfile_facts *f, char *err)
 		if (!memcmp(c + 4, "IEND", 4)) {
 			if (len || pos + 12 > s->size)
 				break;
-			f->image_end = pos + 12;
-			f->trailer = "other data";
+			if (pos + 12 < s->size) { /* something after it (not a short IHDR's IEND at the end) */
+				f->image_end = pos + 12;
+				f->trailer = "other data";
+			}
 			return 0;
 		}
 		pos += 12 + len;
