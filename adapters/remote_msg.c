@@ -25,6 +25,26 @@ static int token_char(int c)
  * lower-case shadow of s that is masked along with it (this runs over the
  * meta of every answer).
  */
+/*
+ * Whether a mark of marks[] can be in s: each ends in a non-letter after a
+ * letter, so without such a pair of s's bytes there is none to look for.
+ * Most replies' metadata (compact JSON: a quote before every colon) has none.
+ */
+static int may_hold_mark(const char *s, size_t len, const char *const *marks)
+{
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] != ' ' && s[i] != ':' && s[i] != '=') || !isalpha((unsigned char)s[i - 1]))
+			continue;
+		for (size_t m = 0; marks[m]; m++) {
+			size_t ml = strlen(marks[m]);
+			if (marks[m][ml - 1] == s[i] &&
+			    marks[m][ml - 2] == tolower((unsigned char)s[i - 1]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 void remote_redact(char *s, const char *key)
 {
 	static const char *const marks[] = {
@@ -39,6 +59,8 @@ void remote_redact(char *s, const char *key)
 			memset(p, '*', klen);
 	len = strlen(s);
 	redact_apply(s, len); /* runs of the key too (base/redact.c) */
+	if (!may_hold_mark(s, len, marks))
+		return;
 	low = len < sizeof(small) ? small : xmalloc(len + 1);
 	for (size_t i = 0; i <= len; i++)
 		low[i] = (char)tolower((unsigned char)s[i]);

@@ -74,6 +74,8 @@ size_t buf_json_str_fit(const char *s, size_t len, size_t budget);
 int buf_add_base64(struct buf *b, const unsigned char *p, size_t n);
 /* Appends v in decimal. */
 int buf_add_u64(struct buf *b, uint64_t v);
+/* v as printf's "%.3f" writes it (milliseconds in a journal line), without printf. */
+int buf_add_ms(struct buf *b, double v);
 /*
  * Appends v as a JSON number: integers exactly (up to 2^53), others in the
  * fewest of 15 or 17 significant digits that read back as v; a NaN or an

@@ -4,6 +4,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "jspan.h"
+
 #include "banned.h" /* last */
 
 struct jp {
@@ -45,6 +47,7 @@ static int str(struct jp *p)
 	for (;;) {
 		unsigned char c;
 
+		k += jspan_plain(p->s + k, k < p->len ? p->len - k : 0, 0);
 		if (k >= p->len)
 			return -1;
 		c = (unsigned char)p->s[k];

@@ -184,7 +184,8 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 	buf_adds(out, ",\"answer\":\"");
 	buf_adds(out, answer_name(answer));
 	buf_adds(out, answer == m->label ? "\",\"correct\":true" : "\",\"correct\":false");
-	buf_addf(out, ",\"ms\":%.3f", ms);
+	buf_adds(out, ",\"ms\":");
+	buf_add_ms(out, ms);
 	if (x->outcome == SAMPLE_CUT_SHORT)
 		buf_adds(out, ",\"outcome\":\"cut_short\"");
 	else if (x->outcome == SAMPLE_REFUSED)

@@ -380,13 +380,134 @@ static void test_base64(void **state)
 		x = x * 1103515245u + 12345u;
 		big[i] = (unsigned char)(x >> 16);
 	}
-	for (size_t len = sizeof(big) - 3; len <= sizeof(big); len++) {
+	for (size_t len = 0; len <= sizeof(big); len = len == 40 ? sizeof(big) - 3 : len + 1) {
 		buf_reset(&b);
 		assert_int_equal(buf_add_base64(&b, big, len), 0);
 		assert_int_equal(b.len, (len + 2) / 3 * 4);
 		assert_int_equal(b64_decode(b.ptr, b.len, back, &n), 0);
 		assert_int_equal(n, len);
 		assert_memory_equal(back, big, len);
+	}
+	buf_release(&b);
+}
+
+/*
+ * The escaper against a byte-at-a-time one written here from RFC 8259 and
+ * RFC 3629 (two-byte escapes for " \ \n \r \t, \u00XX for other controls,
+ * U+FFFD for a byte that starts no well-formed UTF-8 character), on strings
+ * that put each kind of byte at every offset of an eight-byte word, and
+ * buf_json_str_fit against the length of that writing.
+ */
+static size_t ref_utf8(const unsigned char *p, size_t n)
+{
+	size_t k = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (!k || k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return k;
+}
+
+/* Writes s escaped into out (no quotes); returns the length; *cost[i] the length after i bytes. */
+static size_t ref_escape(const unsigned char *s, size_t n, char *out, size_t *after)
+{
+	size_t o = 0, i = 0;
+
+	after[0] = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k = ref_utf8(s + i, n - i);
+		if (c == '"' || c == '\\')
+			o += (size_t)sprintf(out + o, "\\%c", c);
+		else if (c == '\n' || c == '\r' || c == '\t')
+			o += (size_t)sprintf(out + o, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20)
+			o += (size_t)sprintf(out + o, "\\u%04x", c);
+		else if (!k)
+			o += (size_t)sprintf(out + o, "\xef\xbf\xbd");
+		else {
+			memcpy(out + o, s + i, k);
+			o += k;
+		}
+		for (size_t j = 1; j < (k ? k : 1); j++)
+			after[i + j] = (size_t)-1; /* inside a character: no cut here */
+		i += k ? k : 1;
+		after[i] = o;
+	}
+	return o;
+}
+
+static void test_json_escape_words(void **state)
+{
+	static const char *const kinds[] = { "\"", "\\", "\n", "\x01", "\x1f", "\xc3\xa9",
+					     "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xc3", "\x7f" };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t at = 0; at < 19; at++) {
+			unsigned char in[40];
+			char want[300];
+			size_t n = 0, after[41], len, replaced = 0;
+
+			for (size_t i = 0; i < at; i++)
+				in[n++] = (unsigned char)('a' + i % 26);
+			memcpy(in + n, kinds[k], strlen(kinds[k]));
+			n += strlen(kinds[k]);
+			for (size_t i = 0; i < 9; i++)
+				in[n++] = (unsigned char)('A' + i);
+			len = ref_escape(in, n, want, after);
+			want[len] = '\0';
+			buf_reset(&b);
+			assert_int_equal(buf_add_json_strn(&b, (const char *)in, n, &replaced), 0);
+			assert_int_equal(b.len, len + 2);
+			assert_memory_equal(b.ptr + 1, want, len);
+			for (size_t budget = 0; budget <= len; budget++) {
+				size_t fit = 0;
+				for (size_t i = 0; i <= n; i++)
+					if (after[i] != (size_t)-1 && after[i] <= budget)
+						fit = i;
+				assert_int_equal(buf_json_str_fit((const char *)in, n, budget), fit);
+			}
+		}
+	buf_release(&b);
+}
+
+/* buf_add_ms writes what printf's "%.3f" writes (the C library is the reference), ties too. */
+static void test_ms(void **state)
+{
+	static const double fixed[] = { 0, 0.0004, 0.0005, 0.0015, 0.0025, 1.2345, 2.5, 999.9995,
+					 1234.5675, 0.1 + 0.2, 1e-9, 17.0, 123456789.0625, 1e11 - 0.5,
+					 1e12, -1.0, -0.0 };
+	struct buf b = BUF_INIT;
+	uint64_t x = 88172645463325252ULL;
+	char want[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 200000; i++) {
+		double v;
+		if (i < sizeof(fixed) / sizeof(fixed[0])) {
+			v = fixed[i];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* A spread of magnitudes, and many values a thousandth and a half from a step. */
+			v = (double)(x >> 11) / 9007199254740992.0 * (double)(1ULL << (x % 34));
+			if (i % 3 == 0)
+				v = ((double)(x % 100000000) + 0.5) / 1000.0;
+		}
+		buf_reset(&b);
+		assert_int_equal(buf_add_ms(&b, v), 0);
+		snprintf(want, sizeof(want), "%.3f", v);
+		assert_string_equal(b.ptr, want);
 	}
 	buf_release(&b);
 }
@@ -424,6 +545,8 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_json_escape_words),
+		cmocka_unit_test(test_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

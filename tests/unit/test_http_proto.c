@@ -51,6 +51,35 @@ static void test_redact(void **state)
 	assert_non_null(strstr(s, "&x=1 done"));
 }
 
+/*
+ * Every credential mark, alone and in another case, masks what follows it
+ * (each string holds one mark, so none rides on another's); compact JSON
+ * without a mark comes back as it was.  Expected strings by hand.
+ */
+static void test_redact_each_mark(void **state)
+{
+	static const char *const in[][2] = {
+		{ "said BEARER tok1 then", "said BEARER **** then" },
+		{ "X-Api-Key:tok2", "X-Api-Key:****" },
+		{ "x-goog-api-key: tok3", "x-goog-api-key: ****" },
+		{ "api-key: \"tok4\"", "api-key: \"****\"" },
+		{ "AUTHORIZATION:tok5", "AUTHORIZATION:****" },
+		{ "/v1?KEY=tok6&a=b", "/v1?KEY=****&a=b" },
+		{ "api_key='tok7'", "api_key='****'" },
+		{ "Token=tok8", "Token=****" },
+		{ "{\"model\":\"m\",\"usage\":{\"total_tokens\":3}}",
+		  "{\"model\":\"m\",\"usage\":{\"total_tokens\":3}}" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		char s[64];
+		snprintf(s, sizeof(s), "%s", in[i][0]);
+		remote_redact(s, NULL);
+		assert_string_equal(s, in[i][1]);
+	}
+}
+
 /* A message is formatted whole, masked, then cut: a key across the cut leaves no prefix. */
 static void test_msg_masks_before_cut(void **state)
 {
@@ -503,6 +532,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base64_rfc4648), cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_redact_each_mark),
 		cmocka_unit_test(test_openai),         cmocka_unit_test(test_ollama),
 		cmocka_unit_test(test_anthropic),      cmocka_unit_test(test_gemini),
 		cmocka_unit_test(test_exec_reply),     cmocka_unit_test(test_msg_masks_before_cut),

@@ -305,6 +305,42 @@ static void test_jscan_grammar(void **state)
 	assert_int_equal(jscan_int("123456789012345", t, 0), -1); /* t[0] is the array */
 }
 
+/*
+ * A string's end, escape or control byte at every offset of an eight-byte
+ * word: the token's text runs from after the opening quote to before the
+ * closing one, an escape marks it, a control byte refuses the document, and
+ * a string cut before its closing quote is refused.
+ */
+static void test_jscan_string_offsets(void **state)
+{
+	struct jtok t[4];
+
+	(void)state;
+	for (size_t at = 0; at < 19; at++) {
+		char s[64];
+		size_t n = 0;
+
+		s[n++] = '"';
+		for (size_t i = 0; i < at; i++)
+			s[n++] = (char)(i % 2 ? 'x' : '\xc3'); /* bytes >= 0x80 are text */
+		s[n++] = '"';
+		assert_int_equal(jscan(s, n, t, 4), 1);
+		assert_int_equal(t[0].start, 1);
+		assert_int_equal(t[0].len, at);
+		assert_int_equal(t[0].flags & JT_ESC, 0);
+		assert_int_equal(jscan(s, n - 1, t, 4), -1);
+		s[at + 1] = '\\'; /* an escaped quote where the text ended: then "x" more and the end */
+		s[at + 2] = '"';
+		s[at + 3] = 'x';
+		s[at + 4] = '"';
+		assert_int_equal(jscan(s, at + 5, t, 4), 1);
+		assert_int_equal(t[0].len, at + 3);
+		assert_int_not_equal(t[0].flags & JT_ESC, 0);
+		s[at + 1] = '\x1f';
+		assert_int_equal(jscan(s, at + 5, t, 4), -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_server_words),
 		cmocka_unit_test(test_every_prefix),
 		cmocka_unit_test(test_jscan_grammar),
+		cmocka_unit_test(test_jscan_string_offsets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
