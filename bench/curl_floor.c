@@ -8,7 +8,12 @@
  * reports.  The gap between this row and wrk is libcurl's; the gap between
  * vsrbench and this row is ours.
  *
- *   curl_floor URL BODY_FILE REQUESTS IN_FLIGHT
+ *   curl_floor URL BODY REQUESTS IN_FLIGHT
+ *
+ * BODY is a file, posted every time, or a folder of bodies 000.json,
+ * 001.json, ... (one per image of vsrbench's run), posted 36 requests in a
+ * row each (vsrbench's 36 templates of an item), in turn: the bytes posted
+ * then come from as many buffers as vsrbench's do, not one kept in cache.
  *
  * Prints one line: requests wall_s cpu_s max_rss_kb.
  */
@@ -19,6 +24,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -26,14 +32,21 @@
 struct xfer {
 	CURL *easy;
 	size_t pos;
+	const char *body; /* this request's */
+	size_t body_len;
 };
+
+#define MAX_BODIES 4096
+#define IN_A_ROW 36
+
+static char *bodies[MAX_BODIES];
+static size_t body_lens[MAX_BODIES];
+static size_t n_bodies;
 
 static int epfd;
 static unsigned char watched[65536]; /* by fd: 1 + the epoll events' bits, 0 not in the set */
 static unsigned char idle[65536];    /* curl let go of it; still in the set */
 static long timer_ms = -1;
-static const char *body;
-static size_t body_len;
 
 static size_t on_write(char *data, size_t size, size_t n, void *ctx)
 {
@@ -45,11 +58,11 @@ static size_t on_write(char *data, size_t size, size_t n, void *ctx)
 static size_t on_read(char *dst, size_t size, size_t n, void *ctx)
 {
 	struct xfer *x = ctx;
-	size_t k = body_len - x->pos;
+	size_t k = x->body_len - x->pos;
 
 	if (k > size * n)
 		k = size * n;
-	memcpy(dst, body + x->pos, k);
+	memcpy(dst, x->body + x->pos, k);
 	x->pos += k;
 	return k;
 }
@@ -117,9 +130,35 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int load(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	long len;
+
+	if (n_bodies == MAX_BODIES || !fp || fseek(fp, 0, SEEK_END) || (len = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) || !(bodies[n_bodies] = malloc((size_t)len + 1)) ||
+	    fread(bodies[n_bodies], 1, (size_t)len, fp) != (size_t)len) {
+		perror(path);
+		return -1;
+	}
+	fclose(fp);
+	body_lens[n_bodies++] = (size_t)len;
+	return 0;
+}
+
+/* The body of request number r (counted from 0). */
+static void pick(struct xfer *x, long r)
+{
+	size_t i = (size_t)(r / IN_A_ROW) % n_bodies;
+
+	x->pos = 0;
+	x->body = bodies[i];
+	x->body_len = body_lens[i];
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
+}
+
 int main(int argc, char **argv)
 {
-	FILE *fp;
 	long total, started = 0, done = 0;
 	int k, running;
 	CURLM *multi;
@@ -127,21 +166,30 @@ int main(int argc, char **argv)
 	struct xfer *xs;
 	struct rusage ru;
 	double t0;
-	char *b;
+	struct stat sb;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: curl_floor URL BODY_FILE REQUESTS IN_FLIGHT\n");
+		fprintf(stderr, "usage: curl_floor URL BODY_FILE|BODY_FOLDER REQUESTS IN_FLIGHT\n");
 		return 2;
 	}
 	total = atol(argv[3]);
 	k = atoi(argv[4]);
-	if (!(fp = fopen(argv[2], "rb")) || fseek(fp, 0, SEEK_END) || (long)(body_len = (size_t)ftell(fp)) < 0 ||
-	    fseek(fp, 0, SEEK_SET) || !(b = malloc(body_len)) || fread(b, 1, body_len, fp) != body_len) {
-		perror(argv[2]);
+	if (stat(argv[2], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		char path[4096];
+		for (size_t i = 0;; i++) {
+			snprintf(path, sizeof(path), "%s/%03zu.json", argv[2], i);
+			if (access(path, R_OK))
+				break;
+			if (load(path))
+				return 2;
+		}
+	} else if (load(argv[2])) {
 		return 2;
 	}
-	fclose(fp);
-	body = b;
+	if (!n_bodies) {
+		fprintf(stderr, "curl_floor: no body in %s\n", argv[2]);
+		return 2;
+	}
 	/* The same heap settings as vsrbench's HTTP models (adapters/remote.c). */
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 32 << 20);
@@ -163,7 +211,7 @@ int main(int argc, char **argv)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
 		curl_easy_setopt(e, CURLOPT_URL, argv[1]);
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+		pick(&xs[i], started);
 		curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 128L * 1024);
 		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
@@ -206,7 +254,7 @@ int main(int argc, char **argv)
 			done++;
 			curl_multi_remove_handle(multi, x->easy);
 			if (started < total) {
-				x->pos = 0;
+				pick(x, started);
 				curl_multi_add_handle(multi, x->easy);
 				started++;
 			}
