@@ -38,6 +38,8 @@ struct buf {
 
 extern char buf_empty[];
 #define BUF_INIT { buf_empty, 0, 0, 0, 0 }
+/* Appends a string literal: its length is known when compiled (no strlen). */
+#define buf_addlit(b, lit) buf_add((b), "" lit, sizeof(lit) - 1)
 
 void buf_init(struct buf *b, size_t max);
 /* Frees the memory and returns the buffer to BUF_INIT state (max kept). */

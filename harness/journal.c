@@ -40,7 +40,7 @@ static void add_field(struct buf *out, const char *s, size_t squeeze, struct wno
 	size_t len;
 
 	if (!s) {
-		buf_adds(out, "null");
+		buf_addlit(out, "null");
 		return;
 	}
 	len = strlen(s);
@@ -59,33 +59,33 @@ static void format_head(struct buf *out, const struct sample_meta *m, size_t squ
 	for (size_t i = 0; i < sizeof(be); i++)
 		be[i] = (unsigned char)(m->key >> (56 - 8 * i));
 	md_hex(be, sizeof(be), key);
-	buf_adds(out, "{\"key\":\"");
+	buf_addlit(out, "{\"key\":\"");
 	buf_add(out, key, 2 * sizeof(be));
-	buf_adds(out, "\",\"suite\":");
+	buf_addlit(out, "\",\"suite\":");
 	add_field(out, m->suite, squeeze, n);
-	buf_adds(out, ",\"item\":");
+	buf_addlit(out, ",\"item\":");
 	add_field(out, m->item, squeeze, n);
-	buf_adds(out, ",\"template\":");
+	buf_addlit(out, ",\"template\":");
 	add_field(out, m->tmpl, squeeze, n);
-	buf_adds(out, ",\"format\":");
+	buf_addlit(out, ",\"format\":");
 	add_field(out, m->format, squeeze, n);
-	buf_adds(out, ",\"variant\":");
+	buf_addlit(out, ",\"variant\":");
 	add_field(out, m->variant, squeeze, n);
-	buf_adds(out, ",\"relation\":");
+	buf_addlit(out, ",\"relation\":");
 	add_field(out, m->relation, squeeze, n);
-	buf_adds(out, ",\"category\":");
+	buf_addlit(out, ",\"category\":");
 	add_field(out, m->category, squeeze, n);
 	if (m->l2) {
-		buf_adds(out, ",\"l2\":");
+		buf_addlit(out, ",\"l2\":");
 		add_field(out, m->l2, squeeze, n);
 	}
-	buf_adds(out, ",\"group\":");
+	buf_addlit(out, ",\"group\":");
 	add_field(out, m->group, squeeze, n);
-	buf_adds(out, ",\"label\":\"");
+	buf_addlit(out, ",\"label\":\"");
 	buf_adds(out, answer_name(m->label));
-	buf_adds(out, "\",\"prompt\":");
+	buf_addlit(out, "\",\"prompt\":");
 	add_field(out, m->prompt, squeeze, n);
-	buf_adds(out, ",\"image\":");
+	buf_addlit(out, ",\"image\":");
 	add_field(out, m->image, squeeze, n);
 }
 
@@ -97,7 +97,7 @@ static void format_meta(struct buf *out, const char *meta, const struct wnote *n
 
 	if (!notes && !(meta && *meta))
 		return;
-	buf_adds(out, ",\"meta\":");
+	buf_addlit(out, ",\"meta\":");
 	if (!notes) {
 		buf_adds(out, meta);
 		return;
@@ -130,7 +130,7 @@ static void format_meta(struct buf *out, const char *meta, const struct wnote *n
 static void add_run(struct buf *out, const struct sample_meta *m)
 {
 	if (m->run && strlen(m->run) <= 64) {
-		buf_adds(out, ",\"run\":");
+		buf_addlit(out, ",\"run\":");
 		buf_add_json_str(out, m->run);
 	}
 }
@@ -179,42 +179,42 @@ void sample_format_ok_ex(struct buf *out, const struct sample_meta *m, const cha
 		n.response_bytes = rlen;
 	if (x->reasoning)
 		think_keep = buf_json_str_fit(x->reasoning, strlen(x->reasoning), JOURNAL_META_MAX);
-	buf_adds(out, ",\"response\":");
+	buf_addlit(out, ",\"response\":");
 	buf_add_json_strn(out, response, keep, &n.replaced);
-	buf_adds(out, ",\"answer\":\"");
+	buf_addlit(out, ",\"answer\":\"");
 	buf_adds(out, answer_name(answer));
 	buf_adds(out, answer == m->label ? "\",\"correct\":true" : "\",\"correct\":false");
-	buf_adds(out, ",\"ms\":");
+	buf_addlit(out, ",\"ms\":");
 	buf_add_ms(out, ms);
 	if (x->outcome == SAMPLE_CUT_SHORT)
-		buf_adds(out, ",\"outcome\":\"cut_short\"");
+		buf_addlit(out, ",\"outcome\":\"cut_short\"");
 	else if (x->outcome == SAMPLE_REFUSED)
-		buf_adds(out, ",\"outcome\":\"refused\"");
+		buf_addlit(out, ",\"outcome\":\"refused\"");
 	if (x->cut_answered && x->outcome == SAMPLE_ANSWER)
-		buf_adds(out, ",\"cut_answered\":true");
+		buf_addlit(out, ",\"cut_answered\":true");
 	if (x->reasoning_chars >= 0)
 		buf_addf(out, ",\"reasoning_chars\":%ld", x->reasoning_chars);
 	if (x->reasoning) {
-		buf_adds(out, ",\"reasoning\":");
+		buf_addlit(out, ",\"reasoning\":");
 		buf_add_json_strn(out, x->reasoning, think_keep, &n.replaced);
 	}
 	if (x->cached)
-		buf_adds(out, ",\"cached\":true");
+		buf_addlit(out, ",\"cached\":true");
 	if (x->usage && x->tok_in >= 0) {
-		buf_adds(out, ",\"tokens_in\":");
+		buf_addlit(out, ",\"tokens_in\":");
 		buf_add_u64(out, (uint64_t)x->tok_in);
 	}
 	if (x->usage && x->tok_out >= 0) {
-		buf_adds(out, ",\"tokens_out\":");
+		buf_addlit(out, ",\"tokens_out\":");
 		buf_add_u64(out, (uint64_t)x->tok_out);
 	}
 	if (x->usage && x->tok_reasoning >= 0) {
-		buf_adds(out, ",\"tokens_reasoning\":");
+		buf_addlit(out, ",\"tokens_reasoning\":");
 		buf_add_u64(out, (uint64_t)x->tok_reasoning);
 	}
 	format_meta(out, meta, &n);
 	add_run(out, m);
-	buf_adds(out, "}\n");
+	buf_addlit(out, "}\n");
 }
 
 void sample_format_error(struct buf *out, const struct sample_meta *m, const char *error,
@@ -230,17 +230,17 @@ void sample_format_error(struct buf *out, const struct sample_meta *m, const cha
 		/* Too long to keep whole: every field cut, the cut said in the error. */
 		buf_setlen(out, start);
 		format_head(out, m, JOURNAL_FIELD_SQUEEZE, &n);
-		buf_adds(out, ",\"error\":");
+		buf_addlit(out, ",\"error\":");
 		add_field(out, error, JOURNAL_FIELD_SQUEEZE, &n);
 		buf_setlen(out, out->len - 1); /* the closing quote */
-		buf_adds(out, " (fields cut to fit the journal)\"");
+		buf_addlit(out, " (fields cut to fit the journal)\"");
 	} else {
-		buf_adds(out, ",\"error\":");
+		buf_addlit(out, ",\"error\":");
 		add_field(out, error, 0, &n);
 	}
 	buf_addf(out, ",\"attempts\":%d", attempts);
 	add_run(out, m);
-	buf_adds(out, "}\n");
+	buf_addlit(out, "}\n");
 }
 
 /* ---- reading ---------------------------------------------------------- */
