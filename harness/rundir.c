@@ -235,11 +235,51 @@ static void add_build(cJSON *cfg)
 		cJSON_AddStringToObject(l, libs[i].name, libs[i].version);
 }
 
+static cJSON *command_array(int argc, char **argv)
+{
+	cJSON *cmd = cJSON_CreateArray();
+
+	for (int i = 0; i < argc; i++)
+		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+	return cmd;
+}
+
+#define RESUMES_KEPT 20
+
+/*
+ * A resume's time and command line added to run.json's "resumes" (the last
+ * RESUMES_KEPT; "resumes_total" counts them all), so the file says how the
+ * run was finished, with which transport options, not only how it began.
+ */
+static int note_resume(const char *dir, cJSON *prev, int argc, char **argv, char *err)
+{
+	char stamp[32];
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(prev, "resumes"), *one, *total;
+	double n = 0;
+
+	if (!cJSON_IsArray(list)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(prev, "resumes");
+		list = cJSON_AddArrayToObject(prev, "resumes");
+	}
+	total = cJSON_GetObjectItemCaseSensitive(prev, "resumes_total");
+	n = cJSON_IsNumber(total) && total->valuedouble >= 0 ? total->valuedouble
+							      : (double)cJSON_GetArraySize(list);
+	cJSON_DeleteItemFromObjectCaseSensitive(prev, "resumes_total");
+	cJSON_AddNumberToObject(prev, "resumes_total", n + 1);
+	while (cJSON_GetArraySize(list) >= RESUMES_KEPT)
+		cJSON_DeleteItemFromArray(list, 0);
+	stamp_now(stamp, 1);
+	one = cJSON_CreateObject();
+	cJSON_AddStringToObject(one, "at", stamp);
+	cJSON_AddItemToObject(one, "command", command_array(argc, argv));
+	cJSON_AddItemToArray(list, one);
+	return rundir_write_json(dir, RUNDIR_RUN_JSON, prev, err);
+}
+
 static int stamp_and_write(const char *dir, cJSON *cfg, const char *hex, long shard_index,
 			   long shard_count, int argc, char **argv, char *err)
 {
 	char stamp[32];
-	cJSON *cmd = cJSON_CreateArray();
 
 	stamp_now(stamp, 1);
 	cJSON_AddStringToObject(cfg, "config_hash", hex);
@@ -252,9 +292,7 @@ static int stamp_and_write(const char *dir, cJSON *cfg, const char *hex, long sh
 		cJSON_AddNumberToObject(sh, "index", (double)shard_index);
 		cJSON_AddNumberToObject(sh, "count", (double)shard_count);
 	}
-	for (int i = 0; i < argc; i++)
-		cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
-	cJSON_AddItemToObject(cfg, "command", cmd);
+	cJSON_AddItemToObject(cfg, "command", command_array(argc, argv));
 	return rundir_write_json(dir, RUNDIR_RUN_JSON, cfg, err);
 }
 
@@ -285,7 +323,8 @@ static int shard_differs(const cJSON *prev, long shard_index, long shard_count)
 static int stamped_key(const char *k)
 {
 	static const char *const keys[] = { "config_hash", "harness_version", "created", "schema",
-					    "build", "shard", "command", "concurrency", "served_model" };
+					    "build", "shard", "command", "concurrency", "served_model",
+					    "resumes", "resumes_total" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (!strcmp(k, keys[i]))
 			return 1;
@@ -473,6 +512,8 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 		else if (shard_differs(prev, shard_index, shard_count))
 			r = err_set(err, VSR_EUSAGE, "%s holds another shard; resume it with its own --shard",
 				    dir);
+		else
+			r = note_resume(dir, prev, argc, argv, err);
 		cJSON_Delete(prev);
 	} else if (errno != ENOENT) {
 		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path.ptr, strerror(errno));

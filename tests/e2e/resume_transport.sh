@@ -25,6 +25,10 @@ expect_out "(2 new tasks, 4 already done)"
 [ "$(jq -s 'map(select(.error == null)) | length' r/samples.jsonl)" = 6 ] || fail "the resume's answers"
 jq -e '.model.config | has("timeout") or has("retries") or has("rpm") or has("stream") | not' r/run.json \
 	>/dev/null || fail "run.json's model config holds transport options: $(jq -c .model.config r/run.json)"
+# run.json keeps the first command and adds the resume's: how the run was finished.
+jq -e '(.command | index("timeout=1")) and .resumes_total == 1 and
+	(.resumes[0].command | index("timeout=30")) and (.resumes[0].at | test("^[0-9-]+T[0-9:]+Z$"))' \
+	r/run.json >/dev/null || fail "run.json's commands: $(jq -c '{command, resumes, resumes_total}' r/run.json)"
 # An option that changes answers is still another run.
 expect_exit 2 "$V" run "${OA[@]}" -M system="Answer briefly." -o r
 expect_err "-o"

@@ -151,13 +151,60 @@ static void test_run_json(void **state)
 	cJSON_Delete(run);
 	slurp("run.json", &first);
 
-	/* Resuming the same configuration (another command line) keeps run.json. */
+	/*
+	 * Resuming the same configuration (another command line) keeps run.json
+	 * and adds the resume's time and command: the last 20 of them, all counted.
+	 */
 	cfg = config("builtin:yes");
 	assert_int_equal(rundir_prepare_run(dir, cfg, 0, 1, 2, argv, err), 0);
 	assert_null(cJSON_GetObjectItem(cfg, "config_hash")); /* cfg left as it was */
 	cJSON_Delete(cfg);
+	run = rundir_load_run(dir);
+	assert_int_equal(cJSON_GetObjectItem(run, "resumes_total")->valueint, 1);
+	cmd = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(run, "resumes"), 0), "command");
+	assert_int_equal(cJSON_GetArraySize(cmd), 2);
+	assert_string_equal(cJSON_GetArrayItem(cmd, 1)->valuestring, "run");
+	assert_int_equal(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(
+				 cJSON_GetArrayItem(cJSON_GetObjectItem(run, "resumes"), 0), "at"))),
+			 20);
+	cJSON_DeleteItemFromObject(run, "resumes");
+	cJSON_DeleteItemFromObject(run, "resumes_total");
+	{
+		cJSON *was = cJSON_Parse(first.ptr);
+		assert_true(cJSON_Compare(was, run, 1)); /* the rest as it was */
+		cJSON_Delete(was);
+	}
+	cJSON_Delete(run);
+	for (int i = 1; i <= 25; i++) {
+		cfg = config("builtin:yes");
+		assert_int_equal(rundir_prepare_run(dir, cfg, 0, 1, i % 2 ? 3 : 1, argv, err), 0);
+		cJSON_Delete(cfg);
+	}
+	run = rundir_load_run(dir);
+	assert_int_equal(cJSON_GetObjectItem(run, "resumes_total")->valueint, 26);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(run, "resumes")), 20);
+	/* The last, the 25th of the loop (odd: three words), is last. */
+	cmd = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(run, "resumes"), 19), "command");
+	assert_int_equal(cJSON_GetArraySize(cmd), 3);
+	cJSON_Delete(run);
+	/* A "resumes" that is not a list (an edited file) is started again. */
 	slurp("run.json", &again);
-	assert_string_equal(first.ptr, again.ptr);
+	{
+		cJSON *edited = cJSON_Parse(again.ptr);
+		cJSON_ReplaceItemInObject(edited, "resumes", cJSON_CreateString("x"));
+		cJSON_DeleteItemFromObject(edited, "resumes_total");
+		char *t = cJSON_Print(edited);
+		put("run.json", t);
+		free(t);
+		cJSON_Delete(edited);
+	}
+	cfg = config("builtin:yes");
+	assert_int_equal(rundir_prepare_run(dir, cfg, 0, 1, 2, argv, err), 0);
+	cJSON_Delete(cfg);
+	run = rundir_load_run(dir);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(run, "resumes")), 1);
+	assert_int_equal(cJSON_GetObjectItem(run, "resumes_total")->valueint, 1);
+	cJSON_Delete(run);
 
 	/* Another configuration or another shard is refused, naming the directory. */
 	cfg = config("builtin:no");
