@@ -19,25 +19,29 @@ static int token_char(int c)
 }
 
 /*
- * In place and length-preserving (a caller's buffer keeps its size): the
- * key itself, and whatever follows a credential marker, become '*'.  Each
- * marker is looked for over the whole text in turn, with strstr in a
- * lower-case shadow of s that is masked along with it (this runs over the
- * meta of every answer).
- */
-/*
- * Whether a mark of marks[] can be in s: each ends in a non-letter after a
- * letter, so without such a pair of s's bytes there is none to look for.
- * Most replies' metadata (compact JSON: a quote before every colon) has none.
+ * Whether a mark of marks[] can be in s: whether s has, in any case, the
+ * last two bytes of one.  A byte-table test per byte, where the search
+ * below makes a lower-case copy and a strstr per mark: most replies'
+ * metadata (compact JSON, a quote before every colon) has no such pair.
  */
 static int may_hold_mark(const char *s, size_t len, const char *const *marks)
 {
+	unsigned char pair[256] = { 0 }; /* 1: a mark's last byte, 2: the one before it */
+
+	for (size_t m = 0; marks[m]; m++) {
+		size_t ml = strlen(marks[m]);
+		unsigned char a = (unsigned char)marks[m][ml - 2], b = (unsigned char)marks[m][ml - 1];
+		pair[a] |= 2;
+		pair[toupper(a)] |= 2;
+		pair[b] |= 1;
+		pair[toupper(b)] |= 1;
+	}
 	for (size_t i = 1; i < len; i++) {
-		if ((s[i] != ' ' && s[i] != ':' && s[i] != '=') || !isalpha((unsigned char)s[i - 1]))
+		if (!(pair[(unsigned char)s[i]] & 1) || !(pair[(unsigned char)s[i - 1]] & 2))
 			continue;
 		for (size_t m = 0; marks[m]; m++) {
 			size_t ml = strlen(marks[m]);
-			if (marks[m][ml - 1] == s[i] &&
+			if (marks[m][ml - 1] == tolower((unsigned char)s[i]) &&
 			    marks[m][ml - 2] == tolower((unsigned char)s[i - 1]))
 				return 1;
 		}
@@ -45,6 +49,13 @@ static int may_hold_mark(const char *s, size_t len, const char *const *marks)
 	return 0;
 }
 
+/*
+ * In place and length-preserving (a caller's buffer keeps its size): the
+ * key itself, and whatever follows a credential marker, become '*'.  Each
+ * marker is looked for over the whole text in turn, with strstr in a
+ * lower-case shadow of s that is masked along with it (this runs over the
+ * meta of every answer).
+ */
 void remote_redact(char *s, const char *key)
 {
 	static const char *const marks[] = {
