@@ -418,11 +418,31 @@ static int openai_parse(const struct http_cfg *c, const cJSON *body, char **text
 #define FAST_TOKENS 128
 
 /*
+ * Whether container i's bytes are already what fast_copy would write: no
+ * blank (nor control byte), escape or non-ASCII byte anywhere in them, and
+ * only numbers it copies as they are.  Its tokens follow it in t[0..n).
+ */
+static int compact_as_is(const char *s, const struct jtok *t, int n, int i)
+{
+	const unsigned char *p = (const unsigned char *)s + t[i].start;
+	unsigned end = t[i].start + t[i].len;
+
+	for (unsigned k = 0; k < t[i].len; k++)
+		if (p[k] <= ' ' || p[k] >= 0x80 || p[k] == '\\')
+			return 0;
+	for (int j = i + 1; j < n && t[j].start < end; j++)
+		if (t[j].type == JT_NUM && (!(t[j].flags & JT_INT) || t[j].len > 15))
+			return 0;
+	return 1;
+}
+
+/*
  * A value written as json_compact writes its cJSON copy, or -1 when that
  * could differ from its bytes: numbers other than plain integers of up to
  * 15 digits (strtod and back), strings with escapes or non-ASCII bytes.
+ * t holds n tokens.
  */
-static int fast_copy(struct buf *b, const char *s, const struct jtok *t, int i)
+static int fast_copy(struct buf *b, const char *s, const struct jtok *t, int n, int i)
 {
 	const char *p = s + t[i].start;
 	int r = 0;
@@ -439,14 +459,17 @@ static int fast_copy(struct buf *b, const char *s, const struct jtok *t, int i)
 		return buf_addch(b, '"') || buf_add(b, p, t[i].len) || buf_addch(b, '"') ? -1 : 0;
 	case JT_ARR:
 	case JT_OBJ:
+		if (compact_as_is(s, t, n, i))
+			return buf_add(b, p, t[i].len);
 		r = buf_addch(b, t[i].type == JT_OBJ ? '{' : '[');
 		for (int k = t[i].child; k >= 0 && !r; k = t[k].next) {
 			if (k != t[i].child)
 				r = buf_addch(b, ',');
 			if (!r && t[i].type == JT_OBJ)
-				r = fast_copy(b, s, t, k) || buf_addch(b, ':') || fast_copy(b, s, t, t[k].child);
+				r = fast_copy(b, s, t, n, k) || buf_addch(b, ':') ||
+				    fast_copy(b, s, t, n, t[k].child);
 			else if (!r)
-				r = fast_copy(b, s, t, k);
+				r = fast_copy(b, s, t, n, k);
 		}
 		return r || buf_addch(b, t[i].type == JT_OBJ ? '}' : ']') ? -1 : 0;
 	default:
@@ -518,7 +541,7 @@ static int openai_parse_fast(const char *body, size_t len, const char *key, char
 		if (v[k] < 0 || t[v[k]].type == JT_NULL)
 			continue;
 		if (buf_addch(&m, m.len ? ',' : '{') || buf_addch(&m, '"') || buf_adds(&m, copied[k]) ||
-		    buf_adds(&m, "\":") || fast_copy(&m, body, t, v[k])) {
+		    buf_adds(&m, "\":") || fast_copy(&m, body, t, n, v[k])) {
 			buf_release(&m);
 			return 0;
 		}
