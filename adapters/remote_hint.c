@@ -156,6 +156,7 @@ static const struct {
 	{ "thinking", "--reasoning (leave it out, or another level)" },
 	{ "think", "--reasoning (leave it out, or another level)" },
 	{ "seed", "-M send_seed=0" },
+	{ "stream_options", "-M stream=off (this API version takes no stream_options)" },
 	{ "detail", "-M detail" },
 	{ "keep_alive", "-M keep_alive" },
 	{ "systemInstruction", "-M system" },

@@ -325,6 +325,15 @@ static void test_hints_words(void **state)
 		  "thinking mode.\",\"status\":\"INVALID_ARGUMENT\"}}",
 	     "gemini", "http://h/v1beta",
 	     "the option that changes 'thinkingConfig': --reasoning (leave it out, or another level)");
+	/* -M stream=on against Azure OpenAI API versions without stream_options (its words, and OpenAI's) */
+	hint(400, "{\"error\":{\"code\":null,\"message\":\"Unrecognized request argument supplied: "
+		  "stream_options\",\"param\":null,\"type\":\"invalid_request_error\"}}",
+	     "openai", "https://x.openai.azure.com/openai/deployments/d",
+	     "the option that changes 'stream_options': -M stream=off (this API version takes no stream_options)");
+	hint(400, "{\"error\":{\"message\":\"Unknown parameter: 'stream_options'.\",\"type\":"
+		  "\"invalid_request_error\",\"param\":\"stream_options\",\"code\":\"unknown_parameter\"}}",
+	     "openai", "http://h/v1",
+	     "the option that changes 'stream_options': -M stream=off (this API version takes no stream_options)");
 	/* English words alone name no parameter */
 	hint(400, "{\"error\":{\"message\":\"the system is thinking about your seed\"}}", "openai",
 	     "http://h/v1", "every request is refused the same way: fix the settings it names");
