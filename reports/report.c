@@ -143,9 +143,12 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 		buf_addf(out, "%s  left out: %.0f%% of those pairs had an unparseable reply\n", indent,
 			 100 * f[SENS_FLIP_INVALID].value);
 	if (f[SENS_FLIP_PAIR].present) {
+		/* Over every pair whose truth flips: an unparseable side counts wrong. */
 		buf_addf(out, "%svision: both answers right on ", indent);
 		pct3(out, &f[SENS_FLIP_PAIR]);
-		buf_adds(out, " of those mirrored pairs (perfect: 100%)\n");
+		buf_addf(out, " of all %zu mirrored pair%s that should change\n", f[SENS_FLIP_PAIR].n,
+			 f[SENS_FLIP_PAIR].n == 1 ? "" : "s");
+		buf_addf(out, "%s  an unparseable reply counts wrong; perfect: 100%%\n", indent);
 	}
 	if (f[SENS_KEEP].present) {
 		buf_addf(out, "%svision: mirroring keeps ", indent);
@@ -224,7 +227,8 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 		return 0;
 	buf_addf(out, "%s%s%s: ", word ? word : "", word && img ? ", " : "", img ? img : "");
 	if (lang->present) {
-		buf_addf(out, "answers move with the wording on %.0f%% of items ", 100 * lang->value);
+		/* A share of pairs (averaged over items), as the noise beside it: not of items. */
+		buf_addf(out, "answers differ on %.0f%% of wording pairs ", 100 * lang->value);
 		if (rep->present)
 			buf_addf(out, "(noise alone: %.0f%%)", 100 * rep->value);
 		else

@@ -276,7 +276,8 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 		double blind, perfect;
 	} figs[] = {
 		{ SENS_LANGUAGE, "language sensitivity",
-		  "items whose answer changes when only the wording changes (perfect: 0%)", -1, 0 },
+		  "wording pairs (one item, two wordings) whose answers differ, averaged over "
+		  "items (perfect: 0%)", -1, 0 },
 		{ SENS_REPEAT, "noise (same request again)",
 		  "answers that change when the same request is sent again: the floor for the above",
 		  -1, 0 },

@@ -35,7 +35,7 @@ verdict() { jq -r '.suites.synth.verdict' "$1/report.json"; }
 
 expect_exit 0 "$V" run -m builtin:geometry -S count=20 -p instr,hflip,repeat -o geo
 check geo
-want="steady under rewording, follows the image: answers move with the wording on 0% of items (noise alone: 0%), mirroring flips 100% of the left/right answers that should flip (a model that ignores the image: 0%)."
+want="steady under rewording, follows the image: answers differ on 0% of wording pairs (noise alone: 0%), mirroring flips 100% of the left/right answers that should flip (a model that ignores the image: 0%)."
 [ "$(verdict geo)" = "$want" ] || fail "geometry verdict: $(verdict geo)"
 # First in the terminal summary, and within 100 columns; first section of report.md; in the HTML.
 head -1 "$T/out" | grep -q '^verdict (synth): steady under rewording, follows the image' || fail "summary: $(head -3 "$T/out")"
@@ -54,7 +54,7 @@ grep -q '<p class="says"><b>Verdict:</b> steady under rewording' geo/report.html
 
 expect_exit 0 "$V" run -m builtin:yes -S count=20 -p instr,hflip,repeat -q -o yes
 check yes
-want="steady under rewording, under-sensitive to the image: answers move with the wording on 0% of items (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
+want="steady under rewording, under-sensitive to the image: answers differ on 0% of wording pairs (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
 [ "$(verdict yes)" = "$want" ] || fail "builtin:yes verdict: $(verdict yes)"
 
 # A deterministic model that answers from the prompt's length: wording moves it, noise does not.
@@ -69,7 +69,7 @@ expect_exit 0 "$V" run -m exec -M cmd="python3 $T/wording.py" -S count=20 -p ins
 check word
 lang=$(jq -s "$lang_jq" word/samples.jsonl)
 pct=$(python3 -c "print('%.0f' % (100 * $lang))")
-want="over-sensitive to wording, under-sensitive to the image: answers move with the wording on $pct% of items (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
+want="over-sensitive to wording, under-sensitive to the image: answers differ on $pct% of wording pairs (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%)."
 [ "$(verdict word)" = "$want" ] || fail "wording model verdict: $(verdict word)"
 
 # A coin flip (builtin:random: a fresh draw per request) moves with the wording
@@ -87,7 +87,7 @@ pc() { python3 -c "print('%.0f' % (100 * $1))"; }
 l=$(pc "$(jq -s "$lang_jq" coin/samples.jsonl)")
 r=$(pc "$(jq -s "$rep_jq" coin/samples.jsonl)")
 f=$(pc "$(jq -s "$flip_jq" coin/samples.jsonl)")
-want="noisy rather than wording-driven, under-sensitive to the image: answers move with the wording on $l% of items (noise alone: $r%), mirroring flips $f% of the left/right answers that should flip (a model that ignores the image: 0%; one as noisy as this: $r%)."
+want="noisy rather than wording-driven, under-sensitive to the image: answers differ on $l% of wording pairs (noise alone: $r%), mirroring flips $f% of the left/right answers that should flip (a model that ignores the image: 0%; one as noisy as this: $r%)."
 [ "$(verdict coin)" = "$want" ] || fail "coin-flip verdict: $(verdict coin)"
 
 # Without -p repeat the noise is said to be unmeasured, not zero.

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""The diagnosis' figures recomputed from a journal, by docs/diagnosis.md's
+definitions and nothing of vsrbench's code, then checked against every place
+a report shows them: report.json, the terminal summary, report.md and
+report.html.  Used by tests/e2e/sens_reports.sh.
+
+    sens_by_hand.py RUN_DIR SUITE SUMMARY_FILE
+
+Exits 1 with a message naming the figure, the report and both values.
+"""
+import html
+import itertools
+import json
+import math
+import re
+import sys
+from collections import defaultdict
+
+run, suite, summary_path = sys.argv[1:4]
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+# One reply per task key (the first), answers only: failures, cut-short and
+# refused replies are not answers.
+rows, seen = [], set()
+for line in open(run + "/samples.jsonl"):
+    r = json.loads(line)
+    if r.get("error") or r.get("outcome") in ("cut_short", "refused") or r["suite"] != suite:
+        continue
+    if r["key"] in seen:
+        continue
+    seen.add(r["key"])
+    rows.append(r)
+
+
+def image_side(v):
+    for part in ("repeat", "hflip", "blind"):
+        if part in v:
+            return part
+    return "orig"
+
+
+def wording(r):
+    v = r["variant"]
+    return (r["template"], "converse" in v, v[v.find("rot"):] if "rot" in v else "")
+
+
+items = defaultdict(list)
+for r in rows:
+    items[r["item"]].append(r)
+lang, lang_moved, cons = [], [], []
+c = defaultdict(int)
+for rs in items.values():
+    orig = [r for r in rs if image_side(r["variant"]) == "orig"]
+    if len(orig) >= 2:
+        pairs = list(itertools.combinations(orig, 2))
+        valid = [(a, b) for a, b in pairs if "invalid" not in (a["answer"], b["answer"])]
+        if valid:
+            lang.append(sum(a["answer"] != b["answer"] for a, b in valid) / len(valid))
+            lang_moved.append(any(a["answer"] != b["answer"] for a, b in valid))
+        cons.append(all(r["correct"] for r in orig))
+    base = {wording(r): r for r in orig}
+    for r in rs:
+        side, b = image_side(r["variant"]), base.get(wording(r))
+        if side == "orig" or b is None:
+            continue
+        valid = "invalid" not in (r["answer"], b["answer"])
+        if side == "hflip" and r["label"] != b["label"]:
+            c["flip_n"] += valid
+            c["flip_k"] += valid and r["answer"] != b["answer"]
+            c["pair_n"] += 1
+            c["pair_k"] += r["correct"] and b["correct"]
+        elif side == "hflip":
+            c["keep_n"] += valid
+            c["keep_k"] += valid and r["answer"] == b["answer"]
+        elif side == "repeat":
+            c["rep_n"] += valid
+            c["rep_k"] += valid and r["answer"] != b["answer"]
+        elif side == "blind":
+            c["blind_n"] += 1
+            c["img_k"] += b["correct"]
+            c["blind_k"] += r["correct"]
+
+# name: (value, n) by hand
+fig = {}
+if lang:
+    fig["language"] = (sum(lang) / len(lang), len(lang))
+if cons:
+    fig["consistency"] = (sum(cons) / len(cons), len(cons))
+for name, k, n in (("visual_flip", "flip_k", "flip_n"), ("visual_flip_pair_accuracy", "pair_k", "pair_n"),
+                   ("visual_keep", "keep_k", "keep_n"), ("repeat", "rep_k", "rep_n"),
+                   ("accuracy_image", "img_k", "blind_n"), ("accuracy_blind", "blind_k", "blind_n")):
+    if c[n]:
+        fig[name] = (c[k] / c[n], c[n])
+if c["blind_n"]:
+    fig["blind_gap"] = ((c["img_k"] - c["blind_k"]) / c["blind_n"], c["blind_n"])
+
+rep = json.load(open(run + "/report.json"))["suites"][suite]
+sens = rep.get("sensitivity", {})
+for name, (v, n) in fig.items():
+    got = sens.get(name)
+    if not got or abs(got["value"] - v) > 1e-6 or got["n"] != n:
+        fail("report.json %s: %s, by hand %.6f over %d" % (name, got, v, n))
+    if not (got["ci_low"] - 1e-9 <= got["value"] <= got["ci_high"] + 1e-9):
+        fail("report.json %s: the interval [%s, %s] misses its value %s"
+             % (name, got["ci_low"], got["ci_high"], got["value"]))
+for name in sens:
+    if name in ("bootstrap",) or name.endswith("_invalid"):
+        continue
+    if name not in fig:
+        fail("report.json has %s, which the journal has no pairs for" % name)
+
+
+def pct(x):
+    return "%.0f%%" % (100 * x + 0.0)
+
+
+def ci(name):
+    s = sens[name]
+    return "%s [%.0f, %.0f]" % (pct(s["value"]), 100 * s["ci_low"], 100 * s["ci_high"])
+
+
+# The lines each text report must hold, with the hand value and the JSON interval.
+want = []
+if "language" in fig:
+    want.append("language: answers move with the wording on %s of valid wording pairs (%d items)"
+                % (ci("language"), fig["language"][1]))
+if "consistency" in fig:
+    want.append("consistency: %s of items are right under every wording" % ci("consistency"))
+if "visual_flip" in fig:
+    want.append("vision: mirroring changes %s of the answers that should change (%d valid pair%s)"
+                % (ci("visual_flip"), fig["visual_flip"][1], "" if fig["visual_flip"][1] == 1 else "s"))
+if "visual_flip_pair_accuracy" in fig:
+    n = fig["visual_flip_pair_accuracy"][1]
+    want.append("vision: both answers right on %s of all %d mirrored pair%s that should change"
+                % (ci("visual_flip_pair_accuracy"), n, "" if n == 1 else "s"))
+if "visual_keep" in fig:
+    want.append("vision: mirroring keeps %s of the answers that should stay (%d valid pair%s)"
+                % (ci("visual_keep"), fig["visual_keep"][1], "" if fig["visual_keep"][1] == 1 else "s"))
+if "repeat" in fig:
+    want.append("noise: the same request sent again changes %s of valid answers (%d pairs)"
+                % (ci("repeat"), fig["repeat"][1]))
+if "blind_gap" in fig:
+    g = sens["blind_gap"]
+    want.append("blind gap: %+.1f points [%+.1f, %+.1f] (%.1f%% with the image, %.1f%% without"
+                % (100 * fig["blind_gap"][0], 100 * g["ci_low"], 100 * g["ci_high"],
+                   100 * fig["accuracy_image"][0], 100 * fig["accuracy_blind"][0]))
+
+summary = open(summary_path).read()
+md = open(run + "/report.md").read()
+page = html.unescape(re.sub(r"<[^>]+>", " ", open(run + "/report.html").read()))
+page = re.sub(r"[ \t\n]+", " ", page)
+for w in want:
+    for where, text in (("the summary", summary), ("report.md", md), ("report.html", page)):
+        if w not in (text if where != "report.html" else page):
+            fail("%s lacks '%s'" % (where, w))
+
+# The verdict's facts: a share of wording pairs (the same figure as the noise
+# beside it), not of items; the share of items whose answers moved at all is
+# another number, and it must not be the one called "of items".
+verdict = rep.get("verdict", "")
+if "language" in fig:
+    fact = "answers differ on %s of wording pairs" % pct(fig["language"][0])
+    for where, text in (("report.json", verdict), ("the summary", re.sub(r"\s+", " ", summary)),
+                        ("report.md", md), ("report.html", page)):
+        if fact not in text:
+            fail("%s: the verdict lacks '%s': %s" % (where, fact, verdict))
+    if re.search(r"\d+% of items \(noise", verdict):
+        fail("the verdict calls a share of pairs a share of items: " + verdict)
+    fig["items_moved"] = (sum(lang_moved) / len(lang_moved), len(lang_moved))
+    if "wording pairs (one item, two wordings) whose answers differ, averaged over items" not in page:
+        fail("report.html's legend does not say what language sensitivity is a share of")
+print(json.dumps({k: [round(v, 6), n] for k, (v, n) in fig.items()}))

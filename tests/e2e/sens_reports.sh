@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The diagnosis as a user reads it: every sensitivity figure the terminal
+# summary, report.md, report.json and report.html show is recomputed by hand
+# from the journal (tests/e2e/sens_by_hand.py: docs/diagnosis.md's
+# definitions, none of vsrbench's code) for loopback servers whose behaviour
+# the test knows, and the words around each number say what it is a share of.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+by_hand() { python3 "$VSR_SRC/tests/e2e/sens_by_hand.py" "$@" || fail "$1: the reports and the journal disagree"; }
+
+# A server that answers from the prompt's wording alone (fake_llm.py without a
+# plug-in: "Yes" or "No" from a hash of the prompt): it ignores the image.
+start_server words
+WORDS=$PORT
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$WORDS/v1 -M model=w -S count=24 \
+	-t yn01,yn02,yn03,tf01,tf02,ab01 -p converse,hflip,blind,repeat -o words
+cp "$T/out" words.out
+got=$(by_hand words synth words.out)
+# The fixture is one where the two readings differ: every item's answers move
+# under some rewording, yet only about half of its wording pairs differ.
+python3 -c "import json,sys; f=json.loads(sys.argv[1]); assert f['items_moved'][0] - f['language'][0] > 0.2, f" "$got" ||
+	fail "fixture: pair share and item share too close: $got"
