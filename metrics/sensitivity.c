@@ -13,6 +13,15 @@ const char *const sens_names[SENS_N] = {
 	"language_invalid", "visual_flip_invalid", "visual_keep_invalid", "repeat", "repeat_invalid",
 };
 
+/*
+ * Two internal sums beyond the figures: of the blind pairs, those right only
+ * with the image (gain) and those right only without it (loss).  The blind
+ * gap is their difference; its interval's floor needs them apart.
+ */
+#define SENS_GAIN SENS_N
+#define SENS_LOSS (SENS_N + 1)
+#define SENS_ALL (SENS_N + 2)
+
 struct sens_rec {
 	uint64_t item;    /* hash of the item id */
 	uint64_t cluster; /* hash of the image (or the item when it has none) */
@@ -123,7 +132,7 @@ void sens_bootstrap(const double *num, const double *den, size_t n, size_t resam
 /* Per-cluster numerators and denominators of every figure. */
 struct cluster_sums {
 	uint64_t id;
-	double num[SENS_N], den[SENS_N];
+	double num[SENS_ALL], den[SENS_ALL];
 };
 
 static int by_cluster(const void *pa, const void *pb)
@@ -212,9 +221,66 @@ static void item_figures(const struct sens_rec *r, size_t n, double *num, double
 				den[SENS_ACC_IMAGE] += 1;
 				num[SENS_ACC_BLIND] += v->correct;
 				den[SENS_ACC_BLIND] += 1;
+				num[SENS_GAIN] += o->correct && !v->correct;
+				den[SENS_GAIN] += 1;
+				num[SENS_LOSS] += v->correct && !o->correct;
+				den[SENS_LOSS] += 1;
 			}
 		}
 	}
+}
+
+/* Wilson's score interval for a share p of n trials (p need not be k/n). */
+static void wilson_share(double p, double n, double *lo, double *hi)
+{
+	const double z = 1.959963984540054, z2 = z * z;
+	double den = 1 + z2 / n, centre = (p + z2 / (2 * n)) / den;
+	double half = z * sqrt(fmax(0, p * (1 - p)) / n + z2 / (4 * n * n)) / den;
+
+	*lo = p <= 0 ? 0 : fmax(0, centre - half);
+	*hi = p >= 1 ? 1 : fmin(1, centre + half);
+}
+
+/*
+ * The floor under a bootstrap interval (docs/diagnosis.md): it is never
+ * narrower than Wilson's interval with each image one trial.  A percentile
+ * bootstrap over few images, or over images that all agree (every pair
+ * flipped, no pair moved), collapses to a point: 3 images of which every
+ * mirrored pair flipped gave [100, 100] and the verdict "follows the image";
+ * Wilson's 3 of 3 is [44, 100].  Many pairs of one image are not many
+ * images, so the floor counts images, not pairs.
+ */
+static void sens_floor(struct sens_value *v)
+{
+	double lo, hi;
+
+	if (!v->images)
+		return;
+	wilson_share(v->value, (double)v->images, &lo, &hi);
+	v->ci_low = isnan(v->ci_low) ? lo : fmin(v->ci_low, lo);
+	v->ci_high = isnan(v->ci_high) ? hi : fmax(v->ci_high, hi);
+}
+
+/*
+ * The blind gap is gain - loss (shares of its pairs right only with the
+ * image, right only without it); its floor combines their Wilson intervals,
+ * each image one trial, by Newcombe's square-and-add (MOVER).  A model whose
+ * answers never change without the image has gain = loss = 0 and a floor of
+ * +-(Wilson's upper end of 0 of n images): +-56 points over 3 images, +-1.9
+ * over 200.
+ */
+static void sens_floor_gap(double gain, double loss, size_t images, struct sens_value *v)
+{
+	double gl, gh, ll, lh, lo, hi;
+
+	if (!images)
+		return;
+	wilson_share(gain, (double)images, &gl, &gh);
+	wilson_share(loss, (double)images, &ll, &lh);
+	lo = v->value - sqrt((gain - gl) * (gain - gl) + (lh - loss) * (lh - loss));
+	hi = v->value + sqrt((gh - gain) * (gh - gain) + (loss - ll) * (loss - ll));
+	v->ci_low = isnan(v->ci_low) ? lo : fmin(v->ci_low, lo);
+	v->ci_high = isnan(v->ci_high) ? hi : fmax(v->ci_high, hi);
 }
 
 void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
@@ -223,14 +289,15 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 	struct cluster_sums *cl = NULL;
 	struct u64map at = U64MAP_INIT; /* cluster id -> index + 1 */
 	size_t n_cl = 0, cap = 0, i = 0;
-	double tot_num[SENS_N] = { 0 }, tot_den[SENS_N] = { 0 };
+	double tot_num[SENS_ALL] = { 0 }, tot_den[SENS_ALL] = { 0 };
+	size_t imgs[SENS_ALL] = { 0 }; /* images with pairs of each figure */
 
 	memset(out, 0, sizeof(*out));
 	if (c->n) /* qsort's pointer must not be NULL, even for no elements */
 		qsort(c->r, c->n, sizeof(*c->r), by_item);
 	while (i < c->n) {
 		size_t j = i;
-		double num[SENS_N] = { 0 }, den[SENS_N] = { 0 };
+		double num[SENS_ALL] = { 0 }, den[SENS_ALL] = { 0 };
 		uint64_t k;
 
 		while (j < c->n && c->r[j].suite == c->r[i].suite && c->r[j].item == c->r[i].item)
@@ -251,7 +318,7 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 			u64map_put(&at, c->r[i].cluster, ++n_cl);
 			k = n_cl;
 		}
-		for (int f = 0; f < SENS_N; f++) {
+		for (int f = 0; f < SENS_ALL; f++) {
 			cl[k - 1].num[f] += num[f];
 			cl[k - 1].den[f] += den[f];
 		}
@@ -263,9 +330,10 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		qsort(cl, n_cl, sizeof(*cl), by_cluster);
 	out->clusters = n_cl;
 	for (size_t k = 0; k < n_cl; k++)
-		for (int f = 0; f < SENS_N; f++) {
+		for (int f = 0; f < SENS_ALL; f++) {
 			tot_num[f] += cl[k].num[f];
 			tot_den[f] += cl[k].den[f];
+			imgs[f] += cl[k].den[f] > 0;
 		}
 	for (int f = 0; f < SENS_N; f++) {
 		double *num, *den;
@@ -281,11 +349,17 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		out->fig[f].value = tot_num[f] / tot_den[f];
 		out->fig[f].n = (size_t)tot_den[f];
 		out->fig[f].num = tot_num[f];
+		out->fig[f].images = imgs[f];
 		/* Each figure its own stream, so adding one never moves another. */
 		sens_bootstrap(num, den, n_cl, resamples, seed + (uint64_t)f * 0x632be59bd9b4e019ULL,
 			       &out->fig[f].ci_low, &out->fig[f].ci_high);
 		free(num);
 		free(den);
+		if (f == SENS_BLIND_GAP)
+			sens_floor_gap(tot_num[SENS_GAIN] / tot_den[f], tot_num[SENS_LOSS] / tot_den[f],
+				       imgs[f], &out->fig[f]);
+		else
+			sens_floor(&out->fig[f]);
 	}
 	free(cl);
 }

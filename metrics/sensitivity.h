@@ -21,7 +21,9 @@
  *
  * Intervals: a percentile bootstrap that resamples images (VSR has several
  * captions per image, so resampling captions would be too narrow), seeded,
- * so the same journal always gives the same interval.
+ * so the same journal always gives the same interval; never narrower than
+ * Wilson's interval with each image one trial (few images, or images that
+ * all agree, collapse a bootstrap to a point).
  */
 #ifndef VSR_SENSITIVITY_H
 #define VSR_SENSITIVITY_H
@@ -57,6 +59,7 @@ struct sens_value {
 	double value, ci_low, ci_high; /* an interval may be NaN: no resample had pairs */
 	size_t n;      /* items or pairs behind the value */
 	double num;    /* value = num / n: pairs, or (language) items' shares, summed */
+	size_t images; /* images with such pairs: the floor under the interval counts them */
 };
 
 struct sens_result {

@@ -326,7 +326,8 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 		buf_adds(out, "</ul>\n");
 	}
 	buf_addf(out, "<p class=\"note\">Intervals: percentile bootstrap over %zu image%s, %zu "
-		      "resamples, seed %llu.</p></div>\n",
+		      "resamples, seed %llu; never narrower than Wilson's interval counting each "
+		      "image once.</p></div>\n",
 		 sm->sens.clusters, sm->sens.clusters == 1 ? "" : "s", m->resamples, (unsigned long long)m->seed);
 }
 

@@ -74,6 +74,7 @@ static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result
 		cJSON_AddNumberToObject(x, "ci_low", json_round6(v->ci_low));
 		cJSON_AddNumberToObject(x, "ci_high", json_round6(v->ci_high));
 		cJSON_AddNumberToObject(x, "n", (double)v->n);
+		cJSON_AddNumberToObject(x, "images", (double)v->images);
 	}
 	return o;
 }

@@ -408,7 +408,8 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		group_table(out, "By variant", "variant", &sm->by_variant, 0);
 		if (sens_any(&sm->sens)) {
 			buf_addf(out, "\n### Diagnosis\n\nIntervals: percentile bootstrap over %zu image%s, "
-				      "%zu resamples, seed %llu.\n\n",
+				      "%zu resamples, seed %llu; never narrower than Wilson's interval counting "
+				      "each image once.\n\n",
 				 sm->sens.clusters, sm->sens.clusters == 1 ? "" : "s", m->resamples, (unsigned long long)m->seed);
 			sens_diagnosis(out, &sm->sens, "- ");
 		}

@@ -28,17 +28,26 @@ jq -s -e '[group_by(.item + .template)[] | (map(select(.variant == "base"))[0]) 
 	| if ($b.relation == "left of" or $b.relation == "right of") then $b.label != $h.label
 	  else $b.label == $h.label end] | all' geo/samples.jsonl >/dev/null || fail "hflip labels"
 # Diagnosis in the summary (within 100 columns) and in report.md.
-grep -q "language: answers move with the wording on 0% \[0, 0\]" "$T/out" || fail "summary diagnosis"
-grep -q "vision: mirroring changes 100% \[100, 100\]" "$T/out" || fail "summary vision"
+# The intervals are never narrower than Wilson's with each image one trial
+# (synth: one image per item): 0 of 40 is [0, z^2 / (40 + z^2)] = [0, 8.76%].
+grep -q "language: answers move with the wording on 0% \[0, 9\]" "$T/out" || fail "summary diagnosis"
+grep -q "vision: mirroring changes 100% \[" "$T/out" || fail "summary vision"
+# All of the left/right images flipped: Wilson's k of k starts at k / (k + z^2).
+jq -e '.suites.synth.sensitivity.visual_flip | .images > 0 and
+	((.ci_low - .images / (.images + 3.841459)) | fabs) < 1e-6 and .ci_high == 1' $r >/dev/null ||
+	fail "geometry visual_flip interval: $(jq -c .suites.synth.sensitivity.visual_flip $r)"
 awk 'length > 100 { exit 1 }' "$T/out" || fail "summary wider than 100 columns"
 grep -q "### Diagnosis" geo/report.md || fail "report.md diagnosis"
 jq -e '.suites.synth.by_format | has("yesno") and has("truefalse") and has("letter")' $r >/dev/null ||
 	fail "by_format"
 
-# builtin:yes ignores the image: no visual sensitivity and no blind gap.
+# builtin:yes ignores the image: no visual sensitivity and no blind gap.  Its
+# answers never change without the image (gain = loss = 0 of 80 images), so
+# the gap's interval is +- Wilson's upper end of 0 of 80: z^2 / (80 + z^2) = 4.58%.
 expect_exit 0 "$V" run -m builtin:yes -S count=80 -p hflip,blind -o yes
 jq -e '.suites.synth.sensitivity | .visual_flip.value == 0 and .visual_keep.value == 1
-	and .blind_gap.value == 0 and .blind_gap.ci_low == 0 and .blind_gap.ci_high == 0' \
+	and .blind_gap.value == 0 and ((.blind_gap.ci_low + 0.045818) | fabs) < 1e-6
+	and ((.blind_gap.ci_high - 0.045818) | fabs) < 1e-6' \
 	yes/report.json >/dev/null || fail "builtin:yes sensitivity: $(jq -c .suites.synth.sensitivity yes/report.json)"
 # And the geometry model loses everything without the image.
 expect_exit 0 "$V" run -S count=40 -p blind -q -o geoblind

@@ -54,15 +54,19 @@ for r in rows:
     items[r["item"]].append(r)
 lang, lang_moved, cons = [], [], []
 c = defaultdict(int)
+imgs = defaultdict(set)  # figure -> the images (the item's, when it names none) it has pairs on
 for rs in items.values():
     orig = [r for r in rs if image_side(r["variant"]) == "orig"]
+    img = rs[0]["image"] or rs[0]["item"]
     if len(orig) >= 2:
         pairs = list(itertools.combinations(orig, 2))
         valid = [(a, b) for a, b in pairs if "invalid" not in (a["answer"], b["answer"])]
         if valid:
             lang.append(sum(a["answer"] != b["answer"] for a, b in valid) / len(valid))
             lang_moved.append(any(a["answer"] != b["answer"] for a, b in valid))
+            imgs["language"].add(img)
         cons.append(all(r["correct"] for r in orig))
+        imgs["consistency"].add(img)
     base = {wording(r): r for r in orig}
     for r in rs:
         side, b = image_side(r["variant"]), base.get(wording(r))
@@ -70,17 +74,28 @@ for rs in items.values():
             continue
         valid = "invalid" not in (r["answer"], b["answer"])
         if side == "hflip" and r["label"] != b["label"]:
+            imgs["visual_flip_pair_accuracy"].add(img)
+            if valid:
+                imgs["visual_flip"].add(img)
             c["flip_n"] += valid
             c["flip_k"] += valid and r["answer"] != b["answer"]
             c["pair_n"] += 1
             c["pair_k"] += r["correct"] and b["correct"]
         elif side == "hflip":
+            if valid:
+                imgs["visual_keep"].add(img)
             c["keep_n"] += valid
             c["keep_k"] += valid and r["answer"] == b["answer"]
         elif side == "repeat":
+            if valid:
+                imgs["repeat"].add(img)
             c["rep_n"] += valid
             c["rep_k"] += valid and r["answer"] != b["answer"]
         elif side == "blind":
+            for f in ("blind_gap", "accuracy_image", "accuracy_blind"):
+                imgs[f].add(img)
+            c["gain"] += b["correct"] and not r["correct"]
+            c["loss"] += r["correct"] and not b["correct"]
             c["blind_n"] += 1
             c["img_k"] += b["correct"]
             c["blind_k"] += r["correct"]
@@ -108,6 +123,33 @@ for name, (v, n) in fig.items():
     if not (got["ci_low"] - 1e-9 <= got["value"] <= got["ci_high"] + 1e-9):
         fail("report.json %s: the interval [%s, %s] misses its value %s"
              % (name, got["ci_low"], got["ci_high"], got["value"]))
+
+
+# The floor (docs/diagnosis.md): no interval narrower than Wilson's with each
+# image one trial; the blind gap's from its gain's and loss's by square-and-add.
+Z = 1.959963984540054
+
+
+def wilson(p, n):
+    d = 1 + Z * Z / n
+    centre, half = (p + Z * Z / (2 * n)) / d, Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / d
+    return (0.0 if p <= 0 else centre - half), (1.0 if p >= 1 else centre + half)
+
+
+for name, (v, n) in fig.items():
+    k = len(imgs[name])
+    if sens[name]["images"] != k:
+        fail("report.json %s: %s images, by hand %d" % (name, sens[name]["images"], k))
+    if name == "blind_gap":
+        g, l = c["gain"] / n, c["loss"] / n
+        (gl, gh), (ll, lh) = wilson(g, k), wilson(l, k)
+        lo, hi = v - math.hypot(g - gl, lh - l), v + math.hypot(gh - g, l - ll)
+    else:
+        lo, hi = wilson(v, k)
+    if sens[name]["ci_low"] > lo + 1e-6 or sens[name]["ci_high"] < hi - 1e-6:
+        fail("report.json %s: [%s, %s] is narrower than Wilson's over %d images, [%.6f, %.6f]"
+             % (name, sens[name]["ci_low"], sens[name]["ci_high"], k, lo, hi))
+    fig[name] = (v, n, lo, hi)
 for name in sens:
     if name in ("bootstrap",) or name.endswith("_invalid"):
         continue
@@ -174,4 +216,4 @@ if "language" in fig:
     fig["items_moved"] = (sum(lang_moved) / len(lang_moved), len(lang_moved))
     if "wording pairs (one item, two wordings) whose answers differ, averaged over items" not in page:
         fail("report.html's legend does not say what language sensitivity is a share of")
-print(json.dumps({k: [round(v, 6), n] for k, (v, n) in fig.items()}))
+print(json.dumps({k: [round(x, 6) for x in v] for k, v in fig.items()}))

@@ -22,3 +22,19 @@ got=$(by_hand words synth words.out)
 # under some rewording, yet only about half of its wording pairs differ.
 python3 -c "import json,sys; f=json.loads(sys.argv[1]); assert f['items_moved'][0] - f['language'][0] > 0.2, f" "$got" ||
 	fail "fixture: pair share and item share too close: $got"
+
+# A perfect server (fake_llm.py answering through builtin-geometry.so) on three
+# images only: every mirrored answer flips, yet three images cannot show that a
+# model follows the image.  The interval is Wilson's 3 of 3 by hand,
+# [3 / (3 + z^2), 1] = [43.9%, 100%], not the bootstrap's [100, 100]; and the
+# verdict says "in part", not "follows the image".
+start_server perfect --plugin "$GEOMETRY"
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=g -S count=3 \
+	-S relations=left_of -t yn01,yn02 -p hflip -o three
+cp "$T/out" three.out
+by_hand three synth three.out >/dev/null
+grep -qF "vision: mirroring changes 100% [44, 100] of the answers that should change (6 valid pairs)" three.out ||
+	fail "three images: $(grep vision three.out)"
+jq -r .suites.synth.verdict three/report.json | grep -qF ', follows the image only in part: ' ||
+	fail "three images: $(jq -r .suites.synth.verdict three/report.json)"
+echo ok

@@ -86,8 +86,15 @@ static void test_language_by_hand(void **state)
 	assert_true(fabs(f[SENS_LANGUAGE].num - 2.0 / 3) < 1e-12);
 	assert_true(fabs(f[SENS_CONSISTENCY].value - 0.5) < 1e-12);
 	assert_true(fabs(f[SENS_CONSISTENCY].num - 1.0) < 1e-12);
-	/* Two images: resampling can only give 0, 1/3 or 2/3 for language. */
-	assert_true(f[SENS_LANGUAGE].ci_low >= 0 && f[SENS_LANGUAGE].ci_high <= 2.0 / 3 + 1e-12);
+	/*
+	 * Two images: resampling can only give 0, 1/3 or 2/3 for language; the
+	 * floor, Wilson's interval of 1/3 over 2 images (by hand: centre
+	 * (1/3 + z^2/4) / (1 + z^2/2) = 0.44294, half-width 0.39768), reaches
+	 * higher: [0, 0.840618].
+	 */
+	assert_true(fabs(f[SENS_LANGUAGE].ci_low) < 1e-12);
+	assert_true(fabs(f[SENS_LANGUAGE].ci_high - 0.840618) < 1e-6);
+	assert_int_equal(f[SENS_LANGUAGE].images, 2);
 	assert_false(f[SENS_FLIP].present);
 	assert_false(f[SENS_BLIND_GAP].present);
 	metrics_release(&m);
@@ -238,10 +245,55 @@ static void test_clusters_are_images(void **state)
 	line(&b, "I2", "same.jpg", "t2", "base", Y, Y);
 	metrics_of(b.ptr, &m);
 	assert_int_equal(m.suites[0].sens.clusters, 1);
-	/* One cluster: every resample is the whole data, the interval a point. */
+	/*
+	 * One cluster: every resample is the whole data, a point at 0.5; the
+	 * interval is the floor, Wilson's for 0.5 of one image (by hand: centre
+	 * 0.5, half-width z sqrt(1/4 + z^2/4) / (1 + z^2) = 0.445379).
+	 */
 	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].value - 0.5) < 1e-12);
-	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].ci_low - 0.5) < 1e-12);
-	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].ci_high - 0.5) < 1e-12);
+	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].ci_low - 0.054621) < 1e-6);
+	assert_true(fabs(m.suites[0].sens.fig[SENS_LANGUAGE].ci_high - 0.945379) < 1e-6);
+	metrics_release(&m);
+	buf_release(&b);
+}
+
+/*
+ * Few images, all agreeing: the bootstrap collapses to a point, the floor
+ * does not.  Three images, each with two wordings of a left/right item
+ * whose every mirrored answer flipped and is right, and a blind pair that
+ * changed nothing (right with and without the image).
+ *   visual_flip 6/6 over 3 images: Wilson's 3 of 3 is [3 / (3 + z^2), 1]
+ *   = [0.438503, 1] (the bootstrap alone: [1, 1]).
+ *   blind_gap 0: gain = loss = 0 over 3 images, each floored at Wilson's
+ *   0 of 3, [0, z^2 / (3 + z^2)] = [0, 0.561497]; square-and-add gives
+ *   +-0.561497 (the bootstrap alone: [0, 0]).
+ */
+static void test_small_samples_are_wide(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct metrics m;
+	const struct sens_value *f;
+	static const char *const img[] = { "a.jpg", "b.jpg", "c.jpg" };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		char item[2] = { (char)('A' + i), 0 };
+		line(&b, item, img[i], "t1", "base", Y, Y);
+		line(&b, item, img[i], "t1", "hflip", N, N);
+		line(&b, item, img[i], "t2", "base", Y, Y);
+		line(&b, item, img[i], "t2", "hflip", N, N);
+		line(&b, item, img[i], "t1", "blind", Y, Y);
+	}
+	metrics_of(b.ptr, &m);
+	f = m.suites[0].sens.fig;
+	assert_true(fabs(f[SENS_FLIP].value - 1) < 1e-12);
+	assert_int_equal(f[SENS_FLIP].n, 6);
+	assert_int_equal(f[SENS_FLIP].images, 3);
+	assert_true(fabs(f[SENS_FLIP].ci_low - 0.438503) < 1e-6);
+	assert_true(fabs(f[SENS_FLIP].ci_high - 1) < 1e-12);
+	assert_true(fabs(f[SENS_BLIND_GAP].value) < 1e-12);
+	assert_true(fabs(f[SENS_BLIND_GAP].ci_low + 0.561497) < 1e-6);
+	assert_true(fabs(f[SENS_BLIND_GAP].ci_high - 0.561497) < 1e-6);
 	metrics_release(&m);
 	buf_release(&b);
 }
@@ -465,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_vision_by_hand),
 		cmocka_unit_test(test_invalid_pairs_by_hand),
 		cmocka_unit_test(test_clusters_are_images),
+		cmocka_unit_test(test_small_samples_are_wide),
 		cmocka_unit_test(test_bootstrap_coverage),
 		cmocka_unit_test(test_jpeg_lossless_round_trip),
 		cmocka_unit_test(test_jpeg_partial_mcu_reencodes),
