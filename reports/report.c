@@ -215,6 +215,10 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 			img = "follows the image";
 		else
 			img = "follows the image only in part";
+		/* Mirroring barely moves it and hiding the image costs nothing: it ignores it. */
+		if (!strcmp(img, "under-sensitive to the image") && gap->present &&
+		    !isnan(gap->ci_high) && gap->ci_high < VERDICT_BLIND_GAP)
+			img = "ignores the image";
 	} else if (gap->present) {
 		if (!isnan(gap->ci_high) && gap->ci_high < VERDICT_BLIND_GAP)
 			img = "ignores the image";
@@ -243,11 +247,11 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 		if (rep->present && rep->num > 0)
 			buf_addf(out, "; one as noisy as this: %.0f%%", 100 * rep->value);
 		buf_addch(out, ')');
-	} else if (gap->present) {
+	}
+	if (gap->present)
 		buf_addf(out, "%shiding the image costs %+.0f points of accuracy (a model that ignores "
 			      "the image: 0)",
 			 facts++ ? ", " : "", 100 * gap->value);
-	}
 	buf_addch(out, '.');
 	return 1;
 }

@@ -37,4 +37,19 @@ grep -qF "vision: mirroring changes 100% [44, 100] of the answers that should ch
 	fail "three images: $(grep vision three.out)"
 jq -r .suites.synth.verdict three/report.json | grep -qF ', follows the image only in part: ' ||
 	fail "three images: $(jq -r .suites.synth.verdict three/report.json)"
+
+# The wording-only server again, with both vision perturbations and 80 images:
+# mirroring flips none of the left/right answers (Wilson's 0 of the ~20
+# left/right images: under 50%) and hiding the image changes no answer (gain
+# = loss = 0 of 80 images: +-4.58 points, under 5).  Both say it ignores the
+# image, and the verdict says so, with both facts.
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$WORDS/v1 -M model=w -S count=80 \
+	-t yn01 -p hflip,blind -o blind80
+cp "$T/out" blind80.out
+by_hand blind80 synth blind80.out >/dev/null
+v=$(jq -r .suites.synth.verdict blind80/report.json)
+case $v in
+"ignores the image: mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%), hiding the image costs +0 points of accuracy (a model that ignores the image: 0).") ;;
+*) fail "image-blind server: $v" ;;
+esac
 echo ok
