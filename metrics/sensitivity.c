@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "../base/keyset.h"
 #include "../base/util.h"
 
@@ -30,6 +31,7 @@ struct sens_rec {
 	uint8_t img;      /* 0 original, 1 mirrored, 2 blind, 3 repeat (original, asked again) */
 	int8_t label, answer;
 	uint8_t correct;
+	uint8_t base;     /* the variant is "base": a template as the run asked it */
 };
 
 /* "converse+hflip+rot2" -> image part and the rest (text part). */
@@ -70,6 +72,7 @@ void sens_add(struct sens_collector *c, const struct sample *s, uint32_t suite_i
 	r->label = (int8_t)s->label;
 	r->answer = (int8_t)s->answer;
 	r->correct = (uint8_t)(s->correct != 0);
+	r->base = !strcmp(v, "base");
 }
 
 static int by_item(const void *pa, const void *pb)
@@ -283,6 +286,56 @@ static void sens_floor_gap(double gain, double loss, size_t images, struct sens_
 	v->ci_high = isnan(v->ci_high) ? hi : fmax(v->ci_high, hi);
 }
 
+/* Cochran's Q over the suite's records (sorted by item): see sensitivity.h. */
+static void template_test(const struct sens_rec *r, size_t n, struct sens_cochran *out)
+{
+	struct u64map col = U64MAP_INIT; /* template (text) -> column + 1 */
+	double *cj = NULL, big_n = 0, r2 = 0, c2 = 0, k;
+	size_t ncol = 0, items = 0;
+	uint64_t at;
+
+	for (size_t i = 0; i < n; i++)
+		if (r[i].base && !u64map_get(&col, r[i].text, &at))
+			u64map_put(&col, r[i].text, ++ncol);
+	memset(out, 0, sizeof(*out));
+	if (ncol < 2)
+		goto out;
+	cj = xcalloc(ncol, sizeof(*cj));
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t m = 0, right = 0;
+		for (j = i; j < n && r[j].item == r[i].item; j++)
+			if (r[j].base) {
+				m++;
+				right += r[j].correct;
+			}
+		if (m != ncol) /* not asked (or not answered) under every template */
+			continue;
+		for (size_t t = i; t < j; t++)
+			if (r[t].base && r[t].correct && u64map_get(&col, r[t].text, &at))
+				cj[at - 1] += 1;
+		big_n += (double)right;
+		r2 += (double)right * (double)right;
+		items++;
+	}
+	if (items < 2)
+		goto out;
+	for (size_t t = 0; t < ncol; t++)
+		c2 += cj[t] * cj[t];
+	k = (double)ncol;
+	out->present = 1;
+	out->k = ncol;
+	out->items = items;
+	if (k * big_n - r2 > 0) {
+		out->q = (k - 1) * (k * c2 - big_n * big_n) / (k * big_n - r2);
+		out->p = chi2_sf(out->q, k - 1);
+	} else {
+		out->p = 1;
+	}
+out:
+	free(cj);
+	u64map_release(&col);
+}
+
 void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
 		  struct sens_result *out)
 {
@@ -295,6 +348,14 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 	memset(out, 0, sizeof(*out));
 	if (c->n) /* qsort's pointer must not be NULL, even for no elements */
 		qsort(c->r, c->n, sizeof(*c->r), by_item);
+	{
+		size_t s0 = 0, s1;
+		while (s0 < c->n && c->r[s0].suite != suite_id)
+			s0++;
+		for (s1 = s0; s1 < c->n && c->r[s1].suite == suite_id; s1++)
+			;
+		template_test(c->r + s0, s1 - s0, &out->templates);
+	}
 	while (i < c->n) {
 		size_t j = i;
 		double num[SENS_ALL] = { 0 }, den[SENS_ALL] = { 0 };

@@ -62,9 +62,23 @@ struct sens_value {
 	size_t images; /* images with such pairs: the floor under the interval counts them */
 };
 
+/*
+ * Do the templates' accuracies differ beyond chance?  Cochran's Q over the
+ * items answered (base variant) under every template of the suite:
+ * Q = (k - 1) (k sum_j C_j^2 - N^2) / (k N - sum_i R_i^2), C_j the items
+ * template j got right, R_i the templates item i was right under, N the sum;
+ * p from chi-square with k - 1 degrees of freedom.
+ */
+struct sens_cochran {
+	int present;     /* 0: fewer than 2 templates or 2 such items */
+	size_t k, items; /* templates; items asked with all k */
+	double q, p;     /* q 0 and p 1 when every item is all right or all wrong */
+};
+
 struct sens_result {
 	struct sens_value fig[SENS_N];
 	size_t clusters; /* images resampled */
+	struct sens_cochran templates;
 };
 
 struct sens_rec;

@@ -27,6 +27,43 @@ void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi)
 		*hi = 1.0;
 }
 
+/*
+ * Q(a, x) by the series of P(a, x) below x < a + 1, else by Legendre's
+ * continued fraction (evaluated with Lentz's method): each converges fast on
+ * its side.
+ */
+double chi2_sf(double x, double df)
+{
+	double a = df / 2, h = x / 2, lg = lgamma(a);
+
+	if (!(x > 0))
+		return 1.0;
+	if (h < a + 1) {
+		double sum = 1 / a, term = sum;
+		for (int n = 1; n < 1000 && fabs(term) > fabs(sum) * 1e-15; n++) {
+			term *= h / (a + n);
+			sum += term;
+		}
+		return fmax(0.0, 1 - sum * exp(-h + a * log(h) - lg));
+	} else {
+		double b = h + 1 - a, c = 1 / 1e-300, d = 1 / b, f = d;
+		for (int i = 1; i < 1000; i++) {
+			double an = -i * (i - a), del;
+			b += 2;
+			d = an * d + b;
+			d = fabs(d) < 1e-300 ? 1e-300 : d;
+			c = b + an / c;
+			c = fabs(c) < 1e-300 ? 1e-300 : c;
+			d = 1 / d;
+			del = d * c;
+			f *= del;
+			if (fabs(del - 1) < 1e-15)
+				break;
+		}
+		return exp(-h + a * log(h) - lg) * f;
+	}
+}
+
 /* ---- paired comparisons ------------------------------------------------ */
 
 /*

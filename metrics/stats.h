@@ -13,6 +13,12 @@
  */
 void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi);
 
+/*
+ * P(X > x) for X ~ chi-square with df degrees of freedom (df > 0): the
+ * regularized upper incomplete gamma Q(df / 2, x / 2).  1 for x <= 0.
+ */
+double chi2_sf(double x, double df);
+
 /* ---- paired comparisons (reports/compare_stats.c, gate.c) ---- */
 
 /* P(X <= k) for X ~ Binomial(n, p), 0 <= p <= 1; summed in log space. */

@@ -96,6 +96,18 @@ int groups_spread(const struct groups *gs, struct spread *sp)
 	return 1;
 }
 
+int report_template_test(struct buf *out, const struct sens_result *sr)
+{
+	const struct sens_cochran *t = &sr->templates;
+
+	if (!t->present)
+		return 0;
+	buf_addf(out, "Cochran's Q p = %.2g over %zu items asked with all %zu templates: %s", t->p,
+		 t->items, t->k,
+		 t->p < 0.05 ? "they differ beyond chance" : "the spread can be chance");
+	return 1;
+}
+
 int sens_any(const struct sens_result *sr)
 {
 	for (int f = 0; f < SENS_N; f++)
@@ -688,6 +700,12 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 					    "spread %.1f points\n",
 					sm->by_template.n, 100 * sp.mean, 100 * sp.worst, sp.worst_name,
 					100 * sp.best, sp.best_name, 100 * (sp.best - sp.worst));
+			if (groups_spread(&sm->by_template, &sp) && !spread_none(&sp)) {
+				struct buf t = BUF_INIT;
+				if (report_template_test(&t, &sm->sens))
+					fprintf(fp, "    %s\n", t.ptr);
+				buf_release(&t);
+			}
 		}
 		if (sm->usage.reported || sm->usage.cached) {
 			struct buf r = BUF_INIT;

@@ -112,6 +112,9 @@ int groups_spread(const struct groups *gs, struct spread *sp);
  * "worst 100.0% (ab01), best 100.0% (ab01)". */
 int spread_none(const struct spread *sp);
 
+/* Whether the templates' accuracies differ beyond chance (Cochran's Q), as words
+ * for the spread line; 0 when the run has no such test. */
+int report_template_test(struct buf *out, const struct sens_result *sr);
 /* Does the suite have any sensitivity figure? */
 int sens_any(const struct sens_result *sr);
 /* The plain-words diagnosis (one line per finding) for md and the summary. */

@@ -236,7 +236,7 @@ static void paper_templates(struct buf *out, const struct groups *by_template)
 			      "from its slides; see suites/template.c.</p></div>\n");
 }
 
-static void template_spread(struct buf *out, const struct groups *gs)
+static void template_spread(struct buf *out, const struct groups *gs, const struct sens_result *sr)
 {
 	struct spread sp;
 
@@ -252,8 +252,18 @@ static void template_spread(struct buf *out, const struct groups *gs)
 	html_esc(out, sp.worst_name);
 	buf_addf(out, "), best %.1f%% (", 100 * sp.best);
 	html_esc(out, sp.best_name);
-	buf_addf(out, "): <b>spread %.1f points</b>, standard deviation %.1f points.</p>\n",
+	buf_addf(out, "): <b>spread %.1f points</b>, standard deviation %.1f points.",
 		 100 * (sp.best - sp.worst), 100 * sp.sd);
+	{
+		struct buf t = BUF_INIT;
+		if (report_template_test(&t, sr)) {
+			buf_addch(out, ' ');
+			html_esc(out, t.ptr);
+			buf_addch(out, '.');
+		}
+		buf_release(&t);
+	}
+	buf_adds(out, "</p>\n");
 }
 
 /* Yes/no suites have their chance line at 50%; lettered ones (2 to 4 options) none. */
@@ -287,7 +297,7 @@ static void suite_section(struct buf *out, size_t k, const struct suite_metrics 
 	BREAKDOWN("category", "Accuracy by meta-category", "category", &sm->by_category, 1);
 	BREAKDOWN("relation", "Accuracy by relation", "relation", &sm->by_relation, 1);
 	BREAKDOWN("template", "Accuracy by instruction template", "template", &sm->by_template, 1);
-	template_spread(out, &sm->by_template);
+	template_spread(out, &sm->by_template, &sm->sens);
 	paper_templates(out, &sm->by_template);
 	html_official_suite(out, m->official, sm->name);
 	BREAKDOWN("format", "Accuracy by answer format", "format", &sm->by_format, 0);

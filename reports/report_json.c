@@ -76,6 +76,14 @@ static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result
 		cJSON_AddNumberToObject(x, "n", (double)v->n);
 		cJSON_AddNumberToObject(x, "images", (double)v->images);
 	}
+	if (sr->templates.present) {
+		cJSON *t = cJSON_AddObjectToObject(o, "templates_differ");
+		cJSON_AddStringToObject(t, "test", "cochran_q");
+		cJSON_AddNumberToObject(t, "templates", (double)sr->templates.k);
+		cJSON_AddNumberToObject(t, "items", (double)sr->templates.items);
+		cJSON_AddNumberToObject(t, "q", json_round6(sr->templates.q));
+		cJSON_AddNumberToObject(t, "p", json_round6(sr->templates.p));
+	}
 	return o;
 }
 

@@ -81,7 +81,8 @@ static void group_table(struct buf *out, const char *title, const char *first,
 	free(order);
 }
 
-static void template_spread_md(struct buf *out, const struct groups *gs)
+static void template_spread_md(struct buf *out, const struct groups *gs,
+			       const struct sens_result *sr)
 {
 	struct spread sp;
 
@@ -97,8 +98,15 @@ static void template_spread_md(struct buf *out, const struct groups *gs)
 	md_cell(out, sp.worst_name);
 	buf_addf(out, "), best %.1f%% (", 100 * sp.best);
 	md_cell(out, sp.best_name);
-	buf_addf(out, "), spread %.1f points, standard deviation %.1f points.\n",
+	buf_addf(out, "), spread %.1f points, standard deviation %.1f points.",
 		 100 * (sp.best - sp.worst), 100 * sp.sd);
+	{
+		struct buf t = BUF_INIT;
+		if (report_template_test(&t, sr))
+			buf_addf(out, " %s.", t.ptr);
+		buf_release(&t);
+	}
+	buf_addch(out, '\n');
 }
 
 static double num_of(const cJSON *o, const char *key)
@@ -401,7 +409,7 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);
 		group_table(out, "By relation (worst first)", "relation", &sm->by_relation, 1);
 		group_table(out, "By instruction template", "template", &sm->by_template, 0);
-		template_spread_md(out, &sm->by_template);
+		template_spread_md(out, &sm->by_template, &sm->sens);
 		report_paper_templates_md(out, &sm->by_template);
 		official_suite_md(m->official, sm->name, out);
 		group_table(out, "By answer format", "format", &sm->by_format, 0);

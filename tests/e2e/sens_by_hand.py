@@ -151,7 +151,7 @@ for name, (v, n) in fig.items():
              % (name, sens[name]["ci_low"], sens[name]["ci_high"], k, lo, hi))
     fig[name] = (v, n, lo, hi)
 for name in sens:
-    if name in ("bootstrap",) or name.endswith("_invalid"):
+    if name in ("bootstrap", "templates_differ") or name.endswith("_invalid"):
         continue
     if name not in fig:
         fail("report.json has %s, which the journal has no pairs for" % name)
@@ -216,4 +216,37 @@ if "language" in fig:
     fig["items_moved"] = (sum(lang_moved) / len(lang_moved), len(lang_moved))
     if "wording pairs (one item, two wordings) whose answers differ, averaged over items" not in page:
         fail("report.html's legend does not say what language sensitivity is a share of")
+
+# Cochran's Q over the items answered (base variant) under every template.
+base = [r for r in rows if r["variant"] == "base"]
+tpls = sorted({r["template"] for r in base})
+if len(tpls) >= 2:
+    right = defaultdict(dict)
+    for r in base:
+        right[r["item"]][r["template"]] = 1 if r["correct"] else 0
+    full = [v for v in right.values() if len(v) == len(tpls)]
+    k, N = len(tpls), sum(sum(v.values()) for v in full)
+    C = [sum(v[t] for v in full) for t in tpls]
+    R2 = sum(sum(v.values()) ** 2 for v in full)
+    q = (k - 1) * (k * sum(x * x for x in C) - N * N) / (k * N - R2) if k * N - R2 > 0 else 0.0
+    # chi-square's upper tail for whole degrees of freedom, in closed form
+    h, df = q / 2, k - 1
+    if df % 2 == 0:
+        p = math.exp(-h) * sum(h ** i / math.factorial(i) for i in range(df // 2))
+    else:
+        p = math.erfc(math.sqrt(h)) + math.exp(-h) * sum(
+            h ** (i - 0.5) / math.gamma(i + 0.5) for i in range(1, df // 2 + 1))
+    got = sens.get("templates_differ")
+    if (not got or got["templates"] != k or got["items"] != len(full) or abs(got["q"] - q) > 1e-5
+            or abs(got["p"] - p) > 1e-5):
+        fail("report.json templates_differ: %s, by hand q %.6f p %.6f over %d items, %d templates"
+             % (got, q, p, len(full), k))
+    words = "Cochran's Q p = %s over %d items asked with all %d templates: %s" % (
+        ("%.2g" % p), len(full), k, "they differ beyond chance" if p < 0.05 else "the spread can be chance")
+    # said beside the spread line, which says "no spread" when every template's is the same
+    spread = len({round(1000 * g["accuracy"]["value"]) for g in rep["by_template"].values()}) > 1
+    for where, text in (("the summary", summary), ("report.md", md), ("report.html", page)):
+        if spread and words not in text:
+            fail("%s lacks '%s'" % (where, words))
+    fig["templates_differ"] = (q, p)
 print(json.dumps({k: [round(x, 6) for x in v] for k, v in fig.items()}))

@@ -20,6 +20,7 @@
 #include "harness/journal.h"
 #include "metrics/metrics.h"
 #include "metrics/sensitivity.h"
+#include "metrics/stats.h"
 #include "base/util.h"
 #include "scratch.h"
 
@@ -298,6 +299,56 @@ static void test_small_samples_are_wide(void **state)
 	buf_release(&b);
 }
 
+/*
+ * Do the templates differ?  Cochran's Q by hand.  Items (rows) right (1) or
+ * wrong (0) under templates t1 t2 t3, base variant:
+ *   A 1 1 0,  B 1 0 0,  C 1 1 1,  D 0 0 0,  E 1 (t1 only: not asked with all three)
+ * Over A-D: C_j = 3, 2, 1 (sum of squares 14), N = 6, R_i = 2, 1, 3, 0 (sum
+ * of squares 14), k = 3: Q = 2 (3 * 14 - 36) / (3 * 6 - 14) = 3; with 2
+ * degrees of freedom p = exp(-3 / 2) = 0.223130.  The converse lines are
+ * other wordings, not templates: left out.
+ */
+static void test_templates_cochran_by_hand(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct metrics m;
+	const struct sens_cochran *t;
+	static const int right[4][3] = { { 1, 1, 0 }, { 1, 0, 0 }, { 1, 1, 1 }, { 0, 0, 0 } };
+	static const char *const tpl[3] = { "t1", "t2", "t3" };
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		char item[2] = { (char)('A' + i), 0 };
+		for (int j = 0; j < 3; j++)
+			line(&b, item, "x.jpg", tpl[j], "base", Y, right[i][j] ? Y : N);
+		line(&b, item, "x.jpg", "t1", "converse", Y, N);
+	}
+	line(&b, "E", "e.jpg", "t1", "base", Y, Y);
+	metrics_of(b.ptr, &m);
+	t = &m.suites[0].sens.templates;
+	assert_true(t->present);
+	assert_int_equal(t->k, 3);
+	assert_int_equal(t->items, 4);
+	assert_true(fabs(t->q - 3) < 1e-12);
+	assert_true(fabs(t->p - 0.223130) < 1e-6);
+	metrics_release(&m);
+	buf_release(&b);
+}
+
+/* The chi-square tail against printed tables (95% points) and closed forms. */
+static void test_chi2_sf(void **state)
+{
+	(void)state;
+	assert_true(fabs(chi2_sf(3.841459, 1) - 0.05) < 1e-6);
+	assert_true(fabs(chi2_sf(5.991465, 2) - 0.05) < 1e-6);
+	assert_true(fabs(chi2_sf(49.801850, 35) - 0.05) < 1e-6);
+	assert_true(fabs(chi2_sf(6.635, 1) - 0.0100) < 1e-4);
+	/* Below the mean (the series' side) and far above it (the fraction's). */
+	assert_true(fabs(chi2_sf(1, 10) - 0.999828) < 1e-6);
+	assert_true(fabs(chi2_sf(100, 2) - exp(-50)) < 1e-25);
+	assert_true(chi2_sf(0, 5) == 1);
+}
+
 static uint64_t rng(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
@@ -518,6 +569,8 @@ int main(void)
 		cmocka_unit_test(test_invalid_pairs_by_hand),
 		cmocka_unit_test(test_clusters_are_images),
 		cmocka_unit_test(test_small_samples_are_wide),
+		cmocka_unit_test(test_templates_cochran_by_hand),
+		cmocka_unit_test(test_chi2_sf),
 		cmocka_unit_test(test_bootstrap_coverage),
 		cmocka_unit_test(test_jpeg_lossless_round_trip),
 		cmocka_unit_test(test_jpeg_partial_mcu_reencodes),
