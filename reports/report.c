@@ -116,6 +116,14 @@ int sens_any(const struct sens_result *sr)
 	return 0;
 }
 
+/* 100 x rounded to `places` decimals, without a minus on a zero ("-0 points"). */
+static double points(double x, int places)
+{
+	double scale = places ? 10 : 1, r = round(100 * x * scale) / scale;
+
+	return r == 0 ? 0 : r;
+}
+
 static void pct3(struct buf *out, const struct sens_value *v)
 {
 	buf_addf(out, "%.0f%% [%.0f, %.0f]", 100 * v->value, 100 * v->ci_low, 100 * v->ci_high);
@@ -175,8 +183,8 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 	if (f[SENS_BLIND_GAP].present)
 		buf_addf(out, "%sblind gap: %+.1f points [%+.1f, %+.1f] (%.1f%% with the image, %.1f%% "
 			      "without; ignores the image: 0)\n",
-			 indent, 100 * f[SENS_BLIND_GAP].value, 100 * f[SENS_BLIND_GAP].ci_low,
-			 100 * f[SENS_BLIND_GAP].ci_high, 100 * f[SENS_ACC_IMAGE].value,
+			 indent, points(f[SENS_BLIND_GAP].value, 1), points(f[SENS_BLIND_GAP].ci_low, 1),
+			 points(f[SENS_BLIND_GAP].ci_high, 1), 100 * f[SENS_ACC_IMAGE].value,
 			 100 * f[SENS_ACC_BLIND].value);
 }
 
@@ -263,7 +271,7 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 	if (gap->present)
 		buf_addf(out, "%shiding the image costs %+.0f points of accuracy (a model that ignores "
 			      "the image: 0)",
-			 facts++ ? ", " : "", 100 * gap->value);
+			 facts++ ? ", " : "", points(gap->value, 0));
 	buf_addch(out, '.');
 	return 1;
 }

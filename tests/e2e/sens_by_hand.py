@@ -216,6 +216,10 @@ if "language" in fig:
     fig["items_moved"] = (sum(lang_moved) / len(lang_moved), len(lang_moved))
     if "wording pairs (one item, two wordings) whose answers differ, averaged over items" not in page:
         fail("report.html's legend does not say what language sensitivity is a share of")
+if "blind_gap" in fig:
+    fact = "hiding the image costs %+.0f points of accuracy" % (round(100 * fig["blind_gap"][0]) or 0.0)
+    if fact not in verdict:
+        fail("the verdict lacks '%s': %s" % (fact, verdict))
 
 # Cochran's Q over the items answered (base variant) under every template.
 base = [r for r in rows if r["variant"] == "base"]

@@ -52,4 +52,29 @@ case $v in
 "ignores the image: mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%), hiding the image costs +0 points of accuracy (a model that ignores the image: 0).") ;;
 *) fail "image-blind server: $v" ;;
 esac
+# A server that looks at the picture, badly (image_hash_llm.py: the reply a
+# hash of prompt and image bytes), and a journal whose blind gap is a loss of
+# one answer in ~500: -0.2 points, which rounds to zero and must read "+0",
+# not "-0", in the verdict ("hiding the image costs -0 points" said before).
+start_py ihash image_hash_llm.py
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=h -S count=500 \
+	-t yn01 -p blind -q -o ihash
+python3 - ihash/samples.jsonl <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+base = {r["item"]: r for r in rows if r["variant"] == "base"}
+blind = [r for r in rows if r["variant"] == "blind"]
+gain = [r for r in blind if base[r["item"]]["correct"] and not r["correct"]]
+loss = [r for r in blind if r["correct"] and not base[r["item"]]["correct"]]
+assert len(loss) - len(gain) >= 1, (len(gain), len(loss))
+drop = {r["key"] for r in loss[:len(loss) - len(gain) - 1]}  # leaves gain - loss = -1
+with open(sys.argv[1], "w") as f:
+    f.writelines(json.dumps(r) + "\n" for r in rows if r["key"] not in drop)
+PY
+expect_exit 0 "$V" report ihash
+cp "$T/out" ihash.out
+by_hand ihash synth ihash.out >/dev/null
+jq -r .suites.synth.verdict ihash/report.json | grep -qF 'hiding the image costs +0 points' ||
+	fail "a gap under half a point: $(jq -r .suites.synth.verdict ihash/report.json)"
+grep -q 'blind gap: -0.2 points \[-[0-9.]*, +[0-9.]*\]' ihash.out || fail "blind gap line: $(grep 'blind gap' ihash.out)"
 echo ok
