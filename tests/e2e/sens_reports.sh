@@ -77,4 +77,17 @@ by_hand ihash synth ihash.out >/dev/null
 jq -r .suites.synth.verdict ihash/report.json | grep -qF 'hiding the image costs +0 points' ||
 	fail "a gap under half a point: $(jq -r .suites.synth.verdict ihash/report.json)"
 grep -q 'blind gap: -0.2 points \[-[0-9.]*, +[0-9.]*\]' ihash.out || fail "blind gap line: $(grep 'blind gap' ihash.out)"
+
+# Every perturbation the parser knows is named where a user looks for it:
+# run --help, the man page and README's table (-p repeat, the noise floor the
+# verdict asks for, was in none of them).
+expect_exit 2 "$V" run -p nosuch -o x
+known=$(sed -n "s/.*(known: \([a-z, ]*\)).*/\1/p" "$T/err" | tr -d ' ' | tr ',' ' ')
+[ -n "$known" ] || fail "no list of known perturbations: $(cat "$T/err")"
+"$V" run --help >help.txt
+for p in $known; do
+	grep -A2 -- '-p, --perturb' help.txt | grep -q "$p" || fail "run --help does not name -p $p"
+	grep -A3 -- '--perturb' "$VSR_SRC/doc/vsrbench.1.scd" | grep -q "$p" || fail "the man page does not name -p $p"
+	grep -q "^| \`$p\` |" "$VSR_SRC/README.md" || fail "README's -p table has no row for $p"
+done
 echo ok
