@@ -129,6 +129,23 @@ static void pct3(struct buf *out, const struct sens_value *v)
 	buf_addf(out, "%.0f%% [%.0f, %.0f]", 100 * v->value, 100 * v->ci_low, 100 * v->ci_high);
 }
 
+/*
+ * A figure's pairs left out for an unparseable side: beside the figure, or,
+ * when every pair was, a line of its own (not a reference line under nothing).
+ */
+static void unmeasured(struct buf *out, const char *indent, const char *name,
+		       const struct sens_value *fig, const struct sens_value *inv)
+{
+	if (!inv->present)
+		return;
+	if (fig->present)
+		buf_addf(out, "%s  left out: %.0f%% of those pairs had an unparseable reply\n", indent,
+			 100 * inv->value);
+	else
+		buf_addf(out, "%s%s: not measured, an unparseable reply in every one of its %zu pair%s\n",
+			 indent, name, inv->n, inv->n == 1 ? "" : "s");
+}
+
 /* Each line stays under 100 columns for the terminal summary. */
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent)
 {
@@ -139,14 +156,18 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 		pct3(out, &f[SENS_LANGUAGE]);
 		buf_addf(out, " of valid wording pairs (%zu items)\n", f[SENS_LANGUAGE].n);
 	}
-	if (f[SENS_LANGUAGE_INVALID].present)
+	if (f[SENS_LANGUAGE].present && f[SENS_LANGUAGE_INVALID].present)
 		buf_addf(out, "%s  perfect: 0%%; left out: %.0f%% of the wording pairs had an unparseable "
 			      "reply\n", indent, 100 * f[SENS_LANGUAGE_INVALID].value);
+	else if (f[SENS_LANGUAGE_INVALID].present)
+		buf_addf(out, "%slanguage: not measured, an unparseable reply in every wording pair "
+			      "(%zu items)\n", indent, f[SENS_LANGUAGE_INVALID].n);
 	if (f[SENS_REPEAT].present) {
 		buf_addf(out, "%snoise: the same request sent again changes ", indent);
 		pct3(out, &f[SENS_REPEAT]);
 		buf_addf(out, " of valid answers (%zu pairs)\n", f[SENS_REPEAT].n);
 	}
+	unmeasured(out, indent, "noise", &f[SENS_REPEAT], &f[SENS_REPEAT_INVALID]);
 	if (f[SENS_CONSISTENCY].present) {
 		buf_addf(out, "%sconsistency: ", indent);
 		pct3(out, &f[SENS_CONSISTENCY]);
@@ -159,9 +180,7 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 			 f[SENS_FLIP].n == 1 ? "" : "s");
 		buf_addf(out, "%s  a model that ignores the image: 0%%; perfect: 100%%\n", indent);
 	}
-	if (f[SENS_FLIP_INVALID].present)
-		buf_addf(out, "%s  left out: %.0f%% of those pairs had an unparseable reply\n", indent,
-			 100 * f[SENS_FLIP_INVALID].value);
+	unmeasured(out, indent, "vision: mirroring changes", &f[SENS_FLIP], &f[SENS_FLIP_INVALID]);
 	if (f[SENS_FLIP_PAIR].present) {
 		/* Over every pair whose truth flips: an unparseable side counts wrong. */
 		buf_addf(out, "%svision: both answers right on ", indent);
@@ -177,9 +196,7 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 			 f[SENS_KEEP].n == 1 ? "" : "s");
 		buf_addf(out, "%s  a model that ignores the image: 100%%; perfect: 100%%\n", indent);
 	}
-	if (f[SENS_KEEP_INVALID].present)
-		buf_addf(out, "%s  left out: %.0f%% of those pairs had an unparseable reply\n", indent,
-			 100 * f[SENS_KEEP_INVALID].value);
+	unmeasured(out, indent, "vision: mirroring keeps", &f[SENS_KEEP], &f[SENS_KEEP_INVALID]);
 	if (f[SENS_BLIND_GAP].present)
 		buf_addf(out, "%sblind gap: %+.1f points [%+.1f, %+.1f] (%.1f%% with the image, %.1f%% "
 			      "without; ignores the image: 0)\n",

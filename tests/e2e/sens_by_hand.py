@@ -100,6 +100,22 @@ for rs in items.values():
             c["img_k"] += b["correct"]
             c["blind_k"] += r["correct"]
 
+# The shares of pairs left out for an unparseable side (language: per item, averaged).
+inv = {}
+for rs in items.values():
+    orig = [r for r in rs if image_side(r["variant"]) == "orig"]
+    if len(orig) >= 2:
+        pairs = list(itertools.combinations(orig, 2))
+        inv.setdefault("language_invalid", []).append(
+            sum("invalid" in (a["answer"], b["answer"]) for a, b in pairs) / len(pairs))
+    base = {wording(r): r for r in orig}
+    for r in rs:
+        side, b = image_side(r["variant"]), base.get(wording(r))
+        if side in ("hflip", "repeat") and b is not None:
+            name = "repeat_invalid" if side == "repeat" else (
+                "visual_flip_invalid" if r["label"] != b["label"] else "visual_keep_invalid")
+            inv.setdefault(name, []).append(1 if "invalid" in (a["answer"] for a in (r, b)) else 0)
+
 # name: (value, n) by hand
 fig = {}
 if lang:
@@ -150,6 +166,13 @@ for name, (v, n) in fig.items():
         fail("report.json %s: [%s, %s] is narrower than Wilson's over %d images, [%.6f, %.6f]"
              % (name, sens[name]["ci_low"], sens[name]["ci_high"], k, lo, hi))
     fig[name] = (v, n, lo, hi)
+for name, xs in inv.items():
+    got = sens.get(name)
+    if not got or abs(got["value"] - sum(xs) / len(xs)) > 1e-6 or got["n"] != len(xs):
+        fail("report.json %s: %s, by hand %.6f over %d" % (name, got, sum(xs) / len(xs), len(xs)))
+for name in sens:
+    if name.endswith("_invalid") and name not in inv:
+        fail("report.json has %s, which the journal has no pairs for" % name)
 for name in sens:
     if name in ("bootstrap", "templates_differ") or name.endswith("_invalid"):
         continue

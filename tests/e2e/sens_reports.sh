@@ -90,4 +90,22 @@ for p in $known; do
 	grep -A3 -- '--perturb' "$VSR_SRC/doc/vsrbench.1.scd" | grep -q "$p" || fail "the man page does not name -p $p"
 	grep -q "^| \`$p\` |" "$VSR_SRC/README.md" || fail "README's -p table has no row for $p"
 done
+
+# A server none of whose replies is read ("hmm"): no figure of pairs can be
+# measured.  Each says so on a line of its own, with its count by hand (6
+# left-of items, 2 templates: 12 mirrored pairs, 12 repeats), instead of a
+# reference line ("perfect: 0%; left out: 100% ...") under a figure not shown.
+start_py hmm image_hash_llm.py --reply hmm
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=h -S count=6 \
+	-S relations=left_of -t yn01,yn02 -p hflip,repeat -o hmm
+cp "$T/out" hmm.out
+by_hand hmm synth hmm.out >/dev/null
+for f in hmm.out hmm/report.md; do
+	for want in "language: not measured, an unparseable reply in every wording pair (6 items)" \
+		"noise: not measured, an unparseable reply in every one of its 12 pairs" \
+		"vision: mirroring changes: not measured, an unparseable reply in every one of its 12 pairs"; do
+		grep -qF "$want" $f || fail "$f lacks '$want'"
+	done
+	! grep -q "perfect: 0%; left out" $f || fail "$f: a reference line under no figure"
+done
 echo ok

@@ -7,8 +7,12 @@ wording, every mirror and the missing image each give an answer of their
 own, the same one each time (no noise), which tests of the diagnosis can
 recompute from the journal.  Python 3 standard library only.
 
-    image_hash_llm.py   prints "PORT <n>" once listening on 127.0.0.1
+    image_hash_llm.py [--reply TEXT]   prints "PORT <n>" once listening on 127.0.0.1
+
+--reply TEXT answers TEXT to every request instead (a model no reply of
+which is read: "hmm").
 """
+import argparse
 import base64
 import hashlib
 import json
@@ -16,7 +20,12 @@ import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+REPLY = None
+
+
 def answer(prompt, image):
+    if REPLY is not None:
+        return REPLY
     h = hashlib.sha256(prompt.encode() + (image or b"")).digest()
     if h[1] % 8 == 0:
         return "hmm"
@@ -51,6 +60,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reply")
+    REPLY = ap.parse_args().reply
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     print("PORT %d" % srv.server_address[1], flush=True)
