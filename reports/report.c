@@ -116,12 +116,13 @@ int sens_any(const struct sens_result *sr)
 	return 0;
 }
 
-/* 100 x rounded to `places` decimals, without a minus on a zero ("-0 points"). */
+/* 100 x, or 0 when it prints as zero at `places` decimals: no "-0 points". */
 static double points(double x, int places)
 {
-	double scale = places ? 10 : 1, r = round(100 * x * scale) / scale;
+	char s[64];
 
-	return r == 0 ? 0 : r;
+	snprintf(s, sizeof(s), "%.*f", places, 100 * x);
+	return strtod(s, NULL) == 0 ? 0 : 100 * x;
 }
 
 static void pct3(struct buf *out, const struct sens_value *v)

@@ -108,4 +108,24 @@ for f in hmm.out hmm/report.md; do
 	done
 	! grep -q "perfect: 0%; left out" $f || fail "$f: a reference line under no figure"
 done
+
+# Enough images, and the confident words come back.  The perfect server over
+# 80 images (about 20 of them left/right: Wilson's 20 of 20 starts at 84%):
+# "follows the image".  A server that always says "Yes" over 80 images:
+# nothing moves it (0 of 80: at most 4.6%), mirroring flips nothing and
+# hiding the image costs nothing (+-4.6 points): "steady under rewording,
+# ignores the image".
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$(awk '/^PORT /{print $2}' "$T/perfect.port")/v1 \
+	-M model=g -S count=80 -t yn01 -p hflip -o perfect80
+cp "$T/out" perfect80.out
+by_hand perfect80 synth perfect80.out >/dev/null
+[ "$(jq -r .suites.synth.verdict perfect80/report.json)" = "follows the image: mirroring flips 100% of the left/right answers that should flip (a model that ignores the image: 0%)." ] ||
+	fail "perfect server, 80 images: $(jq -r .suites.synth.verdict perfect80/report.json)"
+start_py yes image_hash_llm.py --reply Yes
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=y -S count=80 \
+	-t yn01,yn02 -p hflip,blind,repeat -o yes80
+cp "$T/out" yes80.out
+by_hand yes80 synth yes80.out >/dev/null
+[ "$(jq -r .suites.synth.verdict yes80/report.json)" = "steady under rewording, ignores the image: answers differ on 0% of wording pairs (noise alone: 0%), mirroring flips 0% of the left/right answers that should flip (a model that ignores the image: 0%), hiding the image costs +0 points of accuracy (a model that ignores the image: 0)." ] ||
+	fail "always-yes server: $(jq -r .suites.synth.verdict yes80/report.json)"
 echo ok
