@@ -236,7 +236,7 @@ static void item_figures(const struct sens_rec *r, size_t n, double *num, double
 /* Wilson's score interval for a share p of n trials (p need not be k/n). */
 static void wilson_share(double p, double n, double *lo, double *hi)
 {
-	const double z = 1.959963984540054, z2 = z * z;
+	const double z = Z95, z2 = z * z;
 	double den = 1 + z2 / n, centre = (p + z2 / (2 * n)) / den;
 	double half = z * sqrt(fmax(0, p * (1 - p)) / n + z2 / (4 * n * n)) / den;
 
