@@ -159,6 +159,7 @@ struct cmp_run {
 	size_t done_failed; /* base-variant tasks that only ever failed */
 	size_t tasks;       /* every variant's tasks in the journal */
 	size_t failed;      /* of them, those that only ever failed (not answers) */
+	long shard_index, shard_count; /* run.json "shard" (one shard of --shard I/N); count 0: none */
 };
 
 /* A task right in base and wrong in the candidate. */

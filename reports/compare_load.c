@@ -229,6 +229,20 @@ static void read_progress(struct cmp_run *r, const char *dir)
 	memcpy(r->stopped_by, pg.stopped_by, sizeof(r->stopped_by));
 }
 
+/* run.json "shard": {"index", "count"} of a run made with --shard I/N (merge drops it). */
+static void read_shard(struct cmp_run *r, const cJSON *run)
+{
+	const cJSON *sh = cJSON_GetObjectItemCaseSensitive(run, "shard");
+	const cJSON *i = cJSON_GetObjectItemCaseSensitive(sh, "index");
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(sh, "count");
+
+	if (cJSON_IsNumber(i) && cJSON_IsNumber(n) && n->valuedouble > 1 && n->valuedouble < 1e9 &&
+	    i->valuedouble >= 0 && i->valuedouble < n->valuedouble) {
+		r->shard_index = (long)i->valuedouble;
+		r->shard_count = (long)n->valuedouble;
+	}
+}
+
 static void read_run_json(struct comparison *c)
 {
 	cJSON *rb = rundir_load_run(c->base_dir), *rc = rundir_load_run(c->cand_dir);
@@ -241,6 +255,8 @@ static void read_run_json(struct comparison *c)
 	check_extractor(c, rb, rc);
 	read_progress(&c->base_run, c->base_dir);
 	read_progress(&c->cand_run, c->cand_dir);
+	read_shard(&c->base_run, rb);
+	read_shard(&c->cand_run, rc);
 	cJSON_Delete(rb);
 	cJSON_Delete(rc);
 }

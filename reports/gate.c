@@ -53,6 +53,30 @@ static void check_set(struct gate_result *res, struct gate_check *ck, int failed
 	ck->line = buf_detach(line, NULL);
 }
 
+/*
+ * A drop larger than allowed that is not significant passes, but never
+ * silently: the line says so, and when the runs have so few pairs that no
+ * drop could be significant (every pair flipped: p = 2 / 2^pairs), it says
+ * how many changed answers a significant one takes, so a gate on a handful
+ * of items is seen to check nothing.
+ */
+static void not_significant(struct buf *line, size_t pairs, double alpha)
+{
+	size_t need = 1;
+
+	/* the fewest discordant pairs, all one way, whose two-sided p is below alpha */
+	while (need < 64 && ldexp(1.0, 1 - (int)need) >= alpha)
+		need++;
+	if (pairs < need)
+		buf_addf(line, "; not significant, so the check passes, but on %zu paired task%s no drop "
+			       "can be: it takes %zu or more answers changed one way to reach p < %g. "
+			       "Compare more items (-n) for the gate to mean something",
+			 pairs, pairs == 1 ? "" : "s", need, alpha);
+	else
+		buf_adds(line, "; not significant, so the check passes: the drop may be noise. More "
+			       "items (-n) would tell");
+}
+
 static void drop_check(struct gate_result *res, const struct gate_opts *g, const char *suite,
 		       const struct cmp_stat *s, size_t base_only, size_t failed_pairs)
 {
@@ -87,6 +111,10 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 				"%zu wrong->right) %s alpha %g",
 			 drop > g->max_drop ? "more than" : "within", g->max_drop, s->p, s->b, s->c,
 			 s->p < alpha ? "<" : ">=", alpha);
+		if (drop > g->max_drop && !failed) {
+			not_significant(&line, s->pairs, alpha);
+			ck->warn = 1;
+		}
 	}
 	check_set(res, ck, failed, &name, &line);
 }
@@ -116,6 +144,36 @@ static void partial_check(struct gate_result *res, const struct gate_opts *g, co
 		buf_addf(&line, "; a comparison with it covers the tasks it did only. Finish it "
 				"(vsrbench run ... -o %s) or pass --allow-partial",
 			 dir);
+	ck->warn = g->allow_partial;
+	check_set(res, ck, !g->allow_partial, &name, &line);
+}
+
+/*
+ * One shard of a run (--shard I/N, not merged): its items are the shard's
+ * only, so a comparison with the whole other run covers a part of it, and a
+ * forgotten `vsrbench merge` would pass the gate on a fraction of the
+ * benchmark.  It fails as a partial run does, unless --allow-partial.
+ */
+static void shard_check(struct gate_result *res, const struct gate_opts *g, const char *role,
+			const char *dir, const struct cmp_run *r)
+{
+	struct gate_check *ck;
+	struct buf name = BUF_INIT, line = BUF_INIT;
+
+	if (r->shard_count < 2)
+		return;
+	ck = check_add(res, "run", "partial-run");
+	buf_addf(&name, "%s run is not a shard", role);
+	buf_addf(&line, "%s %s is one shard of a run (run.json: --shard %ld/%ld): it holds that "
+			"shard's items only",
+		 role, dir, r->shard_index, r->shard_count);
+	if (g->allow_partial)
+		buf_adds(&line, "; accepted by --allow-partial: the comparison covers the shard's items only");
+	else
+		buf_addf(&line, "; a comparison with it covers a part of the benchmark. Join the %ld "
+				"shards first (vsrbench merge OUT_DIR SHARD_DIR...) and compare OUT_DIR, "
+				"or pass --allow-partial",
+			 r->shard_count);
 	ck->warn = g->allow_partial;
 	check_set(res, ck, !g->allow_partial, &name, &line);
 }
@@ -241,6 +299,8 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 	if (cmp) {
 		partial_check(res, g, "base", cmp->base_dir, &cmp->base_run);
 		partial_check(res, g, "candidate", cmp->cand_dir, &cmp->cand_run);
+		shard_check(res, g, "base", cmp->base_dir, &cmp->base_run);
+		shard_check(res, g, "candidate", cmp->cand_dir, &cmp->cand_run);
 		errors_check(res, g, "base", cmp->base_dir, &cmp->base_run);
 		errors_check(res, g, "candidate", cmp->cand_dir, &cmp->cand_run);
 	}

@@ -61,6 +61,9 @@ read -r b c pairs <<<"$(discordant base small)"
 p=$(mcnemar "$b" "$c")
 expect_exit 0 "$VSRBENCH" compare base small --max-drop 1 --json small.json
 expect_out "**Gate: passed**"
+# More than the limit but not significant: it passes, and says so.
+expect_err "not significant, so the check passes: the drop may be noise"
+jq -e '.gate.checks[0].warning' small.json >/dev/null || fail "small: no warning in compare.json"
 jq -e --argjson b "$b" --argjson c "$c" \
 	'.overall.right_to_wrong == $b and .overall.wrong_to_right == $c and .overall.change < -0.01' \
 	small.json >/dev/null || fail "small: $(jq -c .overall small.json)"

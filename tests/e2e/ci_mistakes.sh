@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The CI gate (docs/ci.md) against the mistakes a CI set-up makes, with a
+# baseline and a candidate served by two loopback model servers: one that
+# answers through builtin-geometry.so (right on synth), one that answers
+# yes or no from a hash of the prompt.  What the gate must not do is pass
+# in silence on something that is not the comparison asked for:
+#  - a drop larger than --max-drop that is not significant passes, with a
+#    warning on every output (stderr, ::warning, compare.json, compare.md,
+#    junit.xml), and on so few pairs that no drop could be significant the
+#    line says how many changed answers it takes (exact two-sided McNemar
+#    with every pair one way: p = 2 / 2^d; below 0.05 from d = 6 on, as
+#    2/2^5 = 0.0625 and 2/2^6 = 0.03125);
+#  - one shard of a run (--shard I/N, not merged) is a part of the
+#    benchmark: it fails as a partial run does, unless --allow-partial.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+
+command -v xmllint >/dev/null ||
+	fail "xmllint is not installed: run 'make -f Makefile.ci deps' (libxml2-utils; CI installs it)"
+XSD="$VSR_SRC/tests/junit/junit.xsd"
+start_server good --plugin "$GEOMETRY"
+GOOD="http://127.0.0.1:$PORT/v1"
+start_server hash
+HASH="http://127.0.0.1:$PORT/v1"
+cd "$T"
+V=$VSRBENCH
+served() { expect_exit 0 "$V" run -q -s synth -m openai -M base_url="$1" -M model=m "${@:2}"; }
+
+# junit_agrees FILE: its counts are the elements' (what Jenkins and GitLab count).
+junit_agrees() {
+	python3 - "$1" <<'EOF' || fail "junit $1: counts disagree"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+tot = {"tests": 0, "failures": 0, "errors": 0}
+for s in root.findall("testsuite"):
+    cases = s.findall("testcase")
+    got = {"tests": len(cases), "failures": sum(len(c.findall("failure")) for c in cases),
+           "errors": sum(len(c.findall("error")) for c in cases)}
+    for k, v in got.items():
+        tot[k] += v
+        assert int(s.get(k)) == v, (s.get("name"), k, s.get(k), v)
+for k, v in tot.items():
+    assert int(root.get(k)) == v, (k, root.get(k), v)
+EOF
+	xmllint --noout --schema "$XSD" "$1" 2>xmllint.err || fail "junit $1: $(cat xmllint.err)"
+}
+# "b c pairs" from two journals: right->wrong, wrong->right, tasks both answered.
+discordant() {
+	jq -rn --slurpfile a "$1/samples.jsonl" --slurpfile b "$2/samples.jsonl" '
+	def idx(s): reduce (s[] | select(has("error") | not)) as $x ({};
+		.[[$x.suite, $x.item, $x.template, $x.variant] | tostring] //= $x.correct);
+	(idx($a)) as $A | (idx($b)) as $B |
+	[$A | to_entries[] | select($B[.key] != null) | [.value, $B[.key]]] |
+	"\(map(select(.[0] and (.[1] | not))) | length) \(map(select((.[0] | not) and .[1])) | length) \(length)"'
+}
+
+# ---- a gate on 4 items: a big drop, never significant ------------------------
+served "$GOOD" -n 4 -o "small base"
+served "$HASH" -n 4 -o "small cand"
+read -r b c pairs <<<"$(discordant "small base" "small cand")"
+[ "$pairs" = 4 ] && [ "$c" = 0 ] && [ "$b" -ge 1 ] ||
+	fail "precondition: the hash server should get some of 4 wrong (b=$b c=$c pairs=$pairs)"
+export GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY="$T/summary.md"
+expect_exit 0 "$V" compare "small base" "small cand" --max-drop 2 -q --markdown small.md \
+	--json small.json --junit small.xml
+want="not significant, so the check passes, but on 4 paired tasks no drop can be: it takes 6 or more answers changed one way to reach p < 0.05. Compare more items (-n) for the gate to mean something"
+expect_err "vsrbench: warning: synth: accuracy dropped"
+expect_err "$want"
+grep -q '^::warning title=vsrbench gate (synth)::synth: accuracy dropped .*no drop can be' err ||
+	fail "no ::warning annotation: $(cat err)"
+! grep -q '^::error' err || fail "an error annotation on a passing gate: $(cat err)"
+jq -e --arg w "$want" '.gate.passed and .gate.checks[0].warning and
+	(.gate.checks[0].message | endswith($w)) and (.warnings | any(endswith($w)))' small.json \
+	>/dev/null || fail "compare.json: $(jq -c .gate small.json)"
+grep -q '^- ⚠️ synth: accuracy dropped' small.md || fail "compare.md: $(head -5 small.md)"
+cmp -s small.md summary.md || fail "the job summary is not compare.md"
+junit_agrees small.xml
+xmllint --xpath 'string(//testcase[@name="no significant drop > 2.0 points"]/system-out)' small.xml |
+	grep -qF "$want" || fail "junit: the passing check lacks its caveat"
+# alpha 0.2: 2/2^4 = 0.125 < 0.2, so 4 pairs could be significant; 3 of them are not.
+if [ "$b" -lt 4 ]; then
+	expect_exit 0 "$V" compare "small base" "small cand" --max-drop 2 --alpha 0.2 -q
+	expect_err "not significant, so the check passes: the drop may be noise"
+fi
+# No drop beyond the limit: no caveat.
+expect_exit 0 "$V" compare "small base" "small base" --max-drop 2 -q
+[ ! -s err ] || fail "a warning on identical runs: $(cat err)"
+unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
+
+# ---- one shard of a run is not the run ---------------------------------------
+served "$GOOD" -n 40 -o base
+for i in 0 1; do served "$GOOD" -n 40 --shard "$i/2" -o "shard $i"; done
+shard0=$(jq -s length "shard 0/samples.jsonl")
+[ "$shard0" -gt 0 ] && [ "$shard0" -lt 40 ] || fail "precondition: shard 0 has $shard0 of 40 tasks"
+expect_exit 1 "$V" compare base "shard 0" --max-drop 2 -q --junit shard.xml --json shard.json
+expect_one_line_err
+expect_err "gate failed: candidate shard 0 is one shard of a run (run.json: --shard 0/2): it holds that shard's items only; a comparison with it covers a part of the benchmark. Join the 2 shards first (vsrbench merge OUT_DIR SHARD_DIR...) and compare OUT_DIR, or pass --allow-partial"
+jq -e '.gate.passed == false and (.gate.checks[0] | .suite == "run" and .type == "partial-run"
+	and .passed == false)' shard.json >/dev/null || fail "compare.json: $(jq -c .gate shard.json)"
+junit_agrees shard.xml
+[ "$(xmllint --xpath 'count(//testsuite[@name="run"]/testcase/failure[@type="partial-run"])' shard.xml)" = 1 ] ||
+	fail "junit: no failing shard check"
+# The other way round, and in run --baseline: the same check.
+expect_exit 1 "$V" compare "shard 1" base -q
+expect_err "gate failed: base shard 1 is one shard of a run (run.json: --shard 1/2)"
+expect_exit 1 "$V" run -q -s synth -m openai -M base_url="$GOOD" -M model=m -n 40 --shard 0/2 \
+	-o "shard 0" --baseline base --max-drop 2
+expect_err "gate failed: candidate shard 0 is one shard of a run"
+# Accepted: a warning, exit 0.
+GITHUB_ACTIONS=true expect_exit 0 "$V" compare base "shard 0" --max-drop 2 -q --allow-partial
+expect_err "vsrbench: warning: candidate shard 0 is one shard of a run (run.json: --shard 0/2): it holds that shard's items only; accepted by --allow-partial"
+grep -q '^::warning title=vsrbench gate (run)::candidate shard 0 is one shard' err ||
+	fail "no ::warning annotation: $(cat err)"
+# Merged, the shards are the run: nothing to say.
+expect_exit 0 "$V" merge merged "shard 0" "shard 1"
+expect_exit 0 "$V" compare base merged --max-drop 2 -q --junit merged.xml
+[ ! -s err ] || fail "merged shards: $(cat err)"
+junit_agrees merged.xml
+echo ok
