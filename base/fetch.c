@@ -262,7 +262,7 @@ int fetch_init(struct fetch *f, char *err)
 		curl_global_cleanup();
 		return err_set(err, VSR_EDATA, "cannot initialise libcurl");
 	}
-	f->progress = isatty(STDERR_FILENO);
+	f->progress = term_redraws(STDERR_FILENO);
 	f->resume = 1;
 	return 0;
 }
@@ -699,7 +699,7 @@ size_t fetch_many(struct fetch_job *jobs, size_t n, int parallel, fetch_check_fn
 	size_t next = 0, active = 0, done = 0, failed = 0;
 	long long bytes = 0;
 	double start = wall_seconds(), last = start;
-	int tty = isatty(STDERR_FILENO);
+	int tty = term_redraws(STDERR_FILENO);
 
 	if (parallel < 1)
 		parallel = 1;

@@ -9,7 +9,7 @@
 void progress_init(struct progress *p, int mode, double interval, size_t total, size_t already)
 {
 	if (mode == PROGRESS_AUTO)
-		mode = isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) ? PROGRESS_TTY : PROGRESS_LINES;
+		mode = isatty(STDOUT_FILENO) && term_redraws(STDERR_FILENO) ? PROGRESS_TTY : PROGRESS_LINES;
 	p->mode = mode;
 	p->interval = interval > 0 ? interval : mode == PROGRESS_LINES ? PROGRESS_LINES_INTERVAL : 0.2;
 	p->total = total;

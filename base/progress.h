@@ -18,7 +18,7 @@ enum progress_mode {
 	PROGRESS_OFF = 0,
 	PROGRESS_TTY,
 	PROGRESS_LINES,
-	PROGRESS_AUTO, /* for options only: TTY when stdout and stderr are terminals, else LINES */
+	PROGRESS_AUTO, /* for options only: TTY when stdout and stderr are terminals (term_redraws), else LINES */
 };
 
 #define PROGRESS_LINES_INTERVAL 30.0

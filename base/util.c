@@ -148,6 +148,13 @@ int parse_double(const char *s, double *out)
 
 static int write_plain(const char *path, const char *tmp, const char *data, size_t n, char *err);
 
+int term_redraws(int fd)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(fd) && term && *term && strcmp(term, "dumb") != 0;
+}
+
 int write_file_atomic(const char *path, const char *data, size_t n, char *err)
 {
 	char tmp[4096];

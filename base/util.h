@@ -32,6 +32,12 @@ extern const char *vsr_progname;
 extern volatile int vsr_stderr_line_open;
 void vsr_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vsr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Non-zero when fd is a terminal that a line can be redrawn on ("\r\033[K"):
+ * a tty whose TERM is set and not "dumb" (a dumb terminal, an editor's
+ * shell buffer or a CI runner's pseudo-terminal, shows the escape as text).
+ */
+int term_redraws(int fd);
 
 /* 64-bit hashing (not cryptographic; stable across runs and machines). */
 #define HASH_SEED 0x9e3779b97f4a7c15ULL

@@ -375,7 +375,7 @@ static void zip_batch_start(struct rjob *b, size_t n)
 	b->failed = b->extracted = 0;
 	b->n = n;
 	b->start = b->last = wall_seconds();
-	b->tty = isatty(STDERR_FILENO);
+	b->tty = term_redraws(STDERR_FILENO);
 }
 
 /* The batch's progress line, for a remote archive (bytes fetched) or a local one (read). */

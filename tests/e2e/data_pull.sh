@@ -263,8 +263,13 @@ cmp -s "$D/$F" "held/$F" || fail "the held file differs from the original"
 # --- a progress bar only on a terminal -----------------------------------------
 if command -v script >/dev/null; then
 	rm -rf tty
-	script -qec "$V data pull vsr --data tty --mirror $M >/dev/null" /dev/null >tty.out 2>&1 ||
+	TERM=xterm script -qec "$V data pull vsr --data tty --mirror $M >/dev/null" /dev/null >tty.out 2>&1 ||
 		fail "pull under a pty: $(cat tty.out)"
 	grep -q 'data/splits/random/train.jsonl .*%' tty.out || fail "no progress bar on a terminal"
+	# TERM=dumb (an editor's shell, a runner's pseudo-terminal): no cursor controls.
+	rm -rf tty
+	TERM=dumb script -qec "$V data pull vsr --data tty --mirror $M >/dev/null" /dev/null >tty.out 2>&1 ||
+		fail "pull under a dumb pty: $(cat tty.out)"
+	! grep -q $'\033' tty.out || fail "escape sequences with TERM=dumb: $(cat -v tty.out | head -3)"
 fi
 echo ok

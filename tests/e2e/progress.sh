@@ -27,6 +27,20 @@ expect_exit 0 "$VSRBENCH" run -S count=20 -q -o short
 expect_exit 0 "$VSRBENCH" run -m exec -M cmd="python3 slow.py" -j 1 -S count=200 \
 	--progress off --progress-interval 0.1 -q -o off
 [ ! -s "$T/err" ] || fail "--progress off printed: $(cat "$T/err")"
+# On a terminal the line redraws itself ("\r\033[K"), unless TERM says the
+# terminal cannot (dumb: an editor's shell buffer, a CI runner's
+# pseudo-terminal): then the plain lines, no escape sequence.
+if command -v script >/dev/null; then
+	run_pty() {
+		TERM=$1 script -qec "$VSRBENCH run -m exec -M cmd='python3 slow.py' -j 1 -S count=300 \
+			--progress-interval 0.2 -o $2" /dev/null >"$2.out" 2>&1 || fail "run under a pty: $(cat "$2.out")"
+	}
+	run_pty xterm live
+	grep -q $'\r\033\[K  [0-9]*/300 tasks' live.out || fail "no live line on a terminal: $(cat -v live.out | head -3)"
+	run_pty dumb dumb
+	! grep -q $'\033' dumb.out || fail "escape sequences with TERM=dumb: $(cat -v dumb.out | head -3)"
+	grep -q '^vsrbench: progress: [0-9]*/300 tasks' dumb.out || fail "no progress lines with TERM=dumb: $(cat -v dumb.out | head -3)"
+fi
 expect_exit 2 "$VSRBENCH" run --progress sometimes
 expect_err "--progress: expected auto, tty, lines or off, got 'sometimes'"
 echo ok
