@@ -180,8 +180,15 @@ static int write_plain(const char *path, const char *tmp, const char *data, size
 	size_t off = 0;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return err_set(err, 3, "cannot create %s: %s", tmp, strerror(errno));
+	if (fd < 0) {
+		/* The file asked for is named, not the temporary one beside it (the
+		 * directory is what refused); write elsewhere is the way out. */
+		int e = errno;
+		return err_set(err, 3, "cannot write %s: %s%s", path, strerror(e),
+			       e == EACCES || e == EROFS || e == EPERM
+				       ? " (its directory is not writable here: give a path in one that is)"
+				       : "");
+	}
 	while (off < n) {
 		ssize_t w = write(fd, data + off, n - off);
 		if (w < 0 && errno == EINTR)

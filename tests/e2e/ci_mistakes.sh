@@ -116,4 +116,23 @@ expect_exit 0 "$V" merge merged "shard 0" "shard 1"
 expect_exit 0 "$V" compare base merged --max-drop 2 -q --junit merged.xml
 [ ! -s err ] || fail "merged shards: $(cat err)"
 junit_agrees merged.xml
+
+# ---- an output that cannot be written: the file asked for is named ----------
+# (a read-only checkout; the temporary file beside it is not what the user gave)
+: >afile
+expect_exit 3 "$V" compare base merged -q --junit afile/junit.xml
+expect_one_line_err
+expect_err "vsrbench: error: cannot write afile/junit.xml: Not a directory"
+mkdir ro && chmod 555 ro
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+	# root writes anywhere: the check runs as nobody, who may read the runs.
+	command -v setpriv >/dev/null && chmod 755 "$T" && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [ "$(id -u)" != 0 ] || [ ${#as_user[@]} -gt 0 ]; then
+	expect_exit 3 "${as_user[@]}" "$V" compare base merged -q --markdown ro/compare.md
+	expect_one_line_err
+	expect_err "vsrbench: error: cannot write ro/compare.md: Permission denied (its directory is not writable here: give a path in one that is)"
+fi
+chmod 700 "$T"
 echo ok
