@@ -191,6 +191,7 @@ struct comparison {
 	 * (docs/report-json.md).
 	 */
 	size_t variant_tasks;
+	int same_dir; /* base and candidate are one directory (same device and inode) */
 };
 
 /*
@@ -223,7 +224,7 @@ struct gate_check {
 	char *suite;   /* the testsuite it belongs to; "all suites" across suites */
 	char *name;    /* e.g. "no drop > 2.0 points", "accuracy >= 62.0%" */
 	char *type;    /* "max-drop", "min-accuracy", "max-language-sensitivity",
-			  "partial-run", "task-errors" */
+			  "partial-run" (also a shard), "task-errors", "same-run" */
 	int failed;
 	int warn;      /* passed with a caveat (an accepted partial run, a few failed
 			  tasks): every output shows its line as a warning too */

@@ -299,6 +299,11 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	}
 	c->base_dir = xstrdup(base_dir);
 	c->cand_dir = xstrdup(cand_dir);
+	{
+		struct stat sb, sc;
+		c->same_dir = !stat(base_dir, &sb) && !stat(cand_dir, &sc) && sb.st_dev == sc.st_dev &&
+			      sb.st_ino == sc.st_ino;
+	}
 	read_run_json(c);
 	comparison_fill(c, &t);
 	pair_table_release(&t);

@@ -179,6 +179,27 @@ static void shard_check(struct gate_result *res, const struct gate_opts *g, cons
 }
 
 /*
+ * The baseline and the candidate are one directory (a CI variable that
+ * named the same path twice, a candidate written over the baseline): every
+ * pair agrees, so --max-drop would pass whatever the candidate is.
+ */
+static void same_run_check(struct gate_result *res, const struct comparison *cmp)
+{
+	struct gate_check *ck = check_add(res, "run", "same-run");
+	struct buf name = BUF_INIT, line = BUF_INIT;
+
+	buf_adds(&name, "base and candidate are two runs");
+	if (!strcmp(cmp->base_dir, cmp->cand_dir))
+		buf_addf(&line, "base and candidate are the same run directory (%s)", cmp->base_dir);
+	else
+		buf_addf(&line, "base %s and candidate %s are the same run directory", cmp->base_dir,
+			 cmp->cand_dir);
+	buf_adds(&line, ": a run compared with itself shows no drop, so --max-drop checks nothing. "
+			"Give the baseline's run directory first and the candidate's second");
+	check_set(res, ck, 1, &name, &line);
+}
+
+/*
  * Failed tasks (requests that never got an answer) of a run in the
  * comparison: their pairs are dropped, so a run whose requests mostly
  * failed is compared on what is left.  More than --max-error-rate of its
@@ -304,6 +325,8 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		errors_check(res, g, "base", cmp->base_dir, &cmp->base_run);
 		errors_check(res, g, "candidate", cmp->cand_dir, &cmp->cand_run);
 	}
+	if (g->has_max_drop && cmp && cmp->same_dir)
+		same_run_check(res, cmp);
 	if (g->has_max_drop && cmp) {
 		for (size_t i = 0; i < cmp->n_suites; i++)
 			drop_check(res, g, cmp->suites[i].all.name, &cmp->suites[i].all,

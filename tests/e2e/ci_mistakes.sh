@@ -83,9 +83,25 @@ if [ "$b" -lt 4 ]; then
 	expect_err "not significant, so the check passes: the drop may be noise"
 fi
 # No drop beyond the limit: no caveat.
-expect_exit 0 "$V" compare "small base" "small base" --max-drop 2 -q
+cp -r "small base" "small same"
+expect_exit 0 "$V" compare "small base" "small same" --max-drop 2 -q
 [ ! -s err ] || fail "a warning on identical runs: $(cat err)"
 unset GITHUB_ACTIONS GITHUB_STEP_SUMMARY
+
+# ---- the same run directory twice: --max-drop would check nothing -----------
+# (a CI variable naming one path for both, or a candidate run into the baseline's directory)
+ln -s "small base" link
+for cand in "small base" ./link/; do
+	expect_exit 1 "$V" compare "small base" "$cand" --max-drop 2 -q --junit same.xml
+	expect_one_line_err
+	junit_agrees same.xml
+done
+expect_err "gate failed: base small base and candidate ./link/ are the same run directory: a run compared with itself shows no drop, so --max-drop checks nothing. Give the baseline's run directory first and the candidate's second"
+expect_exit 1 "$V" run -q -s synth -m openai -M base_url="$GOOD" -M model=m -n 4 -o "small base" \
+	--baseline "small base" --max-drop 2
+expect_err "gate failed: base and candidate are the same run directory (small base)"
+# Without --max-drop there is no drop to check: a floor alone is checked as asked.
+expect_exit 0 "$V" compare "small base" "small base" -q --min-accuracy 0.5
 
 # ---- one shard of a run is not the run ---------------------------------------
 served "$GOOD" -n 40 -o base
