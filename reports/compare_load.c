@@ -283,6 +283,38 @@ static void partial_note(struct buf *out, const char *dir, const struct cmp_run 
 	report_partial_what(out, r->done, r->done_failed, r->planned, r->stopped_by);
 }
 
+/*
+ * "; they share no suite (base: synth; cand: mme-position)...", or nothing
+ * when a suite is in both (then the items, templates or variants differ).
+ * Called with no pair: a suite is in a run when it has a task there.
+ */
+static void suites_note(struct buf *out, const struct comparison *c)
+{
+	struct buf b = BUF_INIT, k = BUF_INIT;
+	int shared = 0;
+
+	for (size_t i = 0; i < c->n_suites; i++) {
+		const struct cmp_suite *s = &c->suites[i];
+		int in_b = s->base_only > 0, in_c = s->cand_only > 0;
+		if ((in_b && in_c) || s->dropped_failed || s->dropped_label)
+			shared = 1;
+		if (in_b)
+			buf_addf(&b, "%s%s", b.len ? ", " : "", s->all.name);
+		if (in_c)
+			buf_addf(&k, "%s%s", k.len ? ", " : "", s->all.name);
+	}
+	if (!c->base_run.tasks || !c->cand_run.tasks)
+		buf_addf(out, "; %s/samples.jsonl holds no task (a run that never answered, or a "
+			      "directory that is not the run)",
+			 !c->base_run.tasks ? c->base_dir : c->cand_dir);
+	else if (!shared && b.len && k.len)
+		buf_addf(out, "; they share no suite (%s: %s; %s: %s): compare two runs of the same "
+			      "suites (run -s)",
+			 c->base_dir, b.ptr, c->cand_dir, k.ptr);
+	buf_release(&b);
+	buf_release(&k);
+}
+
 int comparison_load(struct comparison *c, const char *base_dir, const char *cand_dir,
 		    size_t reps, uint64_t seed, char *err)
 {
@@ -310,6 +342,7 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	if (!c->all.pairs) {
 		struct buf why = BUF_INIT;
 		/* A run that stopped before its first answer is the likely reason: say so. */
+		suites_note(&why, c);
 		partial_note(&why, base_dir, &c->base_run);
 		partial_note(&why, cand_dir, &c->cand_run);
 		r = err_set(err, VSR_EDATA,

@@ -103,6 +103,19 @@ expect_err "gate failed: base and candidate are the same run directory (small ba
 # Without --max-drop there is no drop to check: a floor alone is checked as asked.
 expect_exit 0 "$V" compare "small base" "small base" -q --min-accuracy 0.5
 
+# ---- runs that cannot be paired: the message says why ------------------------
+# Another suite (here the candidate's journal renamed, as a run of another -s would be).
+mkdir other && cp "small cand/run.json" other/
+jq -c '.suite = "vsr-zeroshot-test"' "small cand/samples.jsonl" >other/samples.jsonl
+expect_exit 3 "$V" compare "small base" other --max-drop 2 -q
+expect_one_line_err
+expect_err "; they share no suite (small base: synth; other: vsr-zeroshot-test): compare two runs of the same suites (run -s)"
+# A journal with no task (a cache restore that left an empty file).
+mkdir empty && cp "small base/run.json" empty/ && : >empty/samples.jsonl
+expect_exit 3 "$V" compare empty "small cand" --max-drop 2 -q
+expect_one_line_err
+expect_err "; empty/samples.jsonl holds no task (a run that never answered, or a directory that is not the run)"
+
 # ---- one shard of a run is not the run ---------------------------------------
 served "$GOOD" -n 40 -o base
 for i in 0 1; do served "$GOOD" -n 40 --shard "$i/2" -o "shard $i"; done
