@@ -47,6 +47,7 @@ static void fresh_line(void)
 static void say(const char *kind, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
+	const char *v;
 
 	buf_vaddf(&b, fmt, ap);
 	redact_apply(b.ptr, b.len); /* a server's words may quote the key */
@@ -60,6 +61,25 @@ static void say(const char *kind, const char *fmt, va_list ap)
 			fputc(c, stderr);
 	}
 	fputc('\n', stderr);
+	/*
+	 * On GitHub Actions an error is also an annotation, so that the run's
+	 * page says why a step failed, not only its exit code (docs/ci.md).  The
+	 * runner's escapes for a message: '%' as %25; CR and LF cannot occur
+	 * (printed as \xNN above).
+	 */
+	if (!strcmp(kind, "error") && (v = getenv("GITHUB_ACTIONS")) && !strcmp(v, "true")) {
+		fputs("::error title=vsrbench::", stderr);
+		for (size_t i = 0; i < b.len; i++) {
+			unsigned char c = (unsigned char)b.ptr[i];
+			if (c == '%')
+				fputs("%25", stderr);
+			else if (c < 0x20 || c == 0x7f)
+				fprintf(stderr, "\\x%02x", c);
+			else
+				fputc(c, stderr);
+		}
+		fputc('\n', stderr);
+	}
 	buf_release(&b);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # On GitHub Actions (docs/ci.md): each failed gate check is an ::error
-# annotation and each accepted one with a caveat a ::warning, escaped as
+# annotation and each accepted one with a caveat a ::warning, every
+# "vsrbench: error:" line an ::error titled vsrbench, escaped as
 # the runner reads workflow commands ('%' -> %25, CR -> %0D, LF -> %0A; in
 # a property also ':' -> %3A, ',' -> %2C: GitHub's documentation of
 # workflow commands); compare.md and a run's report.md are appended to
@@ -42,6 +43,20 @@ grep -q '^::warning title=vsrbench gate (run)::candidate part is a partial run' 
 	fail "no warning annotation for the accepted partial run: $(cat err)"
 ! grep -q '^::error' err || fail "an error annotation on a passing gate: $(cat err)"
 [ -s summary.md ] || fail "compare without --markdown wrote no summary"
+
+# ---- a step that stops with an error: its line is an ::error annotation too --
+# (else the run's page says only "Process completed with exit code 3")
+expect_exit 3 "$V" compare nobase cand -q --max-drop 2
+[ "$(wc -l <err)" = 2 ] || fail "expected the error and its annotation: $(cat err)"
+sed -n 1p err | grep -qx "vsrbench: error: nobase: not a run directory (no such directory); give the directory a run wrote (vsrbench run ... -o nobase)" ||
+	fail "the error: $(cat err)"
+sed -n 1p err | sed 's/^vsrbench: error: /::error title=vsrbench::/' >want.txt
+sed -n 2p err | cmp -s want.txt - || fail "the annotation is not the error's line: $(cat err)"
+expect_exit 2 "$V" compare base cand --max-drop 5%
+grep -qxF "::error title=vsrbench::--max-drop '5%25': expected accuracy points from 0 to 100, e.g. 2" err ||
+	fail "'%' not escaped in the annotation: $(cat err)"
+GITHUB_ACTIONS= expect_exit 2 "$V" compare base cand --max-drop 5%
+expect_one_line_err
 
 # ---- outside GitHub Actions: no workflow command; the summary still when set --
 : >summary.md
