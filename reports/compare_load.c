@@ -166,7 +166,8 @@ static void check_extractor(struct comparison *c, const cJSON *base, const cJSON
 		buf_addch(&c->warnings, '\n');
 	buf_addf(&c->warnings,
 		 "the runs' replies were read by different extractors (base: version %d, candidate: "
-		 "version %d); the same reply may read differently",
+		 "version %d); the same reply may read differently, so a change may be the "
+		 "extractor's: run the baseline again with this vsrbench to compare the models alone",
 		 b, k);
 }
 

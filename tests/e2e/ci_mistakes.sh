@@ -116,6 +116,24 @@ expect_exit 3 "$V" compare empty "small cand" --max-drop 2 -q
 expect_one_line_err
 expect_err "; empty/samples.jsonl holds no task (a run that never answered, or a directory that is not the run)"
 
+# ---- a baseline that may not compare: said on stderr and as ::warning -------
+# Another seed: compare refuses it (exit 2); run --baseline compares it, and
+# must say so, not only inside compare.md.
+served "$GOOD" -n 4 --seed 2 -o seed2 --baseline "small base" --max-drop 2
+want="suite synth has different content in the two runs (digest"
+expect_err "vsrbench: warning: $want"
+GITHUB_ACTIONS=true served "$GOOD" -n 4 --seed 2 -o seed2 --baseline "small base" --max-drop 2
+grep -qF "::warning title=vsrbench compare::$want" err || fail "no ::warning: $(cat err)"
+# A baseline from an older vsrbench, whose extractor read the replies (run.json
+# extractor_version; the documented workflow falls back to main's newest baseline).
+cp -r "small base" older
+jq '.extractor_version -= 1' "small base/run.json" >older/run.json
+GITHUB_ACTIONS=true expect_exit 0 "$V" compare older "small same" -q --max-drop 2
+want="the same reply may read differently, so a change may be the extractor's: run the baseline again with this vsrbench to compare the models alone"
+expect_err "vsrbench: warning: the runs' replies were read by different extractors"
+grep -q "^::warning title=vsrbench compare::the runs' replies were read by different extractors .*$want" err ||
+	fail "no ::warning: $(cat err)"
+
 # ---- one shard of a run is not the run ---------------------------------------
 served "$GOOD" -n 40 -o base
 for i in 0 1; do served "$GOOD" -n 40 --shard "$i/2" -o "shard $i"; done
