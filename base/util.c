@@ -168,6 +168,28 @@ int parse_double(const char *s, double *out)
 
 static int write_plain(const char *path, const char *tmp, const char *data, size_t n, char *err);
 
+const char *sh_word(struct buf *tmp, const char *s)
+{
+	int plain = *s != '\0';
+
+	for (const char *p = s; *p && plain; p++)
+		plain = isalnum((unsigned char)*p) || strchr("_./:=@%+,-", *p);
+	buf_reset(tmp);
+	if (plain) {
+		buf_adds(tmp, s);
+		return tmp->ptr;
+	}
+	buf_addch(tmp, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			buf_adds(tmp, "'\\''");
+		else
+			buf_addch(tmp, *p);
+	}
+	buf_addch(tmp, '\'');
+	return tmp->ptr;
+}
+
 int term_redraws(int fd)
 {
 	const char *term = getenv("TERM");

@@ -38,6 +38,13 @@ void vsr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * shell buffer or a CI runner's pseudo-terminal, shows the escape as text).
  */
 int term_redraws(int fd);
+/*
+ * s as one word of a shell command, for a command a message suggests (a
+ * path with a space, "-o 'cand run'"): s itself when every byte is safe,
+ * else in single quotes (a quote as '\''). Resets tmp; returns tmp->ptr,
+ * valid until tmp changes.
+ */
+const char *sh_word(struct buf *tmp, const char *s);
 
 /* 64-bit hashing (not cryptographic; stable across runs and machines). */
 #define HASH_SEED 0x9e3779b97f4a7c15ULL

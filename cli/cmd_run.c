@@ -747,23 +747,27 @@ int cmd_run(int argc, char **argv)
 	}
 	run_print_usage(&o, &st, cache);
 	if (interrupted) {
+		struct buf w = BUF_INIT;
 		printf("interrupted after %zu new tasks; resume with: vsrbench run ... -o %s\n", st.done,
-		       dir.ptr);
+		       sh_word(&w, dir.ptr));
+		buf_release(&w);
 		r = VSR_EINTR;
 		goto out;
 	}
 	if (st.budget_stop) {
 		double cost = run_cost(&o, &st);
+		struct buf w = BUF_INIT;
 		if (o.budget_usd > 0)
 			r = err_set(err, VSR_EMODEL,
 				    "stopped before the budget of %g USD: %.4f USD used by %zu new tasks; "
 				    "resume with a larger --budget-usd and -o %s",
-				    o.budget_usd, cost, st.done, dir.ptr);
+				    o.budget_usd, cost, st.done, sh_word(&w, dir.ptr));
 		else
 			r = err_set(err, VSR_EMODEL,
 				    "stopped before the budget of %.0f tokens: %lld used by %zu new tasks; "
 				    "resume with a larger --budget-tokens and -o %s",
-				    o.budget_tokens, st.tok_in + st.tok_out, st.done, dir.ptr);
+				    o.budget_tokens, st.tok_in + st.tok_out, st.done, sh_word(&w, dir.ptr));
+		buf_release(&w);
 		goto out;
 	}
 	printf("run directory: %s (%zu new task%s, %zu already done)\n", dir.ptr, st.done,

@@ -192,10 +192,14 @@ static int scan_run(struct pair_table *t, const char *dir, int side, char *err)
 	int r;
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		return err_set(err, VSR_EDATA,
-			       "%s: not a run directory (%s); give the directory a run wrote "
-			       "(vsrbench run ... -o %s)",
-			       dir, errno == ENOENT ? "no such directory" : "not a directory", dir);
+		int e = errno;
+		r = err_set(err, VSR_EDATA,
+			    "%s: not a run directory (%s); give the directory a run wrote "
+			    "(vsrbench run ... -o %s)",
+			    dir, e == ENOENT ? "no such directory" : "not a directory",
+			    sh_word(&path, dir));
+		buf_release(&path);
+		return r;
 	}
 	r = journal_scan(rundir_path(&path, dir, RUNDIR_SAMPLES), 0, on_line, &ctx, NULL, err);
 	buf_release(&path);

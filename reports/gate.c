@@ -140,10 +140,13 @@ static void partial_check(struct gate_result *res, const struct gate_opts *g, co
 	report_partial_what(&line, r->done, r->done_failed, r->planned, r->stopped_by);
 	if (g->allow_partial)
 		buf_adds(&line, "; accepted by --allow-partial: the comparison covers the tasks it did only");
-	else
+	else {
+		struct buf w = BUF_INIT;
 		buf_addf(&line, "; a comparison with it covers the tasks it did only. Finish it "
 				"(vsrbench run ... -o %s) or pass --allow-partial",
-			 dir);
+			 sh_word(&w, dir));
+		buf_release(&w);
+	}
 	ck->warn = g->allow_partial;
 	check_set(res, ck, !g->allow_partial, &name, &line);
 }
@@ -221,11 +224,13 @@ static void errors_check(struct gate_result *res, const struct gate_opts *g, con
 	buf_addf(&name, "%s failed tasks <= %.1f%%", role, 100 * rate);
 	buf_addf(&line, "%s %s: %zu of %zu tasks failed (%.1f%%), %s --max-error-rate %g", role, dir,
 		 r->failed, r->tasks, pct(r->failed, r->tasks), over ? "more than" : "within", rate);
-	if (over)
+	if (over) {
+		struct buf w = BUF_INIT;
 		buf_addf(&line, "; a failed request is no answer, so its pairs are left out and the "
 				"comparison covers the rest only. Retry them (vsrbench run ... -o %s)",
-			 dir);
-	else
+			 sh_word(&w, dir));
+		buf_release(&w);
+	} else
 		buf_adds(&line, "; their pairs are left out of the comparison");
 	ck->warn = !over;
 	check_set(res, ck, over, &name, &line);

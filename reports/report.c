@@ -372,9 +372,12 @@ void report_partial_text(struct buf *out, const struct metrics *m,
 
 	buf_adds(out, "partial run: ");
 	report_partial_what(out, report_tasks_done(m), m->all.errors, pg->tasks_planned, why);
+	struct buf w = BUF_INIT;
+
 	buf_addf(out, "; every figure is over the tasks done only. Resume %s: vsrbench run ... %s-o %s",
 		 !strcmp(why, "error") ? "once the cause is fixed" : "with the same options",
-		 !strcmp(why, "budget") ? "with a larger budget " : "", dir ? dir : "RUN_DIR");
+		 !strcmp(why, "budget") ? "with a larger budget " : "", dir ? sh_word(&w, dir) : "RUN_DIR");
+	buf_release(&w);
 	if (!dir)
 		buf_adds(out, " (this run directory)");
 }

@@ -164,6 +164,30 @@ expect_exit 0 "$V" compare base merged --max-drop 2 -q --junit merged.xml
 [ ! -s err ] || fail "merged shards: $(cat err)"
 junit_agrees merged.xml
 
+# ---- a run directory with a space: the commands suggested can be pasted -----
+# An interrupted candidate (SIGINT mid-run, exit 5) in "part run": its resume
+# hint and the gate's "Finish it" quote the path as one shell word.
+start_server slow --plugin "$GEOMETRY"
+sticky_fault "$PORT" slow:0.2
+"$V" run -q -s synth -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=m -n 40 -j 2 \
+	--fixed -o "part run" >int.out 2>int.err &
+pid=$!
+for _ in $(seq 1 400); do
+	[ -s "part run/samples.jsonl" ] && break
+	sleep 0.05
+done
+kill -INT "$pid"
+set +e
+wait "$pid"
+code=$?
+set -e
+[ "$code" = 5 ] || fail "SIGINT: expected exit 5, got $code ($(cat int.err))"
+grep -qF "resume with: vsrbench run ... -o 'part run'" int.out || fail "resume hint: $(cat int.out)"
+expect_exit 1 "$V" compare base "part run" -q
+expect_err "Finish it (vsrbench run ... -o 'part run') or pass --allow-partial"
+expect_exit 3 "$V" compare "it's gone" "part run" -q
+expect_err "give the directory a run wrote (vsrbench run ... -o 'it'\''s gone')"
+
 # ---- an output that cannot be written: the file asked for is named ----------
 # (a read-only checkout; the temporary file beside it is not what the user gave)
 : >afile
