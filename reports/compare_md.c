@@ -172,8 +172,16 @@ static void md_gate(struct buf *out, const struct gate_result *gr)
 	if (gr->n_failed)
 		buf_addf(out, "**Gate: failed** (%zu of %zu check%s)\n\n", gr->n_failed, gr->n,
 			 gr->n == 1 ? "" : "s");
-	else
-		buf_addf(out, "**Gate: passed** (%zu check%s)\n\n", gr->n, gr->n == 1 ? "" : "s");
+	else {
+		size_t warned = 0;
+		for (size_t i = 0; i < gr->n; i++)
+			warned += gr->c[i].warn != 0;
+		/* a caveat is said in the headline too: a reader may stop there */
+		buf_addf(out, "**Gate: passed** (%zu check%s", gr->n, gr->n == 1 ? "" : "s");
+		if (warned)
+			buf_addf(out, ", %zu with a warning ⚠️", warned);
+		buf_adds(out, ")\n\n");
+	}
 	for (size_t i = 0; i < gr->n; i++) {
 		buf_adds(out, gr->c[i].failed ? "- ❌ " : gr->c[i].warn ? "- ⚠️ " : "- ✅ ");
 		md_line(out, gr->c[i].line);

@@ -73,6 +73,7 @@ jq -e --arg w "$want" '.gate.passed and .gate.checks[0].warning and
 	(.gate.checks[0].message | endswith($w)) and (.warnings | any(endswith($w)))' small.json \
 	>/dev/null || fail "compare.json: $(jq -c .gate small.json)"
 grep -q '^- ⚠️ synth: accuracy dropped' small.md || fail "compare.md: $(head -5 small.md)"
+grep -qxF '**Gate: passed** (1 check, 1 with a warning ⚠️)' small.md || fail "compare.md's headline: $(head -3 small.md)"
 cmp -s small.md summary.md || fail "the job summary is not compare.md"
 junit_agrees small.xml
 xmllint --xpath 'string(//testcase[@name="no significant drop > 2.0 points"]/system-out)' small.xml |
