@@ -90,7 +90,13 @@ int gate_run(const struct gate_opts *g, const struct gate_run_opts *o, char *err
 		err[0] = '\0';
 		r = VSR_EGATE;
 	} else if (o->say_passed) {
-		printf("gate passed: %zu check%s\n", res.n, res.n == 1 ? "" : "s");
+		size_t warned = 0;
+		for (size_t i = 0; i < res.n; i++)
+			warned += res.c[i].warn != 0;
+		printf("gate passed: %zu check%s", res.n, res.n == 1 ? "" : "s");
+		if (warned)
+			printf(" (%zu with a warning, above)", warned);
+		putchar('\n');
 	}
 out:
 	gate_result_release(&res);

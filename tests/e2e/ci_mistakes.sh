@@ -159,6 +159,9 @@ GITHUB_ACTIONS=true expect_exit 0 "$V" compare base "shard 0" --max-drop 2 -q --
 expect_err "vsrbench: warning: candidate shard 0 is one shard of a run (run.json: --shard 0/2): it holds that shard's items only; accepted by --allow-partial"
 grep -q '^::warning title=vsrbench gate (run)::candidate shard 0 is one shard' err ||
 	fail "no ::warning annotation: $(cat err)"
+expect_exit 0 "$V" run -q -s synth -m openai -M base_url="$GOOD" -M model=m -n 40 --shard 0/2 \
+	-o "shard 0" --baseline base --max-drop 2 --allow-partial
+expect_out "gate passed: 2 checks (1 with a warning, above)"
 # Merged, the shards are the run: nothing to say.
 expect_exit 0 "$V" merge merged "shard 0" "shard 1"
 expect_exit 0 "$V" compare base merged --max-drop 2 -q --junit merged.xml
