@@ -50,6 +50,12 @@ int gate_opts_getopt(struct gate_opts *g, int opt, const char *value, char *err)
 {
 	switch (opt) {
 	case GATE_OPT_BASELINE:
+		/* Not "the last one wins": a second baseline would be dropped in silence. */
+		if (g->baseline)
+			return err_set(err, VSR_EUSAGE,
+				       "--baseline given twice (%s, then %s): a run is gated against one "
+				       "baseline; compare it with another by vsrbench compare OTHER RUN_DIR",
+				       g->baseline, value);
 		g->baseline = value;
 		return 0;
 	case GATE_OPT_MAX_DROP:

@@ -101,6 +101,12 @@ expect_err "gate failed: base small base and candidate ./link/ are the same run 
 expect_exit 1 "$V" run -q -s synth -m openai -M base_url="$GOOD" -M model=m -n 4 -o "small base" \
 	--baseline "small base" --max-drop 2
 expect_err "gate failed: base and candidate are the same run directory (small base)"
+# Two baselines: not the last one silently.
+expect_exit 2 "$V" run -q -s synth -m openai -M base_url="$GOOD" -M model=m -n 4 -o two \
+	--baseline "small base" --baseline "small same" --max-drop 2
+expect_one_line_err
+expect_err "--baseline given twice (small base, then small same): a run is gated against one baseline; compare it with another by vsrbench compare OTHER RUN_DIR"
+[ ! -e two ] || fail "a refused run left a directory"
 # Without --max-drop there is no drop to check: a floor alone is checked as asked.
 expect_exit 0 "$V" compare "small base" "small base" -q --min-accuracy 0.5
 
