@@ -83,6 +83,9 @@ if [ "$b" -lt 4 ]; then
 	expect_exit 0 "$V" compare "small base" "small cand" --max-drop 2 --alpha 0.2 -q
 	expect_err "not significant, so the check passes: the drop may be noise"
 fi
+# A strict alpha: 2/2^d < 1e-20 from d = 68 on (2/2^67 = 1.36e-20).
+expect_exit 0 "$V" compare "small base" "small cand" --max-drop 2 --alpha 1e-20 -q
+expect_err "on 4 paired tasks no drop can be: it takes 68 or more answers changed one way to reach p < 1e-20"
 # No drop beyond the limit: no caveat.
 cp -r "small base" "small same"
 expect_exit 0 "$V" compare "small base" "small same" --max-drop 2 -q
