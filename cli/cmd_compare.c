@@ -37,8 +37,9 @@ static void compare_usage(FILE *fp)
 		"                           fail when the candidate's language sensitivity is above X,\n"
 		"                           or was not measured (-p instr/format/converse)\n"
 		"  --markdown FILE          write the Markdown to FILE instead of standard output\n"
-		"  --json FILE              write the comparison as JSON ('-': standard output)\n"
-		"  --junit FILE             write the checks as JUnit XML\n"
+		"  --json FILE              write the comparison as JSON ('-': standard output,\n"
+		"                           instead of the Markdown)\n"
+		"  --junit FILE             write the checks as JUnit XML ('-' as for --json)\n"
 		"  --reps N                 bootstrap resamples (default %d)\n"
 		"  --seed N                 bootstrap seed (default 1)\n"
 		"  --allow-different-content\n"
@@ -147,6 +148,24 @@ int cmd_compare(int argc, char **argv)
 	}
 	if ((r = gate_opts_check(&g, 0, err)))
 		goto out;
+	/*
+	 * One document on standard output: --json - (or --junit -) there keeps the
+	 * Markdown off it, so that `compare ... --json - | jq` reads JSON; two
+	 * asked for there is a usage error.
+	 */
+	{
+		int to_out = 0;
+		to_out += o.md_file && !strcmp(o.md_file, "-");
+		to_out += o.json_file && !strcmp(o.json_file, "-");
+		to_out += o.junit_file && !strcmp(o.junit_file, "-");
+		if (to_out > 1) {
+			r = err_set(err, VSR_EUSAGE, "--markdown, --json and --junit: only one of them may "
+						     "be '-' (standard output); give the others a FILE");
+			goto out;
+		}
+		if (to_out)
+			o.md_stdout = 0;
+	}
 	o.base_dir = argv[optind];
 	o.cand_dir = argv[optind + 1];
 	o.reps = (size_t)reps;

@@ -83,6 +83,11 @@ if [ "$b" -lt 4 ]; then
 	expect_exit 0 "$V" compare "small base" "small cand" --max-drop 2 --alpha 0.2 -q
 	expect_err "not significant, so the check passes: the drop may be noise"
 fi
+# --json - is what a script pipes to jq: the Markdown stays off standard output.
+"$V" compare "small base" "small cand" --max-drop 2 --json - 2>/dev/null >piped.json
+jq -e '.gate.passed and .overall.pairs == 4' piped.json >/dev/null || fail "--json -: $(head -c 300 piped.json)"
+expect_exit 2 "$V" compare "small base" "small cand" --json - --junit -
+expect_err "only one of them may be '-' (standard output)"
 # A strict alpha: 2/2^d < 1e-20 from d = 68 on (2/2^67 = 1.36e-20).
 expect_exit 0 "$V" compare "small base" "small cand" --max-drop 2 --alpha 1e-20 -q
 expect_err "on 4 paired tasks no drop can be: it takes 68 or more answers changed one way to reach p < 1e-20"
