@@ -354,7 +354,8 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 			s0++;
 		for (s1 = s0; s1 < c->n && c->r[s1].suite == suite_id; s1++)
 			;
-		template_test(c->r + s0, s1 - s0, &out->templates);
+		/* No records: no pointer to offset (c->r may be NULL). */
+		template_test(s1 > s0 ? c->r + s0 : NULL, s1 - s0, &out->templates);
 	}
 	while (i < c->n) {
 		size_t j = i;
