@@ -44,15 +44,6 @@ for k, v in tot.items():
 EOF
 	xmllint --noout --schema "$XSD" "$1" 2>xmllint.err || fail "junit $1: $(cat xmllint.err)"
 }
-# "b c pairs" from two journals: right->wrong, wrong->right, tasks both answered.
-discordant() {
-	jq -rn --slurpfile a "$1/samples.jsonl" --slurpfile b "$2/samples.jsonl" '
-	def idx(s): reduce (s[] | select(has("error") | not)) as $x ({};
-		.[[$x.suite, $x.item, $x.template, $x.variant] | tostring] //= $x.correct);
-	(idx($a)) as $A | (idx($b)) as $B |
-	[$A | to_entries[] | select($B[.key] != null) | [.value, $B[.key]]] |
-	"\(map(select(.[0] and (.[1] | not))) | length) \(map(select((.[0] | not) and .[1])) | length) \(length)"'
-}
 
 # ---- a gate on 4 items: a big drop, never significant ------------------------
 served "$GOOD" -n 4 -o "small base"

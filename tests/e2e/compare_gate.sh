@@ -22,16 +22,6 @@ b, c = int(sys.argv[1]), int(sys.argv[2])
 n = b + c
 print(1.0 if n == 0 else float(min(F(1), F(2 * sum(comb(n, i) for i in range(min(b, c) + 1)), 2 ** n))))' "$1" "$2"
 }
-# "b c pairs" from two journals, matched on (suite, item, template, variant),
-# first answered line per task, failed lines left out.
-discordant() {
-	jq -rn --slurpfile a "$1/samples.jsonl" --slurpfile b "$2/samples.jsonl" '
-	def idx(s): reduce (s[] | select(has("error") | not)) as $x ({};
-		.[[$x.suite, $x.item, $x.template, $x.variant] | tostring] //= $x.correct);
-	(idx($a)) as $A | (idx($b)) as $B |
-	[$A | to_entries[] | select($B[.key] != null) | [.value, $B[.key]]] |
-	"\(map(select(.[0] and (.[1] | not))) | length) \(map(select((.[0] | not) and .[1])) | length) \(length)"'
-}
 # A truth file for worse.so from a journal: the first K right answers flipped.
 truth() {
 	jq -r --argjson k "$2" -s '

@@ -102,3 +102,15 @@ vsr_left_of_split() {
 		printf '{"image": "%s", "caption": "The cat is left of the dog.", "label": 1, "relation": "left of", "subj": "cat", "obj": "dog"}\n' "$f"
 	done >"$2"
 }
+
+# "b c pairs" from two run directories' journals: right->wrong, wrong->right and
+# the tasks both answered, matched on (suite, item, template, variant), the
+# first answered line per task, failed lines left out (jq, independent of vsrbench).
+discordant() {
+	jq -rn --slurpfile a "$1/samples.jsonl" --slurpfile b "$2/samples.jsonl" '
+	def idx(s): reduce (s[] | select(has("error") | not)) as $x ({};
+		.[[$x.suite, $x.item, $x.template, $x.variant] | tostring] //= $x.correct);
+	(idx($a)) as $A | (idx($b)) as $B |
+	[$A | to_entries[] | select($B[.key] != null) | [.value, $B[.key]]] |
+	"\(map(select(.[0] and (.[1] | not))) | length) \(map(select((.[0] | not) and .[1])) | length) \(length)"'
+}

@@ -21,16 +21,6 @@ V=$VSRBENCH
 export VSRBENCH_DATA=$D
 
 digests() { jq -cS '[.suites[] | {(.name): .digest}] | add' "$1/run.json"; }
-# "b c pairs" from two journals, matched on (suite, item, template, variant),
-# first answered line per task, failed lines left out (as e2e/compare_gate).
-discordant() {
-	jq -rn --slurpfile a "$1/samples.jsonl" --slurpfile b "$2/samples.jsonl" '
-	def idx(s): reduce (s[] | select(has("error") | not)) as $x ({};
-		.[[$x.suite, $x.item, $x.template, $x.variant] | tostring] //= $x.correct);
-	(idx($a)) as $A | (idx($b)) as $B |
-	[$A | to_entries[] | select($B[.key] != null) | [.value, $B[.key]]] |
-	"\(map(select(.[0] and (.[1] | not))) | length) \(map(select((.[0] | not) and .[1])) | length) \(length)"'
-}
 
 # ---- 1. the same answers in reverse line order: the same content -----------
 expect_exit 0 "$V" score -q -o fwd "$LL"
