@@ -39,6 +39,50 @@ static void fresh_line(void)
 	}
 }
 
+int github_actions(void)
+{
+	const char *v = getenv("GITHUB_ACTIONS");
+
+	return v && !strcmp(v, "true");
+}
+
+/*
+ * A workflow command's escapes (the runner's own rule: '%' first, then CR
+ * and LF; a property also ':' and ',', which would end it early).
+ */
+static void escape(struct buf *out, const char *s, int property)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '%': buf_adds(out, "%25"); break;
+		case '\r': buf_adds(out, "%0D"); break;
+		case '\n': buf_adds(out, "%0A"); break;
+		case ':':
+		case ',':
+			if (property) {
+				buf_addf(out, "%%%02X", (unsigned)*s);
+				break;
+			}
+			/* fall through */
+		default: buf_addch(out, *s);
+		}
+	}
+}
+
+/* "::KIND title=TITLE::TEXT", escaped and redacted, on fp. */
+void gh_annotate(FILE *fp, const char *kind, const char *title, const char *text)
+{
+	struct buf line = BUF_INIT;
+
+	buf_addf(&line, "::%s title=", kind);
+	escape(&line, title, 1);
+	buf_adds(&line, "::");
+	escape(&line, text, 0);
+	redact_apply(line.ptr, line.len);
+	fprintf(fp, "%s\n", line.ptr);
+	buf_release(&line);
+}
+
 /*
  * One message line.  Names in messages come from data files and servers: a
  * control character (an ANSI escape, a newline that would forge a second
@@ -46,41 +90,27 @@ static void fresh_line(void)
  */
 static void say(const char *kind, const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
-	const char *v;
+	struct buf b = BUF_INIT, shown = BUF_INIT;
 
 	buf_vaddf(&b, fmt, ap);
 	redact_apply(b.ptr, b.len); /* a server's words may quote the key */
-	fresh_line();
-	fprintf(stderr, "%s: %s: ", vsr_progname, kind);
 	for (size_t i = 0; i < b.len; i++) {
 		unsigned char c = (unsigned char)b.ptr[i];
 		if (c < 0x20 || c == 0x7f)
-			fprintf(stderr, "\\x%02x", c);
+			buf_addf(&shown, "\\x%02x", c);
 		else
-			fputc(c, stderr);
+			buf_addch(&shown, (char)c);
 	}
-	fputc('\n', stderr);
+	fresh_line();
+	fprintf(stderr, "%s: %s: %s\n", vsr_progname, kind, shown.ptr);
 	/*
 	 * On GitHub Actions an error is also an annotation, so that the run's
-	 * page says why a step failed, not only its exit code (docs/ci.md).  The
-	 * runner's escapes for a message: '%' as %25; CR and LF cannot occur
-	 * (printed as \xNN above).
+	 * page says why a step failed, not only its exit code (docs/ci.md).
 	 */
-	if (!strcmp(kind, "error") && (v = getenv("GITHUB_ACTIONS")) && !strcmp(v, "true")) {
-		fputs("::error title=vsrbench::", stderr);
-		for (size_t i = 0; i < b.len; i++) {
-			unsigned char c = (unsigned char)b.ptr[i];
-			if (c == '%')
-				fputs("%25", stderr);
-			else if (c < 0x20 || c == 0x7f)
-				fprintf(stderr, "\\x%02x", c);
-			else
-				fputc(c, stderr);
-		}
-		fputc('\n', stderr);
-	}
+	if (!strcmp(kind, "error") && github_actions())
+		gh_annotate(stderr, "error", "vsrbench", shown.ptr);
 	buf_release(&b);
+	buf_release(&shown);
 }
 
 void vsr_error(const char *fmt, ...)

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "banned.h" /* last: see banned.h */
@@ -98,5 +99,10 @@ char *xstrdup(const char *s); /* aborts on OOM: only for small strings */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+
+/* Non-zero when GITHUB_ACTIONS is "true". */
+int github_actions(void);
+/* "::KIND title=TITLE::TEXT" on fp: a GitHub workflow command, escaped and redacted. */
+void gh_annotate(FILE *fp, const char *kind, const char *title, const char *text);
 
 #endif

@@ -13,50 +13,6 @@
 #include "compare.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
-int github_actions(void)
-{
-	const char *v = getenv("GITHUB_ACTIONS");
-
-	return v && !strcmp(v, "true");
-}
-
-/*
- * A workflow command's escapes (the runner's own rule: '%' first, then CR
- * and LF; a property also ':' and ',', which would end it early).
- */
-static void escape(struct buf *out, const char *s, int property)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '%': buf_adds(out, "%25"); break;
-		case '\r': buf_adds(out, "%0D"); break;
-		case '\n': buf_adds(out, "%0A"); break;
-		case ':':
-		case ',':
-			if (property) {
-				buf_addf(out, "%%%02X", (unsigned)*s);
-				break;
-			}
-			/* fall through */
-		default: buf_addch(out, *s);
-		}
-	}
-}
-
-/* "::KIND title=TITLE::TEXT", escaped and redacted, on fp. */
-static void annotate(FILE *fp, const char *kind, const char *title, const char *text)
-{
-	struct buf line = BUF_INIT;
-
-	buf_addf(&line, "::%s title=", kind);
-	escape(&line, title, 1);
-	buf_adds(&line, "::");
-	escape(&line, text, 0);
-	redact_apply(line.ptr, line.len);
-	fprintf(fp, "%s\n", line.ptr);
-	buf_release(&line);
-}
-
 void github_annotate_gate(FILE *fp, const struct gate_result *res)
 {
 	struct buf title = BUF_INIT;
@@ -70,7 +26,7 @@ void github_annotate_gate(FILE *fp, const struct gate_result *res)
 			continue;
 		buf_reset(&title);
 		buf_addf(&title, "vsrbench gate (%s)", ck->suite);
-		annotate(fp, ck->failed ? "error" : "warning", title.ptr, ck->line);
+		gh_annotate(fp, ck->failed ? "error" : "warning", title.ptr, ck->line);
 	}
 	fflush(fp);
 	buf_release(&title);
@@ -80,7 +36,7 @@ void github_annotate_warning(FILE *fp, const char *title, const char *text)
 {
 	if (!github_actions())
 		return;
-	annotate(fp, "warning", title, text);
+	gh_annotate(fp, "warning", title, text);
 	fflush(fp);
 }
 

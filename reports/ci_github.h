@@ -27,8 +27,7 @@ struct gate_result;
 /* The runner's cap on one step's summary, in bytes. */
 #define GITHUB_SUMMARY_MAX ((size_t)1 << 20)
 
-/* Non-zero when GITHUB_ACTIONS is "true". */
-int github_actions(void);
+/* github_actions() and gh_annotate(), which these use, are in base/util.h. */
 
 /* The annotations of res's failed and warned checks on fp (nothing outside GitHub Actions). */
 void github_annotate_gate(FILE *fp, const struct gate_result *res);
