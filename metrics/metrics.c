@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../harness/journal.h"
+#include "stats.h"
 #include "../base/keyset.h"
 #include "judged.h"
 #include "official.h"
@@ -24,6 +25,118 @@ void acc_add(struct acc *a, int label, int answered, int answer_yes, int correct
 		a->neg++;
 		a->neg_correct += correct != 0;
 	}
+}
+
+/* ---- intervals clustered by image ------------------------------------- */
+
+enum { T_TASKS, T_ANSWERED, T_CORRECT, T_YES, T_POS, T_POS_CORRECT, T_NEG, T_NEG_CORRECT, T_N };
+
+/* Each proportion's numerator and denominator among the counts. */
+static const unsigned char prop_count[PROP_N][2] = {
+	[PROP_ANSWERED] = { T_ANSWERED, T_TASKS },
+	[PROP_ACCURACY] = { T_CORRECT, T_TASKS },
+	[PROP_ACC_ANSWERED] = { T_CORRECT, T_ANSWERED },
+	[PROP_YES] = { T_YES, T_ANSWERED },
+	[PROP_TRUE_LABEL] = { T_POS_CORRECT, T_POS },
+	[PROP_FALSE_LABEL] = { T_NEG_CORRECT, T_NEG },
+};
+
+/* An acc's counts per image, until the journal has been read. */
+struct acc_tally {
+	struct u64map at; /* image -> index + 1 */
+	uint32_t (*c)[T_N];
+	size_t n, cap;
+};
+
+static size_t acc_count(const struct acc *a, int t)
+{
+	switch (t) {
+	case T_TASKS: return a->tasks;
+	case T_ANSWERED: return a->answered;
+	case T_CORRECT: return a->correct;
+	case T_YES: return a->yes;
+	case T_POS: return a->pos;
+	case T_POS_CORRECT: return a->pos_correct;
+	case T_NEG: return a->neg;
+	default: return a->neg_correct;
+	}
+}
+
+void acc_ci(const struct acc *a, enum acc_prop p, double *lo, double *hi)
+{
+	if (a->ci_set) {
+		*lo = a->ci[p].lo;
+		*hi = a->ci[p].hi;
+	} else {
+		wilson_interval(acc_count(a, prop_count[p][0]), acc_count(a, prop_count[p][1]), Z95,
+				lo, hi);
+	}
+}
+
+/* One scored task of image `cluster` in a's tally; its counts are those acc_add added. */
+static void acc_tally_add(struct acc *a, uint64_t cluster, int label, int answered, int answer_yes,
+			  int correct)
+{
+	struct acc_tally *t = a->tally;
+	uint32_t *c;
+	uint64_t at;
+
+	if (!t)
+		t = a->tally = xcalloc(1, sizeof(*t));
+	if (u64map_get(&t->at, cluster, &at)) {
+		c = t->c[at - 1];
+	} else {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 16;
+			t->c = xrealloc(t->c, t->cap * sizeof(*t->c));
+		}
+		c = t->c[t->n];
+		memset(c, 0, sizeof(t->c[0]));
+		u64map_put(&t->at, cluster, ++t->n);
+	}
+	c[T_TASKS]++;
+	c[T_ANSWERED] += answered != 0;
+	c[T_CORRECT] += correct != 0;
+	c[T_YES] += answer_yes != 0;
+	c[T_POS] += label > 0;
+	c[T_POS_CORRECT] += label > 0 && correct;
+	c[T_NEG] += label == 0;
+	c[T_NEG_CORRECT] += label == 0 && correct;
+}
+
+static void acc_tally_free(struct acc *a)
+{
+	if (a->tally) {
+		u64map_release(&a->tally->at);
+		free(a->tally->c);
+		free(a->tally);
+		a->tally = NULL;
+	}
+}
+
+/* Every proportion's interval from the tally, which is then freed. */
+static void acc_finish(struct acc *a)
+{
+	const struct acc_tally *t = a->tally;
+
+	a->images = t ? t->n : 0;
+	for (int p = 0; p < PROP_N; p++) {
+		struct clustered cs = { 0 };
+		for (size_t i = 0; t && i < t->n; i++) {
+			double k = t->c[i][prop_count[p][0]], n = t->c[i][prop_count[p][1]];
+			if (!n)
+				continue;
+			cs.k += k;
+			cs.n += n;
+			cs.kk += k * k;
+			cs.kn += k * n;
+			cs.nn += n * n;
+			cs.clusters++;
+		}
+		clustered_wilson(&cs, Z95, &a->ci[p].lo, &a->ci[p].hi, &a->ci[p].n_eff);
+	}
+	a->ci_set = 1;
+	acc_tally_free(a);
 }
 
 static struct acc *groups_get(struct groups *gs, const char *name)
@@ -52,10 +165,18 @@ static struct acc *groups_get(struct groups *gs, const char *name)
 	return &gs->g[lo].a;
 }
 
-static void groups_release(struct groups *gs)
+static void groups_finish(struct groups *gs)
 {
 	for (size_t i = 0; i < gs->n; i++)
+		acc_finish(&gs->g[i].a);
+}
+
+static void groups_release(struct groups *gs)
+{
+	for (size_t i = 0; i < gs->n; i++) {
 		free(gs->g[i].name);
+		acc_tally_free(&gs->g[i].a);
+	}
 	free(gs->g);
 	memset(gs, 0, sizeof(*gs));
 }
@@ -126,13 +247,33 @@ static void each_group(struct suite_metrics *sm, const char *category, const cha
 	fn(groups_get(&sm->by_format, format), arg);
 }
 
+/* A scored task and its image. */
+struct scored {
+	const struct sample *s;
+	uint64_t cluster;
+};
+
 static void add_scored(struct acc *a, const void *arg)
 {
-	const struct sample *s = arg;
+	const struct scored *sc = arg;
+	const struct sample *s = sc->s;
+	int label = s->label == ANS_YES ? 1 : s->label == ANS_NO ? 0 : -1;
 
-	acc_add(a, s->label == ANS_YES ? 1 : s->label == ANS_NO ? 0 : -1, s->answer != ANS_INVALID, s->answer == ANS_YES,
-		s->correct, s->ms);
+	acc_add(a, label, s->answer != ANS_INVALID, s->answer == ANS_YES, s->correct, s->ms);
+	acc_tally_add(a, sc->cluster, label, s->answer != ANS_INVALID, s->answer == ANS_YES,
+		      s->correct);
 	a->cut_answered += s->cut_answered != 0;
+}
+
+/*
+ * The cluster of a task: its image (the same file in two suites is one
+ * cluster: the answers about it are no more independent), else its item.
+ */
+static uint64_t task_cluster(const struct sample *s)
+{
+	if (s->image)
+		return hash64_str(s->image, 0x696d616765ULL);
+	return hash64_str(s->item, hash64_str(s->suite, 0x6974656dULL));
 }
 
 static void add_error(struct acc *a, const void *arg)
@@ -261,14 +402,15 @@ static int on_sample(const struct sample *s, void *p)
 	}
 	if (c->worst)
 		worst_count(c->worst, s);
-	if (metrics_is_base(s->variant))
-		add_scored(&c->m->all, s);
 	{
+		struct scored sc = { s, task_cluster(s) };
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
+		if (metrics_is_base(s->variant))
+			add_scored(&c->m->all, &sc);
 		sm->lettered |= ANS_IS_LETTER(s->label);
 		if (s->answer == ANS_INVALID)
 			unread_example(sm, s->key, s->response);
-		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
+		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, &sc);
 	}
 	return 0;
 }
@@ -345,6 +487,16 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 		free(f->tmpl);
 	}
 	free(c.failed);
+	acc_finish(&m->all);
+	for (size_t i = 0; i < m->n_suites; i++) {
+		struct suite_metrics *sm = &m->suites[i];
+		acc_finish(&sm->all);
+		groups_finish(&sm->by_category);
+		groups_finish(&sm->by_relation);
+		groups_finish(&sm->by_template);
+		groups_finish(&sm->by_format);
+		groups_finish(&sm->by_variant);
+	}
 	keyset_release(&c.counted);
 	c.do_sens = !r && needs_sensitivity(m);
 	c.worst2 = !r && c.worst && worst_choose(c.worst);
@@ -368,8 +520,10 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 
 void metrics_release(struct metrics *m)
 {
+	acc_tally_free(&m->all);
 	for (size_t i = 0; i < m->n_suites; i++) {
 		free(m->suites[i].name);
+		acc_tally_free(&m->suites[i].all);
 		groups_release(&m->suites[i].by_category);
 		groups_release(&m->suites[i].by_relation);
 		groups_release(&m->suites[i].by_template);

@@ -17,6 +17,27 @@ struct official;
 struct worst_items;
 struct judged;
 
+/*
+ * The proportions of an acc, each with a 95% interval that counts the tasks
+ * of one image as one cluster (stats.h: clustered_wilson).
+ */
+enum acc_prop {
+	PROP_ANSWERED,     /* answered / tasks */
+	PROP_ACCURACY,     /* correct / tasks: the headline */
+	PROP_ACC_ANSWERED, /* correct / answered */
+	PROP_YES,          /* yes / answered */
+	PROP_TRUE_LABEL,   /* pos_correct / pos */
+	PROP_FALSE_LABEL,  /* neg_correct / neg */
+	PROP_N
+};
+
+struct prop_ci {
+	double lo, hi;
+	double n_eff; /* the tasks the interval counts, for the clusters (0: none) */
+};
+
+struct acc_tally;
+
 struct acc {
 	size_t tasks;    /* answered by the model (parsed or not) */
 	size_t errors;   /* failed requests: not in tasks */
@@ -31,7 +52,14 @@ struct acc {
 	size_t refused;   /* refusals and safety blocks */
 	/* Answers (in tasks) read from a reply cut by the token limit (journal "cut_answered"). */
 	size_t cut_answered;
+	size_t images;               /* distinct images (the item, without one) among tasks */
+	struct prop_ci ci[PROP_N];   /* set when the journal is read (ci_set) */
+	int ci_set;
+	struct acc_tally *tally;     /* per image, while it is read (metrics.c) */
 };
+
+/* The interval of a proportion of a (metrics_from_journal's; Wilson's over tasks for an acc built by hand). */
+void acc_ci(const struct acc *a, enum acc_prop p, double *lo, double *hi);
 
 struct group {
 	char *name;

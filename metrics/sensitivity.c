@@ -233,17 +233,6 @@ static void item_figures(const struct sens_rec *r, size_t n, double *num, double
 	}
 }
 
-/* Wilson's score interval for a share p of n trials (p need not be k/n). */
-static void wilson_share(double p, double n, double *lo, double *hi)
-{
-	const double z = Z95, z2 = z * z;
-	double den = 1 + z2 / n, centre = (p + z2 / (2 * n)) / den;
-	double half = z * sqrt(fmax(0, p * (1 - p)) / n + z2 / (4 * n * n)) / den;
-
-	*lo = p <= 0 ? 0 : fmax(0, centre - half);
-	*hi = p >= 1 ? 1 : fmin(1, centre + half);
-}
-
 /*
  * The floor under a bootstrap interval (docs/diagnosis.md): it is never
  * narrower than Wilson's interval with each image one trial.  A percentile
@@ -259,7 +248,7 @@ static void sens_floor(struct sens_value *v)
 
 	if (!v->images)
 		return;
-	wilson_share(v->value, (double)v->images, &lo, &hi);
+	wilson_share(v->value, (double)v->images, Z95, &lo, &hi);
 	v->ci_low = isnan(v->ci_low) ? lo : fmin(v->ci_low, lo);
 	v->ci_high = isnan(v->ci_high) ? hi : fmax(v->ci_high, hi);
 }
@@ -278,8 +267,8 @@ static void sens_floor_gap(double gain, double loss, size_t images, struct sens_
 
 	if (!images)
 		return;
-	wilson_share(gain, (double)images, &gl, &gh);
-	wilson_share(loss, (double)images, &ll, &lh);
+	wilson_share(gain, (double)images, Z95, &gl, &gh);
+	wilson_share(loss, (double)images, Z95, &ll, &lh);
 	lo = v->value - sqrt((gain - gl) * (gain - gl) + (lh - loss) * (lh - loss));
 	hi = v->value + sqrt((gh - gain) * (gh - gain) + (loss - ll) * (loss - ll));
 	v->ci_low = isnan(v->ci_low) ? lo : fmin(v->ci_low, lo);

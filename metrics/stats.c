@@ -4,27 +4,136 @@
 #include <stdlib.h>
 #include "../base/banned.h" /* last: see banned.h */
 
-void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi)
+void wilson_share(double p, double n, double z, double *lo, double *hi)
 {
-	double p, z2, den, centre, half;
+	double z2 = z * z, den, centre, half;
 
-	if (n == 0) {
+	if (!(n > 0)) {
 		*lo = 0.0;
 		*hi = 1.0;
 		return;
 	}
-	p = (double)k / (double)n;
-	z2 = z * z;
-	den = 1.0 + z2 / (double)n;
-	centre = (p + z2 / (2.0 * (double)n)) / den;
-	half = z * sqrt(p * (1.0 - p) / (double)n + z2 / (4.0 * (double)n * (double)n)) / den;
-	*lo = centre - half;
-	*hi = centre + half;
+	den = 1.0 + z2 / n;
+	centre = (p + z2 / (2.0 * n)) / den;
+	half = z * sqrt(fmax(0.0, p * (1.0 - p)) / n + z2 / (4.0 * n * n)) / den;
 	/* Exact at the edges: rounding must not push the interval past the data. */
-	if (k == 0 || *lo < 0.0)
+	*lo = p <= 0.0 ? 0.0 : fmax(0.0, centre - half);
+	*hi = p >= 1.0 ? 1.0 : fmin(1.0, centre + half);
+}
+
+void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi)
+{
+	wilson_share(n ? (double)k / (double)n : 0.0, (double)n, z, lo, hi);
+}
+
+/*
+ * I_x(a, b) by its continued fraction, evaluated with Lentz's method, on
+ * the side where it converges fast (x below (a + 1) / (a + b + 2)); the
+ * other side by I_x(a, b) = 1 - I_{1-x}(b, a).
+ */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double f = tiny, c = f, d = 0.0;
+
+	for (int j = 1; j < 1000; j++) {
+		double num, del;
+		int m = j / 2;
+		if (j == 1)
+			num = 1.0;
+		else if (j % 2 == 0) /* d_{2m+1}, m = j/2 - 1 */
+			num = -(a + (m - 1)) * (a + b + (m - 1)) * x /
+			      ((a + 2 * (m - 1)) * (a + 2 * (m - 1) + 1));
+		else /* d_{2m}, m = (j - 1) / 2 */
+			num = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+		d = 1.0 + num * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1.0 + num / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1.0 / d;
+		del = c * d;
+		f *= del;
+		if (fabs(del - 1.0) < 1e-15)
+			break;
+	}
+	return f;
+}
+
+static double ibeta(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0.0)
+		return 0.0;
+	if (x >= 1.0)
+		return 1.0;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return front * beta_cf(a, b, x) / a;
+	return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
+}
+
+double t_quantile(double q, double df)
+{
+	double lo = 0.0, hi = 1.0, tail;
+
+	if (q == 0.5)
+		return 0.0;
+	if (q < 0.5)
+		return -t_quantile(1.0 - q, df);
+	/* P(T > t) = I_{df/(df+t^2)}(df/2, 1/2) / 2, falling in t: bisect. */
+	tail = 1.0 - q;
+	while (hi < 1e12 && 0.5 * ibeta(df / 2, 0.5, df / (df + hi * hi)) > tail)
+		hi *= 2.0;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = (lo + hi) / 2;
+		if (0.5 * ibeta(df / 2, 0.5, df / (df + mid * mid)) > tail)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+void clustered_wilson(const struct clustered *c, double z, double *lo, double *hi,
+		      double *n_eff)
+{
+	double n = c->n, p, eff, nc = (double)c->clusters;
+
+	*n_eff = 0.0;
+	if (!(n > 0) || !c->clusters) {
 		*lo = 0.0;
-	if (k == n || *hi > 1.0)
 		*hi = 1.0;
+		return;
+	}
+	p = c->k / n;
+	eff = n;
+	if (nc >= n) { /* each trial its own cluster: Wilson's interval as it is */
+		*n_eff = n;
+		wilson_share(p, n, z, lo, hi);
+		return;
+	}
+	if (c->clusters == 1) { /* one image: nothing to say about others */
+		*lo = 0.0;
+		*hi = 1.0;
+		return;
+	}
+	if (p > 0.0 && p < 1.0) {
+		/* Sum over clusters of (k_i - p n_i)^2, expanded. */
+		double s = c->kk - 2.0 * p * c->kn + p * p * c->nn;
+		double var_cl = nc / (nc - 1.0) * s / (n * n);
+		double var_srs = p * (1.0 - p) / (n - 1.0);
+		if (var_cl > var_srs)
+			eff = n * var_srs / var_cl;
+	}
+	/* Korn and Graubard: the t quantiles of the tasks' and the clusters' degrees of freedom. */
+	{
+		double q = 1.0 - 0.5 * erfc(z / sqrt(2.0)); /* the normal's P(Z <= z) */
+		double r = t_quantile(q, n - 1.0) / t_quantile(q, nc - 1.0);
+		eff *= r * r;
+	}
+	*n_eff = eff;
+	wilson_share(p, eff, z, lo, hi);
 }
 
 /*
@@ -95,6 +204,18 @@ double binom_cdf(size_t k, size_t n, double p)
 	}
 	l = max + log(sum);
 	return l >= 0.0 ? 1.0 : exp(l);
+}
+
+double binom_cdf_real(double k, double n, double p)
+{
+	if (k < 0.0)
+		return 0.0;
+	if (k >= n || p <= 0.0)
+		return 1.0;
+	if (p >= 1.0)
+		return 0.0;
+	/* P(X <= k) = I_{1-p}(n - k, k + 1), which is defined between the integers too. */
+	return ibeta(n - k, k + 1.0, 1.0 - p);
 }
 
 double binom_sf(size_t k, size_t n, double p)

@@ -12,6 +12,35 @@
  * For n == 0 the interval is [0, 1].
  */
 void wilson_interval(size_t k, size_t n, double z, double *lo, double *hi);
+/* The same for a share p of n trials (p need not be k / n, n need not be whole); [0, 1] for n <= 0. */
+void wilson_share(double p, double n, double z, double *lo, double *hi);
+
+/* Student's t quantile: P(T <= t) = q for T ~ t(df), 0 < q < 1, df > 0. */
+double t_quantile(double q, double df);
+
+/*
+ * A proportion whose trials come in clusters: tasks that share an image (a
+ * caption's templates, an image's several captions) are not independent, and
+ * Wilson's interval over tasks is then too narrow.  Sums over the clusters i
+ * (those with n_i > 0) of their trials n_i and successes k_i:
+ */
+struct clustered {
+	double k, n;       /* sum k_i, sum n_i */
+	double kk, kn, nn; /* sum k_i^2, sum k_i n_i, sum n_i^2 */
+	size_t clusters;
+};
+/*
+ * Wilson's interval at an effective number of trials (Korn and Graubard
+ * 1998, Survey Methodology 24(2)): n over the design effect, which is the
+ * ratio of the cluster-robust variance of k / n to the binomial one, each
+ * unbiased (c / (c - 1) and 1 / (n - 1)), capped at n; then times
+ * (t_{n-1} / t_{c-1})^2, the quantiles at z's level, for the c clusters' few
+ * degrees of freedom.  When every trial is right (or wrong) the variance says
+ * nothing and n alone is adjusted.  One trial per cluster gives Wilson's
+ * interval over the trials exactly; one cluster of several trials gives
+ * [0, 1].  *n_eff is the trials the interval counts (0 for n = 0).
+ */
+void clustered_wilson(const struct clustered *c, double z, double *lo, double *hi, double *n_eff);
 
 /*
  * P(X > x) for X ~ chi-square with df degrees of freedom (df > 0): the
@@ -23,6 +52,12 @@ double chi2_sf(double x, double df);
 
 /* P(X <= k) for X ~ Binomial(n, p), 0 <= p <= 1; summed in log space. */
 double binom_cdf(size_t k, size_t n, double p);
+/*
+ * The same for k and n not whole (an effective number of trials): the
+ * regularized incomplete beta I_{1-p}(n - k, k + 1), equal to binom_cdf at
+ * whole k and n.
+ */
+double binom_cdf_real(double k, double n, double p);
 /* P(X >= k) for X ~ Binomial(n, p), without the cancellation of 1 - cdf. */
 double binom_sf(size_t k, size_t n, double p);
 

@@ -270,7 +270,9 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 		}
 	} else {
 		double acc = ratio(a->correct, a->tasks), lo, hi;
-		wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+		/* The tasks the interval counts: those of one image are not independent. */
+		double n_eff = a->ci_set ? a->ci[PROP_ACCURACY].n_eff : (double)a->tasks;
+		acc_ci(a, PROP_ACCURACY, &lo, &hi);
 		failed = acc < f->min;
 		buf_addf(&line, "%s: accuracy %.1f%% [%.1f, %.1f] (%zu of %zu) is %s the floor %.1f%%",
 			 suite, 100 * acc, 100 * lo, 100 * hi, a->correct, a->tasks,
@@ -278,7 +280,7 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 		/* How surprising this count would be from a model exactly at the floor. */
 		if (failed)
 			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
-				 100 * (f->min - acc), binom_cdf(a->correct, a->tasks, f->min));
+				 100 * (f->min - acc), binom_cdf_real(acc * n_eff, n_eff, f->min));
 	}
 	check_set(res, ck, failed, &name, &line);
 }

@@ -78,7 +78,7 @@ static void protocol_row_md(struct buf *out, const char *name, const char *tpl,
 {
 	double lo, hi;
 
-	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	buf_addf(out, "| %s | ", name);
 	buf_add_md(out, tpl, 0);
 	buf_addf(out, " | %zu | %.1f%% [%.1f, %.1f] | %.1f%% |\n", a->tasks,

@@ -474,7 +474,7 @@ static void summary_row(FILE *fp, const char *name, const struct acc *a)
 	char nm[29];
 	struct buf yes = BUF_INIT;
 
-	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	snprintf(nm, sizeof(nm), "%s", name);
 	report_pct(&yes, a->yes, report_yes_base(a), 8);
 	fprintf(fp, "  %-28s %7zu %6zu %7.1f%% %7.1f%%  [%5.1f, %5.1f] %7.1f%% %s\n", nm,
@@ -580,6 +580,23 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 }
 
 /* Replies that are not answers, over every variant of the suite: one line each kind. */
+int report_interval_note(struct buf *out, const struct acc *a, const char *indent)
+{
+	double eff = a->ci[PROP_ACCURACY].n_eff;
+
+	if (!a->ci_set || !a->images || a->images >= a->tasks)
+		return 0;
+	buf_addf(out, "%sthe CI counts %zu tasks on %zu image%s as ", indent, a->tasks,
+		 a->images, a->images == 1 ? "" : "s");
+	if (eff > 0)
+		buf_addf(out, "%.*f independent one%s", eff < 10 ? 1 : 0, eff,
+			 eff == 1.0 ? "" : "s");
+	else
+		buf_adds(out, "none: one image says nothing of others");
+	buf_adds(out, ": an image's answers go together\n");
+	return 1;
+}
+
 void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent,
 			     int md)
 {
@@ -638,7 +655,7 @@ static void protocol_line(FILE *fp, const char *name, const char *tpl, const str
 {
 	double lo, hi;
 
-	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	fprintf(fp, "  %s (the seed paper's name; templates %.24s): acc_t %.1f%% [%.1f, %.1f], "
 		    "acc_a %.1f%%\n",
 		name, tpl, 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi,
@@ -702,6 +719,7 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 		summary_protocol(fp, sm, run);
 		{
 			struct buf na = BUF_INIT;
+			report_interval_note(&na, &sm->all, "  ");
 			report_not_applied_text(&na, sm, run, "  ");
 			report_not_answers_text(&na, sm, "  ", 0);
 			fputs(na.ptr, fp);

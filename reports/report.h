@@ -126,6 +126,13 @@ int sens_verdict(struct buf *out, const struct sens_result *sr);
 int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
 		       const char **perturbation, size_t *missing, size_t *base);
 /*
+ * When some image of the headline has several tasks (templates, captions),
+ * one line after indent saying what the interval counts: "the CI counts
+ * 108 tasks on 3 images as 23 independent ones: ...".  0 and
+ * nothing written when each image has one task.
+ */
+int report_interval_note(struct buf *out, const struct acc *a, const char *indent);
+/*
  * Replies of a suite (every variant) that are not answers, one line each
  * kind: read as none (with up to METRICS_UNREAD_EX examples, as Markdown
  * code spans when md), cut short, refused.

@@ -42,7 +42,7 @@ static void headline_card(struct buf *out, const struct suite_metrics *sm, const
 	double lo, hi;
 
 	(void)run;
-	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	buf_adds(out, "<div class=\"card headline\"><div class=\"name\">");
 	html_esc(out, sm->name);
 	if (proto && p.g)
@@ -57,7 +57,7 @@ static void headline_card(struct buf *out, const struct suite_metrics *sm, const
 	if (proto && p.s && p.g) {
 		/* Both in one run: Test-S is -t single's template alone (issue 13 §9). */
 		double slo, shi;
-		wilson_interval(p.s->correct, p.s->tasks, Z95, &slo, &shi);
+		acc_ci(p.s, PROP_ACCURACY, &slo, &shi);
 		buf_addf(out, "<div class=\"official\">Test-S <span class=\"muted\">(template ");
 		html_esc(out, p.s_template);
 		buf_addf(out, ")</span>: %.1f%% <span class=\"muted\">95%% CI %.1f – %.1f</span> · "
@@ -130,7 +130,8 @@ static void verdict_section(struct buf *out, const struct metrics *m, const cJSO
 			 n_none < m->n_suites ? " for " : "", n_none < m->n_suites ? none.ptr : "");
 	buf_release(&none);
 	buf_adds(out, "<p class=\"note\">acc<sub>t</sub> = correct / all tasks; acc<sub>a</sub> = "
-		      "correct / answered tasks; intervals are Wilson 95%. Errors (failed requests) are "
+		      "correct / answered tasks; intervals are 95%, Wilson's counting the tasks of one image "
+		      "as one cluster. Errors (failed requests) are "
 		      "not answers and are not in any denominator.");
 	if (variants)
 		buf_adds(out, " Every figure but the \"by variant\" breakdowns and the diagnosis is the "
@@ -282,7 +283,7 @@ static void suite_section(struct buf *out, size_t k, const struct suite_metrics 
 	buf_addf(out, "<section class=\"suite\" id=\"suite-%zu\"><h2>Breakdowns: ", k);
 	html_esc(out, sm->name);
 	buf_adds(out, " <span class=\"h2num\">");
-	html_pct_ci(out, sm->all.correct, sm->all.tasks);
+	html_pct_ci(out, &sm->all);
 	buf_adds(out, "</span></h2>\n");
 	data_notes(out, run, sm->name);
 	report_not_applied_text(&notes, sm, run, "");
@@ -304,7 +305,7 @@ static void suite_section(struct buf *out, size_t k, const struct suite_metrics 
 	BREAKDOWN("variant", "Accuracy by variant (beside the headline, not in it)", "variant",
 		  &sm->by_variant, 0);
 #undef BREAKDOWN
-	buf_adds(out, "<p class=\"note\">Whiskers: 95% Wilson intervals; dashed line: chance for "
+	buf_adds(out, "<p class=\"note\">Whiskers: 95% intervals (Wilson's, clustered by image); dashed line: chance for "
 		      "yes/no questions.</p></section>\n");
 }
 

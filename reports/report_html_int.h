@@ -24,7 +24,7 @@ void html_esc(struct buf *out, const char *s);
 /* Escaped, at most max bytes cut on a UTF-8 boundary, with an ellipsis. */
 void html_esc_cut(struct buf *out, const char *s, size_t max);
 /* "50.0% <span class=ci>[49.5, 50.4]</span>" */
-void html_pct_ci(struct buf *out, size_t k, size_t n);
+void html_pct_ci(struct buf *out, const struct acc *a);
 
 /*
  * One breakdown (by category, relation, template, format, variant): a bar

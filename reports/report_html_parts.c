@@ -44,13 +44,13 @@ void html_esc_cut(struct buf *out, const char *s, size_t max)
 	free(t);
 }
 
-void html_pct_ci(struct buf *out, size_t k, size_t n)
+void html_pct_ci(struct buf *out, const struct acc *a)
 {
 	double lo, hi;
 
-	wilson_interval(k, n, Z95, &lo, &hi);
-	buf_addf(out, "%.1f%% <span class=\"ci\">[%.1f, %.1f]</span>", 100 * ratio(k, n), 100 * lo,
-		 100 * hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
+	buf_addf(out, "%.1f%% <span class=\"ci\">[%.1f, %.1f]</span>", 100 * ratio(a->correct, a->tasks),
+		 100 * lo, 100 * hi);
 }
 
 /* ---- bar charts ---------------------------------------------------------- */
@@ -150,7 +150,7 @@ static void table_row(struct buf *out, const char *name, const struct acc *a)
 	buf_addf(out, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
 		      "<td class=\"num\">%.1f%%</td><td class=\"num\">",
 		 a->tasks, a->errors, 100 * ratio(a->answered, a->tasks));
-	html_pct_ci(out, a->correct, a->tasks);
+	html_pct_ci(out, a);
 	buf_addf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">",
 		 100 * ratio(a->correct, a->answered));
 	report_rate_cells(out, a, "</td><td class=\"num\">");
@@ -187,7 +187,7 @@ void html_breakdown(struct buf *out, const char *id, const char *title, const ch
 			continue;
 		bars[n].name = gs->g[i].name;
 		bars[n].v = ratio(a->correct, a->tasks);
-		wilson_interval(a->correct, a->tasks, Z95, &bars[n].lo, &bars[n].hi);
+		acc_ci(a, PROP_ACCURACY, &bars[n].lo, &bars[n].hi);
 		bars[n].n = a->tasks;
 		bars[n].a = a;
 		n++;

@@ -14,17 +14,19 @@
 #include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
-static cJSON *proportion(size_t k, size_t n)
+/* k of n, with a's interval of that proportion and the tasks it counts. */
+static cJSON *proportion(const struct acc *a, enum acc_prop p, size_t k, size_t n)
 {
 	cJSON *o = cJSON_CreateObject();
 	double lo, hi;
 
-	wilson_interval(k, n, Z95, &lo, &hi);
+	acc_ci(a, p, &lo, &hi);
 	cJSON_AddNumberToObject(o, "value", json_round6(ratio(k, n)));
 	cJSON_AddNumberToObject(o, "ci_low", json_round6(lo));
 	cJSON_AddNumberToObject(o, "ci_high", json_round6(hi));
 	cJSON_AddNumberToObject(o, "k", (double)k);
 	cJSON_AddNumberToObject(o, "n", (double)n);
+	cJSON_AddNumberToObject(o, "n_effective", json_round6(a->ci_set ? a->ci[p].n_eff : (double)n));
 	return o;
 }
 
@@ -37,13 +39,17 @@ static cJSON *acc_json(const struct acc *a)
 	cJSON_AddNumberToObject(o, "cut_short", (double)a->cut_short);
 	cJSON_AddNumberToObject(o, "refused", (double)a->refused);
 	cJSON_AddNumberToObject(o, "cut_answered", (double)a->cut_answered);
-	cJSON_AddItemToObject(o, "answered", proportion(a->answered, a->tasks));
+	cJSON_AddNumberToObject(o, "images", (double)a->images);
+	cJSON_AddItemToObject(o, "answered", proportion(a, PROP_ANSWERED, a->answered, a->tasks));
 	/* acc_t: correct over all tasks; acc_a: correct over answered tasks. */
-	cJSON_AddItemToObject(o, "accuracy", proportion(a->correct, a->tasks));
-	cJSON_AddItemToObject(o, "accuracy_answered", proportion(a->correct, a->answered));
-	cJSON_AddItemToObject(o, "yes_rate", proportion(a->yes, a->answered));
-	cJSON_AddItemToObject(o, "accuracy_true_label", proportion(a->pos_correct, a->pos));
-	cJSON_AddItemToObject(o, "accuracy_false_label", proportion(a->neg_correct, a->neg));
+	cJSON_AddItemToObject(o, "accuracy", proportion(a, PROP_ACCURACY, a->correct, a->tasks));
+	cJSON_AddItemToObject(o, "accuracy_answered",
+			      proportion(a, PROP_ACC_ANSWERED, a->correct, a->answered));
+	cJSON_AddItemToObject(o, "yes_rate", proportion(a, PROP_YES, a->yes, a->answered));
+	cJSON_AddItemToObject(o, "accuracy_true_label",
+			      proportion(a, PROP_TRUE_LABEL, a->pos_correct, a->pos));
+	cJSON_AddItemToObject(o, "accuracy_false_label",
+			      proportion(a, PROP_FALSE_LABEL, a->neg_correct, a->neg));
 	return o;
 }
 

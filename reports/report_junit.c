@@ -113,7 +113,7 @@ static void accuracy_case(struct buf *out, const char *suite, const struct acc *
 {
 	double lo, hi;
 
-	wilson_interval(a->correct, a->tasks, Z95, &lo, &hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	buf_adds(out, "    <testcase classname=\"vsrbench.");
 	xml_text(out, suite);
 	buf_adds(out, "\" name=\"accuracy\"");

@@ -10,12 +10,12 @@
 #include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
-static void pct_ci(struct buf *out, size_t k, size_t n)
+static void pct_ci(struct buf *out, const struct acc *a)
 {
 	double lo, hi;
 
-	wilson_interval(k, n, Z95, &lo, &hi);
-	buf_addf(out, "%.1f%% [%.1f, %.1f]", 100 * ratio(k, n), 100 * lo, 100 * hi);
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
+	buf_addf(out, "%.1f%% [%.1f, %.1f]", 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi);
 }
 
 /* Dataset names may hold '|' or newlines: keep the table intact. */
@@ -37,7 +37,7 @@ static void row(struct buf *out, const char *name, const struct acc *a)
 	md_cell(out, name);
 	buf_addf(out, " | %zu | %zu | %.1f%% | ", a->tasks, a->errors,
 		 100 * ratio(a->answered, a->tasks));
-	pct_ci(out, a->correct, a->tasks);
+	pct_ci(out, a);
 	buf_addf(out, " | %.1f%% | ", 100 * ratio(a->correct, a->answered));
 	report_rate_cells(out, a, " | ");
 	buf_adds(out, " |\n");
@@ -386,7 +386,8 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		buf_addf(out, "- **%zu journal line(s) skipped**: longer than %u bytes (the first "
 			      "is line %zu)\n", m->skipped, JOURNAL_LINE_MAX, m->first_skipped);
 	buf_adds(out, "\nacc_t = correct / all tasks; acc_a = correct / answered tasks; "
-		      "intervals are Wilson 95%. Errors (failed requests) are not answers and "
+		      "intervals are 95%, Wilson's counting the tasks of one image as one cluster "
+		      "(docs/report-json.md). Errors (failed requests) are not answers and "
 		      "are not in any denominator.\n");
 	verdicts_md(m, out);
 	headline_note_md(m, out);
@@ -404,6 +405,7 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		buf_adds(out, "\n");
 		data_notes(out, run, sm->name);
 		report_protocols_md(out, sm, run);
+		report_interval_note(out, &sm->all, "\nAccuracy: ");
 		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */
 		report_not_answers_text(out, sm, "\n", 1);
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);

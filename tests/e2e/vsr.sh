@@ -63,6 +63,9 @@ diff <(sort rels.want) rels.got || fail "per-relation counts"
 jq -e "[$s.by_relation[], $s.by_category[] | .accuracy | has(\"ci_low\") and has(\"ci_high\")] | all" $r >/dev/null ||
 	fail "intervals"
 grep -q "By meta-category" full/report.md || fail "report.md"
+# Every interval of every breakdown, clustered by image (two to five captions
+# share an image here), recomputed by hand from the journal.
+python3 "$VSR_SRC/tests/e2e/acc_by_hand.py" full - >/dev/null || fail "intervals clustered by image"
 # The upstream subject quirk does not reach the prompts.
 grep -q '"prompt":"Is the orse ' full/samples.jsonl && fail "upstream subj quirk leaked into a prompt"
 # Test-S: the single template, one column of the paper.
@@ -70,24 +73,25 @@ expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img -m builtin:no -t 
 [ "$(jq "$s.tasks" single/report.json)" = 1222 ] || fail "Test-S task count"
 [ "$(jq "$s.accuracy.k" single/report.json)" = $((1222 - yes)) ] || fail "always-no accuracy"
 # The terminal summary names the seed paper's protocol with its numbers (issue 13 §9):
-# acc_t and its Wilson 95% interval computed here by python from the label counts.
-protocol_line() { # NAME TEMPLATES K N
-	python3 - "$@" <<'PY'
-import math, sys
-name, tpl, k, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-z, p = 1.959963984540054, k / n
-c = (p + z * z / (2 * n)) / (1 + z * z / n)
-h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-print(f"  {name} (the seed paper's name; templates {tpl}): acc_t {100 * p:.1f}% "
-      f"[{100 * (c - h):.1f}, {100 * (c + h):.1f}], acc_a {100 * p:.1f}%")
+# acc_t from the label counts, its 95% interval clustered by image recomputed
+# from the run's journal (tests/e2e/acc_by_hand.py; docs/report-json.md).
+protocol_line() { # NAME TEMPLATES K N RUN
+	local ci
+	ci=$(python3 "$VSR_SRC/tests/e2e/acc_by_hand.py" --acc "$5" vsr-zeroshot-test) || return 1
+	python3 - "$1" "$2" "$3" "$4" $ci <<'PY'
+import sys
+name, tpl, k, n, _, lo, hi = sys.argv[1:8]
+p = int(k) / int(n)
+print(f"  {name} (the seed paper's name; templates {tpl}): acc_t {100 * p:.1f}% [{lo}, {hi}], "
+      f"acc_a {100 * p:.1f}%")
 PY
 }
 expect_exit 0 "$V" report single
-grep -qxF "$(protocol_line Test-S single $((1222 - yes)) 1222)" "$T/out" ||
-	fail "the summary lacks '$(protocol_line Test-S single $((1222 - yes)) 1222)': $(head -8 "$T/out")"
+grep -qxF "$(protocol_line Test-S single $((1222 - yes)) 1222 single)" "$T/out" ||
+	fail "the summary lacks '$(protocol_line Test-S single $((1222 - yes)) 1222 single)': $(head -8 "$T/out")"
 expect_exit 0 "$V" report full --format json
-grep -qxF "$(protocol_line Test-G pool $((yes * ntpl)) $((1222 * ntpl)))" "$T/out" ||
-	fail "the summary lacks '$(protocol_line Test-G pool $((yes * ntpl)) $((1222 * ntpl)))'"
+grep -qxF "$(protocol_line Test-G pool $((yes * ntpl)) $((1222 * ntpl)) full)" "$T/out" ||
+	fail "the summary lacks '$(protocol_line Test-G pool $((yes * ntpl)) $((1222 * ntpl)) full)'"
 
 # --- missing images: error before any request; --skip-missing-images runs the rest
 mkdir -p some && cp img/* some/

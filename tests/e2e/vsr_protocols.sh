@@ -29,16 +29,18 @@ M=(-m exec -M cmd="python3 $T/model.py")
 pos=$(head -$N "$S/zeroshot/test.jsonl" | jq -s '[.[] | select(.label == 1)] | length')
 [ "$pos" -gt 0 ] && [ "$pos" -lt $N ] || fail "the first $N items should mix labels ($pos true)"
 
-# acc_t as the summary prints it: NAME TEMPLATES K N, Wilson 95% by python.
+# acc_t as the summary prints it: NAME TEMPLATES K N RUN [TEMPLATE,...]: acc_t
+# K of N, its 95% interval clustered by image recomputed from RUN's journal
+# over those templates (tests/e2e/acc_by_hand.py; docs/report-json.md).
 line() {
-	python3 - "$@" <<'PY'
-import math, sys
-name, tpl, k, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-z, p = 1.959963984540054, k / n
-c = (p + z * z / (2 * n)) / (1 + z * z / n)
-h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-print(f"  {name} (the seed paper's name; templates {tpl}): acc_t {100 * p:.1f}% "
-      f"[{100 * (c - h):.1f}, {100 * (c + h):.1f}], acc_a {100 * p:.1f}%")
+	local ci
+	ci=$(python3 "$VSR_SRC/tests/e2e/acc_by_hand.py" --acc "$5" vsr-zeroshot-test $6) || return 1
+	python3 - "$1" "$2" "$3" "$4" $ci <<'PY'
+import sys
+name, tpl, k, n, _, lo, hi = sys.argv[1:8]
+p = int(k) / int(n)
+print(f"  {name} (the seed paper's name; templates {tpl}): acc_t {100 * p:.1f}% [{lo}, {hi}], "
+      f"acc_a {100 * p:.1f}%")
 PY
 }
 pct() { python3 -c "import sys; print(f'{100 * int(sys.argv[1]) / int(sys.argv[2]):.1f}%')" "$@"; }
@@ -48,8 +50,8 @@ s='.suites."vsr-zeroshot-test"'
 # yn01 right on the true items; yn02, yn03 ("no") right on the false ones.
 expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img "${M[@]}" -t yn01,yn02,yn03 -n $N -o both
 gk=$((pos + 2 * (N - pos)))
-expect_out "$(line Test-S yn01 $pos $N)"
-expect_out "$(line Test-G yn01,yn02,yn03 $gk $((3 * N)))"
+expect_out "$(line Test-S yn01 $pos $N both yn01)"
+expect_out "$(line Test-G yn01,yn02,yn03 $gk $((3 * N)) both)"
 jq -e --argjson p $pos --argjson g $gk --argjson n $N "
 	.run.protocol == \"Test-G\" and
 	($s.protocols.\"Test-S\" | .template == \"yn01\" and .headline == false
@@ -71,14 +73,14 @@ grep -qF ">Test-G</span></div>" both/report.html || fail "report.html: no Test-G
 expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img "${M[@]}" -t pool -n $N -o pool
 ntpl=$(jq '.template_ids | length' pool/run.json)
 gk=$(jq -s '[.[] | select(.variant == "base" and .correct)] | length' pool/samples.jsonl)
-expect_out "$(line Test-S yn01 $pos $N)"
-expect_out "$(line Test-G pool $gk $((ntpl * N)))"
+expect_out "$(line Test-S yn01 $pos $N pool yn01)"
+expect_out "$(line Test-G pool $gk $((ntpl * N)) pool)"
 jq -e --argjson p $pos --argjson t "$ntpl" "$s.protocols | (.\"Test-S\".accuracy.k == \$p) and (.\"Test-G\".templates == \$t)" \
 	pool/report.json >/dev/null || fail "pool: $(jq -c "$s.protocols | map_values(.accuracy.k)" pool/report.json)"
 
 # ---- a pool without yn01: Test-G alone -------------------------------------------------
 expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img "${M[@]}" -t yn02,yn03 -n $N -o gonly
-expect_out "$(line Test-G yn02,yn03 $((2 * (N - pos))) $((2 * N)))"
+expect_out "$(line Test-G yn02,yn03 $((2 * (N - pos))) $((2 * N)) gonly)"
 grep -q "Test-S (" "$T/out" && fail "Test-S named without its template: $(grep Test-S "$T/out")"
 jq -e "(.run.protocol == \"Test-G\") and ($s.protocols | keys == [\"Test-G\"])" gonly/report.json >/dev/null ||
 	fail "gonly: $(jq -c "[.run.protocol, ($s.protocols | keys)]" gonly/report.json)"
@@ -86,7 +88,7 @@ grep -qF "(Test-G on the unified test set, the seed paper's name)" gonly/report.
 
 # ---- one template that is not yn01: Test-S ---------------------------------------------
 expect_exit 0 "$V" run -s vsr-unified --data "$D" --images img "${M[@]}" -t yn02 -n $N -o sonly
-expect_out "$(line Test-S yn02 $((N - pos)) $N)"
+expect_out "$(line Test-S yn02 $((N - pos)) $N sonly)"
 grep -q "Test-G (" "$T/out" && fail "Test-G named for one template"
 jq -e "(.run.protocol == \"Test-S\") and ($s.protocols.\"Test-S\" | .template == \"yn02\" and .headline)" \
 	sonly/report.json >/dev/null || fail "sonly: $(jq -c "$s.protocols" sonly/report.json)"

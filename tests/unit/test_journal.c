@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <math.h>
 
 #include "harness/journal.h"
+#include "metrics/stats.h"
 #include "base/keyset.h"
 #include "metrics/metrics.h"
 #include "base/util.h"
@@ -180,6 +182,50 @@ static void test_metrics_by_hand(void **state)
 	buf_release(&b);
 }
 
+/*
+ * Intervals count the tasks of one image as one cluster.  3 images, 2 items
+ * each (the second image's items have no image field: the item is the
+ * cluster), 18 templates per item, all right: the suite's accuracy counts 108
+ * tasks in 4 clusters (a.jpg, c.jpg, b1, b2), all right: no design effect
+ * to measure, so 108 tasks times (t_107 / t_3)^2 (stats.h; the t quantiles
+ * from mpmath); Wilson's lower end at n right of n is n / (n + z^2).
+ */
+static void test_metrics_clusters(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct sample_meta m;
+	struct metrics mt;
+	char err[VSR_ERR_MAX], tpl[16];
+	static const char *const items[6] = { "a1", "a2", "b1", "b2", "c1", "c2" };
+	static const char *const images[6] = { "a.jpg", "a.jpg", NULL, NULL, "c.jpg", "c.jpg" };
+	uint64_t key = 1;
+	double lo, hi;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		for (int t = 0; t < 18; t++) {
+			snprintf(tpl, sizeof(tpl), "t%02d", t);
+			meta(&m, key++, "left of", tpl, ANS_YES);
+			m.item = items[i];
+			m.image = images[i];
+			sample_format_ok(&b, &m, "yes", ANS_YES, 1);
+		}
+	write_text(b.ptr);
+	assert_int_equal(metrics_from_journal(path, &mt, err), 0);
+	assert_int_equal(mt.suites[0].all.tasks, 108);
+	/* a.jpg, c.jpg, b1, b2 */
+	assert_int_equal(mt.suites[0].all.images, 4);
+	acc_ci(&mt.suites[0].all, PROP_ACCURACY, &lo, &hi);
+	/* 4 clusters: 108 x (t_107 / t_3)^2 = 108 x (1.982383 / 3.182446)^2 = 41.9061 tasks. */
+	assert_true(fabs(mt.suites[0].all.ci[PROP_ACCURACY].n_eff - 41.9061) < 1e-4);
+	assert_true(fabs(lo - 41.9061 / (41.9061 + Z95 * Z95)) < 1e-5 && hi == 1.0);
+	assert_int_equal(mt.suites[0].by_template.n, 18);
+	/* One template: 6 tasks in 4 clusters, 6 x (t_5 / t_3)^2 = 6 x (2.570582 / 3.182446)^2. */
+	assert_true(fabs(mt.suites[0].by_template.g[0].a.ci[PROP_ACCURACY].n_eff - 3.91464) < 1e-4);
+	metrics_release(&mt);
+	buf_release(&b);
+}
+
 static void test_keyset(void **state)
 {
 	struct keyset s = KEYSET_INIT;
@@ -202,6 +248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_malformed_line_names_file_and_line, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test_setup_teardown(test_metrics_by_hand, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_clusters, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_keyset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,12 +70,117 @@ static void test_acc_add(void **state)
 	assert_int_equal(a.neg_correct, 0);
 }
 
+/* Student's t 97.5% quantiles: the printed tables (e.g. Fisher and Yates), to 4 decimals. */
+static void test_t_quantile(void **state)
+{
+	static const struct { double df, t; } tab[] = {
+		{ 1, 12.7062 }, { 2, 4.3027 }, { 3, 3.1824 }, { 5, 2.5706 },
+		{ 10, 2.2281 }, { 30, 2.0423 }, { 120, 1.9799 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		double t = t_quantile(0.975, tab[i].df);
+		if (fabs(t - tab[i].t) > 0.00006)
+			fail_msg("t(0.975, %g) = %.6f, want %.4f", tab[i].df, t, tab[i].t);
+		assert_true(fabs(t_quantile(0.025, tab[i].df) + t) < 1e-9);
+	}
+	/* Towards the normal's 1.959964 as df grows. */
+	assert_true(fabs(t_quantile(0.975, 1e7) - 1.959964) < 1e-5);
+}
+
+/* Clusters given as (tasks, right) pairs. */
+static void clustered_of(const unsigned (*cl)[2], size_t c, double *lo, double *hi, double *eff)
+{
+	struct clustered s = { 0 };
+
+	for (size_t i = 0; i < c; i++) {
+		double n = cl[i][0], k = cl[i][1];
+		s.n += n;
+		s.k += k;
+		s.nn += n * n;
+		s.kn += k * n;
+		s.kk += k * k;
+		s.clusters++;
+	}
+	clustered_wilson(&s, Z95, lo, hi, eff);
+}
+
+/*
+ * Expected values by an independent evaluation of docs/report-json.md's
+ * definition in Python with mpmath (30 digits; its own incomplete beta for
+ * the t quantiles):
+ *   eff = n; if 0 < p < 1: S = sum (k_i - p n_i)^2,
+ *   v_cl = c/(c-1) S / n^2, v_b = p (1-p) / (n-1), eff = n v_b / v_cl if v_cl > v_b;
+ *   eff *= (t_{n-1} / t_{c-1})^2 at 0.975; Wilson's interval of p at eff.
+ */
+static void test_clustered_wilson(void **state)
+{
+	static const unsigned three[3][2] = { { 36, 36 }, { 36, 36 }, { 36, 36 } };
+	static const unsigned six[6][2] = { { 4, 4 }, { 4, 0 }, { 4, 4 }, { 4, 0 }, { 4, 2 }, { 4, 2 } };
+	static const unsigned even[4][2] = { { 2, 1 }, { 2, 1 }, { 2, 1 }, { 2, 1 } };
+	static const unsigned uneven[5][2] = { { 1, 1 }, { 3, 2 }, { 5, 1 }, { 2, 2 }, { 6, 6 } };
+	static const unsigned one[1][2] = { { 36, 30 } };
+	unsigned single[20][2];
+	double lo, hi, eff, wlo, whi;
+
+	(void)state;
+	/* 3 images, 36 templates, all right: 22.926 tasks, [0.856487, 1] (not [0.966, 1]). */
+	clustered_of(three, 3, &lo, &hi, &eff);
+	assert_true(fabs(eff - 22.925903) < 1e-5);
+	assert_true(fabs(lo - 0.856487) < 1e-6 && hi == 1.0);
+	/* Answers that go with the image: design effect 3.07, then t_23 / t_5. */
+	clustered_of(six, 6, &lo, &hi, &eff);
+	assert_true(fabs(eff - 5.068262) < 1e-5);
+	assert_true(fabs(lo - 0.171689) < 1e-6 && fabs(hi - 0.828311) < 1e-6);
+	/* Each image half right: no design effect (capped at 1), t_7 / t_3 alone. */
+	clustered_of(even, 4, &lo, &hi, &eff);
+	assert_true(fabs(eff - 4.416641) < 1e-5);
+	assert_true(fabs(lo - 0.158981) < 1e-6 && fabs(hi - 0.841019) < 1e-6);
+	/* Images of unequal sizes. */
+	clustered_of(uneven, 5, &lo, &hi, &eff);
+	assert_true(fabs(eff - 2.985602) < 1e-5);
+	assert_true(fabs(lo - 0.229149) < 1e-6 && fabs(hi - 0.950924) < 1e-6);
+	/* One image: nothing about the others. */
+	clustered_of(one, 1, &lo, &hi, &eff);
+	assert_true(lo == 0.0 && hi == 1.0);
+	/* One task per image: Wilson's interval over the tasks, exactly. */
+	for (size_t i = 0; i < 20; i++) {
+		single[i][0] = 1;
+		single[i][1] = i < 17;
+	}
+	clustered_of((const unsigned (*)[2])single, 20, &lo, &hi, &eff);
+	wilson_interval(17, 20, Z95, &wlo, &whi);
+	assert_true(lo == wlo && hi == whi && eff == 20.0);
+	/* Nothing: [0, 1]. */
+	clustered_of(one, 0, &lo, &hi, &eff);
+	assert_true(lo == 0.0 && hi == 1.0 && eff == 0.0);
+}
+
+/* Between the integers the binomial tail is the incomplete beta's; at them it is binom_cdf. */
+static void test_binom_cdf_real(void **state)
+{
+	(void)state;
+	for (size_t n = 1; n < 40; n += 7)
+		for (size_t k = 0; k <= n; k++) {
+			double a = binom_cdf(k, n, 0.3), b = binom_cdf_real((double)k, (double)n, 0.3);
+			if (fabs(a - b) > 1e-12 * fmax(1e-300, a) + 1e-300)
+				fail_msg("binom_cdf_real(%zu, %zu) = %.15g, binom_cdf %.15g", k, n, b, a);
+		}
+	/* Rising in k between the whole numbers. */
+	assert_true(binom_cdf_real(4.0, 10.5, 0.5) < binom_cdf_real(4.5, 10.5, 0.5));
+	assert_true(binom_cdf_real(4.5, 10.5, 0.5) < binom_cdf_real(5.0, 10.5, 0.5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_newcombe_examples),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_acc_add),
+		cmocka_unit_test(test_t_quantile),
+		cmocka_unit_test(test_clustered_wilson),
+		cmocka_unit_test(test_binom_cdf_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Accuracy intervals count the tasks of one image as one cluster
+# (docs/report-json.md): every proportion of every breakdown in report.json,
+# the terminal table and report.md, recomputed by hand from the journal
+# (tests/e2e/acc_by_hand.py, none of vsrbench's code), on runs whose answers
+# are tied to the item to various degrees.  vsr.sh does the same on the real
+# VSR split, where several captions share an image.
+. "$(dirname "$0")/lib.bash"
+. "$VSR_SRC/tests/server/lib.bash"
+cd "$T"
+V=$VSRBENCH
+by_hand() { python3 "$VSR_SRC/tests/e2e/acc_by_hand.py" "$@" || fail "$1: the reports and the journal disagree"; }
+
+# The reference model on 3 items under the whole pool: all 108 right.  108
+# independent trials would give [96.6, 100]; 3 items give 108 x (t_107 /
+# t_2)^2 = 22.93 trials (t quantiles from the printed tables: 1.9824 and
+# 4.3027), Wilson's lower end 22.93 / (22.93 + 1.96^2) = 85.6%.
+expect_exit 0 "$V" run -S count=3 -t pool -o pool3
+cp "$T/out" pool3.out
+by_hand pool3 pool3.out >/dev/null
+grep -qE '^  synth +108 +0 +100\.0% +100\.0%  \[ 85\.6, 100\.0\]' pool3.out ||
+	fail "3 items under the pool: $(grep '^  synth' pool3.out)"
+jq -e '.suites.synth.accuracy | .ci_low > 0.8564 and .ci_low < 0.8566 and .n_effective > 22.92 and .n_effective < 22.93' \
+	pool3/report.json >/dev/null || fail "3 items: $(jq -c .suites.synth.accuracy pool3/report.json)"
+grep -qxF "  the CI counts 108 tasks on 3 images as 23 independent ones: an image's answers go together" pool3.out ||
+	fail "3 items: the line that says what the interval counts: $(sed -n 3,6p pool3.out)"
+# One item per relation: one cluster says nothing about another, [0, 100].
+grep -qE '^    left of +36 +0 +100\.0% +100\.0%  \[  0\.0, 100\.0\]' pool3.out ||
+	fail "one item: $(grep 'left of' pool3.out)"
+
+# A server whose reply is a hash of prompt and image (image_hash_llm.py): the
+# answers of one item differ across templates and mirrors, some replies are
+# not read; with variants every table of report.json is filled.
+start_py ihash image_hash_llm.py
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=h -S count=40 \
+	-t yn01,yn02,tf01,ab01 -p hflip -o hash40
+cp "$T/out" hash40.out
+by_hand hash40 hash40.out >/dev/null
+
+# Answers tied to the item: the seeded coin of builtin:random decides per
+# task, but a model whose answer is the same under every template (the
+# always-"yes" one) is right on an item's every task or none: the design
+# effect is the templates per item, and the interval is as wide as the
+# items' count allows, not the tasks'.
+expect_exit 0 "$V" run -m builtin:yes -S count=60 -t yn01,yn02,yn03,tf01,tf02 -o yes60
+cp "$T/out" yes60.out
+by_hand yes60 yes60.out >/dev/null
+jq -e '.suites.synth.accuracy | .n_effective < 60 and .n < 301 and .n == 300' yes60/report.json >/dev/null ||
+	fail "always yes: $(jq -c .suites.synth.accuracy yes60/report.json)"
+expect_exit 0 "$V" run -m builtin:random -S count=60 -t yn01,yn02,yn03,tf01,tf02 -o rnd60
+cp "$T/out" rnd60.out
+by_hand rnd60 rnd60.out >/dev/null
+# One task per item: Wilson's interval over the tasks, and no line about images.
+expect_exit 0 "$V" run -m builtin:random -S count=30 -t yn01 -o one30
+cp "$T/out" one30.out
+by_hand one30 one30.out >/dev/null
+grep -q "the CI counts" one30.out && fail "one task per item: $(grep 'the CI counts' one30.out)"
+echo ok
