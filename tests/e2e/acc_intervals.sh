@@ -47,6 +47,18 @@ cp "$T/out" yes60.out
 by_hand yes60 yes60.out >/dev/null
 jq -e '.suites.synth.accuracy | .n_effective < 60 and .n < 301 and .n == 300' yes60/report.json >/dev/null ||
 	fail "always yes: $(jq -c .suites.synth.accuracy yes60/report.json)"
+# The gate's floor: the binomial p of so few right answers is taken at the
+# effective number of tasks, P(X <= k) = I_{0.1}(n - k, k + 1) with n =
+# n_effective and k = accuracy x n (mpmath's incomplete beta), not over 300
+# independent tasks.
+expect_exit 1 "$V" run -m builtin:yes -S count=60 -t yn01,yn02,yn03,tf01,tf02 -o yes60 --min-accuracy synth=0.9
+want=$(python3 -c "
+import json, mpmath, sys
+a = json.load(open('yes60/report.json'))['suites']['synth']['accuracy']
+n = a['n_effective']; k = a['k'] / a['n'] * n
+print('%.2g' % mpmath.betainc(n - k, k + 1, 0, 0.1, regularized=True))")
+grep -qF "is below the floor 90.0% by 38.3 points; one-sided binomial p = $want" "$T/err" "$T/out" ||
+	fail "gate p at the effective number ($want): $(cat "$T/err")"
 expect_exit 0 "$V" run -m builtin:random -S count=60 -t yn01,yn02,yn03,tf01,tf02 -o rnd60
 cp "$T/out" rnd60.out
 by_hand rnd60 rnd60.out >/dev/null
