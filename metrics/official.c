@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "../suites/mme.h"
+#include "stats.h"
 #include "../harness/journal.h"
 #include "../base/buf.h"
 #include "../base/keyset.h"
@@ -241,8 +242,10 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 		t = r[a].category ? mme_subtask_find(r[a].category) : NULL;
 		s->known = t != NULL;
 		s->cognition = t && t->cognition;
+		struct clustered cs = { 0 };
+		double eff;
 		for (size_t g = a; g < b;) {
-			size_t h = g;
+			size_t h = g, q0 = s->questions, r0 = s->right;
 			int failed = 0, all = 1, all_ext = 1;
 			while (h < b && r[h].group == r[g].group)
 				h++;
@@ -265,6 +268,15 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 			 * with one of them failed, or not in the journal at all (a
 			 * cut list, -n ending inside a pair), is not a whole pair.
 			 */
+			if (s->questions > q0) { /* the image's answered questions: one cluster */
+				double k = (double)(s->right - r0), m = (double)(s->questions - q0);
+				cs.k += k;
+				cs.n += m;
+				cs.kk += k * k;
+				cs.kn += k * m;
+				cs.nn += m * m;
+				cs.clusters++;
+			}
 			if (failed || h - g < 2) {
 				s->incomplete_images++;
 			} else {
@@ -275,6 +287,7 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 			g = h;
 		}
 		s->acc = ratio_of(s->right, s->questions);
+		clustered_wilson(&cs, Z95, &s->acc_lo, &s->acc_hi, &eff);
 		s->acc_plus = ratio_of(s->images_right, s->images);
 		s->score = 100.0 * (s->acc + s->acc_plus);
 		s->acc_ext = ratio_of(s->right_ext, s->questions);

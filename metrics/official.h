@@ -88,6 +88,8 @@ struct off_mme_sub {
 	size_t failed;
 	size_t incomplete_images; /* left out of acc+: a question failed or not in the journal */
 	double acc, acc_plus, score, acc_ext, acc_plus_ext, score_ext;
+	/* acc's 95% interval, an image's questions one cluster (stats.h: clustered_wilson). */
+	double acc_lo, acc_hi;
 };
 
 /* The official figures of one (suite, template). */

@@ -188,7 +188,8 @@ static cJSON *mme_json(const struct off_unit *u)
 		cJSON_AddNumberToObject(so, "acc", json_round6(s->acc));
 		cJSON_AddNumberToObject(so, "acc_plus", json_round6(s->acc_plus));
 		cJSON_AddNumberToObject(so, "score", json_round6(s->score));
-		wilson_interval(s->right, s->questions, Z95, &lo, &hi);
+		lo = s->acc_lo;
+		hi = s->acc_hi;
 		cJSON_AddItemToObject(so, "acc_ci95", ci_json(lo, hi));
 		if (mme_score_se(s, &se)) {
 			score_ci(s->score, se, 200, &lo, &hi);
@@ -274,7 +275,8 @@ static void mme_md(const struct off_unit *u, struct buf *out)
 		const struct off_mme_sub *s = &u->sub[i];
 		buf_adds(out, "| ");
 		buf_add_md(out, s->name, 0);
-		wilson_interval(s->right, s->questions, Z95, &lo, &hi);
+		lo = s->acc_lo;
+		hi = s->acc_hi;
 		buf_addf(out, " | %zu | %.2f%% | %.2f%% | %.2f | %zu | %zu | %.2f | %zu | [%.2f, %.2f] | ",
 			 s->questions, 100 * s->acc, 100 * s->acc_plus, s->score, s->other, s->failed,
 			 s->score_ext, s->disagree, 100 * lo, 100 * hi);

@@ -223,6 +223,13 @@ static void test_mme_scores(void **state)
 	assert_int_equal(s->right_ext, 8);
 	assert_int_equal(s->images_right_ext, 2);
 	assert_true(fabs(s->score_ext - 100.0 * (8.0 / 10 + 2.0 / 4)) < 1e-9);
+	/*
+	 * acc's interval, an image's answered questions one cluster: (2 of 2), (1 of
+	 * 2) for b, c, e, (1 of 1) for d and f.  docs/report-json.md's definition
+	 * evaluated in Python with mpmath: 7.7443 effective questions, [0.361608,
+	 * 0.905765] (Wilson's over 10 questions would be [0.397, 0.892]).
+	 */
+	assert_true(fabs(s->acc_lo - 0.361608) < 1e-6 && fabs(s->acc_hi - 0.905765) < 1e-6);
 	assert_int_equal(u->n_perception, 1);
 	assert_true(fabs(u->perception - s->score) < 1e-9);
 	assert_int_equal(u->n_cognition, 0);
