@@ -24,6 +24,10 @@ jq -e '.suites.synth.accuracy | .ci_low > 0.8564 and .ci_low < 0.8566 and .n_eff
 	pool3/report.json >/dev/null || fail "3 items: $(jq -c .suites.synth.accuracy pool3/report.json)"
 grep -qxF "  the CI counts 108 tasks on 3 images as 23 independent ones: an image's answers go together" pool3.out ||
 	fail "3 items: the line that says what the interval counts: $(sed -n 3,6p pool3.out)"
+grep -qF "<div class=\"ci\">the CI counts 108 tasks on 3 images as 23 independent ones: an image&#39;s answers go together</div>" pool3/report.html ||
+	fail "3 items: report.html's headline card does not say what the interval counts"
+grep -qF "Accuracy: the CI counts 108 tasks on 3 images as 23 independent ones" pool3/report.md ||
+	fail "3 items: report.md does not say what the interval counts"
 # One item per relation: one cluster says nothing about another, [0, 100].
 grep -qE '^    left of +36 +0 +100\.0% +100\.0%  \[  0\.0, 100\.0\]' pool3.out ||
 	fail "one item: $(grep 'left of' pool3.out)"
