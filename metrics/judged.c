@@ -7,6 +7,7 @@
 #include "../base/keyset.h"
 #include "../harness/journal.h"
 #include "../harness/judge.h"
+#include "clusters.h"
 #include "metrics.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
@@ -92,8 +93,20 @@ static struct judged_counts *suite_counts(struct judged *jd, const char *name)
 	return &jd->suites[lo].c;
 }
 
+enum { J_TASKS, J_CORRECT, J_WITH_JUDGE, J_N };
+
 static void count(struct judged_counts *c, const struct sample *s, const struct verdict *v)
 {
+	uint32_t *row;
+
+	if (!c->tally)
+		c->tally = xcalloc(1, sizeof(*c->tally));
+	row = cluster_row(c->tally, J_N, task_cluster(s));
+	row[J_TASKS]++;
+	row[J_CORRECT] += s->correct != 0;
+	row[J_WITH_JUDGE] += s->correct != 0 ||
+			     (s->answer == ANS_INVALID && v && v->answered &&
+			      v->answer != ANS_INVALID && v->correct);
 	c->tasks++;
 	c->correct += s->correct != 0;
 	if (s->answer != ANS_INVALID)
@@ -127,6 +140,24 @@ static int on_sample(const struct sample *s, void *p)
 	return 0;
 }
 
+static void counts_finish(struct judged_counts *c)
+{
+	static const struct cluster_tally none;
+	const struct cluster_tally *t = c->tally ? c->tally : &none;
+	struct clustered cs;
+	double eff;
+
+	cluster_sums(t, J_CORRECT, J_TASKS, &cs);
+	clustered_wilson(&cs, Z95, &c->lo, &c->hi, &eff);
+	cluster_sums(t, J_WITH_JUDGE, J_TASKS, &cs);
+	clustered_wilson(&cs, Z95, &c->lo_judge, &c->hi_judge, &eff);
+	if (c->tally) {
+		cluster_tally_release(c->tally);
+		free(c->tally);
+		c->tally = NULL;
+	}
+}
+
 int judged_compute(const char *samples, const char *judge_journal, uint64_t judge_fp,
 		   const char *run, struct judged **out, char *err)
 {
@@ -144,6 +175,9 @@ int judged_compute(const char *samples, const char *judge_journal, uint64_t judg
 	sc.fp = judge_fp;
 	sc.out = xcalloc(1, sizeof(*sc.out));
 	r = journal_scan_run(samples, 0, run, on_sample, &sc, NULL, err);
+	counts_finish(&sc.out->all);
+	for (size_t i = 0; i < sc.out->n_suites; i++)
+		counts_finish(&sc.out->suites[i].c);
 	if (r)
 		judged_free(sc.out);
 	else

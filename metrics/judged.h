@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cluster_tally;
+
 struct judged_counts {
 	size_t tasks, correct;     /* as the headline: exact matching */
 	size_t invalid;            /* of the tasks, read invalid by exact matching */
@@ -25,6 +27,9 @@ struct judged_counts {
 	size_t rescued_correct;    /* of those, the right one */
 	size_t failed;             /* invalid tasks whose judge call failed (error line only) */
 	size_t not_asked;          /* invalid tasks the judge has no line for (it stopped first) */
+	/* 95% intervals of the two accuracies, an image's tasks one cluster (as metrics.h's). */
+	double lo, hi, lo_judge, hi_judge;
+	struct cluster_tally *tally; /* while the journal is read */
 };
 
 struct judged_suite {

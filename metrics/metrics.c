@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../harness/journal.h"
+#include "clusters.h"
 #include "stats.h"
 #include "../base/keyset.h"
 #include "judged.h"
@@ -43,9 +44,7 @@ static const unsigned char prop_count[PROP_N][2] = {
 
 /* An acc's counts per image, until the journal has been read. */
 struct acc_tally {
-	struct u64map at; /* image -> index + 1 */
-	uint32_t (*c)[T_N];
-	size_t n, cap;
+	struct cluster_tally t;
 };
 
 static size_t acc_count(const struct acc *a, int t)
@@ -77,23 +76,11 @@ void acc_ci(const struct acc *a, enum acc_prop p, double *lo, double *hi)
 static void acc_tally_add(struct acc *a, uint64_t cluster, int label, int answered, int answer_yes,
 			  int correct)
 {
-	struct acc_tally *t = a->tally;
 	uint32_t *c;
-	uint64_t at;
 
-	if (!t)
-		t = a->tally = xcalloc(1, sizeof(*t));
-	if (u64map_get(&t->at, cluster, &at)) {
-		c = t->c[at - 1];
-	} else {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 16;
-			t->c = xrealloc(t->c, t->cap * sizeof(*t->c));
-		}
-		c = t->c[t->n];
-		memset(c, 0, sizeof(t->c[0]));
-		u64map_put(&t->at, cluster, ++t->n);
-	}
+	if (!a->tally)
+		a->tally = xcalloc(1, sizeof(*a->tally));
+	c = cluster_row(&a->tally->t, T_N, cluster);
 	c[T_TASKS]++;
 	c[T_ANSWERED] += answered != 0;
 	c[T_CORRECT] += correct != 0;
@@ -107,8 +94,7 @@ static void acc_tally_add(struct acc *a, uint64_t cluster, int label, int answer
 static void acc_tally_free(struct acc *a)
 {
 	if (a->tally) {
-		u64map_release(&a->tally->at);
-		free(a->tally->c);
+		cluster_tally_release(&a->tally->t);
 		free(a->tally);
 		a->tally = NULL;
 	}
@@ -117,22 +103,13 @@ static void acc_tally_free(struct acc *a)
 /* Every proportion's interval from the tally, which is then freed. */
 static void acc_finish(struct acc *a)
 {
-	const struct acc_tally *t = a->tally;
+	static const struct cluster_tally none;
+	const struct cluster_tally *t = a->tally ? &a->tally->t : &none;
 
-	a->images = t ? t->n : 0;
+	a->images = t->n;
 	for (int p = 0; p < PROP_N; p++) {
-		struct clustered cs = { 0 };
-		for (size_t i = 0; t && i < t->n; i++) {
-			double k = t->c[i][prop_count[p][0]], n = t->c[i][prop_count[p][1]];
-			if (!n)
-				continue;
-			cs.k += k;
-			cs.n += n;
-			cs.kk += k * k;
-			cs.kn += k * n;
-			cs.nn += n * n;
-			cs.clusters++;
-		}
+		struct clustered cs;
+		cluster_sums(t, prop_count[p][0], prop_count[p][1], &cs);
 		clustered_wilson(&cs, Z95, &a->ci[p].lo, &a->ci[p].hi, &a->ci[p].n_eff);
 	}
 	a->ci_set = 1;
@@ -263,17 +240,6 @@ static void add_scored(struct acc *a, const void *arg)
 	acc_tally_add(a, sc->cluster, label, s->answer != ANS_INVALID, s->answer == ANS_YES,
 		      s->correct);
 	a->cut_answered += s->cut_answered != 0;
-}
-
-/*
- * The cluster of a task: its image (the same file in two suites is one
- * cluster: the answers about it are no more independent), else its item.
- */
-static uint64_t task_cluster(const struct sample *s)
-{
-	if (s->image)
-		return hash64_str(s->image, 0x696d616765ULL);
-	return hash64_str(s->item, hash64_str(s->suite, 0x6974656dULL));
 }
 
 static void add_error(struct acc *a, const void *arg)

@@ -66,9 +66,7 @@ void judge_md(const struct metrics *m, const cJSON *run, struct buf *out)
 		      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t i = 0; i < m->judged->n_suites; i++) {
 		const struct judged_counts *c = &m->judged->suites[i].c;
-		double lo, hi, lo2, hi2;
-		wilson_interval(c->correct, c->tasks, 1.96, &lo, &hi);
-		wilson_interval(c->correct + c->rescued_correct, c->tasks, 1.96, &lo2, &hi2);
+		double lo = c->lo, hi = c->hi, lo2 = c->lo_judge, hi2 = c->hi_judge;
 		buf_adds(out, "| ");
 		buf_add_md(out, m->judged->suites[i].name, 200);
 		buf_addf(out, " | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %.1f%% [%.1f, %.1f] | %.1f%% [%.1f, %.1f] |\n",

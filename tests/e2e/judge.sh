@@ -88,6 +88,11 @@ PY
 jq -e '.judge.prompt_version == 1 and .judge.config.model == "judge-1" and
 	(.judge.fingerprint_hash | test("^[0-9a-f]{16}$"))' r1/run.json >/dev/null || fail "run.json judge"
 grep -q "^## Judge" r1/report.md || fail "report.md has no judge section"
+# The exact accuracy's interval in the judge's table is the headline's (one
+# definition: clustered by image, docs/report-json.md).
+head_ci=$(grep -m1 '^| synth |' r1/report.md | grep -oE '[0-9.]+% \[[0-9.]+, [0-9.]+\]' | head -1)
+grep -A12 '^## Judge' r1/report.md | grep -m1 '^| synth |' | grep -qF "$head_ci" ||
+	fail "judge table's exact accuracy differs from the headline's $head_ci: $(grep -A6 '^## Judge' r1/report.md | grep '^| synth')"
 grep -q "<h2>Judge</h2>" r1/report.html || fail "report.html has no judge section"
 
 # Resumed: neither the model nor the judge is asked again.
