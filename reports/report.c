@@ -6,6 +6,7 @@
 
 #include "../harness/rundir.h"
 #include "judge_render.h"
+#include "model_label.h"
 #include "official_render.h"
 #include "../metrics/stats.h"
 #include "../base/suggest.h"
@@ -580,6 +581,37 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 }
 
 /* Replies that are not answers, over every variant of the suite: one line each kind. */
+void report_quote(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
+		  const struct rundir_progress *pg, const struct metrics *m)
+{
+	const struct acc *a = &sm->all;
+	const char *hash = cJSON_GetStringValue(run ? cJSON_GetObjectItemCaseSensitive(run, "config_hash") : NULL);
+	struct vsr_protocols p;
+	double lo, hi;
+
+	if (report_is_partial(pg)) {
+		buf_adds(out, "partial run: ");
+		report_partial_what(out, report_tasks_done(m), m->all.errors, pg->tasks_planned,
+				    pg->stopped_by);
+		buf_adds(out, "; ");
+	}
+	acc_ci(a, PROP_ACCURACY, &lo, &hi);
+	buf_adds(out, sm->name);
+	if (report_vsr_protocols(sm, &p))
+		buf_adds(out, p.g ? ", Test-G" : ", Test-S");
+	buf_addf(out, " (%zu template%s): acc_t %.1f%% (95%% CI %.1f-%.1f; %zu task%s on %zu image%s)",
+		 sm->by_template.n, sm->by_template.n == 1 ? "" : "s", 100 * ratio(a->correct, a->tasks),
+		 100 * lo, 100 * hi, a->tasks, a->tasks == 1 ? "" : "s", a->images,
+		 a->images == 1 ? "" : "s");
+	if (run && cJSON_GetObjectItemCaseSensitive(run, "model")) {
+		buf_adds(out, ", model ");
+		model_label(run, out);
+	}
+	buf_addf(out, "; vsrbench %s", VSR_VERSION);
+	if (hash)
+		buf_addf(out, ", run %s", hash);
+}
+
 int report_interval_note(struct buf *out, const struct acc *a, const char *indent)
 {
 	double eff = a->ci[PROP_ACCURACY].n_eff;

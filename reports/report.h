@@ -126,6 +126,17 @@ int sens_verdict(struct buf *out, const struct sens_result *sr);
 int report_not_applied(const struct suite_metrics *sm, const cJSON *run, size_t k,
 		       const char **perturbation, size_t *missing, size_t *base);
 /*
+ * One line to quote a suite's headline by, with what makes it comparable:
+ *   vsr-zeroshot-test, Test-G (36 templates): acc_t 51.5% (95% CI 48.6-54.4;
+ *   43992 tasks on 715 images), model builtin:yes; vsrbench 0.1.0, run
+ *   076b55f16e711b6d
+ * and "partial run: 16 of 60 planned tasks done, 2 failed (interrupted); "
+ * first when pg says so, as the reports' first sentence says it (pg and
+ * run may be NULL).  Plain text, no newline; each writer escapes it.
+ */
+void report_quote(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
+		  const struct rundir_progress *pg, const struct metrics *m);
+/*
  * When some image of the headline has several tasks (templates, captions),
  * one line after indent saying what the interval counts: "the CI counts
  * 108 tasks on 3 images as 23 independent ones: ...".  0 and

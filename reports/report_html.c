@@ -33,7 +33,7 @@
 
 /* compact: one of many suites (the facts are in the table below). */
 static void headline_card(struct buf *out, const struct suite_metrics *sm, const struct metrics *m,
-			  const cJSON *run, int compact)
+			  const cJSON *run, const struct rundir_progress *pg, int compact)
 {
 	const struct acc *a = &sm->all;
 	struct vsr_protocols p;
@@ -41,7 +41,6 @@ static void headline_card(struct buf *out, const struct suite_metrics *sm, const
 	struct buf v = BUF_INIT;
 	double lo, hi;
 
-	(void)run;
 	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	buf_adds(out, "<div class=\"card headline\"><div class=\"name\">");
 	html_esc(out, sm->name);
@@ -57,6 +56,13 @@ static void headline_card(struct buf *out, const struct suite_metrics *sm, const
 	if (report_interval_note(&v, a, "")) {
 		buf_setlen(&v, v.len - 1); /* its newline */
 		buf_adds(out, "<div class=\"ci\">");
+		html_esc(out, v.ptr);
+		buf_adds(out, "</div>\n");
+		buf_reset(&v);
+	}
+	if (!compact) {
+		report_quote(&v, sm, run, pg, m);
+		buf_adds(out, "<div class=\"quote\">To quote: ");
 		html_esc(out, v.ptr);
 		buf_adds(out, "</div>\n");
 		buf_reset(&v);
@@ -109,7 +115,8 @@ static void all_suites_card(struct buf *out, const struct acc *a)
 		 100 * ratio(a->correct, a->tasks), a->tasks, a->correct, a->errors);
 }
 
-static void verdict_section(struct buf *out, const struct metrics *m, const cJSON *run)
+static void verdict_section(struct buf *out, const struct metrics *m, const cJSON *run,
+			    const struct rundir_progress *pg)
 {
 	int variants = 0, compact = m->n_suites > HTML_CARDS_FULL;
 	struct buf none = BUF_INIT, v = BUF_INIT;
@@ -118,7 +125,7 @@ static void verdict_section(struct buf *out, const struct metrics *m, const cJSO
 	buf_addf(out, "<section id=\"verdict\"><div class=\"cards%s\">\n", compact ? " compact" : "");
 	html_official_run_headline(out, m->official);
 	for (size_t i = 0; i < m->n_suites; i++) {
-		headline_card(out, &m->suites[i], m, run, compact);
+		headline_card(out, &m->suites[i], m, run, pg, compact);
 		variants |= m->suites[i].by_variant.n > 1;
 		buf_reset(&v);
 		if (!sens_verdict(&v, &m->suites[i].sens)) {
@@ -344,7 +351,7 @@ static const char css[] =
 	".official{margin-top:6px}.says{margin:10px 0 6px;padding:8px 10px;background:#fff;"
 	"border-left:4px solid var(--accent);border-radius:4px}.says.none{color:var(--muted);"
 	"border-left-color:var(--line)}\n"
-	".ci,.muted,.note{color:var(--muted)}.note{font-size:13.5px}.facts{font-size:13px;"
+	".ci,.muted,.note,.quote{color:var(--muted)}.quote{font-size:12.5px;margin-top:4px}.note{font-size:13.5px}.facts{font-size:13px;"
 	"color:var(--muted);margin-top:4px}\n"
 	".warn{background:#fff6e0;border:1px solid #f0d68a;border-radius:6px;padding:6px 10px;"
 	"font-size:14px}\n"
@@ -441,7 +448,7 @@ int report_html(const struct metrics *m, const cJSON *run, const struct rundir_p
 		buf_release(&p);
 	}
 
-	verdict_section(out, m, run);
+	verdict_section(out, m, run, pg);
 
 	buf_adds(out, "<nav><a href=\"#diagnosis\">Diagnosis</a>");
 	for (size_t i = 0; i < m->n_suites; i++) {

@@ -254,6 +254,12 @@ int report_json(const struct metrics *m, const cJSON *run, const struct rundir_p
 			buf_release(&v);
 		}
 		{
+			struct buf q = BUF_INIT;
+			report_quote(&q, sm, run, pg, m);
+			cJSON_AddStringToObject(o, "quote", q.ptr);
+			buf_release(&q);
+		}
+		{
 			cJSON *off = official_suite_json(m->official, sm->name);
 			if (off)
 				cJSON_AddItemToObject(o, "official", off);

@@ -397,6 +397,15 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		row(out, m->suites[i].name, &m->suites[i].all);
 	if (m->n_suites > 1)
 		row(out, "all suites", &m->all);
+	buf_adds(out, "\nTo quote, with what makes the number comparable:\n\n");
+	for (size_t i = 0; i < m->n_suites; i++) {
+		struct buf q = BUF_INIT;
+		report_quote(&q, &m->suites[i], run, pg, m);
+		buf_adds(out, "- ");
+		buf_add_md(out, q.ptr, 0);
+		buf_adds(out, "\n");
+		buf_release(&q);
+	}
 	usage_md(m, out);
 	for (size_t i = 0; i < m->n_suites; i++) {
 		const struct suite_metrics *sm = &m->suites[i];

@@ -28,6 +28,13 @@ grep -qF "<div class=\"ci\">the CI counts 108 tasks on 3 images as 23 independen
 	fail "3 items: report.html's headline card does not say what the interval counts"
 grep -qF "Accuracy: the CI counts 108 tasks on 3 images as 23 independent ones" pool3/report.md ||
 	fail "3 items: report.md does not say what the interval counts"
+# The line to quote it by: the interval, the tasks and images behind it, the
+# templates, the model, the version and the run.
+want="synth (36 templates): acc_t 100.0% (95% CI 85.6-100.0; 108 tasks on 3 images), model builtin:geometry; vsrbench $(jq -r .harness_version pool3/run.json), run $(jq -r .config_hash pool3/run.json)"
+[ "$(jq -r .suites.synth.quote pool3/report.json)" = "$want" ] ||
+	fail "quote: $(jq -r .suites.synth.quote pool3/report.json), want $want"
+grep -qxF -- "- $want" pool3/report.md || fail "report.md's quote: $(grep -A3 'To quote' pool3/report.md)"
+grep -qF "<div class=\"quote\">To quote: $want</div>" pool3/report.html || fail "report.html's quote"
 # One item per relation: one cluster says nothing about another, [0, 100].
 grep -qE '^    left of +36 +0 +100\.0% +100\.0%  \[  0\.0, 100\.0\]' pool3.out ||
 	fail "one item: $(grep 'left of' pool3.out)"
