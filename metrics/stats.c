@@ -238,6 +238,17 @@ double mcnemar_exact_p(size_t b, size_t c)
 	return p > 1.0 ? 1.0 : p;
 }
 
+double mcnemar_clustered_p(size_t b, size_t c, double sum_d2)
+{
+	double n = (double)b + (double)c, r, p;
+
+	if (!n || !(sum_d2 > n))
+		return mcnemar_exact_p(b, c);
+	r = sum_d2 / n; /* the design effect of b - c */
+	p = 2.0 * binom_cdf_real((double)(b < c ? b : c) / r, n / r, 0.5);
+	return p > 1.0 ? 1.0 : p;
+}
+
 static uint64_t pboot_splitmix(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);

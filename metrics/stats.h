@@ -68,6 +68,20 @@ double binom_sf(size_t k, size_t n, double p);
  * min(1, 2 P(X <= min(b, c))) for X ~ Binomial(b + c, 1/2); 1 when b + c = 0.
  */
 double mcnemar_exact_p(size_t b, size_t c);
+/*
+ * McNemar's test for pairs that come in clusters (images), two-sided.  With
+ * d_i = b_i - c_i the discordant difference of cluster i, the variance of
+ * b - c is estimated by sum d_i^2 (sum_d2; Durkalski, Palesch, Lipsitz and
+ * Rust 2003, Statistics in Medicine 22:2417-2428) where independent pairs
+ * give b + c; their ratio r is the design effect (Eliasziw and Donner 1991,
+ * Statistics in Medicine 10:1981-1991, deflate McNemar's statistic by such
+ * a factor).  The exact test is then taken at b / r and c / r discordant
+ * pairs (binom_cdf_real).  r is never taken below 1, so with one pair per
+ * cluster, or changes that cancel within a cluster, this is the exact test;
+ * when every cluster changed all one way it is the sign test over clusters
+ * (3 images whose 36 templates all went wrong: p = 2 / 2^3, not 2 / 2^108).
+ */
+double mcnemar_clustered_p(size_t b, size_t c, double sum_d2);
 
 /*
  * Paired bootstrap over clusters (images: several tasks share one, and they

@@ -126,15 +126,20 @@ int gate_opts_check(const struct gate_opts *g, int in_run, char *err);
 
 /* ---- the comparison ---------------------------------------------------- */
 
+struct cluster_tally;
+
 struct cmp_stat {
 	char *name;        /* suite, relation or category */
 	size_t pairs;      /* tasks both runs answered */
 	size_t base_correct, cand_correct;
 	size_t b;          /* right in base, wrong in the candidate */
 	size_t c;          /* wrong in base, right in the candidate */
-	double p;          /* exact McNemar, two-sided */
+	double p;          /* McNemar, two-sided, clustered by image (stats.h: mcnemar_clustered_p) */
+	double p_tasks;    /* exact McNemar as if every pair were independent */
+	size_t images;     /* clusters (images, or items without one) of the pairs */
 	int has_ci;        /* bootstrap interval of the change */
 	double ci_low, ci_high;
+	struct cluster_tally *tally; /* per image b and c, until the pairs are all read */
 };
 
 struct cmp_suite {

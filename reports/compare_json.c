@@ -25,6 +25,8 @@ static cJSON *stat_json(const struct cmp_stat *s)
 	cJSON_AddNumberToObject(o, "right_to_wrong", (double)s->b);
 	cJSON_AddNumberToObject(o, "wrong_to_right", (double)s->c);
 	cJSON_AddNumberToObject(o, "mcnemar_p", s->p);
+	cJSON_AddNumberToObject(o, "mcnemar_p_tasks", s->p_tasks);
+	cJSON_AddNumberToObject(o, "images", (double)s->images);
 	return o;
 }
 

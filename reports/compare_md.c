@@ -242,8 +242,8 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 	md_movers(out, c);
 	md_flips(out, c);
 	buf_addf(out, "\n<sub>Accuracy on the tasks both runs answered. Interval: paired bootstrap "
-		      "over images, %zu resamples, seed %llu. p: exact two-sided McNemar test on "
-		      "the discordant pairs.</sub>\n",
+		      "over images, %zu resamples, seed %llu. p: two-sided McNemar test on "
+		      "the discordant pairs, taken by image (exact; docs/ci.md).</sub>\n",
 		 c->reps, (unsigned long long)c->seed);
 }
 

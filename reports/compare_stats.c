@@ -9,14 +9,23 @@
 #include <string.h>
 
 #include "../base/keyset.h"
+#include "../metrics/clusters.h"
 #include "../metrics/stats.h"
 #include "compare_int.h"
 #include "report.h"
 #include "../base/util.h"
 #include "../base/banned.h" /* last: see banned.h */
 
-static void stat_add(struct cmp_stat *s, const struct pair *p)
+/* A pair of image `cluster` (hash64 of suite and image: suites have images of their own). */
+static void stat_add(struct cmp_stat *s, const struct pair *p, uint64_t cluster)
 {
+	uint32_t *row;
+
+	if (!s->tally)
+		s->tally = xcalloc(1, sizeof(*s->tally));
+	row = cluster_row(s->tally, 2, cluster);
+	row[0] += p->correct[SIDE_BASE] && !p->correct[SIDE_CAND];
+	row[1] += !p->correct[SIDE_BASE] && p->correct[SIDE_CAND];
 	s->pairs++;
 	s->base_correct += p->correct[SIDE_BASE];
 	s->cand_correct += p->correct[SIDE_CAND];
@@ -48,7 +57,20 @@ static struct cmp_stat *group_get(struct cmp_stat **gs, size_t *n, const char *n
 
 static void stat_finish(struct cmp_stat *s)
 {
-	s->p = mcnemar_exact_p(s->b, s->c);
+	double d2 = 0;
+
+	for (size_t i = 0; s->tally && i < s->tally->n; i++) {
+		double d = (double)s->tally->c[2 * i] - (double)s->tally->c[2 * i + 1];
+		d2 += d * d;
+	}
+	s->images = s->tally ? s->tally->n : 0;
+	s->p_tasks = mcnemar_exact_p(s->b, s->c);
+	s->p = mcnemar_clustered_p(s->b, s->c, d2);
+	if (s->tally) {
+		cluster_tally_release(s->tally);
+		free(s->tally);
+		s->tally = NULL;
+	}
 }
 
 /* Clusters of one suite, appended to growing arrays shared by all suites. */
@@ -178,11 +200,14 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 			cur->dropped_label++;
 			continue;
 		}
-		stat_add(&cur->all, p);
-		stat_add(&c->all, p);
-		stat_add(group_get(&cur->cat, &cur->n_cat, p->category), p);
-		if (p->relation)
-			stat_add(group_get(&cur->rel, &cur->n_rel, p->relation), p);
+		{
+			uint64_t h = hash64_str(p->cluster, hash64_str(p->suite, HASH_SEED));
+			stat_add(&cur->all, p, h);
+			stat_add(&c->all, p, h);
+			stat_add(group_get(&cur->cat, &cur->n_cat, p->category), p, h);
+			if (p->relation)
+				stat_add(group_get(&cur->rel, &cur->n_rel, p->relation), p, h);
+		}
 		cluster_add(&cl, p);
 		if (p->correct[SIDE_BASE] && !p->correct[SIDE_CAND])
 			flip_add(c, p);
@@ -217,6 +242,10 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 static void stat_release(struct cmp_stat *s)
 {
 	free(s->name);
+	if (s->tally) {
+		cluster_tally_release(s->tally);
+		free(s->tally);
+	}
 }
 
 void comparison_release(struct comparison *c)

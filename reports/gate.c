@@ -60,18 +60,28 @@ static void check_set(struct gate_result *res, struct gate_check *ck, int failed
  * how many changed answers a significant one takes, so a gate on a handful
  * of items is seen to check nothing.
  */
-static void not_significant(struct buf *line, size_t pairs, double alpha)
+static void not_significant(struct buf *line, const struct cmp_stat *s, double alpha)
 {
 	size_t need = 1;
 
-	/* the fewest discordant pairs, all one way, whose two-sided p is below alpha */
+	/*
+	 * The fewest discordant pairs, all one way, whose two-sided p is below
+	 * alpha; taken by image (stats.h: mcnemar_clustered_p), k images count as
+	 * k pairs at most (every image's change alike), so as many images.
+	 */
 	while (need < 1100 && ldexp(1.0, 1 - (int)need) >= alpha)
 		need++;
-	if (pairs < need)
+	if (s->pairs < need)
 		buf_addf(line, "; not significant, so the check passes, but on %zu paired task%s no drop "
 			       "can be: it takes %zu or more answers changed one way to reach p < %g. "
 			       "Compare more items (-n) for the gate to mean something",
-			 pairs, pairs == 1 ? "" : "s", need, alpha);
+			 s->pairs, s->pairs == 1 ? "" : "s", need, alpha);
+	else if (s->images < need)
+		buf_addf(line, "; not significant, so the check passes, but the %zu paired tasks are about "
+			       "%zu image%s, and the answers about one image move together: it takes "
+			       "changes on %zu or more images to reach p < %g. Compare more items (-n) "
+			       "for the gate to mean something",
+			 s->pairs, s->images, s->images == 1 ? "" : "s", need, alpha);
 	else
 		buf_adds(line, "; not significant, so the check passes: the drop may be noise. More "
 			       "items (-n) would tell");
@@ -108,11 +118,14 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 		if (s->has_ci)
 			buf_addf(&line, ", change [%+.1f, %+.1f]", 100 * s->ci_low, 100 * s->ci_high);
 		buf_addf(&line, "); %s the allowed %.1f; McNemar p = %.2g (%zu right->wrong, "
-				"%zu wrong->right) %s alpha %g",
-			 drop > g->max_drop ? "more than" : "within", g->max_drop, s->p, s->b, s->c,
-			 s->p < alpha ? "<" : ">=", alpha);
+				"%zu wrong->right",
+			 drop > g->max_drop ? "more than" : "within", g->max_drop, s->p, s->b, s->c);
+		if (s->p > s->p_tasks)
+			buf_addf(&line, "; over %zu images, %.2g if tasks were independent", s->images,
+				 s->p_tasks);
+		buf_addf(&line, ") %s alpha %g", s->p < alpha ? "<" : ">=", alpha);
 		if (drop > g->max_drop && !failed) {
-			not_significant(&line, s->pairs, alpha);
+			not_significant(&line, s, alpha);
 			ck->warn = 1;
 		}
 	}

@@ -402,7 +402,7 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		struct buf q = BUF_INIT;
 		report_quote(&q, &m->suites[i], run, pg, m);
 		buf_adds(out, "- ");
-		buf_add_md(out, q.ptr, 0);
+		buf_add_md_code(out, q.ptr, 0, 0); /* as it is, to copy */
 		buf_adds(out, "\n");
 		buf_release(&q);
 	}

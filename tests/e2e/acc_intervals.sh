@@ -33,11 +33,60 @@ grep -qF "Accuracy: the CI counts 108 tasks on 3 images as 23 independent ones" 
 want="synth (36 templates): acc_t 100.0% (95% CI 85.6-100.0; 108 tasks on 3 images), model builtin:geometry; vsrbench $(jq -r .harness_version pool3/run.json), run $(jq -r .config_hash pool3/run.json)"
 [ "$(jq -r .suites.synth.quote pool3/report.json)" = "$want" ] ||
 	fail "quote: $(jq -r .suites.synth.quote pool3/report.json), want $want"
-grep -qxF -- "- $want" pool3/report.md || fail "report.md's quote: $(grep -A3 'To quote' pool3/report.md)"
+grep -qxF -- "- \`$want\`" pool3/report.md || fail "report.md's quote: $(grep -A3 'To quote' pool3/report.md)"
 grep -qF "<div class=\"quote\">To quote: $want</div>" pool3/report.html || fail "report.html's quote"
 # One item per relation: one cluster says nothing about another, [0, 100].
 grep -qE '^    left of +36 +0 +100\.0% +100\.0%  \[  0\.0, 100\.0\]' pool3.out ||
 	fail "one item: $(grep 'left of' pool3.out)"
+
+# The gate takes McNemar's test by image: the always-yes model on the same 3
+# items under the pool loses all 108 (every label is "no" here): 2 / 2^108
+# if tasks were independent, but 3 images' changes, the design effect r =
+# sum d^2 / (b + c) = 36, and the exact test at 3 of 3 pairs: 0.25; the gate
+# says it takes 6 images.  On 8 items, whose 6 "no" items change all the
+# way, it fails.  p recomputed from the two journals by hand (docs/ci.md's
+# definition; mpmath's incomplete beta).
+mcnemar_by_hand() { # BASE CAND -> p
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+from collections import defaultdict
+import mpmath
+def read(d):
+    out = {}
+    for line in open(d + "/samples.jsonl"):
+        r = json.loads(line)
+        if "error" not in r and r["variant"] == "base":
+            out.setdefault((r["suite"], r["item"], r["template"]), (r["correct"], r["image"] or r["item"]))
+    return out
+a, b = read(sys.argv[1]), read(sys.argv[2])
+d, nb, nc = defaultdict(int), 0, 0
+for k in a.keys() & b.keys():
+    x, y = a[k][0], b[k][0]
+    d[a[k][1]] += (x and not y) - (y and not x)
+    nb += x and not y
+    nc += y and not x
+n, s2 = nb + nc, sum(v * v for v in d.values())
+r = max(1.0, s2 / n) if n else 1.0
+k = min(nb, nc) / r
+# two-sided exact: 2 P(X <= k), X ~ Bin(n / r, 1/2), as the incomplete beta I_{1/2}(n/r - k, k + 1)
+p = 1.0 if not n else min(1.0, 2 * float(mpmath.betainc(n / r - k, k + 1, 0, 0.5, regularized=True)))
+print("%.2g" % p)
+PY
+}
+expect_exit 0 "$V" run -m builtin:yes -S count=3 -t pool -o yes3
+expect_exit 0 "$V" compare pool3 yes3 --max-drop 2 -q --json c3.json
+p=$(mcnemar_by_hand pool3 yes3)
+[ "$p" = 0.25 ] || fail "by hand: $p"
+expect_err "McNemar p = 0.25 (108 right->wrong, 0 wrong->right; over 3 images, 6.2e-33 if tasks were independent) >= alpha 0.05"
+expect_err "the 108 paired tasks are about 3 images, and the answers about one image move together: it takes changes on 6 or more images to reach p < 0.05"
+jq -e '.suites.synth | .images == 3 and .mcnemar_p == 0.25' c3.json >/dev/null ||
+	fail "compare.json: $(jq -c '.suites.synth' c3.json)"
+expect_exit 0 "$V" run -S count=12 -t pool -o pool12
+expect_exit 0 "$V" run -m builtin:yes -S count=12 -t pool -o yes12
+p=$(mcnemar_by_hand pool12 yes12)
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.05 else 1)" "$p" || fail "fixture: 12 items give p = $p"
+expect_exit 1 "$V" compare pool12 yes12 --max-drop 2 -q
+expect_err "McNemar p = $p ("
 
 # A server whose reply is a hash of prompt and image (image_hash_llm.py): the
 # answers of one item differ across templates and mirrors, some replies are

@@ -39,7 +39,7 @@ check_partial fatal "$s2" "$done2" 40
 # The line to quote the number by carries the same caveat first.
 q=$(jq -r '.suites.synth.quote' fatal/report.json)
 case $q in "${s2%;}; synth (1 template): acc_t "*) ;; *) fail "fatal stop: the quote lacks the caveat: $q" ;; esac
-grep -qF -- "- ${s2%;}; synth (1 template): acc_t " fatal/report.md || fail "fatal stop: report.md's quote: $(grep -A3 'To quote' fatal/report.md)"
+grep -qF -- "- \`${s2%;}; synth (1 template): acc_t " fatal/report.md || fail "fatal stop: report.md's quote: $(grep -A3 'To quote' fatal/report.md)"
 grep -qF "$s2" out2 || fail "fatal stop: the summary lacks '$s2': $(head -5 out2)"
 grep -qF "the reports of the tasks done, marked partial: fatal/report.md" out2 || fail "fatal stop: $(cat out2)"
 # The reports hold what was answered: the journal's answered tasks.

@@ -80,7 +80,7 @@ answers() { jq -r '[.item, .template, .response, .answer] | @tsv' "$1/samples.js
 # The report without the run description (which names the model), the
 # journal line counts (a healed run keeps its old error lines) and the token
 # usage (a served model reports it, an in-process one does not).
-report_body() { jq -S 'del(.run, .journal_lines, .duplicate_lines, .usage, .suites[].usage)' "$1/report.json"; }
+report_body() { jq -S 'del(.run, .journal_lines, .duplicate_lines, .usage, .suites[].usage, .suites[].quote)' "$1/report.json"; }
 
 # start_fake_apis: the fake server with a fresh key in $KEY (also its
 # FAKE_LLM_KEY) and ${URL[kind]}, the base URL of each of the four API kinds.

@@ -172,6 +172,27 @@ static void test_binom_cdf_real(void **state)
 	assert_true(binom_cdf_real(4.5, 10.5, 0.5) < binom_cdf_real(5.0, 10.5, 0.5));
 }
 
+/*
+ * McNemar by cluster, by hand: 3 images of 36 pairs, every one right ->
+ * wrong: sum d^2 = 3 x 36^2 against b + c = 108, r = 36, so 3 of 3 effective
+ * pairs: p = 2 / 2^3 = 0.25 (the exact test over 108 independent pairs:
+ * 2 / 2^108).  Unequal images (d = 10, 2, -1; b = 12, c = 1): r = 105 / 13,
+ * the exact test at c / r = 13/105 of n / r = 169/105 pairs: 2 I_{1/2}(n/r -
+ * c/r, c/r + 1) = 2 I_{1/2}(156/105, 118/105) = 0.792107 (mpmath's betainc).
+ * One pair per image (sum d^2 = b + c): the exact test, 2 (1 + 12 + 66) /
+ * 2^12 for 10 and 2.
+ */
+static void test_mcnemar_clustered(void **state)
+{
+	(void)state;
+	assert_true(fabs(mcnemar_clustered_p(108, 0, 3 * 36.0 * 36.0) - 0.25) < 1e-12);
+	assert_true(fabs(mcnemar_clustered_p(12, 1, 105.0) - 0.792107) < 1e-6);
+	assert_true(fabs(mcnemar_clustered_p(10, 2, 12.0) - 158.0 / 4096) < 1e-12);
+	assert_true(mcnemar_clustered_p(0, 0, 0.0) == 1.0);
+	/* Changes that cancel within images: never more confident than the exact test. */
+	assert_true(mcnemar_clustered_p(36, 36, 2 * 1.0) == mcnemar_exact_p(36, 36));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_t_quantile),
 		cmocka_unit_test(test_clustered_wilson),
 		cmocka_unit_test(test_binom_cdf_real),
+		cmocka_unit_test(test_mcnemar_clustered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
