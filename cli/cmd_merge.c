@@ -328,6 +328,63 @@ static void merge_request_seconds(cJSON *status, const struct shard *sh, size_t 
 	cJSON_AddNumberToObject(status, "request_seconds", longest);
 }
 
+/*
+ * Sets status.json's `key` in `into` to the sum of the shards' (those in `of`,
+ * each shard's status or its tokens_now), as the single-machine run's would
+ * count; left out when no shard has it, and when `all` and one lacks it (a
+ * shard of an older vsrbench: a part is not the whole).  Returns whether it
+ * was set.
+ */
+static int merge_sum(cJSON *into, const char *key, const cJSON *const *of, size_t n, int all)
+{
+	double sum = 0;
+	size_t seen = 0;
+
+	cJSON_DeleteItemFromObjectCaseSensitive(into, key);
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(of[i], key);
+		if (cJSON_IsNumber(v)) {
+			sum += v->valuedouble;
+			seen++;
+		}
+	}
+	if (!seen || (all && seen < n))
+		return 0;
+	cJSON_AddNumberToObject(into, key, sum);
+	return 1;
+}
+
+/*
+ * The merged run's counts in status.json: each the sum of the shards', as one
+ * machine's run would have written them -- tasks_planned (every shard's own
+ * plan, written at its end), the tasks and errors, the cached answers and the
+ * tokens and cost.
+ */
+static void merge_counts(cJSON *status, const struct shard *sh, size_t n)
+{
+	static const char *const counts[] = { "tasks_done_now", "tasks_done_before", "errors_now",
+					       "cached_now" };
+	static const char *const tokens[] = { "in", "out", "reasoning", "cost_usd" };
+	const cJSON **of = xcalloc(n, sizeof(*of));
+	cJSON *tok = cJSON_CreateObject();
+
+	for (size_t i = 0; i < n; i++)
+		of[i] = sh[i].status;
+	merge_sum(status, "tasks_planned", of, n, 1);
+	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
+		merge_sum(status, counts[k], of, n, 0);
+	for (size_t i = 0; i < n; i++)
+		of[i] = cJSON_GetObjectItemCaseSensitive(sh[i].status, "tokens_now");
+	for (size_t k = 0; k < sizeof(tokens) / sizeof(tokens[0]); k++)
+		merge_sum(tok, tokens[k], of, n, 0);
+	cJSON_DeleteItemFromObjectCaseSensitive(status, "tokens_now");
+	if (tok->child)
+		cJSON_AddItemToObject(status, "tokens_now", tok);
+	else
+		cJSON_Delete(tok);
+	free(of);
+}
+
 int cmd_merge(int argc, char **argv)
 {
 	struct shard *sh;
@@ -381,6 +438,7 @@ int cmd_merge(int argc, char **argv)
 			cJSON_AddItemToArray(from, cJSON_CreateString(sh[i].dir));
 		cJSON_AddItemToObject(run, "merged_from", from);
 		merge_request_seconds(status, sh, n);
+		merge_counts(status, sh, n);
 		cJSON_ReplaceItemInObjectCaseSensitive(status, "shard_index", cJSON_CreateNumber(0));
 		cJSON_ReplaceItemInObjectCaseSensitive(status, "shard_count", cJSON_CreateNumber(1));
 		suites = cJSON_GetObjectItemCaseSensitive(status, "suites");

@@ -626,6 +626,7 @@ int cmd_run(int argc, char **argv)
 		ls.n = n_open;
 		ls.seen = items_seen;
 		ls.mine = items_mine;
+		ls.views = views;
 		ls.ex = &ex;
 		ls.total = total;
 		/* A resume adds its request phase to the earlier ones' (status.json's). */

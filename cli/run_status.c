@@ -101,9 +101,19 @@ int run_write_status(const struct live_status *ls, const struct sched_stats *st,
 	rs.cost_usd = run_cost(o, st);
 	rs.stopped_by = st->budget_stop ? "budget" : why && *why ? why : NULL;
 	rs.request_seconds = ls->request_seconds_before + st->wall;
-	/* A shard's items are known only once read: no plan. */
-	if (o->shard_n == 1 && ls->total > ls->ex->not_applicable)
+	/*
+	 * A shard's items are known only once read: no plan while it goes on, and
+	 * at its end its own base tasks, which `merge` adds up to the whole run's.
+	 */
+	if (o->shard_n == 1 && ls->total > ls->ex->not_applicable) {
 		rs.tasks_planned = ls->total - ls->ex->not_applicable;
+	} else if (o->shard_n > 1 && rs.complete && ls->views) {
+		size_t mine = 0;
+		for (size_t i = 0; i < ls->n; i++)
+			mine += ls->mine[i] * ls->views[i].n;
+		if (mine > ls->ex->not_applicable)
+			rs.tasks_planned = mine - ls->ex->not_applicable;
+	}
 	if (st->conc_known) {
 		rs.conc_mode = run_conc_mode(o);
 		rs.conc_last = st->conc_last;

@@ -20,6 +20,7 @@ struct live_status {
 	const struct suite *suites;
 	size_t n;
 	const size_t *seen, *mine;
+	const struct template_set *views; /* the templates each suite gets (a shard's plan) */
 	const struct expander *ex;
 	size_t total; /* base tasks: the items after -n x the templates each suite gets */
 	double request_seconds_before; /* the earlier invocations' request phase (a resume) */

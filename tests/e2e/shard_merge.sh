@@ -27,6 +27,20 @@ for i in 0 1 2 3; do [ -s "items$i" ] || fail "shard $i is empty"; done
 expect_exit 0 "$V" merge merged s2 s0 s3 s1
 cmp single/report.json merged/report.json || fail "merged report differs from the single run's"
 jq -e 'has("shard") | not' merged/run.json >/dev/null || fail "merged run.json keeps a shard"
+# Its status.json says what the single run's does (CI dashboards read it): the plan is
+# 240 items x 3 templates = 720 base tasks (hflip's variants are not in it), each shard's
+# own plan adds up to it, and the tasks done are 720 x 2 variants.  Only the time differs.
+jq -e '.tasks_planned == 720 and .tasks_done_now == 1440 and .errors_now == 0' merged/status.json \
+	>/dev/null || fail "merged status.json: $(jq -c . merged/status.json)"
+[ "$(jq -s 'map(.tasks_planned) | add' s0/status.json s1/status.json s2/status.json s3/status.json)" = 720 ] ||
+	fail "the shards' plans do not add up to 720"
+diff <(jq -S 'del(.request_seconds)' single/status.json) <(jq -S 'del(.request_seconds)' merged/status.json) ||
+	fail "merged status.json is not the single run's"
+# With -n the plan is the first 50 items' (50 x 3), split over the shards.
+for i in 0 1; do expect_exit 0 "$V" run "${args[@]}" -n 50 --shard "$i/2" -o "n$i"; done
+expect_exit 0 "$V" merge nm n0 n1
+jq -e '.tasks_planned == 150 and .tasks_done_now == 300' nm/status.json >/dev/null ||
+	fail "merged -n status.json: $(jq -c . nm/status.json)"
 # The merged directory is a normal run: it resumes to nothing new.
 expect_exit 0 "$V" run "${args[@]}" -o merged
 grep -q "0 new tasks" "$T/out" || fail "resume of a merged run redid tasks"
