@@ -328,7 +328,7 @@ static atomic_int trailer_noted;
  * index of the others (APP2 "MPF"), which would name pictures no longer
  * there.  Said once per run on stderr.
  */
-static void trim_image(struct buf *b, const struct item *it, const char *mime)
+static void trim_image(struct buf *b, const struct item *it, const char *name, const char *mime)
 {
 	struct imgfile_facts f;
 	char why[VSR_ERR_MAX];
@@ -345,8 +345,7 @@ static void trim_image(struct buf *b, const struct item *it, const char *mime)
 	if (!atomic_exchange(&trailer_noted, 1))
 		vsr_warn("%s item %s: %s holds %s after its %s picture: only the picture (%zu of "
 			 "%zu bytes) is sent, as viewers show it (said once per run)",
-			 it->suite, it->id, it->image_path, f.trailer, jpeg ? "JPEG" : "PNG", b->len,
-			 whole);
+			 it->suite, it->id, name, f.trailer, jpeg ? "JPEG" : "PNG", b->len, whole);
 }
 
 static atomic_int upright_noted;
@@ -358,7 +357,7 @@ static atomic_int upright_noted;
  * user sees and labelled, whether or not the server applies the tag.  Said
  * once per run on stderr.
  */
-static int upright(struct buf *b, const struct item *it, int png, char *err)
+static int upright(struct buf *b, const struct item *it, const char *name, int png, char *err)
 {
 	struct buf u = BUF_INIT;
 	char why[VSR_ERR_MAX];
@@ -373,16 +372,25 @@ static int upright(struct buf *b, const struct item *it, int png, char *err)
 		buf_release(&u);
 		buf_release(b);
 		return err_set(err, r, "cannot turn image %s upright (EXIF orientation %d): %s",
-			       it->image_path, o, why);
+			       name, o, why);
 	}
 	if (!atomic_exchange(&upright_noted, 1))
 		vsr_warn("%s item %s: %s is stored turned or mirrored (EXIF orientation %d): it is "
 			 "sent upright, as viewers show it, with no turn left in its tag (said once "
 			 "per run)",
-			 it->suite, it->id, it->image_path, o);
+			 it->suite, it->id, name, o);
 	buf_release(b);
 	*b = u;
 	return 0;
+}
+
+int image_prepare(struct buf *b, const struct item *it, const char *name, const char *mime,
+		  char *err)
+{
+	if (strcmp(mime, "image/jpeg") && strcmp(mime, "image/png"))
+		return 0;
+	trim_image(b, it, name, mime);
+	return upright(b, it, name, !strcmp(mime, "image/png"), err);
 }
 
 int image_load_path(void *priv, const struct item *it, struct image *img, char *err)
@@ -396,11 +404,8 @@ int image_load_path(void *priv, const struct item *it, struct image *img, char *
 	if ((r = image_read_file(it->image_path, &b, err)))
 		return r;
 	img->mime = image_sniff_mime((const unsigned char *)b.ptr, b.len);
-	if (!strcmp(img->mime, "image/jpeg") || !strcmp(img->mime, "image/png")) {
-		trim_image(&b, it, img->mime);
-		if ((r = upright(&b, it, !strcmp(img->mime, "image/png"), err)))
-			return r;
-	}
+	if ((r = image_prepare(&b, it, it->image_path, img->mime, err)))
+		return r;
 	img->bytes = (unsigned char *)buf_detach(&b, &len);
 	img->len = len;
 	return 0;

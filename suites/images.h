@@ -62,6 +62,17 @@ int image_digest_file(const char *path, uint64_t *digest, char *err);
 int image_digest_item(const char *path, const char *suite, const char *id, const char *where,
 		      uint64_t *digest, char *err);
 /*
+ * The image bytes b (of type mime, image_sniff_mime's) made what is sent:
+ * a JPEG with more after its first picture, or a PNG with data after its
+ * IEND chunk, cut to that picture, and a JPEG or PNG stored turned (an EXIF
+ * orientation) made upright (base/upright.h), each said once per run on
+ * stderr with name (the image's path, or FILE:LINE of a dataset file that
+ * holds it).  Other types are left as they are.  0, or VSR_EDATA with err
+ * (b released) when the turn fails.
+ */
+int image_prepare(struct buf *b, const struct item *it, const char *name, const char *mime,
+		  char *err);
+/*
  * A suite_ops.load_image for suites whose items carry image_path: reads the
  * file, sniffs its type.  A JPEG with more after its first picture (a
  * motion photo's video, an MPO's other pictures; base/imgfile.h), or a PNG

@@ -22,7 +22,9 @@
 #include <pthread.h>
 
 #include "../base/base64.h"
+#include "../base/jpegmeta.h"
 #include "../base/keyset.h"
+#include "../base/upright.h"
 #include "../base/util.h"
 #include "images.h"
 #include "mmbench_names.h"
@@ -629,6 +631,33 @@ static uint64_t digest_text(const unsigned char *p, size_t n)
 	return hash64(h, sizeof(h), hash64(p, n, HASH_SEED ^ (uint64_t)len));
 }
 
+/*
+ * The EXIF orientation of the base64 image b[0..n) (1: none), from its first
+ * 256 KiB of text decoded: a JPEG's EXIF segment is at most 64 KiB and comes
+ * before the picture, as a PNG's eXIf chunk comes before its image data.
+ */
+static int b64_orientation(const char *b, size_t n)
+{
+	unsigned char *p;
+	size_t len, k = n < ((size_t)256 << 10) ? n : ((size_t)256 << 10) / 4 * 4;
+	int o = 1;
+
+	p = xmalloc(k / 4 * 3 + 3);
+	/* A cut that leaves one character of a group (whitespace moved it) is cut shorter. */
+	for (size_t cut = 0; cut < 4 && cut < k; cut++) {
+		if (!b64_decode(b, k - cut, p, &len)) {
+			o = jpeg_exif_orientation(p, len);
+			if (o == 1)
+				o = png_exif_orientation(p, len);
+			break;
+		}
+		if (k == n)
+			break; /* the whole text: not base64, said when it is loaded */
+	}
+	free(p);
+	return o;
+}
+
 static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 {
 	char *b;
@@ -645,6 +674,18 @@ static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 	}
 	/* The stored base64 text identifies the image bytes it decodes to. */
 	im->digest = digest_text((const unsigned char *)b, im->len);
+	{
+		/*
+		 * An image stored turned is sent upright (mmb_load_image): its digest
+		 * names the turn too, as a file image's does (images.c), so answers
+		 * about it as stored (an earlier version sent it so) are not reused.
+		 */
+		int o = b64_orientation(b, im->len);
+		if (o > 1) {
+			uint64_t v[3] = { im->digest, (uint64_t)o, UPRIGHT_VERSION };
+			im->digest = hash64(v, sizeof(v), HASH_SEED);
+		}
+	}
 	im->have_digest = 1;
 	free(b);
 	return 0;
@@ -799,11 +840,11 @@ static int mmb_load_image(void *priv, const struct item *it, struct image *img, 
 	}
 	/*
 	 * Passed on as it is when it is plain base64 (only the alphabet and
-	 * padding, so it is also safe inside JSON); the first 16 characters
-	 * are decoded to tell the image type.
+	 * padding, so it is also safe inside JSON) and not stored turned; the
+	 * first 16 characters are decoded to tell the image type.
 	 */
 	if (want_b64 && ref->len >= 16 && ref->len % 4 == 0 && b64_plain(b, ref->len) &&
-	    !b64_decode(b, 16, head, &len) && len == 12) {
+	    !b64_decode(b, 16, head, &len) && len == 12 && b64_orientation(b, ref->len) == 1) {
 		img->b64 = b;
 		img->b64_len = ref->len;
 		img->mime = image_sniff_mime(head, len);
@@ -817,9 +858,22 @@ static int mmb_load_image(void *priv, const struct item *it, struct image *img, 
 			       ref->line);
 	}
 	free(b);
-	img->bytes = out;
-	img->len = len;
-	img->mime = image_sniff_mime(out, len);
+	{
+		/* Cut to its picture and upright, as a file image is (images.h). */
+		struct buf d = BUF_INIT, name = BUF_INIT;
+		const char *mime = image_sniff_mime(out, len);
+		int r;
+		buf_add(&d, out, len);
+		free(out);
+		buf_addf(&name, "%s:%zu", m->path, ref->line);
+		r = image_prepare(&d, it, name.ptr, mime, err);
+		buf_release(&name);
+		if (r)
+			return r;
+		img->bytes = (unsigned char *)buf_detach(&d, &len);
+		img->len = len;
+		img->mime = mime;
+	}
 	return 0;
 }
 
