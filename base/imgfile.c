@@ -329,9 +329,58 @@ static int check_png(const struct src *s, struct imgfile_facts *f, char *err)
 	return err_set(err, VSR_EDATA, "the PNG has no IEND chunk: it is cut short");
 }
 
+/* A GIF read a byte at a time through a window of the file. */
+struct gif_rd {
+	const struct src *s;
+	uint64_t base;
+	size_t n;
+	unsigned char w[4096];
+};
+
+/* The byte at pos, or -1 past the file's end. */
+static int gif_byte(struct gif_rd *g, uint64_t pos)
+{
+	if (pos < g->base || pos >= g->base + g->n) {
+		uint64_t left = pos < g->s->size ? g->s->size - pos : 0;
+		g->n = left < sizeof(g->w) ? (size_t)left : sizeof(g->w);
+		g->base = pos;
+		if (!g->n || src_at(g->s, pos, g->w, g->n)) {
+			g->n = 0;
+			return -1;
+		}
+	}
+	return g->w[pos - g->base];
+}
+
+/* Past the data sub-blocks at *pos (each a length byte, 0 ends them): 0, or -1 at the file's end. */
+static int gif_skip_blocks(struct gif_rd *g, uint64_t *pos)
+{
+	for (;;) {
+		int len = gif_byte(g, *pos);
+		if (len < 0)
+			return -1;
+		*pos += 1 + (uint64_t)len;
+		if (!len)
+			return 0;
+	}
+}
+
+/*
+ * A GIF ends with its trailer (3B), zero padding allowed after it.  One
+ * whose last bytes are not that is walked block by block (GIF89a's
+ * extensions and image descriptors, their sub-blocks): a trailer before
+ * the end has other data after it (named in f, as a PNG's); blocks whole to
+ * the file's last byte, at least one picture among them, are a GIF without
+ * its trailer (f->no_trailer), which PIL, browsers and stb_image show; a walk
+ * that runs off the end inside a block is a GIF cut short, as is one with
+ * no picture.
+ */
 static int check_gif(const struct src *s, struct imgfile_facts *f, char *err)
 {
+	static _Thread_local struct gif_rd g;
 	size_t i = s->nt;
+	uint64_t pos = 13;
+	unsigned pictures = 0;
 
 	if (s->nh < 13)
 		return err_set(err, VSR_EDATA, "the GIF is cut short: no whole header");
@@ -339,9 +388,59 @@ static int check_gif(const struct src *s, struct imgfile_facts *f, char *err)
 	f->height = le16(s->h + 8);
 	while (i > 0 && !s->t[i - 1]) /* zero padding after the trailer */
 		i--;
-	if (!i || s->t[i - 1] != 0x3b)
-		return err_set(err, VSR_EDATA, "the GIF is cut short: no trailer (3B) at its end");
-	return 0;
+	if (i && s->t[i - 1] == 0x3b)
+		return 0;
+	g.s = s;
+	g.n = 0;
+	if (s->h[10] & 0x80) /* the global colour table */
+		pos += 3u << ((s->h[10] & 7) + 1);
+	for (;;) {
+		int b = gif_byte(&g, pos);
+		if (b < 0) {
+			if (pos != s->size)
+				break; /* a block runs past the end */
+			if (!pictures)
+				return err_set(err, VSR_EDATA, "the GIF is cut short: it holds no picture");
+			f->no_trailer = 1;
+			return 0;
+		}
+		if (b == 0x3b) {
+			if (!pictures)
+				return err_set(err, VSR_EDATA, "the GIF holds no picture");
+			f->image_end = pos + 1;
+			f->trailer = "other data";
+			return 0;
+		}
+		if (b == 0x21) { /* an extension: its label, then sub-blocks */
+			pos += 2;
+			if (gif_skip_blocks(&g, &pos))
+				break;
+		} else if (b == 0x2c) { /* an image descriptor, its colour table, LZW size, data */
+			int packed = gif_byte(&g, pos + 9);
+			if (packed < 0)
+				break;
+			pos += 10;
+			if (packed & 0x80)
+				pos += 3u << ((packed & 7) + 1);
+			pos++; /* the LZW minimum code size */
+			if (gif_skip_blocks(&g, &pos))
+				break;
+			pictures++;
+		} else {
+			return err_set(err, VSR_EDATA,
+				       "the GIF is damaged: no trailer (3B) at its end, and byte %llu "
+				       "(%02X) starts no block",
+				       (unsigned long long)pos, (unsigned)b);
+		}
+	}
+	if (!pictures)
+		return err_set(err, VSR_EDATA,
+			       "the GIF is cut short: it stops before its first picture is whole and has no "
+			       "trailer (3B)");
+	return err_set(err, VSR_EDATA,
+		       "the GIF is cut short: it stops inside a block after %u whole picture%s and "
+		       "has no trailer (3B)",
+		       pictures, pictures == 1 ? "" : "s");
 }
 
 static int check_webp(const struct src *s, struct imgfile_facts *f, char *err)

@@ -33,6 +33,12 @@ struct imgfile_facts {
 	 */
 	uint64_t image_end;
 	const char *trailer;
+	/*
+	 * A GIF whose blocks are whole to its last byte but lack the trailer
+	 * (3B) that ends a GIF: PIL, browsers and stb_image show it; a decoder
+	 * that reads every frame (Go's image/gif DecodeAll) refuses it.
+	 */
+	int no_trailer;
 };
 
 /*

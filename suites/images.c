@@ -317,16 +317,18 @@ int image_digest_item(const char *path, const char *suite, const char *id, const
 	return r;
 }
 
-static atomic_int trailer_noted;
+static atomic_int trailer_noted, gif_end_noted;
 
 /*
  * A JPEG with more after its first picture (a phone's motion photo and its
- * video, an MPO's other pictures), a PNG with data after its IEND chunk:
- * the picture alone is the image, as every decoder and viewer shows it;
- * sending the rest would put megabytes of video into each request (and an
- * MPO's second picture into some readers).  An MPO's picture loses its
- * index of the others (APP2 "MPF"), which would name pictures no longer
- * there.  Said once per run on stderr.
+ * video, an MPO's other pictures), a PNG with data after its IEND chunk, a
+ * GIF with data after its trailer: the picture alone is the image, as every
+ * decoder and viewer shows it; sending the rest would put megabytes of video
+ * into each request (and an MPO's second picture into some readers).  An
+ * MPO's picture loses its index of the others (APP2 "MPF"), which would
+ * name pictures no longer there.  A GIF whose blocks are whole but that
+ * lacks its trailer gets one, so that a decoder that reads every frame
+ * takes it too.  Each said once per run on stderr.
  */
 static void trim_image(struct buf *b, const struct item *it, const char *name, const char *mime)
 {
@@ -334,9 +336,20 @@ static void trim_image(struct buf *b, const struct item *it, const char *name, c
 	char why[VSR_ERR_MAX];
 	size_t whole = b->len;
 	int jpeg = !strcmp(mime, "image/jpeg");
+	const char *type = jpeg ? "JPEG" : !strcmp(mime, "image/png") ? "PNG" : "GIF";
 
-	if (imgfile_check_mem((const unsigned char *)b->ptr, b->len, &f, why) || !f.image_end ||
-	    f.image_end >= b->len)
+	if (imgfile_check_mem((const unsigned char *)b->ptr, b->len, &f, why))
+		return;
+	if (f.no_trailer) {
+		buf_addch(b, 0x3b);
+		if (!atomic_exchange(&gif_end_noted, 1))
+			vsr_warn("%s item %s: %s lacks the trailer (3B) that ends a GIF; its "
+				 "pictures are whole, and it is sent with the trailer added, as "
+				 "viewers show it (said once per run)",
+				 it->suite, it->id, name);
+		return;
+	}
+	if (!f.image_end || f.image_end >= b->len)
 		return;
 	b->len = (size_t)f.image_end;
 	if (jpeg) /* an MPO's picture alone: its index of the pictures cut off goes too */
@@ -345,7 +358,7 @@ static void trim_image(struct buf *b, const struct item *it, const char *name, c
 	if (!atomic_exchange(&trailer_noted, 1))
 		vsr_warn("%s item %s: %s holds %s after its %s picture: only the picture (%zu of "
 			 "%zu bytes) is sent, as viewers show it (said once per run)",
-			 it->suite, it->id, name, f.trailer, jpeg ? "JPEG" : "PNG", b->len, whole);
+			 it->suite, it->id, name, f.trailer, type, b->len, whole);
 }
 
 static atomic_int upright_noted;
@@ -387,6 +400,10 @@ static int upright(struct buf *b, const struct item *it, const char *name, int p
 int image_prepare(struct buf *b, const struct item *it, const char *name, const char *mime,
 		  char *err)
 {
+	if (!strcmp(mime, "image/gif")) {
+		trim_image(b, it, name, mime);
+		return 0;
+	}
 	if (strcmp(mime, "image/jpeg") && strcmp(mime, "image/png"))
 		return 0;
 	trim_image(b, it, name, mime);

@@ -63,8 +63,9 @@ int image_digest_item(const char *path, const char *suite, const char *id, const
 		      uint64_t *digest, char *err);
 /*
  * The image bytes b (of type mime, image_sniff_mime's) made what is sent:
- * a JPEG with more after its first picture, or a PNG with data after its
- * IEND chunk, cut to that picture, and a JPEG or PNG stored turned (an EXIF
+ * a JPEG with more after its first picture, a PNG with data after its IEND
+ * chunk or a GIF with data after its trailer, cut to that picture; a GIF
+ * without its trailer given one; a JPEG or PNG stored turned (an EXIF
  * orientation) made upright (base/upright.h), each said once per run on
  * stderr with name (the image's path, or FILE:LINE of a dataset file that
  * holds it).  Other types are left as they are.  0, or VSR_EDATA with err

@@ -118,4 +118,8 @@ def sniff(b):
         return "image/jpeg"
     if b[:2] == b"BM":
         return "image/bmp"
+    if b[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if b[:4] == b"RIFF" and b[8:12] == b"WEBP":
+        return "image/webp"
     return "application/octet-stream"

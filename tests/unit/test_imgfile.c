@@ -95,6 +95,7 @@ static int check(const unsigned char *p, size_t n, struct imgfile_facts *f, char
 	assert_int_equal(f->height, f2.height);
 	assert_int_equal(f->image_end, f2.image_end);
 	assert_true(f->trailer == f2.trailer);
+	assert_int_equal(f->no_trailer, f2.no_trailer);
 	return r;
 }
 
@@ -276,6 +277,52 @@ static void test_png(void **state)
 	free(p);
 }
 
+/*
+ * A GIF whose last bytes are not its trailer is walked block by block
+ * (GIF89a: a global colour table of 2 entries, a graphic control extension,
+ * one image descriptor with 5 bytes of LZW data in two sub-blocks).
+ */
+static void test_gif_blocks(void **state)
+{
+	static const unsigned char g[] = "GIF89a\x04\x00\x03\x00\x80\x00\x00"
+					 "\x00\x00\x00\xff\xff\xff"
+					 "\x21\xf9\x04\x00\x0a\x00\x00\x00"
+					 "\x2c\x00\x00\x00\x00\x04\x00\x03\x00\x00"
+					 "\x02\x03\x84\x1d\x81\x02\x7a\x50\x00"
+					 ";";
+	size_t n = sizeof(g) - 1;
+	unsigned char more[sizeof(g) + 16];
+	struct imgfile_facts f;
+	char err[VSR_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(check(g, n, &f, err), 0);
+	assert_int_equal(f.no_trailer, 0);
+	/* Without its trailer: whole blocks to the end. */
+	assert_int_equal(check(g, n - 1, &f, err), 0);
+	assert_int_equal(f.no_trailer, 1);
+	assert_int_equal(f.image_end, 0);
+	/* Data after the trailer: the picture ends at it. */
+	memcpy(more, g, n);
+	memcpy(more + n, "appended bytes!", 15);
+	assert_int_equal(check(more, n + 15, &f, err), 0);
+	assert_int_equal(f.image_end, n);
+	assert_string_equal(f.trailer, "other data");
+	assert_int_equal(f.no_trailer, 0);
+	/* Cut inside the picture's data, or in the extension before it. */
+	refused(g, n - 4, "the GIF is cut short: it stops before its first picture is whole and has "
+			  "no trailer (3B)");
+	refused(g, 23, "the GIF is cut short: it stops before its first picture is whole and has "
+		       "no trailer (3B)");
+	/* A byte that starts no block after the picture. */
+	memcpy(more, g, n - 1);
+	memcpy(more + n - 1, "\x99x", 2);
+	refused(more, n + 1, "the GIF is damaged: no trailer (3B) at its end, and byte 46 (99) "
+			     "starts no block");
+	/* The blocks whole, but no picture among them. */
+	refused(g, 27, "the GIF is cut short: it holds no picture");
+}
+
 static void test_gif_webp_bmp(void **state)
 {
 	static const unsigned char gif[] = "GIF89a\x02\x00\x03\x00\x00\x00\x00;";
@@ -290,7 +337,7 @@ static void test_gif_webp_bmp(void **state)
 	assert_int_equal(check(gif, sizeof(gif) - 1, &f, err), 0);
 	assert_int_equal(f.width, 2);
 	assert_int_equal(f.height, 3);
-	refused(gif, sizeof(gif) - 2, "the GIF is cut short: no trailer (3B) at its end");
+	refused(gif, sizeof(gif) - 2, "the GIF is cut short: it holds no picture");
 	assert_int_equal(check(webp, sizeof(webp) - 1, &f, err), 0);
 	assert_string_equal(f.mime, "image/webp");
 	assert_int_equal(f.width, 1);
@@ -341,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_jpeg_thumbnail_end_is_not_the_end),
 		cmocka_unit_test(test_jpeg_trailer),
 		cmocka_unit_test(test_png),
+		cmocka_unit_test(test_gif_blocks),
 		cmocka_unit_test(test_gif_webp_bmp),
 		cmocka_unit_test(test_not_images),
 	};
