@@ -8,8 +8,8 @@ prompt.  Python 3 standard library only.
 
     fake_llm.py [--plugin SO] [--plan JSON] [--model NAME] [--tls CERT,KEY]
 
-Prints "PORT <n>" on stdout once listening on 127.0.0.1 (port 0: the kernel
-picks).  --tls serves HTTPS with that certificate chain and key (PEM files).  The API key it demands comes from $FAKE_LLM_KEY (unset: none).
+Prints "PORT <n>" on stdout once listening on 127.0.0.1 (--host ::1: on
+the IPv6 loopback only) (port 0: the kernel picks).  --tls serves HTTPS with that certificate chain and key (PEM files).  The API key it demands comes from $FAKE_LLM_KEY (unset: none).
 
 Faults, so the tests can script misbehaviour per request:
   --plan '{"every":N,"faults":[F0,F1,...]}'  a request body whose sha256
@@ -107,6 +107,7 @@ import hashlib
 import json
 import os
 import re
+import socket
 import ssl
 import sys
 import threading
@@ -844,6 +845,7 @@ def main():
     ap.add_argument("--plan")
     ap.add_argument("--model")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--host", default="127.0.0.1")  # "::1": IPv6 loopback only
     ap.add_argument("--tls")
     ap.add_argument("--dump")
     ap.add_argument("--dump-req")  # DIR: every POST body, as NNNNN.json (its log index)
@@ -853,7 +855,9 @@ def main():
     PLAN = json.loads(a.plan) if a.plan else None
     MODEL = a.model
     DUMP = a.dump
-    srv = Server(("127.0.0.1", a.port), Handler)
+    if ":" in a.host:
+        Server.address_family = socket.AF_INET6
+    srv = Server((a.host, a.port), Handler)
     if a.tls:
         cert, key = a.tls.split(",", 1)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
