@@ -46,7 +46,8 @@ static const char *const col_names[C_N] = { "index", "question", "hint", "answer
 struct mmb_image {
 	off_t off;
 	uint32_t len; /* at most MMB_IMAGE_MAX */
-	uint16_t escaped, have_digest;
+	uint8_t escaped, have_digest;
+	uint8_t orient; /* its EXIF orientation (1: none), read with the digest */
 	size_t line;
 	uint64_t digest;
 };
@@ -68,6 +69,7 @@ struct mmb_imgref {
 	off_t off;
 	size_t len;
 	int escaped;
+	int orient; /* the image's EXIF orientation (1: none) */
 	size_t line;
 };
 
@@ -298,7 +300,7 @@ static void add_image(struct mmbench *m, long index, const struct tsv_field *img
 	memset(im, 0, sizeof(*im));
 	im->off = img->off;
 	im->len = (uint32_t)img->len;
-	im->escaped = (uint16_t)img->escaped;
+	im->escaped = (uint8_t)img->escaped;
 	im->line = line;
 	u64map_put(&m->image_at, (uint64_t)index, m->n_images);
 }
@@ -681,6 +683,7 @@ static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 		 * about it as stored (an earlier version sent it so) are not reused.
 		 */
 		int o = b64_orientation(b, im->len);
+		im->orient = (uint8_t)o;
 		if (o > 1) {
 			uint64_t v[3] = { im->digest, (uint64_t)o, UPRIGHT_VERSION };
 			im->digest = hash64(v, sizeof(v), HASH_SEED);
@@ -800,6 +803,7 @@ static int mmb_next(void *priv, struct item *it, char *err)
 	ref->off = im->off;
 	ref->len = im->len;
 	ref->escaped = im->escaped;
+	ref->orient = im->orient;
 	ref->line = im->line;
 	it->priv = ref;
 	it->priv_free = free;
@@ -844,7 +848,7 @@ static int mmb_load_image(void *priv, const struct item *it, struct image *img, 
 	 * first 16 characters are decoded to tell the image type.
 	 */
 	if (want_b64 && ref->len >= 16 && ref->len % 4 == 0 && b64_plain(b, ref->len) &&
-	    !b64_decode(b, 16, head, &len) && len == 12 && b64_orientation(b, ref->len) == 1) {
+	    !b64_decode(b, 16, head, &len) && len == 12 && ref->orient == 1) {
 		img->b64 = b;
 		img->b64_len = ref->len;
 		img->mime = image_sniff_mime(head, len);
