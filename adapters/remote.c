@@ -364,6 +364,48 @@ static size_t api_path_tail(const char *kind, const char *url, size_t len, const
 	return 0;
 }
 
+/*
+ * Why url, which libcurl does not parse, is no URL, when it is a common slip:
+ * no scheme ("localhost:8000/v1": the fix, with http:// put first, when that
+ * parses), or an IPv6 address without its brackets ("http://::1:8000/v1").
+ * Otherwise an example.
+ */
+static void url_hint(struct buf *out, const char *url)
+{
+	const char *a = strstr(url, "://");
+
+	if (!a) {
+		struct buf fixed = BUF_INIT;
+		CURLU *u = curl_url();
+		/* HOST[:PORT] first: a host name or an IPv4 address, digits after the colon. */
+		size_t h = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+		size_t p = url[h] == ':' ? 1 + strspn(url + h + 1, "0123456789") : 0;
+		const char *rest = url + h + p; /* nothing, or the path ("//": a scheme typed wrong) */
+
+		buf_addf(&fixed, "http://%s", url);
+		if (h && p != 1 && (!*rest || (rest[0] == '/' && rest[1] != '/')) && u &&
+		    !curl_url_set(u, CURLUPART_URL, fixed.ptr, 0))
+			buf_addf(out, "it names no scheme: -M base_url=%s (https:// for a hosted API)",
+				 fixed.ptr);
+		else
+			buf_adds(out, "it names no scheme (e.g. http://127.0.0.1:8000/v1)");
+		curl_url_cleanup(u);
+		buf_release(&fixed);
+		return;
+	}
+	a += 3;
+	{
+		size_t n = strcspn(a, "/?#"), colons = 0;
+		for (size_t i = 0; i < n; i++)
+			colons += a[i] == ':';
+		if (colons >= 2 && a[0] != '[') {
+			buf_adds(out, "an IPv6 address goes in brackets (e.g. http://[::1]:8000/v1)");
+			return;
+		}
+	}
+	buf_adds(out, "e.g. http://127.0.0.1:8000/v1");
+}
+
 /* Parses one base URL into an endpoint: http(s) only, no credentials, no query, no fragment. */
 static int endpoint_init(struct http_state *st, struct endpoint *ep, const char *url,
 			 const char *insecure_hosts, char *err)
@@ -379,8 +421,8 @@ static int endpoint_init(struct http_state *st, struct endpoint *ep, const char 
 	if (curl_url_set(u, CURLUPART_URL, url, 0) ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0)) {
-		r = err_set(err, VSR_EUSAGE, "-M base_url '%s' is not a URL (e.g. http://127.0.0.1:8000/v1)",
-			    url);
+		url_hint(&b, url);
+		r = err_set(err, VSR_EUSAGE, "-M base_url '%s' is not a URL: %s", url, b.ptr);
 		goto out;
 	}
 	if (strcmp(scheme, "http") && strcmp(scheme, "https")) {

@@ -87,6 +87,15 @@ expect_err "only http:// and https://"
 # An empty port is not port 80 (libcurl's reading of "host:/").
 expect_exit 2 "$V" run -m openai -M base_url=http://127.0.0.1:/v1 -M model=m -o bad
 expect_err "the port after '127.0.0.1:' is missing (e.g. http://127.0.0.1:8000)"
+# No scheme, or an IPv6 address without brackets: the error says so, with the URL
+# to give when it can be told (before, only "is not a URL" and an IPv4 example).
+expect_exit 2 "$V" run -m openai -M base_url=localhost:8000/v1 -M model=m -o bad
+expect_err "-M base_url 'localhost:8000/v1' is not a URL: it names no scheme: -M base_url=http://localhost:8000/v1"
+expect_one_line_err
+expect_exit 2 "$V" run -m openai -M base_url=htp//gpu-box:8000/v1 -M model=m -o bad
+expect_err "is not a URL: it names no scheme (e.g. http://127.0.0.1:8000/v1)"
+expect_exit 2 "$V" run -m openai -M base_url=http://::1:8000/v1 -M model=m -o bad
+expect_err "is not a URL: an IPv6 address goes in brackets (e.g. http://[::1]:8000/v1)"
 # One slash after the scheme (libcurl takes it): no port check reads past the URL.
 expect_exit 4 "$V" run -m openai -M base_url=http:/127.0.0.1:$(dead_port)/v1 -M model=m -S count=1 -t yn01 -q -o bad1
 expect_err "cannot reach the server"
