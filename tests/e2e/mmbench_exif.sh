@@ -8,7 +8,7 @@
 # PIL draws each picture upright (a red disc top left, a blue bar bottom
 # right), stores it turned by the inverse of orientations 3, 6 and 8 with the
 # tag, at 64 x 48 (whole MCUs: the lossless turn) and at 66 x 50 (partial
-# MCUs: decoded and re-encoded).  Each goes into a row of a generated
+# MCUs: decoded and re-encoded), and as a PNG with orientation 6 in its eXIf.  Each goes into a row of a generated
 # MMBench TSV; the loopback server keeps every request (--dump-req).  The
 # image of each request must be, opened with PIL as stored, the picture PIL's
 # ImageOps.exif_transpose shows of the row's image: the same size, the disc
@@ -42,6 +42,18 @@ for w, h in ((64, 48), (66, 50)):
         rows.append([str(idx), "Where is the disc? (o%d %dx%d)" % (o, w, h), "", "top left",
                      "bottom right", "", "", "A", "spatial_relationship",
                      base64.b64encode(b.getvalue()).decode(), "x", "", "", "dev"])
+# A PNG with orientation 6 in its eXIf chunk: turned too, sent without the chunk.
+im = Image.new("RGB", (64, 48), (90, 140, 90))
+d = ImageDraw.Draw(im)
+d.ellipse([4, 4, 20, 20], fill=(230, 30, 30))
+d.rectangle([40, 34, 60, 44], fill=(30, 30, 230))
+exif = Image.Exif()
+exif[0x0112] = 6
+b = io.BytesIO()
+im.transpose(T.ROTATE_90).save(b, "PNG", exif=exif.tobytes())
+rows.append([str(len(rows) + 1), "Where is the disc? (png o6 64x48)", "", "top left", "bottom right",
+             "", "", "A", "spatial_relationship", base64.b64encode(b.getvalue()).decode(), "x", "",
+             "", "dev"])
 with open(sys.argv[1], "w") as f:
     f.write("index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\timage\tsource\tl2-category\tcomment\tsplit\n")
     for r in rows:
