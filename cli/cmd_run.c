@@ -446,7 +446,8 @@ int cmd_run(int argc, char **argv)
 	struct template_set ts = { 0 };
 	struct model model, judge;
 	struct suite suites[MAX_LIST];
-	size_t n_open = 0, total = 0;
+	size_t n_open = 0, total = 0, i_suite;
+	int submit_stopped = 0; /* the scheduler stopped taking items: some were not read */
 	size_t items_seen[MAX_LIST] = { 0 }, items_mine[MAX_LIST] = { 0 };
 	struct expander ex;
 	struct journal jr;
@@ -650,7 +651,8 @@ int cmd_run(int argc, char **argv)
 			goto out;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	for (size_t i = 0; i < o.n_suites && !r && !interrupted; i++) {
+	for (i_suite = 0; i_suite < o.n_suites && !r && !interrupted; i_suite++) {
+		size_t i = i_suite;
 		ex.ts = &views[i];
 		for (long k = 0; o.limit < 0 || k < o.limit; k++) {
 			struct job *job;
@@ -673,10 +675,14 @@ int cmd_run(int argc, char **argv)
 				job_free(job);
 				continue;
 			}
-			if (sched_submit(sched, job))
+			if (sched_submit(sched, job)) {
+				submit_stopped = 1;
 				break;
+			}
 		}
 	}
+	/* Every item read: a shard's own plan is known from here on (status.json). */
+	ls.items_read = !r && !submit_stopped && i_suite == o.n_suites;
 	{
 		char serr[VSR_ERR_MAX];
 		int sr = sched_finish(sched, &st, serr);

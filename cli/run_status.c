@@ -102,12 +102,13 @@ int run_write_status(const struct live_status *ls, const struct sched_stats *st,
 	rs.stopped_by = st->budget_stop ? "budget" : why && *why ? why : NULL;
 	rs.request_seconds = ls->request_seconds_before + st->wall;
 	/*
-	 * A shard's items are known only once read: no plan while it goes on, and
-	 * at its end its own base tasks, which `merge` adds up to the whole run's.
+	 * A shard's items are known only once read: no plan until the last is
+	 * read, then its own base tasks (also when it stops early after that),
+	 * which `merge` adds up to the whole run's.
 	 */
 	if (o->shard_n == 1 && ls->total > ls->ex->not_applicable) {
 		rs.tasks_planned = ls->total - ls->ex->not_applicable;
-	} else if (o->shard_n > 1 && rs.complete && ls->views) {
+	} else if (o->shard_n > 1 && ls->items_read && ls->views) {
 		size_t mine = 0;
 		for (size_t i = 0; i < ls->n; i++)
 			mine += ls->mine[i] * ls->views[i].n;

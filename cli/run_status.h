@@ -23,6 +23,7 @@ struct live_status {
 	const struct template_set *views; /* the templates each suite gets (a shard's plan) */
 	const struct expander *ex;
 	size_t total; /* base tasks: the items after -n x the templates each suite gets */
+	int items_read; /* every item has been read: a shard's own plan is known */
 	double request_seconds_before; /* the earlier invocations' request phase (a resume) */
 	int warned;
 };

@@ -57,4 +57,30 @@ check_complete int
 expect_exit 0 "$V" report -q int
 check_complete int
 
+# ---- 2. an interrupted shard --------------------------------------------------
+# A shard's plan is its own items, known once it has read them all (its 60 -n
+# items are read at once here, far fewer than the scheduler holds): an
+# interrupted shard says "N of M planned", M = its items x one template, the
+# items its journal holds once the same shard has finished (e.g. in CI, a
+# shard that a preemption stopped).
+# A server of its own: the first one has seen these bodies and would not be slow again.
+start_server slow2 --plan '{"every":1,"faults":["slow:0.5"]}'
+RUN=(run -m openai -M "base_url=http://127.0.0.1:$PORT/v1" -M model=m -n 60 -j 4 --fixed --shard 1/2 -o sh1)
+set +e
+"$V" "${RUN[@]}" >out2 2>err2 &
+pid=$!
+wait_lines sh1 4 $pid
+kill -INT $pid
+wait $pid
+rc=$?
+set -e
+[ $rc = 5 ] || fail "interrupted shard: exit $rc, want 5: $(cat err2)"
+expect_exit 0 "$V" run -n 60 -t yn01 --shard 1/2 -q -o sh1-whole
+mine=$(jq -s 'map(.item) | unique | length' sh1-whole/samples.jsonl)
+[ "$mine" -gt 4 ] && [ "$mine" -lt 60 ] || fail "shard 1/2 holds $mine of 60 items"
+jq -e --argjson m "$mine" '.complete == false and .stopped_by == "interrupted" and .tasks_planned == $m' \
+	sh1/status.json >/dev/null || fail "sh1/status.json (plan $mine): $(cat sh1/status.json)"
+done2=$(done_in sh1)
+check_partial sh1 "partial run: $done2 of $mine planned tasks done (interrupted)" "$done2" "$mine"
+
 echo ok
