@@ -564,9 +564,20 @@ static void http_close(void *state);
 static int read_key(struct http_state *st, const char *name, int required, char *err)
 {
 	static const char blanks[] = " \t\r\n";
-	const char *k = getenv(name);
+	const char *k;
 	size_t b = 0, e = 0;
 
+	/*
+	 * Not a variable's name ("-M api_key_env=sk-..." gives the key itself):
+	 * refused without quoting it, which would put the key in a CI log.
+	 */
+	if (*name && (isdigit((unsigned char)*name) ||
+		      name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")]))
+		return err_set(err, VSR_EUSAGE,
+			       "-M api_key_env=...: takes the name of an environment variable (letters, "
+			       "digits and _, e.g. OPENAI_API_KEY) that holds the key, not the key itself "
+			       "(the value given is not shown)");
+	k = getenv(name);
 	if (k) {
 		b = strspn(k, blanks);
 		e = strlen(k);

@@ -47,6 +47,22 @@ expect_err "credentials in the URL are refused"
 cp "$T/err" url.err
 expect_exit 2 "$V" run -m gemini -M base_url="http://127.0.0.1:$PORT/v1beta?key=$KEY" -M model=x -o cli
 cp "$T/err" query.err
+# The key given where its variable's name goes (-M api_key_env=sk-..., -J too), or
+# as another tool's --api-key=...: refused without quoting it (before, the error
+# said "-M api_key_env=sk-...: that environment variable is not set", and
+# "unknown option '--api-key=sk-...'").
+expect_exit 2 "$V" run -m openai -M api_key_env="$KEY" -M base_url="http://127.0.0.1:$PORT/v1" \
+	-M model=x -o cli
+expect_err "-M api_key_env=...: takes the name of an environment variable"
+expect_one_line_err
+cp "$T/err" env.err
+expect_exit 2 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=x \
+	--judge openai -J model=j -J api_key_env="$KEY" -o cli
+expect_err "-J api_key_env=...: takes the name of an environment variable"
+cp "$T/err" jenv.err
+expect_exit 2 "$V" run -m openai --api-key="$KEY" -M base_url="http://127.0.0.1:$PORT/v1" -M model=x -o cli
+expect_err "unknown option '--api-key': API keys are read from the environment only"
+cp "$T/err" opt.err
 [ -e cli ] && fail "a refused configuration left a run directory"
 
 # The marker is nowhere: not in any file under the run directories, not in
@@ -56,7 +72,7 @@ server_log "$PORT" | jq -e 'map(select(.status == 200)) | length > 0' >/dev/null
 for f in $(find oa an ge wrong -type f) oa.out oa.err an.err ge.err report.out; do
 	grep -qF -- "$KEY" "$f" && fail "the API key is in $f"
 done
-for f in cli.err url.err query.err; do
+for f in cli.err url.err query.err env.err jenv.err opt.err; do
 	grep -qF -- "$KEY" "$f" && fail "the refused key was echoed in $f: $(cat "$f")"
 done
 jq -e '.model.fingerprint | test("sk-") | not' oa/run.json >/dev/null || fail "fingerprint"
