@@ -163,6 +163,14 @@ struct http_proto {
 extern const struct http_proto http_openai_proto, http_ollama_proto, http_anthropic_proto,
 	http_gemini_proto;
 
+/*
+ * Whether name is one of -m openai's presets (-M preset=NAME: vllm, sglang,
+ * llamacpp ...), compared in letters and digits only, case aside ("vLLM",
+ * "llama.cpp"); *preset is then the preset's own name and *url its
+ * default base URL (NULL: none, azure).
+ */
+int http_openai_preset(const char *name, const char **preset, const char **url);
+
 /* ---- remote_body.c: what a request is made of --------------------------- */
 
 /*

@@ -9,6 +9,7 @@
  * in the base URL, the key goes in an `api-key` header, and the
  * api-version query is -M api_version.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +37,27 @@ static const struct preset presets[] = {
 	{ "ollama", "http://127.0.0.1:11434/v1", "OPENAI_API_KEY", 0, 0 },
 	{ "lmstudio", "http://127.0.0.1:1234/v1", "OPENAI_API_KEY", 0, 0 },
 };
+
+int http_openai_preset(const char *name, const char **preset, const char **url)
+{
+	char folded[32];
+	size_t n = 0;
+
+	/* "vLLM", "llama.cpp", "LM-Studio": letters and digits, lower case */
+	for (; *name && n + 1 < sizeof(folded); name++)
+		if (isalnum((unsigned char)*name))
+			folded[n++] = (char)tolower((unsigned char)*name);
+	if (*name)
+		return 0;
+	folded[n] = '\0';
+	for (size_t i = 0; i < sizeof(presets) / sizeof(presets[0]); i++)
+		if (!strcmp(presets[i].name, folded)) {
+			*preset = presets[i].name;
+			*url = presets[i].url;
+			return 1;
+		}
+	return 0;
+}
 
 struct openai {
 	const char *detail;

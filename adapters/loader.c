@@ -15,6 +15,7 @@
 #include "../base/util.h"
 #include "../harness/plugin_guard.h"
 #include "err_first.h"
+#include "http.h"
 #include "model_files.h"
 #include "remote.h"
 
@@ -311,6 +312,16 @@ static int resolve(const char *spec, char **path, char *err)
 		return 0;
 	}
 	{
+		/* A server's name: -m openai speaks its API (-M preset=NAME). */
+		const char *preset, *url;
+		if (http_openai_preset(spec, &preset, &url))
+			return err_set(err, VSR_EUSAGE,
+				       "-m %s: %s is a server that speaks OpenAI's API: -m openai "
+				       "-M preset=%s -M model=NAME (the name it serves%s%s)",
+				       spec, spec, preset, url ? "; its usual address: " : "",
+				       url ? url : "");
+	}
+	{
 		/* "opena" is a typo of "openai"; "geometry" of "builtin:geometry" */
 		static const char *const kinds[] = { "openai", "ollama", "anthropic", "gemini", "exec",
 						     "builtin:geometry", "builtin:yes", "builtin:no",
@@ -327,8 +338,10 @@ static int resolve(const char *spec, char **path, char *err)
 				       spec, near);
 	}
 	return err_set(err, VSR_EUSAGE,
-		       "cannot parse model '%s' (expected builtin:NAME, lib:PATH.so, openai, ollama, anthropic, gemini or exec; see 'vsrbench list models')",
-		       spec);
+		       "cannot parse model '%s' (expected builtin:NAME, lib:PATH.so, openai, ollama, "
+		       "anthropic, gemini or exec; see 'vsrbench list models'; the name of a model a "
+		       "server serves goes in -M model=%s, e.g. -m openai -M model=%s)",
+		       spec, spec, spec);
 }
 
 /* A plug-in's failed tasks: the first error of each kind on stderr (err_first.h). */

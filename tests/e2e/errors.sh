@@ -17,7 +17,20 @@ expect_err "unknown template id 'zz99' in -t 'yn01,zz99' (not a file either; see
 expect_one_line_err
 expect_exit 2 "$V" run -m gpt4 -o x
 expect_err "cannot parse model 'gpt4'"
+expect_err "the name of a model a server serves goes in -M model=gpt4, e.g. -m openai -M model=gpt4)"
 expect_one_line_err
+# A server's name where the model kind goes: the preset that speaks its API.
+expect_exit 2 "$V" run -m vLLM -o x
+expect_err "-m vLLM: vLLM is a server that speaks OpenAI's API: -m openai -M preset=vllm -M model=NAME (the name it serves; its usual address: http://127.0.0.1:8000/v1)"
+expect_one_line_err
+expect_exit 2 "$V" run -m llama.cpp -o x
+expect_err "-m openai -M preset=llamacpp -M model=NAME"
+# Other tools' options for the server: where they are in vsrbench.
+expect_exit 2 "$V" run --endpoint http://127.0.0.1:8000/v1 -o x
+expect_err "unknown option '--endpoint': the server's address is a model option: -M base_url=URL"
+expect_one_line_err
+expect_exit 2 "$V" run --model-name=llava -o x
+expect_err "unknown option '--model-name': the name the server serves is a model option: -M model=NAME"
 expect_exit 2 "$V" run -m builtin:oracle -o x
 expect_err "unknown model 'builtin:oracle' (available: builtin:geometry, builtin:no, builtin:random, builtin:yes)"
 expect_one_line_err
