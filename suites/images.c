@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "../base/imgfile.h"
+#include "../base/base64.h"
 #include "../base/jpegmeta.h"
 #include "../base/upright.h"
 #include "../base/util.h"
@@ -287,10 +288,7 @@ int image_digest_file(const char *path, uint64_t *digest, char *err)
 		 * digest names the turn too, so answers about the image as stored
 		 * (an earlier version sent it so) are neither resumed nor reused.
 		 */
-		if (o > 1) {
-			uint64_t v[3] = { *digest, (uint64_t)o, UPRIGHT_VERSION };
-			*digest = hash64(v, sizeof(v), HASH_SEED);
-		}
+		*digest = image_digest_turned(*digest, o);
 		if (m) { /* what stat said before the read: a change during it shows next time */
 			memcpy(m->path, path, n + 1);
 			m->dev = st.st_dev;
@@ -303,6 +301,40 @@ int image_digest_file(const char *path, uint64_t *digest, char *err)
 	}
 	buf_release(&b);
 	return r;
+}
+
+uint64_t image_digest_turned(uint64_t digest, int orientation)
+{
+	uint64_t v[3] = { digest, (uint64_t)orientation, UPRIGHT_VERSION };
+
+	return orientation > 1 ? hash64(v, sizeof(v), HASH_SEED) : digest;
+}
+
+/*
+ * From the first 256 KiB of the text decoded: a JPEG's EXIF segment is at
+ * most 64 KiB and comes before the picture, as a PNG's eXIf chunk comes
+ * before its image data.
+ */
+int image_b64_orientation(const char *b, size_t n)
+{
+	unsigned char *p;
+	size_t len, k = n < ((size_t)256 << 10) ? n : ((size_t)256 << 10) / 4 * 4;
+	int o = 1;
+
+	p = xmalloc(k / 4 * 3 + 3);
+	/* A cut that leaves one character of a group (whitespace moved it) is cut shorter. */
+	for (size_t cut = 0; cut < 4 && cut < k; cut++) {
+		if (!b64_decode(b, k - cut, p, &len)) {
+			o = jpeg_exif_orientation(p, len);
+			if (o == 1)
+				o = png_exif_orientation(p, len);
+			break;
+		}
+		if (k == n)
+			break; /* the whole text: not base64, said when it is loaded */
+	}
+	free(p);
+	return o;
 }
 
 int image_digest_item(const char *path, const char *suite, const char *id, const char *where,

@@ -58,6 +58,15 @@ int image_read_file(const char *path, struct buf *out, char *err);
  * (it is sent turned: image_load_path).
  */
 int image_digest_file(const char *path, uint64_t *digest, char *err);
+/*
+ * A digest of an image stored turned (orientation 2 to 8: it is sent
+ * upright) that names the turn too, so that answers about the image as
+ * stored (as an earlier version sent it) are neither resumed nor reused;
+ * digest itself for orientation 1.
+ */
+uint64_t image_digest_turned(uint64_t digest, int orientation);
+/* The EXIF orientation (1: none) of the JPEG or PNG whose base64 text is b[0..n). */
+int image_b64_orientation(const char *b, size_t n);
 /* The same for the image of item id of suite: an error names both (and where, when not NULL). */
 int image_digest_item(const char *path, const char *suite, const char *id, const char *where,
 		      uint64_t *digest, char *err);

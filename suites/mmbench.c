@@ -22,9 +22,7 @@
 #include <pthread.h>
 
 #include "../base/base64.h"
-#include "../base/jpegmeta.h"
 #include "../base/keyset.h"
-#include "../base/upright.h"
 #include "../base/util.h"
 #include "images.h"
 #include "mmbench_names.h"
@@ -633,33 +631,6 @@ static uint64_t digest_text(const unsigned char *p, size_t n)
 	return hash64(h, sizeof(h), hash64(p, n, HASH_SEED ^ (uint64_t)len));
 }
 
-/*
- * The EXIF orientation of the base64 image b[0..n) (1: none), from its first
- * 256 KiB of text decoded: a JPEG's EXIF segment is at most 64 KiB and comes
- * before the picture, as a PNG's eXIf chunk comes before its image data.
- */
-static int b64_orientation(const char *b, size_t n)
-{
-	unsigned char *p;
-	size_t len, k = n < ((size_t)256 << 10) ? n : ((size_t)256 << 10) / 4 * 4;
-	int o = 1;
-
-	p = xmalloc(k / 4 * 3 + 3);
-	/* A cut that leaves one character of a group (whitespace moved it) is cut shorter. */
-	for (size_t cut = 0; cut < 4 && cut < k; cut++) {
-		if (!b64_decode(b, k - cut, p, &len)) {
-			o = jpeg_exif_orientation(p, len);
-			if (o == 1)
-				o = png_exif_orientation(p, len);
-			break;
-		}
-		if (k == n)
-			break; /* the whole text: not base64, said when it is loaded */
-	}
-	free(p);
-	return o;
-}
-
 static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 {
 	char *b;
@@ -676,19 +647,9 @@ static int image_digest(struct mmbench *m, struct mmb_image *im, char *err)
 	}
 	/* The stored base64 text identifies the image bytes it decodes to. */
 	im->digest = digest_text((const unsigned char *)b, im->len);
-	{
-		/*
-		 * An image stored turned is sent upright (mmb_load_image): its digest
-		 * names the turn too, as a file image's does (images.c), so answers
-		 * about it as stored (an earlier version sent it so) are not reused.
-		 */
-		int o = b64_orientation(b, im->len);
-		im->orient = (uint8_t)o;
-		if (o > 1) {
-			uint64_t v[3] = { im->digest, (uint64_t)o, UPRIGHT_VERSION };
-			im->digest = hash64(v, sizeof(v), HASH_SEED);
-		}
-	}
+	/* Sent upright when stored turned (mmb_load_image): the digest names the turn. */
+	im->orient = (uint8_t)image_b64_orientation(b, im->len);
+	im->digest = image_digest_turned(im->digest, im->orient);
 	im->have_digest = 1;
 	free(b);
 	return 0;
