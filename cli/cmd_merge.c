@@ -111,6 +111,13 @@ static int check_shards(struct shard *sh, size_t n, char *err)
 		}
 		sh[i].index = (long)num(sh[i].status, "shard_index", 0);
 		sh[i].count = (long)num(sh[i].status, "shard_count", 1);
+		if (sh[i].count != sh[0].count && (sh[i].count == 1 || sh[0].count == 1))
+			return err_set(err, VSR_EUSAGE,
+				       "%s is a whole run (made without --shard), %s a shard of %ld: merge "
+				       "joins the shards of one run",
+				       sh[i].count == 1 ? sh[i].dir : sh[0].dir,
+				       sh[i].count == 1 ? sh[0].dir : sh[i].dir,
+				       sh[i].count == 1 ? sh[0].count : sh[i].count);
 		if (sh[i].count != sh[0].count)
 			return err_set(err, VSR_EUSAGE, "%s is a shard of %ld, %s of %ld", sh[i].dir,
 				       sh[i].count, sh[0].dir, sh[0].count);
@@ -411,6 +418,17 @@ int cmd_merge(int argc, char **argv)
 	sh = xcalloc(n, sizeof(*sh));
 	for (size_t i = 0; i < n && !r; i++) {
 		sh[i].dir = argv[2 + i];
+		{
+			int gone = stat(sh[i].dir, &st) != 0;
+			if (gone || !S_ISDIR(st.st_mode)) {
+				r = err_set(err, VSR_EUSAGE,
+					    "%s: %s (each RUN is the run directory of a shard: -o of "
+					    "vsrbench run --shard I/N)",
+					    sh[i].dir, !gone ? "not a directory" : errno == ENOENT ?
+					    "no such directory" : strerror(errno));
+				break;
+			}
+		}
 		r = rundir_read_json(sh[i].dir, RUNDIR_RUN_JSON, &sh[i].run, err);
 		if (!r)
 			r = rundir_read_json(sh[i].dir, RUNDIR_STATUS_JSON, &sh[i].status, err);
@@ -455,7 +473,7 @@ int cmd_merge(int argc, char **argv)
 	if (!r)
 		r = reports_rebuild(out, NULL, 1, NULL, err);
 	if (!r)
-		printf("merged %zu shards into %s\n", n, out);
+		printf("merged %zu shard%s into %s\n", n, n == 1 ? "" : "s", out);
 	if (r)
 		vsr_error("%s", err);
 	for (size_t i = 0; i < n; i++) {

@@ -60,6 +60,13 @@ expect_exit 2 "$V" merge x3 s0 s1 s2 other
 expect_err "not shards of one run (from s0 to other: templates was \"yn01,tf02,ab03\", now \"yn01\")"
 expect_exit 2 "$V" merge merged s0 s1 s2 s3
 expect_err "already holds a run"
+# A whole run among shards, a directory that is not there: said as such (before,
+# "single is a shard of 1, s0 of 4" and "nonexist/run.json: No such file or directory").
+expect_exit 2 "$V" merge x5 s0 s1 s2 single
+expect_err "single is a whole run (made without --shard), s0 a shard of 4: merge joins the shards of one run"
+expect_exit 2 "$V" merge x5 s0 s1 s2 nonexist
+expect_err "nonexist: no such directory (each RUN is the run directory of a shard"
+expect_one_line_err
 rm s3/status.json
 expect_exit 3 "$V" merge x4 s0 s1 s2 s3
 expect_err "resume it first"
