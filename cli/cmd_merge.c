@@ -338,11 +338,9 @@ static void merge_request_seconds(cJSON *status, const struct shard *sh, size_t 
 /*
  * Sets status.json's `key` in `into` to the sum of the shards' (those in `of`,
  * each shard's status or its tokens_now), as the single-machine run's would
- * count; left out when no shard has it, and when `all` and one lacks it (a
- * shard of an older vsrbench: a part is not the whole).  Returns whether it
- * was set.
+ * count; left out when no shard has it.
  */
-static int merge_sum(cJSON *into, const char *key, const cJSON *const *of, size_t n, int all)
+static void merge_sum(cJSON *into, const char *key, const cJSON *const *of, size_t n)
 {
 	double sum = 0;
 	size_t seen = 0;
@@ -355,17 +353,16 @@ static int merge_sum(cJSON *into, const char *key, const cJSON *const *of, size_
 			seen++;
 		}
 	}
-	if (!seen || (all && seen < n))
-		return 0;
-	cJSON_AddNumberToObject(into, key, sum);
-	return 1;
+	if (seen)
+		cJSON_AddNumberToObject(into, key, sum);
 }
 
 /*
  * The merged run's counts in status.json: each the sum of the shards', as one
  * machine's run would have written them -- tasks_planned (every shard's own
- * plan, written at its end), the tasks and errors, the cached answers and the
- * tokens and cost.
+ * plan, written once it has read its items; left out when a shard has none
+ * but items: a shard of an older vsrbench), the tasks and errors, the cached
+ * answers and the tokens and cost.
  */
 static void merge_counts(cJSON *status, const struct shard *sh, size_t n)
 {
@@ -377,13 +374,30 @@ static void merge_counts(cJSON *status, const struct shard *sh, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		of[i] = sh[i].status;
-	merge_sum(status, "tasks_planned", of, n, 1);
+	{
+		/* A shard with no item has nothing planned, and writes no plan (0: not known). */
+		double planned = 0;
+		int known = 1;
+		for (size_t i = 0; i < n && known; i++) {
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(sh[i].status, "tasks_planned"), *su;
+			double items = 0;
+			cJSON_ArrayForEach(su, cJSON_GetObjectItemCaseSensitive(sh[i].status, "suites"))
+				items += num(su, "items_in_shard", 1);
+			if (cJSON_IsNumber(p))
+				planned += p->valuedouble;
+			else
+				known = items == 0;
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(status, "tasks_planned");
+		if (known && planned > 0)
+			cJSON_AddNumberToObject(status, "tasks_planned", planned);
+	}
 	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++)
-		merge_sum(status, counts[k], of, n, 0);
+		merge_sum(status, counts[k], of, n);
 	for (size_t i = 0; i < n; i++)
 		of[i] = cJSON_GetObjectItemCaseSensitive(sh[i].status, "tokens_now");
 	for (size_t k = 0; k < sizeof(tokens) / sizeof(tokens[0]); k++)
-		merge_sum(tok, tokens[k], of, n, 0);
+		merge_sum(tok, tokens[k], of, n);
 	cJSON_DeleteItemFromObjectCaseSensitive(status, "tokens_now");
 	if (tok->child)
 		cJSON_AddItemToObject(status, "tokens_now", tok);

@@ -41,6 +41,13 @@ for i in 0 1; do expect_exit 0 "$V" run "${args[@]}" -n 50 --shard "$i/2" -o "n$
 expect_exit 0 "$V" merge nm n0 n1
 jq -e '.tasks_planned == 150 and .tasks_done_now == 300' nm/status.json >/dev/null ||
 	fail "merged -n status.json: $(jq -c . nm/status.json)"
+# More shards than items: a shard with no item plans nothing (and writes no plan);
+# the merged plan is still the whole run's, 2 items x 1 template.
+for i in 0 1 2 3; do expect_exit 0 "$V" run -S count=2 -t yn01 -q --shard "$i/4" -o "e$i"; done
+[ "$(jq -s 'map(.suites[0].items_in_shard) | map(select(. == 0)) | length' e0/status.json e1/status.json e2/status.json e3/status.json)" -ge 1 ] ||
+	fail "no shard of 2 items over 4 is empty"
+expect_exit 0 "$V" merge em e0 e1 e2 e3
+jq -e '.tasks_planned == 2' em/status.json >/dev/null || fail "merged plan with empty shards: $(jq -c . em/status.json)"
 # The merged directory is a normal run: it resumes to nothing new.
 expect_exit 0 "$V" run "${args[@]}" -o merged
 grep -q "0 new tasks" "$T/out" || fail "resume of a merged run redid tasks"
