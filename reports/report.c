@@ -473,16 +473,21 @@ static void summary_row(FILE *fp, const char *name, const struct acc *a)
 {
 	double lo, hi;
 	char nm[29];
-	struct buf yes = BUF_INIT;
+	struct buf r = BUF_INIT;
 
+	/* Over no task (every request failed) a share is "-", not 0% [0, 100]. */
 	acc_ci(a, PROP_ACCURACY, &lo, &hi);
 	snprintf(nm, sizeof(nm), "%s", name);
-	report_pct(&yes, a->yes, report_yes_base(a), 8);
-	fprintf(fp, "  %-28s %7zu %6zu %7.1f%% %7.1f%%  [%5.1f, %5.1f] %7.1f%% %s\n", nm,
-		a->tasks, a->errors, 100 * ratio(a->answered, a->tasks),
-		100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi,
-		100 * ratio(a->correct, a->answered), yes.ptr);
-	buf_release(&yes);
+	report_pct(&r, a->answered, a->tasks, 9);
+	report_pct(&r, a->correct, a->tasks, 9);
+	if (a->tasks)
+		buf_addf(&r, "  [%5.1f, %5.1f]", 100 * lo, 100 * hi);
+	else
+		buf_addf(&r, "  %-14s", "");
+	report_pct(&r, a->correct, a->answered, 9);
+	report_pct(&r, a->yes, report_yes_base(a), 9);
+	fprintf(fp, "  %-28s %7zu %6zu%s\n", nm, a->tasks, a->errors, r.ptr);
+	buf_release(&r);
 }
 
 static void summary_groups(FILE *fp, const char *title, const struct groups *gs, size_t max)

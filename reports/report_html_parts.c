@@ -148,11 +148,16 @@ static void table_row(struct buf *out, const char *name, const struct acc *a)
 	buf_adds(out, "<tr><td>");
 	html_esc(out, name);
 	buf_addf(out, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-		      "<td class=\"num\">%.1f%%</td><td class=\"num\">",
-		 a->tasks, a->errors, 100 * ratio(a->answered, a->tasks));
-	html_pct_ci(out, a);
-	buf_addf(out, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">",
-		 100 * ratio(a->correct, a->answered));
+		      "<td class=\"num\">", a->tasks, a->errors);
+	report_pct(out, a->answered, a->tasks, 0);
+	buf_adds(out, "</td><td class=\"num\">");
+	if (a->tasks)
+		html_pct_ci(out, a);
+	else
+		buf_adds(out, "-"); /* no task answered: no share */
+	buf_adds(out, "</td><td class=\"num\">");
+	report_pct(out, a->correct, a->answered, 0);
+	buf_adds(out, "</td><td class=\"num\">");
 	report_rate_cells(out, a, "</td><td class=\"num\">");
 	buf_adds(out, "</td></tr>\n");
 }

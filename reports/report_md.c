@@ -35,10 +35,16 @@ static void row(struct buf *out, const char *name, const struct acc *a)
 {
 	buf_adds(out, "| ");
 	md_cell(out, name);
-	buf_addf(out, " | %zu | %zu | %.1f%% | ", a->tasks, a->errors,
-		 100 * ratio(a->answered, a->tasks));
-	pct_ci(out, a);
-	buf_addf(out, " | %.1f%% | ", 100 * ratio(a->correct, a->answered));
+	buf_addf(out, " | %zu | %zu | ", a->tasks, a->errors);
+	report_pct(out, a->answered, a->tasks, 0);
+	buf_adds(out, " | ");
+	if (a->tasks)
+		pct_ci(out, a);
+	else
+		buf_adds(out, "-"); /* no task answered: no share */
+	buf_adds(out, " | ");
+	report_pct(out, a->correct, a->answered, 0);
+	buf_adds(out, " | ");
 	report_rate_cells(out, a, " | ");
 	buf_adds(out, " |\n");
 }

@@ -55,4 +55,9 @@ jq -e '.complete == false and .stopped_by == "error" and .tasks_done_now == 4 an
 	fail "none/status.json: $(cat none/status.json)"
 [ "$(done_in none)" = 0 ] && [ "$(failed_in none)" = 4 ] || fail "refused from the first: journal $(cat none/samples.jsonl)"
 check_partial none "partial run: 0 of 20 planned tasks done, 4 failed (stopped by an error);" 0 20
+# No task answered: no share to show, "-", not "0.0% [0.0, 100.0]".
+grep -qxF "| synth | 0 | 4 | - | - | - | - | - | - |" none/report.md ||
+	fail "refused from the first: report.md row $(grep '^| synth' none/report.md)"
+expect_exit 0 "$V" report none
+grep -qE '^  synth +0 +4 +- +- +- +-$' "$T/out" || fail "refused from the first: summary row $(grep '^  synth' "$T/out")"
 echo ok
