@@ -39,15 +39,8 @@ void cluster_sums(const struct cluster_tally *t, size_t num, size_t den, struct 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < t->n; i++) {
 		const uint32_t *row = t->c + i * t->width;
-		double k = row[num], n = row[den];
-		if (!row[den])
-			continue;
-		out->k += k;
-		out->n += n;
-		out->kk += k * k;
-		out->kn += k * n;
-		out->nn += n * n;
-		out->clusters++;
+		if (row[den])
+			clustered_add(out, row[num], row[den]);
 	}
 }
 

@@ -268,15 +268,8 @@ static void compute_mme(struct off_unit *u, const struct rec *r, size_t n)
 			 * with one of them failed, or not in the journal at all (a
 			 * cut list, -n ending inside a pair), is not a whole pair.
 			 */
-			if (s->questions > q0) { /* the image's answered questions: one cluster */
-				double k = (double)(s->right - r0), m = (double)(s->questions - q0);
-				cs.k += k;
-				cs.n += m;
-				cs.kk += k * k;
-				cs.kn += k * m;
-				cs.nn += m * m;
-				cs.clusters++;
-			}
+			if (s->questions > q0) /* the image's answered questions: one cluster */
+				clustered_add(&cs, (double)(s->right - r0), (double)(s->questions - q0));
 			if (failed || h - g < 2) {
 				s->incomplete_images++;
 			} else {

@@ -95,6 +95,16 @@ double t_quantile(double q, double df)
 	return (lo + hi) / 2;
 }
 
+void clustered_add(struct clustered *c, double k, double n)
+{
+	c->k += k;
+	c->n += n;
+	c->kk += k * k;
+	c->kn += k * n;
+	c->nn += n * n;
+	c->clusters++;
+}
+
 void clustered_wilson(const struct clustered *c, double z, double *lo, double *hi,
 		      double *n_eff)
 {

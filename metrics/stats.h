@@ -29,6 +29,8 @@ struct clustered {
 	double kk, kn, nn; /* sum k_i^2, sum k_i n_i, sum n_i^2 */
 	size_t clusters;
 };
+/* Adds a cluster of n trials, k of them successes (n > 0). */
+void clustered_add(struct clustered *c, double k, double n);
 /*
  * Wilson's interval at an effective number of trials (Korn and Graubard
  * 1998, Survey Methodology 24(2)): n over the design effect, which is the

@@ -41,6 +41,26 @@ void report_pct(struct buf *out, size_t k, size_t n, int width)
 	buf_addf(out, "%*s", width, v);
 }
 
+void report_acc_cells(struct buf *out, const struct acc *a, const char *between,
+		      const char *ci_open, const char *ci_close)
+{
+	double lo, hi;
+
+	report_pct(out, a->answered, a->tasks, 0);
+	buf_adds(out, between);
+	if (a->tasks) {
+		acc_ci(a, PROP_ACCURACY, &lo, &hi);
+		buf_addf(out, "%.1f%% %s[%.1f, %.1f]%s", 100 * ratio(a->correct, a->tasks), ci_open,
+			 100 * lo, 100 * hi, ci_close);
+	} else {
+		buf_adds(out, "-"); /* no task answered: no share */
+	}
+	buf_adds(out, between);
+	report_pct(out, a->correct, a->answered, 0);
+	buf_adds(out, between);
+	report_rate_cells(out, a, between);
+}
+
 size_t report_yes_base(const struct acc *a)
 {
 	return a->pos + a->neg ? a->answered : 0;

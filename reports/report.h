@@ -174,6 +174,13 @@ double ratio(size_t k, size_t n);
 void report_pct(struct buf *out, size_t k, size_t n, int width);
 /* The yes-rate's denominator: the answered tasks, or 0 when none has a yes/no label. */
 size_t report_yes_base(const struct acc *a);
+/*
+ * A table row's cells after tasks and errors, `between` each: answered,
+ * acc_t with its interval (between ci_open and ci_close), acc_a, then
+ * report_rate_cells; "-" for a share of nothing.
+ */
+void report_acc_cells(struct buf *out, const struct acc *a, const char *between,
+		      const char *ci_open, const char *ci_close);
 /* A table row's last three cells: yes-rate, true-label and false-label accuracy, `between` each. */
 void report_rate_cells(struct buf *out, const struct acc *a, const char *between);
 /* JSON outputs round numbers to 6 decimals, so that files are stable and diffable. */

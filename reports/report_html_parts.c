@@ -149,16 +149,7 @@ static void table_row(struct buf *out, const char *name, const struct acc *a)
 	html_esc(out, name);
 	buf_addf(out, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
 		      "<td class=\"num\">", a->tasks, a->errors);
-	report_pct(out, a->answered, a->tasks, 0);
-	buf_adds(out, "</td><td class=\"num\">");
-	if (a->tasks)
-		html_pct_ci(out, a);
-	else
-		buf_adds(out, "-"); /* no task answered: no share */
-	buf_adds(out, "</td><td class=\"num\">");
-	report_pct(out, a->correct, a->answered, 0);
-	buf_adds(out, "</td><td class=\"num\">");
-	report_rate_cells(out, a, "</td><td class=\"num\">");
+	report_acc_cells(out, a, "</td><td class=\"num\">", "<span class=\"ci\">", "</span>");
 	buf_adds(out, "</td></tr>\n");
 }
 

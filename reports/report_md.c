@@ -10,14 +10,6 @@
 #include "sources_render.h"
 #include "../base/util.h" /* last: it includes banned.h */
 
-static void pct_ci(struct buf *out, const struct acc *a)
-{
-	double lo, hi;
-
-	acc_ci(a, PROP_ACCURACY, &lo, &hi);
-	buf_addf(out, "%.1f%% [%.1f, %.1f]", 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi);
-}
-
 /* Dataset names may hold '|' or newlines: keep the table intact. */
 static void md_cell(struct buf *out, const char *s)
 {
@@ -36,16 +28,7 @@ static void row(struct buf *out, const char *name, const struct acc *a)
 	buf_adds(out, "| ");
 	md_cell(out, name);
 	buf_addf(out, " | %zu | %zu | ", a->tasks, a->errors);
-	report_pct(out, a->answered, a->tasks, 0);
-	buf_adds(out, " | ");
-	if (a->tasks)
-		pct_ci(out, a);
-	else
-		buf_adds(out, "-"); /* no task answered: no share */
-	buf_adds(out, " | ");
-	report_pct(out, a->correct, a->answered, 0);
-	buf_adds(out, " | ");
-	report_rate_cells(out, a, " | ");
+	report_acc_cells(out, a, " | ", "", "");
 	buf_adds(out, " |\n");
 }
 

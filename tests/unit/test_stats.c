@@ -94,15 +94,8 @@ static void clustered_of(const unsigned (*cl)[2], size_t c, double *lo, double *
 {
 	struct clustered s = { 0 };
 
-	for (size_t i = 0; i < c; i++) {
-		double n = cl[i][0], k = cl[i][1];
-		s.n += n;
-		s.k += k;
-		s.nn += n * n;
-		s.kn += k * n;
-		s.kk += k * k;
-		s.clusters++;
-	}
+	for (size_t i = 0; i < c; i++)
+		clustered_add(&s, cl[i][1], cl[i][0]);
 	clustered_wilson(&s, Z95, lo, hi, eff);
 }
 
