@@ -13,6 +13,19 @@ wait_lines() { # DIR N PID: until DIR's journal has N lines (or the run ended)
 		sleep 0.05
 	done
 }
+# interrupt_run DIR N OUT ERR: runs $V "${RUN[@]}" (stdout OUT, stderr ERR),
+# sends SIGINT once DIR's journal has N lines; rc is its exit status.
+interrupt_run() {
+	local pid
+	set +e
+	"$V" "${RUN[@]}" >"$3" 2>"$4" &
+	pid=$!
+	wait_lines "$1" "$2" $pid
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	set -e
+}
 
 # check_partial DIR SENTENCE DONE PLANNED: every report of DIR says SENTENCE.
 check_partial() {

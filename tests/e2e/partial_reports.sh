@@ -21,14 +21,7 @@ V=$VSRBENCH
 # Every request waits 0.5 s the first time its body arrives: 4 in flight, 8 tasks/s.
 start_server slow --plan '{"every":1,"faults":["slow:0.5"]}'
 RUN=(run -m openai -M "base_url=http://127.0.0.1:$PORT/v1" -M model=m -n 60 -j 4 --fixed -o int)
-set +e
-"$V" "${RUN[@]}" >out1 2>err1 &
-pid=$!
-wait_lines int 8 $pid
-kill -INT $pid
-wait $pid
-rc=$?
-set -e
+interrupt_run int 8 out1 err1
 [ $rc = 5 ] || fail "interrupted: exit $rc, want 5: $(cat err1)"
 done1=$(done_in int)
 [ "$done1" -ge 8 ] && [ "$done1" -lt 60 ] || fail "interrupted: $done1 tasks done, want 8..59"
@@ -66,14 +59,7 @@ check_complete int
 # A server of its own: the first one has seen these bodies and would not be slow again.
 start_server slow2 --plan '{"every":1,"faults":["slow:0.5"]}'
 RUN=(run -m openai -M "base_url=http://127.0.0.1:$PORT/v1" -M model=m -n 60 -j 4 --fixed --shard 1/2 -o sh1)
-set +e
-"$V" "${RUN[@]}" >out2 2>err2 &
-pid=$!
-wait_lines sh1 4 $pid
-kill -INT $pid
-wait $pid
-rc=$?
-set -e
+interrupt_run sh1 4 out2 err2
 [ $rc = 5 ] || fail "interrupted shard: exit $rc, want 5: $(cat err2)"
 expect_exit 0 "$V" run -n 60 -t yn01 --shard 1/2 -q -o sh1-whole
 mine=$(jq -s 'map(.item) | unique | length' sh1-whole/samples.jsonl)
