@@ -43,7 +43,8 @@
 # request phase's peak at 10k and at TASKS tasks should be the same: the
 # client does not grow with the task count.  The whole command's peak grows
 # by the reports' per-task records (the sensitivity pairs answers by item
-# and the key set drops duplicates: about 65 bytes per task).
+# and the key set drops duplicates: about 65 bytes per task; the intervals
+# keep each task's image and cells, 12 bytes, and a map of the images).
 set -euo pipefail
 V=$(realpath "${1:-./build/vsrbench}")
 TASKS=${2:-100000}

@@ -42,9 +42,16 @@ static const unsigned char prop_count[PROP_N][2] = {
 	[PROP_FALSE_LABEL] = { T_NEG_CORRECT, T_NEG },
 };
 
-/* An acc's counts per image, until the journal has been read. */
+/*
+ * An acc's counts of the image being added up, and its sums over the images
+ * done (stats.h: struct clustered), while the intervals are computed.
+ */
 struct acc_tally {
-	struct cluster_tally t;
+	uint32_t cur[T_N];
+	uint32_t image;
+	int has; /* cur holds an image's counts */
+	struct clustered cs[PROP_N];
+	size_t images;
 };
 
 static size_t acc_count(const struct acc *a, int t)
@@ -72,46 +79,59 @@ void acc_ci(const struct acc *a, enum acc_prop p, double *lo, double *hi)
 	}
 }
 
-/* One scored task of image `cluster` in a's tally; its counts are those acc_add added. */
-static void acc_tally_add(struct acc *a, uint64_t cluster, int label, int answered, int answer_yes,
-			  int correct)
+/* The image in a's counts, one cluster, into its sums. */
+static void tally_flush(struct acc_tally *t)
 {
-	uint32_t *c;
+	if (!t->has)
+		return;
+	for (int p = 0; p < PROP_N; p++)
+		if (t->cur[prop_count[p][1]])
+			clustered_add(&t->cs[p], t->cur[prop_count[p][0]], t->cur[prop_count[p][1]]);
+	t->images++;
+	memset(t->cur, 0, sizeof(t->cur));
+	t->has = 0;
+}
 
-	if (!a->tally)
-		a->tally = xcalloc(1, sizeof(*a->tally));
-	c = cluster_row(&a->tally->t, T_N, cluster);
-	c[T_TASKS]++;
-	c[T_ANSWERED] += answered != 0;
-	c[T_CORRECT] += correct != 0;
-	c[T_YES] += answer_yes != 0;
-	c[T_POS] += label > 0;
-	c[T_POS_CORRECT] += label > 0 && correct;
-	c[T_NEG] += label == 0;
-	c[T_NEG_CORRECT] += label == 0 && correct;
+/* A task's counts (TB_* bits) for image `image`; images come in order, each once. */
+enum { TB_ANSWERED = 1, TB_CORRECT = 2, TB_YES = 4, TB_POS = 8, TB_NEG = 16 };
+
+static void tally_add(struct acc *a, uint32_t image, unsigned bits)
+{
+	struct acc_tally *t = a->tally;
+
+	if (!t)
+		t = a->tally = xcalloc(1, sizeof(*t));
+	if (t->has && t->image != image)
+		tally_flush(t);
+	t->image = image;
+	t->has = 1;
+	t->cur[T_TASKS]++;
+	t->cur[T_ANSWERED] += !!(bits & TB_ANSWERED);
+	t->cur[T_CORRECT] += !!(bits & TB_CORRECT);
+	t->cur[T_YES] += !!(bits & TB_YES);
+	t->cur[T_POS] += !!(bits & TB_POS);
+	t->cur[T_POS_CORRECT] += (bits & TB_POS) && (bits & TB_CORRECT);
+	t->cur[T_NEG] += !!(bits & TB_NEG);
+	t->cur[T_NEG_CORRECT] += (bits & TB_NEG) && (bits & TB_CORRECT);
 }
 
 static void acc_tally_free(struct acc *a)
 {
-	if (a->tally) {
-		cluster_tally_release(&a->tally->t);
-		free(a->tally);
-		a->tally = NULL;
-	}
+	free(a->tally);
+	a->tally = NULL;
 }
 
-/* Every proportion's interval from the tally, which is then freed. */
+/* Every proportion's interval from the sums, which are then freed. */
 static void acc_finish(struct acc *a)
 {
-	static const struct cluster_tally none;
-	const struct cluster_tally *t = a->tally ? &a->tally->t : &none;
+	static const struct acc_tally none;
+	const struct acc_tally *t = a->tally ? a->tally : &none;
 
-	a->images = t->n;
-	for (int p = 0; p < PROP_N; p++) {
-		struct clustered cs;
-		cluster_sums(t, prop_count[p][0], prop_count[p][1], &cs);
-		clustered_wilson(&cs, Z95, &a->ci[p].lo, &a->ci[p].hi, &a->ci[p].n_eff);
-	}
+	if (a->tally)
+		tally_flush(a->tally);
+	a->images = t->images;
+	for (int p = 0; p < PROP_N; p++)
+		clustered_wilson(&t->cs[p], Z95, &a->ci[p].lo, &a->ci[p].hi, &a->ci[p].n_eff);
 	a->ci_set = 1;
 	acc_tally_free(a);
 }
@@ -181,6 +201,23 @@ static struct suite_metrics *suite_get(struct metrics *m, const char *name)
 	return &m->suites[lo];
 }
 
+/*
+ * A scored task as the intervals need it (12 bytes: a run of a million
+ * tasks holds 12 MB): its image, the cells it counts in, its counts.
+ */
+struct ci_rec {
+	uint32_t image;
+	uint32_t cells; /* index into ctx.cells */
+	uint32_t bits;  /* TB_* */
+};
+
+/* The names of the cells a task counts in (owned), and those cells once all exist. */
+struct cellset {
+	char *suite, *category, *relation, *tmpl, *format, *variant;
+	struct acc *acc[7];
+	size_t n_acc;
+};
+
 /* A failed task, kept aside until we know whether a later line answered it. */
 struct failed {
 	uint64_t key;
@@ -196,6 +233,14 @@ struct ctx {
 	struct keyset counted;
 	struct failed *failed;
 	size_t n_failed, cap_failed;
+	/* For the intervals: each scored task's image and cells, added up by image at the end. */
+	struct ci_rec *recs;
+	size_t n_recs, cap_recs;
+	struct u64map image_at; /* task_cluster() -> image index + 1 */
+	uint32_t n_images;
+	struct cellset *cells;
+	size_t n_cells, cap_cells;
+	struct u64map cells_at; /* hash of the names -> index + 1 */
 };
 
 /*
@@ -224,21 +269,12 @@ static void each_group(struct suite_metrics *sm, const char *category, const cha
 	fn(groups_get(&sm->by_format, format), arg);
 }
 
-/* A scored task and its image. */
-struct scored {
-	const struct sample *s;
-	uint64_t cluster;
-};
-
 static void add_scored(struct acc *a, const void *arg)
 {
-	const struct scored *sc = arg;
-	const struct sample *s = sc->s;
-	int label = s->label == ANS_YES ? 1 : s->label == ANS_NO ? 0 : -1;
+	const struct sample *s = arg;
 
-	acc_add(a, label, s->answer != ANS_INVALID, s->answer == ANS_YES, s->correct, s->ms);
-	acc_tally_add(a, sc->cluster, label, s->answer != ANS_INVALID, s->answer == ANS_YES,
-		      s->correct);
+	acc_add(a, s->label == ANS_YES ? 1 : s->label == ANS_NO ? 0 : -1, s->answer != ANS_INVALID,
+		s->answer == ANS_YES, s->correct, s->ms);
 	a->cut_answered += s->cut_answered != 0;
 }
 
@@ -331,6 +367,115 @@ static void unread_example(struct suite_metrics *sm, uint64_t key, const char *r
 	sm->n_unread_ex++;
 }
 
+static int str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static uint32_t cellset_of(struct ctx *c, const struct sample *s)
+{
+	const char *f[6] = { s->suite, s->category, s->relation, s->tmpl, s->format, s->variant };
+	uint64_t h = 0x63656c6cULL, at;
+	struct cellset *cs;
+
+	for (int i = 0; i < 6; i++)
+		h = hash64_str(f[i] ? f[i] : "\x01", h + (uint64_t)i);
+	/* Names that hash alike but differ take the next key. */
+	for (; u64map_get(&c->cells_at, h, &at); h++) {
+		cs = &c->cells[at - 1];
+		if (str_eq(cs->suite, s->suite) && str_eq(cs->category, s->category) &&
+		    str_eq(cs->relation, s->relation) && str_eq(cs->tmpl, s->tmpl) &&
+		    str_eq(cs->format, s->format) && str_eq(cs->variant, s->variant))
+			return (uint32_t)(at - 1);
+	}
+	if (c->n_cells == c->cap_cells) {
+		c->cap_cells = c->cap_cells ? c->cap_cells * 2 : 64;
+		c->cells = xrealloc(c->cells, c->cap_cells * sizeof(*c->cells));
+	}
+	cs = &c->cells[c->n_cells];
+	memset(cs, 0, sizeof(*cs));
+	cs->suite = xstrdup(s->suite);
+	cs->category = s->category ? xstrdup(s->category) : NULL;
+	cs->relation = s->relation ? xstrdup(s->relation) : NULL;
+	cs->tmpl = xstrdup(s->tmpl);
+	cs->format = xstrdup(s->format);
+	cs->variant = xstrdup(s->variant);
+	u64map_put(&c->cells_at, h, ++c->n_cells);
+	return (uint32_t)(c->n_cells - 1);
+}
+
+static void ci_record(struct ctx *c, const struct sample *s)
+{
+	uint64_t img = task_cluster(s), at;
+	struct ci_rec *r;
+
+	if (!u64map_get(&c->image_at, img, &at)) {
+		at = ++c->n_images;
+		u64map_put(&c->image_at, img, at);
+	}
+	if (c->n_recs == c->cap_recs) {
+		c->cap_recs = c->cap_recs ? c->cap_recs * 2 : 1024;
+		c->recs = xrealloc(c->recs, c->cap_recs * sizeof(*c->recs));
+	}
+	r = &c->recs[c->n_recs++];
+	r->image = (uint32_t)(at - 1);
+	r->cells = cellset_of(c, s);
+	r->bits = (s->answer != ANS_INVALID ? TB_ANSWERED : 0) | (s->correct ? TB_CORRECT : 0) |
+		  (s->answer == ANS_YES ? TB_YES : 0) | (s->label == ANS_YES ? TB_POS : 0) |
+		  (s->label == ANS_NO ? TB_NEG : 0);
+}
+
+static int by_image(const void *pa, const void *pb)
+{
+	const struct ci_rec *a = pa, *b = pb;
+
+	return (a->image > b->image) - (a->image < b->image);
+}
+
+/* The groups exist now: each task into its cells' sums, one image after another. */
+static void ci_add_up(struct ctx *c)
+{
+	struct metrics *m = c->m;
+
+	for (size_t i = 0; i < c->n_cells; i++) {
+		struct cellset *cs = &c->cells[i];
+		struct suite_metrics *sm = suite_get(m, cs->suite);
+		cs->acc[cs->n_acc++] = groups_get(&sm->by_variant, cs->variant);
+		if (!metrics_is_base(cs->variant))
+			continue;
+		cs->acc[cs->n_acc++] = &m->all;
+		cs->acc[cs->n_acc++] = &sm->all;
+		cs->acc[cs->n_acc++] = groups_get(&sm->by_category, cs->category ? cs->category : "(none)");
+		if (cs->relation)
+			cs->acc[cs->n_acc++] = groups_get(&sm->by_relation, cs->relation);
+		cs->acc[cs->n_acc++] = groups_get(&sm->by_template, cs->tmpl);
+		cs->acc[cs->n_acc++] = groups_get(&sm->by_format, cs->format);
+	}
+	if (c->n_recs)
+		qsort(c->recs, c->n_recs, sizeof(*c->recs), by_image);
+	for (size_t i = 0; i < c->n_recs; i++) {
+		const struct cellset *cs = &c->cells[c->recs[i].cells];
+		for (size_t k = 0; k < cs->n_acc; k++)
+			tally_add(cs->acc[k], c->recs[i].image, c->recs[i].bits);
+	}
+}
+
+static void ci_release(struct ctx *c)
+{
+	for (size_t i = 0; i < c->n_cells; i++) {
+		free(c->cells[i].suite);
+		free(c->cells[i].category);
+		free(c->cells[i].relation);
+		free(c->cells[i].tmpl);
+		free(c->cells[i].format);
+		free(c->cells[i].variant);
+	}
+	free(c->cells);
+	free(c->recs);
+	u64map_release(&c->cells_at);
+	u64map_release(&c->image_at);
+}
+
 static int on_sample(const struct sample *s, void *p)
 {
 	struct ctx *c = p;
@@ -368,15 +513,15 @@ static int on_sample(const struct sample *s, void *p)
 	}
 	if (c->worst)
 		worst_count(c->worst, s);
+	ci_record(c, s);
+	if (metrics_is_base(s->variant))
+		add_scored(&c->m->all, s);
 	{
-		struct scored sc = { s, task_cluster(s) };
 		struct suite_metrics *sm = suite_get(c->m, s->suite);
-		if (metrics_is_base(s->variant))
-			add_scored(&c->m->all, &sc);
 		sm->lettered |= ANS_IS_LETTER(s->label);
 		if (s->answer == ANS_INVALID)
 			unread_example(sm, s->key, s->response);
-		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, &sc);
+		each_group(sm, s->category, s->relation, s->tmpl, s->format, s->variant, add_scored, s);
 	}
 	return 0;
 }
@@ -453,6 +598,8 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 		free(f->tmpl);
 	}
 	free(c.failed);
+	ci_add_up(&c);
+	ci_release(&c);
 	acc_finish(&m->all);
 	for (size_t i = 0; i < m->n_suites; i++) {
 		struct suite_metrics *sm = &m->suites[i];

@@ -55,7 +55,7 @@ struct acc {
 	size_t images;               /* distinct images (the item, without one) among tasks */
 	struct prop_ci ci[PROP_N];   /* set when the journal is read (ci_set) */
 	int ci_set;
-	struct acc_tally *tally;     /* per image, while it is read (metrics.c) */
+	struct acc_tally *tally;     /* the intervals' sums while they are added up (metrics.c) */
 };
 
 /* The interval of a proportion of a (metrics_from_journal's; Wilson's over tasks for an acc built by hand). */
