@@ -5,7 +5,7 @@
 #   tests/fuzz/run.sh [TARGET...]
 #
 # Environment:
-#   FUZZ_SECONDS  seconds per target (default 60; `make -f Makefile.ci fuzz-smoke` uses 8)
+#   FUZZ_SECONDS  seconds per target (default 60; `make -f Makefile.ci fuzz-smoke` uses 2)
 #   FUZZ_JOBS     targets run side by side (default: the number of CPUs)
 #   FUZZ_BUILD    the build directory (default build-fuzz)
 #   CC            a clang (default clang)
