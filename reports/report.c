@@ -624,10 +624,13 @@ void report_quote(struct buf *out, const struct suite_metrics *sm, const cJSON *
 	buf_adds(out, sm->name);
 	if (report_vsr_protocols(sm, &p))
 		buf_adds(out, p.g ? ", Test-G" : ", Test-S");
-	buf_addf(out, " (%zu template%s): acc_t %.1f%% (95%% CI %.1f-%.1f; %zu task%s on %zu image%s)",
-		 sm->by_template.n, sm->by_template.n == 1 ? "" : "s", 100 * ratio(a->correct, a->tasks),
-		 100 * lo, 100 * hi, a->tasks, a->tasks == 1 ? "" : "s", a->images,
-		 a->images == 1 ? "" : "s");
+	buf_addf(out, " (%zu template%s): ", sm->by_template.n, sm->by_template.n == 1 ? "" : "s");
+	if (a->tasks)
+		buf_addf(out, "acc_t %.1f%% (95%% CI %.1f-%.1f; %zu task%s on %zu image%s)",
+			 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi, a->tasks,
+			 a->tasks == 1 ? "" : "s", a->images, a->images == 1 ? "" : "s");
+	else
+		buf_adds(out, "acc_t - (no task answered)");
 	if (run && cJSON_GetObjectItemCaseSensitive(run, "model")) {
 		buf_adds(out, ", model ");
 		model_label(run, out);

@@ -56,6 +56,8 @@ jq -e '.complete == false and .stopped_by == "error" and .tasks_done_now == 4 an
 [ "$(done_in none)" = 0 ] && [ "$(failed_in none)" = 4 ] || fail "refused from the first: journal $(cat none/samples.jsonl)"
 check_partial none "partial run: 0 of 20 planned tasks done, 4 failed (stopped by an error);" 0 20
 # No task answered: no share to show, "-", not "0.0% [0.0, 100.0]".
+[ "$(jq -r .suites.synth.quote none/report.json)" = "partial run: 0 of 20 planned tasks done, 4 failed (stopped by an error); synth (1 template): acc_t - (no task answered), model openai model m at 127.0.0.1:$PORT; vsrbench $(jq -r .harness_version none/run.json), run $(jq -r .config_hash none/run.json)" ] ||
+	fail "refused from the first: quote $(jq -r .suites.synth.quote none/report.json)"
 grep -qxF "| synth | 0 | 4 | - | - | - | - | - | - |" none/report.md ||
 	fail "refused from the first: report.md row $(grep '^| synth' none/report.md)"
 expect_exit 0 "$V" report none
