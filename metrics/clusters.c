@@ -50,3 +50,12 @@ void cluster_tally_release(struct cluster_tally *t)
 	free(t->c);
 	memset(t, 0, sizeof(*t));
 }
+
+void cluster_tally_free(struct cluster_tally **t)
+{
+	if (*t) {
+		cluster_tally_release(*t);
+		free(*t);
+		*t = NULL;
+	}
+}

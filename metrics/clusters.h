@@ -31,5 +31,7 @@ uint32_t *cluster_row(struct cluster_tally *t, size_t width, uint64_t id);
 /* The sums behind the interval of counter num over counter den (clusters with den > 0). */
 void cluster_sums(const struct cluster_tally *t, size_t num, size_t den, struct clustered *out);
 void cluster_tally_release(struct cluster_tally *t);
+/* Releases and frees *t (a malloc'd tally, or NULL) and sets it to NULL. */
+void cluster_tally_free(struct cluster_tally **t);
 
 #endif

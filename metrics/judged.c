@@ -151,11 +151,7 @@ static void counts_finish(struct judged_counts *c)
 	clustered_wilson(&cs, Z95, &c->lo, &c->hi, &eff);
 	cluster_sums(t, J_WITH_JUDGE, J_TASKS, &cs);
 	clustered_wilson(&cs, Z95, &c->lo_judge, &c->hi_judge, &eff);
-	if (c->tally) {
-		cluster_tally_release(c->tally);
-		free(c->tally);
-		c->tally = NULL;
-	}
+	cluster_tally_free(&c->tally);
 }
 
 int judged_compute(const char *samples, const char *judge_journal, uint64_t judge_fp,

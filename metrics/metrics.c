@@ -54,29 +54,10 @@ struct acc_tally {
 	size_t images;
 };
 
-static size_t acc_count(const struct acc *a, int t)
-{
-	switch (t) {
-	case T_TASKS: return a->tasks;
-	case T_ANSWERED: return a->answered;
-	case T_CORRECT: return a->correct;
-	case T_YES: return a->yes;
-	case T_POS: return a->pos;
-	case T_POS_CORRECT: return a->pos_correct;
-	case T_NEG: return a->neg;
-	default: return a->neg_correct;
-	}
-}
-
 void acc_ci(const struct acc *a, enum acc_prop p, double *lo, double *hi)
 {
-	if (a->ci_set) {
-		*lo = a->ci[p].lo;
-		*hi = a->ci[p].hi;
-	} else {
-		wilson_interval(acc_count(a, prop_count[p][0]), acc_count(a, prop_count[p][1]), Z95,
-				lo, hi);
-	}
+	*lo = a->ci[p].lo;
+	*hi = a->ci[p].hi;
 }
 
 /* The image in a's counts, one cluster, into its sums. */
@@ -132,7 +113,6 @@ static void acc_finish(struct acc *a)
 	a->images = t->images;
 	for (int p = 0; p < PROP_N; p++)
 		clustered_wilson(&t->cs[p], Z95, &a->ci[p].lo, &a->ci[p].hi, &a->ci[p].n_eff);
-	a->ci_set = 1;
 	acc_tally_free(a);
 }
 
@@ -432,6 +412,13 @@ static int by_image(const void *pa, const void *pb)
 	return (a->image > b->image) - (a->image < b->image);
 }
 
+static void collect_cell(struct acc *a, const void *arg)
+{
+	struct cellset *cs = (struct cellset *)(uintptr_t)arg; /* each_group's arg: ours to fill */
+
+	cs->acc[cs->n_acc++] = a;
+}
+
 /* The groups exist now: each task into its cells' sums, one image after another. */
 static void ci_add_up(struct ctx *c)
 {
@@ -439,17 +426,11 @@ static void ci_add_up(struct ctx *c)
 
 	for (size_t i = 0; i < c->n_cells; i++) {
 		struct cellset *cs = &c->cells[i];
-		struct suite_metrics *sm = suite_get(m, cs->suite);
-		cs->acc[cs->n_acc++] = groups_get(&sm->by_variant, cs->variant);
-		if (!metrics_is_base(cs->variant))
-			continue;
-		cs->acc[cs->n_acc++] = &m->all;
-		cs->acc[cs->n_acc++] = &sm->all;
-		cs->acc[cs->n_acc++] = groups_get(&sm->by_category, cs->category ? cs->category : "(none)");
-		if (cs->relation)
-			cs->acc[cs->n_acc++] = groups_get(&sm->by_relation, cs->relation);
-		cs->acc[cs->n_acc++] = groups_get(&sm->by_template, cs->tmpl);
-		cs->acc[cs->n_acc++] = groups_get(&sm->by_format, cs->format);
+		/* The cells on_sample counted the task in: each_group's and, base, m->all. */
+		each_group(suite_get(m, cs->suite), cs->category, cs->relation, cs->tmpl, cs->format,
+			   cs->variant, collect_cell, cs);
+		if (metrics_is_base(cs->variant))
+			cs->acc[cs->n_acc++] = &m->all;
 	}
 	if (c->n_recs)
 		qsort(c->recs, c->n_recs, sizeof(*c->recs), by_image);

@@ -53,12 +53,11 @@ struct acc {
 	/* Answers (in tasks) read from a reply cut by the token limit (journal "cut_answered"). */
 	size_t cut_answered;
 	size_t images;               /* distinct images (the item, without one) among tasks */
-	struct prop_ci ci[PROP_N];   /* set when the journal is read (ci_set) */
-	int ci_set;
+	struct prop_ci ci[PROP_N];   /* set when the journal is read */
 	struct acc_tally *tally;     /* the intervals' sums while they are added up (metrics.c) */
 };
 
-/* The interval of a proportion of a (metrics_from_journal's; Wilson's over tasks for an acc built by hand). */
+/* The interval of a proportion of a (metrics_from_journal's). */
 void acc_ci(const struct acc *a, enum acc_prop p, double *lo, double *hi);
 
 struct group {

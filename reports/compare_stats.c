@@ -66,11 +66,7 @@ static void stat_finish(struct cmp_stat *s)
 	s->images = s->tally ? s->tally->n : 0;
 	s->p_tasks = mcnemar_exact_p(s->b, s->c);
 	s->p = mcnemar_clustered_p(s->b, s->c, d2);
-	if (s->tally) {
-		cluster_tally_release(s->tally);
-		free(s->tally);
-		s->tally = NULL;
-	}
+	cluster_tally_free(&s->tally);
 }
 
 /* Clusters of one suite, appended to growing arrays shared by all suites. */
@@ -81,9 +77,10 @@ struct clusters {
 	struct u64map index; /* hash of the cluster name -> position + 1 */
 };
 
-static void cluster_add(struct clusters *cl, const struct pair *p)
+/* A pair of image h (stat_add's). */
+static void cluster_add(struct clusters *cl, const struct pair *p, uint64_t h)
 {
-	uint64_t h = hash64_str(p->cluster, HASH_SEED), at;
+	uint64_t at;
 
 	if (!u64map_get(&cl->index, h, &at)) {
 		if (cl->len == cl->cap) {
@@ -165,6 +162,7 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 	pair_table_sort(t);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pair *p = &t->p[i];
+		uint64_t h;
 		run_count(&c->base_run, p, SIDE_BASE);
 		run_count(&c->cand_run, p, SIDE_CAND);
 		if (!cur || strcmp(cur->all.name, p->suite)) {
@@ -200,15 +198,13 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 			cur->dropped_label++;
 			continue;
 		}
-		{
-			uint64_t h = hash64_str(p->cluster, hash64_str(p->suite, HASH_SEED));
-			stat_add(&cur->all, p, h);
-			stat_add(&c->all, p, h);
-			stat_add(group_get(&cur->cat, &cur->n_cat, p->category), p, h);
-			if (p->relation)
-				stat_add(group_get(&cur->rel, &cur->n_rel, p->relation), p, h);
-		}
-		cluster_add(&cl, p);
+		h = hash64_str(p->cluster, hash64_str(p->suite, HASH_SEED));
+		stat_add(&cur->all, p, h);
+		stat_add(&c->all, p, h);
+		stat_add(group_get(&cur->cat, &cur->n_cat, p->category), p, h);
+		if (p->relation)
+			stat_add(group_get(&cur->rel, &cur->n_rel, p->relation), p, h);
+		cluster_add(&cl, p, h);
 		if (p->correct[SIDE_BASE] && !p->correct[SIDE_CAND])
 			flip_add(c, p);
 	}
@@ -242,10 +238,7 @@ void comparison_fill(struct comparison *c, struct pair_table *t)
 static void stat_release(struct cmp_stat *s)
 {
 	free(s->name);
-	if (s->tally) {
-		cluster_tally_release(s->tally);
-		free(s->tally);
-	}
+	cluster_tally_free(&s->tally);
 }
 
 void comparison_release(struct comparison *c)

@@ -284,7 +284,7 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 	} else {
 		double acc = ratio(a->correct, a->tasks), lo, hi;
 		/* The tasks the interval counts: those of one image are not independent. */
-		double n_eff = a->ci_set ? a->ci[PROP_ACCURACY].n_eff : (double)a->tasks;
+		double n_eff = a->ci[PROP_ACCURACY].n_eff;
 		acc_ci(a, PROP_ACCURACY, &lo, &hi);
 		failed = acc < f->min;
 		buf_addf(&line, "%s: accuracy %.1f%% [%.1f, %.1f] (%zu of %zu) is %s the floor %.1f%%",

@@ -644,7 +644,7 @@ int report_interval_note(struct buf *out, const struct acc *a, const char *inden
 {
 	double eff = a->ci[PROP_ACCURACY].n_eff;
 
-	if (!a->ci_set || !a->images || a->images >= a->tasks)
+	if (!a->images || a->images >= a->tasks)
 		return 0;
 	buf_addf(out, "%sthe CI counts %zu tasks on %zu image%s as ", indent, a->tasks,
 		 a->images, a->images == 1 ? "" : "s");
@@ -653,7 +653,7 @@ int report_interval_note(struct buf *out, const struct acc *a, const char *inden
 			 eff == 1.0 ? "" : "s");
 	else
 		buf_adds(out, "none: one image says nothing of others");
-	buf_adds(out, ": an image's answers go together\n");
+	buf_adds(out, ": an image's answers go together");
 	return 1;
 }
 
@@ -779,7 +779,8 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 		summary_protocol(fp, sm, run);
 		{
 			struct buf na = BUF_INIT;
-			report_interval_note(&na, &sm->all, "  ");
+			if (report_interval_note(&na, &sm->all, "  "))
+				buf_addch(&na, '\n');
 			report_not_applied_text(&na, sm, run, "  ");
 			report_not_answers_text(&na, sm, "  ", 0);
 			fputs(na.ptr, fp);

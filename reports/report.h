@@ -140,7 +140,7 @@ void report_quote(struct buf *out, const struct suite_metrics *sm, const cJSON *
  * When some image of the headline has several tasks (templates, captions),
  * one line after indent saying what the interval counts: "the CI counts
  * 108 tasks on 3 images as 23 independent ones: ...".  0 and
- * nothing written when each image has one task.
+ * nothing written when each image has one task.  No newline.
  */
 int report_interval_note(struct buf *out, const struct acc *a, const char *indent);
 /*

@@ -54,7 +54,6 @@ static void headline_card(struct buf *out, const struct suite_metrics *sm, const
 		      "<div class=\"ci\">acc<sub>t</sub> of the base variant · 95%% CI %.1f – %.1f</div>\n",
 		 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi);
 	if (report_interval_note(&v, a, "")) {
-		buf_setlen(&v, v.len - 1); /* its newline */
 		buf_adds(out, "<div class=\"ci\">");
 		html_esc(out, v.ptr);
 		buf_adds(out, "</div>\n");

@@ -26,7 +26,7 @@ static cJSON *proportion(const struct acc *a, enum acc_prop p, size_t k, size_t 
 	cJSON_AddNumberToObject(o, "ci_high", json_round6(hi));
 	cJSON_AddNumberToObject(o, "k", (double)k);
 	cJSON_AddNumberToObject(o, "n", (double)n);
-	cJSON_AddNumberToObject(o, "n_effective", json_round6(a->ci_set ? a->ci[p].n_eff : (double)n));
+	cJSON_AddNumberToObject(o, "n_effective", json_round6(a->ci[p].n_eff));
 	return o;
 }
 

@@ -403,7 +403,8 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 		buf_adds(out, "\n");
 		data_notes(out, run, sm->name);
 		report_protocols_md(out, sm, run);
-		report_interval_note(out, &sm->all, "\nAccuracy: ");
+		if (report_interval_note(out, &sm->all, "\nAccuracy: "))
+			buf_addch(out, '\n');
 		report_not_applied_text(out, sm, run, "\n"); /* one paragraph a line */
 		report_not_answers_text(out, sm, "\n", 1);
 		group_table(out, "By meta-category (worst first)", "category", &sm->by_category, 1);

@@ -13,6 +13,7 @@
 #  - one shard of a run (--shard I/N, not merged) is a part of the
 #    benchmark: it fails as a partial run does, unless --allow-partial.
 . "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/partial.bash"
 . "$VSR_SRC/tests/server/lib.bash"
 
 command -v xmllint >/dev/null ||
@@ -178,19 +179,10 @@ junit_agrees merged.xml
 # hint and the gate's "Finish it" quote the path as one shell word.
 start_server slow --plugin "$GEOMETRY"
 sticky_fault "$PORT" slow:0.2
-"$V" run -q -s synth -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=m -n 40 -j 2 \
-	--fixed -o "part run" >int.out 2>int.err &
-pid=$!
-for _ in $(seq 1 400); do
-	[ -s "part run/samples.jsonl" ] && break
-	sleep 0.05
-done
-kill -INT "$pid"
-set +e
-wait "$pid"
-code=$?
-set -e
-[ "$code" = 5 ] || fail "SIGINT: expected exit 5, got $code ($(cat int.err))"
+RUN=(run -q -s synth -m openai -M base_url="http://127.0.0.1:$PORT/v1" -M model=m -n 40 -j 2
+	--fixed -o "part run")
+interrupt_run "part run" 1 int.out int.err
+[ "$rc" = 5 ] || fail "SIGINT: expected exit 5, got $rc ($(cat int.err))"
 grep -qF "resume with: vsrbench run ... -o 'part run'" int.out || fail "resume hint: $(cat int.out)"
 expect_exit 1 "$V" compare base "part run" -q
 expect_err "Finish it (vsrbench run ... -o 'part run') or pass --allow-partial"

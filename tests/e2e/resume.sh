@@ -2,6 +2,7 @@
 # kill -9 at several points, resume, and compare with an uninterrupted run;
 # SIGINT stops cleanly with exit 5 and resumes too.
 . "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/partial.bash"
 
 cd "$T"
 lib="lib:$ADAPTERS/scripted.so"
@@ -42,21 +43,13 @@ cmp full/report.json torn/report.json || fail "report after a torn line differs"
 
 # SIGINT: clean stop, exit 5, instructions, resumable.
 rm -rf int
-"$VSRBENCH" run "${args[@]}" -o int >int.out 2>int.err &
-pid=$!
 # Mid-run: once the first tasks are journaled (a fixed sleep could land before
 # the handler exists on a loaded machine, when a background job's SIGINT is
 # still ignored).
-for _ in $(seq 1 200); do
-	[ -s int/samples.jsonl ] && break
-	sleep 0.05
-done
-kill -INT "$pid"
-set +e
-wait "$pid"
-code=$?
-set -e
-[ "$code" = 5 ] || fail "SIGINT: expected exit 5, got $code ($(cat int.err))"
+V=$VSRBENCH
+RUN=(run "${args[@]}" -o int)
+interrupt_run int 1 int.out int.err
+[ "$rc" = 5 ] || fail "SIGINT: expected exit 5, got $rc ($(cat int.err))"
 grep -q "resume with: vsrbench run .* -o int" int.out || fail "SIGINT: no resume hint"
 [ -s int/report.json ] || fail "SIGINT: no partial report"
 expect_exit 0 "$VSRBENCH" run "${args[@]}" -o int
