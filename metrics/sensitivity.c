@@ -275,12 +275,32 @@ static void sens_floor_gap(double gain, double loss, size_t images, struct sens_
 	v->ci_high = isnan(v->ci_high) ? hi : fmax(v->ci_high, hi);
 }
 
-/* Cochran's Q over the suite's records (sorted by item): see sensitivity.h. */
+/* An item asked with every template: its image and where its row starts. */
+struct q_row {
+	uint64_t cluster;
+	size_t at;
+};
+
+static int by_q_cluster(const void *pa, const void *pb)
+{
+	const struct q_row *a = pa, *b = pb;
+
+	if (a->cluster != b->cluster)
+		return a->cluster < b->cluster ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/*
+ * Cochran's Q over the suite's records (sorted by item), an image's items
+ * added up into one block: see sensitivity.h and cochran_blocks.
+ */
 static void template_test(const struct sens_rec *r, size_t n, struct sens_cochran *out)
 {
 	struct u64map col = U64MAP_INIT; /* template (text) -> column + 1 */
-	double *cj = NULL, big_n = 0, r2 = 0, c2 = 0, k;
-	size_t ncol = 0, items = 0;
+	struct q_row *rows = NULL;
+	uint8_t *right = NULL; /* items x ncol: 1 when the item was right under the template */
+	double *x = NULL;      /* blocks x ncol: the same summed over an image's items */
+	size_t ncol = 0, items = 0, cap = 0, blocks = 0;
 	uint64_t at;
 
 	for (size_t i = 0; i < n; i++)
@@ -289,39 +309,50 @@ static void template_test(const struct sens_rec *r, size_t n, struct sens_cochra
 	memset(out, 0, sizeof(*out));
 	if (ncol < 2)
 		goto out;
-	cj = xcalloc(ncol, sizeof(*cj));
 	for (size_t i = 0, j; i < n; i = j) {
-		size_t m = 0, right = 0;
+		size_t m = 0;
+		uint64_t cluster = 0;
 		for (j = i; j < n && r[j].item == r[i].item; j++)
 			if (r[j].base) {
 				m++;
-				right += r[j].correct;
+				cluster = r[j].cluster;
 			}
 		if (m != ncol) /* not asked (or not answered) under every template */
 			continue;
+		if (items == cap) {
+			cap = cap ? 2 * cap : 64;
+			rows = xrealloc(rows, cap * sizeof(*rows));
+			right = xrealloc(right, cap * ncol);
+		}
+		rows[items] = (struct q_row){ cluster, items * ncol };
+		memset(right + items * ncol, 0, ncol);
 		for (size_t t = i; t < j; t++)
 			if (r[t].base && r[t].correct && u64map_get(&col, r[t].text, &at))
-				cj[at - 1] += 1;
-		big_n += (double)right;
-		r2 += (double)right * (double)right;
+				right[items * ncol + at - 1] = 1;
 		items++;
 	}
 	if (items < 2)
 		goto out;
-	for (size_t t = 0; t < ncol; t++)
-		c2 += cj[t] * cj[t];
-	k = (double)ncol;
+	qsort(rows, items, sizeof(*rows), by_q_cluster);
+	x = xcalloc(items * ncol, sizeof(*x));
+	for (size_t i = 0; i < items; i++) {
+		if (i && rows[i].cluster != rows[i - 1].cluster)
+			blocks++;
+		for (size_t t = 0; t < ncol; t++)
+			x[blocks * ncol + t] += right[rows[i].at + t];
+	}
+	blocks++;
+	if (blocks < 2) /* one image: its templates' order is all there is */
+		goto out;
 	out->present = 1;
 	out->k = ncol;
 	out->items = items;
-	if (k * big_n - r2 > 0) {
-		out->q = (k - 1) * (k * c2 - big_n * big_n) / (k * big_n - r2);
-		out->p = chi2_sf(out->q, k - 1);
-	} else {
-		out->p = 1;
-	}
+	out->images = blocks;
+	cochran_blocks(x, blocks, ncol, &out->q, &out->p);
 out:
-	free(cj);
+	free(x);
+	free(right);
+	free(rows);
 	u64map_release(&col);
 }
 

@@ -64,15 +64,17 @@ struct sens_value {
 
 /*
  * Do the templates' accuracies differ beyond chance?  Cochran's Q over the
- * items answered (base variant) under every template of the suite:
- * Q = (k - 1) (k sum_j C_j^2 - N^2) / (k N - sum_i R_i^2), C_j the items
- * template j got right, R_i the templates item i was right under, N the sum;
- * p from chi-square with k - 1 degrees of freedom.
+ * items answered (base variant) under every template of the suite, an
+ * image's items added up into one block (cochran_blocks, metrics/stats.h):
+ * Q = (k - 1) sum_j (C_j - N / k)^2 / sum_i sum_j (x_ij - R_i / k)^2, x_ij
+ * the items of image i template j got right, R_i their sum over templates,
+ * C_j over images, N the sum of all; p from chi-square with k - 1 degrees of
+ * freedom.  With one item per image this is Cochran's Q over the items.
  */
 struct sens_cochran {
-	int present;     /* 0: fewer than 2 templates or 2 such items */
-	size_t k, items; /* templates; items asked with all k */
-	double q, p;     /* q 0 and p 1 when every item is all right or all wrong */
+	int present;             /* 0: fewer than 2 templates, or such items on fewer than 2 images */
+	size_t k, items, images; /* templates; items asked with all k; their images */
+	double q, p;             /* q 0 and p 1 when every image's count is the same under every template */
 };
 
 struct sens_result {

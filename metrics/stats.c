@@ -183,6 +183,35 @@ double chi2_sf(double x, double df)
 	}
 }
 
+void cochran_blocks(const double *x, size_t blocks, size_t k, double *q, double *p)
+{
+	double s = 0, total = 0, dev = 0, cbar;
+
+	for (size_t i = 0; i < blocks; i++) {
+		const double *row = x + i * k;
+		double mean = 0;
+		for (size_t j = 0; j < k; j++)
+			mean += row[j];
+		total += mean;
+		mean /= (double)k;
+		for (size_t j = 0; j < k; j++)
+			s += (row[j] - mean) * (row[j] - mean);
+	}
+	cbar = total / (double)k;
+	for (size_t j = 0; j < k; j++) {
+		double c = 0;
+		for (size_t i = 0; i < blocks; i++)
+			c += x[i * k + j];
+		dev += (c - cbar) * (c - cbar);
+	}
+	*q = 0;
+	*p = 1;
+	if (k < 2 || !(s > 1e-12))
+		return;
+	*q = (double)(k - 1) * dev / s;
+	*p = chi2_sf(*q, (double)(k - 1));
+}
+
 /* ---- paired comparisons ------------------------------------------------ */
 
 /*

@@ -50,6 +50,20 @@ void clustered_wilson(const struct clustered *c, double z, double *lo, double *h
  */
 double chi2_sf(double x, double df);
 
+/*
+ * Do k treatments differ, asked of every row of every block?  x is blocks x k
+ * (row-major), x[i k + j] what block i got right under treatment j (summed
+ * over the block's rows).  Under the null that, within a block, the
+ * treatments' labels are exchangeable, the column sums C_j have permutation
+ * covariance (S / (k - 1)) (I - J / k), S = sum_i sum_j (x_ij - xbar_i)^2, so
+ *   Q = (k - 1) sum_j (C_j - Cbar)^2 / S
+ * is chi-square with k - 1 degrees of freedom as blocks grow.  With one row
+ * of 0/1 per block this is Cochran's Q exactly; rows that share a block (an
+ * image's items) are not taken as independent.  S = 0 (every block the same
+ * under every treatment) gives q 0, p 1.
+ */
+void cochran_blocks(const double *x, size_t blocks, size_t k, double *q, double *p);
+
 /* ---- paired comparisons (reports/compare_stats.c, gate.c) ---- */
 
 /* P(X <= k) for X ~ Binomial(n, p), 0 <= p <= 1; summed in log space. */

@@ -123,8 +123,8 @@ int report_template_test(struct buf *out, const struct sens_result *sr)
 
 	if (!t->present)
 		return 0;
-	buf_addf(out, "Cochran's Q p = %.2g over %zu items asked with all %zu templates: %s", t->p,
-		 t->items, t->k,
+	buf_addf(out, "Cochran's Q p = %.2g over %zu images (%zu items asked with all %zu templates): %s",
+		 t->p, t->images, t->items, t->k,
 		 t->p < 0.05 ? "they differ beyond chance" : "the spread can be chance");
 	return 1;
 }

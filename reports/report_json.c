@@ -87,6 +87,7 @@ static cJSON *sensitivity_json(const struct metrics *m, const struct sens_result
 		cJSON_AddStringToObject(t, "test", "cochran_q");
 		cJSON_AddNumberToObject(t, "templates", (double)sr->templates.k);
 		cJSON_AddNumberToObject(t, "items", (double)sr->templates.items);
+		cJSON_AddNumberToObject(t, "images", (double)sr->templates.images);
 		cJSON_AddNumberToObject(t, "q", json_round6(sr->templates.q));
 		cJSON_AddNumberToObject(t, "p", json_round6(sr->templates.p));
 	}

@@ -244,18 +244,26 @@ if "blind_gap" in fig:
     if fact not in verdict:
         fail("the verdict lacks '%s': %s" % (fact, verdict))
 
-# Cochran's Q over the items answered (base variant) under every template.
+# Cochran's Q over the items answered (base variant) under every template, an
+# image's items added up into one block: Q = (k-1) sum_j (C_j - N/k)^2 over
+# sum_i sum_j (x_ij - R_i/k)^2 (docs/diagnosis.md).
 base = [r for r in rows if r["variant"] == "base"]
 tpls = sorted({r["template"] for r in base})
 if len(tpls) >= 2:
-    right = defaultdict(dict)
+    right, image = defaultdict(dict), {}
     for r in base:
         right[r["item"]][r["template"]] = 1 if r["correct"] else 0
-    full = [v for v in right.values() if len(v) == len(tpls)]
-    k, N = len(tpls), sum(sum(v.values()) for v in full)
-    C = [sum(v[t] for v in full) for t in tpls]
-    R2 = sum(sum(v.values()) ** 2 for v in full)
-    q = (k - 1) * (k * sum(x * x for x in C) - N * N) / (k * N - R2) if k * N - R2 > 0 else 0.0
+        image[r["item"]] = r["image"] or r["item"]
+    full = [it for it, v in right.items() if len(v) == len(tpls)]
+    x = defaultdict(lambda: [0] * len(tpls))
+    for it in full:
+        for j, t in enumerate(tpls):
+            x[image[it]][j] += right[it][t]
+    k = len(tpls)
+    C = [sum(row[j] for row in x.values()) for j in range(k)]
+    cbar = sum(C) / k
+    S = sum(sum((v - sum(row) / k) ** 2 for v in row) for row in x.values())
+    q = (k - 1) * sum((c - cbar) ** 2 for c in C) / S if S > 1e-12 else 0.0
     # chi-square's upper tail for whole degrees of freedom, in closed form
     h, df = q / 2, k - 1
     if df % 2 == 0:
@@ -264,16 +272,20 @@ if len(tpls) >= 2:
         p = math.erfc(math.sqrt(h)) + math.exp(-h) * sum(
             h ** (i - 0.5) / math.gamma(i + 0.5) for i in range(1, df // 2 + 1))
     got = sens.get("templates_differ")
-    if (not got or got["templates"] != k or got["items"] != len(full) or abs(got["q"] - q) > 1e-5
-            or abs(got["p"] - p) > 1e-5):
-        fail("report.json templates_differ: %s, by hand q %.6f p %.6f over %d items, %d templates"
-             % (got, q, p, len(full), k))
-    words = "Cochran's Q p = %s over %d items asked with all %d templates: %s" % (
-        ("%.2g" % p), len(full), k, "they differ beyond chance" if p < 0.05 else "the spread can be chance")
+    if len(x) < 2:  # one image (or none asked with every template): no test
+        if got:
+            fail("report.json templates_differ over fewer than 2 images: %s" % got)
+    elif (not got or got["templates"] != k or got["items"] != len(full) or got["images"] != len(x)
+            or abs(got["q"] - q) > 1e-5 or abs(got["p"] - p) > 1e-5):
+        fail("report.json templates_differ: %s, by hand q %.6f p %.6f over %d images, %d items, %d templates"
+             % (got, q, p, len(x), len(full), k))
+    words = "Cochran's Q p = %s over %d images (%d items asked with all %d templates): %s" % (
+        ("%.2g" % p), len(x), len(full), k, "they differ beyond chance" if p < 0.05 else "the spread can be chance")
     # said beside the spread line, which says "no spread" when every template's is the same
     spread = len({round(1000 * g["accuracy"]["value"]) for g in rep["by_template"].values()}) > 1
     for where, text in (("the summary", summary), ("report.md", md), ("report.html", page)):
-        if spread and words not in text:
+        if spread and len(x) >= 2 and words not in text:
             fail("%s lacks '%s'" % (where, words))
-    fig["templates_differ"] = (q, p)
+    if len(x) >= 2:
+        fig["templates_differ"] = (q, p)
 print(json.dumps({k: [round(x, 6) for x in v] for k, v in fig.items()}))

@@ -78,6 +78,31 @@ jq -r .suites.synth.verdict ihash/report.json | grep -qF 'hiding the image costs
 	fail "a gap under half a point: $(jq -r .suites.synth.verdict ihash/report.json)"
 grep -q 'blind gap: -0.2 points \[-[0-9.]*, +[0-9.]*\]' ihash.out || fail "blind gap line: $(grep 'blind gap' ihash.out)"
 
+# Several captions of one image (a VSR-format suite made here: 48 captions on
+# 8 images): the templates test adds an image's items up into one block
+# (docs/diagnosis.md), recomputed by hand from the journal; the same server.
+mkdir -p shared/vsr/data/data_files
+python3 - shared/vsr/data/data_files/all_vsr_validated_data.jsonl <<'PY'
+import json, sys
+rels = ["left of", "right of", "above", "below", "near", "on top of"]
+objs = ["cat", "dog", "car", "bench", "cup", "chair"]
+with open(sys.argv[1], "w") as f:
+    for i in range(48):
+        a, b = objs[i % 6], objs[(i // 6 + i + 1) % 6]
+        f.write(json.dumps({"image": "%012d.jpg" % (i % 8 + 1), "label": (i // 3) % 2,
+                            "relation": rels[(i // 8) % 6],
+                            "caption": "The %s is %s the %s." % (a, rels[(i // 8) % 6], b)}) + "\n")
+PY
+seq -f '%012g.jpg' 1 8 >names8.txt
+mkdir -p img8
+"$VSR_BUILD/tests/mkimage" --names names8.txt img8 32 24
+expect_exit 0 "$V" run -s vsr-validated --data shared --images img8 -m openai \
+	-M base_url=http://127.0.0.1:$PORT/v1 -M model=h -t yn01,yn02,yn03,tf01,tf02,ab01 -o shared8
+cp "$T/out" shared8.out
+by_hand shared8 vsr-validated shared8.out >/dev/null
+jq -e '.suites."vsr-validated".sensitivity.templates_differ | .images == 8 and .items > 8' shared8/report.json >/dev/null ||
+	fail "templates test over 8 images: $(jq -c '.suites."vsr-validated".sensitivity.templates_differ' shared8/report.json)"
+
 # Every perturbation the parser knows is named where a user looks for it:
 # run --help, the man page and README's table (-p repeat, the noise floor the
 # verdict asks for, was in none of them).

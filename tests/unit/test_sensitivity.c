@@ -303,36 +303,63 @@ static void test_small_samples_are_wide(void **state)
  * Do the templates differ?  Cochran's Q by hand.  Items (rows) right (1) or
  * wrong (0) under templates t1 t2 t3, base variant:
  *   A 1 1 0,  B 1 0 0,  C 1 1 1,  D 0 0 0,  E 1 (t1 only: not asked with all three)
- * Over A-D: C_j = 3, 2, 1 (sum of squares 14), N = 6, R_i = 2, 1, 3, 0 (sum
- * of squares 14), k = 3: Q = 2 (3 * 14 - 36) / (3 * 6 - 14) = 3; with 2
- * degrees of freedom p = exp(-3 / 2) = 0.223130.  The converse lines are
- * other wordings, not templates: left out.
+ * Each on its own image: over A-D, C_j = 3, 2, 1 (sum of squares 14), N = 6,
+ * R_i = 2, 1, 3, 0 (sum of squares 14), k = 3: Q = 2 (3 * 14 - 36) / (3 * 6 -
+ * 14) = 3; with 2 degrees of freedom p = exp(-3 / 2) = 0.223130.  The
+ * converse lines are other wordings, not templates: left out.
+ * A and B on one image, C and D on another: the blocks are A + B = 2 1 0 and
+ * C + D = 1 1 1; C_j the same, sum (C_j - 2)^2 = 2, the blocks' squared
+ * deviations from their means 2 and 0: Q = 2 * 2 / 2 = 2, p = exp(-1) =
+ * 0.367879.  All four on one image: no test (one block).
  */
-static void test_templates_cochran_by_hand(void **state)
+static void templates_case(const char *const img[4], struct metrics *m)
 {
 	struct buf b = BUF_INIT;
-	struct metrics m;
-	const struct sens_cochran *t;
 	static const int right[4][3] = { { 1, 1, 0 }, { 1, 0, 0 }, { 1, 1, 1 }, { 0, 0, 0 } };
 	static const char *const tpl[3] = { "t1", "t2", "t3" };
 
-	(void)state;
 	for (int i = 0; i < 4; i++) {
 		char item[2] = { (char)('A' + i), 0 };
 		for (int j = 0; j < 3; j++)
-			line(&b, item, "x.jpg", tpl[j], "base", Y, right[i][j] ? Y : N);
-		line(&b, item, "x.jpg", "t1", "converse", Y, N);
+			line(&b, item, img[i], tpl[j], "base", Y, right[i][j] ? Y : N);
+		line(&b, item, img[i], "t1", "converse", Y, N);
 	}
 	line(&b, "E", "e.jpg", "t1", "base", Y, Y);
-	metrics_of(b.ptr, &m);
+	metrics_of(b.ptr, m);
+	buf_release(&b);
+}
+
+static void test_templates_cochran_by_hand(void **state)
+{
+	static const char *const own[4] = { "a.jpg", "b.jpg", "c.jpg", "d.jpg" };
+	static const char *const two[4] = { "x.jpg", "x.jpg", "y.jpg", "y.jpg" };
+	static const char *const one[4] = { "x.jpg", "x.jpg", "x.jpg", "x.jpg" };
+	struct metrics m;
+	const struct sens_cochran *t;
+
+	(void)state;
+	templates_case(own, &m);
 	t = &m.suites[0].sens.templates;
 	assert_true(t->present);
 	assert_int_equal(t->k, 3);
 	assert_int_equal(t->items, 4);
+	assert_int_equal(t->images, 4);
 	assert_true(fabs(t->q - 3) < 1e-12);
 	assert_true(fabs(t->p - 0.223130) < 1e-6);
 	metrics_release(&m);
-	buf_release(&b);
+
+	templates_case(two, &m);
+	t = &m.suites[0].sens.templates;
+	assert_true(t->present);
+	assert_int_equal(t->items, 4);
+	assert_int_equal(t->images, 2);
+	assert_true(fabs(t->q - 2) < 1e-12);
+	assert_true(fabs(t->p - 0.367879) < 1e-6);
+	metrics_release(&m);
+
+	templates_case(one, &m);
+	assert_false(m.suites[0].sens.templates.present);
+	metrics_release(&m);
 }
 
 /* The chi-square tail against printed tables (95% points) and closed forms. */

@@ -186,6 +186,80 @@ static void test_mcnemar_clustered(void **state)
 	assert_true(mcnemar_clustered_p(36, 36, 2 * 1.0) == mcnemar_exact_p(36, 36));
 }
 
+/*
+ * Cochran's Q with blocks.  By hand: blocks (2, 1, 0) and (1, 1, 1), k = 3:
+ * C = (3, 2, 1), Cbar = 2, sum (C_j - Cbar)^2 = 2; S = 2 + 0; Q = 2 * 2 / 2 =
+ * 2, p = exp(-1).  Rows of 0/1 (one item per block) give Cochran's Q: A-D of
+ * test_sensitivity's by-hand case, Q = 3, p = exp(-1.5).
+ */
+static void test_cochran_blocks_by_hand(void **state)
+{
+	static const double two[] = { 2, 1, 0, 1, 1, 1 };
+	static const double rows[] = { 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0 };
+	static const double flat[] = { 2, 2, 3, 3 };
+	double q, p;
+
+	(void)state;
+	cochran_blocks(two, 2, 3, &q, &p);
+	assert_true(fabs(q - 2) < 1e-12 && fabs(p - exp(-1.0)) < 1e-9);
+	cochran_blocks(rows, 4, 3, &q, &p);
+	assert_true(fabs(q - 3) < 1e-12 && fabs(p - exp(-1.5)) < 1e-9);
+	cochran_blocks(flat, 2, 2, &q, &p); /* every block the same under both */
+	assert_true(q == 0 && p == 1);
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double unit(uint64_t *s)
+{
+	return (double)(splitmix(s) >> 11) / 9007199254740992.0;
+}
+
+/*
+ * The null with images: 400 studies of 40 images, 3 items each, 4 templates.
+ * Each (image, template) draws its own chance of being right, 0.1 or 0.9,
+ * which the image's 3 items share: no template is better than another (the
+ * draws are alike for every template), but an image's items agree on which
+ * templates they get right.  Blocked by image, p < 0.05 should happen in
+ * about 5% of studies (binomial sd 1.1%; we accept 2-9%).  Taking the 120
+ * items as independent rows (what the test did before) rejects far more
+ * often: the check that the simulation has the cluster effect it claims.
+ */
+static void test_cochran_blocks_null(void **state)
+{
+	enum { STUDIES = 400, IMAGES = 40, ITEMS = 3, K = 4 };
+	static double blocks[IMAGES * K], rows[IMAGES * ITEMS * K];
+	size_t by_image = 0, by_item = 0;
+	uint64_t s = 2026;
+
+	(void)state;
+	for (size_t st = 0; st < STUDIES; st++) {
+		double q, p;
+		for (size_t i = 0; i < IMAGES; i++)
+			for (size_t j = 0; j < K; j++) {
+				double pr = unit(&s) < 0.5 ? 0.1 : 0.9;
+				blocks[i * K + j] = 0;
+				for (size_t t = 0; t < ITEMS; t++) {
+					double y = unit(&s) < pr;
+					rows[(i * ITEMS + t) * K + j] = y;
+					blocks[i * K + j] += y;
+				}
+			}
+		cochran_blocks(blocks, IMAGES, K, &q, &p);
+		by_image += p < 0.05;
+		cochran_blocks(rows, IMAGES * ITEMS, K, &q, &p);
+		by_item += p < 0.05;
+	}
+	assert_in_range(by_image, 8, 36);
+	assert_true(by_item > 80);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +270,8 @@ int main(void)
 		cmocka_unit_test(test_clustered_wilson),
 		cmocka_unit_test(test_binom_cdf_real),
 		cmocka_unit_test(test_mcnemar_clustered),
+		cmocka_unit_test(test_cochran_blocks_by_hand),
+		cmocka_unit_test(test_cochran_blocks_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
