@@ -38,7 +38,7 @@ const char *run_conc_mode(const struct run_opts *o)
  * -j next time), answers from the cache, the tokens, a budget stop.
  */
 void run_print_usage(const struct run_opts *o, const struct sched_stats *st,
-			const struct cache *cache)
+		     const struct cache *cache, int said)
 {
 	double cost = run_cost(o, st);
 
@@ -53,7 +53,7 @@ void run_print_usage(const struct run_opts *o, const struct sched_stats *st,
 	if (cache || st->cached)
 		printf("cache: %zu of %zu answers from the response cache, %zu asked\n", st->cached,
 		       st->done, st->done - st->cached);
-	if (st->tok_tasks) {
+	if (st->tok_tasks && (!said || cost >= 0)) {
 		struct buf r = BUF_INIT;
 		report_reasoning_tokens(&r, (double)st->tok_reasoning, st->tok_reasoning_tasks,
 					st->tok_tasks);
@@ -63,7 +63,7 @@ void run_print_usage(const struct run_opts *o, const struct sched_stats *st,
 		if (cost >= 0)
 			printf("; cost %.4f USD at %g/%g USD per million", cost, o->price_in, o->price_out);
 		printf("\n");
-	} else if (st->unmetered && (o->budget_tokens > 0 || o->budget_usd > 0)) {
+	} else if (!st->tok_tasks && st->unmetered && (o->budget_tokens > 0 || o->budget_usd > 0)) {
 		vsr_warn("the model reported no token usage: the budget could not be applied");
 	}
 }

@@ -33,7 +33,9 @@ double run_cost(const struct run_opts *o, const struct sched_stats *st);
 /* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
 const char *run_conc_mode(const struct run_opts *o);
 /* The lines after the summary: requests in flight, answers from the cache, tokens and cost. */
-void run_print_usage(const struct run_opts *o, const struct sched_stats *st, const struct cache *cache);
+/* said: the summary just printed has the same token totals (one suite, every task new). */
+void run_print_usage(const struct run_opts *o, const struct sched_stats *st, const struct cache *cache,
+		     int said);
 /*
  * status.json.  why: NULL when the run went through all its items, "" while it goes on
  * (live), else why it stopped ("interrupted", "error"); a budget stop is "budget" either way.

@@ -29,8 +29,9 @@ for kind in openai ollama anthropic gemini; do
 		fail "$kind report.json usage: $(jq -c .usage "$kind/report.json")"
 	jq -e --argjson n "$n" '.tokens_now == {in: (100 * $n), out: $n}' \
 		"$kind/status.json" >/dev/null || fail "$kind status.json: $(jq -c .tokens_now "$kind/status.json")"
-	expect_out "tokens: $((100 * n)) in, $n out (reasoning not reported) over $n answers"
 	expect_out "  tokens: $((100 * n)) in, $n out (reasoning not reported) over $n answers; 0 answers from the cache"
+	# said once: a fresh run's own totals are the summary's
+	[ "$(grep -c 'tokens: ' "$T/out")" = 1 ] || fail "$kind: the tokens said twice: $(grep 'tokens: ' "$T/out")"
 	grep -qF "| synth | $n | $((100 * n)) | $n | not reported | 0 |" "$kind/report.md" ||
 		fail "$kind report.md: $(grep -A4 '## Tokens' "$kind/report.md")"
 	jq -e -s 'all(.[]; has("tokens_reasoning") | not)' "$kind/samples.jsonl" >/dev/null ||
@@ -39,6 +40,11 @@ for kind in openai ollama anthropic gemini; do
 	[ "$(jq -s 'map(.tokens_in) | add' "$kind/samples.jsonl")" = $((100 * n)) ] ||
 		fail "$kind journal tokens_in"
 done
+
+# -q, no summary: the tokens line after the run alone says them.
+expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=2 -t yn01 -q -o quiet
+grep -qx 'tokens: 200 in, 2 out (reasoning not reported) over 2 answers' "$T/out" ||
+	fail "-q: the tokens line: $(cat "$T/out")"
 
 # --- reasoning reported by some answers only: summed over those, and said so ------
 # OpenAI, 6 requests, the first 2 think (7 reasoning tokens, 8 out each), the
@@ -53,7 +59,7 @@ jq -e '.usage == {answers_reported: 6, tokens_in: 600, tokens_out: 20, answers_r
 	fail "mixed report.json usage: $(jq -c .usage mixed/report.json)"
 jq -e '.tokens_now == {in: 600, out: 20, reasoning: 14}' mixed/status.json >/dev/null ||
 	fail "mixed status.json: $(jq -c .tokens_now mixed/status.json)"
-expect_out "tokens: 600 in, 20 out (14 reasoning, reported by 2 answers) over 6 answers"
+expect_out "  tokens: 600 in, 20 out (14 reasoning, reported by 2 answers) over 6 answers; 0 answers from the cache"
 grep -qF "| synth | 6 | 600 | 20 | 14 (reported by 2) | 0 |" mixed/report.md ||
 	fail "mixed report.md: $(grep -A4 '## Tokens' mixed/report.md)"
 # vsrbench report rebuilds the same from the journal alone.
@@ -65,7 +71,7 @@ expect_exit 0 "$V" run -m gemini -M "base_url=${URL[gemini]}" -M model=fake-vl -
 jq -e '.usage == {answers_reported: 2, tokens_in: 200, tokens_out: 16, answers_reasoning_reported: 2,
 	tokens_reasoning: 14, answers_cached: 0}' allthink/report.json >/dev/null ||
 	fail "allthink report.json usage: $(jq -c .usage allthink/report.json)"
-expect_out "tokens: 200 in, 16 out (14 reasoning) over 2 answers"
+expect_out "  tokens: 200 in, 16 out (14 reasoning) over 2 answers; 0 answers from the cache"
 grep -qF "| synth | 2 | 200 | 16 | 14 | 0 |" allthink/report.md ||
 	fail "allthink report.md: $(grep -A4 '## Tokens' allthink/report.md)"
 
@@ -97,9 +103,13 @@ expect_err "stopped before the budget of 505 tokens: $((101 * n)) used by $n new
 	fail "journal: $(wc -l <budget/samples.jsonl) lines for $n requests"
 jq -e '.complete == false and .stopped_by == "budget"' budget/status.json >/dev/null ||
 	fail "status.json: $(cat budget/status.json)"
-# Resumed without a budget: only the rest is asked.
+# Resumed without a budget: only the rest is asked.  The summary counts the
+# whole run (12 answers), the line after it this invocation's 12 - n.
 expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=12 -t yn01 \
-	-j 1 -q -o budget
+	-j 1 -o budget
+expect_out "  tokens: 1200 in, 12 out (reasoning not reported) over 12 answers; 0 answers from the cache"
+grep -qx "tokens: $((100 * (12 - n))) in, $((12 - n)) out (reasoning not reported) over $((12 - n)) answers" "$T/out" ||
+	fail "resume: this invocation's tokens: $(grep 'tokens: ' "$T/out")"
 [ "$(($(sent) - n0))" = 12 ] || fail "after the resume, $(($(sent) - n0)) requests in all, not 12"
 [ "$(jq -s length budget/samples.jsonl)" = 12 ] || fail "resumed journal: $(jq -s length budget/samples.jsonl) lines"
 
