@@ -518,10 +518,8 @@ static int on_sample_sens(const struct sample *s, void *p)
 
 	if (c->worst2)
 		worst_detail(c->worst, s);
-	if (!c->do_sens || s->error || !keyset_add(&c->counted, s->key) ||
-	    s->outcome != SAMPLE_ANSWER)
-		return 0;
-	sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
+	if (c->do_sens && sens_counts(&c->counted, s))
+		sens_add(&c->sens, s, suite_get(c->m, s->suite)->id);
 	return 0;
 }
 

@@ -21,7 +21,6 @@ const char *const sens_names[SENS_N] = {
  */
 #define SENS_GAIN SENS_N
 #define SENS_LOSS (SENS_N + 1)
-#define SENS_ALL (SENS_N + 2)
 
 struct sens_rec {
 	uint64_t item;    /* hash of the item id */
@@ -73,6 +72,11 @@ void sens_add(struct sens_collector *c, const struct sample *s, uint32_t suite_i
 	r->answer = (int8_t)s->answer;
 	r->correct = (uint8_t)(s->correct != 0);
 	r->base = !strcmp(v, "base");
+}
+
+int sens_counts(struct keyset *seen, const struct sample *s)
+{
+	return !s->error && keyset_add(seen, s->key) && s->outcome == SAMPLE_ANSWER;
 }
 
 static int by_item(const void *pa, const void *pb)
@@ -132,15 +136,9 @@ void sens_bootstrap(const double *num, const double *den, size_t n, size_t resam
 	free(stat);
 }
 
-/* Per-cluster numerators and denominators of every figure. */
-struct cluster_sums {
-	uint64_t id;
-	double num[SENS_ALL], den[SENS_ALL];
-};
-
 static int by_cluster(const void *pa, const void *pb)
 {
-	const struct cluster_sums *a = pa, *b = pb;
+	const struct sens_cluster *a = pa, *b = pb;
 
 	return a->id < b->id ? -1 : a->id > b->id;
 }
@@ -356,48 +354,130 @@ out:
 	u64map_release(&col);
 }
 
-void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
-		  struct sens_result *out)
+/*
+ * One run's figure over the common images with its floor alone (the
+ * interval sens_compute gives it before the bootstrap widens it): sums are
+ * that run's num, den, gain and loss.
+ */
+static void floor_of(int f, const double *sum, size_t images, struct sens_value *v)
 {
-	struct cluster_sums *cl = NULL;
-	struct u64map at = U64MAP_INIT; /* cluster id -> index + 1 */
-	size_t n_cl = 0, cap = 0, i = 0;
-	double tot_num[SENS_ALL] = { 0 }, tot_den[SENS_ALL] = { 0 };
-	size_t imgs[SENS_ALL] = { 0 }; /* images with pairs of each figure */
+	memset(v, 0, sizeof(*v));
+	v->value = sum[0] / sum[1];
+	v->images = images;
+	v->ci_low = v->ci_high = NAN;
+	if (f == SENS_BLIND_GAP)
+		sens_floor_gap(sum[2] / sum[1], sum[3] / sum[1], images, v);
+	else
+		sens_floor(v);
+}
+
+void sens_paired(const struct sens_cluster *b, size_t nb, const struct sens_cluster *c, size_t nc,
+		 int f, size_t resamples, uint64_t seed, struct sens_change *out)
+{
+	/* Per common image: base num, den, cand num, den. */
+	double (*v)[4] = xmalloc((nb < nc ? nb : nc) * sizeof(*v) + 1);
+	double sb[4] = { 0 }, sc[4] = { 0 }; /* num, den, gain, loss of each run */
+	struct sens_value fb, fc;
+	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
+	for (size_t i = 0, j = 0; i < nb && j < nc;) {
+		if (b[i].id != c[j].id) {
+			b[i].id < c[j].id ? i++ : j++;
+			continue;
+		}
+		if (b[i].den[f] > 0 && c[j].den[f] > 0) {
+			const struct sens_cluster *side[2] = { &b[i], &c[j] };
+			double *sum[2] = { sb, sc };
+			for (int k = 0; k < 2; k++) {
+				v[n][2 * k] = side[k]->num[f];
+				v[n][2 * k + 1] = side[k]->den[f];
+				sum[k][0] += side[k]->num[f];
+				sum[k][1] += side[k]->den[f];
+				sum[k][2] += side[k]->num[SENS_GAIN];
+				sum[k][3] += side[k]->num[SENS_LOSS];
+			}
+			n++;
+		}
+		i++;
+		j++;
+	}
+	if (!n) {
+		free(v);
+		return;
+	}
+	out->present = 1;
+	out->images = n;
+	out->base = sb[0] / sb[1];
+	out->cand = sc[0] / sc[1];
+	out->change = out->cand - out->base;
+	/*
+	 * The floor: each run's own floor (Wilson's with each image one trial),
+	 * combined by Newcombe's square-and-add, so the change is never known
+	 * better than the figures it is made of; a bootstrap over images that
+	 * all agree would collapse to a point.
+	 */
+	floor_of(f, sb, n, &fb);
+	floor_of(f, sc, n, &fc);
+	out->lo = out->change - sqrt((fc.value - fc.ci_low) * (fc.value - fc.ci_low) +
+				     (fb.ci_high - fb.value) * (fb.ci_high - fb.value));
+	out->hi = out->change + sqrt((fc.ci_high - fc.value) * (fc.ci_high - fc.value) +
+				     (fb.value - fb.ci_low) * (fb.value - fb.ci_low));
+	if (resamples && n >= 2) {
+		double *stat = xmalloc(resamples * sizeof(*stat));
+		uint64_t st = seed;
+		for (size_t r = 0; r < resamples; r++) {
+			double t[4] = { 0 };
+			for (size_t i = 0; i < n; i++) {
+				size_t k = (size_t)(((splitmix(&st) >> 32) * (uint64_t)n) >> 32);
+				for (int q = 0; q < 4; q++)
+					t[q] += v[k][q];
+			}
+			stat[r] = t[2] / t[3] - t[0] / t[1]; /* every image has both dens > 0 */
+		}
+		qsort(stat, resamples, sizeof(*stat), cmp_double);
+		out->lo = fmin(out->lo, stat[(size_t)floor(0.025 * (double)(resamples - 1))]);
+		out->hi = fmax(out->hi, stat[(size_t)ceil(0.975 * (double)(resamples - 1))]);
+		free(stat);
+	}
+	free(v);
+}
+
+/* Sorts c's records by item; [*s0, *s1) are suite_id's. */
+static void suite_span(struct sens_collector *c, uint32_t suite_id, size_t *s0, size_t *s1)
+{
 	if (c->n) /* qsort's pointer must not be NULL, even for no elements */
 		qsort(c->r, c->n, sizeof(*c->r), by_item);
-	{
-		size_t s0 = 0, s1;
-		while (s0 < c->n && c->r[s0].suite != suite_id)
-			s0++;
-		for (s1 = s0; s1 < c->n && c->r[s1].suite == suite_id; s1++)
-			;
-		/* No records: no pointer to offset (c->r may be NULL). */
-		template_test(s1 > s0 ? c->r + s0 : NULL, s1 - s0, &out->templates);
-	}
-	while (i < c->n) {
+	for (*s0 = 0; *s0 < c->n && c->r[*s0].suite != suite_id; ++*s0)
+		;
+	for (*s1 = *s0; *s1 < c->n && c->r[*s1].suite == suite_id; ++*s1)
+		;
+}
+
+/* The per-image sums of the records [s0, s1) of one suite, sorted by item. */
+static size_t clusters_of(const struct sens_rec *r, size_t s0, size_t s1, struct sens_cluster **out)
+{
+	struct sens_cluster *cl = NULL;
+	struct u64map at = U64MAP_INIT; /* cluster id -> index + 1 */
+	size_t n_cl = 0, cap = 0, i = s0;
+
+	while (i < s1) {
 		size_t j = i;
 		double num[SENS_ALL] = { 0 }, den[SENS_ALL] = { 0 };
 		uint64_t k;
 
-		while (j < c->n && c->r[j].suite == c->r[i].suite && c->r[j].item == c->r[i].item)
+		while (j < s1 && r[j].item == r[i].item)
 			j++;
-		if (c->r[i].suite != suite_id) {
-			i = j;
-			continue;
-		}
-		item_figures(&c->r[i], j - i, num, den);
+		item_figures(&r[i], j - i, num, den);
 		/* The items of one image add up into one cluster. */
-		if (!u64map_get(&at, c->r[i].cluster, &k)) {
+		if (!u64map_get(&at, r[i].cluster, &k)) {
 			if (n_cl == cap) {
 				cap = cap ? cap * 2 : 256;
 				cl = xrealloc(cl, cap * sizeof(*cl));
 			}
 			memset(&cl[n_cl], 0, sizeof(cl[n_cl]));
-			cl[n_cl].id = c->r[i].cluster;
-			u64map_put(&at, c->r[i].cluster, ++n_cl);
+			cl[n_cl].id = r[i].cluster;
+			u64map_put(&at, r[i].cluster, ++n_cl);
 			k = n_cl;
 		}
 		for (int f = 0; f < SENS_ALL; f++) {
@@ -410,6 +490,31 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 	/* Resampling order must not depend on the journal's order. */
 	if (n_cl)
 		qsort(cl, n_cl, sizeof(*cl), by_cluster);
+	*out = cl;
+	return n_cl;
+}
+
+size_t sens_clusters(struct sens_collector *c, uint32_t suite_id, struct sens_cluster **out)
+{
+	size_t s0, s1;
+
+	suite_span(c, suite_id, &s0, &s1);
+	return clusters_of(c->r, s0, s1, out);
+}
+
+void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
+		  struct sens_result *out)
+{
+	struct sens_cluster *cl;
+	size_t n_cl, s0, s1;
+	double tot_num[SENS_ALL] = { 0 }, tot_den[SENS_ALL] = { 0 };
+	size_t imgs[SENS_ALL] = { 0 }; /* images with pairs of each figure */
+
+	memset(out, 0, sizeof(*out));
+	suite_span(c, suite_id, &s0, &s1);
+	/* No records: no pointer to offset (c->r may be NULL). */
+	template_test(s1 > s0 ? c->r + s0 : NULL, s1 - s0, &out->templates);
+	n_cl = clusters_of(c->r, s0, s1, &cl);
 	out->clusters = n_cl;
 	for (size_t k = 0; k < n_cl; k++)
 		for (int f = 0; f < SENS_ALL; f++) {

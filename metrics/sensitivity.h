@@ -33,6 +33,8 @@
 
 #include "../harness/journal.h"
 
+struct keyset;
+
 enum sens_figure {
 	SENS_LANGUAGE = 0,
 	SENS_CONSISTENCY,
@@ -50,6 +52,8 @@ enum sens_figure {
 	SENS_REPEAT_INVALID,
 	SENS_N
 };
+/* Inside sensitivity.c two more sums ride along (the blind pairs' gains and losses). */
+#define SENS_ALL (SENS_N + 2)
 
 /* Names used in report.json ("language", "visual_flip", ...). */
 extern const char *const sens_names[SENS_N];
@@ -95,6 +99,36 @@ void sens_add(struct sens_collector *c, const struct sample *s, uint32_t suite_i
 void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
 		  struct sens_result *out);
 void sens_release(struct sens_collector *c);
+
+/*
+ * Does s count (sens_add it)?  The first reply of its task key that is an
+ * answer; seen holds the keys met so far (an error leaves its key unmarked).
+ */
+int sens_counts(struct keyset *seen, const struct sample *s);
+
+/* One image's sums of every figure: what the bootstrap resamples. */
+struct sens_cluster {
+	uint64_t id; /* hash of the image (or of the item without one) */
+	double num[SENS_ALL], den[SENS_ALL];
+};
+/* The per-image sums of one suite, sorted by id; *out is the caller's to free. */
+size_t sens_clusters(struct sens_collector *c, uint32_t suite_id, struct sens_cluster **out);
+
+/*
+ * One figure of two runs over the images both have (compare): each run's
+ * value there, the change (candidate - base) and its 95% interval: a
+ * percentile bootstrap that resamples those images, each image carrying both
+ * runs' sums (what the runs share cancels), never narrower than the two
+ * runs' own floors (Wilson's with each image one trial; the blind gap's from
+ * its gains and losses) combined by Newcombe's square-and-add.
+ */
+struct sens_change {
+	int present; /* both runs have pairs of the figure on some common image */
+	double base, cand, change, lo, hi;
+	size_t images; /* common images with pairs of the figure in both runs */
+};
+void sens_paired(const struct sens_cluster *b, size_t nb, const struct sens_cluster *c, size_t nc,
+		 int figure, size_t resamples, uint64_t seed, struct sens_change *out);
 
 /* For tests: the percentile bootstrap of a ratio of cluster sums. */
 void sens_bootstrap(const double *num, const double *den, size_t n_clusters, size_t resamples,

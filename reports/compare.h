@@ -142,8 +142,13 @@ struct cmp_stat {
 	struct cluster_tally *tally; /* per image b and c, until the pairs are all read */
 };
 
+/* The diagnosis' figures compare shows, in order (metrics/sensitivity.h). */
+#define CMP_SENS_N 5
+extern const int cmp_sens_figs[CMP_SENS_N];
 struct cmp_suite {
 	struct cmp_stat all;
+	/* Each of cmp_sens_figs over the images both runs have pairs of it on, paired by image. */
+	struct sens_change sens[CMP_SENS_N];
 	struct cmp_stat *rel, *cat; /* sorted by name */
 	size_t n_rel, n_cat;
 	size_t base_only, cand_only;   /* tasks in one run only */

@@ -30,6 +30,28 @@ static cJSON *stat_json(const struct cmp_stat *s)
 	return o;
 }
 
+/* The diagnosis' figures of both runs, paired by image: "sensitivity" when any. */
+static void sens_json(cJSON *suite, const struct cmp_suite *cs)
+{
+	cJSON *o = NULL;
+
+	for (int f = 0; f < CMP_SENS_N; f++) {
+		const struct sens_change *v = &cs->sens[f];
+		cJSON *x;
+		if (!v->present)
+			continue;
+		if (!o)
+			o = cJSON_AddObjectToObject(suite, "sensitivity");
+		x = cJSON_AddObjectToObject(o, sens_names[cmp_sens_figs[f]]);
+		cJSON_AddNumberToObject(x, "images", (double)v->images);
+		cJSON_AddNumberToObject(x, "base", json_round6(v->base));
+		cJSON_AddNumberToObject(x, "candidate", json_round6(v->cand));
+		cJSON_AddNumberToObject(x, "change", json_round6(v->change));
+		cJSON_AddNumberToObject(x, "change_ci_low", json_round6(v->lo));
+		cJSON_AddNumberToObject(x, "change_ci_high", json_round6(v->hi));
+	}
+}
+
 static cJSON *groups_json(const struct cmp_stat *g, size_t n)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -116,6 +138,7 @@ int comparison_json(const struct comparison *c, const struct gate_result *gr, st
 		add_counts(o, cs->base_only, cs->cand_only, cs->dropped_failed, cs->dropped_label);
 		cJSON_AddItemToObject(o, "by_category", groups_json(cs->cat, cs->n_cat));
 		cJSON_AddItemToObject(o, "by_relation", groups_json(cs->rel, cs->n_rel));
+		sens_json(o, cs);
 		cJSON_AddItemToObject(suites, cs->all.name, o);
 	}
 	o = cJSON_AddObjectToObject(root, "right_to_wrong");

@@ -6,6 +6,7 @@
  * Nothing else in reports/compare_*.c or gate*.c opens a run's file.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -171,8 +172,23 @@ static void check_extractor(struct comparison *c, const cJSON *base, const cJSON
 		 b, k);
 }
 
+const int cmp_sens_figs[CMP_SENS_N] = { SENS_LANGUAGE, SENS_CONSISTENCY, SENS_FLIP, SENS_KEEP,
+					 SENS_BLIND_GAP };
+
+/* What a run's journal gives the sensitivity figures (every variant, as the reports count). */
+struct sens_side {
+	struct sens_collector col;
+	struct keyset seen;
+};
+
+static uint32_t suite_tag(const char *name)
+{
+	return (uint32_t)hash64_str(name, 0x5e45);
+}
+
 struct scan_ctx {
 	struct pair_table *t;
+	struct sens_side *sens;
 	int side;
 };
 
@@ -181,12 +197,35 @@ static int on_line(const struct sample *s, void *arg)
 	struct scan_ctx *c = arg;
 
 	pair_table_add(c->t, s, c->side);
+	if (sens_counts(&c->sens->seen, s))
+		sens_add(&c->sens->col, s, suite_tag(s->suite));
 	return 0;
 }
 
-static int scan_run(struct pair_table *t, const char *dir, int side, char *err)
+/* Each suite's figures of both runs, paired by image (struct cmp_suite's sens). */
+static void sens_fill(struct comparison *c, struct sens_side *side)
 {
-	struct scan_ctx ctx = { t, side };
+	for (size_t i = 0; i < c->n_suites; i++) {
+		struct sens_cluster *cl[2];
+		size_t n[2];
+		for (int k = 0; k < 2; k++)
+			n[k] = sens_clusters(&side[k].col, suite_tag(c->suites[i].all.name), &cl[k]);
+		for (int f = 0; f < CMP_SENS_N; f++)
+			sens_paired(cl[0], n[0], cl[1], n[1], cmp_sens_figs[f], c->reps,
+				    c->seed + (uint64_t)f * 0x632be59bd9b4e019ULL, &c->suites[i].sens[f]);
+		free(cl[0]);
+		free(cl[1]);
+	}
+	for (int k = 0; k < 2; k++) {
+		sens_release(&side[k].col);
+		keyset_release(&side[k].seen);
+	}
+}
+
+static int scan_run(struct pair_table *t, struct sens_side *sens, const char *dir, int side,
+		    char *err)
+{
+	struct scan_ctx ctx = { t, sens, side };
 	struct buf path = BUF_INIT;
 	struct stat st;
 	int r;
@@ -206,14 +245,14 @@ static int scan_run(struct pair_table *t, const char *dir, int side, char *err)
 	return r;
 }
 
-static int scan_runs(struct pair_table *t, const char *base_dir, const char *cand_dir,
-		     char *err)
+static int scan_runs(struct pair_table *t, struct sens_side *sens, const char *base_dir,
+		     const char *cand_dir, char *err)
 {
 	int r;
 
-	if ((r = scan_run(t, base_dir, SIDE_BASE, err)))
+	if ((r = scan_run(t, &sens[SIDE_BASE], base_dir, SIDE_BASE, err)))
 		return r;
-	return scan_run(t, cand_dir, SIDE_CAND, err);
+	return scan_run(t, &sens[SIDE_CAND], cand_dir, SIDE_CAND, err);
 }
 
 static char *label_of(const cJSON *run)
@@ -326,14 +365,16 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 		    size_t reps, uint64_t seed, char *err)
 {
 	struct pair_table t = { 0 };
+	struct sens_side sens[2] = { { { 0 }, KEYSET_INIT }, { { 0 }, KEYSET_INIT } };
 	int r;
 
 	memset(c, 0, sizeof(*c));
 	buf_init(&c->warnings, 0);
 	c->reps = reps ? reps : COMPARE_REPS_DEFAULT;
 	c->seed = seed;
-	if ((r = scan_runs(&t, base_dir, cand_dir, err))) {
+	if ((r = scan_runs(&t, sens, base_dir, cand_dir, err))) {
 		pair_table_release(&t);
+		sens_fill(c, sens); /* no suite yet: only releases */
 		return r;
 	}
 	c->base_dir = xstrdup(base_dir);
@@ -346,6 +387,7 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 	read_run_json(c);
 	comparison_fill(c, &t);
 	pair_table_release(&t);
+	sens_fill(c, sens);
 	if (!c->all.pairs) {
 		struct buf why = BUF_INIT;
 		/* A run that stopped before its first answer is the likely reason: say so. */

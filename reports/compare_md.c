@@ -35,6 +35,46 @@ static void md_stat_row(struct buf *out, const struct cmp_stat *s, int bold)
 	buf_addf(out, " | %zu | %zu | %.2g |\n", s->b, s->c, s->p);
 }
 
+/*
+ * The diagnosis' figures of both runs, paired by image: what a team
+ * measuring instruction sensitivity compares two models on.
+ */
+static void md_sens(struct buf *out, const struct comparison *c)
+{
+	static const char *const what[CMP_SENS_N] = {
+		"answers that move with the wording (lower: steadier)",
+		"items right under every wording (higher is better)",
+		"mirrored answers that flip as the truth does (higher: follows the image)",
+		"mirrored answers that stay as the truth does (higher is better)",
+		"accuracy the image adds, points (higher: uses the image)",
+	};
+	int any = 0;
+
+	for (size_t i = 0; i < c->n_suites; i++)
+		for (int f = 0; f < CMP_SENS_N; f++) {
+			const struct sens_change *v = &c->suites[i].sens[f];
+			int points = cmp_sens_figs[f] == SENS_BLIND_GAP;
+			if (!v->present)
+				continue;
+			if (!any++)
+				buf_adds(out, "\n### Diagnosis, paired by image\n\n"
+					      "| suite | figure | images | base | candidate | "
+					      "change, points [95% CI] |\n|---|---|---:|---:|---:|---|\n");
+			buf_adds(out, "| ");
+			buf_add_md(out, c->suites[i].all.name, 60);
+			buf_addf(out, " | %s: %s | %zu | ", sens_names[cmp_sens_figs[f]], what[f],
+				 v->images);
+			buf_addf(out, points ? "%+.1f | %+.1f | %+.1f" : "%.1f%% | %.1f%% | %+.1f",
+				 100 * v->base, 100 * v->cand, 100 * v->change);
+			buf_addf(out, " [%+.1f, %+.1f] |\n", 100 * v->lo, 100 * v->hi);
+		}
+	if (any)
+		buf_adds(out, "\nEach figure over the images both runs have its pairs on "
+			      "(docs/diagnosis.md); the interval resamples those images, each with "
+			      "both runs' answers, and is never narrower than the two figures' own "
+			      "floors combined.\n");
+}
+
 struct mover {
 	const char *suite, *by;
 	const struct cmp_stat *s;
@@ -239,6 +279,7 @@ void comparison_md(const struct comparison *c, const struct gate_result *gr, str
 		md_stat_row(out, &c->suites[i].all, 0);
 	if (c->n_suites > 1)
 		md_stat_row(out, &c->all, 1);
+	md_sens(out, c);
 	md_movers(out, c);
 	md_flips(out, c);
 	buf_addf(out, "\n<sub>Accuracy on the tasks both runs answered. Interval: paired bootstrap "

@@ -38,6 +38,40 @@ grep -qF "vision: mirroring changes 100% [44, 100] of the answers that should ch
 jq -r .suites.synth.verdict three/report.json | grep -qF ', follows the image only in part: ' ||
 	fail "three images: $(jq -r .suites.synth.verdict three/report.json)"
 
+# compare, the wording-only server against the perfect one on the same 24
+# images and options: every figure's base and candidate are the two runs'
+# own (recomputed by hand from each journal), the change their difference,
+# and its interval never narrower than the two figures' Wilson floors (each
+# image one trial) combined by square-and-add.
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=g -S count=24 \
+	-t yn01,yn02,yn03,tf01,tf02,ab01 -p converse,hflip,blind,repeat -o perfect24
+cp "$T/out" perfect24.out
+want=$(by_hand perfect24 synth perfect24.out)
+expect_exit 0 "$V" compare words perfect24 --json cmp24.json
+grep -qF "### Diagnosis, paired by image" "$T/out" || fail "compare: no diagnosis table: $(cat "$T/out")"
+python3 - "$got" "$want" cmp24.json <<'PY' || fail "compare's paired figures"
+import json, math, sys
+base, cand = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+sens = json.load(open(sys.argv[3]))["suites"]["synth"]["sensitivity"]
+z = 1.959963984540054
+def wilson(p, n):
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return c - h, c + h
+names = ["language", "consistency", "visual_flip", "visual_keep", "blind_gap"]
+assert sorted(sens) == sorted(names), sorted(sens)
+for name in names:
+    s, b, c = sens[name], base[name][0], cand[name][0]
+    assert abs(s["base"] - b) < 1e-6 and abs(s["candidate"] - c) < 1e-6, (name, s, b, c)
+    assert abs(s["change"] - (c - b)) < 1e-6, (name, s)
+    assert s["change_ci_low"] <= s["change"] <= s["change_ci_high"], (name, s)
+    if name != "blind_gap":
+        (bl, bh), (cl, ch) = wilson(b, s["images"]), wilson(c, s["images"])
+        lo = (c - b) - math.hypot(c - cl, bh - b)
+        hi = (c - b) + math.hypot(ch - c, b - bl)
+        assert s["change_ci_low"] <= lo + 1e-6 and s["change_ci_high"] >= hi - 1e-6, (name, s, lo, hi)
+PY
+
 # The wording-only server again, with both vision perturbations and 80 images:
 # mirroring flips none of the left/right answers (Wilson's 0 of the ~20
 # left/right images: under 50%) and hiding the image changes no answer (gain

@@ -362,6 +362,60 @@ static void test_templates_cochran_by_hand(void **state)
 	metrics_release(&m);
 }
 
+/*
+ * Two runs' figure paired by image (compare).  By hand, z = 1.959964:
+ * 1. The same 30 images, every image's language 0.5 in both runs: change 0,
+ *    every resample 0, so the interval is the floor: each run's Wilson
+ *    interval of 0.5 over 30 images, 0.5 +- 0.168459 (center (p + z^2/2n) /
+ *    (1 + z^2/n) = 0.5, half z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n)),
+ *    combined by square-and-add: +-0.168459 sqrt(2) = +-0.238237.  Images
+ *    of one run only (id 100, 101) are left out.
+ * 2. 40 images: 20 right in the candidate only, 20 wrong in both.  Change
+ *    0.5.  Floor: base 0 of 40, Wilson [0, z^2/(n + z^2)] = [0, 0.087622];
+ *    candidate 0.5 of 40, [0.351995, 0.648005]; lower end 0.5 -
+ *    sqrt(0.148005^2 + 0.087622^2) = 0.328003, upper 0.648005.  The
+ *    bootstrap's upper end is the 97.5% point of Binomial(40, 1/2) / 40:
+ *    26/40 (P(X <= 25) = 0.9597, P(X <= 26) = 0.9808), above the floor's
+ *    0.648005; 27/40 allowed for the 2000 resamples' own spread.
+ */
+static void test_sens_paired_by_hand(void **state)
+{
+	struct sens_cluster b[32], c[32], b2[40], c2[40];
+	struct sens_change ch;
+
+	(void)state;
+	memset(b, 0, sizeof(b));
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < 32; i++) {
+		b[i].id = (uint64_t)(i < 30 ? i : 100 + i); /* sorted; 130, 131 in base only */
+		c[i].id = (uint64_t)(i < 30 ? i : 200 + i);
+		b[i].num[SENS_LANGUAGE] = c[i].num[SENS_LANGUAGE] = 1.5;
+		b[i].den[SENS_LANGUAGE] = c[i].den[SENS_LANGUAGE] = 3;
+	}
+	sens_paired(b, 32, c, 32, SENS_LANGUAGE, 2000, 1, &ch);
+	assert_true(ch.present);
+	assert_int_equal(ch.images, 30);
+	assert_true(fabs(ch.base - 0.5) < 1e-12 && fabs(ch.cand - 0.5) < 1e-12 && fabs(ch.change) < 1e-12);
+	assert_true(fabs(ch.lo + 0.238237) < 1e-6 && fabs(ch.hi - 0.238237) < 1e-6);
+
+	memset(b2, 0, sizeof(b2));
+	memset(c2, 0, sizeof(c2));
+	for (int i = 0; i < 40; i++) {
+		b2[i].id = c2[i].id = (uint64_t)i;
+		b2[i].den[SENS_CONSISTENCY] = c2[i].den[SENS_CONSISTENCY] = 1;
+		c2[i].num[SENS_CONSISTENCY] = i % 2;
+	}
+	sens_paired(b2, 40, c2, 40, SENS_CONSISTENCY, 2000, 7, &ch);
+	assert_int_equal(ch.images, 40);
+	assert_true(fabs(ch.change - 0.5) < 1e-12);
+	assert_true(fabs(ch.lo - 0.328003) < 1e-6);
+	assert_true(fabs(ch.hi - 26.0 / 40) < 1e-12 || fabs(ch.hi - 27.0 / 40) < 1e-12);
+
+	/* No image in common: nothing to say. */
+	sens_paired(b2, 20, c2 + 20, 20, SENS_CONSISTENCY, 2000, 7, &ch);
+	assert_false(ch.present);
+}
+
 /* The chi-square tail against printed tables (95% points) and closed forms. */
 static void test_chi2_sf(void **state)
 {
@@ -597,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_clusters_are_images),
 		cmocka_unit_test(test_small_samples_are_wide),
 		cmocka_unit_test(test_templates_cochran_by_hand),
+		cmocka_unit_test(test_sens_paired_by_hand),
 		cmocka_unit_test(test_chi2_sf),
 		cmocka_unit_test(test_bootstrap_coverage),
 		cmocka_unit_test(test_jpeg_lossless_round_trip),
