@@ -16,6 +16,7 @@ static void compare_usage(FILE *fp)
 	fprintf(fp,
 		"usage: vsrbench compare BASE_RUN CAND_RUN [--max-drop POINTS] [--alpha A]\n"
 		"                        [--min-accuracy [SUITE=]X]... [--max-language-sensitivity X]\n"
+		"                        [--max-language-rise POINTS]\n"
 		"                        [--markdown FILE] [--json FILE] [--junit FILE] [--reps N]\n"
 		"                        [--seed N] [--allow-different-content] [--allow-judge-mismatch]\n"
 		"                        [--allow-partial] [--max-error-rate R] [-q]\n"
@@ -38,6 +39,10 @@ static void compare_usage(FILE *fp)
 		"  --max-language-sensitivity X\n"
 		"                           fail when the candidate's language sensitivity is above X,\n"
 		"                           or was not measured (-p instr/format/converse)\n"
+		"  --max-language-rise POINTS\n"
+		"                           fail when the candidate's language sensitivity rose by\n"
+		"                           more than POINTS over the base's, the 95%% interval of the\n"
+		"                           rise above zero; a larger rise that is not, a warning\n"
 		"  --markdown FILE          write the Markdown to FILE instead of standard output\n"
 		"  --json FILE              write the comparison as JSON ('-': standard output,\n"
 		"                           instead of the Markdown)\n"
@@ -99,6 +104,7 @@ int cmd_compare(int argc, char **argv)
 		case GATE_OPT_ALPHA:
 		case GATE_OPT_MIN_ACCURACY:
 		case GATE_OPT_MAX_LANG:
+		case GATE_OPT_MAX_LANG_RISE:
 		case GATE_OPT_ALLOW_PARTIAL:
 		case GATE_OPT_MAX_ERROR_RATE:
 			if ((r = gate_opts_getopt(&g, c, optarg, err)))

@@ -112,6 +112,8 @@ static void run_usage(FILE *fp)
 		"                          is significant (McNemar p < --alpha A, default 0.05)\n"
 		"      --min-accuracy [SUITE=]X  gate: fail when accuracy is below X (0..1)\n"
 		"      --max-language-sensitivity X  gate: fail when it is above X or not measured\n"
+		"      --max-language-rise POINTS  gate: fail when it rose by more than POINTS over\n"
+		"                          --baseline's, significantly (its 95%% interval above 0)\n"
 		"      --allow-partial     gate: a partial --baseline run (status.json \"complete\":\n"
 		"                          false), or a shard (--shard) compared with a whole\n"
 		"                          run, is a warning, not a failure\n"
@@ -522,6 +524,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		case GATE_OPT_ALPHA:
 		case GATE_OPT_MIN_ACCURACY:
 		case GATE_OPT_MAX_LANG:
+		case GATE_OPT_MAX_LANG_RISE:
 		case GATE_OPT_ALLOW_PARTIAL:
 			if ((r = gate_opts_getopt(&o->gate, c, optarg, err)))
 				return r;

@@ -76,6 +76,8 @@ struct gate_opts {
 	size_t n_floors;
 	int has_max_lang;
 	double max_lang; /* a share, 0..1 */
+	int has_max_lang_rise;
+	double max_lang_rise; /* points, 0..100 */
 	int allow_partial;      /* --allow-partial: a partial run warns instead of failing */
 	int has_max_error_rate; /* else GATE_MAX_ERROR_RATE_DEFAULT */
 	double max_error_rate;  /* a share of a run's tasks, 0..1 */
@@ -94,6 +96,7 @@ enum {
 	GATE_OPT_MAX_LANG,
 	GATE_OPT_ALLOW_PARTIAL,
 	GATE_OPT_MAX_ERROR_RATE,
+	GATE_OPT_MAX_LANG_RISE,
 };
 #define GATE_LONGOPT_BASELINE { "baseline", required_argument, NULL, GATE_OPT_BASELINE }
 #define GATE_LONGOPTS                                                                      \
@@ -101,6 +104,7 @@ enum {
 	{ "alpha", required_argument, NULL, GATE_OPT_ALPHA },                              \
 	{ "min-accuracy", required_argument, NULL, GATE_OPT_MIN_ACCURACY },                \
 	{ "max-language-sensitivity", required_argument, NULL, GATE_OPT_MAX_LANG },         \
+	{ "max-language-rise", required_argument, NULL, GATE_OPT_MAX_LANG_RISE },          \
 	{ "allow-partial", no_argument, NULL, GATE_OPT_ALLOW_PARTIAL }
 /* `compare` only: `run` has its own --max-error-rate, which its gate reuses. */
 #define GATE_LONGOPT_MAX_ERROR_RATE                                                        \
@@ -109,7 +113,8 @@ enum {
 /*
  * Sets one option, opt a GATE_OPT_* value: --baseline DIR, --max-drop
  * POINTS, --alpha A, --min-accuracy [SUITE=]X (without SUITE: every suite
- * together), --max-language-sensitivity X, --allow-partial (value ignored),
+ * together), --max-language-sensitivity X, --max-language-rise POINTS,
+ * --allow-partial (value ignored),
  * --max-error-rate R.  VSR_EUSAGE with err for a bad value.
  */
 int gate_opts_getopt(struct gate_opts *g, int opt, const char *value, char *err);
@@ -119,8 +124,8 @@ int gate_opts_set(struct gate_opts *g, const char *name, const char *value, char
 int gate_opts_any(const struct gate_opts *g);
 /*
  * Checks that the options make sense together: in `run` (in_run set)
- * --max-drop and --allow-partial need --baseline and --baseline must be a
- * run directory; --alpha needs --max-drop.  VSR_EUSAGE or VSR_EDATA with err.
+ * --max-drop, --max-language-rise and --allow-partial need --baseline and
+ * --baseline must be a run directory; --alpha needs --max-drop.  VSR_EUSAGE or VSR_EDATA with err.
  */
 int gate_opts_check(const struct gate_opts *g, int in_run, char *err);
 

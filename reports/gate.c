@@ -332,6 +332,59 @@ static void lang_check(struct gate_result *res, const struct gate_opts *g,
 	check_set(res, ck, failed, &name, &line);
 }
 
+/*
+ * Did the candidate's language sensitivity rise by more than allowed?  The
+ * change of the figure over the images both runs have it on (compare's
+ * "Diagnosis, paired by image"); it fails when the rise is above the limit
+ * and the 95% interval of the change lies above zero, and warns when only
+ * the first holds.  A suite without the figure in either run fails: the
+ * check cannot be made.
+ */
+static void rise_check(struct gate_result *res, const struct gate_opts *g,
+		       const struct cmp_suite *s)
+{
+	struct gate_check *ck = check_add(res, s->all.name, "max-language-rise");
+	struct buf name = BUF_INIT, line = BUF_INIT;
+	const struct sens_change *v = &s->sens[0]; /* cmp_sens_figs[0]: language */
+	int failed;
+
+	buf_addf(&name, "no significant language-sensitivity rise > %.1f points", g->max_lang_rise);
+	if (!v->present) {
+		failed = 1;
+		buf_addf(&line,
+			 "%s: the two runs have no language-sensitivity figure on common images (both "
+			 "need several templates, -t pool or -p instr, format or converse), so the "
+			 "rise cannot be checked",
+			 s->all.name);
+	} else {
+		double rise = 100 * v->change, mag = fabs(rise) < 0.05 ? 0.0 : fabs(rise);
+		/*
+		 * Images are the trials: the fewest on which a change, every image's
+		 * one way, is significant at 5% two-sided (the sign test, 2 / 2^n):
+		 * 6.  Below that the Wilson floors alone can exclude zero.
+		 */
+		size_t need = 6;
+		int over = rise > g->max_lang_rise, sig = v->lo > 0 && v->images >= need;
+		failed = over && sig;
+		buf_addf(&line,
+			 "%s: language sensitivity %s %.1f points (%.1f%% -> %.1f%% over %zu image%s, "
+			 "change [%+.1f, %+.1f]); %s the allowed %.1f",
+			 s->all.name, mag == 0 ? "changed by" : rise > 0 ? "rose" : "fell", mag,
+			 100 * v->base, 100 * v->cand, v->images, v->images == 1 ? "" : "s",
+			 100 * v->lo, 100 * v->hi, over ? "more than" : "within", g->max_lang_rise);
+		if (over && !sig && v->images < need)
+			buf_addf(&line, "; not significant, so the check passes, but on %zu image%s no rise "
+					"can be: it takes %zu or more. Compare more items (-n) for the gate "
+					"to mean something",
+				 v->images, v->images == 1 ? "" : "s", need);
+		else if (over && !sig)
+			buf_adds(&line, "; its 95% interval reaches zero, so the check passes: the rise "
+					"may be noise. More items (-n) would tell");
+		ck->warn = over && !sig;
+	}
+	check_set(res, ck, failed, &name, &line);
+}
+
 void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		   const struct metrics *cand, struct gate_result *res)
 {
@@ -355,6 +408,9 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 			drop_check(res, g, "all suites", &cmp->all, cmp->base_only,
 				   cmp->dropped_failed);
 	}
+	if (g->has_max_lang_rise && cmp)
+		for (size_t i = 0; i < cmp->n_suites; i++)
+			rise_check(res, g, &cmp->suites[i]);
 	for (size_t i = 0; i < g->n_floors; i++)
 		floor_check(res, &g->floors[i], cand);
 	if (g->has_max_lang) {

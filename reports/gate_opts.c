@@ -82,6 +82,15 @@ int gate_opts_getopt(struct gate_opts *g, int opt, const char *value, char *err)
 				       value);
 		g->has_max_lang = 1;
 		return 0;
+	case GATE_OPT_MAX_LANG_RISE:
+		if (parse_double(value, &g->max_lang_rise) || g->max_lang_rise < 0 ||
+		    g->max_lang_rise > 100)
+			return err_set(err, VSR_EUSAGE,
+				       "--max-language-rise '%s': expected points of language sensitivity "
+				       "from 0 to 100, e.g. 5",
+				       value);
+		g->has_max_lang_rise = 1;
+		return 0;
 	case GATE_OPT_ALLOW_PARTIAL:
 		g->allow_partial = 1;
 		return 0;
@@ -107,7 +116,8 @@ int gate_opts_set(struct gate_opts *g, const char *name, const char *value, char
 
 int gate_opts_any(const struct gate_opts *g)
 {
-	return g->has_max_drop || g->n_floors || g->has_max_lang || g->baseline;
+	return g->has_max_drop || g->n_floors || g->has_max_lang || g->has_max_lang_rise ||
+	       g->baseline;
 }
 
 int gate_opts_check(const struct gate_opts *g, int in_run, char *err)
@@ -120,6 +130,10 @@ int gate_opts_check(const struct gate_opts *g, int in_run, char *err)
 		return 0;
 	if (g->has_max_drop && !g->baseline)
 		return err_set(err, VSR_EUSAGE, "--max-drop needs --baseline RUN_DIR to compare with");
+	if (g->has_max_lang_rise && !g->baseline)
+		return err_set(err, VSR_EUSAGE,
+			       "--max-language-rise needs --baseline RUN_DIR to compare with (for a "
+			       "ceiling on this run alone: --max-language-sensitivity X)");
 	if (g->allow_partial && !g->baseline)
 		return err_set(err, VSR_EUSAGE,
 			       "--allow-partial applies to --baseline RUN_DIR, which is not given");

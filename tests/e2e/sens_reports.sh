@@ -71,6 +71,27 @@ for name in names:
         hi = (c - b) + math.hypot(ch - c, b - bl)
         assert s["change_ci_low"] <= lo + 1e-6 and s["change_ci_high"] >= hi - 1e-6, (name, s, lo, hi)
 PY
+# The gate on the rise: the wording-only server after the perfect one rose by
+# the two runs' own figures' difference, its interval above zero: exit 1; the
+# other way it fell: exit 0.  On 3 items the same rise passes with a warning:
+# under 6 images no change is significant (the sign test: 2 / 2^5 > 0.05),
+# whatever the Wilson floors say; a candidate with one template has no
+# figure to compare: exit 1, "cannot be checked".
+rise=$(python3 -c 'import json,sys; print("%.1f" % (100 * (json.loads(sys.argv[1])["language"][0] - json.loads(sys.argv[2])["language"][0])))' "$got" "$want")
+expect_exit 1 "$V" compare perfect24 words --max-language-rise 5 -q
+expect_err "gate failed: synth: language sensitivity rose $rise points"
+expect_exit 0 "$V" compare words perfect24 --max-language-rise 5 -q
+for side in "$PORT g three6" "$WORDS w three6w"; do
+	set -- $side
+	expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$1/v1 -M model=$2 -S count=3 \
+		-t yn01,yn02,yn03,tf01,tf02,ab01 -q -o $3
+done
+expect_exit 0 "$V" compare three6 three6w --max-language-rise 5 -q
+grep -qE 'warning: synth: language sensitivity rose [0-9.]+ points .* no rise can be: it takes 6 or more' "$T/err" ||
+	fail "3 items: no warning: $(cat "$T/err")"
+expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=g -S count=24 -t yn01 -q -o one24
+expect_exit 1 "$V" compare words one24 --max-language-rise 5 -q
+expect_err "no language-sensitivity figure on common images"
 
 # The wording-only server again, with both vision perturbations and 80 images:
 # mirroring flips none of the left/right answers (Wilson's 0 of the ~20

@@ -603,7 +603,7 @@ static void test_gate_option_table(void **state)
 	for (; table[n].name; n++)
 		assert_int_equal(table[n].has_arg,
 				 table[n].val == GATE_OPT_ALLOW_PARTIAL ? no_argument : required_argument);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_string_equal(table[0].name, "baseline");
 	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_DROP, "2.5", err), 0);
 	assert_true(g.has_max_drop && g.max_drop == 2.5);
@@ -611,6 +611,10 @@ static void test_gate_option_table(void **state)
 	assert_string_equal(g.floors[0].suite, "synth");
 	assert_true(g.floors[0].min == 0.25);
 	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_LANG, "0.3", err), 0);
+	assert_int_equal(gate_opts_getopt(&g, GATE_OPT_MAX_LANG_RISE, "101", err), VSR_EUSAGE);
+	assert_non_null(strstr(err, "--max-language-rise '101': expected points"));
+	assert_int_equal(gate_opts_set(&g, "max-language-rise", "5", err), 0);
+	assert_true(g.has_max_lang_rise && g.max_lang_rise == 5);
 	assert_int_equal(gate_opts_set(&g, "alpha", "0.1", err), 0);
 	assert_true(g.alpha == 0.1);
 	assert_int_equal(gate_opts_set(&g, "baseline", "/x", err), 0);
