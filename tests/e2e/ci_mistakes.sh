@@ -110,6 +110,30 @@ expect_err "--baseline given twice (small base, then small same): a run is gated
 # Without --max-drop there is no drop to check: a floor alone is checked as asked.
 expect_exit 0 "$V" compare "small base" "small base" -q --min-accuracy 0.5
 
+# ---- a candidate with fewer tasks than the baseline: the rest is not checked --
+# (a pull request's job run with a smaller -n, or with templates left out): 2
+# of the baseline's 4 tasks are compared, the other 2 are not, and a passing
+# check says so rather than pass in silence.
+served "$GOOD" -n 2 -o fewer
+export GITHUB_ACTIONS=true
+expect_exit 0 "$V" compare "small base" fewer --max-drop 2 -q --markdown fewer.md --json fewer.json
+want="Not compared: 2 of the baseline's 4 tasks are not in the candidate (run with fewer items, -n, or other templates, -t), so the check has not looked at them; run the candidate with the baseline's options to compare them all"
+expect_err "vsrbench: warning: synth: accuracy changed by 0.0 points (100.0% -> 100.0% on 2 paired tasks"
+expect_err "$want"
+grep -q "^::warning title=vsrbench gate (synth)::synth: .*Not compared: 2 of" err ||
+	fail "no ::warning annotation: $(cat err)"
+grep -qxF '**Gate: passed** (1 check, 1 with a warning ⚠️)' fewer.md || fail "compare.md's headline: $(head -3 fewer.md)"
+jq -e --arg w "$want" '.gate.passed and .gate.checks[0].warning and (.warnings | any(endswith($w)))' \
+	fewer.json >/dev/null || fail "compare.json: $(jq -c .gate fewer.json)"
+expect_exit 0 "$V" run -q -s synth -m openai -M base_url="$GOOD" -M model=m -n 2 -o fewer \
+	--baseline "small base" --max-drop 2
+expect_err "$want"
+# The other way round, tasks only in the candidate (items or templates added):
+# the baseline has nothing to hold them to, and there is nothing to say.
+expect_exit 0 "$V" compare fewer "small base" --max-drop 2 -q
+[ ! -s err ] || fail "a warning for tasks only in the candidate: $(cat err)"
+unset GITHUB_ACTIONS
+
 # ---- runs that cannot be paired: the message says why ------------------------
 # Another suite (here the candidate's journal renamed, as a run of another -s would be).
 mkdir other && cp "small cand/run.json" other/
