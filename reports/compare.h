@@ -244,6 +244,8 @@ struct gate_check {
 	int warn;      /* passed with a caveat (an accepted partial run, a few failed
 			  tasks): every output shows its line as a warning too */
 	char *line;    /* one line: what, by how much, the p-value */
+	char *detail;  /* NULL, or lines to show after a failure's line (which
+			  items went from right to wrong), each ending in '\n' */
 };
 
 struct gate_result {

@@ -103,7 +103,91 @@ static void not_covered(struct buf *line, size_t base_tasks, size_t base_only)
 		 base_only, base_tasks, base_tasks == 1 ? "" : "s");
 }
 
-static void drop_check(struct gate_result *res, const struct gate_opts *g, const char *suite,
+/* Text from a dataset on one line of a log: no control character, at most max bytes. */
+static void add_flat(struct buf *out, const char *s, size_t max)
+{
+	size_t n = strlen(s), cut = utf8_cut_len(s, n, max);
+
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)s[i];
+		buf_addch(out, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+	if (cut < n)
+		buf_adds(out, "...");
+}
+
+#define DETAIL_ITEMS 10
+
+/*
+ * A failed drop check names what went from right to wrong, so that a CI log
+ * or a JUnit page (GitLab, Jenkins) shows which items changed without the
+ * Markdown: the first DETAIL_ITEMS items of the suite (all suites: any), each
+ * with its templates' answers and its prompt.
+ */
+static char *flips_detail(const struct comparison *cmp, const char *suite,
+			  const struct cmp_stat *s)
+{
+	struct buf d = BUF_INIT;
+	size_t items = 0, i = 0, shown = 0;
+	int all = !strcmp(suite, "all suites");
+
+	if (!s->b)
+		return NULL;
+	for (size_t k = 0; k < cmp->n_flips; k++)
+		if ((all || !strcmp(cmp->flips[k].suite, suite)) &&
+		    (!k || strcmp(cmp->flips[k].suite, cmp->flips[k - 1].suite) ||
+		     strcmp(cmp->flips[k].item, cmp->flips[k - 1].item)))
+			items++;
+	int capped = cmp->n_flips < cmp->total_flips;
+
+	buf_addf(&d, "  right->wrong: %zu task%s", s->b, s->b == 1 ? "" : "s");
+	if (!capped)
+		buf_addf(&d, " in %zu item%s", items, items == 1 ? "" : "s");
+	if (!items) /* past the cap: the list holds other suites' */
+		buf_addf(&d, " (not among the first %d, which compare.json lists)\n",
+			 COMPARE_FLIPS_MAX);
+	else if (capped || items > DETAIL_ITEMS)
+		buf_addf(&d, "; the first %zu (compare.json, from --json, lists up to %d tasks):\n",
+			 items < DETAIL_ITEMS ? items : (size_t)DETAIL_ITEMS, COMPARE_FLIPS_MAX);
+	else
+		buf_adds(&d, ":\n");
+	while (i < cmp->n_flips && shown < DETAIL_ITEMS) {
+		const struct cmp_flip *f = &cmp->flips[i];
+		size_t j = i;
+		while (j < cmp->n_flips && !strcmp(cmp->flips[j].suite, f->suite) &&
+		       !strcmp(cmp->flips[j].item, f->item))
+			j++;
+		if (all || !strcmp(f->suite, suite)) {
+			buf_adds(&d, "    ");
+			if (all) {
+				add_flat(&d, f->suite, 60);
+				buf_adds(&d, " ");
+			}
+			add_flat(&d, f->item, 60);
+			buf_addf(&d, " (expected %s):", answer_name(f->label));
+			for (size_t k = i; k < j && k < i + 4; k++) {
+				buf_adds(&d, k > i ? ", " : " ");
+				add_flat(&d, cmp->flips[k].tmpl, 30);
+				if (strcmp(cmp->flips[k].variant, "base")) {
+					buf_adds(&d, "/");
+					add_flat(&d, cmp->flips[k].variant, 30);
+				}
+				buf_addf(&d, " %s", answer_name(cmp->flips[k].cand_answer));
+			}
+			if (j - i > 4)
+				buf_addf(&d, " and %zu more", j - i - 4);
+			buf_adds(&d, "; ");
+			add_flat(&d, f->prompt, 100);
+			buf_addch(&d, '\n');
+			shown++;
+		}
+		i = j;
+	}
+	return buf_detach(&d, NULL);
+}
+
+static void drop_check(struct gate_result *res, const struct gate_opts *g,
+		       const struct comparison *cmp, const char *suite,
 		       const struct cmp_stat *s, size_t base_only, size_t failed_pairs,
 		       int cand_is_part)
 {
@@ -149,6 +233,8 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g, const
 			not_covered(&line, s->pairs + base_only + failed_pairs, base_only);
 			ck->warn |= !failed;
 		}
+		if (failed)
+			ck->detail = flips_detail(cmp, suite, s);
 	}
 	check_set(res, ck, failed, &name, &line);
 }
@@ -426,10 +512,10 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		int part = cmp->cand_run.shard_count >= 2 ||
 			   (cmp->cand_run.known && !cmp->cand_run.complete);
 		for (size_t i = 0; i < cmp->n_suites; i++)
-			drop_check(res, g, cmp->suites[i].all.name, &cmp->suites[i].all,
+			drop_check(res, g, cmp, cmp->suites[i].all.name, &cmp->suites[i].all,
 				   cmp->suites[i].base_only, cmp->suites[i].dropped_failed, part);
 		if (cmp->n_suites > 1)
-			drop_check(res, g, "all suites", &cmp->all, cmp->base_only,
+			drop_check(res, g, cmp, "all suites", &cmp->all, cmp->base_only,
 				   cmp->dropped_failed, part);
 	}
 	if (g->has_max_lang_rise && cmp)
@@ -458,6 +544,7 @@ void gate_result_release(struct gate_result *res)
 		free(res->c[i].name);
 		free(res->c[i].type);
 		free(res->c[i].line);
+		free(res->c[i].detail);
 	}
 	free(res->c);
 	memset(res, 0, sizeof(*res));
@@ -467,7 +554,8 @@ void gate_print_failures(FILE *fp, const struct gate_result *res)
 {
 	for (size_t i = 0; i < res->n; i++)
 		if (res->c[i].failed)
-			fprintf(fp, "gate failed: %s\n", res->c[i].line);
+			fprintf(fp, "gate failed: %s\n%s", res->c[i].line,
+				res->c[i].detail ? res->c[i].detail : "");
 }
 
 void gate_print_warnings(const struct gate_result *res)

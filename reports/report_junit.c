@@ -149,6 +149,12 @@ static void gate_cases(struct buf *out, const char *suite, const struct gate_res
 			xml_text(out, ck->line);
 			buf_adds(out, "\">");
 			xml_text(out, ck->line);
+			if (ck->detail) { /* the body: what GitLab and Jenkins show */
+				buf_addch(out, '\n');
+				xml_text(out, ck->detail);
+				if (out->ptr[out->len - 1] == '\n') /* the tag closes its last line */
+					buf_setlen(out, out->len - 1);
+			}
 			buf_adds(out, "</failure>\n");
 		} else {
 			buf_adds(out, "      <system-out>");

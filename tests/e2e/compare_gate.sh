@@ -67,7 +67,24 @@ expect_exit 0 "$VSRBENCH" run -q -n $N -m "lib:$WORSE" -M truth="$T/big.tsv" -o 
 read -r b c pairs <<<"$(discordant base big)"
 p=$(mcnemar "$b" "$c")
 expect_exit 1 "$VSRBENCH" compare base big --max-drop 5 --json big.json --junit big.xml
-expect_one_line_err
+# The failure names what went from right to wrong (a GitLab or Jenkins page shows the
+# JUnit failure and the log, not compare.md): the items big.tsv flipped, by item id,
+# the first 10, each with the candidate's answer (the other one: yes/no) and its prompt.
+jq -r -s --slurpfile flip <(cut -f2,3 big.tsv | jq -R -s '[split("\n")[] | select(startswith("1\t")) | .[2:]]') '
+	map(select(.prompt | IN($flip[0][]))) | sort_by(.item) | .[] |
+	"\(.item)\t\(.label)\t\(if .label == "yes" then "no" else "yes" end)\t\(.prompt)"' base/samples.jsonl |
+	python3 -c 'import sys
+rows = [l.rstrip("\n").split("\t") for l in sys.stdin]
+print("  right->wrong: %d tasks in %d items; the first 10 (compare.json, from --json, lists up to 1000 tasks):" % (len(rows), len(rows)))
+for item, label, other, prompt in rows[:10]:
+    b = prompt.encode()
+    shown = b.decode() if len(b) <= 100 else b[:100].decode(errors="ignore") + "..."
+    print("    %s (expected %s): yn01 %s; %s" % (item, label, other, shown))' >flips.want
+[ "$(wc -l <flips.want)" = 11 ] || fail "precondition: 20 flipped items expected: $(cat flips.want)"
+tail -n +2 err >flips.got
+cmp -s flips.want flips.got || fail "the failure's items: $(diff flips.want flips.got)"
+xmllint --xpath 'string(//failure[@type="max-drop"])' big.xml | tail -n +2 >flips.junit
+cmp -s flips.want flips.junit || fail "junit: the failure's items: $(diff flips.want flips.junit)"
 expect_err "gate failed: synth: accuracy dropped"
 expect_err "$b right->wrong, $c wrong->right"
 expect_err "McNemar p = $(python3 -c "import sys; print('%.2g' % float(sys.argv[1]))" "$p") ("
@@ -86,13 +103,14 @@ xmllint --xpath 'string(//failure/@message)' big.xml | grep -qF "McNemar p =" ||
 # builtin:no on the same items is worse still.
 expect_exit 0 "$VSRBENCH" run -q -n $N -m builtin:no -o no
 expect_exit 1 "$VSRBENCH" compare -q base no --max-drop 5
-expect_one_line_err
+[ "$(grep -c '^gate failed: ' err)" = 1 ] || fail "one failed check expected: $(cat err)"
 
 # ---- the gate on `run`: --baseline, floors, sensitivity ----------------------
 # Resuming a finished run adds no task; the gate runs on its reports.
 expect_exit 1 "$VSRBENCH" run -q -n $N -m "lib:$WORSE" -M truth="$T/big.tsv" -o big \
 	--baseline base --max-drop 5 --min-accuracy synth=0.5
-expect_one_line_err
+[ "$(grep -c '^gate failed: ' err)" = 1 ] || fail "one failed check expected: $(cat err)"
+tail -n +2 err | cmp -s flips.want - || fail "run --baseline: the failure's items: $(cat err)"
 expect_err "gate failed: synth: accuracy dropped"
 [ -s big/compare.md ] && [ -s big/compare.json ] || fail "run --baseline wrote no comparison"
 xmllint --noout --schema "$XSD" big/junit.xml 2>xmllint.err || fail "junit: $(cat xmllint.err)"
