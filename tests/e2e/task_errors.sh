@@ -31,6 +31,18 @@ expect_err "9 of 9 tasks failed"
 expect_exit 4 "$V" run -m "lib:$ADAPTERS/scripted.so" -M fatal=1 -S count=5 -t yn01 -q -o pl
 [ "$(grep -c "plug-in scripted: a task failed: scripted fatal failure" "$T/err")" = 1 ] ||
 	fail "plug-in: the first error is not shown once: $(cat "$T/err")"
+# junit.xml's <error> says why in its text: GitLab's test report shows an
+# element's content (lib/gitlab/ci/parsers/test/junit.rb takes the element
+# whole; an empty one with attributes reaches the page as a hash of them),
+# Jenkins its message as the error and the text as the stack trace.
+python3 - pl/junit.xml <<'PY' || fail "junit: $(cat pl/junit.xml)"
+import sys, xml.etree.ElementTree as ET
+errs = ET.parse(sys.argv[1]).getroot().findall(".//testcase/error")
+assert len(errs) == 1, errs
+want = "5 tasks failed (requests that never got an answer; not counted as wrong)"
+assert errs[0].get("message") == want, errs[0].get("message")
+assert (errs[0].text or "") == want, repr(errs[0].text)
+PY
 # A transient failure is shown as one that is tried again (and the run succeeds).
 expect_exit 0 "$V" run -m "lib:$ADAPTERS/scripted.so" -M retry_first=1 -M answer=yes -S count=5 -t yn01 -q -o rt
 expect_err "plug-in scripted: a task failed (tried again): scripted transient failure"
