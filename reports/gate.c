@@ -360,12 +360,13 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 			const struct metrics *m)
 {
 	const char *suite = f->suite[0] ? f->suite : "all suites";
-	struct gate_check *ck = check_add(res, suite, "min-accuracy");
-	struct buf name = BUF_INIT, line = BUF_INIT;
-	const struct acc *a = NULL;
 	/* The floor may name a suite by an alias ("vsr-unified"); the run, by its name. */
 	const struct suite_preset *p = f->suite[0] ? suite_lookup(f->suite) : NULL;
 	const char *want = p ? p->name : f->suite;
+	/* The check belongs to the suite (its JUnit testsuite), said as the user named it. */
+	struct gate_check *ck = check_add(res, f->suite[0] ? want : suite, "min-accuracy");
+	struct buf name = BUF_INIT, line = BUF_INIT;
+	const struct acc *a = NULL;
 	int failed;
 
 	if (!f->suite[0])

@@ -86,6 +86,13 @@ expect_exit 0 "$V" run -s vsr-zeroshot-test "${common[@]}" -q -o gate --min-accu
 expect_out "gate passed: 1 check"
 expect_exit 1 "$V" run -s vsr-zeroshot-test "${common[@]}" -q -o gate --min-accuracy vsr-unified=0.6
 expect_err "vsr-unified: accuracy 50.0% [15.0, 85.0] (2 of 4) is below the floor 60.0%"
+# junit.xml: the floor is a test case of the suite's own testsuite (GitLab lists test
+# cases under their classname), not of a second testsuite named by the alias.
+command -v xmllint >/dev/null ||
+	fail "xmllint is not installed: run 'make -f Makefile.ci deps' (libxml2-utils; CI installs it)"
+[ "$(xmllint --xpath 'count(//testsuite)' gate/junit.xml)" = 1 ] &&
+	[ "$(xmllint --xpath 'count(//testsuite[@name="vsr-zeroshot-test"]/testcase[@classname="vsrbench.vsr-zeroshot-test"]/failure[@type="min-accuracy"])' gate/junit.xml)" = 1 ] ||
+	fail "junit: the floor by an alias is not in its suite: $(cat gate/junit.xml)"
 # -S by an alias reaches the suite (whose loader then refuses the key)
 expect_exit 2 "$V" run -s vsr-zeroshot-test -S vsr-unified.foo=1 "${common[@]}" --dry-run
 expect_err "suite vsr-zeroshot-test has no option 'foo' (it takes none)"
