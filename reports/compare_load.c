@@ -320,13 +320,27 @@ int gate_load_candidate(const char *dir, struct metrics *m, cJSON **run, char *e
 	return r;
 }
 
-/* "; DIR is a partial run: 0 of 60 planned tasks done (stopped by an error)", or nothing. */
+/*
+ * "; DIR is a partial run: 0 of 60 planned tasks done (stopped by an error).
+ * Finish it (vsrbench run ... -o DIR) ...", or, for a run whose every task
+ * failed, that and how to retry them; else nothing.
+ */
 static void partial_note(struct buf *out, const char *dir, const struct cmp_run *r)
 {
-	if (!r->known || r->complete)
-		return;
-	buf_addf(out, "; %s is a partial run: ", dir);
-	report_partial_what(out, r->done, r->done_failed, r->planned, r->stopped_by);
+	struct buf w = BUF_INIT;
+
+	if (r->known && !r->complete) {
+		buf_addf(out, "; %s is a partial run: ", dir);
+		report_partial_what(out, r->done, r->done_failed, r->planned, r->stopped_by);
+		buf_addf(out, ". Finish it (vsrbench run ... -o %s, once the model answers) and "
+			      "compare again",
+			 sh_word(&w, dir));
+	} else if (r->tasks && r->failed == r->tasks) {
+		buf_addf(out, "; every task of %s failed (%zu): retry them (vsrbench run ... -o %s, "
+			      "once the model answers) and compare again",
+			 dir, r->tasks, sh_word(&w, dir));
+	}
+	buf_release(&w);
 }
 
 /*

@@ -77,7 +77,18 @@ expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 die0.py" -M timeou
 expect_exit 3 "$V" compare -q base none --max-drop 2
 expect_one_line_err
 expect_err "have no answered task in common"
-expect_err "; none is a partial run: 0 of $N planned tasks done (stopped by an error)"
+expect_err "; none is a partial run: 0 of $N planned tasks done (stopped by an error). Finish it (vsrbench run ... -o none, once the model answers) and compare again"
+# A candidate that went through its tasks, every one failed (a model that could not
+# load, a server down for the whole run): the same, with how to retry them.
+cat >oom.py <<'PY'
+import json, sys
+for line in sys.stdin:
+    print(json.dumps({"id": json.loads(line)["id"], "error": "CUDA out of memory"}), flush=True)
+PY
+expect_exit 4 "$V" run -q -S count=$N -m exec -M cmd="python3 oom.py" -j 1 -o "oom run"
+expect_exit 3 "$V" compare -q base "oom run" --max-drop 2
+expect_one_line_err
+expect_err "have no answered task in common (matched on suite, item, template and variant: 0 only in the first, 0 only in the second, $N failed in either); every task of oom run failed ($N): retry them (vsrbench run ... -o 'oom run', once the model answers) and compare again"
 
 # ---- 2. --allow-partial: a warning, in every output --------------------------
 expect_exit 0 "$V" compare base cand --max-drop 2 --allow-partial --markdown a.md --json a.json --junit a.xml
