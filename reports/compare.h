@@ -187,6 +187,7 @@ struct comparison {
 	char *base_dir, *cand_dir;
 	char *base_model, *cand_model; /* run.json model.spec, or NULL */
 	char *base_label, *cand_label; /* model_label() of each, for headings */
+	char *templates_note; /* "; they share no template (...)", or NULL */
 	struct cmp_run base_run, cand_run;
 	struct cmp_suite *suites;      /* sorted by name */
 	size_t n_suites;

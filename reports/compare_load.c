@@ -289,6 +289,47 @@ static void read_shard(struct cmp_run *r, const cJSON *run)
 	}
 }
 
+static const char *str_of(const cJSON *o, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+
+	return v ? v : "?";
+}
+
+static int has_id(const cJSON *ids, const char *id)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, ids)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Runs of other templates share no task (tasks pair on the template): when
+ * no pair is found, say so with each run's -t, rather than counts alone.
+ */
+static void templates_note(struct comparison *c, const cJSON *rb, const cJSON *rc)
+{
+	const cJSON *ib = cJSON_GetObjectItemCaseSensitive(rb, "template_ids");
+	const cJSON *ic = cJSON_GetObjectItemCaseSensitive(rc, "template_ids");
+	const cJSON *e;
+	struct buf b = BUF_INIT;
+
+	if (!cJSON_IsArray(ib) || !cJSON_IsArray(ic) || !cJSON_GetArraySize(ib) ||
+	    !cJSON_GetArraySize(ic))
+		return;
+	cJSON_ArrayForEach(e, ib)
+		if (cJSON_IsString(e) && has_id(ic, e->valuestring))
+			return;
+	buf_addf(&b, "; they share no template (%s: -t %s; %s: -t %s): run the candidate with "
+		     "the baseline's -t",
+		 c->base_dir, str_of(rb, "templates"), c->cand_dir,
+		 str_of(rc, "templates"));
+	c->templates_note = buf_detach(&b, NULL);
+}
+
 static void read_run_json(struct comparison *c)
 {
 	cJSON *rb = rundir_load_run(c->base_dir), *rc = rundir_load_run(c->cand_dir);
@@ -299,6 +340,7 @@ static void read_run_json(struct comparison *c)
 	c->cand_label = label_of(rc);
 	check_digests(c, rb, rc);
 	check_extractor(c, rb, rc);
+	templates_note(c, rb, rc);
 	read_progress(&c->base_run, c->base_dir);
 	read_progress(&c->cand_run, c->cand_dir);
 	read_shard(&c->base_run, rb);
@@ -406,6 +448,8 @@ int comparison_load(struct comparison *c, const char *base_dir, const char *cand
 		struct buf why = BUF_INIT;
 		/* A run that stopped before its first answer is the likely reason: say so. */
 		suites_note(&why, c);
+		if (c->templates_note)
+			buf_adds(&why, c->templates_note);
 		partial_note(&why, base_dir, &c->base_run);
 		partial_note(&why, cand_dir, &c->cand_run);
 		r = err_set(err, VSR_EDATA,

@@ -270,6 +270,7 @@ void comparison_release(struct comparison *c)
 	free(c->base_model);
 	free(c->cand_model);
 	free(c->base_label);
+	free(c->templates_note);
 	free(c->cand_label);
 	buf_release(&c->warnings);
 	memset(c, 0, sizeof(*c));

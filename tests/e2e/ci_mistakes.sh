@@ -141,6 +141,12 @@ jq -c '.suite = "vsr-zeroshot-test"' "small cand/samples.jsonl" >other/samples.j
 expect_exit 3 "$V" compare "small base" other --max-drop 2 -q
 expect_one_line_err
 expect_err "; they share no suite (small base: synth; other: vsr-zeroshot-test): compare two runs of the same suites (run -s)"
+# Other templates (a candidate run with the pull request's -t, the baseline with
+# main's): tasks pair on the template, so none pairs; the message says it is that.
+served "$GOOD" -n 4 -t tf01 -o "other tpl"
+expect_exit 3 "$V" compare "small base" "other tpl" --max-drop 2 -q
+expect_one_line_err
+expect_err "have no answered task in common (matched on suite, item, template and variant: 4 only in the first, 4 only in the second, 0 failed in either); they share no template (small base: -t single; other tpl: -t tf01): run the candidate with the baseline's -t"
 # A journal with no task (a cache restore that left an empty file).
 mkdir empty && cp "small base/run.json" empty/ && : >empty/samples.jsonl
 expect_exit 3 "$V" compare empty "small cand" --max-drop 2 -q
