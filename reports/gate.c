@@ -356,8 +356,33 @@ static void errors_check(struct gate_result *res, const struct gate_opts *g, con
 	check_set(res, ck, over, &name, &line);
 }
 
-static void floor_check(struct gate_result *res, const struct gate_floor *f,
-			const struct metrics *m)
+/*
+ * A floor passed on so few tasks that no result could show the accuracy is
+ * above it: a model exactly at the floor X gets all n right with chance X^n,
+ * so while X^n >= alpha even a perfect score is not evidence, and the check
+ * passes by the point estimate alone.  Said, as a drop that cannot be
+ * significant is (not_significant); returns whether it was.
+ */
+static int floor_too_few(struct buf *line, double floor, double n_eff, size_t tasks, double alpha)
+{
+	size_t need = 1;
+
+	if (floor <= 0 || floor >= 1 || pow(floor, n_eff) < alpha)
+		return 0;
+	while (need < 100000 && pow(floor, (double)need) >= alpha)
+		need++;
+	buf_addf(line, ", but on %zu task%s", tasks, tasks == 1 ? "" : "s");
+	if (n_eff + 0.5 < (double)tasks)
+		buf_addf(line, " (about %.0f independent: the tasks of one image move together)", n_eff);
+	buf_addf(line, " no accuracy can show it is above the floor (all right has one-sided p = "
+		       "%.2g >= %g from a model exactly at it): it takes %zu or more tasks. Compare more items "
+		       "(-n) for the gate to mean something",
+		 pow(floor, n_eff), alpha, need);
+	return 1;
+}
+
+static void floor_check(struct gate_result *res, const struct gate_opts *g,
+			const struct gate_floor *f, const struct metrics *m)
 {
 	const char *suite = f->suite[0] ? f->suite : "all suites";
 	/* The floor may name a suite by an alias ("vsr-unified"); the run, by its name. */
@@ -402,6 +427,8 @@ static void floor_check(struct gate_result *res, const struct gate_floor *f,
 		if (failed)
 			buf_addf(&line, " by %.1f points; one-sided binomial p = %.2g",
 				 100 * (f->min - acc), binom_cdf_real(acc * n_eff, n_eff, f->min));
+		else
+			ck->warn = floor_too_few(&line, f->min, n_eff, a->tasks, alpha_of(g));
 	}
 	check_set(res, ck, failed, &name, &line);
 }
@@ -523,7 +550,7 @@ void gate_evaluate(const struct gate_opts *g, const struct comparison *cmp,
 		for (size_t i = 0; i < cmp->n_suites; i++)
 			rise_check(res, g, &cmp->suites[i]);
 	for (size_t i = 0; i < g->n_floors; i++)
-		floor_check(res, &g->floors[i], cand);
+		floor_check(res, g, &g->floors[i], cand);
 	if (g->has_max_lang) {
 		for (size_t i = 0; i < cand->n_suites; i++)
 			lang_check(res, g, &cand->suites[i]);

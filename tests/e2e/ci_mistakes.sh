@@ -109,6 +109,17 @@ expect_err "--baseline given twice (small base, then small same): a run is gated
 [ ! -e two ] || fail "a refused run left a directory"
 # Without --max-drop there is no drop to check: a floor alone is checked as asked.
 expect_exit 0 "$V" compare "small base" "small base" -q --min-accuracy 0.5
+# A floor passed on 4 tasks, all right: a model exactly at 60% gets 4 of 4 with
+# chance 0.6^4 = 0.1296, so the pass shows nothing, and it says so; a perfect
+# score is evidence from 6 tasks on (0.6^5 = 0.078, 0.6^6 = 0.047 < 0.05).
+GITHUB_ACTIONS=true expect_exit 0 "$V" compare "small base" "small same" --min-accuracy 0.6 --json floor.json
+want="all suites: accuracy 100.0% [51.0, 100.0] (4 of 4) is at or above the floor 60.0%, but on 4 tasks no accuracy can show it is above the floor (all right has one-sided p = 0.13 >= 0.05 from a model exactly at it): it takes 6 or more tasks. Compare more items (-n) for the gate to mean something"
+expect_err "vsrbench: warning: $want"
+grep -qF "::warning title=vsrbench gate (all suites)::${want//%/%25}" err || fail "no ::warning: $(cat err)"
+jq -e '.gate.passed and .gate.checks[0].warning' floor.json >/dev/null || fail "floor.json: $(jq -c .gate floor.json)"
+# At 30%, 4 of 4 has chance 0.3^4 = 0.0081 < 0.05: a pass that means something.
+expect_exit 0 "$V" compare "small base" "small same" --min-accuracy 0.3 -q
+[ ! -s err ] || fail "a warning on a floor 4 tasks can show: $(cat err)"
 
 # ---- a candidate with fewer tasks than the baseline: the rest is not checked --
 # (a pull request's job run with a smaller -n, or with templates left out): 2
