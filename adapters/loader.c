@@ -17,6 +17,7 @@
 #include "err_first.h"
 #include "http.h"
 #include "model_files.h"
+#include "plugin_hint.h"
 #include "remote.h"
 
 char *model_config_without(const cJSON *opts, const char *const *skip)
@@ -475,13 +476,23 @@ int model_open(struct model *m, const char *spec, const char *config_json, char 
 	m->dl = dlopen(m->path, RTLD_NOW | RTLD_LOCAL);
 	plugin_guard_leave();
 	if (!m->dl) {
-		r = err_set(err, VSR_EUSAGE, "cannot load adapter %s: %s", m->path, dlerror());
+		struct buf msg = BUF_INIT;
+		const char *why = dlerror();
+
+		buf_addf(&msg, "cannot load adapter %s: %s", m->path, why ? why : "dlopen failed");
+		plugin_hint_dlopen(m->path, why, &msg);
+		r = err_set(err, VSR_EUSAGE, "%s", msg.ptr);
+		buf_release(&msg);
 		goto fail;
 	}
 	*(void **)&entry = dlsym(m->dl, VSRBENCH_ENTRY_SYMBOL);
 	if (!entry) {
-		r = err_set(err, VSR_EUSAGE, "%s: missing symbol %s (not a vsrbench adapter?)",
-			    m->path, VSRBENCH_ENTRY_SYMBOL);
+		struct buf msg = BUF_INIT;
+
+		buf_addf(&msg, "%s: missing symbol %s", m->path, VSRBENCH_ENTRY_SYMBOL);
+		plugin_hint_no_entry(m->path, &msg);
+		r = err_set(err, VSR_EUSAGE, "%s", msg.ptr);
+		buf_release(&msg);
 		goto fail;
 	}
 	/*

@@ -13,6 +13,9 @@
  *
  *     cc -I/path/to/vsrbench/include -shared -fPIC -o mine.so mine.c
  *
+ * (c++ likewise for one written in C++: the entry function is declared at
+ * the end of this file, extern "C" and exported.)
+ *
  * Versioning.  VSRBENCH_ABI_MAJOR changes when a change breaks an existing
  * adapter or host; the host refuses an adapter whose abi_major differs (a
  * one-line error naming the file, both versions and how to rebuild), and an
@@ -257,6 +260,22 @@ struct vsrbench_adapter {
 };
 
 typedef const struct vsrbench_adapter *(*vsrbench_adapter_entry_fn)(uint32_t host_abi_major);
+
+/*
+ * The one function an adapter defines, declared here so that the definition
+ * is exported whatever the build does: in C++ it has C linkage (this block
+ * is extern "C"; without it the library would export a mangled name such as
+ * _Z22vsrbench_adapter_entryj, which the host cannot find), and it stays
+ * visible in a library built with -fvisibility=hidden (CMake's
+ * CXX_VISIBILITY_PRESET hidden).  Define it with exactly this signature and
+ * not `static`; the compiler then refuses a definition that differs.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define VSRBENCH_EXPORT __attribute__((visibility("default")))
+#else
+#define VSRBENCH_EXPORT
+#endif
+VSRBENCH_EXPORT const struct vsrbench_adapter *vsrbench_adapter_entry(uint32_t host_abi_major);
 
 #ifdef __cplusplus
 }
