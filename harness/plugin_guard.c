@@ -49,6 +49,12 @@ static int installed;
 static pthread_t main_thread;      /* the one that installed: its alternate stack is static */
 static char main_alt_stack[ALT_STACK_BYTES];
 static char crash_path[CRASH_PATH_MAX]; /* "": no crashed.txt */
+/*
+ * "plug-in PATH" of the plug-ins loaded, for an exit() from a thread that
+ * is in no call (one the plug-in started: its note is empty).  Written by
+ * the main thread only (plugin_guard_prepare there: loading, closing).
+ */
+static char loaded_who[WHO_MAX];
 
 /* ---- what the handlers write (async-signal-safe) ------------------------ */
 
@@ -181,11 +187,37 @@ static void on_fatal(int sig, siginfo_t *info, void *ctx)
 	_exit(VSR_EMODEL);
 }
 
+/*
+ * exit() from a thread that is in no plug-in call and is not the main
+ * thread, once a plug-in is loaded: vsrbench's own code never calls exit()
+ * (main returns), so it is a thread the plug-in started (a loader, a
+ * watchdog, a library's error path).  Its status (exit(1): "a gate
+ * failed") would say something else than a model failure.
+ */
+static void on_exit_elsewhere(void)
+{
+	if (vsr_stderr_line_open)
+		say("\n");
+	say("vsrbench: error: ");
+	say(loaded_who);
+	say(": exit() was called in a thread that is in none of its calls (one it started itself?);"
+	    " a plug-in must not end the process: it says what failed through its return values"
+	    " (open() non-zero with a message, a response's VSRBENCH_ERR_FATAL and error;"
+	    " include/vsrbench_adapter.h); the journal keeps every task answered before, a resume"
+	    " asks the others\n");
+	_exit(VSR_EMODEL);
+}
+
 /* exit() or quick_exit() from plug-in code: the status would say something else (1: a gate failed). */
 static void on_exit_call(void)
 {
-	if (!note.armed)
+	if (!note.armed) {
+		if (installed && loaded_who[0] && !pthread_equal(pthread_self(), main_thread)) {
+			fflush(stdout);
+			on_exit_elsewhere();
+		}
 		return;
+	}
 	note.armed = 0;
 	record_tasks();
 	fflush(stdout);
@@ -267,6 +299,12 @@ void plugin_guard_prepare(const char *path)
 {
 	plugin_guard_leave();
 	snprintf(note.who, sizeof(note.who), "plug-in %s", path);
+	if (installed && pthread_equal(pthread_self(), main_thread) && !strstr(loaded_who, path)) {
+		size_t len = strlen(loaded_who);
+		/* a judge's plug-in too: "plug-in A or B" */
+		snprintf(loaded_who + len, sizeof(loaded_who) - len, "%s%s", len ? " or " : "plug-in ",
+			 path);
+	}
 	note.tasks[0] = '\0';
 	note.more_text[0] = '\0';
 	note.named = note.more = 0;

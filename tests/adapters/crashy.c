@@ -5,10 +5,14 @@
  *   prompt=TEXT                     ... while answering the request whose
  *                                   prompt is TEXT (answer_batch())
  *   where=open|close                ... in open() or close() instead
+ *   where=thread                    ... in a thread of its own, started by
+ *                                   answer_batch() at that prompt and
+ *                                   joined (the call is in flight)
  * Every other request is answered "Yes.".  max_batch is 1, so a call holds
  * one task: the test knows which one the message must name; CRASHY_BATCH=N
  * in the environment makes it N (a crash then holds the call's others too).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +50,12 @@ static void die(const char *how)
 	}
 }
 
+static void *die_in_thread(void *how)
+{
+	die(how);
+	return NULL;
+}
+
 static int c_open(const char *config_json, void **out, char *err, size_t errlen)
 {
 	static const char *const known[] = { "how", "prompt", "where", NULL };
@@ -72,6 +82,11 @@ static int c_answer(void *state, const struct vsrbench_request *const *req,
 	for (size_t i = 0; i < n; i++) {
 		if (!st->where[0] && !strcmp(req[i]->prompt, st->prompt))
 			die(st->how);
+		if (!strcmp(st->where, "thread") && !strcmp(req[i]->prompt, st->prompt)) {
+			pthread_t t;
+			if (!pthread_create(&t, NULL, die_in_thread, st->how))
+				pthread_join(t, NULL);
+		}
 		resp[i]->text = strdup("Yes.");
 		resp[i]->status = VSRBENCH_OK;
 	}

@@ -92,4 +92,10 @@ expect_err "vsrbench: error: plug-in $SO called exit() in open(); a plug-in must
 expect_one_line_err
 expect_exit 4 "$V" run -m "lib:$SO" -M how=exit -M where=close "${COMMON[@]}" -o y
 expect_err "vsrbench: error: plug-in $SO called exit() in close()"
+# exit(1) in a thread the plug-in started (a watchdog, a library's error
+# path): before, vsrbench exited 1, "a gate failed", without a word.
+expect_exit 4 "$V" run -m "lib:$SO" -M how=exit -M where=thread -M prompt="$P" "${COMMON[@]}" -o th
+expect_err "vsrbench: error: plug-in $SO: exit() was called in a thread that is in none of its calls (one it started itself?); a plug-in must not end the process"
+expect_one_line_err
+[ "$(jq -r .item th/samples.jsonl | sort | paste -sd' ')" = "$before" ] || fail "thread exit: the journal"
 echo ok
