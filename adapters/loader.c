@@ -349,7 +349,7 @@ static int resolve(const char *spec, char **path, char *err)
 static void show_errors(const struct model *m, struct vsrbench_response *const *resp, size_t n,
 			int r)
 {
-	char who[160], text[sizeof(resp[0]->error) + 1];
+	char who[160], text[VSR_ERR_MAX];
 
 	snprintf(who, sizeof(who), "plug-in %.100s", model_name(m));
 	if (r) {
@@ -357,12 +357,11 @@ static void show_errors(const struct model *m, struct vsrbench_response *const *
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
-		if (resp[k]->status == VSRBENCH_OK)
+		if (resp[k]->status == VSRBENCH_OK && resp[k]->text)
 			continue;
-		memcpy(text, resp[k]->error, sizeof(resp[k]->error)); /* not NUL-terminated, maybe */
-		text[sizeof(resp[k]->error)] = '\0';
-		err_first_show(who, text[0] ? text : "the adapter reported an error",
-			       resp[k]->status == VSRBENCH_ERR_RETRY);
+		resp[k]->error[sizeof(resp[k]->error) - 1] = '\0'; /* not NUL-terminated, maybe */
+		model_no_answer_reason(resp[k], text, sizeof(text));
+		err_first_show(who, text, resp[k]->status == VSRBENCH_ERR_RETRY);
 	}
 }
 

@@ -65,6 +65,15 @@ struct model {
 	const char *remote_name; /* static: "openai", "exec" ... (a is NULL then) */
 };
 
+/*
+ * Why a plug-in's response r is no answer (r->status is not VSRBENCH_OK,
+ * or its text is NULL), into out (outlen bytes, NUL-terminated): its own
+ * error when it wrote one (r->error, NUL-terminated by the caller), else
+ * what it did instead, e.g. a text with status VSRBENCH_ERR_RETRY (an
+ * author's "1 = success") or VSRBENCH_OK with no text, and the fix.
+ */
+void model_no_answer_reason(const struct vsrbench_response *r, char *out, size_t outlen);
+
 /* The model's short name and version (plug-in table or remote kind). */
 const char *model_name(const struct model *m);
 const char *model_version(const struct model *m);

@@ -102,14 +102,10 @@ static void answer_slots(struct sched *s, struct slot *slots, size_t n, struct s
 				res->ok = 1;
 				res->text = xstrdup(resp[k].text);
 				plugin_usage(&resp[k], res);
-			} else if (sl->status == VSRBENCH_OK) {
-				sl->status = VSRBENCH_ERR_FATAL;
-				snprintf(res->error, sizeof(res->error), "adapter returned no text");
 			} else {
 				if (sl->status != VSRBENCH_ERR_RETRY)
 					sl->status = VSRBENCH_ERR_FATAL;
-				snprintf(res->error, sizeof(res->error), "%s",
-					 resp[k].error[0] ? resp[k].error : "adapter reported an error");
+				model_no_answer_reason(&resp[k], res->error, sizeof(res->error));
 			}
 			plugin_guard_enter("free_response()");
 			s->cfg.model->free_response(s->cfg.model, &resp[k]);

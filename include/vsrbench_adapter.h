@@ -168,7 +168,8 @@ struct vsrbench_response {
 	/*
 	 * Adapter-allocated UTF-8 answer, NUL-terminated, or NULL on error.  The
 	 * host copies it and scores the copy; an OK status with NULL text is
-	 * journaled as the error "adapter returned no text".
+	 * journaled as the error "adapter returned no text", and a text with
+	 * another status as an error too (the status decides, not the text).
 	 */
 	char *text;
 	/*

@@ -7,6 +7,9 @@
  *   fatal=1               every request fails with VSRBENCH_ERR_FATAL
  *   max_batch_file=PATH   append the size of each batch to PATH
  *   need_image=1          answer FATAL when a request comes without an image
+ *   status=N              every answer's text with status N and no error text
+ *                         (an author's "1 = success")
+ *   null_text=1           every answer VSRBENCH_OK with text NULL
  * Unknown keys make open() fail, as a real adapter should.
  */
 #include <cjson/cJSON.h>
@@ -21,7 +24,8 @@
 struct state {
 	char answer[8];
 	long delay_us;
-	int retry_first, fatal, need_image;
+	int retry_first, fatal, need_image, null_text;
+	int status; /* -1: VSRBENCH_OK with the text */
 	char batch_file[512];
 	pthread_mutex_t mu;
 	char **seen;
@@ -34,6 +38,7 @@ static int s_open(const char *config_json, void **out, char *err, size_t errlen)
 	struct state *st = calloc(1, sizeof(*st));
 
 	snprintf(st->answer, sizeof(st->answer), "yes");
+	st->status = -1;
 	cJSON_ArrayForEach(it, cfg) {
 		const char *v = cJSON_GetStringValue(it);
 		if (!v)
@@ -48,6 +53,10 @@ static int s_open(const char *config_json, void **out, char *err, size_t errlen)
 			st->fatal = !strcmp(v, "1");
 		else if (!strcmp(it->string, "need_image"))
 			st->need_image = !strcmp(v, "1");
+		else if (!strcmp(it->string, "status"))
+			st->status = (int)strtol(v, NULL, 10);
+		else if (!strcmp(it->string, "null_text"))
+			st->null_text = !strcmp(v, "1");
 		else if (!strcmp(it->string, "max_batch_file"))
 			snprintf(st->batch_file, sizeof(st->batch_file), "%s", v);
 		else if (!strcmp(it->string, "fail_open"))
@@ -122,8 +131,8 @@ static int s_answer(void *state, const struct vsrbench_request *const *req,
 			snprintf(resp[i]->error, sizeof(resp[i]->error), "scripted transient failure");
 			continue;
 		}
-		resp[i]->text = strdup(!strcmp(a, "yes") ? "Yes." : "No.");
-		resp[i]->status = VSRBENCH_OK;
+		resp[i]->text = st->null_text ? NULL : strdup(!strcmp(a, "yes") ? "Yes." : "No.");
+		resp[i]->status = st->status >= 0 ? st->status : VSRBENCH_OK;
 	}
 	return 0;
 }

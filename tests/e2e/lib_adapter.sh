@@ -34,6 +34,26 @@ expect_exit 4 "$VSRBENCH" run -m "$lib" -M fatal=1 -S count=5 -q -o fatal
 jq -e '[inputs] | all(.error == "scripted fatal failure")' -n fatal/samples.jsonl >/dev/null ||
 	fail "error reason not journaled"
 
+# A text with a status that is not VSRBENCH_OK (an author's "1 = success"),
+# and VSRBENCH_OK with no text: the journal and stderr say what the
+# plug-in did and the fix (before: "adapter reported an error", and nothing
+# on stderr for the missing text).
+expect_exit 4 "$VSRBENCH" run -m "$lib" -M status=1 -S count=5 -q --retries 0 -o st1
+want='adapter reported an error: status 1 (VSRBENCH_ERR_RETRY) with no error text, and a text "Yes.": an answer needs status VSRBENCH_OK (0)'
+jq -e --arg w "$want" -n '[inputs] | length == 5 and all(.error == $w)' st1/samples.jsonl >/dev/null ||
+	fail "status 1: $(jq -r .error st1/samples.jsonl | sort | uniq -c)"
+expect_err "vsrbench: warning: plug-in scripted: a task failed (tried again): $want"
+expect_exit 4 "$VSRBENCH" run -m "$lib" -M status=7 -S count=5 -q -o st7
+want='adapter reported an error: status 7 (none of VSRBENCH_OK, _ERR_RETRY, _ERR_FATAL: taken as _ERR_FATAL) with no error text, and a text "Yes.": an answer needs status VSRBENCH_OK (0)'
+jq -e --arg w "$want" -n '[inputs] | all(.error == $w and .attempts == 1)' st7/samples.jsonl >/dev/null ||
+	fail "status 7: $(jq -c '[.error, .attempts]' st7/samples.jsonl | sort | uniq -c)"
+expect_err "plug-in scripted: a task failed: $want"
+expect_exit 4 "$VSRBENCH" run -m "$lib" -M null_text=1 -S count=5 -q -o nulltext
+want="adapter returned no text (status VSRBENCH_OK with text NULL: an answer is a malloc'd string in resp[i]->text)"
+jq -e --arg w "$want" -n '[inputs] | all(.error == $w)' nulltext/samples.jsonl >/dev/null ||
+	fail "null text: $(jq -r .error nulltext/samples.jsonl | sort | uniq -c)"
+expect_err "vsrbench: warning: plug-in scripted: a task failed: $want"
+
 # Broken plug-ins: one-line errors naming the file, exit 2, never a crash.
 expect_exit 2 "$VSRBENCH" run -m "lib:$ADAPTERS/bad_abi.so" -q -o x
 expect_err "adapter ABI 3.0 is not compatible with host ABI 2.1: rebuild it against vsrbench_adapter.h of this vsrbench (cc -I"
