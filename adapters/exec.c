@@ -519,6 +519,7 @@ static void child_protocol_error(struct eloop *L, const char *why, const char *l
 int exec_reply_parse(char *line, struct exec_reply *rep)
 {
 	const cJSON *meta;
+	const char *end = NULL;
 
 	memset(rep, 0, sizeof(*rep));
 	while (*line == ' ' || *line == '\t')
@@ -528,8 +529,10 @@ int exec_reply_parse(char *line, struct exec_reply *rep)
 		return EXEC_REPLY_BLANK;
 	if (*line != '{')
 		return EXEC_REPLY_NOISE;
-	rep->root = cJSON_Parse(line);
+	rep->root = cJSON_ParseWithOpts(line, &end, 0);
 	if (!rep->root || !cJSON_IsObject(rep->root)) {
+		/* Ran out of text: the start of an object printed over several lines. */
+		rep->cut = !rep->root && end && !end[strspn(end, " \t\r\n")];
 		cJSON_Delete(rep->root);
 		rep->root = NULL;
 		return EXEC_REPLY_BAD;
@@ -537,6 +540,8 @@ int exec_reply_parse(char *line, struct exec_reply *rep)
 	rep->id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "id"));
 	rep->text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "text"));
 	rep->error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rep->root, "error"));
+	if (rep->error && !*rep->error)
+		rep->error = NULL; /* "error": "" is no error (a child that always writes the field) */
 	rep->retry = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rep->root, "retry"));
 	meta = cJSON_GetObjectItemCaseSensitive(rep->root, "meta");
 	if (rep->text && !rep->error && cJSON_IsObject(meta))
@@ -580,6 +585,25 @@ void exec_reply_release(struct exec_reply *rep)
 	memset(rep, 0, sizeof(*rep));
 }
 
+/* Why a response without "error" has no answer: its "text" is missing or not a string. */
+static void no_text_reason(const cJSON *root, char *out, size_t outlen)
+{
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(root, "text");
+	const char *kind = cJSON_IsNull(text) ? "null"
+			   : cJSON_IsNumber(text) ? "a number"
+			   : cJSON_IsBool(text) ? "a boolean"
+			   : cJSON_IsArray(text) ? "an array"
+			   : "an object";
+
+	if (!text && cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "error")))
+		snprintf(out, outlen, "response's \"error\" is empty, and it has no \"text\"");
+	else if (!text)
+		snprintf(out, outlen, "response has neither \"text\" nor \"error\"");
+	else
+		snprintf(out, outlen, "response's \"text\" is %s, not a string (an answer is "
+			 "\"text\": \"...\"; a failure says \"error\": \"why\")", kind);
+}
+
 /* One response line from child ci. */
 static void on_line(struct eloop *L, size_t ci, char *line, double now)
 {
@@ -600,7 +624,10 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 				 rep.line);
 		return;
 	case EXEC_REPLY_BAD:
-		child_protocol_error(L, "a response line is not valid JSON", rep.line);
+		child_protocol_error(L, rep.cut ? "a response line is not valid JSON (the start of an object "
+						  "printed over several lines? one response per line: "
+						  "json.dumps(reply) without indent)"
+						: "a response line is not valid JSON", rep.line);
 		return;
 	}
 	for (size_t i = 0; rep.id && i < L->per_child; i++) {
@@ -643,9 +670,10 @@ static void on_line(struct eloop *L, size_t ci, char *line, double now)
 	} else {
 		struct task_result *res = &t->base.rj->res[t->base.k];
 		char who[160];
-		snprintf(res->error, sizeof(res->error), "%s%s",
-			 rep.error ? "" : "response has neither \"text\" nor \"error\"",
-			 rep.error ? rep.error : "");
+		if (rep.error)
+			snprintf(res->error, sizeof(res->error), "%s", rep.error);
+		else
+			no_text_reason(rep.root, res->error, sizeof(res->error));
 		snprintf(who, sizeof(who), "exec child '%.100s'", L->st->shown);
 		err_first_show(who, res->error, 0); /* the reason on stderr, not only in the journal */
 		etask_final(L, t);

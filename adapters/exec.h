@@ -19,8 +19,10 @@ int exec_open(const char *config_json, const cJSON *opts, struct model *m, char 
 /*
  * One line a child wrote on stdout, parsed (exposed for the fuzz target).
  * EXEC_REPLY_BLANK: nothing but blanks; EXEC_REPLY_NOISE: not starting with
- * '{' (a stray print); EXEC_REPLY_BAD: not a JSON object; EXEC_REPLY_OK:
- * id, text, error (each NULL when absent or not a string), retry, and
+ * '{' (a stray print); EXEC_REPLY_BAD: not a JSON object (cut: the text
+ * ended inside it, as the first line of an object printed over several
+ * lines does); EXEC_REPLY_OK: id, text, error (each NULL when absent or
+ * not a string; error NULL when it is "" too), retry, and
  * meta_json (the "meta" object printed, only with a text and no error) are
  * set.  rep->line is the line after its leading blanks.  Strings are
  * borrowed from rep->root; exec_reply_release frees everything.
@@ -31,6 +33,7 @@ struct exec_reply {
 	cJSON *root;
 	const char *id, *text, *error;
 	int retry;
+	int cut;         /* EXEC_REPLY_BAD: the text ended inside the object */
 	char *meta_json; /* malloc'd */
 };
 int exec_reply_parse(char *line, struct exec_reply *rep);
