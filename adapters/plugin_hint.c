@@ -109,23 +109,6 @@ static int own_header(unsigned char h[EI_NIDENT + 4])
 	return r == EI_NIDENT + 4 && !memcmp(h, ELFMAG, SELFMAG) ? 0 : -1;
 }
 
-/* Has the (native) ELF file a PT_INTERP program header: an executable, not a library? */
-static int has_interp(const struct mapped *m)
-{
-	const ElfW(Ehdr) *eh = (const void *)m->p;
-
-	if (eh->e_phentsize != sizeof(ElfW(Phdr)) ||
-	    !inside(m, eh->e_phoff, (size_t)eh->e_phnum * sizeof(ElfW(Phdr))) ||
-	    eh->e_phoff % _Alignof(ElfW(Phdr)))
-		return 0;
-	for (size_t i = 0; i < eh->e_phnum; i++) {
-		const ElfW(Phdr) *ph = (const void *)(m->p + eh->e_phoff + i * sizeof(ElfW(Phdr)));
-		if (ph->p_type == PT_INTERP)
-			return 1;
-	}
-	return 0;
-}
-
 void plugin_hint_dlopen(const char *path, const char *dlerr, struct buf *out)
 {
 	struct mapped m;
@@ -147,7 +130,8 @@ void plugin_hint_dlopen(const char *path, const char *dlerr, struct buf *out)
 			 own[EI_CLASS] == ELFCLASS64 ? 64 : 32);
 	} else if (type_of(m.p) == ET_REL) {
 		buf_adds(out, " (an object file, not a shared library: link it with cc -shared -fPIC -o NAME.so)");
-	} else if (type_of(m.p) == ET_EXEC || (type_of(m.p) == ET_DYN && has_interp(&m))) {
+	} else if (type_of(m.p) == ET_EXEC ||
+		   (dlerr && strstr(dlerr, "cannot dynamically load"))) { /* a PIE program is ET_DYN */
 		buf_adds(out, " (a program, not a shared library: build it with cc -shared -fPIC -o NAME.so)");
 	} else if (colon && strstr(dlerr, "cannot open shared object file") &&
 		   ((size_t)(colon - dlerr) != strlen(path) || strncmp(dlerr, path, strlen(path)))) {

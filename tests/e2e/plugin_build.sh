@@ -10,7 +10,7 @@
 #    another signature (its mangled name), an entry hidden, none at all,
 #    a library for another machine (dlopen says "No such file or directory"
 #    of a file that is there), one that needs a library not found, an
-#    object file.
+#    object file, a program.
 # The expected names come from the builds themselves (nm) and from uname.
 . "$(dirname "$0")/lib.bash"
 
@@ -131,5 +131,11 @@ LD_LIBRARY_PATH=$T/away expect_exit 0 run -m lib:./needs.so -o needs
 "$CC" -I "$INC" -c -fPIC -o obj.so "$VSR_SRC/examples/constant_plugin.c"
 expect_exit 2 run -m lib:./obj.so -o x
 expect_err "(an object file, not a shared library: link it with cc -shared -fPIC -o NAME.so)"
+expect_one_line_err
+# A program (a PIE executable, ET_DYN like a library) built by mistake.
+echo 'int main(void) { return 0; }' >prog.c
+"$CC" -o prog.so prog.c
+expect_exit 2 run -m lib:./prog.so -o x
+expect_err "(a program, not a shared library: build it with cc -shared -fPIC -o NAME.so)"
 expect_one_line_err
 echo ok
