@@ -529,6 +529,7 @@ int cmd_run(int argc, char **argv)
 		sc.allow_unknown_relations = o.allow_unknown_relations;
 		/* -p hflip: an image that cannot be mirrored is refused before any request. */
 		sc.mirror_images = (o.perturb & PERTURB_HFLIP) != 0;
+		sc.only_first = o.limit > 0 ? o.limit : 0;
 		sc.opts = kv;
 		sc.n_opts = run_opts_suite_options(&o, o.suites[i], kv);
 		if ((r = suite_open(&suites[i], o.suites[i], &sc, err)))

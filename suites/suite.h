@@ -42,6 +42,12 @@ struct suite_config {
 	 * suite refuses the others before any request (suites/imgcheck.h).
 	 */
 	int mirror_images;
+	/*
+	 * -n N: the run takes the suite's first N items only (0: all), so a
+	 * loader need not look for the images of the items after them: a user
+	 * with the images of those N alone can run them.
+	 */
+	long only_first;
 };
 
 struct suite_preset;

@@ -54,6 +54,7 @@ struct vsr {
 	int streaming;
 	size_t lineno;
 	struct vsr_stats st;
+	size_t beyond;           /* items after the first cfg.only_first the run takes: not checked */
 	struct keyset missing;   /* hashes of image names with no file */
 	struct keyset unusable;  /* hashes of image names whose file cannot be used */
 	struct image_bad bad;    /* those files, the first named */
@@ -385,6 +386,12 @@ static int check_line(const struct vsr_line *vl, void *ctx)
 		v->st.unsplit++;
 	if (vl->subj_fixed)
 		v->st.subject_fixed++;
+	/* -n N: the run stops at N items it can take; the images of the rest go unread. */
+	if (v->cfg.only_first > 0 &&
+	    v->st.items - 1 - v->beyond - v->st.skipped_missing_images >= (size_t)v->cfg.only_first) {
+		v->beyond++;
+		return 0;
+	}
 	if (keyset_has(&v->missing, h)) {
 		v->st.skipped_missing_images++;
 		return 0;
@@ -527,19 +534,21 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 		r = image_bad_error(&v->bad, suite, err);
 		goto fail;
 	}
-	if (v->st.skipped_missing_images == v->st.items) {
+	if (v->st.skipped_missing_images == v->st.items - v->beyond) {
 		if (v->bad.images)
 			r = image_none_usable_error(&v->bad, suite, v->st.missing_images, err);
 		else
 			r = err_set(err, VSR_EDATA,
 				    "none of the %zu images of %s is under %s; vsrbench data pull %s "
 				    "fetches them",
-				    v->st.items, suite, cfg->n_image_dirs ? "--images" : v->default_root,
+				    v->st.items - v->beyond, suite,
+				    cfg->n_image_dirs ? "--images" : v->default_root,
 				    suite);
 		goto fail;
 	}
 	if (cfg->skip_missing_images)
-		image_skip_warn(suite, v->st.skipped_missing_images, v->st.items, v->st.missing_images,
+		image_skip_warn(suite, v->st.skipped_missing_images, v->st.items - v->beyond,
+				v->st.missing_images,
 				&v->bad);
 	if ((r = lines_open(&v->lines, v->path, VSR_LINE_MAX, err)))
 		goto fail;
