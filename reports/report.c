@@ -272,8 +272,10 @@ int sens_verdict(struct buf *out, const struct sens_result *sr)
 			img = "under-sensitive to the image";
 		else if (!isnan(flip->ci_low) && flip->ci_low >= VERDICT_FLIP_HIGH)
 			img = "follows the image";
-		else
+		else if (!isnan(flip->ci_high) && flip->ci_high < VERDICT_FLIP_HIGH)
 			img = "follows the image only in part";
+		else /* the interval reaches "follows": too few images to say "in part" */
+			img = "unclear how far it follows the image";
 		/* Mirroring barely moves it and hiding the image costs nothing: it ignores it. */
 		if (!strcmp(img, "under-sensitive to the image") && gap->present &&
 		    !isnan(gap->ci_high) && gap->ci_high < VERDICT_BLIND_GAP)

@@ -27,7 +27,8 @@ python3 -c "import json,sys; f=json.loads(sys.argv[1]); assert f['items_moved'][
 # images only: every mirrored answer flips, yet three images cannot show that a
 # model follows the image.  The interval is Wilson's 3 of 3 by hand,
 # [3 / (3 + z^2), 1] = [43.9%, 100%], not the bootstrap's [100, 100]; and the
-# verdict says "in part", not "follows the image".
+# verdict says it is unclear, neither "follows the image" nor "only in part"
+# (an interval from 44 to 100 holds both).
 start_server perfect --plugin "$GEOMETRY"
 expect_exit 0 "$V" run -m openai -M base_url=http://127.0.0.1:$PORT/v1 -M model=g -S count=3 \
 	-S relations=left_of -t yn01,yn02 -p hflip -o three
@@ -35,7 +36,7 @@ cp "$T/out" three.out
 by_hand three synth three.out >/dev/null
 grep -qF "vision: mirroring changes 100% [44, 100] of the answers that should change (6 valid pairs)" three.out ||
 	fail "three images: $(grep vision three.out)"
-jq -r .suites.synth.verdict three/report.json | grep -qF ', follows the image only in part: ' ||
+jq -r .suites.synth.verdict three/report.json | grep -qF ', unclear how far it follows the image: ' ||
 	fail "three images: $(jq -r .suites.synth.verdict three/report.json)"
 
 # compare, the wording-only server against the perfect one on the same 24
