@@ -672,6 +672,35 @@ static uint64_t options_digest(const struct synth *s)
 	return hash64(w, n * sizeof(w[0]), hash64_str("synth", HASH_SEED));
 }
 
+/*
+ * -S relations=left_of -S relations=above is not two relations: each option
+ * is one value, and a second one with another value would silently replace
+ * the first (a "controlled" run without the relations it was given).  A
+ * repeat of the same value is harmless.
+ */
+static int given_once(const struct suite_config *cfg, size_t i, char *err)
+{
+	const struct kv *o = &cfg->opts[i];
+	const char *key = o->key ? o->key : "", *v = o->value ? o->value : "";
+
+	for (size_t j = 0; j < i; j++) {
+		const struct kv *a = &cfg->opts[j];
+		const char *av = a->value ? a->value : "";
+
+		if (!a->key || strcmp(a->key, key) || !strcmp(av, v))
+			continue;
+		if (!strcmp(key, "relations"))
+			return err_set(err, VSR_EUSAGE,
+				       "synth: option relations given twice (relations=%s, then "
+				       "relations=%s): give one list, -S relations=%s,%s",
+				       av, v, av, v);
+		return err_set(err, VSR_EUSAGE,
+			       "synth: option %s given twice (%s=%s, then %s=%s): give one value",
+			       key, key, av, key, v);
+	}
+	return 0;
+}
+
 static int synth_open(const struct suite_preset *p, const struct suite_config *cfg, void **priv,
 		      char *err)
 {
@@ -696,6 +725,8 @@ static int synth_open(const struct suite_preset *p, const struct suite_config *c
 		const struct kv *o = &cfg->opts[i];
 		const char *key = o->key ? o->key : "";
 
+		if ((rc = given_once(cfg, i, err)))
+			break;
 		if (!strcmp(key, "count")) {
 			rc = parse_range(o, 1, MAX_COUNT, &v, err);
 			s->count = v;
