@@ -203,6 +203,13 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 		buf_addf(out, "%s  a model that ignores the image: 0%%; perfect: 100%%\n", indent);
 	}
 	unmeasured(out, indent, "vision: mirroring changes", &f[SENS_FLIP], &f[SENS_FLIP_INVALID]);
+	/* -p hflip over relations a mirror never changes (above, near ...): say
+	 * why the figure the verdict reads is missing, rather than nothing. */
+	if (!f[SENS_FLIP].present && !f[SENS_FLIP_INVALID].present &&
+	    (f[SENS_KEEP].present || f[SENS_KEEP_INVALID].present))
+		buf_addf(out, "%svision: mirroring changes: not measured, no mirrored pair should change\n"
+			      "%s  only a left of / right of item does (synth: -S relations=left_of,right_of)\n",
+			 indent, indent);
 	if (f[SENS_FLIP_PAIR].present) {
 		/* Over every pair whose truth flips: an unparseable side counts wrong. */
 		buf_addf(out, "%svision: both answers right on ", indent);

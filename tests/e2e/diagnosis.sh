@@ -113,4 +113,16 @@ jq -e -s 'map(select(.item == "2")) | all(.answer == "A" and .correct)' circ/sam
 jq -e '.suites.mmbench.sensitivity | (.language.value * 3 | round) == 1
 	and (.consistency.value * 3 | round) == 2' circ/report.json >/dev/null ||
 	fail "circular sensitivity: $(jq -c '.suites.mmbench.sensitivity' circ/report.json)"
+
+# -p hflip over relations a mirror never changes: every mirrored pair should
+# keep its answer (10 items, above and near: none is left of or right of), so
+# the figure the verdict reads is missing; the summary and report.md say why.
+expect_exit 0 "$V" run -S count=10 -S relations=above,near -p hflip -o still
+[ "$(jq -s '[.[] | select(.variant == "hflip" and (.relation == "left of" or .relation == "right of"))] | length' \
+	still/samples.jsonl)" = 0 ] || fail "still: a left/right item"
+jq -e '.suites.synth.sensitivity | has("visual_flip") | not' still/report.json >/dev/null || fail "still: visual_flip"
+why="vision: mirroring changes: not measured, no mirrored pair should change"
+expect_out "  $why"
+expect_out "    only a left of / right of item does (synth: -S relations=left_of,right_of)"
+grep -qxF -- "- $why" still/report.md || fail "report.md: $(grep vision still/report.md)"
 echo ok
