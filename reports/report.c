@@ -562,10 +562,15 @@ static void print_wrapped(FILE *fp, const char *s, size_t width)
  */
 static const struct {
 	const char *perturbation, *variant; /* variant NULL: instr, format */
+	const char *why;                     /* why it skips a task, and what helps */
 } perturbation_variants[] = {
-	{ "instr", NULL },          { "format", NULL },         { "converse", "converse" },
-	{ "hflip", "hflip" },       { "blind", "blind" },       { "circular", "rot1" },
-	{ "repeat", "repeat" },
+	{ "instr", NULL, "one template was asked; -p instr compares several: -t pool" },
+	{ "format", NULL, "one answer format was asked; -p format compares several" },
+	{ "converse", "converse", "no caption with a relation that has a converse" },
+	{ "hflip", "hflip", "a question that speaks of left or right: no known mirrored answer" },
+	{ "blind", "blind", "it does not apply to them" },
+	{ "circular", "rot1", "multiple-choice questions only" },
+	{ "repeat", "repeat", "it does not apply to them" },
 };
 
 static size_t variant_count(const struct groups *gs, const char *name)
@@ -609,9 +614,8 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 
 	for (size_t k = 0; report_not_applied(sm, run, k, &p, &missing, &base) >= 0; k++)
 		if (missing)
-			buf_addf(out, "%snot applied: -p %s skipped %zu of %zu base tasks (it does not "
-				      "apply to them)\n",
-				 indent, p, missing, base);
+			buf_addf(out, "%snot applied: -p %s skipped %zu of %zu base tasks (%s)\n", indent,
+				 p, missing, base, perturbation_variants[k].why);
 }
 
 /* Replies that are not answers, over every variant of the suite: one line each kind. */

@@ -40,7 +40,7 @@ expect_exit 0 "$V" run -S count=10 -p instr,circular -o noop
 nb=$(jq -s '[.[] | select(.variant == "base")] | length' noop/samples.jsonl)
 nr=$(jq -s '[.[] | select(.variant | test("rot"))] | length' noop/samples.jsonl)
 [ "$nr" = 0 ] || fail "circular applied to yes/no questions"
-msg="not applied: -p circular skipped $nb of $nb base tasks (it does not apply to them)"
+msg="not applied: -p circular skipped $nb of $nb base tasks (multiple-choice questions only)"
 expect_out "  $msg"
 grep -qxF "$msg" noop/report.md || fail "report.md lacks: $msg"
 jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/report.json >/dev/null ||
@@ -50,9 +50,9 @@ jq -e --argjson n "$nb" '.suites.synth.not_applied == {"circular": $n}' noop/rep
 expect_exit 0 "$V" run -S count=10 -p instr,format,converse -t yn01 -o one
 nb=$(jq -s '[.[] | select(.variant == "base")] | length' one/samples.jsonl)
 [ "$(jq -s '[.[].template] | unique | length' one/samples.jsonl)" = 1 ] || fail "-t yn01 asked other templates"
-for p in instr format; do
-	expect_out "  not applied: -p $p skipped $nb of $nb base tasks (it does not apply to them)"
-done
+# Each says why, and -p instr how to get its pairs.
+expect_out "  not applied: -p instr skipped $nb of $nb base tasks (one template was asked; -p instr compares several: -t pool)"
+expect_out "  not applied: -p format skipped $nb of $nb base tasks (one answer format was asked; -p format compares several)"
 jq -e --argjson n "$nb" '.suites.synth.not_applied == {"instr": $n, "format": $n}' one/report.json >/dev/null ||
 	fail "report.json not_applied: $(jq -c .suites.synth.not_applied one/report.json)"
 # Applied everywhere: nothing said.
