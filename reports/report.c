@@ -235,6 +235,32 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 }
 
 /*
+ * Under the blind gap (the last line of sens_diagnosis): how many replies
+ * without the image held no answer.  They count wrong, so a model that
+ * declines to guess without a picture ("I can't see any image") shows the
+ * same gap as one that guesses wrong; the reader is told which it was.
+ */
+void sens_blind_note(struct buf *out, const struct suite_metrics *sm, const char *indent)
+{
+	size_t tasks = 0, unread = 0;
+
+	if (!sm->sens.fig[SENS_BLIND_GAP].present)
+		return;
+	for (size_t i = 0; i < sm->by_variant.n; i++) {
+		const struct group *g = &sm->by_variant.g[i];
+
+		if (strstr(g->name, "blind")) {
+			tasks += g->a.tasks;
+			unread += g->a.tasks - g->a.answered;
+		}
+	}
+	if (unread)
+		buf_addf(out, "%s  %zu of %zu replies without the image held no answer vsrbench reads "
+			      "(counted wrong)\n",
+			 indent, unread, tasks);
+}
+
+/*
  * The verdict (docs/diagnosis.md): one sentence, decided by the intervals.
  * An interval that is NaN (no resample had pairs) decides nothing.
  */
@@ -808,6 +834,7 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 		if (sens_any(&sm->sens)) {
 			struct buf d = BUF_INIT;
 			sens_diagnosis(&d, &sm->sens, "  ");
+			sens_blind_note(&d, sm, "  ");
 			fputs(d.ptr, fp);
 			buf_release(&d);
 		}

@@ -119,6 +119,8 @@ int report_template_test(struct buf *out, const struct sens_result *sr);
 int sens_any(const struct sens_result *sr);
 /* The plain-words diagnosis (one line per finding) for md and the summary. */
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent);
+/* Under the blind gap: the replies without the image that held no answer (nothing when none). */
+void sens_blind_note(struct buf *out, const struct suite_metrics *sm, const char *indent);
 /* The suite's verdict, one sentence (docs/diagnosis.md); 0 when there is nothing to judge. */
 int sens_verdict(struct buf *out, const struct sens_result *sr);
 /* The k-th perturbation run.json asked for and the base tasks of the suite it

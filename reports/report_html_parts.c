@@ -309,6 +309,7 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 			what[n++] = figs[i].what;
 		}
 	sens_diagnosis(&d, &sm->sens, "");
+	sens_blind_note(&d, sm, "");
 	findings(out, d.ptr);
 	buf_release(&d);
 	if (n) {

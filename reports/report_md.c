@@ -421,6 +421,7 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 				      "each image once.\n\n",
 				 sm->sens.clusters, sm->sens.clusters == 1 ? "" : "s", m->resamples, (unsigned long long)m->seed);
 			sens_diagnosis(out, &sm->sens, "- ");
+			sens_blind_note(out, sm, "- ");
 		}
 	}
 	official_run_md(m->official, out);

@@ -125,4 +125,19 @@ why="vision: mirroring changes: not measured, no mirrored pair should change"
 expect_out "  $why"
 expect_out "    only a left of / right of item does (synth: -S relations=left_of,right_of)"
 grep -qxF -- "- $why" still/report.md || fail "report.md: $(grep vision still/report.md)"
+
+# The blind gap counts a reply without an answer as wrong: builtin:geometry
+# cannot see without pixels and says "I cannot tell.", so its gap is a model
+# declining to guess, not a language prior; the reports say how many.
+expect_exit 0 "$V" run -S count=10 -p blind -o dark
+n=$(jq -s '[.[] | select(.variant == "blind")] | length' dark/samples.jsonl)
+u=$(jq -s '[.[] | select(.variant == "blind" and .answer == "invalid")] | length' dark/samples.jsonl)
+[ "$n" = 10 ] && [ "$u" = 10 ] || fail "dark: $u of $n blind replies unread, want 10 of 10"
+note="$u of $n replies without the image held no answer vsrbench reads (counted wrong)"
+expect_out "    $note"
+grep -qxF -- "-   $note" dark/report.md || fail "report.md: $(grep -A1 'blind gap' dark/report.md)"
+# A model that answers without the image (builtin:yes): no such line.
+expect_exit 0 "$V" run -m builtin:yes -S count=10 -p blind -o guess
+grep -q "blind gap" "$T/out" || fail "guess: no blind gap"
+grep -q "without the image held no answer" "$T/out" && fail "guess: a note on replies it answered"
 echo ok
