@@ -169,9 +169,21 @@ static void unmeasured(struct buf *out, const char *indent, const char *name,
 }
 
 /* Each line stays under 100 columns for the terminal summary. */
+/*
+ * "from 10 images": the unit the interval resamples, beside the pairs a line
+ * counts (720 mirrored pairs on 10 images give an interval as wide as 10
+ * trials: docs/diagnosis.md).  The text lives in *img.
+ */
+static const char *on_images(const struct sens_value *v, char img[static 48])
+{
+	snprintf(img, 48, "from %zu image%s", v->images, v->images == 1 ? "" : "s");
+	return img;
+}
+
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent)
 {
 	const struct sens_value *f = sr->fig;
+	char img[48];
 
 	if (f[SENS_LANGUAGE].present) {
 		buf_addf(out, "%slanguage: answers move with the wording on ", indent);
@@ -179,15 +191,17 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 		buf_addf(out, " of valid wording pairs (%zu items)\n", f[SENS_LANGUAGE].n);
 	}
 	if (f[SENS_LANGUAGE].present && f[SENS_LANGUAGE_INVALID].present)
-		buf_addf(out, "%s  perfect: 0%%; left out: %.0f%% of the wording pairs had an unparseable "
-			      "reply\n", indent, 100 * f[SENS_LANGUAGE_INVALID].value);
+		buf_addf(out, "%s  %s; perfect: 0%%; left out: %.0f%% of the wording pairs had an "
+			      "unparseable reply\n", indent, on_images(&f[SENS_LANGUAGE], img),
+			 100 * f[SENS_LANGUAGE_INVALID].value);
 	else if (f[SENS_LANGUAGE_INVALID].present)
 		buf_addf(out, "%slanguage: not measured, an unparseable reply in every wording pair "
 			      "(%zu items)\n", indent, f[SENS_LANGUAGE_INVALID].n);
 	if (f[SENS_REPEAT].present) {
 		buf_addf(out, "%snoise: the same request sent again changes ", indent);
 		pct3(out, &f[SENS_REPEAT]);
-		buf_addf(out, " of valid answers (%zu pairs)\n", f[SENS_REPEAT].n);
+		buf_addf(out, " of valid answers (%zu pairs %s)\n", f[SENS_REPEAT].n,
+			 on_images(&f[SENS_REPEAT], img));
 	}
 	unmeasured(out, indent, "noise", &f[SENS_REPEAT], &f[SENS_REPEAT_INVALID]);
 	if (f[SENS_CONSISTENCY].present) {
@@ -200,7 +214,8 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 		pct3(out, &f[SENS_FLIP]);
 		buf_addf(out, " of the answers that should change (%zu valid pair%s)\n", f[SENS_FLIP].n,
 			 f[SENS_FLIP].n == 1 ? "" : "s");
-		buf_addf(out, "%s  a model that ignores the image: 0%%; perfect: 100%%\n", indent);
+		buf_addf(out, "%s  %s; a model that ignores the image: 0%%; perfect: 100%%\n", indent,
+			 on_images(&f[SENS_FLIP], img));
 	}
 	unmeasured(out, indent, "vision: mirroring changes", &f[SENS_FLIP], &f[SENS_FLIP_INVALID]);
 	/* -p hflip over relations a mirror never changes (above, near ...): say
@@ -216,14 +231,16 @@ void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *i
 		pct3(out, &f[SENS_FLIP_PAIR]);
 		buf_addf(out, " of all %zu mirrored pair%s that should change\n", f[SENS_FLIP_PAIR].n,
 			 f[SENS_FLIP_PAIR].n == 1 ? "" : "s");
-		buf_addf(out, "%s  an unparseable reply counts wrong; perfect: 100%%\n", indent);
+		buf_addf(out, "%s  %s; an unparseable reply counts wrong; perfect: 100%%\n", indent,
+			 on_images(&f[SENS_FLIP_PAIR], img));
 	}
 	if (f[SENS_KEEP].present) {
 		buf_addf(out, "%svision: mirroring keeps ", indent);
 		pct3(out, &f[SENS_KEEP]);
 		buf_addf(out, " of the answers that should stay (%zu valid pair%s)\n", f[SENS_KEEP].n,
 			 f[SENS_KEEP].n == 1 ? "" : "s");
-		buf_addf(out, "%s  a model that ignores the image: 100%%; perfect: 100%%\n", indent);
+		buf_addf(out, "%s  %s; a model that ignores the image: 100%%; perfect: 100%%\n", indent,
+			 on_images(&f[SENS_KEEP], img));
 	}
 	unmeasured(out, indent, "vision: mirroring keeps", &f[SENS_KEEP], &f[SENS_KEEP_INVALID]);
 	if (f[SENS_BLIND_GAP].present)

@@ -189,6 +189,11 @@ def ci(name):
     return "%s [%.0f, %.0f]" % (pct(s["value"]), 100 * s["ci_low"], 100 * s["ci_high"])
 
 
+def images(name):
+    k = len(imgs[name])
+    return "%d image%s" % (k, "" if k == 1 else "s")
+
+
 # The lines each text report must hold, with the hand value and the JSON interval.
 want = []
 if "language" in fig:
@@ -207,8 +212,16 @@ if "visual_keep" in fig:
     want.append("vision: mirroring keeps %s of the answers that should stay (%d valid pair%s)"
                 % (ci("visual_keep"), fig["visual_keep"][1], "" if fig["visual_keep"][1] == 1 else "s"))
 if "repeat" in fig:
-    want.append("noise: the same request sent again changes %s of valid answers (%d pairs)"
-                % (ci("repeat"), fig["repeat"][1]))
+    want.append("noise: the same request sent again changes %s of valid answers (%d pairs from %s)"
+                % (ci("repeat"), fig["repeat"][1], images("repeat")))
+# Under each pair figure, the images its interval resamples (by hand: the
+# images with such pairs), so 720 mirrored pairs on 10 images read as 10.
+for name, ref in (("language", "; perfect: 0%"),
+                  ("visual_flip", "; a model that ignores the image: 0%"),
+                  ("visual_flip_pair_accuracy", "; an unparseable reply counts wrong"),
+                  ("visual_keep", "; a model that ignores the image: 100%")):
+    if name in fig:
+        want.append("from %s%s" % (images(name), ref))
 if "blind_gap" in fig:
     g = sens["blind_gap"]
     want.append("blind gap: %+.1f points [%+.1f, %+.1f] (%.1f%% with the image, %.1f%% without"
