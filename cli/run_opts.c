@@ -316,6 +316,8 @@ const struct option run_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int same_suite(const char *prefix, size_t len, const char *suite);
+
 int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 {
 	long v;
@@ -550,6 +552,15 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			       argv[optind]);
 	if (!o->n_suites)
 		o->suites[o->n_suites++] = DEFAULT_SUITE;
+	/* -s synth -s synth (or a suite and its alias) would ask every task twice
+	 * and report it once: the second request paid for nothing. */
+	for (size_t i = 1; i < o->n_suites; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_suite(o->suites[j], strlen(o->suites[j]), o->suites[i]))
+				return err_set(err, VSR_EUSAGE,
+					       "-s %s: the suite is already in this run (-s %s): "
+					       "give each suite once",
+					       o->suites[i], o->suites[j]);
 	if (!o->model)
 		o->model = DEFAULT_MODEL;
 	if (o->reasoning) {

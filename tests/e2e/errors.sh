@@ -52,6 +52,14 @@ expect_one_line_err
 expect_exit 2 "$V" run -S count=5 -S synth.count=7 --dry-run
 expect_err 'synth: option count given twice (count=5, then count=7): give one value'
 expect_exit 0 "$V" run -S count=3 -S count=3 --dry-run
+# One suite twice (by name, or by an alias) would ask every task twice and
+# report it once.
+expect_exit 2 "$V" run -s synth -s synth -S count=3 -o x
+expect_err "-s synth: the suite is already in this run (-s synth): give each suite once"
+expect_one_line_err
+expect_exit 2 "$V" run -s vsr-unified -s vsr-zeroshot-test --dry-run
+expect_err "-s vsr-zeroshot-test: the suite is already in this run (-s vsr-unified)"
+[ ! -e x ] || fail "a run directory for a refused command"
 expect_exit 2 "$V" run -S vsr.count=3 -o x
 expect_err "suite 'vsr' is not in this run"
 expect_exit 2 "$V" run -j 0 -o x
