@@ -489,6 +489,11 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		o.templates = tspec.ptr;
 	}
+	/* -t single names one template, which pairs nothing: -p instr widens it to
+	 * the pool, as it widens a suite's own single template; -p format to the
+	 * formats' family (after instr: the pool holds every format already). */
+	if ((o.perturb & PERTURB_INSTR) && !strcmp(o.templates, "single"))
+		o.templates = "pool";
 	if ((o.perturb & PERTURB_FORMAT) && !strcmp(o.templates, "single"))
 		o.templates = FORMAT_FAMILY;
 	if ((r = template_set_load(&ts, o.templates, err))) {

@@ -55,6 +55,16 @@ expect_out "  not applied: -p instr skipped $nb of $nb base tasks (one template 
 expect_out "  not applied: -p format skipped $nb of $nb base tasks (one answer format was asked; -p format compares several)"
 jq -e --argjson n "$nb" '.suites.synth.not_applied == {"instr": $n, "format": $n}' one/report.json >/dev/null ||
 	fail "report.json not_applied: $(jq -c .suites.synth.not_applied one/report.json)"
+# -t single names one template: -p instr widens it to the pool (36 templates,
+# README's count: 14 yes/no, 10 true/false, 12 letters), as it widens a
+# suite's own single template, and -p format to its four; nothing skipped.
+expect_exit 0 "$V" run -S count=3 -p instr -t single -o widened
+[ "$(jq -s '[.[].template] | unique | length' widened/samples.jsonl)" = 36 ] ||
+	fail "-p instr -t single asked $(jq -s '[.[].template] | unique | length' widened/samples.jsonl) templates"
+grep -q "not applied" "$T/out" && fail "-p instr -t single: $(grep 'not applied' "$T/out")"
+expect_exit 0 "$V" run -S count=3 -p format -t single -o formats
+[ "$(jq -s -r '[.[].template] | unique | join(",")' formats/samples.jsonl)" = "ab01,ab07,tf01,yn01" ] ||
+	fail "-p format -t single asked $(jq -s -c '[.[].template] | unique' formats/samples.jsonl)"
 # Applied everywhere: nothing said.
 jq -e '.suites.synth | has("not_applied") | not' geo/report.json >/dev/null || fail "geo not_applied"
 
