@@ -673,10 +673,11 @@ static uint64_t options_digest(const struct synth *s)
 }
 
 /*
- * -S relations=left_of -S relations=above is not two relations: each option
- * is one value, and a second one with another value would silently replace
- * the first (a "controlled" run without the relations it was given).  A
- * repeat of the same value is harmless.
+ * -S relations=left_of -S relations=above is not two relations: the list is
+ * one value, and a second one would silently replace the first (a
+ * "controlled" run without the relations it was given, where -t ids add
+ * up).  A number given again overrides (-S count=20 ... -S count=1, as a
+ * script appends one); a repeat of the same list is harmless.
  */
 static int given_once(const struct suite_config *cfg, size_t i, char *err)
 {
@@ -687,16 +688,12 @@ static int given_once(const struct suite_config *cfg, size_t i, char *err)
 		const struct kv *a = &cfg->opts[j];
 		const char *av = a->value ? a->value : "";
 
-		if (!a->key || strcmp(a->key, key) || !strcmp(av, v))
+		if (!a->key || strcmp(key, "relations") || strcmp(a->key, key) || !strcmp(av, v))
 			continue;
-		if (!strcmp(key, "relations"))
-			return err_set(err, VSR_EUSAGE,
-				       "synth: option relations given twice (relations=%s, then "
-				       "relations=%s): give one list, -S relations=%s,%s",
-				       av, v, av, v);
 		return err_set(err, VSR_EUSAGE,
-			       "synth: option %s given twice (%s=%s, then %s=%s): give one value",
-			       key, key, av, key, v);
+			       "synth: option relations given twice (relations=%s, then "
+			       "relations=%s): give one list, -S relations=%s,%s",
+			       av, v, av, v);
 	}
 	return 0;
 }

@@ -44,14 +44,15 @@ expect_err "synth: option size=5: expected an integer from 64 to 2048"
 expect_one_line_err
 expect_exit 2 "$V" run -S relations=left_of,beside_of -o x
 expect_err 'synth: option relations=left_of,beside_of: unknown relation "beside of" (known: left of, right of, above, below, near, far from, touching, inside)'
-# A synth option given twice with two values: the second would replace the
+# synth relations given twice with two lists: the second would replace the
 # first (relations are one list, not added up), so neither is taken.
 expect_exit 2 "$V" run -S relations=left_of -S relations=right_of -o x
 expect_err 'synth: option relations given twice (relations=left_of, then relations=right_of): give one list, -S relations=left_of,right_of'
 expect_one_line_err
-expect_exit 2 "$V" run -S count=5 -S synth.count=7 --dry-run
-expect_err 'synth: option count given twice (count=5, then count=7): give one value'
-expect_exit 0 "$V" run -S count=3 -S count=3 --dry-run
+expect_exit 0 "$V" run -S relations=above -S relations=above --dry-run
+# A number given again overrides, as a script appends one (-S count=5 ... -S count=7).
+expect_exit 0 "$V" run -S count=5 -S synth.count=7 --dry-run
+expect_out "7 tasks in all"
 # One suite twice (by name, or by an alias) would ask every task twice and
 # report it once.
 expect_exit 2 "$V" run -s synth -s synth -S count=3 -o x
