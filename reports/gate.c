@@ -221,9 +221,12 @@ static void drop_check(struct gate_result *res, const struct gate_opts *g,
 		buf_addf(&line, "); %s the allowed %.1f; McNemar p = %.2g (%zu right->wrong, "
 				"%zu wrong->right",
 			 drop > g->max_drop ? "more than" : "within", g->max_drop, s->p, s->b, s->c);
-		if (s->p > s->p_tasks)
+		if (s->p > s->p_tasks && s->p_tasks > 0)
 			buf_addf(&line, "; over %zu images, %.2g if tasks were independent", s->images,
 				 s->p_tasks);
+		else if (s->p > s->p_tasks) /* below what a double holds: not 0 */
+			buf_addf(&line, "; over %zu images, below 1e-300 if tasks were independent",
+				 s->images);
 		buf_addf(&line, ") %s alpha %g", s->p < alpha ? "<" : ">=", alpha);
 		if (drop > g->max_drop && !failed) {
 			not_significant(&line, s, alpha);

@@ -87,6 +87,15 @@ p=$(mcnemar_by_hand pool12 yes12)
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.05 else 1)" "$p" || fail "fixture: 12 items give p = $p"
 expect_exit 1 "$V" compare pool12 yes12 --max-drop 2 -q
 expect_err "McNemar p = $p ("
+# 60 items under 36 templates: builtin:no is wrong on every true caption, so
+# about 30 images x 36 templates go right->wrong; taken as independent pairs
+# p = 2 / 2^1000 or so, below what a double holds: said so, not "0".
+expect_exit 0 "$V" run -S count=60 -t pool -q -o pool60
+expect_exit 0 "$V" run -m builtin:no -S count=60 -t pool -q -o no60
+expect_exit 1 "$V" compare pool60 no60 --max-drop 2 -q
+p=$(mcnemar_by_hand pool60 no60)
+expect_err "McNemar p = $p ("
+expect_err "images, below 1e-300 if tasks were independent)"
 
 # A server whose reply is a hash of prompt and image (image_hash_llm.py): the
 # answers of one item differ across templates and mirrors, some replies are
