@@ -192,8 +192,33 @@ struct ci_rec {
 };
 
 /* The names of the cells a task counts in (owned), and those cells once all exist. */
-struct cellset {
+/* A task's names that pick its groups (each_group), copied from its line. */
+struct task_names {
 	char *suite, *category, *relation, *tmpl, *format, *variant;
+};
+
+static void names_copy(struct task_names *n, const struct sample *s)
+{
+	n->suite = xstrdup(s->suite);
+	n->category = s->category ? xstrdup(s->category) : NULL;
+	n->relation = s->relation ? xstrdup(s->relation) : NULL;
+	n->tmpl = xstrdup(s->tmpl);
+	n->format = xstrdup(s->format);
+	n->variant = xstrdup(s->variant);
+}
+
+static void names_free(struct task_names *n)
+{
+	free(n->suite);
+	free(n->category);
+	free(n->relation);
+	free(n->tmpl);
+	free(n->format);
+	free(n->variant);
+}
+
+struct cellset {
+	struct task_names nm;
 	struct acc *acc[7];
 	size_t n_acc;
 };
@@ -201,7 +226,7 @@ struct cellset {
 /* A failed task, kept aside until we know whether a later line answered it. */
 struct failed {
 	uint64_t key;
-	char *suite, *relation, *category, *tmpl, *format, *variant;
+	struct task_names nm;
 };
 
 struct ctx {
@@ -247,6 +272,14 @@ static void each_group(struct suite_metrics *sm, const char *category, const cha
 		fn(groups_get(&sm->by_relation, relation), arg);
 	fn(groups_get(&sm->by_template, tmpl), arg);
 	fn(groups_get(&sm->by_format, format), arg);
+}
+
+/* The same for a task known by its copied names (a failed task, a cell of the intervals). */
+static void each_group_of(struct metrics *m, const struct task_names *n,
+			  void (*fn)(struct acc *, const void *), const void *arg)
+{
+	each_group(suite_get(m, n->suite), n->category, n->relation, n->tmpl, n->format, n->variant,
+		   fn, arg);
 }
 
 static void add_scored(struct acc *a, const void *arg)
@@ -363,9 +396,9 @@ static uint32_t cellset_of(struct ctx *c, const struct sample *s)
 	/* Names that hash alike but differ take the next key. */
 	for (; u64map_get(&c->cells_at, h, &at); h++) {
 		cs = &c->cells[at - 1];
-		if (str_eq(cs->suite, s->suite) && str_eq(cs->category, s->category) &&
-		    str_eq(cs->relation, s->relation) && str_eq(cs->tmpl, s->tmpl) &&
-		    str_eq(cs->format, s->format) && str_eq(cs->variant, s->variant))
+		if (str_eq(cs->nm.suite, s->suite) && str_eq(cs->nm.category, s->category) &&
+		    str_eq(cs->nm.relation, s->relation) && str_eq(cs->nm.tmpl, s->tmpl) &&
+		    str_eq(cs->nm.format, s->format) && str_eq(cs->nm.variant, s->variant))
 			return (uint32_t)(at - 1);
 	}
 	if (c->n_cells == c->cap_cells) {
@@ -374,12 +407,7 @@ static uint32_t cellset_of(struct ctx *c, const struct sample *s)
 	}
 	cs = &c->cells[c->n_cells];
 	memset(cs, 0, sizeof(*cs));
-	cs->suite = xstrdup(s->suite);
-	cs->category = s->category ? xstrdup(s->category) : NULL;
-	cs->relation = s->relation ? xstrdup(s->relation) : NULL;
-	cs->tmpl = xstrdup(s->tmpl);
-	cs->format = xstrdup(s->format);
-	cs->variant = xstrdup(s->variant);
+	names_copy(&cs->nm, s);
 	u64map_put(&c->cells_at, h, ++c->n_cells);
 	return (uint32_t)(c->n_cells - 1);
 }
@@ -427,9 +455,8 @@ static void ci_add_up(struct ctx *c)
 	for (size_t i = 0; i < c->n_cells; i++) {
 		struct cellset *cs = &c->cells[i];
 		/* The cells on_sample counted the task in: each_group's and, base, m->all. */
-		each_group(suite_get(m, cs->suite), cs->category, cs->relation, cs->tmpl, cs->format,
-			   cs->variant, collect_cell, cs);
-		if (metrics_is_base(cs->variant))
+		each_group_of(m, &cs->nm, collect_cell, cs);
+		if (metrics_is_base(cs->nm.variant))
 			cs->acc[cs->n_acc++] = &m->all;
 	}
 	if (c->n_recs)
@@ -443,14 +470,8 @@ static void ci_add_up(struct ctx *c)
 
 static void ci_release(struct ctx *c)
 {
-	for (size_t i = 0; i < c->n_cells; i++) {
-		free(c->cells[i].suite);
-		free(c->cells[i].category);
-		free(c->cells[i].relation);
-		free(c->cells[i].tmpl);
-		free(c->cells[i].format);
-		free(c->cells[i].variant);
-	}
+	for (size_t i = 0; i < c->n_cells; i++)
+		names_free(&c->cells[i].nm);
 	free(c->cells);
 	free(c->recs);
 	u64map_release(&c->cells_at);
@@ -471,12 +492,7 @@ static int on_sample(const struct sample *s, void *p)
 		}
 		f = &c->failed[c->n_failed++];
 		f->key = s->key;
-		f->suite = xstrdup(s->suite);
-		f->relation = s->relation ? xstrdup(s->relation) : NULL;
-		f->category = s->category ? xstrdup(s->category) : NULL;
-		f->tmpl = xstrdup(s->tmpl);
-		f->format = xstrdup(s->format);
-		f->variant = xstrdup(s->variant);
+		names_copy(&f->nm, s);
 		return 0;
 	}
 	if (!keyset_add(&c->counted, s->key)) {
@@ -564,17 +580,11 @@ int metrics_from_journal_opts(const char *path, const struct metrics_opts *o, st
 		struct failed *f = &c.failed[i];
 		/* Counted once per key, and only if no line ever answered it. */
 		if (!r && keyset_add(&c.counted, f->key)) {
-			if (metrics_is_base(f->variant))
+			if (metrics_is_base(f->nm.variant))
 				m->all.errors++;
-			each_group(suite_get(m, f->suite), f->category, f->relation, f->tmpl,
-				   f->format, f->variant, add_error, NULL);
+			each_group_of(m, &f->nm, add_error, NULL);
 		}
-		free(f->format);
-		free(f->variant);
-		free(f->suite);
-		free(f->relation);
-		free(f->category);
-		free(f->tmpl);
+		names_free(&f->nm);
 	}
 	free(c.failed);
 	ci_add_up(&c);

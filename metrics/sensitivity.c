@@ -56,6 +56,7 @@ void sens_add(struct sens_collector *c, const struct sample *s, uint32_t suite_i
 		c->r = xrealloc(c->r, c->cap * sizeof(*c->r));
 	}
 	r = &c->r[c->n++];
+	c->sorted = 0;
 	r->item = hash64_str(s->item, HASH_SEED);
 	r->cluster = s->image ? hash64_str(s->image, HASH_SEED ^ 1) : r->item;
 	r->suite = suite_id;
@@ -443,11 +444,17 @@ void sens_paired(const struct sens_cluster *b, size_t nb, const struct sens_clus
 	free(v);
 }
 
-/* Sorts c's records by item; [*s0, *s1) are suite_id's. */
+uint64_t sens_stream(uint64_t seed, int figure)
+{
+	return seed + (uint64_t)figure * 0x632be59bd9b4e019ULL;
+}
+
+/* Sorts c's records by item (once); [*s0, *s1) are suite_id's. */
 static void suite_span(struct sens_collector *c, uint32_t suite_id, size_t *s0, size_t *s1)
 {
-	if (c->n) /* qsort's pointer must not be NULL, even for no elements */
+	if (c->n && !c->sorted) /* qsort's pointer must not be NULL, even for no elements */
 		qsort(c->r, c->n, sizeof(*c->r), by_item);
+	c->sorted = 1;
 	for (*s0 = 0; *s0 < c->n && c->r[*s0].suite != suite_id; ++*s0)
 		;
 	for (*s1 = *s0; *s1 < c->n && c->r[*s1].suite == suite_id; ++*s1)
@@ -537,9 +544,8 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		out->fig[f].n = (size_t)tot_den[f];
 		out->fig[f].num = tot_num[f];
 		out->fig[f].images = imgs[f];
-		/* Each figure its own stream, so adding one never moves another. */
-		sens_bootstrap(num, den, n_cl, resamples, seed + (uint64_t)f * 0x632be59bd9b4e019ULL,
-			       &out->fig[f].ci_low, &out->fig[f].ci_high);
+		sens_bootstrap(num, den, n_cl, resamples, sens_stream(seed, f), &out->fig[f].ci_low,
+			       &out->fig[f].ci_high);
 		free(num);
 		free(den);
 		if (f == SENS_BLIND_GAP)

@@ -91,6 +91,7 @@ struct sens_rec;
 struct sens_collector {
 	struct sens_rec *r;
 	size_t n, cap;
+	int sorted; /* r is in by-item order (sens_add clears it) */
 };
 
 /* Keeps what one answered journal line says about variants (counted once per key). */
@@ -129,6 +130,8 @@ struct sens_change {
 };
 void sens_paired(const struct sens_cluster *b, size_t nb, const struct sens_cluster *c, size_t nc,
 		 int figure, size_t resamples, uint64_t seed, struct sens_change *out);
+/* The seed of one figure's resamples: each figure its own stream, so adding one never moves another. */
+uint64_t sens_stream(uint64_t seed, int figure);
 
 /* For tests: the percentile bootstrap of a ratio of cluster sums. */
 void sens_bootstrap(const double *num, const double *den, size_t n_clusters, size_t resamples,

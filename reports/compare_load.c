@@ -212,7 +212,7 @@ static void sens_fill(struct comparison *c, struct sens_side *side)
 			n[k] = sens_clusters(&side[k].col, suite_tag(c->suites[i].all.name), &cl[k]);
 		for (int f = 0; f < CMP_SENS_N; f++)
 			sens_paired(cl[0], n[0], cl[1], n[1], cmp_sens_figs[f], c->reps,
-				    c->seed + (uint64_t)f * 0x632be59bd9b4e019ULL, &c->suites[i].sens[f]);
+				    sens_stream(c->seed, f), &c->suites[i].sens[f]);
 		free(cl[0]);
 		free(cl[1]);
 	}

@@ -60,17 +60,25 @@ static void check_set(struct gate_result *res, struct gate_check *ck, int failed
  * how many changed answers a significant one takes, so a gate on a handful
  * of items is seen to check nothing.
  */
-static void not_significant(struct buf *line, const struct cmp_stat *s, double alpha)
+/* The fewest changes, all one way, whose two-sided sign-test p (2 / 2^n) is below alpha. */
+static size_t sign_test_min(double alpha)
 {
 	size_t need = 1;
 
+	while (need < 1100 && ldexp(1.0, 1 - (int)need) >= alpha)
+		need++;
+	return need;
+}
+
+static void not_significant(struct buf *line, const struct cmp_stat *s, double alpha)
+{
 	/*
 	 * The fewest discordant pairs, all one way, whose two-sided p is below
 	 * alpha; taken by image (stats.h: mcnemar_clustered_p), k images count as
 	 * k pairs at most (every image's change alike), so as many images.
 	 */
-	while (need < 1100 && ldexp(1.0, 1 - (int)need) >= alpha)
-		need++;
+	size_t need = sign_test_min(alpha);
+
 	if (s->pairs < need)
 		buf_addf(line, "; not significant, so the check passes, but on %zu paired task%s no drop "
 			       "can be: it takes %zu or more answers changed one way to reach p < %g. "
@@ -498,10 +506,10 @@ static void rise_check(struct gate_result *res, const struct gate_opts *g,
 		double rise = 100 * v->change, mag = fabs(rise) < 0.05 ? 0.0 : fabs(rise);
 		/*
 		 * Images are the trials: the fewest on which a change, every image's
-		 * one way, is significant at 5% two-sided (the sign test, 2 / 2^n):
-		 * 6.  Below that the Wilson floors alone can exclude zero.
+		 * one way, is significant at 5% two-sided, the level of the interval
+		 * (6).  Below that the Wilson floors alone can exclude zero.
 		 */
-		size_t need = 6;
+		size_t need = sign_test_min(0.05);
 		int over = rise > g->max_lang_rise, sig = v->lo > 0 && v->images >= need;
 		failed = over && sig;
 		buf_addf(&line,

@@ -168,7 +168,6 @@ static void unmeasured(struct buf *out, const char *indent, const char *name,
 			 indent, name, inv->n, inv->n == 1 ? "" : "s");
 }
 
-/* Each line stays under 100 columns for the terminal summary. */
 /*
  * "from 10 images": the unit the interval resamples, beside the pairs a line
  * counts (720 mirrored pairs on 10 images give an interval as wide as 10
@@ -180,6 +179,7 @@ static const char *on_images(const struct sens_value *v, char img[static 48])
 	return img;
 }
 
+/* Each line stays under 100 columns for the terminal summary. */
 void sens_diagnosis(struct buf *out, const struct sens_result *sr, const char *indent)
 {
 	const struct sens_value *f = sr->fig;

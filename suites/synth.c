@@ -679,16 +679,18 @@ static uint64_t options_digest(const struct synth *s)
  * up).  A number given again overrides (-S count=20 ... -S count=1, as a
  * script appends one); a repeat of the same list is harmless.
  */
-static int given_once(const struct suite_config *cfg, size_t i, char *err)
+static int relations_once(const struct suite_config *cfg, size_t i, char *err)
 {
 	const struct kv *o = &cfg->opts[i];
-	const char *key = o->key ? o->key : "", *v = o->value ? o->value : "";
+	const char *v = o->value ? o->value : "";
 
+	if (!o->key || strcmp(o->key, "relations"))
+		return 0;
 	for (size_t j = 0; j < i; j++) {
 		const struct kv *a = &cfg->opts[j];
 		const char *av = a->value ? a->value : "";
 
-		if (!a->key || strcmp(key, "relations") || strcmp(a->key, key) || !strcmp(av, v))
+		if (!a->key || strcmp(a->key, "relations") || !strcmp(av, v))
 			continue;
 		return err_set(err, VSR_EUSAGE,
 			       "synth: option relations given twice (relations=%s, then "
@@ -722,7 +724,7 @@ static int synth_open(const struct suite_preset *p, const struct suite_config *c
 		const struct kv *o = &cfg->opts[i];
 		const char *key = o->key ? o->key : "";
 
-		if ((rc = given_once(cfg, i, err)))
+		if ((rc = relations_once(cfg, i, err)))
 			break;
 		if (!strcmp(key, "count")) {
 			rc = parse_range(o, 1, MAX_COUNT, &v, err);
