@@ -509,6 +509,19 @@ size_t sens_clusters(struct sens_collector *c, uint32_t suite_id, struct sens_cl
 	return clusters_of(c->r, s0, s1, out);
 }
 
+/* The trials the figure counts as, its images' items not independent (clustered_wilson). */
+static double effective_n(const double *num, const double *den, size_t n_cl)
+{
+	struct clustered cs = { 0 };
+	double lo, hi, eff;
+
+	for (size_t k = 0; k < n_cl; k++)
+		if (den[k] > 0)
+			clustered_add(&cs, num[k], den[k]);
+	clustered_wilson(&cs, Z95, &lo, &hi, &eff);
+	return eff;
+}
+
 void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples, uint64_t seed,
 		  struct sens_result *out)
 {
@@ -544,6 +557,8 @@ void sens_compute(struct sens_collector *c, uint32_t suite_id, size_t resamples,
 		out->fig[f].n = (size_t)tot_den[f];
 		out->fig[f].num = tot_num[f];
 		out->fig[f].images = imgs[f];
+		if (f != SENS_BLIND_GAP)
+			out->fig[f].n_eff = effective_n(num, den, n_cl);
 		sens_bootstrap(num, den, n_cl, resamples, sens_stream(seed, f), &out->fig[f].ci_low,
 			       &out->fig[f].ci_high);
 		free(num);

@@ -64,6 +64,12 @@ struct sens_value {
 	size_t n;      /* items or pairs behind the value */
 	double num;    /* value = num / n: pairs, or (language) items' shares, summed */
 	size_t images; /* images with such pairs: the floor under the interval counts them */
+	/*
+	 * The independent trials n counts as, an image's items moving together:
+	 * clustered_wilson's effective n over the images' sums (metrics/stats.h);
+	 * 0 for the blind gap, a difference of two shares.
+	 */
+	double n_eff;
 };
 
 /*

@@ -267,6 +267,15 @@ double binom_sf(size_t k, size_t n, double p)
 	return binom_cdf(n - k, n, 1.0 - p);
 }
 
+double binom_sf_real(double k, double n, double p)
+{
+	if (k <= 0.0)
+		return 1.0;
+	if (k > n)
+		return 0.0;
+	return binom_cdf_real(n - k, n, 1.0 - p);
+}
+
 double mcnemar_exact_p(size_t b, size_t c)
 {
 	double p;

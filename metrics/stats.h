@@ -76,6 +76,8 @@ double binom_cdf(size_t k, size_t n, double p);
 double binom_cdf_real(double k, double n, double p);
 /* P(X >= k) for X ~ Binomial(n, p), without the cancellation of 1 - cdf. */
 double binom_sf(size_t k, size_t n, double p);
+/* The same for k and n not whole: I_p(k, n - k + 1); 1 for k <= 0, 0 for k > n. */
+double binom_sf_real(double k, double n, double p);
 
 /*
  * Exact two-sided McNemar test on the discordant pairs: b pairs right only

@@ -11,6 +11,12 @@ the terminal summary's rows and report.md's Overall table against them.
 The second form prints accuracy and its interval in percent ("48.5 45.2
 51.8") over the suite's base variant, of the templates named (default all).
 
+    acc_by_hand.py --lang-gate CLUSTERS_JSON CEILING
+
+The third prints the start of the gate's --max-language-sensitivity p (the
+binomial test at the items' effective number) from sens_by_hand.py's
+per-image language sums.
+
 Prints the suites' (value, ci_low, ci_high, n_effective) of accuracy as JSON;
 exits 1 with a message naming the figure, the place and both values.
 """
@@ -109,6 +115,20 @@ def counts(r):
 def cluster(r):
     return ("image", r["image"]) if r.get("image") else ("item", r["suite"], r["item"])
 
+
+if sys.argv[1] == "--lang-gate":
+    # The gate's language-ceiling test from an image's [share sum, items]
+    # (sens_by_hand.py's CLUSTERS_JSON): the items counted as the effective
+    # n of their clustered interval, or the images when fewer (the floor of
+    # the figure's interval takes an image as one trial);
+    # P(X >= share x n_eff) = I_c(k, n_eff - k + 1).
+    pairs, ceiling = json.load(open(sys.argv[2])), float(sys.argv[3])
+    n = sum(m for _, m in pairs)
+    eff = min(interval([tuple(x) for x in pairs])[2], n, len(pairs))
+    k = sum(x for x, _ in pairs) / n * eff
+    p = mpmath.betainc(k, eff - k + 1, 0, ceiling, regularized=True)
+    print("one-sided binomial p = %.2g (the %d items counted as %.1f independent ones" % (p, n, eff))
+    sys.exit(0)
 
 if sys.argv[1] == "--acc":
     run, suite = sys.argv[2:4]

@@ -4,7 +4,10 @@ definitions and nothing of vsrbench's code, then checked against every place
 a report shows them: report.json, the terminal summary, report.md and
 report.html.  Used by tests/e2e/sens_reports.sh.
 
-    sens_by_hand.py RUN_DIR SUITE SUMMARY_FILE
+    sens_by_hand.py RUN_DIR SUITE SUMMARY_FILE [CLUSTERS_JSON]
+
+CLUSTERS_JSON, when given, gets the language figure's per-image sums, a list
+of [sum of the image's items' shares, items], for checks that need them.
 
 Exits 1 with a message naming the figure, the report and both values.
 """
@@ -53,6 +56,7 @@ items = defaultdict(list)
 for r in rows:
     items[r["item"]].append(r)
 lang, lang_moved, cons = [], [], []
+lang_img = defaultdict(lambda: [0.0, 0])  # image -> [sum of its items' language shares, items]
 c = defaultdict(int)
 imgs = defaultdict(set)  # figure -> the images (the item's, when it names none) it has pairs on
 for rs in items.values():
@@ -63,6 +67,8 @@ for rs in items.values():
         valid = [(a, b) for a, b in pairs if "invalid" not in (a["answer"], b["answer"])]
         if valid:
             lang.append(sum(a["answer"] != b["answer"] for a, b in valid) / len(valid))
+            lang_img[img][0] += lang[-1]
+            lang_img[img][1] += 1
             lang_moved.append(any(a["answer"] != b["answer"] for a, b in valid))
             imgs["language"].add(img)
         cons.append(all(r["correct"] for r in orig))
@@ -302,3 +308,5 @@ if len(tpls) >= 2:
     if len(x) >= 2:
         fig["templates_differ"] = (q, p)
 print(json.dumps({k: [round(x, 6) for x in v] for k, v in fig.items()}))
+if len(sys.argv) > 4:
+    json.dump(list(lang_img.values()), open(sys.argv[4], "w"))

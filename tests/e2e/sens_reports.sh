@@ -155,9 +155,21 @@ mkdir -p img8
 expect_exit 0 "$V" run -s vsr-validated --data shared --images img8 -m openai \
 	-M base_url=http://127.0.0.1:$PORT/v1 -M model=h -t yn01,yn02,yn03,tf01,tf02,ab01 -o shared8
 cp "$T/out" shared8.out
-by_hand shared8 vsr-validated shared8.out >/dev/null
+by_hand shared8 vsr-validated shared8.out lang8.json >/dev/null
 jq -e '.suites."vsr-validated".sensitivity.templates_differ | .images == 8 and .items > 8' shared8/report.json >/dev/null ||
 	fail "templates test over 8 images: $(jq -c '.suites."vsr-validated".sensitivity.templates_differ' shared8/report.json)"
+# The language ceiling's binomial p counts an image's 6 captions as the
+# interval does (docs/ci.md): no more than the effective n of the interval
+# clustered by image (acc_by_hand.py's) nor than the 8 images, and
+# P(X >= share x n) as I_ceiling(k, n - k + 1) (mpmath), both by hand.
+lang=$(jq '.suites."vsr-validated".sensitivity.language.value' shared8/report.json)
+ceil=$(python3 -c "print(round($lang / 2, 4))")
+expect_exit 1 "$V" run -s vsr-validated --data shared --images img8 -m openai \
+	-M base_url=http://127.0.0.1:$PORT/v1 -M model=h -t yn01,yn02,yn03,tf01,tf02,ab01 -o shared8 \
+	--max-language-sensitivity "$ceil"
+want=$(python3 "$VSR_SRC/tests/e2e/acc_by_hand.py" --lang-gate lang8.json "$ceil")
+expect_err "$want"
+expect_err "items on 8 images)"
 
 # Every perturbation the parser knows is named where a user looks for it:
 # run --help, the man page and README's table (-p repeat, the noise floor the

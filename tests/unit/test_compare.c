@@ -397,6 +397,24 @@ static void test_gate_floor_and_sensitivity(void **state)
 	assert_non_null(strstr(res.c[0].line, "above the ceiling 20.0% by 10.0 points"));
 	assert_non_null(strstr(res.c[0].line, "p = 0.011"));
 	gate_result_release(&res);
+	/*
+	 * 30 of 100 items on 20 images that change together: counted as the
+	 * interval counts them, no more than the images (20; the clustered
+	 * effective n, 25, is more): P(X >= 6 | 20, 0.2) = 0.19579 (exact,
+	 * Python fractions), where the items taken as independent gave 0.011.
+	 * With n_eff 16 under the images it is 16: P(X >= 4.8 | 16, 0.2).
+	 */
+	lang = (struct sens_value){ .present = 1, .value = 0.3, .ci_low = 0.12, .ci_high = 0.54,
+				    .n = 100, .num = 30, .images = 20, .n_eff = 25 };
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "(n = 100 items on 20 images)"));
+	assert_non_null(strstr(res.c[0].line, "one-sided binomial p = 0.2 (the 100 items counted "
+						"as 20.0 independent ones"));
+	gate_result_release(&res);
+	lang.n_eff = 16;
+	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 1);
+	assert_non_null(strstr(res.c[0].line, "counted as 16.0 independent ones"));
+	gate_result_release(&res);
 	lang = (struct sens_value){ .present = 1, .value = 0.1, .ci_low = 0.05, .ci_high = 0.18,
 				    .n = 100, .num = 10 };
 	assert_int_equal(gate("b40", "c12", &g, &lang, &res), 0);

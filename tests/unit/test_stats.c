@@ -166,6 +166,26 @@ static void test_binom_cdf_real(void **state)
 }
 
 /*
+ * The upper tail the same way: binom_sf at whole numbers; between them
+ * I_p(k, n - k + 1), here I_{0.2}(7.5, 18.5) = 0.157786879838 for 7.5 of 25
+ * (Simpson's rule over t^6.5 (1 - t)^17.5 on [0, 0.2], 4e5 steps, in
+ * Python).
+ */
+static void test_binom_sf_real(void **state)
+{
+	(void)state;
+	for (size_t n = 1; n < 40; n += 7)
+		for (size_t k = 0; k <= n + 1; k++) {
+			double a = binom_sf(k, n, 0.3), b = binom_sf_real((double)k, (double)n, 0.3);
+			if (fabs(a - b) > 1e-12 * fmax(1e-300, a) + 1e-300)
+				fail_msg("binom_sf_real(%zu, %zu) = %.15g, binom_sf %.15g", k, n, b, a);
+		}
+	assert_true(fabs(binom_sf_real(7.5, 25.0, 0.2) - 0.157786879838) < 1e-10);
+	assert_true(binom_sf_real(-1.0, 25.0, 0.2) == 1.0);
+	assert_true(binom_sf_real(25.5, 25.0, 0.2) == 0.0);
+}
+
+/*
  * McNemar by cluster, by hand: 3 images of 36 pairs, every one right ->
  * wrong: sum d^2 = 3 x 36^2 against b + c = 108, r = 36, so 3 of 3 effective
  * pairs: p = 2 / 2^3 = 0.25 (the exact test over 108 independent pairs:
@@ -269,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_t_quantile),
 		cmocka_unit_test(test_clustered_wilson),
 		cmocka_unit_test(test_binom_cdf_real),
+		cmocka_unit_test(test_binom_sf_real),
 		cmocka_unit_test(test_mcnemar_clustered),
 		cmocka_unit_test(test_cochran_blocks_by_hand),
 		cmocka_unit_test(test_cochran_blocks_null),
