@@ -189,11 +189,15 @@ expect_exit 0 "$V" version
 cp "$T/out" version-out
 expect_exit 0 "$V" --version
 cmp -s version-out "$T/out" || fail "version is not --version: $(head -1 version-out)"
-# run --help's usage line names every option group
+# run --help's usage lines name every option its body describes (the short
+# form of "  -x, --long", the long of "      --long"), --help aside
 expect_exit 0 "$V" run --help
 usage=$(sed -n '1,/^$/p' "$T/out")
-for o in -p --dry-run --shard --baseline --max-drop --min-accuracy --max-language-sensitivity --progress; do
-	grep -qe "\[$o" <<<"$usage" || grep -qe " $o " <<<"$usage" || fail "run --help's usage lacks $o: $usage"
+opts=$(sed -n '/^$/,$p' "$T/out" | sed -n 's/^  \(-[A-Za-z]\), --[a-z-]*.*/\1/p; s/^      \(--[a-z-]*\).*/\1/p' |
+	grep -vx -- --help)
+[ "$(wc -w <<<"$opts")" -ge 40 ] || fail "run --help describes only: $opts"
+for o in $opts; do
+	grep -qe "[[ ]$o[] ]" <<<"$usage" || grep -qe "[[ ]$o\$" <<<"$usage" || fail "run --help's usage lacks $o: $usage"
 done
 # --- 11. numbers and words: no bad shapes in a few runs' outputs -------------------------
 {
