@@ -63,6 +63,13 @@ long http_reasoning_budget(const struct http_reasoning *r);
 struct http_cfg {
 	const cJSON *opts;        /* the -M options, all strings */
 	const char *model;        /* -M model, NULL when not given */
+	/*
+	 * Set by setup: no -M model, and the server is one of the user's own
+	 * that lists what it serves (Ollama; an OpenAI-compatible server at
+	 * -M base_url or a local preset's URL, not OpenAI's or Azure's
+	 * catalogue): remote_open takes the only model it lists.
+	 */
+	int model_later;
 	const char *system;       /* -M system: a system prompt, or NULL */
 	const char *key_env;      /* the variable of the API key (for messages) */
 	/*

@@ -26,8 +26,7 @@ static int ollama_setup(struct http_cfg *c, const char **default_url, int *key_r
 	(void)default_url;
 	(void)key_required;
 	(void)key_env;
-	if (!c->model)
-		return err_set(err, VSR_EUSAGE, "-m ollama needs -M model=NAME (e.g. llava:7b; see 'ollama list')");
+	c->model_later = !c->model; /* the one model GET /api/tags lists, else a usage error */
 	if (c->reasoning.level == REASONING_BUDGET)
 		return err_set(err, VSR_EUSAGE,
 			       "--reasoning %ld: Ollama's think takes no budget in tokens; use --reasoning off, "

@@ -209,7 +209,9 @@ static int openai_setup(struct http_cfg *c, const char **default_url, int *key_r
 			       c->reasoning.budget);
 	azure = p == &presets[1] ? azure_url(http_opt(c, "base_url")) : 0;
 	/* An Azure deployment's URL names its model; Azure's v1 API takes it as model. */
-	if (!c->model && (p != &presets[1] || azure == 1))
+	/* A server of one's own (a local preset, a -M base_url): the one model it lists. */
+	c->model_later = !c->model && p != &presets[0] && p != &presets[1];
+	if (!c->model && !c->model_later && (p != &presets[1] || azure == 1))
 		return err_set(err, VSR_EUSAGE, "-m openai needs -M model=NAME (%s)",
 			       azure == 1 ? "with Azure's v1 API, .../openai/v1: the deployment's name" :
 					    "the served model's name, e.g. the one vLLM was started with");

@@ -642,6 +642,28 @@ static char *make_fingerprint(const struct http_state *st, const char *kind)
 	return buf_detach(&fp, NULL);
 }
 
+/*
+ * -M model was not given: the one model the server lists becomes -M model,
+ * in run.json's configuration and the fingerprint as if it had been (a
+ * resume with or without it is the same run).  Several, none, or no
+ * listing: the usage error names what the server said.
+ */
+static int take_served_model(struct http_state *st, const char *kind, char *err)
+{
+	char why[VSR_ERR_MAX / 2], *name = remote_served_only(st, kind, why, sizeof(why));
+
+	if (!name)
+		return err_set(err, VSR_EUSAGE, "-m %s needs -M model=NAME, the served model's name (%s)",
+			       kind, why);
+	cJSON_AddStringToObject(st->opts, "model", name);
+	st->cfg.model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st->opts, "model"));
+	remote_warn(st->key, "no -M model: using '%s', the one model %s%s lists (-M model=%s "
+		    "names it and skips this look-up)", name, st->eps[0].shown,
+		    strcmp(kind, "ollama") ? "/models" : "/api/tags", name);
+	free(name);
+	return 0;
+}
+
 int remote_open(const char *kind, const char *config_json, struct model *m, char *err)
 {
 	const struct http_proto *p = find_proto(kind);
@@ -789,6 +811,8 @@ int remote_open(const char *kind, const char *config_json, struct model *m, char
 	if (st->key)
 		http_add_auth(&st->cfg, st->key);
 	if ((r = endpoints_init(st, urls ? urls : default_url, err)))
+		goto fail;
+	if (st->cfg.model_later && (r = take_served_model(st, kind, err)))
 		goto fail;
 	m->spec = xstrdup(kind);
 	m->config_json = model_config_without(opts, transport_keys);

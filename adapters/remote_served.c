@@ -109,6 +109,33 @@ out:
 	return out;
 }
 
+/* GET the listing of endpoint i into body: 0, or libcurl's error (code: the HTTP status). */
+static CURLcode fetch(const struct http_state *st, size_t i, int ollama, struct buf *body, long *code)
+{
+	struct buf url = BUF_INIT;
+	CURL *e = curl_easy_init();
+	CURLcode rc = CURLE_OUT_OF_MEMORY;
+
+	*code = 0;
+	buf_init(body, SERVED_BODY_MAX);
+	if (!e)
+		return rc;
+	buf_addf(&url, "%s%s", st->eps[i].shown, ollama ? "/api/tags" : "/models");
+	curl_easy_setopt(e, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, st->cfg.headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, SERVED_TIMEOUT_MS);
+	xfer_common(st, e);
+	xfer_verify(e, &st->eps[i]);
+	rc = curl_easy_perform(e);
+	if (!rc)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, code);
+	curl_easy_cleanup(e);
+	buf_release(&url);
+	return rc;
+}
+
 char *remote_served(const struct http_state *st, const char *kind, const char *model,
 		    char **listed)
 {
@@ -119,30 +146,15 @@ char *remote_served(const struct http_state *st, const char *kind, const char *m
 	if (!ollama && strcmp(kind, "openai"))
 		return NULL; /* hosted APIs name versioned models; nothing more to learn */
 	for (size_t i = 0; i < st->n_eps; i++) {
-		struct buf url = BUF_INIT, body = BUF_INIT;
-		CURL *e = curl_easy_init();
-		long code = 0;
+		struct buf body = BUF_INIT;
+		long code;
 		char *id = NULL;
 
-		if (!e)
-			break;
-		buf_init(&body, SERVED_BODY_MAX);
-		buf_addf(&url, "%s%s", st->eps[i].shown, ollama ? "/api/tags" : "/models");
-		curl_easy_setopt(e, CURLOPT_URL, url.ptr);
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, st->cfg.headers);
-		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
-		curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, SERVED_TIMEOUT_MS);
-		xfer_common(st, e);
-		xfer_verify(e, &st->eps[i]);
-		if (!curl_easy_perform(e) && !curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code) &&
-		    code == 200 && body.ptr) {
+		if (!fetch(st, i, ollama, &body, &code) && code == 200 && body.ptr) {
 			id = identity(body.ptr, ollama, model);
 			if (!*listed)
 				*listed = names(body.ptr, ollama);
 		}
-		curl_easy_cleanup(e);
-		buf_release(&url);
 		buf_release(&body);
 		/* Several base URLs: each one's, in order; any one unknown leaves the whole unknown. */
 		if (!id) {
@@ -157,4 +169,41 @@ char *remote_served(const struct http_state *st, const char *kind, const char *m
 		return NULL;
 	}
 	return buf_detach(&all, NULL);
+}
+
+char *remote_served_only(const struct http_state *st, const char *kind, char *why, size_t n)
+{
+	int ollama = !strcmp(kind, "ollama");
+	struct buf body = BUF_INIT;
+	long code;
+	CURLcode rc = fetch(st, 0, ollama, &body, &code);
+	const char *path = ollama ? "/api/tags" : "/models";
+	char *out = NULL;
+
+	if (rc)
+		snprintf(why, n, "GET %s%s: %s", st->eps[0].shown, path, curl_easy_strerror(rc));
+	else if (code != 200 || !body.ptr)
+		snprintf(why, n, "GET %s%s answered HTTP %ld", st->eps[0].shown, path, code);
+	else {
+		cJSON *root = cJSON_Parse(body.ptr);
+		const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, ollama ? "models" : "data");
+		int count = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : -1;
+		const char *name = count == 1 ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+							cJSON_GetArrayItem(list, 0), ollama ? "name" : "id"))
+					      : NULL;
+		if (name && *name) {
+			out = xstrdup(name);
+		} else if (count < 0) {
+			snprintf(why, n, "GET %s%s holds no \"%s\" list", st->eps[0].shown, path,
+				 ollama ? "models" : "data");
+		} else {
+			char *some = count > 1 ? names(body.ptr, ollama) : NULL;
+			snprintf(why, n, "GET %s%s lists %d models%s%s", st->eps[0].shown, path, count,
+				 some ? ": " : "", some ? some : "");
+			free(some);
+		}
+		cJSON_Delete(root);
+	}
+	buf_release(&body);
+	return out;
 }

@@ -16,4 +16,13 @@
 char *remote_served(const struct http_state *st, const char *kind, const char *model,
 		    char **listed);
 
+/*
+ * For -m openai or ollama without -M model: the name of the one model the
+ * first endpoint lists (GET /models, /api/tags), malloc'd; NULL when it
+ * lists several or none or cannot be asked, with why[] saying which, the
+ * URL asked first ("GET URL lists 3 models: a, b, c", "... answered HTTP
+ * 404", libcurl's words).  Blocks up to 5 s.
+ */
+char *remote_served_only(const struct http_state *st, const char *kind, char *why, size_t n);
+
 #endif

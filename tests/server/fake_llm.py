@@ -91,7 +91,8 @@ tests/server/openai_schema.py.
 
 POST /_served {"id": NAME, "root": WEIGHTS} makes GET /v1/models list one
 model (vLLM's shape, "created" and "permission" new each call) and GET
-/api/tags one Ollama model whose digest is WEIGHTS; {} lists nothing (404).
+/api/tags one Ollama model whose digest is WEIGHTS; a list of such objects
+lists each ([] an empty list); {} lists nothing (404).
 
 GET /_log returns every request: {"i","path","t_recv","t_sent","status",
 "fault","body_sha","params" (the body's keys but messages/contents),"peer" (the client's port: one per connection)} with time.monotonic() stamps taken by this server; a
@@ -458,19 +459,21 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/_stats":
             with LOCK:
                 self.send_json(200, dict(STATS))
-        elif self.path in ("/v1/models", "/api/tags") and SERVED:
+        elif self.path in ("/v1/models", "/api/tags") and SERVED is not None:
             with LOCK:
                 LISTED[0] += 1
                 n = LISTED[0]
+            served = SERVED if isinstance(SERVED, list) else [SERVED]
             if self.path == "/api/tags":  # Ollama's shape: the weights' digest
-                self.send_json(200, {"models": [{"name": SERVED["id"] + ":latest", "model": SERVED["id"] + ":latest",
+                self.send_json(200, {"models": [{"name": m["id"] + ":latest", "model": m["id"] + ":latest",
                                                  "modified_at": "2026-01-0%dT00:00:00Z" % (n % 9 + 1),
-                                                 "size": 4700000000, "digest": SERVED["root"]}]})
+                                                 "size": 4700000000, "digest": m["root"]} for m in served]})
             else:  # vLLM's: "root" names the weights; "created" and "permission" change every call
                 self.send_json(200, {"object": "list", "data": [{
-                    "id": SERVED["id"], "object": "model", "created": 1767225600 + n, "owned_by": "vllm",
-                    "root": SERVED["root"], "parent": None, "max_model_len": 4096,
-                    "permission": [{"id": "modelperm-%032x" % n, "object": "model_permission", "created": 1767225600 + n}]}]})
+                    "id": m["id"], "object": "model", "created": 1767225600 + n, "owned_by": "vllm",
+                    "root": m["root"], "parent": None, "max_model_len": 4096,
+                    "permission": [{"id": "modelperm-%032x" % n, "object": "model_permission",
+                                    "created": 1767225600 + n}]} for m in served]})
         else:
             self.send_json(404, {"error": {"message": "no such path"}})
 
@@ -480,7 +483,8 @@ class Handler(BaseHTTPRequestHandler):
         rec = {"path": self.path, "t_recv": time.monotonic(), "peer": self.client_address[1]}
         if self.path == "/_served":
             global SERVED
-            SERVED = json.loads(raw) or None
+            v = json.loads(raw)
+            SERVED = v if v or isinstance(v, list) else None
             self.send_json(200, {"ok": True})
             return
         if self.path == "/_faults":
