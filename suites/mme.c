@@ -3,8 +3,10 @@
  *
  * open() reads every question of the suite's subtasks (at most 2,374 short
  * lines) and finds and checks every image (suites/imgcheck.h), so a missing
- * image, or one that cannot be sent, is an error before any request is sent; next() then hands the questions out in order, reading
- * each image once to digest its bytes into the task key.
+ * image, or one that cannot be sent, is an error before any request is sent;
+ * under -n N (suite_config.only_first) only those of the first N questions
+ * it can take.  next() then hands the questions out in order, reading each
+ * image once to digest its bytes into the task key.
  */
 #include "mme.h"
 
@@ -171,6 +173,7 @@ struct mme_q {
 	char *path;     /* the image file; NULL when missing or unusable */
 	char *where;    /* the question's "file:line" */
 	int unusable;   /* its image file cannot be used (imgcheck.h) */
+	int beyond;     /* after the first only_first the run takes: its image not looked for */
 };
 
 struct mme {
@@ -179,6 +182,9 @@ struct mme {
 	size_t n, cap, next;
 	uint64_t digest;
 	size_t images, missing_images, skipped;
+	/* -n N: questions with an image so far; those after the N-th and their images, unread */
+	long only_first;
+	size_t taken, beyond, images_beyond;
 	char *first_missing[N_FIRST_MISSING];
 	int mirror;             /* suite_config.mirror_images */
 	struct image_bad bad;   /* the image files that cannot be used */
@@ -231,16 +237,54 @@ static struct mme_q *add_q(struct mme *m)
 	return &m->q[m->n++];
 }
 
-/* Finds the image of questions first..n-1 (all about one image); records a miss. */
+/* -n N: whether the run has its N questions, the ones after not asked. */
+static int past_first_n(const struct mme *m)
+{
+	return m->only_first > 0 && m->taken >= (size_t)m->only_first;
+}
+
+/*
+ * Questions first..n-1 have their image (or none): those within the first
+ * N the run takes count, the others are beyond it, their path dropped.
+ */
+static void take(struct mme *m, size_t first)
+{
+	for (size_t i = first; i < m->n; i++) {
+		struct mme_q *q = &m->q[i];
+		if (!q->path)
+			continue;
+		if (!past_first_n(m)) {
+			m->taken++;
+			continue;
+		}
+		free(q->path);
+		q->path = NULL;
+		q->beyond = 1;
+		m->beyond++;
+	}
+}
+
+/*
+ * Finds the image of questions first..n-1 (all about one image); records a
+ * miss.  Past the first N questions (-n) the image is counted, not looked for.
+ */
 static int resolve(struct mme *m, const struct suite_config *cfg, size_t first, char *err)
 {
 	char *path = NULL;
 	const char *name = m->q[first].image;
-	int r = image_resolve(cfg, name, &path, err);
+	int r;
 
+	m->images++;
+	if (past_first_n(m)) {
+		m->images_beyond++;
+		for (size_t i = first; i < m->n; i++)
+			m->q[i].beyond = 1;
+		m->beyond += m->n - first;
+		return 0;
+	}
+	r = image_resolve(cfg, name, &path, err);
 	if (r && r != IMAGE_MISSING)
 		return r;
-	m->images++;
 	if (r == IMAGE_MISSING) {
 		if (m->missing_images < N_FIRST_MISSING)
 			m->first_missing[m->missing_images] = xstrdup(name);
@@ -260,6 +304,7 @@ static int resolve(struct mme *m, const struct suite_config *cfg, size_t first, 
 	}
 	for (size_t i = first; i < m->n; i++)
 		m->q[i].path = i == first ? path : xstrdup(path);
+	take(m, first);
 	return 0;
 }
 
@@ -310,9 +355,15 @@ static int list_line(const struct mme_line *ml, void *p)
 	q->nth = ml->nth;
 	if (ml->nth == 2) {
 		const struct mme_q *first = &c->m->q[c->m->n - 2];
+		if (first->beyond) {
+			q->beyond = 1;
+			c->m->beyond++;
+			return 0;
+		}
 		q->path = first->path ? xstrdup(first->path) : NULL;
 		q->unusable = first->unusable;
 		c->m->bad.items += (size_t)q->unusable;
+		take(c->m, c->m->n - 1);
 		return 0;
 	}
 	/* The pair's first line: its image serves both. */
@@ -662,6 +713,7 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 	*priv = NULL;
 	m->suite = suite;
 	m->mirror = cfg->mirror_images;
+	m->only_first = cfg->only_first;
 	if ((r = load_all(m, p, cfg, err)))
 		goto fail;
 	if (m->missing_images && !cfg->skip_missing_images) {
@@ -670,7 +722,7 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 			    "vsrbench data pull %s --from-zip MME_Benchmark_release_version.zip (its "
 			    "PATH) fetches them (or pass --images DIR with the MME images, or "
 			    "--skip-missing-images to run the others)",
-			    m->missing_images, m->images, suite,
+			    m->missing_images, m->images - m->images_beyond, suite,
 			    m->looked.len ? m->looked.ptr : "--images", m->first_missing[0],
 			    m->first_missing[1] ? ", " : "", m->first_missing[1] ? m->first_missing[1] : "",
 			    m->first_missing[2] ? ", " : "", m->first_missing[2] ? m->first_missing[2] : "",
@@ -681,18 +733,19 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 		r = image_bad_error(&m->bad, suite, err);
 		goto fail;
 	}
+	/* The counts are over the questions looked at: under -n N, not those after. */
 	for (size_t i = 0; i < m->n; i++)
-		m->skipped += !m->q[i].path;
-	if (m->skipped == m->n) {
+		m->skipped += !m->q[i].path && !m->q[i].beyond;
+	if (m->skipped == m->n - m->beyond) {
 		if (m->bad.images)
 			r = image_none_usable_error(&m->bad, suite, m->missing_images, err);
 		else
 			r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images",
-				    m->images, suite);
+				    m->images - m->images_beyond, suite);
 		goto fail;
 	}
 	if (cfg->skip_missing_images)
-		image_skip_warn(suite, m->skipped, m->n, m->missing_images, &m->bad);
+		image_skip_warn(suite, m->skipped, m->n - m->beyond, m->missing_images, &m->bad);
 	m->digest = content_digest(m);
 	*priv = m;
 	return 0;
@@ -705,7 +758,7 @@ static long mme_count(void *priv)
 {
 	const struct mme *m = priv;
 
-	return (long)(m->n - m->skipped);
+	return (long)(m->n - m->skipped - m->beyond);
 }
 
 static int mme_next(void *priv, struct item *it, char *err)
