@@ -3,7 +3,9 @@
  *
  * The question file (about 10 MB) is parsed with cJSON in open(), the
  * selected questions are copied into compact arrays and the tree is freed,
- * so a run holds only what it asks.
+ * so a run holds only what it asks.  open() finds and checks the image of
+ * every single-image question (suites/imgcheck.h); under -n N
+ * (suite_config.only_first) only those of the first N it can take.
  */
 #include "seed.h"
 
@@ -301,6 +303,11 @@ struct seed {
 	struct seed_file f;
 	char **paths;        /* per question: its image, NULL when missing or not an image */
 	size_t next, items, skipped, not_image, missing_images;
+	/*
+	 * -n N: the image questions from beyond_from on come after the first N
+	 * the run takes (beyond of them); their images are not looked for.
+	 */
+	size_t beyond_from, beyond;
 	char *first_missing[N_FIRST_MISSING];
 	struct image_bad bad; /* image files that cannot be used (imgcheck.h) */
 	uint64_t digest;
@@ -468,7 +475,8 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	}
 	/* Images: only single-image questions can be asked. */
 	s->paths = xcalloc(s->f.n + 1, sizeof(*s->paths));
-	for (size_t i = 0; i < s->f.n; i++) {
+	s->beyond_from = s->f.n;
+	for (size_t i = 0, taken = 0; i < s->f.n; i++) {
 		if (!s->f.q[i].image) {
 			if (explicit && n_want) {
 				r = err_set(err, VSR_EUSAGE,
@@ -480,8 +488,15 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 			s->not_image++;
 			continue;
 		}
+		/* -n N: the run has its N questions; the images of the rest go unread. */
+		if (cfg->only_first > 0 && taken >= (size_t)cfg->only_first) {
+			if (!s->beyond++)
+				s->beyond_from = i;
+			continue;
+		}
 		if ((r = find_image(s, cfg, i, err)))
 			goto fail;
+		taken += s->paths[i] != NULL;
 	}
 	if (s->missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
@@ -499,10 +514,15 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 		r = image_bad_error(&s->bad, suite, err);
 		goto fail;
 	}
+	/*
+	 * The digest is over the questions it can ask.  Those beyond the first N
+	 * count as such, their images unread: a -n run is then the suite a full
+	 * run is when the images are there (one digest for resume and compare).
+	 */
 	s->digest = hash64_str(suite, HASH_SEED);
 	for (size_t i = 0; i < s->f.n; i++) {
 		const struct seed_q *q = &s->f.q[i];
-		if (!s->paths[i]) {
+		if (!s->paths[i] && !(q->image && i >= s->beyond_from)) {
 			s->skipped += q->image;
 			continue;
 		}
@@ -523,8 +543,9 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 				    suite, path.ptr);
 		goto fail;
 	}
-	if (cfg->skip_missing_images)
-		image_skip_warn(suite, s->skipped, s->items + s->skipped, s->missing_images, &s->bad);
+	if (cfg->skip_missing_images) /* over the questions it looked at */
+		image_skip_warn(suite, s->skipped, s->items - s->beyond + s->skipped, s->missing_images,
+				&s->bad);
 	free(owned);
 	buf_release(&path);
 	buf_release(&root);
@@ -542,7 +563,7 @@ static long seed_count(void *priv)
 {
 	const struct seed *s = priv;
 
-	return (long)s->items;
+	return (long)(s->items - s->beyond);
 }
 
 static int seed_next(void *priv, struct item *it, char *err)
