@@ -517,7 +517,7 @@ static int load_release(struct mme *m, const struct mme_subtask *t, const char *
 {
 	struct buf qa = BUF_INIT, img = BUF_INIT;
 	char **names = NULL;
-	size_t n = 0, cap = 0, first_q = m->n;
+	size_t n = 0, cap = 0, first_q = m->n, missing = m->missing_images;
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -550,6 +550,9 @@ static int load_release(struct mme *m, const struct mme_subtask *t, const char *
 		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n && !r; i++)
 		r = load_release_file(m, t, qa.ptr, img.ptr, names[i], err);
+	/* A missing image was looked for in the folder, not under --images (it does not use them). */
+	if (!missing && m->missing_images && !m->looked.len)
+		buf_adds(&m->looked, img.ptr);
 	if (!r && !n)
 		r = err_set(err, VSR_EDATA, "%s: no question files (*.txt)", qa.ptr);
 	if (!r)
@@ -740,8 +743,9 @@ static int mme_open(const struct suite_preset *p, const struct suite_config *cfg
 		if (m->bad.images)
 			r = image_none_usable_error(&m->bad, suite, m->missing_images, err);
 		else
-			r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under --images",
-				    m->images - m->images_beyond, suite);
+			r = err_set(err, VSR_EDATA, "none of the %zu images of %s is under %s",
+				    m->images - m->images_beyond, suite,
+				    m->looked.len ? m->looked.ptr : "--images");
 		goto fail;
 	}
 	if (cfg->skip_missing_images)

@@ -102,5 +102,6 @@ expect_exit 0 "$V" run -s mme-position --data rel -m builtin:yes -n 6 -q -o rel6
 [ "$(jq -r .item rel6/samples.jsonl | sed 's/#.*//' | sort -u | tr '\n' ' ')" = "position/r1.jpg position/r10.jpg position/r2.jpg " ] ||
 	fail "release -n 6 asked: $(jq -r .item rel6/samples.jsonl | tr '\n' ' ')"
 expect_exit 3 "$V" run -s mme-position --data rel -m builtin:yes -n 7 -q -o rel7
-expect_err "(first: r3.jpg, r4.jpg, r5.jpg)"
+# Named where it looked: the release folder (--images is for the lists' images).
+expect_err "7 of the 10 images of mme-position are not under rel/mme/MME_Benchmark_release_version/position (first: r3.jpg, r4.jpg, r5.jpg)"
 echo ok
