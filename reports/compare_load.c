@@ -172,6 +172,46 @@ static void check_extractor(struct comparison *c, const cJSON *base, const cJSON
 		 b, k);
 }
 
+/* run.json's "created" when it is the stamp rundir writes (YYYY-MM-DDTHH:MM:SSZ), else NULL. */
+static const char *created_of(const cJSON *run)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(run, "created"));
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+
+	if (!s || strlen(s) != sizeof(shape) - 1)
+		return NULL;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return NULL;
+	return s;
+}
+
+/*
+ * The change reads candidate minus base, so runs given in the wrong order
+ * show a drop as a rise and pass the gate.  A base made after its
+ * candidate is the one sign of that the runs carry: a warning, not a
+ * failure, as a baseline run again later (after a harness update) is
+ * fine.  Stamps of one shape compare as strings.
+ */
+static void check_order(struct comparison *c, const cJSON *base, const cJSON *cand)
+{
+	const char *tb = created_of(base), *tc = created_of(cand);
+	struct buf w1 = BUF_INIT, w2 = BUF_INIT;
+
+	if (!tb || !tc || strcmp(tb, tc) <= 0)
+		return;
+	if (c->warnings.len)
+		buf_addch(&c->warnings, '\n');
+	buf_addf(&c->warnings,
+		 "the base %s (given first) is newer than the candidate %s: run.json created %s "
+		 "vs %s. The change is candidate minus base, so with the two swapped a drop reads "
+		 "as a rise; if %s is the older reference, give it first: vsrbench compare %s %s",
+		 c->base_dir, c->cand_dir, tb, tc, c->cand_dir, sh_word(&w1, c->cand_dir),
+		 sh_word(&w2, c->base_dir));
+	buf_release(&w1);
+	buf_release(&w2);
+}
+
 const int cmp_sens_figs[CMP_SENS_N] = { SENS_LANGUAGE, SENS_CONSISTENCY, SENS_FLIP, SENS_KEEP,
 					 SENS_BLIND_GAP };
 
@@ -340,6 +380,7 @@ static void read_run_json(struct comparison *c)
 	c->cand_label = label_of(rc);
 	check_digests(c, rb, rc);
 	check_extractor(c, rb, rc);
+	check_order(c, rb, rc);
 	templates_note(c, rb, rc);
 	read_progress(&c->base_run, c->base_dir);
 	read_progress(&c->cand_run, c->cand_dir);

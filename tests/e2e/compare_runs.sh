@@ -5,7 +5,8 @@
 # (then a warning); a run with more failed tasks than --max-error-rate (run's
 # meaning and default, 0.05) fails it, fewer is a warning.  The exit code,
 # the terminal, compare.md, compare.json and the JUnit file say the same;
-# `run --baseline` does as `compare` does.  Counts come from the journals
+# `run --baseline` does as `compare` does.  A base newer than its candidate
+# (runs given the wrong way round?) is a warning.  Counts come from the journals
 # (jq) and from the plan by hand (-S count=N, one template).
 . "$(dirname "$0")/lib.bash"
 . "$(dirname "$0")/partial.bash"
@@ -168,4 +169,20 @@ expect_err "gate failed: candidate e60: 120 of $N tasks failed (60.0%)"
 jq -e '.gate.checks | map(select(.type == "task-errors" and (.passed | not))) | length == 1' e.json >/dev/null ||
 	fail "e.json: $(jq -c .gate e.json)"
 valid e.xml
+
+# ---- 6. runs given the wrong way round --------------------------------------
+# The change is candidate minus base: a newer run given first reads a drop as a
+# rise and passes the gate.  run.json's "created" says which is newer: a
+# warning in every output (not a failure: a baseline may be made again later).
+expect_exit 0 "$V" run -q -S count=$N -m builtin:no -o newer
+tb=$(jq -r .created base/run.json) tn=$(jq -r .created newer/run.json)
+[[ "$tn" > "$tb" ]] || fail "newer ($tn) was not created after base ($tb)"
+expect_exit 0 "$V" compare newer base --max-drop 2 --markdown s.md --json s.json
+sline="the base newer (given first) is newer than the candidate base: run.json created $tn vs $tb. The change is candidate minus base, so with the two swapped a drop reads as a rise; if base is the older reference, give it first: vsrbench compare base newer"
+expect_err "vsrbench: warning: $sline"
+grep -qF -- "> ⚠ $sline" s.md || fail "s.md: $(head -12 s.md)"
+jq -e --arg l "$sline" '.warnings | index($l)' s.json >/dev/null || fail "s.json: $(jq -c .warnings s.json)"
+# Given the right way round: the drop fails the gate, and no word of the order.
+expect_exit 1 "$V" compare -q base newer --max-drop 2
+! grep -qF "is newer than" "$T/err" || fail "a warning on the right order: $(cat "$T/err")"
 echo ok
