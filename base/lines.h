@@ -11,14 +11,11 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "gzin.h"
 
 struct lines {
 	int fd;
-	void *zs;         /* z_stream while reading gzip data, else NULL */
-	unsigned char *zin; /* compressed bytes read, not yet inflated */
-	size_t zin_pos, zin_len;
-	int zin_eof, zdone; /* the file's end was read; the last member ended */
-	unsigned long long zin_off; /* file offset of zin[0] */
+	struct gzin gz;   /* the file's bytes, inflated when it is gzip */
 	char *path;
 	size_t lineno;    /* of the line in `line` */
 	struct buf line;  /* the current line, without '\n' or '\r' */

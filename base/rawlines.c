@@ -2,8 +2,11 @@
  * rawlines: lines handed out in place from a read buffer (see rawlines.h).
  */
 #include "rawlines.h"
+#include "gzin.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +20,36 @@ void rawlines_init(struct rawlines *r, int fd, size_t max)
 	memset(r, 0, sizeof(*r));
 	r->fd = fd;
 	r->max = max;
+}
+
+int rawlines_open(struct rawlines *r, const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	rawlines_init(r, fd, max);
+	if (fd < 0)
+		return -1;
+	r->gz = xmalloc(sizeof(*r->gz));
+	if (gzin_open(r->gz, fd)) {
+		e = errno;
+		rawlines_release(r);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int rawlines_is_gzip(const struct rawlines *r)
+{
+	return r->gz && gzin_is_gzip(r->gz);
+}
+
+const char *rawlines_strerror(const struct rawlines *r, char *buf, size_t len)
+{
+	if (r->gz)
+		return gzin_strerror(r->gz, buf, len);
+	snprintf(buf, len, "%s", strerror(r->err_no));
+	return buf;
 }
 
 /* Moves the unread bytes to the front, makes room for a read and reads. */
@@ -37,11 +70,16 @@ static int fill(struct rawlines *r)
 		r->buf = xrealloc(r->buf, na);
 		r->cap = na;
 	}
-	do
-		n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	if (r->gz)
+		n = gzin_read(r->gz, r->buf + r->end, r->cap - 1 - r->end);
+	else
+		do
+			n = read(r->fd, r->buf + r->end, r->cap - 1 - r->end);
+		while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		r->err_no = errno;
 		return -1;
+	}
 	if (n == 0)
 		r->eof = 1;
 	r->end += (size_t)n;
@@ -101,6 +139,13 @@ int rawlines_next(struct rawlines *r, struct rawline *out)
 
 void rawlines_release(struct rawlines *r)
 {
+	if (r->gz) {
+		gzin_close(r->gz);
+		free(r->gz);
+		r->gz = NULL;
+		close(r->fd);
+		r->fd = -1;
+	}
 	free(r->buf);
 	r->buf = NULL;
 	r->cap = r->pos = r->end = r->scanned = 0;

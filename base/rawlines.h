@@ -27,8 +27,12 @@ struct rawline {
 	long long end;    /* the file offset just after the line (after its '\n') */
 };
 
+struct gzin;
+
 struct rawlines {
 	int fd;           /* borrowed: the caller opens and closes it */
+	struct gzin *gz;  /* rawlines_open's (owned, as is fd then), or NULL */
+	int err_no;       /* errno of a failed read() */
 	size_t max;
 	char *buf;        /* owned */
 	size_t cap, pos, end, scanned; /* buf[pos..end) unread; [pos..pos+scanned) has no '\n' */
@@ -38,10 +42,21 @@ struct rawlines {
 
 void rawlines_init(struct rawlines *r, int fd, size_t max);
 /*
+ * Opens path and reads it as rawlines_init does, a gzip-compressed file
+ * inflated (gzin.h); offsets (`end`) then count the inflated bytes.
+ * rawlines_release closes it.  0, or -1 with errno.
+ */
+int rawlines_open(struct rawlines *r, const char *path, size_t max);
+/* 1 when rawlines_open found the file gzip-compressed. */
+int rawlines_is_gzip(const struct rawlines *r);
+/* After rawlines_next returned -1: what went wrong, in words (returns buf). */
+const char *rawlines_strerror(const struct rawlines *r, char *buf, size_t len);
+/*
  * 1: the next line is in *out; 0: the end of the file; -1: a read error
- * (errno says which).
+ * (errno says which; over a gzin, its `why`: also corrupt gzip data).
  */
 int rawlines_next(struct rawlines *r, struct rawline *out);
+/* Frees the buffer; closes what rawlines_open opened. */
 void rawlines_release(struct rawlines *r);
 
 #endif

@@ -606,23 +606,27 @@ static int scan(const char *path, int missing_ok, const char *run,
 		int (*fn)(const struct sample *, void *), void *ctx,
 		struct journal_scan_info *info, long *good_bytes, char *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct rawlines rl;
 	struct rawline line;
 	size_t lineno = 0;
-	int r = 0, got;
+	int r = 0, got = 0;
+	char why_rd[160];
 
 	memset(info, 0, sizeof(*info));
 	if (good_bytes)
 		*good_bytes = 0;
-	if (fd < 0) {
-		if (errno == ENOENT && missing_ok)
-			return 0;
-		return err_set(err, VSR_EDATA, "cannot open %s: %s", path, strerror(errno));
+	/* Lines in place, a block at a time; a gzip'd journal is read, never appended to. */
+	if (rawlines_open(&rl, path, JOURNAL_LINE_MAX))
+		return errno == ENOENT && missing_ok ? 0 : err_set(err, VSR_EDATA, "cannot open %s: %s",
+								   path, strerror(errno));
+	if (good_bytes && rawlines_is_gzip(&rl)) {
+		struct buf w = BUF_INIT;
+		sh_word(&w, path);
+		r = err_set(err, VSR_EDATA, "%s is gzip-compressed, and a run appends to it: gunzip "
+				    "it first (mv %s %s.gz && gunzip %s.gz)", path, w.ptr, w.ptr, w.ptr);
+		buf_release(&w);
 	}
-	/* Lines are read in place, a block at a time (the reports read the journal twice). */
-	rawlines_init(&rl, fd, JOURNAL_LINE_MAX);
-	while ((got = rawlines_next(&rl, &line)) > 0) {
+	while (!r && (got = rawlines_next(&rl, &line)) > 0) {
 		struct sample s;
 		const char *why = NULL;
 
@@ -693,9 +697,9 @@ static int scan(const char *path, int missing_ok, const char *run,
 			break;
 	}
 	if (got < 0 && !r)
-		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path, strerror(errno));
+		r = err_set(err, VSR_EDATA, "cannot read %s: %s", path,
+			    rawlines_strerror(&rl, why_rd, sizeof(why_rd)));
 	rawlines_release(&rl);
-	close(fd);
 	return r;
 }
 

@@ -3,7 +3,9 @@
 # gzip stream are an error naming the byte (zlib's gzread ignored them, so a
 # file with garbage appended loaded without a word); a second gzip member is
 # read as gzip -d reads it; 200 MiB of blank lines are passed over in bulk
-# and still counted (an error after them names the right line).
+# and still counted (an error after them names the right line).  A run's
+# journal gzip'd in place is read by report, compare and score; a run does
+# not append to it.
 . "$(dirname "$0")/lib.bash"
 cd "$T"
 mkdir -p data/vsr/data/splits/zeroshot img
@@ -40,5 +42,39 @@ expect_exit 0 "$VSRBENCH" "${RUN[@]}" -o members
 cp blank.gz $S
 expect_exit 3 "$VSRBENCH" "${RUN[@]}" -o blank
 expect_err "test.jsonl.gz:$((200 * 1048576 + 2)):"
+expect_one_line_err
+
+# ---- a run's journal gzip'd in place, to keep it small -----------------------
+# report, compare and score read it as they read the plain one (it used to be
+# "samples.jsonl:1: a NUL byte in the line"); a run appends to its journal, so
+# resuming one is refused, saying how to gunzip it.  builtin:no answers no to
+# all: its accuracy is the share of "no" labels, counted with jq.
+expect_exit 0 "$VSRBENCH" run -q -S count=40 -m builtin:no -o plain
+nos=$(jq -s 'map(select(.label == "no")) | length' plain/samples.jsonl)
+mkdir packed
+cp plain/run.json packed/
+python3 -c 'import gzip, sys; open(sys.argv[2], "wb").write(gzip.compress(open(sys.argv[1], "rb").read()))' \
+	plain/samples.jsonl packed/samples.jsonl
+[ "$(head -c 2 packed/samples.jsonl | od -An -tx1 | tr -d ' ')" = 1f8b ] || fail "packed: not gzip"
+expect_exit 0 "$VSRBENCH" report packed
+jq -e --argjson k "$nos" '.overall.tasks == 40 and .overall.accuracy.k == $k' packed/report.json >/dev/null ||
+	fail "packed/report.json: $(jq -c '.overall | {tasks, accuracy}' packed/report.json), want $nos of 40"
+expect_exit 0 "$VSRBENCH" compare -q plain packed --max-drop 0 --json same.json
+jq -e '.overall | .pairs == 40 and .right_to_wrong == 0 and .wrong_to_right == 0' same.json >/dev/null ||
+	fail "plain vs packed: $(jq -c .overall same.json)"
+expect_exit 0 "$VSRBENCH" score -q -o scored packed/samples.jsonl
+jq -e --argjson k "$nos" '.overall.tasks == 40 and .overall.accuracy.k == $k' scored/report.json >/dev/null ||
+	fail "scored/report.json: $(jq -c '.overall | {tasks, accuracy}' scored/report.json)"
+sum=$(md5sum <packed/samples.jsonl)
+expect_exit 3 "$VSRBENCH" run -q -S count=40 -m builtin:no -o packed
+expect_err "packed/samples.jsonl is gzip-compressed, and a run appends to it: gunzip it first (mv packed/samples.jsonl packed/samples.jsonl.gz && gunzip packed/samples.jsonl.gz)"
+expect_one_line_err
+[ "$(md5sum <packed/samples.jsonl)" = "$sum" ] || fail "the refused run changed packed/samples.jsonl"
+# Cut short, it says so with the file's name.
+mkdir cut
+cp plain/run.json cut/
+head -c $(($(stat -c %s packed/samples.jsonl) / 2)) packed/samples.jsonl >cut/samples.jsonl
+expect_exit 3 "$VSRBENCH" report cut
+expect_err "cannot read cut/samples.jsonl: truncated gzip data"
 expect_one_line_err
 echo ok
