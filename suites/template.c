@@ -582,11 +582,11 @@ static int load_file(struct template_set *set, const char *path, char *err)
 	int rc = 0;
 
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return err_set(err, VSR_EDATA, "cannot read template file %s: it is a directory",
+		return err_set(err, VSR_EUSAGE, "cannot read template file %s: it is a directory",
 			       path);
 	fp = fopen(path, "r");
 	if (!fp)
-		return err_set(err, VSR_EDATA, "cannot read template file %s: %s", path,
+		return err_set(err, VSR_EUSAGE, "cannot read template file %s: %s", path,
 			       strerror(errno));
 	buf_init(&line, TPL_LINE_MAX);
 	for (;;) {
@@ -603,14 +603,14 @@ static int load_file(struct template_set *set, const char *path, char *err)
 		lineno++;
 		if (r < 0) {
 			if (r == -2)
-				rc = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in a text file", path,
+				rc = err_set(err, VSR_EUSAGE, "%s:%zu: a NUL byte in a text file", path,
 					     lineno);
 			else if (line.capped)
-				rc = err_set(err, VSR_EDATA,
+				rc = err_set(err, VSR_EUSAGE,
 					     "%s:%zu: line longer than %zu bytes", path, lineno,
 					     TPL_LINE_MAX);
 			else
-				rc = err_set(err, VSR_EDATA, "%s:%zu: read error: %s", path,
+				rc = err_set(err, VSR_EUSAGE, "%s:%zu: read error: %s", path,
 					     lineno, strerror(errno));
 			goto out;
 		}
@@ -632,41 +632,41 @@ static int load_file(struct template_set *set, const char *path, char *err)
 			p = tab + 1;
 		}
 		if (ncols != 3) {
-			rc = err_set(err, VSR_EDATA,
+			rc = err_set(err, VSR_EUSAGE,
 				     "%s:%zu: expected 3 tab-separated columns ID<TAB>FORMAT<TAB>TEXT, found %zu",
 				     path, lineno, ncols);
 			goto out;
 		}
 		if (!valid_id(cols[0])) {
-			rc = err_set(err, VSR_EDATA,
+			rc = err_set(err, VSR_EUSAGE,
 				     "%s:%zu: bad template id '%.80s' (expected 1 to %d letters, digits, '-', '_' or '.')",
 				     path, lineno, cols[0], TPL_ID_MAX);
 			goto out;
 		}
 		for (i = 0; i < set->n; i++) {
 			if (!strcmp(set->t[i].id, cols[0])) {
-				rc = err_set(err, VSR_EDATA,
+				rc = err_set(err, VSR_EUSAGE,
 					     "%s:%zu: duplicate template id '%s' (first defined on line %zu)",
 					     path, lineno, cols[0], first_line[i]);
 				goto out;
 			}
 		}
 		if (parse_format(cols[1], &fmt, &order)) {
-			rc = err_set(err, VSR_EDATA,
+			rc = err_set(err, VSR_EUSAGE,
 				     "%s:%zu: unknown format '%.80s' (expected yesno, truefalse, letter-yes-no, letter-no-yes or choice)",
 				     path, lineno, cols[1]);
 			goto out;
 		}
 		if (is_blank(cols[2])) {
-			rc = err_set(err, VSR_EDATA, "%s:%zu: empty template text", path, lineno);
+			rc = err_set(err, VSR_EUSAGE, "%s:%zu: empty template text", path, lineno);
 			goto out;
 		}
 		if (scan_placeholders(cols[2], &needs, why, sizeof(why))) {
-			rc = err_set(err, VSR_EDATA, "%s:%zu: %s", path, lineno, why);
+			rc = err_set(err, VSR_EUSAGE, "%s:%zu: %s", path, lineno, why);
 			goto out;
 		}
 		if (!needs) {
-			rc = err_set(err, VSR_EDATA,
+			rc = err_set(err, VSR_EUSAGE,
 				     "%s:%zu: template '%s' uses no placeholder (" KNOWN_PLACEHOLDERS "), so it would ask the same thing about every item",
 				     path, lineno, cols[0]);
 			goto out;
@@ -680,7 +680,7 @@ static int load_file(struct template_set *set, const char *path, char *err)
 		template_fill(&set->t[set->n++], cols[0], fmt, order, cols[2], needs);
 	}
 	if (!set->n)
-		rc = err_set(err, VSR_EDATA,
+		rc = err_set(err, VSR_EUSAGE,
 			     "%s: no templates (expected lines ID<TAB>FORMAT<TAB>TEXT; '#' starts a comment)",
 			     path);
 out:

@@ -76,8 +76,8 @@ const char *template_builtin_id(size_t i);
 
 /*
  * Fills set from a -t spec (NULL means "single").  VSR_EUSAGE (bad spec,
- * unknown id) or VSR_EDATA (bad or unreadable file; the message names
- * FILE:LINE) with err on failure, and then set holds nothing.  The set owns
+ * unknown id, a bad or unreadable file: the message names FILE:LINE and
+ * what was expected) with err on failure, and then set holds nothing.  The set owns
  * its strings; template_set_release frees them.  A spec with '/' is a file;
  * otherwise an id list, or an existing file when the ids are not all known.
  */

@@ -79,14 +79,31 @@ expect_exit 2 "$V" list
 expect_err "usage: vsrbench list TOPIC [--verbose]"
 expect_err "  relations  the VSR relations and their meta-categories"
 
-# A template file with an unknown placeholder: file and line.
+# A template file is the user's configuration, as -t's other values: what is
+# wrong with it is a usage error (exit 2, DESIGN.md), naming file, line and
+# what was expected.  An unknown placeholder:
 printf 'ok1\tyesno\t[caption] Yes or no?\n# a comment\nbad1\tyesno\tIs the [subjekt] there?\n' >tpl.tsv
-expect_exit 3 "$V" run -t "$T/tpl.tsv" -o x
+expect_exit 2 "$V" run -t "$T/tpl.tsv" -o x
 expect_err "$T/tpl.tsv:3"
 expect_err "subjekt"
 expect_one_line_err
-expect_exit 3 "$V" run -t "$T/missing.tsv" -o x
+# Spaces where the tabs go, a format that is none of the five, no template at all.
+printf 'ok1\tyesno\t[caption] Yes or no?\nsp1 yesno [caption] Yes or no?\n' >spaces.tsv
+expect_exit 2 "$V" run -t ./spaces.tsv -o x
+expect_err "./spaces.tsv:2: expected 3 tab-separated columns ID<TAB>FORMAT<TAB>TEXT, found 1"
+expect_one_line_err
+printf 'yn\tyes-no\t[caption] Yes or no?\n' >fmt.tsv
+expect_exit 2 "$V" run -t ./fmt.tsv -o x
+expect_err "./fmt.tsv:1: unknown format 'yes-no' (expected yesno, truefalse, letter-yes-no, letter-no-yes or choice)"
+printf '# only a comment\n' >none.tsv
+expect_exit 2 "$V" run -t ./none.tsv -o x
+expect_err "./none.tsv: no templates (expected lines ID<TAB>FORMAT<TAB>TEXT; '#' starts a comment)"
+expect_exit 2 "$V" run -t "$T/missing.tsv" -o x
 expect_err "cannot read template file $T/missing.tsv: No such file or directory"
+expect_one_line_err
+expect_exit 2 "$V" run -t "$T/" -o x
+expect_err "cannot read template file $T/: it is a directory"
+[ ! -e x ] || fail "a refused -t left a run directory behind"
 
 # A journal damaged in the middle: file and line, exit 3.
 expect_exit 0 "$V" run -S count=5 -q -o good

@@ -477,7 +477,7 @@ static void test_bad_files(void **state)
 			snprintf(where, sizeof(where), "%s:%d: ", path, bad_files[i].line);
 		else
 			snprintf(where, sizeof(where), "%s: ", path);
-		if (rc != VSR_EDATA || !strstr(err, where) || !strstr(err, bad_files[i].cause))
+		if (rc != VSR_EUSAGE || !strstr(err, where) || !strstr(err, bad_files[i].cause))
 			fail_msg("case %zu: rc %d, message \"%s\"; want \"%s\" and \"%s\"", i, rc, err,
 				 where, bad_files[i].cause);
 		assert_int_equal(set.n, 0);
@@ -501,7 +501,7 @@ static void test_long_line_and_missing_file(void **state)
 		assert_int_equal(buf_addch(&content, 'x'), 0);
 	assert_int_equal(buf_adds(&content, "\nafter\tyesno\t[caption] ok?\n"), 0);
 	path = temp_file(content.ptr, content.len);
-	assert_int_equal(template_set_load(&set, path, err), VSR_EDATA);
+	assert_int_equal(template_set_load(&set, path, err), VSR_EUSAGE);
 	snprintf(where, sizeof(where), "%s:2: ", path);
 	assert_non_null(strstr(err, where));
 	assert_non_null(strstr(err, "line longer than"));
@@ -510,10 +510,10 @@ static void test_long_line_and_missing_file(void **state)
 	free(path);
 	buf_release(&content);
 
-	assert_int_equal(template_set_load(&set, "/tmp/vsr-no-such-dir/none.tsv", err), VSR_EDATA);
+	assert_int_equal(template_set_load(&set, "/tmp/vsr-no-such-dir/none.tsv", err), VSR_EUSAGE);
 	assert_non_null(strstr(err, "/tmp/vsr-no-such-dir/none.tsv"));
 	assert_non_null(strstr(err, "cannot read template file"));
-	assert_int_equal(template_set_load(&set, "/tmp/", err), VSR_EDATA);
+	assert_int_equal(template_set_load(&set, "/tmp/", err), VSR_EUSAGE);
 	assert_non_null(strstr(err, "directory"));
 }
 
