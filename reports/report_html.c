@@ -357,6 +357,10 @@ static const char css[] =
 	".h2num{font-weight:400;font-size:16px;white-space:nowrap}.nw{white-space:nowrap}\n"
 	".chartbox,.scroll{overflow-x:auto;max-width:100%}\n"
 	"svg.chart{display:block;width:100%;min-width:760px;max-width:960px;height:auto}\n"
+	/* A phone gets the narrow chart: the wide one's numbers would be off its box's edge. */
+	".chartbox.narrow{display:none}svg.chart.narrow{min-width:0;max-width:480px}\n"
+	"@media (max-width:820px){.chartbox.wide{display:none}.chartbox.narrow{display:block}}\n"
+	"svg .nv{text-anchor:end;font-weight:600}\n"
 	"svg text{font:12px system-ui,sans-serif;fill:var(--fg)}\n"
 	"svg .lbl{text-anchor:end}svg .tick{text-anchor:middle;fill:var(--muted);font-size:11px}\n"
 	"svg .grid{stroke:var(--line);stroke-width:1}svg .bar{fill:var(--bar)}"

@@ -59,6 +59,7 @@ struct bar {
 	const char *name;
 	double v, lo, hi;
 	size_t n;
+	const char *unit; /* what n counts, singular ("task", "item", "mirrored pair") */
 	const struct acc *a; /* NULL for the diagnosis' figures */
 	/* The diagnosis' reference points, drawn as ticks on the bar (has_ref 0: none). */
 	int has_ref;
@@ -74,13 +75,100 @@ static int bar_cmp(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-#define CH_W 980
+#define CH_W 1000
 #define CH_LABEL 230 /* x where the plot starts */
 #define CH_PLOT 520  /* plot width; the value and interval are written after it */
 #define CH_ROW 22
 #define CH_TOP 22
+/* The narrow chart, for a phone: each row a line of text, the bar under it, a line under that. */
+#define NC_W 360
+#define NC_ROW 46
+#define NC_TOP 16
 
-/* A horizontal bar chart, 0-100%, the 95% interval as a whisker, a dashed line at chance (< 0: none). */
+/* "[lo, hi] · 120 items": the interval and, in words, what the bar counts. */
+static void bar_count(struct buf *out, const struct bar *b)
+{
+	buf_addf(out, "[%.1f, %.1f] · %zu %s%s", 100 * b->lo, 100 * b->hi, b->n, b->unit,
+		 b->n == 1 ? "" : "s");
+}
+
+/* What one bar draws at plot x0 and width w, its bar from y to y + bh: the same in both charts. */
+static void bar_marks(struct buf *out, const struct bar *b, size_t i, double x0, double w, double y,
+		      double bh)
+{
+	double xl = x0 + w * b->lo, xh = x0 + w * b->hi, ym = y + bh / 2;
+
+	buf_addf(out, "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+		 i % 2 ? "bar" : "bar alt", x0, y, w * b->v, bh);
+	buf_addf(out, "<path class=\"whisker\" d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\"/>",
+		 xl, ym, xh, xl, ym - 5, ym + 5, xh, ym - 5, ym + 5);
+	if (b->has_ref && b->ref_blind >= 0)
+		buf_addf(out, "<path class=\"ref-blind\" d=\"M%.1f %.1fV%.1f\"/>", x0 + w * b->ref_blind,
+			 y - 3, y + bh + 3);
+	if (b->has_ref && b->ref_perfect >= 0)
+		buf_addf(out, "<path class=\"ref-perfect\" d=\"M%.1f %.1fV%.1f\"/>",
+			 x0 + w * b->ref_perfect, y - 3, y + bh + 3);
+}
+
+static void bar_title(struct buf *out, const struct bar *b)
+{
+	buf_adds(out, "<g><title>");
+	html_esc(out, b->name);
+	buf_addf(out, ": %.1f%% ", 100 * b->v);
+	bar_count(out, b);
+	buf_adds(out, "</title>");
+}
+
+static void chart_open(struct buf *out, const char *cls, const char *label, int w, size_t h)
+{
+	buf_addf(out, "<div class=\"chartbox %s\"><svg class=\"chart %s\" viewBox=\"0 0 %d %zu\" "
+		      "width=\"%d\" height=\"%zu\" role=\"img\" aria-label=\"",
+		 cls, cls, w, h, w, h);
+	html_esc(out, label);
+	buf_adds(out, "\">\n");
+}
+
+/*
+ * The same bars for a phone (report_html.c's CSS shows one of the two by the
+ * page's width): the wide chart's label, plot and numbers side by side need
+ * 760 px, and on a phone its numbers were off the edge of its box.
+ */
+static void svg_chart_narrow(struct buf *out, const char *label, const struct bar *bars, size_t n,
+			     double chance)
+{
+	size_t h = NC_TOP + n * NC_ROW;
+
+	chart_open(out, "narrow", label, NC_W, h);
+	for (int t = 0; t <= 100; t += 25)
+		buf_addf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%zu\"/>"
+			      "<text class=\"tick\" x=\"%.1f\" y=\"10\"%s>%d%%</text>\n",
+			 fmin(NC_W - 0.5, fmax(0.5, NC_W * t / 100.0)), NC_TOP - 4,
+			 fmin(NC_W - 0.5, fmax(0.5, NC_W * t / 100.0)), h - 4, NC_W * t / 100.0,
+			 t == 0 ? " style=\"text-anchor:start\"" : t == 100 ? " style=\"text-anchor:end\"" : "",
+			 t);
+	for (size_t i = 0; i < n; i++) {
+		const struct bar *b = &bars[i];
+		double y = NC_TOP + (double)i * NC_ROW;
+		bar_title(out, b);
+		buf_addf(out, "<text x=\"0\" y=\"%.1f\">", y + 12);
+		html_esc_cut(out, b->name, 34);
+		buf_addf(out, "</text><text class=\"nv\" x=\"%d\" y=\"%.1f\">%.1f%%</text>", NC_W, y + 12,
+			 100 * b->v);
+		bar_marks(out, b, i, 0, NC_W, y + 17, 10);
+		buf_addf(out, "<text class=\"n\" x=\"0\" y=\"%.1f\">", y + 40);
+		bar_count(out, b);
+		buf_adds(out, "</text></g>\n");
+	}
+	if (chance >= 0)
+		buf_addf(out, "<line class=\"chance\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%zu\"/>\n",
+			 NC_W * chance, NC_TOP - 4, NC_W * chance, h - 4);
+	buf_adds(out, "</svg></div>\n");
+}
+
+/*
+ * A horizontal bar chart, 0-100%, the 95% interval as a whisker, a dashed
+ * line at chance (< 0: none); and the same chart for a phone.
+ */
 static void svg_chart(struct buf *out, const char *label, const struct bar *bars, size_t n,
 		      double chance)
 {
@@ -88,11 +176,7 @@ static void svg_chart(struct buf *out, const char *label, const struct bar *bars
 
 	if (!n)
 		return;
-	buf_addf(out, "<div class=\"chartbox\"><svg class=\"chart\" viewBox=\"0 0 %d %zu\" "
-		      "width=\"%d\" height=\"%zu\" role=\"img\" aria-label=\"",
-		 CH_W, h, CH_W, h);
-	html_esc(out, label);
-	buf_adds(out, "\">\n");
+	chart_open(out, "wide", label, CH_W, h);
 	for (int t = 0; t <= 100; t += 25) {
 		double x = CH_LABEL + CH_PLOT * t / 100.0;
 		buf_addf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%zu\"/>"
@@ -101,28 +185,16 @@ static void svg_chart(struct buf *out, const char *label, const struct bar *bars
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct bar *b = &bars[i];
-		double y = CH_TOP + (double)i * CH_ROW, w = CH_PLOT * b->v;
-		double xl = CH_LABEL + CH_PLOT * b->lo, xh = CH_LABEL + CH_PLOT * b->hi;
-		double ym = y + CH_ROW / 2.0;
-		buf_adds(out, "<g><title>");
-		html_esc(out, b->name);
-		buf_addf(out, ": %.1f%% [%.1f, %.1f], n = %zu</title>", 100 * b->v, 100 * b->lo,
-			 100 * b->hi, b->n);
+		double y = CH_TOP + (double)i * CH_ROW, ym = y + CH_ROW / 2.0;
+		bar_title(out, b);
 		buf_addf(out, "<text class=\"lbl\" x=\"%d\" y=\"%.1f\">", CH_LABEL - 8, ym + 4);
 		html_esc_cut(out, b->name, 34);
-		buf_addf(out, "</text><rect class=\"%s\" x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
-			 i % 2 ? "bar" : "bar alt", CH_LABEL, y + 4, w, CH_ROW - 8);
-		buf_addf(out, "<path class=\"whisker\" d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\"/>",
-			 xl, ym, xh, xl, ym - 5, ym + 5, xh, ym - 5, ym + 5);
-		if (b->has_ref && b->ref_blind >= 0)
-			buf_addf(out, "<path class=\"ref-blind\" d=\"M%.1f %.1fV%.1f\"/>",
-				 CH_LABEL + CH_PLOT * b->ref_blind, y + 1, y + CH_ROW - 1);
-		if (b->has_ref && b->ref_perfect >= 0)
-			buf_addf(out, "<path class=\"ref-perfect\" d=\"M%.1f %.1fV%.1f\"/>",
-				 CH_LABEL + CH_PLOT * b->ref_perfect, y + 1, y + CH_ROW - 1);
-		buf_addf(out, "<text class=\"val\" x=\"%d\" y=\"%.1f\">%.1f%% <tspan class=\"n\">"
-			      "[%.1f, %.1f] n=%zu</tspan></text></g>\n",
-			 CH_LABEL + CH_PLOT + 10, ym + 4, 100 * b->v, 100 * b->lo, 100 * b->hi, b->n);
+		buf_adds(out, "</text>");
+		bar_marks(out, b, i, CH_LABEL, CH_PLOT, y + 4, CH_ROW - 8);
+		buf_addf(out, "<text class=\"val\" x=\"%d\" y=\"%.1f\">%.1f%% <tspan class=\"n\">",
+			 CH_LABEL + CH_PLOT + 10, ym + 4, 100 * b->v);
+		bar_count(out, b);
+		buf_adds(out, "</tspan></text></g>\n");
 	}
 	if (chance >= 0) {
 		double x = CH_LABEL + CH_PLOT * chance;
@@ -130,6 +202,7 @@ static void svg_chart(struct buf *out, const char *label, const struct bar *bars
 			 CH_TOP - 4, x, h - 4);
 	}
 	buf_adds(out, "</svg></div>\n");
+	svg_chart_narrow(out, label, bars, n, chance);
 }
 
 /* ---- breakdowns ---------------------------------------------------------- */
@@ -185,6 +258,7 @@ void html_breakdown(struct buf *out, const char *id, const char *title, const ch
 		bars[n].v = ratio(a->correct, a->tasks);
 		acc_ci(a, PROP_ACCURACY, &bars[n].lo, &bars[n].hi);
 		bars[n].n = a->tasks;
+		bars[n].unit = "task";
 		bars[n].a = a;
 		n++;
 	}
@@ -223,7 +297,7 @@ static double unit_clamp(double x)
 	return fmin(1, fmax(0, x));
 }
 
-static int prop_of(const struct sens_value *f, struct bar *b, const char *name)
+static int prop_of(const struct sens_value *f, struct bar *b, const char *name, const char *unit)
 {
 	if (!f->present)
 		return 0;
@@ -233,6 +307,7 @@ static int prop_of(const struct sens_value *f, struct bar *b, const char *name)
 	b->lo = isfinite(f->ci_low) ? unit_clamp(f->ci_low) : b->v;
 	b->hi = isfinite(f->ci_high) ? unit_clamp(f->ci_high) : b->v;
 	b->n = f->n;
+	b->unit = unit;
 	return 1;
 }
 
@@ -268,21 +343,21 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 	/* blind, perfect: the reference points drawn on each bar (< 0: none). */
 	static const struct {
 		enum sens_figure fig;
-		const char *name, *what;
+		const char *name, *unit, *what;
 		double blind, perfect;
 	} figs[] = {
-		{ SENS_LANGUAGE, "language sensitivity",
+		{ SENS_LANGUAGE, "language sensitivity", "item",
 		  "wording pairs (one item, two wordings) whose answers differ, averaged over "
 		  "items (perfect: 0%)", -1, 0 },
-		{ SENS_REPEAT, "noise (same request again)",
+		{ SENS_REPEAT, "noise (same request again)", "repeated pair",
 		  "answers that change when the same request is sent again: the floor for the above",
 		  -1, 0 },
-		{ SENS_CONSISTENCY, "consistency", "items answered right under every wording (perfect: 100%)",
-		  -1, 1 },
-		{ SENS_FLIP, "flips when mirrored",
+		{ SENS_CONSISTENCY, "consistency", "item",
+		  "items answered right under every wording (perfect: 100%)", -1, 1 },
+		{ SENS_FLIP, "flips when mirrored", "mirrored pair",
 		  "left/right answers that flip, as they should, when the image is mirrored (a model "
 		  "that ignores the image: 0%; perfect: 100%)", 0, 1 },
-		{ SENS_KEEP, "keeps when mirrored",
+		{ SENS_KEEP, "keeps when mirrored", "mirrored pair",
 		  "other answers that stay, as they should, when the image is mirrored (a model that "
 		  "ignores the image: 100%; perfect: 100%)", 1, 1 },
 	};
@@ -302,7 +377,7 @@ void html_diagnosis(struct buf *out, const struct suite_metrics *sm, const struc
 		return;
 	}
 	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
-		if (prop_of(&sm->sens.fig[figs[i].fig], &bars[n], figs[i].name)) {
+		if (prop_of(&sm->sens.fig[figs[i].fig], &bars[n], figs[i].name, figs[i].unit)) {
 			bars[n].has_ref = 1;
 			bars[n].ref_blind = figs[i].blind;
 			bars[n].ref_perfect = figs[i].perfect;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # report.html: self-contained, renders in headless Chromium without a console
-# message, and every dataset or model string in it is escaped.  The
-# screenshot is kept as $VSR_BUILD/report_html.png.
+# message, and every dataset or model string in it is escaped; its charts
+# fit a phone's width and say what they count.  The screenshots are kept as
+# $VSR_BUILD/report_html*.png.
 . "$(dirname "$0")/lib.bash"
 
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
@@ -103,4 +104,70 @@ grep -qF 'title="&lt;img src=x onerror=alert(2)&gt; &amp; &quot;so&quot;' dom.ht
 cp "$h" first.html
 expect_exit 0 "$VSRBENCH" report -q --format html run
 cmp -s first.html "$h" || fail "report.html differs between two builds from one journal"
-echo "ok (screenshot: $shot)"
+
+# ---- the charts on a phone ----------------------------------------------------
+# A run with the diagnosis' perturbations, its page in iframes 390 and 1280 CSS
+# pixels wide (a top-level headless window is never narrower than 500).  At
+# either width the page does not scroll sideways, and every chart shown fits
+# its box whole: on a phone the wide chart's numbers used to be off its edge,
+# to be scrolled to inside it.  Each bar says in words what it counts, with
+# the counts jq finds in the journal (builtin:geometry parses every reply,
+# so every pair is valid): items, mirrored and repeated pairs, tasks.
+expect_exit 0 "$VSRBENCH" run -q -S count=24 -m builtin:geometry -p instr,hflip,repeat -o diag
+read -r items rep flip keep <<<"$(jq -rs '[(map(.item) | unique | length),
+	(map(select(.variant == "repeat")) | length),
+	(map(select(.variant == "hflip" and (.relation == "left of" or .relation == "right of"))) | length),
+	(map(select(.variant == "hflip" and .relation != "left of" and .relation != "right of")) | length)]
+	| @tsv' diag/samples.jsonl)"
+d=diag/report.html
+grep -q 'n=[0-9]' $d && fail "a chart still says n=N: $(grep -o '[^>]*n=[0-9][^<]*' $d | head -2)"
+for want in "language sensitivity: 0.0% [0.0, " "] · $items items</title>" "] · $rep repeated pairs</title>" \
+	"] · $flip mirrored pairs</title>" "] · $keep mirrored pairs</title>" "] · $items items</text>" \
+	"] · $rep repeated pairs</tspan>"; do
+	grep -qF -- "$want" $d || fail "$d lacks '$want'"
+done
+cat >diag/measure.html <<'HTML'
+<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe id="w1280" src="report.html" style="width:1280px;height:900px;border:0;display:block"></iframe>
+<iframe id="w390" src="report.html" style="width:390px;height:844px;border:0;display:block"></iframe>
+<pre id="measure"></pre>
+<script>
+window.addEventListener('load', function () {
+	var lines = [];
+	document.querySelectorAll('iframe').forEach(function (f) {
+		var d = f.contentWindow.document, e = d.documentElement, shown = 0, cut = [];
+		d.querySelectorAll('details').forEach(function (x) { x.open = true; });
+		d.querySelectorAll('.chartbox').forEach(function (b) {
+			if (!b.getClientRects().length) return; /* not displayed at this width */
+			shown++;
+			if (b.scrollWidth > b.clientWidth) cut.push(b.querySelector('svg').getAttribute('aria-label') +
+				' ' + b.scrollWidth + ' px in ' + b.clientWidth);
+		});
+		lines.push(f.id + ' ' + e.clientWidth + ' ' + e.scrollWidth + ' ' + shown + ' ' +
+			d.querySelectorAll('.chartbox').length + ' ' + (cut.slice(0, 3).join(';') || '-'));
+	});
+	document.getElementById('measure').textContent = lines.join('\n');
+});
+</script></body></html>
+HTML
+timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
+	--allow-file-access-from-files --window-size=1700,1800 --virtual-time-budget=20000 \
+	--dump-dom "file://$T/diag/measure.html" >diag.dom 2>>chrome.err ||
+	fail "chromium --dump-dom failed on the measuring page: $(tail -5 chrome.err)"
+sed -n '/<pre id="measure">/,/<\/pre>/p' diag.dom | sed 's/<[^>]*>//g' >diag.m
+for w in 1280 390; do
+	read -r client scroll shown all cut <<<"$(awk -v f=w$w '$1 == f { $1 = ""; print }' diag.m)"
+	[ -n "$client" ] || fail "no measurement at $w px: $(head -c 600 diag.dom)"
+	[ "$client" -le "$w" ] && [ "$client" -ge $((w - 20)) ] || fail "$w px: clientWidth $client"
+	[ "$scroll" -le "$client" ] || fail "$w px: the page scrolls sideways (scrollWidth $scroll > $client)"
+	# Every chart once (one of its two forms), each whole in its box.
+	[ "$shown" -ge 3 ] && [ $((2 * shown)) = "$all" ] || fail "$w px: $shown of $all chart boxes shown"
+	[ "$cut" = - ] || fail "$w px: a chart is wider than its box and scrolls inside it: $cut"
+done
+for w in 1280 390; do
+	chrome_shot="$VSR_BUILD/report_html_diag_$w.png"
+	timeout 120 "$CHROMIUM" "${flags[@]}" --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
+		--window-size=$w,2400 --hide-scrollbars --screenshot="$chrome_shot" "file://$T/$d" \
+		>/dev/null 2>>chrome.err || fail "chromium --screenshot failed: $(tail -5 chrome.err)"
+done
+echo "ok (screenshots: $shot, $VSR_BUILD/report_html_diag_{1280,390}.png)"

@@ -48,11 +48,12 @@ expect_exit 0 "$V" report geo --format html -q
 grep -q '<p class="says"><b>Verdict:</b> steady under rewording' geo/report.html || fail "HTML verdict"
 # The diagnosis bars carry their reference points: where a model that ignores the
 # image stands (flips: x at 0%, keeps: x at 100%) and where a perfect one does (5 bars).
-# The plot runs from x=230 (0%) to x=750 (100%).
+# The plot runs from x=230 (0%) to x=750 (100%) in the wide chart, then from 0 to
+# 360 in the same chart's narrow form (a phone's).
 [ "$(grep -o '<path class="ref-blind" d="M[0-9.]* ' geo/report.html | tr '\n' ' ')" = \
-	'<path class="ref-blind" d="M230.0  <path class="ref-blind" d="M750.0  ' ] ||
+	'<path class="ref-blind" d="M230.0  <path class="ref-blind" d="M750.0  <path class="ref-blind" d="M0.0  <path class="ref-blind" d="M360.0  ' ] ||
 	fail "HTML reference marks: $(grep -o '<path class="ref-[a-z]*" d="[^"]*"' geo/report.html)"
-[ "$(grep -o '<path class="ref-perfect"' geo/report.html | wc -l)" = 5 ] || fail "HTML perfect marks"
+[ "$(grep -o '<path class="ref-perfect"' geo/report.html | wc -l)" = 10 ] || fail "HTML perfect marks"
 
 expect_exit 0 "$V" run -m builtin:yes -S count=40 -p instr,hflip,repeat -q -o yes
 check yes
