@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -162,6 +163,27 @@ const char *gzin_strerror(const struct gzin *g, char *buf, size_t len)
 		snprintf(buf, len, "no error");
 	}
 	return buf;
+}
+
+int gzin_explain(const char *path, int to_append, char *err)
+{
+	struct buf w = BUF_INIT, gz = BUF_INIT;
+	struct stat st;
+	int e = errno, r = 0;
+
+	buf_addf(&gz, "%s.gz", path);
+	if (to_append) {
+		sh_word(&w, path);
+		r = err_set(err, VSR_EDATA, "%s is gzip-compressed, and vsrbench appends to it: gunzip "
+				    "it first (mv %s %s.gz && gunzip %s.gz)", path, w.ptr, w.ptr, w.ptr);
+	} else if (stat(path, &st) && errno == ENOENT && !stat(gz.ptr, &st)) {
+		r = err_set(err, VSR_EDATA, "%s is missing, and %s is there (gzip'd): gunzip it first "
+				    "(gunzip %s)", path, gz.ptr, sh_word(&w, gz.ptr));
+	}
+	buf_release(&w);
+	buf_release(&gz);
+	errno = e;
+	return r;
 }
 
 void gzin_close(struct gzin *g)

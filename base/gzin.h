@@ -49,6 +49,13 @@ long gzin_read(struct gzin *g, void *out, size_t n);
  * N)", or strerror.  Returns buf.
  */
 const char *gzin_strerror(const struct gzin *g, char *buf, size_t len);
+/*
+ * Says why a file reader should not go on, when gzip is the reason: a file
+ * to be appended to that is gzip-compressed (to_append), or path missing
+ * with path.gz beside it (what `gzip PATH` leaves).  VSR_EDATA with err
+ * naming the file and the gunzip command, else 0; errno is kept.
+ */
+int gzin_explain(const char *path, int to_append, char *err);
 /* Frees what gzin_open made; fd is not closed. */
 void gzin_close(struct gzin *g);
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/gzin.h"
 #include "../base/mdblock.h"
 #include "../base/rawlines.h"
 #include "../base/redact.h"
@@ -617,15 +618,11 @@ static int scan(const char *path, int missing_ok, const char *run,
 		*good_bytes = 0;
 	/* Lines in place, a block at a time; a gzip'd journal is read, never appended to. */
 	if (rawlines_open(&rl, path, JOURNAL_LINE_MAX))
-		return errno == ENOENT && missing_ok ? 0 : err_set(err, VSR_EDATA, "cannot open %s: %s",
-								   path, strerror(errno));
-	if (good_bytes && rawlines_is_gzip(&rl)) {
-		struct buf w = BUF_INIT;
-		sh_word(&w, path);
-		r = err_set(err, VSR_EDATA, "%s is gzip-compressed, and a run appends to it: gunzip "
-				    "it first (mv %s %s.gz && gunzip %s.gz)", path, w.ptr, w.ptr, w.ptr);
-		buf_release(&w);
-	}
+		return (r = gzin_explain(path, 0, err)) ? r
+		       : errno == ENOENT && missing_ok ? 0
+		       : err_set(err, VSR_EDATA, "cannot open %s: %s", path, strerror(errno));
+	if (good_bytes && rawlines_is_gzip(&rl))
+		r = gzin_explain(path, 1, err);
 	while (!r && (got = rawlines_next(&rl, &line)) > 0) {
 		struct sample s;
 		const char *why = NULL;

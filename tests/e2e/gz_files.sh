@@ -5,7 +5,7 @@
 # read as gzip -d reads it; 200 MiB of blank lines are passed over in bulk
 # and still counted (an error after them names the right line).  A run's
 # journal gzip'd in place is read by report, compare and score; a run does
-# not append to it.
+# not append to it, and one gzip'd to samples.jsonl.gz is named.
 . "$(dirname "$0")/lib.bash"
 cd "$T"
 mkdir -p data/vsr/data/splits/zeroshot img
@@ -67,9 +67,24 @@ jq -e --argjson k "$nos" '.overall.tasks == 40 and .overall.accuracy.k == $k' sc
 	fail "scored/report.json: $(jq -c '.overall | {tasks, accuracy}' scored/report.json)"
 sum=$(md5sum <packed/samples.jsonl)
 expect_exit 3 "$VSRBENCH" run -q -S count=40 -m builtin:no -o packed
-expect_err "packed/samples.jsonl is gzip-compressed, and a run appends to it: gunzip it first (mv packed/samples.jsonl packed/samples.jsonl.gz && gunzip packed/samples.jsonl.gz)"
+expect_err "packed/samples.jsonl is gzip-compressed, and vsrbench appends to it: gunzip it first (mv packed/samples.jsonl packed/samples.jsonl.gz && gunzip packed/samples.jsonl.gz)"
 expect_one_line_err
 [ "$(md5sum <packed/samples.jsonl)" = "$sum" ] || fail "the refused run changed packed/samples.jsonl"
+# `gzip samples.jsonl` leaves samples.jsonl.gz alone: report says so, and a run
+# does not start the run over beside it (every task asked again).
+mkdir zipped
+cp plain/run.json zipped/
+gzip -c plain/samples.jsonl >zipped/samples.jsonl.gz
+want="zipped/samples.jsonl is missing, and zipped/samples.jsonl.gz is there (gzip'd): gunzip it first (gunzip zipped/samples.jsonl.gz)"
+expect_exit 3 "$VSRBENCH" report zipped
+expect_err "$want"
+expect_one_line_err
+expect_exit 3 "$VSRBENCH" run -q -S count=40 -m builtin:no -o zipped
+expect_err "$want"
+[ ! -e zipped/samples.jsonl ] || fail "the refused run started a journal beside samples.jsonl.gz"
+gunzip zipped/samples.jsonl.gz
+expect_exit 0 "$VSRBENCH" run -q -S count=40 -m builtin:no -o zipped
+[ "$(wc -l <zipped/samples.jsonl)" = 40 ] || fail "the resumed run asked again: $(wc -l <zipped/samples.jsonl) lines"
 # Cut short, it says so with the file's name.
 mkdir cut
 cp plain/run.json cut/
