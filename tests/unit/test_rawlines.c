@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "base/rawlines.h"
 #include "scratch.h"
@@ -159,6 +160,70 @@ static void test_read_error(void **state)
 	rawlines_release(&r);
 }
 
+/* gzip bytes of data (gzip's own format, as gzip -c writes it) appended to out. */
+static size_t gzip_member(const char *data, unsigned char *out, size_t cap)
+{
+	unsigned char in[256];
+	size_t len = strlen(data);
+	z_stream zs;
+
+	assert_true(len <= sizeof(in));
+	memcpy(in, data, len);
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&zs);
+	return cap - zs.avail_out;
+}
+
+/*
+ * rawlines_open inflates a gzip file, two members as one stream (as gzip -d
+ * reads them), offsets counting the inflated bytes; cut short, it fails
+ * saying so; a plain file is read as it is.
+ */
+static void test_gzip(void **state)
+{
+	unsigned char z[512];
+	size_t n = 0;
+	struct rawlines r;
+	struct rawline l;
+	char why[160];
+
+	(void)state;
+	n += gzip_member("one\ntwo\n", z + n, sizeof(z) - n);
+	n += gzip_member("three", z + n, sizeof(z) - n);
+	write_bytes((const char *)z, n);
+	assert_int_equal(rawlines_open(&r, path, 100), 0);
+	assert_int_equal(rawlines_is_gzip(&r), 1);
+	expect(&r, "one", 3, 1, 4);
+	expect(&r, "two", 3, 1, 8);
+	expect(&r, "three", 5, 0, 13);
+	expect_end(&r);
+	rawlines_release(&r);
+
+	write_bytes((const char *)z, n - 6); /* the last member's length and part of its CRC gone */
+	assert_int_equal(rawlines_open(&r, path, 100), 0);
+	expect(&r, "one", 3, 1, 4);
+	expect(&r, "two", 3, 1, 8);
+	while (rawlines_next(&r, &l) > 0)
+		;
+	assert_int_equal(rawlines_next(&r, &l), -1);
+	assert_string_equal(rawlines_strerror(&r, why, sizeof(why)), "truncated gzip data");
+	rawlines_release(&r);
+
+	write_bytes("a\n", 2);
+	assert_int_equal(rawlines_open(&r, path, 100), 0);
+	assert_int_equal(rawlines_is_gzip(&r), 0);
+	expect(&r, "a", 1, 1, 2);
+	expect_end(&r);
+	rawlines_release(&r);
+	assert_int_equal(rawlines_open(&r, "/nonexistent/x", 100), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +232,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_over_long, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_lines_across_reads, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_read_error),
+		cmocka_unit_test_setup_teardown(test_gzip, scratch_setup, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
