@@ -22,6 +22,8 @@
 #include "cmd.h"
 #include "../base/keyset.h"
 #include "../harness/journal.h"
+#include "../base/gzin.h"
+#include "../base/rawlines.h"
 #include "../harness/rundir.h"
 #include "../reports/judge_render.h"
 #include "../reports/rebuild.h"
@@ -219,10 +221,9 @@ static int join_journals(struct shard *sh, size_t n, enum rundir_file f, int opt
 	struct buf tmp = BUF_INIT;
 	FILE *out;
 	struct u64map items = U64MAP_INIT;
-	struct buf line = BUF_INIT, path = BUF_INIT;
+	struct buf path = BUF_INIT;
 	int r = 0;
 
-	line.max = JOURNAL_LINE_MAX;
 	buf_addf(&tmp, "%s.tmp.%ld", final, (long)getpid());
 	if (!(out = fopen(tmp.ptr, "wb"))) {
 		r = err_set(err, VSR_EDATA, "cannot create %s: %s", tmp.ptr, strerror(errno));
@@ -230,36 +231,43 @@ static int join_journals(struct shard *sh, size_t n, enum rundir_file f, int opt
 		return r;
 	}
 	for (size_t i = 0; i < n && !r; i++) {
-		FILE *fp;
+		struct rawlines rl;
+		struct rawline ln;
 		size_t lineno = 0, skipped = 0;
-		int got, complete;
+		int got;
 
-		if (!(fp = fopen(rundir_path(&path, sh[i].dir, f), "rb"))) {
-			if (optional && errno == ENOENT)
+		/* The journal's reader: a gzip'd journal reads as the plain one (report reads it so). */
+		if (rawlines_open(&rl, rundir_path(&path, sh[i].dir, f), JOURNAL_LINE_MAX)) {
+			if (!(r = gzin_explain(path.ptr, 0, err)) && optional && errno == ENOENT)
 				continue;
-			r = err_set(err, VSR_EDATA, "cannot open %s: %s", path.ptr, strerror(errno));
+			if (!r)
+				r = err_set(err, VSR_EDATA, "cannot open %s: %s", path.ptr, strerror(errno));
 			break;
 		}
-		for (;;) {
+		while ((got = rawlines_next(&rl, &ln)) > 0) {
 			cJSON *o;
 			uint64_t key, item, other;
 			const char *suite, *id;
 
-			got = buf_getline(&line, fp, &complete);
-			if (got < 0 && line.capped && !ferror(fp) && !feof(fp)) {
+			if (!ln.complete) /* a torn last line: it never happened */
+				break;
+			lineno++;
+			if (ln.over) {
 				/* Over-long (never written by vsrbench): skipped as report does. */
 				if (!skipped++)
 					vsr_warn("%s:%zu: line longer than %u bytes skipped", path.ptr,
-						 lineno + 1, JOURNAL_LINE_MAX);
-				lineno++;
+						 lineno, JOURNAL_LINE_MAX);
 				continue;
 			}
-			if (got != 1 || !complete)
+			if (memchr(ln.ptr, '\0', ln.len)) {
+				r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line", path.ptr, lineno);
 				break;
-			lineno++;
-			if (!line.len)
+			}
+			if (ln.len && ln.ptr[ln.len - 1] == '\r')
+				ln.ptr[--ln.len] = '\0';
+			if (!ln.len)
 				continue;
-			o = cJSON_ParseWithLength(line.ptr, line.len);
+			o = cJSON_ParseWithLength(ln.ptr, ln.len);
 			suite = str(o, "suite");
 			id = str(o, "item");
 			if (!o || parse_key(str(o, "key"), &key) || !suite || !id) {
@@ -287,16 +295,17 @@ static int join_journals(struct shard *sh, size_t n, enum rundir_file f, int opt
 			cJSON_Delete(o);
 			if (r)
 				break;
-			if (fwrite(line.ptr, 1, line.len, out) != line.len || putc('\n', out) == EOF) {
+			if (fwrite(ln.ptr, 1, ln.len, out) != ln.len || putc('\n', out) == EOF) {
 				r = err_set(err, VSR_EDATA, "cannot write %s: %s", tmp.ptr, strerror(errno));
 				break;
 			}
 		}
-		if (!r && got == -2)
-			r = err_set(err, VSR_EDATA, "%s:%zu: a NUL byte in the line", path.ptr, lineno + 1);
-		else if (!r && got < 0 && !(line.capped && feof(fp)))
-			r = err_set(err, VSR_EDATA, "%s:%zu: unreadable or too long line", path.ptr, lineno + 1);
-		fclose(fp);
+		if (!r && got < 0) {
+			char why[160];
+			r = err_set(err, VSR_EDATA, "cannot read %s: %s", path.ptr,
+				    rawlines_strerror(&rl, why, sizeof(why)));
+		}
+		rawlines_release(&rl);
 	}
 	if (fflush(out) || fsync(fileno(out)) < 0) {
 		if (!r)
@@ -310,7 +319,6 @@ static int join_journals(struct shard *sh, size_t n, enum rundir_file f, int opt
 		unlink(tmp.ptr);
 	buf_release(&tmp);
 	u64map_release(&items);
-	buf_release(&line);
 	buf_release(&path);
 	return r;
 }

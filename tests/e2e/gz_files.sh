@@ -4,7 +4,7 @@
 # file with garbage appended loaded without a word); a second gzip member is
 # read as gzip -d reads it; 200 MiB of blank lines are passed over in bulk
 # and still counted (an error after them names the right line).  A run's
-# journal gzip'd in place is read by report, compare and score; a run does
+# journal gzip'd in place is read by report, compare, score and merge; a run does
 # not append to it, and one gzip'd to samples.jsonl.gz is named.
 . "$(dirname "$0")/lib.bash"
 cd "$T"
@@ -85,6 +85,14 @@ expect_err "$want"
 gunzip zipped/samples.jsonl.gz
 expect_exit 0 "$VSRBENCH" run -q -S count=40 -m builtin:no -o zipped
 [ "$(wc -l <zipped/samples.jsonl)" = 40 ] || fail "the resumed run asked again: $(wc -l <zipped/samples.jsonl) lines"
+# merge reads a shard's journal gzip'd in place too: the merged journal is the
+# shards' lines, as plain text.
+expect_exit 0 "$VSRBENCH" run -q -S count=30 --shard 0/2 -o sh0
+expect_exit 0 "$VSRBENCH" run -q -S count=30 --shard 1/2 -o sh1
+gzip -c sh1/samples.jsonl >sh1.gz && mv sh1.gz sh1/samples.jsonl
+expect_exit 0 "$VSRBENCH" merge merged sh0 sh1
+[ "$(cat sh0/samples.jsonl <(gzip -dc sh1/samples.jsonl) | sort | md5sum)" = "$(sort merged/samples.jsonl | md5sum)" ] ||
+	fail "the merged journal is not the shards' lines"
 # Cut short, it says so with the file's name.
 mkdir cut
 cp plain/run.json cut/
