@@ -627,6 +627,9 @@ int cmd_run(int argc, char **argv)
 		sc.budget_usd = o.budget_usd;
 		sc.price_in = o.price_in;
 		sc.price_out = o.price_out;
+		sc.before_tasks = jr.paid;
+		sc.before_in = jr.paid_in;
+		sc.before_out = jr.paid_out;
 		ls.dir = dir.ptr;
 		ls.o = &o;
 		ls.suites = suites;
@@ -768,19 +771,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (st.budget_stop) {
-		double cost = run_cost(&o, &st);
-		struct buf w = BUF_INIT;
-		if (o.budget_usd > 0)
-			r = err_set(err, VSR_EMODEL,
-				    "stopped before the budget of %g USD: %.4f USD used by %zu new tasks; "
-				    "resume with a larger --budget-usd and -o %s",
-				    o.budget_usd, cost, st.done, sh_word(&w, dir.ptr));
-		else
-			r = err_set(err, VSR_EMODEL,
-				    "stopped before the budget of %.0f tokens: %lld used by %zu new tasks; "
-				    "resume with a larger --budget-tokens and -o %s",
-				    o.budget_tokens, st.tok_in + st.tok_out, st.done, sh_word(&w, dir.ptr));
-		buf_release(&w);
+		r = run_budget_stop(&o, &st, jr.paid_in, jr.paid_out, dir.ptr, err);
 		goto out;
 	}
 	printf("run directory: %s (%zu new task%s, %zu already done)\n", dir.ptr, st.done,

@@ -129,7 +129,7 @@ static void run_usage(FILE *fp)
 		"                          (default $XDG_CACHE_HOME/vsrbench, else ~/.cache/vsrbench;\n"
 		"                          $VSRBENCH_CACHE sets MODE)\n"
 		"      --budget-tokens N   stop before the tokens the servers report pass N (exit 4,\n"
-		"                          resumable)\n"
+		"                          resumable; the earlier runs into -o DIR count too)\n"
 		"      --budget-usd X      the same in dollars (needs -M price_in and -M price_out)\n"
 		"      --judge KIND        send the replies the extractor reads as invalid to a judge\n"
 		"                          model of any kind (-m's); off by default (docs/judge.md)\n"

@@ -22,6 +22,40 @@ double run_cost(const struct run_opts *o, const struct sched_stats *st)
 	return ((double)st->tok_in * o->price_in + (double)st->tok_out * o->price_out) / 1e6;
 }
 
+int run_budget_stop(const struct run_opts *o, const struct sched_stats *st, double before_in,
+		    double before_out, const char *dir, char *err)
+{
+	int usd = o->budget_usd > 0;
+	double now = usd ? run_cost(o, st) : (double)(st->tok_in + st->tok_out);
+	double before = usd ? (before_in * o->price_in + before_out * o->price_out) / 1e6
+			    : before_in + before_out;
+	struct buf w = BUF_INIT, used = BUF_INIT;
+	int r;
+
+	if (usd)
+		buf_addf(&used, "%.4f USD", now + before);
+	else
+		buf_addf(&used, "%.0f", now + before);
+	if (before > 0) {
+		buf_adds(&used, " in all: ");
+		buf_addf(&used, usd ? "%.4f" : "%.0f", now);
+		buf_addf(&used, " by %zu new tasks, ", st->done);
+		buf_addf(&used, usd ? "%.4f" : "%.0f", before);
+		buf_adds(&used, " by the earlier runs into the directory (the budget counts them)");
+	} else {
+		buf_addf(&used, " used by %zu new tasks", st->done);
+	}
+	if (usd)
+		r = err_set(err, VSR_EMODEL, "stopped before the budget of %g USD: %s; resume with a "
+			    "larger --budget-usd and -o %s", o->budget_usd, used.ptr, sh_word(&w, dir));
+	else
+		r = err_set(err, VSR_EMODEL, "stopped before the budget of %.0f tokens: %s; resume with "
+			    "a larger --budget-tokens and -o %s", o->budget_tokens, used.ptr, sh_word(&w, dir));
+	buf_release(&w);
+	buf_release(&used);
+	return r;
+}
+
 /* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
 const char *run_conc_mode(const struct run_opts *o)
 {

@@ -30,6 +30,13 @@ struct live_status {
 
 /* The run's usage in dollars at -M price_in / price_out; -1 without prices. */
 double run_cost(const struct run_opts *o, const struct sched_stats *st);
+/*
+ * The error after a budget stop (VSR_EMODEL): the budget, what was used
+ * against it (this run's tokens st, and before_in / before_out, the earlier
+ * runs' into dir, which the budget counts too) and how to resume.
+ */
+int run_budget_stop(const struct run_opts *o, const struct sched_stats *st, double before_in,
+		    double before_out, const char *dir, char *err);
 /* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
 const char *run_conc_mode(const struct run_opts *o);
 /* The lines after the summary: requests in flight, answers from the cache, tokens and cost. */

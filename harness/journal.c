@@ -740,6 +740,10 @@ static int load_one(const struct sample *s, void *ctx)
 	else {
 		keyset_add(&j->done, s->key);
 		keyset_add(&j->slots, journal_slot(s->suite, s->item, s->variant, s->tmpl));
+		/* Paid by the earlier runs into the directory (the cache's were not): budgets count it. */
+		j->paid += !s->cached && (s->tokens_in >= 0 || s->tokens_out >= 0);
+		j->paid_in += s->cached || s->tokens_in < 0 ? 0 : s->tokens_in;
+		j->paid_out += s->cached || s->tokens_out < 0 ? 0 : s->tokens_out;
 	}
 	return 0;
 }

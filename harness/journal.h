@@ -127,6 +127,10 @@ struct journal {
 	size_t skipped;     /* lines over JOURNAL_LINE_MAX passed over */
 	size_t first_skipped; /* the first one's line number */
 	size_t untagged;    /* lines without a run hash (an older journal) */
+	/* The answers on disk that the servers were paid for (cached ones not),
+	 * and the tokens they reported: what a budget counts before this run. */
+	size_t paid;
+	double paid_in, paid_out;
 	pthread_mutex_t lock;
 };
 

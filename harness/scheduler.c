@@ -133,8 +133,8 @@ struct job *sched_dequeue_locked(struct sched *s)
 	return j;
 }
 
-/* What a run used so far, in the budget's unit (s->mu held). */
-static double budget_used_locked(const struct sched *s, double in, double out)
+/* Tokens in and out in the budget's unit. */
+static double budget_used(const struct sched *s, double in, double out)
 {
 	if (s->cfg.budget_tokens > 0)
 		return in + out;
@@ -144,22 +144,28 @@ static double budget_used_locked(const struct sched *s, double in, double out)
 /*
  * May a job of n tasks be taken (s->mu held)?  0: yes; 1: it could take the
  * run past its budget at the usage per task seen so far; 2: not yet (no
- * usage seen, a first request is in flight: wait for its count).
+ * usage seen, a first request is in flight: wait for its count).  The
+ * usage so far includes the earlier runs into the directory (a resume
+ * after Ctrl-C or a budget stop does not get the whole budget again).
  */
 int sched_budget_check_locked(struct sched *s, size_t n)
 {
 	double budget = s->cfg.budget_tokens > 0 ? s->cfg.budget_tokens : s->cfg.budget_usd;
-	double used, per_task;
+	double now, before, per_task;
 	size_t in_flight = s->taken - s->st.done;
 
 	if (budget <= 0)
 		return 0;
-	if (!s->st.tok_tasks)
+	now = budget_used(s, (double)s->st.tok_in, (double)s->st.tok_out);
+	before = budget_used(s, s->cfg.before_in, s->cfg.before_out);
+	if (s->st.tok_tasks)
+		per_task = now / (double)s->st.tok_tasks;
+	else if (s->cfg.before_tasks && !s->st.unmetered)
+		per_task = before / (double)s->cfg.before_tasks;
+	else
 		/* A server that reports no usage cannot be held to a budget (cmd_run says so). */
 		return s->st.unmetered ? 0 : in_flight ? 2 : 0;
-	used = budget_used_locked(s, (double)s->st.tok_in, (double)s->st.tok_out);
-	per_task = used / (double)s->st.tok_tasks;
-	return used + per_task * (double)(in_flight + n) > budget ? 1 : 0;
+	return before + now + per_task * (double)(in_flight + n) > budget ? 1 : 0;
 }
 
 struct job *sched_take(struct sched *s, int block)

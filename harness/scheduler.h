@@ -55,6 +55,14 @@ struct sched_config {
 	double budget_tokens, budget_usd;
 	double price_in, price_out;        /* USD per million tokens; 0: unknown */
 	/*
+	 * What the earlier runs into the same directory were paid for (the
+	 * journal's answers with usage, struct journal's paid): the budgets
+	 * hold over resumes, and until this run's first count, their usage per
+	 * answer is the estimate.  0: a new run.
+	 */
+	size_t before_tasks;
+	double before_in, before_out;
+	/*
 	 * While the run goes on, status(status_ctx, counts so far) every
 	 * status_interval seconds (0: 5), from the thread that submits jobs,
 	 * outside the scheduler's lock (cmd_run writes status.json).  NULL: none.

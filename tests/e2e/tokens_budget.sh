@@ -113,6 +113,41 @@ grep -qx "tokens: $((100 * (12 - n))) in, $((12 - n)) out (reasoning not reporte
 [ "$(($(sent) - n0))" = 12 ] || fail "after the resume, $(($(sent) - n0)) requests in all, not 12"
 [ "$(jq -s length budget/samples.jsonl)" = 12 ] || fail "resumed journal: $(jq -s length budget/samples.jsonl) lines"
 
+# --- the budget holds over resumes: the same command after a stop or Ctrl-C -----
+# 101 tokens a request, one in flight: a budget of 505 is 5 requests in all,
+# whichever invocations ask them (before, each resume had the whole budget
+# again: a user who resumed with the same command paid it twice).
+n0=$(sent)
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=12 -t yn01 \
+	-j 1 -q -o held --budget-tokens 505
+[ "$(($(sent) - n0))" = 5 ] || fail "--budget-tokens 505: $(($(sent) - n0)) requests, not 5"
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=12 -t yn01 \
+	-j 1 -q -o held --budget-tokens 505
+[ "$(($(sent) - n0))" = 5 ] || fail "the same budget again asked $(($(sent) - n0 - 5)) more requests"
+expect_one_line_err
+expect_err "stopped before the budget of 505 tokens: 505 in all: 0 by 0 new tasks, 505 by the earlier runs into the directory"
+# 808 is 8 requests in all: 3 more, not the 7 that 808 tokens of its own allowed.
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=12 -t yn01 \
+	-j 1 -q -o held --budget-tokens 808
+[ "$(($(sent) - n0))" = 8 ] || fail "--budget-tokens 808 after 505: $(($(sent) - n0)) requests in all, not 8"
+expect_err "808 in all: 303 by 3 new tasks, 505 by the earlier runs into the directory"
+# In dollars, with answers from the response cache (paid by another run, not
+# this directory): 1000 USD per million in, 0 out, 0.1 USD a request.  The
+# cache holds the first 4 answers (asked into another directory); a budget
+# of 0.45 USD then pays for 4 more requests, and after a stop the same
+# command asks none.
+expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -S count=4 -t yn01 \
+	-j 1 -q -o warm --cache "$T/cache"
+n0=$(sent)
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=1000 \
+	-M price_out=0 -S count=12 -t yn01 -j 1 -q -o heldusd --cache "$T/cache" --budget-usd 0.45
+[ "$(($(sent) - n0))" = 4 ] || fail "--budget-usd 0.45: $(($(sent) - n0)) requests, not 4"
+[ "$(jq -s 'map(select(.cached)) | length' heldusd/samples.jsonl)" = 4 ] || fail "heldusd: not 4 cached answers"
+expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=1000 \
+	-M price_out=0 -S count=12 -t yn01 -j 1 -q -o heldusd --cache "$T/cache" --budget-usd 0.45
+[ "$(($(sent) - n0))" = 4 ] || fail "the same --budget-usd again asked $(($(sent) - n0 - 4)) more requests"
+expect_err "stopped before the budget of 0.45 USD: 0.4000 USD in all: 0.0000 by 0 new tasks, 0.4000 by the earlier runs"
+
 # --- --budget-usd with many requests in flight -----------------------------------
 # 1000 USD per million in, 0 out: 0.1 USD a request; 0.35 USD allows at most 3.
 n0=$(sent)
