@@ -661,41 +661,6 @@ void report_not_applied_text(struct buf *out, const struct suite_metrics *sm, co
 				 p, missing, base, perturbation_variants[k].why);
 }
 
-/* Replies that are not answers, over every variant of the suite: one line each kind. */
-void report_quote(struct buf *out, const struct suite_metrics *sm, const cJSON *run,
-		  const struct rundir_progress *pg, const struct metrics *m)
-{
-	const struct acc *a = &sm->all;
-	const char *hash = cJSON_GetStringValue(run ? cJSON_GetObjectItemCaseSensitive(run, "config_hash") : NULL);
-	struct vsr_protocols p;
-	double lo, hi;
-
-	if (report_is_partial(pg)) {
-		buf_adds(out, "partial run: ");
-		report_partial_what(out, report_tasks_done(m), m->all.errors, pg->tasks_planned,
-				    pg->stopped_by);
-		buf_adds(out, "; ");
-	}
-	acc_ci(a, PROP_ACCURACY, &lo, &hi);
-	buf_adds(out, sm->name);
-	if (report_vsr_protocols(sm, &p))
-		buf_adds(out, p.g ? ", Test-G" : ", Test-S");
-	buf_addf(out, " (%zu template%s): ", sm->by_template.n, sm->by_template.n == 1 ? "" : "s");
-	if (a->tasks)
-		buf_addf(out, "acc_t %.1f%% (95%% CI %.1f-%.1f; %zu task%s on %zu image%s)",
-			 100 * ratio(a->correct, a->tasks), 100 * lo, 100 * hi, a->tasks,
-			 a->tasks == 1 ? "" : "s", a->images, a->images == 1 ? "" : "s");
-	else
-		buf_adds(out, "acc_t - (no task answered)");
-	if (run && cJSON_GetObjectItemCaseSensitive(run, "model")) {
-		buf_adds(out, ", model ");
-		model_label(run, out);
-	}
-	buf_addf(out, "; vsrbench %s", VSR_VERSION);
-	if (hash)
-		buf_addf(out, ", run %s", hash);
-}
-
 int report_interval_note(struct buf *out, const struct acc *a, const char *indent)
 {
 	double eff = a->ci[PROP_ACCURACY].n_eff;
@@ -713,6 +678,7 @@ int report_interval_note(struct buf *out, const struct acc *a, const char *inden
 	return 1;
 }
 
+/* Replies that are not answers, over every variant of the suite: one line each kind. */
 void report_not_answers_text(struct buf *out, const struct suite_metrics *sm, const char *indent,
 			     int md)
 {
@@ -834,7 +800,11 @@ void report_summary_run(FILE *fp, const struct metrics *m, const cJSON *run,
 		summary_row(fp, sm->name, &sm->all);
 		summary_protocol(fp, sm, run);
 		{
-			struct buf na = BUF_INIT;
+			struct buf na = BUF_INIT, sl = BUF_INIT;
+			if (report_slice(&sl, sm->name, run))
+				buf_addf(&na, "  asked: %s, not the whole suite; a number quoted from it "
+					      "must say so\n", sl.ptr);
+			buf_release(&sl);
 			if (report_interval_note(&na, &sm->all, "  "))
 				buf_addch(&na, '\n');
 			report_not_applied_text(&na, sm, run, "  ");

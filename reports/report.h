@@ -206,6 +206,14 @@ int report_vsr_protocols(const struct suite_metrics *sm, struct vsr_protocols *p
 const struct suite_metrics *report_unified_suite(const struct metrics *m);
 /* "Test-S", "Test-G", "Test-S and Test-G", or NULL: for the reports' headers. */
 const char *report_vsr_protocol(const struct metrics *m);
+/*
+ * When -n cut the suite's items (run.json's "limit" below the suite's item
+ * count, or the count unknown): "the first 40 of 1222 items (-n 40)" ("at
+ * most the first 40 items (-n 40)" when the data named no count) written,
+ * and 1.  0 and nothing written otherwise.  A headline over a slice is not
+ * the benchmark's number: whoever quotes it must see that.
+ */
+int report_slice(struct buf *out, const char *suite, const cJSON *run);
 /* report.md: the suite's Test-S / Test-G table (nothing for another suite). */
 void report_protocols_md(struct buf *out, const struct suite_metrics *sm, const cJSON *run);
 

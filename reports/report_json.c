@@ -215,6 +215,7 @@ int report_json(const struct metrics *m, const cJSON *run, const struct rundir_p
 	}
 	copy_field(runo, run, "generation");
 	copy_field(runo, run, "seed");
+	copy_field(runo, run, "limit");
 	copy_field(runo, run, "perturbations");
 	{
 		cJSON *src = sources_json(run);

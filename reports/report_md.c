@@ -368,6 +368,17 @@ int report_md(const struct metrics *m, const cJSON *run, const struct rundir_pro
 				 report_vsr_protocol(m), strchr(report_vsr_protocol(m), ' ') ? "s" : "");
 		buf_adds(out, "\n");
 	}
+	for (size_t i = 0; i < m->n_suites; i++) {
+		struct buf sl = BUF_INIT;
+		if (report_slice(&sl, m->suites[i].name, run)) {
+			buf_adds(out, "- **asked: ");
+			md_cell(out, sl.ptr);
+			buf_adds(out, " of `");
+			md_cell(out, m->suites[i].name);
+			buf_adds(out, "`, not the whole suite**\n");
+		}
+		buf_release(&sl);
+	}
 	buf_addf(out, "- harness: vsrbench %s; %zu journal line%s\n", VSR_VERSION, m->lines,
 		 m->lines == 1 ? "" : "s");
 	sources_md(run, out);
