@@ -38,8 +38,8 @@ s2="partial run: $done2 of 40 planned tasks done, 4 failed (stopped by an error)
 check_partial fatal "$s2" "$done2" 40
 # The line to quote the number by carries the same caveat first.
 q=$(jq -r '.suites.synth.quote' fatal/report.json)
-case $q in "${s2%;}; synth (1 template): acc_t "*) ;; *) fail "fatal stop: the quote lacks the caveat: $q" ;; esac
-grep -qF -- "- \`${s2%;}; synth (1 template): acc_t " fatal/report.md || fail "fatal stop: report.md's quote: $(grep -A3 'To quote' fatal/report.md)"
+case $q in "${s2%;}; synth (1 template), at most the first 40 items (-n 40): acc_t "*) ;; *) fail "fatal stop: the quote lacks the caveat: $q" ;; esac
+grep -qF -- "- \`${s2%;}; synth (1 template), at most the first 40 items (-n 40): acc_t " fatal/report.md || fail "fatal stop: report.md's quote: $(grep -A3 'To quote' fatal/report.md)"
 grep -qF "$s2" out2 || fail "fatal stop: the summary lacks '$s2': $(head -5 out2)"
 grep -qF "the reports of the tasks done, marked partial: fatal/report.md" out2 || fail "fatal stop: $(cat out2)"
 # The reports hold what was answered: the journal's answered tasks.
@@ -56,7 +56,7 @@ jq -e '.complete == false and .stopped_by == "error" and .tasks_done_now == 4 an
 [ "$(done_in none)" = 0 ] && [ "$(failed_in none)" = 4 ] || fail "refused from the first: journal $(cat none/samples.jsonl)"
 check_partial none "partial run: 0 of 20 planned tasks done, 4 failed (stopped by an error);" 0 20
 # No task answered: no share to show, "-", not "0.0% [0.0, 100.0]".
-[ "$(jq -r .suites.synth.quote none/report.json)" = "partial run: 0 of 20 planned tasks done, 4 failed (stopped by an error); synth (1 template): acc_t - (no task answered), model openai model m at 127.0.0.1:$PORT; vsrbench $(jq -r .harness_version none/run.json), run $(jq -r .config_hash none/run.json)" ] ||
+[ "$(jq -r .suites.synth.quote none/report.json)" = "partial run: 0 of 20 planned tasks done, 4 failed (stopped by an error); synth (1 template), at most the first 20 items (-n 20): acc_t - (no task answered), model openai model m at 127.0.0.1:$PORT; vsrbench $(jq -r .harness_version none/run.json), run $(jq -r .config_hash none/run.json)" ] ||
 	fail "refused from the first: quote $(jq -r .suites.synth.quote none/report.json)"
 grep -qxF "| synth | 0 | 4 | - | - | - | - | - | - |" none/report.md ||
 	fail "refused from the first: report.md row $(grep '^| synth' none/report.md)"
