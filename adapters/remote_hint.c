@@ -102,7 +102,18 @@ int hint_quota_used_up(const char *body, size_t len)
 	 * Not "exceeded your current quota": Gemini's 429 for a per-minute
 	 * limit says that too, with the wait in RetryInfo.
 	 */
-	return has(body, len, "insufficient_quota") || has(body, len, "credit balance is too low");
+	static const char *const says[] = {
+		"insufficient_quota", "credit balance is too low", "enforced_spend_limit_reached",
+		"organization_spend_limit_exceeded", "project_spend_limit_exceeded",
+		"organization_usage_limit_exceeded", "credit_balance_exhausted",
+		"reached your specified api usage limits",
+		"reached your specified workspace api usage limits", NULL,
+	};
+
+	for (size_t i = 0; says[i]; i++)
+		if (has(body, len, says[i]))
+			return 1;
+	return 0;
 }
 
 const char *hint_key_other(const char *kind, const char *key)

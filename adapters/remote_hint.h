@@ -72,9 +72,15 @@ int hint_no_image(const char *body, size_t len);
 int hint_loading(const char *body, size_t len);
 
 /*
- * Non-zero when the error body says the account's quota or credit is used
- * up (OpenAI's 429 "insufficient_quota", Anthropic's "credit balance is too
- * low"): no request can succeed until it is topped up, so no wait helps.
+ * Non-zero when the error body says the account's quota, credit or spend
+ * limit is used up (OpenAI's 429 "insufficient_quota" and its hard spend
+ * limits' "organization_spend_limit_exceeded" / "project_spend_limit_exceeded"
+ * and the other codes of its 429s that no wait mends;
+ * Anthropic's "credit balance is too low", its tier's monthly cap, a 429
+ * rate_limit_error with details.error_code "enforced_spend_limit_reached" and
+ * no retry-after, and a limit the user set, a 400 "You have reached your
+ * specified API usage limits"): no request can succeed until it is topped up
+ * or raised, or the month the server names is over, so no wait helps.
  */
 int hint_quota_used_up(const char *body, size_t len);
 

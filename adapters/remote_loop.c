@@ -585,8 +585,9 @@ static void finish_status(struct loop *L, struct xfer *x, struct htask *t, long 
 		return;
 	}
 	if (status >= 400 && status < 500 && hint_quota_used_up(x->resp.ptr, x->resp.len)) {
-		loop_fail(L, "%.400s (the account's quota or credit is used up: no request can succeed "
-			  "until it is topped up, so waiting does not help)", why);
+		loop_fail(L, "%.400s (the account's quota, credit or spend limit is used up: no request "
+			  "can succeed until it is topped up or raised, or the period the server names "
+			  "is over, so waiting does not help; the run resumes with the same -o)", why);
 		return;
 	}
 	if (status == 429 || status == 408 || status == 409 || status >= 500) {

@@ -16,10 +16,30 @@ start_server quota --plan '{"every":1,"faults":["429quota","429quota","429quota"
 expect_exit 4 "$V" run -m openai -M base_url="http://127.0.0.1:$PORT/v1" "${FAST[@]}" -j 2 --fixed \
 	"${SMALL[@]}" -o quota
 expect_err "You exceeded your current quota"
-expect_err "the account's quota or credit is used up"
+expect_err "the account's quota, credit or spend limit is used up"
 n=$(server_log "$PORT" | jq length)
 # At most the two in flight when the first refusal came back, and the next one or two sent meanwhile.
 [ "$n" -le 4 ] || fail "a used-up quota was asked $n times"
+
+# 1b. Spend limits, each API's way, stop at once too.  Anthropic's tier cap
+# is a 429 rate_limit_error with no retry-after (details.error_code
+# enforced_spend_limit_reached): before, it was backed off as a rate limit
+# until -M give_up (300 s by default) and then called "rate limited".  A limit
+# the user set is Anthropic's 400; OpenAI's hard spend limit a 429 with its
+# code.  -M give_up=30: the old wait would outlast the test's patience.
+for f in 429spend:anthropic 400spend:anthropic 429spendopenai:openai; do
+	kind=${f#*:} f=${f%%:*}
+	start_server "$f" --plan "{\"every\":1,\"faults\":[\"$f\",\"$f\",\"$f\",\"$f\",\"$f\",\"$f\"]}"
+	url="http://127.0.0.1:$PORT/v1"
+	SECONDS=0
+	ANTHROPIC_API_KEY=k expect_exit 4 "$V" run -m "$kind" -M base_url="$url" "${FAST[@]}" -M give_up=30 \
+		-j 2 --fixed "${SMALL[@]}" -o "$f"
+	[ "$SECONDS" -le 10 ] || fail "$f: stopped after ${SECONDS}s"
+	expect_err "the account's quota, credit or spend limit is used up"
+	n=$(server_log "$PORT" | jq length)
+	[ "$n" -le 4 ] || fail "$f: a used-up spend limit was asked $n times"
+done
+expect_err "hard spend limit has been reached"
 
 # 2. A 429 naming no wait, every time: the run stops once -M give_up (1.5 s) has
 # passed without an answer, rather than each task waiting out its deadline (its

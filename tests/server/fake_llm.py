@@ -8,6 +8,12 @@ prompt.  Python 3 standard library only.
 
     fake_llm.py [--plugin SO] [--plan JSON] [--model NAME] [--tls CERT,KEY]
 
+Errors come in each API's own shape on its route: a 429 or a wrong key
+on /v1/messages is Anthropic's {"type": "error", "error": {"type":
+"rate_limit_error" / "authentication_error", "message"}, "request_id"}; a wrong
+key on :generateContent is the Gemini API's 400 API_KEY_INVALID, no key its
+403 PERMISSION_DENIED ("Method doesn't allow unregistered callers ...").
+
 Prints "PORT <n>" on stdout once listening on 127.0.0.1 (--host ::1: on
 the IPv6 loopback only) (port 0: the kernel picks).  --tls serves HTTPS with that certificate chain and key (PEM files).  The API key it demands comes from $FAKE_LLM_KEY (unset: none).
 
@@ -53,7 +59,11 @@ the answer as reasoning_content, content null, finish_reason "stop": a reasoning
 that takes a reply without a think block for thinking), thinkrouter (OpenAI: OpenRouter's
 reasoning null and reasoning_details, a summary and an encrypted item), thinkparts (OpenAI:
 Mistral's content array, a thinking part then the text part).  gzip (a normal answer, gzip-compressed).  Refusals as servers word them: 429quota (OpenAI's
-429 insufficient_quota: the account's credit is used up), 400badkey (the Gemini API's 400
+429 insufficient_quota: the account's credit is used up), 429spend (Anthropic's
+429 rate_limit_error with details.error_code enforced_spend_limit_reached and no
+retry-after: the tier's monthly spend cap, till the date it names), 400spend
+(Anthropic's 400 when a spend limit the user set is reached), 429spendopenai
+(OpenAI's 429 code organization_spend_limit_exceeded: a hard spend limit), 400badkey (the Gemini API's 400
 API_KEY_INVALID), redirect:URL (a 307 to URL), 429body:SECONDS (Gemini's
 429: no header, the wait in error.details[] RetryInfo.retryDelay), 429bare (a
 429 naming no wait at all), 400param:NAME (OpenAI's 400
@@ -118,6 +128,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plugin  # noqa: E402
 import fake_sse  # noqa: E402
+import fake_errors  # noqa: E402
+from fake_errors import anthropic_error, GEMINI_BAD_KEY  # noqa: E402
 
 MODEL = None
 DUMP = None
@@ -530,6 +542,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def serve(self, raw, fault):
         kind, arg = (fault.split(":", 1) + [None])[:2] if fault else (None, None)
+        err = fake_errors.error(kind, arg, self.path, raw) if kind else None
+        if err:  # a refusal in a server's own words
+            self.send_json(*err)
+            return err[0]
         if kind == "slow":
             time.sleep(float(arg))
         elif kind == "drop":
@@ -568,76 +584,17 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 hdr = [("x-ratelimit-remaining-requests", "0"),
                        ("x-ratelimit-reset-requests", "%ds" % secs)]
-            self.send_json(429, {"error": {"message": "Rate limit reached (fake)",
-                                           "type": "rate_limit"}}, hdr)
+            if self.path.endswith("/messages"):  # Anthropic's shape
+                self.send_json(429, anthropic_error("rate_limit_error", "Rate limit reached (fake)"), hdr)
+            else:
+                self.send_json(429, {"error": {"message": "Rate limit reached (fake)",
+                                               "type": "rate_limit"}}, hdr)
             return 429
-        elif kind == "429body":  # Google's RESOURCE_EXHAUSTED as the Gemini API sends it
-            self.send_json(429, {"error": {
-                "code": 429, "status": "RESOURCE_EXHAUSTED",
-                "message": "You exceeded your current quota, please check your plan and billing details.",
-                "details": [
-                    {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                     "violations": [{"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                                     "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]},
-                    {"@type": "type.googleapis.com/google.rpc.Help",
-                     "links": [{"description": "Learn more", "url": "https://ai.google.dev/gemini-api/docs/rate-limits"}]},
-                    {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "%ss" % arg}]}})
-            return 429
-        elif kind == "429bare":
-            self.send_json(429, {"error": {"message": "Too many requests (fake)"}})
-            return 429
-        elif kind == "429quota":  # OpenAI's 429 when the account's credit is used up
-            self.send_json(429, {"error": {
-                "message": "You exceeded your current quota, please check your plan and billing details.",
-                "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}})
-            return 429
-        elif kind == "400badkey":  # the Gemini API's answer to a wrong key
-            self.send_json(400, {"error": {
-                "code": 400, "message": "API key not valid. Please pass a valid API key.",
-                "status": "INVALID_ARGUMENT",
-                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                             "reason": "API_KEY_INVALID", "domain": "googleapis.com"}]}})
-            return 400
         elif kind == "redirect":  # 307 to another address (an http:// URL moved to https://)
             self.send_json(307, {}, [("Location", arg)])
             return 307
         elif kind == "gzip":  # a normal answer, gzip-compressed
             self.gzip_next = True
-        elif kind == "400param":  # OpenAI's words for a parameter a model rejects
-            self.send_json(400, {"error": {
-                "message": "Unsupported parameter: '%s' is not supported with this model." % arg,
-                "type": "invalid_request_error", "param": arg, "code": "unsupported_parameter"}})
-            return 400
-        elif kind == "400anthropic":  # Anthropic's error shape: a request id of its own each time
-            self.send_json(400, {"type": "error", "error": {
-                "type": "invalid_request_error", "message": arg},
-                "request_id": "req_011C%s" % hashlib.sha256(os.urandom(8)).hexdigest()[:20]})
-            return 400
-        elif kind == "400ollama":  # Ollama's: {"error": "..."}
-            self.send_json(400, {"error": arg})
-            return 400
-        elif kind == "noimage":  # llama.cpp's server started without --mmproj
-            self.send_json(500, {"error": {
-                "code": 500, "type": "server_error",
-                "message": "image input is not supported - hint: if this is unexpected, you may need to provide the mmproj"}})
-            return 500
-        elif kind == "500oom":  # Ollama, a model larger than the memory it has
-            self.send_json(500, {"error": "model requires more system memory (9.8 GiB) than is available (5.2 GiB)"})
-            return 500
-        elif kind == "500litellm":  # LiteLLM, the server behind it gone
-            self.send_json(500, {"error": {
-                "message": "litellm.APIConnectionError: OpenAIException - Connection error.\n"
-                           "Received Model Group=qwen-vl\nAvailable Model Group Fallbacks=None",
-                "type": None, "param": None, "code": "500"}})
-            return 500
-        elif kind == "503loading":  # llama.cpp's server while it loads the model
-            self.send_json(503, {"error": {"code": 503, "message": "Loading model",
-                                           "type": "unavailable_error"}})
-            return 503
-        elif kind == "529overloaded":  # Anthropic's API short of capacity (its errors page's shape)
-            self.send_json(529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"},
-                                 "request_id": "req_011C%s" % hashlib.sha256(os.urandom(8)).hexdigest()[:20]})
-            return 529
         elif kind == "error200":  # a proxy's 200 with the upstream's error
             self.send_json(200, {"error": {"message": "upstream error", "type": "server_error",
                                            "code": 500}})
@@ -649,51 +606,6 @@ class Handler(BaseHTTPRequestHandler):
                            + b"\n\n" for p in ("Ye", "s")) + b"data: [DONE]\n\n"
             self.send_bytes(200, "text/event-stream", out)
             return 200
-        elif kind == "400ctx":  # a request over a context of 4096 tokens, in each server's words
-            shape, prompt = arg.split(":")
-            prompt = int(prompt)
-            try:
-                b = json.loads(raw)
-                comp = b.get("max_tokens") or b.get("max_completion_tokens") or 0
-            except ValueError:
-                comp = 0
-            if shape == "vllm":
-                body = {"error": {"message": "This model's maximum context length is 4096 tokens. "
-                                  "However, you requested %d tokens (%d in the messages, %d in the "
-                                  "completion). Please reduce the length of the messages or completion."
-                                  % (prompt + comp, prompt, comp),
-                                  "type": "BadRequestError", "param": None, "code": 400}}
-            elif shape == "sglang":
-                body = {"object": "error", "message": "Requested token count exceeds the model's "
-                        "maximum context length of 4096 tokens. You requested a total of %d tokens: "
-                        "%d tokens from the input messages and %d tokens for the completion. Please "
-                        "reduce the number of tokens in the input messages or the completion to fit "
-                        "within the limit." % (prompt + comp, prompt, comp),
-                        "type": "BadRequestError", "param": None, "code": 400}
-            else:  # llama.cpp's server: the prompt alone, as members
-                body = {"error": {"code": 400, "message": "the request exceeds the available context "
-                                  "size, try increasing it", "type": "exceed_context_size_error",
-                                  "n_prompt_tokens": prompt, "n_ctx": 4096}}
-            self.send_json(400, body)
-            return 400
-        elif kind == "400litellm":  # LiteLLM: a model name it does not route; Python's None as text
-            model = json.loads(raw).get("model")
-            self.send_json(400, {"error": {
-                "message": "{'error': '/chat/completions: Invalid model name passed in model=%s. "
-                           "Call `/v1/models` to view available models for your key.'}" % model,
-                "type": "None", "param": "None", "code": "400"}})
-            return 400
-        elif kind == "404model":  # vLLM: a model it does not serve
-            self.send_json(404, {"error": {
-                "message": "The model `%s` does not exist." % json.loads(raw).get("model"),
-                "type": "NotFoundError", "param": "model", "code": 404}})
-            return 404
-        elif kind == "400imageurl":  # OpenAI: a model without vision
-            self.send_json(400, {"error": {
-                "message": "Invalid content type. image_url is only supported by certain models.",
-                "type": "invalid_request_error", "param": "messages.[0].content.[1].type",
-                "code": None}})
-            return 400
         elif kind == "400":
             self.send_json(400, {"error": {"message": "Invalid image: fake rejection",
                                            "type": "invalid_request_error"}})
@@ -733,6 +645,19 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw)
             prompt, image, mime = parse_in(self.headers, body)
         except BadRequest as e:
+            if str(e) == "401" and parse_in is anthropic_in:
+                self.send_json(401, anthropic_error("authentication_error", "invalid x-api-key"))
+                return 401
+            if str(e) == "401" and parse_in is gemini_in:
+                if self.headers.get("x-goog-api-key"):
+                    self.send_json(400, GEMINI_BAD_KEY)
+                    return 400
+                self.send_json(403, {"error": {
+                    "code": 403, "status": "PERMISSION_DENIED",
+                    "message": "Method doesn't allow unregistered callers (callers without established "
+                               "identity). Please use API Key or other form of API consumer identity "
+                               "to call this API."}})
+                return 403
             if str(e) == "401":
                 self.send_json(401, {"error": {"message": "Incorrect API key provided"}})
                 return 401
