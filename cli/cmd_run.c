@@ -761,7 +761,7 @@ int cmd_run(int argc, char **argv)
 			st.done, ex.done, st.wall, cpu_seconds() - cpu0, st.cpu_image, st.cpu_model,
 			st.cpu_harness, rss_run, ru.ru_maxrss);
 	}
-	run_print_usage(&o, &st, cache, !o.quiet && !ex.done && ls.n == 1);
+	run_print_usage(&o, &st, cache, !o.quiet && !ex.done && ls.n == 1, jr.paid_in, jr.paid_out);
 	if (interrupted) {
 		struct buf w = BUF_INIT;
 		printf("interrupted after %zu new tasks; resume with: vsrbench run ... -o %s\n", st.done,

@@ -72,7 +72,7 @@ const char *run_conc_mode(const struct run_opts *o)
  * -j next time), answers from the cache, the tokens, a budget stop.
  */
 void run_print_usage(const struct run_opts *o, const struct sched_stats *st,
-		     const struct cache *cache, int said)
+		     const struct cache *cache, int said, double before_in, double before_out)
 {
 	double cost = run_cost(o, st);
 
@@ -96,6 +96,9 @@ void run_print_usage(const struct run_opts *o, const struct sched_stats *st,
 		buf_release(&r);
 		if (cost >= 0)
 			printf("; cost %.4f USD at %g/%g USD per million", cost, o->price_in, o->price_out);
+		if (cost >= 0 && before_in + before_out > 0)
+			printf(" (%.4f USD with the earlier runs into the directory)",
+			       cost + (before_in * o->price_in + before_out * o->price_out) / 1e6);
 		printf("\n");
 	} else if (!st->tok_tasks && st->unmetered && (o->budget_tokens > 0 || o->budget_usd > 0)) {
 		vsr_warn("the model reported no token usage: the budget could not be applied");

@@ -40,9 +40,11 @@ int run_budget_stop(const struct run_opts *o, const struct sched_stats *st, doub
 /* "fixed" or "adaptive": --fixed, or -M concurrency (the later wins, as for every -M). */
 const char *run_conc_mode(const struct run_opts *o);
 /* The lines after the summary: requests in flight, answers from the cache, tokens and cost. */
-/* said: the summary just printed has the same token totals (one suite, every task new). */
+/* said: the summary just printed has the same token totals (one suite, every task new).
+ * before_in, before_out: the tokens the earlier runs into the directory were paid for: with
+ * prices, the cost line adds the directory's total. */
 void run_print_usage(const struct run_opts *o, const struct sched_stats *st, const struct cache *cache,
-		     int said);
+		     int said, double before_in, double before_out);
 /*
  * status.json.  why: NULL when the run went through all its items, "" while it goes on
  * (live), else why it stopped ("interrupted", "error"); a budget stop is "budget" either way.

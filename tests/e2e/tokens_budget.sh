@@ -147,6 +147,10 @@ expect_exit 4 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -
 	-M price_out=0 -S count=12 -t yn01 -j 1 -q -o heldusd --cache "$T/cache" --budget-usd 0.45
 [ "$(($(sent) - n0))" = 4 ] || fail "the same --budget-usd again asked $(($(sent) - n0 - 4)) more requests"
 expect_err "stopped before the budget of 0.45 USD: 0.4000 USD in all: 0.0000 by 0 new tasks, 0.4000 by the earlier runs"
+# Without a budget the last 4 are asked; the cost line adds the directory's 0.4 before.
+expect_exit 0 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=1000 \
+	-M price_out=0 -S count=12 -t yn01 -j 1 -q -o heldusd --cache "$T/cache"
+expect_out "cost 0.4000 USD at 1000/0 USD per million (0.8000 USD with the earlier runs into the directory)"
 
 # --- --budget-usd with many requests in flight -----------------------------------
 # 1000 USD per million in, 0 out: 0.1 USD a request; 0.35 USD allows at most 3.
