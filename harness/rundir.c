@@ -481,6 +481,27 @@ static int model_file_changed(const char *dir, const cJSON *was, const cJSON *no
 	return r;
 }
 
+/*
+ * Only -n differs: the first thing a user does after a trial slice is the
+ * whole set into the same -o.  Say it in -n's words ("limit ... now -1" read
+ * as a bug), and that another -o costs nothing twice.
+ */
+static int limit_changed(const char *dir, const cJSON *prev, const cJSON *cfg, char *err)
+{
+	double was = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(prev, "limit"));
+	double now = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cfg, "limit"));
+	char a[48], b[48];
+
+	snprintf(a, sizeof(a), was > 0 ? "-n %.0f" : "no -n", was);
+	snprintf(b, sizeof(b), now > 0 ? "-n %.0f" : "no -n", now);
+	return err_set(err, VSR_EUSAGE,
+		       "%s holds a run made with %s, now %s: another number of items is another run; "
+		       "give it another -o (the response cache, on by default for a served model at "
+		       "temperature 0, answers there the tasks this run already asked, without a "
+		       "request), or resume this one with %s",
+		       dir, a, b, a);
+}
+
 int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard_count, int argc,
 		       char **argv, char *err)
 {
@@ -499,7 +520,9 @@ int rundir_prepare_run(const char *dir, cJSON *cfg, long shard_index, long shard
 		else if (strcmp(h, hex)) {
 			struct buf at = BUF_INIT, what = BUF_INIT;
 			first_difference(prev, cfg, &at, &what);
-			if (!(r = model_file_changed(dir, prev, cfg, at.ptr, err)))
+			if (!strcmp(at.ptr, "limit"))
+				r = limit_changed(dir, prev, cfg, err);
+			else if (!(r = model_file_changed(dir, prev, cfg, at.ptr, err)))
 				r = err_set(err, VSR_EUSAGE,
 					    "%s holds a run with a different configuration: %s; resume it with "
 					    "its own options or use another -o",

@@ -235,7 +235,8 @@ expect_err "the runs are shards of 2 but 1 was given"
 # --- 8. resume with other options names the field and both values -----------------
 expect_exit 0 "$V" run -q -n 3 -o rs
 expect_exit 2 "$V" run -q -n 4 -o rs
-expect_err "rs holds a run with a different configuration: limit was 3, now 4; resume it with its own options or use another -o"
+expect_err "rs holds a run made with -n 3, now -n 4: another number of items is another run; give it another -o"
+expect_err "or resume this one with -n 3"
 expect_one_line_err
 expect_exit 2 "$V" run -q -n 3 -S count=9 -o rs
 expect_err "different configuration: suites[0].options.count was (none), now \"9\";"

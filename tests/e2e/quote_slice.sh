@@ -65,4 +65,18 @@ expect_exit 0 "$V" run -s vsr-unified --data data --images img -m gemini -M "bas
 q=$(jq -r '.suites."vsr-zeroshot-test".quote' blocked/report.json)
 case $q in *"; 3 tasks on 3 images; not counted: 2 refused, 1 cut short), model gemini model gemini-2.5-flash"*) ;;
 *) fail "the quote does not count the refused and cut-short replies: $q" ;; esac
+
+# --- the whole set after the slice: into the same -o it is refused in -n's words
+# (it said "limit was 2, now -1"); into another -o the response cache answers
+# the 2 tasks the slice paid for, and only the other 4 are sent.
+expect_exit 0 "$V" run -s vsr-unified --data data --images img -m gemini -M "base_url=${URL[gemini]}" \
+	-M model=gemini-2.5-flash --cache "$T/cache" -n 2 -q -o trial
+expect_exit 2 "$V" run -s vsr-unified --data data --images img -m gemini -M "base_url=${URL[gemini]}" \
+	-M model=gemini-2.5-flash --cache "$T/cache" -q -o trial
+expect_err "trial holds a run made with -n 2, now no -n: another number of items is another run; give it another -o"
+expect_one_line_err
+n0=$(server_log "$PORT" | jq length)
+expect_exit 0 "$V" run -s vsr-unified --data data --images img -m gemini -M "base_url=${URL[gemini]}" \
+	-M model=gemini-2.5-flash --cache "$T/cache" -q -o whole
+[ "$(($(server_log "$PORT" | jq length) - n0))" = 4 ] || fail "the whole set after the slice sent $(($(server_log "$PORT" | jq length) - n0)) requests, not 4"
 echo ok
