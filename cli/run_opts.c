@@ -381,6 +381,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 			    !strcmp(o->mopts[o->n_mopts].key, "price_out")) {
 				/* The harness's, not the model's: not sent, not in the fingerprint. */
 				double *p = o->mopts[o->n_mopts].key[6] == 'i' ? &o->price_in : &o->price_out;
+				o->prices_given |= p == &o->price_in ? 1u : 2u;
 				if (parse_double(o->mopts[o->n_mopts].value, p) || *p < 0 || *p > 1e6)
 					return err_set(err, VSR_EUSAGE,
 						       "-M %s: expected USD per million tokens (0..1000000)",
@@ -591,6 +592,14 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 	if (o->budget_usd > 0 && !(o->price_in > 0 || o->price_out > 0))
 		return err_set(err, VSR_EUSAGE,
 			       "--budget-usd needs the prices: -M price_in=USD_PER_MTOK -M price_out=USD_PER_MTOK");
+	/* One price alone left the other at 0: a budget or a cost without the output's (or input's). */
+	if (o->prices_given == 1 || o->prices_given == 2)
+		return err_set(err, VSR_EUSAGE,
+			       "-M %s without -M %s: give both prices, USD per million tokens (0 for free "
+			       "tokens), or the %s tokens would be counted as free",
+			       o->prices_given == 1 ? "price_in" : "price_out",
+			       o->prices_given == 1 ? "price_out" : "price_in",
+			       o->prices_given == 1 ? "output" : "input");
 	if (o->budget_usd > 0 && o->budget_tokens > 0)
 		return err_set(err, VSR_EUSAGE, "--budget-tokens and --budget-usd: give one of them");
 	return 0;

@@ -56,6 +56,7 @@ struct run_opts {
 	int cache_given;       /* --cache on the command line (a plug-in's cache is opt-in) */
 	double budget_tokens, budget_usd; /* 0: none */
 	double price_in, price_out;       /* -M price_in / price_out, USD per million tokens */
+	unsigned prices_given;            /* 1: price_in given, 2: price_out given */
 	const char *judge;     /* --judge KIND: a model kind, NULL: no judge (docs/judge.md) */
 	struct kv jopts[MAX_LIST]; /* -J KEY=VALUE: the judge's model options */
 	size_t n_jopts;

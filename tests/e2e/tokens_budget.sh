@@ -86,6 +86,13 @@ expect_out "cost 0.0021 USD at 2/10 USD per million"
 jq -e '.model.config | has("price_in") | not' priced/run.json >/dev/null || fail "price_in in run.json"
 expect_exit 2 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=cheap -o x
 expect_one_line_err
+# One price alone: the other's tokens would be free (before, --budget-usd 1 -M
+# price_in=3 ran, its output tokens counted at 0).
+expect_exit 2 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_in=3 --budget-usd 1 -o x
+expect_one_line_err
+expect_err "-M price_in without -M price_out: give both prices"
+expect_exit 2 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl -M price_out=15 -o x
+expect_err "-M price_out without -M price_in"
 expect_exit 2 "$V" run -m openai -M "base_url=${URL[openai]}" -M model=fake-vl --budget-usd 1 -o x
 expect_one_line_err
 expect_err "needs the prices"
