@@ -393,6 +393,14 @@ int hint_4xx(long status, const char *body, size_t len, const char *kind, const 
 	size_t bl = strlen(base);
 	struct hint_ctx ctx;
 	int model = 0;
+	/*
+	 * A 404 that says "model": the model is not served -- unless it is the
+	 * Gemini API's path echoed back (every one holds /models/NAME) for a
+	 * base URL without its version, which is the base's fault.
+	 */
+	int says_model = status == 404 && has(body, len, "model") &&
+			 !(!strcmp(kind, "gemini") && !(bl >= 7 && !strcmp(base + bl - 7, "/v1beta")) &&
+			   !(bl >= 3 && !strcmp(base + bl - 3, "/v1")));
 
 	out[0] = '\0';
 	/* Python's None written as a string (LiteLLM: "param": "None") names no parameter. */
@@ -457,16 +465,16 @@ int hint_4xx(long status, const char *body, size_t len, const char *kind, const 
 			param = phrases[i].param;
 			opt = option_of(param);
 		}
-	if (!opt && !param && (model || (status == 404 && has(body, len, "model"))))
+	if (!opt && !param && (model || says_model))
 		model = 1;
 	if (opt) {
 		snprintf(out, n, "the option that changes '%s': %s", param, opt);
 	} else if (param) {
 		snprintf(out, n, "the server rejects '%s' (set by -M extra_body?)", param);
-	} else if ((model || (status == 404 && has(body, len, "model"))) &&
+	} else if ((model || says_model) &&
 		   (!strcmp(kind, "ollama") || has(body, len, "try pulling it"))) {
 		snprintf(out, n, "is the model pulled? (ollama pull NAME; see 'ollama list')");
-	} else if (model || (status == 404 && has(body, len, "model"))) {
+	} else if (model || says_model) {
 		snprintf(out, n, "is -M model the name the server serves? (e.g. GET %s/models)", base);
 	} else if (status == 404 && (!strcmp(kind, "openai") || !strcmp(kind, "anthropic")) &&
 		   !(bl >= 3 && !strcmp(base + bl - 3, "/v1"))) {

@@ -138,6 +138,18 @@ static void test_hints(void **state)
 	     "http://127.0.0.1:11434", "is the model pulled? (ollama pull NAME; see 'ollama list')");
 	hint(404, "Not Found", "gemini", "https://generativelanguage.googleapis.com",
 	     "does base_url need /v1beta? (try -M base_url=https://generativelanguage.googleapis.com/v1beta)");
+	/* Google's 404 page names the path, and a Gemini path holds /models/: the base, not -M model */
+	hint(404, "<!DOCTYPE html><html lang=en><title>Error 404 (Not Found)!!1</title><p><b>404.</b> "
+		  "<ins>That\u2019s an error.</ins><p>The requested URL <code>/models/gemini-2.5-flash:"
+		  "generateContent</code> was not found on this server.  <ins>That\u2019s all we know.</ins>",
+	     "gemini", "https://generativelanguage.googleapis.com",
+	     "does base_url need /v1beta? (try -M base_url=https://generativelanguage.googleapis.com/v1beta)");
+	/* the Gemini API's own 404 for a model it does not have, under a versioned base */
+	hint(404, "{\"error\":{\"code\":404,\"message\":\"models/gemini-9 is not found for API version v1beta, "
+		  "or is not supported for generateContent. Call ListModels to see the list of available models "
+		  "and their supported methods.\",\"status\":\"NOT_FOUND\"}}",
+	     "gemini", "https://generativelanguage.googleapis.com/v1beta",
+	     "is -M model the name the server serves? (e.g. GET https://generativelanguage.googleapis.com/v1beta/models)");
 	hint(422, "{\"detail\":\"bad\"}", "openai", "http://h/v1",
 	     "every request is refused the same way: fix the settings it names");
 	/* LiteLLM: Python's None as the param, a model it does not route */
