@@ -60,6 +60,9 @@ struct vsr {
 	struct image_bad bad;    /* those files, the first named */
 	char folders[N_LINK_FOLDERS][64]; /* image_link folders looked in for a missing image */
 	size_t n_folders;
+	size_t folder_missing[N_LINK_FOLDERS]; /* of the missing images, how many each names */
+	char linked[N_LINK_FOLDERS][64];       /* every image_link folder seen */
+	size_t n_linked;
 	struct u64map digests;   /* image name hash -> image bytes digest */
 	uint64_t content;        /* digest of the data file's lines */
 	char *first_missing[N_FIRST_MISSING];
@@ -333,6 +336,21 @@ static int link_folder(const char *link, char *out, size_t n)
 	return 1;
 }
 
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static int folder_linked(const struct vsr *v, const char *name)
+{
+	for (size_t k = 0; k < v->n_linked; k++)
+		if (!strcmp(v->linked[k], name))
+			return 1;
+	return 0;
+}
+
 /*
  * image_resolve, then under the folder the image_link names (COCO's
  * layout) when the root has no such file: the same safe resolver, so no
@@ -344,8 +362,11 @@ static int vsr_resolve(struct vsr *v, const char *image, const char *link, char 
 	struct buf name = BUF_INIT;
 	size_t i;
 	int r = image_resolve(&v->cfg, image, path, err);
+	int has_folder = link_folder(link, folder, sizeof(folder));
 
-	if (r != IMAGE_MISSING || !link_folder(link, folder, sizeof(folder)))
+	if (has_folder && !folder_linked(v, folder) && v->n_linked < N_LINK_FOLDERS)
+		memcpy(v->linked[v->n_linked++], folder, sizeof(folder));
+	if (r != IMAGE_MISSING || !has_folder)
 		return r;
 	for (i = 0; i < v->n_folders && strcmp(v->folders[i], folder); i++)
 		;
@@ -354,9 +375,12 @@ static int vsr_resolve(struct vsr *v, const char *image, const char *link, char 
 	buf_addf(&name, "%s/%s", folder, image);
 	r = image_resolve(&v->cfg, name.ptr, path, err);
 	buf_release(&name);
-	if (r == IMAGE_MISSING)
+	if (r == IMAGE_MISSING) {
+		if (i < N_LINK_FOLDERS)
+			v->folder_missing[i]++;
 		err_set(err, IMAGE_MISSING, "no such image %s under --images (nor in its %s/ folder)",
 			image, folder);
+	}
 	return r;
 }
 
@@ -446,6 +470,70 @@ static void looked_in(const struct vsr *v, struct buf *out)
 	}
 }
 
+/*
+ * When --images names one half of COCO (coco/train2017), the images
+ * missing are the other half's: says which folder their image_link names
+ * and, when that folder sits beside an --images root, the option that
+ * finds it (": 28 are val2017 images (their image_link): add --images
+ * coco/val2017, or pass --images coco alone, which holds train2017/ and
+ * val2017/").  Appends nothing when no image_link names a folder; 1 when
+ * a folder beside a root was found.
+ */
+static int missing_hint(const struct vsr *v, struct buf *out)
+{
+	struct buf parent = BUF_INIT, cand = BUF_INIT, alone = BUF_INIT, pair = BUF_INIT;
+	int any = 0, found_all = 1;
+
+	for (size_t k = 0; k < v->n_folders; k++) {
+		int found = 0;
+
+		if (!v->folder_missing[k])
+			continue;
+		buf_addf(out, "%s%zu %s %s image%s", any ? ", " : ": ", v->folder_missing[k],
+			 v->folder_missing[k] == 1 ? "is a" : "are", v->folders[k],
+			 v->folder_missing[k] == 1 ? "" : "s");
+		any = 1;
+		for (size_t i = 0; i < v->cfg.n_image_dirs && !found; i++) {
+			const char *d = v->cfg.image_dirs[i], *base;
+			size_t n = strlen(d);
+
+			while (n > 1 && d[n - 1] == '/')
+				n--;
+			buf_reset(&parent);
+			buf_add(&parent, d, n);
+			base = strrchr(parent.ptr, '/');
+			base = base ? base + 1 : parent.ptr;
+			buf_reset(&cand);
+			if (base > parent.ptr)
+				buf_add(&cand, parent.ptr, (size_t)(base - parent.ptr));
+			buf_adds(&cand, v->folders[k]);
+			if (!*base || !strcmp(base, v->folders[k]) || !is_dir(cand.ptr))
+				continue;
+			found = 1;
+			buf_addf(out, " (their image_link): add --images %s", cand.ptr);
+			/* The parent alone finds both when the root is itself a linked folder. */
+			if (!alone.len && folder_linked(v, base)) {
+				if (base - parent.ptr > 1)
+					buf_add(&alone, parent.ptr, (size_t)(base - parent.ptr - 1));
+				else
+					buf_adds(&alone, base == parent.ptr ? "." : "/");
+				buf_addf(&pair, "%s/ and %s/", base, v->folders[k]);
+			}
+		}
+		if (!found) {
+			buf_adds(out, " (their image_link)");
+			found_all = 0;
+		}
+	}
+	if (any && alone.len)
+		buf_addf(out, ", or pass --images %s alone, which holds %s", alone.ptr, pair.ptr);
+	buf_release(&parent);
+	buf_release(&pair);
+	buf_release(&cand);
+	buf_release(&alone);
+	return any && found_all;
+}
+
 static void vsr_free(struct vsr *v)
 {
 	if (v->streaming)
@@ -516,18 +604,29 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 		goto fail;
 	}
 	if (v->st.missing_images && !cfg->skip_missing_images) {
-		struct buf looked = BUF_INIT;
+		struct buf looked = BUF_INIT, hint = BUF_INIT;
 		looked_in(v, &looked);
-		r = err_set(err, VSR_EDATA,
-			    "%zu of the images of %s are not under %s (looked in %s; %zu items; first: "
-			    "%s%s%s%s%s); vsrbench data pull %s fetches them (or pass --images DIR, or "
-			    "--skip-missing-images to run the other items)",
-			    v->st.missing_images, suite,
-			    cfg->n_image_dirs ? "--images" : v->default_root, looked.ptr,
-			    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
-			    v->first_missing[1] ? ", " : "", v->first_missing[1] ? v->first_missing[1] : "",
-			    v->first_missing[2] ? ", " : "", v->first_missing[2] ? v->first_missing[2] : "", suite);
+		if (cfg->n_image_dirs && missing_hint(v, &hint))
+			r = err_set(err, VSR_EDATA,
+				    "%zu of the images of %s are not under --images (looked in %s; %zu "
+				    "items; first: %s)%s; or --skip-missing-images runs the other items",
+				    v->st.missing_images, suite, looked.ptr,
+				    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
+				    hint.ptr);
+		else
+			r = err_set(err, VSR_EDATA,
+				    "%zu of the images of %s are not under %s (looked in %s; %zu items; "
+				    "first: %s%s%s%s%s)%s; vsrbench data pull %s fetches them (or pass "
+				    "--images DIR, or --skip-missing-images to run the other items)",
+				    v->st.missing_images, suite,
+				    cfg->n_image_dirs ? "--images" : v->default_root, looked.ptr,
+				    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
+				    v->first_missing[1] ? ", " : "",
+				    v->first_missing[1] ? v->first_missing[1] : "",
+				    v->first_missing[2] ? ", " : "",
+				    v->first_missing[2] ? v->first_missing[2] : "", hint.ptr, suite);
 		buf_release(&looked);
+		buf_release(&hint);
 		goto fail;
 	}
 	if (v->bad.images && !cfg->skip_missing_images) {

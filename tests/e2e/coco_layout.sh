@@ -37,6 +37,29 @@ expect_err "1 of the images of vsr-zeroshot-test are not under --images (looked 
 expect_one_line_err
 mv "$gone" coco/val2017/
 
+# --- --images naming one half of COCO: the error names the other half ------------
+# The 28 val2017 images (42 captions) are missing under coco/train2017; the
+# error says they are val2017 images and which option finds them.
+val_items=$(jq -r 'select(.image_link | test("/val2017/")) | .image' "$TEST_JSONL" | wc -l)
+train_items=$(jq -r 'select(.image_link | test("/train2017/")) | .image' "$TEST_JSONL" | wc -l)
+first_val=$(jq -r 'select(.image_link | test("/val2017/")) | .image' "$TEST_JSONL" | sed -n 1p)
+first_train=$(jq -r 'select(.image_link | test("/train2017/")) | .image' "$TEST_JSONL" | sed -n 1p)
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images coco/train2017 -m builtin:yes -q -o r6
+expect_err "28 of the images of vsr-zeroshot-test are not under --images (looked in coco/train2017/, coco/train2017/val2017/; $val_items items; first: $first_val): 28 are val2017 images (their image_link): add --images coco/val2017, or pass --images coco alone, which holds train2017/ and val2017/; or --skip-missing-images runs the other items"
+expect_one_line_err
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images "$T/coco/val2017/" -m builtin:yes -q -o r7
+expect_err "687 of the images of vsr-zeroshot-test are not under --images (looked in $T/coco/val2017/, $T/coco/val2017/train2017/; $train_items items; first: $first_train): 687 are train2017 images (their image_link): add --images $T/coco/train2017, or pass --images $T/coco alone, which holds val2017/ and train2017/"
+# Both halves given: every item runs.
+expect_exit 0 "$V" run -s vsr-unified --data "$D" --images coco/train2017 --images coco/val2017 \
+	-m builtin:yes -q -n 50 -o r8
+# A flat folder of the train2017 images with no val2017 beside it: the folder
+# is named, the fix is the usual one.
+mkdir -p lone && cp coco/train2017/* lone/
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images lone -m builtin:yes -q -o r9
+expect_err "(looked in lone/, lone/val2017/; $val_items items; first: $first_val, "
+expect_err "): 28 are val2017 images (their image_link); vsrbench data pull vsr-zeroshot-test fetches them"
+rm -rf lone
+
 # --- the fallback cannot lead out of the root ----------------------------------
 mkdir -p data/vsr/data/splits/zeroshot outside/train2017 evil
 "$VSR_BUILD/tests/mkimage" outside/train2017/000000000001.jpg 64 48
