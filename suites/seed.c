@@ -442,6 +442,14 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 			}
 		}
 	}
+	if (!file_exists(path.ptr) && file && !strchr(file, '/') && file_exists(file)) {
+		/* -S file=NAME of a file in the working directory: say how to name it. */
+		r = err_set(err, VSR_EDATA,
+			    "suite %s: no question file %s (-S file=%s is looked for in the data "
+			    "folder's seed/; for the file in the working directory write -S file=./%s)",
+			    suite, path.ptr, file, file);
+		goto fail;
+	}
 	if (!file_exists(path.ptr)) {
 		r = err_set(err, VSR_EDATA,
 			    "suite %s: no question file %s (get it with `vsrbench data pull seed`: "

@@ -27,4 +27,23 @@ SUITES
 # A VSR suite's own pull (its images too) is named beside it.
 expect_exit 3 "$V" run -s vsr-unified --data "$T/empty" -m builtin:yes -o again
 expect_err "\`vsrbench data pull vsr-zeroshot-test\`, its images too"
+
+# -S file=NAME names a file in the data folder; a user with the file in the
+# working directory (where a browser or wget put it) is told how to name it,
+# not sent back to -S file=.
+mkdir -p here && cd here
+printf 'index\tquestion\tA\tB\tanswer\tcategory\timage\n' >MMBench_DEV_EN.tsv
+printf '{"questions": [], "question_type": {}}\n' >SEED-Bench.json
+expect_exit 3 "$V" run -s mmbench-spatial -S file=MMBench_DEV_EN.tsv --data "$T/empty" -m builtin:yes -o r1
+expect_one_line_err
+expect_err "cannot read $T/empty/mmbench/MMBench_DEV_EN.tsv: No such file or directory (-S file=MMBench_DEV_EN.tsv is looked for in the data folder's mmbench/; for the file in the working directory write -S file=./MMBench_DEV_EN.tsv)"
+expect_exit 3 "$V" run -s seed-spatial -S file=SEED-Bench.json --data "$T/empty" -m builtin:yes -o r2
+expect_one_line_err
+expect_err "no question file $T/empty/seed/SEED-Bench.json (-S file=SEED-Bench.json is looked for in the data folder's seed/; for the file in the working directory write -S file=./SEED-Bench.json)"
+# Written that way, the file is read (and found wanting: it holds no question).
+expect_exit 2 "$V" run -s mmbench-spatial -S file=./MMBench_DEV_EN.tsv --data "$T/empty" -m builtin:yes -o r3
+expect_err "./MMBench_DEV_EN.tsv: no question in category"
+expect_exit 2 "$V" run -s seed-spatial -S file=./SEED-Bench.json --data "$T/empty" -m builtin:yes -o r4
+expect_err "./SEED-Bench.json: no dimension 'Spatial Relation'"
+cd "$T"
 echo ok
