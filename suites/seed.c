@@ -344,6 +344,12 @@ static int find_image(struct seed *s, const struct suite_config *cfg, size_t i, 
 		buf_addf(&name, "%s%s", q->data_id, exts[k]);
 		r = image_resolve(cfg, name.ptr, &s->paths[i], err);
 	}
+	/* --images naming the folder SEED-Bench-image.zip was unpacked in. */
+	for (size_t k = 0; k < sizeof(exts) / sizeof(exts[0]) && r == IMAGE_MISSING; k++) {
+		buf_reset(&name);
+		buf_addf(&name, SEED_IMAGE_FOLDER "/%s%s", q->data_id, exts[k]);
+		r = image_resolve(cfg, name.ptr, &s->paths[i], err);
+	}
 	buf_release(&name);
 	if (r == IMAGE_MISSING) {
 		if (s->missing_images < N_FIRST_MISSING)
@@ -399,9 +405,9 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	char *owned = NULL;
 	size_t n_want = 0;
 	int explicit = 0, r;
-	struct buf path = BUF_INIT, root = BUF_INIT;
+	struct buf path = BUF_INIT, root = BUF_INIT, unzipped = BUF_INIT;
 	struct suite_config icfg;
-	const char *roots[1];
+	const char *roots[2];
 
 	*priv = NULL;
 	s->suite = suite;
@@ -476,9 +482,12 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 		icfg = *cfg;
 		buf_reset(&root);
 		buf_addf(&root, "%s/seed/images", cfg->data_dir);
+		/* SEED-Bench-image.zip unpacked beside SEED-Bench.json. */
+		buf_addf(&unzipped, "%s/seed/" SEED_IMAGE_FOLDER, cfg->data_dir);
 		roots[0] = root.ptr;
+		roots[1] = unzipped.ptr;
 		icfg.image_dirs = roots;
-		icfg.n_image_dirs = 1;
+		icfg.n_image_dirs = 2;
 		cfg = &icfg;
 	}
 	/* Images: only single-image questions can be asked. */
@@ -508,11 +517,12 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	}
 	if (s->missing_images && !cfg->skip_missing_images) {
 		r = err_set(err, VSR_EDATA,
-			    "%zu of the images of %s are not under %s (first: %s%s%s%s%s); "
+			    "%zu of the images of %s are not under %s%s%s (first: %s%s%s%s%s); "
 			    "vsrbench data pull %s --from-zip SEED-Bench-image.zip fetches them (the "
 			    "archive's PATH or URL; or pass --images DIR with the SEED-Bench images, "
 			    "or --skip-missing-images)",
 			    s->missing_images, suite, root.len ? root.ptr : "--images",
+			    root.len ? " or " : "", unzipped.len ? unzipped.ptr : "",
 			    s->first_missing[0], s->first_missing[1] ? ", " : "",
 			    s->first_missing[1] ? s->first_missing[1] : "", s->first_missing[2] ? ", " : "",
 			    s->first_missing[2] ? s->first_missing[2] : "", suite);
@@ -557,12 +567,14 @@ static int seed_open(const struct suite_preset *preset, const struct suite_confi
 	free(owned);
 	buf_release(&path);
 	buf_release(&root);
+	buf_release(&unzipped);
 	*priv = s;
 	return 0;
 fail:
 	free(owned);
 	buf_release(&path);
 	buf_release(&root);
+	buf_release(&unzipped);
 	seed_free(s);
 	return r;
 }

@@ -13,10 +13,16 @@
  * which id Instance Location has (3 or 4).  A warning names the file when
  * Spatial Relation or Instance Location do not have SEED-Bench-1's 657 and
  * 978 questions.  Images: data_id (also with .jpg or .png added) under
- * --images.  Items are question_id; category = the dimension's name.
+ * --images, or in its SEED-Bench-image/ folder; without --images under
+ * DATA/seed/images (where `data pull --from-zip` puts them) or
+ * DATA/seed/SEED-Bench-image (the archive unpacked beside the question
+ * file).  Items are question_id; category = the dimension's name.
  */
 #ifndef VSR_SEED_H
 #define VSR_SEED_H
+
+/* The folder SEED-Bench's image archive, SEED-Bench-image.zip, unpacks to. */
+#define SEED_IMAGE_FOLDER "SEED-Bench-image"
 
 #include <stddef.h>
 

@@ -95,9 +95,19 @@ expect_exit 0 "$V" run -s seed-spatial -m builtin:yes --data data -o seed_run
 # A missing image: exit 3 and the command that fetches it.
 rm data/seed/images/1002_2.jpg
 expect_exit 3 "$V" run -s seed-spatial -m builtin:yes --data data -o seed_run2
-expect_err "error: 1 of the images of seed-spatial are not under data/seed/images (first: 1002_2.jpg); vsrbench data pull seed-spatial --from-zip SEED-Bench-image.zip fetches them"
+expect_err "error: 1 of the images of seed-spatial are not under data/seed/images or data/seed/SEED-Bench-image (first: 1002_2.jpg); vsrbench data pull seed-spatial --from-zip SEED-Bench-image.zip fetches them"
 # (the other lines are warnings: a 3-question file is not SEED-Bench-1's 657 + 978)
 [ "$(grep -c "error:" "$T/err")" = 1 ] || fail "one error line: $(cat "$T/err")"
+# By hand: the question file and the archive unpacked beside it (its
+# SEED-Bench-image/ folder) are found without --images, and --images naming
+# the folder the archive was unpacked in finds them too.
+mkdir -p hand/seed && cp ov/seed/SEED-Bench.json hand/seed/
+python3 -S -c 'import zipfile; zipfile.ZipFile("ov/zips/SEED-Bench-image.zip").extractall("hand/seed")'
+[ -f hand/seed/SEED-Bench-image/1002_2.jpg ] || fail "the archive did not unpack to SEED-Bench-image/"
+expect_exit 0 "$V" run -s seed-spatial -m builtin:yes --data hand -o seed_hand
+[ "$(jq -s length seed_hand/samples.jsonl)" = 6 ] || fail "seed-spatial by hand: $(jq -s length seed_hand/samples.jsonl)"
+expect_exit 0 "$V" run -s seed-spatial -m builtin:yes --data hand --images hand/seed -o seed_hand2
+[ "$(jq -s length seed_hand2/samples.jsonl)" = 6 ] || fail "seed-spatial --images hand/seed: $(jq -s length seed_hand2/samples.jsonl)"
 
 # --- MME: position's images from the release archive on disk -------------------
 N=$(wc -l <mme_names.txt)
