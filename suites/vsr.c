@@ -68,8 +68,7 @@ struct vsr {
 	char *first_missing[N_FIRST_MISSING];
 	char scan_err[VSR_ERR_MAX];
 	struct boxes boxes;      /* DATA/vsr/boxes.jsonl, empty when not pulled */
-	char default_root[4096];           /* DATA/vsr/images when no --images */
-	const char *default_roots[1];
+	struct vsr_image_roots defaults; /* DATA/vsr/images ... when no --images */
 };
 
 static const struct vsr_split splits[] = {
@@ -88,40 +87,6 @@ const struct vsr_split *vsr_split_find(const char *suite)
 		if (!strcmp(splits[i].suite, suite))
 			return &splits[i];
 	return NULL;
-}
-
-int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out, char *err)
-{
-	struct buf b = BUF_INIT;
-	size_t base;
-	struct stat st;
-
-	if (!data_dir || !*data_dir) /* no folder to look in: configuration, not data */
-		return err_set(err, VSR_EUSAGE,
-			       "suite %s: no data folder: pass --data DIR or set VSRBENCH_DATA "
-			       "(" VSR_NO_DEFAULT_DIR ")",
-			       sp->suite);
-	if (sp->split)
-		buf_addf(&b, "%s/vsr/data/splits/%s/%s.jsonl", data_dir, sp->split, sp->part);
-	else
-		buf_addf(&b, "%s/vsr/data/data_files/all_vsr_validated_data.jsonl", data_dir);
-	base = b.len;
-	if (!stat(b.ptr, &st)) {
-		*out = buf_detach(&b, NULL);
-		return 0;
-	}
-	buf_adds(&b, ".gz");
-	if (!stat(b.ptr, &st)) {
-		*out = buf_detach(&b, NULL);
-		return 0;
-	}
-	buf_setlen(&b, base);
-	err_set(err, VSR_EDATA,
-		"suite %s: %s not found (nor .gz): get it with `vsrbench data pull vsr` (or "
-		"`vsrbench data pull %s`, its images too), or point --data at a folder holding vsr/data/",
-		sp->suite, b.ptr, sp->suite);
-	buf_release(&b);
-	return VSR_EDATA;
 }
 
 /* ---- one line ---------------------------------------------------------- */
@@ -576,10 +541,8 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 				    suite);
 			goto fail;
 		}
-		snprintf(v->default_root, sizeof(v->default_root), "%s/vsr/images", cfg->data_dir);
-		v->default_roots[0] = v->default_root;
-		v->cfg.image_dirs = v->default_roots;
-		v->cfg.n_image_dirs = 1;
+		v->cfg.n_image_dirs = vsr_default_image_roots(cfg->data_dir, &v->defaults);
+		v->cfg.image_dirs = v->defaults.roots;
 	}
 	if ((r = vsr_split_path(v->split, cfg->data_dir, &v->path, err)))
 		goto fail;
@@ -619,7 +582,7 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 				    "first: %s%s%s%s%s)%s; vsrbench data pull %s fetches them (or pass "
 				    "--images DIR, or --skip-missing-images to run the other items)",
 				    v->st.missing_images, suite,
-				    cfg->n_image_dirs ? "--images" : v->default_root, looked.ptr,
+				    cfg->n_image_dirs ? "--images" : v->defaults.dir[0], looked.ptr,
 				    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
 				    v->first_missing[1] ? ", " : "",
 				    v->first_missing[1] ? v->first_missing[1] : "",
@@ -641,7 +604,7 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 				    "none of the %zu images of %s is under %s; vsrbench data pull %s "
 				    "fetches them",
 				    v->st.items - v->beyond, suite,
-				    cfg->n_image_dirs ? "--images" : v->default_root,
+				    cfg->n_image_dirs ? "--images" : v->defaults.dir[0],
 				    suite);
 		goto fail;
 	}

@@ -47,8 +47,26 @@ struct vsr_line {
 
 /* The split of a VSR suite's public name ("vsr-zeroshot-test", not an alias), or NULL. */
 const struct vsr_split *vsr_split_find(const char *suite);
-/* DATA/vsr/data/splits/<split>/<part>.jsonl, or .jsonl.gz if only that exists. */
+/*
+ * DATA/vsr/data/splits/<split>/<part>.jsonl, or .jsonl.gz if only that
+ * exists (suites/vsr_where.c).  VSR_EDATA when neither is there, saying what
+ * the folder holds when it holds VSR in another layout (a clone of VSR's
+ * repository given as --data; a split copied flat from Hugging Face).
+ */
 int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out, char *err);
+
+/* The image folders a VSR suite looks in without --images. */
+struct vsr_image_roots {
+	char dir[3][4096];
+	const char *roots[3];
+	size_t n;
+};
+/*
+ * DATA/vsr/images (where `data pull` puts them), then those of VSR's own
+ * data/README in a clone kept as DATA/vsr (DATA/vsr/data/images,
+ * DATA/vsr/data/trainval2017) when they exist; returns how many.
+ */
+size_t vsr_default_image_roots(const char *data_dir, struct vsr_image_roots *out);
 /*
  * Calls fn for each line of a VSR file in order; bad lines are VSR_EDATA with
  * FILE:LINE.  fn returns 0 to go on.
