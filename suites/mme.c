@@ -568,6 +568,38 @@ out:
 }
 
 /*
+ * An --images root holding the subtask's release folder (ROOT/SUBTASK/ with
+ * its question files, *.txt, beside the images or in questions_answers_YN/):
+ * 1 and its path in out, else 0.
+ */
+static int images_release(const struct suite_config *cfg, const struct mme_subtask *t,
+			  struct buf *out)
+{
+	static const char *const qa[] = { "", "/questions_answers_YN" };
+
+	for (size_t i = 0; i < cfg->n_image_dirs; i++)
+		for (size_t k = 0; k < sizeof(qa) / sizeof(qa[0]); k++) {
+			struct buf p = BUF_INIT;
+			struct dirent *de;
+			DIR *d;
+			int txt = 0;
+
+			buf_addf(&p, "%s/%s%s", cfg->image_dirs[i], t->name, qa[k]);
+			d = opendir(p.ptr);
+			while (d && !txt && (de = readdir(d)) != NULL)
+				txt = de->d_name[0] != '.' && has_txt_suffix(de->d_name);
+			if (d)
+				closedir(d);
+			buf_release(&p);
+			if (txt) {
+				buf_addf(out, "%s/%s", cfg->image_dirs[i], t->name);
+				return 1;
+			}
+		}
+	return 0;
+}
+
+/*
  * Where a subtask's questions are: a list file (*list set) or a release
  * folder (*release_dir set); *release_root is a release tree to also look
  * for a list's images in.  VSR_EDATA naming the places looked at.
@@ -615,12 +647,17 @@ static int find_source(const struct suite_config *cfg, const char *dir_opt,
 	} else if (release_root->len) {
 		buf_addf(release_dir, "%s/%s", release_root->ptr, t->name);
 		buf_reset(release_root);
+	} else if (images_release(cfg, t, release_dir)) {
+		/* --images MME_Benchmark_release_version: the release holds the questions too. */
 	} else {
 		r = err_set(err, VSR_EDATA,
 			    "MME subtask %s: found neither %s nor a release folder "
-			    "%s/mme/MME_Benchmark_release_version/%s/ (get the data with "
+			    "%s/mme/MME_Benchmark_release_version/%s/%s%s%s%s%s (get the data with "
 			    "`vsrbench data pull mme`, or point -S dir= at either)",
-			    t->name, p.ptr, cfg->data_dir, t->name);
+			    t->name, p.ptr, cfg->data_dir, t->name,
+			    cfg->n_image_dirs ? " or " : "",
+			    cfg->n_image_dirs ? cfg->image_dirs[0] : "", cfg->n_image_dirs ? "/" : "",
+			    cfg->n_image_dirs ? t->name : "", cfg->n_image_dirs ? "/" : "");
 	}
 	buf_release(&p);
 	return r;

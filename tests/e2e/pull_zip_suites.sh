@@ -129,6 +129,25 @@ expect_exit 3 "$V" run -s mme-position -m builtin:yes --data data -o mme_run2
 expect_err "1 of the $N images of mme-position are not under data/mme/MME_Benchmark_release_version/position (first: "
 expect_err "vsrbench data pull mme-position --from-zip MME_Benchmark_release_version.zip (its PATH) fetches them"
 expect_one_line_err
+# By hand: the release archive unpacked and given as --images, no eval-tool
+# lists anywhere: the release folder holds the questions (SUBTASK/*.txt beside
+# the images; scene-like subtasks: images/ and questions_answers_YN/), so
+# every question of each is asked.
+mkdir -p mmehand nodata
+python3 -S -c 'import zipfile; zipfile.ZipFile("MME_Benchmark_release_version.zip").extractall("mmehand")'
+R=mmehand/MME_Benchmark_release_version
+mkdir -p "$R/scene/images" "$R/scene/questions_answers_YN"
+printf '%s\n' s1.jpg s2.jpg >scene_names.txt
+"$VSR_BUILD/tests/mkimage" --names scene_names.txt "$R/scene/images" 64 48
+for f in s1 s2; do printf 'Is it a beach?\tYes\nIs it a kitchen?\tNo\n' >"$R/scene/questions_answers_YN/$f.txt"; done
+expect_exit 0 "$V" run -s mme-position -m builtin:yes --data nodata --images "$R" -o mme_hand
+[ "$(jq -s length mme_hand/samples.jsonl)" = "$((2 * N))" ] || fail "mme-position by hand: $(jq -s length mme_hand/samples.jsonl), want $((2 * N))"
+expect_exit 0 "$V" run -s mme-scene -m builtin:yes --data nodata --images "$R" -o mme_hand2
+[ "$(jq -s length mme_hand2/samples.jsonl)" = 4 ] || fail "mme-scene by hand: $(jq -s length mme_hand2/samples.jsonl)"
+# A subtask the release folder lacks: --images' folder is named too.
+expect_exit 3 "$V" run -s mme-color -m builtin:yes --data nodata --images "$R" -o mme_hand3
+expect_err "MME subtask color: found neither nodata/mme/eval_tool/Your_Results/color.txt nor a release folder nodata/mme/MME_Benchmark_release_version/color/ or $R/color/"
+expect_one_line_err
 
 # --- an archive without the images: named, exit 3 ------------------------------
 rm -rf d2 && cp -r data d2 && rm -rf d2/seed/images
