@@ -527,6 +527,16 @@ again:
 			f->resumed_from = off;
 		break;
 	}
+	if (f->check) {
+		char why[VSR_ERR_MAX];
+		if (f->check(part.ptr, why)) {
+			unlink(part.ptr);
+			r = err_set(err, VSR_EDATA,
+				    "%s: what %s sent is not the file expected (%s); it was discarded",
+				    label, safe.ptr, why);
+			goto out;
+		}
+	}
 	r = commit(part.ptr, dest, size, pin, d, &mismatch, err);
 	if (r && mismatch && f->resumed_from > 0) {
 		/* The bytes kept from an earlier run may belong to another version

@@ -91,6 +91,13 @@ struct fetch {
 	long long received;     /* body bytes received */
 	int requests;           /* HTTP transfers made (0: the .part was already complete) */
 	int restarted;          /* the server ignored a Range request: started over */
+	/*
+	 * Set by the caller for one fetch_file, or NULL: checks the finished
+	 * DEST.part before it takes its name (0, or VSR_EDATA with err filled:
+	 * DEST.part is deleted and fetch_file fails naming the URL).  For a
+	 * file with no pin, whose bytes nothing else checks.
+	 */
+	int (*check)(const char *path, char *err);
 };
 
 int fetch_init(struct fetch *f, char *err);

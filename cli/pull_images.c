@@ -144,7 +144,7 @@ static int check_image_part(const char *part, void *ud, char *err)
 static void record_image_in(struct pull *p, const char *dataset, const char *rel,
 			    const struct file_digest *d, const char *source)
 {
-	struct manifest_file mf = { rel, source, NULL, -1, DIGEST_UNPINNED };
+	struct manifest_file mf = { rel, source, NULL, -1, DIGEST_UNPINNED, NULL };
 
 	data_pull_record_put(&p->rec, dataset, &mf, d, source, 1);
 }

@@ -10,6 +10,7 @@
 #include "../base/suggest.h"
 #include "../base/util.h"
 #include "manifest.h"
+#include "seed.h"
 #include "suite.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,7 +23,7 @@
 #define VSR_RAW \
 	"https://raw.githubusercontent.com/cambridgeltl/visual-spatial-reasoning/" \
 	"b27a0af0ee1462d2b6b92c8c83e869d9254a241a/"
-#define VSR(p, size, digest) { "vsr/" p, VSR_RAW p, NULL, size, digest }
+#define VSR(p, size, digest) { "vsr/" p, VSR_RAW p, NULL, size, digest, NULL }
 static const struct manifest_file vsr_files[] = {
 	VSR("data/splits/random/train.jsonl", 2362151,
 	    "sha256:8b725a8621f2d0f94745f1fefdcf3ff8a7eb96fd358676296ff9c9a4ff463c6e"),
@@ -60,7 +61,7 @@ static const struct manifest_file vsr_files[] = {
 #define MME_ZIP \
 	"https://raw.githubusercontent.com/BradyFU/Awesome-Multimodal-Large-Language-Models/" \
 	"dd2950902889cd614d4edf606827240166d29381/tools/eval_tool.zip"
-#define MME(p, size, digest) { "mme/" p, MME_ZIP, p, size, digest }
+#define MME(p, size, digest) { "mme/" p, MME_ZIP, p, size, digest, NULL }
 static const struct manifest_file mme_files[] = {
 	MME("eval_tool/LaVIN/OCR.txt", 6184,
 	    "sha256:ec3fb99dcb32e0e8317a0fbba25eb54aec6dd997fa64103d61e07e302067f124"),
@@ -131,9 +132,9 @@ static const struct manifest_file mme_files[] = {
 #define MMB_URL "https://opencompass.openxlab.space/utils/benchmarks/MMBench/"
 static const struct manifest_file mmbench_files[] = {
 	{ "mmbench/MMBench_DEV_EN.tsv", MMB_URL "MMBench_DEV_EN.tsv", NULL, -1,
-	  "md5:b6caf1133a01c6bb705cf753bb527ed8" },
+	  "md5:b6caf1133a01c6bb705cf753bb527ed8", NULL },
 	{ "mmbench/MMBench_DEV_EN_V11.tsv", MMB_URL "MMBench_DEV_EN_V11.tsv", NULL, -1,
-	  "md5:30c05be8f2f347a50be25aa067248184" },
+	  "md5:30c05be8f2f347a50be25aa067248184", NULL },
 };
 
 /*
@@ -147,11 +148,11 @@ static const struct manifest_file mmbench_files[] = {
 #define SEED_RAW \
 	"https://raw.githubusercontent.com/AILab-CVC/SEED-Bench/" \
 	"991e849be802b0de1cd4d45d929bf18e249f5b54/"
-#define SEED(p, size, digest) { "seed/" p, SEED_RAW p, NULL, size, digest }
+#define SEED(p, size, digest) { "seed/" p, SEED_RAW p, NULL, size, digest, NULL }
 static const struct manifest_file seed_files[] = {
 	{ "seed/SEED-Bench.json",
 	  "https://huggingface.co/datasets/AILab-CVC/SEED-Bench/resolve/main/SEED-Bench.json", NULL,
-	  -1, "unpinned" },
+	  -1, "unpinned", seed_file_check },
 	SEED("evaluate_result/SEED-Bench-1/GPT-4V.json", 1132009,
 	    "sha256:7da556c366019b8056fdb634100a918081ca3e0fb9ffc918defaa71cc16eeb25"),
 	SEED("evaluate_result/SEED-Bench-2/GPT-4V.json", 1476560,

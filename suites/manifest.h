@@ -23,6 +23,13 @@ struct manifest_file {
 	const char *member; /* NULL, or the member's path inside the zip archive at url */
 	long long size;     /* bytes; -1 when unknown */
 	const char *digest; /* "sha256:HEX", "md5:HEX" (the upstream's own) or "unpinned" */
+	/*
+	 * An unpinned file's content check, or NULL: 0 when the file at path is
+	 * what the suite reads, else VSR_EDATA with err saying why (a server's
+	 * HTML page, a cut-short body).  `data pull` runs it before the file
+	 * takes its name, and on a file already present before trusting it.
+	 */
+	int (*check)(const char *path, char *err);
 };
 
 struct manifest_dataset {

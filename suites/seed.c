@@ -58,6 +58,15 @@ static const struct {
 	size_t n;
 } expected[] = { { "Spatial Relation", 657 }, { "Instance Location", 978 } };
 
+int seed_file_check(const char *path, char *err)
+{
+	struct seed_file f;
+	int r = seed_file_load(path, NULL, 0, &f, err);
+
+	seed_file_release(&f);
+	return r;
+}
+
 void seed_file_release(struct seed_file *f)
 {
 	for (size_t i = 0; i < f->n; i++) {

@@ -71,6 +71,11 @@ struct seed_file {
 int seed_file_load(const char *path, const char *const *want, size_t n_want, struct seed_file *f,
 		   char *err);
 void seed_file_release(struct seed_file *f);
+/*
+ * 0 when path is a SEED-Bench question file seed_file_load reads (every
+ * dimension), else VSR_EDATA naming path and what is wrong.
+ */
+int seed_file_check(const char *path, char *err);
 /* The dimension of a loaded dimension name, or NULL. */
 const struct seed_dim *seed_dim_find(const struct seed_file *f, const char *name);
 

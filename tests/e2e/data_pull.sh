@@ -203,6 +203,31 @@ h2=$(sha256sum <data/seed/SEED-Bench.json | cut -c1-64)
 expect_exit 3 "$V" data verify seed --data data
 expect_err "data/seed/SEED-Bench.json: sha256 changed since it was pulled: expected (recorded) $h, actual $h2"
 
+# --- an unpinned file whose bytes are not the file: a page the server sent
+# instead (a login wall, a proxy's error page with 200), or a body cut short:
+# refused before it takes its name, nothing kept, exit 3; a bad copy already
+# there (an older vsrbench recorded it) is fetched again and `verify` says BAD.
+mv ov/seed/SEED-Bench.json seed-good.json
+printf '<!DOCTYPE html><html><body>Sign in</body></html>\n' >ov/seed/SEED-Bench.json
+expect_exit 3 "$V" data pull seed --data fresh --mirror "$M"
+expect_err "seed/SEED-Bench.json: what ${M}seed/SEED-Bench.json sent is not the file expected (fresh/seed/SEED-Bench.json.part:1: not valid JSON); it was discarded"
+[ -z "$(find fresh/seed -maxdepth 1 -name 'SEED-Bench.json*')" ] || fail "left: $(ls fresh/seed)"
+head -c 40 seed-good.json >ov/seed/SEED-Bench.json
+expect_exit 3 "$V" data pull seed --data fresh --mirror "$M"
+expect_err "(fresh/seed/SEED-Bench.json.part:1: not valid JSON); it was discarded"
+[ -z "$(find fresh/seed -maxdepth 1 -name 'SEED-Bench.json*')" ] || fail "left: $(ls fresh/seed)"
+# A bad copy recorded as pulled: verify names it, pull replaces it.
+cp ov/seed/SEED-Bench.json data/seed/SEED-Bench.json
+jq --arg h "$(sha256sum <ov/seed/SEED-Bench.json | cut -c1-64)" '.files."seed/SEED-Bench.json".sha256 = $h' \
+	data/.vsrbench-manifest.json >m.json && mv m.json data/.vsrbench-manifest.json
+expect_exit 3 "$V" data verify seed --data data
+expect_out "BAD        seed/SEED-Bench.json"
+expect_err "data/seed/SEED-Bench.json:1: not valid JSON; vsrbench data pull seed fetches it again"
+mv seed-good.json ov/seed/SEED-Bench.json
+expect_exit 0 "$V" data pull seed --data data --mirror "$M"
+expect_err "data/seed/SEED-Bench.json: present but not the file expected (data/seed/SEED-Bench.json:1: not valid JSON): downloading it again"
+cmp ov/seed/SEED-Bench.json data/seed/SEED-Bench.json || fail "SEED-Bench.json not replaced"
+
 # --- an MD5-pinned file (MMBench, the upstream's own MD5): mismatch is an error -
 printf 'index\tquestion\tA\tB\tanswer\tcategory\n1\tq\ta\tb\tA\tspatial_relationship\n' \
 	>ov/mmbench/MMBench_DEV_EN.tsv
