@@ -499,6 +499,38 @@ static int missing_hint(const struct vsr *v, struct buf *out)
 	return any && found_all;
 }
 
+/*
+ * An --images root that holds COCO 2014 (ROOT/train2014/ or ROOT/val2014/,
+ * or is one of them): VSR names COCO 2017's files, which 2014 names
+ * COCO_train2014_NAME.  1 with the root in out, else 0.
+ */
+static int coco2014_root(const struct vsr *v, struct buf *out)
+{
+	static const char *const y14[] = { "train2014", "val2014" };
+	struct buf p = BUF_INIT;
+	int found = 0;
+
+	for (size_t i = 0; i < v->cfg.n_image_dirs && !found; i++) {
+		const char *d = v->cfg.image_dirs[i], *base;
+		size_t n = strlen(d);
+
+		while (n > 1 && d[n - 1] == '/')
+			n--;
+		for (base = d + n; base > d && base[-1] != '/'; base--)
+			;
+		for (size_t k = 0; k < 2 && !found; k++) {
+			buf_reset(&p);
+			buf_addf(&p, "%s/%s", d, y14[k]);
+			found = is_dir(p.ptr) || ((size_t)(d + n - base) == strlen(y14[k]) &&
+						  !strncmp(base, y14[k], strlen(y14[k])));
+		}
+		if (found)
+			buf_adds(out, d);
+	}
+	buf_release(&p);
+	return found;
+}
+
 static void vsr_free(struct vsr *v)
 {
 	if (v->streaming)
@@ -569,7 +601,17 @@ static int vsr_open(const struct suite_preset *p, const struct suite_config *cfg
 	if (v->st.missing_images && !cfg->skip_missing_images) {
 		struct buf looked = BUF_INIT, hint = BUF_INIT;
 		looked_in(v, &looked);
-		if (cfg->n_image_dirs && missing_hint(v, &hint))
+		if (cfg->n_image_dirs && coco2014_root(v, &hint))
+			r = err_set(err, VSR_EDATA,
+				    "%zu of the images of %s are not under --images (looked in %s; %zu "
+				    "items; first: %s): %s holds COCO 2014 (train2014/, val2014/, files "
+				    "named COCO_train2014_%s); VSR's are COCO 2017's (train2017/, "
+				    "val2017/): vsrbench data pull %s fetches them, or "
+				    "--skip-missing-images runs the other items",
+				    v->st.missing_images, suite, looked.ptr,
+				    v->st.skipped_missing_images - v->bad.items, v->first_missing[0],
+				    hint.ptr, v->first_missing[0], suite);
+		else if (cfg->n_image_dirs && missing_hint(v, &hint))
 			r = err_set(err, VSR_EDATA,
 				    "%zu of the images of %s are not under --images (looked in %s; %zu "
 				    "items; first: %s)%s; or --skip-missing-images runs the other items",

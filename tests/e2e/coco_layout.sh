@@ -60,6 +60,17 @@ expect_err "(looked in lone/, lone/val2017/; $val_items items; first: $first_val
 expect_err "): 28 are val2017 images (their image_link); vsrbench data pull vsr-zeroshot-test fetches them"
 rm -rf lone
 
+# --- COCO 2014 instead of 2017: same pictures, other names (COCO_train2014_
+# prefix) and another train/val cut; the error says so rather than listing
+# 2017 folders that are not there.
+mkdir -p coco14/train2014 coco14/val2014
+for f in $(sed -n 1,3p train.txt); do cp "coco/train2017/$f" "coco14/train2014/COCO_train2014_$f"; done
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images coco14 -m builtin:yes -q -o r10
+expect_err "715 of the images of vsr-zeroshot-test are not under --images (looked in coco14/, coco14/train2017/, coco14/val2017/; 1222 items; first: $first_train): coco14 holds COCO 2014 (train2014/, val2014/, files named COCO_train2014_$first_train); VSR's are COCO 2017's (train2017/, val2017/): vsrbench data pull vsr-zeroshot-test fetches them, or --skip-missing-images runs the other items"
+expect_one_line_err
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images coco14/train2014/ --images coco14/val2014 -m builtin:yes -q -o r11
+expect_err "): coco14/train2014/ holds COCO 2014"
+
 # --- the fallback cannot lead out of the root ----------------------------------
 mkdir -p data/vsr/data/splits/zeroshot outside/train2017 evil
 "$VSR_BUILD/tests/mkimage" outside/train2017/000000000001.jpg 64 48
