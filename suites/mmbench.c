@@ -553,19 +553,7 @@ static int mmb_open(const struct suite_preset *preset, const struct suite_config
 		m->path = buf_detach(&p, NULL);
 	}
 	if (access(m->path, R_OK)) {
-		int e = errno;
-		/* -S file=NAME of a file in the working directory: say how to name it. */
-		if (!strchr(file, '/') && !access(file, R_OK))
-			r = err_set(err, VSR_EDATA,
-				    "suite %s: cannot read %s: %s (-S file=%s is looked for in the data "
-				    "folder's mmbench/; for the file in the working directory write -S "
-				    "file=./%s)",
-				    suite, m->path, strerror(e), file, file);
-		else
-			r = err_set(err, VSR_EDATA,
-				    "suite %s: cannot read %s: %s (get it with `vsrbench data pull "
-				    "mmbench`, or name another file with -S file=)",
-				    suite, m->path, strerror(e));
+		r = mmbench_unreadable(suite, m->path, file, errno, err);
 		goto fail;
 	}
 	if ((r = scan(m, err)))

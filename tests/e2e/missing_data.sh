@@ -46,4 +46,19 @@ expect_err "./MMBench_DEV_EN.tsv: no question in category"
 expect_exit 2 "$V" run -s seed-spatial -S file=./SEED-Bench.json --data "$T/empty" -m builtin:yes -o r4
 expect_err "./SEED-Bench.json: no dimension 'Spatial Relation'"
 cd "$T"
+
+# VLMEvalKit's copy of the TSV (its data folder: $LMUData, else ~/LMUData,
+# where its run.py downloads MMBench_DEV_EN.tsv): named with the -S file= that
+# reads it.
+mkdir -p home/LMUData lmu
+cp here/MMBench_DEV_EN.tsv home/LMUData/
+cp here/MMBench_DEV_EN.tsv lmu/MMBench_DEV_EN_V11.tsv
+HOME=$T/home expect_exit 3 "$V" run -s mmbench-spatial --data "$T/empty" -m builtin:yes -o r5
+expect_one_line_err
+expect_err "cannot read $T/empty/mmbench/MMBench_DEV_EN.tsv: No such file or directory; VLMEvalKit's copy is at $T/home/LMUData/MMBench_DEV_EN.tsv: -S file=$T/home/LMUData/MMBench_DEV_EN.tsv reads it (or \`vsrbench data pull mmbench\` fetches one)"
+HOME=$T/home LMUData=$T/lmu expect_exit 3 "$V" run -s mmbench -S file=MMBench_DEV_EN_V11.tsv --data "$T/empty" -m builtin:yes -o r6
+expect_err "VLMEvalKit's copy is at $T/lmu/MMBench_DEV_EN_V11.tsv: -S file=$T/lmu/MMBench_DEV_EN_V11.tsv reads it"
+# Without one, the usual advice.
+HOME=$T/nohome expect_exit 3 "$V" run -s mmbench-spatial --data "$T/empty" -m builtin:yes -o r7
+expect_err "(get it with \`vsrbench data pull mmbench\`, or name another file with -S file=)"
 echo ok
