@@ -135,6 +135,19 @@ H=$(sed -n 5p needed.txt)
 	"${H%%/*}.zip!$H" ] || fail "recorded source of $H"
 expect_exit 0 "$V" data verify vsr --data data
 
+# --- offline: the split put there by hand, the other VSR files unreachable ----
+# (every URL answers 404): they are named, the images still come out of the
+# zips, and the suite runs.
+mkdir -p off/vsr/data/splits/zeroshot && cp "$TEST_JSONL" off/vsr/data/splits/zeroshot/
+NW=(--rewrite "https://raw.githubusercontent.com/cambridgeltl/visual-spatial-reasoning/b27a0af0ee1462d2b6b92c8c83e869d9254a241a/=$S/nowhere/")
+expect_exit 3 "$V" data pull vsr-unified --data off "${NW[@]}" --from-zip train2017.zip --from-zip val2017.zip
+expect_err "vsr/LICENSE: HTTP 404 for $S/nowhere/LICENSE"
+expect_out "vsr-unified: 715 of 715 images in off/vsr/images (715 extracted from the --from-zip archives, 0 already present)"
+expect_pulled_images needed.txt coco off/vsr/images
+expect_exit 0 "$V" run -s vsr-unified -m builtin:yes --data off -q -o run_off
+[ "$(jq -s length run_off/samples.jsonl)" = 1222 ] || fail "offline run: $(jq -s length run_off/samples.jsonl)"
+rm -rf off run_off
+
 # --- again: nothing extracted -------------------------------------------------
 expect_exit 0 "$V" data pull vsr-unified --data data "${RW[@]}" --from-zip train2017.zip --from-zip val2017.zip
 expect_out "(0 extracted from the --from-zip archives, 715 already present)"
