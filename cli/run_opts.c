@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../adapters/loader.h"
@@ -69,7 +70,7 @@ static void run_usage(FILE *fp)
 		"                          again: the model's own noise)\n"
 		"      --data DIR          dataset root (default $VSRBENCH_DATA, else\n"
 		"                          $XDG_CACHE_HOME/vsrbench, else ~/.cache/vsrbench)\n"
-		"      --images DIR        image root (repeatable)\n"
+		"      --images DIR        image root, a folder (repeatable)\n"
 		"  -j, --jobs N            worker threads (default: CPUs); for a served model, the most\n"
 		"                          requests in flight per endpoint (default 256 over HTTP, 16\n"
 		"                          for exec): the number is adapted to the server below it\n"
@@ -410,11 +411,21 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o, char *err)
 		case O_DATA:
 			o->data_dir = optarg;
 			break;
-		case O_IMAGES:
+		case O_IMAGES: {
+			struct stat st;
 			if (o->n_images == MAX_LIST)
 				return err_set(err, VSR_EUSAGE, "too many --images options");
+			/* A mistyped folder would read as every image missing. */
+			if (stat(optarg, &st) < 0)
+				return err_set(err, VSR_EDATA, "--images %s: %s", optarg, strerror(errno));
+			if (!S_ISDIR(st.st_mode))
+				return err_set(err, VSR_EDATA,
+					       "--images %s: not a folder (--images names the folder "
+					       "that holds the images)",
+					       optarg);
 			o->images[o->n_images++] = optarg;
 			break;
+		}
 		case 'j':
 			if (parse_long(optarg, 1, 1024, &o->jobs))
 				return err_set(err, VSR_EUSAGE, "-j '%s': expected a number from 1 to 1024", optarg);

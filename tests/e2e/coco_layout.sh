@@ -60,6 +60,14 @@ expect_err "(looked in lone/, lone/val2017/; $val_items items; first: $first_val
 expect_err "): 28 are val2017 images (their image_link); vsrbench data pull vsr-zeroshot-test fetches them"
 rm -rf lone
 
+# --- a mistyped --images: named as such, not as 715 missing images ---------------
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images coco/train2071 -m builtin:yes -q -o r12
+expect_err "error: --images coco/train2071: No such file or directory"
+expect_one_line_err
+expect_exit 3 "$V" run -s vsr-unified --data "$D" --images train.txt -m builtin:yes -q -o r13
+expect_err "error: --images train.txt: not a folder (--images names the folder that holds the images)"
+[ -e r12 ] || [ -e r13 ] && fail "a run directory was made for a bad --images"
+
 # --- COCO 2014 instead of 2017: same pictures, other names (COCO_train2014_
 # prefix) and another train/val cut; the error says so rather than listing
 # 2017 folders that are not there.
