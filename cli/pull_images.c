@@ -525,6 +525,7 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 	const char *first_absent = NULL;
 
 	*extracted = 0;
+	p->zip_absent = 0;
 	buf_addf(&dest, "%s/%s", p->data_dir, t->dir);
 	if (mkdir_p(dest.ptr) < 0) {
 		vsr_error("cannot create %s: %s", dest.ptr, strerror(errno));
@@ -588,6 +589,7 @@ size_t pull_zip_images(struct pull *p, char *const *names, const size_t *need, s
 			  absent, anames.ptr, first_absent, t->archives, t->otherwise);
 		buf_release(&anames);
 		failed += absent;
+		p->zip_absent = absent;
 	}
 	for (int i = 0; i < z.n; i++) {
 		if (z.rz[i])
@@ -729,7 +731,12 @@ int pull_images(struct pull *p, const struct vsr_split *split, const char *suite
 		if (recorded_now)
 			printf(", %zu of them recorded now", recorded_now);
 		printf(")%s\n", failed ? "" : "");
-		if (failed)
+		if (failed && p->n_zips && failed == p->zip_absent)
+			/* Running again would fail the same way: the archive is what is missing. */
+			printf("%s: %zu images FAILED: in none of the --from-zip archives given (add "
+			       "the archive that holds them, named above)\n",
+			       suite, failed);
+		else if (failed)
 			printf("%s: %zu images FAILED (run the command again: finished files are kept, "
 			       "partial ones resumed)\n",
 			       suite, failed);

@@ -46,6 +46,7 @@ struct pull {
 	int n_zips;
 	struct fetch fetch;
 	struct record rec;
+	size_t zip_absent; /* of the last pull_zip_images: needed images in none of the archives */
 };
 
 int data_pull_record_save(struct record *rec, char *err);

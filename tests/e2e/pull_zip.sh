@@ -193,6 +193,9 @@ cp -r data0 d1
 expect_exit 3 "$V" data pull vsr-unified --data d1 "${RW[@]}" --from-zip val2017.zip
 expect_err "687 of the needed images are in none of the archives given with --from-zip (val2017.zip; first: $(head -1 train.txt))"
 [ "$(ls d1/vsr/images | wc -l)" = 28 ] || fail "the 28 val2017 images were not kept"
+# Running again would not help: the summary says what would.
+expect_out "vsr-unified: 687 images FAILED: in none of the --from-zip archives given (add the archive that holds them, named above)"
+grep -q 'run the command again' "$T/out" && fail "told to run again for images no archive holds"
 
 # --- a member whose bytes do not match its CRC-32: named, nothing kept ---------
 B=$(cat bad.txt) # stored (every other member, after the folder entry)
