@@ -50,8 +50,14 @@ struct mme_line {
 	int nth;              /* 1 or 2: first or second question of the image */
 };
 
+/* A ground truth as the eval tool reads it: yes or no, any case; -1 otherwise. */
+int mme_label(const char *s, answer_t *out);
+
+/* The longest line read from an MME list or release file. */
+#define MME_LINE_MAX ((size_t)1 << 20)
+
 /*
- * Calls fn for each line of a list, in order.  Bad lines (column count,
+ * Calls fn for each line of a list (suites/mme_list.c), in order.  Bad lines (column count,
  * label, a pair split across two images, an odd line count) are VSR_EDATA
  * with FILE:LINE.  fn returns 0 to go on.
  */
