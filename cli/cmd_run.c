@@ -23,6 +23,7 @@
 #include "../suites/template.h"
 #include "cmd.h"
 #include "run_judge.h"
+#include "run_plan.h"
 #include "run_status.h"
 #include "run_opts.h"
 #include "../base/suggest.h"
@@ -465,6 +466,8 @@ int cmd_run(int argc, char **argv)
 	int stopped_fatal = 0; /* the run stopped on an error: run_fatal_reports */
 	struct cache *cache = NULL;
 	struct live_status ls = { 0 };
+	struct run_plan plan = { 0 };
+	long n_items[MAX_LIST]; /* each suite's items after -n; < 0: not known before reading */
 	struct u64map crashed = U64MAP_INIT;
 	struct buf crashed_path = BUF_INIT;
 	double cpu0 = cpu_seconds();
@@ -548,9 +551,9 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		{
 			long c = suites[i].ops->count ? suites[i].ops->count(suites[i].priv) : -1;
+			n_items[i] = o.limit >= 0 && c > o.limit ? o.limit : c;
 			if (c >= 0) /* ahead[i] is one of them */
-				total += (o.limit >= 0 && c > o.limit ? (size_t)o.limit : (size_t)c) *
-					 views[i].n;
+				total += (size_t)n_items[i] * views[i].n;
 		}
 	}
 	ex.ts = &ts;
@@ -619,7 +622,13 @@ int cmd_run(int argc, char **argv)
 		sc.keep_reasoning = o.keep_reasoning;
 		sc.fixed = o.fixed;
 		sc.order_dataset = o.order_dataset;
-		sc.total = (total + (size_t)o.shard_n - 1) / (size_t)o.shard_n;
+		/* Every task, each perturbation's variants too (total: the base tasks). */
+		plan.shard_n = (size_t)o.shard_n;
+		for (size_t i = 0; i < n_open; i++) {
+			ex.ts = &views[i];
+			run_plan_suite(&plan, i, n_items[i], ahead[i] ? expand_count(&ex, &ahead[i]->item) : 0);
+		}
+		sc.total = run_plan_total(&plan);
 		cache = run_cache(&o, &model);
 		sc.cache = cache;
 		sc.cache_writes = o.cache_mode != CACHE_READ;
@@ -655,7 +664,7 @@ int cmd_run(int argc, char **argv)
 		crashed_note(&crashed, &jr.done, crashed_path.ptr);
 		sc.crashed = &crashed;
 		sc.crashed_path = crashed_path.ptr;
-		sc.already = jr.done.n < total ? jr.done.n : total;
+		sc.already = jr.done.n < sc.total ? jr.done.n : sc.total;
 		if ((r = sched_start(&sched, &sc, err)))
 			goto out;
 	}
@@ -672,13 +681,19 @@ int cmd_run(int argc, char **argv)
 			}
 			items_seen[i]++;
 			if (o.shard_n > 1 && shard_of(suites[i].name, job->item.id, o.shard_n) != o.shard_i) {
+				run_plan_item(&plan, i, 0, 0);
 				job_free(job);
 				continue;
 			}
 			items_mine[i]++;
-			if ((r = expand_job(&ex, job, err))) {
-				job_free(job);
-				break;
+			{
+				size_t done_before = ex.done;
+				if ((r = expand_job(&ex, job, err))) {
+					job_free(job);
+					break;
+				}
+				run_plan_item(&plan, i, 1, job->n_tasks + ex.done - done_before);
+				sched_set_total(sched, run_plan_total(&plan));
 			}
 			if (!job->n_tasks) {
 				job_free(job);

@@ -260,6 +260,26 @@ int expand_job(struct expander *e, struct job *job, char *err)
 	return r;
 }
 
+size_t expand_count(const struct expander *e, const struct item *item)
+{
+	struct expander c = *e;
+	struct buf scratch = BUF_INIT;
+	struct job j;
+	char err[VSR_ERR_MAX];
+	size_t n;
+
+	c.prompt = scratch; /* its own: e's stays e's */
+	c.journal = NULL;
+	memset(&j, 0, sizeof(j));
+	j.item = *item; /* borrowed: only the tasks are released */
+	n = expand_job(&c, &j, err) ? 0 : j.n_tasks;
+	for (size_t i = 0; i < j.n_tasks; i++)
+		free(j.tasks[i].prompt);
+	free(j.tasks);
+	expander_release(&c);
+	return n;
+}
+
 void expander_release(struct expander *e)
 {
 	buf_release(&e->prompt);

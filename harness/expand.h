@@ -61,6 +61,12 @@ struct expander {
 
 /* Fills job->tasks from job->item.  VSR_EDATA when a prompt cannot be built. */
 int expand_job(struct expander *e, struct job *job, char *err);
+/*
+ * The tasks item makes with e's templates and perturbations, whether the
+ * journal holds them or not (the run's plan: the progress line's total).
+ * Borrows item; 0 when a prompt cannot be built (expand_job says why).
+ */
+size_t expand_count(const struct expander *e, const struct item *item);
 void expander_release(struct expander *e);
 
 #endif

@@ -609,6 +609,13 @@ int sched_submit(struct sched *s, struct job *job)
 	return r;
 }
 
+void sched_set_total(struct sched *s, size_t total)
+{
+	pthread_mutex_lock(&s->mu);
+	s->progress.total = total;
+	pthread_mutex_unlock(&s->mu);
+}
+
 int sched_finish(struct sched *s, struct sched_stats *stats, char *err)
 {
 	int r;

@@ -113,6 +113,11 @@ int sched_start(struct sched **s, const struct sched_config *cfg, char *err);
  * cache sees one image's requests in a row; sched_finish releases the rest.
  */
 int sched_submit(struct sched *s, struct job *job);
+/*
+ * The progress line's total from here on: the run's plan, refined as the
+ * items are read (a perturbation's variants differ by item).
+ */
+void sched_set_total(struct sched *s, size_t total);
 /* Waits for all submitted work (or for in-flight work after a stop), joins, frees. */
 int sched_finish(struct sched *s, struct sched_stats *stats, char *err);
 
