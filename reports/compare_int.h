@@ -31,7 +31,9 @@ struct pair {
 	uint64_t h;
 	char *key; /* suite NUL item NUL template NUL variant NUL */
 	const char *suite, *item, *tmpl, *variant;
-	char *relation, *category, *cluster, *prompt;
+	/* In the table's pool: one copy of each distinct string (an image's path
+	 * is shared by its every task, a prompt by its image variants). */
+	const char *relation, *category, *cluster, *prompt;
 	answer_t label[2], ans[2];
 	unsigned char state[2], correct[2];
 };
@@ -41,6 +43,8 @@ struct pair_table {
 	size_t n, cap;
 	size_t *slots; /* index + 1; 0 is empty */
 	size_t n_slots;
+	char **pool;   /* distinct strings, open addressing; NULL is empty */
+	size_t n_pool, pool_slots;
 };
 
 /* compare_pair.c: one journal line of run `side` (SIDE_*); a task's first answer counts. */

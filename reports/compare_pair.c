@@ -42,6 +42,34 @@ static void table_grow(struct pair_table *t)
 	t->n_slots = ns;
 }
 
+/* The pool's copy of str (made on first sight): the pairs' repeated strings once each. */
+static const char *pool_str(struct pair_table *t, const char *str)
+{
+	size_t j;
+
+	if ((t->n_pool + 1) * 4 > t->pool_slots * 3) {
+		size_t ns = t->pool_slots ? t->pool_slots * 2 : 256;
+		char **slots = xcalloc(ns, sizeof(*slots));
+		for (size_t i = 0; i < t->pool_slots; i++) {
+			if (!t->pool[i])
+				continue;
+			j = (size_t)hash64_str(t->pool[i], HASH_SEED) & (ns - 1);
+			while (slots[j])
+				j = (j + 1) & (ns - 1);
+			slots[j] = t->pool[i];
+		}
+		free(t->pool);
+		t->pool = slots;
+		t->pool_slots = ns;
+	}
+	for (j = (size_t)hash64_str(str, HASH_SEED) & (t->pool_slots - 1); t->pool[j];
+	     j = (j + 1) & (t->pool_slots - 1))
+		if (!strcmp(t->pool[j], str))
+			return t->pool[j];
+	t->n_pool++;
+	return t->pool[j] = xstrdup(str);
+}
+
 static struct pair *table_get(struct pair_table *t, const struct sample *s)
 {
 	uint64_t h = pair_hash(s->suite, s->item, s->tmpl, s->variant);
@@ -76,11 +104,11 @@ static struct pair *table_get(struct pair_table *t, const struct sample *s)
 	p->item = p->key + ls;
 	p->tmpl = p->key + ls + li;
 	p->variant = p->key + ls + li + lt;
-	p->relation = s->relation ? xstrdup(s->relation) : NULL;
-	p->category = xstrdup(s->category ? s->category : "(none)");
+	p->relation = s->relation ? pool_str(t, s->relation) : NULL;
+	p->category = pool_str(t, s->category ? s->category : "(none)");
 	/* The bootstrap's cluster: the image, or the item when it has no file. */
-	p->cluster = xstrdup(s->image ? s->image : s->item);
-	p->prompt = xstrdup(s->prompt ? s->prompt : "");
+	p->cluster = pool_str(t, s->image ? s->image : s->item);
+	p->prompt = pool_str(t, s->prompt ? s->prompt : "");
 	return p;
 }
 
@@ -102,13 +130,11 @@ void pair_table_add(struct pair_table *t, const struct sample *s, int side)
 
 void pair_table_release(struct pair_table *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->n; i++)
 		free(t->p[i].key);
-		free(t->p[i].relation);
-		free(t->p[i].category);
-		free(t->p[i].cluster);
-		free(t->p[i].prompt);
-	}
+	for (size_t i = 0; i < t->pool_slots; i++)
+		free(t->pool[i]);
+	free(t->pool);
 	free(t->p);
 	free(t->slots);
 	memset(t, 0, sizeof(*t));
