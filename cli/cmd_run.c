@@ -50,8 +50,15 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 static void on_sigint(int sig)
 {
 	interrupted = 1;
-	/* A second one kills at once. */
-	signal(sig, SIG_DFL);
+	/*
+	 * A second Ctrl-C kills at once: a person who means it.  A second SIGTERM
+	 * or SIGHUP does not: timeout(1) sends its signal to the command and to
+	 * its process group, a batch system may signal every process of a job and
+	 * the job's step too, so one preemption can arrive twice; the run keeps
+	 * stopping, and its final status.json and reports are written.
+	 */
+	if (sig == SIGINT)
+		signal(sig, SIG_DFL);
 }
 
 static void catch_stop_signals(void (*fn)(int))
