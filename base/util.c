@@ -407,6 +407,20 @@ const char *data_dir_resolve(const char *given)
 	return dflt;
 }
 
+int path_is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+int path_is_file(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
 int hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -91,6 +91,10 @@ const char *data_dir_resolve(const char *given);
 /* Why data_dir_resolve gave NULL, for an error that asks for --data. */
 #define VSR_NO_DEFAULT_DIR "neither XDG_CACHE_HOME nor HOME is set, so there is no default folder"
 
+/* Whether p names a directory, or a regular file (symbolic links followed). */
+int path_is_dir(const char *p);
+int path_is_file(const char *p);
+
 /* The value of a hexadecimal digit (either case), or -1. */
 int hex_digit(int c);
 /* Lower-cases ASCII in place. */

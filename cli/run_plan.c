@@ -1,6 +1,8 @@
 /* run_plan: the tasks a run asks in all (run_plan.h). */
 #include "run_plan.h"
 
+#include "../base/banned.h"
+
 void run_plan_suite(struct run_plan *p, size_t i, long items, size_t per_item)
 {
 	p->s[i].items = items;

@@ -120,20 +120,6 @@ static void mme_free(struct mme *m)
 	free(m);
 }
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISREG(st.st_mode);
-}
-
 static struct mme_q *add_q(struct mme *m)
 {
 	if (m->n == m->cap) {
@@ -403,7 +389,7 @@ static int load_release_file(struct mme *m, const struct mme_subtask *t, const c
 		buf_adds(&name, exts[i]);
 		buf_reset(&path);
 		buf_addf(&path, "%s/%s", img_dir, name.ptr);
-		if (is_file(path.ptr))
+		if (path_is_file(path.ptr))
 			break;
 		if (i + 1 == sizeof(exts) / sizeof(exts[0])) { /* none: report the .jpg name */
 			buf_reset(&name);
@@ -431,7 +417,7 @@ static int load_release(struct mme *m, const struct mme_subtask *t, const char *
 
 	buf_addf(&qa, "%s/questions_answers_YN", dir);
 	buf_addf(&img, "%s/images", dir);
-	if (!is_dir(qa.ptr) || !is_dir(img.ptr)) {
+	if (!path_is_dir(qa.ptr) || !path_is_dir(img.ptr)) {
 		buf_reset(&qa);
 		buf_reset(&img);
 		buf_adds(&qa, dir);
@@ -522,12 +508,12 @@ static int find_source(const struct suite_config *cfg, const char *dir_opt,
 
 	if (dir_opt) {
 		buf_addf(&p, "%s/%s.txt", dir_opt, t->name);
-		if (is_file(p.ptr)) {
+		if (path_is_file(p.ptr)) {
 			buf_adds(list, p.ptr);
 		} else {
 			buf_reset(&p);
 			buf_addf(&p, "%s/%s", dir_opt, t->name);
-			if (is_dir(p.ptr))
+			if (path_is_dir(p.ptr))
 				buf_adds(release_dir, p.ptr);
 			else
 				r = err_set(err, VSR_EDATA,
@@ -541,7 +527,7 @@ static int find_source(const struct suite_config *cfg, const char *dir_opt,
 	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
 		buf_reset(&p);
 		buf_addf(&p, "%s/%s/%s", cfg->data_dir, roots[i], t->name);
-		if (is_dir(p.ptr)) {
+		if (path_is_dir(p.ptr)) {
 			buf_reset(release_root);
 			buf_addf(release_root, "%s/%s", cfg->data_dir, roots[i]);
 			break;
@@ -549,7 +535,7 @@ static int find_source(const struct suite_config *cfg, const char *dir_opt,
 	}
 	buf_reset(&p);
 	buf_addf(&p, "%s/mme/eval_tool/Your_Results/%s.txt", cfg->data_dir, t->name);
-	if (is_file(p.ptr)) {
+	if (path_is_file(p.ptr)) {
 		buf_adds(list, p.ptr);
 	} else if (release_root->len) {
 		buf_addf(release_dir, "%s/%s", release_root->ptr, t->name);

@@ -301,13 +301,6 @@ static int link_folder(const char *link, char *out, size_t n)
 	return 1;
 }
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISDIR(st.st_mode);
-}
-
 static int folder_linked(const struct vsr *v, const char *name)
 {
 	for (size_t k = 0; k < v->n_linked; k++)
@@ -472,7 +465,7 @@ static int missing_hint(const struct vsr *v, struct buf *out)
 			if (base > parent.ptr)
 				buf_add(&cand, parent.ptr, (size_t)(base - parent.ptr));
 			buf_adds(&cand, v->folders[k]);
-			if (!*base || !strcmp(base, v->folders[k]) || !is_dir(cand.ptr))
+			if (!*base || !strcmp(base, v->folders[k]) || !path_is_dir(cand.ptr))
 				continue;
 			found = 1;
 			buf_addf(out, " (their image_link): add --images %s", cand.ptr);
@@ -521,7 +514,7 @@ static int coco2014_root(const struct vsr *v, struct buf *out)
 		for (size_t k = 0; k < 2 && !found; k++) {
 			buf_reset(&p);
 			buf_addf(&p, "%s/%s", d, y14[k]);
-			found = is_dir(p.ptr) || ((size_t)(d + n - base) == strlen(y14[k]) &&
+			found = path_is_dir(p.ptr) || ((size_t)(d + n - base) == strlen(y14[k]) &&
 						  !strncmp(base, y14[k], strlen(y14[k])));
 		}
 		if (found)

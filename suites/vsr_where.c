@@ -17,20 +17,6 @@
 #include "../base/util.h"
 #include "manifest.h"
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISREG(st.st_mode);
-}
-
 /* The path under DATA/vsr of a split's file ("data/splits/zeroshot/test.jsonl"). */
 static void split_rel(const struct vsr_split *sp, struct buf *out)
 {
@@ -74,7 +60,7 @@ static int not_found(const struct vsr_split *sp, const char *data_dir, const cha
 
 	split_rel(sp, &rel);
 	buf_addf(&p, "%s/%s", data_dir, rel.ptr);
-	if (is_file(p.ptr)) {
+	if (path_is_file(p.ptr)) {
 		/* --data names a clone of github.com/cambridgeltl/visual-spatial-reasoning. */
 		r = err_set(err, VSR_EDATA,
 			    "suite %s: %s not found; %s is a clone of VSR's repository (it has "
@@ -86,7 +72,7 @@ static int not_found(const struct vsr_split *sp, const char *data_dir, const cha
 	}
 	buf_reset(&p);
 	buf_addf(&p, "%s/%s.jsonl", data_dir, sp->part ? sp->part : "");
-	if (sp->part && is_file(p.ptr)) {
+	if (sp->part && path_is_file(p.ptr)) {
 		/* A split copied flat: cambridgeltl/vsr_zeroshot and vsr_random on Hugging Face. */
 		as = pinned_as(p.ptr);
 		if (as)
@@ -128,12 +114,12 @@ int vsr_split_path(const struct vsr_split *sp, const char *data_dir, char **out,
 	buf_addf(&b, "%s/vsr/", data_dir);
 	split_rel(sp, &b);
 	base = b.len;
-	if (is_file(b.ptr)) {
+	if (path_is_file(b.ptr)) {
 		*out = buf_detach(&b, NULL);
 		return 0;
 	}
 	buf_adds(&b, ".gz");
-	if (is_file(b.ptr)) {
+	if (path_is_file(b.ptr)) {
 		*out = buf_detach(&b, NULL);
 		return 0;
 	}
@@ -151,7 +137,7 @@ size_t vsr_default_image_roots(const char *data_dir, struct vsr_image_roots *out
 	out->n = 0;
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		snprintf(out->dir[out->n], sizeof(out->dir[0]), "%s/%s", data_dir, sub[i]);
-		if (i && !is_dir(out->dir[out->n]))
+		if (i && !path_is_dir(out->dir[out->n]))
 			continue;
 		out->roots[out->n] = out->dir[out->n];
 		out->n++;
