@@ -52,6 +52,7 @@
 #include "../harness/extract.h"
 #include "../harness/journal.h"
 #include "../harness/rundir.h"
+#include "../base/gzin.h"
 #include "../base/keyset.h"
 #include "../base/lines.h"
 #include "../harness/task.h"
@@ -637,7 +638,7 @@ static int score_input(struct score *s, const char *in, char *err)
 		rundir_path(&p, in, RUNDIR_SAMPLES);
 		if (!stat(p.ptr, &st) && S_ISREG(st.st_mode))
 			r = score_formats_journal(s, p.ptr, in, err);
-		else
+		else if (!(r = gzin_explain(p.ptr, 0, err))) /* a samples.jsonl.gz: the gunzip to run */
 			r = score_mme_dir(s, in, err);
 		buf_release(&p);
 		return r;

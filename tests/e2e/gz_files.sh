@@ -79,6 +79,11 @@ want="zipped/samples.jsonl is missing, and zipped/samples.jsonl.gz is there (gzi
 expect_exit 3 "$VSRBENCH" report zipped
 expect_err "$want"
 expect_one_line_err
+# score given the directory says the same (it read "no samples.jsonl and no MME
+# answered lists").
+expect_exit 3 "$VSRBENCH" score -q -o zscored zipped
+expect_err "$want"
+expect_one_line_err
 expect_exit 3 "$VSRBENCH" run -q -S count=40 -m builtin:no -o zipped
 expect_err "$want"
 [ ! -e zipped/samples.jsonl ] || fail "the refused run started a journal beside samples.jsonl.gz"
