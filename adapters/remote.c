@@ -659,7 +659,7 @@ static int take_served_model(struct http_state *st, const char *kind, char *err)
 	st->cfg.model = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st->opts, "model"));
 	remote_warn(st->key, "no -M model: using '%s', the one model %s%s lists (-M model=%s "
 		    "names it and skips this look-up)", name, st->eps[0].shown,
-		    strcmp(kind, "ollama") ? "/models" : "/api/tags", name);
+		    remote_served_path(kind), name);
 	free(name);
 	return 0;
 }

@@ -109,8 +109,14 @@ out:
 	return out;
 }
 
+const char *remote_served_path(const char *kind)
+{
+	return strcmp(kind, "ollama") ? "/models" : "/api/tags";
+}
+
 /* GET the listing of endpoint i into body: 0, or libcurl's error (code: the HTTP status). */
-static CURLcode fetch(const struct http_state *st, size_t i, int ollama, struct buf *body, long *code)
+static CURLcode fetch(const struct http_state *st, size_t i, const char *kind, struct buf *body,
+		      long *code)
 {
 	struct buf url = BUF_INIT;
 	CURL *e = curl_easy_init();
@@ -120,7 +126,7 @@ static CURLcode fetch(const struct http_state *st, size_t i, int ollama, struct 
 	buf_init(body, SERVED_BODY_MAX);
 	if (!e)
 		return rc;
-	buf_addf(&url, "%s%s", st->eps[i].shown, ollama ? "/api/tags" : "/models");
+	buf_addf(&url, "%s%s", st->eps[i].shown, remote_served_path(kind));
 	curl_easy_setopt(e, CURLOPT_URL, url.ptr);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, st->cfg.headers);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -150,7 +156,7 @@ char *remote_served(const struct http_state *st, const char *kind, const char *m
 		long code;
 		char *id = NULL;
 
-		if (!fetch(st, i, ollama, &body, &code) && code == 200 && body.ptr) {
+		if (!fetch(st, i, kind, &body, &code) && code == 200 && body.ptr) {
 			id = identity(body.ptr, ollama, model);
 			if (!*listed)
 				*listed = names(body.ptr, ollama);
@@ -176,8 +182,8 @@ char *remote_served_only(const struct http_state *st, const char *kind, char *wh
 	int ollama = !strcmp(kind, "ollama");
 	struct buf body = BUF_INIT;
 	long code;
-	CURLcode rc = fetch(st, 0, ollama, &body, &code);
-	const char *path = ollama ? "/api/tags" : "/models";
+	CURLcode rc = fetch(st, 0, kind, &body, &code);
+	const char *path = remote_served_path(kind);
 	char *out = NULL;
 
 	if (rc)

@@ -16,6 +16,9 @@
 char *remote_served(const struct http_state *st, const char *kind, const char *model,
 		    char **listed);
 
+/* Where a server of this kind lists its models, after the base URL: "/models", Ollama's "/api/tags". */
+const char *remote_served_path(const char *kind);
+
 /*
  * For -m openai or ollama without -M model: the name of the one model the
  * first endpoint lists (GET /models, /api/tags), malloc'd; NULL when it
